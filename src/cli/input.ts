@@ -1,0 +1,137 @@
+/**
+ * Opening what the user named: files (plain or gzip), `-` for stdin. Errors become one-line
+ * {@link InputError}s; files are ordered by the time of their first line, so rotated logs
+ * (`mosquitto.log.2.gz mosquitto.log.1 mosquitto.log`) read as one log.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { LineParser, type LogRecord, readRecordBatches } from '../parse/index.js';
+
+/** A problem with an input that ends the run with exit code 2. */
+export class InputError extends Error {}
+
+/** One input to read. */
+export interface InputSource {
+  /** What records carry as `file`: the path, or `-`. */
+  name: string;
+  open(): Readable;
+}
+
+const readChunk = 1 << 16;
+
+function describe(error: NodeJS.ErrnoException, path: string): string {
+  switch (error.code) {
+    case 'ENOENT': return `${path}: no such file`;
+    case 'EACCES':
+    case 'EPERM': return `${path}: permission denied`;
+    case 'EISDIR': return `${path}: is a directory`;
+    default: return `${path}: ${error.message}`;
+  }
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Checks a path and returns a source for it; throws {@link InputError} with a one-line reason. */
+async function fileSource(path: string): Promise<InputSource> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new InputError(`${path}: is a directory`);
+    const gzip = info.isFile() && (await isGzip(path));
+    return {
+      name: path,
+      open: () => {
+        const raw = createReadStream(path, { highWaterMark: readChunk });
+        if (!gzip) return raw;
+        const gunzip = createGunzip();
+        raw.on('error', (e) => gunzip.destroy(e));
+        return raw.pipe(gunzip);
+      },
+    };
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(describe(error as NodeJS.ErrnoException, path));
+  }
+}
+
+/** Time of the first timestamped line among a file's first lines, or null. */
+async function firstTime(source: InputSource, parser: LineParser): Promise<number | null> {
+  const stream = source.open();
+  let text = '';
+  try {
+    for await (const chunk of stream) {
+      text += String(chunk);
+      if (text.length > 16_384) break;
+    }
+  } catch {
+    return null;
+  } finally {
+    stream.destroy();
+  }
+  for (const line of text.split('\n').slice(0, 50)) {
+    const time = parser.parse(line, { file: source.name, line: 0 }).time;
+    if (time !== null) return time;
+  }
+  return null;
+}
+
+/**
+ * Resolves the named inputs (none or `-` = stdin). Files are put in time order of their first
+ * line; files without times keep their place after those with.
+ */
+export async function resolveInputs(paths: readonly string[], stdin: Readable, parser: LineParser): Promise<InputSource[]> {
+  const names = paths.length === 0 ? ['-'] : paths;
+  if (names.filter((p) => p === '-').length > 1) throw new InputError('stdin (-) can be read only once');
+  const sources: InputSource[] = [];
+  for (const name of names) sources.push(name === '-' ? { name: '-', open: () => stdin } : await fileSource(name));
+  if (sources.length < 2) return sources;
+  const times = await Promise.all(sources.map((s) => (s.name === '-' ? Promise.resolve(null) : firstTime(s, parser))));
+  const order = sources.map((source, i) => ({ source, time: times[i] ?? null, i }));
+  order.sort((a, b) => {
+    if (a.time === null || b.time === null) return a.time === null && b.time === null ? a.i - b.i : a.time === null ? 1 : -1;
+    return a.time - b.time || a.i - b.i;
+  });
+  return order.map((o) => o.source);
+}
+
+/** Wraps stream read errors (file vanished, corrupt gzip) as {@link InputError}. */
+export function readError(source: InputSource, error: unknown): InputError {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || /incorrect header check|unexpected end of file/i.test(e.message ?? '')) {
+    return new InputError(`${source.name}: corrupt gzip data`);
+  }
+  return new InputError(describe(e, source.name));
+}
+
+/**
+ * Reads every source in order and hands each batch of records to `onBatch`. Read failures
+ * become {@link InputError}s; errors thrown by `onBatch` pass through unchanged.
+ */
+export async function forEachRecordBatch(
+  sources: readonly InputSource[],
+  parser: LineParser,
+  onBatch: (batch: LogRecord[]) => Promise<void> | void,
+): Promise<void> {
+  for (const source of sources) {
+    const batches = readRecordBatches(source.open(), source.name, parser);
+    for (;;) {
+      let step: IteratorResult<LogRecord[]>;
+      try {
+        step = await batches.next();
+      } catch (error) {
+        throw readError(source, error);
+      }
+      if (step.done) break;
+      await onBatch(step.value);
+    }
+  }
+}

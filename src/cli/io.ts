@@ -1,0 +1,67 @@
+/**
+ * The process boundary as data: streams, environment and terminal facts are passed in, so
+ * commands can be run and asserted in tests without touching `process`.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+/** Everything a command may use of the outside world. */
+export interface Io {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** Terminal width when stdout is a terminal. */
+  columns?: number;
+  /** The current time, for relative `--since` and report stamps. */
+  now(): Date;
+}
+
+/** Raised when stdout's reader went away (`| head`): the run ends quietly. */
+export class ClosedOutput extends Error {
+  constructor() {
+    super('output closed');
+  }
+}
+
+/**
+ * Writes text to a stream, waiting for `drain` when the stream is full, and turns EPIPE into
+ * {@link ClosedOutput}. One sink per output stream.
+ */
+export class OutputSink {
+  private closed = false;
+  private failure: Error | null = null;
+
+  constructor(private readonly stream: Writable) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      this.closed = true;
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') this.failure = error;
+    });
+  }
+
+  /** Writes and waits if the stream asks for it. */
+  async write(text: string): Promise<void> {
+    this.check();
+    if (text === '') return;
+    if (!this.stream.write(text)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.stream.off('drain', done);
+          this.stream.off('error', done);
+          this.stream.off('close', done);
+          resolve();
+        };
+        this.stream.on('drain', done);
+        this.stream.on('error', done);
+        this.stream.on('close', done);
+      });
+      this.check();
+    }
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+    if (this.closed || this.stream.destroyed) throw new ClosedOutput();
+  }
+}

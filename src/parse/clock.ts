@@ -1,0 +1,80 @@
+/**
+ * Turns wall-clock fields into epoch milliseconds for a time zone.
+ * Broker prefixes made with `log_timestamp_format` and syslog headers carry local time
+ * without an offset; the zone to read them in is the user's choice (`--tz`, default UTC).
+ */
+
+/** Converts local date fields to epoch milliseconds. Months are 1-based. */
+export type Clock = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number) => number;
+
+const utcClock: Clock = (y, mo, d, h, mi, s, ms) => Date.UTC(y, mo - 1, d, h, mi, s, ms);
+
+function fixedOffsetClock(offsetMinutes: number): Clock {
+  return (y, mo, d, h, mi, s, ms) => Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMinutes * 60_000;
+}
+
+/** Parses `+01:00`, `-0530`, `Z`; returns minutes east of UTC, or null. */
+export function parseOffset(text: string): number | null {
+  if (text === 'Z' || text === 'z') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (!m) return null;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+function zoneClock(timeZone: string): Clock {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric', month: 'numeric', day: 'numeric',
+    hour: 'numeric', minute: 'numeric', second: 'numeric',
+  });
+  // Offsets change at most on the hour in every zone in use; cache per UTC hour.
+  const offsets = new Map<number, number>();
+  const offsetAt = (utc: number): number => {
+    const hour = Math.floor(utc / 3_600_000);
+    let offset = offsets.get(hour);
+    if (offset === undefined) {
+      const parts: Record<string, number> = {};
+      for (const p of format.formatToParts(new Date(hour * 3_600_000))) parts[p.type] = Number(p.value);
+      const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+      offset = asUtc - hour * 3_600_000;
+      if (offsets.size > 10_000) offsets.clear();
+      offsets.set(hour, offset);
+    }
+    return offset;
+  };
+  return (y, mo, d, h, mi, s, ms) => {
+    const guess = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+    const first = guess - offsetAt(guess);
+    // A second look settles times near a daylight-saving change.
+    return guess - offsetAt(first);
+  };
+}
+
+/**
+ * Returns a clock for `UTC`, a fixed offset (`+01:00`), `local` (this machine's zone) or an
+ * IANA zone name (`Europe/Berlin`). Throws a RangeError for an unknown zone.
+ */
+export function createClock(zone: string): Clock {
+  if (zone === 'UTC' || zone === 'utc' || zone === 'Z') return utcClock;
+  const offset = parseOffset(zone);
+  if (offset !== null) return offset === 0 ? utcClock : fixedOffsetClock(offset);
+  const name = zone === 'local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : zone;
+  return zoneClock(name);
+}
+
+const monthIndex: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+};
+
+/** Month number (1–12) for an English month name or abbreviation, or 0. */
+export function monthNumber(name: string): number {
+  return monthIndex[name.slice(0, 3).toLowerCase()] ?? 0;
+}
+
+/** Milliseconds from a fraction such as `123456` (the digits after the decimal point). */
+export function fractionMs(digits: string | undefined): number {
+  if (!digits) return 0;
+  return Math.floor(Number(digits.slice(0, 3).padEnd(3, '0')));
+}

@@ -1,0 +1,103 @@
+/**
+ * Every other broker message, decoded from the catalogue of format strings: config and usage
+ * text, TLS, plugins, dynamic security, persistence, bridges, listeners, protocol errors.
+ * Each becomes a `message` record of its family with its parameters in order; `client`,
+ * `address` and `port` are named where the format shows them. Formats that span several
+ * physical lines (embedded or trailing newlines) yield `continuation` records for the rest.
+ */
+import { catalogueRows } from '../catalogue-formats.js';
+import { type Family, type Level, families } from '../record.js';
+import { type CompiledShape, compilePrintf } from '../template.js';
+
+/** A catalogue format ready for matching. */
+export interface CataloguePattern {
+  format: string;
+  family: Family;
+  level: Level;
+  shape: CompiledShape;
+  /** Physical lines expected after the first: '' for a blank line, else a shape. */
+  following: ReadonlyArray<CompiledShape | ''>;
+  /** An indented line that the broker logs right after another message, completing it. */
+  continues: boolean;
+  clientSlot: number;
+  addressSlot: number;
+  portSlot: number;
+}
+
+const levels: Record<string, Level> = {
+  MOSQ_LOG_INFO: 'info', MOSQ_LOG_NOTICE: 'notice', MOSQ_LOG_WARNING: 'warning', MOSQ_LOG_ERR: 'error',
+  MOSQ_LOG_DEBUG: 'debug', MOSQ_LOG_SUBSCRIBE: 'subscribe', MOSQ_LOG_UNSUBSCRIBE: 'unsubscribe',
+  MOSQ_LOG_WEBSOCKETS: 'websockets', MOSQ_LOG_INTERNAL: 'internal', 'MOSQ_LOG_ERR|MOSQ_LOG_WARNING': 'error',
+  DIRECT_STDOUT: 'stdout', DIRECT_STDERR: 'stderr',
+};
+
+const familySet = new Set<string>(families);
+
+function isFamily(name: string): name is Family {
+  return familySet.has(name);
+}
+
+/** Lines with no literal text of their own are decoded from context, not from the catalogue. */
+function needsContext(line: string, family: string): boolean {
+  return family === 'debug-tree-print' || line.startsWith('\t') || line.replace(/%[sd]|\s/g, '') === '';
+}
+
+const clientBefore = /(?:[Cc]lient |Protocol error from |[A-Z]{4,} (?:from|to|for) )$/;
+
+function nameSlots(shape: CompiledShape): Pick<CataloguePattern, 'clientSlot' | 'addressSlot' | 'portSlot'> {
+  let clientSlot = -1;
+  let addressSlot = -1;
+  let portSlot = -1;
+  let slot = -1;
+  const tokens = shape.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (typeof token === 'string' || token === undefined) continue;
+    slot++;
+    const before = tokens[i - 1];
+    const after = tokens[i + 1];
+    const next = tokens[i + 2];
+    if (token.kind === 'str' && typeof after === 'string' && after.startsWith(':') && after.length <= 2 && typeof next === 'object' && next.kind === 'int') {
+      if (addressSlot < 0) {
+        addressSlot = slot;
+        portSlot = slot + 1;
+      }
+    } else if (token.kind === 'str' && typeof before === 'string' && clientBefore.test(before) && clientSlot < 0) {
+      clientSlot = slot;
+    }
+  }
+  return { clientSlot, addressSlot, portSlot };
+}
+
+function buildPatterns(): CataloguePattern[] {
+  const seen = new Set<string>();
+  // Newest rows first, so a format printed at two levels takes its current level.
+  const rows = [...catalogueRows].sort((a, b) => (a[4] < b[4] ? 1 : a[4] > b[4] ? -1 : 0));
+  const patterns: CataloguePattern[] = [];
+  for (const [family, level, format] of rows) {
+    if (seen.has(format) || !isFamily(family)) continue;
+    seen.add(format);
+    const direct = level.startsWith('DIRECT_');
+    // The logger adds its own newline, so a format ending in one leaves a blank line;
+    // printf output's final newline just ends the line.
+    const lines = (direct ? format.replace(/\n$/, '') : format).split('\n');
+    const first = lines.findIndex((l) => l !== '');
+    const head = lines[first];
+    if (head === undefined || needsContext(head, family)) continue;
+    const shape = compilePrintf(head);
+    patterns.push({
+      format,
+      family,
+      level: levels[level] ?? 'info',
+      shape,
+      following: lines.slice(first + 1).map((l) => (l === '' ? '' : compilePrintf(l))),
+      continues: /^ {2,}\S/.test(head) && family !== 'usage',
+      ...nameSlots(shape),
+    });
+  }
+  return patterns;
+}
+
+/** All catalogue patterns, and the same by format text. */
+export const cataloguePatterns: readonly CataloguePattern[] = buildPatterns();
+export const catalogueByFormat: ReadonlyMap<string, CataloguePattern> = new Map(cataloguePatterns.map((p) => [p.format, p]));

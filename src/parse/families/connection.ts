@@ -1,0 +1,219 @@
+/**
+ * Connection life: new connections, clients connecting, CONNACK, will details, takeovers,
+ * session expiry, and every wording of a connection ending from 1.4 to 2.1.
+ */
+import {
+  type DecodeContext, type PatternSpec, clientOrNull, definePatterns, int, isBefore2,
+  plausibleAddress, str, toQos,
+} from '../pattern.js';
+import type { DisconnectCause, MqttVersion, RecordBody } from '../record.js';
+import type { Fields } from '../template.js';
+
+export const connectionPatterns = {
+  // 2.0.0–2.1.2
+  newConnectionWithPort: { template: 'New connection from {address}:{port:int} on port {listener:int}.', family: 'connect', level: 'notice', versions: '2.0.0–2.1.2' },
+  newConnection: { template: 'New connection from {address} on port {listener:int}.', family: 'connect', level: 'notice', versions: '1.3.1–1.6.15' },
+  connectedPortUser: { template: "New {kind} connected from {address}:{port:int} as {client} (p{p:int}, c{c:int}, k{k:int}, u'{username}').", family: 'connect', level: 'notice', versions: '2.0.0–2.1.2' },
+  connectedPort: { template: 'New {kind} connected from {address}:{port:int} as {client} (p{p:int}, c{c:int}, k{k:int}).', family: 'connect', level: 'notice', versions: '2.0.0–2.1.2' },
+  connectedProtoUser: { template: "New {kind} connected from {address} as {client} (p{p:int}, c{c:int}, k{k:int}, u'{username}').", family: 'connect', level: 'notice', versions: '1.6.0–1.6.15' },
+  connectedProto: { template: 'New {kind} connected from {address} as {client} (p{p:int}, c{c:int}, k{k:int}).', family: 'connect', level: 'notice', versions: '1.6.0–1.6.15' },
+  connectedUser: { template: "New {kind} connected from {address} as {client} (c{c:int}, k{k:int}, u'{username}').", family: 'connect', level: 'notice', versions: '1.4.0–1.5.11' },
+  connectedUserUnquoted: { template: 'New {kind} connected from {address} as {client} (c{c:int}, k{k:int}, u{username}).', family: 'connect', level: 'notice', versions: '1.3.1–1.3.5' },
+  connected: { template: 'New {kind} connected from {address} as {client} (c{c:int}, k{k:int}).', family: 'connect', level: 'notice', versions: '1.3.1–1.5.11' },
+  alreadyConnected: { template: 'Client {client} already connected, closing old connection.', family: 'connect', level: 'error', versions: '1.3.1–2.0.22' },
+  connackSent: { template: 'Sending CONNACK to {client} ({sp:int}, {rc:int})', family: 'connack', level: 'debug', versions: '1.4.0–2.1.2' },
+  connackSentOld: { template: 'Sending CONNACK to {client} ({rc:int})', family: 'connack', level: 'debug', versions: '1.3.1–1.3.5' },
+  connackReceived: { template: 'Received CONNACK on connection {client}.', family: 'connack', level: 'debug', versions: '1.3.1–2.1.2' },
+  willSpecified: { template: 'Will message specified ({bytes:int} bytes) (r{r:int}, q{q:int}).', family: 'will', level: 'debug', versions: '1.5.0–2.1.2' },
+  willNone: { template: 'No will message specified.', family: 'will', level: 'debug', versions: '1.5.0–2.1.2' },
+  expiring: { template: 'Expiring client {client} due to timeout.', family: 'session-expiry', level: 'notice', versions: '1.6.8–2.1.2' },
+  expiringPersistent: { template: 'Expiring persistent client {client} due to timeout.', family: 'session-expiry', level: 'notice', versions: '1.3.1–1.6.7' },
+  // Disconnect wording, 2.1.1+: `Client ID [ADDR:PORT] disconnected[: reason].`
+  endedPlain: { template: 'Client {client} [{address}:{port:int}] disconnected.', family: 'disconnect', level: 'notice', versions: '2.1.1–2.1.2' },
+  endedBadSocket: { template: 'Client {client} [{address}:{port:int}] disconnected: bad socket read/write: {detail}', family: 'disconnect', level: 'notice', versions: '2.1.1–2.1.2' },
+  endedReason: { template: 'Client {client} [{address}:{port:int}] disconnected: {reason}.', family: 'disconnect', level: 'notice', versions: '2.1.1–2.1.2' },
+  // 1.3–2.1.0 wording.
+  disconnected: { template: 'Client {client} disconnected.', family: 'disconnect', level: 'notice', versions: '1.3.1–2.1.0' },
+  disconnectedComma: { template: 'Client {client} disconnected, {reason}.', family: 'disconnect', level: 'notice', versions: '1.6.0–2.1.0' },
+  disconnectedDueTo: { template: 'Client {client} disconnected due to {reason}.', family: 'disconnect', level: 'notice', versions: '1.6.0–2.1.0' },
+  disconnectedErrno: { template: 'Client {client} disconnected: {detail}.', family: 'disconnect', level: 'notice', versions: '2.0.6–2.1.0' },
+  closed: { template: 'Client {client} closed its connection.', family: 'disconnect', level: 'notice', versions: '2.0.0–2.1.0' },
+  timeout: { template: 'Client {client} has exceeded timeout, disconnecting.', family: 'disconnect', level: 'notice', versions: '1.3.1–2.1.0' },
+  socketError: { template: 'Socket error on client {client}, disconnecting.', family: 'disconnect', level: 'notice', versions: '1.3.1–1.6.15' },
+  badSocketOld: { template: 'Bad socket read/write on client {client}, disconnecting.', family: 'disconnect', level: 'notice', versions: '2.0.0–2.0.5' },
+  badSocket: { template: 'Bad socket read/write on client {client}: {detail}', family: 'disconnect', level: 'notice', versions: '2.0.6–2.1.0' },
+  kicked: { template: 'Client {client} been disconnected by administrative action.', family: 'disconnect', level: 'notice', versions: '2.0.0–2.1.0' },
+  tooLarge: { template: 'Client {client} sent too large packet {size:int}, disconnecting.', family: 'disconnect', level: 'info', versions: '1.6.0–1.6.15' },
+} as const satisfies Record<string, PatternSpec>;
+
+export type ConnectionPatternKind = keyof typeof connectionPatterns;
+
+/** Reason texts after `disconnected:` (2.1.1+), `disconnected,` (1.6–2.1.0) or `due to` (1.6–2.1.0). */
+const reasonCauses: Record<string, DisconnectCause> = {
+  'administrative action': 'administrative',
+  'bad authentication method': 'bad-auth-method',
+  'bad username or password': 'bad-credentials',
+  'client banned': 'banned',
+  'client identifier not valid': 'invalid-client-id',
+  'connection closed by client': 'closed',
+  'connection rate exceeded': 'rate-exceeded',
+  'exceeded timeout': 'timeout',
+  'implementation specific error': 'implementation-error',
+  'malformed packet': 'malformed-packet',
+  'non-matching http origin': 'http-origin',
+  'not authorised': 'not-authorised',
+  'no longer authorised': 'not-authorised',
+  'out of memory': 'out-of-memory',
+  'oversize packet': 'oversize-packet',
+  'oversize payload': 'oversize-payload',
+  'protocol error': 'protocol-error',
+  'quota exceeded': 'quota-exceeded',
+  'receive maximum exceeded': 'receive-maximum',
+  'exceeding the receive maximum': 'receive-maximum',
+  'server busy': 'server-busy',
+  'server unavailable': 'server-unavailable',
+  'session taken over': 'session-taken-over',
+  'topic alias invalid': 'topic-alias-invalid',
+  'used disallowed feature (QoS too high, retain not supported, or bad AUTH method)': 'disallowed-feature',
+  'using not allowed feature (QoS too high, retain not supported, or bad AUTH method)': 'disallowed-feature',
+  'QoS too high or retain not supported': 'disallowed-feature',
+};
+
+/**
+ * MQTT version from the `p` value. 1.6–2.0 print the protocol enum (1 = 3.1, 2 = 3.1.1),
+ * 2.1+ the protocol level (3 = 3.1, 4 = 3.1.1); 5 is MQTT 5 in both.
+ */
+function mqttVersionOf(p: number, brokerVersion: string | undefined): { version: MqttVersion | null; ambiguous: boolean } {
+  const version: MqttVersion | null = p === 1 || p === 3 ? '3.1' : p === 2 || p === 4 ? '3.1.1' : p === 5 ? '5.0' : null;
+  if (version === null) return { version, ambiguous: true };
+  if (brokerVersion === undefined || p === 5) return { version, ambiguous: false };
+  const modern = !/^(1\.|2\.0\.)/.test(brokerVersion);
+  return { version, ambiguous: modern ? p < 3 : p > 2 };
+}
+
+function decodeConnected(kind: ConnectionPatternKind, f: Fields, ctx: DecodeContext): RecordBody | null {
+  const which = str(f, 'kind');
+  if (which !== 'client' && which !== 'bridge') return null;
+  const hasPort = kind === 'connectedPort' || kind === 'connectedPortUser';
+  const address = str(f, 'address');
+  if (hasPort && (!plausibleAddress(address) || isBefore2(ctx.brokerVersion))) return null;
+  const p = 'p' in f ? int(f, 'p') : null;
+  const { version, ambiguous } = p === null ? { version: null, ambiguous: false } : mqttVersionOf(p, ctx.brokerVersion);
+  return {
+    type: 'client-connected',
+    family: 'connect',
+    level: 'notice',
+    client: str(f, 'client'),
+    address,
+    port: hasPort ? int(f, 'port') : null,
+    bridge: which === 'bridge',
+    protocolLevel: p,
+    mqttVersion: version,
+    ...(ambiguous ? { versionAmbiguous: true as const } : {}),
+    cleanSession: int(f, 'c') !== 0,
+    keepalive: int(f, 'k'),
+    username: 'username' in f ? str(f, 'username') : null,
+  };
+}
+
+function disconnect(f: Fields, cause: DisconnectCause, detail?: string): RecordBody {
+  const raw = str(f, 'client');
+  const address = 'address' in f ? str(f, 'address') : null;
+  // 2.1+ prints the address in place of an id it does not know.
+  const client = address !== null && raw === address ? null : clientOrNull(raw);
+  return {
+    type: 'disconnect',
+    family: 'disconnect',
+    level: 'notice',
+    client,
+    address,
+    port: 'port' in f ? int(f, 'port') : null,
+    cause,
+    ...(detail !== undefined ? { detail } : {}),
+  };
+}
+
+function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeContext, spec: PatternSpec): RecordBody | null {
+  switch (kind) {
+    case 'newConnectionWithPort':
+    case 'newConnection': {
+      const address = str(f, 'address');
+      const withPort = kind === 'newConnectionWithPort';
+      if (withPort && (!plausibleAddress(address) || isBefore2(ctx.brokerVersion))) return null;
+      return { type: 'connection', family: 'connect', level: 'notice', address, port: withPort ? int(f, 'port') : null, listenerPort: int(f, 'listener') };
+    }
+    case 'connectedPortUser':
+    case 'connectedPort':
+    case 'connectedProtoUser':
+    case 'connectedProto':
+    case 'connectedUser':
+    case 'connectedUserUnquoted':
+    case 'connected':
+      return decodeConnected(kind, f, ctx);
+    case 'alreadyConnected':
+      return { type: 'takeover', family: 'connect', level: 'error', client: str(f, 'client') };
+    case 'connackSent':
+    case 'connackSentOld':
+      return {
+        type: 'packet', family: 'connack', level: 'debug', cmd: 'connack', direction: 'out', client: str(f, 'client'),
+        reasonCode: int(f, 'rc'),
+        ...(kind === 'connackSent' ? { sessionPresent: int(f, 'sp') !== 0 } : {}),
+      };
+    case 'connackReceived':
+      return { type: 'packet', family: 'connack', level: 'debug', cmd: 'connack', direction: 'in', client: str(f, 'client') };
+    case 'willSpecified': {
+      const qos = toQos(int(f, 'q'));
+      return {
+        type: 'will', family: 'will', level: 'debug', event: 'specified', client: connectedClient(ctx),
+        payloadBytes: int(f, 'bytes'), retain: int(f, 'r') !== 0, ...(qos !== undefined ? { qos } : {}),
+      };
+    }
+    case 'willNone':
+      return { type: 'will', family: 'will', level: 'debug', event: 'none', client: connectedClient(ctx) };
+    case 'expiring':
+    case 'expiringPersistent':
+      return { type: 'session-expiry', family: 'session-expiry', level: 'notice', client: str(f, 'client') };
+    case 'endedPlain':
+      return plausibleAddress(str(f, 'address')) ? disconnect(f, 'client-disconnect') : null;
+    case 'endedBadSocket':
+      return disconnect(f, 'bad-socket', str(f, 'detail'));
+    case 'endedReason': {
+      if (!plausibleAddress(str(f, 'address'))) return null;
+      const reason = str(f, 'reason');
+      const cause = reasonCauses[reason];
+      return cause ? disconnect(f, cause) : disconnect(f, 'os-error', reason);
+    }
+    case 'disconnected':
+      return disconnect(f, 'client-disconnect');
+    case 'disconnectedComma':
+    case 'disconnectedDueTo': {
+      const cause = reasonCauses[str(f, 'reason')];
+      return cause ? disconnect(f, cause) : null;
+    }
+    case 'disconnectedErrno':
+      return disconnect(f, 'os-error', str(f, 'detail'));
+    case 'closed':
+      return disconnect(f, 'closed');
+    case 'timeout':
+      return disconnect(f, 'timeout');
+    case 'socketError':
+      return disconnect(f, 'socket-error');
+    case 'badSocketOld':
+      return disconnect(f, 'bad-socket');
+    case 'badSocket':
+      return disconnect(f, 'bad-socket', str(f, 'detail'));
+    case 'kicked':
+      return disconnect(f, 'administrative');
+    case 'tooLarge':
+      return { ...disconnect(f, 'oversize-packet', String(int(f, 'size'))), level: spec.level };
+  }
+}
+
+/** Will lines follow the connect line of the client they belong to. */
+function connectedClient(ctx: DecodeContext): string | null {
+  const prev = ctx.prev;
+  return prev?.type === 'client-connected' ? prev.client : null;
+}
+
+/** The compiled connection table. */
+export const connectionTable = definePatterns(connectionPatterns, decodeConnection);

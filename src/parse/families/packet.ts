@@ -1,0 +1,117 @@
+/**
+ * MQTT packets the broker logs at debug level: PUBLISH and its acknowledgements in both the
+ * `(Mid: n)` (≤1.5) and `(mN, rcN)` (1.6+) forms, pings, SUBSCRIBE/UNSUBSCRIBE and their acks,
+ * DISCONNECT and AUTH.
+ */
+import { type PatternSpec, definePatterns, int, str, toQos } from '../pattern.js';
+import type { Direction, Family, PacketCmd, PacketRecord, RecordBody } from '../record.js';
+import type { Fields } from '../template.js';
+
+export const packetPatterns = {
+  publishIn: { template: "Received PUBLISH from {client} (d{d:int}, q{q:int}, r{r:int}, m{mid:int}, '{topic}', ... ({bytes:int} bytes))", family: 'publish-in', level: 'debug', versions: '1.3.1–2.1.2' },
+  publishInDenied: { template: "Denied PUBLISH from {client} (d{d:int}, q{q:int}, r{r:int}, m{mid:int}, '{topic}', ... ({bytes:int} bytes))", family: 'publish-in', level: 'debug', versions: '1.3.1–2.1.2' },
+  publishInTooLarge: { template: "Dropped too large PUBLISH from {client} (d{d:int}, q{q:int}, r{r:int}, m{mid:int}, '{topic}', ... ({bytes:int} bytes))", family: 'publish-in', level: 'debug', versions: '1.3.1–2.1.2' },
+  publishOut: { template: "Sending PUBLISH to {client} (d{d:int}, q{q:int}, r{r:int}, m{mid:int}, '{topic}', ... ({bytes:int} bytes))", family: 'publish-out', level: 'debug', versions: '1.3.1–2.1.2' },
+  publishOutDenied: { template: "Denied PUBLISH to {client} (q{q:int}, r{r:int}, '{topic}', ... ({bytes:int} bytes))", family: 'publish-out', level: 'debug', versions: '2.1.0–2.1.2' },
+  rejectedIn: { template: 'Rejected PUBLISH from {client}, quota exceeded.', family: 'publish-in', level: 'debug', versions: '2.1.0–2.1.2' },
+  rejectedOut: { template: 'Rejected PUBLISH to {client}, quota exceeded.', family: 'publish-out', level: 'debug', versions: '2.1.0–2.1.2' },
+  ackSentRc: { template: 'Sending {cmd} to {client} (m{mid:int}, rc{rc:int})', family: 'puback', level: 'debug', versions: '1.6.0–2.1.2' },
+  ackSentMid: { template: 'Sending {cmd} to {client} (m{mid:int})', family: 'pubrel', level: 'debug', versions: '1.6.0–2.1.2' },
+  ackSentOld: { template: 'Sending {cmd} to {client} (Mid: {mid:int})', family: 'puback', level: 'debug', versions: '1.3.1–1.5.11' },
+  ackReceivedRc: { template: 'Received {cmd} from {client} (Mid: {mid:int}, RC:{rc:int})', family: 'puback/pubcomp', level: 'debug', versions: '1.6.0–2.1.2' },
+  ackReceived: { template: 'Received {cmd} from {client} (Mid: {mid:int})', family: 'puback/pubcomp', level: 'debug', versions: '1.3.1–2.1.2' },
+  ackUnknownMid: { template: 'Warning: Received {cmd} from {client} for an unknown packet identifier {mid:int}.', family: 'puback/pubcomp', level: 'warning', versions: '1.4.9–2.1.2' },
+  received: { template: 'Received {cmd} from {client}', family: 'ping', level: 'debug', versions: '1.3.1–2.1.2' },
+  sent: { template: 'Sending {cmd} to {client}', family: 'ping', level: 'debug', versions: '1.3.1–2.1.2' },
+  disconnectSent: { template: 'Sending DISCONNECT to {client} (rc{rc:int})', family: 'disconnect', level: 'debug', versions: '1.6.0–2.1.2' },
+  authReceived: { template: 'Received AUTH from {client} (rc{rc:int}, {method})', family: 'auth/acl', level: 'debug', versions: '1.6.0–2.1.2' },
+  authSent: { template: 'Sending AUTH to {client} (rc{rc:int}, {method})', family: 'auth/acl', level: 'debug', versions: '1.6.0–2.1.2' },
+} as const satisfies Record<string, PatternSpec>;
+
+export type PacketPatternKind = keyof typeof packetPatterns;
+
+/** Packet names the broker prints, with the family of each direction's line. */
+const commands: Record<string, { cmd: PacketCmd; in: Family; out: Family }> = {
+  PUBACK: { cmd: 'puback', in: 'puback/pubcomp', out: 'puback' },
+  PUBREC: { cmd: 'pubrec', in: 'pubrec', out: 'pubrec' },
+  PUBREL: { cmd: 'pubrel', in: 'pubrel', out: 'pubrel' },
+  PUBCOMP: { cmd: 'pubcomp', in: 'puback/pubcomp', out: 'pubcomp' },
+  PINGREQ: { cmd: 'pingreq', in: 'ping', out: 'ping' },
+  PINGRESP: { cmd: 'pingresp', in: 'ping', out: 'ping' },
+  SUBSCRIBE: { cmd: 'subscribe', in: 'subscribe', out: 'subscribe' },
+  SUBACK: { cmd: 'suback', in: 'subscribe', out: 'subscribe' },
+  UNSUBSCRIBE: { cmd: 'unsubscribe', in: 'unsubscribe', out: 'unsubscribe' },
+  UNSUBACK: { cmd: 'unsuback', in: 'unsubscribe', out: 'unsubscribe' },
+  DISCONNECT: { cmd: 'disconnect', in: 'disconnect', out: 'disconnect' },
+};
+
+/** Which packets each line shape may name. */
+const allowed: Partial<Record<PacketPatternKind, readonly string[]>> = {
+  ackSentRc: ['PUBACK', 'PUBREC'],
+  ackSentMid: ['PUBREL', 'PUBCOMP'],
+  ackSentOld: ['PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP'],
+  ackReceivedRc: ['PUBACK', 'PUBCOMP'],
+  ackReceived: ['PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP'],
+  ackUnknownMid: ['PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP'],
+  received: ['PINGREQ', 'PINGRESP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'DISCONNECT'],
+  sent: ['PINGREQ', 'PINGRESP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK'],
+};
+
+function publish(f: Fields, direction: Direction, family: Family): RecordBody<PacketRecord> {
+  const qos = toQos(int(f, 'q'));
+  return {
+    type: 'packet', family, level: 'debug', cmd: 'publish', direction, client: str(f, 'client'),
+    ...('mid' in f ? { mid: int(f, 'mid') } : {}),
+    ...(qos !== undefined ? { qos } : {}),
+    ...('d' in f ? { dup: int(f, 'd') !== 0 } : {}),
+    retain: int(f, 'r') !== 0,
+    topic: str(f, 'topic'),
+    payloadBytes: int(f, 'bytes'),
+  };
+}
+
+function decodePacket(kind: PacketPatternKind, f: Fields): RecordBody | null {
+  switch (kind) {
+    case 'publishIn':
+      return publish(f, 'in', 'publish-in');
+    case 'publishInDenied':
+      return { ...publish(f, 'in', 'publish-in'), outcome: 'denied' };
+    case 'publishInTooLarge':
+      return { ...publish(f, 'in', 'publish-in'), outcome: 'dropped' };
+    case 'publishOut':
+      return publish(f, 'out', 'publish-out');
+    case 'publishOutDenied':
+      return { ...publish(f, 'out', 'publish-out'), outcome: 'denied' };
+    case 'rejectedIn':
+    case 'rejectedOut': {
+      const direction: Direction = kind === 'rejectedIn' ? 'in' : 'out';
+      const family: Family = kind === 'rejectedIn' ? 'publish-in' : 'publish-out';
+      return { type: 'packet', family, level: 'debug', cmd: 'publish', direction, client: str(f, 'client'), outcome: 'rejected' };
+    }
+    case 'disconnectSent':
+      return { type: 'packet', family: 'disconnect', level: 'debug', cmd: 'disconnect', direction: 'out', client: str(f, 'client'), reasonCode: int(f, 'rc') };
+    case 'authReceived':
+    case 'authSent':
+      return {
+        type: 'packet', family: 'auth/acl', level: 'debug', cmd: 'auth', direction: kind === 'authReceived' ? 'in' : 'out',
+        client: str(f, 'client'), reasonCode: int(f, 'rc'), method: str(f, 'method'),
+      };
+    default: {
+      const name = str(f, 'cmd');
+      const known = commands[name];
+      if (!known || !allowed[kind]?.includes(name)) return null;
+      const direction: Direction = kind.startsWith('ackSent') || kind === 'sent' ? 'out' : 'in';
+      const body: RecordBody = {
+        type: 'packet', family: known[direction], level: kind === 'ackUnknownMid' ? 'warning' : 'debug',
+        cmd: known.cmd, direction, client: str(f, 'client'),
+        ...('mid' in f ? { mid: int(f, 'mid') } : {}),
+        ...('rc' in f ? { reasonCode: int(f, 'rc') } : {}),
+        ...(kind === 'ackUnknownMid' ? { outcome: 'unknown-mid' as const } : {}),
+      };
+      return body;
+    }
+  }
+}
+
+/** The compiled packet table. */
+export const packetTable = definePatterns(packetPatterns, decodePacket);

@@ -1,0 +1,7 @@
+/**
+ * The parse layer: log lines in, typed records out.
+ */
+export * from './record.js';
+export { LineParser, type LineContext, type ParseOptions, createLineDecoder, parseLine } from './parse-line.js';
+export { type Line, type OverlongLine, defaultMaxLineLength, readLineBatches } from './read-lines.js';
+export { readRecordBatches } from './records.js';

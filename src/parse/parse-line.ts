@@ -1,0 +1,235 @@
+/**
+ * `parseLine`: one input line in, exactly one typed record out. Never throws, does no I/O.
+ *
+ * Order of the search, cheapest first: the prefix is taken off; a line continuing the message
+ * before it is recognised from that message; tab lines are decoded from context; then the
+ * message's first word picks the candidate shapes (family tables first, then the catalogue,
+ * most literal text first); shapes that start with a placeholder come last.
+ */
+import { createClock } from './clock.js';
+import { type CataloguePattern, catalogueByFormat, cataloguePatterns } from './families/catalogue.js';
+import { connectionTable } from './families/connection.js';
+import { lifecycleTable } from './families/lifecycle.js';
+import { packetTable } from './families/packet.js';
+import { decodeRequestLine, decodeTabLine } from './families/subscription.js';
+import type { DecodeContext, Pattern } from './pattern.js';
+import { type PrefixOptions, PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
+import type { LogRecord, RecordBody, UnknownReason, Where } from './record.js';
+import { compileTimestampFormat, readLooseTime } from './strftime.js';
+import { type Fields, matchShape, matchShapePrefix } from './template.js';
+
+/** How times are read. */
+export interface ParseOptions {
+  /** Zone for times without an offset: `UTC` (default), `local`, `+01:00` or an IANA name. */
+  tz?: string;
+  /** Year for syslog headers, which carry none (default: the current year). */
+  year?: number;
+  /** The broker's `log_timestamp_format`, when the log uses one the parser should not guess. */
+  timestampFormat?: string;
+}
+
+/** What the parser may know from earlier lines. */
+export interface LineContext {
+  prev?: LogRecord;
+  brokerVersion?: string;
+}
+
+/** 2.x formats prefix and message into a 1000-byte buffer: 999 bytes mean the line was cut. */
+const brokerLineLimit = 999;
+/** 1.x cuts at the format's length plus 499; a line this long that matches only in part was cut. */
+const shortestCut = 500;
+
+interface Candidate {
+  hand?: Pattern;
+  catalogue?: CataloguePattern;
+  length: number;
+}
+
+function buildIndex(): { byWord: Map<string, Candidate[]>; wildcard: Candidate[] } {
+  const byWord = new Map<string, Candidate[]>();
+  const wildcard: Candidate[] = [];
+  const add = (word: string, c: Candidate): void => {
+    if (word === '') {
+      wildcard.push(c);
+      return;
+    }
+    const list = byWord.get(word);
+    if (list) list.push(c);
+    else byWord.set(word, [c]);
+  };
+  for (const hand of [...connectionTable, ...packetTable, ...lifecycleTable]) {
+    // Family tables win over the catalogue for the same text: they give typed fields.
+    add(hand.shape.firstWord, { hand, length: hand.shape.literalLength + 10_000 });
+  }
+  for (const catalogue of cataloguePatterns) add(catalogue.shape.firstWord, { catalogue, length: catalogue.shape.literalLength });
+  const order = (a: Candidate, b: Candidate): number => b.length - a.length;
+  for (const list of byWord.values()) list.sort(order);
+  wildcard.sort(order);
+  return { byWord, wildcard };
+}
+
+const index = buildIndex();
+
+function firstWord(message: string): string {
+  const space = message.indexOf(' ');
+  return space < 0 ? message : message.slice(0, space);
+}
+
+function catalogueBody(p: CataloguePattern, fields: Fields): RecordBody {
+  const params = p.shape.slots.map((s) => fields[s.name] ?? '');
+  const client = p.clientSlot >= 0 ? params[p.clientSlot] : undefined;
+  const address = p.addressSlot >= 0 ? params[p.addressSlot] : undefined;
+  const port = p.portSlot >= 0 ? params[p.portSlot] : undefined;
+  return {
+    type: 'message', family: p.family, level: p.level, format: p.format, params,
+    ...(typeof client === 'string' && client !== '<unknown>' ? { client } : {}),
+    ...(typeof address === 'string' ? { address } : {}),
+    ...(typeof port === 'number' ? { port } : {}),
+  };
+}
+
+function continuationBody(p: CataloguePattern, parentLine: number, part: number): RecordBody {
+  return { type: 'continuation', family: p.family, level: p.level, parentLine, format: p.format, part };
+}
+
+function tryCandidate(c: Candidate, message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
+  const shape = c.hand ? c.hand.shape : c.catalogue?.shape;
+  if (!shape) return null;
+  const fields = prefix ? matchShapePrefix(shape, message) : matchShape(shape, message);
+  if (!fields) return null;
+  if (c.hand) return c.hand.decode(fields, ctx);
+  const p = c.catalogue as CataloguePattern;
+  if (p.continues && ctx.prev && !prefix) return continuationBody(p, ctx.prev.type === 'continuation' ? ctx.prev.parentLine : ctx.prev.line, 1);
+  return catalogueBody(p, fields);
+}
+
+/** The next physical line a multi-line message is still owed, if the previous record has one. */
+function continuation(message: string, prev: LogRecord | undefined): RecordBody | null {
+  if (!prev || (prev.type !== 'message' && prev.type !== 'continuation')) return null;
+  const p = catalogueByFormat.get(prev.format);
+  if (!p) return null;
+  const part = prev.type === 'continuation' ? prev.part : 0;
+  const expected = p.following[part];
+  if (expected === undefined) return null;
+  const fits = expected === '' ? message === '' : matchShape(expected, message) !== null;
+  if (!fits) return null;
+  return continuationBody(p, prev.type === 'continuation' ? prev.parentLine : prev.line, part + 1);
+}
+
+/** Debug-tree dump lines (SIGUSR2, printed to stdout): indented topic levels with subscribers. */
+function treeLine(message: string): RecordBody | null {
+  if (message.charCodeAt(0) !== 32 || message.trim() === '' && message.length > 1) return null;
+  return { type: 'message', family: 'debug-tree-print', level: 'stdout', format: '%s', params: [message] };
+}
+
+function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
+  const cont = prefix ? null : continuation(message, ctx.prev);
+  if (cont) return cont;
+  if (message === '') return null;
+  if (message.charCodeAt(0) === 9 && !prefix) return decodeTabLine(message, ctx);
+  const candidates = index.byWord.get(firstWord(message));
+  if (candidates) {
+    for (const c of candidates) {
+      const body = tryCandidate(c, message, ctx, prefix);
+      if (body) return body;
+    }
+  }
+  for (const c of index.wildcard) {
+    const body = tryCandidate(c, message, ctx, prefix);
+    if (body) return body;
+  }
+  if (prefix) return null;
+  return decodeRequestLine(message, ctx) ?? treeLine(message);
+}
+
+/** Turns lines into records. Holds only caches; results depend on the arguments alone. */
+export class LineParser {
+  private readonly prefixes: PrefixReader;
+  private readonly prefixOptions: PrefixOptions;
+
+  /** Throws a RangeError for an unknown time zone or strftime conversion (a usage error). */
+  constructor(options: ParseOptions = {}) {
+    this.prefixOptions = {
+      clock: createClock(options.tz ?? 'UTC'),
+      year: options.year ?? new Date().getUTCFullYear(),
+      ...(options.timestampFormat ? { timestampFormat: compileTimestampFormat(options.timestampFormat) } : {}),
+    };
+    this.prefixes = new PrefixReader(this.prefixOptions);
+  }
+
+  /** Decodes one line (without its newline). Always returns exactly one record. */
+  parse(text: string, where: Where, context: LineContext = {}): LogRecord {
+    const line = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
+    const ctx: DecodeContext = { prev: context.prev, brokerVersion: context.brokerVersion };
+    let unwrapped: Unwrapped;
+    let body: RecordBody | null;
+    try {
+      unwrapped = this.prefixes.unwrap(line);
+      body = decodeMessage(unwrapped.message, ctx, false);
+      if (!body && !unwrapped.stamped) {
+        const loose = this.readLooseStamp(unwrapped, ctx);
+        if (loose) [unwrapped, body] = loose;
+      }
+    } catch {
+      return this.unknown(line, where, null, line, 'no-match');
+    }
+    const cut = unwrapped.brokerLine.length * 3 >= brokerLineLimit && Buffer.byteLength(unwrapped.brokerLine) >= (body ? brokerLineLimit : shortestCut);
+    if (!body && cut) body = decodeMessage(unwrapped.message, ctx, true);
+    if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, unwrapped.message === '' ? 'empty' : 'no-match', unwrapped.level);
+    const record = { ...body, file: where.file, line: where.line, time: unwrapped.time, raw: line } as LogRecord;
+    if (unwrapped.level) record.level = unwrapped.level;
+    if (cut && (record.type !== 'continuation')) record.truncated = true;
+    return record;
+  }
+
+  /** A record for a line too long to keep: its first characters stand in for the rest. */
+  tooLong(head: string, where: Where): LogRecord {
+    return this.unknown(head, where, this.prefixes.unwrap(head).time, head, 'too-long');
+  }
+
+  private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext): [Unwrapped, RecordBody] | null {
+    const length = looseStampLength(unwrapped.message);
+    if (length === 0) return null;
+    const message = unwrapped.message.slice(length);
+    const body = decodeMessage(message, ctx, false);
+    if (!body) return null;
+    const time = readLooseTime(unwrapped.message.slice(0, length - 2), this.prefixOptions.clock, this.prefixOptions.year);
+    return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];
+  }
+
+  private unknown(raw: string, where: Where, time: number | null, message: string, reason: UnknownReason, level?: Unwrapped['level']): LogRecord {
+    return { type: 'unknown', family: 'unknown', file: where.file, line: where.line, time, raw, message, reason, ...(level ? { level } : {}) };
+  }
+}
+
+let defaultParser: LineParser | undefined;
+
+/**
+ * Decodes one line with default options (UTC, current year). `context.prev` is the record of the
+ * line before, which topic lines and continuations need.
+ */
+export function parseLine(text: string, where: Where, context: LineContext = {}): LogRecord {
+  defaultParser ??= new LineParser();
+  return defaultParser.parse(text, where, context);
+}
+
+/**
+ * A stateful decoder for one input: numbers lines, remembers the previous record and the broker
+ * version it announced.
+ */
+export function createLineDecoder(file: string, parser: LineParser = new LineParser()): {
+  decode(text: string): LogRecord;
+  tooLong(head: string): LogRecord;
+} {
+  let line = 0;
+  const context: LineContext = {};
+  const remember = (record: LogRecord): LogRecord => {
+    context.prev = record;
+    if (record.type === 'broker' && record.event === 'starting' && record.version) context.brokerVersion = record.version;
+    return record;
+  };
+  return {
+    decode: (text) => remember(parser.parse(text, { file, line: ++line }, context)),
+    tooLong: (head) => remember(parser.tooLong(head, { file, line: ++line })),
+  };
+}

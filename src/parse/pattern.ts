@@ -1,0 +1,94 @@
+/**
+ * The machinery behind the family tables: a table of named templates per family, compiled once,
+ * and a decoder that turns a match into a typed record body.
+ */
+import type { Family, Level, LogRecord, RecordBody } from './record.js';
+import { type CompiledShape, type Fields, compileTemplate } from './template.js';
+
+/** What a decoder may look at besides the line: the record before it, and the broker version. */
+export interface DecodeContext {
+  prev: LogRecord | undefined;
+  /** From `mosquitto version X starting`, when the log has shown it. */
+  brokerVersion: string | undefined;
+}
+
+/** One row of a family table. */
+export interface PatternSpec {
+  /** Message shape: `{name}` is text, `{name:int}` a number. */
+  template: string;
+  family: Family;
+  level: Level;
+  /** Broker versions that print it, e.g. `1.4.0–2.1.2`. */
+  versions: string;
+}
+
+/** A compiled table row. */
+export interface Pattern {
+  name: string;
+  shape: CompiledShape;
+  family: Family;
+  level: Level;
+  /** Returns the record body, or null when the match does not apply (the search goes on). */
+  decode(fields: Fields, ctx: DecodeContext): RecordBody | null;
+}
+
+/** Decodes a match of table row `kind`. */
+export type TableDecoder<K extends string> = (
+  kind: K,
+  fields: Fields,
+  ctx: DecodeContext,
+  spec: PatternSpec,
+) => RecordBody | null;
+
+/** Compiles a family table; each row is decoded by `decode` with its own key. */
+export function definePatterns<K extends string>(
+  table: Readonly<Record<K, PatternSpec>>,
+  decode: TableDecoder<K>,
+): Pattern[] {
+  return (Object.keys(table) as K[]).map((kind) => {
+    const spec = table[kind];
+    return {
+      name: kind,
+      shape: compileTemplate(spec.template),
+      family: spec.family,
+      level: spec.level,
+      decode: (fields, ctx) => decode(kind, fields, ctx, spec),
+    };
+  });
+}
+
+/** A text field of a match ('' when absent). */
+export function str(fields: Fields, name: string): string {
+  const v = fields[name];
+  return typeof v === 'string' ? v : v === undefined ? '' : String(v);
+}
+
+/** A numeric field of a match (NaN when absent). */
+export function int(fields: Fields, name: string): number {
+  const v = fields[name];
+  return typeof v === 'number' ? v : Number(v);
+}
+
+/** Narrows a number to an MQTT QoS, or undefined. */
+export function toQos(n: number): 0 | 1 | 2 | undefined {
+  return n === 0 || n === 1 || n === 2 ? n : undefined;
+}
+
+/** `<unknown>` (and glibc's `(null)`) stand for a client with no id yet. */
+export function clientOrNull(text: string): string | null {
+  return text === '<unknown>' || text === '(null)' || text === 'null' ? null : text;
+}
+
+/**
+ * Whether the text can be the address half of `address:port`. A 1.x IPv6 address has no port,
+ * so a split that leaves a single trailing colon (`2001:db8:` from `2001:db8::17`) is wrong.
+ */
+export function plausibleAddress(address: string): boolean {
+  if (address === '') return false;
+  return !address.endsWith(':') || address.endsWith('::');
+}
+
+/** True when the broker version is known to be older than 2.0 (no `:port` after addresses). */
+export function isBefore2(version: string | undefined): boolean {
+  return version !== undefined && /^1\./.test(version);
+}

@@ -1,0 +1,206 @@
+/**
+ * Line prefixes: what stands before the broker's message.
+ *
+ * Two layers, detected per line (a file may mix them):
+ * - an envelope added by whatever stored the log: syslog (RFC 3164 / 5424), journalctl
+ *   `short-iso` / `short-precise`, docker compose, docker json-file, CRI, or a
+ *   `mosquitto_sub -v` line from `$SYS/broker/log/#`;
+ * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
+ *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
+ */
+import { type Clock, fractionMs, monthNumber, parseOffset } from './clock.js';
+import type { Level } from './record.js';
+import type { TimestampFormat } from './strftime.js';
+
+/** How to read times that carry no zone or year. */
+export interface PrefixOptions {
+  clock: Clock;
+  /** Year for syslog headers, which have none. */
+  year: number;
+  /** A forced `log_timestamp_format` (`--timestamp-format`). */
+  timestampFormat?: TimestampFormat;
+}
+
+/** A line with its prefixes taken off. */
+export interface Unwrapped {
+  time: number | null;
+  /** The broker's message. */
+  message: string;
+  /** The broker's line as it wrote it (its prefix plus the message), for the length limit. */
+  brokerLine: string;
+  /** True when the broker's own time prefix (or `Time error: `) was present. */
+  stamped: boolean;
+  level?: Level;
+}
+
+const sysTopicLevels: Record<string, Level> = {
+  E: 'error', W: 'warning', N: 'notice', I: 'info', D: 'debug',
+  'M/subscribe': 'subscribe', 'M/unsubscribe': 'unsubscribe', WS: 'websockets',
+};
+
+const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'warning', 'notice', 'info', 'debug'];
+
+const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S+) ([^\s:[]+)(?:\[\d+\])?: ?/;
+const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+) ?/;
+const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d) (\S+) ([^\s:[]+)(?:\[\d+\])?: ?/;
+const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
+const compose = /^[A-Za-z0-9][\w.-]* +\| /;
+const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?: ?(Z|[+-]\d\d:?\d\d))?: /;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Length of a leading `digits: ` epoch prefix, or 0. */
+function epochPrefixLength(text: string): number {
+  let i = 0;
+  while (i < 20 && isDigit(text.charCodeAt(i))) i++;
+  return i > 0 && text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 32 ? i + 2 : 0;
+}
+
+/**
+ * Reads the broker's prefix and time, remembering the last stamp it parsed: lines of one
+ * second share their prefix, so most lookups are a string comparison.
+ */
+export class PrefixReader {
+  private lastStamp = '';
+  private lastStampTime: number | null = null;
+
+  constructor(private readonly options: PrefixOptions) {}
+
+  /** Takes the envelope and the broker's prefix off one line. Never throws. */
+  unwrap(text: string): Unwrapped {
+    const c0 = text.charCodeAt(0);
+    if (isDigit(c0)) {
+      if (epochPrefixLength(text) === 0 && text.length > 20 && text.charCodeAt(4) === 45) {
+        const enveloped = this.unwrapIsoEnvelope(text);
+        if (enveloped) return enveloped;
+      }
+    } else if (c0 === 123 /* { */) {
+      const docker = this.unwrapDockerJson(text);
+      if (docker) return docker;
+    } else if (c0 === 36 /* $ */ && text.startsWith('$SYS/broker/log/')) {
+      const space = text.indexOf(' ', 16);
+      if (space > 0) {
+        const inner = this.unwrapBroker(text.slice(space + 1), null);
+        const level = sysTopicLevels[text.slice(16, space)];
+        return level ? { ...inner, level } : inner;
+      }
+    } else if (c0 === 60 /* < */) {
+      const syslog = this.unwrapSyslog(text);
+      if (syslog) return syslog;
+    } else if (text.charCodeAt(3) === 32 && text.charCodeAt(9) === 58) {
+      const syslog = this.unwrapSyslog(text);
+      if (syslog) return syslog;
+    }
+    if (!isDigit(c0) && c0 > 32) {
+      const m = compose.exec(text);
+      if (m) return this.unwrapBroker(text.slice(m[0].length), null);
+    }
+    return this.unwrapBroker(text, null);
+  }
+
+  /** Reads the broker's own prefix; `fallback` is the envelope's time. */
+  unwrapBroker(line: string, fallback: number | null, level?: Level): Unwrapped {
+    const result = this.readStamp(line);
+    if (result) {
+      return level
+        ? { time: result.time ?? fallback, message: result.message, brokerLine: line, stamped: true, level }
+        : { time: result.time ?? fallback, message: result.message, brokerLine: line, stamped: true };
+    }
+    return level
+      ? { time: fallback, message: line, brokerLine: line, stamped: false, level }
+      : { time: fallback, message: line, brokerLine: line, stamped: false };
+  }
+
+  private readStamp(line: string): { time: number | null; message: string } | null {
+    const forced = this.options.timestampFormat;
+    if (forced) {
+      const m = forced.re.exec(line);
+      if (m) return { time: this.cached(m[0], () => forced.read(m, this.options.clock, this.options.year)), message: line.slice(m[0].length) };
+    }
+    const epoch = epochPrefixLength(line);
+    if (epoch > 0) {
+      const stamp = line.slice(0, epoch);
+      return { time: this.cached(stamp, () => Number(line.slice(0, epoch - 2)) * 1000), message: line.slice(epoch) };
+    }
+    if (isDigit(line.charCodeAt(0)) && line.charCodeAt(4) === 45) {
+      const m = isoStamp.exec(line);
+      if (m) return { time: this.cached(m[0], () => this.readIso(m, 1)), message: line.slice(m[0].length) };
+    }
+    if (line.startsWith('Time error: ')) return { time: null, message: line.slice(12) };
+    return null;
+  }
+
+  private cached(stamp: string, read: () => number | null): number | null {
+    if (stamp !== this.lastStamp) {
+      this.lastStamp = stamp;
+      this.lastStampTime = read();
+    }
+    return this.lastStampTime;
+  }
+
+  /** Reads `Y-M-D h:m:s[.f][zone]` from regex groups starting at `at`. */
+  private readIso(m: RegExpExecArray, at: number): number | null {
+    const [y, mo, d, h, mi, s] = [0, 1, 2, 3, 4, 5].map((i) => Number(m[at + i]));
+    const ms = fractionMs(m[at + 6]);
+    const offset = m[at + 7] ? parseOffset(m[at + 7] ?? '') : null;
+    if (offset !== null) return Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms) - offset * 60_000;
+    return this.options.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
+  }
+
+  private unwrapIsoEnvelope(text: string): Unwrapped | null {
+    const c = cri.exec(text);
+    if (c) return this.unwrapBroker(text.slice(c[0].length), Date.parse(c[1] ?? ''));
+    if (isoStamp.test(text)) return null;
+    const j = journalIso.exec(text);
+    if (j) return this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1));
+    return null;
+  }
+
+  private unwrapSyslog(text: string): Unwrapped | null {
+    const m = rfc3164.exec(text);
+    if (m) {
+      const pri = m[1] === undefined ? null : Number(m[1]);
+      const time = this.options.clock(this.options.year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
+      return this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8]);
+    }
+    const r = rfc5424.exec(text);
+    if (r) {
+      const stamp = Date.parse(r[2] ?? '');
+      return this.unwrapBroker(text.slice(r[0].length), Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]);
+    }
+    return null;
+  }
+
+  private unwrapDockerJson(text: string): Unwrapped | null {
+    if (!text.startsWith('{"log":') && !text.includes('"log"')) return null;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return null;
+    }
+    if (typeof doc !== 'object' || doc === null) return null;
+    const log = (doc as { log?: unknown }).log;
+    const time = (doc as { time?: unknown }).time;
+    if (typeof log !== 'string') return null;
+    const line = log.replace(/\r?\n$/, '');
+    const stamp = typeof time === 'string' ? Date.parse(time) : NaN;
+    return this.unwrapBroker(line, Number.isNaN(stamp) ? null : stamp);
+  }
+}
+
+/**
+ * Finds a strftime prefix of unknown shape: text up to the first `: ` that looks like a time
+ * (has a clock time or a date) and is at most 49 characters, the broker's buffer. Returns the
+ * prefix length (including `: `), or 0.
+ */
+export function looseStampLength(line: string): number {
+  const end = line.indexOf(': ');
+  if (end <= 0 || end > 49) return 0;
+  const stamp = line.slice(0, end);
+  if (!/\d{1,2}:\d{2}|\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}/.test(stamp)) return 0;
+  if (/[A-Za-z]{5,}/.test(stamp.replace(/(January|February|March|April|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)/g, ''))) return 0;
+  return end + 2;
+}

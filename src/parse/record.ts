@@ -1,0 +1,236 @@
+/**
+ * The typed records the parser produces: one {@link LogRecord} per input line.
+ * Every record carries where it came from (`file`, `line`), its time, its family
+ * (the catalogue's grouping of broker messages) and its raw text.
+ */
+
+/** Message families, as grouped in the broker log catalogue, plus the parser's own. */
+export const families = [
+  'auth/acl', 'bridge', 'config', 'connack', 'connect', 'control', 'debug-other', 'debug-tree-print',
+  'disconnect', 'error-other', 'file-permissions', 'internal', 'listener', 'persistence', 'ping',
+  'plugin', 'plugin/dynsec', 'plugin/example', 'plugin/persist-sqlite', 'puback', 'puback/pubcomp',
+  'pubcomp', 'publish-in', 'publish-out', 'pubrec', 'pubrel', 'session-expiry', 'shutdown', 'startup',
+  'subscribe', 'tls', 'unsubscribe', 'usage', 'warning-other', 'websockets', 'will',
+  'envelope', 'unknown',
+] as const;
+export type Family = (typeof families)[number];
+
+/** The broker's log levels (never printed in the line; known from the message or the envelope). */
+export type Level =
+  | 'error' | 'warning' | 'notice' | 'info' | 'debug' | 'subscribe' | 'unsubscribe'
+  | 'websockets' | 'internal' | 'stdout' | 'stderr';
+
+/** MQTT control packets as the broker logs them. */
+export type PacketCmd =
+  | 'connect' | 'connack' | 'publish' | 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'
+  | 'subscribe' | 'suback' | 'unsubscribe' | 'unsuback' | 'pingreq' | 'pingresp'
+  | 'disconnect' | 'auth';
+
+export type Qos = 0 | 1 | 2;
+
+/** `in` = client (or remote bridge) to broker, `out` = broker to client. */
+export type Direction = 'in' | 'out';
+
+export type MqttVersion = '3.1' | '3.1.1' | '5.0';
+
+/** Where a line came from. */
+export interface Where {
+  file: string;
+  line: number;
+}
+
+/** Fields every record has. */
+export interface RecordBase extends Where {
+  /** Epoch milliseconds, or null when the line carries no time. */
+  time: number | null;
+  family: Family;
+  /** Known from the message format, the `$SYS` topic or the syslog priority. */
+  level?: Level;
+  /** The broker cut the line at its buffer size; fields may be partial. */
+  truncated?: true;
+  /** The whole input line, envelope included. */
+  raw: string;
+}
+
+/** Why the broker says a connection ended, normalised across 1.4 – 2.1 wording. */
+export type DisconnectCause =
+  | 'client-disconnect' | 'closed' | 'timeout' | 'socket-error' | 'protocol-error'
+  | 'malformed-packet' | 'not-authorised' | 'bad-credentials' | 'banned' | 'invalid-client-id'
+  | 'bad-auth-method' | 'server-unavailable' | 'server-busy' | 'quota-exceeded'
+  | 'rate-exceeded' | 'implementation-error' | 'topic-alias-invalid' | 'http-origin'
+  | 'oversize-packet' | 'oversize-payload' | 'out-of-memory' | 'disallowed-feature'
+  | 'administrative' | 'session-taken-over' | 'receive-maximum' | 'os-error' | 'bad-socket';
+
+/** `New connection from ADDR[:PORT] on port L.` */
+export interface ConnectionRecord extends RecordBase {
+  type: 'connection';
+  address: string;
+  /** Remote port (2.0+), null for 1.x lines. */
+  port: number | null;
+  listenerPort: number;
+}
+
+/** `New client connected …` / `New bridge connected …`: a session starts. */
+export interface ClientConnectedRecord extends RecordBase {
+  type: 'client-connected';
+  client: string;
+  address: string;
+  port: number | null;
+  bridge: boolean;
+  /** The raw `p` value (1.6+), null before 1.6. */
+  protocolLevel: number | null;
+  mqttVersion: MqttVersion | null;
+  /** The `p` value does not fit the broker version known from the log. */
+  versionAmbiguous?: true;
+  cleanSession: boolean;
+  keepalive: number;
+  username: string | null;
+}
+
+/** A line saying a client's connection ended. */
+export interface DisconnectRecord extends RecordBase {
+  type: 'disconnect';
+  /** Null when the broker printed `<unknown>`. */
+  client: string | null;
+  /** 2.1.1+ prints `[address:port]`; 2.1+ prints the address where the id is unknown. */
+  address: string | null;
+  port: number | null;
+  cause: DisconnectCause;
+  /** OS or library error text, when the broker gave one. */
+  detail?: string;
+}
+
+/** `Client X already connected, closing old connection.` (1.x – 2.0, logged for the new connection). */
+export interface TakeoverRecord extends RecordBase {
+  type: 'takeover';
+  client: string;
+}
+
+/** An MQTT control packet sent or received. */
+export interface PacketRecord extends RecordBase {
+  type: 'packet';
+  cmd: PacketCmd;
+  direction: Direction;
+  /** Client id, or for CONNACK before the id is known, the address. */
+  client: string;
+  mid?: number;
+  qos?: Qos;
+  dup?: boolean;
+  retain?: boolean;
+  topic?: string;
+  payloadBytes?: number;
+  /** MQTT v5 / CONNACK reason code. */
+  reasonCode?: number;
+  sessionPresent?: boolean;
+  /** What the broker did with it, when not the normal handling. */
+  outcome?: 'denied' | 'dropped' | 'rejected' | 'unknown-mid';
+  /** Auth method of an AUTH packet. */
+  method?: string;
+}
+
+/** A topic line of a SUBSCRIBE/UNSUBSCRIBE (tab-indented debug line or `log_type subscribe` line). */
+export interface SubscriptionRecord extends RecordBase {
+  type: 'subscription';
+  action: 'subscribe' | 'unsubscribe';
+  /** The client the topic belongs to (from the line, or the SUBSCRIBE line before it). */
+  client: string | null;
+  filter: string;
+  qos?: Qos;
+  denied?: true;
+}
+
+/** Will message lines that follow a connect. */
+export interface WillRecord extends RecordBase {
+  type: 'will';
+  client: string | null;
+  event: 'specified' | 'none' | 'topic';
+  payloadBytes?: number;
+  retain?: boolean;
+  qos?: Qos;
+  topic?: string;
+}
+
+/** Broker life cycle: start, stop, config, listeners, persistence. */
+export interface BrokerRecord extends RecordBase {
+  type: 'broker';
+  event:
+    | 'starting' | 'running' | 'terminating' | 'config-loaded' | 'default-config' | 'listening'
+    | 'reloading' | 'saving';
+  version?: string;
+  path?: string;
+  port?: number;
+  socket?: 'ipv4' | 'ipv6' | 'websockets' | 'unix' | 'http-api';
+}
+
+/** A client's queued messages are being dropped (`max_queued_messages`), or one was too large. */
+export interface DropRecord extends RecordBase {
+  type: 'messages-dropped';
+  client: string;
+  payloadBytes?: number;
+}
+
+/** `Expiring client X due to timeout.` */
+export interface SessionExpiryRecord extends RecordBase {
+  type: 'session-expiry';
+  client: string;
+}
+
+/**
+ * Any other catalogued broker message, with its parameters in order.
+ * `client`, `address` and `port` are filled where the format names them.
+ */
+export interface MessageRecord extends RecordBase {
+  type: 'message';
+  /** The broker's printf format this line was made from. */
+  format: string;
+  params: Array<string | number>;
+  client?: string;
+  address?: string;
+  port?: number;
+}
+
+/** A physical line that belongs to the message before it (wrapped text, trailing blank line). */
+export interface ContinuationRecord extends RecordBase {
+  type: 'continuation';
+  /** Line number of the message it continues. */
+  parentLine: number;
+  /** The parent's format, so later lines of the same message can be recognised. */
+  format: string;
+  /** Which physical line of the message this is (1 = the second line). */
+  part: number;
+}
+
+/** Lines added by the log's envelope rather than the broker (journald `-- Boot … --`). */
+export interface MarkerRecord extends RecordBase {
+  type: 'marker';
+  text: string;
+}
+
+/** Why a line could not be decoded. */
+export type UnknownReason = 'no-match' | 'empty' | 'too-long' | 'binary';
+
+/** A line the parser could not decode; kept in place and counted. */
+export interface UnknownRecord extends RecordBase {
+  type: 'unknown';
+  reason: UnknownReason;
+  /** The message after any recognised prefix. */
+  message: string;
+}
+
+/** One record per input line. */
+export type LogRecord =
+  | ConnectionRecord | ClientConnectedRecord | DisconnectRecord | TakeoverRecord | PacketRecord
+  | SubscriptionRecord | WillRecord | BrokerRecord | DropRecord | SessionExpiryRecord
+  | MessageRecord | ContinuationRecord | MarkerRecord | UnknownRecord;
+
+export type RecordType = LogRecord['type'];
+
+/** The part of a record a family decoder supplies; the parser adds the base fields. */
+export type RecordBody<R extends LogRecord = LogRecord> = R extends LogRecord
+  ? Omit<R, keyof RecordBase> & { family: Family; level?: Level }
+  : never;
+
+/** For exhaustive `switch` statements over unions. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

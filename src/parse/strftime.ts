@@ -1,0 +1,172 @@
+/**
+ * Reading times that the broker wrote with `log_timestamp_format` (strftime, local time).
+ * A known format compiles to a regex; an unknown one is read loosely.
+ */
+import { type Clock, fractionMs, monthNumber, parseOffset } from './clock.js';
+
+/** A compiled strftime format: matches a line's start and reads its time. */
+export interface TimestampFormat {
+  /** Matches the timestamp followed by the broker's `: ` separator at the start of a line. */
+  re: RegExp;
+  read(m: RegExpExecArray, clock: Clock, year: number): number | null;
+}
+
+type Part = 'Y' | 'y' | 'm' | 'b' | 'd' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'z' | 's' | 'j' | 'skip';
+
+const conversions: Record<string, { re: string; part: Part } | string> = {
+  Y: { re: '(\\d{4})', part: 'Y' },
+  y: { re: '(\\d{2})', part: 'y' },
+  m: { re: '(\\d{1,2})', part: 'm' },
+  d: { re: '(\\d{1,2})', part: 'd' },
+  e: { re: ' ?(\\d{1,2})', part: 'd' },
+  H: { re: '(\\d{1,2})', part: 'H' },
+  k: { re: ' ?(\\d{1,2})', part: 'H' },
+  I: { re: '(\\d{1,2})', part: 'I' },
+  l: { re: ' ?(\\d{1,2})', part: 'I' },
+  M: { re: '(\\d{2})', part: 'M' },
+  S: { re: '(\\d{2})', part: 'S' },
+  f: { re: '(\\d+)', part: 'f' },
+  b: { re: '([A-Za-z]{3})', part: 'b' },
+  h: { re: '([A-Za-z]{3})', part: 'b' },
+  B: { re: '([A-Za-z]+)', part: 'b' },
+  a: { re: '(?:[A-Za-z]{3})', part: 'skip' },
+  A: { re: '(?:[A-Za-z]+)', part: 'skip' },
+  p: { re: '(AM|PM|am|pm)', part: 'p' },
+  z: { re: '([+-]\\d{2}:?\\d{2}|Z)', part: 'z' },
+  Z: { re: '(?:[A-Za-z][A-Za-z0-9+/_-]*)', part: 'skip' },
+  s: { re: '(\\d+)', part: 's' },
+  j: { re: '(\\d{3})', part: 'j' },
+  F: '%Y-%m-%d',
+  T: '%H:%M:%S',
+  R: '%H:%M',
+  D: '%m/%d/%y',
+  c: '%a %b %e %H:%M:%S %Y',
+  n: '\n',
+  t: '\t',
+  '%': '%',
+};
+
+function escape(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/**
+ * Compiles a strftime format (as given to `log_timestamp_format`, plus `%f` for fractional
+ * seconds). Throws a RangeError naming the first conversion it does not know.
+ */
+export function compileTimestampFormat(format: string): TimestampFormat {
+  const parts: Part[] = [];
+  const expand = (fmt: string): string => {
+    let out = '';
+    for (let i = 0; i < fmt.length; i++) {
+      const ch = fmt[i] as string;
+      if (ch !== '%') {
+        out += escape(ch);
+        continue;
+      }
+      const code = fmt[++i] ?? '';
+      const conv = conversions[code];
+      if (conv === undefined) throw new RangeError(`unsupported strftime conversion %${code}`);
+      if (typeof conv === 'string') {
+        out += conv.startsWith('%') ? expand(conv) : escape(conv);
+      } else {
+        out += conv.re;
+        if (conv.part !== 'skip') parts.push(conv.part);
+      }
+    }
+    return out;
+  };
+  const re = new RegExp('^' + expand(format) + ': ');
+  return {
+    re,
+    read(m, clock, year) {
+      let y = year;
+      let mo = 1;
+      let d = 1;
+      let h = 0;
+      let mi = 0;
+      let s = 0;
+      let ms = 0;
+      let pm: boolean | null = null;
+      let offset: number | null = null;
+      for (let i = 0; i < parts.length; i++) {
+        const v = m[i + 1] ?? '';
+        switch (parts[i]) {
+          case 'Y': y = Number(v); break;
+          case 'y': y = 2000 + Number(v); break;
+          case 'm': mo = Number(v); break;
+          case 'b': mo = monthNumber(v); break;
+          case 'd': d = Number(v); break;
+          case 'H': h = Number(v); break;
+          case 'I': h = Number(v) % 12; break;
+          case 'M': mi = Number(v); break;
+          case 'S': s = Number(v); break;
+          case 'f': ms = fractionMs(v); break;
+          case 'p': pm = v.toLowerCase() === 'pm'; break;
+          case 'z': offset = parseOffset(v); break;
+          case 's': return Number(v) * 1000;
+          case 'j': {
+            const start = Date.UTC(y, 0, 1) + (Number(v) - 1) * 86_400_000;
+            const date = new Date(start);
+            mo = date.getUTCMonth() + 1;
+            d = date.getUTCDate();
+            break;
+          }
+          default: break;
+        }
+      }
+      if (pm === true) h += 12;
+      if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+      if (offset !== null) return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000;
+      return clock(y, mo, d, h, mi, s, ms);
+    },
+  };
+}
+
+const looseDate = /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|([A-Za-z]{3})[a-z]* +(\d{1,2})|(\d{1,2}) +([A-Za-z]{3})/;
+const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm))?/;
+const looseYear = /\b(\d{4})\b/;
+const looseZone = /(?:\s|\d)(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Reads a timestamp of unknown strftime shape, such as `Thu Nov 26 12:00:00 2026` or
+ * `26/11/2026 12:00:00`. Day-first is assumed for numeric dates unless the first number
+ * cannot be a day. Returns null when no time of day is found.
+ */
+export function readLooseTime(text: string, clock: Clock, year: number): number | null {
+  const t = looseTime.exec(text);
+  if (!t) return null;
+  let y = year;
+  let mo = 1;
+  let d = 1;
+  const date = looseDate.exec(text);
+  if (date) {
+    if (date[1]) {
+      y = Number(date[1]); mo = Number(date[2]); d = Number(date[3]);
+    } else if (date[4]) {
+      const a = Number(date[4]);
+      const b = Number(date[5]);
+      y = Number(date[6]);
+      [d, mo] = b > 12 ? [b, a] : [a, b];
+    } else if (date[7]) {
+      mo = monthNumber(date[7]); d = Number(date[8]);
+      const yy = looseYear.exec(text.replace(t[0], ''));
+      if (yy) y = Number(yy[1]);
+    } else {
+      d = Number(date[9]); mo = monthNumber(date[10] ?? '');
+      const yy = looseYear.exec(text.replace(t[0], ''));
+      if (yy) y = Number(yy[1]);
+    }
+  }
+  let h = Number(t[1]);
+  const ampm = t[5]?.toLowerCase();
+  if (ampm) h = (h % 12) + (ampm === 'pm' ? 12 : 0);
+  const mi = Number(t[2]);
+  const s = Number(t[3] ?? 0);
+  const ms = fractionMs(t[4]);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+  const zone = looseZone.exec(text);
+  const offset = zone ? parseOffset(zone[1] ?? '') : null;
+  if (offset !== null) return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000;
+  return clock(y, mo, d, h, mi, s, ms);
+}
