@@ -61,7 +61,8 @@ function buildIndex(): { byWord: Map<string, Candidate[]>; wildcard: Candidate[]
     // Family tables win over the catalogue for the same text: they give typed fields.
     add(hand.shape.firstWord, { hand, length: hand.shape.literalLength + 10_000 });
   }
-  for (const catalogue of cataloguePatterns) add(catalogue.shape.firstWord, { catalogue, length: catalogue.shape.literalLength });
+  // Between equal shapes, the one owed more physical lines goes first, so its blank line is claimed.
+  for (const catalogue of cataloguePatterns) add(catalogue.shape.firstWord, { catalogue, length: catalogue.shape.literalLength + catalogue.following.length / 100 });
   const order = (a: Candidate, b: Candidate): number => b.length - a.length;
   for (const list of byWord.values()) list.sort(order);
   wildcard.sort(order);
@@ -122,6 +123,12 @@ function treeLine(message: string): RecordBody | null {
   return { type: 'message', family: 'debug-tree-print', level: 'stdout', format: '%s', params: [message] };
 }
 
+/** journalctl's own lines between entries: `-- Boot 0a1b… --`, `-- No entries --`. */
+function markerLine(message: string): RecordBody | null {
+  if (!message.startsWith('-- ') || !message.endsWith(' --') || message.length < 7) return null;
+  return { type: 'marker', family: 'envelope', text: message.slice(3, -3) };
+}
+
 function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
   const cont = prefix ? null : continuation(message, ctx.prev);
   if (cont) return cont;
@@ -139,7 +146,12 @@ function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): Re
     if (body) return body;
   }
   if (prefix) return null;
-  return decodeRequestLine(message, ctx) ?? treeLine(message);
+  return decodeRequestLine(message, ctx) ?? treeLine(message) ?? markerLine(message);
+}
+
+/** Why a message was not decoded: NUL bytes mean binary data (a file truncated in place, a disk error). */
+function reasonFor(message: string): UnknownReason {
+  return message === '' ? 'empty' : message.includes('\0') ? 'binary' : 'no-match';
 }
 
 /** Turns lines into records. Holds only caches; results depend on the arguments alone. */
@@ -175,7 +187,7 @@ export class LineParser {
     }
     const cut = unwrapped.brokerLine.length * 3 >= brokerLineLimit && Buffer.byteLength(unwrapped.brokerLine) >= (body ? brokerLineLimit : shortestCut);
     if (!body && cut) body = decodeMessage(unwrapped.message, ctx, true);
-    if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, unwrapped.message === '' ? 'empty' : 'no-match', unwrapped.level);
+    if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, reasonFor(unwrapped.message), unwrapped.level);
     const record = { ...body, file: where.file, line: where.line, time: unwrapped.time, raw: line } as LogRecord;
     if (unwrapped.level) record.level = unwrapped.level;
     if (cut && (record.type !== 'continuation')) record.truncated = true;

@@ -42,7 +42,8 @@ export async function* readLineBatches(
       nl = text.indexOf('\n', start);
     }
     if (nl >= 0) {
-      batch.push(pending + text.slice(start, nl));
+      const length = pending.length + nl - start;
+      batch.push(length > maxLength ? { head: (pending + text.slice(start, start + headLength)).slice(0, headLength) } : pending + text.slice(start, nl));
       pending = '';
       start = nl + 1;
       for (nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {

@@ -142,8 +142,13 @@ export function matchShapePrefix(shape: CompiledShape, message: string): Fields 
       if (at >= 0) end = at;
     }
     const text = message.slice(pos, end);
-    if (token.kind === 'int' && !/^-?\d*$/.test(text)) return null;
-    fields[token.name] = token.kind === 'int' && text !== '' && text !== '-' ? Number(text) : text;
+    if (token.kind === 'int') {
+      // A number the cut ran into is incomplete, so it is left out rather than read short.
+      if (end === message.length ? !/^-?\d*$/.test(text) : !/^-?\d+$/.test(text)) return null;
+      if (end < message.length) fields[token.name] = Number(text);
+    } else {
+      fields[token.name] = text;
+    }
     pos = end;
   }
   return pos === message.length ? fields : null;

@@ -42,6 +42,8 @@ function needsContext(line: string, family: string): boolean {
   return family === 'debug-tree-print' || line.startsWith('\t') || line.replace(/%[sd]|\s/g, '') === '';
 }
 
+/** 2.0's `Invalid protocol … in CONNECT from %s.` lines print `context->address`, not the id. */
+const addressBefore = / in CONNECT from $/;
 const clientBefore = /(?:[Cc]lient |Protocol error from |[A-Z]{4,} (?:from|to|for) )$/;
 
 function nameSlots(shape: CompiledShape): Pick<CataloguePattern, 'clientSlot' | 'addressSlot' | 'portSlot'> {
@@ -57,11 +59,15 @@ function nameSlots(shape: CompiledShape): Pick<CataloguePattern, 'clientSlot' | 
     const before = tokens[i - 1];
     const after = tokens[i + 1];
     const next = tokens[i + 2];
-    if (token.kind === 'str' && typeof after === 'string' && after.startsWith(':') && after.length <= 2 && typeof next === 'object' && next.kind === 'int') {
+    // `Error found at %s:%d.` is a config file and line, not an address and port.
+    const fileLine = typeof before === 'string' && / at '?$/.test(before);
+    if (token.kind === 'str' && !fileLine && typeof after === 'string' && after.startsWith(':') && after.length <= 2 && typeof next === 'object' && next.kind === 'int') {
       if (addressSlot < 0) {
         addressSlot = slot;
         portSlot = slot + 1;
       }
+    } else if (token.kind === 'str' && typeof before === 'string' && addressBefore.test(before) && addressSlot < 0) {
+      addressSlot = slot;
     } else if (token.kind === 'str' && typeof before === 'string' && clientBefore.test(before) && clientSlot < 0) {
       clientSlot = slot;
     }
@@ -75,12 +81,13 @@ function buildPatterns(): CataloguePattern[] {
   const rows = [...catalogueRows].sort((a, b) => (a[4] < b[4] ? 1 : a[4] > b[4] ? -1 : 0));
   const patterns: CataloguePattern[] = [];
   for (const [family, level, format] of rows) {
-    if (seen.has(format) || !isFamily(family)) continue;
-    seen.add(format);
     const direct = level.startsWith('DIRECT_');
     // The logger adds its own newline, so a format ending in one leaves a blank line;
     // printf output's final newline just ends the line.
-    const lines = (direct ? format.replace(/\n$/, '') : format).split('\n');
+    const text = direct ? format.replace(/\n$/, '') : format;
+    if (seen.has(text) || !isFamily(family)) continue;
+    seen.add(text);
+    const lines = text.split('\n');
     const first = lines.findIndex((l) => l !== '');
     const head = lines[first];
     if (head === undefined || needsContext(head, family)) continue;
@@ -100,4 +107,6 @@ function buildPatterns(): CataloguePattern[] {
 
 /** All catalogue patterns, and the same by format text. */
 export const cataloguePatterns: readonly CataloguePattern[] = buildPatterns();
-export const catalogueByFormat: ReadonlyMap<string, CataloguePattern> = new Map(cataloguePatterns.map((p) => [p.format, p]));
+export const catalogueByFormat: ReadonlyMap<string, CataloguePattern> = new Map(
+  [...cataloguePatterns].sort((a, b) => a.following.length - b.following.length).map((p) => [p.format, p]),
+);

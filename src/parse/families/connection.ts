@@ -118,16 +118,17 @@ function decodeConnected(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCont
 
 function disconnect(f: Fields, cause: DisconnectCause, detail?: string): RecordBody {
   const raw = str(f, 'client');
-  const address = 'address' in f ? str(f, 'address') : null;
+  const printed = 'address' in f ? str(f, 'address') : null;
   // 2.1+ prints the address in place of an id it does not know.
-  const client = address !== null && raw === address ? null : clientOrNull(raw);
+  const client = printed !== null && raw === printed ? null : clientOrNull(raw);
   return {
     type: 'disconnect',
     family: 'disconnect',
     level: 'notice',
     client,
-    address,
-    port: 'port' in f ? int(f, 'port') : null,
+    // 2.1.1+ prints glibc's `[(null):0]` for a session restored from persistence or a bridge's local end.
+    address: printed === '(null)' ? null : printed,
+    port: 'port' in f && printed !== '(null)' ? int(f, 'port') : null,
     cause,
     ...(detail !== undefined ? { detail } : {}),
   };

@@ -64,9 +64,10 @@ function publish(f: Fields, direction: Direction, family: Family): RecordBody<Pa
     ...('mid' in f ? { mid: int(f, 'mid') } : {}),
     ...(qos !== undefined ? { qos } : {}),
     ...('d' in f ? { dup: int(f, 'd') !== 0 } : {}),
-    retain: int(f, 'r') !== 0,
-    topic: str(f, 'topic'),
-    payloadBytes: int(f, 'bytes'),
+    // A line the broker cut short may end before any of these.
+    ...('r' in f ? { retain: int(f, 'r') !== 0 } : {}),
+    ...('topic' in f ? { topic: str(f, 'topic') } : {}),
+    ...('bytes' in f ? { payloadBytes: int(f, 'bytes') } : {}),
   };
 }
 

@@ -1,0 +1,724 @@
+/**
+ * The correlator: a state machine fed one record at a time, in log order. It rebuilds client
+ * sessions, connection attempts and QoS 1/2 flows, and turns what went wrong into findings.
+ * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
+ */
+import type {
+  ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, PacketRecord, Where,
+} from '../parse/index.js';
+import { ActivityCounter, LatencyHistogram } from './stats.js';
+import {
+  type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
+  type FindingCode, type Flow, type FlowStep, type FlowTotals, type Session, type StalledAt,
+  findingCodes,
+} from './types.js';
+
+/** What to keep and how much state to allow. */
+export interface CorrelateOptions {
+  /** Keep every session for listing (default true). */
+  keepSessions?: boolean;
+  /** Which finished flows to keep for listing (default `unfinished`). */
+  keepFlows?: 'all' | 'unfinished' | 'none';
+  /** Cap on clients with open state and on pending connections (default 1 000 000). */
+  maxOpen?: number;
+  /** Findings kept per code; the rest are counted (default 10 000). */
+  maxFindingsPerCode?: number;
+}
+
+interface OpenSession {
+  session: Session;
+  sentDisconnect: boolean;
+}
+
+interface ClientState {
+  session: OpenSession | null;
+  inFlows: Map<number, Flow>;
+  outFlows: Map<number, Flow>;
+  persistent: boolean;
+  /** 1.x logs `Client X disconnected.` for the old connection after a takeover. */
+  takeoverEchoUntil: number;
+  takeoverTimes: number[];
+  /** A takeover finding waiting for the new connection's address. */
+  takeoverFinding: Finding | null;
+  /** A refused CONNACK whose `disconnected, not authorised` line is still to come. */
+  refusedAttempt: ConnectionAttempt | null;
+}
+
+interface PendingConnection {
+  address: string;
+  port: number | null;
+  listenerPort: number;
+  time: number | null;
+  at: Where;
+}
+
+const steps: Record<1 | 2, readonly FlowStep[]> = {
+  1: ['publish', 'puback'],
+  2: ['publish', 'pubrec', 'pubrel', 'pubcomp'],
+};
+
+/** How each disconnect cause ends a session. */
+const causeEnds: Record<DisconnectCause, EndReason> = {
+  'client-disconnect': 'disconnect',
+  closed: 'closed',
+  timeout: 'timeout',
+  'socket-error': 'socket-error',
+  'bad-socket': 'socket-error',
+  'os-error': 'socket-error',
+  'protocol-error': 'protocol-error',
+  'malformed-packet': 'protocol-error',
+  'oversize-packet': 'protocol-error',
+  'oversize-payload': 'protocol-error',
+  'disallowed-feature': 'protocol-error',
+  'topic-alias-invalid': 'protocol-error',
+  'receive-maximum': 'protocol-error',
+  'not-authorised': 'not-authorised',
+  'bad-credentials': 'not-authorised',
+  banned: 'not-authorised',
+  'invalid-client-id': 'not-authorised',
+  'bad-auth-method': 'not-authorised',
+  administrative: 'kicked',
+  'session-taken-over': 'takeover',
+  'server-unavailable': 'other',
+  'server-busy': 'other',
+  'quota-exceeded': 'other',
+  'rate-exceeded': 'other',
+  'implementation-error': 'other',
+  'http-origin': 'other',
+  'out-of-memory': 'other',
+};
+
+/** CONNACK codes that mean bad credentials or not authorised (3.1.1: 4, 5; v5: 0x86, 0x87). */
+const authCodes = new Set([4, 5, 134, 135]);
+
+/** Catalogue formats that record a refused network connection. */
+const deniedFormats = new Set([
+  'Client connection from %s denied access by tcpd.',
+  'Client connection from %s denied: max_connections exceeded.',
+]);
+
+const flappingWindowMs = 5 * 60_000;
+const flappingCount = 3;
+const takeoverEchoRecords = 50;
+
+/** Rebuilds sessions, flows and findings from records pushed in log order. */
+export class Correlator {
+  private readonly keepSessions: boolean;
+  private readonly keepFlows: 'all' | 'unfinished' | 'none';
+  private readonly maxOpen: number;
+  private readonly maxFindings: number;
+
+  private readonly clients = new Map<string, ClientState>();
+  private readonly pending = new Map<string, PendingConnection[]>();
+  private pendingCount = 0;
+  private lastPending: PendingConnection | null = null;
+
+  private records = 0;
+  private lastTime: number | null = null;
+  private first: number | null = null;
+  private last: number | null = null;
+  private readonly recordTypes: Record<string, number> = {};
+  private unknown = 0;
+  private readonly unknownExamples: string[] = [];
+  private unknownAt: Where | null = null;
+  private readonly versions = new Set<string>();
+  private starts = 0;
+  private terminated: { time: number | null; ended: number } | null = null;
+  private debugLines = false;
+
+  private readonly sessions: Session[] = [];
+  private sessionCount = 0;
+  private readonly sessionsByEnd: Partial<Record<EndReason, number>> = {};
+  private readonly clientIds = new Set<string>();
+  private clientIdsCapped = false;
+  private readonly attempts: ConnectionAttempt[] = [];
+  private attemptCount = 0;
+  private readonly flows: Flow[] = [];
+  private readonly totals = { 1: emptyTotals(), 2: emptyTotals() };
+  private readonly latency = { 1: new LatencyHistogram(), 2: new LatencyHistogram() };
+  private orphanAcks = 0;
+  private readonly findings: Finding[] = [];
+  private readonly findingTotals: Partial<Record<FindingCode, number>> = {};
+  private readonly byClient = new ActivityCounter();
+  private readonly byTopic = new ActivityCounter();
+  private readonly perMinute = new Map<number, number>();
+  private readonly recentInbound = new Map<string, { client: string; at: Where; mid?: number; time: number | null; count: number }>();
+  private readonly evicted = { sessions: 0, flows: 0, connections: 0 };
+  private openFlows = 0;
+
+  constructor(options: CorrelateOptions = {}) {
+    this.keepSessions = options.keepSessions ?? true;
+    this.keepFlows = options.keepFlows ?? 'unfinished';
+    this.maxOpen = options.maxOpen ?? 1_000_000;
+    this.maxFindings = options.maxFindingsPerCode ?? 10_000;
+  }
+
+  /** Feeds one record. Records must come in log order. */
+  push(r: LogRecord): void {
+    this.records++;
+    this.recordTypes[r.type] = (this.recordTypes[r.type] ?? 0) + 1;
+    if (r.time !== null) {
+      if (this.first === null || r.time < this.first) this.first = r.time;
+      if (this.last === null || r.time > this.last) this.last = r.time;
+      const minute = Math.floor(r.time / 60_000) * 60_000;
+      this.perMinute.set(minute, (this.perMinute.get(minute) ?? 0) + 1);
+    }
+    switch (r.type) {
+      case 'connection': this.onConnection(r.address, r.port, r.listenerPort, r); break;
+      case 'client-connected': this.onConnected(r); break;
+      case 'disconnect': this.onDisconnect(r); break;
+      case 'takeover': this.onTakeover(r.client, r); break;
+      case 'packet': this.onPacket(r); break;
+      case 'subscription':
+        if (r.client !== null && r.action === 'subscribe' && r.level !== 'subscribe') {
+          const open = this.clients.get(r.client)?.session;
+          if (open) open.session.subscriptions++;
+        }
+        break;
+      case 'will':
+        if (r.client !== null && r.event === 'specified') {
+          const open = this.clients.get(r.client)?.session;
+          if (open) open.session.will = true;
+        }
+        break;
+      case 'broker': this.onBroker(r.event, r.version ?? null, r); break;
+      case 'messages-dropped': this.onDropped(r.client, r); break;
+      case 'session-expiry': this.onExpiry(r.client, r); break;
+      case 'message':
+        if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
+        break;
+      case 'unknown':
+        this.unknown++;
+        this.unknownAt ??= { file: r.file, line: r.line };
+        if (this.unknownExamples.length < 5) this.unknownExamples.push(r.raw.slice(0, 200));
+        break;
+      case 'continuation':
+      case 'marker':
+        break;
+    }
+    if (r.time !== null) this.lastTime = r.time;
+  }
+
+  /** Ends the stream: what is still open is reported as such. */
+  finish(): Correlation {
+    for (const [client, st] of this.clients) {
+      if (st.session) this.closeSession(client, st, 'open', null, undefined);
+      for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) this.finalizeFlow(st, flow, 'incomplete');
+    }
+    if (this.sessionCount > 0 && !this.debugLines) {
+      this.addFinding({ code: 'no-debug-lines', severity: 'warning', client: null, time: null, at: [] });
+    }
+    if (this.unknown > 0 && this.unknownAt) {
+      this.addFinding({ code: 'unknown-lines', severity: 'info', client: null, time: null, at: [this.unknownAt], count: this.unknown, examples: this.unknownExamples });
+    }
+    const evictedTotal = this.evicted.sessions + this.evicted.flows + this.evicted.connections;
+    if (evictedTotal > 0) {
+      this.addFinding({ code: 'state-evicted', severity: 'warning', client: null, time: null, at: [], ...this.evicted, limit: this.maxOpen });
+    }
+    for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+    const rank = (code: FindingCode): number => findingCodes.indexOf(code);
+    this.findings.sort((a, b) => rank(a.code) - rank(b.code) || (a.time ?? 0) - (b.time ?? 0));
+    return {
+      lines: this.records,
+      records: this.records,
+      recordTypes: this.recordTypes,
+      unknown: this.unknown,
+      unknownExamples: this.unknownExamples,
+      first: this.first,
+      last: this.last,
+      brokerVersions: [...this.versions],
+      brokerStarts: this.starts,
+      sessions: this.sessions,
+      sessionCount: this.sessionCount,
+      sessionsByEnd: this.sessionsByEnd,
+      clients: this.clientIds.size,
+      attempts: this.attempts,
+      attemptCount: this.attemptCount,
+      flows: this.flows,
+      flowTotals: { qos1: this.totals[1], qos2: this.totals[2] },
+      latency: { qos1: this.latency[1].summary(), qos2: this.latency[2].summary() },
+      orphanAcks: this.orphanAcks,
+      findings: this.findings,
+      findingTotals: this.findingTotals,
+      debugLines: this.debugLines,
+      topClients: this.byClient.top(10).map(([client, a]) => ({ client, ...a })),
+      topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),
+      perMinute: [...this.perMinute].sort((a, b) => a[0] - b[0]),
+      evicted: this.evicted,
+    };
+  }
+
+  private state(client: string): ClientState {
+    let st = this.clients.get(client);
+    if (!st) {
+      if (this.clients.size >= this.maxOpen) this.evictClient();
+      st = { session: null, inFlows: new Map(), outFlows: new Map(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null };
+      this.clients.set(client, st);
+    }
+    return st;
+  }
+
+  private evictClient(): void {
+    for (const [client, st] of this.clients) {
+      if (st.session) {
+        this.closeSession(client, st, 'other', null, 'state limit reached');
+        this.evicted.sessions++;
+      }
+      for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+        flow.dropped = 'evicted';
+        this.finalizeFlow(st, flow, 'incomplete', false);
+        this.evicted.flows++;
+      }
+      this.clients.delete(client);
+      return;
+    }
+  }
+
+  private onConnection(address: string, port: number | null, listenerPort: number, r: LogRecord): void {
+    if (this.pendingCount >= this.maxOpen) {
+      const oldest = this.pending.keys().next();
+      if (!oldest.done) {
+        const list = this.pending.get(oldest.value) ?? [];
+        this.pendingCount -= list.length;
+        this.evicted.connections += list.length;
+        this.pending.delete(oldest.value);
+      }
+    }
+    const p: PendingConnection = { address, port, listenerPort, time: r.time, at: { file: r.file, line: r.line } };
+    const list = this.pending.get(address);
+    if (list) list.push(p);
+    else this.pending.set(address, [p]);
+    this.pendingCount++;
+    this.lastPending = p;
+  }
+
+  /** Takes the pending connection for an address (and port, when known); else the newest. */
+  private takePending(address: string | null, port: number | null): PendingConnection | null {
+    let p: PendingConnection | undefined;
+    if (address !== null) {
+      const list = this.pending.get(address);
+      if (list) {
+        const i = port === null ? 0 : list.findIndex((c) => c.port === port || c.port === null);
+        if (i >= 0) p = list.splice(i, 1)[0];
+        if (list.length === 0) this.pending.delete(address);
+      }
+    } else if (this.lastPending) {
+      p = this.lastPending;
+      const list = this.pending.get(p.address);
+      const i = list?.indexOf(p) ?? -1;
+      if (list && i >= 0) {
+        list.splice(i, 1);
+        if (list.length === 0) this.pending.delete(p.address);
+      } else {
+        p = undefined;
+      }
+    }
+    if (!p) return null;
+    this.pendingCount--;
+    if (p === this.lastPending) this.lastPending = null;
+    return p;
+  }
+
+  private *allPending(): Generator<PendingConnection> {
+    for (const list of this.pending.values()) yield* list;
+  }
+
+  private onConnected(r: ClientConnectedRecord): void {
+    const pending = this.takePending(r.address, r.port);
+    const st = this.state(r.client);
+    if (st.session) this.onTakeover(r.client, r);
+    if (r.cleanSession) {
+      for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+        flow.dropped = 'clean-start';
+        this.finalizeFlow(st, flow, 'incomplete');
+      }
+    }
+    st.persistent = !r.cleanSession;
+    st.refusedAttempt = null;
+    const session: Session = {
+      client: r.client,
+      address: r.address,
+      port: r.port ?? pending?.port ?? null,
+      listenerPort: pending?.listenerPort ?? null,
+      mqttVersion: r.mqttVersion,
+      protocolLevel: r.protocolLevel,
+      cleanSession: r.cleanSession,
+      keepalive: r.keepalive,
+      username: r.username,
+      bridge: r.bridge,
+      start: r.time,
+      end: null,
+      durationMs: null,
+      endReason: 'open',
+      startAt: { file: r.file, line: r.line },
+      packetsIn: {},
+      packetsOut: {},
+      messagesIn: 0,
+      messagesOut: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+      subscriptions: 0,
+      lastActivity: r.time,
+      will: false,
+    };
+    st.session = { session, sentDisconnect: false };
+    if (st.takeoverFinding?.code === 'takeover') {
+      st.takeoverFinding.newAddress = r.address;
+      st.takeoverFinding.at.push({ file: r.file, line: r.line });
+      st.takeoverFinding = null;
+    }
+    if (!this.clientIdsCapped) {
+      this.clientIds.add(r.client);
+      if (this.clientIds.size >= this.maxOpen) this.clientIdsCapped = true;
+    }
+  }
+
+  private onTakeover(client: string, r: LogRecord): void {
+    const st = this.state(client);
+    const open = st.session;
+    if (!open) return;
+    const time = r.time;
+    const finding: Finding = {
+      code: 'takeover', severity: 'warning', client, time, at: [{ file: r.file, line: r.line }, open.session.startAt],
+      oldAddress: open.session.address, newAddress: null,
+    };
+    this.addFinding(finding);
+    st.takeoverFinding = finding;
+    this.closeSession(client, st, 'takeover', r, undefined);
+    if (r.type === 'takeover' && (this.versions.size === 0 || [...this.versions].some((v) => v.startsWith('1.')))) {
+      st.takeoverEchoUntil = this.records + takeoverEchoRecords;
+    }
+    if (time !== null) {
+      st.takeoverTimes = st.takeoverTimes.filter((t) => time - t <= flappingWindowMs);
+      st.takeoverTimes.push(time);
+      if (st.takeoverTimes.length === flappingCount) {
+        this.addFinding({ code: 'takeover-flapping', severity: 'error', client, time, at: [{ file: r.file, line: r.line }], takeovers: flappingCount, windowMs: flappingWindowMs });
+      }
+    }
+  }
+
+  private onDisconnect(r: DisconnectRecord): void {
+    const reason = causeEnds[r.cause];
+    if (r.client === null) {
+      const outcome: AttemptOutcome = reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed';
+      const p = this.takePending(r.address, r.port);
+      if (p || r.address !== null) this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
+      return;
+    }
+    const st = this.clients.get(r.client);
+    const open = st?.session;
+    if (!st || !open) {
+      // No open session: a resumed offline session (2.1 `session taken over`), the second line
+      // of a 1.x timeout, an acknowledgement after DISCONNECT (2.1.2), or a refused login (2.x).
+      if (reason === 'not-authorised') {
+        if (st?.refusedAttempt) {
+          st.refusedAttempt.outcome = 'not-authorised';
+          st.refusedAttempt = null;
+        } else {
+          const p = this.takePending(r.address, r.port);
+          this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, 'not-authorised');
+        }
+      }
+      return;
+    }
+    if (r.cause === 'session-taken-over') {
+      this.onTakeover(r.client, r);
+      return;
+    }
+    if (r.cause === 'client-disconnect' && st.takeoverEchoUntil > this.records && !open.sentDisconnect) {
+      st.takeoverEchoUntil = 0;
+      return;
+    }
+    this.closeSession(r.client, st, reason, r, r.detail ?? (reason === 'other' ? r.cause : undefined));
+  }
+
+  private closeSession(client: string, st: ClientState, reason: EndReason, r: LogRecord | null, detail: string | undefined): void {
+    const open = st.session;
+    if (!open) return;
+    const s = open.session;
+    st.session = null;
+    s.endReason = reason;
+    if (r) {
+      s.end = r.time ?? this.lastTime;
+      s.endAt = { file: r.file, line: r.line };
+      s.durationMs = s.start !== null && s.end !== null ? Math.max(0, s.end - s.start) : null;
+    }
+    if (detail !== undefined) s.endDetail = detail;
+    this.sessionCount++;
+    this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
+    if (this.keepSessions) this.sessions.push(s);
+    const at: Where[] = s.endAt ? [s.endAt, s.startAt] : [s.startAt];
+    if (reason === 'timeout') {
+      const gapMs = s.end !== null && s.lastActivity !== null ? Math.max(0, s.end - s.lastActivity) : null;
+      this.addFinding({ code: 'keepalive-timeout', severity: 'error', client, time: s.end, at, keepalive: s.keepalive, lastActivity: s.lastActivity, gapMs });
+    } else if (reason === 'socket-error' || reason === 'protocol-error') {
+      this.addFinding({ code: reason, severity: reason === 'protocol-error' ? 'error' : 'warning', client, time: s.end, at, ...(detail !== undefined ? { detail } : {}) });
+    }
+    for (const flow of st.inFlows.values()) flow.sessionEnded = true;
+    for (const flow of st.outFlows.values()) flow.sessionEnded = true;
+    // A clean session's unfinished messages die with it; a persistent one keeps them.
+    if (!st.persistent && reason !== 'open') {
+      for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) this.finalizeFlow(st, flow, 'incomplete');
+    }
+  }
+
+  private onBroker(event: string, version: string | null, r: LogRecord): void {
+    if (event === 'terminating') {
+      const ended = this.endAllSessions(r);
+      this.terminated = { time: r.time, ended };
+      return;
+    }
+    if (event !== 'starting') return;
+    if (version) this.versions.add(version);
+    const ended = this.endAllSessions(r);
+    if (this.starts > 0 || this.terminated || ended > 0) {
+      this.addFinding({
+        code: 'broker-restart', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }],
+        version, sessionsEnded: ended + (this.terminated?.ended ?? 0),
+      });
+    }
+    this.terminated = null;
+    this.starts++;
+    // Connections announced before the restart never completed.
+    for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+    this.pending.clear();
+    this.pendingCount = 0;
+    this.lastPending = null;
+  }
+
+  private endAllSessions(r: LogRecord): number {
+    let ended = 0;
+    for (const [client, st] of this.clients) {
+      if (!st.session) continue;
+      ended++;
+      this.closeSession(client, st, 'broker-shutdown', r.type === 'broker' && r.event === 'starting' ? { ...r, time: this.lastTime } : r, undefined);
+    }
+    return ended;
+  }
+
+  private onDropped(client: string, r: LogRecord): void {
+    const st = this.clients.get(client);
+    let inFlight = 0;
+    for (const f of st?.outFlows.values() ?? []) if (f.state === 'in-flight') inFlight++;
+    this.addFinding({ code: 'messages-dropped', severity: 'warning', client, time: r.time, at: [{ file: r.file, line: r.line }], inFlight });
+  }
+
+  private onExpiry(client: string, _r: LogRecord): void {
+    const st = this.clients.get(client);
+    if (!st) return;
+    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+      flow.dropped = 'expired';
+      this.finalizeFlow(st, flow, 'incomplete');
+    }
+    st.persistent = false;
+  }
+
+  private addAttempt(client: string | null, address: string | null, port: number | null, listenerPort: number | null, r: Where & { time: number | null }, outcome: AttemptOutcome, reasonCode?: number, time?: number | null): ConnectionAttempt {
+    const attempt: ConnectionAttempt = {
+      address, port, listenerPort, client, time: time ?? r.time, at: { file: r.file, line: r.line }, outcome,
+      ...(reasonCode !== undefined ? { reasonCode } : {}),
+    };
+    this.attemptCount++;
+    if (this.attempts.length < this.maxFindings * 10) this.attempts.push(attempt);
+    if (outcome === 'not-authorised') {
+      this.addFinding({
+        code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at], address,
+        ...(reasonCode !== undefined ? { reasonCode } : {}),
+      });
+    }
+    return attempt;
+  }
+
+  private onPacket(r: PacketRecord): void {
+    this.debugLines = true;
+    const st = this.clients.get(r.client);
+    const open = st?.session?.session;
+    if (open) {
+      const counts = r.direction === 'in' ? open.packetsIn : open.packetsOut;
+      counts[r.cmd] = (counts[r.cmd] ?? 0) + 1;
+      if (r.direction === 'in') open.lastActivity = r.time ?? open.lastActivity;
+      if (st && st.takeoverEchoUntil > 0 && r.direction === 'in') st.takeoverEchoUntil = 0;
+    }
+    switch (r.cmd) {
+      case 'publish': this.onPublish(r, open); return;
+      case 'puback':
+      case 'pubrec':
+      case 'pubrel':
+      case 'pubcomp': this.onAck(r); return;
+      case 'disconnect':
+        if (r.direction === 'in' && st?.session) st.session.sentDisconnect = true;
+        return;
+      case 'connack':
+        if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0 && !st?.session) {
+          const looksLikeAddress = /^[\d.]+$|:/.test(r.client) && this.pending.has(r.client);
+          const p = this.takePending(looksLikeAddress ? r.client : null, null);
+          const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
+          const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
+          if (!looksLikeAddress) this.state(r.client).refusedAttempt = attempt;
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onPublish(r: PacketRecord, open: Session | undefined): void {
+    const bytes = r.payloadBytes ?? 0;
+    if (open) {
+      if (r.direction === 'in') {
+        open.messagesIn++;
+        open.bytesIn += bytes;
+      } else {
+        open.messagesOut++;
+        open.bytesOut += bytes;
+      }
+    }
+    if (r.outcome === 'rejected') return;
+    this.byClient.add(r.client, bytes);
+    const traceKey = r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
+    if (r.direction === 'in' && traceKey !== null) {
+      this.byTopic.add(r.topic ?? '', bytes);
+      const previous = this.recentInbound.get(traceKey);
+      const sameMoment = previous !== undefined && previous.time === r.time;
+      this.recentInbound.delete(traceKey);
+      if (this.recentInbound.size > 10_000) {
+        const oldest = this.recentInbound.keys().next();
+        if (!oldest.done) this.recentInbound.delete(oldest.value);
+      }
+      this.recentInbound.set(traceKey, {
+        client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1,
+        ...(r.mid !== undefined && r.mid !== 0 ? { mid: r.mid } : {}),
+      });
+    }
+    if (r.qos !== 1 && r.qos !== 2) return;
+    if (r.mid === undefined) return;
+    const st = this.state(r.client);
+    const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
+    const existing = flows.get(r.mid);
+    if (existing && existing.state === 'in-flight') {
+      if (r.dup || existing.sessionEnded) {
+        existing.duplicates++;
+        if (existing.sessionEnded) existing.resumed = true;
+        return;
+      }
+      existing.dropped = 'mid-reused';
+      this.finalizeFlow(st, existing, 'incomplete');
+      this.addFinding({
+        code: 'mid-reused', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }, existing.steps[0]?.at ?? { file: r.file, line: r.line }],
+        direction: r.direction, mid: r.mid, qos: existing.qos, topic: existing.topic,
+      });
+    }
+    const flow: Flow = {
+      client: r.client, direction: r.direction, mid: r.mid, qos: r.qos, topic: r.topic ?? null,
+      payloadBytes: r.payloadBytes ?? null, state: 'in-flight',
+      steps: [{ step: 'publish', time: r.time, at: { file: r.file, line: r.line } }],
+      sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
+    };
+    if (r.direction === 'out' && traceKey !== null) {
+      const origin = this.recentInbound.get(traceKey);
+      if (origin && (r.time === null || origin.time === null || r.time - origin.time <= 2000)) {
+        flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
+      }
+    }
+    flows.set(r.mid, flow);
+    this.openFlows++;
+    if (this.openFlows > this.maxOpen) this.evictFlow();
+  }
+
+  private evictFlow(): void {
+    for (const st of this.clients.values()) {
+      for (const flows of [st.outFlows, st.inFlows]) {
+        const oldest = flows.values().next();
+        if (!oldest.done) {
+          oldest.value.dropped = 'evicted';
+          this.finalizeFlow(st, oldest.value, 'incomplete', false);
+          this.evicted.flows++;
+          return;
+        }
+      }
+    }
+  }
+
+  private onAck(r: PacketRecord): void {
+    if (r.mid === undefined || r.outcome === 'unknown-mid') return;
+    const step = r.cmd as FlowStep;
+    // PUBREL comes from the sender of the message, the other acknowledgements from its receiver.
+    const direction = step === 'pubrel' ? r.direction : r.direction === 'in' ? 'out' : 'in';
+    const st = this.clients.get(r.client);
+    const flow = (direction === 'in' ? st?.inFlows : st?.outFlows)?.get(r.mid);
+    if (!st || !flow || flow.state !== 'in-flight') {
+      this.orphanAcks++;
+      return;
+    }
+    const order = steps[flow.qos];
+    const index = order.indexOf(step);
+    const seen = order.indexOf(flow.steps[flow.steps.length - 1]?.step ?? 'publish');
+    if (index < 0 || index !== seen + 1) flow.outOfOrder = true;
+    flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
+    if (flow.sessionEnded) flow.resumed = true;
+    if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
+      flow.reasonCode = r.reasonCode;
+      this.finalizeFlow(st, flow, 'refused');
+    } else if (index === order.length - 1) {
+      this.finalizeFlow(st, flow, 'complete');
+    }
+  }
+
+  private finalizeFlow(st: ClientState, flow: Flow, state: 'complete' | 'incomplete' | 'refused', report = true): void {
+    const flows = flow.direction === 'in' ? st.inFlows : st.outFlows;
+    if (flows.get(flow.mid) === flow) {
+      flows.delete(flow.mid);
+      this.openFlows--;
+    }
+    flow.state = state;
+    const totals = this.totals[flow.qos];
+    const first = flow.steps[0];
+    const lastStep = flow.steps[flow.steps.length - 1];
+    if (state === 'complete') {
+      totals.complete++;
+      if (first?.time != null && lastStep?.time != null) {
+        flow.latencyMs = Math.max(0, lastStep.time - first.time);
+        this.latency[flow.qos].add(flow.latencyMs);
+      }
+    } else if (state === 'refused') {
+      totals.refused++;
+    } else {
+      totals.incomplete++;
+      const order = steps[flow.qos];
+      const next = order[order.indexOf(lastStep?.step ?? 'publish') + 1] as StalledAt | undefined;
+      if (next) {
+        flow.stalledAt = next;
+        totals.stalledAt[next] = (totals.stalledAt[next] ?? 0) + 1;
+      }
+    }
+    if (this.keepFlows === 'all' || (this.keepFlows === 'unfinished' && state !== 'complete')) this.flows.push(flow);
+    if (!report) return;
+    const base = {
+      client: flow.client, time: first?.time ?? null, at: flow.steps.map((s) => s.at).reverse(),
+      direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
+    };
+    if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
+      this.addFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}) });
+    } else if (state === 'refused') {
+      this.addFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
+    }
+    if (flow.duplicates > 0) this.addFinding({ code: 'flow-duplicate', severity: 'info', ...base, duplicates: flow.duplicates });
+  }
+
+  private addFinding(finding: Finding): void {
+    const n = (this.findingTotals[finding.code] ?? 0) + 1;
+    this.findingTotals[finding.code] = n;
+    if (n <= this.maxFindings) this.findings.push(finding);
+  }
+}
+
+function emptyTotals(): FlowTotals {
+  return { complete: 0, incomplete: 0, refused: 0, stalledAt: {} };
+}
+
+/** Correlates a finished list of records (tests and small inputs). */
+export function correlateRecords(records: Iterable<LogRecord>, options?: CorrelateOptions): Correlation {
+  const c = new Correlator(options);
+  for (const r of records) c.push(r);
+  return c.finish();
+}

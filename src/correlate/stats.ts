@@ -1,0 +1,80 @@
+/**
+ * Small bounded aggregates the correlator folds finished work into.
+ */
+import type { Activity, Latency } from './types.js';
+
+/**
+ * Latency distribution: exact values while there are few distinct ones (epoch-second logs give
+ * whole seconds), rounded to 2 significant digits beyond that, so memory stays flat.
+ */
+export class LatencyHistogram {
+  private readonly counts = new Map<number, number>();
+  private total = 0;
+  private coarse = false;
+
+  add(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    const key = this.coarse ? roundTo2(ms) : ms;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.total++;
+    if (!this.coarse && this.counts.size > 5000) this.coarsen();
+  }
+
+  summary(): Latency {
+    if (this.total === 0) return { count: 0, p50: null, p95: null, p99: null, max: null };
+    const keys = [...this.counts.keys()].sort((a, b) => a - b);
+    const at = (q: number): number => {
+      const rank = Math.ceil(q * this.total);
+      let seen = 0;
+      for (const k of keys) {
+        seen += this.counts.get(k) ?? 0;
+        if (seen >= rank) return k;
+      }
+      return keys[keys.length - 1] ?? 0;
+    };
+    return { count: this.total, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: keys[keys.length - 1] ?? null };
+  }
+
+  private coarsen(): void {
+    const old = [...this.counts];
+    this.counts.clear();
+    this.coarse = true;
+    for (const [k, n] of old) this.counts.set(roundTo2(k), (this.counts.get(roundTo2(k)) ?? 0) + n);
+  }
+}
+
+function roundTo2(ms: number): number {
+  if (ms < 100) return Math.round(ms);
+  const scale = 10 ** (Math.floor(Math.log10(ms)) - 1);
+  return Math.round(ms / scale) * scale;
+}
+
+/**
+ * Message and byte counts per key, capped: past `limit` keys the smallest half is folded away,
+ * so the top entries stay right for any realistic skew.
+ */
+export class ActivityCounter {
+  private readonly map = new Map<string, Activity>();
+
+  constructor(private readonly limit = 20_000) {}
+
+  add(key: string, bytes: number): void {
+    let a = this.map.get(key);
+    if (!a) {
+      if (this.map.size >= this.limit) this.prune();
+      a = { messages: 0, bytes: 0 };
+      this.map.set(key, a);
+    }
+    a.messages++;
+    a.bytes += bytes;
+  }
+
+  top(n: number): Array<[string, Activity]> {
+    return [...this.map].sort((x, y) => y[1].messages - x[1].messages || y[1].bytes - x[1].bytes || (x[0] < y[0] ? -1 : 1)).slice(0, n);
+  }
+
+  private prune(): void {
+    const sorted = [...this.map].sort((x, y) => x[1].messages - y[1].messages);
+    for (const [key] of sorted.slice(0, Math.floor(sorted.length / 2))) this.map.delete(key);
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * What the correlator rebuilds from records: sessions, connection attempts, QoS 1/2 flows,
+ * findings and aggregates. Plain data; nothing here renders text.
+ */
+import type { Direction, MqttVersion, PacketCmd, Qos, Where } from '../parse/index.js';
+
+/** Why a session ended. */
+export type EndReason =
+  | 'disconnect' | 'closed' | 'timeout' | 'socket-error' | 'takeover' | 'protocol-error'
+  | 'not-authorised' | 'kicked' | 'broker-shutdown' | 'open' | 'other';
+
+export const endReasons: readonly EndReason[] = [
+  'disconnect', 'closed', 'timeout', 'socket-error', 'takeover', 'protocol-error',
+  'not-authorised', 'kicked', 'broker-shutdown', 'open', 'other',
+];
+
+/** Packet counts by MQTT command. */
+export type PacketCounts = Partial<Record<PacketCmd, number>>;
+
+/** One client connection, from `New client connected` to the line that ended it. */
+export interface Session {
+  client: string;
+  address: string | null;
+  port: number | null;
+  listenerPort: number | null;
+  mqttVersion: MqttVersion | null;
+  protocolLevel: number | null;
+  cleanSession: boolean;
+  keepalive: number;
+  username: string | null;
+  bridge: boolean;
+  /** Epoch ms, null when the log has no times. */
+  start: number | null;
+  end: number | null;
+  durationMs: number | null;
+  endReason: EndReason;
+  /** The broker's words for an `other` end, or an OS error text. */
+  endDetail?: string;
+  startAt: Where;
+  endAt?: Where;
+  packetsIn: PacketCounts;
+  packetsOut: PacketCounts;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  subscriptions: number;
+  /** Time of the last packet received from the client. */
+  lastActivity: number | null;
+  will: boolean;
+}
+
+/** How a connection that never became a session ended. */
+export type AttemptOutcome = 'refused' | 'not-authorised' | 'closed' | 'denied' | 'protocol-error' | 'no-connect';
+
+/** A network connection that did not become a session. */
+export interface ConnectionAttempt {
+  address: string | null;
+  port: number | null;
+  listenerPort: number | null;
+  /** Client id, when the broker printed one. */
+  client: string | null;
+  time: number | null;
+  at: Where;
+  outcome: AttemptOutcome;
+  /** CONNACK return / reason code, when logged. */
+  reasonCode?: number;
+}
+
+/** Steps of a QoS 1/2 exchange. */
+export type FlowStep = 'publish' | 'puback' | 'pubrec' | 'pubrel' | 'pubcomp';
+
+/** What a flow that did not finish was waiting for. */
+export type StalledAt = 'puback' | 'pubrec' | 'pubrel' | 'pubcomp';
+
+export type FlowState = 'in-flight' | 'complete' | 'incomplete' | 'refused';
+
+/** One step seen, with its time and line. */
+export interface FlowStepSeen {
+  step: FlowStep;
+  time: number | null;
+  at: Where;
+  reasonCode?: number;
+}
+
+/** A QoS 1/2 message exchange between the broker and one client. */
+export interface Flow {
+  client: string;
+  direction: Direction;
+  mid: number;
+  qos: 1 | 2;
+  topic: string | null;
+  payloadBytes: number | null;
+  state: FlowState;
+  /** The packet it was waiting for when it stopped (incomplete flows). */
+  stalledAt?: StalledAt;
+  steps: FlowStepSeen[];
+  /** The client's session ended while the flow was in flight. */
+  sessionEnded: boolean;
+  /** Re-sent PUBLISH packets (`d1`). */
+  duplicates: number;
+  /** A reason code ≥ 0x80 that refused it. */
+  reasonCode?: number;
+  /** A step arrived out of order. */
+  outOfOrder: boolean;
+  /** Continued in a later session of the same client (persistent session). */
+  resumed: boolean;
+  /** Why an unfinished flow was given up: session expired, clean start, or state cap. */
+  dropped?: 'expired' | 'clean-start' | 'evicted' | 'mid-reused';
+  /** The inbound PUBLISH that caused this delivery (outbound flows). */
+  origin?: { client: string; at: Where; mid?: number; ambiguous: boolean };
+  /** Milliseconds from PUBLISH to the final acknowledgement. */
+  latencyMs?: number;
+}
+
+/** Finding codes, most severe first. */
+export const findingCodes = [
+  'flow-incomplete', 'keepalive-timeout', 'socket-error', 'protocol-error', 'auth-failure',
+  'takeover-flapping', 'takeover', 'messages-dropped', 'flow-refused', 'flow-duplicate',
+  'mid-reused', 'broker-restart', 'state-evicted', 'no-debug-lines', 'unknown-lines',
+] as const;
+export type FindingCode = (typeof findingCodes)[number];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+interface FindingBase {
+  code: FindingCode;
+  severity: Severity;
+  client: string | null;
+  time: number | null;
+  /** The log lines it comes from, first the one it is about. */
+  at: Where[];
+}
+
+export interface KeepaliveFinding extends FindingBase {
+  code: 'keepalive-timeout';
+  keepalive: number;
+  lastActivity: number | null;
+  /** Milliseconds between the last packet from the client and the timeout. */
+  gapMs: number | null;
+}
+export interface SessionEndFinding extends FindingBase {
+  code: 'socket-error' | 'protocol-error';
+  detail?: string;
+}
+export interface TakeoverFinding extends FindingBase {
+  code: 'takeover';
+  oldAddress: string | null;
+  newAddress: string | null;
+}
+export interface FlappingFinding extends FindingBase {
+  code: 'takeover-flapping';
+  takeovers: number;
+  windowMs: number;
+}
+export interface AuthFinding extends FindingBase {
+  code: 'auth-failure';
+  address: string | null;
+  reasonCode?: number;
+}
+export interface FlowFinding extends FindingBase {
+  code: 'flow-incomplete' | 'flow-refused' | 'flow-duplicate' | 'mid-reused';
+  direction: Direction;
+  mid: number;
+  qos: 1 | 2;
+  topic: string | null;
+  stalledAt?: StalledAt;
+  reasonCode?: number;
+  duplicates?: number;
+  sessionEnded?: boolean;
+}
+export interface DroppedFinding extends FindingBase {
+  code: 'messages-dropped';
+  /** Outgoing QoS 1/2 messages in flight to that client at that moment. */
+  inFlight: number;
+}
+export interface RestartFinding extends FindingBase {
+  code: 'broker-restart';
+  version: string | null;
+  /** Sessions that were open when the broker went down. */
+  sessionsEnded: number;
+}
+export interface EvictionFinding extends FindingBase {
+  code: 'state-evicted';
+  sessions: number;
+  flows: number;
+  connections: number;
+  limit: number;
+}
+export interface NoDebugFinding extends FindingBase {
+  code: 'no-debug-lines';
+}
+export interface UnknownLinesFinding extends FindingBase {
+  code: 'unknown-lines';
+  count: number;
+  examples: string[];
+}
+
+/** Something that went wrong, pointing at the log lines it comes from. */
+export type Finding =
+  | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding
+  | FlowFinding | DroppedFinding | RestartFinding | EvictionFinding | NoDebugFinding | UnknownLinesFinding;
+
+/** Counts for one kind of flow. */
+export interface FlowTotals {
+  complete: number;
+  incomplete: number;
+  refused: number;
+  /** Incomplete flows by the step they stalled at. */
+  stalledAt: Partial<Record<StalledAt, number>>;
+}
+
+/** Latency percentiles in milliseconds (null without timed flows). */
+export interface Latency {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** Activity per key (client or topic). */
+export interface Activity {
+  messages: number;
+  bytes: number;
+}
+
+/** Everything the correlator found, at the end of the stream. */
+export interface Correlation {
+  lines: number;
+  records: number;
+  /** Records by type. */
+  recordTypes: Record<string, number>;
+  unknown: number;
+  unknownExamples: string[];
+  first: number | null;
+  last: number | null;
+  brokerVersions: string[];
+  brokerStarts: number;
+  /** Sessions, in start order (when kept). */
+  sessions: Session[];
+  sessionCount: number;
+  sessionsByEnd: Partial<Record<EndReason, number>>;
+  clients: number;
+  attempts: ConnectionAttempt[];
+  attemptCount: number;
+  /** Flows kept for listing (all, or only the unfinished, as asked). */
+  flows: Flow[];
+  flowTotals: { qos1: FlowTotals; qos2: FlowTotals };
+  latency: { qos1: Latency; qos2: Latency };
+  orphanAcks: number;
+  /** Findings kept (capped per code), most severe first. */
+  findings: Finding[];
+  /** How many findings of each code there were, kept or not. */
+  findingTotals: Partial<Record<FindingCode, number>>;
+  /** True when the log has debug packet lines, so flows could be followed. */
+  debugLines: boolean;
+  topClients: Array<{ client: string } & Activity>;
+  topTopics: Array<{ topic: string } & Activity>;
+  /** Records per minute (epoch minute → count), for the activity chart. */
+  perMinute: Array<[number, number]>;
+  evicted: { sessions: number; flows: number; connections: number };
+}
