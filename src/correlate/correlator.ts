@@ -9,8 +9,8 @@ import type {
 import { ActivityCounter, LatencyHistogram } from './stats.js';
 import {
   type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
-  type FindingCode, type Flow, type FlowStep, type FlowTotals, type Session, type StalledAt,
-  findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type FlowStep, type FlowTotals, type Session,
+  type StalledAt, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -23,6 +23,8 @@ export interface CorrelateOptions {
   maxOpen?: number;
   /** Findings kept per code; the rest are counted (default 10 000). */
   maxFindingsPerCode?: number;
+  /** Called as sessions start and end, attempts fail and findings arise. */
+  onEvent?: (event: CorrelatorEvent) => void;
 }
 
 interface OpenSession {
@@ -107,6 +109,7 @@ export class Correlator {
   private readonly keepFlows: 'all' | 'unfinished' | 'none';
   private readonly maxOpen: number;
   private readonly maxFindings: number;
+  private readonly emit: (event: CorrelatorEvent) => void;
 
   private readonly clients = new Map<string, ClientState>();
   private readonly pending = new Map<string, PendingConnection[]>();
@@ -151,6 +154,7 @@ export class Correlator {
     this.keepFlows = options.keepFlows ?? 'unfinished';
     this.maxOpen = options.maxOpen ?? 1_000_000;
     this.maxFindings = options.maxFindingsPerCode ?? 10_000;
+    this.emit = options.onEvent ?? (() => undefined);
   }
 
   /** Feeds one record. Records must come in log order. */
@@ -362,6 +366,7 @@ export class Correlator {
       will: false,
     };
     st.session = { session, sentDisconnect: false };
+    this.emit({ kind: 'session-start', session });
     if (st.takeoverFinding?.code === 'takeover') {
       st.takeoverFinding.newAddress = r.address;
       st.takeoverFinding.at.push({ file: r.file, line: r.line });
@@ -447,6 +452,7 @@ export class Correlator {
     this.sessionCount++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
     if (this.keepSessions) this.sessions.push(s);
+    this.emit({ kind: 'session-end', session: s });
     const at: Where[] = s.endAt ? [s.endAt, s.startAt] : [s.startAt];
     if (reason === 'timeout') {
       const gapMs = s.end !== null && s.lastActivity !== null ? Math.max(0, s.end - s.lastActivity) : null;
@@ -520,6 +526,7 @@ export class Correlator {
     };
     this.attemptCount++;
     if (this.attempts.length < this.maxFindings * 10) this.attempts.push(attempt);
+    this.emit({ kind: 'attempt', attempt });
     if (outcome === 'not-authorised') {
       this.addFinding({
         code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at], address,
@@ -709,6 +716,7 @@ export class Correlator {
     const n = (this.findingTotals[finding.code] ?? 0) + 1;
     this.findingTotals[finding.code] = n;
     if (n <= this.maxFindings) this.findings.push(finding);
+    this.emit({ kind: 'finding', finding });
   }
 }
 

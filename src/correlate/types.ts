@@ -261,3 +261,10 @@ export interface Correlation {
   perMinute: Array<[number, number]>;
   evicted: { sessions: number; flows: number; connections: number };
 }
+
+/** What the correlator reports as it happens, for live views (`mosqlog follow`). */
+export type CorrelatorEvent =
+  | { kind: 'session-start'; session: Session }
+  | { kind: 'session-end'; session: Session }
+  | { kind: 'attempt'; attempt: ConnectionAttempt }
+  | { kind: 'finding'; finding: Finding };

@@ -1,0 +1,16 @@
+/**
+ * What a command module gets when it registers itself with the program.
+ */
+import type { Command } from 'commander';
+import type { Io, OutputSink } from './io.js';
+
+export interface CommandEnv {
+  io: Io;
+  /** stdout with backpressure and quiet EPIPE handling. */
+  stdout: OutputSink;
+  /** Sets the exit code the run ends with (0 unless a gate failed). */
+  setExitCode(code: number): void;
+}
+
+/** A command module: adds its command (with help, examples and action) to the program. */
+export type RegisterCommand = (program: Command, env: CommandEnv) => void;

@@ -1,0 +1,123 @@
+/**
+ * Options shared by the commands, and turning them into the objects the layers take:
+ * a line parser, a selection filter, a report context with its colour decided once.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import { type Command, Option } from 'commander';
+import { type Selection, parseSince } from '../correlate/index.js';
+import { LineParser, type ParseOptions } from '../parse/index.js';
+import type { ReportContext } from '../report/index.js';
+import type { Io } from './io.js';
+
+/** A mistake in how the command was called: one line on stderr, exit code 2. */
+export class UsageError extends Error {}
+
+/** Options of every command that reads logs. */
+export interface InputOptions {
+  tz: string;
+  timestampFormat?: string;
+  year?: number;
+}
+
+/** Options of the commands that select what to show. */
+export interface SelectOptions {
+  client?: string[];
+  topic?: string[];
+  since?: string;
+  until?: string;
+}
+
+/** The global colour switch (`--color` / `--no-color`). */
+export interface ColorOptions {
+  color?: boolean;
+}
+
+function parseYear(value: string): number {
+  const year = Number(value);
+  if (!Number.isInteger(year) || year < 1970 || year > 9999) throw new UsageError(`--year: not a year: ${value}`);
+  return year;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Adds `[files...]` and the time-reading options. */
+export function addInputOptions(command: Command): Command {
+  return command
+    .argument('[files...]', 'log files (plain or .gz, taken in time order); none or - reads stdin')
+    .option('--tz <zone>', 'zone of times written without an offset: UTC, local, +01:00 or an IANA name', 'UTC')
+    .option('--timestamp-format <strftime>', "the broker's log_timestamp_format, e.g. '%Y-%m-%dT%H:%M:%S' (default: detected)")
+    .addOption(new Option('--year <year>', 'year for syslog lines, which carry none (default: this year)').argParser(parseYear));
+}
+
+/** Adds the selection options (`--client`, `--topic`, `--since`, `--until`). */
+export function addSelectOptions(command: Command): Command {
+  return command
+    .option('--client <glob>', 'only clients whose id matches (* and ?; repeatable)', collect)
+    .option('--topic <filter>', 'only messages on topics matching an MQTT filter (+ and #; repeatable)', collect)
+    .option('--since <time>', 'only from this time: ISO 8601, or 30m / 2h / 1d back from the last line')
+    .option('--until <time>', 'only up to this time: ISO 8601, or 30m / 2h / 1d back from the last line');
+}
+
+/** Adds `--format` with the choices a reporter registry offers. */
+export function addFormatOption(command: Command, choices: readonly string[], fallback: string): Command {
+  return command.addOption(new Option('-f, --format <format>', 'output format').choices([...choices]).default(fallback));
+}
+
+/** The line parser for these options; bad zones or formats are usage errors. */
+export function parserFor(options: InputOptions): LineParser {
+  const parseOptions: ParseOptions = { tz: options.tz };
+  if (options.timestampFormat) parseOptions.timestampFormat = options.timestampFormat;
+  if (options.year !== undefined) parseOptions.year = options.year;
+  try {
+    return new LineParser(parseOptions);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? `${error.message}` : String(error));
+  }
+}
+
+/** The selection for these options; bad times are usage errors. */
+export function selectionFor(options: SelectOptions): Selection {
+  const selection: Selection = {};
+  if (options.client?.length) selection.clients = options.client;
+  if (options.topic?.length) selection.topics = options.topic;
+  for (const key of ['since', 'until'] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const bound = parseSince(value);
+    if (bound === null) throw new UsageError(`--${key}: not a time or a duration: ${value}`);
+    selection[key] = bound;
+  }
+  return selection;
+}
+
+/**
+ * Decides colour once: `--color`/`--no-color` win, then NO_COLOR, FORCE_COLOR, TERM=dumb,
+ * and whether stdout is a terminal. Machine formats never get colour.
+ */
+export function chalkFor(options: ColorOptions, io: Io, machineFormat: boolean): ChalkInstance {
+  let level: 0 | 1 | 2 | 3 = 0;
+  if (!machineFormat) {
+    const env = io.env;
+    if (options.color === true) level = 1;
+    else if (options.color === false) level = 0;
+    else if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') level = 0;
+    else if (env.FORCE_COLOR !== undefined) level = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false' ? 0 : 1;
+    else if (env.TERM === 'dumb') level = 0;
+    else level = io.stdoutIsTTY ? 1 : 0;
+    if (level > 0 && /truecolor|24bit/.test(env.COLORTERM ?? '')) level = 3;
+    else if (level > 0 && /256/.test(env.TERM ?? '')) level = 2;
+  }
+  return new Chalk({ level });
+}
+
+/** The context reporters get: colour, width, zone and clock. */
+export function reportContext(options: ColorOptions & { tz?: string }, io: Io, machineFormat: boolean): ReportContext {
+  return {
+    chalk: chalkFor(options, io, machineFormat),
+    width: io.stdoutIsTTY ? Math.max(60, io.columns ?? 100) : 120,
+    timeZone: options.tz === undefined || options.tz === 'UTC' ? 'UTC' : options.tz,
+    now: io.now(),
+  };
+}

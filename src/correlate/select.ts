@@ -1,0 +1,111 @@
+/**
+ * Selecting part of a correlation: by client id glob, MQTT topic filter and time window.
+ * Selection happens after correlation, so a flow or session is judged on the whole log.
+ */
+import type { Correlation, Finding } from './types.js';
+
+/** A time bound: an instant, or a span back from the log's last line. */
+export type TimeBound = { at: number } | { backMs: number };
+
+/** What to keep. Every part is optional; an empty selection keeps everything. */
+export interface Selection {
+  clients?: string[];
+  topics?: string[];
+  since?: TimeBound;
+  until?: TimeBound;
+}
+
+const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** Parses `30m`, `2h`, `1d`, `90s`, `1w`, or an ISO 8601 time (UTC when it has no zone). */
+export function parseSince(text: string): TimeBound | null {
+  const span = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+  if (span) return { backMs: Number(span[1]) * (units[span[2] ?? 's'] ?? 1000) };
+  const iso = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?$/.test(text.trim()) ? `${text.trim().replace(' ', 'T')}Z` : text.trim();
+  const at = Date.parse(iso.length === 11 ? iso.slice(0, 10) : iso);
+  return Number.isNaN(at) ? null : { at };
+}
+
+/** A shell-style glob (`*`, `?`, `[abc]`) as an anchored regex. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i] as string;
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) source += '\\[';
+      else {
+        source += `[${glob.slice(i + 1, end).replace(/\\/g, '\\\\').replace(/^!/, '^')}]`;
+        i = end;
+      }
+    } else source += ch.replace(/[\\^$.+(){}|/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
+/** MQTT topic filter matching: `+` one level, `#` the rest; wildcards never match a leading `$`. */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    const level = f[i];
+    if (level === '#') return true;
+    if (i >= t.length) return false;
+    if (level !== '+' && level !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** A selection ready to test things against. */
+export interface Selector {
+  /** True when the selection keeps everything. */
+  all: boolean;
+  client(id: string | null): boolean;
+  topic(topic: string | null): boolean;
+  /** True when an event at `time` (null = unknown, kept) is inside the window. */
+  time(time: number | null): boolean;
+  /** True when a span overlaps the window. */
+  span(start: number | null, end: number | null): boolean;
+}
+
+function resolve(bound: TimeBound | undefined, last: number | null): number | null {
+  if (!bound) return null;
+  if ('at' in bound) return bound.at;
+  return last === null ? null : last - bound.backMs;
+}
+
+/** Compiles a selection; relative bounds count back from `last`, the log's last time. */
+export function compileSelection(selection: Selection, last: number | null): Selector {
+  const globs = selection.clients?.map(globToRegExp) ?? [];
+  const topics = selection.topics ?? [];
+  const since = resolve(selection.since, last);
+  const until = resolve(selection.until, last);
+  return {
+    all: globs.length === 0 && topics.length === 0 && since === null && until === null,
+    client: (id) => globs.length === 0 || (id !== null && globs.some((g) => g.test(id))),
+    topic: (topic) => topics.length === 0 || (topic !== null && topics.some((f) => topicMatches(f, topic))),
+    time: (t) => t === null || ((since === null || t >= since) && (until === null || t <= until)),
+    span: (start, end) => (since === null || end === null || end >= since) && (until === null || start === null || start <= until),
+  };
+}
+
+function findingTopic(f: Finding): string | null {
+  return 'topic' in f ? f.topic : null;
+}
+
+/** Keeps the parts of a correlation the selection asks for. Totals stay whole-log. */
+export function selectCorrelation(c: Correlation, selection: Selection): Correlation {
+  const s = compileSelection(selection, c.last);
+  if (s.all) return c;
+  const hasTopics = (selection.topics?.length ?? 0) > 0;
+  return {
+    ...c,
+    sessions: c.sessions.filter((x) => s.client(x.client) && s.span(x.start, x.end)),
+    attempts: c.attempts.filter((a) => (selection.clients?.length ? s.client(a.client) : true) && s.time(a.time)),
+    flows: c.flows.filter((f) => s.client(f.client) && s.topic(f.topic) && s.time(f.steps[0]?.time ?? null)),
+    findings: c.findings.filter((f) => (selection.clients?.length ? s.client(f.client) : true) && (!hasTopics || s.topic(findingTopic(f))) && s.time(f.time)),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Words for findings: one title per code and a one-line message per finding. Shared by every
+ * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
+ * Returns raw text: callers make it safe for their medium.
+ */
+import type { Finding, FindingCode } from '../correlate/index.js';
+import { formatDuration } from './text.js';
+
+/** A short title per finding code. */
+export const findingTitles: Record<FindingCode, string> = {
+  'flow-incomplete': 'QoS flow did not complete',
+  'keepalive-timeout': 'Keepalive timeout',
+  'socket-error': 'Socket error',
+  'protocol-error': 'Protocol error',
+  'auth-failure': 'Authentication failure',
+  'takeover-flapping': 'Client id flapping between connections',
+  takeover: 'Session taken over',
+  'messages-dropped': 'Outgoing messages dropped',
+  'flow-refused': 'QoS flow refused by reason code',
+  'flow-duplicate': 'Message re-sent (duplicate)',
+  'mid-reused': 'Message id reused while in flight',
+  'broker-restart': 'Broker restart',
+  'state-evicted': 'Tracking state evicted at the limit',
+  'no-debug-lines': 'No debug lines: QoS flows cannot be followed',
+  'unknown-lines': 'Lines not understood',
+};
+
+const who = (client: string | null): string => client ?? '<unknown client>';
+
+/** One line saying what a finding is about. */
+export function describeFinding(f: Finding): string {
+  switch (f.code) {
+    case 'flow-incomplete':
+      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) stalled waiting for ${(f.stalledAt ?? 'an acknowledgement').toUpperCase()}${f.sessionEnded ? '; the session ended with it in flight' : ''}`;
+    case 'flow-refused':
+      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused with reason code ${f.reasonCode ?? '?'}`;
+    case 'flow-duplicate':
+      return `${who(f.client)} m${f.mid} (${f.direction}) was sent ${(f.duplicates ?? 0) + 1} times`;
+    case 'mid-reused':
+      return `${who(f.client)} reused m${f.mid} (${f.direction}) before the previous flow completed`;
+    case 'keepalive-timeout':
+      return `${who(f.client)} exceeded its keepalive of ${f.keepalive}s${f.gapMs !== null ? `; last heard from ${formatDuration(f.gapMs)} before` : ''}`;
+    case 'socket-error':
+      return `${who(f.client)} lost its connection${f.detail ? `: ${f.detail}` : ''}`;
+    case 'protocol-error':
+      return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${f.detail}` : ''}`;
+    case 'auth-failure':
+      return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${f.reasonCode})` : ''}`;
+    case 'takeover':
+      return `${who(f.client)} connected again${f.newAddress ? ` from ${f.newAddress}` : ''}; the connection${f.oldAddress ? ` from ${f.oldAddress}` : ''} was closed`;
+    case 'takeover-flapping':
+      return `${who(f.client)} was taken over ${f.takeovers} times within ${formatDuration(f.windowMs)}: two clients share this id`;
+    case 'messages-dropped':
+      return `queue full for ${who(f.client)}: outgoing messages are being dropped (${f.inFlight} in flight)`;
+    case 'broker-restart':
+      return `broker ${f.version ? `${f.version} ` : ''}started again; ${f.sessionsEnded} session(s) ended`;
+    case 'state-evicted':
+      return `tracking limit ${f.limit} reached: ${f.sessions} session(s), ${f.flows} flow(s), ${f.connections} connection(s) dropped from tracking`;
+    case 'no-debug-lines':
+      return 'the log has no PUBLISH/ack lines (log_type debug or all is off), so QoS flows could not be checked';
+    case 'unknown-lines':
+      return `${f.count} line(s) could not be decoded`;
+  }
+}

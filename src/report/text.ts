@@ -1,0 +1,77 @@
+/**
+ * Text helpers shared by the reporters: making log content safe for a terminal or Markdown,
+ * fitting it into columns, and showing times and durations.
+ */
+
+// ESC-introduced sequences (CSI, OSC, DCS, …), their 8-bit C1 forms, and other C0/C1 controls.
+const escapeSequence = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|[@-Z\\-_])|[\x9b][0-?]*[ -/]*[@-~]|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
+const controls = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * Makes remote-controlled text (client ids, usernames, topics) harmless on a terminal:
+ * escape sequences are removed, other control characters shown as `\xNN`, newlines and tabs
+ * as `\n` and `\t`.
+ */
+export function safeText(text: string): string {
+  return text
+    .replace(escapeSequence, '')
+    .replace(/\n/g, '\\n')
+    .replace(/\t/g, '\\t')
+    .replace(controls, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Shortens text to `max` characters by cutting out its middle. */
+export function elideMiddle(text: string, max: number): string {
+  if (text.length <= max || max < 5) return text.length <= max ? text : text.slice(0, Math.max(0, max));
+  const keep = max - 1;
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+/** Text for a Markdown table cell: safe, with `|`, backticks and line breaks neutralised. */
+export function markdownCell(text: string): string {
+  return safeText(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, '\\`').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+}
+
+/** A time as `YYYY-MM-DD HH:MM:SS` in the zone (UTC adds `Z`), or `-`. */
+export function formatTime(ms: number | null, timeZone = 'UTC'): string {
+  if (ms === null || !Number.isFinite(ms)) return '-';
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '-';
+  if (timeZone === 'UTC') return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const parts = new Intl.DateTimeFormat('sv-SE', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).format(d);
+  return parts;
+}
+
+/** A duration as `850ms`, `12s`, `3m 05s`, `2h 01m`, `3d 4h`, or `-`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** A byte count as `512 B`, `1.5 KiB`, `3.2 MiB`. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** `file:line` for a log location. */
+export function location(at: { file: string; line: number } | undefined): string {
+  return at ? `${safeText(at.file)}:${at.line}` : '-';
+}
