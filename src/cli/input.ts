@@ -16,6 +16,8 @@ export class InputError extends Error {}
 export interface InputSource {
   /** What records carry as `file`: the path, or `-`. */
   name: string;
+  /** Size in bytes on disk (compressed size for gzip), null for stdin and pipes. */
+  size: number | null;
   open(): Readable;
 }
 
@@ -49,6 +51,7 @@ async function fileSource(path: string): Promise<InputSource> {
     const gzip = info.isFile() && (await isGzip(path));
     return {
       name: path,
+      size: info.isFile() ? info.size * (gzip ? 8 : 1) : null,
       open: () => {
         const raw = createReadStream(path, { highWaterMark: readChunk });
         if (!gzip) return raw;
@@ -92,7 +95,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, p
   const names = paths.length === 0 ? ['-'] : paths;
   if (names.filter((p) => p === '-').length > 1) throw new InputError('stdin (-) can be read only once');
   const sources: InputSource[] = [];
-  for (const name of names) sources.push(name === '-' ? { name: '-', open: () => stdin } : await fileSource(name));
+  for (const name of names) sources.push(name === '-' ? { name: '-', size: null, open: () => stdin } : await fileSource(name));
   if (sources.length < 2) return sources;
   const times = await Promise.all(sources.map((s) => (s.name === '-' ? Promise.resolve(null) : firstTime(s, parser))));
   const order = sources.map((source, i) => ({ source, time: times[i] ?? null, i }));

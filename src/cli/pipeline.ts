@@ -4,20 +4,30 @@
 import { type CorrelateOptions, type Correlation, Correlator } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
+import type { Io } from './io.js';
+import { createProgress } from './progress.js';
 
 /** Reads every source in order through one correlator; `onRecord` sees each record too. */
 export async function correlateInputs(
   sources: readonly InputSource[],
   parser: LineParser,
   options: CorrelateOptions = {},
+  io: Io,
   onRecord?: (record: LogRecord) => void,
 ): Promise<Correlation> {
   const correlator = new Correlator(options);
-  await forEachRecordBatch(sources, parser, (batch) => {
-    for (const record of batch) {
-      correlator.push(record);
-      onRecord?.(record);
-    }
-  });
+  const sizes = sources.map((s) => s.size);
+  const progress = createProgress(io, sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0));
+  try {
+    await forEachRecordBatch(sources, parser, (batch) => {
+      for (const record of batch) {
+        correlator.push(record);
+        progress.line(record.raw.length);
+        onRecord?.(record);
+      }
+    });
+  } finally {
+    progress.done();
+  }
   return correlator.finish();
 }

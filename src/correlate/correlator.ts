@@ -29,7 +29,8 @@ export interface CorrelateOptions {
 
 interface OpenSession {
   session: Session;
-  sentDisconnect: boolean;
+  /** The client's DISCONNECT packet, when logged (1.3 logs nothing after it). */
+  disconnectAt: (Where & { time: number | null }) | null;
 }
 
 interface ClientState {
@@ -330,7 +331,8 @@ export class Correlator {
   private onConnected(r: ClientConnectedRecord): void {
     const pending = this.takePending(r.address, r.port);
     const st = this.state(r.client);
-    if (st.session) this.onTakeover(r.client, r);
+    if (st.session?.disconnectAt) this.closeSession(r.client, st, 'disconnect', st.session.disconnectAt, undefined);
+    else if (st.session) this.onTakeover(r.client, r);
     if (r.cleanSession) {
       for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
         flow.dropped = 'clean-start';
@@ -365,7 +367,7 @@ export class Correlator {
       lastActivity: r.time,
       will: false,
     };
-    st.session = { session, sentDisconnect: false };
+    st.session = { session, disconnectAt: null };
     this.emit({ kind: 'session-start', session });
     if (st.takeoverFinding?.code === 'takeover') {
       st.takeoverFinding.newAddress = r.address;
@@ -415,7 +417,11 @@ export class Correlator {
     if (!st || !open) {
       // No open session: a resumed offline session (2.1 `session taken over`), the second line
       // of a 1.x timeout, an acknowledgement after DISCONNECT (2.1.2), or a refused login (2.x).
-      if (reason === 'not-authorised') {
+      if (this.pending.has(r.client)) {
+        // 2.1.0 prints the address where it has no id, in the old wording without brackets.
+        const p = this.takePending(r.client, r.port);
+        this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed');
+      } else if (reason === 'not-authorised') {
         if (st?.refusedAttempt) {
           st.refusedAttempt.outcome = 'not-authorised';
           st.refusedAttempt = null;
@@ -430,16 +436,21 @@ export class Correlator {
       this.onTakeover(r.client, r);
       return;
     }
-    if (r.cause === 'client-disconnect' && st.takeoverEchoUntil > this.records && !open.sentDisconnect) {
+    if (r.cause === 'client-disconnect' && st.takeoverEchoUntil > this.records && !open.disconnectAt) {
       st.takeoverEchoUntil = 0;
       return;
     }
     this.closeSession(r.client, st, reason, r, r.detail ?? (reason === 'other' ? r.cause : undefined));
   }
 
-  private closeSession(client: string, st: ClientState, reason: EndReason, r: LogRecord | null, detail: string | undefined): void {
+  private closeSession(client: string, st: ClientState, reason: EndReason, r: Where & { time: number | null } | null, detail: string | undefined): void {
     const open = st.session;
     if (!open) return;
+    // 1.3 logs no end line after a client's DISCONNECT: the packet itself ended the session.
+    if (open.disconnectAt && (reason === 'open' || reason === 'broker-shutdown' || reason === 'takeover')) {
+      reason = 'disconnect';
+      r = open.disconnectAt;
+    }
     const s = open.session;
     st.session = null;
     s.endReason = reason;
@@ -553,7 +564,7 @@ export class Correlator {
       case 'pubrel':
       case 'pubcomp': this.onAck(r); return;
       case 'disconnect':
-        if (r.direction === 'in' && st?.session) st.session.sentDisconnect = true;
+        if (r.direction === 'in' && st?.session) st.session.disconnectAt = { file: r.file, line: r.line, time: r.time };
         return;
       case 'connack':
         if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0 && !st?.session) {

@@ -177,6 +177,7 @@ export class LineParser {
     let body: RecordBody | null;
     try {
       unwrapped = this.prefixes.unwrap(line);
+      ctx.level = unwrapped.level;
       body = decodeMessage(unwrapped.message, ctx, false);
       if (!body && !unwrapped.stamped) {
         const loose = this.readLooseStamp(unwrapped, ctx);

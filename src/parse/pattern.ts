@@ -10,6 +10,8 @@ export interface DecodeContext {
   prev: LogRecord | undefined;
   /** From `mosquitto version X starting`, when the log has shown it. */
   brokerVersion: string | undefined;
+  /** The level the line's envelope gave (`$SYS` topic, syslog priority), if any. */
+  level?: Level | undefined;
 }
 
 /** One row of a family table. */

@@ -47,6 +47,11 @@ const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [F
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
 const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?: ?(Z|[+-]\d\d:?\d\d))?: /;
 
+/** rsyslog writes control characters as `#` and three octal digits (a tab is `#011`). */
+function unescapeSyslog(message: string): string {
+  return message.includes('#0') ? message.replace(/#0([0-3][0-7])/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8))) : message;
+}
+
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
@@ -163,12 +168,12 @@ export class PrefixReader {
     if (m) {
       const pri = m[1] === undefined ? null : Number(m[1]);
       const time = this.options.clock(this.options.year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
-      return this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8]);
+      return this.unwrapBroker(unescapeSyslog(text.slice(m[0].length)), time, pri === null ? undefined : syslogSeverity[pri % 8]);
     }
     const r = rfc5424.exec(text);
     if (r) {
       const stamp = Date.parse(r[2] ?? '');
-      return this.unwrapBroker(text.slice(r[0].length), Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]);
+      return this.unwrapBroker(unescapeSyslog(text.slice(r[0].length)), Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]);
     }
     return null;
   }

@@ -63,6 +63,13 @@ export function decodeRequestLine(message: string, ctx: DecodeContext): RecordBo
       return { type: 'subscription', family: 'subscribe', level: 'subscribe', action: 'subscribe', client: request.client, filter: m[2] ?? '', qos };
     }
   }
+  if (ctx.level === 'unsubscribe') {
+    // A `$SYS/broker/log/M/unsubscribe` line: `client filter`, with no request line before it.
+    const space = message.indexOf(' ');
+    if (space > 0) {
+      return { type: 'subscription', family: 'unsubscribe', level: 'unsubscribe', action: 'unsubscribe', client: message.slice(0, space), filter: message.slice(space + 1) };
+    }
+  }
   const loose = looseSubscribeLine.exec(message);
   const qos = loose ? toQos(Number(loose[2])) : undefined;
   if (loose && qos !== undefined) {

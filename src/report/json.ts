@@ -1,0 +1,59 @@
+/**
+ * JSON shapes of correlation data: the same objects with times as ISO 8601 UTC strings
+ * (null when unknown). Field names are the documented schema (docs/json.md).
+ */
+import type { ConnectionAttempt, Correlation, Finding, Flow, Session } from '../correlate/index.js';
+import { isoTime } from './record-json.js';
+
+/** A session for JSON output. */
+export function sessionJson(s: Session): Record<string, unknown> {
+  return { ...s, start: isoTime(s.start), end: isoTime(s.end), lastActivity: isoTime(s.lastActivity) };
+}
+
+/** A flow for JSON output. */
+export function flowJson(f: Flow): Record<string, unknown> {
+  return { ...f, steps: f.steps.map((s) => ({ ...s, time: isoTime(s.time) })) };
+}
+
+/** A finding for JSON output. */
+export function findingJson(f: Finding): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...f, time: isoTime(f.time) };
+  if ('lastActivity' in f) out.lastActivity = isoTime(f.lastActivity);
+  return out;
+}
+
+/** A connection attempt for JSON output. */
+export function attemptJson(a: ConnectionAttempt): Record<string, unknown> {
+  return { ...a, time: isoTime(a.time) };
+}
+
+/** The summary document (`mosqlog summary --format json`). */
+export function summaryJson(c: Correlation): Record<string, unknown> {
+  return {
+    span: { first: isoTime(c.first), last: isoTime(c.last), durationMs: c.first !== null && c.last !== null ? c.last - c.first : null },
+    broker: { versions: c.brokerVersions, starts: c.brokerStarts },
+    lines: c.lines,
+    records: c.records,
+    recordTypes: c.recordTypes,
+    unknown: { count: c.unknown, examples: c.unknownExamples },
+    clients: c.clients,
+    sessions: { total: c.sessionCount, byEndReason: c.sessionsByEnd },
+    attempts: { total: c.attemptCount, byOutcome: countBy(c.attempts.map((a) => a.outcome)) },
+    flows: c.flowTotals,
+    latencyMs: c.latency,
+    orphanAcks: c.orphanAcks,
+    debugLines: c.debugLines,
+    problems: c.findingTotals,
+    topClients: c.topClients,
+    topTopics: c.topTopics,
+    perMinute: c.perMinute.map(([minute, count]) => ({ minute: isoTime(minute), count })),
+    evicted: c.evicted,
+  };
+}
+
+/** Counts of each distinct value. */
+export function countBy<T extends string>(values: readonly T[]): Partial<Record<T, number>> {
+  const out: Partial<Record<T, number>> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}

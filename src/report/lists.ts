@@ -1,0 +1,130 @@
+/**
+ * Listing reporters: sessions, flows and problems, each as a terminal table, one JSON
+ * document, NDJSON (one object per line) or Markdown.
+ */
+import type { Correlation, EndReason, Finding, Flow, Session } from '../correlate/index.js';
+import type { ReportContext } from './context.js';
+import { describeFinding, findingTitles } from './finding-text.js';
+import { findingJson, flowJson, sessionJson } from './json.js';
+import { heading, markdownTable, renderTable } from './table.js';
+import { formatDuration, formatTime, location, markdownCell } from './text.js';
+
+const troubledEnds = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
+
+function sessionRow(s: Session, ctx: ReportContext): string[] {
+  const where = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
+  return [
+    s.client, where, s.mqttVersion ?? '-', formatTime(s.start, ctx.timeZone), formatDuration(s.durationMs),
+    s.endReason + (s.endDetail ? ` (${s.endDetail})` : ''), `${s.messagesIn}/${s.messagesOut}`, location(s.startAt),
+  ];
+}
+
+const sessionColumns = [
+  { header: 'client', shrink: true }, { header: 'address', shrink: true }, { header: 'mqtt' }, { header: 'start' },
+  { header: 'duration', align: 'right' as const }, { header: 'end', shrink: true }, { header: 'msgs in/out', align: 'right' as const }, { header: 'line', shrink: true },
+];
+
+function sortedSessions(c: Correlation): Session[] {
+  return [...c.sessions].sort((a, b) => (a.startAt.file === b.startAt.file ? a.startAt.line - b.startAt.line : 0));
+}
+
+function sortedFlows(c: Correlation): Flow[] {
+  return [...c.flows].sort((a, b) => (a.steps[0]?.at.line ?? 0) - (b.steps[0]?.at.line ?? 0));
+}
+
+/** Sessions as a table. */
+export function renderSessionsTable(c: Correlation, ctx: ReportContext): string {
+  const sessions = sortedSessions(c);
+  if (sessions.length === 0) return 'No sessions.\n';
+  return renderTable(sessionColumns, sessions.map((s) => sessionRow(s, ctx)), ctx, (row, col, text) =>
+    col === 5 && troubledEnds.has(sessions[row]?.endReason ?? 'disconnect') ? ctx.chalk.yellow(text) : text);
+}
+
+function flowSteps(f: Flow): string {
+  return f.steps.map((s) => s.step.toUpperCase()).join('→');
+}
+
+function flowRow(f: Flow, ctx: ReportContext): string[] {
+  const state = f.state === 'incomplete' ? `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}` : f.state === 'refused' ? `refused (rc ${f.reasonCode ?? '?'})` : f.state;
+  return [
+    f.client, f.direction, String(f.mid), String(f.qos), f.topic ?? '-', state, flowSteps(f),
+    formatTime(f.steps[0]?.time ?? null, ctx.timeZone), formatDuration(f.latencyMs), location(f.steps[0]?.at),
+  ];
+}
+
+const flowColumns = [
+  { header: 'client', shrink: true }, { header: 'dir' }, { header: 'mid', align: 'right' as const }, { header: 'qos' },
+  { header: 'topic', shrink: true }, { header: 'state', shrink: true }, { header: 'steps', shrink: true }, { header: 'start' },
+  { header: 'latency', align: 'right' as const }, { header: 'line', shrink: true },
+];
+
+/** Flows as a table. */
+export function renderFlowsTable(c: Correlation, ctx: ReportContext): string {
+  const flows = sortedFlows(c);
+  const note = c.debugLines ? '' : `${ctx.chalk.yellow('The log has no debug lines (log_type debug or all): QoS flows cannot be known.')}\n`;
+  if (flows.length === 0) return note + 'No flows to list.\n';
+  return note + renderTable(flowColumns, flows.map((f) => flowRow(f, ctx)), ctx, (row, col, text) => {
+    const state = flows[row]?.state;
+    return col === 5 && state !== 'complete' ? ctx.chalk.red(text) : text;
+  });
+}
+
+const severityColour = { error: 'red', warning: 'yellow', info: 'cyan' } as const;
+
+/** Problems grouped by code, most severe first. */
+export function renderProblemsTable(c: Correlation, ctx: ReportContext): string {
+  if (c.findings.length === 0) return `${ctx.chalk.green('No problems found.')}\n`;
+  const out: string[] = [];
+  for (const [code, findings] of groupByCode(c.findings)) {
+    const total = c.findingTotals[code] ?? findings.length;
+    const first = findings[0];
+    const colour = first ? severityColour[first.severity] : 'red';
+    out.push(heading(`${ctx.chalk[colour](code)}: ${findingTitles[code]} (${total}${total > findings.length ? `, ${findings.length} listed` : ''})`, ctx));
+    out.push(renderTable(
+      [{ header: 'time' }, { header: 'client', shrink: true }, { header: 'what', shrink: true }, { header: 'line', shrink: true }],
+      findings.map((f) => [formatTime(f.time, ctx.timeZone), f.client ?? '-', describeFinding(f), location(f.at[0])]), ctx));
+  }
+  return out.join('\n');
+}
+
+function groupByCode(findings: readonly Finding[]): Map<Finding['code'], Finding[]> {
+  const groups = new Map<Finding['code'], Finding[]>();
+  for (const f of findings) {
+    const list = groups.get(f.code);
+    if (list) list.push(f);
+    else groups.set(f.code, [f]);
+  }
+  return groups;
+}
+
+function ndjson(items: ReadonlyArray<Record<string, unknown>>): string {
+  return items.map((i) => JSON.stringify(i) + '\n').join('');
+}
+
+/** Sessions formats by name. */
+export const sessionsReporters = {
+  table: renderSessionsTable,
+  json: (c: Correlation) => JSON.stringify({ sessions: sortedSessions(c).map(sessionJson), attempts: c.attempts.length }, null, 2) + '\n',
+  ndjson: (c: Correlation) => ndjson(sortedSessions(c).map(sessionJson)),
+  markdown: (c: Correlation, ctx: ReportContext) => `## Sessions\n\n${markdownTable(sessionColumns.map((x) => x.header), sortedSessions(c).map((s) => sessionRow(s, ctx).map(markdownCell)))}`,
+} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
+
+/** Flows formats by name. */
+export const flowsReporters = {
+  table: renderFlowsTable,
+  json: (c: Correlation) => JSON.stringify({ debugLines: c.debugLines, flows: sortedFlows(c).map(flowJson) }, null, 2) + '\n',
+  ndjson: (c: Correlation) => ndjson(sortedFlows(c).map(flowJson)),
+  markdown: (c: Correlation, ctx: ReportContext) => `## QoS flows\n\n${c.debugLines ? '' : '_The log has no debug lines: QoS flows cannot be known._\n\n'}${markdownTable(flowColumns.map((x) => x.header), sortedFlows(c).map((f) => flowRow(f, ctx).map(markdownCell)))}`,
+} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
+
+/** Problems formats by name. */
+export const problemsReporters = {
+  table: renderProblemsTable,
+  json: (c: Correlation) => JSON.stringify({ totals: c.findingTotals, findings: c.findings.map(findingJson) }, null, 2) + '\n',
+  ndjson: (c: Correlation) => ndjson(c.findings.map(findingJson)),
+  markdown: (c: Correlation, ctx: ReportContext) => {
+    if (c.findings.length === 0) return '## Problems\n\nNone found.\n';
+    const rows = c.findings.map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), markdownCell(f.client ?? '-'), markdownCell(describeFinding(f)), markdownCell(location(f.at[0]))]);
+    return `## Problems\n\n${markdownTable(['code', 'time', 'client', 'what', 'line'], rows)}`;
+  },
+} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;

@@ -1,0 +1,123 @@
+/**
+ * `mosqlog summary` (the default command): what the log holds, section by section.
+ */
+import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, endReasons, findingCodes } from '../correlate/index.js';
+import type { ReportContext } from './context.js';
+import { findingTitles } from './finding-text.js';
+import { countBy, summaryJson } from './json.js';
+import { heading, markdownTable, renderTable } from './table.js';
+import { formatBytes, formatDuration, formatTime, markdownCell } from './text.js';
+
+const blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/** Events per minute as one line of block characters, squeezed into `width` buckets. */
+export function renderActivityChart(perMinute: ReadonlyArray<readonly [number, number]>, width: number): { chart: string; peak: number; bucketMinutes: number } {
+  if (perMinute.length === 0) return { chart: '', peak: 0, bucketMinutes: 1 };
+  const first = perMinute[0]?.[0] ?? 0;
+  const last = perMinute[perMinute.length - 1]?.[0] ?? first;
+  const minutes = Math.floor((last - first) / 60_000) + 1;
+  const bucketMinutes = Math.max(1, Math.ceil(minutes / Math.max(10, width)));
+  const buckets = new Array<number>(Math.ceil(minutes / bucketMinutes)).fill(0);
+  for (const [minute, count] of perMinute) {
+    const i = Math.floor((minute - first) / 60_000 / bucketMinutes);
+    buckets[i] = (buckets[i] ?? 0) + count;
+  }
+  const peak = Math.max(...buckets);
+  const chart = buckets.map((n) => (n === 0 ? ' ' : blocks[Math.min(7, Math.floor((n / peak) * 7.999))] ?? '█')).join('');
+  return { chart, peak, bucketMinutes };
+}
+
+function ms(v: number | null): string {
+  return v === null ? '-' : formatDuration(v);
+}
+
+function flowRow(name: string, t: FlowTotals, l: Latency): string[] {
+  const stalled = Object.entries(t.stalledAt).map(([step, n]) => `${n} at ${step.toUpperCase()}`).join(', ');
+  return [name, String(t.complete), String(t.incomplete), String(t.refused), stalled || '-', ms(l.p50), ms(l.p95), ms(l.p99)];
+}
+
+function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
+  const span = c.first !== null && c.last !== null ? `${formatTime(c.first, ctx.timeZone)} → ${formatTime(c.last, ctx.timeZone)} (${formatDuration(c.last - c.first)})` : 'no timestamps';
+  const rows = [
+    ['Time span', span],
+    ['Broker', c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)` : 'version not in log'],
+    ['Lines', `${c.lines}; ${c.unknown} not understood`],
+    ['Clients', `${c.clients} client id(s), ${c.sessionCount} session(s), ${c.attemptCount} failed connection(s)`],
+  ];
+  if (!c.debugLines) rows.push(['QoS flows', 'unknown: the log has no debug lines (log_type debug or all)']);
+  return rows;
+}
+
+/** The summary as terminal tables. */
+export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
+  const out: string[] = [];
+  out.push(heading('Overview', ctx), renderTable([{ header: 'what' }, { header: 'value', shrink: true }], overviewRows(c, ctx), ctx));
+  if (c.unknownExamples.length > 0) {
+    out.push(heading('Lines not understood (first 5)', ctx), renderTable([{ header: 'line', shrink: true }], c.unknownExamples.map((l) => [l]), ctx));
+  }
+  const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
+  if (ends.length > 0) {
+    const bad = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked']);
+    out.push(heading('Sessions by end', ctx), renderTable([{ header: 'end reason' }, { header: 'sessions', align: 'right' }], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)]), ctx,
+      (row, col, text) => (col === 0 && bad.has(ends[row] as EndReason) ? ctx.chalk.yellow(text) : text)));
+  }
+  const outcomes = Object.entries(countBy(c.attempts.map((a) => a.outcome)));
+  if (outcomes.length > 0) {
+    out.push(heading('Failed connections', ctx), renderTable([{ header: 'outcome' }, { header: 'count', align: 'right' }], outcomes.map(([k, n]) => [k, String(n)]), ctx));
+  }
+  if (c.debugLines) {
+    const columns = ['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'].map((header, i) => ({ header, align: i > 0 && i !== 4 ? 'right' as const : 'left' as const }));
+    out.push(heading('QoS flows', ctx), renderTable(columns, [flowRow('QoS 1', c.flowTotals.qos1, c.latency.qos1), flowRow('QoS 2', c.flowTotals.qos2, c.latency.qos2)], ctx,
+      (_row, col, text) => (col === 2 && text !== '0' ? ctx.chalk.red(text) : text)));
+  }
+  const problems = findingCodes.filter((code) => (c.findingTotals[code] ?? 0) > 0);
+  if (problems.length > 0) {
+    out.push(heading('Problems', ctx), renderTable([{ header: 'code' }, { header: 'count', align: 'right' }, { header: 'what', shrink: true }],
+      problems.map((code) => [code, String(c.findingTotals[code] ?? 0), findingTitles[code]]), ctx,
+      (_row, col, text) => (col === 0 ? ctx.chalk.red(text) : text)));
+  } else {
+    out.push(heading('Problems', ctx), `${ctx.chalk.green('none found')}\n`);
+  }
+  if (c.topClients.length > 0) {
+    out.push(heading('Top clients (messages in and out)', ctx), renderTable([{ header: 'client', shrink: true }, { header: 'messages', align: 'right' }, { header: 'bytes', align: 'right' }],
+      c.topClients.map((a) => [a.client, String(a.messages), formatBytes(a.bytes)]), ctx));
+  }
+  if (c.topTopics.length > 0) {
+    out.push(heading('Top topics (published)', ctx), renderTable([{ header: 'topic', shrink: true }, { header: 'messages', align: 'right' }, { header: 'bytes', align: 'right' }],
+      c.topTopics.map((a) => [a.topic, String(a.messages), formatBytes(a.bytes)]), ctx));
+  }
+  const { chart, peak, bucketMinutes } = renderActivityChart(c.perMinute, Math.min(ctx.width - 2, 100));
+  if (chart) {
+    out.push(heading(`Lines per ${bucketMinutes === 1 ? 'minute' : `${bucketMinutes} minutes`} (peak ${peak})`, ctx), `${chart}\n`);
+  }
+  return out.join('\n');
+}
+
+/** The summary as one JSON document. */
+export function renderSummaryJson(c: Correlation): string {
+  return JSON.stringify(summaryJson(c), null, 2) + '\n';
+}
+
+/** The summary as Markdown. */
+export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): string {
+  const out: string[] = ['## mosqlog summary', ''];
+  out.push(markdownTable(['what', 'value'], overviewRows(c, ctx).map(([k, v]) => [k ?? '', markdownCell(v ?? '')])));
+  const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
+  if (ends.length) out.push('### Sessions by end', '', markdownTable(['end reason', 'sessions'], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)])));
+  if (c.debugLines) {
+    out.push('### QoS flows', '', markdownTable(['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'],
+      [flowRow('QoS 1', c.flowTotals.qos1, c.latency.qos1), flowRow('QoS 2', c.flowTotals.qos2, c.latency.qos2)]));
+  }
+  const problems = findingCodes.filter((code: FindingCode) => (c.findingTotals[code] ?? 0) > 0);
+  out.push('### Problems', '', problems.length ? markdownTable(['code', 'count', 'what'], problems.map((code) => [`\`${code}\``, String(c.findingTotals[code] ?? 0), findingTitles[code]])) : 'None found.\n');
+  if (c.topClients.length) out.push('### Top clients', '', markdownTable(['client', 'messages', 'bytes'], c.topClients.map((a) => [markdownCell(a.client), String(a.messages), formatBytes(a.bytes)])));
+  if (c.topTopics.length) out.push('### Top topics', '', markdownTable(['topic', 'messages', 'bytes'], c.topTopics.map((a) => [markdownCell(a.topic), String(a.messages), formatBytes(a.bytes)])));
+  return out.join('\n');
+}
+
+/** Summary formats by name; `--format` offers these keys. */
+export const summaryReporters = {
+  table: renderSummaryTable,
+  json: renderSummaryJson,
+  markdown: renderSummaryMarkdown,
+} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
