@@ -8,6 +8,8 @@
 import { Command, CommanderError } from 'commander';
 import type { CommandEnv, RegisterCommand } from './command-env.js';
 import { registerParse } from './commands/parse.js';
+import { registerTimeline } from './commands/timeline.js';
+import { registerViews } from './commands/views.js';
 import { InputError } from './input.js';
 import { ClosedOutput, type Io, OutputSink } from './io.js';
 import { UsageError } from './options.js';
@@ -15,7 +17,7 @@ import { UsageError } from './options.js';
 export const exitCodes = { ok: 0, failed: 1, error: 2 } as const;
 
 /** The commands, in the order `--help` lists them. */
-const commands: readonly RegisterCommand[] = [registerParse];
+const commands: readonly RegisterCommand[] = [registerViews, registerTimeline, registerParse];
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {

@@ -116,7 +116,8 @@ export function chalkFor(options: ColorOptions, io: Io, machineFormat: boolean):
 export function reportContext(options: ColorOptions & { tz?: string }, io: Io, machineFormat: boolean): ReportContext {
   return {
     chalk: chalkFor(options, io, machineFormat),
-    width: io.stdoutIsTTY ? Math.max(60, io.columns ?? 100) : 120,
+    // Only a terminal has a width to fit; files and pipes get whole cells.
+    width: io.stdoutIsTTY ? Math.max(60, io.columns ?? 100) : Number.POSITIVE_INFINITY,
     timeZone: options.tz === undefined || options.tz === 'UTC' ? 'UTC' : options.tz,
     now: io.now(),
   };

@@ -639,6 +639,7 @@ export class Correlator {
       }
     }
     flows.set(r.mid, flow);
+    this.emit({ kind: 'flow-start', flow });
     this.openFlows++;
     if (this.openFlows > this.maxOpen) this.evictFlow();
   }

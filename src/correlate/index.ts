@@ -4,3 +4,4 @@
 export * from './types.js';
 export { type CorrelateOptions, Correlator, correlateRecords } from './correlator.js';
 export { type Selection, type Selector, type TimeBound, compileSelection, globToRegExp, parseSince, selectCorrelation, topicMatches } from './select.js';
+export { type TimelineEntry, TimelineBuilder } from './timeline.js';

@@ -267,4 +267,5 @@ export type CorrelatorEvent =
   | { kind: 'session-start'; session: Session }
   | { kind: 'session-end'; session: Session }
   | { kind: 'attempt'; attempt: ConnectionAttempt }
+  | { kind: 'flow-start'; flow: Flow }
   | { kind: 'finding'; finding: Finding };

@@ -173,7 +173,10 @@ export class PrefixReader {
     const r = rfc5424.exec(text);
     if (r) {
       const stamp = Date.parse(r[2] ?? '');
-      return this.unwrapBroker(unescapeSyslog(text.slice(r[0].length)), Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]);
+      // rsyslog's %msg% keeps the space after the legacy tag, so its RFC 5424 lines have two.
+      const rest = text.slice(r[0].length);
+      const message = rest.charCodeAt(0) === 32 && rest.charCodeAt(1) !== 32 ? rest.slice(1) : rest;
+      return this.unwrapBroker(unescapeSyslog(message), Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]);
     }
     return null;
   }

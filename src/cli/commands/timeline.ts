@@ -1,0 +1,39 @@
+/**
+ * `mosqlog timeline`: the life of one client (or several) in order.
+ */
+import type { Command } from 'commander';
+import { TimelineBuilder, compileSelection } from '../../correlate/index.js';
+import { timelineReporters } from '../../report/timeline.js';
+import type { CommandEnv } from '../command-env.js';
+import { resolveInputs } from '../input.js';
+import {
+  type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
+  parserFor, reportContext, selectionFor,
+} from '../options.js';
+import { correlateInputs } from '../pipeline.js';
+
+/** Registers `mosqlog timeline`. */
+export function registerTimeline(program: Command, env: CommandEnv): void {
+  let command = addSelectOptions(addInputOptions(program.command('timeline')))
+    .description("one client's life in order: connects, subscriptions, each message flow, pings, silent gaps, how each session ended")
+    .option('--packets', 'show every packet instead of one line per message flow', false);
+  command = addFormatOption(command, Object.keys(timelineReporters), 'table');
+  command.addHelpText('after', `
+Examples:
+  mosqlog timeline --client sensor-12 broker.log
+  mosqlog timeline --client 'plc-*' --since 2026-11-26T10:00 --until 2026-11-26T10:05 broker.log
+  mosqlog timeline --client app --packets --format ndjson broker.log`)
+    .action(async (files: string[], options: InputOptions & SelectOptions & ColorOptions & { packets: boolean; format: string }, cmd: Command) => {
+      const all = { ...cmd.optsWithGlobals(), ...options } as typeof options;
+      const parser = parserFor(all);
+      const selection = selectionFor(all);
+      const clientOnly = compileSelection({ ...(selection.clients ? { clients: selection.clients } : {}) }, null);
+      const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets);
+      const sources = await resolveInputs(files, env.io.stdin, parser);
+      const correlation = await correlateInputs(sources, parser, { keepSessions: false, keepFlows: 'none', onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
+      const window = compileSelection(selection, correlation.last);
+      const entries = builder.finish().filter((e) => window.time(e.time) && (e.kind !== 'flow' && e.kind !== 'message' ? true : window.topic(e.kind === 'flow' ? e.flow.topic : e.topic)));
+      const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
+      await env.stdout.write(reporter({ entries }, reportContext(all, env.io, all.format !== 'table')));
+    });
+}

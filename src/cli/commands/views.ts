@@ -1,0 +1,111 @@
+/**
+ * The analysing commands that read the whole log and show one view of it:
+ * `summary` (the default), `sessions`, `flows` and `problems`.
+ */
+import type { Command } from 'commander';
+import { type CorrelateOptions, type Correlation, selectCorrelation } from '../../correlate/index.js';
+import type { ReportContext } from '../../report/index.js';
+import { flowsReporters, problemsReporters, sessionsReporters } from '../../report/lists.js';
+import { summaryReporters } from '../../report/summary.js';
+import type { CommandEnv } from '../command-env.js';
+import { resolveInputs } from '../input.js';
+import {
+  type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
+  parserFor, reportContext, selectionFor,
+} from '../options.js';
+import { correlateInputs } from '../pipeline.js';
+
+type ViewReporters = Record<string, (c: Correlation, ctx: ReportContext) => string>;
+
+interface View {
+  name: string;
+  description: string;
+  reporters: ViewReporters;
+  correlate: CorrelateOptions;
+  examples: string;
+  isDefault?: boolean;
+  /** Extra options and how they change the correlation before reporting. */
+  extend?: (command: Command) => Command;
+  refine?: (c: Correlation, options: Record<string, unknown>) => Correlation;
+}
+
+const views: readonly View[] = [
+  {
+    name: 'summary',
+    isDefault: true,
+    description: 'what the log holds: time span, broker, sessions by end, QoS flows, problems, busiest clients and topics',
+    reporters: summaryReporters,
+    correlate: { keepSessions: false, keepFlows: 'none' },
+    examples: `
+Examples:
+  mosqlog mosquitto.log
+  mosqlog mosquitto.log.2.gz mosquitto.log.1 mosquitto.log
+  journalctl -u mosquitto -o short-iso | mosqlog
+  mosqlog summary --format markdown broker.log >> "$GITHUB_STEP_SUMMARY"`,
+  },
+  {
+    name: 'sessions',
+    description: 'every client session: address, MQTT version, start, duration, how it ended',
+    reporters: sessionsReporters,
+    correlate: { keepSessions: true, keepFlows: 'none' },
+    examples: `
+Examples:
+  mosqlog sessions broker.log
+  mosqlog sessions --client 'sensor-*' --since 2h broker.log
+  mosqlog sessions --format json broker.log | jq '.sessions[] | select(.endReason == "timeout")'`,
+  },
+  {
+    name: 'flows',
+    description: 'QoS 1/2 message flows per client, direction and message id, with the step they stalled at',
+    reporters: flowsReporters,
+    correlate: { keepSessions: false, keepFlows: 'all' },
+    extend: (command) => command.option('--incomplete', 'only flows that did not complete (incomplete or refused)', false),
+    refine: (c, options) => (options.incomplete === true ? { ...c, flows: c.flows.filter((f) => f.state !== 'complete') } : c),
+    examples: `
+Examples:
+  mosqlog flows --incomplete broker.log
+  mosqlog flows --topic 'cmd/#' --format ndjson broker.log`,
+  },
+  {
+    name: 'problems',
+    description: 'every finding, grouped by code, most severe first, with client, time, evidence and file:line',
+    reporters: problemsReporters,
+    correlate: { keepSessions: false, keepFlows: 'unfinished' },
+    extend: (command) => command.option('--type <codes>', 'only these finding codes (comma-separated)'),
+    refine: (c, options) => {
+      if (typeof options.type !== 'string') return c;
+      const codes = new Set(options.type.split(',').map((s) => s.trim()));
+      return { ...c, findings: c.findings.filter((f) => codes.has(f.code)) };
+    },
+    examples: `
+Examples:
+  mosqlog problems broker.log
+  mosqlog problems --type keepalive-timeout,socket-error --client 'plc-*' broker.log`,
+  },
+];
+
+/** Registers summary, sessions, flows and problems. */
+export function registerViews(program: Command, env: CommandEnv): void {
+  for (const view of views) {
+    let command = program.command(view.name, view.isDefault ? { isDefault: true } : {}).description(view.description);
+    command = addSelectOptions(addInputOptions(command));
+    command = addFormatOption(command, Object.keys(view.reporters), 'table');
+    command.option('--max-open <n>', 'cap on clients and connections tracked at once (state beyond it is evicted and counted)', (v) => Number(v));
+    if (view.extend) command = view.extend(command);
+    command.addHelpText('after', view.examples).action(async (files: string[], options: InputOptions & SelectOptions & ColorOptions & Record<string, unknown>, cmd: Command) => {
+      const all = { ...cmd.optsWithGlobals(), ...options } as typeof options & { format: string; maxOpen?: number };
+      const parser = parserFor(all);
+      const selection = selectionFor(all);
+      const sources = await resolveInputs(files, env.io.stdin, parser);
+      const correlateOptions: CorrelateOptions = { ...view.correlate };
+      if (all.maxOpen !== undefined && Number.isFinite(all.maxOpen) && all.maxOpen > 0) correlateOptions.maxOpen = all.maxOpen;
+      const correlation = await correlateInputs(sources, parser, correlateOptions, env.io);
+      let shown = selectCorrelation(correlation, selection);
+      if (view.refine) shown = view.refine(shown, all);
+      const reporter = view.reporters[all.format];
+      if (!reporter) return;
+      const ctx = reportContext(all, env.io, all.format !== 'table');
+      await env.stdout.write(reporter(shown, ctx));
+    });
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Per-client timelines: what happened to the selected clients, in order — connects, subscriptions,
+ * messages (each QoS 1/2 flow as one entry), collapsed pings, silent gaps longer than the
+ * keepalive, findings and how each session ended. Fed the same records and correlator events
+ * as the correlator; keeps entries only for the selected clients.
+ */
+import type { LogRecord, PacketRecord, Where } from '../parse/index.js';
+import type { ConnectionAttempt, CorrelatorEvent, Finding, Flow, Session } from './types.js';
+
+interface EntryBase {
+  client: string;
+  time: number | null;
+  at: Where;
+}
+
+/** One thing in a client's life. */
+export type TimelineEntry =
+  | (EntryBase & { kind: 'connect'; session: Session })
+  | (EntryBase & { kind: 'end'; session: Session })
+  | (EntryBase & { kind: 'attempt'; attempt: ConnectionAttempt })
+  | (EntryBase & { kind: 'subscribe' | 'unsubscribe'; filters: Array<{ filter: string; qos?: number; denied?: boolean }> })
+  | (EntryBase & { kind: 'flow'; flow: Flow })
+  | (EntryBase & { kind: 'message'; direction: 'in' | 'out'; topic: string | null; bytes: number | null; retain: boolean })
+  | (EntryBase & { kind: 'pings'; count: number; last: number | null })
+  | (EntryBase & { kind: 'gap'; gapMs: number; keepalive: number })
+  | (EntryBase & { kind: 'finding'; finding: Finding })
+  | (EntryBase & { kind: 'packet'; packet: PacketRecord });
+
+/** Builds timelines for the clients `wanted` accepts. */
+export class TimelineBuilder {
+  private readonly entries: TimelineEntry[] = [];
+  private readonly last = new Map<string, TimelineEntry>();
+  private readonly lastHeard = new Map<string, number>();
+  private readonly keepalive = new Map<string, number>();
+
+  constructor(
+    private readonly wanted: (client: string) => boolean,
+    private readonly packets = false,
+    private readonly limit = 1_000_000,
+  ) {}
+
+  /** Sees a record (before or after the correlator; order among records is what matters). */
+  onRecord(r: LogRecord): void {
+    if (r.type === 'packet') this.onPacket(r);
+    else if (r.type === 'subscription' && r.client !== null && this.wanted(r.client)) {
+      const open = this.last.get(r.client);
+      const kind = r.action;
+      const filter = { filter: r.filter, ...(r.qos !== undefined ? { qos: r.qos } : {}), ...(r.denied ? { denied: true } : {}) };
+      if (open?.kind === kind) {
+        if (!open.filters.some((f) => f.filter === r.filter)) open.filters.push(filter);
+      } else {
+        this.add({ kind, client: r.client, time: r.time, at: where(r), filters: [filter] });
+      }
+    }
+  }
+
+  /** Sees a correlator event. */
+  onEvent(e: CorrelatorEvent): void {
+    switch (e.kind) {
+      case 'session-start':
+        if (!this.wanted(e.session.client)) return;
+        this.keepalive.set(e.session.client, e.session.keepalive);
+        if (e.session.start !== null) this.lastHeard.set(e.session.client, e.session.start);
+        this.add({ kind: 'connect', client: e.session.client, time: e.session.start, at: e.session.startAt, session: e.session });
+        return;
+      case 'session-end':
+        if (!this.wanted(e.session.client) || e.session.endReason === 'open') return;
+        this.add({ kind: 'end', client: e.session.client, time: e.session.end, at: e.session.endAt ?? e.session.startAt, session: e.session });
+        this.keepalive.delete(e.session.client);
+        return;
+      case 'attempt':
+        if (e.attempt.client === null || !this.wanted(e.attempt.client)) return;
+        this.add({ kind: 'attempt', client: e.attempt.client, time: e.attempt.time, at: e.attempt.at, attempt: e.attempt });
+        return;
+      case 'flow-start': {
+        const first = e.flow.steps[0];
+        if (!first || !this.wanted(e.flow.client)) return;
+        this.add({ kind: 'flow', client: e.flow.client, time: first.time, at: first.at, flow: e.flow });
+        return;
+      }
+      case 'finding': {
+        const f = e.finding;
+        // Flow and session-end findings are shown on their own entries.
+        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'keepalive-timeout' || f.code === 'socket-error' || f.code === 'protocol-error') return;
+        const at = f.at[0];
+        if (at) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
+        return;
+      }
+    }
+  }
+
+  /** The entries, in log order. */
+  finish(): TimelineEntry[] {
+    return this.entries;
+  }
+
+  private onPacket(r: PacketRecord): void {
+    if (!this.wanted(r.client)) return;
+    if (r.direction === 'in' && r.time !== null) {
+      const heard = this.lastHeard.get(r.client);
+      const keepalive = this.keepalive.get(r.client);
+      if (heard !== undefined && keepalive && r.time - heard > keepalive * 1500) {
+        this.add({ kind: 'gap', client: r.client, time: heard, at: where(r), gapMs: r.time - heard, keepalive });
+      }
+      this.lastHeard.set(r.client, r.time);
+    }
+    if (this.packets) {
+      this.add({ kind: 'packet', client: r.client, time: r.time, at: where(r), packet: r });
+      return;
+    }
+    if (r.cmd === 'pingreq' || r.cmd === 'pingresp') {
+      const open = this.last.get(r.client);
+      if (open?.kind === 'pings') {
+        if (r.cmd === 'pingreq') open.count++;
+        open.last = r.time;
+      } else if (r.cmd === 'pingreq') {
+        this.add({ kind: 'pings', client: r.client, time: r.time, at: where(r), count: 1, last: r.time });
+      }
+      return;
+    }
+    if (r.cmd === 'publish' && (r.qos === 0 || r.outcome !== undefined)) {
+      this.add({ kind: 'message', client: r.client, time: r.time, at: where(r), direction: r.direction, topic: r.topic ?? null, bytes: r.payloadBytes ?? null, retain: r.retain === true });
+    }
+  }
+
+  private add(entry: TimelineEntry): void {
+    if (this.entries.length >= this.limit) return;
+    this.entries.push(entry);
+    this.last.set(entry.client, entry);
+  }
+}
+
+function where(r: LogRecord): Where {
+  return { file: r.file, line: r.line };
+}

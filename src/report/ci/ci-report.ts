@@ -1,0 +1,69 @@
+/**
+ * What the CI reporters (`mosqlog report`) are given, and the views of it they share:
+ * findings per code, how many were counted but not listed, and a finding's facts as text.
+ */
+import type { GateResult, RuleResult } from '../../correlate/gate.js';
+import { type Correlation, type Finding, type FindingCode, findingCodes } from '../../correlate/index.js';
+import { formatTime, safeText } from '../text.js';
+
+/** One run of `mosqlog report`: the (selected) correlation, the gate verdict, and where it came from. */
+export interface CiReport {
+  correlation: Correlation;
+  gate: GateResult;
+  /** The inputs as named on the command line (`-` for stdin). */
+  inputs: string[];
+  generatedAt: Date;
+}
+
+/** How many findings of a code the gate counted. */
+export function countOf(report: CiReport, code: FindingCode): number {
+  return report.gate.counts[code] ?? 0;
+}
+
+/** The listed findings of one code, in correlation order (by time). */
+export function findingsOf(report: CiReport, code: FindingCode): Finding[] {
+  return report.correlation.findings.filter((f) => f.code === code);
+}
+
+/** Findings counted but not listed, because the correlator keeps a capped number per code. */
+export function unlistedOf(report: CiReport, code: FindingCode, listed: number): number {
+  return Math.max(0, countOf(report, code) - listed);
+}
+
+/** Codes that have findings, most severe first. */
+export function codesFound(report: CiReport): FindingCode[] {
+  return findingCodes.filter((code) => countOf(report, code) > 0);
+}
+
+/** The gate rule for a code, when there is one. */
+export function ruleOf(report: CiReport, code: FindingCode): RuleResult | undefined {
+  return report.gate.rules.find((r) => r.code === code);
+}
+
+/** True when findings of this code make the gate fail. */
+export function isFailing(report: CiReport, code: FindingCode): boolean {
+  return ruleOf(report, code)?.passed === false;
+}
+
+/** The rules that failed. */
+export function failedRules(report: CiReport): RuleResult[] {
+  return report.gate.rules.filter((r) => !r.passed);
+}
+
+const timeFields = new Set(['time', 'lastActivity']);
+const omittedFields = new Set(['code', 'severity', 'at']);
+
+/**
+ * A finding's own fields as `[name, value]` text pairs, made terminal-safe: times in the zone,
+ * strings through {@link safeText}, lists joined. Absent values are left out.
+ */
+export function findingFacts(f: Finding, timeZone: string): Array<[string, string]> {
+  const facts: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(f)) {
+    if (omittedFields.has(name) || value === undefined || value === null) continue;
+    if (timeFields.has(name) && typeof value === 'number') facts.push([name, formatTime(value, timeZone)]);
+    else if (Array.isArray(value)) facts.push([name, value.map((v) => safeText(String(v))).join(' | ')]);
+    else facts.push([name, safeText(String(value))]);
+  }
+  return facts;
+}

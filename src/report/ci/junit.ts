@@ -1,0 +1,141 @@
+/**
+ * JUnit XML for CI test-report views (GitLab, Jenkins, GitHub test-report actions): one
+ * `<testsuite>` per `--fail-on` rule, one `<testcase>` per finding. A finding of a failed rule
+ * is a `<failure>`; one within its rule's threshold passes and keeps its evidence in
+ * `<system-out>`, so the document has failures exactly when the gate failed.
+ */
+import type { RuleResult } from '../../correlate/gate.js';
+import type { Finding } from '../../correlate/index.js';
+import type { ReportContext } from '../context.js';
+import { describeFinding, findingTitles } from '../finding-text.js';
+import { elideMiddle, safeText } from '../text.js';
+import { type CiReport, findingFacts, findingsOf, unlistedOf } from './ci-report.js';
+import { xmlAttribute, xmlText } from './xml.js';
+
+interface Testcase {
+  name: string;
+  file: string | null;
+  line: number | null;
+  /** Failure message, or null for a passing testcase. */
+  failure: string | null;
+  body: string;
+}
+
+const messageLength = 500;
+
+const who = (client: string | null): string => client ?? 'unknown client';
+
+/** The testcase name before duplicates are told apart: what the finding is about. */
+function baseName(f: Finding): string {
+  switch (f.code) {
+    case 'flow-incomplete':
+    case 'flow-refused':
+    case 'flow-duplicate':
+    case 'mid-reused':
+      return `${who(f.client)} mid ${f.mid} (${f.direction})`;
+    case 'auth-failure':
+      return f.client ?? f.address ?? 'unknown client';
+    case 'broker-restart':
+      return 'broker restart';
+    case 'state-evicted':
+    case 'no-debug-lines':
+    case 'unknown-lines':
+      return 'whole log';
+    default:
+      return who(f.client);
+  }
+}
+
+/** Gives each name once: later repeats get ` #2`, ` #3`, … in log order, so names stay stable. */
+function uniqueNamer(): (name: string) => string {
+  const used = new Set<string>();
+  return (name) => {
+    let candidate = name;
+    for (let n = 2; used.has(candidate); n++) candidate = `${name} #${n}`;
+    used.add(candidate);
+    return candidate;
+  };
+}
+
+function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
+  const lines = [`${findingTitles[f.code]}: ${safeText(describeFinding(f))}`];
+  for (const [name, value] of findingFacts(f, ctx.timeZone)) lines.push(`${name}: ${value}`);
+  for (const [i, at] of f.at.entries()) lines.push(`${i === 0 ? 'at' : 'see also'}: ${safeText(at.file)}:${at.line}`);
+  lines.push(`rule: ${rule.code} fails above ${rule.max}; found ${rule.count}`);
+  return lines.join('\n');
+}
+
+function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): Testcase[] {
+  const name = uniqueNamer();
+  const findings = findingsOf(report, rule.code);
+  const cases: Testcase[] = findings.map((f) => ({
+    name: name(safeText(baseName(f))),
+    file: f.at[0]?.file ?? null,
+    line: f.at[0]?.line ?? null,
+    failure: rule.passed ? null : elideMiddle(safeText(describeFinding(f)), messageLength),
+    body: evidence(f, rule, ctx),
+  }));
+  const unlisted = unlistedOf(report, rule.code, findings.length);
+  if (unlisted > 0) {
+    const text = `${unlisted} more ${rule.code} finding(s) counted but not listed (the correlator keeps a capped number per code)`;
+    cases.push({ name: name(`${unlisted} more`), file: report.inputs[0] ?? null, line: null, failure: rule.passed ? null : text, body: text });
+  }
+  if (cases.length === 0) {
+    cases.push({ name: 'no findings', file: null, line: null, failure: null, body: `no ${rule.code} findings` });
+  }
+  return cases;
+}
+
+function renderTestcase(rule: RuleResult, c: Testcase): string {
+  const attributes = [
+    `classname="${xmlAttribute(rule.code)}"`,
+    `name="${xmlAttribute(c.name)}"`,
+    ...(c.file !== null ? [`file="${xmlAttribute(c.file)}"`] : []),
+    ...(c.line !== null ? [`line="${c.line}"`] : []),
+    'time="0"',
+  ].join(' ');
+  const inner = c.failure !== null
+    ? `<failure message="${xmlAttribute(c.failure)}" type="${xmlAttribute(rule.code)}">${xmlText(c.body)}</failure>`
+    : `<system-out>${xmlText(c.body)}</system-out>`;
+  return `    <testcase ${attributes}>\n      ${inner}\n    </testcase>`;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` in UTC, the form Ant's formatter writes and every reader accepts. */
+function junitTimestamp(date: Date): string {
+  return Number.isNaN(date.getTime()) ? '1970-01-01T00:00:00' : date.toISOString().slice(0, 19);
+}
+
+/**
+ * Renders the report as a JUnit XML document. Attribute counts always match the elements
+ * (`tests` = testcases, `failures` = `<failure>`s; no errors or skips); checking takes no
+ * measurable time, so every `time` is 0. Valid XML 1.0 whatever the log holds.
+ */
+export function renderJunit(report: CiReport, ctx: ReportContext): string {
+  const timestamp = junitTimestamp(report.generatedAt);
+  let tests = 0;
+  let failures = 0;
+  const suites: string[] = [];
+  for (const [id, rule] of report.gate.rules.entries()) {
+    const cases = testcasesFor(report, rule, ctx);
+    const failed = cases.filter((c) => c.failure !== null).length;
+    tests += cases.length;
+    failures += failed;
+    suites.push([
+      `  <testsuite name="${xmlAttribute(rule.code)}" id="${id}" tests="${cases.length}" failures="${failed}" errors="0" skipped="0" time="0" timestamp="${timestamp}">`,
+      '    <properties>',
+      `      <property name="title" value="${xmlAttribute(findingTitles[rule.code])}"/>`,
+      `      <property name="threshold" value="${rule.max}"/>`,
+      `      <property name="found" value="${rule.count}"/>`,
+      '    </properties>',
+      ...cases.map((c) => renderTestcase(rule, c)),
+      '  </testsuite>',
+    ].join('\n'));
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="mosqlog" tests="${tests}" failures="${failures}" errors="0" skipped="0" time="0" timestamp="${timestamp}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

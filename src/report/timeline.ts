@@ -1,0 +1,120 @@
+/**
+ * `mosqlog timeline`: one client's life (or several), entry by entry.
+ */
+import type { Flow, TimelineEntry } from '../correlate/index.js';
+import type { ReportContext } from './context.js';
+import { describeFinding } from './finding-text.js';
+import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
+import { isoTime } from './record-json.js';
+import { formatBytes, formatDuration, formatTime, location, markdownCell, safeText } from './text.js';
+
+/** The entries to show, and whether packets were expanded. */
+export interface TimelineData {
+  entries: readonly TimelineEntry[];
+}
+
+function flowText(f: Flow): string {
+  const verb = f.direction === 'in' ? 'published' : 'received';
+  const steps = f.steps.map((s) => s.step.toUpperCase()).join('→');
+  const state = f.state === 'complete' ? `complete in ${formatDuration(f.latencyMs)}`
+    : f.state === 'refused' ? `refused (rc ${f.reasonCode ?? '?'})`
+      : f.state === 'in-flight' ? 'in flight' : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}`;
+  const origin = f.origin ? ` from ${f.origin.client}${f.origin.ambiguous ? '?' : ''}` : '';
+  return `${verb} m${f.mid} QoS ${f.qos} ${f.topic ?? '?'}${f.payloadBytes !== null ? ` (${formatBytes(f.payloadBytes)})` : ''}${origin}: ${steps} ${state}${f.duplicates ? `, ${f.duplicates} re-send(s)` : ''}`;
+}
+
+/** Words for one entry, and whether it marks trouble. */
+function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
+  switch (e.kind) {
+    case 'connect': {
+      const s = e.session;
+      const addr = s.address === null ? '' : ` from ${s.address}${s.port !== null ? `:${s.port}` : ''}`;
+      const params = [s.mqttVersion ? `MQTT ${s.mqttVersion}` : null, s.cleanSession ? 'clean' : 'persistent', `keepalive ${s.keepalive}s`, s.username !== null ? `user ${s.username}` : null, s.will ? 'will' : null].filter(Boolean).join(', ');
+      return { text: `connected${addr}${s.listenerPort !== null ? ` to port ${s.listenerPort}` : ''} (${params})`, trouble: false };
+    }
+    case 'end': {
+      const s = e.session;
+      const trouble = s.endReason !== 'disconnect';
+      return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''} after ${formatDuration(s.durationMs)}; ${s.messagesIn} message(s) in, ${s.messagesOut} out`, trouble };
+    }
+    case 'attempt':
+      return { text: `connection refused: ${e.attempt.outcome}${e.attempt.reasonCode !== undefined ? ` (CONNACK ${e.attempt.reasonCode})` : ''}`, trouble: true };
+    case 'subscribe':
+    case 'unsubscribe':
+      return { text: `${e.kind}d ${e.filters.map((f) => `${f.filter}${f.denied ? ' (denied)' : f.qos !== undefined ? ` (QoS ${f.qos})` : ''}`).join(', ')}`, trouble: e.filters.some((f) => f.denied) };
+    case 'flow':
+      return { text: flowText(e.flow), trouble: e.flow.state === 'incomplete' || e.flow.state === 'refused' };
+    case 'message':
+      return { text: `${e.direction === 'in' ? 'published' : 'received'} QoS 0 ${e.topic ?? '?'}${e.bytes !== null ? ` (${formatBytes(e.bytes)})` : ''}${e.retain ? ' retained' : ''}`, trouble: false };
+    case 'pings':
+      return { text: `${e.count} ping(s)${e.last !== null && e.time !== null && e.last > e.time ? ` over ${formatDuration(e.last - e.time)}` : ''}`, trouble: false };
+    case 'gap':
+      return { text: `silent for ${formatDuration(e.gapMs)} (keepalive ${e.keepalive}s)`, trouble: true };
+    case 'finding':
+      return { text: `${e.finding.code}: ${describeFinding(e.finding)}`, trouble: true };
+    case 'packet': {
+      const p = e.packet;
+      const fields = [p.mid !== undefined ? `m${p.mid}` : null, p.qos !== undefined ? `q${p.qos}` : null, p.topic ?? null, p.reasonCode !== undefined ? `rc${p.reasonCode}` : null, p.outcome ?? null].filter(Boolean).join(' ');
+      return { text: `${p.direction === 'in' ? '→' : '←'} ${p.cmd.toUpperCase()} ${fields}`, trouble: p.outcome !== undefined };
+    }
+  }
+}
+
+function byClient(entries: readonly TimelineEntry[]): Map<string, TimelineEntry[]> {
+  const groups = new Map<string, TimelineEntry[]>();
+  for (const e of entries) {
+    const list = groups.get(e.client);
+    if (list) list.push(e);
+    else groups.set(e.client, [e]);
+  }
+  return groups;
+}
+
+/** The timeline as terminal text: one block per client. */
+export function renderTimelineText(data: TimelineData, ctx: ReportContext): string {
+  if (data.entries.length === 0) return 'No matching clients.\n';
+  const out: string[] = [];
+  for (const [client, entries] of byClient(data.entries)) {
+    out.push(ctx.chalk.bold(`● ${safeText(client)}`));
+    for (const e of entries) {
+      const { text, trouble } = describeEntry(e);
+      const line = `  ${formatTime(e.time, ctx.timeZone)}  ${safeText(text)}`;
+      out.push(`${trouble ? ctx.chalk.red(line) : line}  ${ctx.chalk.dim(location(e.at))}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function entryJson(e: TimelineEntry): Record<string, unknown> {
+  const base = { kind: e.kind, client: e.client, time: isoTime(e.time), at: e.at };
+  switch (e.kind) {
+    case 'connect':
+    case 'end': return { ...base, session: sessionJson(e.session) };
+    case 'attempt': return { ...base, attempt: attemptJson(e.attempt) };
+    case 'flow': return { ...base, flow: flowJson(e.flow) };
+    case 'finding': return { ...base, finding: findingJson(e.finding) };
+    case 'packet': return { ...base, packet: { ...e.packet, time: isoTime(e.packet.time) } };
+    case 'pings': return { ...base, count: e.count, last: isoTime(e.last) };
+    default: {
+      const { client: _c, time: _t, at: _a, kind: _k, ...rest } = e;
+      return { ...base, ...rest };
+    }
+  }
+}
+
+/** Timeline formats by name. */
+export const timelineReporters = {
+  table: renderTimelineText,
+  json: (d: TimelineData) => JSON.stringify({ entries: d.entries.map(entryJson) }, null, 2) + '\n',
+  ndjson: (d: TimelineData) => d.entries.map((e) => JSON.stringify(entryJson(e)) + '\n').join(''),
+  markdown: (d: TimelineData, ctx: ReportContext) => {
+    const out: string[] = ['## Timeline', ''];
+    for (const [client, entries] of byClient(d.entries)) {
+      out.push(`### ${markdownCell(client)}`, '', '| time | what | line |', '| --- | --- | --- |');
+      for (const e of entries) out.push(`| ${formatTime(e.time, ctx.timeZone)} | ${markdownCell(describeEntry(e).text)} | ${markdownCell(location(e.at))} |`);
+      out.push('');
+    }
+    return out.join('\n');
+  },
+} as const satisfies Record<string, (d: TimelineData, ctx: ReportContext) => string>;
