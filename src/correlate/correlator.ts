@@ -370,7 +370,7 @@ export class Correlator {
     st.session = { session, disconnectAt: null };
     this.emit({ kind: 'session-start', session });
     if (st.takeoverFinding?.code === 'takeover') {
-      st.takeoverFinding.newAddress = r.address;
+      st.takeoverFinding.newAddress = endpoint(r.address, r.port);
       st.takeoverFinding.at.push({ file: r.file, line: r.line });
       st.takeoverFinding = null;
     }
@@ -387,7 +387,7 @@ export class Correlator {
     const time = r.time;
     const finding: Finding = {
       code: 'takeover', severity: 'warning', client, time, at: [{ file: r.file, line: r.line }, open.session.startAt],
-      oldAddress: open.session.address, newAddress: null,
+      oldAddress: endpoint(open.session.address, open.session.port), newAddress: null,
     };
     this.addFinding(finding);
     st.takeoverFinding = finding;
@@ -730,6 +730,11 @@ export class Correlator {
     if (n <= this.maxFindings) this.findings.push(finding);
     this.emit({ kind: 'finding', finding });
   }
+}
+
+/** `address:port`, or the address alone when the port is unknown. */
+function endpoint(address: string | null, port: number | null): string | null {
+  return address === null ? null : port === null ? address : `${address}:${port}`;
 }
 
 function emptyTotals(): FlowTotals {
