@@ -16,6 +16,11 @@ export interface Io {
   columns?: number;
   /** The current time, for relative `--since` and report stamps. */
   now(): Date;
+  /**
+   * Aborted when the user asks the run to stop (SIGINT, SIGTERM). Long-running commands
+   * (`follow`) end cleanly on it; tests abort it instead of sending signals.
+   */
+  signal?: AbortSignal;
 }
 
 /** Raised when stdout's reader went away (`| head`): the run ends quietly. */

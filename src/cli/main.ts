@@ -5,9 +5,12 @@
  * Exit codes: 0 = ran (and passed any gate), 1 = ran and a `--fail-on` rule failed,
  * 2 = usage error, unreadable input, or a crash.
  */
+import { getEventListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import type { CommandEnv, RegisterCommand } from './command-env.js';
+import { registerFollow } from './commands/follow.js';
 import { registerParse } from './commands/parse.js';
+import { registerReport } from './commands/report.js';
 import { registerTimeline } from './commands/timeline.js';
 import { registerViews } from './commands/views.js';
 import { InputError } from './input.js';
@@ -17,7 +20,7 @@ import { UsageError } from './options.js';
 export const exitCodes = { ok: 0, failed: 1, error: 2 } as const;
 
 /** The commands, in the order `--help` lists them. */
-const commands: readonly RegisterCommand[] = [registerViews, registerTimeline, registerParse];
+const commands: readonly RegisterCommand[] = [registerViews, registerTimeline, registerReport, registerFollow, registerParse];
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -73,16 +76,37 @@ function handleError(error: unknown, errors: string[], io: Io, debug: boolean): 
   return exitCodes.error;
 }
 
-/** Runs against the real process. */
+/**
+ * Runs against the real process. SIGINT and SIGTERM abort `io.signal`; a command that listens
+ * for it (`follow`) stops cleanly, for the others the signal keeps its default effect. A second
+ * signal always has its default effect.
+ */
 export async function run(argv: readonly string[]): Promise<number> {
-  return main(argv, {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
-    now: () => new Date(),
-  });
+  const stop = new AbortController();
+  const detach = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    detach();
+    if (getEventListeners(stop.signal, 'abort').length === 0) process.kill(process.pid, signal);
+    else stop.abort(signal);
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await main(argv, {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      stdoutIsTTY: process.stdout.isTTY === true,
+      stderrIsTTY: process.stderr.isTTY === true,
+      ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+      now: () => new Date(),
+      signal: stop.signal,
+    });
+  } finally {
+    detach();
+  }
 }

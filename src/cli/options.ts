@@ -38,6 +38,15 @@ function parseYear(value: string): number {
   return year;
 }
 
+/** An argument parser for a count option (`--max-open`): a whole number of at least 1. */
+export function parseCount(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag}: not a whole number of at least 1: ${value}`);
+    return n;
+  };
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }

@@ -23,6 +23,8 @@ export interface CorrelateOptions {
   maxOpen?: number;
   /** Findings kept per code; the rest are counted (default 10 000). */
   maxFindingsPerCode?: number;
+  /** Link deliveries to the inbound PUBLISH that caused them (`flow.origin`; default false). */
+  traceOrigins?: boolean;
   /** Called as sessions start and end, attempts fail and findings arise. */
   onEvent?: (event: CorrelatorEvent) => void;
 }
@@ -111,6 +113,7 @@ export class Correlator {
   private readonly maxOpen: number;
   private readonly maxFindings: number;
   private readonly emit: (event: CorrelatorEvent) => void;
+  private readonly traceOrigins: boolean;
 
   private readonly clients = new Map<string, ClientState>();
   private readonly pending = new Map<string, PendingConnection[]>();
@@ -149,6 +152,7 @@ export class Correlator {
   private readonly recentInbound = new Map<string, { client: string; at: Where; mid?: number; time: number | null; count: number }>();
   private readonly evicted = { sessions: 0, flows: 0, connections: 0 };
   private openFlows = 0;
+  private minute = 0;
 
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
@@ -156,6 +160,7 @@ export class Correlator {
     this.maxOpen = options.maxOpen ?? 1_000_000;
     this.maxFindings = options.maxFindingsPerCode ?? 10_000;
     this.emit = options.onEvent ?? (() => undefined);
+    this.traceOrigins = options.traceOrigins ?? false;
   }
 
   /** Feeds one record. Records must come in log order. */
@@ -163,10 +168,12 @@ export class Correlator {
     this.records++;
     this.recordTypes[r.type] = (this.recordTypes[r.type] ?? 0) + 1;
     if (r.time !== null) {
-      if (this.first === null || r.time < this.first) this.first = r.time;
-      if (this.last === null || r.time > this.last) this.last = r.time;
-      const minute = Math.floor(r.time / 60_000) * 60_000;
-      this.perMinute.set(minute, (this.perMinute.get(minute) ?? 0) + 1);
+      if (r.time !== this.lastTime) {
+        if (this.first === null || r.time < this.first) this.first = r.time;
+        if (this.last === null || r.time > this.last) this.last = r.time;
+        this.minute = Math.floor(r.time / 60_000) * 60_000;
+      }
+      this.perMinute.set(this.minute, (this.perMinute.get(this.minute) ?? 0) + 1);
     }
     switch (r.type) {
       case 'connection': this.onConnection(r.address, r.port, r.listenerPort, r); break;
@@ -593,9 +600,9 @@ export class Correlator {
     }
     if (r.outcome === 'rejected') return;
     this.byClient.add(r.client, bytes);
-    const traceKey = r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
+    if (r.direction === 'in' && r.topic !== undefined) this.byTopic.add(r.topic, bytes);
+    const traceKey = this.traceOrigins && r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
     if (r.direction === 'in' && traceKey !== null) {
-      this.byTopic.add(r.topic ?? '', bytes);
       const previous = this.recentInbound.get(traceKey);
       const sameMoment = previous !== undefined && previous.time === r.time;
       this.recentInbound.delete(traceKey);

@@ -4,7 +4,7 @@
  * keepalive, findings and how each session ended. Fed the same records and correlator events
  * as the correlator; keeps entries only for the selected clients.
  */
-import type { LogRecord, PacketRecord, Where } from '../parse/index.js';
+import type { LogRecord, PacketRecord, Qos, Where } from '../parse/index.js';
 import type { ConnectionAttempt, CorrelatorEvent, Finding, Flow, Session } from './types.js';
 
 interface EntryBase {
@@ -20,7 +20,11 @@ export type TimelineEntry =
   | (EntryBase & { kind: 'attempt'; attempt: ConnectionAttempt })
   | (EntryBase & { kind: 'subscribe' | 'unsubscribe'; filters: Array<{ filter: string; qos?: number; denied?: boolean }> })
   | (EntryBase & { kind: 'flow'; flow: Flow })
-  | (EntryBase & { kind: 'message'; direction: 'in' | 'out'; topic: string | null; bytes: number | null; retain: boolean })
+  | (EntryBase & {
+    kind: 'message'; direction: 'in' | 'out'; qos: Qos | null; topic: string | null; bytes: number | null; retain: boolean;
+    /** Set when the broker did not pass the message on (ACL denial, size limit, bad topic). */
+    outcome?: 'denied' | 'dropped' | 'rejected';
+  })
   | (EntryBase & { kind: 'pings'; count: number; last: number | null })
   | (EntryBase & { kind: 'gap'; gapMs: number; keepalive: number })
   | (EntryBase & { kind: 'finding'; finding: Finding })
@@ -80,8 +84,8 @@ export class TimelineBuilder {
       }
       case 'finding': {
         const f = e.finding;
-        // Flow and session-end findings are shown on their own entries.
-        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'keepalive-timeout' || f.code === 'socket-error' || f.code === 'protocol-error') return;
+        // Flow, session-end and refused-login findings are shown on their own entries.
+        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'keepalive-timeout' || f.code === 'socket-error' || f.code === 'protocol-error' || f.code === 'auth-failure') return;
         const at = f.at[0];
         if (at) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
         return;
@@ -118,8 +122,13 @@ export class TimelineBuilder {
       }
       return;
     }
-    if (r.cmd === 'publish' && (r.qos === 0 || r.outcome !== undefined)) {
-      this.add({ kind: 'message', client: r.client, time: r.time, at: where(r), direction: r.direction, topic: r.topic ?? null, bytes: r.payloadBytes ?? null, retain: r.retain === true });
+    // A QoS 1/2 PUBLISH with a packet id is shown once, as the flow the correlator starts for it.
+    if (r.cmd === 'publish' && !((r.qos === 1 || r.qos === 2) && r.mid !== undefined)) {
+      const outcome = r.outcome === 'unknown-mid' ? undefined : r.outcome;
+      this.add({
+        kind: 'message', client: r.client, time: r.time, at: where(r), direction: r.direction, qos: r.qos ?? null,
+        topic: r.topic ?? null, bytes: r.payloadBytes ?? null, retain: r.retain === true, ...(outcome ? { outcome } : {}),
+      });
     }
   }
 

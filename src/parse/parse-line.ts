@@ -172,7 +172,7 @@ export class LineParser {
   /** Decodes one line (without its newline). Always returns exactly one record. */
   parse(text: string, where: Where, context: LineContext = {}): LogRecord {
     const line = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
-    const ctx: DecodeContext = { prev: context.prev, brokerVersion: context.brokerVersion };
+    const ctx: DecodeContext = { prev: context.prev, brokerVersion: context.brokerVersion, level: undefined };
     let unwrapped: Unwrapped;
     let body: RecordBody | null;
     try {
@@ -189,7 +189,12 @@ export class LineParser {
     const cut = unwrapped.brokerLine.length * 3 >= brokerLineLimit && Buffer.byteLength(unwrapped.brokerLine) >= (body ? brokerLineLimit : shortestCut);
     if (!body && cut) body = decodeMessage(unwrapped.message, ctx, true);
     if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, reasonFor(unwrapped.message), unwrapped.level);
-    const record = { ...body, file: where.file, line: where.line, time: unwrapped.time, raw: line } as LogRecord;
+    // The body is fresh from its decoder: completing it in place saves a copy per line.
+    const record = body as LogRecord;
+    record.file = where.file;
+    record.line = where.line;
+    record.time = unwrapped.time;
+    record.raw = line;
     if (unwrapped.level) record.level = unwrapped.level;
     if (cut && (record.type !== 'continuation')) record.truncated = true;
     return record;

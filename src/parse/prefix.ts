@@ -156,7 +156,10 @@ export class PrefixReader {
 
   private unwrapIsoEnvelope(text: string): Unwrapped | null {
     const c = cri.exec(text);
-    if (c) return this.unwrapBroker(text.slice(c[0].length), Date.parse(c[1] ?? ''));
+    if (c) {
+      const stamp = Date.parse(c[1] ?? '');
+      return this.unwrapBroker(text.slice(c[0].length), Number.isNaN(stamp) ? null : stamp);
+    }
     if (isoStamp.test(text)) return null;
     const j = journalIso.exec(text);
     if (j) return this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1));

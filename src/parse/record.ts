@@ -47,7 +47,7 @@ export interface RecordBase extends Where {
   /** Known from the message format, the `$SYS` topic or the syslog priority. */
   level?: Level;
   /** The broker cut the line at its buffer size; fields may be partial. */
-  truncated?: true;
+  truncated?: true | undefined;
   /** The whole input line, envelope included. */
   raw: string;
 }

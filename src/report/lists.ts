@@ -3,9 +3,10 @@
  * document, NDJSON (one object per line) or Markdown.
  */
 import type { Correlation, EndReason, Finding, Flow, Session } from '../correlate/index.js';
+import type { Where } from '../parse/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding, findingTitles } from './finding-text.js';
-import { findingJson, flowJson, sessionJson } from './json.js';
+import { findingJson, flowJson, sessionJson, toJsonText } from './json.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell } from './text.js';
 
@@ -20,16 +21,40 @@ function sessionRow(s: Session, ctx: ReportContext): string[] {
 }
 
 const sessionColumns = [
-  { header: 'client', shrink: true }, { header: 'address', shrink: true }, { header: 'mqtt' }, { header: 'start' },
-  { header: 'duration', align: 'right' as const }, { header: 'end', shrink: true }, { header: 'msgs in/out', align: 'right' as const }, { header: 'line', shrink: true },
+  { header: 'client', shrink: true }, { header: 'address', shrink: true, drop: 1 }, { header: 'mqtt', drop: 3 }, { header: 'start' },
+  { header: 'duration', align: 'right' as const }, { header: 'end', shrink: true }, { header: 'msgs in/out', align: 'right' as const, drop: 2 }, { header: 'line', shrink: true },
 ];
 
+/**
+ * Items in the order they start in the log. Line numbers only compare within a file, so files
+ * are ranked by the earliest time among their items (inputs are read in that order), then by
+ * first appearance.
+ */
+function inLogOrder<T>(items: readonly T[], startOf: (item: T) => { at: Where | undefined; time: number | null }): T[] {
+  const earliest = new Map<string, { time: number; seen: number }>();
+  for (const item of items) {
+    const { at, time } = startOf(item);
+    const file = at?.file ?? '';
+    const known = earliest.get(file);
+    if (!known) earliest.set(file, { time: time ?? Number.POSITIVE_INFINITY, seen: earliest.size });
+    else if (time !== null && time < known.time) known.time = time;
+  }
+  const rank = new Map([...earliest].sort(([, a], [, b]) => a.time - b.time || a.seen - b.seen).map(([file], i) => [file, i]));
+  const key = (item: T): [number, number] => {
+    const at = startOf(item).at;
+    return [rank.get(at?.file ?? '') ?? 0, at?.line ?? 0];
+  };
+  return items.map((item) => ({ item, key: key(item) }))
+    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1])
+    .map(({ item }) => item);
+}
+
 function sortedSessions(c: Correlation): Session[] {
-  return [...c.sessions].sort((a, b) => (a.startAt.file === b.startAt.file ? a.startAt.line - b.startAt.line : 0));
+  return inLogOrder(c.sessions, (s) => ({ at: s.startAt, time: s.start }));
 }
 
 function sortedFlows(c: Correlation): Flow[] {
-  return [...c.flows].sort((a, b) => (a.steps[0]?.at.line ?? 0) - (b.steps[0]?.at.line ?? 0));
+  return inLogOrder(c.flows, (f) => ({ at: f.steps[0]?.at, time: f.steps[0]?.time ?? null }));
 }
 
 /** Sessions as a table. */
@@ -54,8 +79,8 @@ function flowRow(f: Flow, ctx: ReportContext): string[] {
 
 const flowColumns = [
   { header: 'client', shrink: true }, { header: 'dir' }, { header: 'mid', align: 'right' as const }, { header: 'qos' },
-  { header: 'topic', shrink: true }, { header: 'state', shrink: true }, { header: 'steps', shrink: true }, { header: 'start' },
-  { header: 'latency', align: 'right' as const }, { header: 'line', shrink: true },
+  { header: 'topic', shrink: true }, { header: 'state', shrink: true }, { header: 'steps', shrink: true, drop: 4 }, { header: 'start', drop: 1 },
+  { header: 'latency', align: 'right' as const, drop: 3 }, { header: 'line', shrink: true, drop: 2 },
 ];
 
 /** Flows as a table. */
@@ -87,6 +112,7 @@ export function renderProblemsTable(c: Correlation, ctx: ReportContext): string 
   return out.join('\n');
 }
 
+/** Findings by code (in the correlator's most-severe-first order), each group in log order. */
 function groupByCode(findings: readonly Finding[]): Map<Finding['code'], Finding[]> {
   const groups = new Map<Finding['code'], Finding[]>();
   for (const f of findings) {
@@ -94,37 +120,49 @@ function groupByCode(findings: readonly Finding[]): Map<Finding['code'], Finding
     if (list) list.push(f);
     else groups.set(f.code, [f]);
   }
+  for (const [code, list] of groups) groups.set(code, inLogOrder(list, (f) => ({ at: f.at[0], time: f.time })));
   return groups;
 }
 
+function sortedFindings(c: Correlation): Finding[] {
+  return [...groupByCode(c.findings).values()].flat();
+}
+
 function ndjson(items: ReadonlyArray<Record<string, unknown>>): string {
-  return items.map((i) => JSON.stringify(i) + '\n').join('');
+  return items.map((i) => toJsonText(i) + '\n').join('');
 }
 
 /** Sessions formats by name. */
 export const sessionsReporters = {
   table: renderSessionsTable,
-  json: (c: Correlation) => JSON.stringify({ sessions: sortedSessions(c).map(sessionJson), attempts: c.attempts.length }, null, 2) + '\n',
+  json: (c: Correlation) => toJsonText({ sessions: sortedSessions(c).map(sessionJson), attempts: c.attempts.length }, 2) + '\n',
   ndjson: (c: Correlation) => ndjson(sortedSessions(c).map(sessionJson)),
-  markdown: (c: Correlation, ctx: ReportContext) => `## Sessions\n\n${markdownTable(sessionColumns.map((x) => x.header), sortedSessions(c).map((s) => sessionRow(s, ctx).map(markdownCell)))}`,
+  markdown: (c: Correlation, ctx: ReportContext) => {
+    const sessions = sortedSessions(c);
+    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => sessionRow(s, ctx).map(markdownCell)))}`;
+  },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
 
 /** Flows formats by name. */
 export const flowsReporters = {
   table: renderFlowsTable,
-  json: (c: Correlation) => JSON.stringify({ debugLines: c.debugLines, flows: sortedFlows(c).map(flowJson) }, null, 2) + '\n',
+  json: (c: Correlation) => toJsonText({ debugLines: c.debugLines, flows: sortedFlows(c).map(flowJson) }, 2) + '\n',
   ndjson: (c: Correlation) => ndjson(sortedFlows(c).map(flowJson)),
-  markdown: (c: Correlation, ctx: ReportContext) => `## QoS flows\n\n${c.debugLines ? '' : '_The log has no debug lines: QoS flows cannot be known._\n\n'}${markdownTable(flowColumns.map((x) => x.header), sortedFlows(c).map((f) => flowRow(f, ctx).map(markdownCell)))}`,
+  markdown: (c: Correlation, ctx: ReportContext) => {
+    const flows = sortedFlows(c);
+    const note = c.debugLines ? '' : '_The log has no debug lines: QoS flows cannot be known._\n\n';
+    return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => flowRow(f, ctx).map(markdownCell)))}`;
+  },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
 
 /** Problems formats by name. */
 export const problemsReporters = {
   table: renderProblemsTable,
-  json: (c: Correlation) => JSON.stringify({ totals: c.findingTotals, findings: c.findings.map(findingJson) }, null, 2) + '\n',
-  ndjson: (c: Correlation) => ndjson(c.findings.map(findingJson)),
+  json: (c: Correlation) => toJsonText({ totals: c.findingTotals, findings: sortedFindings(c).map(findingJson) }, 2) + '\n',
+  ndjson: (c: Correlation) => ndjson(sortedFindings(c).map(findingJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     if (c.findings.length === 0) return '## Problems\n\nNone found.\n';
-    const rows = c.findings.map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), markdownCell(f.client ?? '-'), markdownCell(describeFinding(f)), markdownCell(location(f.at[0]))]);
+    const rows = sortedFindings(c).map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), markdownCell(f.client ?? '-'), markdownCell(describeFinding(f)), markdownCell(location(f.at[0]))]);
     return `## Problems\n\n${markdownTable(['code', 'time', 'client', 'what', 'line'], rows)}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;

@@ -11,10 +11,47 @@ export function isoTime(ms: number | null): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-/** One record as a JSON object line (no newline). */
+/** Fields written first, in this order, or not at all. */
+const placed = new Set(['file', 'line', 'time', 'type', 'family', 'raw']);
+
+/** Characters JSON must escape, and surrogates (a lone one is escaped too). */
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function jsonValue(value: unknown): string {
+  return typeof value === 'string' && !needsEscape.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+/** Packet records, most of a debug log, have a fixed set of fields. */
+const packetKeys = ['level', 'cmd', 'direction', 'client', 'mid', 'qos', 'dup', 'retain', 'topic', 'payloadBytes', 'reasonCode', 'sessionPresent', 'outcome', 'method', 'truncated'];
+
+let lastTime: number | null = null;
+let lastTimeJson = 'null';
+let lastFile = '';
+let lastFileJson = '""';
+
+/**
+ * One record as a JSON object line (no newline). Written field by field rather than through
+ * an intermediate object: `mosqlog parse` calls this once per input line.
+ */
 export function renderRecordJson(record: LogRecord, includeRaw: boolean): string {
-  const { file, line, time, type, family, raw, ...fields } = record;
-  const out: Record<string, unknown> = { file, line, time: isoTime(time), type, family, ...fields };
-  if (includeRaw || type === 'unknown') out.raw = raw;
-  return JSON.stringify(out);
+  if (record.file !== lastFile) {
+    lastFile = record.file;
+    lastFileJson = JSON.stringify(record.file);
+  }
+  if (record.time !== lastTime) {
+    lastTime = record.time;
+    const iso = isoTime(record.time);
+    lastTimeJson = iso === null ? 'null' : `"${iso}"`;
+  }
+  let out = `{"file":${lastFileJson},"line":${record.line},"time":${lastTimeJson},"type":"${record.type}","family":"${record.family}"`;
+  const fields = record as unknown as Record<string, unknown>;
+  const keys = record.type === 'packet' ? packetKeys : Object.keys(record);
+  for (const key of keys) {
+    if (placed.has(key)) continue;
+    const value = fields[key];
+    if (value === undefined) continue;
+    out += `,"${key}":${typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : typeof value === 'boolean' ? String(value) : jsonValue(value)}`;
+  }
+  if (includeRaw || record.type === 'unknown') out += `,"raw":${JSON.stringify(record.raw)}`;
+  return out + '}';
 }

@@ -4,7 +4,7 @@
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { findingTitles } from './finding-text.js';
-import { countBy, summaryJson } from './json.js';
+import { countBy, summaryJson, toJsonText } from './json.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatBytes, formatDuration, formatTime, markdownCell } from './text.js';
 
@@ -66,7 +66,7 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
     out.push(heading('Failed connections', ctx), renderTable([{ header: 'outcome' }, { header: 'count', align: 'right' }], outcomes.map(([k, n]) => [k, String(n)]), ctx));
   }
   if (c.debugLines) {
-    const columns = ['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'].map((header, i) => ({ header, align: i > 0 && i !== 4 ? 'right' as const : 'left' as const }));
+    const columns = ['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'].map((header, i) => ({ header, align: i > 0 && i !== 4 ? 'right' as const : 'left' as const, shrink: i === 4 }));
     out.push(heading('QoS flows', ctx), renderTable(columns, [flowRow('QoS 1', c.flowTotals.qos1, c.latency.qos1), flowRow('QoS 2', c.flowTotals.qos2, c.latency.qos2)], ctx,
       (_row, col, text) => (col === 2 && text !== '0' ? ctx.chalk.red(text) : text)));
   }
@@ -95,15 +95,18 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
 
 /** The summary as one JSON document. */
 export function renderSummaryJson(c: Correlation): string {
-  return JSON.stringify(summaryJson(c), null, 2) + '\n';
+  return toJsonText(summaryJson(c), 2) + '\n';
 }
 
 /** The summary as Markdown. */
 export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): string {
   const out: string[] = ['## mosqlog summary', ''];
   out.push(markdownTable(['what', 'value'], overviewRows(c, ctx).map(([k, v]) => [k ?? '', markdownCell(v ?? '')])));
+  if (c.unknownExamples.length > 0) out.push('### Lines not understood (first 5)', '', markdownTable(['line'], c.unknownExamples.map((l) => [markdownCell(l)])));
   const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
   if (ends.length) out.push('### Sessions by end', '', markdownTable(['end reason', 'sessions'], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)])));
+  const outcomes = Object.entries(countBy(c.attempts.map((a) => a.outcome)));
+  if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count'], outcomes.map(([k, n]) => [k, String(n)])));
   if (c.debugLines) {
     out.push('### QoS flows', '', markdownTable(['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'],
       [flowRow('QoS 1', c.flowTotals.qos1, c.latency.qos1), flowRow('QoS 2', c.flowTotals.qos2, c.latency.qos2)]));

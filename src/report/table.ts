@@ -12,6 +12,11 @@ export interface Column {
   /** Cells may be elided (ids, topics); others keep their width. */
   shrink?: boolean;
   align?: 'left' | 'right';
+  /**
+   * May be left out when the table cannot fit the terminal even with every shrinkable column
+   * at its narrowest; the highest number goes first.
+   */
+  drop?: number;
 }
 
 const borderChars = {
@@ -20,9 +25,44 @@ const borderChars = {
   left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
 };
 
+const gap = 2;
+
+/** The narrowest a column may become. */
+function floorOf(column: Column, natural: number): number {
+  return column.shrink ? Math.min(natural, Math.max(8, column.header.length)) : natural;
+}
+
+/**
+ * Picks the columns to show and their widths: drops columns (by `drop`) until the rest can fit
+ * `width`, then takes width from the widest shrinkable column until the table fits.
+ */
+function fitColumns(columns: readonly Column[], natural: readonly number[], width: number): Array<{ index: number; width: number }> {
+  const shown = columns.map((column, index) => ({ index, column, width: natural[index] ?? 0 }));
+  const least = (): number => shown.reduce((sum, c) => sum + floorOf(c.column, c.width), 0) + gap * (shown.length - 1);
+  while (least() > width) {
+    let victim = -1;
+    shown.forEach((c, i) => {
+      if (c.column.drop !== undefined && (victim < 0 || c.column.drop > (shown[victim]?.column.drop ?? 0))) victim = i;
+    });
+    if (victim < 0) break;
+    shown.splice(victim, 1);
+  }
+  let total = shown.reduce((sum, c) => sum + c.width, 0) + gap * (shown.length - 1);
+  while (total > width) {
+    let widest: (typeof shown)[number] | undefined;
+    for (const c of shown) {
+      if (c.width > floorOf(c.column, natural[c.index] ?? 0) && (!widest || c.width > widest.width)) widest = c;
+    }
+    if (!widest) break;
+    widest.width--;
+    total--;
+  }
+  return shown.map(({ index, width: w }) => ({ index, width: w }));
+}
+
 /**
  * Renders rows under headers. Cells are made terminal-safe here; pass raw text.
- * `paint` may colour a cell after it has been fitted.
+ * `paint` may colour a cell after it has been fitted (`col` indexes `columns`).
  */
 export function renderTable(
   columns: readonly Column[],
@@ -31,29 +71,18 @@ export function renderTable(
   paint?: (row: number, col: number, text: string) => string,
 ): string {
   const cells = rows.map((r) => columns.map((_, i) => safeText(r[i] ?? '')));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const gaps = 2 * (columns.length - 1);
-  let total = widths.reduce((a, b) => a + b, 0) + gaps;
-  // Take width from the widest shrinkable column until the table fits.
-  while (total > ctx.width) {
-    let widest = -1;
-    for (let i = 0; i < columns.length; i++) {
-      if (columns[i]?.shrink && (widths[i] ?? 0) > Math.max(8, columns[i]?.header.length ?? 0) && (widest < 0 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
-    }
-    if (widest < 0) break;
-    widths[widest] = (widths[widest] ?? 0) - 1;
-    total--;
-  }
+  const natural = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const shown = fitColumns(columns, natural, ctx.width);
   const table = new Table({
-    head: columns.map((c) => ctx.chalk.bold(c.header)),
+    head: shown.map(({ index }) => ctx.chalk.bold(columns[index]?.header ?? '')),
     chars: borderChars,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
-    colAligns: columns.map((c) => c.align ?? 'left'),
+    colAligns: shown.map(({ index }) => columns[index]?.align ?? 'left'),
   });
   cells.forEach((r, ri) => {
-    table.push(r.map((text, ci) => {
-      const fitted = elideMiddle(text, widths[ci] ?? text.length);
-      return paint ? paint(ri, ci, fitted) : fitted;
+    table.push(shown.map(({ index, width }) => {
+      const fitted = elideMiddle(r[index] ?? '', width);
+      return paint ? paint(ri, index, fitted) : fitted;
     }));
   });
   return table.toString().split('\n').map((l) => l.trimEnd()).join('\n') + '\n';

@@ -6,31 +6,42 @@
 // ESC-introduced sequences (CSI, OSC, DCS, …), their 8-bit C1 forms, and other C0/C1 controls.
 const escapeSequence = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|[@-Z\\-_])|[\x9b][0-?]*[ -/]*[@-~]|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
 const controls = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// Bidi embeddings, overrides and isolates reorder what follows them on screen ("Trojan Source").
+const bidi = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Makes remote-controlled text (client ids, usernames, topics) harmless on a terminal:
  * escape sequences are removed, other control characters shown as `\xNN`, newlines and tabs
- * as `\n` and `\t`.
+ * as `\n` and `\t`, bidirectional controls as `\uNNNN`.
  */
 export function safeText(text: string): string {
   return text
     .replace(escapeSequence, '')
     .replace(/\n/g, '\\n')
     .replace(/\t/g, '\\t')
-    .replace(controls, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    .replace(controls, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(bidi, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Shortens text to `max` characters by cutting out its middle. */
+/** Shortens text to `max` characters by cutting out its middle; never splits a surrogate pair. */
 export function elideMiddle(text: string, max: number): string {
-  if (text.length <= max || max < 5) return text.length <= max ? text : text.slice(0, Math.max(0, max));
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  if (max < 5) return chars.slice(0, Math.max(0, max)).join('');
   const keep = max - 1;
   const head = Math.ceil(keep / 2);
-  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (keep - head)).join('')}`;
 }
 
-/** Text for a Markdown table cell: safe, with `|`, backticks and line breaks neutralised. */
+const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Text for a Markdown table cell: safe, with `|`, backticks, brackets (links) and line breaks
+ * neutralised and `&`, `<`, `>` written as entities, so it reads back as the same text.
+ */
 export function markdownCell(text: string): string {
-  return safeText(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, '\\`').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  return safeText(text).replace(/[\\|`[\]]/g, '\\$&').replace(/[&<>]/g, (c) => htmlEntities[c] ?? c);
 }
 
 /** A time as `YYYY-MM-DD HH:MM:SS` in the zone (UTC adds `Z`), or `-`. */

@@ -4,7 +4,7 @@
 import type { Flow, TimelineEntry } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding } from './finding-text.js';
-import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
+import { attemptJson, findingJson, flowJson, sessionJson, toJsonText } from './json.js';
 import { isoTime } from './record-json.js';
 import { formatBytes, formatDuration, formatTime, location, markdownCell, safeText } from './text.js';
 
@@ -45,7 +45,10 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
     case 'flow':
       return { text: flowText(e.flow), trouble: e.flow.state === 'incomplete' || e.flow.state === 'refused' };
     case 'message':
-      return { text: `${e.direction === 'in' ? 'published' : 'received'} QoS 0 ${e.topic ?? '?'}${e.bytes !== null ? ` (${formatBytes(e.bytes)})` : ''}${e.retain ? ' retained' : ''}`, trouble: false };
+      return {
+        text: `${e.direction === 'in' ? 'published' : 'received'} QoS ${e.qos ?? '?'} ${e.topic ?? '?'}${e.bytes !== null ? ` (${formatBytes(e.bytes)})` : ''}${e.retain ? ' retained' : ''}${e.outcome ? `: ${e.outcome}` : ''}`,
+        trouble: e.outcome !== undefined,
+      };
     case 'pings':
       return { text: `${e.count} ping(s)${e.last !== null && e.time !== null && e.last > e.time ? ` over ${formatDuration(e.last - e.time)}` : ''}`, trouble: false };
     case 'gap':
@@ -106,9 +109,10 @@ function entryJson(e: TimelineEntry): Record<string, unknown> {
 /** Timeline formats by name. */
 export const timelineReporters = {
   table: renderTimelineText,
-  json: (d: TimelineData) => JSON.stringify({ entries: d.entries.map(entryJson) }, null, 2) + '\n',
-  ndjson: (d: TimelineData) => d.entries.map((e) => JSON.stringify(entryJson(e)) + '\n').join(''),
+  json: (d: TimelineData) => toJsonText({ entries: d.entries.map(entryJson) }, 2) + '\n',
+  ndjson: (d: TimelineData) => d.entries.map((e) => toJsonText(entryJson(e)) + '\n').join(''),
   markdown: (d: TimelineData, ctx: ReportContext) => {
+    if (d.entries.length === 0) return '## Timeline\n\nNo matching clients.\n';
     const out: string[] = ['## Timeline', ''];
     for (const [client, entries] of byClient(d.entries)) {
       out.push(`### ${markdownCell(client)}`, '', '| time | what | line |', '| --- | --- | --- |');

@@ -14,15 +14,18 @@ export const where = { file: 'test.log', line: 1 } as const;
 /** Stands for "this field is present and is a string", where its text is not the point. */
 export const someString = Symbol('some string');
 
-/** Expected record fields: a value to compare, `undefined` for "absent", or {@link someString}. */
+/**
+ * Expected record fields: a value to compare, `undefined` for "absent" (missing or undefined, as
+ * JSON output leaves both out), or {@link someString}.
+ */
 export type Expected = Record<string, unknown>;
 
-/** Asserts `record` has every field of `expected` (deep equality); `undefined` means the key is absent. */
+/** Asserts `record` has every field of `expected` (deep equality); `undefined` means absent. */
 export function assertFields(record: LogRecord, expected: Expected, label = ''): void {
   const fields = record as unknown as Record<string, unknown>;
   const context = `${label} ${JSON.stringify(record)}`;
   for (const [key, value] of Object.entries(expected)) {
-    if (value === undefined) assert.ok(!(key in fields), `${key} should be absent: ${context}`);
+    if (value === undefined) assert.equal(fields[key], undefined, `${key} should be absent: ${context}`);
     else if (value === someString) assert.equal(typeof fields[key], 'string', `${key} should be a string: ${context}`);
     else assert.deepEqual(fields[key], value, `${key}: ${context}`);
   }

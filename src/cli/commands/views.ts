@@ -11,7 +11,7 @@ import type { CommandEnv } from '../command-env.js';
 import { resolveInputs } from '../input.js';
 import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
-  parserFor, reportContext, selectionFor,
+  parseCount, parserFor, reportContext, selectionFor,
 } from '../options.js';
 import { correlateInputs } from '../pipeline.js';
 
@@ -90,7 +90,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
     let command = program.command(view.name, view.isDefault ? { isDefault: true } : {}).description(view.description);
     command = addSelectOptions(addInputOptions(command));
     command = addFormatOption(command, Object.keys(view.reporters), 'table');
-    command.option('--max-open <n>', 'cap on clients and connections tracked at once (state beyond it is evicted and counted)', (v) => Number(v));
+    command.option('--max-open <n>', 'cap on clients and connections tracked at once (state beyond it is evicted and counted)', parseCount('--max-open'));
     if (view.extend) command = view.extend(command);
     command.addHelpText('after', view.examples).action(async (files: string[], options: InputOptions & SelectOptions & ColorOptions & Record<string, unknown>, cmd: Command) => {
       const all = { ...cmd.optsWithGlobals(), ...options } as typeof options & { format: string; maxOpen?: number };
@@ -98,7 +98,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
       const selection = selectionFor(all);
       const sources = await resolveInputs(files, env.io.stdin, parser);
       const correlateOptions: CorrelateOptions = { ...view.correlate };
-      if (all.maxOpen !== undefined && Number.isFinite(all.maxOpen) && all.maxOpen > 0) correlateOptions.maxOpen = all.maxOpen;
+      if (all.maxOpen !== undefined) correlateOptions.maxOpen = all.maxOpen;
       const correlation = await correlateInputs(sources, parser, correlateOptions, env.io);
       let shown = selectCorrelation(correlation, selection);
       if (view.refine) shown = view.refine(shown, all);

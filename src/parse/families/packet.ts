@@ -4,7 +4,7 @@
  * DISCONNECT and AUTH.
  */
 import { type PatternSpec, definePatterns, int, str, toQos } from '../pattern.js';
-import type { Direction, Family, PacketCmd, PacketRecord, RecordBody } from '../record.js';
+import type { Direction, Family, Level, PacketCmd, PacketRecord, RecordBody } from '../record.js';
 import type { Fields } from '../template.js';
 
 export const packetPatterns = {
@@ -57,18 +57,31 @@ const allowed: Partial<Record<PacketPatternKind, readonly string[]>> = {
   sent: ['PINGREQ', 'PINGRESP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK'],
 };
 
-function publish(f: Fields, direction: Direction, family: Family): RecordBody<PacketRecord> {
-  const qos = toQos(int(f, 'q'));
+/**
+ * A packet record with every field present (unset ones undefined, which JSON leaves out), so
+ * all packet records share one shape: most lines of a debug log are packets, and the code that
+ * reads them stays fast when they look alike.
+ */
+function packet(family: Family, level: Level, cmd: PacketCmd, direction: Direction, client: string): PacketRecord {
   return {
-    type: 'packet', family, level: 'debug', cmd: 'publish', direction, client: str(f, 'client'),
-    ...('mid' in f ? { mid: int(f, 'mid') } : {}),
-    ...(qos !== undefined ? { qos } : {}),
-    ...('d' in f ? { dup: int(f, 'd') !== 0 } : {}),
-    // A line the broker cut short may end before any of these.
-    ...('r' in f ? { retain: int(f, 'r') !== 0 } : {}),
-    ...('topic' in f ? { topic: str(f, 'topic') } : {}),
-    ...('bytes' in f ? { payloadBytes: int(f, 'bytes') } : {}),
+    type: 'packet', family, level, cmd, direction, client,
+    mid: undefined, qos: undefined, dup: undefined, retain: undefined, topic: undefined, payloadBytes: undefined,
+    reasonCode: undefined, sessionPresent: undefined, outcome: undefined, method: undefined,
+    file: '', line: 0, time: null, raw: '', truncated: undefined,
   };
+}
+
+function publish(f: Fields, direction: Direction, family: Family): PacketRecord {
+  const body = packet(family, 'debug', 'publish', direction, str(f, 'client'));
+  const qos = toQos(int(f, 'q'));
+  if ('mid' in f) body.mid = int(f, 'mid');
+  if (qos !== undefined) body.qos = qos;
+  if ('d' in f) body.dup = int(f, 'd') !== 0;
+  // A line the broker cut short may end before any of these.
+  if ('r' in f) body.retain = int(f, 'r') !== 0;
+  if ('topic' in f) body.topic = str(f, 'topic');
+  if ('bytes' in f) body.payloadBytes = int(f, 'bytes');
+  return body;
 }
 
 function decodePacket(kind: PacketPatternKind, f: Fields): RecordBody | null {
@@ -102,13 +115,10 @@ function decodePacket(kind: PacketPatternKind, f: Fields): RecordBody | null {
       const known = commands[name];
       if (!known || !allowed[kind]?.includes(name)) return null;
       const direction: Direction = kind.startsWith('ackSent') || kind === 'sent' ? 'out' : 'in';
-      const body: RecordBody = {
-        type: 'packet', family: known[direction], level: kind === 'ackUnknownMid' ? 'warning' : 'debug',
-        cmd: known.cmd, direction, client: str(f, 'client'),
-        ...('mid' in f ? { mid: int(f, 'mid') } : {}),
-        ...('rc' in f ? { reasonCode: int(f, 'rc') } : {}),
-        ...(kind === 'ackUnknownMid' ? { outcome: 'unknown-mid' as const } : {}),
-      };
+      const body = packet(known[direction], kind === 'ackUnknownMid' ? 'warning' : 'debug', known.cmd, direction, str(f, 'client'));
+      if ('mid' in f) body.mid = int(f, 'mid');
+      if ('rc' in f) body.reasonCode = int(f, 'rc');
+      if (kind === 'ackUnknownMid') body.outcome = 'unknown-mid';
       return body;
     }
   }

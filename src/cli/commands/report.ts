@@ -1,0 +1,129 @@
+/**
+ * `mosqlog report`: findings for CI as JUnit XML, Markdown, GitHub annotations or JSON, with a
+ * `--fail-on` gate that sets the exit code (0 passed, 1 failed, 2 usage or input error).
+ */
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import {
+  type GateRule, type GateRuleProblem, defaultFailOn, defaultGateRules, evaluateGate, gateCounts, parseGateRules,
+} from '../../correlate/gate.js';
+import { findingCodes, selectCorrelation } from '../../correlate/index.js';
+import { type CiFormat, type CiReport, ciFormats, ciReporters } from '../../report/index.js';
+import type { CommandEnv } from '../command-env.js';
+import { resolveInputs } from '../input.js';
+import { ClosedOutput } from '../io.js';
+import {
+  type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
+  parserFor, reportContext, selectionFor,
+} from '../options.js';
+import { correlateInputs } from '../pipeline.js';
+
+interface ReportOptions extends InputOptions, SelectOptions, ColorOptions {
+  format: CiFormat;
+  failOn?: string;
+  exitZero?: boolean;
+  outputFile?: string;
+}
+
+function describeProblem(problem: GateRuleProblem): string {
+  switch (problem.kind) {
+    case 'empty-rule': return 'an empty rule (two commas, or a comma at an end)';
+    case 'unknown-code': return `unknown finding code '${problem.code}'`;
+    case 'malformed': return `'${problem.item}' is not CODE or CODE>N (N a whole number)`;
+    case 'none-combined': return "'none' cannot be combined with other rules";
+  }
+}
+
+/** The rules `--fail-on` asks for; mistakes are usage errors that list the valid codes. */
+function gateRulesFor(text: string | undefined): GateRule[] {
+  if (text === undefined) return defaultGateRules();
+  const parsed = parseGateRules(text);
+  if (parsed.ok) return parsed.rules;
+  throw new UsageError(`--fail-on: ${describeProblem(parsed.problem)}; valid codes: ${findingCodes.join(', ')} (or default, all, none)`);
+}
+
+function reason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT': return 'no such directory';
+    case 'EACCES':
+    case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    default: return e.message ?? String(error);
+  }
+}
+
+async function writeReportFile(path: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--output-file: ${path}: ${reason(error)}`);
+  }
+}
+
+async function appendStepSummary(path: string, text: string): Promise<void> {
+  try {
+    await appendFile(path, text, 'utf8');
+  } catch (error) {
+    throw new UsageError(`GITHUB_STEP_SUMMARY: ${path}: ${reason(error)}`);
+  }
+}
+
+/** Writes to stdout; a closed stdout must not turn a failed gate into a pass. */
+async function writeStdout(env: CommandEnv, text: string): Promise<void> {
+  try {
+    await env.stdout.write(text);
+  } catch (error) {
+    if (!(error instanceof ClosedOutput)) throw error;
+  }
+}
+
+/** Registers `mosqlog report`. */
+export function registerReport(program: Command, env: CommandEnv): void {
+  const command = program.command('report')
+    .description('check logs against --fail-on rules and report the findings for CI (exit 1 when a rule fails)');
+  addInputOptions(command);
+  addSelectOptions(command);
+  addFormatOption(command, ciFormats, 'markdown')
+    .option('--fail-on <rules>', `comma list of finding codes, each optionally CODE>N to allow N; 'none' never fails (default: ${defaultFailOn.join(',')})`)
+    .option('--exit-zero', 'report a failed gate but exit 0', false)
+    .option('-o, --output-file <path>', 'write the report to this file instead of stdout (github annotations still go to stdout)')
+    .addHelpText('after', `
+Finding codes, most severe first:
+  ${findingCodes.join(', ')}
+
+Exit codes: 0 every rule passed, 1 a rule failed, 2 usage error or unreadable input.
+With --format markdown and GITHUB_STEP_SUMMARY set, the summary is also appended there.
+Formats, rules and the JSON schema: docs/ci.md.
+
+Examples:
+  mosqlog report broker.log --format junit --output-file mqtt.xml --fail-on flow-incomplete
+  mosqlog report broker.log --format github --fail-on 'flow-incomplete,keepalive-timeout>2,socket-error'
+  mosqlog report broker.log --format json --fail-on none | jq '.counts'`)
+    .action(async (files: string[], options: ReportOptions) => {
+      const rules = gateRulesFor(options.failOn);
+      const parser = parserFor(options);
+      const selection = selectionFor(options);
+      const sources = await resolveInputs(files, env.io.stdin, parser);
+      const whole = await correlateInputs(sources, parser, { keepFlows: 'unfinished', keepSessions: false }, env.io);
+      const selected = selectCorrelation(whole, selection);
+      const gate = evaluateGate(rules, gateCounts(whole, selected), options.exitZero !== true);
+      const report: CiReport = { correlation: selected, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now() };
+      // CI reports show times in UTC whatever zone the log was written in: build logs are read anywhere.
+      const text = ciReporters[options.format](report, reportContext({ ...options, tz: 'UTC' }, env.io, true));
+
+      const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
+      if (toFile !== null) await writeReportFile(toFile, text);
+      if (toFile === null || options.format === 'github') await writeStdout(env, text);
+      const summary = env.io.env.GITHUB_STEP_SUMMARY;
+      if (options.format === 'markdown' && summary) await appendStepSummary(summary, text);
+
+      if (!gate.passed && gate.enforced) {
+        const failed = gate.rules.filter((r) => !r.passed).map((r) => `${r.code} ${r.count} > ${r.max}`);
+        env.io.stderr.write(`mosqlog: --fail-on failed: ${failed.join(', ')}\n`);
+        env.setExitCode(1);
+      }
+    });
+}

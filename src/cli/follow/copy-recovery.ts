@@ -1,0 +1,60 @@
+/**
+ * Finding the copy `copytruncate` made. logrotate copies the log and then truncates it in place;
+ * lines the broker wrote after our last read but before the truncation are only in the copy.
+ * The copy is recognised by content: it holds, at the offset we had reached, the same bytes we
+ * read last.
+ */
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The identity of a file: device and inode. */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+/** A rotated copy that continues where the truncated file left off. */
+export interface RotatedCopy {
+  path: string;
+  handle: FileHandle;
+  /** Its size when it was found: read from our offset up to here. */
+  size: number;
+}
+
+/** True when `handle` holds `expected` just before `offset`. */
+export async function bytesMatch(handle: FileHandle, offset: number, expected: Buffer): Promise<boolean> {
+  if (expected.length === 0) return true;
+  if (offset < expected.length) return false;
+  const actual = Buffer.alloc(expected.length);
+  const { bytesRead } = await handle.read(actual, 0, expected.length, offset - expected.length);
+  return bytesRead === expected.length && actual.equals(expected);
+}
+
+/**
+ * Looks in `dir` for a regular file named `base` + something (`mosquitto.log.1`,
+ * `mosquitto.log-20240101`), other than `self`, longer than `offset`, whose bytes before
+ * `offset` are `tail`. Returns it opened, or null. Compressed copies never match.
+ */
+export async function findRotatedCopy(dir: string, base: string, self: FileIdentity, offset: number, tail: Buffer): Promise<RotatedCopy | null> {
+  if (tail.length === 0) return null;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return null;
+  }
+  for (const name of names.sort()) {
+    if (name === base || !name.startsWith(base)) continue;
+    const path = join(dir, name);
+    try {
+      const info = await stat(path);
+      if (!info.isFile() || info.size <= offset || (info.ino === self.ino && info.dev === self.dev)) continue;
+      const handle = await open(path, 'r');
+      if (await bytesMatch(handle, offset, tail)) return { path, handle, size: info.size };
+      await handle.close();
+    } catch {
+      // Gone or unreadable: not the copy.
+    }
+  }
+  return null;
+}

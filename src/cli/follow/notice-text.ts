@@ -1,0 +1,26 @@
+/**
+ * What the user is told on stderr (or the dashboard's status line) about the followed file.
+ */
+import { safeText } from '../../report/index.js';
+import type { TailNotice } from './tailer.js';
+
+/** True for notices after which reading goes on in another file, or from the start again. */
+export function isSwitch(notice: TailNotice): boolean {
+  return notice.code === 'rotated' || notice.code === 'truncated' || notice.code === 'appeared';
+}
+
+/** One sentence for a notice, without a trailing newline. */
+export function describeNotice(notice: TailNotice): string {
+  const path = safeText(notice.path);
+  switch (notice.code) {
+    case 'waiting': return `${path} does not exist (yet); waiting for it to appear`;
+    case 'appeared': return `${path} appeared; following it from its start`;
+    case 'deleted': return `${path} was deleted; reading what is left of it and waiting for it to be created again`;
+    case 'rotated': return `${path} was rotated; finished the old file, following the new one from its start`;
+    case 'truncated':
+      return notice.copy === null
+        ? `${path} was truncated; following it from its start`
+        : `${path} was truncated (copytruncate); read ${notice.recoveredBytes} missed byte(s) from ${safeText(notice.copy)}, following it from its start`;
+    case 'unreadable': return `${path} cannot be read (${safeText(notice.reason)}); still trying`;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The live pipeline of `mosqlog follow`: a tailed file or stdin → lines → records → one
+ * correlator kept for the whole run → one line per event on stdout (or a dashboard), and a
+ * summary on stderr when it stops. History before the starting point goes through the same
+ * correlator silently, so flows and sessions begun before are still followed.
+ */
+import type { Writable } from 'node:stream';
+import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLiveFilter } from '../../correlate/index.js';
+import { type LineParser, type LogRecord, createLineDecoder, readLineBatches } from '../../parse/index.js';
+import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
+import type { CommandEnv } from '../command-env.js';
+import { InputError } from '../input.js';
+import { ClosedOutput } from '../io.js';
+import { describeNotice, isSwitch } from './notice-text.js';
+import { streamSegments } from './stream-source.js';
+import { FileTailer, type TailNotice, type TailSegment, type TailStart } from './tailer.js';
+import { TerminalDashboard } from './terminal-dashboard.js';
+
+/** Everything `mosqlog follow` decided from its options. */
+export interface FollowPlan {
+  /** A path, or `-` for stdin. */
+  source: string;
+  start: TailStart;
+  parser: LineParser;
+  format: FollowFormatName;
+  /** Print every record, not just events. */
+  all: boolean;
+  selection: Selection;
+  /** Context for stdout lines. */
+  ctx: ReportContext;
+  /** Context for stderr (summary). */
+  stderrCtx: ReportContext;
+  /** The terminal the dashboard is drawn on, or null without `--dashboard`. */
+  dashboard: { stream: Writable; ctx: ReportContext; onStdout: boolean } | null;
+  /** Milliseconds between looks at the file when no watcher event comes. */
+  pollMs?: number;
+}
+
+function inputFailure(source: string, error: unknown): unknown {
+  if (error instanceof ClosedOutput || !(error instanceof Error)) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return new InputError(`${source}: permission denied`);
+  if (code === 'EISDIR') return new InputError(`${source}: is a directory`);
+  if (typeof code === 'string') return new InputError(`${source}: ${error.message}`);
+  return error;
+}
+
+/** Follows until the input ends or `env.io.signal` aborts, then writes the summary to stderr. */
+export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void> {
+  const { io } = env;
+  const now = (): number => io.now().getTime();
+  const stats = new LiveStats();
+  const filter = createLiveFilter(plan.selection, now());
+  const format = followFormats[plan.format];
+  const printing = plan.dashboard?.onStdout !== true;
+  let live = false;
+  let out = '';
+  let switches = 0;
+  let status: string | null = null;
+
+  const onEvent = (e: CorrelatorEvent): void => {
+    stats.onEvent(e);
+    if (!live || !filter.event(e)) return;
+    if (e.kind === 'finding' && e.finding.severity !== 'info') stats.addRecent(e.finding);
+    if (!printing) return;
+    const line = format.event(e, plan.ctx);
+    if (line !== null) out += `${line}\n`;
+  };
+  const correlator = new Correlator({ keepSessions: false, keepFlows: 'none', maxFindingsPerCode: 0, onEvent });
+
+  const dashboard = plan.dashboard
+    ? new TerminalDashboard(plan.dashboard.stream, () => renderDashboard(stats.snapshot(now()), { source: plan.source, status }, plan.dashboard?.ctx ?? plan.ctx))
+    : null;
+  const onNotice = (notice: TailNotice): void => {
+    if (isSwitch(notice)) switches++;
+    if (dashboard) {
+      status = describeNotice(notice);
+      dashboard.draw();
+    } else {
+      io.stderr.write(`mosqlog: ${describeNotice(notice)}\n`);
+    }
+  };
+  const segments: AsyncIterable<TailSegment> = plan.source === '-'
+    ? streamSegments(io.stdin, io.signal)
+    : new FileTailer(plan.source, { start: plan.start, signal: io.signal, onNotice, ...(plan.pollMs !== undefined ? { pollMs: plan.pollMs } : {}) }).segments();
+
+  const handle = (record: LogRecord): void => {
+    stats.onRecord(record);
+    if (live && plan.all && printing && filter.record(record)) out += `${format.record(record, plan.ctx)}\n`;
+    correlator.push(record);
+  };
+
+  dashboard?.start();
+  try {
+    let decoder = createLineDecoder(plan.source, plan.parser);
+    for await (const segment of segments) {
+      if (segment.restart) decoder = createLineDecoder(plan.source, plan.parser);
+      if (!segment.history && !live) {
+        live = true;
+        stats.beginLive(now());
+      }
+      for await (const lines of readLineBatches(segment.chunks)) {
+        stats.tick(now());
+        for (const line of lines) handle(typeof line === 'string' ? decoder.decode(line) : decoder.tooLong(line.head));
+        if (out === '') continue;
+        const text = out;
+        out = '';
+        await env.stdout.write(text);
+      }
+    }
+  } catch (error) {
+    throw inputFailure(plan.source, error);
+  } finally {
+    dashboard?.stop();
+  }
+  io.stderr.write(renderFollowSummary(stats.snapshot(now()), { source: plan.source, switches }, plan.stderrCtx));
+}

@@ -1,0 +1,286 @@
+/**
+ * Following a log file the way `tail -F` should: across rename-and-recreate rotation (the old
+ * file is drained to its end before the new one is read from its start), `copytruncate` (the
+ * shrink is seen, the missed end is read from the copy, reading starts again at 0), deletion and
+ * re-creation, and a file that is not there yet. Rotation is recognised by device and inode.
+ * File I/O lives here, in the CLI layer; lines and records are the caller's business.
+ */
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { ChangeWaiter } from './change-waiter.js';
+import { type FileIdentity, findRotatedCopy } from './copy-recovery.js';
+import { lastLinesOffset } from './history-offset.js';
+
+/**
+ * A stretch of input read in one go. Consume each segment's `chunks` to the end before asking
+ * for the next segment.
+ */
+export interface TailSegment {
+  /** Line numbering starts again: a new file, or the same file read again from its start. */
+  restart: boolean;
+  /** Lines that were in the file before following began (all but the last N). */
+  history: boolean;
+  chunks: AsyncIterable<Buffer>;
+}
+
+/** Something the user should hear about on stderr. */
+export type TailNotice =
+  | { code: 'waiting'; path: string }
+  | { code: 'appeared'; path: string }
+  | { code: 'deleted'; path: string }
+  | { code: 'rotated'; path: string }
+  | { code: 'truncated'; path: string; copy: string | null; recoveredBytes: number }
+  | { code: 'unreadable'; path: string; reason: string };
+
+/** Where to begin in a file that is there at start. */
+export type TailStart = 'start' | { lastLines: number };
+
+/** How to follow. */
+export interface TailOptions {
+  start: TailStart;
+  /** Ends the follow: reading stops, open files are closed. */
+  signal?: AbortSignal | undefined;
+  /** Longest time between two looks at the file when no watcher event comes (default 500 ms). */
+  pollMs?: number;
+  /** Bytes per read (default 64 KiB). */
+  chunkSize?: number;
+  onNotice?: (notice: TailNotice) => void;
+}
+
+interface OpenFile extends FileIdentity {
+  handle: FileHandle;
+  offset: number;
+  /** The last bytes read, to tell a file truncated and written again from one that grew. */
+  tail: Buffer;
+}
+
+type Change =
+  | { kind: 'same' }
+  | { kind: 'grown' }
+  | { kind: 'truncated' }
+  | { kind: 'pending'; notice: TailNotice | null }
+  | { kind: 'replaced'; file: OpenFile };
+
+const tailLength = 64;
+const empty = Buffer.alloc(0);
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+function keepTail(previous: Buffer, chunk: Buffer): Buffer {
+  if (chunk.length >= tailLength) return Buffer.from(chunk.subarray(chunk.length - tailLength));
+  const joined = Buffer.concat([previous, chunk]);
+  return joined.subarray(Math.max(0, joined.length - tailLength));
+}
+
+/** Follows one path; see the module comment for what it survives. */
+export class FileTailer {
+  private readonly dir: string;
+  private readonly base: string;
+  private readonly pollMs: number;
+  private readonly chunkSize: number;
+  private readonly handles = new Set<FileHandle>();
+  private waiter: ChangeWaiter | null = null;
+  private next: OpenFile | null = null;
+  /** The notice in force, so a state is announced once. */
+  private announced: TailNotice['code'] | null = null;
+
+  constructor(private readonly path: string, private readonly options: TailOptions) {
+    this.dir = dirname(path);
+    this.base = basename(path);
+    this.pollMs = options.pollMs ?? 500;
+    this.chunkSize = options.chunkSize ?? 1 << 16;
+  }
+
+  /**
+   * Yields the file's contents as segments until the signal aborts. Throws for a path that
+   * cannot be read at start for a reason other than not existing. Every watcher, timer and
+   * file handle is released when the generator ends, however it ends.
+   */
+  async *segments(): AsyncGenerator<TailSegment> {
+    const waiter = new ChangeWaiter(this.dir, { pollMs: this.pollMs, signal: this.options.signal });
+    this.waiter = waiter;
+    try {
+      const first = await this.openWhenPresent(waiter);
+      if (!first) return;
+      let file = first.file;
+      let restart = true;
+      const start = this.options.start;
+      if (first.existed && start !== 'start') {
+        const liveFrom = await lastLinesOffset(file.handle, first.size, start.lastLines);
+        if (liveFrom > 0) {
+          yield { restart, history: true, chunks: this.readAvailable(file, liveFrom) };
+          if (this.aborted) return;
+          restart = false;
+        }
+      }
+      for (;;) {
+        this.next = null;
+        yield { restart, history: false, chunks: this.follow(file, waiter) };
+        if (!this.next) return;
+        file = this.next;
+        restart = true;
+      }
+    } finally {
+      waiter.close();
+      this.waiter = null;
+      for (const handle of this.handles) await handle.close().catch(() => undefined);
+      this.handles.clear();
+    }
+  }
+
+  private get aborted(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
+  private announce(notice: TailNotice | null): void {
+    if (notice === null || notice.code === this.announced) return;
+    this.announced = notice.code;
+    this.options.onNotice?.(notice);
+  }
+
+  private async openFile(): Promise<{ file: OpenFile; size: number }> {
+    const handle = await open(this.path, 'r');
+    this.handles.add(handle);
+    try {
+      const info = await handle.stat();
+      if (info.isDirectory()) throw Object.assign(new Error(`${this.path}: is a directory`), { code: 'EISDIR' });
+      return { file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0) }, size: info.size };
+    } catch (error) {
+      await this.closeFile(handle);
+      throw error;
+    }
+  }
+
+  private async closeFile(handle: FileHandle): Promise<void> {
+    this.handles.delete(handle);
+    await handle.close().catch(() => undefined);
+  }
+
+  /** Opens the path, waiting while it does not exist. Null when aborted first. */
+  private async openWhenPresent(waiter: ChangeWaiter): Promise<{ file: OpenFile; size: number; existed: boolean } | null> {
+    let waited = false;
+    for (;;) {
+      waiter.arm();
+      try {
+        const opened = await this.openFile();
+        if (waited) this.announce({ code: 'appeared', path: this.path });
+        return { ...opened, existed: !waited };
+      } catch (error) {
+        const code = errorCode(error);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      }
+      if (!waited) this.announce({ code: 'waiting', path: this.path });
+      waited = true;
+      await waiter.wait();
+      if (this.aborted) return null;
+    }
+  }
+
+  /**
+   * Reads from the file's offset up to `until` or its current end, stopping early on abort.
+   * With `verify`, each read starts with the last bytes already read and checks they are still
+   * there, in the same system call: a file truncated and written again is caught before any of
+   * its new bytes are taken for the old file's continuation. Returns `truncated` then.
+   */
+  private async *readAvailable(file: OpenFile, until = Number.POSITIVE_INFINITY, verify = false): AsyncGenerator<Buffer, 'end' | 'truncated'> {
+    while (!this.aborted) {
+      const want = Math.min(this.chunkSize, until - file.offset);
+      if (want <= 0) return 'end';
+      const check = verify ? file.tail : empty;
+      const buffer = Buffer.allocUnsafe(check.length + want);
+      const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset - check.length);
+      if (bytesRead < check.length || !buffer.subarray(0, check.length).equals(check)) return 'truncated';
+      if (bytesRead === check.length) return 'end';
+      const chunk = buffer.subarray(check.length, bytesRead);
+      file.offset += chunk.length;
+      file.tail = keepTail(file.tail, chunk);
+      yield chunk;
+    }
+    return 'end';
+  }
+
+  /** Reads one file until it is replaced, truncated (then `next` is set) or the signal aborts. */
+  private async *follow(file: OpenFile, waiter: ChangeWaiter): AsyncGenerator<Buffer> {
+    for (;;) {
+      waiter.arm();
+      const end = yield* this.readAvailable(file, Number.POSITIVE_INFINITY, true);
+      if (this.aborted) return;
+      const change: Change = end === 'truncated' ? { kind: 'truncated' } : await this.inspect(file);
+      switch (change.kind) {
+        case 'grown':
+          continue;
+        case 'same':
+          await waiter.wait();
+          continue;
+        case 'pending':
+          this.announce(change.notice);
+          await waiter.wait();
+          continue;
+        case 'truncated': {
+          const recovered = yield* this.readFromCopy(file);
+          this.announced = null;
+          this.announce({ code: 'truncated', path: this.path, ...recovered });
+          this.announced = null;
+          file.offset = 0;
+          file.tail = Buffer.alloc(0);
+          this.next = file;
+          return;
+        }
+        case 'replaced':
+          // The writer has moved to the new file, so the old one is complete: drain it, then switch.
+          yield* this.readAvailable(file, Number.POSITIVE_INFINITY, true);
+          await this.closeFile(file.handle);
+          this.announce({ code: this.announced === 'deleted' ? 'appeared' : 'rotated', path: this.path });
+          this.announced = null;
+          this.next = change.file;
+          return;
+      }
+    }
+  }
+
+  /** What happened to the file and to its name since the last look, all reads done. */
+  private async inspect(file: OpenFile): Promise<Change> {
+    const own = await file.handle.stat();
+    if (own.size < file.offset) return { kind: 'truncated' };
+    // Grown since the read that found the end; the next read checks it is still the same file.
+    if (own.size > file.offset) return { kind: 'grown' };
+    let named;
+    try {
+      named = await stat(this.path);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'pending', notice: { code: 'deleted', path: this.path } };
+      return { kind: 'pending', notice: { code: 'unreadable', path: this.path, reason: code ?? String(error) } };
+    }
+    if (named.ino === file.ino && named.dev === file.dev) {
+      if (this.announced === 'unreadable') this.announced = null;
+      return { kind: 'same' };
+    }
+    // A new, still empty file (logrotate `create`): the writer may not have reopened yet, so the
+    // old file can still grow. Keep reading it until the new one has something in it.
+    if (named.size === 0) return { kind: 'pending', notice: null };
+    try {
+      const { file: next } = await this.openFile();
+      return { kind: 'replaced', file: next };
+    } catch (error) {
+      return { kind: 'pending', notice: { code: 'unreadable', path: this.path, reason: errorCode(error) ?? String(error) } };
+    }
+  }
+
+  /** After a truncation: the bytes the copy has beyond what was read, when a copy is found. */
+  private async *readFromCopy(file: OpenFile): AsyncGenerator<Buffer, { copy: string | null; recoveredBytes: number }> {
+    const copy = await findRotatedCopy(this.dir, this.base, file, file.offset, file.tail);
+    if (!copy) return { copy: null, recoveredBytes: 0 };
+    this.handles.add(copy.handle);
+    const from = file.offset;
+    const copied: OpenFile = { handle: copy.handle, dev: 0, ino: 0, offset: from, tail: file.tail };
+    try {
+      yield* this.readAvailable(copied, copy.size);
+    } finally {
+      await this.closeFile(copy.handle);
+    }
+    return { copy: copy.path, recoveredBytes: copied.offset - from };
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The machine-readable report: findings and the gate verdict in a stable, versioned shape
+ * (documented in docs/ci.md). Times are ISO 8601 UTC strings or null.
+ */
+import type { Finding } from '../../correlate/index.js';
+import type { ReportContext } from '../context.js';
+import { describeFinding, findingTitles } from '../finding-text.js';
+import { isoTime } from '../record-json.js';
+import { type CiReport, codesFound, countOf, findingsOf, unlistedOf } from './ci-report.js';
+
+/** Bumped when a field changes meaning or goes away; new fields may appear without a bump. */
+export const ciJsonSchemaVersion = 1;
+
+function findingJson(f: Finding): Record<string, unknown> {
+  const { code, severity, client, time, at, ...fields } = f;
+  const out: Record<string, unknown> = {
+    code, severity, title: findingTitles[code], message: describeFinding(f), client, time: isoTime(time),
+    at: at.map((w) => ({ file: w.file, line: w.line })),
+    ...fields,
+  };
+  if ('lastActivity' in f) out.lastActivity = isoTime(f.lastActivity);
+  return out;
+}
+
+/** Renders the report as one pretty-printed JSON document (with a final newline). */
+export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
+  const { correlation: c, gate } = report;
+  const counts: Record<string, number> = {};
+  const unlisted: Record<string, number> = {};
+  for (const code of codesFound(report)) {
+    counts[code] = countOf(report, code);
+    const n = unlistedOf(report, code, findingsOf(report, code).length);
+    if (n > 0) unlisted[code] = n;
+  }
+  const doc = {
+    schemaVersion: ciJsonSchemaVersion,
+    tool: 'mosqlog',
+    generatedAt: isoTime(report.generatedAt.getTime()),
+    inputs: report.inputs,
+    gate: {
+      passed: gate.passed,
+      enforced: gate.enforced,
+      rules: gate.rules.map((r) => ({ code: r.code, max: r.max, count: r.count, passed: r.passed })),
+    },
+    counts,
+    unlisted,
+    findings: c.findings.map(findingJson),
+    log: {
+      lines: c.lines,
+      first: isoTime(c.first),
+      last: isoTime(c.last),
+      brokerVersions: c.brokerVersions,
+      brokerStarts: c.brokerStarts,
+      sessions: c.sessionCount,
+      clients: c.clients,
+      debugLines: c.debugLines,
+      unknownLines: c.unknown,
+    },
+  };
+  // JSON.stringify leaves DEL and C1 controls raw; escaped, a terminal showing the file cannot act on them.
+  return JSON.stringify(doc, null, 2).replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+}

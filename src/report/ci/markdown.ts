@@ -1,0 +1,125 @@
+/**
+ * A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the verdict, the
+ * rules, then the findings per code. Log content only ever appears inside code spans, so client
+ * ids cannot add markup, links or @-mentions.
+ */
+import type { FindingCode } from '../../correlate/index.js';
+import type { ReportContext } from '../context.js';
+import { describeFinding, findingTitles } from '../finding-text.js';
+import { elideMiddle, formatTime, location, markdownCell, safeText } from '../text.js';
+import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, unlistedOf } from './ci-report.js';
+
+/** How much the summary may hold. */
+export interface MarkdownLimits {
+  /** Size cap in UTF-8 bytes (GitHub takes at most 1 MiB per step summary). */
+  maxBytes: number;
+  /** Rows listed per finding code. */
+  rowsPerCode: number;
+  /** Characters kept of one cell's log text. */
+  cellChars: number;
+}
+
+/** The limits `mosqlog report --format markdown` uses. */
+export const markdownLimits: MarkdownLimits = { maxBytes: 1024 * 1024 - 1024, rowsPerCode: 50, cellChars: 300 };
+
+/** An inline code span holding any text, `|` escaped for table cells (GFM strips the `\`). */
+function codeSpan(text: string, max: number): string {
+  const body = elideMiddle(safeText(text), max).replace(/\|/g, '\\|');
+  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
+  return body === '' ? '` `' : `${fence}${pad}${body}${pad}${fence}`;
+}
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** Lines before the first row of a findings section: heading, blank, table head, rule. */
+const sectionHeadLines = 4;
+
+function header(report: CiReport, ctx: ReportContext): string[] {
+  const { gate, correlation: c } = report;
+  const failed = failedRules(report);
+  const verdict = gate.passed ? '✅ passed' : gate.enforced ? '❌ failed' : '⚠️ failed (not enforced: --exit-zero)';
+  const found = codesFound(report).reduce((n, code) => n + countOf(report, code), 0);
+  const inputs = report.inputs.map((name) => (name === '-' ? 'stdin' : markdownCell(name))).join(', ');
+  const span = c.first !== null ? `, ${formatTime(c.first, ctx.timeZone)} to ${formatTime(c.last, ctx.timeZone)}` : '';
+  const versions = c.brokerVersions.length ? `, mosquitto ${c.brokerVersions.map((v) => markdownCell(v)).join(', ')}` : '';
+  const lines = [
+    `## mosqlog: MQTT broker log check ${verdict}`,
+    '',
+    `${gate.rules.length === 0 ? 'No rules' : `${failed.length} of ${gate.rules.length} rule(s) failed`} · ${found} finding(s) · ${inputs} (${c.lines} lines${span}${versions})`,
+    '',
+  ];
+  if (gate.rules.length > 0) {
+    lines.push('| Rule | Fails above | Found | Result |', '|---|---:|---:|---|');
+    for (const r of gate.rules) {
+      lines.push(`| \`${r.code}\` ${markdownCell(findingTitles[r.code])} | ${r.max} | ${r.count} | ${r.passed ? '✅ passed' : '❌ failed'} |`);
+    }
+    lines.push('');
+  }
+  if (!c.debugLines && c.sessionCount > 0) lines.push('> QoS flows were not checked: the log has no debug lines (`log_type debug` or `all`).', '');
+  return lines;
+}
+
+function section(report: CiReport, code: FindingCode, ctx: ReportContext, limits: MarkdownLimits): { lines: string[]; listed: number } {
+  const findings = findingsOf(report, code);
+  const mark = isFailing(report, code) ? '❌ ' : '';
+  const lines = [`### ${mark}${markdownCell(findingTitles[code])} (\`${code}\`, ${countOf(report, code)})`, '', '| Time | Client | Where | What |', '|---|---|---|---|'];
+  const rows = findings.slice(0, limits.rowsPerCode).map((f) => {
+    const where = f.at.length ? f.at.map((at) => markdownCell(location(at))).join('<br>') : '-';
+    return `| ${formatTime(f.time, ctx.timeZone)} | ${f.client !== null ? codeSpan(f.client, limits.cellChars) : '-'} | ${where} | ${codeSpan(describeFinding(f), limits.cellChars)} |`;
+  });
+  return { lines: [...lines, ...rows], listed: rows.length };
+}
+
+/**
+ * Renders the Markdown summary, at most `limits.maxBytes` bytes: each code lists at most
+ * `limits.rowsPerCode` findings, and when the size cap is reached later sections are cut; the
+ * summary then says how many findings it left out (also as a `<!-- mosqlog:omitted N -->` marker).
+ */
+export function renderMarkdownReport(report: CiReport, ctx: ReportContext, limits: MarkdownLimits = markdownLimits): string {
+  const reserve = 512;
+  let out = header(report, ctx).join('\n') + '\n';
+  let size = bytes(out);
+  let omitted = 0;
+  let full = false;
+  for (const code of codesFound(report)) {
+    const total = countOf(report, code);
+    if (full) {
+      omitted += total;
+      continue;
+    }
+    const { lines, listed } = section(report, code, ctx, limits);
+    let kept = 0;
+    let text = '';
+    let textSize = 0;
+    for (const [i, line] of lines.entries()) {
+      const lineSize = bytes(line) + 1;
+      if (size + textSize + lineSize + reserve > limits.maxBytes) {
+        full = true;
+        break;
+      }
+      text += line + '\n';
+      textSize += lineSize;
+      if (i >= sectionHeadLines) kept++;
+    }
+    if (kept === 0 && full) {
+      omitted += total;
+      continue;
+    }
+    const left = total - kept;
+    if (left > 0) text += `\n_${left} more not listed${unlistedOf(report, code, listed) > 0 ? ' (beyond the per-code limits)' : ''}._\n`;
+    omitted += left;
+    out += text + '\n';
+    size = bytes(out);
+  }
+  if (omitted > 0) {
+    out += `---\n_${omitted} finding(s) not listed here; run \`mosqlog report --format json\` for all of them._\n<!-- mosqlog:omitted ${omitted} -->\n`;
+  }
+  return out;
+}
+
+/** The Markdown reporter as registered (default limits). */
+export function renderMarkdown(report: CiReport, ctx: ReportContext): string {
+  return renderMarkdownReport(report, ctx);
+}

@@ -1,0 +1,60 @@
+/**
+ * The live summary of `mosqlog follow --dashboard`: a fixed block of lines (sessions open,
+ * rates, flows in flight, recent problems) that the CLI redraws in place. Every line fits in
+ * `ctx.width - 1` columns, so the terminal never wraps it and the block keeps its height.
+ */
+import type { LiveSnapshot } from '../correlate/index.js';
+import type { ReportContext } from './context.js';
+import { describeFinding } from './finding-text.js';
+import { elideMiddle, formatDuration, formatTime, safeText } from './text.js';
+
+/** Facts the snapshot does not hold. */
+export interface DashboardInfo {
+  source: string;
+  /** The latest notice about the input (waiting, rotated…), or null. */
+  status: string | null;
+}
+
+/** Lines shown for recent problems, so the block's height does not change. */
+export const dashboardRecentRows = 5;
+
+function rate(n: number): string {
+  return n >= 100 ? n.toFixed(0) : n.toFixed(1);
+}
+
+/** The dashboard as lines without newlines; always the same number of lines. */
+export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: ReportContext): string[] {
+  const max = Math.max(20, ctx.width - 1);
+  const fit = (text: string): string => elideMiddle(text, max);
+  const { chalk } = ctx;
+  const label = (text: string): string => chalk.dim(text.padEnd(16));
+  const findings = Object.entries(s.findings)
+    .filter((e): e is [string, number] => (e[1] ?? 0) > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${code} ${n}`)
+    .join('  ');
+  const head = fit(`mosqlog follow ${safeText(info.source)}  ·  ${formatDuration(s.elapsedMs)}  ·  log time ${formatTime(s.lastLogTime, ctx.timeZone)}`);
+  const lines = [
+    chalk.bold(head),
+    label('sessions open') + fit(`${s.sessionsOpen}    started ${s.sessionsStarted}  ended ${s.sessionsEnded}  refused ${s.failedConnections}`).slice(0, max - 16),
+    label('rates /s') + `lines ${rate(s.rates.lines)}  messages ${rate(s.rates.messages)}  connects ${rate(s.rates.connects)}`.slice(0, max - 16),
+    label('flows in flight') + String(s.flowsInFlight),
+    label('findings') + (findings === '' ? chalk.green('none') : elideMiddle(findings, max - 16)),
+    chalk.dim('recent problems'),
+  ];
+  const recent = s.recent.slice(-dashboardRecentRows);
+  for (let i = 0; i < dashboardRecentRows; i++) {
+    const r = recent[i];
+    if (!r) {
+      lines.push('');
+      continue;
+    }
+    const f = r.finding;
+    const prefix = `  ${formatTime(f.time, ctx.timeZone)} ${f.code} `;
+    const text = elideMiddle(safeText(describeFinding(f)), Math.max(10, max - prefix.length));
+    const paint = f.severity === 'error' ? chalk.red : f.severity === 'warning' ? chalk.yellow : chalk.dim;
+    lines.push(`${paint(prefix)}${text}`);
+  }
+  lines.push(info.status === null ? '' : chalk.yellow(fit(safeText(info.status))));
+  return lines;
+}

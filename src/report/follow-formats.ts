@@ -1,0 +1,25 @@
+/**
+ * The output formats of `mosqlog follow`. `--format` choices come from the keys, so help and
+ * validation never drift from what exists.
+ */
+import type { CorrelatorEvent } from '../correlate/index.js';
+import type { LogRecord } from '../parse/index.js';
+import type { ReportContext } from './context.js';
+import { renderFollowEventJson, renderFollowRecordJson } from './follow-json.js';
+import { renderFollowEventText, renderFollowRecordText } from './follow-text.js';
+
+/** Renders live output one line at a time (no newline); null leaves an event out. */
+export interface FollowFormat {
+  /** Machine formats never carry colour or banners. */
+  machine: boolean;
+  event(e: CorrelatorEvent, ctx: ReportContext): string | null;
+  record(r: LogRecord, ctx: ReportContext): string;
+}
+
+/** Registry of follow formats. */
+export const followFormats = {
+  text: { machine: false, event: renderFollowEventText, record: renderFollowRecordText },
+  ndjson: { machine: true, event: (e) => renderFollowEventJson(e), record: (r) => renderFollowRecordJson(r) },
+} as const satisfies Record<string, FollowFormat>;
+
+export type FollowFormatName = keyof typeof followFormats;

@@ -1,0 +1,93 @@
+/**
+ * One readable line per live event (`mosqlog follow`): session starts and ends with their
+ * reason, findings with their severity; raw records indented under them with `--all`.
+ * Log content goes through {@link safeText}; colour comes from the context.
+ */
+import type { CorrelatorEvent, EndReason, Finding, Session, Severity } from '../correlate/index.js';
+import type { LogRecord } from '../parse/index.js';
+import type { ReportContext } from './context.js';
+import { describeFinding } from './finding-text.js';
+import { formatDuration, formatTime, location, safeText } from './text.js';
+
+/** How each end reason reads after the client id. */
+const endWords: Record<EndReason, string> = {
+  disconnect: 'disconnected',
+  closed: 'closed its connection',
+  timeout: 'timed out (keepalive)',
+  'socket-error': 'lost its connection (socket error)',
+  takeover: 'was taken over by a new connection',
+  'protocol-error': 'was disconnected (protocol error)',
+  'not-authorised': 'was disconnected (not authorised)',
+  kicked: 'was disconnected by the broker',
+  'broker-shutdown': 'ended with the broker',
+  open: 'is still open',
+  other: 'ended',
+};
+
+const severityLabels: Record<Severity, string> = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' };
+
+function paintSeverity(severity: Severity, text: string, ctx: ReportContext): string {
+  return severity === 'error' ? ctx.chalk.red.bold(text) : severity === 'warning' ? ctx.chalk.yellow(text) : ctx.chalk.dim(text);
+}
+
+function paintEnd(reason: EndReason, text: string, ctx: ReportContext): string {
+  if (reason === 'disconnect') return ctx.chalk.green(text);
+  if (reason === 'closed' || reason === 'broker-shutdown' || reason === 'open') return ctx.chalk.yellow(text);
+  return ctx.chalk.red(text);
+}
+
+function endpoint(address: string | null, port: number | null): string {
+  if (address === null) return 'an unknown address';
+  return safeText(port === null ? address : `${address}:${port}`);
+}
+
+function sessionDetails(s: Session): string {
+  const parts: string[] = [];
+  if (s.mqttVersion) parts.push(`MQTT ${s.mqttVersion}`);
+  parts.push(s.cleanSession ? 'clean' : 'persistent', `keepalive ${s.keepalive}s`);
+  if (s.username !== null) parts.push(`user ${safeText(s.username)}`);
+  if (s.bridge) parts.push('bridge');
+  return parts.join(', ');
+}
+
+/** `+ client connected …`, without the time column. */
+export function describeSessionStart(s: Session, ctx: ReportContext): string {
+  return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected from ${endpoint(s.address, s.port)} (${sessionDetails(s)})`;
+}
+
+/** `- client disconnected after 5s`, without the time column. */
+export function describeSessionEnd(s: Session, ctx: ReportContext): string {
+  const detail = s.endDetail !== undefined ? `: ${safeText(s.endDetail)}` : '';
+  const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
+  return `${paintEnd(s.endReason, '-', ctx)} ${ctx.chalk.bold(safeText(s.client))} ${paintEnd(s.endReason, endWords[s.endReason], ctx)}${detail}${after}`;
+}
+
+/** `ERROR keepalive-timeout  alice exceeded …  (broker.log:12)`, without the time column. */
+export function describeFindingLine(f: Finding, ctx: ReportContext): string {
+  const where = f.at[0] ? ctx.chalk.dim(`  (${location(f.at[0])})`) : '';
+  return `${paintSeverity(f.severity, `${severityLabels[f.severity]} ${f.code}`, ctx)}  ${safeText(describeFinding(f))}${where}`;
+}
+
+function stamp(time: number | null, ctx: ReportContext): string {
+  return ctx.chalk.dim(formatTime(time, ctx.timeZone));
+}
+
+/**
+ * One line for an event, or null for events left out: failed attempts (their findings speak for
+ * them) and flow starts (flows are reported when they go wrong).
+ */
+export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): string | null {
+  switch (e.kind) {
+    case 'session-start': return `${stamp(e.session.start, ctx)}  ${describeSessionStart(e.session, ctx)}`;
+    case 'session-end': return `${stamp(e.session.end, ctx)}  ${describeSessionEnd(e.session, ctx)}`;
+    case 'finding': return `${stamp(e.finding.time, ctx)}  ${describeFindingLine(e.finding, ctx)}`;
+    case 'attempt':
+    case 'flow-start':
+      return null;
+  }
+}
+
+/** A raw log line (`--all`), indented and dimmed so events stand out. */
+export function renderFollowRecordText(r: LogRecord, ctx: ReportContext): string {
+  return `  ${ctx.chalk.dim(safeText(r.raw))}`;
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { LineParser, type LogRecord, type ParseOptions } from '../src/parse/index.js';
+import { type Expected, assertFields, readAllRecords, where } from './support/records.js';
+
+const repoRoot = new URL('../../', import.meta.url);
+const prefixDir = new URL('fixtures/prefixes/', repoRoot);
+
+interface Case {
+  name: string;
+  line: string;
+  /** ISO time the record must carry, or null. */
+  time: string | null;
+  expect?: Expected;
+  options?: ParseOptions;
+}
+
+const connection = { type: 'connection', family: 'connect', address: '10.0.0.1', port: 5, listenerPort: 1883 };
+const message = 'New connection from 10.0.0.1:5 on port 1883.';
+const epoch = '1795000000';
+const epochIso = '2026-11-18T11:06:40.000Z';
+
+function table(cases: readonly Case[]): void {
+  for (const c of cases) {
+    test(c.name, () => {
+      const record = new LineParser({ year: 2026, ...c.options }).parse(c.line, where);
+      assert.equal(record.time, c.time === null ? null : Date.parse(c.time), `time of ${JSON.stringify(record)}`);
+      assertFields(record, c.expect ?? connection);
+    });
+  }
+}
+
+describe('broker prefixes', () => {
+  table([
+    { name: 'epoch seconds (default)', line: `${epoch}: ${message}`, time: epochIso },
+    { name: 'no prefix (log_timestamp false)', line: message, time: null },
+    { name: '%Y-%m-%dT%H:%M:%S', line: `2026-11-26T14:07:50: ${message}`, time: '2026-11-26T14:07:50Z' },
+    { name: '%Y-%m-%d %H:%M:%S', line: `2026-11-26 14:07:50: ${message}`, time: '2026-11-26T14:07:50Z' },
+    { name: 'fractional seconds and %z', line: `2026-11-26T14:07:50.123456+0100: ${message}`, time: '2026-11-26T13:07:50.123Z' },
+    { name: 'fractional seconds and Z', line: `2026-11-26T14:07:50.5Z: ${message}`, time: '2026-11-26T14:07:50.500Z' },
+    { name: 'comma fraction and -05:00', line: `2026-11-26 14:07:50,250 -05:00: ${message}`, time: '2026-11-26T19:07:50.250Z' },
+    { name: 'Time error: (strftime gave nothing)', line: `Time error: ${message}`, time: null },
+    { name: 'a strftime shape to guess: %c', line: `Thu Nov 26 12:00:00 2026: ${message}`, time: '2026-11-26T12:00:00Z' },
+    { name: 'a strftime shape to guess: day-first date', line: `26/11/2026 12:00:00: ${message}`, time: '2026-11-26T12:00:00Z' },
+    { name: 'a strftime shape to guess: time only (year option, 1 January)', line: `12:00:00: ${message}`, time: '2026-01-01T12:00:00Z' },
+    {
+      name: 'a forced timestampFormat',
+      line: `26.11.2026 14:07:50: ${message}`,
+      options: { timestampFormat: '%d.%m.%Y %H:%M:%S' },
+      time: '2026-11-26T14:07:50Z',
+    },
+    {
+      name: 'a forced timestampFormat still reads epoch lines',
+      line: `${epoch}: ${message}`,
+      options: { timestampFormat: '%d.%m.%Y %H:%M:%S' },
+      time: epochIso,
+    },
+    {
+      name: 'a forced timestampFormat with %b and %p',
+      line: `Nov 26 2026 02:07:50 PM: ${message}`,
+      options: { timestampFormat: '%b %d %Y %I:%M:%S %p' },
+      time: '2026-11-26T14:07:50Z',
+    },
+  ]);
+
+  test('a forced timestampFormat that does not match leaves the line undecoded', () => {
+    const record = new LineParser({ timestampFormat: '%d.%m.%Y %H:%M:%S' }).parse(`26.11.2026 14:07:50 ${message}`, where);
+    assertFields(record, { type: 'unknown', reason: 'no-match' });
+  });
+
+  test('an unknown strftime conversion or zone is a RangeError', () => {
+    assert.throws(() => new LineParser({ timestampFormat: '%Q' }), RangeError);
+    assert.throws(() => new LineParser({ tz: 'Mars/Olympus_Mons' }), RangeError);
+  });
+});
+
+describe('time zones for offset-less times', () => {
+  const reload = { type: 'broker', event: 'reloading' };
+  const berlin: ParseOptions = { tz: 'Europe/Berlin' };
+  const plusOne: ParseOptions = { tz: '+01:00' };
+  table([
+    { name: 'Europe/Berlin in summer (+02:00)', line: '2026-07-01T12:00:00: Reloading config.', options: berlin, time: '2026-07-01T10:00:00Z', expect: reload },
+    { name: 'Europe/Berlin in winter (+01:00)', line: '2026-11-26T12:00:00: Reloading config.', options: berlin, time: '2026-11-26T11:00:00Z', expect: reload },
+    { name: 'Europe/Berlin: last second before spring forward', line: '2026-03-29 01:59:59: Reloading config.', options: berlin, time: '2026-03-29T00:59:59Z', expect: reload },
+    { name: 'Europe/Berlin: first second after spring forward', line: '2026-03-29 03:00:00: Reloading config.', options: berlin, time: '2026-03-29T01:00:00Z', expect: reload },
+    { name: 'Europe/Berlin: before fall back', line: '2026-10-25 01:30:00: Reloading config.', options: berlin, time: '2026-10-24T23:30:00Z', expect: reload },
+    { name: 'Europe/Berlin: after fall back', line: '2026-10-25 03:30:00: Reloading config.', options: berlin, time: '2026-10-25T02:30:00Z', expect: reload },
+    { name: 'an explicit offset wins over tz', line: '2026-07-01T12:00:00+00:00: Reloading config.', options: berlin, time: '2026-07-01T12:00:00Z', expect: reload },
+    { name: 'epoch seconds ignore tz', line: `${epoch}: Reloading config.`, options: berlin, time: epochIso, expect: reload },
+    { name: 'fixed +01:00', line: '2026-07-01T12:00:00: Reloading config.', options: plusOne, time: '2026-07-01T11:00:00Z', expect: reload },
+    { name: 'syslog header read in tz', line: 'Jul  1 12:00:00 host mosquitto[1]: Reloading config.', options: { ...berlin, year: 2025 }, time: '2025-07-01T10:00:00Z', expect: reload },
+  ]);
+
+  test('the repeated hour at fall back is read as one of its two instants', () => {
+    const record = new LineParser(berlin).parse('2026-10-25 02:30:00: Reloading config.', where);
+    assert.ok(record.time === Date.parse('2026-10-25T00:30:00Z') || record.time === Date.parse('2026-10-25T01:30:00Z'), String(record.time));
+  });
+});
+
+describe('envelopes', () => {
+  table([
+    { name: 'RFC 3164 without PRI, 2.x prefix kept: the broker time wins', line: `Nov 26 12:00:00 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso },
+    { name: 'RFC 3164 with PRI: level from the priority', line: `<29>Nov 26 12:00:00 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
+    { name: 'RFC 3164, PRI 31 is debug', line: `<31>Nov 26 12:00:00 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'debug' } },
+    { name: 'RFC 3164, PRI 27 is error', line: `<27>Nov 26 12:00:00 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'error' } },
+    { name: '1.x syslog: no broker prefix, time from the header and year option', line: '<29>Nov  6 12:00:00 host mosquitto[812]: New connection from 10.0.0.1 on port 1883.', time: '2026-11-06T12:00:00Z', expect: { type: 'connection', address: '10.0.0.1', port: null, level: 'notice' } },
+    { name: '1.x syslog with another year', line: 'Feb 29 23:59:59 host mosquitto[812]: New connection from 10.0.0.1 on port 1883.', options: { year: 2024 }, time: '2024-02-29T23:59:59Z', expect: { type: 'connection', address: '10.0.0.1' } },
+    { name: 'rsyslog escapes the tab of a topic line as #011', line: `Nov 26 12:00:00 host mosquitto[812]: ${epoch}: #011a/b`, time: epochIso, expect: { type: 'subscription', filter: 'a/b' } },
+    { name: 'RFC 5424 with a 2.x prefix', line: `<30>1 2026-11-26T12:00:00.123Z host mosquitto 812 - - ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'info' } },
+    { name: 'RFC 5424 as rsyslog writes it (two spaces)', line: `<29>1 2026-11-26T12:00:00.123456+00:00 host mosquitto 812 - -  ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
+    { name: 'RFC 5424 with structured data, no broker prefix', line: `<30>1 2026-11-26T12:00:00.123Z host mosquitto 812 - [meta x="1"] ${message}`, time: '2026-11-26T12:00:00.123Z' },
+    { name: 'journalctl short-iso with broker prefix', line: `2026-11-26T12:00:00+0100 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso },
+    { name: 'journalctl short-iso without broker prefix', line: `2026-11-26T12:00:00+0100 host mosquitto[812]: ${message}`, time: '2026-11-26T11:00:00Z' },
+    { name: 'journalctl short-iso-precise', line: `2026-11-26T12:00:00.123456+01:00 host mosquitto[812]: ${message}`, time: '2026-11-26T11:00:00.123Z' },
+    { name: 'journalctl short-precise (year option)', line: `Nov 26 12:00:00.250000 host mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00.250Z' },
+    { name: 'docker compose', line: `broker-1  | ${epoch}: ${message}`, time: epochIso },
+    { name: 'docker compose, no broker prefix', line: `mosquitto_1 | ${message}`, time: null },
+    { name: 'docker json-file: the broker time wins', line: JSON.stringify({ log: `${epoch}: ${message}\n`, stream: 'stderr', time: '2026-11-26T12:00:00.123456789Z' }), time: epochIso },
+    { name: 'docker json-file without broker prefix', line: JSON.stringify({ log: `${message}\n`, stream: 'stdout', time: '2026-11-26T12:00:00.123456789Z' }), time: '2026-11-26T12:00:00.123Z' },
+    { name: 'CRI with broker prefix', line: `2026-11-26T12:00:00.123456789Z stderr F ${epoch}: ${message}`, time: epochIso },
+    { name: 'CRI with an unreadable time', line: '2026-11-26T:99:99Z stdout F Reloading config.', time: null, expect: { type: 'broker', event: 'reloading' } },
+    { name: 'CRI without broker prefix', line: `2026-11-26T12:00:00.123456789Z stdout F ${message}`, time: '2026-11-26T12:00:00.123Z' },
+    { name: '$SYS/broker/log/N', line: `$SYS/broker/log/N ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
+    { name: '$SYS/broker/log/E', line: `$SYS/broker/log/E ${epoch}: Error: Invalid 'log_dest' value (x).`, time: epochIso, expect: { type: 'message', family: 'config', level: 'error' } },
+    { name: '$SYS/broker/log/W', line: `$SYS/broker/log/W ${epoch}: Warning: Mosquitto should not be run as root/administrator.`, time: epochIso, expect: { level: 'warning' } },
+    { name: '$SYS/broker/log/I', line: `$SYS/broker/log/I ${epoch}: Reloading config.`, time: epochIso, expect: { type: 'broker', level: 'info' } },
+    { name: '$SYS/broker/log/M/subscribe', line: `$SYS/broker/log/M/subscribe ${epoch}: c1 1 a/b`, time: epochIso, expect: { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'c1', filter: 'a/b', qos: 1 } },
+    { name: '$SYS/broker/log/M/unsubscribe', line: `$SYS/broker/log/M/unsubscribe ${epoch}: c1 a/b`, time: epochIso, expect: { type: 'subscription', action: 'unsubscribe', level: 'unsubscribe', client: 'c1', filter: 'a/b' } },
+    { name: '$SYS/broker/log/N without timestamps', line: `$SYS/broker/log/N ${message}`, time: null, expect: { ...connection, level: 'notice' } },
+  ]);
+});
+
+/** Files of the same scenario as epoch.log, in another dress. The others are checked for unknowns only. */
+const differentScenario: Record<string, string> = {
+  'sys-topic.log': '$SYS/broker/log carries no DEBUG lines',
+  'syslog-1x.log': 'a 1.6 broker: no running line, different order',
+};
+
+/** Options a fixture needs to be read as intended. */
+const fixtureOptions: Record<string, ParseOptions> = {};
+
+async function decodeFixture(name: string): Promise<LogRecord[]> {
+  const bytes = readFileSync(new URL(name, prefixDir));
+  const parser = new LineParser({ year: 2026, ...fixtureOptions[name] });
+  const { records } = await readAllRecords([bytes], { file: name, parser });
+  return records;
+}
+
+function listPrefixFixtures(): string[] {
+  try {
+    return readdirSync(prefixDir).filter((f) => f.endsWith('.log')).sort();
+  } catch {
+    return [];
+  }
+}
+
+describe('fixtures/prefixes', () => {
+  const files = listPrefixFixtures();
+  const skip = files.includes('epoch.log') ? false : 'fixtures/prefixes/epoch.log not present';
+
+  test('every file decodes with no unknown records', { skip }, async () => {
+    for (const name of files) {
+      const unknown = (await decodeFixture(name)).filter((r) => r.type === 'unknown');
+      assert.deepEqual(unknown.map((r) => r.raw), [], name);
+    }
+  });
+
+  test('the same scenario decodes to the same record types and times as epoch.log', { skip }, async () => {
+    const reference = await decodeFixture('epoch.log');
+    assert.ok(reference.length > 0);
+    for (const name of files) {
+      if (name === 'epoch.log' || name in differentScenario) continue;
+      const records = (await decodeFixture(name)).filter((r) => r.type !== 'marker');
+      assert.deepEqual(records.map((r) => r.type), reference.map((r) => r.type), name);
+      if (name === 'none.log') continue;
+      // Envelopes may add fractions; the broker's second must survive every dress.
+      records.forEach((r, i) => {
+        assert.notEqual(r.time, null, `${name}:${r.line} has no time`);
+        assert.equal(Math.floor((r.time ?? 0) / 1000), Math.floor((reference[i]?.time ?? 0) / 1000), `${name}:${r.line}`);
+      });
+    }
+  });
+});
