@@ -16,7 +16,7 @@ import type { DecodeContext, Pattern } from './pattern.js';
 import { type PrefixOptions, PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
 import type { LogRecord, RecordBody, UnknownReason, Where } from './record.js';
 import { compileTimestampFormat, readLooseTime } from './strftime.js';
-import { type Fields, matchShape, matchShapePrefix } from './template.js';
+import { type CompiledShape, type Fields, matchShape, matchShapePrefix } from './template.js';
 
 /** How times are read. */
 export interface ParseOptions {
@@ -45,35 +45,88 @@ interface Candidate {
   length: number;
 }
 
-function buildIndex(): { byWord: Map<string, Candidate[]>; wildcard: Candidate[] } {
-  const byWord = new Map<string, Candidate[]>();
-  const wildcard: Candidate[] = [];
-  const add = (word: string, c: Candidate): void => {
-    if (word === '') {
-      wildcard.push(c);
+interface Index {
+  /** Shapes whose literal start holds two whole words, by the hash of those words. */
+  byTwoWords: Map<number, Candidate[]>;
+  /** Shapes with only their first word literal, by the hash of that word. */
+  byWord: Map<number, Candidate[]>;
+  /** Shapes that start with a placeholder. */
+  wildcard: Candidate[];
+}
+
+function buildIndex(): Index {
+  const index: Index = { byTwoWords: new Map(), byWord: new Map(), wildcard: [] };
+  const add = (c: Candidate, shape: CompiledShape): void => {
+    if (shape.firstWord === '') {
+      index.wildcard.push(c);
       return;
     }
-    const list = byWord.get(word);
+    const [map, key] = shape.firstTwoWords !== null ? [index.byTwoWords, wordsHash(shape.firstTwoWords, 2)[1]] : [index.byWord, wordsHash(shape.firstWord, 1)[0]];
+    const list = map.get(key);
     if (list) list.push(c);
-    else byWord.set(word, [c]);
+    else map.set(key, [c]);
   };
   for (const hand of [...connectionTable, ...packetTable, ...lifecycleTable]) {
     // Family tables win over the catalogue for the same text: they give typed fields.
-    add(hand.shape.firstWord, { hand, length: hand.shape.literalLength + 10_000 });
+    add({ hand, length: hand.shape.literalLength + 10_000 }, hand.shape);
   }
   // Between equal shapes, the one owed more physical lines goes first, so its blank line is claimed.
-  for (const catalogue of cataloguePatterns) add(catalogue.shape.firstWord, { catalogue, length: catalogue.shape.literalLength + catalogue.following.length / 100 });
+  for (const catalogue of cataloguePatterns) add({ catalogue, length: catalogue.shape.literalLength + catalogue.following.length / 100 }, catalogue.shape);
   const order = (a: Candidate, b: Candidate): number => b.length - a.length;
-  for (const list of byWord.values()) list.sort(order);
-  wildcard.sort(order);
-  return { byWord, wildcard };
+  for (const list of index.byTwoWords.values()) list.sort(order);
+  for (const list of index.byWord.values()) list.sort(order);
+  index.wildcard.sort(order);
+  return index;
+}
+
+/**
+ * Hashes of a message's first word and first two words, computed in one pass without making
+ * substrings (Map lookups with fresh strings cost more than the hashing). A collision only
+ * adds candidates; every candidate is still matched in full.
+ */
+function wordsHash(text: string, words: 1 | 2): [number, number] {
+  let h = 0x811c9dc5;
+  let first = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (first === -1) {
+        first = h;
+        if (words === 1) return [first, -1];
+      } else {
+        return [first, h];
+      }
+    }
+    h = Math.imul(h ^ c, 16777619) >>> 0;
+  }
+  return first === -1 ? [h, -1] : [first, words === 2 ? h : -1];
 }
 
 const index = buildIndex();
+const none: readonly Candidate[] = [];
 
-function firstWord(message: string): string {
-  const space = message.indexOf(' ');
-  return space < 0 ? message : message.slice(0, space);
+/**
+ * Tries the shapes a message's first words select, most specific first: the two-word and the
+ * one-word lists are merged by literal length, then the shapes that start with a placeholder.
+ */
+function searchIndex(message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
+  const [wordKey, twoKey] = wordsHash(message, 2);
+  const two = twoKey < 0 ? none : (index.byTwoWords.get(twoKey) ?? none);
+  const one = index.byWord.get(wordKey) ?? none;
+  let i = 0;
+  let j = 0;
+  while (i < two.length || j < one.length) {
+    const a = two[i];
+    const b = one[j];
+    const c = a !== undefined && (b === undefined || a.length >= b.length) ? (i++, a) : (j++, b as Candidate);
+    const body = tryCandidate(c, message, ctx, prefix);
+    if (body) return body;
+  }
+  for (const c of index.wildcard) {
+    const body = tryCandidate(c, message, ctx, prefix);
+    if (body) return body;
+  }
+  return null;
 }
 
 function catalogueBody(p: CataloguePattern, fields: Fields): RecordBody {
@@ -118,8 +171,12 @@ function continuation(message: string, prev: LogRecord | undefined): RecordBody 
 }
 
 /** Debug-tree dump lines (SIGUSR2, printed to stdout): indented topic levels with subscribers. */
+const treeShape = /^(?: {4,}\S| \((?:.+, \d+|r)\)(?: \((?:.+, \d+|r)\))*$| $)/s;
+
 function treeLine(message: string): RecordBody | null {
-  if (message.charCodeAt(0) !== 32 || message.trim() === '' && message.length > 1) return null;
+  // Topic levels are indented by 2 × (depth + 2) spaces; subscriber and retained fragments
+  // (` (id, qos)`, ` (r)`) may stand alone when the dump is cut into pieces.
+  if (!treeShape.test(message)) return null;
   return { type: 'message', family: 'debug-tree-print', level: 'stdout', format: '%s', params: [message] };
 }
 
@@ -134,17 +191,8 @@ function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): Re
   if (cont) return cont;
   if (message === '') return null;
   if (message.charCodeAt(0) === 9 && !prefix) return decodeTabLine(message, ctx);
-  const candidates = index.byWord.get(firstWord(message));
-  if (candidates) {
-    for (const c of candidates) {
-      const body = tryCandidate(c, message, ctx, prefix);
-      if (body) return body;
-    }
-  }
-  for (const c of index.wildcard) {
-    const body = tryCandidate(c, message, ctx, prefix);
-    if (body) return body;
-  }
+  const body = searchIndex(message, ctx, prefix);
+  if (body) return body;
   if (prefix) return null;
   return decodeRequestLine(message, ctx) ?? treeLine(message) ?? markerLine(message);
 }

@@ -23,6 +23,8 @@ export interface CompiledShape {
   slots: readonly Slot[];
   /** The literal text before the first placeholder, up to its first space (the index key). */
   firstWord: string;
+  /** The first two words, when the literal text before the first placeholder holds both whole. */
+  firstTwoWords: string | null;
   /** Number of literal characters: more literal text means a more specific shape. */
   literalLength: number;
   /** The longest literal run, for a cheap `includes` test before the regex. */
@@ -59,8 +61,10 @@ function compileTokens(tokens: Token[]): CompiledShape {
     }
   }
   const head = tokens[0];
-  const firstWord = typeof head === 'string' ? (head.split(' ')[0] ?? '') : '';
-  return { re: new RegExp(source + '$', 's'), slots, firstWord, literalLength, anchor, tokens };
+  const words = typeof head === 'string' ? head.split(' ') : [];
+  const firstWord = words[0] ?? '';
+  const firstTwoWords = words.length >= 3 ? `${firstWord} ${words[1]}` : null;
+  return { re: new RegExp(source + '$', 's'), slots, firstWord, firstTwoWords, literalLength, anchor, tokens };
 }
 
 /** Compiles a template such as `New connection from {address} on port {listenerPort:int}.` */

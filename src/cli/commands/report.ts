@@ -88,7 +88,7 @@ export function registerReport(program: Command, env: CommandEnv): void {
   addSelectOptions(command);
   addFormatOption(command, ciFormats, 'markdown')
     .option('--fail-on <rules>', `comma list of finding codes, each optionally CODE>N to allow N; 'none' never fails (default: ${defaultFailOn.join(',')})`)
-    .option('--exit-zero', 'report a failed gate but exit 0', false)
+    .option('--exit-zero', 'report a failed gate but exit 0')
     .option('-o, --output-file <path>', 'write the report to this file instead of stdout (github annotations still go to stdout)')
     .addHelpText('after', `
 Finding codes, most severe first:

@@ -3,7 +3,7 @@
  * `summary` (the default), `sessions`, `flows` and `problems`.
  */
 import type { Command } from 'commander';
-import { type CorrelateOptions, type Correlation, selectCorrelation } from '../../correlate/index.js';
+import { type CorrelateOptions, type Correlation, type FindingCode, findingCodes, selectCorrelation } from '../../correlate/index.js';
 import type { ReportContext } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters } from '../../report/lists.js';
 import { summaryReporters } from '../../report/summary.js';
@@ -11,9 +11,17 @@ import type { CommandEnv } from '../command-env.js';
 import { resolveInputs } from '../input.js';
 import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
-  parseCount, parserFor, reportContext, selectionFor,
+  UsageError, parseCount, parserFor, reportContext, selectionFor,
 } from '../options.js';
 import { correlateInputs } from '../pipeline.js';
+
+/** `--type a,b`: finding codes; an unknown code is a usage error, not an empty result. */
+function parseFindingCodes(value: string): FindingCode[] {
+  const codes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = codes.find((code) => !(findingCodes as readonly string[]).includes(code));
+  if (unknown !== undefined || codes.length === 0) throw new UsageError(`--type: not a finding code: ${unknown ?? value}`);
+  return codes as FindingCode[];
+}
 
 type ViewReporters = Record<string, (c: Correlation, ctx: ReportContext) => string>;
 
@@ -71,10 +79,10 @@ Examples:
     description: 'every finding, grouped by code, most severe first, with client, time, evidence and file:line',
     reporters: problemsReporters,
     correlate: { keepSessions: false, keepFlows: 'unfinished' },
-    extend: (command) => command.option('--type <codes>', 'only these finding codes (comma-separated)'),
+    extend: (command) => command.option('--type <codes>', `only these finding codes, comma-separated: ${findingCodes.join(', ')}`, parseFindingCodes),
     refine: (c, options) => {
-      if (typeof options.type !== 'string') return c;
-      const codes = new Set(options.type.split(',').map((s) => s.trim()));
+      if (!Array.isArray(options.type)) return c;
+      const codes = new Set<string>(options.type);
       return { ...c, findings: c.findings.filter((f) => codes.has(f.code)) };
     },
     examples: `

@@ -62,6 +62,8 @@ type Change =
   | { kind: 'replaced'; file: OpenFile };
 
 const tailLength = 64;
+/** How long the name must stay missing before the user is told. */
+const missingNoticeMs = 1000;
 const empty = Buffer.alloc(0);
 
 function errorCode(error: unknown): string | undefined {
@@ -85,6 +87,8 @@ export class FileTailer {
   private next: OpenFile | null = null;
   /** The notice in force, so a state is announced once. */
   private announced: TailNotice['code'] | null = null;
+  /** When the name was first found missing while following. */
+  private missingSince: number | null = null;
 
   constructor(private readonly path: string, private readonly options: TailOptions) {
     this.dir = dirname(path);
@@ -249,9 +253,16 @@ export class FileTailer {
     let named;
     try {
       named = await stat(this.path);
+      this.missingSince = null;
     } catch (error) {
       const code = errorCode(error);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'pending', notice: { code: 'deleted', path: this.path } };
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        // Rotation leaves the name missing for a moment between rename and create: only a
+        // name gone for longer is worth a notice.
+        this.missingSince ??= Date.now();
+        const missing = Date.now() - this.missingSince >= missingNoticeMs;
+        return { kind: 'pending', notice: missing ? { code: 'deleted', path: this.path } : null };
+      }
       return { kind: 'pending', notice: { code: 'unreadable', path: this.path, reason: code ?? String(error) } };
     }
     if (named.ino === file.ino && named.dev === file.dev) {
