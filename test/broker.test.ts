@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { scenarios, type ScenarioName } from '../scripts/scenarios/index.js';
 import { closeStrayClients } from '../scripts/scenarios/stray-clients.js';
+import { correlateRecords } from '../src/correlate/index.js';
 import { requireBroker, startBroker } from './support/broker.js';
+import { assertMatchesTruth } from './support/compare-truth.js';
+import { readRecords } from './support/fixtures.js';
 import { countLogLines, repoRoot, runMosqlogParse } from './support/mosqlog-cli.js';
 import type { ScenarioTruth } from './support/truth.js';
 
@@ -120,6 +123,16 @@ for (const [name, scenario] of Object.entries(scenarios) as Array<[ScenarioName,
         assert.equal(run.records.length, lines, 'one record per log line');
         const unknown = run.records.filter((r) => r['type'] === 'unknown');
         assert.deepEqual(unknown.slice(0, 5), [], `${unknown.length} line(s) decoded as unknown`);
+      } catch (error) {
+        const kept = await keepLog(name, broker.logFile);
+        process.stderr.write(`broker scenario ${name}: log kept at ${kept}\n`);
+        throw error;
+      }
+    });
+
+    await t.test('the correlator rebuilds what the clients did', async () => {
+      try {
+        assertMatchesTruth(correlateRecords(await readRecords(broker.logFile), { keepFlows: 'all' }), truth);
       } catch (error) {
         const kept = await keepLog(name, broker.logFile);
         process.stderr.write(`broker scenario ${name}: log kept at ${kept}\n`);
