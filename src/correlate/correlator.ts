@@ -21,7 +21,9 @@ export interface CorrelateOptions {
   keepFlows?: 'all' | 'unfinished' | 'none';
   /** Cap on clients with open state and on pending connections (default 1 000 000). */
   maxOpen?: number;
-  /** Findings kept per code; the rest are counted (default 10 000). */
+  /** Keep every failed connection for listing (default true); they are always counted. */
+  keepAttempts?: boolean;
+  /** Findings kept per code; the rest are counted (default 10 000; 0 keeps only counts). */
   maxFindingsPerCode?: number;
   /** Link deliveries to the inbound PUBLISH that caused them (`flow.origin`; default false). */
   traceOrigins?: boolean;
@@ -105,6 +107,8 @@ const deniedFormats = new Set([
 const flappingWindowMs = 5 * 60_000;
 const flappingCount = 3;
 const takeoverEchoRecords = 50;
+/** Distinct client ids counted exactly; past this the count is a lower bound (`clientsCapped`). */
+const distinctClientLimit = 200_000;
 
 /** Rebuilds sessions, flows and findings from records pushed in log order. */
 export class Correlator {
@@ -112,6 +116,8 @@ export class Correlator {
   private readonly keepFlows: 'all' | 'unfinished' | 'none';
   private readonly maxOpen: number;
   private readonly maxFindings: number;
+  private readonly keepAttempts: boolean;
+  private readonly attemptsByOutcome: Partial<Record<AttemptOutcome, number>> = {};
   private readonly emit: (event: CorrelatorEvent) => void;
   private readonly traceOrigins: boolean;
 
@@ -159,6 +165,7 @@ export class Correlator {
     this.keepFlows = options.keepFlows ?? 'unfinished';
     this.maxOpen = options.maxOpen ?? 1_000_000;
     this.maxFindings = options.maxFindingsPerCode ?? 10_000;
+    this.keepAttempts = options.keepAttempts ?? true;
     this.emit = options.onEvent ?? (() => undefined);
     this.traceOrigins = options.traceOrigins ?? false;
   }
@@ -244,8 +251,10 @@ export class Correlator {
       sessionCount: this.sessionCount,
       sessionsByEnd: this.sessionsByEnd,
       clients: this.clientIds.size,
+      clientsCapped: this.clientIdsCapped,
       attempts: this.attempts,
       attemptCount: this.attemptCount,
+      attemptsByOutcome: this.attemptsByOutcome,
       flows: this.flows,
       flowTotals: { qos1: this.totals[1], qos2: this.totals[2] },
       latency: { qos1: this.latency[1].summary(), qos2: this.latency[2].summary() },
@@ -383,7 +392,7 @@ export class Correlator {
     }
     if (!this.clientIdsCapped) {
       this.clientIds.add(r.client);
-      if (this.clientIds.size >= this.maxOpen) this.clientIdsCapped = true;
+      if (this.clientIds.size >= Math.min(this.maxOpen, distinctClientLimit)) this.clientIdsCapped = true;
     }
   }
 
@@ -484,6 +493,15 @@ export class Correlator {
     if (!st.persistent && reason !== 'open') {
       for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) this.finalizeFlow(st, flow, 'incomplete');
     }
+    this.release(client, st);
+  }
+
+  /** Forgets a client with nothing open, so state grows with what is open, not with the log. */
+  private release(client: string, st: ClientState): void {
+    if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedAttempt) return;
+    const lastTakeover = st.takeoverTimes[st.takeoverTimes.length - 1];
+    if (lastTakeover !== undefined && this.lastTime !== null && this.lastTime - lastTakeover <= flappingWindowMs) return;
+    this.clients.delete(client);
   }
 
   private onBroker(event: string, version: string | null, r: LogRecord): void {
@@ -543,7 +561,8 @@ export class Correlator {
       ...(reasonCode !== undefined ? { reasonCode } : {}),
     };
     this.attemptCount++;
-    if (this.attempts.length < this.maxFindings * 10) this.attempts.push(attempt);
+    this.attemptsByOutcome[outcome] = (this.attemptsByOutcome[outcome] ?? 0) + 1;
+    if (this.keepAttempts && this.attempts.length < 100_000) this.attempts.push(attempt);
     this.emit({ kind: 'attempt', attempt });
     if (outcome === 'not-authorised') {
       this.addFinding({

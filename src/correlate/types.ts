@@ -241,9 +241,13 @@ export interface Correlation {
   sessions: Session[];
   sessionCount: number;
   sessionsByEnd: Partial<Record<EndReason, number>>;
+  /** Distinct client ids that connected. */
   clients: number;
+  /** True when there were more distinct ids than are counted exactly (`clients` is then a minimum). */
+  clientsCapped: boolean;
   attempts: ConnectionAttempt[];
   attemptCount: number;
+  attemptsByOutcome: Partial<Record<AttemptOutcome, number>>;
   /** Flows kept for listing (all, or only the unfinished, as asked). */
   flows: Flow[];
   flowTotals: { qos1: FlowTotals; qos2: FlowTotals };

@@ -2,10 +2,9 @@
  * Splits a byte stream into lines, in batches (one per chunk read), without holding more than
  * one line in memory. UTF-8 sequences split across chunks are joined; invalid bytes become
  * U+FFFD; a CR before the newline is left for the parser to drop; a last line without a newline
- * still counts. A line longer than `maxLength` characters is not kept: its first characters
+ * still counts. A line longer than `maxLength` bytes is not kept: its first bytes
  * stand in for it as an {@link OverlongLine}, so it is reported, not lost.
  */
-import { StringDecoder } from 'node:string_decoder';
 
 /** A line that exceeded the length limit; `head` is its beginning. */
 export interface OverlongLine {
@@ -14,53 +13,67 @@ export interface OverlongLine {
 
 export type Line = string | OverlongLine;
 
-/** Characters of an over-long line kept for the report. */
+/** Bytes of an over-long line kept for the report. */
 const headLength = 200;
 
-/** Default line length limit: far above the broker's 999 bytes, far below memory trouble. */
+/** Default line length limit in bytes: far above the broker's 999, far below memory trouble. */
 export const defaultMaxLineLength = 1 << 20;
 
-/** Yields the lines of `input` in batches. */
+/** The first bytes of an over-long line, as text. */
+function headOf(parts: readonly Buffer[]): string {
+  return Buffer.concat(parts).toString('utf8', 0, headLength);
+}
+
+/**
+ * Yields the lines of `input` in batches. Lines are cut from the bytes (a newline byte is never
+ * part of a multi-byte UTF-8 sequence) and each is decoded on its own, so a string kept from a
+ * line holds on to that line only, never to the whole chunk it came in.
+ */
 export async function* readLineBatches(
   input: AsyncIterable<Buffer | string>,
   maxLength: number = defaultMaxLineLength,
 ): AsyncGenerator<Line[]> {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
   let overflowHead: string | null = null;
-  for await (const chunk of input) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+  const keep = (part: Buffer): void => {
+    if (overflowHead !== null || part.length === 0) return;
+    carry.push(part);
+    carryBytes += part.length;
+    if (carryBytes > maxLength) {
+      overflowHead = headOf(carry);
+      carry = [];
+      carryBytes = 0;
+    }
+  };
+  for await (const raw of input) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+    let nl = chunk.indexOf(10);
+    if (nl < 0) {
+      keep(chunk);
+      continue;
+    }
     const batch: Line[] = [];
-    let start = 0;
-    let nl = text.indexOf('\n');
     if (overflowHead !== null) {
-      if (nl < 0) continue;
       batch.push({ head: overflowHead });
       overflowHead = null;
-      pending = '';
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
-    }
-    if (nl >= 0) {
-      const length = pending.length + nl - start;
-      batch.push(length > maxLength ? { head: (pending + text.slice(start, start + headLength)).slice(0, headLength) } : pending + text.slice(start, nl));
-      pending = '';
-      start = nl + 1;
-      for (nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
-        batch.push(nl - start > maxLength ? { head: text.slice(start, start + headLength) } : text.slice(start, nl));
-        start = nl + 1;
-      }
-      pending = text.slice(start);
+    } else if (carryBytes > 0) {
+      carry.push(chunk.subarray(0, nl));
+      const whole = Buffer.concat(carry, carryBytes + nl);
+      carry = [];
+      carryBytes = 0;
+      batch.push(whole.length > maxLength ? { head: whole.toString('utf8', 0, headLength) } : whole.toString('utf8'));
     } else {
-      pending += text.slice(start);
+      batch.push(nl > maxLength ? { head: chunk.toString('utf8', 0, headLength) } : chunk.toString('utf8', 0, nl));
     }
-    if (pending.length > maxLength) {
-      overflowHead = pending.slice(0, headLength);
-      pending = '';
+    let start = nl + 1;
+    for (nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+      batch.push(nl - start > maxLength ? { head: chunk.toString('utf8', start, start + headLength) } : chunk.toString('utf8', start, nl));
+      start = nl + 1;
     }
-    if (batch.length > 0) yield batch;
+    if (start < chunk.length) keep(chunk.subarray(start));
+    yield batch;
   }
-  pending += decoder.end();
   if (overflowHead !== null) yield [{ head: overflowHead }];
-  else if (pending !== '') yield [pending];
+  else if (carryBytes > 0) yield [Buffer.concat(carry, carryBytes).toString('utf8')];
 }

@@ -50,7 +50,7 @@ export function summaryJson(c: Correlation): Record<string, unknown> {
     unknown: { count: c.unknown, examples: c.unknownExamples },
     clients: c.clients,
     sessions: { total: c.sessionCount, byEndReason: c.sessionsByEnd },
-    attempts: { total: c.attemptCount, byOutcome: countBy(c.attempts.map((a) => a.outcome)) },
+    attempts: { total: c.attemptCount, byOutcome: c.attemptsByOutcome },
     flows: c.flowTotals,
     latencyMs: c.latency,
     orphanAcks: c.orphanAcks,

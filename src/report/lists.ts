@@ -22,7 +22,7 @@ function sessionRow(s: Session, ctx: ReportContext): string[] {
 
 const sessionColumns = [
   { header: 'client', shrink: true }, { header: 'address', shrink: true, drop: 1 }, { header: 'mqtt', drop: 3 }, { header: 'start' },
-  { header: 'duration', align: 'right' as const }, { header: 'end', shrink: true }, { header: 'msgs in/out', align: 'right' as const, drop: 2 }, { header: 'line', shrink: true },
+  { header: 'duration', align: 'right' as const }, { header: 'end', shrink: true }, { header: 'msgs in/out', align: 'right' as const, drop: 2 }, { header: 'line', shrink: true, elide: 'start' as const },
 ];
 
 /**
@@ -79,8 +79,8 @@ function flowRow(f: Flow, ctx: ReportContext): string[] {
 
 const flowColumns = [
   { header: 'client', shrink: true }, { header: 'dir' }, { header: 'mid', align: 'right' as const }, { header: 'qos' },
-  { header: 'topic', shrink: true }, { header: 'state', shrink: true }, { header: 'steps', shrink: true, drop: 4 }, { header: 'start', drop: 1 },
-  { header: 'latency', align: 'right' as const, drop: 3 }, { header: 'line', shrink: true, drop: 2 },
+  { header: 'topic', shrink: true }, { header: 'state' }, { header: 'steps', shrink: true, drop: 4 }, { header: 'start', drop: 1 },
+  { header: 'latency', align: 'right' as const, drop: 3 }, { header: 'line', shrink: true, elide: 'start' as const, drop: 2 },
 ];
 
 /** Flows as a table. */
@@ -106,7 +106,8 @@ export function renderProblemsTable(c: Correlation, ctx: ReportContext): string 
     const colour = first ? severityColour[first.severity] : 'red';
     out.push(heading(`${ctx.chalk[colour](code)}: ${findingTitles[code]} (${total}${total > findings.length ? `, ${findings.length} listed` : ''})`, ctx));
     out.push(renderTable(
-      [{ header: 'time' }, { header: 'client', shrink: true }, { header: 'what', shrink: true }, { header: 'line', shrink: true }],
+      // The description names the client too, so a narrow terminal gives its room to the description.
+      [{ header: 'time' }, { header: 'client', shrink: true, drop: 1 }, { header: 'what', shrink: true, comfortable: 40 }, { header: 'line', shrink: true, elide: 'start' }],
       findings.map((f) => [formatTime(f.time, ctx.timeZone), f.client ?? '-', describeFinding(f), location(f.at[0])]), ctx));
   }
   return out.join('\n');

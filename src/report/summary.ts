@@ -42,7 +42,7 @@ function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
     ['Time span', span],
     ['Broker', c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)` : 'version not in log'],
     ['Lines', `${c.lines}; ${c.unknown} not understood`],
-    ['Clients', `${c.clients} client id(s), ${c.sessionCount} session(s), ${c.attemptCount} failed connection(s)`],
+    ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s), ${c.attemptCount} failed connection(s)`],
   ];
   if (!c.debugLines) rows.push(['QoS flows', 'unknown: the log has no debug lines (log_type debug or all)']);
   return rows;
@@ -61,12 +61,14 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
     out.push(heading('Sessions by end', ctx), renderTable([{ header: 'end reason' }, { header: 'sessions', align: 'right' }], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)]), ctx,
       (row, col, text) => (col === 0 && bad.has(ends[row] as EndReason) ? ctx.chalk.yellow(text) : text)));
   }
-  const outcomes = Object.entries(countBy(c.attempts.map((a) => a.outcome)));
+  const outcomes = Object.entries(c.attemptsByOutcome);
   if (outcomes.length > 0) {
     out.push(heading('Failed connections', ctx), renderTable([{ header: 'outcome' }, { header: 'count', align: 'right' }], outcomes.map(([k, n]) => [k, String(n)]), ctx));
   }
   if (c.debugLines) {
-    const columns = ['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'].map((header, i) => ({ header, align: i > 0 && i !== 4 ? 'right' as const : 'left' as const, shrink: i === 4 }));
+    const columns = ['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'].map((header, i) => ({
+      header, align: i > 0 && i !== 4 ? 'right' as const : 'left' as const, shrink: i === 4, ...(i >= 6 ? { drop: i - 5 } : {}),
+    }));
     out.push(heading('QoS flows', ctx), renderTable(columns, [flowRow('QoS 1', c.flowTotals.qos1, c.latency.qos1), flowRow('QoS 2', c.flowTotals.qos2, c.latency.qos2)], ctx,
       (_row, col, text) => (col === 2 && text !== '0' ? ctx.chalk.red(text) : text)));
   }
@@ -105,7 +107,7 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   if (c.unknownExamples.length > 0) out.push('### Lines not understood (first 5)', '', markdownTable(['line'], c.unknownExamples.map((l) => [markdownCell(l)])));
   const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
   if (ends.length) out.push('### Sessions by end', '', markdownTable(['end reason', 'sessions'], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)])));
-  const outcomes = Object.entries(countBy(c.attempts.map((a) => a.outcome)));
+  const outcomes = Object.entries(c.attemptsByOutcome);
   if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count'], outcomes.map(([k, n]) => [k, String(n)])));
   if (c.debugLines) {
     out.push('### QoS flows', '', markdownTable(['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'],

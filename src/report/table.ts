@@ -11,10 +11,14 @@ export interface Column {
   header: string;
   /** Cells may be elided (ids, topics); others keep their width. */
   shrink?: boolean;
+  /** Where a shrunk cell loses characters: its middle (ids, topics) or its start (`file:line`). */
+  elide?: 'middle' | 'start';
+  /** Width a shrinkable column keeps before others are dropped or shrunk further (default 16). */
+  comfortable?: number;
   align?: 'left' | 'right';
   /**
-   * May be left out when the table cannot fit the terminal even with every shrinkable column
-   * at its narrowest; the highest number goes first.
+   * May be left out when the table cannot fit the terminal with every shrinkable column at its
+   * comfortable width; the highest number goes first.
    */
   drop?: number;
 }
@@ -27,19 +31,31 @@ const borderChars = {
 
 const gap = 2;
 
-/** The narrowest a column may become. */
-function floorOf(column: Column, natural: number): number {
-  return column.shrink ? Math.min(natural, Math.max(8, column.header.length)) : natural;
+interface Fitted {
+  index: number;
+  column: Column;
+  width: number;
+  /** Width to shrink to before any column goes below its comfortable width. */
+  comfortable: number;
+  /** The narrowest it may become. */
+  floor: number;
 }
 
 /**
- * Picks the columns to show and their widths: drops columns (by `drop`) until the rest can fit
- * `width`, then takes width from the widest shrinkable column until the table fits.
+ * Picks the columns to show and their widths. Columns are dropped (by `drop`) while the rest
+ * cannot fit `width` at their comfortable widths; then width is taken from the column furthest
+ * above its comfortable width, and only then from those above their floor.
  */
-function fitColumns(columns: readonly Column[], natural: readonly number[], width: number): Array<{ index: number; width: number }> {
-  const shown = columns.map((column, index) => ({ index, column, width: natural[index] ?? 0 }));
-  const least = (): number => shown.reduce((sum, c) => sum + floorOf(c.column, c.width), 0) + gap * (shown.length - 1);
-  while (least() > width) {
+function fitColumns(columns: readonly Column[], natural: readonly number[], width: number): Fitted[] {
+  const shown: Fitted[] = columns.map((column, index) => {
+    const w = natural[index] ?? 0;
+    const header = column.header.length;
+    return column.shrink
+      ? { index, column, width: w, comfortable: Math.min(w, Math.max(header, column.comfortable ?? 16)), floor: Math.min(w, Math.max(header, 8)) }
+      : { index, column, width: w, comfortable: w, floor: w };
+  });
+  const sum = (pick: (c: Fitted) => number): number => shown.reduce((total, c) => total + pick(c), 0) + gap * (shown.length - 1);
+  while (sum((c) => c.comfortable) > width) {
     let victim = -1;
     shown.forEach((c, i) => {
       if (c.column.drop !== undefined && (victim < 0 || c.column.drop > (shown[victim]?.column.drop ?? 0))) victim = i;
@@ -47,17 +63,24 @@ function fitColumns(columns: readonly Column[], natural: readonly number[], widt
     if (victim < 0) break;
     shown.splice(victim, 1);
   }
-  let total = shown.reduce((sum, c) => sum + c.width, 0) + gap * (shown.length - 1);
-  while (total > width) {
-    let widest: (typeof shown)[number] | undefined;
-    for (const c of shown) {
-      if (c.width > floorOf(c.column, natural[c.index] ?? 0) && (!widest || c.width > widest.width)) widest = c;
+  let total = sum((c) => c.width);
+  for (const limit of ['comfortable', 'floor'] as const) {
+    while (total > width) {
+      let roomiest: Fitted | undefined;
+      for (const c of shown) if (c.width > c[limit] && (!roomiest || c.width - c[limit] > roomiest.width - roomiest[limit])) roomiest = c;
+      if (!roomiest) break;
+      roomiest.width--;
+      total--;
     }
-    if (!widest) break;
-    widest.width--;
-    total--;
   }
-  return shown.map(({ index, width: w }) => ({ index, width: w }));
+  return shown;
+}
+
+/** Shortens a cell to `max` characters the way its column asks. */
+function fitCell(text: string, max: number, elide: Column['elide']): string {
+  if (elide !== 'start' || text.length <= max) return elideMiddle(text, max);
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `…${chars.slice(chars.length - max + 1).join('')}`;
 }
 
 /**
@@ -81,7 +104,7 @@ export function renderTable(
   });
   cells.forEach((r, ri) => {
     table.push(shown.map(({ index, width }) => {
-      const fitted = elideMiddle(r[index] ?? '', width);
+      const fitted = fitCell(r[index] ?? '', width, columns[index]?.elide);
       return paint ? paint(ri, index, fitted) : fitted;
     }));
   });

@@ -43,7 +43,7 @@ const views: readonly View[] = [
     isDefault: true,
     description: 'what the log holds: time span, broker, sessions by end, QoS flows, problems, busiest clients and topics',
     reporters: summaryReporters,
-    correlate: { keepSessions: false, keepFlows: 'none' },
+    correlate: { keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0 },
     examples: `
 Examples:
   mosqlog mosquitto.log

@@ -11,6 +11,7 @@ import { type CiReport, codesFound, countOf, findingsOf, isFailing } from './ci-
 
 /** The annotation levels, in the order they are written. */
 export const annotationKinds = ['error', 'warning', 'notice'] as const;
+/** An annotation level: `::error`, `::warning` or `::notice`. */
 export type AnnotationKind = (typeof annotationKinds)[number];
 
 /** Annotations of one kind GitHub shows per step; the runner drops the rest. */

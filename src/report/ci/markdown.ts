@@ -22,9 +22,13 @@ export interface MarkdownLimits {
 /** The limits `mosqlog report --format markdown` uses. */
 export const markdownLimits: MarkdownLimits = { maxBytes: 1024 * 1024 - 1024, rowsPerCode: 50, cellChars: 300 };
 
-/** An inline code span holding any text, `|` escaped for table cells (GFM strips the `\`). */
+/**
+ * An inline code span holding any text, safe in a table cell. GFM splits cells before it sees
+ * code spans, reading `\x` as a pair: each `|` gets a `\` (which GFM removes), and backslashes
+ * just before it are doubled so that they cannot pair with that `\` instead.
+ */
 function codeSpan(text: string, max: number): string {
-  const body = elideMiddle(safeText(text), max).replace(/\|/g, '\\|');
+  const body = elideMiddle(safeText(text), max).replace(/(\\*)\|/g, (_, slashes: string) => `${slashes}${slashes}\\|`);
   const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
