@@ -4,7 +4,7 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import type {
-  ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, PacketRecord, Where,
+  ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, PacketCmd, PacketRecord, Where,
 } from '../parse/index.js';
 import { ActivityCounter, LatencyHistogram } from './stats.js';
 import {
@@ -275,6 +275,7 @@ export class Correlator {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       st = { session: null, inFlows: new Map(), outFlows: new Map(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null };
       this.clients.set(client, st);
+      this.cachedState = undefined;
     }
     return st;
   }
@@ -291,6 +292,7 @@ export class Correlator {
         this.evicted.flows++;
       }
       this.clients.delete(client);
+      this.cachedState = undefined;
       return;
     }
   }
@@ -373,8 +375,8 @@ export class Correlator {
       durationMs: null,
       endReason: 'open',
       startAt: { file: r.file, line: r.line },
-      packetsIn: {},
-      packetsOut: {},
+      packetsIn: newPacketCounts(),
+      packetsOut: newPacketCounts(),
       messagesIn: 0,
       messagesOut: 0,
       bytesIn: 0,
@@ -502,6 +504,7 @@ export class Correlator {
     const lastTakeover = st.takeoverTimes[st.takeoverTimes.length - 1];
     if (lastTakeover !== undefined && this.lastTime !== null && this.lastTime - lastTakeover <= flappingWindowMs) return;
     this.clients.delete(client);
+    this.cachedState = undefined;
   }
 
   private onBroker(event: string, version: string | null, r: LogRecord): void {
@@ -573,13 +576,25 @@ export class Correlator {
     return attempt;
   }
 
+  /** The state of the client named last: packets of one client tend to come in runs. */
+  private cachedName = '';
+  private cachedState: ClientState | undefined;
+
+  private lookup(client: string): ClientState | undefined {
+    if (client !== this.cachedName || this.cachedState === undefined) {
+      this.cachedName = client;
+      this.cachedState = this.clients.get(client);
+    }
+    return this.cachedState;
+  }
+
   private onPacket(r: PacketRecord): void {
     this.debugLines = true;
-    const st = this.clients.get(r.client);
+    const st = this.lookup(r.client);
     const open = st?.session?.session;
     if (open) {
       const counts = r.direction === 'in' ? open.packetsIn : open.packetsOut;
-      counts[r.cmd] = (counts[r.cmd] ?? 0) + 1;
+      counts[r.cmd]++;
       if (r.direction === 'in') open.lastActivity = r.time ?? open.lastActivity;
       if (st && st.takeoverEchoUntil > 0 && r.direction === 'in') st.takeoverEchoUntil = 0;
     }
@@ -756,6 +771,14 @@ export class Correlator {
     if (n <= this.maxFindings) this.findings.push(finding);
     this.emit({ kind: 'finding', finding });
   }
+}
+
+/** Counts for every command, in one fixed order: the same shape for every session. */
+function newPacketCounts(): Record<PacketCmd, number> {
+  return {
+    connect: 0, connack: 0, publish: 0, puback: 0, pubrec: 0, pubrel: 0, pubcomp: 0, subscribe: 0,
+    suback: 0, unsubscribe: 0, unsuback: 0, pingreq: 0, pingresp: 0, disconnect: 0, auth: 0,
+  };
 }
 
 /** `address:port`, or the address alone when the port is unknown. */

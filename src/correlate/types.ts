@@ -14,8 +14,8 @@ export const endReasons: readonly EndReason[] = [
   'not-authorised', 'kicked', 'broker-shutdown', 'open', 'other',
 ];
 
-/** Packet counts by MQTT command. */
-export type PacketCounts = Partial<Record<PacketCmd, number>>;
+/** Packet counts by MQTT command (every command present, 0 when none were seen). */
+export type PacketCounts = Record<PacketCmd, number>;
 
 /** One client connection, from `New client connected` to the line that ended it. */
 export interface Session {

@@ -2,7 +2,7 @@
  * JSON shapes of correlation data: the same objects with times as ISO 8601 UTC strings
  * (null when unknown). Field names are the documented schema (docs/json.md).
  */
-import type { ConnectionAttempt, Correlation, Finding, Flow, Session } from '../correlate/index.js';
+import type { ConnectionAttempt, Correlation, Finding, Flow, PacketCounts, Session } from '../correlate/index.js';
 import { isoTime } from './record-json.js';
 
 // C1 controls, DEL and bidi controls can only stand inside JSON strings, where `\uNNNN` means
@@ -19,7 +19,15 @@ export function toJsonText(value: unknown, indent?: number): string {
 
 /** A session for JSON output. */
 export function sessionJson(s: Session): Record<string, unknown> {
-  return { ...s, start: isoTime(s.start), end: isoTime(s.end), lastActivity: isoTime(s.lastActivity) };
+  return {
+    ...s, start: isoTime(s.start), end: isoTime(s.end), lastActivity: isoTime(s.lastActivity),
+    packetsIn: seenOnly(s.packetsIn), packetsOut: seenOnly(s.packetsOut),
+  };
+}
+
+/** Packet counts without the commands never seen. */
+function seenOnly(counts: PacketCounts): Partial<PacketCounts> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
 /** A flow for JSON output. */

@@ -1,0 +1,106 @@
+/**
+ * The numbers behind the report's charts, derived from a correlation: events per time bucket,
+ * sessions open per bucket, and a latency histogram. Pure; bounded by the bucket count asked for.
+ */
+import type { Flow, Session } from '../../correlate/index.js';
+
+/** A bucket of a time series: `[start, end)` in epoch ms and its value. */
+export interface TimeBucket {
+  start: number;
+  end: number;
+  value: number;
+}
+
+const second = 1000;
+const minute = 60 * second;
+
+/**
+ * Records per minute in buckets of whole minutes, as few minutes per bucket as keep the count
+ * at or under `maxBuckets`. Minutes without records are empty buckets, not gaps.
+ */
+export function eventsPerBucket(perMinute: ReadonlyArray<readonly [number, number]>, maxBuckets: number): { buckets: TimeBucket[]; bucketMs: number } {
+  const first = perMinute[0]?.[0];
+  const last = perMinute[perMinute.length - 1]?.[0];
+  if (first === undefined || last === undefined) return { buckets: [], bucketMs: minute };
+  const minutes = Math.floor((last - first) / minute) + 1;
+  const bucketMs = Math.max(1, Math.ceil(minutes / Math.max(1, maxBuckets))) * minute;
+  const buckets: TimeBucket[] = [];
+  for (let start = first; start <= last; start += bucketMs) buckets.push({ start, end: start + bucketMs, value: 0 });
+  for (const [time, count] of perMinute) {
+    const bucket = buckets[Math.floor((time - first) / bucketMs)];
+    if (bucket) bucket.value += count;
+  }
+  return { buckets, bucketMs };
+}
+
+/** Bucket widths for sessions open over time: finer than a minute only for short logs. */
+const openSteps = [second, 2 * second, 5 * second, 10 * second, 15 * second, 30 * second, minute];
+
+/**
+ * The bucket width for sessions open over a span: a minute, or (for logs shorter than
+ * `maxBuckets` minutes) the smallest of 1–30 s that gives at most `maxBuckets` buckets, or
+ * whole minutes widened to keep the count at or under `maxBuckets`.
+ */
+export function openBucketMs(span: number, maxBuckets: number): number {
+  const fine = openSteps.find((s) => span / s <= maxBuckets);
+  if (fine !== undefined) return fine;
+  return Math.ceil(span / minute / Math.max(1, maxBuckets)) * minute;
+}
+
+/**
+ * Sessions open at any moment of each bucket from `start` to `end`: a session counts in every
+ * bucket its connect-to-end span touches. A session still open at the end of the log counts up
+ * to `end`; one without an end time counts only where it started. Sessions without a start
+ * time are left out.
+ */
+export function sessionsOpenPerBucket(sessions: readonly Session[], start: number, end: number, bucketMs: number): TimeBucket[] {
+  const origin = Math.floor(start / bucketMs) * bucketMs;
+  const count = Math.floor((end - origin) / bucketMs) + 1;
+  const delta = new Array<number>(count + 1).fill(0);
+  const index = (t: number): number => Math.min(count - 1, Math.max(0, Math.floor((t - origin) / bucketMs)));
+  for (const s of sessions) {
+    if (s.start === null) continue;
+    const to = s.end ?? (s.endReason === 'open' ? end : s.start);
+    const i = index(s.start);
+    const j = index(Math.max(s.start, to));
+    delta[i] = (delta[i] ?? 0) + 1;
+    delta[j + 1] = (delta[j + 1] ?? 0) - 1;
+  }
+  const buckets: TimeBucket[] = [];
+  let open = 0;
+  for (let i = 0; i < count; i++) {
+    open += delta[i] ?? 0;
+    buckets.push({ start: origin + i * bucketMs, end: origin + (i + 1) * bucketMs, value: open });
+  }
+  return buckets;
+}
+
+/** Upper bounds (ms, inclusive) of the latency classes; a last class takes everything above. */
+export const latencyBounds = [0, 10, 100, 1000, 5000, 30_000, 300_000] as const;
+
+/** One latency class with its flow counts per QoS. */
+export interface LatencyClass {
+  /** Inclusive upper bound in ms; null for the open-ended last class. */
+  upTo: number | null;
+  qos1: number;
+  qos2: number;
+}
+
+/**
+ * Completed flows with a latency, counted into {@link latencyBounds} classes per QoS. Only
+ * flows the correlation kept can be counted; `timed` says how many that was.
+ */
+export function latencyHistogram(flows: readonly Flow[]): { classes: LatencyClass[]; timed: number } {
+  const classes: LatencyClass[] = [...latencyBounds.map((upTo) => ({ upTo, qos1: 0, qos2: 0 })), { upTo: null, qos1: 0, qos2: 0 }];
+  let timed = 0;
+  for (const f of flows) {
+    if (f.state !== 'complete' || f.latencyMs === undefined || !Number.isFinite(f.latencyMs)) continue;
+    const ms = f.latencyMs;
+    const found = classes.find((c) => c.upTo === null || ms <= c.upTo);
+    if (!found) continue;
+    if (f.qos === 1) found.qos1++;
+    else found.qos2++;
+    timed++;
+  }
+  return { classes, timed };
+}

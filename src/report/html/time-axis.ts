@@ -1,0 +1,67 @@
+/**
+ * The time axis the report's charts share: a span of epoch milliseconds mapped onto chart
+ * units, with ticks at round times of the report's time zone.
+ */
+
+/** A span of time laid out over `width` chart units starting at `left`. */
+export interface TimeAxis {
+  start: number;
+  end: number;
+  left: number;
+  width: number;
+  timeZone: string;
+  /** Chart x of a time (not clamped). */
+  x(time: number): number;
+  ticks: Array<{ time: number; label: string }>;
+}
+
+const second = 1000;
+const minute = 60 * second;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+/** Tick spacings, smallest first. */
+const steps = [
+  second, 2 * second, 5 * second, 10 * second, 15 * second, 30 * second,
+  minute, 2 * minute, 5 * minute, 10 * minute, 15 * minute, 30 * minute,
+  hour, 2 * hour, 3 * hour, 6 * hour, 12 * hour, day, 2 * day, 7 * day, 14 * day, 28 * day,
+];
+
+/** Reads wall-clock fields of instants in one zone. */
+function zoneClock(timeZone: string): (time: number) => { offset: number; parts: Record<string, string> } {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  });
+  return (time) => {
+    const parts: Record<string, string> = {};
+    for (const p of format.formatToParts(new Date(time))) parts[p.type] = p.value;
+    const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+    return { offset: wall - Math.floor(time / second) * second, parts };
+  };
+}
+
+/** Offset of the zone from UTC (ms, wall clock minus UTC) at an instant. */
+export function zoneOffset(time: number, timeZone: string): number {
+  return zoneClock(timeZone)(time).offset;
+}
+
+/**
+ * An axis from `start` to `end` (widened to at least a second) over `width` units, with about
+ * `maxTicks` ticks at multiples of a round step in the zone's wall-clock time: seconds shown
+ * when the step is under a minute, the date when it is a day or more.
+ */
+export function createTimeAxis(start: number, end: number, left: number, width: number, timeZone: string, maxTicks = 8): TimeAxis {
+  const to = Math.max(end, start + second);
+  const span = to - start;
+  const step = steps.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / day) * day;
+  const clock = zoneClock(timeZone);
+  const offset = clock(start).offset;
+  const ticks: Array<{ time: number; label: string }> = [];
+  for (let wall = Math.ceil((start + offset) / step) * step; wall - offset <= to && ticks.length <= maxTicks * 2; wall += step) {
+    const time = wall - offset;
+    const { parts } = clock(time);
+    const label = step >= day ? `${parts.month}-${parts.day}` : step < minute ? `${parts.hour}:${parts.minute}:${parts.second}` : `${parts.hour}:${parts.minute}`;
+    ticks.push({ time, label });
+  }
+  return { start, end: to, left, width, timeZone, x: (time) => left + ((time - start) / span) * width, ticks };
+}
