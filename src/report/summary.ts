@@ -4,7 +4,7 @@
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { findingTitles } from './finding-text.js';
-import { countBy, summaryJson, toJsonText } from './json.js';
+import { summaryJson, toJsonText } from './json.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatBytes, formatDuration, formatTime, markdownCell } from './text.js';
 

@@ -1,10 +1,10 @@
 /**
- * Terminal tables: cli-table3 with its own colours off (colour comes from the context's chalk),
- * columns shrunk to the terminal width by eliding the middle of long cells.
+ * Terminal tables without borders: columns padded to their width and two spaces apart, colour
+ * from the context's chalk, columns dropped or shrunk to fit a terminal by eliding long cells.
+ * Rendering is linear in the number of cells (cli-table3's layout is quadratic in rows).
  */
-import Table from 'cli-table3';
 import type { ReportContext } from './context.js';
-import { elideMiddle, safeText } from './text.js';
+import { charWidth, displayWidth, safeText } from './text.js';
 
 /** A column: header and whether its cells may be shortened to fit. */
 export interface Column {
@@ -22,12 +22,6 @@ export interface Column {
    */
   drop?: number;
 }
-
-const borderChars = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-};
 
 const gap = 2;
 
@@ -49,7 +43,7 @@ interface Fitted {
 function fitColumns(columns: readonly Column[], natural: readonly number[], width: number): Fitted[] {
   const shown: Fitted[] = columns.map((column, index) => {
     const w = natural[index] ?? 0;
-    const header = column.header.length;
+    const header = displayWidth(column.header);
     return column.shrink
       ? { index, column, width: w, comfortable: Math.min(w, Math.max(header, column.comfortable ?? 16)), floor: Math.min(w, Math.max(header, 8)) }
       : { index, column, width: w, comfortable: w, floor: w };
@@ -76,11 +70,32 @@ function fitColumns(columns: readonly Column[], natural: readonly number[], widt
   return shown;
 }
 
-/** Shortens a cell to `max` characters the way its column asks. */
+/** Shortens a cell to `max` columns the way its column asks, marking the cut with `…`. */
 function fitCell(text: string, max: number, elide: Column['elide']): string {
-  if (elide !== 'start' || text.length <= max) return elideMiddle(text, max);
+  if (displayWidth(text) <= max) return text;
   const chars = Array.from(text);
-  return chars.length <= max ? text : `…${chars.slice(chars.length - max + 1).join('')}`;
+  const take = (from: readonly string[], room: number): string[] => {
+    const kept: string[] = [];
+    let used = 0;
+    for (const char of from) {
+      const w = charWidth(char);
+      if (used + w > room) break;
+      kept.push(char);
+      used += w;
+    }
+    return kept;
+  };
+  const room = Math.max(0, max - 1);
+  if (elide === 'start') return `…${take([...chars].reverse(), room).reverse().join('')}`;
+  const head = take(chars, Math.ceil(room / 2));
+  const tail = take([...chars].reverse(), room - displayWidth(head.join(''))).reverse();
+  return `${head.join('')}…${tail.join('')}`;
+}
+
+/** `text` padded with spaces to `width` columns on the side `align` asks. */
+function pad(text: string, shown: string, width: number, align: Column['align']): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return align === 'right' ? fill + shown : shown + fill;
 }
 
 /**
@@ -94,21 +109,17 @@ export function renderTable(
   paint?: (row: number, col: number, text: string) => string,
 ): string {
   const cells = rows.map((r) => columns.map((_, i) => safeText(r[i] ?? '')));
-  const natural = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const natural = columns.map((c, i) => cells.reduce((widest, r) => Math.max(widest, displayWidth(r[i] ?? '')), displayWidth(c.header)));
   const shown = fitColumns(columns, natural, ctx.width);
-  const table = new Table({
-    head: shown.map(({ index }) => ctx.chalk.bold(columns[index]?.header ?? '')),
-    chars: borderChars,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
-    colAligns: shown.map(({ index }) => columns[index]?.align ?? 'left'),
-  });
+  const line = (parts: string[]): string => parts.join('  ').trimEnd();
+  const out = [line(shown.map(({ column, width }) => pad(column.header, ctx.chalk.bold(column.header), width, column.align)))];
   cells.forEach((r, ri) => {
-    table.push(shown.map(({ index, width }) => {
-      const fitted = fitCell(r[index] ?? '', width, columns[index]?.elide);
-      return paint ? paint(ri, index, fitted) : fitted;
-    }));
+    out.push(line(shown.map(({ index, column, width }) => {
+      const fitted = fitCell(r[index] ?? '', width, column.elide);
+      return pad(fitted, paint ? paint(ri, index, fitted) : fitted, width, column.align);
+    })));
   });
-  return table.toString().split('\n').map((l) => l.trimEnd()).join('\n') + '\n';
+  return out.join('\n') + '\n';
 }
 
 /** A section heading for terminal output. */

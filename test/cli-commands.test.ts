@@ -1,0 +1,288 @@
+/**
+ * The everyday commands as a user calls them: help, the default command, where input comes
+ * from (files, stdin, several rotated files, gzip) and how mistakes end (one line, exit 2).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { flowsReporters, problemsReporters, sessionsReporters } from '../src/report/lists.js';
+import { summaryReporters } from '../src/report/summary.js';
+import { timelineReporters } from '../src/report/timeline.js';
+import { type CliResult, runCli, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+
+const sample = 'fixtures/sample.log';
+const rotated = 'fixtures/handmade/v2.1.log';
+const temp = mkdtempSync(join(tmpdir(), 'mosqlog-cli-'));
+after(() => rmSync(temp, { recursive: true, force: true }));
+
+const formatsOf = {
+  summary: Object.keys(summaryReporters),
+  sessions: Object.keys(sessionsReporters),
+  flows: Object.keys(flowsReporters),
+  problems: Object.keys(problemsReporters),
+  timeline: Object.keys(timelineReporters),
+} as const;
+
+/** A run that ended as a usage or input error: nothing on stdout, one `mosqlog:` line on stderr, exit 2. */
+function assertOneLineError(result: CliResult, mentions?: string): void {
+  assert.equal(result.code, 2, `exit code 2 (stderr: ${result.stderr})`);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^mosqlog: [^\n]+\n$/, 'exactly one line starting with mosqlog:');
+  assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+|Error:|internal error/, 'no stack trace or internal error');
+  if (mentions !== undefined) assert.ok(result.stderr.includes(mentions), `stderr names ${mentions}: ${result.stderr}`);
+}
+
+/** Replaces `"file": x, "line": n` pairs by their place in the whole log, so split inputs compare with the whole. */
+function relocate(json: string, offsets: Record<string, number>, whole: string): unknown {
+  return JSON.parse(json, function (this: unknown, _key: string, value: unknown) {
+    if (typeof value === 'object' && value !== null && 'file' in value && 'line' in value) {
+      const at = value as { file: string; line: number };
+      const offset = offsets[at.file];
+      if (offset !== undefined) return { ...at, file: whole, line: at.line + offset };
+    }
+    return value;
+  });
+}
+
+/** Writes `lines` (without trailing newline handling surprises) as a file in the temp dir. */
+function writeLines(name: string, lines: readonly string[]): string {
+  const path = join(temp, name);
+  writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+  return path;
+}
+
+function logLines(path: string): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+describe('help', () => {
+  for (const [command, formats] of Object.entries(formatsOf)) {
+    test(`${command} --help shows usage, every format and examples, on stdout, exit 0`, async () => {
+      const result = await runCli([command, '--help']);
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+      assert.match(result.stdout, new RegExp(`^Usage: mosqlog ${command} \\[options\\] \\[files\\.\\.\\.\\]`));
+      for (const format of formats) assert.ok(result.stdout.includes(`"${format}"`), `help offers --format ${format}`);
+      const examples = result.stdout.slice(result.stdout.indexOf('\nExamples:\n'));
+      assert.ok(examples.length > 0, 'has an Examples section');
+      assert.match(examples, new RegExp(`\\n  mosqlog ${command === 'summary' ? '' : `${command} `}`), 'examples call this command');
+    });
+
+    test(`help ${command} prints the same help`, async () => {
+      assert.deepEqual(await runCli(['help', command]), await runCli([command, '--help']));
+    });
+  }
+
+  test('parse --help shows examples', async () => {
+    const result = await runCli(['parse', '--help']);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    assert.match(result.stdout, /\nExamples:\n {2}mosqlog parse /);
+  });
+
+  test('mosqlog --help lists the commands, exit 0', async () => {
+    const result = await runCli(['--help']);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    for (const command of Object.keys(formatsOf)) assert.match(result.stdout, new RegExp(`\\n {2}${command} \\[options\\]`));
+  });
+
+  test('--version prints the version, exit 0', async () => {
+    const result = await runCli(['--version']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.equal(result.stderr, '');
+  });
+});
+
+describe('the default command', () => {
+  test('mosqlog FILE is mosqlog summary FILE', async () => {
+    const implicit = await runCli(['--no-color', sample]);
+    assert.equal(implicit.code, 0);
+    assert.equal(implicit.stderr, '');
+    assert.deepEqual(implicit, await runCli(['summary', '--no-color', sample]));
+  });
+
+  test('summary options work without the command name', async () => {
+    const implicit = await runCli(['--format', 'json', sample]);
+    assert.equal(implicit.code, 0);
+    assert.deepEqual(JSON.parse(implicit.stdout), JSON.parse((await runCli(['summary', '--format', 'json', sample])).stdout));
+  });
+});
+
+describe('stdin', () => {
+  const text = readFileSync(sample);
+
+  test('- and no file both read stdin, with the same result as the file', async () => {
+    const fromFile = await runCli(['summary', '--no-color', sample]);
+    const dash = await runCli(['summary', '--no-color', '-'], { stdin: text });
+    const none = await runCli(['summary', '--no-color'], { stdin: text });
+    const bare = await runCli(['--no-color'], { stdin: text });
+    for (const run of [dash, none, bare]) assert.deepEqual(run, fromFile);
+  });
+
+  test('records read from stdin name their file -', async () => {
+    const result = await runCli(['sessions', '--format', 'ndjson', '-'], { stdin: text });
+    assert.equal(result.code, 0);
+    const sessions = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { startAt: { file: string } });
+    assert.ok(sessions.length > 0);
+    for (const s of sessions) assert.equal(s.startAt.file, '-');
+  });
+
+  test('stdin between files takes its place in time order', async () => {
+    const lines = logLines(rotated);
+    const head = writeLines('stdin-head.log', lines.slice(0, 90));
+    const whole = await runCli(['summary', '--format', 'json', rotated]);
+    const mixed = await runCli(['summary', '--format', 'json', head, '-'], { stdin: lines.slice(90).map((l) => `${l}\n`).join('') });
+    assert.equal(mixed.stderr, '');
+    assert.deepEqual(JSON.parse(mixed.stdout), JSON.parse(whole.stdout));
+  });
+
+  test('an empty stdin is an empty log, not an error', async () => {
+    const result = await runCli(['sessions', '--no-color'], { stdin: '' });
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    const json = await runCli(['sessions', '--format', 'json'], { stdin: '' });
+    assert.deepEqual(JSON.parse(json.stdout), { sessions: [], attempts: 0 });
+  });
+});
+
+describe('several files, taken in time order', () => {
+  const lines = logLines(rotated);
+  // Cut inside the log (a QoS 2 flow and open sessions span both cuts) like logrotate would.
+  const cuts = [0, 61, 141, lines.length];
+  const parts = [0, 1, 2].map((i) => writeLines(`rotated.${2 - i}.log`, lines.slice(cuts[i], cuts[i + 1])));
+  const offsets = Object.fromEntries(parts.map((p, i) => [p, cuts[i] ?? 0]));
+
+  test('the parts start at different times (a precondition of this test)', async () => {
+    const first = await Promise.all(parts.map(async (p) => (JSON.parse((await runCli(['summary', '--format', 'json', p])).stdout) as { span: { first: string } }).span.first));
+    assert.deepEqual([...first].sort(), first);
+    assert.equal(new Set(first).size, 3);
+  });
+
+  for (const order of [[2, 1, 0], [1, 2, 0], [0, 1, 2]]) {
+    test(`parts given as ${order.join(', ')} read as the whole log`, async () => {
+      const files = order.map((i) => parts[i] as string);
+      const summary = await runCli(['summary', '--format', 'json', ...files]);
+      assert.equal(summary.stderr, '');
+      assert.equal(summary.code, 0);
+      assert.deepEqual(JSON.parse(summary.stdout), JSON.parse((await runCli(['summary', '--format', 'json', rotated])).stdout));
+      assert.deepEqual(await runCli(['summary', '--no-color', ...files]), await runCli(['summary', '--no-color', rotated]));
+      for (const command of ['sessions', 'flows', 'problems', 'timeline']) {
+        const split = await runCli([command, '--format', 'json', ...files]);
+        const whole = await runCli([command, '--format', 'json', rotated]);
+        assert.equal(split.code, 0);
+        assert.deepEqual(relocate(split.stdout, offsets, rotated), JSON.parse(whole.stdout), `${command} in the same order as the whole log`);
+      }
+    });
+  }
+
+  test('a rotated .gz part is read transparently among plain parts', async () => {
+    const gz = join(temp, 'rotated.2.log.gz');
+    writeFileSync(gz, gzipSync(readFileSync(parts[0] as string)));
+    const files = [parts[2] as string, gz, parts[1] as string];
+    const split = await runCli(['sessions', '--format', 'json', ...files]);
+    assert.equal(split.stderr, '');
+    const whole = await runCli(['sessions', '--format', 'json', rotated]);
+    assert.deepEqual(relocate(split.stdout, { ...offsets, [gz]: 0 }, rotated), JSON.parse(whole.stdout));
+  });
+});
+
+describe('gzip', () => {
+  test('a .gz log gives the same output as the plain log', async () => {
+    const gz = join(temp, 'sample.log.gz');
+    writeFileSync(gz, gzipSync(readFileSync(sample)));
+    for (const command of ['summary', 'problems']) {
+      const plain = await runCli([command, '--no-color', sample]);
+      const packed = await runCli([command, '--no-color', gz]);
+      assert.equal(packed.code, 0);
+      assert.equal(packed.stderr, '');
+      assert.equal(packed.stdout, plain.stdout.replaceAll(sample, gz));
+    }
+  });
+
+  test('gzip is recognised by its magic bytes, not its name', async () => {
+    const hidden = join(temp, 'sample-compressed.log');
+    writeFileSync(hidden, gzipSync(readFileSync(sample)));
+    const result = await runCli(['summary', '--format', 'json', hidden]);
+    assert.equal(result.code, 0);
+    assert.deepEqual(JSON.parse(result.stdout), JSON.parse((await runCli(['summary', '--format', 'json', sample])).stdout));
+  });
+
+  test('corrupt gzip data: one line on stderr, exit 2', async () => {
+    const corrupt = join(temp, 'corrupt.log.gz');
+    writeFileSync(corrupt, Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('this is not deflate data at all, sorry')]));
+    for (const command of ['summary', 'sessions', 'timeline', 'parse']) assertOneLineError(await runCli([command, corrupt]), corrupt);
+  });
+
+  test('truncated gzip: one line on stderr, exit 2', async () => {
+    const whole = gzipSync(readFileSync(sample));
+    const truncated = join(temp, 'truncated.log.gz');
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    assertOneLineError(await runCli(['sessions', truncated]), truncated);
+  });
+
+  test('a corrupt part among several files fails the run the same way', async () => {
+    const corrupt = join(temp, 'corrupt-part.log.gz');
+    writeFileSync(corrupt, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x03, 0xde, 0xad]));
+    assertOneLineError(await runCli(['summary', sample, corrupt]), corrupt);
+  });
+});
+
+describe('mistakes end with one line on stderr and exit 2', () => {
+  const cases: Array<[string, string[], string?]> = [
+    ['a missing file', ['summary', 'no-such-file.log'], 'no-such-file.log'],
+    ['a missing file with the default command', ['no-such-file.log'], 'no-such-file.log'],
+    ['a missing file among good ones', ['sessions', sample, 'no-such-file.log'], 'no-such-file.log'],
+    ['a directory', ['sessions', 'fixtures'], 'fixtures'],
+    ['an unknown flag', ['summary', '--bogus', sample], '--bogus'],
+    ['an unknown flag before the file', ['--bogus', sample], '--bogus'],
+    ['a bad --format', ['sessions', '--format', 'xml', sample], 'xml'],
+    ['a format another command has', ['summary', '--format', 'ndjson', sample], 'ndjson'],
+    ['a bad timeline --format', ['timeline', '-f', 'csv', sample], 'csv'],
+    ['a bad --since', ['sessions', '--since', 'yesterday', sample], 'yesterday'],
+    ['a bad --until', ['flows', '--until', '5 parsecs', sample], '5 parsecs'],
+    ['a bad timeline --since', ['timeline', '--since', 'soon', sample], 'soon'],
+    ['--since with no value', ['sessions', sample, '--since'], '--since'],
+    ['a bad --max-open', ['flows', '--max-open', 'lots', sample], 'lots'],
+    ['a zero --max-open', ['summary', '--max-open', '0', sample], '0'],
+    ['an unknown problem --type', ['problems', '--type', 'keepalive-timeout,nonsense', sample], 'nonsense'],
+    ['a bad --year', ['sessions', '--year', '12', sample], '12'],
+    ['a bad --tz', ['sessions', '--tz', 'Mars/Olympus_Mons', sample], 'Mars/Olympus_Mons'],
+    ['stdin twice', ['summary', '-', '-']],
+  ];
+  for (const [what, argv, mentions] of cases) {
+    test(what, async () => {
+      assertOneLineError(await runCli(argv, { stdin: 'x\n' }), mentions);
+    });
+  }
+
+  test('an unreadable file', { skip: process.getuid?.() === 0 ? 'root reads everything' : false }, async () => {
+    const locked = join(temp, 'locked.log');
+    writeFileSync(locked, readFileSync(sample), { mode: 0o000 });
+    assertOneLineError(await runCli(['summary', locked]), locked);
+  });
+
+  test('a directory among files is reported before any output', async () => {
+    const dir = join(temp, 'a-dir.log');
+    mkdirSync(dir, { recursive: true });
+    assertOneLineError(await runCli(['timeline', sample, dir]), dir);
+  });
+});
+
+describe('a clean run', () => {
+  test('has empty stderr even when stderr is a terminal', async () => {
+    for (const command of Object.keys(formatsOf)) {
+      const result = await runCli([command, sample], { stderrIsTTY: true, stdoutIsTTY: true, columns: 120 });
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '', command);
+    }
+  });
+});

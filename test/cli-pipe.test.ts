@@ -1,0 +1,89 @@
+/**
+ * A reader that goes away (`mosqlog … | head`) ends the run quietly: exit 0, nothing on stderr.
+ * Checked in-process with a stdout that fails with EPIPE, and with a real pipe into `head`.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { repoPath } from './support/fixtures.js';
+import { ClosingPipe, runCli, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+
+const temp = mkdtempSync(join(tmpdir(), 'mosqlog-pipe-'));
+after(() => rmSync(temp, { recursive: true, force: true }));
+
+/** sample.log again and again: about 4 MB, far more than a pipe buffers. */
+const big = join(temp, 'big.log');
+const sampleText = readFileSync(repoPath('fixtures/sample.log'), 'utf8');
+writeFileSync(big, sampleText.repeat(400));
+
+describe('stdout closed early, in-process', () => {
+  for (const accepted of [0, 1, 3]) {
+    test(`parse: the reader leaves after ${accepted} write(s)`, async () => {
+      const pipe = new ClosingPipe(accepted);
+      const result = await runCli(['parse', big], { stdout: pipe });
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+      if (accepted > 0) assert.ok(result.stdout.startsWith('{"file":'), 'what was accepted is JSON lines');
+    });
+  }
+
+  for (const command of ['summary', 'sessions', 'flows', 'problems', 'timeline']) {
+    test(`${command}: the reader is gone before the first write`, async () => {
+      const result = await runCli([command, '--no-color', 'fixtures/sample.log'], { stdout: new ClosingPipe(0) });
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+    });
+  }
+
+  test('parse from stdin: the reader leaves after the first write', async () => {
+    const result = await runCli(['parse', '-'], { stdin: sampleText.repeat(50), stdout: new ClosingPipe(1) });
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+  });
+});
+
+interface PipeRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/mosqlog.js ARGS | head -1` in bash and reports mosqlog's own exit status. */
+function runIntoHead(args: readonly string[]): Promise<PipeRun> {
+  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const script = `node bin/mosqlog.js ${quoted} | head -1; exit "\${PIPESTATUS[0]}"`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', script], { cwd: repoPath('.'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => void (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => void (stderr += t));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('stdout closed early, a real pipe into head', () => {
+  test('mosqlog parse BIG | head -1: one line, exit 0, no error text', async () => {
+    const run = await runIntoHead(['parse', big]);
+    assert.equal(run.stderr, '');
+    assert.equal(run.code, 0);
+    const lines = run.stdout.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1);
+    assert.equal((JSON.parse(lines[0] ?? '') as { line: number }).line, 1);
+  });
+
+  for (const command of ['timeline', 'flows']) {
+    test(`mosqlog ${command} BIG | head -1: exit 0, no error text`, async () => {
+      const run = await runIntoHead([command, big]);
+      assert.equal(run.stderr, '');
+      assert.equal(run.code, 0);
+      assert.equal(run.stdout.split('\n').filter(Boolean).length, 1);
+    });
+  }
+});

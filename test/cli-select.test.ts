@@ -1,0 +1,261 @@
+/**
+ * Choosing what to show (`--client`, `--topic`, `--since`, `--until`, `--incomplete`, `--type`)
+ * and the documented shape of the JSON outputs (docs/json.md).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { findingCodes } from '../src/correlate/index.js';
+import { runCli, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+
+// sample.log runs from 14:14:03 to 14:14:08 on 2026-11-26; its last flow starts at 14:14:08.
+const sample = 'fixtures/sample.log';
+
+interface SessionJson { client: string; start: string | null; end: string | null; endReason: string; startAt: { file: string; line: number } }
+interface FlowJson { client: string; direction: 'in' | 'out'; mid: number; qos: number; topic: string | null; state: string; stalledAt?: string; steps: Array<{ step: string; time: string | null }> }
+interface FindingJson { code: string; severity: string; client: string | null; time: string | null; at: Array<{ file: string; line: number }> }
+interface EntryJson { kind: string; client: string; time: string | null }
+
+async function json<T>(argv: string[]): Promise<T> {
+  const result = await runCli(argv);
+  assert.equal(result.stderr, '', argv.join(' '));
+  assert.equal(result.code, 0, argv.join(' '));
+  return JSON.parse(result.stdout) as T;
+}
+
+async function ndjson<T>(argv: string[]): Promise<T[]> {
+  const result = await runCli(argv);
+  assert.equal(result.stderr, '', argv.join(' '));
+  assert.equal(result.code, 0, argv.join(' '));
+  return result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+}
+
+const sessionsOf = async (...args: string[]): Promise<SessionJson[]> => (await json<{ sessions: SessionJson[] }>(['sessions', '-f', 'json', ...args])).sessions;
+const flowsOf = async (...args: string[]): Promise<FlowJson[]> => (await json<{ flows: FlowJson[] }>(['flows', '-f', 'json', ...args])).flows;
+const findingsOf = async (...args: string[]): Promise<FindingJson[]> => (await json<{ findings: FindingJson[] }>(['problems', '-f', 'json', ...args])).findings;
+const entriesOf = async (...args: string[]): Promise<EntryJson[]> => (await json<{ entries: EntryJson[] }>(['timeline', '-f', 'json', ...args])).entries;
+
+describe('--client', () => {
+  test('a glob with ? picks both sessions of one id', async () => {
+    const sessions = await sessionsOf('--client', 'mobile-app-?', sample);
+    assert.deepEqual(sessions.map((s) => [s.client, s.endReason]), [['mobile-app-7', 'takeover'], ['mobile-app-7', 'disconnect']]);
+  });
+
+  test('repeated, globs add up', async () => {
+    const sessions = await sessionsOf('--client', 'dashboard', '--client', 'door-*', sample);
+    assert.deepEqual(sessions.map((s) => s.client), ['dashboard', 'door-panel']);
+  });
+
+  test('a glob matches whole ids only', async () => {
+    assert.deepEqual(await sessionsOf('--client', 'dash', sample), []);
+    assert.equal((await sessionsOf('--client', '*', sample)).length, 7);
+  });
+
+  test('flows, problems and the timeline keep only matching clients', async () => {
+    const flows = await flowsOf('--client', 'thermostat-*', sample);
+    assert.equal(flows.length, 4);
+    for (const f of flows) assert.equal(f.client, 'thermostat-3f');
+    assert.deepEqual((await findingsOf('--client', 'light-*', sample)).map((f) => f.code), ['keepalive-timeout']);
+    const entries = await entriesOf('--client', 'light-sensor-2f', sample);
+    assert.deepEqual(entries.map((e) => e.kind), ['connect', 'flow', 'end']);
+    for (const e of entries) assert.equal(e.client, 'light-sensor-2f');
+  });
+
+  test('no match is an empty result, exit 0', async () => {
+    for (const command of ['sessions', 'flows', 'problems', 'timeline']) {
+      const result = await runCli([command, '--no-color', '--client', 'nobody', sample]);
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+      assert.ok(result.stdout.length > 0 && result.stdout.split('\n').length <= 2, `${command}: a one-line note`);
+    }
+  });
+});
+
+describe('--topic', () => {
+  const cases: Array<[string, number]> = [['building/3f/#', 7], ['building/+/setpoint', 5], ['+/thermostat-3f/#', 3], ['building/3f', 0], ['#', 15]];
+  for (const [filter, count] of cases) {
+    test(`flows on ${filter}`, async () => {
+      const flows = await flowsOf('--topic', filter, sample);
+      assert.equal(flows.length, count);
+      const pattern = new RegExp(`^${filter.replace(/\+/g, '[^/]+').replace(/#$/, '.*')}$`);
+      for (const f of flows) assert.match(f.topic ?? '', pattern);
+    });
+  }
+
+  test('the timeline keeps connects and ends but only messages on the topic', async () => {
+    const entries = await entriesOf('--client', 'thermostat-3f', '--topic', 'building/3f/mode', sample);
+    assert.deepEqual(entries.map((e) => e.kind), ['connect', 'subscribe', 'flow', 'end']);
+  });
+
+  test('problems keep topic-less findings out when a topic is asked for', async () => {
+    const findings = await findingsOf('--topic', 'cmd/#', sample);
+    assert.deepEqual(findings.map((f) => f.code), ['flow-incomplete']);
+  });
+});
+
+describe('--since and --until', () => {
+  const last = Date.parse('2026-11-26T14:14:08Z');
+
+  test('relative spans count back from the last line, not from now', async () => {
+    assert.equal((await flowsOf('--since', '30m', sample)).length, 15);
+    assert.equal((await flowsOf('--since', '1d', sample)).length, 15);
+    const recent = await flowsOf('--since', '3s', sample);
+    assert.deepEqual(recent.map((f) => [f.client, f.topic]), [['dashboard', 'status/light-sensor-2f']]);
+    for (const f of recent) assert.ok(Date.parse(f.steps[0]?.time ?? '') >= last - 3000);
+    assert.equal((await flowsOf('--until', '3s', sample)).length, 14);
+  });
+
+  test('ISO times: with Z, with an offset, without a zone (UTC), date and time with a space', async () => {
+    for (const since of ['2026-11-26T14:14:05Z', '2026-11-26T15:14:05+01:00', '2026-11-26T14:14:05', '2026-11-26 14:14:05']) {
+      assert.equal((await flowsOf('--since', since, sample)).length, 1, since);
+    }
+    assert.equal((await flowsOf('--since', '2026-11-27', sample)).length, 0);
+    assert.equal((await flowsOf('--until', '2026-11-26T14:14:02Z', sample)).length, 0);
+  });
+
+  test('since and until together make a window', async () => {
+    assert.equal((await flowsOf('--since', '2026-11-26T14:14:00Z', '--until', '2026-11-26T14:14:04Z', sample)).length, 14);
+    assert.equal((await flowsOf('--since', '10s', '--until', '4s', sample)).length, 14);
+  });
+
+  test('sessions overlapping the window are kept', async () => {
+    const sessions = await sessionsOf('--since', '3s', sample);
+    assert.deepEqual(sessions.map((s) => s.client), ['dashboard', 'thermostat-3f', 'light-sensor-2f', 'legacy-logger']);
+    for (const s of sessions) assert.ok(Date.parse(s.end ?? '') >= last - 3000);
+  });
+
+  test('problems and the timeline are cut to the window', async () => {
+    assert.deepEqual((await findingsOf('--since', '3s', sample)).map((f) => f.code), ['keepalive-timeout']);
+    const entries = await entriesOf('--client', 'thermostat-3f', '--since', '3s', sample);
+    assert.deepEqual(entries.map((e) => e.kind), ['end']);
+  });
+});
+
+describe('flows --incomplete', () => {
+  test('lists only flows that did not complete, each with the step it stalled at', async () => {
+    const flows = await flowsOf('--incomplete', 'fixtures/stalled-qos2.log');
+    assert.deepEqual(
+      flows.map((f) => [f.client, f.direction, f.qos, f.state, f.stalledAt]),
+      [
+        ['sub-qos2-stall', 'out', 2, 'incomplete', 'pubrec'],
+        ['sub-qos1-stall', 'out', 1, 'incomplete', 'puback'],
+        ['pub-qos2-stall', 'in', 2, 'incomplete', 'pubrel'],
+      ],
+    );
+  });
+
+  test('keeps refused flows, drops complete ones', async () => {
+    const all = await flowsOf('fixtures/acl-denial.log');
+    const incomplete = await flowsOf('--incomplete', 'fixtures/acl-denial.log');
+    assert.ok(all.some((f) => f.state === 'complete'));
+    assert.deepEqual(incomplete, all.filter((f) => f.state !== 'complete'));
+    assert.deepEqual(incomplete.map((f) => f.state), ['refused', 'refused']);
+  });
+
+  test('combines with --client and the table', async () => {
+    assert.deepEqual((await flowsOf('--incomplete', '--client', 'sub-*', 'fixtures/stalled-qos2.log')).map((f) => f.client), ['sub-qos2-stall', 'sub-qos1-stall']);
+    const table = await runCli(['flows', '--no-color', '--incomplete', 'fixtures/clean-qos.log']);
+    assert.equal(table.code, 0);
+    assert.equal(table.stdout, 'No flows to list.\n');
+  });
+});
+
+describe('problems --type', () => {
+  test('keeps only the named codes, most severe first', async () => {
+    const findings = await findingsOf('--type', 'takeover,keepalive-timeout', sample);
+    assert.deepEqual(findings.map((f) => f.code), ['keepalive-timeout', 'takeover']);
+  });
+
+  test('spaces around codes are fine; totals stay whole-log', async () => {
+    const result = await json<{ totals: Record<string, number>; findings: FindingJson[] }>(['problems', '-f', 'json', '--type', ' auth-failure , takeover', sample]);
+    assert.deepEqual(result.findings.map((f) => f.code), ['auth-failure', 'takeover']);
+    assert.deepEqual(Object.keys(result.totals).sort(), ['auth-failure', 'flow-incomplete', 'keepalive-timeout', 'takeover']);
+  });
+
+  test('a code with no findings gives the empty result', async () => {
+    assert.deepEqual(await findingsOf('--type', 'broker-restart', sample), []);
+    const table = await runCli(['problems', '--no-color', '--type', 'broker-restart', sample]);
+    assert.equal(table.stdout, 'No problems found.\n');
+  });
+
+  test('every finding code is accepted', async () => {
+    assert.deepEqual(await findingsOf('--type', findingCodes.join(','), sample), await findingsOf(sample));
+  });
+});
+
+describe('JSON outputs have the documented shape', () => {
+  test('sessions: { sessions: [...], attempts }', async () => {
+    const doc = await json<Record<string, unknown>>(['sessions', '-f', 'json', sample]);
+    assert.deepEqual(Object.keys(doc), ['sessions', 'attempts']);
+    assert.equal(doc.attempts, 1);
+    const sessions = doc.sessions as Array<Record<string, unknown>>;
+    assert.equal(sessions.length, 7);
+    for (const s of sessions) {
+      for (const key of ['client', 'address', 'port', 'mqttVersion', 'cleanSession', 'keepalive', 'start', 'end', 'durationMs', 'endReason', 'startAt', 'messagesIn', 'messagesOut']) {
+        assert.ok(key in s, `session has ${key}`);
+      }
+      assert.match(s.start as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    assert.deepEqual(sessions.map((s) => s.endReason), ['disconnect', 'disconnect', 'timeout', 'disconnect', 'broker-shutdown', 'takeover', 'disconnect']);
+  });
+
+  test('sessions ndjson: the same objects, one per line', async () => {
+    const doc = await json<{ sessions: unknown[] }>(['sessions', '-f', 'json', sample]);
+    assert.deepEqual(await ndjson(['sessions', '-f', 'ndjson', sample]), doc.sessions);
+  });
+
+  test('flows: { debugLines, flows: [...] }', async () => {
+    const doc = await json<Record<string, unknown>>(['flows', '-f', 'json', sample]);
+    assert.deepEqual(Object.keys(doc), ['debugLines', 'flows']);
+    assert.equal(doc.debugLines, true);
+    const flows = doc.flows as FlowJson[];
+    for (const f of flows) {
+      for (const key of ['client', 'direction', 'mid', 'qos', 'topic', 'state', 'steps']) assert.ok(key in f, `flow has ${key}`);
+      assert.ok(f.direction === 'in' || f.direction === 'out');
+      assert.ok(f.qos === 1 || f.qos === 2);
+      assert.equal('stalledAt' in f, f.state === 'incomplete', 'stalledAt exactly on incomplete flows');
+    }
+    assert.deepEqual(flows.filter((f) => f.state !== 'complete').map((f) => [f.client, f.mid, f.stalledAt]), [['legacy-logger', 1, 'pubrec']]);
+    assert.deepEqual(await ndjson(['flows', '-f', 'ndjson', sample]), flows);
+  });
+
+  test('flows on a log without debug lines say so', async () => {
+    // $SYS/broker/log never carries DEBUG lines.
+    const log = 'fixtures/prefixes/sys-topic.log';
+    assert.deepEqual(await json(['flows', '-f', 'json', log]), { debugLines: false, flows: [] });
+    const table = await runCli(['flows', '--no-color', log]);
+    assert.equal(table.code, 0);
+    assert.equal(table.stdout.split('\n').length, 3, 'a note and the empty list');
+    assert.ok((await findingsOf(log)).some((f) => f.code === 'no-debug-lines'));
+  });
+
+  test('problems: { totals, findings: [...] } with code, severity, client, time, at', async () => {
+    const doc = await json<Record<string, unknown>>(['problems', '-f', 'json', sample]);
+    assert.deepEqual(Object.keys(doc), ['totals', 'findings']);
+    const findings = doc.findings as FindingJson[];
+    for (const f of findings) {
+      assert.ok((findingCodes as readonly string[]).includes(f.code));
+      assert.ok(['error', 'warning', 'info'].includes(f.severity));
+      assert.ok('client' in f && 'time' in f && Array.isArray(f.at));
+    }
+    assert.deepEqual(doc.totals, { 'flow-incomplete': 1, 'keepalive-timeout': 1, 'auth-failure': 1, takeover: 1 });
+  });
+
+  test('summary: the documented top-level keys', async () => {
+    const doc = await json<Record<string, unknown>>(['summary', '-f', 'json', sample]);
+    assert.deepEqual(Object.keys(doc), [
+      'span', 'broker', 'lines', 'records', 'recordTypes', 'unknown', 'clients', 'sessions', 'attempts', 'flows',
+      'latencyMs', 'orphanAcks', 'debugLines', 'problems', 'topClients', 'topTopics', 'perMinute', 'evicted',
+    ]);
+    assert.deepEqual(doc.span, { first: '2026-11-26T14:14:03.000Z', last: '2026-11-26T14:14:08.000Z', durationMs: 5000 });
+    assert.deepEqual((doc.sessions as { total: number }).total, 7);
+  });
+
+  test('timeline: { entries: [...] } with kind, client, time, at', async () => {
+    const entries = await entriesOf(sample);
+    assert.ok(entries.length > 0);
+    for (const e of entries) assert.ok('kind' in e && 'client' in e && 'time' in e && 'at' in e);
+    assert.deepEqual(await ndjson(['timeline', '-f', 'ndjson', sample]), entries);
+  });
+});

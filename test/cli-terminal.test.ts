@@ -1,0 +1,246 @@
+/**
+ * What reaches a terminal: colour decided once (flags, NO_COLOR, FORCE_COLOR, TERM, TTY),
+ * hostile client ids and topics made harmless, Markdown tables kept whole, and tables fitted
+ * to a narrow terminal while pipes get every character.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { displayWidth } from '../src/report/text.js';
+import { hasControlBytes, onlySgr, type RunOptions, runCli, runFromRepoRoot } from './support/run-cli.js';
+import { buildScenarioLog, type ScenarioClients } from './support/scenario-log.js';
+
+runFromRepoRoot();
+
+const sample = 'fixtures/sample.log';
+const temp = mkdtempSync(join(tmpdir(), 'mosqlog-term-'));
+after(() => rmSync(temp, { recursive: true, force: true }));
+
+const sgr = /\x1b\[[0-9;]*m/g;
+const stripSgr = (text: string): string => text.replace(sgr, '');
+const esc = /\x1b/;
+
+async function stdoutOf(argv: string[], options: RunOptions = {}): Promise<string> {
+  const result = await runCli(argv, options);
+  assert.equal(result.stderr, '', argv.join(' '));
+  assert.equal(result.code, 0, argv.join(' '));
+  return result.stdout;
+}
+
+describe('colour is decided once, at the CLI boundary', () => {
+  const cases: Array<[string, string[], RunOptions, boolean]> = [
+    ['a pipe gets none', [], {}, false],
+    ['a terminal gets colour', [], { stdoutIsTTY: true }, true],
+    ['NO_COLOR turns it off on a terminal', [], { stdoutIsTTY: true, env: { NO_COLOR: '1' } }, false],
+    ['an empty NO_COLOR is not set', [], { stdoutIsTTY: true, env: { NO_COLOR: '' } }, true],
+    ['TERM=dumb turns it off on a terminal', [], { stdoutIsTTY: true, env: { TERM: 'dumb' } }, false],
+    ['FORCE_COLOR turns it on in a pipe', [], { env: { FORCE_COLOR: '1' } }, true],
+    ['FORCE_COLOR=0 turns it off on a terminal', [], { stdoutIsTTY: true, env: { FORCE_COLOR: '0' } }, false],
+    ['FORCE_COLOR wins over TERM=dumb', [], { env: { FORCE_COLOR: '1', TERM: 'dumb' } }, true],
+    ['NO_COLOR wins over FORCE_COLOR', [], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } }, false],
+    ['--color turns it on in a pipe', ['--color'], {}, true],
+    ['--color wins over NO_COLOR', ['--color'], { env: { NO_COLOR: '1' } }, true],
+    ['--no-color turns it off on a terminal', ['--no-color'], { stdoutIsTTY: true }, false],
+    ['--no-color wins over FORCE_COLOR', ['--no-color'], { stdoutIsTTY: true, env: { FORCE_COLOR: '3' } }, false],
+  ];
+  for (const [what, flags, options, coloured] of cases) {
+    test(what, async () => {
+      for (const command of ['summary', 'problems', 'timeline']) {
+        const out = await stdoutOf([command, ...flags, sample], options);
+        assert.equal(esc.test(out), coloured, `${command}: ${coloured ? 'colour' : 'no colour'}`);
+        assert.ok(onlySgr(out), `${command}: only SGR sequences`);
+      }
+    });
+  }
+
+  test('the flag also works after the command and the file', async () => {
+    assert.ok(esc.test(await stdoutOf(['sessions', sample, '--color'], {})) || esc.test(await stdoutOf(['summary', sample, '--color'], {})));
+    assert.ok(!esc.test(await stdoutOf(['summary', sample, '--no-color'], { stdoutIsTTY: true })));
+  });
+
+  test('coloured and plain tables hold the same text', async () => {
+    for (const command of ['summary', 'sessions', 'flows', 'problems', 'timeline']) {
+      const plain = await stdoutOf([command, '--no-color', sample]);
+      const coloured = await stdoutOf([command, '--color', sample]);
+      assert.equal(stripSgr(coloured), plain, command);
+    }
+  });
+
+  test('json, ndjson and markdown never contain ESC, whatever asks for colour', async () => {
+    const loud: RunOptions = { stdoutIsTTY: true, env: { FORCE_COLOR: '3', COLORTERM: 'truecolor' } };
+    const formats: Record<string, string[]> = {
+      summary: ['json', 'markdown'], sessions: ['json', 'ndjson', 'markdown'], flows: ['json', 'ndjson', 'markdown'],
+      problems: ['json', 'ndjson', 'markdown'], timeline: ['json', 'ndjson', 'markdown'],
+    };
+    for (const [command, list] of Object.entries(formats)) {
+      for (const format of list) {
+        const out = await stdoutOf([command, '--color', '--format', format, sample], loud);
+        assert.ok(!esc.test(out), `${command} --format ${format}`);
+      }
+    }
+  });
+});
+
+describe('hostile client ids and topics', () => {
+  const clients: ScenarioClients = {
+    subscriber: 'title\x1b]0;pwned\x07-sub',
+    publisher: 'wipe\x1b[2J\x1b[H-pub',
+    silent: 'c1\x9b31m\x9b2J-silent',
+    broken: 'link\x1b]8;;https://evil.invalid/\x1b\\click me\x1b]8;;\x1b\\-broken',
+    twin: 'md|pipe `tick` [x](https://evil.invalid) <b>&amp;\rcr-twin',
+    topic: 'evil/\x1b[31m|red`/\x1b]0;t\x07',
+  };
+  const log = join(temp, 'hostile.log');
+  writeFileSync(log, buildScenarioLog(clients));
+  const commands = ['summary', 'sessions', 'flows', 'problems', 'timeline'];
+
+  test('the log parses into the expected story (so the ids do reach the reporters)', async () => {
+    const sessions = JSON.parse(await stdoutOf(['sessions', '-f', 'json', log])) as { sessions: Array<{ client: string; endReason: string }> };
+    assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason]), [
+      [clients.subscriber, 'broker-shutdown'], [clients.publisher, 'disconnect'], [clients.silent, 'timeout'],
+      [clients.broken, 'socket-error'], [clients.twin, 'takeover'], [clients.twin, 'broker-shutdown'],
+    ]);
+    const problems = JSON.parse(await stdoutOf(['problems', '-f', 'json', log])) as { findings: Array<{ code: string }> };
+    assert.deepEqual(problems.findings.map((f) => f.code), ['flow-incomplete', 'keepalive-timeout', 'socket-error', 'takeover']);
+  });
+
+  test('colour off: no ESC and no C1 control reaches the terminal', async () => {
+    for (const command of commands) {
+      for (const options of [{}, { stdoutIsTTY: true, columns: 80 }, { stdoutIsTTY: true, columns: 300 }]) {
+        const out = await stdoutOf([command, '--no-color', log], options);
+        assert.ok(!hasControlBytes(out), `${command} ${JSON.stringify(options)}: ${JSON.stringify(out.match(/.{0,20}[\x1b\x80-\x9f].{0,20}/)?.[0])}`);
+        assert.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(out), `${command}: no other C0 control (BEL, CR, …)`);
+        if (command !== 'summary') assert.ok(out.includes('title-sub') || out.includes('wipe-pub'), `${command}: the text around the sequences is still shown`);
+      }
+    }
+  });
+
+  test('colour on: every ESC starts an SGR sequence that mosqlog wrote', async () => {
+    for (const command of commands) {
+      const out = await stdoutOf([command, '--color', log], { stdoutIsTTY: true, columns: 100 });
+      assert.ok(esc.test(out), `${command} is coloured`);
+      assert.ok(onlySgr(out), `${command}: ${JSON.stringify(out.replace(sgr, '').match(/.{0,20}[\x1b\x80-\x9f].{0,20}/)?.[0])}`);
+      assert.ok(!out.includes('\x1b[31mred'), 'the id\'s own SGR is gone');
+      assert.ok(!hasControlBytes(stripSgr(out)));
+    }
+  });
+
+  test('json keeps the ids exactly, escaped so that no control byte is raw', async () => {
+    for (const command of ['sessions', 'flows', 'problems', 'timeline']) {
+      const out = await stdoutOf([command, '-f', 'json', log]);
+      assert.ok(!hasControlBytes(out), command);
+      assert.ok(!/[\x00-\x1f\x7f]/.test(out.replace(/\n/g, '')), `${command}: no raw control byte`);
+      assert.ok(out.includes('\\u001b]0;pwned\\u0007'), `${command}: ESC and BEL as \\u escapes`);
+      if (command !== 'flows') assert.ok(out.includes('\\u009b31m'), `${command}: C1 CSI as a \\u escape`);
+    }
+    const sessions = JSON.parse(await stdoutOf(['sessions', '-f', 'json', log])) as { sessions: Array<{ client: string }> };
+    assert.ok(sessions.sessions.some((s) => s.client === clients.silent));
+  });
+
+  test('markdown tables keep their columns: |, backticks, brackets and CR in ids are escaped', async () => {
+    for (const command of commands) {
+      const out = await stdoutOf([command, '-f', 'markdown', log]);
+      assert.ok(!hasControlBytes(out) && !/\r/.test(out), command);
+      let columns: number | null = null;
+      for (const line of out.split('\n')) {
+        if (!line.startsWith('|')) {
+          columns = null;
+          continue;
+        }
+        const cells = countUnescapedPipes(line);
+        columns ??= cells;
+        assert.equal(cells, columns, `${command}: ${line}`);
+      }
+      assert.ok(!/(?<!\\)\[x(?<!\\)\]\(https/.test(out), `${command}: no live link`);
+      assert.ok(!/<b>/.test(out), `${command}: no raw HTML`);
+      assert.ok(!/(?<!\\)`tick/.test(out), `${command}: no code span opened by an id`);
+    }
+  });
+});
+
+/** Pipes in a Markdown line that are not escaped by a backslash. */
+function countUnescapedPipes(line: string): number {
+  let count = 0;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\') i++;
+    else if (line[i] === '|') count++;
+  }
+  return count;
+}
+
+describe('table width', () => {
+  const long = (what: string, n: number): string => `${what}-${'x'.repeat(48)}-${String(n).padStart(4, '0')}`;
+  const clients: ScenarioClients = {
+    subscriber: long('plant-berlin-building-42-line-3-subscriber', 1),
+    publisher: long('plant-berlin-building-42-line-3-publisher', 2),
+    silent: long('plant-berlin-building-42-line-3-silent', 3),
+    broken: long('plant-berlin-building-42-line-3-broken', 4),
+    twin: long('plant-berlin-building-42-line-3-twin', 5),
+    topic: `factory/site-berlin/building-42/line-3/conveyor/belt/segment-17/${'y'.repeat(40)}/temperature`,
+  };
+  const log = join(temp, 'long-ids.log');
+  writeFileSync(log, buildScenarioLog(clients));
+  const tables = ['summary', 'sessions', 'flows', 'problems'];
+
+  for (const columns of [80, 100, 60]) {
+    test(`a ${columns}-column terminal: no table line is longer than ${columns}`, async () => {
+      for (const command of tables) {
+        for (const colour of ['--no-color', '--color']) {
+          const out = stripSgr(await stdoutOf([command, colour, log], { stdoutIsTTY: true, columns }));
+          for (const line of out.split('\n')) assert.ok([...line].length <= columns, `${command} ${colour}: ${[...line].length} > ${columns}: ${line}`);
+          assert.ok(out.includes('…'), `${command}: long cells were shortened`);
+        }
+      }
+    });
+  }
+
+  test('wide characters count as two columns', async () => {
+    const wide: ScenarioClients = {
+      subscriber: '温度传感器-一号楼-三层-走廊-东侧-编号-000017-订阅者', publisher: '📡📡📡-發布者-一号楼-三层-走廊-东侧-编号-000018',
+      silent: 'ｓｉｌｅｎｔ－ｆｕｌｌｗｉｄｔｈ－ｃｌｉｅｎｔ－ｉｄ－０００１', broken: 'cafe\u0301-nai\u0308ve-combining-marks-broken-client-with-a-long-name', twin: '双子-twin',
+      topic: '工厂/柏林/四十二号楼/三号线/传送带/第十七段/温度/传感器甲',
+    };
+    const path = join(temp, 'wide.log');
+    writeFileSync(path, buildScenarioLog(wide));
+    for (const command of tables) {
+      const out = await stdoutOf([command, '--no-color', path], { stdoutIsTTY: true, columns: 80 });
+      for (const line of out.split('\n')) assert.ok(displayWidth(line) <= 80, `${command}: ${displayWidth(line)} > 80: ${line}`);
+      assert.ok(!out.includes('\ufffd'), `${command}: no character cut in half`);
+    }
+    const sessions = await stdoutOf(['sessions', '--no-color', path]);
+    const rows = sessions.split('\n').filter((row) => /\d{4}-\d\d-\d\d /.test(row));
+    const starts = rows.map((row) => displayWidth(row.slice(0, row.search(/\d{4}-\d\d-\d\d /))));
+    assert.equal(new Set(starts).size, 1, `the start column lines up:\n${sessions}`);
+  });
+
+  test('a narrow terminal keeps the client, the start and the end of each session', async () => {
+    const out = await stdoutOf(['sessions', '--no-color', log], { stdoutIsTTY: true, columns: 80 });
+    const header = out.split('\n')[0] ?? '';
+    for (const column of ['client', 'start', 'end']) assert.match(header, new RegExp(`\\b${column}\\b`));
+  });
+
+  test('a wide terminal shows every column', async () => {
+    const out = await stdoutOf(['flows', '--no-color', log], { stdoutIsTTY: true, columns: 400 });
+    assert.match(out.split('\n')[0] ?? '', /^client +dir +mid +qos +topic +state +steps +start +latency +line$/);
+    assert.ok(!out.includes('…'));
+  });
+
+  test('a terminal below 60 columns is treated as 60', async () => {
+    const out = await stdoutOf(['sessions', '--no-color', log], { stdoutIsTTY: true, columns: 20 });
+    for (const line of out.split('\n')) assert.ok(line.length <= 60, line);
+  });
+
+  test('a pipe gets every character: nothing is elided, whatever the columns', async () => {
+    for (const command of [...tables, 'timeline']) {
+      const out = await stdoutOf([command, '--no-color', log], { stdoutIsTTY: false, columns: 80 });
+      assert.ok(!out.includes('…'), command);
+    }
+    const sessions = await stdoutOf(['sessions', '--no-color', log], { columns: 80 });
+    for (const id of [clients.subscriber, clients.publisher, clients.silent, clients.broken, clients.twin]) assert.ok(sessions.includes(id), id);
+    const flows = await stdoutOf(['flows', '--no-color', log], { columns: 80 });
+    assert.ok(flows.includes(clients.topic));
+    assert.match(flows.split('\n')[0] ?? '', /^client +dir +mid +qos +topic +state +steps +start +latency +line$/);
+  });
+});
