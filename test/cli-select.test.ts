@@ -259,3 +259,32 @@ describe('JSON outputs have the documented shape', () => {
     assert.deepEqual(await ndjson(['timeline', '-f', 'ndjson', sample]), entries);
   });
 });
+
+describe('summary with a selection', () => {
+  interface SummaryJson { clients: number; sessions: { total: number; byEndReason: Record<string, number> }; attempts: { total: number }; topTopics: Array<{ topic: string }>; lines: number }
+  const summaryOf = async (...args: string[]): Promise<SummaryJson> => json<SummaryJson>(['summary', '-f', 'json', ...args]);
+
+  test('--client counts only that client and leaves out other connections', async () => {
+    const all = await summaryOf(sample);
+    const one = await summaryOf('--client', 'light-sensor-2f', sample);
+    assert.equal(one.clients, 1);
+    assert.deepEqual(one.sessions, { total: 1, byEndReason: { timeout: 1 } });
+    assert.equal(one.attempts.total, 0);
+    assert.ok(one.lines < all.lines);
+  });
+
+  test('--topic keeps only messages on matching topics', async () => {
+    const doc = await summaryOf('--topic', 'building/3f/#', sample);
+    assert.ok(doc.topTopics.length > 0);
+    assert.ok(doc.topTopics.every((t) => t.topic.startsWith('building/3f/')));
+  });
+
+  test('a relative --since counts back from the last line, and needs a file', async () => {
+    const late = await summaryOf('--since', '1s', sample);
+    const all = await summaryOf(sample);
+    assert.ok(late.lines < all.lines);
+    const piped = await runCli(['summary', '--since', '1s', '-'], { stdin: '1700000000: Using default config.\n' });
+    assert.equal(piped.code, 2);
+    assert.match(piped.stderr, /^mosqlog: /);
+  });
+});

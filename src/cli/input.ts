@@ -138,3 +138,26 @@ export async function forEachRecordBatch(
     }
   }
 }
+
+/**
+ * Time of the last timestamped line of the last plain file among the sources, read from its
+ * tail; null when the last source is stdin or compressed, or has no times near its end.
+ */
+export async function lastTimeOf(sources: readonly InputSource[], parser: LineParser): Promise<number | null> {
+  const source = sources[sources.length - 1];
+  if (!source || source.name === '-' || source.size === null || (await isGzip(source.name))) return null;
+  const handle = await open(source.name, 'r');
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, 65_536);
+    const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+    const lines = buffer.toString('utf8').split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const time = parser.parse(lines[i] ?? '', { file: source.name, line: 0 }).time;
+      if (time !== null) return time;
+    }
+    return null;
+  } finally {
+    await handle.close();
+  }
+}

@@ -28,6 +28,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const errors: string[] = [];
   let code: number = exitCodes.ok;
 
+  const helpWidth = io.stdoutIsTTY && io.columns ? io.columns : 80;
   const program = new Command('mosqlog')
     .description('Turn Eclipse Mosquitto broker logs into answers: sessions, QoS flows, problems and CI reports.')
     .version('0.1.0', '-V, --version')
@@ -36,6 +37,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
       outputError: (text) => errors.push(text.trim()),
+      getOutHelpWidth: () => helpWidth,
+      getErrHelpWidth: () => helpWidth,
     })
     .option('--color', 'colour output even when stdout is not a terminal')
     .option('--no-color', 'never colour output (NO_COLOR in the environment does the same)')
@@ -49,6 +52,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     writeOut: (text) => void io.stdout.write(text),
     writeErr: (text) => void io.stderr.write(text),
     outputError: (text) => errors.push(text.trim()),
+    getOutHelpWidth: () => helpWidth,
+    getErrHelpWidth: () => helpWidth,
   });
 
   try {
@@ -63,7 +68,8 @@ function handleError(error: unknown, errors: string[], io: Io, debug: boolean): 
   if (error instanceof ClosedOutput) return exitCodes.ok;
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return exitCodes.ok;
-    const message = errors[0] ?? error.message;
+    // One line: commander may add a "(Did you mean …?)" line, which the first line already names.
+    const message = (errors[0] ?? error.message).split('\n')[0] ?? '';
     io.stderr.write(`mosqlog: ${message.replace(/^error: /, '')}\n`);
     return exitCodes.error;
   }

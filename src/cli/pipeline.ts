@@ -14,6 +14,7 @@ export async function correlateInputs(
   options: CorrelateOptions = {},
   io: Io,
   onRecord?: (record: LogRecord) => void,
+  accept?: (record: LogRecord) => boolean,
 ): Promise<Correlation> {
   const correlator = new Correlator(options);
   const sizes = sources.map((s) => s.size);
@@ -21,8 +22,9 @@ export async function correlateInputs(
   try {
     await forEachRecordBatch(sources, parser, (batch) => {
       for (const record of batch) {
-        correlator.push(record);
         progress.line(record.raw.length);
+        if (accept && !accept(record)) continue;
+        correlator.push(record);
         onRecord?.(record);
       }
     });

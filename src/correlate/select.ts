@@ -2,6 +2,7 @@
  * Selecting part of a correlation: by client id glob, MQTT topic filter and time window.
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
+import type { LogRecord } from '../parse/index.js';
 import type { Correlation, Finding } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
@@ -108,4 +109,42 @@ export function selectCorrelation(c: Correlation, selection: Selection): Correla
     flows: c.flows.filter((f) => s.client(f.client) && s.topic(f.topic) && s.time(f.steps[0]?.time ?? null)),
     findings: c.findings.filter((f) => (selection.clients?.length ? s.client(f.client) : true) && (!hasTopics || s.topic(findingTopic(f))) && s.time(f.time)),
   };
+}
+
+/** The client a record is about, null for an unknown client, undefined for broker lines. */
+function recordClient(r: LogRecord): string | null | undefined {
+  switch (r.type) {
+    case 'packet': case 'client-connected': case 'takeover': case 'messages-dropped': case 'session-expiry':
+      return r.client;
+    case 'disconnect': case 'subscription': case 'will':
+      return r.client;
+    case 'message':
+      return r.client;
+    case 'connection':
+      // A network connection is not yet any client's.
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether a record is inside a selection, for views that aggregate records rather than list
+ * sessions (the summary): lines of other clients, other topics or outside the window are left
+ * out; broker lines that name no client stay.
+ */
+export function recordSelected(r: LogRecord, s: Selector, selection: Selection): boolean {
+  if (s.all) return true;
+  if (!s.time(r.time)) return false;
+  if (selection.clients?.length) {
+    const client = recordClient(r);
+    if (client === null || (client !== undefined && !s.client(client))) return false;
+  }
+  if (selection.topics?.length && r.type === 'packet' && r.topic !== undefined && !s.topic(r.topic)) return false;
+  return true;
+}
+
+/** True when the selection has a bound counted back from the log's last line. */
+export function needsLastTime(selection: Selection): boolean {
+  return (selection.since !== undefined && 'backMs' in selection.since) || (selection.until !== undefined && 'backMs' in selection.until);
 }

@@ -2,7 +2,7 @@
  * What the correlator rebuilds from records: sessions, connection attempts, QoS 1/2 flows,
  * findings and aggregates. Plain data; nothing here renders text.
  */
-import type { Direction, MqttVersion, PacketCmd, Qos, Where } from '../parse/index.js';
+import type { Direction, MqttVersion, PacketCmd, Where } from '../parse/index.js';
 
 /** Why a session ended. */
 export type EndReason =

@@ -3,12 +3,15 @@
  * `summary` (the default), `sessions`, `flows` and `problems`.
  */
 import type { Command } from 'commander';
-import { type CorrelateOptions, type Correlation, type FindingCode, findingCodes, selectCorrelation } from '../../correlate/index.js';
+import {
+  type CorrelateOptions, type Correlation, type FindingCode, compileSelection, findingCodes, needsLastTime, recordSelected, selectCorrelation,
+} from '../../correlate/index.js';
+import type { LogRecord } from '../../parse/index.js';
 import type { ReportContext } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters } from '../../report/lists.js';
 import { summaryReporters } from '../../report/summary.js';
 import type { CommandEnv } from '../command-env.js';
-import { resolveInputs } from '../input.js';
+import { lastTimeOf, resolveInputs } from '../input.js';
 import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
   UsageError, parseCount, parserFor, reportContext, selectionFor,
@@ -32,6 +35,8 @@ interface View {
   correlate: CorrelateOptions;
   examples: string;
   isDefault?: boolean;
+  /** Selection applies to the records read (an aggregate view), not to the listed results. */
+  selectsRecords?: boolean;
   /** Extra options and how they change the correlation before reporting. */
   extend?: (command: Command) => Command;
   refine?: (c: Correlation, options: Record<string, unknown>) => Correlation;
@@ -43,6 +48,7 @@ const views: readonly View[] = [
     isDefault: true,
     description: 'what the log holds: time span, broker, sessions by end, QoS flows, problems, busiest clients and topics',
     reporters: summaryReporters,
+    selectsRecords: true,
     correlate: { keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0 },
     examples: `
 Examples:
@@ -107,8 +113,15 @@ export function registerViews(program: Command, env: CommandEnv): void {
       const sources = await resolveInputs(files, env.io.stdin, parser);
       const correlateOptions: CorrelateOptions = { ...view.correlate };
       if (all.maxOpen !== undefined) correlateOptions.maxOpen = all.maxOpen;
-      const correlation = await correlateInputs(sources, parser, correlateOptions, env.io);
-      let shown = selectCorrelation(correlation, selection);
+      let accept: ((r: LogRecord) => boolean) | undefined;
+      if (view.selectsRecords) {
+        const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
+        if (needsLastTime(selection) && last === null) throw new UsageError('--since/--until with a duration need a plain log file with timestamps; give an ISO time instead');
+        const selector = compileSelection(selection, last);
+        accept = (r) => recordSelected(r, selector, selection);
+      }
+      const correlation = await correlateInputs(sources, parser, correlateOptions, env.io, undefined, accept);
+      let shown = view.selectsRecords ? correlation : selectCorrelation(correlation, selection);
       if (view.refine) shown = view.refine(shown, all);
       const reporter = view.reporters[all.format];
       if (!reporter) return;
