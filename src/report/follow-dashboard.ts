@@ -18,6 +18,10 @@ export interface DashboardInfo {
 /** Lines shown for recent problems, so the block's height does not change. */
 export const dashboardRecentRows = 5;
 
+function elideEnd(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
 function rate(n: number): string {
   return n >= 100 ? n.toFixed(0) : n.toFixed(1);
 }
@@ -51,7 +55,7 @@ export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: Repor
     }
     const f = r.finding;
     const prefix = `  ${formatTime(f.time, ctx.timeZone)} ${f.code} `;
-    const text = elideMiddle(safeText(describeFinding(f)), Math.max(10, max - prefix.length));
+    const text = elideEnd(safeText(describeFinding(f)), Math.max(10, max - prefix.length));
     const paint = f.severity === 'error' ? chalk.red : f.severity === 'warning' ? chalk.yellow : chalk.dim;
     lines.push(`${paint(prefix)}${text}`);
   }

@@ -22,4 +22,5 @@ export const followFormats = {
   ndjson: { machine: true, event: (e) => renderFollowEventJson(e), record: (r) => renderFollowRecordJson(r) },
 } as const satisfies Record<string, FollowFormat>;
 
+/** A `--format` choice of `mosqlog follow`. */
 export type FollowFormatName = keyof typeof followFormats;

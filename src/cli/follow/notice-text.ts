@@ -15,7 +15,7 @@ export function describeNotice(notice: TailNotice): string {
   switch (notice.code) {
     case 'waiting': return `${path} does not exist (yet); waiting for it to appear`;
     case 'appeared': return `${path} appeared; following it from its start`;
-    case 'deleted': return `${path} was deleted; reading what is left of it and waiting for it to be created again`;
+    case 'deleted': return `${path} is gone (deleted or renamed); reading what is left of the old file and waiting for a new one`;
     case 'rotated': return `${path} was rotated; finished the old file, following the new one from its start`;
     case 'truncated':
       return notice.copy === null

@@ -66,7 +66,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     const line = format.event(e, plan.ctx);
     if (line !== null) out += `${line}\n`;
   };
-  const correlator = new Correlator({ keepSessions: false, keepFlows: 'none', maxFindingsPerCode: 0, onEvent });
+  // Nothing is kept for listing: a follow can run for weeks; events carry what is printed.
+  const correlator = new Correlator({ keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, onEvent });
 
   const dashboard = plan.dashboard
     ? new TerminalDashboard(plan.dashboard.stream, () => renderDashboard(stats.snapshot(now()), { source: plan.source, status }, plan.dashboard?.ctx ?? plan.ctx))

@@ -40,7 +40,7 @@ export interface TailOptions {
   start: TailStart;
   /** Ends the follow: reading stops, open files are closed. */
   signal?: AbortSignal | undefined;
-  /** Longest time between two looks at the file when no watcher event comes (default 500 ms). */
+  /** Longest time between two looks at the file when no watcher event comes (default 200 ms). */
   pollMs?: number;
   /** Bytes per read (default 64 KiB). */
   chunkSize?: number;
@@ -83,7 +83,6 @@ export class FileTailer {
   private readonly pollMs: number;
   private readonly chunkSize: number;
   private readonly handles = new Set<FileHandle>();
-  private waiter: ChangeWaiter | null = null;
   private next: OpenFile | null = null;
   /** The notice in force, so a state is announced once. */
   private announced: TailNotice['code'] | null = null;
@@ -93,7 +92,7 @@ export class FileTailer {
   constructor(private readonly path: string, private readonly options: TailOptions) {
     this.dir = dirname(path);
     this.base = basename(path);
-    this.pollMs = options.pollMs ?? 500;
+    this.pollMs = options.pollMs ?? 200;
     this.chunkSize = options.chunkSize ?? 1 << 16;
   }
 
@@ -104,7 +103,6 @@ export class FileTailer {
    */
   async *segments(): AsyncGenerator<TailSegment> {
     const waiter = new ChangeWaiter(this.dir, { pollMs: this.pollMs, signal: this.options.signal });
-    this.waiter = waiter;
     try {
       const first = await this.openWhenPresent(waiter);
       if (!first) return;
@@ -128,7 +126,6 @@ export class FileTailer {
       }
     } finally {
       waiter.close();
-      this.waiter = null;
       for (const handle of this.handles) await handle.close().catch(() => undefined);
       this.handles.clear();
     }

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, afterEach, before, test } from 'node:test';
+import { repoPath } from './support/fixtures.js';
+import { rawLines, startFollow, stopFollows } from './support/follow.js';
+
+let dir = '';
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mosqlog-follow-'));
+});
+afterEach(stopFollows);
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let counter = 0;
+async function logFile(text: string): Promise<string> {
+  counter++;
+  const path = join(dir, `log-${counter}.log`);
+  await writeFile(path, text);
+  return path;
+}
+
+async function fixtureLines(name: string): Promise<string[]> {
+  return (await readFile(repoPath(`fixtures/${name}`), 'utf8')).split('\n').filter((l) => l !== '');
+}
+
+const kinds = (objects: Array<Record<string, unknown>>): string[] =>
+  objects.filter((o) => o.kind !== 'record').map((o) => `${String(o.kind)} ${String(o.client)}${o.code ? ` ${String(o.code)}` : o.reason ? ` ${String(o.reason)}` : ''}`);
+
+test('--all --format ndjson: each line once; a partial line waits for its newline, and is flushed at exit', async () => {
+  const path = await logFile('');
+  const run = startFollow(['--all', '--format', 'ndjson', path]);
+  await run.until(() => run.stdout() === '' && run.stderr() === '', 'start');
+  await appendFile(path, '1700000000: mosquitto version 2.0.11 starting\n1700000000: Config loaded');
+  await run.until(() => rawLines(run).length === 1, 'the first line');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(rawLines(run), ['1700000000: mosquitto version 2.0.11 starting'], 'the partial line is held');
+  await appendFile(path, ' from /etc/mosquitto/mosquitto.conf.\n1700000000: tail without newline');
+  await run.until(() => rawLines(run).length === 2, 'the completed line');
+  assert.equal(await run.stop(), 0);
+  assert.deepEqual(rawLines(run), [
+    '1700000000: mosquitto version 2.0.11 starting',
+    '1700000000: Config loaded from /etc/mosquitto/mosquitto.conf.',
+    '1700000000: tail without newline',
+  ]);
+  const first = run.objects()[0];
+  assert.equal(first?.type, 'broker');
+  assert.equal(first?.line, 1);
+  assert.match(run.stderr(), /stopped after/);
+});
+
+test('-n N prints from the last N lines on; the history before them still feeds the correlator', async () => {
+  const lines = await fixtureLines('clean-qos.log');
+  // Lines 1-12: qos-alpha and qos-beta connect; the last 3 (qos-beta's connect) are shown.
+  const path = await logFile(`${lines.slice(0, 12).join('\n')}\n`);
+  const run = startFollow(['-n', '3', '--all', '--format', 'ndjson', path]);
+  await run.until(() => rawLines(run).length === 3, 'the last three lines');
+  assert.deepEqual(rawLines(run), lines.slice(9, 12));
+  assert.deepEqual(kinds(run.objects()), ['session-start qos-beta']);
+  await appendFile(path, `${lines.slice(12).join('\n')}\n`);
+  await run.until(() => rawLines(run).length === lines.length - 9, 'the rest');
+  assert.equal(await run.stop(), 0);
+  const ends = run.objects().filter((o) => o.kind === 'session-end');
+  assert.deepEqual(ends.map((o) => o.client), ['cli-pub-q0', 'cli-pub-q1', 'cli-pub-q2', 'cli-sub', 'qos-alpha', 'qos-beta']);
+  const alpha = ends.find((o) => o.client === 'qos-alpha')?.session as { startAt: { line: number } } | undefined;
+  assert.equal(alpha?.startAt.line, 6, 'qos-alpha began in the history');
+  assert.equal(run.objects().filter((o) => o.kind === 'finding').length, 0, 'no flow is reported incomplete');
+});
+
+test('by default history is silent: a flow begun before following is reported when its session ends', async () => {
+  const path = await logFile([
+    '1700000000: New connection from 127.0.0.1:5000 on port 1883.',
+    '1700000000: New client connected from 127.0.0.1:5000 as dev-1 (p2, c1, k60).',
+    "1700000001: Received PUBLISH from dev-1 (d0, q1, r0, m7, 'plant/temp', ... (4 bytes))",
+    '',
+  ].join('\n'));
+  const run = startFollow(['--format', 'ndjson', path]);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(run.stdout(), '');
+  await appendFile(path, '1700000090: Client dev-1 has exceeded timeout, disconnecting.\n');
+  await run.until(() => run.objects().some((o) => o.code === 'flow-incomplete'), 'the incomplete flow');
+  assert.equal(await run.stop(), 0);
+  assert.deepEqual(kinds(run.objects()), ['session-end dev-1 timeout', 'finding dev-1 keepalive-timeout', 'finding dev-1 flow-incomplete']);
+  const flow = run.objects().find((o) => o.code === 'flow-incomplete')?.finding as { mid: number; stalledAt: string };
+  assert.equal(flow.mid, 7);
+  assert.equal(flow.stalledAt, 'puback');
+});
+
+test('--from-start shows the whole file, then follows', async () => {
+  const lines = await fixtureLines('takeover.log');
+  const path = await logFile(`${lines.join('\n')}\n`);
+  const run = startFollow(['--from-start', '--format', 'ndjson', path]);
+  await run.until(() => run.objects().some((o) => o.code === 'takeover'), 'the takeover');
+  assert.equal(await run.stop(), 0);
+  assert.ok(kinds(run.objects()).includes('session-end dup-client takeover'));
+});
+
+test('--client selects what is printed', async () => {
+  const lines = await fixtureLines('clean-qos.log');
+  const path = await logFile(`${lines.join('\n')}\n`);
+  const run = startFollow(['--from-start', '--client', 'cli-pub-*', '--all', '--format', 'ndjson', path]);
+  await run.until(() => run.objects().filter((o) => o.kind === 'session-end').length === 3, 'three session ends');
+  assert.equal(await run.stop(), 0);
+  assert.deepEqual([...new Set(run.objects().map((o) => o.client))], ['cli-pub-q0', 'cli-pub-q1', 'cli-pub-q2']);
+});
+
+test('text: one readable line per event, remote text made safe, summary on stderr', async () => {
+  const path = await logFile('');
+  const run = startFollow([path]);
+  await appendFile(path, [
+    '1700000000: New connection from 127.0.0.1:5000 on port 1883.',
+    '1700000000: New client connected from 127.0.0.1:5000 as evil\x1b[31m-id (p2, c1, k60).',
+    '1700000005: Client evil\x1b[31m-id has exceeded timeout, disconnecting.',
+    '',
+  ].join('\n'));
+  await run.until(() => run.stdout().split('\n').length >= 4, 'three event lines');
+  assert.equal(await run.stop(), 0);
+  const out = run.stdout();
+  assert.ok(!out.includes('\x1b'), 'no escape sequence reaches the terminal');
+  const [start, end, finding] = out.trimEnd().split('\n');
+  assert.match(start ?? '', /^2023-11-14 22:13:20Z {2}\+ evil-id connected from 127\.0\.0\.1:5000/);
+  assert.match(end ?? '', /^2023-11-14 22:13:25Z {2}- evil-id timed out/);
+  assert.match(finding ?? '', /ERROR keepalive-timeout/);
+  assert.match(run.stderr(), /sessions {2}1 started, 1 ended \(timeout 1\), 0 open/);
+});
+
+test('- follows stdin until it ends', async () => {
+  const stdin = new PassThrough();
+  const run = startFollow(['--all', '--format', 'ndjson', '-'], { stdin });
+  stdin.write('1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).\n1700000001: Client a dis');
+  await run.until(() => rawLines(run).length === 1, 'the first line');
+  stdin.end('connected.\n');
+  assert.equal(await run.exited, 0);
+  assert.deepEqual(kinds(run.objects()), ['session-start a', 'session-end a disconnect']);
+  assert.equal(run.objects()[0]?.file, '-');
+  assert.match(run.stderr(), /lines {5}2/);
+});
+
+test('waits for a file that is not there yet, and says so on stderr', async () => {
+  const path = join(dir, 'later', 'broker.log');
+  const run = startFollow(['--all', '--format', 'ndjson', path]);
+  await run.until(() => /does not exist/.test(run.stderr()), 'the waiting notice');
+  await mkdir(join(dir, 'later'));
+  await writeFile(path, '1700000000: mosquitto version 2.0.11 starting\n');
+  await run.until(() => rawLines(run).length === 1, 'the line');
+  assert.equal(await run.stop(), 0);
+  assert.match(run.stderr(), /appeared/);
+});
+
+test('--dashboard draws in place on a terminal and prints no event lines there', async () => {
+  const path = await logFile('1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).\n');
+  const run = startFollow(['--dashboard', '--from-start', path], { stdoutIsTTY: true, columns: 100 });
+  await run.until(() => /sessions open +1/.test(run.stdout()), 'the dashboard');
+  assert.equal(await run.stop(), 0);
+  const out = run.stdout();
+  assert.ok(out.startsWith('\x1b[?25l'), 'cursor hidden');
+  assert.ok(out.endsWith('\x1b[?25h'), 'cursor shown again');
+  assert.ok(!out.includes('+ a connected'), 'no event lines under the dashboard');
+  assert.match(run.stderr(), /stopped after/);
+});
+
+test('--dashboard on stderr when only stderr is a terminal; events still go to stdout', async () => {
+  const path = await logFile('1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).\n');
+  const run = startFollow(['--dashboard', '--from-start', '--format', 'ndjson', path], { stderrIsTTY: true });
+  await run.until(() => run.objects().length === 1 && /flows in flight/.test(run.stderr()), 'events and dashboard');
+  assert.equal(await run.stop(), 0);
+  assert.equal(run.objects()[0]?.kind, 'session-start');
+});
+
+test('usage errors exit 2: --dashboard without a terminal, -n with --from-start, a bad -n, a directory', async () => {
+  const path = await logFile('');
+  for (const args of [['--dashboard', path], ['-n', '3', '--from-start', path], ['-n', 'x', path], [dir]]) {
+    const run = startFollow(args);
+    assert.equal(await run.exited, 2, args.join(' '));
+    assert.match(run.stderr(), /^mosqlog: /, args.join(' '));
+    assert.equal(run.stdout(), '');
+  }
+});

@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, copyFileSync, truncateSync } from 'node:fs';
+import { mkdir, mkdtemp, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import { lastLinesOffset } from '../src/cli/follow/history-offset.js';
+import { FileTailer, type TailNotice, type TailStart } from '../src/cli/follow/tailer.js';
+
+let dir = '';
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mosqlog-tailer-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const tails: Tail[] = [];
+afterEach(async () => {
+  await Promise.all(tails.splice(0).map((t) => t.stop()));
+});
+
+let counter = 0;
+function freshPath(): string {
+  counter++;
+  return join(dir, `case-${counter}`, 'broker.log');
+}
+
+interface Tail {
+  segments: Array<{ restart: boolean; history: boolean; text: string }>;
+  notices: TailNotice[];
+  text(): string;
+  until(condition: () => boolean, what: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Follows `path` with a short poll, collecting every segment's text and every notice. */
+function tail(path: string, start: TailStart = 'start', chunkSize?: number): Tail {
+  const controller = new AbortController();
+  const segments: Tail['segments'] = [];
+  const notices: TailNotice[] = [];
+  const tailer = new FileTailer(path, { start, signal: controller.signal, pollMs: 40, onNotice: (n) => notices.push(n), ...(chunkSize ? { chunkSize } : {}) });
+  const done = (async () => {
+    for await (const segment of tailer.segments()) {
+      const entry = { restart: segment.restart, history: segment.history, text: '' };
+      segments.push(entry);
+      for await (const chunk of segment.chunks) entry.text += chunk.toString('utf8');
+    }
+  })();
+  const text = (): string => segments.map((s) => s.text).join('');
+  const t: Tail = {
+    segments,
+    notices,
+    text,
+    async until(condition, what) {
+      const deadline = Date.now() + 5000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; read so far: ${JSON.stringify(text())}; notices: ${JSON.stringify(notices)}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    async stop() {
+      controller.abort();
+      await done;
+    },
+  };
+  tails.push(t);
+  return t;
+}
+
+const lines = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}\n`).join('');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test('rename + create: the old file is read to its end, then the new one from its start', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  const writer = await open(path, 'a');
+  await writer.write(lines('old', 3));
+  const t = tail(path);
+  try {
+    await t.until(() => t.text().includes('old-3'), 'the first lines');
+    await rename(path, `${path}.1`);
+    await writer.write('old-4\n');
+    await writeFile(path, '');
+    // The writer has not reopened yet: the new file stays empty while the old one grows.
+    await writer.write('old-5\n');
+    await sleep(150);
+    await writer.write('old-6\n');
+    await writer.close();
+    const reopened = await open(path, 'a');
+    await reopened.write(lines('new', 2));
+    await reopened.close();
+    await t.until(() => t.text().includes('new-2'), 'the new file');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('old', 6) + lines('new', 2));
+  assert.deepEqual(t.segments.map((s) => [s.restart, s.history, s.text]), [[true, false, lines('old', 6)], [true, false, lines('new', 2)]]);
+  assert.deepEqual(t.notices.map((n) => n.code), ['rotated']);
+});
+
+test('copytruncate: the shrink is seen, the end missed is read from the copy, nothing is doubled', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  await writeFile(path, lines('a', 3));
+  const t = tail(path);
+  try {
+    await t.until(() => t.text().includes('a-3'), 'the first lines');
+    // All in one tick, so the follower cannot read between the append and the truncation.
+    appendFileSync(path, 'a-4\na-5\n');
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, 'b-1\n');
+    await t.until(() => t.text().includes('b-1'), 'the line after the truncation');
+    appendFileSync(path, 'b-2\n');
+    await t.until(() => t.text().includes('b-2'), 'the next line');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), `${lines('a', 5)}b-1\nb-2\n`);
+  assert.deepEqual(t.segments.map((s) => s.restart), [true, true]);
+  assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: `${path}.1`, recoveredBytes: 8 }]);
+});
+
+test('copytruncate followed at once by more than was read before: caught by content, not size', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  await writeFile(path, lines('a', 2));
+  const t = tail(path);
+  const longer = lines('bbbbbbbbbbbbbbbbbbbb', 6);
+  try {
+    await t.until(() => t.text().includes('a-2'), 'the first lines');
+    appendFileSync(path, 'a-3\n');
+    copyFileSync(path, `${path}-20240101`);
+    truncateSync(path, 0);
+    appendFileSync(path, longer);
+    await t.until(() => t.text().endsWith(longer), 'the new content');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('a', 3) + longer);
+  assert.deepEqual(t.notices.map((n) => n.code), ['truncated']);
+});
+
+test('truncation without a copy: reading starts again at 0', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  await writeFile(path, lines('a', 2));
+  const t = tail(path);
+  try {
+    await t.until(() => t.text().includes('a-2'), 'the first lines');
+    truncateSync(path, 0);
+    await sleep(100);
+    appendFileSync(path, 'b-1\n');
+    await t.until(() => t.text().includes('b-1'), 'the line after the truncation');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), `${lines('a', 2)}b-1\n`);
+  assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: null, recoveredBytes: 0 }]);
+});
+
+test('deleted and created again later: waits, says so, and reads the new file from its start', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  await writeFile(path, lines('a', 2));
+  const t = tail(path);
+  try {
+    await t.until(() => t.text().includes('a-2'), 'the first lines');
+    await unlink(path);
+    await t.until(() => t.notices.some((n) => n.code === 'deleted'), 'the deleted notice');
+    await sleep(100);
+    await writeFile(path, lines('c', 2));
+    await t.until(() => t.text().includes('c-2'), 'the new file');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('a', 2) + lines('c', 2));
+  assert.deepEqual(t.notices.map((n) => n.code), ['deleted', 'appeared']);
+});
+
+test('not there at start: waits, says so, and reads the file from its start when it appears', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  const t = tail(path, { lastLines: 0 });
+  try {
+    await t.until(() => t.notices.some((n) => n.code === 'waiting'), 'the waiting notice');
+    await writeFile(path, lines('x', 3));
+    await t.until(() => t.text().includes('x-3'), 'the lines');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('x', 3));
+  assert.deepEqual(t.segments.map((s) => s.history), [false]);
+  assert.deepEqual(t.notices.map((n) => n.code), ['waiting', 'appeared']);
+});
+
+test('not there at start, nor its directory: found by polling', async () => {
+  const path = freshPath();
+  const t = tail(path);
+  try {
+    await t.until(() => t.notices.some((n) => n.code === 'waiting'), 'the waiting notice');
+    await mkdir(join(path, '..'));
+    await writeFile(path, lines('x', 2));
+    await t.until(() => t.text().includes('x-2'), 'the lines');
+    appendFileSync(path, 'x-3\n');
+    await t.until(() => t.text().includes('x-3'), 'a line appended later');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('x', 3));
+});
+
+test('the last N lines: earlier lines come first as history, then live from there', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  await writeFile(path, `${lines('h', 5)}part`);
+  const t = tail(path, { lastLines: 2 }, 3);
+  try {
+    await t.until(() => t.text().endsWith('part'), 'the partial line');
+    appendFileSync(path, 'ial\n');
+    await t.until(() => t.text().endsWith('partial\n'), 'the rest of the line');
+  } finally {
+    await t.stop();
+  }
+  assert.deepEqual(t.segments.map((s) => [s.restart, s.history, s.text]), [[true, true, lines('h', 4)], [false, false, 'h-5\npartial\n']]);
+});
+
+test('stopping closes the watcher and every file', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  await writeFile(path, lines('a', 1));
+  const t = tail(path);
+  await t.until(() => t.text().includes('a-1'), 'the line');
+  assert.equal(process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap').length, 1, 'one watcher while following');
+  await t.stop();
+  // A closed handle leaves the list once the event loop has run its close callbacks.
+  await new Promise((r) => setTimeout(r, 20));
+  assert.ok(!process.getActiveResourcesInfo().includes('FSEventWrap'), `no watcher after stopping: ${process.getActiveResourcesInfo().join(', ')}`);
+});
+
+test('lastLinesOffset: where the last N lines begin, across read blocks', async () => {
+  const path = join(dir, 'offsets.log');
+  const long = 'x'.repeat(70_000);
+  const cases: Array<[string, number, number]> = [
+    ['', 0, 0],
+    ['', 3, 0],
+    ['a\nb\nc\n', 0, 6],
+    ['a\nb\nc\n', 1, 4],
+    ['a\nb\nc\n', 2, 2],
+    ['a\nb\nc\n', 3, 0],
+    ['a\nb\nc\n', 9, 0],
+    ['a\nb\nc', 0, 4],
+    ['a\nb\nc', 1, 4],
+    ['a\nb\nc', 2, 2],
+    ['abc', 0, 0],
+    [`${long}\n${long}\nz\n`, 1, 140_002],
+    [`${long}\n${long}\nz\n`, 2, 70_001],
+  ];
+  for (const [text, n, expected] of cases) {
+    await writeFile(path, text);
+    const handle = await open(path, 'r');
+    try {
+      assert.equal(await lastLinesOffset(handle, Buffer.byteLength(text), n), expected, `${JSON.stringify(text.slice(0, 12))} n=${n}`);
+    } finally {
+      await handle.close();
+    }
+  }
+});
