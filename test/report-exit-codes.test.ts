@@ -1,0 +1,186 @@
+/**
+ * `mosqlog report` exit codes, run in-process through `main(argv, io)`: 0 when every rule
+ * passed, 1 when one failed, 2 for usage errors and unreadable input (which win over 1).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { defaultFailOn } from '../src/correlate/gate.js';
+import { findingCodes } from '../src/correlate/index.js';
+import { ClosingPipe, runCli, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+
+const stalled = 'fixtures/stalled-qos2.log';
+const clean = 'fixtures/clean-qos.log';
+const scratch = mkdtempSync(join(tmpdir(), 'mosqlog-report-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface GateJson {
+  gate: { passed: boolean; enforced: boolean; rules: Array<{ code: string; max: number; count: number; passed: boolean }> };
+}
+
+async function gateOf(argv: string[]): Promise<{ code: number; stderr: string; gate: GateJson['gate'] }> {
+  const result = await runCli(['report', '--format', 'json', ...argv]);
+  return { code: result.code, stderr: result.stderr, gate: (JSON.parse(result.stdout) as GateJson).gate };
+}
+
+describe('the done criterion', () => {
+  test('a stalled QoS 2 handshake makes the build red, with the stalled flows in the JUnit file', async () => {
+    const file = join(scratch, 'red', 'mqtt.xml');
+    const result = await runCli(['report', stalled, '--format', 'junit', '--output-file', file, '--fail-on', 'flow-incomplete']);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /flow-incomplete/);
+    const xml = readFileSync(file, 'utf8');
+    for (const name of ['sub-qos2-stall mid 1 (out)', 'sub-qos1-stall mid 1 (out)', 'pub-qos2-stall mid 1 (in)']) {
+      assert.ok(xml.includes(`name="${name}"`), name);
+    }
+  });
+
+  test('a log where every handshake completed keeps it green', async () => {
+    const file = join(scratch, 'green.xml');
+    const result = await runCli(['report', clean, '--format', 'junit', '--output-file', file, '--fail-on', 'flow-incomplete']);
+    assert.deepEqual(result, { code: 0, stdout: '', stderr: '' });
+    assert.ok(readFileSync(file, 'utf8').includes('<testsuite name="flow-incomplete"'));
+  });
+});
+
+describe('thresholds', () => {
+  test('>2 passes with 2 findings and fails with 3', async () => {
+    const two = await gateOf([stalled, '--client', 'sub-*', '--fail-on', 'flow-incomplete>2']);
+    assert.equal(two.code, 0);
+    assert.equal(two.stderr, '');
+    assert.deepEqual(two.gate.rules, [{ code: 'flow-incomplete', max: 2, count: 2, passed: true }]);
+
+    const three = await gateOf([stalled, '--fail-on', 'flow-incomplete>2']);
+    assert.equal(three.code, 1);
+    assert.deepEqual(three.gate.rules, [{ code: 'flow-incomplete', max: 2, count: 3, passed: false }]);
+  });
+
+  test('the edge on another fixture: two refused flows against >1 and >2', async () => {
+    assert.equal((await gateOf(['fixtures/acl-denial.log', '--fail-on', 'flow-refused>1'])).code, 1);
+    assert.equal((await gateOf(['fixtures/acl-denial.log', '--fail-on', 'flow-refused>2'])).code, 0);
+  });
+});
+
+describe('switches', () => {
+  test('--exit-zero reports the failed gate and exits 0', async () => {
+    const result = await gateOf([stalled, '--fail-on', 'flow-incomplete', '--exit-zero']);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    assert.equal(result.gate.passed, false);
+    assert.equal(result.gate.enforced, false);
+  });
+
+  test('--fail-on none never fails', async () => {
+    const result = await gateOf([stalled, '--fail-on', 'none']);
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.gate, { passed: true, enforced: true, rules: [] });
+  });
+
+  test('without --fail-on the default rules apply', async () => {
+    const red = await gateOf([stalled]);
+    assert.equal(red.code, 1);
+    assert.deepEqual(red.gate.rules.map((r) => r.code), [...defaultFailOn]);
+    // A takeover alone is not in the default set.
+    assert.equal((await gateOf(['fixtures/takeover.log'])).code, 0);
+  });
+});
+
+describe('usage errors and unreadable input exit 2', () => {
+  test('an unknown code lists the valid ones', async () => {
+    const result = await runCli(['report', stalled, '--fail-on', 'flow-incomplete,stalled-flow']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /stalled-flow/);
+    for (const code of findingCodes) assert.ok(result.stderr.includes(code), code);
+    assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
+  });
+
+  test('a malformed threshold', async () => {
+    const result = await runCli(['report', stalled, '--fail-on', 'flow-incomplete>=2']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+  });
+
+  test('an unknown format', async () => {
+    const result = await runCli(['report', stalled, '--format', 'xml']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+  });
+
+  test('a missing file wins over a failing gate', async () => {
+    const result = await runCli(['report', stalled, join(scratch, 'missing.log'), '--fail-on', 'flow-incomplete']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /missing\.log/);
+  });
+
+  test('a directory as input', async () => {
+    const result = await runCli(['report', scratch]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+  });
+
+  test('an output file that cannot be written wins over a failing gate', async () => {
+    const blocker = join(scratch, 'not-a-dir');
+    writeFileSync(blocker, '');
+    const result = await runCli(['report', stalled, '--format', 'junit', '--fail-on', 'flow-incomplete', '--output-file', join(blocker, 'mqtt.xml')]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /not-a-dir/);
+  });
+
+  test('a step summary that cannot be written', async () => {
+    const result = await runCli(['report', clean, '--format', 'markdown'], { env: { GITHUB_STEP_SUMMARY: scratch } });
+    assert.equal(result.code, 2);
+  });
+});
+
+describe('where the report goes', () => {
+  test('--output-file keeps stdout empty', async () => {
+    const file = join(scratch, 'report.json');
+    const result = await runCli(['report', stalled, '--format', 'json', '--fail-on', 'none', '--output-file', file]);
+    assert.deepEqual(result, { code: 0, stdout: '', stderr: '' });
+    assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { schemaVersion: number }).schemaVersion, 1);
+  });
+
+  test('--output-file - is stdout', async () => {
+    const result = await runCli(['report', stalled, '--format', 'json', '--fail-on', 'none', '--output-file', '-']);
+    assert.equal(result.code, 0);
+    assert.equal((JSON.parse(result.stdout) as { schemaVersion: number }).schemaVersion, 1);
+  });
+
+  test('github annotations go to stdout even with --output-file, which gets a copy', async () => {
+    const file = join(scratch, 'annotations.txt');
+    const result = await runCli(['report', stalled, '--format', 'github', '--fail-on', 'flow-incomplete', '--output-file', file]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout.split('\n').filter((l) => l.startsWith('::error ')).length, 3);
+    assert.equal(readFileSync(file, 'utf8'), result.stdout);
+  });
+
+  test('markdown is appended to $GITHUB_STEP_SUMMARY as well as written to stdout', async () => {
+    const summary = join(scratch, 'step-summary.md');
+    writeFileSync(summary, 'before\n');
+    const env = { GITHUB_STEP_SUMMARY: summary };
+    const first = await runCli(['report', stalled, '--format', 'markdown', '--fail-on', 'none'], { env });
+    const second = await runCli(['report', clean, '--format', 'markdown', '--fail-on', 'none'], { env });
+    assert.equal(first.code, 0);
+    assert.equal(readFileSync(summary, 'utf8'), `before\n${first.stdout}${second.stdout}`);
+  });
+
+  test('other formats leave $GITHUB_STEP_SUMMARY alone', async () => {
+    const summary = join(scratch, 'untouched.md');
+    writeFileSync(summary, '');
+    await runCli(['report', stalled, '--format', 'junit', '--fail-on', 'none'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    assert.equal(readFileSync(summary, 'utf8'), '');
+  });
+
+  test('a closed stdout does not turn a failed gate into a pass', async () => {
+    const result = await runCli(['report', stalled, '--format', 'github', '--fail-on', 'flow-incomplete'], { stdout: new ClosingPipe(0) });
+    assert.equal(result.code, 1);
+  });
+});

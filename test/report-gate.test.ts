@@ -1,0 +1,92 @@
+/**
+ * The `--fail-on` gate as data: reading rule texts, judging counts, and which counts a
+ * selection makes it judge.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  type GateRule, type GateRulesParse, defaultFailOn, defaultGateRules, evaluateGate, gateCounts, parseGateRules,
+} from '../src/correlate/gate.js';
+import { correlateRecords, findingCodes, selectCorrelation } from '../src/correlate/index.js';
+import { readRecords } from './support/fixtures.js';
+
+const rules = (...list: Array<[GateRule['code'], number]>): GateRulesParse => ({ ok: true, rules: list.map(([code, max]) => ({ code, max })) });
+
+describe('parseGateRules', () => {
+  const cases: Array<[string, GateRulesParse]> = [
+    ['flow-incomplete', rules(['flow-incomplete', 0])],
+    ['flow-incomplete,keepalive-timeout>2,socket-error', rules(['flow-incomplete', 0], ['keepalive-timeout', 2], ['socket-error', 0])],
+    [' socket-error , flow-incomplete > 3 ', rules(['flow-incomplete', 3], ['socket-error', 0])],
+    ['takeover>0', rules(['takeover', 0])],
+    ['none', rules()],
+    [' none ', rules()],
+    ['default', rules(...defaultFailOn.map((code): [GateRule['code'], number] => [code, 0]))],
+    ['all>5', rules(...findingCodes.map((code): [GateRule['code'], number] => [code, 5]))],
+    ['default,flow-incomplete>4', rules(...defaultFailOn.map((code): [GateRule['code'], number] => [code, code === 'flow-incomplete' ? 4 : 0]))],
+    ['flow-incomplete>4,flow-incomplete', rules(['flow-incomplete', 0])],
+    ['flow-incomplet', { ok: false, problem: { kind: 'unknown-code', item: 'flow-incomplet', code: 'flow-incomplet' } }],
+    ['Flow-Incomplete', { ok: false, problem: { kind: 'unknown-code', item: 'Flow-Incomplete', code: 'Flow-Incomplete' } }],
+    ['nope>2', { ok: false, problem: { kind: 'unknown-code', item: 'nope>2', code: 'nope' } }],
+    ['flow-incomplete>', { ok: false, problem: { kind: 'malformed', item: 'flow-incomplete>' } }],
+    ['flow-incomplete>=2', { ok: false, problem: { kind: 'malformed', item: 'flow-incomplete>=2' } }],
+    ['flow-incomplete>-1', { ok: false, problem: { kind: 'malformed', item: 'flow-incomplete>-1' } }],
+    ['flow-incomplete>1.5', { ok: false, problem: { kind: 'malformed', item: 'flow-incomplete>1.5' } }],
+    ['flow-incomplete<2', { ok: false, problem: { kind: 'unknown-code', item: 'flow-incomplete<2', code: 'flow-incomplete<2' } }],
+    ['flow-incomplete socket-error', { ok: false, problem: { kind: 'malformed', item: 'flow-incomplete socket-error' } }],
+    ['', { ok: false, problem: { kind: 'empty-rule', item: '' } }],
+    ['flow-incomplete,', { ok: false, problem: { kind: 'empty-rule', item: '' } }],
+    ['none,flow-incomplete', { ok: false, problem: { kind: 'none-combined', item: 'none' } }],
+  ];
+  for (const [text, expected] of cases) {
+    test(JSON.stringify(text), () => assert.deepEqual(parseGateRules(text), expected));
+  }
+
+  test('rules come back most severe first, whatever order they were written in', () => {
+    const parsed = parseGateRules('unknown-lines,takeover,flow-incomplete');
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.rules.map((r) => r.code), ['flow-incomplete', 'takeover', 'unknown-lines']);
+  });
+
+  test('the default rules are the default codes, each failing on the first finding', () => {
+    assert.deepEqual(defaultGateRules(), defaultFailOn.map((code) => ({ code, max: 0 })));
+    for (const code of defaultFailOn) assert.ok(findingCodes.includes(code));
+  });
+});
+
+describe('evaluateGate', () => {
+  test('a rule passes up to its threshold and fails above it', () => {
+    const rule: GateRule[] = [{ code: 'keepalive-timeout', max: 2 }];
+    assert.equal(evaluateGate(rule, { 'keepalive-timeout': 2 }).passed, true);
+    assert.equal(evaluateGate(rule, { 'keepalive-timeout': 3 }).passed, false);
+    assert.equal(evaluateGate(rule, {}).passed, true);
+  });
+
+  test('each rule carries its count and verdict; counts of other codes travel along', () => {
+    const gate = evaluateGate([{ code: 'flow-incomplete', max: 0 }, { code: 'socket-error', max: 1 }], { 'flow-incomplete': 1, 'socket-error': 1, takeover: 4 });
+    assert.deepEqual(gate, {
+      passed: false,
+      enforced: true,
+      rules: [
+        { code: 'flow-incomplete', max: 0, count: 1, passed: false },
+        { code: 'socket-error', max: 1, count: 1, passed: true },
+      ],
+      counts: { 'flow-incomplete': 1, 'socket-error': 1, takeover: 4 },
+    });
+  });
+
+  test('no rules never fail; enforced only travels along', () => {
+    assert.equal(evaluateGate([], { 'flow-incomplete': 9 }).passed, true);
+    const gate = evaluateGate([{ code: 'flow-incomplete', max: 0 }], { 'flow-incomplete': 9 }, false);
+    assert.equal(gate.passed, false);
+    assert.equal(gate.enforced, false);
+  });
+});
+
+describe('gateCounts', () => {
+  test('without a selection the whole-log totals count; with one, only the selected findings', async () => {
+    const whole = correlateRecords(await readRecords('fixtures/stalled-qos2.log'));
+    assert.deepEqual(gateCounts(whole, selectCorrelation(whole, {})), { 'flow-incomplete': 3 });
+    assert.deepEqual(gateCounts(whole, selectCorrelation(whole, { clients: ['sub-*'] })), { 'flow-incomplete': 2 });
+    assert.deepEqual(gateCounts(whole, selectCorrelation(whole, { clients: ['nobody'] })), {});
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * `mosqlog report --format github`: workflow commands escaped as the runner requires, pointing
+ * at log lines, most severe first, capped per kind, with a count of what was left out.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { annotationsPerKind, escapeCommandData, escapeCommandProperty } from '../src/report/ci/index.js';
+import { renderGithub } from '../src/report/ci/github.js';
+import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { runCli, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+
+interface Annotation {
+  kind: string;
+  properties: Record<string, string>;
+  message: string;
+}
+
+const unescape = (text: string): string => text.replace(/%(25|0D|0A|3A|2C)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+/** Reads `::kind k=v,k=v::message` lines the way the runner does; other lines are returned apart. */
+function parseCommands(stdout: string): { annotations: Annotation[]; other: string[] } {
+  const annotations: Annotation[] = [];
+  const other: string[] = [];
+  for (const line of stdout.split('\n').filter(Boolean)) {
+    const m = /^::(\w+)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!m) {
+      other.push(line);
+      continue;
+    }
+    const properties: Record<string, string> = {};
+    for (const pair of (m[2] ?? '').split(',').filter(Boolean)) {
+      const eq = pair.indexOf('=');
+      properties[pair.slice(0, eq)] = unescape(pair.slice(eq + 1));
+    }
+    annotations.push({ kind: m[1] ?? '', properties, message: unescape(m[3] ?? '') });
+  }
+  return { annotations, other };
+}
+
+describe('escaping', () => {
+  const cases: Array<[string, string, string]> = [
+    ['100%', '100%25', '100%25'],
+    ['a\r\nb', 'a%0D%0Ab', 'a%0D%0Ab'],
+    ['file:1,2', 'file:1,2', 'file%3A1%2C2'],
+    ['%0A', '%250A', '%250A'],
+    ['::error::x', '::error::x', '%3A%3Aerror%3A%3Ax'],
+  ];
+  for (const [raw, data, property] of cases) {
+    test(JSON.stringify(raw), () => {
+      assert.equal(escapeCommandData(raw), data);
+      assert.equal(escapeCommandProperty(raw), property);
+    });
+  }
+});
+
+describe('annotations from fixtures', () => {
+  test('stalled flows are errors pointing at their lines', async () => {
+    const result = await runCli(['report', 'fixtures/stalled-qos2.log', '--format', 'github', '--fail-on', 'flow-incomplete']);
+    assert.equal(result.code, 1);
+    const { annotations, other } = parseCommands(result.stdout);
+    assert.deepEqual(other, []);
+    assert.deepEqual(annotations.map((a) => [a.kind, a.properties.file, a.properties.line]), [
+      ['error', 'fixtures/stalled-qos2.log', '38'],
+      ['error', 'fixtures/stalled-qos2.log', '31'],
+      ['error', 'fixtures/stalled-qos2.log', '28'],
+    ]);
+    for (const a of annotations) assert.ok(a.properties.title?.includes('flow-incomplete'));
+  });
+
+  test('findings no rule fails on are warnings', async () => {
+    const result = await runCli(['report', 'fixtures/sample.log', '--format', 'github', '--fail-on', 'flow-incomplete']);
+    const { annotations } = parseCommands(result.stdout);
+    assert.deepEqual(annotations.map((a) => a.kind), ['error', 'warning', 'warning', 'warning']);
+  });
+
+  test('hostile ids cannot break out of their command', async () => {
+    const result = await runCli(['report', 'fixtures/handmade/hostile-ids.log', '--format', 'github', '--fail-on', 'all', '--exit-zero']);
+    assert.equal(result.code, 0);
+    const lines = result.stdout.split('\n').filter(Boolean);
+    const { annotations, other } = parseCommands(result.stdout);
+    assert.deepEqual(other, []);
+    assert.equal(annotations.length, lines.length, 'one command per line');
+    assert.equal(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(result.stdout), false);
+    const socket = annotations.find((a) => a.properties.title?.includes('socket-error'));
+    assert.ok(socket?.message.startsWith('gh:esc,%0A]]>'), 'the id comes back intact after unescaping');
+  });
+});
+
+describe('limits', () => {
+  test('at most 10 per kind, most severe first, and a final line counting the rest', () => {
+    const flows = Array.from({ length: 14 }, (_, i) => stalledFlow(`pub-${i}`, i + 1, i + 1));
+    const timeouts = Array.from({ length: 12 }, (_, i) => keepaliveTimeout(`sensor-${i}`, 100 + i));
+    const report = syntheticReport([...flows, ...timeouts], [{ code: 'flow-incomplete', max: 0 }]);
+    const { annotations, other } = parseCommands(renderGithub(report, plainContext));
+    assert.equal(annotationsPerKind, 10);
+    assert.deepEqual(annotations.map((a) => a.kind), [...Array<string>(10).fill('error'), ...Array<string>(10).fill('warning')]);
+    assert.deepEqual(annotations.slice(0, 10).map((a) => a.properties.line), flows.slice(0, 10).map((f) => String(f.at[0]?.line)));
+    assert.equal(other.length, 1);
+    assert.match(other[0] ?? '', /\b6\b/);
+    assert.match(other[0] ?? '', /\b4 error\b/);
+    assert.match(other[0] ?? '', /\b2 warning\b/);
+  });
+
+  test('findings counted but not kept are counted as left out', () => {
+    const report = syntheticReport([stalledFlow('a', 1, 1)], [{ code: 'flow-incomplete', max: 0 }], { 'flow-incomplete': 5 });
+    const { annotations, other } = parseCommands(renderGithub(report, plainContext));
+    assert.equal(annotations.length, 1);
+    assert.match(other[0] ?? '', /\b4 error\b/);
+  });
+
+  test('nothing found, nothing written', () => {
+    assert.equal(renderGithub(syntheticReport([], [{ code: 'flow-incomplete', max: 0 }]), plainContext), '');
+  });
+});

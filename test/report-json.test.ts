@@ -1,0 +1,66 @@
+/**
+ * `mosqlog report --format json`: the documented schema (docs/ci.md), on every fixture.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { findingCodes } from '../src/correlate/index.js';
+import { fixtureLogs } from './support/fixtures.js';
+import { runCli, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+
+const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+interface ReportJson {
+  schemaVersion: number;
+  tool: string;
+  generatedAt: string;
+  inputs: string[];
+  gate: { passed: boolean; enforced: boolean; rules: Array<{ code: string; max: number; count: number; passed: boolean }> };
+  counts: Record<string, number>;
+  unlisted: Record<string, number>;
+  findings: Array<Record<string, unknown> & { code: string; at: Array<{ file: string; line: number }> }>;
+  log: Record<string, unknown>;
+}
+
+describe('schema on every fixture', () => {
+  for (const log of fixtureLogs()) {
+    test(log, async () => {
+      const result = await runCli(['report', log, '--format', 'json', '--fail-on', 'all', '--exit-zero']);
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+      const doc = JSON.parse(result.stdout) as ReportJson;
+      assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'generatedAt', 'inputs', 'gate', 'counts', 'unlisted', 'findings', 'log']);
+      assert.equal(doc.schemaVersion, 1);
+      assert.equal(doc.tool, 'mosqlog');
+      assert.equal(doc.generatedAt, '2026-11-27T12:00:00.000Z');
+      assert.deepEqual(doc.inputs, [log]);
+      assert.deepEqual(doc.gate.rules.map((r) => r.code), [...findingCodes]);
+      assert.equal(doc.gate.passed, doc.gate.rules.every((r) => r.passed));
+      assert.equal(doc.gate.enforced, false);
+      for (const rule of doc.gate.rules) {
+        assert.equal(rule.count, doc.counts[rule.code] ?? 0);
+        assert.equal(rule.passed, rule.count <= rule.max);
+      }
+      const listed: Record<string, number> = {};
+      for (const f of doc.findings) {
+        listed[f.code] = (listed[f.code] ?? 0) + 1;
+        assert.ok(findingCodes.includes(f.code as (typeof findingCodes)[number]));
+        assert.deepEqual(Object.keys(f).slice(0, 7), ['code', 'severity', 'title', 'message', 'client', 'time', 'at']);
+        assert.ok(f.time === null || iso.test(String(f.time)));
+        for (const at of f.at) assert.deepEqual(Object.keys(at), ['file', 'line']);
+        if ('lastActivity' in f) assert.ok(f.lastActivity === null || iso.test(String(f.lastActivity)));
+      }
+      for (const [code, count] of Object.entries(doc.counts)) assert.equal((listed[code] ?? 0) + (doc.unlisted[code] ?? 0), count);
+      assert.deepEqual(Object.keys(doc.log), ['lines', 'first', 'last', 'brokerVersions', 'brokerStarts', 'sessions', 'clients', 'debugLines', 'unknownLines']);
+    });
+  }
+});
+
+test('a selection narrows findings and counts', async () => {
+  const result = await runCli(['report', 'fixtures/stalled-qos2.log', '--format', 'json', '--fail-on', 'flow-incomplete', '--client', 'pub-*']);
+  assert.equal(result.code, 1);
+  const doc = JSON.parse(result.stdout) as ReportJson;
+  assert.deepEqual(doc.counts, { 'flow-incomplete': 1 });
+  assert.deepEqual(doc.findings.map((f) => [f.client, f.direction, f.mid, f.stalledAt]), [['pub-qos2-stall', 'in', 1, 'pubrel']]);
+});

@@ -1,0 +1,165 @@
+/**
+ * `mosqlog report --format junit` on every fixture: valid against a JUnit XSD (xmllint), and a
+ * structure whose counts match its elements, with one suite per rule and stable, unique names.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { findingCodes } from '../src/correlate/index.js';
+import { renderJunit } from '../src/report/ci/junit.js';
+import { plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { fixtureLogs, repoPath } from './support/fixtures.js';
+import { runCli, runFromRepoRoot } from './support/run-cli.js';
+import { type XmlElement, childrenNamed, parseXml } from './support/xml-tree.js';
+import { requireXmllint, validateXml } from './support/xmllint.js';
+
+runFromRepoRoot();
+
+const schema = repoPath('test/support/junit.xsd');
+const hostile = 'fixtures/handmade/hostile-ids.log';
+
+// XML 1.0 Char production, inverted.
+const forbiddenInXml = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+const int = (element: XmlElement, name: string): number => Number(element.attributes[name]);
+
+/** Checks what the schema cannot: counts against elements, names unique per suite. */
+function assertConsistent(root: XmlElement): void {
+  assert.equal(root.name, 'testsuites');
+  const suites = childrenNamed(root, 'testsuite');
+  let tests = 0;
+  let failures = 0;
+  for (const suite of suites) {
+    const cases = childrenNamed(suite, 'testcase');
+    const failed = cases.filter((c) => childrenNamed(c, 'failure').length > 0);
+    assert.equal(int(suite, 'tests'), cases.length, `${suite.attributes.name}: tests`);
+    assert.equal(int(suite, 'failures'), failed.length, `${suite.attributes.name}: failures`);
+    assert.equal(int(suite, 'errors'), 0);
+    assert.equal(int(suite, 'skipped'), 0);
+    const names = cases.map((c) => c.attributes.name);
+    assert.equal(new Set(names).size, names.length, `${suite.attributes.name}: unique testcase names`);
+    for (const c of cases) {
+      assert.equal(c.attributes.classname, suite.attributes.name);
+      for (const f of childrenNamed(c, 'failure')) assert.equal(f.attributes.type, suite.attributes.name);
+    }
+    tests += cases.length;
+    failures += failed.length;
+  }
+  assert.equal(int(root, 'tests'), tests);
+  assert.equal(int(root, 'failures'), failures);
+}
+
+describe('every fixture, every rule', () => {
+  for (const log of fixtureLogs()) {
+    test(log, async (t) => {
+      const result = await runCli(['report', log, '--format', 'junit', '--fail-on', 'all', '--exit-zero']);
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+      assert.equal(forbiddenInXml.test(result.stdout), false, 'only characters XML 1.0 allows');
+      const root = parseXml(result.stdout);
+      assertConsistent(root);
+      assert.deepEqual(childrenNamed(root, 'testsuite').map((s) => s.attributes.name), [...findingCodes]);
+      if (requireXmllint(t)) {
+        const validation = validateXml(result.stdout, schema);
+        assert.ok(validation.valid, validation.output);
+      }
+    });
+  }
+});
+
+describe('what the testcases say', () => {
+  test('stalled flows are failures named by client, mid and direction, pointing at the log line', async () => {
+    const result = await runCli(['report', 'fixtures/stalled-qos2.log', '--format', 'junit', '--fail-on', 'flow-incomplete']);
+    assert.equal(result.code, 1);
+    const root = parseXml(result.stdout);
+    assertConsistent(root);
+    const [suite] = childrenNamed(root, 'testsuite');
+    assert.ok(suite);
+    assert.equal(suite.attributes.name, 'flow-incomplete');
+    const cases = childrenNamed(suite, 'testcase').map((c) => ({
+      name: c.attributes.name, file: c.attributes.file, line: c.attributes.line, failure: childrenNamed(c, 'failure')[0]?.text ?? '',
+    }));
+    assert.deepEqual(cases.map(({ name, file, line }) => ({ name, file, line })), [
+      { name: 'pub-qos2-stall mid 1 (in)', file: 'fixtures/stalled-qos2.log', line: '38' },
+      { name: 'sub-qos1-stall mid 1 (out)', file: 'fixtures/stalled-qos2.log', line: '31' },
+      { name: 'sub-qos2-stall mid 1 (out)', file: 'fixtures/stalled-qos2.log', line: '28' },
+    ]);
+    for (const c of cases) assert.ok(c.failure.includes(`${c.file}:${c.line}`), 'the body names the log location');
+    assert.ok(cases[0]?.failure.includes('stalledAt: pubrel'));
+  });
+
+  test('a rule without findings is one passing testcase', async () => {
+    const result = await runCli(['report', 'fixtures/clean-qos.log', '--format', 'junit', '--fail-on', 'flow-incomplete']);
+    assert.equal(result.code, 0);
+    const root = parseXml(result.stdout);
+    assertConsistent(root);
+    assert.equal(int(root, 'tests'), 1);
+    assert.equal(int(root, 'failures'), 0);
+  });
+
+  test('findings within a threshold pass, so failures appear only when the gate fails', async () => {
+    const result = await runCli(['report', 'fixtures/stalled-qos2.log', '--format', 'junit', '--fail-on', 'flow-incomplete>3']);
+    assert.equal(result.code, 0);
+    const root = parseXml(result.stdout);
+    assertConsistent(root);
+    assert.equal(int(root, 'tests'), 3);
+    assert.equal(int(root, 'failures'), 0);
+    for (const c of childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase')) {
+      assert.equal(childrenNamed(c, 'system-out').length, 1, 'the evidence stays in system-out');
+    }
+  });
+
+  test('--fail-on none gives an empty, valid document', async (t) => {
+    const result = await runCli(['report', 'fixtures/stalled-qos2.log', '--format', 'junit', '--fail-on', 'none']);
+    const root = parseXml(result.stdout);
+    assert.equal(childrenNamed(root, 'testsuite').length, 0);
+    assert.equal(int(root, 'tests'), 0);
+    if (requireXmllint(t)) assert.ok(validateXml(result.stdout, schema).valid);
+  });
+});
+
+describe('hostile client ids', () => {
+  test('ids with <, &, quotes and controls survive as text, shown safely', async () => {
+    const result = await runCli(['report', hostile, '--format', 'junit', '--fail-on', 'all', '--exit-zero']);
+    const root = parseXml(result.stdout);
+    const names = childrenNamed(root, 'testsuite').flatMap((s) => childrenNamed(s, 'testcase').map((c) => c.attributes.name ?? ''));
+    assert.ok(names.includes(`<script>alert("x")</script>&'amp'; mid 1 (out)`), 'markup characters decode back to the id');
+    assert.ok(names.includes(`"quoted" & 'single'`));
+    const controlled = names.find((n) => n.startsWith('ctl'));
+    assert.ok(controlled);
+    assert.equal(/[\x00-\x1f\x7f-\x9f\uFFFE]/.test(controlled), false, 'controls shown as escapes or dropped');
+    assert.ok(controlled.includes('\\x01'), 'a C0 control is shown, not hidden');
+  });
+
+  test('forbidden characters and lone surrogates never reach the document', (t) => {
+    const ids = ['\uD800half', 'nul\x00byte', 'non\uFFFFchar', 'cdata]]>end', 'cr\rlf\n', 'emoji 🚀'];
+    const report = syntheticReport(ids.map((id, i) => stalledFlow(id, i + 1, i + 10, `logs/${id}.log`)), [{ code: 'flow-incomplete', max: 0 }]);
+    const xml = renderJunit(report, plainContext);
+    assert.equal(forbiddenInXml.test(xml), false);
+    const root = parseXml(xml);
+    assertConsistent(root);
+    assert.ok(xml.includes('emoji 🚀'), 'characters outside the BMP are kept');
+    if (requireXmllint(t)) {
+      const validation = validateXml(xml, schema);
+      assert.ok(validation.valid, validation.output);
+    }
+  });
+});
+
+describe('names and counts beyond what is listed', () => {
+  test('repeated subjects get stable #n suffixes in log order', () => {
+    const report = syntheticReport([stalledFlow('c', 1, 10), stalledFlow('c', 1, 20), stalledFlow('c', 1, 30)], [{ code: 'flow-incomplete', max: 0 }]);
+    const root = parseXml(renderJunit(report, plainContext));
+    const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
+    assert.deepEqual(cases.map((c) => [c.attributes.name, c.attributes.line]), [['c mid 1 (out)', '10'], ['c mid 1 (out) #2', '20'], ['c mid 1 (out) #3', '30']]);
+  });
+
+  test('findings counted but not kept become one more testcase, so tests still match', () => {
+    const report = syntheticReport([stalledFlow('a', 1, 10), stalledFlow('b', 2, 20)], [{ code: 'flow-incomplete', max: 0 }], { 'flow-incomplete': 10 });
+    const root = parseXml(renderJunit(report, plainContext));
+    assertConsistent(root);
+    assert.equal(int(root, 'tests'), 3);
+    assert.equal(int(root, 'failures'), 3);
+    const suite = childrenNamed(root, 'testsuite')[0] as XmlElement;
+    assert.equal(childrenNamed(suite, 'properties')[0]?.children.find((p) => p.attributes.name === 'found')?.attributes.value, '10');
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * `mosqlog report --format markdown`: the verdict and rule table, log content only inside code
+ * spans, and a size cap that truncates lists and says so.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { markdownLimits, renderMarkdownReport } from '../src/report/ci/index.js';
+import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { runCli, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+
+/** Splits a table row into cells the way GFM does: `\\` pairs with the next character, a lone `|` splits. */
+function cells(line: string): string[] {
+  const out: string[] = [];
+  let cell = '';
+  for (let i = 1; i < line.length - 1; i++) {
+    const ch = line[i] as string;
+    if (ch === '\\') {
+      cell += ch + (line[i + 1] ?? '');
+      i++;
+    } else if (ch === '|') {
+      out.push(cell.trim());
+      cell = '';
+    } else cell += ch;
+  }
+  out.push(cell.trim());
+  return out;
+}
+
+/** Table rows (not the head or rule) split into cells. */
+function tableRows(markdown: string): string[][] {
+  return markdown.split('\n')
+    .filter((line) => line.startsWith('| ') && !/^\|[-:| ]+\|$/.test(line))
+    .map(cells);
+}
+
+/** Markdown with every code span removed: what GitHub would render as markup. */
+function outsideCodeSpans(markdown: string): string {
+  return markdown.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
+}
+
+const omittedMarker = /<!-- mosqlog:omitted (\d+) -->/;
+
+describe('content', () => {
+  test('a failed gate lists the rule and the stalled flows', async () => {
+    const result = await runCli(['report', 'fixtures/stalled-qos2.log', '--format', 'markdown', '--fail-on', 'flow-incomplete,socket-error']);
+    assert.equal(result.code, 1);
+    const rows = tableRows(result.stdout);
+    const rules = rows.filter((r) => r.length === 4 && /^`[a-z-]+`/.test(r[0] ?? ''));
+    assert.deepEqual(rules.map((r) => [r[0]?.split(' ')[0], r[1], r[2]]), [['`flow-incomplete`', '0', '3'], ['`socket-error`', '0', '0']]);
+    const where = rows.map((r) => r[2] ?? '').filter((cell) => cell.startsWith('fixtures/'));
+    assert.deepEqual(where.map((cell) => cell.split('<br>')[0]), ['fixtures/stalled-qos2.log:38', 'fixtures/stalled-qos2.log:31', 'fixtures/stalled-qos2.log:28']);
+    assert.doesNotMatch(result.stdout, omittedMarker);
+  });
+
+  test('hostile ids stay inside code spans: no HTML, links or mentions', async () => {
+    const result = await runCli(['report', 'fixtures/handmade/hostile-ids.log', '--format', 'markdown', '--fail-on', 'all', '--exit-zero']);
+    assert.equal(result.code, 0);
+    const markup = outsideCodeSpans(result.stdout).replace(/<br>/g, '');
+    assert.doesNotMatch(markup, /<script|@here|\]\(http|&'amp'/);
+    assert.equal(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(result.stdout), false);
+    const findingRows = tableRows(result.stdout).filter((r) => /^\d{4}-/.test(r[0] ?? ''));
+    assert.equal(findingRows.length, 4);
+    for (const row of findingRows) assert.equal(row.length, 4, 'a pipe in an id does not add a cell');
+  });
+});
+
+test('backslashes and pipes in ids cannot add cells', () => {
+  const ids = ['a|b', 'a\\|b', 'a\\\\|b|', '|', '\\', '`|`'];
+  const report = syntheticReport(ids.map((id, i) => stalledFlow(id, i + 1, i + 1)), [{ code: 'flow-incomplete', max: 0 }]);
+  const rows = tableRows(renderMarkdownReport(report, plainContext)).filter((r) => /^\d{4}-/.test(r[0] ?? ''));
+  assert.equal(rows.length, ids.length);
+  for (const row of rows) assert.equal(row.length, 4, row.join(' ‖ '));
+});
+
+describe('size', () => {
+  test('long lists are cut per code, and the cut is counted', () => {
+    const flows = Array.from({ length: 80 }, (_, i) => stalledFlow(`pub-${i}`, i + 1, i + 1));
+    const report = syntheticReport(flows, [{ code: 'flow-incomplete', max: 0 }]);
+    const text = renderMarkdownReport(report, plainContext);
+    const listed = tableRows(text).filter((r) => /^\d{4}-/.test(r[0] ?? '')).length;
+    assert.equal(listed, markdownLimits.rowsPerCode);
+    assert.equal(Number(omittedMarker.exec(text)?.[1]), 80 - markdownLimits.rowsPerCode);
+  });
+
+  test('the default cap keeps the summary under 1 MiB even with huge client ids', () => {
+    const big = 'x'.repeat(70_000);
+    const findings = [
+      ...Array.from({ length: 3000 }, (_, i) => stalledFlow(`${big}${i}`, i + 1, i + 1)),
+      ...Array.from({ length: 3000 }, (_, i) => keepaliveTimeout(`${big}${i}`, 5000 + i)),
+    ];
+    const text = renderMarkdownReport(syntheticReport(findings, [{ code: 'flow-incomplete', max: 0 }]), plainContext);
+    assert.ok(Buffer.byteLength(text) < 1024 * 1024);
+    assert.ok(omittedMarker.test(text));
+  });
+
+  test('when the byte cap is reached, later sections are left out and counted', () => {
+    const findings = [
+      ...Array.from({ length: 30 }, (_, i) => stalledFlow(`pub-${i}`, i + 1, i + 1)),
+      ...Array.from({ length: 30 }, (_, i) => keepaliveTimeout(`sensor-${i}`, 100 + i)),
+    ];
+    const report = syntheticReport(findings, [{ code: 'flow-incomplete', max: 0 }]);
+    const limits = { ...markdownLimits, maxBytes: 6000 };
+    const text = renderMarkdownReport(report, plainContext, limits);
+    assert.ok(Buffer.byteLength(text) <= limits.maxBytes);
+    const listed = tableRows(text).filter((r) => /^\d{4}-/.test(r[0] ?? '')).length;
+    assert.ok(listed > 0 && listed < 60);
+    assert.equal(Number(omittedMarker.exec(text)?.[1]), 60 - listed);
+  });
+});
