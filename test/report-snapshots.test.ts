@@ -22,7 +22,9 @@ for (const log of fixtureLogs()) {
         assert.equal(result.code, 0);
         assert.equal(result.stderr, '');
         assert.equal(hasControlBytes(result.stdout), false, 'no ESC or C1 control, whatever the log holds');
-        assertSnapshot(`${log.replace(/\.log$/, '')}/report.${format}`, result.stdout);
+        // The HTML page is checked by its structure and in a browser (report-html tests), not as text.
+        if (format === 'html') assert.match(result.stdout, /^<!DOCTYPE html>/);
+        else assertSnapshot(`${log.replace(/\.log$/, '')}/report.${format}`, result.stdout);
       });
     }
   });

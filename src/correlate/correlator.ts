@@ -258,6 +258,7 @@ export class Correlator {
       flows: this.flows,
       flowTotals: { qos1: this.totals[1], qos2: this.totals[2] },
       latency: { qos1: this.latency[1].summary(), qos2: this.latency[2].summary() },
+      latencyDistribution: { qos1: this.latency[1].distribution(), qos2: this.latency[2].distribution() },
       orphanAcks: this.orphanAcks,
       findings: this.findings,
       findingTotals: this.findingTotals,

@@ -20,6 +20,11 @@ export class LatencyHistogram {
     if (!this.coarse && this.counts.size > 5000) this.coarsen();
   }
 
+  /** The distribution: `[milliseconds, flows]` pairs in ascending order. */
+  distribution(): Array<[number, number]> {
+    return [...this.counts].sort((a, b) => a[0] - b[0]);
+  }
+
   summary(): Latency {
     if (this.total === 0) return { count: 0, p50: null, p95: null, p99: null, max: null };
     const keys = [...this.counts.keys()].sort((a, b) => a - b);

@@ -252,6 +252,8 @@ export interface Correlation {
   flows: Flow[];
   flowTotals: { qos1: FlowTotals; qos2: FlowTotals };
   latency: { qos1: Latency; qos2: Latency };
+  /** Completed flows by latency: `[milliseconds, flows]` pairs, ascending (values rounded when many). */
+  latencyDistribution: { qos1: Array<[number, number]>; qos2: Array<[number, number]> };
   orphanAcks: number;
   /** Findings kept (capped per code), most severe first. */
   findings: Finding[];

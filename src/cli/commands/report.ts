@@ -101,18 +101,21 @@ Formats, rules and the JSON schema: docs/ci.md.
 Examples:
   mosqlog report broker.log --format junit --output-file mqtt.xml --fail-on flow-incomplete
   mosqlog report broker.log --format github --fail-on 'flow-incomplete,keepalive-timeout>2,socket-error'
-  mosqlog report broker.log --format json --fail-on none | jq '.counts'`)
+  mosqlog report broker.log --format json --fail-on none | jq '.counts'
+  mosqlog report broker.log --format html --output-file report.html`)
     .action(async (files: string[], options: ReportOptions) => {
       const rules = gateRulesFor(options.failOn);
       const parser = parserFor(options);
       const selection = selectionFor(options);
       const sources = await resolveInputs(files, env.io.stdin, parser);
-      const whole = await correlateInputs(sources, parser, { keepFlows: 'unfinished', keepSessions: false }, env.io);
+      // The HTML page draws every session; the other formats list only findings.
+      const whole = await correlateInputs(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html' }, env.io);
       const selected = selectCorrelation(whole, selection);
       const gate = evaluateGate(rules, gateCounts(whole, selected), options.exitZero !== true);
       const report: CiReport = { correlation: selected, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now() };
-      // CI reports show times in UTC whatever zone the log was written in: build logs are read anywhere.
-      const text = ciReporters[options.format](report, reportContext({ ...options, tz: 'UTC' }, env.io, true));
+      // CI reports show times in UTC whatever zone the log was written in: build logs are read
+      // anywhere. The HTML page is for people and shows the zone the log was read in.
+      const text = ciReporters[options.format](report, reportContext({ ...options, tz: options.format === 'html' ? options.tz : 'UTC' }, env.io, true));
 
       const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
       if (toFile !== null) await writeReportFile(toFile, text);

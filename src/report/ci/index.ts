@@ -3,6 +3,7 @@
  */
 import type { Reporter } from '../context.js';
 import type { CiReport } from './ci-report.js';
+import { renderHtml } from '../html/index.js';
 import { renderGithub } from './github.js';
 import { renderCiJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -14,6 +15,7 @@ export const ciReporters = {
   junit: renderJunit,
   github: renderGithub,
   json: renderCiJson,
+  html: renderHtml,
 } as const satisfies Record<string, Reporter<CiReport>>;
 
 /** A `--format` of `mosqlog report`. */

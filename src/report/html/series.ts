@@ -2,7 +2,7 @@
  * The numbers behind the report's charts, derived from a correlation: events per time bucket,
  * sessions open per bucket, and a latency histogram. Pure; bounded by the bucket count asked for.
  */
-import type { Flow, Session } from '../../correlate/index.js';
+import type { Correlation, Session } from '../../correlate/index.js';
 
 /** A bucket of a time series: `[start, end)` in epoch ms and its value. */
 export interface TimeBucket {
@@ -37,14 +37,13 @@ export function eventsPerBucket(perMinute: ReadonlyArray<readonly [number, numbe
 const openSteps = [second, 2 * second, 5 * second, 10 * second, 15 * second, 30 * second, minute];
 
 /**
- * The bucket width for sessions open over a span: a minute, or (for logs shorter than
- * `maxBuckets` minutes) the smallest of 1–30 s that gives at most `maxBuckets` buckets, or
- * whole minutes widened to keep the count at or under `maxBuckets`.
+ * The bucket width for sessions open over a span: a minute, widened to whole minutes when that
+ * would make more than `maxBuckets`; for a log shorter than ten minutes (fewer than ten
+ * per-minute bars) the smallest of 1–30 s that gives at most 120 buckets.
  */
 export function openBucketMs(span: number, maxBuckets: number): number {
-  const fine = openSteps.find((s) => span / s <= maxBuckets);
-  if (fine !== undefined) return fine;
-  return Math.ceil(span / minute / Math.max(1, maxBuckets)) * minute;
+  if (span < 10 * minute) return openSteps.find((s) => span / s <= 120) ?? minute;
+  return Math.max(1, Math.ceil(span / minute / Math.max(1, maxBuckets))) * minute;
 }
 
 /**
@@ -86,21 +85,17 @@ export interface LatencyClass {
   qos2: number;
 }
 
-/**
- * Completed flows with a latency, counted into {@link latencyBounds} classes per QoS. Only
- * flows the correlation kept can be counted; `timed` says how many that was.
- */
-export function latencyHistogram(flows: readonly Flow[]): { classes: LatencyClass[]; timed: number } {
+/** Completed flows counted into {@link latencyBounds} classes per QoS, from the correlation's distribution. */
+export function latencyHistogram(c: Correlation): { classes: LatencyClass[]; timed: number } {
   const classes: LatencyClass[] = [...latencyBounds.map((upTo) => ({ upTo, qos1: 0, qos2: 0 })), { upTo: null, qos1: 0, qos2: 0 }];
   let timed = 0;
-  for (const f of flows) {
-    if (f.state !== 'complete' || f.latencyMs === undefined || !Number.isFinite(f.latencyMs)) continue;
-    const ms = f.latencyMs;
-    const found = classes.find((c) => c.upTo === null || ms <= c.upTo);
-    if (!found) continue;
-    if (f.qos === 1) found.qos1++;
-    else found.qos2++;
-    timed++;
+  for (const q of ['qos1', 'qos2'] as const) {
+    for (const [ms, n] of c.latencyDistribution[q]) {
+      const found = classes.find((k) => k.upTo === null || ms <= k.upTo);
+      if (!found) continue;
+      found[q] += n;
+      timed += n;
+    }
   }
   return { classes, timed };
 }

@@ -1,0 +1,152 @@
+/**
+ * The report's lists: QoS flows (totals, latency distribution, unfinished flows), problems per
+ * code with `file:line`, and the sortable, filterable sessions table. Each is capped by the
+ * limits and says how many it left out.
+ */
+import type { Correlation, EndReason, Finding, Flow, Session } from '../../correlate/index.js';
+import type { ReportContext } from '../context.js';
+import { describeFinding, findingTitles } from '../finding-text.js';
+import { formatDuration, location, safeText } from '../text.js';
+import { type CiReport, codesFound, countOf, findingsOf, isFailing } from '../ci/ci-report.js';
+import { renderLatencyHistogram } from './charts.js';
+import { htmlText } from './escape.js';
+import type { HtmlLimits } from './limits.js';
+import { cell, count, more, table, time, where } from './markup.js';
+import { latencyHistogram } from './series.js';
+import { inStartOrder, troubledEnds } from './timeline-svg.js';
+
+/** A duration, or `-`. */
+function ms(v: number | null): string {
+  return v === null ? '-' : htmlText(formatDuration(v));
+}
+
+function flowState(f: Flow): string {
+  if (f.state === 'incomplete') return `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}`;
+  if (f.state === 'refused') return `refused (rc ${f.reasonCode ?? '?'})`;
+  return f.state;
+}
+
+/** Flow totals with latency percentiles, the latency distribution, the unfinished flows. */
+export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: HtmlLimits): string {
+  const out = ['<section id="flows"><h2>QoS flows</h2>'];
+  if (!c.debugLines) {
+    out.push('<p class="note">The log has no debug lines (log_type debug or all), so QoS flows could not be followed.</p></section>');
+    return out.join('\n');
+  }
+  const rows = (['qos1', 'qos2'] as const).map((q, i) => {
+    const t = c.flowTotals[q];
+    const l = c.latency[q];
+    const stalled = Object.entries(t.stalledAt).map(([step, n]) => `${n} at ${step.toUpperCase()}`).join(', ') || '-';
+    return [`QoS ${i + 1}`, count(t.complete), t.incomplete ? `<span class="fails">${count(t.incomplete)}</span>` : '0', count(t.refused), htmlText(stalled), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.max)];
+  });
+  out.push(table(['QoS', { text: 'complete', num: true }, { text: 'incomplete', num: true }, { text: 'refused', num: true }, 'stalled at',
+    { text: 'p50', num: true }, { text: 'p95', num: true }, { text: 'p99', num: true }, { text: 'max', num: true }], rows, new Set([1, 2, 3, 5, 6, 7, 8])));
+  const histogram = latencyHistogram(c);
+  const complete = c.flowTotals.qos1.complete + c.flowTotals.qos2.complete;
+  out.push('<h3>Latency distribution</h3>');
+  if (histogram.timed > 0) {
+    out.push(`<figure id="latency-chart"><figcaption>Time from PUBLISH to the final acknowledgement, completed flows per latency class, log scale</figcaption>${renderLatencyHistogram(histogram.classes)}</figure>`);
+  } else if (complete > 0) {
+    out.push('<p class="note">The completed flows carry no times (the log has no timestamps).</p>');
+  } else {
+    out.push('<p class="note">No completed QoS 1/2 flows.</p>');
+  }
+  const unfinished = c.flows.filter((f) => f.state === 'incomplete' || f.state === 'refused');
+  out.push(`<h3 id="incomplete-flows">Incomplete and refused flows (${unfinished.length})</h3>`);
+  if (unfinished.length === 0) {
+    out.push('<p class="note">None: every QoS 1/2 flow completed.</p>');
+  } else {
+    const shown = unfinished.slice(0, limits.flowRows);
+    out.push(`<div class="table-wrap">${table(['client', 'dir', { text: 'mid', num: true }, 'QoS', 'topic', 'state', 'steps seen', 'started', 'line'],
+      shown.map((f) => [
+        cell('client', htmlText(f.client)), f.direction, String(f.mid), String(f.qos), cell('topic', f.topic === null ? '-' : htmlText(f.topic)),
+        `<span class="fails">${htmlText(flowState(f))}</span>${f.sessionEnded ? '<br><span class="muted">session ended</span>' : ''}`,
+        htmlText(f.steps.map((s) => s.step.toUpperCase()).join('→')), cell('nowrap', time(f.steps[0]?.time ?? null, ctx)), cell('where', where(f.steps[0] ? [f.steps[0].at] : [])),
+      ]), new Set([2]))}</div>`);
+    out.push(more(unfinished.length - shown.length, 'unfinished flow(s)'));
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+/** Problems per code, most severe first, each with time, client, what and `file:line`. */
+export function renderProblemsSection(report: CiReport, ctx: ReportContext, limits: HtmlLimits): string {
+  const out = ['<section id="problems"><h2>Problems</h2>'];
+  const codes = codesFound(report);
+  if (codes.length === 0) {
+    out.push('<p class="note">No problems found.</p></section>');
+    return out.join('\n');
+  }
+  let budget = limits.problemRows;
+  for (const code of codes) {
+    const findings = findingsOf(report, code);
+    const total = countOf(report, code);
+    const severity = findings[0]?.severity ?? 'warning';
+    const shown = findings.slice(0, Math.max(0, Math.min(limits.problemsPerCode, budget)));
+    budget -= shown.length;
+    out.push(`<div class="problem-group" id="problems-${code}"><h3><span class="sev ${severity}">${severity}</span> <code>${code}</code> ${htmlText(findingTitles[code])} <span class="muted">(${total})</span>${isFailing(report, code) ? ' <span class="fails">fails the gate</span>' : ''}</h3>`);
+    if (shown.length > 0) {
+      out.push(table(['time', 'client', 'what', 'line'],
+        shown.map((f: Finding) => [cell('nowrap', time(f.time, ctx)), cell('client', f.client === null ? '-' : htmlText(f.client)), cell('what', htmlText(describeFinding(f))), cell('where', where(f.at))])));
+    }
+    out.push(more(total - shown.length, `${code} problem(s)`), '</div>');
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+/** One sessions-table row as the page script sees it: display id, sort keys, troubled flag. */
+export interface SessionRowData {
+  c: string;
+  s: number | null;
+  d: number | null;
+  e: EndReason;
+  m: number;
+  p: 0 | 1;
+}
+
+/**
+ * Sessions to list: all of them up to `max`; past it, the troubled ones (bad end or a problem
+ * about the client) first, then the earliest others — shown in log order either way.
+ */
+function listedSessions(c: Correlation, max: number): Array<{ session: Session; troubled: boolean }> {
+  const problemClients = new Set(c.findings.map((f) => f.client).filter((x): x is string => x !== null));
+  const all = inStartOrder(c.sessions).map((session, order) => ({ session, order, troubled: troubledEnds.has(session.endReason) || problemClients.has(session.client) }));
+  if (all.length <= max) return all;
+  return [...all.filter((s) => s.troubled), ...all.filter((s) => !s.troubled)].slice(0, max).sort((a, b) => a.order - b.order);
+}
+
+const sortable = [['client', 'client'], ['start', 'start'], ['duration', 'duration'], ['end', 'ended'], ['messages', 'msgs in/out']] as const;
+
+/** The sessions table with its filter and sort controls (hidden until the script runs). */
+export function renderSessionsSection(c: Correlation, ctx: ReportContext, limits: HtmlLimits): { html: string; rows: SessionRowData[] } {
+  const head = '<section id="sessions"><h2>Sessions</h2>';
+  if (c.sessions.length === 0) {
+    return { html: `${head}<p class="note">${c.sessionCount > 0 ? 'Sessions were not kept for this report.' : 'No sessions in the log.'}</p></section>`, rows: [] };
+  }
+  const listed = listedSessions(c, limits.sessionRows);
+  const data: SessionRowData[] = listed.map(({ session: s, troubled }) => ({
+    c: safeText(s.client), s: s.start, d: s.durationMs, e: s.endReason, m: s.messagesIn + s.messagesOut, p: troubled ? 1 : 0,
+  }));
+  const headers = ['client', 'user', 'address', 'MQTT', 'start', 'duration', 'ended', 'msgs in/out', 'line'].map((name) => {
+    const key = sortable.find(([, label]) => label === name)?.[0];
+    const num = name === 'duration' || name === 'msgs in/out';
+    return key ? `<th data-sort="${key}"${num ? ' class="num"' : ''}><button type="button" data-key="${key}">${name}</button></th>` : `<th>${name}</th>`;
+  }).join('');
+  const rows = listed.map(({ session: s, troubled }, i) => {
+    const address = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
+    const end = `<span class="chip end-${s.endReason}${troubled && troubledEnds.has(s.endReason) ? ' fails' : ''}">${s.endReason}</span>${s.endDetail ? ` <span class="muted">${htmlText(s.endDetail)}</span>` : ''}`;
+    return `<tr data-i="${i}"><td class="client">${htmlText(s.client)}</td><td class="client">${s.username === null ? '-' : htmlText(s.username)}</td><td class="mono nowrap">${htmlText(address)}</td>`
+      + `<td>${htmlText(s.mqttVersion ?? '-')}</td><td class="nowrap">${time(s.start, ctx)}</td><td class="num">${htmlText(formatDuration(s.durationMs))}</td><td>${end}</td>`
+      + `<td class="num">${s.messagesIn}/${s.messagesOut}</td><td class="where">${htmlText(location(s.startAt))}</td></tr>`;
+  });
+  const html = [head,
+    `<div class="controls" id="session-controls" hidden><label>Client id <input type="search" id="session-filter" list="session-clients" placeholder="filter by client id" autocomplete="off"></label><datalist id="session-clients"></datalist>`
+    + '<label><input type="checkbox" id="session-troubled"> only sessions with problems</label><span class="muted" id="session-shown"></span></div>',
+    `<div class="table-wrap"><table id="sessions-table"><thead><tr>${headers}</tr></thead><tbody>`,
+    rows.join('\n'),
+    '</tbody></table></div>',
+    more(c.sessions.length - listed.length, 'session(s)', 'sessions with problems are listed first'),
+    '</section>'].join('\n');
+  return { html, rows: data };
+}

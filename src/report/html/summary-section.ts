@@ -1,0 +1,93 @@
+/**
+ * The top of the HTML report: the heading with the gate verdict, and the summary (overview
+ * cards, sessions by end, gate rules, problems per kind, busiest clients and topics).
+ */
+import { type Correlation, endReasons } from '../../correlate/index.js';
+import type { ReportContext } from '../context.js';
+import { findingTitles } from '../finding-text.js';
+import { countBy } from '../json.js';
+import { formatBytes, formatDuration } from '../text.js';
+import { type CiReport, codesFound, countOf } from '../ci/ci-report.js';
+import { htmlText } from './escape.js';
+import { cell, count, table, time } from './markup.js';
+
+/** The page heading: inputs, when it was made, the gate verdict. */
+export function renderHeader(report: CiReport, ctx: ReportContext): string {
+  const { gate } = report;
+  const verdict = gate.rules.length === 0 ? '<span class="badge off">no --fail-on rules</span>'
+    : gate.passed ? '<span class="badge pass">gate passed</span>'
+      : `<span class="badge fail">gate failed${gate.enforced ? '' : ' (not enforced)'}</span>`;
+  const inputs = report.inputs.length ? report.inputs.map((i) => `<code>${htmlText(i)}</code>`).join(', ') : '<span class="muted">no input</span>';
+  return `<header>
+<h1>mosqlog report</h1>
+<p class="meta">${inputs} · made ${time(report.generatedAt.getTime(), ctx)} · times in ${htmlText(ctx.timeZone)}</p>
+<p>${verdict}</p>
+</header>`;
+}
+
+function card(key: string, value: string, sub = ''): string {
+  return `<div class="card"><div class="k">${key}</div><div class="v">${value}</div>${sub ? `<div class="s">${sub}</div>` : ''}</div>`;
+}
+
+/** Chips naming each session end that occurred, in its timeline colour, with counts. */
+export function renderEndLegend(c: Correlation): string {
+  const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
+  if (ends.length === 0) return '';
+  return `<div class="legend">${ends.map((r) => `<span class="chip end-${r}">${r} <span class="muted">${c.sessionsByEnd[r] ?? 0}</span></span>`).join('')}</div>`;
+}
+
+function complete(c: Correlation): number {
+  return c.flowTotals.qos1.complete + c.flowTotals.qos2.complete;
+}
+
+function flowTroubleText(c: Correlation): string {
+  const t = c.flowTotals;
+  return `${t.qos1.incomplete + t.qos2.incomplete} incomplete, ${t.qos1.refused + t.qos2.refused} refused, ${c.orphanAcks} ack(s) without a flow`;
+}
+
+/** Overview cards, sessions by end, the gate rules, problems per code, busiest clients and topics. */
+export function renderSummary(report: CiReport, ctx: ReportContext): string {
+  const c = report.correlation;
+  const span = c.first !== null && c.last !== null
+    ? card('Time span', htmlText(formatDuration(c.last - c.first)), `${time(c.first, ctx)} → ${time(c.last, ctx)}`)
+    : card('Time span', 'no timestamps');
+  const problems = codesFound(report).reduce((n, code) => n + countOf(report, code), 0);
+  const out = ['<section id="summary"><h2>Summary</h2><div class="cards">',
+    span,
+    card('Broker', c.brokerVersions.length ? htmlText(c.brokerVersions.join(', ')) : 'version not in log', `${c.brokerStarts} start(s)`),
+    card('Lines', count(c.lines), `${c.unknown} not understood`),
+    card('Clients', `${c.clientsCapped ? 'at least ' : ''}${count(c.clients)}`, `${count(c.sessionCount)} session(s), ${count(c.attemptCount)} failed connection(s)`),
+    c.debugLines ? card('QoS 1/2 flows', `${count(complete(c))} complete`, flowTroubleText(c)) : card('QoS 1/2 flows', 'unknown', 'the log has no debug lines (log_type debug or all)'),
+    card('Problems', count(problems), problems ? `${codesFound(report).length} kind(s)` : 'none found'),
+    '</div>'];
+  if (c.sessionCount > 0) out.push('<h3>Sessions by end</h3>', renderEndLegend(c));
+  const outcomes = Object.entries(countBy(c.attempts.map((a) => a.outcome)));
+  const columns: string[] = [];
+  if (report.gate.rules.length > 0) {
+    columns.push(`<div><h3>Gate (--fail-on)</h3>${table(['rule', { text: 'allowed', num: true }, { text: 'found', num: true }, 'verdict'],
+      report.gate.rules.map((r) => [`<code>${r.code}</code>`, count(r.max), count(r.count), r.passed ? 'passed' : '<span class="fails">failed</span>']), new Set([1, 2]))}</div>`);
+  }
+  const codes = codesFound(report);
+  if (codes.length > 0) {
+    columns.push(`<div><h3>Problems by kind</h3>${table(['code', 'what', { text: 'count', num: true }],
+      codes.map((code) => [`<a href="#problems-${code}"><code>${code}</code></a>`, htmlText(findingTitles[code]), count(countOf(report, code))]), new Set([2]))}</div>`);
+  }
+  if (outcomes.length > 0) {
+    columns.push(`<div><h3>Failed connections</h3>${table(['outcome', { text: 'count', num: true }], outcomes.map(([k, n]) => [htmlText(k), count(n)]), new Set([1]))}</div>`);
+  }
+  if (c.topClients.length > 0) {
+    columns.push(`<div><h3>Busiest clients</h3>${table(['client', { text: 'messages', num: true }, { text: 'bytes', num: true }],
+      c.topClients.map((a) => [cell('client', htmlText(a.client)), count(a.messages), htmlText(formatBytes(a.bytes))]), new Set([1, 2]))}</div>`);
+  }
+  if (c.topTopics.length > 0) {
+    columns.push(`<div><h3>Busiest topics</h3>${table(['topic', { text: 'messages', num: true }, { text: 'bytes', num: true }],
+      c.topTopics.map((a) => [cell('topic', htmlText(a.topic)), count(a.messages), htmlText(formatBytes(a.bytes))]), new Set([1, 2]))}</div>`);
+  }
+  if (columns.length) out.push(`<div class="columns">${columns.join('\n')}</div>`);
+  if (c.unknownExamples.length > 0) {
+    out.push(`<h3>Lines not understood (first ${c.unknownExamples.length} of ${c.unknown})</h3>`,
+      table(['line'], c.unknownExamples.map((l) => [cell('where', htmlText(l))])));
+  }
+  out.push('</section>');
+  return out.join('\n');
+}

@@ -1,0 +1,93 @@
+/**
+ * The report's pictures over time: the sessions timeline and the activity charts (log lines per
+ * minute, sessions open over time), on one time axis.
+ */
+import type { Correlation } from '../../correlate/index.js';
+import type { ReportContext } from '../context.js';
+import { formatTime, safeText } from '../text.js';
+import { chartWidth, renderTimeBars } from './charts.js';
+import type { HtmlLimits } from './limits.js';
+import { more, time } from './markup.js';
+import { eventsPerBucket, openBucketMs, sessionsOpenPerBucket } from './series.js';
+import { renderEndLegend } from './summary-section.js';
+import { type TimeAxis, createTimeAxis } from './time-axis.js';
+import { planLanes, renderSessionTimeline } from './timeline-svg.js';
+
+/** The span the time charts share: the log's first to last time, else the sessions'. */
+export function reportAxis(c: Correlation, timeZone: string): TimeAxis | null {
+  let start = c.first;
+  let end = c.last;
+  for (const s of c.sessions) {
+    if (s.start !== null && (start === null || s.start < start)) start = s.start;
+    const to = s.end ?? s.start;
+    if (to !== null && (end === null || to > end)) end = to;
+  }
+  if (start === null || end === null) return null;
+  const left = 210;
+  return createTimeAxis(start, end, left, chartWidth - left - 14, timeZone);
+}
+
+/** The sessions timeline section, and the client ids of its lanes (for the page script). */
+export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits): { html: string; lanes: string[] } {
+  const head = '<section id="timeline"><h2>Sessions timeline</h2>';
+  if (c.sessions.length === 0) {
+    const why = c.sessionCount > 0 ? 'Sessions were not kept for this report.' : 'No sessions in the log.';
+    return { html: `${head}<p class="note">${why}</p></section>`, lanes: [] };
+  }
+  if (axis === null) return { html: `${head}<p class="note">The log has no timestamps, so sessions cannot be placed in time; the table below lists them.</p></section>`, lanes: [] };
+  const plan = planLanes(c.sessions, c.findings, limits.timelineLanes);
+  const restarts = c.findings.filter((f) => f.code === 'broker-restart');
+  const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers });
+  const legend = `${renderEndLegend(c).replace('</div>', '')}<span class="chip marker-legend">problem</span>${restarts.length ? '<span class="chip restart-legend">broker restart</span>' : ''}</div>`;
+  const html = [head,
+    `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id to filter the sessions table.</p>`,
+    legend,
+    `<figure id="timeline-chart">${drawn.svg}</figure>`,
+    more(plan.hiddenClients, 'client(s)', 'lanes go first to clients with problems'),
+    more(drawn.skippedBars, 'session bar(s)'),
+    more(drawn.skippedMarkers, 'problem marker(s)'),
+    '</section>'].join('\n');
+  return { html, lanes: plan.lanes.map((l) => safeText(l.client)) };
+}
+
+function per(ms: number): string {
+  if (ms === 60_000) return 'minute';
+  if (ms === 1000) return 'second';
+  return ms % 60_000 === 0 ? `${ms / 60_000} minutes` : `${ms / 1000} s`;
+}
+
+/** Events per minute and sessions open over time, over the shared axis. */
+export function renderActivitySection(c: Correlation, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits): string {
+  const out = ['<section id="activity"><h2>Activity</h2>'];
+  if (axis === null) {
+    out.push('<p class="note">The log has no timestamps: no activity over time.</p></section>');
+    return out.join('\n');
+  }
+  const events = eventsPerBucket(c.perMinute, limits.chartBuckets);
+  const total = events.buckets.reduce((n, b) => n + b.value, 0);
+  const onlyBucket = events.buckets[0];
+  if (events.buckets.length === 1 && onlyBucket) {
+    out.push(`<p id="events-chart" class="note">Log lines per minute: all ${total} line(s) fall in the minute from ${time(onlyBucket.start, ctx)}, so there is nothing to chart.</p>`);
+  } else if (events.buckets.length > 1) {
+    const peak = Math.max(...events.buckets.map((b) => b.value));
+    out.push(`<figure id="events-chart"><figcaption>Log lines per ${per(events.bucketMs)} (peak ${peak}, ${total} in all)</figcaption>`,
+      renderTimeBars({
+        label: `Log lines per ${per(events.bucketMs)}`, buckets: events.buckets, axis, barClass: 'events',
+        describe: (b) => `${formatTime(b.start, ctx.timeZone)}: ${b.value} line(s)`,
+      }), '</figure>');
+  }
+  if (c.sessions.length > 0) {
+    const bucketMs = openBucketMs(axis.end - axis.start, limits.chartBuckets);
+    const open = sessionsOpenPerBucket(c.sessions, axis.start, axis.end, bucketMs);
+    const peak = Math.max(0, ...open.map((b) => b.value));
+    out.push(`<figure id="connections-chart"><figcaption>Sessions open per ${per(bucketMs)} (peak ${peak})</figcaption>`,
+      renderTimeBars({
+        label: `Sessions open per ${per(bucketMs)}`, buckets: open, axis, barClass: 'open-sessions',
+        describe: (b) => `${formatTime(b.start, ctx.timeZone)}: ${b.value} session(s) open`,
+      }), '</figure>');
+  } else if (c.sessionCount > 0) {
+    out.push('<p class="note">Sessions were not kept for this report: no connections chart.</p>');
+  }
+  out.push('</section>');
+  return out.join('\n');
+}

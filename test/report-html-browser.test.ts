@@ -1,0 +1,206 @@
+/**
+ * The HTML report in a real browser (Debian Chromium through playwright-core): it opens from a
+ * file:// URL offline with no console error, no CSP violation and no request but the file
+ * itself; hostile client ids run nothing; the sessions table sorts and filters by clicking and
+ * typing. Screenshots go to test-artifacts/ (and, with MOSQLOG_DOCS_SCREENSHOT=1, the sample's
+ * to docs/html-report.png).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import type { CiReport } from '../src/report/index.js';
+import { renderHtmlReport } from '../src/report/html/index.js';
+import { troubledEnds } from '../src/report/html/timeline-svg.js';
+import { closeBrowser, requireBrowser } from './support/browser.js';
+import { plainContext } from './support/ci-report.js';
+import { repoPath } from './support/fixtures.js';
+import { reportOfLog } from './support/html-report.js';
+import { runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+after(closeBrowser);
+
+/** Watches a page: requests, console errors and warnings, page errors, dialogs. */
+interface OpenedReport {
+  page: Page;
+  url: string;
+  report: CiReport;
+  requests: string[];
+  problems: string[];
+  dialogs: string[];
+}
+
+/** Records alert/confirm/prompt calls and CSP violations before any page script runs. */
+const watcher = `
+window.__mosqlog = { calls: [], violations: [] };
+for (const name of ['alert', 'confirm', 'prompt']) {
+  const original = window[name];
+  window[name] = function (message) { window.__mosqlog.calls.push(name + ': ' + String(message)); return original.call(window, message); };
+}
+document.addEventListener('securitypolicyviolation', (e) => window.__mosqlog.violations.push(e.violatedDirective + ' ' + e.blockedURI));
+`;
+
+/** Renders a fixture's report to test-artifacts/NAME.html and opens it from disk. */
+async function openReport(browser: Browser, name: string, log: string, colorScheme: 'light' | 'dark' = 'light'): Promise<OpenedReport> {
+  const report = await reportOfLog(log);
+  mkdirSync(repoPath('test-artifacts'), { recursive: true });
+  const file = repoPath(`test-artifacts/${name}.html`);
+  writeFileSync(file, renderHtmlReport(report, plainContext));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+  const page = await context.newPage();
+  const opened: OpenedReport = { page, url: pathToFileURL(file).href, report, requests: [], problems: [], dialogs: [] };
+  page.on('request', (r) => opened.requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') opened.problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => opened.problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    opened.dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.addInitScript({ content: watcher });
+  await page.goto(opened.url, { waitUntil: 'load' });
+  return opened;
+}
+
+/** What the watcher saw in the page. */
+async function watched(page: Page): Promise<{ calls: string[]; violations: string[] }> {
+  return (await page.evaluate('window.__mosqlog')) as { calls: string[]; violations: string[] };
+}
+
+/** Asserts the page loaded cleanly: nothing but the file fetched, nothing complained. */
+async function assertCleanLoad(opened: OpenedReport): Promise<void> {
+  assert.deepEqual(opened.requests, [opened.url], 'the only request is the file itself');
+  assert.deepEqual(opened.problems, [], 'no console errors or warnings');
+  assert.deepEqual(opened.dialogs, [], 'no dialog');
+  assert.deepEqual(await watched(opened.page), { calls: [], violations: [] }, 'no alert call, no CSP violation');
+}
+
+const visibleRows = '#sessions-table tbody tr:not([hidden])';
+
+/** Client ids of the visible sessions-table rows, top to bottom. */
+async function visibleClients(page: Page): Promise<string[]> {
+  return page.locator(`${visibleRows} td:first-child`).allTextContents();
+}
+
+/** A field of the page data for each visible row, top to bottom. */
+async function visibleField(page: Page, field: string): Promise<unknown[]> {
+  return (await page.evaluate(`(() => {
+    const data = JSON.parse(document.getElementById('report-data').textContent).sessions;
+    return Array.from(document.querySelectorAll('${visibleRows}')).map((row) => data[Number(row.dataset.i)][${JSON.stringify(field)}]);
+  })()`)) as unknown[];
+}
+
+describe('fixtures/sample.log in Chromium', () => {
+  test('loads offline from file:// with one lane per client, the stalled flow and the problems', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const opened = await openReport(browser, 'html-report-sample', 'fixtures/sample.log');
+    const { page, report } = opened;
+    await assertCleanLoad(opened);
+    const clients = [...new Set(report.correlation.sessions.map((s) => s.client))];
+    const lanes = await page.locator('#timeline-chart .lane-label title').allTextContents();
+    assert.deepEqual([...lanes].sort(), [...clients].sort(), 'one lane per client');
+    const box = await page.locator('#timeline-chart svg').boundingBox();
+    assert.ok(box && box.width > 1000 && box.height > 100, 'the timeline is drawn at page width');
+    assert.ok(await page.locator('#connections-chart svg rect.open-sessions').count() > 0, 'connections chart has bars');
+    assert.ok(await page.locator('#latency-chart svg rect.bar').count() > 0, 'latency histogram has bars');
+    const flows = await page.locator('#flows table').last().innerText();
+    assert.match(flows, /legacy-logger/);
+    assert.match(flows, /incomplete at PUBREC/);
+    const problems = await page.locator('#problems').innerText();
+    for (const f of report.correlation.findings) assert.ok(problems.includes(`${f.at[0]?.file}:${f.at[0]?.line}`), f.code);
+    await page.screenshot({ path: repoPath('test-artifacts/html-report-sample.png'), fullPage: true });
+    if (process.env['MOSQLOG_DOCS_SCREENSHOT'] === '1') await page.screenshot({ path: repoPath('docs/html-report.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  test('the sessions table sorts by clicking headers and filters by typing a client id', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const opened = await openReport(browser, 'html-report-sample', 'fixtures/sample.log');
+    const { page, report } = opened;
+    const sessions = report.correlation.sessions;
+    await page.locator('button[data-key="client"]').click();
+    const ascending = await visibleClients(page);
+    assert.deepEqual(ascending, sessions.map((s) => s.client).sort((a, b) => a.localeCompare(b)));
+    assert.equal(await page.locator('th[data-sort="client"]').getAttribute('aria-sort'), 'ascending');
+    await page.locator('button[data-key="client"]').click();
+    assert.deepEqual(await visibleClients(page), [...ascending].reverse());
+    assert.equal(await page.locator('th[data-sort="client"]').getAttribute('aria-sort'), 'descending');
+
+    await page.locator('button[data-key="duration"]').click();
+    const durations = (await visibleField(page, 'd')) as number[];
+    assert.deepEqual(durations, [...durations].sort((a, b) => a - b));
+    assert.deepEqual([...durations].sort((a, b) => a - b), sessions.map((s) => s.durationMs ?? 0).sort((a, b) => a - b));
+
+    await page.locator('#session-filter').pressSequentially('MOBILE');
+    assert.deepEqual(await visibleClients(page), ['mobile-app-7', 'mobile-app-7']);
+    assert.equal(await page.locator('#session-shown').textContent(), `2 of ${sessions.length} listed session(s) shown`);
+    await page.locator('#session-filter').fill('');
+    assert.equal(await page.locator(visibleRows).count(), sessions.length);
+
+    await page.locator('#session-troubled').check();
+    const findingClients = new Set(report.correlation.findings.map((f) => f.client));
+    const troubled = sessions.filter((s) => troubledEnds.has(s.endReason) || findingClients.has(s.client)).map((s) => s.client);
+    assert.deepEqual((await visibleClients(page)).sort(), troubled.sort());
+    await page.locator('#session-troubled').uncheck();
+
+    await page.locator('#timeline-chart .lane-label', { hasText: 'thermostat-3f' }).click();
+    assert.equal(await page.locator('#session-filter').inputValue(), 'thermostat-3f');
+    assert.deepEqual(await visibleClients(page), ['thermostat-3f']);
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
+
+  test('dark theme follows the system; print hides the controls and un-scrolls the tables', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const opened = await openReport(browser, 'html-report-sample-dark', 'fixtures/sample.log', 'dark');
+    const { page } = opened;
+    const background = async (): Promise<unknown> => page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
+    assert.equal(await background(), 'rgb(13, 17, 23)');
+    await page.screenshot({ path: repoPath('test-artifacts/html-report-sample-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert.equal(await background(), 'rgb(255, 255, 255)');
+    assert.equal(await page.locator('#session-controls').isVisible(), true);
+    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    assert.equal(await background(), 'rgb(255, 255, 255)', 'print is light whatever the system theme');
+    assert.equal(await page.locator('#session-controls').isVisible(), false);
+    assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('.table-wrap')).maxHeight`), 'none');
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
+});
+
+describe('fixtures/handmade/xss-ids.log in Chromium', () => {
+  test('hostile client ids show as text and run no script', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const opened = await openReport(browser, 'html-report-xss-ids', 'fixtures/handmade/xss-ids.log');
+    const { page, report } = opened;
+    await assertCleanLoad(opened);
+    // Hovering where injected markup would sit gives an onmouseover every chance to fire.
+    for (const label of await page.locator('#timeline-chart .lane-label').all()) await label.hover({ timeout: 2000 });
+    for (const cell of await page.locator('#sessions-table td.client').all()) await cell.hover({ timeout: 2000 });
+    await assertCleanLoad(opened);
+    assert.equal(await page.locator('script').count(), 2, 'only the page\'s own data block and script');
+    assert.equal(await page.locator('img, iframe, object, embed, svg script, [onerror], [onload], [onclick], [onmouseover]').count(), 0);
+    const ids = [...new Set(report.correlation.sessions.map((s) => s.client))];
+    assert.ok(ids.includes('<img src=x onerror=alert(1)>') && ids.includes('"><script>alert(1)</script>'));
+    assert.deepEqual((await page.locator('#timeline-chart .lane-label title').allTextContents()).sort(), [...ids].sort());
+    assert.deepEqual((await visibleClients(page)).sort(), report.correlation.sessions.map((s) => s.client).sort());
+    assert.match(await page.locator('#problems').innerText(), /<img src=x onerror=alert\(1\)> delivery m1/);
+
+    await page.locator('#session-filter').pressSequentially('<img');
+    assert.deepEqual(await visibleClients(page), ['<img src=x onerror=alert(1)>']);
+    await page.locator('#session-filter').fill('');
+    await page.locator('#timeline-chart .lane-label').filter({ hasText: 'alert(3)' }).click();
+    assert.deepEqual(await visibleClients(page), ['</script><script>alert(3)</script><!--', '</script><script>alert(3)</script><!--']);
+    await page.screenshot({ path: repoPath('test-artifacts/html-report-xss-ids.png'), fullPage: true });
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,281 @@
+/**
+ * The HTML report renderer on fixtures and made-up data: one self-contained page (CSP by hash,
+ * nothing loaded from anywhere), log content escaped everywhere, lists capped with a note, times
+ * in the asked zone. The browser test (report-html-browser.test.ts) opens the pages for real.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { countFindings, evaluateGate } from '../src/correlate/gate.js';
+import { type Correlation, type Finding, type Flow, type PacketCounts, type Session, correlateRecords } from '../src/correlate/index.js';
+import { htmlText, renderHtmlReport, scriptJson } from '../src/report/html/index.js';
+import { htmlLimits } from '../src/report/html/limits.js';
+import { latencyHistogram, openBucketMs, sessionsOpenPerBucket } from '../src/report/html/series.js';
+import { createTimeAxis } from '../src/report/html/time-axis.js';
+import type { CiReport } from '../src/report/index.js';
+import { keepaliveTimeout, plainContext, stalledFlow } from './support/ci-report.js';
+import { fixtureLogs } from './support/fixtures.js';
+import { reportOfLog } from './support/html-report.js';
+import { fixedNow, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
+
+/** Elements the renderer writes; anything else in a page came from the log. */
+const ownElements = new Set([
+  'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'h1', 'h2', 'h3', 'p', 'code', 'span', 'nav', 'a', 'main', 'section',
+  'div', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'br', 'figure', 'figcaption', 'svg', 'rect', 'line', 'text', 'g', 'path',
+  'label', 'input', 'datalist', 'button', 'footer', 'script',
+]);
+
+/** The text of each `<tag …>` start tag. */
+function startTags(html: string): string[] {
+  return [...html.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>/g)].map((m) => m[0]);
+}
+
+function tagName(tag: string): string {
+  return /^<([a-zA-Z][a-zA-Z0-9-]*)/.exec(tag)?.[1]?.toLowerCase() ?? '';
+}
+
+/** The contents of `<style>` and of the executable `<script>`, and the JSON data block. */
+function inlineParts(html: string): { style: string; script: string; data: string; csp: string } {
+  const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
+  const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
+  const data = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+  assert.ok(style !== undefined && script !== undefined && data !== undefined && csp !== undefined, 'style, script, data and CSP present');
+  return { style, script, data, csp };
+}
+
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/** Checks every page must pass, whatever log it shows. */
+function assertSelfContained(html: string): void {
+  assert.ok(html.startsWith('<!DOCTYPE html>\n<html lang="en">'));
+  assert.ok(html.endsWith('</html>\n'));
+  const { style, script, data, csp } = inlineParts(html);
+  assert.match(csp, /^default-src 'none'; /);
+  assert.ok(csp.includes(`style-src ${sha256(style)};`), 'style allowed by its hash');
+  assert.ok(csp.includes(`script-src ${sha256(script)};`), 'script allowed by its hash');
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*|http/);
+  assert.equal(html.match(/<script\b/g)?.length, 2, 'the data block and the one inline script');
+  assert.equal(html.match(/<style\b/g)?.length, 1);
+  assert.doesNotMatch(data, /[<>&]/, 'nothing in the data can end its element');
+  JSON.parse(data);
+  const tags = startTags(html);
+  for (const tag of tags) {
+    assert.ok(ownElements.has(tagName(tag)), `unexpected element ${tag}`);
+    assert.doesNotMatch(tag, /\son[a-z]+\s*=/i, `event handler attribute in ${tag}`);
+    assert.doesNotMatch(tag, /\sstyle\s*=/i, `style attribute (blocked by the CSP) in ${tag}`);
+    assert.doesNotMatch(tag, /\s(?:src|href|action|xlink:href|srcset|poster|data)\s*=\s*"(?!#)/i, `a reference that is not a fragment in ${tag}`);
+  }
+  assert.doesNotMatch(tags.join('\n'), /https?:\/\//, 'no http(s) address in any tag');
+  assert.doesNotMatch(html, /<link\b|<img\b|<iframe\b|<object\b|<embed\b|@import|url\(/i);
+}
+
+describe('every fixture', () => {
+  for (const log of fixtureLogs()) {
+    test(`${log}: a self-contained page`, async () => {
+      const html = renderHtmlReport(await reportOfLog(log), plainContext);
+      assertSelfContained(html);
+      for (const id of ['summary', 'timeline', 'activity', 'flows', 'problems', 'sessions']) assert.ok(html.includes(`<section id="${id}">`), id);
+    });
+  }
+});
+
+describe('fixtures/sample.log', () => {
+  test('one lane per client, the stalled flow and every problem with file:line', async () => {
+    const report = await reportOfLog('fixtures/sample.log');
+    const html = renderHtmlReport(report, plainContext);
+    assert.doesNotMatch(html, /https?:\/\//, 'no web address anywhere');
+    const clients = [...new Set(report.correlation.sessions.map((s) => s.client))];
+    assert.equal(html.match(/<g class="lane" data-lane="/g)?.length, clients.length);
+    const data = JSON.parse(inlineParts(html).data) as { lanes: string[]; sessions: Array<{ c: string }> };
+    assert.deepEqual([...data.lanes].sort(), [...clients].sort());
+    assert.equal(data.sessions.length, report.correlation.sessions.length);
+    assert.equal(html.match(/<tr data-i="/g)?.length, report.correlation.sessions.length);
+    const flows = html.slice(html.indexOf('id="incomplete-flows"'), html.indexOf('<section id="problems">'));
+    assert.match(flows, /legacy-logger/);
+    assert.match(flows, /incomplete at PUBREC/);
+    const problems = html.slice(html.indexOf('<section id="problems">'), html.indexOf('<section id="sessions">'));
+    for (const f of report.correlation.findings) {
+      const at = f.at[0];
+      assert.ok(at && problems.includes(`${at.file}:${at.line}`), `${f.code} at ${at?.line}`);
+    }
+    assert.match(html, /<figure id="latency-chart">/);
+    assert.match(html, /<figure id="connections-chart">/);
+  });
+
+  test('times are shown in the context time zone', async () => {
+    const report = await reportOfLog('fixtures/sample.log');
+    const utc = renderHtmlReport(report, plainContext);
+    const kolkata = renderHtmlReport(report, { ...plainContext, timeZone: 'Asia/Kolkata' });
+    assert.match(utc, /2026-11-26 14:14:03Z/);
+    assert.doesNotMatch(kolkata, /14:14:03/);
+    assert.match(kolkata, /2026-11-26 19:44:03/);
+    assert.match(kolkata, /times in Asia\/Kolkata/);
+    assert.match(kolkata, />19:44:05</, 'axis ticks in the zone');
+  });
+
+  test('sessions not kept are said, not drawn; the latency chart needs no kept flows', async () => {
+    const report = await reportOfLog('fixtures/sample.log', { keepSessions: false, keepFlows: 'none' });
+    const html = renderHtmlReport(report, plainContext);
+    assertSelfContained(html);
+    assert.match(html, /Sessions were not kept for this report/);
+    assert.doesNotMatch(html, /data-lane=/);
+    assert.match(html, /<figure id="latency-chart">/);
+  });
+});
+
+test('a log without timestamps lists its sessions and says why nothing is drawn', async () => {
+  const report = await reportOfLog('fixtures/prefixes/none.log');
+  const html = renderHtmlReport(report, plainContext);
+  assertSelfContained(html);
+  assert.match(html, /The log has no timestamps, so sessions cannot be placed in time/);
+  assert.doesNotMatch(html, /<svg/);
+  assert.equal(html.match(/<tr data-i="/g)?.length, report.correlation.sessions.length);
+});
+
+describe('hostile log content', () => {
+  for (const log of ['fixtures/handmade/xss-ids.log', 'fixtures/handmade/hostile-ids.log']) {
+    test(`${log}: ids, usernames and topics only as text`, async () => {
+      const report = await reportOfLog(log);
+      const html = renderHtmlReport(report, plainContext);
+      assertSelfContained(html);
+      for (const s of report.correlation.sessions) assert.ok(html.includes(htmlText(s.client)), s.client);
+      assert.doesNotMatch(html, /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/, 'no control characters');
+    });
+  }
+
+  test('xss-ids: the injections appear escaped, and raw in the parsed data', async () => {
+    const html = renderHtmlReport(await reportOfLog('fixtures/handmade/xss-ids.log'), plainContext);
+    assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
+    assert.ok(html.includes('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;'));
+    assert.ok(html.includes('&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;&lt;!--'));
+    assert.ok(html.includes('&#39; onmouseover=&#39;alert(5)&#39; x=&#39;'));
+    assert.ok(html.includes('&lt;b onclick=alert(4)&gt;user&lt;/b&gt;'));
+    assert.ok(html.includes('xss/&lt;svg onload=alert(2)&gt;'));
+    const data = JSON.parse(inlineParts(html).data) as { lanes: string[] };
+    assert.ok(data.lanes.includes('</script><script>alert(3)</script><!--'));
+  });
+
+  test('htmlText escapes the five characters and shows controls', () => {
+    assert.equal(htmlText(`<a href="x" title='y'>&amp;</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    assert.equal(htmlText('a\x1b[31mb\x00c\u202ed'), 'ab\\x00c\\u202ed');
+  });
+
+  test('scriptJson cannot close its element and parses back to the same value', () => {
+    const value = { id: '</script><script>alert(1)</script><!-- & -->', line: '\u2028' };
+    const text = scriptJson(value);
+    assert.doesNotMatch(text, /[<>&\u2028]/);
+    assert.deepEqual(JSON.parse(text), value);
+  });
+});
+
+function session(i: number, endReason: Session['endReason'] = 'disconnect'): Session {
+  const start = 1_700_000_000_000 + i * 1000;
+  return {
+    client: `client-${String(i % 5000).padStart(5, '0')}`, address: '10.0.0.1', port: 40000 + (i % 20000), listenerPort: 1883,
+    mqttVersion: '3.1.1', protocolLevel: 4, cleanSession: true, keepalive: 60, username: null, bridge: false,
+    start, end: start + 60_000, durationMs: 60_000, endReason, startAt: { file: 'big.log', line: i * 10 + 1 },
+    endAt: { file: 'big.log', line: i * 10 + 9 }, packetsIn: {} as PacketCounts, packetsOut: {} as PacketCounts, messagesIn: i % 7, messagesOut: i % 3,
+    bytesIn: 0, bytesOut: 0, subscriptions: 0, lastActivity: start, will: false,
+  };
+}
+
+function incompleteFlow(i: number): Flow {
+  return {
+    client: `client-${String(i % 5000).padStart(5, '0')}`, direction: 'out', mid: i % 65535 + 1, qos: 1, topic: 'plant/line/state', payloadBytes: 4,
+    state: 'incomplete', stalledAt: 'puback', steps: [{ step: 'publish', time: 1_700_000_000_000 + i * 1000, at: { file: 'big.log', line: i * 10 + 5 } }],
+    sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
+  };
+}
+
+/** A report far larger than any page should list. */
+function bigReport(): CiReport {
+  const empty = correlateRecords([]);
+  const sessions = Array.from({ length: 20_000 }, (_, i) => session(i, i % 9 === 0 ? 'timeout' : 'disconnect'));
+  const findings: Finding[] = [
+    ...Array.from({ length: 5000 }, (_, i) => stalledFlow(`client-${String(i % 5000).padStart(5, '0')}`, i + 1, i * 10 + 5, 'big.log')),
+    ...Array.from({ length: 5000 }, (_, i) => keepaliveTimeout(`client-${String(i % 5000).padStart(5, '0')}`, i * 10 + 9, 'big.log')),
+  ];
+  const perMinute: Array<[number, number]> = Array.from({ length: 20_000 / 60 + 1 }, (_, i) => [1_700_000_000_000 - 20_000 + i * 60_000, 600]);
+  const correlation = {
+    ...empty, lines: 2_000_000, first: 1_700_000_000_000, last: 1_700_000_000_000 + 20_060_000, sessions, sessionCount: sessions.length,
+    sessionsByEnd: { disconnect: 17_777, timeout: 2223 }, clients: 5000, findings, findingTotals: countFindings(findings), debugLines: true,
+    flows: Array.from({ length: 3000 }, (_, i) => incompleteFlow(i)), perMinute,
+  };
+  const gate = evaluateGate([{ code: 'flow-incomplete', max: 0 }], countFindings(findings));
+  return { correlation, gate, inputs: ['big.log'], generatedAt: fixedNow };
+}
+
+describe('size caps', () => {
+  test('a huge log gives a page under 2 MB that says what it left out', () => {
+    const html = renderHtmlReport(bigReport(), plainContext);
+    assertSelfContained(html);
+    assert.ok(Buffer.byteLength(html) < 2_000_000, `${Buffer.byteLength(html)} bytes`);
+    assert.equal(html.match(/<tr data-i="/g)?.length, htmlLimits.sessionRows);
+    assert.equal(html.match(/<g class="lane" data-lane="/g)?.length, htmlLimits.timelineLanes);
+    assert.match(html, /19,000 more session\(s\) not shown/);
+    assert.match(html, /4,880 more client\(s\) not shown/);
+    assert.match(html, /2,800 more unfinished flow\(s\) not shown/);
+    assert.match(html, /4,950 more flow-incomplete problem\(s\) not shown/);
+    assert.match(html, /4,950 more keepalive-timeout problem\(s\) not shown/);
+  });
+
+  test('smaller limits list exactly that many', () => {
+    const limits = { ...htmlLimits, sessionRows: 10, timelineLanes: 3, flowRows: 4, problemsPerCode: 2, problemRows: 3 };
+    const html = renderHtmlReport(bigReport(), plainContext, limits);
+    assert.equal(html.match(/<tr data-i="/g)?.length, 10);
+    assert.equal(html.match(/<g class="lane" data-lane="/g)?.length, 3);
+    const problems = html.slice(html.indexOf('<section id="problems">'), html.indexOf('<section id="sessions">'));
+    assert.equal(problems.match(/<tr><td/g)?.length, 3, 'two of the first code, one of the next');
+    assert.match(problems, /4,998 more flow-incomplete/);
+    assert.match(problems, /4,999 more keepalive-timeout/);
+    assert.match(html, /2,996 more unfinished flow\(s\) not shown/);
+  });
+
+  test('capped lists keep the troubled sessions first', () => {
+    const limits = { ...htmlLimits, sessionRows: 50, timelineLanes: 5 };
+    const html = renderHtmlReport(bigReport(), plainContext, limits);
+    const data = JSON.parse(inlineParts(html).data) as { sessions: Array<{ p: number }> };
+    assert.ok(data.sessions.every((s) => s.p === 1));
+  });
+});
+
+describe('chart data', () => {
+  test('sessions open per bucket count every bucket a session touches', () => {
+    const base = 1_700_000_000_000;
+    const at = (s: number): number => base + s * 1000;
+    const sessions = [
+      { ...session(0), start: at(0), end: at(10) },
+      { ...session(1), start: at(5), end: null, endReason: 'open' as const },
+      { ...session(2), start: at(7), end: null, endReason: 'closed' as const },
+      { ...session(3), start: null, end: null },
+    ];
+    const buckets = sessionsOpenPerBucket(sessions, at(0), at(19), 5000);
+    assert.deepEqual(buckets.map((b) => b.value), [1, 3, 2, 1]);
+  });
+
+  test('bucket widths: under a minute for short logs, whole minutes otherwise', () => {
+    assert.equal(openBucketMs(5000, 360), 1000);
+    assert.equal(openBucketMs(9 * 60_000, 360), 5000);
+    assert.equal(openBucketMs(30 * 60_000, 360), 60_000);
+    assert.equal(openBucketMs(24 * 3_600_000, 360), 4 * 60_000);
+  });
+
+  test('latency classes count completed flows per QoS', () => {
+    const distribution = { qos1: [[0, 2]] as Array<[number, number]>, qos2: [[1000, 1], [400_000, 1]] as Array<[number, number]> };
+    const { classes, timed } = latencyHistogram({ latencyDistribution: distribution } as unknown as Correlation);
+    assert.equal(timed, 4);
+    assert.deepEqual(classes.map((c) => [c.upTo, c.qos1, c.qos2]), [[0, 2, 0], [10, 0, 0], [100, 0, 0], [1000, 0, 1], [5000, 0, 0], [30_000, 0, 0], [300_000, 0, 0], [null, 0, 1]]);
+  });
+
+  test('axis ticks fall on round wall-clock times of the zone', () => {
+    const start = Date.UTC(2026, 10, 26, 14, 14, 3);
+    const utc = createTimeAxis(start, start + 5000, 0, 1000, 'UTC');
+    assert.deepEqual(utc.ticks.map((t) => t.label), ['14:14:03', '14:14:04', '14:14:05', '14:14:06', '14:14:07', '14:14:08']);
+    const kathmandu = createTimeAxis(start, start + 2 * 3_600_000, 0, 1000, 'Asia/Kathmandu');
+    assert.deepEqual(kathmandu.ticks.map((t) => t.label), ['20:00', '20:15', '20:30', '20:45', '21:00', '21:15', '21:30', '21:45']);
+    assert.ok(kathmandu.ticks.every((t) => t.time >= start && t.time <= start + 2 * 3_600_000));
+  });
+});
