@@ -3,12 +3,12 @@
  * Checked in-process with a stdout that fails with EPIPE, and with a real pipe into `head`.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { repoPath } from './support/fixtures.js';
+import { runIntoHead } from './support/mosqlog-cli.js';
 import { ClosingPipe, runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
@@ -46,27 +46,6 @@ describe('stdout closed early, in-process', () => {
     assert.equal(result.stderr, '');
   });
 });
-
-interface PipeRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node bin/mosqlog.js ARGS | head -1` in bash and reports mosqlog's own exit status. */
-function runIntoHead(args: readonly string[]): Promise<PipeRun> {
-  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const script = `node bin/mosqlog.js ${quoted} | head -1; exit "\${PIPESTATUS[0]}"`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd: repoPath('.'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => void (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => void (stderr += t));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('stdout closed early, a real pipe into head', () => {
   test('mosqlog parse BIG | head -1: one line, exit 0, no error text', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { displayWidth } from '../src/report/text.js';
 import { hasControlBytes, onlySgr, type RunOptions, runCli, runFromRepoRoot } from './support/run-cli.js';
+import { countUnescapedPipes } from './support/markdown.js';
 import { buildScenarioLog, type ScenarioClients } from './support/scenario-log.js';
 
 runFromRepoRoot();
@@ -159,16 +160,6 @@ describe('hostile client ids and topics', () => {
     }
   });
 });
-
-/** Pipes in a Markdown line that are not escaped by a backslash. */
-function countUnescapedPipes(line: string): number {
-  let count = 0;
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\\') i++;
-    else if (line[i] === '|') count++;
-  }
-  return count;
-}
 
 describe('table width', () => {
   const long = (what: string, n: number): string => `${what}-${'x'.repeat(48)}-${String(n).padStart(4, '0')}`;

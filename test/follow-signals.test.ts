@@ -1,31 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from './support/mosqlog-cli.js';
-
-interface Child {
-  stdout(): string;
-  stderr(): string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-function spawnMosqlog(args: string[]): Child {
-  const child = spawn(process.execPath, ['bin/mosqlog.js', ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (t: string) => {
-    out += t;
-  });
-  child.stderr.setEncoding('utf8').on('data', (t: string) => {
-    err += t;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  return { stdout: () => out, stderr: () => err, exit, kill: (s) => child.kill(s) };
-}
+import { spawnMosqlog } from './support/mosqlog-cli.js';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} ends a follow with a summary on stderr and exit code 0`, async () => {

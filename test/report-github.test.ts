@@ -7,37 +7,10 @@ import { describe, test } from 'node:test';
 import { annotationsPerKind, escapeCommandData, escapeCommandProperty } from '../src/report/ci/index.js';
 import { renderGithub } from '../src/report/ci/github.js';
 import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { parseCommands } from './support/github-commands.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
-
-interface Annotation {
-  kind: string;
-  properties: Record<string, string>;
-  message: string;
-}
-
-const unescape = (text: string): string => text.replace(/%(25|0D|0A|3A|2C)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-
-/** Reads `::kind k=v,k=v::message` lines the way the runner does; other lines are returned apart. */
-function parseCommands(stdout: string): { annotations: Annotation[]; other: string[] } {
-  const annotations: Annotation[] = [];
-  const other: string[] = [];
-  for (const line of stdout.split('\n').filter(Boolean)) {
-    const m = /^::(\w+)(?: ([^:]*))?::(.*)$/.exec(line);
-    if (!m) {
-      other.push(line);
-      continue;
-    }
-    const properties: Record<string, string> = {};
-    for (const pair of (m[2] ?? '').split(',').filter(Boolean)) {
-      const eq = pair.indexOf('=');
-      properties[pair.slice(0, eq)] = unescape(pair.slice(eq + 1));
-    }
-    annotations.push({ kind: m[1] ?? '', properties, message: unescape(m[3] ?? '') });
-  }
-  return { annotations, other };
-}
 
 describe('escaping', () => {
   const cases: Array<[string, string, string]> = [

@@ -9,6 +9,7 @@ import { renderJunit } from '../src/report/ci/junit.js';
 import { plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
+import { assertConsistent, forbiddenInXml, intAttribute as int } from './support/junit.js';
 import { type XmlElement, childrenNamed, parseXml } from './support/xml-tree.js';
 import { requireXmllint, validateXml } from './support/xmllint.js';
 
@@ -16,37 +17,6 @@ runFromRepoRoot();
 
 const schema = repoPath('test/support/junit.xsd');
 const hostile = 'fixtures/handmade/hostile-ids.log';
-
-// XML 1.0 Char production, inverted.
-const forbiddenInXml = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-
-const int = (element: XmlElement, name: string): number => Number(element.attributes[name]);
-
-/** Checks what the schema cannot: counts against elements, names unique per suite. */
-function assertConsistent(root: XmlElement): void {
-  assert.equal(root.name, 'testsuites');
-  const suites = childrenNamed(root, 'testsuite');
-  let tests = 0;
-  let failures = 0;
-  for (const suite of suites) {
-    const cases = childrenNamed(suite, 'testcase');
-    const failed = cases.filter((c) => childrenNamed(c, 'failure').length > 0);
-    assert.equal(int(suite, 'tests'), cases.length, `${suite.attributes.name}: tests`);
-    assert.equal(int(suite, 'failures'), failed.length, `${suite.attributes.name}: failures`);
-    assert.equal(int(suite, 'errors'), 0);
-    assert.equal(int(suite, 'skipped'), 0);
-    const names = cases.map((c) => c.attributes.name);
-    assert.equal(new Set(names).size, names.length, `${suite.attributes.name}: unique testcase names`);
-    for (const c of cases) {
-      assert.equal(c.attributes.classname, suite.attributes.name);
-      for (const f of childrenNamed(c, 'failure')) assert.equal(f.attributes.type, suite.attributes.name);
-    }
-    tests += cases.length;
-    failures += failed.length;
-  }
-  assert.equal(int(root, 'tests'), tests);
-  assert.equal(int(root, 'failures'), failures);
-}
 
 describe('every fixture, every rule', () => {
   for (const log of fixtureLogs()) {

@@ -6,39 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { markdownLimits, renderMarkdownReport } from '../src/report/ci/index.js';
 import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { outsideCodeSpans, tableRows } from './support/markdown.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
-
-/** Splits a table row into cells the way GFM does: `\\` pairs with the next character, a lone `|` splits. */
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cell = '';
-  for (let i = 1; i < line.length - 1; i++) {
-    const ch = line[i] as string;
-    if (ch === '\\') {
-      cell += ch + (line[i + 1] ?? '');
-      i++;
-    } else if (ch === '|') {
-      out.push(cell.trim());
-      cell = '';
-    } else cell += ch;
-  }
-  out.push(cell.trim());
-  return out;
-}
-
-/** Table rows (not the head or rule) split into cells. */
-function tableRows(markdown: string): string[][] {
-  return markdown.split('\n')
-    .filter((line) => line.startsWith('| ') && !/^\|[-:| ]+\|$/.test(line))
-    .map(cells);
-}
-
-/** Markdown with every code span removed: what GitHub would render as markup. */
-function outsideCodeSpans(markdown: string): string {
-  return markdown.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
-}
 
 const omittedMarker = /<!-- mosqlog:omitted (\d+) -->/;
 

@@ -89,7 +89,8 @@ async function firstTime(source: InputSource, parser: LineParser): Promise<numbe
 
 /**
  * Resolves the named inputs (none or `-` = stdin). Files are put in time order of their first
- * line; files without times keep their place after those with.
+ * line; files without times keep their place after those with, and so do stdin and named pipes,
+ * which can be read only once and so are not looked into first.
  */
 export async function resolveInputs(paths: readonly string[], stdin: Readable, parser: LineParser): Promise<InputSource[]> {
   const names = paths.length === 0 ? ['-'] : paths;
@@ -97,7 +98,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, p
   const sources: InputSource[] = [];
   for (const name of names) sources.push(name === '-' ? { name: '-', size: null, open: () => stdin } : await fileSource(name));
   if (sources.length < 2) return sources;
-  const times = await Promise.all(sources.map((s) => (s.name === '-' ? Promise.resolve(null) : firstTime(s, parser))));
+  const times = await Promise.all(sources.map((s) => (s.size === null ? Promise.resolve(null) : firstTime(s, parser))));
   const order = sources.map((source, i) => ({ source, time: times[i] ?? null, i }));
   order.sort((a, b) => {
     if (a.time === null || b.time === null) return a.time === null && b.time === null ? a.i - b.i : a.time === null ? 1 : -1;

@@ -78,14 +78,17 @@ function handleError(error: unknown, errors: string[], io: Io, debug: boolean): 
     return exitCodes.error;
   }
   const message = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
-  io.stderr.write(`mosqlog: internal error: ${message}\n`);
+  // A full disk or a broken device under stdout is the output's fault, not mosqlog's.
+  const output = (error as NodeJS.ErrnoException | null)?.syscall === 'write';
+  io.stderr.write(`mosqlog: ${output ? 'cannot write output' : 'internal error'}: ${message}\n`);
   return exitCodes.error;
 }
 
 /**
  * Runs against the real process. SIGINT and SIGTERM abort `io.signal`; a command that listens
- * for it (`follow`) stops cleanly, for the others the signal keeps its default effect. A second
- * signal always has its default effect.
+ * for it (`follow`) stops cleanly. The others say on stderr that they were interrupted and then
+ * end by the signal itself, so a shell sees 130 or 143 and a script loop stops. A second signal
+ * always has its default effect.
  */
 export async function run(argv: readonly string[]): Promise<number> {
   const stop = new AbortController();
@@ -95,11 +98,18 @@ export async function run(argv: readonly string[]): Promise<number> {
   };
   function onSignal(signal: NodeJS.Signals): void {
     detach();
-    if (getEventListeners(stop.signal, 'abort').length === 0) process.kill(process.pid, signal);
-    else stop.abort(signal);
+    if (getEventListeners(stop.signal, 'abort').length > 0) {
+      stop.abort(signal);
+      return;
+    }
+    // Written synchronously (stderr is a file, pipe or terminal), before the default effect.
+    process.stderr.write(`mosqlog: interrupted by ${signal}\n`);
+    process.kill(process.pid, signal);
   }
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Diagnostics for a stderr nobody reads any more (`2>&1 | head`) are dropped, not a crash.
+  process.stderr.on('error', () => undefined);
   try {
     return await main(argv, {
       stdin: process.stdin,

@@ -6,6 +6,7 @@
 import type {
   ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, PacketCmd, PacketRecord, Where,
 } from '../parse/index.js';
+import { OldestFirst } from './oldest-first.js';
 import { ActivityCounter, LatencyHistogram } from './stats.js';
 import {
   type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
@@ -157,7 +158,11 @@ export class Correlator {
   private readonly perMinute = new Map<number, number>();
   private readonly recentInbound = new Map<string, { client: string; at: Where; mid?: number; time: number | null; count: number }>();
   private readonly evicted = { sessions: 0, flows: 0, connections: 0 };
-  private openFlows = 0;
+  /** Flows in flight, oldest first, with their client's state: the order they are evicted in. */
+  private readonly openFlows = new Map<Flow, ClientState>();
+  private readonly flowsToEvict = new OldestFirst(this.openFlows);
+  private readonly clientsToEvict = new OldestFirst(this.clients);
+  private readonly pendingToEvict = new OldestFirst(this.pending);
   private minute = 0;
 
   constructor(options: CorrelateOptions = {}) {
@@ -282,30 +287,30 @@ export class Correlator {
   }
 
   private evictClient(): void {
-    for (const [client, st] of this.clients) {
-      if (st.session) {
-        this.closeSession(client, st, 'other', null, 'state limit reached');
-        this.evicted.sessions++;
-      }
-      for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
-        flow.dropped = 'evicted';
-        this.finalizeFlow(st, flow, 'incomplete', false);
-        this.evicted.flows++;
-      }
-      this.clients.delete(client);
-      this.cachedState = undefined;
-      return;
+    const oldest = this.clientsToEvict.next();
+    if (!oldest) return;
+    const [client, st] = oldest;
+    if (st.session) {
+      this.closeSession(client, st, 'other', null, 'state limit reached');
+      this.evicted.sessions++;
     }
+    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+      flow.dropped = 'evicted';
+      this.finalizeFlow(st, flow, 'incomplete', false);
+      this.evicted.flows++;
+    }
+    this.clients.delete(client);
+    this.cachedState = undefined;
   }
 
   private onConnection(address: string, port: number | null, listenerPort: number, r: LogRecord): void {
     if (this.pendingCount >= this.maxOpen) {
-      const oldest = this.pending.keys().next();
-      if (!oldest.done) {
-        const list = this.pending.get(oldest.value) ?? [];
+      const oldest = this.pendingToEvict.next();
+      if (oldest) {
+        const [address, list] = oldest;
         this.pendingCount -= list.length;
         this.evicted.connections += list.length;
-        this.pending.delete(oldest.value);
+        this.pending.delete(address);
       }
     }
     const p: PendingConnection = { address, port, listenerPort, time: r.time, at: { file: r.file, line: r.line } };
@@ -349,9 +354,11 @@ export class Correlator {
 
   private onConnected(r: ClientConnectedRecord): void {
     const pending = this.takePending(r.address, r.port);
+    const prior = this.state(r.client);
+    if (prior.session?.disconnectAt) this.closeSession(r.client, prior, 'disconnect', prior.session.disconnectAt, undefined);
+    else if (prior.session) this.onTakeover(r.client, r);
+    // Ending the previous session may have released the client's state; the new one needs it kept.
     const st = this.state(r.client);
-    if (st.session?.disconnectAt) this.closeSession(r.client, st, 'disconnect', st.session.disconnectAt, undefined);
-    else if (st.session) this.onTakeover(r.client, r);
     if (r.cleanSession) {
       for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
         flow.dropped = 'clean-start';
@@ -681,23 +688,20 @@ export class Correlator {
       }
     }
     flows.set(r.mid, flow);
+    this.openFlows.set(flow, st);
     this.emit({ kind: 'flow-start', flow });
-    this.openFlows++;
-    if (this.openFlows > this.maxOpen) this.evictFlow();
+    if (this.openFlows.size > this.maxOpen) this.evictFlow();
   }
 
+  /** Gives up the oldest flow in flight, and its client's state when nothing else is open. */
   private evictFlow(): void {
-    for (const st of this.clients.values()) {
-      for (const flows of [st.outFlows, st.inFlows]) {
-        const oldest = flows.values().next();
-        if (!oldest.done) {
-          oldest.value.dropped = 'evicted';
-          this.finalizeFlow(st, oldest.value, 'incomplete', false);
-          this.evicted.flows++;
-          return;
-        }
-      }
-    }
+    const oldest = this.flowsToEvict.next();
+    if (!oldest) return;
+    const [flow, st] = oldest;
+    flow.dropped = 'evicted';
+    this.finalizeFlow(st, flow, 'incomplete', false);
+    this.evicted.flows++;
+    this.release(flow.client, st);
   }
 
   private onAck(r: PacketRecord): void {
@@ -729,7 +733,7 @@ export class Correlator {
     const flows = flow.direction === 'in' ? st.inFlows : st.outFlows;
     if (flows.get(flow.mid) === flow) {
       flows.delete(flow.mid);
-      this.openFlows--;
+      this.openFlows.delete(flow);
     }
     flow.state = state;
     const totals = this.totals[flow.qos];
@@ -746,7 +750,9 @@ export class Correlator {
     } else {
       totals.incomplete++;
       const order = steps[flow.qos];
-      const next = order[order.indexOf(lastStep?.step ?? 'publish') + 1] as StalledAt | undefined;
+      // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
+      const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
+      const next = order[reached + 1] as StalledAt | undefined;
       if (next) {
         flow.stalledAt = next;
         totals.stalledAt[next] = (totals.stalledAt[next] ?? 0) + 1;

@@ -103,7 +103,8 @@ export class TimelineBuilder {
     if (r.direction === 'in' && r.time !== null) {
       const heard = this.lastHeard.get(r.client);
       const keepalive = this.keepalive.get(r.client);
-      if (heard !== undefined && keepalive && r.time - heard > keepalive * 1500) {
+      // A keepalive of 0 is none; a negative one (a damaged line) would make every step back in time a gap.
+      if (heard !== undefined && keepalive !== undefined && keepalive > 0 && r.time - heard > keepalive * 1500) {
         this.add({ kind: 'gap', client: r.client, time: heard, at: where(r), gapMs: r.time - heard, keepalive });
       }
       this.lastHeard.set(r.client, r.time);

@@ -38,6 +38,11 @@ export interface LineContext {
 const brokerLineLimit = 999;
 /** 1.x cuts at the format's length plus 499; a line this long that matches only in part was cut. */
 const shortestCut = 500;
+/**
+ * Characters of the longest message any broker prints: 2.x formats into a 1000-byte buffer,
+ * 1.x into the format's length plus 500 bytes, and a character takes at least one byte.
+ */
+const longestMessage = 1024;
 
 interface Candidate {
   hand?: Pattern;
@@ -171,12 +176,27 @@ function continuation(message: string, prev: LogRecord | undefined): RecordBody 
 }
 
 /** Debug-tree dump lines (SIGUSR2, printed to stdout): indented topic levels with subscribers. */
-const treeShape = /^(?: {4,}\S| \((?:.+, \d+|r)\)(?: \((?:.+, \d+|r)\))*$| $)/s;
+const treeIndent = /^ {4,}\S/;
+
+/**
+ * True for one or more subscriber and retained fragments (` (id, qos)`, ` (r)`). Checked from
+ * the end rather than with a repeated group: an id may itself hold `) (`, and the regex that
+ * says so backtracks exponentially (a 200-character line took minutes).
+ */
+function isFragmentRun(message: string): boolean {
+  if (!message.startsWith(' (') || !message.endsWith(')')) return false;
+  // Only the last fragment is fixed: trailing ` (r)`s come off, and what is left is one
+  // ` (…, n)` whose `…` may span several fragments, or a lone ` (r)`.
+  let end = message.length - 1;
+  while (end >= 7 && message.startsWith(') (r', end - 4)) end -= 4;
+  const inner = message.slice(2, end);
+  return inner === 'r' || /^.+, \d+$/s.test(inner);
+}
 
 function treeLine(message: string): RecordBody | null {
   // Topic levels are indented by 2 × (depth + 2) spaces; subscriber and retained fragments
   // (` (id, qos)`, ` (r)`) may stand alone when the dump is cut into pieces.
-  if (!treeShape.test(message)) return null;
+  if (message !== ' ' && !treeIndent.test(message) && !isFragmentRun(message)) return null;
   return { type: 'message', family: 'debug-tree-print', level: 'stdout', format: '%s', params: [message] };
 }
 
@@ -187,11 +207,14 @@ function markerLine(message: string): RecordBody | null {
 }
 
 function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
-  const cont = prefix ? null : continuation(message, ctx.prev);
+  // Longer text is no message the broker printed, and the shapes' regexes take time that grows
+  // as a power of the length (one 4 000-character line took 0.6 s): it is not matched to them.
+  const shaped = message.length <= longestMessage;
+  const cont = prefix || !shaped ? null : continuation(message, ctx.prev);
   if (cont) return cont;
   if (message === '') return null;
   if (message.charCodeAt(0) === 9 && !prefix) return decodeTabLine(message, ctx);
-  const body = searchIndex(message, ctx, prefix);
+  const body = shaped ? searchIndex(message, ctx, prefix) : null;
   if (body) return body;
   if (prefix) return null;
   return decodeRequestLine(message, ctx) ?? treeLine(message) ?? markerLine(message);

@@ -64,11 +64,12 @@ export async function* readLineBatches(
       carryBytes = 0;
       batch.push(whole.length > maxLength ? { head: whole.toString('utf8', 0, headLength) } : whole.toString('utf8'));
     } else {
-      batch.push(nl > maxLength ? { head: chunk.toString('utf8', 0, headLength) } : chunk.toString('utf8', 0, nl));
+      batch.push(nl > maxLength ? { head: chunk.toString('utf8', 0, Math.min(nl, headLength)) } : chunk.toString('utf8', 0, nl));
     }
     let start = nl + 1;
     for (nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      batch.push(nl - start > maxLength ? { head: chunk.toString('utf8', start, start + headLength) } : chunk.toString('utf8', start, nl));
+      // The head ends with its line: with a limit under `headLength` it could reach the next ones.
+      batch.push(nl - start > maxLength ? { head: chunk.toString('utf8', start, Math.min(nl, start + headLength)) } : chunk.toString('utf8', start, nl));
       start = nl + 1;
     }
     if (start < chunk.length) keep(chunk.subarray(start));

@@ -5,19 +5,19 @@
  */
 import type { CorrelatorEvent } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
-import { isoTime, renderRecordJson } from './record-json.js';
+import { isoTime, renderRecordJson, toJsonText } from './record-json.js';
 
 /** One event as a JSON object line (no newline); null for flow starts, which are not printed. */
 export function renderFollowEventJson(e: CorrelatorEvent): string | null {
   switch (e.kind) {
     case 'session-start':
-      return JSON.stringify({ kind: e.kind, time: isoTime(e.session.start), client: e.session.client, session: e.session });
+      return toJsonText({ kind: e.kind, time: isoTime(e.session.start), client: e.session.client, session: e.session });
     case 'session-end':
-      return JSON.stringify({ kind: e.kind, time: isoTime(e.session.end), client: e.session.client, reason: e.session.endReason, session: e.session });
+      return toJsonText({ kind: e.kind, time: isoTime(e.session.end), client: e.session.client, reason: e.session.endReason, session: e.session });
     case 'attempt':
-      return JSON.stringify({ kind: e.kind, time: isoTime(e.attempt.time), client: e.attempt.client, outcome: e.attempt.outcome, attempt: e.attempt });
+      return toJsonText({ kind: e.kind, time: isoTime(e.attempt.time), client: e.attempt.client, outcome: e.attempt.outcome, attempt: e.attempt });
     case 'finding':
-      return JSON.stringify({ kind: e.kind, time: isoTime(e.finding.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: e.finding });
+      return toJsonText({ kind: e.kind, time: isoTime(e.finding.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: e.finding });
     case 'flow-start':
       return null;
   }

@@ -3,19 +3,9 @@
  * (null when unknown). Field names are the documented schema (docs/json.md).
  */
 import type { ConnectionAttempt, Correlation, Finding, Flow, PacketCounts, Session } from '../correlate/index.js';
-import { isoTime } from './record-json.js';
+import { isoTime, toJsonText } from './record-json.js';
 
-// C1 controls, DEL and bidi controls can only stand inside JSON strings, where `\uNNNN` means
-// the same: escaping them keeps the data and keeps a terminal showing the JSON from acting on them.
-const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * JSON text for machine output: `JSON.stringify` (which already escapes C0 controls, ESC
- * included) plus `\uNNNN` escapes for C1, DEL and bidi controls. Parses back to the same value.
- */
-export function toJsonText(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(unsafeInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { toJsonText };
 
 /** A session for JSON output. */
 export function sessionJson(s: Session): Record<string, unknown> {

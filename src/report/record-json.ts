@@ -4,6 +4,18 @@
  */
 import type { LogRecord } from '../parse/index.js';
 
+// C1 controls, DEL and bidi controls can only stand inside JSON strings, where `\uNNNN` means
+// the same: escaping them keeps the data and keeps a terminal showing the JSON from acting on them.
+const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text for machine output: `JSON.stringify` (which already escapes C0 controls, ESC
+ * included) plus `\uNNNN` escapes for C1, DEL and bidi controls. Parses back to the same value.
+ */
+export function toJsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(unsafeInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** ISO 8601 UTC text for epoch milliseconds, or null. */
 export function isoTime(ms: number | null): string | null {
   if (ms === null || !Number.isFinite(ms)) return null;
@@ -14,11 +26,11 @@ export function isoTime(ms: number | null): string | null {
 /** Fields written first, in this order, or not at all. */
 const placed = new Set(['file', 'line', 'time', 'type', 'family', 'raw']);
 
-/** Characters JSON must escape, and surrogates (a lone one is escaped too). */
-const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** Characters JSON must escape, surrogates (a lone one is escaped too), and those {@link toJsonText} escapes. */
+const needsEscape = /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
 
 function jsonValue(value: unknown): string {
-  return typeof value === 'string' && !needsEscape.test(value) ? `"${value}"` : JSON.stringify(value);
+  return typeof value === 'string' && !needsEscape.test(value) ? `"${value}"` : toJsonText(value);
 }
 
 /** Packet records, most of a debug log, have a fixed set of fields. */
@@ -36,7 +48,7 @@ let lastFileJson = '""';
 export function renderRecordJson(record: LogRecord, includeRaw: boolean): string {
   if (record.file !== lastFile) {
     lastFile = record.file;
-    lastFileJson = JSON.stringify(record.file);
+    lastFileJson = toJsonText(record.file);
   }
   if (record.time !== lastTime) {
     lastTime = record.time;
@@ -52,6 +64,6 @@ export function renderRecordJson(record: LogRecord, includeRaw: boolean): string
     if (value === undefined) continue;
     out += `,"${key}":${typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : typeof value === 'boolean' ? String(value) : jsonValue(value)}`;
   }
-  if (includeRaw || record.type === 'unknown') out += `,"raw":${JSON.stringify(record.raw)}`;
+  if (includeRaw || record.type === 'unknown') out += `,"raw":${toJsonText(record.raw)}`;
   return out + '}';
 }

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -58,4 +59,80 @@ export async function countLogLines(file: string): Promise<number> {
   if (text === '') return 0;
   const breaks = text.split('\n').length - 1;
   return text.endsWith('\n') ? breaks : breaks + 1;
+}
+
+/** A mosqlog child process started by {@link spawnMosqlog}. */
+export interface Child {
+  pid: number;
+  /** Its stdin, open until the test ends it. */
+  stdin: Writable;
+  stdout(): string;
+  stderr(): string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** How to start a child besides its arguments. */
+export interface SpawnOptions {
+  /** Run as this user and group (CI runs tests as root, and root reads every file). */
+  uid?: number;
+  gid?: number;
+  /** A file descriptor to use as stdout instead of a pipe (e.g. one open on /dev/full). */
+  stdout?: number;
+  /** Options for node itself, before the script (`--max-old-space-size=…`, `--import …`). */
+  nodeArgs?: readonly string[];
+  /** Added to the environment. */
+  env?: Record<string, string>;
+}
+
+/** Starts `node bin/mosqlog.js ARGS` from the repository root, colourless, collecting its output. */
+export function spawnMosqlog(args: readonly string[], options: SpawnOptions = {}): Child {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'bin/mosqlog.js', ...args], {
+    cwd: repoRoot,
+    stdio: ['pipe', options.stdout ?? 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
+  }) as ChildProcessByStdio<Writable, Readable | null, Readable>;
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (t: string) => {
+    out += t;
+  });
+  child.stderr.setEncoding('utf8').on('data', (t: string) => {
+    err += t;
+  });
+  // A child that exits before reading its stdin must not fail the test with EPIPE.
+  child.stdin.on('error', () => undefined);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  return { pid: child.pid ?? -1, stdin: child.stdin, stdout: () => out, stderr: () => err, exit, kill: (s) => child.kill(s) };
+}
+
+/** What a run through a shell pipe produced. */
+export interface PipeRun {
+  /** mosqlog's own exit status. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node bin/mosqlog.js ARGS | head -1` in bash (with `stderrToo`, `2>&1 | head -1`: stderr
+ * goes into the closed pipe as well) and reports mosqlog's own exit status.
+ */
+export function runIntoHead(args: readonly string[], options: { stderrToo?: boolean } = {}): Promise<PipeRun> {
+  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const script = `node bin/mosqlog.js ${quoted} ${options.stderrToo ? '2>&1 ' : ''}| head -1; exit "\${PIPESTATUS[0]}"`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => void (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => void (stderr += t));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

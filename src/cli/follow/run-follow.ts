@@ -12,7 +12,7 @@ import type { CommandEnv } from '../command-env.js';
 import { InputError } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import { describeNotice, isSwitch } from './notice-text.js';
-import { streamSegments } from './stream-source.js';
+import { isNamedPipe, openNamedPipe, streamSegments } from './stream-source.js';
 import { FileTailer, type TailNotice, type TailSegment, type TailStart } from './tailer.js';
 import { TerminalDashboard } from './terminal-dashboard.js';
 
@@ -81,8 +81,10 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
       io.stderr.write(`mosqlog: ${describeNotice(notice)}\n`);
     }
   };
-  const segments: AsyncIterable<TailSegment> = plan.source === '-'
-    ? streamSegments(io.stdin, io.signal)
+  // A named pipe has no offsets to tail; it is read as it comes, like stdin.
+  const pipe = plan.source !== '-' && isNamedPipe(plan.source) ? openNamedPipe(plan.source) : null;
+  const segments: AsyncIterable<TailSegment> = plan.source === '-' || pipe
+    ? streamSegments(pipe ?? io.stdin, io.signal)
     : new FileTailer(plan.source, { start: plan.start, signal: io.signal, onNotice, ...(plan.pollMs !== undefined ? { pollMs: plan.pollMs } : {}) }).segments();
 
   const handle = (record: LogRecord): void => {

@@ -5,7 +5,7 @@
 import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
-import { isoTime } from '../record-json.js';
+import { isoTime, toJsonText } from '../record-json.js';
 import { type CiReport, codesFound, countOf, findingsOf, unlistedOf } from './ci-report.js';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear without a bump. */
@@ -57,6 +57,5 @@ export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
       unknownLines: c.unknown,
     },
   };
-  // JSON.stringify leaves DEL and C1 controls raw; escaped, a terminal showing the file cannot act on them.
-  return JSON.stringify(doc, null, 2).replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return toJsonText(doc, 2) + '\n';
 }

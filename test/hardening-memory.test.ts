@@ -1,0 +1,128 @@
+/**
+ * Hardening: memory stays bounded under attack, and what had to be dropped is counted. Three
+ * logs of 1 000 000 lines each are written to a temp dir (streamed, never held in memory) and
+ * summarised by `node bin/mosqlog.js` as a child process: 1 000 000 distinct client ids, 1 000 000
+ * QoS 2 flows that never complete, and one client with 65 535 QoS 1 messages in flight whose
+ * ids are reused. Each child runs in a bounded V8 heap (`--max-old-space-size=128`: memory that
+ * grew with the log would end it as out of memory) and its peak RSS, read with getrusage on exit,
+ * must stay under 256 MiB. Without the bound V8 grows its heap lazily to several times what is
+ * live (29 MB for 65 535 flows in flight peaked at 245 MB), which measures V8, not mosqlog.
+ */
+import assert from 'node:assert/strict';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { spawnMosqlog } from './support/mosqlog-cli.js';
+
+const temp = mkdtempSync(join(tmpdir(), 'mosqlog-hardening-memory-'));
+after(() => rmSync(temp, { recursive: true, force: true }));
+
+const lines = 1_000_000;
+const maxOpen = 10_000;
+const capKiB = 256 * 1024;
+const heapMiB = 128;
+const hook = fileURLToPath(new URL('./support/peak-rss.js', import.meta.url));
+
+/** Writes `count` lines made by `line(i)` to `path`, a batch at a time, waiting for the disk. */
+async function writeLog(path: string, count: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path);
+  const done = new Promise<void>((resolve, reject) => out.on('finish', resolve).on('error', reject));
+  for (let start = 0; start < count; start += 10_000) {
+    let batch = '';
+    for (let i = start; i < Math.min(count, start + 10_000); i++) batch += `${line(i)}\n`;
+    if (!out.write(batch)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  out.end();
+  await done;
+}
+
+/** Epoch seconds advancing one per 1 000 lines, as a busy broker's log does. */
+const at = (i: number): number => 1_795_700_000 + Math.floor(i / 1000);
+
+interface Summary {
+  lines: number;
+  sessions: { total: number; byEndReason: Record<string, number> };
+  flows: Record<'qos1' | 'qos2', { complete: number; incomplete: number; refused: number }>;
+  problems: Record<string, number>;
+  evicted: { sessions: number; flows: number; connections: number };
+}
+
+/** Summarises `path` in a child with a bounded heap; returns the summary and the peak RSS in KiB. */
+async function summarise(path: string, extra: readonly string[]): Promise<{ summary: Summary; peakKiB: number }> {
+  const rssFile = `${path}.rss`;
+  const child = spawnMosqlog(['summary', '--format', 'json', ...extra, path], {
+    nodeArgs: [`--max-old-space-size=${heapMiB}`, '--import', hook],
+    env: { MOSQLOG_PEAK_RSS_FILE: rssFile },
+  });
+  child.stdin.end();
+  const exit = await child.exit;
+  assert.equal(exit.code, 0, `exit ${exit.code ?? exit.signal}: ${child.stderr().slice(-500)}`);
+  assert.equal(child.stderr(), '');
+  rmSync(path);
+  return { summary: JSON.parse(child.stdout()) as Summary, peakKiB: Number(readFileSync(rssFile, 'utf8')) };
+}
+
+function assertUnderCap(peakKiB: number): void {
+  assert.ok(peakKiB > 0, 'the peak RSS was read');
+  assert.ok(peakKiB < capKiB, `peak RSS ${(peakKiB / 1024).toFixed(0)} MiB, cap ${capKiB / 1024} MiB`);
+}
+
+const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
+
+interface Run {
+  summary: Summary;
+  peakKiB: number;
+}
+
+let clientsRun: Run;
+let flowsRun: Run;
+let reusedRun: Run;
+
+before(async () => {
+  const clients = join(temp, 'clients.log');
+  const flows = join(temp, 'flows.log');
+  const reused = join(temp, 'reused.log');
+  await writeLog(clients, lines, (i) => `${at(i)}: New client connected from 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60_000)} as client-${i} (p2, c1, k60).`);
+  await writeLog(flows, lines, (i) => `${at(i)}: Received PUBLISH from pub-${Math.floor(i / 65_535)} (d0, q2, r0, m${(i % 65_535) + 1}, 'plant/line-${i % 7}', ... (8 bytes))`);
+  await writeLog(reused, lines, (i) => `${at(i)}: Sending PUBLISH to slow-one (d0, q1, r0, m${(i % 65_535) + 1}, 'cmd/slow-one', ... (4 bytes))`);
+  // Two children at a time keep a 2-core machine busy; the third follows the shorter first run.
+  [clientsRun, [flowsRun, reusedRun]] = await Promise.all([
+    summarise(clients, ['--max-open', String(maxOpen)]),
+    summarise(flows, ['--max-open', String(maxOpen)]).then(async (first) => [first, await summarise(reused, [])] as const),
+  ]);
+}, { timeout: 120_000 });
+
+test(`1 000 000 distinct client ids (--max-open ${maxOpen}): under ${capKiB / 1024} MiB, every session counted, evictions reported`, (t) => {
+  const { summary, peakKiB } = clientsRun;
+  t.diagnostic(`peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
+  assertUnderCap(peakKiB);
+  assert.equal(summary.lines, lines);
+  assert.equal(summary.sessions.total, lines, 'every session counted');
+  assert.equal(sum(summary.sessions.byEndReason), lines);
+  // The oldest sessions were closed at the cap: they end as `other` and are counted as evicted.
+  assert.equal(summary.evicted.sessions, lines - maxOpen);
+  assert.equal(summary.sessions.byEndReason.other, lines - maxOpen);
+  assert.equal(summary.problems['state-evicted'], 1, 'the eviction is a finding, not silent');
+});
+
+test(`1 000 000 QoS 2 flows that never complete (--max-open ${maxOpen}): under ${capKiB / 1024} MiB, every flow counted, evictions reported`, (t) => {
+  const { summary, peakKiB } = flowsRun;
+  t.diagnostic(`peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
+  assertUnderCap(peakKiB);
+  assert.equal(summary.lines, lines);
+  assert.equal(summary.flows.qos2.incomplete, lines, 'every flow counted');
+  assert.equal(summary.evicted.flows, lines - maxOpen, 'all but the last flows were evicted on the way');
+  assert.equal(summary.problems['state-evicted'], 1);
+});
+
+test(`one client with 65 535 QoS 1 mids in flight, reused over 1 000 000 lines: under ${capKiB / 1024} MiB, every reuse counted`, (t) => {
+  const { summary, peakKiB } = reusedRun;
+  t.diagnostic(`peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
+  assertUnderCap(peakKiB);
+  assert.equal(summary.lines, lines);
+  // All 65 535 fit under the default cap; each reuse of an id gives up the flow before it.
+  assert.equal(summary.problems['mid-reused'], lines - 65_535, 'each reused id is counted');
+  assert.equal(summary.flows.qos1.incomplete, lines, 'every flow counted');
+});
