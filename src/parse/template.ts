@@ -27,7 +27,10 @@ export interface CompiledShape {
   firstTwoWords: string | null;
   /** Number of literal characters: more literal text means a more specific shape. */
   literalLength: number;
-  /** The longest literal run, for a cheap `includes` test before the regex. */
+  /**
+   * The longest literal run, for a cheap `includes` test before the regex; empty when the regex
+   * starts with enough literal text to fail as fast on its own.
+   */
   anchor: string;
   tokens: readonly Token[];
 }
@@ -64,6 +67,7 @@ function compileTokens(tokens: Token[]): CompiledShape {
   const words = typeof head === 'string' ? head.split(' ') : [];
   const firstWord = words[0] ?? '';
   const firstTwoWords = words.length >= 3 ? `${firstWord} ${words[1]}` : null;
+  if (typeof head === 'string' && head.length >= 8) anchor = '';
   return { re: new RegExp(source + '$', 's'), slots, firstWord, firstTwoWords, literalLength, anchor, tokens };
 }
 
