@@ -3,7 +3,7 @@
  *
  * The log is produced by a small simulation of a busy broker: clients connect, subscribe, publish at
  * QoS 0/1/2, receive fan-out, ping, and leave cleanly or not, all interleaved. Every line uses the
- * 2.0.x wording (see /work/shared/mosquitto-log-notes.md). The output is streamed to disk in chunks,
+ * 2.0.x wording. The output is streamed to disk in chunks,
  * never held in memory, and a file with the same parameters is reused instead of regenerated.
  *
  * Run directly: `node dist/bench/generate.js --lines 2000000 --style epoch [--seed 1] [--force]`.
