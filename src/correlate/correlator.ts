@@ -158,10 +158,11 @@ export class Correlator {
   private readonly perMinute = new Map<number, number>();
   private readonly recentInbound = new Map<string, { client: string; at: Where; mid?: number; time: number | null; count: number }>();
   private readonly evicted = { sessions: 0, flows: 0, connections: 0 };
-  /** Flows in flight, oldest first, with their client's state: the order they are evicted in. */
-  private readonly openFlows = new Map<Flow, ClientState>();
-  private readonly flowsToEvict = new OldestFirst(this.openFlows);
+  private openFlows = 0;
   private readonly clientsToEvict = new OldestFirst(this.clients);
+  /** Where flow eviction is among the clients, and in each client's flows. */
+  private readonly flowClientsToEvict = new OldestFirst(this.clients);
+  private readonly flowsToEvict = new WeakMap<Map<number, Flow>, OldestFirst<number, Flow>>();
   private readonly pendingToEvict = new OldestFirst(this.pending);
   private minute = 0;
 
@@ -688,20 +689,36 @@ export class Correlator {
       }
     }
     flows.set(r.mid, flow);
-    this.openFlows.set(flow, st);
     this.emit({ kind: 'flow-start', flow });
-    if (this.openFlows.size > this.maxOpen) this.evictFlow();
+    this.openFlows++;
+    if (this.openFlows > this.maxOpen) this.evictFlow();
   }
 
-  /** Gives up the oldest flow in flight, and its client's state when nothing else is open. */
+  /**
+   * Gives up the oldest flow of the first client holding any (its deliveries first), and the
+   * client's state when nothing else is open. The walk stays on a client while it has flows, so
+   * each client is passed over once per round, not once per eviction.
+   */
   private evictFlow(): void {
-    const oldest = this.flowsToEvict.next();
-    if (!oldest) return;
-    const [flow, st] = oldest;
-    flow.dropped = 'evicted';
-    this.finalizeFlow(st, flow, 'incomplete', false);
-    this.evicted.flows++;
-    this.release(flow.client, st);
+    for (let passed = 0; passed <= this.clients.size; passed++) {
+      const entry = this.flowClientsToEvict.peek();
+      if (!entry) return;
+      const [client, st] = entry;
+      const flows = st.outFlows.size > 0 ? st.outFlows : st.inFlows;
+      if (this.clients.get(client) === st && flows.size > 0) {
+        let walk = this.flowsToEvict.get(flows);
+        if (!walk) this.flowsToEvict.set(flows, (walk = new OldestFirst(flows)));
+        const flow = walk.next()?.[1];
+        if (flow) {
+          flow.dropped = 'evicted';
+          this.finalizeFlow(st, flow, 'incomplete', false);
+          this.evicted.flows++;
+          this.release(client, st);
+          return;
+        }
+      }
+      this.flowClientsToEvict.next();
+    }
   }
 
   private onAck(r: PacketRecord): void {
@@ -733,7 +750,7 @@ export class Correlator {
     const flows = flow.direction === 'in' ? st.inFlows : st.outFlows;
     if (flows.get(flow.mid) === flow) {
       flows.delete(flow.mid);
-      this.openFlows.delete(flow);
+      this.openFlows--;
     }
     flow.state = state;
     const totals = this.totals[flow.qos];

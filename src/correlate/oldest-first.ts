@@ -6,25 +6,36 @@
  * Walks a Map in insertion order with one live iterator. Evicting by `map.keys().next()` costs
  * a scan over every entry deleted since the Map was last compacted; at a full `--max-open` cap
  * that made each eviction cost thousands of steps. A live iterator skips each deleted entry
- * once (Map iteration sees deletions and later insertions), so every call is O(1) amortised.
+ * once (Map iteration sees deletions and later insertions), so every step is O(1) amortised.
  *
- * `next()` is the oldest entry only while the caller deletes each entry it is given, which is
- * what eviction does.
+ * The walk's entry is the oldest one while the caller deletes each entry it moves past, which is
+ * what eviction does. An entry held by {@link peek} may since have been deleted: check it.
  */
 export class OldestFirst<K, V> {
   private cursor: Iterator<[K, V]> | null = null;
+  private current: [K, V] | undefined;
 
   constructor(private readonly map: Map<K, V>) {}
 
-  /** The next entry in insertion order, or undefined when the Map is empty. */
-  next(): [K, V] | undefined {
-    this.cursor ??= this.map.entries();
-    let step = this.cursor.next();
-    if (step.done) {
-      // A finished iterator stays finished: entries added since need a fresh one.
-      this.cursor = this.map.entries();
-      step = this.cursor.next();
+  /** The entry the walk is at, kept until {@link next}; undefined when the Map is empty. */
+  peek(): [K, V] | undefined {
+    if (this.current === undefined) {
+      this.cursor ??= this.map.entries();
+      let step = this.cursor.next();
+      if (step.done) {
+        // A finished iterator stays finished: entries added since need a fresh one.
+        this.cursor = this.map.entries();
+        step = this.cursor.next();
+      }
+      this.current = step.done ? undefined : step.value;
     }
-    return step.done ? undefined : step.value;
+    return this.current;
+  }
+
+  /** The entry the walk is at, moving past it. */
+  next(): [K, V] | undefined {
+    const entry = this.peek();
+    this.current = undefined;
+    return entry;
   }
 }

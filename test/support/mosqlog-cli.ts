@@ -120,12 +120,13 @@ export interface PipeRun {
 }
 
 /**
- * Runs `node bin/mosqlog.js ARGS | head -1` in bash (with `stderrToo`, `2>&1 | head -1`: stderr
- * goes into the closed pipe as well) and reports mosqlog's own exit status.
+ * Runs `node bin/mosqlog.js ARGS | head -1` in bash and reports mosqlog's own exit status. With
+ * `stderrToo` stderr goes into the pipe as well (`2>&1 |`); `into` replaces `head -1` (`true`
+ * reads nothing and is gone before node has started, so every write meets a closed pipe).
  */
-export function runIntoHead(args: readonly string[], options: { stderrToo?: boolean } = {}): Promise<PipeRun> {
+export function runIntoHead(args: readonly string[], options: { stderrToo?: boolean; into?: string } = {}): Promise<PipeRun> {
   const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const script = `node bin/mosqlog.js ${quoted} ${options.stderrToo ? '2>&1 ' : ''}| head -1; exit "\${PIPESTATUS[0]}"`;
+  const script = `node bin/mosqlog.js ${quoted} ${options.stderrToo ? '2>&1 ' : ''}| ${options.into ?? 'head -1'}; exit "\${PIPESTATUS[0]}"`;
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';

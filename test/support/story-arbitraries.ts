@@ -7,8 +7,8 @@
  * the log twice (copied twice) or two logs interleaved (two brokers).
  */
 import fc from 'fast-check';
-import { anyLine, mutate, mutation } from './line-arbitraries.js';
 import { rawBytes } from './hostile.js';
+import { anyLine, mutate, mutation } from './line-arbitraries.js';
 
 const clients = ['alpha', 'beta', 'gamma-7', 'c 3', 'δέλτα', '<unknown>', '(null)', 'x (p2, c1, k60)', 'id:with:colons', '温度'];
 const addresses = ['127.0.0.1', '::1', '::ffff:10.0.0.9', '2001:db8::17', 'fe80::1%eth0', '[::1]', ':::', '1:2:3:4:5:6:7:8:9', '999.999.999.999', 'localhost', '(null)', ''];

@@ -53,7 +53,8 @@ Rotation is handled like tail -F: a renamed log is read to its end before the ne
 from its start (logrotate create, then the broker reopens its log on SIGHUP); copytruncate is
 seen as a shrink; a deleted or not yet created file is waited for. Ctrl-C or SIGTERM prints a
 short summary on stderr and exits 0. With -, stdin is read until it ends and every line counts
-as new (-n and --from-start do not apply).
+as new (-n and --from-start do not apply); a named pipe is read the same way, whoever writes to
+it, until stopped.
 
 Examples:
   mosqlog follow /var/log/mosquitto/mosquitto.log
