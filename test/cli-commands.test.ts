@@ -3,14 +3,12 @@
  * from (files, stdin, several rotated files, gzip) and how mistakes end (one line, exit 2).
  */
 import assert from 'node:assert/strict';
+import { viewFormats } from './support/view-formats.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { flowsReporters, problemsReporters, sessionsReporters } from '../src/report/lists.js';
-import { summaryReporters } from '../src/report/summary.js';
-import { timelineReporters } from '../src/report/timeline.js';
 import { type CliResult, runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
@@ -20,13 +18,7 @@ const rotated = 'fixtures/handmade/v2.1.log';
 const temp = mkdtempSync(join(tmpdir(), 'mosqlog-cli-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
 
-const formatsOf = {
-  summary: Object.keys(summaryReporters),
-  sessions: Object.keys(sessionsReporters),
-  flows: Object.keys(flowsReporters),
-  problems: Object.keys(problemsReporters),
-  timeline: Object.keys(timelineReporters),
-} as const;
+const formatsOf = viewFormats;
 
 /** A run that ended as a usage or input error: nothing on stdout, one `mosqlog:` line on stderr, exit 2. */
 function assertOneLineError(result: CliResult, mentions?: string): void {

@@ -4,23 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { flowsReporters, problemsReporters, sessionsReporters } from '../src/report/lists.js';
-import { summaryReporters } from '../src/report/summary.js';
-import { timelineReporters } from '../src/report/timeline.js';
 import { fixtureLogs } from './support/fixtures.js';
+import { viewFormats } from './support/view-formats.js';
 import { hasControlBytes, runCli, runFromRepoRoot } from './support/run-cli.js';
 import { assertSnapshot } from './support/snapshot.js';
 
 runFromRepoRoot();
 
-/** Commands and the formats their registries offer (so a new format needs a snapshot). */
-const commands = {
-  summary: Object.keys(summaryReporters),
-  sessions: Object.keys(sessionsReporters),
-  flows: Object.keys(flowsReporters),
-  problems: Object.keys(problemsReporters),
-  timeline: Object.keys(timelineReporters),
-} as const;
+const commands = viewFormats;
 
 const machine = new Set(['json', 'ndjson']);
 
