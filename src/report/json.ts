@@ -60,10 +60,3 @@ export function summaryJson(c: Correlation): Record<string, unknown> {
     evicted: c.evicted,
   };
 }
-
-/** Counts of each distinct value. */
-export function countBy<T extends string>(values: readonly T[]): Partial<Record<T, number>> {
-  const out: Partial<Record<T, number>> = {};
-  for (const v of values) out[v] = (out[v] ?? 0) + 1;
-  return out;
-}

@@ -11,7 +11,7 @@ import { formatBytes, formatDuration, formatTime, markdownCell } from './text.js
 const blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /** Events per minute as one line of block characters, squeezed into `width` buckets. */
-export function renderActivityChart(perMinute: ReadonlyArray<readonly [number, number]>, width: number): { chart: string; peak: number; bucketMinutes: number } {
+function renderActivityChart(perMinute: ReadonlyArray<readonly [number, number]>, width: number): { chart: string; peak: number; bucketMinutes: number } {
   if (perMinute.length === 0) return { chart: '', peak: 0, bucketMinutes: 1 };
   const first = perMinute[0]?.[0] ?? 0;
   const last = perMinute[perMinute.length - 1]?.[0] ?? first;

@@ -1,7 +1,7 @@
 /**
  * Terminal tables without borders: columns padded to their width and two spaces apart, colour
  * from the context's chalk, columns dropped or shrunk to fit a terminal by eliding long cells.
- * Rendering is linear in the number of cells (cli-table3's layout is quadratic in rows).
+ * Rendering is linear in the number of cells.
  */
 import type { ReportContext } from './context.js';
 import { charWidth, displayWidth, safeText } from './text.js';

@@ -5,7 +5,6 @@
 import { type Correlation, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { findingTitles } from '../finding-text.js';
-import { countBy } from '../json.js';
 import { formatBytes, formatDuration } from '../text.js';
 import { type CiReport, codesFound, countOf } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
@@ -61,7 +60,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
     card('Problems', count(problems), problems ? `${codesFound(report).length} kind(s)` : 'none found'),
     '</div>'];
   if (c.sessionCount > 0) out.push('<h3>Sessions by end</h3>', renderEndLegend(c));
-  const outcomes = Object.entries(countBy(c.attempts.map((a) => a.outcome)));
+  const outcomes = Object.entries(c.attemptsByOutcome);
   const columns: string[] = [];
   if (report.gate.rules.length > 0) {
     columns.push(`<div><h3>Gate (--fail-on)</h3>${table(['rule', { text: 'allowed', num: true }, { text: 'found', num: true }, 'verdict'],
