@@ -11,6 +11,7 @@ import { type CataloguePattern, catalogueByFormat, cataloguePatterns } from './f
 import { connectionTable } from './families/connection.js';
 import { lifecycleTable } from './families/lifecycle.js';
 import { packetTable } from './families/packet.js';
+import { scanPacketLine } from './families/packet-scan.js';
 import { decodeRequestLine, decodeTabLine } from './families/subscription.js';
 import type { DecodeContext, Pattern } from './pattern.js';
 import { type PrefixOptions, PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
@@ -214,6 +215,9 @@ function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): Re
   if (cont) return cont;
   if (message === '') return null;
   if (message.charCodeAt(0) === 9 && !prefix) return decodeTabLine(message, ctx);
+  // Most lines of a debug log are packets: a scan reads them without trying shape after shape.
+  const packet = shaped && !prefix ? scanPacketLine(message) : null;
+  if (packet) return packet;
   const body = shaped ? searchIndex(message, ctx, prefix) : null;
   if (body) return body;
   if (prefix) return null;

@@ -31,7 +31,7 @@ export const packetPatterns = {
 export type PacketPatternKind = keyof typeof packetPatterns;
 
 /** Packet names the broker prints, with the family of each direction's line. */
-const commands: Record<string, { cmd: PacketCmd; in: Family; out: Family }> = {
+const commands: Readonly<Record<string, { cmd: PacketCmd; in: Family; out: Family }>> = {
   PUBACK: { cmd: 'puback', in: 'puback/pubcomp', out: 'puback' },
   PUBREC: { cmd: 'pubrec', in: 'pubrec', out: 'pubrec' },
   PUBREL: { cmd: 'pubrel', in: 'pubrel', out: 'pubrel' },
@@ -45,6 +45,9 @@ const commands: Record<string, { cmd: PacketCmd; in: Family; out: Family }> = {
   DISCONNECT: { cmd: 'disconnect', in: 'disconnect', out: 'disconnect' },
 };
 
+/** The same, as a map: a name from the line can be any text. */
+export const packetCommands: ReadonlyMap<string, { cmd: PacketCmd; in: Family; out: Family }> = new Map(Object.entries(commands));
+
 /** Which packets each line shape may name. */
 const allowed: Partial<Record<PacketPatternKind, readonly string[]>> = {
   ackSentRc: ['PUBACK', 'PUBREC'],
@@ -57,12 +60,17 @@ const allowed: Partial<Record<PacketPatternKind, readonly string[]>> = {
   sent: ['PINGREQ', 'PINGRESP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK'],
 };
 
+/** Whether the table row `kind` may name packet `name`. */
+export function packetShapeAllows(kind: PacketPatternKind, name: string): boolean {
+  return allowed[kind]?.includes(name) ?? false;
+}
+
 /**
  * A packet record with every field present (unset ones undefined, which JSON leaves out), so
  * all packet records share one shape: most lines of a debug log are packets, and the code that
  * reads them stays fast when they look alike.
  */
-function packet(family: Family, level: Level, cmd: PacketCmd, direction: Direction, client: string): PacketRecord {
+export function packetRecord(family: Family, level: Level, cmd: PacketCmd, direction: Direction, client: string): PacketRecord {
   return {
     type: 'packet', family, level, cmd, direction, client,
     mid: undefined, qos: undefined, dup: undefined, retain: undefined, topic: undefined, payloadBytes: undefined,
@@ -72,7 +80,7 @@ function packet(family: Family, level: Level, cmd: PacketCmd, direction: Directi
 }
 
 function publish(f: Fields, direction: Direction, family: Family): PacketRecord {
-  const body = packet(family, 'debug', 'publish', direction, str(f, 'client'));
+  const body = packetRecord(family, 'debug', 'publish', direction, str(f, 'client'));
   const qos = toQos(int(f, 'q'));
   if ('mid' in f) body.mid = int(f, 'mid');
   if (qos !== undefined) body.qos = qos;
@@ -112,10 +120,10 @@ function decodePacket(kind: PacketPatternKind, f: Fields): RecordBody | null {
       };
     default: {
       const name = str(f, 'cmd');
-      const known = commands[name];
-      if (!known || !allowed[kind]?.includes(name)) return null;
+      const known = packetCommands.get(name);
+      if (!known || !packetShapeAllows(kind, name)) return null;
       const direction: Direction = kind.startsWith('ackSent') || kind === 'sent' ? 'out' : 'in';
-      const body = packet(known[direction], kind === 'ackUnknownMid' ? 'warning' : 'debug', known.cmd, direction, str(f, 'client'));
+      const body = packetRecord(known[direction], kind === 'ackUnknownMid' ? 'warning' : 'debug', known.cmd, direction, str(f, 'client'));
       if ('mid' in f) body.mid = int(f, 'mid');
       if ('rc' in f) body.reasonCode = int(f, 'rc');
       if (kind === 'ackUnknownMid') body.outcome = 'unknown-mid';
