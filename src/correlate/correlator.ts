@@ -164,7 +164,9 @@ export class Correlator {
   private readonly flowClientsToEvict = new OldestFirst(this.clients);
   private readonly flowsToEvict = new WeakMap<Map<number, Flow>, OldestFirst<number, Flow>>();
   private readonly pendingToEvict = new OldestFirst(this.pending);
+  /** The minute of the last timed record, and its records not yet added to `perMinute`. */
   private minute = 0;
+  private minuteLines = 0;
 
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
@@ -184,9 +186,10 @@ export class Correlator {
       if (r.time !== this.lastTime) {
         if (this.first === null || r.time < this.first) this.first = r.time;
         if (this.last === null || r.time > this.last) this.last = r.time;
-        this.minute = Math.floor(r.time / 60_000) * 60_000;
+        const minute = Math.floor(r.time / 60_000) * 60_000;
+        if (minute !== this.minute) this.countMinute(minute);
       }
-      this.perMinute.set(this.minute, (this.perMinute.get(this.minute) ?? 0) + 1);
+      this.minuteLines++;
     }
     switch (r.type) {
       case 'connection': this.onConnection(r.address, r.port, r.listenerPort, r); break;
@@ -224,8 +227,16 @@ export class Correlator {
     if (r.time !== null) this.lastTime = r.time;
   }
 
+  /** Adds the records counted for the current minute to `perMinute` and moves on to `minute`. */
+  private countMinute(minute: number): void {
+    if (this.minuteLines > 0) this.perMinute.set(this.minute, (this.perMinute.get(this.minute) ?? 0) + this.minuteLines);
+    this.minute = minute;
+    this.minuteLines = 0;
+  }
+
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
+    this.countMinute(this.minute);
     for (const [client, st] of this.clients) {
       if (st.session) this.closeSession(client, st, 'open', null, undefined);
       for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) this.finalizeFlow(st, flow, 'incomplete');
@@ -776,7 +787,7 @@ export class Correlator {
       }
     }
     if (this.keepFlows === 'all' || (this.keepFlows === 'unfinished' && state !== 'complete')) this.flows.push(flow);
-    if (!report) return;
+    if (!report || (state === 'complete' && flow.duplicates === 0)) return;
     const base = {
       client: flow.client, time: first?.time ?? null, at: flow.steps.map((s) => s.at).reverse(),
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,

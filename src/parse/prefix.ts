@@ -107,42 +107,56 @@ export class PrefixReader {
 
   /** Reads the broker's own prefix; `fallback` is the envelope's time. */
   unwrapBroker(line: string, fallback: number | null, level?: Level): Unwrapped {
-    const result = this.readStamp(line);
-    if (result) {
-      return level
-        ? { time: result.time ?? fallback, message: result.message, brokerLine: line, stamped: true, level }
-        : { time: result.time ?? fallback, message: result.message, brokerLine: line, stamped: true };
-    }
-    return level
-      ? { time: fallback, message: line, brokerLine: line, stamped: false, level }
-      : { time: fallback, message: line, brokerLine: line, stamped: false };
+    const length = this.readStamp(line);
+    const stamped = length >= 0;
+    const time = stamped ? (this.stampTime ?? fallback) : fallback;
+    const message = stamped ? line.slice(length) : line;
+    return level ? { time, message, brokerLine: line, stamped, level } : { time, message, brokerLine: line, stamped };
   }
 
-  private readStamp(line: string): { time: number | null; message: string } | null {
+  /** The time {@link readStamp} read. */
+  private stampTime: number | null = null;
+
+  /** Length of the broker's prefix (`-1` when there is none); its time goes to `stampTime`. */
+  private readStamp(line: string): number {
     const forced = this.options.timestampFormat;
     if (forced) {
       const m = forced.re.exec(line);
-      if (m) return { time: this.cached(m[0], () => forced.read(m, this.options.clock, this.options.year)), message: line.slice(m[0].length) };
+      if (m) {
+        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.options.clock, this.options.year));
+        return m[0].length;
+      }
     }
     const epoch = epochPrefixLength(line);
     if (epoch > 0) {
-      const stamp = line.slice(0, epoch);
-      return { time: this.cached(stamp, () => Number(line.slice(0, epoch - 2)) * 1000), message: line.slice(epoch) };
+      if (!this.sameStamp(line, epoch)) this.remember(line, epoch, Number(line.slice(0, epoch - 2)) * 1000);
+      return epoch;
     }
     if (isDigit(line.charCodeAt(0)) && line.charCodeAt(4) === 45) {
       const m = isoStamp.exec(line);
-      if (m) return { time: this.cached(m[0], () => this.readIso(m, 1)), message: line.slice(m[0].length) };
+      if (m) {
+        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, this.readIso(m, 1));
+        return m[0].length;
+      }
     }
-    if (line.startsWith('Time error: ')) return { time: null, message: line.slice(12) };
-    return null;
+    if (line.startsWith('Time error: ')) {
+      this.stampTime = null;
+      return 12;
+    }
+    return -1;
   }
 
-  private cached(stamp: string, read: () => number | null): number | null {
-    if (stamp !== this.lastStamp) {
-      this.lastStamp = stamp;
-      this.lastStampTime = read();
-    }
-    return this.lastStampTime;
+  /** Whether the line's first `length` characters are the last stamp read; if so its time is set. */
+  private sameStamp(line: string, length: number): boolean {
+    if (length !== this.lastStamp.length || !line.startsWith(this.lastStamp)) return false;
+    this.stampTime = this.lastStampTime;
+    return true;
+  }
+
+  private remember(line: string, length: number, time: number | null): void {
+    this.lastStamp = line.slice(0, length);
+    this.lastStampTime = time;
+    this.stampTime = time;
   }
 
   /** Reads `Y-M-D h:m:s[.f][zone]` from regex groups starting at `at`. */
