@@ -2,7 +2,7 @@
  * JSON for single records (`mosqlog parse`): `file`, `line`, `time` (ISO 8601 UTC or null),
  * `type`, `family`, then the record's own fields. `raw` only when asked, or for `unknown`.
  */
-import type { LogRecord } from '../parse/index.js';
+import type { LogRecord, PacketRecord } from '../parse/index.js';
 
 // C1 controls, DEL and bidi controls can only stand inside JSON strings, where `\uNNNN` means
 // the same: escaping them keeps the data and keeps a terminal showing the JSON from acting on them.
@@ -33,8 +33,31 @@ function jsonValue(value: unknown): string {
   return typeof value === 'string' && !needsEscape.test(value) ? `"${value}"` : toJsonText(value);
 }
 
-/** Packet records, most of a debug log, have a fixed set of fields. */
-const packetKeys = ['level', 'cmd', 'direction', 'client', 'mid', 'qos', 'dup', 'retain', 'topic', 'payloadBytes', 'reasonCode', 'sessionPresent', 'outcome', 'method', 'truncated'];
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/**
+ * The fields of a packet record, most of a debug log, read one by one in their documented order
+ * (the order `packetRecord` gives them).
+ */
+function packetFields(r: PacketRecord): string {
+  let out = '';
+  if (r.level !== undefined) out += `,"level":"${r.level}"`;
+  out += `,"cmd":"${r.cmd}","direction":"${r.direction}","client":${jsonValue(r.client)}`;
+  if (r.mid !== undefined) out += `,"mid":${jsonNumber(r.mid)}`;
+  if (r.qos !== undefined) out += `,"qos":${r.qos}`;
+  if (r.dup !== undefined) out += `,"dup":${r.dup}`;
+  if (r.retain !== undefined) out += `,"retain":${r.retain}`;
+  if (r.topic !== undefined) out += `,"topic":${jsonValue(r.topic)}`;
+  if (r.payloadBytes !== undefined) out += `,"payloadBytes":${jsonNumber(r.payloadBytes)}`;
+  if (r.reasonCode !== undefined) out += `,"reasonCode":${jsonNumber(r.reasonCode)}`;
+  if (r.sessionPresent !== undefined) out += `,"sessionPresent":${r.sessionPresent}`;
+  if (r.outcome !== undefined) out += `,"outcome":"${r.outcome}"`;
+  if (r.method !== undefined) out += `,"method":${jsonValue(r.method)}`;
+  if (r.truncated !== undefined) out += `,"truncated":${r.truncated}`;
+  return out;
+}
 
 let lastTime: number | null = null;
 let lastTimeJson = 'null';
@@ -56,13 +79,16 @@ export function renderRecordJson(record: LogRecord, includeRaw: boolean): string
     lastTimeJson = iso === null ? 'null' : `"${iso}"`;
   }
   let out = `{"file":${lastFileJson},"line":${record.line},"time":${lastTimeJson},"type":"${record.type}","family":"${record.family}"`;
-  const fields = record as unknown as Record<string, unknown>;
-  const keys = record.type === 'packet' ? packetKeys : Object.keys(record);
-  for (const key of keys) {
-    if (placed.has(key)) continue;
-    const value = fields[key];
-    if (value === undefined) continue;
-    out += `,"${key}":${typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : typeof value === 'boolean' ? String(value) : jsonValue(value)}`;
+  if (record.type === 'packet') {
+    out += packetFields(record);
+  } else {
+    const fields = record as unknown as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (placed.has(key)) continue;
+      const value = fields[key];
+      if (value === undefined) continue;
+      out += `,"${key}":${typeof value === 'number' ? jsonNumber(value) : typeof value === 'boolean' ? String(value) : jsonValue(value)}`;
+    }
   }
   if (includeRaw || record.type === 'unknown') out += `,"raw":${toJsonText(record.raw)}`;
   return out + '}';

@@ -24,9 +24,9 @@ Examples:
       const parser = parserFor(options);
       const sources = await resolveInputs(files, env.io.stdin, parser);
       await forEachRecordBatch(sources, parser, async (batch) => {
-        let text = '';
-        for (const record of batch) text += renderRecordJson(record, options.raw) + '\n';
-        await env.stdout.write(text);
+        const lines = batch.map((record) => renderRecordJson(record, options.raw));
+        lines.push('');
+        await env.stdout.write(lines.join('\n'));
       });
     });
 }
