@@ -70,11 +70,15 @@ function epochPrefixLength(text: string): number {
 export class PrefixReader {
   private lastStamp = '';
   private lastStampTime: number | null = null;
+  /** The time the last {@link readStamp} read. */
+  private stampTime: number | null = null;
 
   constructor(private readonly options: PrefixOptions) {}
 
   /** Takes the envelope and the broker's prefix off one line. Never throws. */
   unwrap(text: string): Unwrapped {
+    // No envelope starts like an epoch or ISO stamp followed by `: `: most lines stop here.
+    if (this.startsWithLastStamp(text)) return this.unwrapBroker(text, null);
     const c0 = text.charCodeAt(0);
     if (isDigit(c0)) {
       if (epochPrefixLength(text) === 0 && text.length > 20 && text.charCodeAt(4) === 45) {
@@ -114,9 +118,6 @@ export class PrefixReader {
     return level ? { time, message, brokerLine: line, stamped, level } : { time, message, brokerLine: line, stamped };
   }
 
-  /** The time {@link readStamp} read. */
-  private stampTime: number | null = null;
-
   /** Length of the broker's prefix (`-1` when there is none); its time goes to `stampTime`. */
   private readStamp(line: string): number {
     const forced = this.options.timestampFormat;
@@ -126,6 +127,11 @@ export class PrefixReader {
         if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.options.clock, this.options.year));
         return m[0].length;
       }
+    }
+    // An epoch or ISO stamp ends in `: `, so a line that starts with the last one has that stamp.
+    if (this.startsWithLastStamp(line)) {
+      this.stampTime = this.lastStampTime;
+      return this.lastStamp.length;
     }
     const epoch = epochPrefixLength(line);
     if (epoch > 0) {
@@ -144,6 +150,11 @@ export class PrefixReader {
       return 12;
     }
     return -1;
+  }
+
+  /** Whether the line starts with the last epoch or ISO stamp read (a forced format's stamps are not compared). */
+  private startsWithLastStamp(line: string): boolean {
+    return this.options.timestampFormat === undefined && this.lastStamp !== '' && line.startsWith(this.lastStamp);
   }
 
   /** Whether the line's first `length` characters are the last stamp read; if so its time is set. */
