@@ -7,7 +7,7 @@ import type {
   ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, PacketCmd, PacketRecord, Where,
 } from '../parse/index.js';
 import { OldestFirst } from './oldest-first.js';
-import { ActivityCounter, LatencyHistogram } from './stats.js';
+import { ActivityCounter, LatencyHistogram, ownCopy } from './stats.js';
 import {
   type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type FlowStep, type FlowTotals, type Session,
@@ -178,6 +178,11 @@ export class Correlator {
     this.traceOrigins = options.traceOrigins ?? false;
   }
 
+  /** Clients with open state (a session, flows in flight, or a takeover still to resolve). */
+  get openClients(): number {
+    return this.clients.size;
+  }
+
   /** Feeds one record. Records must come in log order. */
   push(r: LogRecord): void {
     this.records++;
@@ -292,7 +297,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       st = { session: null, inFlows: new Map(), outFlows: new Map(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null };
-      this.clients.set(client, st);
+      this.clients.set(ownCopy(client), st);
       this.cachedState = undefined;
     }
     return st;
@@ -413,7 +418,7 @@ export class Correlator {
       st.takeoverFinding = null;
     }
     if (!this.clientIdsCapped) {
-      this.clientIds.add(r.client);
+      if (!this.clientIds.has(r.client)) this.clientIds.add(ownCopy(r.client));
       if (this.clientIds.size >= Math.min(this.maxOpen, distinctClientLimit)) this.clientIdsCapped = true;
     }
   }
