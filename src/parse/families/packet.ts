@@ -30,23 +30,23 @@ export const packetPatterns = {
 
 export type PacketPatternKind = keyof typeof packetPatterns;
 
-/** Packet names the broker prints, with the family of each direction's line. */
-const commands: Readonly<Record<string, { cmd: PacketCmd; in: Family; out: Family }>> = {
-  PUBACK: { cmd: 'puback', in: 'puback/pubcomp', out: 'puback' },
-  PUBREC: { cmd: 'pubrec', in: 'pubrec', out: 'pubrec' },
-  PUBREL: { cmd: 'pubrel', in: 'pubrel', out: 'pubrel' },
-  PUBCOMP: { cmd: 'pubcomp', in: 'puback/pubcomp', out: 'pubcomp' },
-  PINGREQ: { cmd: 'pingreq', in: 'ping', out: 'ping' },
-  PINGRESP: { cmd: 'pingresp', in: 'ping', out: 'ping' },
-  SUBSCRIBE: { cmd: 'subscribe', in: 'subscribe', out: 'subscribe' },
-  SUBACK: { cmd: 'suback', in: 'subscribe', out: 'subscribe' },
-  UNSUBSCRIBE: { cmd: 'unsubscribe', in: 'unsubscribe', out: 'unsubscribe' },
-  UNSUBACK: { cmd: 'unsuback', in: 'unsubscribe', out: 'unsubscribe' },
-  DISCONNECT: { cmd: 'disconnect', in: 'disconnect', out: 'disconnect' },
-};
-
-/** The same, as a map: a name from the line can be any text. */
-export const packetCommands: ReadonlyMap<string, { cmd: PacketCmd; in: Family; out: Family }> = new Map(Object.entries(commands));
+/**
+ * Packet names the broker prints, with the family of each direction's line. A map, because the
+ * name comes from the line and can be any text.
+ */
+export const packetCommands: ReadonlyMap<string, { cmd: PacketCmd; in: Family; out: Family }> = new Map([
+  ['PUBACK', { cmd: 'puback', in: 'puback/pubcomp', out: 'puback' }],
+  ['PUBREC', { cmd: 'pubrec', in: 'pubrec', out: 'pubrec' }],
+  ['PUBREL', { cmd: 'pubrel', in: 'pubrel', out: 'pubrel' }],
+  ['PUBCOMP', { cmd: 'pubcomp', in: 'puback/pubcomp', out: 'pubcomp' }],
+  ['PINGREQ', { cmd: 'pingreq', in: 'ping', out: 'ping' }],
+  ['PINGRESP', { cmd: 'pingresp', in: 'ping', out: 'ping' }],
+  ['SUBSCRIBE', { cmd: 'subscribe', in: 'subscribe', out: 'subscribe' }],
+  ['SUBACK', { cmd: 'suback', in: 'subscribe', out: 'subscribe' }],
+  ['UNSUBSCRIBE', { cmd: 'unsubscribe', in: 'unsubscribe', out: 'unsubscribe' }],
+  ['UNSUBACK', { cmd: 'unsuback', in: 'unsubscribe', out: 'unsubscribe' }],
+  ['DISCONNECT', { cmd: 'disconnect', in: 'disconnect', out: 'disconnect' }],
+]);
 
 /** Which packets each line shape may name. */
 const allowed: Partial<Record<PacketPatternKind, readonly string[]>> = {
