@@ -234,6 +234,21 @@ describe('the correlator: nothing thrown, every count adds up, durations never n
     traceOrigins: fc.boolean(),
   });
 
+  test('an acknowledgement of m-0 is not the one of m0, nor the other way round', () => {
+    for (const [publish, ack] of [['m0', 'm-0'], ['m-0', 'm0']]) {
+      const decoder = createLineDecoder('zero.log');
+      const records = [
+        `1795600000: Received PUBLISH from beta (d0, q1, r0, ${publish}, 't/a', ... (0 bytes))`,
+        `1795600000: Sending PUBACK to beta (${ack}, rc0)`,
+      ].map((line) => decoder.decode(line));
+      const c = new Correlator({ keepFlows: 'all' });
+      for (const record of records) c.push(record);
+      const result = c.finish();
+      assert.equal(result.orphanAcks, 1, `${publish} then ${ack}`);
+      assert.deepEqual(result.flows.map((f) => [f.state, f.steps.length]), [['incomplete', 1]]);
+    }
+  });
+
   test('random stories: mixed prefixes, clocks going back, copied twice, two brokers interleaved', () => {
     fc.assert(fc.property(storyDocument(50, 500), options, (lines, { maxOpen, maxFindings, traceOrigins }) => {
       const decoder = createLineDecoder('story.log');

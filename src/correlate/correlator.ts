@@ -744,7 +744,8 @@ export class Correlator {
     const direction = step === 'pubrel' ? r.direction : r.direction === 'in' ? 'out' : 'in';
     const st = this.clients.get(r.client);
     const flow = (direction === 'in' ? st?.inFlows : st?.outFlows)?.get(r.mid);
-    if (!st || !flow || flow.state !== 'in-flight') {
+    // Map keys make -0 and 0 one id; a line's `m-0` is not the `m0` of another.
+    if (!st || !flow || flow.state !== 'in-flight' || !Object.is(flow.mid, r.mid)) {
       this.orphanAcks++;
       return;
     }
