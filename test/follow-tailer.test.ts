@@ -71,6 +71,16 @@ function tail(path: string, start: TailStart = 'start', chunkSize?: number): Tai
 const lines = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}\n`).join('');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Writes `initial` to a fresh log, follows it, and waits until all of it has been read. */
+async function followWritten(initial: string): Promise<{ path: string; t: Tail }> {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  await writeFile(path, initial);
+  const t = tail(path);
+  await t.until(() => t.text() === initial, 'the first lines');
+  return { path, t };
+}
+
 test('rename + create: the old file is read to its end, then the new one from its start', async () => {
   const path = freshPath();
   await mkdir(join(path, '..'));
@@ -100,12 +110,8 @@ test('rename + create: the old file is read to its end, then the new one from it
 });
 
 test('copytruncate: the shrink is seen, the end missed is read from the copy, nothing is doubled', async () => {
-  const path = freshPath();
-  await mkdir(join(path, '..'));
-  await writeFile(path, lines('a', 3));
-  const t = tail(path);
+  const { path, t } = await followWritten(lines('a', 3));
   try {
-    await t.until(() => t.text().includes('a-3'), 'the first lines');
     // All in one tick, so the follower cannot read between the append and the truncation.
     appendFileSync(path, 'a-4\na-5\n');
     copyFileSync(path, `${path}.1`);
@@ -123,13 +129,9 @@ test('copytruncate: the shrink is seen, the end missed is read from the copy, no
 });
 
 test('copytruncate followed at once by more than was read before: caught by content, not size', async () => {
-  const path = freshPath();
-  await mkdir(join(path, '..'));
-  await writeFile(path, lines('a', 2));
-  const t = tail(path);
+  const { path, t } = await followWritten(lines('a', 2));
   const longer = lines('bbbbbbbbbbbbbbbbbbbb', 6);
   try {
-    await t.until(() => t.text().includes('a-2'), 'the first lines');
     appendFileSync(path, 'a-3\n');
     copyFileSync(path, `${path}-20240101`);
     truncateSync(path, 0);
@@ -143,12 +145,8 @@ test('copytruncate followed at once by more than was read before: caught by cont
 });
 
 test('truncation without a copy: reading starts again at 0', async () => {
-  const path = freshPath();
-  await mkdir(join(path, '..'));
-  await writeFile(path, lines('a', 2));
-  const t = tail(path);
+  const { path, t } = await followWritten(lines('a', 2));
   try {
-    await t.until(() => t.text().includes('a-2'), 'the first lines');
     truncateSync(path, 0);
     await sleep(100);
     appendFileSync(path, 'b-1\n');
@@ -161,12 +159,8 @@ test('truncation without a copy: reading starts again at 0', async () => {
 });
 
 test('deleted and created again later: waits, says so, and reads the new file from its start', async () => {
-  const path = freshPath();
-  await mkdir(join(path, '..'));
-  await writeFile(path, lines('a', 2));
-  const t = tail(path);
+  const { path, t } = await followWritten(lines('a', 2));
   try {
-    await t.until(() => t.text().includes('a-2'), 'the first lines');
     await unlink(path);
     await t.until(() => t.notices.some((n) => n.code === 'deleted'), 'the deleted notice');
     await sleep(100);

@@ -78,7 +78,9 @@ export class PrefixReader {
   /** Takes the envelope and the broker's prefix off one line. Never throws. */
   unwrap(text: string): Unwrapped {
     // No envelope starts like an epoch or ISO stamp followed by `: `: most lines stop here.
-    if (this.startsWithLastStamp(text)) return this.unwrapBroker(text, null);
+    if (this.startsWithLastStamp(text)) {
+      return { time: this.lastStampTime, message: text.slice(this.lastStamp.length), brokerLine: text, stamped: true };
+    }
     const c0 = text.charCodeAt(0);
     if (isDigit(c0)) {
       if (epochPrefixLength(text) === 0 && text.length > 20 && text.charCodeAt(4) === 45) {
@@ -128,7 +130,8 @@ export class PrefixReader {
         return m[0].length;
       }
     }
-    // An epoch or ISO stamp ends in `: `, so a line that starts with the last one has that stamp.
+    // An epoch or ISO stamp ends in `: `, so a line that starts with the last one has that stamp
+    // (lines without an envelope were served by `unwrap` already).
     if (this.startsWithLastStamp(line)) {
       this.stampTime = this.lastStampTime;
       return this.lastStamp.length;

@@ -106,29 +106,21 @@ type AckTail = 'midRc' | 'mid' | 'old' | 'none';
 let tailMid = 0;
 let tailRc = 0;
 
-/** Reads the tail of a `Sending X to c …` line; `cursor` is left where the client ends. */
-function sentTail(message: string): AckTail {
-  const end = message.length;
-  if (message.charCodeAt(end - 1) !== 41 /* ) */ || !readIntBack(message, end - 1)) {
-    cursor = end;
-    return 'none';
-  }
-  const last = value;
-  const before = cursor;
-  if (literalBefore(message, ', rc', before) && readIntBack(message, cursor) && literalBefore(message, ' (m', cursor)) {
-    tailMid = value;
-    tailRc = last;
-    return 'midRc';
-  }
-  tailMid = last;
-  if (literalBefore(message, ' (m', before)) return 'mid';
-  if (literalBefore(message, ' (Mid: ', before)) return 'old';
-  cursor = end;
-  return 'none';
+/** How the acknowledgement tails of each direction are worded. */
+interface TailWording {
+  /** Before the reason code: `, rc` or `, RC:`. */
+  rc: string;
+  /** Before the message id when a reason code follows: ` (m` or ` (Mid: `. */
+  mid: string;
+  /** Whether ` (mN)` alone is a tail of this direction (sent PUBREL/PUBCOMP, 1.6+). */
+  bareMid: boolean;
 }
 
-/** Reads the tail of a `Received X from c …` line; `cursor` is left where the client ends. */
-function receivedTail(message: string): AckTail {
+const sentWording: TailWording = { rc: ', rc', mid: ' (m', bareMid: true };
+const receivedWording: TailWording = { rc: ', RC:', mid: ' (Mid: ', bareMid: false };
+
+/** Reads the tail of an acknowledgement line; `cursor` is left where the client ends. */
+function ackTail(message: string, wording: TailWording): AckTail {
   const end = message.length;
   if (message.charCodeAt(end - 1) !== 41 /* ) */ || !readIntBack(message, end - 1)) {
     cursor = end;
@@ -136,12 +128,13 @@ function receivedTail(message: string): AckTail {
   }
   const last = value;
   const before = cursor;
-  if (literalBefore(message, ', RC:', before) && readIntBack(message, cursor) && literalBefore(message, ' (Mid: ', cursor)) {
+  if (literalBefore(message, wording.rc, before) && readIntBack(message, cursor) && literalBefore(message, wording.mid, cursor)) {
     tailMid = value;
     tailRc = last;
     return 'midRc';
   }
   tailMid = last;
+  if (wording.bareMid && literalBefore(message, ' (m', before)) return 'mid';
   if (literalBefore(message, ' (Mid: ', before)) return 'old';
   cursor = end;
   return 'none';
@@ -153,7 +146,7 @@ const receivedShapes = { midRc: 'ackReceivedRc', mid: null, old: 'ackReceived', 
 
 /** An acknowledgement, ping or other bare packet line, from `at` (just after `Received `/`Sending `). */
 function readAck(message: string, at: number, direction: Direction): PacketRecord | null {
-  const tail = direction === 'in' ? receivedTail(message) : sentTail(message);
+  const tail = ackTail(message, direction === 'in' ? receivedWording : sentWording);
   const shape = direction === 'in' ? receivedShapes[tail] : sentShapes[tail];
   if (shape === null) return null;
   const clientEnd = cursor;
