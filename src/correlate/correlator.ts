@@ -6,12 +6,12 @@
 import type {
   ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, PacketCmd, PacketRecord, Where,
 } from '../parse/index.js';
+import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
 import { OldestFirst } from './oldest-first.js';
-import { ActivityCounter, LatencyHistogram, ownCopy } from './stats.js';
+import { ActivityCounter, ownCopy } from './stats.js';
 import {
   type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type FlowStep, type FlowTotals, type Session,
-  type StalledAt, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -38,10 +38,8 @@ interface OpenSession {
   disconnectAt: (Where & { time: number | null }) | null;
 }
 
-interface ClientState {
+interface ClientState extends ClientFlows {
   session: OpenSession | null;
-  inFlows: Map<number, Flow>;
-  outFlows: Map<number, Flow>;
   persistent: boolean;
   /** 1.x logs `Client X disconnected.` for the old connection after a takeover. */
   takeoverEchoUntil: number;
@@ -59,11 +57,6 @@ interface PendingConnection {
   time: number | null;
   at: Where;
 }
-
-const steps: Record<1 | 2, readonly FlowStep[]> = {
-  1: ['publish', 'puback'],
-  2: ['publish', 'pubrec', 'pubrel', 'pubcomp'],
-};
 
 /** How each disconnect cause ends a session. */
 const causeEnds: Record<DisconnectCause, EndReason> = {
@@ -114,13 +107,11 @@ const distinctClientLimit = 200_000;
 /** Rebuilds sessions, flows and findings from records pushed in log order. */
 export class Correlator {
   private readonly keepSessions: boolean;
-  private readonly keepFlows: 'all' | 'unfinished' | 'none';
   private readonly maxOpen: number;
   private readonly maxFindings: number;
   private readonly keepAttempts: boolean;
   private readonly attemptsByOutcome: Partial<Record<AttemptOutcome, number>> = {};
   private readonly emit: (event: CorrelatorEvent) => void;
-  private readonly traceOrigins: boolean;
 
   private readonly clients = new Map<string, ClientState>();
   private readonly pending = new Map<string, PendingConnection[]>();
@@ -147,18 +138,13 @@ export class Correlator {
   private clientIdsCapped = false;
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
-  private readonly flows: Flow[] = [];
-  private readonly totals = { 1: emptyTotals(), 2: emptyTotals() };
-  private readonly latency = { 1: new LatencyHistogram(), 2: new LatencyHistogram() };
-  private orphanAcks = 0;
+  private readonly flows: FlowTracker;
   private readonly findings: Finding[] = [];
   private readonly findingTotals: Partial<Record<FindingCode, number>> = {};
   private readonly byClient = new ActivityCounter();
   private readonly byTopic = new ActivityCounter();
   private readonly perMinute = new Map<number, number>();
-  private readonly recentInbound = new Map<string, { client: string; at: Where; mid?: number; time: number | null; count: number }>();
   private readonly evicted = { sessions: 0, flows: 0, connections: 0 };
-  private openFlows = 0;
   private readonly clientsToEvict = new OldestFirst(this.clients);
   /** Where flow eviction is among the clients, and in each client's flows. */
   private readonly flowClientsToEvict = new OldestFirst(this.clients);
@@ -170,12 +156,16 @@ export class Correlator {
 
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
-    this.keepFlows = options.keepFlows ?? 'unfinished';
     this.maxOpen = options.maxOpen ?? 1_000_000;
     this.maxFindings = options.maxFindingsPerCode ?? 10_000;
     this.keepAttempts = options.keepAttempts ?? true;
     this.emit = options.onEvent ?? (() => undefined);
-    this.traceOrigins = options.traceOrigins ?? false;
+    this.flows = new FlowTracker({
+      keep: options.keepFlows ?? 'unfinished',
+      traceOrigins: options.traceOrigins ?? false,
+      onStart: (flow) => this.emit({ kind: 'flow-start', flow }),
+      onFinding: (finding) => this.addFinding(finding),
+    });
   }
 
   /** Clients with open state (a session, flows in flight, or a takeover still to resolve). */
@@ -244,7 +234,7 @@ export class Correlator {
     this.countMinute(this.minute);
     for (const [client, st] of this.clients) {
       if (st.session) this.closeSession(client, st, 'open', null, undefined);
-      for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) this.finalizeFlow(st, flow, 'incomplete');
+      this.flows.giveUp(st);
     }
     if (this.sessionCount > 0 && !this.debugLines) {
       this.addFinding({ code: 'no-debug-lines', severity: 'warning', client: null, time: null, at: [] });
@@ -257,6 +247,7 @@ export class Correlator {
       this.addFinding({ code: 'state-evicted', severity: 'warning', client: null, time: null, at: [], ...this.evicted, limit: this.maxOpen });
     }
     for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+    const flows = this.flows.result();
     const rank = (code: FindingCode): number => findingCodes.indexOf(code);
     this.findings.sort((a, b) => rank(a.code) - rank(b.code) || (a.time ?? 0) - (b.time ?? 0));
     return {
@@ -277,11 +268,11 @@ export class Correlator {
       attempts: this.attempts,
       attemptCount: this.attemptCount,
       attemptsByOutcome: this.attemptsByOutcome,
-      flows: this.flows,
-      flowTotals: { qos1: this.totals[1], qos2: this.totals[2] },
-      latency: { qos1: this.latency[1].summary(), qos2: this.latency[2].summary() },
-      latencyDistribution: { qos1: this.latency[1].distribution(), qos2: this.latency[2].distribution() },
-      orphanAcks: this.orphanAcks,
+      flows: flows.flows,
+      flowTotals: flows.flowTotals,
+      latency: flows.latency,
+      latencyDistribution: flows.latencyDistribution,
+      orphanAcks: flows.orphanAcks,
       findings: this.findings,
       findingTotals: this.findingTotals,
       debugLines: this.debugLines,
@@ -311,11 +302,7 @@ export class Correlator {
       this.closeSession(client, st, 'other', null, 'state limit reached');
       this.evicted.sessions++;
     }
-    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
-      flow.dropped = 'evicted';
-      this.finalizeFlow(st, flow, 'incomplete', false);
-      this.evicted.flows++;
-    }
+    this.evicted.flows += this.flows.giveUp(st, 'evicted', false);
     this.clients.delete(client);
     this.cachedState = undefined;
   }
@@ -376,12 +363,7 @@ export class Correlator {
     else if (prior.session) this.onTakeover(r.client, r);
     // Ending the previous session may have released the client's state; the new one needs it kept.
     const st = this.state(r.client);
-    if (r.cleanSession) {
-      for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
-        flow.dropped = 'clean-start';
-        this.finalizeFlow(st, flow, 'incomplete');
-      }
-    }
+    if (r.cleanSession) this.flows.giveUp(st, 'clean-start');
     st.persistent = !r.cleanSession;
     st.refusedAttempt = null;
     const session: Session = {
@@ -514,12 +496,8 @@ export class Correlator {
     } else if (reason === 'socket-error' || reason === 'protocol-error') {
       this.addFinding({ code: reason, severity: reason === 'protocol-error' ? 'error' : 'warning', client, time: s.end, at, ...(detail !== undefined ? { detail } : {}) });
     }
-    for (const flow of st.inFlows.values()) flow.sessionEnded = true;
-    for (const flow of st.outFlows.values()) flow.sessionEnded = true;
     // A clean session's unfinished messages die with it; a persistent one keeps them.
-    if (!st.persistent && reason !== 'open') {
-      for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) this.finalizeFlow(st, flow, 'incomplete');
-    }
+    this.flows.sessionEnded(st, st.persistent || reason === 'open');
     this.release(client, st);
   }
 
@@ -567,19 +545,14 @@ export class Correlator {
   }
 
   private onDropped(client: string, r: LogRecord): void {
-    const st = this.clients.get(client);
-    let inFlight = 0;
-    for (const f of st?.outFlows.values() ?? []) if (f.state === 'in-flight') inFlight++;
+    const inFlight = this.flows.deliveriesInFlight(this.clients.get(client));
     this.addFinding({ code: 'messages-dropped', severity: 'warning', client, time: r.time, at: [{ file: r.file, line: r.line }], inFlight });
   }
 
   private onExpiry(client: string, _r: LogRecord): void {
     const st = this.clients.get(client);
     if (!st) return;
-    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
-      flow.dropped = 'expired';
-      this.finalizeFlow(st, flow, 'incomplete');
-    }
+    this.flows.giveUp(st, 'expired');
     st.persistent = false;
   }
 
@@ -628,7 +601,7 @@ export class Correlator {
       case 'puback':
       case 'pubrec':
       case 'pubrel':
-      case 'pubcomp': this.onAck(r); return;
+      case 'pubcomp': this.flows.ack(r, st); return;
       case 'disconnect':
         if (r.direction === 'in' && st?.session) st.session.disconnectAt = { file: r.file, line: r.line, time: r.time };
         return;
@@ -660,54 +633,8 @@ export class Correlator {
     if (r.outcome === 'rejected') return;
     this.byClient.add(r.client, bytes);
     if (r.direction === 'in' && r.topic !== undefined) this.byTopic.add(r.topic, bytes);
-    const traceKey = this.traceOrigins && r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
-    if (r.direction === 'in' && traceKey !== null) {
-      const previous = this.recentInbound.get(traceKey);
-      const sameMoment = previous !== undefined && previous.time === r.time;
-      this.recentInbound.delete(traceKey);
-      if (this.recentInbound.size > 10_000) {
-        const oldest = this.recentInbound.keys().next();
-        if (!oldest.done) this.recentInbound.delete(oldest.value);
-      }
-      this.recentInbound.set(traceKey, {
-        client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1,
-        ...(r.mid !== undefined && r.mid !== 0 ? { mid: r.mid } : {}),
-      });
-    }
-    if (r.qos !== 1 && r.qos !== 2) return;
-    if (r.mid === undefined) return;
-    const st = this.state(r.client);
-    const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
-    const existing = flows.get(r.mid);
-    if (existing && existing.state === 'in-flight') {
-      if (r.dup || existing.sessionEnded) {
-        existing.duplicates++;
-        if (existing.sessionEnded) existing.resumed = true;
-        return;
-      }
-      existing.dropped = 'mid-reused';
-      this.finalizeFlow(st, existing, 'incomplete');
-      this.addFinding({
-        code: 'mid-reused', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }, existing.steps[0]?.at ?? { file: r.file, line: r.line }],
-        direction: r.direction, mid: r.mid, qos: existing.qos, topic: existing.topic,
-      });
-    }
-    const flow: Flow = {
-      client: r.client, direction: r.direction, mid: r.mid, qos: r.qos, topic: r.topic ?? null,
-      payloadBytes: r.payloadBytes ?? null, state: 'in-flight',
-      steps: [{ step: 'publish', time: r.time, at: { file: r.file, line: r.line } }],
-      sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
-    };
-    if (r.direction === 'out' && traceKey !== null) {
-      const origin = this.recentInbound.get(traceKey);
-      if (origin && (r.time === null || origin.time === null || r.time - origin.time <= 2000)) {
-        flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
-      }
-    }
-    flows.set(r.mid, flow);
-    this.emit({ kind: 'flow-start', flow });
-    this.openFlows++;
-    if (this.openFlows > this.maxOpen) this.evictFlow();
+    this.flows.publish(r, opensFlow(r) ? this.state(r.client) : null);
+    if (this.flows.open > this.maxOpen) this.evictFlow();
   }
 
   /**
@@ -726,8 +653,7 @@ export class Correlator {
         if (!walk) this.flowsToEvict.set(flows, (walk = new OldestFirst(flows)));
         const flow = walk.next()?.[1];
         if (flow) {
-          flow.dropped = 'evicted';
-          this.finalizeFlow(st, flow, 'incomplete', false);
+          this.flows.evict(st, flow);
           this.evicted.flows++;
           this.release(client, st);
           return;
@@ -735,75 +661,6 @@ export class Correlator {
       }
       this.flowClientsToEvict.next();
     }
-  }
-
-  private onAck(r: PacketRecord): void {
-    if (r.mid === undefined || r.outcome === 'unknown-mid') return;
-    const step = r.cmd as FlowStep;
-    // PUBREL comes from the sender of the message, the other acknowledgements from its receiver.
-    const direction = step === 'pubrel' ? r.direction : r.direction === 'in' ? 'out' : 'in';
-    const st = this.clients.get(r.client);
-    const flow = (direction === 'in' ? st?.inFlows : st?.outFlows)?.get(r.mid);
-    // Map keys make -0 and 0 one id; a line's `m-0` is not the `m0` of another.
-    if (!st || !flow || flow.state !== 'in-flight' || !Object.is(flow.mid, r.mid)) {
-      this.orphanAcks++;
-      return;
-    }
-    const order = steps[flow.qos];
-    const index = order.indexOf(step);
-    const seen = order.indexOf(flow.steps[flow.steps.length - 1]?.step ?? 'publish');
-    if (index < 0 || index !== seen + 1) flow.outOfOrder = true;
-    flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
-    if (flow.sessionEnded) flow.resumed = true;
-    if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
-      flow.reasonCode = r.reasonCode;
-      this.finalizeFlow(st, flow, 'refused');
-    } else if (index === order.length - 1) {
-      this.finalizeFlow(st, flow, 'complete');
-    }
-  }
-
-  private finalizeFlow(st: ClientState, flow: Flow, state: 'complete' | 'incomplete' | 'refused', report = true): void {
-    const flows = flow.direction === 'in' ? st.inFlows : st.outFlows;
-    if (flows.get(flow.mid) === flow) {
-      flows.delete(flow.mid);
-      this.openFlows--;
-    }
-    flow.state = state;
-    const totals = this.totals[flow.qos];
-    const first = flow.steps[0];
-    const lastStep = flow.steps[flow.steps.length - 1];
-    if (state === 'complete') {
-      totals.complete++;
-      if (first?.time != null && lastStep?.time != null) {
-        flow.latencyMs = Math.max(0, lastStep.time - first.time);
-        this.latency[flow.qos].add(flow.latencyMs);
-      }
-    } else if (state === 'refused') {
-      totals.refused++;
-    } else {
-      totals.incomplete++;
-      const order = steps[flow.qos];
-      // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
-      const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
-      const next = order[reached + 1] as StalledAt | undefined;
-      if (next) {
-        flow.stalledAt = next;
-        totals.stalledAt[next] = (totals.stalledAt[next] ?? 0) + 1;
-      }
-    }
-    if (this.keepFlows === 'all' || (this.keepFlows === 'unfinished' && state !== 'complete')) this.flows.push(flow);
-    if (!report || (state === 'complete' && flow.duplicates === 0)) return;
-    const base = {
-      client: flow.client, time: first?.time ?? null, at: flow.steps.map((s) => s.at).reverse(),
-      direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
-    };
-    if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
-      this.addFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}) });
-    } else if (state === 'refused') {
-      this.addFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
-    }
-    if (flow.duplicates > 0) this.addFinding({ code: 'flow-duplicate', severity: 'info', ...base, duplicates: flow.duplicates });
   }
 
   private addFinding(finding: Finding): void {
@@ -825,10 +682,6 @@ function newPacketCounts(): Record<PacketCmd, number> {
 /** `address:port`, or the address alone when the port is unknown. */
 function endpoint(address: string | null, port: number | null): string | null {
   return address === null ? null : port === null ? address : `${address}:${port}`;
-}
-
-function emptyTotals(): FlowTotals {
-  return { complete: 0, incomplete: 0, refused: 0, stalledAt: {} };
 }
 
 /** Correlates a finished list of records (tests and small inputs). */

@@ -1,0 +1,243 @@
+/**
+ * QoS 1/2 message flows: PUBLISH → PUBACK, or PUBLISH → PUBREC → PUBREL → PUBCOMP, per client,
+ * direction and message id. The correlator owns the clients; this module owns what happens to
+ * their flows, the totals and latencies finished flows are folded into, and the flow findings.
+ */
+import type { PacketRecord, Where } from '../parse/index.js';
+import { LatencyHistogram } from './stats.js';
+import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
+
+/** A client's flows in flight, by message id, one map per direction. */
+export interface ClientFlows {
+  inFlows: Map<number, Flow>;
+  outFlows: Map<number, Flow>;
+}
+
+/** What to keep, and where flow starts and findings go. */
+export interface FlowOptions {
+  keep: 'all' | 'unfinished' | 'none';
+  /** Link deliveries to the inbound PUBLISH that caused them (`flow.origin`). */
+  traceOrigins: boolean;
+  onStart(flow: Flow): void;
+  onFinding(finding: Finding): void;
+}
+
+/** Why unfinished flows are given up, when it is not their session ending. */
+export type DropReason = NonNullable<Flow['dropped']>;
+
+type FinalState = 'complete' | 'incomplete' | 'refused';
+
+/** An inbound PUBLISH remembered for linking the deliveries it causes. */
+interface Inbound {
+  client: string;
+  at: Where;
+  mid?: number;
+  time: number | null;
+  count: number;
+}
+
+const steps: Record<1 | 2, readonly FlowStep[]> = {
+  1: ['publish', 'puback'],
+  2: ['publish', 'pubrec', 'pubrel', 'pubcomp'],
+};
+
+/** Inbound PUBLISH packets remembered for tracing; the oldest are forgotten first. */
+const recentInboundLimit = 10_000;
+/** A delivery later than this after an inbound PUBLISH is not linked to it. */
+const originWindowMs = 2000;
+
+/** Whether a PUBLISH starts a flow, which needs its client's state. */
+export function opensFlow(r: PacketRecord): boolean {
+  return (r.qos === 1 || r.qos === 2) && r.mid !== undefined;
+}
+
+/** Follows the flows of all clients, folding finished ones into totals. */
+export class FlowTracker {
+  private readonly kept: Flow[] = [];
+  private readonly totals = { 1: emptyTotals(), 2: emptyTotals() };
+  private readonly latency = { 1: new LatencyHistogram(), 2: new LatencyHistogram() };
+  private orphanAcks = 0;
+  private openCount = 0;
+  private readonly recentInbound = new Map<string, Inbound>();
+
+  constructor(private readonly options: FlowOptions) {}
+
+  /** Flows in flight, across all clients. */
+  get open(): number {
+    return this.openCount;
+  }
+
+  /**
+   * A PUBLISH line. `st` is the client's state when {@link opensFlow} says the packet starts a
+   * flow, else null. A re-sent message (`d1`, or after its session ended) counts as a duplicate
+   * of the flow in flight; another PUBLISH with that id gives the old flow up.
+   */
+  publish(r: PacketRecord, st: ClientFlows | null): void {
+    const traceKey = this.options.traceOrigins && r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
+    if (r.direction === 'in' && traceKey !== null) this.rememberInbound(traceKey, r);
+    if (st === null || (r.qos !== 1 && r.qos !== 2) || r.mid === undefined) return;
+    const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
+    const existing = flows.get(r.mid);
+    if (existing && existing.state === 'in-flight') {
+      if (r.dup || existing.sessionEnded) {
+        existing.duplicates++;
+        if (existing.sessionEnded) existing.resumed = true;
+        return;
+      }
+      existing.dropped = 'mid-reused';
+      this.finalize(st, existing, 'incomplete');
+      this.options.onFinding({
+        code: 'mid-reused', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }, existing.steps[0]?.at ?? { file: r.file, line: r.line }],
+        direction: r.direction, mid: r.mid, qos: existing.qos, topic: existing.topic,
+      });
+    }
+    const flow: Flow = {
+      client: r.client, direction: r.direction, mid: r.mid, qos: r.qos, topic: r.topic ?? null,
+      payloadBytes: r.payloadBytes ?? null, state: 'in-flight',
+      steps: [{ step: 'publish', time: r.time, at: { file: r.file, line: r.line } }],
+      sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
+    };
+    if (r.direction === 'out' && traceKey !== null) {
+      const origin = this.recentInbound.get(traceKey);
+      if (origin && (r.time === null || origin.time === null || r.time - origin.time <= originWindowMs)) {
+        flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
+      }
+    }
+    flows.set(r.mid, flow);
+    this.options.onStart(flow);
+    this.openCount++;
+  }
+
+  /** A PUBACK, PUBREC, PUBREL or PUBCOMP line; `st` is its client's state, if it has one. */
+  ack(r: PacketRecord, st: ClientFlows | undefined): void {
+    if (r.mid === undefined || r.outcome === 'unknown-mid') return;
+    const step = r.cmd as FlowStep;
+    // PUBREL comes from the sender of the message, the other acknowledgements from its receiver.
+    const direction = step === 'pubrel' ? r.direction : r.direction === 'in' ? 'out' : 'in';
+    const flow = (direction === 'in' ? st?.inFlows : st?.outFlows)?.get(r.mid);
+    // Map keys make -0 and 0 one id; a line's `m-0` is not the `m0` of another.
+    if (!st || !flow || flow.state !== 'in-flight' || !Object.is(flow.mid, r.mid)) {
+      this.orphanAcks++;
+      return;
+    }
+    const order = steps[flow.qos];
+    const index = order.indexOf(step);
+    const seen = order.indexOf(flow.steps[flow.steps.length - 1]?.step ?? 'publish');
+    if (index < 0 || index !== seen + 1) flow.outOfOrder = true;
+    flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
+    if (flow.sessionEnded) flow.resumed = true;
+    if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
+      flow.reasonCode = r.reasonCode;
+      this.finalize(st, flow, 'refused');
+    } else if (index === order.length - 1) {
+      this.finalize(st, flow, 'complete');
+    }
+  }
+
+  /** The client's session ended: its flows go on only if the session was persistent. */
+  sessionEnded(st: ClientFlows, persistent: boolean): void {
+    for (const flow of st.inFlows.values()) flow.sessionEnded = true;
+    for (const flow of st.outFlows.values()) flow.sessionEnded = true;
+    if (!persistent) this.giveUp(st);
+  }
+
+  /**
+   * Ends every flow a client has in flight as incomplete; `reason` says why, when it is not the
+   * session ending. With `report` false no finding is made (state evicted at the cap).
+   * Returns how many flows ended.
+   */
+  giveUp(st: ClientFlows, reason?: DropReason, report = true): number {
+    const open = [...st.inFlows.values(), ...st.outFlows.values()];
+    for (const flow of open) {
+      if (reason !== undefined) flow.dropped = reason;
+      this.finalize(st, flow, 'incomplete', report);
+    }
+    return open.length;
+  }
+
+  /** Gives up one flow to stay under the cap; no finding is made. */
+  evict(st: ClientFlows, flow: Flow): void {
+    flow.dropped = 'evicted';
+    this.finalize(st, flow, 'incomplete', false);
+  }
+
+  /** Messages to the client still waiting for their acknowledgement. */
+  deliveriesInFlight(st: ClientFlows | undefined): number {
+    let n = 0;
+    for (const flow of st?.outFlows.values() ?? []) if (flow.state === 'in-flight') n++;
+    return n;
+  }
+
+  /** The flow part of the correlation. */
+  result(): Pick<Correlation, 'flows' | 'flowTotals' | 'latency' | 'latencyDistribution' | 'orphanAcks'> {
+    return {
+      flows: this.kept,
+      flowTotals: { qos1: this.totals[1], qos2: this.totals[2] },
+      latency: { qos1: this.latency[1].summary(), qos2: this.latency[2].summary() },
+      latencyDistribution: { qos1: this.latency[1].distribution(), qos2: this.latency[2].distribution() },
+      orphanAcks: this.orphanAcks,
+    };
+  }
+
+  private rememberInbound(key: string, r: PacketRecord): void {
+    const previous = this.recentInbound.get(key);
+    const sameMoment = previous !== undefined && previous.time === r.time;
+    this.recentInbound.delete(key);
+    if (this.recentInbound.size > recentInboundLimit) {
+      const oldest = this.recentInbound.keys().next();
+      if (!oldest.done) this.recentInbound.delete(oldest.value);
+    }
+    this.recentInbound.set(key, {
+      client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1,
+      ...(r.mid !== undefined && r.mid !== 0 ? { mid: r.mid } : {}),
+    });
+  }
+
+  private finalize(st: ClientFlows, flow: Flow, state: FinalState, report = true): void {
+    const flows = flow.direction === 'in' ? st.inFlows : st.outFlows;
+    if (flows.get(flow.mid) === flow) {
+      flows.delete(flow.mid);
+      this.openCount--;
+    }
+    flow.state = state;
+    const totals = this.totals[flow.qos];
+    const first = flow.steps[0];
+    const lastStep = flow.steps[flow.steps.length - 1];
+    if (state === 'complete') {
+      totals.complete++;
+      if (first?.time != null && lastStep?.time != null) {
+        flow.latencyMs = Math.max(0, lastStep.time - first.time);
+        this.latency[flow.qos].add(flow.latencyMs);
+      }
+    } else if (state === 'refused') {
+      totals.refused++;
+    } else {
+      totals.incomplete++;
+      const order = steps[flow.qos];
+      // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
+      const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
+      const next = order[reached + 1] as StalledAt | undefined;
+      if (next) {
+        flow.stalledAt = next;
+        totals.stalledAt[next] = (totals.stalledAt[next] ?? 0) + 1;
+      }
+    }
+    if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
+    // Findings only for what did not go as it should; most flows complete without one.
+    if (!report || (state === 'complete' && flow.duplicates === 0)) return;
+    const base = {
+      client: flow.client, time: first?.time ?? null, at: flow.steps.map((s) => s.at).reverse(),
+      direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
+    };
+    if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
+      this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}) });
+    } else if (state === 'refused') {
+      this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
+    }
+    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, duplicates: flow.duplicates });
+  }
+}
+
+function emptyTotals(): FlowTotals {
+  return { complete: 0, incomplete: 0, refused: 0, stalledAt: {} };
+}
