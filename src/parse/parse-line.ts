@@ -15,7 +15,7 @@ import { scanPacketLine } from './families/packet-scan.js';
 import { decodeRequestLine, decodeTabLine } from './families/subscription.js';
 import type { DecodeContext, Pattern } from './pattern.js';
 import { type PrefixOptions, PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
-import type { LogRecord, RecordBody, UnknownReason, Where } from './record.js';
+import type { Level, LogRecord, PacketRecord, RecordBody, UnknownReason, Where } from './record.js';
 import { compileTimestampFormat, readLooseTime } from './strftime.js';
 import { type CompiledShape, type Fields, matchShape, matchShapePrefix } from './template.js';
 
@@ -224,6 +224,23 @@ function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): Re
   return decodeRequestLine(message, ctx) ?? treeLine(message) ?? markerLine(message);
 }
 
+/** Whether the broker cut the line short: it fills its buffer, or nearly so when nothing matched. */
+function isCut(brokerLine: string, decoded: boolean): boolean {
+  return brokerLine.length * 3 >= brokerLineLimit && Buffer.byteLength(brokerLine) >= (decoded ? brokerLineLimit : shortestCut);
+}
+
+/** Completes a decoded body into its record, in place: it is fresh from its decoder. */
+function complete(body: RecordBody, line: string, where: Where, time: number | null, level: Level | undefined, cut: boolean): LogRecord {
+  const record = body as LogRecord;
+  record.file = where.file;
+  record.line = where.line;
+  record.time = time;
+  record.raw = line;
+  if (level) record.level = level;
+  if (cut && record.type !== 'continuation') record.truncated = true;
+  return record;
+}
+
 /** Why a message was not decoded: NUL bytes mean binary data (a file truncated in place, a disk error). */
 function reasonFor(message: string): UnknownReason {
   return message === '' ? 'empty' : message.includes('\0') ? 'binary' : 'no-match';
@@ -247,6 +264,8 @@ export class LineParser {
   /** Decodes one line (without its newline). Always returns exactly one record. */
   parse(text: string, where: Where, context: LineContext = {}): LogRecord {
     const line = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
+    const packet = this.scanStampedPacket(line, context.prev);
+    if (packet) return complete(packet, line, where, this.prefixes.lastTime, undefined, isCut(line, true));
     const ctx: DecodeContext = { prev: context.prev, brokerVersion: context.brokerVersion, level: undefined };
     let unwrapped: Unwrapped;
     let body: RecordBody | null;
@@ -261,18 +280,23 @@ export class LineParser {
     } catch {
       return this.unknown(line, where, null, line, 'no-match');
     }
-    const cut = unwrapped.brokerLine.length * 3 >= brokerLineLimit && Buffer.byteLength(unwrapped.brokerLine) >= (body ? brokerLineLimit : shortestCut);
+    const cut = isCut(unwrapped.brokerLine, body !== null);
     if (!body && cut) body = decodeMessage(unwrapped.message, ctx, true);
     if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, reasonFor(unwrapped.message), unwrapped.level);
-    // The body is fresh from its decoder: completing it in place saves a copy per line.
-    const record = body as LogRecord;
-    record.file = where.file;
-    record.line = where.line;
-    record.time = unwrapped.time;
-    record.raw = line;
-    if (unwrapped.level) record.level = unwrapped.level;
-    if (cut && (record.type !== 'continuation')) record.truncated = true;
-    return record;
+    return complete(body, line, where, unwrapped.time, unwrapped.level, cut);
+  }
+
+  /**
+   * The common line of a debug log, read without taking it apart first: the broker's line with
+   * the same stamp as the line before, then a packet message. Null for any other line, which
+   * then goes the general way (where it would be read the same).
+   */
+  private scanStampedPacket(line: string, prev: LogRecord | undefined): PacketRecord | null {
+    // After a multi-line message the line may be its continuation: that is for the general way.
+    if (prev?.type === 'message' || prev?.type === 'continuation') return null;
+    const start = this.prefixes.sameStampLength(line);
+    if (start < 0 || line.length - start > longestMessage) return null;
+    return scanPacketLine(line, start);
   }
 
   /** A record for a line too long to keep: its first characters stand in for the rest. */

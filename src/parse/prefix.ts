@@ -155,6 +155,19 @@ export class PrefixReader {
     return -1;
   }
 
+  /**
+   * When the line is the broker's own line and starts with the last epoch or ISO stamp read: the
+   * stamp's length (its message follows), else -1. Its time is {@link lastTime}.
+   */
+  sameStampLength(line: string): number {
+    return this.startsWithLastStamp(line) ? this.lastStamp.length : -1;
+  }
+
+  /** The time of the last stamp read. */
+  get lastTime(): number | null {
+    return this.lastStampTime;
+  }
+
   /** Whether the line starts with the last epoch or ISO stamp read (a forced format's stamps are not compared). */
   private startsWithLastStamp(line: string): boolean {
     return this.options.timestampFormat === undefined && this.lastStamp !== '' && line.startsWith(this.lastStamp);

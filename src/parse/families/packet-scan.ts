@@ -164,15 +164,16 @@ function readAck(message: string, at: number, direction: Direction): PacketRecor
 }
 
 /**
- * Reads a packet line, or returns null when the message is not one of the lines this scan
+ * Reads the packet message that starts at `start` of `text` and runs to its end (the line's
+ * prefix is not cut off first). Returns null when the message is not one of the lines this scan
  * covers, or could be read another way (the full search then decides).
  */
-export function scanPacketLine(message: string): PacketRecord | null {
-  if (message.startsWith('Received ')) {
-    return message.startsWith('PUBLISH from ', 9) ? readPublish(message, 22, 'in') : readAck(message, 9, 'in');
+export function scanPacketLine(text: string, start = 0): PacketRecord | null {
+  if (text.startsWith('Received ', start)) {
+    return text.startsWith('PUBLISH from ', start + 9) ? readPublish(text, start + 22, 'in') : readAck(text, start + 9, 'in');
   }
-  if (message.startsWith('Sending ')) {
-    return message.startsWith('PUBLISH to ', 8) ? readPublish(message, 19, 'out') : readAck(message, 8, 'out');
+  if (text.startsWith('Sending ', start)) {
+    return text.startsWith('PUBLISH to ', start + 8) ? readPublish(text, start + 19, 'out') : readAck(text, start + 8, 'out');
   }
   return null;
 }
