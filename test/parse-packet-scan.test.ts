@@ -32,6 +32,8 @@ function byTables(message: string): RecordBody | null {
 /** Checks the scan against the tables; true when the scan read the message. */
 function assertSameAsTables(message: string): boolean {
   const scanned = scanPacketLine(message);
+  // Read in place after a prefix, the message gives the same.
+  assert.deepEqual(scanPacketLine(`1795700000: ${message}`, 12), scanned, message);
   if (scanned === null) return false;
   assert.deepEqual(scanned, byTables(message), message);
   return true;
