@@ -45,10 +45,10 @@ export class OutputSink {
     });
   }
 
-  /** Writes and waits if the stream asks for it. */
-  async write(text: string): Promise<void> {
+  /** Writes text or bytes (which the stream then owns), and waits if the stream asks for it. */
+  async write(text: string | Uint8Array): Promise<void> {
     this.check();
-    if (text === '') return;
+    if (text.length === 0) return;
     if (!this.stream.write(text)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {

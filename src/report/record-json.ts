@@ -37,59 +37,217 @@ function jsonNumber(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-/**
- * The fields of a packet record, most of a debug log, read one by one in their documented order
- * (the order `packetRecord` gives them).
- */
-function packetFields(r: PacketRecord): string {
-  let out = '';
-  if (r.level !== undefined) out += `,"level":"${r.level}"`;
-  out += `,"cmd":"${r.cmd}","direction":"${r.direction}","client":${jsonValue(r.client)}`;
-  if (r.mid !== undefined) out += `,"mid":${jsonNumber(r.mid)}`;
-  if (r.qos !== undefined) out += `,"qos":${r.qos}`;
-  if (r.dup !== undefined) out += `,"dup":${r.dup}`;
-  if (r.retain !== undefined) out += `,"retain":${r.retain}`;
-  if (r.topic !== undefined) out += `,"topic":${jsonValue(r.topic)}`;
-  if (r.payloadBytes !== undefined) out += `,"payloadBytes":${jsonNumber(r.payloadBytes)}`;
-  if (r.reasonCode !== undefined) out += `,"reasonCode":${jsonNumber(r.reasonCode)}`;
-  if (r.sessionPresent !== undefined) out += `,"sessionPresent":${r.sessionPresent}`;
-  if (r.outcome !== undefined) out += `,"outcome":"${r.outcome}"`;
-  if (r.method !== undefined) out += `,"method":${jsonValue(r.method)}`;
-  if (r.truncated !== undefined) out += `,"truncated":${r.truncated}`;
-  return out;
-}
+const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 
-let lastTime: number | null = null;
-let lastTimeJson = 'null';
-let lastFile = '';
-let lastFileJson = '""';
+/** The fixed text between a packet record's values, encoded once. */
+const packetText = {
+  level: latin1(',"level":"'),
+  cmd: latin1('","cmd":"'),
+  cmdFirst: latin1(',"cmd":"'),
+  direction: latin1('","direction":"'),
+  client: latin1('","client":'),
+  mid: latin1(',"mid":'),
+  qos: latin1(',"qos":'),
+  dup: [latin1(',"dup":false'), latin1(',"dup":true')],
+  retain: [latin1(',"retain":false'), latin1(',"retain":true')],
+  topic: latin1(',"topic":'),
+  payloadBytes: latin1(',"payloadBytes":'),
+  reasonCode: latin1(',"reasonCode":'),
+  sessionPresent: [latin1(',"sessionPresent":false'), latin1(',"sessionPresent":true')],
+  outcome: latin1(',"outcome":"'),
+  method: latin1(',"method":'),
+  truncated: latin1(',"truncated":true'),
+};
+const headText = { line: latin1(',"line":'), time: latin1(',"time":'), type: latin1(',"type":"'), family: latin1('","family":"'), raw: latin1(',"raw":') };
 
 /**
- * One record as a JSON object line (no newline). Written field by field rather than through
- * an intermediate object: `mosqlog parse` calls this once per input line.
+ * Records as JSON lines, written straight into bytes: `file`, `line`, `time`, `type`, `family`,
+ * the record's own fields, and `raw` when asked (always for `unknown`). `mosqlog parse` writes one
+ * per input line, so the common packet record is laid out field by field from encoded pieces,
+ * and plain ASCII strings are copied character by character; anything else is escaped as
+ * {@link toJsonText} does.
  */
-export function renderRecordJson(record: LogRecord, includeRaw: boolean): string {
-  if (record.file !== lastFile) {
-    lastFile = record.file;
-    lastFileJson = toJsonText(record.file);
+export class RecordJsonLines {
+  private bytes: Buffer;
+  private pos = 0;
+  private lastFile: string | null = null;
+  private fileJson = latin1('{"file":""');
+  private lastTime: number | null | undefined = undefined;
+  private timeJson = latin1('null');
+
+  constructor(private readonly includeRaw: boolean, capacity = 1 << 16) {
+    this.bytes = Buffer.allocUnsafe(capacity);
   }
-  if (record.time !== lastTime) {
-    lastTime = record.time;
-    const iso = isoTime(record.time);
-    lastTimeJson = iso === null ? 'null' : `"${iso}"`;
+
+  /** Adds one record as a JSON object and a newline. */
+  add(record: LogRecord): void {
+    if (record.file !== this.lastFile) {
+      this.lastFile = record.file;
+      this.fileJson = Buffer.from(`{"file":${toJsonText(record.file)}`, 'utf8');
+    }
+    if (record.time !== this.lastTime) {
+      this.lastTime = record.time;
+      const iso = isoTime(record.time);
+      this.timeJson = latin1(iso === null ? 'null' : `"${iso}"`);
+    }
+    this.piece(this.fileJson);
+    this.piece(headText.line);
+    this.number(record.line);
+    this.piece(headText.time);
+    this.piece(this.timeJson);
+    this.piece(headText.type);
+    this.word(record.type);
+    this.piece(headText.family);
+    this.word(record.family);
+    this.byte(34 /* " */);
+    if (record.type === 'packet') this.packetFields(record);
+    else this.otherFields(record);
+    if (this.includeRaw || record.type === 'unknown') {
+      this.piece(headText.raw);
+      this.string(record.raw);
+    }
+    this.byte(125 /* } */);
+    this.byte(10);
   }
-  let out = `{"file":${lastFileJson},"line":${record.line},"time":${lastTimeJson},"type":"${record.type}","family":"${record.family}"`;
-  if (record.type === 'packet') {
-    out += packetFields(record);
-  } else {
+
+  /** The bytes written since the last call, for the caller to keep; the writer starts afresh. */
+  take(): Buffer {
+    const out = this.bytes.subarray(0, this.pos);
+    this.bytes = Buffer.allocUnsafe(this.bytes.length);
+    this.pos = 0;
+    return out;
+  }
+
+  /** The text written since the last call; the writer starts afresh, keeping its buffer. */
+  takeText(): string {
+    const text = this.bytes.toString('utf8', 0, this.pos);
+    this.pos = 0;
+    return text;
+  }
+
+  /** Packet records, most of a debug log, in their documented field order. */
+  private packetFields(r: PacketRecord): void {
+    if (r.level !== undefined) {
+      this.piece(packetText.level);
+      this.word(r.level);
+      this.piece(packetText.cmd);
+    } else {
+      this.piece(packetText.cmdFirst);
+    }
+    this.word(r.cmd);
+    this.piece(packetText.direction);
+    this.word(r.direction);
+    this.piece(packetText.client);
+    this.string(r.client);
+    if (r.mid !== undefined) this.numberField(packetText.mid, r.mid);
+    if (r.qos !== undefined) this.numberField(packetText.qos, r.qos);
+    if (r.dup !== undefined) this.piece(packetText.dup[r.dup ? 1 : 0] as Buffer);
+    if (r.retain !== undefined) this.piece(packetText.retain[r.retain ? 1 : 0] as Buffer);
+    if (r.topic !== undefined) {
+      this.piece(packetText.topic);
+      this.string(r.topic);
+    }
+    if (r.payloadBytes !== undefined) this.numberField(packetText.payloadBytes, r.payloadBytes);
+    if (r.reasonCode !== undefined) this.numberField(packetText.reasonCode, r.reasonCode);
+    if (r.sessionPresent !== undefined) this.piece(packetText.sessionPresent[r.sessionPresent ? 1 : 0] as Buffer);
+    if (r.outcome !== undefined) {
+      this.piece(packetText.outcome);
+      this.word(r.outcome);
+      this.byte(34);
+    }
+    if (r.method !== undefined) {
+      this.piece(packetText.method);
+      this.string(r.method);
+    }
+    if (r.truncated !== undefined) this.piece(packetText.truncated);
+  }
+
+  /** Any other record: its own fields in their order. */
+  private otherFields(record: LogRecord): void {
     const fields = record as unknown as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       if (placed.has(key)) continue;
       const value = fields[key];
       if (value === undefined) continue;
-      out += `,"${key}":${typeof value === 'number' ? jsonNumber(value) : typeof value === 'boolean' ? String(value) : jsonValue(value)}`;
+      this.text(`,"${key}":`);
+      if (typeof value === 'number') this.number(value);
+      else if (typeof value === 'boolean') this.text(String(value));
+      else if (typeof value === 'string') this.string(value);
+      else this.text(toJsonText(value));
     }
   }
-  if (includeRaw || record.type === 'unknown') out += `,"raw":${toJsonText(record.raw)}`;
-  return out + '}';
+
+  private numberField(name: Buffer, value: number): void {
+    this.piece(name);
+    this.number(value);
+  }
+
+  private room(bytes: number): void {
+    if (this.pos + bytes <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.pos + bytes));
+    this.bytes.copy(grown, 0, 0, this.pos);
+    this.bytes = grown;
+  }
+
+  private byte(code: number): void {
+    this.room(1);
+    this.bytes[this.pos++] = code;
+  }
+
+  private piece(bytes: Buffer): void {
+    this.room(bytes.length);
+    this.bytes.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** Text known to be ASCII and to need no escaping (keys, record types, families, levels). */
+  private word(text: string): void {
+    this.room(text.length);
+    for (let i = 0; i < text.length; i++) this.bytes[this.pos++] = text.charCodeAt(i);
+  }
+
+  /** Any text, as UTF-8. */
+  private text(text: string): void {
+    this.room(text.length * 3);
+    this.pos += this.bytes.write(text, this.pos, 'utf8');
+  }
+
+  private number(value: number): void {
+    if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+      this.text(jsonNumber(value));
+      return;
+    }
+    let digits = 1;
+    for (let n = value; n >= 10; n = Math.floor(n / 10)) digits++;
+    this.room(digits);
+    this.pos += digits;
+    let at = this.pos;
+    for (let n = value; at > this.pos - digits; n = Math.floor(n / 10)) this.bytes[--at] = 48 + (n % 10);
+  }
+
+  /** A JSON string: printable ASCII is copied as it is, anything else goes through {@link jsonValue}. */
+  private string(text: string): void {
+    this.room(text.length + 2);
+    const start = this.pos;
+    this.bytes[this.pos++] = 34;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92) {
+        this.pos = start;
+        this.text(jsonValue(text));
+        return;
+      }
+      this.bytes[this.pos++] = c;
+    }
+    this.bytes[this.pos++] = 34;
+  }
+}
+
+const singleLines = { plain: new RecordJsonLines(false, 1 << 12), raw: new RecordJsonLines(true, 1 << 12) };
+
+/** One record as a JSON object line (no newline), `raw` included as asked. */
+export function renderRecordJson(record: LogRecord, includeRaw: boolean): string {
+  const writer = includeRaw ? singleLines.raw : singleLines.plain;
+  writer.add(record);
+  return writer.takeText().slice(0, -1);
 }

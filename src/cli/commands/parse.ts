@@ -2,7 +2,7 @@
  * `mosqlog parse`: every input line as one JSON object (NDJSON), in input order.
  */
 import type { Command } from 'commander';
-import { renderRecordJson } from '../../report/index.js';
+import { RecordJsonLines } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
 import { type InputOptions, addInputOptions, parserFor } from '../options.js';
@@ -23,10 +23,10 @@ Examples:
     .action(async (files: string[], options: InputOptions & { raw: boolean }) => {
       const parser = parserFor(options);
       const sources = await resolveInputs(files, env.io.stdin, parser);
+      const lines = new RecordJsonLines(options.raw);
       await forEachRecordBatch(sources, parser, async (batch) => {
-        const lines = batch.map((record) => renderRecordJson(record, options.raw));
-        lines.push('');
-        await env.stdout.write(lines.join('\n'));
+        for (const record of batch) lines.add(record);
+        await env.stdout.write(lines.take());
       });
     });
 }
