@@ -21,7 +21,7 @@ export interface InputSource {
   open(): Readable;
 }
 
-const readChunk = 1 << 17;
+const readChunk = 1 << 18;
 
 function describe(error: NodeJS.ErrnoException, path: string): string {
   switch (error.code) {
