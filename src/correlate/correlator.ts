@@ -10,7 +10,7 @@ import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
 import { OldestFirst } from './oldest-first.js';
 import { ActivityCounter, ownCopy } from './stats.js';
 import {
-  type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
+  type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, findingCodes,
 } from './types.js';
 
@@ -48,6 +48,9 @@ interface ClientState extends ClientFlows {
   takeoverFinding: Finding | null;
   /** A refused CONNACK whose `disconnected, not authorised` line is still to come. */
   refusedAttempt: ConnectionAttempt | null;
+  /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
+  activity: Activity | null;
+  activityGeneration: number;
 }
 
 interface PendingConnection {
@@ -287,7 +290,7 @@ export class Correlator {
     let st = this.clients.get(client);
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
-      st = { session: null, inFlows: new Map(), outFlows: new Map(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null };
+      st = { session: null, inFlows: new Map(), outFlows: new Map(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, activity: null, activityGeneration: 0 };
       this.clients.set(ownCopy(client), st);
       this.cachedState = undefined;
     }
@@ -597,7 +600,7 @@ export class Correlator {
       if (st && st.takeoverEchoUntil > 0 && r.direction === 'in') st.takeoverEchoUntil = 0;
     }
     switch (r.cmd) {
-      case 'publish': this.onPublish(r, open); return;
+      case 'publish': this.onPublish(r, st, open); return;
       case 'puback':
       case 'pubrec':
       case 'pubrel':
@@ -619,7 +622,16 @@ export class Correlator {
     }
   }
 
-  private onPublish(r: PacketRecord, open: Session | undefined): void {
+  /** The client's top-clients counts, held on its state: one map lookup per client, not per message. */
+  private activityOf(st: ClientState, client: string): Activity {
+    if (st.activity === null || st.activityGeneration !== this.byClient.generation) {
+      st.activity = this.byClient.entry(client);
+      st.activityGeneration = this.byClient.generation;
+    }
+    return st.activity;
+  }
+
+  private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
     const bytes = r.payloadBytes ?? 0;
     if (open) {
       if (r.direction === 'in') {
@@ -631,7 +643,9 @@ export class Correlator {
       }
     }
     if (r.outcome === 'rejected') return;
-    this.byClient.add(r.client, bytes);
+    const activity = st ? this.activityOf(st, r.client) : this.byClient.entry(r.client);
+    activity.messages++;
+    activity.bytes += bytes;
     if (r.direction === 'in' && r.topic !== undefined) this.byTopic.add(r.topic, bytes);
     this.flows.publish(r, opensFlow(r) ? this.state(r.client) : null);
     if (this.flows.open > this.maxOpen) this.evictFlow();

@@ -68,18 +68,33 @@ function roundTo2(ms: number): number {
  */
 export class ActivityCounter {
   private readonly map = new Map<string, Activity>();
+  private prunes = 0;
 
   constructor(private readonly limit = 20_000) {}
 
   add(key: string, bytes: number): void {
+    const a = this.entry(key);
+    a.messages++;
+    a.bytes += bytes;
+  }
+
+  /**
+   * The live counts of `key`, for a caller that counts into them directly. They stay live until
+   * {@link generation} changes (a prune may have folded them away).
+   */
+  entry(key: string): Activity {
     let a = this.map.get(key);
     if (!a) {
       if (this.map.size >= this.limit) this.prune();
       a = { messages: 0, bytes: 0 };
       this.map.set(ownCopy(key), a);
     }
-    a.messages++;
-    a.bytes += bytes;
+    return a;
+  }
+
+  /** Changes whenever entries are folded away. */
+  get generation(): number {
+    return this.prunes;
   }
 
   top(n: number): Array<[string, Activity]> {
@@ -89,5 +104,6 @@ export class ActivityCounter {
   private prune(): void {
     const sorted = [...this.map].sort((x, y) => x[1].messages - y[1].messages);
     for (const [key] of sorted.slice(0, Math.floor(sorted.length / 2))) this.map.delete(key);
+    this.prunes++;
   }
 }
