@@ -47,9 +47,11 @@ const packetText = {
   direction: latin1('","direction":"'),
   client: latin1('","client":'),
   mid: latin1(',"mid":'),
-  qos: latin1(',"qos":'),
+  qos: [latin1(',"qos":0'), latin1(',"qos":1'), latin1(',"qos":2')],
   dup: [latin1(',"dup":false'), latin1(',"dup":true')],
   retain: [latin1(',"retain":false'), latin1(',"retain":true')],
+  /** `dup` and `retain` together, as most packets have both: index dup × 2 + retain. */
+  dupRetain: [latin1(',"dup":false,"retain":false'), latin1(',"dup":false,"retain":true'), latin1(',"dup":true,"retain":false'), latin1(',"dup":true,"retain":true')],
   topic: latin1(',"topic":'),
   payloadBytes: latin1(',"payloadBytes":'),
   reasonCode: latin1(',"reasonCode":'),
@@ -58,7 +60,7 @@ const packetText = {
   method: latin1(',"method":'),
   truncated: latin1(',"truncated":true'),
 };
-const headText = { line: latin1(',"line":'), time: latin1(',"time":'), type: latin1(',"type":"'), family: latin1('","family":"'), raw: latin1(',"raw":') };
+const headText = { family: latin1('","family":"'), raw: latin1(',"raw":') };
 
 /**
  * Records as JSON lines, written straight into bytes: `file`, `line`, `time`, `type`, `family`,
@@ -71,9 +73,11 @@ export class RecordJsonLines {
   private bytes: Buffer;
   private pos = 0;
   private lastFile: string | null = null;
-  private fileJson = latin1('{"file":""');
+  /** `{"file":…,"line":` for the last file seen. */
+  private fileHead = latin1('{"file":"","line":');
   private lastTime: number | null | undefined = undefined;
-  private timeJson = latin1('null');
+  /** `,"time":…,"type":"` for the last time seen. */
+  private timeHead = latin1(',"time":null,"type":"');
 
   constructor(private readonly includeRaw: boolean, capacity = 1 << 16) {
     this.bytes = Buffer.allocUnsafe(capacity);
@@ -83,19 +87,16 @@ export class RecordJsonLines {
   add(record: LogRecord): void {
     if (record.file !== this.lastFile) {
       this.lastFile = record.file;
-      this.fileJson = Buffer.from(`{"file":${toJsonText(record.file)}`, 'utf8');
+      this.fileHead = Buffer.from(`{"file":${toJsonText(record.file)},"line":`, 'utf8');
     }
     if (record.time !== this.lastTime) {
       this.lastTime = record.time;
       const iso = isoTime(record.time);
-      this.timeJson = latin1(iso === null ? 'null' : `"${iso}"`);
+      this.timeHead = latin1(`,"time":${iso === null ? 'null' : `"${iso}"`},"type":"`);
     }
-    this.piece(this.fileJson);
-    this.piece(headText.line);
+    this.piece(this.fileHead);
     this.number(record.line);
-    this.piece(headText.time);
-    this.piece(this.timeJson);
-    this.piece(headText.type);
+    this.piece(this.timeHead);
     this.word(record.type);
     this.piece(headText.family);
     this.word(record.family);
@@ -140,9 +141,13 @@ export class RecordJsonLines {
     this.piece(packetText.client);
     this.string(r.client);
     if (r.mid !== undefined) this.numberField(packetText.mid, r.mid);
-    if (r.qos !== undefined) this.numberField(packetText.qos, r.qos);
-    if (r.dup !== undefined) this.piece(packetText.dup[r.dup ? 1 : 0] as Buffer);
-    if (r.retain !== undefined) this.piece(packetText.retain[r.retain ? 1 : 0] as Buffer);
+    if (r.qos !== undefined) this.piece(packetText.qos[r.qos] as Buffer);
+    if (r.dup !== undefined && r.retain !== undefined) {
+      this.piece(packetText.dupRetain[(r.dup ? 2 : 0) + (r.retain ? 1 : 0)] as Buffer);
+    } else {
+      if (r.dup !== undefined) this.piece(packetText.dup[r.dup ? 1 : 0] as Buffer);
+      if (r.retain !== undefined) this.piece(packetText.retain[r.retain ? 1 : 0] as Buffer);
+    }
     if (r.topic !== undefined) {
       this.piece(packetText.topic);
       this.string(r.topic);
