@@ -46,10 +46,10 @@ export class OutputSink {
   }
 
   /** Writes text or bytes (which the stream then owns), and waits if the stream asks for it. */
-  async write(text: string | Uint8Array): Promise<void> {
+  async write(chunk: string | Uint8Array): Promise<void> {
     this.check();
-    if (text.length === 0) return;
-    if (!this.stream.write(text)) {
+    if (chunk.length === 0) return;
+    if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.stream.off('drain', done);

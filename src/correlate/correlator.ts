@@ -499,7 +499,8 @@ export class Correlator {
     } else if (reason === 'socket-error' || reason === 'protocol-error') {
       this.addFinding({ code: reason, severity: reason === 'protocol-error' ? 'error' : 'warning', client, time: s.end, at, ...(detail !== undefined ? { detail } : {}) });
     }
-    // A clean session's unfinished messages die with it; a persistent one keeps them.
+    // A clean session's unfinished messages die with it; a persistent one keeps them, and so
+    // does a session still open when the log ends.
     this.flows.sessionEnded(st, st.persistent || reason === 'open');
     this.release(client, st);
   }
@@ -647,7 +648,7 @@ export class Correlator {
     activity.messages++;
     activity.bytes += bytes;
     if (r.direction === 'in' && r.topic !== undefined) this.byTopic.add(r.topic, bytes);
-    this.flows.publish(r, opensFlow(r) ? this.state(r.client) : null);
+    this.flows.publish(r, opensFlow(r) ? (st ?? this.state(r.client)) : null);
     if (this.flows.open > this.maxOpen) this.evictFlow();
   }
 

@@ -47,7 +47,7 @@ const recentInboundLimit = 10_000;
 const originWindowMs = 2000;
 
 /** Whether a PUBLISH starts a flow, which needs its client's state. */
-export function opensFlow(r: PacketRecord): boolean {
+export function opensFlow(r: PacketRecord): r is PacketRecord & { qos: 1 | 2; mid: number } {
   return (r.qos === 1 || r.qos === 2) && r.mid !== undefined;
 }
 
@@ -75,7 +75,7 @@ export class FlowTracker {
   publish(r: PacketRecord, st: ClientFlows | null): void {
     const traceKey = this.options.traceOrigins && r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
     if (r.direction === 'in' && traceKey !== null) this.rememberInbound(traceKey, r);
-    if (st === null || (r.qos !== 1 && r.qos !== 2) || r.mid === undefined) return;
+    if (st === null || !opensFlow(r)) return;
     const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
     const existing = flows.get(r.mid);
     if (existing && existing.state === 'in-flight') {
@@ -134,11 +134,14 @@ export class FlowTracker {
     }
   }
 
-  /** The client's session ended: its flows go on only if the session was persistent. */
-  sessionEnded(st: ClientFlows, persistent: boolean): void {
+  /**
+   * The client's session ended. Its flows go on when `flowsGoOn` (a persistent session keeps
+   * them); otherwise they end incomplete.
+   */
+  sessionEnded(st: ClientFlows, flowsGoOn: boolean): void {
     for (const flow of st.inFlows.values()) flow.sessionEnded = true;
     for (const flow of st.outFlows.values()) flow.sessionEnded = true;
-    if (!persistent) this.giveUp(st);
+    if (!flowsGoOn) this.giveUp(st);
   }
 
   /**

@@ -138,13 +138,13 @@ export class PrefixReader {
     }
     const epoch = epochPrefixLength(line);
     if (epoch > 0) {
-      if (!this.sameStamp(line, epoch)) this.remember(line, epoch, Number(line.slice(0, epoch - 2)) * 1000);
+      this.remember(line, epoch, Number(line.slice(0, epoch - 2)) * 1000);
       return epoch;
     }
     if (isDigit(line.charCodeAt(0)) && line.charCodeAt(4) === 45) {
       const m = isoStamp.exec(line);
       if (m) {
-        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, this.readIso(m, 1));
+        this.remember(line, m[0].length, this.readIso(m, 1));
         return m[0].length;
       }
     }
@@ -173,7 +173,7 @@ export class PrefixReader {
     return this.options.timestampFormat === undefined && this.lastStamp !== '' && line.startsWith(this.lastStamp);
   }
 
-  /** Whether the line's first `length` characters are the last stamp read; if so its time is set. */
+  /** Whether a forced format's stamp, `length` characters, is the last one read; if so its time is set. */
   private sameStamp(line: string, length: number): boolean {
     if (length !== this.lastStamp.length || !line.startsWith(this.lastStamp)) return false;
     this.stampTime = this.lastStampTime;
