@@ -7,11 +7,12 @@ import type {
   ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, PacketCmd, PacketRecord, Where,
 } from '../parse/index.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
+import { FlowTable } from './flow-table.js';
 import { OldestFirst } from './oldest-first.js';
 import { ActivityCounter, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type Session, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Session, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -151,7 +152,6 @@ export class Correlator {
   private readonly clientsToEvict = new OldestFirst(this.clients);
   /** Where flow eviction is among the clients, and in each client's flows. */
   private readonly flowClientsToEvict = new OldestFirst(this.clients);
-  private readonly flowsToEvict = new WeakMap<Map<number, Flow>, OldestFirst<number, Flow>>();
   private readonly pendingToEvict = new OldestFirst(this.pending);
   /** The minute of the last timed record, and its records not yet added to `perMinute`. */
   private minute = 0;
@@ -290,7 +290,7 @@ export class Correlator {
     let st = this.clients.get(client);
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
-      st = { session: null, inFlows: new Map(), outFlows: new Map(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, activity: null, activityGeneration: 0 };
+      st = { session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, activity: null, activityGeneration: 0 };
       this.clients.set(ownCopy(client), st);
       this.cachedState = undefined;
     }
@@ -664,9 +664,7 @@ export class Correlator {
       const [client, st] = entry;
       const flows = st.outFlows.size > 0 ? st.outFlows : st.inFlows;
       if (this.clients.get(client) === st && flows.size > 0) {
-        let walk = this.flowsToEvict.get(flows);
-        if (!walk) this.flowsToEvict.set(flows, (walk = new OldestFirst(flows)));
-        const flow = walk.next()?.[1];
+        const flow = flows.nextToEvict();
         if (flow) {
           this.flows.evict(st, flow);
           this.evicted.flows++;

@@ -4,13 +4,14 @@
  * their flows, the totals and latencies finished flows are folded into, and the flow findings.
  */
 import type { PacketRecord, Where } from '../parse/index.js';
+import type { FlowTable } from './flow-table.js';
 import { LatencyHistogram } from './stats.js';
 import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
 
 /** A client's flows in flight, by message id, one map per direction. */
 export interface ClientFlows {
-  inFlows: Map<number, Flow>;
-  outFlows: Map<number, Flow>;
+  inFlows: FlowTable;
+  outFlows: FlowTable;
 }
 
 /** What to keep, and where flow starts and findings go. */
