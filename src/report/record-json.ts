@@ -41,17 +41,12 @@ const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 /** The fixed text between a packet record's values, encoded once. */
 const packetText = {
-  level: latin1(',"level":"'),
-  cmd: latin1('","cmd":"'),
-  cmdFirst: latin1(',"cmd":"'),
-  direction: latin1('","direction":"'),
-  client: latin1('","client":'),
   mid: latin1(',"mid":'),
   qos: [latin1(',"qos":0'), latin1(',"qos":1'), latin1(',"qos":2')],
   dup: [latin1(',"dup":false'), latin1(',"dup":true')],
   retain: [latin1(',"retain":false'), latin1(',"retain":true')],
-  /** `dup` and `retain` together, as most packets have both: index dup × 2 + retain. */
-  dupRetain: [latin1(',"dup":false,"retain":false'), latin1(',"dup":false,"retain":true'), latin1(',"dup":true,"retain":false'), latin1(',"dup":true,"retain":true')],
+  /** `qos`, `dup` and `retain` together, as a PUBLISH has them: index qos × 4 + dup × 2 + retain. */
+  qosDupRetain: [0, 1, 2].flatMap((qos) => [false, true].flatMap((dup) => [false, true].map((retain) => latin1(`,"qos":${qos},"dup":${dup},"retain":${retain}`)))),
   topic: latin1(',"topic":'),
   payloadBytes: latin1(',"payloadBytes":'),
   reasonCode: latin1(',"reasonCode":'),
@@ -60,7 +55,33 @@ const packetText = {
   method: latin1(',"method":'),
   truncated: latin1(',"truncated":true'),
 };
-const headText = { family: latin1('","family":"'), raw: latin1(',"raw":') };
+
+/**
+ * Encoded text for pairs of values from small fixed sets (record types, families, levels,
+ * commands, directions), made on first use. Both keys are the parser's own constant strings,
+ * so a lookup does not hash fresh text.
+ */
+class PiecesByPair {
+  private readonly byFirst = new Map<string, Map<string, Buffer>>();
+
+  constructor(private readonly make: (first: string, second: string) => string) {}
+
+  get(first: string, second: string): Buffer {
+    let bySecond = this.byFirst.get(first);
+    if (bySecond === undefined) this.byFirst.set(first, (bySecond = new Map()));
+    let piece = bySecond.get(second);
+    if (piece === undefined) bySecond.set(second, (piece = latin1(this.make(first, second))));
+    return piece;
+  }
+}
+
+/** From the type's value to the record's first own field: `packet","family":"puback"`. */
+const typeFamily = new PiecesByPair((type, family) => `${type}","family":"${family}"`);
+/** A packet record from its type's value to its command's: family, and level when it has one. */
+const packetHead = new PiecesByPair((family, level) => `packet","family":"${family}"${level === '' ? '' : `,"level":"${level}"`},"cmd":"`);
+/** A packet record's command and direction, up to its client's value. */
+const packetCommand = new PiecesByPair((cmd, direction) => `${cmd}","direction":"${direction}","client":`);
+const rawText = latin1(',"raw":');
 
 /**
  * Records as JSON lines, written straight into bytes: `file`, `line`, `time`, `type`, `family`,
@@ -97,14 +118,14 @@ export class RecordJsonLines {
     this.piece(this.fileHead);
     this.number(record.line);
     this.piece(this.timeHead);
-    this.word(record.type);
-    this.piece(headText.family);
-    this.word(record.family);
-    this.byte(34 /* " */);
-    if (record.type === 'packet') this.packetFields(record);
-    else this.otherFields(record);
+    if (record.type === 'packet') {
+      this.packetFields(record);
+    } else {
+      this.piece(typeFamily.get(record.type, record.family));
+      this.otherFields(record);
+    }
     if (this.includeRaw || record.type === 'unknown') {
-      this.piece(headText.raw);
+      this.piece(rawText);
       this.string(record.raw);
     }
     this.byte(125 /* } */);
@@ -128,23 +149,14 @@ export class RecordJsonLines {
 
   /** Packet records, most of a debug log, in their documented field order. */
   private packetFields(r: PacketRecord): void {
-    if (r.level !== undefined) {
-      this.piece(packetText.level);
-      this.word(r.level);
-      this.piece(packetText.cmd);
-    } else {
-      this.piece(packetText.cmdFirst);
-    }
-    this.word(r.cmd);
-    this.piece(packetText.direction);
-    this.word(r.direction);
-    this.piece(packetText.client);
+    this.piece(packetHead.get(r.family, r.level ?? ''));
+    this.piece(packetCommand.get(r.cmd, r.direction));
     this.string(r.client);
     if (r.mid !== undefined) this.numberField(packetText.mid, r.mid);
-    if (r.qos !== undefined) this.piece(packetText.qos[r.qos] as Buffer);
-    if (r.dup !== undefined && r.retain !== undefined) {
-      this.piece(packetText.dupRetain[(r.dup ? 2 : 0) + (r.retain ? 1 : 0)] as Buffer);
+    if (r.qos !== undefined && r.dup !== undefined && r.retain !== undefined) {
+      this.piece(packetText.qosDupRetain[r.qos * 4 + (r.dup ? 2 : 0) + (r.retain ? 1 : 0)] as Buffer);
     } else {
+      if (r.qos !== undefined) this.piece(packetText.qos[r.qos] as Buffer);
       if (r.dup !== undefined) this.piece(packetText.dup[r.dup ? 1 : 0] as Buffer);
       if (r.retain !== undefined) this.piece(packetText.retain[r.retain ? 1 : 0] as Buffer);
     }
