@@ -40,6 +40,8 @@ interface OpenSession {
 }
 
 interface ClientState extends ClientFlows {
+  /** The client id, in text of its own: the map's key, and what the client's sessions name. */
+  id: string;
   session: OpenSession | null;
   persistent: boolean;
   /** 1.x logs `Client X disconnected.` for the old connection after a takeover. */
@@ -290,8 +292,9 @@ export class Correlator {
     let st = this.clients.get(client);
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
-      st = { session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, activity: null, activityGeneration: 0 };
-      this.clients.set(ownCopy(client), st);
+      const id = ownCopy(client);
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, activity: null, activityGeneration: 0 };
+      this.clients.set(id, st);
       this.cachedState = undefined;
     }
     return st;
@@ -369,16 +372,17 @@ export class Correlator {
     if (r.cleanSession) this.flows.giveUp(st, 'clean-start');
     st.persistent = !r.cleanSession;
     st.refusedAttempt = null;
+    // A session outlives its CONNECT line: its text is its own, so it does not keep the line.
     const session: Session = {
-      client: r.client,
-      address: r.address,
+      client: st.id,
+      address: ownCopy(r.address),
       port: r.port ?? pending?.port ?? null,
       listenerPort: pending?.listenerPort ?? null,
       mqttVersion: r.mqttVersion,
       protocolLevel: r.protocolLevel,
       cleanSession: r.cleanSession,
       keepalive: r.keepalive,
-      username: r.username,
+      username: r.username === null ? null : ownCopy(r.username),
       bridge: r.bridge,
       start: r.time,
       end: null,
