@@ -9,6 +9,7 @@ import { delimiter, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchOutDir, DEFAULT_SEED, ensureLog, type GeneratedLog, type PrefixStyle, prefixStyles, projectRoot } from './generate.js';
 import { detectRssMethod, type Measurement, measureCommand, type RssMethod } from './measure.js';
+import { checkTargets, renderTargets } from './targets.js';
 
 /** Commands the bench knows, in the order they run and are printed. */
 export const commandNames = ['baseline', 'parse', 'summary', 'report'] as const;
@@ -367,6 +368,8 @@ async function runBench(plan: BenchPlan): Promise<number> {
 
   const table = renderTable(rows, rssApproximate);
   process.stdout.write(table);
+  const targets = checkTargets(rows);
+  process.stdout.write(renderTargets(targets));
 
   const cpuList = cpus();
   const results = {
@@ -395,6 +398,7 @@ async function runBench(plan: BenchPlan): Promise<number> {
       generationLinesPerSecond: g.reused ? null : Math.round(g.lines / g.seconds),
     })),
     results: rows,
+    targets,
   };
   const resultsPath = join(benchOutDir, 'results.json');
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
