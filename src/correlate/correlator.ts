@@ -407,7 +407,7 @@ export class Correlator {
       st.takeoverFinding = null;
     }
     if (!this.clientIdsCapped) {
-      if (!this.clientIds.has(r.client)) this.clientIds.add(ownCopy(r.client));
+      this.clientIds.add(st.id);
       if (this.clientIds.size >= Math.min(this.maxOpen, distinctClientLimit)) this.clientIdsCapped = true;
     }
   }
