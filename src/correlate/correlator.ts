@@ -152,7 +152,7 @@ export class Correlator {
   private readonly perMinute = new Map<number, number>();
   private readonly evicted = { sessions: 0, flows: 0, connections: 0 };
   private readonly clientsToEvict = new OldestFirst(this.clients);
-  /** Where flow eviction is among the clients, and in each client's flows. */
+  /** Where flow eviction is among the clients; each client's {@link FlowTable} keeps its own place. */
   private readonly flowClientsToEvict = new OldestFirst(this.clients);
   private readonly pendingToEvict = new OldestFirst(this.pending);
   /** The minute of the last timed record, and its records not yet added to `perMinute`. */

@@ -8,7 +8,7 @@ import type { FlowTable } from './flow-table.js';
 import { LatencyHistogram } from './stats.js';
 import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
 
-/** A client's flows in flight, by message id, one map per direction. */
+/** A client's flows in flight, by message id, one table per direction. */
 export interface ClientFlows {
   inFlows: FlowTable;
   outFlows: FlowTable;

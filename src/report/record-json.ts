@@ -58,8 +58,8 @@ const packetText = {
 
 /**
  * Encoded text for pairs of values from small fixed sets (record types, families, levels,
- * commands, directions), made on first use. Both keys are the parser's own constant strings,
- * so a lookup does not hash fresh text.
+ * commands, directions), made on first use. The keys are strings the parser made once, not text
+ * cut from each line, so their hashes are computed once.
  */
 class PiecesByPair {
   private readonly byFirst = new Map<string, Map<string, Buffer>>();
