@@ -18,6 +18,8 @@ export interface InputSource {
   name: string;
   /** Size in bytes on disk (compressed size for gzip), null for stdin and pipes. */
   size: number | null;
+  /** The path, for a plain regular file that may be read at any offset; null for gzip and streams. */
+  plainFile: string | null;
   open(): Readable;
 }
 
@@ -52,6 +54,7 @@ async function fileSource(path: string): Promise<InputSource> {
     return {
       name: path,
       size: info.isFile() ? info.size * (gzip ? 8 : 1) : null,
+      plainFile: info.isFile() && !gzip ? path : null,
       open: () => {
         const raw = createReadStream(path, { highWaterMark: readChunk });
         if (!gzip) return raw;
@@ -96,7 +99,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, p
   const names = paths.length === 0 ? ['-'] : paths;
   if (names.filter((p) => p === '-').length > 1) throw new InputError('stdin (-) can be read only once');
   const sources: InputSource[] = [];
-  for (const name of names) sources.push(name === '-' ? { name: '-', size: null, open: () => stdin } : await fileSource(name));
+  for (const name of names) sources.push(name === '-' ? { name: '-', size: null, plainFile: null, open: () => stdin } : await fileSource(name));
   if (sources.length < 2) return sources;
   const times = await Promise.all(sources.map((s) => (s.size === null ? Promise.resolve(null) : firstTime(s, parser))));
   const order = sources.map((source, i) => ({ source, time: times[i] ?? null, i }));

@@ -45,11 +45,17 @@ export class OutputSink {
     });
   }
 
-  /** Writes text or bytes (which the stream then owns), and waits if the stream asks for it. */
-  async write(chunk: string | Uint8Array): Promise<void> {
+  /**
+   * Writes text or bytes (which the stream then owns), and waits if the stream asks for it.
+   * `written` is called once the stream is done with the bytes, so their buffer may be reused.
+   */
+  async write(chunk: string | Uint8Array, written?: () => void): Promise<void> {
     this.check();
-    if (chunk.length === 0) return;
-    if (!this.stream.write(chunk)) {
+    if (chunk.length === 0) {
+      written?.();
+      return;
+    }
+    if (!this.stream.write(chunk, written && (() => written()))) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.stream.off('drain', done);

@@ -251,11 +251,16 @@ export class LineParser {
   private readonly prefixes: PrefixReader;
   private readonly prefixOptions: PrefixOptions;
 
+  /** The options it was made with, the year settled: what makes the same parser elsewhere. */
+  readonly options: Readonly<ParseOptions>;
+
   /** Throws a RangeError for an unknown time zone or strftime conversion (a usage error). */
   constructor(options: ParseOptions = {}) {
+    const year = options.year ?? new Date().getUTCFullYear();
+    this.options = { ...options, year };
     this.prefixOptions = {
       clock: createClock(options.tz ?? 'UTC'),
-      year: options.year ?? new Date().getUTCFullYear(),
+      year,
       ...(options.timestampFormat ? { timestampFormat: compileTimestampFormat(options.timestampFormat) } : {}),
     };
     this.prefixes = new PrefixReader(this.prefixOptions);
@@ -332,14 +337,17 @@ export function parseLine(text: string, where: Where, context: LineContext = {})
 
 /**
  * A stateful decoder for one input: numbers lines, remembers the previous record and the broker
- * version it announced.
+ * version it announced. `start` picks it up in the middle of an input: the number of its first
+ * line and what the lines before it left (by default line 1 and nothing).
  */
-export function createLineDecoder(file: string, parser: LineParser = new LineParser()): {
+export function createLineDecoder(file: string, parser: LineParser = new LineParser(), start: { line?: number; context?: LineContext } = {}): {
   decode(text: string): LogRecord;
   tooLong(head: string): LogRecord;
+  /** The previous record and broker version, as the next line would see them. */
+  readonly context: Readonly<LineContext>;
 } {
-  let line = 0;
-  const context: LineContext = {};
+  let line = (start.line ?? 1) - 1;
+  const context: LineContext = { ...start.context };
   const remember = (record: LogRecord): LogRecord => {
     context.prev = record;
     if (record.type === 'broker' && record.event === 'starting' && record.version) context.brokerVersion = record.version;
@@ -348,5 +356,6 @@ export function createLineDecoder(file: string, parser: LineParser = new LinePar
   return {
     decode: (text) => remember(parser.parse(text, { file, line: ++line }, context)),
     tooLong: (head) => remember(parser.tooLong(head, { file, line: ++line })),
+    context,
   };
 }

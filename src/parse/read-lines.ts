@@ -14,14 +14,14 @@ export interface OverlongLine {
 export type Line = string | OverlongLine;
 
 /** Bytes of an over-long line kept for the report. */
-const headLength = 200;
+export const overlongHeadLength = 200;
 
 /** Default line length limit in bytes: far above the broker's 999, far below memory trouble. */
 export const defaultMaxLineLength = 1 << 20;
 
 /** The first bytes of an over-long line, as text. */
 function headOf(parts: readonly Buffer[]): string {
-  return Buffer.concat(parts).toString('utf8', 0, headLength);
+  return Buffer.concat(parts).toString('utf8', 0, overlongHeadLength);
 }
 
 /**
@@ -30,7 +30,7 @@ function headOf(parts: readonly Buffer[]): string {
  * line holds on to that line only, never to the whole chunk it came in.
  */
 export async function* readLineBatches(
-  input: AsyncIterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   maxLength: number = defaultMaxLineLength,
 ): AsyncGenerator<Line[]> {
   let carry: Buffer[] = [];
@@ -62,14 +62,14 @@ export async function* readLineBatches(
       const whole = Buffer.concat(carry, carryBytes + nl);
       carry = [];
       carryBytes = 0;
-      batch.push(whole.length > maxLength ? { head: whole.toString('utf8', 0, headLength) } : whole.toString('utf8'));
+      batch.push(whole.length > maxLength ? { head: whole.toString('utf8', 0, overlongHeadLength) } : whole.toString('utf8'));
     } else {
-      batch.push(nl > maxLength ? { head: chunk.toString('utf8', 0, Math.min(nl, headLength)) } : chunk.toString('utf8', 0, nl));
+      batch.push(nl > maxLength ? { head: chunk.toString('utf8', 0, Math.min(nl, overlongHeadLength)) } : chunk.toString('utf8', 0, nl));
     }
     let start = nl + 1;
     for (nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      // The head ends with its line: with a limit under `headLength` it could reach the next ones.
-      batch.push(nl - start > maxLength ? { head: chunk.toString('utf8', start, Math.min(nl, start + headLength)) } : chunk.toString('utf8', start, nl));
+      // The head ends with its line: with a limit under `overlongHeadLength` it could reach the next ones.
+      batch.push(nl - start > maxLength ? { head: chunk.toString('utf8', start, Math.min(nl, start + overlongHeadLength)) } : chunk.toString('utf8', start, nl));
       start = nl + 1;
     }
     if (start < chunk.length) keep(chunk.subarray(start));

@@ -140,6 +140,16 @@ export class RecordJsonLines {
     return out;
   }
 
+  /**
+   * The bytes written since the last call, in the writer's own buffer: valid until the next
+   * {@link add}, for a caller that copies them at once. The writer starts afresh.
+   */
+  takeView(): Buffer {
+    const out = this.bytes.subarray(0, this.pos);
+    this.pos = 0;
+    return out;
+  }
+
   /** The text written since the last call; the writer starts afresh, keeping its buffer. */
   takeText(): string {
     const text = this.bytes.toString('utf8', 0, this.pos);

@@ -1,32 +1,63 @@
 /**
  * `mosqlog parse`: every input line as one JSON object (NDJSON), in input order.
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { defaultMaxLineLength } from '../../parse/index.js';
 import { RecordJsonLines } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
-import { type InputOptions, addInputOptions, parserFor } from '../options.js';
+import { type InputOptions, UsageError, addInputOptions, parserFor } from '../options.js';
+import { parseFileInParallel } from '../parse-parallel/index.js';
+
+/** Plain files at least this large are decoded by worker threads; smaller ones are not worth starting them. */
+const parallelMinBytes = 64 << 20;
+/** Bytes read per chunk handed to a worker. */
+const chunkBytes = 1 << 18;
+const maxJobs = 4;
+
+function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--jobs: not a whole number: ${value}`);
+  return n;
+}
+
+/** Workers by default: one a core, up to {@link maxJobs}; none on a single core. */
+function defaultJobs(): number {
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(cores, maxJobs);
+}
 
 /** Registers `mosqlog parse`. */
 export function registerParse(program: Command, env: CommandEnv): void {
   addInputOptions(program.command('parse'))
     .description('decode every line into a typed record, one JSON object per line (NDJSON)')
     .option('--raw', "include each line's raw text (always included for unknown lines)", false)
+    .option('--jobs <n>', `worker threads for plain files of ${parallelMinBytes >> 20} MiB or more (default: one per CPU core, at most ${maxJobs}; 0: none)`, parseJobs)
     .addHelpText('after', `
 Each object has file, line, time (ISO 8601 UTC or null), type, family and the record's fields.
-Record types and fields: docs/records.md.
+Record types and fields: docs/records.md. The output is the same with or without worker threads.
 
 Examples:
   mosqlog parse mosquitto.log
   docker logs broker 2>&1 | mosqlog parse - | jq 'select(.type == "unknown")'
   mosqlog parse --timestamp-format '%d.%m.%Y %H:%M:%S' --tz Europe/Berlin broker.log`)
-    .action(async (files: string[], options: InputOptions & { raw: boolean }) => {
+    .action(async (files: string[], options: InputOptions & { raw: boolean; jobs?: number }) => {
       const parser = parserFor(options);
       const sources = await resolveInputs(files, env.io.stdin, parser);
+      const jobs = options.jobs ?? defaultJobs();
       const lines = new RecordJsonLines(options.raw);
-      await forEachRecordBatch(sources, parser, async (batch) => {
-        for (const record of batch) lines.add(record);
-        await env.stdout.write(lines.take());
-      });
+      for (const source of sources) {
+        const { plainFile } = source;
+        if (jobs > 0 && plainFile !== null && (source.size ?? 0) >= parallelMinBytes) {
+          const settings = { jobs, chunkBytes, raw: options.raw, maxLength: defaultMaxLineLength };
+          await parseFileInParallel({ ...source, plainFile }, parser, settings, (json, written) => env.stdout.write(json, written));
+          continue;
+        }
+        await forEachRecordBatch([source], parser, async (batch) => {
+          for (const record of batch) lines.add(record);
+          await env.stdout.write(lines.take());
+        });
+      }
     });
 }

@@ -1,0 +1,165 @@
+/**
+ * `mosqlog parse` of a large plain file on several threads. The main thread reads the file in
+ * chunks of whole lines and writes the results in order; worker threads decode and encode the
+ * chunks.
+ *
+ * A worker starts a chunk without the record of the line before it, and with the broker version
+ * known when the chunk was sent. Those two are all the parser carries from line to line, so a
+ * result is checked before it is written: the version must be the one in force, and the chunk's
+ * first record must be what the main thread makes of that line with the true record before it.
+ * Then each later line reads as it would have in one pass. A chunk that fails the check is decoded
+ * again on the main thread. The output is the same, byte for byte, as on one thread.
+ */
+import { open } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import type { LineContext, LineParser } from '../../parse/index.js';
+import { RecordJsonLines } from '../../report/index.js';
+import { type InputSource, readError } from '../input.js';
+import { type ChunkSettings, type ChunkStart, decodeFirstLine, encodeChunk } from './encode-chunk.js';
+import { type LineChunk, LineChunks } from './line-chunks.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
+
+/** How the work is shared. */
+export interface ParallelSettings extends ChunkSettings {
+  /** Worker threads. */
+  jobs: number;
+  /** Bytes read per chunk. */
+  chunkBytes: number;
+}
+
+/**
+ * Writes JSON lines to the output; calls `written` once the bytes are out and their buffer may
+ * be used again.
+ */
+export type WriteJson = (json: Uint8Array, written: () => void) => Promise<void>;
+
+/** A worker's young generation: its garbage dies young, and a small one keeps RSS down. */
+const workerYoungGenerationMb = 4;
+
+/** One worker thread and the chunks it has been sent. */
+class ParseWorker {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve(result: FromWorker): void; reject(error: Error): void }>();
+  private failure: Error | null = null;
+
+  constructor(setup: WorkerSetup) {
+    this.worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: setup,
+      resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb },
+    });
+    this.worker.on('message', (result: FromWorker) => {
+      this.waiting.get(result.seq)?.resolve(result);
+      this.waiting.delete(result.seq);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`a parse worker stopped (exit code ${code})`)));
+  }
+
+  /** Sends a chunk (its buffer moves to the worker) and resolves with its result. */
+  encode(seq: number, chunk: LineChunk, brokerVersion: string | undefined): Promise<FromWorker> {
+    const result = new Promise<FromWorker>((resolve, reject) => {
+      if (this.failure) reject(this.failure);
+      else this.waiting.set(seq, { resolve, reject });
+    });
+    // Awaited in order later; a failure before then is not an unhandled rejection.
+    result.catch(() => undefined);
+    const message: ToWorker = { kind: 'chunk', seq, buffer: chunk.buffer, length: chunk.length, line: chunk.line, brokerVersion };
+    if (!this.failure) this.worker.postMessage(message, [chunk.buffer]);
+    return result;
+  }
+
+  /** Hands an output buffer back for the worker's next results. */
+  giveBack(buffer: ArrayBuffer): void {
+    if (!this.failure) this.worker.postMessage({ kind: 'spare', buffer } satisfies ToWorker, [buffer]);
+  }
+
+  async stop(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const { reject } of this.waiting.values()) reject(this.failure);
+    this.waiting.clear();
+  }
+}
+
+interface Sent {
+  chunk: LineChunk;
+  worker: ParseWorker;
+  brokerVersion: string | undefined;
+  result: Promise<FromWorker>;
+}
+
+/** How the chunks went: how many there were, and how many the main thread decoded again. */
+export interface ParallelStats {
+  chunks: number;
+  decodedAgain: number;
+}
+
+/**
+ * Decodes a plain file and writes one JSON line per line, in order, exactly as one thread would.
+ * Read failures become input errors (exit code 2); errors thrown by `write` pass through unchanged.
+ */
+export async function parseFileInParallel(source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson): Promise<ParallelStats> {
+  const file = source.name;
+  const handle = await open(source.plainFile, 'r').catch((error: unknown) => Promise.reject(readError(source, error)));
+  const lineChunks = new LineChunks(handle, settings.chunkBytes, settings.maxLength);
+  const chunks = {
+    next: () => lineChunks.next().catch((error: unknown) => Promise.reject(readError(source, error))),
+    giveBack: (buffer: ArrayBuffer) => lineChunks.giveBack(buffer),
+  };
+  const setup: WorkerSetup = { file, parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength };
+  const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
+  const sent: Sent[] = [];
+  const stats: ParallelStats = { chunks: 0, decodedAgain: 0 };
+  /** What the lines written so far leave for the next one. */
+  let context: LineContext = {};
+
+  const out = new RecordJsonLines(settings.raw);
+  const onMainThread = async (bytes: Uint8Array, start: ChunkStart): Promise<void> => {
+    const encoded = await encodeChunk(bytes, start, parser, out, settings.maxLength);
+    await write(out.take(), () => undefined);
+    context = encoded.end;
+  };
+
+  const settle = async ({ chunk, worker, brokerVersion, result }: Sent): Promise<void> => {
+    const done = await result;
+    const bytes = new Uint8Array(done.input, 0, chunk.length);
+    const start = { file, line: chunk.line, context };
+    const agrees = brokerVersion === context.brokerVersion && isDeepStrictEqual(done.first, await decodeFirstLine(bytes, start, parser, settings.maxLength));
+    if (agrees) {
+      await write(new Uint8Array(done.output, 0, done.outputLength), () => worker.giveBack(done.output));
+      context = done.end;
+    } else {
+      worker.giveBack(done.output);
+      await onMainThread(bytes, start);
+      stats.decodedAgain++;
+    }
+    chunks.giveBack(done.input);
+  };
+
+  try {
+    // The first chunk is decoded here: it usually holds the banner with the broker version.
+    const first = await chunks.next();
+    if (first === null) return stats;
+    stats.chunks++;
+    await onMainThread(new Uint8Array(first.buffer, 0, first.length), { file, line: first.line, context });
+    chunks.giveBack(first.buffer);
+    let seq = 0;
+    for (let chunk = await chunks.next(); chunk !== null; chunk = await chunks.next()) {
+      stats.chunks++;
+      const oldest = sent.length >= settings.jobs * 2 ? sent.shift() : undefined;
+      if (oldest) await settle(oldest);
+      const worker = workers[seq % workers.length] as ParseWorker;
+      sent.push({ chunk, worker, brokerVersion: context.brokerVersion, result: worker.encode(seq++, chunk, context.brokerVersion) });
+    }
+    for (let oldest = sent.shift(); oldest; oldest = sent.shift()) await settle(oldest);
+    return stats;
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await handle.close();
+  }
+}

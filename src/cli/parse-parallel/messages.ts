@@ -1,0 +1,26 @@
+/**
+ * What the main thread and the parse workers say to each other.
+ */
+import type { LineContext, LogRecord, ParseOptions } from '../../parse/index.js';
+import type { ChunkSettings } from './encode-chunk.js';
+
+/** Given to each worker when it starts. */
+export interface WorkerSetup extends ChunkSettings {
+  file: string;
+  parseOptions: ParseOptions;
+}
+
+/** A chunk of whole lines to encode (its buffer is transferred), or an output buffer to reuse. */
+export type ToWorker =
+  | { kind: 'chunk'; seq: number; buffer: ArrayBuffer; length: number; line: number; brokerVersion: string | undefined }
+  | { kind: 'spare'; buffer: ArrayBuffer };
+
+/** A chunk's result: its input buffer back, and its JSON lines in `output` (both transferred). */
+export interface FromWorker {
+  seq: number;
+  input: ArrayBuffer;
+  output: ArrayBuffer;
+  outputLength: number;
+  first: LogRecord | undefined;
+  end: LineContext;
+}

@@ -1,0 +1,184 @@
+/**
+ * `mosqlog parse` on worker threads writes exactly what one thread writes. Chunks are made tiny
+ * here, so that nearly every line starts a chunk and the check of each chunk's first line, and
+ * decoding again on the main thread when it fails, are exercised on every fixture.
+ */
+import assert from 'node:assert/strict';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { type ParallelSettings, type ParallelStats, parseFileInParallel } from '../src/cli/parse-parallel/index.js';
+import { LineParser, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
+import { RecordJsonLines } from '../src/report/index.js';
+import { fixtureLogs, repoPath } from './support/fixtures.js';
+import { realLines } from './support/line-arbitraries.js';
+import { spawnMosqlog } from './support/mosqlog-cli.js';
+
+const temp = mkdtempSync(join(tmpdir(), 'mosqlog-parse-parallel-'));
+after(() => rmSync(temp, { recursive: true, force: true }));
+
+interface Run {
+  raw?: boolean;
+  maxLength?: number;
+  chunkBytes?: number;
+  parser?: LineParser;
+}
+
+/** What one thread writes for the file. */
+async function oneThread(path: string, run: Run = {}): Promise<string> {
+  const parser = run.parser ?? new LineParser();
+  const out = new RecordJsonLines(run.raw ?? false);
+  for await (const batch of readRecordBatches(createReadStream(path, { highWaterMark: 97 }), path, parser, run.maxLength ?? defaultMaxLineLength)) {
+    for (const record of batch) out.add(record);
+  }
+  return out.take().toString('utf8');
+}
+
+/** What the worker threads write for the file, and how the chunks went. */
+async function workerThreads(path: string, run: Run = {}): Promise<{ text: string; stats: ParallelStats }> {
+  const settings: ParallelSettings = { jobs: 2, chunkBytes: run.chunkBytes ?? 64, raw: run.raw ?? false, maxLength: run.maxLength ?? defaultMaxLineLength };
+  const parts: Buffer[] = [];
+  const source = { name: path, size: statSync(path).size, plainFile: path, open: () => { throw new Error('not read as a stream'); } };
+  const stats = await parseFileInParallel(source, run.parser ?? new LineParser(), settings, async (json, written) => {
+    parts.push(Buffer.from(json));
+    written();
+  });
+  return { text: Buffer.concat(parts).toString('utf8'), stats };
+}
+
+function writeLog(name: string, text: string): string {
+  const path = join(temp, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('parse on worker threads', () => {
+  test('every fixture log reads the same as on one thread, with chunks of a line or two', async () => {
+    let decodedAgain = 0;
+    let chunks = 0;
+    for (const log of fixtureLogs()) {
+      const path = repoPath(log);
+      const { text, stats } = await workerThreads(path);
+      assert.equal(text, await oneThread(path), log);
+      chunks += stats.chunks;
+      decodedAgain += stats.decodedAgain;
+    }
+    assert.ok(chunks > 1000, `many chunks (${chunks})`);
+    // Lines that need the one before them (topic lines, continuations) start some chunks.
+    assert.ok(decodedAgain > 0, 'some chunks failed the check and were decoded again');
+  });
+
+  test('with raw text, another time zone and a timestamp format', async () => {
+    const path = writeLog('formatted.log', [
+      '26.11.2026 10:00:00: mosquitto version 2.0.18 starting',
+      '26.11.2026 10:00:01: New connection from 127.0.0.1:50000 on port 1883.',
+      '26.11.2026 10:00:01: New client connected from 127.0.0.1:50000 as c1 (p2, c1, k60).',
+      '26.11.2026 10:00:02: Received SUBSCRIBE from c1',
+      '26.11.2026 10:00:02: \ta/b (QoS 1)',
+      '26.11.2026 10:00:02: c1 1 a/b',
+      '',
+    ].join('\n'));
+    const parser = new LineParser({ tz: 'Europe/Berlin', year: 2026, timestampFormat: '%d.%m.%Y %H:%M:%S' });
+    for (const chunkBytes of [1, 40, 100, 1000]) {
+      const { text } = await workerThreads(path, { raw: true, parser, chunkBytes });
+      assert.equal(text, await oneThread(path, { raw: true, parser }), `chunks of ${chunkBytes} bytes`);
+    }
+  });
+
+  test('a broker version that changes between chunks is the one each line is read with', async () => {
+    // 1.x and 2.1 print the same CONNECT line; which one printed it decides how it is read. A
+    // PINGREQ line reads the same under both, so chunks that start with one are checked by the
+    // version they assumed, not only by their first line.
+    const pair = (i: number): string[] => [
+      `1700000001: Received PINGREQ from c${i}`,
+      `1700000001: New client connected from 127.0.0.1 as c${i} (p2, c1, k60).`,
+    ];
+    const lines = ['1700000000: mosquitto version 1.6.9 starting'];
+    for (let i = 0; i < 40; i++) lines.push(...pair(i));
+    lines.push('1700000002: mosquitto version 2.1.2 starting');
+    for (let i = 40; i < 80; i++) lines.push(...pair(i));
+    const path = writeLog('versions.log', `${lines.join('\n')}\n`);
+    const expected = await oneThread(path);
+    const readAs = (n: number): string => {
+      const { line, client, time, ...rest } = JSON.parse(expected.split('\n')[n - 1] ?? '{}') as Record<string, unknown>;
+      return JSON.stringify(rest);
+    };
+    assert.notEqual(readAs(3), readAs(85), 'the two versions read the line differently');
+    for (const chunkBytes of [100, 150, 230, 500, 3000]) {
+      const { text, stats } = await workerThreads(path, { chunkBytes });
+      assert.equal(text, expected, `chunks of ${chunkBytes} bytes`);
+      assert.ok(stats.chunks > 1);
+    }
+  });
+
+  test('over-long lines, CRLF, blank lines and a last line without a newline', async () => {
+    const long = (n: number): string => `1700000000: Received PUBLISH from c1 (d0, q0, r0, m0, '${'t'.repeat(n)}', ... (3 bytes))`;
+    const path = writeLog('edges.log', [
+      '1700000000: mosquitto version 2.0.18 starting\r',
+      long(5000),
+      '',
+      long(250),
+      `1700000000: ${'é'.repeat(900)}`,
+      long(100_000),
+      '\r',
+      '1700000001: Client c1 disconnected.',
+    ].join('\n') + `\n${long(3000)}`);
+    for (const [maxLength, chunkBytes] of [[300, 64], [300, 5000], [1000, 777], [defaultMaxLineLength, 4096]] as const) {
+      const { text } = await workerThreads(path, { maxLength, chunkBytes });
+      assert.equal(text, await oneThread(path, { maxLength }), `limit ${maxLength}, chunks of ${chunkBytes} bytes`);
+    }
+  });
+
+  test('an empty file and a file of newlines', async () => {
+    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, decodedAgain: 0 } });
+    const newlines = writeLog('newlines.log', '\n\n\n');
+    assert.equal((await workerThreads(newlines)).text, await oneThread(newlines));
+  });
+
+  test('random logs of real lines, cut into random chunks, read the same as on one thread', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...realLines, '', '\tx/y (QoS 2)'), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 400 }), async (lines, chunkBytes) => {
+        const path = writeLog('random.log', lines.join('\n'));
+        const { text } = await workerThreads(path, { chunkBytes });
+        assert.equal(text, await oneThread(path));
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('mosqlog parse --jobs', () => {
+  /** Runs `mosqlog parse ARGS` with stdout into a file; returns the exit code, stderr and the file. */
+  async function parseInto(name: string, args: readonly string[]): Promise<{ code: number | null; stderr: string; stdout: Buffer }> {
+    const path = join(temp, name);
+    const fd = openSync(path, 'w');
+    try {
+      const child = spawnMosqlog(['parse', ...args], { stdout: fd });
+      const { code } = await child.exit;
+      return { code, stderr: child.stderr(), stdout: readFileSync(path) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  test('a large plain file: the same output with worker threads as without', async () => {
+    const one = readFileSync(repoPath('fixtures/clean-qos.log'));
+    const path = join(temp, 'large.log');
+    writeFileSync(path, Buffer.concat(Array.from({ length: Math.ceil((65 << 20) / one.length) }, () => one)));
+    const threads = await parseInto('threads.ndjson', ['--jobs', '2', path]);
+    const single = await parseInto('single.ndjson', ['--jobs', '0', path]);
+    assert.equal(threads.code, 0, threads.stderr);
+    assert.equal(threads.stderr, '');
+    assert.ok(threads.stdout.length > 65 << 20);
+    assert.ok(threads.stdout.equals(single.stdout), 'same bytes');
+  });
+
+  test('a --jobs that is not a whole number is a usage error', async () => {
+    const result = await parseInto('bad-jobs.ndjson', ['--jobs', 'two', repoPath('fixtures/clean-qos.log')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--jobs/);
+    assert.equal(result.stdout.length, 0);
+  });
+});
