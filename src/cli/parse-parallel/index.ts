@@ -111,7 +111,8 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
     next: () => lineChunks.next().catch((error: unknown) => Promise.reject(readError(source, error))),
     giveBack: (buffer: ArrayBuffer) => lineChunks.giveBack(buffer),
   };
-  const setup: WorkerSetup = { file, parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength };
+  // JSON lines take about three times the bytes of the log lines, four with their raw text.
+  const setup: WorkerSetup = { file, parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength, outputBytes: settings.chunkBytes * 6 };
   const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
   const sent: Sent[] = [];
   const stats: ParallelStats = { chunks: 0, decodedAgain: 0 };

@@ -8,6 +8,8 @@ import type { ChunkSettings } from './encode-chunk.js';
 export interface WorkerSetup extends ChunkSettings {
   file: string;
   parseOptions: ParseOptions;
+  /** Size of the buffers results are sent in. */
+  outputBytes: number;
 }
 
 /** A chunk of whole lines to encode (its buffer is transferred), or an output buffer to reuse. */

@@ -19,8 +19,8 @@ async function encode(m: Extract<ToWorker, { kind: 'chunk' }>): Promise<void> {
   const chunk = await encodeChunk(new Uint8Array(m.buffer, 0, m.length), start, parser, out, setup.maxLength);
   const json = out.takeView();
   let output = spare.pop();
-  // Some room to spare, so that the buffer fits the next chunks too.
-  if (output === undefined || output.byteLength < json.length) output = new ArrayBuffer(Math.ceil(json.length * 1.25));
+  // One size for all but outsized results, so buffers come back fitting and are not made anew.
+  if (output === undefined || output.byteLength < json.length) output = new ArrayBuffer(Math.max(json.length, setup.outputBytes));
   new Uint8Array(output).set(json);
   const result: FromWorker = { seq: m.seq, input: m.buffer, output, outputLength: json.length, first: chunk.first, end: chunk.end };
   parentPort?.postMessage(result, [m.buffer, output]);
