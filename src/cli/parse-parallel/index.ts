@@ -35,7 +35,7 @@ export interface ParallelSettings extends ChunkSettings {
 export type WriteJson = (json: Uint8Array, written: () => void) => Promise<void>;
 
 /** A worker's young generation: its garbage dies young, and a small one keeps RSS down. */
-const workerYoungGenerationMb = 4;
+const workerYoungGenerationMb = 6;
 
 /** One worker thread and the chunks it has been sent. */
 class ParseWorker {
