@@ -13,7 +13,7 @@ import { parseFileInParallel } from '../parse-parallel/index.js';
 /** Plain files at least this large are decoded by worker threads; smaller ones are not worth starting them. */
 const parallelMinBytes = 64 << 20;
 /** Bytes read per chunk handed to a worker. */
-const chunkBytes = 1 << 18;
+const chunkBytes = 1 << 17;
 const maxJobs = 4;
 
 function parseJobs(value: string): number {

@@ -104,6 +104,7 @@ export interface ParallelStats {
  * Read failures become input errors (exit code 2); errors thrown by `write` pass through unchanged.
  */
 export async function parseFileInParallel(source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson): Promise<ParallelStats> {
+  if (settings.jobs < 1) throw new RangeError('parseFileInParallel needs at least one worker');
   const file = source.name;
   const handle = await open(source.plainFile, 'r').catch((error: unknown) => Promise.reject(readError(source, error)));
   const lineChunks = new LineChunks(handle, settings.chunkBytes, settings.maxLength);
