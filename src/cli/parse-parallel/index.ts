@@ -69,6 +69,11 @@ class ParseWorker {
     return result;
   }
 
+  /** Chunks sent and not yet answered. */
+  get busy(): number {
+    return this.waiting.size;
+  }
+
   /** Hands an output buffer back for the worker's next results. */
   giveBack(buffer: ArrayBuffer): void {
     if (!this.failure) this.worker.postMessage({ kind: 'spare', buffer } satisfies ToWorker, [buffer]);
@@ -155,7 +160,8 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
       stats.chunks++;
       const oldest = sent.length >= settings.jobs * 2 ? sent.shift() : undefined;
       if (oldest) await settle(oldest);
-      const worker = workers[seq % workers.length] as ParseWorker;
+      // The least busy worker: one that is done with its chunks does not wait for the others.
+      const worker = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
       sent.push({ chunk, worker, brokerVersion: context.brokerVersion, result: worker.encode(seq++, chunk, context.brokerVersion) });
     }
     for (let oldest = sent.shift(); oldest; oldest = sent.shift()) await settle(oldest);
