@@ -64,6 +64,25 @@ describe('broker prefixes', () => {
     },
   ]);
 
+  test('one parser reading lines in turn, the last stamp remembered, reads each as a fresh parser does', () => {
+    const lines = [
+      `${epoch}: Received PINGREQ from c1`,
+      'Time error: Received PINGREQ from c1',
+      'Time error: Sending PINGRESP to c1',
+      `Nov 26 12:00:00 host mosquitto[812]: Time error: ${message}`,
+      'Time error: Received PINGREQ from c2',
+      `${epoch}: Sending PINGRESP to c2`,
+      `${epoch}: ${message}`,
+      `2026-11-26T14:07:50Z: Received PINGREQ from c3`,
+      `2026-11-26T14:07:50Z: Sending PINGRESP to c3`,
+      'Time error: Received PINGREQ from c4',
+    ];
+    const reused = new LineParser({ year: 2026 });
+    for (const [i, line] of lines.entries()) {
+      assert.deepEqual(reused.parse(line, where), new LineParser({ year: 2026 }).parse(line, where), `line ${i + 1}: ${line}`);
+    }
+  });
+
   test('a forced timestampFormat that does not match leaves the line undecoded', () => {
     const record = new LineParser({ timestampFormat: '%d.%m.%Y %H:%M:%S' }).parse(`26.11.2026 14:07:50 ${message}`, where);
     assertFields(record, { type: 'unknown', reason: 'no-match' });

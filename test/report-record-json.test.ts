@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { type LogRecord, createLineDecoder } from '../src/parse/index.js';
 import { RecordJsonLines, isoTime, renderRecordJson } from '../src/report/record-json.js';
-import { toJsonText } from '../src/report/json.js';
+import { toJsonText } from '../src/report/record-json.js';
 import { fixtureLogs } from './support/fixtures.js';
 import { anyLine, realLines } from './support/line-arbitraries.js';
 

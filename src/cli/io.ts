@@ -55,7 +55,7 @@ export class OutputSink {
       written?.();
       return;
     }
-    if (!this.stream.write(chunk, written && (() => written()))) {
+    if (!this.stream.write(chunk, written)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.stream.off('drain', done);

@@ -38,11 +38,11 @@ function parseYear(value: string): number {
   return year;
 }
 
-/** An argument parser for a count option (`--max-open`): a whole number of at least 1. */
-export function parseCount(flag: string): (value: string) => number {
+/** An argument parser for a count option (`--max-open`, `--jobs`): a whole number of at least `least`. */
+export function parseCount(flag: string, least = 1): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag}: not a whole number of at least 1: ${value}`);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < least) throw new UsageError(`${flag}: not a whole number${least > 0 ? ` of at least ${least}` : ''}: ${value}`);
     return n;
   };
 }

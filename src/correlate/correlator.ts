@@ -628,9 +628,9 @@ export class Correlator {
   }
 
   /** The client's top-clients counts, held on its state: one map lookup per client, not per message. */
-  private activityOf(st: ClientState, client: string): Activity {
+  private activityOf(st: ClientState): Activity {
     if (st.activity === null || st.activityGeneration !== this.byClient.generation) {
-      st.activity = this.byClient.entry(client);
+      st.activity = this.byClient.entry(st.id);
       st.activityGeneration = this.byClient.generation;
     }
     return st.activity;
@@ -648,9 +648,13 @@ export class Correlator {
       }
     }
     if (r.outcome === 'rejected') return;
-    const activity = st ? this.activityOf(st, r.client) : this.byClient.entry(r.client);
-    activity.messages++;
-    activity.bytes += bytes;
+    if (st) {
+      const activity = this.activityOf(st);
+      activity.messages++;
+      activity.bytes += bytes;
+    } else {
+      this.byClient.add(r.client, bytes);
+    }
     if (r.direction === 'in' && r.topic !== undefined) this.byTopic.add(r.topic, bytes);
     this.flows.publish(r, opensFlow(r) ? (st ?? this.state(r.client)) : null);
     if (this.flows.open > this.maxOpen) this.evictFlow();

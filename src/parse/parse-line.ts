@@ -15,6 +15,7 @@ import { scanPacketLine } from './families/packet-scan.js';
 import { decodeRequestLine, decodeTabLine } from './families/subscription.js';
 import type { DecodeContext, Pattern } from './pattern.js';
 import { type PrefixOptions, PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
+import type { Line } from './read-lines.js';
 import type { Level, LogRecord, PacketRecord, RecordBody, UnknownReason, Where } from './record.js';
 import { compileTimestampFormat, readLooseTime } from './strftime.js';
 import { type CompiledShape, type Fields, matchShape, matchShapePrefix } from './template.js';
@@ -343,6 +344,8 @@ export function parseLine(text: string, where: Where, context: LineContext = {})
 export function createLineDecoder(file: string, parser: LineParser = new LineParser(), start: { line?: number; context?: LineContext } = {}): {
   decode(text: string): LogRecord;
   tooLong(head: string): LogRecord;
+  /** A line as the line reader gives it: its text, or the head of an over-long one. */
+  line(line: Line): LogRecord;
   /** The previous record and broker version, as the next line would see them. */
   readonly context: Readonly<LineContext>;
 } {
@@ -353,9 +356,7 @@ export function createLineDecoder(file: string, parser: LineParser = new LinePar
     if (record.type === 'broker' && record.event === 'starting' && record.version) context.brokerVersion = record.version;
     return record;
   };
-  return {
-    decode: (text) => remember(parser.parse(text, { file, line: ++line }, context)),
-    tooLong: (head) => remember(parser.tooLong(head, { file, line: ++line })),
-    context,
-  };
+  const decode = (text: string): LogRecord => remember(parser.parse(text, { file, line: ++line }, context));
+  const tooLong = (head: string): LogRecord => remember(parser.tooLong(head, { file, line: ++line }));
+  return { decode, tooLong, line: (l) => (typeof l === 'string' ? decode(l) : tooLong(l.head)), context };
 }

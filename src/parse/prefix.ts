@@ -70,14 +70,13 @@ function epochPrefixLength(text: string): number {
 export class PrefixReader {
   private lastStamp = '';
   private lastStampTime: number | null = null;
-  /** The time the last {@link readStamp} read. */
-  private stampTime: number | null = null;
 
   constructor(private readonly options: PrefixOptions) {}
 
   /** Takes the envelope and the broker's prefix off one line. Never throws. */
   unwrap(text: string): Unwrapped {
-    // No envelope starts like an epoch or ISO stamp followed by `: `: most lines stop here.
+    // No envelope starts like an epoch or ISO stamp followed by `: `, or `Time error: `: most
+    // lines stop here.
     if (this.startsWithLastStamp(text)) {
       return { time: this.lastStampTime, message: text.slice(this.lastStamp.length), brokerLine: text, stamped: true };
     }
@@ -115,12 +114,12 @@ export class PrefixReader {
   unwrapBroker(line: string, fallback: number | null, level?: Level): Unwrapped {
     const length = this.readStamp(line);
     const stamped = length >= 0;
-    const time = stamped ? (this.stampTime ?? fallback) : fallback;
+    const time = stamped ? (this.lastStampTime ?? fallback) : fallback;
     const message = stamped ? line.slice(length) : line;
     return level ? { time, message, brokerLine: line, stamped, level } : { time, message, brokerLine: line, stamped };
   }
 
-  /** Length of the broker's prefix (`-1` when there is none); its time goes to `stampTime`. */
+  /** Length of the broker's prefix (`-1` when there is none); it becomes the last stamp read. */
   private readStamp(line: string): number {
     const forced = this.options.timestampFormat;
     if (forced) {
@@ -130,12 +129,9 @@ export class PrefixReader {
         return m[0].length;
       }
     }
-    // An epoch or ISO stamp ends in `: `, so a line that starts with the last one has that stamp
-    // (lines without an envelope were served by `unwrap` already).
-    if (this.startsWithLastStamp(line)) {
-      this.stampTime = this.lastStampTime;
-      return this.lastStamp.length;
-    }
+    // Every stamp ends in `: `, so a line that starts with the last one has that stamp (lines
+    // without an envelope were served by `unwrap` already).
+    if (this.startsWithLastStamp(line)) return this.lastStamp.length;
     const epoch = epochPrefixLength(line);
     if (epoch > 0) {
       this.remember(line, epoch, Number(line.slice(0, epoch - 2)) * 1000);
@@ -149,15 +145,15 @@ export class PrefixReader {
       }
     }
     if (line.startsWith('Time error: ')) {
-      this.stampTime = null;
+      this.remember(line, 12, null);
       return 12;
     }
     return -1;
   }
 
   /**
-   * When the line is the broker's own line and starts with the last epoch or ISO stamp read: the
-   * stamp's length (its message follows), else -1. Its time is {@link lastTime}.
+   * When the line is the broker's own line and starts with the last stamp read: the stamp's
+   * length (its message follows), else -1. Its time is {@link lastTime}.
    */
   sameStampLength(line: string): number {
     return this.startsWithLastStamp(line) ? this.lastStamp.length : -1;
@@ -168,22 +164,19 @@ export class PrefixReader {
     return this.lastStampTime;
   }
 
-  /** Whether the line starts with the last epoch or ISO stamp read (a forced format's stamps are not compared). */
+  /** Whether the line starts with the last stamp read (a forced format's stamps are not compared). */
   private startsWithLastStamp(line: string): boolean {
     return this.options.timestampFormat === undefined && this.lastStamp !== '' && line.startsWith(this.lastStamp);
   }
 
-  /** Whether a forced format's stamp, `length` characters, is the last one read; if so its time is set. */
+  /** Whether a forced format's stamp, `length` characters, is the last one read. */
   private sameStamp(line: string, length: number): boolean {
-    if (length !== this.lastStamp.length || !line.startsWith(this.lastStamp)) return false;
-    this.stampTime = this.lastStampTime;
-    return true;
+    return length === this.lastStamp.length && line.startsWith(this.lastStamp);
   }
 
   private remember(line: string, length: number, time: number | null): void {
     this.lastStamp = line.slice(0, length);
     this.lastStampTime = time;
-    this.stampTime = time;
   }
 
   /** Reads `Y-M-D h:m:s[.f][zone]` from regex groups starting at `at`. */

@@ -17,6 +17,6 @@ export async function* readRecordBatches(
 ): AsyncGenerator<LogRecord[]> {
   const decoder = createLineDecoder(file, parser);
   for await (const lines of readLineBatches(input, maxLength)) {
-    yield lines.map((line) => (typeof line === 'string' ? decoder.decode(line) : decoder.tooLong(line.head)));
+    yield lines.map(decoder.line);
   }
 }

@@ -3,9 +3,8 @@
  * (null when unknown). Field names are the documented schema (docs/json.md).
  */
 import type { ConnectionAttempt, Correlation, Finding, Flow, PacketCounts, Session } from '../correlate/index.js';
-import { isoTime, toJsonText } from './record-json.js';
+import { isoTime } from './record-json.js';
 
-export { toJsonText };
 
 /** A session for JSON output. */
 export function sessionJson(s: Session): Record<string, unknown> {

@@ -6,7 +6,8 @@ import type { Correlation, EndReason, Finding, Flow, Session } from '../correlat
 import type { Where } from '../parse/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding, findingTitles } from './finding-text.js';
-import { findingJson, flowJson, sessionJson, toJsonText } from './json.js';
+import { findingJson, flowJson, sessionJson } from './json.js';
+import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell } from './text.js';
 

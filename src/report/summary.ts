@@ -4,7 +4,8 @@
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { findingTitles } from './finding-text.js';
-import { summaryJson, toJsonText } from './json.js';
+import { summaryJson } from './json.js';
+import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatBytes, formatDuration, formatTime, markdownCell } from './text.js';
 

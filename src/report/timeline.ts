@@ -4,7 +4,8 @@
 import type { Flow, TimelineEntry } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding } from './finding-text.js';
-import { attemptJson, findingJson, flowJson, sessionJson, toJsonText } from './json.js';
+import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
+import { toJsonText } from './record-json.js';
 import { isoTime } from './record-json.js';
 import { formatBytes, formatDuration, formatTime, location, markdownCell, safeText } from './text.js';
 

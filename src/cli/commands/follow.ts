@@ -8,7 +8,7 @@ import type { CommandEnv } from '../command-env.js';
 import { runFollow } from '../follow/run-follow.js';
 import type { TailStart } from '../follow/tailer.js';
 import {
-  type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
+  type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions, parseCount,
   chalkFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
 
@@ -18,12 +18,6 @@ interface FollowOptions extends InputOptions, SelectOptions, ColorOptions {
   all: boolean;
   format: FollowFormatName;
   dashboard: boolean;
-}
-
-function parseLineCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`--lines: not a whole number of lines: ${value}`);
-  return n;
 }
 
 /** The time-reading options of the other commands, without their `[files...]` argument. */
@@ -37,7 +31,7 @@ export function registerFollow(program: Command, env: CommandEnv): void {
   const command = program.command('follow')
     .description('follow a live broker log: print sessions, their ends and problems as they happen, across log rotation')
     .argument('<file>', 'the log file to follow (it may not exist yet), or - for stdin')
-    .addOption(new Option('-n, --lines <n>', 'start with the last N lines of the file (the rest still feeds the analysis)').argParser(parseLineCount).default(0))
+    .addOption(new Option('-n, --lines <n>', 'start with the last N lines of the file (the rest still feeds the analysis)').argParser(parseCount('--lines', 0)).default(0))
     .addOption(new Option('--from-start', 'show the whole file first, then follow').conflicts('lines'))
     .option('--all', 'print every line as well as the events', false)
     .option('--dashboard', 'a live summary redrawn in place, about once a second (needs a terminal)', false);

@@ -7,7 +7,7 @@ import { defaultMaxLineLength } from '../../parse/index.js';
 import { RecordJsonLines } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
-import { type InputOptions, UsageError, addInputOptions, parserFor } from '../options.js';
+import { type InputOptions, addInputOptions, parseCount, parserFor } from '../options.js';
 import { parseFileInParallel } from '../parse-parallel/index.js';
 
 /** Plain files at least this large are decoded by worker threads; smaller ones are not worth starting them. */
@@ -15,12 +15,6 @@ const parallelMinBytes = 64 << 20;
 /** Bytes read per chunk handed to a worker. */
 const chunkBytes = 1 << 17;
 const maxJobs = 4;
-
-function parseJobs(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--jobs: not a whole number: ${value}`);
-  return n;
-}
 
 /** Workers by default: one a core, up to {@link maxJobs}; none on a single core. */
 function defaultJobs(): number {
@@ -33,7 +27,7 @@ export function registerParse(program: Command, env: CommandEnv): void {
   addInputOptions(program.command('parse'))
     .description('decode every line into a typed record, one JSON object per line (NDJSON)')
     .option('--raw', "include each line's raw text (always included for unknown lines)", false)
-    .option('--jobs <n>', `worker threads for plain files of ${parallelMinBytes >> 20} MiB or more (default: one per CPU core, at most ${maxJobs}; 0: none)`, parseJobs)
+    .option('--jobs <n>', `worker threads for plain files of ${parallelMinBytes >> 20} MiB or more (default: one per CPU core, at most ${maxJobs}; 0: none)`, parseCount('--jobs', 0))
     .addHelpText('after', `
 Each object has file, line, time (ISO 8601 UTC or null), type, family and the record's fields.
 Record types and fields: docs/records.md. The output is the same with or without worker threads.

@@ -104,7 +104,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
       }
       for await (const lines of readLineBatches(segment.chunks)) {
         stats.tick(now());
-        for (const line of lines) handle(typeof line === 'string' ? decoder.decode(line) : decoder.tooLong(line.head));
+        for (const line of lines) handle(decoder.line(line));
         if (out === '') continue;
         const text = out;
         out = '';

@@ -31,7 +31,7 @@ export async function encodeChunk(bytes: Uint8Array, start: ChunkStart, parser: 
   let first: LogRecord | undefined;
   for await (const lines of readLineBatches([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)], maxLength)) {
     for (const line of lines) {
-      const record = typeof line === 'string' ? decoder.decode(line) : decoder.tooLong(line.head);
+      const record = decoder.line(line);
       first ??= record;
       out.add(record);
     }
@@ -46,7 +46,7 @@ export async function decodeFirstLine(bytes: Uint8Array, start: ChunkStart, pars
   const decoder = createLineDecoder(start.file, parser, start);
   for await (const lines of readLineBatches([Buffer.from(line.buffer, line.byteOffset, line.length)], maxLength)) {
     const first = lines[0];
-    if (first !== undefined) return typeof first === 'string' ? decoder.decode(first) : decoder.tooLong(first.head);
+    if (first !== undefined) return decoder.line(first);
   }
   return undefined;
 }

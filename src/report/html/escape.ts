@@ -3,7 +3,7 @@
  * clients, so every such string goes through {@link htmlText} (element text and quoted
  * attribute values alike) and data for the page's script through {@link scriptJson}.
  */
-import { toJsonText } from '../json.js';
+import { toJsonText } from '../record-json.js';
 import { safeText } from '../text.js';
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
