@@ -10,16 +10,15 @@ import { forEachRecordBatch, resolveInputs } from '../input.js';
 import { type InputOptions, addInputOptions, parseCount, parserFor } from '../options.js';
 import { parseFileInParallel } from '../parse-parallel/index.js';
 
-/** Plain files at least this large are decoded by worker threads; smaller ones are not worth starting them. */
+/** Plain files at least this large are decoded on several threads; smaller ones are not worth starting workers for. */
 const parallelMinBytes = 64 << 20;
 /** Bytes read per chunk handed to a worker. */
 const chunkBytes = 1 << 17;
-const maxJobs = 4;
+const maxJobs = 3;
 
-/** Workers by default: one a core, up to {@link maxJobs}; none on a single core. */
+/** Workers by default: one a core besides the main thread's, up to {@link maxJobs}; none on a single core. */
 function defaultJobs(): number {
-  const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(cores, maxJobs);
+  return Math.min(availableParallelism() - 1, maxJobs);
 }
 
 /** Registers `mosqlog parse`. */
@@ -27,7 +26,7 @@ export function registerParse(program: Command, env: CommandEnv): void {
   addInputOptions(program.command('parse'))
     .description('decode every line into a typed record, one JSON object per line (NDJSON)')
     .option('--raw', "include each line's raw text (always included for unknown lines)", false)
-    .option('--jobs <n>', `worker threads for plain files of ${parallelMinBytes >> 20} MiB or more (default: one per CPU core, at most ${maxJobs}; 0: none)`, parseCount('--jobs', 0))
+    .option('--jobs <n>', `worker threads that decode plain files of ${parallelMinBytes >> 20} MiB or more with the main thread (default: one per CPU core but one, at most ${maxJobs}; 0: none)`, parseCount('--jobs', 0))
     .addHelpText('after', `
 Each object has file, line, time (ISO 8601 UTC or null), type, family and the record's fields.
 Record types and fields: docs/records.md. The output is the same with or without worker threads.

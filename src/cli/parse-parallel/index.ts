@@ -1,13 +1,13 @@
 /**
  * `mosqlog parse` of a large plain file on several threads. The main thread reads the file in
- * chunks of whole lines and writes the results in order; worker threads decode and encode the
- * chunks.
+ * chunks of whole lines and writes the results in order. Each chunk goes to a worker thread with
+ * few chunks waiting, or, when every worker has enough, is decoded on the main thread at once.
  *
- * A worker starts a chunk without the record of the line before it, and with the broker version
- * known when the chunk was sent. Those two are all the parser carries from line to line, so a
- * result is checked before it is written: the version must be the one in force, and the chunk's
- * first record must be what the main thread makes of that line with the true record before it.
- * Then each later line reads as it would have in one pass. A chunk that fails the check is decoded
+ * A chunk is decoded without the record of the line before it, and with the broker version
+ * known when it was read. Those two are all the parser carries from line to line, so a result
+ * is checked before it is written: the version must be the one in force, and the chunk's first
+ * record must be what the main thread makes of that line with the true record before it. Then
+ * each later line reads as it would have in one pass. A chunk that fails the check is decoded
  * again on the main thread. The output is the same, byte for byte, as on one thread.
  */
 import { open } from 'node:fs/promises';
@@ -16,13 +16,13 @@ import { Worker } from 'node:worker_threads';
 import type { LineContext, LineParser } from '../../parse/index.js';
 import { RecordJsonLines } from '../../report/index.js';
 import { type InputSource, readError } from '../input.js';
-import { type ChunkSettings, type ChunkStart, decodeFirstLine, encodeChunk } from './encode-chunk.js';
+import { ChunkEncoder, type ChunkResult, type ChunkSettings, type ChunkStart, decodeFirstLine, encodeChunk } from './encode-chunk.js';
 import { type LineChunk, LineChunks } from './line-chunks.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 
 /** How the work is shared. */
 export interface ParallelSettings extends ChunkSettings {
-  /** Worker threads. */
+  /** Worker threads, besides the main thread. */
   jobs: number;
   /** Bytes read per chunk. */
   chunkBytes: number;
@@ -36,6 +36,10 @@ export type WriteJson = (json: Uint8Array, written: () => void) => Promise<void>
 
 /** A worker's young generation: its garbage dies young, and a small one keeps RSS down. */
 const workerYoungGenerationMb = 6;
+/** Chunks a worker may have waiting before the main thread decodes the next one itself. */
+const workerQueue = 2;
+/** Chunks read ahead of the one to be written next, beyond those the workers hold. */
+const readAhead = 4;
 
 /** One worker thread and the chunks it has been sent. */
 class ParseWorker {
@@ -91,16 +95,24 @@ class ParseWorker {
   }
 }
 
-interface Sent {
+/** A chunk read and being decoded, or decoded and waiting to be written. */
+interface Pending {
   chunk: LineChunk;
-  worker: ParseWorker;
+  /** The broker version it was decoded with. */
   brokerVersion: string | undefined;
-  result: Promise<FromWorker>;
+  result: Promise<ChunkResult>;
+  /** Set once {@link result} is in. */
+  done: boolean;
+  /** Takes the result's output buffer back once it is written. */
+  giveBack(output: ArrayBuffer): void;
 }
 
-/** How the chunks went: how many there were, and how many the main thread decoded again. */
+/** How the chunks went. */
 export interface ParallelStats {
   chunks: number;
+  /** Chunks the main thread decoded because every worker had enough waiting. */
+  onMainThread: number;
+  /** Chunks whose result failed the check and were decoded again, in order. */
   decodedAgain: number;
 }
 
@@ -120,29 +132,42 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
   // JSON lines take about three times the bytes of the log lines, four with their raw text.
   const setup: WorkerSetup = { file, parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength, outputBytes: settings.chunkBytes * 6 };
   const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
-  const sent: Sent[] = [];
-  const stats: ParallelStats = { chunks: 0, decodedAgain: 0 };
+  const here = new ChunkEncoder(file, parser, setup);
+  const pending: Pending[] = [];
+  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0 };
   /** What the lines written so far leave for the next one. */
   let context: LineContext = {};
 
   const out = new RecordJsonLines(settings.raw);
-  const onMainThread = async (bytes: Uint8Array, start: ChunkStart): Promise<void> => {
+  const decodeInOrder = async (bytes: Uint8Array, start: ChunkStart): Promise<void> => {
     const encoded = await encodeChunk(bytes, start, parser, out, settings.maxLength);
     await write(out.take(), () => undefined);
     context = encoded.end;
   };
 
-  const settle = async ({ chunk, worker, brokerVersion, result }: Sent): Promise<void> => {
+  const decode = (chunk: LineChunk, seq: number): Pending => {
+    const { brokerVersion } = context;
+    // The least busy worker: one that is done with its chunks does not wait for the others.
+    const worker = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const onWorker = worker.busy < workerQueue;
+    const result = onWorker ? worker.encode(seq, chunk, brokerVersion) : here.encode(chunk.buffer, chunk.length, chunk.line, brokerVersion);
+    if (!onWorker) stats.onMainThread++;
+    const entry: Pending = { chunk, brokerVersion, result, done: false, giveBack: onWorker ? (b) => worker.giveBack(b) : (b) => here.giveBack(b) };
+    result.then(() => (entry.done = true), () => (entry.done = true));
+    return entry;
+  };
+
+  const settle = async ({ chunk, brokerVersion, result, giveBack }: Pending): Promise<void> => {
     const done = await result;
     const bytes = new Uint8Array(done.input, 0, chunk.length);
     const start = { file, line: chunk.line, context };
     const agrees = brokerVersion === context.brokerVersion && isDeepStrictEqual(done.first, await decodeFirstLine(bytes, start, parser, settings.maxLength));
     if (agrees) {
-      await write(new Uint8Array(done.output, 0, done.outputLength), () => worker.giveBack(done.output));
+      await write(new Uint8Array(done.output, 0, done.outputLength), () => giveBack(done.output));
       context = done.end;
     } else {
-      worker.giveBack(done.output);
-      await onMainThread(bytes, start);
+      giveBack(done.output);
+      await decodeInOrder(bytes, start);
       stats.decodedAgain++;
     }
     chunks.giveBack(done.input);
@@ -153,18 +178,20 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
     const first = await chunks.next();
     if (first === null) return stats;
     stats.chunks++;
-    await onMainThread(new Uint8Array(first.buffer, 0, first.length), { file, line: first.line, context });
+    await decodeInOrder(new Uint8Array(first.buffer, 0, first.length), { file, line: first.line, context });
     chunks.giveBack(first.buffer);
+    const maxPending = settings.jobs * workerQueue + readAhead;
     let seq = 0;
     for (let chunk = await chunks.next(); chunk !== null; chunk = await chunks.next()) {
       stats.chunks++;
-      const oldest = sent.length >= settings.jobs * 2 ? sent.shift() : undefined;
-      if (oldest) await settle(oldest);
-      // The least busy worker: one that is done with its chunks does not wait for the others.
-      const worker = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-      sent.push({ chunk, worker, brokerVersion: context.brokerVersion, result: worker.encode(seq++, chunk, context.brokerVersion) });
+      pending.push(decode(chunk, seq++));
+      // Results are written as soon as they are in; reading waits only when too many are pending.
+      for (let oldest = pending[0]; oldest && (oldest.done || pending.length > maxPending); oldest = pending[0]) {
+        pending.shift();
+        await settle(oldest);
+      }
     }
-    for (let oldest = sent.shift(); oldest; oldest = sent.shift()) await settle(oldest);
+    for (let oldest = pending.shift(); oldest; oldest = pending.shift()) await settle(oldest);
     return stats;
   } finally {
     await Promise.all(workers.map((w) => w.stop()));

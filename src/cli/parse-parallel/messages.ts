@@ -1,8 +1,8 @@
 /**
  * What the main thread and the parse workers say to each other.
  */
-import type { LineContext, LogRecord, ParseOptions } from '../../parse/index.js';
-import type { ChunkSettings } from './encode-chunk.js';
+import type { ParseOptions } from '../../parse/index.js';
+import type { ChunkResult, ChunkSettings } from './encode-chunk.js';
 
 /** Given to each worker when it starts. */
 export interface WorkerSetup extends ChunkSettings {
@@ -18,11 +18,6 @@ export type ToWorker =
   | { kind: 'spare'; buffer: ArrayBuffer };
 
 /** A chunk's result: its input buffer back, and its JSON lines in `output` (both transferred). */
-export interface FromWorker {
+export interface FromWorker extends ChunkResult {
   seq: number;
-  input: ArrayBuffer;
-  output: ArrayBuffer;
-  outputLength: number;
-  first: LogRecord | undefined;
-  end: LineContext;
 }
