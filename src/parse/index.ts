@@ -3,5 +3,5 @@
  */
 export * from './record.js';
 export { LineParser, type LineContext, type ParseOptions, createLineDecoder, parseLine } from './parse-line.js';
-export { type Line, type OverlongLine, defaultMaxLineLength, overlongHeadLength, readLineBatches } from './read-lines.js';
+export { type Line, type OverlongLine, defaultMaxLineLength, linesOf, overlongHeadLength, readLineBatches } from './read-lines.js';
 export { readRecordBatches } from './records.js';

@@ -24,13 +24,32 @@ function headOf(parts: readonly Buffer[]): string {
   return Buffer.concat(parts).toString('utf8', 0, overlongHeadLength);
 }
 
+/** The line from `start` to `end` of `bytes`, or its head when it is over `maxLength` bytes. */
+function lineAt(bytes: Buffer, start: number, end: number, maxLength: number): Line {
+  // The head ends with its line: with a limit under `overlongHeadLength` it could reach the next ones.
+  return end - start > maxLength ? { head: bytes.toString('utf8', start, Math.min(end, start + overlongHeadLength)) } : bytes.toString('utf8', start, end);
+}
+
+/**
+ * Yields the lines of `bytes`, which holds whole lines (the last one may lack its newline), one
+ * at a time: the same lines {@link readLineBatches} yields for it.
+ */
+export function* linesOf(bytes: Buffer, maxLength: number = defaultMaxLineLength): Generator<Line> {
+  let start = 0;
+  for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+    yield lineAt(bytes, start, nl, maxLength);
+    start = nl + 1;
+  }
+  if (start < bytes.length) yield lineAt(bytes, start, bytes.length, maxLength);
+}
+
 /**
  * Yields the lines of `input` in batches. Lines are cut from the bytes (a newline byte is never
  * part of a multi-byte UTF-8 sequence) and each is decoded on its own, so a string kept from a
  * line holds on to that line only, never to the whole chunk it came in.
  */
 export async function* readLineBatches(
-  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string>,
   maxLength: number = defaultMaxLineLength,
 ): AsyncGenerator<Line[]> {
   let carry: Buffer[] = [];
@@ -64,12 +83,11 @@ export async function* readLineBatches(
       carryBytes = 0;
       batch.push(whole.length > maxLength ? { head: whole.toString('utf8', 0, overlongHeadLength) } : whole.toString('utf8'));
     } else {
-      batch.push(nl > maxLength ? { head: chunk.toString('utf8', 0, Math.min(nl, overlongHeadLength)) } : chunk.toString('utf8', 0, nl));
+      batch.push(lineAt(chunk, 0, nl, maxLength));
     }
     let start = nl + 1;
     for (nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      // The head ends with its line: with a limit under `overlongHeadLength` it could reach the next ones.
-      batch.push(nl - start > maxLength ? { head: chunk.toString('utf8', start, Math.min(nl, start + overlongHeadLength)) } : chunk.toString('utf8', start, nl));
+      batch.push(lineAt(chunk, start, nl, maxLength));
       start = nl + 1;
     }
     if (start < chunk.length) keep(chunk.subarray(start));

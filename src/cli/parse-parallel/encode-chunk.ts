@@ -1,13 +1,12 @@
 /**
  * A run of whole lines to NDJSON bytes, the same way on the main thread and in a worker.
  */
-import { type LineContext, type LineParser, type LogRecord, createLineDecoder, readLineBatches } from '../../parse/index.js';
+import { type LineContext, type LineParser, type LogRecord, createLineDecoder, linesOf } from '../../parse/index.js';
 // The JSON writer alone, not the report layer's index: a worker loads nothing else of it.
 import { RecordJsonLines } from '../../report/record-json.js';
 
-/** Where a run of lines starts: its file, the number of its first line, what came before. */
+/** Where a run of lines starts: the number of its first line, and what came before. */
 export interface ChunkStart {
-  file: string;
   line: number;
   context: LineContext;
 }
@@ -20,31 +19,35 @@ export interface ChunkSettings {
   maxLength: number;
 }
 
-/** What a run of lines' first line became, and what its last one left for the next. */
-export interface EncodedChunk {
-  first: LogRecord | undefined;
-  end: LineContext;
-}
-
 /** A chunk's JSON lines, in a buffer of their own, and what its lines made of the context. */
-export interface ChunkResult extends EncodedChunk {
+export interface ChunkResult {
   /** The chunk's own buffer, handed back. */
   input: ArrayBuffer;
   /** Holds the JSON lines from offset 0; goes back through {@link ChunkEncoder.giveBack}. */
   output: ArrayBuffer;
   outputLength: number;
+  /** The record of the chunk's first line. */
+  first: LogRecord | undefined;
+  /** What the chunk's last line leaves for the next one. */
+  end: LineContext;
+}
+
+/** The context a chunk is decoded with when the lines before it are not yet read. */
+export function assumedContext(brokerVersion: string | undefined): LineContext {
+  return brokerVersion === undefined ? {} : { brokerVersion };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /**
- * Encodes chunks read on their own: without the record of the line before, with the broker
- * version known when the chunk was read. The results go into output buffers of one size, used
- * again once they are handed back.
+ * Encodes chunks of one file into output buffers of one size, which are used again once handed
+ * back (a result larger than that gets a buffer of its own size).
  */
 export class ChunkEncoder {
   private readonly out: RecordJsonLines;
   private readonly spare: ArrayBuffer[] = [];
-  /** The last chunk asked for: chunks are encoded one after another, in the order asked. */
-  private last: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly file: string,
@@ -54,22 +57,21 @@ export class ChunkEncoder {
     this.out = new RecordJsonLines(settings.raw, 1 << 20);
   }
 
-  /** Encodes the first `length` bytes of `input`, whose first line is number `line`. */
-  encode(input: ArrayBuffer, length: number, line: number, brokerVersion: string | undefined): Promise<ChunkResult> {
-    const result = this.last.then(() => this.encodeNow(input, length, line, brokerVersion));
-    this.last = result.catch(() => undefined);
-    return result;
-  }
-
-  private async encodeNow(input: ArrayBuffer, length: number, line: number, brokerVersion: string | undefined): Promise<ChunkResult> {
-    const start = { file: this.file, line, context: brokerVersion === undefined ? {} : { brokerVersion } };
-    const { first, end } = await encodeChunk(new Uint8Array(input, 0, length), start, this.parser, this.out, this.settings.maxLength);
+  /** Encodes the first `length` bytes of `input`. */
+  encode(input: ArrayBuffer, length: number, start: ChunkStart): ChunkResult {
+    const decoder = createLineDecoder(this.file, this.parser, start);
+    let first: LogRecord | undefined;
+    // Line by line, not in an array: a chunk's lines are garbage as soon as they are written.
+    for (const line of linesOf(asBuffer(new Uint8Array(input, 0, length)), this.settings.maxLength)) {
+      const record = decoder.line(line);
+      first ??= record;
+      this.out.add(record);
+    }
     const json = this.out.takeView();
     let output = this.spare.pop();
-    // One size for all but outsized results, so buffers come back fitting and are not made anew.
     if (output === undefined || output.byteLength < json.length) output = new ArrayBuffer(Math.max(json.length, this.settings.outputBytes));
     new Uint8Array(output).set(json);
-    return { input, output, outputLength: json.length, first, end };
+    return { input, output, outputLength: json.length, first, end: { ...decoder.context } };
   }
 
   /** An output buffer whose JSON lines have been written. */
@@ -78,28 +80,9 @@ export class ChunkEncoder {
   }
 }
 
-/** Decodes the lines in `bytes` from `start` and adds their records to `out`. */
-export async function encodeChunk(bytes: Uint8Array, start: ChunkStart, parser: LineParser, out: RecordJsonLines, maxLength: number): Promise<EncodedChunk> {
-  const decoder = createLineDecoder(start.file, parser, start);
-  let first: LogRecord | undefined;
-  for await (const lines of readLineBatches([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)], maxLength)) {
-    for (const line of lines) {
-      const record = decoder.line(line);
-      first ??= record;
-      out.add(record);
-    }
-  }
-  return { first, end: { ...decoder.context } };
-}
-
 /** The record of the first line in `bytes`, read from `start`. */
-export async function decodeFirstLine(bytes: Uint8Array, start: ChunkStart, parser: LineParser, maxLength: number): Promise<LogRecord | undefined> {
+export function decodeFirstLine(bytes: Uint8Array, file: string, start: ChunkStart, parser: LineParser, maxLength: number): LogRecord | undefined {
   const newline = bytes.indexOf(10);
-  const line = bytes.subarray(0, newline < 0 ? bytes.length : newline + 1);
-  const decoder = createLineDecoder(start.file, parser, start);
-  for await (const lines of readLineBatches([Buffer.from(line.buffer, line.byteOffset, line.length)], maxLength)) {
-    const first = lines[0];
-    if (first !== undefined) return decoder.line(first);
-  }
-  return undefined;
+  const [line] = linesOf(asBuffer(bytes.subarray(0, newline < 0 ? bytes.length : newline + 1)), maxLength);
+  return line === undefined ? undefined : createLineDecoder(file, parser, start).line(line);
 }

@@ -14,9 +14,8 @@ import { open } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { LineContext, LineParser } from '../../parse/index.js';
-import { RecordJsonLines } from '../../report/index.js';
 import { type InputSource, readError } from '../input.js';
-import { ChunkEncoder, type ChunkResult, type ChunkSettings, type ChunkStart, decodeFirstLine, encodeChunk } from './encode-chunk.js';
+import { ChunkEncoder, type ChunkResult, type ChunkSettings, assumedContext, decodeFirstLine } from './encode-chunk.js';
 import { type LineChunk, LineChunks } from './line-chunks.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 
@@ -138,36 +137,39 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
   /** What the lines written so far leave for the next one. */
   let context: LineContext = {};
 
-  const out = new RecordJsonLines(settings.raw);
-  const decodeInOrder = async (bytes: Uint8Array, start: ChunkStart): Promise<void> => {
-    const encoded = await encodeChunk(bytes, start, parser, out, settings.maxLength);
-    await write(out.take(), () => undefined);
-    context = encoded.end;
+  /** Decodes a chunk here with the true context, and writes it. */
+  const decodeInOrder = async (chunk: LineChunk): Promise<void> => {
+    const result = here.encode(chunk.buffer, chunk.length, { line: chunk.line, context });
+    await write(new Uint8Array(result.output, 0, result.outputLength), () => here.giveBack(result.output));
+    context = result.end;
   };
 
-  const decode = (chunk: LineChunk, seq: number): Pending => {
+  /** Starts decoding a chunk ahead of those before it: on the least busy worker, or here when each has enough. */
+  const decodeAhead = (chunk: LineChunk, seq: number): Pending => {
     const { brokerVersion } = context;
-    // The least busy worker: one that is done with its chunks does not wait for the others.
     const worker = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const onWorker = worker.busy < workerQueue;
-    const result = onWorker ? worker.encode(seq, chunk, brokerVersion) : here.encode(chunk.buffer, chunk.length, chunk.line, brokerVersion);
-    if (!onWorker) stats.onMainThread++;
-    const entry: Pending = { chunk, brokerVersion, result, done: false, giveBack: onWorker ? (b) => worker.giveBack(b) : (b) => here.giveBack(b) };
-    result.then(() => (entry.done = true), () => (entry.done = true));
+    if (worker.busy >= workerQueue) {
+      stats.onMainThread++;
+      const result = here.encode(chunk.buffer, chunk.length, { line: chunk.line, context: assumedContext(brokerVersion) });
+      return { chunk, brokerVersion, result: Promise.resolve(result), done: true, giveBack: (b) => here.giveBack(b) };
+    }
+    const entry: Pending = { chunk, brokerVersion, result: worker.encode(seq, chunk, brokerVersion), done: false, giveBack: (b) => worker.giveBack(b) };
+    entry.result.then(() => (entry.done = true), () => (entry.done = true));
     return entry;
   };
 
+  /** Checks a result against the true context, and writes it or decodes the chunk again. */
   const settle = async ({ chunk, brokerVersion, result, giveBack }: Pending): Promise<void> => {
     const done = await result;
     const bytes = new Uint8Array(done.input, 0, chunk.length);
-    const start = { file, line: chunk.line, context };
-    const agrees = brokerVersion === context.brokerVersion && isDeepStrictEqual(done.first, await decodeFirstLine(bytes, start, parser, settings.maxLength));
+    const start = { line: chunk.line, context };
+    const agrees = brokerVersion === context.brokerVersion && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
     if (agrees) {
       await write(new Uint8Array(done.output, 0, done.outputLength), () => giveBack(done.output));
       context = done.end;
     } else {
       giveBack(done.output);
-      await decodeInOrder(bytes, start);
+      await decodeInOrder({ ...chunk, buffer: done.input });
       stats.decodedAgain++;
     }
     chunks.giveBack(done.input);
@@ -178,18 +180,22 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
     const first = await chunks.next();
     if (first === null) return stats;
     stats.chunks++;
-    await decodeInOrder(new Uint8Array(first.buffer, 0, first.length), { file, line: first.line, context });
+    await decodeInOrder(first);
     chunks.giveBack(first.buffer);
     const maxPending = settings.jobs * workerQueue + readAhead;
     let seq = 0;
-    for (let chunk = await chunks.next(); chunk !== null; chunk = await chunks.next()) {
+    for (let chunk = await chunks.next(); chunk !== null; ) {
       stats.chunks++;
-      pending.push(decode(chunk, seq++));
+      // The next chunk is read while this one is decoded.
+      const next = chunks.next();
+      next.catch(() => undefined);
+      pending.push(decodeAhead(chunk, seq++));
       // Results are written as soon as they are in; reading waits only when too many are pending.
       for (let oldest = pending[0]; oldest && (oldest.done || pending.length > maxPending); oldest = pending[0]) {
         pending.shift();
         await settle(oldest);
       }
+      chunk = await next;
     }
     for (let oldest = pending.shift(); oldest; oldest = pending.shift()) await settle(oldest);
     return stats;
