@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LogRecord } from '../src/parse/index.js';
+import fc from 'fast-check';
+import { type LogRecord, linesOf } from '../src/parse/index.js';
 import {
   assertFields, assertOnePerLine, countLines, decodeLines, readAllLines, readAllRecords, splitAt, splitEvery,
 } from './support/records.js';
@@ -184,5 +185,24 @@ describe('over-long lines', () => {
     const line = '1700000000: ' + 'y'.repeat(88);
     const lines = await readAllLines([`${line}\n${line}`], 100);
     assert.deepEqual(lines, [line, line]);
+  });
+});
+
+describe('linesOf', () => {
+  test('gives the lines readLineBatches gives for a buffer of whole lines', async () => {
+    const pieces = fc.constantFrom('\n', '\r\n', '\r', 'a', 'é', '😀', '\uFFFD', 'x'.repeat(150), 'y'.repeat(300));
+    await fc.assert(
+      fc.asyncProperty(fc.array(pieces, { maxLength: 40 }), fc.uint8Array({ maxLength: 20 }), fc.integer({ min: 1, max: 400 }), async (parts, odd, maxLength) => {
+        const bytes = Buffer.concat([Buffer.from(parts.join('')), odd]);
+        assert.deepEqual([...linesOf(bytes, maxLength)], await readAllLines([bytes], maxLength));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('an empty buffer has no lines, a lone newline one empty line', () => {
+    assert.deepEqual([...linesOf(Buffer.alloc(0))], []);
+    assert.deepEqual([...linesOf(Buffer.from('\n'))], ['']);
+    assert.deepEqual([...linesOf(Buffer.from('a\nb'))], ['a', 'b']);
   });
 });

@@ -186,7 +186,7 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
     let seq = 0;
     for (let chunk = await chunks.next(); chunk !== null; ) {
       stats.chunks++;
-      // The next chunk is read while this one is decoded.
+      // The next chunk is read while this one is decoded; a read error surfaces when it is awaited.
       const next = chunks.next();
       next.catch(() => undefined);
       pending.push(decodeAhead(chunk, seq++));
