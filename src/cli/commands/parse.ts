@@ -13,7 +13,7 @@ import { parseFileInParallel } from '../parse-parallel/index.js';
 /** Plain files at least this large are decoded on several threads; smaller ones are not worth starting workers for. */
 const parallelMinBytes = 64 << 20;
 /** Bytes read per chunk handed to a worker. */
-const chunkBytes = 1 << 17;
+const chunkBytes = 1 << 18;
 const maxJobs = 3;
 
 /** Workers by default: one a core besides the main thread's, up to {@link maxJobs}; none on a single core. */
