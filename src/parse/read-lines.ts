@@ -5,6 +5,7 @@
  * still counts. A line longer than `maxLength` bytes is not kept: its first bytes
  * stand in for it as an {@link OverlongLine}, so it is reported, not lost.
  */
+import { isAscii } from 'node:buffer';
 
 /** A line that exceeded the length limit; `head` is its beginning. */
 export interface OverlongLine {
@@ -24,10 +25,15 @@ function headOf(parts: readonly Buffer[]): string {
   return Buffer.concat(parts).toString('utf8', 0, overlongHeadLength);
 }
 
+/** How to decode `bytes`: plain ASCII reads the same as Latin-1, which is quicker to decode than UTF-8. */
+function encodingOf(bytes: Buffer): 'latin1' | 'utf8' {
+  return isAscii(bytes) ? 'latin1' : 'utf8';
+}
+
 /** The line from `start` to `end` of `bytes`, or its head when it is over `maxLength` bytes. */
-function lineAt(bytes: Buffer, start: number, end: number, maxLength: number): Line {
+function lineAt(bytes: Buffer, start: number, end: number, maxLength: number, encoding: 'latin1' | 'utf8'): Line {
   // The head ends with its line: with a limit under `overlongHeadLength` it could reach the next ones.
-  return end - start > maxLength ? { head: bytes.toString('utf8', start, Math.min(end, start + overlongHeadLength)) } : bytes.toString('utf8', start, end);
+  return end - start > maxLength ? { head: bytes.toString(encoding, start, Math.min(end, start + overlongHeadLength)) } : bytes.toString(encoding, start, end);
 }
 
 /**
@@ -35,12 +41,13 @@ function lineAt(bytes: Buffer, start: number, end: number, maxLength: number): L
  * at a time: the same lines {@link readLineBatches} yields for it.
  */
 export function* linesOf(bytes: Buffer, maxLength: number = defaultMaxLineLength): Generator<Line> {
+  const encoding = encodingOf(bytes);
   let start = 0;
   for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
-    yield lineAt(bytes, start, nl, maxLength);
+    yield lineAt(bytes, start, nl, maxLength, encoding);
     start = nl + 1;
   }
-  if (start < bytes.length) yield lineAt(bytes, start, bytes.length, maxLength);
+  if (start < bytes.length) yield lineAt(bytes, start, bytes.length, maxLength, encoding);
 }
 
 /**
@@ -72,6 +79,7 @@ export async function* readLineBatches(
       keep(chunk);
       continue;
     }
+    const encoding = encodingOf(chunk);
     const batch: Line[] = [];
     if (overflowHead !== null) {
       batch.push({ head: overflowHead });
@@ -83,11 +91,11 @@ export async function* readLineBatches(
       carryBytes = 0;
       batch.push(whole.length > maxLength ? { head: whole.toString('utf8', 0, overlongHeadLength) } : whole.toString('utf8'));
     } else {
-      batch.push(lineAt(chunk, 0, nl, maxLength));
+      batch.push(lineAt(chunk, 0, nl, maxLength, encoding));
     }
     let start = nl + 1;
     for (nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      batch.push(lineAt(chunk, start, nl, maxLength));
+      batch.push(lineAt(chunk, start, nl, maxLength, encoding));
       start = nl + 1;
     }
     if (start < chunk.length) keep(chunk.subarray(start));
