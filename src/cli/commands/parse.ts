@@ -12,7 +12,7 @@ import { parseFileInParallel } from '../parse-parallel/index.js';
 
 /** Plain files at least this large are decoded on several threads; smaller ones are not worth starting workers for. */
 const parallelMinBytes = 64 << 20;
-/** Bytes read per chunk handed to a worker. */
+/** Bytes read per chunk: one unit of work for a worker or the main thread. */
 const chunkBytes = 1 << 18;
 const maxJobs = 3;
 
