@@ -5,7 +5,6 @@
 import type { ConnectionAttempt, Correlation, Finding, Flow, PacketCounts, Session } from '../correlate/index.js';
 import { isoTime } from './record-json.js';
 
-
 /** A session for JSON output. */
 export function sessionJson(s: Session): Record<string, unknown> {
   return {

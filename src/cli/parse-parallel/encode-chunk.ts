@@ -37,10 +37,6 @@ export function assumedContext(brokerVersion: string | undefined): LineContext {
   return brokerVersion === undefined ? {} : { brokerVersion };
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-
 /**
  * Encodes chunks of one file into output buffers of one size, which are used again once handed
  * back (a result larger than that gets a buffer of its own size).
@@ -62,7 +58,7 @@ export class ChunkEncoder {
     const decoder = createLineDecoder(this.file, this.parser, start);
     let first: LogRecord | undefined;
     // Line by line, not in an array: a chunk's lines are garbage as soon as they are written.
-    for (const line of linesOf(asBuffer(new Uint8Array(input, 0, length)), this.settings.maxLength)) {
+    for (const line of linesOf(Buffer.from(input, 0, length), this.settings.maxLength)) {
       const record = decoder.line(line);
       first ??= record;
       this.out.add(record);
@@ -83,6 +79,6 @@ export class ChunkEncoder {
 /** The record of the first line in `bytes`, read from `start`. */
 export function decodeFirstLine(bytes: Uint8Array, file: string, start: ChunkStart, parser: LineParser, maxLength: number): LogRecord | undefined {
   const newline = bytes.indexOf(10);
-  const [line] = linesOf(asBuffer(bytes.subarray(0, newline < 0 ? bytes.length : newline + 1)), maxLength);
+  const [line] = linesOf(Buffer.from(bytes.buffer, bytes.byteOffset, newline < 0 ? bytes.length : newline + 1), maxLength);
   return line === undefined ? undefined : createLineDecoder(file, parser, start).line(line);
 }
