@@ -3,6 +3,8 @@
  * the broker printed, with its family, level and version range.
  */
 
+export { compareVersions } from '../src/parse/pattern.js';
+
 /** One catalogue row, with the format's TSV escapes decoded. */
 export interface CatalogueRow {
   family: string;
@@ -35,13 +37,3 @@ export function parseCatalogue(text: string): CatalogueRow[] {
   return rows;
 }
 
-/** Compares catalogue versions: semver order, then `develop` last. */
-export function compareVersions(a: string, b: string): number {
-  const rank = (v: string): number[] => (v === 'develop' ? [99, 0, 0] : v.split('.').map(Number));
-  const [x, y] = [rank(a), rank(b)];
-  for (let i = 0; i < 3; i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}

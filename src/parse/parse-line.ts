@@ -7,7 +7,7 @@
  * most literal text first); shapes that start with a placeholder come last.
  */
 import { createClock } from './clock.js';
-import { type CataloguePattern, catalogueByFormat, cataloguePatterns } from './families/catalogue.js';
+import { type CataloguePattern, catalogueByFormat, cataloguePatterns, printedBy } from './families/catalogue.js';
 import { connectionTable } from './families/connection.js';
 import { lifecycleTable } from './families/lifecycle.js';
 import { packetTable } from './families/packet.js';
@@ -113,27 +113,45 @@ const index = buildIndex();
 const none: readonly Candidate[] = [];
 
 /**
- * Tries the shapes a message's first words select, most specific first: the two-word and the
- * one-word lists are merged by literal length, then the shapes that start with a placeholder.
+ * Tries the shapes a message's first words select and the shapes that start with a
+ * placeholder, most literal text first (the three lists are merged by it). A catalogue row that
+ * cannot have printed the line (another broker version; a direct print, but the line has the
+ * broker's time prefix) gives way to a row that reads the line about as closely; a much looser
+ * row (`Warning: %s`) does not beat it.
  */
 function searchIndex(message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
   const [wordKey, twoKey] = wordsHash(message, 2);
   const two = twoKey < 0 ? none : (index.byTwoWords.get(twoKey) ?? none);
   const one = index.byWord.get(wordKey) ?? none;
-  let i = 0;
-  let j = 0;
-  while (i < two.length || j < one.length) {
-    const a = two[i];
-    const b = one[j];
-    const c = a !== undefined && (b === undefined || a.length >= b.length) ? (i++, a) : (j++, b as Candidate);
+  const wild = index.wildcard;
+  let fallback: RecordBody | null = null;
+  let fallbackLength = 0;
+  for (let i = 0, j = 0, k = 0; i < two.length || j < one.length || k < wild.length;) {
+    const a = two[i]?.length ?? -1;
+    const b = one[j]?.length ?? -1;
+    const w = wild[k]?.length ?? -1;
+    const c = (a >= b && a >= w ? two[i++] : b >= w ? one[j++] : wild[k++]) as Candidate;
+    if (fallback !== null && c.length < fallbackLength - closeReading) break;
+    const fits = candidateFits(c, ctx);
+    if (!fits && fallback !== null) continue;
     const body = tryCandidate(c, message, ctx, prefix);
-    if (body) return body;
+    if (!body) continue;
+    if (fits) return body;
+    fallback = body;
+    fallbackLength = c.length;
   }
-  for (const c of index.wildcard) {
-    const body = tryCandidate(c, message, ctx, prefix);
-    if (body) return body;
-  }
-  return null;
+  return fallback;
+}
+
+/** Literal characters by which two shapes may differ and still read a line about as closely. */
+const closeReading = 4;
+
+/** False for a catalogue row that cannot have printed a line with this context. */
+function candidateFits(c: Candidate, ctx: DecodeContext): boolean {
+  const p = c.catalogue;
+  if (p === undefined) return true;
+  if (p.direct && ctx.stamped) return false;
+  return ctx.brokerVersion === undefined || printedBy(p, ctx.brokerVersion);
 }
 
 function catalogueBody(p: CataloguePattern, fields: Fields): RecordBody {
@@ -141,8 +159,9 @@ function catalogueBody(p: CataloguePattern, fields: Fields): RecordBody {
   const client = p.clientSlot >= 0 ? params[p.clientSlot] : undefined;
   const address = p.addressSlot >= 0 ? params[p.addressSlot] : undefined;
   const port = p.portSlot >= 0 ? params[p.portSlot] : undefined;
+  const level = p.errorOrWarning && params[0] === 'Warning' ? 'warning' : p.level;
   return {
-    type: 'message', family: p.family, level: p.level, format: p.format, params,
+    type: 'message', family: p.family, level, format: p.format, params,
     ...(typeof client === 'string' && client !== '<unknown>' ? { client } : {}),
     ...(typeof address === 'string' ? { address } : {}),
     ...(typeof port === 'number' ? { port } : {}),
@@ -242,6 +261,11 @@ function complete(body: RecordBody, line: string, where: Where, time: number | n
   return record;
 }
 
+/** A file saved with a byte order mark starts with one; it is no part of the line. */
+function withoutBom(line: string): string {
+  return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+}
+
 /** Why a message was not decoded: NUL bytes mean binary data (a file truncated in place, a disk error). */
 function reasonFor(message: string): UnknownReason {
   return message === '' ? 'empty' : message.includes('\0') ? 'binary' : 'no-match';
@@ -269,15 +293,16 @@ export class LineParser {
 
   /** Decodes one line (without its newline). Always returns exactly one record. */
   parse(text: string, where: Where, context: LineContext = {}): LogRecord {
-    const line = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
+    const line = withoutBom(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text);
     const packet = this.scanStampedPacket(line, context.prev);
     if (packet) return complete(packet, line, where, this.prefixes.lastTime, undefined, isCut(line, true));
-    const ctx: DecodeContext = { prev: context.prev, brokerVersion: context.brokerVersion, level: undefined };
+    const ctx: DecodeContext = { prev: context.prev, brokerVersion: context.brokerVersion, level: undefined, stamped: false };
     let unwrapped: Unwrapped;
     let body: RecordBody | null;
     try {
       unwrapped = this.prefixes.unwrap(line);
       ctx.level = unwrapped.level;
+      ctx.stamped = unwrapped.stamped;
       body = decodeMessage(unwrapped.message, ctx, false);
       if (!body && !unwrapped.stamped) {
         const loose = this.readLooseStamp(unwrapped, ctx);
@@ -314,7 +339,7 @@ export class LineParser {
     const length = looseStampLength(unwrapped.message);
     if (length === 0) return null;
     const message = unwrapped.message.slice(length);
-    const body = decodeMessage(message, ctx, false);
+    const body = decodeMessage(message, { ...ctx, stamped: true }, false);
     if (!body) return null;
     const time = readLooseTime(unwrapped.message.slice(0, length - 2), this.prefixOptions.clock, this.prefixOptions.year);
     return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];

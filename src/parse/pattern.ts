@@ -12,11 +12,13 @@ export interface DecodeContext {
   brokerVersion: string | undefined;
   /** The level the line's envelope gave (`$SYS` topic, syslog priority), if any. */
   level?: Level | undefined;
+  /** Whether the line has the broker's time prefix (so it was logged, not printed directly). */
+  stamped?: boolean;
 }
 
 /** One row of a family table. */
 export interface PatternSpec {
-  /** Message shape: `{name}` is text, `{name:int}` a number. */
+  /** Message shape: `{x}` is text, `{x:int}` a number, `{x:name}` a packet name (capitals). */
   template: string;
   family: Family;
   level: Level;
@@ -93,4 +95,22 @@ export function plausibleAddress(address: string): boolean {
 /** True when the broker version is known to be older than 2.0 (no `:port` after addresses). */
 export function isBefore2(version: string | undefined): boolean {
   return version !== undefined && /^1\./.test(version);
+}
+
+/**
+ * Orders broker versions (`1.5.2` < `1.5.10` < `2.0.0`); a version that is not numbers, such
+ * as `develop`, comes after every release.
+ */
+export function compareVersions(a: string, b: string): number {
+  const pa = versionParts(a);
+  const pb = versionParts(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function versionParts(version: string): number[] {
+  return /^\d+(\.\d+)*/.test(version) ? version.split('.').map((p) => parseInt(p, 10) || 0) : [Number.MAX_SAFE_INTEGER];
 }

@@ -45,6 +45,8 @@ const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"
 const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d) (\S+) ([^\s:[]+)(?:\[\d+\])?: ?/;
 const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
+/** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
+const dockerTimestamps = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?: ?(Z|[+-]\d\d:?\d\d))?: /;
 
 /** rsyslog writes control characters as `#` and three octal digits (a tab is `#011`). */
@@ -197,6 +199,11 @@ export class PrefixReader {
     if (isoStamp.test(text)) return null;
     const j = journalIso.exec(text);
     if (j) return this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1));
+    const d = dockerTimestamps.exec(text);
+    if (d) {
+      const stamp = Date.parse(d[1] ?? '');
+      return this.unwrapBroker(text.slice(d[0].length), Number.isNaN(stamp) ? null : stamp);
+    }
     return null;
   }
 

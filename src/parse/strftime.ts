@@ -11,7 +11,7 @@ export interface TimestampFormat {
   read(m: RegExpExecArray, clock: Clock, year: number): number | null;
 }
 
-type Part = 'Y' | 'y' | 'm' | 'b' | 'd' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'z' | 's' | 'j' | 'skip';
+type Part = 'Y' | 'y' | 'm' | 'b' | 'd' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'z' | 'Z' | 's' | 'j' | 'skip';
 
 const conversions: Record<string, { re: string; part: Part } | string> = {
   Y: { re: '(\\d{4})', part: 'Y' },
@@ -33,7 +33,7 @@ const conversions: Record<string, { re: string; part: Part } | string> = {
   A: { re: '(?:[A-Za-z]+)', part: 'skip' },
   p: { re: '(AM|PM|am|pm)', part: 'p' },
   z: { re: '([+-]\\d{2}:?\\d{2}|Z)', part: 'z' },
-  Z: { re: '(?:[A-Za-z][A-Za-z0-9+/_-]*)', part: 'skip' },
+  Z: { re: '([A-Za-z][A-Za-z0-9+/_-]*)', part: 'Z' },
   s: { re: '(\\d+)', part: 's' },
   j: { re: '(\\d{3})', part: 'j' },
   F: '%Y-%m-%d',
@@ -45,6 +45,18 @@ const conversions: Record<string, { re: string; part: Part } | string> = {
   t: '\t',
   '%': '%',
 };
+
+/**
+ * Minutes east of UTC of the zone names `%Z` prints that mean one offset only. Others (`CST`,
+ * `IST`, `BST` stand for several zones) leave the time to `--tz`.
+ */
+const zoneNames: ReadonlyMap<string, number> = new Map(Object.entries({
+  UTC: 0, GMT: 0, Z: 0, UT: 0,
+  WET: 0, WEST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180, MSK: 180,
+  EST: -300, EDT: -240, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
+  AKST: -540, AKDT: -480, HST: -600,
+  JST: 540, KST: 540, AWST: 480, ACST: 570, ACDT: 630, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
+}));
 
 function escape(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
@@ -104,6 +116,7 @@ export function compileTimestampFormat(format: string): TimestampFormat {
           case 'f': ms = fractionMs(v); break;
           case 'p': pm = v.toLowerCase() === 'pm'; break;
           case 'z': offset = parseOffset(v); break;
+          case 'Z': offset = zoneNames.get(v) ?? offset; break;
           case 's': return Number(v) * 1000;
           case 'j': {
             const start = Date.UTC(y, 0, 1) + (Number(v) - 1) * 86_400_000;

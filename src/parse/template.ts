@@ -7,8 +7,8 @@
  * Both compile to the same {@link CompiledShape}.
  */
 
-/** What a placeholder matches. */
-export type SlotKind = 'str' | 'int' | 'hex';
+/** What a placeholder matches; `name` is a packet name, a run of capitals. */
+export type SlotKind = 'str' | 'int' | 'hex' | 'name';
 
 interface Slot {
   name: string;
@@ -42,6 +42,7 @@ const slotPattern: Record<SlotKind, string> = {
   str: '(.*)',
   int: '(-?\\d+)',
   hex: '([0-9A-Fa-f]+)',
+  name: '([A-Z]+)',
 };
 
 function escapeLiteral(text: string): string {
@@ -74,7 +75,7 @@ function compileTokens(tokens: Token[]): CompiledShape {
 /** Compiles a template such as `New connection from {address} on port {listenerPort:int}.` */
 export function compileTemplate(template: string): CompiledShape {
   const tokens: Token[] = [];
-  const re = /\{(\w+)(?::(int|hex))?\}/g;
+  const re = /\{(\w+)(?::(int|hex|name))?\}/g;
   let last = 0;
   for (let m = re.exec(template); m; m = re.exec(template)) {
     if (m.index > last) tokens.push(template.slice(last, m.index));
@@ -125,39 +126,70 @@ export function matchShape(shape: CompiledShape, message: string): Fields | null
   return fields;
 }
 
+/** Text a placeholder of this kind can hold, whole or cut short. */
+const slotText: Record<SlotKind, RegExp> = {
+  str: /^/,
+  int: /^-?\d*$/,
+  hex: /^[0-9A-Fa-f]*$/,
+  name: /^[A-Z]*$/,
+};
+
 /**
  * Matches a message that the broker cut short: every literal seen must agree with the shape
- * and the message must end inside it. Placeholders take what they can. Returns null when the
- * message is not a prefix of the shape or does not reach past its first literal.
+ * and the message must end inside it. Placeholders take what they can; a number the cut ran
+ * into is left out rather than read short. Returns null when the message is not a prefix of
+ * the shape or does not reach into a literal.
  */
 export function matchShapePrefix(shape: CompiledShape, message: string): Fields | null {
   const fields: Fields = {};
   let pos = 0;
+  let sawLiteral = false;
   const tokens = shape.tokens;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
-    if (pos >= message.length) return i === 0 ? null : fields;
+    if (pos >= message.length) return sawLiteral ? fields : null;
     if (typeof token === 'string') {
       const rest = message.slice(pos, pos + token.length);
       if (!token.startsWith(rest)) return null;
       pos += rest.length;
+      sawLiteral = true;
       continue;
     }
     const next = tokens[i + 1];
-    let end = message.length;
-    if (typeof next === 'string') {
-      const at = message.indexOf(next, pos);
-      if (at >= 0) end = at;
-    }
+    const [end, whole] = slotEnd(token, next, message, pos);
     const text = message.slice(pos, end);
+    if (!slotText[token.kind].test(text) || (token.kind !== 'str' && whole && text === '')) return null;
     if (token.kind === 'int') {
-      // A number the cut ran into is incomplete, so it is left out rather than read short.
-      if (end === message.length ? !/^-?\d*$/.test(text) : !/^-?\d+$/.test(text)) return null;
-      if (end < message.length) fields[token.name] = Number(text);
+      if (whole) fields[token.name] = Number(text);
     } else {
       fields[token.name] = text;
     }
     pos = end;
   }
-  return pos === message.length ? fields : null;
+  return pos === message.length && sawLiteral ? fields : null;
 }
+
+/**
+ * Where a placeholder of a cut message ends, and whether it ends before the next literal (so its
+ * text is whole). Text runs to the next literal; a number or a name stops where the message ends
+ * with the start of that literal (`(12 byt`).
+ */
+function slotEnd(slot: Slot, next: Token | undefined, message: string, pos: number): [number, boolean] {
+  if (typeof next !== 'string') return [message.length, false];
+  const at = message.indexOf(next, pos);
+  if (at >= 0) return [at, true];
+  if (slot.kind === 'str') return [message.length, false];
+  const run = slotRun[slot.kind];
+  run.lastIndex = pos;
+  run.test(message);
+  const end = run.lastIndex;
+  return end < message.length && next.startsWith(message.slice(end)) ? [end, true] : [message.length, false];
+}
+
+/** The longest run a number or a name can take, from `lastIndex`. */
+const slotRun: Record<SlotKind, RegExp> = {
+  str: /[^]*/y,
+  int: /-?\d*/y,
+  hex: /[0-9A-Fa-f]*/y,
+  name: /[A-Z]*/y,
+};

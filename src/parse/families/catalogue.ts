@@ -7,6 +7,7 @@
  */
 import { catalogueRows } from '../catalogue-formats.js';
 import { type Family, type Level, families } from '../record.js';
+import { compareVersions } from '../pattern.js';
 import { type CompiledShape, compilePrintf } from '../template.js';
 
 /** A catalogue format ready for matching. */
@@ -19,6 +20,13 @@ export interface CataloguePattern {
   following: ReadonlyArray<CompiledShape | ''>;
   /** An indented line that the broker logs right after another message, completing it. */
   continues: boolean;
+  /** Printed with `printf` rather than logged, so it never has the broker's time prefix. */
+  direct: boolean;
+  /** Logged as an error or a warning, as its first parameter (`Error`, `Warning`) says. */
+  errorOrWarning: boolean;
+  /** The first and last broker versions that print it. */
+  first: string;
+  last: string;
   clientSlot: number;
   addressSlot: number;
   portSlot: number;
@@ -75,32 +83,49 @@ function nameSlots(shape: CompiledShape): Pick<CataloguePattern, 'clientSlot' | 
   return { clientSlot, addressSlot, portSlot };
 }
 
+/** Whether a broker of `version` prints the catalogue row. */
+export function printedBy(p: CataloguePattern, version: string): boolean {
+  return compareVersions(p.first, version) <= 0 && compareVersions(version, p.last) <= 0;
+}
+
 function buildPatterns(): CataloguePattern[] {
-  const seen = new Set<string>();
-  // Newest rows first, so a format printed at two levels takes its current level.
-  const rows = [...catalogueRows].sort((a, b) => (a[4] < b[4] ? 1 : a[4] > b[4] ? -1 : 0));
+  const seen = new Map<string, CataloguePattern>();
+  // Newest rows first: where nothing else tells two rows of the same text apart, the current one wins.
+  const rows = [...catalogueRows].sort((a, b) => compareVersions(b[4], a[4]));
   const patterns: CataloguePattern[] = [];
-  for (const [family, level, format] of rows) {
+  for (const [family, level, format, since, until] of rows) {
     const direct = level.startsWith('DIRECT_');
     // The logger adds its own newline, so a format ending in one leaves a blank line;
     // printf output's final newline just ends the line.
     const text = direct ? format.replace(/\n$/, '') : format;
-    if (seen.has(text) || !isFamily(family)) continue;
-    seen.add(text);
+    if (!isFamily(family)) continue;
+    // The same text at the same level: one row, for every version that prints it.
+    const key = `${level}\0${text}`;
+    const same = seen.get(key);
+    if (same) {
+      if (compareVersions(since, same.first) < 0) same.first = since;
+      continue;
+    }
     const lines = text.split('\n');
     const first = lines.findIndex((l) => l !== '');
     const head = lines[first];
     if (head === undefined || needsContext(head, family)) continue;
     const shape = compilePrintf(head);
-    patterns.push({
+    const pattern: CataloguePattern = {
       format,
       family,
       level: levels[level] ?? 'info',
       shape,
       following: lines.slice(first + 1).map((l) => (l === '' ? '' : compilePrintf(l))),
       continues: /^ {2,}\S/.test(head) && family !== 'usage',
+      direct,
+      errorOrWarning: level === 'MOSQ_LOG_ERR|MOSQ_LOG_WARNING',
+      first: since,
+      last: until,
       ...nameSlots(shape),
-    });
+    };
+    seen.set(key, pattern);
+    patterns.push(pattern);
   }
   return patterns;
 }

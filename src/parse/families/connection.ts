@@ -2,12 +2,18 @@
  * Connection life: new connections, clients connecting, CONNACK, will details, takeovers,
  * session expiry, and every wording of a connection ending from 1.4 to 2.1.
  */
+import { isIP } from 'node:net';
 import {
-  type DecodeContext, type PatternSpec, clientOrNull, definePatterns, int, isBefore2,
+  type DecodeContext, type PatternSpec, clientOrNull, compareVersions, definePatterns, int, isBefore2,
   plausibleAddress, str, toQos,
 } from '../pattern.js';
 import type { DisconnectCause, MqttVersion, RecordBody } from '../record.js';
 import type { Fields } from '../template.js';
+
+/** True when the broker version is known to be 2.1.0 or later. */
+function isAtLeast21(version: string | undefined): boolean {
+  return version !== undefined && compareVersions(version, '2.1.0') >= 0;
+}
 
 export const connectionPatterns = {
   // 2.0.0–2.1.2
@@ -116,16 +122,18 @@ function decodeConnected(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCont
   };
 }
 
-function disconnect(f: Fields, cause: DisconnectCause, detail?: string): RecordBody {
+function disconnect(f: Fields, ctx: DecodeContext, cause: DisconnectCause, detail?: string): RecordBody {
   const raw = str(f, 'client');
-  const printed = 'address' in f ? str(f, 'address') : null;
-  // 2.1+ prints the address in place of an id it does not know.
-  const client = printed !== null && raw === printed ? null : clientOrNull(raw);
+  const bracketed = 'address' in f ? str(f, 'address') : null;
+  // 2.1+ prints the address in place of an id it does not know: 2.1.1+ as `ADDR [ADDR:PORT]`,
+  // 2.1.0 (old wording) as the address alone.
+  const addressAsId = bracketed === null ? isAtLeast21(ctx.brokerVersion) && isIP(raw) !== 0 : raw === bracketed;
+  const printed = bracketed ?? (addressAsId ? raw : null);
   return {
     type: 'disconnect',
     family: 'disconnect',
     level: 'notice',
-    client,
+    client: addressAsId ? null : clientOrNull(raw),
     // 2.1.1+ prints glibc's `[(null):0]` for a session restored from persistence or a bridge's local end.
     address: printed === '(null)' ? null : printed,
     port: 'port' in f && printed !== '(null)' ? int(f, 'port') : null,
@@ -175,38 +183,38 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
     case 'expiringPersistent':
       return { type: 'session-expiry', family: 'session-expiry', level: 'notice', client: str(f, 'client') };
     case 'endedPlain':
-      return plausibleAddress(str(f, 'address')) ? disconnect(f, 'client-disconnect') : null;
+      return plausibleAddress(str(f, 'address')) ? disconnect(f, ctx, 'client-disconnect') : null;
     case 'endedBadSocket':
-      return disconnect(f, 'bad-socket', str(f, 'detail'));
+      return disconnect(f, ctx, 'bad-socket', str(f, 'detail'));
     case 'endedReason': {
       if (!plausibleAddress(str(f, 'address'))) return null;
       const reason = str(f, 'reason');
       const cause = reasonCauses[reason];
-      return cause ? disconnect(f, cause) : disconnect(f, 'os-error', reason);
+      return cause ? disconnect(f, ctx, cause) : disconnect(f, ctx, 'os-error', reason);
     }
     case 'disconnected':
-      return disconnect(f, 'client-disconnect');
+      return disconnect(f, ctx, 'client-disconnect');
     case 'disconnectedComma':
     case 'disconnectedDueTo': {
       const cause = reasonCauses[str(f, 'reason')];
-      return cause ? disconnect(f, cause) : null;
+      return cause ? disconnect(f, ctx, cause) : null;
     }
     case 'disconnectedErrno':
-      return disconnect(f, 'os-error', str(f, 'detail'));
+      return disconnect(f, ctx, 'os-error', str(f, 'detail'));
     case 'closed':
-      return disconnect(f, 'closed');
+      return disconnect(f, ctx, 'closed');
     case 'timeout':
-      return disconnect(f, 'timeout');
+      return disconnect(f, ctx, 'timeout');
     case 'socketError':
-      return disconnect(f, 'socket-error');
+      return disconnect(f, ctx, 'socket-error');
     case 'badSocketOld':
-      return disconnect(f, 'bad-socket');
+      return disconnect(f, ctx, 'bad-socket');
     case 'badSocket':
-      return disconnect(f, 'bad-socket', str(f, 'detail'));
+      return disconnect(f, ctx, 'bad-socket', str(f, 'detail'));
     case 'kicked':
-      return disconnect(f, 'administrative');
+      return disconnect(f, ctx, 'administrative');
     case 'tooLarge':
-      return { ...disconnect(f, 'oversize-packet', String(int(f, 'size'))), level: spec.level };
+      return { ...disconnect(f, ctx, 'oversize-packet', String(int(f, 'size'))), level: spec.level };
   }
 }
 

@@ -3,9 +3,9 @@
  * trying the table's regexes one by one: PUBLISH in and out, the acknowledgements in both
  * wordings, pings and the other bare `Received X from c` / `Sending X to c` lines.
  *
- * The result is always the one the packet table gives for the same message. Both placeholders
- * of those shapes are greedy, so the scan reads the fixed tail from the end of the line, the
- * command up to the last ` from ` / ` to ` before it, and the client in between. Wherever the
+ * The result is always the one the packet table gives for the same message. The client
+ * placeholder is greedy, so the scan reads the fixed tail from the end of the line, the command
+ * (a run of capitals) from the start, and takes the client in between. Wherever the
  * table could read the line another way (a second ` (d` in a PUBLISH, a command its shape does
  * not allow, a number too long to read exactly), the scan returns null and the full search
  * decides.
@@ -19,6 +19,10 @@ let value = 0;
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
+}
+
+function isCapital(code: number): boolean {
+  return code >= 65 && code <= 90;
 }
 
 /**
@@ -151,9 +155,10 @@ function readAck(message: string, at: number, direction: Direction): PacketRecor
   if (shape === null) return null;
   const clientEnd = cursor;
   const joint = direction === 'in' ? ' from ' : ' to ';
-  // The command placeholder is greedy too: it runs to the last joint before the client.
-  const split = message.lastIndexOf(joint, clientEnd - joint.length);
-  if (split < at) return null;
+  // The command is a run of capitals, so the client starts at the joint right after it.
+  let split = at;
+  while (isCapital(message.charCodeAt(split))) split++;
+  if (split === at || !message.startsWith(joint, split) || split + joint.length > clientEnd) return null;
   const name = message.slice(at, split);
   const known = packetCommands.get(name);
   if (!known || !packetShapeAllows(shape, name)) return null;

@@ -52,9 +52,11 @@ export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody {
  */
 export function decodeRequestLine(message: string, ctx: DecodeContext): RecordBody | null {
   const request = openRequest(ctx.prev);
+  // A `$SYS/broker/log/M/…` topic names the action, whatever the line before was.
+  const action = ctx.level === 'subscribe' || ctx.level === 'unsubscribe' ? ctx.level : request?.action;
   if (request?.client && message.startsWith(request.client + ' ')) {
     const rest = message.slice(request.client.length + 1);
-    if (request.action === 'unsubscribe') {
+    if (action === 'unsubscribe') {
       return { type: 'subscription', family: 'unsubscribe', level: 'unsubscribe', action: 'unsubscribe', client: request.client, filter: rest };
     }
     const m = subscribeTypeLine.exec(rest);
