@@ -123,6 +123,9 @@ describe('connection: disconnect wordings', () => {
     { name: '1.6 too large packet (INFO)', line: '1560000000: Client c1 sent too large packet 300000, disconnecting.', expect: { ...d, level: 'info', cause: 'oversize-packet' } },
     { name: '2.0 closed its connection', line: '1700000000: Client c1 closed its connection.', expect: { ...d, client: 'c1', cause: 'closed' } },
     { name: '2.0 <unknown> closed its connection', line: '1700000000: Client <unknown> closed its connection.', expect: { ...d, client: null, cause: 'closed' } },
+    { name: '2.1.0 prints the address for an unknown id', line: '1770000004: Client 192.168.7.40 closed its connection.', context: { brokerVersion: '2.1.0' }, expect: { ...d, client: null, address: '192.168.7.40', port: null, cause: 'closed' } },
+    { name: '2.1.0 IPv6 address for an unknown id', line: '1770000004: Client ::1 has exceeded timeout, disconnecting.', context: { brokerVersion: '2.1.0' }, expect: { ...d, client: null, address: '::1', cause: 'timeout' } },
+    { name: 'before 2.1 an id that looks like an address is an id', line: '1700000000: Client 192.168.7.40 closed its connection.', context: v20, expect: { ...d, client: '192.168.7.40', address: null } },
     { name: '2.0 not authorised', line: '1700000000: Client c1 disconnected, not authorised.', expect: { ...d, cause: 'not-authorised' } },
     { name: '2.0 malformed packet', line: '1700000000: Client c1 disconnected due to malformed packet.', expect: { ...d, cause: 'malformed-packet' } },
     { name: '2.0 oversize payload', line: '1700000000: Client c1 disconnected due to oversize payload.', expect: { ...d, cause: 'oversize-payload' } },
@@ -212,6 +215,11 @@ describe('packets: acknowledgements and pings', () => {
     { name: '1.6+ PUBACK received (Mid: n, RC:n)', line: '1700000000: Received PUBACK from c1 (Mid: 5, RC:0)', expect: { ...p, family: 'puback/pubcomp', cmd: 'puback', direction: 'in', mid: 5, reasonCode: 0 } },
     { name: '1.6+ PUBCOMP received (Mid: n, RC:n)', line: '1700000000: Received PUBCOMP from c1 (Mid: 5, RC:146)', expect: { ...p, family: 'puback/pubcomp', cmd: 'pubcomp', mid: 5, reasonCode: 146 } },
     { name: 'ack id with spaces', line: '1700000000: Received PUBACK from my id (x) (Mid: 5, RC:0)', expect: { ...p, cmd: 'puback', client: 'my id (x)', mid: 5 } },
+    { name: "ack id holding ' from '", line: '1700000000: Received PUBACK from sensor from lab (Mid: 1, RC:0)', expect: { ...p, cmd: 'puback', direction: 'in', client: 'sensor from lab', mid: 1, reasonCode: 0 } },
+    { name: "ack id holding ' to '", line: '1700000000: Sending PUBACK to car to go (m2, rc0)', expect: { ...p, cmd: 'puback', direction: 'out', client: 'car to go', mid: 2 } },
+    { name: "≤1.5 ack id holding ' to '", line: '1400000000: Sending PUBREL to car to go (Mid: 3)', expect: { ...p, cmd: 'pubrel', direction: 'out', client: 'car to go', mid: 3 } },
+    { name: "ping id holding ' from '", line: '1700000000: Received PINGREQ from sensor from lab', expect: { ...p, cmd: 'pingreq', client: 'sensor from lab' } },
+    { name: "unknown mid, id holding ' from '", line: '1700000000: Warning: Received PUBREL from a from b for an unknown packet identifier 9.', expect: { ...p, level: 'warning', cmd: 'pubrel', client: 'a from b', mid: 9, outcome: 'unknown-mid' } },
     { name: 'unknown mid PUBACK', line: '1700000000: Warning: Received PUBACK from c1 for an unknown packet identifier 9.', expect: { ...p, level: 'warning', cmd: 'puback', direction: 'in', mid: 9, outcome: 'unknown-mid' } },
     { name: 'unknown mid PUBREC', line: '1700000000: Warning: Received PUBREC from c1 for an unknown packet identifier 9.', expect: { ...p, level: 'warning', family: 'pubrec', cmd: 'pubrec', outcome: 'unknown-mid' } },
     { name: 'unknown mid PUBREL', line: '1700000000: Warning: Received PUBREL from c1 for an unknown packet identifier 9.', expect: { ...p, level: 'warning', family: 'pubrel', cmd: 'pubrel', outcome: 'unknown-mid' } },
@@ -276,6 +284,30 @@ describe('subscriptions', () => {
       // Inside an UNSUBSCRIBE a tab line is a filter, whatever it looks like.
       { ...unsub, client: 'my id', filter: 'c (QoS 1)' },
       { type: 'packet', family: 'unsubscribe', cmd: 'unsuback', direction: 'out' },
+    ]);
+  });
+
+  test('the $SYS topic names the action, whatever the line before was', () => {
+    sequence([
+      '$SYS/broker/log/M/unsubscribe 1700000000: c1 a/b',
+      '$SYS/broker/log/M/subscribe 1700000001: c1 1 a/b',
+      '$SYS/broker/log/M/unsubscribe 1700000002: c1 a/b',
+    ], [
+      { type: 'subscription', action: 'unsubscribe', client: 'c1', filter: 'a/b' },
+      { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'c1', filter: 'a/b', qos: 1 },
+      { type: 'subscription', action: 'unsubscribe', level: 'unsubscribe', client: 'c1', filter: 'a/b' },
+    ]);
+  });
+
+  test("a client id holding ' from ' is taken whole from the SUBSCRIBE line", () => {
+    sequence([
+      '1700000003: Received SUBSCRIBE from sensor from lab',
+      '1700000003: \ta/b (QoS 1)',
+      '1700000003: sensor from lab 1 a/b',
+    ], [
+      { type: 'packet', cmd: 'subscribe', client: 'sensor from lab' },
+      { type: 'subscription', client: 'sensor from lab', filter: 'a/b', qos: 1 },
+      { type: 'subscription', level: 'subscribe', client: 'sensor from lab', filter: 'a/b', qos: 1 },
     ]);
   });
 
@@ -349,7 +381,25 @@ describe('catalogue messages', () => {
     { name: 'bridge connecting', line: '1700000000: Connecting bridge edge (broker.example:8883)', expect: { ...m, family: 'bridge', params: ['edge', 'broker.example', 8883], address: 'broker.example', port: 8883 } },
     { name: '2.1 receive-maximum warning', line: '1795697655: Client c1 has exceeded its receive-maximum quota. This behaviour must be fixed on the client.', expect: { ...m, client: 'c1', level: 'warning' } },
     { name: 'plugin tree line with box drawing', line: '1700000000:  ├── Username/password checking enabled.', expect: { ...m, family: 'plugin' } },
+    { name: 'a logged line is not taken for a direct print', line: '1700000001: Error: Address already in use', expect: { ...m, family: 'error-other', level: 'error', format: 'Error: %s' } },
+    { name: 'without a prefix, a logged row goes before a direct print of the same text', line: 'Error: Out of memory.', expect: { ...m, level: 'error' } },
+    { name: 'a shape starting with a placeholder beats a looser one', line: '1700000000: Error: Unable to resolve bind_address 1.2.3.x.', expect: { ...m, family: 'config', level: 'error', format: '%s: Unable to resolve %s %s.', params: ['Error', 'bind_address', '1.2.3.x'] } },
+    { name: 'the resolve warning is a warning', line: '1700000000: Warning: Unable to resolve bridge address broker.example.', expect: { ...m, family: 'config', level: 'warning', params: ['Warning', 'bridge address', 'broker.example'] } },
+    { name: '2.0 bad client: the address is not split', line: '1700000002: Bad client ::1:5 sending multiple CONNECT messages.', context: v20, expect: { ...m, format: 'Bad client %s sending multiple CONNECT messages.', client: '::1:5', address: undefined } },
+    { name: '2.0 group warning: WARNING, one line', line: '1700000001: Warning: File /etc/mosquitto/passwd group is not mosquitto. Future versions will refuse to load this file.', context: v20, expect: { ...m, level: 'warning', format: 'Warning: File %s group is not %s. Future versions will refuse to load this file.' } },
+    { name: '2.1 group warning: INFO, then a blank line', line: '1795697655: Warning: File /etc/mosquitto/passwd group is not mosquitto. Future versions will refuse to load this file.', context: v21, expect: { ...m, level: 'info', format: 'Warning: File %s group is not %s. Future versions will refuse to load this file.\n' } },
+    { name: '1.5.2 socket count: NOTICE', line: '1530000000: Unable to accept new connection, system socket count has been exceeded. Try increasing "ulimit -n" or equivalent.', context: { brokerVersion: '1.5.2' }, expect: { ...m, level: 'notice' } },
+    { name: '1.5.3 socket count: WARNING', line: '1530000000: Unable to accept new connection, system socket count has been exceeded. Try increasing "ulimit -n" or equivalent.', context: { brokerVersion: '1.5.3' }, expect: { ...m, level: 'warning' } },
   ]);
+
+  test('a row of another version still beats a much looser row of this one', () => {
+    const lines = [
+      '1700000000: mosquitto version 2.0.11 starting',
+      '1795697655: Warning: File /x/passwd has world readable permissions. Future versions will refuse to load this file.',
+      'To fix this, use `chmod 0700 /x/passwd`.',
+    ];
+    sequence(lines, [null, { type: 'message', family: 'file-permissions' }, { type: 'continuation', parentLine: 2 }]);
+  });
 });
 
 describe('continuation lines', () => {
@@ -439,6 +489,29 @@ describe('truncated lines', () => {
     const tail = "', ... (12";
     const line = start + 't'.repeat(999 - start.length - tail.length) + tail;
     assertFields(parseLine(line, where), { type: 'packet', cmd: 'publish', truncated: true, payloadBytes: undefined });
+  });
+
+  test('a 2.x line cut inside the byte count tail keeps the number before it', () => {
+    for (const tail of ["', ... (123456 ", "', ... (123456 bytes)"]) {
+      const line = head + 'y'.repeat(999 - head.length - tail.length) + tail;
+      assertFields(parseLine(line, where), { type: 'packet', family: 'publish-in', cmd: 'publish', truncated: true, payloadBytes: 123456, topic: 'y'.repeat(999 - head.length - tail.length) });
+    }
+    const out = "1700000000: Sending PUBLISH to c1 (d0, q1, r0, m1, '";
+    const line = out + 'y'.repeat(999 - out.length - 9) + "', ... (1";
+    assertFields(parseLine(line, where), { type: 'packet', family: 'publish-out', truncated: true, payloadBytes: undefined });
+  });
+
+  test('a 2.x connect line cut inside its literal tail', () => {
+    const start = '1700000000: New client connected from 1.2.3.4:5 as ';
+    const line = (tail: string): string => start + 'c'.repeat(999 - start.length - tail.length) + tail;
+    assertFields(parseLine(line(' (p2, c0, k60, u'), where), { type: 'client-connected', truncated: true, address: '1.2.3.4', port: 5, protocolLevel: 2, cleanSession: false, keepalive: 60 });
+    assertFields(parseLine(line(' (p2, c0, k6'), where), { type: 'client-connected', truncated: true, protocolLevel: 2, keepalive: Number.NaN });
+  });
+
+  test('a cut line is not read as a shape that starts with a placeholder', () => {
+    const start = '1700000000: Dropped too large PUBLISH from c1 (d0, q1, r0, m1, \'';
+    const line = start + 'z'.repeat(999 - start.length);
+    assertFields(parseLine(line, where), { type: 'packet', cmd: 'publish', outcome: 'dropped', truncated: true });
   });
 
   test('a 1.x line cut at the format length plus 499', () => {

@@ -77,8 +77,12 @@ function buildIndex(): Index {
     // Family tables win over the catalogue for the same text: they give typed fields.
     add({ hand, length: hand.shape.literalLength + 10_000 }, hand.shape);
   }
-  // Between equal shapes, the one owed more physical lines goes first, so its blank line is claimed.
-  for (const catalogue of cataloguePatterns) add({ catalogue, length: catalogue.shape.literalLength + catalogue.following.length / 100 }, catalogue.shape);
+  // Between equal shapes, the one owed more physical lines goes first, so its blank line is
+  // claimed; then a logged row before a direct print.
+  for (const catalogue of cataloguePatterns) {
+    const length = catalogue.shape.literalLength + catalogue.following.length / 100 - (catalogue.direct ? 0.001 : 0);
+    add({ catalogue, length }, catalogue.shape);
+  }
   const order = (a: Candidate, b: Candidate): number => b.length - a.length;
   for (const list of index.byTwoWords.values()) list.sort(order);
   for (const list of index.byWord.values()) list.sort(order);
