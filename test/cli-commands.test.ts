@@ -278,3 +278,35 @@ describe('a clean run', () => {
     }
   });
 });
+
+describe('--tz shows times in the zone it names', () => {
+  const firstStart = async (tz: string): Promise<string> => {
+    const result = await runCli(['sessions', '--tz', tz, sample]);
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout.split('\n')[1]?.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ?/)?.[0] ?? '';
+  };
+
+  test('UTC (any spelling), an IANA name, and fixed offsets', async () => {
+    assert.equal(await firstStart('UTC'), '2026-11-26 14:14:03Z');
+    assert.equal(await firstStart('utc'), '2026-11-26 14:14:03Z');
+    assert.equal(await firstStart('Europe/Berlin'), '2026-11-26 15:14:03');
+    assert.equal(await firstStart('+01:00'), '2026-11-26 15:14:03');
+    assert.equal(await firstStart('-0530'), '2026-11-26 08:44:03');
+  });
+
+  test('local is the zone of this machine', async () => {
+    const expected = new Intl.DateTimeFormat('sv-SE', {
+      hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    }).format(new Date(Date.UTC(2026, 10, 26, 14, 14, 3)));
+    assert.equal(await firstStart('local'), expected);
+  });
+
+  test('follow and the HTML report take a fixed offset too', async () => {
+    const follow = await runCli(['follow', '--tz', '+01:00', '-'], { stdin: readFileSync(sample) });
+    assert.equal(follow.code, 0, follow.stderr);
+    assert.match(follow.stdout, /^2026-11-26 15:14:03 {2}\+ dashboard connected/);
+    const html = await runCli(['report', '--format', 'html', '--fail-on', 'none', '--tz', '-05:30', sample]);
+    assert.equal(html.code, 0, html.stderr);
+    assert.match(html.stdout, /times in -05:30/);
+  });
+});

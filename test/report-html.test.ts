@@ -277,5 +277,7 @@ describe('chart data', () => {
     const kathmandu = createTimeAxis(start, start + 2 * 3_600_000, 0, 1000, 'Asia/Kathmandu');
     assert.deepEqual(kathmandu.ticks.map((t) => t.label), ['20:00', '20:15', '20:30', '20:45', '21:00', '21:15', '21:30', '21:45']);
     assert.ok(kathmandu.ticks.every((t) => t.time >= start && t.time <= start + 2 * 3_600_000));
+    const offset = createTimeAxis(start, start + 2 * 3_600_000, 0, 1000, '+05:45');
+    assert.deepEqual(offset.ticks.map((t) => t.label), kathmandu.ticks.map((t) => t.label));
   });
 });

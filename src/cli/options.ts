@@ -127,7 +127,7 @@ export function reportContext(options: ColorOptions & { tz?: string }, io: Io, m
     chalk: chalkFor(options, io, machineFormat),
     // Only a terminal has a width to fit; files and pipes get whole cells.
     width: io.stdoutIsTTY ? Math.max(60, io.columns ?? 100) : Number.POSITIVE_INFINITY,
-    timeZone: options.tz === undefined || options.tz === 'UTC' ? 'UTC' : options.tz,
+    timeZone: options.tz === undefined || /^(utc|z)$/i.test(options.tz) ? 'UTC' : options.tz,
     now: io.now(),
   };
 }

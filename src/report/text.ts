@@ -2,6 +2,7 @@
  * Text helpers shared by the reporters: making log content safe for a terminal or Markdown,
  * fitting it into columns, and showing times and durations.
  */
+import { wallClock } from './wall-clock.js';
 
 // ESC-introduced sequences (CSI, OSC, DCS, …), their 8-bit C1 forms, and other C0/C1 controls.
 const escapeSequence = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|[@-Z\\-_])|[\x9b][0-?]*[ -/]*[@-~]|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
@@ -71,10 +72,8 @@ export function formatTime(ms: number | null, timeZone = 'UTC'): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '-';
   if (timeZone === 'UTC') return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  const parts = new Intl.DateTimeFormat('sv-SE', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).format(d);
-  return parts;
+  const w = wallClock(timeZone)(ms);
+  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}`;
 }
 
 /** A duration as `850ms`, `12s`, `3m 05s`, `2h 01m`, `3d 4h`, or `-`. */

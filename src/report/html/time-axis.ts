@@ -2,6 +2,7 @@
  * The time axis the report's charts share: a span of epoch milliseconds mapped onto chart
  * units, with ticks at round times of the report's time zone.
  */
+import { type WallTime, wallClock } from '../wall-clock.js';
 
 /** A span of time laid out over `width` chart units starting at `left`. */
 export interface TimeAxis {
@@ -27,22 +28,14 @@ const steps = [
   hour, 2 * hour, 3 * hour, 6 * hour, 12 * hour, day, 2 * day, 7 * day, 14 * day, 28 * day,
 ];
 
-/** Reads wall-clock fields of instants in one zone. */
-function zoneClock(timeZone: string): (time: number) => { offset: number; parts: Record<string, string> } {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  });
+/** Reads wall-clock fields of instants in one zone, with the zone's offset at each. */
+function zoneClock(timeZone: string): (time: number) => { offset: number; parts: WallTime } {
+  const clock = wallClock(timeZone);
   return (time) => {
-    const parts: Record<string, string> = {};
-    for (const p of format.formatToParts(new Date(time))) parts[p.type] = p.value;
+    const parts = clock(time);
     const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
     return { offset: wall - Math.floor(time / second) * second, parts };
   };
-}
-
-/** Offset of the zone from UTC (ms, wall clock minus UTC) at an instant. */
-export function zoneOffset(time: number, timeZone: string): number {
-  return zoneClock(timeZone)(time).offset;
 }
 
 /**
