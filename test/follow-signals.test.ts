@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,5 +41,30 @@ test('SIGINT keeps its default effect for a command that does not listen for it'
     assert.equal(signal, 'SIGINT');
   } finally {
     child.kill('SIGKILL');
+  }
+});
+
+test('a follow stopped while its reader holds up stdout ends at once, with its summary', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mosqlog-signal-'));
+  const path = join(dir, 'broker.log');
+  const lines = Array.from({ length: 20_000 }, (_, i) => `1700000000: New client connected from 127.0.0.1:${1000 + (i % 60000)} as c${i} (p2, c1, k60).`);
+  await writeFile(path, `${lines.join('\n')}\n`);
+  // stdout is a FIFO whose reader never reads: once its buffer is full, every write waits.
+  const fifo = join(dir, 'out');
+  execFileSync('mkfifo', [fifo]);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(fifo, constants.O_WRONLY);
+  const child = spawnMosqlog(['follow', '--from-start', '--format', 'ndjson', path], { stdout: writer });
+  closeSync(writer);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill('SIGINT');
+    const ended = await Promise.race([child.exit, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+    assert.deepEqual(ended, { code: 0, signal: null });
+    assert.match(child.stderr(), /^mosqlog follow .*: stopped after/);
+  } finally {
+    child.kill('SIGKILL');
+    closeSync(reader);
+    await rm(dir, { recursive: true, force: true });
   }
 });

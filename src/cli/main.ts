@@ -5,7 +5,7 @@
  * Exit codes: 0 = ran (and passed any gate), 1 = ran and a `--fail-on` rule failed,
  * 2 = usage error, unreadable input, or a crash.
  */
-import { getEventListeners } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import type { CommandEnv, RegisterCommand } from './command-env.js';
 import { registerFollow } from './commands/follow.js';
@@ -24,7 +24,7 @@ const commands: readonly RegisterCommand[] = [registerViews, registerTimeline, r
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const stdout = new OutputSink(io.stdout);
+  const stdout = new OutputSink(io.stdout, io.signal);
   const errors: string[] = [];
   let code: number = exitCodes.ok;
 
@@ -110,8 +110,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   // Diagnostics for a stderr nobody reads any more (`2>&1 | head`) are dropped, not a crash.
   process.stderr.on('error', () => undefined);
+  let code: number = exitCodes.error;
   try {
-    return await main(argv, {
+    code = await main(argv, {
       stdin: process.stdin,
       stdout: process.stdout,
       stderr: process.stderr,
@@ -125,4 +126,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   } finally {
     detach();
   }
+  // Stopped by the user while a reader holds up stdout (`| less`): what it has not taken is
+  // dropped rather than waited for, once the summary on stderr is out.
+  if (stop.signal.aborted && process.stdout.writableLength > 0) {
+    if (process.stderr.writableLength > 0) await once(process.stderr, 'drain');
+    process.exit(code);
+  }
+  return code;
 }

@@ -14,7 +14,7 @@ export interface RecentFinding {
 
 /** The state of a follow at one moment. */
 export interface LiveSnapshot {
-  /** Wall-clock milliseconds since following began (0 before). */
+  /** Wall-clock milliseconds since `follow` started, reading history included. */
   elapsedMs: number;
   /** Lines read since following began. */
   lines: number;
@@ -53,6 +53,7 @@ interface Bucket {
 /** Folds records and events into a {@link LiveSnapshot}. */
 export class LiveStats {
   private live = false;
+  /** When the live phase began: rates are averaged from there. */
   private startedAt = 0;
   private now = 0;
   private lines = 0;
@@ -69,6 +70,9 @@ export class LiveStats {
   private pruneAt = 1024;
   private readonly buckets: Bucket[] = Array.from({ length: rateWindowSeconds }, () => ({ second: -1, lines: 0, messages: 0, connects: 0 }));
   private readonly recent: RecentFinding[] = [];
+
+  /** `createdAt` (epoch ms): when following began, history included. */
+  constructor(private readonly createdAt: number) {}
 
   /** Sets the wall clock (epoch ms) for what follows; call once per batch. */
   tick(now: number): void {
@@ -142,7 +146,7 @@ export class LiveStats {
     }
     const span = Math.min(rateWindowSeconds, Math.max(1, (now - this.startedAt) / 1000));
     return {
-      elapsedMs: this.live ? Math.max(0, now - this.startedAt) : 0,
+      elapsedMs: Math.max(0, now - this.createdAt),
       lines: this.lines,
       historyLines: this.historyLines,
       sessionsStarted: this.sessionsStarted,

@@ -4,9 +4,12 @@
 import { safeText } from '../../report/index.js';
 import type { TailNotice } from './tailer.js';
 
-/** True for notices after which reading goes on in another file, or from the start again. */
+/**
+ * True for notices after which reading goes on in another file, or from the start again. A file
+ * that appears is one too when it replaces one that went away (the caller knows).
+ */
 export function isSwitch(notice: TailNotice): boolean {
-  return notice.code === 'rotated' || notice.code === 'truncated' || notice.code === 'appeared';
+  return notice.code === 'rotated' || notice.code === 'truncated';
 }
 
 /** One sentence for a notice, without a trailing newline. */

@@ -49,13 +49,15 @@ function inputFailure(source: string, error: unknown): unknown {
 export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void> {
   const { io } = env;
   const now = (): number => io.now().getTime();
-  const stats = new LiveStats();
+  const stats = new LiveStats(now());
   const filter = createLiveFilter(plan.selection, now());
   const format = followFormats[plan.format];
   const printing = plan.dashboard?.onStdout !== true;
   let live = false;
   let out = '';
   let switches = 0;
+  /** Whether the file went away: its coming back is then a switch, not a first appearance. */
+  let gone = false;
   let status: string | null = null;
 
   const onEvent = (e: CorrelatorEvent): void => {
@@ -73,7 +75,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     ? new TerminalDashboard(plan.dashboard.stream, () => renderDashboard(stats.snapshot(now()), { source: plan.source, status }, plan.dashboard?.ctx ?? plan.ctx))
     : null;
   const onNotice = (notice: TailNotice): void => {
-    if (isSwitch(notice)) switches++;
+    if (isSwitch(notice) || (notice.code === 'appeared' && gone)) switches++;
+    if (notice.code === 'deleted') gone = true;
     if (dashboard) {
       status = describeNotice(notice);
       dashboard.draw();
