@@ -32,14 +32,13 @@ export class ClosedOutput extends Error {
 
 /**
  * Writes text to a stream, waiting for `drain` when the stream is full, and turns EPIPE into
- * {@link ClosedOutput}. One sink per output stream. Once `signal` aborts, writes no longer wait:
- * a reader that stopped reading does not keep a stopped run alive.
+ * {@link ClosedOutput}. One sink per output stream.
  */
 export class OutputSink {
   private closed = false;
   private failure: Error | null = null;
 
-  constructor(private readonly stream: Writable, private readonly signal?: AbortSignal) {
+  constructor(private readonly stream: Writable) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       this.closed = true;
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') this.failure = error;
@@ -56,19 +55,17 @@ export class OutputSink {
       written?.();
       return;
     }
-    if (!this.stream.write(chunk, written) && this.signal?.aborted !== true) {
+    if (!this.stream.write(chunk, written)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.stream.off('drain', done);
           this.stream.off('error', done);
           this.stream.off('close', done);
-          this.signal?.removeEventListener('abort', done);
           resolve();
         };
         this.stream.on('drain', done);
         this.stream.on('error', done);
         this.stream.on('close', done);
-        this.signal?.addEventListener('abort', done);
       });
       this.check();
     }

@@ -24,7 +24,7 @@ const commands: readonly RegisterCommand[] = [registerViews, registerTimeline, r
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const stdout = new OutputSink(io.stdout, io.signal);
+  const stdout = new OutputSink(io.stdout);
   const errors: string[] = [];
   let code: number = exitCodes.ok;
 

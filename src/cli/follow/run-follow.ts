@@ -96,6 +96,10 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     correlator.push(record);
   };
 
+  const stopped = new Promise<void>((resolve) => {
+    if (io.signal?.aborted) resolve();
+    io.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
   dashboard?.start();
   try {
     let decoder = createLineDecoder(plan.source, plan.parser);
@@ -111,7 +115,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
         if (out === '') continue;
         const text = out;
         out = '';
-        await env.stdout.write(text);
+        // A reader that holds up stdout does not hold up a stop.
+        await Promise.race([env.stdout.write(text), stopped]);
       }
     }
   } catch (error) {
