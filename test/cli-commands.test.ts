@@ -188,6 +188,22 @@ describe('several files, taken in time order', () => {
 });
 
 describe('gzip', () => {
+  test('gzip on stdin is read as the log it holds', async () => {
+    const plain = await runCli(['sessions', sample]);
+    const piped = await runCli(['sessions', '-'], { stdin: gzipSync(readFileSync(sample)) });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, plain.stdout.replaceAll(`${sample}:`, '-:'));
+    const cut = await runCli(['sessions', '-'], { stdin: gzipSync(readFileSync(sample)).subarray(0, 100) });
+    assert.equal(cut.code, 2);
+    assert.match(cut.stderr, /corrupt gzip/);
+  });
+
+  test('report -o under a directory that cannot be made is a usage error, not a hang', async () => {
+    const result = await runCli(['report', '-o', '/proc/no-such-dir/junit.xml', sample]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^mosqlog: --output-file: \/proc\/no-such-dir\/junit.xml: /);
+  });
+
   test('a .gz log gives the same output as the plain log', async () => {
     const gz = join(temp, 'sample.log.gz');
     writeFileSync(gz, gzipSync(readFileSync(sample)));
@@ -299,6 +315,14 @@ describe('--tz shows times in the zone it names', () => {
       hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
     }).format(new Date(Date.UTC(2026, 10, 26, 14, 14, 3)));
     assert.equal(await firstStart('local'), expected);
+  });
+
+  test('an impossible offset or an unknown name is a usage error naming --tz', async () => {
+    for (const tz of ['+25:00', 'Mars/Olympus_Mons']) {
+      const result = await runCli(['sessions', '--tz', tz, sample]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, new RegExp(`^mosqlog: --tz: not a time zone: ${tz.replace('+', '\\+')}`));
+    }
   });
 
   test('follow and the HTML report take a fixed offset too', async () => {

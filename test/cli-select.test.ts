@@ -62,6 +62,14 @@ describe('--client', () => {
     for (const e of entries) assert.equal(e.client, 'light-sensor-2f');
   });
 
+  test('an id given in full matches itself, whatever glob characters it holds', async () => {
+    const result = await runCli(['sessions', '-f', 'json', '--client', 'dev[1]', '-'], {
+      stdin: '1700000000: New client connected from 127.0.0.1:5 as dev[1] (p2, c1, k60).\n1700000001: Client dev[1] disconnected.\n',
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual((JSON.parse(result.stdout) as { sessions: SessionJson[] }).sessions.map((x) => x.client), ['dev[1]']);
+  });
+
   test('no match is an empty result, exit 0', async () => {
     for (const command of ['sessions', 'flows', 'problems', 'timeline']) {
       const result = await runCli([command, '--no-color', '--client', 'nobody', sample]);
@@ -69,6 +77,17 @@ describe('--client', () => {
       assert.equal(result.stderr, '');
       assert.ok(result.stdout.length > 0 && result.stdout.split('\n').length <= 2, `${command}: a one-line note`);
     }
+  });
+});
+
+describe('--topic filters are checked', () => {
+  test('# only as the whole last level, + only as a whole level, not empty', async () => {
+    for (const filter of ['building/#/x', 'build#', 'build+', 'a/+b/c', '']) {
+      const result = await runCli(['flows', '--topic', filter, sample]);
+      assert.equal(result.code, 2, filter);
+      assert.match(result.stderr, /^mosqlog: --topic: not an MQTT topic filter/);
+    }
+    assert.equal((await flowsOf('--topic', '+/+/#', sample)).length > 0, true);
   });
 });
 
@@ -112,6 +131,21 @@ describe('--since and --until', () => {
     }
     assert.equal((await flowsOf('--since', '2026-11-27', sample)).length, 0);
     assert.equal((await flowsOf('--until', '2026-11-26T14:14:02Z', sample)).length, 0);
+  });
+
+  test('a time without a zone is read in --tz, like the log\'s own times', async () => {
+    assert.equal((await flowsOf('--tz', '+01:00', '--since', '2026-11-26T15:14:05', sample)).length, 1);
+    assert.equal((await flowsOf('--tz', 'Europe/Berlin', '--since', '2026-11-26 15:14:05', sample)).length, 1);
+    assert.equal((await flowsOf('--tz', 'Europe/Berlin', '--since', '2026-11-26T14:14:05', sample)).length, 15, 'an hour earlier there');
+    assert.equal((await flowsOf('--tz', 'Europe/Berlin', '--since', '2026-11-26T14:14:05Z', sample)).length, 1, 'Z is Z in any zone');
+  });
+
+  test('a window that ends before it starts, or an impossible date, is a usage error', async () => {
+    for (const args of [['--since', '2026-11-26T14:15', '--until', '2026-11-26T14:14'], ['--since', '1m', '--until', '2m'], ['--since', '2026-13-01T00:00']]) {
+      const result = await runCli(['sessions', ...args, sample]);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, /^mosqlog: --since/);
+    }
   });
 
   test('since and until together make a window', async () => {

@@ -1,11 +1,11 @@
 /**
- * Opening what the user named: files (plain or gzip), `-` for stdin. Errors become one-line
+ * Opening what the user named: files (plain or gzip), `-` for stdin (plain or gzip). Errors become one-line
  * {@link InputError}s; files are ordered by the time of their first line, so rotated logs
  * (`mosquitto.log.2.gz mosquitto.log.1 mosquitto.log`) read as one log.
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LineParser, type LogRecord, readRecordBatches } from '../parse/index.js';
 
@@ -45,6 +45,30 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * A stream that can be read only once (stdin, a named pipe), gunzipped when its first two bytes
+ * say gzip.
+ */
+function gunzipIfGzip(input: Readable): Readable {
+  async function* sniffed(): AsyncGenerator<Buffer> {
+    const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let head = Buffer.alloc(0);
+    let done = false;
+    while (head.length < 2 && !done) {
+      const next = await chunks.next();
+      if (next.done) done = true;
+      else head = Buffer.concat([head, next.value]);
+    }
+    async function* all(): AsyncGenerator<Buffer> {
+      if (head.length > 0) yield head;
+      for (let next = done ? null : await chunks.next(); next && !next.done; next = await chunks.next()) yield next.value;
+    }
+    if (head[0] === 0x1f && head[1] === 0x8b) yield* Readable.from(all()).pipe(createGunzip());
+    else yield* all();
+  }
+  return Readable.from(sniffed(), { objectMode: false });
+}
+
 /** Checks a path and returns a source for it; throws {@link InputError} with a one-line reason. */
 async function fileSource(path: string): Promise<InputSource> {
   try {
@@ -57,6 +81,7 @@ async function fileSource(path: string): Promise<InputSource> {
       plainFile: info.isFile() && !gzip ? path : null,
       open: () => {
         const raw = createReadStream(path, { highWaterMark: readChunk });
+        if (!info.isFile()) return gunzipIfGzip(raw);
         if (!gzip) return raw;
         const gunzip = createGunzip();
         raw.on('error', (e) => gunzip.destroy(e));
@@ -99,7 +124,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, p
   const names = paths.length === 0 ? ['-'] : paths;
   if (names.filter((p) => p === '-').length > 1) throw new InputError('stdin (-) can be read only once');
   const sources: InputSource[] = [];
-  for (const name of names) sources.push(name === '-' ? { name: '-', size: null, plainFile: null, open: () => stdin } : await fileSource(name));
+  for (const name of names) sources.push(name === '-' ? { name: '-', size: null, plainFile: null, open: () => gunzipIfGzip(stdin) } : await fileSource(name));
   if (sources.length < 2) return sources;
   const times = await Promise.all(sources.map((s) => (s.size === null ? Promise.resolve(null) : firstTime(s, parser))));
   const order = sources.map((source, i) => ({ source, time: times[i] ?? null, i }));

@@ -4,8 +4,8 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
-import { type Selection, parseSince } from '../correlate/index.js';
-import { LineParser, type ParseOptions } from '../parse/index.js';
+import { type Selection, parseSince, topicFilterProblem } from '../correlate/index.js';
+import { type Clock, LineParser, type ParseOptions, createClock } from '../parse/index.js';
 import type { ReportContext } from '../report/index.js';
 import type { Io } from './io.js';
 
@@ -74,8 +74,18 @@ export function addFormatOption(command: Command, choices: readonly string[], fa
   return command.addOption(new Option('-f, --format <format>', 'output format').choices([...choices]).default(fallback));
 }
 
+/** The clock of `--tz`; an unknown zone is a usage error. */
+function clockFor(tz: string | undefined): Clock {
+  try {
+    return createClock(tz ?? 'UTC');
+  } catch {
+    throw new UsageError(`--tz: not a time zone: ${tz} (UTC, local, an offset such as +01:00, or a name such as Europe/Berlin)`);
+  }
+}
+
 /** The line parser for these options; bad zones or formats are usage errors. */
 export function parserFor(options: InputOptions): LineParser {
+  clockFor(options.tz);
   const parseOptions: ParseOptions = { tz: options.tz };
   if (options.timestampFormat) parseOptions.timestampFormat = options.timestampFormat;
   if (options.year !== undefined) parseOptions.year = options.year;
@@ -86,18 +96,29 @@ export function parserFor(options: InputOptions): LineParser {
   }
 }
 
-/** The selection for these options; bad times are usage errors. */
-export function selectionFor(options: SelectOptions): Selection {
+/**
+ * The selection for these options; bad times and topic filters, and a window that ends before
+ * it starts, are usage errors. Times without an offset are read in `--tz`, as the log's are.
+ */
+export function selectionFor(options: SelectOptions & { tz?: string }): Selection {
   const selection: Selection = {};
   if (options.client?.length) selection.clients = options.client;
+  for (const filter of options.topic ?? []) {
+    const problem = topicFilterProblem(filter);
+    if (problem !== null) throw new UsageError(`--topic: not an MQTT topic filter (${problem}): ${filter}`);
+  }
   if (options.topic?.length) selection.topics = options.topic;
+  const clock = clockFor(options.tz);
   for (const key of ['since', 'until'] as const) {
     const value = options[key];
     if (value === undefined) continue;
-    const bound = parseSince(value);
+    const bound = parseSince(value, clock);
     if (bound === null) throw new UsageError(`--${key}: not a time or a duration: ${value}`);
     selection[key] = bound;
   }
+  const { since, until } = selection;
+  const inverted = since && until && ('at' in since && 'at' in until ? since.at > until.at : 'backMs' in since && 'backMs' in until && since.backMs < until.backMs);
+  if (inverted) throw new UsageError(`--since ${options.since} is after --until ${options.until}`);
   return selection;
 }
 

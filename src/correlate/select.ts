@@ -2,7 +2,7 @@
  * Selecting part of a correlation: by client id glob, MQTT topic filter and time window.
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
-import type { LogRecord } from '../parse/index.js';
+import { type Clock, type LogRecord, createClock, fractionMs } from '../parse/index.js';
 import type { Correlation, Finding } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
@@ -18,16 +18,42 @@ export interface Selection {
 
 const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** Parses `30m`, `2h`, `1d`, `90s`, `1w`, or an ISO 8601 time (UTC when it has no zone). */
-export function parseSince(text: string): TimeBound | null {
-  const span = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+const localIso = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?$/;
+
+/**
+ * Parses `30m`, `2h`, `1d`, `90s`, `1w`, or an ISO 8601 time. A time without an offset is read
+ * with `clock` (the `--tz` zone; UTC by default), as the log's own times are.
+ */
+export function parseSince(text: string, clock: Clock = createClock('UTC')): TimeBound | null {
+  const trimmed = text.trim();
+  const span = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(trimmed);
   if (span) return { backMs: Number(span[1]) * (units[span[2] ?? 's'] ?? 1000) };
-  const iso = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?$/.test(text.trim()) ? `${text.trim().replace(' ', 'T')}Z` : text.trim();
-  const at = Date.parse(iso.length === 11 ? iso.slice(0, 10) : iso);
+  const local = localIso.exec(trimmed);
+  if (local) {
+    const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(local[i] ?? 0));
+    if ((mo ?? 0) < 1 || (mo ?? 0) > 12 || (d ?? 0) < 1 || (d ?? 0) > 31 || (h ?? 0) > 23 || (mi ?? 0) > 59 || (sec ?? 0) > 59) return null;
+    return { at: clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, sec ?? 0, fractionMs(local[7])) };
+  }
+  const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : { at };
 }
 
-/** A shell-style glob (`*`, `?`, `[abc]`) as an anchored regex. */
+/**
+ * Why a text is not a valid MQTT topic filter (`#` only as the whole last level, `+` only as a
+ * whole level, not empty), or null when it is one.
+ */
+export function topicFilterProblem(filter: string): string | null {
+  if (filter === '') return 'empty';
+  const levels = filter.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i] as string;
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return '# must be the whole last level';
+    if (level.includes('+') && level !== '+') return '+ must be a whole level';
+  }
+  return null;
+}
+
+/** A shell-style glob (`*`, `?`, `[abc]`) as an anchored regex. (An id also matches itself: see {@link compileSelection}.) */
 export function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
@@ -81,12 +107,14 @@ function resolve(bound: TimeBound | undefined, last: number | null): number | nu
 /** Compiles a selection; relative bounds count back from `last`, the log's last time. */
 export function compileSelection(selection: Selection, last: number | null): Selector {
   const globs = selection.clients?.map(globToRegExp) ?? [];
+  const clients = new Set(selection.clients);
   const topics = selection.topics ?? [];
   const since = resolve(selection.since, last);
   const until = resolve(selection.until, last);
   return {
     all: globs.length === 0 && topics.length === 0 && since === null && until === null,
-    client: (id) => globs.length === 0 || (id !== null && globs.some((g) => g.test(id))),
+    // An id given in full matches itself, whatever `[`, `*` or `?` it holds.
+    client: (id) => globs.length === 0 || (id !== null && (clients.has(id) || globs.some((g) => g.test(id)))),
     topic: (topic) => topics.length === 0 || (topic !== null && topics.some((f) => topicMatches(f, topic))),
     time: (t) => t === null || ((since === null || t >= since) && (until === null || t <= until)),
     span: (start, end) => (since === null || end === null || end >= since) && (until === null || start === null || start <= until),

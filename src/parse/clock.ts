@@ -17,7 +17,7 @@ function fixedOffsetClock(offsetMinutes: number): Clock {
 export function parseOffset(text: string): number | null {
   if (text === 'Z' || text === 'z') return 0;
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
-  if (!m) return null;
+  if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
   const minutes = Number(m[2]) * 60 + Number(m[3]);
   return m[1] === '-' ? -minutes : minutes;
 }

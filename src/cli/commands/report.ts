@@ -2,7 +2,7 @@
  * `mosqlog report`: findings for CI as JUnit XML, Markdown, GitHub annotations or JSON, with a
  * `--fail-on` gate that sets the exit code (0 passed, 1 failed, 2 usage or input error).
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -54,9 +54,27 @@ function reason(error: unknown): string {
   }
 }
 
+/**
+ * Creates the directories missing above a file, from the nearest one that exists down. (A
+ * recursive `mkdir` under `/proc` never returns in Node 20.)
+ */
+async function makeParents(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    try {
+      await stat(dir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    }
+    missing.push(dir);
+  }
+  for (const dir of missing.reverse()) await mkdir(dir);
+}
+
 async function writeReportFile(path: string, text: string): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeParents(path);
     await writeFile(path, text, 'utf8');
   } catch (error) {
     throw new UsageError(`--output-file: ${path}: ${reason(error)}`);
