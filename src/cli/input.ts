@@ -1,5 +1,5 @@
 /**
- * Opening what the user named: files (plain or gzip), `-` for stdin (plain or gzip). Errors become one-line
+ * Opening what the user named: files and `-` for stdin, plain or gzip. Errors become one-line
  * {@link InputError}s; files are ordered by the time of their first line, so rotated logs
  * (`mosquitto.log.2.gz mosquitto.log.1 mosquitto.log`) read as one log.
  */

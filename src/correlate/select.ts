@@ -30,9 +30,10 @@ export function parseSince(text: string, clock: Clock = createClock('UTC')): Tim
   if (span) return { backMs: Number(span[1]) * (units[span[2] ?? 's'] ?? 1000) };
   const local = localIso.exec(trimmed);
   if (local) {
-    const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(local[i] ?? 0));
-    if ((mo ?? 0) < 1 || (mo ?? 0) > 12 || (d ?? 0) < 1 || (d ?? 0) > 31 || (h ?? 0) > 23 || (mi ?? 0) > 59 || (sec ?? 0) > 59) return null;
-    return { at: clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, sec ?? 0, fractionMs(local[7])) };
+    const field = (i: number): number => Number(local[i] ?? 0);
+    const [mo, d, h, mi, sec] = [field(2), field(3), field(4), field(5), field(6)];
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
+    return { at: clock(field(1), mo, d, h, mi, sec, fractionMs(local[7])) };
   }
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : { at };
@@ -53,7 +54,10 @@ export function topicFilterProblem(filter: string): string | null {
   return null;
 }
 
-/** A shell-style glob (`*`, `?`, `[abc]`) as an anchored regex. (An id also matches itself: see {@link compileSelection}.) */
+/**
+ * A shell-style glob (`*`, `?`, `[abc]`) as an anchored regex. An id given in full matches
+ * itself as well (see {@link compileSelection}).
+ */
 export function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
