@@ -67,11 +67,15 @@ export class TimelineBuilder {
         if (e.session.start !== null) this.lastHeard.set(e.session.client, e.session.start);
         this.add({ kind: 'connect', client: e.session.client, time: e.session.start, at: e.session.startAt, session: e.session });
         return;
-      case 'session-end':
+      case 'session-end': {
         if (!this.wanted(e.session.client) || e.session.endReason === 'open') return;
-        this.add({ kind: 'end', client: e.session.client, time: e.session.end, at: e.session.endAt ?? e.session.startAt, session: e.session });
+        const at = e.session.endAt ?? e.session.startAt;
+        // The silence before a keepalive timeout is what explains it.
+        if (e.session.end !== null) this.gapUntil(e.session.client, e.session.end, at);
+        this.add({ kind: 'end', client: e.session.client, time: e.session.end, at, session: e.session });
         this.keepalive.delete(e.session.client);
         return;
+      }
       case 'attempt':
         if (e.attempt.client === null || !this.wanted(e.attempt.client)) return;
         this.add({ kind: 'attempt', client: e.attempt.client, time: e.attempt.time, at: e.attempt.at, attempt: e.attempt });
@@ -101,12 +105,7 @@ export class TimelineBuilder {
   private onPacket(r: PacketRecord): void {
     if (!this.wanted(r.client)) return;
     if (r.direction === 'in' && r.time !== null) {
-      const heard = this.lastHeard.get(r.client);
-      const keepalive = this.keepalive.get(r.client);
-      // A keepalive of 0 is none; a negative one (a damaged line) would make every step back in time a gap.
-      if (heard !== undefined && keepalive !== undefined && keepalive > 0 && r.time - heard > keepalive * 1500) {
-        this.add({ kind: 'gap', client: r.client, time: heard, at: where(r), gapMs: r.time - heard, keepalive });
-      }
+      this.gapUntil(r.client, r.time, where(r));
       this.lastHeard.set(r.client, r.time);
     }
     if (this.packets) {
@@ -130,6 +129,16 @@ export class TimelineBuilder {
         kind: 'message', client: r.client, time: r.time, at: where(r), direction: r.direction, qos: r.qos ?? null,
         topic: r.topic ?? null, bytes: r.payloadBytes ?? null, retain: r.retain === true, ...(outcome ? { outcome } : {}),
       });
+    }
+  }
+
+  /** A gap entry when the client was silent for more than 1.5 keepalives before `time`. */
+  private gapUntil(client: string, time: number, at: Where): void {
+    const heard = this.lastHeard.get(client);
+    const keepalive = this.keepalive.get(client);
+    // A keepalive of 0 is none; a negative one (a damaged line) would make every step back in time a gap.
+    if (heard !== undefined && keepalive !== undefined && keepalive > 0 && time - heard > keepalive * 1500) {
+      this.add({ kind: 'gap', client, time: heard, at, gapMs: time - heard, keepalive });
     }
   }
 
