@@ -58,7 +58,7 @@ describe('--client', () => {
     for (const f of flows) assert.equal(f.client, 'thermostat-3f');
     assert.deepEqual((await findingsOf('--client', 'light-*', sample)).map((f) => f.code), ['keepalive-timeout']);
     const entries = await entriesOf('--client', 'light-sensor-2f', sample);
-    assert.deepEqual(entries.map((e) => e.kind), ['connect', 'flow', 'end']);
+    assert.deepEqual(entries.map((e) => e.kind), ['connect', 'flow', 'gap', 'end']);
     for (const e of entries) assert.equal(e.client, 'light-sensor-2f');
   });
 
@@ -211,6 +211,14 @@ describe('problems --type', () => {
     assert.deepEqual(await findingsOf('--type', 'broker-restart', sample), []);
     const table = await runCli(['problems', '--no-color', '--type', 'broker-restart', sample]);
     assert.equal(table.stdout, 'No problems found.\n');
+  });
+
+  test('repeated, the codes add up; an empty item is a usage error', async () => {
+    const findings = await findingsOf('--type', 'takeover', '--type', 'auth-failure', sample);
+    assert.deepEqual(findings.map((f) => f.code), ['auth-failure', 'takeover']);
+    const result = await runCli(['problems', '--type', 'takeover,', sample]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^mosqlog: --type: an empty item/);
   });
 
   test('every finding code is accepted', async () => {

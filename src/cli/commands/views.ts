@@ -19,11 +19,13 @@ import {
 import { correlateInputs } from '../pipeline.js';
 
 /** `--type a,b`: finding codes; an unknown code is a usage error, not an empty result. */
-function parseFindingCodes(value: string): FindingCode[] {
-  const codes = value.split(',').map((s) => s.trim()).filter(Boolean);
+/** `--type a,b`, repeatable: the codes add up. */
+function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
+  const codes = value.split(',').map((s) => s.trim());
+  if (codes.includes('')) throw new UsageError(`--type: an empty item in ${JSON.stringify(value)}`);
   const unknown = codes.find((code) => !(findingCodes as readonly string[]).includes(code));
-  if (unknown !== undefined || codes.length === 0) throw new UsageError(`--type: not a finding code: ${unknown ?? value}`);
-  return codes as FindingCode[];
+  if (unknown !== undefined) throw new UsageError(`--type: not a finding code: ${unknown} (valid: ${findingCodes.join(', ')})`);
+  return [...previous, ...(codes as FindingCode[])];
 }
 
 type ViewReporters = Record<string, (c: Correlation, ctx: ReportContext) => string>;
@@ -85,7 +87,7 @@ Examples:
     description: 'every finding, grouped by code, most severe first, with client, time, evidence and file:line',
     reporters: problemsReporters,
     correlate: { keepSessions: false, keepFlows: 'unfinished' },
-    extend: (command) => command.option('--type <codes>', `only these finding codes, comma-separated: ${findingCodes.join(', ')}`, parseFindingCodes),
+    extend: (command) => command.option('--type <codes>', `only these finding codes, comma-separated, repeatable: ${findingCodes.join(', ')}`, parseFindingCodes),
     refine: (c, options) => {
       if (!Array.isArray(options.type)) return c;
       const codes = new Set<string>(options.type);
