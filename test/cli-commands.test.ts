@@ -334,3 +334,16 @@ describe('--tz shows times in the zone it names', () => {
     assert.match(html.stdout, /times in -05:30/);
   });
 });
+
+describe('--timestamp-format', () => {
+  test('a format that reads no line says so on stderr; one that reads the log says nothing', async () => {
+    const log = writeLines('dmy.log', ['26.11.2026 14:07:50: Client a disconnected.']);
+    const wrong = await runCli(['summary', '--timestamp-format', '%m.%d.%Y %H:%M:%S', log]);
+    assert.equal(wrong.code, 0);
+    assert.match(wrong.stderr, /^mosqlog: --timestamp-format "%m\.%d\.%Y %H:%M:%S" matched none of the 1 line\(s\)/);
+    const right = await runCli(['summary', '--timestamp-format', '%d.%m.%Y %H:%M:%S', log]);
+    assert.equal(right.code, 0);
+    assert.equal(right.stderr, '');
+    assert.match(right.stdout, /2026-11-26 14:07:50Z/);
+  });
+});

@@ -31,5 +31,9 @@ export async function correlateInputs(
   } finally {
     progress.done();
   }
-  return correlator.finish();
+  const correlation = correlator.finish();
+  if (parser.forcedFormatMatches === 0 && correlation.lines > 0) {
+    io.stderr.write(`mosqlog: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${correlation.lines} line(s); their times come from other prefixes or are unknown\n`);
+  }
+  return correlation;
 }

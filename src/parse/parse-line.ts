@@ -295,6 +295,11 @@ export class LineParser {
     this.prefixes = new PrefixReader(this.prefixOptions);
   }
 
+  /** Lines the forced `timestampFormat` has read so far, or null without one. */
+  get forcedFormatMatches(): number | null {
+    return this.options.timestampFormat === undefined ? null : this.prefixes.forcedMatches;
+  }
+
   /** Decodes one line (without its newline). Always returns exactly one record. */
   parse(text: string, where: Where, context: LineContext = {}): LogRecord {
     const line = withoutBom(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text);

@@ -72,6 +72,8 @@ function epochPrefixLength(text: string): number {
 export class PrefixReader {
   private lastStamp = '';
   private lastStampTime: number | null = null;
+  /** Lines whose time the forced `log_timestamp_format` read. */
+  forcedMatches = 0;
 
   constructor(private readonly options: PrefixOptions) {}
 
@@ -128,6 +130,7 @@ export class PrefixReader {
       const m = forced.re.exec(line);
       if (m) {
         if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.options.clock, this.options.year));
+        if (this.lastStampTime !== null) this.forcedMatches++;
         return m[0].length;
       }
     }
