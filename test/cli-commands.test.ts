@@ -264,6 +264,7 @@ describe('mistakes end with one line on stderr and exit 2', () => {
     ['an unknown problem --type', ['problems', '--type', 'keepalive-timeout,nonsense', sample], 'nonsense'],
     ['a bad --year', ['sessions', '--year', '12', sample], '12'],
     ['a bad --tz', ['sessions', '--tz', 'Mars/Olympus_Mons', sample], 'Mars/Olympus_Mons'],
+    ['a command name one slip off, read as a file', ['sesions', sample], 'did you mean the command sessions?'],
     ['stdin twice', ['summary', '-', '-']],
   ];
   for (const [what, argv, mentions] of cases) {
@@ -346,4 +347,11 @@ describe('--timestamp-format', () => {
     assert.equal(right.stderr, '');
     assert.match(right.stdout, /2026-11-26 14:07:50Z/);
   });
+});
+
+test('timeline --packets lines end without trailing spaces', async () => {
+  const result = await runCli(['timeline', '--packets', sample]);
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /SUBSCRIBE {2}fixtures\/sample\.log:9/);
+  for (const line of result.stdout.split('\n')) assert.doesNotMatch(line, /\s$/);
 });

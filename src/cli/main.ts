@@ -59,12 +59,37 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    code = handleError(error, errors, io, program.opts<{ debug?: boolean }>().debug === true);
+    code = handleError(error, errors, io, program.opts<{ debug?: boolean }>().debug === true, argv, program);
   }
   return code;
 }
 
-function handleError(error: unknown, errors: string[], io: Io, debug: boolean): number {
+/**
+ * `mosqlog sesions log` reads `sesions` as a file for the default command: when that file is
+ * missing and its name is one slip from a command, the error says which.
+ */
+function commandHint(error: Error, argv: readonly string[], program: Command): string {
+  const first = argv[0];
+  if (first === undefined || error.message !== `${first}: no such file`) return '';
+  const names = program.commands.map((c) => c.name());
+  const near = names.find((name) => editDistance(first, name) <= 2);
+  return near === undefined ? '' : ` (did you mean the command ${near}?)`;
+}
+
+/** Levenshtein distance between two short words. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+function handleError(error: unknown, errors: string[], io: Io, debug: boolean, argv: readonly string[], program: Command): number {
   if (error instanceof ClosedOutput) return exitCodes.ok;
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return exitCodes.ok;
@@ -74,7 +99,7 @@ function handleError(error: unknown, errors: string[], io: Io, debug: boolean): 
     return exitCodes.error;
   }
   if (error instanceof UsageError || error instanceof InputError) {
-    io.stderr.write(`mosqlog: ${error.message}\n`);
+    io.stderr.write(`mosqlog: ${error.message}${commandHint(error, argv, program)}\n`);
     return exitCodes.error;
   }
   const message = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);

@@ -59,7 +59,7 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
     case 'packet': {
       const p = e.packet;
       const fields = [p.mid !== undefined ? `m${p.mid}` : null, p.qos !== undefined ? `q${p.qos}` : null, p.topic ?? null, p.reasonCode !== undefined ? `rc${p.reasonCode}` : null, p.outcome ?? null].filter(Boolean).join(' ');
-      return { text: `${p.direction === 'in' ? '→' : '←'} ${p.cmd.toUpperCase()} ${fields}`, trouble: p.outcome !== undefined };
+      return { text: `${p.direction === 'in' ? '→' : '←'} ${p.cmd.toUpperCase()}${fields ? ` ${fields}` : ''}`, trouble: p.outcome !== undefined };
     }
   }
 }
