@@ -3,7 +3,7 @@
  * (`+01:00`, `-0530`) or an IANA name. Offsets are applied here, because `Intl` in Node 20
  * knows only named zones.
  */
-import { parseOffset } from '../parse/clock.js';
+import { parseOffset } from '../parse/index.js';
 
 /** The fields of an instant's wall-clock time, each two digits (the year four). */
 export interface WallTime {
