@@ -137,6 +137,14 @@ describe('stdin', () => {
     assert.deepEqual(JSON.parse(mixed.stdout), JSON.parse(whole.stdout));
   });
 
+  test('stdin on a terminal gets a hint on stderr; a pipe does not', async () => {
+    const terminal = await runCli(['sessions'], { stdin: '', stdinIsTTY: true });
+    assert.equal(terminal.code, 0);
+    assert.match(terminal.stderr, /^mosqlog: reading the log from the terminal; end it with Ctrl-D/);
+    const piped = await runCli(['sessions'], { stdin: '' });
+    assert.equal(piped.stderr, '');
+  });
+
   test('an empty stdin is an empty log, not an error', async () => {
     const result = await runCli(['sessions', '--no-color'], { stdin: '' });
     assert.equal(result.code, 0);

@@ -8,6 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LineParser, type LogRecord, readRecordBatches } from '../parse/index.js';
+import type { Io } from './io.js';
 
 /** A problem with an input that ends the run with exit code 2. */
 export class InputError extends Error {}
@@ -120,9 +121,14 @@ async function firstTime(source: InputSource, parser: LineParser): Promise<numbe
  * line; files without times keep their place after those with, and so do stdin and named pipes,
  * which can be read only once and so are not looked into first.
  */
-export async function resolveInputs(paths: readonly string[], stdin: Readable, parser: LineParser): Promise<InputSource[]> {
+export async function resolveInputs(paths: readonly string[], io: Pick<Io, 'stdin' | 'stderr'>, parser: LineParser): Promise<InputSource[]> {
   const names = paths.length === 0 ? ['-'] : paths;
   if (names.filter((p) => p === '-').length > 1) throw new InputError('stdin (-) can be read only once');
+  const stdin = io.stdin;
+  // Someone who forgot the file name would otherwise look at a command that seems to hang.
+  if (names.includes('-') && (stdin as { isTTY?: boolean }).isTTY === true) {
+    io.stderr.write('mosqlog: reading the log from the terminal; end it with Ctrl-D, or name a file to read\n');
+  }
   const sources: InputSource[] = [];
   for (const name of names) sources.push(name === '-' ? { name: '-', size: null, plainFile: null, open: () => gunzipIfGzip(stdin) } : await fileSource(name));
   if (sources.length < 2) return sources;

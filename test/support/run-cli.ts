@@ -17,6 +17,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
+  /** Makes stdin look like a terminal (`isTTY`), as a `tty.ReadStream` does. */
+  stdinIsTTY?: boolean;
   columns?: number;
   now?: Date;
   /** A stdout to use instead of the collector (e.g. one that fails with EPIPE). */
@@ -71,7 +73,7 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
   const stderr = new Collector();
   const input = options.stdin === undefined ? Buffer.alloc(0) : Buffer.isBuffer(options.stdin) ? options.stdin : Buffer.from(options.stdin);
   const io: Io = {
-    stdin: Readable.from(input.length > 0 ? [input] : []),
+    stdin: Object.assign(Readable.from(input.length > 0 ? [input] : []), options.stdinIsTTY ? { isTTY: true } : {}),
     stdout: options.stdout ?? stdout,
     stderr,
     env: options.env ?? {},

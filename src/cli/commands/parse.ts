@@ -37,7 +37,7 @@ Examples:
   mosqlog parse --timestamp-format '%d.%m.%Y %H:%M:%S' --tz Europe/Berlin broker.log`)
     .action(async (files: string[], options: InputOptions & { raw: boolean; jobs?: number }) => {
       const parser = parserFor(options);
-      const sources = await resolveInputs(files, env.io.stdin, parser);
+      const sources = await resolveInputs(files, env.io, parser);
       const jobs = options.jobs ?? defaultJobs();
       const lines = new RecordJsonLines(options.raw);
       for (const source of sources) {

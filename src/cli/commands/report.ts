@@ -125,7 +125,7 @@ Examples:
       const rules = gateRulesFor(options.failOn);
       const parser = parserFor(options);
       const selection = selectionFor(options);
-      const sources = await resolveInputs(files, env.io.stdin, parser);
+      const sources = await resolveInputs(files, env.io, parser);
       // The HTML page draws every session; the other formats list only findings.
       const whole = await correlateInputs(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html' }, env.io);
       const selected = selectCorrelation(whole, selection);

@@ -112,7 +112,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
       const all = { ...cmd.optsWithGlobals(), ...options } as typeof options & { format: string; maxOpen?: number };
       const parser = parserFor(all);
       const selection = selectionFor(all);
-      const sources = await resolveInputs(files, env.io.stdin, parser);
+      const sources = await resolveInputs(files, env.io, parser);
       const correlateOptions: CorrelateOptions = { ...view.correlate };
       if (all.maxOpen !== undefined) correlateOptions.maxOpen = all.maxOpen;
       let accept: ((r: LogRecord) => boolean) | undefined;
