@@ -36,11 +36,16 @@ function describe(error: NodeJS.ErrnoException, path: string): string {
   }
 }
 
+/** Whether bytes start with gzip's magic number. */
+function hasGzipMagic(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 async function isGzip(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
     const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    return hasGzipMagic(buffer.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }
@@ -62,10 +67,10 @@ function gunzipIfGzip(input: Readable): Readable {
     }
     async function* all(): AsyncGenerator<Buffer> {
       if (head.length > 0) yield head;
-      for (let next = done ? null : await chunks.next(); next && !next.done; next = await chunks.next()) yield next.value;
+      if (done) return;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
     }
-    if (head[0] === 0x1f && head[1] === 0x8b) yield* Readable.from(all()).pipe(createGunzip());
-    else yield* all();
+    yield* hasGzipMagic(head) ? Readable.from(all()).pipe(createGunzip()) : all();
   }
   return Readable.from(sniffed(), { objectMode: false });
 }

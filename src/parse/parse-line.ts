@@ -136,11 +136,11 @@ function searchIndex(message: string, ctx: DecodeContext, prefix: boolean): Reco
     const w = wild[k]?.length ?? -1;
     const c = (a >= b && a >= w ? two[i++] : b >= w ? one[j++] : wild[k++]) as Candidate;
     if (fallback !== null && c.length < fallbackLength - closeReading) break;
-    const fits = candidateFits(c, ctx);
-    if (!fits && fallback !== null) continue;
+    // Once there is a fallback only a fitting row can beat it; before, fit is asked of a match only.
+    if (fallback !== null && !candidateFits(c, ctx)) continue;
     const body = tryCandidate(c, message, ctx, prefix);
     if (!body) continue;
-    if (fits) return body;
+    if (fallback !== null || candidateFits(c, ctx)) return body;
     fallback = body;
     fallbackLength = c.length;
   }

@@ -94,7 +94,12 @@ export function plausibleAddress(address: string): boolean {
 
 /** True when the broker version is known to be older than 2.0 (no `:port` after addresses). */
 export function isBefore2(version: string | undefined): boolean {
-  return version !== undefined && /^1\./.test(version);
+  return version !== undefined && compareVersions(version, '2.0.0') < 0;
+}
+
+/** True when the broker version is known to be 2.1.0 or later. */
+export function isAtLeast21(version: string | undefined): boolean {
+  return version !== undefined && compareVersions(version, '2.1.0') >= 0;
 }
 
 /**

@@ -72,8 +72,7 @@ function epochPrefixLength(text: string): number {
 export class PrefixReader {
   private lastStamp = '';
   private lastStampTime: number | null = null;
-  /** Lines whose time the forced `log_timestamp_format` read. */
-  forcedMatches = 0;
+  private forcedReads = 0;
 
   constructor(private readonly options: PrefixOptions) {}
 
@@ -130,7 +129,7 @@ export class PrefixReader {
       const m = forced.re.exec(line);
       if (m) {
         if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.options.clock, this.options.year));
-        if (this.lastStampTime !== null) this.forcedMatches++;
+        if (this.lastStampTime !== null) this.forcedReads++;
         return m[0].length;
       }
     }
@@ -162,6 +161,11 @@ export class PrefixReader {
    */
   sameStampLength(line: string): number {
     return this.startsWithLastStamp(line) ? this.lastStamp.length : -1;
+  }
+
+  /** Lines whose time the forced `log_timestamp_format` read. */
+  get forcedMatches(): number {
+    return this.forcedReads;
   }
 
   /** The time of the last stamp read. */

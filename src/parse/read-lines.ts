@@ -89,7 +89,7 @@ export async function* readLineBatches(
       const whole = Buffer.concat(carry, carryBytes + nl);
       carry = [];
       carryBytes = 0;
-      batch.push(whole.length > maxLength ? { head: whole.toString('utf8', 0, overlongHeadLength) } : whole.toString('utf8'));
+      batch.push(lineAt(whole, 0, whole.length, maxLength, 'utf8'));
     } else {
       batch.push(lineAt(chunk, 0, nl, maxLength, encoding));
     }

@@ -4,16 +4,11 @@
  */
 import { isIP } from 'node:net';
 import {
-  type DecodeContext, type PatternSpec, clientOrNull, compareVersions, definePatterns, int, isBefore2,
+  type DecodeContext, type PatternSpec, clientOrNull, definePatterns, int, isAtLeast21, isBefore2,
   plausibleAddress, str, toQos,
 } from '../pattern.js';
 import type { DisconnectCause, MqttVersion, RecordBody } from '../record.js';
 import type { Fields } from '../template.js';
-
-/** True when the broker version is known to be 2.1.0 or later. */
-function isAtLeast21(version: string | undefined): boolean {
-  return version !== undefined && compareVersions(version, '2.1.0') >= 0;
-}
 
 export const connectionPatterns = {
   // 2.0.0–2.1.2
