@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -51,6 +51,24 @@ test('--all --format ndjson: each line once; a partial line waits for its newlin
   assert.equal(first?.type, 'broker');
   assert.equal(first?.line, 1);
   assert.match(run.stderr(), /stopped after/);
+});
+
+test('rotation: lines read after the rename name the rotated file and go on counting; the new file counts from 1 and keeps the broker version', async () => {
+  const path = await logFile('1770000000: mosquitto version 2.1.0 starting\n1770000000: Config loaded from /etc/mosquitto/mosquitto.conf.\n');
+  const run = startFollow(['--from-start', '--all', '--format', 'ndjson', path]);
+  await run.until(() => rawLines(run).length === 2, 'the first lines');
+  await rename(path, `${path}.1`);
+  await new Promise((r) => setTimeout(r, 300));
+  await appendFile(`${path}.1`, '1770000001: Client c1 closed its connection.\n');
+  await run.until(() => rawLines(run).length === 3, 'the line written after the rename');
+  await writeFile(path, '1770000002: Client 192.168.7.40 closed its connection.\n');
+  await run.until(() => rawLines(run).length === 4, 'the new file');
+  assert.equal(await run.stop(), 0);
+  const records = run.objects().filter((o) => o.kind === 'record');
+  assert.deepEqual(records.map((o) => `${String(o.file)}:${String(o.line)}`), [`${path}:1`, `${path}:2`, `${path}.1:3`, `${path}:1`]);
+  // 2.1.0 prints an unknown client's address where the id goes: known from the old file's banner.
+  assert.equal(records[3]?.client, null);
+  assert.equal(records[3]?.address, '192.168.7.40');
 });
 
 test('-n N prints from the last N lines on; the history before them still feeds the correlator', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, copyFileSync, renameSync, truncateSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ function freshPath(): string {
 }
 
 interface Tail {
-  segments: Array<{ restart: boolean; history: boolean; text: string }>;
+  segments: Array<{ restart: boolean; history: boolean; renamed: string | undefined; text: string }>;
   notices: TailNotice[];
   text(): string;
   until(condition: () => boolean, what: string): Promise<void>;
@@ -42,7 +42,7 @@ function tail(path: string, start: TailStart = 'start', chunkSize?: number): Tai
   const tailer = new FileTailer(path, { start, signal: controller.signal, pollMs: 40, onNotice: (n) => notices.push(n), ...(chunkSize ? { chunkSize } : {}) });
   const done = (async () => {
     for await (const segment of tailer.segments()) {
-      const entry = { restart: segment.restart, history: segment.history, text: '' };
+      const entry = { restart: segment.restart, history: segment.history, renamed: segment.renamed, text: '' };
       segments.push(entry);
       for await (const chunk of segment.chunks) entry.text += chunk.toString('utf8');
     }
@@ -81,7 +81,7 @@ async function followWritten(initial: string): Promise<{ path: string; t: Tail }
   return { path, t };
 }
 
-test('rename + create: the old file is read to its end, then the new one from its start', async () => {
+test('rename + create: the old file is read to its end under its new name, then the new one from its start', async () => {
   const path = freshPath();
   await mkdir(join(path, '..'));
   const writer = await open(path, 'a');
@@ -90,6 +90,7 @@ test('rename + create: the old file is read to its end, then the new one from it
   try {
     await t.until(() => t.text().includes('old-3'), 'the first lines');
     await rename(path, `${path}.1`);
+    await t.until(() => t.segments.length === 2, 'the segment under the new name');
     await writer.write('old-4\n');
     await writeFile(path, '');
     // The writer has not reopened yet: the new file stays empty while the old one grows.
@@ -105,8 +106,51 @@ test('rename + create: the old file is read to its end, then the new one from it
     await t.stop();
   }
   assert.equal(t.text(), lines('old', 6) + lines('new', 2));
-  assert.deepEqual(t.segments.map((s) => [s.restart, s.history, s.text]), [[true, false, lines('old', 6)], [true, false, lines('new', 2)]]);
+  assert.deepEqual(t.segments.map((s) => [s.restart, s.history, s.renamed, s.text]), [
+    [true, false, undefined, lines('old', 3)],
+    [false, false, `${path}.1`, 'old-4\nold-5\nold-6\n'],
+    [true, false, undefined, lines('new', 2)],
+  ]);
   assert.deepEqual(t.notices.map((n) => n.code), ['rotated']);
+});
+
+test('rename, then the new file written before the old one was looked at again: the rest of the old one is under its new name', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  const writer = await open(path, 'a');
+  await writer.write(lines('old', 2));
+  const t = tail(path);
+  try {
+    await t.until(() => t.text().includes('old-2'), 'the first lines');
+    // All in one tick: the follower sees the rename, the last old line and the new file at once.
+    renameSync(path, `${path}-20240101`);
+    appendFileSync(`${path}-20240101`, 'old-3\n');
+    appendFileSync(path, 'new-1\n');
+    await t.until(() => t.text().includes('new-1'), 'the new file');
+  } finally {
+    await writer.close();
+    await t.stop();
+  }
+  assert.deepEqual(t.segments.map((s) => [s.restart, s.renamed, s.text]), [
+    [true, undefined, lines('old', 2)],
+    [false, `${path}-20240101`, 'old-3\n'],
+    [true, undefined, 'new-1\n'],
+  ]);
+});
+
+test('deleted while followed: what is still written to it stays under its old name', async () => {
+  const { path, t } = await followWritten(lines('a', 1));
+  const writer = await open(path, 'a');
+  try {
+    await unlink(path);
+    await t.until(() => t.notices.some((n) => n.code === 'deleted'), 'the deleted notice');
+    await writer.write('a-2\n');
+    await t.until(() => t.text().includes('a-2'), 'the line written after the deletion');
+  } finally {
+    await writer.close();
+    await t.stop();
+  }
+  assert.deepEqual(t.segments.map((s) => [s.restart, s.renamed, s.text]), [[true, undefined, lines('a', 2)]]);
 });
 
 test('copytruncate: the shrink is seen, the end missed is read from the copy, nothing is doubled', async () => {
@@ -124,7 +168,11 @@ test('copytruncate: the shrink is seen, the end missed is read from the copy, no
     await t.stop();
   }
   assert.equal(t.text(), `${lines('a', 5)}b-1\nb-2\n`);
-  assert.deepEqual(t.segments.map((s) => s.restart), [true, true]);
+  assert.deepEqual(t.segments.map((s) => [s.restart, s.renamed, s.text]), [
+    [true, undefined, lines('a', 3)],
+    [false, `${path}.1`, 'a-4\na-5\n'],
+    [true, undefined, 'b-1\nb-2\n'],
+  ]);
   assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: `${path}.1`, recoveredBytes: 8 }]);
 });
 

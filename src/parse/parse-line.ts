@@ -370,19 +370,24 @@ export function parseLine(text: string, where: Where, context: LineContext = {})
   return defaultParser.parse(text, where, context);
 }
 
-/**
- * A stateful decoder for one input: numbers lines, remembers the previous record and the broker
- * version it announced. `start` picks it up in the middle of an input: the number of its first
- * line and what the lines before it left (by default line 1 and nothing).
- */
-export function createLineDecoder(file: string, parser: LineParser = new LineParser(), start: { line?: number; context?: LineContext } = {}): {
+/** Decodes the lines of one input in order; see {@link createLineDecoder}. */
+export interface LineDecoder {
   decode(text: string): LogRecord;
   tooLong(head: string): LogRecord;
   /** A line as the line reader gives it: its text, or the head of an over-long one. */
   line(line: Line): LogRecord;
   /** The previous record and broker version, as the next line would see them. */
   readonly context: Readonly<LineContext>;
-} {
+  /** The number of the last line decoded (one less than `start.line` before any). */
+  readonly lastLine: number;
+}
+
+/**
+ * A stateful decoder for one input: numbers lines, remembers the previous record and the broker
+ * version it announced. `start` picks it up in the middle of an input: the number of its first
+ * line and what the lines before it left (by default line 1 and nothing).
+ */
+export function createLineDecoder(file: string, parser: LineParser = new LineParser(), start: { line?: number; context?: LineContext } = {}): LineDecoder {
   let line = (start.line ?? 1) - 1;
   const context: LineContext = { ...start.context };
   const remember = (record: LogRecord): LogRecord => {
@@ -392,5 +397,13 @@ export function createLineDecoder(file: string, parser: LineParser = new LinePar
   };
   const decode = (text: string): LogRecord => remember(parser.parse(text, { file, line: ++line }, context));
   const tooLong = (head: string): LogRecord => remember(parser.tooLong(head, { file, line: ++line }));
-  return { decode, tooLong, line: (l) => (typeof l === 'string' ? decode(l) : tooLong(l.head)), context };
+  return {
+    decode,
+    tooLong,
+    line: (l) => (typeof l === 'string' ? decode(l) : tooLong(l.head)),
+    context,
+    get lastLine() {
+      return line;
+    },
+  };
 }

@@ -1,8 +1,8 @@
 /**
- * Finding the copy `copytruncate` made. logrotate copies the log and then truncates it in place;
- * lines the broker wrote after our last read but before the truncation are only in the copy.
- * The copy is recognised by content: it holds, at the offset we had reached, the same bytes we
- * read last.
+ * Finding where a rotated log went. logrotate either renames the log, which keeps its device and
+ * inode, or copies it and then truncates it in place (`copytruncate`): lines the broker wrote
+ * after our last read but before the truncation are only in the copy. The copy is recognised by
+ * content: it holds, at the offset we had reached, the same bytes we read last.
  */
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +21,25 @@ export interface RotatedCopy {
   size: number;
 }
 
+/** The names in `dir` that are `base` + something (`mosquitto.log.1`, `mosquitto.log-20240101`), sorted. */
+async function rotatedNames(dir: string, base: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => name !== base && name.startsWith(base)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The path of the file in `dir` named `base` + something that is `self`, or null. */
+export async function findRenamed(dir: string, base: string, self: FileIdentity): Promise<string | null> {
+  for (const name of await rotatedNames(dir, base)) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (info?.isFile() && info.ino === self.ino && info.dev === self.dev) return path;
+  }
+  return null;
+}
+
 /** True when `handle` holds `expected` just before `offset`. */
 export async function bytesMatch(handle: FileHandle, offset: number, expected: Buffer): Promise<boolean> {
   if (expected.length === 0) return true;
@@ -31,20 +50,13 @@ export async function bytesMatch(handle: FileHandle, offset: number, expected: B
 }
 
 /**
- * Looks in `dir` for a regular file named `base` + something (`mosquitto.log.1`,
- * `mosquitto.log-20240101`), other than `self`, longer than `offset`, whose bytes before
- * `offset` are `tail`. Returns it opened, or null. Compressed copies never match.
+ * Looks in `dir` for a regular file named `base` + something, other than `self`, longer than
+ * `offset`, whose bytes before `offset` are `tail`. Returns it opened, or null. Compressed copies
+ * never match.
  */
 export async function findRotatedCopy(dir: string, base: string, self: FileIdentity, offset: number, tail: Buffer): Promise<RotatedCopy | null> {
   if (tail.length === 0) return null;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return null;
-  }
-  for (const name of names.sort()) {
-    if (name === base || !name.startsWith(base)) continue;
+  for (const name of await rotatedNames(dir, base)) {
     const path = join(dir, name);
     try {
       const info = await stat(path);

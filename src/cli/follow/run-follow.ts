@@ -6,7 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLiveFilter } from '../../correlate/index.js';
-import { type LineParser, type LogRecord, createLineDecoder, readLineBatches } from '../../parse/index.js';
+import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, readLineBatches } from '../../parse/index.js';
 import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { InputError } from '../input.js';
@@ -43,6 +43,18 @@ function inputFailure(source: string, error: unknown): unknown {
   if (code === 'EISDIR') return new InputError(`${source}: is a directory`);
   if (typeof code === 'string') return new InputError(`${source}: ${error.message}`);
   return error;
+}
+
+/**
+ * The decoder for a segment's lines. A new file is numbered from 1, keeping the broker version the
+ * old one announced; a segment that goes on (from history to live, or in a rotated file under its
+ * new name) is numbered on from the one before.
+ */
+function decoderFor(segment: TailSegment, before: LineDecoder, plan: FollowPlan): LineDecoder {
+  const file = segment.renamed ?? plan.source;
+  if (!segment.restart) return createLineDecoder(file, plan.parser, { line: before.lastLine + 1, context: before.context });
+  const { brokerVersion } = before.context;
+  return createLineDecoder(file, plan.parser, brokerVersion === undefined ? {} : { context: { brokerVersion } });
 }
 
 /** Follows until the input ends or `env.io.signal` aborts, then writes the summary to stderr. */
@@ -104,7 +116,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   try {
     let decoder = createLineDecoder(plan.source, plan.parser);
     for await (const segment of segments) {
-      if (segment.restart) decoder = createLineDecoder(plan.source, plan.parser);
+      decoder = decoderFor(segment, decoder, plan);
       if (!segment.history && !live) {
         live = true;
         stats.beginLive(now());

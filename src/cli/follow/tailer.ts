@@ -3,12 +3,14 @@
  * file is drained to its end before the new one is read from its start), `copytruncate` (the
  * shrink is seen, the missed end is read from the copy, reading starts again at 0), deletion and
  * re-creation, and a file that is not there yet. Rotation is recognised by device and inode.
+ * What is read from a file after it was renamed, or from the copy, comes in a segment of its
+ * own that names where those lines now are.
  * File I/O lives here, in the CLI layer; lines and records are the caller's business.
  */
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ChangeWaiter } from './change-waiter.js';
-import { type FileIdentity, findRotatedCopy } from './copy-recovery.js';
+import { type FileIdentity, type RotatedCopy, findRenamed, findRotatedCopy } from './copy-recovery.js';
 import { lastLinesOffset } from './history-offset.js';
 
 /**
@@ -20,6 +22,12 @@ export interface TailSegment {
   restart: boolean;
   /** Lines that were in the file before following began (all but the last N). */
   history: boolean;
+  /**
+   * Where the lines of this segment are now, when the followed path no longer names their file:
+   * the name a rotated log was given, or the copy `copytruncate` made. Their numbering goes on
+   * from the segment before.
+   */
+  renamed?: string;
   chunks: AsyncIterable<Buffer>;
 }
 
@@ -52,11 +60,15 @@ interface OpenFile extends FileIdentity {
   offset: number;
   /** The last bytes read, to tell a file truncated and written again from one that grew. */
   tail: Buffer;
+  /** Whether the path was seen to name another file, or none, since this one was opened. */
+  moved: boolean;
 }
 
 type Change =
   | { kind: 'same' }
   | { kind: 'grown' }
+  // The path names another file or none, and where this one went is still to be looked up.
+  | { kind: 'moved' }
   | { kind: 'truncated' }
   | { kind: 'pending'; notice: TailNotice | null }
   | { kind: 'replaced'; file: OpenFile };
@@ -83,7 +95,8 @@ export class FileTailer {
   private readonly pollMs: number;
   private readonly chunkSize: number;
   private readonly handles = new Set<FileHandle>();
-  private next: OpenFile | null = null;
+  /** The segments that go on from the current one, queued when it ends. */
+  private readonly queued: TailSegment[] = [];
   /** The notice in force, so a state is announced once. */
   private announced: TailNotice['code'] | null = null;
   /** When the name was first found missing while following. */
@@ -106,7 +119,7 @@ export class FileTailer {
     try {
       const first = await this.openWhenPresent(waiter);
       if (!first) return;
-      let file = first.file;
+      const file = first.file;
       let restart = true;
       const start = this.options.start;
       if (first.existed && start !== 'start') {
@@ -117,12 +130,9 @@ export class FileTailer {
           restart = false;
         }
       }
-      for (;;) {
-        this.next = null;
-        yield { restart, history: false, chunks: this.follow(file, waiter) };
-        if (!this.next) return;
-        file = this.next;
-        restart = true;
+      // Each segment, read to its end, has queued the ones that go on from it.
+      for (let segment: TailSegment | undefined = { restart, history: false, chunks: this.follow(file, waiter) }; segment; segment = this.queued.shift()) {
+        yield segment;
       }
     } finally {
       waiter.close();
@@ -147,7 +157,7 @@ export class FileTailer {
     try {
       const info = await handle.stat();
       if (info.isDirectory()) throw Object.assign(new Error(`${this.path}: is a directory`), { code: 'EISDIR' });
-      return { file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0) }, size: info.size };
+      return { file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0), moved: false }, size: info.size };
     } catch (error) {
       await this.closeFile(handle);
       throw error;
@@ -202,15 +212,28 @@ export class FileTailer {
     return 'end';
   }
 
-  /** Reads one file until it is replaced, truncated (then `next` is set) or the signal aborts. */
+  /**
+   * Reads one file until it is replaced, renamed, truncated (then the segments that go on are
+   * queued) or the signal aborts.
+   */
   private async *follow(file: OpenFile, waiter: ChangeWaiter): AsyncGenerator<Buffer> {
     for (;;) {
       waiter.arm();
+      // Looked at before each read: whatever is read once the file has a new name is under it.
+      if (!file.moved && await this.nameMoved(file)) {
+        file.moved = true;
+        const renamed = await findRenamed(this.dir, this.base, file);
+        if (renamed !== null) {
+          this.queued.push({ restart: false, history: false, renamed, chunks: this.follow(file, waiter) });
+          return;
+        }
+      }
       const end = yield* this.readAvailable(file, Number.POSITIVE_INFINITY, true);
       if (this.aborted) return;
       const change: Change = end === 'truncated' ? { kind: 'truncated' } : await this.inspect(file);
       switch (change.kind) {
         case 'grown':
+        case 'moved':
           continue;
         case 'same':
           await waiter.wait();
@@ -220,13 +243,17 @@ export class FileTailer {
           await waiter.wait();
           continue;
         case 'truncated': {
-          const recovered = yield* this.readFromCopy(file);
-          this.announced = null;
-          this.announce({ code: 'truncated', path: this.path, ...recovered });
-          this.announced = null;
+          const copy = await findRotatedCopy(this.dir, this.base, file, file.offset, file.tail);
+          if (copy) {
+            // Held from here: closed with the rest if the follow ends before the copy is read.
+            this.handles.add(copy.handle);
+            this.queued.push({ restart: false, history: false, renamed: copy.path, chunks: this.readCopy(copy, file.offset, file.tail) });
+          } else {
+            this.announceTruncation({ copy: null, recoveredBytes: 0 });
+          }
           file.offset = 0;
           file.tail = Buffer.alloc(0);
-          this.next = file;
+          this.queued.push({ restart: true, history: false, chunks: this.follow(file, waiter) });
           return;
         }
         case 'replaced':
@@ -235,9 +262,26 @@ export class FileTailer {
           await this.closeFile(file.handle);
           this.announce({ code: this.announced === 'deleted' ? 'appeared' : 'rotated', path: this.path });
           this.announced = null;
-          this.next = change.file;
+          this.queued.push({ restart: true, history: false, chunks: this.follow(change.file, waiter) });
           return;
       }
+    }
+  }
+
+  private announceTruncation(recovered: { copy: string | null; recoveredBytes: number }): void {
+    this.announced = null;
+    this.announce({ code: 'truncated', path: this.path, ...recovered });
+    this.announced = null;
+  }
+
+  /** Whether the path no longer names `file`: renamed, deleted, or replaced by another file. */
+  private async nameMoved(file: OpenFile): Promise<boolean> {
+    try {
+      const named = await stat(this.path);
+      return named.ino !== file.ino || named.dev !== file.dev;
+    } catch (error) {
+      const code = errorCode(error);
+      return code === 'ENOENT' || code === 'ENOTDIR';
     }
   }
 
@@ -256,6 +300,7 @@ export class FileTailer {
       if (code === 'ENOENT' || code === 'ENOTDIR') {
         // Rotation leaves the name missing for a moment between rename and create: only a
         // name gone for longer is worth a notice.
+        if (!file.moved) return { kind: 'moved' };
         this.missingSince ??= Date.now();
         const missing = Date.now() - this.missingSince >= missingNoticeMs;
         return { kind: 'pending', notice: missing ? { code: 'deleted', path: this.path } : null };
@@ -266,6 +311,7 @@ export class FileTailer {
       if (this.announced === 'unreadable') this.announced = null;
       return { kind: 'same' };
     }
+    if (!file.moved) return { kind: 'moved' };
     // A new, still empty file (logrotate `create`): the writer may not have reopened yet, so the
     // old file can still grow. Keep reading it until the new one has something in it.
     if (named.size === 0) return { kind: 'pending', notice: null };
@@ -277,18 +323,14 @@ export class FileTailer {
     }
   }
 
-  /** After a truncation: the bytes the copy has beyond what was read, when a copy is found. */
-  private async *readFromCopy(file: OpenFile): AsyncGenerator<Buffer, { copy: string | null; recoveredBytes: number }> {
-    const copy = await findRotatedCopy(this.dir, this.base, file, file.offset, file.tail);
-    if (!copy) return { copy: null, recoveredBytes: 0 };
-    this.handles.add(copy.handle);
-    const from = file.offset;
-    const copied: OpenFile = { handle: copy.handle, dev: 0, ino: 0, offset: from, tail: file.tail };
+  /** After a truncation: the bytes the copy has beyond `from`, where reading had got to, then the notice. */
+  private async *readCopy(copy: RotatedCopy, from: number, tail: Buffer): AsyncGenerator<Buffer> {
+    const copied: OpenFile = { handle: copy.handle, dev: 0, ino: 0, offset: from, tail, moved: false };
     try {
       yield* this.readAvailable(copied, copy.size);
     } finally {
       await this.closeFile(copy.handle);
     }
-    return { copy: copy.path, recoveredBytes: copied.offset - from };
+    this.announceTruncation({ copy: copy.path, recoveredBytes: copied.offset - from });
   }
 }
