@@ -86,6 +86,10 @@ describe('help', () => {
     for (const command of Object.keys(formatsOf)) assert.match(result.stdout, new RegExp(`\\n {2}${command} \\[options\\]`));
   });
 
+  test('mosqlog help help is the main help, on stdout', async () => {
+    assert.deepEqual(await runCli(['help', 'help']), await runCli(['--help']));
+  });
+
   test('--version prints the version, exit 0', async () => {
     const result = await runCli(['--version']);
     assert.equal(result.code, 0);
@@ -274,6 +278,7 @@ describe('mistakes end with one line on stderr and exit 2', () => {
     ['a bad --tz', ['sessions', '--tz', 'Mars/Olympus_Mons', sample], 'Mars/Olympus_Mons'],
     ['a command name one slip off, read as a file', ['sesions', sample], 'did you mean the command sessions?'],
     ['stdin twice', ['summary', '-', '-']],
+    ['help for a command that does not exist', ['help', 'sesions'], 'no command sesions'],
   ];
   for (const [what, argv, mentions] of cases) {
     test(what, async () => {

@@ -56,8 +56,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     getErrHelpWidth: () => helpWidth,
   });
 
+  // commander answers `help <unknown>`, and `help help`, with the main help on stderr and success.
+  const topic = argv[0] === 'help' ? argv[1] : undefined;
+  const names = program.commands.map((c) => c.name());
+  if (topic !== undefined && topic !== 'help' && !names.includes(topic)) {
+    io.stderr.write(`mosqlog: help: no command ${topic} (the commands are ${names.join(', ')})\n`);
+    return exitCodes.error;
+  }
+
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(topic === 'help' ? ['--help'] : [...argv], { from: 'user' });
   } catch (error) {
     code = handleError(error, errors, io, program.opts<{ debug?: boolean }>().debug === true, argv, program);
   }
