@@ -201,10 +201,10 @@ describe('problems --type', () => {
     assert.deepEqual(findings.map((f) => f.code), ['keepalive-timeout', 'takeover']);
   });
 
-  test('spaces around codes are fine; totals stay whole-log', async () => {
+  test('spaces around codes are fine; totals are those of the codes asked for', async () => {
     const result = await json<{ totals: Record<string, number>; findings: FindingJson[] }>(['problems', '-f', 'json', '--type', ' auth-failure , takeover', sample]);
     assert.deepEqual(result.findings.map((f) => f.code), ['auth-failure', 'takeover']);
-    assert.deepEqual(Object.keys(result.totals).sort(), ['auth-failure', 'flow-incomplete', 'keepalive-timeout', 'takeover']);
+    assert.deepEqual(result.totals, { 'auth-failure': 1, takeover: 1 });
   });
 
   test('a code with no findings gives the empty result', async () => {

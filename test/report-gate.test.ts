@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  type GateRule, type GateRulesParse, defaultFailOn, defaultGateRules, evaluateGate, gateCounts, parseGateRules,
+  type GateRule, type GateRulesParse, defaultFailOn, defaultGateRules, evaluateGate, parseGateRules,
 } from '../src/correlate/gate.js';
-import { correlateRecords, findingCodes, selectCorrelation } from '../src/correlate/index.js';
+import { type CorrelateOptions, FindingTally, type Selection, correlateRecords, findingCodes, selectCorrelation } from '../src/correlate/index.js';
+import { parseLine } from '../src/parse/index.js';
 import { readRecords } from './support/fixtures.js';
 
 const rules = (...list: Array<[GateRule['code'], number]>): GateRulesParse => ({ ok: true, rules: list.map(([code, max]) => ({ code, max })) });
@@ -82,11 +83,43 @@ describe('evaluateGate', () => {
   });
 });
 
-describe('gateCounts', () => {
+describe('the counts a selection makes the gate judge', () => {
   test('without a selection the whole-log totals count; with one, only the selected findings', async () => {
     const whole = correlateRecords(await readRecords('fixtures/stalled-qos2.log'));
-    assert.deepEqual(gateCounts(whole, selectCorrelation(whole, {})), { 'flow-incomplete': 3 });
-    assert.deepEqual(gateCounts(whole, selectCorrelation(whole, { clients: ['sub-*'] })), { 'flow-incomplete': 2 });
-    assert.deepEqual(gateCounts(whole, selectCorrelation(whole, { clients: ['nobody'] })), {});
+    assert.deepEqual(selectCorrelation(whole, {}).findingTotals, { 'flow-incomplete': 3 });
+    assert.deepEqual(selectCorrelation(whole, { clients: ['sub-*'] }).findingTotals, { 'flow-incomplete': 2 });
+    assert.deepEqual(selectCorrelation(whole, { clients: ['nobody'] }).findingTotals, {});
+  });
+
+  /** `n` clients that connect one second apart and end with a socket error; no debug lines. */
+  function socketErrors(n: number): string[] {
+    const lines = ['1795700000: mosquitto version 2.0.11 running'];
+    for (let i = 0; i < n; i++) {
+      const t = 1795700001 + i;
+      lines.push(`${t}: New client connected from 10.0.0.1:${20000 + i} as c${i} (p2, c1, k60).`, `${t}: Socket error on client c${i}, disconnecting.`);
+    }
+    return lines;
+  }
+
+  /** Correlates `lines` keeping at most `max` findings per code, and selects with a tally fed as the CLI feeds it. */
+  function selected(lines: string[], selection: Selection, max: number): Record<string, number | undefined> {
+    const tally = new FindingTally(selection);
+    const options: CorrelateOptions = { maxFindingsPerCode: max, onEvent: (e) => { if (e.kind === 'finding') tally.add(e.finding); } };
+    const whole = correlateRecords(lines.map((l, i) => parseLine(l, { file: 'f.log', line: i + 1 })), options);
+    return selectCorrelation(whole, selection, tally).findingTotals;
+  }
+
+  test('every selected finding counts, also those past the cap on findings kept', () => {
+    const lines = socketErrors(30);
+    assert.equal(selected(lines, { clients: ['*'] }, 10)['socket-error'], 30);
+    assert.equal(selected(lines, { clients: ['c1*'] }, 5)['socket-error'], 11);
+    // Counted back from the log's last line, which is known only at the end.
+    assert.equal(selected(lines, { since: { backMs: 9000 } }, 5)['socket-error'], 10);
+  });
+
+  test('findings about the whole log stay whatever clients or topics are selected', () => {
+    const lines = socketErrors(2);
+    assert.deepEqual(selected(lines, { clients: ['c0'] }, 100), { 'socket-error': 1, 'no-debug-lines': 1 });
+    assert.deepEqual(selected(lines, { topics: ['a/#'] }, 100), { 'no-debug-lines': 1 });
   });
 });

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { countFindings, evaluateGate } from '../src/correlate/gate.js';
+import { evaluateGate } from '../src/correlate/gate.js';
+import { countFindings } from '../src/correlate/select.js';
 import { type Correlation, type Finding, type Flow, type PacketCounts, type Session, correlateRecords } from '../src/correlate/index.js';
 import { htmlText, renderHtmlReport, scriptJson } from '../src/report/html/index.js';
 import { htmlLimits } from '../src/report/html/limits.js';

@@ -1,7 +1,7 @@
 /**
  * The batch pipeline every analysing command shares: inputs → records → correlator.
  */
-import { type CorrelateOptions, type Correlation, Correlator } from '../correlate/index.js';
+import { type CorrelateOptions, type Correlation, Correlator, FindingTally, type Selection, selectCorrelation } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
 import type { Io } from './io.js';
@@ -36,4 +36,20 @@ export async function correlateInputs(
     io.stderr.write(`mosqlog: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${correlation.lines} line(s); their times come from other prefixes or are unknown\n`);
   }
   return correlation;
+}
+
+/**
+ * Correlates the whole log, then keeps what `selection` asks for. Every finding is counted as it
+ * arises, so the selection's totals are right past the cap on findings kept per code.
+ */
+export async function correlateSelected(
+  sources: readonly InputSource[],
+  parser: LineParser,
+  options: CorrelateOptions,
+  io: Io,
+  selection: Selection,
+): Promise<{ whole: Correlation; selected: Correlation }> {
+  const tally = new FindingTally(selection);
+  const whole = await correlateInputs(sources, parser, { ...options, onEvent: (e) => { if (e.kind === 'finding') tally.add(e.finding); } }, io);
+  return { whole, selected: selectCorrelation(whole, selection, tally) };
 }

@@ -2,7 +2,7 @@
  * The `--fail-on` gate: rules naming finding codes, each with a threshold, checked against how
  * many findings of each code a log produced. Pure data in, pure data out; nothing renders text.
  */
-import { type Correlation, type Finding, type FindingCode, findingCodes } from './types.js';
+import { type FindingCode, type FindingCounts, findingCodes } from './types.js';
 
 /** One rule: the gate fails when there are more than `max` findings of `code`. */
 export interface GateRule {
@@ -71,25 +71,6 @@ export function parseGateRules(text: string): GateRulesParse {
 /** The rules {@link defaultFailOn} stands for. */
 export function defaultGateRules(): GateRule[] {
   return defaultFailOn.map((code) => ({ code, max: 0 }));
-}
-
-/** Findings per code. */
-export type FindingCounts = Partial<Record<FindingCode, number>>;
-
-/** Counts findings per code in a list. */
-export function countFindings(findings: readonly Finding[]): FindingCounts {
-  const counts: FindingCounts = {};
-  for (const f of findings) counts[f.code] = (counts[f.code] ?? 0) + 1;
-  return counts;
-}
-
-/**
- * The counts a gate should judge: the whole-log totals (which include findings beyond the
- * per-code cap) when `selected` is `whole` itself, else the findings the selection kept —
- * `selectCorrelation` keeps totals whole-log, so they would ignore `--client` and friends.
- */
-export function gateCounts(whole: Correlation, selected: Correlation): FindingCounts {
-  return selected === whole ? { ...whole.findingTotals } : countFindings(selected.findings);
 }
 
 /** How one rule fared. */

@@ -3,7 +3,7 @@
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
 import { type Clock, type LogRecord, createClock, fractionMs } from '../parse/index.js';
-import type { Correlation, Finding } from './types.js';
+import type { Correlation, Finding, FindingCode, FindingCounts } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
 export type TimeBound = { at: number } | { backMs: number };
@@ -129,17 +129,69 @@ function findingTopic(f: Finding): string | null {
   return 'topic' in f ? f.topic : null;
 }
 
-/** Keeps the parts of a correlation the selection asks for. Totals stay whole-log. */
-export function selectCorrelation(c: Correlation, selection: Selection): Correlation {
+/** Codes about the whole log rather than one client or topic: `--client` and `--topic` keep them. */
+const logWideCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['broker-restart', 'state-evicted', 'no-debug-lines', 'unknown-lines']);
+
+/** Whether a finding is about the clients and topics selected, its time aside. */
+function findingAbout(f: Finding, s: Selector): boolean {
+  return logWideCodes.has(f.code) || (s.client(f.client) && s.topic(findingTopic(f)));
+}
+
+/** Counts findings per code in a list. */
+export function countFindings(findings: readonly Finding[]): FindingCounts {
+  const counts: FindingCounts = {};
+  for (const f of findings) counts[f.code] = (counts[f.code] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Counts the findings a selection keeps as the correlator reports them: all of them, also those
+ * past the cap on findings kept per code. A window counted back from the log's end is known only
+ * at the end, so the counts are kept per time until then.
+ */
+export class FindingTally {
+  private readonly about: Selector;
+  private readonly counts = new Map<FindingCode, Map<number | null, number>>();
+
+  constructor(private readonly selection: Selection) {
+    this.about = compileSelection({ ...(selection.clients ? { clients: selection.clients } : {}), ...(selection.topics ? { topics: selection.topics } : {}) }, null);
+  }
+
+  add(f: Finding): void {
+    if (!findingAbout(f, this.about)) return;
+    let byTime = this.counts.get(f.code);
+    if (!byTime) this.counts.set(f.code, (byTime = new Map()));
+    byTime.set(f.time, (byTime.get(f.time) ?? 0) + 1);
+  }
+
+  /** The counts per code, `last` being the log's last time. */
+  totals(last: number | null): FindingCounts {
+    const s = compileSelection(this.selection, last);
+    const totals: FindingCounts = {};
+    for (const [code, byTime] of this.counts) {
+      let n = 0;
+      for (const [time, count] of byTime) if (s.time(time)) n += count;
+      if (n > 0) totals[code] = n;
+    }
+    return totals;
+  }
+}
+
+/**
+ * Keeps the parts of a correlation the selection asks for. The finding totals are the
+ * selection's: from `tally`, which counted every finding, or else from the findings kept.
+ */
+export function selectCorrelation(c: Correlation, selection: Selection, tally?: FindingTally): Correlation {
   const s = compileSelection(selection, c.last);
   if (s.all) return c;
-  const hasTopics = (selection.topics?.length ?? 0) > 0;
+  const findings = c.findings.filter((f) => findingAbout(f, s) && s.time(f.time));
   return {
     ...c,
     sessions: c.sessions.filter((x) => s.client(x.client) && s.span(x.start, x.end)),
     attempts: c.attempts.filter((a) => (selection.clients?.length ? s.client(a.client) : true) && s.time(a.time)),
     flows: c.flows.filter((f) => s.client(f.client) && s.topic(f.topic) && s.time(f.steps[0]?.time ?? null)),
-    findings: c.findings.filter((f) => (selection.clients?.length ? s.client(f.client) : true) && (!hasTopics || s.topic(findingTopic(f))) && s.time(f.time)),
+    findings,
+    findingTotals: tally ? tally.totals(c.last) : countFindings(findings),
   };
 }
 

@@ -121,6 +121,9 @@ export const findingCodes = [
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
+/** Findings per code. */
+export type FindingCounts = Partial<Record<FindingCode, number>>;
+
 export type Severity = 'error' | 'warning' | 'info';
 
 interface FindingBase {
@@ -258,7 +261,7 @@ export interface Correlation {
   /** Findings kept (capped per code), most severe first. */
   findings: Finding[];
   /** How many findings of each code there were, kept or not. */
-  findingTotals: Partial<Record<FindingCode, number>>;
+  findingTotals: FindingCounts;
   /** True when the log has debug packet lines, so flows could be followed. */
   debugLines: boolean;
   topClients: Array<{ client: string } & Activity>;

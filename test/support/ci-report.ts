@@ -2,7 +2,8 @@
  * Made-up CI reports for reporter tests that need more findings than any fixture holds.
  */
 import { Chalk } from 'chalk';
-import { type GateRule, countFindings, evaluateGate } from '../../src/correlate/gate.js';
+import { type GateRule, evaluateGate } from '../../src/correlate/gate.js';
+import { countFindings } from '../../src/correlate/select.js';
 import { type Finding, type FlowFinding, type KeepaliveFinding, correlateRecords } from '../../src/correlate/index.js';
 import type { CiReport, ReportContext } from '../../src/report/index.js';
 import { fixedNow } from './run-cli.js';

@@ -3,7 +3,7 @@
  * --format html` would make (sessions and every flow kept), judged by the default gate.
  */
 import { createReadStream } from 'node:fs';
-import { defaultGateRules, evaluateGate, gateCounts } from '../../src/correlate/gate.js';
+import { defaultGateRules, evaluateGate } from '../../src/correlate/gate.js';
 import { type CorrelateOptions, Correlator } from '../../src/correlate/index.js';
 import { readRecordBatches } from '../../src/parse/index.js';
 import type { CiReport } from '../../src/report/index.js';
@@ -20,6 +20,6 @@ export async function reportOfLog(logPath: string, options: CorrelateOptions = h
     for (const record of batch) correlator.push(record);
   }
   const correlation = correlator.finish();
-  const gate = evaluateGate(defaultGateRules(), gateCounts(correlation, correlation));
+  const gate = evaluateGate(defaultGateRules(), correlation.findingTotals);
   return { correlation, gate, inputs: [logPath], generatedAt: fixedNow };
 }

@@ -6,9 +6,9 @@ import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  type GateRule, type GateRuleProblem, defaultFailOn, defaultGateRules, evaluateGate, gateCounts, parseGateRules,
+  type GateRule, type GateRuleProblem, defaultFailOn, defaultGateRules, evaluateGate, parseGateRules,
 } from '../../correlate/gate.js';
-import { findingCodes, selectCorrelation } from '../../correlate/index.js';
+import { findingCodes } from '../../correlate/index.js';
 import { type CiFormat, type CiReport, ciFormats, ciReporters } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { resolveInputs } from '../input.js';
@@ -17,7 +17,7 @@ import {
   type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
   parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs } from '../pipeline.js';
+import { correlateSelected } from '../pipeline.js';
 
 interface ReportOptions extends InputOptions, SelectOptions, ColorOptions {
   format: CiFormat;
@@ -127,9 +127,8 @@ Examples:
       const selection = selectionFor(options);
       const sources = await resolveInputs(files, env.io, parser);
       // The HTML page draws every session; the other formats list only findings.
-      const whole = await correlateInputs(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html' }, env.io);
-      const selected = selectCorrelation(whole, selection);
-      const gate = evaluateGate(rules, gateCounts(whole, selected), options.exitZero !== true);
+      const { selected } = await correlateSelected(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html' }, env.io, selection);
+      const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
       const report: CiReport = { correlation: selected, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now() };
       // CI reports show times in UTC whatever zone the log was written in: build logs are read
       // anywhere. The HTML page is for people and shows the zone the log was read in.

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import {
-  type CorrelateOptions, type Correlation, type FindingCode, compileSelection, findingCodes, needsLastTime, recordSelected, selectCorrelation,
+  type CorrelateOptions, type Correlation, type FindingCode, compileSelection, findingCodes, needsLastTime, recordSelected,
 } from '../../correlate/index.js';
 import type { LogRecord } from '../../parse/index.js';
 import type { ReportContext } from '../../report/index.js';
@@ -16,7 +16,7 @@ import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
   UsageError, parseCount, parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs } from '../pipeline.js';
+import { correlateInputs, correlateSelected } from '../pipeline.js';
 
 /** `--type a,b`: finding codes; an unknown code is a usage error, not an empty result. */
 /** `--type a,b`, repeatable: the codes add up. */
@@ -91,7 +91,8 @@ Examples:
     refine: (c, options) => {
       if (!Array.isArray(options.type)) return c;
       const codes = new Set<string>(options.type);
-      return { ...c, findings: c.findings.filter((f) => codes.has(f.code)) };
+      const findingTotals = Object.fromEntries(Object.entries(c.findingTotals).filter(([code]) => codes.has(code)));
+      return { ...c, findings: c.findings.filter((f) => codes.has(f.code)), findingTotals };
     },
     examples: `
 Examples:
@@ -115,15 +116,15 @@ export function registerViews(program: Command, env: CommandEnv): void {
       const sources = await resolveInputs(files, env.io, parser);
       const correlateOptions: CorrelateOptions = { ...view.correlate };
       if (all.maxOpen !== undefined) correlateOptions.maxOpen = all.maxOpen;
-      let accept: ((r: LogRecord) => boolean) | undefined;
+      let shown: Correlation;
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
         if (needsLastTime(selection) && last === null) throw new UsageError('--since/--until with a duration need a plain log file with timestamps; give an ISO time instead');
         const selector = compileSelection(selection, last);
-        accept = (r) => recordSelected(r, selector, selection);
+        shown = await correlateInputs(sources, parser, correlateOptions, env.io, undefined, (r) => recordSelected(r, selector, selection));
+      } else {
+        shown = (await correlateSelected(sources, parser, correlateOptions, env.io, selection)).selected;
       }
-      const correlation = await correlateInputs(sources, parser, correlateOptions, env.io, undefined, accept);
-      let shown = view.selectsRecords ? correlation : selectCorrelation(correlation, selection);
       if (view.refine) shown = view.refine(shown, all);
       const reporter = view.reporters[all.format];
       if (!reporter) return;
