@@ -413,13 +413,14 @@ export class Correlator {
   }
 
   private onTakeover(client: string, r: LogRecord): void {
+    const open = this.clients.get(client)?.session;
+    // `already connected, closing old connection` for a session begun before the log.
+    if (!open && !(r.type === 'takeover' && this.beganBeforeLog(client))) return;
     const st = this.state(client);
-    const open = st.session;
-    if (!open) return;
     const time = r.time;
     const finding: Finding = {
-      code: 'takeover', severity: 'warning', client, time, at: [{ file: r.file, line: r.line }, open.session.startAt],
-      oldAddress: endpoint(open.session.address, open.session.port), newAddress: null,
+      code: 'takeover', severity: 'warning', client, time, at: open ? [{ file: r.file, line: r.line }, open.session.startAt] : [{ file: r.file, line: r.line }],
+      oldAddress: open ? endpoint(open.session.address, open.session.port) : null, newAddress: null,
     };
     this.addFinding(finding);
     st.takeoverFinding = finding;
@@ -461,6 +462,8 @@ export class Correlator {
           const p = this.takePending(r.address, r.port);
           this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, 'not-authorised');
         }
+      } else if (this.beganBeforeLog(r.client)) {
+        this.endBeforeLog(r.client, st, reason, r, this.endDetail(r, reason));
       }
       return;
     }
@@ -472,7 +475,30 @@ export class Correlator {
       st.takeoverEchoUntil = 0;
       return;
     }
-    this.closeSession(r.client, st, reason, r, r.detail ?? (reason === 'other' ? r.cause : undefined));
+    this.closeSession(r.client, st, reason, r, this.endDetail(r, reason));
+  }
+
+  /** What to say beyond the end reason: the broker's detail, or the cause when it is more precise. */
+  private endDetail(r: DisconnectRecord, reason: EndReason): string | undefined {
+    return r.detail ?? (r.cause !== reason && r.cause !== 'client-disconnect' ? r.cause : undefined);
+  }
+
+  /**
+   * Whether a client whose end the log shows without its start had its session before the log
+   * began (a log rotated while it was connected). A client seen connecting in this log is not:
+   * lines after its end are echoes of that end (1.x logs a socket error after a timeout).
+   */
+  private beganBeforeLog(client: string): boolean {
+    return !this.clientIdsCapped && !this.clientIds.has(client);
+  }
+
+  /** A session begun before the log ends: its problem is reported, though the session is not known. */
+  private endBeforeLog(client: string, st: ClientState | undefined, reason: EndReason, r: DisconnectRecord, detail: string | undefined): void {
+    this.clientIds.add(ownCopy(client));
+    this.addEndFinding(client, reason, r.time, [{ file: r.file, line: r.line }], detail, null, null);
+    if (!st) return;
+    this.flows.sessionEnded(st, true);
+    this.release(client, st);
   }
 
   private closeSession(client: string, st: ClientState, reason: EndReason, r: Where & { time: number | null } | null, detail: string | undefined): void {
@@ -497,16 +523,22 @@ export class Correlator {
     if (this.keepSessions) this.sessions.push(s);
     this.emit({ kind: 'session-end', session: s });
     const at: Where[] = s.endAt ? [s.endAt, s.startAt] : [s.startAt];
-    if (reason === 'timeout') {
-      const gapMs = s.end !== null && s.lastActivity !== null ? Math.max(0, s.end - s.lastActivity) : null;
-      this.addFinding({ code: 'keepalive-timeout', severity: 'error', client, time: s.end, at, keepalive: s.keepalive, lastActivity: s.lastActivity, gapMs });
-    } else if (reason === 'socket-error' || reason === 'protocol-error') {
-      this.addFinding({ code: reason, severity: reason === 'protocol-error' ? 'error' : 'warning', client, time: s.end, at, ...(detail !== undefined ? { detail } : {}) });
-    }
+    // Without packet lines in the log the client's silence cannot be known.
+    this.addEndFinding(client, reason, s.end, at, detail, s.keepalive, this.debugLines ? s.lastActivity : null);
     // A clean session's unfinished messages die with it; a persistent one keeps them, and so
     // does a session still open when the log ends.
     this.flows.sessionEnded(st, st.persistent || reason === 'open');
     this.release(client, st);
+  }
+
+  /** The finding a session's end makes, if its reason is a problem. */
+  private addEndFinding(client: string, reason: EndReason, time: number | null, at: Where[], detail: string | undefined, keepalive: number | null, lastActivity: number | null): void {
+    if (reason === 'timeout') {
+      const gapMs = time !== null && lastActivity !== null ? Math.max(0, time - lastActivity) : null;
+      this.addFinding({ code: 'keepalive-timeout', severity: 'error', client, time, at, keepalive, lastActivity, gapMs });
+    } else if (reason === 'socket-error' || reason === 'protocol-error') {
+      this.addFinding({ code: reason, severity: reason === 'protocol-error' ? 'error' : 'warning', client, time, at, ...(detail !== undefined ? { detail } : {}) });
+    }
   }
 
   /** Forgets a client with nothing open, so state grows with what is open, not with the log. */

@@ -36,6 +36,8 @@ export class TimelineBuilder {
   private readonly last = new Map<string, TimelineEntry>();
   private readonly lastHeard = new Map<string, number>();
   private readonly keepalive = new Map<string, number>();
+  /** Whether the log has shown a packet line yet: without them no silence can be measured. */
+  private heardPackets = false;
 
   constructor(
     private readonly wanted: (client: string) => boolean,
@@ -70,8 +72,8 @@ export class TimelineBuilder {
       case 'session-end': {
         if (!this.wanted(e.session.client) || e.session.endReason === 'open') return;
         const at = e.session.endAt ?? e.session.startAt;
-        // The silence before a keepalive timeout is what explains it.
-        if (e.session.end !== null) this.gapUntil(e.session.client, e.session.end, at);
+        // The silence before a keepalive timeout is what explains it; a log without packet lines cannot show it.
+        if (e.session.end !== null && this.heardPackets) this.gapUntil(e.session.client, e.session.end, at);
         this.add({ kind: 'end', client: e.session.client, time: e.session.end, at, session: e.session });
         this.keepalive.delete(e.session.client);
         return;
@@ -103,6 +105,7 @@ export class TimelineBuilder {
   }
 
   private onPacket(r: PacketRecord): void {
+    this.heardPackets = true;
     if (!this.wanted(r.client)) return;
     if (r.direction === 'in' && r.time !== null) {
       this.gapUntil(r.client, r.time, where(r));

@@ -137,7 +137,9 @@ interface FindingBase {
 
 export interface KeepaliveFinding extends FindingBase {
   code: 'keepalive-timeout';
-  keepalive: number;
+  /** Seconds, or null for a session begun before the log. */
+  keepalive: number | null;
+  /** The last packet from the client, when the log has packet lines. */
   lastActivity: number | null;
   /** Milliseconds between the last packet from the client and the timeout. */
   gapMs: number | null;

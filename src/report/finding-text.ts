@@ -39,7 +39,7 @@ export function describeFinding(f: Finding): string {
     case 'mid-reused':
       return `${who(f.client)} reused m${f.mid} (${f.direction}) before the previous flow completed`;
     case 'keepalive-timeout':
-      return `${who(f.client)} exceeded its keepalive of ${f.keepalive}s${f.gapMs !== null ? `; last heard from ${formatDuration(f.gapMs)} before` : ''}`;
+      return `${who(f.client)} exceeded its keepalive${f.keepalive !== null ? ` of ${f.keepalive}s` : ''}${f.gapMs !== null ? `; nothing received for ${formatDuration(f.gapMs)}` : ''}`;
     case 'socket-error':
       return `${who(f.client)} lost its connection${f.detail ? `: ${f.detail}` : ''}`;
     case 'protocol-error':
