@@ -85,3 +85,51 @@ test('a protocol error keeps its precise cause', () => {
   assert.equal(finding?.code === 'protocol-error' ? finding.detail : undefined, 'oversize-packet');
   assert.equal(c.sessions[0]?.endDetail, 'oversize-packet');
 });
+
+const connect = (t: number, client: string, clean = 1): string[] => [
+  `${t}: New connection from 127.0.0.1:40000 on port 1883.`,
+  `${t}: New client connected from 127.0.0.1:40000 as ${client} (p2, c${clean}, k60).`,
+];
+
+test('a flow still in flight when the log ends is not said to have outlived its session', () => {
+  const c = correlate([...connect(1795700000, 'pub'), "1795700001: Received PUBLISH from pub (d0, q2, r0, m7, 'q/x', ... (1 bytes))", '1795700001: Sending PUBREC to pub (m7, rc0)']);
+  const finding = c.findings.find((f) => f.code === 'flow-incomplete');
+  assert.equal(finding?.code === 'flow-incomplete' && finding.sessionEnded, false);
+  assert.equal(c.flows[0]?.sessionEnded, false);
+  assert.equal(c.sessions[0]?.endReason, 'open');
+});
+
+test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
+  const c = correlate([
+    ...connect(1795700000, 'pp'),
+    "1795700001: Received PUBLISH from pp (d0, q1, r0, m9, 'pp/x', ... (2 bytes))",
+    "1795700002: Received PUBLISH from pp (d1, q1, r0, m9, 'pp/x', ... (2 bytes))",
+    '1795700002: Sending PUBACK to pp (m9, rc0)',
+    '1795700003: Client pp disconnected.',
+  ]);
+  assert.deepEqual(findingsOf(c), ['flow-duplicate pp 4,5,3']);
+  assert.equal(c.sessions[0]?.messagesIn, 1);
+  assert.deepEqual(c.topTopics.map((t) => [t.topic, t.messages]), [['pp/x', 1]]);
+});
+
+test('a flow given up when its session expires says so, from the expiry line', () => {
+  const c = correlate([
+    ...connect(1795700000, 'exp', 0),
+    "1795700001: Sending PUBLISH to exp (d0, q1, r0, m3, 'e/x', ... (1 bytes))",
+    '1795700002: Client exp closed its connection.',
+    '1795700100: Expiring client exp due to timeout.',
+  ]);
+  const finding = c.findings.find((f) => f.code === 'flow-incomplete');
+  assert.equal(finding?.code === 'flow-incomplete' ? finding.dropped : undefined, 'expired');
+  assert.deepEqual(finding?.at.map((a) => a.line), [5, 3]);
+});
+
+test('a denied PUBLISH is no published message for the top clients and topics', () => {
+  const c = correlate([
+    ...connect(1795700000, 'acl'),
+    "1795700001: Denied PUBLISH from acl (d0, q0, r0, m0, 'no/x', ... (1 bytes))",
+    "1795700001: Received PUBLISH from acl (d0, q0, r0, m0, 'ok/x', ... (1 bytes))",
+  ]);
+  assert.deepEqual(c.topTopics.map((t) => t.topic), ['ok/x']);
+  assert.deepEqual(c.topClients.map((t) => [t.client, t.messages]), [['acl', 1]]);
+});

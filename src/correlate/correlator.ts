@@ -369,7 +369,7 @@ export class Correlator {
     else if (prior.session) this.onTakeover(r.client, r);
     // Ending the previous session may have released the client's state; the new one needs it kept.
     const st = this.state(r.client);
-    if (r.cleanSession) this.flows.giveUp(st, 'clean-start');
+    if (r.cleanSession) this.flows.giveUp(st, 'clean-start', true, { file: r.file, line: r.line });
     st.persistent = !r.cleanSession;
     st.refusedAttempt = null;
     // A session outlives its CONNECT line: its text is its own, so it does not keep the line.
@@ -525,9 +525,9 @@ export class Correlator {
     const at: Where[] = s.endAt ? [s.endAt, s.startAt] : [s.startAt];
     // Without packet lines in the log the client's silence cannot be known.
     this.addEndFinding(client, reason, s.end, at, detail, s.keepalive, this.debugLines ? s.lastActivity : null);
-    // A clean session's unfinished messages die with it; a persistent one keeps them, and so
-    // does a session still open when the log ends.
-    this.flows.sessionEnded(st, st.persistent || reason === 'open');
+    // A clean session's unfinished messages die with it; a persistent one keeps them. A session
+    // still open when the log ends has not ended: its flows are still in flight.
+    if (reason !== 'open') this.flows.sessionEnded(st, st.persistent);
     this.release(client, st);
   }
 
@@ -589,10 +589,10 @@ export class Correlator {
     this.addFinding({ code: 'messages-dropped', severity: 'warning', client, time: r.time, at: [{ file: r.file, line: r.line }], inFlight });
   }
 
-  private onExpiry(client: string, _r: LogRecord): void {
+  private onExpiry(client: string, r: LogRecord): void {
     const st = this.clients.get(client);
     if (!st) return;
-    this.flows.giveUp(st, 'expired');
+    this.flows.giveUp(st, 'expired', true, { file: r.file, line: r.line });
     st.persistent = false;
   }
 
@@ -669,6 +669,12 @@ export class Correlator {
   }
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
+    if (r.outcome !== 'rejected') {
+      const resent = this.flows.publish(r, opensFlow(r) ? (st ?? this.state(r.client)) : null);
+      if (this.flows.open > this.maxOpen) this.evictFlow();
+      // A re-send of a message in flight is that message again, not another one.
+      if (resent) return;
+    }
     const bytes = r.payloadBytes ?? 0;
     if (open) {
       if (r.direction === 'in') {
@@ -679,7 +685,8 @@ export class Correlator {
         open.bytesOut += bytes;
       }
     }
-    if (r.outcome === 'rejected') return;
+    // Top clients and topics count what was published: not what the broker refused or denied.
+    if (r.outcome === 'rejected' || r.outcome === 'denied') return;
     if (st) {
       const activity = this.activityOf(st);
       activity.messages++;
@@ -688,8 +695,6 @@ export class Correlator {
       this.byClient.add(r.client, bytes);
     }
     if (r.direction === 'in' && r.topic !== undefined) this.byTopic.add(r.topic, bytes);
-    this.flows.publish(r, opensFlow(r) ? (st ?? this.state(r.client)) : null);
-    if (this.flows.open > this.maxOpen) this.evictFlow();
   }
 
   /**

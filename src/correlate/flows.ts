@@ -71,19 +71,21 @@ export class FlowTracker {
   /**
    * A PUBLISH line. `st` is the client's state when {@link opensFlow} says the packet starts a
    * flow, else null. A re-sent message (`d1`, or after its session ended) counts as a duplicate
-   * of the flow in flight; another PUBLISH with that id gives the old flow up.
+   * of the flow in flight, and true is returned: it is no new message. Another PUBLISH with that
+   * id gives the old flow up.
    */
-  publish(r: PacketRecord, st: ClientFlows | null): void {
+  publish(r: PacketRecord, st: ClientFlows | null): boolean {
     const traceKey = this.options.traceOrigins && r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
     if (r.direction === 'in' && traceKey !== null) this.rememberInbound(traceKey, r);
-    if (st === null || !opensFlow(r)) return;
+    if (st === null || !opensFlow(r)) return false;
     const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
     const existing = flows.get(r.mid);
     if (existing && existing.state === 'in-flight') {
       if (r.dup || existing.sessionEnded) {
         existing.duplicates++;
+        (existing.resentAt ??= []).push({ file: r.file, line: r.line });
         if (existing.sessionEnded) existing.resumed = true;
-        return;
+        return true;
       }
       existing.dropped = 'mid-reused';
       this.finalize(st, existing, 'incomplete');
@@ -107,6 +109,7 @@ export class FlowTracker {
     flows.set(r.mid, flow);
     this.options.onStart(flow);
     this.openCount++;
+    return false;
   }
 
   /** A PUBACK, PUBREC, PUBREL or PUBCOMP line; `st` is its client's state, if it has one. */
@@ -147,14 +150,14 @@ export class FlowTracker {
 
   /**
    * Ends every flow a client has in flight as incomplete; `reason` says why, when it is not the
-   * session ending. With `report` false no finding is made (state evicted at the cap).
-   * Returns how many flows ended.
+   * session ending, and `at` is the line that says so. With `report` false no finding is made
+   * (state evicted at the cap). Returns how many flows ended.
    */
-  giveUp(st: ClientFlows, reason?: DropReason, report = true): number {
+  giveUp(st: ClientFlows, reason?: DropReason, report = true, at?: Where): number {
     const open = [...st.inFlows.values(), ...st.outFlows.values()];
     for (const flow of open) {
       if (reason !== undefined) flow.dropped = reason;
-      this.finalize(st, flow, 'incomplete', report);
+      this.finalize(st, flow, 'incomplete', report, at);
     }
     return open.length;
   }
@@ -197,7 +200,8 @@ export class FlowTracker {
     });
   }
 
-  private finalize(st: ClientFlows, flow: Flow, state: FinalState, report = true): void {
+  /** Ends a flow; `droppedAt` is the line that gave it up, which leads its finding's evidence. */
+  private finalize(st: ClientFlows, flow: Flow, state: FinalState, report = true, droppedAt?: Where): void {
     const flows = flow.direction === 'in' ? st.inFlows : st.outFlows;
     if (flows.get(flow.mid) === flow) {
       flows.delete(flow.mid);
@@ -229,16 +233,20 @@ export class FlowTracker {
     if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
     // Findings only for what did not go as it should; most flows complete without one.
     if (!report || (state === 'complete' && flow.duplicates === 0)) return;
+    // Evidence, latest first: what gave the flow up, then its packets, then its re-sends.
+    const packets = flow.steps.map((s) => s.at).reverse();
+    const resends = [...(flow.resentAt ?? [])].reverse();
     const base = {
-      client: flow.client, time: first?.time ?? null, at: flow.steps.map((s) => s.at).reverse(),
+      client: flow.client, time: first?.time ?? null, at: [...(droppedAt ? [droppedAt] : []), ...packets, ...resends],
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
     };
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
-      this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}) });
+      const dropped = flow.dropped === 'expired' || flow.dropped === 'clean-start' ? { dropped: flow.dropped } : {};
+      this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped });
     } else if (state === 'refused') {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
-    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, duplicates: flow.duplicates });
+    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: [...resends, ...packets], duplicates: flow.duplicates });
   }
 }
 

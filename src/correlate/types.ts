@@ -99,6 +99,8 @@ export interface Flow {
   sessionEnded: boolean;
   /** Re-sent PUBLISH packets (`d1`). */
   duplicates: number;
+  /** Where the re-sent PUBLISH packets are, when there are any. */
+  resentAt?: Where[];
   /** A reason code ≥ 0x80 that refused it. */
   reasonCode?: number;
   /** A step arrived out of order. */
@@ -173,6 +175,8 @@ export interface FlowFinding extends FindingBase {
   reasonCode?: number;
   duplicates?: number;
   sessionEnded?: boolean;
+  /** Why an unfinished flow was given up, when it was not its session ending. */
+  dropped?: 'expired' | 'clean-start';
 }
 export interface DroppedFinding extends FindingBase {
   code: 'messages-dropped';

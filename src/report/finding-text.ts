@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { Finding, FindingCode } from '../correlate/index.js';
+import type { Finding, FindingCode, FlowFinding } from '../correlate/index.js';
 import { formatDuration } from './text.js';
 
 /** A short title per finding code. */
@@ -27,11 +27,19 @@ export const findingTitles: Record<FindingCode, string> = {
 
 const who = (client: string | null): string => client ?? '<unknown client>';
 
+/** How an unfinished flow was given up, when its session says more than the stalled step. */
+function flowEnd(f: FlowFinding): string {
+  if (f.dropped === 'expired') return '; the broker expired the session with it in flight';
+  if (f.dropped === 'clean-start') return '; the client reconnected with a clean start, which discarded it';
+  if (f.sessionEnded) return '; the session ended with it in flight';
+  return '';
+}
+
 /** One line saying what a finding is about. */
 export function describeFinding(f: Finding): string {
   switch (f.code) {
     case 'flow-incomplete':
-      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) stalled waiting for ${(f.stalledAt ?? 'an acknowledgement').toUpperCase()}${f.sessionEnded ? '; the session ended with it in flight' : ''}`;
+      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) stalled waiting for ${(f.stalledAt ?? 'an acknowledgement').toUpperCase()}${flowEnd(f)}`;
     case 'flow-refused':
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused with reason code ${f.reasonCode ?? '?'}`;
     case 'flow-duplicate':
