@@ -133,3 +133,16 @@ test('a denied PUBLISH is no published message for the top clients and topics', 
   assert.deepEqual(c.topTopics.map((t) => t.topic), ['ok/x']);
   assert.deepEqual(c.topClients.map((t) => [t.client, t.messages]), [['acl', 1]]);
 });
+
+test('a refused CONNACK to an address and the disconnect after it are one failed connection', () => {
+  const c = correlate([
+    '1795700000: New connection from 127.0.0.1:58260 on port 18843.',
+    '1795700000: New connection from 127.0.0.1:58274 on port 18843.',
+    '1795700001: Sending CONNACK to 127.0.0.1 (0, 5)',
+    '1795700001: Client <unknown> disconnected, not authorised.',
+    '1795700002: New client connected from 127.0.0.1:58274 as good-c (p2, c1, k60).',
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.outcome, a.port]), [['not-authorised', 58260]]);
+  assert.deepEqual(findingsOf(c).filter((f) => f.startsWith('auth-failure')), ['auth-failure - 3']);
+  assert.equal(c.sessions[0]?.listenerPort, 18843);
+});

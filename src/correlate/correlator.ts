@@ -107,6 +107,8 @@ const deniedFormats = new Set([
 const flappingWindowMs = 5 * 60_000;
 const flappingCount = 3;
 const takeoverEchoRecords = 50;
+/** How many records after a refused CONNACK its connection's disconnect line is looked for. */
+const refusalEchoRecords = 50;
 /** Distinct client ids counted exactly; past this the count is a lower bound (`clientsCapped`). */
 const distinctClientLimit = 200_000;
 
@@ -123,6 +125,8 @@ export class Correlator {
   private readonly pending = new Map<string, PendingConnection[]>();
   private pendingCount = 0;
   private lastPending: PendingConnection | null = null;
+  /** A refused CONNACK sent to an address (no id yet), whose disconnect line is still to come. */
+  private refusedUnnamed: { attempt: ConnectionAttempt; until: number } | null = null;
 
   private records = 0;
   private lastTime: number | null = null;
@@ -440,6 +444,7 @@ export class Correlator {
   private onDisconnect(r: DisconnectRecord): void {
     const reason = causeEnds[r.cause];
     if (r.client === null) {
+      if (this.closesRefused(null)) return;
       const outcome: AttemptOutcome = reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed';
       const p = this.takePending(r.address, r.port);
       if (p || r.address !== null) this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
@@ -452,6 +457,7 @@ export class Correlator {
       // of a 1.x timeout, an acknowledgement after DISCONNECT (2.1.2), or a refused login (2.x).
       if (this.pending.has(r.client)) {
         // 2.1.0 prints the address where it has no id, in the old wording without brackets.
+        if (this.closesRefused(r.client)) return;
         const p = this.takePending(r.client, r.port);
         this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed');
       } else if (reason === 'not-authorised') {
@@ -614,6 +620,17 @@ export class Correlator {
     return attempt;
   }
 
+  /**
+   * Whether a disconnect line of a client without an id (`address` when the line gives one) ends
+   * the connection a CONNACK sent to its address just refused. That refusal is the attempt
+   * already, and its reason code says more than the disconnect line.
+   */
+  private closesRefused(address: string | null): boolean {
+    const refused = this.refusedUnnamed;
+    this.refusedUnnamed = null;
+    return refused !== null && refused.until >= this.records && (address === null || refused.attempt.address === address);
+  }
+
   /** The state of the client named last: packets of one client tend to come in runs. */
   private cachedName = '';
   private cachedState: ClientState | undefined;
@@ -651,7 +668,8 @@ export class Correlator {
           const p = this.takePending(looksLikeAddress ? r.client : null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
-          if (!looksLikeAddress) this.state(r.client).refusedAttempt = attempt;
+          if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
+          else this.state(r.client).refusedAttempt = attempt;
         }
         return;
       default:
