@@ -146,3 +146,14 @@ test('a refused CONNACK to an address and the disconnect after it are one failed
   assert.deepEqual(findingsOf(c).filter((f) => f.startsWith('auth-failure')), ['auth-failure - 3']);
   assert.equal(c.sessions[0]?.listenerPort, 18843);
 });
+
+test('a `Client <unknown>` end taken for the wrong connection is put right when the other one connects', () => {
+  const c = correlate([
+    '1795700000: New connection from 127.0.0.1:36340 on port 1883.',
+    '1795700000: New connection from 127.0.0.1:36356 on port 1883.',
+    '1795700001: Client <unknown> closed its connection.',
+    '1795700002: New client connected from 127.0.0.1:36356 as late-b (p2, c1, k60).',
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.outcome, a.port, a.listenerPort]), [['closed', 36340, 1883]]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.port, s.listenerPort]), [['late-b', 36356, 1883]]);
+});

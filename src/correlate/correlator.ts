@@ -107,6 +107,8 @@ const deniedFormats = new Set([
 const flappingWindowMs = 5 * 60_000;
 const flappingCount = 3;
 const takeoverEchoRecords = 50;
+/** How many guessed `Client <unknown>` connections are kept to put right. */
+const guessesKept = 16;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
 /** Distinct client ids counted exactly; past this the count is a lower bound (`clientsCapped`). */
@@ -125,6 +127,8 @@ export class Correlator {
   private readonly pending = new Map<string, PendingConnection[]>();
   private pendingCount = 0;
   private lastPending: PendingConnection | null = null;
+  /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
+  private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection }> = [];
   /** A refused CONNACK sent to an address (no id yet), whose disconnect line is still to come. */
   private refusedUnnamed: { attempt: ConnectionAttempt; until: number } | null = null;
 
@@ -362,12 +366,30 @@ export class Correlator {
     return p;
   }
 
+  /**
+   * A connection now known to be `address`:`port` that an earlier `Client <unknown>` line was
+   * taken to end: that line ended another connection from the address, the oldest still pending,
+   * and its attempt is moved there. Null when no guess took this connection.
+   */
+  private reclaimGuessed(address: string, port: number | null): PendingConnection | null {
+    const i = port === null ? -1 : this.guessed.findIndex((g) => g.taken.address === address && g.taken.port === port);
+    const guess = this.guessed[i];
+    if (!guess) return null;
+    this.guessed.splice(i, 1);
+    const other = this.takePending(address, null);
+    if (other) {
+      guess.attempt.port = other.port;
+      guess.attempt.listenerPort = other.listenerPort;
+    }
+    return guess.taken;
+  }
+
   private *allPending(): Generator<PendingConnection> {
     for (const list of this.pending.values()) yield* list;
   }
 
   private onConnected(r: ClientConnectedRecord): void {
-    const pending = this.takePending(r.address, r.port);
+    const pending = this.takePending(r.address, r.port) ?? this.reclaimGuessed(r.address, r.port);
     const prior = this.state(r.client);
     if (prior.session?.disconnectAt) this.closeSession(r.client, prior, 'disconnect', prior.session.disconnectAt, undefined);
     else if (prior.session) this.onTakeover(r.client, r);
@@ -447,7 +469,13 @@ export class Correlator {
       if (this.closesRefused(null)) return;
       const outcome: AttemptOutcome = reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed';
       const p = this.takePending(r.address, r.port);
-      if (p || r.address !== null) this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
+      if (!p && r.address === null) return;
+      const attempt = this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
+      // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
+      if (p && r.address === null) {
+        this.guessed.push({ attempt, taken: p });
+        if (this.guessed.length > guessesKept) this.guessed.shift();
+      }
       return;
     }
     const st = this.clients.get(r.client);
@@ -578,6 +606,7 @@ export class Correlator {
     this.pending.clear();
     this.pendingCount = 0;
     this.lastPending = null;
+    this.guessed.length = 0;
   }
 
   private endAllSessions(r: LogRecord): number {
