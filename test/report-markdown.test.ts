@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { markdownLimits, renderMarkdownReport } from '../src/report/ci/index.js';
 import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
-import { outsideCodeSpans, tableRows } from './support/markdown.js';
+import { codeSpanText, outsideCodeSpans, tableRows } from './support/markdown.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
@@ -43,6 +43,13 @@ test('backslashes and pipes in ids cannot add cells', () => {
   const rows = tableRows(renderMarkdownReport(report, plainContext)).filter((r) => /^\d{4}-/.test(r[0] ?? ''));
   assert.equal(rows.length, ids.length);
   for (const row of rows) assert.equal(row.length, 4, row.join(' ‖ '));
+});
+
+test('ids with backslashes and pipes read back exactly from their code spans', () => {
+  const ids = ['a|b', 'a\\|b', 'a\\\\|b', '\\', '`|`', 'x\\', '|\\|'];
+  const report = syntheticReport(ids.map((id, i) => stalledFlow(id, i + 1, i + 1)), [{ code: 'flow-incomplete', max: 0 }]);
+  const rows = tableRows(renderMarkdownReport(report, plainContext)).filter((r) => /^\d{4}-/.test(r[0] ?? ''));
+  assert.deepEqual(rows.map((r) => codeSpanText(r[1] ?? '')), ids);
 });
 
 describe('size', () => {

@@ -23,12 +23,13 @@ export interface MarkdownLimits {
 export const markdownLimits: MarkdownLimits = { maxBytes: 1024 * 1024 - 1024, rowsPerCode: 50, cellChars: 300 };
 
 /**
- * An inline code span holding any text, safe in a table cell. GFM splits cells before it sees
- * code spans, reading `\x` as a pair: each `|` gets a `\` (which GFM removes), and backslashes
- * just before it are doubled so that they cannot pair with that `\` instead.
+ * An inline code span holding any text, safe in a table cell. GFM finds the cells before it
+ * reads code spans: a `|` directly after a `\` does not end a cell, and that one `\` is dropped
+ * from the cell, so each `|` gets exactly one `\` and nothing else changes (code spans take
+ * backslashes literally).
  */
 function codeSpan(text: string, max: number): string {
-  const body = elideMiddle(safeText(text), max).replace(/(\\*)\|/g, (_, slashes: string) => `${slashes}${slashes}\\|`);
+  const body = elideMiddle(safeText(text), max).replace(/\|/g, '\\|');
   const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
