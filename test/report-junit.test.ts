@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findingCodes } from '../src/correlate/index.js';
 import { renderJunit } from '../src/report/ci/junit.js';
-import { plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 import { assertConsistent, forbiddenInXml, intAttribute as int } from './support/junit.js';
@@ -121,6 +121,15 @@ describe('names and counts beyond what is listed', () => {
     const root = parseXml(renderJunit(report, plainContext));
     const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
     assert.deepEqual(cases.map((c) => [c.attributes.name, c.attributes.line]), [['c mid 1 (out)', '10'], ['c mid 1 (out) #2', '20'], ['c mid 1 (out) #3', '30']]);
+  });
+
+  test('ids that differ only in characters XML forbids still get unique names', () => {
+    const ids = ['dev\uFFFE', 'dev\uFFFF', 'dev', 'dev\uD800'];
+    const report = syntheticReport(ids.map((id, i) => keepaliveTimeout(id, i + 10)), [{ code: 'keepalive-timeout', max: 0 }]);
+    const root = parseXml(renderJunit(report, plainContext));
+    assertConsistent(root);
+    const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
+    assert.deepEqual(cases.map((c) => c.attributes.name), ['dev', 'dev #2', 'dev #3', 'dev #4']);
   });
 
   test('findings counted but not kept become one more testcase, so tests still match', () => {

@@ -10,7 +10,7 @@ import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { elideMiddle, safeText } from '../text.js';
 import { type CiReport, findingFacts, findingsOf, unlistedOf } from './ci-report.js';
-import { xmlAttribute, xmlText } from './xml.js';
+import { dropXmlForbidden, xmlAttribute, xmlText } from './xml.js';
 
 interface Testcase {
   name: string;
@@ -46,7 +46,11 @@ function baseName(f: Finding): string {
   }
 }
 
-/** Gives each name once: later repeats get ` #2`, ` #3`, … in log order, so names stay stable. */
+/**
+ * Gives each name once: later repeats get ` #2`, ` #3`, … in log order, so names stay stable.
+ * Names must be final text (characters XML forbids already dropped), or two that differ only in
+ * such characters would come out the same.
+ */
 function uniqueNamer(): (name: string) => string {
   const used = new Set<string>();
   return (name) => {
@@ -69,7 +73,7 @@ function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): T
   const name = uniqueNamer();
   const findings = findingsOf(report, rule.code);
   const cases: Testcase[] = findings.map((f) => ({
-    name: name(safeText(baseName(f))),
+    name: name(dropXmlForbidden(safeText(baseName(f)))),
     file: f.at[0]?.file ?? null,
     line: f.at[0]?.line ?? null,
     failure: rule.passed ? null : elideMiddle(safeText(describeFinding(f)), messageLength),
