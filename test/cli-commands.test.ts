@@ -132,6 +132,15 @@ describe('stdin', () => {
     for (const s of sessions) assert.equal(s.startAt.file, '-');
   });
 
+  test('tables and Markdown show lines read from stdin as stdin:N', async () => {
+    const table = await runCli(['sessions', '--no-color', '-'], { stdin: text });
+    const markdown = await runCli(['problems', '--format', 'markdown', '-'], { stdin: text });
+    for (const result of [table, markdown]) {
+      assert.match(result.stdout, /\bstdin:\d+/);
+      assert.doesNotMatch(result.stdout, /(?:^|[\s|])-:\d/m);
+    }
+  });
+
   test('stdin between files takes its place in time order', async () => {
     const lines = logLines(rotated);
     const head = writeLines('stdin-head.log', lines.slice(0, 90));
@@ -204,7 +213,7 @@ describe('gzip', () => {
     const plain = await runCli(['sessions', sample]);
     const piped = await runCli(['sessions', '-'], { stdin: gzipSync(readFileSync(sample)) });
     assert.equal(piped.code, 0, piped.stderr);
-    assert.equal(piped.stdout, plain.stdout.replaceAll(`${sample}:`, '-:'));
+    assert.equal(piped.stdout, plain.stdout.replaceAll(`${sample}:`, 'stdin:'));
     const cut = await runCli(['sessions', '-'], { stdin: gzipSync(readFileSync(sample)).subarray(0, 100) });
     assert.equal(cut.code, 2);
     assert.match(cut.stderr, /corrupt gzip/);

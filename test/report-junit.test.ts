@@ -15,6 +15,15 @@ import { requireXmllint, validateXml } from './support/xmllint.js';
 
 runFromRepoRoot();
 
+const stalledOnStdin = [
+  '1795700000: mosquitto version 2.0.11 running',
+  '1795700001: New client connected from 127.0.0.1:40000 as pub (p2, c1, k60).',
+  "1795700001: Received PUBLISH from pub (d0, q2, r0, m1, 'a/b', ... (3 bytes))",
+  '1795700001: Sending PUBREC to pub (m1, rc0)',
+  '1795700002: Client pub disconnected.',
+  '',
+].join('\n');
+
 const schema = repoPath('test/support/junit.xsd');
 const hostile = 'fixtures/handmade/hostile-ids.log';
 
@@ -113,6 +122,16 @@ describe('hostile client ids', () => {
       assert.ok(validation.valid, validation.output);
     }
   });
+});
+
+test('testcases of lines read from stdin have no file or line; the evidence says stdin:N', async () => {
+  const result = await runCli(['report', '--format', 'junit', '--fail-on', 'flow-incomplete', '-'], { stdin: stalledOnStdin });
+  assert.equal(result.code, 1);
+  const root = parseXml(result.stdout);
+  assertConsistent(root);
+  const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
+  assert.deepEqual(cases.map((c) => [c.attributes.file, c.attributes.line]), [[undefined, undefined]]);
+  assert.match(result.stdout, /^at: stdin:4$/m);
 });
 
 describe('names and counts beyond what is listed', () => {

@@ -126,7 +126,11 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/** `file:line` for a log location. */
+/** The file name of lines read from stdin: `-`, as on the command line. */
+export const stdinFile = '-';
+
+/** `file:line` for a log location; lines read from stdin show as `stdin:N`. */
 export function location(at: { file: string; line: number } | undefined): string {
-  return at ? `${safeText(at.file)}:${at.line}` : '-';
+  if (!at) return '-';
+  return `${at.file === stdinFile ? 'stdin' : safeText(at.file)}:${at.line}`;
 }
