@@ -208,6 +208,40 @@ describe('several files, taken in time order', () => {
   });
 });
 
+describe('message trace', () => {
+  const log = [
+    '1795702432: mosquitto version 2.0.11 running',
+    '1795702432: New client connected from 127.0.0.1:35000 as pub (p2, c1, k60).',
+    '1795702432: New client connected from 127.0.0.1:35001 as sub (p2, c1, k60).',
+    '1795702432: Received SUBSCRIBE from sub',
+    '1795702432: \tt/# (QoS 1)',
+    '1795702432: sub 1 t/#',
+    '1795702432: Sending SUBACK to sub',
+    "1795702432: Received PUBLISH from pub (d0, q1, r0, m5, 't/x', ... (3 bytes))",
+    "1795702432: Sending PUBLISH to sub (d0, q1, r0, m1, 't/x', ... (3 bytes))",
+    '1795702432: Sending PUBACK to pub (m5, rc0)',
+    '1795702432: Received PUBACK from sub (Mid: 1, RC:0)',
+    '',
+  ].join('\n');
+
+  test('flows --format json names the PUBLISH a delivery came from', async () => {
+    const result = await runCli(['flows', '--format', 'json', '-'], { stdin: log });
+    assert.equal(result.code, 0);
+    const { flows } = JSON.parse(result.stdout) as { flows: Array<{ client: string; direction: string; origin?: unknown }> };
+    const delivery = flows.find((f) => f.client === 'sub' && f.direction === 'out');
+    assert.deepEqual(delivery?.origin, { client: 'pub', at: { file: '-', line: 8 }, mid: 5, ambiguous: false });
+  });
+
+  test('timeline says whom a received message came from', async () => {
+    const result = await runCli(['timeline', '--client', 'sub', '--format', 'json', '-'], { stdin: log });
+    assert.equal(result.code, 0);
+    const { entries } = JSON.parse(result.stdout) as { entries: Array<{ kind: string; flow?: { origin?: { client: string } } }> };
+    assert.equal(entries.find((e) => e.kind === 'flow')?.flow?.origin?.client, 'pub');
+    const table = await runCli(['timeline', '--client', 'sub', '--no-color', '-'], { stdin: log });
+    assert.match(table.stdout, /received m1 QoS 1 t\/x \(3 B\) from pub:/);
+  });
+});
+
 describe('gzip', () => {
   test('gzip on stdin is read as the log it holds', async () => {
     const plain = await runCli(['sessions', sample]);
