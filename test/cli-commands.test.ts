@@ -208,6 +208,22 @@ describe('several files, taken in time order', () => {
   });
 });
 
+test('sessions --format json: an open session has endAt null, as every session has the field', async () => {
+  const log = [
+    '1795700000: mosquitto version 2.0.11 running',
+    '1795700001: New client connected from 10.0.0.1:20001 as open-one (p2, c1, k60).',
+    '1795700001: New client connected from 10.0.0.2:20002 as gone (p2, c1, k60).',
+    '1795700002: Client gone disconnected.',
+    '',
+  ].join('\n');
+  const result = await runCli(['sessions', '--format', 'json', '-'], { stdin: log });
+  const { sessions } = JSON.parse(result.stdout) as { sessions: Array<{ client: string; endReason: string; endAt?: unknown }> };
+  assert.deepEqual(sessions.map((s) => [s.client, s.endReason, s.endAt]), [
+    ['open-one', 'open', null],
+    ['gone', 'disconnect', { file: '-', line: 4 }],
+  ]);
+});
+
 describe('message trace', () => {
   const log = [
     '1795702432: mosquitto version 2.0.11 running',
