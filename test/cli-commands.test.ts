@@ -269,6 +269,17 @@ describe('gzip', () => {
     assert.match(cut.stderr, /corrupt gzip/);
   });
 
+  test('report -o with an empty path, or a file where a directory must be, is one line and exit 2', async () => {
+    const empty = await runCli(['report', '-o', '', sample]);
+    assert.deepEqual([empty.code, empty.stdout, empty.stderr], [2, '', 'mosqlog: --output-file: empty path\n']);
+    const file = writeLines('not-a-dir.xml', ['x']);
+    const under = await runCli(['report', '-o', join(file, 'junit.xml'), sample]);
+    assert.equal(under.code, 2);
+    assert.equal(under.stderr, `mosqlog: --output-file: ${join(file, 'junit.xml')}: not a directory\n`);
+    const deeper = await runCli(['report', '-o', join(file, 'sub', 'junit.xml'), sample]);
+    assert.equal(deeper.stderr, `mosqlog: --output-file: ${join(file, 'sub', 'junit.xml')}: not a directory\n`);
+  });
+
   test('report -o under a directory that cannot be made is a usage error, not a hang', async () => {
     const result = await runCli(['report', '-o', '/proc/no-such-dir/junit.xml', sample]);
     assert.equal(result.code, 2);
