@@ -46,9 +46,38 @@ export function codeSpanText(cell: string): string | null {
   return /^ [\s\S]* $/.test(body) && /[^ ]/.test(body) ? body.slice(1, -1) : body;
 }
 
-/** Markdown with every code span removed: what GitHub would render as markup. */
+/**
+ * Markdown with every code span removed: what GitHub would render as markup. As in CommonMark,
+ * a backslash-escaped backtick opens no span, a run of backticks is closed only by a run of the
+ * same length, and an unclosed run is plain text. mosqlog writes each span on one line, so a
+ * span is looked for within its line.
+ */
 export function outsideCodeSpans(markdown: string): string {
-  return markdown.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
+  return markdown.split('\n').map((line) => {
+    let out = '';
+    let i = 0;
+    while (i < line.length) {
+      const ch = line[i] as string;
+      if (ch === '\\') {
+        out += line.slice(i, i + 2);
+        i += 2;
+      } else if (ch === '`') {
+        const run = /^`+/.exec(line.slice(i))?.[0] ?? '`';
+        const closing = new RegExp(`(?<!\`)${run}(?!\`)`, 'g');
+        closing.lastIndex = i + run.length;
+        const close = closing.exec(line);
+        if (close) i = close.index + run.length;
+        else {
+          out += run;
+          i += run.length;
+        }
+      } else {
+        out += ch;
+        i++;
+      }
+    }
+    return out;
+  }).join('\n');
 }
 
 /** Pipes in a Markdown table line that split cells: those not directly after a `\`. */
