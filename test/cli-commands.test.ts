@@ -132,6 +132,15 @@ describe('stdin', () => {
     for (const s of sessions) assert.equal(s.startAt.file, '-');
   });
 
+  test('tables and Markdown show lines read from stdin as stdin:N', async () => {
+    const table = await runCli(['sessions', '--no-color', '-'], { stdin: text });
+    const markdown = await runCli(['problems', '--format', 'markdown', '-'], { stdin: text });
+    for (const result of [table, markdown]) {
+      assert.match(result.stdout, /\bstdin:\d+/);
+      assert.doesNotMatch(result.stdout, /(?:^|[\s|])-:\d/m);
+    }
+  });
+
   test('stdin between files takes its place in time order', async () => {
     const lines = logLines(rotated);
     const head = writeLines('stdin-head.log', lines.slice(0, 90));
@@ -199,15 +208,76 @@ describe('several files, taken in time order', () => {
   });
 });
 
+test('sessions --format json: an open session has endAt null, as every session has the field', async () => {
+  const log = [
+    '1795700000: mosquitto version 2.0.11 running',
+    '1795700001: New client connected from 10.0.0.1:20001 as open-one (p2, c1, k60).',
+    '1795700001: New client connected from 10.0.0.2:20002 as gone (p2, c1, k60).',
+    '1795700002: Client gone disconnected.',
+    '',
+  ].join('\n');
+  const result = await runCli(['sessions', '--format', 'json', '-'], { stdin: log });
+  const { sessions } = JSON.parse(result.stdout) as { sessions: Array<{ client: string; endReason: string; endAt?: unknown }> };
+  assert.deepEqual(sessions.map((s) => [s.client, s.endReason, s.endAt]), [
+    ['open-one', 'open', null],
+    ['gone', 'disconnect', { file: '-', line: 4 }],
+  ]);
+});
+
+describe('message trace', () => {
+  const log = [
+    '1795702432: mosquitto version 2.0.11 running',
+    '1795702432: New client connected from 127.0.0.1:35000 as pub (p2, c1, k60).',
+    '1795702432: New client connected from 127.0.0.1:35001 as sub (p2, c1, k60).',
+    '1795702432: Received SUBSCRIBE from sub',
+    '1795702432: \tt/# (QoS 1)',
+    '1795702432: sub 1 t/#',
+    '1795702432: Sending SUBACK to sub',
+    "1795702432: Received PUBLISH from pub (d0, q1, r0, m5, 't/x', ... (3 bytes))",
+    "1795702432: Sending PUBLISH to sub (d0, q1, r0, m1, 't/x', ... (3 bytes))",
+    '1795702432: Sending PUBACK to pub (m5, rc0)',
+    '1795702432: Received PUBACK from sub (Mid: 1, RC:0)',
+    '',
+  ].join('\n');
+
+  test('flows --format json names the PUBLISH a delivery came from', async () => {
+    const result = await runCli(['flows', '--format', 'json', '-'], { stdin: log });
+    assert.equal(result.code, 0);
+    const { flows } = JSON.parse(result.stdout) as { flows: Array<{ client: string; direction: string; origin?: unknown }> };
+    const delivery = flows.find((f) => f.client === 'sub' && f.direction === 'out');
+    assert.deepEqual(delivery?.origin, { client: 'pub', at: { file: '-', line: 8 }, mid: 5, ambiguous: false });
+  });
+
+  test('timeline says whom a received message came from', async () => {
+    const result = await runCli(['timeline', '--client', 'sub', '--format', 'json', '-'], { stdin: log });
+    assert.equal(result.code, 0);
+    const { entries } = JSON.parse(result.stdout) as { entries: Array<{ kind: string; flow?: { origin?: { client: string } } }> };
+    assert.equal(entries.find((e) => e.kind === 'flow')?.flow?.origin?.client, 'pub');
+    const table = await runCli(['timeline', '--client', 'sub', '--no-color', '-'], { stdin: log });
+    assert.match(table.stdout, /received m1 QoS 1 t\/x \(3 B\) from pub:/);
+  });
+});
+
 describe('gzip', () => {
   test('gzip on stdin is read as the log it holds', async () => {
     const plain = await runCli(['sessions', sample]);
     const piped = await runCli(['sessions', '-'], { stdin: gzipSync(readFileSync(sample)) });
     assert.equal(piped.code, 0, piped.stderr);
-    assert.equal(piped.stdout, plain.stdout.replaceAll(`${sample}:`, '-:'));
+    assert.equal(piped.stdout, plain.stdout.replaceAll(`${sample}:`, 'stdin:'));
     const cut = await runCli(['sessions', '-'], { stdin: gzipSync(readFileSync(sample)).subarray(0, 100) });
     assert.equal(cut.code, 2);
     assert.match(cut.stderr, /corrupt gzip/);
+  });
+
+  test('report -o with an empty path, or a file where a directory must be, is one line and exit 2', async () => {
+    const empty = await runCli(['report', '-o', '', sample]);
+    assert.deepEqual([empty.code, empty.stdout, empty.stderr], [2, '', 'mosqlog: --output-file: empty path\n']);
+    const file = writeLines('not-a-dir.xml', ['x']);
+    const under = await runCli(['report', '-o', join(file, 'junit.xml'), sample]);
+    assert.equal(under.code, 2);
+    assert.equal(under.stderr, `mosqlog: --output-file: ${join(file, 'junit.xml')}: not a directory\n`);
+    const deeper = await runCli(['report', '-o', join(file, 'sub', 'junit.xml'), sample]);
+    assert.equal(deeper.stderr, `mosqlog: --output-file: ${join(file, 'sub', 'junit.xml')}: not a directory\n`);
   });
 
   test('report -o under a directory that cannot be made is a usage error, not a hang', async () => {

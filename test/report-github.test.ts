@@ -12,6 +12,15 @@ import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
 
+const stalledOnStdin = [
+  '1795700000: mosquitto version 2.0.11 running',
+  '1795700001: New client connected from 127.0.0.1:40000 as pub (p2, c1, k60).',
+  "1795700001: Received PUBLISH from pub (d0, q2, r0, m1, 'a/b', ... (3 bytes))",
+  '1795700001: Sending PUBREC to pub (m1, rc0)',
+  '1795700002: Client pub disconnected.',
+  '',
+].join('\n');
+
 describe('escaping', () => {
   const cases: Array<[string, string, string]> = [
     ['100%', '100%25', '100%25'],
@@ -58,6 +67,24 @@ describe('annotations from fixtures', () => {
     assert.equal(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(result.stdout), false);
     const socket = annotations.find((a) => a.properties.title?.includes('socket-error'));
     assert.ok(socket?.message.startsWith('gh:esc,%0A]]>'), 'the id comes back intact after unescaping');
+  });
+});
+
+describe('lines read from stdin', () => {
+  test('name no file or line, and are not listed under see also', async () => {
+    const result = await runCli(['report', '--format', 'github', '--fail-on', 'flow-incomplete', '-'], { stdin: stalledOnStdin });
+    assert.equal(result.code, 1);
+    const { annotations, other } = parseCommands(result.stdout);
+    assert.deepEqual(other, []);
+    assert.deepEqual(annotations.map((a) => [a.kind, a.properties.file, a.properties.line]), [['error', undefined, undefined]]);
+    assert.doesNotMatch(annotations[0]?.message ?? '', /see also|-:\d/);
+  });
+
+  test('a file read alongside stdin is still named', () => {
+    const report = syntheticReport([{ ...stalledFlow('c', 1, 4, '-'), at: [{ file: '-', line: 4 }, { file: 'broker.log', line: 3 }] }], [{ code: 'flow-incomplete', max: 0 }]);
+    const [a] = parseCommands(renderGithub(report, plainContext)).annotations;
+    assert.equal(a?.properties.file, undefined);
+    assert.match(a?.message ?? '', /\(see also broker\.log:3\)$/);
   });
 });
 

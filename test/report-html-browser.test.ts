@@ -204,3 +204,31 @@ describe('fixtures/handmade/xss-ids.log in Chromium', () => {
     await page.context().close();
   });
 });
+
+describe('a lane click selects one client', () => {
+  test('pump shows pump, not PUMP-2; typing matches any part again', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    mkdirSync(repoPath('test-artifacts'), { recursive: true });
+    writeFileSync(repoPath('test-artifacts/lane-click.log'), [
+      '1795700000: mosquitto version 2.0.11 running',
+      '1795700001: New client connected from 10.0.0.1:20001 as pump (p2, c1, k60).',
+      '1795700002: New client connected from 10.0.0.2:20002 as PUMP-2 (p2, c1, k60).',
+      '1795700003: Client pump disconnected.',
+      '1795700004: Client PUMP-2 disconnected.',
+      '',
+    ].join('\n'));
+    const opened = await openReport(browser, 'html-report-lane-click', 'test-artifacts/lane-click.log');
+    const { page } = opened;
+    const lane = (client: string) => page.locator('#timeline-chart .lane-label').filter({ has: page.getByText(client, { exact: true }) });
+    await lane('pump').click();
+    assert.equal(await page.locator('#session-filter').inputValue(), 'pump');
+    assert.deepEqual(await visibleClients(page), ['pump']);
+    await lane('PUMP-2').click();
+    assert.deepEqual(await visibleClients(page), ['PUMP-2']);
+    await page.locator('#session-filter').fill('pump');
+    assert.deepEqual((await visibleClients(page)).sort(), ['PUMP-2', 'pump']);
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
+});

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findingCodes } from '../src/correlate/index.js';
 import { renderJunit } from '../src/report/ci/junit.js';
-import { plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 import { assertConsistent, forbiddenInXml, intAttribute as int } from './support/junit.js';
@@ -14,6 +14,15 @@ import { type XmlElement, childrenNamed, parseXml } from './support/xml-tree.js'
 import { requireXmllint, validateXml } from './support/xmllint.js';
 
 runFromRepoRoot();
+
+const stalledOnStdin = [
+  '1795700000: mosquitto version 2.0.11 running',
+  '1795700001: New client connected from 127.0.0.1:40000 as pub (p2, c1, k60).',
+  "1795700001: Received PUBLISH from pub (d0, q2, r0, m1, 'a/b', ... (3 bytes))",
+  '1795700001: Sending PUBREC to pub (m1, rc0)',
+  '1795700002: Client pub disconnected.',
+  '',
+].join('\n');
 
 const schema = repoPath('test/support/junit.xsd');
 const hostile = 'fixtures/handmade/hostile-ids.log';
@@ -115,12 +124,31 @@ describe('hostile client ids', () => {
   });
 });
 
+test('testcases of lines read from stdin have no file or line; the evidence says stdin:N', async () => {
+  const result = await runCli(['report', '--format', 'junit', '--fail-on', 'flow-incomplete', '-'], { stdin: stalledOnStdin });
+  assert.equal(result.code, 1);
+  const root = parseXml(result.stdout);
+  assertConsistent(root);
+  const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
+  assert.deepEqual(cases.map((c) => [c.attributes.file, c.attributes.line]), [[undefined, undefined]]);
+  assert.match(result.stdout, /^at: stdin:4$/m);
+});
+
 describe('names and counts beyond what is listed', () => {
   test('repeated subjects get stable #n suffixes in log order', () => {
     const report = syntheticReport([stalledFlow('c', 1, 10), stalledFlow('c', 1, 20), stalledFlow('c', 1, 30)], [{ code: 'flow-incomplete', max: 0 }]);
     const root = parseXml(renderJunit(report, plainContext));
     const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
     assert.deepEqual(cases.map((c) => [c.attributes.name, c.attributes.line]), [['c mid 1 (out)', '10'], ['c mid 1 (out) #2', '20'], ['c mid 1 (out) #3', '30']]);
+  });
+
+  test('ids that differ only in characters XML forbids still get unique names', () => {
+    const ids = ['dev\uFFFE', 'dev\uFFFF', 'dev', 'dev\uD800'];
+    const report = syntheticReport(ids.map((id, i) => keepaliveTimeout(id, i + 10)), [{ code: 'keepalive-timeout', max: 0 }]);
+    const root = parseXml(renderJunit(report, plainContext));
+    assertConsistent(root);
+    const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
+    assert.deepEqual(cases.map((c) => c.attributes.name), ['dev', 'dev #2', 'dev #3', 'dev #4']);
   });
 
   test('findings counted but not kept become one more testcase, so tests still match', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { markdownLimits, renderMarkdownReport } from '../src/report/ci/index.js';
 import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
-import { outsideCodeSpans, tableRows } from './support/markdown.js';
+import { codeSpanText, outsideCodeSpans, tableRows } from './support/markdown.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
@@ -37,12 +37,51 @@ describe('content', () => {
   });
 });
 
+describe('the views\' Markdown', () => {
+  const views = ['summary', 'sessions', 'flows', 'problems', 'timeline'];
+  const markupId = '**URGENT** _see_ ~~www.evil.example~~ http://e.invalid/x ops@evil.example cc @octo-org/admins';
+  const markupTopic = '**t**/www.evil.example/@here';
+  const log = [
+    '1795700000: mosquitto version 2.0.11 running',
+    `1795700001: New client connected from 10.0.0.1:20001 as ${markupId} (p2, c1, k60, u'@root_user_').`,
+    `1795700002: Received PUBLISH from ${markupId} (d0, q1, r0, m5, '${markupTopic}', ... (3 bytes))`,
+    `1795700003: Socket error on client ${markupId}, disconnecting.`,
+    '',
+  ].join('\n');
+
+  test('log text stays inside code spans: no emphasis, autolinks or mentions', async () => {
+    for (const view of views) {
+      const result = await runCli([view, '--format', 'markdown', '-'], { stdin: log });
+      assert.equal(result.code, 0, view);
+      const markup = outsideCodeSpans(result.stdout);
+      assert.doesNotMatch(markup, /\*\*|_see_|~~|www\.|http|@octo|@here|@root|@evil/, view);
+    }
+  });
+
+  test('ids and topics read back exactly from their code spans, also in hostile-ids.log', async () => {
+    const result = await runCli(['sessions', '--format', 'markdown', 'fixtures/handmade/hostile-ids.log']);
+    const clients = tableRows(result.stdout).map((row) => codeSpanText(row[0] ?? ''));
+    assert.ok(clients.includes('gh:esc,%0A]]>-- |`@here` [x](http://e.invalid)'), clients.join(' ‖ '));
+    assert.equal(outsideCodeSpans(result.stdout).includes('@here'), false);
+    const flows = await runCli(['flows', '--format', 'markdown', '-'], { stdin: log });
+    const row = tableRows(flows.stdout)[1] ?? [];
+    assert.deepEqual([codeSpanText(row[0] ?? ''), codeSpanText(row[4] ?? '')], [markupId, markupTopic]);
+  });
+});
+
 test('backslashes and pipes in ids cannot add cells', () => {
   const ids = ['a|b', 'a\\|b', 'a\\\\|b|', '|', '\\', '`|`'];
   const report = syntheticReport(ids.map((id, i) => stalledFlow(id, i + 1, i + 1)), [{ code: 'flow-incomplete', max: 0 }]);
   const rows = tableRows(renderMarkdownReport(report, plainContext)).filter((r) => /^\d{4}-/.test(r[0] ?? ''));
   assert.equal(rows.length, ids.length);
   for (const row of rows) assert.equal(row.length, 4, row.join(' ‖ '));
+});
+
+test('ids with backslashes and pipes read back exactly from their code spans', () => {
+  const ids = ['a|b', 'a\\|b', 'a\\\\|b', '\\', '`|`', 'x\\', '|\\|'];
+  const report = syntheticReport(ids.map((id, i) => stalledFlow(id, i + 1, i + 1)), [{ code: 'flow-incomplete', max: 0 }]);
+  const rows = tableRows(renderMarkdownReport(report, plainContext)).filter((r) => /^\d{4}-/.test(r[0] ?? ''));
+  assert.deepEqual(rows.map((r) => codeSpanText(r[1] ?? '')), ids);
 });
 
 describe('size', () => {

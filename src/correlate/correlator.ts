@@ -415,6 +415,7 @@ export class Correlator {
       durationMs: null,
       endReason: 'open',
       startAt: { file: r.file, line: r.line },
+      endAt: null,
       packetsIn: newPacketCounts(),
       packetsOut: newPacketCounts(),
       messagesIn: 0,

@@ -37,7 +37,8 @@ export interface Session {
   /** The broker's words for an `other` end, or an OS error text. */
   endDetail?: string;
   startAt: Where;
-  endAt?: Where;
+  /** The line that ended the session; null while it is open or when no line ended it. */
+  endAt: Where | null;
   packetsIn: PacketCounts;
   packetsOut: PacketCounts;
   messagesIn: number;

@@ -4,7 +4,7 @@
 export { type ReportContext, type Reporter } from './context.js';
 export { describeFinding, findingTitles } from './finding-text.js';
 export { RecordJsonLines, isoTime, renderRecordJson } from './record-json.js';
-export { elideMiddle, formatBytes, formatDuration, formatTime, location, markdownCell, safeText } from './text.js';
+export { elideMiddle, formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText, stdinFile } from './text.js';
 export { type CiFormat, type CiReport, ciFormats, ciReporters } from './ci/index.js';
 export { type FollowFormat, type FollowFormatName, followFormats } from './follow-formats.js';
 export { type DashboardInfo, dashboardRecentRows, renderDashboard } from './follow-dashboard.js';

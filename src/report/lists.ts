@@ -9,7 +9,7 @@ import { describeFinding, findingTitles } from './finding-text.js';
 import { findingJson, flowJson, sessionJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
-import { formatDuration, formatTime, location, markdownCell } from './text.js';
+import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
 
 const troubledEnds = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
 
@@ -130,6 +130,11 @@ function sortedFindings(c: Correlation): Finding[] {
   return [...groupByCode(c.findings).values()].flat();
 }
 
+/** A Markdown table row: cells under `logColumns` hold log text and become code spans; mosqlog's own text is escaped. */
+function markdownRow(row: readonly string[], columns: ReadonlyArray<{ header: string }>, logColumns: readonly string[]): string[] {
+  return row.map((text, i) => (logColumns.includes(columns[i]?.header ?? '') ? markdownCodeCell(text) : markdownCell(text)));
+}
+
 function ndjson(items: ReadonlyArray<Record<string, unknown>>): string {
   return items.map((i) => toJsonText(i) + '\n').join('');
 }
@@ -141,7 +146,7 @@ export const sessionsReporters = {
   ndjson: (c: Correlation) => ndjson(sortedSessions(c).map(sessionJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const sessions = sortedSessions(c);
-    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => sessionRow(s, ctx).map(markdownCell)))}`;
+    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx), sessionColumns, ['client'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
 
@@ -153,7 +158,7 @@ export const flowsReporters = {
   markdown: (c: Correlation, ctx: ReportContext) => {
     const flows = sortedFlows(c);
     const note = c.debugLines ? '' : '_The log has no debug lines: QoS flows cannot be known._\n\n';
-    return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => flowRow(f, ctx).map(markdownCell)))}`;
+    return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => markdownRow(flowRow(f, ctx), flowColumns, f.topic === null ? ['client'] : ['client', 'topic'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
 
@@ -164,7 +169,7 @@ export const problemsReporters = {
   ndjson: (c: Correlation) => ndjson(sortedFindings(c).map(findingJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     if (c.findings.length === 0) return '## Problems\n\nNone found.\n';
-    const rows = sortedFindings(c).map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), markdownCell(f.client ?? '-'), markdownCell(describeFinding(f)), markdownCell(location(f.at[0]))]);
+    const rows = sortedFindings(c).map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), f.client !== null ? markdownCodeCell(f.client) : '-', markdownCodeCell(describeFinding(f)), markdownCell(location(f.at[0]))]);
     return `## Problems\n\n${markdownTable(['code', 'time', 'client', 'what', 'line'], rows)}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;

@@ -7,7 +7,7 @@ import { findingTitles } from './finding-text.js';
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
-import { formatBytes, formatDuration, formatTime, markdownCell } from './text.js';
+import { formatBytes, formatDuration, formatTime, markdownCell, markdownCodeCell } from './text.js';
 
 const blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -105,7 +105,7 @@ export function renderSummaryJson(c: Correlation): string {
 export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): string {
   const out: string[] = ['## mosqlog summary', ''];
   out.push(markdownTable(['what', 'value'], overviewRows(c, ctx).map(([k, v]) => [k ?? '', markdownCell(v ?? '')])));
-  if (c.unknownExamples.length > 0) out.push('### Lines not understood (first 5)', '', markdownTable(['line'], c.unknownExamples.map((l) => [markdownCell(l)])));
+  if (c.unknownExamples.length > 0) out.push('### Lines not understood (first 5)', '', markdownTable(['line'], c.unknownExamples.map((l) => [markdownCodeCell(l)])));
   const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
   if (ends.length) out.push('### Sessions by end', '', markdownTable(['end reason', 'sessions'], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)])));
   const outcomes = Object.entries(c.attemptsByOutcome);
@@ -116,8 +116,8 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   }
   const problems = findingCodes.filter((code: FindingCode) => (c.findingTotals[code] ?? 0) > 0);
   out.push('### Problems', '', problems.length ? markdownTable(['code', 'count', 'what'], problems.map((code) => [`\`${code}\``, String(c.findingTotals[code] ?? 0), findingTitles[code]])) : 'None found.\n');
-  if (c.topClients.length) out.push('### Top clients', '', markdownTable(['client', 'messages', 'bytes'], c.topClients.map((a) => [markdownCell(a.client), String(a.messages), formatBytes(a.bytes)])));
-  if (c.topTopics.length) out.push('### Top topics', '', markdownTable(['topic', 'messages', 'bytes'], c.topTopics.map((a) => [markdownCell(a.topic), String(a.messages), formatBytes(a.bytes)])));
+  if (c.topClients.length) out.push('### Top clients', '', markdownTable(['client', 'messages', 'bytes'], c.topClients.map((a) => [markdownCodeCell(a.client), String(a.messages), formatBytes(a.bytes)])));
+  if (c.topTopics.length) out.push('### Top topics', '', markdownTable(['topic', 'messages', 'bytes'], c.topTopics.map((a) => [markdownCodeCell(a.topic), String(a.messages), formatBytes(a.bytes)])));
   return out.join('\n');
 }
 

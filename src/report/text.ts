@@ -66,6 +66,30 @@ export function markdownCell(text: string): string {
   return safeText(text).replace(/[\\|`[\]]/g, '\\$&').replace(/[&<>]/g, (c) => htmlEntities[c] ?? c);
 }
 
+/**
+ * Remote text (client ids, usernames, topics, lines from the log) as an inline code span:
+ * safe, cut to `max` characters, and shown literally, so it cannot become emphasis, a link, an
+ * autolink, an @-mention or HTML. The fence is one backtick longer than any run inside.
+ */
+export function markdownCode(text: string, max = Number.POSITIVE_INFINITY): string {
+  const body = elideMiddle(safeText(text), max);
+  if (body === '') return '` `';
+  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  // A space pads a body that starts or ends with a backtick or space; GFM strips one each side.
+  const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/**
+ * `markdownCode` for a table cell. GFM finds the cells before it reads code spans: a `|`
+ * directly after a `\` does not end a cell, and that one `\` is dropped from the cell, so each
+ * `|` gets exactly one `\` and nothing else changes (code spans take backslashes literally).
+ */
+export function markdownCodeCell(text: string, max = Number.POSITIVE_INFINITY): string {
+  return markdownCode(text, max).replace(/\|/g, '\\|');
+}
+
 /** A time as `YYYY-MM-DD HH:MM:SS` in the zone (UTC adds `Z`), or `-`. */
 export function formatTime(ms: number | null, timeZone = 'UTC'): string {
   if (ms === null || !Number.isFinite(ms)) return '-';
@@ -102,7 +126,11 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/** `file:line` for a log location. */
+/** The file name of lines read from stdin: `-`, as on the command line. */
+export const stdinFile = '-';
+
+/** `file:line` for a log location; lines read from stdin show as `stdin:N`. */
 export function location(at: { file: string; line: number } | undefined): string {
-  return at ? `${safeText(at.file)}:${at.line}` : '-';
+  if (!at) return '-';
+  return `${at.file === stdinFile ? 'stdin' : safeText(at.file)}:${at.line}`;
 }

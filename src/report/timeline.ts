@@ -7,7 +7,7 @@ import { describeFinding } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { isoTime } from './record-json.js';
-import { formatBytes, formatDuration, formatTime, location, markdownCell, safeText } from './text.js';
+import { formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText } from './text.js';
 
 /** The entries to show, and whether packets were expanded. */
 export interface TimelineData {
@@ -116,8 +116,8 @@ export const timelineReporters = {
     if (d.entries.length === 0) return '## Timeline\n\nNo matching clients.\n';
     const out: string[] = ['## Timeline', ''];
     for (const [client, entries] of byClient(d.entries)) {
-      out.push(`### ${markdownCell(client)}`, '', '| time | what | line |', '| --- | --- | --- |');
-      for (const e of entries) out.push(`| ${formatTime(e.time, ctx.timeZone)} | ${markdownCell(describeEntry(e).text)} | ${markdownCell(location(e.at))} |`);
+      out.push(`### ${markdownCode(client)}`, '', '| time | what | line |', '| --- | --- | --- |');
+      for (const e of entries) out.push(`| ${formatTime(e.time, ctx.timeZone)} | ${markdownCodeCell(describeEntry(e).text)} | ${markdownCell(location(e.at))} |`);
       out.push('');
     }
     return out.join('\n');

@@ -50,6 +50,8 @@ function reason(error: unknown): string {
     case 'EACCES':
     case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a directory';
+    // A file where the path needs a directory (`report.xml/out.xml`).
+    case 'ENOTDIR': return 'not a directory';
     default: return e.message ?? String(error);
   }
 }
@@ -70,6 +72,12 @@ async function makeParents(path: string): Promise<void> {
     missing.push(dir);
   }
   for (const dir of missing.reverse()) await mkdir(dir);
+}
+
+/** `--output-file`: a path, or `-` for stdout. An empty one is a mistake, not a name. */
+function parseOutputFile(value: string): string {
+  if (value === '') throw new UsageError('--output-file: empty path');
+  return value;
 }
 
 async function writeReportFile(path: string, text: string): Promise<void> {
@@ -107,7 +115,7 @@ export function registerReport(program: Command, env: CommandEnv): void {
   addFormatOption(command, ciFormats, 'markdown')
     .option('--fail-on <rules>', `comma list of finding codes, each optionally CODE>N to allow N; 'none' never fails (default: ${defaultFailOn.join(',')})`)
     .option('--exit-zero', 'report a failed gate but exit 0')
-    .option('-o, --output-file <path>', 'write the report to this file instead of stdout (github annotations still go to stdout)')
+    .option('-o, --output-file <path>', 'write the report to this file instead of stdout (github annotations still go to stdout)', parseOutputFile)
     .addHelpText('after', `
 Finding codes, most severe first:
   ${findingCodes.join(', ')}

@@ -30,7 +30,7 @@ Examples:
       const clientOnly = compileSelection({ ...(selection.clients ? { clients: selection.clients } : {}) }, null);
       const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets);
       const sources = await resolveInputs(files, env.io, parser);
-      const correlation = await correlateInputs(sources, parser, { keepSessions: false, keepFlows: 'none', onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
+      const correlation = await correlateInputs(sources, parser, { keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
       const window = compileSelection(selection, correlation.last);
       const entries = builder.finish().filter((e) => window.time(e.time) && (e.kind !== 'flow' && e.kind !== 'message' ? true : window.topic(e.kind === 'flow' ? e.flow.topic : e.topic)));
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];

@@ -74,7 +74,8 @@ Examples:
     name: 'flows',
     description: 'QoS 1/2 message flows per client, direction and message id, with the step they stalled at',
     reporters: flowsReporters,
-    correlate: { keepSessions: false, keepFlows: 'all' },
+    // Each delivery names the inbound PUBLISH it came from (`origin`).
+    correlate: { keepSessions: false, keepFlows: 'all', traceOrigins: true },
     extend: (command) => command.option('--incomplete', 'only flows that did not complete (incomplete or refused)', false),
     refine: (c, options) => (options.incomplete === true ? { ...c, flows: c.flows.filter((f) => f.state !== 'complete') } : c),
     examples: `

@@ -6,7 +6,7 @@
 import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
-import { safeText } from '../text.js';
+import { safeText, stdinFile } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from './ci-report.js';
 
 /** The annotation levels, in the order they are written. */
@@ -33,12 +33,14 @@ function kindOf(report: CiReport, f: Finding): AnnotationKind {
 }
 
 function annotation(kind: AnnotationKind, f: Finding): string {
+  // Lines read from stdin have no file in the repository to annotate, so they are not named.
   const [first, ...more] = f.at;
   const properties = [
-    ...(first ? [`file=${escapeCommandProperty(first.file)}`, `line=${first.line}`] : []),
+    ...(first && first.file !== stdinFile ? [`file=${escapeCommandProperty(first.file)}`, `line=${first.line}`] : []),
     `title=${escapeCommandProperty(`${findingTitles[f.code]} (${f.code})`)}`,
   ].join(',');
-  const seeAlso = more.length ? ` (see also ${more.map((at) => `${at.file}:${at.line}`).join(', ')})` : '';
+  const others = more.filter((at) => at.file !== stdinFile);
+  const seeAlso = others.length ? ` (see also ${others.map((at) => `${at.file}:${at.line}`).join(', ')})` : '';
   return `::${kind} ${properties}::${escapeCommandData(safeText(describeFinding(f) + seeAlso))}`;
 }
 

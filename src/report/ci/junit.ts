@@ -8,9 +8,9 @@ import type { RuleResult } from '../../correlate/gate.js';
 import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
-import { elideMiddle, safeText } from '../text.js';
+import { elideMiddle, location, safeText, stdinFile } from '../text.js';
 import { type CiReport, findingFacts, findingsOf, unlistedOf } from './ci-report.js';
-import { xmlAttribute, xmlText } from './xml.js';
+import { dropXmlForbidden, xmlAttribute, xmlText } from './xml.js';
 
 interface Testcase {
   name: string;
@@ -46,7 +46,11 @@ function baseName(f: Finding): string {
   }
 }
 
-/** Gives each name once: later repeats get ` #2`, ` #3`, … in log order, so names stay stable. */
+/**
+ * Gives each name once: later repeats get ` #2`, ` #3`, … in log order, so names stay stable.
+ * Names must be final text (characters XML forbids already dropped), or two that differ only in
+ * such characters would come out the same.
+ */
 function uniqueNamer(): (name: string) => string {
   const used = new Set<string>();
   return (name) => {
@@ -60,7 +64,7 @@ function uniqueNamer(): (name: string) => string {
 function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
   const lines = [`${findingTitles[f.code]}: ${safeText(describeFinding(f))}`];
   for (const [name, value] of findingFacts(f, ctx.timeZone)) lines.push(`${name}: ${value}`);
-  for (const [i, at] of f.at.entries()) lines.push(`${i === 0 ? 'at' : 'see also'}: ${safeText(at.file)}:${at.line}`);
+  for (const [i, at] of f.at.entries()) lines.push(`${i === 0 ? 'at' : 'see also'}: ${location(at)}`);
   lines.push(`rule: ${rule.code} fails above ${rule.max}; found ${rule.count}`);
   return lines.join('\n');
 }
@@ -68,17 +72,22 @@ function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
 function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): Testcase[] {
   const name = uniqueNamer();
   const findings = findingsOf(report, rule.code);
-  const cases: Testcase[] = findings.map((f) => ({
-    name: name(safeText(baseName(f))),
-    file: f.at[0]?.file ?? null,
-    line: f.at[0]?.line ?? null,
-    failure: rule.passed ? null : elideMiddle(safeText(describeFinding(f)), messageLength),
-    body: evidence(f, rule, ctx),
-  }));
+  const cases: Testcase[] = findings.map((f) => {
+    // Lines read from stdin have no file a test-report view could open.
+    const at = f.at[0]?.file === stdinFile ? undefined : f.at[0];
+    return {
+      name: name(dropXmlForbidden(safeText(baseName(f)))),
+      file: at?.file ?? null,
+      line: at?.line ?? null,
+      failure: rule.passed ? null : elideMiddle(safeText(describeFinding(f)), messageLength),
+      body: evidence(f, rule, ctx),
+    };
+  });
   const unlisted = unlistedOf(report, rule.code, findings.length);
   if (unlisted > 0) {
     const text = `${unlisted} more ${rule.code} finding(s) counted but not listed (the correlator keeps a capped number per code)`;
-    cases.push({ name: name(`${unlisted} more`), file: report.inputs[0] ?? null, line: null, failure: rule.passed ? null : text, body: text });
+    const file = report.inputs.find((input) => input !== stdinFile) ?? null;
+    cases.push({ name: name(`${unlisted} more`), file, line: null, failure: rule.passed ? null : text, body: text });
   }
   if (cases.length === 0) {
     cases.push({ name: 'no findings', file: null, line: null, failure: null, body: `no ${rule.code} findings` });

@@ -6,7 +6,7 @@
 import type { FindingCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
-import { elideMiddle, formatTime, location, markdownCell, safeText } from '../text.js';
+import { formatTime, location, markdownCell, markdownCodeCell } from '../text.js';
 import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, unlistedOf } from './ci-report.js';
 
 /** How much the summary may hold. */
@@ -21,19 +21,6 @@ export interface MarkdownLimits {
 
 /** The limits `mosqlog report --format markdown` uses. */
 export const markdownLimits: MarkdownLimits = { maxBytes: 1024 * 1024 - 1024, rowsPerCode: 50, cellChars: 300 };
-
-/**
- * An inline code span holding any text, safe in a table cell. GFM splits cells before it sees
- * code spans, reading `\x` as a pair: each `|` gets a `\` (which GFM removes), and backslashes
- * just before it are doubled so that they cannot pair with that `\` instead.
- */
-function codeSpan(text: string, max: number): string {
-  const body = elideMiddle(safeText(text), max).replace(/(\\*)\|/g, (_, slashes: string) => `${slashes}${slashes}\\|`);
-  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
-  const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
-  return body === '' ? '` `' : `${fence}${pad}${body}${pad}${fence}`;
-}
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
@@ -71,7 +58,7 @@ function section(report: CiReport, code: FindingCode, ctx: ReportContext, limits
   const lines = [`### ${mark}${markdownCell(findingTitles[code])} (\`${code}\`, ${countOf(report, code)})`, '', '| Time | Client | Where | What |', '|---|---|---|---|'];
   const rows = findings.slice(0, limits.rowsPerCode).map((f) => {
     const where = f.at.length ? f.at.map((at) => markdownCell(location(at))).join('<br>') : '-';
-    return `| ${formatTime(f.time, ctx.timeZone)} | ${f.client !== null ? codeSpan(f.client, limits.cellChars) : '-'} | ${where} | ${codeSpan(describeFinding(f), limits.cellChars)} |`;
+    return `| ${formatTime(f.time, ctx.timeZone)} | ${f.client !== null ? markdownCodeCell(f.client, limits.cellChars) : '-'} | ${where} | ${markdownCodeCell(describeFinding(f), limits.cellChars)} |`;
   });
   return { lines: [...lines, ...rows], listed: rows.length };
 }

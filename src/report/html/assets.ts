@@ -107,7 +107,8 @@ figure,tr,.card,.problem-group h3{break-inside:avoid}
 
 /**
  * The page's script: sorts and filters the sessions table, and a click on a timeline lane
- * filters the table to that client. It reads its data with `JSON.parse` from the
+ * filters the table to exactly that client (typed text matches any part of a client id,
+ * ignoring case). It reads its data with `JSON.parse` from the
  * `application/json` block and writes only through `textContent`, `value` and `hidden`,
  * never through HTML parsing, so log content cannot become markup.
  */
@@ -129,6 +130,8 @@ export const reportScript = `
   var options = document.getElementById('session-clients');
   var keys = { client: 'c', start: 's', duration: 'd', end: 'e', messages: 'm' };
   var sort = { key: 'start', direction: 1 };
+  // The client a lane click chose, matched whole; typing in the filter clears it.
+  var laneClient = null;
 
   function rowData(row) { return sessions[Number(row.getAttribute('data-i'))] || {}; }
 
@@ -162,7 +165,9 @@ export const reportScript = `
     var count = 0;
     for (var i = 0; i < rows.length; i++) {
       var d = rowData(rows[i]);
-      var visible = (!wanted || String(d.c).toLowerCase().indexOf(wanted) >= 0) && (!onlyTroubled || d.p === 1);
+      var client = String(d.c);
+      var matches = laneClient !== null ? client === laneClient : !wanted || client.toLowerCase().indexOf(wanted) >= 0;
+      var visible = matches && (!onlyTroubled || d.p === 1);
       rows[i].hidden = !visible;
       if (visible) count++;
     }
@@ -178,7 +183,12 @@ export const reportScript = `
       applySort();
     });
   }
-  if (filter) filter.addEventListener('input', applyFilter);
+  if (filter) {
+    filter.addEventListener('input', function () {
+      laneClient = null;
+      applyFilter();
+    });
+  }
   if (troubled) troubled.addEventListener('change', applyFilter);
   if (options) {
     var seen = new Set();
@@ -198,6 +208,7 @@ export const reportScript = `
       var client = lanes[Number(lane.getAttribute('data-lane'))];
       if (typeof client !== 'string') return;
       filter.value = client;
+      laneClient = client;
       applyFilter();
       table.scrollIntoView({ block: 'start' });
     });
