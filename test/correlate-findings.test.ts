@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Correlation, type CorrelatorEvent, TimelineBuilder, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, parseLine } from '../src/parse/index.js';
+import { describeFinding } from '../src/report/finding-text.js';
+import { renderTimelineText } from '../src/report/timeline.js';
+import { plainContext } from './support/ci-report.js';
 
 function records(lines: readonly string[]): LogRecord[] {
   return lines.map((text, i) => parseLine(text, { file: 'f.log', line: i + 1 }));
@@ -156,4 +159,27 @@ test('a `Client <unknown>` end taken for the wrong connection is put right when 
   ]);
   assert.deepEqual(c.attempts.map((a) => [a.outcome, a.port, a.listenerPort]), [['closed', 36340, 1883]]);
   assert.deepEqual(c.sessions.map((s) => [s.client, s.port, s.listenerPort]), [['late-b', 36356, 1883]]);
+});
+
+test('a delivery stalled before PUBREL says the broker sent none; other stalls wait for the client', () => {
+  const c = correlate([
+    ...connect(1795700000, 'v5-refuser'),
+    "1795700001: Sending PUBLISH to v5-refuser (d0, q2, r0, m2, 'r/x', ... (1 bytes))",
+    '1795700001: Received PUBREC from v5-refuser (Mid: 2)',
+    "1795700001: Sending PUBLISH to v5-refuser (d0, q1, r0, m3, 'r/y', ... (1 bytes))",
+  ]);
+  const texts = c.findings.filter((f) => f.code === 'flow-incomplete').map(describeFinding);
+  assert.deepEqual(texts, [
+    'v5-refuser delivery m2 (QoS 2, r/x) stalled: the broker sent no PUBREL',
+    'v5-refuser delivery m3 (QoS 1, r/y) stalled waiting for PUBACK',
+  ]);
+});
+
+test('a session end without times says how it ended, not for how long', () => {
+  const lines = ['New connection from 127.0.0.1:40000 on port 1883.', 'New client connected from 127.0.0.1:40000 as nt (p2, c1, k60).', 'Client nt has exceeded timeout, disconnecting.'];
+  const timeline = new TimelineBuilder(() => true);
+  correlateRecords(records(lines), { onEvent: (e: CorrelatorEvent) => timeline.onEvent(e) });
+  const end = timeline.finish().find((e) => e.kind === 'end');
+  assert.ok(end);
+  assert.match(renderTimelineText({ entries: [end] }, plainContext), /session ended: timeout; 0 message\(s\) in, 0 out/);
 });

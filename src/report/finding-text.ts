@@ -27,6 +27,18 @@ export const findingTitles: Record<FindingCode, string> = {
 
 const who = (client: string | null): string => client ?? '<unknown client>';
 
+/**
+ * Where an unfinished flow stopped, and whose packet did not come. PUBREL comes from the
+ * message's sender, the other acknowledgements from its receiver, so the broker owes PUBACK,
+ * PUBREC and PUBCOMP for what a client publishes and PUBREL for a delivery (a PUBREC refused
+ * with a reason code, which 2.0 does not log, stops a delivery there).
+ */
+function stall(f: FlowFinding): string {
+  if (f.stalledAt === undefined) return 'stalled waiting for an acknowledgement';
+  const fromBroker = (f.direction === 'out') === (f.stalledAt === 'pubrel');
+  return fromBroker ? `stalled: the broker sent no ${f.stalledAt.toUpperCase()}` : `stalled waiting for ${f.stalledAt.toUpperCase()}`;
+}
+
 /** How an unfinished flow was given up, when its session says more than the stalled step. */
 function flowEnd(f: FlowFinding): string {
   if (f.dropped === 'expired') return '; the broker expired the session with it in flight';
@@ -39,7 +51,7 @@ function flowEnd(f: FlowFinding): string {
 export function describeFinding(f: Finding): string {
   switch (f.code) {
     case 'flow-incomplete':
-      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) stalled waiting for ${(f.stalledAt ?? 'an acknowledgement').toUpperCase()}${flowEnd(f)}`;
+      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) ${stall(f)}${flowEnd(f)}`;
     case 'flow-refused':
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused with reason code ${f.reasonCode ?? '?'}`;
     case 'flow-duplicate':

@@ -36,7 +36,8 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
     case 'end': {
       const s = e.session;
       const trouble = s.endReason !== 'disconnect';
-      return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''} after ${formatDuration(s.durationMs)}; ${s.messagesIn} message(s) in, ${s.messagesOut} out`, trouble };
+      const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
+      return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}${after}; ${s.messagesIn} message(s) in, ${s.messagesOut} out`, trouble };
     }
     case 'attempt':
       return { text: `connection refused: ${e.attempt.outcome}${e.attempt.reasonCode !== undefined ? ` (CONNACK ${e.attempt.reasonCode})` : ''}`, trouble: true };
