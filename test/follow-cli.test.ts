@@ -33,8 +33,8 @@ const kinds = (objects: Array<Record<string, unknown>>): string[] =>
 
 test('--all --format ndjson: each line once; a partial line waits for its newline, and is flushed at exit', async () => {
   const path = await logFile('');
-  const run = startFollow(['--all', '--format', 'ndjson', path]);
-  await run.until(() => run.stdout() === '' && run.stderr() === '', 'start');
+  // From the start: lines appended before the follower opens the file must not pass as history.
+  const run = startFollow(['--from-start', '--all', '--format', 'ndjson', path]);
   await appendFile(path, '1700000000: mosquitto version 2.0.11 starting\n1700000000: Config loaded');
   await run.until(() => rawLines(run).length === 1, 'the first line');
   await new Promise((r) => setTimeout(r, 100));
@@ -128,7 +128,7 @@ test('--client selects what is printed', async () => {
 
 test('text: one readable line per event, remote text made safe, summary on stderr', async () => {
   const path = await logFile('');
-  const run = startFollow([path]);
+  const run = startFollow(['--from-start', path]);
   await appendFile(path, [
     '1700000000: New connection from 127.0.0.1:5000 on port 1883.',
     '1700000000: New client connected from 127.0.0.1:5000 as evil\x1b[31m-id (p2, c1, k60).',
