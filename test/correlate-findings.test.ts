@@ -183,3 +183,15 @@ test('a session end without times says how it ended, not for how long', () => {
   assert.ok(end);
   assert.match(renderTimelineText({ entries: [end] }, plainContext), /session ended: timeout; 0 message\(s\) in, 0 out/);
 });
+
+test('PUBREL and PUBCOMP after a PUBREC with a reason code finish the refused flow, not orphans', () => {
+  const c = correlate([
+    ...connect(1795700000, 'acl3'),
+    "1795700001: Denied PUBLISH from acl3 (d0, q2, r0, m3, 'no/y', ... (1 bytes))",
+    '1795700001: Sending PUBREC to acl3 (m3, rc135)',
+    '1795700001: Received PUBREL from acl3 (Mid: 3)',
+    '1795700001: Sending PUBCOMP to acl3 (m3)',
+  ]);
+  assert.equal(c.orphanAcks, 0);
+  assert.deepEqual(c.flows.map((f) => [f.state, f.steps.map((s) => s.step).join(' ')]), [['refused', 'publish pubrec pubrel pubcomp']]);
+});

@@ -3,7 +3,7 @@
  * direction and message id. The correlator owns the clients; this module owns what happens to
  * their flows, the totals and latencies finished flows are folded into, and the flow findings.
  */
-import type { PacketRecord, Where } from '../parse/index.js';
+import type { Direction, PacketRecord, Where } from '../parse/index.js';
 import type { FlowTable } from './flow-table.js';
 import { LatencyHistogram } from './stats.js';
 import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
@@ -42,6 +42,8 @@ const steps: Record<1 | 2, readonly FlowStep[]> = {
   2: ['publish', 'pubrec', 'pubrel', 'pubcomp'],
 };
 
+/** QoS 2 flows refused at PUBREC whose PUBREL/PUBCOMP may still come; the oldest are forgotten first. */
+const refusedKept = 1000;
 /** Inbound PUBLISH packets remembered for tracing; the oldest are forgotten first. */
 const recentInboundLimit = 10_000;
 /** A delivery later than this after an inbound PUBLISH is not linked to it. */
@@ -60,6 +62,11 @@ export class FlowTracker {
   private orphanAcks = 0;
   private openCount = 0;
   private readonly recentInbound = new Map<string, Inbound>();
+  /**
+   * A PUBREC with a reason code ends a QoS 2 flow, but an MQTT 3.1.1 client never sees the code
+   * and goes on with PUBREL, which the broker answers: those are the refused flow's, not orphans.
+   */
+  private readonly refusedAtPubrec = new Map<string, Flow>();
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -121,7 +128,7 @@ export class FlowTracker {
     const flow = (direction === 'in' ? st?.inFlows : st?.outFlows)?.get(r.mid);
     // Map keys make -0 and 0 one id; a line's `m-0` is not the `m0` of another.
     if (!st || !flow || flow.state !== 'in-flight' || !Object.is(flow.mid, r.mid)) {
-      this.orphanAcks++;
+      if (!this.endsRefused(r, step, direction)) this.orphanAcks++;
       return;
     }
     const order = steps[flow.qos];
@@ -132,6 +139,7 @@ export class FlowTracker {
     if (flow.sessionEnded) flow.resumed = true;
     if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
       flow.reasonCode = r.reasonCode;
+      if (step === 'pubrec') this.rememberRefused(flow);
       this.finalize(st, flow, 'refused');
     } else if (index === order.length - 1) {
       this.finalize(st, flow, 'complete');
@@ -184,6 +192,25 @@ export class FlowTracker {
       latencyDistribution: { qos1: this.latency[1].distribution(), qos2: this.latency[2].distribution() },
       orphanAcks: this.orphanAcks,
     };
+  }
+
+  private rememberRefused(flow: Flow): void {
+    if (this.refusedAtPubrec.size >= refusedKept) {
+      const oldest = this.refusedAtPubrec.keys().next();
+      if (!oldest.done) this.refusedAtPubrec.delete(oldest.value);
+    }
+    this.refusedAtPubrec.set(refusedKey(flow.client, flow.direction, flow.mid), flow);
+  }
+
+  /** Whether a PUBREL or PUBCOMP finishes the handshake of a flow refused at PUBREC; it joins its steps. */
+  private endsRefused(r: PacketRecord, step: FlowStep, direction: Direction): boolean {
+    if ((step !== 'pubrel' && step !== 'pubcomp') || r.mid === undefined) return false;
+    const key = refusedKey(r.client, direction, r.mid);
+    const flow = this.refusedAtPubrec.get(key);
+    if (!flow) return false;
+    flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line } });
+    if (step === 'pubcomp') this.refusedAtPubrec.delete(key);
+    return true;
   }
 
   private rememberInbound(key: string, r: PacketRecord): void {
@@ -248,6 +275,10 @@ export class FlowTracker {
     }
     if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: [...resends, ...packets], duplicates: flow.duplicates });
   }
+}
+
+function refusedKey(client: string, direction: Direction, mid: number): string {
+  return `${direction} ${mid} ${client}`;
 }
 
 function emptyTotals(): FlowTotals {
