@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import {
   type CorrelateOptions, type Correlation, type FindingCode, compileSelection, findingCodes, needsLastTime, recordSelected,
 } from '../../correlate/index.js';
-import type { LogRecord } from '../../parse/index.js';
 import type { ReportContext } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters } from '../../report/lists.js';
 import { summaryReporters } from '../../report/summary.js';
