@@ -6,20 +6,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { annotationsPerKind, escapeCommandData, escapeCommandProperty } from '../src/report/ci/index.js';
 import { renderGithub } from '../src/report/ci/github.js';
-import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { keepaliveTimeout, plainContext, stalledFlow, stalledOnStdin, syntheticReport } from './support/ci-report.js';
 import { parseCommands } from './support/github-commands.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
-
-const stalledOnStdin = [
-  '1795700000: mosquitto version 2.0.11 running',
-  '1795700001: New client connected from 127.0.0.1:40000 as pub (p2, c1, k60).',
-  "1795700001: Received PUBLISH from pub (d0, q2, r0, m1, 'a/b', ... (3 bytes))",
-  '1795700001: Sending PUBREC to pub (m1, rc0)',
-  '1795700002: Client pub disconnected.',
-  '',
-].join('\n');
 
 describe('escaping', () => {
   const cases: Array<[string, string, string]> = [

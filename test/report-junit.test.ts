@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findingCodes } from '../src/correlate/index.js';
 import { renderJunit } from '../src/report/ci/junit.js';
-import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { keepaliveTimeout, plainContext, stalledFlow, stalledOnStdin, syntheticReport } from './support/ci-report.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 import { assertConsistent, forbiddenInXml, intAttribute as int } from './support/junit.js';
@@ -14,15 +14,6 @@ import { type XmlElement, childrenNamed, parseXml } from './support/xml-tree.js'
 import { requireXmllint, validateXml } from './support/xmllint.js';
 
 runFromRepoRoot();
-
-const stalledOnStdin = [
-  '1795700000: mosquitto version 2.0.11 running',
-  '1795700001: New client connected from 127.0.0.1:40000 as pub (p2, c1, k60).',
-  "1795700001: Received PUBLISH from pub (d0, q2, r0, m1, 'a/b', ... (3 bytes))",
-  '1795700001: Sending PUBREC to pub (m1, rc0)',
-  '1795700002: Client pub disconnected.',
-  '',
-].join('\n');
 
 const schema = repoPath('test/support/junit.xsd');
 const hostile = 'fixtures/handmade/hostile-ids.log';

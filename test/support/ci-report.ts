@@ -8,6 +8,16 @@ import { type Finding, type FlowFinding, type KeepaliveFinding, correlateRecords
 import type { CiReport, ReportContext } from '../../src/report/index.js';
 import { fixedNow } from './run-cli.js';
 
+/** A log whose QoS 2 publish stalls at PUBREL, as one text to give on stdin. */
+export const stalledOnStdin = [
+  '1795700000: mosquitto version 2.0.11 running',
+  '1795700001: New client connected from 127.0.0.1:40000 as pub (p2, c1, k60).',
+  "1795700001: Received PUBLISH from pub (d0, q2, r0, m1, 'a/b', ... (3 bytes))",
+  '1795700001: Sending PUBREC to pub (m1, rc0)',
+  '1795700002: Client pub disconnected.',
+  '',
+].join('\n');
+
 /** A stalled outbound QoS 2 flow of `client`, at line `line` of `file`. */
 export function stalledFlow(client: string, mid: number, line: number, file = 'broker.log'): FlowFinding {
   return {
