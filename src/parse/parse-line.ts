@@ -378,8 +378,6 @@ export interface LineDecoder {
   line(line: Line): LogRecord;
   /** The previous record and broker version, as the next line would see them. */
   readonly context: Readonly<LineContext>;
-  /** The number of the last line decoded (one less than `start.line` before any). */
-  readonly lastLine: number;
 }
 
 /**
@@ -397,13 +395,5 @@ export function createLineDecoder(file: string, parser: LineParser = new LinePar
   };
   const decode = (text: string): LogRecord => remember(parser.parse(text, { file, line: ++line }, context));
   const tooLong = (head: string): LogRecord => remember(parser.tooLong(head, { file, line: ++line }));
-  return {
-    decode,
-    tooLong,
-    line: (l) => (typeof l === 'string' ? decode(l) : tooLong(l.head)),
-    context,
-    get lastLine() {
-      return line;
-    },
-  };
+  return { decode, tooLong, line: (l) => (typeof l === 'string' ? decode(l) : tooLong(l.head)), context };
 }

@@ -52,7 +52,8 @@ function inputFailure(source: string, error: unknown): unknown {
  */
 function decoderFor(segment: TailSegment, before: LineDecoder, plan: FollowPlan): LineDecoder {
   const file = segment.renamed ?? plan.source;
-  if (!segment.restart) return createLineDecoder(file, plan.parser, { line: before.lastLine + 1, context: before.context });
+  // The previous record is the last line read, whichever decoder read it.
+  if (!segment.restart) return createLineDecoder(file, plan.parser, { line: (before.context.prev?.line ?? 0) + 1, context: before.context });
   const { brokerVersion } = before.context;
   return createLineDecoder(file, plan.parser, brokerVersion === undefined ? {} : { context: { brokerVersion } });
 }
