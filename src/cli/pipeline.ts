@@ -49,6 +49,12 @@ export async function correlateSelected(
   io: Io,
   selection: Selection,
 ): Promise<{ whole: Correlation; selected: Correlation }> {
+  const selects = Object.values(selection).some((part) => part !== undefined && (!Array.isArray(part) || part.length > 0));
+  // Without a selection the correlator's own totals are the answer.
+  if (!selects) {
+    const whole = await correlateInputs(sources, parser, options, io);
+    return { whole, selected: whole };
+  }
   const tally = new FindingTally(selection);
   const whole = await correlateInputs(sources, parser, { ...options, onEvent: (e) => { if (e.kind === 'finding') tally.add(e.finding); } }, io);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
