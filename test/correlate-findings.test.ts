@@ -195,3 +195,17 @@ test('PUBREL and PUBCOMP after a PUBREC with a reason code finish the refused fl
   assert.equal(c.orphanAcks, 0);
   assert.deepEqual(c.flows.map((f) => [f.state, f.steps.map((s) => s.step).join(' ')]), [['refused', 'publish pubrec pubrel pubcomp']]);
 });
+
+test('a flow completed in a log without times gives no latency', () => {
+  const lines = [
+    'New connection from 127.0.0.1:40000 on port 1883.',
+    'New client connected from 127.0.0.1:40000 as nt (p2, c1, k60).',
+    "Received PUBLISH from nt (d0, q1, r0, m4, 't/ka', ... (2 bytes))",
+    'Sending PUBACK to nt (m4, rc0)',
+  ];
+  const timeline = new TimelineBuilder(() => true);
+  correlateRecords(records(lines), { onEvent: (e: CorrelatorEvent) => timeline.onEvent(e) });
+  const flow = timeline.finish().find((e) => e.kind === 'flow');
+  assert.ok(flow);
+  assert.match(renderTimelineText({ entries: [flow] }, plainContext), /PUBLISH→PUBACK complete  f\.log:3$/m);
+});

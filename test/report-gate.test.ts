@@ -123,3 +123,14 @@ describe('the counts a selection makes the gate judge', () => {
     assert.deepEqual(selected(lines, { topics: ['a/#'] }, 100), { 'no-debug-lines': 1 });
   });
 });
+
+test('--client \'*\' keeps findings about a client without an id; a narrower glob does not', () => {
+  const lines = [
+    '1795700000: New connection from 127.0.0.1:40000 on port 1883.',
+    '1795700001: Sending CONNACK to 127.0.0.1 (0, 5)',
+    '1795700001: Client <unknown> disconnected, not authorised.',
+  ];
+  const whole = correlateRecords(lines.map((l, i) => parseLine(l, { file: 'f.log', line: i + 1 })));
+  assert.equal(selectCorrelation(whole, { clients: ['*'] }).findingTotals['auth-failure'], 1);
+  assert.equal(selectCorrelation(whole, { clients: ['x*'] }).findingTotals['auth-failure'], undefined);
+});

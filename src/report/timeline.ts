@@ -17,7 +17,7 @@ export interface TimelineData {
 function flowText(f: Flow): string {
   const verb = f.direction === 'in' ? 'published' : 'received';
   const steps = f.steps.map((s) => s.step.toUpperCase()).join('→');
-  const state = f.state === 'complete' ? `complete in ${formatDuration(f.latencyMs)}`
+  const state = f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs)}` : 'complete')
     : f.state === 'refused' ? `refused (rc ${f.reasonCode ?? '?'})`
       : f.state === 'in-flight' ? 'in flight' : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}`;
   const origin = f.origin ? ` from ${f.origin.client}${f.origin.ambiguous ? '?' : ''}` : '';
