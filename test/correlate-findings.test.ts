@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Correlation, type CorrelatorEvent, TimelineBuilder, correlateRecords } from '../src/correlate/index.js';
+import { type Correlation, type CorrelatorEvent, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, parseLine } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 import { renderTimelineText } from '../src/report/timeline.js';
@@ -16,6 +16,23 @@ function records(lines: readonly string[]): LogRecord[] {
 
 function correlate(lines: readonly string[]): Correlation {
   return correlateRecords(records(lines), { keepFlows: 'all' });
+}
+
+/** Correlates `lines` with a timeline of every client built alongside, as `mosqlog timeline` does. */
+function withTimeline(lines: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } {
+  const builder = new TimelineBuilder(() => true);
+  const c = correlateRecords(records(lines).map((r) => {
+    builder.onRecord(r);
+    return r;
+  }), { onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
+  return { c, timeline: builder.finish() };
+}
+
+/** The timeline text of the first entry of `kind`. */
+function entryText(timeline: readonly TimelineEntry[], kind: TimelineEntry['kind']): string {
+  const entry = timeline.find((e) => e.kind === kind);
+  assert.ok(entry, `a ${kind} entry`);
+  return renderTimelineText({ entries: [entry] }, plainContext);
 }
 
 /** Each finding as `code client line…`. */
@@ -57,14 +74,10 @@ test('without packet lines a keepalive timeout claims no silence, and the timeli
     '1795700000: New client connected from 127.0.0.1:35188 as nd-ka (p2, c1, k1).',
     '1795700005: Client nd-ka has exceeded timeout, disconnecting.',
   ];
-  const timeline = new TimelineBuilder(() => true);
-  const c = correlateRecords(records(lines).map((r) => {
-    timeline.onRecord(r);
-    return r;
-  }), { onEvent: (e: CorrelatorEvent) => timeline.onEvent(e) });
+  const { c, timeline } = withTimeline(lines);
   const timeout = c.findings.find((f) => f.code === 'keepalive-timeout');
   assert.deepEqual(timeout && [timeout.keepalive, timeout.lastActivity, timeout.gapMs], [1, null, null]);
-  assert.deepEqual(timeline.finish().map((e) => e.kind), ['connect', 'end']);
+  assert.deepEqual(timeline.map((e) => e.kind), ['connect', 'end']);
 });
 
 test('with packet lines the silence before a timeout is measured', () => {
@@ -177,11 +190,7 @@ test('a delivery stalled before PUBREL says the broker sent none; other stalls w
 
 test('a session end without times says how it ended, not for how long', () => {
   const lines = ['New connection from 127.0.0.1:40000 on port 1883.', 'New client connected from 127.0.0.1:40000 as nt (p2, c1, k60).', 'Client nt has exceeded timeout, disconnecting.'];
-  const timeline = new TimelineBuilder(() => true);
-  correlateRecords(records(lines), { onEvent: (e: CorrelatorEvent) => timeline.onEvent(e) });
-  const end = timeline.finish().find((e) => e.kind === 'end');
-  assert.ok(end);
-  assert.match(renderTimelineText({ entries: [end] }, plainContext), /session ended: timeout; 0 message\(s\) in, 0 out/);
+  assert.match(entryText(withTimeline(lines).timeline, 'end'), /session ended: timeout; 0 message\(s\) in, 0 out/);
 });
 
 test('PUBREL and PUBCOMP after a PUBREC with a reason code finish the refused flow, not orphans', () => {
@@ -203,9 +212,5 @@ test('a flow completed in a log without times gives no latency', () => {
     "Received PUBLISH from nt (d0, q1, r0, m4, 't/ka', ... (2 bytes))",
     'Sending PUBACK to nt (m4, rc0)',
   ];
-  const timeline = new TimelineBuilder(() => true);
-  correlateRecords(records(lines), { onEvent: (e: CorrelatorEvent) => timeline.onEvent(e) });
-  const flow = timeline.finish().find((e) => e.kind === 'flow');
-  assert.ok(flow);
-  assert.match(renderTimelineText({ entries: [flow] }, plainContext), /PUBLISH→PUBACK complete  f\.log:3$/m);
+  assert.match(entryText(withTimeline(lines).timeline, 'flow'), /PUBLISH→PUBACK complete  f\.log:3$/m);
 });

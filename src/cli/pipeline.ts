@@ -1,7 +1,7 @@
 /**
  * The batch pipeline every analysing command shares: inputs → records → correlator.
  */
-import { type CorrelateOptions, type Correlation, Correlator, FindingTally, type Selection, selectCorrelation } from '../correlate/index.js';
+import { type CorrelateOptions, type Correlation, Correlator, FindingTally, type Selection, selectCorrelation, selects } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
 import type { Io } from './io.js';
@@ -49,9 +49,8 @@ export async function correlateSelected(
   io: Io,
   selection: Selection,
 ): Promise<{ whole: Correlation; selected: Correlation }> {
-  const selects = Object.values(selection).some((part) => part !== undefined && (!Array.isArray(part) || part.length > 0));
   // Without a selection the correlator's own totals are the answer.
-  if (!selects) {
+  if (!selects(selection)) {
     const whole = await correlateInputs(sources, parser, options, io);
     return { whole, selected: whole };
   }

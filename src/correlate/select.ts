@@ -108,6 +108,11 @@ function resolve(bound: TimeBound | undefined, last: number | null): number | nu
   return last === null ? null : last - bound.backMs;
 }
 
+/** Whether a selection asks for anything (an empty one keeps everything). */
+export function selects(selection: Selection): boolean {
+  return (selection.clients?.length ?? 0) > 0 || (selection.topics?.length ?? 0) > 0 || selection.since !== undefined || selection.until !== undefined;
+}
+
 /** Compiles a selection; relative bounds count back from `last`, the log's last time. */
 export function compileSelection(selection: Selection, last: number | null): Selector {
   const globs = selection.clients?.map(globToRegExp) ?? [];
