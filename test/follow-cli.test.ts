@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, afterEach, before, test } from 'node:test';
 import { repoPath } from './support/fixtures.js';
+import { runCli } from './support/run-cli.js';
 import { rawLines, startFollow, stopFollows } from './support/follow.js';
 
 let dir = '';
@@ -115,6 +116,23 @@ test('--from-start shows the whole file, then follows', async () => {
   await run.until(() => run.objects().some((o) => o.code === 'takeover'), 'the takeover');
   assert.equal(await run.stop(), 0);
   assert.ok(kinds(run.objects()).includes('session-end dup-client takeover'));
+});
+
+test('--format ndjson: sessions and findings have the shapes of `sessions` and `problems` JSON, times as ISO strings', async () => {
+  const lines = await fixtureLines('keepalive-timeout.log');
+  const path = await logFile(`${lines.join('\n')}\n`);
+  const run = startFollow(['--from-start', '--format', 'ndjson', path]);
+  await run.until(() => run.objects().some((o) => o.code === 'keepalive-timeout'), 'the timeout');
+  assert.equal(await run.stop(), 0);
+  const jsonLines = (text: string): Array<Record<string, unknown>> => text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const ends = run.objects().filter((o) => o.kind === 'session-end').map((o) => o.session as Record<string, unknown>);
+  const listedByStart = new Map(jsonLines((await runCli(['sessions', '--format', 'ndjson', path])).stdout).map((s) => [JSON.stringify(s.startAt), s]));
+  assert.ok(ends.length > 0);
+  assert.deepEqual(ends, ends.map((e) => listedByStart.get(JSON.stringify(e.startAt))));
+  const findings = run.objects().filter((o) => o.kind === 'finding').map((o) => o.finding);
+  assert.deepEqual(findings, jsonLines((await runCli(['problems', '--format', 'ndjson', path])).stdout));
+  const starts = run.objects().filter((o) => o.kind === 'session-start').map((o) => o.session as Record<string, unknown>);
+  assert.deepEqual(starts[0]?.packetsIn, {}, 'a new session has seen no packets, and lists none');
 });
 
 test('--client selects what is printed', async () => {

@@ -1,23 +1,25 @@
 /**
  * NDJSON for `mosqlog follow --format ndjson`: one object per event or record, each with
- * `kind` first and `time` as ISO 8601 UTC (or null). Records keep every field of
- * `mosqlog parse` output and always carry `raw`.
+ * `kind` first and `time` as ISO 8601 UTC (or null). Sessions, attempts and findings have the
+ * shapes of `sessions`/`problems` JSON; records keep every field of `mosqlog parse` output and
+ * always carry `raw`.
  */
 import type { CorrelatorEvent } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
+import { attemptJson, findingJson, sessionJson } from './json.js';
 import { isoTime, renderRecordJson, toJsonText } from './record-json.js';
 
 /** One event as a JSON object line (no newline); null for flow starts, which are not printed. */
 export function renderFollowEventJson(e: CorrelatorEvent): string | null {
   switch (e.kind) {
     case 'session-start':
-      return toJsonText({ kind: e.kind, time: isoTime(e.session.start), client: e.session.client, session: e.session });
+      return toJsonText({ kind: e.kind, time: isoTime(e.session.start), client: e.session.client, session: sessionJson(e.session) });
     case 'session-end':
-      return toJsonText({ kind: e.kind, time: isoTime(e.session.end), client: e.session.client, reason: e.session.endReason, session: e.session });
+      return toJsonText({ kind: e.kind, time: isoTime(e.session.end), client: e.session.client, reason: e.session.endReason, session: sessionJson(e.session) });
     case 'attempt':
-      return toJsonText({ kind: e.kind, time: isoTime(e.attempt.time), client: e.attempt.client, outcome: e.attempt.outcome, attempt: e.attempt });
+      return toJsonText({ kind: e.kind, time: isoTime(e.attempt.time), client: e.attempt.client, outcome: e.attempt.outcome, attempt: attemptJson(e.attempt) });
     case 'finding':
-      return toJsonText({ kind: e.kind, time: isoTime(e.finding.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: e.finding });
+      return toJsonText({ kind: e.kind, time: isoTime(e.finding.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: findingJson(e.finding) });
     case 'flow-start':
       return null;
   }
