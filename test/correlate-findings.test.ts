@@ -58,6 +58,20 @@ test('a log that begins after its clients connected still reports their timeouts
   assert.deepEqual(c.sessions.map((s) => s.client), ['shared-id']);
 });
 
+test('the timeline of a session begun before the log shows the finding that ended it; a session it saw begin shows its end once', () => {
+  const { timeline } = withTimeline([
+    '1795700000: New connection from 10.0.0.2:40002 on port 1883.',
+    '1795700000: New client connected from 10.0.0.2:40002 as seen (p2, c1, k60).',
+    '1795700001: Client protobad disconnected due to protocol error.',
+    '1795700002: Client long-lived has exceeded timeout, disconnecting.',
+    '1795700003: Client seen has exceeded timeout, disconnecting.',
+  ]);
+  assert.deepEqual(timeline.map((e) => `${e.client} ${e.kind} ${e.at.line}`), [
+    'seen connect 2', 'protobad finding 3', 'long-lived finding 4', 'seen end 5',
+  ]);
+  assert.match(entryText(timeline, 'finding'), /protocol error/i);
+});
+
 test('a line that echoes an end the log showed is not a second finding', () => {
   const c = correlate([
     '1523000100: New connection from 10.0.0.1:40001 on port 1883.',

@@ -90,10 +90,11 @@ export class TimelineBuilder {
       }
       case 'finding': {
         const f = e.finding;
-        // Flow, session-end and refused-login findings are shown on their own entries.
-        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'keepalive-timeout' || f.code === 'socket-error' || f.code === 'protocol-error' || f.code === 'auth-failure') return;
+        // Flow and refused-login findings are shown on their own entries, and so is the end of a
+        // session this log saw begin; a session begun before the log has only its finding.
+        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'auth-failure') return;
         const at = f.at[0];
-        if (at) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
+        if (at && !this.endsSession(f.client, at)) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
         return;
       }
     }
@@ -143,6 +144,12 @@ export class TimelineBuilder {
     if (heard !== undefined && keepalive !== undefined && keepalive > 0 && time - heard > keepalive * 1500) {
       this.add({ kind: 'gap', client, time: heard, at, gapMs: time - heard, keepalive });
     }
+  }
+
+  /** Whether `at` is the line of the session end just shown for `client`. */
+  private endsSession(client: string, at: Where): boolean {
+    const last = this.last.get(client);
+    return last?.kind === 'end' && last.at.line === at.line && last.at.file === at.file;
   }
 
   private add(entry: TimelineEntry): void {
