@@ -321,6 +321,16 @@ describe('summary with a selection', () => {
     assert.ok(doc.topTopics.every((t) => t.topic.startsWith('building/3f/')));
   });
 
+  test('its problems are the ones `problems` counts under the same selection, topic-less findings out under --topic', async () => {
+    const selections = [['--topic', '#'], ['--topic', 'cmd/#'], ['--topic', 'building/3f/#'], ['--client', '*'], ['--client', 'light-sensor-2f'], ['--since', '2s']];
+    for (const selection of selections) {
+      const summary = await json<{ problems: Record<string, number> }>(['summary', '-f', 'json', ...selection, sample]);
+      const problems = await json<{ totals: Record<string, number> }>(['problems', '-f', 'json', ...selection, sample]);
+      assert.deepEqual(summary.problems, problems.totals, selection.join(' '));
+    }
+    assert.deepEqual((await json<{ problems: Record<string, number> }>(['summary', '-f', 'json', '--topic', 'cmd/#', sample])).problems, { 'flow-incomplete': 1 });
+  });
+
   test('a relative --since counts back from the last line, and needs a file', async () => {
     const late = await summaryOf('--since', '1s', sample);
     const all = await summaryOf(sample);
