@@ -133,13 +133,13 @@ describe('names and counts beyond what is listed', () => {
     assert.deepEqual(cases.map((c) => [c.attributes.name, c.attributes.line]), [['c mid 1 (out)', '10'], ['c mid 1 (out) #2', '20'], ['c mid 1 (out) #3', '30']]);
   });
 
-  test('ids that differ only in characters XML forbids still get unique names', () => {
-    const ids = ['dev\uFFFE', 'dev\uFFFF', 'dev', 'dev\uD800'];
+  test('ids that differ only in characters XML forbids still get unique names; an id as written keeps its own', () => {
+    const ids = ['dev\uFFFE', 'dev\uFFFF', 'dev', 'dev\uD800', 'dev #2'];
     const report = syntheticReport(ids.map((id, i) => keepaliveTimeout(id, i + 10)), [{ code: 'keepalive-timeout', max: 0 }]);
     const root = parseXml(renderJunit(report, plainContext));
     assertConsistent(root);
     const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
-    assert.deepEqual(cases.map((c) => c.attributes.name), ['dev', 'dev #2', 'dev #3', 'dev #4']);
+    assert.deepEqual(cases.map((c) => c.attributes.name), ['dev #3', 'dev #4', 'dev', 'dev #5', 'dev #2']);
   });
 
   test('findings counted but not kept become one more testcase, so tests still match', () => {

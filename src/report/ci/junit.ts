@@ -47,18 +47,27 @@ function baseName(f: Finding): string {
 }
 
 /**
- * Gives each name once: later repeats get ` #2`, ` #3`, … in log order, so names stay stable.
- * Names must be final text (characters XML forbids already dropped), or two that differ only in
- * such characters would come out the same.
+ * Gives each name once. A name shown as the log wrote it is kept by its first finding; repeats,
+ * and names that lost characters to the terminal or to XML, get ` #2`, ` #3`, … in log order,
+ * never one some other finding has as its own. So a client called `dev` is always `dev`.
  */
-function uniqueNamer(): (name: string) => string {
+function uniqueNames(names: ReadonlyArray<{ text: string; exact: boolean }>): string[] {
+  const own = new Set(names.filter((n) => n.exact).map((n) => n.text));
   const used = new Set<string>();
-  return (name) => {
-    let candidate = name;
-    for (let n = 2; used.has(candidate); n++) candidate = `${name} #${n}`;
+  return names.map(({ text, exact }) => {
+    const free = (candidate: string): boolean => !used.has(candidate) && (!own.has(candidate) || (exact && candidate === text));
+    let candidate = text;
+    for (let n = 2; !free(candidate); n++) candidate = `${text} #${n}`;
     used.add(candidate);
     return candidate;
-  };
+  });
+}
+
+/** A testcase name for XML and terminals; `exact` when nothing had to be dropped or escaped. */
+function caseName(f: Finding): { text: string; exact: boolean } {
+  const base = baseName(f);
+  const text = dropXmlForbidden(safeText(base));
+  return { text, exact: text === base };
 }
 
 function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
@@ -70,24 +79,24 @@ function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
 }
 
 function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): Testcase[] {
-  const name = uniqueNamer();
   const findings = findingsOf(report, rule.code);
-  const cases: Testcase[] = findings.map((f) => {
+  const unlisted = unlistedOf(report, rule.code, findings.length);
+  const names = uniqueNames([...findings.map(caseName), ...(unlisted > 0 ? [{ text: `${unlisted} more`, exact: false }] : [])]);
+  const cases: Testcase[] = findings.map((f, i) => {
     // Lines read from stdin have no file a test-report view could open.
     const at = f.at[0]?.file === stdinFile ? undefined : f.at[0];
     return {
-      name: name(dropXmlForbidden(safeText(baseName(f)))),
+      name: names[i] ?? '',
       file: at?.file ?? null,
       line: at?.line ?? null,
       failure: rule.passed ? null : elideMiddle(safeText(describeFinding(f)), messageLength),
       body: evidence(f, rule, ctx),
     };
   });
-  const unlisted = unlistedOf(report, rule.code, findings.length);
   if (unlisted > 0) {
     const text = `${unlisted} more ${rule.code} finding(s) counted but not listed (the correlator keeps a capped number per code)`;
     const file = report.inputs.find((input) => input !== stdinFile) ?? null;
-    cases.push({ name: name(`${unlisted} more`), file, line: null, failure: rule.passed ? null : text, body: text });
+    cases.push({ name: names[findings.length] ?? '', file, line: null, failure: rule.passed ? null : text, body: text });
   }
   if (cases.length === 0) {
     cases.push({ name: 'no findings', file: null, line: null, failure: null, body: `no ${rule.code} findings` });
