@@ -70,6 +70,12 @@ describe('--client', () => {
     assert.deepEqual((JSON.parse(result.stdout) as { sessions: SessionJson[] }).sessions.map((x) => x.client), ['dev[1]']);
   });
 
+  test('a glob no regular expression can hold is a usage error, not an internal one', async () => {
+    const result = await runCli(['sessions', '--client', '[z-a]', sample]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'mosqlog: --client: not a usable glob (range out of order in character class): [z-a]\n');
+  });
+
   test('no match is an empty result, exit 0', async () => {
     for (const command of ['sessions', 'flows', 'problems', 'timeline']) {
       const result = await runCli([command, '--no-color', '--client', 'nobody', sample]);
@@ -141,7 +147,7 @@ describe('--since and --until', () => {
   });
 
   test('a window that ends before it starts, or an impossible date, is a usage error', async () => {
-    for (const args of [['--since', '2026-11-26T14:15', '--until', '2026-11-26T14:14'], ['--since', '1m', '--until', '2m'], ['--since', '2026-13-01T00:00']]) {
+    for (const args of [['--since', '2026-11-26T14:15', '--until', '2026-11-26T14:14'], ['--since', '1m', '--until', '2m'], ['--since', '2026-13-01T00:00'], ['--since', '2026-11-31'], ['--since', '2026-02-29T00:00:00+01:00']]) {
       const result = await runCli(['sessions', ...args, sample]);
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, /^mosqlog: --since/);

@@ -4,7 +4,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
-import { type Selection, parseSince, topicFilterProblem } from '../correlate/index.js';
+import { type Selection, globProblem, parseSince, topicFilterProblem } from '../correlate/index.js';
 import { type Clock, LineParser, type ParseOptions, createClock } from '../parse/index.js';
 import type { ReportContext } from '../report/index.js';
 import type { Io } from './io.js';
@@ -102,6 +102,10 @@ export function parserFor(options: InputOptions): LineParser {
  */
 export function selectionFor(options: SelectOptions & { tz?: string }): Selection {
   const selection: Selection = {};
+  for (const glob of options.client ?? []) {
+    const problem = globProblem(glob);
+    if (problem !== null) throw new UsageError(`--client: not a usable glob (${problem}): ${glob}`);
+  }
   if (options.client?.length) selection.clients = options.client;
   for (const filter of options.topic ?? []) {
     const problem = topicFilterProblem(filter);

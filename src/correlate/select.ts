@@ -32,11 +32,29 @@ export function parseSince(text: string, clock: Clock = createClock('UTC')): Tim
   if (local) {
     const field = (i: number): number => Number(local[i] ?? 0);
     const [mo, d, h, mi, sec] = [field(2), field(3), field(4), field(5), field(6)];
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
+    if (!isCalendarDate(field(1), mo, d) || h > 23 || mi > 59 || sec > 59) return null;
     return { at: clock(field(1), mo, d, h, mi, sec, fractionMs(local[7])) };
   }
+  // Date.parse would roll 2026-11-31 over into December.
+  const date = /^(\d{4})-(\d\d)-(\d\d)/.exec(trimmed);
+  if (date && !isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3]))) return null;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : { at };
+}
+
+/** Whether year, month and day name a day that exists. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Why a text is not a usable `--client` glob (a bracket range out of order), or null when it is one. */
+export function globProblem(glob: string): string | null {
+  try {
+    globToRegExp(glob);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message.replace(/^.*: /, '').toLowerCase() : String(error);
+  }
 }
 
 /**
