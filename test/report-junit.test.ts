@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findingCodes } from '../src/correlate/index.js';
+import { type Finding, findingCodes } from '../src/correlate/index.js';
 import { renderJunit } from '../src/report/ci/junit.js';
 import { keepaliveTimeout, plainContext, stalledFlow, stalledOnStdin, syntheticReport } from './support/ci-report.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
@@ -140,6 +140,15 @@ describe('names and counts beyond what is listed', () => {
     assertConsistent(root);
     const cases = childrenNamed(childrenNamed(root, 'testsuite')[0] as XmlElement, 'testcase');
     assert.deepEqual(cases.map((c) => c.attributes.name), ['dev #3', 'dev #4', 'dev', 'dev #5', 'dev #2']);
+  });
+
+  test('a client id keeps its name from a refused login named by its address', () => {
+    const refused = (client: string | null, address: string, line: number): Finding => ({
+      code: 'auth-failure', severity: 'error', client, time: 1_700_000_000_000 + line * 1000, at: [{ file: 'broker.log', line }], address,
+    });
+    const report = syntheticReport([refused(null, '10.0.0.8', 3), refused('10.0.0.8', '10.0.0.9', 7), refused(null, '10.0.0.8', 9)], [{ code: 'auth-failure', max: 0 }]);
+    const cases = childrenNamed(childrenNamed(parseXml(renderJunit(report, plainContext)), 'testsuite')[0] as XmlElement, 'testcase');
+    assert.deepEqual(cases.map((c) => [c.attributes.name, c.attributes.line]), [['10.0.0.8 #2', '3'], ['10.0.0.8', '7'], ['10.0.0.8 #3', '9']]);
   });
 
   test('findings counted but not kept become one more testcase, so tests still match', () => {

@@ -25,37 +25,41 @@ const messageLength = 500;
 
 const who = (client: string | null): string => client ?? 'unknown client';
 
-/** The testcase name before duplicates are told apart: what the finding is about. */
-function baseName(f: Finding): string {
+/**
+ * The testcase name before duplicates are told apart: what the finding is about. `fromId` when
+ * it is made from the client's id, not from an address or words of ours.
+ */
+function baseName(f: Finding): { text: string; fromId: boolean } {
   switch (f.code) {
     case 'flow-incomplete':
     case 'flow-refused':
     case 'flow-duplicate':
     case 'mid-reused':
-      return `${who(f.client)} mid ${f.mid} (${f.direction})`;
+      return { text: `${who(f.client)} mid ${f.mid} (${f.direction})`, fromId: f.client !== null };
     case 'auth-failure':
-      return f.client ?? f.address ?? 'unknown client';
+      return { text: f.client ?? f.address ?? 'unknown client', fromId: f.client !== null };
     case 'broker-restart':
-      return 'broker restart';
+      return { text: 'broker restart', fromId: false };
     case 'state-evicted':
     case 'no-debug-lines':
     case 'unknown-lines':
-      return 'whole log';
+      return { text: 'whole log', fromId: false };
     default:
-      return who(f.client);
+      return { text: who(f.client), fromId: f.client !== null };
   }
 }
 
 /**
- * Gives each name once. A name shown as the log wrote it is kept by its first finding; repeats,
- * and names that lost characters to the terminal or to XML, get ` #2`, ` #3`, … in log order,
- * never one some other finding has as its own. So a client called `dev` is always `dev`.
+ * Gives each name once. A name made from a client id as the log wrote it is kept by its first
+ * finding; repeats, and names made otherwise (from an address, or from an id that lost
+ * characters to the terminal or to XML) get ` #2`, ` #3`, … in log order, never a name some
+ * other finding has as its own. So a client called `dev` is always `dev`.
  */
-function uniqueNames(names: ReadonlyArray<{ text: string; exact: boolean }>): string[] {
-  const own = new Set(names.filter((n) => n.exact).map((n) => n.text));
+function uniqueNames(names: ReadonlyArray<{ text: string; own: boolean }>): string[] {
+  const owned = new Set(names.filter((n) => n.own).map((n) => n.text));
   const used = new Set<string>();
-  return names.map(({ text, exact }) => {
-    const free = (candidate: string): boolean => !used.has(candidate) && (!own.has(candidate) || (exact && candidate === text));
+  return names.map(({ text, own }) => {
+    const free = (candidate: string): boolean => !used.has(candidate) && (!owned.has(candidate) || (own && candidate === text));
     let candidate = text;
     for (let n = 2; !free(candidate); n++) candidate = `${text} #${n}`;
     used.add(candidate);
@@ -63,11 +67,11 @@ function uniqueNames(names: ReadonlyArray<{ text: string; exact: boolean }>): st
   });
 }
 
-/** A testcase name for XML and terminals; `exact` when nothing had to be dropped or escaped. */
-function caseName(f: Finding): { text: string; exact: boolean } {
+/** A testcase name fit for XML and terminals; `own` when it is a client's id, unaltered. */
+function caseName(f: Finding): { text: string; own: boolean } {
   const base = baseName(f);
-  const text = dropXmlForbidden(safeText(base));
-  return { text, exact: text === base };
+  const text = dropXmlForbidden(safeText(base.text));
+  return { text, own: base.fromId && text === base.text };
 }
 
 function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
@@ -81,7 +85,7 @@ function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
 function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): Testcase[] {
   const findings = findingsOf(report, rule.code);
   const unlisted = unlistedOf(report, rule.code, findings.length);
-  const names = uniqueNames([...findings.map(caseName), ...(unlisted > 0 ? [{ text: `${unlisted} more`, exact: false }] : [])]);
+  const names = uniqueNames([...findings.map(caseName), ...(unlisted > 0 ? [{ text: `${unlisted} more`, own: false }] : [])]);
   const cases: Testcase[] = findings.map((f, i) => {
     // Lines read from stdin have no file a test-report view could open.
     const at = f.at[0]?.file === stdinFile ? undefined : f.at[0];
