@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Correlation, type CorrelatorEvent, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
+import { type Correlation, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, parseLine } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 import { renderTimelineText } from '../src/report/timeline.js';
@@ -56,6 +56,22 @@ test('a log that begins after its clients connected still reports their timeouts
   assert.deepEqual(takeover && [takeover.oldAddress, takeover.newAddress], [null, '10.0.0.2:40002']);
   // Only the session whose start the log shows is listed.
   assert.deepEqual(c.sessions.map((s) => s.client), ['shared-id']);
+});
+
+test('a session begun before the log: its timeout measures the silence from its last packet in the log', () => {
+  const c = correlate([
+    '1795700000: Received PINGREQ from dev-1',
+    '1795700000: Sending PINGRESP to dev-1',
+    '1795700010: Received PINGREQ from other',
+    '1795700060: Client dev-1 has exceeded timeout, disconnecting.',
+    '1795700070: Client other has exceeded timeout, disconnecting.',
+    '1795700080: Client quiet has exceeded timeout, disconnecting.',
+  ]);
+  const timeouts = c.findings.filter((f) => f.code === 'keepalive-timeout');
+  assert.deepEqual(timeouts.map((f) => [f.client, f.keepalive, f.lastActivity, f.gapMs]), [
+    ['dev-1', null, 1_795_700_000_000, 60_000], ['other', null, 1_795_700_010_000, 60_000], ['quiet', null, null, null],
+  ]);
+  assert.match(describeFinding(timeouts[0] as Finding), /nothing received for 1m 00s/);
 });
 
 test('the timeline of a session begun before the log shows the finding that ended it; a session it saw begin shows its end once', () => {

@@ -51,6 +51,8 @@ interface ClientState extends ClientFlows {
   takeoverFinding: Finding | null;
   /** A refused CONNACK whose `disconnected, not authorised` line is still to come. */
   refusedAttempt: ConnectionAttempt | null;
+  /** When a client whose session began before the log last sent a packet; its timeout's silence. */
+  lastHeard: number | null;
   /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
   activity: Activity | null;
   activityGeneration: number;
@@ -301,7 +303,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, lastHeard: null, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -427,6 +429,8 @@ export class Correlator {
       will: false,
     };
     st.session = { session, disconnectAt: null };
+    // A session begun before the log, if there was one, is over.
+    st.lastHeard = null;
     this.emit({ kind: 'session-start', session });
     if (st.takeoverFinding?.code === 'takeover') {
       st.takeoverFinding.newAddress = endpoint(r.address, r.port);
@@ -530,8 +534,9 @@ export class Correlator {
   /** A session begun before the log ends: its problem is reported, though the session is not known. */
   private endBeforeLog(client: string, st: ClientState | undefined, reason: EndReason, r: DisconnectRecord, detail: string | undefined): void {
     this.clientIds.add(ownCopy(client));
-    this.addEndFinding(client, reason, r.time, [{ file: r.file, line: r.line }], detail, null, null);
+    this.addEndFinding(client, reason, r.time, [{ file: r.file, line: r.line }], detail, null, st?.lastHeard ?? null);
     if (!st) return;
+    st.lastHeard = null;
     this.flows.sessionEnded(st, true);
     this.release(client, st);
   }
@@ -578,7 +583,7 @@ export class Correlator {
 
   /** Forgets a client with nothing open, so state grows with what is open, not with the log. */
   private release(client: string, st: ClientState): void {
-    if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedAttempt) return;
+    if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedAttempt || st.lastHeard !== null) return;
     const lastTakeover = st.takeoverTimes[st.takeoverTimes.length - 1];
     if (lastTakeover !== undefined && this.lastTime !== null && this.lastTime - lastTakeover <= flappingWindowMs) return;
     this.clients.delete(client);
@@ -675,13 +680,16 @@ export class Correlator {
 
   private onPacket(r: PacketRecord): void {
     this.debugLines = true;
-    const st = this.lookup(r.client);
+    let st = this.lookup(r.client);
     const open = st?.session?.session;
     if (open) {
       const counts = r.direction === 'in' ? open.packetsIn : open.packetsOut;
       counts[r.cmd]++;
       if (r.direction === 'in') open.lastActivity = r.time ?? open.lastActivity;
       if (st && st.takeoverEchoUntil > 0 && r.direction === 'in') st.takeoverEchoUntil = 0;
+    } else if (r.direction === 'in' && r.time !== null && this.beganBeforeLog(r.client)) {
+      st ??= this.state(r.client);
+      st.lastHeard = r.time;
     }
     switch (r.cmd) {
       case 'publish': this.onPublish(r, st, open); return;
