@@ -116,6 +116,11 @@ test('--from-start shows the whole file, then follows', async () => {
   await run.until(() => run.objects().some((o) => o.code === 'takeover'), 'the takeover');
   assert.equal(await run.stop(), 0);
   assert.ok(kinds(run.objects()).includes('session-end dup-client takeover'));
+  // The finding waits for the new connection's line, so it names the new address as `problems` does.
+  const takeover = run.objects().find((o) => o.code === 'takeover')?.finding;
+  const listed = JSON.parse((await runCli(['problems', '--format', 'ndjson', '--type', 'takeover', path])).stdout) as unknown;
+  assert.deepEqual(takeover, listed);
+  assert.equal((listed as { newAddress: string }).newAddress, '127.0.0.1:58656');
 });
 
 test('--format ndjson: sessions and findings have the shapes of `sessions` and `problems` JSON, times as ISO strings', async () => {

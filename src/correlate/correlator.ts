@@ -248,6 +248,7 @@ export class Correlator {
   finish(): Correlation {
     this.countMinute(this.minute);
     for (const [client, st] of this.clients) {
+      this.announceTakeover(st);
       if (st.session) this.closeSession(client, st, 'open', null, undefined);
       this.flows.giveUp(st);
     }
@@ -314,6 +315,7 @@ export class Correlator {
     const oldest = this.clientsToEvict.next();
     if (!oldest) return;
     const [client, st] = oldest;
+    this.announceTakeover(st);
     if (st.session) {
       this.closeSession(client, st, 'other', null, 'state limit reached');
       this.evicted.sessions++;
@@ -431,12 +433,12 @@ export class Correlator {
     st.session = { session, disconnectAt: null };
     // A session begun before the log, if there was one, is over.
     st.lastHeard = null;
-    this.emit({ kind: 'session-start', session });
     if (st.takeoverFinding?.code === 'takeover') {
       st.takeoverFinding.newAddress = endpoint(r.address, r.port);
       st.takeoverFinding.at.push({ file: r.file, line: r.line });
-      st.takeoverFinding = null;
+      this.announceTakeover(st);
     }
+    this.emit({ kind: 'session-start', session });
     if (!this.clientIdsCapped) {
       this.clientIds.add(st.id);
       if (this.clientIds.size >= Math.min(this.maxOpen, distinctClientLimit)) this.clientIdsCapped = true;
@@ -453,7 +455,9 @@ export class Correlator {
       code: 'takeover', severity: 'warning', client, time, at: open ? [{ file: r.file, line: r.line }, open.session.startAt] : [{ file: r.file, line: r.line }],
       oldAddress: open ? endpoint(open.session.address, open.session.port) : null, newAddress: null,
     };
-    this.addFinding(finding);
+    // Announced when the new connection has named its address (see `announceTakeover`).
+    this.addFinding(finding, false);
+    this.announceTakeover(st);
     st.takeoverFinding = finding;
     this.closeSession(client, st, 'takeover', r, undefined);
     if (r.type === 'takeover' && (this.versions.size === 0 || [...this.versions].some((v) => v.startsWith('1.')))) {
@@ -777,11 +781,22 @@ export class Correlator {
     }
   }
 
-  private addFinding(finding: Finding): void {
+  /** Counts and keeps a finding; `announce` false leaves its event to the caller. */
+  private addFinding(finding: Finding, announce = true): void {
     const n = (this.findingTotals[finding.code] ?? 0) + 1;
     this.findingTotals[finding.code] = n;
     if (n <= this.maxFindings) this.findings.push(finding);
-    this.emit({ kind: 'finding', finding });
+    if (announce) this.emit({ kind: 'finding', finding });
+  }
+
+  /**
+   * Sends the event of the client's takeover finding, which waited for the new connection's
+   * line (it comes next, or after 1.4's echo) so that listeners see its address.
+   */
+  private announceTakeover(st: ClientState): void {
+    if (!st.takeoverFinding) return;
+    this.emit({ kind: 'finding', finding: st.takeoverFinding });
+    st.takeoverFinding = null;
   }
 }
 

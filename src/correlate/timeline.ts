@@ -30,6 +30,9 @@ export type TimelineEntry =
   | (EntryBase & { kind: 'finding'; finding: Finding })
   | (EntryBase & { kind: 'packet'; packet: PacketRecord });
 
+/** Findings that say why a session ended, which its end entry says too. */
+const sessionEndCodes: ReadonlySet<string> = new Set(['keepalive-timeout', 'socket-error', 'protocol-error']);
+
 /** Builds timelines for the clients `wanted` accepts. */
 export class TimelineBuilder {
   private readonly entries: TimelineEntry[] = [];
@@ -94,7 +97,7 @@ export class TimelineBuilder {
         // session this log saw begin; a session begun before the log has only its finding.
         if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'auth-failure') return;
         const at = f.at[0];
-        if (at && !this.endsSession(f.client, at)) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
+        if (at && !(sessionEndCodes.has(f.code) && this.endsSession(f.client, at))) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
         return;
       }
     }
