@@ -337,6 +337,30 @@ describe('summary with a selection', () => {
     assert.deepEqual((await json<{ problems: Record<string, number> }>(['summary', '-f', 'json', '--topic', 'cmd/#', sample])).problems, { 'flow-incomplete': 1 });
   });
 
+  test('its problems are judged on the whole log: a window does not cut a flow or a burst of takeovers into other findings', async () => {
+    const stamp = (s: number): string => String(1_795_702_400 + s);
+    const log = [
+      `${stamp(0)}: mosquitto version 2.0.11 running`,
+      `${stamp(0)}: New client connected from 127.0.0.1:5000 as sub (p2, c1, k60).`,
+      `${stamp(0)}: Sending PUBLISH to sub (d0, q1, r0, m1, 'a/b', ... (3 bytes))`,
+      `${stamp(1)}: Received PUBACK from sub (Mid: 1, RC:0)`,
+      `${stamp(2)}: New client connected from 127.0.0.1:5001 as dup (p2, c1, k60).`,
+      ...[3, 4, 5, 6].flatMap((s) => [`${stamp(s)}: Client dup already connected, closing old connection.`, `${stamp(s)}: New client connected from 127.0.0.1:500${s} as dup (p2, c1, k60).`]),
+      `${stamp(10)}: mosquitto version 2.0.11 terminating`,
+      `${stamp(11)}: mosquitto version 2.0.11 starting`,
+      `${stamp(12)}: a line mosquitto never writes`,
+      '',
+    ].join('\n');
+    const selections = [[], ['--until', '2026-11-26T14:13:20Z'], ['--since', '2026-11-26T14:13:25Z'], ['--since', '2026-11-26T14:13:31Z'], ['--client', 'dup'], ['--client', 'sub']];
+    for (const selection of selections) {
+      const summary = JSON.parse((await runCli(['summary', '-f', 'json', ...selection, '-'], { stdin: log })).stdout) as { problems: Record<string, number> };
+      const problems = JSON.parse((await runCli(['problems', '-f', 'json', ...selection, '-'], { stdin: log })).stdout) as { totals: Record<string, number> };
+      assert.deepEqual(summary.problems, problems.totals, selection.join(' '));
+    }
+    const late = JSON.parse((await runCli(['summary', '-f', 'json', '--since', '2026-11-26T14:13:25Z', '-'], { stdin: log })).stdout) as { problems: Record<string, number> };
+    assert.deepEqual(late.problems, { takeover: 2, 'takeover-flapping': 1, 'broker-restart': 1, 'unknown-lines': 1 });
+  });
+
   test('a relative --since counts back from the last line, and needs a file', async () => {
     const late = await summaryOf('--since', '1s', sample);
     const all = await summaryOf(sample);

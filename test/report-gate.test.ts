@@ -104,7 +104,7 @@ describe('the counts a selection makes the gate judge', () => {
   /** Correlates `lines` keeping at most `max` findings per code, and selects with a tally fed as the CLI feeds it. */
   function selected(lines: string[], selection: Selection, max: number): Record<string, number | undefined> {
     const tally = new FindingTally(selection);
-    const options: CorrelateOptions = { maxFindingsPerCode: max, onEvent: (e) => { if (e.kind === 'finding') tally.add(e.finding); } };
+    const options: CorrelateOptions = { maxFindingsPerCode: max, onEvent: tally.onEvent };
     const whole = correlateRecords(lines.map((l, i) => parseLine(l, { file: 'f.log', line: i + 1 })), options);
     return selectCorrelation(whole, selection, tally).findingTotals;
   }

@@ -1,7 +1,9 @@
 /**
  * The batch pipeline every analysing command shares: inputs → records → correlator.
  */
-import { type CorrelateOptions, type Correlation, Correlator, FindingTally, type Selection, selectCorrelation, selects } from '../correlate/index.js';
+import {
+  type CorrelateOptions, type Correlation, Correlator, FindingTally, type Selection, type Selector, recordSelected, selectCorrelation, selects,
+} from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
 import type { Io } from './io.js';
@@ -14,7 +16,6 @@ export async function correlateInputs(
   options: CorrelateOptions = {},
   io: Io,
   onRecord?: (record: LogRecord) => void,
-  accept?: (record: LogRecord) => boolean,
 ): Promise<Correlation> {
   const correlator = new Correlator(options);
   const sizes = sources.map((s) => s.size);
@@ -23,7 +24,6 @@ export async function correlateInputs(
     await forEachRecordBatch(sources, parser, (batch) => {
       for (const record of batch) {
         progress.line(record.raw.length);
-        if (accept && !accept(record)) continue;
         correlator.push(record);
         onRecord?.(record);
       }
@@ -55,6 +55,21 @@ export async function correlateSelected(
     return { whole, selected: whole };
   }
   const tally = new FindingTally(selection);
-  const whole = await correlateInputs(sources, parser, { ...options, onEvent: (e) => { if (e.kind === 'finding') tally.add(e.finding); } }, io);
+  const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent }, io);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
+}
+
+/**
+ * The summary of the selected lines, with the problems `problems` lists for the same selection:
+ * those are judged on the whole log, which one more correlator reads in the same pass.
+ */
+export async function summarizeSelected(
+  sources: readonly InputSource[], parser: LineParser, options: CorrelateOptions, io: Io, selection: Selection, selector: Selector,
+): Promise<Correlation> {
+  const selected = new Correlator(options);
+  const tally = new FindingTally(selection);
+  const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent }, io, (r) => {
+    if (recordSelected(r, selector, selection)) selected.push(r);
+  });
+  return { ...selected.finish(), findingTotals: tally.totals(whole.last) };
 }

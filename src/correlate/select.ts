@@ -3,7 +3,7 @@
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
 import { type Clock, type LogRecord, createClock, fractionMs } from '../parse/index.js';
-import type { Correlation, Finding, FindingCode, FindingCounts } from './types.js';
+import type { Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
 export type TimeBound = { at: number } | { backMs: number };
@@ -180,6 +180,11 @@ export class FindingTally {
   constructor(private readonly selection: Selection) {
     this.about = compileSelection({ ...(selection.clients ? { clients: selection.clients } : {}), ...(selection.topics ? { topics: selection.topics } : {}) }, null);
   }
+
+  /** A correlator's `onEvent`: counts its findings. */
+  readonly onEvent = (e: CorrelatorEvent): void => {
+    if (e.kind === 'finding') this.add(e.finding);
+  };
 
   add(f: Finding): void {
     if (!findingAbout(f, this.about)) return;

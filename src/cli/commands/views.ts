@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import {
-  type CorrelateOptions, type Correlation, type FindingCode, FindingTally, compileSelection, findingCodes, needsLastTime, recordSelected,
+  type CorrelateOptions, type Correlation, type FindingCode, compileSelection, findingCodes, needsLastTime,
 } from '../../correlate/index.js';
 import type { ReportContext } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters } from '../../report/lists.js';
@@ -15,7 +15,7 @@ import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
   UsageError, parseCount, parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs, correlateSelected } from '../pipeline.js';
+import { correlateInputs, correlateSelected, summarizeSelected } from '../pipeline.js';
 
 /** `--type a,b`: finding codes; an unknown code is a usage error, not an empty result. */
 /** `--type a,b`, repeatable: the codes add up. */
@@ -121,12 +121,9 @@ export function registerViews(program: Command, env: CommandEnv): void {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
         if (needsLastTime(selection) && last === null) throw new UsageError('--since/--until with a duration need a plain log file with timestamps; give an ISO time instead');
         const selector = compileSelection(selection, last);
-        // Findings from the selected lines can still be about no selected topic (a timeout): the
-        // tally keeps those `problems` would list.
-        const tally = selector.all ? null : new FindingTally(selection);
-        if (tally) correlateOptions.onEvent = (e) => { if (e.kind === 'finding') tally.add(e.finding); };
-        shown = await correlateInputs(sources, parser, correlateOptions, env.io, undefined, (r) => recordSelected(r, selector, selection));
-        if (tally) shown = { ...shown, findingTotals: tally.totals(last) };
+        shown = selector.all
+          ? await correlateInputs(sources, parser, correlateOptions, env.io)
+          : await summarizeSelected(sources, parser, correlateOptions, env.io, selection, selector);
       } else {
         shown = (await correlateSelected(sources, parser, correlateOptions, env.io, selection)).selected;
       }
