@@ -5,7 +5,7 @@
  * as the correlator; keeps entries only for the selected clients.
  */
 import type { LogRecord, PacketRecord, Qos, Where } from '../parse/index.js';
-import type { ConnectionAttempt, CorrelatorEvent, Finding, Flow, Session } from './types.js';
+import type { ConnectionAttempt, CorrelatorEvent, Finding, FindingCode, Flow, Session } from './types.js';
 
 interface EntryBase {
   client: string;
@@ -31,7 +31,7 @@ export type TimelineEntry =
   | (EntryBase & { kind: 'packet'; packet: PacketRecord });
 
 /** Findings that say why a session ended, which its end entry says too. */
-const sessionEndCodes: ReadonlySet<string> = new Set(['keepalive-timeout', 'socket-error', 'protocol-error']);
+const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'socket-error', 'protocol-error']);
 
 /** Builds timelines for the clients `wanted` accepts. */
 export class TimelineBuilder {
