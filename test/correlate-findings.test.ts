@@ -244,3 +244,18 @@ test('a flow completed in a log without times gives no latency', () => {
   ];
   assert.match(entryText(withTimeline(lines).timeline, 'flow'), /PUBLISH→PUBACK complete  f\.log:3$/m);
 });
+
+test('state given up at --max-open: its flows are dropped, not reported stalled, and its end line still reports the timeout', () => {
+  const c = correlateRecords(records([
+    '1795748129: New client connected from 127.0.0.1:41958 as pub-1 (p2, c1, k60).',
+    "1795748129: Received PUBLISH from pub-1 (d0, q2, r0, m1, 'a/x', ... (6 bytes))",
+    '1795748129: Sending PUBREC to pub-1 (m1, rc0)',
+    '1795748130: New client connected from 127.0.0.1:41974 as pub-2 (p2, c1, k60).',
+    '1795748131: Received PUBREL from pub-1 (Mid: 1)',
+    '1795748131: Sending PUBCOMP to pub-1 (m1)',
+    '1795748200: Client pub-1 has exceeded timeout, disconnecting.',
+    '1795748201: Client pub-2 disconnected.',
+  ]), { maxOpen: 1, keepFlows: 'all' });
+  assert.deepEqual(findingsOf(c), ['keepalive-timeout pub-1 7', 'state-evicted - ']);
+  assert.deepEqual(c.flows.map((f) => [f.client, f.mid, f.state, f.dropped]), [['pub-1', 1, 'incomplete', 'evicted']]);
+});

@@ -151,6 +151,8 @@ export class Correlator {
   private sessionCount = 0;
   private readonly sessionsByEnd: Partial<Record<EndReason, number>> = {};
   private readonly clientIds = new Set<string>();
+  /** Clients whose session was given up at `maxOpen` and whose end line has not come yet. */
+  private readonly evictedIds = new Set<string>();
   private clientIdsCapped = false;
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
@@ -316,11 +318,14 @@ export class Correlator {
     if (!oldest) return;
     const [client, st] = oldest;
     this.announceTakeover(st);
+    // Its flows are given up first: closing the session would report them as ended with it.
+    this.evicted.flows += this.flows.giveUp(st, 'evicted', false);
     if (st.session) {
       this.closeSession(client, st, 'other', null, 'state limit reached');
       this.evicted.sessions++;
+      // Its end line may still come, to be read like the end of a session begun before the log.
+      if (this.evictedIds.size < distinctClientLimit) this.evictedIds.add(st.id);
     }
-    this.evicted.flows += this.flows.giveUp(st, 'evicted', false);
     this.clients.delete(client);
     this.cachedState = undefined;
   }
@@ -431,6 +436,7 @@ export class Correlator {
       will: false,
     };
     st.session = { session, disconnectAt: null };
+    this.evictedIds.delete(st.id);
     // A session begun before the log, if there was one, is over.
     st.lastHeard = null;
     if (st.takeoverFinding?.code === 'takeover') {
@@ -448,7 +454,7 @@ export class Correlator {
   private onTakeover(client: string, r: LogRecord): void {
     const open = this.clients.get(client)?.session;
     // `already connected, closing old connection` for a session begun before the log.
-    if (!open && !(r.type === 'takeover' && this.beganBeforeLog(client))) return;
+    if (!open && !(r.type === 'takeover' && this.endsUntracked(client))) return;
     const st = this.state(client);
     const time = r.time;
     const finding: Finding = {
@@ -505,7 +511,7 @@ export class Correlator {
           const p = this.takePending(r.address, r.port);
           this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, 'not-authorised');
         }
-      } else if (this.beganBeforeLog(r.client)) {
+      } else if (this.endsUntracked(r.client)) {
         this.endBeforeLog(r.client, st, reason, r, this.endDetail(r, reason));
       }
       return;
@@ -535,9 +541,15 @@ export class Correlator {
     return !this.clientIdsCapped && !this.clientIds.has(client);
   }
 
+  /** Whether an end line without an open session ends one this correlator does not hold. */
+  private endsUntracked(client: string): boolean {
+    return this.evictedIds.has(client) || this.beganBeforeLog(client);
+  }
+
   /** A session begun before the log ends: its problem is reported, though the session is not known. */
   private endBeforeLog(client: string, st: ClientState | undefined, reason: EndReason, r: DisconnectRecord, detail: string | undefined): void {
     this.clientIds.add(ownCopy(client));
+    this.evictedIds.delete(client);
     this.addEndFinding(client, reason, r.time, [{ file: r.file, line: r.line }], detail, null, st?.lastHeard ?? null);
     if (!st) return;
     st.lastHeard = null;
