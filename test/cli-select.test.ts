@@ -321,6 +321,16 @@ describe('summary with a selection', () => {
     assert.ok(one.lines < all.lines);
   });
 
+  test("--client '*' keeps failed connections of no id, as `sessions` does", async () => {
+    for (const file of [sample, 'fixtures/handmade/v2.1.log']) {
+      for (const glob of ['*', '', 'x*']) {
+        const { attempts } = await json<{ attempts: number }>(['sessions', '-f', 'json', '--client', glob, file]);
+        assert.equal((await summaryOf('--client', glob, file)).attempts.total, attempts, `${file} --client '${glob}'`);
+      }
+    }
+    assert.equal((await summaryOf('--client', '*', 'fixtures/handmade/v2.1.log')).attempts.total, 4);
+  });
+
   test('--topic keeps only messages on matching topics', async () => {
     const doc = await summaryOf('--topic', 'building/3f/#', sample);
     assert.ok(doc.topTopics.length > 0);

@@ -2,7 +2,8 @@
  * The batch pipeline every analysing command shares: inputs → records → correlator.
  */
 import {
-  type CorrelateOptions, type Correlation, Correlator, FindingTally, type Selection, type Selector, recordSelected, selectCorrelation, selects,
+  type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, FindingTally, type Selection, type Selector, attemptSelected, recordSelected,
+  selectCorrelation, selects,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
@@ -60,16 +61,25 @@ export async function correlateSelected(
 }
 
 /**
- * The summary of the selected lines, with the problems `problems` lists for the same selection:
- * those are judged on the whole log, which one more correlator reads in the same pass.
+ * The summary of the selected lines, with the problems and failed connections `problems` and
+ * `sessions` list for the same selection: those are judged on the whole log, which one more
+ * correlator reads in the same pass. `selector` has its bounds resolved already.
  */
 export async function summarizeSelected(
   sources: readonly InputSource[], parser: LineParser, options: CorrelateOptions, io: Io, selection: Selection, selector: Selector,
 ): Promise<Correlation> {
   const selected = new Correlator(options);
   const tally = new FindingTally(selection);
-  const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent }, io, (r) => {
+  let attemptCount = 0;
+  const attemptsByOutcome: Correlation['attemptsByOutcome'] = {};
+  const onEvent = (e: CorrelatorEvent): void => {
+    tally.onEvent(e);
+    if (e.kind !== 'attempt' || !attemptSelected(e.attempt, selector, selection)) return;
+    attemptCount++;
+    attemptsByOutcome[e.attempt.outcome] = (attemptsByOutcome[e.attempt.outcome] ?? 0) + 1;
+  };
+  const whole = await correlateInputs(sources, parser, { ...options, onEvent }, io, (r) => {
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
-  return { ...selected.finish(), findingTotals: tally.totals(whole.last) };
+  return { ...selected.finish(), findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome };
 }

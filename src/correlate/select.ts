@@ -3,7 +3,7 @@
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
 import { type Clock, type LogRecord, createClock, fractionMs } from '../parse/index.js';
-import type { Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts } from './types.js';
+import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
 export type TimeBound = { at: number } | { backMs: number };
@@ -217,11 +217,16 @@ export function selectCorrelation(c: Correlation, selection: Selection, tally?: 
   return {
     ...c,
     sessions: c.sessions.filter((x) => s.client(x.client) && s.span(x.start, x.end)),
-    attempts: c.attempts.filter((a) => (selection.clients?.length ? s.client(a.client) : true) && s.time(a.time)),
+    attempts: c.attempts.filter((a) => attemptSelected(a, s, selection)),
     flows: c.flows.filter((f) => s.client(f.client) && s.topic(f.topic) && s.time(f.steps[0]?.time ?? null)),
     findings,
     findingTotals: tally ? tally.totals(c.last) : countFindings(findings),
   };
+}
+
+/** Whether a failed connection is inside a selection: its client (no id is the empty id) and time. */
+export function attemptSelected(a: ConnectionAttempt, s: Selector, selection: Selection): boolean {
+  return (selection.clients?.length ? s.client(a.client) : true) && s.time(a.time);
 }
 
 /** The client a record is about, null for an unknown client, undefined for broker lines. */
@@ -250,8 +255,9 @@ export function recordSelected(r: LogRecord, s: Selector, selection: Selection):
   if (s.all) return true;
   if (!s.time(r.time)) return false;
   if (selection.clients?.length) {
+    // A line of no client yet (a new connection, a refused login) is the empty id's, as in `client`.
     const client = recordClient(r);
-    if (client === null || (client !== undefined && !s.client(client))) return false;
+    if (client !== undefined && !s.client(client)) return false;
   }
   if (selection.topics?.length && r.type === 'packet' && r.topic !== undefined && !s.topic(r.topic)) return false;
   return true;
