@@ -172,6 +172,13 @@ describe('where the report goes', () => {
     assert.equal(readFileSync(summary, 'utf8'), `before\n${first.stdout}${second.stdout}`);
   });
 
+  test('the report starts on a line of its own when $GITHUB_STEP_SUMMARY ends mid-line', async () => {
+    const summary = join(scratch, 'mid-line.md');
+    writeFileSync(summary, '| a | b |');
+    const result = await runCli(['report', clean, '--format', 'markdown', '--fail-on', 'none'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    assert.equal(readFileSync(summary, 'utf8'), `| a | b |\n${result.stdout}`);
+  });
+
   test('other formats leave $GITHUB_STEP_SUMMARY alone', async () => {
     const summary = join(scratch, 'untouched.md');
     writeFileSync(summary, '');

@@ -2,7 +2,7 @@
  * `mosqlog report`: findings for CI as JUnit XML, Markdown, GitHub annotations or JSON, with a
  * `--fail-on` gate that sets the exit code (0 passed, 1 failed, 2 usage or input error).
  */
-import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -89,11 +89,30 @@ async function writeReportFile(path: string, text: string): Promise<void> {
   }
 }
 
+/** Appends the report on a line of its own, whatever the file's last writer left. */
 async function appendStepSummary(path: string, text: string): Promise<void> {
   try {
-    await appendFile(path, text, 'utf8');
+    await appendFile(path, (await endsMidLine(path)) ? `\n${text}` : text, 'utf8');
   } catch (error) {
     throw new UsageError(`GITHUB_STEP_SUMMARY: ${path}: ${reason(error)}`);
+  }
+}
+
+/** Whether a file exists and its last byte is not a newline. */
+async function endsMidLine(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
+    return buffer[0] !== 0x0a;
+  } finally {
+    await handle.close();
   }
 }
 
