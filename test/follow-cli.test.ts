@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, afterEach, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { repoPath } from './support/fixtures.js';
 import { runCli } from './support/run-cli.js';
 import { rawLines, startFollow, stopFollows } from './support/follow.js';
@@ -179,6 +180,14 @@ test('- follows stdin until it ends', async () => {
   assert.deepEqual(kinds(run.objects()), ['session-start a', 'session-end a disconnect']);
   assert.equal(run.objects()[0]?.file, '-');
   assert.match(run.stderr(), /lines {5}2/);
+});
+
+test('a gzipped file is a usage error, not compressed bytes read as lines', async () => {
+  const path = join(dir, 'rotated.log.gz');
+  await writeFile(path, gzipSync('1700000000: mosquitto version 2.0.11 running\n'));
+  const result = await runCli(['follow', path]);
+  assert.equal(result.code, 2);
+  assert.equal(result.stderr, `mosqlog: ${path} is gzipped; follow reads a plain log as it grows (read this one whole: mosqlog ${path})\n`);
 });
 
 test('waits for a file that is not there yet, and says so on stderr', async () => {

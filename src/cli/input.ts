@@ -51,6 +51,15 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+/** Whether `path` is a gzipped regular file; false for one that is not there (yet). */
+export async function isGzipFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile() && (await isGzip(path));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A stream that can be read only once (stdin, a named pipe), gunzipped when its first two bytes
  * say gzip.
