@@ -3,7 +3,11 @@
  * and the documented shape of the JSON outputs (docs/json.md).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { findingCodes } from '../src/correlate/index.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
@@ -371,12 +375,20 @@ describe('summary with a selection', () => {
     assert.deepEqual(late.problems, { takeover: 2, 'takeover-flapping': 1, 'broker-restart': 1, 'unknown-lines': 1 });
   });
 
-  test('a relative --since counts back from the last line, and needs a file', async () => {
+  test('a relative --since counts back from the last line, and needs a file (gzipped is fine)', async () => {
     const late = await summaryOf('--since', '1s', sample);
     const all = await summaryOf(sample);
     assert.ok(late.lines < all.lines);
+    const dir = mkdtempSync(join(tmpdir(), 'mosqlog-select-'));
+    try {
+      const gz = join(dir, 'sample.log.gz');
+      writeFileSync(gz, gzipSync(readFileSync(sample)));
+      assert.deepEqual(await summaryOf('--since', '1s', gz), late);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const piped = await runCli(['summary', '--since', '1s', '-'], { stdin: '1700000000: Using default config.\n' });
     assert.equal(piped.code, 2);
-    assert.match(piped.stderr, /^mosqlog: /);
+    assert.match(piped.stderr, /^mosqlog: summary --since\/--until with a duration .*give a file with timestamps, or an ISO time\n$/);
   });
 });

@@ -189,24 +189,43 @@ export async function forEachRecordBatch(
 }
 
 /**
- * Time of the last timestamped line of the last plain file among the sources, read from its
- * tail; null when the last source is stdin or compressed, or has no times near its end.
+ * Time of the last timestamped line of the last file among the sources: read from its end, or
+ * through once when it is gzipped. Null when the last source is stdin or a pipe, which can be
+ * read only once, or has no times near its end.
  */
 export async function lastTimeOf(sources: readonly InputSource[], parser: LineParser): Promise<number | null> {
   const source = sources[sources.length - 1];
-  if (!source || source.name === '-' || source.size === null || (await isGzip(source.name))) return null;
-  const handle = await open(source.name, 'r');
+  if (!source || source.name === '-' || source.size === null) return null;
+  const tail = source.plainFile !== null ? await plainTail(source.plainFile) : await streamedTail(source);
+  const lines = tail.toString('utf8').split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const time = parser.parse(lines[i] ?? '', { file: source.name, line: 0 }).time;
+    if (time !== null) return time;
+  }
+  return null;
+}
+
+const tailBytes = 65_536;
+
+/** The last bytes of a plain file, read from its end. */
+async function plainTail(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const length = Math.min(size, 65_536);
+    const length = Math.min(size, tailBytes);
     const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
-    const lines = buffer.toString('utf8').split('\n');
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const time = parser.parse(lines[i] ?? '', { file: source.name, line: 0 }).time;
-      if (time !== null) return time;
-    }
-    return null;
+    return buffer;
   } finally {
     await handle.close();
   }
+}
+
+/** The last bytes of a file that must be read through (gzipped): one pass, keeping only its tail. */
+async function streamedTail(source: InputSource): Promise<Buffer> {
+  let tail = Buffer.alloc(0);
+  for await (const chunk of source.open()) {
+    tail = Buffer.concat([tail, chunk as Buffer]);
+    if (tail.length > 2 * tailBytes) tail = tail.subarray(tail.length - tailBytes);
+  }
+  return tail;
 }

@@ -119,7 +119,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
       let shown: Correlation;
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
-        if (needsLastTime(selection) && last === null) throw new UsageError('--since/--until with a duration need a plain log file with timestamps; give an ISO time instead');
+        if (needsLastTime(selection) && last === null) throw new UsageError('summary --since/--until with a duration count back from the log\'s last time, which it needs before reading: give a file with timestamps, or an ISO time');
         const selector = compileSelection(selection, last);
         shown = selector.all
           ? await correlateInputs(sources, parser, correlateOptions, env.io)
