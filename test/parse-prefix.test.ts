@@ -96,6 +96,22 @@ describe('broker prefixes', () => {
     }
   });
 
+  test('syslog times pass into the next year after December, counted from the line before', () => {
+    const parser = new LineParser({ year: 2025 });
+    const decoded: LogRecord[] = [];
+    for (const line of [
+      'Dec 31 23:59:58 gw mosquitto[1]: New client connected from 10.0.0.1:5000 as a (p2, c1, k60).',
+      'Jan  1 00:00:02 gw mosquitto[1]: Client a disconnected.',
+      'Dec 31 23:59:59 gw mosquitto[1]: Client b disconnected.',
+      'Jan  2 00:00:00 gw mosquitto[1]: Client c disconnected.',
+    ]) decoded.push(parser.parse(line, where, { prev: decoded[decoded.length - 1] }));
+    assert.deepEqual(decoded.map((r) => new Date(r.time ?? 0).toISOString()), [
+      '2025-12-31T23:59:58.000Z', '2026-01-01T00:00:02.000Z', '2025-12-31T23:59:59.000Z', '2026-01-02T00:00:00.000Z',
+    ]);
+    // Without the line before there is nothing to count from: the year given.
+    assert.equal(new Date(parser.parse('Jan  1 00:00:02 gw mosquitto[1]: Client a disconnected.', where).time ?? 0).toISOString(), '2025-01-01T00:00:02.000Z');
+  });
+
   test('a forced timestampFormat that does not match leaves the line undecoded', () => {
     const record = new LineParser({ timestampFormat: '%d.%m.%Y %H:%M:%S' }).parse(`26.11.2026 14:07:50 ${message}`, where);
     assertFields(record, { type: 'unknown', reason: 'no-match' });

@@ -309,7 +309,7 @@ export class LineParser {
     let unwrapped: Unwrapped;
     let body: RecordBody | null;
     try {
-      unwrapped = this.prefixes.unwrap(line);
+      unwrapped = this.prefixes.unwrap(line, context.prev?.time ?? null);
       ctx.level = unwrapped.level;
       ctx.stamped = unwrapped.stamped;
       body = decodeMessage(unwrapped.message, ctx, false);

@@ -38,6 +38,11 @@ const sysTopicLevels: Record<string, Level> = {
   'M/subscribe': 'subscribe', 'M/unsubscribe': 'unsubscribe', WS: 'websockets',
 };
 
+/** A syslog time this far before the line before it is taken to be in a later year. */
+const halfYearMs = 183 * 86_400_000;
+/** How many New Years one log may pass. */
+const maxYearsAhead = 50;
+
 const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'warning', 'notice', 'info', 'debug'];
 
 const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S+) ([^\s:[]+)(?:\[\d+\])?: ?/;
@@ -76,8 +81,11 @@ export class PrefixReader {
 
   constructor(private readonly options: PrefixOptions) {}
 
-  /** Takes the envelope and the broker's prefix off one line. Never throws. */
-  unwrap(text: string): Unwrapped {
+  /**
+   * Takes the envelope and the broker's prefix off one line; `after` is the time of the line
+   * before, which places a syslog time without a year. Never throws.
+   */
+  unwrap(text: string, after: number | null = null): Unwrapped {
     // No envelope starts like an epoch or ISO stamp followed by `: `, or `Time error: `: most
     // lines stop here.
     if (this.startsWithLastStamp(text)) {
@@ -100,10 +108,10 @@ export class PrefixReader {
         return level ? { ...inner, level } : inner;
       }
     } else if (c0 === 60 /* < */) {
-      const syslog = this.unwrapSyslog(text);
+      const syslog = this.unwrapSyslog(text, after);
       if (syslog) return syslog;
     } else if (text.charCodeAt(3) === 32 && text.charCodeAt(9) === 58) {
-      const syslog = this.unwrapSyslog(text);
+      const syslog = this.unwrapSyslog(text, after);
       if (syslog) return syslog;
     }
     if (!isDigit(c0) && c0 > 32) {
@@ -214,11 +222,16 @@ export class PrefixReader {
     return null;
   }
 
-  private unwrapSyslog(text: string): Unwrapped | null {
+  private unwrapSyslog(text: string, after: number | null): Unwrapped | null {
     const m = rfc3164.exec(text);
     if (m) {
       const pri = m[1] === undefined ? null : Number(m[1]);
-      const time = this.options.clock(this.options.year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
+      const read = (year: number): number => this.options.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
+      // No year is written: a time half a year before the line before is in a year the log has
+      // passed into since (December, then January).
+      let year = this.options.year;
+      let time = read(year);
+      while (after !== null && time < after - halfYearMs && year < this.options.year + maxYearsAhead) time = read(++year);
       return this.unwrapBroker(unescapeSyslog(text.slice(m[0].length)), time, pri === null ? undefined : syslogSeverity[pri % 8]);
     }
     const r = rfc5424.exec(text);
