@@ -177,9 +177,23 @@ test('- follows stdin until it ends', async () => {
   await run.until(() => rawLines(run).length === 1, 'the first line');
   stdin.end('connected.\n');
   assert.equal(await run.exited, 0);
-  assert.deepEqual(kinds(run.objects()), ['session-start a', 'session-end a disconnect']);
+  // The whole log was read: what `problems` says of its end is said too.
+  assert.deepEqual(kinds(run.objects()), ['session-start a', 'session-end a disconnect', 'finding null no-debug-lines']);
   assert.equal(run.objects()[0]?.file, '-');
   assert.match(run.stderr(), /lines {5}2/);
+});
+
+test('at the end of stdin, flows left in flight are reported as problems reports them; open sessions are not ended', async () => {
+  const log = await readFile(repoPath('fixtures/handmade/v1.4.log'), 'utf8');
+  const stdin = new PassThrough();
+  const run = startFollow(['--format', 'ndjson', '-'], { stdin });
+  stdin.end(`${log}1523000300: New client connected from 10.20.0.12 as late (c1, k60).\n`);
+  assert.equal(await run.exited, 0);
+  const followed = run.objects().filter((o) => o.kind === 'finding').map((o) => o.finding as { code: string; at: unknown });
+  const listed = JSON.parse((await runCli(['problems', '--format', 'json', '-'], { stdin: log })).stdout) as { findings: Array<{ code: string; at: unknown }> };
+  assert.deepEqual(followed.map((f) => [f.code, f.at]).sort(), listed.findings.map((f) => [f.code, f.at]).sort());
+  assert.ok(followed.some((f) => f.code === 'flow-incomplete'));
+  assert.equal(run.objects().filter((o) => o.kind === 'session-end' && o.client === 'late').length, 0);
 });
 
 test('a gzipped file is a usage error, not compressed bytes read as lines', async () => {

@@ -74,6 +74,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   let status: string | null = null;
 
   const onEvent = (e: CorrelatorEvent): void => {
+    // At the end of the input, a session still open has not ended.
+    if (e.kind === 'session-end' && e.session.endReason === 'open') return;
     stats.onEvent(e);
     if (!live || !filter.event(e)) return;
     if (e.kind === 'finding' && e.finding.severity !== 'info') stats.addRecent(e.finding);
@@ -131,6 +133,12 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
         // A reader that holds up stdout does not hold up a stop.
         await Promise.race([env.stdout.write(text), stopped]);
       }
+    }
+    // The input ended (stdin, a pipe) rather than being stopped: the log is whole, and what its
+    // end leaves unfinished is reported as for any whole log.
+    if (!io.signal?.aborted) {
+      correlator.finish();
+      if (out !== '') await Promise.race([env.stdout.write(out), stopped]);
     }
   } catch (error) {
     throw inputFailure(plan.source, error);
