@@ -112,6 +112,17 @@ describe('broker prefixes', () => {
     assert.equal(new Date(parser.parse('Jan  1 00:00:02 gw mosquitto[1]: Client a disconnected.', where).time ?? 0).toISOString(), '2025-01-01T00:00:02.000Z');
   });
 
+  test('the hour repeated when daylight saving ends is read in log order', () => {
+    const parser = new LineParser({ tz: 'Europe/Berlin' });
+    const decoded: LogRecord[] = [];
+    for (const stamp of ['01:59:00', '02:30:00', '02:59:00', '02:05:00', '02:30:00', '03:00:00']) {
+      decoded.push(parser.parse(`2026-10-25T${stamp}: Client a disconnected.`, where, { prev: decoded[decoded.length - 1] }));
+    }
+    assert.deepEqual(decoded.map((r) => new Date(r.time ?? 0).toISOString().slice(11, 19)), ['23:59:00', '00:30:00', '00:59:00', '01:05:00', '01:30:00', '02:00:00']);
+    // Alone, a repeated time is its first instance.
+    assert.equal(new Date(parser.parse('2026-10-25T02:30:00: Client a disconnected.', where).time ?? 0).toISOString(), '2026-10-25T00:30:00.000Z');
+  });
+
   test('a forced timestampFormat that does not match leaves the line undecoded', () => {
     const record = new LineParser({ timestampFormat: '%d.%m.%Y %H:%M:%S' }).parse(`26.11.2026 14:07:50 ${message}`, where);
     assertFields(record, { type: 'unknown', reason: 'no-match' });

@@ -4,8 +4,12 @@
  * without an offset; the zone to read them in is the user's choice (`--tz`, default UTC).
  */
 
-/** Converts local date fields to epoch milliseconds. Months are 1-based. */
-export type Clock = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number) => number;
+/**
+ * Converts local date fields to epoch milliseconds. Months are 1-based. `after` is the time of
+ * the line before: a wall-clock time the zone shows twice (the hour repeated when daylight
+ * saving ends) is its first instance unless that would go back before `after`.
+ */
+export type Clock = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, after?: number | null) => number;
 
 const utcClock: Clock = (y, mo, d, h, mi, s, ms) => Date.UTC(y, mo - 1, d, h, mi, s, ms);
 
@@ -44,11 +48,16 @@ function zoneClock(timeZone: string): Clock {
     }
     return offset;
   };
-  return (y, mo, d, h, mi, s, ms) => {
+  return (y, mo, d, h, mi, s, ms, after = null) => {
     const guess = Date.UTC(y, mo - 1, d, h, mi, s, ms);
     const first = guess - offsetAt(guess);
     // A second look settles times near a daylight-saving change.
-    return guess - offsetAt(first);
+    const time = guess - offsetAt(first);
+    // The offsets half a day either side tell whether this wall-clock time happens twice.
+    const earlier = guess - offsetAt(guess - 43_200_000);
+    const later = guess - offsetAt(guess + 43_200_000);
+    if (earlier >= later || offsetAt(earlier) !== guess - earlier || offsetAt(later) !== guess - later) return time;
+    return after !== null && earlier < after ? later : earlier;
   };
 }
 

@@ -6,7 +6,7 @@
  * message's first word picks the candidate shapes (family tables first, then the catalogue,
  * most literal text first); shapes that start with a placeholder come last.
  */
-import { createClock } from './clock.js';
+import { type Clock, createClock } from './clock.js';
 import { type CataloguePattern, catalogueByFormat, cataloguePatterns, printedBy } from './families/catalogue.js';
 import { connectionTable } from './families/connection.js';
 import { lifecycleTable } from './families/lifecycle.js';
@@ -350,7 +350,9 @@ export class LineParser {
     const message = unwrapped.message.slice(length);
     const body = decodeMessage(message, { ...ctx, stamped: true }, false);
     if (!body) return null;
-    const time = readLooseTime(unwrapped.message.slice(0, length - 2), this.prefixOptions.clock, this.prefixOptions.year);
+    const after = ctx.prev?.time ?? null;
+    const clock: Clock = (y, mo, d, h, mi, sec, ms) => this.prefixOptions.clock(y, mo, d, h, mi, sec, ms, after);
+    const time = readLooseTime(unwrapped.message.slice(0, length - 2), clock, this.prefixOptions.year);
     return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];
   }
 

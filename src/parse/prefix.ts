@@ -78,6 +78,10 @@ export class PrefixReader {
   private lastStamp = '';
   private lastStampTime: number | null = null;
   private forcedReads = 0;
+  /** The time of the line before the one being read (see {@link unwrap}). */
+  private after: number | null = null;
+  /** The zone's clock, told the time of the line before (a repeated hour is read in order). */
+  private readonly clock: Clock = (y, mo, d, h, mi, s, ms) => this.options.clock(y, mo, d, h, mi, s, ms, this.after);
 
   constructor(private readonly options: PrefixOptions) {}
 
@@ -86,6 +90,7 @@ export class PrefixReader {
    * before, which places a syslog time without a year. Never throws.
    */
   unwrap(text: string, after: number | null = null): Unwrapped {
+    this.after = after;
     // No envelope starts like an epoch or ISO stamp followed by `: `, or `Time error: `: most
     // lines stop here.
     if (this.startsWithLastStamp(text)) {
@@ -136,7 +141,7 @@ export class PrefixReader {
     if (forced) {
       const m = forced.re.exec(line);
       if (m) {
-        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.options.clock, this.options.year));
+        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.clock, this.options.year));
         if (this.lastStampTime !== null) this.forcedReads++;
         return m[0].length;
       }
@@ -202,7 +207,7 @@ export class PrefixReader {
     const ms = fractionMs(m[at + 6]);
     const offset = m[at + 7] ? parseOffset(m[at + 7] ?? '') : null;
     if (offset !== null) return Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms) - offset * 60_000;
-    return this.options.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
+    return this.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
   }
 
   private unwrapIsoEnvelope(text: string): Unwrapped | null {
@@ -226,7 +231,7 @@ export class PrefixReader {
     const m = rfc3164.exec(text);
     if (m) {
       const pri = m[1] === undefined ? null : Number(m[1]);
-      const read = (year: number): number => this.options.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
+      const read = (year: number): number => this.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: a time half a year before the line before is in a year the log has
       // passed into since (December, then January).
       let year = this.options.year;
