@@ -3,6 +3,7 @@
  * passed, 1 when one failed, 2 for usage errors and unreadable input (which win over 1).
  */
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +178,18 @@ describe('where the report goes', () => {
     writeFileSync(summary, '| a | b |');
     const result = await runCli(['report', clean, '--format', 'markdown', '--fail-on', 'none'], { env: { GITHUB_STEP_SUMMARY: summary } });
     assert.equal(readFileSync(summary, 'utf8'), `| a | b |\n${result.stdout}`);
+  });
+
+  test('a named pipe as $GITHUB_STEP_SUMMARY is written to, not read first', { timeout: 10_000 }, async () => {
+    const fifo = join(scratch, 'summary.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo]);
+    let received = '';
+    reader.stdout.on('data', (chunk: Buffer) => { received += chunk.toString('utf8'); });
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const result = await runCli(['report', clean, '--format', 'markdown', '--fail-on', 'none'], { env: { GITHUB_STEP_SUMMARY: fifo } });
+    await closed;
+    assert.equal(received, result.stdout);
   });
 
   test('other formats leave $GITHUB_STEP_SUMMARY alone', async () => {

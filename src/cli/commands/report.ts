@@ -98,10 +98,11 @@ async function appendStepSummary(path: string, text: string): Promise<void> {
   }
 }
 
-/** Whether a file exists and its last byte is not a newline. */
+/** Whether a regular file exists and its last byte is not a newline (a pipe is not read). */
 async function endsMidLine(path: string): Promise<boolean> {
   let handle;
   try {
+    if (!(await stat(path)).isFile()) return false;
     handle = await open(path, 'r');
   } catch {
     return false;
