@@ -256,6 +256,8 @@ test('state given up at --max-open: its flows are dropped, not reported stalled,
     '1795748200: Client pub-1 has exceeded timeout, disconnecting.',
     '1795748201: Client pub-2 disconnected.',
   ]), { maxOpen: 1, keepFlows: 'all' });
-  assert.deepEqual(findingsOf(c), ['keepalive-timeout pub-1 7', 'state-evicted - ']);
+  assert.deepEqual(findingsOf(c), ['keepalive-timeout pub-1 7,1', 'state-evicted - ']);
+  const timeout = c.findings.find((f) => f.code === 'keepalive-timeout');
+  assert.deepEqual(timeout && [timeout.keepalive, timeout.lastActivity, timeout.gapMs], [60, 1_795_748_131_000, 69_000]);
   assert.deepEqual(c.flows.map((f) => [f.client, f.mid, f.state, f.dropped]), [['pub-1', 1, 'incomplete', 'evicted']]);
 });

@@ -58,6 +58,14 @@ interface ClientState extends ClientFlows {
   activityGeneration: number;
 }
 
+/** What is kept of a session given up at the state limit, for the line that ends it. */
+interface EvictedSession {
+  keepalive: number;
+  /** Its last activity: the last packet from the client, or its start. */
+  lastHeard: number | null;
+  startAt: Where;
+}
+
 interface PendingConnection {
   address: string;
   port: number | null;
@@ -151,8 +159,8 @@ export class Correlator {
   private sessionCount = 0;
   private readonly sessionsByEnd: Partial<Record<EndReason, number>> = {};
   private readonly clientIds = new Set<string>();
-  /** Clients whose session was given up at `maxOpen` and whose end line has not come yet. */
-  private readonly evictedIds = new Set<string>();
+  /** Sessions given up at `maxOpen` whose end line has not come yet, by client. */
+  private readonly evictedSessions = new Map<string, EvictedSession>();
   private clientIdsCapped = false;
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
@@ -320,11 +328,14 @@ export class Correlator {
     this.announceTakeover(st);
     // Its flows are given up first: closing the session would report them as ended with it.
     this.evicted.flows += this.flows.giveUp(st, 'evicted', false);
+    const open = st.session?.session;
+    // Its end line may still come, to be read like the end of a session begun before the log.
+    if (open && this.evictedSessions.size < distinctClientLimit) {
+      this.evictedSessions.set(st.id, { keepalive: open.keepalive, lastHeard: open.lastActivity, startAt: open.startAt });
+    }
     if (st.session) {
       this.closeSession(client, st, 'other', null, 'state limit reached');
       this.evicted.sessions++;
-      // Its end line may still come, to be read like the end of a session begun before the log.
-      if (this.evictedIds.size < distinctClientLimit) this.evictedIds.add(st.id);
     }
     this.clients.delete(client);
     this.cachedState = undefined;
@@ -436,7 +447,7 @@ export class Correlator {
       will: false,
     };
     st.session = { session, disconnectAt: null };
-    this.evictedIds.delete(st.id);
+    this.evictedSessions.delete(st.id);
     // A session begun before the log, if there was one, is over.
     st.lastHeard = null;
     if (st.takeoverFinding?.code === 'takeover') {
@@ -543,14 +554,16 @@ export class Correlator {
 
   /** Whether an end line without an open session ends one this correlator does not hold. */
   private endsUntracked(client: string): boolean {
-    return this.evictedIds.has(client) || this.beganBeforeLog(client);
+    return this.evictedSessions.has(client) || this.beganBeforeLog(client);
   }
 
   /** A session begun before the log ends: its problem is reported, though the session is not known. */
   private endBeforeLog(client: string, st: ClientState | undefined, reason: EndReason, r: DisconnectRecord, detail: string | undefined): void {
     this.clientIds.add(ownCopy(client));
-    this.evictedIds.delete(client);
-    this.addEndFinding(client, reason, r.time, [{ file: r.file, line: r.line }], detail, null, st?.lastHeard ?? null);
+    const evicted = this.evictedSessions.get(client);
+    this.evictedSessions.delete(client);
+    const at: Where[] = [{ file: r.file, line: r.line }, ...(evicted ? [evicted.startAt] : [])];
+    this.addEndFinding(client, reason, r.time, at, detail, evicted?.keepalive ?? null, this.debugLines ? (evicted?.lastHeard ?? st?.lastHeard ?? null) : null);
     if (!st) return;
     st.lastHeard = null;
     this.flows.sessionEnded(st, true);
@@ -703,9 +716,14 @@ export class Correlator {
       counts[r.cmd]++;
       if (r.direction === 'in') open.lastActivity = r.time ?? open.lastActivity;
       if (st && st.takeoverEchoUntil > 0 && r.direction === 'in') st.takeoverEchoUntil = 0;
-    } else if (r.direction === 'in' && r.time !== null && this.beganBeforeLog(r.client)) {
-      st ??= this.state(r.client);
-      st.lastHeard = r.time;
+    } else if (r.direction === 'in' && r.time !== null) {
+      const evicted = this.evictedSessions.get(r.client);
+      if (evicted) {
+        evicted.lastHeard = r.time;
+      } else if (this.beganBeforeLog(r.client)) {
+        st ??= this.state(r.client);
+        st.lastHeard = r.time;
+      }
     }
     switch (r.cmd) {
       case 'publish': this.onPublish(r, st, open); return;
