@@ -387,6 +387,22 @@ describe('summary with a selection', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    const dir2 = mkdtempSync(join(tmpdir(), 'mosqlog-select-'));
+    try {
+      // A syslog log that passed New Year ends in the next year, and the window counts back from there.
+      const sys = join(dir2, 'syslog.log');
+      writeFileSync(sys, [
+        'Dec 31 23:59:50 host mosquitto[12]: mosquitto version 2.0.11 starting',
+        'Dec 31 23:59:55 host mosquitto[12]: New client connected from 127.0.0.1:50001 as a1 (p2, c1, k10).',
+        'Jan  1 00:00:30 host mosquitto[12]: Client a1 has exceeded timeout, disconnecting.',
+        'Jan  1 00:01:00 host mosquitto[12]: Client b1 disconnected.',
+        '',
+      ].join('\n'));
+      const doc = await json<{ lines: number; span: { first: string } }>(['summary', '-f', 'json', '--year', '2025', '--since', '30s', sys]);
+      assert.deepEqual([doc.lines, doc.span.first], [2, '2026-01-01T00:00:30.000Z']);
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
     const piped = await runCli(['summary', '--since', '1s', '-'], { stdin: '1700000000: Using default config.\n' });
     assert.equal(piped.code, 2);
     assert.match(piped.stderr, /^mosqlog: summary --since\/--until with a duration .*give a file with timestamps, or an ISO time\n$/);

@@ -91,6 +91,24 @@ describe('parse on worker threads', () => {
     }
   });
 
+  test('a syslog log that passes New Year, with lines of no time where chunks may start', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const day = i < 60 ? 'Dec 31 23:59' : 'Jan  1 00:00';
+      lines.push(`${day}:${String(i % 60).padStart(2, '0')} gw mosquitto[1]: Received PINGREQ from c${i}`);
+      if (i % 7 === 0) lines.push('');
+    }
+    const path = writeLog('new-year.log', `${lines.join('\n')}\n`);
+    const parser = new LineParser({ year: 2025 });
+    const expected = await oneThread(path, { parser });
+    assert.match(expected.split('\n').find((l) => l.includes('c119')) ?? '', /"time":"2026-01-01T00:00:59\.000Z"/);
+    // Sizes at which a chunk starts with a line of no time followed by January lines.
+    for (const chunkBytes of [59, 71, 100, 151, 173, 230]) {
+      const { text } = await workerThreads(path, { parser, chunkBytes });
+      assert.equal(text, expected, `chunks of ${chunkBytes} bytes`);
+    }
+  });
+
   test('a broker version that changes between chunks is the one each line is read with', async () => {
     // 1.x and 2.1 print the same CONNECT line; which one printed it decides how it is read. A
     // PINGREQ line reads the same under both, so chunks that start with one are checked by the

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { LineParser, type LogRecord, type ParseOptions } from '../src/parse/index.js';
+import { LineParser, type LogRecord, type ParseOptions, createLineDecoder } from '../src/parse/index.js';
 import { type Expected, assertFields, readAllRecords, where } from './support/records.js';
 
 const repoRoot = new URL('../../', import.meta.url);
@@ -96,31 +96,28 @@ describe('broker prefixes', () => {
     }
   });
 
-  test('syslog times pass into the next year after December, counted from the line before', () => {
-    const parser = new LineParser({ year: 2025 });
-    const decoded: LogRecord[] = [];
-    for (const line of [
+  test('syslog times pass into the next year after December, counted from the last line with a time', () => {
+    const decoder = createLineDecoder('sys.log', new LineParser({ year: 2025 }));
+    const times = [
       'Dec 31 23:59:58 gw mosquitto[1]: New client connected from 10.0.0.1:5000 as a (p2, c1, k60).',
+      '',
       'Jan  1 00:00:02 gw mosquitto[1]: Client a disconnected.',
       'Dec 31 23:59:59 gw mosquitto[1]: Client b disconnected.',
       'Jan  2 00:00:00 gw mosquitto[1]: Client c disconnected.',
-    ]) decoded.push(parser.parse(line, where, { prev: decoded[decoded.length - 1] }));
-    assert.deepEqual(decoded.map((r) => new Date(r.time ?? 0).toISOString()), [
-      '2025-12-31T23:59:58.000Z', '2026-01-01T00:00:02.000Z', '2025-12-31T23:59:59.000Z', '2026-01-02T00:00:00.000Z',
+    ].map((line) => decoder.decode(line).time);
+    assert.deepEqual(times.map((t) => (t === null ? null : new Date(t).toISOString())), [
+      '2025-12-31T23:59:58.000Z', null, '2026-01-01T00:00:02.000Z', '2025-12-31T23:59:59.000Z', '2026-01-02T00:00:00.000Z',
     ]);
-    // Without the line before there is nothing to count from: the year given.
-    assert.equal(new Date(parser.parse('Jan  1 00:00:02 gw mosquitto[1]: Client a disconnected.', where).time ?? 0).toISOString(), '2025-01-01T00:00:02.000Z');
+    // With no time before it there is nothing to count from: the year given.
+    assert.equal(new Date(new LineParser({ year: 2025 }).parse('Jan  1 00:00:02 gw mosquitto[1]: Client a disconnected.', where).time ?? 0).toISOString(), '2025-01-01T00:00:02.000Z');
   });
 
   test('the hour repeated when daylight saving ends is read in log order', () => {
-    const parser = new LineParser({ tz: 'Europe/Berlin' });
-    const decoded: LogRecord[] = [];
-    for (const stamp of ['01:59:00', '02:30:00', '02:59:00', '02:05:00', '02:30:00', '03:00:00']) {
-      decoded.push(parser.parse(`2026-10-25T${stamp}: Client a disconnected.`, where, { prev: decoded[decoded.length - 1] }));
-    }
-    assert.deepEqual(decoded.map((r) => new Date(r.time ?? 0).toISOString().slice(11, 19)), ['23:59:00', '00:30:00', '00:59:00', '01:05:00', '01:30:00', '02:00:00']);
+    const decoder = createLineDecoder('dst.log', new LineParser({ tz: 'Europe/Berlin' }));
+    const times = ['01:59:00', '02:30:00', '02:59:00', '02:05:00', '02:30:00', '03:00:00'].map((stamp) => decoder.decode(`2026-10-25T${stamp}: Client a disconnected.`).time);
+    assert.deepEqual(times.map((t) => new Date(t ?? 0).toISOString().slice(11, 19)), ['23:59:00', '00:30:00', '00:59:00', '01:05:00', '01:30:00', '02:00:00']);
     // Alone, a repeated time is its first instance.
-    assert.equal(new Date(parser.parse('2026-10-25T02:30:00: Client a disconnected.', where).time ?? 0).toISOString(), '2026-10-25T00:30:00.000Z');
+    assert.equal(new Date(new LineParser({ tz: 'Europe/Berlin' }).parse('2026-10-25T02:30:00: Client a disconnected.', where).time ?? 0).toISOString(), '2026-10-25T00:30:00.000Z');
   });
 
   test('a forced timestampFormat that does not match leaves the line undecoded', () => {

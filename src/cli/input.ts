@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { LineParser, type LogRecord, readRecordBatches } from '../parse/index.js';
+import { LineParser, type LogRecord, createLineDecoder, readRecordBatches } from '../parse/index.js';
 import type { Io } from './io.js';
 
 /** A problem with an input that ends the run with exit code 2. */
@@ -197,12 +197,12 @@ export async function lastTimeOf(sources: readonly InputSource[], parser: LinePa
   const source = sources[sources.length - 1];
   if (!source || source.name === '-' || source.size === null) return null;
   const tail = source.plainFile !== null ? await plainTail(source.plainFile) : await streamedTail(source);
-  const lines = tail.toString('utf8').split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const time = parser.parse(lines[i] ?? '', { file: source.name, line: 0 }).time;
-    if (time !== null) return time;
-  }
-  return null;
+  // Read after the file's first time, so that a syslog log that passed New Year ends in the next.
+  const first = await firstTime(source, parser);
+  const decoder = createLineDecoder(source.name, parser, first === null ? {} : { context: { lastTime: first } });
+  let last: number | null = null;
+  for (const line of tail.toString('utf8').split('\n')) last = decoder.decode(line).time ?? last;
+  return last;
 }
 
 const tailBytes = 65_536;

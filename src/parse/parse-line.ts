@@ -34,6 +34,8 @@ export interface ParseOptions {
 export interface LineContext {
   prev?: LogRecord;
   brokerVersion?: string;
+  /** The time of the last line before that had one: syslog's missing year and a repeated hour are read after it. */
+  lastTime?: number;
 }
 
 /** 2.x formats prefix and message into a 1000-byte buffer: 999 bytes mean the line was cut. */
@@ -309,12 +311,12 @@ export class LineParser {
     let unwrapped: Unwrapped;
     let body: RecordBody | null;
     try {
-      unwrapped = this.prefixes.unwrap(line, context.prev?.time ?? null);
+      unwrapped = this.prefixes.unwrap(line, context.lastTime ?? null);
       ctx.level = unwrapped.level;
       ctx.stamped = unwrapped.stamped;
       body = decodeMessage(unwrapped.message, ctx, false);
       if (!body && !unwrapped.stamped) {
-        const loose = this.readLooseStamp(unwrapped, ctx);
+        const loose = this.readLooseStamp(unwrapped, ctx, context.lastTime ?? null);
         if (loose) [unwrapped, body] = loose;
       }
     } catch {
@@ -344,13 +346,12 @@ export class LineParser {
     return this.unknown(head, where, this.prefixes.unwrap(head).time, head, 'too-long');
   }
 
-  private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext): [Unwrapped, RecordBody] | null {
+  private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext, after: number | null): [Unwrapped, RecordBody] | null {
     const length = looseStampLength(unwrapped.message);
     if (length === 0) return null;
     const message = unwrapped.message.slice(length);
     const body = decodeMessage(message, { ...ctx, stamped: true }, false);
     if (!body) return null;
-    const after = ctx.prev?.time ?? null;
     const clock: Clock = (y, mo, d, h, mi, sec, ms) => this.prefixOptions.clock(y, mo, d, h, mi, sec, ms, after);
     const time = readLooseTime(unwrapped.message.slice(0, length - 2), clock, this.prefixOptions.year);
     return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];
@@ -392,6 +393,7 @@ export function createLineDecoder(file: string, parser: LineParser = new LinePar
   const context: LineContext = { ...start.context };
   const remember = (record: LogRecord): LogRecord => {
     context.prev = record;
+    if (record.time !== null) context.lastTime = record.time;
     if (record.type === 'broker' && record.event === 'starting' && record.version) context.brokerVersion = record.version;
     return record;
   };

@@ -163,7 +163,10 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
     const done = await result;
     const bytes = new Uint8Array(done.input, 0, chunk.length);
     const start = { line: chunk.line, context };
-    const agrees = brokerVersion === context.brokerVersion && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
+    // The worker knew no time before its chunk: a first line without one leaves the next lines
+    // without it, where a year or a repeated hour may depend on it.
+    const timed = done.first?.time !== null || context.lastTime === undefined;
+    const agrees = brokerVersion === context.brokerVersion && timed && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
     if (agrees) {
       await write(new Uint8Array(done.output, 0, done.outputLength), () => giveBack(done.output));
       context = done.end;
