@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { after, afterEach, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { repoPath } from './support/fixtures.js';
@@ -194,16 +194,6 @@ test('at the end of stdin, flows left in flight are reported as problems reports
   assert.deepEqual(followed.map((f) => [f.code, f.at]).sort(), listed.findings.map((f) => [f.code, f.at]).sort());
   assert.ok(followed.some((f) => f.code === 'flow-incomplete'));
   assert.equal(run.objects().filter((o) => o.kind === 'session-end' && o.client === 'late').length, 0);
-});
-
-test('gzipped stdin is gunzipped, as the other commands do', async () => {
-  const log = await readFile(repoPath('fixtures/takeover.log'));
-  const plain = startFollow(['--format', 'ndjson', '-'], { stdin: Readable.from([log]) });
-  const zipped = startFollow(['--format', 'ndjson', '-'], { stdin: Readable.from([gzipSync(log)]) });
-  assert.equal(await plain.exited, 0);
-  assert.equal(await zipped.exited, 0);
-  assert.ok(plain.objects().length > 0);
-  assert.deepEqual(zipped.objects(), plain.objects());
 });
 
 test('a gzipped file is a usage error, not compressed bytes read as lines', async () => {

@@ -64,7 +64,7 @@ export async function isGzipFile(path: string): Promise<boolean> {
  * A stream that can be read only once (stdin, a named pipe), gunzipped when its first two bytes
  * say gzip.
  */
-export function gunzipIfGzip(input: Readable): Readable {
+function gunzipIfGzip(input: Readable): Readable {
   async function* sniffed(): AsyncGenerator<Buffer> {
     const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     let head = Buffer.alloc(0);

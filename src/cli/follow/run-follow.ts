@@ -9,7 +9,7 @@ import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLive
 import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, readLineBatches } from '../../parse/index.js';
 import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
-import { InputError, gunzipIfGzip } from '../input.js';
+import { InputError } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import { describeNotice, isSwitch } from './notice-text.js';
 import { isNamedPipe, openNamedPipe, streamSegments } from './stream-source.js';
@@ -102,7 +102,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   // A named pipe has no offsets to tail; it is read as it comes, like stdin.
   const pipe = plan.source !== '-' && isNamedPipe(plan.source) ? openNamedPipe(plan.source) : null;
   const segments: AsyncIterable<TailSegment> = plan.source === '-' || pipe
-    ? streamSegments(gunzipIfGzip(pipe ?? io.stdin), io.signal)
+    ? streamSegments(pipe ?? io.stdin, io.signal)
     : new FileTailer(plan.source, { start: plan.start, signal: io.signal, onNotice, ...(plan.pollMs !== undefined ? { pollMs: plan.pollMs } : {}) }).segments();
 
   const handle = (record: LogRecord): void => {
