@@ -35,7 +35,7 @@ export function parseSince(text: string, clock: Clock = createClock('UTC')): Tim
     if (!isCalendarDate(field(1), mo, d) || h > 23 || mi > 59 || sec > 59) return null;
     return { at: clock(field(1), mo, d, h, mi, sec, fractionMs(local[7])) };
   }
-  // Only ISO 8601 with an offset is left: other spellings Date.parse takes would be read in this
+  // Only ISO 8601 with an offset is left; other spellings Date.parse takes would be read in this
   // machine's zone, and it would roll 2026-11-31 over into December.
   const date = /^(\d{4})-(\d\d)-(\d\d)[T ]/.exec(trimmed);
   if (!date || !isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3]))) return null;

@@ -5,8 +5,8 @@
  */
 
 /**
- * Converts local date fields to epoch milliseconds. Months are 1-based. `after` is the time of
- * the line before: a wall-clock time the zone shows twice (the hour repeated when daylight
+ * Converts local date fields to epoch milliseconds. Months are 1-based. `after` is the last time
+ * read before: a wall-clock time the zone shows twice (the hour repeated when daylight
  * saving ends) is its first instance unless that would go back before `after`.
  */
 export type Clock = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, after?: number | null) => number;

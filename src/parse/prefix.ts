@@ -38,7 +38,7 @@ const sysTopicLevels: Record<string, Level> = {
   'M/subscribe': 'subscribe', 'M/unsubscribe': 'unsubscribe', WS: 'websockets',
 };
 
-/** A syslog time this far before the line before it is taken to be in a later year. */
+/** A syslog time this far before the last time read is taken to be in a later year. */
 const halfYearMs = 183 * 86_400_000;
 /** How many New Years one log may pass. */
 const maxYearsAhead = 50;
@@ -78,16 +78,16 @@ export class PrefixReader {
   private lastStamp = '';
   private lastStampTime: number | null = null;
   private forcedReads = 0;
-  /** The time of the line before the one being read (see {@link unwrap}). */
+  /** The last time read before the line being read (see {@link unwrap}). */
   private after: number | null = null;
-  /** The zone's clock, told the time of the line before (a repeated hour is read in order). */
+  /** The zone's clock, told the last time read (a repeated hour is read in order). */
   private readonly clock: Clock = (y, mo, d, h, mi, s, ms) => this.options.clock(y, mo, d, h, mi, s, ms, this.after);
 
   constructor(private readonly options: PrefixOptions) {}
 
   /**
-   * Takes the envelope and the broker's prefix off one line; `after` is the time of the line
-   * before, which places a syslog time without a year. Never throws.
+   * Takes the envelope and the broker's prefix off one line; `after` is the last time read before
+   * it, which places a syslog time without a year and a repeated hour. Never throws.
    */
   unwrap(text: string, after: number | null = null): Unwrapped {
     this.after = after;
@@ -232,7 +232,7 @@ export class PrefixReader {
     if (m) {
       const pri = m[1] === undefined ? null : Number(m[1]);
       const read = (year: number): number => this.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
-      // No year is written: a time half a year before the line before is in a year the log has
+      // No year is written: a time half a year before the last one read is in a year the log has
       // passed into since (December, then January).
       let year = this.options.year;
       let time = read(year);
