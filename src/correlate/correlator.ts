@@ -51,19 +51,20 @@ interface ClientState extends ClientFlows {
   takeoverFinding: Finding | null;
   /** A refused CONNACK whose `disconnected, not authorised` line is still to come. */
   refusedAttempt: ConnectionAttempt | null;
-  /** When a client whose session began before the log last sent a packet; its timeout's silence. */
-  lastHeard: number | null;
   /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
   activity: Activity | null;
   activityGeneration: number;
 }
 
-/** What is kept of a session given up at the state limit, for the line that ends it. */
-interface EvictedSession {
-  keepalive: number;
-  /** Its last activity: the last packet from the client, or its start. */
+/**
+ * A session this correlator does not hold, for the line that ends it: one begun before the log
+ * (keepalive and start unknown), or one given up at the state limit.
+ */
+interface UntrackedSession {
+  keepalive: number | null;
+  /** The last packet from the client (or the session's start), for a timeout's silence. */
   lastHeard: number | null;
-  startAt: Where;
+  startAt: Where | null;
 }
 
 interface PendingConnection {
@@ -159,8 +160,8 @@ export class Correlator {
   private sessionCount = 0;
   private readonly sessionsByEnd: Partial<Record<EndReason, number>> = {};
   private readonly clientIds = new Set<string>();
-  /** Sessions given up at `maxOpen` whose end line has not come yet, by client. */
-  private readonly evictedSessions = new Map<string, EvictedSession>();
+  /** Sessions not held whose end line has not come yet, by client (see {@link UntrackedSession}). */
+  private readonly untracked = new Map<string, UntrackedSession>();
   private clientIdsCapped = false;
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
@@ -314,7 +315,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, lastHeard: null, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -330,8 +331,8 @@ export class Correlator {
     this.evicted.flows += this.flows.giveUp(st, 'evicted', false);
     const open = st.session?.session;
     // Its end line may still come, to be read like the end of a session begun before the log.
-    if (open && this.evictedSessions.size < distinctClientLimit) {
-      this.evictedSessions.set(st.id, { keepalive: open.keepalive, lastHeard: open.lastActivity, startAt: open.startAt });
+    if (open && this.untracked.size < distinctClientLimit) {
+      this.untracked.set(st.id, { keepalive: open.keepalive, lastHeard: open.lastActivity, startAt: open.startAt });
     }
     if (st.session) {
       this.closeSession(client, st, 'other', null, 'state limit reached');
@@ -447,9 +448,8 @@ export class Correlator {
       will: false,
     };
     st.session = { session, disconnectAt: null };
-    this.evictedSessions.delete(st.id);
-    // A session begun before the log, if there was one, is over.
-    st.lastHeard = null;
+    // A session begun before the log or given up, if there was one, is over.
+    this.untracked.delete(st.id);
     if (st.takeoverFinding?.code === 'takeover') {
       st.takeoverFinding.newAddress = endpoint(r.address, r.port);
       st.takeoverFinding.at.push({ file: r.file, line: r.line });
@@ -554,18 +554,17 @@ export class Correlator {
 
   /** Whether an end line without an open session ends one this correlator does not hold. */
   private endsUntracked(client: string): boolean {
-    return this.evictedSessions.has(client) || this.beganBeforeLog(client);
+    return this.untracked.has(client) || this.beganBeforeLog(client);
   }
 
   /** A session begun before the log ends: its problem is reported, though the session is not known. */
   private endBeforeLog(client: string, st: ClientState | undefined, reason: EndReason, r: DisconnectRecord, detail: string | undefined): void {
     this.clientIds.add(ownCopy(client));
-    const evicted = this.evictedSessions.get(client);
-    this.evictedSessions.delete(client);
-    const at: Where[] = [{ file: r.file, line: r.line }, ...(evicted ? [evicted.startAt] : [])];
-    this.addEndFinding(client, reason, r.time, at, detail, evicted?.keepalive ?? null, this.debugLines ? (evicted?.lastHeard ?? st?.lastHeard ?? null) : null);
+    const untracked = this.untracked.get(client);
+    this.untracked.delete(client);
+    const at: Where[] = [{ file: r.file, line: r.line }, ...(untracked?.startAt ? [untracked.startAt] : [])];
+    this.addEndFinding(client, reason, r.time, at, detail, untracked?.keepalive ?? null, this.debugLines ? (untracked?.lastHeard ?? null) : null);
     if (!st) return;
-    st.lastHeard = null;
     this.flows.sessionEnded(st, true);
     this.release(client, st);
   }
@@ -612,7 +611,7 @@ export class Correlator {
 
   /** Forgets a client with nothing open, so state grows with what is open, not with the log. */
   private release(client: string, st: ClientState): void {
-    if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedAttempt || st.lastHeard !== null) return;
+    if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedAttempt) return;
     const lastTakeover = st.takeoverTimes[st.takeoverTimes.length - 1];
     if (lastTakeover !== undefined && this.lastTime !== null && this.lastTime - lastTakeover <= flappingWindowMs) return;
     this.clients.delete(client);
@@ -709,7 +708,7 @@ export class Correlator {
 
   private onPacket(r: PacketRecord): void {
     this.debugLines = true;
-    let st = this.lookup(r.client);
+    const st = this.lookup(r.client);
     const open = st?.session?.session;
     if (open) {
       const counts = r.direction === 'in' ? open.packetsIn : open.packetsOut;
@@ -717,12 +716,10 @@ export class Correlator {
       if (r.direction === 'in') open.lastActivity = r.time ?? open.lastActivity;
       if (st && st.takeoverEchoUntil > 0 && r.direction === 'in') st.takeoverEchoUntil = 0;
     } else if (r.direction === 'in' && r.time !== null) {
-      const evicted = this.evictedSessions.get(r.client);
-      if (evicted) {
-        evicted.lastHeard = r.time;
-      } else if (this.beganBeforeLog(r.client)) {
-        st ??= this.state(r.client);
-        st.lastHeard = r.time;
+      const untracked = this.untracked.get(r.client);
+      if (untracked) untracked.lastHeard = r.time;
+      else if (this.beganBeforeLog(r.client) && this.untracked.size < distinctClientLimit) {
+        this.untracked.set(ownCopy(r.client), { keepalive: null, lastHeard: r.time, startAt: null });
       }
     }
     switch (r.cmd) {

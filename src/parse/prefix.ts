@@ -113,10 +113,10 @@ export class PrefixReader {
         return level ? { ...inner, level } : inner;
       }
     } else if (c0 === 60 /* < */) {
-      const syslog = this.unwrapSyslog(text, after);
+      const syslog = this.unwrapSyslog(text);
       if (syslog) return syslog;
     } else if (text.charCodeAt(3) === 32 && text.charCodeAt(9) === 58) {
-      const syslog = this.unwrapSyslog(text, after);
+      const syslog = this.unwrapSyslog(text);
       if (syslog) return syslog;
     }
     if (!isDigit(c0) && c0 > 32) {
@@ -227,7 +227,7 @@ export class PrefixReader {
     return null;
   }
 
-  private unwrapSyslog(text: string, after: number | null): Unwrapped | null {
+  private unwrapSyslog(text: string): Unwrapped | null {
     const m = rfc3164.exec(text);
     if (m) {
       const pri = m[1] === undefined ? null : Number(m[1]);
@@ -236,6 +236,7 @@ export class PrefixReader {
       // passed into since (December, then January).
       let year = this.options.year;
       let time = read(year);
+      const after = this.after;
       while (after !== null && time < after - halfYearMs && year < this.options.year + maxYearsAhead) time = read(++year);
       return this.unwrapBroker(unescapeSyslog(text.slice(m[0].length)), time, pri === null ? undefined : syslogSeverity[pri % 8]);
     }
