@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { after, afterEach, before, test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { repoPath } from './support/fixtures.js';
 import { runCli } from './support/run-cli.js';
 import { rawLines, startFollow, stopFollows } from './support/follow.js';
@@ -194,6 +194,38 @@ test('at the end of stdin, flows left in flight are reported as problems reports
   assert.deepEqual(followed.map((f) => [f.code, f.at]).sort(), listed.findings.map((f) => [f.code, f.at]).sort());
   assert.ok(followed.some((f) => f.code === 'flow-incomplete'));
   assert.equal(run.objects().filter((o) => o.kind === 'session-end' && o.client === 'late').length, 0);
+});
+
+test('gzipped stdin is gunzipped, as the other commands do', async () => {
+  const log = await readFile(repoPath('fixtures/takeover.log'));
+  const plain = startFollow(['--format', 'ndjson', '-'], { stdin: Readable.from([log]) });
+  const zipped = startFollow(['--format', 'ndjson', '-'], { stdin: Readable.from([gzipSync(log)]) });
+  assert.equal(await plain.exited, 0);
+  assert.equal(await zipped.exited, 0);
+  assert.ok(plain.objects().length > 0);
+  assert.deepEqual(zipped.objects(), plain.objects());
+});
+
+test('a stop while gzipped stdin stays open ends the follow at once, with what was decompressed', async () => {
+  const gzip = createGzip();
+  const stdin = new PassThrough();
+  gzip.pipe(stdin);
+  const run = startFollow(['--all', '--format', 'ndjson', '-'], { stdin });
+  gzip.write('1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).\n');
+  gzip.flush();
+  await run.until(() => rawLines(run).length === 1, 'the first line');
+  assert.equal(await run.stop(), 0);
+  assert.equal(stdin.destroyed, true);
+  assert.deepEqual(kinds(run.objects()), ['session-start a']);
+  assert.match(run.stderr(), /stopped after/);
+  assert.match(run.stderr(), /lines {5}1/);
+});
+
+test('gzipped stdin cut short is a one-line input error', async () => {
+  const zipped = gzipSync('1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).\n'.repeat(50));
+  const run = startFollow(['--format', 'ndjson', '-'], { stdin: Readable.from([zipped.subarray(0, zipped.length - 12)]) });
+  assert.equal(await run.exited, 2);
+  assert.match(run.stderr(), /^mosqlog: -: corrupt gzip data$/m);
 });
 
 test('a gzipped file is a usage error, not compressed bytes read as lines', async () => {

@@ -61,27 +61,42 @@ export async function isGzipFile(path: string): Promise<boolean> {
 }
 
 /**
- * A stream that can be read only once (stdin, a named pipe), gunzipped when its first two bytes
- * say gzip.
+ * The chunks of a stream that can be read only once (stdin, a pipe), gunzipped when its first two
+ * bytes say gzip. A compressed stream that ends mid-member is corrupt, unless `stop` has aborted:
+ * a stopped follow cuts its input short, and what was decompressed by then is all there is.
  */
-function gunzipIfGzip(input: Readable): Readable {
-  async function* sniffed(): AsyncGenerator<Buffer> {
-    const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    let head = Buffer.alloc(0);
-    let done = false;
-    while (head.length < 2 && !done) {
-      const next = await chunks.next();
-      if (next.done) done = true;
-      else head = Buffer.concat([head, next.value]);
-    }
-    async function* all(): AsyncGenerator<Buffer> {
+export async function* gunzipChunks(chunks: AsyncIterable<Buffer>, stop?: AbortSignal): AsyncGenerator<Buffer> {
+  const source = chunks[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  let done = false;
+  while (head.length < 2 && !done) {
+    const next = await source.next();
+    if (next.done) done = true;
+    else head = Buffer.concat([head, next.value]);
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    try {
       if (head.length > 0) yield head;
       if (done) return;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+    } finally {
+      await source.return?.();
     }
-    yield* hasGzipMagic(head) ? Readable.from(all()).pipe(createGunzip()) : all();
   }
-  return Readable.from(sniffed(), { objectMode: false });
+  if (!hasGzipMagic(head)) {
+    yield* all();
+    return;
+  }
+  try {
+    for await (const chunk of Readable.from(all()).pipe(createGunzip())) yield chunk as Buffer;
+  } catch (error) {
+    if (!stop?.aborted) throw error;
+  }
+}
+
+/** A stream that can be read only once, gunzipped when it is gzip; see {@link gunzipChunks}. */
+export function gunzipIfGzip(input: Readable): Readable {
+  return Readable.from(gunzipChunks(input), { objectMode: false });
 }
 
 /** Checks a path and returns a source for it; throws {@link InputError} with a one-line reason. */

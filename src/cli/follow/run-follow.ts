@@ -41,6 +41,7 @@ function inputFailure(source: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return new InputError(`${source}: permission denied`);
   if (code === 'EISDIR') return new InputError(`${source}: is a directory`);
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return new InputError(`${source}: corrupt gzip data`);
   if (typeof code === 'string') return new InputError(`${source}: ${error.message}`);
   return error;
 }

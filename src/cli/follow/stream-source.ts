@@ -5,6 +5,7 @@
 import { constants, openSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { gunzipChunks } from '../input.js';
 import type { TailSegment } from './tailer.js';
 
 /**
@@ -81,7 +82,7 @@ export function openNamedPipe(path: string): Readable {
   return new Socket({ fd: openSync(path, constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
 }
 
-/** A stream as the one segment a follow reads: all of it is live. */
+/** A stream as the one segment a follow reads: all of it is live, and gunzipped when it is gzip. */
 export async function* streamSegments(stream: Readable, signal?: AbortSignal): AsyncGenerator<TailSegment> {
-  yield { restart: true, history: false, chunks: readUntilAborted(stream, signal) };
+  yield { restart: true, history: false, chunks: gunzipChunks(readUntilAborted(stream, signal), signal) };
 }
