@@ -208,6 +208,57 @@ describe('several files, taken in time order', () => {
   });
 });
 
+describe('rotated syslog files that pass New Year', () => {
+  const syslog = (stamp: string, message: string): string => `${stamp} gw mosquitto[1]: ${message}`;
+  const lines = [
+    syslog('Nov 30 10:00:00', 'mosquitto version 2.0.11 running'),
+    syslog('Nov 30 10:00:01', 'New client connected from 10.0.0.1:5000 as a (p2, c1, k60).'),
+    syslog('Dec 31 23:59:50', 'New client connected from 10.0.0.2:5001 as b (p2, c1, k60).'),
+    syslog('Dec 31 23:59:55', "Received PUBLISH from b (d0, q1, r0, m7, 't', ... (2 bytes))"),
+    syslog('Jan  1 00:00:01', 'Sending PUBACK to b (m7, rc0)'),
+    syslog('Jan  1 00:00:05', 'Client b disconnected.'),
+    syslog('Jan  1 00:00:09', 'Client a disconnected.'),
+  ];
+  const whole = writeLines('new-year.log', lines);
+  const cuts = [0, 2, 4, lines.length];
+  const parts = [0, 1, 2].map((i) => writeLines(`new-year.log.${2 - i}`, lines.slice(cuts[i], cuts[i + 1])));
+  const offsets = Object.fromEntries(parts.map((p, i) => [p, cuts[i] ?? 0]));
+
+  for (const order of [[2, 1, 0], [0, 2, 1]]) {
+    test(`parts given as ${order.join(', ')} read as the whole log: January after December, in the next year`, async () => {
+      const files = order.map((i) => parts[i] as string);
+      for (const command of ['parse', 'sessions', 'flows', 'problems', 'summary']) {
+        const args = command === 'parse' ? ['parse', '--year', '2025'] : [command, '--year', '2025', '--format', 'json'];
+        const split = await runCli([...args, ...files]);
+        const one = await runCli([...args, whole]);
+        assert.equal(split.code, 0, split.stderr);
+        if (command === 'parse') {
+          const records = split.stdout.trimEnd().split('\n').map((l) => relocate(l, offsets, whole));
+          assert.deepEqual(records, one.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown));
+          assert.match(one.stdout.trimEnd().split('\n').at(-1) ?? '', /"time":"2026-01-01T00:00:09\.000Z"/);
+        } else {
+          assert.deepEqual(relocate(split.stdout, offsets, whole), JSON.parse(one.stdout), command);
+        }
+      }
+      const sessions = JSON.parse((await runCli(['sessions', '--year', '2025', '--format', 'json', ...files])).stdout) as { sessions: Array<{ client: string; durationMs: number }> };
+      assert.deepEqual(sessions.sessions.map((x) => [x.client, x.durationMs]), [['a', 2_728_808_000], ['b', 15_000]]);
+    });
+  }
+
+  test('a window counted back from the end reads the last file in the next year', async () => {
+    const files = [parts[2] as string, parts[0] as string, parts[1] as string];
+    const summary = JSON.parse((await runCli(['summary', '--year', '2025', '--since', '10s', '--format', 'json', ...files])).stdout) as { span: { first: string; last: string } };
+    assert.deepEqual([summary.span.first, summary.span.last], ['2026-01-01T00:00:01.000Z', '2026-01-01T00:00:09.000Z']);
+  });
+
+  test('files whose stamps name the year stay in time order, however far apart', async () => {
+    const january = writeLines('jan.log', ['1704067200: mosquitto version 2.0.11 running', '1704067201: New client connected from 10.0.0.1:5000 as a (p2, c1, k60).']);
+    const december = writeLines('dec.log', ['1733011200: mosquitto version 2.0.11 running', '1733011201: Client a disconnected.']);
+    const parsed = (await runCli(['parse', december, january])).stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { file: string }).file);
+    assert.deepEqual(parsed, [january, january, december, december]);
+  });
+});
+
 test('sessions --format json: an open session has endAt null, as every session has the field', async () => {
   const log = [
     '1795700000: mosquitto version 2.0.11 running',

@@ -24,13 +24,15 @@ interface Run {
   maxLength?: number;
   chunkBytes?: number;
   parser?: LineParser;
+  /** The last time of the file read before. */
+  lastTime?: number;
 }
 
 /** What one thread writes for the file. */
 async function oneThread(path: string, run: Run = {}): Promise<string> {
   const parser = run.parser ?? new LineParser();
   const out = new RecordJsonLines(run.raw ?? false);
-  for await (const batch of readRecordBatches(createReadStream(path, { highWaterMark: 97 }), path, parser, run.maxLength ?? defaultMaxLineLength)) {
+  for await (const batch of readRecordBatches(createReadStream(path, { highWaterMark: 97 }), path, parser, run.maxLength ?? defaultMaxLineLength, run.lastTime)) {
     for (const record of batch) out.add(record);
   }
   return out.take().toString('utf8');
@@ -44,7 +46,7 @@ async function workerThreads(path: string, run: Run = {}): Promise<{ text: strin
   const stats = await parseFileInParallel(source, run.parser ?? new LineParser(), settings, async (json, written) => {
     parts.push(Buffer.from(json));
     written();
-  });
+  }, run.lastTime);
   return { text: Buffer.concat(parts).toString('utf8'), stats };
 }
 
@@ -109,6 +111,20 @@ describe('parse on worker threads', () => {
     }
   });
 
+  test('a rotated syslog file after New Year is read after the last time of the file before, and gives its own last time', async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `Jan  1 00:00:${String(i).padStart(2, '0')} gw mosquitto[1]: Received PINGREQ from c${i}`);
+    const path = writeLog('after-new-year.log', `${lines.join('\n')}\n`);
+    const parser = new LineParser({ year: 2025 });
+    const lastTime = Date.UTC(2025, 11, 31, 23, 59, 59);
+    const expected = await oneThread(path, { parser, lastTime });
+    assert.match(expected.split('\n')[0] ?? '', /"time":"2026-01-01T00:00:00\.000Z"/);
+    for (const chunkBytes of [64, 500]) {
+      const { text, stats } = await workerThreads(path, { parser, chunkBytes, lastTime });
+      assert.equal(text, expected, `chunks of ${chunkBytes} bytes`);
+      assert.equal(stats.lastTime, Date.UTC(2026, 0, 1, 0, 0, 59));
+    }
+  });
+
   test('a broker version that changes between chunks is the one each line is read with', async () => {
     // 1.x and 2.1 print the same CONNECT line; which one printed it decides how it is read. A
     // PINGREQ line reads the same under both, so chunks that start with one are checked by the
@@ -154,7 +170,7 @@ describe('parse on worker threads', () => {
   });
 
   test('an empty file and a file of newlines', async () => {
-    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, onMainThread: 0, decodedAgain: 0 } });
+    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, onMainThread: 0, decodedAgain: 0, lastTime: undefined } });
     const newlines = writeLog('newlines.log', '\n\n\n');
     assert.equal((await workerThreads(newlines)).text, await oneThread(newlines));
   });

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { LineParser, type LogRecord, createLineDecoder, readRecordBatches } from '../parse/index.js';
+import { type LineContext, LineParser, type LogRecord, createLineDecoder, halfYearMs, readRecordBatches } from '../parse/index.js';
 import type { Io } from './io.js';
 
 /** A problem with an input that ends the run with exit code 2. */
@@ -124,8 +124,8 @@ async function fileSource(path: string): Promise<InputSource> {
   }
 }
 
-/** Time of the first timestamped line among a file's first lines, or null. */
-async function firstTime(source: InputSource, parser: LineParser): Promise<number | null> {
+/** A file's first lines (up to 50, from its first 16 KB); none when it cannot be read. */
+async function firstLines(source: InputSource): Promise<string[]> {
   const stream = source.open();
   let text = '';
   try {
@@ -134,21 +134,64 @@ async function firstTime(source: InputSource, parser: LineParser): Promise<numbe
       if (text.length > 16_384) break;
     }
   } catch {
-    return null;
+    return [];
   } finally {
     stream.destroy();
   }
-  for (const line of text.split('\n').slice(0, 50)) {
-    const time = parser.parse(line, { file: source.name, line: 0 }).time;
-    if (time !== null) return time;
+  return text.split('\n').slice(0, 50);
+}
+
+/** The first line with a time among `lines`, read after `lastTime`, or null. */
+function firstTimed(lines: readonly string[], source: InputSource, parser: LineParser, lastTime?: number): { line: string; time: number } | null {
+  const context = lastTime === undefined ? {} : { lastTime };
+  for (const line of lines) {
+    const time = parser.parse(line, { file: source.name, line: 0 }, context).time;
+    if (time !== null) return { line, time };
   }
   return null;
 }
 
+/** A file's first time, as ordering sees it. */
+interface Start {
+  source: InputSource;
+  /** Its place among the names given. */
+  i: number;
+  time: number | null;
+  /** The time was read from a stamp that names no year (syslog), so it is on a yearly circle. */
+  yearless: boolean;
+}
+
+/** Reads a file's first time, and whether `--year` sets it. */
+async function startOf(source: InputSource, i: number, parser: LineParser, nextYear: LineParser): Promise<Start> {
+  const first = source.size === null ? null : firstTimed(await firstLines(source), source, parser);
+  const yearless = first !== null && nextYear.parse(first.line, { file: source.name, line: 0 }).time !== first.time;
+  return { source, i, time: first?.time ?? null, yearless };
+}
+
+/**
+ * Files in time order of their first lines; those without a time keep their place after the
+ * others. Syslog stamps name no year, so rotated syslog files that pass New Year read as January
+ * before December: when every time is such a stamp and two files in a row are half a year
+ * apart, the files after that gap come first, as the year before.
+ */
+function inTimeOrder(starts: Start[]): InputSource[] {
+  const timed = starts.filter((s): s is Start & { time: number } => s.time !== null).sort((a, b) => a.time - b.time || a.i - b.i);
+  const untimed = starts.filter((s) => s.time === null).sort((a, b) => a.i - b.i);
+  let cut = 0;
+  if (timed.every((s) => s.yearless)) {
+    let widest = halfYearMs;
+    for (let i = 1; i < timed.length; i++) {
+      const gap = (timed[i]?.time ?? 0) - (timed[i - 1]?.time ?? 0);
+      if (gap > widest) [widest, cut] = [gap, i];
+    }
+  }
+  return [...timed.slice(cut), ...timed.slice(0, cut), ...untimed].map((s) => s.source);
+}
+
 /**
  * Resolves the named inputs (none or `-` = stdin). Files are put in time order of their first
- * line; files without times keep their place after those with, and so do stdin and named pipes,
- * which can be read only once and so are not looked into first.
+ * line ({@link inTimeOrder}); stdin and named pipes, which can be read only once and so are not
+ * looked into first, keep their place after the files with times.
  */
 export async function resolveInputs(paths: readonly string[], io: Pick<Io, 'stdin' | 'stderr'>, parser: LineParser): Promise<InputSource[]> {
   const names = paths.length === 0 ? ['-'] : paths;
@@ -161,13 +204,8 @@ export async function resolveInputs(paths: readonly string[], io: Pick<Io, 'stdi
   const sources: InputSource[] = [];
   for (const name of names) sources.push(name === '-' ? { name: '-', size: null, plainFile: null, open: () => gunzipIfGzip(stdin) } : await fileSource(name));
   if (sources.length < 2) return sources;
-  const times = await Promise.all(sources.map((s) => (s.size === null ? Promise.resolve(null) : firstTime(s, parser))));
-  const order = sources.map((source, i) => ({ source, time: times[i] ?? null, i }));
-  order.sort((a, b) => {
-    if (a.time === null || b.time === null) return a.time === null && b.time === null ? a.i - b.i : a.time === null ? 1 : -1;
-    return a.time - b.time || a.i - b.i;
-  });
-  return order.map((o) => o.source);
+  const nextYear = new LineParser({ ...parser.options, year: (parser.options.year ?? 0) + 1 });
+  return inTimeOrder(await Promise.all(sources.map((s, i) => startOf(s, i, parser, nextYear))));
 }
 
 /** Wraps stream read errors (file vanished, corrupt gzip) as {@link InputError}. */
@@ -180,27 +218,34 @@ export function readError(source: InputSource, error: unknown): InputError {
 }
 
 /**
- * Reads every source in order and hands each batch of records to `onBatch`. Read failures
- * become {@link InputError}s; errors thrown by `onBatch` pass through unchanged.
+ * Reads every source in order and hands each batch of records to `onBatch`. Each source is read
+ * after the last time of the one before (`lastTime` before the first), so a syslog time's year
+ * carries from a rotated file to the next; returns the last time read. Read failures become
+ * {@link InputError}s; errors thrown by `onBatch` pass through unchanged.
  */
 export async function forEachRecordBatch(
   sources: readonly InputSource[],
   parser: LineParser,
   onBatch: (batch: LogRecord[]) => Promise<void> | void,
-): Promise<void> {
+  lastTime?: number,
+): Promise<number | undefined> {
   for (const source of sources) {
-    const batches = readRecordBatches(source.open(), source.name, parser);
+    const batches = readRecordBatches(source.open(), source.name, parser, undefined, lastTime);
     for (;;) {
-      let step: IteratorResult<LogRecord[]>;
+      let step: IteratorResult<LogRecord[], Readonly<LineContext>>;
       try {
         step = await batches.next();
       } catch (error) {
         throw readError(source, error);
       }
-      if (step.done) break;
+      if (step.done) {
+        lastTime = step.value.lastTime ?? lastTime;
+        break;
+      }
       await onBatch(step.value);
     }
   }
+  return lastTime;
 }
 
 /**
@@ -212,9 +257,11 @@ export async function lastTimeOf(sources: readonly InputSource[], parser: LinePa
   const source = sources[sources.length - 1];
   if (!source || source.name === '-' || source.size === null) return null;
   const tail = source.plainFile !== null ? await plainTail(source.plainFile) : await streamedTail(source);
-  // Read after the file's first time, so that a syslog log that passed New Year ends in the next.
-  const first = await firstTime(source, parser);
-  const decoder = createLineDecoder(source.name, parser, first === null ? {} : { context: { lastTime: first } });
+  // Read after the file's first time, itself read after those of the files before: a syslog log
+  // that passed New Year, in one file or from one to the next, ends in the next year.
+  let first: number | undefined;
+  for (const s of sources) first = (s.size === null ? null : firstTimed(await firstLines(s), s, parser, first)?.time) ?? first;
+  const decoder = createLineDecoder(source.name, parser, first === undefined ? {} : { context: { lastTime: first } });
   let last: number | null = null;
   for (const line of tail.toString('utf8').split('\n')) last = decoder.decode(line).time ?? last;
   return last;

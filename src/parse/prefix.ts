@@ -39,7 +39,7 @@ const sysTopicLevels: Record<string, Level> = {
 };
 
 /** A syslog time this far before the last time read is taken to be in a later year. */
-const halfYearMs = 183 * 86_400_000;
+export const halfYearMs = 183 * 86_400_000;
 /** How many New Years one log may pass. */
 const maxYearsAhead = 50;
 

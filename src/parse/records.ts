@@ -1,22 +1,25 @@
 /**
  * The streaming half of the parse layer: a byte stream in, batches of records out, in order.
  */
-import { LineParser, createLineDecoder } from './parse-line.js';
+import { type LineContext, LineParser, createLineDecoder } from './parse-line.js';
 import { defaultMaxLineLength, readLineBatches } from './read-lines.js';
 import type { LogRecord } from './record.js';
 
 /**
  * Yields one record per line of `input`, in batches. `file` is the name records carry
- * (`-` for stdin).
+ * (`-` for stdin); `lastTime` is the last time read before it (in the file before), which a
+ * syslog time's year follows. Returns what its last line leaves for the next one.
  */
 export async function* readRecordBatches(
   input: AsyncIterable<Buffer | string>,
   file: string,
   parser: LineParser = new LineParser(),
   maxLength: number = defaultMaxLineLength,
-): AsyncGenerator<LogRecord[]> {
-  const decoder = createLineDecoder(file, parser);
+  lastTime?: number,
+): AsyncGenerator<LogRecord[], Readonly<LineContext>> {
+  const decoder = createLineDecoder(file, parser, lastTime === undefined ? {} : { context: { lastTime } });
   for await (const lines of readLineBatches(input, maxLength)) {
     yield lines.map(decoder.line);
   }
+  return decoder.context;
 }

@@ -40,17 +40,19 @@ Examples:
       const sources = await resolveInputs(files, env.io, parser);
       const jobs = options.jobs ?? defaultJobs();
       const lines = new RecordJsonLines(options.raw);
+      // Each file is read after the last time of the one before, as forEachRecordBatch does.
+      let lastTime: number | undefined;
       for (const source of sources) {
         const { plainFile } = source;
         if (jobs > 0 && plainFile !== null && (source.size ?? 0) >= parallelMinBytes) {
           const settings = { jobs, chunkBytes, raw: options.raw, maxLength: defaultMaxLineLength };
-          await parseFileInParallel({ ...source, plainFile }, parser, settings, (json, written) => env.stdout.write(json, written));
+          ({ lastTime } = await parseFileInParallel({ ...source, plainFile }, parser, settings, (json, written) => env.stdout.write(json, written), lastTime));
           continue;
         }
-        await forEachRecordBatch([source], parser, async (batch) => {
+        lastTime = await forEachRecordBatch([source], parser, async (batch) => {
           for (const record of batch) lines.add(record);
           await env.stdout.write(lines.take());
-        });
+        }, lastTime);
       }
     });
 }

@@ -48,15 +48,15 @@ function inputFailure(source: string, error: unknown): unknown {
 
 /**
  * The decoder for a segment's lines. A new file is numbered from 1, keeping the broker version the
- * old one announced; a segment that goes on (from history to live, or in a rotated file under its
+ * old one announced and its last time (a syslog time's year follows it); a segment that goes on (from history to live, or in a rotated file under its
  * new name) is numbered on from the one before.
  */
 function decoderFor(segment: TailSegment, before: LineDecoder, plan: FollowPlan): LineDecoder {
   const file = segment.renamed ?? plan.source;
   // The previous record is the last line read, whichever decoder read it.
   if (!segment.restart) return createLineDecoder(file, plan.parser, { line: (before.context.prev?.line ?? 0) + 1, context: before.context });
-  const { brokerVersion } = before.context;
-  return createLineDecoder(file, plan.parser, brokerVersion === undefined ? {} : { context: { brokerVersion } });
+  const { brokerVersion, lastTime } = before.context;
+  return createLineDecoder(file, plan.parser, { context: { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }) } });
 }
 
 /** Follows until the input ends or `env.io.signal` aborts, then writes the summary to stderr. */

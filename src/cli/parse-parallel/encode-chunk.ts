@@ -32,9 +32,12 @@ export interface ChunkResult {
   end: LineContext;
 }
 
-/** The context a chunk is decoded with when the lines before it are not yet read. */
-export function assumedContext(brokerVersion: string | undefined): LineContext {
-  return brokerVersion === undefined ? {} : { brokerVersion };
+/**
+ * The context a chunk is decoded with when the lines just before it are not yet read: the broker
+ * version and last time of those read so far, without their last record.
+ */
+export function assumedContext({ brokerVersion, lastTime }: LineContext): LineContext {
+  return { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }) };
 }
 
 /**

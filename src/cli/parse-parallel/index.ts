@@ -3,10 +3,11 @@
  * chunks of whole lines and writes the results in order. Each chunk goes to a worker thread with
  * few chunks waiting, or, when every worker has enough, is decoded on the main thread at once.
  *
- * A chunk is decoded without the record of the line before it, and with the broker version
- * known when it was read. Those two are all the parser carries from line to line, so a result
- * is checked before it is written: the version must be the one in force, and the chunk's first
- * record must be what the main thread makes of that line with the true record before it. Then
+ * A chunk is decoded without the record of the line before it, and with the broker version and
+ * last time known when it was read. Those three are all the parser carries from line to line, so
+ * a result is checked before it is written: the version must be the one in force, the chunk's
+ * first record must be what the main thread makes of that line with the true record and time
+ * before it, and a first line without a time must have been read after the true last time. Then
  * each later line reads as it would have in one pass. A chunk that fails the check is decoded
  * again on the main thread. The output is the same, byte for byte, as on one thread.
  */
@@ -60,14 +61,14 @@ class ParseWorker {
   }
 
   /** Sends a chunk (its buffer moves to the worker) and resolves with its result. */
-  encode(seq: number, chunk: LineChunk, brokerVersion: string | undefined): Promise<FromWorker> {
+  encode(seq: number, chunk: LineChunk, context: LineContext): Promise<FromWorker> {
     const result = new Promise<FromWorker>((resolve, reject) => {
       if (this.failure) reject(this.failure);
       else this.waiting.set(seq, { resolve, reject });
     });
     // Awaited in order later; a failure before then is not an unhandled rejection.
     result.catch(() => undefined);
-    const message: ToWorker = { kind: 'chunk', seq, buffer: chunk.buffer, length: chunk.length, line: chunk.line, brokerVersion };
+    const message: ToWorker = { kind: 'chunk', seq, buffer: chunk.buffer, length: chunk.length, line: chunk.line, context };
     if (!this.failure) this.worker.postMessage(message, [chunk.buffer]);
     return result;
   }
@@ -97,8 +98,8 @@ class ParseWorker {
 /** A chunk read and being decoded, or decoded and waiting to be written. */
 interface Pending {
   chunk: LineChunk;
-  /** The broker version it was decoded with. */
-  brokerVersion: string | undefined;
+  /** The context it was decoded with ({@link assumedContext}). */
+  assumed: LineContext;
   result: Promise<ChunkResult>;
   /** Set once {@link result} is in. */
   done: boolean;
@@ -113,13 +114,17 @@ export interface ParallelStats {
   onMainThread: number;
   /** Chunks whose result failed the check and were decoded again, in order. */
   decodedAgain: number;
+  /** The last time read: the next file is read after it. */
+  lastTime: number | undefined;
 }
 
 /**
  * Decodes a plain file and writes one JSON line per line, in order, exactly as one thread would.
  * Read failures become input errors (exit code 2); errors thrown by `write` pass through unchanged.
  */
-export async function parseFileInParallel(source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson): Promise<ParallelStats> {
+export async function parseFileInParallel(
+  source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson, lastTime?: number,
+): Promise<ParallelStats> {
   if (settings.jobs < 1) throw new RangeError('parseFileInParallel needs at least one worker');
   const file = source.name;
   const handle = await open(source.plainFile, 'r').catch((error: unknown) => Promise.reject(readError(source, error)));
@@ -133,9 +138,9 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
   const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
   const here = new ChunkEncoder(file, parser, setup);
   const pending: Pending[] = [];
-  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0 };
+  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, lastTime };
   /** What the lines written so far leave for the next one. */
-  let context: LineContext = {};
+  let context: LineContext = lastTime === undefined ? {} : { lastTime };
 
   /** Decodes a chunk here with the true context, and writes it. */
   const decodeInOrder = async (chunk: LineChunk): Promise<void> => {
@@ -146,27 +151,27 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
 
   /** Starts decoding a chunk ahead of those before it: on the least busy worker, or here when each has enough. */
   const decodeAhead = (chunk: LineChunk, seq: number): Pending => {
-    const { brokerVersion } = context;
+    const assumed = assumedContext(context);
     const worker = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     if (worker.busy >= workerQueue) {
       stats.onMainThread++;
-      const result = here.encode(chunk.buffer, chunk.length, { line: chunk.line, context: assumedContext(brokerVersion) });
-      return { chunk, brokerVersion, result: Promise.resolve(result), done: true, giveBack: (b) => here.giveBack(b) };
+      const result = here.encode(chunk.buffer, chunk.length, { line: chunk.line, context: assumed });
+      return { chunk, assumed, result: Promise.resolve(result), done: true, giveBack: (b) => here.giveBack(b) };
     }
-    const entry: Pending = { chunk, brokerVersion, result: worker.encode(seq, chunk, brokerVersion), done: false, giveBack: (b) => worker.giveBack(b) };
+    const entry: Pending = { chunk, assumed, result: worker.encode(seq, chunk, assumed), done: false, giveBack: (b) => worker.giveBack(b) };
     entry.result.then(() => (entry.done = true), () => (entry.done = true));
     return entry;
   };
 
   /** Checks a result against the true context, and writes it or decodes the chunk again. */
-  const settle = async ({ chunk, brokerVersion, result, giveBack }: Pending): Promise<void> => {
+  const settle = async ({ chunk, assumed, result, giveBack }: Pending): Promise<void> => {
     const done = await result;
     const bytes = new Uint8Array(done.input, 0, chunk.length);
     const start = { line: chunk.line, context };
-    // The worker knew no time before its chunk: a first line without one leaves the next lines
-    // without it, where a year or a repeated hour may depend on it.
-    const timed = done.first?.time !== null || context.lastTime === undefined;
-    const agrees = brokerVersion === context.brokerVersion && timed && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
+    // A first line without a time leaves the next lines after the assumed last time, where a
+    // year or a repeated hour may depend on it.
+    const timed = done.first?.time !== null || assumed.lastTime === context.lastTime;
+    const agrees = assumed.brokerVersion === context.brokerVersion && timed && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
     if (agrees) {
       await write(new Uint8Array(done.output, 0, done.outputLength), () => giveBack(done.output));
       context = done.end;
@@ -201,7 +206,7 @@ export async function parseFileInParallel(source: InputSource & { plainFile: str
       chunk = await next;
     }
     for (let oldest = pending.shift(); oldest; oldest = pending.shift()) await settle(oldest);
-    return stats;
+    return { ...stats, lastTime: context.lastTime };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await handle.close();

@@ -1,7 +1,7 @@
 /**
  * What the main thread and the parse workers say to each other.
  */
-import type { ParseOptions } from '../../parse/index.js';
+import type { LineContext, ParseOptions } from '../../parse/index.js';
 import type { ChunkResult, ChunkSettings } from './encode-chunk.js';
 
 /** Given to each worker when it starts. */
@@ -14,7 +14,7 @@ export interface WorkerSetup extends ChunkSettings {
 
 /** A chunk of whole lines to encode (its buffer is transferred), or an output buffer to reuse. */
 export type ToWorker =
-  | { kind: 'chunk'; seq: number; buffer: ArrayBuffer; length: number; line: number; brokerVersion: string | undefined }
+  | { kind: 'chunk'; seq: number; buffer: ArrayBuffer; length: number; line: number; context: LineContext }
   | { kind: 'spare'; buffer: ArrayBuffer };
 
 /** A chunk's result: its input buffer back, and its JSON lines in `output` (both transferred). */

@@ -3,7 +3,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LineParser } from '../../parse/index.js';
-import { ChunkEncoder, assumedContext } from './encode-chunk.js';
+import { ChunkEncoder } from './encode-chunk.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 
 const setup = workerData as WorkerSetup;
@@ -14,6 +14,6 @@ parentPort?.on('message', (m: ToWorker) => {
     encoder.giveBack(m.buffer);
     return;
   }
-  const result: FromWorker = { seq: m.seq, ...encoder.encode(m.buffer, m.length, { line: m.line, context: assumedContext(m.brokerVersion) }) };
+  const result: FromWorker = { seq: m.seq, ...encoder.encode(m.buffer, m.length, { line: m.line, context: m.context }) };
   parentPort?.postMessage(result, [result.input, result.output]);
 });
