@@ -193,6 +193,23 @@ test('a refused CONNACK to an address and the disconnect after it are one failed
   assert.equal(c.sessions[0]?.listenerPort, 18843);
 });
 
+test('a CONNACK that refuses the client itself is an auth failure, as the disconnect line after it says', () => {
+  // 2.1.0 names each cause in a line of its own after the CONNACK; either line alone says the same.
+  const causes = [[138, 'client banned'], [140, 'bad authentication method'], [133, 'client identifier not valid'], [2, 'client identifier not valid']] as const;
+  for (const [code, cause] of causes) {
+    const refusal = [`1795700000: New connection from 10.0.0.1:5000 on port 1883.`, `1795700001: Sending CONNACK to x (0, ${code})`];
+    const disconnect = `1795700001: Client x disconnected, ${cause}.`;
+    for (const lines of [[...refusal, disconnect], refusal]) {
+      const c = correlate(lines);
+      assert.deepEqual(c.attempts.map((a) => a.outcome), ['not-authorised'], `CONNACK ${code}`);
+      assert.deepEqual(c.attemptsByOutcome, { 'not-authorised': 1 }, `CONNACK ${code}`);
+      assert.deepEqual(findingsOf(c), ['auth-failure x 2'], `CONNACK ${code}`);
+    }
+  }
+  const busy = correlate(['1795700000: New connection from 10.0.0.1:5000 on port 1883.', '1795700001: Sending CONNACK to x (0, 137)', '1795700001: Client x disconnected, server busy.']);
+  assert.deepEqual([busy.attempts.map((a) => a.outcome), findingsOf(busy)], [['refused'], []]);
+});
+
 test('a `Client <unknown>` end taken for the wrong connection is put right when the other one connects', () => {
   const c = correlate([
     '1795700000: New connection from 127.0.0.1:36340 on port 1883.',

@@ -106,8 +106,12 @@ const causeEnds: Record<DisconnectCause, EndReason> = {
   'out-of-memory': 'other',
 };
 
-/** CONNACK codes that mean bad credentials or not authorised (3.1.1: 4, 5; v5: 0x86, 0x87). */
-const authCodes = new Set([4, 5, 134, 135]);
+/**
+ * CONNACK codes that refuse the client itself: its id, its credentials, its authentication method,
+ * not authorised or banned (3.1.1: 2, 4, 5; v5: 0x85, 0x86, 0x87, 0x8A, 0x8C). These are the
+ * causes a disconnect line names for an attempt that is not authorised.
+ */
+const authCodes = new Set([2, 4, 5, 133, 134, 135, 138, 140]);
 
 /** Catalogue formats that record a refused network connection. */
 const deniedFormats = new Set([
@@ -515,8 +519,8 @@ export class Correlator {
         const p = this.takePending(r.client, r.port);
         this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed');
       } else if (reason === 'not-authorised') {
+        // After a refused CONNACK the refusal is the attempt already, and its code says more.
         if (st?.refusedAttempt) {
-          st.refusedAttempt.outcome = 'not-authorised';
           st.refusedAttempt = null;
         } else {
           const p = this.takePending(r.address, r.port);
