@@ -150,6 +150,22 @@ test('--client selects what is printed', async () => {
   assert.deepEqual([...new Set(run.objects().map((o) => o.client))], ['cli-pub-q0', 'cli-pub-q1', 'cli-pub-q2']);
 });
 
+test('--client keeps findings about the whole log, as problems --client does', async () => {
+  const log = [
+    '1700000000: mosquitto version 2.0.18 starting',
+    '1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k60).',
+    '1700000002: New client connected from 127.0.0.1:5001 as c2 (p2, c1, k60).',
+    '1700000010: mosquitto version 2.0.18 starting',
+    '',
+  ].join('\n');
+  const run = startFollow(['--client', 'c1', '--format', 'ndjson', '-'], { stdin: Readable.from([log]) });
+  assert.equal(await run.exited, 0);
+  const followed = run.objects().filter((o) => o.kind === 'finding').map((o) => (o.finding as { code: string }).code).sort();
+  const listed = JSON.parse((await runCli(['problems', '--client', 'c1', '--format', 'json', '-'], { stdin: log })).stdout) as { findings: Array<{ code: string }> };
+  assert.ok(followed.includes('broker-restart'));
+  assert.deepEqual(followed, listed.findings.map((f) => f.code).sort());
+});
+
 test('text: one readable line per event, remote text made safe, summary on stderr', async () => {
   const path = await logFile('');
   const run = startFollow(['--from-start', path]);

@@ -3,7 +3,7 @@
  * `--until` rules as {@link selectCorrelation}, applied to one event or record at a time.
  */
 import type { LogRecord } from '../parse/index.js';
-import { type Selection, compileSelection } from './select.js';
+import { type Selection, compileSelection, findingAbout } from './select.js';
 import type { CorrelatorEvent } from './types.js';
 
 /** Tests single events and records against a selection. */
@@ -37,7 +37,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'session-end': return s.client(e.session.client) && s.time(e.session.end);
         case 'attempt': return s.client(e.attempt.client) && s.time(e.attempt.time);
         case 'flow-start': return s.client(e.flow.client) && s.topic(e.flow.topic) && s.time(e.flow.steps[0]?.time ?? null);
-        case 'finding': return s.client(e.finding.client) && s.topic('topic' in e.finding ? e.finding.topic : null) && s.time(e.finding.time);
+        case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
       }
     },
     record: (r) => s.client(recordClient(r)) && s.topic(recordTopic(r)) && s.time(r.time),

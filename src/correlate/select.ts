@@ -158,7 +158,7 @@ function findingTopic(f: Finding): string | null {
 const logWideCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['broker-restart', 'state-evicted', 'no-debug-lines', 'unknown-lines']);
 
 /** Whether a finding is about the clients and topics selected, its time aside. */
-function findingAbout(f: Finding, s: Selector): boolean {
+export function findingAbout(f: Finding, s: Selector): boolean {
   return logWideCodes.has(f.code) || (s.client(f.client) && s.topic(findingTopic(f)));
 }
 
