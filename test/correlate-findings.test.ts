@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Correlation, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
-import { type LogRecord, parseLine } from '../src/parse/index.js';
+import { type LogRecord, createLineDecoder, parseLine } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 import { renderTimelineText } from '../src/report/timeline.js';
 import { plainContext } from './support/ci-report.js';
@@ -168,6 +168,19 @@ test('a flow given up when its session expires says so, from the expiry line', (
   const finding = c.findings.find((f) => f.code === 'flow-incomplete');
   assert.equal(finding?.code === 'flow-incomplete' ? finding.dropped : undefined, 'expired');
   assert.deepEqual(finding?.at.map((a) => a.line), [5, 3]);
+});
+
+test('a subscription filter the broker denied is not counted as subscribed', () => {
+  // Topic lines take their client from the SUBSCRIBE line before them.
+  const decoder = createLineDecoder('f.log');
+  const c = correlateRecords([
+    ...connect(1795700000, 'sub'),
+    '1795700001: Received SUBSCRIBE from sub',
+    '1795700001: \tsecret/# (denied)',
+    '1795700001: \tok/# (QoS 1)',
+    '1795700002: Client sub disconnected.',
+  ].map(decoder.decode));
+  assert.deepEqual(c.sessions.map((x) => x.subscriptions), [1]);
 });
 
 test('a denied PUBLISH is no published message for the top clients and topics', () => {

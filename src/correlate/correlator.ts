@@ -223,7 +223,8 @@ export class Correlator {
       case 'takeover': this.onTakeover(r.client, r); break;
       case 'packet': this.onPacket(r); break;
       case 'subscription':
-        if (r.client !== null && r.action === 'subscribe' && r.level !== 'subscribe') {
+        // A filter the broker denied is no subscription.
+        if (r.client !== null && r.action === 'subscribe' && r.level !== 'subscribe' && !r.denied) {
           const open = this.clients.get(r.client)?.session;
           if (open) open.session.subscriptions++;
         }
