@@ -142,6 +142,8 @@ describe('time zones for offset-less times', () => {
     { name: 'Europe/Berlin: first second after spring forward', line: '2026-03-29 03:00:00: Reloading config.', options: berlin, time: '2026-03-29T01:00:00Z', expect: reload },
     { name: 'Europe/Berlin: before fall back', line: '2026-10-25 01:30:00: Reloading config.', options: berlin, time: '2026-10-24T23:30:00Z', expect: reload },
     { name: 'Europe/Berlin: after fall back', line: '2026-10-25 03:30:00: Reloading config.', options: berlin, time: '2026-10-25T02:30:00Z', expect: reload },
+    { name: 'Australia/Adelaide: before spring forward, on the half hour of UTC', line: '2024-10-06T01:50:00: Reloading config.', options: { tz: 'Australia/Adelaide' }, time: '2024-10-05T16:20:00Z', expect: reload },
+    { name: 'Australia/Adelaide: after spring forward, in the half hour it began', line: '2024-10-06T03:10:00: Reloading config.', options: { tz: 'Australia/Adelaide' }, time: '2024-10-05T16:40:00Z', expect: reload },
     { name: 'an explicit offset wins over tz', line: '2026-07-01T12:00:00+00:00: Reloading config.', options: berlin, time: '2026-07-01T12:00:00Z', expect: reload },
     { name: 'epoch seconds ignore tz', line: `${epoch}: Reloading config.`, options: berlin, time: epochIso, expect: reload },
     { name: 'fixed +01:00', line: '2026-07-01T12:00:00: Reloading config.', options: plusOne, time: '2026-07-01T11:00:00Z', expect: reload },

@@ -33,18 +33,20 @@ function zoneClock(timeZone: string): Clock {
     year: 'numeric', month: 'numeric', day: 'numeric',
     hour: 'numeric', minute: 'numeric', second: 'numeric',
   });
-  // Offsets change at most on the hour in every zone in use; cache per UTC hour.
+  // Offsets change on a quarter hour of UTC in every zone in use (Adelaide and Lord Howe change
+  // on the half hour); cache per UTC quarter hour.
+  const quarterMs = 900_000;
   const offsets = new Map<number, number>();
   const offsetAt = (utc: number): number => {
-    const hour = Math.floor(utc / 3_600_000);
-    let offset = offsets.get(hour);
+    const quarter = Math.floor(utc / quarterMs);
+    let offset = offsets.get(quarter);
     if (offset === undefined) {
       const parts: Record<string, number> = {};
-      for (const p of format.formatToParts(new Date(hour * 3_600_000))) parts[p.type] = Number(p.value);
+      for (const p of format.formatToParts(new Date(quarter * quarterMs))) parts[p.type] = Number(p.value);
       const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-      offset = asUtc - hour * 3_600_000;
+      offset = asUtc - quarter * quarterMs;
       if (offsets.size > 10_000) offsets.clear();
-      offsets.set(hour, offset);
+      offsets.set(quarter, offset);
     }
     return offset;
   };
