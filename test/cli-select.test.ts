@@ -400,6 +400,13 @@ describe('summary with a selection', () => {
       ].join('\n'));
       const doc = await json<{ lines: number; span: { first: string } }>(['summary', '-f', 'json', '--year', '2025', '--since', '30s', sys]);
       assert.deepEqual([doc.lines, doc.span.first], [2, '2026-01-01T00:00:30.000Z']);
+      // Just after logrotate the current file is empty: the log's end is in the rotated one, as
+      // it is for the other commands.
+      const current = join(dir2, 'mosquitto.log');
+      writeFileSync(current, '');
+      const rotatedSample = join(dir2, 'mosquitto.log.1');
+      writeFileSync(rotatedSample, readFileSync(sample));
+      assert.deepEqual(await summaryOf('--since', '1s', rotatedSample, current), late);
     } finally {
       rmSync(dir2, { recursive: true, force: true });
     }

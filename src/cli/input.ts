@@ -249,22 +249,27 @@ export async function forEachRecordBatch(
 }
 
 /**
- * Time of the last timestamped line of the last file among the sources: read from its end, or
- * through once when it is gzipped. Null when the last source is stdin or a pipe, which can be
- * read only once, or has no times near its end.
+ * Time of the last timestamped line among the sources: read from the end of the last file with
+ * times near its end (a file rotated in just now is empty, and files without times come last), or
+ * through once when it is gzipped. Null when a source is stdin or a pipe, which can be read only
+ * once and may hold the last lines, or when no file has times near its end.
  */
 export async function lastTimeOf(sources: readonly InputSource[], parser: LineParser): Promise<number | null> {
-  const source = sources[sources.length - 1];
-  if (!source || source.name === '-' || source.size === null) return null;
-  const tail = source.plainFile !== null ? await plainTail(source.plainFile) : await streamedTail(source);
-  // Read after the file's first time, itself read after those of the files before: a syslog log
-  // that passed New Year, in one file or from one to the next, ends in the next year.
-  let first: number | undefined;
-  for (const s of sources) first = (s.size === null ? null : firstTimed(await firstLines(s), s, parser, first)?.time) ?? first;
-  const decoder = createLineDecoder(source.name, parser, first === undefined ? {} : { context: { lastTime: first } });
-  let last: number | null = null;
-  for (const line of tail.toString('utf8').split('\n')) last = decoder.decode(line).time ?? last;
-  return last;
+  if (sources.some((s) => s.size === null)) return null;
+  // Each file is read after its first time, itself read after those of the files before: a
+  // syslog log that passed New Year, in one file or from one to the next, ends in the next year.
+  const firsts: Array<number | undefined> = [];
+  for (const s of sources) firsts.push(firstTimed(await firstLines(s), s, parser, firsts.at(-1))?.time ?? firsts.at(-1));
+  for (let i = sources.length - 1; i >= 0; i--) {
+    const source = sources[i] as InputSource;
+    const tail = source.plainFile !== null ? await plainTail(source.plainFile) : await streamedTail(source);
+    const first = firsts[i];
+    const decoder = createLineDecoder(source.name, parser, first === undefined ? {} : { context: { lastTime: first } });
+    let last: number | null = null;
+    for (const line of tail.toString('utf8').split('\n')) last = decoder.decode(line).time ?? last;
+    if (last !== null) return last;
+  }
+  return null;
 }
 
 const tailBytes = 65_536;
