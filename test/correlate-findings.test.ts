@@ -183,6 +183,11 @@ test('a subscription filter the broker denied is not counted as subscribed', () 
   assert.deepEqual(c.sessions.map((x) => x.subscriptions), [1]);
 });
 
+test('the broker version is read from its running and terminating lines too: a rotated log has no start', () => {
+  assert.deepEqual(correlate(['1795700000: mosquitto version 2.0.11 running', ...connect(1795700001, 'a')]).brokerVersions, ['2.0.11']);
+  assert.deepEqual(correlate([...connect(1795700001, 'a'), '1795700002: mosquitto version 2.0.18 terminating']).brokerVersions, ['2.0.18']);
+});
+
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
   const c = correlate([
     ...connect(1795700000, 'acl'),

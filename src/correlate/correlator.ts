@@ -624,13 +624,14 @@ export class Correlator {
   }
 
   private onBroker(event: string, version: string | null, r: LogRecord): void {
+    // A log rotated after the broker started names its version only when it runs or stops.
+    if (version) this.versions.add(version);
     if (event === 'terminating') {
       const ended = this.endAllSessions(r);
       this.terminated = { time: r.time, ended };
       return;
     }
     if (event !== 'starting') return;
-    if (version) this.versions.add(version);
     const ended = this.endAllSessions(r);
     if (this.starts > 0 || this.terminated || ended > 0) {
       this.addFinding({
