@@ -16,7 +16,7 @@ import { correlateInputs } from '../pipeline.js';
 export function registerTimeline(program: Command, env: CommandEnv): void {
   let command = addSelectOptions(addInputOptions(program.command('timeline')))
     .description("one client's life in order: connects, subscriptions, each message flow, pings, silent gaps, how each session ended")
-    .option('--packets', 'show every packet instead of one line per message flow', false);
+    .option('--packets', 'show every packet too, after the one line per message flow', false);
   command = addFormatOption(command, Object.keys(timelineReporters), 'table');
   command.addHelpText('after', `
 Examples:
