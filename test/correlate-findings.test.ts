@@ -188,6 +188,44 @@ test('the broker version is read from its running and terminating lines too: a r
   assert.deepEqual(correlate([...connect(1795700001, 'a'), '1795700002: mosquitto version 2.0.18 terminating']).brokerVersions, ['2.0.18']);
 });
 
+test("after a takeover, 1.x's echo of it ends nothing, and the client's own disconnect later ends its new session", () => {
+  const echoFirst = [
+    '1523000001: New connection from 10.20.0.77 on port 1883.',
+    '1523000001: New client connected from 10.20.0.77 as h (c1, k60).',
+    '1523000101: New connection from 10.20.0.78 on port 1883.',
+    '1523000101: Client h already connected, closing old connection.',
+    '1523000101: Client h disconnected.',
+    '1523000101: New client connected from 10.20.0.78 as h (c1, k60).',
+    '1523000160: Client h disconnected.',
+  ];
+  // 2.x without its banner (a rotated log): no echo comes, and none may be waited for.
+  const noEcho = [...echoFirst.slice(0, 4), ...echoFirst.slice(5)];
+  const echoAfter = [...noEcho.slice(0, 5), '1523000101: Client h disconnected.', ...noEcho.slice(5)];
+  for (const [name, lines] of [['echo before', echoFirst], ['no echo', noEcho], ['echo after', echoAfter]] as const) {
+    const c = correlate(lines);
+    assert.deepEqual(c.sessions.map((x) => [x.address, x.endReason, x.durationMs]), [['10.20.0.77', 'takeover', 100_000], ['10.20.0.78', 'disconnect', 59_000]], name);
+  }
+});
+
+test('a login refused for an id that is connected from elsewhere is a failed connection, and the session goes on', () => {
+  const connected = ['1795697601: New connection from 127.0.0.1:40000 on port 1883.', '1795697601: New client connected from 127.0.0.1:40000 as plc-1 (p2, c1, k60).'];
+  const refused = ['1795697610: New connection from 10.9.9.9:50111 on port 1883.', '1795697610: Sending CONNACK to plc-1 (0, 5)'];
+  const logs = {
+    '2.1.2 names the connection': [...connected, ...refused, '1795697610: Client plc-1 [10.9.9.9:50111] disconnected: not authorised.', '1795697700: Client plc-1 [127.0.0.1:40000] disconnected.'],
+    '2.0 does not': [...connected, ...refused, '1795697610: Client plc-1 disconnected, not authorised.', '1795697700: Client plc-1 disconnected.'],
+  };
+  for (const [name, lines] of Object.entries(logs)) {
+    const c = correlate(lines);
+    assert.deepEqual(c.sessions.map((x) => [x.address, x.endReason, x.durationMs]), [['127.0.0.1', 'disconnect', 99_000]], name);
+    assert.deepEqual(c.attempts.map((a) => [a.client, a.address, a.port, a.outcome]), [['plc-1', '10.9.9.9', 50111, 'not-authorised']], name);
+    assert.deepEqual(findingsOf(c), ['auth-failure plc-1 4'], name);
+  }
+  // Another connection of the id that ends before it became a session (2.1.2 names it).
+  const c = correlate([...connected, '1795697610: New connection from 10.9.9.9:50111 on port 1883.', '1795697610: Client plc-1 [10.9.9.9:50111] disconnected: protocol error.']);
+  assert.deepEqual(c.sessions.map((x) => x.endReason), ['open']);
+  assert.deepEqual(c.attempts.map((a) => [a.address, a.port, a.outcome]), [['10.9.9.9', 50111, 'protocol-error']]);
+});
+
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
   const c = correlate([
     ...connect(1795700000, 'acl'),

@@ -44,13 +44,16 @@ interface ClientState extends ClientFlows {
   id: string;
   session: OpenSession | null;
   persistent: boolean;
-  /** 1.x logs `Client X disconnected.` for the old connection after a takeover. */
-  takeoverEchoUntil: number;
+  /** 1.x logs `Client X disconnected.` for the old connection after a takeover: see {@link Correlator.isTakeoverEcho}. */
+  takeoverEcho: { until: number; time: number | null } | null;
   takeoverTimes: number[];
   /** A takeover finding waiting for the new connection's address. */
   takeoverFinding: Finding | null;
-  /** A refused CONNACK whose `disconnected, not authorised` line is still to come. */
-  refusedAttempt: ConnectionAttempt | null;
+  /**
+   * After a CONNACK that refused a login of this id, the record until which a `not authorised`
+   * disconnect line is that refusal's own: the CONNACK was the attempt already.
+   */
+  refusedUntil: number;
   /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
   activity: Activity | null;
   activityGeneration: number;
@@ -320,7 +323,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEchoUntil: 0, takeoverTimes: [], takeoverFinding: null, refusedAttempt: null, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -423,7 +426,7 @@ export class Correlator {
     const st = this.state(r.client);
     if (r.cleanSession) this.flows.giveUp(st, 'clean-start', true, { file: r.file, line: r.line });
     st.persistent = !r.cleanSession;
-    st.refusedAttempt = null;
+    st.refusedUntil = 0;
     // A session outlives its CONNECT line: its text is its own, so it does not keep the line.
     const session: Session = {
       client: st.id,
@@ -483,7 +486,7 @@ export class Correlator {
     st.takeoverFinding = finding;
     this.closeSession(client, st, 'takeover', r, undefined);
     if (r.type === 'takeover' && (this.versions.size === 0 || [...this.versions].some((v) => v.startsWith('1.')))) {
-      st.takeoverEchoUntil = this.records + takeoverEchoRecords;
+      st.takeoverEcho = { until: this.records + takeoverEchoRecords, time };
     }
     if (time !== null) {
       st.takeoverTimes = st.takeoverTimes.filter((t) => time - t <= flappingWindowMs);
@@ -498,7 +501,7 @@ export class Correlator {
     const reason = causeEnds[r.cause];
     if (r.client === null) {
       if (this.closesRefused(null)) return;
-      const outcome: AttemptOutcome = reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed';
+      const outcome = attemptOutcomeOf(reason);
       const p = this.takePending(r.address, r.port);
       if (!p && r.address === null) return;
       const attempt = this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
@@ -510,7 +513,14 @@ export class Correlator {
       return;
     }
     const st = this.clients.get(r.client);
-    const open = st?.session;
+    if (st && this.isTakeoverEcho(st, r)) {
+      st.takeoverEcho = null;
+      return;
+    }
+    const refusal = st !== undefined && st.refusedUntil > this.records && reason === 'not-authorised';
+    // A line of another connection with the id (a login refused while the client is connected)
+    // does not end its session.
+    const open = st?.session && !refusal && sameConnection(st.session.session, r) ? st.session : null;
     if (!st || !open) {
       // No open session: a resumed offline session (2.1 `session taken over`), the second line
       // of a 1.x timeout, an acknowledgement after DISCONNECT (2.1.2), or a refused login (2.x).
@@ -518,15 +528,14 @@ export class Correlator {
         // 2.1.0 prints the address where it has no id, in the old wording without brackets.
         if (this.closesRefused(r.client)) return;
         const p = this.takePending(r.client, r.port);
-        this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed');
-      } else if (reason === 'not-authorised') {
-        // After a refused CONNACK the refusal is the attempt already, and its code says more.
-        if (st?.refusedAttempt) {
-          st.refusedAttempt = null;
-        } else {
-          const p = this.takePending(r.address, r.port);
-          this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, 'not-authorised');
-        }
+        this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, attemptOutcomeOf(reason));
+      } else if (refusal) {
+        st.refusedUntil = 0;
+      } else if (reason === 'not-authorised' || st?.session) {
+        // A refused login without its CONNACK in the log, or another connection with the id of
+        // a connected client that ended before it became a session.
+        const p = this.takePending(r.address, r.port);
+        this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, attemptOutcomeOf(reason));
       } else if (this.endsUntracked(r.client)) {
         this.endBeforeLog(r.client, st, reason, r, this.endDetail(r, reason));
       }
@@ -536,11 +545,18 @@ export class Correlator {
       this.onTakeover(r.client, r);
       return;
     }
-    if (r.cause === 'client-disconnect' && st.takeoverEchoUntil > this.records && !open.disconnectAt) {
-      st.takeoverEchoUntil = 0;
-      return;
-    }
     this.closeSession(r.client, st, reason, r, this.endDetail(r, reason));
+  }
+
+  /**
+   * Whether a `disconnected.` line is 1.x's echo of a takeover just logged, for the old connection:
+   * within a few records and a second of it, and before the new connection says anything. It
+   * comes before the new connection's line or after it.
+   */
+  private isTakeoverEcho(st: ClientState, r: DisconnectRecord): boolean {
+    const echo = st.takeoverEcho;
+    if (echo === null || r.cause !== 'client-disconnect' || echo.until <= this.records || st.session?.disconnectAt) return false;
+    return echo.time === null || r.time === null || Math.abs(r.time - echo.time) <= 1000;
   }
 
   /** What to say beyond the end reason: the broker's detail, or the cause when it is more precise. */
@@ -616,7 +632,7 @@ export class Correlator {
 
   /** Forgets a client with nothing open, so state grows with what is open, not with the log. */
   private release(client: string, st: ClientState): void {
-    if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedAttempt) return;
+    if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedUntil > this.records) return;
     const lastTakeover = st.takeoverTimes[st.takeoverTimes.length - 1];
     if (lastTakeover !== undefined && this.lastTime !== null && this.lastTime - lastTakeover <= flappingWindowMs) return;
     this.clients.delete(client);
@@ -720,7 +736,7 @@ export class Correlator {
       const counts = r.direction === 'in' ? open.packetsIn : open.packetsOut;
       counts[r.cmd]++;
       if (r.direction === 'in') open.lastActivity = r.time ?? open.lastActivity;
-      if (st && st.takeoverEchoUntil > 0 && r.direction === 'in') st.takeoverEchoUntil = 0;
+      if (st && st.takeoverEcho !== null && r.direction === 'in') st.takeoverEcho = null;
     } else if (r.direction === 'in' && r.time !== null) {
       const untracked = this.untracked.get(r.client);
       if (untracked) untracked.lastHeard = r.time;
@@ -738,13 +754,14 @@ export class Correlator {
         if (r.direction === 'in' && st?.session) st.session.disconnectAt = { file: r.file, line: r.line, time: r.time };
         return;
       case 'connack':
-        if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0 && !st?.session) {
+        // A refusal is of a new connection, also when the id has a session open on another.
+        if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0) {
           const looksLikeAddress = /^[\d.]+$|:/.test(r.client) && this.pending.has(r.client);
           const p = this.takePending(looksLikeAddress ? r.client : null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
           if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
-          else this.state(r.client).refusedAttempt = attempt;
+          else this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
         }
         return;
       default:
@@ -844,6 +861,20 @@ function newPacketCounts(): Record<PacketCmd, number> {
 /** `address:port`, or the address alone when the port is unknown. */
 function endpoint(address: string | null, port: number | null): string | null {
   return address === null ? null : port === null ? address : `${address}:${port}`;
+}
+
+/**
+ * Whether a disconnect line can be of the session's connection: 2.1.1 and later name it
+ * (`Client c [addr:port] disconnected`), older lines do not.
+ */
+function sameConnection(session: Session, r: DisconnectRecord): boolean {
+  if (r.address === null || session.address === null) return true;
+  return r.address === session.address && (r.port === null || session.port === null || r.port === session.port);
+}
+
+/** How a connection that never became a session ended, from its disconnect line's reason. */
+function attemptOutcomeOf(reason: EndReason): AttemptOutcome {
+  return reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed';
 }
 
 /** Correlates a finished list of records (tests and small inputs). */
