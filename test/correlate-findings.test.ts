@@ -226,6 +226,36 @@ test('a login refused for an id that is connected from elsewhere is a failed con
   assert.deepEqual(c.attempts.map((a) => [a.address, a.port, a.outcome]), [['10.9.9.9', 50111, 'protocol-error']]);
 });
 
+test('after a restart, a new message with the id of one in flight is no re-send of it; the same message is', () => {
+  const before = [
+    '1700000000: mosquitto version 2.0.18 starting',
+    ...connect(1700000001, 'sub', 0),
+    "1700000002: Sending PUBLISH to sub (d0, q1, r0, m1, 'alarm/fire', ... (3 bytes))",
+    '1700000010: mosquitto version 2.0.18 terminating',
+    '1700000020: mosquitto version 2.0.18 starting',
+    ...connect(1700000021, 'sub', 0),
+  ];
+  const lost = correlate([...before, "1700000022: Sending PUBLISH to sub (d0, q1, r0, m1, 'weather/temp', ... (5 bytes))", '1700000022: Received PUBACK from sub (Mid: 1, RC:0)']);
+  assert.deepEqual(lost.flows.map((f) => [f.topic, f.state, f.duplicates]), [['alarm/fire', 'incomplete', 0], ['weather/temp', 'complete', 0]]);
+  assert.deepEqual(findingsOf(lost), ['mid-reused sub 9,4', 'broker-restart - 6']);
+  const kept = correlate([...before, "1700000022: Sending PUBLISH to sub (d0, q1, r0, m1, 'alarm/fire', ... (3 bytes))", '1700000022: Received PUBACK from sub (Mid: 1, RC:0)']);
+  assert.deepEqual(kept.flows.map((f) => [f.topic, f.state, f.duplicates, f.resumed]), [['alarm/fire', 'complete', 1, true]]);
+});
+
+test('a PUBREL sent again after a reconnect is no step out of order', () => {
+  const c = correlate([
+    ...connect(1700000001, 'sub', 0),
+    "1700000002: Sending PUBLISH to sub (d0, q2, r0, m5, 'a/b', ... (3 bytes))",
+    '1700000002: Received PUBREC from sub (Mid: 5)',
+    '1700000002: Sending PUBREL to sub (m5)',
+    '1700000003: Client sub disconnected.',
+    ...connect(1700000004, 'sub', 0),
+    '1700000004: Sending PUBREL to sub (m5)',
+    '1700000004: Received PUBCOMP from sub (Mid: 5)',
+  ]);
+  assert.deepEqual(c.flows.map((f) => [f.state, f.outOfOrder, f.resumed]), [['complete', false, true]]);
+});
+
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
   const c = correlate([
     ...connect(1795700000, 'acl'),

@@ -49,6 +49,14 @@ const recentInboundLimit = 10_000;
 /** A delivery later than this after an inbound PUBLISH is not linked to it. */
 const originWindowMs = 2000;
 
+/**
+ * Whether a PUBLISH without `d1` is the flow's message sent again: the same topic, QoS and size.
+ * A broker that lost its messages in a restart uses the id for a new one.
+ */
+function sameMessage(flow: Flow, r: PacketRecord): boolean {
+  return flow.topic === (r.topic ?? null) && flow.qos === r.qos && flow.payloadBytes === (r.payloadBytes ?? null);
+}
+
 /** Whether a PUBLISH starts a flow, which needs its client's state. */
 export function opensFlow(r: PacketRecord): r is PacketRecord & { qos: 1 | 2; mid: number } {
   return (r.qos === 1 || r.qos === 2) && r.mid !== undefined;
@@ -77,9 +85,9 @@ export class FlowTracker {
 
   /**
    * A PUBLISH line. `st` is the client's state when {@link opensFlow} says the packet starts a
-   * flow, else null. A re-sent message (`d1`, or after its session ended) counts as a duplicate
-   * of the flow in flight, and true is returned: it is no new message. Another PUBLISH with that
-   * id gives the old flow up.
+   * flow, else null. A re-sent message (`d1`, or the same message after its session ended) counts
+   * as a duplicate of the flow in flight, and true is returned: it is no new message. Another
+   * PUBLISH with that id gives the old flow up.
    */
   publish(r: PacketRecord, st: ClientFlows | null): boolean {
     const traceKey = this.options.traceOrigins && r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
@@ -88,7 +96,7 @@ export class FlowTracker {
     const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
     const existing = flows.get(r.mid);
     if (existing && existing.state === 'in-flight') {
-      if (r.dup || existing.sessionEnded) {
+      if (r.dup || (existing.sessionEnded && sameMessage(existing, r))) {
         existing.duplicates++;
         (existing.resentAt ??= []).push({ file: r.file, line: r.line });
         if (existing.sessionEnded) existing.resumed = true;
@@ -134,7 +142,9 @@ export class FlowTracker {
     const order = steps[flow.qos];
     const index = order.indexOf(step);
     const seen = order.indexOf(flow.steps[flow.steps.length - 1]?.step ?? 'publish');
-    if (index < 0 || index !== seen + 1) flow.outOfOrder = true;
+    // After a reconnect the last step may come again: the sender re-sends what was not answered.
+    const resent = index === seen && flow.sessionEnded;
+    if (index < 0 || (index !== seen + 1 && !resent)) flow.outOfOrder = true;
     flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
     if (flow.sessionEnded) flow.resumed = true;
     if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
