@@ -111,6 +111,22 @@ describe('parse on worker threads', () => {
     }
   });
 
+  test('stamps of a time of day alone that pass midnight, with lines of no time where chunks may start', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      lines.push(`${i < 60 ? '23:59' : '00:00'}:${String(i % 60).padStart(2, '0')}: Received PINGREQ from c${i}`);
+      if (i % 7 === 0) lines.push('');
+    }
+    const path = writeLog('midnight.log', `${lines.join('\n')}\n`);
+    const parser = new LineParser({ year: 2025, timestampFormat: '%H:%M:%S' });
+    const expected = await oneThread(path, { parser });
+    assert.match(expected.split('\n').find((l) => l.includes('c119')) ?? '', /"time":"2025-01-02T00:00:59\.000Z"/);
+    for (const chunkBytes of [47, 59, 100, 173]) {
+      const { text } = await workerThreads(path, { parser, chunkBytes });
+      assert.equal(text, expected, `chunks of ${chunkBytes} bytes`);
+    }
+  });
+
   test('a rotated syslog file after New Year is read after the last time of the file before, and gives its own last time', async () => {
     const lines = Array.from({ length: 60 }, (_, i) => `Jan  1 00:00:${String(i).padStart(2, '0')} gw mosquitto[1]: Received PINGREQ from c${i}`);
     const path = writeLog('after-new-year.log', `${lines.join('\n')}\n`);

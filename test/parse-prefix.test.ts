@@ -112,6 +112,26 @@ describe('broker prefixes', () => {
     assert.equal(new Date(new LineParser({ year: 2025 }).parse('Jan  1 00:00:02 gw mosquitto[1]: Client a disconnected.', where).time ?? 0).toISOString(), '2025-01-01T00:00:02.000Z');
   });
 
+  test('a broker stamp without a date passes midnight, and one without a year New Year, as the log goes on', () => {
+    const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+    const read = (options: ParseOptions, lines: readonly string[]): Array<string | null> => {
+      const decoder = createLineDecoder('rollover.log', new LineParser({ year: 2025, ...options }));
+      return lines.map((line) => iso(decoder.decode(line).time));
+    };
+    const timeOfDay = ['23:59:50', '00:00:05', '12:00:00', '23:59:59', '00:00:01'].map((stamp) => `${stamp}: Client a disconnected.`);
+    const days = ['2025-01-01T23:59:50.000Z', '2025-01-02T00:00:05.000Z', '2025-01-02T12:00:00.000Z', '2025-01-02T23:59:59.000Z', '2025-01-03T00:00:01.000Z'];
+    // Read loosely, and with the format forced.
+    assert.deepEqual(read({}, timeOfDay), days);
+    assert.deepEqual(read({ timestampFormat: '%H:%M:%S' }, timeOfDay), days);
+    // A clock set back a little is no next day.
+    assert.deepEqual(read({}, ['10:00:05: Client a disconnected.', '10:00:01: Client b disconnected.']), ['2025-01-01T10:00:05.000Z', '2025-01-01T10:00:01.000Z']);
+    const noYear = ['Dec 31 23:59:50: Client a disconnected.', 'Jan 01 00:00:10: Client b disconnected.'];
+    assert.deepEqual(read({}, noYear), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:10.000Z']);
+    assert.deepEqual(read({ timestampFormat: '%b %d %H:%M:%S' }, noYear), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:10.000Z']);
+    // Midnight in a zone, on the night daylight saving ends (a day of 25 hours).
+    assert.deepEqual(read({ tz: 'Europe/Berlin', timestampFormat: '%H:%M:%S', year: 2026 }, ['23:00:00: Client a disconnected.', '01:00:00: Client b disconnected.']), ['2026-01-01T22:00:00.000Z', '2026-01-02T00:00:00.000Z']);
+  });
+
   test('the hour repeated when daylight saving ends is read in log order', () => {
     const decoder = createLineDecoder('dst.log', new LineParser({ tz: 'Europe/Berlin' }));
     const times = ['01:59:00', '02:30:00', '02:59:00', '02:05:00', '02:30:00', '03:00:00'].map((stamp) => decoder.decode(`2026-10-25T${stamp}: Client a disconnected.`).time);

@@ -84,6 +84,37 @@ export function monthNumber(name: string): number {
   return monthIndex[name.slice(0, 3).toLowerCase()] ?? 0;
 }
 
+/** A time this far before the last time read is taken to be in a later year, when its stamp names none. */
+export const halfYearMs = 183 * 86_400_000;
+const halfDayMs = 12 * 3_600_000;
+const dayMs = 86_400_000;
+/** How many New Years one log may pass. */
+const maxYearsAhead = 50;
+
+/** What a stamp leaves out, for the time before it to settle: its year, or its whole date. */
+export type StampGap = 'year' | 'date' | null;
+
+/**
+ * Reads a stamp that leaves out its year or its date so that it follows `after`, the last time
+ * read: a date half a year before that is in the next year (December, then January), a time of
+ * day half a day before it on the next day (midnight). `read` reads the stamp in a year, and
+ * `days` after its first day (1 January of that year for a time of day alone).
+ */
+export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, year: number, after: number | null): number | null {
+  let time = read(year, 0);
+  if (time === null || after === null || gap === null) return time;
+  if (gap === 'year') {
+    for (let y = year; time !== null && time < after - halfYearMs && y < year + maxYearsAhead;) time = read(++y, 0);
+    return time;
+  }
+  if (time >= after - halfDayMs) return time;
+  let days = Math.ceil((after - halfDayMs - time) / dayMs);
+  time = read(year, days);
+  // A day with a daylight-saving change is an hour short or long.
+  while (time !== null && time < after - halfDayMs) time = read(year, ++days);
+  return time;
+}
+
 /** Milliseconds from a fraction such as `123456` (the digits after the decimal point). */
 export function fractionMs(digits: string | undefined): number {
   if (!digits) return 0;

@@ -353,7 +353,7 @@ export class LineParser {
     const body = decodeMessage(message, { ...ctx, stamped: true }, false);
     if (!body) return null;
     const clock: Clock = (y, mo, d, h, mi, sec, ms) => this.prefixOptions.clock(y, mo, d, h, mi, sec, ms, after);
-    const time = readLooseTime(unwrapped.message.slice(0, length - 2), clock, this.prefixOptions.year);
+    const time = readLooseTime(unwrapped.message.slice(0, length - 2), clock, this.prefixOptions.year, after);
     return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];
   }
 

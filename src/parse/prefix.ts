@@ -8,7 +8,7 @@
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
-import { type Clock, fractionMs, monthNumber, parseOffset } from './clock.js';
+import { type Clock, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
 import type { Level } from './record.js';
 import type { TimestampFormat } from './strftime.js';
 
@@ -38,10 +38,6 @@ const sysTopicLevels: Record<string, Level> = {
   'M/subscribe': 'subscribe', 'M/unsubscribe': 'unsubscribe', WS: 'websockets',
 };
 
-/** A syslog time this far before the last time read is taken to be in a later year. */
-export const halfYearMs = 183 * 86_400_000;
-/** How many New Years one log may pass. */
-const maxYearsAhead = 50;
 
 const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'warning', 'notice', 'info', 'debug'];
 
@@ -141,7 +137,7 @@ export class PrefixReader {
     if (forced) {
       const m = forced.re.exec(line);
       if (m) {
-        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.clock, this.options.year));
+        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.clock, this.options.year, this.after));
         if (this.lastStampTime !== null) this.forcedReads++;
         return m[0].length;
       }
@@ -232,12 +228,8 @@ export class PrefixReader {
     if (m) {
       const pri = m[1] === undefined ? null : Number(m[1]);
       const read = (year: number): number => this.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
-      // No year is written: a time half a year before the last one read is in a year the log has
-      // passed into since (December, then January).
-      let year = this.options.year;
-      let time = read(year);
-      const after = this.after;
-      while (after !== null && time < after - halfYearMs && year < this.options.year + maxYearsAhead) time = read(++year);
+      // No year is written: it follows the last time read.
+      const time = readAfter(read, 'year', this.options.year, this.after);
       return this.unwrapBroker(unescapeSyslog(text.slice(m[0].length)), time, pri === null ? undefined : syslogSeverity[pri % 8]);
     }
     const r = rfc5424.exec(text);

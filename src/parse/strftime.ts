@@ -2,13 +2,17 @@
  * Reading times that the broker wrote with `log_timestamp_format` (strftime, local time).
  * A known format compiles to a regex; an unknown one is read loosely.
  */
-import { type Clock, fractionMs, monthNumber, parseOffset } from './clock.js';
+import { type Clock, type StampGap, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
 
 /** A compiled strftime format: matches a line's start and reads its time. */
 export interface TimestampFormat {
   /** Matches the timestamp followed by the broker's `: ` separator at the start of a line. */
   re: RegExp;
-  read(m: RegExpExecArray, clock: Clock, year: number): number | null;
+  /**
+   * Reads the time of a match. A format without a year takes `year`, one without a date 1 January
+   * of it; either follows `after`, the last time read (see {@link readAfter}).
+   */
+  read(m: RegExpExecArray, clock: Clock, year: number, after?: number | null): number | null;
 }
 
 type Part = 'Y' | 'y' | 'm' | 'b' | 'd' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'z' | 'Z' | 's' | 'j' | 'skip';
@@ -89,50 +93,54 @@ export function compileTimestampFormat(format: string): TimestampFormat {
     return out;
   };
   const re = new RegExp('^' + expand(format) + ': ');
+  const has = (...wanted: Part[]): boolean => parts.some((p) => wanted.includes(p));
+  const gap: StampGap = has('s') ? null : !has('m', 'b', 'd', 'j') ? 'date' : !has('Y', 'y') ? 'year' : null;
+  const readIn = (m: RegExpExecArray, clock: Clock, year: number, days: number): number | null => {
+    let y = year;
+    let mo = 1;
+    let d = 1;
+    let h = 0;
+    let mi = 0;
+    let s = 0;
+    let ms = 0;
+    let pm: boolean | null = null;
+    let offset: number | null = null;
+    for (let i = 0; i < parts.length; i++) {
+      const v = m[i + 1] ?? '';
+      switch (parts[i]) {
+        case 'Y': y = Number(v); break;
+        case 'y': y = 2000 + Number(v); break;
+        case 'm': mo = Number(v); break;
+        case 'b': mo = monthNumber(v); break;
+        case 'd': d = Number(v); break;
+        case 'H': h = Number(v); break;
+        case 'I': h = Number(v) % 12; break;
+        case 'M': mi = Number(v); break;
+        case 'S': s = Number(v); break;
+        case 'f': ms = fractionMs(v); break;
+        case 'p': pm = v.toLowerCase() === 'pm'; break;
+        case 'z': offset = parseOffset(v); break;
+        case 'Z': offset = zoneNames.get(v) ?? offset; break;
+        case 's': return Number(v) * 1000;
+        case 'j': {
+          const start = Date.UTC(y, 0, 1) + (Number(v) - 1) * 86_400_000;
+          const date = new Date(start);
+          mo = date.getUTCMonth() + 1;
+          d = date.getUTCDate();
+          break;
+        }
+        default: break;
+      }
+    }
+    if (pm === true) h += 12;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+    // `days` moves a time of day alone on from 1 January; the fields roll over into months.
+    if (offset !== null) return Date.UTC(y, mo - 1, d + days, h, mi, s, ms) - offset * 60_000;
+    return clock(y, mo, d + days, h, mi, s, ms);
+  };
   return {
     re,
-    read(m, clock, year) {
-      let y = year;
-      let mo = 1;
-      let d = 1;
-      let h = 0;
-      let mi = 0;
-      let s = 0;
-      let ms = 0;
-      let pm: boolean | null = null;
-      let offset: number | null = null;
-      for (let i = 0; i < parts.length; i++) {
-        const v = m[i + 1] ?? '';
-        switch (parts[i]) {
-          case 'Y': y = Number(v); break;
-          case 'y': y = 2000 + Number(v); break;
-          case 'm': mo = Number(v); break;
-          case 'b': mo = monthNumber(v); break;
-          case 'd': d = Number(v); break;
-          case 'H': h = Number(v); break;
-          case 'I': h = Number(v) % 12; break;
-          case 'M': mi = Number(v); break;
-          case 'S': s = Number(v); break;
-          case 'f': ms = fractionMs(v); break;
-          case 'p': pm = v.toLowerCase() === 'pm'; break;
-          case 'z': offset = parseOffset(v); break;
-          case 'Z': offset = zoneNames.get(v) ?? offset; break;
-          case 's': return Number(v) * 1000;
-          case 'j': {
-            const start = Date.UTC(y, 0, 1) + (Number(v) - 1) * 86_400_000;
-            const date = new Date(start);
-            mo = date.getUTCMonth() + 1;
-            d = date.getUTCDate();
-            break;
-          }
-          default: break;
-        }
-      }
-      if (pm === true) h += 12;
-      if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-      if (offset !== null) return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000;
-      return clock(y, mo, d, h, mi, s, ms);
-    },
+    read: (m, clock, year, after = null) => readAfter((y, days) => readIn(m, clock, y, days), gap, year, after),
   };
 }
 
@@ -146,30 +154,22 @@ const looseZone = /(?:\s|\d)(Z|[+-]\d{2}:?\d{2})$/;
  * `26/11/2026 12:00:00`. Day-first is assumed for numeric dates unless the first number
  * cannot be a day. Returns null when no time of day is found.
  */
-export function readLooseTime(text: string, clock: Clock, year: number): number | null {
+export function readLooseTime(text: string, clock: Clock, year: number, after: number | null = null): number | null {
   const t = looseTime.exec(text);
   if (!t) return null;
-  let y = year;
-  let mo = 1;
-  let d = 1;
-  const date = looseDate.exec(text);
-  if (date) {
-    if (date[1]) {
-      y = Number(date[1]); mo = Number(date[2]); d = Number(date[3]);
-    } else if (date[4]) {
-      const a = Number(date[4]);
-      const b = Number(date[5]);
-      y = Number(date[6]);
-      [d, mo] = b > 12 ? [b, a] : [a, b];
-    } else if (date[7]) {
-      mo = monthNumber(date[7]); d = Number(date[8]);
-      const yy = looseYear.exec(text.replace(t[0], ''));
-      if (yy) y = Number(yy[1]);
-    } else {
-      d = Number(date[9]); mo = monthNumber(date[10] ?? '');
-      const yy = looseYear.exec(text.replace(t[0], ''));
-      if (yy) y = Number(yy[1]);
-    }
+  // The date's fields; a year of null is the one given, a date of null 1 January of it.
+  let date: { y: number | null; mo: number; d: number } | null = null;
+  const found = looseDate.exec(text);
+  if (found?.[1]) {
+    date = { y: Number(found[1]), mo: Number(found[2]), d: Number(found[3]) };
+  } else if (found?.[4]) {
+    const a = Number(found[4]);
+    const b = Number(found[5]);
+    date = b > 12 ? { y: Number(found[6]), mo: a, d: b } : { y: Number(found[6]), mo: b, d: a };
+  } else if (found) {
+    const named = found[7] ? { mo: monthNumber(found[7]), d: Number(found[8]) } : { mo: monthNumber(found[10] ?? ''), d: Number(found[9]) };
+    const yy = looseYear.exec(text.replace(t[0], ''));
+    date = { y: yy ? Number(yy[1]) : null, ...named };
   }
   let h = Number(t[1]);
   const ampm = t[5]?.toLowerCase();
@@ -177,9 +177,15 @@ export function readLooseTime(text: string, clock: Clock, year: number): number 
   const mi = Number(t[2]);
   const s = Number(t[3] ?? 0);
   const ms = fractionMs(t[4]);
+  const mo = date?.mo ?? 1;
+  const d = date?.d ?? 1;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
   const zone = looseZone.exec(text);
   const offset = zone ? parseOffset(zone[1] ?? '') : null;
-  if (offset !== null) return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000;
-  return clock(y, mo, d, h, mi, s, ms);
+  const gap: StampGap = date === null ? 'date' : date.y === null ? 'year' : null;
+  const readIn = (y: number, days: number): number => {
+    const at = date?.y ?? y;
+    return offset !== null ? Date.UTC(at, mo - 1, d + days, h, mi, s, ms) - offset * 60_000 : clock(at, mo, d + days, h, mi, s, ms);
+  };
+  return readAfter(readIn, gap, year, after);
 }
