@@ -307,6 +307,17 @@ test('a `Client <unknown>` end taken for the wrong connection is put right when 
   assert.deepEqual(c.sessions.map((s) => [s.client, s.port, s.listenerPort]), [['late-b', 36356, 1883]]);
 });
 
+test('a `Client <unknown>` end taken for the wrong connection moves to another address when the other one connects', () => {
+  const c = correlate([
+    '1700000001: New connection from 10.0.0.1:1111 on port 1883.',
+    '1700000001: New connection from 10.0.0.2:2222 on port 1883.',
+    '1700000001: Client <unknown> closed its connection.',
+    '1700000001: New client connected from 10.0.0.2:2222 as b (p2, c1, k60).',
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.outcome, a.address, a.port]), [['closed', '10.0.0.1', 1111]]);
+  assert.equal(c.attemptCount, 1);
+});
+
 test('a delivery stalled before PUBREL says the broker sent none; other stalls wait for the client', () => {
   const c = correlate([
     ...connect(1795700000, 'v5-refuser'),

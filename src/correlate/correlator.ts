@@ -76,6 +76,8 @@ interface PendingConnection {
   listenerPort: number;
   time: number | null;
   at: Where;
+  /** The record it was announced in: later connections have higher numbers. */
+  seq: number;
 }
 
 /** How each disconnect cause ends a session. */
@@ -146,7 +148,7 @@ export class Correlator {
   private pendingCount = 0;
   private lastPending: PendingConnection | null = null;
   /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
-  private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection }> = [];
+  private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection; rival: PendingConnection | null }> = [];
   /** A refused CONNACK sent to an address (no id yet), whose disconnect line is still to come. */
   private refusedUnnamed: { attempt: ConnectionAttempt; until: number } | null = null;
 
@@ -360,7 +362,7 @@ export class Correlator {
         this.pending.delete(address);
       }
     }
-    const p: PendingConnection = { address, port, listenerPort, time: r.time, at: { file: r.file, line: r.line } };
+    const p: PendingConnection = { address, port, listenerPort, time: r.time, at: { file: r.file, line: r.line }, seq: this.records };
     const list = this.pending.get(address);
     if (list) list.push(p);
     else this.pending.set(address, [p]);
@@ -378,16 +380,9 @@ export class Correlator {
         if (i >= 0) p = list.splice(i, 1)[0];
         if (list.length === 0) this.pending.delete(address);
       }
-    } else if (this.lastPending) {
-      p = this.lastPending;
-      const list = this.pending.get(p.address);
-      const i = list?.indexOf(p) ?? -1;
-      if (list && i >= 0) {
-        list.splice(i, 1);
-        if (list.length === 0) this.pending.delete(p.address);
-      } else {
-        p = undefined;
-      }
+    } else {
+      const last = this.lastPending;
+      return last && this.removePending(last) ? last : null;
     }
     if (!p) return null;
     this.pendingCount--;
@@ -395,18 +390,39 @@ export class Correlator {
     return p;
   }
 
+  /** Takes this very connection if it is still pending; false when it is not. */
+  private removePending(p: PendingConnection): boolean {
+    const list = this.pending.get(p.address);
+    const i = list?.indexOf(p) ?? -1;
+    if (!list || i < 0) return false;
+    list.splice(i, 1);
+    if (list.length === 0) this.pending.delete(p.address);
+    this.pendingCount--;
+    if (p === this.lastPending) this.lastPending = null;
+    return true;
+  }
+
+  /** The pending connection announced last, if there is one. */
+  private newestPending(): PendingConnection | null {
+    let newest: PendingConnection | null = null;
+    for (const p of this.allPending()) if (newest === null || p.seq > newest.seq) newest = p;
+    return newest;
+  }
+
   /**
    * A connection now known to be `address`:`port` that an earlier `Client <unknown>` line was
-   * taken to end: that line ended another connection from the address, the oldest still pending,
-   * and its attempt is moved there. Null when no guess took this connection.
+   * taken to end: that line ended another connection, and its attempt is moved there: the oldest
+   * still pending from the address, else the one that was the newest after the guess, if it is
+   * still pending. Null when no guess took this connection.
    */
   private reclaimGuessed(address: string, port: number | null): PendingConnection | null {
     const i = port === null ? -1 : this.guessed.findIndex((g) => g.taken.address === address && g.taken.port === port);
     const guess = this.guessed[i];
     if (!guess) return null;
     this.guessed.splice(i, 1);
-    const other = this.takePending(address, null);
+    const other = this.takePending(address, null) ?? (guess.rival && this.removePending(guess.rival) ? guess.rival : null);
     if (other) {
+      guess.attempt.address = other.address;
       guess.attempt.port = other.port;
       guess.attempt.listenerPort = other.listenerPort;
     }
@@ -507,7 +523,7 @@ export class Correlator {
       const attempt = this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
       if (p && r.address === null) {
-        this.guessed.push({ attempt, taken: p });
+        this.guessed.push({ attempt, taken: p, rival: this.newestPending() });
         if (this.guessed.length > guessesKept) this.guessed.shift();
       }
       return;
