@@ -115,7 +115,8 @@ export class FlowTracker {
       steps: [{ step: 'publish', time: r.time, at: { file: r.file, line: r.line } }],
       sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
     };
-    if (r.direction === 'out' && traceKey !== null) {
+    // A delivery marked retained was sent from the store (on subscribe): no PUBLISH just now caused it.
+    if (r.direction === 'out' && traceKey !== null && r.retain !== true) {
       const origin = this.recentInbound.get(traceKey);
       if (origin && (r.time === null || origin.time === null || r.time - origin.time <= originWindowMs)) {
         flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
