@@ -259,6 +259,17 @@ describe('rotated syslog files that pass New Year', () => {
   });
 });
 
+test('flows says why a flow was given up unfinished: untracked at --max-open is no stall', async () => {
+  const json = JSON.parse((await runCli(['flows', '--incomplete', '--max-open', '2', '--format', 'json', sample])).stdout) as { flows: Array<{ client: string; mid: number; dropped?: string }> };
+  const table = (await runCli(['flows', '--incomplete', '--max-open', '2', '--no-color', sample])).stdout;
+  const evicted = json.flows.filter((f) => f.dropped === 'evicted');
+  assert.ok(evicted.length > 0);
+  for (const f of evicted) {
+    const row = table.split('\n').find((line) => line.startsWith(`${f.client} `) && line.includes(` ${f.mid} `));
+    assert.match(row ?? '', /incomplete at PUB[A-Z]+ \(untracked at --max-open\)/, `${f.client} m${f.mid}`);
+  }
+});
+
 test('sessions --format json: an open session has endAt null, as every session has the field', async () => {
   const log = [
     '1795700000: mosquitto version 2.0.11 running',

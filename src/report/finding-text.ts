@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { Finding, FindingCode, FlowFinding } from '../correlate/index.js';
+import type { Finding, FindingCode, Flow, FlowFinding } from '../correlate/index.js';
 import { formatDuration } from './text.js';
 
 /** A short title per finding code. */
@@ -45,6 +45,22 @@ function flowEnd(f: FlowFinding): string {
   if (f.dropped === 'clean-start') return '; the client reconnected with a clean start, which discarded it';
   if (f.sessionEnded) return '; the session ended with it in flight';
   return '';
+}
+
+/** Why a flow was given up unfinished, in a few words, when something other than its end says. */
+const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
+  expired: 'session expired',
+  'clean-start': 'clean start',
+  'mid-reused': 'id reused',
+  evicted: 'untracked at --max-open',
+};
+
+/** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`. */
+export function describeFlowState(f: Flow): string {
+  if (f.state === 'refused') return `refused (rc ${f.reasonCode ?? '?'})`;
+  if (f.state !== 'incomplete') return f.state;
+  const at = `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}`;
+  return f.dropped === undefined ? at : `${at} (${droppedWords[f.dropped]})`;
 }
 
 /** One line saying what a finding is about. */

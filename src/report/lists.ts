@@ -5,7 +5,7 @@
 import type { Correlation, EndReason, Finding, Flow, Session } from '../correlate/index.js';
 import type { Where } from '../parse/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding, findingTitles } from './finding-text.js';
+import { describeFinding, describeFlowState, findingTitles } from './finding-text.js';
 import { findingJson, flowJson, sessionJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
@@ -71,9 +71,8 @@ function flowSteps(f: Flow): string {
 }
 
 function flowRow(f: Flow, ctx: ReportContext): string[] {
-  const state = f.state === 'incomplete' ? `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}` : f.state === 'refused' ? `refused (rc ${f.reasonCode ?? '?'})` : f.state;
   return [
-    f.client, f.direction, String(f.mid), String(f.qos), f.topic ?? '-', state, flowSteps(f),
+    f.client, f.direction, String(f.mid), String(f.qos), f.topic ?? '-', describeFlowState(f), flowSteps(f),
     formatTime(f.steps[0]?.time ?? null, ctx.timeZone), formatDuration(f.latencyMs), location(f.steps[0]?.at),
   ];
 }

@@ -3,9 +3,9 @@
  * code with `file:line`, and the sortable, filterable sessions table. Each is capped by the
  * limits and says how many it left out.
  */
-import type { Correlation, EndReason, Finding, Flow, Session } from '../../correlate/index.js';
+import type { Correlation, EndReason, Finding, Session } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { describeFinding, findingTitles } from '../finding-text.js';
+import { describeFinding, describeFlowState, findingTitles } from '../finding-text.js';
 import { formatDuration, location, safeText } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from '../ci/ci-report.js';
 import { renderLatencyHistogram } from './charts.js';
@@ -18,12 +18,6 @@ import { inStartOrder, troubledEnds } from './timeline-svg.js';
 /** A duration, or `-`. */
 function ms(v: number | null): string {
   return v === null ? '-' : htmlText(formatDuration(v));
-}
-
-function flowState(f: Flow): string {
-  if (f.state === 'incomplete') return `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}`;
-  if (f.state === 'refused') return `refused (rc ${f.reasonCode ?? '?'})`;
-  return f.state;
 }
 
 /** Flow totals with latency percentiles, the latency distribution, the unfinished flows. */
@@ -60,7 +54,7 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
     out.push(`<div class="table-wrap">${table(['client', 'dir', { text: 'mid', num: true }, 'QoS', 'topic', 'state', 'steps seen', 'started', 'line'],
       shown.map((f) => [
         cell('client', htmlText(f.client)), f.direction, String(f.mid), String(f.qos), cell('topic', f.topic === null ? '-' : htmlText(f.topic)),
-        `<span class="fails">${htmlText(flowState(f))}</span>${f.sessionEnded ? '<br><span class="muted">session ended</span>' : ''}`,
+        `<span class="fails">${htmlText(describeFlowState(f))}</span>${f.sessionEnded ? '<br><span class="muted">session ended</span>' : ''}`,
         htmlText(f.steps.map((s) => s.step.toUpperCase()).join('→')), cell('nowrap', time(f.steps[0]?.time ?? null, ctx)), cell('where', where(f.steps[0] ? [f.steps[0].at] : [])),
       ]), new Set([2]))}</div>`);
     out.push(more(unfinished.length - shown.length, 'unfinished flow(s)'));
