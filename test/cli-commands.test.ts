@@ -270,6 +270,16 @@ test('flows says why a flow was given up unfinished: untracked at --max-open is 
   }
 });
 
+test('sessions: without debug lines a session\'s messages are unknown, not zero', async () => {
+  const log = '1795700001: New client connected from 10.0.0.1:20001 as quiet (p2, c1, k60).\n1795700009: Client quiet disconnected.\n';
+  for (const format of ['table', 'markdown']) {
+    const out = (await runCli(['sessions', '--no-color', '--format', format, '-'], { stdin: log })).stdout;
+    const row = out.split('\n').find((line) => line.includes('quiet')) ?? '';
+    assert.doesNotMatch(row, /0\/0/, format);
+    assert.match(row, /disconnect\s*\|?\s*-\s/, format);
+  }
+});
+
 test('sessions --format json: an open session has endAt null, as every session has the field', async () => {
   const log = [
     '1795700000: mosquitto version 2.0.11 running',

@@ -13,11 +13,12 @@ import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } 
 
 const troubledEnds = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
 
-function sessionRow(s: Session, ctx: ReportContext): string[] {
+/** A session's row; its messages are counted only from debug lines (`debugLines`), else unknown. */
+function sessionRow(s: Session, ctx: ReportContext, debugLines: boolean): string[] {
   const where = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
   return [
     s.client, where, s.mqttVersion ?? '-', formatTime(s.start, ctx.timeZone), formatDuration(s.durationMs),
-    s.endReason + (s.endDetail ? ` (${s.endDetail})` : ''), `${s.messagesIn}/${s.messagesOut}`, location(s.startAt),
+    s.endReason + (s.endDetail ? ` (${s.endDetail})` : ''), debugLines ? `${s.messagesIn}/${s.messagesOut}` : '-', location(s.startAt),
   ];
 }
 
@@ -62,7 +63,7 @@ function sortedFlows(c: Correlation): Flow[] {
 export function renderSessionsTable(c: Correlation, ctx: ReportContext): string {
   const sessions = sortedSessions(c);
   if (sessions.length === 0) return 'No sessions.\n';
-  return renderTable(sessionColumns, sessions.map((s) => sessionRow(s, ctx)), ctx, (row, col, text) =>
+  return renderTable(sessionColumns, sessions.map((s) => sessionRow(s, ctx, c.debugLines)), ctx, (row, col, text) =>
     col === 5 && troubledEnds.has(sessions[row]?.endReason ?? 'disconnect') ? ctx.chalk.yellow(text) : text);
 }
 
@@ -145,7 +146,7 @@ export const sessionsReporters = {
   ndjson: (c: Correlation) => ndjson(sortedSessions(c).map(sessionJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const sessions = sortedSessions(c);
-    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx), sessionColumns, ['client'])))}`;
+    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c.debugLines), sessionColumns, ['client'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
 
