@@ -131,11 +131,14 @@ test('rename, then the new file written before the old one was looked at again: 
     await writer.close();
     await t.stop();
   }
-  assert.deepEqual(t.segments.map((s) => [s.restart, s.renamed, s.text]), [
-    [true, undefined, lines('old', 2)],
-    [false, `${path}-20240101`, 'old-3\n'],
-    [true, undefined, 'new-1\n'],
-  ]);
+  // Before the rename is seen, the open file may already have given its last line: it is read
+  // once either way, under the name the follower knew it by then.
+  const [first, renamed, fresh] = t.segments.map((s) => [s.restart, s.renamed, s.text]);
+  assert.equal(t.segments.length, 3);
+  assert.deepEqual([first?.[0], first?.[1], renamed?.[0], renamed?.[1]], [true, undefined, false, `${path}-20240101`]);
+  assert.equal(`${first?.[2]}${renamed?.[2]}`, lines('old', 3));
+  assert.ok(first?.[2] === lines('old', 2) || first?.[2] === lines('old', 3), String(first?.[2]));
+  assert.deepEqual(fresh, [true, undefined, 'new-1\n']);
 });
 
 test('deleted while followed: what is still written to it stays under its old name', async () => {
