@@ -351,6 +351,26 @@ describe('summary with a selection', () => {
     assert.deepEqual((await json<{ problems: Record<string, number> }>(['summary', '-f', 'json', '--topic', 'cmd/#', sample])).problems, { 'flow-incomplete': 1 });
   });
 
+  test('its QoS flows are the ones `flows` lists under the same selection: a flow the window cuts is not stalled', async () => {
+    type Totals = Record<'qos1' | 'qos2', { complete: number; incomplete: number; refused: number; stalledAt: Record<string, number> }>;
+    const selections = [['--until', '1s'], ['--since', '2s'], ['--topic', 'cli/#'], ['--client', 'cli-pub-q2']];
+    for (const file of ['fixtures/clean-qos.iso.log', sample]) {
+      for (const selection of selections) {
+        const summary = await json<{ flows: Totals }>(['summary', '-f', 'json', ...selection, file]);
+        const { flows } = await json<{ flows: Array<{ qos: 1 | 2; state: 'complete' | 'incomplete' | 'refused'; stalledAt?: string }> }>(['flows', '-f', 'json', ...selection, file]);
+        const listed: Totals = { qos1: { complete: 0, incomplete: 0, refused: 0, stalledAt: {} }, qos2: { complete: 0, incomplete: 0, refused: 0, stalledAt: {} } };
+        for (const f of flows) {
+          const totals = listed[f.qos === 1 ? 'qos1' : 'qos2'];
+          totals[f.state]++;
+          if (f.stalledAt) totals.stalledAt[f.stalledAt] = (totals.stalledAt[f.stalledAt] ?? 0) + 1;
+        }
+        assert.deepEqual(summary.flows, listed, `${file} ${selection.join(' ')}`);
+      }
+    }
+    const cut = await json<{ flows: Totals }>(['summary', '-f', 'json', '--until', '1s', 'fixtures/clean-qos.iso.log']);
+    assert.deepEqual([cut.flows.qos2.incomplete, cut.flows.qos2.stalledAt], [0, {}]);
+  });
+
   test('its problems are judged on the whole log: a window does not cut a flow or a burst of takeovers into other findings', async () => {
     const stamp = (s: number): string => String(1_795_702_400 + s);
     const log = [

@@ -2,8 +2,8 @@
  * The batch pipeline every analysing command shares: inputs → records → correlator.
  */
 import {
-  type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, FindingTally, type Selection, type Selector, attemptSelected, recordSelected,
-  selectCorrelation, selects,
+  type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, FindingTally, FlowTally, type Selection, type Selector, attemptSelected,
+  flowSelected, recordSelected, selectCorrelation, selects,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
@@ -61,19 +61,22 @@ export async function correlateSelected(
 }
 
 /**
- * The summary of the selected lines, with the problems and failed connections `problems` and
- * `sessions` list for the same selection: those are judged on the whole log, which one more
- * correlator reads in the same pass. `selector` has its bounds resolved already.
+ * The summary of the selected lines, with the problems, failed connections and QoS flows that
+ * `problems`, `sessions` and `flows` list for the same selection: those are judged on the whole
+ * log, which one more correlator reads in the same pass (a flow the window's end cuts is not
+ * stalled). `selector` has its bounds resolved already.
  */
 export async function summarizeSelected(
   sources: readonly InputSource[], parser: LineParser, options: CorrelateOptions, io: Io, selection: Selection, selector: Selector,
 ): Promise<Correlation> {
   const selected = new Correlator(options);
   const tally = new FindingTally(selection);
+  const flows = new FlowTally();
   let attemptCount = 0;
   const attemptsByOutcome: Correlation['attemptsByOutcome'] = {};
   const onEvent = (e: CorrelatorEvent): void => {
     tally.onEvent(e);
+    if (e.kind === 'flow-end' && flowSelected(e.flow, selector)) flows.add(e.flow);
     if (e.kind !== 'attempt' || !attemptSelected(e.attempt, selector, selection)) return;
     attemptCount++;
     attemptsByOutcome[e.attempt.outcome] = (attemptsByOutcome[e.attempt.outcome] ?? 0) + 1;
@@ -81,5 +84,5 @@ export async function summarizeSelected(
   const whole = await correlateInputs(sources, parser, { ...options, onEvent }, io, (r) => {
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
-  return { ...selected.finish(), findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome };
+  return { ...selected.finish(), ...flows.result(), findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome };
 }

@@ -12,7 +12,7 @@ import { OldestFirst } from './oldest-first.js';
 import { ActivityCounter, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Session, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -199,6 +199,7 @@ export class Correlator {
       keep: options.keepFlows ?? 'unfinished',
       traceOrigins: options.traceOrigins ?? false,
       onStart: (flow) => this.emit({ kind: 'flow-start', flow }),
+      ...(options.onEvent ? { onEnd: (flow: Flow) => this.emit({ kind: 'flow-end', flow }) } : {}),
       onFinding: (finding) => this.addFinding(finding),
     });
   }

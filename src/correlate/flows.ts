@@ -20,6 +20,8 @@ export interface FlowOptions {
   /** Link deliveries to the inbound PUBLISH that caused them (`flow.origin`). */
   traceOrigins: boolean;
   onStart(flow: Flow): void;
+  /** A flow finished; only when someone listens. */
+  onEnd?: (flow: Flow) => void;
   onFinding(finding: Finding): void;
 }
 
@@ -62,11 +64,38 @@ export function opensFlow(r: PacketRecord): r is PacketRecord & { qos: 1 | 2; mi
   return (r.qos === 1 || r.qos === 2) && r.mid !== undefined;
 }
 
+/** Totals and latencies of finished flows, by QoS. */
+export class FlowTally {
+  private readonly totals = { 1: emptyTotals(), 2: emptyTotals() };
+  private readonly latency = { 1: new LatencyHistogram(), 2: new LatencyHistogram() };
+
+  /** Folds in a finished flow: its state, `stalledAt` and `latencyMs` are set. */
+  add(flow: Flow): void {
+    const totals = this.totals[flow.qos];
+    if (flow.state === 'complete') {
+      totals.complete++;
+      if (flow.latencyMs !== undefined) this.latency[flow.qos].add(flow.latencyMs);
+    } else if (flow.state === 'refused') {
+      totals.refused++;
+    } else {
+      totals.incomplete++;
+      if (flow.stalledAt) totals.stalledAt[flow.stalledAt] = (totals.stalledAt[flow.stalledAt] ?? 0) + 1;
+    }
+  }
+
+  result(): Pick<Correlation, 'flowTotals' | 'latency' | 'latencyDistribution'> {
+    return {
+      flowTotals: { qos1: this.totals[1], qos2: this.totals[2] },
+      latency: { qos1: this.latency[1].summary(), qos2: this.latency[2].summary() },
+      latencyDistribution: { qos1: this.latency[1].distribution(), qos2: this.latency[2].distribution() },
+    };
+  }
+}
+
 /** Follows the flows of all clients, folding finished ones into totals. */
 export class FlowTracker {
   private readonly kept: Flow[] = [];
-  private readonly totals = { 1: emptyTotals(), 2: emptyTotals() };
-  private readonly latency = { 1: new LatencyHistogram(), 2: new LatencyHistogram() };
+  private readonly tally = new FlowTally();
   private orphanAcks = 0;
   private openCount = 0;
   private readonly recentInbound = new Map<string, Inbound>();
@@ -196,13 +225,7 @@ export class FlowTracker {
 
   /** The flow part of the correlation. */
   result(): Pick<Correlation, 'flows' | 'flowTotals' | 'latency' | 'latencyDistribution' | 'orphanAcks'> {
-    return {
-      flows: this.kept,
-      flowTotals: { qos1: this.totals[1], qos2: this.totals[2] },
-      latency: { qos1: this.latency[1].summary(), qos2: this.latency[2].summary() },
-      latencyDistribution: { qos1: this.latency[1].distribution(), qos2: this.latency[2].distribution() },
-      orphanAcks: this.orphanAcks,
-    };
+    return { flows: this.kept, ...this.tally.result(), orphanAcks: this.orphanAcks };
   }
 
   private rememberRefused(flow: Flow): void {
@@ -246,28 +269,19 @@ export class FlowTracker {
       this.openCount--;
     }
     flow.state = state;
-    const totals = this.totals[flow.qos];
     const first = flow.steps[0];
     const lastStep = flow.steps[flow.steps.length - 1];
     if (state === 'complete') {
-      totals.complete++;
-      if (first?.time != null && lastStep?.time != null) {
-        flow.latencyMs = Math.max(0, lastStep.time - first.time);
-        this.latency[flow.qos].add(flow.latencyMs);
-      }
-    } else if (state === 'refused') {
-      totals.refused++;
-    } else {
-      totals.incomplete++;
+      if (first?.time != null && lastStep?.time != null) flow.latencyMs = Math.max(0, lastStep.time - first.time);
+    } else if (state === 'incomplete') {
       const order = steps[flow.qos];
       // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
       const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
       const next = order[reached + 1] as StalledAt | undefined;
-      if (next) {
-        flow.stalledAt = next;
-        totals.stalledAt[next] = (totals.stalledAt[next] ?? 0) + 1;
-      }
+      if (next) flow.stalledAt = next;
     }
+    this.tally.add(flow);
+    this.options.onEnd?.(flow);
     if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
     // Findings only for what did not go as it should; most flows complete without one.
     if (!report || (state === 'complete' && flow.duplicates === 0)) return;

@@ -36,7 +36,8 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'session-start': return s.client(e.session.client) && s.time(e.session.start);
         case 'session-end': return s.client(e.session.client) && s.time(e.session.end);
         case 'attempt': return s.client(e.attempt.client) && s.time(e.attempt.time);
-        case 'flow-start': return s.client(e.flow.client) && s.topic(e.flow.topic) && s.time(e.flow.steps[0]?.time ?? null);
+        case 'flow-start':
+        case 'flow-end': return s.client(e.flow.client) && s.topic(e.flow.topic) && s.time(e.flow.steps[0]?.time ?? null);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
       }
     },

@@ -3,7 +3,7 @@
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
 import { type Clock, type LogRecord, createClock, fractionMs } from '../parse/index.js';
-import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts } from './types.js';
+import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts, Flow } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
 export type TimeBound = { at: number } | { backMs: number };
@@ -219,10 +219,15 @@ export function selectCorrelation(c: Correlation, selection: Selection, tally?: 
     ...c,
     sessions: c.sessions.filter((x) => s.client(x.client) && s.span(x.start, x.end)),
     attempts: c.attempts.filter((a) => attemptSelected(a, s, selection)),
-    flows: c.flows.filter((f) => s.client(f.client) && s.topic(f.topic) && s.time(f.steps[0]?.time ?? null)),
+    flows: c.flows.filter((f) => flowSelected(f, s)),
     findings,
     findingTotals: tally ? tally.totals(c.last) : countFindings(findings),
   };
+}
+
+/** Whether a flow is inside a selection: its client, topic and start. */
+export function flowSelected(f: Flow, s: Selector): boolean {
+  return s.client(f.client) && s.topic(f.topic) && s.time(f.steps[0]?.time ?? null);
 }
 
 /** Whether a failed connection is inside a selection: its client (no id is the empty id) and time. */

@@ -284,4 +284,6 @@ export type CorrelatorEvent =
   | { kind: 'session-end'; session: Session }
   | { kind: 'attempt'; attempt: ConnectionAttempt }
   | { kind: 'flow-start'; flow: Flow }
+  /** A flow finished: complete, refused, or given up incomplete (its `state` says which). */
+  | { kind: 'flow-end'; flow: Flow }
   | { kind: 'finding'; finding: Finding };

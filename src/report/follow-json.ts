@@ -21,6 +21,7 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'finding':
       return toJsonText({ kind: e.kind, time: isoTime(e.finding.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: findingJson(e.finding) });
     case 'flow-start':
+    case 'flow-end':
       return null;
   }
 }

@@ -83,6 +83,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'finding': return `${stamp(e.finding.time, ctx)}  ${describeFindingLine(e.finding, ctx)}`;
     case 'attempt':
     case 'flow-start':
+    case 'flow-end':
       return null;
   }
 }
