@@ -50,8 +50,8 @@ interface ClientState extends ClientFlows {
   /** A takeover finding waiting for the new connection's address. */
   takeoverFinding: Finding | null;
   /**
-   * After a CONNACK that refused a login of this id, the record until which a `not authorised`
-   * disconnect line is that refusal's own: the CONNACK was the attempt already.
+   * After a CONNACK that refused a login of this id, the record until which its disconnect line
+   * is that refusal's own: the CONNACK was the attempt already.
    */
   refusedUntil: number;
   /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
@@ -534,7 +534,8 @@ export class Correlator {
       st.takeoverEcho = null;
       return;
     }
-    const refusal = st !== undefined && st.refusedUntil > this.records && reason === 'not-authorised';
+    // The line of a login a CONNACK just refused: with a session open, only one that says so.
+    const refusal = st !== undefined && st.refusedUntil > this.records && (reason === 'not-authorised' || !st.session);
     // A line of another connection with the id (a login refused while the client is connected)
     // does not end its session.
     const open = st?.session && !refusal && sameConnection(st.session.session, r) ? st.session : null;

@@ -48,8 +48,9 @@ function inputFailure(source: string, error: unknown): unknown {
 
 /**
  * The decoder for a segment's lines. A new file is numbered from 1, keeping the broker version the
- * old one announced and its last time (a syslog time's year follows it); a segment that goes on (from history to live, or in a rotated file under its
- * new name) is numbered on from the one before.
+ * old one announced and its last time (a syslog time's year follows it); a segment that goes on
+ * (from history to live, or in a rotated file under its new name) is numbered on from the one
+ * before.
  */
 function decoderFor(segment: TailSegment, before: LineDecoder, plan: FollowPlan): LineDecoder {
   const file = segment.renamed ?? plan.source;
