@@ -38,7 +38,6 @@ const sysTopicLevels: Record<string, Level> = {
   'M/subscribe': 'subscribe', 'M/unsubscribe': 'unsubscribe', WS: 'websockets',
 };
 
-
 const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'warning', 'notice', 'info', 'debug'];
 
 const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S+) ([^\s:[]+)(?:\[\d+\])?: ?/;

@@ -7,8 +7,8 @@ import type { LogRecord } from './record.js';
 
 /**
  * Yields one record per line of `input`, in batches. `file` is the name records carry
- * (`-` for stdin); `lastTime` is the last time read before it (in the file before), which a
- * syslog time's year follows. Returns what its last line leaves for the next one.
+ * (`-` for stdin); `lastTime` is the last time read before it (in the file before), which
+ * stamps without a year or date follow. Returns what its last line leaves for the next one.
  */
 export async function* readRecordBatches(
   input: AsyncIterable<Buffer | string>,
