@@ -116,7 +116,8 @@ export class PrefixReader {
     }
     if (!isDigit(c0) && c0 > 32) {
       const m = compose.exec(text);
-      if (m) return this.unwrapBroker(text.slice(m[0].length), null);
+      // `docker compose logs -t` puts the engine's time after the bar.
+      if (m) return this.unwrapDockerStamp(text.slice(m[0].length)) ?? this.unwrapBroker(text.slice(m[0].length), null);
     }
     return this.unwrapBroker(text, null);
   }
@@ -214,12 +215,15 @@ export class PrefixReader {
     if (isoStamp.test(text)) return null;
     const j = journalIso.exec(text);
     if (j) return this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1));
+    return this.unwrapDockerStamp(text);
+  }
+
+  /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
+  private unwrapDockerStamp(text: string): Unwrapped | null {
     const d = dockerTimestamps.exec(text);
-    if (d) {
-      const stamp = Date.parse(d[1] ?? '');
-      return this.unwrapBroker(text.slice(d[0].length), Number.isNaN(stamp) ? null : stamp);
-    }
-    return null;
+    if (!d) return null;
+    const stamp = Date.parse(d[1] ?? '');
+    return this.unwrapBroker(text.slice(d[0].length), Number.isNaN(stamp) ? null : stamp);
   }
 
   private unwrapSyslog(text: string): Unwrapped | null {
