@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type LineContext, type LogRecord, parseLine } from '../src/parse/index.js';
 import { type Expected, assertFields, decodeLines, someString, where } from './support/records.js';
+import { renderRecordJson } from '../src/report/record-json.js';
 
 interface Case {
   name: string;
@@ -482,6 +483,16 @@ describe('truncated lines', () => {
     const line = start + 'c'.repeat(999 - start.length);
     const record = parseLine(line, where);
     assertFields(record, { type: 'packet', family: 'publish-out', cmd: 'publish', truncated: true, retain: undefined, topic: undefined, payloadBytes: undefined, mid: undefined, qos: undefined });
+  });
+
+  test('a CONNACK cut inside its client id or its codes keeps no invented fields', () => {
+    const start = '1700000000: Sending CONNACK to ';
+    const inId = parseLine(start + 'c'.repeat(999 - start.length), where);
+    assertFields(inId, { type: 'packet', cmd: 'connack', direction: 'out', truncated: true, reasonCode: undefined, sessionPresent: undefined });
+    const tail = ' (1, ';
+    const inCodes = parseLine(start + 'c'.repeat(999 - start.length - tail.length) + tail, where);
+    assertFields(inCodes, { type: 'packet', cmd: 'connack', truncated: true, reasonCode: undefined });
+    assert.ok(!('reasonCode' in JSON.parse(renderRecordJson(inCodes, false))), 'no reasonCode: null in the JSON');
   });
 
   test('a number the cut ran into is left out', () => {

@@ -73,6 +73,16 @@ export function int(fields: Fields, name: string): number {
   return typeof v === 'number' ? v : Number(v);
 }
 
+/** A numeric field of a match, or undefined when the line was cut before it. */
+export function optionalInt(fields: Fields, name: string): number | undefined {
+  return name in fields ? int(fields, name) : undefined;
+}
+
+/** A flag field (`0` or `1`) of a match, or undefined when the line was cut before it. */
+export function optionalFlag(fields: Fields, name: string): boolean | undefined {
+  return name in fields ? int(fields, name) !== 0 : undefined;
+}
+
 /** Narrows a number to an MQTT QoS, or undefined. */
 export function toQos(n: number): 0 | 1 | 2 | undefined {
   return n === 0 || n === 1 || n === 2 ? n : undefined;

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import {
   type DecodeContext, type PatternSpec, clientOrNull, definePatterns, int, isAtLeast21, isBefore2,
-  plausibleAddress, str, toQos,
+  optionalFlag, optionalInt, plausibleAddress, str, toQos,
 } from '../pattern.js';
 import type { DisconnectCause, MqttVersion, RecordBody } from '../record.js';
 import type { Fields } from '../template.js';
@@ -158,10 +158,10 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
       return { type: 'takeover', family: 'connect', level: 'error', client: str(f, 'client') };
     case 'connackSent':
     case 'connackSentOld':
+      // A line cut short leaves out what it does not show.
       return {
         type: 'packet', family: 'connack', level: 'debug', cmd: 'connack', direction: 'out', client: str(f, 'client'),
-        reasonCode: int(f, 'rc'),
-        ...(kind === 'connackSent' ? { sessionPresent: int(f, 'sp') !== 0 } : {}),
+        reasonCode: optionalInt(f, 'rc'), sessionPresent: kind === 'connackSent' ? optionalFlag(f, 'sp') : undefined,
       };
     case 'connackReceived':
       return { type: 'packet', family: 'connack', level: 'debug', cmd: 'connack', direction: 'in', client: str(f, 'client') };
@@ -169,7 +169,7 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
       const qos = toQos(int(f, 'q'));
       return {
         type: 'will', family: 'will', level: 'debug', event: 'specified', client: connectedClient(ctx),
-        payloadBytes: int(f, 'bytes'), retain: int(f, 'r') !== 0, ...(qos !== undefined ? { qos } : {}),
+        payloadBytes: optionalInt(f, 'bytes'), retain: optionalFlag(f, 'r'), qos,
       };
     }
     case 'willNone':
