@@ -187,6 +187,7 @@ describe('envelopes', () => {
     { name: 'rsyslog escapes the tab of a topic line as #011', line: `Nov 26 12:00:00 host mosquitto[812]: ${epoch}: #011a/b`, time: epochIso, expect: { type: 'subscription', filter: 'a/b' } },
     { name: 'RFC 5424 with a 2.x prefix', line: `<30>1 2026-11-26T12:00:00.123Z host mosquitto 812 - - ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'info' } },
     { name: 'RFC 5424 as rsyslog writes it (two spaces)', line: `<29>1 2026-11-26T12:00:00.123456+00:00 host mosquitto 812 - -  ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
+    { name: 'RFC 5424 with a UTF-8 byte order mark before the message', line: `<29>1 2026-11-26T12:00:00.123Z host mosquitto 812 - - \uFEFF${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
     { name: 'RFC 5424 with structured data, no broker prefix', line: `<30>1 2026-11-26T12:00:00.123Z host mosquitto 812 - [meta x="1"] ${message}`, time: '2026-11-26T12:00:00.123Z' },
     { name: 'journalctl short-iso with broker prefix', line: `2026-11-26T12:00:00+0100 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso },
     { name: 'journalctl short-iso without broker prefix', line: `2026-11-26T12:00:00+0100 host mosquitto[812]: ${message}`, time: '2026-11-26T11:00:00Z' },

@@ -239,7 +239,8 @@ export class PrefixReader {
     if (r) {
       const stamp = Date.parse(r[2] ?? '');
       // rsyslog's %msg% keeps the space after the legacy tag, so its RFC 5424 lines have two.
-      const rest = text.slice(r[0].length);
+      // RFC 5424 marks a UTF-8 message with a byte order mark; it is no part of the text.
+      const rest = text.slice(r[0].length).replace(/^\uFEFF/, '');
       const message = rest.charCodeAt(0) === 32 && rest.charCodeAt(1) !== 32 ? rest.slice(1) : rest;
       return this.unwrapBroker(unescapeSyslog(message), Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]);
     }
