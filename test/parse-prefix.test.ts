@@ -208,6 +208,7 @@ describe('envelopes', () => {
     { name: '$SYS/broker/log/N', line: `$SYS/broker/log/N ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
     { name: '$SYS/broker/log/E', line: `$SYS/broker/log/E ${epoch}: Error: Invalid 'log_dest' value (x).`, time: epochIso, expect: { type: 'message', family: 'config', level: 'error' } },
     { name: '$SYS/broker/log/W', line: `$SYS/broker/log/W ${epoch}: Warning: Mosquitto should not be run as root/administrator.`, time: epochIso, expect: { level: 'warning' } },
+    { name: '$SYS/broker/log/WS: a libwebsockets line passed on as it is', line: `$SYS/broker/log/WS ${epoch}: LWS: 4.1.6-, loglevel 1023`, time: epochIso, expect: { type: 'message', family: 'websockets', level: 'websockets', format: '%s', params: ['LWS: 4.1.6-, loglevel 1023'] } },
     { name: '$SYS/broker/log/I', line: `$SYS/broker/log/I ${epoch}: Reloading config.`, time: epochIso, expect: { type: 'broker', level: 'info' } },
     { name: '$SYS/broker/log/M/subscribe', line: `$SYS/broker/log/M/subscribe ${epoch}: c1 1 a/b`, time: epochIso, expect: { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'c1', filter: 'a/b', qos: 1 } },
     { name: '$SYS/broker/log/M/unsubscribe', line: `$SYS/broker/log/M/unsubscribe ${epoch}: c1 a/b`, time: epochIso, expect: { type: 'subscription', action: 'unsubscribe', level: 'unsubscribe', client: 'c1', filter: 'a/b' } },

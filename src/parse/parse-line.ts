@@ -233,6 +233,15 @@ function markerLine(message: string): RecordBody | null {
   return { type: 'marker', family: 'envelope', text: message.slice(3, -3) };
 }
 
+/**
+ * libwebsockets' own lines, which the broker passes on as they are (`%s`): known only where the
+ * line says its level (`$SYS/broker/log/WS`).
+ */
+function websocketsLine(message: string, ctx: DecodeContext): RecordBody | null {
+  if (ctx.level !== 'websockets') return null;
+  return { type: 'message', family: 'websockets', level: 'websockets', format: '%s', params: [message] };
+}
+
 function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
   // Longer text is no message the broker printed, and the shapes' regexes take time that grows
   // as a power of the length (one 4 000-character line took 0.6 s): it is not matched to them.
@@ -247,7 +256,7 @@ function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): Re
   const body = shaped ? searchIndex(message, ctx, prefix) : null;
   if (body) return body;
   if (prefix) return null;
-  return decodeRequestLine(message, ctx) ?? treeLine(message) ?? markerLine(message);
+  return decodeRequestLine(message, ctx) ?? treeLine(message) ?? markerLine(message) ?? websocketsLine(message, ctx);
 }
 
 /** Whether the broker cut the line short: it fills its buffer, or nearly so when nothing matched. */
