@@ -44,6 +44,12 @@ describe('broker prefixes', () => {
     { name: 'a strftime shape to guess: %c', line: `Thu Nov 26 12:00:00 2026: ${message}`, time: '2026-11-26T12:00:00Z' },
     { name: 'a strftime shape to guess: day-first date', line: `26/11/2026 12:00:00: ${message}`, time: '2026-11-26T12:00:00Z' },
     { name: 'a strftime shape to guess: time only (year option, 1 January)', line: `12:00:00: ${message}`, time: '2026-01-01T12:00:00Z' },
+    { name: 'a strftime shape to guess: %a %d %b %Y (a day name before the day)', line: `Fri 27 Nov 2026 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
+    { name: 'a strftime shape to guess: %x %X (C locale)', line: `11/27/26 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
+    { name: 'a strftime shape to guess: %d-%b-%Y', line: `27-Nov-2026 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
+    { name: 'a strftime shape to guess: %Y%m%d', line: `20261127 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
+    { name: 'a strftime shape to guess: %d %b without a year (year option)', line: `27 Nov 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
+    { name: 'a forced %x %X', line: `11/27/26 18:51:22: ${message}`, options: { timestampFormat: '%x %X' }, time: '2026-11-27T18:51:22Z' },
     {
       name: 'a forced timestampFormat',
       line: `26.11.2026 14:07:50: ${message}`,

@@ -44,6 +44,9 @@ const conversions: Record<string, { re: string; part: Part } | string> = {
   T: '%H:%M:%S',
   R: '%H:%M',
   D: '%m/%d/%y',
+  x: '%m/%d/%y',
+  X: '%H:%M:%S',
+  r: '%I:%M:%S %p',
   c: '%a %b %e %H:%M:%S %Y',
   n: '\n',
   t: '\t',
@@ -144,10 +147,48 @@ export function compileTimestampFormat(format: string): TimestampFormat {
   };
 }
 
-const looseDate = /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|([A-Za-z]{3})[a-z]* +(\d{1,2})|(\d{1,2}) +([A-Za-z]{3})/;
 const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm))?/;
 const looseYear = /\b(\d{4})\b/;
 const looseZone = /(?:\s|\d)(Z|[+-]\d{2}:?\d{2})$/;
+
+const month = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
+
+/** A date's fields as a stamp of unknown shape writes them; a year of null is not written. */
+interface LooseDate {
+  y: number | null;
+  mo: number;
+  d: number;
+}
+
+/** The date shapes strftime prints, each read into its fields; the leftmost in a stamp wins. */
+const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray): LooseDate }> = [
+  // %Y-%m-%d, %Y/%m/%d, %Y.%m.%d
+  { re: /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
+  // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y: day first unless the second number cannot be a month.
+  {
+    re: /(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)/,
+    read: (m) => (Number(m[2]) > 12 ? { y: Number(m[3]), mo: Number(m[1]), d: Number(m[2]) } : { y: Number(m[3]), mo: Number(m[2]), d: Number(m[1]) }),
+  },
+  // %x and %D in the C locale: %m/%d/%y.
+  { re: /(?<!\d)(\d{1,2})\/(\d{1,2})\/(\d{2})(?!\d)/, read: (m) => ({ y: 2000 + Number(m[3]), mo: Number(m[1]), d: Number(m[2]) }) },
+  // %Y%m%d
+  { re: /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
+  // %b %d (%c, syslog-like), and %d %b or %d-%b-%Y; the year, if any, stands elsewhere.
+  { re: new RegExp(`(?<![a-z])${month} +(\\d{1,2})(?!\\d)`, 'i'), read: (m) => ({ y: null, mo: monthNumber(m[1] ?? ''), d: Number(m[2]) }) },
+  { re: new RegExp(`(?<!\\d)(\\d{1,2})[ ./-]?${month}(?![a-z])`, 'i'), read: (m) => ({ y: null, mo: monthNumber(m[2] ?? ''), d: Number(m[1]) }) },
+];
+
+/** Reads the date of a stamp of unknown shape (its time of day taken out), or null. */
+function looseDate(text: string): LooseDate | null {
+  let best: { at: number; date: LooseDate } | null = null;
+  for (const shape of dateShapes) {
+    const m = shape.re.exec(text);
+    if (m && (best === null || m.index < best.at)) best = { at: m.index, date: shape.read(m) };
+  }
+  if (best === null || best.date.y !== null) return best?.date ?? null;
+  const year = looseYear.exec(text);
+  return { ...best.date, y: year ? Number(year[1]) : null };
+}
 
 /**
  * Reads a timestamp of unknown strftime shape, such as `Thu Nov 26 12:00:00 2026` or
@@ -157,20 +198,8 @@ const looseZone = /(?:\s|\d)(Z|[+-]\d{2}:?\d{2})$/;
 export function readLooseTime(text: string, clock: Clock, year: number, after: number | null = null): number | null {
   const t = looseTime.exec(text);
   if (!t) return null;
-  // The date's fields; a year of null is the one given, a date of null 1 January of it.
-  let date: { y: number | null; mo: number; d: number } | null = null;
-  const found = looseDate.exec(text);
-  if (found?.[1]) {
-    date = { y: Number(found[1]), mo: Number(found[2]), d: Number(found[3]) };
-  } else if (found?.[4]) {
-    const a = Number(found[4]);
-    const b = Number(found[5]);
-    date = b > 12 ? { y: Number(found[6]), mo: a, d: b } : { y: Number(found[6]), mo: b, d: a };
-  } else if (found) {
-    const named = found[7] ? { mo: monthNumber(found[7]), d: Number(found[8]) } : { mo: monthNumber(found[10] ?? ''), d: Number(found[9]) };
-    const yy = looseYear.exec(text.replace(t[0], ''));
-    date = { y: yy ? Number(yy[1]) : null, ...named };
-  }
+  // A year of null is the one given; no date is 1 January of it.
+  const date = looseDate(text.replace(t[0], ' '));
   let h = Number(t[1]);
   const ampm = t[5]?.toLowerCase();
   if (ampm) h = (h % 12) + (ampm === 'pm' ? 12 : 0);
