@@ -162,6 +162,7 @@ interface Announced {
   sessionEnds: number;
   attempts: number;
   flowStarts: number;
+  flowEnds: number;
   findings: number;
 }
 
@@ -209,6 +210,7 @@ function assertAddsUp(c: Correlation, records: readonly LogRecord[], announced: 
   const totals = [c.flowTotals.qos1, c.flowTotals.qos2];
   const finished = totals.reduce((n, t) => n + t.complete + t.incomplete + t.refused, 0);
   assert.equal(finished, announced.flowStarts, 'every flow that started ended counted');
+  assert.equal(announced.flowEnds, announced.flowStarts, 'every flow that started was announced ending');
   assert.equal(c.flows.length, announced.flowStarts);
   for (const t of totals) assert.equal(sum(t.stalledAt), t.incomplete, 'incomplete flows by step add up');
   for (const flow of c.flows) assertFlowAsGiven(flow, records);
@@ -253,7 +255,7 @@ describe('the correlator: nothing thrown, every count adds up, durations never n
     fc.assert(fc.property(storyDocument(50, 500), options, (lines, { maxOpen, maxFindings, traceOrigins }) => {
       const decoder = createLineDecoder('story.log');
       const records = lines.map((line) => decoder.decode(decodedText(line)));
-      const announced: Announced = { sessionStarts: 0, sessionEnds: 0, attempts: 0, flowStarts: 0, findings: 0 };
+      const announced: Announced = { sessionStarts: 0, sessionEnds: 0, attempts: 0, flowStarts: 0, flowEnds: 0, findings: 0 };
       const timeline = new TimelineBuilder(() => true);
       const correlator = new Correlator({
         keepSessions: true, keepFlows: 'all', keepAttempts: true, maxOpen, maxFindingsPerCode: maxFindings, traceOrigins,
@@ -263,6 +265,7 @@ describe('the correlator: nothing thrown, every count adds up, durations never n
           else if (e.kind === 'session-end') announced.sessionEnds++;
           else if (e.kind === 'attempt') announced.attempts++;
           else if (e.kind === 'flow-start') announced.flowStarts++;
+          else if (e.kind === 'flow-end') announced.flowEnds++;
           else announced.findings++;
         },
       });
