@@ -312,8 +312,33 @@ describe('subscriptions', () => {
     ]);
   });
 
+  test('without debug lines: the connect line names the client, and an unsubscribe follows its subscribe lines', () => {
+    sequence([
+      '1700000000: New client connected from 127.0.0.1:5000 as sub 2 (p2, c1, k60).',
+      '1700000000: sub 2 0 x/y',
+      '1700000000: sub 2 1 a/#',
+      '1700000005: sub 2 a/#',
+    ], [
+      { type: 'client-connected', client: 'sub 2' },
+      { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'sub 2', filter: 'x/y', qos: 0 },
+      { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'sub 2', filter: 'a/#', qos: 1 },
+      { type: 'subscription', action: 'unsubscribe', level: 'unsubscribe', client: 'sub 2', filter: 'a/#' },
+    ]);
+  });
+
+  test('a $SYS subscribe line says what it is: its client id may hold spaces and digits', () => {
+    const lines = ['my client (1) 1 a/#', 'c 2 0 a/b', 'c 1 a b'].map((text) => `$SYS/broker/log/M/subscribe 1700000000: ${text}`);
+    sequence(lines, [
+      { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'my client (1)', filter: 'a/#', qos: 1 },
+      // Filters seldom hold spaces: the reading that leaves one without is taken.
+      { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'c 2', filter: 'a/b', qos: 0 },
+      { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'c', filter: 'a b', qos: 1 },
+    ]);
+  });
+
   table([
     { name: 'a log_type subscribe line on its own, single-word id', line: '1700000000: lone 1 x/y', expect: { type: 'subscription', family: 'subscribe', level: 'subscribe', client: 'lone', filter: 'x/y', qos: 1 } },
+    { name: 'a line of more words on its own is no subscribe line: which word is the QoS is a guess', line: '1700000000: sub 2 0 x/y', expect: { type: 'unknown' } },
     { name: 'a tab line with no request before it', line: '1700000000: \tstray', expect: { type: 'subscription', client: null, filter: 'stray' } },
   ]);
 });

@@ -19,7 +19,25 @@ function openRequest(prev: LogRecord | undefined): { action: 'subscribe' | 'unsu
 const subscribeTopic = /^\t(.*) \(QoS (\d+)\)$/s;
 const deniedTopic = /^\t(.*) \(denied\)$/s;
 const subscribeTypeLine = /^(\d+) (.*)$/s;
-const looseSubscribeLine = /^(\S+) ([012]) (.+)$/s;
+// The space before a QoS; a lookahead, so that a digit between two splits ends neither.
+const qosBetween = / (?=([012]) )/g;
+const plainSubscribeLine = /^(\S+) ([012]) (\S+)$/;
+
+/**
+ * Splits a `log_type subscribe` line with no request line before it: `client qos filter`, where
+ * the id may hold spaces and digits. Filters seldom hold spaces, so the last split that leaves a
+ * filter without one is taken, else the first.
+ */
+function splitSubscribeLine(message: string): { client: string; qos: 0 | 1 | 2; filter: string } | null {
+  let chosen: RegExpExecArray | null = null;
+  for (const m of message.matchAll(qosBetween)) {
+    if (m.index === 0) continue;
+    if (chosen === null || !message.includes(' ', m.index + 3)) chosen = m;
+  }
+  const qos = chosen ? toQos(Number(chosen[1])) : undefined;
+  if (!chosen || qos === undefined || chosen.index + 3 >= message.length) return null;
+  return { client: message.slice(0, chosen.index), qos, filter: message.slice(chosen.index + 3) };
+}
 
 /**
  * Decodes a tab-indented topic line (1.3.1–2.1.2 debug): `\tfilter (QoS n)`,
@@ -47,11 +65,13 @@ export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody {
 /**
  * Decodes a `log_type subscribe` line (`client qos filter`) or `log_type unsubscribe` line
  * (`client filter`) inside a SUBSCRIBE/UNSUBSCRIBE. The client id may contain spaces, so it is
- * taken from the request line when there is one. Outside a request only the subscribe shape with
- * a single-word id is accepted.
+ * taken from the request line when there is one, or the line before. Outside a request only a
+ * `$SYS/broker/log/M/subscribe` line, or a subscribe line of one-word id and filter, is accepted.
  */
 export function decodeRequestLine(message: string, ctx: DecodeContext): RecordBody | null {
-  const request = openRequest(ctx.prev);
+  // Without debug lines a client's subscribe lines follow its connect line.
+  const prev = ctx.prev;
+  const request = openRequest(prev) ?? (prev?.type === 'client-connected' ? { action: 'subscribe' as const, client: prev.client } : null);
   // A `$SYS/broker/log/M/…` topic names the action, whatever the line before was.
   const action = ctx.level === 'subscribe' || ctx.level === 'unsubscribe' ? ctx.level : request?.action;
   if (request?.client && message.startsWith(request.client + ' ')) {
@@ -64,6 +84,10 @@ export function decodeRequestLine(message: string, ctx: DecodeContext): RecordBo
     if (m && qos !== undefined) {
       return { type: 'subscription', family: 'subscribe', level: 'subscribe', action: 'subscribe', client: request.client, filter: m[2] ?? '', qos };
     }
+    // After the client's `log_type subscribe` lines, without debug lines to say so: its unsubscribe.
+    if (ctx.prev?.type === 'subscription' && ctx.prev.level === 'subscribe' && ctx.level !== 'subscribe') {
+      return { type: 'subscription', family: 'unsubscribe', level: 'unsubscribe', action: 'unsubscribe', client: request.client, filter: rest };
+    }
   }
   if (ctx.level === 'unsubscribe') {
     // A `$SYS/broker/log/M/unsubscribe` line: `client filter`, with no request line before it.
@@ -72,10 +96,14 @@ export function decodeRequestLine(message: string, ctx: DecodeContext): RecordBo
       return { type: 'subscription', family: 'unsubscribe', level: 'unsubscribe', action: 'unsubscribe', client: message.slice(0, space), filter: message.slice(space + 1) };
     }
   }
-  const loose = looseSubscribeLine.exec(message);
-  const qos = loose ? toQos(Number(loose[2])) : undefined;
-  if (loose && qos !== undefined) {
-    return { type: 'subscription', family: 'subscribe', level: 'subscribe', action: 'subscribe', client: loose[1] ?? '', filter: loose[3] ?? '', qos };
+  // A `$SYS/broker/log/M/subscribe` line says what it is, so its id may hold spaces; elsewhere a
+  // line of one word, a QoS and one word is taken for one, and nothing less certain.
+  if (ctx.level === 'subscribe') {
+    const split = splitSubscribeLine(message);
+    return split ? { type: 'subscription', family: 'subscribe', level: 'subscribe', action: 'subscribe', ...split } : null;
   }
-  return null;
+  const plain = plainSubscribeLine.exec(message);
+  const qos = plain ? toQos(Number(plain[2])) : undefined;
+  if (!plain || qos === undefined) return null;
+  return { type: 'subscription', family: 'subscribe', level: 'subscribe', action: 'subscribe', client: plain[1] ?? '', filter: plain[3] ?? '', qos };
 }
