@@ -355,7 +355,10 @@ describe('gzip', () => {
   test('report -o under a directory that cannot be made is a usage error, not a hang', async () => {
     const result = await runCli(['report', '-o', '/proc/no-such-dir/junit.xml', sample]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^mosqlog: --output-file: \/proc\/no-such-dir\/junit.xml: /);
+    assert.equal(result.stderr, 'mosqlog: --output-file: /proc/no-such-dir/junit.xml: cannot be created there\n');
+    // The directory is there; the file cannot be made in it.
+    const inProc = await runCli(['report', '-o', '/proc/report.md', sample]);
+    assert.equal(inProc.stderr, 'mosqlog: --output-file: /proc/report.md: cannot be created there\n');
   });
 
   test('a .gz log gives the same output as the plain log', async () => {

@@ -46,7 +46,8 @@ function gateRulesFor(text: string | undefined): GateRule[] {
 function reason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   switch (e.code) {
-    case 'ENOENT': return 'no such directory';
+    // Missing directories are made first: what is left is a place no file can be made in (/proc).
+    case 'ENOENT': return 'cannot be created there';
     case 'EACCES':
     case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a directory';
