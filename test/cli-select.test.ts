@@ -371,6 +371,25 @@ describe('summary with a selection', () => {
     assert.deepEqual([cut.flows.qos2.incomplete, cut.flows.qos2.stalledAt], [0, {}]);
   });
 
+  test('past the cap on findings listed per code, the selection\'s own findings are the ones listed', async () => {
+    // 10 050 keepalive timeouts, 50 a second: more than the 10 000 listed of one code.
+    const lines = ['1795700000: mosquitto version 2.0.11 running'];
+    for (let i = 0; i < 10_050; i++) {
+      lines.push(`1795700001: New client connected from 127.0.0.1:${1000 + (i % 50_000)} as k${i} (p2, c1, k10).`, `${1795700030 + Math.floor(i / 50)}: Client k${i} has exceeded timeout, disconnecting.`);
+    }
+    const log = `${lines.join('\n')}\n`;
+    type Problems = { totals: Record<string, number>; findings: Array<{ code: string; client: string | null }> };
+    const timeouts = (doc: Problems): string[] => doc.findings.filter((f) => f.code === 'keepalive-timeout').map((f) => f.client ?? '');
+    const one = JSON.parse((await runCli(['problems', '-f', 'json', '--client', 'k10049', '-'], { stdin: log })).stdout) as Problems;
+    assert.deepEqual([one.totals['keepalive-timeout'], timeouts(one)], [1, ['k10049']]);
+    // A window counted back from the end lists the latest.
+    const late = JSON.parse((await runCli(['problems', '-f', 'json', '--since', '1s', '-'], { stdin: log })).stdout) as Problems;
+    assert.equal(late.totals['keepalive-timeout'], 100);
+    assert.deepEqual(timeouts(late), Array.from({ length: 100 }, (_, i) => `k${9950 + i}`));
+    const junit = (await runCli(['report', '-f', 'junit', '--client', 'k10049', '-'], { stdin: log })).stdout;
+    assert.match(junit, /<testcase [^>]*name="k10049"/);
+  });
+
   test('its problems are judged on the whole log: a window does not cut a flow or a burst of takeovers into other findings', async () => {
     const stamp = (s: number): string => String(1_795_702_400 + s);
     const log = [

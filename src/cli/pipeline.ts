@@ -2,8 +2,8 @@
  * The batch pipeline every analysing command shares: inputs → records → correlator.
  */
 import {
-  type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, FindingTally, FlowTally, type Selection, type Selector, attemptSelected,
-  flowSelected, recordSelected, selectCorrelation, selects,
+  type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, type Finding, FindingTally, FlowTally, type Selection, type Selector,
+  attemptSelected, compileSelection, findingAbout, flowSelected, recordSelected, selectCorrelation, selects,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
@@ -56,7 +56,13 @@ export async function correlateSelected(
     return { whole, selected: whole };
   }
   const tally = new FindingTally(selection);
-  const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent }, io);
+  // The findings kept for listing are the selection's, so that the cap per code counts those
+  // only. A window counted back from the end is known at the end: its clients and topics are
+  // kept, and of those the latest.
+  const about = compileSelection(selection, null);
+  const keepFinding = (f: Finding): boolean => findingAbout(f, about) && about.time(f.time);
+  const keepLatestFindings = selection.since !== undefined && 'backMs' in selection.since;
+  const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
 }
 

@@ -8,6 +8,7 @@ import type {
 } from '../parse/index.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
 import { FlowTable } from './flow-table.js';
+import { KeptFindings } from './kept-findings.js';
 import { OldestFirst } from './oldest-first.js';
 import { ActivityCounter, ownCopy } from './stats.js';
 import {
@@ -27,6 +28,13 @@ export interface CorrelateOptions {
   keepAttempts?: boolean;
   /** Findings kept per code; the rest are counted (default 10 000; 0 keeps only counts). */
   maxFindingsPerCode?: number;
+  /**
+   * Which findings are kept for listing, up to the cap per code (default all; every finding is
+   * counted): those a selection lists. With `keepLatestFindings` the last ones of a code past the
+   * cap are kept rather than the first, for a window counted back from the log's end.
+   */
+  keepFinding?: (finding: Finding) => boolean;
+  keepLatestFindings?: boolean;
   /** Link deliveries to the inbound PUBLISH that caused them (`flow.origin`; default false). */
   traceOrigins?: boolean;
   /** Called as sessions start and end, attempts fail and findings arise. */
@@ -138,7 +146,6 @@ const distinctClientLimit = 200_000;
 export class Correlator {
   private readonly keepSessions: boolean;
   private readonly maxOpen: number;
-  private readonly maxFindings: number;
   private readonly keepAttempts: boolean;
   private readonly attemptsByOutcome: Partial<Record<AttemptOutcome, number>> = {};
   private readonly emit: (event: CorrelatorEvent) => void;
@@ -175,7 +182,7 @@ export class Correlator {
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
   private readonly flows: FlowTracker;
-  private readonly findings: Finding[] = [];
+  private readonly findings: KeptFindings;
   private readonly findingTotals: Partial<Record<FindingCode, number>> = {};
   private readonly byClient = new ActivityCounter();
   private readonly byTopic = new ActivityCounter();
@@ -192,7 +199,7 @@ export class Correlator {
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
     this.maxOpen = options.maxOpen ?? 1_000_000;
-    this.maxFindings = options.maxFindingsPerCode ?? 10_000;
+    this.findings = new KeptFindings(options.maxFindingsPerCode ?? 10_000, options.keepFinding, options.keepLatestFindings);
     this.keepAttempts = options.keepAttempts ?? true;
     this.emit = options.onEvent ?? (() => undefined);
     this.flows = new FlowTracker({
@@ -287,7 +294,7 @@ export class Correlator {
     for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
     const flows = this.flows.result();
     const rank = (code: FindingCode): number => findingCodes.indexOf(code);
-    this.findings.sort((a, b) => rank(a.code) - rank(b.code) || (a.time ?? 0) - (b.time ?? 0));
+    const findings = this.findings.all().sort((a, b) => rank(a.code) - rank(b.code) || (a.time ?? 0) - (b.time ?? 0));
     return {
       lines: this.records,
       records: this.records,
@@ -311,7 +318,7 @@ export class Correlator {
       latency: flows.latency,
       latencyDistribution: flows.latencyDistribution,
       orphanAcks: flows.orphanAcks,
-      findings: this.findings,
+      findings,
       findingTotals: this.findingTotals,
       debugLines: this.debugLines,
       topClients: this.byClient.top(10).map(([client, a]) => ({ client, ...a })),
@@ -851,9 +858,8 @@ export class Correlator {
 
   /** Counts and keeps a finding; `announce` false leaves its event to the caller. */
   private addFinding(finding: Finding, announce = true): void {
-    const n = (this.findingTotals[finding.code] ?? 0) + 1;
-    this.findingTotals[finding.code] = n;
-    if (n <= this.maxFindings) this.findings.push(finding);
+    this.findingTotals[finding.code] = (this.findingTotals[finding.code] ?? 0) + 1;
+    this.findings.add(finding);
     if (announce) this.emit({ kind: 'finding', finding });
   }
 
