@@ -73,6 +73,25 @@ test('rotation: lines read after the rename name the rotated file and go on coun
   assert.equal(records[3]?.address, '192.168.7.40');
 });
 
+test('rotation mid-line: a line half written when the log is renamed is one line of the rotated file', async () => {
+  const path = await logFile('1795700001: Received PINGREQ from c1\n');
+  const run = startFollow(['--from-start', '--all', '--format', 'ndjson', path]);
+  await run.until(() => rawLines(run).length === 1, 'the first line');
+  await appendFile(path, '1795700002: Received PING');
+  // The follower reads the half line before it sees the rename.
+  await new Promise((r) => setTimeout(r, 500));
+  await rename(path, `${path}.1`);
+  await new Promise((r) => setTimeout(r, 300));
+  await appendFile(`${path}.1`, 'REQ from c2\n');
+  await writeFile(path, '1795700003: Received PINGREQ from c3\n');
+  await run.until(() => rawLines(run).length === 3, 'the rest of the line and the new file');
+  assert.equal(await run.stop(), 0);
+  const records = run.objects().filter((o) => o.kind === 'record');
+  assert.deepEqual(records.map((o) => [`${String(o.file)}:${String(o.line)}`, o.type, o.client]), [
+    [`${path}:1`, 'packet', 'c1'], [`${path}.1:2`, 'packet', 'c2'], [`${path}:1`, 'packet', 'c3'],
+  ]);
+});
+
 test('-n N prints from the last N lines on; the history before them still feeds the correlator', async () => {
   const lines = await fixtureLines('clean-qos.log');
   // Lines 1-12: qos-alpha and qos-beta connect; the last 3 (qos-beta's connect) are shown.

@@ -6,7 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLiveFilter } from '../../correlate/index.js';
-import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, readLineBatches } from '../../parse/index.js';
+import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, readLineBatches } from '../../parse/index.js';
 import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { InputError } from '../input.js';
@@ -58,6 +58,41 @@ function decoderFor(segment: TailSegment, before: LineDecoder, plan: FollowPlan)
   if (!segment.restart) return createLineDecoder(file, plan.parser, { line: (before.context.prev?.line ?? 0) + 1, context: before.context });
   const { brokerVersion, lastTime } = before.context;
   return createLineDecoder(file, plan.parser, { context: { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }) } });
+}
+
+/** The bytes after a segment's last newline: the start of a line still being written. */
+interface Unfinished {
+  bytes: Buffer;
+}
+
+const noBytes = Buffer.alloc(0);
+
+/**
+ * A segment's chunks after what the segment before left unfinished, up to its last newline; what
+ * follows that is left in `unfinished` for the segment after. A line longer than any kept is not
+ * held back (it is read as too long either way).
+ */
+async function* wholeLines(chunks: AsyncIterable<Buffer>, unfinished: Unfinished): AsyncGenerator<Buffer> {
+  let tail = unfinished.bytes;
+  unfinished.bytes = noBytes;
+  for await (const chunk of chunks) {
+    const newline = chunk.lastIndexOf(10);
+    if (newline < 0 && tail.length + chunk.length <= defaultMaxLineLength) {
+      tail = Buffer.concat([tail, chunk]);
+      continue;
+    }
+    const cut = newline < 0 ? chunk.length : newline + 1;
+    yield Buffer.concat([tail, chunk.subarray(0, cut)]);
+    tail = chunk.subarray(cut);
+  }
+  unfinished.bytes = tail;
+}
+
+/** What is left unfinished, as the last line of its segment. */
+async function* takeUnfinished(unfinished: Unfinished): AsyncGenerator<Buffer> {
+  const bytes = unfinished.bytes;
+  unfinished.bytes = noBytes;
+  if (bytes.length > 0) yield bytes;
 }
 
 /** Follows until the input ends or `env.io.signal` aborts, then writes the summary to stderr. */
@@ -120,13 +155,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   dashboard?.start();
   try {
     let decoder = createLineDecoder(plan.source, plan.parser);
-    for await (const segment of segments) {
-      decoder = decoderFor(segment, decoder, plan);
-      if (!segment.history && !live) {
-        live = true;
-        stats.beginLive(now());
-      }
-      for await (const lines of readLineBatches(segment.chunks)) {
+    const read = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
+      for await (const lines of readLineBatches(chunks)) {
         stats.tick(now());
         for (const line of lines) handle(decoder.line(line));
         if (out === '') continue;
@@ -135,7 +165,20 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
         // A reader that holds up stdout does not hold up a stop.
         await Promise.race([env.stdout.write(text), stopped]);
       }
+    };
+    // A line being written when the log was renamed is finished in the segment after, which goes
+    // on in the same file; a new file, or the end, finishes it as it is.
+    const unfinished: Unfinished = { bytes: noBytes };
+    for await (const segment of segments) {
+      if (segment.restart) await read(takeUnfinished(unfinished));
+      decoder = decoderFor(segment, decoder, plan);
+      if (!segment.history && !live) {
+        live = true;
+        stats.beginLive(now());
+      }
+      await read(wholeLines(segment.chunks, unfinished));
     }
+    await read(takeUnfinished(unfinished));
     // The input ended (stdin, a pipe) rather than being stopped: the log is whole, and what its
     // end leaves unfinished is reported as for any whole log.
     if (!io.signal?.aborted) {
