@@ -7,6 +7,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { createGzip, gzipSync } from 'node:zlib';
 import { repoPath } from './support/fixtures.js';
 import { runCli } from './support/run-cli.js';
+import { displayWidth } from '../src/report/text.js';
 import { rawLines, startFollow, stopFollows } from './support/follow.js';
 
 let dir = '';
@@ -315,6 +316,23 @@ test('--dashboard draws in place on a terminal and prints no event lines there',
   assert.ok(out.endsWith('\x1b[?25h'), 'cursor shown again');
   assert.ok(!out.includes('+ a connected'), 'no event lines under the dashboard');
   assert.match(run.stderr(), /stopped after/);
+});
+
+test('--dashboard: a line with wide characters (CJK) still fits the terminal, so redrawing in place works', async () => {
+  const id = `${'客户端'.repeat(12)}-x`;
+  const path = await logFile([
+    '1795700001: New connection from 127.0.0.1:50001 on port 1883.',
+    `1795700001: New client connected from 127.0.0.1:50001 as ${id} (p2, c1, k10).`,
+    `1795700003: Socket error on client ${id}, disconnecting.`,
+    '',
+  ].join('\n'));
+  const run = startFollow(['--dashboard', '--from-start', path], { stdoutIsTTY: true, columns: 80 });
+  await run.until(() => /socket-error/.test(run.stdout()), 'the problem on the dashboard');
+  assert.equal(await run.stop(), 0);
+  const plain = run.stdout().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+  const lines = plain.split(/\r?\n/).filter((line) => line.includes('socket-error'));
+  assert.ok(lines.length > 0);
+  for (const line of lines) assert.ok(displayWidth(line) <= 79, `${displayWidth(line)} columns: ${line}`);
 });
 
 test('--dashboard on stderr when only stderr is a terminal; events still go to stdout', async () => {

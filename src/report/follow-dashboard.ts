@@ -6,7 +6,7 @@
 import type { LiveSnapshot } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding } from './finding-text.js';
-import { elideMiddle, formatDuration, formatTime, safeText } from './text.js';
+import { displayWidth, elideEndColumns, elideMiddleColumns, formatDuration, formatTime, safeText } from './text.js';
 
 /** Facts the snapshot does not hold. */
 export interface DashboardInfo {
@@ -18,10 +18,6 @@ export interface DashboardInfo {
 /** Lines shown for recent problems, so the block's height does not change. */
 export const dashboardRecentRows = 5;
 
-function elideEnd(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-
 function rate(n: number): string {
   return n >= 100 ? n.toFixed(0) : n.toFixed(1);
 }
@@ -29,7 +25,8 @@ function rate(n: number): string {
 /** The dashboard as lines without newlines; always the same number of lines. */
 export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: ReportContext): string[] {
   const max = Math.max(20, ctx.width - 1);
-  const fit = (text: string): string => elideMiddle(text, max);
+  // Columns, not characters: a wide character (CJK, emoji) takes two.
+  const fit = (text: string): string => elideMiddleColumns(text, max);
   const { chalk } = ctx;
   const label = (text: string): string => chalk.dim(text.padEnd(16));
   const findings = Object.entries(s.findings)
@@ -43,7 +40,7 @@ export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: Repor
     label('sessions open') + fit(`${s.sessionsOpen}    started ${s.sessionsStarted}  ended ${s.sessionsEnded}  refused ${s.failedConnections}`).slice(0, max - 16),
     label('rates /s') + `lines ${rate(s.rates.lines)}  messages ${rate(s.rates.messages)}  connects ${rate(s.rates.connects)}`.slice(0, max - 16),
     label('flows in flight') + String(s.flowsInFlight),
-    label('findings') + (findings === '' ? chalk.green('none') : elideMiddle(findings, max - 16)),
+    label('findings') + (findings === '' ? chalk.green('none') : elideMiddleColumns(findings, max - 16)),
     chalk.dim('recent problems'),
   ];
   const recent = s.recent.slice(-dashboardRecentRows);
@@ -55,7 +52,7 @@ export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: Repor
     }
     const f = r.finding;
     const prefix = `  ${formatTime(f.time, ctx.timeZone)} ${f.code} `;
-    const text = elideEnd(safeText(describeFinding(f)), Math.max(10, max - prefix.length));
+    const text = elideEndColumns(safeText(describeFinding(f)), Math.max(10, max - displayWidth(prefix)));
     const paint = f.severity === 'error' ? chalk.red : f.severity === 'warning' ? chalk.yellow : chalk.dim;
     lines.push(`${paint(prefix)}${text}`);
   }

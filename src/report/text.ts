@@ -56,6 +56,30 @@ export function elideMiddle(text: string, max: number): string {
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (keep - head)).join('')}`;
 }
 
+/** The longest start of `chars` that takes at most `columns` terminal columns. */
+function startWithin(chars: readonly string[], columns: number): string[] {
+  let width = 0;
+  let n = 0;
+  while (n < chars.length && width + charWidth(chars[n] ?? '') <= columns) width += charWidth(chars[n++] ?? '');
+  return chars.slice(0, n);
+}
+
+/** Shortens text to `max` terminal columns by cutting out its middle (wide characters take two). */
+export function elideMiddleColumns(text: string, max: number): string {
+  if (displayWidth(text) <= max) return text;
+  const chars = Array.from(text);
+  if (max < 5) return startWithin(chars, Math.max(0, max)).join('');
+  const head = startWithin(chars, Math.ceil((max - 1) / 2));
+  const tail = startWithin([...chars].reverse(), max - 1 - displayWidth(head.join(''))).reverse();
+  return `${head.join('')}…${tail.join('')}`;
+}
+
+/** Shortens text to `max` terminal columns by cutting off its end. */
+export function elideEndColumns(text: string, max: number): string {
+  if (displayWidth(text) <= max) return text;
+  return `${startWithin(Array.from(text), Math.max(0, max - 1)).join('')}…`;
+}
+
 const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
