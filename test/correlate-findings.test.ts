@@ -220,6 +220,9 @@ test('a login refused for an id that is connected from elsewhere is a failed con
     assert.deepEqual(c.attempts.map((a) => [a.client, a.address, a.port, a.outcome]), [['plc-1', '10.9.9.9', 50111, 'not-authorised']], name);
     assert.deepEqual(findingsOf(c), ['auth-failure plc-1 4'], name);
   }
+  // Refused for another cause: the disconnect line that names the refused connection is the refusal's.
+  const busy = correlate([...connected, refused[0] ?? '', '1795697610: Sending CONNACK to plc-1 (0, 159)', '1795697610: Client plc-1 [10.9.9.9:50111] disconnected: connection rate exceeded.']);
+  assert.deepEqual([busy.attempts.map((a) => [a.outcome, a.reasonCode]), busy.sessions.map((x) => x.endReason)], [[['refused', 159]], ['open']]);
   // Another connection of the id that ends before it became a session (2.1.2 names it).
   const c = correlate([...connected, '1795697610: New connection from 10.9.9.9:50111 on port 1883.', '1795697610: Client plc-1 [10.9.9.9:50111] disconnected: protocol error.']);
   assert.deepEqual(c.sessions.map((x) => x.endReason), ['open']);

@@ -541,8 +541,10 @@ export class Correlator {
       st.takeoverEcho = null;
       return;
     }
-    // The line of a login a CONNACK just refused: with a session open, only one that says so.
-    const refusal = st !== undefined && st.refusedUntil > this.records && (reason === 'not-authorised' || !st.session);
+    // The line of a login a CONNACK just refused: with a session open, one that says so or names
+    // another connection.
+    const refusal = st !== undefined && st.refusedUntil > this.records
+      && (reason === 'not-authorised' || !st.session || (r.address !== null && !sameConnection(st.session.session, r)));
     // A line of another connection with the id (a login refused while the client is connected)
     // does not end its session.
     const open = st?.session && !refusal && sameConnection(st.session.session, r) ? st.session : null;
