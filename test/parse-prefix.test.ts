@@ -46,6 +46,7 @@ describe('broker prefixes', () => {
     { name: 'a strftime shape to guess: time only (year option, 1 January)', line: `12:00:00: ${message}`, time: '2026-01-01T12:00:00Z' },
     { name: 'a strftime shape to guess: %a %d %b %Y (a day name before the day)', line: `Fri 27 Nov 2026 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
     { name: 'a strftime shape to guess: %x %X (C locale)', line: `11/27/26 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
+    { name: 'a strftime shape to guess: %d/%m/%y, the day first where it cannot be a month', line: `26/11/26 14:00:00: ${message}`, time: '2026-11-26T14:00:00Z' },
     { name: 'a strftime shape to guess: %d-%b-%Y', line: `27-Nov-2026 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
     { name: 'a strftime shape to guess: %Y%m%d', line: `20261127 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
     { name: 'a strftime shape to guess: %d %b without a year (year option)', line: `27 Nov 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },

@@ -58,10 +58,11 @@ export async function correlateSelected(
   const tally = new FindingTally(selection);
   // The findings kept for listing are the selection's, so that the cap per code counts those
   // only. A window counted back from the end is known at the end: its clients and topics are
-  // kept, and of those the latest.
+  // kept, and of those the latest when it runs to the end.
   const about = compileSelection(selection, null);
   const keepFinding = (f: Finding): boolean => findingAbout(f, about) && about.time(f.time);
-  const keepLatestFindings = selection.since !== undefined && 'backMs' in selection.since;
+  const relative = (bound: Selection['since']): boolean => bound !== undefined && 'backMs' in bound;
+  const keepLatestFindings = relative(selection.since) && !relative(selection.until);
   const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
 }

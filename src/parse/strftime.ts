@@ -169,8 +169,11 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray): LooseDat
     re: /(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)/,
     read: (m) => (Number(m[2]) > 12 ? { y: Number(m[3]), mo: Number(m[1]), d: Number(m[2]) } : { y: Number(m[3]), mo: Number(m[2]), d: Number(m[1]) }),
   },
-  // %x and %D in the C locale: %m/%d/%y.
-  { re: /(?<!\d)(\d{1,2})\/(\d{1,2})\/(\d{2})(?!\d)/, read: (m) => ({ y: 2000 + Number(m[3]), mo: Number(m[1]), d: Number(m[2]) }) },
+  // %x and %D in the C locale: %m/%d/%y; or %d/%m/%y when the first number cannot be a month.
+  {
+    re: /(?<!\d)(\d{1,2})\/(\d{1,2})\/(\d{2})(?!\d)/,
+    read: (m) => (Number(m[1]) > 12 ? { y: 2000 + Number(m[3]), mo: Number(m[2]), d: Number(m[1]) } : { y: 2000 + Number(m[3]), mo: Number(m[1]), d: Number(m[2]) }),
+  },
   // %Y%m%d
   { re: /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
   // %b %d (%c, syslog-like), and %d %b or %d-%b-%Y; the year, if any, stands elsewhere.
