@@ -439,6 +439,19 @@ describe('summary with a selection', () => {
       ].join('\n'));
       const doc = await json<{ lines: number; span: { first: string } }>(['summary', '-f', 'json', '--year', '2025', '--since', '30s', sys]);
       assert.deepEqual([doc.lines, doc.span.first], [2, '2026-01-01T00:00:30.000Z']);
+      // Stamps of a time of day alone over three days: the end is known only by reading through.
+      const days = join(dir2, 'days.log');
+      const dayLines: string[] = [];
+      for (let day = 0; day < 3; day++) {
+        for (let minute = 0; minute < 24 * 60; minute += 5) {
+          const stamp = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00`;
+          dayLines.push(`${stamp}: New client connected from 127.0.0.1:5000 as c${day}-${minute} (p2, c1, k60).`, `${stamp}: Client c${day}-${minute} disconnected.`);
+        }
+      }
+      writeFileSync(days, `${dayLines.join('\n')}\n`);
+      const window = await json<{ sessions: { total: number }; span: { first: string; last: string } }>(['summary', '-f', 'json', '--year', '2026', '--since', '1h', days]);
+      const listed = await json<{ sessions: unknown[] }>(['sessions', '-f', 'json', '--year', '2026', '--since', '1h', days]);
+      assert.deepEqual([window.sessions.total, window.span.first, window.span.last], [listed.sessions.length, '2026-01-03T22:55:00.000Z', '2026-01-03T23:55:00.000Z']);
       // Just after logrotate the current file is empty: the log's end is in the rotated one, as
       // it is for the other commands.
       const current = join(dir2, 'mosquitto.log');

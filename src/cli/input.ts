@@ -142,13 +142,23 @@ async function firstLines(source: InputSource): Promise<string[]> {
 }
 
 /** The first line with a time among `lines`, read after `lastTime`, or null. */
-function firstTimed(lines: readonly string[], source: InputSource, parser: LineParser, lastTime?: number): { line: string; time: number } | null {
-  const context = lastTime === undefined ? {} : { lastTime };
-  for (const line of lines) {
-    const time = parser.parse(line, { file: source.name, line: 0 }, context).time;
-    if (time !== null) return { line, time };
+/**
+ * The time of a file's first line with one, and whether it was read from a stamp without a year
+ * or a date (syslog, a time of day alone), which `--year` and the lines before it settle: read
+ * with `nextYear`, a parser one year on, it moves. Null when the first lines have no time.
+ */
+async function firstStamp(source: InputSource, parser: LineParser, nextYear: LineParser): Promise<{ time: number; yearless: boolean } | null> {
+  for (const line of await firstLines(source)) {
+    const where = { file: source.name, line: 0 };
+    const time = parser.parse(line, where).time;
+    if (time !== null) return { time, yearless: nextYear.parse(line, where).time !== time };
   }
   return null;
+}
+
+/** A parser like `parser`, one year on: see {@link firstStamp}. */
+function yearOn(parser: LineParser): LineParser {
+  return new LineParser({ ...parser.options, year: (parser.options.year ?? 0) + 1 });
 }
 
 /** A file's first time, as ordering sees it. */
@@ -163,9 +173,8 @@ interface Start {
 
 /** Reads a file's first time, and whether `--year` sets it. */
 async function startOf(source: InputSource, i: number, parser: LineParser, nextYear: LineParser): Promise<Start> {
-  const first = source.size === null ? null : firstTimed(await firstLines(source), source, parser);
-  const yearless = first !== null && nextYear.parse(first.line, { file: source.name, line: 0 }).time !== first.time;
-  return { source, i, time: first?.time ?? null, yearless };
+  const first = source.size === null ? null : await firstStamp(source, parser, nextYear);
+  return { source, i, time: first?.time ?? null, yearless: first?.yearless ?? false };
 }
 
 /**
@@ -204,7 +213,7 @@ export async function resolveInputs(paths: readonly string[], io: Pick<Io, 'stdi
   const sources: InputSource[] = [];
   for (const name of names) sources.push(name === '-' ? { name: '-', size: null, plainFile: null, open: () => gunzipIfGzip(stdin) } : await fileSource(name));
   if (sources.length < 2) return sources;
-  const nextYear = new LineParser({ ...parser.options, year: (parser.options.year ?? 0) + 1 });
+  const nextYear = yearOn(parser);
   return inTimeOrder(await Promise.all(sources.map((s, i) => startOf(s, i, parser, nextYear))));
 }
 
@@ -251,20 +260,21 @@ export async function forEachRecordBatch(
 /**
  * Time of the last timestamped line among the sources: read from the end of the last file with
  * times near its end (a file rotated in just now is empty, and files without times come last), or
- * through once when it is gzipped. Null when a source is stdin or a pipe, which can be read only
- * once and may hold the last lines, or when no file has times near its end.
+ * through once when it is gzipped. Stamps without a year or a date (syslog, a time of day alone)
+ * take them from the lines before, so files with such stamps are read through. Null when a source
+ * is stdin or a pipe, which can be read only once and may hold the last lines, or when no file has
+ * times near its end.
  */
 export async function lastTimeOf(sources: readonly InputSource[], parser: LineParser): Promise<number | null> {
   if (sources.some((s) => s.size === null)) return null;
-  // Each file is read after its first time, itself read after those of the files before: a
-  // syslog log that passed New Year, in one file or from one to the next, ends in the next year.
-  const firsts: Array<number | undefined> = [];
-  for (const s of sources) firsts.push(firstTimed(await firstLines(s), s, parser, firsts.at(-1))?.time ?? firsts.at(-1));
+  const nextYear = yearOn(parser);
+  for (const s of sources) {
+    if ((await firstStamp(s, parser, nextYear))?.yearless) return (await forEachRecordBatch(sources, parser, () => undefined)) ?? null;
+  }
   for (let i = sources.length - 1; i >= 0; i--) {
     const source = sources[i] as InputSource;
     const tail = source.plainFile !== null ? await plainTail(source.plainFile) : await streamedTail(source);
-    const first = firsts[i];
-    const decoder = createLineDecoder(source.name, parser, first === undefined ? {} : { context: { lastTime: first } });
+    const decoder = createLineDecoder(source.name, parser);
     let last: number | null = null;
     for (const line of tail.toString('utf8').split('\n')) last = decoder.decode(line).time ?? last;
     if (last !== null) return last;
