@@ -132,6 +132,8 @@ describe('broker prefixes', () => {
     assert.deepEqual(read({ timestampFormat: '%H:%M:%S' }, timeOfDay), days);
     // A clock set back a little is no next day.
     assert.deepEqual(read({}, ['10:00:05: Client a disconnected.', '10:00:01: Client b disconnected.']), ['2025-01-01T10:00:05.000Z', '2025-01-01T10:00:01.000Z']);
+    // A night without lines: 07:00 after 18:00 is the next morning.
+    assert.deepEqual(read({}, ['18:00:00: Client a disconnected.', '07:00:00: Client b disconnected.']), ['2025-01-01T18:00:00.000Z', '2025-01-02T07:00:00.000Z']);
     const noYear = ['Dec 31 23:59:50: Client a disconnected.', 'Jan 01 00:00:10: Client b disconnected.'];
     assert.deepEqual(read({}, noYear), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:10.000Z']);
     assert.deepEqual(read({ timestampFormat: '%b %d %H:%M:%S' }, noYear), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:10.000Z']);

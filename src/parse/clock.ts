@@ -86,7 +86,11 @@ export function monthNumber(name: string): number {
 
 /** A time this far before the last time read is taken to be in a later year, when its stamp names none. */
 export const halfYearMs = 183 * 86_400_000;
-const halfDayMs = 12 * 3_600_000;
+/**
+ * A time of day this far before the last time read is on the next day: a broker's clock goes
+ * back only by the hour daylight saving repeats, and a log may be quiet for longer than half a day.
+ */
+const dayBackMs = 2 * 3_600_000;
 const dayMs = 86_400_000;
 /** How many New Years one log may pass. */
 const maxYearsAhead = 50;
@@ -97,8 +101,8 @@ export type StampGap = 'year' | 'date' | null;
 /**
  * Reads a stamp that leaves out its year or its date so that it follows `after`, the last time
  * read: a date half a year before that is in the next year (December, then January), a time of
- * day half a day before it on the next day (midnight). `read` reads the stamp in a year, and
- * `days` after its first day (1 January of that year for a time of day alone).
+ * day more than two hours before it on the next day (midnight). `read` reads the stamp in a
+ * year, and `days` after its first day (1 January of that year for a time of day alone).
  */
 export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, year: number, after: number | null): number | null {
   let time = read(year, 0);
@@ -107,11 +111,11 @@ export function readAfter(read: (year: number, days: number) => number | null, g
     for (let y = year; time !== null && time < after - halfYearMs && y < year + maxYearsAhead;) time = read(++y, 0);
     return time;
   }
-  if (time >= after - halfDayMs) return time;
-  let days = Math.ceil((after - halfDayMs - time) / dayMs);
+  if (time >= after - dayBackMs) return time;
+  let days = Math.ceil((after - dayBackMs - time) / dayMs);
   time = read(year, days);
   // A day with a daylight-saving change is an hour short or long.
-  while (time !== null && time < after - halfDayMs) time = read(year, ++days);
+  while (time !== null && time < after - dayBackMs) time = read(year, ++days);
   return time;
 }
 
