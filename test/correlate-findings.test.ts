@@ -259,6 +259,22 @@ test('a PUBREL sent again after a reconnect is no step out of order', () => {
   assert.deepEqual(c.flows.map((f) => [f.state, f.outOfOrder, f.resumed]), [['complete', false, true]]);
 });
 
+test('a retained delivery just after a SUBACK comes from the store; a v5 retain-as-published forward keeps its origin', () => {
+  const subscribe = (t: number): string[] => [`${t}: Received SUBSCRIBE from sub`, `${t}: \tt/# (QoS 1)`, `${t}: Sending SUBACK to sub`];
+  const publish = (t: number): string => `${t}: Received PUBLISH from pub (d0, q1, r1, m7, 't/x', ... (4 bytes))`;
+  const deliver = (t: number): string => `${t}: Sending PUBLISH to sub (d0, q1, r1, m1, 't/x', ... (4 bytes))`;
+  const decoder = (): ReturnType<typeof createLineDecoder> => createLineDecoder('f.log');
+  const run = (lines: string[]): Correlation => {
+    const d = decoder();
+    return correlateRecords(lines.map(d.decode), { keepFlows: 'all', traceOrigins: true });
+  };
+  const clients = [...connect(1795702400, 'sub'), ...connect(1795702400, 'pub')];
+  const onSubscribe = run([...clients, publish(1795702440), ...subscribe(1795702441), deliver(1795702441)]);
+  assert.deepEqual(onSubscribe.flows.filter((f) => f.direction === 'out').map((f) => f.origin?.client ?? null), [null]);
+  const forwarded = run([...clients, ...subscribe(1795702441), publish(1795702450), deliver(1795702450)]);
+  assert.deepEqual(forwarded.flows.filter((f) => f.direction === 'out').map((f) => f.origin?.client ?? null), ['pub']);
+});
+
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
   const c = correlate([
     ...connect(1795700000, 'acl'),

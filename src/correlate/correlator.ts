@@ -62,6 +62,8 @@ interface ClientState extends ClientFlows {
    * is that refusal's own: the CONNACK was the attempt already.
    */
   refusedUntil: number;
+  /** When the broker last sent the client a SUBACK: retained messages it sends just after come from its store. */
+  subackAt: number | null;
   /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
   activity: Activity | null;
   activityGeneration: number;
@@ -333,7 +335,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -780,6 +782,9 @@ export class Correlator {
       case 'disconnect':
         if (r.direction === 'in' && st?.session) st.session.disconnectAt = { file: r.file, line: r.line, time: r.time };
         return;
+      case 'suback':
+        if (st && r.direction === 'out') st.subackAt = r.time;
+        return;
       case 'connack':
         // A refusal is of a new connection, also when the id has a session open on another.
         if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0) {
@@ -807,7 +812,10 @@ export class Correlator {
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
     if (r.outcome !== 'rejected') {
-      const resent = this.flows.publish(r, opensFlow(r) ? (st ?? this.state(r.client)) : null);
+      // A retained message sent within a second of a SUBACK comes from the store, not from a
+      // PUBLISH just received (a v5 retain-as-published forward is marked retained too).
+      const fromStore = r.retain === true && st?.subackAt != null && r.time !== null && r.time - st.subackAt <= 1000;
+      const resent = this.flows.publish(r, opensFlow(r) ? (st ?? this.state(r.client)) : null, fromStore);
       if (this.flows.open > this.maxOpen) this.evictFlow();
       // A re-send of a message in flight is that message again, not another one.
       if (resent) return;

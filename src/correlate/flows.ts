@@ -116,9 +116,10 @@ export class FlowTracker {
    * A PUBLISH line. `st` is the client's state when {@link opensFlow} says the packet starts a
    * flow, else null. A re-sent message (`d1`, or the same message after its session ended) counts
    * as a duplicate of the flow in flight, and true is returned: it is no new message. Another
-   * PUBLISH with that id gives the old flow up.
+   * PUBLISH with that id gives the old flow up. A delivery `fromStore` (retained, sent on
+   * subscribe) is linked to no origin.
    */
-  publish(r: PacketRecord, st: ClientFlows | null): boolean {
+  publish(r: PacketRecord, st: ClientFlows | null, fromStore = false): boolean {
     const traceKey = this.options.traceOrigins && r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
     if (r.direction === 'in' && traceKey !== null) this.rememberInbound(traceKey, r);
     if (st === null || !opensFlow(r)) return false;
@@ -144,8 +145,7 @@ export class FlowTracker {
       steps: [{ step: 'publish', time: r.time, at: { file: r.file, line: r.line } }],
       sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
     };
-    // A delivery marked retained was sent from the store (on subscribe): no PUBLISH just now caused it.
-    if (r.direction === 'out' && traceKey !== null && r.retain !== true) {
+    if (r.direction === 'out' && traceKey !== null && !fromStore) {
       const origin = this.recentInbound.get(traceKey);
       if (origin && (r.time === null || origin.time === null || r.time - origin.time <= originWindowMs)) {
         flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
