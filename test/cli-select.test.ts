@@ -369,6 +369,18 @@ describe('summary with a selection', () => {
     }
     const cut = await json<{ flows: Totals }>(['summary', '-f', 'json', '--until', '1s', 'fixtures/clean-qos.iso.log']);
     assert.deepEqual([cut.flows.qos2.incomplete, cut.flows.qos2.stalledAt], [0, {}]);
+    // Acknowledgements of no flow are the selection's by client and time; they name no topic.
+    const orphanLog = [
+      '1795700000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).',
+      '1795700000: New client connected from 127.0.0.1:5001 as b (p2, c1, k60).',
+      '1795700001: Received PUBACK from a (Mid: 9, RC:0)',
+      "1795700001: Received PUBLISH from b (d0, q1, r0, m1, 't/x', ... (1 bytes))",
+      '1795700001: Sending PUBACK to b (m1, rc0)',
+      '',
+    ].join('\n');
+    const orphans = async (...selection: string[]): Promise<number> =>
+      (JSON.parse((await runCli(['summary', '-f', 'json', ...selection, '-'], { stdin: orphanLog })).stdout) as { orphanAcks: number }).orphanAcks;
+    assert.deepEqual([await orphans(), await orphans('--client', 'a'), await orphans('--client', 'b'), await orphans('--topic', 't/#')], [1, 1, 0, 0]);
   });
 
   test('past the cap on findings listed per code, the selection\'s own findings are the ones listed', async () => {

@@ -163,6 +163,7 @@ interface Announced {
   attempts: number;
   flowStarts: number;
   flowEnds: number;
+  orphanAcks: number;
   findings: number;
 }
 
@@ -211,6 +212,7 @@ function assertAddsUp(c: Correlation, records: readonly LogRecord[], announced: 
   const finished = totals.reduce((n, t) => n + t.complete + t.incomplete + t.refused, 0);
   assert.equal(finished, announced.flowStarts, 'every flow that started ended counted');
   assert.equal(announced.flowEnds, announced.flowStarts, 'every flow that started was announced ending');
+  assert.equal(announced.orphanAcks, c.orphanAcks, 'every orphan acknowledgement was announced');
   assert.equal(c.flows.length, announced.flowStarts);
   for (const t of totals) assert.equal(sum(t.stalledAt), t.incomplete, 'incomplete flows by step add up');
   for (const flow of c.flows) assertFlowAsGiven(flow, records);
@@ -255,7 +257,7 @@ describe('the correlator: nothing thrown, every count adds up, durations never n
     fc.assert(fc.property(storyDocument(50, 500), options, (lines, { maxOpen, maxFindings, traceOrigins }) => {
       const decoder = createLineDecoder('story.log');
       const records = lines.map((line) => decoder.decode(decodedText(line)));
-      const announced: Announced = { sessionStarts: 0, sessionEnds: 0, attempts: 0, flowStarts: 0, flowEnds: 0, findings: 0 };
+      const announced: Announced = { sessionStarts: 0, sessionEnds: 0, attempts: 0, flowStarts: 0, flowEnds: 0, orphanAcks: 0, findings: 0 };
       const timeline = new TimelineBuilder(() => true);
       const correlator = new Correlator({
         keepSessions: true, keepFlows: 'all', keepAttempts: true, maxOpen, maxFindingsPerCode: maxFindings, traceOrigins,
@@ -266,6 +268,7 @@ describe('the correlator: nothing thrown, every count adds up, durations never n
           else if (e.kind === 'attempt') announced.attempts++;
           else if (e.kind === 'flow-start') announced.flowStarts++;
           else if (e.kind === 'flow-end') announced.flowEnds++;
+          else if (e.kind === 'orphan-ack') announced.orphanAcks++;
           else announced.findings++;
         },
       });

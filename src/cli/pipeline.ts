@@ -79,11 +79,14 @@ export async function summarizeSelected(
   const selected = new Correlator(options);
   const tally = new FindingTally(selection);
   const flows = new FlowTally();
+  // An acknowledgement names no topic: under --topic none is the selection's.
+  let orphanAcks = 0;
   let attemptCount = 0;
   const attemptsByOutcome: Correlation['attemptsByOutcome'] = {};
   const onEvent = (e: CorrelatorEvent): void => {
     tally.onEvent(e);
     if (e.kind === 'flow-end' && flowSelected(e.flow, selector)) flows.add(e.flow);
+    if (e.kind === 'orphan-ack' && selector.client(e.ack.client) && selector.topic(null) && selector.time(e.ack.time)) orphanAcks++;
     if (e.kind !== 'attempt' || !attemptSelected(e.attempt, selector, selection)) return;
     attemptCount++;
     attemptsByOutcome[e.attempt.outcome] = (attemptsByOutcome[e.attempt.outcome] ?? 0) + 1;
@@ -91,5 +94,5 @@ export async function summarizeSelected(
   const whole = await correlateInputs(sources, parser, { ...options, onEvent }, io, (r) => {
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
-  return { ...selected.finish(), ...flows.result(), findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome };
+  return { ...selected.finish(), ...flows.result(), orphanAcks, findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome };
 }

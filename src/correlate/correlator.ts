@@ -208,7 +208,10 @@ export class Correlator {
       keep: options.keepFlows ?? 'unfinished',
       traceOrigins: options.traceOrigins ?? false,
       onStart: (flow) => this.emit({ kind: 'flow-start', flow }),
-      ...(options.onEvent ? { onEnd: (flow: Flow) => this.emit({ kind: 'flow-end', flow }) } : {}),
+      ...(options.onEvent ? {
+        onEnd: (flow: Flow) => this.emit({ kind: 'flow-end', flow }),
+        onOrphanAck: (ack: PacketRecord) => this.emit({ kind: 'orphan-ack', ack }),
+      } : {}),
       onFinding: (finding) => this.addFinding(finding),
     });
   }

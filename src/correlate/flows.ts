@@ -22,6 +22,8 @@ export interface FlowOptions {
   onStart(flow: Flow): void;
   /** A flow finished; only when someone listens. */
   onEnd?: (flow: Flow) => void;
+  /** An acknowledgement of no flow in flight; only when someone listens. */
+  onOrphanAck?: (ack: PacketRecord) => void;
   onFinding(finding: Finding): void;
 }
 
@@ -166,7 +168,10 @@ export class FlowTracker {
     const flow = (direction === 'in' ? st?.inFlows : st?.outFlows)?.get(r.mid);
     // Map keys make -0 and 0 one id; a line's `m-0` is not the `m0` of another.
     if (!st || !flow || flow.state !== 'in-flight' || !Object.is(flow.mid, r.mid)) {
-      if (!this.endsRefused(r, step, direction)) this.orphanAcks++;
+      if (!this.endsRefused(r, step, direction)) {
+        this.orphanAcks++;
+        this.options.onOrphanAck?.(r);
+      }
       return;
     }
     const order = steps[flow.qos];

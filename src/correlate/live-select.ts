@@ -38,6 +38,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'attempt': return s.client(e.attempt.client) && s.time(e.attempt.time);
         case 'flow-start':
         case 'flow-end': return s.client(e.flow.client) && s.topic(e.flow.topic) && s.time(e.flow.steps[0]?.time ?? null);
+        case 'orphan-ack': return s.client(e.ack.client) && s.topic(null) && s.time(e.ack.time);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
       }
     },

@@ -2,7 +2,7 @@
  * What the correlator rebuilds from records: sessions, connection attempts, QoS 1/2 flows,
  * findings and aggregates. Plain data; nothing here renders text.
  */
-import type { Direction, MqttVersion, PacketCmd, Where } from '../parse/index.js';
+import type { Direction, MqttVersion, PacketCmd, PacketRecord, Where } from '../parse/index.js';
 
 /** Why a session ended. */
 export type EndReason =
@@ -286,4 +286,6 @@ export type CorrelatorEvent =
   | { kind: 'flow-start'; flow: Flow }
   /** A flow finished: complete, refused, or given up incomplete (its `state` says which). */
   | { kind: 'flow-end'; flow: Flow }
+  /** An acknowledgement of no flow in flight (its PUBLISH is before the log, or was not logged). */
+  | { kind: 'orphan-ack'; ack: PacketRecord }
   | { kind: 'finding'; finding: Finding };

@@ -22,6 +22,7 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
       return toJsonText({ kind: e.kind, time: isoTime(e.finding.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: findingJson(e.finding) });
     case 'flow-start':
     case 'flow-end':
+    case 'orphan-ack':
       return null;
   }
 }

@@ -84,6 +84,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'attempt':
     case 'flow-start':
     case 'flow-end':
+    case 'orphan-ack':
       return null;
   }
 }
