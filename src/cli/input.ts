@@ -141,7 +141,6 @@ async function firstLines(source: InputSource): Promise<string[]> {
   return text.split('\n').slice(0, 50);
 }
 
-/** The first line with a time among `lines`, read after `lastTime`, or null. */
 /**
  * The time of a file's first line with one, and whether it was read from a stamp without a year
  * or a date (syslog, a time of day alone), which `--year` and the lines before it settle: read

@@ -74,7 +74,7 @@ function stamp(time: number | null, ctx: ReportContext): string {
 
 /**
  * One line for an event, or null for events left out: failed attempts (their findings speak for
- * them) and flow starts (flows are reported when they go wrong).
+ * them), flow starts and ends and stray acknowledgements (flows are reported when they go wrong).
  */
 export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): string | null {
   switch (e.kind) {
