@@ -65,8 +65,8 @@ export function addSelectOptions(command: Command): Command {
   return command
     .option('--client <glob>', "only clients whose id matches (*, ? and [abc]; an id in full matches itself; '*' also keeps clients refused before they gave an id; repeatable)", collect)
     .option('--topic <filter>', 'only messages on topics matching an MQTT filter (+ and #; repeatable)', collect)
-    .option('--since <time>', 'only from this time: ISO 8601 (in --tz without an offset), or 30m / 2h / 1d back from the last line')
-    .option('--until <time>', 'only up to this time: ISO 8601 (in --tz without an offset), or 30m / 2h / 1d back from the last line');
+    .option('--since <time>', 'only from this time: ISO 8601 (in --tz without an offset), or 30m / 2h / 1d back from the last line (follow: from now)')
+    .option('--until <time>', 'only up to this time: ISO 8601 (in --tz without an offset), or 30m / 2h / 1d back from the last line (follow: from now)');
 }
 
 /** Adds `--format` with the choices a reporter registry offers. */

@@ -42,7 +42,8 @@ What is printed: session starts and ends with the reason, and findings (keepaliv
 socket errors, takeovers, authentication failures, messages dropped, QoS flows left incomplete
 when their session ends). The file's earlier lines are always read, silently, so a flow or
 session that began before you started is still followed. --client, --topic, --since and --until
-choose what is printed; relative times count back from now.
+choose what is printed (--topic narrows flows and findings; session lines name no topic and stay);
+relative times count back from now.
 
 Rotation is handled like tail -F: a renamed log is read to its end before the new one is read
 from its start (logrotate create, then the broker reopens its log on SIGHUP); copytruncate is
