@@ -216,12 +216,16 @@ export async function resolveInputs(paths: readonly string[], io: Pick<Io, 'stdi
   return inTimeOrder(await Promise.all(sources.map((s, i) => startOf(s, i, parser, nextYear))));
 }
 
+/** Whether a read failed on gzip data that is damaged or cut short. */
+export function isCorruptGzip(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException;
+  return e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || /incorrect header check|unexpected end of file/i.test(e.message ?? '');
+}
+
 /** Wraps stream read errors (file vanished, corrupt gzip) as {@link InputError}. */
 export function readError(source: InputSource, error: unknown): InputError {
   const e = error as NodeJS.ErrnoException;
-  if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || /incorrect header check|unexpected end of file/i.test(e.message ?? '')) {
-    return new InputError(`${source.name}: corrupt gzip data`);
-  }
+  if (isCorruptGzip(e)) return new InputError(`${source.name}: corrupt gzip data`);
   return new InputError(describe(e, source.name));
 }
 

@@ -3,7 +3,7 @@
  */
 import {
   type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, type Finding, FindingTally, FlowTally, type Selection, type Selector,
-  attemptSelected, compileSelection, findingAbout, flowSelected, recordSelected, selectCorrelation, selects,
+  attemptSelected, compileSelection, findingAbout, flowSelected, orphanAckSelected, recordSelected, selectCorrelation, selects,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
@@ -79,14 +79,13 @@ export async function summarizeSelected(
   const selected = new Correlator(options);
   const tally = new FindingTally(selection);
   const flows = new FlowTally();
-  // An acknowledgement names no topic: under --topic none is the selection's.
   let orphanAcks = 0;
   let attemptCount = 0;
   const attemptsByOutcome: Correlation['attemptsByOutcome'] = {};
   const onEvent = (e: CorrelatorEvent): void => {
     tally.onEvent(e);
     if (e.kind === 'flow-end' && flowSelected(e.flow, selector)) flows.add(e.flow);
-    if (e.kind === 'orphan-ack' && selector.client(e.ack.client) && selector.topic(null) && selector.time(e.ack.time)) orphanAcks++;
+    if (e.kind === 'orphan-ack' && orphanAckSelected(e.ack, selector)) orphanAcks++;
     if (e.kind !== 'attempt' || !attemptSelected(e.attempt, selector, selection)) return;
     attemptCount++;
     attemptsByOutcome[e.attempt.outcome] = (attemptsByOutcome[e.attempt.outcome] ?? 0) + 1;

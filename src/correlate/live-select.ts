@@ -3,7 +3,7 @@
  * `--until` rules as {@link selectCorrelation}, applied to one event or record at a time.
  */
 import type { LogRecord } from '../parse/index.js';
-import { type Selection, compileSelection, findingAbout } from './select.js';
+import { type Selection, compileSelection, findingAbout, flowSelected, orphanAckSelected } from './select.js';
 import type { CorrelatorEvent } from './types.js';
 
 /** Tests single events and records against a selection. */
@@ -37,8 +37,8 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'session-end': return s.client(e.session.client) && s.time(e.session.end);
         case 'attempt': return s.client(e.attempt.client) && s.time(e.attempt.time);
         case 'flow-start':
-        case 'flow-end': return s.client(e.flow.client) && s.topic(e.flow.topic) && s.time(e.flow.steps[0]?.time ?? null);
-        case 'orphan-ack': return s.client(e.ack.client) && s.topic(null) && s.time(e.ack.time);
+        case 'flow-end': return flowSelected(e.flow, s);
+        case 'orphan-ack': return orphanAckSelected(e.ack, s);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
       }
     },

@@ -2,7 +2,7 @@
  * Selecting part of a correlation: by client id glob, MQTT topic filter and time window.
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
-import { type Clock, type LogRecord, createClock, fractionMs } from '../parse/index.js';
+import { type Clock, type LogRecord, type PacketRecord, createClock, fractionMs } from '../parse/index.js';
 import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts, Flow } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
@@ -228,6 +228,11 @@ export function selectCorrelation(c: Correlation, selection: Selection, tally?: 
 /** Whether a flow is inside a selection: its client, topic and start. */
 export function flowSelected(f: Flow, s: Selector): boolean {
   return s.client(f.client) && s.topic(f.topic) && s.time(f.steps[0]?.time ?? null);
+}
+
+/** Whether an acknowledgement of no flow is inside a selection: its client and time; it names no topic. */
+export function orphanAckSelected(ack: PacketRecord, s: Selector): boolean {
+  return s.client(ack.client) && s.topic(null) && s.time(ack.time);
 }
 
 /** Whether a failed connection is inside a selection: its client (no id is the empty id) and time. */

@@ -3,6 +3,6 @@
  */
 export * from './record.js';
 export { type Clock, createClock, fractionMs, halfYearMs, parseOffset } from './clock.js';
-export { LineParser, type LineContext, type LineDecoder, type ParseOptions, createLineDecoder, parseLine } from './parse-line.js';
+export { LineParser, type LineContext, type LineDecoder, type ParseOptions, carriedContext, createLineDecoder, parseLine } from './parse-line.js';
 export { type Line, type OverlongLine, defaultMaxLineLength, linesOf, overlongHeadLength, readLineBatches } from './read-lines.js';
 export { readRecordBatches } from './records.js';

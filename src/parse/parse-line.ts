@@ -6,7 +6,7 @@
  * message's first word picks the candidate shapes (family tables first, then the catalogue,
  * most literal text first); shapes that start with a placeholder come last.
  */
-import { type Clock, createClock } from './clock.js';
+import { createClock } from './clock.js';
 import { type CataloguePattern, catalogueByFormat, cataloguePatterns, printedBy } from './families/catalogue.js';
 import { connectionTable } from './families/connection.js';
 import { lifecycleTable } from './families/lifecycle.js';
@@ -14,10 +14,10 @@ import { packetTable } from './families/packet.js';
 import { scanPacketLine } from './families/packet-scan.js';
 import { decodeRequestLine, decodeTabLine } from './families/subscription.js';
 import type { DecodeContext, Pattern } from './pattern.js';
-import { type PrefixOptions, PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
+import { PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
 import type { Line } from './read-lines.js';
 import type { Level, LogRecord, PacketRecord, RecordBody, UnknownReason, Where } from './record.js';
-import { compileTimestampFormat, readLooseTime } from './strftime.js';
+import { compileTimestampFormat } from './strftime.js';
 import { type CompiledShape, type Fields, matchShape, matchShapePrefix } from './template.js';
 
 /** How times are read. */
@@ -289,7 +289,6 @@ function reasonFor(message: string): UnknownReason {
 /** Turns lines into records. Holds only caches; results depend on the arguments alone. */
 export class LineParser {
   private readonly prefixes: PrefixReader;
-  private readonly prefixOptions: PrefixOptions;
 
   /** The options it was made with, the year settled: what makes the same parser elsewhere. */
   readonly options: Readonly<ParseOptions>;
@@ -298,12 +297,11 @@ export class LineParser {
   constructor(options: ParseOptions = {}) {
     const year = options.year ?? new Date().getUTCFullYear();
     this.options = { ...options, year };
-    this.prefixOptions = {
+    this.prefixes = new PrefixReader({
       clock: createClock(options.tz ?? 'UTC'),
       year,
       ...(options.timestampFormat ? { timestampFormat: compileTimestampFormat(options.timestampFormat) } : {}),
-    };
-    this.prefixes = new PrefixReader(this.prefixOptions);
+    });
   }
 
   /** Lines the forced `timestampFormat` has read so far, or null without one. */
@@ -325,7 +323,7 @@ export class LineParser {
       ctx.stamped = unwrapped.stamped;
       body = decodeMessage(unwrapped.message, ctx, false);
       if (!body && !unwrapped.stamped) {
-        const loose = this.readLooseStamp(unwrapped, ctx, context.lastTime ?? null);
+        const loose = this.readLooseStamp(unwrapped, ctx);
         if (loose) [unwrapped, body] = loose;
       }
     } catch {
@@ -355,14 +353,13 @@ export class LineParser {
     return this.unknown(head, where, this.prefixes.unwrap(head).time, head, 'too-long');
   }
 
-  private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext, after: number | null): [Unwrapped, RecordBody] | null {
+  private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext): [Unwrapped, RecordBody] | null {
     const length = looseStampLength(unwrapped.message);
     if (length === 0) return null;
     const message = unwrapped.message.slice(length);
     const body = decodeMessage(message, { ...ctx, stamped: true }, false);
     if (!body) return null;
-    const clock: Clock = (y, mo, d, h, mi, sec, ms) => this.prefixOptions.clock(y, mo, d, h, mi, sec, ms, after);
-    const time = readLooseTime(unwrapped.message.slice(0, length - 2), clock, this.prefixOptions.year, after);
+    const time = this.prefixes.looseTime(unwrapped.message.slice(0, length - 2));
     return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];
   }
 
@@ -380,6 +377,14 @@ let defaultParser: LineParser | undefined;
 export function parseLine(text: string, where: Where, context: LineContext = {}): LogRecord {
   defaultParser ??= new LineParser();
   return defaultParser.parse(text, where, context);
+}
+
+/**
+ * What a context carries to lines read apart from the line before it (the next file, a chunk
+ * decoded ahead): the broker version and the last time, not the previous record.
+ */
+export function carriedContext({ brokerVersion, lastTime }: Readonly<LineContext>): LineContext {
+  return { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }) };
 }
 
 /** Decodes the lines of one input in order; see {@link createLineDecoder}. */

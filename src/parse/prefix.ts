@@ -10,7 +10,7 @@
  */
 import { type Clock, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
 import type { Level } from './record.js';
-import type { TimestampFormat } from './strftime.js';
+import { type TimestampFormat, readLooseTime } from './strftime.js';
 
 /** How to read times that carry no zone or year. */
 export interface PrefixOptions {
@@ -170,6 +170,14 @@ export class PrefixReader {
    */
   sameStampLength(line: string): number {
     return this.startsWithLastStamp(line) ? this.lastStamp.length : -1;
+  }
+
+  /**
+   * The time of a stamp of unknown strftime shape (`stamp`, without its `: `) that starts the
+   * message of the line last unwrapped, read like its other stamps after the last time read.
+   */
+  looseTime(stamp: string): number | null {
+    return readLooseTime(stamp, this.clock, this.options.year, this.after);
   }
 
   /** Lines whose time the forced `log_timestamp_format` read. */

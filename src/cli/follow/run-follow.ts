@@ -6,10 +6,10 @@
  */
 import type { Writable } from 'node:stream';
 import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLiveFilter } from '../../correlate/index.js';
-import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, readLineBatches } from '../../parse/index.js';
+import { type LineDecoder, type LineParser, type LogRecord, carriedContext, createLineDecoder, defaultMaxLineLength, readLineBatches } from '../../parse/index.js';
 import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
-import { InputError } from '../input.js';
+import { InputError, isCorruptGzip } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import { describeNotice, isSwitch } from './notice-text.js';
 import { isNamedPipe, openNamedPipe, streamSegments } from './stream-source.js';
@@ -41,7 +41,7 @@ function inputFailure(source: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return new InputError(`${source}: permission denied`);
   if (code === 'EISDIR') return new InputError(`${source}: is a directory`);
-  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return new InputError(`${source}: corrupt gzip data`);
+  if (isCorruptGzip(error)) return new InputError(`${source}: corrupt gzip data`);
   if (typeof code === 'string') return new InputError(`${source}: ${error.message}`);
   return error;
 }
@@ -56,8 +56,7 @@ function decoderFor(segment: TailSegment, before: LineDecoder, plan: FollowPlan)
   const file = segment.renamed ?? plan.source;
   // The previous record is the last line read, whichever decoder read it.
   if (!segment.restart) return createLineDecoder(file, plan.parser, { line: (before.context.prev?.line ?? 0) + 1, context: before.context });
-  const { brokerVersion, lastTime } = before.context;
-  return createLineDecoder(file, plan.parser, { context: { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }) } });
+  return createLineDecoder(file, plan.parser, { context: carriedContext(before.context) });
 }
 
 /** The bytes after a segment's last newline: the start of a line still being written. */

@@ -33,14 +33,6 @@ export interface ChunkResult {
 }
 
 /**
- * The context a chunk is decoded with when the lines just before it are not yet read: the broker
- * version and last time of those read so far, without their last record.
- */
-export function assumedContext({ brokerVersion, lastTime }: LineContext): LineContext {
-  return { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }) };
-}
-
-/**
  * Encodes chunks of one file into output buffers of one size, which are used again once handed
  * back (a result larger than that gets a buffer of its own size).
  */

@@ -14,9 +14,9 @@
 import { open } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import type { LineContext, LineParser } from '../../parse/index.js';
+import { type LineContext, type LineParser, carriedContext } from '../../parse/index.js';
 import { type InputSource, readError } from '../input.js';
-import { ChunkEncoder, type ChunkResult, type ChunkSettings, assumedContext, decodeFirstLine } from './encode-chunk.js';
+import { ChunkEncoder, type ChunkResult, type ChunkSettings, decodeFirstLine } from './encode-chunk.js';
 import { type LineChunk, LineChunks } from './line-chunks.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 
@@ -98,7 +98,7 @@ class ParseWorker {
 /** A chunk read and being decoded, or decoded and waiting to be written. */
 interface Pending {
   chunk: LineChunk;
-  /** The context it was decoded with ({@link assumedContext}). */
+  /** The context it was decoded with: what the lines read so far carry ({@link carriedContext}). */
   assumed: LineContext;
   result: Promise<ChunkResult>;
   /** Set once {@link result} is in. */
@@ -151,7 +151,7 @@ export async function parseFileInParallel(
 
   /** Starts decoding a chunk ahead of those before it: on the least busy worker, or here when each has enough. */
   const decodeAhead = (chunk: LineChunk, seq: number): Pending => {
-    const assumed = assumedContext(context);
+    const assumed = carriedContext(context);
     const worker = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     if (worker.busy >= workerQueue) {
       stats.onMainThread++;
