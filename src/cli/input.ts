@@ -166,7 +166,7 @@ interface Start {
   /** Its place among the names given. */
   i: number;
   time: number | null;
-  /** The time was read from a stamp that names no year (syslog), so it is on a yearly circle. */
+  /** The time was read from a stamp that names no year (syslog, a time of day alone): on a yearly circle. */
   yearless: boolean;
 }
 
