@@ -484,6 +484,30 @@ describe('--tz shows times in the zone it names', () => {
     }
   });
 
+  test('a time in the hour repeated when daylight saving ends shows its offset; other times do not', async () => {
+    // Berlin goes back from 03:00 CEST to 02:00 CET at 01:00Z on 2026-10-25 (epoch 1792890000).
+    const log = writeLines('fall-back.log', [
+      '1792886400: New client connected from 127.0.0.1:5000 as before (p2, c1, k60).',
+      '1792888200: New client connected from 127.0.0.1:5001 as first (p2, c1, k60).',
+      '1792891800: New client connected from 127.0.0.1:5002 as second (p2, c1, k60).',
+      '1792895400: New client connected from 127.0.0.1:5003 as after (p2, c1, k60).',
+    ]);
+    const result = await runCli(['sessions', '--tz', 'Europe/Berlin', log]);
+    assert.equal(result.code, 0, result.stderr);
+    const starts = Object.fromEntries(result.stdout.split('\n').slice(1, -1).map((row) => [row.split(/\s+/)[0], row.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*/)?.[0]]));
+    assert.deepEqual(starts, {
+      before: '2026-10-25 02:00:00+02:00', first: '2026-10-25 02:30:00+02:00', second: '2026-10-25 02:30:00+01:00', after: '2026-10-25 03:30:00',
+    });
+    // Lord Howe goes back half an hour, from +11:00 to +10:30, at 15:00Z on 2026-04-04.
+    const halfHour = writeLines('half-hour.log', [
+      '1775313900: New client connected from 127.0.0.1:5000 as early (p2, c1, k60).',
+      '1775315700: New client connected from 127.0.0.1:5001 as late (p2, c1, k60).',
+    ]);
+    const lordHowe = await runCli(['timeline', '--tz', 'Australia/Lord_Howe', halfHour]);
+    assert.equal(lordHowe.code, 0, lordHowe.stderr);
+    assert.deepEqual(lordHowe.stdout.match(/\d\d:\d\d:\d\d\S* {2}connected/g), ['01:45:00+11:00  connected', '01:45:00+10:30  connected']);
+  });
+
   test('follow and the HTML report take a fixed offset too', async () => {
     const follow = await runCli(['follow', '--tz', '+01:00', '-'], { stdin: readFileSync(sample) });
     assert.equal(follow.code, 0, follow.stderr);

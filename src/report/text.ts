@@ -2,7 +2,7 @@
  * Text helpers shared by the reporters: making log content safe for a terminal or Markdown,
  * fitting it into columns, and showing times and durations.
  */
-import { wallClock } from './wall-clock.js';
+import { repeatedTimeOffset, wallClock } from './wall-clock.js';
 
 // ESC-introduced sequences (CSI, OSC, DCS, …), their 8-bit C1 forms, and other C0/C1 controls.
 const escapeSequence = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|[@-Z\\-_])|[\x9b][0-?]*[ -/]*[@-~]|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
@@ -114,14 +114,17 @@ export function markdownCodeCell(text: string, max = Number.POSITIVE_INFINITY): 
   return markdownCode(text, max).replace(/\|/g, '\\|');
 }
 
-/** A time as `YYYY-MM-DD HH:MM:SS` in the zone (UTC adds `Z`), or `-`. */
+/**
+ * A time as `YYYY-MM-DD HH:MM:SS` in the zone (UTC adds `Z`), or `-`. A time in the hour the zone
+ * repeats when daylight saving ends adds its offset (`+01:00`), so the two instances differ.
+ */
 export function formatTime(ms: number | null, timeZone = 'UTC'): string {
   if (ms === null || !Number.isFinite(ms)) return '-';
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '-';
   if (timeZone === 'UTC') return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   const w = wallClock(timeZone)(ms);
-  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}`;
+  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}${repeatedTimeOffset(timeZone, ms, w)}`;
 }
 
 /** A duration as `850ms`, `12s`, `3m 05s`, `2h 01m`, `3d 4h`, or `-`. */

@@ -3,7 +3,7 @@
  * (`+01:00`, `-0530`) or an IANA name. Offsets are applied here, because `Intl` in Node 20
  * knows only named zones.
  */
-import { parseOffset } from '../parse/index.js';
+import { type Clock, createClock, parseOffset } from '../parse/index.js';
 
 /** The fields of an instant's wall-clock time, each two digits (the year four). */
 export interface WallTime {
@@ -47,4 +47,26 @@ function makeClock(timeZone: string): (time: number) => WallTime {
       hour: parts.hour ?? '', minute: parts.minute ?? '', second: parts.second ?? '',
     };
   };
+}
+
+const zoneClocks = new Map<string, Clock>();
+
+/**
+ * The zone's offset at `time` (`+02:00`) when the wall-clock time `w` it shows there is one the
+ * zone shows twice (the hour repeated when daylight saving ends), or '' when it shows it once:
+ * only the offset tells the two instants apart.
+ */
+export function repeatedTimeOffset(timeZone: string, time: number, w: WallTime): string {
+  if (timeZone === 'UTC' || timeZone === 'utc' || parseOffset(timeZone) !== null) return '';
+  let clock = zoneClocks.get(timeZone);
+  if (clock === undefined) {
+    clock = createClock(timeZone);
+    zoneClocks.set(timeZone, clock);
+  }
+  const fields = [Number(w.year), Number(w.month), Number(w.day), Number(w.hour), Number(w.minute), Number(w.second), 0] as const;
+  // Read as late as possible, a time shown twice is its second instance; otherwise the same one.
+  if (clock(...fields) === clock(...fields, Number.POSITIVE_INFINITY)) return '';
+  const minutes = Math.round((Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5]) - Math.floor(time / 1000) * 1000) / 60_000);
+  const size = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(size / 60)).padStart(2, '0')}:${String(size % 60).padStart(2, '0')}`;
 }
