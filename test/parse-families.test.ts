@@ -270,6 +270,20 @@ describe('subscriptions', () => {
     ]);
   });
 
+  test('a topic line cut before its QoS is still the subscribe, and so is the line after it', () => {
+    // 1.x formats `\t%s (QoS %d)` into 512 bytes, so a long filter loses its tail.
+    const filter = `a/${'x'.repeat(509)}`;
+    sequence([
+      '1500000000: Received SUBSCRIBE from sub',
+      `1500000000: \t${filter}`,
+      `1500000000: sub 0 ${filter}`,
+    ], [
+      { type: 'packet', cmd: 'subscribe', client: 'sub' },
+      { type: 'subscription', action: 'subscribe', client: 'sub', filter, qos: undefined, truncated: true },
+      { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'sub', filter, qos: 0 },
+    ]);
+  });
+
   test('UNSUBSCRIBE with tab lines and log_type unsubscribe lines', () => {
     const unsub = { type: 'subscription', family: 'unsubscribe', action: 'unsubscribe' };
     sequence([
@@ -407,6 +421,8 @@ describe('catalogue messages', () => {
     { name: 'bridge connecting', line: '1700000000: Connecting bridge edge (broker.example:8883)', expect: { ...m, family: 'bridge', params: ['edge', 'broker.example', 8883], address: 'broker.example', port: 8883 } },
     { name: '2.1 receive-maximum warning', line: '1795697655: Client c1 has exceeded its receive-maximum quota. This behaviour must be fixed on the client.', expect: { ...m, client: 'c1', level: 'warning' } },
     { name: 'plugin tree line with box drawing', line: '1700000000:  ├── Username/password checking enabled.', expect: { ...m, family: 'plugin' } },
+    { name: 'a SIGUSR2 tree level with an empty name and nothing on it: its indent alone', line: '    ', expect: { ...m, family: 'debug-tree-print', level: 'stdout', params: ['    '] } },
+    { name: 'a SIGUSR2 tree level deeper down', line: '      ', expect: { ...m, family: 'debug-tree-print', params: ['      '] } },
     { name: 'a logged line is not taken for a direct print', line: '1700000001: Error: Address already in use', expect: { ...m, family: 'error-other', level: 'error', format: 'Error: %s' } },
     { name: 'without a prefix, a logged row goes before a direct print of the same text', line: 'Error: Out of memory.', expect: { ...m, level: 'error' } },
     { name: 'a shape starting with a placeholder beats a looser one', line: '1700000000: Error: Unable to resolve bind_address 1.2.3.x.', expect: { ...m, family: 'config', level: 'error', format: '%s: Unable to resolve %s %s.', params: ['Error', 'bind_address', '1.2.3.x'] } },

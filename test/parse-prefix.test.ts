@@ -214,6 +214,11 @@ describe('envelopes', () => {
     { name: 'docker logs -t: the broker time wins', line: `2026-11-26T12:00:00.123456789Z ${epoch}: ${message}`, time: epochIso },
     { name: 'docker logs -t without broker prefix', line: `2026-11-26T12:00:00.123456789Z ${message}`, time: '2026-11-26T12:00:00.123Z' },
     { name: 'docker logs -t with an ISO broker prefix', line: `2026-11-26T12:00:00.123456789Z 2024-01-01T12:00:00: ${message}`, time: '2024-01-01T12:00:00Z' },
+    // A word and `: ` after the broker's stamp is no journald host and program.
+    { name: 'docker logs -t: a Warning line', line: `2026-11-26T12:00:00.123456789Z ${epoch}: Warning: Mosquitto should not be run as root/administrator.`, time: epochIso, expect: { type: 'message', family: 'startup', level: 'warning' } },
+    { name: 'docker logs -t with an offset: an Error line', line: `2026-11-26T12:00:00.123456789+01:00 ${epoch}: Error: Address already in use`, time: epochIso, expect: { type: 'message', format: 'Error: %s', level: 'error' } },
+    { name: 'docker logs -t with a broker date and time of day', line: `2026-11-26T12:00:00.123456789Z 2024-01-01 12:00:00: ${message}`, time: '2024-01-01T12:00:00Z' },
+    { name: 'a log_timestamp_format of the syslog shape with a year is no syslog header', line: 'Nov 27 06:49:42 2026: Error: Unable to open pwfile "/tmp/x.pw".', time: '2026-11-27T06:49:42Z', expect: { type: 'message', format: 'Error: Unable to open pwfile "%s".', level: 'error' } },
     { name: '$SYS/broker/log/N', line: `$SYS/broker/log/N ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
     { name: '$SYS/broker/log/E', line: `$SYS/broker/log/E ${epoch}: Error: Invalid 'log_dest' value (x).`, time: epochIso, expect: { type: 'message', family: 'config', level: 'error' } },
     { name: '$SYS/broker/log/W', line: `$SYS/broker/log/W ${epoch}: Warning: Mosquitto should not be run as root/administrator.`, time: epochIso, expect: { level: 'warning' } },

@@ -202,8 +202,11 @@ function continuation(message: string, prev: LogRecord | undefined): RecordBody 
   return continuationBody(p, prev.type === 'continuation' ? prev.parentLine : prev.line, part + 1);
 }
 
-/** Debug-tree dump lines (SIGUSR2, printed to stdout): indented topic levels with subscribers. */
-const treeIndent = /^ {4,}\S/;
+/**
+ * Debug-tree dump lines (SIGUSR2, printed to stdout): indented topic levels with subscribers. A
+ * level with an empty name (the root, `a//b`) and nothing on it is its indent alone.
+ */
+const treeIndent = /^ {4,}(?:\S|$)/;
 
 /**
  * True for one or more subscriber and retained fragments (` (id, qos)`, ` (r)`). Checked from

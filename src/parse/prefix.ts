@@ -40,9 +40,12 @@ const sysTopicLevels: Record<string, Level> = {
 
 const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'warning', 'notice', 'info', 'debug'];
 
-const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S+) ([^\s:[]+)(?:\[\d+\])?: ?/;
+// A host name never ends in `:` and a program name is not a number: a broker stamp after the
+// envelope's time (`1795761885: Error: …`, `2026-11-27 06:44:47: …`) or in a stamp of the same
+// shape (`Nov 27 06:49:42 2026: Error: …`) is no host and program.
+const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+) ?/;
-const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d) (\S+) ([^\s:[]+)(?:\[\d+\])?: ?/;
+const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
 /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */

@@ -225,9 +225,12 @@ export type LogRecord =
 
 export type RecordType = LogRecord['type'];
 
-/** The part of a record a family decoder supplies; the parser adds the base fields. */
+/**
+ * The part of a record a family decoder supplies; the parser adds the base fields. A decoder
+ * that knows the line was cut, whatever its length, says so with `truncated`.
+ */
 export type RecordBody<R extends LogRecord = LogRecord> = R extends LogRecord
-  ? Omit<R, keyof RecordBase> & { family: Family; level?: Level }
+  ? Omit<R, keyof RecordBase> & { family: Family; level?: Level; truncated?: true }
   : never;
 
 /** For exhaustive `switch` statements over unions. */

@@ -59,6 +59,10 @@ export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody {
   if (prev?.type === 'will' && prev.event === 'specified') {
     return { type: 'will', family: 'will', level: 'debug', event: 'topic', client: prev.client, topic: message.slice(1) };
   }
+  // A subscribe's topic line without its ` (QoS n)` was cut: 1.x cuts it at 511 characters.
+  if (request?.action === 'subscribe') {
+    return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client, filter: message.slice(1), truncated: true };
+  }
   return { type: 'subscription', family: 'unsubscribe', level: 'debug', action: 'unsubscribe', client, filter: message.slice(1) };
 }
 
