@@ -3,7 +3,7 @@
  * packet lines) changes what can be said.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { type Correlation, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, createLineDecoder, parseLine } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
@@ -257,6 +257,62 @@ test('a PUBREL sent again after a reconnect is no step out of order', () => {
     '1700000004: Received PUBCOMP from sub (Mid: 5)',
   ]);
   assert.deepEqual(c.flows.map((f) => [f.state, f.outOfOrder, f.resumed]), [['complete', false, true]]);
+});
+
+/** A connect with its CONNACK: `present` is the session-present flag the broker sent. */
+const connectAck = (t: number, client: string, protocol: string, clean: number, present: number): string[] => [
+  `${t}: New connection from 127.0.0.1:40000 on port 1883.`,
+  `${t}: New client connected from 127.0.0.1:40000 as ${client} (${protocol}, c${clean}, k60).`,
+  `${t}: Sending CONNACK to ${client} (${present}, 0)`,
+];
+
+describe('whether the broker kept the session is what its CONNACK says', () => {
+  const delivery = (t: number, mid: number, topic: string, dup = 0): string => `${t}: Sending PUBLISH to sub (d${dup}, q1, r0, m${mid}, '${topic}', ... (4 bytes))`;
+
+  test('no session present: a v5 session without clean start, kept by nothing, loses what was in flight', () => {
+    const c = correlate([
+      ...connectAck(1795762068, 'sub', 'p5', 0, 0), delivery(1795762068, 1, 't/a'), '1795762068: Client sub closed its connection.',
+      ...connectAck(1795762069, 'sub', 'p5', 0, 0), delivery(1795762069, 1, 't/a'), '1795762069: Received PUBACK from sub (Mid: 1, RC:0)',
+    ]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped, f.duplicates]), [['incomplete', 'not-resumed', 0], ['complete', undefined, 0]]);
+    assert.deepEqual(findingsOf(c), ['flow-incomplete sub 8,4']);
+    const finding = c.findings[0];
+    assert.ok(finding);
+    assert.match(describeFinding(finding), /the broker did not resume the session when the client reconnected/);
+  });
+
+  test('no session present after a restart: a 3.1.1 persistent session the broker did not keep', () => {
+    const c = correlate([
+      ...connectAck(1795762091, 'sub', 'p2', 0, 0), delivery(1795762091, 1, 't/b'),
+      '1795762095: mosquitto version 2.0.11 terminating', '1795762095: mosquitto version 2.0.11 starting',
+      ...connectAck(1795762096, 'sub', 'p2', 0, 0), delivery(1795762096, 1, 't/b'), '1795762096: Received PUBACK from sub (Mid: 1, RC:0)',
+    ]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped, f.latencyMs]), [['incomplete', 'not-resumed', undefined], ['complete', undefined, 0]]);
+  });
+
+  test('session present: a v5 clean start with a session the broker kept resumes what was in flight', () => {
+    const c = correlate([
+      ...connectAck(1795762237, 'sub', 'p5', 1, 0), delivery(1795762237, 1, 'k/1'), '1795762237: Client sub closed its connection.',
+      ...connectAck(1795762238, 'sub', 'p5', 0, 1), delivery(1795762238, 1, 'k/1', 1), '1795762238: Received PUBACK from sub (Mid: 1, RC:0)',
+    ]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.resumed, f.duplicates]), [['complete', true, 1]]);
+    assert.deepEqual(c.findings.map((f) => f.code), ['flow-duplicate']);
+  });
+
+  test('a v5 clean start gives up what an earlier session left: the session was not resumed', () => {
+    const c = correlate([
+      ...connectAck(1795762237, 'sub', 'p5', 1, 0), delivery(1795762237, 1, 'k/1'), '1795762237: Client sub closed its connection.',
+      ...connect(1795762238, 'sub', 1).map((line) => line.replace('p2', 'p5')),
+    ]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'not-resumed']]);
+  });
+
+  test('a v5 session ended without a reconnect still ends its flows incomplete when the log ends', () => {
+    const c = correlate([...connectAck(1795762237, 'sub', 'p5', 1, 0), delivery(1795762237, 1, 'k/1'), '1795762237: Client sub closed its connection.']);
+    const finding = c.findings[0];
+    assert.deepEqual(c.flows.map((f) => [f.state, f.sessionEnded, f.dropped]), [['incomplete', true, undefined]]);
+    assert.equal(finding?.code === 'flow-incomplete' && finding.sessionEnded, true);
+  });
 });
 
 test('a retained delivery just after a SUBACK comes from the store; a v5 retain-as-published forward keeps its origin', () => {

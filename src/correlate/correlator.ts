@@ -51,7 +51,12 @@ interface ClientState extends ClientFlows {
   /** The client id, in text of its own: the map's key, and what the client's sessions name. */
   id: string;
   session: OpenSession | null;
-  persistent: boolean;
+  /**
+   * Whether the broker may keep the session after its connection ends: a 3.x session without
+   * clean session, and any v5 session (its expiry interval is not logged) until a CONNACK or a
+   * clean start says it did not.
+   */
+  mayResume: boolean;
   /** 1.x logs `Client X disconnected.` for the old connection after a takeover: see {@link Correlator.isTakeoverEcho}. */
   takeoverEcho: { until: number; time: number | null } | null;
   takeoverTimes: number[];
@@ -338,7 +343,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), persistent: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -453,8 +458,10 @@ export class Correlator {
     else if (prior.session) this.onTakeover(r.client, r);
     // Ending the previous session may have released the client's state; the new one needs it kept.
     const st = this.state(r.client);
-    if (r.cleanSession) this.flows.giveUp(st, 'clean-start', true, { file: r.file, line: r.line });
-    st.persistent = !r.cleanSession;
+    // A clean start discards the session. Whether a v5 session was still there to discard, or had
+    // expired when its connection ended, the log does not say: only that it was not resumed.
+    if (r.cleanSession) this.flows.giveUp(st, r.protocolLevel === 5 ? 'not-resumed' : 'clean-start', true, { file: r.file, line: r.line });
+    st.mayResume = !r.cleanSession || r.protocolLevel === 5;
     st.refusedUntil = 0;
     // A session outlives its CONNECT line: its text is its own, so it does not keep the line.
     const session: Session = {
@@ -646,9 +653,9 @@ export class Correlator {
     const at: Where[] = s.endAt ? [s.endAt, s.startAt] : [s.startAt];
     // Without packet lines in the log the client's silence cannot be known.
     this.addEndFinding(client, reason, s.end, at, detail, s.keepalive, this.debugLines ? s.lastActivity : null);
-    // A clean session's unfinished messages die with it; a persistent one keeps them. A session
-    // still open when the log ends has not ended: its flows are still in flight.
-    if (reason !== 'open') this.flows.sessionEnded(st, st.persistent);
+    // A clean session's unfinished messages die with it; one the broker may keep keeps them. A
+    // session still open when the log ends has not ended: its flows are still in flight.
+    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume);
     this.release(client, st);
   }
 
@@ -716,7 +723,7 @@ export class Correlator {
     const st = this.clients.get(client);
     if (!st) return;
     this.flows.giveUp(st, 'expired', true, { file: r.file, line: r.line });
-    st.persistent = false;
+    st.mayResume = false;
   }
 
   private addAttempt(client: string | null, address: string | null, port: number | null, listenerPort: number | null, r: Where & { time: number | null }, outcome: AttemptOutcome, reasonCode?: number, time?: number | null): ConnectionAttempt {
@@ -797,6 +804,9 @@ export class Correlator {
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
           if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
           else this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
+        } else if (r.direction === 'out' && r.sessionPresent === false && st) {
+          // The broker kept no session for the client: what its last one left in flight is lost.
+          this.flows.notResumed(st, { file: r.file, line: r.line });
         }
         return;
       default:

@@ -202,6 +202,18 @@ export class FlowTracker {
   }
 
   /**
+   * The broker did not resume the client's session (its CONNACK says no session is present):
+   * the flows its earlier sessions left in flight end incomplete, `at` the CONNACK.
+   */
+  notResumed(st: ClientFlows, at: Where): void {
+    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+      if (!flow.sessionEnded) continue;
+      flow.dropped = 'not-resumed';
+      this.finalize(st, flow, 'incomplete', true, at);
+    }
+  }
+
+  /**
    * Ends every flow a client has in flight as incomplete; `reason` says why, when it is not the
    * session ending, and `at` is the line that says so. With `report` false no finding is made
    * (state evicted at the cap). Returns how many flows ended.
@@ -298,7 +310,7 @@ export class FlowTracker {
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
     };
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
-      const dropped = flow.dropped === 'expired' || flow.dropped === 'clean-start' ? { dropped: flow.dropped } : {};
+      const dropped = flow.dropped === 'expired' || flow.dropped === 'clean-start' || flow.dropped === 'not-resumed' ? { dropped: flow.dropped } : {};
       this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped });
     } else if (state === 'refused') {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });

@@ -108,8 +108,11 @@ export interface Flow {
   outOfOrder: boolean;
   /** Continued in a later session of the same client (persistent session). */
   resumed: boolean;
-  /** Why an unfinished flow was given up: session expired, clean start, or state cap. */
-  dropped?: 'expired' | 'clean-start' | 'evicted' | 'mid-reused';
+  /**
+   * Why an unfinished flow was given up: session expired, clean start (3.x), the session not
+   * resumed (a CONNACK without session present, or a v5 clean start), an id reused, or state cap.
+   */
+  dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused';
   /** The inbound PUBLISH that caused this delivery (outbound flows). */
   origin?: { client: string; at: Where; mid?: number; ambiguous: boolean };
   /** Milliseconds from PUBLISH to the final acknowledgement. */
@@ -177,7 +180,7 @@ export interface FlowFinding extends FindingBase {
   duplicates?: number;
   sessionEnded?: boolean;
   /** Why an unfinished flow was given up, when it was not its session ending. */
-  dropped?: 'expired' | 'clean-start';
+  dropped?: 'expired' | 'clean-start' | 'not-resumed';
 }
 export interface DroppedFinding extends FindingBase {
   code: 'messages-dropped';

@@ -43,6 +43,7 @@ function stall(f: FlowFinding): string {
 function flowEnd(f: FlowFinding): string {
   if (f.dropped === 'expired') return '; the broker expired the session with it in flight';
   if (f.dropped === 'clean-start') return '; the client reconnected with a clean start, which discarded it';
+  if (f.dropped === 'not-resumed') return '; the broker did not resume the session when the client reconnected';
   if (f.sessionEnded) return '; the session ended with it in flight';
   return '';
 }
@@ -51,6 +52,7 @@ function flowEnd(f: FlowFinding): string {
 const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
   expired: 'session expired',
   'clean-start': 'clean start',
+  'not-resumed': 'session not resumed',
   'mid-reused': 'id reused',
   evicted: 'untracked at --max-open',
 };

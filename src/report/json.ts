@@ -2,7 +2,7 @@
  * JSON shapes of correlation data: the same objects with times as ISO 8601 UTC strings
  * (null when unknown). Field names are the documented schema (docs/json.md).
  */
-import type { ConnectionAttempt, Correlation, Finding, Flow, PacketCounts, Session } from '../correlate/index.js';
+import { type ConnectionAttempt, type Correlation, type Finding, type FindingCounts, type Flow, type PacketCounts, type Session, findingCodes } from '../correlate/index.js';
 import { isoTime } from './record-json.js';
 
 /** A session for JSON output. */
@@ -11,6 +11,11 @@ export function sessionJson(s: Session): Record<string, unknown> {
     ...s, start: isoTime(s.start), end: isoTime(s.end), lastActivity: isoTime(s.lastActivity),
     packetsIn: seenOnly(s.packetsIn), packetsOut: seenOnly(s.packetsOut),
   };
+}
+
+/** Finding counts by code, most severe first (the order the tables list them in), not as they arose. */
+export function findingTotalsJson(totals: FindingCounts): FindingCounts {
+  return Object.fromEntries(findingCodes.filter((code) => totals[code] !== undefined).map((code) => [code, totals[code]]));
 }
 
 /** Packet counts without the commands never seen. */
@@ -51,7 +56,7 @@ export function summaryJson(c: Correlation): Record<string, unknown> {
     latencyMs: c.latency,
     orphanAcks: c.orphanAcks,
     debugLines: c.debugLines,
-    problems: c.findingTotals,
+    problems: findingTotalsJson(c.findingTotals),
     topClients: c.topClients,
     topTopics: c.topTopics,
     perMinute: c.perMinute.map(([minute, count]) => ({ minute: isoTime(minute), count })),

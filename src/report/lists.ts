@@ -6,7 +6,7 @@ import type { Correlation, EndReason, Finding, Flow, Session } from '../correlat
 import type { Where } from '../parse/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding, describeFlowState, findingTitles } from './finding-text.js';
-import { findingJson, flowJson, sessionJson } from './json.js';
+import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
@@ -165,7 +165,7 @@ export const flowsReporters = {
 /** Problems formats by name. */
 export const problemsReporters = {
   table: renderProblemsTable,
-  json: (c: Correlation) => toJsonText({ totals: c.findingTotals, findings: sortedFindings(c).map(findingJson) }, 2) + '\n',
+  json: (c: Correlation) => toJsonText({ totals: findingTotalsJson(c.findingTotals), findings: sortedFindings(c).map(findingJson) }, 2) + '\n',
   ndjson: (c: Correlation) => ndjson(sortedFindings(c).map(findingJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     if (c.findings.length === 0) return '## Problems\n\nNone found.\n';
