@@ -197,6 +197,21 @@ describe('several files, taken in time order', () => {
     });
   }
 
+  test('rotated files that begin in the same second are read oldest rotation first, in any order given', async () => {
+    const dir = join(temp, 'same-second');
+    mkdirSync(dir, { recursive: true });
+    const [older, current, plain] = [join(dir, 'broker.log.2.gz'), join(dir, 'broker.log.1'), join(dir, 'broker.log')];
+    writeFileSync(older, gzipSync('1700000000: mosquitto version 2.0.11 starting\n1700000000: New connection from 127.0.0.1:5000 on port 1883.\n'));
+    writeFileSync(current, '1700000000: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).\n');
+    writeFileSync(plain, '1700000000: Sending CONNACK to c1 (0, 0)\n1700000020: Client c1 has exceeded timeout, disconnecting.\n');
+    for (const files of [[plain, current, older], [current, plain, older], [older, current, plain]]) {
+      const parsed = (await runCli(['parse', ...files])).stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { file: string }).file);
+      assert.deepEqual(parsed, [older, older, current, plain, plain]);
+      const problems = await runCli(['problems', '--format', 'json', ...files]);
+      assert.deepEqual((JSON.parse(problems.stdout) as { findings: Array<{ keepalive: number; gapMs: number }> }).findings.map((f) => [f.keepalive, f.gapMs]), [[10, 20_000]]);
+    }
+  });
+
   test('a rotated .gz part is read transparently among plain parts', async () => {
     const gz = join(temp, 'rotated.2.log.gz');
     writeFileSync(gz, gzipSync(readFileSync(parts[0] as string)));

@@ -176,15 +176,56 @@ async function startOf(source: InputSource, i: number, parser: LineParser, nextY
   return { source, i, time: first?.time ?? null, yearless: first?.yearless ?? false };
 }
 
+/** What a rotated file's name says of it: the log it was rotated from, and how many rotations ago. */
+interface Rotation {
+  base: string;
+  /** `log.2` is 2, `log` and dated names 0. */
+  number: number;
+  /** A dated name's date (`log-20261127`); names without one sort after any date. */
+  date: string;
+}
+
+const rotatedNumber = /^(.+)\.(\d{1,4})$/;
+const rotatedDate = /^(.+)-(\d{8,10})$/;
+
+function rotationOf(name: string): Rotation {
+  const plain = name.replace(/\.gz$/, '');
+  const n = rotatedNumber.exec(plain);
+  if (n) return { base: n[1] ?? '', number: Number(n[2]), date: '\uffff' };
+  const d = rotatedDate.exec(plain);
+  if (d) return { base: d[1] ?? '', number: 0, date: d[2] ?? '' };
+  return { base: plain, number: 0, date: '\uffff' };
+}
+
 /**
- * Files in time order of their first lines; those without a time keep their place after the
- * others. Syslog stamps name no year, so rotated syslog files that pass New Year read as January
+ * The order of files whose first times tie (rotated files that begin in the same second): the
+ * files of one log together, where its first name stands, oldest rotation first (`log.2`,
+ * `log.1`, `log`), whatever order a shell glob gave them in.
+ */
+function tieOrder(starts: readonly Start[]): (a: Start, b: Start) => number {
+  const rotations = new Map(starts.map((s) => [s, rotationOf(s.source.name)]));
+  const firstOfBase = new Map<string, number>();
+  for (const s of starts) {
+    const base = rotations.get(s)?.base ?? '';
+    firstOfBase.set(base, Math.min(firstOfBase.get(base) ?? s.i, s.i));
+  }
+  return (a, b) => {
+    const x = rotations.get(a) as Rotation;
+    const y = rotations.get(b) as Rotation;
+    return (firstOfBase.get(x.base) ?? a.i) - (firstOfBase.get(y.base) ?? b.i) || y.number - x.number || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || a.i - b.i;
+  };
+}
+
+/**
+ * Files in time order of their first lines, rotated files that tie in rotation order; those
+ * without a time keep their place after the others (also in rotation order). Syslog stamps name no year, so rotated syslog files that pass New Year read as January
  * before December: when every time is such a stamp and two files in a row are half a year
  * apart, the files after that gap come first, as the year before.
  */
 function inTimeOrder(starts: Start[]): InputSource[] {
-  const timed = starts.filter((s): s is Start & { time: number } => s.time !== null).sort((a, b) => a.time - b.time || a.i - b.i);
-  const untimed = starts.filter((s) => s.time === null).sort((a, b) => a.i - b.i);
+  const tie = tieOrder(starts);
+  const timed = starts.filter((s): s is Start & { time: number } => s.time !== null).sort((a, b) => a.time - b.time || tie(a, b));
+  const untimed = starts.filter((s) => s.time === null).sort(tie);
   let cut = 0;
   if (timed.every((s) => s.yearless)) {
     let widest = halfYearMs;
