@@ -259,6 +259,24 @@ test('a PUBREL sent again after a reconnect is no step out of order', () => {
   assert.deepEqual(c.flows.map((f) => [f.state, f.outOfOrder, f.resumed]), [['complete', false, true]]);
 });
 
+test('a keepalive timeout sooner than the keepalive asked for says the broker enforced another', () => {
+  const c = correlate([
+    ...connect(1795762365, 'ka60'), '1795762365: Sending CONNACK to ka60 (0, 0)',
+    ...connect(1795762365, 'ka0').map((line) => line.replace('k60', 'k0')), '1795762365: Sending CONNACK to ka0 (0, 0)',
+    ...connect(1795762365, 'ka5').map((line) => line.replace('k60', 'k5')), '1795762365: Sending CONNACK to ka5 (0, 0)',
+    '1795762372: Client ka5 has exceeded timeout, disconnecting.',
+    '1795762382: Client ka60 has exceeded timeout, disconnecting.',
+    '1795762382: Client ka0 has exceeded timeout, disconnecting.',
+    "1795762383: Received PUBLISH from other (d0, q0, r0, m0, 't', ... (1 bytes))",
+  ]);
+  assert.deepEqual(c.findings.map(describeFinding), [
+    // 7 s of stamps is 1.5 × 5 s within the second the stamps may lose.
+    'ka5 exceeded its keepalive of 5s; nothing received for 7s',
+    'ka60 timed out after nothing received for 17s, though it asked for a keepalive of 60s: the broker enforced a shorter one (max_keepalive)',
+    'ka0 timed out after nothing received for 17s, though it asked for no keepalive: the broker enforced one (max_keepalive)',
+  ]);
+});
+
 /** A connect with its CONNACK: `present` is the session-present flag the broker sent. */
 const connectAck = (t: number, client: string, protocol: string, clean: number, present: number): string[] => [
   `${t}: New connection from 127.0.0.1:40000 on port 1883.`,

@@ -39,6 +39,21 @@ function stall(f: FlowFinding): string {
   return fromBroker ? `stalled: the broker sent no ${f.stalledAt.toUpperCase()}` : `stalled waiting for ${f.stalledAt.toUpperCase()}`;
 }
 
+/**
+ * A keepalive timeout. The broker cuts a client off after 1.5 keepalives of silence; sooner than
+ * that (beyond the second the log's stamps may lose), or with no keepalive asked for, the
+ * keepalive it enforced was not the one the client asked for: its `max_keepalive` set a shorter
+ * one, which the log does not show.
+ */
+function keepaliveTimeout(f: Extract<Finding, { code: 'keepalive-timeout' }>): string {
+  const silent = f.gapMs !== null ? `nothing received for ${formatDuration(f.gapMs)}` : null;
+  if (f.keepalive !== null && silent !== null && f.gapMs !== null && (f.keepalive === 0 || f.gapMs < f.keepalive * 1500 - 1000)) {
+    const asked = f.keepalive > 0 ? `a keepalive of ${f.keepalive}s: the broker enforced a shorter one` : 'no keepalive: the broker enforced one';
+    return `${who(f.client)} timed out after ${silent}, though it asked for ${asked} (max_keepalive)`;
+  }
+  return `${who(f.client)} exceeded its keepalive${f.keepalive !== null ? ` of ${f.keepalive}s` : ''}${silent !== null ? `; ${silent}` : ''}`;
+}
+
 /** How an unfinished flow was given up, when its session says more than the stalled step. */
 function flowEnd(f: FlowFinding): string {
   if (f.dropped === 'expired') return '; the broker expired the session with it in flight';
@@ -77,7 +92,7 @@ export function describeFinding(f: Finding): string {
     case 'mid-reused':
       return `${who(f.client)} reused m${f.mid} (${f.direction}) before the previous flow completed`;
     case 'keepalive-timeout':
-      return `${who(f.client)} exceeded its keepalive${f.keepalive !== null ? ` of ${f.keepalive}s` : ''}${f.gapMs !== null ? `; nothing received for ${formatDuration(f.gapMs)}` : ''}`;
+      return keepaliveTimeout(f);
     case 'socket-error':
       return `${who(f.client)} lost its connection${f.detail ? `: ${f.detail}` : ''}`;
     case 'protocol-error':
