@@ -411,6 +411,20 @@ test('a `Client <unknown>` end taken for the wrong connection moves to another a
   assert.equal(c.attemptCount, 1);
 });
 
+test('a `Client <unknown>` end after the newest connection became a client ends the one still pending', () => {
+  const events: CorrelatorEvent[] = [];
+  const c = correlateRecords(records([
+    '1795762449: New connection from 127.0.0.1:32972 on port 18850.',
+    '1795762450: New connection from 127.0.0.1:33050 on port 18850.',
+    '1795762450: New client connected from 127.0.0.1:33050 as w0 (p2, c1, k60).',
+    '1795762450: Client <unknown> closed its connection.',
+    '1795762450: Client w0 closed its connection.',
+  ]), { onEvent: (e) => events.push(e) });
+  assert.deepEqual(c.attempts.map((a) => [a.outcome, a.port, a.at.line]), [['closed', 32972, 4]]);
+  // Said when it happens, not when the log ends.
+  assert.deepEqual(events.filter((e) => e.kind === 'attempt' || e.kind === 'session-end').map((e) => e.kind), ['attempt', 'session-end']);
+});
+
 test('a delivery stalled before PUBREL says the broker sent none; other stalls wait for the client', () => {
   const c = correlate([
     ...connect(1795700000, 'v5-refuser'),

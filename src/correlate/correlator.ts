@@ -399,7 +399,8 @@ export class Correlator {
         if (list.length === 0) this.pending.delete(address);
       }
     } else {
-      const last = this.lastPending;
+      // The newest connection, also when the one announced last became a client meanwhile.
+      const last = this.lastPending ?? this.newestPending();
       return last && this.removePending(last) ? last : null;
     }
     if (!p) return null;
@@ -423,7 +424,11 @@ export class Correlator {
   /** The pending connection announced last, if there is one. */
   private newestPending(): PendingConnection | null {
     let newest: PendingConnection | null = null;
-    for (const p of this.allPending()) if (newest === null || p.seq > newest.seq) newest = p;
+    // Each address's list is in the order its connections came.
+    for (const list of this.pending.values()) {
+      const p = list[list.length - 1];
+      if (p && (newest === null || p.seq > newest.seq)) newest = p;
+    }
     return newest;
   }
 
