@@ -66,6 +66,24 @@ describe('what the testcases say', () => {
     assert.equal(int(root, 'failures'), 0);
   });
 
+  test('a flow rule on a log without debug lines is skipped, not passed, and says why', async (t) => {
+    const result = await runCli(['report', '-', '--format', 'junit', '--fail-on', 'flow-incomplete,keepalive-timeout>9'], {
+      stdin: '1700000000: mosquitto version 2.0.11 starting\n1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).\n',
+    });
+    assert.equal(result.code, 0);
+    const root = parseXml(result.stdout);
+    assertConsistent(root);
+    const [flows, keepalive] = childrenNamed(root, 'testsuite');
+    assert.ok(flows && keepalive);
+    const [skippedCase] = childrenNamed(flows, 'testcase');
+    assert.equal(skippedCase?.attributes.name, 'not checked');
+    assert.match(childrenNamed(skippedCase, 'skipped')[0]?.attributes.message ?? '', /no debug lines/);
+    // A rule the log can answer without debug lines passes as before.
+    assert.equal(childrenNamed(keepalive, 'testcase')[0]?.attributes.name, 'no findings');
+    assert.equal(int(root, 'skipped'), 1);
+    if (requireXmllint(t)) assert.ok(validateXml(result.stdout, schema).valid);
+  });
+
   test('findings within a threshold pass, so failures appear only when the gate fails', async () => {
     const result = await runCli(['report', 'fixtures/stalled-qos2.log', '--format', 'junit', '--fail-on', 'flow-incomplete>3']);
     assert.equal(result.code, 0);

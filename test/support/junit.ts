@@ -17,13 +17,15 @@ export function assertConsistent(root: XmlElement): void {
   const suites = childrenNamed(root, 'testsuite');
   let tests = 0;
   let failures = 0;
+  let skips = 0;
   for (const suite of suites) {
     const cases = childrenNamed(suite, 'testcase');
     const failed = cases.filter((c) => childrenNamed(c, 'failure').length > 0);
     assert.equal(intAttribute(suite, 'tests'), cases.length, `${suite.attributes.name}: tests`);
     assert.equal(intAttribute(suite, 'failures'), failed.length, `${suite.attributes.name}: failures`);
     assert.equal(intAttribute(suite, 'errors'), 0);
-    assert.equal(intAttribute(suite, 'skipped'), 0);
+    const skipped = cases.filter((c) => childrenNamed(c, 'skipped').length > 0);
+    assert.equal(intAttribute(suite, 'skipped'), skipped.length, `${suite.attributes.name}: skipped`);
     const names = cases.map((c) => c.attributes.name);
     assert.equal(new Set(names).size, names.length, `${suite.attributes.name}: unique testcase names`);
     for (const c of cases) {
@@ -32,7 +34,9 @@ export function assertConsistent(root: XmlElement): void {
     }
     tests += cases.length;
     failures += failed.length;
+    skips += skipped.length;
   }
+  assert.equal(intAttribute(root, 'skipped'), skips);
   assert.equal(intAttribute(root, 'tests'), tests);
   assert.equal(intAttribute(root, 'failures'), failures);
 }

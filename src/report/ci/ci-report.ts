@@ -67,3 +67,11 @@ export function findingFacts(f: Finding, timeZone: string): Array<[string, strin
   }
   return facts;
 }
+
+/** Finding codes only packet lines (`log_type debug` or `all`) can give. */
+const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['flow-incomplete', 'flow-refused', 'flow-duplicate', 'mid-reused']);
+
+/** Why a rule could not be checked at all, or null: its findings come from lines the log lacks. */
+export function uncheckedReason(report: CiReport, code: FindingCode): string | null {
+  return packetCodes.has(code) && !report.correlation.debugLines ? 'not checked: the log has no debug lines (log_type debug or all), so QoS flows cannot be followed' : null;
+}

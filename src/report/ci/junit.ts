@@ -9,7 +9,7 @@ import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { elideMiddle, location, safeText, stdinFile } from '../text.js';
-import { type CiReport, findingFacts, findingsOf, unlistedOf } from './ci-report.js';
+import { type CiReport, findingFacts, findingsOf, uncheckedReason, unlistedOf } from './ci-report.js';
 import { dropXmlForbidden, xmlAttribute, xmlText } from './xml.js';
 
 interface Testcase {
@@ -18,6 +18,8 @@ interface Testcase {
   line: number | null;
   /** Failure message, or null for a passing testcase. */
   failure: string | null;
+  /** Why the rule could not be checked, for a skipped testcase. */
+  skipped?: string;
   body: string;
 }
 
@@ -102,7 +104,11 @@ function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): T
     const file = report.inputs.find((input) => input !== stdinFile) ?? null;
     cases.push({ name: names[findings.length] ?? '', file, line: null, failure: rule.passed ? null : text, body: text });
   }
-  if (cases.length === 0) {
+  // A rule with nothing to find in this log is skipped, not passed.
+  const unchecked = uncheckedReason(report, rule.code);
+  if (cases.length === 0 && unchecked !== null) {
+    cases.push({ name: 'not checked', file: null, line: null, failure: null, skipped: unchecked, body: unchecked });
+  } else if (cases.length === 0) {
     cases.push({ name: 'no findings', file: null, line: null, failure: null, body: `no ${rule.code} findings` });
   }
   return cases;
@@ -118,7 +124,7 @@ function renderTestcase(rule: RuleResult, c: Testcase): string {
   ].join(' ');
   const inner = c.failure !== null
     ? `<failure message="${xmlAttribute(c.failure)}" type="${xmlAttribute(rule.code)}">${xmlText(c.body)}</failure>`
-    : `<system-out>${xmlText(c.body)}</system-out>`;
+    : `${c.skipped !== undefined ? `<skipped message="${xmlAttribute(c.skipped)}"/>\n      ` : ''}<system-out>${xmlText(c.body)}</system-out>`;
   return `    <testcase ${attributes}>\n      ${inner}\n    </testcase>`;
 }
 
@@ -129,21 +135,24 @@ function junitTimestamp(date: Date): string {
 
 /**
  * Renders the report as a JUnit XML document. Attribute counts always match the elements
- * (`tests` = testcases, `failures` = `<failure>`s; no errors or skips); checking takes no
+ * (`tests` = testcases, `failures` = `<failure>`s, `skipped` = `<skipped>`s; no errors); checking takes no
  * measurable time, so every `time` is 0. Valid XML 1.0 whatever the log holds.
  */
 export function renderJunit(report: CiReport, ctx: ReportContext): string {
   const timestamp = junitTimestamp(report.generatedAt);
   let tests = 0;
   let failures = 0;
+  let skips = 0;
   const suites: string[] = [];
   for (const [id, rule] of report.gate.rules.entries()) {
     const cases = testcasesFor(report, rule, ctx);
     const failed = cases.filter((c) => c.failure !== null).length;
+    const skipped = cases.filter((c) => c.skipped !== undefined).length;
     tests += cases.length;
     failures += failed;
+    skips += skipped;
     suites.push([
-      `  <testsuite name="${xmlAttribute(rule.code)}" id="${id}" tests="${cases.length}" failures="${failed}" errors="0" skipped="0" time="0" timestamp="${timestamp}">`,
+      `  <testsuite name="${xmlAttribute(rule.code)}" id="${id}" tests="${cases.length}" failures="${failed}" errors="0" skipped="${skipped}" time="0" timestamp="${timestamp}">`,
       '    <properties>',
       `      <property name="title" value="${xmlAttribute(findingTitles[rule.code])}"/>`,
       `      <property name="threshold" value="${rule.max}"/>`,
@@ -155,7 +164,7 @@ export function renderJunit(report: CiReport, ctx: ReportContext): string {
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mosqlog" tests="${tests}" failures="${failures}" errors="0" skipped="0" time="0" timestamp="${timestamp}">`,
+    `<testsuites name="mosqlog" tests="${tests}" failures="${failures}" errors="0" skipped="${skips}" time="0" timestamp="${timestamp}">`,
     ...suites,
     '</testsuites>',
     '',
