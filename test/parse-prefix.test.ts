@@ -75,6 +75,12 @@ describe('broker prefixes', () => {
       options: { timestampFormat: '%Y-%m-%d %H:%M:%S %Z', tz: '+02:00' },
       time: '2024-01-01T10:00:00Z',
     },
+    { name: 'a short epoch (a device without a clock)', line: `1234: ${message}`, time: '1970-01-01T00:20:34Z' },
+    { name: 'compact %Y%m%d%H%M%S: fourteen digits are no epoch', line: `20261127064459: ${message}`, time: '2026-11-27T06:44:59Z' },
+    { name: 'compact %Y%m%d%H%M%S is read in tz', line: `20261127064459: ${message}`, options: { tz: 'Europe/Berlin' }, time: '2026-11-27T05:44:59Z' },
+    { name: 'compact %Y%m%d%H%M: twelve digits', line: `202611270644: ${message}`, time: '2026-11-27T06:44:00Z' },
+    { name: 'thirteen digits are no epoch and no date', line: `2026112706445: ${message}`, time: null },
+    { name: 'fourteen digits that are no calendar date have no time', line: `20261131064459: ${message}`, time: null },
     { name: 'a byte order mark before the first line', line: `\ufeff${epoch}: ${message}`, time: epochIso },
     {
       name: 'a forced timestampFormat with %b and %p',

@@ -69,6 +69,27 @@ function epochPrefixLength(text: string): number {
 }
 
 /**
+ * The time of a `digits: ` stamp. Up to eleven digits are epoch seconds (the default prefix; a
+ * device without a clock prints small ones). Twelve or more are no date of any real year in
+ * seconds: they are a compact `log_timestamp_format` in local time, `%Y%m%d%H%M%S` (14 digits)
+ * or `%Y%m%d%H%M` (12), and any other run, or one that is no calendar date, has no time.
+ */
+function readDigitStamp(digits: string, clock: Clock): number | null {
+  if (digits.length < 12) return Number(digits) * 1000;
+  if (digits.length !== 14 && digits.length !== 12) return null;
+  const field = (at: number, width = 2): number => Number(digits.slice(at, at + width));
+  const [y, mo, d, h, mi] = [field(0, 4), field(4), field(6), field(8), field(10)];
+  const s = digits.length === 14 ? field(12) : 0;
+  // Before 1970 no broker ran, and Date.UTC would read years below 100 as 19xx.
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 60) return null;
+  return clock(y, mo, d, h, mi, s, 0);
+}
+
+function daysInMonth(y: number, mo: number): number {
+  return new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+/**
  * Reads the broker's prefix and time, remembering the last stamp it parsed: lines of one
  * second share their prefix, so most lookups are a string comparison.
  */
@@ -150,7 +171,7 @@ export class PrefixReader {
     if (this.startsWithLastStamp(line)) return this.lastStamp.length;
     const epoch = epochPrefixLength(line);
     if (epoch > 0) {
-      this.remember(line, epoch, Number(line.slice(0, epoch - 2)) * 1000);
+      this.remember(line, epoch, readDigitStamp(line.slice(0, epoch - 2), this.clock));
       return epoch;
     }
     if (isDigit(line.charCodeAt(0)) && line.charCodeAt(4) === 45) {
