@@ -52,9 +52,17 @@ const compose = /^[A-Za-z0-9][\w.-]* +\| /;
 const dockerTimestamps = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?: ?(Z|[+-]\d\d:?\d\d))?: /;
 
-/** rsyslog writes control characters as `#` and three octal digits (a tab is `#011`). */
-function unescapeSyslog(message: string): string {
-  return message.includes('#0') ? message.replace(/#0([0-3][0-7])/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8))) : message;
+/**
+ * rsyslog writes control characters as `#` and three octal digits but leaves `#` itself alone,
+ * so `#011` may as well be a client's own text. The broker starts a line with a tab only for a
+ * SUBSCRIBE or UNSUBSCRIBE topic or a will topic (`\t%s (QoS %d)`, `\t%s`): a `#011` is a tab
+ * only where it starts the broker's message.
+ */
+function withSyslogTab(unwrapped: Unwrapped): Unwrapped {
+  const { message, brokerLine } = unwrapped;
+  if (!message.startsWith('#011')) return unwrapped;
+  const tabbed = `\t${message.slice(4)}`;
+  return { ...unwrapped, message: tabbed, brokerLine: brokerLine.slice(0, brokerLine.length - message.length) + tabbed };
 }
 
 function isDigit(code: number): boolean {
@@ -265,7 +273,7 @@ export class PrefixReader {
       const read = (year: number): number => this.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: it follows the last time read.
       const time = readAfter(read, 'year', this.options.year, this.after);
-      return this.unwrapBroker(unescapeSyslog(text.slice(m[0].length)), time, pri === null ? undefined : syslogSeverity[pri % 8]);
+      return withSyslogTab(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8]));
     }
     const r = rfc5424.exec(text);
     if (r) {
@@ -274,7 +282,7 @@ export class PrefixReader {
       // RFC 5424 marks a UTF-8 message with a byte order mark; it is no part of the text.
       const rest = text.slice(r[0].length).replace(/^\uFEFF/, '');
       const message = rest.charCodeAt(0) === 32 && rest.charCodeAt(1) !== 32 ? rest.slice(1) : rest;
-      return this.unwrapBroker(unescapeSyslog(message), Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]);
+      return withSyslogTab(this.unwrapBroker(message, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
     }
     return null;
   }
