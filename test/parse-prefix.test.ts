@@ -192,6 +192,8 @@ describe('time zones for offset-less times', () => {
 });
 
 describe('envelopes', () => {
+  const worldReadable = 'Warning: File /x/passwd has world readable permissions. Future versions will refuse to load this file.#012To fix this, use `chmod 0700 /x/passwd`.';
+  const worldReadable20 = 'Warning: File %s has world readable permissions. Future versions will refuse to load this file.\nTo fix this, use `chmod 0700 %s`.';
   table([
     { name: 'RFC 3164 without PRI, 2.x prefix kept: the broker time wins', line: `Nov 26 12:00:00 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso },
     { name: 'RFC 3164 with PRI: level from the priority', line: `<29>Nov 26 12:00:00 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
@@ -203,6 +205,10 @@ describe('envelopes', () => {
     { name: 'rsyslog leaves # alone: #0nn in a client id is its own text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: Client dev#0123 closed its connection.`, time: epochIso, expect: { type: 'disconnect', client: 'dev#0123' } },
     { name: 'rsyslog leaves # alone: a #011 inside a topic line is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: #011a/#011b (QoS 1)`, time: epochIso, expect: { type: 'subscription', filter: 'a/#011b', qos: 1 } },
     { name: 'rsyslog leaves # alone: a #012 that makes no multi-line message is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: Client dev#012 closed its connection.`, time: epochIso, expect: { type: 'disconnect', client: 'dev#012' } },
+    { name: 'rsyslog leaves # alone: a #012 that ends a client id is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: Sending PINGRESP to dev#012`, time: epochIso, expect: { type: 'packet', cmd: 'pingresp', client: 'dev#012' } },
+    { name: 'rsyslog #012 inside a format of two lines (2.0.18+): the whole warning', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: ${worldReadable}`, time: epochIso, expect: { type: 'message', family: 'file-permissions', level: 'warning', format: worldReadable20, params: ['/x/passwd', '/x/passwd'] } },
+    { name: 'rsyslog #012 inside a format of two lines: an info priority is 2.1\'s', line: `<30>Nov 27 06:44:48 host mosquitto[812]: ${epoch}: ${worldReadable}`, time: epochIso, expect: { type: 'message', family: 'file-permissions', level: 'info', format: `${worldReadable20}\n`, params: ['/x/passwd', '/x/passwd'] } },
+    { name: 'RFC 5424: a #012 ending a format that ends in a newline', line: `<27>1 2026-11-26T12:00:00.123Z host mosquitto 812 - -  ${epoch}: Error loading foo engine#012`, time: epochIso, expect: { type: 'message', family: 'tls', format: 'Error loading %s engine\n', params: ['foo'] } },
     { name: 'RFC 5424: a #011 starting a 1.x message is a tab', line: '<31>1 2026-11-26T12:00:00.123Z host mosquitto 812 - -  #011a/b', time: '2026-11-26T12:00:00.123Z', expect: { type: 'subscription', filter: 'a/b' } },
     { name: 'RFC 5424 with a 2.x prefix', line: `<30>1 2026-11-26T12:00:00.123Z host mosquitto 812 - - ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'info' } },
     { name: 'RFC 5424 as rsyslog writes it (two spaces)', line: `<29>1 2026-11-26T12:00:00.123456+00:00 host mosquitto 812 - -  ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },

@@ -7,7 +7,7 @@
  * most literal text first); shapes that start with a placeholder come last.
  */
 import { createClock } from './clock.js';
-import { type CataloguePattern, catalogueByFormat, cataloguePatterns, printedBy } from './families/catalogue.js';
+import { type CataloguePattern, catalogueByFormat, cataloguePatterns, joinedPatterns, printedBy, trailingNewlines } from './families/catalogue.js';
 import { connectionTable } from './families/connection.js';
 import { lifecycleTable } from './families/lifecycle.js';
 import { packetTable } from './families/packet.js';
@@ -154,14 +154,17 @@ const closeReading = 4;
 
 /** False for a catalogue row that cannot have printed a line with this context. */
 function candidateFits(c: Candidate, ctx: DecodeContext): boolean {
-  const p = c.catalogue;
-  if (p === undefined) return true;
+  return c.catalogue === undefined || rowFits(c.catalogue, ctx);
+}
+
+function rowFits(p: CataloguePattern, ctx: DecodeContext): boolean {
   if (p.direct && ctx.stamped) return false;
   return ctx.brokerVersion === undefined || printedBy(p, ctx.brokerVersion);
 }
 
-function catalogueBody(p: CataloguePattern, fields: Fields): RecordBody {
-  const params = p.shape.slots.map((s) => fields[s.name] ?? '');
+/** A message record of a catalogue row; `slots` are the placeholders matched (its first line's by default). */
+function catalogueBody(p: CataloguePattern, fields: Fields, slots = p.shape.slots): RecordBody {
+  const params = slots.map((s) => fields[s.name] ?? '');
   const client = p.clientSlot >= 0 ? params[p.clientSlot] : undefined;
   const address = p.addressSlot >= 0 ? params[p.addressSlot] : undefined;
   const port = p.portSlot >= 0 ? params[p.portSlot] : undefined;
@@ -187,6 +190,29 @@ function tryCandidate(c: Candidate, message: string, ctx: DecodeContext, prefix:
   const p = c.catalogue as CataloguePattern;
   if (p.continues && ctx.prev && !prefix) return continuationBody(p, ctx.prev.type === 'continuation' ? ctx.prev.parentLine : ctx.prev.line, 1);
   return catalogueBody(p, fields);
+}
+
+/**
+ * A message that holds its newlines (rsyslog's `#012`), read as a format of several lines as a
+ * whole, with the parameters of every line; null when no such format reads it. rsyslog drops a
+ * message's trailing newline by default, so a format's own may be missing: a row of the level
+ * the envelope names wins, then one ending in as many newlines as the message (2.0's
+ * world-readable warning is a WARNING without one, 2.1's an INFO with one).
+ */
+function decodeJoinedLines(text: string, ctx: DecodeContext): RecordBody | null {
+  const trailing = trailingNewlines(text);
+  const lines = text.slice(0, text.length - trailing);
+  let best: RecordBody | null = null;
+  let bestRank = -1;
+  for (const { pattern, whole, trailing: owed } of joinedPatterns) {
+    const rank = (pattern.level === ctx.level ? 2 : 0) + (owed === trailing ? 1 : 0);
+    if (rank <= bestRank || !rowFits(pattern, ctx)) continue;
+    const fields = matchShape(whole, lines);
+    if (!fields) continue;
+    best = catalogueBody(pattern, fields, whole.slots);
+    bestRank = rank;
+  }
+  return best;
 }
 
 /** The next physical line a multi-line message is still owed, if the previous record has one. */
@@ -324,7 +350,7 @@ export class LineParser {
       unwrapped = this.prefixes.unwrap(line, context.lastTime ?? null);
       ctx.level = unwrapped.level;
       ctx.stamped = unwrapped.stamped;
-      body = decodeMessage(unwrapped.message, ctx, false);
+      body = (unwrapped.joined === undefined ? null : decodeJoinedLines(unwrapped.joined, ctx)) ?? decodeMessage(unwrapped.message, ctx, false);
       if (!body && !unwrapped.stamped) {
         const loose = this.readLooseStamp(unwrapped, ctx);
         if (loose) [unwrapped, body] = loose;

@@ -31,6 +31,11 @@ export interface Unwrapped {
   /** True when the broker's own time prefix (or `Time error: `) was present. */
   stamped: boolean;
   level?: Level;
+  /**
+   * A syslog message with rsyslog's `#012` read as newlines, when it holds any: the broker's own
+   * text where a format of several lines reads it, else `message` is (see {@link readSyslogEscapes}).
+   */
+  joined?: string;
 }
 
 const sysTopicLevels: Record<string, Level> = {
@@ -56,11 +61,13 @@ const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?
  * rsyslog writes control characters as `#` and three octal digits but leaves `#` itself alone,
  * so `#011` may as well be a client's own text. The broker starts a line with a tab only for a
  * SUBSCRIBE or UNSUBSCRIBE topic or a will topic (`\t%s (QoS %d)`, `\t%s`): a `#011` is a tab
- * only where it starts the broker's message.
+ * only where it starts the broker's message. Its only newlines are those of a few formats of
+ * several lines: a message with `#012` is also offered with newlines, as {@link Unwrapped.joined}.
  */
-function withSyslogTab(unwrapped: Unwrapped): Unwrapped {
+function readSyslogEscapes(unwrapped: Unwrapped): Unwrapped {
   const { message, brokerLine } = unwrapped;
-  if (!message.startsWith('#011')) return unwrapped;
+  const joined = message.includes('#012') ? message.replaceAll('#012', '\n') : undefined;
+  if (!message.startsWith('#011')) return joined === undefined ? unwrapped : { ...unwrapped, joined };
   const tabbed = `\t${message.slice(4)}`;
   return { ...unwrapped, message: tabbed, brokerLine: brokerLine.slice(0, brokerLine.length - message.length) + tabbed };
 }
@@ -273,7 +280,7 @@ export class PrefixReader {
       const read = (year: number): number => this.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: it follows the last time read.
       const time = readAfter(read, 'year', this.options.year, this.after);
-      return withSyslogTab(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8]));
+      return readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8]));
     }
     const r = rfc5424.exec(text);
     if (r) {
@@ -282,7 +289,7 @@ export class PrefixReader {
       // RFC 5424 marks a UTF-8 message with a byte order mark; it is no part of the text.
       const rest = text.slice(r[0].length).replace(/^\uFEFF/, '');
       const message = rest.charCodeAt(0) === 32 && rest.charCodeAt(1) !== 32 ? rest.slice(1) : rest;
-      return withSyslogTab(this.unwrapBroker(message, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
+      return readSyslogEscapes(this.unwrapBroker(message, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
     }
     return null;
   }

@@ -130,8 +130,37 @@ function buildPatterns(): CataloguePattern[] {
   return patterns;
 }
 
+/** A logged format of several lines, to read a message that holds its newlines whole. */
+export interface JoinedPattern {
+  pattern: CataloguePattern;
+  /** Every line of the format, its trailing newlines left off. */
+  whole: CompiledShape;
+  /** How many newlines end the format. */
+  trailing: number;
+}
+
+/** Number of newlines that end `text`. */
+export function trailingNewlines(text: string): number {
+  let n = 0;
+  while (text.charCodeAt(text.length - 1 - n) === 10) n++;
+  return n;
+}
+
+/**
+ * Logged formats that hold a newline, for messages that keep theirs (rsyslog writes them as
+ * `#012`). Direct prints are left out: they never reach the log.
+ */
+function buildJoinedPatterns(patterns: readonly CataloguePattern[]): JoinedPattern[] {
+  return patterns.filter((p) => !p.direct && p.following.length > 0).map((pattern) => {
+    const trailing = trailingNewlines(pattern.format);
+    return { pattern, whole: compilePrintf(pattern.format.slice(0, pattern.format.length - trailing)), trailing };
+  });
+}
+
 /** All catalogue patterns, and the same by format text. */
 export const cataloguePatterns: readonly CataloguePattern[] = buildPatterns();
 export const catalogueByFormat: ReadonlyMap<string, CataloguePattern> = new Map(
   [...cataloguePatterns].sort((a, b) => a.following.length - b.following.length).map((p) => [p.format, p]),
 );
+/** The logged formats of several lines, read whole. */
+export const joinedPatterns: readonly JoinedPattern[] = buildJoinedPatterns(cataloguePatterns);
