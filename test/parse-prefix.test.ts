@@ -192,6 +192,8 @@ describe('time zones for offset-less times', () => {
 });
 
 describe('envelopes', () => {
+  const plugin = ' ├── Username/password checking enabled.';
+  const pluginLine = { type: 'message', family: 'plugin', level: 'info', format: plugin, params: [] };
   const worldReadable = 'Warning: File /x/passwd has world readable permissions. Future versions will refuse to load this file.#012To fix this, use `chmod 0700 /x/passwd`.';
   const worldReadable20 = 'Warning: File %s has world readable permissions. Future versions will refuse to load this file.\nTo fix this, use `chmod 0700 %s`.';
   table([
@@ -212,6 +214,9 @@ describe('envelopes', () => {
     { name: 'RFC 5424: a #011 starting a 1.x message is a tab', line: '<31>1 2026-11-26T12:00:00.123Z host mosquitto 812 - -  #011a/b', time: '2026-11-26T12:00:00.123Z', expect: { type: 'subscription', filter: 'a/b' } },
     { name: 'RFC 5424 with a 2.x prefix', line: `<30>1 2026-11-26T12:00:00.123Z host mosquitto 812 - - ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'info' } },
     { name: 'RFC 5424 as rsyslog writes it (two spaces)', line: `<29>1 2026-11-26T12:00:00.123456+00:00 host mosquitto 812 - -  ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
+    { name: 'RFC 5424, two spaces before a 1.6 plugin line that starts with one', line: `<30>1 2026-11-27T06:44:48.123Z host mosquitto 812 - - ${plugin}`, time: '2026-11-27T06:44:48.123Z', expect: pluginLine },
+    { name: 'RFC 5424 as rsyslog writes it, three spaces before a 1.6 plugin line', line: `<30>1 2026-11-27T06:44:48.123Z host mosquitto 812 - -  ${plugin}`, time: '2026-11-27T06:44:48.123Z', expect: pluginLine },
+    { name: 'RFC 3164 and a 1.6 plugin line', line: `Nov 27 06:44:48 host mosquitto[812]: ${plugin}`, time: '2026-11-27T06:44:48Z', expect: pluginLine },
     { name: 'RFC 5424 with a UTF-8 byte order mark before the message', line: `<29>1 2026-11-26T12:00:00.123Z host mosquitto 812 - - \uFEFF${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
     { name: 'RFC 5424 with structured data, no broker prefix', line: `<30>1 2026-11-26T12:00:00.123Z host mosquitto 812 - [meta x="1"] ${message}`, time: '2026-11-26T12:00:00.123Z' },
     { name: 'journalctl short-iso with broker prefix', line: `2026-11-26T12:00:00+0100 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso },

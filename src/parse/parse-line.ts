@@ -351,6 +351,10 @@ export class LineParser {
       ctx.level = unwrapped.level;
       ctx.stamped = unwrapped.stamped;
       body = (unwrapped.joined === undefined ? null : decodeJoinedLines(unwrapped.joined, ctx)) ?? decodeMessage(unwrapped.message, ctx, false);
+      if (!body && unwrapped.spaceTaken) {
+        const spaced = this.readWithSpace(unwrapped, ctx);
+        if (spaced) [unwrapped, body] = spaced;
+      }
       if (!body && !unwrapped.stamped) {
         const loose = this.readLooseStamp(unwrapped, ctx);
         if (loose) [unwrapped, body] = loose;
@@ -380,6 +384,13 @@ export class LineParser {
   /** A record for a line too long to keep: its first characters stand in for the rest. */
   tooLong(head: string, where: Where): LogRecord {
     return this.unknown(head, where, this.prefixes.unwrap(head).time, head, 'too-long');
+  }
+
+  /** An RFC 5424 message read with the space taken from its front as rsyslog's put back. */
+  private readWithSpace(unwrapped: Unwrapped, ctx: DecodeContext): [Unwrapped, RecordBody] | null {
+    const message = ` ${unwrapped.message}`;
+    const body = decodeMessage(message, ctx, false);
+    return body ? [{ ...unwrapped, message, brokerLine: ` ${unwrapped.brokerLine}` }, body] : null;
   }
 
   private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext): [Unwrapped, RecordBody] | null {

@@ -36,6 +36,11 @@ export interface Unwrapped {
    * text where a format of several lines reads it, else `message` is (see {@link readSyslogEscapes}).
    */
   joined?: string;
+  /**
+   * Set when a space was taken off the front of an RFC 5424 message without the broker's prefix
+   * as rsyslog's own: the sender's message may have begun with it.
+   */
+  spaceTaken?: true;
 }
 
 const sysTopicLevels: Record<string, Level> = {
@@ -286,10 +291,13 @@ export class PrefixReader {
     if (r) {
       const stamp = Date.parse(r[2] ?? '');
       // rsyslog's %msg% keeps the space after the legacy tag, so its RFC 5424 lines have two.
+      // Other senders write one, and the message itself may start with a space (1.6's
+      // ` ├── …` plugin lines): one is taken as rsyslog's, and the parser may put it back.
       // RFC 5424 marks a UTF-8 message with a byte order mark; it is no part of the text.
       const rest = text.slice(r[0].length).replace(/^\uFEFF/, '');
-      const message = rest.charCodeAt(0) === 32 && rest.charCodeAt(1) !== 32 ? rest.slice(1) : rest;
-      return readSyslogEscapes(this.unwrapBroker(message, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
+      const taken = rest.charCodeAt(0) === 32;
+      const unwrapped = readSyslogEscapes(this.unwrapBroker(taken ? rest.slice(1) : rest, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
+      return taken && !unwrapped.stamped ? { ...unwrapped, spaceTaken: true } : unwrapped;
     }
     return null;
   }
