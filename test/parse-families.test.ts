@@ -560,6 +560,28 @@ describe('truncated lines', () => {
     assertFields(parseLine(line(' (p2, c0, k6'), where), { type: 'client-connected', truncated: true, protocolLevel: 2, keepalive: Number.NaN });
   });
 
+  test('a cut PUBLISH whose client id holds \' (d\' is a publish, never an acknowledgement (2.0.11)', () => {
+    const client = `${'c'.repeat(300)} (d0, q1`;
+    for (const [start, family, direction] of [['Received PUBLISH from', 'publish-in', 'in'], ['Sending PUBLISH to', 'publish-out', 'out']] as const) {
+      const head = `1700000000: ${start} ${client} (d0, q1, r0, m7, '`;
+      const bytes = Buffer.from(`${head}${'é'.repeat(600)}', ... (5 bytes))`).subarray(0, 999);
+      const line = bytes.toString('utf8');
+      assertFields(parseLine(line, where), {
+        type: 'packet', family, cmd: 'publish', direction, truncated: true,
+        client, mid: 7, qos: 1, dup: false, retain: false, topic: line.slice(head.length), payloadBytes: undefined,
+      });
+    }
+  });
+
+  test('a PUBLISH cut inside its numbers after a client id that holds \' (d\' keeps what it reached', () => {
+    const start = '1700000000: Received PUBLISH from ';
+    const tail = ' (d1, q2, r';
+    const client = `${'c'.repeat(999 - start.length - tail.length - 8)} (d0, q1`;
+    const line = start + client + tail;
+    assert.equal(Buffer.byteLength(line), 999);
+    assertFields(parseLine(line, where), { type: 'packet', cmd: 'publish', truncated: true, client, dup: true, qos: 2, retain: undefined, mid: undefined, topic: undefined });
+  });
+
   test('a cut line is not read as a shape that starts with a placeholder', () => {
     const start = '1700000000: Dropped too large PUBLISH from c1 (d0, q1, r0, m1, \'';
     const line = start + 'z'.repeat(999 - start.length);

@@ -11,7 +11,7 @@ import { type CataloguePattern, catalogueByFormat, cataloguePatterns, joinedPatt
 import { connectionTable } from './families/connection.js';
 import { lifecycleTable } from './families/lifecycle.js';
 import { packetTable } from './families/packet.js';
-import { scanPacketLine } from './families/packet-scan.js';
+import { scanCutPublish, scanPacketLine } from './families/packet-scan.js';
 import { decodeRequestLine, decodeTabLine } from './families/subscription.js';
 import type { DecodeContext, Pattern } from './pattern.js';
 import { PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
@@ -280,7 +280,7 @@ function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): Re
   if (message === '') return null;
   if (message.charCodeAt(0) === 9 && !prefix) return decodeTabLine(message, ctx);
   // Most lines of a debug log are packets: a scan reads them without trying shape after shape.
-  const packet = shaped && !prefix ? scanPacketLine(message) : null;
+  const packet = shaped ? (prefix ? scanCutPublish(message) : scanPacketLine(message)) : null;
   if (packet) return packet;
   const body = shaped ? searchIndex(message, ctx, prefix) : null;
   if (body) return body;

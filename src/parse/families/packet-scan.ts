@@ -8,10 +8,12 @@
  * (a run of capitals) from the start, and takes the client in between. Wherever the
  * table could read the line another way (a second ` (d` in a PUBLISH, a command its shape does
  * not allow, a number too long to read exactly), the scan returns null and the full search
- * decides.
+ * decides. A PUBLISH line the broker cut short is read by {@link scanCutPublish} instead of the
+ * table, whose reading of a cut line ends the client at its first ` (d`.
  */
 import type { Direction, PacketRecord } from '../record.js';
-import { packetCommands, packetShapeAllows, packetRecord } from './packet.js';
+import { type Fields, compileTemplate, matchShapePrefix } from '../template.js';
+import { decodePublish, packetCommands, packetShapeAllows, packetRecord } from './packet.js';
 
 /** Where the last {@link readIntBack} or {@link readIntAt} stopped, and what it read. */
 let cursor = 0;
@@ -166,6 +168,38 @@ function readAck(message: string, at: number, direction: Direction): PacketRecor
   if (tail !== 'none') record.mid = tailMid;
   if (tail === 'midRc') record.reasonCode = tailRc;
   return record;
+}
+
+/** What follows the client of a PUBLISH line, read as far as a cut line goes. */
+const publishTail = compileTemplate(" (d{d:int}, q{q:int}, r{r:int}, m{mid:int}, '{topic}', ... ({bytes:int} bytes))");
+
+/**
+ * The fields of a cut PUBLISH line after its client, which starts at `at`. The client may hold
+ * ` (d` itself, so each ` (d` is tried: the last that reaches the topic ends the client, as the
+ * whole line's greedy client would; without one, a tail the cut ran into; else the cut fell
+ * inside the client.
+ */
+function cutPublishFields(message: string, at: number): Fields {
+  let ranInto: Fields | null = null;
+  for (let open = message.lastIndexOf(' (d'); open >= at; open = message.lastIndexOf(' (d', open - 1)) {
+    const fields = matchShapePrefix(publishTail, message.slice(open));
+    if (!fields) continue;
+    fields.client = message.slice(at, open);
+    if ('topic' in fields) return fields;
+    ranInto ??= fields;
+  }
+  return ranInto ?? { client: message.slice(at) };
+}
+
+/**
+ * A `Received PUBLISH from …` or `Sending PUBLISH to …` message the broker cut short, read as
+ * far as it goes (fields after the cut are left out); null for any other message. Such a line
+ * is a PUBLISH whatever its client holds: never an acknowledgement's `Received %s from %s …`.
+ */
+export function scanCutPublish(message: string): PacketRecord | null {
+  if (message.startsWith('Received PUBLISH from ')) return decodePublish(cutPublishFields(message, 22), 'in', 'publish-in');
+  if (message.startsWith('Sending PUBLISH to ')) return decodePublish(cutPublishFields(message, 19), 'out', 'publish-out');
+  return null;
 }
 
 /**

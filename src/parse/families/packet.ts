@@ -79,7 +79,8 @@ export function packetRecord(family: Family, level: Level, cmd: PacketCmd, direc
   };
 }
 
-function publish(f: Fields, direction: Direction, family: Family): PacketRecord {
+/** A PUBLISH line's record from its fields; fields a cut line lacks are left out. */
+export function decodePublish(f: Fields, direction: Direction, family: Family): PacketRecord {
   const body = packetRecord(family, 'debug', 'publish', direction, str(f, 'client'));
   const qos = toQos(int(f, 'q'));
   if ('mid' in f) body.mid = int(f, 'mid');
@@ -95,15 +96,15 @@ function publish(f: Fields, direction: Direction, family: Family): PacketRecord 
 function decodePacket(kind: PacketPatternKind, f: Fields): RecordBody | null {
   switch (kind) {
     case 'publishIn':
-      return publish(f, 'in', 'publish-in');
+      return decodePublish(f, 'in', 'publish-in');
     case 'publishInDenied':
-      return { ...publish(f, 'in', 'publish-in'), outcome: 'denied' };
+      return { ...decodePublish(f, 'in', 'publish-in'), outcome: 'denied' };
     case 'publishInTooLarge':
-      return { ...publish(f, 'in', 'publish-in'), outcome: 'dropped' };
+      return { ...decodePublish(f, 'in', 'publish-in'), outcome: 'dropped' };
     case 'publishOut':
-      return publish(f, 'out', 'publish-out');
+      return decodePublish(f, 'out', 'publish-out');
     case 'publishOutDenied':
-      return { ...publish(f, 'out', 'publish-out'), outcome: 'denied' };
+      return { ...decodePublish(f, 'out', 'publish-out'), outcome: 'denied' };
     case 'rejectedIn':
     case 'rejectedOut': {
       const direction: Direction = kind === 'rejectedIn' ? 'in' : 'out';
