@@ -82,6 +82,17 @@ describe('switches', () => {
     assert.deepEqual(result.gate, { passed: true, enforced: true, rules: [] });
   });
 
+  test('--fail-on repeats: the rules of every occurrence count, a later one for a code wins', async () => {
+    const both = await gateOf(['fixtures/sample.log', '--fail-on', 'flow-incomplete', '--fail-on', 'protocol-error']);
+    assert.equal(both.code, 1);
+    assert.deepEqual(both.gate.rules.map((r) => [r.code, r.passed]), [['flow-incomplete', false], ['protocol-error', true]]);
+    const replaced = await gateOf([stalled, '--fail-on', 'flow-incomplete', '--fail-on', 'flow-incomplete>5']);
+    assert.equal(replaced.code, 0);
+    assert.deepEqual(replaced.gate.rules, [{ code: 'flow-incomplete', max: 5, count: 3, passed: true }]);
+    const none = await runCli(['report', stalled, '--fail-on', 'none', '--fail-on', 'flow-incomplete']);
+    assert.equal(none.code, 2);
+  });
+
   test('without --fail-on the default rules apply', async () => {
     const red = await gateOf([stalled]);
     assert.equal(red.code, 1);

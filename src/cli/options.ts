@@ -47,7 +47,8 @@ export function parseCount(flag: string, least = 1): (value: string) => number {
   };
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
+/** An argument parser for a repeatable option: each occurrence adds its value to those before. */
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 

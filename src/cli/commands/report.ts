@@ -15,13 +15,13 @@ import { resolveInputs } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import {
   type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
-  parserFor, reportContext, selectionFor,
+  collect, parserFor, reportContext, selectionFor,
 } from '../options.js';
 import { correlateSelected } from '../pipeline.js';
 
 interface ReportOptions extends InputOptions, SelectOptions, ColorOptions {
   format: CiFormat;
-  failOn?: string;
+  failOn?: string[];
   exitZero?: boolean;
   outputFile?: string;
 }
@@ -35,10 +35,14 @@ function describeProblem(problem: GateRuleProblem): string {
   }
 }
 
-/** The rules `--fail-on` asks for; mistakes are usage errors that list the valid codes. */
-function gateRulesFor(text: string | undefined): GateRule[] {
-  if (text === undefined) return defaultGateRules();
-  const parsed = parseGateRules(text);
+/**
+ * The rules `--fail-on` asks for; mistakes are usage errors that list the valid codes. The
+ * option repeats like `--client`: every occurrence's rules count, read as one comma list, so a
+ * later rule for a code replaces an earlier one and `none` stays alone.
+ */
+function gateRulesFor(texts: readonly string[] | undefined): GateRule[] {
+  if (texts === undefined) return defaultGateRules();
+  const parsed = parseGateRules(texts.join(','));
   if (parsed.ok) return parsed.rules;
   throw new UsageError(`--fail-on: ${describeProblem(parsed.problem)}; valid codes: ${findingCodes.join(', ')} (or default, all, none)`);
 }
@@ -134,7 +138,7 @@ export function registerReport(program: Command, env: CommandEnv): void {
   addInputOptions(command);
   addSelectOptions(command);
   addFormatOption(command, ciFormats, 'markdown')
-    .option('--fail-on <rules>', `comma list of finding codes, each optionally CODE>N to allow N; 'none' never fails (default: ${defaultFailOn.join(',')})`)
+    .option('--fail-on <rules>', `comma list of finding codes, each optionally CODE>N to allow N; repeatable, the rules add up; 'none' never fails (default: ${defaultFailOn.join(',')})`, collect)
     .option('--exit-zero', 'report a failed gate but exit 0')
     .option('-o, --output-file <path>', 'write the report to this file instead of stdout (github annotations still go to stdout)', parseOutputFile)
     .addHelpText('after', `
