@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -144,6 +144,24 @@ describe('usage errors and unreadable input exit 2', () => {
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /not-a-dir/);
+  });
+
+  test('an output file that is one of the input logs is refused before anything is written', async () => {
+    const log = join(scratch, 'own.log');
+    copyFileSync(stalled, log);
+    const original = readFileSync(log, 'utf8');
+    symlinkSync(log, join(scratch, 'own-symlink.log'));
+    linkSync(log, join(scratch, 'own-hardlink.log'));
+    for (const output of [log, join(scratch, '.', 'own.log'), join(scratch, 'own-symlink.log'), join(scratch, 'own-hardlink.log')]) {
+      for (const format of ['markdown', 'github']) {
+        const result = await runCli(['report', clean, log, '--format', format, '--fail-on', 'flow-incomplete', '--output-file', output]);
+        assert.equal(result.code, 2, output);
+        assert.equal(result.stdout, '');
+        assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
+        assert.match(result.stderr, /--output-file/);
+        assert.equal(readFileSync(log, 'utf8'), original, output);
+      }
+    }
   });
 
   test('a step summary that cannot be written', async () => {

@@ -11,7 +11,7 @@ import {
 import { findingCodes } from '../../correlate/index.js';
 import { type CiFormat, type CiReport, ciFormats, ciReporters } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
-import { resolveInputs } from '../input.js';
+import { type InputSource, resolveInputs } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import {
   type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
@@ -85,6 +85,33 @@ function parseOutputFile(value: string): string {
   return value;
 }
 
+/** A file's device and inode, or null when it is not there (yet) or cannot be looked at. */
+async function fileIdentity(path: string): Promise<{ dev: bigint; ino: bigint } | null> {
+  try {
+    const { dev, ino } = await stat(path, { bigint: true });
+    return { dev, ino };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses an output file that is one of the logs read (`report c.log -o c.log`, or another path to
+ * it): the report would replace the log. Compared by device and inode, so links and other
+ * spellings of the path are caught too. Checked before the logs are read, so nothing is written.
+ */
+async function refuseInputAsOutput(path: string, sources: readonly InputSource[]): Promise<void> {
+  const output = await fileIdentity(path);
+  if (output === null) return;
+  for (const source of sources) {
+    if (source.name === '-') continue;
+    const input = await fileIdentity(source.name);
+    if (input !== null && input.dev === output.dev && input.ino === output.ino) {
+      throw new UsageError(`--output-file: ${path} is the input ${source.name}; the report would replace the log`);
+    }
+  }
+}
+
 async function writeReportFile(path: string, text: string): Promise<void> {
   try {
     await makeParents(path);
@@ -140,7 +167,7 @@ export function registerReport(program: Command, env: CommandEnv): void {
   addFormatOption(command, ciFormats, 'markdown')
     .option('--fail-on <rules>', `comma list of finding codes, each optionally CODE>N to allow N; repeatable, the rules add up; 'none' never fails (default: ${defaultFailOn.join(',')})`, collect)
     .option('--exit-zero', 'report a failed gate but exit 0')
-    .option('-o, --output-file <path>', 'write the report to this file instead of stdout (github annotations still go to stdout)', parseOutputFile)
+    .option('-o, --output-file <path>', 'write the report to this file instead of stdout (github annotations still go to stdout); not one of the logs read', parseOutputFile)
     .addHelpText('after', `
 Finding codes, most severe first:
   ${findingCodes.join(', ')}
@@ -159,6 +186,8 @@ Examples:
       const parser = parserFor(options);
       const selection = selectionFor(options);
       const sources = await resolveInputs(files, env.io, parser);
+      const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
+      if (toFile !== null) await refuseInputAsOutput(toFile, sources);
       // The HTML page draws every session; the other formats list only findings.
       const { selected } = await correlateSelected(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html' }, env.io, selection);
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
@@ -167,7 +196,6 @@ Examples:
       // anywhere. The HTML page is for people and shows the zone the log was read in.
       const text = ciReporters[options.format](report, reportContext({ ...options, tz: options.format === 'html' ? options.tz : 'UTC' }, env.io, true));
 
-      const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
       if (toFile !== null) await writeReportFile(toFile, text);
       if (toFile === null || options.format === 'github') await writeStdout(env, text);
       const summary = env.io.env.GITHUB_STEP_SUMMARY;
