@@ -202,6 +202,20 @@ describe('where the report goes', () => {
     assert.equal(readFileSync(summary, 'utf8'), `before\n${first.stdout}${second.stdout}`);
   });
 
+  test('--output-file naming $GITHUB_STEP_SUMMARY appends the summary there once, keeping what was there', async () => {
+    const summary = join(scratch, 'step-summary-output.md');
+    writeFileSync(summary, 'earlier\n');
+    const env = { GITHUB_STEP_SUMMARY: summary };
+    const first = await runCli(['report', clean, '--format', 'markdown', '--fail-on', 'none'], { env });
+    const again = await runCli(['report', clean, '--format', 'markdown', '--fail-on', 'none', '--output-file', join(scratch, '.', 'step-summary-output.md')], { env });
+    assert.deepEqual(again, { code: 0, stdout: '', stderr: '' });
+    assert.equal(readFileSync(summary, 'utf8'), `earlier\n${first.stdout}${first.stdout}`);
+    // Not there yet: the same path, relative or not, is the same file.
+    const fresh = join(scratch, 'fresh-step-summary.md');
+    await runCli(['report', clean, '--format', 'markdown', '--fail-on', 'none', '--output-file', fresh], { env: { GITHUB_STEP_SUMMARY: join(scratch, 'x', '..', 'fresh-step-summary.md') } });
+    assert.equal(readFileSync(fresh, 'utf8'), first.stdout);
+  });
+
   test('the report starts on a line of its own when $GITHUB_STEP_SUMMARY ends mid-line', async () => {
     const summary = join(scratch, 'mid-line.md');
     writeFileSync(summary, '| a | b |');

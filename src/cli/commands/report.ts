@@ -3,7 +3,7 @@
  * `--fail-on` gate that sets the exit code (0 passed, 1 failed, 2 usage or input error).
  */
 import { appendFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   type GateRule, type GateRuleProblem, defaultFailOn, defaultGateRules, evaluateGate, parseGateRules,
@@ -112,6 +112,16 @@ async function refuseInputAsOutput(path: string, sources: readonly InputSource[]
   }
 }
 
+/**
+ * Whether two paths name one file: the same device and inode when both exist, the same absolute
+ * path when neither does yet.
+ */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [first, second] = [await fileIdentity(a), await fileIdentity(b)];
+  if (first === null || second === null) return first === second && resolve(a) === resolve(b);
+  return first.dev === second.dev && first.ino === second.ino;
+}
+
 async function writeReportFile(path: string, text: string): Promise<void> {
   try {
     await makeParents(path);
@@ -173,7 +183,8 @@ Finding codes, most severe first:
   ${findingCodes.join(', ')}
 
 Exit codes: 0 every rule passed, 1 a rule failed, 2 usage error or unreadable input.
-With --format markdown and GITHUB_STEP_SUMMARY set, the summary is also appended there.
+With --format markdown and GITHUB_STEP_SUMMARY set, the summary is also appended there
+(once: an --output-file that is that file is appended to, not replaced).
 Formats, rules and the JSON schema: docs/ci.md.
 
 Examples:
@@ -196,10 +207,13 @@ Examples:
       // anywhere. The HTML page is for people and shows the zone the log was read in.
       const text = ciReporters[options.format](report, reportContext({ ...options, tz: options.format === 'html' ? options.tz : 'UTC' }, env.io, true));
 
-      if (toFile !== null) await writeReportFile(toFile, text);
+      // The step summary file holds what earlier commands of the step wrote: an output file that
+      // is that file is appended to, and the summary is not appended a second time.
+      const summary = env.io.env.GITHUB_STEP_SUMMARY || null;
+      const toSummary = toFile !== null && summary !== null && (await sameFile(toFile, summary));
+      if (toFile !== null) await (toSummary ? appendStepSummary(toFile, text) : writeReportFile(toFile, text));
       if (toFile === null || options.format === 'github') await writeStdout(env, text);
-      const summary = env.io.env.GITHUB_STEP_SUMMARY;
-      if (options.format === 'markdown' && summary) await appendStepSummary(summary, text);
+      if (options.format === 'markdown' && summary !== null && !toSummary) await appendStepSummary(summary, text);
 
       if (!gate.passed && gate.enforced) {
         const failed = gate.rules.filter((r) => !r.passed).map((r) => `${r.code} ${r.count} > ${r.max}`);
