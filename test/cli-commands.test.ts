@@ -154,16 +154,35 @@ describe('stdin', () => {
     const terminal = await runCli(['sessions'], { stdin: '', stdinIsTTY: true });
     assert.equal(terminal.code, 0);
     assert.match(terminal.stderr, /^mosqlog: reading the log from the terminal; end it with Ctrl-D/);
-    const piped = await runCli(['sessions'], { stdin: '' });
+    const piped = await runCli(['sessions'], { stdin: '1700000000: Using default config.\n' });
     assert.equal(piped.stderr, '');
   });
 
-  test('an empty stdin is an empty log, not an error', async () => {
+  test('an empty stdin is an empty log, not an error, with a warning', async () => {
     const result = await runCli(['sessions', '--no-color'], { stdin: '' });
     assert.equal(result.code, 0);
-    assert.equal(result.stderr, '');
+    assert.equal(result.stderr, 'mosqlog: warning: no lines read from stdin\n');
     const json = await runCli(['sessions', '--format', 'json'], { stdin: '' });
     assert.deepEqual(JSON.parse(json.stdout), { sessions: [], attempts: 0 });
+  });
+
+  test('inputs without lines are named on stderr by every analysing command; parse says nothing', async () => {
+    const empty = writeLines('empty.log', []);
+    const other = writeLines('empty-too.log', []);
+    const commands = [['summary'], ['sessions'], ['flows'], ['problems'], ['timeline'], ['report', '-f', 'junit']];
+    for (const command of commands) {
+      const result = await runCli([...command, empty, other]);
+      assert.equal(result.code, 0, command.join(' '));
+      assert.equal(result.stderr, `mosqlog: warning: no lines read from ${empty}, ${other}\n`, command.join(' '));
+    }
+    // The gate over no lines keeps its exit code; the warning names stdin as stdin.
+    const gate = await runCli(['report', '-f', 'junit', '-o', join(temp, 'empty.xml')], { stdin: '' });
+    assert.deepEqual(gate, { code: 0, stdout: '', stderr: 'mosqlog: warning: no lines read from stdin\n' });
+    assert.deepEqual(await runCli(['parse', empty]), { code: 0, stdout: '', stderr: '' });
+    // An empty file next to one with lines is no warning: the inputs held lines.
+    assert.equal((await runCli(['summary', empty, sample])).stderr, '');
+    // One empty line is a line.
+    assert.equal((await runCli(['summary', writeLines('one-empty-line.log', [''])])).stderr, '');
   });
 });
 

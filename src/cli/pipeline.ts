@@ -10,6 +10,16 @@ import { type InputSource, forEachRecordBatch } from './input.js';
 import type { Io } from './io.js';
 import { createProgress } from './progress.js';
 
+/**
+ * Says on stderr that the inputs held no lines at all. An empty file, or an empty stdin read in
+ * place of a log (an unset `$LOGFILE` in CI), otherwise looks like a log in which nothing went
+ * wrong, and passes a gate without a word.
+ */
+function warnNoLines(sources: readonly InputSource[], io: Io): void {
+  const names = sources.map((s) => (s.name === '-' ? 'stdin' : s.name));
+  io.stderr.write(`mosqlog: warning: no lines read from ${names.join(', ')}\n`);
+}
+
 /** Reads every source in order through one correlator; `onRecord` sees each record too. */
 export async function correlateInputs(
   sources: readonly InputSource[],
@@ -33,6 +43,7 @@ export async function correlateInputs(
     progress.done();
   }
   const correlation = correlator.finish();
+  if (correlation.lines === 0) warnNoLines(sources, io);
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) {
     io.stderr.write(`mosqlog: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${correlation.lines} line(s); their times come from other prefixes or are unknown\n`);
   }
