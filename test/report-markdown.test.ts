@@ -3,9 +3,12 @@
  * spans, and a size cap that truncates lists and says so.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { markdownLimits, renderMarkdownReport } from '../src/report/ci/index.js';
-import { keepaliveTimeout, plainContext, stalledFlow, syntheticReport } from './support/ci-report.js';
+import { keepaliveTimeout, plainContext, stalledFlow, stalledOnStdin, syntheticReport } from './support/ci-report.js';
 import { codeSpanText, outsideCodeSpans, tableRows } from './support/markdown.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
@@ -66,6 +69,50 @@ describe('the views\' Markdown', () => {
     const flows = await runCli(['flows', '--format', 'markdown', '-'], { stdin: log });
     const row = tableRows(flows.stdout)[1] ?? [];
     assert.deepEqual([codeSpanText(row[0] ?? ''), codeSpanText(row[4] ?? '')], [markupId, markupTopic]);
+  });
+});
+
+/** Text outside code spans as GFM shows it: backslash escapes and the entities mosqlog writes undone. */
+function readBack(markdown: string): string {
+  const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&' };
+  return markdown.replace(/\\([!-/:-@[-`{-~])|&(?:lt|gt|amp);/g, (all, escaped: string | undefined) => escaped ?? entities[all] ?? all);
+}
+
+describe('file paths in Markdown read back as written: no emphasis, strikethrough or math', () => {
+  const paths = ['__tests__/broker.log', '*broker*.log', '~~old~~/a_b_.log', '$HOME/$USER.log', 'a\\*b<c>&.log'];
+
+  test('report: the inputs and each finding\'s file:line', () => {
+    const findings = paths.map((file, i) => stalledFlow(`c${i}`, i + 1, i + 1, file));
+    const report = { ...syntheticReport(findings, [{ code: 'flow-incomplete', max: 0 }]), inputs: paths };
+    const text = renderMarkdownReport(report, plainContext);
+    assert.ok(text.includes('\\_\\_tests\\_\\_/broker.log:1'), text);
+    assert.ok(text.includes('\\*broker\\*.log'));
+    const where = tableRows(text).filter((r) => /^\d{4}-/.test(r[0] ?? '')).map((r) => readBack(r[2] ?? ''));
+    assert.deepEqual(where, paths.map((path, i) => `${path}:${i + 1}`));
+    const summaryLine = text.split('\n').find((line) => line.includes('finding(s) · ')) ?? '';
+    assert.ok(readBack(summaryLine).includes(paths.join(', ')), summaryLine);
+    for (const line of [summaryLine, ...tableRows(text).map((r) => r[2] ?? '')]) {
+      assert.doesNotMatch(line.replace(/\\[!-/:-@[-`{-~]/g, ''), /[*_~$]/, line);
+    }
+  });
+
+  test('the views: a path in a file:line cell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mosqlog-md-'));
+    try {
+      mkdirSync(join(dir, '__tests__'));
+      const log = join(dir, '__tests__', '*broker*.log');
+      writeFileSync(log, stalledOnStdin);
+      const result = await runCli(['problems', '--format', 'markdown', log]);
+      assert.equal(result.code, 0, result.stderr);
+      const cells = tableRows(result.stdout).map((r) => r.at(-1) ?? '').filter((cell) => cell.includes('broker'));
+      assert.ok(cells.length > 0, result.stdout);
+      for (const cell of cells) {
+        assert.ok(cell.includes('\\_\\_tests\\_\\_/\\*broker\\*.log:'), cell);
+        assert.ok(readBack(cell).startsWith(`${log}:`), cell);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

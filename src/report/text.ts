@@ -83,11 +83,13 @@ export function elideEndColumns(text: string, max: number): string {
 const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
- * Text for a Markdown table cell: safe, with `|`, backticks, brackets (links) and line breaks
- * neutralised and `&`, `<`, `>` written as entities, so it reads back as the same text.
+ * Text for a Markdown table cell or prose (file paths, versions): safe (line breaks shown as
+ * `\n`), with `\`, `|`, backticks, brackets (links), emphasis and strikethrough (`*`, `_`, `~`)
+ * and GitHub's `$` math escaped by a backslash, and `&`, `<`, `>` (HTML, autolinks) written as
+ * entities, so it reads back as the same text: `__tests__/broker.log` is not bold.
  */
 export function markdownCell(text: string): string {
-  return safeText(text).replace(/[\\|`[\]]/g, '\\$&').replace(/[&<>]/g, (c) => htmlEntities[c] ?? c);
+  return safeText(text).replace(/[\\|`[\]*_~$]/g, '\\$&').replace(/[&<>]/g, (c) => htmlEntities[c] ?? c);
 }
 
 /**
