@@ -152,6 +152,21 @@ describe('size', () => {
     assert.ok(omittedMarker.test(text));
   });
 
+  test('the note under a cut section gives the reason: the per-code limit, the size cap, or both with counts', () => {
+    const notes = (text: string): string[] => text.split('\n').filter((line) => /^_\d+ more not listed/.test(line));
+    const rowsOf = (text: string): number => tableRows(text).filter((r) => /^\d{4}-/.test(r[0] ?? '')).length;
+    const report = (n: number) => syntheticReport(Array.from({ length: n }, (_, i) => stalledFlow(`pub-${i}`, i + 1, i + 1)), [{ code: 'flow-incomplete', max: 0 }]);
+    const limited = renderMarkdownReport(report(80), plainContext);
+    assert.deepEqual(notes(limited), ['_30 more not listed (beyond the per-code limits)._']);
+    const sized = renderMarkdownReport(report(40), plainContext, { ...markdownLimits, maxBytes: 6000 });
+    const listed = rowsOf(sized);
+    assert.ok(listed > 0 && listed < 40, `${listed} rows`);
+    assert.deepEqual(notes(sized), [`_${40 - listed} more not listed (the summary reached its size limit)._`]);
+    const both = renderMarkdownReport(report(80), plainContext, { ...markdownLimits, maxBytes: 6000 });
+    assert.equal(rowsOf(both), listed);
+    assert.deepEqual(notes(both), [`_${80 - listed} more not listed (30 beyond the per-code limits, ${50 - listed} cut where the summary reached its size limit)._`]);
+  });
+
   test('when the byte cap is reached, later sections are left out and counted', () => {
     const findings = [
       ...Array.from({ length: 30 }, (_, i) => stalledFlow(`pub-${i}`, i + 1, i + 1)),

@@ -64,6 +64,17 @@ function section(report: CiReport, code: FindingCode, ctx: ReportContext, limits
 }
 
 /**
+ * The note under a section cut short, saying why: rows past the per-code limits (`byLimit`), rows
+ * the size cap cut (`bySize`), or how many of each.
+ */
+function notListedNote(byLimit: number, bySize: number): string {
+  const limit = 'beyond the per-code limits';
+  const size = 'the summary reached its size limit';
+  const why = byLimit > 0 && bySize > 0 ? `${byLimit} ${limit}, ${bySize} cut where ${size}` : byLimit > 0 ? limit : size;
+  return `_${byLimit + bySize} more not listed (${why})._`;
+}
+
+/**
  * Renders the Markdown summary, at most `limits.maxBytes` bytes: each code lists at most
  * `limits.rowsPerCode` findings, and when the size cap is reached later sections are cut; the
  * summary then says how many findings it left out (also as a `<!-- mosqlog:omitted N -->` marker).
@@ -99,7 +110,7 @@ export function renderMarkdownReport(report: CiReport, ctx: ReportContext, limit
       continue;
     }
     const left = total - kept;
-    if (left > 0) text += `\n_${left} more not listed${unlistedOf(report, code, listed) > 0 ? ' (beyond the per-code limits)' : ''}._\n`;
+    if (left > 0) text += `\n${notListedNote(unlistedOf(report, code, listed), listed - kept)}\n`;
     omitted += left;
     out += text + '\n';
     size = bytes(out);
