@@ -294,6 +294,38 @@ describe('JSON outputs have the documented shape', () => {
     assert.deepEqual(doc.totals, { 'flow-incomplete': 1, 'keepalive-timeout': 1, 'auth-failure': 1, takeover: 1 });
   });
 
+  test('problems: every field that comes out null is documented as null for its code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mosqlog-nulls-'));
+    try {
+      // Whole-log findings in a log with times: no debug lines, an unknown line, state evicted.
+      const timed = join(dir, 'whole.log');
+      writeFileSync(timed, `garbage line\n${readFileSync(sample, 'utf8').split('\n').filter((l) => !/Received|Sending/.test(l)).join('\n')}`);
+      // A log that starts mid-way: the old connection of a takeover is not in it.
+      const midway = join(dir, 'midway.log');
+      writeFileSync(midway, '1700000034: Client dup already connected, closing old connection.\n');
+      const findings = [
+        ...(await json<{ findings: Array<Record<string, unknown>> }>(['problems', '-f', 'json', '--max-open', '1', timed])).findings,
+        ...(await json<{ findings: Array<Record<string, unknown>> }>(['problems', '-f', 'json', midway])).findings,
+      ];
+      const docs = /## `mosqlog problems --format json`\n([\s\S]*?)\n## /.exec(readFileSync('docs/json.md', 'utf8'))?.[1] ?? '';
+      const common = /Every finding has\n?([\s\S]*?)\n\n/.exec(docs)?.[1] ?? '';
+      const rowOf = (code: string): string => docs.split('\n').find((line) => line.startsWith('| ') && (line.split(' | ')[0] ?? '').includes(`\`${code}\``)) ?? '';
+      const nulls = findings.flatMap((f) => Object.keys(f).filter((key) => f[key] === null).map((key) => [f.code as string, key] as const));
+      for (const code of ['takeover', 'no-debug-lines', 'unknown-lines', 'state-evicted']) {
+        assert.ok(nulls.some(([c]) => c === code), `${code} has a null field in this test`);
+      }
+      for (const [code, key] of nulls) {
+        const row = rowOf(code);
+        assert.ok(row !== '', `a row for ${code}`);
+        // `time` is null for whole-log findings even in a log with times, so their rows say so.
+        const documented = key === 'client' ? /`client` \((string )?or null\)/.test(common) : new RegExp(`\`${key}\`[^|]*null`).test(row);
+        assert.ok(documented, `${code}.${key} can be null: ${row}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('summary: the documented top-level keys', async () => {
     const doc = await json<Record<string, unknown>>(['summary', '-f', 'json', sample]);
     assert.deepEqual(Object.keys(doc), [
