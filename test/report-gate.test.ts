@@ -10,6 +10,9 @@ import {
 import { type CorrelateOptions, FindingTally, type Selection, correlateRecords, findingCodes, selectCorrelation } from '../src/correlate/index.js';
 import { parseLine } from '../src/parse/index.js';
 import { readRecords } from './support/fixtures.js';
+import { runCli, runFromRepoRoot } from './support/run-cli.js';
+
+runFromRepoRoot();
 
 const rules = (...list: Array<[GateRule['code'], number]>): GateRulesParse => ({ ok: true, rules: list.map(([code, max]) => ({ code, max })) });
 
@@ -89,6 +92,19 @@ describe('the counts a selection makes the gate judge', () => {
     assert.deepEqual(selectCorrelation(whole, {}).findingTotals, { 'flow-incomplete': 3 });
     assert.deepEqual(selectCorrelation(whole, { clients: ['sub-*'] }).findingTotals, { 'flow-incomplete': 2 });
     assert.deepEqual(selectCorrelation(whole, { clients: ['nobody'] }).findingTotals, {});
+  });
+
+  test('a report of a selection names it: in the HTML page, the Markdown header and the JSON', async () => {
+    const args = ['report', 'fixtures/sample.log', '--fail-on', 'none', '--client', 'legacy-*', '--since', '2026-11-26T14:00:00'];
+    const html = await runCli([...args, '--format', 'html']);
+    assert.match(html.stdout, /<p class="note" id="selection">Selection: <code>--client legacy-\* --since 2026-11-26T14:00:00<\/code>\. The gate, the problems, the timeline, the sessions listed/);
+    const markdown = await runCli([...args, '--format', 'markdown']);
+    assert.match(markdown.stdout.split('\n')[2] ?? '', / · selection: `--client legacy-\* --since 2026-11-26T14:00:00`$/);
+    const json = JSON.parse((await runCli([...args, '--format', 'json'])).stdout) as { selection: string | null };
+    assert.equal(json.selection, '--client legacy-* --since 2026-11-26T14:00:00');
+    const whole = await runCli(['report', 'fixtures/sample.log', '--fail-on', 'none', '--format', 'html']);
+    assert.doesNotMatch(whole.stdout, /id="selection"/);
+    assert.equal((JSON.parse((await runCli(['report', 'fixtures/sample.log', '--fail-on', 'none', '--format', 'json'])).stdout) as { selection: null }).selection, null);
   });
 
   /** `n` clients that connect one second apart and end with a socket error; no debug lines. */

@@ -27,6 +27,18 @@ export interface SelectOptions {
   until?: string;
 }
 
+/** The selection options as a command line would give them (`--client a --since 1h`), or null for none. */
+export function selectionText(options: SelectOptions): string | null {
+  const quote = (value: string): string => (/^[\w./:*?+#@=-]+$/.test(value) ? value : JSON.stringify(value));
+  const parts = [
+    ...(options.client ?? []).map((glob) => `--client ${quote(glob)}`),
+    ...(options.topic ?? []).map((filter) => `--topic ${quote(filter)}`),
+    ...(options.since !== undefined ? [`--since ${quote(options.since)}`] : []),
+    ...(options.until !== undefined ? [`--until ${quote(options.until)}`] : []),
+  ];
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
 /** The global colour switch (`--color` / `--no-color`). */
 export interface ColorOptions {
   color?: boolean;

@@ -15,7 +15,7 @@ import { type InputSource, resolveInputs } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import {
   type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
-  collect, parserFor, reportContext, selectionFor,
+  collect, parserFor, reportContext, selectionFor, selectionText,
 } from '../options.js';
 import { correlateSelected } from '../pipeline.js';
 
@@ -202,7 +202,10 @@ Examples:
       // The HTML page draws every session; the other formats list only findings.
       const { selected } = await correlateSelected(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html' }, env.io, selection);
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
-      const report: CiReport = { correlation: selected, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now() };
+      const selectedBy = selectionText(options);
+      const report: CiReport = {
+        correlation: selected, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
+      };
       // CI reports show times in UTC whatever zone the log was written in: build logs are read
       // anywhere. The HTML page is for people and shows the zone the log was read in.
       const text = ciReporters[options.format](report, reportContext({ ...options, tz: options.format === 'html' ? options.tz : 'UTC' }, env.io, true));

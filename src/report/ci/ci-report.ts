@@ -13,6 +13,8 @@ export interface CiReport {
   /** The inputs as named on the command line (`-` for stdin). */
   inputs: string[];
   generatedAt: Date;
+  /** The selection options as given (`--client a --since 1h`), when the report is of part of the log. */
+  selection?: string;
 }
 
 /** How many findings of a code the gate counted. */

@@ -37,6 +37,7 @@ export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
     tool: 'mosqlog',
     generatedAt: isoTime(report.generatedAt.getTime()),
     inputs: report.inputs,
+    selection: report.selection ?? null,
     gate: {
       passed: gate.passed,
       enforced: gate.enforced,

@@ -6,7 +6,7 @@
 import type { FindingCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
-import { formatTime, location, markdownCell, markdownCodeCell } from '../text.js';
+import { formatTime, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
 import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, unlistedOf } from './ci-report.js';
 
 /** How much the summary may hold. */
@@ -35,10 +35,11 @@ function header(report: CiReport, ctx: ReportContext): string[] {
   const inputs = report.inputs.map((name) => (name === '-' ? 'stdin' : markdownCell(name))).join(', ');
   const span = c.first !== null ? `, ${formatTime(c.first, ctx.timeZone)} to ${formatTime(c.last, ctx.timeZone)}` : '';
   const versions = c.brokerVersions.length ? `, mosquitto ${c.brokerVersions.map((v) => markdownCell(v)).join(', ')}` : '';
+  const selection = report.selection === undefined ? '' : ` · selection: ${markdownCode(report.selection)}`;
   const lines = [
     `## mosqlog: MQTT broker log check ${verdict}`,
     '',
-    `${gate.rules.length === 0 ? 'No rules' : `${failed.length} of ${gate.rules.length} rule(s) failed`} · ${found} finding(s) · ${inputs} (${c.lines} lines${span}${versions})`,
+    `${gate.rules.length === 0 ? 'No rules' : `${failed.length} of ${gate.rules.length} rule(s) failed`} · ${found} finding(s) · ${inputs} (${c.lines} lines${span}${versions})${selection}`,
     '',
   ];
   if (gate.rules.length > 0) {

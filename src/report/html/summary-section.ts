@@ -17,10 +17,13 @@ export function renderHeader(report: CiReport, ctx: ReportContext): string {
     : gate.passed ? '<span class="badge pass">gate passed</span>'
       : `<span class="badge fail">gate failed${gate.enforced ? '' : ' (not enforced)'}</span>`;
   const inputs = report.inputs.length ? report.inputs.map((i) => `<code>${htmlText(i)}</code>`).join(', ') : '<span class="muted">no input</span>';
+  // Part of the page is of the selection, part of the whole log: the page says which.
+  const selection = report.selection === undefined ? '' : `
+<p class="note" id="selection">Selection: <code>${htmlText(report.selection)}</code>. The gate, the problems, the timeline, the sessions listed and their chart, and the QoS flows listed are the selection's; the other counts and charts cover the whole log.</p>`;
   return `<header>
 <h1>mosqlog report</h1>
 <p class="meta">${inputs} · made ${time(report.generatedAt.getTime(), ctx)} · times in ${htmlText(ctx.timeZone)}</p>
-<p>${verdict}</p>
+<p>${verdict}</p>${selection}
 </header>`;
 }
 
