@@ -16,6 +16,7 @@ interface ReportJson {
   tool: string;
   generatedAt: string;
   inputs: string[];
+  selection: string | null;
   gate: { passed: boolean; enforced: boolean; rules: Array<{ code: string; max: number; count: number; passed: boolean }> };
   counts: Record<string, number>;
   unlisted: Record<string, number>;
@@ -30,7 +31,8 @@ describe('schema on every fixture', () => {
       assert.equal(result.code, 0);
       assert.equal(result.stderr, '');
       const doc = JSON.parse(result.stdout) as ReportJson;
-      assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'generatedAt', 'inputs', 'gate', 'counts', 'unlisted', 'findings', 'log']);
+      assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'generatedAt', 'inputs', 'selection', 'gate', 'counts', 'unlisted', 'findings', 'log']);
+      assert.equal(doc.selection, null);
       assert.equal(doc.schemaVersion, 1);
       assert.equal(doc.tool, 'mosqlog');
       assert.equal(doc.generatedAt, '2026-11-27T12:00:00.000Z');
