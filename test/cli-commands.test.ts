@@ -179,8 +179,9 @@ describe('stdin', () => {
     const gate = await runCli(['report', '-f', 'junit', '-o', join(temp, 'empty.xml')], { stdin: '' });
     assert.deepEqual(gate, { code: 0, stdout: '', stderr: 'mosqlog: warning: no lines read from stdin\n' });
     assert.deepEqual(await runCli(['parse', empty]), { code: 0, stdout: '', stderr: '' });
-    // An empty file next to one with lines is no warning: the inputs held lines.
-    assert.equal((await runCli(['summary', empty, sample])).stderr, '');
+    // An empty file next to one with lines is named too: in CI the empty one may be today's log.
+    assert.equal((await runCli(['summary', empty, sample])).stderr, `mosqlog: warning: no lines read from ${empty}\n`);
+    assert.equal((await runCli(['report', '--fail-on', 'none', sample, other])).stderr, `mosqlog: warning: no lines read from ${other}\n`);
     // One empty line is a line.
     assert.equal((await runCli(['summary', writeLines('one-empty-line.log', [''])])).stderr, '');
   });
@@ -553,6 +554,13 @@ describe('--tz shows times in the zone it names', () => {
 });
 
 describe('--timestamp-format', () => {
+  test('parse says so too when the format reads no line', async () => {
+    const log = writeLines('dmy-parse.log', ['26.11.2026 14:07:50: Client a disconnected.']);
+    const wrong = await runCli(['parse', '--timestamp-format', '%m.%d.%Y %H:%M:%S', log]);
+    assert.equal(wrong.stderr, 'mosqlog: --timestamp-format "%m.%d.%Y %H:%M:%S" matched none of the 1 line(s); their times come from other prefixes or are unknown\n');
+    assert.equal((await runCli(['parse', '--timestamp-format', '%d.%m.%Y %H:%M:%S', log])).stderr, '');
+  });
+
   test('a format that reads no line says so on stderr; one that reads the log says nothing', async () => {
     const log = writeLines('dmy.log', ['26.11.2026 14:07:50: Client a disconnected.']);
     const wrong = await runCli(['summary', '--timestamp-format', '%m.%d.%Y %H:%M:%S', log]);

@@ -367,6 +367,34 @@ describe('summary with a selection', () => {
     assert.equal((await summaryOf('--client', '*', 'fixtures/handmade/v2.1.log')).attempts.total, 4);
   });
 
+  test('a window counts the sessions `sessions` lists for it, ended as they ended, and keeps the broker version', async () => {
+    const log = [
+      '1795694400: mosquitto version 2.0.11 starting',
+      '1795694400: New connection from 10.0.0.2:5002 on port 1883.',
+      '1795694400: New client connected from 10.0.0.2:5002 as s (p2, c1, k10).',
+      '1795694400: Sending CONNACK to s (0, 0)',
+      '1795694405: Received PINGREQ from s',
+      '1795694420: Client s has exceeded timeout, disconnecting.',
+      '1795694460: New connection from 10.0.0.3:5003 on port 1883.',
+      '1795694460: New client connected from 10.0.0.3:5003 as t (p2, c1, k60).',
+      '1795694470: Client t disconnected.',
+      '',
+    ].join('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'mosqlog-window-'));
+    const file = join(dir, 'window.log');
+    writeFileSync(file, log);
+    for (const window of [['--until', '2026-11-26T12:00:10Z'], ['--since', '2026-11-26T12:00:10Z'], ['--since', '20s']]) {
+      const summary = JSON.parse((await runCli(['summary', '-f', 'json', ...window, file])).stdout) as SummaryJson & { broker: { versions: string[] } };
+      const sessions = JSON.parse((await runCli(['sessions', '-f', 'json', ...window, file])).stdout) as { sessions: Array<{ client: string; endReason: string }> };
+      const byEnd: Record<string, number> = {};
+      for (const s of sessions.sessions) byEnd[s.endReason] = (byEnd[s.endReason] ?? 0) + 1;
+      assert.deepEqual(summary.sessions, { total: sessions.sessions.length, byEndReason: byEnd }, window.join(' '));
+      assert.equal(summary.clients, new Set(sessions.sessions.map((s) => s.client)).size);
+      assert.deepEqual(summary.broker.versions, ['2.0.11'], window.join(' '));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('--topic keeps only messages on matching topics', async () => {
     const doc = await summaryOf('--topic', 'building/3f/#', sample);
     assert.ok(doc.topTopics.length > 0);
@@ -502,7 +530,9 @@ describe('summary with a selection', () => {
       writeFileSync(current, '');
       const rotatedSample = join(dir2, 'mosquitto.log.1');
       writeFileSync(rotatedSample, readFileSync(sample));
-      assert.deepEqual(await summaryOf('--since', '1s', rotatedSample, current), late);
+      const afterRotation = await runCli(['summary', '-f', 'json', '--since', '1s', rotatedSample, current]);
+      assert.deepEqual(JSON.parse(afterRotation.stdout), late);
+      assert.equal(afterRotation.stderr, `mosqlog: warning: no lines read from ${current}\n`);
     } finally {
       rmSync(dir2, { recursive: true, force: true });
     }

@@ -213,6 +213,15 @@ describe('table width', () => {
     for (const column of ['client', 'start', 'end']) assert.match(header, new RegExp(`\\b${column}\\b`));
   });
 
+  test('columns left out to fit are named under the table, and the line column stays', async () => {
+    const out = await stdoutOf(['flows', '--no-color', log], { stdoutIsTTY: true, columns: 80 });
+    const lines = out.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', /^client +dir +mid +qos +topic +state +line$/);
+    assert.equal(lines.at(-1), '(hidden to fit the terminal: steps, start, latency)');
+    const wide = await stdoutOf(['flows', '--no-color', log], { stdoutIsTTY: true, columns: 400 });
+    assert.doesNotMatch(wide, /hidden to fit/);
+  });
+
   test('a wide terminal shows every column', async () => {
     const out = await stdoutOf(['flows', '--no-color', log], { stdoutIsTTY: true, columns: 400 });
     assert.match(out.split('\n')[0] ?? '', /^client +dir +mid +qos +topic +state +steps +start +latency +line$/);

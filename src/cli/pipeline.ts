@@ -2,8 +2,8 @@
  * The batch pipeline every analysing command shares: inputs → records → correlator.
  */
 import {
-  type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, type Finding, FindingTally, FlowTally, type Selection, type Selector,
-  attemptSelected, compileSelection, findingAbout, flowSelected, orphanAckSelected, recordSelected, selectCorrelation, selects,
+  type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, type Finding, FindingTally, FlowTally, type Selection, type Selector, SessionTally,
+  attemptSelected, compileSelection, findingAbout, flowSelected, orphanAckSelected, recordSelected, selectCorrelation, selects, sessionSelected,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
@@ -11,13 +11,19 @@ import type { Io } from './io.js';
 import { createProgress } from './progress.js';
 
 /**
- * Says on stderr that the inputs held no lines at all. An empty file, or an empty stdin read in
+ * Says on stderr which inputs held no lines at all. An empty file, or an empty stdin read in
  * place of a log (an unset `$LOGFILE` in CI), otherwise looks like a log in which nothing went
  * wrong, and passes a gate without a word.
  */
-function warnNoLines(sources: readonly InputSource[], io: Io): void {
-  const names = sources.map((s) => (s.name === '-' ? 'stdin' : s.name));
+function warnNoLines(empty: readonly InputSource[], io: Io): void {
+  if (empty.length === 0) return;
+  const names = empty.map((s) => (s.name === '-' ? 'stdin' : s.name));
   io.stderr.write(`mosqlog: warning: no lines read from ${names.join(', ')}\n`);
+}
+
+/** Says on stderr that the forced `--timestamp-format` read none of the `lines` lines. */
+export function warnFormatUnmatched(parser: LineParser, lines: number, io: Pick<Io, 'stderr'>): void {
+  io.stderr.write(`mosqlog: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${lines} line(s); their times come from other prefixes or are unknown\n`);
 }
 
 /** Reads every source in order through one correlator; `onRecord` sees each record too. */
@@ -31,8 +37,11 @@ export async function correlateInputs(
   const correlator = new Correlator(options);
   const sizes = sources.map((s) => s.size);
   const progress = createProgress(io, sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0));
+  // A batch holds lines of one input, named in its records.
+  const read = new Set<string>();
   try {
     await forEachRecordBatch(sources, parser, (batch) => {
+      if (batch[0]) read.add(batch[0].file);
       for (const record of batch) {
         progress.line(record.raw.length);
         correlator.push(record);
@@ -43,10 +52,8 @@ export async function correlateInputs(
     progress.done();
   }
   const correlation = correlator.finish();
-  if (correlation.lines === 0) warnNoLines(sources, io);
-  if (parser.forcedFormatMatches === 0 && correlation.lines > 0) {
-    io.stderr.write(`mosqlog: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${correlation.lines} line(s); their times come from other prefixes or are unknown\n`);
-  }
+  warnNoLines(sources.filter((s) => !read.has(s.name)), io);
+  if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
   return correlation;
 }
 
@@ -79,10 +86,10 @@ export async function correlateSelected(
 }
 
 /**
- * The summary of the selected lines, with the problems, failed connections and QoS flows that
- * `problems`, `sessions` and `flows` list for the same selection: those are judged on the whole
- * log, which one more correlator reads in the same pass (a flow the window's end cuts is not
- * stalled). `selector` has its bounds resolved already.
+ * The summary of the selected lines, with the sessions, problems, failed connections and QoS
+ * flows that `sessions`, `problems` and `flows` list for the same selection: those are judged on
+ * the whole log, which one more correlator reads in the same pass (a session or flow the
+ * window's end cuts is not open or stalled). `selector` has its bounds resolved already.
  */
 export async function summarizeSelected(
   sources: readonly InputSource[], parser: LineParser, options: CorrelateOptions, io: Io, selection: Selection, selector: Selector,
@@ -93,8 +100,10 @@ export async function summarizeSelected(
   let orphanAcks = 0;
   let attemptCount = 0;
   const attemptsByOutcome: Correlation['attemptsByOutcome'] = {};
+  const sessions = new SessionTally();
   const onEvent = (e: CorrelatorEvent): void => {
     tally.onEvent(e);
+    if (e.kind === 'session-end' && sessionSelected(e.session, selector)) sessions.add(e.session);
     if (e.kind === 'flow-end' && flowSelected(e.flow, selector)) flows.add(e.flow);
     if (e.kind === 'orphan-ack' && orphanAckSelected(e.ack, selector)) orphanAcks++;
     if (e.kind !== 'attempt' || !attemptSelected(e.attempt, selector, selection)) return;
@@ -104,5 +113,9 @@ export async function summarizeSelected(
   const whole = await correlateInputs(sources, parser, { ...options, onEvent }, io, (r) => {
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
-  return { ...selected.finish(), ...flows.result(), orphanAcks, findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome };
+  // The version in force, also when the window leaves out the line that names it.
+  return {
+    ...selected.finish(), ...flows.result(), ...sessions.result(), orphanAcks, findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome,
+    brokerVersions: whole.brokerVersions,
+  };
 }

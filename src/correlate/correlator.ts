@@ -10,7 +10,7 @@ import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
 import { OldestFirst } from './oldest-first.js';
-import { ActivityCounter, ownCopy } from './stats.js';
+import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, findingCodes,
@@ -146,8 +146,6 @@ const takeoverEchoRecords = 50;
 const guessesKept = 16;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
-/** Distinct client ids counted exactly; past this the count is a lower bound (`clientsCapped`). */
-const distinctClientLimit = 200_000;
 
 /** Rebuilds sessions, flows and findings from records pushed in log order. */
 export class Correlator {

@@ -3,7 +3,7 @@
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
 import { type Clock, type LogRecord, type PacketRecord, createClock, fractionMs } from '../parse/index.js';
-import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts, Flow } from './types.js';
+import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts, Flow, Session } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
 export type TimeBound = { at: number } | { backMs: number };
@@ -217,12 +217,17 @@ export function selectCorrelation(c: Correlation, selection: Selection, tally?: 
   const findings = c.findings.filter((f) => findingAbout(f, s) && s.time(f.time));
   return {
     ...c,
-    sessions: c.sessions.filter((x) => s.client(x.client) && s.span(x.start, x.end)),
+    sessions: c.sessions.filter((x) => sessionSelected(x, s)),
     attempts: c.attempts.filter((a) => attemptSelected(a, s, selection)),
     flows: c.flows.filter((f) => flowSelected(f, s)),
     findings,
     findingTotals: tally ? tally.totals(c.last) : countFindings(findings),
   };
+}
+
+/** Whether a session is inside a selection: its client, and its span meets the window; `--topic` leaves sessions alone. */
+export function sessionSelected(x: Session, s: Selector): boolean {
+  return s.client(x.client) && s.span(x.start, x.end);
 }
 
 /** Whether a flow is inside a selection: its client, topic and start. */

@@ -1,7 +1,7 @@
 /**
  * Small bounded aggregates the correlator folds finished work into.
  */
-import type { Activity, Latency } from './types.js';
+import type { Activity, Correlation, Latency, Session } from './types.js';
 
 /**
  * A copy of `text` made of its own characters. Texts cut from a line share the line's memory;
@@ -105,5 +105,28 @@ export class ActivityCounter {
     const sorted = [...this.map].sort((x, y) => x[1].messages - y[1].messages);
     for (const [key] of sorted.slice(0, Math.floor(sorted.length / 2))) this.map.delete(key);
     this.prunes++;
+  }
+}
+
+/** Distinct client ids counted exactly; past this the count is a lower bound (`clientsCapped`). */
+export const distinctClientLimit = 200_000;
+
+/** Sessions counted by how they ended, and the distinct clients they were of. */
+export class SessionTally {
+  private count = 0;
+  private readonly byEnd: Correlation['sessionsByEnd'] = {};
+  private readonly clients = new Set<string>();
+  private capped = false;
+
+  add(session: Session): void {
+    this.count++;
+    this.byEnd[session.endReason] = (this.byEnd[session.endReason] ?? 0) + 1;
+    if (this.capped || this.clients.has(session.client)) return;
+    if (this.clients.size >= distinctClientLimit) this.capped = true;
+    else this.clients.add(session.client);
+  }
+
+  result(): Pick<Correlation, 'sessionCount' | 'sessionsByEnd' | 'clients' | 'clientsCapped'> {
+    return { sessionCount: this.count, sessionsByEnd: this.byEnd, clients: this.clients.size, clientsCapped: this.capped };
   }
 }

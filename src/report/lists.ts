@@ -81,7 +81,7 @@ function flowRow(f: Flow, ctx: ReportContext): string[] {
 const flowColumns = [
   { header: 'client', shrink: true }, { header: 'dir' }, { header: 'mid', align: 'right' as const }, { header: 'qos' },
   { header: 'topic', shrink: true }, { header: 'state' }, { header: 'steps', shrink: true, drop: 4 }, { header: 'start', drop: 1 },
-  { header: 'latency', align: 'right' as const, drop: 3 }, { header: 'line', shrink: true, elide: 'start' as const, drop: 2 },
+  { header: 'latency', align: 'right' as const, drop: 3 }, { header: 'line', shrink: true, elide: 'start' as const, drop: 0 },
 ];
 
 /** Flows as a table. */

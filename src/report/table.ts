@@ -4,7 +4,7 @@
  * Rendering is linear in the number of cells.
  */
 import type { ReportContext } from './context.js';
-import { charWidth, displayWidth, safeText } from './text.js';
+import { charWidth, displayWidth, elideEndColumns, safeText } from './text.js';
 
 /** A column: header and whether its cells may be shortened to fit. */
 export interface Column {
@@ -18,7 +18,8 @@ export interface Column {
   align?: 'left' | 'right';
   /**
    * May be left out when the table cannot fit the terminal with every shrinkable column at its
-   * comfortable width; the highest number goes first.
+   * comfortable width; the highest number goes first. 0 goes only when the columns left cannot
+   * fit even at their narrowest.
    */
   drop?: number;
 }
@@ -37,8 +38,9 @@ interface Fitted {
 
 /**
  * Picks the columns to show and their widths. Columns are dropped (by `drop`) while the rest
- * cannot fit `width` at their comfortable widths; then width is taken from the column furthest
- * above its comfortable width, and only then from those above their floor.
+ * cannot fit `width` at their comfortable widths, and those of `drop` 0 while they cannot fit
+ * at their floors; then width is taken from the column furthest above its comfortable width,
+ * and only then from those above their floor.
  */
 function fitColumns(columns: readonly Column[], natural: readonly number[], width: number): Fitted[] {
   const shown: Fitted[] = columns.map((column, index) => {
@@ -49,14 +51,18 @@ function fitColumns(columns: readonly Column[], natural: readonly number[], widt
       : { index, column, width: w, comfortable: w, floor: w };
   });
   const sum = (pick: (c: Fitted) => number): number => shown.reduce((total, c) => total + pick(c), 0) + gap * (shown.length - 1);
-  while (sum((c) => c.comfortable) > width) {
+  /** Leaves out the droppable column with the highest `drop` at least `least`; false when there is none. */
+  const dropOne = (least: number): boolean => {
     let victim = -1;
     shown.forEach((c, i) => {
-      if (c.column.drop !== undefined && (victim < 0 || c.column.drop > (shown[victim]?.column.drop ?? 0))) victim = i;
+      const drop = c.column.drop;
+      if (drop !== undefined && drop >= least && (victim < 0 || drop > (shown[victim]?.column.drop ?? 0))) victim = i;
     });
-    if (victim < 0) break;
-    shown.splice(victim, 1);
-  }
+    if (victim >= 0) shown.splice(victim, 1);
+    return victim >= 0;
+  };
+  while (sum((c) => c.comfortable) > width && dropOne(1));
+  while (sum((c) => c.floor) > width && dropOne(0));
   let total = sum((c) => c.width);
   for (const limit of ['comfortable', 'floor'] as const) {
     while (total > width) {
@@ -111,6 +117,7 @@ export function renderTable(
   const cells = rows.map((r) => columns.map((_, i) => safeText(r[i] ?? '')));
   const natural = columns.map((c, i) => cells.reduce((widest, r) => Math.max(widest, displayWidth(r[i] ?? '')), displayWidth(c.header)));
   const shown = fitColumns(columns, natural, ctx.width);
+  const hidden = columns.filter((_, i) => !shown.some((c) => c.index === i)).map((c) => c.header);
   const line = (parts: string[]): string => parts.join('  ').trimEnd();
   const out = [line(shown.map(({ column, width }) => pad(column.header, ctx.chalk.bold(column.header), width, column.align)))];
   cells.forEach((r, ri) => {
@@ -119,6 +126,8 @@ export function renderTable(
       return pad(fitted, paint ? paint(ri, index, fitted) : fitted, width, column.align);
     })));
   });
+  // Columns left out to fit the terminal are named, so nothing goes missing unsaid.
+  if (hidden.length > 0) out.push(ctx.chalk.dim(elideEndColumns(`(hidden to fit the terminal: ${hidden.join(', ')})`, ctx.width)));
   return out.join('\n') + '\n';
 }
 

@@ -9,6 +9,7 @@ import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
 import { type InputOptions, addInputOptions, parseCount, parserFor } from '../options.js';
 import { parseFileInParallel } from '../parse-parallel/index.js';
+import { warnFormatUnmatched } from '../pipeline.js';
 
 /** Plain files at least this large are decoded on several threads; smaller ones are not worth starting workers for. */
 const parallelMinBytes = 64 << 20;
@@ -42,17 +43,25 @@ Examples:
       const lines = new RecordJsonLines(options.raw);
       // Each file is read after the last time of the one before, as forEachRecordBatch does.
       let lastTime: number | undefined;
+      // Lines, and lines the forced format read, of files decoded on several threads; the parser
+      // here counts the others.
+      const read = { lines: 0, matched: 0 };
       for (const source of sources) {
         const { plainFile } = source;
         if (jobs > 0 && plainFile !== null && (source.size ?? 0) >= parallelMinBytes) {
           const settings = { jobs, chunkBytes, raw: options.raw, maxLength: defaultMaxLineLength };
-          ({ lastTime } = await parseFileInParallel({ ...source, plainFile }, parser, settings, (json, written) => env.stdout.write(json, written), lastTime));
+          const stats = await parseFileInParallel({ ...source, plainFile }, parser, settings, (json, written) => env.stdout.write(json, written), lastTime);
+          ({ lastTime } = stats);
+          read.lines += stats.lines;
+          read.matched += stats.forcedMatches;
           continue;
         }
         lastTime = await forEachRecordBatch([source], parser, async (batch) => {
           for (const record of batch) lines.add(record);
+          read.lines += batch.length;
           await env.stdout.write(lines.take());
         }, lastTime);
       }
+      if (parser.forcedFormatMatches === 0 && read.matched === 0 && read.lines > 0) warnFormatUnmatched(parser, read.lines, env.io);
     });
 }

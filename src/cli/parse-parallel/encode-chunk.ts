@@ -30,6 +30,10 @@ export interface ChunkResult {
   first: LogRecord | undefined;
   /** What the chunk's last line leaves for the next one. */
   end: LineContext;
+  /** Lines in the chunk. */
+  lines: number;
+  /** Lines whose time the forced `--timestamp-format` read (0 without one). */
+  forcedMatches: number;
 }
 
 /**
@@ -51,18 +55,22 @@ export class ChunkEncoder {
   /** Encodes the first `length` bytes of `input`. */
   encode(input: ArrayBuffer, length: number, start: ChunkStart): ChunkResult {
     const decoder = createLineDecoder(this.file, this.parser, start);
+    const matchedBefore = this.parser.forcedFormatMatches ?? 0;
+    let lines = 0;
     let first: LogRecord | undefined;
     // Line by line, not in an array: a chunk's lines are garbage as soon as they are written.
     for (const line of linesOf(Buffer.from(input, 0, length), this.settings.maxLength)) {
       const record = decoder.line(line);
       first ??= record;
       this.out.add(record);
+      lines++;
     }
     const json = this.out.takeView();
     let output = this.spare.pop();
     if (output === undefined || output.byteLength < json.length) output = new ArrayBuffer(Math.max(json.length, this.settings.outputBytes));
     new Uint8Array(output).set(json);
-    return { input, output, outputLength: json.length, first, end: { ...decoder.context } };
+    const forcedMatches = (this.parser.forcedFormatMatches ?? 0) - matchedBefore;
+    return { input, output, outputLength: json.length, first, end: { ...decoder.context }, lines, forcedMatches };
   }
 
   /** An output buffer whose JSON lines have been written. */

@@ -116,6 +116,10 @@ export interface ParallelStats {
   decodedAgain: number;
   /** The last time read: the next file is read after it. */
   lastTime: number | undefined;
+  /** Lines written. */
+  lines: number;
+  /** Lines written whose time the forced `--timestamp-format` read. */
+  forcedMatches: number;
 }
 
 /**
@@ -138,7 +142,11 @@ export async function parseFileInParallel(
   const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
   const here = new ChunkEncoder(file, parser, setup);
   const pending: Pending[] = [];
-  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, lastTime };
+  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, lastTime, lines: 0, forcedMatches: 0 };
+  const written = (result: ChunkResult): void => {
+    stats.lines += result.lines;
+    stats.forcedMatches += result.forcedMatches;
+  };
   /** What the lines written so far leave for the next one. */
   let context: LineContext = lastTime === undefined ? {} : { lastTime };
 
@@ -147,6 +155,7 @@ export async function parseFileInParallel(
     const result = here.encode(chunk.buffer, chunk.length, { line: chunk.line, context });
     await write(new Uint8Array(result.output, 0, result.outputLength), () => here.giveBack(result.output));
     context = result.end;
+    written(result);
   };
 
   /** Starts decoding a chunk ahead of those before it: on the least busy worker, or here when each has enough. */
@@ -175,6 +184,7 @@ export async function parseFileInParallel(
     if (agrees) {
       await write(new Uint8Array(done.output, 0, done.outputLength), () => giveBack(done.output));
       context = done.end;
+      written(done);
     } else {
       giveBack(done.output);
       await decodeInOrder({ ...chunk, buffer: done.input });
