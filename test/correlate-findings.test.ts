@@ -272,8 +272,8 @@ test('a keepalive timeout sooner than the keepalive asked for says the broker en
   assert.deepEqual(c.findings.map(describeFinding), [
     // 7 s of stamps is 1.5 × 5 s within the second the stamps may lose.
     'ka5 exceeded its keepalive of 5s; nothing received for 7s',
-    'ka60 timed out after nothing received for 17s, though it asked for a keepalive of 60s: the broker enforced a shorter one (max_keepalive)',
-    'ka0 timed out after nothing received for 17s, though it asked for no keepalive: the broker enforced one (max_keepalive)',
+    'ka60 timed out after nothing received for 17s, though it asked for a keepalive of 60s; the broker enforced a shorter one',
+    'ka0 timed out after nothing received for 17s, though it asked for no keepalive; the broker enforced one',
   ]);
 });
 
@@ -317,12 +317,20 @@ describe('whether the broker kept the session is what its CONNACK says', () => {
     assert.deepEqual(c.findings.map((f) => f.code), ['flow-duplicate']);
   });
 
-  test('a v5 clean start gives up what an earlier session left: the session was not resumed', () => {
+  test('a v5 clean start gives up what an earlier session left', () => {
     const c = correlate([
       ...connectAck(1795762237, 'sub', 'p5', 1, 0), delivery(1795762237, 1, 'k/1'), '1795762237: Client sub closed its connection.',
       ...connect(1795762238, 'sub', 1).map((line) => line.replace('p2', 'p5')),
     ]);
-    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'not-resumed']]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'clean-start']]);
+  });
+
+  test('a 3.1 client always reads no session present: its resumed session keeps what was in flight', () => {
+    const c = correlate([
+      ...connectAck(1795761801, 'sub', 'p1', 0, 0), delivery(1795761802, 3, 'a/b'), '1795761803: Socket error on client sub, disconnecting.',
+      ...connectAck(1795761810, 'sub', 'p1', 0, 0), delivery(1795761810, 3, 'a/b', 1), '1795761810: Received PUBACK from sub (Mid: 3, RC:0)',
+    ]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.resumed, f.duplicates]), [['complete', true, 1]]);
   });
 
   test('a v5 session ended without a reconnect still ends its flows incomplete when the log ends', () => {
@@ -423,6 +431,18 @@ test('a `Client <unknown>` end after the newest connection became a client ends 
   assert.deepEqual(c.attempts.map((a) => [a.outcome, a.port, a.at.line]), [['closed', 32972, 4]]);
   // Said when it happens, not when the log ends.
   assert.deepEqual(events.filter((e) => e.kind === 'attempt' || e.kind === 'session-end').map((e) => e.kind), ['attempt', 'session-end']);
+});
+
+test('a `Client <unknown>` end taken for a connection that later connects, with no other pending, names no address', () => {
+  const c = correlate([
+    '1795761801: New connection from 10.0.0.1:1111 on port 1883.',
+    '1795761801: New connection from 10.0.0.2:2222 on port 1883.',
+    '1795761801: New client connected from 10.0.0.2:2222 as b (p2, c1, k60).',
+    '1795761802: Client <unknown> closed its connection.',
+    '1795761803: New client connected from 10.0.0.1:1111 as a (p2, c1, k60).',
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.outcome, a.address, a.port, a.listenerPort]), [['closed', null, null, null]]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.port, s.listenerPort]), [['b', 2222, 1883], ['a', 1111, 1883]]);
 });
 
 test('a delivery stalled before PUBREL says the broker sent none; other stalls wait for the client', () => {

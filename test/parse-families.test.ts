@@ -282,6 +282,8 @@ describe('subscriptions', () => {
       { type: 'subscription', action: 'subscribe', client: 'sub', filter, qos: undefined, truncated: true },
       { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'sub', filter, qos: 0 },
     ]);
+    // Shorter than the cut, it is no cut line.
+    sequence(['1500000000: Received SUBSCRIBE from sub', '1500000000: \tshort'], [null, { type: 'subscription', action: 'subscribe', filter: 'short', truncated: undefined }]);
   });
 
   test('UNSUBSCRIBE with tab lines and log_type unsubscribe lines', () => {

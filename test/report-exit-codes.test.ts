@@ -3,8 +3,8 @@
  * passed, 1 when one failed, 2 for usage errors and unreadable input (which win over 1).
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, linkSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -162,6 +162,21 @@ describe('usage errors and unreadable input exit 2', () => {
         assert.equal(readFileSync(log, 'utf8'), original, output);
       }
     }
+  });
+
+  test('an output file that stdin is redirected from is refused too', () => {
+    const log = join(scratch, 'stdin-own.log');
+    copyFileSync(stalled, log);
+    const original = readFileSync(log, 'utf8');
+    const input = openSync(log, 'r');
+    try {
+      const result = spawnSync(process.execPath, ['bin/mosqlog.js', 'report', '--fail-on', 'none', '--output-file', log], { stdio: [input, 'pipe', 'pipe'], encoding: 'utf8' });
+      assert.equal(result.status, 2);
+      assert.equal(result.stderr, `mosqlog: --output-file: ${log} is the input stdin reads; the report would replace the log\n`);
+    } finally {
+      closeSync(input);
+    }
+    assert.equal(readFileSync(log, 'utf8'), original);
   });
 
   test('a step summary that cannot be written', async () => {

@@ -4,7 +4,7 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import type {
-  ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, PacketCmd, PacketRecord, Where,
+  ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, Where,
 } from '../parse/index.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
 import { FlowTable } from './flow-table.js';
@@ -132,6 +132,15 @@ const causeEnds: Record<DisconnectCause, EndReason> = {
  * causes a disconnect line names for an attempt that is not authorised.
  */
 const authCodes = new Set([2, 4, 5, 133, 134, 135, 138, 140]);
+
+/**
+ * Whether a CONNACK to a client of this protocol level says if a session was present: the
+ * broker sets the flag for 3.1.1 and v5 only, so a 3.1 client (or a 1.4/1.5 log, whose connect
+ * line names no version) always reads 0.
+ */
+function saysSessionPresent(mqttVersion: MqttVersion | null | undefined): boolean {
+  return mqttVersion === '3.1.1' || mqttVersion === '5.0';
+}
 
 /** Catalogue formats that record a refused network connection. */
 const deniedFormats = new Set([
@@ -442,11 +451,10 @@ export class Correlator {
     if (!guess) return null;
     this.guessed.splice(i, 1);
     const other = this.takePending(address, null) ?? (guess.rival && this.removePending(guess.rival) ? guess.rival : null);
-    if (other) {
-      guess.attempt.address = other.address;
-      guess.attempt.port = other.port;
-      guess.attempt.listenerPort = other.listenerPort;
-    }
+    // Without another, the line ended a connection the log did not announce: where from is unknown.
+    guess.attempt.address = other?.address ?? null;
+    guess.attempt.port = other?.port ?? null;
+    guess.attempt.listenerPort = other?.listenerPort ?? null;
     return guess.taken;
   }
 
@@ -461,10 +469,9 @@ export class Correlator {
     else if (prior.session) this.onTakeover(r.client, r);
     // Ending the previous session may have released the client's state; the new one needs it kept.
     const st = this.state(r.client);
-    // A clean start discards the session. Whether a v5 session was still there to discard, or had
-    // expired when its connection ended, the log does not say: only that it was not resumed.
-    if (r.cleanSession) this.flows.giveUp(st, r.protocolLevel === 5 ? 'not-resumed' : 'clean-start', true, { file: r.file, line: r.line });
-    st.mayResume = !r.cleanSession || r.protocolLevel === 5;
+    // A clean start discards what the session still held (a v5 one may have ended with its connection).
+    if (r.cleanSession) this.flows.giveUp(st, 'clean-start', true, { file: r.file, line: r.line });
+    st.mayResume = !r.cleanSession || r.mqttVersion === '5.0';
     st.refusedUntil = 0;
     // A session outlives its CONNECT line: its text is its own, so it does not keep the line.
     const session: Session = {
@@ -807,7 +814,7 @@ export class Correlator {
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
           if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
           else this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
-        } else if (r.direction === 'out' && r.sessionPresent === false && st) {
+        } else if (r.direction === 'out' && r.sessionPresent === false && st && saysSessionPresent(st.session?.session.mqttVersion)) {
           // The broker kept no session for the client: what its last one left in flight is lost.
           this.flows.notResumed(st, { file: r.file, line: r.line });
         }

@@ -110,7 +110,7 @@ export interface Flow {
   resumed: boolean;
   /**
    * Why an unfinished flow was given up: session expired, clean start (3.x), the session not
-   * resumed (a CONNACK without session present, or a v5 clean start), an id reused, or state cap.
+   * resumed (a CONNACK without session present), an id reused, or state cap.
    */
   dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused';
   /** The inbound PUBLISH that caused this delivery (outbound flows). */
@@ -126,6 +126,9 @@ export const findingCodes = [
   'mid-reused', 'broker-restart', 'state-evicted', 'no-debug-lines', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
+
+/** The codes of findings about QoS flows, which only packet lines (`log_type debug` or `all`) give. */
+export const flowFindingCodes = ['flow-incomplete', 'flow-refused', 'flow-duplicate', 'mid-reused'] as const satisfies readonly FindingCode[];
 
 /** Findings per code. */
 export type FindingCounts = Partial<Record<FindingCode, number>>;
@@ -170,7 +173,7 @@ export interface AuthFinding extends FindingBase {
   reasonCode?: number;
 }
 export interface FlowFinding extends FindingBase {
-  code: 'flow-incomplete' | 'flow-refused' | 'flow-duplicate' | 'mid-reused';
+  code: (typeof flowFindingCodes)[number];
   direction: Direction;
   mid: number;
   qos: 1 | 2;

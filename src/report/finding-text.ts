@@ -42,14 +42,14 @@ function stall(f: FlowFinding): string {
 /**
  * A keepalive timeout. The broker cuts a client off after 1.5 keepalives of silence; sooner than
  * that (beyond the second the log's stamps may lose), or with no keepalive asked for, the
- * keepalive it enforced was not the one the client asked for: its `max_keepalive` set a shorter
- * one, which the log does not show.
+ * keepalive it enforced was not the one the client asked for (a v5 client gets the broker's
+ * `max_keepalive`), which the log does not show.
  */
 function keepaliveTimeout(f: Extract<Finding, { code: 'keepalive-timeout' }>): string {
   const silent = f.gapMs !== null ? `nothing received for ${formatDuration(f.gapMs)}` : null;
   if (f.keepalive !== null && silent !== null && f.gapMs !== null && (f.keepalive === 0 || f.gapMs < f.keepalive * 1500 - 1000)) {
-    const asked = f.keepalive > 0 ? `a keepalive of ${f.keepalive}s: the broker enforced a shorter one` : 'no keepalive: the broker enforced one';
-    return `${who(f.client)} timed out after ${silent}, though it asked for ${asked} (max_keepalive)`;
+    const asked = f.keepalive > 0 ? `a keepalive of ${f.keepalive}s; the broker enforced a shorter one` : 'no keepalive; the broker enforced one';
+    return `${who(f.client)} timed out after ${silent}, though it asked for ${asked}`;
   }
   return `${who(f.client)} exceeded its keepalive${f.keepalive !== null ? ` of ${f.keepalive}s` : ''}${silent !== null ? `; ${silent}` : ''}`;
 }
@@ -57,7 +57,7 @@ function keepaliveTimeout(f: Extract<Finding, { code: 'keepalive-timeout' }>): s
 /** How an unfinished flow was given up, when its session says more than the stalled step. */
 function flowEnd(f: FlowFinding): string {
   if (f.dropped === 'expired') return '; the broker expired the session with it in flight';
-  if (f.dropped === 'clean-start') return '; the client reconnected with a clean start, which discarded it';
+  if (f.dropped === 'clean-start') return '; the client reconnected with a clean start, which discards what its session still held';
   if (f.dropped === 'not-resumed') return '; the broker did not resume the session when the client reconnected';
   if (f.sessionEnded) return '; the session ended with it in flight';
   return '';

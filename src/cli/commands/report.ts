@@ -2,7 +2,9 @@
  * `mosqlog report`: findings for CI as JUnit XML, Markdown, GitHub annotations or JSON, with a
  * `--fail-on` gate that sets the exit code (0 passed, 1 failed, 2 usage or input error).
  */
+import { fstatSync } from 'node:fs';
 import { appendFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -95,19 +97,30 @@ async function fileIdentity(path: string): Promise<{ dev: bigint; ino: bigint } 
   }
 }
 
+/** The device and inode of the file stdin reads (`< broker.log`), or null when it reads no file. */
+function stdinIdentity(stdin: Readable): { dev: bigint; ino: bigint } | null {
+  const fd = (stdin as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return null;
+  try {
+    const { dev, ino } = fstatSync(fd, { bigint: true });
+    return { dev, ino };
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Refuses an output file that is one of the logs read (`report c.log -o c.log`, or another path to
- * it): the report would replace the log. Compared by device and inode, so links and other
+ * Refuses an output file that is one of the logs read (`report c.log -o c.log`, another path to
+ * it, or stdin redirected from it): the report would replace the log. Compared by device and inode, so links and other
  * spellings of the path are caught too. Checked before the logs are read, so nothing is written.
  */
-async function refuseInputAsOutput(path: string, sources: readonly InputSource[]): Promise<void> {
+async function refuseInputAsOutput(path: string, sources: readonly InputSource[], stdin: Readable): Promise<void> {
   const output = await fileIdentity(path);
   if (output === null) return;
   for (const source of sources) {
-    if (source.name === '-') continue;
-    const input = await fileIdentity(source.name);
+    const input = source.name === '-' ? stdinIdentity(stdin) : await fileIdentity(source.name);
     if (input !== null && input.dev === output.dev && input.ino === output.ino) {
-      throw new UsageError(`--output-file: ${path} is the input ${source.name}; the report would replace the log`);
+      throw new UsageError(`--output-file: ${path} is the input ${source.name === '-' ? 'stdin reads' : source.name}; the report would replace the log`);
     }
   }
 }
@@ -198,7 +211,7 @@ Examples:
       const selection = selectionFor(options);
       const sources = await resolveInputs(files, env.io, parser);
       const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
-      if (toFile !== null) await refuseInputAsOutput(toFile, sources);
+      if (toFile !== null) await refuseInputAsOutput(toFile, sources, env.io.stdin);
       // The HTML page draws every session; the other formats list only findings.
       const { selected } = await correlateSelected(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html' }, env.io, selection);
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);

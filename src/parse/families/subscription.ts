@@ -17,6 +17,8 @@ function openRequest(prev: LogRecord | undefined): { action: 'subscribe' | 'unsu
 }
 
 const subscribeTopic = /^\t(.*) \(QoS (\d+)\)$/s;
+/** 1.x formats `\t%s (QoS %d)` into `strlen(format) + 500` bytes: at most 511 of text. */
+const oneXTopicLineLimit = 511;
 const deniedTopic = /^\t(.*) \(denied\)$/s;
 const subscribeTypeLine = /^(\d+) (.*)$/s;
 // The space before a QoS; a lookahead, so that a digit between two splits ends neither.
@@ -59,9 +61,10 @@ export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody {
   if (prev?.type === 'will' && prev.event === 'specified') {
     return { type: 'will', family: 'will', level: 'debug', event: 'topic', client: prev.client, topic: message.slice(1) };
   }
-  // A subscribe's topic line without its ` (QoS n)` was cut: 1.x cuts it at 511 characters.
+  // A subscribe's topic line without its ` (QoS n)`: 1.x cuts it at 511 bytes, and one that long was cut.
   if (request?.action === 'subscribe') {
-    return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client, filter: message.slice(1), truncated: true };
+    const cut = Buffer.byteLength(message) >= oneXTopicLineLimit;
+    return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client, filter: message.slice(1), ...(cut ? { truncated: true } : {}) };
   }
   return { type: 'subscription', family: 'unsubscribe', level: 'debug', action: 'unsubscribe', client, filter: message.slice(1) };
 }
