@@ -218,9 +218,10 @@ function tieOrder(starts: readonly Start[]): (a: Start, b: Start) => number {
 
 /**
  * Files in time order of their first lines, rotated files that tie in rotation order; those
- * without a time keep their place after the others (also in rotation order). Syslog stamps name no year, so rotated syslog files that pass New Year read as January
- * before December: when every time is such a stamp and two files in a row are half a year
- * apart, the files after that gap come first, as the year before.
+ * without a time keep their place after the others (also in rotation order). Syslog stamps name
+ * no year, so rotated syslog files that pass New Year read as January before December: when
+ * every time is such a stamp and two files in a row are half a year apart, the files after that
+ * gap come first, as the year before.
  */
 function inTimeOrder(starts: Start[]): InputSource[] {
   const tie = tieOrder(starts);

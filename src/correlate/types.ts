@@ -109,7 +109,7 @@ export interface Flow {
   /** Continued in a later session of the same client (persistent session). */
   resumed: boolean;
   /**
-   * Why an unfinished flow was given up: session expired, clean start (3.x), the session not
+   * Why an unfinished flow was given up: session expired, clean start, the session not
    * resumed (a CONNACK without session present), an id reused, or state cap.
    */
   dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused';

@@ -4,8 +4,8 @@
  */
 import { fstatSync } from 'node:fs';
 import { appendFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { dirname, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import {
   type GateRule, type GateRuleProblem, defaultFailOn, defaultGateRules, evaluateGate, parseGateRules,
@@ -111,8 +111,9 @@ function stdinIdentity(stdin: Readable): { dev: bigint; ino: bigint } | null {
 
 /**
  * Refuses an output file that is one of the logs read (`report c.log -o c.log`, another path to
- * it, or stdin redirected from it): the report would replace the log. Compared by device and inode, so links and other
- * spellings of the path are caught too. Checked before the logs are read, so nothing is written.
+ * it, or stdin redirected from it): the report would replace the log. Compared by device and
+ * inode, so links and other spellings of the path are caught too. Checked before the logs are
+ * read, so nothing is written.
  */
 async function refuseInputAsOutput(path: string, sources: readonly InputSource[], stdin: Readable): Promise<void> {
   const output = await fileIdentity(path);

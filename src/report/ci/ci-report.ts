@@ -74,5 +74,6 @@ const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(flowFindingCo
 
 /** Why a rule could not be checked at all, or null: its findings come from lines the log lacks. */
 export function uncheckedReason(report: CiReport, code: FindingCode): string | null {
-  return packetCodes.has(code) && !report.correlation.debugLines ? 'not checked: the log has no debug lines (log_type debug or all), so QoS flows cannot be followed' : null;
+  if (!packetCodes.has(code) || report.correlation.debugLines) return null;
+  return 'not checked: the log has no debug lines (log_type debug or all), so QoS flows cannot be followed';
 }

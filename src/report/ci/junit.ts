@@ -135,8 +135,8 @@ function junitTimestamp(date: Date): string {
 
 /**
  * Renders the report as a JUnit XML document. Attribute counts always match the elements
- * (`tests` = testcases, `failures` = `<failure>`s, `skipped` = `<skipped>`s; no errors); checking takes no
- * measurable time, so every `time` is 0. Valid XML 1.0 whatever the log holds.
+ * (`tests` = testcases, `failures` = `<failure>`s, `skipped` = `<skipped>`s; no errors);
+ * checking takes no measurable time, so every `time` is 0. Valid XML 1.0 whatever the log holds.
  */
 export function renderJunit(report: CiReport, ctx: ReportContext): string {
   const timestamp = junitTimestamp(report.generatedAt);
