@@ -357,6 +357,40 @@ test('a retained delivery just after a SUBACK comes from the store; a v5 retain-
   assert.deepEqual(forwarded.flows.filter((f) => f.direction === 'out').map((f) => f.origin?.client ?? null), ['pub']);
 });
 
+test('a delivery the broker queued is linked to the latest PUBLISH, ambiguous when an earlier one came in the window', () => {
+  const run = (lines: string[]): Correlation => correlateRecords(records(lines), { keepFlows: 'all', traceOrigins: true });
+  const origins = (c: Correlation): Array<[number, string | undefined, boolean | undefined]> =>
+    c.flows.filter((f) => f.direction === 'out').map((f) => [f.mid, f.origin?.client, f.origin?.ambiguous]);
+  const clients = [...connect(1795762347, 'rm1'), ...connect(1795762347, 'alpha'), ...connect(1795762347, 'gamma')];
+  // rm1 takes one message at a time: alpha's second waits for rm1's PUBACK, and gamma's comes in meanwhile.
+  const queued = run([
+    ...clients,
+    "1795762347: Received PUBLISH from alpha (d0, q1, r0, m1, 'o/t', ... (4 bytes))",
+    "1795762347: Sending PUBLISH to rm1 (d0, q1, r0, m1, 'o/t', ... (4 bytes))",
+    '1795762347: Sending PUBACK to alpha (m1, rc0)',
+    "1795762347: Received PUBLISH from alpha (d0, q1, r0, m2, 'o/t', ... (4 bytes))",
+    '1795762347: Sending PUBACK to alpha (m2, rc0)',
+    "1795762348: Received PUBLISH from gamma (d0, q1, r0, m1, 'o/t', ... (4 bytes))",
+    '1795762348: Sending PUBACK to gamma (m1, rc0)',
+    '1795762348: Received PUBACK from rm1 (Mid: 1, RC:0)',
+    "1795762348: Sending PUBLISH to rm1 (d0, q1, r0, m2, 'o/t', ... (4 bytes))",
+  ]);
+  assert.deepEqual(origins(queued), [[1, 'alpha', false], [2, 'gamma', true]]);
+  // Sent as the PUBLISH came in (QoS 2: when its PUBREL released it), each delivery is that message's.
+  const direct = run([
+    ...clients,
+    "1795762347: Received PUBLISH from alpha (d0, q1, r0, m1, 'o/t', ... (4 bytes))",
+    "1795762347: Sending PUBLISH to rm1 (d0, q1, r0, m1, 'o/t', ... (4 bytes))",
+    '1795762347: Sending PUBACK to alpha (m1, rc0)',
+    "1795762348: Received PUBLISH from gamma (d0, q2, r0, m1, 'o/t', ... (4 bytes))",
+    '1795762348: Sending PUBREC to gamma (m1, rc0)',
+    '1795762348: Received PUBREL from gamma (Mid: 1)',
+    "1795762348: Sending PUBLISH to rm1 (d0, q1, r0, m2, 'o/t', ... (4 bytes))",
+    '1795762348: Sending PUBCOMP to gamma (m1)',
+  ]);
+  assert.deepEqual(origins(direct), [[1, 'alpha', false], [2, 'gamma', false]]);
+});
+
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
   const c = correlate([
     ...connect(1795700000, 'acl'),

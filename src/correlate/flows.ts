@@ -27,6 +27,11 @@ export interface FlowOptions {
   onFinding(finding: Finding): void;
 }
 
+/** What links a delivery to the inbound PUBLISH it came from: its payload size and topic. */
+function traceKeyOf(payloadBytes: number | null, topic: string): string {
+  return `${payloadBytes ?? -1} ${topic}`;
+}
+
 /** Why unfinished flows are given up, when it is not their session ending. */
 export type DropReason = NonNullable<Flow['dropped']>;
 
@@ -39,6 +44,8 @@ interface Inbound {
   mid?: number;
   time: number | null;
   count: number;
+  /** The time of the one before it with the same topic and size, when one is remembered. */
+  before?: number | null;
 }
 
 const steps: Record<1 | 2, readonly FlowStep[]> = {
@@ -102,6 +109,12 @@ export class FlowTracker {
   private openCount = 0;
   private readonly recentInbound = new Map<string, Inbound>();
   /**
+   * The trace key of the inbound message whose deliveries the broker sends now: set by its
+   * PUBLISH (by its PUBREL at QoS 2, when the broker releases it), ended by the next
+   * acknowledgement. A delivery of it later was queued, so an earlier message may be its origin.
+   */
+  private fanout: string | null = null;
+  /**
    * A PUBREC with a reason code ends a QoS 2 flow, but an MQTT 3.1.1 client never sees the code
    * and goes on with PUBREL, which the broker answers: those are the refused flow's, not orphans.
    */
@@ -122,7 +135,8 @@ export class FlowTracker {
    * subscribe) is linked to no origin.
    */
   publish(r: PacketRecord, st: ClientFlows | null, fromStore = false): boolean {
-    const traceKey = this.options.traceOrigins && r.topic !== undefined ? `${r.payloadBytes ?? -1} ${r.topic}` : null;
+    const traceKey = this.options.traceOrigins && r.topic !== undefined ? traceKeyOf(r.payloadBytes ?? null, r.topic) : null;
+    if (r.direction === 'in') this.fanout = traceKey;
     if (r.direction === 'in' && traceKey !== null) this.rememberInbound(traceKey, r);
     if (st === null || !opensFlow(r)) return false;
     const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
@@ -149,8 +163,11 @@ export class FlowTracker {
     };
     if (r.direction === 'out' && traceKey !== null && !fromStore) {
       const origin = this.recentInbound.get(traceKey);
-      if (origin && (r.time === null || origin.time === null || r.time - origin.time <= originWindowMs)) {
-        flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
+      const within = (time: number | null): boolean => r.time === null || time === null || r.time - time <= originWindowMs;
+      if (origin && within(origin.time)) {
+        // A queued delivery may be of the message before the latest, if that came in the window too.
+        const queued = this.fanout !== traceKey && origin.before !== undefined && within(origin.before);
+        flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1 || queued, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
       }
     }
     flows.set(r.mid, flow);
@@ -161,6 +178,7 @@ export class FlowTracker {
 
   /** A PUBACK, PUBREC, PUBREL or PUBCOMP line; `st` is its client's state, if it has one. */
   ack(r: PacketRecord, st: ClientFlows | undefined): void {
+    this.fanout = null;
     if (r.mid === undefined || r.outcome === 'unknown-mid') return;
     const step = r.cmd as FlowStep;
     // PUBREL comes from the sender of the message, the other acknowledgements from its receiver.
@@ -180,6 +198,7 @@ export class FlowTracker {
     // After a reconnect the last step may come again: the sender re-sends what was not answered.
     const resent = index === seen && flow.sessionEnded;
     if (index < 0 || (index !== seen + 1 && !resent)) flow.outOfOrder = true;
+    if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = traceKeyOf(flow.payloadBytes, flow.topic);
     flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
     if (flow.sessionEnded) flow.resumed = true;
     if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
@@ -274,6 +293,7 @@ export class FlowTracker {
     }
     this.recentInbound.set(key, {
       client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1,
+      ...(previous !== undefined ? { before: previous.time } : {}),
       ...(r.mid !== undefined && r.mid !== 0 ? { mid: r.mid } : {}),
     });
   }
