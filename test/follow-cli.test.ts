@@ -8,6 +8,7 @@ import { createGzip, gzipSync } from 'node:zlib';
 import { repoPath } from './support/fixtures.js';
 import { runCli } from './support/run-cli.js';
 import { displayWidth } from '../src/report/text.js';
+import { TerminalDashboard } from '../src/cli/follow/terminal-dashboard.js';
 import { rawLines, startFollow, stopFollows } from './support/follow.js';
 
 let dir = '';
@@ -333,6 +334,26 @@ test('--dashboard: a line with wide characters (CJK) still fits the terminal, so
   const lines = plain.split(/\r?\n/).filter((line) => line.includes('socket-error'));
   assert.ok(lines.length > 0);
   for (const line of lines) assert.ok(displayWidth(line) <= 79, `${displayWidth(line)} columns: ${line}`);
+});
+
+test('--dashboard follows the terminal as it is resized: drawn for the new width, on a cleared screen', () => {
+  const terminal = Object.assign(new PassThrough(), { columns: 100 });
+  let written = '';
+  terminal.on('data', (chunk: Buffer) => (written += chunk.toString()));
+  const widths: number[] = [];
+  const dashboard = new TerminalDashboard(terminal, (width) => {
+    widths.push(width);
+    return ['x'.repeat(width)];
+  }, 80, 60_000);
+  dashboard.start();
+  dashboard.draw();
+  assert.doesNotMatch(written, /\x1b\[2J/, 'the same width redraws in place');
+  terminal.columns = 50;
+  terminal.emit('resize');
+  dashboard.stop();
+  assert.deepEqual(widths, [100, 100, 50, 50]);
+  const afterResize = written.slice(written.lastIndexOf('x'.repeat(100)) + 100);
+  assert.match(afterResize, /^\n\x1b\[J\x1b\[2J\x1b\[H\x1b\[2Kx{50}\n/, 'the screen is cleared before the first drawing at the new width');
 });
 
 test('--dashboard on stderr when only stderr is a terminal; events still go to stdout', async () => {

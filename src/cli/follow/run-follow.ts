@@ -123,7 +123,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   const correlator = new Correlator({ keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, onEvent });
 
   const dashboard = plan.dashboard
-    ? new TerminalDashboard(plan.dashboard.stream, () => renderDashboard(stats.snapshot(now()), { source: plan.source, status }, plan.dashboard?.ctx ?? plan.ctx))
+    ? new TerminalDashboard(plan.dashboard.stream, (width) => renderDashboard(stats.snapshot(now()), { source: plan.source, status }, { ...(plan.dashboard?.ctx ?? plan.ctx), width }), plan.dashboard.ctx.width)
     : null;
   const onNotice = (notice: TailNotice): void => {
     if (isSwitch(notice) || (notice.code === 'appeared' && gone)) switches++;

@@ -9,19 +9,25 @@ const hideCursor = '\x1b[?25l';
 const showCursor = '\x1b[?25h';
 const clearLine = '\x1b[2K';
 const clearBelow = '\x1b[J';
+const clearScreen = '\x1b[2J\x1b[H';
 
 /**
- * Draws what `render` returns, replacing the previous drawing. `start` draws at once and then
- * every `intervalMs`; `stop` draws a last time, shows the cursor again and clears the timer.
+ * Draws what `render` returns for the terminal's width, replacing the previous drawing. `start`
+ * draws at once and then every `intervalMs`, and again when the terminal is resized; `stop`
+ * draws a last time, shows the cursor again and clears the timer. The width is the stream's
+ * own (a terminal's changes as it is resized), else `width`.
  */
 export class TerminalDashboard {
   private timer: NodeJS.Timeout | null = null;
   private height = 0;
+  private drawnWidth = 0;
   private running = false;
+  private readonly onResize = (): void => this.draw();
 
   constructor(
     private readonly stream: Writable,
-    private readonly render: () => string[],
+    private readonly render: (width: number) => string[],
+    private readonly width: number,
     private readonly intervalMs = 1000,
   ) {}
 
@@ -30,6 +36,7 @@ export class TerminalDashboard {
     if (this.running) return;
     this.running = true;
     this.stream.write(hideCursor);
+    this.stream.on('resize', this.onResize);
     this.draw();
     this.timer = setInterval(() => this.draw(), this.intervalMs);
   }
@@ -37,10 +44,14 @@ export class TerminalDashboard {
   /** Draws now (between ticks, e.g. when the status changes). */
   draw(): void {
     if (!this.running || this.stream.destroyed) return;
-    const lines = this.render();
-    const up = this.height > 0 ? `\x1b[${this.height}A\r` : '';
+    const width = (this.stream as { columns?: number }).columns ?? this.width;
+    const lines = this.render(width);
+    // The lines drawn for another width have wrapped or unwrapped: the rows to go up are not
+    // known, so the screen is cleared.
+    const up = this.height === 0 ? '' : width !== this.drawnWidth ? clearScreen : `\x1b[${this.height}A\r`;
     this.stream.write(`${up}${lines.map((l) => `${clearLine}${l}\n`).join('')}${clearBelow}`);
     this.height = lines.length;
+    this.drawnWidth = width;
   }
 
   /** Final drawing, cursor back; safe to call twice. */
@@ -48,6 +59,7 @@ export class TerminalDashboard {
     if (!this.running) return;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stream.off('resize', this.onResize);
     this.draw();
     this.running = false;
     if (!this.stream.destroyed) this.stream.write(showCursor);
