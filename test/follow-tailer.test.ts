@@ -141,6 +141,34 @@ test('rename, then the new file written before the old one was looked at again: 
   assert.deepEqual(fresh, [true, undefined, 'new-1\n']);
 });
 
+test('rotated twice before the old file was read again: the file rotated in between is read whole, under its name', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  const older = `${path}.3`;
+  await writeFile(older, 'before-1\n');
+  const writer = await open(path, 'a');
+  await writer.write(lines('old', 2));
+  const t = tail(path);
+  try {
+    await t.until(() => t.text().includes('old-2'), 'the first lines');
+    // All in one tick, as when the follower is held up: two rotations, each with lines of its own.
+    renameSync(path, `${path}.1`);
+    appendFileSync(`${path}.1`, 'old-3\n');
+    appendFileSync(path, lines('mid', 2));
+    renameSync(`${path}.1`, `${path}.2`);
+    renameSync(path, `${path}.1`);
+    appendFileSync(path, 'new-1\n');
+    await t.until(() => t.text().includes('new-1'), 'the new file');
+  } finally {
+    await writer.close();
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('old', 3) + lines('mid', 2) + 'new-1\n');
+  const mid = t.segments.find((s) => s.text === lines('mid', 2));
+  assert.deepEqual([mid?.restart, mid?.renamed], [true, `${path}.1`]);
+  assert.deepEqual(t.notices.map((n) => n.code), ['rotated', 'rotated-between']);
+});
+
 test('deleted while followed: what is still written to it stays under its old name', async () => {
   const { path, t } = await followWritten(lines('a', 1));
   const writer = await open(path, 'a');

@@ -70,3 +70,26 @@ export async function findRotatedCopy(dir: string, base: string, self: FileIdent
   }
   return null;
 }
+
+/**
+ * The logs of rotations in between, when the log was rotated again before the old file was read
+ * to its end: files in `dir` named `base` + something, other than `old` and `current`, written
+ * to no earlier than the old file was (`after`, its last modification; file times may not tell
+ * writes a moment apart). Opened, oldest first (`log.2` before `log.1` when the times tie).
+ * Compressed ones are left out: follow reads plain text.
+ */
+export async function findRotatedBetween(dir: string, base: string, old: FileIdentity, current: FileIdentity, after: number): Promise<RotatedCopy[]> {
+  const found: Array<RotatedCopy & { mtimeMs: number }> = [];
+  for (const name of await rotatedNames(dir, base)) {
+    const path = join(dir, name);
+    try {
+      const info = await stat(path);
+      const known = (info.ino === old.ino && info.dev === old.dev) || (info.ino === current.ino && info.dev === current.dev);
+      if (!info.isFile() || known || info.mtimeMs < after || name.endsWith('.gz')) continue;
+      found.push({ path, handle: await open(path, 'r'), size: info.size, mtimeMs: info.mtimeMs });
+    } catch {
+      // Gone or unreadable: nothing to read.
+    }
+  }
+  return found.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? 1 : a.path > b.path ? -1 : 0)).map(({ path, handle, size }) => ({ path, handle, size }));
+}

@@ -9,7 +9,7 @@ import type { TailNotice } from './tailer.js';
  * that appears is one too when it replaces one that went away (the caller knows).
  */
 export function isSwitch(notice: TailNotice): boolean {
-  return notice.code === 'rotated' || notice.code === 'truncated';
+  return notice.code === 'rotated' || notice.code === 'rotated-between' || notice.code === 'truncated';
 }
 
 /** One sentence for a notice, without a trailing newline. */
@@ -20,6 +20,7 @@ export function describeNotice(notice: TailNotice): string {
     case 'appeared': return `${path} appeared; following it from its start`;
     case 'deleted': return `${path} is gone (deleted or renamed); reading what is left of the old file and waiting for a new one`;
     case 'rotated': return `${path} was rotated; finished the old file, following the new one from its start`;
+    case 'rotated-between': return `${path} was rotated again before the old file was read; reading ${safeText(notice.file)}, rotated in between, first`;
     case 'truncated':
       return notice.copy === null
         ? `${path} was truncated; following it from its start`

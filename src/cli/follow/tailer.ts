@@ -10,7 +10,7 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ChangeWaiter } from './change-waiter.js';
-import { type FileIdentity, type RotatedCopy, findRenamed, findRotatedCopy } from './copy-recovery.js';
+import { type FileIdentity, type RotatedCopy, findRenamed, findRotatedBetween, findRotatedCopy } from './copy-recovery.js';
 import { lastLinesOffset } from './history-offset.js';
 
 /**
@@ -37,6 +37,8 @@ export type TailNotice =
   | { code: 'appeared'; path: string }
   | { code: 'deleted'; path: string }
   | { code: 'rotated'; path: string }
+  /** Rotated again before the old file was read to its end: `file` was rotated in between, and is read too. */
+  | { code: 'rotated-between'; path: string; file: string }
   | { code: 'truncated'; path: string; copy: string | null; recoveredBytes: number }
   | { code: 'unreadable'; path: string; reason: string };
 
@@ -256,14 +258,21 @@ export class FileTailer {
           this.queued.push({ restart: true, history: false, chunks: this.follow(file, waiter) });
           return;
         }
-        case 'replaced':
+        case 'replaced': {
           // The writer has moved to the new file, so the old one is complete: drain it, then switch.
           yield* this.readAvailable(file, Number.POSITIVE_INFINITY, true);
+          const lastWrite = (await file.handle.stat()).mtimeMs;
           await this.closeFile(file.handle);
           this.announce({ code: this.announced === 'deleted' ? 'appeared' : 'rotated', path: this.path });
           this.announced = null;
+          // Rotated more than once while behind: the files rotated in between come first, whole.
+          for (const between of await findRotatedBetween(this.dir, this.base, file, change.file, lastWrite)) {
+            this.handles.add(between.handle);
+            this.queued.push({ restart: true, history: false, renamed: between.path, chunks: this.readBetween(between) });
+          }
           this.queued.push({ restart: true, history: false, chunks: this.follow(change.file, waiter) });
           return;
+        }
       }
     }
   }
@@ -320,6 +329,18 @@ export class FileTailer {
       return { kind: 'replaced', file: next };
     } catch (error) {
       return { kind: 'pending', notice: { code: 'unreadable', path: this.path, reason: errorCode(error) ?? String(error) } };
+    }
+  }
+
+  /** A file rotated in between, said, then read whole. */
+  private async *readBetween(between: RotatedCopy): AsyncGenerator<Buffer> {
+    this.announce({ code: 'rotated-between', path: this.path, file: between.path });
+    this.announced = null;
+    const whole: OpenFile = { handle: between.handle, dev: 0, ino: 0, offset: 0, tail: empty, moved: false };
+    try {
+      yield* this.readAvailable(whole, between.size);
+    } finally {
+      await this.closeFile(between.handle);
     }
   }
 
