@@ -169,6 +169,27 @@ test('rotated twice before the old file was read again: the file rotated in betw
   assert.deepEqual(t.notices.map((n) => n.code), ['rotated', 'rotated-between']);
 });
 
+test('moved to another directory (logrotate olddir): the rest of the old file is under the name it has there', { skip: process.platform !== 'linux' && 'the path of an open file is read from /proc' }, async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  const olddir = join(path, '..', 'old');
+  await mkdir(olddir);
+  const writer = await open(path, 'a');
+  await writer.write(lines('old', 2));
+  const t = tail(path);
+  try {
+    await t.until(() => t.text().includes('old-2'), 'the first lines');
+    await rename(path, join(olddir, 'broker.log.1'));
+    await writer.write('old-3\n');
+    await writer.close();
+    await writeFile(path, 'new-1\n');
+    await t.until(() => t.text().includes('new-1'), 'the new file');
+  } finally {
+    await t.stop();
+  }
+  assert.deepEqual(t.segments.map((s) => [s.renamed, s.text]), [[undefined, lines('old', 2)], [join(olddir, 'broker.log.1'), 'old-3\n'], [undefined, 'new-1\n']]);
+});
+
 test('deleted while followed: what is still written to it stays under its old name', async () => {
   const { path, t } = await followWritten(lines('a', 1));
   const writer = await open(path, 'a');

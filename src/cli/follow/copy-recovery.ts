@@ -4,7 +4,7 @@
  * after our last read but before the truncation are only in the copy. The copy is recognised by
  * content: it holds, at the offset we had reached, the same bytes we read last.
  */
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The identity of a file: device and inode. */
@@ -38,6 +38,19 @@ export async function findRenamed(dir: string, base: string, self: FileIdentity)
     if (info?.isFile() && info.ino === self.ino && info.dev === self.dev) return path;
   }
   return null;
+}
+
+/**
+ * Where an open file is now, when it was moved out of its directory (logrotate `olddir`): the
+ * path Linux gives for the descriptor; null elsewhere, or when the file was deleted.
+ */
+export async function pathOfOpenFile(handle: FileHandle): Promise<string | null> {
+  try {
+    const path = await readlink(`/proc/self/fd/${handle.fd}`);
+    return path.startsWith('/') && !path.endsWith(' (deleted)') ? path : null;
+  } catch {
+    return null;
+  }
 }
 
 /** True when `handle` holds `expected` just before `offset`. */

@@ -10,7 +10,7 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ChangeWaiter } from './change-waiter.js';
-import { type FileIdentity, type RotatedCopy, findRenamed, findRotatedBetween, findRotatedCopy } from './copy-recovery.js';
+import { type FileIdentity, type RotatedCopy, findRenamed, findRotatedBetween, findRotatedCopy, pathOfOpenFile } from './copy-recovery.js';
 import { lastLinesOffset } from './history-offset.js';
 
 /**
@@ -224,7 +224,7 @@ export class FileTailer {
       // Looked at before each read: whatever is read once the file has a new name is under it.
       if (!file.moved && await this.nameMoved(file)) {
         file.moved = true;
-        const renamed = await findRenamed(this.dir, this.base, file);
+        const renamed = (await findRenamed(this.dir, this.base, file)) ?? (await pathOfOpenFile(file.handle));
         if (renamed !== null) {
           this.queued.push({ restart: false, history: false, renamed, chunks: this.follow(file, waiter) });
           return;
