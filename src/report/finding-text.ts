@@ -57,8 +57,9 @@ function keepaliveTimeout(f: Extract<Finding, { code: 'keepalive-timeout' }>): s
 /** How an unfinished flow was given up, when its session says more than the stalled step. */
 function flowEnd(f: FlowFinding): string {
   if (f.dropped === 'expired') return '; the broker expired the session with it in flight';
-  if (f.dropped === 'clean-start') return '; the client reconnected with a clean start, which discards what its session still held';
-  if (f.dropped === 'not-resumed') return '; the broker did not resume the session when the client reconnected';
+  // Both come after the session ended with the flow in flight, and say what settled its loss.
+  if (f.dropped === 'clean-start') return '; the session ended with it in flight, and the client reconnected with a clean start, which discarded it';
+  if (f.dropped === 'not-resumed') return '; the session ended with it in flight, and the broker did not resume it when the client reconnected';
   if (f.sessionEnded) return '; the session ended with it in flight';
   return '';
 }
