@@ -325,6 +325,15 @@ describe('whether the broker kept the session is what its CONNACK says', () => {
     assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'clean-start']]);
   });
 
+  test('a 1.4/1.5 log names no MQTT version: no session present is taken as said', () => {
+    const c = correlate([
+      '1430000001: New client connected from 10.0.0.1 as sub (c0, k60).', '1430000001: Sending CONNACK to sub (0, 0)', delivery(1430000002, 7, 'a/b'),
+      '1430000003: Socket error on client sub, disconnecting.',
+      '1430000010: New client connected from 10.0.0.1 as sub (c0, k60).', '1430000010: Sending CONNACK to sub (0, 0)',
+    ]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'not-resumed']]);
+  });
+
   test('a 3.1 client always reads no session present: its resumed session keeps what was in flight', () => {
     const c = correlate([
       ...connectAck(1795761801, 'sub', 'p1', 0, 0), delivery(1795761802, 3, 'a/b'), '1795761803: Socket error on client sub, disconnecting.',
@@ -389,6 +398,18 @@ test('a delivery the broker queued is linked to the latest PUBLISH, ambiguous wh
     '1795762348: Sending PUBCOMP to gamma (m1)',
   ]);
   assert.deepEqual(origins(direct), [[1, 'alpha', false], [2, 'gamma', false]]);
+  // 1.x acknowledges the publisher before it sends the deliveries: they are still the message's.
+  const acknowledgedFirst = run([
+    ...clients,
+    "1795762347: Received PUBLISH from alpha (d0, q1, r0, m1, 'o/t', ... (4 bytes))",
+    '1795762347: Sending PUBACK to alpha (m1, rc0)',
+    "1795762347: Sending PUBLISH to rm1 (d0, q1, r0, m1, 'o/t', ... (4 bytes))",
+    '1795762347: Received PUBACK from rm1 (Mid: 1, RC:0)',
+    "1795762348: Received PUBLISH from gamma (d0, q1, r0, m1, 'o/t', ... (4 bytes))",
+    '1795762348: Sending PUBACK to gamma (m1, rc0)',
+    "1795762348: Sending PUBLISH to rm1 (d0, q1, r0, m2, 'o/t', ... (4 bytes))",
+  ]);
+  assert.deepEqual(origins(acknowledgedFirst), [[1, 'alpha', false], [2, 'gamma', false]]);
 });
 
 test('a denied PUBLISH is no published message for the top clients and topics', () => {

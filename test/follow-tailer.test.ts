@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, renameSync, truncateSync } from 'node:fs';
+import { appendFileSync, copyFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,9 @@ test('rotated twice before the old file was read again: the file rotated in betw
   try {
     await t.until(() => t.text().includes('old-2'), 'the first lines');
     // All in one tick, as when the follower is held up: two rotations, each with lines of its own.
+    // Files that only start with the log's name are no rotation of it, nor is a compressed one.
+    writeFileSync(`${path}.state`, 'state\n');
+    writeFileSync(`${path}.4.xz`, 'xz\n');
     renameSync(path, `${path}.1`);
     appendFileSync(`${path}.1`, 'old-3\n');
     appendFileSync(path, lines('mid', 2));

@@ -100,7 +100,7 @@ export async function summarizeSelected(
   let orphanAcks = 0;
   let attemptCount = 0;
   const attemptsByOutcome: Correlation['attemptsByOutcome'] = {};
-  const sessions = new SessionTally();
+  const sessions = new SessionTally(options.maxOpen);
   const onEvent = (e: CorrelatorEvent): void => {
     tally.onEvent(e);
     if (e.kind === 'session-end' && sessionSelected(e.session, selector)) sessions.add(e.session);

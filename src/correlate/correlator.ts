@@ -134,12 +134,12 @@ const causeEnds: Record<DisconnectCause, EndReason> = {
 const authCodes = new Set([2, 4, 5, 133, 134, 135, 138, 140]);
 
 /**
- * Whether a CONNACK to a client of this protocol level says if a session was present: the
- * broker sets the flag for 3.1.1 and v5 only, so a 3.1 client (or a 1.4/1.5 log, whose connect
- * line names no version) always reads 0.
+ * Whether a CONNACK to a client of this MQTT version says if a session was present: the broker
+ * sets the flag for 3.1.1 and v5 only, so a 3.1 client always reads 0. A 1.4/1.5 connect line
+ * names no version; its clients are taken to be the 3.1.1 most were.
  */
 function saysSessionPresent(mqttVersion: MqttVersion | null | undefined): boolean {
-  return mqttVersion === '3.1.1' || mqttVersion === '5.0';
+  return mqttVersion !== '3.1';
 }
 
 /** Catalogue formats that record a refused network connection. */

@@ -111,7 +111,8 @@ export class FlowTracker {
   /**
    * The trace key of the inbound message whose deliveries the broker sends now: set by its
    * PUBLISH (by its PUBREL at QoS 2, when the broker releases it), ended by the next
-   * acknowledgement. A delivery of it later was queued, so an earlier message may be its origin.
+   * acknowledgement that comes in (one the broker sends may come before the deliveries, as in
+   * 1.x). A delivery of it after that was queued, so an earlier message may be its origin.
    */
   private fanout: string | null = null;
   /**
@@ -178,7 +179,7 @@ export class FlowTracker {
 
   /** A PUBACK, PUBREC, PUBREL or PUBCOMP line; `st` is its client's state, if it has one. */
   ack(r: PacketRecord, st: ClientFlows | undefined): void {
-    this.fanout = null;
+    if (r.direction === 'in') this.fanout = null;
     if (r.mid === undefined || r.outcome === 'unknown-mid') return;
     const step = r.cmd as FlowStep;
     // PUBREL comes from the sender of the message, the other acknowledgements from its receiver.

@@ -113,6 +113,13 @@ export const distinctClientLimit = 200_000;
 
 /** Sessions counted by how they ended, and the distinct clients they were of. */
 export class SessionTally {
+  /** Distinct client ids counted exactly, as the correlator counts them: at most `maxOpen`. */
+  private readonly limit: number;
+
+  constructor(maxOpen = Number.POSITIVE_INFINITY) {
+    this.limit = Math.min(maxOpen, distinctClientLimit);
+  }
+
   private count = 0;
   private readonly byEnd: Correlation['sessionsByEnd'] = {};
   private readonly clients = new Set<string>();
@@ -122,7 +129,7 @@ export class SessionTally {
     this.count++;
     this.byEnd[session.endReason] = (this.byEnd[session.endReason] ?? 0) + 1;
     if (this.capped || this.clients.has(session.client)) return;
-    if (this.clients.size >= distinctClientLimit) this.capped = true;
+    if (this.clients.size >= this.limit) this.capped = true;
     else this.clients.add(session.client);
   }
 

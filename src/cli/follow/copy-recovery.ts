@@ -85,24 +85,39 @@ export async function findRotatedCopy(dir: string, base: string, self: FileIdent
 }
 
 /**
+ * How many rotations ago a rotated log's name says it was made, as a number that grows with age:
+ * `log.2` is older than `log.1`, `log-20240102` than `log-20240103`. Null for a name that is no
+ * plain rotation of `base` (`log.state`, `log.1.gz`, `log.1.xz`: follow reads plain text only).
+ */
+function rotationAge(name: string, base: string): number | null {
+  const suffix = name.slice(base.length);
+  const numbered = /^\.(\d{1,4})$/.exec(suffix);
+  if (numbered) return Number(numbered[1]);
+  const dated = /^-(\d{8,10})$/.exec(suffix);
+  return dated ? -Number(dated[1]) : null;
+}
+
+/**
  * The logs of rotations in between, when the log was rotated again before the old file was read
- * to its end: files in `dir` named `base` + something, other than `old` and `current`, written
- * to no earlier than the old file was (`after`, its last modification; file times may not tell
- * writes a moment apart). Opened, oldest first (`log.2` before `log.1` when the times tie).
- * Compressed ones are left out: follow reads plain text.
+ * to its end: plain rotations of `base` in `dir` (`log.1`, `log-20240102`), other than `old` and
+ * `current`, written to no earlier than the old file was (`after`, its last modification; file
+ * times may not tell writes a moment apart). Opened, oldest first (by their names when the times
+ * tie).
  */
 export async function findRotatedBetween(dir: string, base: string, old: FileIdentity, current: FileIdentity, after: number): Promise<RotatedCopy[]> {
-  const found: Array<RotatedCopy & { mtimeMs: number }> = [];
+  const found: Array<RotatedCopy & { mtimeMs: number; age: number }> = [];
   for (const name of await rotatedNames(dir, base)) {
+    const age = rotationAge(name, base);
+    if (age === null) continue;
     const path = join(dir, name);
     try {
       const info = await stat(path);
       const known = (info.ino === old.ino && info.dev === old.dev) || (info.ino === current.ino && info.dev === current.dev);
-      if (!info.isFile() || known || info.mtimeMs < after || name.endsWith('.gz')) continue;
-      found.push({ path, handle: await open(path, 'r'), size: info.size, mtimeMs: info.mtimeMs });
+      if (!info.isFile() || known || info.mtimeMs < after) continue;
+      found.push({ path, handle: await open(path, 'r'), size: info.size, mtimeMs: info.mtimeMs, age });
     } catch {
       // Gone or unreadable: nothing to read.
     }
   }
-  return found.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? 1 : a.path > b.path ? -1 : 0)).map(({ path, handle, size }) => ({ path, handle, size }));
+  return found.sort((a, b) => a.mtimeMs - b.mtimeMs || b.age - a.age).map(({ path, handle, size }) => ({ path, handle, size }));
 }
