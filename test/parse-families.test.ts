@@ -564,12 +564,16 @@ describe('truncated lines', () => {
 
   test('a cut PUBLISH whose client id holds \' (d\' is a publish, never an acknowledgement (2.0.11)', () => {
     const client = `${'c'.repeat(300)} (d0, q1`;
-    for (const [start, family, direction] of [['Received PUBLISH from', 'publish-in', 'in'], ['Sending PUBLISH to', 'publish-out', 'out']] as const) {
+    const lines = [
+      ['Received PUBLISH from', 'publish-in', 'in', undefined], ['Sending PUBLISH to', 'publish-out', 'out', undefined],
+      ['Denied PUBLISH from', 'publish-in', 'in', 'denied'], ['Dropped too large PUBLISH from', 'publish-in', 'in', 'dropped'],
+    ] as const;
+    for (const [start, family, direction, outcome] of lines) {
       const head = `1700000000: ${start} ${client} (d0, q1, r0, m7, '`;
       const bytes = Buffer.from(`${head}${'é'.repeat(600)}', ... (5 bytes))`).subarray(0, 999);
       const line = bytes.toString('utf8');
       assertFields(parseLine(line, where), {
-        type: 'packet', family, cmd: 'publish', direction, truncated: true,
+        type: 'packet', family, cmd: 'publish', direction, truncated: true, outcome,
         client, mid: 7, qos: 1, dup: false, retain: false, topic: line.slice(head.length), payloadBytes: undefined,
       });
     }

@@ -191,14 +191,26 @@ function cutPublishFields(message: string, at: number): Fields {
   return ranInto ?? { client: message.slice(at) };
 }
 
+/** The PUBLISH lines with the client and the fields after it, by how they start. */
+const publishLines = [
+  { start: 'Received PUBLISH from ', direction: 'in', family: 'publish-in' },
+  { start: 'Sending PUBLISH to ', direction: 'out', family: 'publish-out' },
+  { start: 'Denied PUBLISH from ', direction: 'in', family: 'publish-in', outcome: 'denied' },
+  { start: 'Dropped too large PUBLISH from ', direction: 'in', family: 'publish-in', outcome: 'dropped' },
+] as const;
+
 /**
- * A `Received PUBLISH from …` or `Sending PUBLISH to …` message the broker cut short, read as
- * far as it goes (fields after the cut are left out); null for any other message. Such a line
+ * A PUBLISH message (received, sent, denied or dropped as too large) the broker cut short, read
+ * as far as it goes (fields after the cut are left out); null for any other message. Such a line
  * is a PUBLISH whatever its client holds: never an acknowledgement's `Received %s from %s …`.
  */
 export function scanCutPublish(message: string): PacketRecord | null {
-  if (message.startsWith('Received PUBLISH from ')) return decodePublish(cutPublishFields(message, 22), 'in', 'publish-in');
-  if (message.startsWith('Sending PUBLISH to ')) return decodePublish(cutPublishFields(message, 19), 'out', 'publish-out');
+  for (const line of publishLines) {
+    if (!message.startsWith(line.start)) continue;
+    const record = decodePublish(cutPublishFields(message, line.start.length), line.direction, line.family);
+    if ('outcome' in line) record.outcome = line.outcome;
+    return record;
+  }
   return null;
 }
 
