@@ -325,6 +325,15 @@ describe('whether the broker kept the session is what its CONNACK says', () => {
     assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'clean-start']]);
   });
 
+  test('without connection lines (connection_messages false), a second CONNACK without session present still ends what was in flight', () => {
+    const c = correlate([
+      '1795762012: Sending CONNACK to sub (0, 0)', delivery(1795762012, 1, 't/1'),
+      '1795762014: Sending CONNACK to sub (0, 0)', delivery(1795762020, 1, 't/1'), '1795762022: Received PUBACK from sub (Mid: 1, RC:0)',
+    ]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'not-resumed'], ['complete', undefined]]);
+    assert.deepEqual(c.findings.map((f) => f.code), ['flow-incomplete']);
+  });
+
   test('a 1.4/1.5 log names no MQTT version: no session present is taken as said', () => {
     const c = correlate([
       '1430000001: New client connected from 10.0.0.1 as sub (c0, k60).', '1430000001: Sending CONNACK to sub (0, 0)', delivery(1430000002, 7, 'a/b'),

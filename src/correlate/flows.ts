@@ -223,11 +223,12 @@ export class FlowTracker {
 
   /**
    * The broker did not resume the client's session (its CONNACK says no session is present):
-   * the flows its earlier sessions left in flight end incomplete, `at` the CONNACK.
+   * the flows in flight end incomplete, `at` the CONNACK. They are all of earlier connections,
+   * also when the log did not say those ended (`connection_messages false`): a CONNACK comes
+   * before anything of its own connection.
    */
   notResumed(st: ClientFlows, at: Where): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
-      if (!flow.sessionEnded) continue;
       flow.dropped = 'not-resumed';
       this.finalize(st, flow, 'incomplete', true, at);
     }
