@@ -297,6 +297,9 @@ describe('whether the broker kept the session is what its CONNACK says', () => {
     const finding = c.findings[0];
     assert.ok(finding);
     assert.match(describeFinding(finding), /the session ended with it in flight, and the broker did not resume it when the client reconnected$/);
+    // The timeline says why the delivery was given up.
+    const { timeline } = withTimeline([...connectAck(1795762068, 'sub', 'p5', 0, 0), delivery(1795762068, 1, 't/a'), '1795762068: Client sub closed its connection.', ...connectAck(1795762069, 'sub', 'p5', 0, 0)]);
+    assert.match(entryText(timeline, 'flow'), /PUBLISH INCOMPLETE, waiting for PUBACK \(session not resumed\)/);
   });
 
   test('no session present after a restart: a 3.1.1 persistent session the broker did not keep', () => {

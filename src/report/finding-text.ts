@@ -65,7 +65,7 @@ function flowEnd(f: FlowFinding): string {
 }
 
 /** Why a flow was given up unfinished, in a few words, when something other than its end says. */
-const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
+export const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
   expired: 'session expired',
   'clean-start': 'clean start',
   'not-resumed': 'session not resumed',

@@ -3,7 +3,7 @@
  */
 import type { Flow, TimelineEntry } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding } from './finding-text.js';
+import { describeFinding, droppedWords } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { isoTime } from './record-json.js';
@@ -19,7 +19,8 @@ function flowText(f: Flow): string {
   const steps = f.steps.map((s) => s.step.toUpperCase()).join('→');
   const state = f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs)}` : 'complete')
     : f.state === 'refused' ? `refused (rc ${f.reasonCode ?? '?'})`
-      : f.state === 'in-flight' ? 'in flight' : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}`;
+      : f.state === 'in-flight' ? 'in flight'
+        : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}${f.dropped !== undefined ? ` (${droppedWords[f.dropped]})` : ''}`;
   const origin = f.origin ? ` from ${f.origin.client}${f.origin.ambiguous ? '?' : ''}` : '';
   return `${verb} m${f.mid} QoS ${f.qos} ${f.topic ?? '?'}${f.payloadBytes !== null ? ` (${formatBytes(f.payloadBytes)})` : ''}${origin}: ${steps} ${state}${f.duplicates ? `, ${f.duplicates} re-send(s)` : ''}`;
 }
