@@ -333,7 +333,7 @@ describe('whether the broker kept the session is what its CONNACK says', () => {
       '1795762012: Sending CONNACK to sub (0, 0)', delivery(1795762012, 1, 't/1'),
       '1795762014: Sending CONNACK to sub (0, 0)', delivery(1795762020, 1, 't/1'), '1795762022: Received PUBACK from sub (Mid: 1, RC:0)',
     ]);
-    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'not-resumed'], ['complete', undefined]]);
+    assert.deepEqual(c.flows.map((f) => [f.state, f.dropped, f.sessionEnded]), [['incomplete', 'not-resumed', true], ['complete', undefined, false]]);
     assert.deepEqual(c.findings.map((f) => f.code), ['flow-incomplete']);
   });
 

@@ -229,6 +229,7 @@ export class FlowTracker {
    */
   notResumed(st: ClientFlows, at: Where): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+      flow.sessionEnded = true;
       flow.dropped = 'not-resumed';
       this.finalize(st, flow, 'incomplete', true, at);
     }
