@@ -383,16 +383,19 @@ describe('summary with a selection', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mosqlog-window-'));
     const file = join(dir, 'window.log');
     writeFileSync(file, log);
-    for (const window of [['--until', '2026-11-26T12:00:10Z'], ['--since', '2026-11-26T12:00:10Z'], ['--since', '20s']]) {
-      const summary = JSON.parse((await runCli(['summary', '-f', 'json', ...window, file])).stdout) as SummaryJson & { broker: { versions: string[] } };
-      const sessions = JSON.parse((await runCli(['sessions', '-f', 'json', ...window, file])).stdout) as { sessions: Array<{ client: string; endReason: string }> };
-      const byEnd: Record<string, number> = {};
-      for (const s of sessions.sessions) byEnd[s.endReason] = (byEnd[s.endReason] ?? 0) + 1;
-      assert.deepEqual(summary.sessions, { total: sessions.sessions.length, byEndReason: byEnd }, window.join(' '));
-      assert.equal(summary.clients, new Set(sessions.sessions.map((s) => s.client)).size);
-      assert.deepEqual(summary.broker.versions, ['2.0.11'], window.join(' '));
+    try {
+      for (const window of [['--until', '2026-11-26T12:00:10Z'], ['--since', '2026-11-26T12:00:10Z'], ['--since', '20s']]) {
+        const summary = JSON.parse((await runCli(['summary', '-f', 'json', ...window, file])).stdout) as SummaryJson & { broker: { versions: string[] } };
+        const sessions = JSON.parse((await runCli(['sessions', '-f', 'json', ...window, file])).stdout) as { sessions: Array<{ client: string; endReason: string }> };
+        const byEnd: Record<string, number> = {};
+        for (const s of sessions.sessions) byEnd[s.endReason] = (byEnd[s.endReason] ?? 0) + 1;
+        assert.deepEqual(summary.sessions, { total: sessions.sessions.length, byEndReason: byEnd }, window.join(' '));
+        assert.equal(summary.clients, new Set(sessions.sessions.map((s) => s.client)).size);
+        assert.deepEqual(summary.broker.versions, ['2.0.11'], window.join(' '));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('--topic keeps only messages on matching topics', async () => {
