@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type LineContext, LineParser, type LogRecord, createLineDecoder, halfYearMs, readRecordBatches } from '../parse/index.js';
 import type { Io } from './io.js';
+import { type Rotation, olderFirst, rotationOf } from './rotation.js';
 
 /** A problem with an input that ends the run with exit code 2. */
 export class InputError extends Error {}
@@ -176,27 +177,6 @@ async function startOf(source: InputSource, i: number, parser: LineParser, nextY
   return { source, i, time: first?.time ?? null, yearless: first?.yearless ?? false };
 }
 
-/** What a rotated file's name says of it: the log it was rotated from, and how many rotations ago. */
-interface Rotation {
-  base: string;
-  /** `log.2` is 2, `log` and dated names 0. */
-  number: number;
-  /** A dated name's date (`log-20261127`); names without one sort after any date. */
-  date: string;
-}
-
-const rotatedNumber = /^(.+)\.(\d{1,4})$/;
-const rotatedDate = /^(.+)-(\d{8,10})$/;
-
-function rotationOf(name: string): Rotation {
-  const plain = name.replace(/\.gz$/, '');
-  const n = rotatedNumber.exec(plain);
-  if (n) return { base: n[1] ?? '', number: Number(n[2]), date: '\uffff' };
-  const d = rotatedDate.exec(plain);
-  if (d) return { base: d[1] ?? '', number: 0, date: d[2] ?? '' };
-  return { base: plain, number: 0, date: '\uffff' };
-}
-
 /**
  * The order of files whose first times tie (rotated files that begin in the same second): the
  * files of one log together, where its first name stands, oldest rotation first (`log.2`,
@@ -212,7 +192,7 @@ function tieOrder(starts: readonly Start[]): (a: Start, b: Start) => number {
   return (a, b) => {
     const x = rotations.get(a) as Rotation;
     const y = rotations.get(b) as Rotation;
-    return (firstOfBase.get(x.base) ?? a.i) - (firstOfBase.get(y.base) ?? b.i) || y.number - x.number || (x.date < y.date ? -1 : x.date > y.date ? 1 : 0) || a.i - b.i;
+    return (firstOfBase.get(x.base) ?? a.i) - (firstOfBase.get(y.base) ?? b.i) || olderFirst(x, y) || a.i - b.i;
   };
 }
 

@@ -228,11 +228,8 @@ export class FlowTracker {
    * before anything of its own connection.
    */
   notResumed(st: ClientFlows, at: Where): void {
-    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
-      flow.sessionEnded = true;
-      flow.dropped = 'not-resumed';
-      this.finalize(st, flow, 'incomplete', true, at);
-    }
+    this.sessionEnded(st, true);
+    this.giveUp(st, 'not-resumed', true, at);
   }
 
   /**

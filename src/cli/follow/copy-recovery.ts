@@ -6,6 +6,7 @@
  */
 import { type FileHandle, open, readdir, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Rotation, isRotation, olderFirst, rotationOf } from '../rotation.js';
 
 /** The identity of a file: device and inode. */
 export interface FileIdentity {
@@ -85,19 +86,6 @@ export async function findRotatedCopy(dir: string, base: string, self: FileIdent
 }
 
 /**
- * How many rotations ago a rotated log's name says it was made, as a number that grows with age:
- * `log.2` is older than `log.1`, `log-20240102` than `log-20240103`. Null for a name that is no
- * plain rotation of `base` (`log.state`, `log.1.gz`, `log.1.xz`: follow reads plain text only).
- */
-function rotationAge(name: string, base: string): number | null {
-  const suffix = name.slice(base.length);
-  const numbered = /^\.(\d{1,4})$/.exec(suffix);
-  if (numbered) return Number(numbered[1]);
-  const dated = /^-(\d{8,10})$/.exec(suffix);
-  return dated ? -Number(dated[1]) : null;
-}
-
-/**
  * The logs of rotations in between, when the log was rotated again before the old file was read
  * to its end: plain rotations of `base` in `dir` (`log.1`, `log-20240102`), other than `old` and
  * `current`, written to no earlier than the old file was (`after`, its last modification; file
@@ -105,19 +93,20 @@ function rotationAge(name: string, base: string): number | null {
  * tie).
  */
 export async function findRotatedBetween(dir: string, base: string, old: FileIdentity, current: FileIdentity, after: number): Promise<RotatedCopy[]> {
-  const found: Array<RotatedCopy & { mtimeMs: number; age: number }> = [];
+  const found: Array<RotatedCopy & { mtimeMs: number; rotation: Rotation }> = [];
   for (const name of await rotatedNames(dir, base)) {
-    const age = rotationAge(name, base);
-    if (age === null) continue;
+    // Plain rotations of the log only: not `log.state`, nor compressed ones (follow reads text).
+    const rotation = rotationOf(name);
+    if (rotation.base !== base || !isRotation(rotation) || rotation.compressed) continue;
     const path = join(dir, name);
     try {
       const info = await stat(path);
       const known = (info.ino === old.ino && info.dev === old.dev) || (info.ino === current.ino && info.dev === current.dev);
       if (!info.isFile() || known || info.mtimeMs < after) continue;
-      found.push({ path, handle: await open(path, 'r'), size: info.size, mtimeMs: info.mtimeMs, age });
+      found.push({ path, handle: await open(path, 'r'), size: info.size, mtimeMs: info.mtimeMs, rotation });
     } catch {
       // Gone or unreadable: nothing to read.
     }
   }
-  return found.sort((a, b) => a.mtimeMs - b.mtimeMs || b.age - a.age).map(({ path, handle, size }) => ({ path, handle, size }));
+  return found.sort((a, b) => a.mtimeMs - b.mtimeMs || olderFirst(a.rotation, b.rotation)).map(({ path, handle, size }) => ({ path, handle, size }));
 }
