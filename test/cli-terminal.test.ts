@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { displayWidth } from '../src/report/text.js';
+import { displayWidth, safeText } from '../src/report/text.js';
 import { hasControlBytes, onlySgr, type RunOptions, runCli, runFromRepoRoot } from './support/run-cli.js';
 import { countUnescapedPipes, outsideCodeSpans } from './support/markdown.js';
 import { buildScenarioLog, type ScenarioClients } from './support/scenario-log.js';
@@ -113,7 +113,7 @@ describe('hostile client ids and topics', () => {
         const out = await stdoutOf([command, '--no-color', log], options);
         assert.ok(!hasControlBytes(out), `${command} ${JSON.stringify(options)}: ${JSON.stringify(out.match(/.{0,20}[\x1b\x80-\x9f].{0,20}/)?.[0])}`);
         assert.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(out), `${command}: no other C0 control (BEL, CR, …)`);
-        if (command !== 'summary') assert.ok(out.includes('title-sub') || out.includes('wipe-pub'), `${command}: the text around the sequences is still shown`);
+        if (command !== 'summary') assert.match(out, /title\\x|wipe\\x/, `${command}: the sequences show as text, after the text before them`);
       }
     }
   });
@@ -159,6 +159,19 @@ describe('hostile client ids and topics', () => {
       assert.ok(!/<b>/.test(markup), `${command}: no raw HTML`);
       assert.ok(!/tick/.test(markup), `${command}: no code span opened or closed by an id`);
     }
+  });
+});
+
+describe('safeText', () => {
+  test('an escape sequence shows as text: its ESC or 8-bit introducer as \\xNN, the rest kept', () => {
+    assert.equal(safeText('dev\x1b[0m'), 'dev\\x1b[0m');
+    assert.equal(safeText('osc\x1b]x exceeded its keepalive'), 'osc\\x1b]x exceeded its keepalive');
+    assert.equal(safeText('plant/\x9dline stalled'), 'plant/\\x9dline stalled');
+  });
+
+  test('ids that differ only in an escape sequence stay apart', () => {
+    const ids = ['dev', 'dev\x1b[0m', 'dev\x1b[8m'];
+    assert.equal(new Set(ids.map(safeText)).size, 3);
   });
 });
 

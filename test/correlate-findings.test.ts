@@ -145,6 +145,17 @@ test('a flow still in flight when the log ends is not said to have outlived its 
   assert.equal(c.sessions[0]?.endReason, 'open');
 });
 
+test('a PUBLISH re-sent thousands of times is counted whole, with the first re-sends as evidence', () => {
+  const resends = Array.from({ length: 5000 }, () => "1795700002: Received PUBLISH from rr (d1, q1, r0, m5, 'a/b', ... (2 bytes))");
+  const c = correlate([...connect(1795700000, 'rr'), "1795700001: Received PUBLISH from rr (d0, q1, r0, m5, 'a/b', ... (2 bytes))", ...resends, '1795700003: Sending PUBACK to rr (m5, rc0)']);
+  const finding = c.findings.find((f) => f.code === 'flow-duplicate');
+  assert.equal(finding?.code === 'flow-duplicate' && finding.duplicates, 5000);
+  // The ten re-sends kept (lines 4 to 13), latest first, then the PUBACK and the PUBLISH.
+  assert.deepEqual(finding?.at.map((at) => at.line), [13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 5004, 3]);
+  assert.equal(c.flows[0]?.resentAt?.length, 10);
+  assert.equal(c.flows[0]?.duplicates, 5000);
+});
+
 test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
   const c = correlate([
     ...connect(1795700000, 'pp'),

@@ -201,8 +201,8 @@ test('text: one readable line per event, remote text made safe, summary on stder
   const out = run.stdout();
   assert.ok(!out.includes('\x1b'), 'no escape sequence reaches the terminal');
   const [start, end, finding] = out.trimEnd().split('\n');
-  assert.match(start ?? '', /^2023-11-14 22:13:20Z {2}\+ evil-id connected from 127\.0\.0\.1:5000/);
-  assert.match(end ?? '', /^2023-11-14 22:13:25Z {2}- evil-id timed out/);
+  assert.match(start ?? '', /^2023-11-14 22:13:20Z {2}\+ evil\\x1b\[31m-id connected from 127\.0\.0\.1:5000/);
+  assert.match(end ?? '', /^2023-11-14 22:13:25Z {2}- evil\\x1b\[31m-id timed out/);
   assert.match(finding ?? '', /ERROR keepalive-timeout/);
   assert.match(run.stderr(), /sessions {2}1 started, 1 ended \(timeout 1\), 0 open/);
 });

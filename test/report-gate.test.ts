@@ -22,6 +22,8 @@ describe('parseGateRules', () => {
     ['flow-incomplete,keepalive-timeout>2,socket-error', rules(['flow-incomplete', 0], ['keepalive-timeout', 2], ['socket-error', 0])],
     [' socket-error , flow-incomplete > 3 ', rules(['flow-incomplete', 3], ['socket-error', 0])],
     ['takeover>0', rules(['takeover', 0])],
+    ['flow-incomplete>1234567890', rules(['flow-incomplete', 1234567890])],
+    ['flow-incomplete>99999999999999999999', rules(['flow-incomplete', Number.MAX_SAFE_INTEGER])],
     ['none', rules()],
     [' none ', rules()],
     ['default', rules(...defaultFailOn.map((code): [GateRule['code'], number] => [code, 0]))],

@@ -161,7 +161,7 @@ describe('hostile log content', () => {
 
   test('htmlText escapes the five characters and shows controls', () => {
     assert.equal(htmlText(`<a href="x" title='y'>&amp;</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
-    assert.equal(htmlText('a\x1b[31mb\x00c\u202ed'), 'ab\\x00c\\u202ed');
+    assert.equal(htmlText('a\x1b[31mb\x00c\u202ed'), 'a\\x1b[31mb\\x00c\\u202ed');
   });
 
   test('scriptJson cannot close its element and parses back to the same value', () => {

@@ -57,6 +57,11 @@ const steps: Record<1 | 2, readonly FlowStep[]> = {
 const refusedKept = 1000;
 /** Inbound PUBLISH packets remembered for tracing; the oldest are forgotten first. */
 const recentInboundLimit = 10_000;
+/** Re-sent PUBLISH lines kept per flow: a client that re-sends without end would grow it. */
+const resendsKept = 10;
+/** Lines a flow's finding names as evidence, at most. */
+const evidenceKept = 20;
+
 /** A delivery later than this after an inbound PUBLISH is not linked to it. */
 const originWindowMs = 2000;
 
@@ -145,7 +150,8 @@ export class FlowTracker {
     if (existing && existing.state === 'in-flight') {
       if (r.dup || (existing.sessionEnded && sameMessage(existing, r))) {
         existing.duplicates++;
-        (existing.resentAt ??= []).push({ file: r.file, line: r.line });
+        const resentAt = (existing.resentAt ??= []);
+        if (resentAt.length < resendsKept) resentAt.push({ file: r.file, line: r.line });
         if (existing.sessionEnded) existing.resumed = true;
         return true;
       }
@@ -326,7 +332,7 @@ export class FlowTracker {
     const packets = flow.steps.map((s) => s.at).reverse();
     const resends = [...(flow.resentAt ?? [])].reverse();
     const base = {
-      client: flow.client, time: first?.time ?? null, at: [...(droppedAt ? [droppedAt] : []), ...packets, ...resends],
+      client: flow.client, time: first?.time ?? null, at: [...(droppedAt ? [droppedAt] : []), ...packets, ...resends].slice(0, evidenceKept),
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
     };
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
@@ -335,7 +341,7 @@ export class FlowTracker {
     } else if (state === 'refused') {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
-    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: [...resends, ...packets], duplicates: flow.duplicates });
+    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: [...resends, ...packets].slice(0, evidenceKept), duplicates: flow.duplicates });
   }
 }
 

@@ -60,10 +60,11 @@ export function parseGateRules(text: string): GateRulesParse {
     const name = match?.[1];
     if (!match || name === undefined) return { ok: false, problem: { kind: 'malformed', item } };
     const threshold = match[2];
-    if (threshold !== undefined && !/^\d{1,9}$/.test(threshold)) return { ok: false, problem: { kind: 'malformed', item } };
+    if (threshold !== undefined && !/^\d+$/.test(threshold)) return { ok: false, problem: { kind: 'malformed', item } };
     const codes = expandKeyword(name) ?? (isFindingCode(name) ? [name] : null);
     if (codes === null) return { ok: false, problem: { kind: 'unknown-code', item, code: name } };
-    for (const code of codes) max.set(code, threshold === undefined ? 0 : Number(threshold));
+    // A threshold past any count there can be is kept a finite number, for the JSON report.
+    for (const code of codes) max.set(code, threshold === undefined ? 0 : Math.min(Number(threshold), Number.MAX_SAFE_INTEGER));
   }
   return { ok: true, rules: findingCodes.filter((code) => max.has(code)).map((code) => ({ code, max: max.get(code) ?? 0 })) };
 }

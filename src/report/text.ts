@@ -4,20 +4,19 @@
  */
 import { repeatedTimeOffset, wallClock } from './wall-clock.js';
 
-// ESC-introduced sequences (CSI, OSC, DCS, …), their 8-bit C1 forms, and other C0/C1 controls.
-const escapeSequence = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?|[@-Z\\-_])|[\x9b][0-?]*[ -/]*[@-~]|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
+// C0 and C1 controls, ESC and the 8-bit introducers of escape sequences among them.
 const controls = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 // Bidi embeddings, overrides and isolates reorder what follows them on screen ("Trojan Source").
 const bidi = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
- * Makes remote-controlled text (client ids, usernames, topics) harmless on a terminal:
- * escape sequences are removed, other control characters shown as `\xNN`, newlines and tabs
- * as `\n` and `\t`, bidirectional controls as `\uNNNN`.
+ * Makes remote-controlled text (client ids, usernames, topics) harmless on a terminal: control
+ * characters are shown as `\xNN`, newlines and tabs as `\n` and `\t`, bidirectional controls as
+ * `\uNNNN`. An escape sequence so shows as text (`\x1b[31m`): nothing after it is lost, and two
+ * ids that differ only in one stay apart.
  */
 export function safeText(text: string): string {
   return text
-    .replace(escapeSequence, '')
     .replace(/\n/g, '\\n')
     .replace(/\t/g, '\\t')
     .replace(controls, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
