@@ -365,6 +365,23 @@ describe('message trace', () => {
   });
 });
 
+describe('timeline of refused logins', () => {
+  const badPassword = 'fixtures/bad-password.log';
+
+  test("--client '*' keeps a login refused before it gave an id, under a heading of its own, with its address", async () => {
+    const table = await runCli(['timeline', '--client', '*', '--no-color', badPassword]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /● \(Connections refused before they gave an id\)\n {2}\S+ \S+ {2}connection refused from 127\.0\.0\.1:39672: not-authorised \(CONNACK 5\)/);
+    const json = JSON.parse((await runCli(['timeline', '--client', '*', '--format', 'json', badPassword])).stdout) as { entries: Array<{ kind: string; client: string | null }> };
+    assert.deepEqual(json.entries.filter((e) => e.kind === 'attempt').map((e) => e.client), [null]);
+  });
+
+  test('a glob that is not * leaves it out', async () => {
+    const table = await runCli(['timeline', '--client', 'login-*', '--no-color', badPassword]);
+    assert.doesNotMatch(table.stdout, /refused/);
+  });
+});
+
 describe('gzip', () => {
   test('gzip on stdin is read as the log it holds', async () => {
     const plain = await runCli(['sessions', sample]);

@@ -17,7 +17,8 @@ interface EntryBase {
 export type TimelineEntry =
   | (EntryBase & { kind: 'connect'; session: Session })
   | (EntryBase & { kind: 'end'; session: Session })
-  | (EntryBase & { kind: 'attempt'; attempt: ConnectionAttempt })
+  /** A connection that never became a session; `client` is null when it was refused before it gave an id. */
+  | (Omit<EntryBase, 'client'> & { kind: 'attempt'; client: string | null; attempt: ConnectionAttempt })
   | (EntryBase & { kind: 'subscribe' | 'unsubscribe'; filters: Array<{ filter: string; qos?: number; denied?: boolean }> })
   | (EntryBase & { kind: 'flow'; flow: Flow })
   | (EntryBase & {
@@ -33,7 +34,10 @@ export type TimelineEntry =
 /** Findings that say why a session ended, which its end entry says too. */
 const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'socket-error', 'protocol-error']);
 
-/** Builds timelines for the clients `wanted` accepts. */
+/**
+ * Builds timelines for the clients `wanted` accepts; `wanted(null)` says whether connections
+ * refused before they gave an id are kept too.
+ */
 export class TimelineBuilder {
   private readonly entries: TimelineEntry[] = [];
   private readonly last = new Map<string, TimelineEntry>();
@@ -43,7 +47,7 @@ export class TimelineBuilder {
   private heardPackets = false;
 
   constructor(
-    private readonly wanted: (client: string) => boolean,
+    private readonly wanted: (client: string | null) => boolean,
     private readonly packets = false,
     private readonly limit = 1_000_000,
   ) {}
@@ -82,7 +86,7 @@ export class TimelineBuilder {
         return;
       }
       case 'attempt':
-        if (e.attempt.client === null || !this.wanted(e.attempt.client)) return;
+        if (!this.wanted(e.attempt.client)) return;
         this.add({ kind: 'attempt', client: e.attempt.client, time: e.attempt.time, at: e.attempt.at, attempt: e.attempt });
         return;
       case 'flow-start': {
@@ -158,7 +162,7 @@ export class TimelineBuilder {
   private add(entry: TimelineEntry): void {
     if (this.entries.length >= this.limit) return;
     this.entries.push(entry);
-    this.last.set(entry.client, entry);
+    if (entry.client !== null) this.last.set(entry.client, entry);
   }
 }
 

@@ -40,8 +40,12 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
       const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
       return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}${after}; ${s.messagesIn} message(s) in, ${s.messagesOut} out`, trouble };
     }
-    case 'attempt':
-      return { text: `connection refused: ${e.attempt.outcome}${e.attempt.reasonCode !== undefined ? ` (CONNACK ${e.attempt.reasonCode})` : ''}`, trouble: true };
+    case 'attempt': {
+      const { outcome, reasonCode, client, address, port } = e.attempt;
+      // Without an id, where the connection came from is all there is to tell it by.
+      const from = client === null && address !== null ? ` from ${address}${port !== null ? `:${port}` : ''}` : '';
+      return { text: `connection refused${from}: ${outcome}${reasonCode !== undefined ? ` (CONNACK ${reasonCode})` : ''}`, trouble: true };
+    }
     case 'subscribe':
     case 'unsubscribe':
       return { text: `${e.kind}d ${e.filters.map((f) => `${f.filter}${f.denied ? ' (denied)' : f.qos !== undefined ? ` (QoS ${f.qos})` : ''}`).join(', ')}`, trouble: e.filters.some((f) => f.denied) };
@@ -66,8 +70,11 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
   }
 }
 
-function byClient(entries: readonly TimelineEntry[]): Map<string, TimelineEntry[]> {
-  const groups = new Map<string, TimelineEntry[]>();
+/** The heading of the connections refused before they gave an id, which have no client to be under. */
+const noIdHeading = 'Connections refused before they gave an id';
+
+function byClient(entries: readonly TimelineEntry[]): Map<string | null, TimelineEntry[]> {
+  const groups = new Map<string | null, TimelineEntry[]>();
   for (const e of entries) {
     const list = groups.get(e.client);
     if (list) list.push(e);
@@ -81,7 +88,7 @@ export function renderTimelineText(data: TimelineData, ctx: ReportContext): stri
   if (data.entries.length === 0) return 'No matching clients.\n';
   const out: string[] = [];
   for (const [client, entries] of byClient(data.entries)) {
-    out.push(ctx.chalk.bold(`● ${safeText(client)}`));
+    out.push(ctx.chalk.bold(`● ${client === null ? `(${noIdHeading})` : safeText(client)}`));
     for (const e of entries) {
       const { text, trouble } = describeEntry(e);
       const line = `  ${formatTime(e.time, ctx.timeZone)}  ${safeText(text)}`;
@@ -118,7 +125,7 @@ export const timelineReporters = {
     if (d.entries.length === 0) return '## Timeline\n\nNo matching clients.\n';
     const out: string[] = ['## Timeline', ''];
     for (const [client, entries] of byClient(d.entries)) {
-      out.push(`### ${markdownCode(client)}`, '', '| time | what | line |', '| --- | --- | --- |');
+      out.push(`### ${client === null ? noIdHeading : markdownCode(client)}`, '', '| time | what | line |', '| --- | --- | --- |');
       for (const e of entries) out.push(`| ${formatTime(e.time, ctx.timeZone)} | ${markdownCodeCell(describeEntry(e).text)} | ${markdownCell(location(e.at))} |`);
       out.push('');
     }
