@@ -98,6 +98,15 @@ test('a line that echoes an end the log showed is not a second finding', () => {
   assert.deepEqual(findingsOf(c), ['keepalive-timeout handheld 3,2', 'no-debug-lines - ']);
 });
 
+test('the timeline shows each SUBSCRIBE on its own, also one that subscribes to a filter again at another QoS', () => {
+  const subscribe = (qos: number): string[] => [
+    '1795700001: Received SUBSCRIBE from resub', `1795700001: \tsa/# (QoS ${qos})`, `1795700001: resub ${qos} sa/#`, '1795700001: Sending SUBACK to resub',
+  ];
+  const { timeline } = withTimeline([...connect(1795700000, 'resub'), ...subscribe(0), ...subscribe(2)]);
+  const subscribes = timeline.filter((e) => e.kind === 'subscribe');
+  assert.deepEqual(subscribes.map((e) => (e.kind === 'subscribe' ? e.filters : [])), [[{ filter: 'sa/#', qos: 0 }], [{ filter: 'sa/#', qos: 2 }]]);
+});
+
 test('without packet lines a keepalive timeout claims no silence, and the timeline shows none', () => {
   const lines = [
     '1795700000: New connection from 127.0.0.1:35188 on port 1883.',

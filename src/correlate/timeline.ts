@@ -45,6 +45,8 @@ export class TimelineBuilder {
   private readonly keepalive = new Map<string, number>();
   /** Whether the log has shown a packet line yet: without them no silence can be measured. */
   private heardPackets = false;
+  /** Clients whose SUBSCRIBE or UNSUBSCRIBE came in and whose topic lines start a new entry. */
+  private readonly newRequest = new Set<string>();
 
   constructor(
     private readonly wanted: (client: string | null) => boolean,
@@ -59,9 +61,11 @@ export class TimelineBuilder {
       const open = this.last.get(r.client);
       const kind = r.action;
       const filter = { filter: r.filter, ...(r.qos !== undefined ? { qos: r.qos } : {}), ...(r.denied ? { denied: true } : {}) };
-      if (open?.kind === kind) {
+      // The topic lines of one request are one entry (in a debug log each topic has two lines).
+      if (open?.kind === kind && !this.newRequest.has(r.client)) {
         if (!open.filters.some((f) => f.filter === r.filter)) open.filters.push(filter);
       } else {
+        this.newRequest.delete(r.client);
         this.add({ kind, client: r.client, time: r.time, at: where(r), filters: [filter] });
       }
     }
@@ -115,6 +119,7 @@ export class TimelineBuilder {
   private onPacket(r: PacketRecord): void {
     this.heardPackets = true;
     if (!this.wanted(r.client)) return;
+    if (r.direction === 'in' && (r.cmd === 'subscribe' || r.cmd === 'unsubscribe')) this.newRequest.add(r.client);
     if (r.direction === 'in' && r.time !== null) {
       this.gapUntil(r.client, r.time, where(r));
       this.lastHeard.set(r.client, r.time);
