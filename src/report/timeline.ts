@@ -44,7 +44,8 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
       const { outcome, reasonCode, client, address, port } = e.attempt;
       // Without an id, where the connection came from is all there is to tell it by.
       const from = client === null && address !== null ? ` from ${address}${port !== null ? `:${port}` : ''}` : '';
-      return { text: `connection refused${from}: ${outcome}${reasonCode !== undefined ? ` (CONNACK ${reasonCode})` : ''}`, trouble: true };
+      const verb = outcome === 'refused' || outcome === 'not-authorised' || outcome === 'denied' ? 'refused' : 'failed';
+      return { text: `connection ${verb}${from}: ${outcome}${reasonCode !== undefined ? ` (CONNACK ${reasonCode})` : ''}`, trouble: true };
     }
     case 'subscribe':
     case 'unsubscribe':
@@ -70,8 +71,8 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
   }
 }
 
-/** The heading of the connections refused before they gave an id, which have no client to be under. */
-const noIdHeading = 'Connections refused before they gave an id';
+/** The heading of connections that failed before they gave an id, which have no client to be under. */
+const noIdHeading = 'Connections without a client id';
 
 function byClient(entries: readonly TimelineEntry[]): Map<string | null, TimelineEntry[]> {
   const groups = new Map<string | null, TimelineEntry[]>();
