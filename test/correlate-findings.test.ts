@@ -444,6 +444,23 @@ test('a delivery the broker queued is linked to the latest PUBLISH, ambiguous wh
   assert.deepEqual(origins(acknowledgedFirst), [[1, 'alpha', false], [2, 'gamma', false]]);
 });
 
+test('a QoS 2 message released by its PUBREL after a later PUBLISH of the same topic and size is the origin of what follows the PUBREL', () => {
+  const c = correlateRecords(records([
+    ...connect(1795762347, 'trSub'), ...connect(1795762347, 'trA'), ...connect(1795762347, 'trB'),
+    "1795762348: Received PUBLISH from trA (d0, q2, r0, m1, 'tr/x', ... (3 bytes))",
+    '1795762348: Sending PUBREC to trA (m1, rc0)',
+    "1795762349: Received PUBLISH from trB (d0, q1, r0, m1, 'tr/x', ... (3 bytes))",
+    "1795762349: Sending PUBLISH to trSub (d0, q1, r0, m1, 'tr/x', ... (3 bytes))",
+    '1795762349: Sending PUBACK to trB (m1, rc0)',
+    '1795762349: Received PUBACK from trSub (Mid: 1, RC:0)',
+    '1795762350: Received PUBREL from trA (Mid: 1)',
+    "1795762350: Sending PUBLISH to trSub (d0, q1, r0, m2, 'tr/x', ... (3 bytes))",
+    '1795762350: Sending PUBCOMP to trA (m1)',
+  ]), { keepFlows: 'all', traceOrigins: true });
+  const origins = c.flows.filter((f) => f.direction === 'out').map((f) => [f.mid, f.origin?.client, f.origin?.mid, f.origin?.ambiguous]);
+  assert.deepEqual(origins, [[1, 'trB', 1, false], [2, 'trA', 1, false]]);
+});
+
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
   const c = correlate([
     ...connect(1795700000, 'acl'),

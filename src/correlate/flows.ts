@@ -114,12 +114,12 @@ export class FlowTracker {
   private openCount = 0;
   private readonly recentInbound = new Map<string, Inbound>();
   /**
-   * The trace key of the inbound message whose deliveries the broker sends now: set by its
+   * The inbound message whose deliveries the broker sends now, and its trace key: set by its
    * PUBLISH (by its PUBREL at QoS 2, when the broker releases it), ended by the next
    * acknowledgement that comes in (one the broker sends may come before the deliveries, as in
    * 1.x). A delivery of it after that was queued, so an earlier message may be its origin.
    */
-  private fanout: string | null = null;
+  private fanout: { key: string; origin: Inbound } | null = null;
   /**
    * A PUBREC with a reason code ends a QoS 2 flow, but an MQTT 3.1.1 client never sees the code
    * and goes on with PUBREL, which the broker answers: those are the refused flow's, not orphans.
@@ -142,8 +142,7 @@ export class FlowTracker {
    */
   publish(r: PacketRecord, st: ClientFlows | null, fromStore = false): boolean {
     const traceKey = this.options.traceOrigins && r.topic !== undefined ? traceKeyOf(r.payloadBytes ?? null, r.topic) : null;
-    if (r.direction === 'in') this.fanout = traceKey;
-    if (r.direction === 'in' && traceKey !== null) this.rememberInbound(traceKey, r);
+    if (r.direction === 'in') this.fanout = traceKey === null ? null : { key: traceKey, origin: this.rememberInbound(traceKey, r) };
     if (st === null || !opensFlow(r)) return false;
     const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
     const existing = flows.get(r.mid);
@@ -169,11 +168,13 @@ export class FlowTracker {
       sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
     };
     if (r.direction === 'out' && traceKey !== null && !fromStore) {
-      const origin = this.recentInbound.get(traceKey);
+      // The message being sent out now, else the latest that came in with the same topic and size.
+      const sending = this.fanout?.key === traceKey ? this.fanout.origin : null;
+      const origin = sending ?? this.recentInbound.get(traceKey);
       const within = (time: number | null): boolean => r.time === null || time === null || r.time - time <= originWindowMs;
       if (origin && within(origin.time)) {
         // A queued delivery may be of the message before the latest, if that came in the window too.
-        const queued = this.fanout !== traceKey && origin.before !== undefined && within(origin.before);
+        const queued = sending === null && origin.before !== undefined && within(origin.before);
         flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1 || queued, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
       }
     }
@@ -205,7 +206,7 @@ export class FlowTracker {
     // After a reconnect the last step may come again: the sender re-sends what was not answered.
     const resent = index === seen && flow.sessionEnded;
     if (index < 0 || (index !== seen + 1 && !resent)) flow.outOfOrder = true;
-    if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = traceKeyOf(flow.payloadBytes, flow.topic);
+    if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: released(flow, r) };
     flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
     if (flow.sessionEnded) flow.resumed = true;
     if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
@@ -289,7 +290,8 @@ export class FlowTracker {
     return true;
   }
 
-  private rememberInbound(key: string, r: PacketRecord): void {
+  /** Remembers an inbound PUBLISH as the latest of its topic and size, and returns what it keeps. */
+  private rememberInbound(key: string, r: PacketRecord): Inbound {
     const previous = this.recentInbound.get(key);
     const sameMoment = previous !== undefined && previous.time === r.time;
     this.recentInbound.delete(key);
@@ -297,11 +299,13 @@ export class FlowTracker {
       const oldest = this.recentInbound.keys().next();
       if (!oldest.done) this.recentInbound.delete(oldest.value);
     }
-    this.recentInbound.set(key, {
+    const inbound: Inbound = {
       client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1,
       ...(previous !== undefined ? { before: previous.time } : {}),
       ...(r.mid !== undefined && r.mid !== 0 ? { mid: r.mid } : {}),
-    });
+    };
+    this.recentInbound.set(key, inbound);
+    return inbound;
   }
 
   /** Ends a flow; `droppedAt` is the line that gave it up, which leads its finding's evidence. */
@@ -343,6 +347,14 @@ export class FlowTracker {
     }
     if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: [...resends, ...packets].slice(0, evidenceKept), duplicates: flow.duplicates });
   }
+}
+
+/**
+ * The origin of the deliveries of a QoS 2 message the broker releases on its PUBREL (`pubrel`):
+ * that very message, at its PUBLISH; the release is the moment they follow.
+ */
+function released(flow: Flow, pubrel: PacketRecord): Inbound {
+  return { client: flow.client, at: flow.steps[0]?.at ?? { file: pubrel.file, line: pubrel.line }, time: pubrel.time, count: 1, mid: flow.mid };
 }
 
 function refusedKey(client: string, direction: Direction, mid: number): string {
