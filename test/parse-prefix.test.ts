@@ -238,6 +238,9 @@ describe('envelopes', () => {
     // A word and `: ` after the broker's stamp is no journald host and program.
     { name: 'docker logs -t: a Warning line', line: `2026-11-26T12:00:00.123456789Z ${epoch}: Warning: Mosquitto should not be run as root/administrator.`, time: epochIso, expect: { type: 'message', family: 'startup', level: 'warning' } },
     { name: 'docker logs -t with an offset: an Error line', line: `2026-11-26T12:00:00.123456789+01:00 ${epoch}: Error: Address already in use`, time: epochIso, expect: { type: 'message', format: 'Error: %s', level: 'error' } },
+    // Without the broker's stamp, a UTC time is docker's (journalctl writes an offset): `Word word:` is the message.
+    { name: 'docker logs -t without broker prefix: a client id with colons', line: '2026-11-26T12:00:00.123456789Z Client aa:bb:cc:dd:ee:ff disconnected.', time: '2026-11-26T12:00:00.123Z', expect: { type: 'disconnect', client: 'aa:bb:cc:dd:ee:ff', cause: 'client-disconnect' } },
+    { name: 'docker logs -t without broker prefix: Connection Refused', line: '2026-11-26T12:00:00.123456789Z Connection Refused: not authorised', time: '2026-11-26T12:00:00.123Z', expect: { family: 'connack' } },
     { name: 'docker logs -t with a broker date and time of day', line: `2026-11-26T12:00:00.123456789Z 2024-01-01 12:00:00: ${message}`, time: '2024-01-01T12:00:00Z' },
     { name: 'a log_timestamp_format of the syslog shape with a year is no syslog header', line: 'Nov 27 06:49:42 2026: Error: Unable to open pwfile "/tmp/x.pw".', time: '2026-11-27T06:49:42Z', expect: { type: 'message', format: 'Error: Unable to open pwfile "%s".', level: 'error' } },
     { name: '$SYS/broker/log/N', line: `$SYS/broker/log/N ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },

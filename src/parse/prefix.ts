@@ -55,7 +55,9 @@ const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'w
 // shape (`Nov 27 06:49:42 2026: Error: …`) is no host and program.
 const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+) ?/;
-const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+// journalctl writes the zone as an offset (`+0000`, `+00:00`), never `Z`: a `Z` time is docker's,
+// and a `Word word:` after it (`Client aa:bb:…`, `Connection Refused: …`) is the broker's message.
+const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?([+-]\d\d:?\d\d) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
 /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
