@@ -162,6 +162,8 @@ describe('connection: disconnect wordings', () => {
     { name: '2.1 [(null):0]: no address', line: '1795000000: Client pers-inflight [(null):0] disconnected: session taken over.', expect: { ...d, client: 'pers-inflight', address: null, port: null, cause: 'session-taken-over' } },
     { name: '2.1 [(null):0] bridge strerror', line: '1795000000: Client local.edge-bridge [(null):0] disconnected: Broken pipe.', expect: { ...d, client: 'local.edge-bridge', address: null, cause: 'os-error' } },
     { name: '2.1.1 id containing " [" ', line: '1795000000: Client my id [x] [127.0.0.1:47000] disconnected.', expect: { ...d, client: 'my id [x]', address: '127.0.0.1', port: 47000 } },
+    { name: 'before 2.1.1 a [x:N] is part of the id', line: '1700000000: Client esp32 [00:11:22:33:44:55] disconnected.', context: v20, expect: { ...d, client: 'esp32 [00:11:22:33:44:55]', address: null, port: null, cause: 'client-disconnect' } },
+    { name: 'before 2.1.1 a [x:N] is part of the id (errno text)', line: '1700000000: Client esp32 [00:11:22:33:44:55] disconnected: Connection reset by peer.', context: v20, expect: { ...d, client: 'esp32 [00:11:22:33:44:55]', address: null, cause: 'os-error' } },
   ]);
 });
 

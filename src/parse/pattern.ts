@@ -102,6 +102,11 @@ export function plausibleAddress(address: string): boolean {
   return !address.endsWith(':') || address.endsWith('::');
 }
 
+/** True when the broker version is known to be older than `release`. */
+export function isKnownBefore(version: string | undefined, release: string): boolean {
+  return version !== undefined && compareVersions(version, release) < 0;
+}
+
 /** True when the broker version is known to be older than 2.0 (no `:port` after addresses). */
 export function isBefore2(version: string | undefined): boolean {
   return version !== undefined && compareVersions(version, '2.0.0') < 0;

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import {
-  type DecodeContext, type PatternSpec, clientOrNull, definePatterns, int, isAtLeast21, isBefore2,
+  type DecodeContext, type PatternSpec, clientOrNull, definePatterns, int, isAtLeast21, isBefore2, isKnownBefore,
   optionalFlag, optionalInt, plausibleAddress, str, toQos,
 } from '../pattern.js';
 import type { DisconnectCause, MqttVersion, RecordBody } from '../record.js';
@@ -177,12 +177,13 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
     case 'expiring':
     case 'expiringPersistent':
       return { type: 'session-expiry', family: 'session-expiry', level: 'notice', client: str(f, 'client') };
+    // Before 2.1.1 a `[x:N]` is part of the client id (`esp32 [00:11:22:33:44:55]`).
     case 'endedPlain':
-      return plausibleAddress(str(f, 'address')) ? disconnect(f, ctx, 'client-disconnect') : null;
+      return plausibleAddress(str(f, 'address')) && !isKnownBefore(ctx.brokerVersion, '2.1.1') ? disconnect(f, ctx, 'client-disconnect') : null;
     case 'endedBadSocket':
-      return disconnect(f, ctx, 'bad-socket', str(f, 'detail'));
+      return isKnownBefore(ctx.brokerVersion, '2.1.1') ? null : disconnect(f, ctx, 'bad-socket', str(f, 'detail'));
     case 'endedReason': {
-      if (!plausibleAddress(str(f, 'address'))) return null;
+      if (!plausibleAddress(str(f, 'address')) || isKnownBefore(ctx.brokerVersion, '2.1.1')) return null;
       const reason = str(f, 'reason');
       const cause = reasonCauses[reason];
       return cause ? disconnect(f, ctx, cause) : disconnect(f, ctx, 'os-error', reason);
