@@ -464,6 +464,17 @@ describe('continuation lines', () => {
     for (const r of records.slice(1)) assert.ok(r.type === 'continuation' && r.format === first.format);
   });
 
+  test('journalctl -o short: the later lines are indented under the first, by the width of its header', () => {
+    const indent = ' '.repeat('Nov 26 12:54:15 gw mosquitto[812]: '.length);
+    sequence([
+      'Nov 26 12:54:15 gw mosquitto[812]: 1795697655: Warning: File /x/passwd has world readable permissions. Future versions will refuse to load this file.',
+      `${indent}To fix this, use \`chmod 0700 /x/passwd\`.`,
+    ], [
+      { type: 'message', family: 'file-permissions', params: ['/x/passwd'] },
+      { type: 'continuation', family: 'file-permissions', parentLine: 1, part: 1 },
+    ]);
+  });
+
   test('sudo setcap after the privileged-port line', () => {
     sequence([
       '1700000000: If you are trying to bind to a privileged port (<1024), try using setcap and do not start the broker as root:',

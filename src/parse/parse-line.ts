@@ -223,7 +223,9 @@ function continuation(message: string, prev: LogRecord | undefined): RecordBody 
   const part = prev.type === 'continuation' ? prev.part : 0;
   const expected = p.following[part];
   if (expected === undefined) return null;
-  const fits = expected === '' ? message === '' : matchShape(expected, message) !== null;
+  // journalctl indents the later lines of a message under its first, by the width of its header.
+  const text = message.charCodeAt(0) === 32 ? message.trimStart() : message;
+  const fits = expected === '' ? text === '' : matchShape(expected, text) !== null;
   if (!fits) return null;
   return continuationBody(p, prev.type === 'continuation' ? prev.parentLine : prev.line, part + 1);
 }
