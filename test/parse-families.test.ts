@@ -67,6 +67,10 @@ describe('connection: New client connected', () => {
     { name: '1.6 p1 is MQTT 3.1', line: '1560000000: New client connected from 10.0.0.1 as c1 (p1, c1, k60).', context: v16, expect: { ...cc, protocolLevel: 1, mqttVersion: '3.1' } },
     { name: '1.6 IPv6 without port, id with spaces and (', line: '1560000000: New client connected from 2001:db8::17 as my client (x) (p2, c1, k60).', expect: { ...cc, client: 'my client (x)', address: '2001:db8::17', port: null } },
     { name: '1.6 ::1 without port', line: '1560000000: New client connected from ::1 as c1 (p5, c0, k0).', expect: { ...cc, address: '::1', port: null, mqttVersion: '5.0', keepalive: 0 } },
+    // An address never holds ` as `: an id that does (`node:7 as primary`) is read whole.
+    { name: '2.0 id holding ":N as "', line: '1700000000: New client connected from 1.2.3.4:5 as node:7 as primary (p2, c1, k60).', expect: { ...cc, address: '1.2.3.4', port: 5, client: 'node:7 as primary' } },
+    { name: '2.0 IPv6 and an id holding " as "', line: "1700000000: New client connected from 2001:db8::17:40022 as c as d (p2, c1, k60, u'x').", expect: { ...cc, address: '2001:db8::17', port: 40022, client: 'c as d', username: 'x' } },
+    { name: '1.6 id holding " as "', line: '1560000000: New client connected from 10.0.0.1 as a as b (p2, c1, k60).', expect: { ...cc, address: '10.0.0.1', port: null, client: 'a as b' } },
     { name: '2.0 IPv4 with port, p2', line: '1700000000: New client connected from 127.0.0.1:60802 as qos-alpha (p2, c1, k60).', context: v20, expect: { ...cc, client: 'qos-alpha', address: '127.0.0.1', port: 60802, protocolLevel: 2, mqttVersion: '3.1.1', versionAmbiguous: undefined } },
     { name: "2.0 ::1:51234 with username containing '", line: "1700000000: New client connected from ::1:51234 as c1 (p2, c1, k60, u'it's me').", expect: { ...cc, address: '::1', port: 51234, username: "it's me" } },
     { name: '2.0 2001:db8::17:40022', line: '1700000000: New client connected from 2001:db8::17:40022 as c1 (p5, c1, k60).', expect: { ...cc, address: '2001:db8::17', port: 40022 } },

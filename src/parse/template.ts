@@ -7,8 +7,11 @@
  * Both compile to the same {@link CompiledShape}.
  */
 
-/** What a placeholder matches; `name` is a packet name, a run of capitals. */
-export type SlotKind = 'str' | 'int' | 'hex' | 'name';
+/**
+ * What a placeholder matches; `name` is a packet name, a run of capitals; `short` is text that
+ * takes as little as the shape allows (an address, before an id that may hold anything).
+ */
+export type SlotKind = 'str' | 'short' | 'int' | 'hex' | 'name';
 
 interface Slot {
   name: string;
@@ -40,6 +43,7 @@ export type Fields = Record<string, string | number>;
 
 const slotPattern: Record<SlotKind, string> = {
   str: '(.*)',
+  short: '(.*?)',
   int: '(-?\\d+)',
   hex: '([0-9A-Fa-f]+)',
   name: '([A-Z]+)',
@@ -75,7 +79,7 @@ function compileTokens(tokens: Token[]): CompiledShape {
 /** Compiles a template such as `New connection from {address} on port {listenerPort:int}.` */
 export function compileTemplate(template: string): CompiledShape {
   const tokens: Token[] = [];
-  const re = /\{(\w+)(?::(int|hex|name))?\}/g;
+  const re = /\{(\w+)(?::(int|hex|name|short))?\}/g;
   let last = 0;
   for (let m = re.exec(template); m; m = re.exec(template)) {
     if (m.index > last) tokens.push(template.slice(last, m.index));
@@ -129,6 +133,7 @@ export function matchShape(shape: CompiledShape, message: string): Fields | null
 /** Text a placeholder of this kind can hold, whole or cut short. */
 const slotText: Record<SlotKind, RegExp> = {
   str: /^/,
+  short: /^/,
   int: /^-?\d*$/,
   hex: /^[0-9A-Fa-f]*$/,
   name: /^[A-Z]*$/,
@@ -158,7 +163,7 @@ export function matchShapePrefix(shape: CompiledShape, message: string): Fields 
     const next = tokens[i + 1];
     const [end, whole] = slotEnd(token, next, message, pos);
     const text = message.slice(pos, end);
-    if (!slotText[token.kind].test(text) || (token.kind !== 'str' && whole && text === '')) return null;
+    if (!slotText[token.kind].test(text) || (token.kind !== 'str' && token.kind !== 'short' && whole && text === '')) return null;
     if (token.kind === 'int') {
       if (whole) fields[token.name] = Number(text);
     } else {
@@ -178,7 +183,7 @@ function slotEnd(slot: Slot, next: Token | undefined, message: string, pos: numb
   if (typeof next !== 'string') return [message.length, false];
   const at = message.indexOf(next, pos);
   if (at >= 0) return [at, true];
-  if (slot.kind === 'str') return [message.length, false];
+  if (slot.kind === 'str' || slot.kind === 'short') return [message.length, false];
   const run = slotRun[slot.kind];
   run.lastIndex = pos;
   run.test(message);
@@ -189,6 +194,7 @@ function slotEnd(slot: Slot, next: Token | undefined, message: string, pos: numb
 /** The longest run a number or a name can take, from `lastIndex`. */
 const slotRun: Record<SlotKind, RegExp> = {
   str: /[^]*/y,
+  short: /[^]*/y,
   int: /-?\d*/y,
   hex: /[0-9A-Fa-f]*/y,
   name: /[A-Z]*/y,
