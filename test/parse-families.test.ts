@@ -380,6 +380,20 @@ describe('will lines', () => {
     ]);
   });
 
+  test('a will topic that ends like a subscription topic line is still the will topic', () => {
+    for (const topic of ['status (QoS 1)', 'lwt/w2 (denied)']) {
+      sequence([
+        '1700000000: New client connected from ::1:5 as w1 (p5, c1, k60).',
+        '1700000000: Will message specified (3 bytes) (r0, q1).',
+        `1700000000: \t${topic}`,
+      ], [
+        { type: 'client-connected', client: 'w1' },
+        { type: 'will', event: 'specified', client: 'w1' },
+        { type: 'will', event: 'topic', client: 'w1', topic },
+      ]);
+    }
+  });
+
   test('No will message specified', () => {
     sequence([
       '1700000000: New client connected from ::1:5 as w2 (p4, c1, k60).',

@@ -46,7 +46,12 @@ function splitSubscribeLine(message: string): { client: string; qos: 0 | 1 | 2; 
  * `\tfilter (denied)` (2.1.0+), or `\tfilter` (unsubscribe topic or will topic).
  */
 export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody {
-  const request = openRequest(ctx.prev);
+  // The line after `Will message specified` is its topic, whatever it ends with (`status (QoS 1)`).
+  const prev = ctx.prev;
+  if (prev?.type === 'will' && prev.event === 'specified') {
+    return { type: 'will', family: 'will', level: 'debug', event: 'topic', client: prev.client, topic: message.slice(1) };
+  }
+  const request = openRequest(prev);
   const client = request?.client ?? null;
   const sub = subscribeTopic.exec(message);
   if (sub && request?.action !== 'unsubscribe') {
@@ -56,10 +61,6 @@ export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody {
   const denied = deniedTopic.exec(message);
   if (denied && request?.action !== 'unsubscribe') {
     return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client, filter: denied[1] ?? '', denied: true };
-  }
-  const prev = ctx.prev;
-  if (prev?.type === 'will' && prev.event === 'specified') {
-    return { type: 'will', family: 'will', level: 'debug', event: 'topic', client: prev.client, topic: message.slice(1) };
   }
   // A subscribe's topic line without its ` (QoS n)`: 1.x cuts it at 511 bytes, and one that long was cut.
   if (request?.action === 'subscribe') {
