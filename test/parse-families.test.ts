@@ -129,6 +129,8 @@ describe('connection: disconnect wordings', () => {
     { name: '2.0 closed its connection', line: '1700000000: Client c1 closed its connection.', expect: { ...d, client: 'c1', cause: 'closed' } },
     { name: '2.0 <unknown> closed its connection', line: '1700000000: Client <unknown> closed its connection.', expect: { ...d, client: null, cause: 'closed' } },
     { name: '2.1.0 prints the address for an unknown id', line: '1770000004: Client 192.168.7.40 closed its connection.', context: { brokerVersion: '2.1.0' }, expect: { ...d, client: null, address: '192.168.7.40', port: null, cause: 'closed' } },
+    { name: "2.1.0 prints a unix socket's path for an unknown id", line: '1770000004: Client /run/mosq.sock closed its connection.', context: { brokerVersion: '2.1.0' }, expect: { ...d, client: null, address: '/run/mosq.sock', port: null, cause: 'closed' } },
+    { name: '2.0: an id that starts with / is an id', line: '1700000004: Client /run/mosq.sock closed its connection.', context: v20, expect: { ...d, client: '/run/mosq.sock', address: null } },
     { name: '2.1.0 IPv6 address for an unknown id', line: '1770000004: Client ::1 has exceeded timeout, disconnecting.', context: { brokerVersion: '2.1.0' }, expect: { ...d, client: null, address: '::1', cause: 'timeout' } },
     { name: 'before 2.1 an id that looks like an address is an id', line: '1700000000: Client 192.168.7.40 closed its connection.', context: v20, expect: { ...d, client: '192.168.7.40', address: null } },
     { name: '2.0 not authorised', line: '1700000000: Client c1 disconnected, not authorised.', expect: { ...d, cause: 'not-authorised' } },

@@ -121,8 +121,8 @@ function disconnect(f: Fields, ctx: DecodeContext, cause: DisconnectCause, detai
   const raw = str(f, 'client');
   const bracketed = 'address' in f ? str(f, 'address') : null;
   // 2.1+ prints the address in place of an id it does not know: 2.1.1+ as `ADDR [ADDR:PORT]`,
-  // 2.1.0 (old wording) as the address alone.
-  const addressAsId = bracketed === null ? isAtLeast21(ctx.brokerVersion) && isIP(raw) !== 0 : raw === bracketed;
+  // 2.1.0 (old wording) as the address alone: an IP address, or a unix socket's path.
+  const addressAsId = bracketed === null ? isAtLeast21(ctx.brokerVersion) && (isIP(raw) !== 0 || /^\/\S*$/.test(raw)) : raw === bracketed;
   const printed = bracketed ?? (addressAsId ? raw : null);
   return {
     type: 'disconnect',
