@@ -456,6 +456,11 @@ describe('catalogue messages', () => {
     { name: '2.1 group warning: INFO, then a blank line', line: '1795697655: Warning: File /etc/mosquitto/passwd group is not mosquitto. Future versions will refuse to load this file.', context: v21, expect: { ...m, level: 'info', format: 'Warning: File %s group is not %s. Future versions will refuse to load this file.\n' } },
     { name: '1.5.2 socket count: NOTICE', line: '1530000000: Unable to accept new connection, system socket count has been exceeded. Try increasing "ulimit -n" or equivalent.', context: { brokerVersion: '1.5.2' }, expect: { ...m, level: 'notice' } },
     { name: '1.5.3 socket count: WARNING', line: '1530000000: Unable to accept new connection, system socket count has been exceeded. Try increasing "ulimit -n" or equivalent.', context: { brokerVersion: '1.5.3' }, expect: { ...m, level: 'warning' } },
+    // The broker prints the id in some refusals and the address in others.
+    { name: 'invalid PUBLISH names the client', line: '1700000000: Invalid PUBLISH (QoS=0 and DUP=1) from c1, disconnecting.', context: v20, expect: { ...m, client: 'c1' } },
+    { name: 'reused message id names the client', line: '1700000000: Reused message ID 5 from c1 detected. Clearing from storage.', context: v20, expect: { ...m, client: 'c1', params: [5, 'c1'] } },
+    { name: 'an UNSUBSCRIBE refusal names the client', line: '1700000000: Invalid unsubscription string from c1, disconnecting.', context: v20, expect: { ...m, client: 'c1' } },
+    { name: 'a SUBSCRIBE refusal names the address', line: '1700000000: Empty subscription string from 10.0.0.1, disconnecting.', context: v20, expect: { ...m, client: undefined, address: '10.0.0.1' } },
   ]);
 
   test('a row of another version still beats a much looser row of this one', () => {

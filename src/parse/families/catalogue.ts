@@ -50,9 +50,13 @@ function needsContext(line: string, family: string): boolean {
   return family === 'debug-tree-print' || line.startsWith('\t') || line.replace(/%[sd]|\s/g, '') === '';
 }
 
-/** 2.0's `Invalid protocol … in CONNECT from %s.` lines print `context->address`, not the id. */
-const addressBefore = / in CONNECT from $/;
-const clientBefore = /(?:[Cc]lient |Protocol error from |[A-Z]{4,} (?:from|to|for) )$/;
+/**
+ * Placeholders that print `context->address`, not the id: 2.0's `Invalid protocol … in CONNECT
+ * from %s.` and the SUBSCRIBE refusals (`Empty subscription string from %s, …`).
+ */
+const addressBefore = / in CONNECT from $|(?:^| )subscription (?:string|command) from $/;
+/** Placeholders that print the client id (UNSUBSCRIBE refusals print the id, SUBSCRIBE's the address). */
+const clientBefore = /(?:[Cc]lient |Protocol error from |[A-Z]{4,} (?:from|to|for) |unsubscription string from |DUP=1\) from |^Reused message ID % from )$/;
 
 function nameSlots(shape: CompiledShape): Pick<CataloguePattern, 'clientSlot' | 'addressSlot' | 'portSlot'> {
   let clientSlot = -1;
@@ -60,10 +64,17 @@ function nameSlots(shape: CompiledShape): Pick<CataloguePattern, 'clientSlot' | 
   let portSlot = -1;
   let slot = -1;
   const tokens = shape.tokens;
+  // The format up to the placeholder, with `%` for each placeholder before it.
+  let text = '';
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    if (typeof token === 'string' || token === undefined) continue;
+    if (typeof token === 'string' || token === undefined) {
+      text += token ?? '';
+      continue;
+    }
     slot++;
+    const textBefore = text;
+    text += '%';
     const before = tokens[i - 1];
     const after = tokens[i + 1];
     const next = tokens[i + 2];
@@ -74,9 +85,9 @@ function nameSlots(shape: CompiledShape): Pick<CataloguePattern, 'clientSlot' | 
         addressSlot = slot;
         portSlot = slot + 1;
       }
-    } else if (token.kind === 'str' && typeof before === 'string' && addressBefore.test(before) && addressSlot < 0) {
+    } else if (token.kind === 'str' && addressBefore.test(textBefore) && addressSlot < 0) {
       addressSlot = slot;
-    } else if (token.kind === 'str' && typeof before === 'string' && clientBefore.test(before) && clientSlot < 0) {
+    } else if (token.kind === 'str' && clientBefore.test(textBefore) && clientSlot < 0) {
       clientSlot = slot;
     }
   }
