@@ -365,6 +365,16 @@ describe('message trace', () => {
   });
 });
 
+describe('one file named twice', () => {
+  test('is read once, with a warning: its sessions and findings are not counted twice', async () => {
+    const once = await runCli(['problems', '--format', 'json', sample]);
+    const twice = await runCli(['problems', '--format', 'json', sample, `./${sample}`]);
+    assert.equal(twice.code, once.code);
+    assert.equal(twice.stdout, once.stdout);
+    assert.match(twice.stderr, /warning: \.\/fixtures\/sample\.log is the same file as fixtures\/sample\.log; it is read once/);
+  });
+});
+
 describe('timeline of refused logins', () => {
   const badPassword = 'fixtures/bad-password.log';
 

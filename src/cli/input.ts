@@ -22,6 +22,8 @@ export interface InputSource {
   size: number | null;
   /** The path, for a plain regular file that may be read at any offset; null for gzip and streams. */
   plainFile: string | null;
+  /** Device and inode of a regular file, which two names of one file share. */
+  identity?: string;
   open(): Readable;
 }
 
@@ -110,6 +112,7 @@ async function fileSource(path: string): Promise<InputSource> {
       name: path,
       size: info.isFile() ? info.size * (gzip ? 8 : 1) : null,
       plainFile: info.isFile() && !gzip ? path : null,
+      ...(info.isFile() ? { identity: `${info.dev}:${info.ino}` } : {}),
       open: () => {
         const raw = createReadStream(path, { highWaterMark: readChunk });
         if (!info.isFile()) return gunzipIfGzip(raw);
@@ -232,7 +235,18 @@ export async function resolveInputs(paths: readonly string[], io: Pick<Io, 'stdi
     io.stderr.write('mosqlog: reading the log from the terminal; end it with Ctrl-D, or name a file to read\n');
   }
   const sources: InputSource[] = [];
-  for (const name of names) sources.push(name === '-' ? { name: '-', size: null, plainFile: null, open: () => gunzipIfGzip(stdin) } : await fileSource(name));
+  // A file named twice (`log ./log`, overlapping globs) is read once: twice would count everything twice.
+  const named = new Map<string, string>();
+  for (const name of names) {
+    const source = name === '-' ? { name: '-', size: null, plainFile: null, open: () => gunzipIfGzip(stdin) } : await fileSource(name);
+    const first = source.identity === undefined ? undefined : named.get(source.identity);
+    if (first !== undefined) {
+      io.stderr.write(`mosqlog: warning: ${name} is the same file as ${first}; it is read once\n`);
+      continue;
+    }
+    if (source.identity !== undefined) named.set(source.identity, name);
+    sources.push(source);
+  }
   if (sources.length < 2) return sources;
   const nextYear = yearOn(parser);
   return inTimeOrder(await Promise.all(sources.map((s, i) => startOf(s, i, parser, nextYear))));
