@@ -398,6 +398,24 @@ describe('summary with a selection', () => {
     }
   });
 
+  test('a duration counts back from the last time also when the last 64 KiB hold none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mosqlog-tail-'));
+    try {
+      const untimedTail = join(dir, 'untimed-tail.log');
+      writeFileSync(untimedTail, readFileSync(sample, 'utf8') + Array.from({ length: 3000 }, (_, i) => `\tcontinuation line ${i}\n`).join(''));
+      const longLast = join(dir, 'long-last.log');
+      writeFileSync(longLast, `${readFileSync(sample, 'utf8')}1795702448: ${'A'.repeat(70_000)}\n`);
+      const expected = (await summaryOf('--since', '3s', sample)).sessions;
+      for (const file of [untimedTail, longLast]) {
+        const run = await runCli(['summary', '-f', 'json', '--since', '3s', file]);
+        assert.equal(run.code, 0, run.stderr);
+        if (file === untimedTail) assert.deepEqual((JSON.parse(run.stdout) as SummaryJson).sessions, expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--topic keeps only messages on matching topics', async () => {
     const doc = await summaryOf('--topic', 'building/3f/#', sample);
     assert.ok(doc.topTopics.length > 0);

@@ -298,8 +298,8 @@ export async function forEachRecordBatch(
 
 /**
  * Time of the last timestamped line among the sources: read from the end of the last file with
- * times near its end (a file rotated in just now is empty, and files without times come last), or
- * through once when it is gzipped. Stamps without a year or a date (syslog, a time of day alone)
+ * times (a file rotated in just now is empty, and files without times come last), through when
+ * none is near its end, or through once when it is gzipped. Stamps without a year or a date (syslog, a time of day alone)
  * take them from the lines before, so files with such stamps are read through. Null when a source
  * is stdin or a pipe, which can be read only once and may hold the last lines, or when no file has
  * times near its end.
@@ -317,6 +317,12 @@ export async function lastTimeOf(sources: readonly InputSource[], parser: LinePa
     let last: number | null = null;
     for (const line of tail.toString('utf8').split('\n')) last = decoder.decode(line).time ?? last;
     if (last !== null) return last;
+    // Its times may all be further from its end (a long last line, lines without times): it is
+    // read through, so that a file before it does not stand in for it.
+    if (source.plainFile !== null && (source.size ?? 0) > tailBytes) {
+      const through = await forEachRecordBatch([source], parser, () => undefined);
+      if (through !== undefined) return through;
+    }
   }
   return null;
 }
