@@ -165,6 +165,12 @@ test('a PUBLISH re-sent thousands of times is counted whole, with the first re-s
   assert.equal(c.flows[0]?.duplicates, 5000);
 });
 
+test('blank lines are not lines not understood; a line of no broker message is', () => {
+  const c = correlate([...connect(1795700000, 'b'), '', '   ', 'garbage here', '']);
+  assert.equal(c.unknown, 1);
+  assert.deepEqual(findingsOf(c).filter((f) => f.startsWith('unknown-lines')), ['unknown-lines - 5']);
+});
+
 test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
   const c = correlate([
     ...connect(1795700000, 'pp'),

@@ -272,6 +272,8 @@ export class Correlator {
         if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
         break;
       case 'unknown':
+        // A blank line says nothing to understand (an editor's last newline, files joined).
+        if (r.raw.trim() === '') break;
         this.unknown++;
         this.unknownAt ??= { file: r.file, line: r.line };
         if (this.unknownExamples.length < 5) this.unknownExamples.push(r.raw.slice(0, 200));
