@@ -115,9 +115,10 @@ export class FlowTracker {
   private readonly recentInbound = new Map<string, Inbound>();
   /**
    * The inbound message whose deliveries the broker sends now, and its trace key: set by its
-   * PUBLISH (by its PUBREL at QoS 2, when the broker releases it), ended by the next
-   * acknowledgement that comes in (one the broker sends may come before the deliveries, as in
-   * 1.x). A delivery of it after that was queued, so an earlier message may be its origin.
+   * PUBLISH (by its PUBREL at QoS 2, when the broker releases it), ended by the next packet that
+   * comes in or a line of another kind (an acknowledgement the broker sends may come before the
+   * deliveries, as in 1.x). A delivery of it after that was queued, so an earlier message may be
+   * its origin.
    */
   private fanout: { key: string; origin: Inbound } | null = null;
   /**
@@ -182,6 +183,11 @@ export class FlowTracker {
     this.options.onStart(flow);
     this.openCount++;
     return false;
+  }
+
+  /** Something other than a PUBLISH or PUBREL came in, or a line of another kind: the deliveries sent now are queued ones. */
+  endFanout(): void {
+    this.fanout = null;
   }
 
   /** A PUBACK, PUBREC, PUBREL or PUBCOMP line; `st` is its client's state, if it has one. */
