@@ -169,6 +169,10 @@ describe('safeText', () => {
     assert.equal(safeText('plant/\x9dline stalled'), 'plant/\\x9dline stalled');
   });
 
+  test('the Unicode line and paragraph separators are shown as \\uNNNN', () => {
+    assert.equal(safeText('a\u2028b\u2029c'), 'a\\u2028b\\u2029c');
+  });
+
   test('ids that differ only in an escape sequence stay apart', () => {
     const ids = ['dev', 'dev\x1b[0m', 'dev\x1b[8m'];
     assert.equal(new Set(ids.map(safeText)).size, 3);

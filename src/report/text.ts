@@ -6,14 +6,15 @@ import { repeatedTimeOffset, wallClock } from './wall-clock.js';
 
 // C0 and C1 controls, ESC and the 8-bit introducers of escape sequences among them.
 const controls = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-// Bidi embeddings, overrides and isolates reorder what follows them on screen ("Trojan Source").
-const bidi = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Bidi embeddings, overrides and isolates reorder what follows them on screen ("Trojan Source");
+// the line and paragraph separators break a line where a terminal or editor honours them.
+const bidi = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Makes remote-controlled text (client ids, usernames, topics) harmless on a terminal: control
- * characters are shown as `\xNN`, newlines and tabs as `\n` and `\t`, bidirectional controls as
- * `\uNNNN`. An escape sequence so shows as text (`\x1b[31m`): nothing after it is lost, and two
- * ids that differ only in one stay apart.
+ * characters are shown as `\xNN`, newlines and tabs as `\n` and `\t`, bidirectional controls and
+ * the Unicode line and paragraph separators as `\uNNNN`. An escape sequence so shows as text
+ * (`\x1b[31m`): nothing after it is lost, and two ids that differ only in one stay apart.
  */
 export function safeText(text: string): string {
   return text
