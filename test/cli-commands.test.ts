@@ -449,6 +449,11 @@ describe('gzip', () => {
     for (const command of ['summary', 'sessions', 'timeline', 'parse']) assertOneLineError(await runCli([command, corrupt]), corrupt);
   });
 
+  test('corrupt gzip data on stdin is named stdin', async () => {
+    const whole = gzipSync(readFileSync(sample));
+    assertOneLineError(await runCli(['sessions', '-'], { stdin: whole.subarray(0, Math.floor(whole.length / 2)) }), 'stdin: corrupt gzip data');
+  });
+
   test('truncated gzip: one line on stderr, exit 2', async () => {
     const whole = gzipSync(readFileSync(sample));
     const truncated = join(temp, 'truncated.log.gz');
@@ -483,6 +488,7 @@ describe('mistakes end with one line on stderr and exit 2', () => {
     ['an unknown problem --type', ['problems', '--type', 'keepalive-timeout,nonsense', sample], 'nonsense'],
     ['a bad --year', ['sessions', '--year', '12', sample], '12'],
     ['a bad --tz', ['sessions', '--tz', 'Mars/Olympus_Mons', sample], 'Mars/Olympus_Mons'],
+    ['a bad --timestamp-format', ['sessions', '--timestamp-format', '%Q', sample], '--timestamp-format: unsupported strftime conversion %Q'],
     ['a command name one slip off, read as a file', ['sesions', sample], 'did you mean the command sessions?'],
     ['stdin twice', ['summary', '-', '-']],
     ['help for a command that does not exist', ['help', 'sesions'], 'no command sesions'],

@@ -68,3 +68,17 @@ test('a follow stopped while its reader holds up stdout ends at once, with its s
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a full disk under stdout is said to be the output, not the followed file', { skip: process.platform === 'linux' ? false : '/dev/full is Linux' }, async () => {
+  const full = openSync('/dev/full', 'w');
+  const child = spawnMosqlog(['follow', '--from-start', 'fixtures/sample.log'], { stdout: full });
+  closeSync(full);
+  try {
+    const ended = await Promise.race([child.exit, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+    assert.deepEqual(ended, { code: 2, signal: null });
+    assert.match(child.stderr(), /^mosqlog: cannot write output: ENOSPC/m);
+    assert.doesNotMatch(child.stderr(), /sample\.log: ENOSPC/);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});

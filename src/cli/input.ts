@@ -261,8 +261,9 @@ export function isCorruptGzip(error: unknown): boolean {
 /** Wraps stream read errors (file vanished, corrupt gzip) as {@link InputError}. */
 export function readError(source: InputSource, error: unknown): InputError {
   const e = error as NodeJS.ErrnoException;
-  if (isCorruptGzip(e)) return new InputError(`${source.name}: corrupt gzip data`);
-  return new InputError(describe(e, source.name));
+  const name = source.name === '-' ? 'stdin' : source.name;
+  if (isCorruptGzip(e)) return new InputError(`${name}: corrupt gzip data`);
+  return new InputError(describe(e, name));
 }
 
 /**

@@ -105,7 +105,8 @@ export function parserFor(options: InputOptions): LineParser {
   try {
     return new LineParser(parseOptions);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? `${error.message}` : String(error));
+    // The zone was checked above: what is left to refuse is the timestamp format.
+    throw new UsageError(`--timestamp-format: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

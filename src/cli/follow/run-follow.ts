@@ -37,12 +37,14 @@ export interface FollowPlan {
 }
 
 function inputFailure(source: string, error: unknown): unknown {
-  if (error instanceof ClosedOutput || !(error instanceof Error)) return error;
+  // A full disk or a broken device under stdout is the output's fault (said so by main).
+  if (error instanceof ClosedOutput || !(error instanceof Error) || (error as NodeJS.ErrnoException).syscall === 'write') return error;
+  const name = source === '-' ? 'stdin' : source;
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return new InputError(`${source}: permission denied`);
-  if (code === 'EISDIR') return new InputError(`${source}: is a directory`);
-  if (isCorruptGzip(error)) return new InputError(`${source}: corrupt gzip data`);
-  if (typeof code === 'string') return new InputError(`${source}: ${error.message}`);
+  if (code === 'EACCES' || code === 'EPERM') return new InputError(`${name}: permission denied`);
+  if (code === 'EISDIR') return new InputError(`${name}: is a directory`);
+  if (isCorruptGzip(error)) return new InputError(`${name}: corrupt gzip data`);
+  if (typeof code === 'string') return new InputError(`${name}: ${error.message}`);
   return error;
 }
 
