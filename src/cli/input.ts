@@ -35,6 +35,7 @@ function describe(error: NodeJS.ErrnoException, path: string): string {
     case 'EACCES':
     case 'EPERM': return `${path}: permission denied`;
     case 'EISDIR': return `${path}: is a directory`;
+    case 'ENOTDIR': return `${path}: a part of the path is a file, not a directory`;
     default: return `${path}: ${error.message}`;
   }
 }
@@ -51,6 +52,19 @@ async function isGzip(path: string): Promise<boolean> {
     return hasGzipMagic(buffer.subarray(0, bytesRead));
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Refuses a path no file can ever appear at: an empty one, or one that goes through a file
+ * (`broker.log/x`). A file that is not there yet is fine: `follow` waits for it.
+ */
+export async function refuseImpossiblePath(path: string): Promise<void> {
+  if (path === '') throw new InputError('an empty file name: name a log file, or - for stdin');
+  try {
+    await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new InputError(describe(error as NodeJS.ErrnoException, path));
   }
 }
 
@@ -104,6 +118,7 @@ export function gunzipIfGzip(input: Readable): Readable {
 
 /** Checks a path and returns a source for it; throws {@link InputError} with a one-line reason. */
 async function fileSource(path: string): Promise<InputSource> {
+  await refuseImpossiblePath(path);
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new InputError(`${path}: is a directory`);
