@@ -406,6 +406,8 @@ describe('gzip', () => {
   test('report -o with an empty path, or a file where a directory must be, is one line and exit 2', async () => {
     const empty = await runCli(['report', '-o', '', sample]);
     assert.deepEqual([empty.code, empty.stdout, empty.stderr], [2, '', 'mosqlog: --output-file: empty path\n']);
+    const slash = await runCli(['report', '-o', 'no-such-dir/', sample]);
+    assert.deepEqual([slash.code, slash.stdout, slash.stderr], [2, '', 'mosqlog: --output-file: no-such-dir/ names a directory; add a file name (no-such-dir/report.xml)\n']);
     const file = writeLines('not-a-dir.xml', ['x']);
     const under = await runCli(['report', '-o', join(file, 'junit.xml'), sample]);
     assert.equal(under.code, 2);
