@@ -28,6 +28,15 @@ describe('content', () => {
     assert.doesNotMatch(result.stdout, omittedMarker);
   });
 
+  test('a flow rule on a log without debug lines, or an empty log, is not checked, as in JUnit', async () => {
+    for (const stdin of ['1700000000: mosquitto version 2.0.11 starting\n1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).\n', '']) {
+      const result = await runCli(['report', '-', '--format', 'markdown', '--fail-on', 'flow-incomplete,keepalive-timeout'], { stdin });
+      const rules = tableRows(result.stdout).filter((r) => r.length === 4 && /^`[a-z-]+`/.test(r[0] ?? ''));
+      assert.deepEqual(rules.map((r) => [r[0]?.split(' ')[0], r[3]]), [['`flow-incomplete`', '➖ not checked'], ['`keepalive-timeout`', '✅ passed']]);
+      assert.match(result.stdout, /QoS flows were not checked/);
+    }
+  });
+
   test('hostile ids stay inside code spans: no HTML, links or mentions', async () => {
     const result = await runCli(['report', 'fixtures/handmade/hostile-ids.log', '--format', 'markdown', '--fail-on', 'all', '--exit-zero']);
     assert.equal(result.code, 0);

@@ -7,7 +7,7 @@ import type { FindingCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { formatTime, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
-import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, unlistedOf } from './ci-report.js';
+import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, uncheckedReason, unlistedOf } from './ci-report.js';
 
 /** How much the summary may hold. */
 export interface MarkdownLimits {
@@ -45,11 +45,14 @@ function header(report: CiReport, ctx: ReportContext): string[] {
   if (gate.rules.length > 0) {
     lines.push('| Rule | Fails above | Found | Result |', '|---|---:|---:|---|');
     for (const r of gate.rules) {
-      lines.push(`| \`${r.code}\` ${markdownCell(findingTitles[r.code])} | ${r.max} | ${r.count} | ${r.passed ? '✅ passed' : '❌ failed'} |`);
+      // A rule whose findings come from lines the log lacks passed without being checked, as JUnit says too.
+      const result = !r.passed ? '❌ failed' : uncheckedReason(report, r.code) !== null ? '➖ not checked' : '✅ passed';
+      lines.push(`| \`${r.code}\` ${markdownCell(findingTitles[r.code])} | ${r.max} | ${r.count} | ${result} |`);
     }
     lines.push('');
   }
-  if (!c.debugLines && c.sessionCount > 0) lines.push('> QoS flows were not checked: the log has no debug lines (`log_type debug` or `all`).', '');
+  const unchecked = gate.rules.some((r) => uncheckedReason(report, r.code) !== null);
+  if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push('> QoS flows were not checked: the log has no debug lines (`log_type debug` or `all`).', '');
   return lines;
 }
 
