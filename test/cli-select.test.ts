@@ -398,6 +398,17 @@ describe('summary with a selection', () => {
     }
   });
 
+  test('a window on a log without times keeps every line, and says so', async () => {
+    const untimed = readFileSync(sample, 'utf8').replace(/^\d+: /gm, '');
+    for (const command of ['sessions', 'summary', 'problems', 'timeline']) {
+      const run = await runCli([command, '--until', '2000-01-01', '-'], { stdin: untimed });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /warning: no line has a time, so --since\/--until kept every line/, command);
+    }
+    const timed = await runCli(['sessions', '--until', '2000-01-01', sample]);
+    assert.doesNotMatch(timed.stderr, /no line has a time/);
+  });
+
   test('a duration counts back from the last time also when the last 64 KiB hold none', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mosqlog-tail-'));
     try {

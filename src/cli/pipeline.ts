@@ -21,6 +21,15 @@ function warnNoLines(empty: readonly InputSource[], io: Io): void {
   io.stderr.write(`mosqlog: warning: no lines read from ${names.join(', ')}\n`);
 }
 
+/**
+ * Says on stderr that a time window was asked of a log with no times: every line is kept,
+ * which looks like a window that held everything.
+ */
+export function warnUntimedWindow(selection: Selection, correlation: Correlation, io: Pick<Io, 'stderr'>): void {
+  if ((selection.since === undefined && selection.until === undefined) || correlation.first !== null || correlation.lines === 0) return;
+  io.stderr.write('mosqlog: warning: no line has a time, so --since/--until kept every line\n');
+}
+
 /** Says on stderr that the forced `--timestamp-format` read none of the `lines` lines. */
 export function warnFormatUnmatched(parser: LineParser, lines: number, io: Pick<Io, 'stderr'>): void {
   io.stderr.write(`mosqlog: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${lines} line(s); their times come from other prefixes or are unknown\n`);
@@ -82,6 +91,7 @@ export async function correlateSelected(
   const relative = (bound: Selection['since']): boolean => bound !== undefined && 'backMs' in bound;
   const keepLatestFindings = relative(selection.since) && !relative(selection.until);
   const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io);
+  warnUntimedWindow(selection, whole, io);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
 }
 
@@ -113,6 +123,7 @@ export async function summarizeSelected(
   const whole = await correlateInputs(sources, parser, { ...options, onEvent }, io, (r) => {
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
+  warnUntimedWindow(selection, whole, io);
   // The version in force, also when the window leaves out the line that names it.
   return {
     ...selected.finish(), ...flows.result(), ...sessions.result(), orphanAcks, findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome,

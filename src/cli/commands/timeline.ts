@@ -10,7 +10,7 @@ import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
   parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs } from '../pipeline.js';
+import { correlateInputs, warnUntimedWindow } from '../pipeline.js';
 
 /** Registers `mosqlog timeline`. */
 export function registerTimeline(program: Command, env: CommandEnv): void {
@@ -31,6 +31,7 @@ Examples:
       const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets);
       const sources = await resolveInputs(files, env.io, parser);
       const correlation = await correlateInputs(sources, parser, { keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
+      warnUntimedWindow(selection, correlation, env.io);
       const window = compileSelection(selection, correlation.last);
       const entries = builder.finish().filter((e) => window.time(e.time) && (e.kind !== 'flow' && e.kind !== 'message' ? true : window.topic(e.kind === 'flow' ? e.flow.topic : e.topic)));
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
