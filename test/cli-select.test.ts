@@ -158,6 +158,18 @@ describe('--since and --until', () => {
     }
   });
 
+  test('a window of a time and a duration that ends before it starts is a usage error, once the duration is counted back', async () => {
+    for (const command of ['sessions', 'summary', 'timeline', 'report']) {
+      for (const args of [['--since', '2026-11-27', '--until', '1s'], ['--since', '1s', '--until', '2026-11-26T14:00']]) {
+        const result = await runCli([command, ...args, sample]);
+        assert.equal(result.code, 2, `${command} ${args.join(' ')}`);
+        assert.match(result.stderr, /^mosqlog: the window ends before it starts: --since is \S+, --until \S+/);
+        assert.equal(result.stdout, '');
+      }
+    }
+    assert.equal((await runCli(['sessions', '--since', '2026-11-26T14:14', '--until', '1s', sample])).code, 0);
+  });
+
   test('since and until together make a window', async () => {
     assert.equal((await flowsOf('--since', '2026-11-26T14:14:00Z', '--until', '2026-11-26T14:14:04Z', sample)).length, 14);
     assert.equal((await flowsOf('--since', '10s', '--until', '4s', sample)).length, 14);

@@ -3,11 +3,12 @@
  */
 import {
   type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, type Finding, FindingTally, FlowTally, type Selection, type Selector, SessionTally,
-  attemptSelected, compileSelection, findingAbout, flowSelected, orphanAckSelected, recordSelected, selectCorrelation, selects, sessionSelected,
+  attemptSelected, compileSelection, findingAbout, flowSelected, invertedWindow, orphanAckSelected, recordSelected, selectCorrelation, selects, sessionSelected,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, forEachRecordBatch } from './input.js';
 import type { Io } from './io.js';
+import { UsageError } from './options.js';
 import { createProgress } from './progress.js';
 
 /**
@@ -28,6 +29,17 @@ function warnNoLines(empty: readonly InputSource[], io: Io): void {
 export function warnUntimedWindow(selection: Selection, correlation: Correlation, io: Pick<Io, 'stderr'>): void {
   if ((selection.since === undefined && selection.until === undefined) || correlation.first !== null || correlation.lines === 0) return;
   io.stderr.write('mosqlog: warning: no line has a time, so --since/--until kept every line\n');
+}
+
+/**
+ * Refuses a window that ends before it starts once its durations count back from `last`, the
+ * log's last time (`--since 2026-11-27 --until 1s`): it would select nothing, without a word.
+ */
+export function refuseInvertedWindow(selection: Selection, last: number | null): void {
+  const inverted = invertedWindow(selection, last);
+  if (inverted === null) return;
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  throw new UsageError(`the window ends before it starts: --since is ${iso(inverted.since)}, --until ${iso(inverted.until)} (durations count back from the log's last line)`);
 }
 
 /** Says on stderr that the forced `--timestamp-format` read none of the `lines` lines. */
@@ -92,6 +104,7 @@ export async function correlateSelected(
   const keepLatestFindings = relative(selection.since) && !relative(selection.until);
   const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io);
   warnUntimedWindow(selection, whole, io);
+  refuseInvertedWindow(selection, whole.last);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
 }
 

@@ -127,6 +127,16 @@ function resolve(bound: TimeBound | undefined, last: number | null): number | nu
   return last === null ? null : last - bound.backMs;
 }
 
+/**
+ * The window's bounds when it ends before it starts once its durations count back from `last`
+ * (`--since 2026-11-27 --until 1s`); null when it does not, or a bound is not known.
+ */
+export function invertedWindow(selection: Selection, last: number | null): { since: number; until: number } | null {
+  const since = resolve(selection.since, last);
+  const until = resolve(selection.until, last);
+  return since !== null && until !== null && since > until ? { since, until } : null;
+}
+
 /** Whether a selection asks for anything (an empty one keeps everything). */
 export function selects(selection: Selection): boolean {
   return (selection.clients?.length ?? 0) > 0 || (selection.topics?.length ?? 0) > 0 || selection.since !== undefined || selection.until !== undefined;

@@ -10,7 +10,7 @@ import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
   parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs, warnUntimedWindow } from '../pipeline.js';
+import { correlateInputs, refuseInvertedWindow, warnUntimedWindow } from '../pipeline.js';
 
 /** Registers `mosqlog timeline`. */
 export function registerTimeline(program: Command, env: CommandEnv): void {
@@ -32,6 +32,7 @@ Examples:
       const sources = await resolveInputs(files, env.io, parser);
       const correlation = await correlateInputs(sources, parser, { keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
       warnUntimedWindow(selection, correlation, env.io);
+      refuseInvertedWindow(selection, correlation.last);
       const window = compileSelection(selection, correlation.last);
       const entries = builder.finish().filter((e) => window.time(e.time) && (e.kind !== 'flow' && e.kind !== 'message' ? true : window.topic(e.kind === 'flow' ? e.flow.topic : e.topic)));
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];

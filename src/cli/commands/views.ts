@@ -15,7 +15,7 @@ import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
   UsageError, parseCount, parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs, correlateSelected, summarizeSelected } from '../pipeline.js';
+import { correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected } from '../pipeline.js';
 
 /** `--type a,b`: finding codes; an unknown code is a usage error, not an empty result. */
 /** `--type a,b`, repeatable: the codes add up. */
@@ -120,6 +120,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
         if (needsLastTime(selection) && last === null) throw new UsageError('summary --since/--until with a duration count back from the log\'s last time, which it needs before reading: give a file with timestamps, or an ISO time');
+        refuseInvertedWindow(selection, last);
         const selector = compileSelection(selection, last);
         shown = selector.all
           ? await correlateInputs(sources, parser, correlateOptions, env.io)
