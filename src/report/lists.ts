@@ -108,7 +108,7 @@ export function renderProblemsTable(c: Correlation, ctx: ReportContext): string 
     out.push(heading(`${ctx.chalk[colour](code)}: ${findingTitles[code]} (${total}${total > findings.length ? `, ${findings.length} listed` : ''})`, ctx));
     out.push(renderTable(
       // The description names the client too, so a narrow terminal gives its room to the description.
-      [{ header: 'time' }, { header: 'client', shrink: true, drop: 1 }, { header: 'what', shrink: true, comfortable: 40 }, { header: 'line', shrink: true, elide: 'start' }],
+      [{ header: 'time' }, { header: 'client', shrink: true, drop: 1 }, { header: 'what', wrap: true, comfortable: 40 }, { header: 'line', shrink: true, elide: 'start' }],
       findings.map((f) => [formatTime(f.time, ctx.timeZone), f.client ?? '-', describeFinding(f), location(f.at[0])]), ctx));
   }
   return out.join('\n');

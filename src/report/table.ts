@@ -1,7 +1,7 @@
 /**
  * Terminal tables without borders: columns padded to their width and two spaces apart, colour
- * from the context's chalk, columns dropped or shrunk to fit a terminal by eliding long cells.
- * Rendering is linear in the number of cells.
+ * from the context's chalk, columns dropped or shrunk to fit a terminal by eliding long cells
+ * or wrapping them onto more lines. Rendering is linear in the number of cells.
  */
 import type { ReportContext } from './context.js';
 import { charWidth, displayWidth, elideEndColumns, safeText } from './text.js';
@@ -11,6 +11,8 @@ export interface Column {
   header: string;
   /** Cells may be elided (ids, topics); others keep their width. */
   shrink?: boolean;
+  /** Cells that do not fit go on over more lines, at spaces where they can (descriptions): nothing is lost. */
+  wrap?: boolean;
   /** Where a shrunk cell loses characters: its middle (ids, topics) or its start (`file:line`). */
   elide?: 'middle' | 'start';
   /** Width a shrinkable column keeps before others are dropped or shrunk further (default 16). */
@@ -42,10 +44,16 @@ interface Fitted {
  * at their floors; then width is taken from the column furthest above its comfortable width,
  * and only then from those above their floor.
  */
-function fitColumns(columns: readonly Column[], natural: readonly number[], width: number): Fitted[] {
+function fitColumns(columns: readonly Column[], natural: readonly number[], longestWords: readonly number[], width: number): Fitted[] {
   const shown: Fitted[] = columns.map((column, index) => {
     const w = natural[index] ?? 0;
     const header = displayWidth(column.header);
+    // A wrapped column loses nothing by narrowing, so it gives up its room before ids are elided;
+    // it keeps its words whole (up to 20 columns) until the columns must go to their floors.
+    if (column.wrap) {
+      const comfortable = Math.min(w, Math.max(header, column.comfortable ?? 24, Math.min(longestWords[index] ?? 0, 20)));
+      return { index, column, width: w, comfortable, floor: Math.min(w, Math.max(header, 8)) };
+    }
     return column.shrink
       ? { index, column, width: w, comfortable: Math.min(w, Math.max(header, column.comfortable ?? 16)), floor: Math.min(w, Math.max(header, 8)) }
       : { index, column, width: w, comfortable: w, floor: w };
@@ -98,6 +106,38 @@ function fitCell(text: string, max: number, elide: Column['elide']): string {
   return `${head.join('')}…${tail.join('')}`;
 }
 
+/**
+ * A cell's text over as many lines of at most `width` columns as it needs: broken at spaces,
+ * and within a word only when the word alone is wider.
+ */
+function wrapCell(text: string, width: number): string[] {
+  if (displayWidth(text) <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  let used = 0;
+  for (const word of text.split(' ')) {
+    const w = displayWidth(word);
+    if (used > 0 && used + 1 + w <= width) {
+      line += ` ${word}`;
+      used += 1 + w;
+      continue;
+    }
+    if (used > 0) lines.push(line);
+    [line, used] = ['', 0];
+    for (const char of word) {
+      const cw = charWidth(char);
+      if (used + cw > width && used > 0) {
+        lines.push(line);
+        [line, used] = ['', 0];
+      }
+      line += char;
+      used += cw;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** `text` padded with spaces to `width` columns on the side `align` asks. */
 function pad(text: string, shown: string, width: number, align: Column['align']): string {
   const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
@@ -116,15 +156,20 @@ export function renderTable(
 ): string {
   const cells = rows.map((r) => columns.map((_, i) => safeText(r[i] ?? '')));
   const natural = columns.map((c, i) => cells.reduce((widest, r) => Math.max(widest, displayWidth(r[i] ?? '')), displayWidth(c.header)));
-  const shown = fitColumns(columns, natural, ctx.width);
+  const longestWords = columns.map((c, i) => (c.wrap ? cells.reduce((widest, r) => Math.max(widest, ...(r[i] ?? '').split(' ').map(displayWidth)), 0) : 0));
+  const shown = fitColumns(columns, natural, longestWords, ctx.width);
   const hidden = columns.filter((_, i) => !shown.some((c) => c.index === i)).map((c) => c.header);
   const line = (parts: string[]): string => parts.join('  ').trimEnd();
   const out = [line(shown.map(({ column, width }) => pad(column.header, ctx.chalk.bold(column.header), width, column.align)))];
   cells.forEach((r, ri) => {
-    out.push(line(shown.map(({ index, column, width }) => {
-      const fitted = fitCell(r[index] ?? '', width, column.elide);
-      return pad(fitted, paint ? paint(ri, index, fitted) : fitted, width, column.align);
-    })));
+    const parts = shown.map(({ index, column, width }) => (column.wrap ? wrapCell(r[index] ?? '', width) : [fitCell(r[index] ?? '', width, column.elide)]));
+    const height = Math.max(...parts.map((p) => p.length));
+    for (let li = 0; li < height; li++) {
+      out.push(line(shown.map(({ index, column, width }, si) => {
+        const fitted = parts[si]?.[li] ?? '';
+        return pad(fitted, paint ? paint(ri, index, fitted) : fitted, width, column.align);
+      })));
+    }
   });
   // Columns left out to fit the terminal are named, so nothing goes missing unsaid.
   if (hidden.length > 0) out.push(ctx.chalk.dim(elideEndColumns(`(hidden to fit the terminal: ${hidden.join(', ')})`, ctx.width)));
