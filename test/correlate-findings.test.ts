@@ -171,6 +171,20 @@ test('blank lines are not lines not understood; a line of no broker message is',
   assert.deepEqual(findingsOf(c).filter((f) => f.startsWith('unknown-lines')), ['unknown-lines - 5']);
 });
 
+test('a QoS 1 PUBLISH re-sent after a reconnect, though the broker had acknowledged it, is a duplicate', () => {
+  const c = correlate([
+    ...connect(1795700000, 'dupPub', 0),
+    "1795700001: Received PUBLISH from dupPub (d0, q1, r0, m7, 'dp/1', ... (2 bytes))",
+    '1795700001: Sending PUBACK to dupPub (m7, rc0)',
+    '1795700002: Client dupPub closed its connection.',
+    ...connect(1795700003, 'dupPub', 0),
+    "1795700003: Received PUBLISH from dupPub (d1, q1, r0, m7, 'dp/1', ... (2 bytes))",
+    '1795700003: Sending PUBACK to dupPub (m7, rc0)',
+  ]);
+  assert.deepEqual(findingsOf(c).filter((f) => f.startsWith('flow-duplicate')), ['flow-duplicate dupPub 8,9']);
+  assert.deepEqual(c.flows.map((f) => [f.state, f.duplicates]), [['complete', 0], ['complete', 1]]);
+});
+
 test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
   const c = correlate([
     ...connect(1795700000, 'pp'),

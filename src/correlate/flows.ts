@@ -168,6 +168,13 @@ export class FlowTracker {
       steps: [{ step: 'publish', time: r.time, at: { file: r.file, line: r.line } }],
       sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
     };
+    // A `d1` PUBLISH of no flow in flight is a re-send of one already acknowledged (the sender
+    // missed the acknowledgement when its connection broke) or sent before the log: it is
+    // handled as a new message, and was delivered again.
+    if (r.dup) {
+      flow.duplicates = 1;
+      flow.resentAt = [{ file: r.file, line: r.line }];
+    }
     if (r.direction === 'out' && traceKey !== null && !fromStore) {
       // The message being sent out now, else the latest that came in with the same topic and size.
       const sending = this.fanout?.key === traceKey ? this.fanout.origin : null;
@@ -342,7 +349,7 @@ export class FlowTracker {
     const packets = flow.steps.map((s) => s.at).reverse();
     const resends = [...(flow.resentAt ?? [])].reverse();
     const base = {
-      client: flow.client, time: first?.time ?? null, at: [...(droppedAt ? [droppedAt] : []), ...packets, ...resends].slice(0, evidenceKept),
+      client: flow.client, time: first?.time ?? null, at: evidence([...(droppedAt ? [droppedAt] : []), ...packets, ...resends]),
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
     };
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
@@ -351,8 +358,19 @@ export class FlowTracker {
     } else if (state === 'refused') {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
-    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: [...resends, ...packets].slice(0, evidenceKept), duplicates: flow.duplicates });
+    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: evidence([...resends, ...packets]), duplicates: flow.duplicates });
   }
+}
+
+/** Lines of evidence: each once (a flow opened by a re-send has it as packet and re-send), at most {@link evidenceKept}. */
+function evidence(lines: readonly Where[]): Where[] {
+  const seen = new Set<string>();
+  return lines.filter((at) => {
+    const key = `${at.line} ${at.file}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).slice(0, evidenceKept);
 }
 
 /**
