@@ -185,6 +185,23 @@ test('a QoS 1 PUBLISH re-sent after a reconnect, though the broker had acknowled
   assert.deepEqual(c.flows.map((f) => [f.state, f.duplicates]), [['complete', 0], ['complete', 1]]);
 });
 
+test("a v5 client's PUBREC with no PUBREL after it refused the message; a 3.1.1 client's is a stall", () => {
+  const delivery = (protocol: string): string[] => [
+    `1795700000: New connection from 127.0.0.1:40000 on port 1883.`,
+    `1795700000: New client connected from 127.0.0.1:40000 as refuser (${protocol}, c1, k60).`,
+    "1795700001: Sending PUBLISH to refuser (d0, q2, r0, m1, 'v/ref/1', ... (2 bytes))",
+    '1795700001: Received PUBREC from refuser (Mid: 1)',
+    '1795700003: Received DISCONNECT from refuser',
+    '1795700003: Client refuser disconnected.',
+  ];
+  const v5 = correlate(delivery('p5'));
+  assert.deepEqual(v5.flows.map((f) => f.state), ['refused']);
+  assert.deepEqual(v5.findings.map((f) => f.code), ['flow-refused']);
+  const v311 = correlate(delivery('p4'));
+  assert.deepEqual(v311.flows.map((f) => [f.state, f.stalledAt]), [['incomplete', 'pubrel']]);
+  assert.deepEqual(v311.findings.map((f) => f.code), ['flow-incomplete']);
+});
+
 test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
   const c = correlate([
     ...connect(1795700000, 'pp'),

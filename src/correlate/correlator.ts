@@ -355,7 +355,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -477,6 +477,7 @@ export class Correlator {
     // A clean start discards what the session still held (a v5 one may have ended with its connection).
     if (r.cleanSession) this.flows.giveUp(st, 'clean-start', true, { file: r.file, line: r.line });
     st.mayResume = !r.cleanSession || r.mqttVersion === '5.0';
+    st.mqttVersion = r.mqttVersion;
     st.refusedUntil = 0;
     // A session outlives its CONNECT line: its text is its own, so it does not keep the line.
     const session: Session = {

@@ -3,7 +3,7 @@
  * direction and message id. The correlator owns the clients; this module owns what happens to
  * their flows, the totals and latencies finished flows are folded into, and the flow findings.
  */
-import type { Direction, PacketRecord, Where } from '../parse/index.js';
+import type { Direction, MqttVersion, PacketRecord, Where } from '../parse/index.js';
 import type { FlowTable } from './flow-table.js';
 import { LatencyHistogram } from './stats.js';
 import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
@@ -12,6 +12,8 @@ import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from
 export interface ClientFlows {
   inFlows: FlowTable;
   outFlows: FlowTable;
+  /** The MQTT version of the client's latest connection, when the log named it. */
+  mqttVersion: MqttVersion | null;
 }
 
 /** What to keep, and where flow starts and findings go. */
@@ -126,6 +128,8 @@ export class FlowTracker {
    * and goes on with PUBREL, which the broker answers: those are the refused flow's, not orphans.
    */
   private readonly refusedAtPubrec = new Map<string, Flow>();
+  /** Flows whose PUBREC came from a v5 client, with a reason code the broker did not log. */
+  private readonly pubrecUnread = new WeakSet<Flow>();
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -221,6 +225,8 @@ export class FlowTracker {
     if (index < 0 || (index !== seen + 1 && !resent)) flow.outOfOrder = true;
     if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: released(flow, r) };
     flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
+    // The broker logs no reason code of a PUBREC it receives; a v5 client's may refuse the message.
+    if (step === 'pubrec' && r.direction === 'in' && r.reasonCode === undefined && st.mqttVersion === '5.0') this.pubrecUnread.add(flow);
     if (flow.sessionEnded) flow.resumed = true;
     if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
       flow.reasonCode = r.reasonCode;
@@ -328,12 +334,15 @@ export class FlowTracker {
       flows.delete(flow.mid);
       this.openCount--;
     }
-    flow.state = state;
     const first = flow.steps[0];
     const lastStep = flow.steps[flow.steps.length - 1];
-    if (state === 'complete') {
+    // The broker answers a PUBREC with PUBREL at once, unless its reason code refused the
+    // message: a v5 client's PUBREC with none after it was a refusal, whose code is not logged.
+    const final = state === 'incomplete' && lastStep?.step === 'pubrec' && this.pubrecUnread.has(flow) && flow.dropped === undefined ? 'refused' : state;
+    flow.state = final;
+    if (final === 'complete') {
       if (first?.time != null && lastStep?.time != null) flow.latencyMs = Math.max(0, lastStep.time - first.time);
-    } else if (state === 'incomplete') {
+    } else if (final === 'incomplete') {
       const order = steps[flow.qos];
       // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
       const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
@@ -342,9 +351,9 @@ export class FlowTracker {
     }
     this.tally.add(flow);
     this.options.onEnd?.(flow);
-    if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
+    if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && final !== 'complete')) this.kept.push(flow);
     // Findings only for what did not go as it should; most flows complete without one.
-    if (!report || (state === 'complete' && flow.duplicates === 0)) return;
+    if (!report || (final === 'complete' && flow.duplicates === 0)) return;
     // Evidence, latest first: what gave the flow up, then its packets, then its re-sends.
     const packets = flow.steps.map((s) => s.at).reverse();
     const resends = [...(flow.resentAt ?? [])].reverse();
@@ -352,10 +361,10 @@ export class FlowTracker {
       client: flow.client, time: first?.time ?? null, at: evidence([...(droppedAt ? [droppedAt] : []), ...packets, ...resends]),
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
     };
-    if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
+    if (final === 'incomplete' && flow.dropped !== 'mid-reused') {
       const dropped = flow.dropped === 'expired' || flow.dropped === 'clean-start' || flow.dropped === 'not-resumed' ? { dropped: flow.dropped } : {};
       this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped });
-    } else if (state === 'refused') {
+    } else if (final === 'refused') {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
     if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: evidence([...resends, ...packets]), duplicates: flow.duplicates });

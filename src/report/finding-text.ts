@@ -75,7 +75,7 @@ export const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
 
 /** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`. */
 export function describeFlowState(f: Flow): string {
-  if (f.state === 'refused') return `refused (rc ${f.reasonCode ?? '?'})`;
+  if (f.state === 'refused') return `refused (${f.reasonCode !== undefined ? `rc ${f.reasonCode}` : 'rc not logged'})`;
   if (f.state !== 'incomplete') return f.state;
   const at = `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}`;
   return f.dropped === undefined ? at : `${at} (${droppedWords[f.dropped]})`;
@@ -87,7 +87,7 @@ export function describeFinding(f: Finding): string {
     case 'flow-incomplete':
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) ${stall(f)}${flowEnd(f)}`;
     case 'flow-refused':
-      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused with reason code ${f.reasonCode ?? '?'}`;
+      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused ${f.reasonCode !== undefined ? `with reason code ${f.reasonCode}` : 'by its PUBREC, whose reason code the broker does not log'}`;
     case 'flow-duplicate':
       return `${who(f.client)} m${f.mid} (${f.direction}) was sent ${(f.duplicates ?? 0) + 1} times`;
     case 'mid-reused':
