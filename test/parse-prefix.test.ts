@@ -51,6 +51,10 @@ describe('broker prefixes', () => {
     { name: 'a strftime shape to guess: %Y%m%d', line: `20261127 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
     { name: 'a strftime shape to guess: %d %b without a year (year option)', line: `27 Nov 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
     { name: 'a forced %x %X', line: `11/27/26 18:51:22: ${message}`, options: { timestampFormat: '%x %X' }, time: '2026-11-27T18:51:22Z' },
+    { name: "a forced format with glibc's - flag", line: `4/3/2023 22:13:20: ${message}`, options: { timestampFormat: '%-d/%-m/%Y %H:%M:%S' }, time: '2023-03-04T22:13:20Z' },
+    { name: "a forced format with glibc's _ flag", line: ` 4/03/2023 22:13:20: ${message}`, options: { timestampFormat: '%_d/%m/%Y %H:%M:%S' }, time: '2023-03-04T22:13:20Z' },
+    { name: 'a forced %P', line: `10:13:20 pm: ${message}`, options: { timestampFormat: '%I:%M:%S %P', year: 2023 }, time: '2023-01-01T22:13:20Z' },
+    { name: 'a forced %j before %Y counts in the stamp year', line: `063/2024 22:13:20: ${message}`, options: { timestampFormat: '%j/%Y %T', year: 2023 }, time: '2024-03-03T22:13:20Z' },
     {
       name: 'a forced timestampFormat',
       line: `26.11.2026 14:07:50: ${message}`,

@@ -36,6 +36,7 @@ const conversions: Record<string, { re: string; part: Part } | string> = {
   a: { re: '(?:[A-Za-z]{3})', part: 'skip' },
   A: { re: '(?:[A-Za-z]+)', part: 'skip' },
   p: { re: '(AM|PM|am|pm)', part: 'p' },
+  P: { re: '(am|pm)', part: 'p' },
   z: { re: '([+-]\\d{2}:?\\d{2}|Z)', part: 'z' },
   Z: { re: '([A-Za-z][A-Za-z0-9+/_-]*)', part: 'Z' },
   s: { re: '(\\d+)', part: 's' },
@@ -70,6 +71,17 @@ function escape(text: string): string {
 }
 
 /**
+ * A conversion's regex under a glibc flag: `-` (no padding) and `_` (spaces) let a number take
+ * fewer digits, `_` after spaces; `^` and `#` change the case of names (which are read in any
+ * case already) and of `%P`'s am/pm.
+ */
+function flagged(conv: { re: string; part: Part }, flag: string): string {
+  if (flag === '-' || flag === '_') return `${flag === '_' ? ' *' : ''}${conv.re.replace('\\d{2}', '\\d{1,2}').replace('\\d{3}', '\\d{1,3}')}`;
+  if ((flag === '^' || flag === '#') && conv.part === 'p') return '(AM|PM|am|pm)';
+  return conv.re;
+}
+
+/**
  * Compiles a strftime format (as given to `log_timestamp_format`, plus `%f` for fractional
  * seconds). Throws a RangeError naming the first conversion it does not know.
  */
@@ -83,13 +95,15 @@ export function compileTimestampFormat(format: string): TimestampFormat {
         out += escape(ch);
         continue;
       }
+      // glibc's flags: `-` drops the padding, `_` pads with spaces, `0` with zeros, `^` and `#` change case.
+      const flag = '-_0^#'.includes(fmt[i + 1] ?? '%') ? (fmt[++i] as string) : '';
       const code = fmt[++i] ?? '';
       const conv = conversions[code];
-      if (conv === undefined) throw new RangeError(`unsupported strftime conversion %${code}`);
+      if (conv === undefined) throw new RangeError(`unsupported strftime conversion %${flag}${code}`);
       if (typeof conv === 'string') {
         out += conv.startsWith('%') ? expand(conv) : escape(conv);
       } else {
-        out += conv.re;
+        out += flagged(conv, flag);
         if (conv.part !== 'skip') parts.push(conv.part);
       }
     }
@@ -108,6 +122,7 @@ export function compileTimestampFormat(format: string): TimestampFormat {
     let ms = 0;
     let pm: boolean | null = null;
     let offset: number | null = null;
+    let dayOfYear: number | null = null;
     for (let i = 0; i < parts.length; i++) {
       const v = m[i + 1] ?? '';
       switch (parts[i]) {
@@ -125,15 +140,15 @@ export function compileTimestampFormat(format: string): TimestampFormat {
         case 'z': offset = parseOffset(v); break;
         case 'Z': offset = zoneNames.get(v) ?? offset; break;
         case 's': return Number(v) * 1000;
-        case 'j': {
-          const start = Date.UTC(y, 0, 1) + (Number(v) - 1) * 86_400_000;
-          const date = new Date(start);
-          mo = date.getUTCMonth() + 1;
-          d = date.getUTCDate();
-          break;
-        }
+        case 'j': dayOfYear = Number(v); break;
         default: break;
       }
+    }
+    // The day of the year counts in the year the stamp names, wherever it names it.
+    if (dayOfYear !== null) {
+      const date = new Date(Date.UTC(y, 0, dayOfYear));
+      mo = date.getUTCMonth() + 1;
+      d = date.getUTCDate();
     }
     if (pm === true) h += 12;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
