@@ -553,6 +553,21 @@ describe('truncated lines', () => {
     });
   });
 
+  test("a 2.x line cut inside the ', ... (' after its topic ends the topic where that begins", () => {
+    const cut = "', ..";
+    const line = head + 'a'.repeat(999 - head.length - cut.length) + cut;
+    assertFields(parseLine(line, where), { type: 'packet', cmd: 'publish', truncated: true, topic: 'a'.repeat(999 - head.length - cut.length) });
+  });
+
+  test('a whole 1.x line whose id is Latin-1 (one byte a character) is not taken as cut', () => {
+    const bytes = Buffer.concat([Buffer.from('1450000000: New client connected from 1.2.3.4 as '), Buffer.alloc(340, 0xe9), Buffer.from(' (c1, k60).')]);
+    assertFields(parseLine(bytes.toString('utf8'), where, { brokerVersion: '1.4.15' }), { type: 'client-connected', keepalive: 60, truncated: undefined });
+  });
+
+  test('a loose stamp with a zone name of one offset is read in it', () => {
+    assertFields(parseLine('2023-11-14 22:13:20 CET: Client a disconnected.', where), { type: 'disconnect', time: Date.UTC(2023, 10, 14, 21, 13, 20) });
+  });
+
   test('a 2.x line cut inside a UTF-8 sequence', () => {
     const bytes = Buffer.concat([Buffer.from(head), Buffer.alloc(999 - head.length - 1, 'b'), Buffer.from('é').subarray(0, 1)]);
     assert.equal(bytes.length, 999);

@@ -164,7 +164,7 @@ export function compileTimestampFormat(format: string): TimestampFormat {
 
 const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm))?/;
 const looseYear = /\b(\d{4})\b/;
-const looseZone = /(?:\s|\d)(Z|[+-]\d{2}:?\d{2})$/;
+const looseZone = /(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})$/;
 
 const month = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 
@@ -230,8 +230,9 @@ export function readLooseTime(text: string, clock: Clock, year: number, after: n
   const mo = date?.mo ?? 1;
   const d = date?.d ?? 1;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-  const zone = looseZone.exec(text);
-  const offset = zone ? parseOffset(zone[1] ?? '') : null;
+  const zone = looseZone.exec(text)?.[1];
+  // A zone name (`CET`) counts when it means one offset only.
+  const offset = zone === undefined ? null : /^[A-Y]/.test(zone) ? (zoneNames.get(zone) ?? null) : parseOffset(zone);
   const gap: StampGap = date === null ? 'date' : date.y === null ? 'year' : null;
   const readAs = (month: number, day: number) => (y: number, days: number): number => {
     const at = date?.y ?? y;

@@ -183,7 +183,14 @@ function slotEnd(slot: Slot, next: Token | undefined, message: string, pos: numb
   if (typeof next !== 'string') return [message.length, false];
   const at = message.indexOf(next, pos);
   if (at >= 0) return [at, true];
-  if (slot.kind === 'str' || slot.kind === 'short') return [message.length, false];
+  if (slot.kind === 'str' || slot.kind === 'short') {
+    // A cut inside the literal after the text (`… 'topic', ..`) ends the text where the literal
+    // begins; a single character could as well be the text's own.
+    for (let k = Math.min(next.length - 1, message.length - pos); k >= 2; k--) {
+      if (message.endsWith(next.slice(0, k))) return [message.length - k, true];
+    }
+    return [message.length, false];
+  }
   const run = slotRun[slot.kind];
   run.lastIndex = pos;
   run.test(message);
