@@ -286,7 +286,7 @@ test('a login refused for an id that is connected from elsewhere is a failed con
   assert.deepEqual(c.attempts.map((a) => [a.address, a.port, a.outcome]), [['10.9.9.9', 50111, 'protocol-error']]);
 });
 
-test('after a restart, a new message with the id of one in flight is no re-send of it; the same message is', () => {
+test('after a restart, a new message with the id of one in flight is no re-send of it; the same message, d1 as the broker sends it again, is', () => {
   const before = [
     '1700000000: mosquitto version 2.0.18 starting',
     ...connect(1700000001, 'sub', 0),
@@ -298,8 +298,17 @@ test('after a restart, a new message with the id of one in flight is no re-send 
   const lost = correlate([...before, "1700000022: Sending PUBLISH to sub (d0, q1, r0, m1, 'weather/temp', ... (5 bytes))", '1700000022: Received PUBACK from sub (Mid: 1, RC:0)']);
   assert.deepEqual(lost.flows.map((f) => [f.topic, f.state, f.duplicates]), [['alarm/fire', 'incomplete', 0], ['weather/temp', 'complete', 0]]);
   assert.deepEqual(findingsOf(lost), ['mid-reused sub 9,4', 'broker-restart - 6']);
-  const kept = correlate([...before, "1700000022: Sending PUBLISH to sub (d0, q1, r0, m1, 'alarm/fire', ... (3 bytes))", '1700000022: Received PUBACK from sub (Mid: 1, RC:0)']);
+  const kept = correlate([...before, "1700000022: Sending PUBLISH to sub (d1, q1, r0, m1, 'alarm/fire', ... (3 bytes))", '1700000022: Received PUBACK from sub (Mid: 1, RC:0)']);
   assert.deepEqual(kept.flows.map((f) => [f.topic, f.state, f.duplicates, f.resumed]), [['alarm/fire', 'complete', 1, true]]);
+  // The broker marks what it sends again d1: a d0 message of the same topic and size is a new one.
+  const anew = correlate([...before, "1700000022: Sending PUBLISH to sub (d0, q1, r0, m1, 'alarm/fire', ... (3 bytes))", '1700000022: Received PUBACK from sub (Mid: 1, RC:0)']);
+  assert.deepEqual(anew.flows.map((f) => [f.topic, f.state, f.duplicates]), [['alarm/fire', 'incomplete', 0], ['alarm/fire', 'complete', 0]]);
+  // A client may forget the flag: what it sends again after a reconnect is taken as sent again.
+  const client = correlate([
+    ...connect(1700000001, 'pub', 0), "1700000002: Received PUBLISH from pub (d0, q1, r0, m4, 'a/b', ... (3 bytes))", '1700000003: Client pub disconnected.',
+    ...connect(1700000004, 'pub', 0), "1700000004: Received PUBLISH from pub (d0, q1, r0, m4, 'a/b', ... (3 bytes))", '1700000004: Sending PUBACK to pub (m4, rc0)',
+  ]);
+  assert.deepEqual(client.flows.map((f) => [f.state, f.duplicates, f.resumed]), [['complete', 1, true]]);
 });
 
 test('a PUBREL sent again after a reconnect is no step out of order', () => {

@@ -68,11 +68,13 @@ const evidenceKept = 20;
 const originWindowMs = 2000;
 
 /**
- * Whether a PUBLISH without `d1` is the flow's message sent again: the same topic, QoS and size.
- * A broker that lost its messages in a restart uses the id for a new one.
+ * Whether a PUBLISH without `d1`, after the flow's session ended, is the flow's message sent
+ * again. The broker marks every message it sends again `d1` (1.4 to 2.1 alike), so one of its
+ * own without is a new message (after a restart that lost the old one). A client may forget the
+ * flag: an incoming one with the same topic, QoS and size is taken as sent again.
  */
 function sameMessage(flow: Flow, r: PacketRecord): boolean {
-  return flow.topic === (r.topic ?? null) && flow.qos === r.qos && flow.payloadBytes === (r.payloadBytes ?? null);
+  return r.direction === 'in' && flow.topic === (r.topic ?? null) && flow.qos === r.qos && flow.payloadBytes === (r.payloadBytes ?? null);
 }
 
 /** Whether a PUBLISH starts a flow, which needs its client's state. */
