@@ -331,7 +331,7 @@ export function looseStampLength(line: string): number {
   const end = line.indexOf(': ');
   if (end <= 0 || end > 49) return 0;
   const stamp = line.slice(0, end);
-  if (!/\d{1,2}:\d{2}|\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}/.test(stamp)) return 0;
+  if (!/\d{1,2}:\d{2}|\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{8}[T ]\d{6}/.test(stamp)) return 0;
   if (/[A-Za-z]{5,}/.test(stamp.replace(/(January|February|March|April|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)/g, ''))) return 0;
   return end + 2;
 }

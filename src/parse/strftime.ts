@@ -163,6 +163,8 @@ export function compileTimestampFormat(format: string): TimestampFormat {
 }
 
 const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm))?/;
+/** A time without colons, after a date of eight digits: ISO 8601's basic form (`20231114T221320`). */
+const compactTime = /(?<=\d{8}[T ])(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(?!\d)/;
 const looseYear = /\b(\d{4})\b/;
 const looseZone = /(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})$/;
 
@@ -194,6 +196,8 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray): LooseDat
   { re: /(?<!\d)(\d{1,2})\/(\d{1,2})\/(\d{2})(?!\d)/, read: (m) => numericDate(2000 + Number(m[3]), Number(m[1]), Number(m[2]), 'mo') },
   // %Y%m%d
   { re: /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
+  // %y%m%d
+  { re: /(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: 2000 + Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
   // %b %d (%c, syslog-like), and %d %b or %d-%b-%Y; the year, if any, stands elsewhere.
   { re: new RegExp(`(?<![a-z])${month} +(\\d{1,2})(?!\\d)`, 'i'), read: (m) => ({ y: null, mo: monthNumber(m[1] ?? ''), d: Number(m[2]) }) },
   { re: new RegExp(`(?<!\\d)(\\d{1,2})[ ./-]?${month}(?![a-z])`, 'i'), read: (m) => ({ y: null, mo: monthNumber(m[2] ?? ''), d: Number(m[1]) }) },
@@ -217,7 +221,7 @@ function looseDate(text: string): LooseDate | null {
  * cannot be a day. Returns null when no time of day is found.
  */
 export function readLooseTime(text: string, clock: Clock, year: number, after: number | null = null): number | null {
-  const t = looseTime.exec(text);
+  const t = looseTime.exec(text) ?? compactTime.exec(text);
   if (!t) return null;
   // A year of null is the one given; no date is 1 January of it.
   const date = looseDate(text.replace(t[0], ' '));
