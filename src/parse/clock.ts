@@ -90,7 +90,7 @@ export const halfYearMs = 183 * 86_400_000;
  * A time of day this far before the last time read is on the next day: a broker's clock goes
  * back only by the hour daylight saving repeats, and a log may be quiet for longer than half a day.
  */
-export const dayBackMs = 2 * 3_600_000;
+const dayBackMs = 2 * 3_600_000;
 const dayMs = 86_400_000;
 /** How many New Years one log may pass. */
 const maxYearsAhead = 50;

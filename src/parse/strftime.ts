@@ -2,7 +2,7 @@
  * Reading times that the broker wrote with `log_timestamp_format` (strftime, local time).
  * A known format compiles to a regex; an unknown one is read loosely.
  */
-import { type Clock, type StampGap, dayBackMs, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
+import { type Clock, type StampGap, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
 
 /** A compiled strftime format: matches a line's start and reads its time. */
 export interface TimestampFormat {
@@ -175,15 +175,6 @@ interface LooseDate {
   y: number | null;
   mo: number;
   d: number;
-  /** The other reading of a numeric date whose two numbers could each be the month (`05/11`). */
-  swapped?: true;
-}
-
-/** A numeric date read `first` first (`d` or `mo`), unless that number cannot be what it is taken for. */
-function numericDate(y: number, a: number, b: number, first: 'd' | 'mo'): LooseDate {
-  const dayFirst = first === 'd' ? a <= 31 && b <= 12 : a > 12;
-  const date = dayFirst ? { y, mo: b, d: a } : { y, mo: a, d: b };
-  return a <= 12 && b <= 12 && a !== b ? { ...date, swapped: true } : date;
 }
 
 /** The date shapes strftime prints, each read into its fields; the leftmost in a stamp wins. */
@@ -191,9 +182,15 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray): LooseDat
   // %Y-%m-%d, %Y/%m/%d, %Y.%m.%d
   { re: /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
   // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y: day first unless the second number cannot be a month.
-  { re: /(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)/, read: (m) => numericDate(Number(m[3]), Number(m[1]), Number(m[2]), 'd') },
+  {
+    re: /(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)/,
+    read: (m) => (Number(m[2]) > 12 ? { y: Number(m[3]), mo: Number(m[1]), d: Number(m[2]) } : { y: Number(m[3]), mo: Number(m[2]), d: Number(m[1]) }),
+  },
   // %x and %D in the C locale: %m/%d/%y; or %d/%m/%y when the first number cannot be a month.
-  { re: /(?<!\d)(\d{1,2})\/(\d{1,2})\/(\d{2})(?!\d)/, read: (m) => numericDate(2000 + Number(m[3]), Number(m[1]), Number(m[2]), 'mo') },
+  {
+    re: /(?<!\d)(\d{1,2})\/(\d{1,2})\/(\d{2})(?!\d)/,
+    read: (m) => (Number(m[1]) > 12 ? { y: 2000 + Number(m[3]), mo: Number(m[2]), d: Number(m[1]) } : { y: 2000 + Number(m[3]), mo: Number(m[1]), d: Number(m[2]) }),
+  },
   // %Y%m%d
   { re: /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
   // %y%m%d
@@ -238,17 +235,9 @@ export function readLooseTime(text: string, clock: Clock, year: number, after: n
   // A zone name (`CET`) counts when it means one offset only.
   const offset = zone === undefined ? null : /^[A-Y]/.test(zone) ? (zoneNames.get(zone) ?? null) : parseOffset(zone);
   const gap: StampGap = date === null ? 'date' : date.y === null ? 'year' : null;
-  const readAs = (month: number, day: number) => (y: number, days: number): number => {
+  const readIn = (y: number, days: number): number => {
     const at = date?.y ?? y;
-    return offset !== null ? Date.UTC(at, month - 1, day + days, h, mi, s, ms) - offset * 60_000 : clock(at, month, day + days, h, mi, s, ms);
+    return offset !== null ? Date.UTC(at, mo - 1, d + days, h, mi, s, ms) - offset * 60_000 : clock(at, mo, d + days, h, mi, s, ms);
   };
-  const time = readAfter(readAs(mo, d), gap, year, after);
-  if (!date?.swapped || after === null || time === null) return time;
-  // Either number may be the month: the reading that follows the last time read closest wins, so
-  // a log's dates read one way (`11/12` after `11/13` is 12 November, not 11 December).
-  const other = readAfter(readAs(d, mo), gap, year, after);
-  if (other === null) return time;
-  // A clock set back a little still follows; one set back further does not.
-  const distance = (t: number): number => (t >= after - dayBackMs ? Math.abs(t - after) : Number.MAX_SAFE_INTEGER / 2 + (after - t));
-  return distance(other) < distance(time) ? other : time;
+  return readAfter(readIn, gap, year, after);
 }
