@@ -185,22 +185,32 @@ test('a QoS 1 PUBLISH re-sent after a reconnect, though the broker had acknowled
   assert.deepEqual(c.flows.map((f) => [f.state, f.duplicates]), [['complete', 0], ['complete', 1]]);
 });
 
-test("a v5 client's PUBREC with no PUBREL after it refused the message; a 3.1.1 client's is a stall", () => {
-  const delivery = (protocol: string): string[] => [
-    `1795700000: New connection from 127.0.0.1:40000 on port 1883.`,
+test("a v5 client's PUBREC the broker does not answer with PUBREL refused the message; a 3.1.1 client's is a stall", () => {
+  const delivery = (protocol: string, after: readonly string[]): string[] => [
+    '1795700000: New connection from 127.0.0.1:40000 on port 1883.',
     `1795700000: New client connected from 127.0.0.1:40000 as refuser (${protocol}, c1, k60).`,
     "1795700001: Sending PUBLISH to refuser (d0, q2, r0, m1, 'v/ref/1', ... (2 bytes))",
     '1795700001: Received PUBREC from refuser (Mid: 1)',
-    '1795700003: Received DISCONNECT from refuser',
-    '1795700003: Client refuser disconnected.',
+    ...after,
   ];
-  const v5 = correlate(delivery('p5'));
-  assert.deepEqual(v5.flows.map((f) => f.state), ['refused']);
-  assert.deepEqual(v5.findings.map((f) => f.code), ['flow-refused']);
-  const v311 = correlate(delivery('p4'));
+  const leaves = ['1795700003: Received DISCONNECT from refuser', '1795700003: Client refuser disconnected.'];
+  // A clean start afterwards gives kept flows up: this one was refused before that.
+  const reconnects = [...leaves, '1795700004: New connection from 127.0.0.1:40002 on port 1883.', '1795700004: New client connected from 127.0.0.1:40002 as refuser (p5, c1, k60).'];
+  for (const after of [leaves, reconnects]) {
+    const v5 = correlate(delivery('p5', after));
+    assert.deepEqual(v5.flows.map((f) => f.state), ['refused']);
+    assert.deepEqual(v5.findings.map((f) => f.code), ['flow-refused']);
+  }
+  const v311 = correlate(delivery('p4', leaves));
   assert.deepEqual(v311.flows.map((f) => [f.state, f.stalledAt]), [['incomplete', 'pubrel']]);
   assert.deepEqual(v311.findings.map((f) => f.code), ['flow-incomplete']);
+  // Answered, the flow goes on; a log that ends at the PUBREC leaves it in flight, not refused.
+  const answered = correlate(delivery('p5', ['1795700001: Sending PUBREL to refuser (m1)', '1795700001: Received PUBCOMP from refuser (Mid: 1, RC:0)']));
+  assert.deepEqual(answered.flows.map((f) => f.state), ['complete']);
+  const cutShort = correlate(delivery('p5', []));
+  assert.deepEqual(cutShort.flows.map((f) => [f.state, f.stalledAt]), [['incomplete', 'pubrel']]);
 });
+
 
 test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
   const c = correlate([

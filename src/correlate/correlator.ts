@@ -239,6 +239,7 @@ export class Correlator {
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL): anything
     // else that comes in, or any other line, ends that run.
     if (r.type !== 'packet' || (r.direction === 'in' && r.cmd !== 'publish' && r.cmd !== 'pubrel')) this.flows.endFanout();
+    this.flows.answerPubrec(r);
     this.recordTypes[r.type] = (this.recordTypes[r.type] ?? 0) + 1;
     if (r.time !== null) {
       if (r.time !== this.lastTime) {

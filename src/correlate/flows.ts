@@ -3,7 +3,7 @@
  * direction and message id. The correlator owns the clients; this module owns what happens to
  * their flows, the totals and latencies finished flows are folded into, and the flow findings.
  */
-import type { Direction, MqttVersion, PacketRecord, Where } from '../parse/index.js';
+import type { Direction, LogRecord, MqttVersion, PacketRecord, Where } from '../parse/index.js';
 import type { FlowTable } from './flow-table.js';
 import { LatencyHistogram } from './stats.js';
 import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
@@ -130,8 +130,11 @@ export class FlowTracker {
    * and goes on with PUBREL, which the broker answers: those are the refused flow's, not orphans.
    */
   private readonly refusedAtPubrec = new Map<string, Flow>();
-  /** Flows whose PUBREC came from a v5 client, with a reason code the broker did not log. */
-  private readonly pubrecUnread = new WeakSet<Flow>();
+  /**
+   * A v5 client's PUBREC just read, whose reason code the broker does not log: the broker answers
+   * it with PUBREL on the next line, unless the code refused the message.
+   */
+  private pubrecUnanswered: { st: ClientFlows; flow: Flow } | null = null;
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -198,6 +201,19 @@ export class FlowTracker {
     return false;
   }
 
+  /**
+   * Sees each record before it is handled: the line after a v5 client's PUBREC is the broker's
+   * PUBREL, or the PUBREC refused the message (its reason code is not logged).
+   */
+  answerPubrec(r: LogRecord): void {
+    const asked = this.pubrecUnanswered;
+    if (asked === null) return;
+    this.pubrecUnanswered = null;
+    const { st, flow } = asked;
+    const answered = r.type === 'packet' && r.cmd === 'pubrel' && r.direction === 'out' && r.client === flow.client && r.mid === flow.mid;
+    if (!answered && flow.state === 'in-flight') this.finalize(st, flow, 'refused');
+  }
+
   /** Something other than a PUBLISH or PUBREL came in, or a line of another kind: the deliveries sent now are queued ones. */
   endFanout(): void {
     this.fanout = null;
@@ -228,7 +244,7 @@ export class FlowTracker {
     if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: released(flow, r) };
     flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
     // The broker logs no reason code of a PUBREC it receives; a v5 client's may refuse the message.
-    if (step === 'pubrec' && r.direction === 'in' && r.reasonCode === undefined && st.mqttVersion === '5.0') this.pubrecUnread.add(flow);
+    if (step === 'pubrec' && r.direction === 'in' && r.reasonCode === undefined && st.mqttVersion === '5.0') this.pubrecUnanswered = { st, flow };
     if (flow.sessionEnded) flow.resumed = true;
     if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
       flow.reasonCode = r.reasonCode;
@@ -338,13 +354,10 @@ export class FlowTracker {
     }
     const first = flow.steps[0];
     const lastStep = flow.steps[flow.steps.length - 1];
-    // The broker answers a PUBREC with PUBREL at once, unless its reason code refused the
-    // message: a v5 client's PUBREC with none after it was a refusal, whose code is not logged.
-    const final = state === 'incomplete' && lastStep?.step === 'pubrec' && this.pubrecUnread.has(flow) && flow.dropped === undefined ? 'refused' : state;
-    flow.state = final;
-    if (final === 'complete') {
+    flow.state = state;
+    if (state === 'complete') {
       if (first?.time != null && lastStep?.time != null) flow.latencyMs = Math.max(0, lastStep.time - first.time);
-    } else if (final === 'incomplete') {
+    } else if (state === 'incomplete') {
       const order = steps[flow.qos];
       // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
       const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
@@ -353,9 +366,9 @@ export class FlowTracker {
     }
     this.tally.add(flow);
     this.options.onEnd?.(flow);
-    if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && final !== 'complete')) this.kept.push(flow);
+    if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
     // Findings only for what did not go as it should; most flows complete without one.
-    if (!report || (final === 'complete' && flow.duplicates === 0)) return;
+    if (!report || (state === 'complete' && flow.duplicates === 0)) return;
     // Evidence, latest first: what gave the flow up, then its packets, then its re-sends.
     const packets = flow.steps.map((s) => s.at).reverse();
     const resends = [...(flow.resentAt ?? [])].reverse();
@@ -363,10 +376,10 @@ export class FlowTracker {
       client: flow.client, time: first?.time ?? null, at: evidence([...(droppedAt ? [droppedAt] : []), ...packets, ...resends]),
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
     };
-    if (final === 'incomplete' && flow.dropped !== 'mid-reused') {
+    if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
       const dropped = flow.dropped === 'expired' || flow.dropped === 'clean-start' || flow.dropped === 'not-resumed' ? { dropped: flow.dropped } : {};
       this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped });
-    } else if (final === 'refused') {
+    } else if (state === 'refused') {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
     if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: evidence([...resends, ...packets]), duplicates: flow.duplicates });
