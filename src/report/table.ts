@@ -41,18 +41,18 @@ interface Fitted {
 /**
  * Picks the columns to show and their widths. Columns are dropped (by `drop`) while the rest
  * cannot fit `width` at their comfortable widths, and those of `drop` 0 while they cannot fit
- * at their floors; then width is taken from the column furthest above its comfortable width,
- * and only then from those above their floor.
+ * at their floors; then width is taken from the column furthest above its comfortable width
+ * (wrapped columns first), and only then from those above their floor (wrapped columns first).
  */
 function fitColumns(columns: readonly Column[], natural: readonly number[], longestWords: readonly number[], width: number): Fitted[] {
   const shown: Fitted[] = columns.map((column, index) => {
     const w = natural[index] ?? 0;
     const header = displayWidth(column.header);
-    // A wrapped column loses nothing by narrowing, so it gives up its room before ids are elided;
-    // it keeps its words whole (up to 20 columns) until the columns must go to their floors.
+    // A wrapped column loses nothing by narrowing, so it gives up its room first (see below), to
+    // the width of its longest words (up to 20 columns), and at least 20 columns stay.
     if (column.wrap) {
       const comfortable = Math.min(w, Math.max(header, column.comfortable ?? 24, Math.min(longestWords[index] ?? 0, 20)));
-      return { index, column, width: w, comfortable, floor: Math.min(w, Math.max(header, 8)) };
+      return { index, column, width: w, comfortable, floor: Math.min(w, Math.max(header, 20)) };
     }
     return column.shrink
       ? { index, column, width: w, comfortable: Math.min(w, Math.max(header, column.comfortable ?? 16)), floor: Math.min(w, Math.max(header, 8)) }
@@ -72,13 +72,18 @@ function fitColumns(columns: readonly Column[], natural: readonly number[], long
   while (sum((c) => c.comfortable) > width && dropOne(1));
   while (sum((c) => c.floor) > width && dropOne(0));
   let total = sum((c) => c.width);
+  // Wrapped columns give up their room before any other, at each step.
   for (const limit of ['comfortable', 'floor'] as const) {
-    while (total > width) {
-      let roomiest: Fitted | undefined;
-      for (const c of shown) if (c.width > c[limit] && (!roomiest || c.width - c[limit] > roomiest.width - roomiest[limit])) roomiest = c;
-      if (!roomiest) break;
-      roomiest.width--;
-      total--;
+    for (const wrapped of [true, false]) {
+      while (total > width) {
+        let roomiest: Fitted | undefined;
+        for (const c of shown) {
+          if ((c.column.wrap === true) === wrapped && c.width > c[limit] && (!roomiest || c.width - c[limit] > roomiest.width - roomiest[limit])) roomiest = c;
+        }
+        if (!roomiest) break;
+        roomiest.width--;
+        total--;
+      }
     }
   }
   return shown;
