@@ -461,6 +461,7 @@ describe('catalogue messages', () => {
     { name: 'reused message id names the client', line: '1700000000: Reused message ID 5 from c1 detected. Clearing from storage.', context: v20, expect: { ...m, client: 'c1', params: [5, 'c1'] } },
     { name: 'an UNSUBSCRIBE refusal names the client', line: '1700000000: Invalid unsubscription string from c1, disconnecting.', context: v20, expect: { ...m, client: 'c1' } },
     { name: 'a SUBSCRIBE refusal names the address', line: '1700000000: Empty subscription string from 10.0.0.1, disconnecting.', context: v20, expect: { ...m, client: undefined, address: '10.0.0.1' } },
+    { name: '1.5 malformed UTF-8 in a SUBSCRIBE names the client', line: '1500000000: Malformed UTF-8 in subscription string from sensor-7, disconnecting.', context: { brokerVersion: '1.5.11' }, expect: { ...m, client: 'sensor-7', address: undefined } },
   ]);
 
   test('a row of another version still beats a much looser row of this one', () => {

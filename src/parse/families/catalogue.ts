@@ -52,11 +52,14 @@ function needsContext(line: string, family: string): boolean {
 
 /**
  * Placeholders that print `context->address`, not the id: 2.0's `Invalid protocol … in CONNECT
- * from %s.` and the SUBSCRIBE refusals (`Empty subscription string from %s, …`).
+ * from %s.` and most SUBSCRIBE refusals (`Empty subscription string from %s, …`).
  */
-const addressBefore = / in CONNECT from $|(?:^| )subscription (?:string|command) from $/;
-/** Placeholders that print the client id (UNSUBSCRIBE refusals print the id, SUBSCRIBE's the address). */
-const clientBefore = /(?:[Cc]lient |Protocol error from |[A-Z]{4,} (?:from|to|for) |unsubscription string from |DUP=1\) from |^Reused message ID % from )$/;
+const addressBefore = / in CONNECT from $|^(?:Empty|Invalid) subscription string from $|^Invalid QoS in subscription command from $/;
+/**
+ * Placeholders that print the client id: the UNSUBSCRIBE refusals, the malformed UTF-8 ones
+ * (SUBSCRIBE's too) and a few more.
+ */
+const clientBefore = /(?:[Cc]lient |Protocol error from |[A-Z]{4,} (?:from|to|for) |unsubscription string from |^Malformed UTF-8 in (?:subscription|will topic) string from |DUP=1\) from |^Reused message ID % from )$/;
 
 function nameSlots(shape: CompiledShape): Pick<CataloguePattern, 'clientSlot' | 'addressSlot' | 'portSlot'> {
   let clientSlot = -1;
