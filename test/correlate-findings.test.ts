@@ -107,6 +107,12 @@ test('the timeline shows each SUBSCRIBE on its own, also one that subscribes to 
   assert.deepEqual(subscribes.map((e) => (e.kind === 'subscribe' ? e.filters : [])), [[{ filter: 'sa/#', qos: 0 }], [{ filter: 'sa/#', qos: 2 }]]);
 });
 
+test('without packet lines, subscriptions of another second or again at another QoS are entries of their own', () => {
+  const { timeline } = withTimeline([...connect(1795700000, 'c1'), '1795700000: c1 1 a/#', '1795700060: c1 2 a/#', '1795700160: c1 0 b/#', '1795700160: c1 1 c/#']);
+  const subscribes = timeline.filter((e) => e.kind === 'subscribe');
+  assert.deepEqual(subscribes.map((e) => (e.kind === 'subscribe' ? e.filters.map((f) => `${f.filter} ${f.qos}`) : [])), [['a/# 1'], ['a/# 2'], ['b/# 0', 'c/# 1']]);
+});
+
 test('without packet lines a keepalive timeout claims no silence, and the timeline shows none', () => {
   const lines = [
     '1795700000: New connection from 127.0.0.1:35188 on port 1883.',

@@ -61,9 +61,13 @@ export class TimelineBuilder {
       const open = this.last.get(r.client);
       const kind = r.action;
       const filter = { filter: r.filter, ...(r.qos !== undefined ? { qos: r.qos } : {}), ...(r.denied ? { denied: true } : {}) };
-      // The topic lines of one request are one entry (in a debug log each topic has two lines).
-      if (open?.kind === kind && !this.newRequest.has(r.client)) {
-        if (!open.filters.some((f) => f.filter === r.filter)) open.filters.push(filter);
+      // The topic lines of one request are one entry: its packet line starts it, and without
+      // packet lines, a new second or a filter asked for again at another QoS (in a debug log each
+      // topic has two lines, which say the same).
+      const sameRequest = open?.kind === kind && !this.newRequest.has(r.client) && open.time === r.time;
+      const known = sameRequest ? open.filters.find((f) => f.filter === r.filter) : undefined;
+      if (sameRequest && (known === undefined || (known.qos === filter.qos && known.denied === filter.denied))) {
+        if (known === undefined) open.filters.push(filter);
       } else {
         this.newRequest.delete(r.client);
         this.add({ kind, client: r.client, time: r.time, at: where(r), filters: [filter] });
