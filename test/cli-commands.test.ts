@@ -388,7 +388,9 @@ describe('timeline of refused logins', () => {
 
   test('a glob that is not * leaves it out', async () => {
     const table = await runCli(['timeline', '--client', 'login-*', '--no-color', badPassword]);
-    assert.doesNotMatch(table.stdout, /refused/);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^● login-good$/m);
+    assert.doesNotMatch(table.stdout, /refused|without a client id/);
   });
 });
 
@@ -407,7 +409,7 @@ describe('gzip', () => {
     const empty = await runCli(['report', '-o', '', sample]);
     assert.deepEqual([empty.code, empty.stdout, empty.stderr], [2, '', 'mosqlog: --output-file: empty path\n']);
     const slash = await runCli(['report', '-o', 'no-such-dir/', sample]);
-    assert.deepEqual([slash.code, slash.stdout, slash.stderr], [2, '', 'mosqlog: --output-file: no-such-dir/ names a directory; add a file name (no-such-dir/report.xml)\n']);
+    assert.deepEqual([slash.code, slash.stdout, slash.stderr], [2, '', 'mosqlog: --output-file: no-such-dir/ names a directory; add a file name\n']);
     const file = writeLines('not-a-dir.xml', ['x']);
     const under = await runCli(['report', '-o', join(file, 'junit.xml'), sample]);
     assert.equal(under.code, 2);

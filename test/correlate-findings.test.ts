@@ -218,6 +218,14 @@ test("a v5 client's PUBREC the broker does not answer with PUBREL refused the me
 });
 
 
+test('a flow whose acknowledgements come again and again keeps its first steps and the latest', () => {
+  const repeats = Array.from({ length: 100 }, (_, i) => `17957000${String(10 + i).padStart(2, '0')}: Received PUBREC from rp (Mid: 3)`);
+  const c = correlate([...connect(1795700000, 'rp'), "1795700001: Sending PUBLISH to rp (d0, q2, r0, m3, 'a/b', ... (2 bytes))", ...repeats]);
+  const steps = c.flows[0]?.steps ?? [];
+  assert.equal(steps.length, 16);
+  assert.equal(steps.at(-1)?.at.line, 103);
+});
+
 test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
   const c = correlate([
     ...connect(1795700000, 'pp'),

@@ -55,12 +55,19 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+const emptyName = 'an empty file name: name a log file, or - for stdin';
+
+/** How an input is named in messages: its path, or `stdin`. */
+export function inputName(name: string): string {
+  return name === '-' ? 'stdin' : name;
+}
+
 /**
  * Refuses a path no file can ever appear at: an empty one, or one that goes through a file
  * (`broker.log/x`). A file that is not there yet is fine: `follow` waits for it.
  */
 export async function refuseImpossiblePath(path: string): Promise<void> {
-  if (path === '') throw new InputError('an empty file name: name a log file, or - for stdin');
+  if (path === '') throw new InputError(emptyName);
   try {
     await stat(path);
   } catch (error) {
@@ -118,14 +125,15 @@ export function gunzipIfGzip(input: Readable): Readable {
 
 /** Checks a path and returns a source for it; throws {@link InputError} with a one-line reason. */
 async function fileSource(path: string): Promise<InputSource> {
-  await refuseImpossiblePath(path);
+  if (path === '') throw new InputError(emptyName);
   try {
-    const info = await stat(path);
+    // Large inodes (Windows file ids) are exact only as bigints.
+    const info = await stat(path, { bigint: true });
     if (info.isDirectory()) throw new InputError(`${path}: is a directory`);
     const gzip = info.isFile() && (await isGzip(path));
     return {
       name: path,
-      size: info.isFile() ? info.size * (gzip ? 8 : 1) : null,
+      size: info.isFile() ? Number(info.size) * (gzip ? 8 : 1) : null,
       plainFile: info.isFile() && !gzip ? path : null,
       ...(info.isFile() ? { identity: `${info.dev}:${info.ino}` } : {}),
       open: () => {
@@ -276,7 +284,7 @@ export function isCorruptGzip(error: unknown): boolean {
 /** Wraps stream read errors (file vanished, corrupt gzip) as {@link InputError}. */
 export function readError(source: InputSource, error: unknown): InputError {
   const e = error as NodeJS.ErrnoException;
-  const name = source.name === '-' ? 'stdin' : source.name;
+  const name = inputName(source.name);
   if (isCorruptGzip(e)) return new InputError(`${name}: corrupt gzip data`);
   return new InputError(describe(e, name));
 }

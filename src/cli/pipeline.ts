@@ -6,7 +6,7 @@ import {
   attemptSelected, compileSelection, findingAbout, flowSelected, invertedWindow, orphanAckSelected, recordSelected, selectCorrelation, selects, sessionSelected,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
-import { type InputSource, forEachRecordBatch } from './input.js';
+import { type InputSource, forEachRecordBatch, inputName } from './input.js';
 import type { Io } from './io.js';
 import { UsageError } from './options.js';
 import { createProgress } from './progress.js';
@@ -18,7 +18,7 @@ import { createProgress } from './progress.js';
  */
 function warnNoLines(empty: readonly InputSource[], io: Io): void {
   if (empty.length === 0) return;
-  const names = empty.map((s) => (s.name === '-' ? 'stdin' : s.name));
+  const names = empty.map((s) => inputName(s.name));
   io.stderr.write(`mosqlog: warning: no lines read from ${names.join(', ')}\n`);
 }
 

@@ -61,6 +61,8 @@ const refusedKept = 1000;
 const recentInboundLimit = 10_000;
 /** Re-sent PUBLISH lines kept per flow: a client that re-sends without end would grow it. */
 const resendsKept = 10;
+/** Steps kept per flow: past them the last is replaced, so one sent without end does not grow it. */
+const stepsKept = 16;
 /** Lines a flow's finding names as evidence, at most. */
 const evidenceKept = 20;
 
@@ -241,8 +243,8 @@ export class FlowTracker {
     // After a reconnect the last step may come again: the sender re-sends what was not answered.
     const resent = index === seen && flow.sessionEnded;
     if (index < 0 || (index !== seen + 1 && !resent)) flow.outOfOrder = true;
-    if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: released(flow, r) };
-    flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
+    if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: inboundOf(flow, r) };
+    addStep(flow, { step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
     // The broker logs no reason code of a PUBREC it receives; a v5 client's may refuse the message.
     if (step === 'pubrec' && r.direction === 'in' && r.reasonCode === undefined && st.mqttVersion === '5.0') this.pubrecUnanswered = { st, flow };
     if (flow.sessionEnded) flow.resumed = true;
@@ -322,7 +324,7 @@ export class FlowTracker {
     const key = refusedKey(r.client, direction, r.mid);
     const flow = this.refusedAtPubrec.get(key);
     if (!flow) return false;
-    flow.steps.push({ step, time: r.time, at: { file: r.file, line: r.line } });
+    addStep(flow, { step, time: r.time, at: { file: r.file, line: r.line } });
     if (step === 'pubcomp') this.refusedAtPubrec.delete(key);
     return true;
   }
@@ -373,7 +375,7 @@ export class FlowTracker {
     const packets = flow.steps.map((s) => s.at).reverse();
     const resends = [...(flow.resentAt ?? [])].reverse();
     const base = {
-      client: flow.client, time: first?.time ?? null, at: evidence([...(droppedAt ? [droppedAt] : []), ...packets, ...resends]),
+      client: flow.client, time: first?.time ?? null, at: pickEvidence([...(droppedAt ? [droppedAt] : []), ...packets, ...resends]),
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
     };
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
@@ -382,12 +384,18 @@ export class FlowTracker {
     } else if (state === 'refused') {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
-    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: evidence([...resends, ...packets]), duplicates: flow.duplicates });
+    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: pickEvidence([...resends, ...packets]), duplicates: flow.duplicates });
   }
 }
 
+/** Adds a step to a flow; once it holds {@link stepsKept}, the new one takes the last one's place. */
+function addStep(flow: Flow, seen: Flow['steps'][number]): void {
+  if (flow.steps.length < stepsKept) flow.steps.push(seen);
+  else flow.steps[flow.steps.length - 1] = seen;
+}
+
 /** Lines of evidence: each once (a flow opened by a re-send has it as packet and re-send), at most {@link evidenceKept}. */
-function evidence(lines: readonly Where[]): Where[] {
+function pickEvidence(lines: readonly Where[]): Where[] {
   const seen = new Set<string>();
   return lines.filter((at) => {
     const key = `${at.line} ${at.file}`;
@@ -401,7 +409,7 @@ function evidence(lines: readonly Where[]): Where[] {
  * The origin of the deliveries of a QoS 2 message the broker releases on its PUBREL (`pubrel`):
  * that very message, at its PUBLISH; the release is the moment they follow.
  */
-function released(flow: Flow, pubrel: PacketRecord): Inbound {
+function inboundOf(flow: Flow, pubrel: PacketRecord): Inbound {
   return { client: flow.client, at: flow.steps[0]?.at ?? { file: pubrel.file, line: pubrel.line }, time: pubrel.time, count: 1, mid: flow.mid };
 }
 

@@ -292,14 +292,14 @@ function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): Re
 
 /** Whether the broker cut the line short: it fills its buffer, or nearly so when nothing matched. */
 function isCut(brokerLine: string, decoded: boolean): boolean {
-  return brokerLine.length * 3 >= brokerLineLimit && brokerBytes(brokerLine) >= (decoded ? brokerLineLimit : shortestCut);
+  return brokerLine.length * 3 >= brokerLineLimit && countBrokerBytes(brokerLine) >= (decoded ? brokerLineLimit : shortestCut);
 }
 
 /**
  * The bytes the broker wrote for a line: a byte that was no UTF-8 (a 1.x client id in Latin-1)
  * was read as one U+FFFD, which is three bytes of UTF-8 but stood for one.
  */
-function brokerBytes(line: string): number {
+function countBrokerBytes(line: string): number {
   let replaced = 0;
   for (let i = line.indexOf('\ufffd'); i >= 0; i = line.indexOf('\ufffd', i + 1)) replaced++;
   return Buffer.byteLength(line) - 2 * replaced;

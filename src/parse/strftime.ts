@@ -75,7 +75,7 @@ function escape(text: string): string {
  * fewer digits, `_` after spaces; `^` and `#` change the case of names (which are read in any
  * case already) and of `%P`'s am/pm.
  */
-function flagged(conv: { re: string; part: Part }, flag: string): string {
+function applyFlag(conv: { re: string; part: Part }, flag: string): string {
   if (flag === '-' || flag === '_') return `${flag === '_' ? ' *' : ''}${conv.re.replace('\\d{2}', '\\d{1,2}').replace('\\d{3}', '\\d{1,3}')}`;
   if ((flag === '^' || flag === '#') && conv.part === 'p') return '(AM|PM|am|pm)';
   return conv.re;
@@ -103,7 +103,7 @@ export function compileTimestampFormat(format: string): TimestampFormat {
       if (typeof conv === 'string') {
         out += conv.startsWith('%') ? expand(conv) : escape(conv);
       } else {
-        out += flagged(conv, flag);
+        out += applyFlag(conv, flag);
         if (conv.part !== 'skip') parts.push(conv.part);
       }
     }

@@ -184,8 +184,8 @@ function slotEnd(slot: Slot, next: Token | undefined, message: string, pos: numb
   const at = message.indexOf(next, pos);
   if (at >= 0) return [at, true];
   if (slot.kind === 'str' || slot.kind === 'short') {
-    // A cut inside the literal after the text (`… 'topic', ..`) ends the text where the literal
-    // begins; a single character could as well be the text's own.
+    // A cut inside the literal after the text (`… 'topic', ..`) is taken to end the text where
+    // the literal would begin: a guess, as the text could end so itself, but not on one character.
     for (let k = Math.min(next.length - 1, message.length - pos); k >= 2; k--) {
       if (message.endsWith(next.slice(0, k))) return [message.length - k, true];
     }

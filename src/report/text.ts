@@ -8,7 +8,7 @@ import { repeatedTimeOffset, wallClock } from './wall-clock.js';
 const controls = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 // Bidi embeddings, overrides and isolates reorder what follows them on screen ("Trojan Source");
 // the line and paragraph separators break a line where a terminal or editor honours them.
-const bidi = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const layoutControls = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Makes remote-controlled text (client ids, usernames, topics) harmless on a terminal: control
@@ -21,7 +21,7 @@ export function safeText(text: string): string {
     .replace(/\n/g, '\\n')
     .replace(/\t/g, '\\t')
     .replace(controls, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .replace(bidi, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(layoutControls, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // East Asian wide and fullwidth characters and emoji take two terminal columns; combining

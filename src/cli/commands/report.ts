@@ -84,7 +84,7 @@ async function makeParents(path: string): Promise<void> {
 /** `--output-file`: a path, or `-` for stdout. An empty one is a mistake, not a name. */
 function parseOutputFile(value: string): string {
   if (value === '') throw new UsageError('--output-file: empty path');
-  if (value.endsWith('/')) throw new UsageError(`--output-file: ${value} names a directory; add a file name (${value}report.xml)`);
+  if (value.endsWith('/')) throw new UsageError(`--output-file: ${value} names a directory; add a file name`);
   return value;
 }
 

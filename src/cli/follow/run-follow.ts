@@ -9,7 +9,7 @@ import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLive
 import { type LineDecoder, type LineParser, type LogRecord, carriedContext, createLineDecoder, defaultMaxLineLength, readLineBatches } from '../../parse/index.js';
 import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
-import { InputError, isCorruptGzip } from '../input.js';
+import { InputError, inputName, isCorruptGzip } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import { describeNotice, isSwitch } from './notice-text.js';
 import { isNamedPipe, openNamedPipe, streamSegments } from './stream-source.js';
@@ -39,7 +39,7 @@ export interface FollowPlan {
 function inputFailure(source: string, error: unknown): unknown {
   // A full disk or a broken device under stdout is the output's fault (said so by main).
   if (error instanceof ClosedOutput || !(error instanceof Error) || (error as NodeJS.ErrnoException).syscall === 'write') return error;
-  const name = source === '-' ? 'stdin' : source;
+  const name = inputName(source);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return new InputError(`${name}: permission denied`);
   if (code === 'EISDIR') return new InputError(`${name}: is a directory`);
