@@ -226,6 +226,17 @@ test('a flow whose acknowledgements come again and again keeps its first steps a
   assert.equal(steps.at(-1)?.at.line, 103);
 });
 
+test('a delivery too large for the client is dropped, not stalled: its flow is given up and the drop says why', () => {
+  const c = correlate([
+    ...connect(1700000000, 'smallsub'),
+    "1700000001: Sending PUBLISH to smallsub (d0, q1, r0, m1, 'k/x', ... (200 bytes))",
+    '1700000001: Dropping too large outgoing PUBLISH for smallsub (208 bytes)',
+    '1700000003: Client smallsub disconnected.',
+  ]);
+  assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'too-large']]);
+  assert.deepEqual(c.findings.map((f) => [f.code, f.code === 'messages-dropped' ? [f.packetBytes, f.inFlight] : null]), [['messages-dropped', [208, 0]]]);
+});
+
 test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
   const c = correlate([
     ...connect(1795700000, 'pp'),

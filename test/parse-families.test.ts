@@ -201,8 +201,8 @@ describe('packets: PUBLISH', () => {
     { name: '2.1 denied outgoing (no d, no m)', line: "1790000000: Denied PUBLISH to c1 (q1, r0, 'secret', ... (4 bytes))", expect: { ...pout, outcome: 'denied', qos: 1, mid: undefined, dup: undefined, topic: 'secret' } },
     { name: '2.1 rejected incoming (quota)', line: '1790000000: Rejected PUBLISH from c1, quota exceeded.', expect: { ...pin, outcome: 'rejected', client: 'c1' } },
     { name: '2.1 rejected outgoing (quota)', line: '1790000000: Rejected PUBLISH to c1, quota exceeded.', expect: { ...pout, outcome: 'rejected', client: 'c1' } },
-    { name: 'too large outgoing', line: '1700000000: Dropping too large outgoing PUBLISH for c1 (300 bytes)', expect: { type: 'messages-dropped', family: 'publish-out', client: 'c1', payloadBytes: 300 } },
-    { name: 'queue full', line: '1700000000: Outgoing messages are being dropped for client c1.', expect: { type: 'messages-dropped', family: 'publish-out', client: 'c1', payloadBytes: undefined } },
+    { name: 'too large outgoing', line: '1700000000: Dropping too large outgoing PUBLISH for c1 (300 bytes)', expect: { type: 'messages-dropped', family: 'publish-out', client: 'c1', packetBytes: 300 } },
+    { name: 'queue full', line: '1700000000: Outgoing messages are being dropped for client c1.', expect: { type: 'messages-dropped', family: 'publish-out', client: 'c1', packetBytes: undefined } },
   ]);
 });
 

@@ -4,7 +4,7 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import type {
-  ClientConnectedRecord, DisconnectCause, DisconnectRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, Where,
+  ClientConnectedRecord, DisconnectCause, DisconnectRecord, DropRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, Where,
 } from '../parse/index.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
 import { FlowTable } from './flow-table.js';
@@ -270,7 +270,7 @@ export class Correlator {
         }
         break;
       case 'broker': this.onBroker(r.event, r.version ?? null, r); break;
-      case 'messages-dropped': this.onDropped(r.client, r); break;
+      case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message':
         if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
@@ -731,9 +731,16 @@ export class Correlator {
     return ended;
   }
 
-  private onDropped(client: string, r: LogRecord): void {
-    const inFlight = this.flows.deliveriesInFlight(this.clients.get(client));
-    this.addFinding({ code: 'messages-dropped', severity: 'warning', client, time: r.time, at: [{ file: r.file, line: r.line }], inFlight });
+  private onDropped(r: DropRecord): void {
+    const st = this.clients.get(r.client);
+    const at = { file: r.file, line: r.line };
+    // A message too large for the client is the one logged as sent just before: it was never in flight.
+    if (r.packetBytes !== undefined && st) this.flows.dropTooLarge(st, at);
+    const inFlight = this.flows.deliveriesInFlight(st);
+    this.addFinding({
+      code: 'messages-dropped', severity: 'warning', client: r.client, time: r.time, at: [at], inFlight,
+      ...(r.packetBytes !== undefined ? { packetBytes: r.packetBytes } : {}),
+    });
   }
 
   private onExpiry(client: string, r: LogRecord): void {

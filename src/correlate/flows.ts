@@ -292,6 +292,20 @@ export class FlowTracker {
     return open.length;
   }
 
+  /**
+   * The broker dropped the message it just logged as sent to the client, as too large for the
+   * client (`at`, the line right after its PUBLISH): that flow is given up as `too-large`, which the
+   * drop's own finding reports. True when there was such a flow.
+   */
+  dropTooLarge(st: ClientFlows, at: Where): boolean {
+    const flow = st.outFlows.newest();
+    const sent = flow?.steps[0]?.at;
+    if (!flow || flow.steps.length !== 1 || sent?.file !== at.file || sent.line !== at.line - 1) return false;
+    flow.dropped = 'too-large';
+    this.finalize(st, flow, 'incomplete', false);
+    return true;
+  }
+
   /** Gives up one flow to stay under the cap; no finding is made. */
   evict(st: ClientFlows, flow: Flow): void {
     flow.dropped = 'evicted';

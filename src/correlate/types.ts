@@ -112,7 +112,7 @@ export interface Flow {
    * Why an unfinished flow was given up: session expired, clean start, the session not
    * resumed (a CONNACK without session present), an id reused, or state cap.
    */
-  dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused';
+  dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused' | 'too-large';
   /** The inbound PUBLISH that caused this delivery (outbound flows). */
   origin?: { client: string; at: Where; mid?: number; ambiguous: boolean };
   /** Milliseconds from PUBLISH to the final acknowledgement. */
@@ -189,6 +189,8 @@ export interface DroppedFinding extends FindingBase {
   code: 'messages-dropped';
   /** Outgoing QoS 1/2 messages in flight to that client at that moment. */
   inFlight: number;
+  /** The size of a message's packet too large for the client; absent when its queue was full. */
+  packetBytes?: number;
 }
 export interface RestartFinding extends FindingBase {
   code: 'broker-restart';

@@ -166,7 +166,8 @@ export interface BrokerRecord extends RecordBase {
 export interface DropRecord extends RecordBase {
   type: 'messages-dropped';
   client: string;
-  payloadBytes?: number;
+  /** The size of the packet too large for the client (its maximum packet size); absent for a full queue. */
+  packetBytes?: number;
 }
 
 /** `Expiring client X due to timeout.` */

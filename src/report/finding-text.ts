@@ -71,6 +71,7 @@ export const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
   'not-resumed': 'session not resumed',
   'mid-reused': 'id reused',
   evicted: 'untracked at --max-open',
+  'too-large': 'too large for the client',
 };
 
 /** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`. */
@@ -105,6 +106,7 @@ export function describeFinding(f: Finding): string {
     case 'takeover-flapping':
       return `${who(f.client)} was taken over ${f.takeovers} times within ${formatDuration(f.windowMs)}: two clients share this id`;
     case 'messages-dropped':
+      if (f.packetBytes !== undefined) return `a message of ${f.packetBytes} bytes (as a packet) was too large for ${who(f.client)}'s maximum packet size and was dropped`;
       return `queue full for ${who(f.client)}: outgoing messages are being dropped (${f.inFlight} in flight)`;
     case 'broker-restart':
       return `broker ${f.version ? `${f.version} ` : ''}started again; ${f.sessionsEnded} session(s) ended`;

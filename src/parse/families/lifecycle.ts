@@ -63,7 +63,7 @@ function decodeLifecycle(kind: LifecyclePatternKind, f: Fields, _ctx: unknown, s
     case 'dropping':
       return { type: 'messages-dropped', family: 'publish-out', level: 'notice', client: str(f, 'client') };
     case 'droppingTooLarge':
-      return { type: 'messages-dropped', family: 'publish-out', level: 'notice', client: str(f, 'client'), payloadBytes: int(f, 'bytes') };
+      return { type: 'messages-dropped', family: 'publish-out', level: 'notice', client: str(f, 'client'), packetBytes: int(f, 'bytes') };
   }
 }
 
