@@ -119,11 +119,11 @@ export interface Flow {
   latencyMs?: number;
 }
 
-/** Finding codes, most severe first. */
+/** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
-  'flow-incomplete', 'keepalive-timeout', 'socket-error', 'protocol-error', 'auth-failure',
-  'takeover-flapping', 'takeover', 'messages-dropped', 'flow-refused', 'flow-duplicate',
-  'mid-reused', 'broker-restart', 'state-evicted', 'no-debug-lines', 'unknown-lines',
+  'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping',
+  'socket-error', 'takeover', 'messages-dropped', 'flow-refused', 'mid-reused',
+  'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
