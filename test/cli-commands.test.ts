@@ -311,7 +311,7 @@ test('sessions: without debug lines a session\'s messages are unknown, not zero'
     const out = (await runCli(['sessions', '--no-color', '--format', format, '-'], { stdin: log })).stdout;
     const row = out.split('\n').find((line) => line.includes('quiet')) ?? '';
     assert.doesNotMatch(row, /0\/0/, format);
-    assert.match(row, /disconnect\s*\|?\s*-\s/, format);
+    assert.match(row, /disconnect`?\s*\|?\s*-\s/, format);
   }
 });
 
@@ -362,6 +362,17 @@ describe('message trace', () => {
     assert.equal(entries.find((e) => e.kind === 'flow')?.flow?.origin?.client, 'pub');
     const table = await runCli(['timeline', '--client', 'sub', '--no-color', '-'], { stdin: log });
     assert.match(table.stdout, /received m1 QoS 1 t\/x \(3 B\) from pub:/);
+  });
+});
+
+describe('--max-open', () => {
+  test('timeline and report take it too, and report the state they let go', async () => {
+    const timeline = await runCli(['timeline', '--max-open', '1', sample]);
+    assert.equal(timeline.code, 0, timeline.stderr);
+    assert.match(timeline.stdout, /session ended: other \(state limit reached\)/);
+    const report = await runCli(['report', '--max-open', '1', '--format', 'json', '--fail-on', 'none', sample]);
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(report.stdout, /state-evicted/);
   });
 });
 

@@ -73,6 +73,21 @@ export function addInputOptions(command: Command): Command {
     .addOption(new Option('--year <year>', 'year for syslog lines, which carry none (default: this year)').argParser(parseYear));
 }
 
+/** The state cap option (`--max-open`). */
+export interface MaxOpenOptions {
+  maxOpen?: number;
+}
+
+/** Adds `--max-open`: the cap on what the correlator tracks at once. */
+export function addMaxOpenOption(command: Command): Command {
+  return command.option('--max-open <n>', 'cap on clients and connections tracked at once (state beyond it is evicted and counted)', parseCount('--max-open'));
+}
+
+/** The correlator's options for `--max-open`, when given. */
+export function maxOpenFor(options: MaxOpenOptions): { maxOpen?: number } {
+  return options.maxOpen === undefined ? {} : { maxOpen: options.maxOpen };
+}
+
 /** Adds the selection options (`--client`, `--topic`, `--since`, `--until`). */
 export function addSelectOptions(command: Command): Command {
   return command

@@ -322,9 +322,9 @@ function withoutBom(line: string): string {
   return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
 }
 
-/** Why a message was not decoded: NUL bytes mean binary data (a file truncated in place, a disk error). */
+/** Why a message was not decoded: nothing but white space, or NUL bytes, which mean binary data (a file truncated in place, a disk error). */
 function reasonFor(message: string): UnknownReason {
-  return message === '' ? 'empty' : message.includes('\0') ? 'binary' : 'no-match';
+  return message.trim() === '' ? 'empty' : message.includes('\0') ? 'binary' : 'no-match';
 }
 
 /** Turns lines into records. Holds only caches; results depend on the arguments alone. */

@@ -130,7 +130,10 @@ function sortedFindings(c: Correlation): Finding[] {
   return [...groupByCode(c.findings).values()].flat();
 }
 
-/** A Markdown table row: cells under `logColumns` hold log text and become code spans; mosqlog's own text is escaped. */
+/**
+ * A Markdown table row: cells under `logColumns` hold log text (ids, topics, an end's detail from
+ * the broker) and become code spans; mosqlog's own text is escaped.
+ */
 function markdownRow(row: readonly string[], columns: ReadonlyArray<{ header: string }>, logColumns: readonly string[]): string[] {
   return row.map((text, i) => (logColumns.includes(columns[i]?.header ?? '') ? markdownCodeCell(text) : markdownCell(text)));
 }
@@ -146,7 +149,7 @@ export const sessionsReporters = {
   ndjson: (c: Correlation) => ndjson(sortedSessions(c).map(sessionJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const sessions = sortedSessions(c);
-    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c.debugLines), sessionColumns, ['client'])))}`;
+    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c.debugLines), sessionColumns, ['client', 'end'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
 

@@ -16,12 +16,12 @@ import type { CommandEnv } from '../command-env.js';
 import { type InputSource, resolveInputs } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import {
-  type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
-  collect, parserFor, reportContext, selectionFor, selectionText,
+  type ColorOptions, type InputOptions, type MaxOpenOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
+  addMaxOpenOption, collect, maxOpenFor, parserFor, reportContext, selectionFor, selectionText,
 } from '../options.js';
 import { correlateSelected } from '../pipeline.js';
 
-interface ReportOptions extends InputOptions, SelectOptions, ColorOptions {
+interface ReportOptions extends InputOptions, SelectOptions, ColorOptions, MaxOpenOptions {
   format: CiFormat;
   failOn?: string[];
   exitZero?: boolean;
@@ -189,6 +189,7 @@ export function registerReport(program: Command, env: CommandEnv): void {
     .description('check logs against --fail-on rules and report the findings for CI (exit 1 when a rule fails)');
   addInputOptions(command);
   addSelectOptions(command);
+  addMaxOpenOption(command);
   addFormatOption(command, ciFormats, 'markdown')
     .option('--fail-on <rules>', `comma list of finding codes, each optionally CODE>N to allow N; repeatable, the rules add up; 'none' never fails (default: ${defaultFailOn.join(',')})`, collect)
     .option('--exit-zero', 'report a failed gate but exit 0')
@@ -215,7 +216,7 @@ Examples:
       const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
       if (toFile !== null) await refuseInputAsOutput(toFile, sources, env.io.stdin);
       // The HTML page draws every session; the other formats list only findings.
-      const { selected } = await correlateSelected(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html' }, env.io, selection);
+      const { selected } = await correlateSelected(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html', ...maxOpenFor(options) }, env.io, selection);
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
       const selectedBy = selectionText(options);
       const report: CiReport = {

@@ -12,8 +12,8 @@ import { summaryReporters } from '../../report/summary.js';
 import type { CommandEnv } from '../command-env.js';
 import { lastTimeOf, resolveInputs } from '../input.js';
 import {
-  type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addSelectOptions,
-  UsageError, parseCount, parserFor, reportContext, selectionFor,
+  type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addMaxOpenOption, addSelectOptions,
+  UsageError, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
 import { correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected } from '../pipeline.js';
 
@@ -107,15 +107,14 @@ export function registerViews(program: Command, env: CommandEnv): void {
     let command = program.command(view.name, view.isDefault ? { isDefault: true } : {}).description(view.description);
     command = addSelectOptions(addInputOptions(command));
     command = addFormatOption(command, Object.keys(view.reporters), 'table');
-    command.option('--max-open <n>', 'cap on clients and connections tracked at once (state beyond it is evicted and counted)', parseCount('--max-open'));
+    command = addMaxOpenOption(command);
     if (view.extend) command = view.extend(command);
     command.addHelpText('after', view.examples).action(async (files: string[], options: InputOptions & SelectOptions & ColorOptions & Record<string, unknown>, cmd: Command) => {
       const all = { ...cmd.optsWithGlobals(), ...options } as typeof options & { format: string; maxOpen?: number };
       const parser = parserFor(all);
       const selection = selectionFor(all);
       const sources = await resolveInputs(files, env.io, parser);
-      const correlateOptions: CorrelateOptions = { ...view.correlate };
-      if (all.maxOpen !== undefined) correlateOptions.maxOpen = all.maxOpen;
+      const correlateOptions: CorrelateOptions = { ...view.correlate, ...maxOpenFor(all) };
       let shown: Correlation;
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
