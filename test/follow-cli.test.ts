@@ -207,6 +207,23 @@ test('text: one readable line per event, remote text made safe, summary on stder
   assert.match(run.stderr(), /sessions {2}1 started, 1 ended \(timeout 1\), 0 open/);
 });
 
+test('the summary counts what --client keeps, as summary does', async () => {
+  const path = await logFile('');
+  const run = startFollow(['--from-start', '--client', 'keep-*', path]);
+  await appendFile(path, [
+    '1700000000: New client connected from 127.0.0.1:5000 as keep-1 (p2, c1, k60).',
+    '1700000000: New client connected from 127.0.0.1:5001 as other (p2, c1, k60).',
+    '1700000001: Client other disconnected.',
+    '1700000002: New client connected from 127.0.0.1:5002 as keep-2 (p2, c1, k60).',
+    '1700000003: Client keep-2 has exceeded timeout, disconnecting.',
+    '',
+  ].join('\n'));
+  await run.until(() => run.stdout().includes('keep-2 timed out'), 'keep-2 timed out');
+  assert.equal(await run.stop(), 0);
+  assert.doesNotMatch(run.stdout(), /other/);
+  assert.match(run.stderr(), /sessions {2}2 started, 1 ended \(timeout 1\), 1 open/);
+});
+
 test('- follows stdin until it ends', async () => {
   const stdin = new PassThrough();
   const run = startFollow(['--all', '--format', 'ndjson', '-'], { stdin });

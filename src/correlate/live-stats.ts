@@ -101,15 +101,19 @@ export class LiveStats {
     }
   }
 
-  /** Counts one correlator event. */
-  onEvent(e: CorrelatorEvent): void {
+  /**
+   * Counts one correlator event, when `selected` (the selection keeps it); a session that ends
+   * stops being open whether or not its end is selected.
+   */
+  onEvent(e: CorrelatorEvent, selected = true): void {
+    if (e.kind === 'session-end' && this.open.get(e.session.client) === e.session) this.open.delete(e.session.client);
+    if (!selected) return;
     switch (e.kind) {
       case 'session-start':
         this.open.set(e.session.client, e.session);
         if (this.live) this.sessionsStarted++;
         return;
       case 'session-end':
-        if (this.open.get(e.session.client) === e.session) this.open.delete(e.session.client);
         if (!this.live) return;
         this.sessionsEnded++;
         this.endReasons[e.session.endReason] = (this.endReasons[e.session.endReason] ?? 0) + 1;

@@ -114,8 +114,10 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   const onEvent = (e: CorrelatorEvent): void => {
     // At the end of the input, a session still open has not ended.
     if (e.kind === 'session-end' && e.session.endReason === 'open') return;
-    stats.onEvent(e);
-    if (!live || !filter.event(e)) return;
+    // The summary and the dashboard count what the selection keeps, as `summary` does.
+    const selected = filter.event(e);
+    stats.onEvent(e, selected);
+    if (!live || !selected) return;
     if (e.kind === 'finding' && e.finding.severity !== 'info') stats.addRecent(e.finding);
     if (!printing) return;
     const line = format.event(e, plan.ctx);
