@@ -373,6 +373,19 @@ test('--dashboard follows the terminal as it is resized: drawn for the new width
   assert.match(afterResize, /^\n\x1b\[J\x1b\[2J\x1b\[H\x1b\[2Kx{50}\n/, 'the screen is cleared before the first drawing at the new width');
 });
 
+test('--dashboard on a terminal with fewer rows than its drawing draws what fits, in place', () => {
+  const terminal = Object.assign(new PassThrough(), { columns: 80, rows: 8 });
+  let written = '';
+  terminal.on('data', (chunk: Buffer) => (written += chunk.toString()));
+  const dashboard = new TerminalDashboard(terminal, () => Array.from({ length: 12 }, (_, i) => `line ${i}`), 80, 60_000);
+  dashboard.start();
+  dashboard.draw();
+  dashboard.stop();
+  assert.doesNotMatch(written, /line 7/, 'the lines past the terminal are left out');
+  assert.match(written, /\x1b\[7A\r/, 'each drawing goes up over the 7 lines drawn');
+  assert.doesNotMatch(written, /\x1b\[12A/);
+});
+
 test('--dashboard on stderr when only stderr is a terminal; events still go to stdout', async () => {
   const path = await logFile('1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).\n');
   const run = startFollow(['--dashboard', '--from-start', '--format', 'ndjson', path], { stderrIsTTY: true });

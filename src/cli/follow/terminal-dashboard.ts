@@ -15,12 +15,14 @@ const clearScreen = '\x1b[2J\x1b[H';
  * Draws what `render` returns for the terminal's width, replacing the previous drawing. `start`
  * draws at once and then every `intervalMs`, and again when the terminal is resized; `stop`
  * draws a last time, shows the cursor again and clears the timer. The width is the stream's
- * own (a terminal's changes as it is resized), else `width`.
+ * own (a terminal's changes as it is resized), else `width`; on a terminal with fewer rows than
+ * the drawing, its last lines are left out.
  */
 export class TerminalDashboard {
   private timer: NodeJS.Timeout | null = null;
   private height = 0;
   private drawnWidth = 0;
+  private drawnRows: number | undefined;
   private running = false;
   private readonly onResize = (): void => this.draw();
 
@@ -44,14 +46,18 @@ export class TerminalDashboard {
   /** Draws now (between ticks, e.g. when the status changes). */
   draw(): void {
     if (!this.running || this.stream.destroyed) return;
-    const width = (this.stream as { columns?: number }).columns ?? this.width;
-    const lines = this.render(width);
-    // The lines drawn for another width have wrapped or unwrapped: the rows to go up are not
-    // known, so the screen is cleared.
-    const up = this.height === 0 ? '' : width !== this.drawnWidth ? clearScreen : `\x1b[${this.height}A\r`;
+    const { columns, rows } = this.stream as { columns?: number; rows?: number };
+    const width = columns ?? this.width;
+    // A drawing taller than the terminal would scroll its top away each time: its last lines go.
+    const lines = this.render(width).slice(0, rows === undefined ? undefined : Math.max(1, rows - 1));
+    // The lines drawn for another size have wrapped, unwrapped or scrolled: the rows to go up are
+    // not known, so the screen is cleared.
+    const resized = width !== this.drawnWidth || rows !== this.drawnRows;
+    const up = this.height === 0 ? '' : resized ? clearScreen : `\x1b[${this.height}A\r`;
     this.stream.write(`${up}${lines.map((l) => `${clearLine}${l}\n`).join('')}${clearBelow}`);
     this.height = lines.length;
     this.drawnWidth = width;
+    this.drawnRows = rows;
   }
 
   /** Final drawing, cursor back; safe to call twice. */
