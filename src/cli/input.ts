@@ -323,10 +323,10 @@ export async function forEachRecordBatch(
 /**
  * Time of the last timestamped line among the sources: read from the end of the last file with
  * times (a file rotated in just now is empty, and files without times come last), through when
- * none is near its end, or through once when it is gzipped. Stamps without a year or a date (syslog, a time of day alone)
- * take them from the lines before, so files with such stamps are read through. Null when a source
- * is stdin or a pipe, which can be read only once and may hold the last lines, or when no file has
- * times near its end.
+ * none is near its end, or through once when it is gzipped. Stamps without a year or a date
+ * (syslog, a time of day alone) take them from the lines before, so files with such stamps are
+ * read through. Null when a source is stdin or a pipe, which can be read only once and may hold
+ * the last lines, or when no file has times.
  */
 export async function lastTimeOf(sources: readonly InputSource[], parser: LineParser): Promise<number | null> {
   if (sources.some((s) => s.size === null)) return null;
