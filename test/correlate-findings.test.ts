@@ -226,16 +226,22 @@ test('a flow whose acknowledgements come again and again keeps its first steps a
   assert.equal(steps.at(-1)?.at.line, 103);
 });
 
-test('a delivery too large for the client is dropped, not stalled: its flow is given up and the drop says why', () => {
-  const c = correlate([
-    ...connect(1700000000, 'smallsub'),
-    "1700000001: Sending PUBLISH to smallsub (d0, q1, r0, m1, 'k/x', ... (200 bytes))",
-    '1700000001: Dropping too large outgoing PUBLISH for smallsub (208 bytes)',
-    '1700000003: Client smallsub disconnected.',
-  ]);
-  assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['incomplete', 'too-large']]);
+test('a delivery too large for the client is refused, not stalled: its flow ends as too-large and the drop says why', () => {
+  const sent = "1700000001: Sending PUBLISH to smallsub (d0, q1, r0, m1, 'k/x', ... (200 bytes))";
+  const drop = '1700000001: Dropping too large outgoing PUBLISH for smallsub (208 bytes)';
+  const end = '1700000003: Client smallsub disconnected.';
+  const states = (lines: string[]): unknown => correlate([...connect(1700000000, 'smallsub', 0), ...lines, end]).flows.map((f) => [f.state, f.dropped]);
+  const c = correlate([...connect(1700000000, 'smallsub'), sent, drop, end]);
+  assert.deepEqual(c.flows.map((f) => [f.state, f.dropped]), [['refused', 'too-large']]);
   assert.deepEqual(c.findings.map((f) => [f.code, f.code === 'messages-dropped' ? [f.packetBytes, f.inFlight] : null]), [['messages-dropped', [208, 0]]]);
+  // Another line between the two (another program's, in a shared log) changes nothing.
+  assert.deepEqual(states([sent, '1700000001: Received PINGREQ from other', drop]), [['refused', 'too-large']]);
+  // A message sent again (d1) when a persistent client comes back, and found too large then.
+  assert.deepEqual(states([sent, '1700000002: Client smallsub disconnected.', ...connect(1700000002, 'smallsub', 0), "1700000002: Sending PUBLISH to smallsub (d1, q1, r0, m1, 'k/x', ... (200 bytes))", drop]), [['refused', 'too-large']]);
+  // A QoS 0 message dropped after a QoS 1 one went out leaves that one be.
+  assert.deepEqual(states(["1700000001: Sending PUBLISH to smallsub (d0, q1, r0, m2, 'k/x', ... (20 bytes))", "1700000001: Sending PUBLISH to smallsub (d0, q0, r0, m0, 'k/x', ... (200 bytes))", drop, '1700000001: Received PUBACK from smallsub (Mid: 2, RC:0)']), [['complete', undefined]]);
 });
+
 
 test('a re-sent PUBLISH is evidence of the duplicate and no second message', () => {
   const c = correlate([

@@ -560,6 +560,10 @@ describe('truncated lines', () => {
     assertFields(parseLine(line, where), { type: 'packet', cmd: 'publish', truncated: true, topic: 'a'.repeat(999 - head.length - cut.length) });
   });
 
+  test('a line of white space alone, with or without a prefix, is unknown as empty', () => {
+    for (const line of ['   ', '1700000000:    ']) assertFields(parseLine(line, where), { type: 'unknown', reason: 'empty' });
+  });
+
   test('a whole 1.x line whose id is Latin-1 (one byte a character) is not taken as cut', () => {
     const bytes = Buffer.concat([Buffer.from('1450000000: New client connected from 1.2.3.4 as '), Buffer.alloc(340, 0xe9), Buffer.from(' (c1, k60).')]);
     assertFields(parseLine(bytes.toString('utf8'), where, { brokerVersion: '1.4.15' }), { type: 'client-connected', keepalive: 60, truncated: undefined });

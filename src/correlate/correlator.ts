@@ -69,6 +69,8 @@ interface ClientState extends ClientFlows {
   refusedUntil: number;
   /** When the broker last sent the client a SUBACK: retained messages it sends just after come from its store. */
   subackAt: number | null;
+  /** The last PUBLISH sent to the client: its id (null at QoS 0) and payload size, for a drop as too large that follows. */
+  lastSent: { mid: number | null; payloadBytes: number } | null;
   /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
   activity: Activity | null;
   activityGeneration: number;
@@ -356,7 +358,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSent: null, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -734,8 +736,11 @@ export class Correlator {
   private onDropped(r: DropRecord): void {
     const st = this.clients.get(r.client);
     const at = { file: r.file, line: r.line };
-    // A message too large for the client is the one logged as sent just before: it was never in flight.
-    if (r.packetBytes !== undefined && st) this.flows.dropTooLarge(st, at);
+    // A message too large for the client is the last one logged as sent to it (the broker logs
+    // the PUBLISH, then finds it too large): it never went out. Its packet is larger than its payload.
+    const sent = st?.lastSent;
+    if (r.packetBytes !== undefined && st && sent && sent.mid !== null && r.packetBytes > sent.payloadBytes) this.flows.dropTooLarge(st, sent.mid, at);
+    if (st) st.lastSent = null;
     const inFlight = this.flows.deliveriesInFlight(st);
     this.addFinding({
       code: 'messages-dropped', severity: 'warning', client: r.client, time: r.time, at: [at], inFlight,
@@ -853,6 +858,8 @@ export class Correlator {
       // PUBLISH just received (a v5 retain-as-published forward is marked retained too).
       const fromStore = r.retain === true && st?.subackAt != null && r.time !== null && r.time - st.subackAt <= 1000;
       const resent = this.flows.publish(r, opensFlow(r) ? (st ?? this.state(r.client)) : null, fromStore);
+      const sentTo = r.direction === 'out' ? this.clients.get(r.client) : undefined;
+      if (sentTo) sentTo.lastSent = { mid: opensFlow(r) ? r.mid : null, payloadBytes: r.payloadBytes ?? 0 };
       if (this.flows.open > this.maxOpen) this.evictFlow();
       // A re-send of a message in flight is that message again, not another one.
       if (resent) return;

@@ -34,13 +34,6 @@ export class FlowTable {
     this.walk = null;
   }
 
-  /** The flow put in last, if it is still in flight. */
-  newest(): Flow | undefined {
-    let last: Flow | undefined;
-    for (const flow of this.map?.values() ?? []) last = flow;
-    return last;
-  }
-
   /** The flows in flight, oldest first. */
   values(): Iterable<Flow> {
     return this.map?.values() ?? [];

@@ -293,17 +293,14 @@ export class FlowTracker {
   }
 
   /**
-   * The broker dropped the message it just logged as sent to the client, as too large for the
-   * client (`at`, the line right after its PUBLISH): that flow is given up as `too-large`, which the
-   * drop's own finding reports. True when there was such a flow.
+   * The broker did not send the message `mid` it logged as sent to the client last: it was too
+   * large for the client. That flow ends refused, as `too-large`; the drop's own finding reports it.
    */
-  dropTooLarge(st: ClientFlows, at: Where): boolean {
-    const flow = st.outFlows.newest();
-    const sent = flow?.steps[0]?.at;
-    if (!flow || flow.steps.length !== 1 || sent?.file !== at.file || sent.line !== at.line - 1) return false;
+  dropTooLarge(st: ClientFlows, mid: number, at: Where): void {
+    const flow = st.outFlows.get(mid);
+    if (!flow || flow.state !== 'in-flight') return;
     flow.dropped = 'too-large';
-    this.finalize(st, flow, 'incomplete', false);
-    return true;
+    this.finalize(st, flow, 'refused', false, at);
   }
 
   /** Gives up one flow to stay under the cap; no finding is made. */

@@ -3,7 +3,7 @@
  */
 import type { Flow, TimelineEntry } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding, droppedWords } from './finding-text.js';
+import { describeFinding, describeFlowState, droppedWords } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { isoTime } from './record-json.js';
@@ -18,7 +18,7 @@ function flowText(f: Flow): string {
   const verb = f.direction === 'in' ? 'published' : 'received';
   const steps = f.steps.map((s) => s.step.toUpperCase()).join('→');
   const state = f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs)}` : 'complete')
-    : f.state === 'refused' ? `refused (rc ${f.reasonCode ?? '?'})`
+    : f.state === 'refused' ? describeFlowState(f)
       : f.state === 'in-flight' ? 'in flight'
         : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}${f.dropped !== undefined ? ` (${droppedWords[f.dropped]})` : ''}`;
   const origin = f.origin ? ` from ${f.origin.client}${f.origin.ambiguous ? '?' : ''}` : '';

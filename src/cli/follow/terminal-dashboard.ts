@@ -12,11 +12,21 @@ const clearBelow = '\x1b[J';
 const clearScreen = '\x1b[2J\x1b[H';
 
 /**
+ * A drawing cut to a terminal of `rows` rows, the cursor's row left free: a taller one would
+ * scroll its top away each time. Lines go from the end but for the last (the status line).
+ */
+function fitRows(lines: string[], rows: number | undefined): string[] {
+  if (rows === undefined || lines.length < rows) return lines;
+  const room = Math.max(1, rows - 1);
+  return room === 1 ? lines.slice(0, 1) : [...lines.slice(0, room - 1), ...lines.slice(-1)];
+}
+
+/**
  * Draws what `render` returns for the terminal's width, replacing the previous drawing. `start`
  * draws at once and then every `intervalMs`, and again when the terminal is resized; `stop`
  * draws a last time, shows the cursor again and clears the timer. The width is the stream's
- * own (a terminal's changes as it is resized), else `width`; on a terminal with fewer rows than
- * the drawing, its last lines are left out.
+ * own (a terminal's changes as it is resized), else `width`; a drawing taller than the terminal
+ * is cut ({@link fitRows}).
  */
 export class TerminalDashboard {
   private timer: NodeJS.Timeout | null = null;
@@ -48,8 +58,7 @@ export class TerminalDashboard {
     if (!this.running || this.stream.destroyed) return;
     const { columns, rows } = this.stream as { columns?: number; rows?: number };
     const width = columns ?? this.width;
-    // A drawing taller than the terminal would scroll its top away each time: its last lines go.
-    const lines = this.render(width).slice(0, rows === undefined ? undefined : Math.max(1, rows - 1));
+    const lines = fitRows(this.render(width), rows);
     // The lines drawn for another size have wrapped, unwrapped or scrolled: the rows to go up are
     // not known, so the screen is cleared.
     const resized = width !== this.drawnWidth || rows !== this.drawnRows;
