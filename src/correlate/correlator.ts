@@ -69,8 +69,12 @@ interface ClientState extends ClientFlows {
   refusedUntil: number;
   /** When the broker last sent the client a SUBACK: retained messages it sends just after come from its store. */
   subackAt: number | null;
-  /** The last PUBLISH sent to the client: its id (null at QoS 0) and payload size, for a drop as too large that follows. */
-  lastSent: { mid: number | null; payloadBytes: number } | null;
+  /**
+   * The id of the last PUBLISH sent to the client (null at QoS 0, or after a drop) and its payload
+   * size, for a drop as too large that follows.
+   */
+  lastSentMid: number | null;
+  lastSentBytes: number;
   /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
   activity: Activity | null;
   activityGeneration: number;
@@ -358,7 +362,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSent: null, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -738,9 +742,8 @@ export class Correlator {
     const at = { file: r.file, line: r.line };
     // A message too large for the client is the last one logged as sent to it (the broker logs
     // the PUBLISH, then finds it too large): it never went out. Its packet is larger than its payload.
-    const sent = st?.lastSent;
-    if (r.packetBytes !== undefined && st && sent && sent.mid !== null && r.packetBytes > sent.payloadBytes) this.flows.dropTooLarge(st, sent.mid, at);
-    if (st) st.lastSent = null;
+    if (st && r.packetBytes !== undefined && st.lastSentMid !== null && r.packetBytes > st.lastSentBytes) this.flows.dropTooLarge(st, st.lastSentMid, at);
+    if (st) st.lastSentMid = null;
     const inFlight = this.flows.deliveriesInFlight(st);
     this.addFinding({
       code: 'messages-dropped', severity: 'warning', client: r.client, time: r.time, at: [at], inFlight,
@@ -858,8 +861,12 @@ export class Correlator {
       // PUBLISH just received (a v5 retain-as-published forward is marked retained too).
       const fromStore = r.retain === true && st?.subackAt != null && r.time !== null && r.time - st.subackAt <= 1000;
       const resent = this.flows.publish(r, opensFlow(r) ? (st ?? this.state(r.client)) : null, fromStore);
-      const sentTo = r.direction === 'out' ? this.clients.get(r.client) : undefined;
-      if (sentTo) sentTo.lastSent = { mid: opensFlow(r) ? r.mid : null, payloadBytes: r.payloadBytes ?? 0 };
+      // A flow's PUBLISH made the client's state if it had none.
+      const sentTo = r.direction === 'out' ? (st ?? this.clients.get(r.client)) : undefined;
+      if (sentTo) {
+        sentTo.lastSentMid = opensFlow(r) ? r.mid : null;
+        sentTo.lastSentBytes = r.payloadBytes ?? 0;
+      }
       if (this.flows.open > this.maxOpen) this.evictFlow();
       // A re-send of a message in flight is that message again, not another one.
       if (resent) return;
