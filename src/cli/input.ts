@@ -3,7 +3,7 @@
  * {@link InputError}s; files are ordered by the time of their first line, so rotated logs
  * (`mosquitto.log.2.gz mosquitto.log.1 mosquitto.log`) read as one log.
  */
-import { createReadStream } from 'node:fs';
+import { type BigIntStats, createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -22,7 +22,7 @@ export interface InputSource {
   size: number | null;
   /** The path, for a plain regular file that may be read at any offset; null for gzip and streams. */
   plainFile: string | null;
-  /** Device and inode of a regular file, which two names of one file share. */
+  /** A regular file's identity ({@link identityOf}), which two names of one file share. */
   identity?: string;
   open(): Readable;
 }
@@ -56,6 +56,20 @@ async function isGzip(path: string): Promise<boolean> {
 }
 
 const emptyName = 'an empty file name: name a log file, or - for stdin';
+
+/** A file's device and inode as text, which two names of one file share (as bigints: large Windows file ids are exact only so). */
+export function identityOf(info: BigIntStats): string {
+  return `${info.dev}:${info.ino}`;
+}
+
+/** The identity of the file at `path` ({@link identityOf}), or null when it is not there (yet) or cannot be looked at. */
+export async function fileIdentity(path: string): Promise<string | null> {
+  try {
+    return identityOf(await stat(path, { bigint: true }));
+  } catch {
+    return null;
+  }
+}
 
 /** How an input is named in messages: its path, or `stdin`. */
 export function inputName(name: string): string {
@@ -127,7 +141,6 @@ export function gunzipIfGzip(input: Readable): Readable {
 async function fileSource(path: string): Promise<InputSource> {
   if (path === '') throw new InputError(emptyName);
   try {
-    // Large inodes (Windows file ids) are exact only as bigints.
     const info = await stat(path, { bigint: true });
     if (info.isDirectory()) throw new InputError(`${path}: is a directory`);
     const gzip = info.isFile() && (await isGzip(path));
@@ -135,7 +148,7 @@ async function fileSource(path: string): Promise<InputSource> {
       name: path,
       size: info.isFile() ? Number(info.size) * (gzip ? 8 : 1) : null,
       plainFile: info.isFile() && !gzip ? path : null,
-      ...(info.isFile() ? { identity: `${info.dev}:${info.ino}` } : {}),
+      ...(info.isFile() ? { identity: identityOf(info) } : {}),
       open: () => {
         const raw = createReadStream(path, { highWaterMark: readChunk });
         if (!info.isFile()) return gunzipIfGzip(raw);

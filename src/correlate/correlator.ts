@@ -242,9 +242,9 @@ export class Correlator {
   /** Feeds one record. Records must come in log order. */
   push(r: LogRecord): void {
     this.records++;
-    // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL): anything
-    // else that comes in, or any other line, ends that run.
-    if (r.type !== 'packet' || (r.direction === 'in' && r.cmd !== 'publish' && r.cmd !== 'pubrel')) this.flows.endFanout();
+    // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
+    // a run of its own): anything else that comes in, or any other line, ends that run.
+    if (r.type !== 'packet' || (r.direction === 'in' && r.cmd !== 'publish')) this.flows.endFanout();
     this.flows.answerPubrec(r);
     this.recordTypes[r.type] = (this.recordTypes[r.type] ?? 0) + 1;
     if (r.time !== null) {

@@ -216,14 +216,13 @@ export class FlowTracker {
     if (!answered && flow.state === 'in-flight') this.finalize(st, flow, 'refused');
   }
 
-  /** Something other than a PUBLISH or PUBREL came in, or a line of another kind: the deliveries sent now are queued ones. */
+  /** Something other than a PUBLISH came in, or a line of another kind: the deliveries sent now are queued ones (a PUBREL then starts its own run). */
   endFanout(): void {
     this.fanout = null;
   }
 
   /** A PUBACK, PUBREC, PUBREL or PUBCOMP line; `st` is its client's state, if it has one. */
   ack(r: PacketRecord, st: ClientFlows | undefined): void {
-    if (r.direction === 'in') this.fanout = null;
     if (r.mid === undefined || r.outcome === 'unknown-mid') return;
     const step = r.cmd as FlowStep;
     // PUBREL comes from the sender of the message, the other acknowledgements from its receiver.
@@ -365,9 +364,9 @@ export class FlowTracker {
       flows.delete(flow.mid);
       this.openCount--;
     }
+    flow.state = state;
     const first = flow.steps[0];
     const lastStep = flow.steps[flow.steps.length - 1];
-    flow.state = state;
     if (state === 'complete') {
       if (first?.time != null && lastStep?.time != null) flow.latencyMs = Math.max(0, lastStep.time - first.time);
     } else if (state === 'incomplete') {

@@ -2,7 +2,7 @@
  * Selecting part of a correlation: by client id glob, MQTT topic filter and time window.
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
-import { type Clock, type LogRecord, type PacketRecord, createClock, fractionMs } from '../parse/index.js';
+import { type Clock, type LogRecord, type PacketRecord, createClock, fractionMs, isCalendarDate } from '../parse/index.js';
 import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts, Flow, Session } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
@@ -41,11 +41,6 @@ export function parseSince(text: string, clock: Clock = createClock('UTC')): Tim
   if (!date || !isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3]))) return null;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : { at };
-}
-
-/** Whether year, month and day name a day that exists. */
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** Why a text is not a usable `--client` glob (a bracket range out of order), or null when it is one. */

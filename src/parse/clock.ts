@@ -119,6 +119,11 @@ export function readAfter(read: (year: number, days: number) => number | null, g
   return time;
 }
 
+/** Whether year, month and day name a day that exists. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 /** Milliseconds from a fraction such as `123456` (the digits after the decimal point). */
 export function fractionMs(digits: string | undefined): number {
   if (!digits) return 0;

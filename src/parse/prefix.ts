@@ -8,7 +8,7 @@
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
-import { type Clock, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
+import { type Clock, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
 import type { Level } from './record.js';
 import { type TimestampFormat, readLooseTime } from './strftime.js';
 
@@ -103,12 +103,8 @@ function readDigitStamp(digits: string, clock: Clock): number | null {
   const [y, mo, d, h, mi] = [field(0, 4), field(4), field(6), field(8), field(10)];
   const s = digits.length === 14 ? field(12) : 0;
   // Before 1970 no broker ran, and Date.UTC would read years below 100 as 19xx.
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 60) return null;
+  if (y < 1970 || !isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 60) return null;
   return clock(y, mo, d, h, mi, s, 0);
-}
-
-function daysInMonth(y: number, mo: number): number {
-  return new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
 /**

@@ -44,16 +44,13 @@ interface Fitted {
  * at their floors; then width is taken from the column furthest above its comfortable width
  * (wrapped columns first), and only then from those above their floor (wrapped columns first).
  */
-function fitColumns(columns: readonly Column[], natural: readonly number[], longestWords: readonly number[], width: number): Fitted[] {
+function fitColumns(columns: readonly Column[], natural: readonly number[], width: number): Fitted[] {
   const shown: Fitted[] = columns.map((column, index) => {
     const w = natural[index] ?? 0;
     const header = displayWidth(column.header);
-    // A wrapped column loses nothing by narrowing, so it gives up its room first (see below), to
-    // the width of its longest words (up to 20 columns), and at least 20 columns stay.
-    if (column.wrap) {
-      const comfortable = Math.min(w, Math.max(header, column.comfortable ?? 24, Math.min(longestWords[index] ?? 0, 20)));
-      return { index, column, width: w, comfortable, floor: Math.min(w, Math.max(header, 20)) };
-    }
+    // A wrapped column loses nothing by narrowing, so it gives up its room first (see below); at
+    // least 20 columns stay.
+    if (column.wrap) return { index, column, width: w, comfortable: Math.min(w, Math.max(header, column.comfortable ?? 24)), floor: Math.min(w, Math.max(header, 20)) };
     return column.shrink
       ? { index, column, width: w, comfortable: Math.min(w, Math.max(header, column.comfortable ?? 16)), floor: Math.min(w, Math.max(header, 8)) }
       : { index, column, width: w, comfortable: w, floor: w };
@@ -161,8 +158,7 @@ export function renderTable(
 ): string {
   const cells = rows.map((r) => columns.map((_, i) => safeText(r[i] ?? '')));
   const natural = columns.map((c, i) => cells.reduce((widest, r) => Math.max(widest, displayWidth(r[i] ?? '')), displayWidth(c.header)));
-  const longestWords = columns.map((c, i) => (c.wrap ? cells.reduce((widest, r) => Math.max(widest, ...(r[i] ?? '').split(' ').map(displayWidth)), 0) : 0));
-  const shown = fitColumns(columns, natural, longestWords, ctx.width);
+  const shown = fitColumns(columns, natural, ctx.width);
   const hidden = columns.filter((_, i) => !shown.some((c) => c.index === i)).map((c) => c.header);
   const line = (parts: string[]): string => parts.join('  ').trimEnd();
   const out = [line(shown.map(({ column, width }) => pad(column.header, ctx.chalk.bold(column.header), width, column.align)))];

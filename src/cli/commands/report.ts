@@ -13,7 +13,7 @@ import {
 import { findingCodes } from '../../correlate/index.js';
 import { type CiFormat, type CiReport, ciFormats, ciReporters } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
-import { type InputSource, resolveInputs } from '../input.js';
+import { type InputSource, fileIdentity, identityOf, resolveInputs } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import {
   type ColorOptions, type InputOptions, type MaxOpenOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions,
@@ -88,23 +88,12 @@ function parseOutputFile(value: string): string {
   return value;
 }
 
-/** A file's device and inode, or null when it is not there (yet) or cannot be looked at. */
-async function fileIdentity(path: string): Promise<{ dev: bigint; ino: bigint } | null> {
-  try {
-    const { dev, ino } = await stat(path, { bigint: true });
-    return { dev, ino };
-  } catch {
-    return null;
-  }
-}
-
-/** The device and inode of the file stdin reads (`< broker.log`), or null when it reads no file. */
-function stdinIdentity(stdin: Readable): { dev: bigint; ino: bigint } | null {
+/** The identity of the file stdin reads (`< broker.log`), or null when it reads no file. */
+function stdinIdentity(stdin: Readable): string | null {
   const fd = (stdin as { fd?: unknown }).fd;
   if (typeof fd !== 'number') return null;
   try {
-    const { dev, ino } = fstatSync(fd, { bigint: true });
-    return { dev, ino };
+    return identityOf(fstatSync(fd, { bigint: true }));
   } catch {
     return null;
   }
@@ -120,8 +109,8 @@ async function refuseInputAsOutput(path: string, sources: readonly InputSource[]
   const output = await fileIdentity(path);
   if (output === null) return;
   for (const source of sources) {
-    const input = source.name === '-' ? stdinIdentity(stdin) : await fileIdentity(source.name);
-    if (input !== null && input.dev === output.dev && input.ino === output.ino) {
+    const input = source.name === '-' ? stdinIdentity(stdin) : (source.identity ?? null);
+    if (input === output) {
       throw new UsageError(`--output-file: ${path} is the input ${source.name === '-' ? 'stdin reads' : source.name}; the report would replace the log`);
     }
   }
@@ -134,7 +123,7 @@ async function refuseInputAsOutput(path: string, sources: readonly InputSource[]
 async function sameFile(a: string, b: string): Promise<boolean> {
   const [first, second] = [await fileIdentity(a), await fileIdentity(b)];
   if (first === null || second === null) return first === second && resolve(a) === resolve(b);
-  return first.dev === second.dev && first.ino === second.ino;
+  return first === second;
 }
 
 async function writeReportFile(path: string, text: string): Promise<void> {

@@ -114,7 +114,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   const onEvent = (e: CorrelatorEvent): void => {
     // At the end of the input, a session still open has not ended.
     if (e.kind === 'session-end' && e.session.endReason === 'open') return;
-    // The summary and the dashboard count what the selection keeps, as `summary` does.
+    // The summary and the dashboard count the events the selection keeps (the README says how).
     const selected = filter.event(e);
     stats.onEvent(e, selected);
     if (!live || !selected) return;
