@@ -171,6 +171,29 @@ test('--client selects what is printed', async () => {
   assert.deepEqual([...new Set(run.objects().map((o) => o.client))], ['cli-pub-q0', 'cli-pub-q1', 'cli-pub-q2']);
 });
 
+test('--all --topic prints the acknowledgements of the selected flows, not those of others', async () => {
+  const log = [
+    '1700000000: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k60).',
+    '1700000001: Received PUBLISH from c1 (d0, q2, r0, m1, \'keep/a\', ... (3 bytes))',
+    '1700000001: Received PUBLISH from c1 (d0, q1, r0, m2, \'other/b\', ... (3 bytes))',
+    '1700000001: Sending PUBACK to c1 (m2, rc0)',
+    '1700000001: Sending PUBREC to c1 (m1, rc0)',
+    '1700000002: Received PUBREL from c1 (Mid: 1)',
+    '1700000002: Sending PUBCOMP to c1 (m1)',
+    '1700000003: Sending PUBACK to c1 (m1, rc0)',
+    '',
+  ].join('\n');
+  const run = startFollow(['--all', '--topic', 'keep/#', '--format', 'ndjson', '-'], { stdin: Readable.from([log]) });
+  assert.equal(await run.exited, 0);
+  const printed = rawLines(run).map((raw) => raw.replace(/^\d+: /, ''));
+  assert.deepEqual(printed, [
+    'Received PUBLISH from c1 (d0, q2, r0, m1, \'keep/a\', ... (3 bytes))',
+    'Sending PUBREC to c1 (m1, rc0)',
+    'Received PUBREL from c1 (Mid: 1)',
+    'Sending PUBCOMP to c1 (m1)',
+  ], 'the flow\'s steps; a PUBACK of no selected flow in flight is left out');
+});
+
 test('--client keeps findings about the whole log, as problems --client does', async () => {
   const log = [
     '1700000000: mosquitto version 2.0.18 starting',

@@ -84,6 +84,19 @@ export function opensFlow(r: PacketRecord): r is PacketRecord & { qos: 1 | 2; mi
   return (r.qos === 1 || r.qos === 2) && r.mid !== undefined;
 }
 
+/** Whether a packet acknowledges a QoS 1/2 message: PUBACK, PUBREC, PUBREL or PUBCOMP with an id. */
+export function isAck(r: PacketRecord): r is PacketRecord & { cmd: FlowStep; mid: number } {
+  return (r.cmd === 'puback' || r.cmd === 'pubrec' || r.cmd === 'pubrel' || r.cmd === 'pubcomp') && r.mid !== undefined;
+}
+
+/**
+ * The direction of the flow an acknowledgement belongs to: PUBREL comes from the sender of the
+ * message, the other acknowledgements from its receiver.
+ */
+export function ackedDirection(r: PacketRecord): Direction {
+  return r.cmd === 'pubrel' ? r.direction : r.direction === 'in' ? 'out' : 'in';
+}
+
 /** Totals and latencies of finished flows, by QoS. */
 export class FlowTally {
   private readonly totals = { 1: emptyTotals(), 2: emptyTotals() };
@@ -225,8 +238,7 @@ export class FlowTracker {
   ack(r: PacketRecord, st: ClientFlows | undefined): void {
     if (r.mid === undefined || r.outcome === 'unknown-mid') return;
     const step = r.cmd as FlowStep;
-    // PUBREL comes from the sender of the message, the other acknowledgements from its receiver.
-    const direction = step === 'pubrel' ? r.direction : r.direction === 'in' ? 'out' : 'in';
+    const direction = ackedDirection(r);
     const flow = (direction === 'in' ? st?.inFlows : st?.outFlows)?.get(r.mid);
     // Map keys make -0 and 0 one id; a line's `m-0` is not the `m0` of another.
     if (!st || !flow || flow.state !== 'in-flight' || !Object.is(flow.mid, r.mid)) {

@@ -2,7 +2,8 @@
  * Selection for live output (`mosqlog follow`): the same `--client`, `--topic`, `--since` and
  * `--until` rules as {@link selectCorrelation}, applied to one event or record at a time.
  */
-import type { LogRecord } from '../parse/index.js';
+import type { Direction, LogRecord } from '../parse/index.js';
+import { ackedDirection, isAck } from './flows.js';
 import { type Selection, compileSelection, findingAbout, flowSelected, orphanAckSelected } from './select.js';
 import type { CorrelatorEvent } from './types.js';
 
@@ -22,13 +23,24 @@ function recordTopic(r: LogRecord): string | null {
   return 'topic' in r && typeof r.topic === 'string' ? r.topic : null;
 }
 
+function flowKey(client: string, direction: Direction, mid: number): string {
+  return `${direction} ${mid} ${client}`;
+}
+
 /**
  * Compiles a selection for live use. Relative bounds (`--since 30m`) count back from `now`,
  * the wall-clock time following began, since the log's last line is still to come.
+ *
+ * An acknowledgement names no topic: under `--topic` it is kept when it answers a selected flow
+ * still in flight. A record is tested before the correlator reads it, so the acknowledgement
+ * that ends a flow is tested while its flow is still open.
  */
 export function createLiveFilter(selection: Selection, now: number): LiveFilter {
   const s = compileSelection(selection, now);
   if (s.all) return { all: true, event: () => true, record: () => true };
+  const byTopic = (selection.topics?.length ?? 0) > 0;
+  /** Selected flows in flight, when `--topic` selects. */
+  const open = new Set<string>();
   return {
     all: false,
     event(e) {
@@ -37,11 +49,21 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'session-end': return s.client(e.session.client) && s.time(e.session.end);
         case 'attempt': return s.client(e.attempt.client) && s.time(e.attempt.time);
         case 'flow-start':
-        case 'flow-end': return flowSelected(e.flow, s);
+        case 'flow-end': {
+          const selected = flowSelected(e.flow, s);
+          const key = flowKey(e.flow.client, e.flow.direction, e.flow.mid);
+          if (byTopic && selected && e.kind === 'flow-start') open.add(key);
+          if (e.kind === 'flow-end') open.delete(key);
+          return selected;
+        }
         case 'orphan-ack': return orphanAckSelected(e.ack, s);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
       }
     },
-    record: (r) => s.client(recordClient(r)) && s.topic(recordTopic(r)) && s.time(r.time),
+    record(r) {
+      if (!s.client(recordClient(r)) || !s.time(r.time)) return false;
+      if (byTopic && r.type === 'packet' && isAck(r)) return open.has(flowKey(r.client, ackedDirection(r), r.mid));
+      return s.topic(recordTopic(r));
+    },
   };
 }

@@ -42,7 +42,8 @@ What is printed: session starts and ends with the reason, and findings (keepaliv
 socket errors, takeovers, authentication failures, messages dropped, QoS flows left incomplete
 when their session ends). The file's earlier lines are always read, silently, so a flow or
 session that began before you started is still followed. --client, --topic, --since and --until
-choose what is printed (--topic narrows flows and findings; session lines name no topic and stay);
+choose what is printed (--topic narrows flows and findings, and --all's lines to those topics and
+the acknowledgements of their messages; session lines name no topic and stay);
 relative times count back from now.
 
 Rotation is handled like tail -F: a renamed log is read to its end before the new one is read
