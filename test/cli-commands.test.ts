@@ -631,3 +631,19 @@ test('timeline --packets lines end without trailing spaces', async () => {
   assert.match(result.stdout, /SUBSCRIBE {2}fixtures\/sample\.log:9/);
   for (const line of result.stdout.split('\n')) assert.doesNotMatch(line, /\s$/);
 });
+
+test('a log that ends with a flow just sent: counted in flight, listed as such, and no gate fails', async () => {
+  const log = [
+    '1795700000: New client connected from 127.0.0.1:40000 as live (p2, c1, k60).',
+    "1795700001: Sending PUBLISH to live (d0, q1, r0, m1, 'l/1', ... (1 bytes))",
+    '',
+  ].join('\n');
+  const summary = await runCli(['summary', '--no-color', '-'], { stdin: log });
+  assert.match(summary.stdout, /QoS +complete +incomplete +refused +in flight +stalled at/);
+  assert.match(summary.stdout, /QoS 1 +0 +0 +0 +1 +-/);
+  const flows = await runCli(['flows', '--incomplete', '-'], { stdin: log });
+  assert.match(flows.stdout, /in flight when the log ended/);
+  assert.equal((await runCli(['report', '--format', 'junit', '-'], { stdin: log })).code, 0);
+  // Without such flows the column is left out.
+  assert.doesNotMatch((await runCli(['summary', '--no-color', 'fixtures/sample.log'])).stdout, /in flight/);
+});

@@ -457,16 +457,17 @@ describe('summary with a selection', () => {
   });
 
   test('its QoS flows are the ones `flows` lists under the same selection: a flow the window cuts is not stalled', async () => {
-    type Totals = Record<'qos1' | 'qos2', { complete: number; incomplete: number; refused: number; stalledAt: Record<string, number> }>;
+    type Totals = Record<'qos1' | 'qos2', { complete: number; incomplete: number; refused: number; inFlight: number; stalledAt: Record<string, number> }>;
     const selections = [['--until', '1s'], ['--since', '2s'], ['--topic', 'cli/#'], ['--client', 'cli-pub-q2']];
     for (const file of ['fixtures/clean-qos.iso.log', sample]) {
       for (const selection of selections) {
         const summary = await json<{ flows: Totals }>(['summary', '-f', 'json', ...selection, file]);
-        const { flows } = await json<{ flows: Array<{ qos: 1 | 2; state: 'complete' | 'incomplete' | 'refused'; stalledAt?: string }> }>(['flows', '-f', 'json', ...selection, file]);
-        const listed: Totals = { qos1: { complete: 0, incomplete: 0, refused: 0, stalledAt: {} }, qos2: { complete: 0, incomplete: 0, refused: 0, stalledAt: {} } };
+        const { flows } = await json<{ flows: Array<{ qos: 1 | 2; state: 'complete' | 'incomplete' | 'refused' | 'in-flight'; stalledAt?: string }> }>(['flows', '-f', 'json', ...selection, file]);
+        const none = (): Totals['qos1'] => ({ complete: 0, incomplete: 0, refused: 0, inFlight: 0, stalledAt: {} });
+        const listed: Totals = { qos1: none(), qos2: none() };
         for (const f of flows) {
           const totals = listed[f.qos === 1 ? 'qos1' : 'qos2'];
-          totals[f.state]++;
+          totals[f.state === 'in-flight' ? 'inFlight' : f.state]++;
           if (f.stalledAt) totals.stalledAt[f.stalledAt] = (totals.stalledAt[f.stalledAt] ?? 0) + 1;
         }
         assert.deepEqual(summary.flows, listed, `${file} ${selection.join(' ')}`);

@@ -153,9 +153,13 @@ const connect = (t: number, client: string, clean = 1): string[] => [
 ];
 
 test('a flow still in flight when the log ends is not said to have outlived its session', () => {
-  const c = correlate([...connect(1795700000, 'pub'), "1795700001: Received PUBLISH from pub (d0, q2, r0, m7, 'q/x', ... (1 bytes))", '1795700001: Sending PUBREC to pub (m7, rc0)']);
+  const c = correlate([
+    ...connect(1795700000, 'pub'), "1795700001: Received PUBLISH from pub (d0, q2, r0, m7, 'q/x', ... (1 bytes))", '1795700001: Sending PUBREC to pub (m7, rc0)',
+    '1795700030: Received PINGREQ from pub',
+  ]);
   const finding = c.findings.find((f) => f.code === 'flow-incomplete');
-  assert.equal(finding?.code === 'flow-incomplete' && finding.sessionEnded, false);
+  assert.ok(finding?.code === 'flow-incomplete', 'unanswered for 29 s: stalled');
+  assert.equal(finding.sessionEnded, false);
   assert.equal(c.flows[0]?.sessionEnded, false);
   assert.equal(c.sessions[0]?.endReason, 'open');
 });
@@ -214,7 +218,8 @@ test("a v5 client's PUBREC the broker does not answer with PUBREL refused the me
   const answered = correlate(delivery('p5', ['1795700001: Sending PUBREL to refuser (m1)', '1795700001: Received PUBCOMP from refuser (Mid: 1, RC:0)']));
   assert.deepEqual(answered.flows.map((f) => f.state), ['complete']);
   const cutShort = correlate(delivery('p5', []));
-  assert.deepEqual(cutShort.flows.map((f) => [f.state, f.stalledAt]), [['incomplete', 'pubrel']]);
+  assert.deepEqual(cutShort.flows.map((f) => f.state), ['in-flight']);
+  assert.deepEqual(cutShort.findings, []);
 });
 
 
@@ -642,6 +647,9 @@ test('a delivery stalled before PUBREL says the broker sent none; other stalls w
     "1795700001: Sending PUBLISH to v5-refuser (d0, q2, r0, m2, 'r/x', ... (1 bytes))",
     '1795700001: Received PUBREC from v5-refuser (Mid: 2)',
     "1795700001: Sending PUBLISH to v5-refuser (d0, q1, r0, m3, 'r/y', ... (1 bytes))",
+    // Still connected 29 s later, without an answer: stalled, not cut by the end of the log.
+    '1795700030: Received PINGREQ from v5-refuser',
+    '1795700030: Sending PINGRESP to v5-refuser',
   ]);
   const texts = c.findings.filter((f) => f.code === 'flow-incomplete').map(describeFinding);
   assert.deepEqual(texts, [
@@ -692,4 +700,24 @@ test('state given up at --max-open: its flows are dropped, not reported stalled,
   const timeout = c.findings.find((f) => f.code === 'keepalive-timeout');
   assert.deepEqual(timeout && [timeout.keepalive, timeout.lastActivity, timeout.gapMs], [60, 1_795_748_131_000, 69_000]);
   assert.deepEqual(c.flows.map((f) => [f.client, f.mid, f.state, f.dropped]), [['pub-1', 1, 'incomplete', 'evicted']]);
+});
+
+test('a flow of a session still open when the log ends was cut by the end if it waited less than 10 s; longer, it stalled', () => {
+  const log = (waited: number, time = (t: number): string => `${t}: `): string[] => [
+    `${time(1795700000)}New client connected from 127.0.0.1:40000 as live (p2, c1, k60).`,
+    `${time(1795700001)}Sending PUBLISH to live (d0, q1, r0, m1, 'l/1', ... (1 bytes))`,
+    `${time(1795700001 + waited)}Received PINGREQ from live`,
+  ];
+  const cut = correlate(log(9));
+  assert.deepEqual(cut.flows.map((f) => f.state), ['in-flight']);
+  assert.deepEqual([cut.flowTotals.qos1.inFlight, cut.flowTotals.qos1.incomplete], [1, 0]);
+  assert.deepEqual(cut.findings, [], 'no finding: nothing went wrong yet');
+  const stalled = correlate(log(10));
+  assert.deepEqual(stalled.flows.map((f) => [f.state, f.stalledAt]), [['incomplete', 'puback']]);
+  assert.deepEqual(stalled.findings.map((f) => f.code), ['flow-incomplete']);
+  // Without times the wait is not known: the flow stalled, as before.
+  assert.deepEqual(correlate(log(0, () => '')).flows.map((f) => f.state), ['incomplete']);
+  // A session that ended leaves its flows stalled, however close to the end.
+  const ended = correlate([...log(0), '1795700001: Client live disconnected.']);
+  assert.deepEqual(ended.flows.map((f) => f.state), ['incomplete']);
 });

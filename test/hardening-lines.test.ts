@@ -216,7 +216,7 @@ function assertAddsUp(c: Correlation, records: readonly LogRecord[], announced: 
   assert.equal(announced.attempts, c.attemptCount);
 
   const totals = [c.flowTotals.qos1, c.flowTotals.qos2];
-  const finished = totals.reduce((n, t) => n + t.complete + t.incomplete + t.refused, 0);
+  const finished = totals.reduce((n, t) => n + t.complete + t.incomplete + t.refused + t.inFlight, 0);
   assert.equal(finished, announced.flowStarts, 'every flow that started ended counted');
   assert.equal(announced.flowEnds, announced.flowStarts, 'every flow that started was announced ending');
   assert.equal(announced.orphanAcks, c.orphanAcks, 'every orphan acknowledgement was announced');
@@ -301,7 +301,7 @@ interface SummaryJson {
   span: { durationMs: number | null };
   sessions: { total: number; byEndReason: Record<string, number> };
   attempts: { total: number; byOutcome: Record<string, number> };
-  flows: Record<'qos1' | 'qos2', { complete: number; incomplete: number; refused: number; stalledAt: Record<string, number> }>;
+  flows: Record<'qos1' | 'qos2', { complete: number; incomplete: number; refused: number; inFlight: number; stalledAt: Record<string, number> }>;
   latencyMs: Record<'qos1' | 'qos2', Record<string, number | null>>;
   problems: Record<string, number>;
   evicted: { sessions: number; flows: number; connections: number };
@@ -336,7 +336,7 @@ describe('the CLI: summary counts add up to the lines read, and agree with every
       assert.equal(sessions.sessions.length, summary.sessions.total, 'sessions listed = sessions counted');
       for (const s of sessions.sessions) assert.ok(s.durationMs === null || s.durationMs >= 0);
       const flows = await json<{ flows: Array<{ latencyMs?: number }> }>(['flows', '--format', 'json', ...extra, '-'], stdin);
-      const flowCount = Object.values(summary.flows).reduce((n, t) => n + t.complete + t.incomplete + t.refused, 0);
+      const flowCount = Object.values(summary.flows).reduce((n, t) => n + t.complete + t.incomplete + t.refused + t.inFlight, 0);
       assert.equal(flows.flows.length, flowCount, 'flows listed = flows counted');
       for (const f of flows.flows) assert.ok(f.latencyMs === undefined || f.latencyMs >= 0);
       const problems = await json<{ totals: Record<string, number> }>(['problems', '--format', 'json', ...extra, '-'], stdin);

@@ -307,8 +307,9 @@ export class Correlator {
     this.countMinute(this.minute);
     for (const [client, st] of this.clients) {
       this.announceTakeover(st);
+      const connected = st.session !== null;
       if (st.session) this.closeSession(client, st, 'open', null, undefined);
-      this.flows.giveUp(st);
+      this.flows.logEnded(st, connected ? this.lastTime : null);
     }
     if (this.sessionCount > 0 && !this.debugLines) {
       this.addFinding({ code: 'no-debug-lines', severity: 'warning', client: null, time: null, at: [] });

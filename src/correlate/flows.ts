@@ -37,7 +37,8 @@ function traceKeyOf(payloadBytes: number | null, topic: string): string {
 /** Why unfinished flows are given up, when it is not their session ending. */
 export type DropReason = NonNullable<Flow['dropped']>;
 
-type FinalState = 'complete' | 'incomplete' | 'refused';
+/** How a flow ends: `in-flight` when the log ends first. */
+type FinalState = Flow['state'];
 
 /** An inbound PUBLISH remembered for linking the deliveries it causes. */
 interface Inbound {
@@ -63,6 +64,13 @@ const recentInboundLimit = 10_000;
 const resendsKept = 10;
 /** Steps kept per flow: past them the last is replaced, so one sent without end does not grow it. */
 const stepsKept = 16;
+
+/**
+ * How long before the end of a log a flow of a session still open may have been waiting and
+ * count as cut by the end, not stalled: a client acknowledges within milliseconds, so one still
+ * connected that has not answered for this long has stopped answering.
+ */
+export const endGraceMs = 10_000;
 /** Lines a flow's finding names as evidence, at most. */
 const evidenceKept = 20;
 
@@ -110,6 +118,8 @@ export class FlowTally {
       if (flow.latencyMs !== undefined) this.latency[flow.qos].add(flow.latencyMs);
     } else if (flow.state === 'refused') {
       totals.refused++;
+    } else if (flow.state === 'in-flight') {
+      totals.inFlight++;
     } else {
       totals.incomplete++;
       if (flow.stalledAt) totals.stalledAt[flow.stalledAt] = (totals.stalledAt[flow.stalledAt] ?? 0) + 1;
@@ -314,6 +324,20 @@ export class FlowTracker {
     this.finalize(st, flow, 'refused', false, at);
   }
 
+  /**
+   * The log ended. A flow of a session still open that waited less than {@link endGraceMs}
+   * before the log's last time (`last`, null when the session ended or no time is known) was cut
+   * by the end of the log: it stays in flight, without a finding. Every other flow still in flight
+   * is given up as stalled.
+   */
+  logEnded(st: ClientFlows, last: number | null): void {
+    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+      const waitedSince = flow.steps[flow.steps.length - 1]?.time ?? null;
+      const cut = last !== null && waitedSince !== null && last - waitedSince < endGraceMs;
+      this.finalize(st, flow, cut ? 'in-flight' : 'incomplete');
+    }
+  }
+
   /** Gives up one flow to stay under the cap; no finding is made. */
   evict(st: ClientFlows, flow: Flow): void {
     flow.dropped = 'evicted';
@@ -392,7 +416,7 @@ export class FlowTracker {
     this.options.onEnd?.(flow);
     if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
     // Findings only for what did not go as it should; most flows complete without one.
-    if (!report || (state === 'complete' && flow.duplicates === 0)) return;
+    if (!report || state === 'in-flight' || (state === 'complete' && flow.duplicates === 0)) return;
     // Evidence, latest first: what gave the flow up, then its packets, then its re-sends.
     const packets = flow.steps.map((s) => s.at).reverse();
     const resends = [...(flow.resentAt ?? [])].reverse();
@@ -440,5 +464,5 @@ function refusedKey(client: string, direction: Direction, mid: number): string {
 }
 
 function emptyTotals(): FlowTotals {
-  return { complete: 0, incomplete: 0, refused: 0, stalledAt: {} };
+  return { complete: 0, incomplete: 0, refused: 0, inFlight: 0, stalledAt: {} };
 }

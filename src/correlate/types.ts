@@ -224,6 +224,8 @@ export interface FlowTotals {
   complete: number;
   incomplete: number;
   refused: number;
+  /** Flows still in flight when the log ended, cut by its end rather than stalled (their session still open). */
+  inFlight: number;
   /** Incomplete flows by the step they stalled at. */
   stalledAt: Partial<Record<StalledAt, number>>;
 }

@@ -74,9 +74,10 @@ export const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
   'too-large': 'too large for the client',
 };
 
-/** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`. */
+/** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`, `in flight when the log ended`. */
 export function describeFlowState(f: Flow): string {
   if (f.state === 'refused') return `refused (${f.dropped === 'too-large' ? droppedWords['too-large'] : f.reasonCode !== undefined ? `rc ${f.reasonCode}` : 'rc not logged'})`;
+  if (f.state === 'in-flight') return 'in flight when the log ended';
   if (f.state !== 'incomplete') return f.state;
   const at = `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}`;
   return f.dropped === undefined ? at : `${at} (${droppedWords[f.dropped]})`;

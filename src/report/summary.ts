@@ -32,9 +32,20 @@ function ms(v: number | null): string {
   return v === null ? '-' : formatDuration(v);
 }
 
-function flowRow(name: string, t: FlowTotals, l: Latency): string[] {
-  const stalled = Object.entries(t.stalledAt).map(([step, n]) => `${n} at ${step.toUpperCase()}`).join(', ');
-  return [name, String(t.complete), String(t.incomplete), String(t.refused), stalled || '-', ms(l.p50), ms(l.p95), ms(l.p99)];
+/**
+ * The QoS flow table's headers and rows. Its `in flight` column, for flows the end of the log
+ * cut, is there only when there are some.
+ */
+function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
+  const cut = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight > 0;
+  const row = (name: string, t: FlowTotals, l: Latency): string[] => {
+    const stalled = Object.entries(t.stalledAt).map(([step, n]) => `${n} at ${step.toUpperCase()}`).join(', ');
+    return [name, String(t.complete), String(t.incomplete), String(t.refused), ...(cut ? [String(t.inFlight)] : []), stalled || '-', ms(l.p50), ms(l.p95), ms(l.p99)];
+  };
+  return {
+    headers: ['QoS', 'complete', 'incomplete', 'refused', ...(cut ? ['in flight'] : []), 'stalled at', 'p50', 'p95', 'p99'],
+    rows: [row('QoS 1', c.flowTotals.qos1, c.latency.qos1), row('QoS 2', c.flowTotals.qos2, c.latency.qos2)],
+  };
 }
 
 function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
@@ -67,11 +78,13 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
     out.push(heading('Failed connections', ctx), renderTable([{ header: 'outcome' }, { header: 'count', align: 'right' }], outcomes.map(([k, n]) => [k, String(n)]), ctx));
   }
   if (c.debugLines) {
-    const columns = ['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'].map((header, i) => ({
-      header, align: i > 0 && i !== 4 ? 'right' as const : 'left' as const, shrink: i === 4, ...(i >= 6 ? { drop: i - 5 } : {}),
+    const { headers, rows } = flowTable(c);
+    const stalledAt = headers.indexOf('stalled at');
+    // On a narrow terminal p99 goes first, then p95.
+    const columns = headers.map((header, i) => ({
+      header, align: i > 0 && i !== stalledAt ? 'right' as const : 'left' as const, shrink: i === stalledAt, ...(i > stalledAt + 1 ? { drop: i - stalledAt - 1 } : {}),
     }));
-    out.push(heading('QoS flows', ctx), renderTable(columns, [flowRow('QoS 1', c.flowTotals.qos1, c.latency.qos1), flowRow('QoS 2', c.flowTotals.qos2, c.latency.qos2)], ctx,
-      (_row, col, text) => (col === 2 && text !== '0' ? ctx.chalk.red(text) : text)));
+    out.push(heading('QoS flows', ctx), renderTable(columns, rows, ctx, (_row, col, text) => (col === 2 && text !== '0' ? ctx.chalk.red(text) : text)));
   }
   const problems = findingCodes.filter((code) => (c.findingTotals[code] ?? 0) > 0);
   if (problems.length > 0) {
@@ -111,8 +124,8 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   const outcomes = Object.entries(c.attemptsByOutcome);
   if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count'], outcomes.map(([k, n]) => [k, String(n)])));
   if (c.debugLines) {
-    out.push('### QoS flows', '', markdownTable(['QoS', 'complete', 'incomplete', 'refused', 'stalled at', 'p50', 'p95', 'p99'],
-      [flowRow('QoS 1', c.flowTotals.qos1, c.latency.qos1), flowRow('QoS 2', c.flowTotals.qos2, c.latency.qos2)]));
+    const { headers, rows } = flowTable(c);
+    out.push('### QoS flows', '', markdownTable(headers, rows));
   }
   const problems = findingCodes.filter((code: FindingCode) => (c.findingTotals[code] ?? 0) > 0);
   out.push('### Problems', '', problems.length ? markdownTable(['code', 'count', 'what'], problems.map((code) => [`\`${code}\``, String(c.findingTotals[code] ?? 0), findingTitles[code]])) : 'None found.\n');

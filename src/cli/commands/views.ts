@@ -75,7 +75,7 @@ Examples:
     reporters: flowsReporters,
     // Each delivery names the inbound PUBLISH it came from (`origin`).
     correlate: { keepSessions: false, keepFlows: 'all', traceOrigins: true },
-    extend: (command) => command.option('--incomplete', 'only flows that did not complete (incomplete or refused)', false),
+    extend: (command) => command.option('--incomplete', 'only flows that did not complete (incomplete, refused, or in flight when the log ended)', false),
     refine: (c, options) => (options.incomplete === true ? { ...c, flows: c.flows.filter((f) => f.state !== 'complete') } : c),
     examples: `
 Examples:

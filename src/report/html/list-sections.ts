@@ -27,14 +27,19 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
     out.push('<p class="note">The log has no debug lines (log_type debug or all), so QoS flows could not be followed.</p></section>');
     return out.join('\n');
   }
+  // Flows the end of the log cut get a column only when there are some.
+  const cut = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight > 0;
   const rows = (['qos1', 'qos2'] as const).map((q, i) => {
     const t = c.flowTotals[q];
     const l = c.latency[q];
     const stalled = Object.entries(t.stalledAt).map(([step, n]) => `${n} at ${step.toUpperCase()}`).join(', ') || '-';
-    return [`QoS ${i + 1}`, count(t.complete), t.incomplete ? `<span class="fails">${count(t.incomplete)}</span>` : '0', count(t.refused), htmlText(stalled), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.max)];
+    return [`QoS ${i + 1}`, count(t.complete), t.incomplete ? `<span class="fails">${count(t.incomplete)}</span>` : '0', count(t.refused), ...(cut ? [count(t.inFlight)] : []),
+      htmlText(stalled), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.max)];
   });
-  out.push(table(['QoS', { text: 'complete', num: true }, { text: 'incomplete', num: true }, { text: 'refused', num: true }, 'stalled at',
-    { text: 'p50', num: true }, { text: 'p95', num: true }, { text: 'p99', num: true }, { text: 'max', num: true }], rows, new Set([1, 2, 3, 5, 6, 7, 8])));
+  const headers = ['QoS', { text: 'complete', num: true }, { text: 'incomplete', num: true }, { text: 'refused', num: true }, ...(cut ? [{ text: 'in flight', num: true }] : []),
+    'stalled at', { text: 'p50', num: true }, { text: 'p95', num: true }, { text: 'p99', num: true }, { text: 'max', num: true }];
+  const numeric = new Set(headers.flatMap((h, i) => (typeof h === 'object' ? [i] : [])));
+  out.push(table(headers, rows, numeric));
   const histogram = latencyHistogram(c);
   const complete = c.flowTotals.qos1.complete + c.flowTotals.qos2.complete;
   out.push('<h3>Latency distribution</h3>');
