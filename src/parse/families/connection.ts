@@ -117,6 +117,12 @@ function decodeConnected(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCont
   };
 }
 
+/** A connection ended by an error the broker names by its errno text. */
+function errnoEnd(f: Fields, ctx: DecodeContext, text: string): RecordBody {
+  // errno 0 ("Success"): the client closed its connection in the middle of a packet.
+  return text === 'Success' ? disconnect(f, ctx, 'closed', 'mid-packet') : disconnect(f, ctx, 'os-error', text);
+}
+
 function disconnect(f: Fields, ctx: DecodeContext, cause: DisconnectCause, detail?: string): RecordBody {
   const raw = str(f, 'client');
   const bracketed = 'address' in f ? str(f, 'address') : null;
@@ -186,7 +192,7 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
       if (!plausibleAddress(str(f, 'address')) || isKnownBefore(ctx.brokerVersion, '2.1.1')) return null;
       const reason = str(f, 'reason');
       const cause = reasonCauses[reason];
-      return cause ? disconnect(f, ctx, cause) : disconnect(f, ctx, 'os-error', reason);
+      return cause ? disconnect(f, ctx, cause) : errnoEnd(f, ctx, reason);
     }
     case 'disconnected':
       return disconnect(f, ctx, 'client-disconnect');
@@ -196,7 +202,7 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
       return cause ? disconnect(f, ctx, cause) : null;
     }
     case 'disconnectedErrno':
-      return disconnect(f, ctx, 'os-error', str(f, 'detail'));
+      return errnoEnd(f, ctx, str(f, 'detail'));
     case 'closed':
       return disconnect(f, ctx, 'closed');
     case 'timeout':
