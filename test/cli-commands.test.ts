@@ -647,3 +647,33 @@ test('a log that ends with a flow just sent: counted in flight, listed as such, 
   // Without such flows the column is left out.
   assert.doesNotMatch((await runCli(['summary', '--no-color', 'fixtures/sample.log'])).stdout, /in flight/);
 });
+
+test('problems lists each code in the order of its time column, though a flow cites a later line first', async () => {
+  const log = [
+    '1795700000: New client connected from 127.0.0.1:40000 as kept (p5, c0, k60).',
+    "1795700001: Sending PUBLISH to kept (d0, q1, r0, m1, 'a/1', ... (1 bytes))",
+    '1795700001: Client kept disconnected.',
+    '1795700002: New client connected from 127.0.0.1:40001 as gone (p2, c1, k60).',
+    "1795700002: Sending PUBLISH to gone (d0, q1, r0, m1, 'b/1', ... (1 bytes))",
+    '1795700003: Client gone disconnected.',
+    '1795700090: Expiring client kept due to timeout.',
+    '',
+  ].join('\n');
+  const { findings } = JSON.parse((await runCli(['problems', '--format', 'json', '--type', 'flow-incomplete', '-'], { stdin: log })).stdout) as { findings: Array<{ client: string; at: Array<{ line: number }> }> };
+  assert.deepEqual(findings.map((f) => [f.client, f.at[0]?.line]), [['kept', 7], ['gone', 5]]);
+  const table = (await runCli(['problems', '--no-color', '--type', 'flow-incomplete', '-'], { stdin: log })).stdout;
+  assert.ok(table.indexOf('kept delivery') < table.indexOf('gone delivery'), table);
+});
+
+test('top topics and clients leave out what the broker dropped as too large', async () => {
+  const log = [
+    '1795700000: New client connected from 127.0.0.1:40000 as big (p2, c1, k60).',
+    "1795700001: Dropped too large PUBLISH from big (d0, q1, r0, m1, 'lim/a', ... (50 bytes))",
+    '1795700001: Sending PUBACK to big (m1, rc149)',
+    "1795700002: Received PUBLISH from big (d0, q0, r0, m0, 'lim/a', ... (5 bytes))",
+    '',
+  ].join('\n');
+  const summary = JSON.parse((await runCli(['summary', '--format', 'json', '-'], { stdin: log })).stdout) as { topTopics: unknown[]; topClients: unknown[] };
+  assert.deepEqual(summary.topTopics, [{ topic: 'lim/a', messages: 1, bytes: 5 }]);
+  assert.deepEqual(summary.topClients, [{ client: 'big', messages: 1, bytes: 5 }]);
+});

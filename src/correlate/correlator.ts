@@ -882,8 +882,8 @@ export class Correlator {
         open.bytesOut += bytes;
       }
     }
-    // Top clients and topics count what was published: not what the broker refused or denied.
-    if (r.outcome === 'rejected' || r.outcome === 'denied') return;
+    // Top clients and topics count what was published: not what the broker refused, denied or dropped.
+    if (r.outcome === 'rejected' || r.outcome === 'denied' || r.outcome === 'dropped') return;
     if (st) {
       const activity = this.activityOf(st);
       activity.messages++;

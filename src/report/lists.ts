@@ -114,7 +114,11 @@ export function renderProblemsTable(c: Correlation, ctx: ReportContext): string 
   return out.join('\n');
 }
 
-/** Findings by code (in the correlator's most-severe-first order), each group in log order. */
+/**
+ * Findings by code (in the correlator's most-severe-first order), each group in the order of its
+ * time column, and in log order where times are equal or some are not known. (A flow's finding
+ * is timed by its PUBLISH but cites what gave it up first, which may come much later.)
+ */
 function groupByCode(findings: readonly Finding[]): Map<Finding['code'], Finding[]> {
   const groups = new Map<Finding['code'], Finding[]>();
   for (const f of findings) {
@@ -122,7 +126,12 @@ function groupByCode(findings: readonly Finding[]): Map<Finding['code'], Finding
     if (list) list.push(f);
     else groups.set(f.code, [f]);
   }
-  for (const [code, list] of groups) groups.set(code, inLogOrder(list, (f) => ({ at: f.at[0], time: f.time })));
+  for (const [code, list] of groups) {
+    const ordered = inLogOrder(list, (f) => ({ at: f.at[0], time: f.time }));
+    const timed = ordered.every((f) => f.time !== null);
+    // A stable sort: equal times keep their log order.
+    groups.set(code, timed ? ordered.sort((a, b) => (a.time ?? 0) - (b.time ?? 0)) : ordered);
+  }
   return groups;
 }
 
