@@ -721,3 +721,101 @@ test('a flow of a session still open when the log ends was cut by the end if it 
   const ended = correlate([...log(0), '1795700001: Client live disconnected.']);
   assert.deepEqual(ended.flows.map((f) => f.state), ['incomplete']);
 });
+
+describe('outgoing bridges, seen from the broker that makes them', () => {
+  const connecting = (t: number): string[] => [
+    `${t}: Connecting bridge (step 1) br-b2a (127.0.0.1:45061)`,
+    `${t}: Connecting bridge (step 2) br-b2a (127.0.0.1:45061)`,
+    `${t}: Bridge vm.br-b2a sending CONNECT`,
+  ];
+  const connected = (t: number, noticeMid: number): string[] => [
+    ...connecting(t),
+    `${t}: Received CONNACK on connection local.vm.br-b2a.`,
+    `${t}: Bridge local.vm.br-b2a sending SUBSCRIBE (Mid: 4, Topic: cmd/#, QoS: 2, Options: 0x00)`,
+    `${t}: Received PUBACK from local.vm.br-b2a (Mid: ${noticeMid}, RC:0)`,
+    `${t}: Received SUBACK from local.vm.br-b2a`,
+  ];
+  const codes = (c: Correlation): string[] => c.findings.map((f) => f.code);
+
+  test('a connection is a session of the local id, from the CONNACK; the state message\'s PUBACK is no orphan', () => {
+    const c = correlate([
+      '1795778030: Bridge local.vm.br-b2a doing local SUBSCRIBE on topic sensors/#',
+      ...connected(1795778030, 1),
+      "1795778033: Sending PUBLISH to local.vm.br-b2a (d0, q1, r0, m6, 'sensors/t1', ... (4 bytes))",
+      '1795778033: Received PUBACK from local.vm.br-b2a (Mid: 6, RC:0)',
+      '1795778040: mosquitto version 2.0.11 terminating',
+    ]);
+    const [s] = c.sessions;
+    assert.deepEqual([s?.client, s?.outgoingBridge, s?.address, s?.port, s?.bridge, s?.endReason, s?.startAt.line], ['local.vm.br-b2a', 'br-b2a', '127.0.0.1', 45061, true, 'broker-shutdown', 5]);
+    assert.equal(c.orphanAcks, 0);
+    assert.deepEqual(c.flows.map((f) => [f.mid, f.state]), [[6, 'complete']]);
+    assert.deepEqual(codes(c), [], 'the broker shutting down takes its bridges down on purpose');
+  });
+
+  test('a connection the remote closed, and attempts that fail to the end of the log: bridge-down', () => {
+    const c = correlate([
+      ...connected(1795778030, 1),
+      '1795778034: Client local.vm.br-b2a closed its connection.',
+      ...connecting(1795778040),
+      '1795778040: Error creating bridge: Broken pipe.',
+      '1795778046: Received PUBLISH from pubB1 (d0, q1, r0, m1, \'sensors/t2\', ... (4 bytes))',
+    ]);
+    assert.deepEqual(c.sessions.map((s) => [s.client, s.endReason]), [['local.vm.br-b2a', 'closed']]);
+    const down = c.findings.find((f) => f.code === 'bridge-down');
+    assert.ok(down?.code === 'bridge-down');
+    assert.deepEqual(
+      [down.severity, down.client, down.bridge, down.remote, down.downMs, down.attempts, down.lastError, down.wasUp, down.at.map((a) => a.line)],
+      ['error', 'local.vm.br-b2a', 'br-b2a', '127.0.0.1:45061', 12_000, 1, 'Broken pipe', true, [8, 12]],
+    );
+    assert.equal(describeFinding(down), 'bridge br-b2a to 127.0.0.1:45061 lost its connection and was still down when the log ended, 12s later; 1 attempt(s) to connect failed (last: Broken pipe)');
+  });
+
+  test('a bridge the remote refuses: an auth failure per attempt, no session, and bridge-down', () => {
+    const refused = (t: number): string[] => [
+      ...connecting(t),
+      `${t}: Received CONNACK on connection local.vm.br-b2a.`,
+      `${t}: Connection Refused: not authorised`,
+      `${t}: Client local.vm.br-b2a closed its connection.`,
+    ];
+    const c = correlate([...refused(1795778090), ...refused(1795778096)]);
+    assert.deepEqual(c.sessions, []);
+    assert.deepEqual(c.attempts.map((a) => [a.client, a.outcome, a.reasonCode, a.address, a.port]), [
+      ['local.vm.br-b2a', 'not-authorised', 5, '127.0.0.1', 45061], ['local.vm.br-b2a', 'not-authorised', 5, '127.0.0.1', 45061],
+    ]);
+    assert.deepEqual(codes(c), ['auth-failure', 'auth-failure', 'bridge-down']);
+    assert.equal(describeFinding(c.findings[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 was refused by the remote broker (CONNACK 5)');
+    assert.equal(describeFinding(c.findings[2] as Finding), 'bridge br-b2a to 127.0.0.1:45061 never connected; 2 attempt(s) to connect failed (last: refused: not authorised)');
+  });
+
+  test('a connection that ended without a line, seen at the next attempt: its session ends, and the time down is an outage', () => {
+    const c = correlate([
+      ...connected(1795778120, 1),
+      '1795778131: Received PINGRESP from local.vm.br-b2a',
+      '1795778136: Sending PINGREQ to local.vm.br-b2a',
+      "1795778137: Sending PUBLISH to local.vm.br-b2a (d0, q1, r0, m30, 'up/26', ... (11 bytes))",
+      ...connected(1795778142, 44),
+      "1795778142: Sending PUBLISH to local.vm.br-b2a (d1, q1, r0, m30, 'up/26', ... (11 bytes))",
+      '1795778142: Received PUBACK from local.vm.br-b2a (Mid: 30, RC:0)',
+    ]);
+    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.end, s.endAt?.line ?? null]), [['other', 1795778131_000, 11], ['open', null, null]]);
+    const outage = c.findings.find((f) => f.code === 'bridge-outage');
+    assert.ok(outage?.code === 'bridge-outage');
+    assert.deepEqual([outage.severity, outage.time, outage.downMs, outage.attempts], ['warning', 1795778131_000, 11_000, 0]);
+    // The message in flight across the outage was re-sent and completed: no stall, no orphan.
+    assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.resumed, f.duplicates]), [[30, 'complete', true, 1]]);
+    assert.equal(c.orphanAcks, 0);
+  });
+
+  test("a v5 remote's reason codes show the bridge's version: a PUBREC the broker does not answer refused the message", () => {
+    const c = correlate([
+      ...connected(1795778297, 1),
+      "1795778298: Sending PUBLISH to local.vm.br-b2a (d0, q1, r0, m6, 'deny/1', ... (5 bytes))",
+      '1795778298: Received PUBACK from local.vm.br-b2a (Mid: 6, RC:135)',
+      "1795778298: Sending PUBLISH to local.vm.br-b2a (d0, q2, r0, m7, 'deny2/1', ... (5 bytes))",
+      '1795778298: Received PUBREC from local.vm.br-b2a (Mid: 7)',
+      '1795778299: Received PINGRESP from local.vm.br-b2a',
+    ]);
+    assert.equal(c.sessions[0]?.mqttVersion, '5.0');
+    assert.deepEqual(codes(c), ['flow-refused', 'flow-refused']);
+  });
+});

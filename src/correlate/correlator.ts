@@ -6,6 +6,7 @@
 import type {
   ClientConnectedRecord, DisconnectCause, DisconnectRecord, DropRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, Where,
 } from '../parse/index.js';
+import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
@@ -75,6 +76,11 @@ interface ClientState extends ClientFlows {
    */
   lastSentMid: number | null;
   lastSentBytes: number;
+  /**
+   * An outgoing bridge just connected: it sends the remote its retained QoS 1 state message
+   * (`$SYS/broker/connection/…/state`) without a line, so the first PUBACK of no flow is for it.
+   */
+  bridgeNotice: boolean;
   /** The client's entry in the top-clients counts, while it is live (`byClient.generation`). */
   activity: Activity | null;
   activityGeneration: number;
@@ -99,6 +105,18 @@ interface PendingConnection {
   at: Where;
   /** The record it was announced in: later connections have higher numbers. */
   seq: number;
+}
+
+/** What a new session's connection says of it. */
+type SessionHead = Pick<Session, 'client' | 'address' | 'port' | 'listenerPort' | 'mqttVersion' | 'protocolLevel' | 'cleanSession' | 'keepalive' | 'username' | 'bridge' | 'outgoingBridge'>;
+
+/** A session opened at `at`, with nothing counted yet. */
+function newSession(head: SessionHead, at: Where & { time: number | null }): Session {
+  return {
+    ...head, start: at.time, end: null, durationMs: null, endReason: 'open', startAt: { file: at.file, line: at.line }, endAt: null,
+    packetsIn: newPacketCounts(), packetsOut: newPacketCounts(), messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0,
+    subscriptions: 0, lastActivity: at.time, will: false,
+  };
 }
 
 /** How each disconnect cause ends a session. */
@@ -202,6 +220,20 @@ export class Correlator {
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
   private readonly flows: FlowTracker;
+  private readonly bridges = new BridgeTracker({
+    open: (localId, bridge, at) => this.openBridgeSession(localId, bridge, at),
+    closeUnlogged: (localId, at) => {
+      // It ended after the last packet heard from the remote: its time is that packet's.
+      const st = this.clients.get(localId);
+      if (st?.session) this.closeSession(localId, st, 'other', { ...at, time: st.session.session.lastActivity ?? at.time }, 'not logged; the bridge connected again');
+    },
+    refused: (localId, bridge, at, outcome, reasonCode) => {
+      this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, reasonCode, undefined, bridge.name);
+      // Its `closed its connection` line is the refusal's, not a session's end.
+      if (localId !== null) this.state(localId).refusedUntil = this.records + refusalEchoRecords;
+    },
+    finding: (f) => this.addFinding(f),
+  });
   private readonly findings: KeptFindings;
   private readonly findingTotals: Partial<Record<FindingCode, number>> = {};
   private readonly byClient = new ActivityCounter();
@@ -242,6 +274,7 @@ export class Correlator {
   /** Feeds one record. Records must come in log order. */
   push(r: LogRecord): void {
     this.records++;
+    this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
     // a run of its own): anything else that comes in, or any other line, ends that run.
     if (r.type !== 'packet' || (r.direction === 'in' && r.cmd !== 'publish')) this.flows.endFanout();
@@ -279,7 +312,7 @@ export class Correlator {
       case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message':
-        if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
+        if (!this.bridges.message(r) && deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
         break;
       case 'unknown':
         // A blank line says nothing to understand (an editor's last newline, files joined).
@@ -305,6 +338,7 @@ export class Correlator {
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
     this.countMinute(this.minute);
+    this.bridges.finish(this.lastTime);
     for (const [client, st] of this.clients) {
       this.announceTakeover(st);
       const connected = st.session !== null;
@@ -363,7 +397,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, bridgeNotice: false, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -488,7 +522,7 @@ export class Correlator {
     st.mqttVersion = r.mqttVersion;
     st.refusedUntil = 0;
     // A session outlives its CONNECT line: its text is its own, so it does not keep the line.
-    const session: Session = {
+    const session = newSession({
       client: st.id,
       address: ownCopy(r.address),
       port: r.port ?? pending?.port ?? null,
@@ -499,30 +533,39 @@ export class Correlator {
       keepalive: r.keepalive,
       username: r.username === null ? null : ownCopy(r.username),
       bridge: r.bridge,
-      start: r.time,
-      end: null,
-      durationMs: null,
-      endReason: 'open',
-      startAt: { file: r.file, line: r.line },
-      endAt: null,
-      packetsIn: newPacketCounts(),
-      packetsOut: newPacketCounts(),
-      messagesIn: 0,
-      messagesOut: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-      subscriptions: 0,
-      lastActivity: r.time,
-      will: false,
-    };
-    st.session = { session, disconnectAt: null };
-    // A session begun before the log or given up, if there was one, is over.
-    this.untracked.delete(st.id);
+    }, r);
     if (st.takeoverFinding?.code === 'takeover') {
       st.takeoverFinding.newAddress = endpoint(r.address, r.port);
       st.takeoverFinding.at.push({ file: r.file, line: r.line });
-      this.announceTakeover(st);
     }
+    this.startSession(st, session);
+  }
+
+  /**
+   * A connection of an outgoing bridge, at the remote's CONNACK: a session of its local id. Its
+   * MQTT version, clean session flag and keepalive are not logged on this side. The remote may
+   * keep its session, so what it had in flight goes on (re-sent `d1` when it connects again).
+   */
+  private openBridgeSession(localId: string, bridge: Readonly<Bridge>, at: Where & { time: number | null }): void {
+    const prior = this.state(localId);
+    if (prior.session) this.closeSession(localId, prior, 'other', at, 'not logged; the bridge connected again');
+    const st = this.state(localId);
+    st.mayResume = true;
+    st.mqttVersion = null;
+    st.refusedUntil = 0;
+    st.bridgeNotice = true;
+    const session = newSession({
+      client: st.id, address: bridge.host, port: bridge.port, listenerPort: null, mqttVersion: null, protocolLevel: null,
+      cleanSession: false, keepalive: 0, username: null, bridge: true, outgoingBridge: bridge.name,
+    }, at);
+    this.startSession(st, session);
+  }
+
+  private startSession(st: ClientState, session: Session): void {
+    st.session = { session, disconnectAt: null };
+    // A session begun before the log or given up, if there was one, is over.
+    this.untracked.delete(st.id);
+    this.announceTakeover(st);
     this.emit({ kind: 'session-start', session });
     if (!this.clientIdsCapped) {
       this.clientIds.add(st.id);
@@ -674,6 +717,7 @@ export class Correlator {
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
     if (this.keepSessions) this.sessions.push(s);
     this.emit({ kind: 'session-end', session: s });
+    if (s.outgoingBridge !== undefined) this.bridges.ended(client, reason, { file: s.endAt?.file ?? s.startAt.file, line: s.endAt?.line ?? s.startAt.line, time: s.end });
     const at: Where[] = s.endAt ? [s.endAt, s.startAt] : [s.startAt];
     // Without packet lines in the log the client's silence cannot be known.
     this.addEndFinding(client, reason, s.end, at, detail, s.keepalive, this.debugLines ? s.lastActivity : null);
@@ -759,7 +803,11 @@ export class Correlator {
     st.mayResume = false;
   }
 
-  private addAttempt(client: string | null, address: string | null, port: number | null, listenerPort: number | null, r: Where & { time: number | null }, outcome: AttemptOutcome, reasonCode?: number, time?: number | null): ConnectionAttempt {
+  /** A connection that did not become a session; `bridge` names the outgoing bridge it was. */
+  private addAttempt(
+    client: string | null, address: string | null, port: number | null, listenerPort: number | null, r: Where & { time: number | null }, outcome: AttemptOutcome,
+    reasonCode?: number, time?: number | null, bridge?: string,
+  ): ConnectionAttempt {
     const attempt: ConnectionAttempt = {
       address, port, listenerPort, client, time: time ?? r.time, at: { file: r.file, line: r.line }, outcome,
       ...(reasonCode !== undefined ? { reasonCode } : {}),
@@ -770,8 +818,9 @@ export class Correlator {
     this.emit({ kind: 'attempt', attempt });
     if (outcome === 'not-authorised') {
       this.addFinding({
-        code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at], address,
-        ...(reasonCode !== undefined ? { reasonCode } : {}),
+        code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at],
+        address: bridge !== undefined && address !== null ? endpoint(address, port) : address,
+        ...(reasonCode !== undefined ? { reasonCode } : {}), ...(bridge !== undefined ? { bridge } : {}),
       });
     }
     return attempt;
@@ -807,6 +856,12 @@ export class Correlator {
     if (open) {
       const counts = r.direction === 'in' ? open.packetsIn : open.packetsOut;
       counts[r.cmd]++;
+      // Only an MQTT v5 acknowledgement carries a reason code other than 0: an outgoing bridge's
+      // version, which this side does not log otherwise, shows in those of the remote broker.
+      if (st && st.mqttVersion === null && open.outgoingBridge !== undefined && r.direction === 'in' && r.reasonCode !== undefined && r.reasonCode !== 0) {
+        st.mqttVersion = '5.0';
+        open.mqttVersion = '5.0';
+      }
       if (r.direction === 'in') open.lastActivity = r.time ?? open.lastActivity;
       if (st && st.takeoverEcho !== null && r.direction === 'in') st.takeoverEcho = null;
     } else if (r.direction === 'in' && r.time !== null) {
@@ -819,6 +874,12 @@ export class Correlator {
     switch (r.cmd) {
       case 'publish': this.onPublish(r, st, open); return;
       case 'puback':
+        if (st?.bridgeNotice && r.direction === 'in') {
+          st.bridgeNotice = false;
+          if (r.mid !== undefined && st.outFlows.get(r.mid) === undefined) return;
+        }
+        this.flows.ack(r, st);
+        return;
       case 'pubrec':
       case 'pubrel':
       case 'pubcomp': this.flows.ack(r, st); return;
@@ -829,8 +890,10 @@ export class Correlator {
         if (st && r.direction === 'out') st.subackAt = r.time;
         return;
       case 'connack':
+        // The CONNACK of a bridge's remote broker: `Received CONNACK on connection LOCAL-ID.`
+        if (r.direction === 'in') this.bridges.connack(r);
         // A refusal is of a new connection, also when the id has a session open on another.
-        if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0) {
+        else if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0) {
           const looksLikeAddress = /^[\d.]+$|:/.test(r.client) && this.pending.has(r.client);
           const p = this.takePending(looksLikeAddress ? r.client : null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';

@@ -29,6 +29,11 @@ export interface Session {
   keepalive: number;
   username: string | null;
   bridge: boolean;
+  /**
+   * The connection name of an outgoing bridge whose local end this session is: a connection
+   * this broker made to `address`:`port`, from the remote's CONNACK on.
+   */
+  outgoingBridge?: string;
   /** Epoch ms, null when the log has no times. */
   start: number | null;
   end: number | null;
@@ -121,8 +126,8 @@ export interface Flow {
 
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
-  'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping',
-  'socket-error', 'takeover', 'messages-dropped', 'flow-refused', 'mid-reused',
+  'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
+  'socket-error', 'takeover', 'bridge-outage', 'messages-dropped', 'flow-refused', 'mid-reused',
   'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
@@ -169,8 +174,11 @@ export interface FlappingFinding extends FindingBase {
 }
 export interface AuthFinding extends FindingBase {
   code: 'auth-failure';
+  /** Where the client came from; for an outgoing bridge, the remote broker it was refused by. */
   address: string | null;
   reasonCode?: number;
+  /** The connection name of an outgoing bridge the remote broker refused. */
+  bridge?: string;
 }
 export interface FlowFinding extends FindingBase {
   code: (typeof flowFindingCodes)[number];
@@ -205,6 +213,25 @@ export interface EvictionFinding extends FindingBase {
   connections: number;
   limit: number;
 }
+/**
+ * An outgoing bridge not connected: `bridge-down` when it still was at the end of the log (or
+ * never connected), `bridge-outage` when a lost connection came back.
+ */
+export interface BridgeFinding extends FindingBase {
+  code: 'bridge-down' | 'bridge-outage';
+  /** The bridge's connection name. */
+  bridge: string;
+  /** The remote broker, `host:port`. */
+  remote: string | null;
+  /** How long it was down: to its next connection, or to the end of the log. */
+  downMs: number | null;
+  /** Attempts to connect that failed meanwhile. */
+  attempts: number;
+  /** What the last of them failed with. */
+  lastError: string | null;
+  /** It was connected before: a connection was lost, rather than never made. */
+  wasUp: boolean;
+}
 export interface NoDebugFinding extends FindingBase {
   code: 'no-debug-lines';
 }
@@ -217,7 +244,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding
-  | FlowFinding | DroppedFinding | RestartFinding | EvictionFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

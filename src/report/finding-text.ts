@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { Finding, FindingCode, Flow, FlowFinding } from '../correlate/index.js';
+import type { BridgeFinding, Finding, FindingCode, Flow, FlowFinding } from '../correlate/index.js';
 import { formatDuration } from './text.js';
 
 /** A short title per finding code. */
@@ -14,7 +14,9 @@ export const findingTitles: Record<FindingCode, string> = {
   'protocol-error': 'Protocol error',
   'auth-failure': 'Authentication failure',
   'takeover-flapping': 'Client id flapping between connections',
+  'bridge-down': 'Bridge down at the end of the log',
   takeover: 'Session taken over',
+  'bridge-outage': 'Bridge connection lost, then restored',
   'messages-dropped': 'Outgoing messages dropped',
   'flow-refused': 'QoS flow refused by reason code',
   'flow-duplicate': 'Message re-sent (duplicate)',
@@ -83,6 +85,16 @@ export function describeFlowState(f: Flow): string {
   return f.dropped === undefined ? at : `${at} (${droppedWords[f.dropped]})`;
 }
 
+/** What a bridge finding says: how long the bridge was down, and what its attempts met. */
+function bridgeDown(f: BridgeFinding): string {
+  const bridge = `bridge ${f.bridge}${f.remote !== null ? ` to ${f.remote}` : ''}`;
+  const lasted = f.downMs !== null ? formatDuration(f.downMs) : null;
+  const what = f.code === 'bridge-outage'
+    ? `${bridge} lost its connection and was down${lasted !== null ? ` for ${lasted}` : ''} before it connected again`
+    : f.wasUp ? `${bridge} lost its connection and was still down when the log ended${lasted !== null ? `, ${lasted} later` : ''}` : `${bridge} never connected`;
+  return f.attempts === 0 ? what : `${what}; ${f.attempts} attempt(s) to connect failed (last: ${f.lastError ?? 'unknown'})`;
+}
+
 /** One line saying what a finding is about. */
 export function describeFinding(f: Finding): string {
   switch (f.code) {
@@ -101,7 +113,11 @@ export function describeFinding(f: Finding): string {
     case 'protocol-error':
       return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${f.detail}` : ''}`;
     case 'auth-failure':
+      if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${f.reasonCode})` : ''}`;
       return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${f.reasonCode})` : ''}`;
+    case 'bridge-down':
+    case 'bridge-outage':
+      return bridgeDown(f);
     case 'takeover':
       return `${who(f.client)} connected again${f.newAddress ? ` from ${f.newAddress}` : ''}; the connection${f.oldAddress ? ` from ${f.oldAddress}` : ''} was closed`;
     case 'takeover-flapping':

@@ -52,6 +52,7 @@ function sessionDetails(s: Session): string {
 
 /** `+ client connected …`, without the time column. */
 export function describeSessionStart(s: Session, ctx: ReportContext): string {
+  if (s.outgoingBridge !== undefined) return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))}: bridge ${safeText(s.outgoingBridge)} connected to ${endpoint(s.address, s.port)}`;
   return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected from ${endpoint(s.address, s.port)} (${sessionDetails(s)})`;
 }
 

@@ -30,7 +30,10 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
   switch (e.kind) {
     case 'connect': {
       const s = e.session;
-      const addr = s.address === null ? '' : ` from ${s.address}${s.port !== null ? `:${s.port}` : ''}`;
+      // The local end of an outgoing bridge: this broker connected to the remote one.
+      const remote = `${s.address}${s.port !== null ? `:${s.port}` : ''}`;
+      if (s.outgoingBridge !== undefined) return { text: `bridge ${s.outgoingBridge} connected${s.address === null ? '' : ` to ${remote}`}`, trouble: false };
+      const addr = s.address === null ? '' : ` from ${remote}`;
       const params = [s.mqttVersion ? `MQTT ${s.mqttVersion}` : null, s.cleanSession ? 'clean' : 'persistent', `keepalive ${s.keepalive}s`, s.username !== null ? `user ${s.username}` : null, s.will ? 'will' : null].filter(Boolean).join(', ');
       return { text: `connected${addr}${s.listenerPort !== null ? ` to port ${s.listenerPort}` : ''} (${params})`, trouble: false };
     }
