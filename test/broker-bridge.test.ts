@@ -1,0 +1,52 @@
+/**
+ * An outgoing bridge between two real brokers on 127.0.0.1: its connections are sessions of its
+ * local id on the bridging broker, and the remote going away is a bridge-down finding there.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { requireBroker, requireExecutable, startBroker } from './support/broker.js';
+import { runCli } from './support/run-cli.js';
+
+const run = promisify(execFile);
+
+/** Waits until the log holds `text`, or fails after `ms`. */
+async function logShows(logFile: string, text: string, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if ((await readFile(logFile, 'utf8')).includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`${logFile} never showed ${JSON.stringify(text)}`);
+}
+
+test('broker bridge: a connection is a session of the local id; the remote stopping leaves the bridge down', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const remote = await startBroker();
+  t.after(() => remote.dispose());
+  const local = await startBroker({
+    extraConfig: ['connection br', `address 127.0.0.1:${remote.port}`, 'remote_clientid bridge-test', 'topic t/# out 1', 'restart_timeout 1'],
+  });
+  t.after(() => local.dispose());
+  await logShows(local.logFile, 'Received CONNACK on connection local.bridge-test.');
+  await run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(local.port), '-q', '1', '-t', 't/x', '-m', 'over']);
+  await logShows(remote.logFile, "Received PUBLISH from bridge-test (d0, q1, r0");
+  await remote.stop();
+  await logShows(local.logFile, 'Error creating bridge');
+  await local.stop();
+
+  const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', local.logFile])).stdout) as { sessions: Array<{ client: string; outgoingBridge?: string; port: number; endReason: string }> };
+  const bridge = sessions.sessions.filter((s) => s.outgoingBridge !== undefined);
+  assert.deepEqual(bridge.map((s) => [s.client, s.outgoingBridge, s.port, s.endReason]), [['local.bridge-test', 'br', remote.port, 'closed']]);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', local.logFile])).stdout) as { findings: Array<{ code: string; bridge?: string; wasUp?: boolean; attempts?: number }> };
+  const down = problems.findings.filter((f) => f.code === 'bridge-down');
+  assert.equal(down.length, 1, JSON.stringify(problems.findings));
+  assert.deepEqual([down[0]?.bridge, down[0]?.wasUp], ['br', true]);
+  assert.ok((down[0]?.attempts ?? 0) >= 1);
+  const summary = JSON.parse((await runCli(['summary', '--format', 'json', local.logFile])).stdout) as { orphanAcks: number; flows: { qos1: { complete: number } } };
+  assert.equal(summary.orphanAcks, 0, "the bridge's state message is acknowledged without a line of its own");
+  assert.ok(summary.flows.qos1.complete >= 1, 'the message forwarded over the bridge completed');
+  assert.equal((await runCli(['report', '--format', 'junit', local.logFile])).code, 1, 'the default gate fails on a bridge left down');
+});
