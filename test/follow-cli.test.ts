@@ -410,6 +410,21 @@ test('--dashboard on a terminal with fewer rows than its drawing draws what fits
   assert.doesNotMatch(written, /\x1b\[12A/);
 });
 
+test('--dashboard on a terminal that reports a size of 0 x 0 draws at the width it was given, whole', () => {
+  const terminal = Object.assign(new PassThrough(), { columns: 0, rows: 0 });
+  let written = '';
+  terminal.on('data', (chunk: Buffer) => (written += chunk.toString()));
+  const widths: number[] = [];
+  const dashboard = new TerminalDashboard(terminal, (width) => {
+    widths.push(width);
+    return Array.from({ length: 12 }, (_, i) => `line ${i}`);
+  }, 80, 60_000);
+  dashboard.start();
+  dashboard.stop();
+  assert.deepEqual([...new Set(widths)], [80]);
+  assert.match(written, /line 0\n[^]*line 11\n/, 'every line is drawn');
+});
+
 test('--dashboard on stderr when only stderr is a terminal; events still go to stdout', async () => {
   const path = await logFile('1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).\n');
   const run = startFollow(['--dashboard', '--from-start', '--format', 'ndjson', path], { stderrIsTTY: true });

@@ -56,8 +56,10 @@ export class TerminalDashboard {
   /** Draws now (between ticks, e.g. when the status changes). */
   draw(): void {
     if (!this.running || this.stream.destroyed) return;
-    const { columns, rows } = this.stream as { columns?: number; rows?: number };
-    const width = columns ?? this.width;
+    const size = this.stream as { columns?: number; rows?: number };
+    // A terminal that reports 0 columns or rows (a pseudo-terminal given no size) has no known size.
+    const width = size.columns || this.width;
+    const rows = size.rows || undefined;
     const lines = fitRows(this.render(width), rows);
     // The lines drawn for another size have wrapped, unwrapped or scrolled: the rows to go up are
     // not known, so the screen is cleared.
