@@ -35,9 +35,9 @@ describe('annotations from fixtures', () => {
     const { annotations, other } = parseCommands(result.stdout);
     assert.deepEqual(other, []);
     assert.deepEqual(annotations.map((a) => [a.kind, a.properties.file, a.properties.line]), [
-      ['error', 'fixtures/stalled-qos2.log', '38'],
-      ['error', 'fixtures/stalled-qos2.log', '31'],
       ['error', 'fixtures/stalled-qos2.log', '28'],
+      ['error', 'fixtures/stalled-qos2.log', '31'],
+      ['error', 'fixtures/stalled-qos2.log', '38'],
     ]);
     for (const a of annotations) assert.ok(a.properties.title?.includes('flow-incomplete'));
   });

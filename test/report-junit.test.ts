@@ -49,12 +49,12 @@ describe('what the testcases say', () => {
       name: c.attributes.name, file: c.attributes.file, line: c.attributes.line, failure: childrenNamed(c, 'failure')[0]?.text ?? '',
     }));
     assert.deepEqual(cases.map(({ name, file, line }) => ({ name, file, line })), [
-      { name: 'pub-qos2-stall mid 1 (in)', file: 'fixtures/stalled-qos2.log', line: '38' },
-      { name: 'sub-qos1-stall mid 1 (out)', file: 'fixtures/stalled-qos2.log', line: '31' },
       { name: 'sub-qos2-stall mid 1 (out)', file: 'fixtures/stalled-qos2.log', line: '28' },
+      { name: 'sub-qos1-stall mid 1 (out)', file: 'fixtures/stalled-qos2.log', line: '31' },
+      { name: 'pub-qos2-stall mid 1 (in)', file: 'fixtures/stalled-qos2.log', line: '38' },
     ]);
     for (const c of cases) assert.ok(c.failure.includes(`${c.file}:${c.line}`), 'the body names the log location');
-    assert.ok(cases[0]?.failure.includes('stalledAt: pubrel'));
+    assert.ok(cases[2]?.failure.includes('stalledAt: pubrel'));
   });
 
   test('a rule without findings is one passing testcase', async () => {

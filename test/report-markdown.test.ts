@@ -24,7 +24,7 @@ describe('content', () => {
     const rules = rows.filter((r) => r.length === 4 && /^`[a-z-]+`/.test(r[0] ?? ''));
     assert.deepEqual(rules.map((r) => [r[0]?.split(' ')[0], r[1], r[2]]), [['`flow-incomplete`', '0', '3'], ['`socket-error`', '0', '0']]);
     const where = rows.map((r) => r[2] ?? '').filter((cell) => cell.startsWith('fixtures/'));
-    assert.deepEqual(where.map((cell) => cell.split('<br>')[0]), ['fixtures/stalled-qos2.log:38', 'fixtures/stalled-qos2.log:31', 'fixtures/stalled-qos2.log:28']);
+    assert.deepEqual(where.map((cell) => cell.split('<br>')[0]), ['fixtures/stalled-qos2.log:28', 'fixtures/stalled-qos2.log:31', 'fixtures/stalled-qos2.log:38']);
     assert.doesNotMatch(result.stdout, omittedMarker);
   });
 

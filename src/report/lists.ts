@@ -3,10 +3,10 @@
  * document, NDJSON (one object per line) or Markdown.
  */
 import type { Correlation, EndReason, Finding, Flow, Session } from '../correlate/index.js';
-import type { Where } from '../parse/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding, describeFlowState, findingTitles } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
+import { findingsInOrder, groupByCode, inLogOrder } from './log-order.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
@@ -26,30 +26,6 @@ const sessionColumns = [
   { header: 'client', shrink: true }, { header: 'address', shrink: true, drop: 1 }, { header: 'mqtt', drop: 3 }, { header: 'start' },
   { header: 'duration', align: 'right' as const }, { header: 'end', shrink: true }, { header: 'msgs in/out', align: 'right' as const, drop: 2 }, { header: 'line', shrink: true, elide: 'start' as const },
 ];
-
-/**
- * Items in the order they start in the log. Line numbers only compare within a file, so files
- * are ranked by the earliest time among their items (inputs are read in that order), then by
- * first appearance.
- */
-function inLogOrder<T>(items: readonly T[], startOf: (item: T) => { at: Where | undefined; time: number | null }): T[] {
-  const earliest = new Map<string, { time: number; seen: number }>();
-  for (const item of items) {
-    const { at, time } = startOf(item);
-    const file = at?.file ?? '';
-    const known = earliest.get(file);
-    if (!known) earliest.set(file, { time: time ?? Number.POSITIVE_INFINITY, seen: earliest.size });
-    else if (time !== null && time < known.time) known.time = time;
-  }
-  const rank = new Map([...earliest].sort(([, a], [, b]) => a.time - b.time || a.seen - b.seen).map(([file], i) => [file, i]));
-  const key = (item: T): [number, number] => {
-    const at = startOf(item).at;
-    return [rank.get(at?.file ?? '') ?? 0, at?.line ?? 0];
-  };
-  return items.map((item) => ({ item, key: key(item) }))
-    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1])
-    .map(({ item }) => item);
-}
 
 function sortedSessions(c: Correlation): Session[] {
   return inLogOrder(c.sessions, (s) => ({ at: s.startAt, time: s.start }));
@@ -114,29 +90,8 @@ export function renderProblemsTable(c: Correlation, ctx: ReportContext): string 
   return out.join('\n');
 }
 
-/**
- * Findings by code (in the correlator's most-severe-first order), each group in the order of its
- * time column, and in log order where times are equal or some are not known. (A flow's finding
- * is timed by its PUBLISH but cites what gave it up first, which may come much later.)
- */
-function groupByCode(findings: readonly Finding[]): Map<Finding['code'], Finding[]> {
-  const groups = new Map<Finding['code'], Finding[]>();
-  for (const f of findings) {
-    const list = groups.get(f.code);
-    if (list) list.push(f);
-    else groups.set(f.code, [f]);
-  }
-  for (const [code, list] of groups) {
-    const ordered = inLogOrder(list, (f) => ({ at: f.at[0], time: f.time }));
-    const timed = ordered.every((f) => f.time !== null);
-    // A stable sort: equal times keep their log order.
-    groups.set(code, timed ? ordered.sort((a, b) => (a.time ?? 0) - (b.time ?? 0)) : ordered);
-  }
-  return groups;
-}
-
 function sortedFindings(c: Correlation): Finding[] {
-  return [...groupByCode(c.findings).values()].flat();
+  return findingsInOrder(c.findings);
 }
 
 /**

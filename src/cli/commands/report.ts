@@ -11,7 +11,7 @@ import {
   type GateRule, type GateRuleProblem, defaultFailOn, defaultGateRules, evaluateGate, parseGateRules,
 } from '../../correlate/gate.js';
 import { findingCodes } from '../../correlate/index.js';
-import { type CiFormat, type CiReport, ciFormats, ciReporters } from '../../report/index.js';
+import { type CiFormat, type CiReport, ciFormats, ciReporters, findingsInOrder } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { type InputSource, fileIdentity, identityOf, resolveInputs } from '../input.js';
 import { ClosedOutput } from '../io.js';
@@ -209,7 +209,8 @@ Examples:
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
       const selectedBy = selectionText(options);
       const report: CiReport = {
-        correlation: selected, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
+        // Findings as `problems` lists them: by code, each code's in time order.
+        correlation: { ...selected, findings: findingsInOrder(selected.findings) }, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
       };
       // CI reports show times in UTC whatever zone the log was written in: build logs are read
       // anywhere. The HTML page is for people and shows the zone the log was read in.
