@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, renameSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,6 +229,32 @@ test('copytruncate: the shrink is seen, the end missed is read from the copy, no
     [true, undefined, 'b-1\nb-2\n'],
   ]);
   assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: `${path}.1`, recoveredBytes: 8 }]);
+});
+
+test('copytruncate twice before the follower read on: the copy made in between is read whole, after the first', async () => {
+  const { path, t } = await followWritten(lines('a', 2));
+  try {
+    // All in one tick, as when the follower is held up: two copytruncate rotations, each with
+    // lines of their own; older rotations are left alone.
+    writeFileSync(`${path}.3`, 'older-1\n');
+    utimesSync(`${path}.3`, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    appendFileSync(path, 'a-3\n');
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, lines('mid', 2));
+    renameSync(`${path}.1`, `${path}.2`);
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, 'new-1\n');
+    await t.until(() => t.text().includes('new-1'), 'the line after the second truncation');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('a', 3) + lines('mid', 2) + 'new-1\n');
+  assert.deepEqual(t.segments.map((s) => [s.renamed, s.text]), [
+    [undefined, lines('a', 2)], [`${path}.2`, 'a-3\n'], [`${path}.1`, lines('mid', 2)], [undefined, 'new-1\n'],
+  ]);
+  assert.deepEqual(t.notices.map((n) => n.code), ['truncated', 'rotated-between']);
 });
 
 test('copytruncate followed at once by more than was read before: caught by content, not size', async () => {

@@ -250,6 +250,12 @@ export class FileTailer {
             // Held from here: closed with the rest if the follow ends before the copy is read.
             this.handles.add(copy.handle);
             this.queued.push({ restart: false, history: false, renamed: copy.path, chunks: this.readCopy(copy, file.offset, file.tail) });
+            // Copied and truncated again while behind: the copies made since come next, whole.
+            const copied = await copy.handle.stat();
+            for (const between of await findRotatedBetween(this.dir, this.base, copied, file, copied.mtimeMs)) {
+              this.handles.add(between.handle);
+              this.queued.push({ restart: true, history: false, renamed: between.path, chunks: this.readBetween(between) });
+            }
           } else {
             this.announceTruncation({ copy: null, recoveredBytes: 0 });
           }
