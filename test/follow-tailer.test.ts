@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { lastLinesOffset } from '../src/cli/follow/history-offset.js';
+import { ChangeWaiter } from '../src/cli/follow/change-waiter.js';
 import { FileTailer, type TailNotice, type TailStart } from '../src/cli/follow/tailer.js';
 
 let dir = '';
@@ -388,5 +389,23 @@ test('lastLinesOffset: where the last N lines begin, across read blocks', async 
     } finally {
       await handle.close();
     }
+  }
+});
+
+test('the change waiter wakes for the log and its rotations, not for a busy file beside it', async () => {
+  const where = join(dir, 'waiter');
+  await mkdir(where);
+  const waiter = new ChangeWaiter(where, { pollMs: 60_000, namePrefix: 'broker.log' });
+  try {
+    const woken = async (write: () => void): Promise<boolean> => {
+      waiter.arm();
+      write();
+      return Promise.race([waiter.wait().then(() => true), sleep(300).then(() => false)]);
+    };
+    assert.equal(await woken(() => writeFileSync(join(where, 'other.log'), 'x\n')), false, 'another file');
+    assert.equal(await woken(() => writeFileSync(join(where, 'broker.log'), 'x\n')), true, 'the log');
+    assert.equal(await woken(() => writeFileSync(join(where, 'broker.log.1'), 'x\n')), true, 'a rotation of it');
+  } finally {
+    waiter.close();
   }
 });

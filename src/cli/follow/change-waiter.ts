@@ -11,6 +11,11 @@ export interface ChangeWaiterOptions {
   /** Longest wait without an event, in milliseconds. */
   pollMs: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Only names that start with this wake the owner (the log and its rotations): a busy file
+   * beside it costs nothing. Events that name no file always wake it.
+   */
+  namePrefix?: string;
 }
 
 /**
@@ -74,7 +79,10 @@ export class ChangeWaiter {
   private startWatching(): void {
     if (this.closed) return;
     try {
-      const watcher = watch(this.dir, { persistent: true }, () => this.notify());
+      const prefix = this.options.namePrefix;
+      const watcher = watch(this.dir, { persistent: true }, (_event, name) => {
+        if (prefix === undefined || name === null || String(name).startsWith(prefix)) this.notify();
+      });
       // A watcher that fails later (directory removed) hands over to polling, retried on each wait.
       watcher.on('error', () => {
         watcher.close();

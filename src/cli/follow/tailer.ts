@@ -117,7 +117,7 @@ export class FileTailer {
    * file handle is released when the generator ends, however it ends.
    */
   async *segments(): AsyncGenerator<TailSegment> {
-    const waiter = new ChangeWaiter(this.dir, { pollMs: this.pollMs, signal: this.options.signal });
+    const waiter = new ChangeWaiter(this.dir, { pollMs: this.pollMs, signal: this.options.signal, namePrefix: this.base });
     try {
       const first = await this.openWhenPresent(waiter);
       if (!first) return;
