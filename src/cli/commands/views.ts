@@ -15,7 +15,7 @@ import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addMaxOpenOption, addSelectOptions,
   UsageError, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected } from '../pipeline.js';
+import { correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnUntimedWindow } from '../pipeline.js';
 
 /** `--type a,b`: finding codes; an unknown code is a usage error, not an empty result. */
 /** `--type a,b`, repeatable: the codes add up. */
@@ -118,12 +118,18 @@ export function registerViews(program: Command, env: CommandEnv): void {
       let shown: Correlation;
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
-        if (needsLastTime(selection) && last === null) throw new UsageError('summary --since/--until with a duration count back from the log\'s last time, which it needs before reading: give a file with timestamps, or an ISO time');
+        // Files whose lines have no time keep every line, with the warning the other commands give.
+        if (needsLastTime(selection) && last === null && sources.some((s) => s.size === null)) {
+          throw new UsageError('summary --since/--until with a duration counts back from the log\'s last time, which summary needs before reading: give files rather than stdin, or an ISO time');
+        }
         refuseInvertedWindow(selection, last);
         const selector = compileSelection(selection, last);
-        shown = selector.all
-          ? await correlateInputs(sources, parser, correlateOptions, env.io)
-          : await summarizeSelected(sources, parser, correlateOptions, env.io, selection, selector);
+        if (selector.all) {
+          shown = await correlateInputs(sources, parser, correlateOptions, env.io);
+          warnUntimedWindow(selection, shown, env.io);
+        } else {
+          shown = await summarizeSelected(sources, parser, correlateOptions, env.io, selection, selector);
+        }
       } else {
         shown = (await correlateSelected(sources, parser, correlateOptions, env.io, selection)).selected;
       }
