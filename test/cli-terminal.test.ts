@@ -56,6 +56,16 @@ describe('colour is decided once, at the CLI boundary', () => {
     });
   }
 
+  test('on an 80-column terminal every command fits, the timeline wrapping its text under itself', async () => {
+    for (const command of ['summary', 'sessions', 'flows', 'problems', 'timeline']) {
+      const out = stripSgr(await stdoutOf([command, '--color', sample], { stdoutIsTTY: true, columns: 80 }));
+      const widest = Math.max(...out.split('\n').map((l) => displayWidth(l)));
+      assert.ok(widest <= 80, `${command}: a line of ${widest} columns`);
+    }
+    const wrapped = stripSgr(await stdoutOf(['timeline', '--client', 'light-sensor-2f', '--color', sample], { stdoutIsTTY: true, columns: 80 }));
+    assert.match(wrapped, /^ {2}2026-11-26 14:14:03Z {2}connected from 127\.0\.0\.1:48786 +fixtures\/sample\.log:29\n {24}to port 37843/m);
+  });
+
   test('the flag also works after the command and the file', async () => {
     assert.ok(esc.test(await stdoutOf(['sessions', sample, '--color'], {})) || esc.test(await stdoutOf(['summary', sample, '--color'], {})));
     assert.ok(!esc.test(await stdoutOf(['summary', sample, '--no-color'], { stdoutIsTTY: true })));

@@ -112,7 +112,7 @@ function fitCell(text: string, max: number, elide: Column['elide']): string {
  * A cell's text over as many lines of at most `width` columns as it needs: broken at spaces,
  * and within a word only when the word alone is wider.
  */
-function wrapCell(text: string, width: number): string[] {
+export function wrapText(text: string, width: number): string[] {
   if (displayWidth(text) <= width) return [text];
   const lines: string[] = [];
   let line = '';
@@ -163,7 +163,7 @@ export function renderTable(
   const line = (parts: string[]): string => parts.join('  ').trimEnd();
   const out = [line(shown.map(({ column, width }) => pad(column.header, ctx.chalk.bold(column.header), width, column.align)))];
   cells.forEach((r, ri) => {
-    const parts = shown.map(({ index, column, width }) => (column.wrap ? wrapCell(r[index] ?? '', width) : [fitCell(r[index] ?? '', width, column.elide)]));
+    const parts = shown.map(({ index, column, width }) => (column.wrap ? wrapText(r[index] ?? '', width) : [fitCell(r[index] ?? '', width, column.elide)]));
     const height = Math.max(...parts.map((p) => p.length));
     for (let li = 0; li < height; li++) {
       out.push(line(shown.map(({ index, column, width }, si) => {

@@ -7,7 +7,8 @@ import { describeFinding, describeFlowState, droppedWords } from './finding-text
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { isoTime } from './record-json.js';
-import { formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText } from './text.js';
+import { wrapText } from './table.js';
+import { displayWidth, formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText } from './text.js';
 
 /** The entries to show, and whether packets were expanded. */
 export interface TimelineData {
@@ -95,8 +96,18 @@ export function renderTimelineText(data: TimelineData, ctx: ReportContext): stri
     out.push(ctx.chalk.bold(`● ${client === null ? `(${noIdHeading})` : safeText(client)}`));
     for (const e of entries) {
       const { text, trouble } = describeEntry(e);
-      const line = `  ${formatTime(e.time, ctx.timeZone)}  ${safeText(text)}`;
-      out.push(`${trouble ? ctx.chalk.red(line) : line}  ${ctx.chalk.dim(location(e.at))}`);
+      const lead = `  ${formatTime(e.time, ctx.timeZone)}  `;
+      const where = location(e.at);
+      // On a terminal the text wraps under itself so that each line fits, the location after its
+      // first line (or on a line of its own when too little room is left beside it).
+      const indent = displayWidth(lead);
+      const beside = ctx.width - indent - 2 - displayWidth(where);
+      const parts = wrapText(safeText(text), beside >= 20 ? beside : Math.max(20, ctx.width - indent));
+      const paint = (part: string): string => (trouble ? ctx.chalk.red(part) : part);
+      const [first = '', ...rest] = parts;
+      out.push(`${paint(lead + first)}${beside >= 20 ? `  ${ctx.chalk.dim(where)}` : ''}`);
+      for (const part of rest) out.push(paint(' '.repeat(indent) + part));
+      if (beside < 20) out.push(' '.repeat(indent) + ctx.chalk.dim(where));
     }
     out.push('');
   }
