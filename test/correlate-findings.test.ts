@@ -777,7 +777,7 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
       `${t}: Connection Refused: not authorised`,
       `${t}: Client local.vm.br-b2a closed its connection.`,
     ];
-    const c = correlate([...refused(1795778090), ...refused(1795778096)]);
+    const c = correlate(['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096)]);
     assert.deepEqual(c.sessions, []);
     assert.deepEqual(c.attempts.map((a) => [a.client, a.outcome, a.reasonCode, a.address, a.port]), [
       ['local.vm.br-b2a', 'not-authorised', 5, '127.0.0.1', 45061], ['local.vm.br-b2a', 'not-authorised', 5, '127.0.0.1', 45061],
@@ -797,13 +797,84 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
       "1795778142: Sending PUBLISH to local.vm.br-b2a (d1, q1, r0, m30, 'up/26', ... (11 bytes))",
       '1795778142: Received PUBACK from local.vm.br-b2a (Mid: 30, RC:0)',
     ]);
-    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.end, s.endAt?.line ?? null]), [['other', 1795778131_000, 11], ['open', null, null]]);
+    // It died at the PINGREQ the remote did not answer.
+    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.end, s.endAt?.line ?? null]), [['other', 1795778136_000, 11], ['open', null, null]]);
     const outage = c.findings.find((f) => f.code === 'bridge-outage');
     assert.ok(outage?.code === 'bridge-outage');
-    assert.deepEqual([outage.severity, outage.time, outage.downMs, outage.attempts], ['warning', 1795778131_000, 11_000, 0]);
+    assert.deepEqual([outage.severity, outage.time, outage.downMs, outage.attempts], ['warning', 1795778136_000, 6_000, 0]);
     // The message in flight across the outage was re-sent and completed: no stall, no orphan.
     assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.resumed, f.duplicates]), [[30, 'complete', true, 1]]);
     assert.equal(c.orphanAcks, 0);
+  });
+
+  test('a connection replaced without an unanswered PINGREQ or a failed attempt was switched on purpose: no outage', () => {
+    const c = correlate([
+      ...connected(1795781457, 1),
+      '1795781467: Sending PINGREQ to local.vm.br-b2a',
+      '1795781467: Received PINGRESP from local.vm.br-b2a',
+      ...connected(1795781469, 4),
+    ]);
+    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.end]), [['other', 1795781469_000], ['open', null]]);
+    assert.deepEqual(codes(c), []);
+  });
+
+  test('bridges that connect together keep their own names: the local id of their SUBSCRIBE lines, their remote ids, the error after a CONNECT', () => {
+    const c = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      '1795000000: Bridge lc-alpha doing local SUBSCRIBE on topic a/#',
+      '1795000000: Connecting bridge (step 1) alpha (127.0.0.1:1001)',
+      '1795000000: Connecting bridge (step 1) delta (127.0.0.1:1002)',
+      '1795000000: Connecting bridge (step 1) gamma (127.0.0.1:1003)',
+      '1795000000: Connecting bridge (step 2) alpha (127.0.0.1:1001)',
+      '1795000000: Connecting bridge (step 2) delta (127.0.0.1:1002)',
+      '1795000000: Connecting bridge (step 2) gamma (127.0.0.1:1003)',
+      '1795000000: Bridge rc-alpha sending CONNECT',
+      '1795000000: Bridge vm.delta sending CONNECT',
+      '1795000000: Bridge vm.gamma sending CONNECT',
+      '1795000000: Error creating bridge: Broken pipe.',
+      '1795000000: Received CONNACK on connection lc-alpha.',
+      '1795000000: Received CONNACK on connection local.vm.delta.',
+      '1795000000: Connection Refused: not authorised',
+      '1795000000: Client local.vm.delta closed its connection.',
+      '1795000030: Received PINGRESP from lc-alpha',
+    ]);
+    assert.deepEqual(c.sessions.map((s) => [s.client, s.outgoingBridge, s.port]), [['lc-alpha', 'alpha', 1001]]);
+    assert.deepEqual(c.findings.map((f) => [f.code, 'bridge' in f ? f.bridge : null, f.at[0]?.line]), [
+      ['auth-failure', 'delta', 14], ['bridge-down', 'delta', 15], ['bridge-down', 'gamma', 12],
+    ]);
+  });
+
+  test('a bridge lost in the last moments of the log is not reported down; one lost earlier is', () => {
+    const lost = (after: number): Correlation => correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      ...connected(1795000000, 1),
+      '1795000050: Client local.vm.br-b2a closed its connection.',
+      `${1795000050 + after}: mosquitto version 2.0.11 terminating`,
+    ]);
+    assert.deepEqual(codes(lost(2)), [], 'the remote stopped just before this broker');
+    assert.deepEqual(codes(lost(30)), ['bridge-down']);
+  });
+
+  test('a log that begins while the broker runs: a bridge failing to connect was up before it', () => {
+    const c = correlate([...connecting(1795000000), '1795000000: Error creating bridge: Connection refused.', ...connected(1795000020, 9)]);
+    const outage = c.findings.find((f) => f.code === 'bridge-outage');
+    assert.ok(outage?.code === 'bridge-outage');
+    assert.deepEqual([outage.wasUp, outage.downMs, outage.attempts, outage.at.length], [true, 20_000, 1, 1]);
+  });
+
+  test('a lazy bridge gone idle, named by its local id, and a v5 bridge falling back to 3.1.1 are no outages', () => {
+    const c = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      ...connected(1795000000, 1),
+      '1795000060: Bridge connection local.vm.br-b2a has exceeded idle timeout, disconnecting.',
+      '1795000060: Client local.vm.br-b2a closed its connection.',
+      ...connecting(1795000090),
+      '1795000090: Received CONNACK on connection local.vm.br-b2a.',
+      '1795000090: Warning: Remote bridge br-b2a does not support MQTT v5.0, reconnecting using MQTT v3.1.1.',
+      ...connected(1795000091, 2),
+    ]);
+    assert.deepEqual(codes(c), []);
+    assert.deepEqual(c.sessions.map((s) => s.endReason), ['closed', 'open']);
   });
 
   test("a v5 remote's reason codes show the bridge's version: a PUBREC the broker does not answer refused the message", () => {

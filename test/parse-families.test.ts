@@ -142,6 +142,7 @@ describe('connection: disconnect wordings', () => {
     { name: '2.0 administrative action', line: '1700000000: Client c1 been disconnected by administrative action.', expect: { ...d, cause: 'administrative' } },
     { name: '2.0 errno text', line: '1700000000: Client c1 disconnected: Connection reset by peer.', expect: { ...d, cause: 'os-error', detail: someString } },
     { name: 'errno 0: closed in the middle of a packet', line: '1700000000: Client c1 disconnected: Success.', expect: { ...d, cause: 'closed', detail: 'mid-packet' } },
+    { name: 'errno 0 in musl\'s words', line: '1700000000: Client c1 disconnected: No error information.', expect: { ...d, cause: 'closed', detail: 'mid-packet' } },
     { name: '2.0.0 bad socket', line: '1700000000: Bad socket read/write on client c1, disconnecting.', expect: { ...d, cause: 'bad-socket', detail: undefined } },
     { name: '2.0.6 bad socket with text', line: '1700000000: Bad socket read/write on client c1: The connection was lost.', expect: { ...d, client: 'c1', cause: 'bad-socket', detail: someString } },
     { name: '2.1.0 session taken over', line: '1790000000: Client c1 disconnected, session taken over.', expect: { ...d, cause: 'session-taken-over' } },

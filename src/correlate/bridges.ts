@@ -4,12 +4,17 @@
  * it; the time a bridge spends down, and the attempts that failed meanwhile, become findings.
  *
  * A bridge has three names: its connection name (`Connecting bridge (step 1) NAME (host:port)`),
- * its client id on the remote broker (`Bridge REMOTE-ID sending CONNECT`, on the next line) and
- * its local id, which the packet lines use (`Received CONNACK on connection LOCAL-ID.`). The local
- * id is `local.` + the remote id unless configured otherwise; then it is the bridge that was
- * connecting last.
+ * its client id on the remote broker (`Bridge REMOTE-ID sending CONNECT`) and its local id, which
+ * the packet lines use (`Received CONNACK on connection LOCAL-ID.`). A broker with several bridges
+ * logs each step for all of them before the next (every step 1, every step 2, every CONNECT, then
+ * the CONNACKs), so the names are joined by what ties them:
+ * - `Bridge LOCAL-ID doing local SUBSCRIBE …` comes just before its `Connecting bridge (step 1)`;
+ * - a remote id is `<host>.NAME` unless configured otherwise, a local id `local.` + the remote id;
+ * - otherwise the bridges waiting for their CONNECT, then for their CONNACK, are taken in order.
+ * `Error creating bridge` follows the CONNECT of the bridge that failed.
  */
 import type { LogRecord, MessageRecord, PacketRecord, Where } from '../parse/index.js';
+import { endGraceMs } from './flows.js';
 import type { AttemptOutcome, BridgeFinding, EndReason } from './types.js';
 
 /** A line, with its time. */
@@ -19,10 +24,10 @@ type Line = Where & { time: number | null };
 export interface BridgeHooks {
   /** Opens a session of the local end of `bridge`, at its CONNACK. */
   open(localId: string, bridge: Readonly<Bridge>, at: Line): void;
-  /** Ends the open session of `localId`: its end was not logged, `at` is the line that shows it. */
+  /** Ends the open session of `localId`, whose end was not logged; `at` is the line that shows it. */
   closeUnlogged(localId: string, at: Line): void;
   /** A connection the remote broker refused. */
-  refused(localId: string | null, bridge: Readonly<Bridge>, at: Line, outcome: AttemptOutcome, reasonCode: number | undefined): void;
+  refused(localId: string, bridge: Readonly<Bridge>, at: Line, outcome: AttemptOutcome, reasonCode: number | undefined): void;
   finding(finding: BridgeFinding): void;
 }
 
@@ -41,6 +46,8 @@ export interface Bridge {
 
 /** A time the bridge was not connected: after a connection ended, or since its first attempt. */
 interface Outage {
+  /** The remote broker it was connected or connecting to then, `host:port`. */
+  remote: string | null;
   since: number | null;
   /** The line that began it, and the latest failed attempt. */
   at: Where[];
@@ -48,11 +55,21 @@ interface Outage {
   lastError: string | null;
   /** The bridge was connected before: a connection was lost. */
   wasUp: boolean;
+  /** The remote broker refused an attempt: a login problem, not a broker that went away. */
+  refused: boolean;
 }
 
-const connectingFormats = new Set(['Connecting bridge (step 1) %s (%s:%d)', 'Connecting bridge (step 2) %s (%s:%d)', 'Connecting bridge %s (%s:%d)']);
+const connectingFormats = new Set(['Connecting bridge (step 1) %s (%s:%d)', 'Connecting bridge %s (%s:%d)']);
 const unableFormats = new Set(['Warning: Unable to connect to bridge %s.', 'Warning: Unable to connect bridge %s.']);
 const idleFormat = 'Bridge connection %s has exceeded idle timeout, disconnecting.';
+const noV5Format = 'Warning: Remote bridge %s does not support MQTT v5.0, reconnecting using MQTT v3.1.1.';
+
+/**
+ * An outage that ended, without a failed attempt, sooner than this after the connection was last
+ * heard of is a connection replaced on purpose (`round_robin` going back to its first address),
+ * not an outage.
+ */
+const switchMs = 2_000;
 
 /** The CONNACK codes of MQTT 3.1.1 refusals, by the words mosquitto logs for them. */
 const refusalCodes: Record<string, number> = {
@@ -67,6 +84,10 @@ function refusalOutcome(text: string): AttemptOutcome {
   return /not authori[sz]ed|user ?name or password/i.test(text) ? 'not-authorised' : 'refused';
 }
 
+function remoteOf(bridge: Bridge): string | null {
+  return bridge.host === null ? null : `${bridge.host}:${bridge.port ?? '?'}`;
+}
+
 function lineOf(r: Line): Line {
   return { file: r.file, line: r.line, time: r.time };
 }
@@ -75,65 +96,87 @@ function lineOf(r: Line): Line {
 export class BridgeTracker {
   private readonly byName = new Map<string, Bridge>();
   private readonly byLocalId = new Map<string, Bridge>();
-  /** The bridge named by the last `Connecting bridge` line: the next CONNECT, error or CONNACK is its. */
-  private connecting: Bridge | null = null;
+  /** The local id of the `doing local SUBSCRIBE` lines just read: the next bridge to connect's. */
+  private subscribingAs: string | null = null;
+  /** Bridges that began to connect and have not sent their CONNECT yet, in order. */
+  private awaitingConnect: Bridge[] = [];
+  /** Bridges that sent their CONNECT and have no CONNACK yet, in order. */
+  private awaitingConnack: Bridge[] = [];
+  /** The bridge whose CONNECT was the last line about a bridge: an `Error creating bridge` is its. */
+  private lastConnect: Bridge | null = null;
   /** A CONNACK whose next line says whether the remote refused it. */
   private answer: { bridge: Bridge; localId: string; at: Line } | null = null;
+  /** Whether this broker's start was in the log: attempts before it are of bridges up before the log. */
+  private started = false;
 
   constructor(private readonly hooks: BridgeHooks) {}
 
-  /** Whether `localId` is the local end of a bridge. */
-  isLocalEnd(localId: string): boolean {
-    return this.byLocalId.has(localId);
-  }
-
-  /**
-   * Called before each record: a CONNACK is a connection unless the line after it is a refusal.
-   * Returns true when `r` was that refusal, and is taken.
-   */
-  before(r: LogRecord): boolean {
+  /** Called before each record: a CONNACK is a connection unless the line after it says otherwise. */
+  before(r: LogRecord): void {
     const answer = this.answer;
-    if (answer === null) return false;
+    if (answer === null) return;
     this.answer = null;
     if (r.type === 'message' && r.family === 'connack' && r.format.startsWith('Connection Refused:')) {
       const text = r.format === 'Connection Refused: %s' ? String(r.params[0] ?? '') : r.format.slice('Connection Refused: '.length);
       this.hooks.refused(answer.localId, answer.bridge, answer.at, refusalOutcome(text), refusalCodes[text]);
       this.failed(answer.bridge, r, `refused: ${text}`);
-      return true;
+      if (answer.bridge.down) answer.bridge.down.refused = true;
+      return;
     }
+    // A v5 bridge the remote answered as a 3.1.1 broker connects again at once, with 3.1.1.
+    if (r.type === 'message' && r.format === noV5Format) return;
     this.connected(answer.bridge, answer.localId, answer.at);
-    return false;
+  }
+
+  /** The broker started: what its bridges were doing before is over. */
+  brokerStarted(): void {
+    this.started = true;
+    this.subscribingAs = null;
+    this.awaitingConnect = [];
+    this.awaitingConnack = [];
+    this.lastConnect = null;
+    for (const bridge of this.byName.values()) bridge.up = false;
   }
 
   /** A bridge line of the catalogue; false when `r` is none. */
   message(r: MessageRecord): boolean {
+    const param = String(r.params[0] ?? '');
     if (connectingFormats.has(r.format)) {
-      this.onConnecting(String(r.params[0]), typeof r.params[1] === 'string' ? r.params[1] : null, typeof r.params[2] === 'number' ? r.params[2] : null, r);
+      this.onConnecting(param, typeof r.params[1] === 'string' ? r.params[1] : null, typeof r.params[2] === 'number' ? r.params[2] : null, r);
+    } else if (r.format === 'Bridge %s doing local SUBSCRIBE on topic %s') {
+      this.subscribingAs = param;
     } else if (r.format === 'Bridge %s sending CONNECT') {
-      if (this.connecting) this.connecting.remoteId = String(r.params[0]);
+      this.onConnect(param);
     } else if (r.format === 'Error creating bridge: %s.') {
-      if (this.connecting) this.failed(this.connecting, r, String(r.params[0]));
+      const bridge = this.lastConnect ?? this.awaitingConnect[0];
+      if (bridge) {
+        this.forget(bridge);
+        this.failed(bridge, r, param);
+      }
     } else if (unableFormats.has(r.format)) {
-      this.failed(this.bridge(String(r.params[0])), r, 'unable to connect');
+      const bridge = this.byName.get(param) ?? this.bridge(param);
+      this.forget(bridge);
+      this.failed(bridge, r, 'unable to connect');
     } else if (r.format === idleFormat) {
       // A lazy bridge idle for its timeout disconnects on purpose: it is not down.
-      const bridge = this.byName.get(String(r.params[0]));
+      const bridge = this.byLocalId.get(param) ?? this.byName.get(param);
       if (bridge) bridge.up = false;
     } else {
-      return false;
+      return r.format === noV5Format;
     }
     return true;
   }
 
   /** `Received CONNACK on connection LOCAL-ID.`: its next line says whether it was a refusal. */
   connack(r: PacketRecord): void {
-    const bridge = this.byLocalId.get(r.client) ?? this.byRemoteId(r.client) ?? this.connecting ?? this.bridge(r.client);
-    if (bridge.localId !== r.client) {
-      if (bridge.localId !== null) this.byLocalId.delete(bridge.localId);
-      bridge.localId = r.client;
-      this.byLocalId.set(r.client, bridge);
-    }
-    this.answer = { bridge, localId: bridge.localId, at: lineOf(r) };
+    const bridge = this.byLocalId.get(r.client)
+      ?? this.awaitingConnack.find((b) => b.remoteId !== null && `local.${b.remoteId}` === r.client)
+      ?? this.awaitingConnack[0]
+      ?? this.bridge(r.client);
+    this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
+    if (this.lastConnect === bridge) this.lastConnect = null;
+    this.bindLocalId(bridge, r.client);
+    this.answer = { bridge, localId: r.client, at: lineOf(r) };
   }
 
   /**
@@ -146,15 +189,22 @@ export class BridgeTracker {
     const wasUp = bridge.up;
     bridge.up = false;
     if (!wasUp || reason === 'broker-shutdown' || reason === 'open' || bridge.down) return;
-    bridge.down = { since: at.time, at: [{ file: at.file, line: at.line }], attempts: 0, lastError: null, wasUp: true };
+    bridge.down = { remote: remoteOf(bridge), since: at.time, at: [{ file: at.file, line: at.line }], attempts: 0, lastError: null, wasUp: true, refused: false };
   }
 
-  /** The log ended, `last` being its last time: a bridge still down is reported so. */
+  /**
+   * The log ended, `last` being its last time. A bridge still down is reported, unless it went
+   * down in the last moments of the log and was not refused (its broker being stopped after the
+   * remote one, say).
+   */
   finish(last: number | null): void {
     if (this.answer) this.connected(this.answer.bridge, this.answer.localId, this.answer.at);
     this.answer = null;
     for (const bridge of this.byName.values()) {
-      if (bridge.down) this.report(bridge, bridge.down, 'bridge-down', last);
+      const down = bridge.down;
+      if (!down) continue;
+      const lately = down.wasUp && !down.refused && down.since !== null && last !== null && last - down.since >= 0 && last - down.since < endGraceMs;
+      if (!lately) this.report(bridge, down, 'bridge-down', last);
     }
   }
 
@@ -162,10 +212,23 @@ export class BridgeTracker {
     const bridge = this.bridge(name);
     bridge.host = host;
     bridge.port = port;
-    this.connecting = bridge;
+    if (this.subscribingAs !== null) this.bindLocalId(bridge, this.subscribingAs);
+    this.subscribingAs = null;
+    if (!this.awaitingConnect.includes(bridge)) this.awaitingConnect.push(bridge);
+    this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
     // A bridge connects again while its connection looked up: that one ended without a line
     // (mosquitto closes a bridge whose PINGREQ went unanswered without logging it).
     if (bridge.up && bridge.localId !== null) this.hooks.closeUnlogged(bridge.localId, lineOf(r));
+  }
+
+  private onConnect(remoteId: string): void {
+    const bridge = this.awaitingConnect.find((b) => b.remoteId === remoteId || remoteId.endsWith(`.${b.name}`) || remoteId === b.name)
+      ?? this.awaitingConnect[0];
+    if (!bridge) return;
+    this.awaitingConnect = this.awaitingConnect.filter((b) => b !== bridge);
+    bridge.remoteId = remoteId;
+    this.awaitingConnack.push(bridge);
+    this.lastConnect = bridge;
   }
 
   private connected(bridge: Bridge, localId: string, at: Line): void {
@@ -173,35 +236,50 @@ export class BridgeTracker {
     bridge.up = true;
     const down = bridge.down;
     bridge.down = null;
-    // Failed attempts before a bridge first connects are its start-up, not an outage.
-    if (down?.wasUp) this.report(bridge, down, 'bridge-outage', at.time);
+    if (!down?.wasUp) return;
+    // Failed attempts before a bridge first connects are its start-up, not an outage; a
+    // connection replaced at once, without a failed attempt, was replaced on purpose.
+    const lasted = down.since !== null && at.time !== null ? at.time - down.since : null;
+    if (down.attempts > 0 || lasted === null || lasted >= switchMs) this.report(bridge, down, 'bridge-outage', at.time);
   }
 
   /** An attempt to connect failed: the bridge is down, if it was not already. */
   private failed(bridge: Bridge, at: Line, error: string): void {
-    bridge.down ??= { since: at.time, at: [{ file: at.file, line: at.line }], attempts: 0, lastError: null, wasUp: false };
+    const where = { file: at.file, line: at.line };
+    // Attempts before the broker's start was in the log are of a bridge that may have been up.
+    bridge.down ??= { remote: remoteOf(bridge), since: at.time, at: [where], attempts: 0, lastError: null, wasUp: !this.started, refused: false };
     bridge.down.attempts++;
     bridge.down.lastError = error;
-    bridge.down.at[1] = { file: at.file, line: at.line };
+    const first = bridge.down.at[0];
+    if (first?.file !== where.file || first.line !== where.line) bridge.down.at[1] = where;
+  }
+
+  /** The bridge gave up this attempt: it waits for nothing any more. */
+  private forget(bridge: Bridge): void {
+    this.awaitingConnect = this.awaitingConnect.filter((b) => b !== bridge);
+    this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
+    if (this.lastConnect === bridge) this.lastConnect = null;
   }
 
   private report(bridge: Bridge, down: Outage, code: BridgeFinding['code'], until: number | null): void {
     this.hooks.finding({
       code, severity: code === 'bridge-down' ? 'error' : 'warning', client: bridge.localId, time: down.since, at: down.at,
-      bridge: bridge.name, remote: bridge.host === null ? null : `${bridge.host}:${bridge.port ?? '?'}`,
+      bridge: bridge.name, remote: down.remote,
       downMs: down.since !== null && until !== null ? Math.max(0, until - down.since) : null,
       attempts: down.attempts, lastError: down.lastError, wasUp: down.wasUp,
     });
+  }
+
+  private bindLocalId(bridge: Bridge, localId: string): void {
+    if (bridge.localId === localId) return;
+    if (bridge.localId !== null) this.byLocalId.delete(bridge.localId);
+    bridge.localId = localId;
+    this.byLocalId.set(localId, bridge);
   }
 
   private bridge(name: string): Bridge {
     let bridge = this.byName.get(name);
     if (!bridge) this.byName.set(name, (bridge = { name, host: null, port: null, remoteId: null, localId: null, up: false, down: null }));
     return bridge;
-  }
-
-  private byRemoteId(localId: string): Bridge | undefined {
-    for (const bridge of this.byName.values()) if (bridge.remoteId !== null && `local.${bridge.remoteId}` === localId) return bridge;
-    return undefined;
   }
 }

@@ -46,6 +46,11 @@ interface OpenSession {
   session: Session;
   /** The client's DISCONNECT packet, when logged (1.3 logs nothing after it). */
   disconnectAt: (Where & { time: number | null }) | null;
+  /**
+   * An outgoing bridge's PINGREQ to the remote broker that no PINGRESP answered yet: its time.
+   * A connection whose end was not logged died there; without one, it was replaced on purpose.
+   */
+  pingUnanswered: number | null;
 }
 
 interface ClientState extends ClientFlows {
@@ -223,9 +228,10 @@ export class Correlator {
   private readonly bridges = new BridgeTracker({
     open: (localId, bridge, at) => this.openBridgeSession(localId, bridge, at),
     closeUnlogged: (localId, at) => {
-      // It ended after the last packet heard from the remote: its time is that packet's.
+      // Unanswered since a PINGREQ, it died then (mosquitto drops it at its keepalive, silently);
+    // else it ends at the attempt that replaced it (`round_robin` going back to its first address).
       const st = this.clients.get(localId);
-      if (st?.session) this.closeSession(localId, st, 'other', { ...at, time: st.session.session.lastActivity ?? at.time }, 'not logged; the bridge connected again');
+      if (st?.session) this.closeSession(localId, st, 'other', { ...at, time: st.session.pingUnanswered ?? at.time }, 'not logged; the bridge connected again');
     },
     refused: (localId, bridge, at, outcome, reasonCode) => {
       this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, reasonCode, undefined, bridge.name);
@@ -341,7 +347,8 @@ export class Correlator {
     this.bridges.finish(this.lastTime);
     for (const [client, st] of this.clients) {
       this.announceTakeover(st);
-      const connected = st.session !== null;
+      // Connected at the end: a session open, or one begun before the log that did not end in it.
+      const connected = st.session !== null || this.untracked.has(client);
       if (st.session) this.closeSession(client, st, 'open', null, undefined);
       this.flows.logEnded(st, connected ? this.lastTime : null);
     }
@@ -562,7 +569,7 @@ export class Correlator {
   }
 
   private startSession(st: ClientState, session: Session): void {
-    st.session = { session, disconnectAt: null };
+    st.session = { session, disconnectAt: null, pingUnanswered: null };
     // A session begun before the log or given up, if there was one, is over.
     this.untracked.delete(st.id);
     this.announceTakeover(st);
@@ -756,6 +763,7 @@ export class Correlator {
     }
     if (event !== 'starting') return;
     const ended = this.endAllSessions(r);
+    this.bridges.brokerStarted();
     if (this.starts > 0 || this.terminated || ended > 0) {
       this.addFinding({
         code: 'broker-restart', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }],
@@ -888,6 +896,13 @@ export class Correlator {
         return;
       case 'suback':
         if (st && r.direction === 'out') st.subackAt = r.time;
+        return;
+      // Only an outgoing bridge sends PINGREQ out and receives PINGRESP.
+      case 'pingreq':
+        if (st?.session && r.direction === 'out') st.session.pingUnanswered ??= r.time;
+        return;
+      case 'pingresp':
+        if (st?.session && r.direction === 'in') st.session.pingUnanswered = null;
         return;
       case 'connack':
         // The CONNACK of a bridge's remote broker: `Received CONNACK on connection LOCAL-ID.`

@@ -333,7 +333,8 @@ export class FlowTracker {
   logEnded(st: ClientFlows, last: number | null): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
       const waitedSince = flow.steps[flow.steps.length - 1]?.time ?? null;
-      const cut = last !== null && waitedSince !== null && last - waitedSince < endGraceMs;
+      // A clock that went back measures no wait: the flow is judged stalled, as without times.
+      const cut = last !== null && waitedSince !== null && last - waitedSince >= 0 && last - waitedSince < endGraceMs;
       this.finalize(st, flow, cut ? 'in-flight' : 'incomplete');
     }
   }

@@ -119,8 +119,9 @@ function decodeConnected(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCont
 
 /** A connection ended by an error the broker names by its errno text. */
 function errnoEnd(f: Fields, ctx: DecodeContext, text: string): RecordBody {
-  // errno 0 ("Success"): the client closed its connection in the middle of a packet.
-  return text === 'Success' ? disconnect(f, ctx, 'closed', 'mid-packet') : disconnect(f, ctx, 'os-error', text);
+  // errno 0 (glibc's "Success", musl's "No error information"): the client closed its
+  // connection in the middle of a packet.
+  return text === 'Success' || text === 'No error information' ? disconnect(f, ctx, 'closed', 'mid-packet') : disconnect(f, ctx, 'os-error', text);
 }
 
 function disconnect(f: Fields, ctx: DecodeContext, cause: DisconnectCause, detail?: string): RecordBody {
