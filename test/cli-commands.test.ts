@@ -677,3 +677,9 @@ test('top topics and clients leave out what the broker dropped as too large', as
   assert.deepEqual(summary.topTopics, [{ topic: 'lim/a', messages: 1, bytes: 5 }]);
   assert.deepEqual(summary.topClients, [{ client: 'big', messages: 1, bytes: 5 }]);
 });
+
+test('a log whose dates show themselves month first after ambiguous ones says so on stderr', async () => {
+  const log = ['03/12/2026 23:59:59: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).', '03/13/2026 00:00:02: Client a disconnected.', ''].join('\n');
+  const result = await runCli(['sessions', '-'], { stdin: log });
+  assert.equal(result.stderr, "mosqlog: warning: stdin:2 shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')\n");
+});

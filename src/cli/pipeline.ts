@@ -47,6 +47,17 @@ export function warnFormatUnmatched(parser: LineParser, lines: number, io: Pick<
   io.stderr.write(`mosqlog: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${lines} line(s); their times come from other prefixes or are unknown\n`);
 }
 
+/**
+ * Says on stderr that a file's numeric dates showed themselves month first (`03/13/2026`) after
+ * dates that could be read both ways were read day first: those are wrong.
+ */
+function warnDatesMonthFirst(parser: LineParser, io: Pick<Io, 'stderr'>): void {
+  const at = parser.monthFirstShownAt;
+  if (at === null) return;
+  io.stderr.write(`mosqlog: warning: ${inputName(at.file)}:${at.line} shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')
+`);
+}
+
 /** Reads every source in order through one correlator; `onRecord` sees each record too. */
 export async function correlateInputs(
   sources: readonly InputSource[],
@@ -75,6 +86,7 @@ export async function correlateInputs(
   const correlation = correlator.finish();
   warnNoLines(sources.filter((s) => !read.has(s.name)), io);
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
+  warnDatesMonthFirst(parser, io);
   return correlation;
 }
 

@@ -17,7 +17,7 @@ import type { DecodeContext, Pattern } from './pattern.js';
 import { PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
 import type { Line } from './read-lines.js';
 import type { Level, LogRecord, PacketRecord, RecordBody, UnknownReason, Where } from './record.js';
-import { compileTimestampFormat } from './strftime.js';
+import { type DateOrder, compileTimestampFormat } from './strftime.js';
 import { type CompiledShape, type Fields, matchShape, matchShapePrefix } from './template.js';
 
 /** How times are read. */
@@ -36,6 +36,10 @@ export interface LineContext {
   brokerVersion?: string;
   /** The time of the last line before that had one: syslog's missing year and a repeated hour are read after it. */
   lastTime?: number;
+  /** The order of day and month a numeric date of the log showed (`03/13/2026`), for the dates that do not. */
+  dateOrder?: DateOrder;
+  /** A date that could be read both ways was read day first before the log showed an order. */
+  dateGuessed?: boolean;
 }
 
 /** 2.x formats prefix and message into a 1000-byte buffer: 999 bytes mean the line was cut. */
@@ -327,9 +331,10 @@ function reasonFor(message: string): UnknownReason {
   return message.trim() === '' ? 'empty' : message.includes('\0') ? 'binary' : 'no-match';
 }
 
-/** Turns lines into records. Holds only caches; results depend on the arguments alone. */
+/** Turns lines into records. Holds only caches, and a note for a warning; results depend on the arguments alone. */
 export class LineParser {
   private readonly prefixes: PrefixReader;
+  private monthFirstShownLate: Where | null = null;
 
   /** The options it was made with, the year settled: what makes the same parser elsewhere. */
   readonly options: Readonly<ParseOptions>;
@@ -343,6 +348,11 @@ export class LineParser {
       year,
       ...(options.timestampFormat ? { timestampFormat: compileTimestampFormat(options.timestampFormat) } : {}),
     });
+  }
+
+  /** The first line that showed its file's numeric dates month first after some were read day first. */
+  get monthFirstShownAt(): Where | null {
+    return this.monthFirstShownLate;
   }
 
   /** Lines the forced `timestampFormat` has read so far, or null without one. */
@@ -368,7 +378,7 @@ export class LineParser {
         if (spaced) [unwrapped, body] = spaced;
       }
       if (!body && !unwrapped.stamped) {
-        const loose = this.readLooseStamp(unwrapped, ctx);
+        const loose = this.readLooseStamp(unwrapped, ctx, context, where);
         if (loose) [unwrapped, body] = loose;
       }
     } catch {
@@ -405,13 +415,27 @@ export class LineParser {
     return body ? [{ ...unwrapped, message, brokerLine: ` ${unwrapped.brokerLine}` }, body] : null;
   }
 
-  private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext): [Unwrapped, RecordBody] | null {
+  /**
+   * A numeric date read: one that shows its order sets the file's. The first file whose dates
+   * were read day first before one showed them month first is noted, for a warning.
+   */
+  private dateOrderSeen(order: DateOrder | 'either', context: LineContext, where: Where): void {
+    if (order === 'either') {
+      if (context.dateOrder === undefined) context.dateGuessed = true;
+      return;
+    }
+    if (order === 'month-first' && context.dateOrder === undefined && context.dateGuessed) this.monthFirstShownLate ??= where;
+    context.dateOrder = order;
+  }
+
+  /** A message that starts with a stamp of unknown shape; a date that shows its order sets the log's. */
+  private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext, context: LineContext, where: Where): [Unwrapped, RecordBody] | null {
     const length = looseStampLength(unwrapped.message);
     if (length === 0) return null;
     const message = unwrapped.message.slice(length);
     const body = decodeMessage(message, { ...ctx, stamped: true }, false);
     if (!body) return null;
-    const time = this.prefixes.looseTime(unwrapped.message.slice(0, length - 2));
+    const time = this.prefixes.looseTime(unwrapped.message.slice(0, length - 2), context.dateOrder, (order) => this.dateOrderSeen(order, context, where));
     return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];
   }
 
@@ -433,10 +457,10 @@ export function parseLine(text: string, where: Where, context: LineContext = {})
 
 /**
  * What a context carries to lines read apart from the line before it (the next file, a chunk
- * decoded ahead): the broker version and the last time, not the previous record.
+ * decoded ahead): the broker version, the last time and the order of numeric dates, not the previous record.
  */
-export function carriedContext({ brokerVersion, lastTime }: Readonly<LineContext>): LineContext {
-  return { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }) };
+export function carriedContext({ brokerVersion, lastTime, dateOrder }: Readonly<LineContext>): LineContext {
+  return { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }), ...(dateOrder === undefined ? {} : { dateOrder }) };
 }
 
 /** Decodes the lines of one input in order; see {@link createLineDecoder}. */

@@ -10,7 +10,7 @@
  */
 import { type Clock, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
 import type { Level } from './record.js';
-import { type TimestampFormat, readLooseTime } from './strftime.js';
+import { type DateOrder, type TimestampFormat, readLooseTime } from './strftime.js';
 
 /** How to read times that carry no zone or year. */
 export interface PrefixOptions {
@@ -216,10 +216,11 @@ export class PrefixReader {
 
   /**
    * The time of a stamp of unknown strftime shape (`stamp`, without its `: `) that starts the
-   * message of the line last unwrapped, read like its other stamps after the last time read.
+   * message of the line last unwrapped, read like its other stamps after the last time read, a
+   * numeric date in `order` (see {@link readLooseTime}).
    */
-  looseTime(stamp: string): number | null {
-    return readLooseTime(stamp, this.clock, this.options.year, this.after);
+  looseTime(stamp: string, order?: DateOrder, shown?: (order: DateOrder | 'either') => void): number | null {
+    return readLooseTime(stamp, this.clock, this.options.year, this.after, order, shown);
   }
 
   /** Lines whose time the forced `log_timestamp_format` read. */

@@ -175,16 +175,29 @@ interface LooseDate {
   y: number | null;
   mo: number;
   d: number;
+  /** The order of day and month a numeric date with the year last shows, or `either` when it could be read both ways. */
+  shows?: DateOrder | 'either';
 }
 
+/**
+ * Which comes first in a numeric date with the year last (`%d/%m/%Y` or `%m/%d/%Y`): day first
+ * unless a line of the same log showed otherwise (`03/13/2026`).
+ */
+export type DateOrder = 'day-first' | 'month-first';
+
 /** The date shapes strftime prints, each read into its fields; the leftmost in a stamp wins. */
-const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray): LooseDate }> = [
+const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: DateOrder): LooseDate }> = [
   // %Y-%m-%d, %Y/%m/%d, %Y.%m.%d
   { re: /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
-  // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y: day first unless the second number cannot be a month.
+  // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y: in `order`, unless one of the numbers cannot be a month.
   {
     re: /(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)/,
-    read: (m) => (Number(m[2]) > 12 ? { y: Number(m[3]), mo: Number(m[1]), d: Number(m[2]) } : { y: Number(m[3]), mo: Number(m[2]), d: Number(m[1]) }),
+    read: (m, order) => {
+      const [a, b, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const shows: DateOrder | 'either' = b > 12 ? 'month-first' : a > 12 ? 'day-first' : a === b ? 'day-first' : 'either';
+      const monthFirst = (shows === 'either' ? order : shows) === 'month-first';
+      return { y, mo: monthFirst ? a : b, d: monthFirst ? b : a, shows };
+    },
   },
   // %x and %D in the C locale: %m/%d/%y; or %d/%m/%y when the first number cannot be a month.
   {
@@ -201,11 +214,11 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray): LooseDat
 ];
 
 /** Reads the date of a stamp of unknown shape (its time of day taken out), or null. */
-function looseDate(text: string): LooseDate | null {
+function looseDate(text: string, order: DateOrder): LooseDate | null {
   let best: { at: number; date: LooseDate } | null = null;
   for (const shape of dateShapes) {
     const m = shape.re.exec(text);
-    if (m && (best === null || m.index < best.at)) best = { at: m.index, date: shape.read(m) };
+    if (m && (best === null || m.index < best.at)) best = { at: m.index, date: shape.read(m, order) };
   }
   if (best === null || best.date.y !== null) return best?.date ?? null;
   const year = looseYear.exec(text);
@@ -214,14 +227,18 @@ function looseDate(text: string): LooseDate | null {
 
 /**
  * Reads a timestamp of unknown strftime shape, such as `Thu Nov 26 12:00:00 2026` or
- * `26/11/2026 12:00:00`. Day-first is assumed for numeric dates unless the first number
- * cannot be a day. Returns null when no time of day is found.
+ * `26/11/2026 12:00:00`. A numeric date with the year last is read in `order` unless one of its
+ * numbers cannot be a month; `shown` hears which order such a date shows, or that it could be
+ * read both ways. Returns null when no time of day is found.
  */
-export function readLooseTime(text: string, clock: Clock, year: number, after: number | null = null): number | null {
+export function readLooseTime(
+  text: string, clock: Clock, year: number, after: number | null = null, order: DateOrder = 'day-first', shown?: (order: DateOrder | 'either') => void,
+): number | null {
   const t = looseTime.exec(text) ?? compactTime.exec(text);
   if (!t) return null;
   // A year of null is the one given; no date is 1 January of it.
-  const date = looseDate(text.replace(t[0], ' '));
+  const date = looseDate(text.replace(t[0], ' '), order);
+  if (date?.shows) shown?.(date.shows);
   let h = Number(t[1]);
   const ampm = t[5]?.toLowerCase();
   if (ampm) h = (h % 12) + (ampm === 'pm' ? 12 : 0);
