@@ -180,7 +180,7 @@ export async function parseFileInParallel(
     // A first line without a time leaves the next lines after the assumed last time, where a
     // year or a repeated hour may depend on it.
     const timed = done.first?.time !== null || assumed.lastTime === context.lastTime;
-    const agrees = assumed.brokerVersion === context.brokerVersion && timed && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
+    const agrees = assumed.brokerVersion === context.brokerVersion && assumed.dateOrder === context.dateOrder && timed && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
     if (agrees) {
       await write(new Uint8Array(done.output, 0, done.outputLength), () => giveBack(done.output));
       context = done.end;
