@@ -229,14 +229,14 @@ export class Correlator {
     open: (localId, bridge, at) => this.openBridgeSession(localId, bridge, at),
     closeUnlogged: (localId, at) => {
       // Unanswered since a PINGREQ, it died then (mosquitto drops it at its keepalive, silently);
-    // else it ends at the attempt that replaced it (`round_robin` going back to its first address).
+      // else it ends at the attempt that replaced it (`round_robin` going back to its first address).
       const st = this.clients.get(localId);
       if (st?.session) this.closeSession(localId, st, 'other', { ...at, time: st.session.pingUnanswered ?? at.time }, 'not logged; the bridge connected again');
     },
     refused: (localId, bridge, at, outcome, reasonCode) => {
       this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, reasonCode, undefined, bridge.name);
       // Its `closed its connection` line is the refusal's, not a session's end.
-      if (localId !== null) this.state(localId).refusedUntil = this.records + refusalEchoRecords;
+      this.state(localId).refusedUntil = this.records + refusalEchoRecords;
     },
     finding: (f) => this.addFinding(f),
   });

@@ -325,10 +325,10 @@ export class FlowTracker {
   }
 
   /**
-   * The log ended. A flow of a session still open that waited less than {@link endGraceMs}
-   * before the log's last time (`last`, null when the session ended or no time is known) was cut
-   * by the end of the log: it stays in flight, without a finding. Every other flow still in flight
-   * is given up as stalled.
+   * The log ended. A flow of a client still connected that waited less than {@link endGraceMs}
+   * before the log's last time (`last`, null when the client is not connected or no time is known)
+   * was cut by the end of the log: it stays in flight, without a finding. Every other flow still
+   * in flight is given up as stalled.
    */
   logEnded(st: ClientFlows, last: number | null): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
