@@ -317,13 +317,14 @@ test('a numeric date read day first until a line of the file shows month first; 
   const parser = new LineParser();
   const decoder = createLineDecoder('mdy.log', parser);
   const times = [
+    '05/05/2026 23:59:57: Reloading config.',
     '03/12/2026 23:59:58: mosquitto version 2.0.11 starting',
     '03/13/2026 00:00:01: mosquitto version 2.0.11 running',
     '03/12/2026 23:59:59: Reloading config.',
     '13/03/2026 00:00:02: Reloading config.',
   ].map((line) => new Date(decoder.decode(line).time ?? 0).toISOString());
-  assert.deepEqual(times, ['2026-12-03T23:59:58.000Z', '2026-03-13T00:00:01.000Z', '2026-03-12T23:59:59.000Z', '2026-03-13T00:00:02.000Z']);
-  assert.deepEqual(parser.monthFirstShownAt, { file: 'mdy.log', line: 2 });
+  assert.deepEqual(times, ['2026-05-05T23:59:57.000Z', '2026-12-03T23:59:58.000Z', '2026-03-13T00:00:01.000Z', '2026-03-12T23:59:59.000Z', '2026-03-13T00:00:02.000Z']);
+  assert.deepEqual(parser.monthFirstShownAt, { file: 'mdy.log', line: 3 }, 'a day that is its month too shows no order');
   // A file whose dates showed day first, or never were ambiguous, is noted nowhere.
   const dayFirst = new LineParser();
   const other = createLineDecoder('dmy.log', dayFirst);

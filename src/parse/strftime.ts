@@ -194,9 +194,10 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: Da
     re: /(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)/,
     read: (m, order) => {
       const [a, b, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-      const shows: DateOrder | 'either' = b > 12 ? 'month-first' : a > 12 ? 'day-first' : a === b ? 'day-first' : 'either';
-      const monthFirst = (shows === 'either' ? order : shows) === 'month-first';
-      return { y, mo: monthFirst ? a : b, d: monthFirst ? b : a, shows };
+      // A day that is its month too (`05/05/2026`) reads the same both ways, and shows nothing.
+      const shows: DateOrder | 'either' | undefined = b > 12 ? 'month-first' : a > 12 ? 'day-first' : a === b ? undefined : 'either';
+      const monthFirst = (shows === undefined || shows === 'either' ? order : shows) === 'month-first';
+      return { y, mo: monthFirst ? a : b, d: monthFirst ? b : a, ...(shows ? { shows } : {}) };
     },
   },
   // %x and %D in the C locale: %m/%d/%y; or %d/%m/%y when the first number cannot be a month.
