@@ -874,7 +874,30 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
       ...connected(1795000091, 2),
     ]);
     assert.deepEqual(codes(c), []);
-    assert.deepEqual(c.sessions.map((s) => s.endReason), ['closed', 'open']);
+    // The idle line ends the session; the close after it is the same end.
+    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.endDetail, s.endAt?.line]), [['disconnect', 'idle timeout', 9], ['open', undefined, undefined]]);
+  });
+
+  test('an error right after a bridge\'s step 2 is that bridge\'s, not the one that sent its CONNECT before', () => {
+    const c = correlate([
+      '1700000000: mosquitto version 2.0.11 starting',
+      '1700000000: Connecting bridge (step 1) alpha (10.0.0.1:1883)',
+      '1700000000: Connecting bridge (step 1) beta (10.0.0.2:1883)',
+      '1700000000: Connecting bridge (step 2) alpha (10.0.0.1:1883)',
+      '1700000000: Connecting bridge (step 2) beta (10.0.0.2:1883)',
+      '1700000000: Error creating bridge: Network is unreachable.',
+      '1700000000: Bridge host.alpha sending CONNECT',
+      '1700000000: Received CONNACK on connection local.host.alpha.',
+      '1700000060: Received PINGRESP from local.host.alpha',
+    ]);
+    assert.deepEqual(c.sessions.map((s) => s.outgoingBridge), ['alpha']);
+    assert.deepEqual(c.findings.map((f) => [f.code, 'bridge' in f ? f.bridge : null]), [['bridge-down', 'beta']]);
+  });
+
+  test('a bridge the remote closes again and again, though it reconnects at once, is an outage each time', () => {
+    const flap = (t: number): string[] => [`${t}: Client local.vm.br-b2a closed its connection.`, ...connected(t + 1, 1)];
+    const c = correlate(['1795000000: mosquitto version 2.0.11 starting', ...connected(1795000000, 1), ...flap(1795000030), ...flap(1795000060)]);
+    assert.deepEqual(codes(c), ['bridge-outage', 'bridge-outage']);
   });
 
   test("a v5 remote's reason codes show the bridge's version: a PUBREC the broker does not answer refused the message", () => {

@@ -11,7 +11,7 @@
  * - `Bridge LOCAL-ID doing local SUBSCRIBE …` comes just before its `Connecting bridge (step 1)`;
  * - a remote id is `<host>.NAME` unless configured otherwise, a local id `local.` + the remote id;
  * - otherwise the bridges waiting for their CONNECT, then for their CONNACK, are taken in order.
- * `Error creating bridge` follows the CONNECT of the bridge that failed.
+ * `Error creating bridge` follows the step or the CONNECT of the bridge that failed.
  */
 import type { LogRecord, MessageRecord, PacketRecord, Where } from '../parse/index.js';
 import { endGraceMs } from './flows.js';
@@ -26,6 +26,8 @@ export interface BridgeHooks {
   open(localId: string, bridge: Readonly<Bridge>, at: Line): void;
   /** Ends the open session of `localId`, whose end was not logged; `at` is the line that shows it. */
   closeUnlogged(localId: string, at: Line): void;
+  /** Ends the open session of `localId`, a lazy bridge that disconnected when idle. */
+  closeIdle(localId: string, at: Line): void;
   /** A connection the remote broker refused. */
   refused(localId: string, bridge: Readonly<Bridge>, at: Line, outcome: AttemptOutcome, reasonCode: number | undefined): void;
   finding(finding: BridgeFinding): void;
@@ -57,6 +59,8 @@ interface Outage {
   wasUp: boolean;
   /** The remote broker refused an attempt: a login problem, not a broker that went away. */
   refused: boolean;
+  /** The connection's end was not logged: it was found at the attempt that replaced it. */
+  unlogged: boolean;
 }
 
 const connectingFormats = new Set(['Connecting bridge (step 1) %s (%s:%d)', 'Connecting bridge %s (%s:%d)']);
@@ -65,9 +69,8 @@ const idleFormat = 'Bridge connection %s has exceeded idle timeout, disconnectin
 const noV5Format = 'Warning: Remote bridge %s does not support MQTT v5.0, reconnecting using MQTT v3.1.1.';
 
 /**
- * An outage that ended, without a failed attempt, sooner than this after the connection was last
- * heard of is a connection replaced on purpose (`round_robin` going back to its first address),
- * not an outage.
+ * A connection whose end was not logged, replaced sooner than this without a failed attempt, was
+ * replaced on purpose (`round_robin` going back to its first address), not lost.
  */
 const switchMs = 2_000;
 
@@ -102,8 +105,11 @@ export class BridgeTracker {
   private awaitingConnect: Bridge[] = [];
   /** Bridges that sent their CONNECT and have no CONNACK yet, in order. */
   private awaitingConnack: Bridge[] = [];
-  /** The bridge whose CONNECT was the last line about a bridge: an `Error creating bridge` is its. */
-  private lastConnect: Bridge | null = null;
+  /**
+   * The bridge named by the last `Connecting bridge` or CONNECT line: an `Error creating bridge`,
+   * printed when a step or the CONNECT fails, is its.
+   */
+  private lastNamed: Bridge | null = null;
   /** A CONNACK whose next line says whether the remote refused it. */
   private answer: { bridge: Bridge; localId: string; at: Line } | null = null;
   /** Whether this broker's start was in the log: attempts before it are of bridges up before the log. */
@@ -134,7 +140,7 @@ export class BridgeTracker {
     this.subscribingAs = null;
     this.awaitingConnect = [];
     this.awaitingConnack = [];
-    this.lastConnect = null;
+    this.lastNamed = null;
     for (const bridge of this.byName.values()) bridge.up = false;
   }
 
@@ -147,8 +153,10 @@ export class BridgeTracker {
       this.subscribingAs = param;
     } else if (r.format === 'Bridge %s sending CONNECT') {
       this.onConnect(param);
+    } else if (r.format === 'Connecting bridge (step 2) %s (%s:%d)') {
+      this.lastNamed = this.byName.get(param) ?? this.lastNamed;
     } else if (r.format === 'Error creating bridge: %s.') {
-      const bridge = this.lastConnect ?? this.awaitingConnect[0];
+      const bridge = this.lastNamed;
       if (bridge) {
         this.forget(bridge);
         this.failed(bridge, r, param);
@@ -160,7 +168,10 @@ export class BridgeTracker {
     } else if (r.format === idleFormat) {
       // A lazy bridge idle for its timeout disconnects on purpose: it is not down.
       const bridge = this.byLocalId.get(param) ?? this.byName.get(param);
-      if (bridge) bridge.up = false;
+      if (bridge?.up && bridge.localId !== null) {
+        bridge.up = false;
+        this.hooks.closeIdle(bridge.localId, lineOf(r));
+      }
     } else {
       return r.format === noV5Format;
     }
@@ -174,7 +185,7 @@ export class BridgeTracker {
       ?? this.awaitingConnack[0]
       ?? this.bridge(r.client);
     this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
-    if (this.lastConnect === bridge) this.lastConnect = null;
+    if (this.lastNamed === bridge) this.lastNamed = null;
     this.bindLocalId(bridge, r.client);
     this.answer = { bridge, localId: r.client, at: lineOf(r) };
   }
@@ -189,7 +200,7 @@ export class BridgeTracker {
     const wasUp = bridge.up;
     bridge.up = false;
     if (!wasUp || reason === 'broker-shutdown' || reason === 'open' || bridge.down) return;
-    bridge.down = { remote: remoteOf(bridge), since: at.time, at: [{ file: at.file, line: at.line }], attempts: 0, lastError: null, wasUp: true, refused: false };
+    bridge.down = { remote: remoteOf(bridge), since: at.time, at: [{ file: at.file, line: at.line }], attempts: 0, lastError: null, wasUp: true, refused: false, unlogged: false };
   }
 
   /**
@@ -216,9 +227,13 @@ export class BridgeTracker {
     this.subscribingAs = null;
     if (!this.awaitingConnect.includes(bridge)) this.awaitingConnect.push(bridge);
     this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
+    this.lastNamed = bridge;
     // A bridge connects again while its connection looked up: that one ended without a line
     // (mosquitto closes a bridge whose PINGREQ went unanswered without logging it).
-    if (bridge.up && bridge.localId !== null) this.hooks.closeUnlogged(bridge.localId, lineOf(r));
+    if (bridge.up && bridge.localId !== null) {
+      this.hooks.closeUnlogged(bridge.localId, lineOf(r));
+      if (bridge.down) bridge.down.unlogged = true;
+    }
   }
 
   private onConnect(remoteId: string): void {
@@ -228,7 +243,7 @@ export class BridgeTracker {
     this.awaitingConnect = this.awaitingConnect.filter((b) => b !== bridge);
     bridge.remoteId = remoteId;
     this.awaitingConnack.push(bridge);
-    this.lastConnect = bridge;
+    this.lastNamed = bridge;
   }
 
   private connected(bridge: Bridge, localId: string, at: Line): void {
@@ -238,16 +253,18 @@ export class BridgeTracker {
     bridge.down = null;
     if (!down?.wasUp) return;
     // Failed attempts before a bridge first connects are its start-up, not an outage; a
-    // connection replaced at once, without a failed attempt, was replaced on purpose.
+    // connection whose end was not logged, replaced at once without a failed attempt, was
+    // replaced on purpose.
     const lasted = down.since !== null && at.time !== null ? at.time - down.since : null;
-    if (down.attempts > 0 || lasted === null || lasted >= switchMs) this.report(bridge, down, 'bridge-outage', at.time);
+    const switched = down.unlogged && down.attempts === 0 && lasted !== null && lasted < switchMs;
+    if (!switched) this.report(bridge, down, 'bridge-outage', at.time);
   }
 
   /** An attempt to connect failed: the bridge is down, if it was not already. */
   private failed(bridge: Bridge, at: Line, error: string): void {
     const where = { file: at.file, line: at.line };
     // Attempts before the broker's start was in the log are of a bridge that may have been up.
-    bridge.down ??= { remote: remoteOf(bridge), since: at.time, at: [where], attempts: 0, lastError: null, wasUp: !this.started, refused: false };
+    bridge.down ??= { remote: remoteOf(bridge), since: at.time, at: [where], attempts: 0, lastError: null, wasUp: !this.started, refused: false, unlogged: false };
     bridge.down.attempts++;
     bridge.down.lastError = error;
     const first = bridge.down.at[0];
@@ -258,7 +275,7 @@ export class BridgeTracker {
   private forget(bridge: Bridge): void {
     this.awaitingConnect = this.awaitingConnect.filter((b) => b !== bridge);
     this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
-    if (this.lastConnect === bridge) this.lastConnect = null;
+    if (this.lastNamed === bridge) this.lastNamed = null;
   }
 
   private report(bridge: Bridge, down: Outage, code: BridgeFinding['code'], until: number | null): void {

@@ -233,6 +233,10 @@ export class Correlator {
       const st = this.clients.get(localId);
       if (st?.session) this.closeSession(localId, st, 'other', { ...at, time: st.session.pingUnanswered ?? at.time }, 'not logged; the bridge connected again');
     },
+    closeIdle: (localId, at) => {
+      const st = this.clients.get(localId);
+      if (st?.session) this.closeSession(localId, st, 'disconnect', at, 'idle timeout');
+    },
     refused: (localId, bridge, at, outcome, reasonCode) => {
       this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, reasonCode, undefined, bridge.name);
       // Its `closed its connection` line is the refusal's, not a session's end.
