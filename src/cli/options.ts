@@ -80,7 +80,7 @@ export interface MaxOpenOptions {
 
 /** Adds `--max-open`: the cap on what the correlator tracks at once. */
 export function addMaxOpenOption(command: Command): Command {
-  return command.option('--max-open <n>', 'cap on clients and connections tracked at once (state beyond it is evicted and counted)', parseCount('--max-open'));
+  return command.option('--max-open <n>', 'cap on clients and connections tracked at once (state beyond it is evicted and counted; default 1000000)', parseCount('--max-open'));
 }
 
 /** The correlator's options for `--max-open`, when given. */

@@ -65,7 +65,7 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   const out: string[] = [];
   out.push(heading('Overview', ctx), renderTable([{ header: 'what' }, { header: 'value', shrink: true }], overviewRows(c, ctx), ctx));
   if (c.unknownExamples.length > 0) {
-    out.push(heading('Lines not understood (first 5)', ctx), renderTable([{ header: 'line', shrink: true }], c.unknownExamples.map((l) => [l]), ctx));
+    out.push(heading('Lines not understood (first 5)', ctx), renderTable([{ header: 'text', shrink: true }], c.unknownExamples.map((l) => [l]), ctx));
   }
   const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
   if (ends.length > 0) {
@@ -118,7 +118,7 @@ export function renderSummaryJson(c: Correlation): string {
 export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): string {
   const out: string[] = ['## mosqlog summary', ''];
   out.push(markdownTable(['what', 'value'], overviewRows(c, ctx).map(([k, v]) => [k ?? '', markdownCell(v ?? '')])));
-  if (c.unknownExamples.length > 0) out.push('### Lines not understood (first 5)', '', markdownTable(['line'], c.unknownExamples.map((l) => [markdownCodeCell(l)])));
+  if (c.unknownExamples.length > 0) out.push('### Lines not understood (first 5)', '', markdownTable(['text'], c.unknownExamples.map((l) => [markdownCodeCell(l)])));
   const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
   if (ends.length) out.push('### Sessions by end', '', markdownTable(['end reason', 'sessions'], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)])));
   const outcomes = Object.entries(c.attemptsByOutcome);
