@@ -683,3 +683,9 @@ test('a log whose dates show themselves month first after ambiguous ones says so
   const result = await runCli(['sessions', '-'], { stdin: log });
   assert.equal(result.stderr, "mosqlog: warning: stdin:2 shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')\n");
 });
+
+test('the summary lists lines not understood under a text column, and help names --max-open\'s default', async () => {
+  const summary = await runCli(['summary', '--no-color', '-'], { stdin: '1795700000: Reloading config.\nsomething else entirely\n' });
+  assert.match(summary.stdout, /Lines not understood \(first 5\)\n\ntext\s*\nsomething else entirely\n/);
+  assert.match((await runCli(['sessions', '--help'])).stdout, /default 1000000/);
+});
