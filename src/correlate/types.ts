@@ -221,7 +221,7 @@ export interface BridgeFinding extends FindingBase {
   code: 'bridge-down' | 'bridge-outage';
   /** The bridge's connection name. */
   bridge: string;
-  /** The remote broker, `host:port`. */
+  /** The remote broker it was connected or connecting to when it went down, `host:port`. */
   remote: string | null;
   /** How long it was down: to its next connection, or to the end of the log. */
   downMs: number | null;
@@ -251,7 +251,7 @@ export interface FlowTotals {
   complete: number;
   incomplete: number;
   refused: number;
-  /** Flows still in flight when the log ended, cut by its end rather than stalled (their session still open). */
+  /** Flows still in flight when the log ended, cut by its end rather than stalled (their client still connected). */
   inFlight: number;
   /** Incomplete flows by the step they stalled at. */
   stalledAt: Partial<Record<StalledAt, number>>;
