@@ -862,6 +862,19 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     assert.deepEqual([outage.wasUp, outage.downMs, outage.attempts, outage.at.length], [true, 20_000, 1, 1]);
   });
 
+  test('a log that begins while a bridge is up: its end, before it is known as a bridge, begins the outage', () => {
+    const c = correlate([
+      "1795000000: Sending PUBLISH to local.vm.br-b2a (d0, q1, r0, m7, 'up/1', ... (1 bytes))",
+      '1795000000: Received PUBACK from local.vm.br-b2a (Mid: 7, RC:0)',
+      '1795000004: Client local.vm.br-b2a closed its connection.',
+      '1795000010: Bridge local.vm.br-b2a doing local SUBSCRIBE on topic up/#',
+      ...connected(1795000010, 8),
+    ]);
+    const outage = c.findings.find((f) => f.code === 'bridge-outage');
+    assert.ok(outage?.code === 'bridge-outage');
+    assert.deepEqual([outage.time, outage.downMs, outage.attempts, outage.at.map((a) => a.line)], [1795000004_000, 6_000, 0, [3]]);
+  });
+
   test('a lazy bridge gone idle, named by its local id, and a v5 bridge falling back to 3.1.1 are no outages', () => {
     const c = correlate([
       '1795000000: mosquitto version 2.0.11 starting',

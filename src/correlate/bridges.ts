@@ -74,6 +74,9 @@ const noV5Format = 'Warning: Remote bridge %s does not support MQTT v5.0, reconn
  */
 const switchMs = 2_000;
 
+/** Ends of sessions begun before the log kept for bridges that may connect again. */
+const endsBeforeLogKept = 64;
+
 /** The CONNACK codes of MQTT 3.1.1 refusals, by the words mosquitto logs for them. */
 const refusalCodes: Record<string, number> = {
   'unacceptable protocol version': 1, 'identifier rejected': 2, 'bad user name or password': 4, 'not authorised': 5,
@@ -114,6 +117,12 @@ export class BridgeTracker {
   private answer: { bridge: Bridge; localId: string; at: Line } | null = null;
   /** Whether this broker's start was in the log: attempts before it are of bridges up before the log. */
   private started = false;
+  /**
+   * The latest ends of sessions begun before the log, by client id: a bridge that connects again
+   * later names its local id, and its outage began at that end. A bridge reconnects within
+   * seconds, so only the latest few are kept.
+   */
+  private readonly endsBeforeLog = new Map<string, Line>();
 
   constructor(private readonly hooks: BridgeHooks) {}
 
@@ -201,6 +210,14 @@ export class BridgeTracker {
     bridge.up = false;
     if (!wasUp || reason === 'broker-shutdown' || reason === 'open' || bridge.down) return;
     bridge.down = { remote: remoteOf(bridge), since: at.time, at: [{ file: at.file, line: at.line }], attempts: 0, lastError: null, wasUp: true, refused: false, unlogged: false };
+  }
+
+  /** A session begun before the log ended, for `reason`: perhaps a bridge's, not yet known as one. */
+  endedBeforeLog(client: string, reason: EndReason, at: Line): void {
+    if (reason === 'broker-shutdown' || this.byLocalId.has(client)) return;
+    this.endsBeforeLog.delete(client);
+    this.endsBeforeLog.set(client, lineOf(at));
+    if (this.endsBeforeLog.size > endsBeforeLogKept) this.endsBeforeLog.delete(this.endsBeforeLog.keys().next().value as string);
   }
 
   /**
@@ -292,6 +309,12 @@ export class BridgeTracker {
     if (bridge.localId !== null) this.byLocalId.delete(bridge.localId);
     bridge.localId = localId;
     this.byLocalId.set(localId, bridge);
+    // Its connection was up when the log began, and the log saw it end: down since then.
+    const earlier = this.endsBeforeLog.get(localId);
+    this.endsBeforeLog.delete(localId);
+    if (earlier && !bridge.up && bridge.down === null) {
+      bridge.down = { remote: remoteOf(bridge), since: earlier.time, at: [{ file: earlier.file, line: earlier.line }], attempts: 0, lastError: null, wasUp: true, refused: false, unlogged: false };
+    }
   }
 
   private bridge(name: string): Bridge {

@@ -709,6 +709,8 @@ export class Correlator {
     this.untracked.delete(client);
     const at: Where[] = [{ file: r.file, line: r.line }, ...(untracked?.startAt ? [untracked.startAt] : [])];
     this.addEndFinding(client, reason, r.time, at, detail, untracked?.keepalive ?? null, this.debugLines ? (untracked?.lastHeard ?? null) : null);
+    // It may be a bridge's, which the log names as one when the bridge connects again.
+    this.bridges.endedBeforeLog(client, reason, r);
     if (!st) return;
     this.flows.sessionEnded(st, true);
     this.release(client, st);
