@@ -680,8 +680,10 @@ test('top topics and clients leave out what the broker dropped as too large', as
 
 test('a log whose dates show themselves month first after ambiguous ones says so on stderr', async () => {
   const log = ['03/12/2026 23:59:59: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).', '03/13/2026 00:00:02: Client a disconnected.', ''].join('\n');
-  const result = await runCli(['sessions', '-'], { stdin: log });
-  assert.equal(result.stderr, "mosqlog: warning: stdin:2 shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')\n");
+  for (const command of ['sessions', 'parse']) {
+    const result = await runCli([command, '-'], { stdin: log });
+    assert.equal(result.stderr, "mosqlog: warning: stdin:2 shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')\n", command);
+  }
 });
 
 test('the summary lists lines not understood under a text column, and help names --max-open\'s default', async () => {

@@ -51,7 +51,7 @@ export function warnFormatUnmatched(parser: LineParser, lines: number, io: Pick<
  * Says on stderr that a file's numeric dates showed themselves month first (`03/13/2026`) after
  * dates that could be read both ways were read day first: those are wrong.
  */
-function warnDatesMonthFirst(parser: LineParser, io: Pick<Io, 'stderr'>): void {
+export function warnDatesMonthFirst(parser: LineParser, io: Pick<Io, 'stderr'>): void {
   const at = parser.monthFirstShownAt;
   if (at === null) return;
   io.stderr.write(`mosqlog: warning: ${inputName(at.file)}:${at.line} shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')

@@ -9,7 +9,7 @@ import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
 import { type InputOptions, addInputOptions, parseCount, parserFor } from '../options.js';
 import { parseFileInParallel } from '../parse-parallel/index.js';
-import { warnFormatUnmatched } from '../pipeline.js';
+import { warnDatesMonthFirst, warnFormatUnmatched } from '../pipeline.js';
 
 /** Plain files at least this large are decoded on several threads; smaller ones are not worth starting workers for. */
 const parallelMinBytes = 64 << 20;
@@ -63,5 +63,6 @@ Examples:
         }, lastTime);
       }
       if (parser.forcedFormatMatches === 0 && read.matched === 0 && read.lines > 0) warnFormatUnmatched(parser, read.lines, env.io);
+      warnDatesMonthFirst(parser, env.io);
     });
 }
