@@ -592,3 +592,44 @@ describe('summary with a selection', () => {
     }
   });
 });
+
+test('a window at the end of a log holds a bridge still down then, whenever it went down', async () => {
+  const log = [
+    '1795000000: mosquitto version 2.0.11 starting',
+    '1795000000: Connecting bridge (step 1) br (127.0.0.1:1883)',
+    '1795000000: Connecting bridge (step 2) br (127.0.0.1:1883)',
+    '1795000000: Bridge vm.br sending CONNECT',
+    '1795000000: Received CONNACK on connection local.vm.br.',
+    '1795000000: Received PUBACK from local.vm.br (Mid: 1, RC:0)',
+    '1795000010: Client local.vm.br closed its connection.',
+    '1795000100: Connecting bridge (step 1) br (127.0.0.1:1883)',
+    '1795000100: Connecting bridge (step 2) br (127.0.0.1:1883)',
+    '1795000100: Bridge vm.br sending CONNECT',
+    '1795000100: Error creating bridge: Connection refused.',
+    '',
+  ].join('\n');
+  const result = await runCli(['report', '--format', 'json', '--since', '5s', '-'], { stdin: log });
+  assert.equal(result.code, 1);
+  assert.deepEqual((JSON.parse(result.stdout) as { counts: Record<string, number> }).counts, { 'bridge-down': 1 });
+});
+
+test('bridges that never connected, one with its own remote id, are named by their bridge in findings and JUnit', async () => {
+  const log = [
+    '1795000000: mosquitto version 2.0.11 starting',
+    '1795000000: Connecting bridge (step 1) two (127.0.0.1:1002)',
+    '1795000000: Bridge local.rc-one doing local SUBSCRIBE on topic a/#',
+    '1795000000: Connecting bridge (step 1) one (127.0.0.1:1001)',
+    '1795000000: Connecting bridge (step 2) two (127.0.0.1:1002)',
+    '1795000000: Connecting bridge (step 2) one (127.0.0.1:1001)',
+    '1795000000: Bridge rc-one sending CONNECT',
+    '1795000000: Error creating bridge: Broken pipe.',
+    '1795000000: Bridge vm.two sending CONNECT',
+    '1795000000: Error creating bridge: Connection refused.',
+    '1795000030: Reloading config.',
+    '',
+  ].join('\n');
+  const json = JSON.parse((await runCli(['problems', '--format', 'json', '-'], { stdin: log })).stdout) as { findings: Array<{ bridge: string; lastError: string }> };
+  assert.deepEqual(json.findings.map((f) => [f.bridge, f.lastError]).sort(), [['one', 'Broken pipe'], ['two', 'Connection refused']]);
+  const junit = (await runCli(['report', '--format', 'junit', '-'], { stdin: log })).stdout;
+  assert.deepEqual([...junit.matchAll(/classname="bridge-down" name="([^"]*)"/g)].map((m) => m[1]).sort(), ['bridge one', 'bridge two']);
+});

@@ -801,7 +801,8 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     assert.deepEqual(c.sessions.map((s) => [s.endReason, s.end, s.endAt?.line ?? null]), [['other', 1795778136_000, 11], ['open', null, null]]);
     const outage = c.findings.find((f) => f.code === 'bridge-outage');
     assert.ok(outage?.code === 'bridge-outage');
-    assert.deepEqual([outage.severity, outage.time, outage.downMs, outage.attempts], ['warning', 1795778136_000, 6_000, 0]);
+    // Timed by its end, the reconnection, so that a window holding that holds the outage.
+    assert.deepEqual([outage.severity, outage.time, outage.downMs, outage.attempts, outage.at[0]?.line], ['warning', 1795778142_000, 6_000, 0, 11]);
     // The message in flight across the outage was re-sent and completed: no stall, no orphan.
     assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.resumed, f.duplicates]), [[30, 'complete', true, 1]]);
     assert.equal(c.orphanAcks, 0);
@@ -872,7 +873,7 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     ]);
     const outage = c.findings.find((f) => f.code === 'bridge-outage');
     assert.ok(outage?.code === 'bridge-outage');
-    assert.deepEqual([outage.time, outage.downMs, outage.attempts, outage.at.map((a) => a.line)], [1795000004_000, 6_000, 0, [3]]);
+    assert.deepEqual([outage.time, outage.downMs, outage.attempts, outage.at.map((a) => a.line)], [1795000010_000, 6_000, 0, [3]]);
   });
 
   test('a lazy bridge gone idle, named by its local id, and a v5 bridge falling back to 3.1.1 are no outages', () => {

@@ -254,8 +254,8 @@ export class BridgeTracker {
   }
 
   private onConnect(remoteId: string): void {
-    const bridge = this.awaitingConnect.find((b) => b.remoteId === remoteId || remoteId.endsWith(`.${b.name}`) || remoteId === b.name)
-      ?? this.awaitingConnect[0];
+    const named = (b: Bridge): boolean => b.remoteId === remoteId || remoteId.endsWith(`.${b.name}`) || remoteId === b.name || b.localId === `local.${remoteId}`;
+    const bridge = this.awaitingConnect.find(named) ?? this.awaitingConnect[0];
     if (!bridge) return;
     this.awaitingConnect = this.awaitingConnect.filter((b) => b !== bridge);
     bridge.remoteId = remoteId;
@@ -295,9 +295,13 @@ export class BridgeTracker {
     if (this.lastNamed === bridge) this.lastNamed = null;
   }
 
+  /**
+   * A finding about `down`, which lasted `until` its next connection or the log's end: timed by
+   * that end, so that a window that holds it (`--since 1h`) holds the outage.
+   */
   private report(bridge: Bridge, down: Outage, code: BridgeFinding['code'], until: number | null): void {
     this.hooks.finding({
-      code, severity: code === 'bridge-down' ? 'error' : 'warning', client: bridge.localId, time: down.since, at: down.at,
+      code, severity: code === 'bridge-down' ? 'error' : 'warning', client: bridge.localId, time: until ?? down.since, at: down.at,
       bridge: bridge.name, remote: down.remote,
       downMs: down.since !== null && until !== null ? Math.max(0, until - down.since) : null,
       attempts: down.attempts, lastError: down.lastError, wasUp: down.wasUp,

@@ -40,6 +40,9 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: `${who(f.client)} mid ${f.mid} (${f.direction})`, fromId: f.client !== null };
     case 'auth-failure':
       return { text: f.client ?? f.address ?? 'unknown client', fromId: f.client !== null };
+    case 'bridge-down':
+    case 'bridge-outage':
+      return { text: `bridge ${f.bridge}`, fromId: false };
     case 'broker-restart':
       return { text: 'broker restart', fromId: false };
     case 'state-evicted':

@@ -52,8 +52,9 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
   }
   const unfinished = c.flows.filter((f) => f.state === 'incomplete' || f.state === 'refused');
   out.push(`<h3 id="incomplete-flows">Incomplete and refused flows (${unfinished.length})</h3>`);
+  const inFlight = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight;
   if (unfinished.length === 0) {
-    out.push('<p class="note">None: every QoS 1/2 flow completed.</p>');
+    out.push(inFlight === 0 ? '<p class="note">None: every QoS 1/2 flow completed.</p>' : `<p class="note">None; ${count(inFlight)} still in flight when the log ended.</p>`);
   } else {
     const shown = unfinished.slice(0, limits.flowRows);
     out.push(`<div class="table-wrap">${table(['client', 'dir', { text: 'mid', num: true }, 'QoS', 'topic', 'state', 'steps seen', 'started', 'line'],
