@@ -17,7 +17,7 @@ import type { CiReport } from '../src/report/index.js';
 import { keepaliveTimeout, plainContext, stalledFlow } from './support/ci-report.js';
 import { fixtureLogs } from './support/fixtures.js';
 import { reportOfLog } from './support/html-report.js';
-import { fixedNow, runFromRepoRoot } from './support/run-cli.js';
+import { fixedNow, runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
 
@@ -134,6 +134,25 @@ test('a log without timestamps lists its sessions and says why nothing is drawn'
   assert.match(html, /The log has no timestamps, so sessions cannot be placed in time/);
   assert.doesNotMatch(html, /<svg/);
   assert.equal(html.match(/<tr data-i="/g)?.length, report.correlation.sessions.length);
+});
+
+test('bridge sessions are marked beside their address: an outgoing bridge by its name, an incoming one as such', async () => {
+  const log = [
+    '1795000000: mosquitto version 2.0.11 starting',
+    '1795000000: Connecting bridge (step 1) br (127.0.0.1:1883)',
+    '1795000000: Bridge vm.br sending CONNECT',
+    '1795000000: Received CONNACK on connection local.vm.br.',
+    '1795000001: New connection from 127.0.0.1:5000 on port 1883.',
+    '1795000001: New bridge connected from 127.0.0.1:5000 as other.br (p2, c0, k60).',
+    '1795000002: New connection from 127.0.0.1:5001 on port 1883.',
+    '1795000002: New client connected from 127.0.0.1:5001 as plain (p2, c1, k60).',
+    '',
+  ].join('\n');
+  const html = (await runCli(['report', '--format', 'html', '-'], { stdin: log })).stdout;
+  const address = (client: string): string => html.match(new RegExp(`<td class="client">${client}</td><td class="client">[^<]*</td><td class="mono nowrap">(.*?)</td>`))?.[1] ?? '';
+  assert.equal(address('local\\.vm\\.br'), '127.0.0.1:1883 <span class="muted">outgoing bridge br</span>');
+  assert.equal(address('other\\.br'), '127.0.0.1:5000 <span class="muted">incoming bridge</span>');
+  assert.equal(address('plain'), '127.0.0.1:5001');
 });
 
 describe('hostile log content', () => {

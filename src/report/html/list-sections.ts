@@ -116,6 +116,15 @@ function listedSessions(c: Correlation, max: number): Array<{ session: Session; 
   return [...all.filter((s) => s.troubled), ...all.filter((s) => !s.troubled)].slice(0, max).sort((a, b) => a.order - b.order);
 }
 
+/**
+ * What marks a bridge's session beside its address: this broker's outgoing bridge, whose
+ * address is the remote broker's, or a bridge another broker made to this one.
+ */
+function bridgeNote(s: Session): string {
+  if (s.outgoingBridge !== undefined) return ` <span class="muted">outgoing bridge ${htmlText(s.outgoingBridge)}</span>`;
+  return s.bridge ? ' <span class="muted">incoming bridge</span>' : '';
+}
+
 const sortable = [['client', 'client'], ['start', 'start'], ['duration', 'duration'], ['end', 'ended'], ['messages', 'msgs in/out']] as const;
 
 /** The sessions table with its filter and sort controls (hidden until the script runs). */
@@ -136,7 +145,7 @@ export function renderSessionsSection(c: Correlation, ctx: ReportContext, limits
   const rows = listed.map(({ session: s, troubled }, i) => {
     const address = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
     const end = `<span class="chip end-${s.endReason}${troubled && troubledEnds.has(s.endReason) ? ' fails' : ''}">${s.endReason}</span>${s.endDetail ? ` <span class="muted">${htmlText(s.endDetail)}</span>` : ''}`;
-    return `<tr data-i="${i}"><td class="client">${htmlText(s.client)}</td><td class="client">${s.username === null ? '-' : htmlText(s.username)}</td><td class="mono nowrap">${htmlText(address)}</td>`
+    return `<tr data-i="${i}"><td class="client">${htmlText(s.client)}</td><td class="client">${s.username === null ? '-' : htmlText(s.username)}</td><td class="mono nowrap">${htmlText(address)}${bridgeNote(s)}</td>`
       + `<td>${htmlText(s.mqttVersion ?? '-')}</td><td class="nowrap">${time(s.start, ctx)}</td><td class="num">${htmlText(formatDuration(s.durationMs))}</td><td>${end}</td>`
       + `<td class="num">${s.messagesIn}/${s.messagesOut}</td><td class="where">${htmlText(location(s.startAt))}</td></tr>`;
   });
