@@ -134,8 +134,7 @@ export class BridgeTracker {
     if (r.type === 'message' && r.family === 'connack' && r.format.startsWith('Connection Refused:')) {
       const text = r.format === 'Connection Refused: %s' ? String(r.params[0] ?? '') : r.format.slice('Connection Refused: '.length);
       this.hooks.refused(answer.localId, answer.bridge, answer.at, refusalOutcome(text), refusalCodes[text]);
-      this.failed(answer.bridge, r, `refused: ${text}`);
-      if (answer.bridge.down) answer.bridge.down.refused = true;
+      this.failed(answer.bridge, r, `refused: ${text}`, true);
       return;
     }
     // A v5 bridge the remote answered as a 3.1.1 broker connects again at once, with 3.1.1.
@@ -171,7 +170,7 @@ export class BridgeTracker {
         this.failed(bridge, r, param);
       }
     } else if (unableFormats.has(r.format)) {
-      const bridge = this.byName.get(param) ?? this.bridge(param);
+      const bridge = this.bridge(param);
       this.forget(bridge);
       this.failed(bridge, r, 'unable to connect');
     } else if (r.format === idleFormat) {
@@ -277,13 +276,14 @@ export class BridgeTracker {
     if (!switched) this.report(bridge, down, 'bridge-outage', at.time);
   }
 
-  /** An attempt to connect failed: the bridge is down, if it was not already. */
-  private failed(bridge: Bridge, at: Line, error: string): void {
+  /** An attempt to connect failed (`refused` by the remote broker): the bridge is down, if it was not already. */
+  private failed(bridge: Bridge, at: Line, error: string, refused = false): void {
     const where = { file: at.file, line: at.line };
     // Attempts before the broker's start was in the log are of a bridge that may have been up.
     bridge.down ??= { remote: remoteOf(bridge), since: at.time, at: [where], attempts: 0, lastError: null, wasUp: !this.started, refused: false, unlogged: false };
     bridge.down.attempts++;
     bridge.down.lastError = error;
+    if (refused) bridge.down.refused = true;
     const first = bridge.down.at[0];
     if (first?.file !== where.file || first.line !== where.line) bridge.down.at[1] = where;
   }
