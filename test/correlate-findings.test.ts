@@ -563,6 +563,49 @@ test('a denied PUBLISH is no published message for the top clients and topics', 
   assert.deepEqual(c.topClients.map((t) => [t.client, t.messages]), [['acl', 1]]);
 });
 
+describe('a PUBLISH the broker denied', () => {
+  test('at QoS 0 is a finding, though no flow and no acknowledgement follow', () => {
+    const c = correlate([...connect(1795700000, 'acl'), "1795700001: Denied PUBLISH from acl (d0, q0, r0, m0, 'no/x', ... (1 bytes))"]);
+    assert.deepEqual(findingsOf(c), ['publish-denied acl 3']);
+    const f = c.findings[0];
+    assert.deepEqual(f?.code === 'publish-denied' && [f.direction, f.qos, f.mid, f.topic, f.severity], ['in', 0, null, 'no/x', 'warning']);
+    assert.equal(f && describeFinding(f), 'acl may not publish to no/x: its PUBLISH (QoS 0) was denied and dropped');
+    assert.equal(c.flows.length, 0);
+  });
+
+  test('at QoS 1 and 2 is one finding, and its flow ends refused whatever the acknowledgement says', () => {
+    const denied = (acks: readonly string[]): Correlation => correlate([
+      ...connect(1795700000, 'acl'),
+      "1795700001: Denied PUBLISH from acl (d0, q1, r0, m7, 'no/x', ... (1 bytes))",
+      ...acks,
+    ]);
+    // 2.0 logs the reason code; 1.x acknowledges as if all were well.
+    for (const ack of ['1795700001: Sending PUBACK to acl (m7, rc135)', '1795700001: Sending PUBACK to acl (Mid: 7)']) {
+      const c = denied([ack]);
+      assert.deepEqual(findingsOf(c), ['publish-denied acl 3'], ack);
+      assert.deepEqual(c.flows.map((f) => f.state), ['refused'], ack);
+      const f = c.findings[0];
+      assert.equal(f && describeFinding(f), 'acl may not publish to no/x: its PUBLISH m7 (QoS 1) was denied and dropped');
+    }
+    const qos2 = correlate([
+      ...connect(1795700000, 'acl'),
+      "1795700001: Denied PUBLISH from acl (d0, q2, r0, m8, 'no/y', ... (1 bytes))",
+      '1795700001: Sending PUBREC to acl (Mid: 8)',
+      '1795700001: Received PUBREL from acl (Mid: 8)',
+      '1795700001: Sending PUBCOMP to acl (Mid: 8)',
+    ]);
+    assert.deepEqual([findingsOf(qos2), qos2.flows.map((f) => [f.state, f.dropped])], [['publish-denied acl 3'], [['refused', 'denied']]]);
+  });
+
+  test('to a subscriber (2.1) is a finding about that subscriber', () => {
+    const c = correlate([...connect(1795700000, 'reader'), "1795700001: Denied PUBLISH to reader (q1, r0, 'secret/x', ... (4 bytes))"]);
+    const f = c.findings[0];
+    assert.deepEqual(f?.code === 'publish-denied' && [f.client, f.direction, f.qos, f.mid, f.topic], ['reader', 'out', 1, null, 'secret/x']);
+    assert.equal(f && describeFinding(f), 'reader may not read secret/x: a message for it (QoS 1) was denied and not sent');
+    assert.equal(c.flows.length, 0);
+  });
+});
+
 test('a refused CONNACK to an address and the disconnect after it are one failed connection', () => {
   const c = correlate([
     '1795700000: New connection from 127.0.0.1:58260 on port 18843.',

@@ -11,7 +11,8 @@ export const brokerOptions: BrokerOptions = {
 
 /**
  * ACL denials, with MQTT v5 clients so refusals are visible on the wire as reason codes.
- * `acl-writer` publishes QoS 1 and QoS 2 to read-only `public/news` (refused with 0x87), QoS 1 to
+ * `acl-writer` publishes QoS 1 and QoS 2 to read-only `public/news` (refused with 0x87), QoS 0
+ * there (dropped without a word), QoS 1 to
  * write-only `secret/plans` (accepted) and QoS 1 to `sandbox/ok` (accepted). `acl-reader`
  * subscribes to all three trees but may read only `public/#` and `sandbox/#`, so of the accepted
  * messages it receives only the sandbox one.
@@ -26,10 +27,14 @@ export async function run(broker: Broker): Promise<ScenarioTruth> {
 
   const refusals: string[] = [];
   for (const qos of [1, 2] as const) {
+    truth.denyPublish({ client: 'acl-writer', qos, topic: 'public/news' });
     await writer.client.publishAsync('public/news', `writer may not publish here (QoS ${qos})`, { qos }).catch((error: Error) => {
       refusals.push(`QoS ${qos}: ${error.message}`);
     });
   }
+  // At QoS 0 the broker drops the message without a word to the client.
+  truth.denyPublish({ client: 'acl-writer', qos: 0, topic: 'public/news' });
+  await writer.client.publishAsync('public/news', 'writer may not publish here (QoS 0)', { qos: 0 });
   await writer.client.publishAsync('secret/plans', 'reader may not read this', { qos: 1 });
   await writer.client.publishAsync('sandbox/ok', 'everyone may read this', { qos: 1 });
   // Same publisher, same broker loop: once sandbox/ok has arrived, secret/plans would have too.

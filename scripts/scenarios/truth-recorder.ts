@@ -1,4 +1,4 @@
-import type { ScenarioTruth, TruthEndReason, TruthFlow, TruthSession } from '../../test/support/truth.js';
+import type { ScenarioTruth, TruthDeniedPublish, TruthEndReason, TruthFlow, TruthSession } from '../../test/support/truth.js';
 
 /** How a driver describes a connection the broker accepted. */
 export interface SessionStart {
@@ -16,6 +16,7 @@ export class TruthRecorder {
   private readonly incompleteFlows: TruthFlow[] = [];
   private readonly completedFlows: Record<string, number> = {};
   private readonly notes: string[] = [];
+  private readonly denied: TruthDeniedPublish[] = [];
   private refused = 0;
 
   constructor(
@@ -62,6 +63,11 @@ export class TruthRecorder {
     this.refused += 1;
   }
 
+  /** Records a PUBLISH sent where the ACL denies it. */
+  denyPublish(denied: TruthDeniedPublish): void {
+    this.denied.push(denied);
+  }
+
   /** Adds a sentence for people reading the fixture. */
   note(text: string): void {
     this.notes.push(text);
@@ -79,6 +85,7 @@ export class TruthRecorder {
       incompleteFlows: this.incompleteFlows.map((f) => ({ ...f })),
       completedFlows: sortedCompleted,
       refusedConnections: this.refused,
+      ...(this.denied.length > 0 ? { deniedPublishes: this.denied.map((d) => ({ ...d })) } : {}),
       ...(this.notes.length > 0 ? { notes: this.notes.join(' ') } : {}),
     };
   }

@@ -948,6 +948,12 @@ export class Correlator {
   }
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
+    if (r.outcome === 'denied') {
+      this.addFinding({
+        code: 'publish-denied', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }],
+        direction: r.direction, qos: r.qos ?? null, mid: r.qos ? (r.mid ?? null) : null, topic: r.topic ?? null,
+      });
+    }
     if (r.outcome !== 'rejected') {
       // A retained message sent within a second of a SUBACK comes from the store, not from a
       // PUBLISH just received (a v5 retain-as-published forward is marked retained too).

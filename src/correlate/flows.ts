@@ -220,6 +220,9 @@ export class FlowTracker {
         flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1 || queued, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
       }
     }
+    // The broker acknowledges a PUBLISH it denied all the same, with a reason code only 2.0+
+    // logs: the flow is refused however it ends, and the denial's own finding says so.
+    if (r.outcome === 'denied') flow.dropped = 'denied';
     flows.set(r.mid, flow);
     this.options.onStart(flow);
     this.openCount++;
@@ -274,7 +277,7 @@ export class FlowTracker {
       if (step === 'pubrec') this.rememberRefused(flow);
       this.finalize(st, flow, 'refused');
     } else if (index === order.length - 1) {
-      this.finalize(st, flow, 'complete');
+      this.finalize(st, flow, flow.dropped === 'denied' ? 'refused' : 'complete');
     }
   }
 
@@ -428,7 +431,7 @@ export class FlowTracker {
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
       const dropped = flow.dropped === 'expired' || flow.dropped === 'clean-start' || flow.dropped === 'not-resumed' ? { dropped: flow.dropped } : {};
       this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped });
-    } else if (state === 'refused') {
+    } else if (state === 'refused' && flow.dropped !== 'denied') {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
     if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: pickEvidence([...resends, ...packets]), duplicates: flow.duplicates });

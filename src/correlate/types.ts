@@ -2,7 +2,7 @@
  * What the correlator rebuilds from records: sessions, connection attempts, QoS 1/2 flows,
  * findings and aggregates. Plain data; nothing here renders text.
  */
-import type { Direction, MqttVersion, PacketCmd, PacketRecord, Where } from '../parse/index.js';
+import type { Direction, MqttVersion, PacketCmd, PacketRecord, Qos, Where } from '../parse/index.js';
 
 /** Why a session ended. */
 export type EndReason =
@@ -115,9 +115,10 @@ export interface Flow {
   resumed: boolean;
   /**
    * Why an unfinished flow was given up: session expired, clean start, the session not
-   * resumed (a CONNACK without session present), an id reused, or state cap.
+   * resumed (a CONNACK without session present), an id reused, or state cap; why a refused
+   * one was: too large for the client, or its PUBLISH denied by the broker's access control.
    */
-  dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused' | 'too-large';
+  dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused' | 'too-large' | 'denied';
   /** The inbound PUBLISH that caused this delivery (outbound flows). */
   origin?: { client: string; at: Where; mid?: number; ambiguous: boolean };
   /** Milliseconds from PUBLISH to the final acknowledgement. */
@@ -127,13 +128,16 @@ export interface Flow {
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
-  'socket-error', 'takeover', 'bridge-outage', 'messages-dropped', 'flow-refused', 'mid-reused',
+  'socket-error', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'flow-refused', 'mid-reused',
   'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
 /** The codes of findings about QoS flows, which only packet lines (`log_type debug` or `all`) give. */
 export const flowFindingCodes = ['flow-incomplete', 'flow-refused', 'flow-duplicate', 'mid-reused'] as const satisfies readonly FindingCode[];
+
+/** The codes of findings that only packet lines give: the flows', and PUBLISH packets the broker denied. */
+export const packetFindingCodes = [...flowFindingCodes, 'publish-denied'] as const satisfies readonly FindingCode[];
 
 /** Findings per code. */
 export type FindingCounts = Partial<Record<FindingCode, number>>;
@@ -193,6 +197,20 @@ export interface FlowFinding extends FindingBase {
   /** Why an unfinished flow was given up, when it was not its session ending. */
   dropped?: 'expired' | 'clean-start' | 'not-resumed';
 }
+/**
+ * A PUBLISH the broker's access control (its ACL, or a plugin) denied: one a client sent on a
+ * topic it may not write to, which the broker threw away (acknowledged at QoS 1 and 2, which
+ * only a v5 client sees as a refusal), or, from 2.1, a delivery to a subscriber that may not
+ * read it, which was not sent.
+ */
+export interface DeniedFinding extends FindingBase {
+  code: 'publish-denied';
+  direction: Direction;
+  qos: Qos | null;
+  /** The message id of a denied QoS 1/2 PUBLISH from a client. */
+  mid: number | null;
+  topic: string | null;
+}
 export interface DroppedFinding extends FindingBase {
   code: 'messages-dropped';
   /** Outgoing QoS 1/2 messages in flight to that client at that moment. */
@@ -244,7 +262,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding
-  | FlowFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

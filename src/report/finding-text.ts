@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { BridgeFinding, Finding, FindingCode, Flow, FlowFinding } from '../correlate/index.js';
+import type { BridgeFinding, DeniedFinding, Finding, FindingCode, Flow, FlowFinding } from '../correlate/index.js';
 import { formatDuration } from './text.js';
 
 /** A short title per finding code. */
@@ -18,6 +18,7 @@ export const findingTitles: Record<FindingCode, string> = {
   takeover: 'Session taken over',
   'bridge-outage': 'Bridge connection lost, then restored',
   'messages-dropped': 'Outgoing messages dropped',
+  'publish-denied': 'PUBLISH denied by access control',
   'flow-refused': 'QoS flow refused by reason code',
   'flow-duplicate': 'Message re-sent (duplicate)',
   'mid-reused': 'Message id reused while in flight',
@@ -74,15 +75,28 @@ export const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
   'mid-reused': 'id reused',
   evicted: 'untracked at --max-open',
   'too-large': 'too large for the client',
+  denied: 'denied by access control',
 };
 
 /** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`, `in flight when the log ended`. */
 export function describeFlowState(f: Flow): string {
-  if (f.state === 'refused') return `refused (${f.dropped === 'too-large' ? droppedWords['too-large'] : f.reasonCode !== undefined ? `rc ${f.reasonCode}` : 'rc not logged'})`;
+  if (f.state === 'refused') {
+    const code = f.reasonCode !== undefined ? `rc ${f.reasonCode}` : null;
+    if (f.dropped === 'too-large' || f.dropped === 'denied') return `refused (${[droppedWords[f.dropped], code].filter(Boolean).join(', ')})`;
+    return `refused (${code ?? 'rc not logged'})`;
+  }
   if (f.state === 'in-flight') return 'in flight when the log ended';
   if (f.state !== 'incomplete') return f.state;
   const at = `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}`;
   return f.dropped === undefined ? at : `${at} (${droppedWords[f.dropped]})`;
+}
+
+/** What the broker's access control denied: a client's PUBLISH, or (2.1) a delivery to a subscriber. */
+function publishDenied(f: DeniedFinding): string {
+  const topic = f.topic ?? 'its topic';
+  const qos = f.qos === null ? '' : ` (QoS ${f.qos})`;
+  if (f.direction === 'out') return `${who(f.client)} may not read ${topic}: a message for it${qos} was denied and not sent`;
+  return `${who(f.client)} may not publish to ${topic}: its PUBLISH${f.mid === null ? '' : ` m${f.mid}`}${qos} was denied and dropped`;
 }
 
 /** What a bridge finding says: how long the bridge was down, and what its attempts met. */
@@ -102,6 +116,8 @@ export function describeFinding(f: Finding): string {
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) ${stall(f)}${flowEnd(f)}`;
     case 'flow-refused':
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused ${f.reasonCode !== undefined ? `with reason code ${f.reasonCode}` : 'by its PUBREC, whose reason code the broker does not log'}`;
+    case 'publish-denied':
+      return publishDenied(f);
     case 'flow-duplicate':
       return `${who(f.client)} m${f.mid} (${f.direction}) was sent ${(f.duplicates ?? 0) + 1} times`;
     case 'mid-reused':

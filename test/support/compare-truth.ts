@@ -10,7 +10,8 @@ const byFlowKey = (a: { client: string; direction: string; mid: number }, b: typ
 
 /**
  * Asserts sessions (client, end reason, clean session, keepalive, in connect order), unfinished
- * flows (with the step they stalled at), completed flow counts and refused connections.
+ * flows (with the step they stalled at), completed flow counts, refused connections and the
+ * PUBLISH packets the ACL denied.
  * The correlation must have been made with `keepFlows: 'all'`.
  */
 export function assertMatchesTruth(result: Correlation, truth: ScenarioTruth): void {
@@ -35,4 +36,7 @@ export function assertMatchesTruth(result: Correlation, truth: ScenarioTruth): v
 
   const refused = result.attempts.filter((a) => a.outcome === 'not-authorised' || a.outcome === 'refused').length;
   assert.equal(refused, truth.refusedConnections, 'refused connections');
+
+  const denied = result.findings.flatMap((f) => (f.code === 'publish-denied' && f.direction === 'in' ? [{ client: f.client, qos: f.qos, topic: f.topic }] : []));
+  assert.deepEqual(denied, truth.deniedPublishes ?? [], 'PUBLISH packets the ACL denied');
 }

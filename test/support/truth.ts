@@ -39,6 +39,13 @@ export interface TruthFlow {
   stalledAt?: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp';
 }
 
+/** A PUBLISH the broker's access control was set up to deny. */
+export interface TruthDeniedPublish {
+  client: string;
+  qos: 0 | 1 | 2;
+  topic: string;
+}
+
 /** The truth file for one scenario / fixture. */
 export interface ScenarioTruth {
   scenario: string;
@@ -51,6 +58,8 @@ export interface ScenarioTruth {
   completedFlows: Record<string, number>;
   /** Connection attempts refused at CONNECT (bad password, ACL), by address when the id is unknown. */
   refusedConnections: number;
+  /** PUBLISH packets the driver sent where the broker's ACL denies them, in the order sent. */
+  deniedPublishes?: TruthDeniedPublish[];
   /** Free notes about what the scenario did, for people reading the fixture. */
   notes?: string;
 }

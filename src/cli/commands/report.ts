@@ -204,8 +204,10 @@ Examples:
       const sources = await resolveInputs(files, env.io, parser);
       const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
       if (toFile !== null) await refuseInputAsOutput(toFile, sources, env.io.stdin);
-      // The HTML page draws every session; the other formats list only findings.
-      const { selected } = await correlateSelected(sources, parser, { keepFlows: 'unfinished', keepSessions: options.format === 'html', ...maxOpenFor(options) }, env.io, selection);
+      // The HTML page draws every session; the other formats list only findings. No format
+      // lists the failed connections one by one: their counts are kept either way.
+      const keep = { keepFlows: 'unfinished', keepSessions: options.format === 'html', keepAttempts: false } as const;
+      const { selected } = await correlateSelected(sources, parser, { ...keep, ...maxOpenFor(options) }, env.io, selection);
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
       const selectedBy = selectionText(options);
       const report: CiReport = {

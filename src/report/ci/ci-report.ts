@@ -3,7 +3,7 @@
  * findings per code, how many were counted but not listed, and a finding's facts as text.
  */
 import type { GateResult, RuleResult } from '../../correlate/gate.js';
-import { type Correlation, type Finding, type FindingCode, findingCodes, flowFindingCodes } from '../../correlate/index.js';
+import { type Correlation, type Finding, type FindingCode, findingCodes, packetFindingCodes } from '../../correlate/index.js';
 import { formatTime, safeText } from '../text.js';
 
 /** One run of `mosqlog report`: the (selected) correlation, the gate verdict, and where it came from. */
@@ -70,7 +70,7 @@ export function findingFacts(f: Finding, timeZone: string): Array<[string, strin
   return facts;
 }
 
-const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(flowFindingCodes);
+const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(packetFindingCodes);
 
 /** Why a rule could not be checked at all, or null: its findings come from lines the log lacks. */
 export function uncheckedReason(report: CiReport, code: FindingCode): string | null {
