@@ -45,6 +45,15 @@ test('broker bridge: each connection is a session of the local id; the remote st
   assert.deepEqual(bridge.map((s) => [s.client, s.outgoingBridge, s.port, s.endReason]), [
     ['local.bridge-test', 'br', remote.port, 'closed'], ['local.bridge-test', 'br', remote.port, 'broker-shutdown'],
   ]);
+  // The tables say which sessions are bridges, and which way, on each side.
+  const rows = (text: string, client: string): string[] => text.split('\n').filter((l) => l.startsWith(`${client} `));
+  const localRows = rows((await runCli(['sessions', local.logFile])).stdout, 'local.bridge-test');
+  assert.equal(localRows.length, 2);
+  for (const row of localRows) assert.match(row, new RegExp(`127\\.0\\.0\\.1:${remote.port} \\(outgoing bridge br\\)`));
+  await remote.stop();
+  const remoteRows = rows((await runCli(['sessions', remote.logFile])).stdout, 'bridge-test');
+  assert.ok(remoteRows.length >= 1, 'the remote broker saw the bridge connect');
+  for (const row of remoteRows) assert.match(row, /127\.0\.0\.1:\d+ \(incoming bridge\)/);
   const problems = JSON.parse((await runCli(['problems', '--format', 'json', local.logFile])).stdout) as { findings: Array<{ code: string; bridge?: string; wasUp?: boolean; attempts?: number }> };
   const outages = problems.findings.filter((f) => f.code === 'bridge-outage' || f.code === 'bridge-down');
   assert.deepEqual(outages.map((f) => [f.code, f.bridge, f.wasUp]), [['bridge-outage', 'br', true]], JSON.stringify(problems.findings));

@@ -13,9 +13,16 @@ import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } 
 
 const troubledEnds = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
 
+/** Where a session's client came from, and a bridge's direction: an outgoing bridge's address is the remote broker's. */
+function sessionWhere(s: Session): string {
+  const where = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
+  if (s.outgoingBridge !== undefined) return `${where} (outgoing bridge ${s.outgoingBridge})`;
+  return s.bridge ? `${where} (incoming bridge)` : where;
+}
+
 /** A session's row; its messages are counted only from debug lines (`debugLines`), else unknown. */
 function sessionRow(s: Session, ctx: ReportContext, debugLines: boolean): string[] {
-  const where = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
+  const where = sessionWhere(s);
   return [
     s.client, where, s.mqttVersion ?? '-', formatTime(s.start, ctx.timeZone), formatDuration(s.durationMs),
     s.endReason + (s.endDetail ? ` (${s.endDetail})` : ''), debugLines ? `${s.messagesIn}/${s.messagesOut}` : '-', location(s.startAt),
