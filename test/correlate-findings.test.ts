@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Correlation, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
+import { type BridgeFinding, type Correlation, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, createLineDecoder, parseLine } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 import { renderTimelineText } from '../src/report/timeline.js';
@@ -828,6 +828,12 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     assert.deepEqual(codes(c), ['auth-failure', 'auth-failure', 'bridge-down']);
     assert.equal(describeFinding(c.findings[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 was refused by the remote broker (CONNACK 5)');
     assert.equal(describeFinding(c.findings[2] as Finding), 'bridge br-b2a to 127.0.0.1:45061 never connected; 2 attempt(s) to connect failed (last: refused: not authorised)');
+    // Followed, the bridge is said to be down once it has been for 10 s, and not again at the end.
+    const lines = ['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096), ...refused(1795778102)];
+    const followed = correlateRecords(records(lines), { announceBridgesDown: true });
+    const downs = followed.findings.filter((f): f is BridgeFinding => f.code === 'bridge-down');
+    assert.deepEqual(downs.map((f) => [f.time, f.ongoing, f.downMs, f.attempts]), [[1795778102_000, true, 12_000, 2]]);
+    assert.equal(describeFinding(downs[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 has not connected for 12s; 2 attempt(s) to connect failed (last: refused: not authorised)');
   });
 
   test('a connection that ended without a line, seen at the next attempt: its session ends, and the time down is an outage', () => {

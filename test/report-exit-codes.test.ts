@@ -61,9 +61,9 @@ describe('thresholds', () => {
     assert.deepEqual(three.gate.rules, [{ code: 'flow-incomplete', max: 2, count: 3, passed: false }]);
   });
 
-  test('the edge on another fixture: two refused flows against >1 and >2', async () => {
-    assert.equal((await gateOf(['fixtures/acl-denial.log', '--fail-on', 'flow-refused>1'])).code, 1);
-    assert.equal((await gateOf(['fixtures/acl-denial.log', '--fail-on', 'flow-refused>2'])).code, 0);
+  test('the edge on another fixture: three denied PUBLISH packets against >2 and >3', async () => {
+    assert.equal((await gateOf(['fixtures/acl-denial.log', '--fail-on', 'publish-denied>2'])).code, 1);
+    assert.equal((await gateOf(['fixtures/acl-denial.log', '--fail-on', 'publish-denied>3'])).code, 0);
   });
 });
 

@@ -61,6 +61,8 @@ interface Outage {
   refused: boolean;
   /** The connection's end was not logged: it was found at the attempt that replaced it. */
   unlogged: boolean;
+  /** Reported as `bridge-down` while it went on ({@link BridgeTracker.announceDown}). */
+  announced?: true;
 }
 
 const connectingFormats = new Set(['Connecting bridge (step 1) %s (%s:%d)', 'Connecting bridge %s (%s:%d)']);
@@ -124,10 +126,17 @@ export class BridgeTracker {
    */
   private readonly endsBeforeLog = new Map<string, Line>();
 
+  /**
+   * Report a bridge down once it has been down for {@link endGraceMs}, rather than when the log
+   * ends: a log that is followed has no end. No second finding is made at the end.
+   */
+  announceDown = false;
+
   constructor(private readonly hooks: BridgeHooks) {}
 
   /** Called before each record: a CONNACK is a connection unless the line after it says otherwise. */
   before(r: LogRecord): void {
+    if (this.announceDown && r.time !== null) this.announceLongOutages(r.time);
     const answer = this.answer;
     if (answer === null) return;
     this.answer = null;
@@ -229,9 +238,19 @@ export class BridgeTracker {
     this.answer = null;
     for (const bridge of this.byName.values()) {
       const down = bridge.down;
-      if (!down) continue;
+      if (!down || down.announced) continue;
       const lately = down.wasUp && !down.refused && down.since !== null && last !== null && last - down.since >= 0 && last - down.since < endGraceMs;
       if (!lately) this.report(bridge, down, 'bridge-down', last);
+    }
+  }
+
+  /** Reports the bridges down for {@link endGraceMs} by `now`, once each outage. */
+  private announceLongOutages(now: number): void {
+    for (const bridge of this.byName.values()) {
+      const down = bridge.down;
+      if (!down || down.announced || down.since === null || now - down.since < endGraceMs) continue;
+      down.announced = true;
+      this.report(bridge, down, 'bridge-down', now, true);
     }
   }
 
@@ -299,12 +318,12 @@ export class BridgeTracker {
    * A finding about `down`, which lasted `until` its next connection or the log's end: timed by
    * that end, so that a window that holds it (`--since 1h`) holds the outage.
    */
-  private report(bridge: Bridge, down: Outage, code: BridgeFinding['code'], until: number | null): void {
+  private report(bridge: Bridge, down: Outage, code: BridgeFinding['code'], until: number | null, ongoing = false): void {
     this.hooks.finding({
       code, severity: code === 'bridge-down' ? 'error' : 'warning', client: bridge.localId, time: until ?? down.since, at: down.at,
       bridge: bridge.name, remote: down.remote,
       downMs: down.since !== null && until !== null ? Math.max(0, until - down.since) : null,
-      attempts: down.attempts, lastError: down.lastError, wasUp: down.wasUp,
+      attempts: down.attempts, lastError: down.lastError, wasUp: down.wasUp, ...(ongoing ? { ongoing: true } : {}),
     });
   }
 

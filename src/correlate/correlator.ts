@@ -40,6 +40,11 @@ export interface CorrelateOptions {
   traceOrigins?: boolean;
   /** Called as sessions start and end, attempts fail and findings arise. */
   onEvent?: (event: CorrelatorEvent) => void;
+  /**
+   * Report an outgoing bridge down once it has been down for 10 s of log time (a `bridge-down`
+   * that is `ongoing`), rather than when the log ends: for a log that is followed.
+   */
+  announceBridgesDown?: boolean;
 }
 
 interface OpenSession {
@@ -270,6 +275,7 @@ export class Correlator {
     this.maxOpen = options.maxOpen ?? 1_000_000;
     this.findings = new KeptFindings(options.maxFindingsPerCode ?? 10_000, options.keepFinding, options.keepLatestFindings);
     this.keepAttempts = options.keepAttempts ?? true;
+    this.bridges.announceDown = options.announceBridgesDown ?? false;
     this.emit = options.onEvent ?? (() => undefined);
     this.flows = new FlowTracker({
       keep: options.keepFlows ?? 'unfinished',

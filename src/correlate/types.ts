@@ -249,6 +249,8 @@ export interface BridgeFinding extends FindingBase {
   lastError: string | null;
   /** It was connected before: a connection was lost, rather than never made. */
   wasUp: boolean;
+  /** A `bridge-down` reported while the outage went on, by `follow`: down for `downMs` then. */
+  ongoing?: true;
 }
 export interface NoDebugFinding extends FindingBase {
   code: 'no-debug-lines';

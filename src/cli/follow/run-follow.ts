@@ -124,7 +124,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     if (line !== null) out += `${line}\n`;
   };
   // Nothing is kept for listing: a follow can run for weeks; events carry what is printed.
-  const correlator = new Correlator({ keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, onEvent });
+  // A bridge down is said while it is down: the followed log has no end to say it at.
+  const correlator = new Correlator({ keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, announceBridgesDown: true, onEvent });
 
   const dashboard = plan.dashboard
     ? new TerminalDashboard(plan.dashboard.stream, (width) => renderDashboard(stats.snapshot(now()), { source: plan.source, status }, { ...(plan.dashboard?.ctx ?? plan.ctx), width }), plan.dashboard.ctx.width)
