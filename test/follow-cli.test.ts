@@ -258,6 +258,21 @@ test('text: one readable line per event, remote text made safe, summary on stder
   assert.match(run.stderr(), /sessions {2}1 started, 1 ended \(timeout 1\), 0 open/);
 });
 
+test('--max-open caps the state followed, as it does for the other commands, and the eviction is reported', async () => {
+  const log = await readFile(repoPath('fixtures/sample.log'), 'utf8');
+  const evicted = async (args: readonly string[]): Promise<unknown[]> => {
+    const stdin = new PassThrough();
+    const run = startFollow(['--format', 'ndjson', ...args, '-'], { stdin });
+    stdin.end(log);
+    assert.equal(await run.exited, 0);
+    return run.objects().filter((o) => o.code === 'state-evicted').map((o) => (o.finding as { limit: number }).limit);
+  };
+  assert.deepEqual(await evicted(['--max-open', '2']), [2]);
+  assert.deepEqual(await evicted([]), []);
+  const listed = JSON.parse((await runCli(['problems', '--format', 'json', '--max-open', '2', '-'], { stdin: log })).stdout) as { totals: Record<string, number> };
+  assert.equal(listed.totals['state-evicted'], 1);
+});
+
 test('the summary counts what --client keeps, as summary does', async () => {
   const path = await logFile('');
   const run = startFollow(['--from-start', '--client', 'keep-*', path]);

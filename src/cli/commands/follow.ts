@@ -9,11 +9,11 @@ import { runFollow } from '../follow/run-follow.js';
 import { isGzipFile, refuseImpossiblePath } from '../input.js';
 import type { TailStart } from '../follow/tailer.js';
 import {
-  type ColorOptions, type InputOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addSelectOptions, parseCount,
-  chalkFor, parserFor, reportContext, selectionFor,
+  type ColorOptions, type InputOptions, type MaxOpenOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addMaxOpenOption,
+  addSelectOptions, parseCount, chalkFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
 
-interface FollowOptions extends InputOptions, SelectOptions, ColorOptions {
+interface FollowOptions extends InputOptions, SelectOptions, ColorOptions, MaxOpenOptions {
   lines: number;
   fromStart?: boolean;
   all: boolean;
@@ -36,7 +36,7 @@ export function registerFollow(program: Command, env: CommandEnv): void {
     .addOption(new Option('--from-start', 'show the whole file first, then follow').conflicts('lines'))
     .option('--all', 'print every line as well as the events', false)
     .option('--dashboard', 'a live summary redrawn in place, about once a second (needs a terminal)', false);
-  addFormatOption(addSelectOptions(addTimeOptions(command)), Object.keys(followFormats), 'text')
+  addFormatOption(addMaxOpenOption(addSelectOptions(addTimeOptions(command))), Object.keys(followFormats), 'text')
     .addHelpText('after', `
 What is printed: session starts and ends with the reason, and findings (keepalive timeouts,
 socket errors, takeovers, authentication failures, messages dropped, QoS flows left incomplete
@@ -82,6 +82,7 @@ Examples:
         format: all.format,
         all: all.all,
         selection: selectionFor(all),
+        ...maxOpenFor(all),
         ctx: reportContext(all, io, machine),
         stderrCtx: reportContext(all, { ...io, stdoutIsTTY: io.stderrIsTTY }, false),
         dashboard,

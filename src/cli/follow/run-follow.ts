@@ -26,6 +26,8 @@ export interface FollowPlan {
   /** Print every record, not just events. */
   all: boolean;
   selection: Selection;
+  /** `--max-open`: the cap on clients and connections tracked at once. */
+  maxOpen?: number;
   /** Context for stdout lines. */
   ctx: ReportContext;
   /** Context for stderr (summary). */
@@ -125,7 +127,9 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   };
   // Nothing is kept for listing: a follow can run for weeks; events carry what is printed.
   // A bridge down is said while it is down: the followed log has no end to say it at.
-  const correlator = new Correlator({ keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, announceBridgesDown: true, onEvent });
+  const correlator = new Correlator({
+    keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, announceBridgesDown: true, onEvent, ...(plan.maxOpen === undefined ? {} : { maxOpen: plan.maxOpen }),
+  });
 
   const dashboard = plan.dashboard
     ? new TerminalDashboard(plan.dashboard.stream, (width) => renderDashboard(stats.snapshot(now()), { source: plan.source, status }, { ...(plan.dashboard?.ctx ?? plan.ctx), width }), plan.dashboard.ctx.width)
