@@ -200,7 +200,8 @@ const refusalEchoRecords = 50;
 /** Rebuilds sessions, flows and findings from records pushed in log order. */
 export class Correlator {
   private readonly keepSessions: boolean;
-  private readonly maxOpen: number;
+  /** The cap on clients with open state, and on connections pending. */
+  readonly maxOpen: number;
   private readonly keepAttempts: boolean;
   private readonly attemptsByOutcome: Partial<Record<AttemptOutcome, number>> = {};
   private readonly emit: (event: CorrelatorEvent) => void;
@@ -289,6 +290,11 @@ export class Correlator {
     });
   }
 
+  /** Sessions, flows and connections dropped from tracking so far at the `maxOpen` cap. */
+  get evictions(): number {
+    return this.evicted.sessions + this.evicted.flows + this.evicted.connections;
+  }
+
   /** Clients with open state (a session, flows in flight, or a takeover still to resolve). */
   get openClients(): number {
     return this.clients.size;
@@ -375,8 +381,7 @@ export class Correlator {
     if (this.unknown > 0 && this.unknownAt) {
       this.addFinding({ code: 'unknown-lines', severity: 'info', client: null, time: null, at: [this.unknownAt], count: this.unknown, examples: this.unknownExamples });
     }
-    const evictedTotal = this.evicted.sessions + this.evicted.flows + this.evicted.connections;
-    if (evictedTotal > 0) {
+    if (this.evictions > 0) {
       this.addFinding({ code: 'state-evicted', severity: 'warning', client: null, time: null, at: [], ...this.evicted, limit: this.maxOpen });
     }
     for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');

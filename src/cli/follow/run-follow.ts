@@ -150,10 +150,16 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     ? streamSegments(pipe ?? io.stdin, io.signal)
     : new FileTailer(plan.source, { start: plan.start, signal: io.signal, onNotice, ...(plan.pollMs !== undefined ? { pollMs: plan.pollMs } : {}) }).segments();
 
+  // A follow stopped by Ctrl-C makes no end-of-log findings: the first eviction is said at once.
+  let evictionSaid = false;
   const handle = (record: LogRecord): void => {
     stats.onRecord(record);
     if (live && plan.all && printing && filter.record(record)) out += `${format.record(record, plan.ctx)}\n`;
     correlator.push(record);
+    if (!evictionSaid && correlator.evictions > 0) {
+      evictionSaid = true;
+      io.stderr.write(`mosqlog: warning: more than ${correlator.maxOpen} clients or connections open at once: the oldest are dropped from tracking from ${inputName(record.file)}:${record.line} on (raise --max-open)\n`);
+    }
   };
 
   const stopped = new Promise<void>((resolve) => {
