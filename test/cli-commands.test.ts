@@ -686,6 +686,17 @@ test('a log whose dates show themselves month first after ambiguous ones says so
   }
 });
 
+test("a file is read with what the one before it left: its broker version and the order of its dates", async () => {
+  // Rotated files: the banner and the dates that show their order are in the first one only.
+  const first = writeLines('carry-1.log', ['03/13/2026 10:00:00: mosquitto version 2.1.2 starting']);
+  const second = writeLines('carry-2.log', ['04/05/2026 10:00:01: New client connected from 127.0.0.1 as c1 (p2, c1, k60).']);
+  const records = JSON.parse(`[${(await runCli(['parse', first, second])).stdout.trim().split('\n').join(',')}]`) as Array<{ time: string; versionAmbiguous?: boolean }>;
+  assert.deepEqual(records.map((r) => r.time), ['2026-03-13T10:00:00.000Z', '2026-04-05T10:00:01.000Z']);
+  assert.equal(records[1]?.versionAmbiguous, true, 'read as 2.1 prints it');
+  const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', first, second])).stdout) as { sessions: Array<{ start: string }> };
+  assert.deepEqual(sessions.sessions.map((s) => s.start), ['2026-04-05T10:00:01.000Z']);
+});
+
 test('the summary lists lines not understood under a text column, and help names --max-open\'s default', async () => {
   const summary = await runCli(['summary', '--no-color', '-'], { stdin: '1795700000: Reloading config.\nsomething else entirely\n' });
   assert.match(summary.stdout, /Lines not understood \(first 5\)\n\ntext\s*\nsomething else entirely\n/);

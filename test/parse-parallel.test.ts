@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { type ParallelSettings, type ParallelStats, parseFileInParallel } from '../src/cli/parse-parallel/index.js';
-import { LineParser, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
+import { type LineContext, LineParser, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
 import { RecordJsonLines } from '../src/report/index.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { realLines } from './support/line-arbitraries.js';
@@ -24,15 +24,15 @@ interface Run {
   maxLength?: number;
   chunkBytes?: number;
   parser?: LineParser;
-  /** The last time of the file read before. */
-  lastTime?: number;
+  /** What the file read before left. */
+  before?: LineContext;
 }
 
 /** What one thread writes for the file. */
 async function oneThread(path: string, run: Run = {}): Promise<string> {
   const parser = run.parser ?? new LineParser();
   const out = new RecordJsonLines(run.raw ?? false);
-  for await (const batch of readRecordBatches(createReadStream(path, { highWaterMark: 97 }), path, parser, run.maxLength ?? defaultMaxLineLength, run.lastTime)) {
+  for await (const batch of readRecordBatches(createReadStream(path, { highWaterMark: 97 }), path, parser, run.maxLength ?? defaultMaxLineLength, run.before)) {
     for (const record of batch) out.add(record);
   }
   return out.take().toString('utf8');
@@ -46,7 +46,7 @@ async function workerThreads(path: string, run: Run = {}): Promise<{ text: strin
   const stats = await parseFileInParallel(source, run.parser ?? new LineParser(), settings, async (json, written) => {
     parts.push(Buffer.from(json));
     written();
-  }, run.lastTime);
+  }, run.before);
   return { text: Buffer.concat(parts).toString('utf8'), stats };
 }
 
@@ -136,12 +136,12 @@ describe('parse on worker threads', () => {
     const path = writeLog('after-new-year.log', `${lines.join('\n')}\n`);
     const parser = new LineParser({ year: 2025 });
     const lastTime = Date.UTC(2025, 11, 31, 23, 59, 59);
-    const expected = await oneThread(path, { parser, lastTime });
+    const expected = await oneThread(path, { parser, before: { lastTime } });
     assert.match(expected.split('\n')[0] ?? '', /"time":"2026-01-01T00:00:00\.000Z"/);
     for (const chunkBytes of [64, 500]) {
-      const { text, stats } = await workerThreads(path, { parser, chunkBytes, lastTime });
+      const { text, stats } = await workerThreads(path, { parser, chunkBytes, before: { lastTime } });
       assert.equal(text, expected, `chunks of ${chunkBytes} bytes`);
-      assert.equal(stats.lastTime, Date.UTC(2026, 0, 1, 0, 0, 59));
+      assert.equal(stats.end.lastTime, Date.UTC(2026, 0, 1, 0, 0, 59));
     }
   });
 
@@ -190,7 +190,7 @@ describe('parse on worker threads', () => {
   });
 
   test('an empty file and a file of newlines', async () => {
-    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, onMainThread: 0, decodedAgain: 0, lastTime: undefined, lines: 0, forcedMatches: 0 } });
+    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, onMainThread: 0, decodedAgain: 0, end: {}, lines: 0, forcedMatches: 0 } });
     const newlines = writeLog('newlines.log', '\n\n\n');
     assert.equal((await workerThreads(newlines)).text, await oneThread(newlines));
   });

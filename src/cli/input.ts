@@ -7,7 +7,7 @@ import { type BigIntStats, createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { type LineContext, LineParser, type LogRecord, createLineDecoder, halfYearMs, readRecordBatches } from '../parse/index.js';
+import { type LineContext, LineParser, type LogRecord, carriedContext, createLineDecoder, halfYearMs, readRecordBatches } from '../parse/index.js';
 import type { Io } from './io.js';
 import { type Rotation, olderFirst, rotationOf } from './rotation.js';
 
@@ -304,18 +304,20 @@ export function readError(source: InputSource, error: unknown): InputError {
 
 /**
  * Reads every source in order and hands each batch of records to `onBatch`. Each source is read
- * after the last time of the one before (`lastTime` before the first), so a syslog time's year
- * carries from a rotated file to the next; returns the last time read. Read failures become
- * {@link InputError}s; errors thrown by `onBatch` pass through unchanged.
+ * with what the one before left (`before` for the first; {@link carriedContext}): its last time,
+ * so a syslog time's year carries from a rotated file to the next, its broker version, whose
+ * banner only the first file holds, and the order of its numeric dates. Returns what the last
+ * left. Read failures become {@link InputError}s; errors thrown by `onBatch` pass through unchanged.
  */
 export async function forEachRecordBatch(
   sources: readonly InputSource[],
   parser: LineParser,
   onBatch: (batch: LogRecord[]) => Promise<void> | void,
-  lastTime?: number,
-): Promise<number | undefined> {
+  before: Readonly<LineContext> = {},
+): Promise<LineContext> {
+  let carried = carriedContext(before);
   for (const source of sources) {
-    const batches = readRecordBatches(source.open(), source.name, parser, undefined, lastTime);
+    const batches = readRecordBatches(source.open(), source.name, parser, undefined, carried);
     for (;;) {
       let step: IteratorResult<LogRecord[], Readonly<LineContext>>;
       try {
@@ -324,13 +326,13 @@ export async function forEachRecordBatch(
         throw readError(source, error);
       }
       if (step.done) {
-        lastTime = step.value.lastTime ?? lastTime;
+        carried = carriedContext(step.value);
         break;
       }
       await onBatch(step.value);
     }
   }
-  return lastTime;
+  return carried;
 }
 
 /**
@@ -345,7 +347,7 @@ export async function lastTimeOf(sources: readonly InputSource[], parser: LinePa
   if (sources.some((s) => s.size === null)) return null;
   const nextYear = yearOn(parser);
   for (const s of sources) {
-    if ((await firstStamp(s, parser, nextYear))?.yearless) return (await forEachRecordBatch(sources, parser, () => undefined)) ?? null;
+    if ((await firstStamp(s, parser, nextYear))?.yearless) return (await forEachRecordBatch(sources, parser, () => undefined)).lastTime ?? null;
   }
   for (let i = sources.length - 1; i >= 0; i--) {
     const source = sources[i] as InputSource;
@@ -357,7 +359,7 @@ export async function lastTimeOf(sources: readonly InputSource[], parser: LinePa
     // Its times may all be further from its end (a long last line, lines without times): it is
     // read through, so that a file before it does not stand in for it.
     if (source.plainFile !== null && (source.size ?? 0) > tailBytes) {
-      const through = await forEachRecordBatch([source], parser, () => undefined);
+      const through = (await forEachRecordBatch([source], parser, () => undefined)).lastTime;
       if (through !== undefined) return through;
     }
   }

@@ -1,23 +1,24 @@
 /**
  * The streaming half of the parse layer: a byte stream in, batches of records out, in order.
  */
-import { type LineContext, LineParser, createLineDecoder } from './parse-line.js';
+import { type LineContext, LineParser, carriedContext, createLineDecoder } from './parse-line.js';
 import { defaultMaxLineLength, readLineBatches } from './read-lines.js';
 import type { LogRecord } from './record.js';
 
 /**
  * Yields one record per line of `input`, in batches. `file` is the name records carry
- * (`-` for stdin); `lastTime` is the last time read before it (in the file before), which
- * stamps without a year or date follow. Returns what its last line leaves for the next one.
+ * (`-` for stdin); `before` is what the file before it left ({@link carriedContext}): its last
+ * time, which stamps without a year or date follow, its broker version and its order of numeric
+ * dates. Returns what its last line leaves for the next one.
  */
 export async function* readRecordBatches(
   input: AsyncIterable<Buffer | string>,
   file: string,
   parser: LineParser = new LineParser(),
   maxLength: number = defaultMaxLineLength,
-  lastTime?: number,
+  before: Readonly<LineContext> = {},
 ): AsyncGenerator<LogRecord[], Readonly<LineContext>> {
-  const decoder = createLineDecoder(file, parser, lastTime === undefined ? {} : { context: { lastTime } });
+  const decoder = createLineDecoder(file, parser, { context: carriedContext(before) });
   for await (const lines of readLineBatches(input, maxLength)) {
     yield lines.map(decoder.line);
   }

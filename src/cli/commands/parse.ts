@@ -3,7 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { defaultMaxLineLength } from '../../parse/index.js';
+import { type LineContext, defaultMaxLineLength } from '../../parse/index.js';
 import { RecordJsonLines } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
@@ -41,8 +41,8 @@ Examples:
       const sources = await resolveInputs(files, env.io, parser);
       const jobs = options.jobs ?? defaultJobs();
       const lines = new RecordJsonLines(options.raw);
-      // Each file is read after the last time of the one before, as forEachRecordBatch does.
-      let lastTime: number | undefined;
+      // Each file is read with what the one before left, as forEachRecordBatch does.
+      let carried: LineContext = {};
       // Lines, and lines the forced format read, of files decoded on several threads; the parser
       // here counts the others.
       const read = { lines: 0, matched: 0 };
@@ -50,17 +50,17 @@ Examples:
         const { plainFile } = source;
         if (jobs > 0 && plainFile !== null && (source.size ?? 0) >= parallelMinBytes) {
           const settings = { jobs, chunkBytes, raw: options.raw, maxLength: defaultMaxLineLength };
-          const stats = await parseFileInParallel({ ...source, plainFile }, parser, settings, (json, written) => env.stdout.write(json, written), lastTime);
-          ({ lastTime } = stats);
+          const stats = await parseFileInParallel({ ...source, plainFile }, parser, settings, (json, written) => env.stdout.write(json, written), carried);
+          carried = stats.end;
           read.lines += stats.lines;
           read.matched += stats.forcedMatches;
           continue;
         }
-        lastTime = await forEachRecordBatch([source], parser, async (batch) => {
+        carried = await forEachRecordBatch([source], parser, async (batch) => {
           for (const record of batch) lines.add(record);
           read.lines += batch.length;
           await env.stdout.write(lines.take());
-        }, lastTime);
+        }, carried);
       }
       if (parser.forcedFormatMatches === 0 && read.matched === 0 && read.lines > 0) warnFormatUnmatched(parser, read.lines, env.io);
       warnDatesMonthFirst(parser, env.io);

@@ -114,8 +114,8 @@ export interface ParallelStats {
   onMainThread: number;
   /** Chunks whose result failed the check and were decoded again, in order. */
   decodedAgain: number;
-  /** The last time read: the next file is read after it. */
-  lastTime: number | undefined;
+  /** What the file's last line leaves for the next file ({@link carriedContext}). */
+  end: LineContext;
   /** Lines written. */
   lines: number;
   /** Lines written whose time the forced `--timestamp-format` read. */
@@ -123,11 +123,12 @@ export interface ParallelStats {
 }
 
 /**
- * Decodes a plain file and writes one JSON line per line, in order, exactly as one thread would.
- * Read failures become input errors (exit code 2); errors thrown by `write` pass through unchanged.
+ * Decodes a plain file and writes one JSON line per line, in order, exactly as one thread would,
+ * with what the file before it left (`before`). Read failures become input errors (exit code 2);
+ * errors thrown by `write` pass through unchanged.
  */
 export async function parseFileInParallel(
-  source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson, lastTime?: number,
+  source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson, before: Readonly<LineContext> = {},
 ): Promise<ParallelStats> {
   if (settings.jobs < 1) throw new RangeError('parseFileInParallel needs at least one worker');
   const file = source.name;
@@ -142,13 +143,13 @@ export async function parseFileInParallel(
   const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
   const here = new ChunkEncoder(file, parser, setup);
   const pending: Pending[] = [];
-  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, lastTime, lines: 0, forcedMatches: 0 };
+  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: carriedContext(before), lines: 0, forcedMatches: 0 };
   const written = (result: ChunkResult): void => {
     stats.lines += result.lines;
     stats.forcedMatches += result.forcedMatches;
   };
   /** What the lines written so far leave for the next one. */
-  let context: LineContext = lastTime === undefined ? {} : { lastTime };
+  let context: LineContext = carriedContext(before);
 
   /** Decodes a chunk here with the true context, and writes it. */
   const decodeInOrder = async (chunk: LineChunk): Promise<void> => {
@@ -216,7 +217,7 @@ export async function parseFileInParallel(
       chunk = await next;
     }
     for (let oldest = pending.shift(); oldest; oldest = pending.shift()) await settle(oldest);
-    return { ...stats, lastTime: context.lastTime };
+    return { ...stats, end: carriedContext(context) };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await handle.close();
