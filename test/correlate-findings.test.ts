@@ -597,6 +597,22 @@ describe('a PUBLISH the broker denied', () => {
     assert.deepEqual([findingsOf(qos2), qos2.flows.map((f) => [f.state, f.dropped])], [['publish-denied acl 3'], [['refused', 'denied']]]);
   });
 
+  test("by a plugin, after the message's Received PUBLISH line, is that message: no id reused, no second message", () => {
+    const c = correlate([
+      ...connect(1795700000, 'acl'),
+      "1795700001: Received PUBLISH from acl (d0, q1, r0, m7, 'no/x', ... (1 bytes))",
+      "1795700001: Denied PUBLISH from acl (d0, q1, r0, m7, 'no/x', ... (1 bytes))",
+      '1795700001: Sending PUBACK to acl (m7, rc135)',
+      "1795700002: Received PUBLISH from acl (d0, q0, r0, m0, 'no/z', ... (1 bytes))",
+      "1795700002: Denied PUBLISH from acl (d0, q0, r0, m0, 'no/z', ... (1 bytes))",
+      "1795700003: Received PUBLISH from acl (d0, q0, r0, m0, 'ok/z', ... (1 bytes))",
+      '1795700004: Client acl disconnected.',
+    ]);
+    assert.deepEqual(findingsOf(c), ['publish-denied acl 4', 'publish-denied acl 7']);
+    assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.dropped]), [[7, 'refused', 'denied']]);
+    assert.equal(c.sessions[0]?.messagesIn, 3);
+  });
+
   test('to a subscriber (2.1) is a finding about that subscriber', () => {
     const c = correlate([...connect(1795700000, 'reader'), "1795700001: Denied PUBLISH to reader (q1, r0, 'secret/x', ... (4 bytes))"]);
     const f = c.findings[0];

@@ -290,6 +290,12 @@ export class Correlator {
     });
   }
 
+  /**
+   * The last `Received PUBLISH`, and the count of records it was: a plugin that denies the
+   * message logs `Denied PUBLISH` for it on the next line.
+   */
+  private receivedPublish: { r: PacketRecord; records: number } | null = null;
+
   /** Sessions, flows and connections dropped from tracking so far at the `maxOpen` cap. */
   get evictions(): number {
     return this.evicted.sessions + this.evicted.flows + this.evicted.connections;
@@ -959,11 +965,15 @@ export class Correlator {
   }
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
+    const received = this.receivedPublish?.records === this.records - 1 ? this.receivedPublish.r : null;
+    this.receivedPublish = r.direction === 'in' && r.outcome === undefined ? { r, records: this.records } : null;
     if (r.outcome === 'denied') {
       this.addFinding({
         code: 'publish-denied', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }],
         direction: r.direction, qos: r.qos ?? null, mid: r.qos ? (r.mid ?? null) : null, topic: r.topic ?? null,
       });
+      // A plugin's denial of a QoS 0 message just received is that message, counted already.
+      if (r.qos === 0 && received !== null && received.client === r.client && received.topic === r.topic && received.qos === 0 && received.payloadBytes === r.payloadBytes) return;
     }
     if (r.outcome !== 'rejected') {
       // A retained message sent within a second of a SUBACK comes from the store, not from a

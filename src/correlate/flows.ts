@@ -182,6 +182,12 @@ export class FlowTracker {
     const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
     const existing = flows.get(r.mid);
     if (existing && existing.state === 'in-flight') {
+      // A plugin denies a message after its `Received PUBLISH` line: the `Denied PUBLISH` with
+      // its id is that message's, refused.
+      if (r.outcome === 'denied' && existing.steps.length === 1 && sameMessage(existing, r)) {
+        existing.dropped = 'denied';
+        return true;
+      }
       if (r.dup || (existing.sessionEnded && sameMessage(existing, r))) {
         existing.duplicates++;
         const resentAt = (existing.resentAt ??= []);
