@@ -848,8 +848,28 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     const lines = ['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096), ...refused(1795778102)];
     const followed = correlateRecords(records(lines), { announceBridgesDown: true });
     const downs = followed.findings.filter((f): f is BridgeFinding => f.code === 'bridge-down');
-    assert.deepEqual(downs.map((f) => [f.time, f.ongoing, f.downMs, f.attempts]), [[1795778102_000, true, 12_000, 2]]);
-    assert.equal(describeFinding(downs[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 has not connected for 12s; 2 attempt(s) to connect failed (last: refused: not authorised)');
+    assert.deepEqual(downs.map((f) => [f.time, f.ongoing, f.downMs, f.attempts]), [[1795778102_000, true, 12_000, 3]]);
+    assert.equal(describeFinding(downs[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 has not connected for 12s; 3 attempt(s) to connect failed (last: refused: not authorised)');
+    // Said down, it is said to be back when it connects, though it had not connected before.
+    const back = correlateRecords(records([...lines, ...connected(1795778108, 1)]), { announceBridgesDown: true });
+    assert.deepEqual(back.findings.filter((f) => f.code.startsWith('bridge-')).map((f) => f.code), ['bridge-down', 'bridge-outage']);
+    assert.equal(describeFinding(back.findings.find((f) => f.code === 'bridge-outage') as Finding), 'bridge br-b2a to 127.0.0.1:45061 did not connect for 18s, then connected; 3 attempt(s) to connect failed (last: refused: not authorised)');
+  });
+
+  test('followed, a bridge is not said to be down at the line that connects it again, nor while an attempt is under way', () => {
+    const quiet = [
+      '1795778090: mosquitto version 2.0.11 starting', ...connected(1795778090, 1),
+      '1795778100: Client local.vm.br-b2a closed its connection.',
+      // Nothing for 30 s (a 1.x bridge retries every 30 s), then the attempt that connects.
+      ...connected(1795778130, 2),
+      '1795778131: Received PINGRESP from local.vm.br-b2a',
+    ];
+    const c = correlateRecords(records(quiet), { announceBridgesDown: true });
+    assert.deepEqual(codes(c), ['bridge-outage']);
+    // An attempt that hangs for longer than 10 s before it fails: said down at its failure.
+    const slow = [...quiet.slice(0, -6), ...connecting(1795778105), '1795778125: Error creating bridge: Connection timed out.'];
+    const s = correlateRecords(records(slow), { announceBridgesDown: true });
+    assert.deepEqual(s.findings.map((f) => [f.code, f.time]), [['bridge-down', 1795778125_000]]);
   });
 
   test('a connection that ended without a line, seen at the next attempt: its session ends, and the time down is an outage', () => {

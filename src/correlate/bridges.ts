@@ -44,6 +44,8 @@ export interface Bridge {
   /** A connection of it is up: its local id has a session open. */
   up: boolean;
   down: Outage | null;
+  /** When its attempt under way began (`Connecting bridge`), until it connects or fails. */
+  attemptAt: number | null;
 }
 
 /** A time the bridge was not connected: after a connection ended, or since its first attempt. */
@@ -127,19 +129,29 @@ export class BridgeTracker {
   private readonly endsBeforeLog = new Map<string, Line>();
 
   /**
-   * Report a bridge down once it has been down for {@link endGraceMs}, rather than when the log
-   * ends: a log that is followed has no end. No second finding is made at the end.
+   * Report a bridge down once it has been down for {@link endGraceMs} with no attempt to connect
+   * under way, rather than when the log ends: a log that is followed has no end. No second
+   * finding is made at the end; its next connection is an outage, also for a bridge that had not
+   * connected before.
    */
   announceDown = false;
+  /** The time of the last record with one: outages are measured up to it. */
+  private lastTime: number | null = null;
 
   constructor(private readonly hooks: BridgeHooks) {}
 
   /** Called before each record: a CONNACK is a connection unless the line after it says otherwise. */
   before(r: LogRecord): void {
-    if (this.announceDown && r.time !== null) this.announceLongOutages(r.time);
     const answer = this.answer;
-    if (answer === null) return;
     this.answer = null;
+    if (answer !== null) this.answered(answer, r);
+    // By the lines before this one: it may be the attempt that connects again.
+    if (this.announceDown && this.lastTime !== null) this.announceLongOutages(this.lastTime);
+    if (r.time !== null) this.lastTime = r.time;
+  }
+
+  /** The line after a bridge's CONNACK: a refusal, a v5 bridge falling back to 3.1.1, or else the connection. */
+  private answered(answer: { bridge: Bridge; localId: string; at: Line }, r: LogRecord): void {
     if (r.type === 'message' && r.family === 'connack' && r.format.startsWith('Connection Refused:')) {
       const text = r.format === 'Connection Refused: %s' ? String(r.params[0] ?? '') : r.format.slice('Connection Refused: '.length);
       this.hooks.refused(answer.localId, answer.bridge, answer.at, refusalOutcome(text), refusalCodes[text]);
@@ -158,7 +170,10 @@ export class BridgeTracker {
     this.awaitingConnect = [];
     this.awaitingConnack = [];
     this.lastNamed = null;
-    for (const bridge of this.byName.values()) bridge.up = false;
+    for (const bridge of this.byName.values()) {
+      bridge.up = false;
+      bridge.attemptAt = null;
+    }
   }
 
   /** A bridge line of the catalogue; false when `r` is none. */
@@ -244,11 +259,12 @@ export class BridgeTracker {
     }
   }
 
-  /** Reports the bridges down for {@link endGraceMs} by `now`, once each outage. */
+  /** Reports the bridges down for {@link endGraceMs} by `now` with no attempt under way that long, once each outage. */
   private announceLongOutages(now: number): void {
     for (const bridge of this.byName.values()) {
       const down = bridge.down;
       if (!down || down.announced || down.since === null || now - down.since < endGraceMs) continue;
+      if (bridge.attemptAt !== null && now - bridge.attemptAt < endGraceMs) continue;
       down.announced = true;
       this.report(bridge, down, 'bridge-down', now, true);
     }
@@ -258,6 +274,7 @@ export class BridgeTracker {
     const bridge = this.bridge(name);
     bridge.host = host;
     bridge.port = port;
+    bridge.attemptAt = r.time;
     if (this.subscribingAs !== null) this.bindLocalId(bridge, this.subscribingAs);
     this.subscribingAs = null;
     if (!this.awaitingConnect.includes(bridge)) this.awaitingConnect.push(bridge);
@@ -284,9 +301,11 @@ export class BridgeTracker {
   private connected(bridge: Bridge, localId: string, at: Line): void {
     this.hooks.open(localId, bridge, at);
     bridge.up = true;
+    bridge.attemptAt = null;
     const down = bridge.down;
     bridge.down = null;
-    if (!down?.wasUp) return;
+    // A bridge said to be down is said to be back, also after failing to connect at first.
+    if (!down || (!down.wasUp && !down.announced)) return;
     // Failed attempts before a bridge first connects are its start-up, not an outage; a
     // connection whose end was not logged, replaced at once without a failed attempt, was
     // replaced on purpose.
@@ -298,6 +317,7 @@ export class BridgeTracker {
   /** An attempt to connect failed (`refused` by the remote broker): the bridge is down, if it was not already. */
   private failed(bridge: Bridge, at: Line, error: string, refused = false): void {
     const where = { file: at.file, line: at.line };
+    bridge.attemptAt = null;
     // Attempts before the broker's start was in the log are of a bridge that may have been up.
     bridge.down ??= { remote: remoteOf(bridge), since: at.time, at: [where], attempts: 0, lastError: null, wasUp: !this.started, refused: false, unlogged: false };
     bridge.down.attempts++;
@@ -305,10 +325,13 @@ export class BridgeTracker {
     if (refused) bridge.down.refused = true;
     const first = bridge.down.at[0];
     if (first?.file !== where.file || first.line !== where.line) bridge.down.at[1] = where;
+    // A failed attempt is said at once, rather than at the line after it.
+    if (this.announceDown && at.time !== null) this.announceLongOutages(at.time);
   }
 
   /** The bridge gave up this attempt: it waits for nothing any more. */
   private forget(bridge: Bridge): void {
+    bridge.attemptAt = null;
     this.awaitingConnect = this.awaitingConnect.filter((b) => b !== bridge);
     this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
     if (this.lastNamed === bridge) this.lastNamed = null;
@@ -342,7 +365,7 @@ export class BridgeTracker {
 
   private bridge(name: string): Bridge {
     let bridge = this.byName.get(name);
-    if (!bridge) this.byName.set(name, (bridge = { name, host: null, port: null, remoteId: null, localId: null, up: false, down: null }));
+    if (!bridge) this.byName.set(name, (bridge = { name, host: null, port: null, remoteId: null, localId: null, up: false, down: null, attemptAt: null }));
     return bridge;
   }
 }

@@ -41,8 +41,9 @@ export interface CorrelateOptions {
   /** Called as sessions start and end, attempts fail and findings arise. */
   onEvent?: (event: CorrelatorEvent) => void;
   /**
-   * Report an outgoing bridge down once it has been down for 10 s of log time (a `bridge-down`
-   * that is `ongoing`), rather than when the log ends: for a log that is followed.
+   * Report an outgoing bridge down once it has been down for 10 s of log time with no attempt to
+   * connect under way (a `bridge-down` that is `ongoing`), rather than when the log ends, and its
+   * next connection as an outage: for a log that is followed.
    */
   announceBridgesDown?: boolean;
 }
@@ -295,6 +296,11 @@ export class Correlator {
    * message logs `Denied PUBLISH` for it on the next line.
    */
   private receivedPublish: { r: PacketRecord; records: number } | null = null;
+
+  /** Whether an outgoing bridge down for 10 s is reported then ({@link CorrelateOptions.announceBridgesDown}). */
+  set announceBridgesDown(on: boolean) {
+    this.bridges.announceDown = on;
+  }
 
   /** Sessions, flows and connections dropped from tracking so far at the `maxOpen` cap. */
   get evictions(): number {

@@ -104,7 +104,7 @@ function bridgeDown(f: BridgeFinding): string {
   const bridge = `bridge ${f.bridge}${f.remote !== null ? ` to ${f.remote}` : ''}`;
   const lasted = f.downMs !== null ? formatDuration(f.downMs) : null;
   const what = f.code === 'bridge-outage'
-    ? `${bridge} lost its connection and was down${lasted !== null ? ` for ${lasted}` : ''} before it connected again`
+    ? (f.wasUp ? `${bridge} lost its connection and was down${lasted !== null ? ` for ${lasted}` : ''} before it connected again` : `${bridge} did not connect${lasted !== null ? ` for ${lasted}` : ''}, then connected`)
     : f.ongoing ? `${bridge} ${f.wasUp ? 'lost its connection and has been down' : 'has not connected'}${lasted !== null ? ` for ${lasted}` : ''}`
       : f.wasUp ? `${bridge} lost its connection and was still down when the log ended${lasted !== null ? `, ${lasted} later` : ''}` : `${bridge} never connected`;
   return f.attempts === 0 ? what : `${what}; ${f.attempts} attempt(s) to connect failed (last: ${f.lastError ?? 'unknown'})`;

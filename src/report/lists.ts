@@ -120,7 +120,7 @@ export const sessionsReporters = {
   ndjson: (c: Correlation) => ndjson(sortedSessions(c).map(sessionJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const sessions = sortedSessions(c);
-    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c.debugLines), sessionColumns, ['client', 'end'])))}`;
+    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c.debugLines), sessionColumns, ['client', 'address', 'end'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
 

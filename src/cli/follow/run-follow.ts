@@ -126,9 +126,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     if (line !== null) out += `${line}\n`;
   };
   // Nothing is kept for listing: a follow can run for weeks; events carry what is printed.
-  // A bridge down is said while it is down: the followed log has no end to say it at.
   const correlator = new Correlator({
-    keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, announceBridgesDown: true, onEvent, ...(plan.maxOpen === undefined ? {} : { maxOpen: plan.maxOpen }),
+    keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, onEvent, ...(plan.maxOpen === undefined ? {} : { maxOpen: plan.maxOpen }),
   });
 
   const dashboard = plan.dashboard
@@ -189,6 +188,9 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
       if (!segment.history && !live) {
         live = true;
         stats.beginLive(now());
+        // A bridge down is said while it is down, from the first new line on (also one down
+        // since the history): the followed log has no end to say it at.
+        correlator.announceBridgesDown = true;
       }
       await read(wholeLines(segment.chunks, unfinished));
     }
