@@ -686,6 +686,16 @@ test('a log whose dates show themselves month first after ambiguous ones says so
   }
 });
 
+test('a file without one line a broker prints is said to be no broker log, whatever the command', async () => {
+  const notLog = writeLines('package-like.json', ['{', '  "name": "x",', '  "scripts": {', '    "start": "node ."', '  }', '}']);
+  const log = writeLines('one-line.log', ['1795700000: Reloading config.', 'something else entirely']);
+  for (const command of ['summary', 'sessions', 'flows', 'problems', 'timeline', 'report']) {
+    const result = await runCli([command, notLog, log]);
+    assert.equal(result.stderr, `mosqlog: warning: ${notLog}: none of its 6 line(s) is a mosquitto log line (not a broker log, or give --timestamp-format)\n`, command);
+    assert.equal(result.code, 0, command);
+  }
+});
+
 test("a file is read with what the one before it left: its broker version and the order of its dates", async () => {
   // Rotated files: the banner and the dates that show their order are in the first one only.
   const first = writeLines('carry-1.log', ['03/13/2026 10:00:00: mosquitto version 2.1.2 starting']);

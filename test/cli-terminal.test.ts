@@ -66,6 +66,14 @@ describe('colour is decided once, at the CLI boundary', () => {
     assert.match(wrapped, /^ {2}2026-11-26 14:14:03Z {2}connected from 127\.0\.0\.1:48786 +fixtures\/sample\.log:29\n {24}to port 37843/m);
   });
 
+  test('a terminal that reports no size is as wide as COLUMNS says', async () => {
+    for (const command of ['summary', 'sessions', 'problems']) {
+      const out = await stdoutOf([command, '--no-color', sample], { stdoutIsTTY: true, env: { COLUMNS: '70' } });
+      const widest = Math.max(...out.split('\n').map((l) => displayWidth(l)));
+      assert.ok(widest <= 70 && widest > 60, `${command}: a line of ${widest} columns`);
+    }
+  });
+
   test('the flag also works after the command and the file', async () => {
     assert.ok(esc.test(await stdoutOf(['sessions', sample, '--color'], {})) || esc.test(await stdoutOf(['summary', sample, '--color'], {})));
     assert.ok(!esc.test(await stdoutOf(['summary', sample, '--no-color'], { stdoutIsTTY: true })));

@@ -406,6 +406,20 @@ test('--dashboard draws in place on a terminal and prints no event lines there',
   assert.match(run.stderr(), /stopped after/);
 });
 
+test('--dashboard on a narrow terminal lists whole finding codes, errors first, and says how many more there are', async () => {
+  const path = await logFile(`${(await fixtureLines('sample.log')).join('\n')}\n`);
+  const findingsAt = async (columns: number): Promise<string> => {
+    const run = startFollow(['--dashboard', '--from-start', '--no-color', path], { stdoutIsTTY: true, columns });
+    await run.until(() => /findings +flow-incomplete/.test(run.stdout()), 'the findings line');
+    assert.equal(await run.stop(), 0);
+    const lines = run.stdout().split(/\x1b\[[0-9;?]*[A-Za-z]|\r?\n/).filter((l) => l.startsWith('findings'));
+    return (lines.at(-1) ?? '').replace(/^findings +/, '');
+  };
+  assert.equal(await findingsAt(60), 'flow-incomplete 1  +3 more');
+  assert.equal(await findingsAt(66), 'flow-incomplete 1  keepalive-timeout 1  +2 more');
+  assert.equal(await findingsAt(120), 'flow-incomplete 1  keepalive-timeout 1  auth-failure 1  takeover 1');
+});
+
 test('--dashboard: a line with wide characters (CJK) still fits the terminal, so redrawing in place works', async () => {
   const id = `${'客户端'.repeat(12)}-x`;
   const path = await logFile([

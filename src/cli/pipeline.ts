@@ -23,6 +23,25 @@ function warnNoLines(empty: readonly InputSource[], io: Io): void {
 }
 
 /**
+ * Whether a record is a message of the broker's own: not a line not understood, nor an indented
+ * line read as a subscription tree's print or a message's continuation, which any text may hold.
+ */
+function isBrokerMessage(r: LogRecord): boolean {
+  return r.type !== 'unknown' && r.type !== 'continuation' && r.family !== 'debug-tree-print';
+}
+
+/**
+ * Says on stderr which inputs held lines but not one a broker prints: a file that is no
+ * mosquitto log (a wrong path in CI) otherwise reads as a log in which nothing went wrong.
+ */
+function warnNoLogLines(lines: ReadonlyMap<string, { lines: number; decoded: number }>, io: Io): void {
+  for (const [file, count] of lines) {
+    if (count.decoded > 0) continue;
+    io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${count.lines} line(s) is a mosquitto log line (not a broker log, or give --timestamp-format)\n`);
+  }
+}
+
+/**
  * Says on stderr that a time window was asked of a log with no times: every line is kept,
  * which looks like a window that held everything.
  */
@@ -70,11 +89,16 @@ export async function correlateInputs(
   const sizes = sources.map((s) => s.size);
   const progress = createProgress(io, sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0));
   // A batch holds lines of one input, named in its records.
-  const read = new Set<string>();
+  const read = new Map<string, { lines: number; decoded: number }>();
   try {
     await forEachRecordBatch(sources, parser, (batch) => {
-      if (batch[0]) read.add(batch[0].file);
+      const file = batch[0]?.file;
+      if (file === undefined) return;
+      let count = read.get(file);
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0 }));
+      count.lines += batch.length;
       for (const record of batch) {
+        if (isBrokerMessage(record)) count.decoded++;
         progress.line(record.raw.length);
         correlator.push(record);
         onRecord?.(record);
@@ -85,6 +109,7 @@ export async function correlateInputs(
   }
   const correlation = correlator.finish();
   warnNoLines(sources.filter((s) => !read.has(s.name)), io);
+  warnNoLogLines(read, io);
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
   warnDatesMonthFirst(parser, io);
   return correlation;

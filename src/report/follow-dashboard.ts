@@ -3,7 +3,7 @@
  * rates, flows in flight, recent problems) that the CLI redraws in place. Every line fits in
  * `ctx.width - 1` columns, so the terminal never wraps it and the block keeps its height.
  */
-import type { LiveSnapshot } from '../correlate/index.js';
+import { type LiveSnapshot, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding } from './finding-text.js';
 import { displayWidth, elideEndColumns, elideMiddleColumns, formatDuration, formatTime, safeText } from './text.js';
@@ -22,6 +22,25 @@ function rate(n: number): string {
   return n >= 100 ? n.toFixed(0) : n.toFixed(1);
 }
 
+/**
+ * The findings per code, most severe first, as many as fit whole in `width` columns, then how
+ * many codes are left out: a code cut short, or left out unsaid, hides a problem.
+ */
+function findingsLine(counts: LiveSnapshot['findings'], width: number): string {
+  const entries = findingCodes.filter((code) => (counts[code] ?? 0) > 0).map((code) => `${code} ${counts[code]}`);
+  let line = '';
+  let shown = 0;
+  for (const entry of entries) {
+    const candidate = line === '' ? entry : `${line}  ${entry}`;
+    const left = entries.length - shown - 1;
+    if (displayWidth(left > 0 ? `${candidate}  +${left} more` : candidate) > width) break;
+    line = candidate;
+    shown++;
+  }
+  const hidden = entries.length - shown;
+  return hidden === 0 ? line : `${line}${line === '' ? '' : '  '}+${hidden} more`;
+}
+
 /** The dashboard as lines without newlines; always the same number of lines. */
 export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: ReportContext): string[] {
   const max = Math.max(20, ctx.width - 1);
@@ -29,18 +48,14 @@ export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: Repor
   const fit = (text: string): string => elideMiddleColumns(text, max);
   const { chalk } = ctx;
   const label = (text: string): string => chalk.dim(text.padEnd(16));
-  const findings = Object.entries(s.findings)
-    .filter((e): e is [string, number] => (e[1] ?? 0) > 0)
-    .sort((a, b) => b[1] - a[1])
-    .map(([code, n]) => `${code} ${n}`)
-    .join('  ');
+  const findings = findingsLine(s.findings, max - 16);
   const head = fit(`mosqlog follow ${safeText(info.source)}  ·  ${formatDuration(s.elapsedMs)}  ·  log time ${formatTime(s.lastLogTime, ctx.timeZone)}`);
   const lines = [
     chalk.bold(head),
     label('sessions open') + fit(`${s.sessionsOpen}    started ${s.sessionsStarted}  ended ${s.sessionsEnded}  refused ${s.failedConnections}`).slice(0, max - 16),
     label('rates /s') + `lines ${rate(s.rates.lines)}  messages ${rate(s.rates.messages)}  connects ${rate(s.rates.connects)}`.slice(0, max - 16),
     label('flows in flight') + String(s.flowsInFlight),
-    label('findings') + (findings === '' ? chalk.green('none') : elideMiddleColumns(findings, max - 16)),
+    label('findings') + (findings === '' ? chalk.green('none') : findings),
     chalk.dim('recent problems'),
   ];
   const recent = s.recent.slice(-dashboardRecentRows);
