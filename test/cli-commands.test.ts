@@ -508,6 +508,7 @@ describe('mistakes end with one line on stderr and exit 2', () => {
     ['a bad --year', ['sessions', '--year', '12', sample], '12'],
     ['a bad --tz', ['sessions', '--tz', 'Mars/Olympus_Mons', sample], 'Mars/Olympus_Mons'],
     ['a bad --timestamp-format', ['sessions', '--timestamp-format', '%Q', sample], '--timestamp-format: unsupported strftime conversion %Q'],
+    ['an empty --timestamp-format', ['summary', '--timestamp-format', '', sample], '--timestamp-format: empty'],
     ['a command name one slip off, read as a file', ['sesions', sample], 'did you mean the command sessions?'],
     ['stdin twice', ['summary', '-', '-']],
     ['help for a command that does not exist', ['help', 'sesions'], 'no command sesions'],

@@ -115,6 +115,8 @@ function clockFor(tz: string | undefined): Clock {
 export function parserFor(options: InputOptions): LineParser {
   clockFor(options.tz);
   const parseOptions: ParseOptions = { tz: options.tz };
+  // An empty format would read nothing: one left out means detect.
+  if (options.timestampFormat === '') throw new UsageError("--timestamp-format: empty (leave the option out to detect the lines' stamps)");
   if (options.timestampFormat) parseOptions.timestampFormat = options.timestampFormat;
   if (options.year !== undefined) parseOptions.year = options.year;
   try {
