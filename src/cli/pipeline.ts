@@ -34,11 +34,19 @@ function isBrokerMessage(r: LogRecord): boolean {
  * Says on stderr which inputs held lines but not one a broker prints: a file that is no
  * mosquitto log (a wrong path in CI) otherwise reads as a log in which nothing went wrong.
  */
-function warnNoLogLines(lines: ReadonlyMap<string, { lines: number; decoded: number }>, io: Io): void {
+function warnNoLogLines(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
   for (const [file, count] of lines) {
-    if (count.decoded > 0) continue;
-    io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${count.lines} line(s) is a mosquitto log line (not a broker log, or give --timestamp-format)\n`);
+    const written = count.lines - count.blank;
+    if (count.decoded > 0 || written === 0) continue;
+    io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${written} line(s) is a mosquitto log line (not a broker log, or give --timestamp-format)\n`);
   }
+}
+
+/** Lines read from one input: all, the broker's messages among them, and blank ones. */
+interface LineCounts {
+  lines: number;
+  decoded: number;
+  blank: number;
 }
 
 /**
@@ -89,16 +97,17 @@ export async function correlateInputs(
   const sizes = sources.map((s) => s.size);
   const progress = createProgress(io, sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0));
   // A batch holds lines of one input, named in its records.
-  const read = new Map<string, { lines: number; decoded: number }>();
+  const read = new Map<string, LineCounts>();
   try {
     await forEachRecordBatch(sources, parser, (batch) => {
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
-      if (!count) read.set(file, (count = { lines: 0, decoded: 0 }));
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0 }));
       count.lines += batch.length;
       for (const record of batch) {
         if (isBrokerMessage(record)) count.decoded++;
+        else if (record.type === 'unknown' && record.reason === 'empty') count.blank++;
         progress.line(record.raw.length);
         correlator.push(record);
         onRecord?.(record);
