@@ -286,6 +286,36 @@ test('a subscription filter the broker denied is not counted as subscribed', () 
   assert.deepEqual(c.sessions.map((x) => x.subscriptions), [1]);
 });
 
+test('before 2.1, a filter the broker denied is known by the grant line it lacks, when the log has grant lines', () => {
+  const subscribe = (client: string, grants: boolean): string[] => [
+    `1795787423: Received SUBSCRIBE from ${client}`,
+    '1795787423: \ta/# (QoS 1)',
+    ...(grants ? [`1795787423: ${client} 1 a/#`] : []),
+    '1795787423: \tb/# (QoS 2)',
+    `1795787423: Sending SUBACK to ${client}`,
+  ];
+  // Retained messages go out after the SUBACK.
+  const retained = "1795787423: Sending PUBLISH to dave (d0, q0, r1, m0, 'a/x', ... (2 bytes))";
+  const lines = (grants: boolean): string[] => [...connect(1795787423, 'dave'), ...subscribe('dave', grants), retained, '1795787424: Client dave disconnected.'];
+  const read = (text: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } => {
+    const decoder = createLineDecoder('f.log');
+    const builder = new TimelineBuilder(() => true);
+    const c = correlateRecords(text.map((l) => {
+      const r = decoder.decode(l);
+      builder.onRecord(r);
+      return r;
+    }), { onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
+    return { c, timeline: builder.finish() };
+  };
+  const granted = read(lines(true));
+  assert.deepEqual(granted.c.sessions.map((x) => x.subscriptions), [1]);
+  assert.match(entryText(granted.timeline, 'subscribe'), /  subscribed a\/# \(QoS 1\), b\/# \(denied\)  /);
+  // A log without grant lines (log_type debug alone) cannot tell: every filter counts.
+  const debugOnly = read(lines(false));
+  assert.deepEqual(debugOnly.c.sessions.map((x) => x.subscriptions), [2]);
+  assert.match(entryText(debugOnly.timeline, 'subscribe'), /  subscribed a\/# \(QoS 1\), b\/# \(QoS 2\)  /);
+});
+
 test('the broker version is read from its running and terminating lines too: a rotated log has no start', () => {
   assert.deepEqual(correlate(['1795700000: mosquitto version 2.0.11 running', ...connect(1795700001, 'a')]).brokerVersions, ['2.0.11']);
   assert.deepEqual(correlate([...connect(1795700001, 'a'), '1795700002: mosquitto version 2.0.18 terminating']).brokerVersions, ['2.0.18']);

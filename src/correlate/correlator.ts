@@ -4,7 +4,7 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import type {
-  ClientConnectedRecord, DisconnectCause, DisconnectRecord, DropRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, Where,
+  ClientConnectedRecord, DisconnectCause, DisconnectRecord, DropRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, SubscriptionRecord, Where,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
@@ -302,6 +302,15 @@ export class Correlator {
     this.bridges.announceDown = on;
   }
 
+  /**
+   * A filter's topic line waiting for the `log_type subscribe` line (`CLIENT QOS FILTER`) the
+   * broker prints when it grants the filter, which the line after it may be: 2.0 and earlier say
+   * a filter was denied only by leaving that line out.
+   */
+  private filterAsked: { client: string; filter: string; session: Session; at: Where } | null = null;
+  /** The log has `log_type subscribe` lines: a filter without one was denied. */
+  private grantsLogged = false;
+
   /** Sessions, flows and connections dropped from tracking so far at the `maxOpen` cap. */
   get evictions(): number {
     return this.evicted.sessions + this.evicted.flows + this.evicted.connections;
@@ -320,6 +329,8 @@ export class Correlator {
     // a run of its own): anything else that comes in, or any other line, ends that run.
     if (r.type !== 'packet' || (r.direction === 'in' && r.cmd !== 'publish')) this.flows.endFanout();
     this.flows.answerPubrec(r);
+    // The broker prints a filter's grant line right after its topic line, before anything else.
+    if (this.filterAsked !== null && r.type !== 'subscription') this.settleFilter();
     this.recordTypes[r.type] = (this.recordTypes[r.type] ?? 0) + 1;
     if (r.time !== null) {
       if (r.time !== this.lastTime) {
@@ -336,13 +347,7 @@ export class Correlator {
       case 'disconnect': this.onDisconnect(r); break;
       case 'takeover': this.onTakeover(r.client, r); break;
       case 'packet': this.onPacket(r); break;
-      case 'subscription':
-        // A filter the broker denied is no subscription.
-        if (r.client !== null && r.action === 'subscribe' && r.level !== 'subscribe' && !r.denied) {
-          const open = this.clients.get(r.client)?.session;
-          if (open) open.session.subscriptions++;
-        }
-        break;
+      case 'subscription': this.onSubscription(r); break;
       case 'will':
         if (r.client !== null && r.event === 'specified') {
           const open = this.clients.get(r.client)?.session;
@@ -378,6 +383,7 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
+    this.settleFilter(true);
     this.countMinute(this.minute);
     this.bridges.finish(this.lastTime);
     for (const [client, st] of this.clients) {
@@ -968,6 +974,37 @@ export class Correlator {
       st.activityGeneration = this.byClient.generation;
     }
     return st.activity;
+  }
+
+  /** A SUBSCRIBE's filter line: a topic line, or the line that grants it. A filter denied is no subscription. */
+  private onSubscription(r: SubscriptionRecord): void {
+    if (r.client === null || r.action !== 'subscribe') return;
+    if (r.level === 'subscribe') {
+      this.grantsLogged = true;
+      const asked = this.filterAsked;
+      if (asked !== null && asked.client === r.client && asked.filter === r.filter) {
+        asked.session.subscriptions++;
+        this.filterAsked = null;
+      }
+      return;
+    }
+    // Another filter's line: the one before it has had its grant line, or was denied.
+    this.settleFilter();
+    if (r.denied) return;
+    const open = this.clients.get(r.client)?.session;
+    if (open) this.filterAsked = { client: r.client, filter: r.filter, session: open.session, at: { file: r.file, line: r.line } };
+  }
+
+  /**
+   * The SUBSCRIBE goes on past the filter waiting for its grant (to its next filter, its SUBACK):
+   * the filter was denied, if the log has grant lines; else, or when the log ends, it is taken as granted.
+   */
+  private settleFilter(logEnded = false): void {
+    const asked = this.filterAsked;
+    if (asked === null) return;
+    this.filterAsked = null;
+    if (!this.grantsLogged || logEnded) asked.session.subscriptions++;
+    else this.emit({ kind: 'subscription-denied', client: asked.client, filter: asked.filter, at: asked.at });
   }
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {

@@ -58,6 +58,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         }
         case 'orphan-ack': return orphanAckSelected(e.ack, s);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
+        case 'subscription-denied': return s.client(e.client);
       }
     },
     record(r) {

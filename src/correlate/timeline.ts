@@ -47,6 +47,8 @@ export class TimelineBuilder {
   private heardPackets = false;
   /** Clients whose SUBSCRIBE or UNSUBSCRIBE came in and whose topic lines start a new entry. */
   private readonly newRequest = new Set<string>();
+  /** Each client's latest SUBSCRIBE or UNSUBSCRIBE entry: retained messages sent as a filter is granted may come between its topic lines. */
+  private readonly lastRequest = new Map<string, TimelineEntry>();
 
   constructor(
     private readonly wanted: (client: string | null) => boolean,
@@ -58,7 +60,7 @@ export class TimelineBuilder {
   onRecord(r: LogRecord): void {
     if (r.type === 'packet') this.onPacket(r);
     else if (r.type === 'subscription' && r.client !== null && this.wanted(r.client)) {
-      const open = this.last.get(r.client);
+      const open = this.lastRequest.get(r.client);
       const kind = r.action;
       const filter = { filter: r.filter, ...(r.qos !== undefined ? { qos: r.qos } : {}), ...(r.denied ? { denied: true } : {}) };
       // The topic lines of one request are one entry: its packet line starts it, and without
@@ -70,7 +72,9 @@ export class TimelineBuilder {
         if (known === undefined) open.filters.push(filter);
       } else {
         this.newRequest.delete(r.client);
-        this.add({ kind, client: r.client, time: r.time, at: where(r), filters: [filter] });
+        const entry: TimelineEntry = { kind, client: r.client, time: r.time, at: where(r), filters: [filter] };
+        this.add(entry);
+        this.lastRequest.set(r.client, entry);
       }
     }
   }
@@ -91,6 +95,13 @@ export class TimelineBuilder {
         if (e.session.end !== null && this.heardPackets) this.gapUntil(e.session.client, e.session.end, at);
         this.add({ kind: 'end', client: e.session.client, time: e.session.end, at, session: e.session });
         this.keepalive.delete(e.session.client);
+        return;
+      }
+      case 'subscription-denied': {
+        // Known a line or two after the filter's own: it is in the client's latest SUBSCRIBE entry.
+        const entry = this.lastRequest.get(e.client);
+        const filter = entry?.kind === 'subscribe' ? entry.filters.find((f) => f.filter === e.filter && !f.denied) : undefined;
+        if (filter) filter.denied = true;
         return;
       }
       case 'attempt':

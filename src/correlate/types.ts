@@ -345,4 +345,9 @@ export type CorrelatorEvent =
   | { kind: 'flow-end'; flow: Flow }
   /** An acknowledgement of no flow in flight (its PUBLISH is before the log, or was not logged). */
   | { kind: 'orphan-ack'; ack: PacketRecord }
+  /**
+   * A filter of a SUBSCRIBE the broker denied, known after its topic line (`at`): before 2.1 only
+   * by the `log_type subscribe` line a granted filter has and it lacks.
+   */
+  | { kind: 'subscription-denied'; client: string; filter: string; at: Where }
   | { kind: 'finding'; finding: Finding };

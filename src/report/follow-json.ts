@@ -23,6 +23,7 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'flow-start':
     case 'flow-end':
     case 'orphan-ack':
+    case 'subscription-denied':
       return null;
   }
 }

@@ -86,6 +86,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'flow-start':
     case 'flow-end':
     case 'orphan-ack':
+    case 'subscription-denied':
       return null;
   }
 }
