@@ -624,6 +624,13 @@ describe('--timestamp-format', () => {
     assert.equal(right.stderr, '');
     assert.match(right.stdout, /2026-11-26 14:07:50Z/);
   });
+
+  test('a format that reads some lines but not others says how many it read; blank lines do not count', async () => {
+    const log = writeLines('mdy-partly.log', ['03/12/2026 10:00:00: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).', '', '03/13/2026 10:00:02: Client a disconnected.']);
+    const wrong = await runCli(['sessions', '--timestamp-format', '%d/%m/%Y %H:%M:%S', log]);
+    assert.equal(wrong.stderr, 'mosqlog: warning: --timestamp-format "%d/%m/%Y %H:%M:%S" matched 1 of the 2 line(s); the others\' times come from other prefixes or are unknown\n');
+    assert.equal((await runCli(['sessions', '--timestamp-format', '%m/%d/%Y %H:%M:%S', log])).stderr, '');
+  });
 });
 
 test('timeline --packets lines end without trailing spaces', async () => {

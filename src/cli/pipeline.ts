@@ -75,6 +75,17 @@ export function warnFormatUnmatched(parser: LineParser, lines: number, io: Pick<
 }
 
 /**
+ * Says on stderr that the forced `--timestamp-format` read some of the `written` lines (those not
+ * blank) but not all: in a log every line has the same stamp, so the format may be wrong for the
+ * others (`%d/%m` on a log whose days go past 12 in the second place).
+ */
+function warnFormatPartly(parser: LineParser, written: number, io: Pick<Io, 'stderr'>): void {
+  const matched = parser.forcedFormatMatches;
+  if (matched === null || matched === 0 || matched >= written) return;
+  io.stderr.write(`mosqlog: warning: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched ${matched} of the ${written} line(s); the others' times come from other prefixes or are unknown\n`);
+}
+
+/**
  * Says on stderr that a file's numeric dates showed themselves month first (`03/13/2026`) after
  * dates that could be read both ways were read day first: those are wrong.
  */
@@ -120,6 +131,7 @@ export async function correlateInputs(
   warnNoLines(sources.filter((s) => !read.has(s.name)), io);
   warnNoLogLines(read, io);
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
+  else warnFormatPartly(parser, [...read.values()].reduce((n, c) => n + c.lines - c.blank, 0), io);
   warnDatesMonthFirst(parser, io);
   return correlation;
 }
