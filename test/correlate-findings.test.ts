@@ -284,6 +284,7 @@ test('a subscription filter the broker denied is not counted as subscribed', () 
     '1795700002: Client sub disconnected.',
   ].map(decoder.decode));
   assert.deepEqual(c.sessions.map((x) => x.subscriptions), [1]);
+  assert.deepEqual(c.findings.map((f) => (f.code === 'subscribe-denied' ? [f.client, f.filter, f.qos, f.at[0]?.line] : f.code)), [['sub', 'secret/#', null, 4]]);
 });
 
 test('before 2.1, a filter the broker denied is known by the grant line it lacks, when the log has grant lines', () => {
@@ -309,10 +310,14 @@ test('before 2.1, a filter the broker denied is known by the grant line it lacks
   };
   const granted = read(lines(true));
   assert.deepEqual(granted.c.sessions.map((x) => x.subscriptions), [1]);
+  const denied = granted.c.findings[0];
+  assert.deepEqual(denied?.code === 'subscribe-denied' && [denied.client, denied.filter, denied.qos, denied.at[0]?.line, denied.severity], ['dave', 'b/#', 2, 6, 'warning']);
+  assert.equal(denied && describeFinding(denied), 'dave may not subscribe to b/# (QoS 2): it gets no message on it');
   assert.match(entryText(granted.timeline, 'subscribe'), /  subscribed a\/# \(QoS 1\), b\/# \(denied\)  /);
   // A log without grant lines (log_type debug alone) cannot tell: every filter counts.
   const debugOnly = read(lines(false));
   assert.deepEqual(debugOnly.c.sessions.map((x) => x.subscriptions), [2]);
+  assert.deepEqual(debugOnly.c.findings, []);
   assert.match(entryText(debugOnly.timeline, 'subscribe'), /  subscribed a\/# \(QoS 1\), b\/# \(QoS 2\)  /);
 });
 

@@ -4,7 +4,7 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import type {
-  ClientConnectedRecord, DisconnectCause, DisconnectRecord, DropRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, SubscriptionRecord, Where,
+  ClientConnectedRecord, DisconnectCause, DisconnectRecord, DropRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, Qos, SubscriptionRecord, Where,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
@@ -307,7 +307,7 @@ export class Correlator {
    * broker prints when it grants the filter, which the line after it may be: 2.0 and earlier say
    * a filter was denied only by leaving that line out.
    */
-  private filterAsked: { client: string; filter: string; session: Session; at: Where } | null = null;
+  private filterAsked: { client: string; filter: string; qos: Qos | null; session: Session; at: Where; time: number | null } | null = null;
   /** The log has `log_type subscribe` lines: a filter without one was denied. */
   private grantsLogged = false;
 
@@ -990,9 +990,19 @@ export class Correlator {
     }
     // Another filter's line: the one before it has had its grant line, or was denied.
     this.settleFilter();
-    if (r.denied) return;
+    const at = { file: r.file, line: r.line };
+    if (r.denied) {
+      this.filterDenied(r.client, r.filter, r.qos ?? null, at, r.time);
+      return;
+    }
     const open = this.clients.get(r.client)?.session;
-    if (open) this.filterAsked = { client: r.client, filter: r.filter, session: open.session, at: { file: r.file, line: r.line } };
+    if (open) this.filterAsked = { client: r.client, filter: r.filter, qos: r.qos ?? null, session: open.session, at, time: r.time };
+  }
+
+  /** A SUBSCRIBE's filter the broker denied: the client gets no message on it. */
+  private filterDenied(client: string, filter: string, qos: Qos | null, at: Where, time: number | null): void {
+    this.emit({ kind: 'subscription-denied', client, filter, at });
+    this.addFinding({ code: 'subscribe-denied', severity: 'warning', client, time, at: [at], filter, qos });
   }
 
   /**
@@ -1004,7 +1014,7 @@ export class Correlator {
     if (asked === null) return;
     this.filterAsked = null;
     if (!this.grantsLogged || logEnded) asked.session.subscriptions++;
-    else this.emit({ kind: 'subscription-denied', client: asked.client, filter: asked.filter, at: asked.at });
+    else this.filterDenied(asked.client, asked.filter, asked.qos, asked.at, asked.time);
   }
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {

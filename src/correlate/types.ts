@@ -128,7 +128,7 @@ export interface Flow {
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
-  'socket-error', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'flow-refused', 'mid-reused',
+  'socket-error', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'subscribe-denied', 'flow-refused', 'mid-reused',
   'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
@@ -136,8 +136,8 @@ export type FindingCode = (typeof findingCodes)[number];
 /** The codes of findings about QoS flows, which only packet lines (`log_type debug` or `all`) give. */
 export const flowFindingCodes = ['flow-incomplete', 'flow-refused', 'flow-duplicate', 'mid-reused'] as const satisfies readonly FindingCode[];
 
-/** The codes of findings that only packet lines give: the flows', and PUBLISH packets the broker denied. */
-export const packetFindingCodes = [...flowFindingCodes, 'publish-denied'] as const satisfies readonly FindingCode[];
+/** The codes of findings that only debug lines give: the flows', and PUBLISH and SUBSCRIBE packets the broker denied. */
+export const packetFindingCodes = [...flowFindingCodes, 'publish-denied', 'subscribe-denied'] as const satisfies readonly FindingCode[];
 
 /** Findings per code. */
 export type FindingCounts = Partial<Record<FindingCode, number>>;
@@ -211,6 +211,17 @@ export interface DeniedFinding extends FindingBase {
   mid: number | null;
   topic: string | null;
 }
+/**
+ * A topic filter of a SUBSCRIBE the broker's access control denied: the client gets no message
+ * on it. 2.1 says so (`\tFILTER (denied)`); before, the filter lacks the `log_type subscribe`
+ * line of a granted one.
+ */
+export interface SubscribeDeniedFinding extends FindingBase {
+  code: 'subscribe-denied';
+  filter: string;
+  /** The QoS asked for, which 2.1 does not log for a denied filter. */
+  qos: Qos | null;
+}
 export interface DroppedFinding extends FindingBase {
   code: 'messages-dropped';
   /** Outgoing QoS 1/2 messages in flight to that client at that moment. */
@@ -264,7 +275,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding
-  | FlowFinding | DeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

@@ -19,6 +19,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'bridge-outage': 'Bridge connection lost, then restored',
   'messages-dropped': 'Outgoing messages dropped',
   'publish-denied': 'PUBLISH denied by access control',
+  'subscribe-denied': 'SUBSCRIBE filter denied by access control',
   'flow-refused': 'QoS flow refused by reason code',
   'flow-duplicate': 'Message re-sent (duplicate)',
   'mid-reused': 'Message id reused while in flight',
@@ -119,6 +120,8 @@ export function describeFinding(f: Finding): string {
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused ${f.reasonCode !== undefined ? `with reason code ${f.reasonCode}` : 'by its PUBREC, whose reason code the broker does not log'}`;
     case 'publish-denied':
       return publishDenied(f);
+    case 'subscribe-denied':
+      return `${who(f.client)} may not subscribe to ${f.filter}${f.qos === null ? '' : ` (QoS ${f.qos})`}: it gets no message on it`;
     case 'flow-duplicate':
       return `${who(f.client)} m${f.mid} (${f.direction}) was sent ${(f.duplicates ?? 0) + 1} times`;
     case 'mid-reused':

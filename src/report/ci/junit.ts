@@ -38,6 +38,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
     case 'flow-duplicate':
     case 'mid-reused':
       return { text: `${who(f.client)} mid ${f.mid} (${f.direction})`, fromId: f.client !== null };
+    case 'subscribe-denied':
+      return { text: `${who(f.client)} subscribe to ${f.filter}`, fromId: f.client !== null };
     case 'publish-denied':
       return { text: `${who(f.client)} ${f.direction === 'in' ? 'publish to' : 'delivery of'} ${f.topic ?? 'unknown topic'}`, fromId: f.client !== null };
     case 'auth-failure':
