@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** Programs the broker tests need: the broker, the packaged clients, and coreutils' stdbuf. */
-const requiredTools = ['mosquitto', 'mosquitto_pub', 'mosquitto_sub', 'mosquitto_passwd', 'stdbuf'] as const;
+const requiredTools = ['mosquitto', 'mosquitto_pub', 'mosquitto_sub', 'mosquitto_passwd', 'mosquitto_ctrl', 'stdbuf'] as const;
 
 /** One of the external programs the harness and the scenario drivers run. */
 export type BrokerTool = (typeof requiredTools)[number];
@@ -19,6 +19,28 @@ export interface BrokerAvailability {
   available: boolean;
   /** Human-readable: where mosquitto was found, or what is missing. */
   reason: string;
+}
+
+/** Where the dynamic security plugin may be: Debian's multiarch directories, or a plain prefix. */
+const pluginDirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib/arm-linux-gnueabihf', '/usr/lib', '/usr/local/lib'];
+
+/** The dynamic security plugin's path; throws when the broker has none (1.x, or a build without it). */
+export function dynsecPlugin(): string {
+  for (const dir of pluginDirs) {
+    const candidate = join(dir, 'mosquitto_dynamic_security.so');
+    try {
+      accessSync(candidate, constants.R_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error(`mosquitto_dynamic_security.so not found in ${pluginDirs.join(', ')}`);
+}
+
+/** Runs `mosquitto_ctrl dynsec ARGS…` against a broker started with {@link BrokerOptions.dynsec}. */
+export async function dynsec(broker: Broker, admin: { admin: string; password: string }, args: readonly string[]): Promise<void> {
+  await run(requireExecutable('mosquitto_ctrl'), ['-h', '127.0.0.1', '-p', String(broker.port), '-u', admin.admin, '-P', admin.password, 'dynsec', ...args]);
 }
 
 /** Where to look besides PATH: Debian installs the broker in /usr/sbin, often not on a user's PATH. */
@@ -93,6 +115,11 @@ export interface BrokerOptions {
   persistence?: boolean;
   /** Extra configuration lines, appended verbatim. */
   extraConfig?: readonly string[];
+  /**
+   * The dynamic security plugin (2.0+), its configuration made by `mosquitto_ctrl dynsec init`
+   * with this administrator; clients and roles are then added with {@link dynsec}.
+   */
+  dynsec?: { admin: string; password: string };
 }
 
 /** A running (or stopped) broker owned by one test or capture. */
@@ -249,6 +276,7 @@ function renderConfig(port: number, dir: string, options: BrokerOptions, runAsRo
   if (options.users) lines.push(`password_file ${join(dir, 'passwd')}`);
   if (options.acl !== undefined) lines.push(`acl_file ${join(dir, 'acl')}`);
   if (options.persistence) lines.push('persistence true', `persistence_location ${dir}/`);
+  if (options.dynsec) lines.push(`plugin ${dynsecPlugin()}`, `plugin_opt_config_file ${join(dir, 'dynsec.json')}`);
   if (runAsRoot) lines.push('user root');
   lines.push(...(options.extraConfig ?? []));
   return `${lines.join('\n')}\n`;
@@ -296,10 +324,12 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   try {
     if (options.users) await writePasswordFile(join(dir, 'passwd'), options.users);
     if (options.acl !== undefined) await writeFile(join(dir, 'acl'), options.acl);
+    if (options.dynsec) await run(requireExecutable('mosquitto_ctrl'), ['dynsec', 'init', join(dir, 'dynsec.json'), options.dynsec.admin, options.dynsec.password]);
     if (account) {
       const owned = [dir];
       if (options.users) owned.push(join(dir, 'passwd'));
       if (options.acl !== undefined) owned.push(join(dir, 'acl'));
+      if (options.dynsec) owned.push(join(dir, 'dynsec.json'));
       for (const path of owned) await chown(path, account.uid, account.gid);
     }
     // The free port can be taken between our probe and mosquitto's bind; try another one then.
