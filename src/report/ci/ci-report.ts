@@ -75,5 +75,5 @@ const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(packetFinding
 /** Why a rule could not be checked at all, or null: its findings come from lines the log lacks. */
 export function uncheckedReason(report: CiReport, code: FindingCode): string | null {
   if (!packetCodes.has(code) || report.correlation.debugLines) return null;
-  return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied PUBLISH packets are known by';
+  return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied PUBLISH and SUBSCRIBE packets are known by';
 }
