@@ -22,7 +22,6 @@ export const exitCodes = { ok: 0, failed: 1, error: 2 } as const;
 /** The commands, in the order `--help` lists them. */
 const commands: readonly RegisterCommand[] = [registerViews, registerTimeline, registerReport, registerFollow, registerParse];
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 /** The terminal's width: what it reports, else `COLUMNS` (a terminal that reports 0 × 0, a serial console). */
 function withColumns(io: Io): Io {
   if (io.columns) return io;
@@ -30,6 +29,7 @@ function withColumns(io: Io): Io {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? { ...io, columns: fromEnv } : io;
 }
 
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], given: Io): Promise<number> {
   const io = withColumns(given);
   const stdout = new OutputSink(io.stdout);

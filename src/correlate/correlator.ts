@@ -272,6 +272,21 @@ export class Correlator {
   private minute = 0;
   private minuteLines = 0;
 
+  /**
+   * The last `Received PUBLISH`, and the count of records it was: a plugin that denies the
+   * message logs `Denied PUBLISH` for it on the next line.
+   */
+  private receivedPublish: { r: PacketRecord; records: number } | null = null;
+
+  /**
+   * A filter's topic line waiting for the `log_type subscribe` line (`CLIENT QOS FILTER`) the
+   * broker prints when it grants the filter, which the line after it may be: 2.0 and earlier say
+   * a filter was denied only by leaving that line out.
+   */
+  private filterAsked: { client: string; filter: string; qos: Qos | null; session: Session; at: Where; time: number | null } | null = null;
+  /** The log has `log_type subscribe` lines: a filter without one was denied. */
+  private grantsLogged = false;
+
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
     this.maxOpen = options.maxOpen ?? 1_000_000;
@@ -291,25 +306,10 @@ export class Correlator {
     });
   }
 
-  /**
-   * The last `Received PUBLISH`, and the count of records it was: a plugin that denies the
-   * message logs `Denied PUBLISH` for it on the next line.
-   */
-  private receivedPublish: { r: PacketRecord; records: number } | null = null;
-
   /** Whether an outgoing bridge down for 10 s is reported then ({@link CorrelateOptions.announceBridgesDown}). */
   set announceBridgesDown(on: boolean) {
     this.bridges.announceDown = on;
   }
-
-  /**
-   * A filter's topic line waiting for the `log_type subscribe` line (`CLIENT QOS FILTER`) the
-   * broker prints when it grants the filter, which the line after it may be: 2.0 and earlier say
-   * a filter was denied only by leaving that line out.
-   */
-  private filterAsked: { client: string; filter: string; qos: Qos | null; session: Session; at: Where; time: number | null } | null = null;
-  /** The log has `log_type subscribe` lines: a filter without one was denied. */
-  private grantsLogged = false;
 
   /** Sessions, flows and connections dropped from tracking so far at the `maxOpen` cap. */
   get evictions(): number {

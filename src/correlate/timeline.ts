@@ -47,7 +47,7 @@ export class TimelineBuilder {
   private heardPackets = false;
   /** Clients whose SUBSCRIBE or UNSUBSCRIBE came in and whose topic lines start a new entry. */
   private readonly newRequest = new Set<string>();
-  /** Each client's latest SUBSCRIBE or UNSUBSCRIBE entry: retained messages sent as a filter is granted may come between its topic lines. */
+  /** Each client's latest SUBSCRIBE or UNSUBSCRIBE entry, which its next topic lines join and a filter denied is marked in. */
   private readonly lastRequest = new Map<string, TimelineEntry>();
 
   constructor(
