@@ -625,10 +625,15 @@ describe('--timestamp-format', () => {
     assert.match(right.stdout, /2026-11-26 14:07:50Z/);
   });
 
-  test('a format that reads some lines but not others says how many it read; blank lines do not count', async () => {
-    const log = writeLines('mdy-partly.log', ['03/12/2026 10:00:00: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).', '', '03/13/2026 10:00:02: Client a disconnected.']);
+  test('a format that reads some lines but not others says how many it read; blank lines and a message\'s further lines do not count', async () => {
+    const log = writeLines('mdy-partly.log', [
+      '03/12/2026 10:00:00: Warning: File /etc/mosquitto/passwd has world readable permissions. Future versions will refuse to load this file.',
+      'To fix this, use `chmod 0700 /etc/mosquitto/passwd`.',
+      '',
+      '03/12/2026 10:00:00: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).', '03/13/2026 10:00:02: Client a disconnected.',
+    ]);
     const wrong = await runCli(['sessions', '--timestamp-format', '%d/%m/%Y %H:%M:%S', log]);
-    assert.equal(wrong.stderr, 'mosqlog: warning: --timestamp-format "%d/%m/%Y %H:%M:%S" matched 1 of the 2 line(s); the others\' times come from other prefixes or are unknown\n');
+    assert.equal(wrong.stderr, 'mosqlog: warning: --timestamp-format "%d/%m/%Y %H:%M:%S" matched 2 of the 3 line(s); the others\' times come from other prefixes or are unknown\n');
     assert.equal((await runCli(['sessions', '--timestamp-format', '%m/%d/%Y %H:%M:%S', log])).stderr, '');
   });
 });
@@ -692,6 +697,16 @@ test('a log whose dates show themselves month first after ambiguous ones says so
     const result = await runCli([command, '-'], { stdin: log });
     assert.equal(result.stderr, "mosqlog: warning: stdin:2 shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')\n", command);
   }
+});
+
+test('--topic keeps a denied filter that matches it, as it keeps flows on matching topics', async () => {
+  const log = writeLines('denied-filter.log', [
+    '1700000000: mosquitto version 2.1.2 starting', '1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).',
+    '1700000002: Received SUBSCRIBE from c1', '1700000002: \tsecret/# (denied)', '1700000002: Sending SUBACK to c1',
+  ]);
+  const codes = async (topic: string): Promise<string[]> => (JSON.parse((await runCli(['problems', '--format', 'json', '--topic', topic, log])).stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code);
+  assert.deepEqual(await codes('secret/#'), ['subscribe-denied']);
+  assert.deepEqual(await codes('public/#'), []);
 });
 
 test('a file without one line a broker prints is said to be no broker log, whatever the command', async () => {

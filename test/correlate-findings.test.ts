@@ -321,6 +321,43 @@ test('before 2.1, a filter the broker denied is known by the grant line it lacks
   assert.match(entryText(debugOnly.timeline, 'subscribe'), /  subscribed a\/# \(QoS 1\), b\/# \(QoS 2\)  /);
 });
 
+test('a filter is granted by its grant line anywhere before its SUBACK, also a cut one; one without is denied once a grant line of its request shows the log has them', () => {
+  const read = (lines: readonly string[]): Correlation => {
+    const decoder = createLineDecoder('f.log');
+    return correlateRecords(lines.map((l) => decoder.decode(l)));
+  };
+  const denials = (c: Correlation): string[] => c.findings.flatMap((f) => (f.code === 'subscribe-denied' ? [`${f.client} ${f.filter}`] : []));
+  // 2.0 may log a drop of messages while it queues a filter's retained ones, before the grant;
+  // 1.x writes a websockets client's retained messages at once.
+  const between = read([
+    ...connect(1795787423, 'dropper'),
+    '1795787423: Received SUBSCRIBE from dropper',
+    '1795787423: \tdr/# (QoS 1)',
+    '1795787423: Outgoing messages are being dropped for client dropper.',
+    "1795787423: Sending PUBLISH to dropper (d0, q0, r1, m0, 'dr/0', ... (2 bytes))",
+    '1795787423: dropper 1 dr/#',
+    '1795787423: \tok/z (QoS 1)',
+    '1795787423: dropper 1 ok/z',
+    '1795787423: Sending SUBACK to dropper',
+  ]);
+  assert.deepEqual([denials(between), between.sessions.map((x) => x.subscriptions)], [[], [2]]);
+  // The broker cuts both lines at its buffer, at different places.
+  const long = `long/${'x'.repeat(1200)}`;
+  const cutAt = (message: string): string => `1795787423: ${message.slice(0, 999)}`;
+  const cut = read([...connect(1795787423, 'longsub'), '1795787423: Received SUBSCRIBE from longsub', cutAt(`\t${long} (QoS 0)`), cutAt(`longsub 0 ${long}`), '1795787423: Sending SUBACK to longsub']);
+  assert.deepEqual([denials(cut), cut.sessions.map((x) => x.subscriptions)], [[], [1]]);
+  // The first request of the log: its own grant line shows the log has them. A session begun
+  // before the log has its filters denied too.
+  const first = read([
+    '1795787423: Received SUBSCRIBE from early',
+    '1795787423: \tsecret/x (QoS 1)',
+    '1795787423: \tok/y (QoS 1)',
+    '1795787423: early 1 ok/y',
+    '1795787423: Sending SUBACK to early',
+  ]);
+  assert.deepEqual(denials(first), ['early secret/x']);
+});
+
 test('the broker version is read from its running and terminating lines too: a rotated log has no start', () => {
   assert.deepEqual(correlate(['1795700000: mosquitto version 2.0.11 running', ...connect(1795700001, 'a')]).brokerVersions, ['2.0.11']);
   assert.deepEqual(correlate([...connect(1795700001, 'a'), '1795700002: mosquitto version 2.0.18 terminating']).brokerVersions, ['2.0.18']);
@@ -889,6 +926,26 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     const back = correlateRecords(records([...lines, ...connected(1795778108, 1)]), { announceBridgesDown: true });
     assert.deepEqual(back.findings.filter((f) => f.code.startsWith('bridge-')).map((f) => f.code), ['bridge-down', 'bridge-outage']);
     assert.equal(describeFinding(back.findings.find((f) => f.code === 'bridge-outage') as Finding), 'bridge br-b2a to 127.0.0.1:45061 did not connect for 18s, then connected; 3 attempt(s) to connect failed (last: refused: not authorised)');
+  });
+
+  test('followed, a bridge is not said down at the start of its broker, nor while a lazy bridge waits for messages; a lazy one waiting is not down at the end either', () => {
+    const announced = (lines: readonly string[]): Correlation => correlateRecords(records(lines), { announceBridgesDown: true });
+    // Lost at :100, its broker stopped at :102 and started again at :120: it connects at once.
+    const restart = announced([
+      '1795778090: mosquitto version 2.0.11 starting', ...connected(1795778090, 1),
+      '1795778100: Client local.vm.br-b2a closed its connection.', ...connecting(1795778101), '1795778101: Error creating bridge: Connection refused.',
+      '1795778102: mosquitto version 2.0.11 terminating', '1795778120: mosquitto version 2.0.11 starting', '1795778120: Config loaded from /etc/mosquitto/mosquitto.conf.',
+      `1795778120: Bridge local.vm.br-b2a doing local SUBSCRIBE on topic sensors/#`, ...connected(1795778121, 2), '1795778125: Received PINGRESP from local.vm.br-b2a',
+    ]);
+    assert.deepEqual(codes(restart).filter((c) => c.startsWith('bridge-')), ['bridge-outage']);
+    // A lazy bridge: after its connection is lost, `Connecting bridge (step 1)` and nothing more until messages come.
+    const lazy = [
+      '1795778090: mosquitto version 2.0.11 starting', ...connected(1795778090, 1),
+      '1795778100: Client local.vm.br-b2a closed its connection.', '1795778100: Connecting bridge (step 1) br-b2a (127.0.0.1:45061)',
+      ...Array.from({ length: 6 }, (_, i) => `${1795778110 + i * 10}: Received PINGREQ from other`),
+    ];
+    assert.deepEqual(codes(announced(lazy)).filter((c) => c.startsWith('bridge-')), []);
+    assert.deepEqual(codes(correlate(lazy)).filter((c) => c.startsWith('bridge-')), []);
   });
 
   test('followed, a bridge is not said to be down at the line that connects it again, nor while an attempt is under way', () => {

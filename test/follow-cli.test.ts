@@ -161,6 +161,24 @@ test('a bridge down for 10 s is reported while it is down, once, also when it we
   assert.deepEqual(listed.findings.map((f) => f.code), ['bridge-outage']);
 });
 
+test('a bridge down is said when the log goes quiet too: its time goes on with the clock', async () => {
+  const up = (t: number): string[] => [
+    `${t}: Connecting bridge (step 1) br (127.0.0.1:1884)`, `${t}: Connecting bridge (step 2) br (127.0.0.1:1884)`, `${t}: Bridge host.br sending CONNECT`,
+    `${t}: Received CONNACK on connection local.host.br.`, `${t}: Received PUBACK from local.host.br (Mid: 1, RC:0)`,
+  ];
+  const path = await logFile(`${['1700000000: mosquitto version 2.0.18 starting', ...up(1700000001)].join('\n')}\n`);
+  const run = startFollow(['--format', 'ndjson', path]);
+  await new Promise((r) => setTimeout(r, 100));
+  // Lost at :10; the attempt at :18 fails; then nothing more is written.
+  await appendFile(path, ['1700000010: Client local.host.br closed its connection.', '1700000018: Connecting bridge (step 1) br (127.0.0.1:1884)', '1700000018: Error creating bridge: Connection refused.', ''].join('\n'));
+  await run.until(() => run.objects().some((o) => o.code === 'bridge-down'), 'the bridge said down with no line after the failure', 8000);
+  assert.equal(await run.stop(), 0);
+  const down = run.objects().find((o) => o.code === 'bridge-down')?.finding as { ongoing?: boolean; downMs: number; attempts: number };
+  assert.equal(down.ongoing, true);
+  assert.equal(down.attempts, 1);
+  assert.ok(down.downMs >= 10_000 && down.downMs < 14_000, `down for ${down.downMs} ms by the clock`);
+});
+
 test('--from-start shows the whole file, then follows', async () => {
   const lines = await fixtureLines('takeover.log');
   const path = await logFile(`${lines.join('\n')}\n`);

@@ -84,6 +84,20 @@ describe('what the testcases say', () => {
     if (requireXmllint(t)) assert.ok(validateXml(result.stdout, schema).valid);
   });
 
+  test('subscribe-denied on a log before 2.1 without grant lines is skipped: a denied filter cannot be told there', async () => {
+    const subscribe = ['1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).', '1700000002: Received SUBSCRIBE from c1', '1700000002: \tsecret/x (QoS 1)', '1700000002: Sending SUBACK to c1'];
+    const suite = async (banner: string, grant: readonly string[] = []): Promise<string | undefined> => {
+      const lines = [banner, ...subscribe.slice(0, 3), ...grant, subscribe[3]];
+      const result = await runCli(['report', '-', '--format', 'junit', '--fail-on', 'subscribe-denied>9'], { stdin: `${lines.join('\n')}\n` });
+      const [only] = childrenNamed(parseXml(result.stdout), 'testsuite');
+      return only && childrenNamed(only, 'testcase')[0]?.attributes.name;
+    };
+    assert.equal(await suite('1700000000: mosquitto version 2.0.11 starting'), 'not checked');
+    assert.equal(await suite('1700000000: mosquitto version 2.0.11 starting', ['1700000002: c1 1 secret/x']), 'no findings');
+    // 2.1 says which filters it denies.
+    assert.equal(await suite('1700000000: mosquitto version 2.1.2 starting'), 'no findings');
+  });
+
   test('findings within a threshold pass, so failures appear only when the gate fails', async () => {
     const result = await runCli(['report', 'fixtures/stalled-qos2.log', '--format', 'junit', '--fail-on', 'flow-incomplete>3']);
     assert.equal(result.code, 0);

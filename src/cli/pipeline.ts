@@ -42,11 +42,13 @@ function warnNoLogLines(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
   }
 }
 
-/** Lines read from one input: all, the broker's messages among them, and blank ones. */
+/** Lines read from one input: all, the broker's messages among them, blank ones, and lines the broker prints without a stamp. */
 interface LineCounts {
   lines: number;
   decoded: number;
   blank: number;
+  /** A multi-line message's lines after its first, and a subscription tree's print. */
+  unstamped: number;
 }
 
 /**
@@ -75,9 +77,9 @@ export function warnFormatUnmatched(parser: LineParser, lines: number, io: Pick<
 }
 
 /**
- * Says on stderr that the forced `--timestamp-format` read some of the `written` lines (those not
- * blank) but not all: in a log every line has the same stamp, so the format may be wrong for the
- * others (`%d/%m` on a log whose days go past 12 in the second place).
+ * Says on stderr that the forced `--timestamp-format` read some of the `written` lines (those the
+ * broker stamps) but not all: in a log they all have the same stamp, so the format may be wrong
+ * for the others (`%d/%m` on a log whose days go past 12 in the second place).
  */
 function warnFormatPartly(parser: LineParser, written: number, io: Pick<Io, 'stderr'>): void {
   const matched = parser.forcedFormatMatches;
@@ -114,11 +116,12 @@ export async function correlateInputs(
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
-      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0 }));
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0 }));
       count.lines += batch.length;
       for (const record of batch) {
         if (isBrokerMessage(record)) count.decoded++;
         else if (record.type === 'unknown' && record.reason === 'empty') count.blank++;
+        else if (record.type === 'continuation' || record.family === 'debug-tree-print') count.unstamped++;
         progress.line(record.raw.length);
         correlator.push(record);
         onRecord?.(record);
@@ -131,7 +134,7 @@ export async function correlateInputs(
   warnNoLines(sources.filter((s) => !read.has(s.name)), io);
   warnNoLogLines(read, io);
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
-  else warnFormatPartly(parser, [...read.values()].reduce((n, c) => n + c.lines - c.blank, 0), io);
+  else warnFormatPartly(parser, [...read.values()].reduce((n, c) => n + c.lines - c.blank - c.unstamped, 0), io);
   warnDatesMonthFirst(parser, io);
   return correlation;
 }

@@ -145,9 +145,21 @@ export class BridgeTracker {
     const answer = this.answer;
     this.answer = null;
     if (answer !== null) this.answered(answer, r);
-    // By the lines before this one: it may be the attempt that connects again.
-    if (this.announceDown && this.lastTime !== null) this.announceLongOutages(this.lastTime);
-    if (r.time !== null) this.lastTime = r.time;
+    if (r.time !== null) this.timePassed(r.time);
+  }
+
+  /**
+   * A line's time. Once a moment has passed with a bridge down long enough, it is said: as of the
+   * moment before this one, whose lines are all in (this moment's may be the attempt that connects again).
+   */
+  private timePassed(time: number): void {
+    if (this.lastTime !== null && time > this.lastTime && this.announceDown) this.announceLongOutages(this.lastTime);
+    if (this.lastTime === null || time > this.lastTime) this.lastTime = time;
+  }
+
+  /** A followed log has been quiet until `time`, by the clock: the bridges down long enough by then are said. */
+  quietUntil(time: number): void {
+    if (this.announceDown && this.lastTime !== null && time > this.lastTime) this.announceLongOutages(time);
   }
 
   /** The line after a bridge's CONNACK: a refusal, a v5 bridge falling back to 3.1.1, or else the connection. */
@@ -163,8 +175,11 @@ export class BridgeTracker {
     this.connected(answer.bridge, answer.localId, answer.at);
   }
 
-  /** The broker started: what its bridges were doing before is over. */
-  brokerStarted(): void {
+  /**
+   * The broker started, at `time`: what its bridges were doing before is over, and each is about
+   * to connect (one still down is not said to be down before it has had its chance).
+   */
+  brokerStarted(time: number | null): void {
     this.started = true;
     this.subscribingAs = null;
     this.awaitingConnect = [];
@@ -172,7 +187,7 @@ export class BridgeTracker {
     this.lastNamed = null;
     for (const bridge of this.byName.values()) {
       bridge.up = false;
-      bridge.attemptAt = null;
+      bridge.attemptAt = bridge.down ? time : null;
     }
   }
 
@@ -182,7 +197,10 @@ export class BridgeTracker {
     if (connectingFormats.has(r.format)) {
       this.onConnecting(param, typeof r.params[1] === 'string' ? r.params[1] : null, typeof r.params[2] === 'number' ? r.params[2] : null, r);
     } else if (r.format === 'Bridge %s doing local SUBSCRIBE on topic %s') {
+      // The first line of a bridge's attempt to connect, before its `Connecting bridge`.
       this.subscribingAs = param;
+      const bridge = this.byLocalId.get(param);
+      if (bridge) bridge.attemptAt = r.time;
     } else if (r.format === 'Bridge %s sending CONNECT') {
       this.onConnect(param);
     } else if (r.format === 'Connecting bridge (step 2) %s (%s:%d)') {
@@ -255,16 +273,22 @@ export class BridgeTracker {
       const down = bridge.down;
       if (!down || down.announced) continue;
       const lately = down.wasUp && !down.refused && down.since !== null && last !== null && last - down.since >= 0 && last - down.since < endGraceMs;
-      if (!lately) this.report(bridge, down, 'bridge-down', last);
+      // A lost connection followed by an attempt that neither failed nor went on: a lazy bridge
+      // waiting for messages to send.
+      const waiting = down.wasUp && down.attempts === 0 && bridge.attemptAt !== null;
+      if (!lately && !waiting) this.report(bridge, down, 'bridge-down', last);
     }
   }
 
-  /** Reports the bridges down for {@link endGraceMs} by `now` with no attempt under way that long, once each outage. */
+  /**
+   * Reports the bridges down for {@link endGraceMs} by `now`, once each outage, unless an attempt
+   * to connect is under way: a lazy bridge waits in one, for messages to send, as long as it takes.
+   */
   private announceLongOutages(now: number): void {
     for (const bridge of this.byName.values()) {
       const down = bridge.down;
       if (!down || down.announced || down.since === null || now - down.since < endGraceMs) continue;
-      if (bridge.attemptAt !== null && now - bridge.attemptAt < endGraceMs) continue;
+      if (bridge.attemptAt !== null && (down.attempts === 0 || now - bridge.attemptAt < endGraceMs)) continue;
       down.announced = true;
       this.report(bridge, down, 'bridge-down', now, true);
     }

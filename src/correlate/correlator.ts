@@ -198,6 +198,23 @@ const guessesKept = 16;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
 
+/** A SUBSCRIBE being handled: its filters that have had a topic line and no grant line yet. */
+interface SubscribeRequest {
+  client: string;
+  /** The client's session, when the log holds its start. */
+  session: Session | null;
+  filters: Array<{ filter: string; qos: Qos | null; truncated: boolean; at: Where; time: number | null }>;
+}
+
+/**
+ * Whether a grant line (`CLIENT QOS FILTER`) is that of a filter asked for: the same filter, or,
+ * when the broker cut either line at its buffer, the same as far as both go.
+ */
+function grants(grant: SubscriptionRecord, asked: SubscribeRequest['filters'][number]): boolean {
+  if (grant.filter === asked.filter) return true;
+  return (grant.truncated === true || asked.truncated) && (asked.filter.startsWith(grant.filter) || grant.filter.startsWith(asked.filter));
+}
+
 /** Rebuilds sessions, flows and findings from records pushed in log order. */
 export class Correlator {
   private readonly keepSessions: boolean;
@@ -279,11 +296,11 @@ export class Correlator {
   private receivedPublish: { r: PacketRecord; records: number } | null = null;
 
   /**
-   * A filter's topic line waiting for the `log_type subscribe` line (`CLIENT QOS FILTER`) the
-   * broker prints when it grants the filter, which the line after it may be: 2.0 and earlier say
-   * a filter was denied only by leaving that line out.
+   * The filters of the SUBSCRIBE being handled whose `log_type subscribe` line (`CLIENT QOS
+   * FILTER`), which the broker prints for a filter it grants, has not come yet: 2.0 and earlier
+   * say a filter was denied only by leaving that line out. Its SUBACK ends the request.
    */
-  private filterAsked: { client: string; filter: string; qos: Qos | null; session: Session; at: Where; time: number | null } | null = null;
+  private request: SubscribeRequest | null = null;
   /** The log has `log_type subscribe` lines: a filter without one was denied. */
   private grantsLogged = false;
 
@@ -311,6 +328,14 @@ export class Correlator {
     this.bridges.announceDown = on;
   }
 
+  /**
+   * The log's time went on to `time` without a line: a followed log gone quiet. What depends on
+   * time alone (a bridge down long enough) is said.
+   */
+  quietUntil(time: number): void {
+    this.bridges.quietUntil(time);
+  }
+
   /** Sessions, flows and connections dropped from tracking so far at the `maxOpen` cap. */
   get evictions(): number {
     return this.evicted.sessions + this.evicted.flows + this.evicted.connections;
@@ -329,8 +354,6 @@ export class Correlator {
     // a run of its own): anything else that comes in, or any other line, ends that run.
     if (r.type !== 'packet' || (r.direction === 'in' && r.cmd !== 'publish')) this.flows.endFanout();
     this.flows.answerPubrec(r);
-    // The broker prints a filter's grant line right after its topic line, before anything else.
-    if (this.filterAsked !== null && r.type !== 'subscription') this.settleFilter();
     this.recordTypes[r.type] = (this.recordTypes[r.type] ?? 0) + 1;
     if (r.time !== null) {
       if (r.time !== this.lastTime) {
@@ -383,7 +406,7 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
-    this.settleFilter(true);
+    this.settleRequest(true);
     this.countMinute(this.minute);
     this.bridges.finish(this.lastTime);
     for (const [client, st] of this.clients) {
@@ -432,6 +455,7 @@ export class Correlator {
       findings,
       findingTotals: this.findingTotals,
       debugLines: this.debugLines,
+      grantLines: this.grantsLogged,
       topClients: this.byClient.top(10).map(([client, a]) => ({ client, ...a })),
       topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),
       perMinute: [...this.perMinute].sort((a, b) => a[0] - b[0]),
@@ -805,7 +829,7 @@ export class Correlator {
     }
     if (event !== 'starting') return;
     const ended = this.endAllSessions(r);
-    this.bridges.brokerStarted();
+    this.bridges.brokerStarted(r.time);
     if (this.starts > 0 || this.terminated || ended > 0) {
       this.addFinding({
         code: 'broker-restart', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }],
@@ -936,7 +960,12 @@ export class Correlator {
       case 'disconnect':
         if (r.direction === 'in' && st?.session) st.session.disconnectAt = { file: r.file, line: r.line, time: r.time };
         return;
+      // A SUBSCRIBE starts a request: one whose SUBACK was not logged is over.
+      case 'subscribe':
+        if (r.direction === 'in') this.settleRequest();
+        return;
       case 'suback':
+        if (r.direction === 'out' && this.request?.client === r.client) this.settleRequest();
         if (st && r.direction === 'out') st.subackAt = r.time;
         return;
       // Only an outgoing bridge sends PINGREQ out and receives PINGRESP.
@@ -979,24 +1008,25 @@ export class Correlator {
   /** A SUBSCRIBE's filter line: a topic line, or the line that grants it. A filter denied is no subscription. */
   private onSubscription(r: SubscriptionRecord): void {
     if (r.client === null || r.action !== 'subscribe') return;
+    const request = this.request;
     if (r.level === 'subscribe') {
       this.grantsLogged = true;
-      const asked = this.filterAsked;
-      if (asked !== null && asked.client === r.client && asked.filter === r.filter) {
-        asked.session.subscriptions++;
-        this.filterAsked = null;
+      const asked = request?.client === r.client ? request.filters.findIndex((f) => grants(r, f)) : -1;
+      if (request && asked >= 0) {
+        request.filters.splice(asked, 1);
+        if (request.session) request.session.subscriptions++;
       }
       return;
     }
-    // Another filter's line: the one before it has had its grant line, or was denied.
-    this.settleFilter();
+    // A topic line of another client: the request before it is over (without a SUBACK line).
+    if (request !== null && request.client !== r.client) this.settleRequest();
     const at = { file: r.file, line: r.line };
     if (r.denied) {
       this.filterDenied(r.client, r.filter, r.qos ?? null, at, r.time);
       return;
     }
-    const open = this.clients.get(r.client)?.session;
-    if (open) this.filterAsked = { client: r.client, filter: r.filter, qos: r.qos ?? null, session: open.session, at, time: r.time };
+    this.request ??= { client: r.client, session: this.clients.get(r.client)?.session?.session ?? null, filters: [] };
+    this.request.filters.push({ filter: r.filter, qos: r.qos ?? null, truncated: r.truncated === true, at, time: r.time });
   }
 
   /** A SUBSCRIBE's filter the broker denied: the client gets no message on it. */
@@ -1006,15 +1036,20 @@ export class Correlator {
   }
 
   /**
-   * The SUBSCRIBE goes on past the filter waiting for its grant (to its next filter, its SUBACK):
-   * the filter was denied, if the log has grant lines; else, or when the log ends, it is taken as granted.
+   * The SUBSCRIBE being handled is over (its SUBACK): a filter still without its grant line was
+   * denied, if the log has grant lines; else, or when the log ends, it is taken as granted.
    */
-  private settleFilter(logEnded = false): void {
-    const asked = this.filterAsked;
-    if (asked === null) return;
-    this.filterAsked = null;
-    if (!this.grantsLogged || logEnded) asked.session.subscriptions++;
-    else this.filterDenied(asked.client, asked.filter, asked.qos, asked.at, asked.time);
+  private settleRequest(logEnded = false): void {
+    const request = this.request;
+    if (request === null) return;
+    this.request = null;
+    for (const f of request.filters) {
+      if (!this.grantsLogged || logEnded) {
+        if (request.session) request.session.subscriptions++;
+      } else {
+        this.filterDenied(request.client, f.filter, f.qos, f.at, f.time);
+      }
+    }
   }
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {

@@ -47,7 +47,11 @@ export class TimelineBuilder {
   private heardPackets = false;
   /** Clients whose SUBSCRIBE or UNSUBSCRIBE came in and whose topic lines start a new entry. */
   private readonly newRequest = new Set<string>();
-  /** Each client's latest SUBSCRIBE or UNSUBSCRIBE entry, which its next topic lines join and a filter denied is marked in. */
+  /**
+   * Each client's SUBSCRIBE or UNSUBSCRIBE entry of its connection so far, which its next topic lines
+   * join (other lines, such as a drop of messages, may come between) and where a filter the
+   * correlator finds denied, at its SUBACK, is marked.
+   */
   private readonly lastRequest = new Map<string, TimelineEntry>();
 
   constructor(
@@ -58,6 +62,8 @@ export class TimelineBuilder {
 
   /** Sees a record (before or after the correlator; order among records is what matters). */
   onRecord(r: LogRecord): void {
+    // A new connection's topic lines are its own requests.
+    if (r.type === 'client-connected') this.lastRequest.delete(r.client);
     if (r.type === 'packet') this.onPacket(r);
     else if (r.type === 'subscription' && r.client !== null && this.wanted(r.client)) {
       const open = this.lastRequest.get(r.client);
@@ -98,7 +104,7 @@ export class TimelineBuilder {
         return;
       }
       case 'subscription-denied': {
-        // Known a line or two after the filter's own: it is in the client's latest SUBSCRIBE entry.
+        // Known at the request's SUBACK: the filter is in the client's latest SUBSCRIBE entry.
         const entry = this.lastRequest.get(e.client);
         const filter = entry?.kind === 'subscribe' ? entry.filters.find((f) => f.filter === e.filter && !f.denied) : undefined;
         if (filter) filter.denied = true;

@@ -339,6 +339,11 @@ export interface Correlation {
   findingTotals: FindingCounts;
   /** True when the log has debug packet lines, so flows could be followed. */
   debugLines: boolean;
+  /**
+   * True when the log has `log_type subscribe` lines for the filters a broker granted: before 2.1
+   * a denied filter is known only by the one it lacks.
+   */
+  grantLines: boolean;
   topClients: Array<{ client: string } & Activity>;
   topTopics: Array<{ topic: string } & Activity>;
   /** Records per minute (epoch minute → count), for the activity chart. */

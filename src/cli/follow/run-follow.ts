@@ -98,6 +98,9 @@ async function* takeUnfinished(unfinished: Unfinished): AsyncGenerator<Buffer> {
   if (bytes.length > 0) yield bytes;
 }
 
+/** How often a quiet log's time is moved on by the clock. */
+const quietTickMs = 1000;
+
 /** Follows until the input ends or `env.io.signal` aborts, then writes the summary to stderr. */
 export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void> {
   const { io } = env;
@@ -151,7 +154,11 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
 
   // A follow stopped by Ctrl-C makes no end-of-log findings: the first eviction is said at once.
   let evictionSaid = false;
+  /** The last time a line had, and when by the clock its batch was read. */
+  let lastLogTime: number | null = null;
+  let lastReadAt = now();
   const handle = (record: LogRecord): void => {
+    if (record.time !== null) lastLogTime = record.time;
     stats.onRecord(record);
     if (live && plan.all && printing && filter.record(record)) out += `${format.record(record, plan.ctx)}\n`;
     correlator.push(record);
@@ -166,11 +173,22 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     io.signal?.addEventListener('abort', () => resolve(), { once: true });
   });
   dashboard?.start();
+  // A quiet log's time goes on with the clock: a bridge that stays down is said without a line.
+  const quiet = setInterval(() => {
+    if (!live || lastLogTime === null) return;
+    correlator.quietUntil(lastLogTime + now() - lastReadAt);
+    if (out === '') return;
+    const text = out;
+    out = '';
+    env.stdout.write(text).catch(() => undefined);
+  }, quietTickMs);
+  quiet.unref();
   try {
     let decoder = createLineDecoder(plan.source, plan.parser);
     const read = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
       for await (const lines of readLineBatches(chunks)) {
         stats.tick(now());
+        lastReadAt = now();
         for (const line of lines) handle(decoder.line(line));
         if (out === '') continue;
         const text = out;
@@ -204,6 +222,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   } catch (error) {
     throw inputFailure(plan.source, error);
   } finally {
+    clearInterval(quiet);
     dashboard?.stop();
   }
   io.stderr.write(renderFollowSummary(stats.snapshot(now()), { source: plan.source, switches }, plan.stderrCtx));

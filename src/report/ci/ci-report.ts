@@ -74,6 +74,18 @@ const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(packetFinding
 
 /** Why a rule could not be checked at all, or null: its findings come from lines the log lacks. */
 export function uncheckedReason(report: CiReport, code: FindingCode): string | null {
-  if (!packetCodes.has(code) || report.correlation.debugLines) return null;
-  return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied PUBLISH and SUBSCRIBE packets are known by';
+  const c = report.correlation;
+  if (!packetCodes.has(code)) return null;
+  if (!c.debugLines) return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied PUBLISH and SUBSCRIBE packets are known by';
+  // 2.1 says a filter is denied; before, only the grant line it lacks does.
+  if (code === 'subscribe-denied' && !c.grantLines && !c.brokerVersions.some(saysDenied)) {
+    return 'not checked: the log has no log_type subscribe lines, which show the filters a broker before 2.1 granted';
+  }
+  return null;
+}
+
+/** Whether a broker of `version` logs a denied filter as such (2.1 and later). */
+function saysDenied(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 1);
 }
