@@ -22,7 +22,7 @@ async function logShows(logFile: string, text: string, ms = 15_000, times = 1): 
   assert.fail(`${logFile} never showed ${JSON.stringify(text)}`);
 }
 
-test('broker bridge: each connection is a session of the local id; the remote stopping and coming back is an outage', { timeout: 60_000 }, async (t) => {
+test('broker bridge: each connection is a session of the local id; the remote stopping and coming back is an outage', { timeout: 90_000 }, async (t) => {
   if (!requireBroker(t)) return;
   const remote = await startBroker();
   t.after(() => remote.dispose());
@@ -37,7 +37,7 @@ test('broker bridge: each connection is a session of the local id; the remote st
   await remote.stop();
   await logShows(local.logFile, 'Error creating bridge');
   await remote.restart();
-  await logShows(local.logFile, `${connack}\n`, 15_000, 2);
+  await logShows(local.logFile, `${connack}\n`, 30_000, 2);
   await local.stop();
 
   const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', local.logFile])).stdout) as { sessions: Array<{ client: string; outgoingBridge?: string; port: number; endReason: string }> };
