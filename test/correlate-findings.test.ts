@@ -358,6 +358,35 @@ test('a filter is granted by its grant line anywhere before its SUBACK, also a c
   assert.deepEqual(denials(first), ['early secret/x']);
 });
 
+test("a request denied whole before the broker's first grant line is denied once one shows the log has them; a broker run without them denies nothing", () => {
+  const read = (lines: readonly string[]): Correlation => {
+    const decoder = createLineDecoder('f.log');
+    return correlateRecords(lines.map((l) => decoder.decode(l)));
+  };
+  const denials = (c: Correlation): string[] => c.findings.flatMap((f) => (f.code === 'subscribe-denied' ? [`${f.client} ${f.filter}`] : []));
+  const request = (client: string, filters: readonly string[], granted: readonly string[]): string[] => [
+    `1795789903: Received SUBSCRIBE from ${client}`,
+    ...filters.flatMap((f) => [`1795789903: \t${f} (QoS 1)`, ...(granted.includes(f) ? [`1795789903: ${client} 1 ${f}`] : [])]),
+    `1795789903: Sending SUBACK to ${client}`,
+  ];
+  const firstDenied = read([
+    '1795789903: mosquitto version 2.0.11 starting', ...connect(1795789903, 'first'), ...request('first', ['no/x', 'zz/a'], []),
+    ...connect(1795789904, 'second'), ...request('second', ['ok/#', 'zz/b'], ['ok/#']),
+  ]);
+  assert.deepEqual(denials(firstDenied), ['first no/x', 'first zz/a', 'second zz/b']);
+  assert.deepEqual(firstDenied.sessions.map((x) => [x.client, x.subscriptions]), [['first', 0], ['second', 1]]);
+  // Restarted with log_type debug alone: that run has no grant lines, so its filters are granted.
+  const restarted = read([
+    ...connect(1795789903, 'a'), ...request('a', ['ok/#'], ['ok/#']), '1795789910: mosquitto version 2.0.11 terminating',
+    ...connect(1795789911, 'b'), ...request('b', ['ok/#', 'ok/b'], []),
+  ]);
+  assert.deepEqual(denials(restarted), []);
+  assert.deepEqual(restarted.sessions.map((x) => [x.client, x.subscriptions]), [['a', 1], ['b', 2]]);
+  // log_type subscribe without debug: the grant lines are the subscriptions.
+  const noDebug = read([...connect(1795789903, 'sn'), '1795789903: sn 1 ok/#', '1795789903: sn 0 ok/b']);
+  assert.deepEqual(noDebug.sessions.map((x) => x.subscriptions), [2]);
+});
+
 test('the broker version is read from its running and terminating lines too: a rotated log has no start', () => {
   assert.deepEqual(correlate(['1795700000: mosquitto version 2.0.11 running', ...connect(1795700001, 'a')]).brokerVersions, ['2.0.11']);
   assert.deepEqual(correlate([...connect(1795700001, 'a'), '1795700002: mosquitto version 2.0.18 terminating']).brokerVersions, ['2.0.18']);

@@ -198,6 +198,9 @@ const guessesKept = 16;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
 
+/** Requests whose filters all lacked a grant line kept until the log shows whether it has those lines. */
+const undecidedKept = 1000;
+
 /** A SUBSCRIBE being handled: its filters that have had a topic line and no grant line yet. */
 interface SubscribeRequest {
   client: string;
@@ -301,8 +304,15 @@ export class Correlator {
    * say a filter was denied only by leaving that line out. Its SUBACK ends the request.
    */
   private request: SubscribeRequest | null = null;
-  /** The log has `log_type subscribe` lines: a filter without one was denied. */
+  /** This run of the broker logs `log_type subscribe` lines: a filter without one was denied. */
   private grantsLogged = false;
+  /** This run of the broker logs a SUBSCRIBE's topic lines (`log_type debug`). */
+  private topicLinesLogged = false;
+  /**
+   * Requests that ended, none of whose filters had a grant line, before this run of the broker
+   * showed it logs them: counted as granted until a grant line shows their filters were denied.
+   */
+  private undecided: SubscribeRequest[] = [];
 
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
@@ -823,11 +833,13 @@ export class Correlator {
     // A log rotated after the broker started names its version only when it runs or stops.
     if (version) this.versions.add(version);
     if (event === 'terminating') {
+      this.newBrokerRun();
       const ended = this.endAllSessions(r);
       this.terminated = { time: r.time, ended };
       return;
     }
     if (event !== 'starting') return;
+    this.newBrokerRun();
     const ended = this.endAllSessions(r);
     this.bridges.brokerStarted(r.time);
     if (this.starts > 0 || this.terminated || ended > 0) {
@@ -1010,14 +1022,19 @@ export class Correlator {
     if (r.client === null || r.action !== 'subscribe') return;
     const request = this.request;
     if (r.level === 'subscribe') {
-      this.grantsLogged = true;
+      this.grantsShown();
       const asked = request?.client === r.client ? request.filters.findIndex((f) => grants(r, f)) : -1;
       if (request && asked >= 0) {
         request.filters.splice(asked, 1);
         if (request.session) request.session.subscriptions++;
+      } else if (!this.topicLinesLogged) {
+        // A log without topic lines: its grant lines are all it says of subscriptions.
+        const open = this.clients.get(r.client)?.session;
+        if (open) open.session.subscriptions++;
       }
       return;
     }
+    this.topicLinesLogged = true;
     // A topic line of another client: the request before it is over (without a SUBACK line).
     if (request !== null && request.client !== r.client) this.settleRequest();
     const at = { file: r.file, line: r.line };
@@ -1037,19 +1054,40 @@ export class Correlator {
 
   /**
    * The SUBSCRIBE being handled is over (its SUBACK): a filter still without its grant line was
-   * denied, if the log has grant lines; else, or when the log ends, it is taken as granted.
+   * denied, if the broker logs grant lines; else, or when the log ends, it is taken as granted,
+   * and a request whose filters all lacked one waits for a grant line to show they were denied.
    */
   private settleRequest(logEnded = false): void {
     const request = this.request;
     if (request === null) return;
     this.request = null;
-    for (const f of request.filters) {
-      if (!this.grantsLogged || logEnded) {
-        if (request.session) request.session.subscriptions++;
-      } else {
-        this.filterDenied(request.client, f.filter, f.qos, f.at, f.time);
-      }
+    if (this.grantsLogged && !logEnded) {
+      for (const f of request.filters) this.filterDenied(request.client, f.filter, f.qos, f.at, f.time);
+      return;
     }
+    if (request.session) request.session.subscriptions += request.filters.length;
+    if (logEnded || request.filters.length === 0) return;
+    if (this.undecided.length >= undecidedKept) this.undecided.shift();
+    this.undecided.push(request);
+  }
+
+  /** A grant line: this run of the broker logs them, so the requests that had none were denied. */
+  private grantsShown(): void {
+    if (this.grantsLogged) return;
+    this.grantsLogged = true;
+    for (const request of this.undecided) {
+      if (request.session) request.session.subscriptions -= request.filters.length;
+      for (const f of request.filters) this.filterDenied(request.client, f.filter, f.qos, f.at, f.time);
+    }
+    this.undecided = [];
+  }
+
+  /** A run of the broker ended or began: its logging may change, and what it left undecided stays granted. */
+  private newBrokerRun(): void {
+    this.settleRequest(true);
+    this.undecided = [];
+    this.grantsLogged = false;
+    this.topicLinesLogged = false;
   }
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
