@@ -387,6 +387,43 @@ test("a request denied whole before the broker's first grant line is denied once
   assert.deepEqual(noDebug.sessions.map((x) => x.subscriptions), [2]);
 });
 
+test('a denied filter is judged by what the broker logged since its last reload, never from a 2.1 log\'s missing grant line, and its timeline mark is on its own line', () => {
+  const read = (lines: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } => {
+    const decoder = createLineDecoder('f.log');
+    const builder = new TimelineBuilder(() => true);
+    const c = correlateRecords(lines.map((l) => {
+      const r = decoder.decode(l);
+      builder.onRecord(r);
+      return r;
+    }), { onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
+    return { c, timeline: builder.finish() };
+  };
+  const denials = (c: Correlation): string[] => c.findings.flatMap((f) => (f.code === 'subscribe-denied' ? [`${f.client} ${f.filter}`] : []));
+  const subscribed = (timeline: readonly TimelineEntry[]): string[] => timeline.flatMap((e) => (e.kind === 'subscribe' ? [e.filters.map((f) => `${f.filter}${f.denied ? ' denied' : ''}`).join(', ')] : []));
+  const request = (t: number, client: string, filters: readonly string[], granted: readonly string[]): string[] => [
+    `${t}: Received SUBSCRIBE from ${client}`,
+    ...filters.flatMap((f) => [`${t}: \t${f} (QoS 1)`, ...(granted.includes(f) ? [`${t + 1}: ${client} 1 ${f}`] : [])]),
+    `${t + 1}: Sending SUBACK to ${client}`,
+  ];
+  // Reloaded with log_type debug alone: the filters after it have no grant lines and are granted.
+  const reloaded = read([...connect(1700000100, 'a'), ...request(1700000100, 'a', ['ok/#'], ['ok/#']), '1700000110: Reloading config.', ...request(1700000111, 'a', ['ok/a', 'no/b'], [])]);
+  assert.deepEqual([denials(reloaded.c), reloaded.c.sessions.map((x) => x.subscriptions)], [[], [3]]);
+  // 2.1 marks a denial; a grant line naming another filter (a plugin's rewrite) denies nothing.
+  const v21 = read(['1700000099: mosquitto version 2.1.2 starting', ...connect(1700000100, 'a'), '1700000100: Received SUBSCRIBE from a', '1700000100: \tok/1 (QoS 1)', '1700000100: a 1 tenant7/ok/1', '1700000100: \tno/1 (denied)', '1700000100: Sending SUBACK to a']);
+  assert.deepEqual(denials(v21.c), ['a no/1']);
+  // Judged late (before the run's first grant line), a filter is marked where its own line is; a
+  // request whose grant lines come a second later stays one entry; a client gone before its SUBACK
+  // did not subscribe the filter it had no grant line for.
+  const late = read([
+    ...connect(1700000100, 'alice'), ...request(1700000100, 'alice', ['x/1'], []), '1700000101: Client alice disconnected.',
+    ...connect(1700000102, 'alice'), ...request(1700000102, 'alice', ['no/1', 'x/1'], ['x/1']),
+    ...request(1700000104, 'alice', ['a/1', 'a/2'], ['a/1']).slice(0, -1), '1700000106: Client alice disconnected due to malformed packet.',
+  ]);
+  assert.deepEqual(denials(late.c), ['alice x/1', 'alice no/1', 'alice a/2']);
+  assert.deepEqual(subscribed(late.timeline), ['x/1 denied', 'no/1 denied, x/1', 'a/1, a/2 denied']);
+  assert.deepEqual(late.c.sessions.map((x) => x.subscriptions), [0, 2]);
+});
+
 test('the broker version is read from its running and terminating lines too: a rotated log has no start', () => {
   assert.deepEqual(correlate(['1795700000: mosquitto version 2.0.11 running', ...connect(1795700001, 'a')]).brokerVersions, ['2.0.11']);
   assert.deepEqual(correlate([...connect(1795700001, 'a'), '1795700002: mosquitto version 2.0.18 terminating']).brokerVersions, ['2.0.18']);

@@ -199,7 +199,13 @@ const guessesKept = 16;
 const refusalEchoRecords = 50;
 
 /** Requests whose filters all lacked a grant line kept until the log shows whether it has those lines. */
-const undecidedKept = 1000;
+const undecidedKept = 10_000;
+
+/** Whether a broker of `version` marks a denied filter `(denied)` (2.1 and later). */
+export function marksDenials(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 1);
+}
 
 /** A SUBSCRIBE being handled: its filters that have had a topic line and no grant line yet. */
 interface SubscribeRequest {
@@ -309,6 +315,11 @@ export class Correlator {
   /** This run of the broker logs a SUBSCRIBE's topic lines (`log_type debug`). */
   private topicLinesLogged = false;
   /**
+   * The broker is 2.1 or later, which marks a denied filter `(denied)`: a filter without a grant
+   * line there is not denied (a plugin may have changed the filter the grant line names).
+   */
+  private runMarksDenials = false;
+  /**
    * Requests that ended, none of whose filters had a grant line, before this run of the broker
    * showed it logs them: counted as granted until a grant line shows their filters were denied.
    */
@@ -377,7 +388,11 @@ export class Correlator {
     switch (r.type) {
       case 'connection': this.onConnection(r.address, r.port, r.listenerPort, r); break;
       case 'client-connected': this.onConnected(r); break;
-      case 'disconnect': this.onDisconnect(r); break;
+      case 'disconnect':
+        // A request whose client is gone gets no SUBACK: its filters without a grant line were not subscribed.
+        if (this.request?.client === r.client) this.settleRequest();
+        this.onDisconnect(r);
+        break;
       case 'takeover': this.onTakeover(r.client, r); break;
       case 'packet': this.onPacket(r); break;
       case 'subscription': this.onSubscription(r); break;
@@ -832,14 +847,17 @@ export class Correlator {
   private onBroker(event: string, version: string | null, r: LogRecord): void {
     // A log rotated after the broker started names its version only when it runs or stops.
     if (version) this.versions.add(version);
+    if (version) this.runMarksDenials = marksDenials(version);
+    // A reload may change what the broker logs.
+    if (event === 'reloading') this.newLoggingRun();
     if (event === 'terminating') {
-      this.newBrokerRun();
+      this.newLoggingRun();
       const ended = this.endAllSessions(r);
       this.terminated = { time: r.time, ended };
       return;
     }
     if (event !== 'starting') return;
-    this.newBrokerRun();
+    this.newLoggingRun();
     const ended = this.endAllSessions(r);
     this.bridges.brokerStarted(r.time);
     if (this.starts > 0 || this.terminated || ended > 0) {
@@ -1039,6 +1057,8 @@ export class Correlator {
     if (request !== null && request.client !== r.client) this.settleRequest();
     const at = { file: r.file, line: r.line };
     if (r.denied) {
+      // Only 2.1 and later write `(denied)`.
+      this.runMarksDenials = true;
       this.filterDenied(r.client, r.filter, r.qos ?? null, at, r.time);
       return;
     }
@@ -1061,6 +1081,10 @@ export class Correlator {
     const request = this.request;
     if (request === null) return;
     this.request = null;
+    if (this.runMarksDenials) {
+      if (request.session) request.session.subscriptions += request.filters.length;
+      return;
+    }
     if (this.grantsLogged && !logEnded) {
       for (const f of request.filters) this.filterDenied(request.client, f.filter, f.qos, f.at, f.time);
       return;
@@ -1082,8 +1106,11 @@ export class Correlator {
     this.undecided = [];
   }
 
-  /** A run of the broker ended or began: its logging may change, and what it left undecided stays granted. */
-  private newBrokerRun(): void {
+  /**
+   * The broker started, stopped or reloaded its configuration: what it logs may change, and what
+   * the run before left undecided stays granted.
+   */
+  private newLoggingRun(): void {
     this.settleRequest(true);
     this.undecided = [];
     this.grantsLogged = false;

@@ -32,6 +32,9 @@ export type TimelineEntry =
   | (EntryBase & { kind: 'packet'; packet: PacketRecord });
 
 /** Findings that say why a session ended, which its end entry says too. */
+/** Topic lines whose filter is remembered for a denial found later. */
+const filtersKept = 100_000;
+
 const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'socket-error', 'protocol-error']);
 
 /**
@@ -48,11 +51,14 @@ export class TimelineBuilder {
   /** Clients whose SUBSCRIBE or UNSUBSCRIBE came in and whose topic lines start a new entry. */
   private readonly newRequest = new Set<string>();
   /**
-   * Each client's SUBSCRIBE or UNSUBSCRIBE entry of its connection so far, which its next topic lines
-   * join (other lines, such as a drop of messages, may come between) and where a filter the
-   * correlator finds denied, at its SUBACK, is marked.
+   * Each client's SUBSCRIBE or UNSUBSCRIBE entry of its connection so far, which its next topic
+   * lines join (other lines, such as a drop of messages, may come between).
    */
   private readonly lastRequest = new Map<string, TimelineEntry>();
+  /** Entries begun by a SUBSCRIBE or UNSUBSCRIBE packet line: their topic lines join them whatever their time. */
+  private readonly packetStarted = new WeakSet<TimelineEntry>();
+  /** The filter each recent topic line of a SUBSCRIBE asked for, by `file:line`: the correlator may find it denied later. */
+  private readonly filterAt = new Map<string, { denied?: boolean }>();
 
   constructor(
     private readonly wanted: (client: string | null) => boolean,
@@ -72,17 +78,26 @@ export class TimelineBuilder {
       // The topic lines of one request are one entry: its packet line starts it, and without
       // packet lines, a new second or a filter asked for again at another QoS (in a debug log each
       // topic has two lines, which say the same).
-      const sameRequest = open?.kind === kind && !this.newRequest.has(r.client) && open.time === r.time;
+      const sameRequest = open?.kind === kind && !this.newRequest.has(r.client) && (this.packetStarted.has(open) || open.time === r.time);
       const known = sameRequest ? open.filters.find((f) => f.filter === r.filter) : undefined;
+      let shown: { denied?: boolean } = filter;
       if (sameRequest && (known === undefined || (known.qos === filter.qos && known.denied === filter.denied))) {
         if (known === undefined) open.filters.push(filter);
+        else shown = known;
       } else {
-        this.newRequest.delete(r.client);
         const entry: TimelineEntry = { kind, client: r.client, time: r.time, at: where(r), filters: [filter] };
+        if (this.newRequest.delete(r.client)) this.packetStarted.add(entry);
         this.add(entry);
         this.lastRequest.set(r.client, entry);
       }
+      if (kind === 'subscribe' && r.level !== 'subscribe') this.rememberFilter(r, shown);
     }
+  }
+
+  /** Remembers the filter a topic line asked for, the latest {@link filtersKept} of them. */
+  private rememberFilter(at: Where, filter: { denied?: boolean }): void {
+    if (this.filterAt.size >= filtersKept) this.filterAt.delete(this.filterAt.keys().next().value as string);
+    this.filterAt.set(`${at.file}:${at.line}`, filter);
   }
 
   /** Sees a correlator event. */
@@ -104,9 +119,10 @@ export class TimelineBuilder {
         return;
       }
       case 'subscription-denied': {
-        // Known at the request's SUBACK: the filter is in the client's latest SUBSCRIBE entry.
-        const entry = this.lastRequest.get(e.client);
-        const filter = entry?.kind === 'subscribe' ? entry.filters.find((f) => f.filter === e.filter && !f.denied) : undefined;
+        // Known at the request's SUBACK, or later: the filter its topic line asked for.
+        const key = `${e.at.file}:${e.at.line}`;
+        const filter = this.filterAt.get(key);
+        this.filterAt.delete(key);
         if (filter) filter.denied = true;
         return;
       }
