@@ -1090,9 +1090,8 @@ export class Correlator {
       return;
     }
     if (request.session) request.session.subscriptions += request.filters.length;
-    if (logEnded || request.filters.length === 0) return;
-    if (this.undecided.length >= undecidedKept) this.undecided.shift();
-    this.undecided.push(request);
+    // A run of the broker without grant lines has many such requests: past the first few, they stay granted.
+    if (!logEnded && request.filters.length > 0 && this.undecided.length < undecidedKept) this.undecided.push(request);
   }
 
   /** A grant line: this run of the broker logs them, so the requests that had none were denied. */
