@@ -94,6 +94,10 @@ describe('what the testcases say', () => {
     };
     assert.equal(await suite('1700000000: mosquitto version 2.0.11 starting'), 'not checked');
     assert.equal(await suite('1700000000: mosquitto version 2.0.11 starting', ['1700000002: c1 1 secret/x']), 'no findings');
+    // The grant lines of a run count also when the log ends with the broker stopping.
+    const stopped = ['1700000000: mosquitto version 2.0.11 starting', ...subscribe.slice(0, 3), '1700000002: c1 1 secret/x', subscribe[3], '1700000003: mosquitto version 2.0.11 terminating'];
+    const result = await runCli(['report', '-', '--format', 'junit', '--fail-on', 'subscribe-denied'], { stdin: `${stopped.join('\n')}\n` });
+    assert.equal(childrenNamed(childrenNamed(parseXml(result.stdout), 'testsuite')[0] ?? parseXml(result.stdout), 'testcase')[0]?.attributes.name, 'no findings');
     // 2.1 says which filters it denies.
     assert.equal(await suite('1700000000: mosquitto version 2.1.2 starting'), 'no findings');
   });

@@ -198,8 +198,11 @@ const guessesKept = 16;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
 
-/** Requests whose filters all lacked a grant line kept until the log shows whether it has those lines. */
-const undecidedKept = 10_000;
+/**
+ * Requests whose filters all lacked a grant line kept until the log shows whether it has those
+ * lines: the first of a run only, since each holds its session, and a run without grant lines has many.
+ */
+const undecidedKept = 1000;
 
 /** Whether a broker of `version` marks a denied filter `(denied)` (2.1 and later). */
 export function marksDenials(version: string): boolean {
@@ -324,6 +327,8 @@ export class Correlator {
    * showed it logs them: counted as granted until a grant line shows their filters were denied.
    */
   private undecided: SubscribeRequest[] = [];
+  /** The log has shown grant lines, in some run of the broker. */
+  private grantLinesSeen = false;
 
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
@@ -480,7 +485,7 @@ export class Correlator {
       findings,
       findingTotals: this.findingTotals,
       debugLines: this.debugLines,
-      grantLines: this.grantsLogged,
+      grantLines: this.grantLinesSeen,
       topClients: this.byClient.top(10).map(([client, a]) => ({ client, ...a })),
       topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),
       perMinute: [...this.perMinute].sort((a, b) => a[0] - b[0]),
@@ -1096,6 +1101,7 @@ export class Correlator {
 
   /** A grant line: this run of the broker logs them, so the requests that had none were denied. */
   private grantsShown(): void {
+    this.grantLinesSeen = true;
     if (this.grantsLogged) return;
     this.grantsLogged = true;
     for (const request of this.undecided) {

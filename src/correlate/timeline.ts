@@ -57,8 +57,12 @@ export class TimelineBuilder {
   private readonly lastRequest = new Map<string, TimelineEntry>();
   /** Entries begun by a SUBSCRIBE or UNSUBSCRIBE packet line: their topic lines join them whatever their time. */
   private readonly packetStarted = new WeakSet<TimelineEntry>();
-  /** The filter each recent topic line of a SUBSCRIBE asked for, by `file:line`: the correlator may find it denied later. */
-  private readonly filterAt = new Map<string, { denied?: boolean }>();
+  /**
+   * The filter each recent topic line of a SUBSCRIBE asked for, by `file:line`: the correlator may
+   * find it denied later. Two generations: when the newer is full, it becomes the older.
+   */
+  private filterAt = new Map<string, { denied?: boolean }>();
+  private olderFilterAt = new Map<string, { denied?: boolean }>();
 
   constructor(
     private readonly wanted: (client: string | null) => boolean,
@@ -94,9 +98,12 @@ export class TimelineBuilder {
     }
   }
 
-  /** Remembers the filter a topic line asked for, the latest {@link filtersKept} of them. */
+  /** Remembers the filter a topic line asked for, the latest {@link filtersKept} of them at least. */
   private rememberFilter(at: Where, filter: { denied?: boolean }): void {
-    if (this.filterAt.size >= filtersKept) this.filterAt.delete(this.filterAt.keys().next().value as string);
+    if (this.filterAt.size >= filtersKept) {
+      this.olderFilterAt = this.filterAt;
+      this.filterAt = new Map();
+    }
     this.filterAt.set(`${at.file}:${at.line}`, filter);
   }
 
@@ -121,8 +128,7 @@ export class TimelineBuilder {
       case 'subscription-denied': {
         // Known at the request's SUBACK, or later: the filter its topic line asked for.
         const key = `${e.at.file}:${e.at.line}`;
-        const filter = this.filterAt.get(key);
-        this.filterAt.delete(key);
+        const filter = this.filterAt.get(key) ?? this.olderFilterAt.get(key);
         if (filter) filter.denied = true;
         return;
       }
@@ -157,6 +163,11 @@ export class TimelineBuilder {
     this.heardPackets = true;
     if (!this.wanted(r.client)) return;
     if (r.direction === 'in' && (r.cmd === 'subscribe' || r.cmd === 'unsubscribe')) this.newRequest.add(r.client);
+    // Its SUBACK ends the request: lines after it join it only as lines without packets do.
+    if (r.direction === 'out' && (r.cmd === 'suback' || r.cmd === 'unsuback')) {
+      const request = this.lastRequest.get(r.client);
+      if (request) this.packetStarted.delete(request);
+    }
     if (r.direction === 'in' && r.time !== null) {
       this.gapUntil(r.client, r.time, where(r));
       this.lastHeard.set(r.client, r.time);
