@@ -277,7 +277,7 @@ describe('the correlator: nothing thrown, every count adds up, durations never n
           else if (e.kind === 'flow-start') announced.flowStarts++;
           else if (e.kind === 'flow-end') announced.flowEnds++;
           else if (e.kind === 'orphan-ack') announced.orphanAcks++;
-          else announced.findings++;
+          else if (e.kind === 'finding') announced.findings++;
         },
       });
       for (const record of records) {
