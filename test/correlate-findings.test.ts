@@ -18,6 +18,24 @@ function correlate(lines: readonly string[]): Correlation {
   return correlateRecords(records(lines), { keepFlows: 'all' });
 }
 
+/** Correlates `lines` decoded in order, each with the one before (as topic lines need). */
+function decoded(lines: readonly string[]): Correlation {
+  const decoder = createLineDecoder('f.log');
+  return correlateRecords(lines.map((l) => decoder.decode(l)));
+}
+
+/** {@link decoded}, with a timeline of every client built alongside. */
+function decodedWithTimeline(lines: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } {
+  const decoder = createLineDecoder('f.log');
+  const builder = new TimelineBuilder(() => true);
+  const c = correlateRecords(lines.map((l) => {
+    const r = decoder.decode(l);
+    builder.onRecord(r);
+    return r;
+  }), { onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
+  return { c, timeline: builder.finish() };
+}
+
 /** Correlates `lines` with a timeline of every client built alongside, as `mosqlog timeline` does. */
 function withTimeline(lines: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } {
   const builder = new TimelineBuilder(() => true);
@@ -298,38 +316,24 @@ test('before 2.1, a filter the broker denied is known by the grant line it lacks
   // Retained messages go out after the SUBACK.
   const retained = "1795787423: Sending PUBLISH to dave (d0, q0, r1, m0, 'a/x', ... (2 bytes))";
   const lines = (grants: boolean): string[] => [...connect(1795787423, 'dave'), ...subscribe('dave', grants), retained, '1795787424: Client dave disconnected.'];
-  const read = (text: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } => {
-    const decoder = createLineDecoder('f.log');
-    const builder = new TimelineBuilder(() => true);
-    const c = correlateRecords(text.map((l) => {
-      const r = decoder.decode(l);
-      builder.onRecord(r);
-      return r;
-    }), { onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
-    return { c, timeline: builder.finish() };
-  };
-  const granted = read(lines(true));
+  const granted = decodedWithTimeline(lines(true));
   assert.deepEqual(granted.c.sessions.map((x) => x.subscriptions), [1]);
   const denied = granted.c.findings[0];
   assert.deepEqual(denied?.code === 'subscribe-denied' && [denied.client, denied.filter, denied.qos, denied.at[0]?.line, denied.severity], ['dave', 'b/#', 2, 6, 'warning']);
   assert.equal(denied && describeFinding(denied), 'dave may not subscribe to b/# (QoS 2): it gets no message on it');
   assert.match(entryText(granted.timeline, 'subscribe'), /  subscribed a\/# \(QoS 1\), b\/# \(denied\)  /);
   // A log without grant lines (log_type debug alone) cannot tell: every filter counts.
-  const debugOnly = read(lines(false));
+  const debugOnly = decodedWithTimeline(lines(false));
   assert.deepEqual(debugOnly.c.sessions.map((x) => x.subscriptions), [2]);
   assert.deepEqual(debugOnly.c.findings, []);
   assert.match(entryText(debugOnly.timeline, 'subscribe'), /  subscribed a\/# \(QoS 1\), b\/# \(QoS 2\)  /);
 });
 
 test('a filter is granted by its grant line anywhere before its SUBACK, also a cut one; one without is denied once a grant line of its request shows the log has them', () => {
-  const read = (lines: readonly string[]): Correlation => {
-    const decoder = createLineDecoder('f.log');
-    return correlateRecords(lines.map((l) => decoder.decode(l)));
-  };
   const denials = (c: Correlation): string[] => c.findings.flatMap((f) => (f.code === 'subscribe-denied' ? [`${f.client} ${f.filter}`] : []));
   // 2.0 may log a drop of messages while it queues a filter's retained ones, before the grant;
   // 1.x writes a websockets client's retained messages at once.
-  const between = read([
+  const between = decoded([
     ...connect(1795787423, 'dropper'),
     '1795787423: Received SUBSCRIBE from dropper',
     '1795787423: \tdr/# (QoS 1)',
@@ -344,11 +348,11 @@ test('a filter is granted by its grant line anywhere before its SUBACK, also a c
   // The broker cuts both lines at its buffer, at different places.
   const long = `long/${'x'.repeat(1200)}`;
   const cutAt = (message: string): string => `1795787423: ${message.slice(0, 999)}`;
-  const cut = read([...connect(1795787423, 'longsub'), '1795787423: Received SUBSCRIBE from longsub', cutAt(`\t${long} (QoS 0)`), cutAt(`longsub 0 ${long}`), '1795787423: Sending SUBACK to longsub']);
+  const cut = decoded([...connect(1795787423, 'longsub'), '1795787423: Received SUBSCRIBE from longsub', cutAt(`\t${long} (QoS 0)`), cutAt(`longsub 0 ${long}`), '1795787423: Sending SUBACK to longsub']);
   assert.deepEqual([denials(cut), cut.sessions.map((x) => x.subscriptions)], [[], [1]]);
   // The first request of the log: its own grant line shows the log has them. A session begun
   // before the log has its filters denied too.
-  const first = read([
+  const first = decoded([
     '1795787423: Received SUBSCRIBE from early',
     '1795787423: \tsecret/x (QoS 1)',
     '1795787423: \tok/y (QoS 1)',
@@ -359,45 +363,31 @@ test('a filter is granted by its grant line anywhere before its SUBACK, also a c
 });
 
 test("a request denied whole before the broker's first grant line is denied once one shows the log has them; a broker run without them denies nothing", () => {
-  const read = (lines: readonly string[]): Correlation => {
-    const decoder = createLineDecoder('f.log');
-    return correlateRecords(lines.map((l) => decoder.decode(l)));
-  };
   const denials = (c: Correlation): string[] => c.findings.flatMap((f) => (f.code === 'subscribe-denied' ? [`${f.client} ${f.filter}`] : []));
   const request = (client: string, filters: readonly string[], granted: readonly string[]): string[] => [
     `1795789903: Received SUBSCRIBE from ${client}`,
     ...filters.flatMap((f) => [`1795789903: \t${f} (QoS 1)`, ...(granted.includes(f) ? [`1795789903: ${client} 1 ${f}`] : [])]),
     `1795789903: Sending SUBACK to ${client}`,
   ];
-  const firstDenied = read([
+  const firstDenied = decoded([
     '1795789903: mosquitto version 2.0.11 starting', ...connect(1795789903, 'first'), ...request('first', ['no/x', 'zz/a'], []),
     ...connect(1795789904, 'second'), ...request('second', ['ok/#', 'zz/b'], ['ok/#']),
   ]);
   assert.deepEqual(denials(firstDenied), ['first no/x', 'first zz/a', 'second zz/b']);
   assert.deepEqual(firstDenied.sessions.map((x) => [x.client, x.subscriptions]), [['first', 0], ['second', 1]]);
   // Restarted with log_type debug alone: that run has no grant lines, so its filters are granted.
-  const restarted = read([
+  const restarted = decoded([
     ...connect(1795789903, 'a'), ...request('a', ['ok/#'], ['ok/#']), '1795789910: mosquitto version 2.0.11 terminating',
     ...connect(1795789911, 'b'), ...request('b', ['ok/#', 'ok/b'], []),
   ]);
   assert.deepEqual(denials(restarted), []);
   assert.deepEqual(restarted.sessions.map((x) => [x.client, x.subscriptions]), [['a', 1], ['b', 2]]);
   // log_type subscribe without debug: the grant lines are the subscriptions.
-  const noDebug = read([...connect(1795789903, 'sn'), '1795789903: sn 1 ok/#', '1795789903: sn 0 ok/b']);
+  const noDebug = decoded([...connect(1795789903, 'sn'), '1795789903: sn 1 ok/#', '1795789903: sn 0 ok/b']);
   assert.deepEqual(noDebug.sessions.map((x) => x.subscriptions), [2]);
 });
 
 test('a denied filter is judged by what the broker logged since its last reload, never from a 2.1 log\'s missing grant line, and its timeline mark is on its own line', () => {
-  const read = (lines: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } => {
-    const decoder = createLineDecoder('f.log');
-    const builder = new TimelineBuilder(() => true);
-    const c = correlateRecords(lines.map((l) => {
-      const r = decoder.decode(l);
-      builder.onRecord(r);
-      return r;
-    }), { onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
-    return { c, timeline: builder.finish() };
-  };
   const denials = (c: Correlation): string[] => c.findings.flatMap((f) => (f.code === 'subscribe-denied' ? [`${f.client} ${f.filter}`] : []));
   const subscribed = (timeline: readonly TimelineEntry[]): string[] => timeline.flatMap((e) => (e.kind === 'subscribe' ? [e.filters.map((f) => `${f.filter}${f.denied ? ' denied' : ''}`).join(', ')] : []));
   const request = (t: number, client: string, filters: readonly string[], granted: readonly string[]): string[] => [
@@ -406,15 +396,15 @@ test('a denied filter is judged by what the broker logged since its last reload,
     `${t + 1}: Sending SUBACK to ${client}`,
   ];
   // Reloaded with log_type debug alone: the filters after it have no grant lines and are granted.
-  const reloaded = read([...connect(1700000100, 'a'), ...request(1700000100, 'a', ['ok/#'], ['ok/#']), '1700000110: Reloading config.', ...request(1700000111, 'a', ['ok/a', 'no/b'], [])]);
+  const reloaded = decodedWithTimeline([...connect(1700000100, 'a'), ...request(1700000100, 'a', ['ok/#'], ['ok/#']), '1700000110: Reloading config.', ...request(1700000111, 'a', ['ok/a', 'no/b'], [])]);
   assert.deepEqual([denials(reloaded.c), reloaded.c.sessions.map((x) => x.subscriptions)], [[], [3]]);
   // 2.1 marks a denial; a grant line naming another filter (a plugin's rewrite) denies nothing.
-  const v21 = read(['1700000099: mosquitto version 2.1.2 starting', ...connect(1700000100, 'a'), '1700000100: Received SUBSCRIBE from a', '1700000100: \tok/1 (QoS 1)', '1700000100: a 1 tenant7/ok/1', '1700000100: \tno/1 (denied)', '1700000100: Sending SUBACK to a']);
+  const v21 = decodedWithTimeline(['1700000099: mosquitto version 2.1.2 starting', ...connect(1700000100, 'a'), '1700000100: Received SUBSCRIBE from a', '1700000100: \tok/1 (QoS 1)', '1700000100: a 1 tenant7/ok/1', '1700000100: \tno/1 (denied)', '1700000100: Sending SUBACK to a']);
   assert.deepEqual(denials(v21.c), ['a no/1']);
   // Judged late (before the run's first grant line), a filter is marked where its own line is; a
   // request whose grant lines come a second later stays one entry; a client gone before its SUBACK
   // did not subscribe the filter it had no grant line for.
-  const late = read([
+  const late = decodedWithTimeline([
     ...connect(1700000100, 'alice'), ...request(1700000100, 'alice', ['x/1'], []), '1700000101: Client alice disconnected.',
     ...connect(1700000102, 'alice'), ...request(1700000102, 'alice', ['no/1', 'x/1'], ['x/1']),
     ...request(1700000104, 'alice', ['a/1', 'a/2'], ['a/1']).slice(0, -1), '1700000106: Client alice disconnected due to malformed packet.',
