@@ -706,7 +706,11 @@ test('--topic keeps a denied filter that matches it, as it keeps flows on matchi
   ]);
   const codes = async (topic: string): Promise<string[]> => (JSON.parse((await runCli(['problems', '--format', 'json', '--topic', topic, log])).stdout) as { findings: Array<{ code: string }> }).findings.map((f) => f.code);
   assert.deepEqual(await codes('secret/#'), ['subscribe-denied']);
+  // A topic the denied filter would have brought, or a filter that shares one with it.
+  assert.deepEqual(await codes('secret/plans'), ['subscribe-denied']);
+  assert.deepEqual(await codes('+/plans'), ['subscribe-denied']);
   assert.deepEqual(await codes('public/#'), []);
+  assert.deepEqual(await codes('$SYS/#'), []);
 });
 
 test('a file without one line a broker prints is said to be no broker log, whatever the command', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { findingCodes } from '../src/correlate/index.js';
+import { filtersOverlap, findingCodes } from '../src/correlate/index.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
@@ -632,4 +632,15 @@ test('bridges that never connected, one with its own remote id, are named by the
   assert.deepEqual(json.findings.map((f) => [f.bridge, f.lastError]).sort(), [['one', 'Broken pipe'], ['two', 'Connection refused']]);
   const junit = (await runCli(['report', '--format', 'junit', '-'], { stdin: log })).stdout;
   assert.deepEqual([...junit.matchAll(/classname="bridge-down" name="([^"]*)"/g)].map((m) => m[1]).sort(), ['bridge one', 'bridge two']);
+});
+
+test('two topic filters overlap when some topic matches both', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['a/b', 'a/b', true], ['a/b', 'a/c', false], ['a/+', 'a/b', true], ['+/b', 'a/+', true], ['a/#', 'a', true], ['a/#', 'a/b/c', true],
+    ['#', 'x/y', true], ['a/b', 'a/b/c', false], ['a/+', 'a/b/c', false], ['+/+', 'a/#', true], ['#', '$SYS/x', false], ['+/x', '$SYS/x', false], ['$SYS/#', '$SYS/x', true],
+  ];
+  for (const [a, b, overlap] of cases) {
+    assert.equal(filtersOverlap(a, b), overlap, `${a} ~ ${b}`);
+    assert.equal(filtersOverlap(b, a), overlap, `${b} ~ ${a}`);
+  }
 });

@@ -104,12 +104,33 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
+/**
+ * Whether two topic filters share a topic: level by level each `+` meets any level and a `#`
+ * meets the rest; wildcards never meet a leading `$` level.
+ */
+export function filtersOverlap(a: string, b: string): boolean {
+  const x = a.split('/');
+  const y = b.split('/');
+  const wild = (level: string | undefined): boolean => level === '+' || level === '#';
+  if ((x[0]?.startsWith('$') && wild(y[0])) || (y[0]?.startsWith('$') && wild(x[0]))) return false;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === '#' || q === '#') return true;
+    if (p === undefined || q === undefined) return false;
+    if (p !== '+' && q !== '+' && p !== q) return false;
+  }
+  return true;
+}
+
 /** A selection ready to test things against. */
 export interface Selector {
   /** True when the selection keeps everything. */
   all: boolean;
   client(id: string | null): boolean;
   topic(topic: string | null): boolean;
+  /** Whether a topic filter (a subscription's) shares a topic with the selected ones. */
+  filter(filter: string): boolean;
   /** True when an event at `time` (null = unknown, kept) is inside the window. */
   time(time: number | null): boolean;
   /** True when a span overlaps the window. */
@@ -150,13 +171,14 @@ export function compileSelection(selection: Selection, last: number | null): Sel
     // id (a refused login before its CONNECT was read) is matched as the empty id, so `*` keeps it.
     client: (id) => globs.length === 0 || (id !== null && clients.has(id)) || globs.some((g) => g.test(id ?? '')),
     topic: (topic) => topics.length === 0 || (topic !== null && topics.some((f) => topicMatches(f, topic))),
+    filter: (filter) => topics.length === 0 || topics.some((f) => filtersOverlap(f, filter)),
     time: (t) => t === null || ((since === null || t >= since) && (until === null || t <= until)),
     span: (start, end) => (since === null || end === null || end >= since) && (until === null || start === null || start <= until),
   };
 }
 
 function findingTopic(f: Finding): string | null {
-  return 'topic' in f ? f.topic : 'filter' in f ? f.filter : null;
+  return 'topic' in f ? f.topic : null;
 }
 
 /** Codes about the whole log rather than one client or topic: `--client` and `--topic` keep them. */
@@ -164,7 +186,9 @@ const logWideCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['broker-res
 
 /** Whether a finding is about the clients and topics selected, its time aside. */
 export function findingAbout(f: Finding, s: Selector): boolean {
-  return logWideCodes.has(f.code) || (s.client(f.client) && s.topic(findingTopic(f)));
+  if (logWideCodes.has(f.code)) return true;
+  // A denied filter is about the selected topics it would have brought.
+  return s.client(f.client) && (f.code === 'subscribe-denied' ? s.filter(f.filter) : s.topic(findingTopic(f)));
 }
 
 /** Counts findings per code in a list. */
