@@ -638,6 +638,7 @@ test('two topic filters overlap when some topic matches both', () => {
   const cases: Array<[string, string, boolean]> = [
     ['a/b', 'a/b', true], ['a/b', 'a/c', false], ['a/+', 'a/b', true], ['+/b', 'a/+', true], ['a/#', 'a', true], ['a/#', 'a/b/c', true],
     ['#', 'x/y', true], ['a/b', 'a/b/c', false], ['a/+', 'a/b/c', false], ['+/+', 'a/#', true], ['#', '$SYS/x', false], ['+/x', '$SYS/x', false], ['$SYS/#', '$SYS/x', true],
+    ['$share/g/sensors/temp', 'sensors/#', true], ['$share/g/sensors/temp', 'other/#', false],
   ];
   for (const [a, b, overlap] of cases) {
     assert.equal(filtersOverlap(a, b), overlap, `${a} ~ ${b}`);

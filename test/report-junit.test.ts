@@ -100,6 +100,13 @@ describe('what the testcases say', () => {
     assert.equal(childrenNamed(childrenNamed(parseXml(result.stdout), 'testsuite')[0] ?? parseXml(result.stdout), 'testcase')[0]?.attributes.name, 'no findings');
     // 2.1 says which filters it denies.
     assert.equal(await suite('1700000000: mosquitto version 2.1.2 starting'), 'no findings');
+    // One run with grant lines does not vouch for a later run without them.
+    const twoRuns = [
+      '1700000000: mosquitto version 2.0.11 starting', ...subscribe.slice(0, 3), '1700000002: c1 1 secret/x', subscribe[3], '1700000003: mosquitto version 2.0.11 terminating',
+      '1700000010: mosquitto version 2.0.11 starting', ...subscribe,
+    ];
+    const later = await runCli(['report', '-', '--format', 'junit', '--fail-on', 'subscribe-denied'], { stdin: `${twoRuns.join('\n')}\n` });
+    assert.equal(childrenNamed(childrenNamed(parseXml(later.stdout), 'testsuite')[0] ?? parseXml(later.stdout), 'testcase')[0]?.attributes.name, 'not checked');
   });
 
   test('findings within a threshold pass, so failures appear only when the gate fails', async () => {

@@ -205,7 +205,7 @@ const refusalEchoRecords = 50;
 const undecidedKept = 1000;
 
 /** Whether a broker of `version` marks a denied filter `(denied)` (2.1 and later). */
-export function marksDenials(version: string): boolean {
+function marksDenials(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   return major > 2 || (major === 2 && minor >= 1);
 }
@@ -327,8 +327,8 @@ export class Correlator {
    * showed it logs them: counted as granted until a grant line shows their filters were denied.
    */
   private undecided: SubscribeRequest[] = [];
-  /** The log has shown grant lines, in some run of the broker. */
-  private grantLinesSeen = false;
+  /** A run of the broker logged topic lines but neither grant lines nor `(denied)`: its denied filters cannot be told. */
+  private filtersUnjudged = false;
 
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
@@ -437,6 +437,7 @@ export class Correlator {
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
     this.settleRequest(true);
+    this.loggingRunOver();
     this.countMinute(this.minute);
     this.bridges.finish(this.lastTime);
     for (const [client, st] of this.clients) {
@@ -485,7 +486,7 @@ export class Correlator {
       findings,
       findingTotals: this.findingTotals,
       debugLines: this.debugLines,
-      grantLines: this.grantLinesSeen,
+      filtersJudged: !this.filtersUnjudged,
       topClients: this.byClient.top(10).map(([client, a]) => ({ client, ...a })),
       topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),
       perMinute: [...this.perMinute].sort((a, b) => a[0] - b[0]),
@@ -1099,9 +1100,13 @@ export class Correlator {
     if (!logEnded && request.filters.length > 0 && this.undecided.length < undecidedKept) this.undecided.push(request);
   }
 
+  /** The run of the broker ends here (or the log does): whether its denied filters could be told. */
+  private loggingRunOver(): void {
+    if (this.topicLinesLogged && !this.grantsLogged && !this.runMarksDenials) this.filtersUnjudged = true;
+  }
+
   /** A grant line: this run of the broker logs them, so the requests that had none were denied. */
   private grantsShown(): void {
-    this.grantLinesSeen = true;
     if (this.grantsLogged) return;
     this.grantsLogged = true;
     for (const request of this.undecided) {
@@ -1117,6 +1122,7 @@ export class Correlator {
    */
   private newLoggingRun(): void {
     this.settleRequest(true);
+    this.loggingRunOver();
     this.undecided = [];
     this.grantsLogged = false;
     this.topicLinesLogged = false;

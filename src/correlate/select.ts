@@ -104,13 +104,18 @@ export function topicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
+/** The filter of a shared subscription (`$share/GROUP/FILTER`), or the filter itself. */
+function unshared(filter: string): string {
+  return filter.startsWith('$share/') ? filter.split('/').slice(2).join('/') : filter;
+}
+
 /**
  * Whether two topic filters share a topic: level by level each `+` meets any level and a `#`
- * meets the rest; wildcards never meet a leading `$` level.
+ * meets the rest; wildcards never meet a leading `$` level. A shared subscription's is its filter's.
  */
 export function filtersOverlap(a: string, b: string): boolean {
-  const x = a.split('/');
-  const y = b.split('/');
+  const x = unshared(a).split('/');
+  const y = unshared(b).split('/');
   const wild = (level: string | undefined): boolean => level === '+' || level === '#';
   if ((x[0]?.startsWith('$') && wild(y[0])) || (y[0]?.startsWith('$') && wild(x[0]))) return false;
   for (let i = 0; i < Math.max(x.length, y.length); i++) {

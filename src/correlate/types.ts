@@ -340,10 +340,10 @@ export interface Correlation {
   /** True when the log has debug packet lines, so flows could be followed. */
   debugLines: boolean;
   /**
-   * True when the log has `log_type subscribe` lines for the filters a broker granted: before 2.1
-   * a denied filter is known only by the one it lacks.
+   * True unless a run of the broker logged SUBSCRIBE topic lines without the `log_type subscribe`
+   * lines of the filters it granted, and before 2.1: a denied filter there is known only by the one it lacks.
    */
-  grantLines: boolean;
+  filtersJudged: boolean;
   topClients: Array<{ client: string } & Activity>;
   topTopics: Array<{ topic: string } & Activity>;
   /** Records per minute (epoch minute → count), for the activity chart. */

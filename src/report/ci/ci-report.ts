@@ -3,7 +3,7 @@
  * findings per code, how many were counted but not listed, and a finding's facts as text.
  */
 import type { GateResult, RuleResult } from '../../correlate/gate.js';
-import { type Correlation, type Finding, type FindingCode, findingCodes, marksDenials, packetFindingCodes } from '../../correlate/index.js';
+import { type Correlation, type Finding, type FindingCode, findingCodes, packetFindingCodes } from '../../correlate/index.js';
 import { formatTime, safeText } from '../text.js';
 
 /** One run of `mosqlog report`: the (selected) correlation, the gate verdict, and where it came from. */
@@ -78,8 +78,8 @@ export function uncheckedReason(report: CiReport, code: FindingCode): string | n
   if (!packetCodes.has(code)) return null;
   if (!c.debugLines) return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied PUBLISH and SUBSCRIBE packets are known by';
   // 2.1 says a filter is denied; before, only the grant line it lacks does.
-  if (code === 'subscribe-denied' && !c.grantLines && !c.brokerVersions.some(marksDenials)) {
-    return 'not checked: the log has no log_type subscribe lines, which show the filters a broker before 2.1 granted';
+  if (code === 'subscribe-denied' && !c.filtersJudged) {
+    return 'not checked: the broker logged SUBSCRIBE requests without log_type subscribe lines, which show the filters a broker before 2.1 granted';
   }
   return null;
 }
