@@ -302,10 +302,11 @@ export class Correlator {
   private minuteLines = 0;
 
   /**
-   * The last `Received PUBLISH`, and the count of records it was: a plugin that denies the
-   * message logs `Denied PUBLISH` for it on the next line.
+   * The last `Received PUBLISH`, and which record it was: a plugin that denies the message logs
+   * `Denied PUBLISH` for it on the next line.
    */
-  private receivedPublish: { r: PacketRecord; records: number } | null = null;
+  private receivedPublish: PacketRecord | null = null;
+  private receivedPublishAt = 0;
 
   /**
    * The filters of the SUBSCRIBE being handled whose `log_type subscribe` line (`CLIENT QOS
@@ -1129,8 +1130,10 @@ export class Correlator {
   }
 
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
-    const received = this.receivedPublish?.records === this.records - 1 ? this.receivedPublish.r : null;
-    this.receivedPublish = r.direction === 'in' && r.outcome === undefined ? { r, records: this.records } : null;
+    // Two fields, not an object: this runs for every PUBLISH line.
+    const received = this.receivedPublishAt === this.records - 1 ? this.receivedPublish : null;
+    this.receivedPublish = r.direction === 'in' && r.outcome === undefined ? r : null;
+    this.receivedPublishAt = this.records;
     if (r.outcome === 'denied') {
       this.addFinding({
         code: 'publish-denied', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }],

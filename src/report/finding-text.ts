@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { BridgeFinding, DeniedFinding, Finding, FindingCode, Flow, FlowFinding } from '../correlate/index.js';
+import type { BridgeFinding, DeniedFinding, Finding, FindingCode, Flow, FlowFinding, Session } from '../correlate/index.js';
 import { formatDuration } from './text.js';
 
 /** A short title per finding code. */
@@ -78,6 +78,15 @@ export const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
   'too-large': 'too large for the client',
   denied: 'denied by access control',
 };
+
+/**
+ * Which way a session is a bridge, shown beside its address: this broker's outgoing bridge (its
+ * address is the remote broker's), a bridge another broker made to this one, or null.
+ */
+export function bridgeRole(s: Session): string | null {
+  if (s.outgoingBridge !== undefined) return `outgoing bridge ${s.outgoingBridge}`;
+  return s.bridge ? 'incoming bridge' : null;
+}
 
 /** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`, `in flight when the log ended`. */
 export function describeFlowState(f: Flow): string {

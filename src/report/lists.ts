@@ -4,7 +4,7 @@
  */
 import type { Correlation, EndReason, Finding, Flow, Session } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding, describeFlowState, findingTitles } from './finding-text.js';
+import { bridgeRole, describeFinding, describeFlowState, findingTitles } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
 import { findingsInOrder, groupByCode, inLogOrder } from './log-order.js';
 import { toJsonText } from './record-json.js';
@@ -13,11 +13,11 @@ import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } 
 
 const troubledEnds = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
 
-/** Where a session's client came from, and a bridge's direction: an outgoing bridge's address is the remote broker's. */
+/** Where a session's client came from, and which way it is a bridge ({@link bridgeRole}). */
 function sessionWhere(s: Session): string {
   const where = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
-  if (s.outgoingBridge !== undefined) return `${where} (outgoing bridge ${s.outgoingBridge})`;
-  return s.bridge ? `${where} (incoming bridge)` : where;
+  const role = bridgeRole(s);
+  return role === null ? where : `${where} (${role})`;
 }
 
 /** A session's row; its messages are counted only from debug lines (`debugLines`), else unknown. */

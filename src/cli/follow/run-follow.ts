@@ -187,8 +187,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     let decoder = createLineDecoder(plan.source, plan.parser);
     const read = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
       for await (const lines of readLineBatches(chunks)) {
-        stats.tick(now());
         lastReadAt = now();
+        stats.tick(lastReadAt);
         for (const line of lines) handle(decoder.line(line));
         if (out === '') continue;
         const text = out;

@@ -5,7 +5,7 @@
  */
 import type { Correlation, EndReason, Finding, Session } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { describeFinding, describeFlowState, findingTitles } from '../finding-text.js';
+import { bridgeRole, describeFinding, describeFlowState, findingTitles } from '../finding-text.js';
 import { formatDuration, location, safeText } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from '../ci/ci-report.js';
 import { renderLatencyHistogram } from './charts.js';
@@ -116,13 +116,10 @@ function listedSessions(c: Correlation, max: number): Array<{ session: Session; 
   return [...all.filter((s) => s.troubled), ...all.filter((s) => !s.troubled)].slice(0, max).sort((a, b) => a.order - b.order);
 }
 
-/**
- * What marks a bridge's session beside its address: this broker's outgoing bridge, whose
- * address is the remote broker's, or a bridge another broker made to this one.
- */
+/** What marks a bridge's session beside its address ({@link bridgeRole}). */
 function bridgeNote(s: Session): string {
-  if (s.outgoingBridge !== undefined) return ` <span class="muted">outgoing bridge ${htmlText(s.outgoingBridge)}</span>`;
-  return s.bridge ? ' <span class="muted">incoming bridge</span>' : '';
+  const role = bridgeRole(s);
+  return role === null ? '' : ` <span class="muted">${htmlText(role)}</span>`;
 }
 
 const sortable = [['client', 'client'], ['start', 'start'], ['duration', 'duration'], ['end', 'ended'], ['messages', 'msgs in/out']] as const;
