@@ -1229,8 +1229,8 @@ function newPacketCounts(): Record<PacketCmd, number> {
   };
 }
 
-/** `address:port`, or the address alone when the port is unknown. */
-function endpoint(address: string | null, port: number | null): string | null {
+/** `address:port` as the broker prints it, or the address alone when the port is unknown. */
+export function endpoint(address: string | null, port: number | null): string | null {
   return address === null ? null : port === null ? address : `${address}:${port}`;
 }
 

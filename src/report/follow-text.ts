@@ -3,7 +3,7 @@
  * reason, findings with their severity; raw records indented under them with `--all`.
  * Log content goes through {@link safeText}; colour comes from the context.
  */
-import type { CorrelatorEvent, EndReason, Finding, Session, Severity } from '../correlate/index.js';
+import { type CorrelatorEvent, type EndReason, type Finding, type Session, type Severity, endpoint } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding } from './finding-text.js';
@@ -36,9 +36,8 @@ function paintEnd(reason: EndReason, text: string, ctx: ReportContext): string {
   return ctx.chalk.red(text);
 }
 
-function endpoint(address: string | null, port: number | null): string {
-  if (address === null) return 'an unknown address';
-  return safeText(port === null ? address : `${address}:${port}`);
+function where(address: string | null, port: number | null): string {
+  return safeText(endpoint(address, port) ?? 'an unknown address');
 }
 
 function sessionDetails(s: Session): string {
@@ -52,8 +51,8 @@ function sessionDetails(s: Session): string {
 
 /** `+ client connected …`, without the time column. */
 export function describeSessionStart(s: Session, ctx: ReportContext): string {
-  if (s.outgoingBridge !== undefined) return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))}: bridge ${safeText(s.outgoingBridge)} connected to ${endpoint(s.address, s.port)}`;
-  return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected from ${endpoint(s.address, s.port)} (${sessionDetails(s)})`;
+  if (s.outgoingBridge !== undefined) return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))}: bridge ${safeText(s.outgoingBridge)} connected to ${where(s.address, s.port)}`;
+  return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected from ${where(s.address, s.port)} (${sessionDetails(s)})`;
 }
 
 /** `- client disconnected after 5s`, without the time column. */

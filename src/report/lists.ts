@@ -2,7 +2,7 @@
  * Listing reporters: sessions, flows and problems, each as a terminal table, one JSON
  * document, NDJSON (one object per line) or Markdown.
  */
-import type { Correlation, EndReason, Finding, Flow, Session } from '../correlate/index.js';
+import { type Correlation, type EndReason, type Finding, type Flow, type Session, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { bridgeRole, describeFinding, describeFlowState, findingTitles } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
@@ -15,7 +15,7 @@ const troubledEnds = new Set<EndReason>(['timeout', 'socket-error', 'protocol-er
 
 /** Where a session's client came from, and which way it is a bridge ({@link bridgeRole}). */
 function sessionWhere(s: Session): string {
-  const where = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
+  const where = endpoint(s.address, s.port) ?? '-';
   const role = bridgeRole(s);
   return role === null ? where : `${where} (${role})`;
 }

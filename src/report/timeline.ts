@@ -1,7 +1,7 @@
 /**
  * `mosqlog timeline`: one client's life (or several), entry by entry.
  */
-import type { Flow, TimelineEntry } from '../correlate/index.js';
+import { type Flow, type TimelineEntry, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding, describeFlowState, droppedWords } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
@@ -32,9 +32,9 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
     case 'connect': {
       const s = e.session;
       // The local end of an outgoing bridge: this broker connected to the remote one.
-      const remote = `${s.address}${s.port !== null ? `:${s.port}` : ''}`;
-      if (s.outgoingBridge !== undefined) return { text: `bridge ${s.outgoingBridge} connected${s.address === null ? '' : ` to ${remote}`}`, trouble: false };
-      const addr = s.address === null ? '' : ` from ${remote}`;
+      const remote = endpoint(s.address, s.port);
+      if (s.outgoingBridge !== undefined) return { text: `bridge ${s.outgoingBridge} connected${remote === null ? '' : ` to ${remote}`}`, trouble: false };
+      const addr = remote === null ? '' : ` from ${remote}`;
       const params = [s.mqttVersion ? `MQTT ${s.mqttVersion}` : null, s.cleanSession ? 'clean' : 'persistent', `keepalive ${s.keepalive}s`, s.username !== null ? `user ${s.username}` : null, s.will ? 'will' : null].filter(Boolean).join(', ');
       return { text: `connected${addr}${s.listenerPort !== null ? ` to port ${s.listenerPort}` : ''} (${params})`, trouble: false };
     }
@@ -47,7 +47,7 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
     case 'attempt': {
       const { outcome, reasonCode, client, address, port } = e.attempt;
       // Without an id, where the connection came from is all there is to tell it by.
-      const from = client === null && address !== null ? ` from ${address}${port !== null ? `:${port}` : ''}` : '';
+      const from = client === null && address !== null ? ` from ${endpoint(address, port)}` : '';
       const verb = outcome === 'refused' || outcome === 'not-authorised' || outcome === 'denied' ? 'refused' : 'failed';
       return { text: `connection ${verb}${from}: ${outcome}${reasonCode !== undefined ? ` (CONNACK ${reasonCode})` : ''}`, trouble: true };
     }

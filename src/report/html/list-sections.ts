@@ -3,7 +3,7 @@
  * code with `file:line`, and the sortable, filterable sessions table. Each is capped by the
  * limits and says how many it left out.
  */
-import type { Correlation, EndReason, Finding, Session } from '../../correlate/index.js';
+import { type Correlation, type EndReason, type Finding, type Session, endpoint } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { bridgeRole, describeFinding, describeFlowState, findingTitles } from '../finding-text.js';
 import { formatDuration, location, safeText } from '../text.js';
@@ -140,7 +140,7 @@ export function renderSessionsSection(c: Correlation, ctx: ReportContext, limits
     return key ? `<th data-sort="${key}"${num ? ' class="num"' : ''}><button type="button" data-key="${key}">${name}</button></th>` : `<th>${name}</th>`;
   }).join('');
   const rows = listed.map(({ session: s, troubled }, i) => {
-    const address = s.address === null ? '-' : s.port === null ? s.address : `${s.address}:${s.port}`;
+    const address = endpoint(s.address, s.port) ?? '-';
     const end = `<span class="chip end-${s.endReason}${troubled && troubledEnds.has(s.endReason) ? ' fails' : ''}">${s.endReason}</span>${s.endDetail ? ` <span class="muted">${htmlText(s.endDetail)}</span>` : ''}`;
     return `<tr data-i="${i}"><td class="client">${htmlText(s.client)}</td><td class="client">${s.username === null ? '-' : htmlText(s.username)}</td><td class="mono nowrap">${htmlText(address)}${bridgeNote(s)}</td>`
       + `<td>${htmlText(s.mqttVersion ?? '-')}</td><td class="nowrap">${time(s.start, ctx)}</td><td class="num">${htmlText(formatDuration(s.durationMs))}</td><td>${end}</td>`
