@@ -699,6 +699,15 @@ test('a log whose dates show themselves month first after ambiguous ones says so
   }
 });
 
+test('dates read day first in one file and shown month first in the next say so on stderr', async () => {
+  const older = writeLines('dates-older.log', ['05/03/2026 23:59:59: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).']);
+  const newer = writeLines('dates-newer.log', ['05/14/2026 00:00:02: Client a disconnected.']);
+  for (const command of ['sessions', 'parse']) {
+    const result = await runCli([command, older, newer]);
+    assert.equal(result.stderr, `mosqlog: warning: ${newer}:1 shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')\n`, command);
+  }
+});
+
 test('--topic keeps a denied filter that matches it, as it keeps flows on matching topics', async () => {
   const log = writeLines('denied-filter.log', [
     '1700000000: mosquitto version 2.1.2 starting', '1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).',

@@ -97,6 +97,26 @@ describe('parse on worker threads', () => {
     assert.deepEqual([stats.lines, stats.forcedMatches], [6, 0]);
   });
 
+  test('the line that shows the dates month first after ambiguous ones is noted, whichever thread decoded it', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 80; i++) lines.push(`03/${i < 50 ? '12' : '13'}/2026 10:00:${String(i % 60).padStart(2, '0')}: Received PINGREQ from c${i}`);
+    const path = writeLog('month-first-late.log', `${lines.join('\n')}\n`);
+    const one = new LineParser({ year: 2026 });
+    const expected = await oneThread(path, { parser: one });
+    assert.deepEqual(one.monthFirstShownAt, { file: path, line: 51 });
+    for (const chunkBytes of [40, 100, 173, 400, 1000, 5000]) {
+      const parser = new LineParser({ year: 2026 });
+      const { text } = await workerThreads(path, { parser, chunkBytes });
+      assert.equal(text, expected, `chunks of ${chunkBytes} bytes`);
+      assert.deepEqual(parser.monthFirstShownAt, { file: path, line: 51 }, `chunks of ${chunkBytes} bytes`);
+    }
+    // Dates read day first in the file before count too.
+    const parser = new LineParser({ year: 2026 });
+    const later = writeLog('month-first-next-file.log', `${lines.slice(50).join('\n')}\n`);
+    await workerThreads(later, { parser, chunkBytes: 100, before: { dateGuessed: true } });
+    assert.deepEqual(parser.monthFirstShownAt, { file: later, line: 1 });
+  });
+
   test('a syslog log that passes New Year, with lines of no time where chunks may start', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 120; i++) {

@@ -40,6 +40,8 @@ export interface LineContext {
   dateOrder?: DateOrder;
   /** A date that could be read both ways was read day first before the log showed an order. */
   dateGuessed?: boolean;
+  /** The line that showed the dates month first after {@link dateGuessed}: set once, for a warning. */
+  monthFirstLate?: Where;
 }
 
 /** 2.x formats prefix and message into a 1000-byte buffer: 999 bytes mean the line was cut. */
@@ -350,9 +352,14 @@ export class LineParser {
     });
   }
 
-  /** The first line that showed its file's numeric dates month first after some were read day first. */
+  /** The first line that showed its log's numeric dates month first after some were read day first. */
   get monthFirstShownAt(): Where | null {
     return this.monthFirstShownLate;
+  }
+
+  /** Notes a line that showed the dates month first, found by a parser elsewhere ({@link LineContext.monthFirstLate}); the first one noted stays. */
+  noteMonthFirstLate(where: Where): void {
+    this.monthFirstShownLate ??= where;
   }
 
   /** Lines the forced `timestampFormat` has read so far, or null without one. */
@@ -416,15 +423,18 @@ export class LineParser {
   }
 
   /**
-   * A numeric date read: one that shows its order sets the file's. The first file whose dates
-   * were read day first before one showed them month first is noted, for a warning.
+   * A numeric date read: one that shows its order sets the log's. A line that showed them month
+   * first after dates were read day first is noted, for a warning.
    */
   private dateOrderSeen(order: DateOrder | 'either', context: LineContext, where: Where): void {
     if (order === 'either') {
       if (context.dateOrder === undefined) context.dateGuessed = true;
       return;
     }
-    if (order === 'month-first' && context.dateOrder === undefined && context.dateGuessed) this.monthFirstShownLate ??= where;
+    if (order === 'month-first' && context.dateOrder === undefined && context.dateGuessed) {
+      context.monthFirstLate = where;
+      this.noteMonthFirstLate(where);
+    }
     context.dateOrder = order;
   }
 
@@ -457,10 +467,16 @@ export function parseLine(text: string, where: Where, context: LineContext = {})
 
 /**
  * What a context carries to lines read apart from the line before it (the next file, a chunk
- * decoded ahead): the broker version, the last time and the order of numeric dates, not the previous record.
+ * decoded ahead): the broker version, the last time, the order of numeric dates and whether one
+ * was guessed, not the previous record.
  */
-export function carriedContext({ brokerVersion, lastTime, dateOrder }: Readonly<LineContext>): LineContext {
-  return { ...(brokerVersion === undefined ? {} : { brokerVersion }), ...(lastTime === undefined ? {} : { lastTime }), ...(dateOrder === undefined ? {} : { dateOrder }) };
+export function carriedContext({ brokerVersion, lastTime, dateOrder, dateGuessed }: Readonly<LineContext>): LineContext {
+  return {
+    ...(brokerVersion === undefined ? {} : { brokerVersion }),
+    ...(lastTime === undefined ? {} : { lastTime }),
+    ...(dateOrder === undefined ? {} : { dateOrder }),
+    ...(dateGuessed ? { dateGuessed } : {}),
+  };
 }
 
 /** Decodes the lines of one input in order; see {@link createLineDecoder}. */

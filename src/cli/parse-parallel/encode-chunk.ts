@@ -1,7 +1,7 @@
 /**
  * A run of whole lines to NDJSON bytes, the same way on the main thread and in a worker.
  */
-import { type LineContext, type LineParser, type LogRecord, createLineDecoder, linesOf } from '../../parse/index.js';
+import { type LineContext, type LineParser, type LogRecord, type Where, createLineDecoder, linesOf } from '../../parse/index.js';
 // The JSON writer alone, not the report layer's index: a worker loads nothing else of it.
 import { RecordJsonLines } from '../../report/record-json.js';
 
@@ -34,6 +34,8 @@ export interface ChunkResult {
   lines: number;
   /** Lines whose time the forced `--timestamp-format` read (0 without one). */
   forcedMatches: number;
+  /** The line that showed the dates month first after some were read day first ({@link LineContext.monthFirstLate}). */
+  monthFirstLate: Where | null;
 }
 
 /**
@@ -70,7 +72,7 @@ export class ChunkEncoder {
     if (output === undefined || output.byteLength < json.length) output = new ArrayBuffer(Math.max(json.length, this.settings.outputBytes));
     new Uint8Array(output).set(json);
     const forcedMatches = (this.parser.forcedFormatMatches ?? 0) - matchedBefore;
-    return { input, output, outputLength: json.length, first, end: { ...decoder.context }, lines, forcedMatches };
+    return { input, output, outputLength: json.length, first, end: { ...decoder.context }, lines, forcedMatches, monthFirstLate: decoder.context.monthFirstLate ?? null };
   }
 
   /** An output buffer whose JSON lines have been written. */

@@ -3,18 +3,19 @@
  * chunks of whole lines and writes the results in order. Each chunk goes to a worker thread with
  * few chunks waiting, or, when every worker has enough, is decoded on the main thread at once.
  *
- * A chunk is decoded without the record of the line before it, and with the broker version and
- * last time known when it was read. Those three are all the parser carries from line to line, so
- * a result is checked before it is written: the version must be the one in force, the chunk's
- * first record must be what the main thread makes of that line with the true record and time
- * before it, and a first line without a time must have been read after the true last time. Then
- * each later line reads as it would have in one pass. A chunk that fails the check is decoded
- * again on the main thread. The output is the same, byte for byte, as on one thread.
+ * A chunk is decoded without the record of the line before it, and with the broker version, last
+ * time and order of numeric dates known when it was read. Those are all the parser carries from
+ * line to line, so a result is checked before it is written: the version and the order of dates
+ * must be the ones in force, the chunk's first record must be what the main thread makes of that
+ * line with the true record and time before it, and a first line without a time must have been
+ * read after the true last time. Then each later line reads as it would have in one pass. A chunk
+ * that fails the check is decoded again on the main thread. The output is the same, byte for
+ * byte, as on one thread, and so is the warning for dates shown month first late.
  */
 import { open } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { type LineContext, type LineParser, carriedContext } from '../../parse/index.js';
+import { type LineContext, LineParser, carriedContext } from '../../parse/index.js';
 import { type InputSource, readError } from '../input.js';
 import { ChunkEncoder, type ChunkResult, type ChunkSettings, decodeFirstLine } from './encode-chunk.js';
 import { type LineChunk, LineChunks } from './line-chunks.js';
@@ -142,6 +143,9 @@ export async function parseFileInParallel(
   const setup: WorkerSetup = { file, parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength, outputBytes: settings.chunkBytes * 6 };
   const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
   const here = new ChunkEncoder(file, parser, setup);
+  // Chunks decoded here ahead of their turn get a parser of their own, as a worker's: what it
+  // notes holds only once the chunk's result passes the check.
+  const ahead = new ChunkEncoder(file, new LineParser(parser.options), setup);
   const pending: Pending[] = [];
   const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: carriedContext(before), lines: 0, forcedMatches: 0 };
   const written = (result: ChunkResult): void => {
@@ -165,8 +169,8 @@ export async function parseFileInParallel(
     const worker = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     if (worker.busy >= workerQueue) {
       stats.onMainThread++;
-      const result = here.encode(chunk.buffer, chunk.length, { line: chunk.line, context: assumed });
-      return { chunk, assumed, result: Promise.resolve(result), done: true, giveBack: (b) => here.giveBack(b) };
+      const result = ahead.encode(chunk.buffer, chunk.length, { line: chunk.line, context: assumed });
+      return { chunk, assumed, result: Promise.resolve(result), done: true, giveBack: (b) => ahead.giveBack(b) };
     }
     const entry: Pending = { chunk, assumed, result: worker.encode(seq, chunk, assumed), done: false, giveBack: (b) => worker.giveBack(b) };
     entry.result.then(() => (entry.done = true), () => (entry.done = true));
@@ -181,11 +185,16 @@ export async function parseFileInParallel(
     // A first line without a time leaves the next lines after the assumed last time, where a
     // year or a repeated hour may depend on it.
     const timed = done.first?.time !== null || assumed.lastTime === context.lastTime;
-    const agrees = assumed.brokerVersion === context.brokerVersion && assumed.dateOrder === context.dateOrder && timed && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
+    // Before the log shows its order of numeric dates, whether one was guessed decides the warning
+    // for the line that shows it month first.
+    const sameGuess = context.dateOrder !== undefined || Boolean(assumed.dateGuessed) === Boolean(context.dateGuessed);
+    const agrees = assumed.brokerVersion === context.brokerVersion && assumed.dateOrder === context.dateOrder && sameGuess && timed
+      && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
     if (agrees) {
       await write(new Uint8Array(done.output, 0, done.outputLength), () => giveBack(done.output));
       context = done.end;
       written(done);
+      if (done.monthFirstLate !== null) parser.noteMonthFirstLate(done.monthFirstLate);
     } else {
       giveBack(done.output);
       await decodeInOrder({ ...chunk, buffer: done.input });
