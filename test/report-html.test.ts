@@ -153,6 +153,11 @@ test('bridge sessions are marked beside their address: an outgoing bridge by its
   assert.equal(address('local\\.vm\\.br'), '127.0.0.1:1883 <span class="muted">outgoing bridge br</span>');
   assert.equal(address('other\\.br'), '127.0.0.1:5000 <span class="muted">incoming bridge</span>');
   assert.equal(address('plain'), '127.0.0.1:5001');
+  // The timeline's lanes mark them too.
+  const lane = (client: string): string => html.match(new RegExp(`<text class="lane-label"[^>]*><title>${client}[^<]*</title>([^<]*)</text>`))?.[0] ?? '';
+  assert.match(lane('local\\.vm\\.br'), /<title>local\.vm\.br \(outgoing bridge br\)<\/title>⇄ local\.vm\.br</);
+  assert.match(lane('other\\.br'), /<title>other\.br \(incoming bridge\)<\/title>⇄ other\.br</);
+  assert.match(lane('plain'), /<title>plain<\/title>plain</);
 });
 
 describe('hostile log content', () => {

@@ -1,10 +1,10 @@
 /**
- * The sessions timeline: one lane per client id, a bar per session from connect to end
- * coloured by how it ended, a marker per problem at its time, and a dashed line per broker
+ * The sessions timeline: one lane per client id (a bridge's marked ⇄), a bar per session from
+ * connect to end coloured by how it ended, a marker per problem at its time, and a dashed line per broker
  * restart.
  */
 import type { EndReason, Finding, Session } from '../../correlate/index.js';
-import { describeFinding, findingTitles } from '../finding-text.js';
+import { bridgeRole, describeFinding, findingTitles } from '../finding-text.js';
 import { elideMiddle, formatDuration, formatTime, location, safeText } from '../text.js';
 import { chartWidth, openSvg, renderTimeTicks, svgNumber, tickAnchor } from './charts.js';
 import { htmlText } from './escape.js';
@@ -83,8 +83,9 @@ const labelChars = 28;
 
 function sessionTooltip(s: Session, timeZone: string): string {
   const end = s.end !== null ? formatTime(s.end, timeZone) : s.endReason === 'open' ? 'still open' : '?';
+  const role = bridgeRole(s);
   return [
-    s.client,
+    role === null ? s.client : `${s.client} (${role})`,
     `${formatTime(s.start, timeZone)} → ${end} (${formatDuration(s.durationMs)})`,
     `ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}`,
     `${s.messagesIn} message(s) in, ${s.messagesOut} out`,
@@ -119,10 +120,13 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
   const clampX = (t: number): number => Math.min(right, Math.max(axis.left, axis.x(t)));
   for (const [i, lane] of lanes.entries()) {
     const y = top + i * laneHeight;
-    const label = elideMiddle(safeText(lane.client), labelChars);
+    // A bridge's lane is marked ⇄ before its id, and named so in its tooltip.
+    const role = lane.sessions.map(bridgeRole).find((r) => r !== null) ?? null;
+    const label = `${role === null ? '' : '⇄ '}${elideMiddle(safeText(lane.client), role === null ? labelChars : labelChars - 2)}`;
+    const title = role === null ? lane.client : `${lane.client} (${role})`;
     out.push(`<g class="lane" data-lane="${i}">`);
     if (i % 2 === 1) out.push(`<rect class="stripe" x="0" y="${y}" width="${chartWidth}" height="${laneHeight}"/>`);
-    out.push(`<text class="lane-label" x="${axis.left - 8}" y="${y + 13}" text-anchor="end"><title>${htmlText(lane.client)}</title>${htmlText(label)}</text>`);
+    out.push(`<text class="lane-label" x="${axis.left - 8}" y="${y + 13}" text-anchor="end"><title>${htmlText(title)}</title>${htmlText(label)}</text>`);
     for (const s of lane.sessions) {
       if (s.start === null) continue;
       if (bars >= spec.maxBars) {
