@@ -168,6 +168,9 @@ function rowFits(p: CataloguePattern, ctx: DecodeContext): boolean {
   return ctx.brokerVersion === undefined || printedBy(p, ctx.brokerVersion);
 }
 
+/** What the first `%s` of a row logged at error or warning level says ({@link CataloguePattern.errorOrWarning}). */
+const levelWords = new Set(['Error', 'Warning']);
+
 /** A message record of a catalogue row; `slots` are the placeholders matched (its first line's by default). */
 function catalogueBody(p: CataloguePattern, fields: Fields, slots = p.shape.slots): RecordBody {
   const params = slots.map((s) => fields[s.name] ?? '');
@@ -194,6 +197,9 @@ function tryCandidate(c: Candidate, message: string, ctx: DecodeContext, prefix:
   if (!fields) return null;
   if (c.hand) return c.hand.decode(fields, ctx);
   const p = c.catalogue as CataloguePattern;
+  // A row whose level its first `%s` names has `Error` or `Warning` there; more before the
+  // message (a stamp not taken off yet) makes the line another's.
+  if (p.errorOrWarning && !levelWords.has(fields[p.shape.slots[0]?.name ?? ''] as string)) return null;
   if (p.continues && ctx.prev && !prefix) return continuationBody(p, ctx.prev.type === 'continuation' ? ctx.prev.parentLine : ctx.prev.line, 1);
   return catalogueBody(p, fields);
 }

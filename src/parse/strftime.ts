@@ -38,7 +38,7 @@ const conversions: Record<string, { re: string; part: Part } | string> = {
   p: { re: '(AM|PM|am|pm)', part: 'p' },
   P: { re: '(am|pm)', part: 'p' },
   z: { re: '([+-]\\d{2}:?\\d{2}|Z)', part: 'z' },
-  Z: { re: '([A-Za-z][A-Za-z0-9+/_-]*)', part: 'Z' },
+  Z: { re: '([A-Za-z][A-Za-z0-9+/_-]*|[+-]\\d{2}(?:\\d{2})?)', part: 'Z' },
   s: { re: '(\\d+)', part: 's' },
   j: { re: '(\\d{3})', part: 'j' },
   F: '%Y-%m-%d',
@@ -53,6 +53,16 @@ const conversions: Record<string, { re: string; part: Part } | string> = {
   t: '\t',
   '%': '%',
 };
+
+/**
+ * Minutes east of UTC of a zone as `%Z` or `%z` print it: a name (`CET`) when it means one offset
+ * only, an offset (`+0100`, `Z`), or the numbers glibc prints for `%Z` in zones without a name
+ * (`+04` in Asia/Dubai). Null for anything else.
+ */
+function zoneOffset(zone: string): number | null {
+  if (/^[A-Y]/.test(zone)) return zoneNames.get(zone) ?? null;
+  return parseOffset(/^[+-]\d{2}$/.test(zone) ? `${zone}00` : zone);
+}
 
 /**
  * Minutes east of UTC of the zone names `%Z` prints that mean one offset only. Others (`CST`,
@@ -138,7 +148,7 @@ export function compileTimestampFormat(format: string): TimestampFormat {
         case 'f': ms = fractionMs(v); break;
         case 'p': pm = v.toLowerCase() === 'pm'; break;
         case 'z': offset = parseOffset(v); break;
-        case 'Z': offset = zoneNames.get(v) ?? offset; break;
+        case 'Z': offset = zoneOffset(v) ?? offset; break;
         case 's': return Number(v) * 1000;
         case 'j': dayOfYear = Number(v); break;
         default: break;
@@ -166,7 +176,8 @@ const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm
 /** A time without colons, after a date of eight digits: ISO 8601's basic form (`20231114T221320`). */
 const compactTime = /(?<=\d{8}[T ])(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(?!\d)/;
 const looseYear = /\b(\d{4})\b/;
-const looseZone = /(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})$/;
+/** A zone at a stamp's end; `+04` alone after a space (after a digit it may end a date). */
+const looseZone = /(?:(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})|\s([+-]\d{2}))$/;
 
 const month = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 
@@ -249,9 +260,8 @@ export function readLooseTime(
   const mo = date?.mo ?? 1;
   const d = date?.d ?? 1;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-  const zone = looseZone.exec(text)?.[1];
-  // A zone name (`CET`) counts when it means one offset only.
-  const offset = zone === undefined ? null : /^[A-Y]/.test(zone) ? (zoneNames.get(zone) ?? null) : parseOffset(zone);
+  const zone = looseZone.exec(text);
+  const offset = zone === null ? null : zoneOffset(zone[1] ?? zone[2] ?? '');
   const gap: StampGap = date === null ? 'date' : date.y === null ? 'year' : null;
   const readIn = (y: number, days: number): number => {
     const at = date?.y ?? y;

@@ -23,9 +23,13 @@ export function fillFormat(format: string, value = 'abc'): string {
   });
 }
 
-/** The physical lines one logged message produces (the logger adds a newline; printf does not). */
+/**
+ * The physical lines one logged message produces (the logger adds a newline; printf does not).
+ * A row logged at error or warning level names its level in its first `%s`.
+ */
 export function physicalLines(row: CatalogueRow, value = 'abc'): string[] {
   const direct = row.level.startsWith('DIRECT_');
-  const text = fillFormat(direct ? row.format.replace(/\n$/, '') : row.format, value);
+  const format = row.level === 'MOSQ_LOG_ERR|MOSQ_LOG_WARNING' ? row.format.replace('%s', 'Warning') : row.format;
+  const text = fillFormat(direct ? format.replace(/\n$/, '') : format, value);
   return text.split('\n');
 }
