@@ -739,6 +739,8 @@ describe('a PUBLISH the broker denied', () => {
     assert.deepEqual(findingsOf(c), ['publish-denied acl 4', 'publish-denied acl 7']);
     assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.dropped]), [[7, 'refused', 'denied']]);
     assert.equal(c.sessions[0]?.messagesIn, 3);
+    // Each PUBLISH packet is counted once, not once more for its denial.
+    assert.equal(c.sessions[0]?.packetsIn.publish, 3);
   });
 
   test('to a subscriber (2.1) is a finding about that subscriber', () => {
@@ -748,6 +750,22 @@ describe('a PUBLISH the broker denied', () => {
     assert.equal(f && describeFinding(f), 'reader may not read secret/x: a message for it (QoS 1) was denied and not sent');
     assert.equal(c.flows.length, 0);
   });
+});
+
+test("the broker's warning of an acknowledgement's unknown packet id is no second packet; without debug lines it is the packet", () => {
+  const lines = [
+    ...connect(1795700000, 'c1'),
+    '1795700001: Received PUBREC from c1 (Mid: 88)',
+    '1795700001: Warning: Received PUBREC from c1 for an unknown packet identifier 88.',
+    '1795700002: Received PUBACK from c1 (Mid: 89)',
+    '1795700002: Received PUBACK from c1 (Mid: 89)',
+    '1795700002: Warning: Received PUBACK from c1 for an unknown packet identifier 89.',
+    '1795700003: Client c1 disconnected.',
+  ];
+  const c = correlate(lines);
+  assert.deepEqual([c.sessions[0]?.packetsIn.pubrec, c.sessions[0]?.packetsIn.puback], [1, 2]);
+  const warningsOnly = correlate(lines.filter((l) => !l.includes('(Mid:')));
+  assert.deepEqual([warningsOnly.sessions[0]?.packetsIn.pubrec, warningsOnly.sessions[0]?.packetsIn.puback], [1, 1]);
 });
 
 test('a refused CONNACK to an address and the disconnect after it are one failed connection', () => {

@@ -302,11 +302,11 @@ export class Correlator {
   private minuteLines = 0;
 
   /**
-   * The last `Received PUBLISH`, and which record it was: a plugin that denies the message logs
-   * `Denied PUBLISH` for it on the next line.
+   * The last packet line, and which record it was: the broker's second line about a packet (a
+   * plugin's `Denied PUBLISH`, the warning of an unknown packet id) follows the packet's own.
    */
-  private receivedPublish: PacketRecord | null = null;
-  private receivedPublishAt = 0;
+  private lastPacket: PacketRecord | null = null;
+  private lastPacketAt = 0;
 
   /**
    * The filters of the SUBSCRIBE being handled whose `log_type subscribe` line (`CLIENT QOS
@@ -962,11 +962,15 @@ export class Correlator {
 
   private onPacket(r: PacketRecord): void {
     this.debugLines = true;
+    // Two fields, not an object: this runs for every packet line.
+    const echo = this.lastPacketAt === this.records - 1 && this.lastPacket !== null && secondLineOf(r, this.lastPacket);
+    this.lastPacket = r;
+    this.lastPacketAt = this.records;
     const st = this.lookup(r.client);
     const open = st?.session?.session;
     if (open) {
       const counts = r.direction === 'in' ? open.packetsIn : open.packetsOut;
-      counts[r.cmd]++;
+      if (!echo) counts[r.cmd]++;
       // Only an MQTT v5 acknowledgement carries a reason code other than 0: an outgoing bridge's
       // version, which this side does not log otherwise, shows in those of the remote broker.
       if (st && st.mqttVersion === null && open.outgoingBridge !== undefined && r.direction === 'in' && r.reasonCode !== undefined && r.reasonCode !== 0) {
@@ -983,7 +987,7 @@ export class Correlator {
       }
     }
     switch (r.cmd) {
-      case 'publish': this.onPublish(r, st, open); return;
+      case 'publish': this.onPublish(r, st, open, echo); return;
       case 'puback':
         if (st?.bridgeNotice && r.direction === 'in') {
           st.bridgeNotice = false;
@@ -1129,18 +1133,15 @@ export class Correlator {
     this.topicLinesLogged = false;
   }
 
-  private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
-    // Two fields, not an object: this runs for every PUBLISH line.
-    const received = this.receivedPublishAt === this.records - 1 ? this.receivedPublish : null;
-    this.receivedPublish = r.direction === 'in' && r.outcome === undefined ? r : null;
-    this.receivedPublishAt = this.records;
+  /** `echo`: the line is a plugin's denial of the PUBLISH on the line before ({@link secondLineOf}). */
+  private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined, echo: boolean): void {
     if (r.outcome === 'denied') {
       this.addFinding({
         code: 'publish-denied', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }],
         direction: r.direction, qos: r.qos ?? null, mid: r.qos ? (r.mid ?? null) : null, topic: r.topic ?? null,
       });
       // A plugin's denial of a QoS 0 message just received is that message, counted already.
-      if (r.qos === 0 && received !== null && received.client === r.client && received.topic === r.topic && received.qos === 0 && received.payloadBytes === r.payloadBytes) return;
+      if (r.qos === 0 && echo) return;
     }
     if (r.outcome !== 'rejected') {
       // A retained message sent within a second of a SUBACK comes from the store, not from a
@@ -1227,6 +1228,17 @@ function newPacketCounts(): Record<PacketCmd, number> {
     connect: 0, connack: 0, publish: 0, puback: 0, pubrec: 0, pubrel: 0, pubcomp: 0, subscribe: 0,
     suback: 0, unsubscribe: 0, unsuback: 0, pingreq: 0, pingresp: 0, disconnect: 0, auth: 0,
   };
+}
+
+/**
+ * Whether a packet line is the broker's second line about the packet of the line before, which
+ * was counted there: a plugin's `Denied PUBLISH` of the message just received, or the warning that
+ * an acknowledgement just received names an unknown packet id.
+ */
+function secondLineOf(r: PacketRecord, before: PacketRecord): boolean {
+  if (before.outcome !== undefined || before.direction !== 'in' || r.direction !== 'in' || before.cmd !== r.cmd || before.client !== r.client || before.mid !== r.mid) return false;
+  if (r.outcome === 'unknown-mid') return true;
+  return r.outcome === 'denied' && before.qos === r.qos && before.topic === r.topic && before.payloadBytes === r.payloadBytes;
 }
 
 /** `address:port` as the broker prints it, or the address alone when the port is unknown. */
