@@ -752,6 +752,28 @@ describe('a PUBLISH the broker denied', () => {
   });
 });
 
+test('a PUBLISH dropped as too large is one finding at any QoS, and its flow ends refused whatever the acknowledgement says', () => {
+  const c = correlate([
+    ...connect(1795700000, 'big'),
+    "1795700001: Dropped too large PUBLISH from big (d0, q0, r0, m0, 'r/0', ... (50 bytes))",
+    "1795700001: Dropped too large PUBLISH from big (d0, q1, r0, m1, 'r/1', ... (50 bytes))",
+    '1795700001: Sending PUBACK to big (Mid: 1)',
+    "1795700001: Dropped too large PUBLISH from big (d0, q2, r0, m2, 'r/2', ... (50 bytes))",
+    '1795700001: Sending PUBREC to big (m2, rc149)',
+    '1795700001: Received PUBREL from big (Mid: 2)',
+    '1795700001: Sending PUBCOMP to big (m2)',
+    '1795700002: Client big disconnected.',
+  ]);
+  assert.deepEqual(findingsOf(c), ['publish-too-large big 3', 'publish-too-large big 4', 'publish-too-large big 6']);
+  assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.dropped]), [[1, 'refused', 'too-large'], [2, 'refused', 'too-large']]);
+  assert.deepEqual(c.findings.map((f) => describeFinding(f)), [
+    "big published 50 B to r/0: its PUBLISH (QoS 0) was larger than the broker's message_size_limit and dropped",
+    "big published 50 B to r/1: its PUBLISH m1 (QoS 1) was larger than the broker's message_size_limit and dropped",
+    "big published 50 B to r/2: its PUBLISH m2 (QoS 2) was larger than the broker's message_size_limit and dropped",
+  ]);
+  assert.equal(c.sessions[0]?.messagesIn, 3);
+});
+
 test("the broker's warning of an acknowledgement's unknown packet id is no second packet; without debug lines it is the packet", () => {
   const lines = [
     ...connect(1795700000, 'c1'),

@@ -1142,6 +1142,11 @@ export class Correlator {
       });
       // A plugin's denial of a QoS 0 message just received is that message, counted already.
       if (r.qos === 0 && echo) return;
+    } else if (r.outcome === 'dropped' && r.direction === 'in') {
+      this.addFinding({
+        code: 'publish-too-large', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }],
+        qos: r.qos ?? null, mid: r.qos ? (r.mid ?? null) : null, topic: r.topic ?? null, payloadBytes: r.payloadBytes ?? null,
+      });
     }
     if (r.outcome !== 'rejected') {
       // A retained message sent within a second of a SUBACK comes from the store, not from a

@@ -226,9 +226,10 @@ export class FlowTracker {
         flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1 || queued, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
       }
     }
-    // The broker acknowledges a PUBLISH it denied all the same, with a reason code only 2.0+
-    // logs: the flow is refused however it ends, and the denial's own finding says so.
+    // The broker acknowledges a PUBLISH it denied or dropped as too large all the same, with a
+    // reason code only 2.0+ logs: the flow is refused however it ends, and the drop's own finding says so.
     if (r.outcome === 'denied') flow.dropped = 'denied';
+    else if (r.outcome === 'dropped') flow.dropped = 'too-large';
     flows.set(r.mid, flow);
     this.options.onStart(flow);
     this.openCount++;
@@ -283,7 +284,7 @@ export class FlowTracker {
       if (step === 'pubrec') this.rememberRefused(flow);
       this.finalize(st, flow, 'refused');
     } else if (index === order.length - 1) {
-      this.finalize(st, flow, flow.dropped === 'denied' ? 'refused' : 'complete');
+      this.finalize(st, flow, droppedByBroker(flow) ? 'refused' : 'complete');
     }
   }
 
@@ -437,11 +438,19 @@ export class FlowTracker {
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
       const dropped = flow.dropped === 'expired' || flow.dropped === 'clean-start' || flow.dropped === 'not-resumed' ? { dropped: flow.dropped } : {};
       this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped });
-    } else if (state === 'refused' && flow.dropped !== 'denied') {
+    } else if (state === 'refused' && !droppedByBroker(flow)) {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
     if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: pickEvidence([...resends, ...packets]), duplicates: flow.duplicates });
   }
+}
+
+/**
+ * Whether the broker threw the flow's message away, denied or too large: the flow is refused, and
+ * the drop's own finding (`publish-denied`, `publish-too-large`, `messages-dropped`) reports it.
+ */
+function droppedByBroker(flow: Flow): boolean {
+  return flow.dropped === 'denied' || flow.dropped === 'too-large';
 }
 
 /** Adds a step to a flow; once it holds {@link stepsKept}, the new one takes the last one's place. */

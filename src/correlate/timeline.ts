@@ -146,7 +146,7 @@ export class TimelineBuilder {
         const f = e.finding;
         // Flow, refused-login and denied PUBLISH and SUBSCRIBE findings are shown on their own entries, and so
         // is the end of a session this log saw begin; a session begun before the log has only its finding.
-        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'auth-failure' || f.code === 'publish-denied' || f.code === 'subscribe-denied') return;
+        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'auth-failure' || f.code === 'publish-denied' || f.code === 'publish-too-large' || f.code === 'subscribe-denied') return;
         const at = f.at[0];
         if (at && !(sessionEndCodes.has(f.code) && this.endsSession(f.client, at))) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
         return;

@@ -116,7 +116,8 @@ export interface Flow {
   /**
    * Why an unfinished flow was given up: session expired, clean start, the session not
    * resumed (a CONNACK without session present), an id reused, or state cap; why a refused
-   * one was: too large for the client, or its PUBLISH denied by the broker's access control.
+   * one was: too large (for the broker's `message_size_limit` coming in, for the client going
+   * out), or its PUBLISH denied by the broker's access control.
    */
   dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused' | 'too-large' | 'denied';
   /** The inbound PUBLISH that caused this delivery (outbound flows). */
@@ -128,7 +129,7 @@ export interface Flow {
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
-  'socket-error', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'subscribe-denied', 'flow-refused', 'mid-reused',
+  'socket-error', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
   'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
@@ -136,8 +137,8 @@ export type FindingCode = (typeof findingCodes)[number];
 /** The codes of findings about QoS flows, which only packet lines (`log_type debug` or `all`) give. */
 export const flowFindingCodes = ['flow-incomplete', 'flow-refused', 'flow-duplicate', 'mid-reused'] as const satisfies readonly FindingCode[];
 
-/** The codes of findings that only debug lines give: the flows', and PUBLISH and SUBSCRIBE packets the broker denied. */
-export const packetFindingCodes = [...flowFindingCodes, 'publish-denied', 'subscribe-denied'] as const satisfies readonly FindingCode[];
+/** The codes of findings that only debug lines give: the flows', and PUBLISH and SUBSCRIBE packets the broker denied or dropped. */
+export const packetFindingCodes = [...flowFindingCodes, 'publish-denied', 'publish-too-large', 'subscribe-denied'] as const satisfies readonly FindingCode[];
 
 /** Findings per code. */
 export type FindingCounts = Partial<Record<FindingCode, number>>;
@@ -212,6 +213,21 @@ export interface DeniedFinding extends FindingBase {
   topic: string | null;
 }
 /**
+ * A PUBLISH from a client larger than the broker's `message_size_limit`, which the broker
+ * dropped (`Dropped too large PUBLISH from`): acknowledged at QoS 1 and 2, with a reason code
+ * only a v5 client sees, and at QoS 0 lost without a word to anyone.
+ */
+export interface TooLargeFinding extends FindingBase {
+  code: 'publish-too-large';
+  qos: Qos | null;
+  /** The message id of a QoS 1/2 PUBLISH. */
+  mid: number | null;
+  topic: string | null;
+  /** The payload's size, when the line gives it. */
+  payloadBytes: number | null;
+}
+
+/**
  * A topic filter of a SUBSCRIBE the broker's access control denied: the client gets no message
  * on it. 2.1 says so (`\tFILTER (denied)`); before, the filter lacks the `log_type subscribe`
  * line of a granted one.
@@ -275,7 +291,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding
-  | FlowFinding | DeniedFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

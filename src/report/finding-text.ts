@@ -4,7 +4,7 @@
  * Returns raw text: callers make it safe for their medium.
  */
 import type { BridgeFinding, DeniedFinding, Finding, FindingCode, Flow, FlowFinding, Session } from '../correlate/index.js';
-import { formatDuration } from './text.js';
+import { formatBytes, formatDuration } from './text.js';
 
 /** A short title per finding code. */
 export const findingTitles: Record<FindingCode, string> = {
@@ -19,6 +19,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'bridge-outage': 'Bridge connection lost, then restored',
   'messages-dropped': 'Outgoing messages dropped',
   'publish-denied': 'PUBLISH denied by access control',
+  'publish-too-large': 'PUBLISH dropped as too large',
   'subscribe-denied': 'SUBSCRIBE filter denied by access control',
   'flow-refused': 'QoS flow refused by reason code',
   'flow-duplicate': 'Message re-sent (duplicate)',
@@ -75,7 +76,7 @@ export const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
   'not-resumed': 'session not resumed',
   'mid-reused': 'id reused',
   evicted: 'untracked at --max-open',
-  'too-large': 'too large for the client',
+  'too-large': 'too large',
   denied: 'denied by access control',
 };
 
@@ -92,7 +93,9 @@ export function bridgeRole(s: Session): string | null {
 export function describeFlowState(f: Flow): string {
   if (f.state === 'refused') {
     const code = f.reasonCode !== undefined ? `rc ${f.reasonCode}` : null;
-    if (f.dropped === 'too-large' || f.dropped === 'denied') return `refused (${[droppedWords[f.dropped], code].filter(Boolean).join(', ')})`;
+    // A message too large goes over the broker's limit when it comes in, the client's when it goes out.
+    const dropped = f.dropped === 'too-large' ? `too large for the ${f.direction === 'in' ? 'broker' : 'client'}` : f.dropped === 'denied' ? droppedWords.denied : null;
+    if (dropped !== null) return `refused (${[dropped, code].filter(Boolean).join(', ')})`;
     return `refused (${code ?? 'rc not logged'})`;
   }
   if (f.state === 'in-flight') return 'in flight when the log ended';
@@ -129,6 +132,10 @@ export function describeFinding(f: Finding): string {
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused ${f.reasonCode !== undefined ? `with reason code ${f.reasonCode}` : 'by its PUBREC, whose reason code the broker does not log'}`;
     case 'publish-denied':
       return publishDenied(f);
+    case 'publish-too-large': {
+      const size = f.payloadBytes === null ? '' : ` ${formatBytes(f.payloadBytes)}`;
+      return `${who(f.client)} published${size} to ${f.topic ?? 'its topic'}: its PUBLISH${f.mid === null ? '' : ` m${f.mid}`}${f.qos === null ? '' : ` (QoS ${f.qos})`} was larger than the broker's message_size_limit and dropped`;
+    }
     case 'subscribe-denied':
       return `${who(f.client)} may not subscribe to ${f.filter}${f.qos === null ? '' : ` (QoS ${f.qos})`}: it gets no message on it`;
     case 'flow-duplicate':

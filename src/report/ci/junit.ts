@@ -42,6 +42,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: `${who(f.client)} subscribe to ${f.filter}`, fromId: f.client !== null };
     case 'publish-denied':
       return { text: `${who(f.client)} ${f.direction === 'in' ? 'publish to' : 'delivery of'} ${f.topic ?? 'unknown topic'}`, fromId: f.client !== null };
+    case 'publish-too-large':
+      return { text: `${who(f.client)} publish to ${f.topic ?? 'unknown topic'}`, fromId: f.client !== null };
     case 'auth-failure':
       return { text: f.client ?? f.address ?? 'unknown client', fromId: f.client !== null };
     case 'bridge-down':

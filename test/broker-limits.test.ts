@@ -1,0 +1,35 @@
+/**
+ * A real mosquitto with a `message_size_limit` on 127.0.0.1: a PUBLISH over the limit is dropped,
+ * and each such drop is a finding at any QoS, its flow refused.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { requireBroker, requireExecutable, startBroker } from './support/broker.js';
+import { runCli } from './support/run-cli.js';
+
+const run = promisify(execFile);
+
+test('broker message_size_limit: a PUBLISH over it is publish-too-large at QoS 0, 1 and 2, its flow refused', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker({ extraConfig: ['message_size_limit 10'] });
+  t.after(() => broker.dispose());
+  const publish = (topic: string, message: string, qos: string): Promise<unknown> =>
+    run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-i', 'big-pub', '-t', topic, '-m', message, '-q', qos]);
+  const large = 'x'.repeat(50);
+  for (const qos of ['0', '1', '2']) await publish(`big/q${qos}`, large, qos);
+  await publish('small/q1', 'ok', '1');
+  await broker.stop();
+
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as {
+    findings: Array<{ code: string; client: string; topic?: string; qos?: number; payloadBytes?: number }>;
+  };
+  const tooLarge = problems.findings.filter((f) => f.code === 'publish-too-large').map((f) => [f.client, f.topic, f.qos, f.payloadBytes]);
+  assert.deepEqual(tooLarge, [['big-pub', 'big/q0', 0, 50], ['big-pub', 'big/q1', 1, 50], ['big-pub', 'big/q2', 2, 50]], JSON.stringify(problems.findings));
+  assert.ok(!problems.findings.some((f) => f.code === 'flow-refused'), 'the drop is its own finding');
+  const flows = JSON.parse((await runCli(['flows', '--format', 'json', broker.logFile])).stdout) as { flows: Array<{ topic: string; state: string; dropped?: string }> };
+  assert.deepEqual(flows.flows.map((f) => [f.topic, f.state, f.dropped]), [['big/q1', 'refused', 'too-large'], ['big/q2', 'refused', 'too-large'], ['small/q1', 'complete', undefined]]);
+  const summary = JSON.parse((await runCli(['summary', '--format', 'json', broker.logFile])).stdout) as { problems: Record<string, number> };
+  assert.equal(summary.problems['publish-too-large'], 3);
+});
