@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type LineContext, type LogRecord, parseLine } from '../src/parse/index.js';
+import { type LineContext, type LogRecord, createLineDecoder, parseLine } from '../src/parse/index.js';
 import { type Expected, assertFields, decodeLines, someString, where } from './support/records.js';
 import { renderRecordJson } from '../src/report/record-json.js';
 
@@ -621,6 +621,28 @@ describe('truncated lines', () => {
     const line = (tail: string): string => start + 'c'.repeat(999 - start.length - tail.length) + tail;
     assertFields(parseLine(line(' (p2, c0, k60, u'), where), { type: 'client-connected', truncated: true, address: '1.2.3.4', port: 5, protocolLevel: 2, cleanSession: false, keepalive: 60 });
     assertFields(parseLine(line(' (p2, c0, k6'), where), { type: 'client-connected', truncated: true, protocolLevel: 2, keepalive: Number.NaN });
+  });
+
+  test('a `Client ID …` line cut after a long id reads as the message its text after the id begins', () => {
+    const cut = (version: string, tail: string): LogRecord => {
+      const start = '1700000000: Client ';
+      const decoder = createLineDecoder('cut.log');
+      decoder.decode(`1700000000: mosquitto version ${version} starting`);
+      return decoder.decode(start + 'Z'.repeat(999 - start.length - tail.length) + tail);
+    };
+    const id = (tail: string): string => 'Z'.repeat(999 - '1700000000: Client '.length - tail.length);
+    const end = (version: string, tail: string, cause: string, extra: Expected = {}): void =>
+      assertFields(cut(version, tail), { type: 'disconnect', truncated: true, client: id(tail), cause, ...extra });
+    end('2.1.2', ' [10.0.0.1:51234] disconnected', 'client-disconnect', { address: '10.0.0.1', port: 51234 });
+    end('2.1.2', ' [10.0.0.1:512', 'client-disconnect', { address: '10.0.0.1', port: null });
+    end('2.0.18', ' closed its conn', 'closed');
+    end('2.0.18', ' disconnected due to prot', 'protocol-error');
+    end('2.0.18', ' has exceeded timeout, disc', 'timeout');
+    end('2.0.18', ' disconnected, not auth', 'not-authorised');
+    end('1.6.15', ' has exceeded timeout,', 'timeout');
+    assertFields(cut('2.0.18', ' already connected, clo'), { type: 'takeover', truncated: true, client: id(' already connected, clo') });
+    // A warning, no disconnect.
+    assertFields(cut('2.1.2', ' has exceeded its rec'), { type: 'message', level: 'warning', truncated: true, client: id(' has exceeded its rec') });
   });
 
   test('a cut PUBLISH whose client id holds \' (d\' is a publish, never an acknowledgement (2.0.11)', () => {

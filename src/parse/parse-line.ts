@@ -18,7 +18,7 @@ import { PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
 import type { Line } from './read-lines.js';
 import type { Level, LogRecord, PacketRecord, RecordBody, UnknownReason, Where } from './record.js';
 import { type DateOrder, compileTimestampFormat } from './strftime.js';
-import { type CompiledShape, type Fields, matchShape, matchShapePrefix } from './template.js';
+import { type CompiledShape, type Fields, matchShape, matchShapePrefix, readCutMessage } from './template.js';
 
 /** How times are read. */
 export interface ParseOptions {
@@ -136,6 +136,7 @@ function searchIndex(message: string, ctx: DecodeContext, prefix: boolean): Reco
   const two = twoKey < 0 ? none : (index.byTwoWords.get(twoKey) ?? none);
   const one = index.byWord.get(wordKey) ?? none;
   const wild = index.wildcard;
+  if (prefix) return searchCut(message, ctx, [two, one, wild]);
   let fallback: RecordBody | null = null;
   let fallbackLength = 0;
   for (let i = 0, j = 0, k = 0; i < two.length || j < one.length || k < wild.length;) {
@@ -153,6 +154,40 @@ function searchIndex(message: string, ctx: DecodeContext, prefix: boolean): Reco
     fallbackLength = c.length;
   }
   return fallback;
+}
+
+/**
+ * A message the broker cut short, read by the shape that reads furthest into it. A cut in a long
+ * client id leaves every `Client {id} …` shape matching, and the text after the id, where it is
+ * left, tells them apart: a shape the broker version could have printed goes first, then the one
+ * whose literal text the message holds whole furthest, then the one whose cut literal text begins
+ * earliest (` has exceeded timeout, disc` explains more than ` disc`). Between equals a family
+ * table's (typed fields) goes first, then the one with more literal text before the cut, then
+ * the one that claims least beyond it.
+ */
+function searchCut(message: string, ctx: DecodeContext, lists: readonly (readonly Candidate[])[]): RecordBody | null {
+  let best: { body: RecordBody; rank: readonly number[] } | null = null;
+  const cut = { ...ctx, cut: true };
+  for (const list of lists) {
+    for (const c of list) {
+      const shape = c.hand ? c.hand.shape : c.catalogue?.shape;
+      const reading = shape ? readCutMessage(shape, message) : null;
+      if (!shape || !reading) continue;
+      const rank = [candidateFits(c, ctx) ? 1 : 0, reading.wholeEnd, -reading.tailStart, c.hand ? 1 : 0, reading.literal, -shape.literalLength];
+      if (best !== null && !ranksAbove(rank, best.rank)) continue;
+      const body = decodeCandidate(c, reading.fields, cut, true);
+      if (body) best = { body, rank };
+    }
+  }
+  return best?.body ?? null;
+}
+
+/** Whether one rank comes before another, compared item by item. */
+function ranksAbove(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return false;
 }
 
 /** Literal characters by which two shapes may differ and still read a line about as closely. */
@@ -194,7 +229,11 @@ function tryCandidate(c: Candidate, message: string, ctx: DecodeContext, prefix:
   const shape = c.hand ? c.hand.shape : c.catalogue?.shape;
   if (!shape) return null;
   const fields = prefix ? matchShapePrefix(shape, message) : matchShape(shape, message);
-  if (!fields) return null;
+  return fields ? decodeCandidate(c, fields, ctx, prefix) : null;
+}
+
+/** The record a shape's fields make, or null when they make none. */
+function decodeCandidate(c: Candidate, fields: Fields, ctx: DecodeContext, prefix: boolean): RecordBody | null {
   if (c.hand) return c.hand.decode(fields, ctx);
   const p = c.catalogue as CataloguePattern;
   // A row whose level its first `%s` names has `Error` or `Warning` there; more before the

@@ -14,6 +14,8 @@ export interface DecodeContext {
   level?: Level | undefined;
   /** Whether the line has the broker's time prefix (so it was logged, not printed directly). */
   stamped?: boolean;
+  /** The broker cut the line short: its last field may be the start of its text. */
+  cut?: boolean;
 }
 
 /** One row of a family table. */

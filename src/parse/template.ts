@@ -146,18 +146,38 @@ const slotText: Record<SlotKind, RegExp> = {
  * the shape or does not reach into a literal.
  */
 export function matchShapePrefix(shape: CompiledShape, message: string): Fields | null {
+  return readCutMessage(shape, message)?.fields ?? null;
+}
+
+/** How a shape reads a cut message ({@link readCutMessage}). */
+export interface CutReading {
+  fields: Fields;
+  /** Where the last literal text the message holds whole ends. */
+  wholeEnd: number;
+  /** Where the literal text the cut ran into begins; the message's length when the cut fell in a placeholder. */
+  tailStart: number;
+  /** Literal characters the message holds, the cut one's included. */
+  literal: number;
+}
+
+/** {@link matchShapePrefix}, with what tells how far the shape reads into the message. */
+export function readCutMessage(shape: CompiledShape, message: string): CutReading | null {
   const fields: Fields = {};
   let pos = 0;
-  let sawLiteral = false;
+  let literal = 0;
+  let wholeEnd = 0;
+  let tailStart = message.length;
   const tokens = shape.tokens;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
-    if (pos >= message.length) return sawLiteral ? fields : null;
+    if (pos >= message.length) return literal > 0 ? { fields, wholeEnd, tailStart, literal } : null;
     if (typeof token === 'string') {
       const rest = message.slice(pos, pos + token.length);
       if (!token.startsWith(rest)) return null;
+      if (rest.length === token.length) wholeEnd = pos + rest.length;
+      else tailStart = pos;
       pos += rest.length;
-      sawLiteral = true;
+      literal += rest.length;
       continue;
     }
     const next = tokens[i + 1];
@@ -171,7 +191,7 @@ export function matchShapePrefix(shape: CompiledShape, message: string): Fields 
     }
     pos = end;
   }
-  return pos === message.length && sawLiteral ? fields : null;
+  return pos === message.length && literal > 0 ? { fields, wholeEnd, tailStart, literal } : null;
 }
 
 /**

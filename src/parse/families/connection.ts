@@ -118,6 +118,14 @@ function decodeConnected(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCont
 }
 
 /** A connection ended by an error the broker names by its errno text. */
+/** The cause a disconnect's reason text names; on a cut line, the one reason that starts so. */
+function causeOf(reason: string, ctx: DecodeContext): DisconnectCause | undefined {
+  const cause = reasonCauses[reason];
+  if (cause !== undefined || !ctx.cut || reason === '') return cause;
+  const starting = Object.keys(reasonCauses).filter((text) => text.startsWith(reason)).map((text) => reasonCauses[text]);
+  return starting.length > 0 && starting.every((c) => c === starting[0]) ? starting[0] : undefined;
+}
+
 function errnoEnd(f: Fields, ctx: DecodeContext, text: string): RecordBody {
   // errno 0 (glibc's "Success", musl's "No error information"): the client closed its
   // connection in the middle of a packet.
@@ -192,14 +200,14 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
     case 'endedReason': {
       if (!plausibleAddress(str(f, 'address')) || isKnownBefore(ctx.brokerVersion, '2.1.1')) return null;
       const reason = str(f, 'reason');
-      const cause = reasonCauses[reason];
+      const cause = causeOf(reason, ctx);
       return cause ? disconnect(f, ctx, cause) : errnoEnd(f, ctx, reason);
     }
     case 'disconnected':
       return disconnect(f, ctx, 'client-disconnect');
     case 'disconnectedComma':
     case 'disconnectedDueTo': {
-      const cause = reasonCauses[str(f, 'reason')];
+      const cause = causeOf(str(f, 'reason'), ctx);
       return cause ? disconnect(f, ctx, cause) : null;
     }
     case 'disconnectedErrno':
