@@ -451,7 +451,7 @@ describe('catalogue messages', () => {
     { name: 'a SIGUSR2 tree level with an empty name and nothing on it: its indent alone', line: '    ', expect: { ...m, family: 'debug-tree-print', level: 'stdout', params: ['    '] } },
     { name: 'a SIGUSR2 tree level deeper down', line: '      ', expect: { ...m, family: 'debug-tree-print', params: ['      '] } },
     { name: 'a logged line is not taken for a direct print', line: '1700000001: Error: Address already in use', expect: { ...m, family: 'error-other', level: 'error', format: 'Error: %s' } },
-    { name: 'without a prefix, a logged row goes before a direct print of the same text', line: 'Error: Out of memory.', expect: { ...m, level: 'error' } },
+    { name: 'without a prefix, after a start, a logged row goes before a direct print of the same text', line: 'Error: Out of memory.', context: v20, expect: { ...m, family: 'plugin/dynsec', level: 'error' } },
     { name: 'a shape starting with a placeholder beats a looser one', line: '1700000000: Error: Unable to resolve bind_address 1.2.3.x.', expect: { ...m, family: 'config', level: 'error', format: '%s: Unable to resolve %s %s.', params: ['Error', 'bind_address', '1.2.3.x'] } },
     { name: 'the resolve warning is a warning', line: '1700000000: Warning: Unable to resolve bridge address broker.example.', expect: { ...m, family: 'config', level: 'warning', params: ['Warning', 'bridge address', 'broker.example'] } },
     { name: '2.0 bad client: the address is not split', line: '1700000002: Bad client ::1:5 sending multiple CONNECT messages.', context: v20, expect: { ...m, format: 'Bad client %s sending multiple CONNECT messages.', client: '::1:5', address: undefined } },
@@ -542,6 +542,15 @@ describe('continuation lines', () => {
     const record = parseLine('To fix this, use `chmod 0700 /x/passwd`.', where);
     assert.notEqual(record.type, 'continuation');
   });
+});
+
+test("before a broker start, words a plugin logs and the broker prints (`Error: Unknown option '%s'.`) are the print", () => {
+  const before = createLineDecoder('usage.log');
+  assertFields(before.decode("Error: Unknown option '--foo'."), { type: 'message', family: 'config', level: 'stderr', params: ['--foo'] });
+  assertFields(before.decode('Error: Out of memory.'), { type: 'message', family: 'error-other', level: 'stderr' });
+  const after = createLineDecoder('plugin.log');
+  after.decode('mosquitto version 2.1.2 starting');
+  assertFields(after.decode("Error: Unknown option 'interval'."), { type: 'message', family: 'plugin/example', level: 'error', params: ['interval'] });
 });
 
 describe('truncated lines', () => {

@@ -200,6 +200,7 @@ function candidateFits(c: Candidate, ctx: DecodeContext): boolean {
 
 function rowFits(p: CataloguePattern, ctx: DecodeContext): boolean {
   if (p.direct && ctx.stamped) return false;
+  if (p.pluginTwinOfPrint && !ctx.stamped && ctx.brokerVersion === undefined) return false;
   return ctx.brokerVersion === undefined || printedBy(p, ctx.brokerVersion);
 }
 

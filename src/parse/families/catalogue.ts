@@ -24,6 +24,11 @@ export interface CataloguePattern {
   direct: boolean;
   /** Logged as an error or a warning, as its first parameter (`Error`, `Warning`) says. */
   errorOrWarning: boolean;
+  /**
+   * Logged by a plugin, in words the broker also prints directly (`Error: Unknown option '%s'.`):
+   * a plugin logs once the broker has started, so before a start such a line is the print.
+   */
+  pluginTwinOfPrint: boolean;
   /** The first and last broker versions that print it. */
   first: string;
   last: string;
@@ -134,6 +139,7 @@ function buildPatterns(): CataloguePattern[] {
       continues: /^ {2,}\S/.test(head) && family !== 'usage',
       direct,
       errorOrWarning: level === 'MOSQ_LOG_ERR|MOSQ_LOG_WARNING',
+      pluginTwinOfPrint: false,
       first: since,
       last: until,
       ...nameSlots(shape),
@@ -141,6 +147,8 @@ function buildPatterns(): CataloguePattern[] {
     seen.set(key, pattern);
     patterns.push(pattern);
   }
+  const printed = new Set(patterns.filter((p) => p.direct).map((p) => p.shape.re.source));
+  for (const p of patterns) p.pluginTwinOfPrint = !p.direct && p.family.startsWith('plugin') && printed.has(p.shape.re.source);
   return patterns;
 }
 
