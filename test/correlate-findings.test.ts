@@ -1127,6 +1127,15 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     ]);
     assert.deepEqual(codes(lost(2)), [], 'the remote stopped just before this broker');
     assert.deepEqual(codes(lost(30)), ['bridge-down']);
+    // An attempt to connect again that failed shows the broker ran on without its remote.
+    const failed = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      ...connected(1795000000, 1),
+      '1795000050: Client local.vm.br-b2a closed its connection.',
+      ...connecting(1795000056),
+      '1795000056: Error creating bridge: Broken pipe.',
+    ]);
+    assert.deepEqual(codes(failed), ['bridge-down']);
   });
 
   test('a log that begins while the broker runs: a bridge failing to connect was up before it', () => {

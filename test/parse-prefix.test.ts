@@ -245,6 +245,8 @@ describe('envelopes', () => {
     { name: 'journalctl short-iso with broker prefix', line: `2026-11-26T12:00:00+0100 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso },
     { name: 'journalctl short-iso without broker prefix', line: `2026-11-26T12:00:00+0100 host mosquitto[812]: ${message}`, time: '2026-11-26T11:00:00Z' },
     { name: 'journalctl short-iso-precise', line: `2026-11-26T12:00:00.123456+01:00 host mosquitto[812]: ${message}`, time: '2026-11-26T11:00:00.123Z' },
+    { name: "rsyslog's RFC 3339 time in UTC (Z), with a process id", line: `2026-11-26T12:00:00.120000Z host mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00.120Z' },
+    { name: "rsyslog's RFC 3339 time in UTC (Z), with the broker's stamp", line: `2026-11-26T12:00:00Z host mosquitto[812]: ${epoch}: ${message}`, time: epochIso },
     { name: 'journalctl short-precise (year option)', line: `Nov 26 12:00:00.250000 host mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00.250Z' },
     { name: 'docker compose', line: `broker-1  | ${epoch}: ${message}`, time: epochIso },
     { name: 'docker compose, no broker prefix', line: `mosquitto_1 | ${message}`, time: null },

@@ -263,8 +263,8 @@ export class BridgeTracker {
 
   /**
    * The log ended, `last` being its last time. A bridge still down is reported, unless it went
-   * down in the last moments of the log and was not refused (its broker being stopped after the
-   * remote one, say).
+   * down in the last moments of the log and no attempt to connect again failed or was refused
+   * (its broker being stopped after the remote one, say).
    */
   finish(last: number | null): void {
     if (this.answer) this.connected(this.answer.bridge, this.answer.localId, this.answer.at);
@@ -272,7 +272,7 @@ export class BridgeTracker {
     for (const bridge of this.byName.values()) {
       const down = bridge.down;
       if (!down || down.announced) continue;
-      const lately = down.wasUp && !down.refused && down.since !== null && last !== null && last - down.since >= 0 && last - down.since < endGraceMs;
+      const lately = down.wasUp && !down.refused && down.attempts === 0 && down.since !== null && last !== null && last - down.since >= 0 && last - down.since < endGraceMs;
       // A lost connection followed by an attempt that neither failed nor went on: a lazy bridge
       // waiting for messages to send.
       const waiting = down.wasUp && down.attempts === 0 && bridge.attemptAt !== null;

@@ -58,6 +58,9 @@ const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"
 // journalctl writes the zone as an offset (`+0000`, `+00:00`), never `Z`: a `Z` time is docker's,
 // and a `Word word:` after it (`Client aa:bb:…`, `Connection Refused: …`) is the broker's message.
 const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?([+-]\d\d:?\d\d) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+// rsyslog's RFC 3339 times in UTC end in `Z`: with a process id after the program, the line is
+// no docker one.
+const syslogIsoZ = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)\[\d+\]: ?/;
 const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
 /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
@@ -264,7 +267,7 @@ export class PrefixReader {
       return this.unwrapBroker(text.slice(c[0].length), Number.isNaN(stamp) ? null : stamp);
     }
     if (isoStamp.test(text)) return null;
-    const j = journalIso.exec(text);
+    const j = journalIso.exec(text) ?? syslogIsoZ.exec(text);
     if (j) return this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1));
     return this.unwrapDockerStamp(text);
   }
