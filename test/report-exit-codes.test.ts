@@ -54,11 +54,11 @@ describe('thresholds', () => {
     const two = await gateOf([stalled, '--client', 'sub-*', '--fail-on', 'flow-incomplete>2']);
     assert.equal(two.code, 0);
     assert.equal(two.stderr, '');
-    assert.deepEqual(two.gate.rules, [{ code: 'flow-incomplete', max: 2, count: 2, passed: true }]);
+    assert.deepEqual(two.gate.rules, [{ code: 'flow-incomplete', max: 2, count: 2, passed: true, checked: true }]);
 
     const three = await gateOf([stalled, '--fail-on', 'flow-incomplete>2']);
     assert.equal(three.code, 1);
-    assert.deepEqual(three.gate.rules, [{ code: 'flow-incomplete', max: 2, count: 3, passed: false }]);
+    assert.deepEqual(three.gate.rules, [{ code: 'flow-incomplete', max: 2, count: 3, passed: false, checked: true }]);
   });
 
   test('the edge on another fixture: three denied PUBLISH packets against >2 and >3', async () => {
@@ -88,7 +88,7 @@ describe('switches', () => {
     assert.deepEqual(both.gate.rules.map((r) => [r.code, r.passed]), [['flow-incomplete', false], ['protocol-error', true]]);
     const replaced = await gateOf([stalled, '--fail-on', 'flow-incomplete', '--fail-on', 'flow-incomplete>5']);
     assert.equal(replaced.code, 0);
-    assert.deepEqual(replaced.gate.rules, [{ code: 'flow-incomplete', max: 5, count: 3, passed: true }]);
+    assert.deepEqual(replaced.gate.rules, [{ code: 'flow-incomplete', max: 5, count: 3, passed: true, checked: true }]);
     const none = await runCli(['report', stalled, '--fail-on', 'none', '--fail-on', 'flow-incomplete']);
     assert.equal(none.code, 2);
   });

@@ -76,7 +76,7 @@ const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(packetFinding
 export function uncheckedReason(report: CiReport, code: FindingCode): string | null {
   const c = report.correlation;
   if (!packetCodes.has(code)) return null;
-  if (!c.debugLines) return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied PUBLISH and SUBSCRIBE packets are known by';
+  if (!c.debugLines) return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets are known by';
   // 2.1 says a filter is denied; before, only the grant line it lacks does.
   if (code === 'subscribe-denied' && !c.filtersJudged) {
     return 'not checked: the broker logged SUBSCRIBE requests without log_type subscribe lines, which show the filters a broker before 2.1 granted';
