@@ -699,6 +699,24 @@ test('a log whose dates show themselves month first after ambiguous ones says so
   }
 });
 
+test('a log without debug lines counts no messages: the timeline and the HTML report do not say 0', async () => {
+  const log = [
+    '1700000000: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k60).',
+    '1700000005: Client c1 disconnected.',
+    '',
+  ].join('\n');
+  const timeline = await runCli(['timeline', '-'], { stdin: log });
+  assert.match(timeline.stdout, /session ended: disconnect after 5s {2}stdin:2/);
+  assert.doesNotMatch(timeline.stdout, /message\(s\)/);
+  const json = JSON.parse((await runCli(['timeline', '--format', 'json', '-'], { stdin: log })).stdout) as { debugLines: boolean };
+  assert.equal(json.debugLines, false);
+  const html = (await runCli(['report', '--format', 'html', '-'], { stdin: log })).stdout;
+  assert.match(html, /<td class="num">-<\/td><td class="where">stdin:1<\/td>/);
+  assert.doesNotMatch(html, /message\(s\) in/);
+  const withDebug = (await runCli(['timeline', '-'], { stdin: `${log}1700000001: Received PINGREQ from c1\n` })).stdout;
+  assert.match(withDebug, /session ended: disconnect after 5s; 0 message\(s\) in, 0 out/);
+});
+
 test('dates read day first in one file and shown month first in the next say so on stderr', async () => {
   const older = writeLines('dates-older.log', ['05/03/2026 23:59:59: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).']);
   const newer = writeLines('dates-newer.log', ['05/14/2026 00:00:02: Client a disconnected.']);

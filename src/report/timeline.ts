@@ -10,9 +10,11 @@ import { isoTime } from './record-json.js';
 import { wrapText } from './table.js';
 import { displayWidth, formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText } from './text.js';
 
-/** The entries to show, and whether packets were expanded. */
+/** The entries to show. */
 export interface TimelineData {
   entries: readonly TimelineEntry[];
+  /** Whether the log has debug lines, by which alone a session's messages are counted. */
+  debugLines: boolean;
 }
 
 function flowText(f: Flow): string {
@@ -27,7 +29,7 @@ function flowText(f: Flow): string {
 }
 
 /** Words for one entry, and whether it marks trouble. */
-function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
+function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; trouble: boolean } {
   switch (e.kind) {
     case 'connect': {
       const s = e.session;
@@ -42,7 +44,8 @@ function describeEntry(e: TimelineEntry): { text: string; trouble: boolean } {
       const s = e.session;
       const trouble = s.endReason !== 'disconnect';
       const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
-      return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}${after}; ${s.messagesIn} message(s) in, ${s.messagesOut} out`, trouble };
+      const messages = debugLines ? `; ${s.messagesIn} message(s) in, ${s.messagesOut} out` : '';
+      return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}${after}${messages}`, trouble };
     }
     case 'attempt': {
       const { outcome, reasonCode, client, address, port } = e.attempt;
@@ -95,7 +98,7 @@ export function renderTimelineText(data: TimelineData, ctx: ReportContext): stri
   for (const [client, entries] of byClient(data.entries)) {
     out.push(ctx.chalk.bold(`● ${client === null ? `(${noIdHeading})` : safeText(client)}`));
     for (const e of entries) {
-      const { text, trouble } = describeEntry(e);
+      const { text, trouble } = describeEntry(e, data.debugLines);
       const lead = `  ${formatTime(e.time, ctx.timeZone)}  `;
       const where = location(e.at);
       // On a terminal the text wraps under itself so that each line fits, the location after its
@@ -134,14 +137,14 @@ function entryJson(e: TimelineEntry): Record<string, unknown> {
 /** Timeline formats by name. */
 export const timelineReporters = {
   table: renderTimelineText,
-  json: (d: TimelineData) => toJsonText({ entries: d.entries.map(entryJson) }, 2) + '\n',
+  json: (d: TimelineData) => toJsonText({ debugLines: d.debugLines, entries: d.entries.map(entryJson) }, 2) + '\n',
   ndjson: (d: TimelineData) => d.entries.map((e) => toJsonText(entryJson(e)) + '\n').join(''),
   markdown: (d: TimelineData, ctx: ReportContext) => {
     if (d.entries.length === 0) return '## Timeline\n\nNo matching clients.\n';
     const out: string[] = ['## Timeline', ''];
     for (const [client, entries] of byClient(d.entries)) {
       out.push(`### ${client === null ? noIdHeading : markdownCode(client)}`, '', '| time | what | line |', '| --- | --- | --- |');
-      for (const e of entries) out.push(`| ${formatTime(e.time, ctx.timeZone)} | ${markdownCodeCell(describeEntry(e).text)} | ${markdownCell(location(e.at))} |`);
+      for (const e of entries) out.push(`| ${formatTime(e.time, ctx.timeZone)} | ${markdownCodeCell(describeEntry(e, d.debugLines).text)} | ${markdownCell(location(e.at))} |`);
       out.push('');
     }
     return out.join('\n');

@@ -36,6 +36,6 @@ Examples:
       const window = compileSelection(selection, correlation.last);
       const entries = builder.finish().filter((e) => window.time(e.time) && (e.kind !== 'flow' && e.kind !== 'message' ? true : window.topic(e.kind === 'flow' ? e.flow.topic : e.topic)));
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
-      await env.stdout.write(reporter({ entries }, reportContext(all, env.io, all.format !== 'table')));
+      await env.stdout.write(reporter({ entries, debugLines: correlation.debugLines }, reportContext(all, env.io, all.format !== 'table')));
     });
 }

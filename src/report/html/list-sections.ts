@@ -144,7 +144,7 @@ export function renderSessionsSection(c: Correlation, ctx: ReportContext, limits
     const end = `<span class="chip end-${s.endReason}${troubled && troubledEnds.has(s.endReason) ? ' fails' : ''}">${s.endReason}</span>${s.endDetail ? ` <span class="muted">${htmlText(s.endDetail)}</span>` : ''}`;
     return `<tr data-i="${i}"><td class="client">${htmlText(s.client)}</td><td class="client">${s.username === null ? '-' : htmlText(s.username)}</td><td class="mono nowrap">${htmlText(address)}${bridgeNote(s)}</td>`
       + `<td>${htmlText(s.mqttVersion ?? '-')}</td><td class="nowrap">${time(s.start, ctx)}</td><td class="num">${htmlText(formatDuration(s.durationMs))}</td><td>${end}</td>`
-      + `<td class="num">${s.messagesIn}/${s.messagesOut}</td><td class="where">${htmlText(location(s.startAt))}</td></tr>`;
+      + `<td class="num">${c.debugLines ? `${s.messagesIn}/${s.messagesOut}` : '-'}</td><td class="where">${htmlText(location(s.startAt))}</td></tr>`;
   });
   const html = [head,
     `<div class="controls" id="session-controls" hidden><label>Client id <input type="search" id="session-filter" list="session-clients" placeholder="filter by client id" autocomplete="off"></label><datalist id="session-clients"></datalist>`

@@ -37,7 +37,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
   if (axis === null) return { html: `${head}<p class="note">The log has no timestamps, so sessions cannot be placed in time; the table below lists them.</p></section>`, lanes: [] };
   const plan = planLanes(c.sessions, c.findings, limits.timelineLanes);
   const restarts = c.findings.filter((f) => f.code === 'broker-restart');
-  const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers });
+  const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers, debugLines: c.debugLines });
   const legend = `${renderEndLegend(c).replace('</div>', '')}<span class="chip marker-legend">problem</span>${restarts.length ? '<span class="chip restart-legend">broker restart</span>' : ''}</div>`;
   const html = [head,
     `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id to filter the sessions table.</p>`,

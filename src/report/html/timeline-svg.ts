@@ -76,21 +76,24 @@ export interface TimelineSpec {
   maxBars: number;
   /** Markers drawn at most. */
   maxMarkers: number;
+  /** Whether the log has debug lines, by which alone a session's messages are counted. */
+  debugLines: boolean;
 }
 
 const laneHeight = 18;
 const labelChars = 28;
 
-function sessionTooltip(s: Session, timeZone: string): string {
+/** A session's bar's tooltip; its messages are counted only from debug lines (`debugLines`). */
+function sessionTooltip(s: Session, timeZone: string, debugLines: boolean): string {
   const end = s.end !== null ? formatTime(s.end, timeZone) : s.endReason === 'open' ? 'still open' : '?';
   const role = bridgeRole(s);
   return [
     role === null ? s.client : `${s.client} (${role})`,
     `${formatTime(s.start, timeZone)} → ${end} (${formatDuration(s.durationMs)})`,
     `ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}`,
-    `${s.messagesIn} message(s) in, ${s.messagesOut} out`,
+    debugLines ? `${s.messagesIn} message(s) in, ${s.messagesOut} out` : null,
     location(s.startAt),
-  ].map(htmlText).join('\n');
+  ].filter((line) => line !== null).map(htmlText).join('\n');
 }
 
 function findingTooltip(f: Finding, timeZone: string): string {
@@ -136,7 +139,7 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
       const end = s.end ?? (s.endReason === 'open' ? axis.end : s.start);
       const x0 = clampX(s.start);
       const x1 = clampX(end);
-      out.push(`<rect class="session end-${s.endReason}" x="${svgNumber(x0)}" y="${y + 4}" width="${svgNumber(Math.max(2, x1 - x0))}" height="${laneHeight - 8}"><title>${sessionTooltip(s, timeZone)}</title></rect>`);
+      out.push(`<rect class="session end-${s.endReason}" x="${svgNumber(x0)}" y="${y + 4}" width="${svgNumber(Math.max(2, x1 - x0))}" height="${laneHeight - 8}"><title>${sessionTooltip(s, timeZone, spec.debugLines)}</title></rect>`);
       bars++;
     }
     for (const f of lane.findings) {
