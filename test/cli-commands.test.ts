@@ -303,6 +303,13 @@ test('flows says why a flow was given up unfinished: untracked at --max-open is 
     const row = table.split('\n').find((line) => line.startsWith(`${f.client} `) && line.includes(` ${f.mid} `));
     assert.match(row ?? '', /incomplete at PUB[A-Z]+ \(untracked at --max-open\)/, `${f.client} m${f.mid}`);
   }
+  // The summary counts them apart from the stalls, in JSON and in its table.
+  const summary = JSON.parse((await runCli(['summary', '--max-open', '2', '--format', 'json', sample])).stdout) as { flows: Record<'qos1' | 'qos2', { untracked: number; stalledAt: Record<string, number>; incomplete: number }> };
+  const untracked = (['qos1', 'qos2'] as const).reduce((n, q) => n + summary.flows[q].untracked, 0);
+  assert.equal(untracked, evicted.length);
+  const stalls = (['qos1', 'qos2'] as const).reduce((n, q) => n + Object.values(summary.flows[q].stalledAt).reduce((a, b) => a + b, 0), 0);
+  assert.equal(stalls + untracked, summary.flows.qos1.incomplete + summary.flows.qos2.incomplete);
+  assert.match((await runCli(['summary', '--max-open', '2', '--no-color', sample])).stdout, /\d+ untracked at --max-open/);
 });
 
 test('sessions: without debug lines a session\'s messages are unknown, not zero', async () => {

@@ -457,13 +457,13 @@ describe('summary with a selection', () => {
   });
 
   test('its QoS flows are the ones `flows` lists under the same selection: a flow the window cuts is not stalled', async () => {
-    type Totals = Record<'qos1' | 'qos2', { complete: number; incomplete: number; refused: number; inFlight: number; stalledAt: Record<string, number> }>;
+    type Totals = Record<'qos1' | 'qos2', { complete: number; incomplete: number; refused: number; inFlight: number; stalledAt: Record<string, number>; untracked: number }>;
     const selections = [['--until', '1s'], ['--since', '2s'], ['--topic', 'cli/#'], ['--client', 'cli-pub-q2']];
     for (const file of ['fixtures/clean-qos.iso.log', sample]) {
       for (const selection of selections) {
         const summary = await json<{ flows: Totals }>(['summary', '-f', 'json', ...selection, file]);
         const { flows } = await json<{ flows: Array<{ qos: 1 | 2; state: 'complete' | 'incomplete' | 'refused' | 'in-flight'; stalledAt?: string }> }>(['flows', '-f', 'json', ...selection, file]);
-        const none = (): Totals['qos1'] => ({ complete: 0, incomplete: 0, refused: 0, inFlight: 0, stalledAt: {} });
+        const none = (): Totals['qos1'] => ({ complete: 0, incomplete: 0, refused: 0, inFlight: 0, stalledAt: {}, untracked: 0 });
         const listed: Totals = { qos1: none(), qos2: none() };
         for (const f of flows) {
           const totals = listed[f.qos === 1 ? 'qos1' : 'qos2'];

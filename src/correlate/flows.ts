@@ -122,7 +122,8 @@ export class FlowTally {
       totals.inFlight++;
     } else {
       totals.incomplete++;
-      if (flow.stalledAt) totals.stalledAt[flow.stalledAt] = (totals.stalledAt[flow.stalledAt] ?? 0) + 1;
+      if (flow.dropped === 'evicted') totals.untracked++;
+      else if (flow.stalledAt) totals.stalledAt[flow.stalledAt] = (totals.stalledAt[flow.stalledAt] ?? 0) + 1;
     }
   }
 
@@ -483,5 +484,5 @@ function refusedKey(client: string, direction: Direction, mid: number): string {
 }
 
 function emptyTotals(): FlowTotals {
-  return { complete: 0, incomplete: 0, refused: 0, inFlight: 0, stalledAt: {} };
+  return { complete: 0, incomplete: 0, refused: 0, inFlight: 0, stalledAt: {}, untracked: 0 };
 }

@@ -300,8 +300,10 @@ export interface FlowTotals {
   refused: number;
   /** Flows still in flight when the log ended, cut by its end rather than stalled (their client still connected). */
   inFlight: number;
-  /** Incomplete flows by the step they stalled at. */
+  /** Incomplete flows by the step they stalled at; not those given up at the cap on open state. */
   stalledAt: Partial<Record<StalledAt, number>>;
+  /** Incomplete flows given up at the cap on open state (`--max-open`): where they would have stalled is not known. */
+  untracked: number;
 }
 
 /** Latency percentiles in milliseconds (null without timed flows). */

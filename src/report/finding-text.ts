@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { BridgeFinding, DeniedFinding, Finding, FindingCode, Flow, FlowFinding, Session } from '../correlate/index.js';
+import type { BridgeFinding, DeniedFinding, Finding, FindingCode, Flow, FlowFinding, FlowTotals, Session } from '../correlate/index.js';
 import { formatBytes, formatDuration } from './text.js';
 
 /** A short title per finding code. */
@@ -87,6 +87,13 @@ export const droppedWords: Record<NonNullable<Flow['dropped']>, string> = {
 export function bridgeRole(s: Session): string | null {
   if (s.outgoingBridge !== undefined) return `outgoing bridge ${s.outgoingBridge}`;
   return s.bridge ? 'incoming bridge' : null;
+}
+
+/** Where a QoS level's incomplete flows stalled (`2 at PUBREC, 1 untracked at --max-open`), or `-`. */
+export function describeStalls(t: FlowTotals): string {
+  const parts = Object.entries(t.stalledAt).map(([step, n]) => `${n} at ${step.toUpperCase()}`);
+  if (t.untracked > 0) parts.push(`${t.untracked} ${droppedWords.evicted}`);
+  return parts.join(', ') || '-';
 }
 
 /** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`, `in flight when the log ended`. */

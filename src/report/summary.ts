@@ -3,7 +3,7 @@
  */
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { findingTitles } from './finding-text.js';
+import { describeStalls, findingTitles } from './finding-text.js';
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
@@ -39,8 +39,7 @@ function ms(v: number | null): string {
 function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
   const cut = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight > 0;
   const row = (name: string, t: FlowTotals, l: Latency): string[] => {
-    const stalled = Object.entries(t.stalledAt).map(([step, n]) => `${n} at ${step.toUpperCase()}`).join(', ');
-    return [name, String(t.complete), String(t.incomplete), String(t.refused), ...(cut ? [String(t.inFlight)] : []), stalled || '-', ms(l.p50), ms(l.p95), ms(l.p99)];
+    return [name, String(t.complete), String(t.incomplete), String(t.refused), ...(cut ? [String(t.inFlight)] : []), describeStalls(t), ms(l.p50), ms(l.p95), ms(l.p99)];
   };
   return {
     headers: ['QoS', 'complete', 'incomplete', 'refused', ...(cut ? ['in flight'] : []), 'stalled at', 'p50', 'p95', 'p99'],

@@ -5,7 +5,7 @@
  */
 import { type Correlation, type EndReason, type Finding, type Session, endpoint } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { bridgeRole, describeFinding, describeFlowState, findingTitles } from '../finding-text.js';
+import { bridgeRole, describeFinding, describeFlowState, describeStalls, findingTitles } from '../finding-text.js';
 import { formatDuration, location, safeText } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from '../ci/ci-report.js';
 import { renderLatencyHistogram } from './charts.js';
@@ -32,7 +32,7 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
   const rows = (['qos1', 'qos2'] as const).map((q, i) => {
     const t = c.flowTotals[q];
     const l = c.latency[q];
-    const stalled = Object.entries(t.stalledAt).map(([step, n]) => `${n} at ${step.toUpperCase()}`).join(', ') || '-';
+    const stalled = describeStalls(t);
     return [`QoS ${i + 1}`, count(t.complete), t.incomplete ? `<span class="fails">${count(t.incomplete)}</span>` : '0', count(t.refused), ...(cut ? [count(t.inFlight)] : []),
       htmlText(stalled), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.max)];
   });
