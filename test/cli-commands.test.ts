@@ -706,6 +706,14 @@ test('a log whose dates show themselves month first after ambiguous ones says so
   }
 });
 
+test('a topic the broker cut short is marked as cut among the top topics', async () => {
+  const head = "1795700001: Received PUBLISH from big (d0, q0, r0, m0, 'long/";
+  const cut = head + 't'.repeat(999 - head.length);
+  const log = ['1795700000: New client connected from 127.0.0.1:5000 as big (p2, c1, k60).', cut, "1795700002: Received PUBLISH from big (d0, q0, r0, m0, 'short', ... (5 bytes))", ''].join('\n');
+  const summary = JSON.parse((await runCli(['summary', '--format', 'json', '-'], { stdin: log })).stdout) as { topTopics: Array<{ topic: string }> };
+  assert.deepEqual(summary.topTopics.map((t) => t.topic).sort(), [`long/${'t'.repeat(999 - head.length)}…`, 'short']);
+});
+
 test('a log without debug lines counts no messages: the timeline and the HTML report do not say 0', async () => {
   const log = [
     '1700000000: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k60).',

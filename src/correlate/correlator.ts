@@ -1182,7 +1182,9 @@ export class Correlator {
     } else {
       this.byClient.add(r.client, bytes);
     }
-    if (r.direction === 'in' && r.topic !== undefined) this.byTopic.add(r.topic, bytes);
+    // A line the broker cut before the size may have cut the topic: it is marked so, and not
+    // taken for a topic of its own.
+    if (r.direction === 'in' && r.topic !== undefined) this.byTopic.add(r.truncated && r.payloadBytes === undefined ? `${r.topic}…` : r.topic, bytes);
   }
 
   /**
