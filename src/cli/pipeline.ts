@@ -38,7 +38,9 @@ function warnNoLogLines(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
   for (const [file, count] of lines) {
     const written = count.lines - count.blank;
     if (count.decoded > 0 || written === 0) continue;
-    io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${written} line(s) is a mosquitto log line (not a broker log, or give --timestamp-format)\n`);
+    // Text saved as UTF-16 (PowerShell's `>`) has a NUL byte in every other place.
+    const why = count.binary * 2 > written ? 'its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16 -t UTF-8 converts' : 'not a broker log, or give --timestamp-format';
+    io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${written} line(s) is a mosquitto log line (${why})\n`);
   }
 }
 
@@ -49,6 +51,8 @@ interface LineCounts {
   blank: number;
   /** A multi-line message's lines after its first, and a subscription tree's print. */
   unstamped: number;
+  /** Lines not understood that hold NUL bytes. */
+  binary: number;
 }
 
 /**
@@ -116,11 +120,12 @@ export async function correlateInputs(
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
-      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0 }));
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0 }));
       count.lines += batch.length;
       for (const record of batch) {
         if (isBrokerMessage(record)) count.decoded++;
         else if (record.type === 'unknown' && record.reason === 'empty') count.blank++;
+        else if (record.type === 'unknown' && record.reason === 'binary') count.binary++;
         else if (record.type === 'continuation' || record.family === 'debug-tree-print') count.unstamped++;
         progress.line(record.raw.length);
         correlator.push(record);
