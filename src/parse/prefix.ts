@@ -96,18 +96,24 @@ function epochPrefixLength(text: string): number {
 /**
  * The time of a `digits: ` stamp. Up to eleven digits are epoch seconds (the default prefix; a
  * device without a clock prints small ones). Twelve or more are no date of any real year in
- * seconds: they are a compact `log_timestamp_format` in local time, `%Y%m%d%H%M%S` (14 digits)
- * or `%Y%m%d%H%M` (12), and any other run, or one that is no calendar date, has no time.
+ * seconds: they are a compact `log_timestamp_format` in local time, `%Y%m%d%H%M%S` (14 digits),
+ * `%Y%m%d%H%M` (12) or, where that is no date, `%y%m%d%H%M%S` (12); any other run, or one that
+ * is no calendar date, has no time.
  */
 function readDigitStamp(digits: string, clock: Clock): number | null {
   if (digits.length < 12) return Number(digits) * 1000;
   if (digits.length !== 14 && digits.length !== 12) return null;
   const field = (at: number, width = 2): number => Number(digits.slice(at, at + width));
-  const [y, mo, d, h, mi] = [field(0, 4), field(4), field(6), field(8), field(10)];
-  const s = digits.length === 14 ? field(12) : 0;
-  // Before 1970 no broker ran, and Date.UTC would read years below 100 as 19xx.
-  if (y < 1970 || !isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 60) return null;
-  return clock(y, mo, d, h, mi, s, 0);
+  const read = (y: number, at: number, seconds: boolean): number | null => {
+    const [mo, d, h, mi] = [field(at), field(at + 2), field(at + 4), field(at + 6)];
+    const s = seconds ? field(at + 8) : 0;
+    // Before 1970 no broker ran, and Date.UTC would read years below 100 as 19xx; a year past
+    // 2199 is the two digits of one and the month.
+    if (y < 1970 || y > 2199 || !isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 60) return null;
+    return clock(y, mo, d, h, mi, s, 0);
+  };
+  if (digits.length === 14) return read(field(0, 4), 4, true);
+  return read(field(0, 4), 4, false) ?? read(2000 + field(0), 2, true);
 }
 
 /**
@@ -331,7 +337,7 @@ export function looseStampLength(line: string): number {
   const end = line.indexOf(': ');
   if (end <= 0 || end > 49) return 0;
   const stamp = line.slice(0, end);
-  if (!/\d{1,2}:\d{2}|\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{8}[T ]\d{6}/.test(stamp)) return 0;
+  if (!/\d{1,2}:\d{2}|\d{4}[-/.]\d{1,3}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{8}[T _-]\d{6}/.test(stamp)) return 0;
   if (/[A-Za-z]{5,}/.test(stamp.replace(/(January|February|March|April|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)/g, ''))) return 0;
   return end + 2;
 }

@@ -173,8 +173,10 @@ export function compileTimestampFormat(format: string): TimestampFormat {
 }
 
 const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm))?/;
-/** A time without colons, after a date of eight digits: ISO 8601's basic form (`20231114T221320`). */
-const compactTime = /(?<=\d{8}[T ])(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(?!\d)/;
+/** A time without colons, after a date of eight digits: ISO 8601's basic form (`20231114T221320`), or `_` or `-` between. */
+const compactTime = /(?<=\d{8}[T _-])(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(?!\d)/;
+/** A time of dots at the stamp's end, after a space (`2023-11-14 22.13.20`). */
+const dottedTime = /(?<=\s)(\d{2})\.(\d{2})\.(\d{2})(?:[.,](\d+))?()$/;
 const looseYear = /\b(\d{4})\b/;
 /** A zone at a stamp's end; `+04` alone after a space (after a digit it may end a date). */
 const looseZone = /(?:(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})|\s([+-]\d{2}))$/;
@@ -200,6 +202,14 @@ export type DateOrder = 'day-first' | 'month-first';
 const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: DateOrder): LooseDate }> = [
   // %Y-%m-%d, %Y/%m/%d, %Y.%m.%d
   { re: /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
+  // %Y-%j: the day of the year.
+  {
+    re: /(?<!\d)(\d{4})-(\d{3})(?![\d-])/,
+    read: (m) => {
+      const date = new Date(Date.UTC(Number(m[1]), 0, Number(m[2])));
+      return { y: Number(m[1]), mo: date.getUTCMonth() + 1, d: date.getUTCDate() };
+    },
+  },
   // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y: in `order`, unless one of the numbers cannot be a month.
   {
     re: /(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)/,
@@ -246,7 +256,7 @@ function looseDate(text: string, order: DateOrder): LooseDate | null {
 export function readLooseTime(
   text: string, clock: Clock, year: number, after: number | null = null, order: DateOrder = 'day-first', shown?: (order: DateOrder | 'either') => void,
 ): number | null {
-  const t = looseTime.exec(text) ?? compactTime.exec(text);
+  const t = looseTime.exec(text) ?? compactTime.exec(text) ?? dottedTime.exec(text);
   if (!t) return null;
   // A year of null is the one given; no date is 1 January of it.
   const date = looseDate(text.replace(t[0], ' '), order);
