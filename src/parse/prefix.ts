@@ -2,15 +2,16 @@
  * Line prefixes: what stands before the broker's message.
  *
  * Two layers, detected per line (a file may mix them):
- * - an envelope added by whatever stored the log: syslog (RFC 3164 / 5424), journalctl
- *   `short-iso` / `short-precise`, docker compose, docker json-file, CRI, or a
- *   `mosquitto_sub -v` line from `$SYS/broker/log/#`;
+ * - an envelope added by whatever stored the log: syslog (RFC 3164 / 5424, busybox's with the
+ *   facility and level), OpenWrt's `logread`, journalctl `short-iso` / `short-precise` /
+ *   `short-full` / `short-unix`, docker compose, docker json-file, CRI, or a `mosquitto_sub -v`
+ *   line from `$SYS/broker/log/#`;
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
 import { type Clock, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
 import type { Level } from './record.js';
-import { type DateOrder, type TimestampFormat, readLooseTime } from './strftime.js';
+import { type DateOrder, type TimestampFormat, readLooseTime, zoneOffset } from './strftime.js';
 
 /** How to read times that carry no zone or year. */
 export interface PrefixOptions {
@@ -53,7 +54,8 @@ const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'w
 // A host name never ends in `:` and a program name is not a number: a broker stamp after the
 // envelope's time (`1795761885: Error: …`, `2026-11-27 06:44:47: …`) or in a stamp of the same
 // shape (`Nov 27 06:49:42 2026: Error: …`) is no host and program.
-const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+// A local syslog may leave the host out (`Jan  1 00:00:02 mosquitto[812]: …`).
+const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (?:(\S*[^\s:]) )?([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+) ?/;
 // journalctl writes the zone as an offset (`+0000`, `+00:00`), never `Z`: a `Z` time is docker's,
 // and a `Word word:` after it (`Client aa:bb:…`, `Connection Refused: …`) is the broker's message.
@@ -61,6 +63,18 @@ const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?([+
 // rsyslog's RFC 3339 times in UTC end in `Z`: with a process id after the program, the line is
 // no docker one.
 const syslogIsoZ = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)\[\d+\]: ?/;
+/** busybox syslogd and OpenWrt write the facility and level before the program (`daemon.notice`). */
+const busybox = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\S*[^\s:]) [a-z]+\.([a-z]+) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+/** OpenWrt's `logread`: a `%c` time with the year, then the facility and level. */
+const logread = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\d{4}) [a-z]+\.([a-z]+) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+/** journalctl `short-full`: a day name, the date and time, and the zone's name or offset. */
+const journalFull = /^[A-Z][a-z]{2} (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([A-Z]{2,5}|UTC|[+-]\d\d(?::?\d\d)?) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+/** journalctl `short-unix`: epoch seconds with their fraction. */
+const journalUnix = /^(\d{9,11}\.\d+) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+/** syslog's level names as busybox and OpenWrt write them. */
+const levelNames: Record<string, Level> = {
+  emerg: 'error', alert: 'error', crit: 'error', err: 'error', error: 'error', warn: 'warning', warning: 'warning', notice: 'notice', info: 'info', debug: 'debug',
+};
 const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
 /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
@@ -148,6 +162,8 @@ export class PrefixReader {
         const enveloped = this.unwrapIsoEnvelope(text);
         if (enveloped) return enveloped;
       }
+      const unix = epochPrefixLength(text) === 0 ? journalUnix.exec(text) : null;
+      if (unix) return this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000));
     } else if (c0 === 123 /* { */) {
       const docker = this.unwrapDockerJson(text);
       if (docker) return docker;
@@ -162,8 +178,11 @@ export class PrefixReader {
       const syslog = this.unwrapSyslog(text);
       if (syslog) return syslog;
     } else if (text.charCodeAt(3) === 32 && text.charCodeAt(9) === 58) {
-      const syslog = this.unwrapSyslog(text);
+      const syslog = this.unwrapSyslog(text) ?? this.unwrapBusybox(text);
       if (syslog) return syslog;
+    } else if (text.charCodeAt(3) === 32 && (text.charCodeAt(8) === 45 || text.charCodeAt(13) === 58)) {
+      const dayFirst = this.unwrapDayNamed(text);
+      if (dayFirst) return dayFirst;
     }
     if (!isDigit(c0) && c0 > 32) {
       const m = compose.exec(text);
@@ -284,6 +303,31 @@ export class PrefixReader {
     if (!d) return null;
     const stamp = Date.parse(d[1] ?? '');
     return this.unwrapBroker(text.slice(d[0].length), Number.isNaN(stamp) ? null : stamp);
+  }
+
+  /** busybox syslogd: RFC 3164 with the facility and level before the program. */
+  private unwrapBusybox(text: string): Unwrapped | null {
+    const m = busybox.exec(text);
+    if (!m) return null;
+    const read = (year: number): number => this.clock(year, monthNumber(m[1] ?? ''), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0);
+    return this.unwrapBroker(text.slice(m[0].length), readAfter(read, 'year', this.options.year, this.after), levelNames[m[7] ?? '']);
+  }
+
+  /** Envelopes that begin with a day's name: OpenWrt's `logread` and journalctl `short-full`. */
+  private unwrapDayNamed(text: string): Unwrapped | null {
+    const l = logread.exec(text);
+    if (l) {
+      const time = this.clock(Number(l[6]), monthNumber(l[1] ?? ''), Number(l[2]), Number(l[3]), Number(l[4]), Number(l[5]), 0);
+      return this.unwrapBroker(text.slice(l[0].length), time, levelNames[l[7] ?? '']);
+    }
+    const j = journalFull.exec(text);
+    if (!j) return null;
+    const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(j[i]));
+    if (!isCalendarDate(y ?? 0, mo ?? 0, d ?? 0)) return null;
+    const offset = zoneOffset(j[8] === 'UTC' ? 'Z' : (j[8] ?? ''));
+    const ms = fractionMs(j[7]);
+    const time = offset !== null ? Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms) - offset * 60_000 : this.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
+    return this.unwrapBroker(text.slice(j[0].length), time);
   }
 
   private unwrapSyslog(text: string): Unwrapped | null {

@@ -59,7 +59,7 @@ const conversions: Record<string, { re: string; part: Part } | string> = {
  * only, an offset (`+0100`, `Z`), or the numbers glibc prints for `%Z` in zones without a name
  * (`+04` in Asia/Dubai). Null for anything else.
  */
-function zoneOffset(zone: string): number | null {
+export function zoneOffset(zone: string): number | null {
   if (/^[A-Y]/.test(zone)) return zoneNames.get(zone) ?? null;
   return parseOffset(/^[+-]\d{2}$/.test(zone) ? `${zone}00` : zone);
 }
