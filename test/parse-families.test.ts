@@ -351,6 +351,14 @@ describe('subscriptions', () => {
       { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'sub 2', filter: 'a/#', qos: 1 },
       { type: 'subscription', action: 'unsubscribe', level: 'unsubscribe', client: 'sub 2', filter: 'a/#' },
     ]);
+    // A persistent session's client may unsubscribe first thing.
+    sequence([
+      '1700000000: New client connected from 127.0.0.1:5000 as keeper (p2, c0, k60).',
+      '1700000001: keeper sensors/#',
+    ], [
+      { type: 'client-connected', client: 'keeper' },
+      { type: 'subscription', action: 'unsubscribe', level: 'unsubscribe', client: 'keeper', filter: 'sensors/#' },
+    ]);
   });
 
   test('a $SYS subscribe line says what it is: its client id may hold spaces and digits', () => {

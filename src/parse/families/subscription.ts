@@ -92,8 +92,10 @@ export function decodeRequestLine(message: string, ctx: DecodeContext): RecordBo
     if (m && qos !== undefined) {
       return { type: 'subscription', family: 'subscribe', level: 'subscribe', action: 'subscribe', client: request.client, filter: m[2] ?? '', qos };
     }
-    // After the client's `log_type subscribe` lines, without debug lines to say so: its unsubscribe.
-    if (ctx.prev?.type === 'subscription' && ctx.prev.level === 'subscribe' && ctx.level !== 'subscribe') {
+    // After the client's `log_type subscribe` lines or its connect line, without debug lines to
+    // say so: its unsubscribe (`CLIENT FILTER`).
+    const afterOwn = (ctx.prev?.type === 'subscription' && ctx.prev.level === 'subscribe') || (ctx.prev?.type === 'client-connected' && !rest.includes(' '));
+    if (afterOwn && ctx.level !== 'subscribe') {
       return { type: 'subscription', family: 'unsubscribe', level: 'unsubscribe', action: 'unsubscribe', client: request.client, filter: rest };
     }
   }
