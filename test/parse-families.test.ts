@@ -658,6 +658,11 @@ describe('truncated lines', () => {
     end('2.0.18', ' disconnected, not auth', 'not-authorised');
     end('1.6.15', ' has exceeded timeout,', 'timeout');
     assertFields(cut('2.0.18', ' already connected, clo'), { type: 'takeover', truncated: true, client: id(' already connected, clo') });
+    // A reason cut where what is left starts several: a disconnect all the same, its cause unknown.
+    end('2.0.18', ' disconnected, conne', 'unknown', { detail: 'conne…' });
+    end('2.0.18', ' disconnected due to ', 'unknown', { detail: undefined });
+    end('2.1.2', ' [10.0.0.1:51234] disconnected: exc', 'unknown', { detail: 'exc…', address: '10.0.0.1', port: 51234 });
+    end('2.1.2', ' [10.0.0.1:51234] disconnected: Connection res', 'os-error', { detail: 'Connection res' });
     // A warning, no disconnect.
     assertFields(cut('2.1.2', ' has exceeded its rec'), { type: 'message', level: 'warning', truncated: true, client: id(' has exceeded its rec') });
   });

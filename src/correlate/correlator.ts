@@ -145,6 +145,7 @@ const causeEnds: Record<DisconnectCause, EndReason> = {
   'socket-error': 'socket-error',
   'bad-socket': 'socket-error',
   'os-error': 'socket-error',
+  unknown: 'other',
   'protocol-error': 'protocol-error',
   'malformed-packet': 'protocol-error',
   'oversize-packet': 'protocol-error',

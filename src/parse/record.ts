@@ -59,7 +59,9 @@ export type DisconnectCause =
   | 'bad-auth-method' | 'server-unavailable' | 'server-busy' | 'quota-exceeded'
   | 'rate-exceeded' | 'implementation-error' | 'topic-alias-invalid' | 'http-origin'
   | 'oversize-packet' | 'oversize-payload' | 'out-of-memory' | 'disallowed-feature'
-  | 'administrative' | 'session-taken-over' | 'receive-maximum' | 'os-error' | 'bad-socket';
+  | 'administrative' | 'session-taken-over' | 'receive-maximum' | 'os-error' | 'bad-socket'
+  /** The broker cut the line inside a reason that starts several: `detail` holds what is left of it. */
+  | 'unknown';
 
 /** `New connection from ADDR[:PORT] on port L.` */
 export interface ConnectionRecord extends RecordBase {

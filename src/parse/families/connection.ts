@@ -117,7 +117,6 @@ function decodeConnected(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCont
   };
 }
 
-/** A connection ended by an error the broker names by its errno text. */
 /** The cause a disconnect's reason text names; on a cut line, the one reason that starts so. */
 function causeOf(reason: string, ctx: DecodeContext): DisconnectCause | undefined {
   const cause = reasonCauses[reason];
@@ -126,6 +125,12 @@ function causeOf(reason: string, ctx: DecodeContext): DisconnectCause | undefine
   return starting.length > 0 && starting.every((c) => c === starting[0]) ? starting[0] : undefined;
 }
 
+/** A disconnect whose reason the broker's cut left as the start of several (`conne`): what is left is its detail. */
+function cutEnd(f: Fields, ctx: DecodeContext, reason: string): RecordBody {
+  return disconnect(f, ctx, 'unknown', reason === '' ? undefined : `${reason}…`);
+}
+
+/** A connection ended by an error the broker names by its errno text. */
 function errnoEnd(f: Fields, ctx: DecodeContext, text: string): RecordBody {
   // errno 0 (glibc's "Success", musl's "No error information"): the client closed its
   // connection in the middle of a packet.
@@ -201,13 +206,17 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
       if (!plausibleAddress(str(f, 'address')) || isKnownBefore(ctx.brokerVersion, '2.1.1')) return null;
       const reason = str(f, 'reason');
       const cause = causeOf(reason, ctx);
+      // An error text starts with a capital (`Connection reset by peer`); the reasons do not.
+      if (!cause && ctx.cut && !/^[A-Z]/.test(reason)) return cutEnd(f, ctx, reason);
       return cause ? disconnect(f, ctx, cause) : errnoEnd(f, ctx, reason);
     }
     case 'disconnected':
       return disconnect(f, ctx, 'client-disconnect');
     case 'disconnectedComma':
     case 'disconnectedDueTo': {
-      const cause = causeOf(str(f, 'reason'), ctx);
+      const reason = str(f, 'reason');
+      const cause = causeOf(reason, ctx);
+      if (!cause && ctx.cut) return cutEnd(f, ctx, reason);
       return cause ? disconnect(f, ctx, cause) : null;
     }
     case 'disconnectedErrno':

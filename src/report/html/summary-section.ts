@@ -10,14 +10,14 @@ import { type CiReport, codesFound, countOf, uncheckedReason } from '../ci/ci-re
 import { htmlText } from './escape.js';
 import { cell, count, table, time } from './markup.js';
 
-/** The page heading: inputs, when it was made, the gate verdict. */
 /** A gate rule's verdict: failed, passed, or not checked (its findings come from lines the log lacks), as the other formats say. */
-function verdict(report: CiReport, rule: CiReport['gate']['rules'][number]): string {
+function ruleVerdict(report: CiReport, rule: CiReport['gate']['rules'][number]): string {
   if (!rule.passed) return '<span class="fails">failed</span>';
   const unchecked = uncheckedReason(report, rule.code);
   return unchecked === null ? 'passed' : `<span class="muted" title="${htmlText(unchecked)}">not checked</span>`;
 }
 
+/** The page heading: inputs, when it was made, the gate verdict. */
 export function renderHeader(report: CiReport, ctx: ReportContext): string {
   const { gate } = report;
   const verdict = gate.rules.length === 0 ? '<span class="badge off">no --fail-on rules</span>'
@@ -74,7 +74,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
   const columns: string[] = [];
   if (report.gate.rules.length > 0) {
     columns.push(`<div><h3>Gate (--fail-on)</h3>${table(['rule', { text: 'allowed', num: true }, { text: 'found', num: true }, 'verdict'],
-      report.gate.rules.map((r) => [`<code>${r.code}</code>`, count(r.max), count(r.count), verdict(report, r)]), new Set([1, 2]))}</div>`);
+      report.gate.rules.map((r) => [`<code>${r.code}</code>`, count(r.max), count(r.count), ruleVerdict(report, r)]), new Set([1, 2]))}</div>`);
   }
   const codes = codesFound(report);
   if (codes.length > 0) {
