@@ -1136,6 +1136,16 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
       '1795000056: Error creating bridge: Broken pipe.',
     ]);
     assert.deepEqual(codes(failed), ['bridge-down']);
+    // Unless this broker stopped just after: the remote was stopped first.
+    const stopped = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      ...connected(1795000000, 1),
+      '1795000050: Client local.vm.br-b2a closed its connection.',
+      ...connecting(1795000051),
+      '1795000051: Error creating bridge: Connection refused.',
+      '1795000052: mosquitto version 2.0.11 terminating',
+    ]);
+    assert.deepEqual(codes(stopped), []);
   });
 
   test('a log that begins while the broker runs: a bridge failing to connect was up before it', () => {

@@ -121,6 +121,8 @@ export class BridgeTracker {
   private answer: { bridge: Bridge; localId: string; at: Line } | null = null;
   /** Whether this broker's start was in the log: attempts before it are of bridges up before the log. */
   private started = false;
+  /** Whether the broker's last start or stop line was a stop. */
+  private stopped = false;
   /**
    * The latest ends of sessions begun before the log, by client id: a bridge that connects again
    * later names its local id, and its outage began at that end. A bridge reconnects within
@@ -175,12 +177,18 @@ export class BridgeTracker {
     this.connected(answer.bridge, answer.localId, answer.at);
   }
 
+  /** The broker stopped (`terminating`): a bridge lost just before went with it. */
+  brokerStopped(): void {
+    this.stopped = true;
+  }
+
   /**
    * The broker started, at `time`: what its bridges were doing before is over, and each is about
    * to connect (one still down is not said to be down before it has had its chance).
    */
   brokerStarted(time: number | null): void {
     this.started = true;
+    this.stopped = false;
     this.subscribingAs = null;
     this.awaitingConnect = [];
     this.awaitingConnack = [];
@@ -263,8 +271,9 @@ export class BridgeTracker {
 
   /**
    * The log ended, `last` being its last time. A bridge still down is reported, unless it went
-   * down in the last moments of the log and no attempt to connect again failed or was refused
-   * (its broker being stopped after the remote one, say).
+   * down in the last moments of the log without a refusal, and then either this broker stopped or
+   * no attempt to connect again failed (its broker being stopped after the remote one, say). An
+   * attempt that failed while this broker ran on shows it could not reach its remote.
    */
   finish(last: number | null): void {
     if (this.answer) this.connected(this.answer.bridge, this.answer.localId, this.answer.at);
@@ -272,7 +281,7 @@ export class BridgeTracker {
     for (const bridge of this.byName.values()) {
       const down = bridge.down;
       if (!down || down.announced) continue;
-      const lately = down.wasUp && !down.refused && down.attempts === 0 && down.since !== null && last !== null && last - down.since >= 0 && last - down.since < endGraceMs;
+      const lately = down.wasUp && !down.refused && (down.attempts === 0 || this.stopped) && down.since !== null && last !== null && last - down.since >= 0 && last - down.since < endGraceMs;
       // A lost connection followed by an attempt that neither failed nor went on: a lazy bridge
       // waiting for messages to send.
       const waiting = down.wasUp && down.attempts === 0 && bridge.attemptAt !== null;

@@ -862,6 +862,7 @@ export class Correlator {
       this.newLoggingRun();
       const ended = this.endAllSessions(r);
       this.terminated = { time: r.time, ended };
+      this.bridges.brokerStopped();
       return;
     }
     if (event !== 'starting') return;
