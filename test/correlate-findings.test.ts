@@ -788,6 +788,7 @@ test("the broker's warning of an acknowledgement's unknown packet id is no secon
   assert.deepEqual([c.sessions[0]?.packetsIn.pubrec, c.sessions[0]?.packetsIn.puback], [1, 2]);
   const warningsOnly = correlate(lines.filter((l) => !l.includes('(Mid:')));
   assert.deepEqual([warningsOnly.sessions[0]?.packetsIn.pubrec, warningsOnly.sessions[0]?.packetsIn.puback], [1, 1]);
+  assert.equal(warningsOnly.debugLines, false, 'a warning is no debug line');
 });
 
 test('a refused CONNACK to an address and the disconnect after it are one failed connection', () => {
