@@ -767,7 +767,7 @@ test('a file without one line a broker prints is said to be no broker log, whate
   const utf16 = join(temp, 'utf16.log');
   writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('1795700000: Reloading config.\r\n1795700001: Client c1 disconnected.\r\n', 'utf16le')]));
   const result = await runCli(['summary', utf16]);
-  assert.equal(result.stderr, `mosqlog: warning: ${utf16}: none of its 3 line(s) is a mosquitto log line (its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16 -t UTF-8 converts)\n`);
+  assert.equal(result.stderr, `mosqlog: warning: ${utf16}: none of its 3 line(s) is a mosquitto log line (its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16LE -t UTF-8 converts)\n`);
 });
 
 test("a file is read with what the one before it left: its broker version and the order of its dates", async () => {

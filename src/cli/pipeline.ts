@@ -39,7 +39,7 @@ function warnNoLogLines(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
     const written = count.lines - count.blank;
     if (count.decoded > 0 || written === 0) continue;
     // Text saved as UTF-16 (PowerShell's `>`) has a NUL byte in every other place.
-    const why = count.binary * 2 > written ? 'its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16 -t UTF-8 converts' : 'not a broker log, or give --timestamp-format';
+    const why = count.binary * 2 > written ? 'its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16LE -t UTF-8 converts' : 'not a broker log, or give --timestamp-format';
     io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${written} line(s) is a mosquitto log line (${why})\n`);
   }
 }

@@ -302,7 +302,11 @@ export interface FlowTotals {
   inFlight: number;
   /** Incomplete flows by the step they stalled at; not those given up at the cap on open state. */
   stalledAt: Partial<Record<StalledAt, number>>;
-  /** Incomplete flows given up at the cap on open state (`--max-open`): where they would have stalled is not known. */
+  /**
+   * Incomplete flows given up at the cap on open state (`--max-open`), counted apart from
+   * `stalledAt`: they were dropped to save memory, not found stalled (a flow's own `stalledAt`
+   * says what it was waiting for then).
+   */
   untracked: number;
 }
 

@@ -292,7 +292,8 @@ export class PrefixReader {
       return this.unwrapBroker(text.slice(c[0].length), Number.isNaN(stamp) ? null : stamp);
     }
     if (isoStamp.test(text)) return null;
-    const j = journalIso.exec(text) ?? syslogIsoZ.exec(text);
+    // Most lines here are docker's (`Z`, no `]:`): the second regex is for the few that are not.
+    const j = journalIso.exec(text) ?? (text.includes(']:') ? syslogIsoZ.exec(text) : null);
     if (j) return this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1));
     return this.unwrapDockerStamp(text);
   }
