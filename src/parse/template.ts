@@ -206,8 +206,10 @@ function slotEnd(slot: Slot, next: Token | undefined, message: string, pos: numb
   if (slot.kind === 'str' || slot.kind === 'short') {
     // A cut inside the literal after the text (`… 'topic', ..`) is taken to end the text where
     // the literal would begin: a guess, as the text could end so itself, but not on one character.
-    for (let k = Math.min(next.length - 1, message.length - pos); k >= 2; k--) {
-      if (message.endsWith(next.slice(0, k))) return [message.length - k, true];
+    // Only a place that holds the literal's first character can begin it.
+    const first = next.charCodeAt(0);
+    for (let at = message.length - Math.min(next.length - 1, message.length - pos); at <= message.length - 2; at++) {
+      if (message.charCodeAt(at) === first && next.startsWith(message.slice(at))) return [at, true];
     }
     return [message.length, false];
   }
