@@ -789,6 +789,8 @@ test("the broker's warning of an acknowledgement's unknown packet id is no secon
   const warningsOnly = correlate(lines.filter((l) => !l.includes('(Mid:')));
   assert.deepEqual([warningsOnly.sessions[0]?.packetsIn.pubrec, warningsOnly.sessions[0]?.packetsIn.puback], [1, 1]);
   assert.equal(warningsOnly.debugLines, false, 'a warning is no debug line');
+  // A packet line is a debug line whatever level an envelope gives it.
+  assert.equal(correlate(['<30>Jan  1 00:00:01 host mosquitto[1]: 1704067201: Received PINGREQ from c1']).debugLines, true);
 });
 
 test('a refused CONNACK to an address and the disconnect after it are one failed connection', () => {

@@ -259,6 +259,12 @@ describe('envelopes', () => {
     { name: "OpenWrt's logread: a %c time, the facility and level", line: `Thu Nov 26 12:00:00 2026 daemon.notice mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00Z', expect: { ...connection, level: 'notice' } },
     { name: 'busybox syslogd: the facility and level after the host', line: `Nov 26 12:00:00 router daemon.err mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00Z', expect: { ...connection, level: 'error' } },
     { name: 'syslog without the host', line: `Nov 26 12:00:00 mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00Z' },
+    // A broker stamp that ends in a word is no syslog line without a host.
+    { name: 'a strftime shape to guess: %b %d %I:%M:%S %p', line: `Jan 01 12:00:02 AM: ${message}`, time: '2026-01-01T00:00:02Z' },
+    { name: 'a strftime shape to guess: %b %d %H:%M:%S %Z', line: `Jan 01 00:00:06 CET: ${message}`, time: '2025-12-31T23:00:06Z' },
+    { name: 'a strftime shape to guess: %b %d %H:%M:%S %z (no year in the offset)', line: `Jan 01 00:00:05 +0100: ${message}`, time: '2025-12-31T23:00:05Z' },
+    { name: 'a date alone after a day name has no time', line: `Tue 14.11.23: ${message}`, time: null },
+    { name: "docker logs -t without broker prefix: OpenSSL's error is the message", line: '2024-01-01T00:00:08.123456789Z OpenSSL Error[0]: error:0A000126:SSL routines::unexpected eof while reading', time: '2024-01-01T00:00:08.123Z', expect: { type: 'message', family: 'tls', level: 'error' } },
     { name: 'journalctl short-precise (year option)', line: `Nov 26 12:00:00.250000 host mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00.250Z' },
     { name: 'docker compose', line: `broker-1  | ${epoch}: ${message}`, time: epochIso },
     { name: 'docker compose, no broker prefix', line: `mosquitto_1 | ${message}`, time: null },

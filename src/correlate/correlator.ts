@@ -963,8 +963,9 @@ export class Correlator {
   }
 
   private onPacket(r: PacketRecord): void {
-    // The warning of an acknowledgement's unknown id is logged without debug lines.
-    if (r.level === 'debug') this.debugLines = true;
+    // The warning of an acknowledgement's unknown id is logged without debug lines. (Not by the
+    // record's level: an envelope may give every line its own.)
+    if (r.outcome !== 'unknown-mid') this.debugLines = true;
     // Two fields, not an object: this runs for every packet line.
     const echo = this.lastPacketAt === this.records - 1 && this.lastPacket !== null && secondLineOf(r, this.lastPacket);
     this.lastPacket = r;

@@ -54,15 +54,18 @@ const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'w
 // A host name never ends in `:` and a program name is not a number: a broker stamp after the
 // envelope's time (`1795761885: Error: …`, `2026-11-27 06:44:47: …`) or in a stamp of the same
 // shape (`Nov 27 06:49:42 2026: Error: …`) is no host and program.
-// A local syslog may leave the host out (`Jan  1 00:00:02 mosquitto[812]: …`).
-const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (?:(\S*[^\s:]) )?([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+// A local syslog may leave the host out (`Jan  1 00:00:02 mosquitto[812]: …`). Its program's
+// name is then taken only in lower case and not `am` or `pm`: a broker stamp may end in a word
+// (`%p`, `%Z`: `Jan 01 12:00:02 AM: …`).
+const rfc3164NoHost = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (?!(?:am|pm)[[:])([a-z][\w.-]*)(?:\[\d+\])?: ?/;
 const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+) ?/;
 // journalctl writes the zone as an offset (`+0000`, `+00:00`), never `Z`: a `Z` time is docker's,
 // and a `Word word:` after it (`Client aa:bb:…`, `Connection Refused: …`) is the broker's message.
 const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?([+-]\d\d:?\d\d) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
-// rsyslog's RFC 3339 times in UTC end in `Z`: with a process id after the program, the line is
-// no docker one.
-const syslogIsoZ = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)\[\d+\]: ?/;
+// rsyslog's RFC 3339 times in UTC end in `Z`: with a program in lower case and its process id
+// after the host, the line is no docker one (`… OpenSSL Error[0]: …` is the broker's message).
+const syslogIsoZ = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z) (\S*[^\s:]) ([a-z][\w.-]*)\[\d+\]: ?/;
 /** busybox syslogd and OpenWrt write the facility and level before the program (`daemon.notice`). */
 const busybox = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\S*[^\s:]) [a-z]+\.([a-z]+) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 /** OpenWrt's `logread`: a `%c` time with the year, then the facility and level. */
@@ -121,13 +124,14 @@ function readDigitStamp(digits: string, clock: Clock): number | null {
   const read = (y: number, at: number, seconds: boolean): number | null => {
     const [mo, d, h, mi] = [field(at), field(at + 2), field(at + 4), field(at + 6)];
     const s = seconds ? field(at + 8) : 0;
-    // Before 1970 no broker ran, and Date.UTC would read years below 100 as 19xx; a year past
-    // 2199 is the two digits of one and the month.
-    if (y < 1970 || y > 2199 || !isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 60) return null;
+    if (!isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 60) return null;
     return clock(y, mo, d, h, mi, s, 0);
   };
-  if (digits.length === 14) return read(field(0, 4), 4, true);
-  return read(field(0, 4), 4, false) ?? read(2000 + field(0), 2, true);
+  // Before 1970 no broker ran, and Date.UTC would read years below 100 as 19xx; a year past
+  // 2199 is the two digits of one and its month, `%y%m%d%H%M%S`.
+  const year = field(0, 4);
+  if (digits.length === 14) return year < 1970 || year > 2199 ? null : read(year, 4, true);
+  return year > 2199 ? read(2000 + field(0), 2, true) : year < 1970 ? null : read(year, 4, false);
 }
 
 /**
@@ -332,7 +336,7 @@ export class PrefixReader {
   }
 
   private unwrapSyslog(text: string): Unwrapped | null {
-    const m = rfc3164.exec(text);
+    const m = rfc3164.exec(text) ?? rfc3164NoHost.exec(text);
     if (m) {
       const pri = m[1] === undefined ? null : Number(m[1]);
       const read = (year: number): number => this.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
