@@ -264,6 +264,8 @@ describe('envelopes', () => {
     { name: 'a strftime shape to guess: %b %d %H:%M:%S %Z', line: `Jan 01 00:00:06 CET: ${message}`, time: '2025-12-31T23:00:06Z' },
     { name: 'a strftime shape to guess: %b %d %H:%M:%S %z (no year in the offset)', line: `Jan 01 00:00:05 +0100: ${message}`, time: '2025-12-31T23:00:05Z' },
     { name: 'a date alone after a day name has no time', line: `Tue 14.11.23: ${message}`, time: null },
+    { name: 'a strftime shape to guess: %d-%b-%Y keeps its year', line: `05-Mar-2024 14:07:09: ${message}`, time: '2024-03-05T14:07:09Z' },
+    { name: 'a strftime shape to guess: %b %d %H:%M:%S and a zone in lower case', line: `Mar 05 14:07:09 utc: Error: Unknown option 'c1'.`, time: '2026-03-05T14:07:09Z', expect: { type: 'message', family: 'plugin/example', level: 'error' } },
     { name: "docker logs -t without broker prefix: OpenSSL's error is the message", line: '2024-01-01T00:00:08.123456789Z OpenSSL Error[0]: error:0A000126:SSL routines::unexpected eof while reading', time: '2024-01-01T00:00:08.123Z', expect: { type: 'message', family: 'tls', level: 'error' } },
     { name: 'journalctl short-precise (year option)', line: `Nov 26 12:00:00.250000 host mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00.250Z' },
     { name: 'docker compose', line: `broker-1  | ${epoch}: ${message}`, time: epochIso },

@@ -177,8 +177,8 @@ const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm
 const compactTime = /(?<=\d{8}[T _-])(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(?!\d)/;
 /** A time of dots at the stamp's end, after a date and a space (`2023-11-14 22.13.20`; not `Tue 14.11.23`, a date). */
 const dottedTime = /(?<=\d\s)(\d{2})\.(\d{2})\.(\d{2})(?:[.,](\d+))?()$/;
-/** A year in a stamp: not the digits of an offset (`+0100`). */
-const looseYear = /(?<![+\-\d])((?:19|20|21)\d\d)(?!\d)/;
+/** A year in a stamp (`05-Mar-2024`): of this era, so not the digits of an offset (`+0100`). */
+const looseYear = /(?<!\d)((?:19|20|21)\d\d)(?!\d)/;
 /** A zone at a stamp's end; `+04` alone after a space (after a digit it may end a date). */
 const looseZone = /(?:(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})|\s([+-]\d{2}))$/;
 
