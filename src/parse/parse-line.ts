@@ -167,6 +167,9 @@ function searchIndex(message: string, ctx: DecodeContext, prefix: boolean): Reco
  */
 function searchCut(message: string, ctx: DecodeContext, lists: readonly (readonly Candidate[])[]): RecordBody | null {
   let best: { body: RecordBody; rank: readonly number[] } | null = null;
+  // Disconnects that read the message as far as the best one does: with several causes, the
+  // cut fell before the words that tell them apart (`Client ID disc`).
+  let causes = new Set<string>();
   const cut = { ...ctx, cut: true };
   for (const list of lists) {
     for (const c of list) {
@@ -174,12 +177,26 @@ function searchCut(message: string, ctx: DecodeContext, lists: readonly (readonl
       const reading = shape ? readCutMessage(shape, message) : null;
       if (!shape || !reading) continue;
       const rank = [candidateFits(c, ctx) ? 1 : 0, reading.wholeEnd, -reading.tailStart, c.hand ? 1 : 0, reading.literal, -shape.literalLength];
-      if (best !== null && !ranksAbove(rank, best.rank)) continue;
+      const above = best === null || ranksAbove(rank, best.rank);
+      const asFar = best !== null && readsAsFar(rank, best.rank);
+      if (!above && !asFar) continue;
       const body = decodeCandidate(c, reading.fields, cut, true);
-      if (body) best = { body, rank };
+      if (!body) continue;
+      if (above) {
+        if (!asFar) causes = new Set();
+        best = { body, rank };
+      }
+      if (body.type === 'disconnect') causes.add(body.cause);
     }
   }
+  if (best?.body.type === 'disconnect' && causes.size > 1) return { ...best.body, cause: 'unknown' };
   return best?.body ?? null;
+}
+
+/** Whether two ranks of {@link searchCut} differ only in what their shapes claim beyond the cut (the last item). */
+function readsAsFar(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length - 1; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Whether one rank comes before another, compared item by item. */
