@@ -3,8 +3,9 @@
  * sessions, connection attempts and QoS 1/2 flows, and turns what went wrong into findings.
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
-import type {
-  ClientConnectedRecord, DisconnectCause, DisconnectRecord, DropRecord, LogRecord, MqttVersion, PacketCmd, PacketRecord, Qos, SubscriptionRecord, Where,
+import {
+  type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
+  type SubscriptionRecord, type Where, isAtLeast21,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
@@ -204,12 +205,6 @@ const refusalEchoRecords = 50;
  * lines: the first of a run only, since each holds its session, and a run without grant lines has many.
  */
 const undecidedKept = 1000;
-
-/** Whether a broker of `version` marks a denied filter `(denied)` (2.1 and later). */
-function marksDenials(version: string): boolean {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major > 2 || (major === 2 && minor >= 1);
-}
 
 /** A SUBSCRIBE being handled: its filters that have had a topic line and no grant line yet. */
 interface SubscribeRequest {
@@ -855,7 +850,8 @@ export class Correlator {
   private onBroker(event: string, version: string | null, r: LogRecord): void {
     // A log rotated after the broker started names its version only when it runs or stops.
     if (version) this.versions.add(version);
-    if (version) this.runMarksDenials = marksDenials(version);
+    // 2.1 and later mark a denied filter `(denied)`.
+    if (version) this.runMarksDenials = isAtLeast21(version);
     // A reload may change what the broker logs.
     if (event === 'reloading') this.newLoggingRun();
     if (event === 'terminating') {

@@ -31,11 +31,14 @@ export type TimelineEntry =
   | (EntryBase & { kind: 'finding'; finding: Finding })
   | (EntryBase & { kind: 'packet'; packet: PacketRecord });
 
-/** Findings that say why a session ended, which its end entry says too. */
 /** Topic lines whose filter is remembered for a denial found later. */
 const filtersKept = 100_000;
 
+/** Findings that say why a session ended, which its end entry says too. */
 const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'socket-error', 'protocol-error']);
+
+/** Findings whose line is an entry of its own (a refused connection, a denied or dropped PUBLISH, a denied filter). */
+const shownOnTheirOwn: ReadonlySet<FindingCode> = new Set<FindingCode>(['auth-failure', 'publish-denied', 'publish-too-large', 'subscribe-denied']);
 
 /**
  * Builds timelines for the clients `wanted` accepts; `wanted(null)` says whether connections
@@ -146,7 +149,7 @@ export class TimelineBuilder {
         const f = e.finding;
         // Flow, refused-login and denied PUBLISH and SUBSCRIBE findings are shown on their own entries, and so
         // is the end of a session this log saw begin; a session begun before the log has only its finding.
-        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || f.code === 'auth-failure' || f.code === 'publish-denied' || f.code === 'publish-too-large' || f.code === 'subscribe-denied') return;
+        if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || shownOnTheirOwn.has(f.code)) return;
         const at = f.at[0];
         if (at && !(sessionEndCodes.has(f.code) && this.endsSession(f.client, at))) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
         return;

@@ -212,6 +212,7 @@ export interface DeniedFinding extends FindingBase {
   mid: number | null;
   topic: string | null;
 }
+
 /**
  * A PUBLISH from a client larger than the broker's `message_size_limit`, which the broker
  * dropped (`Dropped too large PUBLISH from`): acknowledged at QoS 1 and 2, with a reason code

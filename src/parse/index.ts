@@ -6,3 +6,4 @@ export { type Clock, createClock, fractionMs, halfYearMs, isCalendarDate, parseO
 export { LineParser, type LineContext, type LineDecoder, type ParseOptions, carriedContext, createLineDecoder, parseLine } from './parse-line.js';
 export { type Line, type OverlongLine, defaultMaxLineLength, linesOf, overlongHeadLength, readLineBatches } from './read-lines.js';
 export { readRecordBatches } from './records.js';
+export { isAtLeast21 } from './pattern.js';

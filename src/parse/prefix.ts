@@ -161,12 +161,12 @@ export class PrefixReader {
       return { time: this.lastStampTime, message: text.slice(this.lastStamp.length), brokerLine: text, stamped: true };
     }
     const c0 = text.charCodeAt(0);
-    if (isDigit(c0)) {
-      if (epochPrefixLength(text) === 0 && text.length > 20 && text.charCodeAt(4) === 45) {
+    if (isDigit(c0) && epochPrefixLength(text) === 0) {
+      if (text.length > 20 && text.charCodeAt(4) === 45) {
         const enveloped = this.unwrapIsoEnvelope(text);
         if (enveloped) return enveloped;
       }
-      const unix = epochPrefixLength(text) === 0 ? journalUnix.exec(text) : null;
+      const unix = journalUnix.exec(text);
       if (unix) return this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000));
     } else if (c0 === 123 /* { */) {
       const docker = this.unwrapDockerJson(text);

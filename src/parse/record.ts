@@ -60,7 +60,7 @@ export type DisconnectCause =
   | 'rate-exceeded' | 'implementation-error' | 'topic-alias-invalid' | 'http-origin'
   | 'oversize-packet' | 'oversize-payload' | 'out-of-memory' | 'disallowed-feature'
   | 'administrative' | 'session-taken-over' | 'receive-maximum' | 'os-error' | 'bad-socket'
-  /** The broker cut the line inside a reason that starts several: `detail` holds what is left of it. */
+  /** The broker cut the line before the words that tell the endings apart, or inside a reason that starts several (`detail` holds what is left of it). */
   | 'unknown';
 
 /** `New connection from ADDR[:PORT] on port L.` */

@@ -83,4 +83,3 @@ export function uncheckedReason(report: CiReport, code: FindingCode): string | n
   }
   return null;
 }
-

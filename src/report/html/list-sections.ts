@@ -32,9 +32,8 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
   const rows = (['qos1', 'qos2'] as const).map((q, i) => {
     const t = c.flowTotals[q];
     const l = c.latency[q];
-    const stalled = describeStalls(t);
     return [`QoS ${i + 1}`, count(t.complete), t.incomplete ? `<span class="fails">${count(t.incomplete)}</span>` : '0', count(t.refused), ...(cut ? [count(t.inFlight)] : []),
-      htmlText(stalled), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.max)];
+      htmlText(describeStalls(t)), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.max)];
   });
   const headers = ['QoS', { text: 'complete', num: true }, { text: 'incomplete', num: true }, { text: 'refused', num: true }, ...(cut ? [{ text: 'in flight', num: true }] : []),
     'stalled at', { text: 'p50', num: true }, { text: 'p95', num: true }, { text: 'p99', num: true }, { text: 'max', num: true }];

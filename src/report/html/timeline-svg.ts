@@ -83,12 +83,16 @@ export interface TimelineSpec {
 const laneHeight = 18;
 const labelChars = 28;
 
+/** A client id, with which way it is a bridge ({@link bridgeRole}) when it is one. */
+function withRole(client: string, role: string | null): string {
+  return role === null ? client : `${client} (${role})`;
+}
+
 /** A session's bar's tooltip; its messages are counted only from debug lines (`debugLines`). */
 function sessionTooltip(s: Session, timeZone: string, debugLines: boolean): string {
   const end = s.end !== null ? formatTime(s.end, timeZone) : s.endReason === 'open' ? 'still open' : '?';
-  const role = bridgeRole(s);
   return [
-    role === null ? s.client : `${s.client} (${role})`,
+    withRole(s.client, bridgeRole(s)),
     `${formatTime(s.start, timeZone)} → ${end} (${formatDuration(s.durationMs)})`,
     `ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}`,
     debugLines ? `${s.messagesIn} message(s) in, ${s.messagesOut} out` : null,
@@ -126,7 +130,7 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
     // A bridge's lane is marked ⇄ before its id, and named so in its tooltip.
     const role = lane.sessions.map(bridgeRole).find((r) => r !== null) ?? null;
     const label = `${role === null ? '' : '⇄ '}${elideMiddle(safeText(lane.client), role === null ? labelChars : labelChars - 2)}`;
-    const title = role === null ? lane.client : `${lane.client} (${role})`;
+    const title = withRole(lane.client, role);
     out.push(`<g class="lane" data-lane="${i}">`);
     if (i % 2 === 1) out.push(`<rect class="stripe" x="0" y="${y}" width="${chartWidth}" height="${laneHeight}"/>`);
     out.push(`<text class="lane-label" x="${axis.left - 8}" y="${y + 13}" text-anchor="end"><title>${htmlText(title)}</title>${htmlText(label)}</text>`);
