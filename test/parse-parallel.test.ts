@@ -1,7 +1,8 @@
 /**
- * `mosqlog parse` on worker threads writes exactly what one thread writes. Chunks are made tiny
- * here, so that nearly every line starts a chunk and the check of each chunk's first line, and
- * decoding again on the main thread when it fails, are exercised on every fixture.
+ * `mosqlog parse` on worker threads writes exactly what one thread writes, and the analysing
+ * commands get the records one thread makes. Chunks are made tiny here, so that nearly every
+ * line starts a chunk and the check of each chunk's first line, and decoding again on the main
+ * thread when it fails, are exercised on every fixture.
  */
 import assert from 'node:assert/strict';
 import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { type ParallelSettings, type ParallelStats, parseFileInParallel } from '../src/cli/parse-parallel/index.js';
-import { type LineContext, LineParser, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
+import { type ParallelSettings, type ParallelStats, parseFileInParallel, readRecordsInParallel } from '../src/cli/parse-parallel/index.js';
+import { type LineContext, LineParser, type LogRecord, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
 import { RecordJsonLines } from '../src/report/index.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { realLines } from './support/line-arbitraries.js';
@@ -50,6 +51,26 @@ async function workerThreads(path: string, run: Run = {}): Promise<{ text: strin
   return { text: Buffer.concat(parts).toString('utf8'), stats };
 }
 
+/** The records one thread makes of the file. */
+async function oneThreadRecords(path: string, run: Run = {}): Promise<LogRecord[]> {
+  const records: LogRecord[] = [];
+  for await (const batch of readRecordBatches(createReadStream(path, { highWaterMark: 97 }), path, run.parser ?? new LineParser(), run.maxLength ?? defaultMaxLineLength, run.before)) {
+    records.push(...batch);
+  }
+  return records;
+}
+
+/** The records the worker threads make of the file, and how the chunks went. */
+async function workerRecords(path: string, run: Run = {}): Promise<{ records: LogRecord[]; stats: ParallelStats }> {
+  const settings: ParallelSettings = { jobs: 2, chunkBytes: run.chunkBytes ?? 64, raw: false, maxLength: run.maxLength ?? defaultMaxLineLength };
+  const records: LogRecord[] = [];
+  const source = { name: path, size: statSync(path).size, plainFile: path, open: () => { throw new Error('not read as a stream'); } };
+  const stats = await readRecordsInParallel(source, run.parser ?? new LineParser(), settings, (batch) => {
+    records.push(...batch);
+  }, run.before);
+  return { records, stats };
+}
+
 function writeLog(name: string, text: string): string {
   const path = join(temp, name);
   writeFileSync(path, text);
@@ -74,6 +95,48 @@ describe('parse on worker threads', () => {
     assert.ok(onMainThread > 0 && onMainThread < chunks / 2, `some chunks decoded on the main thread first (${onMainThread})`);
     // Lines that need the one before them (topic lines, continuations) start some chunks.
     assert.ok(decodedAgain > 0, 'some chunks failed the check and were decoded again');
+  });
+
+  test('every fixture log gives the records one thread makes, with chunks of a line or two', async () => {
+    let decodedAgain = 0;
+    let onMainThread = 0;
+    let chunks = 0;
+    let records = 0;
+    for (const log of fixtureLogs()) {
+      const path = repoPath(log);
+      const expected = await oneThreadRecords(path);
+      const { records: got, stats } = await workerRecords(path);
+      assert.deepEqual(got, expected, log);
+      records += got.length;
+      chunks += stats.chunks;
+      onMainThread += stats.onMainThread;
+      decodedAgain += stats.decodedAgain;
+    }
+    // Workers send most records packed, as numbers, and the main thread makes them again.
+    assert.ok(chunks - onMainThread - decodedAgain > chunks / 2, `most chunks decoded by workers (${chunks} chunks, ${onMainThread} here first, ${decodedAgain} again)`);
+    assert.ok(records > 1000, `many records (${records})`);
+  });
+
+  test('records of over-long lines, CRLF, a byte order mark, other scripts and cut lines are the ones one thread makes', async () => {
+    const publish = (topic: string, client = 'c1'): string => `1700000000: Received PUBLISH from ${client} (d0, q1, r0, m7, '${topic}', ... (3 bytes))`;
+    const path = writeLog('record-edges.log', [
+      '\ufeff1700000000: mosquitto version 2.0.18 starting\r',
+      `\ufeff${publish('a/b')}`,
+      `${publish('a/b')}\r`,
+      publish('température/é', 'capteur-é'),
+      publish('t'.repeat(5000)),
+      `1700000000: Received PUBLISH from ${'c'.repeat(990)}`,
+      '1700000000: Sending PUBACK to capteur-é (m7, rc0)',
+      'Nov 26 10:00:00 gw mosquitto[1]: Received PINGREQ from c1',
+      '<13>1 2026-11-26T10:00:00Z gw mosquitto 1 - - Sending PINGRESP to c1',
+      '',
+      '1700000001: Client c1 disconnected.',
+    ].join('\n') + `\n${publish('last')}`);
+    const parser = new LineParser({ year: 2026 });
+    for (const [maxLength, chunkBytes] of [[300, 64], [300, 5000], [1000, 777], [defaultMaxLineLength, 4096]] as const) {
+      const { records } = await workerRecords(path, { maxLength, chunkBytes, parser });
+      assert.deepEqual(records, await oneThreadRecords(path, { maxLength, parser }), `limit ${maxLength}, chunks of ${chunkBytes} bytes`);
+    }
   });
 
   test('with raw text, another time zone and a timestamp format', async () => {
@@ -225,9 +288,30 @@ describe('parse on worker threads', () => {
       { numRuns: 25 },
     );
   });
+
+  test('random logs of real lines, cut into random chunks, give the records one thread makes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...realLines, '', '\tx/y (QoS 2)'), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 400 }), async (lines, chunkBytes) => {
+        const path = writeLog('random-records.log', lines.join('\n'));
+        const { records } = await workerRecords(path, { chunkBytes });
+        assert.deepEqual(records, await oneThreadRecords(path));
+      }),
+      { numRuns: 25 },
+    );
+  });
 });
 
-describe('mosqlog parse --jobs', () => {
+describe('--jobs on a large plain file', () => {
+  let large: string | null = null;
+  /** A fixture repeated past the size at which worker threads decode a file. */
+  function largeLog(): string {
+    if (large !== null) return large;
+    const one = readFileSync(repoPath('fixtures/clean-qos.log'));
+    large = join(temp, 'large.log');
+    writeFileSync(large, Buffer.concat(Array.from({ length: Math.ceil((65 << 20) / one.length) }, () => one)));
+    return large;
+  }
+
   /** Runs `mosqlog parse ARGS` with stdout into a file; returns the exit code, stderr and the file. */
   async function parseInto(name: string, args: readonly string[]): Promise<{ code: number | null; stderr: string; stdout: Buffer }> {
     const path = join(temp, name);
@@ -241,16 +325,33 @@ describe('mosqlog parse --jobs', () => {
     }
   }
 
-  test('a large plain file: the same output with worker threads as without', async () => {
-    const one = readFileSync(repoPath('fixtures/clean-qos.log'));
-    const path = join(temp, 'large.log');
-    writeFileSync(path, Buffer.concat(Array.from({ length: Math.ceil((65 << 20) / one.length) }, () => one)));
+  test('parse: the same output with worker threads as without', async () => {
+    const path = largeLog();
     const threads = await parseInto('threads.ndjson', ['--jobs', '2', path]);
     const single = await parseInto('single.ndjson', ['--jobs', '0', path]);
     assert.equal(threads.code, 0, threads.stderr);
     assert.equal(threads.stderr, '');
     assert.ok(threads.stdout.length > 65 << 20);
     assert.ok(threads.stdout.equals(single.stdout), 'same bytes');
+  });
+
+  test('summary and report: the same output with worker threads as without', async () => {
+    const path = largeLog();
+    for (const args of [['summary', '--format', 'json'], ['report', '--format', 'json', '--fail-on', 'none']]) {
+      const runs = [];
+      for (const jobs of ['1', '0']) {
+        const child = spawnMosqlog([...args, '--jobs', jobs, path]);
+        const { code } = await child.exit;
+        runs.push({ code, stderr: child.stderr(), stdout: child.stdout() });
+      }
+      const [threads, single] = runs;
+      assert.equal(threads?.code, 0, threads?.stderr);
+      assert.equal(threads?.stderr, '');
+      // A report says when it was made.
+      const [a, b] = [threads, single].map((run): Record<string, unknown> => ({ ...JSON.parse(run?.stdout ?? '{}') as Record<string, unknown>, generatedAt: null }));
+      assert.deepEqual(a, b, args.join(' '));
+      if (args[0] === 'summary') assert.ok((a?.lines as number) > 1_000_000, `lines read: ${String(a?.lines)}`);
+    }
   });
 
   test('a --jobs that is not a whole number is a usage error', async () => {

@@ -8,6 +8,7 @@ import { type Selection, globProblem, parseSince, topicFilterProblem } from '../
 import { type Clock, LineParser, type ParseOptions, createClock } from '../parse/index.js';
 import type { ReportContext } from '../report/index.js';
 import type { Io } from './io.js';
+import { defaultJobs, maxJobs, parallelMinBytes } from './parse-parallel/jobs.js';
 
 /** A mistake in how the command was called: one line on stderr, exit code 2. */
 export class UsageError extends Error {}
@@ -86,6 +87,25 @@ export function addMaxOpenOption(command: Command): Command {
 /** The correlator's options for `--max-open`, when given. */
 export function maxOpenFor(options: MaxOpenOptions): { maxOpen?: number } {
   return options.maxOpen === undefined ? {} : { maxOpen: options.maxOpen };
+}
+
+/** The worker threads option (`--jobs`). */
+export interface JobsOptions {
+  jobs?: number;
+}
+
+/** Adds `--jobs`: worker threads that decode large plain files beside the main thread. */
+export function addJobsOption(command: Command): Command {
+  return command.option(
+    '--jobs <n>',
+    `worker threads that decode plain files of ${parallelMinBytes >> 20} MiB or more with the main thread (default: one per CPU core but one, at most ${maxJobs}; 0: none)`,
+    parseCount('--jobs', 0),
+  );
+}
+
+/** The worker threads to use: `--jobs`, else {@link defaultJobs}. */
+export function jobsFor(options: JobsOptions): number {
+  return options.jobs ?? defaultJobs();
 }
 
 /** Adds the selection options (`--client`, `--topic`, `--since`, `--until`). */

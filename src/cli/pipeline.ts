@@ -6,9 +6,10 @@ import {
   attemptSelected, compileSelection, findingAbout, flowSelected, invertedWindow, orphanAckSelected, recordSelected, selectCorrelation, selects, sessionSelected,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
-import { type InputSource, forEachRecordBatch, inputName } from './input.js';
+import { type InputSource, inputName } from './input.js';
 import type { Io } from './io.js';
 import { UsageError } from './options.js';
+import { forEachRecordBatchOnThreads } from './parse-parallel/index.js';
 import { createProgress } from './progress.js';
 
 /**
@@ -102,21 +103,25 @@ export function warnDatesMonthFirst(parser: LineParser, io: Pick<Io, 'stderr'>):
 `);
 }
 
+/** The correlator's options, and how many worker threads decode large plain files (none by default). */
+export type PipelineOptions = CorrelateOptions & { jobs?: number };
+
 /** Reads every source in order through one correlator; `onRecord` sees each record too. */
 export async function correlateInputs(
   sources: readonly InputSource[],
   parser: LineParser,
-  options: CorrelateOptions = {},
+  options: PipelineOptions = {},
   io: Io,
   onRecord?: (record: LogRecord) => void,
 ): Promise<Correlation> {
-  const correlator = new Correlator(options);
+  const { jobs = 0, ...correlate } = options;
+  const correlator = new Correlator(correlate);
   const sizes = sources.map((s) => s.size);
   const progress = createProgress(io, sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0));
   // A batch holds lines of one input, named in its records.
   const read = new Map<string, LineCounts>();
   try {
-    await forEachRecordBatch(sources, parser, (batch) => {
+    await forEachRecordBatchOnThreads(sources, parser, jobs, (batch) => {
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
@@ -151,7 +156,7 @@ export async function correlateInputs(
 export async function correlateSelected(
   sources: readonly InputSource[],
   parser: LineParser,
-  options: CorrelateOptions,
+  options: PipelineOptions,
   io: Io,
   selection: Selection,
 ): Promise<{ whole: Correlation; selected: Correlation }> {
@@ -181,15 +186,16 @@ export async function correlateSelected(
  * window's end cuts is not open or stalled). `selector` has its bounds resolved already.
  */
 export async function summarizeSelected(
-  sources: readonly InputSource[], parser: LineParser, options: CorrelateOptions, io: Io, selection: Selection, selector: Selector,
+  sources: readonly InputSource[], parser: LineParser, options: PipelineOptions, io: Io, selection: Selection, selector: Selector,
 ): Promise<Correlation> {
-  const selected = new Correlator(options);
+  const { jobs, ...correlate } = options;
+  const selected = new Correlator(correlate);
   const tally = new FindingTally(selection);
   const flows = new FlowTally();
   let orphanAcks = 0;
   let attemptCount = 0;
   const attemptsByOutcome: Correlation['attemptsByOutcome'] = {};
-  const sessions = new SessionTally(options.maxOpen);
+  const sessions = new SessionTally(correlate.maxOpen);
   const onEvent = (e: CorrelatorEvent): void => {
     tally.onEvent(e);
     if (e.kind === 'session-end' && sessionSelected(e.session, selector)) sessions.add(e.session);

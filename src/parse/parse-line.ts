@@ -400,6 +400,7 @@ function reasonFor(message: string): UnknownReason {
 export class LineParser {
   private readonly prefixes: PrefixReader;
   private monthFirstShownLate: Where | null = null;
+  private forcedMatchedElsewhere = 0;
 
   /** The options it was made with, the year settled: what makes the same parser elsewhere. */
   readonly options: Readonly<ParseOptions>;
@@ -425,9 +426,14 @@ export class LineParser {
     this.monthFirstShownLate ??= where;
   }
 
-  /** Lines the forced `timestampFormat` has read so far, or null without one. */
+  /** Lines the forced `timestampFormat` has read so far, here and by parsers elsewhere ({@link noteForcedMatches}), or null without one. */
   get forcedFormatMatches(): number | null {
-    return this.options.timestampFormat === undefined ? null : this.prefixes.forcedMatches;
+    return this.options.timestampFormat === undefined ? null : this.prefixes.forcedMatches + this.forcedMatchedElsewhere;
+  }
+
+  /** Counts lines a parser elsewhere read with the forced format, for a run of lines it decoded in this parser's place. */
+  noteForcedMatches(lines: number): void {
+    this.forcedMatchedElsewhere += lines;
   }
 
   /** Decodes one line (without its newline). Always returns exactly one record. */

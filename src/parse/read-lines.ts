@@ -37,17 +37,26 @@ function lineAt(bytes: Buffer, start: number, end: number, maxLength: number, en
 }
 
 /**
- * Yields the lines of `bytes`, which holds whole lines (the last one may lack its newline), one
- * at a time: the same lines {@link readLineBatches} yields for it.
+ * Calls `visit` with each line of `bytes`, which holds whole lines (the last one may lack its
+ * newline), and the bytes it spans without its newline: the same lines {@link readLineBatches}
+ * yields for it. Says which way the lines were decoded: Latin-1 when every byte is ASCII.
  */
-export function* linesOf(bytes: Buffer, maxLength: number = defaultMaxLineLength): Generator<Line> {
+export function forEachLineOf(bytes: Buffer, maxLength: number, visit: (line: Line, start: number, end: number) => void): 'latin1' | 'utf8' {
   const encoding = encodingOf(bytes);
   let start = 0;
   for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
-    yield lineAt(bytes, start, nl, maxLength, encoding);
+    visit(lineAt(bytes, start, nl, maxLength, encoding), start, nl);
     start = nl + 1;
   }
-  if (start < bytes.length) yield lineAt(bytes, start, bytes.length, maxLength, encoding);
+  if (start < bytes.length) visit(lineAt(bytes, start, bytes.length, maxLength, encoding), start, bytes.length);
+  return encoding;
+}
+
+/** The lines of `bytes`, as {@link forEachLineOf} visits them. */
+export function linesOf(bytes: Buffer, maxLength: number = defaultMaxLineLength): Line[] {
+  const lines: Line[] = [];
+  forEachLineOf(bytes, maxLength, (line) => lines.push(line));
+  return lines;
 }
 
 /**

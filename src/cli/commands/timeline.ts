@@ -7,14 +7,14 @@ import { timelineReporters } from '../../report/timeline.js';
 import type { CommandEnv } from '../command-env.js';
 import { resolveInputs } from '../input.js';
 import {
-  type ColorOptions, type InputOptions, type MaxOpenOptions, type SelectOptions, addFormatOption, addInputOptions, addMaxOpenOption, addSelectOptions,
-  maxOpenFor, parserFor, reportContext, selectionFor,
+  type ColorOptions, type InputOptions, type JobsOptions, type MaxOpenOptions, type SelectOptions, addFormatOption, addInputOptions, addJobsOption,
+  addMaxOpenOption, addSelectOptions, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
 import { correlateInputs, refuseInvertedWindow, warnUntimedWindow } from '../pipeline.js';
 
 /** Registers `mosqlog timeline`. */
 export function registerTimeline(program: Command, env: CommandEnv): void {
-  let command = addMaxOpenOption(addSelectOptions(addInputOptions(program.command('timeline'))))
+  let command = addJobsOption(addMaxOpenOption(addSelectOptions(addInputOptions(program.command('timeline')))))
     .description("one client's life in order: connects, subscriptions, each message flow, pings, silent gaps, how each session ended")
     .option('--packets', 'show every packet too, after the one line per message flow', false);
   command = addFormatOption(command, Object.keys(timelineReporters), 'table');
@@ -23,14 +23,14 @@ Examples:
   mosqlog timeline --client sensor-12 broker.log
   mosqlog timeline --client 'plc-*' --since 2026-11-26T10:00 --until 2026-11-26T10:05 broker.log
   mosqlog timeline --client app --packets --format ndjson broker.log`)
-    .action(async (files: string[], options: InputOptions & SelectOptions & ColorOptions & MaxOpenOptions & { packets: boolean; format: string }, cmd: Command) => {
+    .action(async (files: string[], options: InputOptions & SelectOptions & ColorOptions & MaxOpenOptions & JobsOptions & { packets: boolean; format: string }, cmd: Command) => {
       const all = { ...cmd.optsWithGlobals(), ...options } as typeof options;
       const parser = parserFor(all);
       const selection = selectionFor(all);
       const clientOnly = compileSelection({ ...(selection.clients ? { clients: selection.clients } : {}) }, null);
       const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets);
       const sources = await resolveInputs(files, env.io, parser);
-      const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
+      const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), jobs: jobsFor(all), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
       warnUntimedWindow(selection, correlation, env.io);
       refuseInvertedWindow(selection, correlation.last);
       const window = compileSelection(selection, correlation.last);

@@ -12,10 +12,10 @@ import { summaryReporters } from '../../report/summary.js';
 import type { CommandEnv } from '../command-env.js';
 import { lastTimeOf, resolveInputs } from '../input.js';
 import {
-  type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addMaxOpenOption, addSelectOptions,
-  UsageError, maxOpenFor, parserFor, reportContext, selectionFor,
+  type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addJobsOption, addMaxOpenOption, addSelectOptions,
+  UsageError, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnUntimedWindow } from '../pipeline.js';
+import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnUntimedWindow } from '../pipeline.js';
 
 /** `--type a,b`: finding codes; an unknown code is a usage error, not an empty result. */
 /** `--type a,b`, repeatable: the codes add up. */
@@ -107,14 +107,14 @@ export function registerViews(program: Command, env: CommandEnv): void {
     let command = program.command(view.name, view.isDefault ? { isDefault: true } : {}).description(view.description);
     command = addSelectOptions(addInputOptions(command));
     command = addFormatOption(command, Object.keys(view.reporters), 'table');
-    command = addMaxOpenOption(command);
+    command = addJobsOption(addMaxOpenOption(command));
     if (view.extend) command = view.extend(command);
     command.addHelpText('after', view.examples).action(async (files: string[], options: InputOptions & SelectOptions & ColorOptions & Record<string, unknown>, cmd: Command) => {
-      const all = { ...cmd.optsWithGlobals(), ...options } as typeof options & { format: string; maxOpen?: number };
+      const all = { ...cmd.optsWithGlobals(), ...options } as typeof options & { format: string; maxOpen?: number; jobs?: number };
       const parser = parserFor(all);
       const selection = selectionFor(all);
       const sources = await resolveInputs(files, env.io, parser);
-      const correlateOptions: CorrelateOptions = { ...view.correlate, ...maxOpenFor(all) };
+      const correlateOptions: PipelineOptions = { ...view.correlate, ...maxOpenFor(all), jobs: jobsFor(all) };
       let shown: Correlation;
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;

@@ -1,9 +1,11 @@
 /**
- * A run of whole lines to NDJSON bytes, the same way on the main thread and in a worker.
+ * A run of whole lines to what the main thread takes from it, the same way there and in a
+ * worker: NDJSON bytes for `mosqlog parse`, or records for the correlator.
  */
-import { type LineContext, type LineParser, type LogRecord, type Where, createLineDecoder, linesOf } from '../../parse/index.js';
+import { type LineContext, type LineParser, type LogRecord, type Where, createLineDecoder, forEachLineOf, linesOf } from '../../parse/index.js';
 // The JSON writer alone, not the report layer's index: a worker loads nothing else of it.
 import { RecordJsonLines } from '../../report/record-json.js';
+import { type PackedRecords, RecordPacker } from './packed-records.js';
 
 /** Where a run of lines starts: the number of its first line, and what came before. */
 export interface ChunkStart {
@@ -11,21 +13,34 @@ export interface ChunkStart {
   context: LineContext;
 }
 
+/**
+ * What a chunk becomes: JSON lines; records packed for the main thread ({@link RecordPacker});
+ * or, on the main thread itself, the records as they are.
+ */
+export type ChunkOutput = 'json' | 'packed' | 'records';
+
 /** How records are read and written. */
 export interface ChunkSettings {
-  /** Include each line's raw text (`--raw`). */
+  /** Include each line's raw text in JSON (`--raw`). */
   raw: boolean;
   /** Line length limit in bytes; longer lines become `too-long` records. */
   maxLength: number;
 }
 
-/** A chunk's JSON lines, in a buffer of their own, and what its lines made of the context. */
+/** A chunk's result, and what its lines made of the context. */
 export interface ChunkResult {
   /** The chunk's own buffer, handed back. */
   input: ArrayBuffer;
-  /** Holds the JSON lines from offset 0; goes back through {@link ChunkEncoder.giveBack}. */
+  /** How the chunk's lines were decoded from its bytes. */
+  encoding: 'latin1' | 'utf8';
+  /** JSON lines, or packed rows, from offset 0; goes back through {@link ChunkEncoder.giveBack}. */
   output: ArrayBuffer;
+  /** Bytes of JSON lines, or numbers of packed rows, in {@link output}. */
   outputLength: number;
+  /** With packed rows: the records not packed, in order. */
+  others: LogRecord[];
+  /** With output `records`: the records. */
+  records: LogRecord[];
   /** The record of the chunk's first line. */
   first: LogRecord | undefined;
   /** What the chunk's last line leaves for the next one. */
@@ -38,47 +53,77 @@ export interface ChunkResult {
   monthFirstLate: Where | null;
 }
 
+const noOutput = new ArrayBuffer(0);
+
 /**
  * Encodes chunks of one file into output buffers of one size, which are used again once handed
  * back (a result larger than that gets a buffer of its own size).
  */
 export class ChunkEncoder {
-  private readonly out: RecordJsonLines;
+  private readonly json: RecordJsonLines;
+  private readonly packer = new RecordPacker();
   private readonly spare: ArrayBuffer[] = [];
 
   constructor(
     private readonly file: string,
     private readonly parser: LineParser,
-    private readonly settings: ChunkSettings & { outputBytes: number },
+    private readonly settings: ChunkSettings & { outputBytes: number; output: ChunkOutput },
   ) {
-    this.out = new RecordJsonLines(settings.raw, 1 << 20);
+    this.json = new RecordJsonLines(settings.raw, settings.output === 'json' ? 1 << 20 : 0);
   }
 
   /** Encodes the first `length` bytes of `input`. */
   encode(input: ArrayBuffer, length: number, start: ChunkStart): ChunkResult {
     const decoder = createLineDecoder(this.file, this.parser, start);
     const matchedBefore = this.parser.forcedFormatMatches ?? 0;
+    const output = this.settings.output;
+    const records: LogRecord[] = [];
     let lines = 0;
     let first: LogRecord | undefined;
-    // Line by line, not in an array: a chunk's lines are garbage as soon as they are written.
-    for (const line of linesOf(Buffer.from(input, 0, length), this.settings.maxLength)) {
+    const encoding = forEachLineOf(Buffer.from(input, 0, length), this.settings.maxLength, (line, lineStart, lineEnd) => {
       const record = decoder.line(line);
       first ??= record;
-      this.out.add(record);
       lines++;
-    }
-    const json = this.out.takeView();
-    let output = this.spare.pop();
-    if (output === undefined || output.byteLength < json.length) output = new ArrayBuffer(Math.max(json.length, this.settings.outputBytes));
-    new Uint8Array(output).set(json);
+      if (output === 'json') this.json.add(record);
+      else if (output === 'records') records.push(record);
+      // An over-long line's record is sent as it is: it has no packet to pack.
+      else this.packer.add(record, typeof line === 'string' ? line : '', lineStart, lineEnd);
+    });
     const forcedMatches = (this.parser.forcedFormatMatches ?? 0) - matchedBefore;
-    return { input, output, outputLength: json.length, first, end: { ...decoder.context }, lines, forcedMatches, monthFirstLate: decoder.context.monthFirstLate ?? null };
+    const result = {
+      input, encoding, output: noOutput, outputLength: 0, others: [] as LogRecord[], records, first,
+      end: { ...decoder.context }, lines, forcedMatches, monthFirstLate: decoder.context.monthFirstLate ?? null,
+    };
+    if (output === 'json') {
+      const json = this.json.takeView();
+      result.output = this.outputFor(json.byteLength);
+      new Uint8Array(result.output).set(json);
+      result.outputLength = json.byteLength;
+    } else if (output === 'packed') {
+      const packed = this.packer.take();
+      result.output = this.outputFor(packed.rows.byteLength);
+      new Float64Array(result.output, 0, packed.rows.length).set(packed.rows);
+      result.outputLength = packed.rows.length;
+      result.others = packed.others;
+    }
+    return result;
   }
 
-  /** An output buffer whose JSON lines have been written. */
+  /** An output buffer whose contents have been taken. */
   giveBack(output: ArrayBuffer): void {
-    this.spare.push(output);
+    if (output.byteLength > 0) this.spare.push(output);
   }
+
+  /** A spare output buffer of at least `bytes`. */
+  private outputFor(bytes: number): ArrayBuffer {
+    const output = this.spare.pop();
+    return output === undefined || output.byteLength < bytes ? new ArrayBuffer(Math.max(bytes, this.settings.outputBytes)) : output;
+  }
+}
+
+/** The packed rows of a result, as {@link unpackRecords} takes them. */
+export function packedOf(result: ChunkResult): PackedRecords {
+  return { rows: new Float64Array(result.output, 0, result.outputLength), lines: result.lines, others: result.others };
 }
 
 /** The record of the first line in `bytes`, read from `start`. */

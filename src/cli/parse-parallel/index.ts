@@ -1,6 +1,7 @@
 /**
- * `mosqlog parse` of a large plain file on several threads. The main thread reads the file in
- * chunks of whole lines and writes the results in order. Each chunk goes to a worker thread with
+ * A large plain file decoded on several threads: `mosqlog parse` writes its JSON lines, and the
+ * analysing commands feed its records to the correlator. The main thread reads the file in
+ * chunks of whole lines and takes the results in order. Each chunk goes to a worker thread with
  * few chunks waiting, or, when every worker has enough, is decoded on the main thread at once.
  *
  * A chunk is decoded without the record of the line before it, and with the broker version, last
@@ -10,16 +11,19 @@
  * line with the true record and time before it, and a first line without a time must have been
  * read after the true last time. Then each later line reads as it would have in one pass. A chunk
  * that fails the check is decoded again on the main thread. The output is the same, byte for
- * byte, as on one thread, and so is the warning for dates shown month first late.
+ * byte, as on one thread, the records are equal, and so is the warning for dates shown month
+ * first late.
  */
 import { open } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { type LineContext, LineParser, carriedContext } from '../../parse/index.js';
-import { type InputSource, readError } from '../input.js';
-import { ChunkEncoder, type ChunkResult, type ChunkSettings, decodeFirstLine } from './encode-chunk.js';
+import { type LineContext, LineParser, type LogRecord, carriedContext, defaultMaxLineLength } from '../../parse/index.js';
+import { type InputSource, forEachRecordBatch, readError } from '../input.js';
+import { ChunkEncoder, type ChunkOutput, type ChunkResult, type ChunkSettings, decodeFirstLine, packedOf } from './encode-chunk.js';
 import { type LineChunk, LineChunks } from './line-chunks.js';
+import { decodedInParallel, parallelChunkBytes } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
+import { unpackRecords } from './packed-records.js';
 
 /** How the work is shared. */
 export interface ParallelSettings extends ChunkSettings {
@@ -34,6 +38,15 @@ export interface ParallelSettings extends ChunkSettings {
  * be used again.
  */
 export type WriteJson = (json: Uint8Array, written: () => void) => Promise<void>;
+
+/** Takes a chunk's records, in order. */
+export type TakeRecords = (records: LogRecord[]) => Promise<void> | void;
+
+/**
+ * Takes a chunk's result, in order; calls `taken` once its output buffer may be used again. Its
+ * input buffer may be used again once the returned promise resolves.
+ */
+type TakeResult = (result: ChunkResult, chunk: LineChunk, taken: () => void) => Promise<void>;
 
 /** A worker's young generation: its garbage dies young, and a small one keeps RSS down. */
 const workerYoungGenerationMb = 6;
@@ -128,10 +141,40 @@ export interface ParallelStats {
  * with what the file before it left (`before`). Read failures become input errors (exit code 2);
  * errors thrown by `write` pass through unchanged.
  */
-export async function parseFileInParallel(
+export function parseFileInParallel(
   source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson, before: Readonly<LineContext> = {},
 ): Promise<ParallelStats> {
-  if (settings.jobs < 1) throw new RangeError('parseFileInParallel needs at least one worker');
+  const take: TakeResult = (result, _chunk, taken) => write(new Uint8Array(result.output, 0, result.outputLength), taken);
+  return decodeInParallel(source, parser, { ...settings, here: 'json', there: 'json' }, take, before);
+}
+
+/**
+ * Decodes a plain file into records, in order, equal to those one thread makes, with what the
+ * file before it left (`before`), and gives them to `take` a chunk at a time. Read failures
+ * become input errors (exit code 2); errors thrown by `take` pass through unchanged.
+ */
+export function readRecordsInParallel(
+  source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, take: TakeRecords, before: Readonly<LineContext> = {},
+): Promise<ParallelStats> {
+  const file = source.name;
+  const takeResult: TakeResult = async (result, chunk, taken) => {
+    // A chunk has a line at least: records from this thread, else rows from a worker.
+    const records = result.records.length > 0 ? result.records : unpackRecords(packedOf(result), Buffer.from(result.input, 0, chunk.length), result.encoding, file, chunk.line);
+    taken();
+    await take(records);
+  };
+  return decodeInParallel(source, parser, { ...settings, here: 'records', there: 'packed' }, takeResult, before);
+}
+
+/** Decodes the file in chunks, here (`here` output) and on workers (`there` output), and takes the results in order. */
+async function decodeInParallel(
+  source: InputSource & { plainFile: string },
+  parser: LineParser,
+  settings: ParallelSettings & { here: ChunkOutput; there: ChunkOutput },
+  take: TakeResult,
+  before: Readonly<LineContext>,
+): Promise<ParallelStats> {
+  if (settings.jobs < 1) throw new RangeError('decoding in parallel needs at least one worker');
   const file = source.name;
   const handle = await open(source.plainFile, 'r').catch((error: unknown) => Promise.reject(readError(source, error)));
   const lineChunks = new LineChunks(handle, settings.chunkBytes, settings.maxLength);
@@ -140,12 +183,13 @@ export async function parseFileInParallel(
     giveBack: (buffer: ArrayBuffer) => lineChunks.giveBack(buffer),
   };
   // JSON lines take about three times the bytes of the log lines, four with their raw text.
-  const setup: WorkerSetup = { file, parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength, outputBytes: settings.chunkBytes * 6 };
+  // Packed rows take about as many bytes.
+  const setup: WorkerSetup = { file, parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength, outputBytes: settings.chunkBytes * 6, output: settings.there };
   const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
-  const here = new ChunkEncoder(file, parser, setup);
+  const here = new ChunkEncoder(file, parser, { ...setup, output: settings.here });
   // Chunks decoded here ahead of their turn get a parser of their own, as a worker's: what it
   // notes holds only once the chunk's result passes the check.
-  const ahead = new ChunkEncoder(file, new LineParser(parser.options), setup);
+  const ahead = new ChunkEncoder(file, new LineParser(parser.options), { ...setup, output: settings.here });
   const pending: Pending[] = [];
   const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: carriedContext(before), lines: 0, forcedMatches: 0 };
   const written = (result: ChunkResult): void => {
@@ -158,7 +202,7 @@ export async function parseFileInParallel(
   /** Decodes a chunk here with the true context, and writes it. */
   const decodeInOrder = async (chunk: LineChunk): Promise<void> => {
     const result = here.encode(chunk.buffer, chunk.length, { line: chunk.line, context });
-    await write(new Uint8Array(result.output, 0, result.outputLength), () => here.giveBack(result.output));
+    await take(result, chunk, () => here.giveBack(result.output));
     context = result.end;
     written(result);
   };
@@ -191,10 +235,11 @@ export async function parseFileInParallel(
     const agrees = assumed.brokerVersion === context.brokerVersion && assumed.dateOrder === context.dateOrder && sameGuess && timed
       && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
     if (agrees) {
-      await write(new Uint8Array(done.output, 0, done.outputLength), () => giveBack(done.output));
+      await take(done, chunk, () => giveBack(done.output));
       context = done.end;
       written(done);
       if (done.monthFirstLate !== null) parser.noteMonthFirstLate(done.monthFirstLate);
+      parser.noteForcedMatches(done.forcedMatches);
     } else {
       giveBack(done.output);
       await decodeInOrder({ ...chunk, buffer: done.input });
@@ -231,4 +276,22 @@ export async function parseFileInParallel(
     await Promise.all(workers.map((w) => w.stop()));
     await handle.close();
   }
+}
+
+/**
+ * Reads every source in order, as {@link forEachRecordBatch} does, with the plain files large
+ * enough decoded on `jobs` worker threads ({@link decodedInParallel}).
+ */
+export async function forEachRecordBatchOnThreads(
+  sources: readonly InputSource[], parser: LineParser, jobs: number, onBatch: TakeRecords, before: Readonly<LineContext> = {},
+): Promise<LineContext> {
+  let carried = carriedContext(before);
+  for (const source of sources) {
+    if (decodedInParallel(source, jobs)) {
+      carried = (await readRecordsInParallel(source, parser, { jobs, chunkBytes: parallelChunkBytes, raw: false, maxLength: defaultMaxLineLength }, onBatch, carried)).end;
+    } else {
+      carried = await forEachRecordBatch([source], parser, onBatch, carried);
+    }
+  }
+  return carried;
 }

@@ -2,7 +2,7 @@
  * What the main thread and the parse workers say to each other.
  */
 import type { LineContext, ParseOptions } from '../../parse/index.js';
-import type { ChunkResult, ChunkSettings } from './encode-chunk.js';
+import type { ChunkOutput, ChunkResult, ChunkSettings } from './encode-chunk.js';
 
 /** Given to each worker when it starts. */
 export interface WorkerSetup extends ChunkSettings {
@@ -10,6 +10,8 @@ export interface WorkerSetup extends ChunkSettings {
   parseOptions: ParseOptions;
   /** Size of the buffers results are sent in. */
   outputBytes: number;
+  /** What the chunks become: JSON lines or packed records. */
+  output: ChunkOutput;
 }
 
 /** A chunk of whole lines to encode (its buffer is transferred), or an output buffer to reuse. */
