@@ -8,7 +8,7 @@ import { type Selection, globProblem, parseSince, topicFilterProblem } from '../
 import { type Clock, LineParser, type ParseOptions, createClock } from '../parse/index.js';
 import type { ReportContext } from '../report/index.js';
 import type { Io } from './io.js';
-import { defaultJobs, maxJobs, parallelMinBytes } from './parse-parallel/jobs.js';
+import { type MainThreadWork, defaultJobs, maxJobs, parallelMinBytes } from './parse-parallel/jobs.js';
 
 /** A mistake in how the command was called: one line on stderr, exit code 2. */
 export class UsageError extends Error {}
@@ -94,18 +94,19 @@ export interface JobsOptions {
   jobs?: number;
 }
 
-/** Adds `--jobs`: worker threads that decode large plain files beside the main thread. */
-export function addJobsOption(command: Command): Command {
+/** Adds `--jobs`: worker threads that decode large plain files while the main thread does `work`. */
+export function addJobsOption(command: Command, work: MainThreadWork): Command {
+  const byDefault = work === 'write' ? 'one per CPU core but one' : 'one per CPU core but two';
   return command.option(
     '--jobs <n>',
-    `worker threads that decode plain files of ${parallelMinBytes >> 20} MiB or more with the main thread (default: one per CPU core but one, at most ${maxJobs}; 0: none)`,
+    `worker threads that decode plain files of ${parallelMinBytes >> 20} MiB or more (default: ${byDefault}, at most ${maxJobs[work]}; 0: none)`,
     parseCount('--jobs', 0),
   );
 }
 
-/** The worker threads to use: `--jobs`, else {@link defaultJobs}. */
-export function jobsFor(options: JobsOptions): number {
-  return options.jobs ?? defaultJobs();
+/** The worker threads to use: `--jobs`, else {@link defaultJobs} for `work`. */
+export function jobsFor(options: JobsOptions, work: MainThreadWork): number {
+  return options.jobs ?? defaultJobs(work);
 }
 
 /** Adds the selection options (`--client`, `--topic`, `--since`, `--until`). */

@@ -13,7 +13,7 @@ import { warnDatesMonthFirst, warnFormatUnmatched } from '../pipeline.js';
 
 /** Registers `mosqlog parse`. */
 export function registerParse(program: Command, env: CommandEnv): void {
-  addJobsOption(addInputOptions(program.command('parse')))
+  addJobsOption(addInputOptions(program.command('parse')), 'write')
     .description('decode every line into a typed record, one JSON object per line (NDJSON)')
     .option('--raw', "include each line's raw text (always included for unknown lines)", false)
     .addHelpText('after', `
@@ -27,7 +27,7 @@ Examples:
     .action(async (files: string[], options: InputOptions & JobsOptions & { raw: boolean }) => {
       const parser = parserFor(options);
       const sources = await resolveInputs(files, env.io, parser);
-      const jobs = jobsFor(options);
+      const jobs = jobsFor(options, 'write');
       const lines = new RecordJsonLines(options.raw);
       // Each file is read with what the one before left, as forEachRecordBatch does.
       let carried: LineContext = {};

@@ -179,7 +179,7 @@ export function registerReport(program: Command, env: CommandEnv): void {
   addInputOptions(command);
   addSelectOptions(command);
   addMaxOpenOption(command);
-  addJobsOption(command);
+  addJobsOption(command, 'correlate');
   addFormatOption(command, ciFormats, 'markdown')
     .option('--fail-on <rules>', `comma list of finding codes, each optionally CODE>N to allow N; repeatable, the rules add up; 'none' never fails (default: ${defaultFailOn.join(',')})`, collect)
     .option('--exit-zero', 'report a failed gate but exit 0')
@@ -208,7 +208,7 @@ Examples:
       // The HTML page draws every session; the other formats list only findings. No format
       // lists the failed connections one by one: their counts are kept either way.
       const keep = { keepFlows: 'unfinished', keepSessions: options.format === 'html', keepAttempts: false } as const;
-      const { selected } = await correlateSelected(sources, parser, { ...keep, ...maxOpenFor(options), jobs: jobsFor(options) }, env.io, selection);
+      const { selected } = await correlateSelected(sources, parser, { ...keep, ...maxOpenFor(options), jobs: jobsFor(options, 'correlate') }, env.io, selection);
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
       const selectedBy = selectionText(options);
       const report: CiReport = {

@@ -14,7 +14,7 @@ import { correlateInputs, refuseInvertedWindow, warnUntimedWindow } from '../pip
 
 /** Registers `mosqlog timeline`. */
 export function registerTimeline(program: Command, env: CommandEnv): void {
-  let command = addJobsOption(addMaxOpenOption(addSelectOptions(addInputOptions(program.command('timeline')))))
+  let command = addJobsOption(addMaxOpenOption(addSelectOptions(addInputOptions(program.command('timeline')))), 'correlate')
     .description("one client's life in order: connects, subscriptions, each message flow, pings, silent gaps, how each session ended")
     .option('--packets', 'show every packet too, after the one line per message flow', false);
   command = addFormatOption(command, Object.keys(timelineReporters), 'table');
@@ -30,7 +30,7 @@ Examples:
       const clientOnly = compileSelection({ ...(selection.clients ? { clients: selection.clients } : {}) }, null);
       const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets);
       const sources = await resolveInputs(files, env.io, parser);
-      const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), jobs: jobsFor(all), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
+      const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), jobs: jobsFor(all, 'correlate'), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
       warnUntimedWindow(selection, correlation, env.io);
       refuseInvertedWindow(selection, correlation.last);
       const window = compileSelection(selection, correlation.last);

@@ -107,14 +107,14 @@ export function registerViews(program: Command, env: CommandEnv): void {
     let command = program.command(view.name, view.isDefault ? { isDefault: true } : {}).description(view.description);
     command = addSelectOptions(addInputOptions(command));
     command = addFormatOption(command, Object.keys(view.reporters), 'table');
-    command = addJobsOption(addMaxOpenOption(command));
+    command = addJobsOption(addMaxOpenOption(command), 'correlate');
     if (view.extend) command = view.extend(command);
     command.addHelpText('after', view.examples).action(async (files: string[], options: InputOptions & SelectOptions & ColorOptions & Record<string, unknown>, cmd: Command) => {
       const all = { ...cmd.optsWithGlobals(), ...options } as typeof options & { format: string; maxOpen?: number; jobs?: number };
       const parser = parserFor(all);
       const selection = selectionFor(all);
       const sources = await resolveInputs(files, env.io, parser);
-      const correlateOptions: PipelineOptions = { ...view.correlate, ...maxOpenFor(all), jobs: jobsFor(all) };
+      const correlateOptions: PipelineOptions = { ...view.correlate, ...maxOpenFor(all), jobs: jobsFor(all, 'correlate') };
       let shown: Correlation;
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;

@@ -39,6 +39,8 @@ export interface ChunkResult {
   outputLength: number;
   /** With packed rows: the records not packed, in order. */
   others: LogRecord[];
+  /** With packed rows: the strings they name. */
+  strings: string[];
   /** With output `records`: the records. */
   records: LogRecord[];
   /** The record of the chunk's first line. */
@@ -91,7 +93,7 @@ export class ChunkEncoder {
     });
     const forcedMatches = (this.parser.forcedFormatMatches ?? 0) - matchedBefore;
     const result = {
-      input, encoding, output: noOutput, outputLength: 0, others: [] as LogRecord[], records, first,
+      input, encoding, output: noOutput, outputLength: 0, others: [] as LogRecord[], strings: [] as string[], records, first,
       end: { ...decoder.context }, lines, forcedMatches, monthFirstLate: decoder.context.monthFirstLate ?? null,
     };
     if (output === 'json') {
@@ -105,6 +107,7 @@ export class ChunkEncoder {
       new Float64Array(result.output, 0, packed.rows.length).set(packed.rows);
       result.outputLength = packed.rows.length;
       result.others = packed.others;
+      result.strings = packed.strings;
     }
     return result;
   }
@@ -123,7 +126,7 @@ export class ChunkEncoder {
 
 /** The packed rows of a result, as {@link unpackRecords} takes them. */
 export function packedOf(result: ChunkResult): PackedRecords {
-  return { rows: new Float64Array(result.output, 0, result.outputLength), lines: result.lines, others: result.others };
+  return { rows: new Float64Array(result.output, 0, result.outputLength), lines: result.lines, others: result.others, strings: result.strings };
 }
 
 /** The record of the first line in `bytes`, read from `start`. */

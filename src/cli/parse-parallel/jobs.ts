@@ -8,12 +8,24 @@ import type { InputSource } from '../input.js';
 export const parallelMinBytes = 64 << 20;
 /** Bytes read per chunk: one unit of work for a worker or the main thread. */
 export const parallelChunkBytes = 1 << 18;
-/** The most worker threads. */
-export const maxJobs = 3;
+/**
+ * What the main thread does while workers decode: write their JSON lines (`parse`), which leaves
+ * it a core to share, or correlate the records, which takes a core of its own.
+ */
+export type MainThreadWork = 'write' | 'correlate';
 
-/** Workers by default: one a core besides the main thread's, up to {@link maxJobs}; none on a single core. */
-export function defaultJobs(): number {
-  return Math.min(availableParallelism() - 1, maxJobs);
+/** The most worker threads by default, for each kind of work on the main thread. */
+export const maxJobs: Record<MainThreadWork, number> = { write: 3, correlate: 2 };
+
+/**
+ * Workers by default. Writing leaves the main thread time to decode too: one worker a core
+ * besides the main thread's. Correlating takes the main thread's core, and a worker that shares
+ * the other core with it gains little for a second heap's memory: one worker a core besides two.
+ * Two workers parse about as fast as the main thread correlates.
+ */
+export function defaultJobs(work: MainThreadWork): number {
+  const cores = availableParallelism();
+  return Math.max(0, Math.min(work === 'write' ? cores - 1 : cores - 2, maxJobs[work]));
 }
 
 /** Whether a source is decoded on `jobs` worker threads: a plain file large enough. */

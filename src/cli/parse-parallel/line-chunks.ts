@@ -91,7 +91,8 @@ export class LineChunks {
   /** A chunk, and the number of the line after it (the last chunk needs none). */
   private chunk(buffer: ArrayBuffer, length: number): LineChunk {
     const chunk = { buffer, length, line: this.nextLine };
-    const bytes = new Uint8Array(buffer, 0, length);
+    // A Buffer's indexOf searches several times faster than a Uint8Array's.
+    const bytes = Buffer.from(buffer, 0, length);
     for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) this.nextLine++;
     return chunk;
   }

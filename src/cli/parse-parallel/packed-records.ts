@@ -2,8 +2,10 @@
  * Records sent from a parse worker to the main thread as numbers. Copying objects between
  * threads (structured clone) costs more than parsing their lines, and most lines of a debug log
  * are packets, whose records are alike: each becomes a row of numbers that says where its line
- * and its strings lie in the chunk's bytes, which the main thread holds once the chunk comes
- * back. Any other record, and a packet record a row cannot hold exactly, is sent as it is.
+ * lies in the chunk's bytes, which the main thread holds once the chunk comes back, and which of
+ * the chunk's clients and topics it names. Those are sent once a chunk, so a client's records
+ * share one string, which Map lookups hash once. Any other record, and a packet record a row
+ * cannot hold exactly, is sent as it is.
  */
 import {
   type Direction, type Family, type Level, type LogRecord, type PacketCmd, type PacketRecord, families, packetRecord,
@@ -26,7 +28,7 @@ const commandIndex = indexOf(commands);
 const directionIndex = indexOf(directions);
 const outcomeIndex = indexOf(outcomes);
 
-/** The fields of a row, in order. Unset numbers and booleans are NaN; unset strings start at -1. */
+/** The fields of a row, in order. Unset numbers and booleans are NaN; an unset string is -1. */
 const enum Slot {
   /** 1 for a packet row; 0 for the next record of those sent as they are. */
   Packed,
@@ -35,8 +37,8 @@ const enum Slot {
   /** The record's `raw` in the line's text (without a CR or byte order mark). */
   RawStart, RawEnd,
   Family, Level, Command, Direction,
-  /** Where the client and the topic lie in `raw`. */
-  ClientStart, ClientEnd, TopicStart, TopicEnd,
+  /** The client and the topic, by their place in the chunk's strings. */
+  Client, Topic,
   Mid, Qos, Dup, Retain, PayloadBytes, ReasonCode, SessionPresent, Outcome, Time, Truncated,
   Size,
 }
@@ -53,13 +55,15 @@ function toFlag(value: number): boolean | undefined {
   return Number.isNaN(value) ? undefined : value === 1;
 }
 
-/** The rows of one chunk's lines, and the records sent as they are. */
+/** The rows of one chunk's lines, the strings they name, and the records sent as they are. */
 export interface PackedRecords {
   /** {@link Slot.Size} numbers a line. */
   rows: Float64Array;
   lines: number;
   /** The records not packed, in order. */
   others: LogRecord[];
+  /** The clients and topics of the rows, each once. */
+  strings: string[];
 }
 
 /** Packs the records of a chunk's lines, one line after another. */
@@ -67,6 +71,8 @@ export class RecordPacker {
   private rows = new Float64Array(Slot.Size * 4096);
   private lines = 0;
   private others: LogRecord[] = [];
+  private strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
 
   /** Adds the record of the line `text`, which spans bytes `start` to `end` of the chunk. */
   add(record: LogRecord, text: string, start: number, end: number): void {
@@ -84,10 +90,22 @@ export class RecordPacker {
 
   /** The rows and records added since the last call. */
   take(): PackedRecords {
-    const packed = { rows: this.rows.subarray(0, this.lines * Slot.Size), lines: this.lines, others: this.others };
+    const packed = { rows: this.rows.subarray(0, this.lines * Slot.Size), lines: this.lines, others: this.others, strings: this.strings };
     this.lines = 0;
     this.others = [];
+    this.strings = [];
+    this.stringIndex.clear();
     return packed;
+  }
+
+  /** The place of `text` among the chunk's strings, added when new. */
+  private stringRef(text: string): number {
+    let ref = this.stringIndex.get(text);
+    if (ref === undefined) {
+      ref = this.strings.push(text) - 1;
+      this.stringIndex.set(text, ref);
+    }
+    return ref;
   }
 
   /** Writes the row at `at`; false when the record holds what a row cannot. */
@@ -103,10 +121,6 @@ export class RecordPacker {
     // The parser takes a CR and a byte order mark off the line; `raw` is the rest.
     const rawStart = text === r.raw ? 0 : text.charCodeAt(0) === 0xfeff && r.raw.charCodeAt(0) !== 0xfeff ? 1 : 0;
     if (rawStart + r.raw.length > text.length || (text !== r.raw && !text.startsWith(r.raw, rawStart))) return false;
-    // Any place the text stands at in `raw` gives the same string.
-    const clientStart = r.raw.indexOf(r.client);
-    const topicStart = r.topic === undefined ? -1 : r.raw.indexOf(r.topic);
-    if (clientStart < 0 || (r.topic !== undefined && topicStart < 0)) return false;
     const rows = this.rows;
     rows[at + Slot.Packed] = 1;
     rows[at + Slot.LineStart] = start;
@@ -117,10 +131,8 @@ export class RecordPacker {
     rows[at + Slot.Level] = level;
     rows[at + Slot.Command] = command;
     rows[at + Slot.Direction] = direction;
-    rows[at + Slot.ClientStart] = clientStart;
-    rows[at + Slot.ClientEnd] = clientStart + r.client.length;
-    rows[at + Slot.TopicStart] = topicStart;
-    rows[at + Slot.TopicEnd] = r.topic === undefined ? -1 : topicStart + r.topic.length;
+    rows[at + Slot.Client] = this.stringRef(r.client);
+    rows[at + Slot.Topic] = r.topic === undefined ? -1 : this.stringRef(r.topic);
     rows[at + Slot.Mid] = numberOr(r.mid);
     rows[at + Slot.Qos] = numberOr(r.qos);
     rows[at + Slot.Dup] = flag(r.dup);
@@ -140,7 +152,7 @@ export class RecordPacker {
  * decoded them (`encoding`); its first line is number `firstLine` of `file`.
  */
 export function unpackRecords(packed: PackedRecords, bytes: Buffer, encoding: 'latin1' | 'utf8', file: string, firstLine: number): LogRecord[] {
-  const { rows, lines, others } = packed;
+  const { rows, lines, others, strings } = packed;
   const records: LogRecord[] = new Array(lines);
   let other = 0;
   for (let i = 0, at = 0; i < lines; i++, at += Slot.Size) {
@@ -157,7 +169,7 @@ export function unpackRecords(packed: PackedRecords, bytes: Buffer, encoding: 'l
       levels[rows[at + Slot.Level] as number] as Level,
       commands[rows[at + Slot.Command] as number] as PacketCmd,
       directions[rows[at + Slot.Direction] as number] as Direction,
-      raw.slice(rows[at + Slot.ClientStart], rows[at + Slot.ClientEnd]),
+      strings[rows[at + Slot.Client] as number] as string,
     );
     const mid = rows[at + Slot.Mid] as number;
     const qos = rows[at + Slot.Qos] as number;
@@ -165,11 +177,12 @@ export function unpackRecords(packed: PackedRecords, bytes: Buffer, encoding: 'l
     const reasonCode = rows[at + Slot.ReasonCode] as number;
     const outcome = rows[at + Slot.Outcome] as number;
     const time = rows[at + Slot.Time] as number;
+    const topic = rows[at + Slot.Topic] as number;
     if (!Number.isNaN(mid)) record.mid = mid;
     if (qos === 0 || qos === 1 || qos === 2) record.qos = qos;
     record.dup = toFlag(rows[at + Slot.Dup] as number);
     record.retain = toFlag(rows[at + Slot.Retain] as number);
-    if ((rows[at + Slot.TopicStart] as number) >= 0) record.topic = raw.slice(rows[at + Slot.TopicStart], rows[at + Slot.TopicEnd]);
+    if (topic >= 0) record.topic = strings[topic];
     if (!Number.isNaN(payloadBytes)) record.payloadBytes = payloadBytes;
     if (!Number.isNaN(reasonCode)) record.reasonCode = reasonCode;
     record.sessionPresent = toFlag(rows[at + Slot.SessionPresent] as number);
