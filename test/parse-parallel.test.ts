@@ -126,6 +126,8 @@ describe('parse on worker threads', () => {
       publish('température/é', 'capteur-é'),
       publish('t'.repeat(5000)),
       `1700000000: Received PUBLISH from ${'c'.repeat(990)}`,
+      // Cut by the broker: a lone minus sign for a number reads as NaN, which is no unset field.
+      `1700000000: Received PUBLISH from weird (d0, q1, r0, m-, 'topic/${'x'.repeat(560)}`,
       '1700000000: Sending PUBACK to capteur-é (m7, rc0)',
       'Nov 26 10:00:00 gw mosquitto[1]: Received PINGREQ from c1',
       '<13>1 2026-11-26T10:00:00Z gw mosquitto 1 - - Sending PINGRESP to c1',
@@ -137,6 +139,41 @@ describe('parse on worker threads', () => {
       const { records } = await workerRecords(path, { maxLength, chunkBytes, parser });
       assert.deepEqual(records, await oneThreadRecords(path, { maxLength, parser }), `limit ${maxLength}, chunks of ${chunkBytes} bytes`);
     }
+  });
+
+  test('a forced timestamp format counts each line it read once, whichever thread read it', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 120; i++) lines.push(i % 9 === 0 ? `1700000000: Received PINGREQ from c${i}` : `2026-11-26T10:00:${String(i % 60).padStart(2, '0')}: Received PINGREQ from c${i}`);
+    const path = writeLog('forced-count.log', `${lines.join('\n')}\n`);
+    const format = { timestampFormat: '%Y-%m-%dT%H:%M:%S', year: 2026 };
+    const one = new LineParser(format);
+    await oneThreadRecords(path, { parser: one });
+    assert.equal(one.forcedFormatMatches, 106);
+    for (const chunkBytes of [50, 200, 1000]) {
+      const parser = new LineParser(format);
+      await workerRecords(path, { parser, chunkBytes });
+      assert.equal(parser.forcedFormatMatches, 106, `records, chunks of ${chunkBytes} bytes`);
+      const json = new LineParser(format);
+      await workerThreads(path, { parser: json, chunkBytes });
+      assert.equal(json.forcedFormatMatches, 106, `JSON lines, chunks of ${chunkBytes} bytes`);
+    }
+  });
+
+  test('a stamp read at the start of another chunk is not taken for the same stamp a day later', async () => {
+    // Times of day alone: every line is as long, so that of the chunks of four lines, the second
+    // starts at 12:00 one day and the third at 12:00 the next.
+    const stamp = (minute: number): string => `${String(Math.floor((minute % 1440) / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00`;
+    const minutes = [0, 360, 600, 660, 720, 1080, 1440, 1800, 1440 + 720, 1440 + 780, 1440 + 840, 1440 + 900];
+    const lines = minutes.map((m, i) => `${stamp(m)}: Sending PINGRESP to client-${String(i).padStart(3, '0')}`);
+    const path = writeLog('same-stamp-next-day.log', `${lines.join('\n')}\n`);
+    const chunkBytes = 4 * (Buffer.byteLength(lines[0] ?? '') + 1);
+    const format = { timestampFormat: '%H:%M:%S', year: 2026 };
+    const expected = await oneThread(path, { parser: new LineParser(format) });
+    assert.match(expected.split('\n')[8] ?? '', /"time":"2026-01-02T12:00:00\.000Z"/);
+    const { text } = await workerThreads(path, { parser: new LineParser(format), chunkBytes });
+    assert.equal(text, expected);
+    const { records } = await workerRecords(path, { parser: new LineParser(format), chunkBytes });
+    assert.deepEqual(records, await oneThreadRecords(path, { parser: new LineParser(format) }));
   });
 
   test('with raw text, another time zone and a timestamp format', async () => {

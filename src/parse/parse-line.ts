@@ -426,6 +426,15 @@ export class LineParser {
     this.monthFirstShownLate ??= where;
   }
 
+  /**
+   * Starts reading lines that need not follow the last one it read: the stamp remembered from that
+   * one is not reused, since the time of a stamp can depend on the line before it (a time of day
+   * past midnight, a repeated hour).
+   */
+  startElsewhere(): void {
+    this.prefixes.forgetLastStamp();
+  }
+
   /** Lines the forced `timestampFormat` has read so far, here and by parsers elsewhere ({@link noteForcedMatches}), or null without one. */
   get forcedFormatMatches(): number | null {
     return this.options.timestampFormat === undefined ? null : this.prefixes.forcedMatches + this.forcedMatchedElsewhere;
@@ -561,9 +570,11 @@ export interface LineDecoder {
 /**
  * A stateful decoder for one input: numbers lines, remembers the previous record and the broker
  * version it announced. `start` picks it up in the middle of an input: the number of its first
- * line and what the lines before it left (by default line 1 and nothing).
+ * line and what the lines before it left (by default line 1 and nothing). The parser reads its
+ * first stamp afresh ({@link LineParser.startElsewhere}).
  */
 export function createLineDecoder(file: string, parser: LineParser = new LineParser(), start: { line?: number; context?: LineContext } = {}): LineDecoder {
+  parser.startElsewhere();
   let line = (start.line ?? 1) - 1;
   const context: LineContext = { ...start.context };
   const remember = (record: LogRecord): LogRecord => {

@@ -275,6 +275,15 @@ export class PrefixReader {
     return length === this.lastStamp.length && line.startsWith(this.lastStamp);
   }
 
+  /**
+   * Forgets the last stamp read: the next line may not follow the last one read (a chunk of a
+   * file read apart), and a stamp's time can depend on the line before it.
+   */
+  forgetLastStamp(): void {
+    this.lastStamp = '';
+    this.lastStampTime = null;
+  }
+
   private remember(line: string, length: number, time: number | null): void {
     this.lastStamp = line.slice(0, length);
     this.lastStampTime = time;

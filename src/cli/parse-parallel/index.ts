@@ -190,6 +190,9 @@ async function decodeInParallel(
   // Chunks decoded here ahead of their turn get a parser of their own, as a worker's: what it
   // notes holds only once the chunk's result passes the check.
   const ahead = new ChunkEncoder(file, new LineParser(parser.options), { ...setup, output: settings.here });
+  // A chunk's first line is checked with a parser of its own too: what it reads is not counted
+  // (the chunk's own count stands for it) and its warnings come with the chunk.
+  const checker = new LineParser(parser.options);
   const pending: Pending[] = [];
   const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: carriedContext(before), lines: 0, forcedMatches: 0 };
   const written = (result: ChunkResult): void => {
@@ -233,7 +236,7 @@ async function decodeInParallel(
     // for the line that shows it month first.
     const sameGuess = context.dateOrder !== undefined || Boolean(assumed.dateGuessed) === Boolean(context.dateGuessed);
     const agrees = assumed.brokerVersion === context.brokerVersion && assumed.dateOrder === context.dateOrder && sameGuess && timed
-      && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, parser, settings.maxLength));
+      && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, checker, settings.maxLength));
     if (agrees) {
       await take(done, chunk, () => giveBack(done.output));
       context = done.end;

@@ -118,6 +118,8 @@ export class RecordPacker {
     if (family === undefined || level === undefined || command === undefined || direction === undefined || outcome === undefined) return false;
     // A record {@link packetRecord} made has every field, `dup` among them; the few others are sent as they are.
     if (r.method !== undefined || !('dup' in r)) return false;
+    // NaN stands for an unset number in a row; a number the broker cut to `-` reads as NaN itself.
+    if (Number.isNaN(r.mid) || Number.isNaN(r.payloadBytes) || Number.isNaN(r.reasonCode) || Number.isNaN(r.time)) return false;
     // The parser takes a CR and a byte order mark off the line; `raw` is the rest.
     const rawStart = text === r.raw ? 0 : text.charCodeAt(0) === 0xfeff && r.raw.charCodeAt(0) !== 0xfeff ? 1 : 0;
     if (rawStart + r.raw.length > text.length || (text !== r.raw && !text.startsWith(r.raw, rawStart))) return false;
