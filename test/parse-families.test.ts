@@ -623,6 +623,12 @@ describe('truncated lines', () => {
     assertFields(parseLine(line, where), { type: 'packet', cmd: 'publish', truncated: true, payloadBytes: undefined });
   });
 
+  test('a minus sign alone before the literal after it is no number: no field is NaN', () => {
+    const line = `1700000000: Received PUBLISH from c1 (d0, q1, r0, m-, '${'t'.repeat(600)}`;
+    const record = parseLine(line, where);
+    assertFields(record, { type: 'packet', cmd: 'publish', truncated: true, mid: undefined });
+  });
+
   test('a 2.x line cut inside the byte count tail keeps the number before it', () => {
     for (const tail of ["', ... (123456 ", "', ... (123456 bytes)"]) {
       const line = head + 'y'.repeat(999 - head.length - tail.length) + tail;
