@@ -16,15 +16,19 @@ export const families = [
 export type Family = (typeof families)[number];
 
 /** The broker's log levels (never printed in the line; known from the message or the envelope). */
-export type Level =
-  | 'error' | 'warning' | 'notice' | 'info' | 'debug' | 'subscribe' | 'unsubscribe'
-  | 'websockets' | 'internal' | 'stdout' | 'stderr';
+export const levels = [
+  'error', 'warning', 'notice', 'info', 'debug', 'subscribe', 'unsubscribe',
+  'websockets', 'internal', 'stdout', 'stderr',
+] as const;
+export type Level = (typeof levels)[number];
 
 /** MQTT control packets as the broker logs them. */
-export type PacketCmd =
-  | 'connect' | 'connack' | 'publish' | 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'
-  | 'subscribe' | 'suback' | 'unsubscribe' | 'unsuback' | 'pingreq' | 'pingresp'
-  | 'disconnect' | 'auth';
+export const packetCmds = [
+  'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
+  'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp',
+  'disconnect', 'auth',
+] as const;
+export type PacketCmd = (typeof packetCmds)[number];
 
 export type Qos = 0 | 1 | 2;
 

@@ -130,10 +130,10 @@ export function matchShape(shape: CompiledShape, message: string): Fields | null
   return fields;
 }
 
-/** Text a placeholder of this kind can hold, whole or cut short. */
 /** A whole number of an `int` placeholder. */
 const wholeInt = /^-?\d+$/;
 
+/** Text a placeholder of this kind can hold, whole or cut short. */
 const slotText: Record<SlotKind, RegExp> = {
   str: /^/,
   short: /^/,
@@ -187,9 +187,9 @@ export function readCutMessage(shape: CompiledShape, message: string): CutReadin
     const [end, whole] = slotEnd(token, next, message, pos);
     const text = message.slice(pos, end);
     if (!slotText[token.kind].test(text) || (token.kind !== 'str' && token.kind !== 'short' && whole && text === '')) return null;
-    // A number may be cut to its minus sign, but one the literal after it follows is whole.
-    if (token.kind === 'int' && whole && !wholeInt.test(text)) return null;
     if (token.kind === 'int') {
+      // A number may be cut to its minus sign, but one the literal after it follows is whole.
+      if (whole && !wholeInt.test(text)) return null;
       if (whole) fields[token.name] = Number(text);
     } else {
       fields[token.name] = text;

@@ -8,25 +8,21 @@
  * cannot hold exactly, is sent as it is.
  */
 import {
-  type Direction, type Family, type Level, type LogRecord, type PacketCmd, type PacketRecord, families, packetRecord,
+  type Direction, type Family, type Level, type LogRecord, type PacketCmd, type PacketRecord, families, levels, packetCmds, packetRecord,
 } from '../../parse/index.js';
 
-const levels = ['error', 'warning', 'notice', 'info', 'debug', 'subscribe', 'unsubscribe', 'websockets', 'internal', 'stdout', 'stderr'] as const satisfies readonly Level[];
-const commands = [
-  'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth',
-] as const satisfies readonly PacketCmd[];
 const directions = ['in', 'out'] as const satisfies readonly Direction[];
 const outcomes = ['denied', 'dropped', 'rejected', 'unknown-mid'] as const satisfies readonly NonNullable<PacketRecord['outcome']>[];
 
 /** The place of each value in its list, for the row. */
-function indexOf<T extends string>(values: readonly T[]): ReadonlyMap<string, number> {
+function placesIn<T extends string>(values: readonly T[]): ReadonlyMap<string, number> {
   return new Map(values.map((v, i) => [v, i]));
 }
-const familyIndex = indexOf(families);
-const levelIndex = indexOf(levels);
-const commandIndex = indexOf(commands);
-const directionIndex = indexOf(directions);
-const outcomeIndex = indexOf(outcomes);
+const familyIndex = placesIn(families);
+const levelIndex = placesIn(levels);
+const commandIndex = placesIn(packetCmds);
+const directionIndex = placesIn(directions);
+const outcomeIndex = placesIn(outcomes);
 
 /** The fields of a row, in order. Unset numbers and booleans are NaN; an unset string is -1. */
 const enum Slot {
@@ -169,7 +165,7 @@ export function unpackRecords(packed: PackedRecords, bytes: Buffer, encoding: 'l
     const record = packetRecord(
       families[rows[at + Slot.Family] as number] as Family,
       levels[rows[at + Slot.Level] as number] as Level,
-      commands[rows[at + Slot.Command] as number] as PacketCmd,
+      packetCmds[rows[at + Slot.Command] as number] as PacketCmd,
       directions[rows[at + Slot.Direction] as number] as Direction,
       strings[rows[at + Slot.Client] as number] as string,
     );
