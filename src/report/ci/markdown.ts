@@ -52,7 +52,7 @@ function header(report: CiReport, ctx: ReportContext): string[] {
     lines.push('');
   }
   const unchecked = gate.rules.some((r) => uncheckedReason(report, r.code) !== null);
-  if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push('> QoS flows and denied PUBLISH and SUBSCRIBE packets were not checked: the log has no debug lines (`log_type debug` or `all`).', '');
+  if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push('> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no debug lines (`log_type debug` or `all`).', '');
   return lines;
 }
 
