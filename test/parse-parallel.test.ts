@@ -188,13 +188,15 @@ describe('parse on worker threads', () => {
     ].join('\n'));
     const parser = new LineParser({ tz: 'Europe/Berlin', year: 2026, timestampFormat: '%d.%m.%Y %H:%M:%S' });
     for (const chunkBytes of [1, 40, 100, 1000]) {
-      const { text, stats } = await workerThreads(path, { raw: true, parser, chunkBytes });
+      const threads = new LineParser(parser.options);
+      const { text, stats } = await workerThreads(path, { raw: true, parser: threads, chunkBytes });
       assert.equal(text, await oneThread(path, { raw: true, parser }), `chunks of ${chunkBytes} bytes`);
       // The lines written, and those the format read, whichever thread decoded them.
-      assert.deepEqual([stats.lines, stats.forcedMatches], [6, 6], `chunks of ${chunkBytes} bytes`);
+      assert.deepEqual([stats.lines, threads.forcedFormatMatches], [6, 6], `chunks of ${chunkBytes} bytes`);
     }
-    const { stats } = await workerThreads(path, { parser: new LineParser({ timestampFormat: '%m/%d/%Y %H:%M:%S' }) });
-    assert.deepEqual([stats.lines, stats.forcedMatches], [6, 0]);
+    const monthFirst = new LineParser({ timestampFormat: '%m/%d/%Y %H:%M:%S' });
+    const { stats } = await workerThreads(path, { parser: monthFirst });
+    assert.deepEqual([stats.lines, monthFirst.forcedFormatMatches], [6, 0]);
   });
 
   test('the line that shows the dates month first after ambiguous ones is noted, whichever thread decoded it', async () => {
@@ -310,7 +312,7 @@ describe('parse on worker threads', () => {
   });
 
   test('an empty file and a file of newlines', async () => {
-    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, onMainThread: 0, decodedAgain: 0, end: {}, lines: 0, forcedMatches: 0 } });
+    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, onMainThread: 0, decodedAgain: 0, end: {}, lines: 0 } });
     const newlines = writeLog('newlines.log', '\n\n\n');
     assert.equal((await workerThreads(newlines)).text, await oneThread(newlines));
   });

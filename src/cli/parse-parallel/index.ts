@@ -132,8 +132,6 @@ export interface ParallelStats {
   end: LineContext;
   /** Lines written. */
   lines: number;
-  /** Lines written whose time the forced `--timestamp-format` read. */
-  forcedMatches: number;
 }
 
 /**
@@ -194,10 +192,9 @@ async function decodeInParallel(
   // (the chunk's own count stands for it) and its warnings come with the chunk.
   const checker = new LineParser(parser.options);
   const pending: Pending[] = [];
-  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: carriedContext(before), lines: 0, forcedMatches: 0 };
+  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: carriedContext(before), lines: 0 };
   const written = (result: ChunkResult): void => {
     stats.lines += result.lines;
-    stats.forcedMatches += result.forcedMatches;
   };
   /** What the lines written so far leave for the next one. */
   let context: LineContext = carriedContext(before);
