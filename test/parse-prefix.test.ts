@@ -233,6 +233,7 @@ describe('envelopes', () => {
     { name: '1.x syslog: no broker prefix, time from the header and year option', line: '<29>Nov  6 12:00:00 host mosquitto[812]: New connection from 10.0.0.1 on port 1883.', time: '2026-11-06T12:00:00Z', expect: { type: 'connection', address: '10.0.0.1', port: null, level: 'notice' } },
     { name: '1.x syslog with another year', line: 'Feb 29 23:59:59 host mosquitto[812]: New connection from 10.0.0.1 on port 1883.', options: { year: 2024 }, time: '2024-02-29T23:59:59Z', expect: { type: 'connection', address: '10.0.0.1' } },
     { name: 'rsyslog escapes the tab of a topic line as #011', line: `Nov 26 12:00:00 host mosquitto[812]: ${epoch}: #011a/b`, time: epochIso, expect: { type: 'subscription', filter: 'a/b' } },
+    { name: 'rsyslog escapes the tab of a topic line after a stamp of a shape to guess', line: 'Nov 27 10:00:00 host mosquitto[812]: 27/11/2026 20:43:52: #011x/# (QoS 2)', time: '2026-11-27T20:43:52Z', expect: { type: 'subscription', filter: 'x/#', qos: 2 } },
     { name: 'rsyslog leaves # alone: #0nn in a client id is its own text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: Client dev#0123 closed its connection.`, time: epochIso, expect: { type: 'disconnect', client: 'dev#0123' } },
     { name: 'rsyslog leaves # alone: a #011 inside a topic line is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: #011a/#011b (QoS 1)`, time: epochIso, expect: { type: 'subscription', filter: 'a/#011b', qos: 1 } },
     { name: 'rsyslog leaves # alone: a #012 that makes no multi-line message is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: Client dev#012 closed its connection.`, time: epochIso, expect: { type: 'disconnect', client: 'dev#012' } },
@@ -295,6 +296,9 @@ describe('envelopes', () => {
     { name: '$SYS/broker/log/I', line: `$SYS/broker/log/I ${epoch}: Reloading config.`, time: epochIso, expect: { type: 'broker', level: 'info' } },
     { name: '$SYS/broker/log/M/subscribe', line: `$SYS/broker/log/M/subscribe ${epoch}: c1 1 a/b`, time: epochIso, expect: { type: 'subscription', action: 'subscribe', level: 'subscribe', client: 'c1', filter: 'a/b', qos: 1 } },
     { name: '$SYS/broker/log/M/unsubscribe', line: `$SYS/broker/log/M/unsubscribe ${epoch}: c1 a/b`, time: epochIso, expect: { type: 'subscription', action: 'unsubscribe', level: 'unsubscribe', client: 'c1', filter: 'a/b' } },
+    { name: '$SYS/broker/log/M/subscribe with a stamp of a shape to guess: a client with a space', line: '$SYS/broker/log/M/subscribe 27/11/2026 20:53:54: s b 0 q/#', time: '2026-11-27T20:53:54Z', expect: { type: 'subscription', action: 'subscribe', client: 's b', filter: 'q/#', qos: 0 } },
+    { name: '$SYS/broker/log/M/unsubscribe with a stamp of a shape to guess', line: '$SYS/broker/log/M/unsubscribe 27/11/2026 20:53:55: logwatch q/#', time: '2026-11-27T20:53:55Z', expect: { type: 'subscription', action: 'unsubscribe', client: 'logwatch', filter: 'q/#' } },
+    { name: 'a line the broker cut after a stamp of a shape to guess', line: `27/11/2026 20:47:35: Received PUBLISH from ${'L'.repeat(950)} (d0, `.slice(0, 999), time: '2026-11-27T20:47:35Z', expect: { type: 'packet', cmd: 'publish', client: 'L'.repeat(950), truncated: true } },
     { name: '$SYS/broker/log/N without timestamps', line: `$SYS/broker/log/N ${message}`, time: null, expect: { ...connection, level: 'notice' } },
   ]);
 });

@@ -457,14 +457,17 @@ export class LineParser {
       unwrapped = this.prefixes.unwrap(line, context.lastTime ?? null);
       ctx.level = unwrapped.level;
       ctx.stamped = unwrapped.stamped;
-      body = (unwrapped.joined === undefined ? null : decodeJoinedLines(unwrapped.joined, ctx)) ?? decodeMessage(unwrapped.message, ctx, false);
+      body = null;
+      // A stamp of a shape only read here comes first: with it still on, a line may read as
+      // another (`%s %d %s`, a subscribe line, takes any text for its client).
+      if (!unwrapped.stamped) {
+        const loose = this.readLooseStamp(unwrapped, ctx, context, where);
+        if (loose) [unwrapped, body] = loose;
+      }
+      body ??= (unwrapped.joined === undefined ? null : decodeJoinedLines(unwrapped.joined, ctx)) ?? decodeMessage(unwrapped.message, ctx, false);
       if (!body && unwrapped.spaceTaken) {
         const spaced = this.readWithSpace(unwrapped, ctx);
         if (spaced) [unwrapped, body] = spaced;
-      }
-      if (!body && !unwrapped.stamped) {
-        const loose = this.readLooseStamp(unwrapped, ctx, context, where);
-        if (loose) [unwrapped, body] = loose;
       }
     } catch {
       return this.unknown(line, where, null, line, 'no-match');
@@ -516,12 +519,16 @@ export class LineParser {
     context.dateOrder = order;
   }
 
-  /** A message that starts with a stamp of unknown shape; a date that shows its order sets the log's. */
+  /**
+   * A message that starts with a stamp of unknown shape, read whole or, when the broker cut the
+   * line, as far as it goes; a date that shows its order sets the log's.
+   */
   private readLooseStamp(unwrapped: Unwrapped, ctx: DecodeContext, context: LineContext, where: Where): [Unwrapped, RecordBody] | null {
     const length = looseStampLength(unwrapped.message);
     if (length === 0) return null;
     const message = unwrapped.message.slice(length);
-    const body = decodeMessage(message, { ...ctx, stamped: true }, false);
+    const stamped = { ...ctx, stamped: true };
+    const body = decodeMessage(message, stamped, false) ?? (isCut(unwrapped.brokerLine, false) ? decodeMessage(message, stamped, true) : null);
     if (!body) return null;
     const time = this.prefixes.looseTime(unwrapped.message.slice(0, length - 2), context.dateOrder, (order) => this.dateOrderSeen(order, context, where));
     return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];

@@ -94,8 +94,11 @@ const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?
 function readSyslogEscapes(unwrapped: Unwrapped): Unwrapped {
   const { message, brokerLine } = unwrapped;
   const joined = message.includes('#012') ? message.replaceAll('#012', '\n') : undefined;
-  if (!message.startsWith('#011')) return joined === undefined ? unwrapped : { ...unwrapped, joined };
-  const tabbed = `\t${message.slice(4)}`;
+  // A stamp of a shape only the parser reads (`27/11/2026 20:43:52: `) is still on the message,
+  // which starts after it.
+  const start = unwrapped.stamped ? 0 : looseStampLength(message);
+  if (!message.startsWith('#011', start)) return joined === undefined ? unwrapped : { ...unwrapped, joined };
+  const tabbed = `${message.slice(0, start)}\t${message.slice(start + 4)}`;
   return { ...unwrapped, message: tabbed, brokerLine: brokerLine.slice(0, brokerLine.length - message.length) + tabbed };
 }
 
