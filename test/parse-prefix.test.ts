@@ -154,6 +154,21 @@ describe('broker prefixes', () => {
     assert.equal(new Date(new LineParser({ year: 2025 }).parse('Jan  1 00:00:02 gw mosquitto[1]: Client a disconnected.', where).time ?? 0).toISOString(), '2025-01-01T00:00:02.000Z');
   });
 
+  test('a year taken from the clock moves a date after the clock back a year; a year given does not', () => {
+    const now = Date.now();
+    const guessed = new LineParser();
+    assert.equal(guessed.options.year, new Date(now).getUTCFullYear());
+    assert.ok((guessed.options.latest ?? 0) >= now + 86_400_000, 'latest is ahead of the clock by a day at least');
+    assert.equal(new LineParser({ year: 2026 }).options.latest, undefined);
+    // A parser made elsewhere with the settled options reads the same.
+    const line = 'Dec 31 23:59:50 gw mosquitto[1]: Client a disconnected.';
+    assert.equal(new LineParser(guessed.options).parse(line, where).time, guessed.parse(line, where).time);
+    // The year after the stamp follows the time before it, not the clock.
+    const decoder = createLineDecoder('ny.log', new LineParser({ year: 2026, latest: Date.UTC(2026, 10, 29) }));
+    const times = ['Dec 31 23:59:50 gw mosquitto[1]: Client a disconnected.', 'Jan  1 00:00:12 gw mosquitto[1]: Client b disconnected.'].map((l) => decoder.decode(l).time);
+    assert.deepEqual(times, [Date.UTC(2025, 11, 31, 23, 59, 50), Date.UTC(2026, 0, 1, 0, 0, 12)]);
+  });
+
   test('a broker stamp without a date passes midnight, and one without a year New Year, as the log goes on', () => {
     const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
     const read = (options: ParseOptions, lines: readonly string[]): Array<string | null> => {
@@ -231,6 +246,10 @@ describe('envelopes', () => {
     { name: 'RFC 3164, PRI 31 is debug', line: `<31>Nov 26 12:00:00 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'debug' } },
     { name: 'RFC 3164, PRI 27 is error', line: `<27>Nov 26 12:00:00 host mosquitto[812]: ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'error' } },
     { name: '1.x syslog: no broker prefix, time from the header and year option', line: '<29>Nov  6 12:00:00 host mosquitto[812]: New connection from 10.0.0.1 on port 1883.', time: '2026-11-06T12:00:00Z', expect: { type: 'connection', address: '10.0.0.1', port: null, level: 'notice' } },
+    { name: 'syslog, the year from the clock: a date after it is of the year before', line: 'Dec 31 23:59:50 gw mosquitto[1]: New connection from 10.0.0.1 on port 1883.', options: { year: 2026, latest: Date.UTC(2026, 10, 29) }, time: '2025-12-31T23:59:50Z', expect: { type: 'connection', address: '10.0.0.1' } },
+    { name: 'syslog, the year from the clock: a date before it is of its year', line: 'Nov 20 12:00:00 gw mosquitto[1]: New connection from 10.0.0.1 on port 1883.', options: { year: 2026, latest: Date.UTC(2026, 10, 29) }, time: '2026-11-20T12:00:00Z', expect: { type: 'connection', address: '10.0.0.1' } },
+    { name: 'a log_timestamp_format without a year, the year from the clock', line: 'Dec 31 23:59:50: New connection from 10.0.0.1 on port 1883.', options: { year: 2026, latest: Date.UTC(2026, 10, 29) }, time: '2025-12-31T23:59:50Z', expect: { type: 'connection', address: '10.0.0.1' } },
+    { name: 'a forced format without a year, the year from the clock', line: 'Dec 31 23:59:50: New connection from 10.0.0.1 on port 1883.', options: { year: 2026, latest: Date.UTC(2026, 10, 29), timestampFormat: '%b %d %H:%M:%S' }, time: '2025-12-31T23:59:50Z', expect: { type: 'connection', address: '10.0.0.1' } },
     { name: '1.x syslog with another year', line: 'Feb 29 23:59:59 host mosquitto[812]: New connection from 10.0.0.1 on port 1883.', options: { year: 2024 }, time: '2024-02-29T23:59:59Z', expect: { type: 'connection', address: '10.0.0.1' } },
     { name: 'rsyslog escapes the tab of a topic line as #011', line: `Nov 26 12:00:00 host mosquitto[812]: ${epoch}: #011a/b`, time: epochIso, expect: { type: 'subscription', filter: 'a/b' } },
     { name: 'rsyslog escapes the tab of a topic line after a stamp of a shape to guess', line: 'Nov 27 10:00:00 host mosquitto[812]: 27/11/2026 20:43:52: #011x/# (QoS 2)', time: '2026-11-27T20:43:52Z', expect: { type: 'subscription', filter: 'x/#', qos: 2 } },

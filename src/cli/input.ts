@@ -197,7 +197,9 @@ async function firstStamp(source: InputSource, parser: LineParser, nextYear: Lin
 
 /** A parser like `parser`, one year on: see {@link firstStamp}. */
 function yearOn(parser: LineParser): LineParser {
-  return new LineParser({ ...parser.options, year: (parser.options.year ?? 0) + 1 });
+  // A year given, not taken from the clock: no date is moved back a year.
+  const { latest: _clock, ...options } = parser.options;
+  return new LineParser({ ...options, year: (options.year ?? 0) + 1 });
 }
 
 /** A file's first time, as ordering sees it. */

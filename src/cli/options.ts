@@ -71,7 +71,7 @@ export function addInputOptions(command: Command): Command {
     .argument('[files...]', 'log files (plain or .gz, taken in time order); none or - reads stdin')
     .option('--tz <zone>', 'zone of times written without an offset: UTC, local, +01:00 or an IANA name', 'UTC')
     .option('--timestamp-format <strftime>', "the broker's log_timestamp_format, e.g. '%Y-%m-%dT%H:%M:%S' (default: detected)")
-    .addOption(new Option('--year <year>', 'year for syslog lines, which carry none (default: this year)').argParser(parseYear));
+    .addOption(new Option('--year <year>', 'year for syslog lines, which carry none (default: this year, or last year for a first date still to come)').argParser(parseYear));
 }
 
 /** The state cap option (`--max-open`). */

@@ -99,14 +99,30 @@ const maxYearsAhead = 50;
 export type StampGap = 'year' | 'date' | null;
 
 /**
+ * The year a stamp that names none is read in when no time before it says. `latest` is set when
+ * the year was not given but taken from the clock: a date that would then lie after it (December
+ * read in January) is of the year before, as no log is written ahead of the clock that reads it.
+ */
+export interface StampYear {
+  year: number;
+  latest?: number;
+}
+
+/**
  * Reads a stamp that leaves out its year or its date so that it follows `after`, the last time
  * read: a date half a year before that is in the next year (December, then January), a time of
- * day more than two hours before it on the next day (midnight). `read` reads the stamp in a
- * year, and `days` after its first day (1 January of that year for a time of day alone).
+ * day more than two hours before it on the next day (midnight). Without a time before it, a date
+ * is read in `first.year` (see {@link StampYear}). `read` reads the stamp in a year, and `days`
+ * after its first day (1 January of that year for a time of day alone).
  */
-export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, year: number, after: number | null): number | null {
+export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, first: StampYear, after: number | null): number | null {
+  const year = first.year;
   let time = read(year, 0);
-  if (time === null || after === null || gap === null) return time;
+  if (time === null || gap === null) return time;
+  if (after === null) {
+    const earlier = gap === 'year' && first.latest !== undefined && time > first.latest ? read(year - 1, 0) : null;
+    return earlier ?? time;
+  }
   if (gap === 'year') {
     for (let y = year; time !== null && time < after - halfYearMs && y < year + maxYearsAhead;) time = read(++y, 0);
     return time;

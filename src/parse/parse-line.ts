@@ -24,8 +24,14 @@ import { type CompiledShape, type Fields, matchShape, matchShapePrefix, readCutM
 export interface ParseOptions {
   /** Zone for times without an offset: `UTC` (default), `local`, `+01:00` or an IANA name. */
   tz?: string;
-  /** Year for syslog headers, which carry none (default: the current year). */
+  /** Year for syslog headers, which carry none (default: the current year, or the last for a date after {@link latest}). */
   year?: number;
+  /**
+   * With the year taken from the clock, not given: a stamp that names no year and would read
+   * after this time (epoch ms) is of the year before. Set by the parser to two days from now
+   * when `year` is not given; a parser made with its {@link LineParser.options} keeps it.
+   */
+  latest?: number;
   /** The broker's `log_timestamp_format`, when the log uses one the parser should not guess. */
   timestampFormat?: string;
 }
@@ -407,11 +413,14 @@ export class LineParser {
 
   /** Throws a RangeError for an unknown time zone or strftime conversion (a usage error). */
   constructor(options: ParseOptions = {}) {
-    const year = options.year ?? new Date().getUTCFullYear();
-    this.options = { ...options, year };
+    const now = Date.now();
+    const year = options.year ?? new Date(now).getUTCFullYear();
+    // A time zone may put a stamp up to 14 hours ahead of UTC: a day more is no year off.
+    const latest = options.year === undefined ? now + 2 * 86_400_000 : options.latest;
+    this.options = { ...options, year, ...(latest === undefined ? {} : { latest }) };
     this.prefixes = new PrefixReader({
       clock: createClock(options.tz ?? 'UTC'),
-      year,
+      year: latest === undefined ? { year } : { year, latest },
       ...(options.timestampFormat ? { timestampFormat: compileTimestampFormat(options.timestampFormat) } : {}),
     });
   }

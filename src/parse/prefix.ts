@@ -9,7 +9,7 @@
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
-import { type Clock, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
+import { type Clock, type StampYear, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
 import type { Level } from './record.js';
 import { type DateOrder, type TimestampFormat, readLooseTime, zoneOffset } from './strftime.js';
 
@@ -17,7 +17,7 @@ import { type DateOrder, type TimestampFormat, readLooseTime, zoneOffset } from 
 export interface PrefixOptions {
   clock: Clock;
   /** Year for syslog headers, which have none. */
-  year: number;
+  year: StampYear;
   /** A forced `log_timestamp_format` (`--timestamp-format`). */
   timestampFormat?: TimestampFormat;
 }

@@ -2,17 +2,17 @@
  * Reading times that the broker wrote with `log_timestamp_format` (strftime, local time).
  * A known format compiles to a regex; an unknown one is read loosely.
  */
-import { type Clock, type StampGap, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
+import { type Clock, type StampGap, type StampYear, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
 
 /** A compiled strftime format: matches a line's start and reads its time. */
 export interface TimestampFormat {
   /** Matches the timestamp followed by the broker's `: ` separator at the start of a line. */
   re: RegExp;
   /**
-   * Reads the time of a match. A format without a year takes `year`, one without a date 1 January
+   * Reads the time of a match. A format without a year takes `year`'s, one without a date 1 January
    * of it; either follows `after`, the last time read (see {@link readAfter}).
    */
-  read(m: RegExpExecArray, clock: Clock, year: number, after?: number | null): number | null;
+  read(m: RegExpExecArray, clock: Clock, year: StampYear, after?: number | null): number | null;
 }
 
 type Part = 'Y' | 'y' | 'm' | 'b' | 'd' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'z' | 'Z' | 's' | 'j' | 'skip';
@@ -255,7 +255,7 @@ function looseDate(text: string, order: DateOrder): LooseDate | null {
  * read both ways. Returns null when no time of day is found.
  */
 export function readLooseTime(
-  text: string, clock: Clock, year: number, after: number | null = null, order: DateOrder = 'day-first', shown?: (order: DateOrder | 'either') => void,
+  text: string, clock: Clock, year: StampYear, after: number | null = null, order: DateOrder = 'day-first', shown?: (order: DateOrder | 'either') => void,
 ): number | null {
   const t = looseTime.exec(text) ?? compactTime.exec(text) ?? dottedTime.exec(text);
   if (!t) return null;
