@@ -383,6 +383,27 @@ describe('--max-open', () => {
   });
 });
 
+describe('--max-open and the gate', () => {
+  test('a flow rule that passed after flows were let go is not fully checked, in every format', async () => {
+    type Rules = { gate: { rules: Array<{ code: string; passed: boolean; checked: boolean; uncheckedReason?: string }> } };
+    const rulesOf = async (args: string[]): Promise<Rules['gate']['rules']> => (JSON.parse((await runCli(['report', '--format', 'json', ...args, sample])).stdout) as Rules).gate.rules;
+    // Whole, the log's flows are checked; with two clients tracked at once, some are let go unfinished.
+    const whole = await rulesOf(['--fail-on', 'flow-incomplete>100,keepalive-timeout>100']);
+    assert.deepEqual(whole.map((r) => [r.code, r.passed, r.checked]), [['flow-incomplete', true, true], ['keepalive-timeout', true, true]]);
+    const limited = await rulesOf(['--max-open', '2', '--fail-on', 'flow-incomplete>100,keepalive-timeout>100']);
+    assert.deepEqual(limited.map((r) => [r.code, r.passed, r.checked]), [['flow-incomplete', true, false], ['keepalive-timeout', true, true]]);
+    assert.match(limited[0]?.uncheckedReason ?? '', /^not fully checked: the tracking limit \(--max-open\) dropped \d+ QoS flow\(s\)/);
+    const markdown = await runCli(['report', '--max-open', '2', '--fail-on', 'flow-incomplete>100', sample]);
+    assert.match(markdown.stdout, /\| `flow-incomplete` .* \| 100 \| \d+ \| ➖ not fully checked \|/);
+    const junit = await runCli(['report', '--max-open', '2', '--format', 'junit', '--fail-on', 'flow-incomplete>100', sample]);
+    assert.match(junit.stdout, /<testcase classname="flow-incomplete" name="not fully checked" time="0">\s*<skipped message="not fully checked: /);
+    // The whole log fails the rule, and a failure is checked: what it counted is there. With the
+    // limit, the flow that failed it was let go, so the rule passes, but not fully checked.
+    assert.deepEqual((await rulesOf(['--fail-on', 'flow-incomplete'])).map((r) => [r.passed, r.checked]), [[false, true]]);
+    assert.deepEqual((await rulesOf(['--max-open', '2', '--fail-on', 'flow-incomplete'])).map((r) => [r.passed, r.checked]), [[true, false]]);
+  });
+});
+
 describe('one file named twice', () => {
   test('is read once, with a warning: its sessions and findings are not counted twice', async () => {
     const once = await runCli(['problems', '--format', 'json', sample]);

@@ -3,7 +3,7 @@
  * findings per code, how many were counted but not listed, and a finding's facts as text.
  */
 import type { GateResult, RuleResult } from '../../correlate/gate.js';
-import { type Correlation, type Finding, type FindingCode, findingCodes, packetFindingCodes } from '../../correlate/index.js';
+import { type Correlation, type Finding, type FindingCode, findingCodes, flowFindingCodes, packetFindingCodes } from '../../correlate/index.js';
 import { formatTime, safeText } from '../text.js';
 
 /** One run of `mosqlog report`: the (selected) correlation, the gate verdict, and where it came from. */
@@ -71,15 +71,29 @@ export function findingFacts(f: Finding, timeZone: string): Array<[string, strin
 }
 
 const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(packetFindingCodes);
+const flowCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(flowFindingCodes);
 
-/** Why a rule could not be checked at all, or null: its findings come from lines the log lacks. */
-export function uncheckedReason(report: CiReport, code: FindingCode): string | null {
+/**
+ * Why a rule that passed could not be checked, or not fully, or null. It starts with what it
+ * says of the rule ({@link uncheckedLabel}): `not checked` when its findings come from lines the
+ * log lacks, `not fully checked` when the tracking limit dropped flows its findings are about.
+ * A rule that failed was checked: what it counted is there whatever was missed.
+ */
+export function uncheckedReason(report: CiReport, rule: Pick<RuleResult, 'code' | 'passed'>): string | null {
   const c = report.correlation;
-  if (!packetCodes.has(code)) return null;
+  if (!rule.passed || !packetCodes.has(rule.code)) return null;
   if (!c.debugLines) return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets are known by';
   // 2.1 says a filter is denied; before, only the grant line it lacks does.
-  if (code === 'subscribe-denied' && !c.filtersJudged) {
+  if (rule.code === 'subscribe-denied' && !c.filtersJudged) {
     return 'not checked: the broker logged SUBSCRIBE requests without log_type subscribe lines, which show the filters a broker before 2.1 granted';
   }
+  if (flowCodes.has(rule.code) && c.evicted.flows > 0) {
+    return `not fully checked: the tracking limit (--max-open) dropped ${c.evicted.flows} QoS flow(s) before they ended, and what became of them is not counted`;
+  }
   return null;
+}
+
+/** What an {@link uncheckedReason} says of its rule: `not checked` or `not fully checked`. */
+export function uncheckedLabel(reason: string): string {
+  return reason.slice(0, reason.indexOf(':'));
 }

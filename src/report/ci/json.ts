@@ -41,10 +41,10 @@ export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
     gate: {
       passed: gate.passed,
       enforced: gate.enforced,
-      // A rule whose findings come from lines the log lacks passes without being checked, as
-      // JUnit and Markdown say too.
+      // A rule whose findings come from lines the log lacks, or from flows the tracking limit
+      // dropped, passes without being checked, or fully checked, as JUnit and Markdown say too.
       rules: gate.rules.map((r) => {
-        const unchecked = uncheckedReason(report, r.code);
+        const unchecked = uncheckedReason(report, r);
         return { code: r.code, max: r.max, count: r.count, passed: r.passed, checked: unchecked === null, ...(unchecked === null ? {} : { uncheckedReason: unchecked }) };
       }),
     },

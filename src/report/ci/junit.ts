@@ -9,7 +9,7 @@ import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { elideMiddle, location, safeText, stdinFile } from '../text.js';
-import { type CiReport, findingFacts, findingsOf, uncheckedReason, unlistedOf } from './ci-report.js';
+import { type CiReport, findingFacts, findingsOf, uncheckedLabel, uncheckedReason, unlistedOf } from './ci-report.js';
 import { dropXmlForbidden, xmlAttribute, xmlText } from './xml.js';
 
 interface Testcase {
@@ -113,10 +113,11 @@ function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): T
     const file = report.inputs.find((input) => input !== stdinFile) ?? null;
     cases.push({ name: names[findings.length] ?? '', file, line: null, failure: rule.passed ? null : text, body: text });
   }
-  // A rule with nothing to find in this log is skipped, not passed.
-  const unchecked = uncheckedReason(report, rule.code);
-  if (cases.length === 0 && unchecked !== null) {
-    cases.push({ name: 'not checked', file: null, line: null, failure: null, skipped: unchecked, body: unchecked });
+  // A rule with nothing to find in this log is skipped, not passed; one the tracking limit kept
+  // from seeing all there was has a skipped case beside what it found.
+  const unchecked = uncheckedReason(report, rule);
+  if (unchecked !== null) {
+    cases.push({ name: uncheckedLabel(unchecked), file: null, line: null, failure: null, skipped: unchecked, body: unchecked });
   } else if (cases.length === 0) {
     cases.push({ name: 'no findings', file: null, line: null, failure: null, body: `no ${rule.code} findings` });
   }

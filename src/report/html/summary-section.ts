@@ -6,15 +6,18 @@ import { type Correlation, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { findingTitles } from '../finding-text.js';
 import { formatBytes, formatDuration } from '../text.js';
-import { type CiReport, codesFound, countOf, uncheckedReason } from '../ci/ci-report.js';
+import { type CiReport, codesFound, countOf, uncheckedLabel, uncheckedReason } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
 import { cell, count, table, time } from './markup.js';
 
-/** A gate rule's verdict: failed, passed, or not checked (its findings come from lines the log lacks), as the other formats say. */
+/**
+ * A gate rule's verdict: failed, passed, or not checked, or not fully (its findings come from
+ * lines the log lacks, or flows the tracking limit dropped), as the other formats say.
+ */
 function ruleVerdict(report: CiReport, rule: CiReport['gate']['rules'][number]): string {
   if (!rule.passed) return '<span class="fails">failed</span>';
-  const unchecked = uncheckedReason(report, rule.code);
-  return unchecked === null ? 'passed' : `<span class="muted" title="${htmlText(unchecked)}">not checked</span>`;
+  const unchecked = uncheckedReason(report, rule);
+  return unchecked === null ? 'passed' : `<span class="muted" title="${htmlText(unchecked)}">${uncheckedLabel(unchecked)}</span>`;
 }
 
 /** The page heading: inputs, when it was made, the gate verdict. */
