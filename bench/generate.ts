@@ -807,6 +807,16 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Where generated logs and results go. */
 export const benchOutDir = join(projectRoot, 'bench', 'out');
 
+const usage = `usage: node dist/bench/generate.js [--lines N] [--style epoch|iso] [--seed N] [--out-dir DIR] [--force]
+
+  --lines N        lines to write (default 2000000)
+  --style STYLE    the broker's time prefix: epoch (1700000000: ) or iso (2023-11-14T22:13:20: )
+  --seed N         the generator's seed (default ${DEFAULT_SEED}); the same options give the same file
+  --out-dir DIR    where the log goes (default bench/out)
+  --force          write the file again even when it exists
+  -h, --help       show this help
+`;
+
 function main(argv: string[]): number {
   let values;
   try {
@@ -818,17 +828,22 @@ function main(argv: string[]): number {
         seed: { type: 'string', default: String(DEFAULT_SEED) },
         'out-dir': { type: 'string', default: benchOutDir },
         force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (error) {
     process.stderr.write(`generate: ${(error as Error).message}\n`);
     return 2;
   }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const lines = Number(values.lines);
   const seed = Number(values.seed);
   const style = values.style as PrefixStyle;
   if (!Number.isSafeInteger(lines) || lines < 1 || !Number.isSafeInteger(seed) || !prefixStyles.includes(style)) {
-    process.stderr.write('usage: generate.js [--lines N] [--style epoch|iso] [--seed N] [--out-dir DIR] [--force]\n');
+    process.stderr.write(usage);
     return 2;
   }
   const log = ensureLog({ lines, style, seed, outDir: resolve(values['out-dir']), force: values.force });
