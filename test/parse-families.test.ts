@@ -599,6 +599,13 @@ describe('truncated lines', () => {
     assertFields(parseLine(bytes.toString('utf8'), where), { type: 'packet', cmd: 'publish', truncated: true, mid: 5 });
   });
 
+  test('a line cut after two bytes of a three-byte character, which read as one U+FFFD', () => {
+    const start = '1795812744: Received DISCONNECT from ';
+    const bytes = Buffer.concat([Buffer.from(start + '日'.repeat(320)), Buffer.from('日').subarray(0, 2)]);
+    assert.equal(bytes.length, 999);
+    assertFields(parseLine(bytes.toString('utf8'), where), { type: 'packet', cmd: 'disconnect', truncated: true });
+  });
+
   test('a 2.x line cut inside the client id keeps no invented fields', () => {
     const start = '1700000000: Sending PUBLISH to ';
     const line = start + 'c'.repeat(999 - start.length);

@@ -53,6 +53,11 @@ describe('broker prefixes', () => {
     { name: 'a strftime shape to guess: %d-%b-%Y', line: `27-Nov-2026 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
     { name: 'a strftime shape to guess: %Y%m%d', line: `20261127 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
     { name: 'a strftime shape to guess: %d %b without a year (year option)', line: `27 Nov 18:51:22: ${message}`, time: '2026-11-27T18:51:22Z' },
+    { name: 'a strftime shape to guess: %d.%m.%y', line: `13.02.26 00:00:01: ${message}`, time: '2026-02-13T00:00:01Z' },
+    { name: 'a strftime shape to guess: %d-%m-%y', line: `13-02-26 00:00:01: ${message}`, time: '2026-02-13T00:00:01Z' },
+    { name: 'a strftime shape to guess: %d.%m.%y that reads both ways, day first', line: `04.07.26 00:00:01: ${message}`, time: '2026-07-04T00:00:01Z' },
+    { name: 'a strftime shape to guess: %x that reads both ways, month first', line: `04/07/26 00:00:01: ${message}`, time: '2026-04-07T00:00:01Z' },
+    { name: 'an ISO stamp with %z after a comma', line: `2026-11-27 21:43:56,+0100: ${message}`, time: '2026-11-27T20:43:56Z' },
     { name: 'a forced %x %X', line: `11/27/26 18:51:22: ${message}`, options: { timestampFormat: '%x %X' }, time: '2026-11-27T18:51:22Z' },
     { name: "a forced format with glibc's - flag", line: `4/3/2023 22:13:20: ${message}`, options: { timestampFormat: '%-d/%-m/%Y %H:%M:%S' }, time: '2023-03-04T22:13:20Z' },
     { name: "a forced format with glibc's _ flag", line: ` 4/03/2023 22:13:20: ${message}`, options: { timestampFormat: '%_d/%m/%Y %H:%M:%S' }, time: '2023-03-04T22:13:20Z' },
@@ -189,6 +194,13 @@ describe('broker prefixes', () => {
     assert.deepEqual(read({ timestampFormat: '%b %d %H:%M:%S' }, noYear), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:10.000Z']);
     // Midnight in a zone, on the night daylight saving ends (a day of 25 hours).
     assert.deepEqual(read({ tz: 'Europe/Berlin', timestampFormat: '%H:%M:%S', year: 2026 }, ['23:00:00: Client a disconnected.', '01:00:00: Client b disconnected.']), ['2026-01-01T22:00:00.000Z', '2026-01-02T00:00:00.000Z']);
+  });
+
+  test('dates of two-digit years after slashes read both ways in the order the log showed', () => {
+    const decoder = createLineDecoder('x.log', new LineParser({ year: 2026 }));
+    const times = ['01/02/26 10:00:00', '13/02/26 10:00:00', '04/07/26 12:00:00'].map((stamp) => decoder.decode(`${stamp}: Client a disconnected.`).time);
+    // `%x` is month first until a date shows the log's are day first.
+    assert.deepEqual(times, [Date.UTC(2026, 0, 2, 10), Date.UTC(2026, 1, 13, 10), Date.UTC(2026, 6, 4, 12)]);
   });
 
   test('the hour repeated when daylight saving ends is read in log order', () => {

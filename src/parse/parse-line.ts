@@ -371,13 +371,15 @@ function isCut(brokerLine: string, decoded: boolean): boolean {
 }
 
 /**
- * The bytes the broker wrote for a line: a byte that was no UTF-8 (a 1.x client id in Latin-1)
- * was read as one U+FFFD, which is three bytes of UTF-8 but stood for one.
+ * The bytes the broker wrote for a line, at most: a byte that was no UTF-8 (a 1.x client id in
+ * Latin-1) was read as one U+FFFD, which is three bytes of UTF-8 but stood for one. One that ends
+ * the line may stand for up to three, the part of a character the broker cut.
  */
 function countBrokerBytes(line: string): number {
   let replaced = 0;
   for (let i = line.indexOf('\ufffd'); i >= 0; i = line.indexOf('\ufffd', i + 1)) replaced++;
-  return Buffer.byteLength(line) - 2 * replaced;
+  const cutCharacter = line.endsWith('\ufffd') ? 2 : 0;
+  return Buffer.byteLength(line) - 2 * replaced + cutCharacter;
 }
 
 /** Completes a decoded body into its record, in place: it is fresh from its decoder. */

@@ -82,7 +82,7 @@ const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [F
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
 /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
 const dockerTimestamps = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
-const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?: ?(Z|[+-]\d\d:?\d\d))?: /;
+const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:[ ,]?(Z|[+-]\d\d:?\d\d))?: /;
 
 /**
  * rsyslog writes control characters as `#` and three octal digits but leaves `#` itself alone,

@@ -194,13 +194,13 @@ interface LooseDate {
 }
 
 /**
- * Which comes first in a numeric date with the year last (`%d/%m/%Y` or `%m/%d/%Y`): day first
- * unless a line of the same log showed otherwise (`03/13/2026`).
+ * Which comes first in a numeric date with the year last (`%d/%m/%Y` or `%m/%d/%Y`), as a line of
+ * the log showed it (`03/13/2026`); before one does, day first, or month first for `%x`.
  */
 export type DateOrder = 'day-first' | 'month-first';
 
 /** The date shapes strftime prints, each read into its fields; the leftmost in a stamp wins. */
-const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: DateOrder): LooseDate }> = [
+const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: DateOrder | undefined): LooseDate }> = [
   // %Y-%m-%d, %Y/%m/%d, %Y.%m.%d
   { re: /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
   // %Y-%j: the day of the year.
@@ -211,21 +211,21 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: Da
       return { y: Number(m[1]), mo: date.getUTCMonth() + 1, d: date.getUTCDate() };
     },
   },
-  // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y: in `order`, unless one of the numbers cannot be a month.
+  // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y, and with a year of two digits (%d.%m.%y; %x and %D in the C
+  // locale, %m/%d/%y): in `order`, unless one of the numbers cannot be a month.
   {
-    re: /(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)/,
+    re: /(?<!\d)(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d)/,
     read: (m, order) => {
-      const [a, b, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const [a, b, year] = [Number(m[1]), Number(m[3]), m[4] ?? ''];
       // A day that is its month too (`05/05/2026`) reads the same both ways, and shows nothing.
       const shows: DateOrder | 'either' | undefined = b > 12 ? 'month-first' : a > 12 ? 'day-first' : a === b ? undefined : 'either';
-      const monthFirst = (shows === undefined || shows === 'either' ? order : shows) === 'month-first';
-      return { y, mo: monthFirst ? a : b, d: monthFirst ? b : a, ...(shows ? { shows } : {}) };
+      // `%x` is month first until the log shows otherwise: its dates that could be read both
+      // ways are no guess that a date shown month first would prove wrong.
+      const cLocale = year.length === 2 && m[2] === '/';
+      const monthFirst = (shows === undefined || shows === 'either' ? (order ?? (cLocale ? 'month-first' : 'day-first')) : shows) === 'month-first';
+      const told = cLocale && shows === 'either' ? undefined : shows;
+      return { y: year.length === 2 ? 2000 + Number(year) : Number(year), mo: monthFirst ? a : b, d: monthFirst ? b : a, ...(told ? { shows: told } : {}) };
     },
-  },
-  // %x and %D in the C locale: %m/%d/%y; or %d/%m/%y when the first number cannot be a month.
-  {
-    re: /(?<!\d)(\d{1,2})\/(\d{1,2})\/(\d{2})(?!\d)/,
-    read: (m) => (Number(m[1]) > 12 ? { y: 2000 + Number(m[3]), mo: Number(m[2]), d: Number(m[1]) } : { y: 2000 + Number(m[3]), mo: Number(m[1]), d: Number(m[2]) }),
   },
   // %Y%m%d
   { re: /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
@@ -237,7 +237,7 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: Da
 ];
 
 /** Reads the date of a stamp of unknown shape (its time of day taken out), or null. */
-function looseDate(text: string, order: DateOrder): LooseDate | null {
+function looseDate(text: string, order: DateOrder | undefined): LooseDate | null {
   let best: { at: number; date: LooseDate } | null = null;
   for (const shape of dateShapes) {
     const m = shape.re.exec(text);
@@ -251,11 +251,12 @@ function looseDate(text: string, order: DateOrder): LooseDate | null {
 /**
  * Reads a timestamp of unknown strftime shape, such as `Thu Nov 26 12:00:00 2026` or
  * `26/11/2026 12:00:00`. A numeric date with the year last is read in `order` unless one of its
- * numbers cannot be a month; `shown` hears which order such a date shows, or that it could be
- * read both ways. Returns null when no time of day is found.
+ * numbers cannot be a month (without an order, day first, but month first for `%x`'s `11/27/26`);
+ * `shown` hears which order such a date shows, or that it could be read both ways. Returns null
+ * when no time of day is found.
  */
 export function readLooseTime(
-  text: string, clock: Clock, year: StampYear, after: number | null = null, order: DateOrder = 'day-first', shown?: (order: DateOrder | 'either') => void,
+  text: string, clock: Clock, year: StampYear, after: number | null = null, order?: DateOrder, shown?: (order: DateOrder | 'either') => void,
 ): number | null {
   const t = looseTime.exec(text) ?? compactTime.exec(text) ?? dottedTime.exec(text);
   if (!t) return null;
