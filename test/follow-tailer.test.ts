@@ -258,6 +258,26 @@ test('copytruncate twice before the follower read on: the copy made in between i
   assert.deepEqual(t.notices.map((n) => n.code), ['truncated', 'rotated-between']);
 });
 
+test('copytruncate twice after the follower read all: the first copy holds nothing new, the one in between is read whole', async () => {
+  const { path, t } = await followWritten(lines('a', 2));
+  try {
+    // The follower has read the whole file: the first copy ends where it had got to.
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, lines('mid', 2));
+    renameSync(`${path}.1`, `${path}.2`);
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, 'new-1\n');
+    await t.until(() => t.text().includes('new-1'), 'the line after the second truncation');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('a', 2) + lines('mid', 2) + 'new-1\n');
+  assert.deepEqual(t.segments.map((s) => [s.renamed, s.text]), [[undefined, lines('a', 2)], [`${path}.1`, lines('mid', 2)], [undefined, 'new-1\n']]);
+  assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: `${path}.2`, recoveredBytes: 0 }, { code: 'rotated-between', path, file: `${path}.1` }]);
+});
+
 test('copytruncate followed at once by more than was read before: caught by content, not size', async () => {
   const { path, t } = await followWritten(lines('a', 2));
   const longer = lines('bbbbbbbbbbbbbbbbbbbb', 6);

@@ -64,9 +64,9 @@ export async function bytesMatch(handle: FileHandle, offset: number, expected: B
 }
 
 /**
- * Looks in `dir` for a regular file named `base` + something, other than `self`, longer than
- * `offset`, whose bytes before `offset` are `tail`. Returns it opened, or null. Compressed copies
- * never match.
+ * Looks in `dir` for a regular file named `base` + something, other than `self`, of `offset`
+ * bytes or more, whose bytes before `offset` are `tail`. Returns it opened, or null. A copy that
+ * ends there holds nothing missed, but copies made after it may. Compressed copies never match.
  */
 export async function findRotatedCopy(dir: string, base: string, self: FileIdentity, offset: number, tail: Buffer): Promise<RotatedCopy | null> {
   if (tail.length === 0) return null;
@@ -74,7 +74,7 @@ export async function findRotatedCopy(dir: string, base: string, self: FileIdent
     const path = join(dir, name);
     try {
       const info = await stat(path);
-      if (!info.isFile() || info.size <= offset || (info.ino === self.ino && info.dev === self.dev)) continue;
+      if (!info.isFile() || info.size < offset || (info.ino === self.ino && info.dev === self.dev)) continue;
       const handle = await open(path, 'r');
       if (await bytesMatch(handle, offset, tail)) return { path, handle, size: info.size };
       await handle.close();

@@ -22,8 +22,9 @@ export function describeNotice(notice: TailNotice): string {
     case 'rotated': return `${path} was rotated; finished the old file, following the new one from its start`;
     case 'rotated-between': return `${path} was rotated again before the old file was read; reading ${safeText(notice.file)}, rotated in between, first`;
     case 'truncated':
-      return notice.copy === null
-        ? `${path} was truncated; following it from its start`
+      if (notice.copy === null) return `${path} was truncated; following it from its start`;
+      return notice.recoveredBytes === 0
+        ? `${path} was truncated (copytruncate to ${safeText(notice.copy)}, which missed nothing); following it from its start`
         : `${path} was truncated (copytruncate); read ${notice.recoveredBytes} missed byte(s) from ${safeText(notice.copy)}, following it from its start`;
     case 'unreadable': return `${path} cannot be read (${safeText(notice.reason)}); still trying`;
   }

@@ -249,9 +249,15 @@ export class FileTailer {
           if (copy) {
             // Held from here: closed with the rest if the follow ends before the copy is read.
             this.handles.add(copy.handle);
-            this.queued.push({ restart: false, history: false, renamed: copy.path, chunks: this.readCopy(copy, file.offset, file.tail) });
-            // Copied and truncated again while behind: the copies made since come next, whole.
             const copied = await copy.handle.stat();
+            if (copy.size > file.offset) {
+              this.queued.push({ restart: false, history: false, renamed: copy.path, chunks: this.readCopy(copy, file.offset, file.tail) });
+            } else {
+              // Copied when all of it had been read: nothing was missed.
+              await this.closeFile(copy.handle);
+              this.announceTruncation({ copy: copy.path, recoveredBytes: 0 });
+            }
+            // Copied and truncated again while behind: the copies made since come next, whole.
             for (const between of await findRotatedBetween(this.dir, this.base, copied, file, copied.mtimeMs)) {
               this.handles.add(between.handle);
               this.queued.push({ restart: true, history: false, renamed: between.path, chunks: this.readBetween(between) });
