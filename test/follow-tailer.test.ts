@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, renameSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { mkdir, mkdtemp, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +157,7 @@ test('rotated twice before the old file was read again: the file rotated in betw
     // Files that only start with the log's name are no rotation of it, nor is a compressed one.
     writeFileSync(`${path}.state`, 'state\n');
     writeFileSync(`${path}.4.xz`, 'xz\n');
+    utimesSync(`${path}.4.xz`, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     renameSync(path, `${path}.1`);
     appendFileSync(`${path}.1`, 'old-3\n');
     appendFileSync(path, lines('mid', 2));
@@ -276,6 +278,55 @@ test('copytruncate twice after the follower read all: the first copy holds nothi
   assert.equal(t.text(), lines('a', 2) + lines('mid', 2) + 'new-1\n');
   assert.deepEqual(t.segments.map((s) => [s.renamed, s.text]), [[undefined, lines('a', 2)], [`${path}.1`, lines('mid', 2)], [undefined, 'new-1\n']]);
   assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: `${path}.2`, recoveredBytes: 0 }, { code: 'rotated-between', path, file: `${path}.1` }]);
+});
+
+/** Compresses `path` as gzip does: into `path.gz`, with its time, and removes it. */
+function gzipInPlace(path: string): void {
+  const { mtime } = statSync(path);
+  writeFileSync(`${path}.gz`, gzipSync(readFileSync(path)));
+  utimesSync(`${path}.gz`, mtime, mtime);
+  unlinkSync(path);
+}
+
+test('rotated twice and compressed before the follower read on: the compressed file is named, not passed over in silence', async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  const writer = await open(path, 'a');
+  await writer.write(lines('old', 2));
+  const t = tail(path);
+  try {
+    await t.until(() => t.text().includes('old-2'), 'the first lines');
+    renameSync(path, `${path}.1`);
+    appendFileSync(path, lines('mid', 2));
+    renameSync(`${path}.1`, `${path}.2`);
+    renameSync(path, `${path}.1`);
+    gzipInPlace(`${path}.1`);
+    appendFileSync(path, 'new-1\n');
+    await t.until(() => t.text().includes('new-1'), 'the new file');
+  } finally {
+    await writer.close();
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('old', 2) + 'new-1\n');
+  assert.deepEqual(t.notices, [{ code: 'rotated', path }, { code: 'compressed-skipped', path, file: `${path}.1.gz` }]);
+});
+
+test('copytruncate with compression: a copy that holds lines not read is named; one that holds none is not', async () => {
+  for (const missed of ['', 'a-3\n']) {
+    const { path, t } = await followWritten(lines('a', 2));
+    try {
+      appendFileSync(path, missed);
+      copyFileSync(path, `${path}.1`);
+      truncateSync(path, 0);
+      gzipInPlace(`${path}.1`);
+      appendFileSync(path, 'b-1\n');
+      await t.until(() => t.text().includes('b-1'), 'the line after the truncation');
+    } finally {
+      await t.stop();
+    }
+    const compressed = missed === '' ? [] : [{ code: 'compressed-skipped', path, file: `${path}.1.gz` }];
+    assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: null, recoveredBytes: 0 }, ...compressed], JSON.stringify(missed));
+  }
 });
 
 test('copytruncate followed at once by more than was read before: caught by content, not size', async () => {

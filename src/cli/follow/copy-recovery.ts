@@ -86,6 +86,47 @@ export async function findRotatedCopy(dir: string, base: string, self: FileIdent
 }
 
 /**
+ * The size a gzip file says its text has (its last four bytes: the size modulo 2^32), or null
+ * when it cannot be read.
+ */
+async function gzipTextSize(path: string, size: number): Promise<number | null> {
+  if (size < 18) return null;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const trailer = Buffer.alloc(4);
+      const { bytesRead } = await handle.read(trailer, 0, 4, size - 4);
+      return bytesRead === 4 ? trailer.readUInt32LE(0) : null;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Compressed rotations of `base` in `dir` written to after `after` (gzip keeps the time of the
+ * file it compressed) whose text is longer than `read` bytes: rotated while follow was behind,
+ * and compressed before it got to them. Follow reads plain text only, so lines of theirs were
+ * missed; their paths, for a notice.
+ */
+export async function findCompressedSince(dir: string, base: string, after: number, read = 0): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of await rotatedNames(dir, base)) {
+    const rotation = rotationOf(name);
+    if (rotation.base !== base || !isRotation(rotation) || !rotation.compressed) continue;
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile() || info.mtimeMs <= after) continue;
+    // A size past 4 GiB wraps around: such a copy counts as longer.
+    const text = name.endsWith('.gz') ? await gzipTextSize(path, info.size) : null;
+    if (text === null || text > read || info.size > 2 ** 32) found.push(path);
+  }
+  return found;
+}
+
+/**
  * The logs of rotations in between, when the log was rotated again before the old file was read
  * to its end: plain rotations of `base` in `dir` (`log.1`, `log-20240102`), other than `old` and
  * `current`, written to no earlier than the old file was (`after`, its last modification; file

@@ -26,6 +26,7 @@ export function describeNotice(notice: TailNotice): string {
       return notice.recoveredBytes === 0
         ? `${path} was truncated (copytruncate to ${safeText(notice.copy)}, which missed nothing); following it from its start`
         : `${path} was truncated (copytruncate); read ${notice.recoveredBytes} missed byte(s) from ${safeText(notice.copy)}, following it from its start`;
+    case 'compressed-skipped': return `${path} was rotated while follow was behind, and ${safeText(notice.file)} was compressed before it was read: its lines are missed here (give it to another mosqlog command)`;
     case 'unreadable': return `${path} cannot be read (${safeText(notice.reason)}); still trying`;
   }
 }

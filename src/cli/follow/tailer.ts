@@ -10,7 +10,7 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ChangeWaiter } from './change-waiter.js';
-import { type FileIdentity, type RotatedCopy, findRenamed, findRotatedBetween, findRotatedCopy, pathOfOpenFile } from './copy-recovery.js';
+import { type FileIdentity, type RotatedCopy, findCompressedSince, findRenamed, findRotatedBetween, findRotatedCopy, pathOfOpenFile } from './copy-recovery.js';
 import { lastLinesOffset } from './history-offset.js';
 
 /**
@@ -40,6 +40,8 @@ export type TailNotice =
   /** Rotated again before the old file was read to its end: `file` was rotated in between, and is read too. */
   | { code: 'rotated-between'; path: string; file: string }
   | { code: 'truncated'; path: string; copy: string | null; recoveredBytes: number }
+  /** Rotated while follow was behind and compressed before it was read: `file`'s lines are not read. */
+  | { code: 'compressed-skipped'; path: string; file: string }
   | { code: 'unreadable'; path: string; reason: string };
 
 /** Where to begin in a file that is there at start. */
@@ -64,6 +66,8 @@ interface OpenFile extends FileIdentity {
   tail: Buffer;
   /** Whether the path was seen to name another file, or none, since this one was opened. */
   moved: boolean;
+  /** When bytes were last read from it (epoch ms; 0 before any). */
+  readAt: number;
 }
 
 type Change =
@@ -159,7 +163,7 @@ export class FileTailer {
     try {
       const info = await handle.stat();
       if (info.isDirectory()) throw Object.assign(new Error(`${this.path}: is a directory`), { code: 'EISDIR' });
-      return { file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0), moved: false }, size: info.size };
+      return { file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0), moved: false, readAt: 0 }, size: info.size };
     } catch (error) {
       await this.closeFile(handle);
       throw error;
@@ -208,6 +212,7 @@ export class FileTailer {
       if (bytesRead === check.length) return 'end';
       const chunk = buffer.subarray(check.length, bytesRead);
       file.offset += chunk.length;
+      file.readAt = Date.now();
       file.tail = keepTail(file.tail, chunk);
       yield chunk;
     }
@@ -264,6 +269,8 @@ export class FileTailer {
             }
           } else {
             this.announceTruncation({ copy: null, recoveredBytes: 0 });
+            // The copy may have been compressed before it was looked for.
+            await this.announceCompressed(file.readAt, file.offset);
           }
           file.offset = 0;
           file.tail = Buffer.alloc(0);
@@ -282,11 +289,24 @@ export class FileTailer {
             this.handles.add(between.handle);
             this.queued.push({ restart: true, history: false, renamed: between.path, chunks: this.readBetween(between) });
           }
+          await this.announceCompressed(lastWrite);
           this.queued.push({ restart: true, history: false, chunks: this.follow(change.file, waiter) });
           return;
         }
       }
     }
+  }
+
+  /**
+   * Says which rotations written to after `after`, and longer than the `read` bytes read of the
+   * file they were, were compressed before they could be read.
+   */
+  private async announceCompressed(after: number, read = 0): Promise<void> {
+    for (const file of await findCompressedSince(this.dir, this.base, after, read)) {
+      this.announced = null;
+      this.announce({ code: 'compressed-skipped', path: this.path, file });
+    }
+    this.announced = null;
   }
 
   private announceTruncation(recovered: { copy: string | null; recoveredBytes: number }): void {
@@ -348,7 +368,7 @@ export class FileTailer {
   private async *readBetween(between: RotatedCopy): AsyncGenerator<Buffer> {
     this.announce({ code: 'rotated-between', path: this.path, file: between.path });
     this.announced = null;
-    const whole: OpenFile = { handle: between.handle, dev: 0, ino: 0, offset: 0, tail: empty, moved: false };
+    const whole: OpenFile = { handle: between.handle, dev: 0, ino: 0, offset: 0, tail: empty, moved: false, readAt: 0 };
     try {
       yield* this.readAvailable(whole, between.size);
     } finally {
@@ -358,7 +378,7 @@ export class FileTailer {
 
   /** After a truncation: the bytes the copy has beyond `from`, where reading had got to, then the notice. */
   private async *readCopy(copy: RotatedCopy, from: number, tail: Buffer): AsyncGenerator<Buffer> {
-    const copied: OpenFile = { handle: copy.handle, dev: 0, ino: 0, offset: from, tail, moved: false };
+    const copied: OpenFile = { handle: copy.handle, dev: 0, ino: 0, offset: from, tail, moved: false, readAt: 0 };
     try {
       yield* this.readAvailable(copied, copy.size);
     } finally {
