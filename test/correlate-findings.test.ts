@@ -182,6 +182,30 @@ test('a flow still in flight when the log ends is not said to have outlived its 
   assert.equal(c.sessions[0]?.endReason, 'open');
 });
 
+test('a message the broker sent again just before the log ended is in flight, waited for from the re-send', () => {
+  const c = correlate([
+    ...connect(1795700000, 'late', 0),
+    "1795700001: Sending PUBLISH to late (d0, q1, r0, m1, 'l', ... (4 bytes))",
+    '1795700001: Client late closed its connection.',
+    ...connect(1795700016, 'late', 0),
+    '1795700016: Sending CONNACK to late (1, 0)',
+    "1795700016: Sending PUBLISH to late (d1, q1, r0, m1, 'l', ... (4 bytes))",
+  ]);
+  assert.deepEqual(c.flows.map((f) => [f.state, f.duplicates]), [['in-flight', 1]]);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'flow-incomplete'), []);
+});
+
+test('a QoS 2 delivery answered with PUBCOMP alone is no complete handshake: it stalled at PUBREC', () => {
+  const c = correlate([
+    ...connect(1795700000, 'skipper'),
+    "1795700001: Sending PUBLISH to skipper (d0, q2, r0, m1, 's2', ... (3 bytes))",
+    '1795700001: Received PUBCOMP from skipper (Mid: 1, RC:0)',
+    '1795700001: Client skipper disconnected due to protocol error.',
+  ]);
+  assert.deepEqual(c.flows.map((f) => [f.state, f.stalledAt, f.latencyMs]), [['incomplete', 'pubrec', undefined]]);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'flow-incomplete').map((f) => f.client), ['skipper']);
+});
+
 test('a PUBLISH re-sent thousands of times is counted whole, with the first re-sends as evidence', () => {
   const resends = Array.from({ length: 5000 }, () => "1795700002: Received PUBLISH from rr (d1, q1, r0, m5, 'a/b', ... (2 bytes))");
   const c = correlate([...connect(1795700000, 'rr'), "1795700001: Received PUBLISH from rr (d0, q1, r0, m5, 'a/b', ... (2 bytes))", ...resends, '1795700003: Sending PUBACK to rr (m5, rc0)']);

@@ -161,6 +161,8 @@ export class FlowTracker {
    * it with PUBREL on the next line, unless the code refused the message.
    */
   private pubrecUnanswered: { st: ClientFlows; flow: Flow } | null = null;
+  /** When a flow in flight was last sent again, for how long it had waited when the log ended. */
+  private readonly resentTimes = new WeakMap<Flow, number>();
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -193,6 +195,7 @@ export class FlowTracker {
         existing.duplicates++;
         const resentAt = (existing.resentAt ??= []);
         if (resentAt.length < resendsKept) resentAt.push({ file: r.file, line: r.line });
+        if (r.time !== null) this.resentTimes.set(existing, r.time);
         if (existing.sessionEnded) existing.resumed = true;
         return true;
       }
@@ -285,7 +288,10 @@ export class FlowTracker {
       if (step === 'pubrec') this.rememberRefused(flow);
       this.finalize(st, flow, 'refused');
     } else if (index === order.length - 1) {
-      this.finalize(st, flow, droppedByBroker(flow) ? 'refused' : 'complete');
+      // The last step without those before it (PUBCOMP right after PUBLISH) ends no handshake:
+      // the broker takes it for a protocol error, and the message was not delivered.
+      const whole = order.every((s) => flow.steps.some((seenStep) => seenStep.step === s));
+      this.finalize(st, flow, !whole ? 'incomplete' : droppedByBroker(flow) ? 'refused' : 'complete');
     }
   }
 
@@ -343,7 +349,10 @@ export class FlowTracker {
    */
   logEnded(st: ClientFlows, last: number | null): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
-      const waitedSince = flow.steps[flow.steps.length - 1]?.time ?? null;
+      // A message sent again is waited for from then.
+      const stepTime = flow.steps[flow.steps.length - 1]?.time ?? null;
+      const resent = this.resentTimes.get(flow) ?? null;
+      const waitedSince = resent !== null && (stepTime === null || resent > stepTime) ? resent : stepTime;
       // A clock that went back measures no wait: the flow is judged stalled, as without times.
       const cut = last !== null && waitedSince !== null && last - waitedSince >= 0 && last - waitedSince < endGraceMs;
       this.finalize(st, flow, cut ? 'in-flight' : 'incomplete');
@@ -420,8 +429,9 @@ export class FlowTracker {
     } else if (state === 'incomplete') {
       const order = steps[flow.qos];
       // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
+      // A flow that reached its last step without one before it stalled at the first it lacks.
       const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
-      const next = order[reached + 1] as StalledAt | undefined;
+      const next = (reached === order.length - 1 ? order.find((s) => !flow.steps.some((seenStep) => seenStep.step === s)) : order[reached + 1]) as StalledAt | undefined;
       if (next) flow.stalledAt = next;
     }
     this.tally.add(flow);
