@@ -206,6 +206,28 @@ test('a QoS 2 delivery answered with PUBCOMP alone is no complete handshake: it 
   assert.deepEqual(c.findings.filter((f) => f.code === 'flow-incomplete').map((f) => f.client), ['skipper']);
 });
 
+test("the broker's 'Reused message ID' line makes a PUBLISH taken for a re-send a message of its own, the one in flight lost", () => {
+  const sends = (dup: number): string[] => [
+    ...connect(1795700000, 'forgetful'),
+    "1795700001: Received PUBLISH from forgetful (d0, q2, r0, m51, 'm/g', ... (4 bytes))",
+    '1795700001: Sending PUBREC to forgetful (m51, rc0)',
+    `1795700002: Received PUBLISH from forgetful (d${dup}, q2, r0, m51, 'm/g', ... (4 bytes))`,
+  ];
+  const handshake = ['1795700002: Sending PUBREC to forgetful (m51, rc0)', '1795700002: Received PUBREL from forgetful (Mid: 51)', '1795700002: Sending PUBCOMP to forgetful (m51)'];
+  for (const dup of [0, 1]) {
+    // Another payload: the broker says so, and dropped the first message.
+    const reused = correlate([...sends(dup), '1795700002: Reused message ID 51 from forgetful detected. Clearing from storage.', ...handshake]);
+    assert.deepEqual(reused.flows.map((f) => [f.state, f.dropped, f.duplicates]), [['incomplete', 'mid-reused', 0], ['complete', undefined, 0]], `d${dup}`);
+    assert.deepEqual(reused.findings.map((f) => f.code), ['mid-reused'], `d${dup}`);
+    assert.equal(reused.sessions[0]?.messagesIn, 2, `d${dup}`);
+    // The same message again, without that line: one message, sent twice.
+    const same = correlate([...sends(dup), ...handshake]);
+    assert.deepEqual(same.flows.map((f) => [f.state, f.duplicates]), [['complete', 1]], `d${dup}`);
+    assert.deepEqual(same.findings.map((f) => f.code), ['flow-duplicate'], `d${dup}`);
+    assert.equal(same.sessions[0]?.messagesIn, 1, `d${dup}`);
+  }
+});
+
 test('a PUBLISH re-sent thousands of times is counted whole, with the first re-sends as evidence', () => {
   const resends = Array.from({ length: 5000 }, () => "1795700002: Received PUBLISH from rr (d1, q1, r0, m5, 'a/b', ... (2 bytes))");
   const c = correlate([...connect(1795700000, 'rr'), "1795700001: Received PUBLISH from rr (d0, q1, r0, m5, 'a/b', ... (2 bytes))", ...resends, '1795700003: Sending PUBACK to rr (m5, rc0)']);

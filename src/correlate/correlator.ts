@@ -192,6 +192,9 @@ const deniedFormats = new Set([
   'Client connection from %s denied: max_connections exceeded.',
 ]);
 
+/** The broker dropped a QoS 2 message in flight whose id the PUBLISH just received reused (2.0.9+). */
+const reusedMidFormat = 'Reused message ID %u from %s detected. Clearing from storage.';
+
 const flappingWindowMs = 5 * 60_000;
 const flappingCount = 3;
 const takeoverEchoRecords = 50;
@@ -408,7 +411,9 @@ export class Correlator {
       case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message':
-        if (!this.bridges.message(r) && deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
+        if (this.bridges.message(r)) break;
+        if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
+        else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
         break;
       case 'unknown':
         // A blank line says nothing to understand (an editor's last newline, files joined).
@@ -1133,6 +1138,17 @@ export class Correlator {
     this.topicLinesLogged = false;
   }
 
+  /**
+   * The broker says the PUBLISH on the line before reused the id `mid` of `client`'s message in
+   * flight, which it dropped: taken for that message's re-send, it is a message of its own.
+   */
+  private onReusedMid(mid: unknown, client: unknown): void {
+    const p = this.lastPacket;
+    if (p === null || this.lastPacketAt !== this.records - 1 || p.cmd !== 'publish' || p.direction !== 'in' || p.mid !== mid || p.client !== client) return;
+    const st = this.clients.get(p.client);
+    if (st && this.flows.reused(p, st)) this.countMessage(p, st, st.session?.session);
+  }
+
   /** `echo`: the line is a plugin's denial of the PUBLISH on the line before ({@link secondLineOf}). */
   private onPublish(r: PacketRecord, st: ClientState | undefined, open: Session | undefined, echo: boolean): void {
     if (r.outcome === 'denied') {
@@ -1163,6 +1179,11 @@ export class Correlator {
       // A re-send of a message in flight is that message again, not another one.
       if (resent) return;
     }
+    this.countMessage(r, st, open);
+  }
+
+  /** Counts a message published, for its session and the top clients and topics. */
+  private countMessage(r: PacketRecord, st: ClientState | undefined, open: Session | undefined): void {
     const bytes = r.payloadBytes ?? 0;
     if (open) {
       if (r.direction === 'in') {

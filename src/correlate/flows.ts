@@ -163,6 +163,8 @@ export class FlowTracker {
   private pubrecUnanswered: { st: ClientFlows; flow: Flow } | null = null;
   /** When a flow in flight was last sent again, for how long it had waited when the log ended. */
   private readonly resentTimes = new WeakMap<Flow, number>();
+  /** The last PUBLISH taken for a re-send, and what that changed: undone if the broker says it reused the id ({@link reused}). */
+  private lastResend: { record: PacketRecord; flow: Flow; kept: boolean; resumed: boolean } | null = null;
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -173,14 +175,15 @@ export class FlowTracker {
 
   /**
    * A PUBLISH line. `st` is the client's state when {@link opensFlow} says the packet starts a
-   * flow, else null. A re-sent message (`d1`, or the same message after its session ended) counts
-   * as a duplicate of the flow in flight, and true is returned: it is no new message. Another
-   * PUBLISH with that id gives the old flow up. A delivery `fromStore` (retained, sent on
-   * subscribe) is linked to no origin.
+   * flow, else null. A re-sent message (`d1`; the same message after its session ended, or at
+   * QoS 2 while its handshake goes on) counts as a duplicate of the flow in flight, and true is
+   * returned: it is no new message. Another PUBLISH with that id gives the old flow up. A
+   * delivery `fromStore` (retained, sent on subscribe) is linked to no origin.
    */
   publish(r: PacketRecord, st: ClientFlows | null, fromStore = false): boolean {
     const traceKey = this.options.traceOrigins && r.topic !== undefined ? traceKeyOf(r.payloadBytes ?? null, r.topic) : null;
     if (r.direction === 'in') this.fanout = traceKey === null ? null : { key: traceKey, origin: this.rememberInbound(traceKey, r) };
+    this.lastResend = null;
     if (st === null || !opensFlow(r)) return false;
     const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
     const existing = flows.get(r.mid);
@@ -191,21 +194,58 @@ export class FlowTracker {
         existing.dropped = 'denied';
         return true;
       }
-      if (r.dup || (existing.sessionEnded && sameMessage(existing, r))) {
-        existing.duplicates++;
+      // The broker keeps a QoS 2 message it received until its PUBREL: the same one again is
+      // that message (2.0.9 and later say when another reuses its id, see {@link reused}).
+      if (r.dup || (sameMessage(existing, r) && (existing.sessionEnded || existing.qos === 2))) {
         const resentAt = (existing.resentAt ??= []);
+        this.lastResend = { record: r, flow: existing, kept: resentAt.length < resendsKept, resumed: existing.resumed };
+        existing.duplicates++;
         if (resentAt.length < resendsKept) resentAt.push({ file: r.file, line: r.line });
         if (r.time !== null) this.resentTimes.set(existing, r.time);
         if (existing.sessionEnded) existing.resumed = true;
         return true;
       }
-      existing.dropped = 'mid-reused';
-      this.finalize(st, existing, 'incomplete');
-      this.options.onFinding({
-        code: 'mid-reused', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }, existing.steps[0]?.at ?? { file: r.file, line: r.line }],
-        direction: r.direction, mid: r.mid, qos: existing.qos, topic: existing.topic,
-      });
+      this.giveUpReused(st, existing, r);
     }
+    this.startFlow(r, st, traceKey, fromStore);
+    return false;
+  }
+
+  /**
+   * The broker says the PUBLISH `r` just read reused the id of the message in flight, which it
+   * dropped (2.0.9 and later, for a QoS 2 message whose payload differs): if `r` was taken for
+   * that message's re-send, it is a message of its own, and true is returned.
+   */
+  reused(r: PacketRecord, st: ClientFlows): boolean {
+    const resend = this.lastResend;
+    this.lastResend = null;
+    if (resend === null || resend.record !== r || !opensFlow(r)) return false;
+    const { flow } = resend;
+    flow.duplicates--;
+    if (resend.kept) flow.resentAt?.pop();
+    if (flow.resentAt?.length === 0) delete flow.resentAt;
+    flow.resumed = resend.resumed;
+    if (flow.state === 'in-flight') this.giveUpReused(st, flow, r);
+    this.startFlow(r, st, this.options.traceOrigins && r.topic !== undefined ? traceKeyOf(r.payloadBytes ?? null, r.topic) : null, false, true);
+    return true;
+  }
+
+  /** Gives up a flow in flight whose id the PUBLISH `r` reused, with its finding. */
+  private giveUpReused(st: ClientFlows, existing: Flow, r: PacketRecord): void {
+    existing.dropped = 'mid-reused';
+    this.finalize(st, existing, 'incomplete');
+    this.options.onFinding({
+      code: 'mid-reused', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }, existing.steps[0]?.at ?? { file: r.file, line: r.line }],
+      direction: r.direction, mid: existing.mid, qos: existing.qos, topic: existing.topic,
+    });
+  }
+
+  /**
+   * Starts the flow of a PUBLISH that opens one; `traceKey` links a delivery to its origin, and
+   * `reusing` says the broker took it for a new message that reused an id.
+   */
+  private startFlow(r: PacketRecord & { qos: 1 | 2; mid: number }, st: ClientFlows, traceKey: string | null, fromStore: boolean, reusing = false): void {
+    const flows = r.direction === 'in' ? st.inFlows : st.outFlows;
     const flow: Flow = {
       client: r.client, direction: r.direction, mid: r.mid, qos: r.qos, topic: r.topic ?? null,
       payloadBytes: r.payloadBytes ?? null, state: 'in-flight',
@@ -214,8 +254,8 @@ export class FlowTracker {
     };
     // A `d1` PUBLISH of no flow in flight is a re-send of one already acknowledged (the sender
     // missed the acknowledgement when its connection broke) or sent before the log: it is
-    // handled as a new message, and was delivered again.
-    if (r.dup) {
+    // handled as a new message, and was delivered again. One the broker said reused an id is new.
+    if (r.dup && !reusing) {
       flow.duplicates = 1;
       flow.resentAt = [{ file: r.file, line: r.line }];
     }
@@ -237,7 +277,6 @@ export class FlowTracker {
     flows.set(r.mid, flow);
     this.options.onStart(flow);
     this.openCount++;
-    return false;
   }
 
   /**
