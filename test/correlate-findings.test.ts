@@ -662,6 +662,9 @@ test('a retained delivery just after a SUBACK comes from the store; a v5 retain-
   assert.deepEqual(onSubscribe.flows.filter((f) => f.direction === 'out').map((f) => f.origin?.client ?? null), [null]);
   const forwarded = run([...clients, ...subscribe(1795702441), publish(1795702450), deliver(1795702450)]);
   assert.deepEqual(forwarded.flows.filter((f) => f.direction === 'out').map((f) => f.origin?.client ?? null), ['pub']);
+  // Forwarded as it comes in, within a second of the SUBACK: no message from the store.
+  const forwardedAtOnce = run([...clients, ...subscribe(1795702441), publish(1795702441), deliver(1795702441)]);
+  assert.deepEqual(forwardedAtOnce.flows.filter((f) => f.direction === 'out').map((f) => f.origin?.client ?? null), ['pub']);
 });
 
 test('a delivery the broker queued is linked to the latest PUBLISH, ambiguous when an earlier one came in the window', () => {

@@ -259,9 +259,11 @@ export class FlowTracker {
       flow.duplicates = 1;
       flow.resentAt = [{ file: r.file, line: r.line }];
     }
-    if (r.direction === 'out' && traceKey !== null && !fromStore) {
-      // The message being sent out now, else the latest that came in with the same topic and size.
-      const sending = this.fanout?.key === traceKey ? this.fanout.origin : null;
+    // The message being sent out now, else the latest that came in with the same topic and size.
+    // A retained message just after a SUBACK comes from the store, unless it is the one being sent
+    // out now (a v5 retain-as-published forward).
+    const sending = r.direction === 'out' && traceKey !== null && this.fanout?.key === traceKey ? this.fanout.origin : null;
+    if (r.direction === 'out' && traceKey !== null && (!fromStore || sending !== null)) {
       const origin = sending ?? this.recentInbound.get(traceKey);
       const within = (time: number | null): boolean => r.time === null || time === null || r.time - time <= originWindowMs;
       if (origin && within(origin.time)) {
