@@ -234,6 +234,21 @@ test('copytruncate: the shrink is seen, the end missed is read from the copy, no
   assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: `${path}.1`, recoveredBytes: 8 }]);
 });
 
+/**
+ * Two copytruncate rotations in one tick, as while the follower is held up: `unread` is written
+ * just before the first, `mid-1`, `mid-2` between them, and `new-1` after.
+ */
+function copytruncateTwice(path: string, unread: string): void {
+  appendFileSync(path, unread);
+  copyFileSync(path, `${path}.1`);
+  truncateSync(path, 0);
+  appendFileSync(path, lines('mid', 2));
+  renameSync(`${path}.1`, `${path}.2`);
+  copyFileSync(path, `${path}.1`);
+  truncateSync(path, 0);
+  appendFileSync(path, 'new-1\n');
+}
+
 test('copytruncate twice before the follower read on: the copy made in between is read whole, after the first', async () => {
   const { path, t } = await followWritten(lines('a', 2));
   try {
@@ -241,14 +256,7 @@ test('copytruncate twice before the follower read on: the copy made in between i
     // lines of their own; older rotations are left alone.
     writeFileSync(`${path}.3`, 'older-1\n');
     utimesSync(`${path}.3`, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
-    appendFileSync(path, 'a-3\n');
-    copyFileSync(path, `${path}.1`);
-    truncateSync(path, 0);
-    appendFileSync(path, lines('mid', 2));
-    renameSync(`${path}.1`, `${path}.2`);
-    copyFileSync(path, `${path}.1`);
-    truncateSync(path, 0);
-    appendFileSync(path, 'new-1\n');
+    copytruncateTwice(path, 'a-3\n');
     await t.until(() => t.text().includes('new-1'), 'the line after the second truncation');
   } finally {
     await t.stop();
@@ -264,13 +272,7 @@ test('copytruncate twice after the follower read all: the first copy holds nothi
   const { path, t } = await followWritten(lines('a', 2));
   try {
     // The follower has read the whole file: the first copy ends where it had got to.
-    copyFileSync(path, `${path}.1`);
-    truncateSync(path, 0);
-    appendFileSync(path, lines('mid', 2));
-    renameSync(`${path}.1`, `${path}.2`);
-    copyFileSync(path, `${path}.1`);
-    truncateSync(path, 0);
-    appendFileSync(path, 'new-1\n');
+    copytruncateTwice(path, '');
     await t.until(() => t.text().includes('new-1'), 'the line after the second truncation');
   } finally {
     await t.stop();
