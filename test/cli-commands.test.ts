@@ -194,6 +194,16 @@ describe('several files, taken in time order', () => {
   const parts = [0, 1, 2].map((i) => writeLines(`rotated.${2 - i}.log`, lines.slice(cuts[i], cuts[i + 1])));
   const offsets = Object.fromEntries(parts.map((p, i) => [p, cuts[i] ?? 0]));
 
+  test('a SUBSCRIBE whose topic lines were rotated into the next file counts for its session', async () => {
+    // Line 33 is `Received SUBSCRIBE from pers-logger`; its topic line and grant start the next file.
+    const head = writeLines('subscribe-cut.1.log', lines.slice(0, 33));
+    const tail = writeLines('subscribe-cut.log', lines.slice(33));
+    assert.match(lines[32] ?? '', /Received SUBSCRIBE from pers-logger$/);
+    const split = await runCli(['sessions', '--format', 'json', tail, head]);
+    const whole = await runCli(['sessions', '--format', 'json', rotated]);
+    assert.deepEqual(relocate(split.stdout, { [head]: 0, [tail]: 33 }, rotated), JSON.parse(whole.stdout));
+  });
+
   test('the parts start at different times (a precondition of this test)', async () => {
     const first = await Promise.all(parts.map(async (p) => (JSON.parse((await runCli(['summary', '--format', 'json', p])).stdout) as { span: { first: string } }).span.first));
     assert.deepEqual([...first].sort(), first);

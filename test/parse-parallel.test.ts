@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { type ParallelSettings, type ParallelStats, parseFileInParallel, readRecordsInParallel } from '../src/cli/parse-parallel/index.js';
-import { type LineContext, LineParser, type LogRecord, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
+import { type LineContext, LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
 import { RecordJsonLines } from '../src/report/index.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { realLines } from './support/line-arbitraries.js';
@@ -264,6 +264,21 @@ describe('parse on worker threads', () => {
       const { text, stats } = await workerThreads(path, { parser, chunkBytes, before: { lastTime } });
       assert.equal(text, expected, `chunks of ${chunkBytes} bytes`);
       assert.equal(stats.end.lastTime, Date.UTC(2026, 0, 1, 0, 0, 59));
+    }
+  });
+
+  test('a topic line that starts a rotated file goes on from the last line of the file before', async () => {
+    const lines = ['1700000001: \ta/b (QoS 1)', '1700000001: c 1 a/b', '1700000001: Sending SUBACK to c'];
+    for (let i = 0; i < 40; i++) lines.push(`1700000002: Received PINGREQ from c${i}`);
+    const path = writeLog('topic-first.log', `${lines.join('\n')}\n`);
+    const before = createLineDecoder('before.log');
+    before.decode('1700000000: Received SUBSCRIBE from c');
+    const expected = await oneThreadRecords(path, { before: before.context });
+    assert.deepEqual([expected[0]?.type, expected[0]?.type === 'subscription' && expected[0].client], ['subscription', 'c']);
+    for (const chunkBytes of [40, 500]) {
+      const { records, stats } = await workerRecords(path, { chunkBytes, before: before.context });
+      assert.deepEqual(records, expected, `chunks of ${chunkBytes} bytes`);
+      assert.deepEqual(stats.end.prev, records[records.length - 1]);
     }
   });
 

@@ -7,7 +7,7 @@ import { type BigIntStats, createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { type LineContext, LineParser, type LogRecord, carriedContext, createLineDecoder, halfYearMs, readRecordBatches } from '../parse/index.js';
+import { type LineContext, LineParser, type LogRecord, createLineDecoder, halfYearMs, nextFileContext, readRecordBatches } from '../parse/index.js';
 import type { Io } from './io.js';
 import { type Rotation, olderFirst, rotationOf } from './rotation.js';
 
@@ -306,9 +306,10 @@ export function readError(source: InputSource, error: unknown): InputError {
 
 /**
  * Reads every source in order and hands each batch of records to `onBatch`. Each source is read
- * with what the one before left (`before` for the first; {@link carriedContext}): its last time,
+ * with what the one before left (`before` for the first; {@link nextFileContext}): its last time,
  * so a syslog time's year carries from a rotated file to the next, its broker version, whose
- * banner only the first file holds, and the order of its numeric dates. Returns what the last
+ * banner only the first file holds, the order of its numeric dates, and its last record, which a
+ * line rotated into the next file may continue. Returns what the last
  * left. Read failures become {@link InputError}s; errors thrown by `onBatch` pass through unchanged.
  */
 export async function forEachRecordBatch(
@@ -317,7 +318,7 @@ export async function forEachRecordBatch(
   onBatch: (batch: LogRecord[]) => Promise<void> | void,
   before: Readonly<LineContext> = {},
 ): Promise<LineContext> {
-  let carried = carriedContext(before);
+  let carried = nextFileContext(before);
   for (const source of sources) {
     const batches = readRecordBatches(source.open(), source.name, parser, undefined, carried);
     for (;;) {
@@ -328,7 +329,7 @@ export async function forEachRecordBatch(
         throw readError(source, error);
       }
       if (step.done) {
-        carried = carriedContext(step.value);
+        carried = nextFileContext(step.value);
         break;
       }
       await onBatch(step.value);

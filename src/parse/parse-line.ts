@@ -575,6 +575,15 @@ export function carriedContext({ brokerVersion, lastTime, dateOrder, dateGuessed
   };
 }
 
+/**
+ * What a file's last line leaves the next file, read as the same log goes on (a rotated log):
+ * what {@link carriedContext} carries, and the last record, which the next file's first line may
+ * continue (a SUBSCRIBE whose topic lines were rotated into the next file).
+ */
+export function nextFileContext(end: Readonly<LineContext>): LineContext {
+  return { ...carriedContext(end), ...(end.prev === undefined ? {} : { prev: end.prev }) };
+}
+
 /** Decodes the lines of one input in order; see {@link createLineDecoder}. */
 export interface LineDecoder {
   decode(text: string): LogRecord;

@@ -6,7 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLiveFilter } from '../../correlate/index.js';
-import { type LineDecoder, type LineParser, type LogRecord, carriedContext, createLineDecoder, defaultMaxLineLength, readLineBatches } from '../../parse/index.js';
+import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, nextFileContext, readLineBatches } from '../../parse/index.js';
 import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { InputError, inputName, isCorruptGzip } from '../input.js';
@@ -52,7 +52,8 @@ function inputFailure(source: string, error: unknown): unknown {
 
 /**
  * The decoder for a segment's lines. A new file is numbered from 1, keeping the broker version the
- * old one announced and its last time (a syslog time's year follows it); a segment that goes on
+ * old one announced, its last time (a syslog time's year follows it) and its last record (a topic
+ * line may go on from it); a segment that goes on
  * (from history to live, or in a rotated file under its new name) is numbered on from the one
  * before.
  */
@@ -60,7 +61,7 @@ function decoderFor(segment: TailSegment, before: LineDecoder, plan: FollowPlan)
   const file = segment.renamed ?? plan.source;
   // The previous record is the last line read, whichever decoder read it.
   if (!segment.restart) return createLineDecoder(file, plan.parser, { line: (before.context.prev?.line ?? 0) + 1, context: before.context });
-  return createLineDecoder(file, plan.parser, { context: carriedContext(before.context) });
+  return createLineDecoder(file, plan.parser, { context: nextFileContext(before.context) });
 }
 
 /** The bytes after a segment's last newline: the start of a line still being written. */

@@ -17,7 +17,7 @@
 import { open } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { type LineContext, LineParser, type LogRecord, carriedContext, defaultMaxLineLength } from '../../parse/index.js';
+import { type LineContext, LineParser, type LogRecord, carriedContext, defaultMaxLineLength, nextFileContext } from '../../parse/index.js';
 import { type InputSource, forEachRecordBatch, readError } from '../input.js';
 import { ChunkEncoder, type ChunkOutput, type ChunkResult, type ChunkSettings, decodeFirstLine, packedOf } from './encode-chunk.js';
 import { type LineChunk, LineChunks } from './line-chunks.js';
@@ -128,7 +128,7 @@ export interface ParallelStats {
   onMainThread: number;
   /** Chunks whose result failed the check and were decoded again, in order. */
   decodedAgain: number;
-  /** What the file's last line leaves for the next file ({@link carriedContext}). */
+  /** What the file's last line leaves for the next file ({@link nextFileContext}). */
   end: LineContext;
   /** Lines written. */
   lines: number;
@@ -192,12 +192,12 @@ async function decodeInParallel(
   // (the chunk's own count stands for it) and its warnings come with the chunk.
   const checker = new LineParser(parser.options);
   const pending: Pending[] = [];
-  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: carriedContext(before), lines: 0 };
+  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: nextFileContext(before), lines: 0 };
   const written = (result: ChunkResult): void => {
     stats.lines += result.lines;
   };
   /** What the lines written so far leave for the next one. */
-  let context: LineContext = carriedContext(before);
+  let context: LineContext = nextFileContext(before);
 
   /** Decodes a chunk here with the true context, and writes it. */
   const decodeInOrder = async (chunk: LineChunk): Promise<void> => {
@@ -271,7 +271,7 @@ async function decodeInParallel(
       chunk = await next;
     }
     for (let oldest = pending.shift(); oldest; oldest = pending.shift()) await settle(oldest);
-    return { ...stats, end: carriedContext(context) };
+    return { ...stats, end: nextFileContext(context) };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await handle.close();
@@ -285,7 +285,7 @@ async function decodeInParallel(
 export async function forEachRecordBatchOnThreads(
   sources: readonly InputSource[], parser: LineParser, jobs: number, onBatch: TakeRecords, before: Readonly<LineContext> = {},
 ): Promise<LineContext> {
-  let carried = carriedContext(before);
+  let carried = nextFileContext(before);
   for (const source of sources) {
     if (decodedInParallel(source, jobs)) {
       carried = (await readRecordsInParallel(source, parser, { jobs, chunkBytes: parallelChunkBytes, raw: false, maxLength: defaultMaxLineLength }, onBatch, carried)).end;
