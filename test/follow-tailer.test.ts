@@ -291,13 +291,8 @@ function gzipInPlace(path: string): void {
 }
 
 test('rotated twice and compressed before the follower read on: the compressed file is named, not passed over in silence', async () => {
-  const path = freshPath();
-  await mkdir(join(path, '..'));
-  const writer = await open(path, 'a');
-  await writer.write(lines('old', 2));
-  const t = tail(path);
+  const { path, t } = await followWritten(lines('old', 2));
   try {
-    await t.until(() => t.text().includes('old-2'), 'the first lines');
     renameSync(path, `${path}.1`);
     appendFileSync(path, lines('mid', 2));
     renameSync(`${path}.1`, `${path}.2`);
@@ -306,7 +301,6 @@ test('rotated twice and compressed before the follower read on: the compressed f
     appendFileSync(path, 'new-1\n');
     await t.until(() => t.text().includes('new-1'), 'the new file');
   } finally {
-    await writer.close();
     await t.stop();
   }
   assert.equal(t.text(), lines('old', 2) + 'new-1\n');

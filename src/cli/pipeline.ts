@@ -114,14 +114,13 @@ export async function correlateInputs(
   io: Io,
   onRecord?: (record: LogRecord) => void,
 ): Promise<Correlation> {
-  const { jobs = 0, ...correlate } = options;
-  const correlator = new Correlator(correlate);
+  const correlator = new Correlator(options);
   const sizes = sources.map((s) => s.size);
   const progress = createProgress(io, sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0));
   // A batch holds lines of one input, named in its records.
   const read = new Map<string, LineCounts>();
   try {
-    await forEachRecordBatchOnThreads(sources, parser, jobs, (batch) => {
+    await forEachRecordBatchOnThreads(sources, parser, options.jobs ?? 0, (batch) => {
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
@@ -188,14 +187,13 @@ export async function correlateSelected(
 export async function summarizeSelected(
   sources: readonly InputSource[], parser: LineParser, options: PipelineOptions, io: Io, selection: Selection, selector: Selector,
 ): Promise<Correlation> {
-  const { jobs, ...correlate } = options;
-  const selected = new Correlator(correlate);
+  const selected = new Correlator(options);
   const tally = new FindingTally(selection);
   const flows = new FlowTally();
   let orphanAcks = 0;
   let attemptCount = 0;
   const attemptsByOutcome: Correlation['attemptsByOutcome'] = {};
-  const sessions = new SessionTally(correlate.maxOpen);
+  const sessions = new SessionTally(options.maxOpen);
   const onEvent = (e: CorrelatorEvent): void => {
     tally.onEvent(e);
     if (e.kind === 'session-end' && sessionSelected(e.session, selector)) sessions.add(e.session);

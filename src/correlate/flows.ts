@@ -181,7 +181,7 @@ export class FlowTracker {
    * delivery `fromStore` (retained, sent on subscribe) is linked to no origin.
    */
   publish(r: PacketRecord, st: ClientFlows | null, fromStore = false): boolean {
-    const traceKey = this.options.traceOrigins && r.topic !== undefined ? traceKeyOf(r.payloadBytes ?? null, r.topic) : null;
+    const traceKey = this.traceKey(r);
     if (r.direction === 'in') this.fanout = traceKey === null ? null : { key: traceKey, origin: this.rememberInbound(traceKey, r) };
     this.lastResend = null;
     if (st === null || !opensFlow(r)) return false;
@@ -226,8 +226,13 @@ export class FlowTracker {
     if (flow.resentAt?.length === 0) delete flow.resentAt;
     flow.resumed = resend.resumed;
     if (flow.state === 'in-flight') this.giveUpReused(st, flow, r);
-    this.startFlow(r, st, this.options.traceOrigins && r.topic !== undefined ? traceKeyOf(r.payloadBytes ?? null, r.topic) : null, false, true);
+    this.startFlow(r, st, this.traceKey(r), false, true);
     return true;
+  }
+
+  /** The key that links a delivery to the PUBLISH it came from, when origins are traced. */
+  private traceKey(r: PacketRecord): string | null {
+    return this.options.traceOrigins && r.topic !== undefined ? traceKeyOf(r.payloadBytes ?? null, r.topic) : null;
   }
 
   /** Gives up a flow in flight whose id the PUBLISH `r` reused, with its finding. */
@@ -331,8 +336,7 @@ export class FlowTracker {
     } else if (index === order.length - 1) {
       // The last step without those before it (PUBCOMP right after PUBLISH) ends no handshake:
       // the broker takes it for a protocol error, and the message was not delivered.
-      const whole = order.every((s) => flow.steps.some((seenStep) => seenStep.step === s));
-      this.finalize(st, flow, !whole ? 'incomplete' : droppedByBroker(flow) ? 'refused' : 'complete');
+      this.finalize(st, flow, missingStep(flow) !== undefined ? 'incomplete' : droppedByBroker(flow) ? 'refused' : 'complete');
     }
   }
 
@@ -472,7 +476,7 @@ export class FlowTracker {
       // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
       // A flow that reached its last step without one before it stalled at the first it lacks.
       const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
-      const next = (reached === order.length - 1 ? order.find((s) => !flow.steps.some((seenStep) => seenStep.step === s)) : order[reached + 1]) as StalledAt | undefined;
+      const next = (reached === order.length - 1 ? missingStep(flow) : order[reached + 1]) as StalledAt | undefined;
       if (next) flow.stalledAt = next;
     }
     this.tally.add(flow);
@@ -506,6 +510,11 @@ function droppedByBroker(flow: Flow): boolean {
 }
 
 /** Adds a step to a flow; once it holds {@link stepsKept}, the new one takes the last one's place. */
+/** The first step of its QoS a flow has not seen, if any. */
+function missingStep(flow: Flow): FlowStep | undefined {
+  return steps[flow.qos].find((step) => !flow.steps.some((seen) => seen.step === step));
+}
+
 function addStep(flow: Flow, seen: Flow['steps'][number]): void {
   if (flow.steps.length < stepsKept) flow.steps.push(seen);
   else flow.steps[flow.steps.length - 1] = seen;

@@ -73,27 +73,31 @@ export function findingFacts(f: Finding, timeZone: string): Array<[string, strin
 const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(packetFindingCodes);
 const flowCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(flowFindingCodes);
 
-/**
- * Why a rule that passed could not be checked, or not fully, or null. It starts with what it
- * says of the rule ({@link uncheckedLabel}): `not checked` when its findings come from lines the
- * log lacks, `not fully checked` when the tracking limit dropped flows its findings are about.
- * A rule that failed was checked: what it counted is there whatever was missed.
- */
-export function uncheckedReason(report: CiReport, rule: Pick<RuleResult, 'code' | 'passed'>): string | null {
-  const c = report.correlation;
-  if (!rule.passed || !packetCodes.has(rule.code)) return null;
-  if (!c.debugLines) return 'not checked: the log has no debug lines (log_type debug or all), which QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets are known by';
-  // 2.1 says a filter is denied; before, only the grant line it lacks does.
-  if (rule.code === 'subscribe-denied' && !c.filtersJudged) {
-    return 'not checked: the broker logged SUBSCRIBE requests without log_type subscribe lines, which show the filters a broker before 2.1 granted';
-  }
-  if (flowCodes.has(rule.code) && c.evicted.flows > 0) {
-    return `not fully checked: the tracking limit (--max-open) dropped ${c.evicted.flows} QoS flow(s) before they ended, and what became of them is not counted`;
-  }
-  return null;
+/** A rule that passed without being checked, or fully checked: what to call it, and why (which starts with that). */
+export interface Unchecked {
+  label: 'not checked' | 'not fully checked';
+  reason: string;
 }
 
-/** What an {@link uncheckedReason} says of its rule: `not checked` or `not fully checked`. */
-export function uncheckedLabel(reason: string): string {
-  return reason.slice(0, reason.indexOf(':'));
+function unchecked(label: Unchecked['label'], why: string): Unchecked {
+  return { label, reason: `${label}: ${why}` };
+}
+
+/**
+ * Whether a rule that passed could not be checked (its findings come from lines the log lacks),
+ * or not fully (the tracking limit dropped flows its findings are about), and why; null when it
+ * was. A rule that failed was checked: what it counted is there whatever was missed.
+ */
+export function uncheckedRule(report: CiReport, rule: Pick<RuleResult, 'code' | 'passed'>): Unchecked | null {
+  const c = report.correlation;
+  if (!rule.passed || !packetCodes.has(rule.code)) return null;
+  if (!c.debugLines) return unchecked('not checked', 'the log has no debug lines (log_type debug or all), which QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets are known by');
+  // 2.1 says a filter is denied; before, only the grant line it lacks does.
+  if (rule.code === 'subscribe-denied' && !c.filtersJudged) {
+    return unchecked('not checked', 'the broker logged SUBSCRIBE requests without log_type subscribe lines, which show the filters a broker before 2.1 granted');
+  }
+  if (flowCodes.has(rule.code) && c.evicted.flows > 0) {
+    return unchecked('not fully checked', `the tracking limit (--max-open) dropped ${c.evicted.flows} QoS flow(s) before they ended, and what became of them is not counted`);
+  }
+  return null;
 }

@@ -6,7 +6,7 @@ import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { isoTime, toJsonText } from '../record-json.js';
-import { type CiReport, codesFound, countOf, findingsOf, uncheckedReason, unlistedOf } from './ci-report.js';
+import { type CiReport, codesFound, countOf, findingsOf, uncheckedRule, unlistedOf } from './ci-report.js';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear without a bump. */
 export const ciJsonSchemaVersion = 1;
@@ -44,8 +44,8 @@ export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
       // A rule whose findings come from lines the log lacks, or from flows the tracking limit
       // dropped, passes without being checked, or fully checked, as JUnit and Markdown say too.
       rules: gate.rules.map((r) => {
-        const unchecked = uncheckedReason(report, r);
-        return { code: r.code, max: r.max, count: r.count, passed: r.passed, checked: unchecked === null, ...(unchecked === null ? {} : { uncheckedReason: unchecked }) };
+        const unchecked = uncheckedRule(report, r);
+        return { code: r.code, max: r.max, count: r.count, passed: r.passed, checked: unchecked === null, ...(unchecked === null ? {} : { uncheckedReason: unchecked.reason }) };
       }),
     },
     counts,

@@ -9,7 +9,7 @@ import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { elideMiddle, location, safeText, stdinFile } from '../text.js';
-import { type CiReport, findingFacts, findingsOf, uncheckedLabel, uncheckedReason, unlistedOf } from './ci-report.js';
+import { type CiReport, findingFacts, findingsOf, uncheckedRule, unlistedOf } from './ci-report.js';
 import { dropXmlForbidden, xmlAttribute, xmlText } from './xml.js';
 
 interface Testcase {
@@ -115,9 +115,9 @@ function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): T
   }
   // A rule with nothing to find in this log is skipped, not passed; one the tracking limit kept
   // from seeing all there was has a skipped case beside what it found.
-  const unchecked = uncheckedReason(report, rule);
+  const unchecked = uncheckedRule(report, rule);
   if (unchecked !== null) {
-    cases.push({ name: uncheckedLabel(unchecked), file: null, line: null, failure: null, skipped: unchecked, body: unchecked });
+    cases.push({ name: unchecked.label, file: null, line: null, failure: null, skipped: unchecked.reason, body: unchecked.reason });
   } else if (cases.length === 0) {
     cases.push({ name: 'no findings', file: null, line: null, failure: null, body: `no ${rule.code} findings` });
   }

@@ -7,7 +7,7 @@ import type { FindingCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { formatTime, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
-import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, uncheckedLabel, uncheckedReason, unlistedOf } from './ci-report.js';
+import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, uncheckedRule, unlistedOf } from './ci-report.js';
 
 /** How much the summary may hold. */
 export interface MarkdownLimits {
@@ -47,13 +47,13 @@ function header(report: CiReport, ctx: ReportContext): string[] {
     for (const r of gate.rules) {
       // A rule whose findings come from lines the log lacks, or from flows the tracking limit
       // dropped, passed without being checked, or fully checked, as JUnit says too.
-      const unchecked = uncheckedReason(report, r);
-      const result = !r.passed ? '❌ failed' : unchecked !== null ? `➖ ${uncheckedLabel(unchecked)}` : '✅ passed';
+      const unchecked = uncheckedRule(report, r);
+      const result = !r.passed ? '❌ failed' : unchecked !== null ? `➖ ${unchecked.label}` : '✅ passed';
       lines.push(`| \`${r.code}\` ${markdownCell(findingTitles[r.code])} | ${r.max} | ${r.count} | ${result} |`);
     }
     lines.push('');
   }
-  const unchecked = gate.rules.some((r) => uncheckedReason(report, r) !== null);
+  const unchecked = gate.rules.some((r) => uncheckedRule(report, r) !== null);
   if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push('> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no debug lines (`log_type debug` or `all`).', '');
   return lines;
 }

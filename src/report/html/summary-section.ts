@@ -6,7 +6,7 @@ import { type Correlation, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { findingTitles } from '../finding-text.js';
 import { formatBytes, formatDuration } from '../text.js';
-import { type CiReport, codesFound, countOf, uncheckedLabel, uncheckedReason } from '../ci/ci-report.js';
+import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
 import { cell, count, table, time } from './markup.js';
 
@@ -16,8 +16,8 @@ import { cell, count, table, time } from './markup.js';
  */
 function ruleVerdict(report: CiReport, rule: CiReport['gate']['rules'][number]): string {
   if (!rule.passed) return '<span class="fails">failed</span>';
-  const unchecked = uncheckedReason(report, rule);
-  return unchecked === null ? 'passed' : `<span class="muted" title="${htmlText(unchecked)}">${uncheckedLabel(unchecked)}</span>`;
+  const unchecked = uncheckedRule(report, rule);
+  return unchecked === null ? 'passed' : `<span class="muted" title="${htmlText(unchecked.reason)}">${unchecked.label}</span>`;
 }
 
 /** The page heading: inputs, when it was made, the gate verdict. */
