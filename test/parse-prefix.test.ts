@@ -203,6 +203,25 @@ describe('broker prefixes', () => {
     assert.deepEqual(times, [Date.UTC(2026, 0, 2, 10), Date.UTC(2026, 1, 13, 10), Date.UTC(2026, 6, 4, 12)]);
   });
 
+  test('dates of two-digit years with the year first or last, in the order the log showed', () => {
+    // Read on 27 November 2026: no log holds a later date.
+    const options = { year: 2026, latest: Date.UTC(2026, 10, 27, 12) };
+    const times = (stamps: string[]): string[] => {
+      const decoder = createLineDecoder('x.log', new LineParser(options));
+      return stamps.map((stamp) => new Date(decoder.decode(`${stamp} 10:00:00: Client a disconnected.`).time ?? 0).toISOString().slice(0, 10));
+    };
+    // %y-%m-%d: the later reading is the guess (5 November 2026, not 26 November 2005), until
+    // `26-11-27` shows the year first (27 November 2026; 26 November 2027 is yet to come).
+    assert.deepEqual(times(['26-11-05', '26-11-27', '05-11-26']), ['2026-11-05', '2026-11-27', '2005-11-26']);
+    // %d-%m-%y: `27-03-24` shows the year last (27 March 2024; 24 March 2027 is yet to come).
+    assert.deepEqual(times(['27-03-24', '25-03-24']), ['2024-03-27', '2024-03-25']);
+    // With the year given, no date is yet to come; one that is no day of the calendar shows the
+    // other order: 2024-02-30 is none, so `24-02-30` is 24 February 2030, and the year stands last.
+    const yearGiven = createLineDecoder('x.log', new LineParser({ year: 2026 }));
+    const read = ['24-02-30', '05-11-26'].map((stamp) => new Date(yearGiven.decode(`${stamp} 10:00:00: Client a disconnected.`).time ?? 0).toISOString().slice(0, 10));
+    assert.deepEqual(read, ['2030-02-24', '2026-11-05']);
+  });
+
   test('the hour repeated when daylight saving ends is read in log order', () => {
     const decoder = createLineDecoder('dst.log', new LineParser({ tz: 'Europe/Berlin' }));
     const times = ['01:59:00', '02:30:00', '02:59:00', '02:05:00', '02:30:00', '03:00:00'].map((stamp) => decoder.decode(`2026-10-25T${stamp}: Client a disconnected.`).time);

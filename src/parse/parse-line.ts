@@ -42,9 +42,9 @@ export interface LineContext {
   brokerVersion?: string;
   /** The time of the last line before that had one: syslog's missing year and a repeated hour are read after it. */
   lastTime?: number;
-  /** The order of day and month a numeric date of the log showed (`03/13/2026`), for the dates that do not. */
+  /** The order a numeric date of the log showed (`03/13/2026`, `26-11-30`), for the dates that do not. */
   dateOrder?: DateOrder;
-  /** A date that could be read both ways was read day first before the log showed an order. */
+  /** A date that could be read both ways was read as guessed before the log showed an order. */
   dateGuessed?: boolean;
   /** The line that showed the dates month first after {@link dateGuessed}: set once, for a warning. */
   monthFirstLate?: Where;
@@ -520,10 +520,15 @@ export class LineParser {
    */
   private dateOrderSeen(order: DateOrder | 'either', context: LineContext, where: Where): void {
     if (order === 'either') {
-      if (context.dateOrder === undefined) context.dateGuessed = true;
+      if (context.dateOrder === undefined || context.dateOrder === 'year-last') context.dateGuessed = true;
       return;
     }
-    if (order === 'month-first' && context.dateOrder === undefined && context.dateGuessed) {
+    // Where the year stands says nothing of day and month.
+    if (order === 'year-first' || order === 'year-last') {
+      context.dateOrder ??= order;
+      return;
+    }
+    if (order === 'month-first' && (context.dateOrder === undefined || context.dateOrder === 'year-last') && context.dateGuessed) {
       context.monthFirstLate = where;
       this.noteMonthFirstLate(where);
     }

@@ -2,7 +2,7 @@
  * Reading times that the broker wrote with `log_timestamp_format` (strftime, local time).
  * A known format compiles to a regex; an unknown one is read loosely.
  */
-import { type Clock, type StampGap, type StampYear, fractionMs, monthNumber, parseOffset, readAfter } from './clock.js';
+import { type Clock, type StampGap, type StampYear, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
 
 /** A compiled strftime format: matches a line's start and reads its time. */
 export interface TimestampFormat {
@@ -189,18 +189,68 @@ interface LooseDate {
   y: number | null;
   mo: number;
   d: number;
-  /** The order of day and month a numeric date with the year last shows, or `either` when it could be read both ways. */
+  /** The order of day and month a numeric date shows, or `either` when it could be read both ways (see {@link DateOrder}). */
   shows?: DateOrder | 'either';
+  /** Where a year of two digits stands, when the date shows it. */
+  yearShows?: 'year-first' | 'year-last';
 }
 
 /**
- * Which comes first in a numeric date with the year last (`%d/%m/%Y` or `%m/%d/%Y`), as a line of
- * the log showed it (`03/13/2026`); before one does, day first, or month first for `%x`.
+ * The order of a numeric date, as a line of the log showed it. With the year last (`%d/%m/%Y` or
+ * `%m/%d/%Y`): `03/13/2026` shows `month-first`, `13/03/2026` `day-first`; before one does, day
+ * first, or month first for `%x`. A year of two digits may stand first too (`%y-%m-%d`):
+ * `year-first` and `year-last` are shown by a date that could not be read the other way (`26-11-30`
+ * is no 26 November of 2030, which is yet to come); `day-first` and `month-first` imply `year-last`.
  */
-export type DateOrder = 'day-first' | 'month-first';
+export type DateOrder = 'day-first' | 'month-first' | 'year-first' | 'year-last';
+
+/** What a stamp of unknown shape is read against: the order its log showed, and the latest time a log can have (see {@link StampYear}). */
+interface DateReading {
+  order: DateOrder | undefined;
+  latest: number | undefined;
+}
+
+/** The first moment of a date's day, in UTC. */
+const dayStart = (date: LooseDate): number => Date.UTC(date.y ?? 0, date.mo - 1, date.d);
+
+/** A year of two digits, read in this century. */
+const century = (digits: number): number => 2000 + digits;
+
+/**
+ * `a`, `b` and a year of two digits `y` after them (`%d.%m.%y`, `%x`'s `%m/%d/%y`), in the order
+ * the log showed, unless one of `a` and `b` cannot be a month.
+ */
+function yearLast(a: number, b: number, y: number, cLocale: boolean, order: DateOrder | undefined): LooseDate {
+  // A day that is its month too (`05/05/2026`) reads the same both ways, and shows nothing.
+  const shows: DateOrder | 'either' | undefined = b > 12 ? 'month-first' : a > 12 ? 'day-first' : a === b ? undefined : 'either';
+  // `%x` is month first until the log shows otherwise: its dates that could be read both
+  // ways are no guess that a date shown month first would prove wrong.
+  const dayOrMonth = order === 'day-first' || order === 'month-first' ? order : undefined;
+  const monthFirst = (shows === undefined || shows === 'either' ? (dayOrMonth ?? (cLocale ? 'month-first' : 'day-first')) : shows) === 'month-first';
+  const told = cLocale && shows === 'either' ? undefined : shows;
+  return { y, mo: monthFirst ? a : b, d: monthFirst ? b : a, ...(told ? { shows: told } : {}) };
+}
+
+/**
+ * A date of three numbers with a year of two digits, which may stand last (`%d-%m-%y`) or first
+ * (`%y-%m-%d`): in the order the log showed; else a reading that is no date, or one after the
+ * latest time a log can have, shows the other; else the later of the two is the guess.
+ */
+function twoDigitYear(a: number, b: number, c: number, cLocale: boolean, { order, latest }: DateReading): LooseDate {
+  const last = yearLast(a, b, century(c), cLocale, order);
+  const first: LooseDate = { y: century(a), mo: b, d: c };
+  if (order === 'year-first') return first;
+  if (order !== undefined) return last;
+  const possible = (date: LooseDate): boolean => isCalendarDate(date.y ?? 0, date.mo, date.d) && (latest === undefined || dayStart(date) <= latest);
+  const [lastPossible, firstPossible] = [possible(last), possible(first)];
+  if (firstPossible && !lastPossible) return { ...first, yearShows: 'year-first' };
+  if (lastPossible && !firstPossible) return { ...last, yearShows: 'year-last' };
+  if (!firstPossible) return last;
+  return dayStart(first) > dayStart(last) ? first : last;
+}
 
 /** The date shapes strftime prints, each read into its fields; the leftmost in a stamp wins. */
-const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: DateOrder | undefined): LooseDate }> = [
+const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, reading: DateReading): LooseDate }> = [
   // %Y-%m-%d, %Y/%m/%d, %Y.%m.%d
   { re: /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
   // %Y-%j: the day of the year.
@@ -211,37 +261,31 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, order: Da
       return { y: Number(m[1]), mo: date.getUTCMonth() + 1, d: date.getUTCDate() };
     },
   },
-  // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y, and with a year of two digits (%d.%m.%y; %x and %D in the C
-  // locale, %m/%d/%y): in `order`, unless one of the numbers cannot be a month.
+  // %d.%m.%Y, %d/%m/%Y, %m/%d/%Y; with a year of two digits, that (%d.%m.%y; %x and %D in the C
+  // locale, %m/%d/%y) or %y-%m-%d.
   {
     re: /(?<!\d)(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d)/,
-    read: (m, order) => {
+    read: (m, reading) => {
       const [a, b, year] = [Number(m[1]), Number(m[3]), m[4] ?? ''];
-      // A day that is its month too (`05/05/2026`) reads the same both ways, and shows nothing.
-      const shows: DateOrder | 'either' | undefined = b > 12 ? 'month-first' : a > 12 ? 'day-first' : a === b ? undefined : 'either';
-      // `%x` is month first until the log shows otherwise: its dates that could be read both
-      // ways are no guess that a date shown month first would prove wrong.
       const cLocale = year.length === 2 && m[2] === '/';
-      const monthFirst = (shows === undefined || shows === 'either' ? (order ?? (cLocale ? 'month-first' : 'day-first')) : shows) === 'month-first';
-      const told = cLocale && shows === 'either' ? undefined : shows;
-      return { y: year.length === 2 ? 2000 + Number(year) : Number(year), mo: monthFirst ? a : b, d: monthFirst ? b : a, ...(told ? { shows: told } : {}) };
+      return year.length === 2 ? twoDigitYear(a, b, Number(year), cLocale, reading) : yearLast(a, b, Number(year), false, reading.order);
     },
   },
   // %Y%m%d
   { re: /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
   // %y%m%d
-  { re: /(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: 2000 + Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
+  { re: /(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: century(Number(m[1])), mo: Number(m[2]), d: Number(m[3]) }) },
   // %b %d (%c, syslog-like), and %d %b or %d-%b-%Y; the year, if any, stands elsewhere.
   { re: new RegExp(`(?<![a-z])${month} +(\\d{1,2})(?!\\d)`, 'i'), read: (m) => ({ y: null, mo: monthNumber(m[1] ?? ''), d: Number(m[2]) }) },
   { re: new RegExp(`(?<!\\d)(\\d{1,2})[ ./-]?${month}(?![a-z])`, 'i'), read: (m) => ({ y: null, mo: monthNumber(m[2] ?? ''), d: Number(m[1]) }) },
 ];
 
 /** Reads the date of a stamp of unknown shape (its time of day taken out), or null. */
-function looseDate(text: string, order: DateOrder | undefined): LooseDate | null {
+function looseDate(text: string, reading: DateReading): LooseDate | null {
   let best: { at: number; date: LooseDate } | null = null;
   for (const shape of dateShapes) {
     const m = shape.re.exec(text);
-    if (m && (best === null || m.index < best.at)) best = { at: m.index, date: shape.read(m, order) };
+    if (m && (best === null || m.index < best.at)) best = { at: m.index, date: shape.read(m, reading) };
   }
   if (best === null || best.date.y !== null) return best?.date ?? null;
   const year = looseYear.exec(text);
@@ -250,10 +294,9 @@ function looseDate(text: string, order: DateOrder | undefined): LooseDate | null
 
 /**
  * Reads a timestamp of unknown strftime shape, such as `Thu Nov 26 12:00:00 2026` or
- * `26/11/2026 12:00:00`. A numeric date with the year last is read in `order` unless one of its
- * numbers cannot be a month (without an order, day first, but month first for `%x`'s `11/27/26`);
- * `shown` hears which order such a date shows, or that it could be read both ways. Returns null
- * when no time of day is found.
+ * `26/11/2026 12:00:00`. A numeric date is read in `order` as far as its numbers allow (see
+ * {@link DateOrder}); `shown` hears which order such a date shows, or that it could be read both
+ * ways. Returns null when no time of day is found.
  */
 export function readLooseTime(
   text: string, clock: Clock, year: StampYear, after: number | null = null, order?: DateOrder, shown?: (order: DateOrder | 'either') => void,
@@ -261,7 +304,8 @@ export function readLooseTime(
   const t = looseTime.exec(text) ?? compactTime.exec(text) ?? dottedTime.exec(text);
   if (!t) return null;
   // A year of null is the one given; no date is 1 January of it.
-  const date = looseDate(text.replace(t[0], ' '), order);
+  const date = looseDate(text.replace(t[0], ' '), { order, latest: year.latest });
+  if (date?.yearShows) shown?.(date.yearShows);
   if (date?.shows) shown?.(date.shows);
   let h = Number(t[1]);
   const ampm = t[5]?.toLowerCase();
