@@ -472,6 +472,12 @@ describe('catalogue messages', () => {
     { name: 'reused message id names the client', line: '1700000000: Reused message ID 5 from c1 detected. Clearing from storage.', context: v20, expect: { ...m, client: 'c1', params: [5, 'c1'] } },
     { name: 'an UNSUBSCRIBE refusal names the client', line: '1700000000: Invalid unsubscription string from c1, disconnecting.', context: v20, expect: { ...m, client: 'c1' } },
     { name: 'a SUBSCRIBE refusal names the address', line: '1700000000: Empty subscription string from 10.0.0.1, disconnecting.', context: v20, expect: { ...m, client: undefined, address: '10.0.0.1' } },
+    {
+      name: 'a chown hint repeats the owner and the file, which may hold spaces',
+      line: '1700000000: Warning: File /etc/mosquitto/my pw owner is not mosquitto. Future versions will refuse to load this file.To fix this, use `chown mosquitto /etc/mosquitto/my pw`.',
+      context: { brokerVersion: '2.0.18' },
+      expect: { ...m, level: 'warning', params: ['/etc/mosquitto/my pw', 'mosquitto', 'mosquitto', '/etc/mosquitto/my pw'] },
+    },
     { name: '1.5 malformed UTF-8 in a SUBSCRIBE names the client', line: '1500000000: Malformed UTF-8 in subscription string from sensor-7, disconnecting.', context: { brokerVersion: '1.5.11' }, expect: { ...m, client: 'sensor-7', address: undefined } },
   ]);
 
@@ -717,6 +723,25 @@ describe('truncated lines', () => {
   test('a 1.x line cut at the format length plus 499', () => {
     const start = "1500000000: Received PUBLISH from c1 (d0, q1, r0, m5, '";
     assertFields(parseLine(start + 'a'.repeat(560 - start.length), where), { type: 'packet', family: 'publish-in', truncated: true });
+  });
+
+  test('a 1.x line cut at the format length plus 499 in characters of several bytes', () => {
+    const format = "Sending PUBLISH to %s (d%d, q%d, r%d, m%d, '%s', ... (%ld bytes))";
+    const message = Buffer.from(`Sending PUBLISH to dashboard (d0, q1, r0, m42, '${'завод/температура'.repeat(40)}', ... (5 bytes))`).subarray(0, format.length + 499);
+    const line = `1500000000: ${message.toString('utf8')}`;
+    assert.ok(line.length * 3 < 999);
+    assertFields(parseLine(line, where, { brokerVersion: '1.6.9' }), { type: 'packet', family: 'publish-out', client: 'dashboard', mid: 42, qos: 1, truncated: true });
+  });
+
+  test('a cut line splits an IPv6 address from its port at the colon a port and its literal follow', () => {
+    const cut = (text: string, context: LineContext = { brokerVersion: '2.1.2' }): LogRecord => parseLine(Buffer.from(`1700000000: ${text}`).subarray(0, 999).toString('utf8'), where, context);
+    const long = 'x'.repeat(1000);
+    assertFields(cut(`Client dev-${long.slice(0, 940)} [::ffff:10.0.0.9:40022] disconnected: session taken over`), { type: 'disconnect', truncated: true, address: '::ffff:10.0.0.9', port: 40022 });
+    assertFields(cut(`New client connected from 2001:db8::17:51234 as dev (p5, c1, k60, u'${long}`), { type: 'client-connected', truncated: true, client: 'dev', address: '2001:db8::17', port: 51234 });
+    assertFields(cut(`New client connected from ::ffff:10.0.0.9:51234 as dev-${long}`), { type: 'client-connected', truncated: true, address: '::ffff:10.0.0.9', port: 51234 });
+    assertFields(cut(`Protocol error from ::ffff:10.0.0.9:51234: CONNECT with invalid protocol "${long}`), {
+      type: 'message', truncated: true, format: 'Protocol error from %s:%d: CONNECT with invalid protocol "%s".', address: '::ffff:10.0.0.9', port: 51234,
+    });
   });
 
   test('a complete line is not marked truncated', () => {

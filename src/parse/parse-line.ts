@@ -233,6 +233,7 @@ const levelWords = new Set(['Error', 'Warning']);
 /** A message record of a catalogue row; `slots` are the placeholders matched (its first line's by default). */
 function catalogueBody(p: CataloguePattern, fields: Fields, slots = p.shape.slots): RecordBody {
   const params = slots.map((s) => fields[s.name] ?? '');
+  if (p.chownHint) splitAsPrinted(params);
   const client = p.clientSlot >= 0 ? params[p.clientSlot] : undefined;
   const address = p.addressSlot >= 0 ? params[p.addressSlot] : undefined;
   const port = p.portSlot >= 0 ? params[p.portSlot] : undefined;
@@ -243,6 +244,14 @@ function catalogueBody(p: CataloguePattern, fields: Fields, slots = p.shape.slot
     ...(typeof address === 'string' ? { address } : {}),
     ...(typeof port === 'number' ? { port } : {}),
   };
+}
+
+/** The owner and the file of a `chown` hint, as the line named them before it ({@link CataloguePattern.chownHint}). */
+function splitAsPrinted(params: Array<string | number>): void {
+  const [file, owner, first, second] = params;
+  if (`${first} ${second}` !== `${owner} ${file}`) return;
+  params[2] = owner ?? '';
+  params[3] = file ?? '';
 }
 
 function continuationBody(p: CataloguePattern, parentLine: number, part: number): RecordBody {
@@ -367,7 +376,8 @@ function decodeMessage(message: string, ctx: DecodeContext, prefix: boolean): Re
 
 /** Whether the broker cut the line short: it fills its buffer, or nearly so when nothing matched. */
 function isCut(brokerLine: string, decoded: boolean): boolean {
-  return brokerLine.length * 3 >= brokerLineLimit && countBrokerBytes(brokerLine) >= (decoded ? brokerLineLimit : shortestCut);
+  const bytes = decoded ? brokerLineLimit : shortestCut;
+  return brokerLine.length * 3 >= bytes && countBrokerBytes(brokerLine) >= bytes;
 }
 
 /**

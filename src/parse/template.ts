@@ -183,8 +183,7 @@ export function readCutMessage(shape: CompiledShape, message: string): CutReadin
       literal += rest.length;
       continue;
     }
-    const next = tokens[i + 1];
-    const [end, whole] = slotEnd(token, next, message, pos);
+    const [end, whole] = slotEnd(tokens, i, message, pos);
     const text = message.slice(pos, end);
     if (!slotText[token.kind].test(text) || (token.kind !== 'str' && token.kind !== 'short' && whole && text === '')) return null;
     if (token.kind === 'int') {
@@ -204,10 +203,12 @@ export function readCutMessage(shape: CompiledShape, message: string): CutReadin
  * text is whole). Text runs to the next literal; a number or a name stops where the message ends
  * with the start of that literal (`(12 byt`).
  */
-function slotEnd(slot: Slot, next: Token | undefined, message: string, pos: number): [number, boolean] {
+function slotEnd(tokens: readonly Token[], i: number, message: string, pos: number): [number, boolean] {
+  const slot = tokens[i] as Slot;
+  const next = tokens[i + 1];
   if (typeof next !== 'string') return [message.length, false];
   const at = message.indexOf(next, pos);
-  if (at >= 0) return [at, true];
+  if (at >= 0) return [slot.kind === 'str' || slot.kind === 'short' ? beforeNumber(tokens, i, message, at) : at, true];
   if (slot.kind === 'str' || slot.kind === 'short') {
     // A cut inside the literal after the text (`… 'topic', ..`) is taken to end the text where
     // the literal would begin: a guess, as the text could end so itself, but not on one character.
@@ -223,6 +224,25 @@ function slotEnd(slot: Slot, next: Token | undefined, message: string, pos: numb
   run.test(message);
   const end = run.lastIndex;
   return end < message.length && next.startsWith(message.slice(end)) ? [end, true] : [message.length, false];
+}
+
+/**
+ * Where text ends that a literal and a number follow, such as an address before `:` and its port,
+ * given `at`, the first place the literal stands: the first place a number follows it, up to the
+ * literal after the number or the cut. An IPv6 address holds colons of its own.
+ */
+function beforeNumber(tokens: readonly Token[], i: number, message: string, at: number): number {
+  const [next, number, after] = [tokens[i + 1] as string, tokens[i + 2], tokens[i + 3]];
+  if (typeof number !== 'object' || number.kind !== 'int') return at;
+  const digits = slotRun.int;
+  for (let place = at; place >= 0; place = message.indexOf(next, place + 1)) {
+    digits.lastIndex = place + next.length;
+    digits.test(message);
+    const end = digits.lastIndex;
+    if (end === message.length) return place;
+    if (end > place + next.length && (after === undefined || (typeof after === 'string' && (message.startsWith(after, end) || after.startsWith(message.slice(end)))))) return place;
+  }
+  return at;
 }
 
 /** The longest run a number or a name can take, from `lastIndex`. */

@@ -29,6 +29,11 @@ export interface CataloguePattern {
    * a plugin logs once the broker has started, so before a start such a line is the print.
    */
   pluginTwinOfPrint: boolean;
+  /**
+   * Ends in ``chown %s %s``, which prints the owner and the file named before it again: where a
+   * file name with spaces splits is told by the first time it is printed.
+   */
+  chownHint: boolean;
   /** The first and last broker versions that print it. */
   first: string;
   last: string;
@@ -140,6 +145,7 @@ function buildPatterns(): CataloguePattern[] {
       direct,
       errorOrWarning: level === 'MOSQ_LOG_ERR|MOSQ_LOG_WARNING',
       pluginTwinOfPrint: false,
+      chownHint: /`chown %s %s`\.$/.test(head),
       first: since,
       last: until,
       ...nameSlots(shape),
