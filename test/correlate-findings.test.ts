@@ -287,6 +287,22 @@ test("a v5 client's PUBREC the broker does not answer with PUBREL refused the me
 });
 
 
+test("a PUBREC to a QoS 1 delivery breaks the protocol: it refuses nothing, and the message re-sent after a reconnect is the same flow", () => {
+  const c = correlate([
+    '1795819973: New client connected from 127.0.0.1:52110 as v5-res (p5, c0, k60).',
+    "1795819973: Sending PUBLISH to v5-res (d0, q1, r0, m1, 'res/1', ... (2 bytes))",
+    '1795819973: Received PUBREC from v5-res (Mid: 1)',
+    '1795819973: Client v5-res disconnected due to protocol error.',
+    '1795819976: New client connected from 127.0.0.1:53226 as v5-res (p5, c0, k60).',
+    '1795819976: Sending CONNACK to v5-res (1, 0)',
+    "1795819976: Sending PUBLISH to v5-res (d1, q1, r0, m1, 'res/1', ... (2 bytes))",
+    '1795819977: Received DISCONNECT from v5-res',
+    '1795819977: Client v5-res disconnected.',
+  ]);
+  assert.deepEqual(c.flows.map((f) => [f.qos, f.state, f.stalledAt, f.resumed, f.duplicates]), [[1, 'incomplete', 'puback', true, 1]]);
+  assert.deepEqual(c.findings.map((f) => f.code).filter((code) => code.startsWith('flow-')), ['flow-incomplete', 'flow-duplicate']);
+});
+
 test('a flow whose acknowledgements come again and again keeps its first steps and the latest', () => {
   const repeats = Array.from({ length: 100 }, (_, i) => `17957000${String(10 + i).padStart(2, '0')}: Received PUBREC from rp (Mid: 3)`);
   const c = correlate([...connect(1795700000, 'rp'), "1795700001: Sending PUBLISH to rp (d0, q2, r0, m3, 'a/b', ... (2 bytes))", ...repeats]);

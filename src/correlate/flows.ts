@@ -326,9 +326,12 @@ export class FlowTracker {
     if (index < 0 || (index !== seen + 1 && !resent)) flow.outOfOrder = true;
     if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: inboundOf(flow, r) };
     addStep(flow, { step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
+    if (flow.sessionEnded) flow.resumed = true;
+    // A packet of the other QoS's handshake (a PUBREC to a QoS 1 message) breaks the protocol: it
+    // neither refuses the message nor ends its flow, which goes on to its own next step.
+    if (index < 0) return;
     // The broker logs no reason code of a PUBREC it receives; a v5 client's may refuse the message.
     if (step === 'pubrec' && r.direction === 'in' && r.reasonCode === undefined && st.mqttVersion === '5.0') this.pubrecUnanswered = { st, flow };
-    if (flow.sessionEnded) flow.resumed = true;
     if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
       flow.reasonCode = r.reasonCode;
       if (step === 'pubrec') this.rememberRefused(flow);
