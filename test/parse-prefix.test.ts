@@ -196,6 +196,20 @@ describe('broker prefixes', () => {
     assert.deepEqual(read({ tz: 'Europe/Berlin', timestampFormat: '%H:%M:%S', year: 2026 }, ['23:00:00: Client a disconnected.', '01:00:00: Client b disconnected.']), ['2026-01-01T22:00:00.000Z', '2026-01-02T00:00:00.000Z']);
   });
 
+  test('a log without years that begins after today is last year\'s, all of it, and 29 February is in a leap year', () => {
+    const syslog = (stamp: string): string => `${stamp} h mosquitto[1]: Client a disconnected.`;
+    const read = (options: ParseOptions, stamps: readonly string[]): string[] => {
+      const decoder = createLineDecoder('x.log', new LineParser(options));
+      return stamps.map((stamp) => new Date(decoder.decode(syslog(stamp)).time ?? 0).toISOString());
+    };
+    // Read on 27 November 2026, without --year: December is of 2025, and so is the line after it.
+    const lastYear = { year: 2026, latest: Date.UTC(2026, 10, 29) };
+    assert.deepEqual(read(lastYear, ['Dec 27 23:06:25', 'Dec 27 23:06:30', 'Jan  1 00:00:01']), ['2025-12-27T23:06:25.000Z', '2025-12-27T23:06:30.000Z', '2026-01-01T00:00:01.000Z']);
+    // A date that is not in the year read in is in the leap year before (first) or the next after the line before.
+    assert.deepEqual(read({ year: 2026 }, ['Feb 29 00:00:01', 'Mar  1 00:00:01']), ['2024-02-29T00:00:01.000Z', '2024-03-01T00:00:01.000Z']);
+    assert.deepEqual(read({ year: 2027 }, ['Feb 28 23:59:59', 'Feb 29 00:00:01']), ['2027-02-28T23:59:59.000Z', '2028-02-29T00:00:01.000Z']);
+  });
+
   test('dates of two-digit years after slashes read both ways in the order the log showed', () => {
     const decoder = createLineDecoder('x.log', new LineParser({ year: 2026 }));
     const times = ['01/02/26 10:00:00', '13/02/26 10:00:00', '04/07/26 12:00:00'].map((stamp) => decoder.decode(`${stamp}: Client a disconnected.`).time);

@@ -113,26 +113,51 @@ export interface StampYear {
  * read: a date half a year before that is in the next year (December, then January), a time of
  * day more than two hours before it on the next day (midnight). Without a time before it, a date
  * is read in `first.year` (see {@link StampYear}). `read` reads the stamp in a year, and `days`
- * after its first day (1 January of that year for a time of day alone).
+ * after its first day (1 January of that year for a time of day alone); it returns null for a
+ * year that has not the stamp's date (29 February), and such a year is passed over.
  */
 export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, first: StampYear, after: number | null): number | null {
+  if (gap === 'year') return readYearless(read, first, after);
   const year = first.year;
   let time = read(year, 0);
-  if (time === null || gap === null) return time;
-  if (after === null) {
-    const earlier = gap === 'year' && first.latest !== undefined && time > first.latest ? read(year - 1, 0) : null;
-    return earlier ?? time;
-  }
-  if (gap === 'year') {
-    for (let y = year; time !== null && time < after - halfYearMs && y < year + maxYearsAhead;) time = read(++y, 0);
-    return time;
-  }
-  if (time >= after - dayBackMs) return time;
+  if (time === null || gap === null || after === null || time >= after - dayBackMs) return time;
   let days = Math.ceil((after - dayBackMs - time) / dayMs);
   time = read(year, days);
   // A day with a daylight-saving change is an hour short or long.
   while (time !== null && time < after - dayBackMs) time = read(year, ++days);
   return time;
+}
+
+/** How far back a date without its year is looked for: 29 February is in every fourth year, or eighth. */
+const leapYearsBack = 8;
+
+/** {@link readAfter} for a stamp without its year. */
+function readYearless(read: (year: number, days: number) => number | null, first: StampYear, after: number | null): number | null {
+  if (after === null) {
+    let year = first.year;
+    let time = read(year, 0);
+    for (let back = 0; time === null && back < leapYearsBack; back++) time = read(--year, 0);
+    if (time === null || first.latest === undefined || time <= first.latest) return time;
+    // After the latest time a log can have: the year before.
+    for (let back = 0; back < leapYearsBack; back++) {
+      const earlier = read(--year, 0);
+      if (earlier !== null) return earlier;
+    }
+    return time;
+  }
+  // From the year before the last time's: the first year may have been taken back (above).
+  const from = new Date(after).getUTCFullYear() - 1;
+  let time: number | null = null;
+  for (let year = from; year < from + maxYearsAhead; year++) {
+    time = read(year, 0) ?? time;
+    if (time !== null && time >= after - halfYearMs) return time;
+  }
+  return time;
+}
+
+/** The clock's time of a date, or null when the year has not that day (29 February, for a stamp without its year). */
+export function calendarTime(clock: Clock, year: number, month: number, day: number, h: number, mi: number, s: number, ms: number): number | null {
+  return day > 28 && !isCalendarDate(year, month, day) ? null : clock(year, month, day, h, mi, s, ms);
 }
 
 /** Whether year, month and day name a day that exists. */

@@ -9,7 +9,7 @@
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
-import { type Clock, type StampYear, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
+import { type Clock, type StampYear, calendarTime, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
 import type { Level } from './record.js';
 import { type DateOrder, type TimestampFormat, readLooseTime, zoneOffset } from './strftime.js';
 
@@ -326,7 +326,7 @@ export class PrefixReader {
   private unwrapBusybox(text: string): Unwrapped | null {
     const m = busybox.exec(text);
     if (!m) return null;
-    const read = (year: number): number => this.clock(year, monthNumber(m[1] ?? ''), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0);
+    const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[1] ?? ''), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0);
     return this.unwrapBroker(text.slice(m[0].length), readAfter(read, 'year', this.options.year, this.after), levelNames[m[7] ?? '']);
   }
 
@@ -351,7 +351,7 @@ export class PrefixReader {
     const m = rfc3164.exec(text) ?? rfc3164NoHost.exec(text);
     if (m) {
       const pri = m[1] === undefined ? null : Number(m[1]);
-      const read = (year: number): number => this.clock(year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
+      const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: it follows the last time read.
       const time = readAfter(read, 'year', this.options.year, this.after);
       return readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8]));
