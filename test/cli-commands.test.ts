@@ -500,6 +500,8 @@ describe('gzip', () => {
     const corrupt = join(temp, 'corrupt.log.gz');
     writeFileSync(corrupt, Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('this is not deflate data at all, sorry')]));
     for (const command of ['summary', 'sessions', 'timeline', 'parse']) assertOneLineError(await runCli([command, corrupt]), corrupt);
+    // A time before the log's end is found by reading it first.
+    assertOneLineError(await runCli(['summary', '--until', '1m', corrupt]), `${corrupt}: corrupt gzip data`);
   });
 
   test('corrupt gzip data on stdin is named stdin', async () => {

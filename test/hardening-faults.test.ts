@@ -110,6 +110,19 @@ describe('inputs that cannot be read: one line on stderr, exit 2, no stack trace
     });
   }
 
+  test('stdin that is a directory (`< dir`)', () => {
+    const directory = openSync(temp, 'r');
+    try {
+      for (const command of [['summary'], ['parse', '-'], ['follow', '-']]) {
+        const result = spawnSync(process.execPath, ['bin/mosqlog.js', ...command], { cwd: repoPath('.'), stdio: [directory, 'pipe', 'pipe'], encoding: 'utf8', timeout: 10_000 });
+        assert.equal(result.status, 2, `${command.join(' ')}: ${result.stderr}`);
+        assertOneLine(result.stderr, /^mosqlog: stdin: is a directory$/m, command.join(' '));
+      }
+    } finally {
+      closeSync(directory);
+    }
+  });
+
   test('a gzip file named .gz that is plain text is read as text', async () => {
     const path = join(temp, 'plain.log.gz');
     writeFileSync(path, sample);

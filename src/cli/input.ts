@@ -3,7 +3,7 @@
  * {@link InputError}s; files are ordered by the time of their first line, so rotated logs
  * (`mosquitto.log.2.gz mosquitto.log.1 mosquitto.log`) read as one log.
  */
-import { type BigIntStats, createReadStream } from 'node:fs';
+import { type BigIntStats, createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -259,6 +259,18 @@ function inTimeOrder(starts: Start[]): InputSource[] {
   return [...timed.slice(cut), ...timed.slice(0, cut), ...untimed].map((s) => s.source);
 }
 
+/** Refuses stdin that is the process's own and a directory (`< /var/log`), which would read as nothing. */
+export function refuseDirectoryStdin(stdin: unknown): void {
+  if ((stdin as { fd?: unknown }).fd !== 0) return;
+  let directory = false;
+  try {
+    directory = fstatSync(0).isDirectory();
+  } catch {
+    // Closed, or not a file descriptor to ask: read as it is.
+  }
+  if (directory) throw new InputError('stdin: is a directory');
+}
+
 /**
  * Resolves the named inputs (none or `-` = stdin). Files are put in time order of their first
  * line ({@link inTimeOrder}); stdin and named pipes, which can be read only once and so are not
@@ -268,6 +280,7 @@ export async function resolveInputs(paths: readonly string[], io: Pick<Io, 'stdi
   const names = paths.length === 0 ? ['-'] : paths;
   if (names.filter((p) => p === '-').length > 1) throw new InputError('stdin (-) can be read only once');
   const stdin = io.stdin;
+  if (names.includes('-')) refuseDirectoryStdin(stdin);
   // Someone who forgot the file name would otherwise look at a command that seems to hang.
   if (names.includes('-') && (stdin as { isTTY?: boolean }).isTTY === true) {
     io.stderr.write('mosqlog: reading the log from the terminal; end it with Ctrl-D, or name a file to read\n');
@@ -350,11 +363,11 @@ export async function lastTimeOf(sources: readonly InputSource[], parser: LinePa
   if (sources.some((s) => s.size === null)) return null;
   const nextYear = yearOn(parser);
   for (const s of sources) {
-    if ((await firstStamp(s, parser, nextYear))?.yearless) return (await forEachRecordBatch(sources, parser, () => undefined)).lastTime ?? null;
+    if ((await failingAs(s, firstStamp(s, parser, nextYear)))?.yearless) return (await forEachRecordBatch(sources, parser, () => undefined)).lastTime ?? null;
   }
   for (let i = sources.length - 1; i >= 0; i--) {
     const source = sources[i] as InputSource;
-    const tail = source.plainFile !== null ? await plainTail(source.plainFile) : await streamedTail(source);
+    const tail = await failingAs(source, source.plainFile !== null ? plainTail(source.plainFile) : streamedTail(source));
     const decoder = createLineDecoder(source.name, parser);
     let last: number | null = null;
     for (const line of tail.toString('utf8').split('\n')) last = decoder.decode(line).time ?? last;
@@ -370,6 +383,15 @@ export async function lastTimeOf(sources: readonly InputSource[], parser: LinePa
 }
 
 const tailBytes = 65_536;
+
+/** What `reading` gives, its failure an {@link InputError} that names the source (see {@link readError}). */
+async function failingAs<T>(source: InputSource, reading: Promise<T>): Promise<T> {
+  try {
+    return await reading;
+  } catch (error) {
+    throw readError(source, error);
+  }
+}
 
 /** The last bytes of a plain file, read from its end. */
 async function plainTail(path: string): Promise<Buffer> {

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { type FollowFormatName, followFormats } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { runFollow } from '../follow/run-follow.js';
-import { isGzipFile, refuseImpossiblePath } from '../input.js';
+import { isGzipFile, refuseDirectoryStdin, refuseImpossiblePath } from '../input.js';
 import type { TailStart } from '../follow/tailer.js';
 import {
   type ColorOptions, type InputOptions, type MaxOpenOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions, addMaxOpenOption,
@@ -65,7 +65,8 @@ Examples:
     .action(async (file: string, options: FollowOptions, cmd: Command) => {
       const all = { ...cmd.optsWithGlobals(), ...options } as FollowOptions;
       const { io } = env;
-      if (file !== '-') await refuseImpossiblePath(file);
+      if (file === '-') refuseDirectoryStdin(io.stdin);
+      else await refuseImpossiblePath(file);
       if (file !== '-' && (await isGzipFile(file))) throw new UsageError(`${file} is gzipped; follow reads a plain log as it grows (read this one whole: mosqlog ${file})`);
       const machine = followFormats[all.format].machine;
       let dashboard = null;
