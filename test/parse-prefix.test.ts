@@ -42,6 +42,7 @@ describe('broker prefixes', () => {
     { name: 'comma fraction and -05:00', line: `2026-11-26 14:07:50,250 -05:00: ${message}`, time: '2026-11-26T19:07:50.250Z' },
     { name: 'Time error: (strftime gave nothing)', line: `Time error: ${message}`, time: null },
     { name: 'a strftime shape to guess: %c', line: `Thu Nov 26 12:00:00 2026: ${message}`, time: '2026-11-26T12:00:00Z' },
+    { name: "a strftime shape to guess: date's %a %b %d %H:%M:%S %Z %Y, the zone before the year", line: `Sun Oct 29 00:40:00 CEST 2023: ${message}`, time: '2023-10-28T22:40:00Z' },
     { name: 'a strftime shape to guess: day-first date', line: `26/11/2026 12:00:00: ${message}`, time: '2026-11-26T12:00:00Z' },
     { name: 'a strftime shape to guess: ISO 8601 basic', line: `20261126T120000: ${message}`, time: '2026-11-26T12:00:00Z' },
     { name: 'a strftime shape to guess: %Y%m%d %H%M%S', line: `20261126 120000: ${message}`, time: '2026-11-26T12:00:00Z' },

@@ -180,8 +180,8 @@ const compactTime = /(?<=\d{8}[T _-])(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(?!\d)/;
 const dottedTime = /(?<=\d\s)(\d{2})\.(\d{2})\.(\d{2})(?:[.,](\d+))?()$/;
 /** A year in a stamp (`05-Mar-2024`): of this era, so not the digits of an offset (`+0100`). */
 const looseYear = /(?<!\d)((?:19|20|21)\d\d)(?!\d)/;
-/** A zone at a stamp's end; `+04` alone after a space (after a digit it may end a date). */
-const looseZone = /(?:(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})|\s([+-]\d{2}))$/;
+/** A zone at a stamp's end, or before a year there (`date`'s `%Z %Y`); `+04` alone after a space (after a digit it may end a date). */
+const looseZone = /(?:(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})|\s([+-]\d{2}))(?:\s\d{4})?$/;
 
 const month = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 
