@@ -94,7 +94,7 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
     out.push(heading('Problems', ctx), `${ctx.chalk.green('none found')}\n`);
   }
   if (c.topClients.length > 0) {
-    out.push(heading('Top clients (messages in and out)', ctx), renderTable([{ header: 'client', shrink: true }, { header: 'messages', align: 'right' }, { header: 'bytes', align: 'right' }],
+    out.push(heading('Top clients (messages published and delivered)', ctx), renderTable([{ header: 'client', shrink: true }, { header: 'messages', align: 'right' }, { header: 'bytes', align: 'right' }],
       c.topClients.map((a) => [a.client, String(a.messages), formatBytes(a.bytes)]), ctx));
   }
   if (c.topTopics.length > 0) {
