@@ -54,10 +54,10 @@ interface OpenSession {
   /** The client's DISCONNECT packet, when logged (1.3 logs nothing after it). */
   disconnectAt: (Where & { time: number | null }) | null;
   /**
-   * An outgoing bridge's PINGREQ to the remote broker that no PINGRESP answered yet: its time.
-   * A connection whose end was not logged died there; without one, it was replaced on purpose.
+   * An outgoing bridge's PINGREQ to the remote broker that no PINGRESP answered yet. A
+   * connection whose end was not logged died there; without one, it was replaced on purpose.
    */
-  pingUnanswered: number | null;
+  pingUnanswered: (Where & { time: number | null }) | null;
 }
 
 interface ClientState extends ClientFlows {
@@ -273,7 +273,7 @@ export class Correlator {
       // Unanswered since a PINGREQ, it died then (mosquitto drops it at its keepalive, silently);
       // else it ends at the attempt that replaced it (`round_robin` going back to its first address).
       const st = this.clients.get(localId);
-      if (st?.session) this.closeSession(localId, st, 'other', { ...at, time: st.session.pingUnanswered ?? at.time }, 'not logged; the bridge connected again');
+      if (st?.session) this.closeSession(localId, st, 'other', st.session.pingUnanswered ?? at, 'not logged; the bridge connected again');
     },
     closeIdle: (localId, at) => {
       const st = this.clients.get(localId);
@@ -1016,7 +1016,7 @@ export class Correlator {
         return;
       // Only an outgoing bridge sends PINGREQ out and receives PINGRESP.
       case 'pingreq':
-        if (st?.session && r.direction === 'out') st.session.pingUnanswered ??= r.time;
+        if (st?.session && r.direction === 'out') st.session.pingUnanswered ??= { file: r.file, line: r.line, time: r.time };
         return;
       case 'pingresp':
         if (st?.session && r.direction === 'in') st.session.pingUnanswered = null;
