@@ -180,6 +180,31 @@ describe('hostile client ids and topics', () => {
   });
 });
 
+describe('client ids that read as GitHub Actions workflow commands', () => {
+  const ids = ['::stop-commands::pwn', 'x##[stop-commands]t0k', '::1'];
+  const log = join(temp, 'workflow-commands.log');
+  writeFileSync(log, [
+    '1795700000: mosquitto version 2.0.11 starting',
+    ...ids.flatMap((id, i) => [`1795700001: New connection from 127.0.0.1:5000${i} on port 1883.`, `1795700001: New client connected from 127.0.0.1:5000${i} as ${id} (p2, c1, k10).`]),
+    ...ids.map((id) => `1795700040: Client ${id} has exceeded timeout, disconnecting.`),
+  ].join('\n') + '\n');
+
+  test('no line of any output but the github format starts a command or holds ##[; json gives the ids back exactly', async () => {
+    const runs = [
+      ...['summary', 'sessions', 'problems', 'timeline'].flatMap((command) => [[command, log], [command, '-f', 'markdown', log], [command, '-f', 'json', log]]),
+      ['report', log], ['report', '--format', 'junit', log], ['report', '--format', 'html', log], ['parse', log], ['parse', '--raw', log],
+    ];
+    for (const args of runs) {
+      const out = (await runCli(args, { stdoutIsTTY: false })).stdout;
+      assert.ok(!out.includes('##['), `${args.join(' ')}: ##[`);
+      assert.ok(!out.split('\n').some((line) => /^\s*::[^\n]*::/.test(line)), `${args.join(' ')}: a line starting ::…::`);
+      if (args[0] !== 'summary') assert.ok(/\\x3a:stop|&#58;:stop|::stop/.test(out), `${args.join(' ')}: the id is there`);
+    }
+    const sessions = JSON.parse(await stdoutOf(['sessions', '-f', 'json', log])) as { sessions: Array<{ client: string }> };
+    assert.deepEqual(sessions.sessions.map((s) => s.client), ids);
+  });
+});
+
 describe('safeText', () => {
   test('an escape sequence shows as text: its ESC or 8-bit introducer as \\xNN, the rest kept', () => {
     assert.equal(safeText('dev\x1b[0m'), 'dev\\x1b[0m');

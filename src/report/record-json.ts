@@ -8,12 +8,18 @@ import type { LogRecord, PacketRecord } from '../parse/index.js';
 // the same: escaping them keeps the data and keeps a terminal showing the JSON from acting on them.
 const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
+/** `##[`, which a GitHub Actions runner takes anywhere in a line of a step's output for a workflow command. */
+const workflowCommandInJson = /##\[/g;
+
 /**
  * JSON text for machine output: `JSON.stringify` (which already escapes C0 controls, ESC
- * included) plus `\uNNNN` escapes for C1, DEL and bidi controls. Parses back to the same value.
+ * included) plus `\uNNNN` escapes for C1, DEL and bidi controls, and for the `#` that would begin
+ * a workflow command (`##[`). Parses back to the same value.
  */
 export function toJsonText(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(unsafeInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent)
+    .replace(unsafeInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(workflowCommandInJson, '#\\u0023[');
 }
 
 /** ISO 8601 UTC text for epoch milliseconds, or null. */
@@ -27,7 +33,7 @@ export function isoTime(ms: number | null): string | null {
 const placed = new Set(['file', 'line', 'time', 'type', 'family', 'raw']);
 
 /** Characters JSON must escape, surrogates (a lone one is escaped too), and those {@link toJsonText} escapes. */
-const needsEscape = /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+const needsEscape = /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|##\[/;
 
 function jsonValue(value: unknown): string {
   return typeof value === 'string' && !needsEscape.test(value) ? `"${value}"` : toJsonText(value);
@@ -252,14 +258,14 @@ export class RecordJsonLines {
     for (let n = value; at > this.pos - digits; n = Math.floor(n / 10)) this.bytes[--at] = 48 + (n % 10);
   }
 
-  /** A JSON string: printable ASCII is copied as it is, anything else goes through {@link jsonValue}. */
+  /** A JSON string: printable ASCII but `#` is copied as it is, anything else goes through {@link jsonValue}. */
   private string(text: string): void {
     this.room(text.length + 2);
     const start = this.pos;
     this.bytes[this.pos++] = 34;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 34 || c === 92) {
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92 || c === 35) {
         this.pos = start;
         this.text(jsonValue(text));
         return;

@@ -17,11 +17,26 @@ const layoutControls = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u206
  * (`\x1b[31m`): nothing after it is lost, and two ids that differ only in one stay apart.
  */
 export function safeText(text: string): string {
-  return text
+  const shown = text
     .replace(/\n/g, '\\n')
     .replace(/\t/g, '\\t')
     .replace(controls, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(layoutControls, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return defuseWorkflowCommands(shown, '\\x3a', '\\x23');
+}
+
+// A line of a GitHub Actions step's output that starts `::name …::`, or holds `##[name]` anywhere.
+const workflowCommand = /(^|\n)([ \t]*):(?=:[^\n]*::)|#(?=#\[)/g;
+
+/**
+ * Text from a log that a GitHub Actions runner would take for a workflow command (an annotation,
+ * a mask, a stop to commands) in a step's output, with the `:` or `#` that begins one written as
+ * `colon` or `hash`: an escape of the output's own that reads the same.
+ */
+export function defuseWorkflowCommands(text: string, colon: string, hash: string): string {
+  if (!text.includes('::') && !text.includes('##[')) return text;
+  return text.replace(workflowCommand, (match: string, lineStart: string | undefined, indent: string | undefined) =>
+    (match.startsWith('#') ? hash : `${lineStart ?? ''}${indent ?? ''}${colon}`));
 }
 
 // East Asian wide and fullwidth characters and emoji take two terminal columns; combining

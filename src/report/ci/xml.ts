@@ -1,6 +1,7 @@
 /**
  * Writing text into XML 1.0 so that any log content gives a well-formed document.
  */
+import { defuseWorkflowCommands } from '../text.js';
 
 // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 // With the `u` flag a lone surrogate is one code point outside every allowed range.
@@ -11,9 +12,13 @@ export function dropXmlForbidden(text: string): string {
   return text.replace(forbidden, '');
 }
 
-/** Text for element content: forbidden characters dropped, `&`, `<`, `>` escaped. */
+/**
+ * Text for element content: forbidden characters dropped, `&`, `<`, `>` escaped, and no workflow
+ * command of a GitHub Actions runner left in it for a step that prints the XML (see {@link defuseWorkflowCommands}).
+ */
 export function xmlText(text: string): string {
-  return dropXmlForbidden(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escaped = dropXmlForbidden(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return defuseWorkflowCommands(escaped, '&#58;', '&#35;');
 }
 
 /**
