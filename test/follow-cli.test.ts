@@ -438,6 +438,18 @@ test('--dashboard on a narrow terminal lists whole finding codes, errors first, 
   assert.equal(await findingsAt(120), 'flow-incomplete 1  keepalive-timeout 1  auth-failure 1  takeover 1');
 });
 
+test('--dashboard on a terminal of 40 or 50 columns: every row fits, recent problems too, their time and code cut where they must be', async () => {
+  const path = await logFile(`${(await fixtureLines('sample.log')).join('\n')}\n`);
+  for (const columns of [40, 50]) {
+    const run = startFollow(['--dashboard', '--from-start', '--no-color', path], { stdoutIsTTY: true, columns });
+    await run.until(() => /keepalive-t/.test(run.stdout()), 'a recent problem');
+    assert.equal(await run.stop(), 0);
+    const rows = run.stdout().split(/\x1b\[[0-9;?]*[A-Za-z]|\r?\n/);
+    assert.ok(rows.some((row) => /^ +\d{4}-\d\d-\d\d/.test(row)), 'recent problem rows are drawn');
+    for (const row of rows) assert.ok(row.length <= columns - 1, `${columns} columns: ${JSON.stringify(row)}`);
+  }
+});
+
 test('--dashboard: a line with wide characters (CJK) still fits the terminal, so redrawing in place works', async () => {
   const id = `${'客户端'.repeat(12)}-x`;
   const path = await logFile([

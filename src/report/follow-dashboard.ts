@@ -66,8 +66,10 @@ export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: Repor
       continue;
     }
     const f = r.finding;
-    const prefix = `  ${formatTime(f.time, ctx.timeZone)} ${f.code} `;
-    const text = elideEndColumns(safeText(describeFinding(f)), Math.max(10, max - displayWidth(prefix)));
+    // On a narrow terminal the time and the code are cut too: the row never wraps.
+    const prefix = elideEndColumns(`  ${formatTime(f.time, ctx.timeZone)} ${f.code} `, max);
+    const room = max - displayWidth(prefix);
+    const text = room > 0 ? elideEndColumns(safeText(describeFinding(f)), room) : '';
     const paint = f.severity === 'error' ? chalk.red : f.severity === 'warning' ? chalk.yellow : chalk.dim;
     lines.push(`${paint(prefix)}${text}`);
   }
