@@ -4,7 +4,7 @@
  * to a narrow terminal while pipes get every character.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -203,6 +203,14 @@ describe('client ids that read as GitHub Actions workflow commands', () => {
     const sessions = JSON.parse(await stdoutOf(['sessions', '-f', 'json', log])) as { sessions: Array<{ client: string }> };
     assert.deepEqual(sessions.sessions.map((s) => s.client), ids);
   });
+
+  test("an annotation's file property shows a control character in the file's name as \\xNN", async () => {
+    const named = join(temp, 'red\x1b[31m.log');
+    writeFileSync(named, readFileSync(log));
+    const out = (await runCli(['report', '--format', 'github', named])).stdout;
+    assert.ok(!hasControlBytes(out), JSON.stringify(out));
+    assert.match(out, /^::error file=[^,]*red\\x1b\[31m\.log,line=/m);
+  });
 });
 
 describe('safeText', () => {
@@ -235,6 +243,21 @@ describe('table width', () => {
   const log = join(temp, 'long-ids.log');
   writeFileSync(log, buildScenarioLog(clients));
   const tables = ['summary', 'sessions', 'flows', 'problems'];
+
+  test('a timeline heading of a long id goes on under itself, whole, within the terminal', async () => {
+    const id = `c${'x'.repeat(300)}`;
+    const path = join(temp, 'long-id-timeline.log');
+    writeFileSync(path, [
+      '1795700001: New connection from 127.0.0.1:50001 on port 1883.',
+      `1795700001: New client connected from 127.0.0.1:50001 as ${id} (p2, c1, k10).`,
+      `1795700003: Client ${id} disconnected.`,
+    ].join('\n') + '\n');
+    const out = await stdoutOf(['timeline', '--no-color', path], { stdoutIsTTY: true, columns: 80 });
+    const lines = out.split('\n');
+    for (const line of lines) assert.ok(line.length <= 80, `${line.length}: ${line}`);
+    const heading = lines.filter((line) => /^[● ] x*c?x+$/.test(line));
+    assert.equal(heading.map((line) => line.slice(2)).join(''), id);
+  });
 
   for (const columns of [80, 100, 60]) {
     test(`a ${columns}-column terminal: no table line is longer than ${columns}`, async () => {

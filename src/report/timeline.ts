@@ -96,7 +96,9 @@ export function renderTimelineText(data: TimelineData, ctx: ReportContext): stri
   if (data.entries.length === 0) return 'No matching clients.\n';
   const out: string[] = [];
   for (const [client, entries] of byClient(data.entries)) {
-    out.push(ctx.chalk.bold(`● ${client === null ? `(${noIdHeading})` : safeText(client)}`));
+    // A long id goes on over more lines, under itself: each fits the terminal.
+    const heading = wrapText(client === null ? `(${noIdHeading})` : safeText(client), Math.max(20, ctx.width - 2));
+    out.push(...heading.map((part, i) => ctx.chalk.bold(`${i === 0 ? '●' : ' '} ${part}`)));
     for (const e of entries) {
       const { text, trouble } = describeEntry(e, data.debugLines);
       const lead = `  ${formatTime(e.time, ctx.timeZone)}  `;

@@ -36,7 +36,7 @@ function annotation(kind: AnnotationKind, f: Finding): string {
   // Lines read from stdin have no file in the repository to annotate, so they are not named.
   const [first, ...more] = f.at;
   const properties = [
-    ...(first && first.file !== stdinFile ? [`file=${escapeCommandProperty(first.file)}`, `line=${first.line}`] : []),
+    ...(first && first.file !== stdinFile ? [`file=${escapeCommandProperty(safeText(first.file))}`, `line=${first.line}`] : []),
     `title=${escapeCommandProperty(`${findingTitles[f.code]} (${f.code})`)}`,
   ].join(',');
   const others = more.filter((at) => at.file !== stdinFile);
