@@ -303,6 +303,16 @@ test("a PUBREC to a QoS 1 delivery breaks the protocol: it refuses nothing, and 
   assert.deepEqual(c.findings.map((f) => f.code).filter((code) => code.startsWith('flow-')), ['flow-incomplete', 'flow-duplicate']);
 });
 
+test('`Bad socket read/write` with the text of a packet the broker refused is a protocol error; with a transport error, a socket error', () => {
+  const ends = (detail: string): string | undefined => correlate([
+    '1795820470: New connection from 127.0.0.1:50001 on port 1883.',
+    '1795820470: New client connected from 127.0.0.1:50001 as c1 (p5, c1, k60).',
+    `1795820476: Bad socket read/write on client c1: ${detail}`,
+  ]).sessions[0]?.endReason;
+  for (const detail of ['Unknown error.', 'Malformed UTF-8', 'Payload too large.', 'Requested QoS not supported on server.']) assert.equal(ends(detail), 'protocol-error', detail);
+  for (const detail of ['A TLS error occurred.', 'The connection was lost.', 'Connection reset by peer']) assert.equal(ends(detail), 'socket-error', detail);
+});
+
 test('a flow whose acknowledgements come again and again keeps its first steps and the latest', () => {
   const repeats = Array.from({ length: 100 }, (_, i) => `17957000${String(10 + i).padStart(2, '0')}: Received PUBREC from rp (Mid: 3)`);
   const c = correlate([...connect(1795700000, 'rp'), "1795700001: Sending PUBLISH to rp (d0, q2, r0, m3, 'a/b', ... (2 bytes))", ...repeats]);

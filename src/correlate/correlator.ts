@@ -171,6 +171,30 @@ const causeEnds: Record<DisconnectCause, EndReason> = {
 };
 
 /**
+ * The broker logs `Bad socket read/write on client X: <its error text>` for any reason without a
+ * line of its own, not only the socket's: by that text, the end the client's own packets caused.
+ * `Unknown error` is the text of the codes 2.0 has no words for, all of a packet the broker
+ * refused (an invalid topic alias, retain not supported).
+ */
+const badSocketEnds: Readonly<Record<string, EndReason>> = {
+  'A network protocol error occurred when communicating with the broker': 'protocol-error',
+  'Malformed UTF-8': 'protocol-error',
+  'Duplicate property in property list': 'protocol-error',
+  'Requested QoS not supported on server': 'protocol-error',
+  'This feature is not supported': 'protocol-error',
+  'Packet larger than supported by the server': 'protocol-error',
+  'Payload too large': 'protocol-error',
+  'Unknown error': 'protocol-error',
+  'Out of memory': 'other',
+};
+
+/** How a disconnect line ends a session: by its cause, and for `Bad socket read/write` by its error text. */
+function endOf(r: DisconnectRecord): EndReason {
+  if (r.cause === 'bad-socket' && r.detail !== undefined) return badSocketEnds[r.detail.replace(/\.$/, '')] ?? 'socket-error';
+  return causeEnds[r.cause];
+}
+
+/**
  * CONNACK codes that refuse the client itself: its id, its credentials, its authentication method,
  * not authorised or banned (3.1.1: 2, 4, 5; v5: 0x85, 0x86, 0x87, 0x8A, 0x8C). These are the
  * causes a disconnect line names for an attempt that is not authorised.
@@ -705,7 +729,7 @@ export class Correlator {
   }
 
   private onDisconnect(r: DisconnectRecord): void {
-    const reason = causeEnds[r.cause];
+    const reason = endOf(r);
     if (r.client === null) {
       if (this.closesRefused(null)) return;
       const outcome = attemptOutcomeOf(reason);
