@@ -213,6 +213,18 @@ describe('client ids that read as GitHub Actions workflow commands', () => {
   });
 });
 
+describe('displayWidth', () => {
+  test('columns as a terminal draws them: wide East Asian characters and emoji shown as emoji two, text-style symbols one, combining marks none', () => {
+    assert.equal(displayWidth('abc'), 3);
+    assert.equal(displayWidth('客户端'), 6);
+    assert.equal(displayWidth('sensor-😀'), 9);
+    // A satellite, a desktop computer and a thermometer are drawn as text, one column each.
+    assert.equal(displayWidth('🛰🖥🌡'), 3);
+    assert.equal(displayWidth('e\u0301'), 1);
+    assert.equal(displayWidth('\u{17000}\u{1b000}'), 4);
+  });
+});
+
 describe('safeText', () => {
   test('an escape sequence shows as text: its ESC or 8-bit introducer as \\xNN, the rest kept', () => {
     assert.equal(safeText('dev\x1b[0m'), 'dev\\x1b[0m');

@@ -2,6 +2,7 @@
  * Text helpers shared by the reporters: making log content safe for a terminal or Markdown,
  * fitting it into columns, and showing times and durations.
  */
+import { eastAsianWidth } from 'get-east-asian-width';
 import { repeatedTimeOffset, wallClock } from './wall-clock.js';
 
 // C0 and C1 controls, ESC and the 8-bit introducers of escape sequences among them.
@@ -39,16 +40,15 @@ export function defuseWorkflowCommands(text: string, colon: string, hash: string
     (match.startsWith('#') ? hash : `${lineStart ?? ''}${indent ?? ''}${colon}`));
 }
 
-// East Asian wide and fullwidth characters and emoji take two terminal columns; combining
-// marks and zero-width characters none.
-const wideChar = /[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2-\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{1f004}\u{1f0cf}\u{1f18e}\u{1f191}-\u{1f19a}\u{1f200}-\u{1f251}\u{1f300}-\u{1f64f}\u{1f680}-\u{1f6ff}\u{1f7e0}-\u{1f7eb}\u{1f90c}-\u{1f9ff}\u{1fa70}-\u{1faff}\u{20000}-\u{3fffd}]/u;
-const zeroWidth = /[\p{Mn}\p{Me}\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff]/u;
+// Combining marks, zero-width characters and Hangul's medial and final jamo take no column;
+// East Asian wide and fullwidth characters (emoji shown as emoji among them) take two.
+const zeroWidth = /[\p{Mn}\p{Me}\u1160-\u11ff\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff]/u;
 
 /** Columns a character takes on a terminal: 0, 1 or 2. */
 export function charWidth(char: string): number {
   if (char < '\u0300') return 1;
   if (zeroWidth.test(char)) return 0;
-  return wideChar.test(char) ? 2 : 1;
+  return eastAsianWidth(char.codePointAt(0) ?? 0);
 }
 
 /** Columns `text` takes on a terminal (text without control characters or escape sequences). */
