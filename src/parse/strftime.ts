@@ -178,6 +178,8 @@ const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm
 const compactTime = /(?<=\d{8}[T _-])(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(?!\d)/;
 /** A time of dots at the stamp's end, after a date and a space (`2023-11-14 22.13.20`; not `Tue 14.11.23`, a date). */
 const dottedTime = /(?<=\d\s)(\d{2})\.(\d{2})\.(\d{2})(?:[.,](\d+))?()$/;
+/** A time of dashes at the stamp's end, after a date and `_` or `T` (`2023-11-14_22-13-20`, a name for a file). */
+const dashedTime = /(?<=\d[_T])(\d{2})-(\d{2})-(\d{2})(?:[.,](\d+))?()$/;
 /** A year in a stamp (`05-Mar-2024`): of this era, so not the digits of an offset (`+0100`). */
 const looseYear = /(?<!\d)((?:19|20|21)\d\d)(?!\d)/;
 /** A zone at a stamp's end, or before a year there (`date`'s `%Z %Y`); `+04` alone after a space (after a digit it may end a date). */
@@ -272,6 +274,11 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, reading: 
       return year.length === 2 ? twoDigitYear(a, b, Number(year), cLocale, reading) : yearLast(a, b, Number(year), false, reading.order);
     },
   },
+  // %d/%m, %m-%d, %d.%m. (no year): in the order the log showed, unless one cannot be a month.
+  {
+    re: /(?<![\d/.-])(\d{1,2})([-/.])(\d{1,2})\.?(?![\d/.-])/,
+    read: (m, reading) => ({ ...yearLast(Number(m[1]), Number(m[3]), 0, false, reading.order), y: null }),
+  },
   // %Y%m%d
   { re: /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/, read: (m) => ({ y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) }) },
   // %y%m%d
@@ -302,7 +309,7 @@ function looseDate(text: string, reading: DateReading): LooseDate | null {
 export function readLooseTime(
   text: string, clock: Clock, year: StampYear, after: number | null = null, order?: DateOrder, shown?: (order: DateOrder | 'either') => void,
 ): number | null {
-  const t = looseTime.exec(text) ?? compactTime.exec(text) ?? dottedTime.exec(text);
+  const t = looseTime.exec(text) ?? compactTime.exec(text) ?? dottedTime.exec(text) ?? dashedTime.exec(text);
   if (!t) return null;
   // A year of null is the one given; no date is 1 January of it.
   const date = looseDate(text.replace(t[0], ' '), { order, latest: year.latest });
