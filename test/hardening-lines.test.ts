@@ -80,10 +80,15 @@ describe('parseLine: exactly one well-formed record per line, keeping its text',
     let count = 0;
     const started = performance.now();
     for (const text of attacks()) {
-      const t0 = performance.now();
-      assertWellFormed(parseLine(text, { file: 'attack.log', line: 1 }), 'attack.log', 1);
-      // Before the fix one 200-character tree line took minutes and a 4 000-character one 0.6 s.
-      const took = performance.now() - t0;
+      const timed = (): number => {
+        const t0 = performance.now();
+        assertWellFormed(parseLine(text, { file: 'attack.log', line: 1 }), 'attack.log', 1);
+        return performance.now() - t0;
+      };
+      // Before the fix one 200-character tree line took minutes and a 4 000-character one 0.6 s,
+      // every time; a busy machine (a collection, another process) slows one try, not three.
+      let took = timed();
+      for (let retry = 0; took >= 250 && retry < 2; retry++) took = Math.min(took, timed());
       assert.ok(took < 250, `${took.toFixed(0)} ms for ${JSON.stringify(text.slice(0, 80))}… (${text.length} characters)`);
       count++;
     }
