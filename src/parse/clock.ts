@@ -145,13 +145,13 @@ function readYearless(read: (year: number, days: number) => number | null, first
     }
     return time;
   }
-  // From the year before the last time's: the first year may have been taken back (above).
-  const from = new Date(after).getUTCFullYear() - 1;
-  let time: number | null = null;
-  for (let year = from; year < from + maxYearsAhead; year++) {
-    time = read(year, 0) ?? time;
-    if (time !== null && time >= after - halfYearMs) return time;
-  }
+  // In the last time's year (the first year may have been taken back, above), or the one before
+  // for a line a little before the last across New Year (31 December after 1 January).
+  const from = new Date(after).getUTCFullYear();
+  let year = from;
+  let time = read(year, 0);
+  if (time !== null && time > after + halfYearMs) return read(year - 1, 0) ?? time;
+  while ((time === null || time < after - halfYearMs) && year < from + maxYearsAhead) time = read(++year, 0);
   return time;
 }
 
