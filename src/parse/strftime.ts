@@ -220,8 +220,8 @@ const dayStart = (date: LooseDate): number => Date.UTC(date.y ?? 0, date.mo - 1,
 const century = (digits: number): number => 2000 + digits;
 
 /**
- * `a`, `b` and a year of two digits `y` after them (`%d.%m.%y`, `%x`'s `%m/%d/%y`), in the order
- * the log showed, unless one of `a` and `b` cannot be a month.
+ * A day and a month `a` and `b`, in the order the log showed unless one cannot be a month, of the
+ * year `y` written after them (`%d.%m.%Y`, `%x`'s `%m/%d/%y`).
  */
 function yearLast(a: number, b: number, y: number, cLocale: boolean, order: DateOrder | undefined): LooseDate {
   // A day that is its month too (`05/05/2026`) reads the same both ways, and shows nothing.

@@ -15,7 +15,8 @@ const layoutControls = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u206
  * Makes remote-controlled text (client ids, usernames, topics) harmless on a terminal: control
  * characters are shown as `\xNN`, newlines and tabs as `\n` and `\t`, bidirectional controls and
  * the Unicode line and paragraph separators as `\uNNNN`. An escape sequence so shows as text
- * (`\x1b[31m`): nothing after it is lost, and two ids that differ only in one stay apart.
+ * (`\x1b[31m`): nothing after it is lost, and two ids that differ only in one stay apart. Nor
+ * does it start a workflow command of a GitHub Actions runner ({@link defuseWorkflowCommands}).
  */
 export function safeText(text: string): string {
   const shown = text
