@@ -121,6 +121,14 @@ describe('--topic', () => {
     const findings = await findingsOf('--topic', 'cmd/#', sample);
     assert.deepEqual(findings.map((f) => f.code), ['flow-incomplete']);
   });
+
+  test('the timeline keeps findings as problems does, and with --packets only the PUBLISH packets on the topic and their acknowledgements', async () => {
+    const all = await entriesOf('--topic', 'cmd/#', sample);
+    assert.deepEqual(all.filter((e) => e.kind === 'finding'), [], 'the takeover is about no topic');
+    const entries = await json<{ entries: Array<EntryJson & { packet?: { cmd: string; topic?: string; mid?: number } }> }>(['timeline', '-f', 'json', '--packets', '--client', 'thermostat-3f', '--topic', 'cmd/#', sample]);
+    const messagePackets = entries.entries.filter((e) => e.packet !== undefined && /^pub/.test(e.packet.cmd)).map((e) => [e.packet?.cmd, e.packet?.topic ?? null, e.packet?.mid]);
+    assert.deepEqual(messagePackets, [['publish', 'cmd/thermostat-3f/setpoint', 1], ['pubrec', null, 1], ['pubrel', null, 1], ['pubcomp', null, 1]]);
+  });
 });
 
 describe('--since and --until', () => {

@@ -6,6 +6,6 @@ export { type CorrelateOptions, Correlator, correlateRecords, endpoint } from '.
 export { FlowTally } from './flows.js';
 export { SessionTally } from './stats.js';
 export { FindingTally, type Selection, type Selector, type TimeBound, attemptSelected, compileSelection, countFindings, filtersOverlap, findingAbout, flowSelected, globProblem, sessionSelected, orphanAckSelected, globToRegExp, invertedWindow, needsLastTime, parseSince, recordSelected, selectCorrelation, selects, topicFilterProblem, topicMatches } from './select.js';
-export { type TimelineEntry, TimelineBuilder } from './timeline.js';
+export { type TimelineEntry, TimelineBuilder, selectTimeline } from './timeline.js';
 export { type LiveFilter, createLiveFilter } from './live-select.js';
 export { type LiveSnapshot, type RecentFinding, LiveStats, rateWindowSeconds } from './live-stats.js';

@@ -5,6 +5,8 @@
  * as the correlator; keeps entries only for the selected clients.
  */
 import type { LogRecord, PacketRecord, Qos, Where } from '../parse/index.js';
+import { ackedDirection, isAck } from './flows.js';
+import { type Selector, findingAbout } from './select.js';
 import type { ConnectionAttempt, CorrelatorEvent, Finding, FindingCode, Flow, Session } from './types.js';
 
 interface EntryBase {
@@ -224,4 +226,36 @@ export class TimelineBuilder {
 
 function where(r: LogRecord): Where {
   return { file: r.file, line: r.line };
+}
+
+/**
+ * The entries of a timeline inside a selection's window and about its topics: a flow, a message
+ * or a PUBLISH (`--packets`) by its topic, a finding as `problems` selects it, an acknowledgement
+ * when it answers a PUBLISH kept. What is about no topic (connects, ends, pings) stays.
+ */
+export function selectTimeline(entries: readonly TimelineEntry[], s: Selector): TimelineEntry[] {
+  /** PUBLISH packets kept, by direction, id and client, for their acknowledgements. */
+  const kept = new Set<string>();
+  const packetSelected = (r: PacketRecord): boolean => {
+    if (r.cmd === 'publish') {
+      const selected = s.topic(r.topic ?? null);
+      if (r.mid !== undefined && r.qos !== undefined && r.qos > 0) {
+        const key = `${r.direction} ${r.mid} ${r.client}`;
+        if (selected) kept.add(key);
+        else kept.delete(key);
+      }
+      return selected;
+    }
+    return isAck(r) ? kept.has(`${ackedDirection(r)} ${r.mid} ${r.client}`) : true;
+  };
+  return entries.filter((e) => {
+    if (!s.time(e.time)) return false;
+    switch (e.kind) {
+      case 'flow': return s.topic(e.flow.topic);
+      case 'message': return s.topic(e.topic);
+      case 'finding': return findingAbout(e.finding, s);
+      case 'packet': return packetSelected(e.packet);
+      default: return true;
+    }
+  });
 }

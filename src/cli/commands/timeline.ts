@@ -2,7 +2,7 @@
  * `mosqlog timeline`: the life of one client (or several) in order.
  */
 import type { Command } from 'commander';
-import { TimelineBuilder, compileSelection } from '../../correlate/index.js';
+import { TimelineBuilder, compileSelection, selectTimeline } from '../../correlate/index.js';
 import { timelineReporters } from '../../report/timeline.js';
 import type { CommandEnv } from '../command-env.js';
 import { resolveInputs } from '../input.js';
@@ -34,7 +34,7 @@ Examples:
       warnUntimedWindow(selection, correlation, env.io);
       refuseInvertedWindow(selection, correlation.last);
       const window = compileSelection(selection, correlation.last);
-      const entries = builder.finish().filter((e) => window.time(e.time) && (e.kind !== 'flow' && e.kind !== 'message' ? true : window.topic(e.kind === 'flow' ? e.flow.topic : e.topic)));
+      const entries = selectTimeline(builder.finish(), window);
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
       await env.stdout.write(reporter({ entries, debugLines: correlation.debugLines }, reportContext(all, env.io, all.format !== 'table')));
     });
