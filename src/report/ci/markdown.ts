@@ -122,7 +122,7 @@ export function renderMarkdownReport(report: CiReport, ctx: ReportContext, limit
     size = bytes(out);
   }
   if (omitted > 0) {
-    out += `---\n_${omitted} finding(s) not listed here; run \`mosqlog report --format json\` for all of them._\n<!-- mosqlog:omitted ${omitted} -->\n`;
+    out += `---\n_${omitted} finding(s) not listed here; \`mosqlog report --format json\` lists up to 10000 of each code._\n<!-- mosqlog:omitted ${omitted} -->\n`;
   }
   return out;
 }
