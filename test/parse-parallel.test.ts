@@ -219,6 +219,40 @@ describe('parse on worker threads', () => {
     assert.deepEqual(parser.monthFirstShownAt, { file: later, line: 1 });
   });
 
+  test('with two-digit years shown last, the line that shows the dates month first is noted, whichever thread decoded it', async () => {
+    // `02-02-30` shows the year last (2002-02-30 is no date); `03-04-25` could be read both ways.
+    const lines = ['02-02-30 10:00:00: Received PINGREQ from a'];
+    for (let i = 0; i < 60; i++) lines.push(`05-05-25 10:00:${String(i).padStart(2, '0')}: Received PINGREQ from c${i}`);
+    lines.push('03-04-25 10:01:00: Received PINGREQ from a');
+    for (let i = 0; i < 20; i++) lines.push(`05-05-25 10:02:${String(i).padStart(2, '0')}: Received PINGREQ from c${i}`);
+    lines.push('04-13-25 10:03:00: Sending PINGRESP to a');
+    const path = writeLog('two-digit-month-first.log', `${lines.join('\n')}\n`);
+    const one = new LineParser({ year: 2026 });
+    const expected = await oneThread(path, { parser: one });
+    assert.deepEqual(one.monthFirstShownAt, { file: path, line: lines.length });
+    for (const chunkBytes of [100, 400, 1000]) {
+      const parser = new LineParser({ year: 2026 });
+      assert.equal((await workerThreads(path, { parser, chunkBytes })).text, expected, `chunks of ${chunkBytes} bytes`);
+      assert.deepEqual(parser.monthFirstShownAt, { file: path, line: lines.length }, `chunks of ${chunkBytes} bytes`);
+    }
+  });
+
+  test('an over-long line is read after the line before it: its time of day, and the times after it', async () => {
+    const publish = (stamp: string, bytes: number): string => `${stamp}: Received PUBLISH from a (d0, q0, r0, m0, '${'x'.repeat(bytes)}', ... (0 bytes))`;
+    const lines = ['23:00:00: Received PINGREQ from a', '01:00:00: Received PINGREQ from a', publish('01:00:00', 400), publish('02:00:00', 400), '03:00:00: Received PINGREQ from a'];
+    const path = writeLog('over-long-time-of-day.log', `${lines.join('\n')}\n`);
+    const format = { timestampFormat: '%H:%M:%S', year: 2023 };
+    const records = await oneThreadRecords(path, { parser: new LineParser(format), maxLength: 300 });
+    assert.deepEqual(records.map((r) => [r.type, new Date(r.time ?? 0).toISOString()]), [
+      ['packet', '2023-01-01T23:00:00.000Z'], ['packet', '2023-01-02T01:00:00.000Z'], ['unknown', '2023-01-02T01:00:00.000Z'],
+      ['unknown', '2023-01-02T02:00:00.000Z'], ['packet', '2023-01-02T03:00:00.000Z'],
+    ]);
+    for (const chunkBytes of [40, 100, 1000]) {
+      const { records: threaded } = await workerRecords(path, { parser: new LineParser(format), maxLength: 300, chunkBytes });
+      assert.deepEqual(threaded, records, `chunks of ${chunkBytes} bytes`);
+    }
+  });
+
   test('a syslog log that passes New Year, with lines of no time where chunks may start', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 120; i++) {

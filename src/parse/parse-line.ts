@@ -512,9 +512,12 @@ export class LineParser {
     return scanPacketLine(line, start);
   }
 
-  /** A record for a line too long to keep: its first characters stand in for the rest. */
-  tooLong(head: string, where: Where): LogRecord {
-    return this.unknown(head, where, this.prefixes.unwrap(head).time, head, 'too-long');
+  /**
+   * A record for a line too long to keep: its first characters stand in for the rest. `after` is
+   * the last time read before it, which its stamp may need (a time of day, a repeated hour).
+   */
+  tooLong(head: string, where: Where, after: number | null = null): LogRecord {
+    return this.unknown(head, where, this.prefixes.unwrap(head, after).time, head, 'too-long');
   }
 
   /** An RFC 5424 message read with the space taken from its front as rsyslog's put back. */
@@ -626,6 +629,6 @@ export function createLineDecoder(file: string, parser: LineParser = new LinePar
     return record;
   };
   const decode = (text: string): LogRecord => remember(parser.parse(text, { file, line: ++line }, context));
-  const tooLong = (head: string): LogRecord => remember(parser.tooLong(head, { file, line: ++line }));
+  const tooLong = (head: string): LogRecord => remember(parser.tooLong(head, { file, line: ++line }, context.lastTime ?? null));
   return { decode, tooLong, line: (l) => (typeof l === 'string' ? decode(l) : tooLong(l.head)), context };
 }

@@ -229,9 +229,10 @@ async function decodeInParallel(
     // A first line without a time leaves the next lines after the assumed last time, where a
     // year or a repeated hour may depend on it.
     const timed = done.first?.time !== null || assumed.lastTime === context.lastTime;
-    // Before the log shows its order of numeric dates, whether one was guessed decides the warning
+    // Before the log shows its order of day and month, whether one was guessed decides the warning
     // for the line that shows it month first.
-    const sameGuess = context.dateOrder !== undefined || Boolean(assumed.dateGuessed) === Boolean(context.dateGuessed);
+    const dayMonthKnown = context.dateOrder === 'day-first' || context.dateOrder === 'month-first';
+    const sameGuess = dayMonthKnown || Boolean(assumed.dateGuessed) === Boolean(context.dateGuessed);
     const agrees = assumed.brokerVersion === context.brokerVersion && assumed.dateOrder === context.dateOrder && sameGuess && timed
       && isDeepStrictEqual(done.first, decodeFirstLine(bytes, file, start, checker, settings.maxLength));
     if (agrees) {
