@@ -175,6 +175,39 @@ test('rotated twice before the old file was read again: the file rotated in betw
   assert.deepEqual(t.notices.map((n) => n.code), ['rotated', 'rotated-between']);
 });
 
+test("rotated twice before the old file was read again, under logrotate's dated names and savelog's: the file in between is read whole", async () => {
+  // Each scheme: where the log goes at the first rotation and at the second (then its rotation before moves on).
+  const schemes: Array<[string, (path: string) => void, (path: string) => void, (path: string) => string]> = [
+    ['dateext -%Y-%m-%d', (path) => renameSync(path, `${path}-2026-11-27`), (path) => renameSync(path, `${path}-2026-11-28`), (path) => `${path}-2026-11-28`],
+    ['dateext -%Y%m%d-%s', (path) => renameSync(path, `${path}-20261127-1795823207`), (path) => renameSync(path, `${path}-20261127-1795823307`), (path) => `${path}-20261127-1795823307`],
+    ['savelog', (path) => renameSync(path, `${path}.0`), (path) => {
+      renameSync(`${path}.0`, `${path}.1`);
+      renameSync(path, `${path}.0`);
+    }, (path) => `${path}.0`],
+  ];
+  for (const [scheme, first, second, between] of schemes) {
+    const path = freshPath();
+    await mkdir(join(path, '..'));
+    const writer = await open(path, 'a');
+    await writer.write(lines('old', 2));
+    const t = tail(path);
+    try {
+      await t.until(() => t.text().includes('old-2'), 'the first lines');
+      first(path);
+      appendFileSync(path, lines('mid', 2));
+      second(path);
+      appendFileSync(path, 'new-1\n');
+      await t.until(() => t.text().includes('new-1'), 'the new file');
+    } finally {
+      await writer.close();
+      await t.stop();
+    }
+    assert.equal(t.text(), lines('old', 2) + lines('mid', 2) + 'new-1\n', scheme);
+    assert.deepEqual(t.segments.find((s) => s.text === lines('mid', 2))?.renamed, between(path), scheme);
+    assert.deepEqual(t.notices.map((n) => n.code), ['rotated', 'rotated-between'], scheme);
+  }
+});
+
 test('moved to another directory (logrotate olddir): the rest of the old file is under the name it has there', { skip: process.platform !== 'linux' && 'the path of an open file is read from /proc' }, async () => {
   const path = freshPath();
   await mkdir(join(path, '..'));
