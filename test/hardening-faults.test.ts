@@ -160,6 +160,51 @@ describe('inputs that cannot be read: one line on stderr, exit 2, no stack trace
   });
 });
 
+test('follow: a log that appears unreadable is waited for until it can be read (as root, run as nobody)', { timeout: 30_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mosqlog-follow-unreadable-'));
+  chmodSync(dir, 0o755);
+  const path = join(dir, 'broker.log');
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const child = spawnMosqlog(['follow', '--format', 'ndjson', '--all', path], asNobody);
+  const until = async (what: string, ok: () => boolean): Promise<void> => {
+    for (const deadline = Date.now() + 10_000; !ok(); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() > deadline) throw new Error(`${what} did not come; stderr: ${child.stderr()}`);
+    }
+  };
+  try {
+    try {
+      await until('the wait', () => /waiting for it to appear/.test(child.stderr()));
+    } catch (error) {
+      if (/Cannot find module|EACCES.*mosqlog\.js/.test(child.stderr())) {
+        t.skip('nobody cannot read the repository');
+        return;
+      }
+      throw error;
+    }
+    writeFileSync(path, '1795700000: mosquitto version 2.0.11 starting\n', { mode: 0o000 });
+    chmodSync(path, 0o000);
+    await until('the notice', () => /broker\.log cannot be read \((EACCES|EPERM)\); still trying/.test(child.stderr()));
+    chmodSync(path, 0o644);
+    await until('the first record', () => child.stdout().includes('"starting"'));
+    assert.match(child.stderr(), /broker\.log appeared; following it from its start/);
+    // Deleted, then made again unreadable: when it can be read, it appeared (it was not rotated in).
+    unlinkSync(path);
+    await until('the deletion', () => /broker\.log is gone/.test(child.stderr()));
+    writeFileSync(path, '1795700001: mosquitto version 2.0.11 running\n', { mode: 0o000 });
+    chmodSync(path, 0o000);
+    await until('the second notice', () => child.stderr().split('cannot be read').length === 3);
+    chmodSync(path, 0o644);
+    await until('the record of the new file', () => child.stdout().includes('"running"'));
+    child.kill('SIGINT');
+    assert.equal((await child.exit).code, 0, child.stderr());
+    assert.equal(child.stderr().split('appeared; following it from its start').length, 3, child.stderr());
+    assert.doesNotMatch(child.stderr(), /was rotated/);
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe('named pipes are read like files', () => {
   test('summary of a FIFO, alone and between files (it is not read twice to order the files)', { timeout: 30_000 }, async () => {
     const fifo = join(temp, 'broker.fifo');

@@ -105,6 +105,8 @@ export class FileTailer {
   private readonly queued: TailSegment[] = [];
   /** The notice in force, so a state is announced once. */
   private announced: TailNotice['code'] | null = null;
+  /** The path was said to be gone since the file followed was opened: a new file there appeared, it was not rotated in. */
+  private saidGone = false;
   /** When the name was first found missing while following. */
   private missingSince: number | null = null;
 
@@ -153,6 +155,7 @@ export class FileTailer {
 
   private announce(notice: TailNotice | null): void {
     if (notice === null || notice.code === this.announced) return;
+    if (notice.code === 'deleted') this.saidGone = true;
     this.announced = notice.code;
     this.options.onNotice?.(notice);
   }
@@ -186,7 +189,10 @@ export class FileTailer {
         return { ...opened, existed: !waited };
       } catch (error) {
         const code = errorCode(error);
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+        // A file that appears while waited for may not be readable yet (the broker makes its log
+        // 0600 before a chmod, or `follow` runs as another user): said, and waited for as later.
+        if (waited && (code === 'EACCES' || code === 'EPERM')) this.announce({ code: 'unreadable', path: this.path, reason: code });
+        else if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
       }
       if (!waited) this.announce({ code: 'waiting', path: this.path });
       waited = true;
@@ -282,8 +288,9 @@ export class FileTailer {
           yield* this.readAvailable(file, Number.POSITIVE_INFINITY, true);
           const lastWrite = (await file.handle.stat()).mtimeMs;
           await this.closeFile(file.handle);
-          this.announce({ code: this.announced === 'deleted' ? 'appeared' : 'rotated', path: this.path });
+          this.announce({ code: this.saidGone ? 'appeared' : 'rotated', path: this.path });
           this.announced = null;
+          this.saidGone = false;
           // Rotated more than once while behind: the files rotated in between come first, whole.
           for (const between of await findRotatedBetween(this.dir, this.base, file, change.file, lastWrite)) {
             this.handles.add(between.handle);
