@@ -342,6 +342,8 @@ describe('envelopes', () => {
     { name: 'docker compose, no broker prefix', line: `mosquitto_1 | ${message}`, time: null },
     { name: 'docker compose logs -t: the broker time wins', line: `broker-1  | 2026-11-26T12:00:00.123456789Z ${epoch}: ${message}`, time: epochIso },
     { name: 'docker compose logs -t, no broker prefix: the engine time', line: `broker-1  | 2026-11-26T12:00:00.123456789Z ${message}`, time: '2026-11-26T12:00:00.123Z' },
+    { name: 'kubectl logs --prefix', line: `[pod/mosquitto-0/mosquitto] ${epoch}: ${message}`, time: epochIso },
+    { name: 'kubectl logs --prefix --timestamps, no broker prefix: the API server time', line: `[pod/mosquitto-0/mosquitto] 2026-11-26T12:00:00.5Z ${message}`, time: '2026-11-26T12:00:00.500Z' },
     { name: 'docker json-file: the broker time wins', line: JSON.stringify({ log: `${epoch}: ${message}\n`, stream: 'stderr', time: '2026-11-26T12:00:00.123456789Z' }), time: epochIso },
     { name: 'docker json-file without broker prefix', line: JSON.stringify({ log: `${message}\n`, stream: 'stdout', time: '2026-11-26T12:00:00.123456789Z' }), time: '2026-11-26T12:00:00.123Z' },
     { name: 'CRI with broker prefix', line: `2026-11-26T12:00:00.123456789Z stderr F ${epoch}: ${message}`, time: epochIso },

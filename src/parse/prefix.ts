@@ -4,8 +4,8 @@
  * Two layers, detected per line (a file may mix them):
  * - an envelope added by whatever stored the log: syslog (RFC 3164 / 5424, busybox's with the
  *   facility and level), OpenWrt's `logread`, journalctl `short-iso` / `short-precise` /
- *   `short-full` / `short-unix`, docker compose, docker json-file, CRI, or a `mosquitto_sub -v`
- *   line from `$SYS/broker/log/#`;
+ *   `short-full` / `short-unix`, docker compose, docker json-file, CRI, `kubectl logs --prefix`,
+ *   or a `mosquitto_sub -v` line from `$SYS/broker/log/#`;
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
@@ -80,6 +80,8 @@ const levelNames: Record<string, Level> = {
 };
 const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
+/** `kubectl logs --prefix`: the pod (or other object) and container, `[pod/mosquitto-0/mosquitto] `. */
+const kubectl = /^\[[a-z]+\/[^\]\s]+\] /;
 /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
 const dockerTimestamps = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 const isoStamp = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:[ ,]?(Z|[+-]\d\d:?\d\d))?: /;
@@ -184,6 +186,10 @@ export class PrefixReader {
     } else if (c0 === 60 /* < */) {
       const syslog = this.unwrapSyslog(text);
       if (syslog) return syslog;
+    } else if (c0 === 91 /* [ */) {
+      const k = kubectl.exec(text);
+      // With `--timestamps` too, the API server's time follows the prefix.
+      if (k) return this.unwrapDockerStamp(text.slice(k[0].length)) ?? this.unwrapBroker(text.slice(k[0].length), null);
     } else if (text.charCodeAt(3) === 32 && text.charCodeAt(9) === 58) {
       const syslog = this.unwrapSyslog(text) ?? this.unwrapBusybox(text);
       if (syslog) return syslog;
