@@ -329,6 +329,7 @@ describe('envelopes', () => {
     { name: "OpenWrt's logread: a %c time, the facility and level", line: `Thu Nov 26 12:00:00 2026 daemon.notice mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00Z', expect: { ...connection, level: 'notice' } },
     { name: 'busybox syslogd: the facility and level after the host', line: `Nov 26 12:00:00 router daemon.err mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00Z', expect: { ...connection, level: 'error' } },
     { name: 'syslog without the host', line: `Nov 26 12:00:00 mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00Z' },
+    { name: 'syslog without the host or the process id, from mosquitto', line: `Nov 26 12:00:00 mosquitto: ${message}`, time: '2026-11-26T12:00:00Z' },
     // A broker stamp that ends in a word is no syslog line without a host.
     { name: 'a strftime shape to guess: %b %d %I:%M:%S %p', line: `Jan 01 12:00:02 AM: ${message}`, time: '2026-01-01T00:00:02Z' },
     { name: 'a strftime shape to guess: %b %d %H:%M:%S %Z', line: `Jan 01 00:00:06 CET: ${message}`, time: '2025-12-31T23:00:06Z' },

@@ -56,9 +56,9 @@ const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'w
 // shape (`Nov 27 06:49:42 2026: Error: …`) is no host and program.
 const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 // A local syslog may leave the host out (`Jan  1 00:00:02 mosquitto[812]: …`). Its program is
-// then taken only in lower case and with its process id: a broker stamp may end in a word (`%p`,
-// `%Z`: `Jan 01 12:00:02 AM: …`, `Mar 05 14:07:09 utc: …`).
-const rfc3164NoHost = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([a-z][\w.-]*)\[\d+\]: ?/;
+// then taken only in lower case and with its process id, or named `mosquitto`: a broker stamp may
+// end in a word (`%p`, `%Z`: `Jan 01 12:00:02 AM: …`, `Mar 05 14:07:09 utc: …`).
+const rfc3164NoHost = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([a-z][\w.-]*)(?:\[\d+\]|(?<=mosquitto)): ?/;
 const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+) ?/;
 // journalctl writes the zone as an offset (`+0000`, `+00:00`), never `Z`: a `Z` time is docker's,
 // and a `Word word:` after it (`Client aa:bb:…`, `Connection Refused: …`) is the broker's message.
