@@ -112,6 +112,10 @@ describe('--topic', () => {
     });
   }
 
+  test('a shared subscription\'s filter selects the topics of its filter', async () => {
+    assert.deepEqual(await flowsOf('--topic', '$share/group/building/3f/#', sample), await flowsOf('--topic', 'building/3f/#', sample));
+  });
+
   test('the timeline keeps connects and ends but only messages on the topic', async () => {
     const entries = await entriesOf('--client', 'thermostat-3f', '--topic', 'building/3f/mode', sample);
     assert.deepEqual(entries.map((e) => e.kind), ['connect', 'subscribe', 'flow', 'end']);

@@ -175,7 +175,8 @@ export function compileSelection(selection: Selection, last: number | null): Sel
     // An id given in full matches itself, whatever `[`, `*` or `?` it holds. A client without an
     // id (a refused login before its CONNECT was read) is matched as the empty id, so `*` keeps it.
     client: (id) => globs.length === 0 || (id !== null && clients.has(id)) || globs.some((g) => g.test(id ?? '')),
-    topic: (topic) => topics.length === 0 || (topic !== null && topics.some((f) => topicMatches(f, topic))),
+    // A shared subscription's filter (`$share/GROUP/FILTER`) selects the topics of its filter.
+    topic: (topic) => topics.length === 0 || (topic !== null && topics.some((f) => topicMatches(unshared(f), topic))),
     filter: (filter) => topics.length === 0 || topics.some((f) => filtersOverlap(f, filter)),
     time: (t) => t === null || ((since === null || t >= since) && (until === null || t <= until)),
     span: (start, end) => (since === null || end === null || end >= since) && (until === null || start === null || start <= until),
