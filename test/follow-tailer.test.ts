@@ -186,20 +186,14 @@ test("rotated twice before the old file was read again, under logrotate's dated 
     }, (path) => `${path}.0`],
   ];
   for (const [scheme, first, second, between] of schemes) {
-    const path = freshPath();
-    await mkdir(join(path, '..'));
-    const writer = await open(path, 'a');
-    await writer.write(lines('old', 2));
-    const t = tail(path);
+    const { path, t } = await followWritten(lines('old', 2));
     try {
-      await t.until(() => t.text().includes('old-2'), 'the first lines');
       first(path);
       appendFileSync(path, lines('mid', 2));
       second(path);
       appendFileSync(path, 'new-1\n');
       await t.until(() => t.text().includes('new-1'), 'the new file');
     } finally {
-      await writer.close();
       await t.stop();
     }
     assert.equal(t.text(), lines('old', 2) + lines('mid', 2) + 'new-1\n', scheme);
