@@ -116,9 +116,11 @@ describe('--topic', () => {
     assert.deepEqual(await flowsOf('--topic', '$share/group/building/3f/#', sample), await flowsOf('--topic', 'building/3f/#', sample));
   });
 
-  test('the timeline keeps connects and ends but only messages on the topic', async () => {
+  test('the timeline keeps connects and ends but only messages on the topic, and subscriptions that share a topic with it', async () => {
     const entries = await entriesOf('--client', 'thermostat-3f', '--topic', 'building/3f/mode', sample);
-    assert.deepEqual(entries.map((e) => e.kind), ['connect', 'subscribe', 'flow', 'end']);
+    assert.deepEqual(entries.map((e) => e.kind), ['connect', 'flow', 'end']);
+    const commands = await entriesOf('--client', 'thermostat-3f', '--topic', 'cmd/+/setpoint', sample);
+    assert.deepEqual(commands.map((e) => e.kind), ['connect', 'subscribe', 'flow', 'end']);
   });
 
   test('problems keep topic-less findings out when a topic is asked for', async () => {

@@ -231,7 +231,8 @@ function where(r: LogRecord): Where {
 /**
  * The entries of a timeline inside a selection's window and about its topics: a flow, a message
  * or a PUBLISH (`--packets`) by its topic, a finding as `problems` selects it, an acknowledgement
- * when it answers a PUBLISH kept. What is about no topic (connects, ends, pings) stays.
+ * when it answers a PUBLISH kept, a (un)subscription with its filters that share a topic with
+ * those asked for. What is about no topic (connects, ends, pings) stays.
  */
 export function selectTimeline(entries: readonly TimelineEntry[], s: Selector): TimelineEntry[] {
   /** PUBLISH packets kept, by direction, id and client, for their acknowledgements. */
@@ -248,14 +249,33 @@ export function selectTimeline(entries: readonly TimelineEntry[], s: Selector): 
     }
     return isAck(r) ? kept.has(`${ackedDirection(r)} ${r.mid} ${r.client}`) : true;
   };
-  return entries.filter((e) => {
-    if (!s.time(e.time)) return false;
+  const selected: TimelineEntry[] = [];
+  for (const e of entries) {
+    if (!s.time(e.time)) continue;
     switch (e.kind) {
-      case 'flow': return s.topic(e.flow.topic);
-      case 'message': return s.topic(e.topic);
-      case 'finding': return findingAbout(e.finding, s);
-      case 'packet': return packetSelected(e.packet);
-      default: return true;
+      case 'flow':
+        if (s.topic(e.flow.topic)) selected.push(e);
+        break;
+      case 'message':
+        if (s.topic(e.topic)) selected.push(e);
+        break;
+      case 'finding':
+        if (findingAbout(e.finding, s)) selected.push(e);
+        break;
+      case 'packet':
+        if (packetSelected(e.packet)) selected.push(e);
+        break;
+      case 'subscribe':
+      case 'unsubscribe': {
+        // The filters that share a topic with those asked for, as `problems` keeps a denied one.
+        const filters = e.filters.filter((f) => s.filter(f.filter));
+        if (filters.length === e.filters.length) selected.push(e);
+        else if (filters.length > 0) selected.push({ ...e, filters });
+        break;
+      }
+      default:
+        selected.push(e);
     }
-  });
+  }
+  return selected;
 }
