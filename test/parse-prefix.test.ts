@@ -341,6 +341,7 @@ describe('envelopes', () => {
     { name: 'journalctl short-precise (year option)', line: `Nov 26 12:00:00.250000 host mosquitto[812]: ${message}`, time: '2026-11-26T12:00:00.250Z' },
     { name: 'docker compose', line: `broker-1  | ${epoch}: ${message}`, time: epochIso },
     { name: 'docker compose, no broker prefix', line: `mosquitto_1 | ${message}`, time: null },
+    { name: 'docker compose logs --ansi always: the colours of its prefix', line: `\x1b[36mbroker-1  | \x1b[0m${epoch}: ${message}`, time: epochIso },
     { name: 'docker compose logs -t: the broker time wins', line: `broker-1  | 2026-11-26T12:00:00.123456789Z ${epoch}: ${message}`, time: epochIso },
     { name: 'docker compose logs -t, no broker prefix: the engine time', line: `broker-1  | 2026-11-26T12:00:00.123456789Z ${message}`, time: '2026-11-26T12:00:00.123Z' },
     { name: 'kubectl logs --prefix', line: `[pod/mosquitto-0/mosquitto] ${epoch}: ${message}`, time: epochIso },

@@ -80,6 +80,8 @@ const levelNames: Record<string, Level> = {
 };
 const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
+/** A terminal's colour sequence (SGR). */
+const sgrSequence = /\x1b\[[0-9;]*m/g;
 /** `kubectl logs --prefix`: the pod (or other object) and container, `[pod/mosquitto-0/mosquitto] `. */
 const kubectl = /^\[[a-z]+\/[^\]\s]+\] /;
 /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
@@ -158,8 +160,10 @@ export class PrefixReader {
    * Takes the envelope and the broker's prefix off one line; `after` is the last time read before
    * it, which places a syslog time without a year and a repeated hour. Never throws.
    */
-  unwrap(text: string, after: number | null = null): Unwrapped {
+  unwrap(line: string, after: number | null = null): Unwrapped {
     this.after = after;
+    // `docker compose logs --ansi always` colours its prefix: the escape sequences are no part of the line.
+    const text = line.charCodeAt(0) === 27 ? line.replace(sgrSequence, '') : line;
     // No envelope starts like an epoch or ISO stamp followed by `: `, or `Time error: `: most
     // lines stop here.
     if (this.startsWithLastStamp(text)) {
