@@ -80,8 +80,8 @@ const levelNames: Record<string, Level> = {
 };
 const cri = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (?:stdout|stderr) [FP] /;
 const compose = /^[A-Za-z0-9][\w.-]* +\| /;
-/** A terminal's colour sequence (SGR). */
-const sgrSequence = /\x1b\[[0-9;]*m/g;
+/** A docker compose prefix in colour (`--ansi always`): the colour sequences around the service's name. */
+const colouredCompose = /^(?:\x1b\[[0-9;]*m)+([A-Za-z0-9][\w.-]* +\| ?)(?:\x1b\[[0-9;]*m)+/;
 /** `kubectl logs --prefix`: the pod (or other object) and container, `[pod/mosquitto-0/mosquitto] `. */
 const kubectl = /^\[[a-z]+\/[^\]\s]+\] /;
 /** `docker logs -t`: the engine's RFC 3339 time, then the container's line. */
@@ -162,8 +162,8 @@ export class PrefixReader {
    */
   unwrap(line: string, after: number | null = null): Unwrapped {
     this.after = after;
-    // `docker compose logs --ansi always` colours its prefix: the escape sequences are no part of the line.
-    const text = line.charCodeAt(0) === 27 ? line.replace(sgrSequence, '') : line;
+    // `docker compose logs --ansi always` colours its prefix: the colour is no part of the line.
+    const text = line.charCodeAt(0) === 27 ? line.replace(colouredCompose, '$1') : line;
     // No envelope starts like an epoch or ISO stamp followed by `: `, or `Time error: `: most
     // lines stop here.
     if (this.startsWithLastStamp(text)) {
