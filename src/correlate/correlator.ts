@@ -219,6 +219,9 @@ const deniedFormats = new Set([
 /** The broker dropped a QoS 2 message in flight whose id the PUBLISH just received reused (2.0.9+). */
 const reusedMidFormat = 'Reused message ID %u from %s detected. Clearing from storage.';
 
+/** Findings of each code a correlation lists by default (`maxFindingsPerCode`); the rest are counted. */
+export const defaultFindingsPerCode = 10_000;
+
 const flappingWindowMs = 5 * 60_000;
 const flappingCount = 3;
 const takeoverEchoRecords = 50;
@@ -357,7 +360,7 @@ export class Correlator {
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
     this.maxOpen = options.maxOpen ?? 1_000_000;
-    this.findings = new KeptFindings(options.maxFindingsPerCode ?? 10_000, options.keepFinding, options.keepLatestFindings);
+    this.findings = new KeptFindings(options.maxFindingsPerCode ?? defaultFindingsPerCode, options.keepFinding, options.keepLatestFindings);
     this.keepAttempts = options.keepAttempts ?? true;
     this.bridges.announceDown = options.announceBridgesDown ?? false;
     this.emit = options.onEvent ?? (() => undefined);

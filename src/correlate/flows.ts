@@ -512,12 +512,12 @@ function droppedByBroker(flow: Flow): boolean {
   return flow.dropped === 'denied' || flow.dropped === 'too-large';
 }
 
-/** Adds a step to a flow; once it holds {@link stepsKept}, the new one takes the last one's place. */
 /** The first step of its QoS a flow has not seen, if any. */
 function missingStep(flow: Flow): FlowStep | undefined {
   return steps[flow.qos].find((step) => !flow.steps.some((seen) => seen.step === step));
 }
 
+/** Adds a step to a flow; once it holds {@link stepsKept}, the new one takes the last one's place. */
 function addStep(flow: Flow, seen: Flow['steps'][number]): void {
   if (flow.steps.length < stepsKept) flow.steps.push(seen);
   else flow.steps[flow.steps.length - 1] = seen;

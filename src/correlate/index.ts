@@ -2,7 +2,7 @@
  * The correlate layer: records in, sessions, flows and findings out.
  */
 export * from './types.js';
-export { type CorrelateOptions, Correlator, correlateRecords, endpoint } from './correlator.js';
+export { type CorrelateOptions, Correlator, correlateRecords, defaultFindingsPerCode, endpoint } from './correlator.js';
 export { FlowTally } from './flows.js';
 export { SessionTally } from './stats.js';
 export { FindingTally, type Selection, type Selector, type TimeBound, attemptSelected, compileSelection, countFindings, filtersOverlap, findingAbout, flowSelected, globProblem, sessionSelected, orphanAckSelected, globToRegExp, invertedWindow, needsLastTime, parseSince, recordSelected, selectCorrelation, selects, topicFilterProblem, topicMatches } from './select.js';

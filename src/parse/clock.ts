@@ -157,12 +157,12 @@ function readYearless(read: (year: number, days: number) => number | null, first
 
 /** The clock's time of a date, or null when the year has not that day (29 February, for a stamp without its year). */
 export function calendarTime(clock: Clock, year: number, month: number, day: number, h: number, mi: number, s: number, ms: number): number | null {
-  return day > 28 && !isCalendarDate(year, month, day) ? null : clock(year, month, day, h, mi, s, ms);
+  return isCalendarDate(year, month, day) ? clock(year, month, day, h, mi, s, ms) : null;
 }
 
-/** Whether year, month and day name a day that exists. */
+/** Whether year, month and day name a day that exists (every month has 28: only a later day needs its month's length). */
 export function isCalendarDate(year: number, month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && (day <= 28 || day <= new Date(Date.UTC(year, month, 0)).getUTCDate());
 }
 
 /** Milliseconds from a fraction such as `123456` (the digits after the decimal point). */

@@ -162,7 +162,7 @@ export function compileTimestampFormat(format: string): TimestampFormat {
     }
     if (pm === true) h += 12;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-    if (d > 28 && !isCalendarDate(y, mo, d)) return null;
+    if (!isCalendarDate(y, mo, d)) return null;
     // `days` moves a time of day alone on from 1 January; the fields roll over into months.
     if (offset !== null) return Date.UTC(y, mo - 1, d + days, h, mi, s, ms) - offset * 60_000;
     return clock(y, mo, d + days, h, mi, s, ms);
@@ -329,7 +329,7 @@ export function readLooseTime(
   const gap: StampGap = date === null ? 'date' : date.y === null ? 'year' : null;
   const readIn = (y: number, days: number): number | null => {
     const at = date?.y ?? y;
-    if (d > 28 && !isCalendarDate(at, mo, d)) return null;
+    if (!isCalendarDate(at, mo, d)) return null;
     return offset !== null ? Date.UTC(at, mo - 1, d + days, h, mi, s, ms) - offset * 60_000 : clock(at, mo, d + days, h, mi, s, ms);
   };
   return readAfter(readIn, gap, year, after);

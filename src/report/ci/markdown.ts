@@ -3,7 +3,7 @@
  * rules, then the findings per code. Log content only ever appears inside code spans, so client
  * ids cannot add markup, links or @-mentions.
  */
-import type { FindingCode } from '../../correlate/index.js';
+import { type FindingCode, defaultFindingsPerCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { formatTime, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
@@ -30,6 +30,7 @@ const sectionHeadLines = 4;
 function header(report: CiReport, ctx: ReportContext): string[] {
   const { gate, correlation: c } = report;
   const failed = failedRules(report);
+  const uncheckedRules = gate.rules.map((r) => uncheckedRule(report, r));
   const verdict = gate.passed ? '✅ passed' : gate.enforced ? '❌ failed' : '⚠️ failed (not enforced: --exit-zero)';
   const found = codesFound(report).reduce((n, code) => n + countOf(report, code), 0);
   const inputs = report.inputs.map((name) => (name === '-' ? 'stdin' : markdownCell(name))).join(', ');
@@ -44,16 +45,16 @@ function header(report: CiReport, ctx: ReportContext): string[] {
   ];
   if (gate.rules.length > 0) {
     lines.push('| Rule | Fails above | Found | Result |', '|---|---:|---:|---|');
-    for (const r of gate.rules) {
+    for (const [i, r] of gate.rules.entries()) {
       // A rule whose findings come from lines the log lacks, or from flows the tracking limit
       // dropped, passed without being checked, or fully checked, as JUnit says too.
-      const unchecked = uncheckedRule(report, r);
+      const unchecked = uncheckedRules[i] ?? null;
       const result = !r.passed ? '❌ failed' : unchecked !== null ? `➖ ${unchecked.label}` : '✅ passed';
       lines.push(`| \`${r.code}\` ${markdownCell(findingTitles[r.code])} | ${r.max} | ${r.count} | ${result} |`);
     }
     lines.push('');
   }
-  const unchecked = gate.rules.some((r) => uncheckedRule(report, r) !== null);
+  const unchecked = uncheckedRules.some((u) => u !== null);
   if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push('> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no debug lines (`log_type debug` or `all`).', '');
   return lines;
 }
@@ -122,7 +123,7 @@ export function renderMarkdownReport(report: CiReport, ctx: ReportContext, limit
     size = bytes(out);
   }
   if (omitted > 0) {
-    out += `---\n_${omitted} finding(s) not listed here; \`mosqlog report --format json\` lists up to 10000 of each code._\n<!-- mosqlog:omitted ${omitted} -->\n`;
+    out += `---\n_${omitted} finding(s) not listed here; \`mosqlog report --format json\` lists up to ${defaultFindingsPerCode} of each code._\n<!-- mosqlog:omitted ${omitted} -->\n`;
   }
   return out;
 }
