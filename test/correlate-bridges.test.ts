@@ -1,0 +1,288 @@
+/**
+ * Outgoing bridges as the broker that makes them logs them: connections, outages and the
+ * findings they give, from short hand-written logs.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { type BridgeFinding, type Correlation, type Finding, correlateRecords } from '../src/correlate/index.js';
+import { type LogRecord, parseLine } from '../src/parse/index.js';
+import { describeFinding } from '../src/report/finding-text.js';
+
+function records(lines: readonly string[]): LogRecord[] {
+  return lines.map((text, i) => parseLine(text, { file: 'f.log', line: i + 1 }));
+}
+
+function correlate(lines: readonly string[]): Correlation {
+  return correlateRecords(records(lines), { keepFlows: 'all' });
+}
+
+describe('outgoing bridges, seen from the broker that makes them', () => {
+  const connecting = (t: number): string[] => [
+    `${t}: Connecting bridge (step 1) br-b2a (127.0.0.1:45061)`,
+    `${t}: Connecting bridge (step 2) br-b2a (127.0.0.1:45061)`,
+    `${t}: Bridge vm.br-b2a sending CONNECT`,
+  ];
+  const connected = (t: number, noticeMid: number): string[] => [
+    ...connecting(t),
+    `${t}: Received CONNACK on connection local.vm.br-b2a.`,
+    `${t}: Bridge local.vm.br-b2a sending SUBSCRIBE (Mid: 4, Topic: cmd/#, QoS: 2, Options: 0x00)`,
+    `${t}: Received PUBACK from local.vm.br-b2a (Mid: ${noticeMid}, RC:0)`,
+    `${t}: Received SUBACK from local.vm.br-b2a`,
+  ];
+  const codes = (c: Correlation): string[] => c.findings.map((f) => f.code);
+
+  test('a connection is a session of the local id, from the CONNACK; the state message\'s PUBACK is no orphan', () => {
+    const c = correlate([
+      '1795778030: Bridge local.vm.br-b2a doing local SUBSCRIBE on topic sensors/#',
+      ...connected(1795778030, 1),
+      "1795778033: Sending PUBLISH to local.vm.br-b2a (d0, q1, r0, m6, 'sensors/t1', ... (4 bytes))",
+      '1795778033: Received PUBACK from local.vm.br-b2a (Mid: 6, RC:0)',
+      '1795778040: mosquitto version 2.0.11 terminating',
+    ]);
+    const [s] = c.sessions;
+    assert.deepEqual([s?.client, s?.outgoingBridge, s?.address, s?.port, s?.bridge, s?.endReason, s?.startAt.line], ['local.vm.br-b2a', 'br-b2a', '127.0.0.1', 45061, true, 'broker-shutdown', 5]);
+    assert.equal(c.orphanAcks, 0);
+    assert.deepEqual(c.flows.map((f) => [f.mid, f.state]), [[6, 'complete']]);
+    assert.deepEqual(codes(c), [], 'the broker shutting down takes its bridges down on purpose');
+  });
+
+  test('a connection the remote closed, and attempts that fail to the end of the log: bridge-down', () => {
+    const c = correlate([
+      ...connected(1795778030, 1),
+      '1795778034: Client local.vm.br-b2a closed its connection.',
+      ...connecting(1795778040),
+      '1795778040: Error creating bridge: Broken pipe.',
+      '1795778046: Received PUBLISH from pubB1 (d0, q1, r0, m1, \'sensors/t2\', ... (4 bytes))',
+    ]);
+    assert.deepEqual(c.sessions.map((s) => [s.client, s.endReason]), [['local.vm.br-b2a', 'closed']]);
+    const down = c.findings.find((f) => f.code === 'bridge-down');
+    assert.ok(down?.code === 'bridge-down');
+    assert.deepEqual(
+      [down.severity, down.client, down.bridge, down.remote, down.downMs, down.attempts, down.lastError, down.wasUp, down.at.map((a) => a.line)],
+      ['error', 'local.vm.br-b2a', 'br-b2a', '127.0.0.1:45061', 12_000, 1, 'Broken pipe', true, [8, 12]],
+    );
+    assert.equal(describeFinding(down), 'bridge br-b2a to 127.0.0.1:45061 lost its connection and was still down when the log ended, 12s later; 1 attempt(s) to connect failed (last: Broken pipe)');
+  });
+
+  test('a bridge the remote refuses: an auth failure per attempt, no session, and bridge-down', () => {
+    const refused = (t: number): string[] => [
+      ...connecting(t),
+      `${t}: Received CONNACK on connection local.vm.br-b2a.`,
+      `${t}: Connection Refused: not authorised`,
+      `${t}: Client local.vm.br-b2a closed its connection.`,
+    ];
+    const c = correlate(['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096)]);
+    assert.deepEqual(c.sessions, []);
+    assert.deepEqual(c.attempts.map((a) => [a.client, a.outcome, a.reasonCode, a.address, a.port]), [
+      ['local.vm.br-b2a', 'not-authorised', 5, '127.0.0.1', 45061], ['local.vm.br-b2a', 'not-authorised', 5, '127.0.0.1', 45061],
+    ]);
+    assert.deepEqual(codes(c), ['auth-failure', 'auth-failure', 'bridge-down']);
+    assert.equal(describeFinding(c.findings[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 was refused by the remote broker (CONNACK 5)');
+    assert.equal(describeFinding(c.findings[2] as Finding), 'bridge br-b2a to 127.0.0.1:45061 never connected; 2 attempt(s) to connect failed (last: refused: not authorised)');
+    // Followed, the bridge is said to be down once it has been for 10 s, and not again at the end.
+    const lines = ['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096), ...refused(1795778102)];
+    const followed = correlateRecords(records(lines), { announceBridgesDown: true });
+    const downs = followed.findings.filter((f): f is BridgeFinding => f.code === 'bridge-down');
+    assert.deepEqual(downs.map((f) => [f.time, f.ongoing, f.downMs, f.attempts]), [[1795778102_000, true, 12_000, 3]]);
+    assert.equal(describeFinding(downs[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 has not connected for 12s; 3 attempt(s) to connect failed (last: refused: not authorised)');
+    // Said down, it is said to be back when it connects, though it had not connected before.
+    const back = correlateRecords(records([...lines, ...connected(1795778108, 1)]), { announceBridgesDown: true });
+    assert.deepEqual(back.findings.filter((f) => f.code.startsWith('bridge-')).map((f) => f.code), ['bridge-down', 'bridge-outage']);
+    assert.equal(describeFinding(back.findings.find((f) => f.code === 'bridge-outage') as Finding), 'bridge br-b2a to 127.0.0.1:45061 did not connect for 18s, then connected; 3 attempt(s) to connect failed (last: refused: not authorised)');
+  });
+
+  test('followed, a bridge is not said down at the start of its broker, nor while a lazy bridge waits for messages; a lazy one waiting is not down at the end either', () => {
+    const announced = (lines: readonly string[]): Correlation => correlateRecords(records(lines), { announceBridgesDown: true });
+    // Lost at :100, its broker stopped at :102 and started again at :120: it connects at once.
+    const restart = announced([
+      '1795778090: mosquitto version 2.0.11 starting', ...connected(1795778090, 1),
+      '1795778100: Client local.vm.br-b2a closed its connection.', ...connecting(1795778101), '1795778101: Error creating bridge: Connection refused.',
+      '1795778102: mosquitto version 2.0.11 terminating', '1795778120: mosquitto version 2.0.11 starting', '1795778120: Config loaded from /etc/mosquitto/mosquitto.conf.',
+      `1795778120: Bridge local.vm.br-b2a doing local SUBSCRIBE on topic sensors/#`, ...connected(1795778121, 2), '1795778125: Received PINGRESP from local.vm.br-b2a',
+    ]);
+    assert.deepEqual(codes(restart).filter((c) => c.startsWith('bridge-')), ['bridge-outage']);
+    // A lazy bridge: after its connection is lost, `Connecting bridge (step 1)` and nothing more until messages come.
+    const lazy = [
+      '1795778090: mosquitto version 2.0.11 starting', ...connected(1795778090, 1),
+      '1795778100: Client local.vm.br-b2a closed its connection.', '1795778100: Connecting bridge (step 1) br-b2a (127.0.0.1:45061)',
+      ...Array.from({ length: 6 }, (_, i) => `${1795778110 + i * 10}: Received PINGREQ from other`),
+    ];
+    assert.deepEqual(codes(announced(lazy)).filter((c) => c.startsWith('bridge-')), []);
+    assert.deepEqual(codes(correlate(lazy)).filter((c) => c.startsWith('bridge-')), []);
+  });
+
+  test('followed, a bridge is not said to be down at the line that connects it again, nor while an attempt is under way', () => {
+    const quiet = [
+      '1795778090: mosquitto version 2.0.11 starting', ...connected(1795778090, 1),
+      '1795778100: Client local.vm.br-b2a closed its connection.',
+      // Nothing for 30 s (a 1.x bridge retries every 30 s), then the attempt that connects.
+      ...connected(1795778130, 2),
+      '1795778131: Received PINGRESP from local.vm.br-b2a',
+    ];
+    const c = correlateRecords(records(quiet), { announceBridgesDown: true });
+    assert.deepEqual(codes(c), ['bridge-outage']);
+    // An attempt that hangs for longer than 10 s before it fails: said down at its failure.
+    const slow = [...quiet.slice(0, -6), ...connecting(1795778105), '1795778125: Error creating bridge: Connection timed out.'];
+    const s = correlateRecords(records(slow), { announceBridgesDown: true });
+    assert.deepEqual(s.findings.map((f) => [f.code, f.time]), [['bridge-down', 1795778125_000]]);
+  });
+
+  test('a connection that ended without a line, seen at the next attempt: its session ends, and the time down is an outage', () => {
+    const c = correlate([
+      ...connected(1795778120, 1),
+      '1795778131: Received PINGRESP from local.vm.br-b2a',
+      '1795778136: Sending PINGREQ to local.vm.br-b2a',
+      "1795778137: Sending PUBLISH to local.vm.br-b2a (d0, q1, r0, m30, 'up/26', ... (11 bytes))",
+      ...connected(1795778142, 44),
+      "1795778142: Sending PUBLISH to local.vm.br-b2a (d1, q1, r0, m30, 'up/26', ... (11 bytes))",
+      '1795778142: Received PUBACK from local.vm.br-b2a (Mid: 30, RC:0)',
+    ]);
+    // It died at the PINGREQ the remote did not answer (line 9): its time and its line.
+    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.end, s.endAt?.line ?? null]), [['other', 1795778136_000, 9], ['open', null, null]]);
+    const outage = c.findings.find((f) => f.code === 'bridge-outage');
+    assert.ok(outage?.code === 'bridge-outage');
+    // Timed by its end, the reconnection, so that a window holding that holds the outage.
+    assert.deepEqual([outage.severity, outage.time, outage.downMs, outage.attempts, outage.at[0]?.line], ['warning', 1795778142_000, 6_000, 0, 9]);
+    // The message in flight across the outage was re-sent and completed: no stall, no orphan.
+    assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.resumed, f.duplicates]), [[30, 'complete', true, 1]]);
+    assert.equal(c.orphanAcks, 0);
+  });
+
+  test('a connection replaced without an unanswered PINGREQ or a failed attempt was switched on purpose: no outage', () => {
+    const c = correlate([
+      ...connected(1795781457, 1),
+      '1795781467: Sending PINGREQ to local.vm.br-b2a',
+      '1795781467: Received PINGRESP from local.vm.br-b2a',
+      ...connected(1795781469, 4),
+    ]);
+    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.end]), [['other', 1795781469_000], ['open', null]]);
+    assert.deepEqual(codes(c), []);
+  });
+
+  test('bridges that connect together keep their own names: the local id of their SUBSCRIBE lines, their remote ids, the error after a CONNECT', () => {
+    const c = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      '1795000000: Bridge lc-alpha doing local SUBSCRIBE on topic a/#',
+      '1795000000: Connecting bridge (step 1) alpha (127.0.0.1:1001)',
+      '1795000000: Connecting bridge (step 1) delta (127.0.0.1:1002)',
+      '1795000000: Connecting bridge (step 1) gamma (127.0.0.1:1003)',
+      '1795000000: Connecting bridge (step 2) alpha (127.0.0.1:1001)',
+      '1795000000: Connecting bridge (step 2) delta (127.0.0.1:1002)',
+      '1795000000: Connecting bridge (step 2) gamma (127.0.0.1:1003)',
+      '1795000000: Bridge rc-alpha sending CONNECT',
+      '1795000000: Bridge vm.delta sending CONNECT',
+      '1795000000: Bridge vm.gamma sending CONNECT',
+      '1795000000: Error creating bridge: Broken pipe.',
+      '1795000000: Received CONNACK on connection lc-alpha.',
+      '1795000000: Received CONNACK on connection local.vm.delta.',
+      '1795000000: Connection Refused: not authorised',
+      '1795000000: Client local.vm.delta closed its connection.',
+      '1795000030: Received PINGRESP from lc-alpha',
+    ]);
+    assert.deepEqual(c.sessions.map((s) => [s.client, s.outgoingBridge, s.port]), [['lc-alpha', 'alpha', 1001]]);
+    assert.deepEqual(c.findings.map((f) => [f.code, 'bridge' in f ? f.bridge : null, f.at[0]?.line]), [
+      ['auth-failure', 'delta', 14], ['bridge-down', 'delta', 15], ['bridge-down', 'gamma', 12],
+    ]);
+  });
+
+  test('a bridge lost in the last moments of the log is not reported down; one lost earlier is', () => {
+    const lost = (after: number): Correlation => correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      ...connected(1795000000, 1),
+      '1795000050: Client local.vm.br-b2a closed its connection.',
+      `${1795000050 + after}: mosquitto version 2.0.11 terminating`,
+    ]);
+    assert.deepEqual(codes(lost(2)), [], 'the remote stopped just before this broker');
+    assert.deepEqual(codes(lost(30)), ['bridge-down']);
+    // An attempt to connect again that failed shows the broker ran on without its remote.
+    const failed = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      ...connected(1795000000, 1),
+      '1795000050: Client local.vm.br-b2a closed its connection.',
+      ...connecting(1795000056),
+      '1795000056: Error creating bridge: Broken pipe.',
+    ]);
+    assert.deepEqual(codes(failed), ['bridge-down']);
+    // Unless this broker stopped just after: the remote was stopped first.
+    const stopped = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      ...connected(1795000000, 1),
+      '1795000050: Client local.vm.br-b2a closed its connection.',
+      ...connecting(1795000051),
+      '1795000051: Error creating bridge: Connection refused.',
+      '1795000052: mosquitto version 2.0.11 terminating',
+    ]);
+    assert.deepEqual(codes(stopped), []);
+  });
+
+  test('a log that begins while the broker runs: a bridge failing to connect was up before it', () => {
+    const c = correlate([...connecting(1795000000), '1795000000: Error creating bridge: Connection refused.', ...connected(1795000020, 9)]);
+    const outage = c.findings.find((f) => f.code === 'bridge-outage');
+    assert.ok(outage?.code === 'bridge-outage');
+    assert.deepEqual([outage.wasUp, outage.downMs, outage.attempts, outage.at.length], [true, 20_000, 1, 1]);
+  });
+
+  test('a log that begins while a bridge is up: its end, before it is known as a bridge, begins the outage', () => {
+    const c = correlate([
+      "1795000000: Sending PUBLISH to local.vm.br-b2a (d0, q1, r0, m7, 'up/1', ... (1 bytes))",
+      '1795000000: Received PUBACK from local.vm.br-b2a (Mid: 7, RC:0)',
+      '1795000004: Client local.vm.br-b2a closed its connection.',
+      '1795000010: Bridge local.vm.br-b2a doing local SUBSCRIBE on topic up/#',
+      ...connected(1795000010, 8),
+    ]);
+    const outage = c.findings.find((f) => f.code === 'bridge-outage');
+    assert.ok(outage?.code === 'bridge-outage');
+    assert.deepEqual([outage.time, outage.downMs, outage.attempts, outage.at.map((a) => a.line)], [1795000010_000, 6_000, 0, [3]]);
+  });
+
+  test('a lazy bridge gone idle, named by its local id, and a v5 bridge falling back to 3.1.1 are no outages', () => {
+    const c = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      ...connected(1795000000, 1),
+      '1795000060: Bridge connection local.vm.br-b2a has exceeded idle timeout, disconnecting.',
+      '1795000060: Client local.vm.br-b2a closed its connection.',
+      ...connecting(1795000090),
+      '1795000090: Received CONNACK on connection local.vm.br-b2a.',
+      '1795000090: Warning: Remote bridge br-b2a does not support MQTT v5.0, reconnecting using MQTT v3.1.1.',
+      ...connected(1795000091, 2),
+    ]);
+    assert.deepEqual(codes(c), []);
+    // The idle line ends the session; the close after it is the same end.
+    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.endDetail, s.endAt?.line]), [['disconnect', 'idle timeout', 9], ['open', undefined, undefined]]);
+  });
+
+  test('an error right after a bridge\'s step 2 is that bridge\'s, not the one that sent its CONNECT before', () => {
+    const c = correlate([
+      '1700000000: mosquitto version 2.0.11 starting',
+      '1700000000: Connecting bridge (step 1) alpha (10.0.0.1:1883)',
+      '1700000000: Connecting bridge (step 1) beta (10.0.0.2:1883)',
+      '1700000000: Connecting bridge (step 2) alpha (10.0.0.1:1883)',
+      '1700000000: Connecting bridge (step 2) beta (10.0.0.2:1883)',
+      '1700000000: Error creating bridge: Network is unreachable.',
+      '1700000000: Bridge host.alpha sending CONNECT',
+      '1700000000: Received CONNACK on connection local.host.alpha.',
+      '1700000060: Received PINGRESP from local.host.alpha',
+    ]);
+    assert.deepEqual(c.sessions.map((s) => s.outgoingBridge), ['alpha']);
+    assert.deepEqual(c.findings.map((f) => [f.code, 'bridge' in f ? f.bridge : null]), [['bridge-down', 'beta']]);
+  });
+
+  test('a bridge the remote closes again and again, though it reconnects at once, is an outage each time', () => {
+    const flap = (t: number): string[] => [`${t}: Client local.vm.br-b2a closed its connection.`, ...connected(t + 1, 1)];
+    const c = correlate(['1795000000: mosquitto version 2.0.11 starting', ...connected(1795000000, 1), ...flap(1795000030), ...flap(1795000060)]);
+    assert.deepEqual(codes(c), ['bridge-outage', 'bridge-outage']);
+  });
+
+  test("a v5 remote's reason codes show the bridge's version: a PUBREC the broker does not answer refused the message", () => {
+    const c = correlate([
+      ...connected(1795778297, 1),
+      "1795778298: Sending PUBLISH to local.vm.br-b2a (d0, q1, r0, m6, 'deny/1', ... (5 bytes))",
+      '1795778298: Received PUBACK from local.vm.br-b2a (Mid: 6, RC:135)',
+      "1795778298: Sending PUBLISH to local.vm.br-b2a (d0, q2, r0, m7, 'deny2/1', ... (5 bytes))",
+      '1795778298: Received PUBREC from local.vm.br-b2a (Mid: 7)',
+      '1795778299: Received PINGRESP from local.vm.br-b2a',
+    ]);
+    assert.equal(c.sessions[0]?.mqttVersion, '5.0');
+    assert.deepEqual(codes(c), ['flow-refused', 'flow-refused']);
+  });
+});
