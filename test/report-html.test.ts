@@ -13,6 +13,7 @@ import { htmlText, renderHtmlReport, scriptJson } from '../src/report/html/index
 import { htmlLimits } from '../src/report/html/limits.js';
 import { latencyHistogram, openBucketMs, sessionsOpenPerBucket } from '../src/report/html/series.js';
 import { createTimeAxis } from '../src/report/html/time-axis.js';
+import { parseLine } from '../src/parse/index.js';
 import type { CiReport } from '../src/report/index.js';
 import { keepaliveTimeout, plainContext, stalledFlow } from './support/ci-report.js';
 import { fixtureLogs } from './support/fixtures.js';
@@ -279,6 +280,24 @@ describe('chart data', () => {
     ];
     const buckets = sessionsOpenPerBucket(sessions, at(0), at(19), 5000);
     assert.deepEqual(buckets.map((b) => b.value), [1, 3, 2, 1]);
+  });
+
+  test('the last second and minute of a log get bars: every line and the sessions open at its end are drawn', () => {
+    const lines = [
+      '1795702439: mosquitto version 2.0.11 starting',
+      ...['a', 'b', 'c'].flatMap((id, i) => [
+        `1795702440: New connection from 127.0.0.1:4000${i} on port 1883.`,
+        `1795702440: New client connected from 127.0.0.1:4000${i} as ${id} (p2, c1, k60).`,
+      ]),
+    ];
+    const correlation = correlateRecords(lines.map((text, i) => parseLine(text, { file: 'edge.log', line: i + 1 })), { keepSessions: true });
+    const html = renderHtmlReport({ correlation, gate: evaluateGate([], correlation.findingTotals), inputs: ['edge.log'], generatedAt: fixedNow }, plainContext);
+    const bars = (id: string): number[] => {
+      const figure = html.slice(html.indexOf(`<figure id="${id}">`), html.indexOf('</figure>', html.indexOf(`<figure id="${id}">`)));
+      return [...figure.matchAll(/<rect class="[a-z-]+" x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+"><title>[^<]*: (\d+) /g)].map((m) => Number(m[1]));
+    };
+    assert.deepEqual(bars('events-chart'), [1, 6]);
+    assert.deepEqual(bars('connections-chart'), [3]);
   });
 
   test('bucket widths: under a minute for short logs, whole minutes otherwise', () => {

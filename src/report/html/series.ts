@@ -47,14 +47,14 @@ export function openBucketMs(span: number, maxBuckets: number): number {
 }
 
 /**
- * Sessions open at any moment of each bucket from `start` to `end`: a session counts in every
- * bucket its connect-to-end span touches. A session still open at the end of the log counts up
- * to `end`; one without an end time counts only where it started. Sessions without a start
- * time are left out.
+ * Sessions open at any moment of each bucket from `start` to just before `end`: a session
+ * counts in every bucket its connect-to-end span touches. A session still open at the end of
+ * the log counts up to `end`; one without an end time counts only where it started. Sessions
+ * without a start time are left out.
  */
 export function sessionsOpenPerBucket(sessions: readonly Session[], start: number, end: number, bucketMs: number): TimeBucket[] {
   const origin = Math.floor(start / bucketMs) * bucketMs;
-  const count = Math.floor((end - origin) / bucketMs) + 1;
+  const count = Math.max(1, Math.ceil((end - origin) / bucketMs));
   const delta = new Array<number>(count + 1).fill(0);
   const index = (t: number): number => Math.min(count - 1, Math.max(0, Math.floor((t - origin) / bucketMs)));
   for (const s of sessions) {

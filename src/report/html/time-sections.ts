@@ -13,7 +13,11 @@ import { renderEndLegend } from './summary-section.js';
 import { type TimeAxis, createTimeAxis } from './time-axis.js';
 import { planLanes, renderSessionTimeline } from './timeline-svg.js';
 
-/** The span the time charts share: the log's first to last time, else the sessions'. */
+/**
+ * The span the time charts share: the log's first to last time, else the sessions'. A stamp
+ * names a whole second, so the axis ends with the last one: the bars of the last second or
+ * minute have a width.
+ */
 export function reportAxis(c: Correlation, timeZone: string): TimeAxis | null {
   let start = c.first;
   let end = c.last;
@@ -24,7 +28,7 @@ export function reportAxis(c: Correlation, timeZone: string): TimeAxis | null {
   }
   if (start === null || end === null) return null;
   const left = 210;
-  return createTimeAxis(start, end, left, chartWidth - left - 14, timeZone);
+  return createTimeAxis(start, end + 1000, left, chartWidth - left - 14, timeZone);
 }
 
 /** The sessions timeline section, and the client ids of its lanes (for the page script). */
