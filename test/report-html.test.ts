@@ -266,6 +266,19 @@ describe('size caps', () => {
     const data = JSON.parse(inlineParts(html).data) as { sessions: Array<{ p: number }> };
     assert.ok(data.sessions.every((s) => s.p === 1));
   });
+
+  test('past the bar cap, the timeline draws the sessions that ended in trouble first', () => {
+    const empty = correlateRecords([]);
+    // 20 clients of 5 sessions each, in lane order; only the last client's sessions time out.
+    const sessions = Array.from({ length: 100 }, (_, i) => ({ ...session(i % 20 + 20 * Math.floor(i / 20), i % 20 === 19 ? 'timeout' : 'disconnect'), client: `c${String(i % 20).padStart(2, '0')}` }));
+    const correlation = { ...empty, first: 1_700_000_000_000, last: 1_700_000_200_000, sessions, sessionCount: sessions.length, sessionsByEnd: { disconnect: 95, timeout: 5 } };
+    const report: CiReport = { correlation, gate: evaluateGate([], correlation.findingTotals), inputs: ['bars.log'], generatedAt: fixedNow };
+    const html = renderHtmlReport(report, plainContext, { ...htmlLimits, timelineBars: 10 });
+    const timeline = html.slice(html.indexOf('<figure id="timeline-chart">'), html.indexOf('</figure>', html.indexOf('<figure id="timeline-chart">')));
+    assert.equal(timeline.match(/class="session end-timeout"/g)?.length, 5);
+    assert.equal(timeline.match(/class="session end-disconnect"/g)?.length, 5);
+    assert.match(html, /90 more session bar\(s\)/);
+  });
 });
 
 describe('chart data', () => {

@@ -72,9 +72,9 @@ export interface TimelineSpec {
   /** Broker restarts (drawn across every lane). */
   restarts: readonly Finding[];
   timeZone: string;
-  /** Bars drawn at most; later sessions are left out and counted. */
+  /** Bars drawn at most; past it, sessions that ended in trouble are drawn first, the others left out and counted. */
   maxBars: number;
-  /** Markers drawn at most. */
+  /** Markers drawn at most; past it, errors are drawn first. */
   maxMarkers: number;
   /** Whether the log has debug lines, by which alone a session's messages are counted. */
   debugLines: boolean;
@@ -105,6 +105,15 @@ function findingTooltip(f: Finding, timeZone: string): string {
 }
 
 /**
+ * Which of `items` (in lane order) are drawn when at most `max` may be: those `first` picks, then
+ * the others, each in lane order.
+ */
+function chooseDrawn<T>(items: readonly T[], max: number, first: (item: T) => boolean): ReadonlySet<T> {
+  if (items.length <= max) return new Set(items);
+  return new Set([...items.filter(first), ...items.filter((item) => !first(item))].slice(0, max));
+}
+
+/**
  * Renders the timeline as one SVG, with the drawn and left-out counts. Lane labels carry
  * `data-lane` (their index) so the page script can filter the sessions table by that client.
  */
@@ -120,6 +129,8 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
     out.push(`<text class="tick" x="${svgNumber(axis.x(tick.time))}" y="${top - 8}" text-anchor="${tickAnchor(axis, tick.time)}">${htmlText(tick.label)}</text>`);
   }
   out.push(renderTimeTicks(axis, top, bottom));
+  const drawnBars = chooseDrawn(lanes.flatMap((l) => l.sessions.filter((s) => s.start !== null)), spec.maxBars, (s) => troubledEnds.has(s.endReason));
+  const drawnMarkers = chooseDrawn(lanes.flatMap((l) => l.findings.filter((f) => f.time !== null)), spec.maxMarkers, (f) => f.severity === 'error');
   let bars = 0;
   let skippedBars = 0;
   let markers = 0;
@@ -136,7 +147,7 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
     out.push(`<text class="lane-label" x="${axis.left - 8}" y="${y + 13}" text-anchor="end"><title>${htmlText(title)}</title>${htmlText(label)}</text>`);
     for (const s of lane.sessions) {
       if (s.start === null) continue;
-      if (bars >= spec.maxBars) {
+      if (!drawnBars.has(s)) {
         skippedBars++;
         continue;
       }
@@ -148,7 +159,7 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
     }
     for (const f of lane.findings) {
       if (f.time === null) continue;
-      if (markers >= spec.maxMarkers) {
+      if (!drawnMarkers.has(f)) {
         skippedMarkers++;
         continue;
       }
