@@ -232,3 +232,24 @@ describe('a lane click selects one client', () => {
     await page.context().close();
   });
 });
+
+describe('long log content', () => {
+  test('long lines not understood and a long client id wrap within a 1280-pixel page', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    mkdirSync(repoPath('test-artifacts'), { recursive: true });
+    const long = (i: number): string => `1795700000: ${`unparseable-${i}-`.repeat(30)}`;
+    writeFileSync(repoPath('test-artifacts/long-lines.log'), [
+      '1795700000: mosquitto version 2.0.11 running',
+      `1795700001: New client connected from 10.0.0.1:20001 as ${'sensor-'.repeat(60)} (p2, c1, k60).`,
+      ...Array.from({ length: 8 }, (_, i) => long(i)),
+      '',
+    ].join('\n'));
+    const opened = await openReport(browser, 'html-report-long-lines', 'test-artifacts/long-lines.log');
+    const { page } = opened;
+    assert.ok(await page.locator('td.line').count() > 0, 'the lines are listed');
+    assert.ok((await page.evaluate('document.documentElement.scrollWidth')) as number <= 1280, 'no horizontal scrolling');
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
+});

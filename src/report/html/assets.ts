@@ -35,8 +35,8 @@ h1{font-size:24px;margin:8px 0 4px}
 h2{font-size:19px;margin:32px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--border)}
 h3{font-size:15px;margin:18px 0 6px}
 p{margin:6px 0}
-code,.mono,td.client,td.topic,td.where{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
-td.client,td.topic,td.what{overflow-wrap:anywhere}
+code,.mono,td.client,td.topic,td.where,td.line{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
+td.client,td.topic,td.what,td.line{overflow-wrap:anywhere}
 td.client,td.topic{min-width:16ch}
 td.where{white-space:nowrap}
 .muted,.note{color:var(--muted)}

@@ -98,7 +98,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
   if (columns.length) out.push(`<div class="columns">${columns.join('\n')}</div>`);
   if (c.unknownExamples.length > 0) {
     out.push(`<h3>Lines not understood (first ${c.unknownExamples.length} of ${c.unknown})</h3>`,
-      table(['line'], c.unknownExamples.map((l) => [cell('where', htmlText(l))])));
+      table(['line'], c.unknownExamples.map((l) => [cell('line', htmlText(l))])));
   }
   out.push('</section>');
   return out.join('\n');
