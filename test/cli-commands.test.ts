@@ -644,6 +644,13 @@ describe('--tz shows times in the zone it names', () => {
     assert.equal(html.code, 0, html.stderr);
     assert.match(html.stdout, /times in -05:30/);
   });
+
+  test('the HTML report names the zone of --tz local', async () => {
+    const html = await runCli(['report', '--format', 'html', '--fail-on', 'none', '--tz', 'local', sample]);
+    assert.equal(html.code, 0, html.stderr);
+    assert.ok(html.stdout.includes(`times in ${Intl.DateTimeFormat().resolvedOptions().timeZone}<`), 'the zone by name');
+    assert.doesNotMatch(html.stdout, /times in local/i);
+  });
 });
 
 describe('--timestamp-format', () => {

@@ -198,13 +198,22 @@ export function chalkFor(options: ColorOptions, io: Io, machineFormat: boolean):
   return new Chalk({ level });
 }
 
+/**
+ * The zone reporters show times in: UTC, or the one `--tz` gives; `local` by this machine's
+ * zone name, so a report read on another machine says which.
+ */
+function shownZone(tz: string | undefined): string {
+  if (tz === undefined || /^(utc|z)$/i.test(tz)) return 'UTC';
+  return tz === 'local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : tz;
+}
+
 /** The context reporters get: colour, width, zone and clock. */
 export function reportContext(options: ColorOptions & { tz?: string }, io: Io, machineFormat: boolean): ReportContext {
   return {
     chalk: chalkFor(options, io, machineFormat),
     // Only a terminal has a width to fit; files and pipes get whole cells.
     width: io.stdoutIsTTY ? Math.max(60, io.columns ?? 100) : Number.POSITIVE_INFINITY,
-    timeZone: options.tz === undefined || /^(utc|z)$/i.test(options.tz) ? 'UTC' : options.tz,
+    timeZone: shownZone(options.tz),
     now: io.now(),
   };
 }
