@@ -1026,3 +1026,23 @@ test('a flow of a session still open when the log ends was cut by the end if it 
   const ended = correlate([...log(0), '1795700001: Client live disconnected.']);
   assert.deepEqual(ended.flows.map((f) => f.state), ['incomplete']);
 });
+
+test('a client id too long for a line is cut at another place in each: its lines are one client, and its session ends at its disconnect', () => {
+  const id = `sensor-${'x'.repeat(3000)}`;
+  const cut = (line: string): string => line.slice(0, 999);
+  const c = decoded([
+    '1795829135: New connection from 127.0.0.1:33966 on port 1883.',
+    cut(`1795829135: New client connected from 127.0.0.1:33966 as ${id} (p2, c1, k60).`),
+    cut(`1795829135: Sending CONNACK to ${id} (0, 0)`),
+    cut(`1795829136: Received PUBLISH from ${id} (d0, q1, r0, m1, 't/1', ... (3 bytes))`),
+    cut(`1795829136: Sending PUBACK to ${id} (m1, rc0)`),
+    cut(`1795829137: Received DISCONNECT from ${id}`),
+    cut(`1795829137: Client ${id} disconnected.`),
+    '1795829140: mosquitto version 2.0.11 terminating',
+  ]);
+  assert.equal(c.sessions.length, 1);
+  assert.equal(c.sessions[0]?.endReason, 'disconnect');
+  assert.equal(c.sessions[0]?.end, 1795829137000);
+  assert.equal(c.sessions[0]?.messagesIn, 1);
+  assert.deepEqual(findingsOf(c), []);
+});
