@@ -738,6 +738,24 @@ test('top topics and clients leave out what the broker dropped as too large', as
   assert.deepEqual(summary.topClients, [{ client: 'big', messages: 1, bytes: 5 }]);
 });
 
+test('top topics past the topics counted at once say their counts are lower bounds; a capped client count says so in JSON', async () => {
+  const topics = Array.from({ length: 25_000 }, (_, i) => `dev/${i}/temp`);
+  const log = [
+    '1795700000: New client connected from 127.0.0.1:40000 as gw (p2, c1, k60).',
+    ...[0, 1].flatMap(() => topics.map((t) => `1795700001: Received PUBLISH from gw (d0, q0, r0, m0, '${t}', ... (4 bytes))`)),
+    '',
+  ].join('\n');
+  const json = JSON.parse((await runCli(['summary', '--format', 'json', '-'], { stdin: log })).stdout) as { topTopicsCapped: boolean; topClientsCapped: boolean; clientsCapped: boolean };
+  assert.deepEqual([json.topTopicsCapped, json.topClientsCapped, json.clientsCapped], [true, false, false]);
+  const table = (await runCli(['summary', '--no-color', '-'], { stdin: log })).stdout;
+  assert.match(table, /More than 20,000 topics: .* lower bounds/);
+  assert.doesNotMatch(table, /More than 20,000 clients/);
+  const capped = JSON.parse((await runCli(['summary', '--max-open', '3', '--format', 'json', sample])).stdout) as { clients: number; clientsCapped: boolean };
+  assert.deepEqual(capped, { ...capped, clients: 3, clientsCapped: true });
+  const report = JSON.parse((await runCli(['report', '--max-open', '3', '--format', 'json', '--fail-on', 'none', sample])).stdout) as { log: { clientsCapped: boolean } };
+  assert.equal(report.log.clientsCapped, true);
+});
+
 test('a log whose dates show themselves month first after ambiguous ones says so on stderr', async () => {
   const log = ['03/12/2026 23:59:59: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).', '03/13/2026 00:00:02: Client a disconnected.', ''].join('\n');
   for (const command of ['sessions', 'parse']) {

@@ -540,6 +540,8 @@ export class Correlator {
       filtersJudged: !this.filtersUnjudged,
       topClients: this.byClient.top(10).map(([client, a]) => ({ client, ...a })),
       topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),
+      topClientsCapped: this.byClient.capped,
+      topTopicsCapped: this.byTopic.capped,
       perMinute: [...this.perMinute].sort((a, b) => a[0] - b[0]),
       evicted: this.evicted,
     };

@@ -4,7 +4,7 @@
 export * from './types.js';
 export { type CorrelateOptions, Correlator, correlateRecords, defaultFindingsPerCode, endpoint } from './correlator.js';
 export { FlowTally } from './flows.js';
-export { SessionTally } from './stats.js';
+export { SessionTally, activityKeyLimit } from './stats.js';
 export { FindingTally, type Selection, type Selector, type TimeBound, attemptSelected, compileSelection, countFindings, filtersOverlap, findingAbout, flowSelected, globProblem, sessionSelected, orphanAckSelected, globToRegExp, invertedWindow, needsLastTime, parseSince, recordSelected, selectCorrelation, selects, topicFilterProblem, topicMatches } from './select.js';
 export { type TimelineEntry, TimelineBuilder, selectTimeline } from './timeline.js';
 export { type LiveFilter, createLiveFilter } from './live-select.js';

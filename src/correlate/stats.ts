@@ -62,15 +62,24 @@ function roundTo2(ms: number): number {
   return Math.round(ms / scale) * scale;
 }
 
+/** Keys an {@link ActivityCounter} keeps by default. */
+export const activityKeyLimit = 20_000;
+
 /**
  * Message and byte counts per key, capped: past `limit` keys the smallest half is folded away,
- * so the top entries stay right for any realistic skew.
+ * so the top entries stay right for any realistic skew. A key folded away and seen again counts
+ * from 0, so once any was ({@link capped}) the counts are lower bounds.
  */
 export class ActivityCounter {
   private readonly map = new Map<string, Activity>();
   private prunes = 0;
 
-  constructor(private readonly limit = 20_000) {}
+  constructor(private readonly limit = activityKeyLimit) {}
+
+  /** Whether keys were folded away, so counts may be short. */
+  get capped(): boolean {
+    return this.prunes > 0;
+  }
 
   add(key: string, bytes: number): void {
     const a = this.entry(key);

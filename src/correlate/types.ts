@@ -369,6 +369,10 @@ export interface Correlation {
   filtersJudged: boolean;
   topClients: Array<{ client: string } & Activity>;
   topTopics: Array<{ topic: string } & Activity>;
+  /** More distinct clients sent or received messages than are counted at once: `topClients` counts are lower bounds. */
+  topClientsCapped: boolean;
+  /** More distinct topics were published to than are counted at once: `topTopics` counts are lower bounds. */
+  topTopicsCapped: boolean;
   /** Records per minute (epoch minute → count), for the activity chart. */
   perMinute: Array<[number, number]>;
   evicted: { sessions: number; flows: number; connections: number };

@@ -50,6 +50,7 @@ export function summaryJson(c: Correlation): Record<string, unknown> {
     recordTypes: c.recordTypes,
     unknown: { count: c.unknown, examples: c.unknownExamples },
     clients: c.clients,
+    clientsCapped: c.clientsCapped,
     sessions: { total: c.sessionCount, byEndReason: c.sessionsByEnd },
     attempts: { total: c.attemptCount, byOutcome: c.attemptsByOutcome },
     flows: c.flowTotals,
@@ -59,6 +60,8 @@ export function summaryJson(c: Correlation): Record<string, unknown> {
     problems: findingTotalsJson(c.findingTotals),
     topClients: c.topClients,
     topTopics: c.topTopics,
+    topClientsCapped: c.topClientsCapped,
+    topTopicsCapped: c.topTopicsCapped,
     perMinute: c.perMinute.map(([minute, count]) => ({ minute: isoTime(minute), count })),
     evicted: c.evicted,
   };

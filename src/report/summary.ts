@@ -1,7 +1,7 @@
 /**
  * `mosqlog summary` (the default command): what the log holds, section by section.
  */
-import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, endReasons, findingCodes } from '../correlate/index.js';
+import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeStalls, findingTitles } from './finding-text.js';
 import { summaryJson } from './json.js';
@@ -59,6 +59,11 @@ function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
   return rows;
 }
 
+/** Why the counts of a top list are lower bounds, when they are. */
+export function cappedCountsNote(what: 'clients' | 'topics'): string {
+  return `More than ${activityKeyLimit.toLocaleString('en-US')} ${what}: the least active were let go as the log was read, so these counts are lower bounds.`;
+}
+
 /** The summary as terminal tables. */
 export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   const out: string[] = [];
@@ -96,10 +101,12 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   if (c.topClients.length > 0) {
     out.push(heading('Top clients (messages published and delivered)', ctx), renderTable([{ header: 'client', shrink: true }, { header: 'messages', align: 'right' }, { header: 'bytes', align: 'right' }],
       c.topClients.map((a) => [a.client, String(a.messages), formatBytes(a.bytes)]), ctx));
+    if (c.topClientsCapped) out.push(`${cappedCountsNote('clients')}\n`);
   }
   if (c.topTopics.length > 0) {
     out.push(heading('Top topics (published)', ctx), renderTable([{ header: 'topic', shrink: true }, { header: 'messages', align: 'right' }, { header: 'bytes', align: 'right' }],
       c.topTopics.map((a) => [a.topic, String(a.messages), formatBytes(a.bytes)]), ctx));
+    if (c.topTopicsCapped) out.push(`${cappedCountsNote('topics')}\n`);
   }
   const { chart, peak, bucketMinutes } = renderActivityChart(c.perMinute, Math.min(ctx.width - 2, 100));
   if (chart) {
@@ -129,7 +136,9 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   const problems = findingCodes.filter((code: FindingCode) => (c.findingTotals[code] ?? 0) > 0);
   out.push('### Problems', '', problems.length ? markdownTable(['code', 'count', 'what'], problems.map((code) => [`\`${code}\``, String(c.findingTotals[code] ?? 0), findingTitles[code]])) : 'None found.\n');
   if (c.topClients.length) out.push('### Top clients', '', markdownTable(['client', 'messages', 'bytes'], c.topClients.map((a) => [markdownCodeCell(a.client), String(a.messages), formatBytes(a.bytes)])));
+  if (c.topClients.length && c.topClientsCapped) out.push(cappedCountsNote('clients'), '');
   if (c.topTopics.length) out.push('### Top topics', '', markdownTable(['topic', 'messages', 'bytes'], c.topTopics.map((a) => [markdownCodeCell(a.topic), String(a.messages), formatBytes(a.bytes)])));
+  if (c.topTopics.length && c.topTopicsCapped) out.push(cappedCountsNote('topics'), '');
   return out.join('\n');
 }
 

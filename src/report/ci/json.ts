@@ -59,6 +59,7 @@ export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
       brokerStarts: c.brokerStarts,
       sessions: c.sessionCount,
       clients: c.clients,
+      clientsCapped: c.clientsCapped,
       debugLines: c.debugLines,
       unknownLines: c.unknown,
     },

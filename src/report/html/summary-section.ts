@@ -5,6 +5,7 @@
 import { type Correlation, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { findingTitles } from '../finding-text.js';
+import { cappedCountsNote } from '../summary.js';
 import { formatBytes, formatDuration } from '../text.js';
 import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
@@ -48,6 +49,11 @@ export function renderEndLegend(c: Correlation): string {
   return `<div class="legend">${ends.map((r) => `<span class="chip end-${r}">${r} <span class="muted">${c.sessionsByEnd[r] ?? 0}</span></span>`).join('')}</div>`;
 }
 
+/** The note under a top list whose counts are lower bounds. */
+function cappedNote(capped: boolean, what: 'clients' | 'topics'): string {
+  return capped ? `<p class="note">${htmlText(cappedCountsNote(what))}</p>` : '';
+}
+
 function complete(c: Correlation): number {
   return c.flowTotals.qos1.complete + c.flowTotals.qos2.complete;
 }
@@ -89,11 +95,11 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
   }
   if (c.topClients.length > 0) {
     columns.push(`<div><h3>Busiest clients</h3>${table(['client', { text: 'messages', num: true }, { text: 'bytes', num: true }],
-      c.topClients.map((a) => [cell('client', htmlText(a.client)), count(a.messages), htmlText(formatBytes(a.bytes))]), new Set([1, 2]))}</div>`);
+      c.topClients.map((a) => [cell('client', htmlText(a.client)), count(a.messages), htmlText(formatBytes(a.bytes))]), new Set([1, 2]))}${cappedNote(c.topClientsCapped, 'clients')}</div>`);
   }
   if (c.topTopics.length > 0) {
     columns.push(`<div><h3>Busiest topics</h3>${table(['topic', { text: 'messages', num: true }, { text: 'bytes', num: true }],
-      c.topTopics.map((a) => [cell('topic', htmlText(a.topic)), count(a.messages), htmlText(formatBytes(a.bytes))]), new Set([1, 2]))}</div>`);
+      c.topTopics.map((a) => [cell('topic', htmlText(a.topic)), count(a.messages), htmlText(formatBytes(a.bytes))]), new Set([1, 2]))}${cappedNote(c.topTopicsCapped, 'topics')}</div>`);
   }
   if (columns.length) out.push(`<div class="columns">${columns.join('\n')}</div>`);
   if (c.unknownExamples.length > 0) {
