@@ -374,7 +374,8 @@ describe('subscriptions', () => {
   table([
     { name: 'a log_type subscribe line on its own, single-word id', line: '1700000000: lone 1 x/y', expect: { type: 'subscription', family: 'subscribe', level: 'subscribe', client: 'lone', filter: 'x/y', qos: 1 } },
     { name: 'a line of more words on its own is no subscribe line: which word is the QoS is a guess', line: '1700000000: sub 2 0 x/y', expect: { type: 'unknown' } },
-    { name: 'a tab line with no request before it', line: '1700000000: \tstray', expect: { type: 'subscription', client: null, filter: 'stray' } },
+    { name: 'a tab line with no request before it is no topic line (a stack trace)', line: '1700000000: \tat com.example.App.handle(App.java:42)', expect: { type: 'unknown', reason: 'no-match' } },
+    { name: 'a tab and nothing else is empty', line: '1700000000: \t ', expect: { type: 'unknown', reason: 'empty' } },
   ]);
 });
 

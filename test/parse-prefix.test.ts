@@ -14,6 +14,8 @@ interface Case {
   time: string | null;
   expect?: Expected;
   options?: ParseOptions;
+  /** A line read just before, as the line's context: a topic line needs its request line. */
+  after?: string;
 }
 
 const connection = { type: 'connection', family: 'connect', address: '10.0.0.1', port: 5, listenerPort: 1883 };
@@ -24,7 +26,8 @@ const epochIso = '2026-11-18T11:06:40.000Z';
 function table(cases: readonly Case[]): void {
   for (const c of cases) {
     test(c.name, () => {
-      const record = new LineParser({ year: 2026, ...c.options }).parse(c.line, where);
+      const parser = new LineParser({ year: 2026, ...c.options });
+      const record = parser.parse(c.line, where, c.after === undefined ? {} : { prev: parser.parse(c.after, where) });
       assert.equal(record.time, c.time === null ? null : Date.parse(c.time), `time of ${JSON.stringify(record)}`);
       assertFields(record, c.expect ?? connection);
     });
@@ -301,16 +304,18 @@ describe('envelopes', () => {
     { name: 'a log_timestamp_format without a year, the year from the clock', line: 'Dec 31 23:59:50: New connection from 10.0.0.1 on port 1883.', options: { year: 2026, latest: Date.UTC(2026, 10, 29) }, time: '2025-12-31T23:59:50Z', expect: { type: 'connection', address: '10.0.0.1' } },
     { name: 'a forced format without a year, the year from the clock', line: 'Dec 31 23:59:50: New connection from 10.0.0.1 on port 1883.', options: { year: 2026, latest: Date.UTC(2026, 10, 29), timestampFormat: '%b %d %H:%M:%S' }, time: '2025-12-31T23:59:50Z', expect: { type: 'connection', address: '10.0.0.1' } },
     { name: '1.x syslog with another year', line: 'Feb 29 23:59:59 host mosquitto[812]: New connection from 10.0.0.1 on port 1883.', options: { year: 2024 }, time: '2024-02-29T23:59:59Z', expect: { type: 'connection', address: '10.0.0.1' } },
-    { name: 'rsyslog escapes the tab of a topic line as #011', line: `Nov 26 12:00:00 host mosquitto[812]: ${epoch}: #011a/b`, time: epochIso, expect: { type: 'subscription', filter: 'a/b' } },
-    { name: 'rsyslog escapes the tab of a topic line after a stamp of a shape to guess', line: 'Nov 27 10:00:00 host mosquitto[812]: 27/11/2026 20:43:52: #011x/# (QoS 2)', time: '2026-11-27T20:43:52Z', expect: { type: 'subscription', filter: 'x/#', qos: 2 } },
+    { name: 'rsyslog escapes the tab of a topic line as #011', line: `Nov 26 12:00:00 host mosquitto[812]: ${epoch}: #011a/b`, time: epochIso, after: 'Received SUBSCRIBE from c', expect: { type: 'subscription', filter: 'a/b' } },
+    { name: 'rsyslog escapes the tab of a topic line after a stamp of a shape to guess', line: 'Nov 27 10:00:00 host mosquitto[812]: 27/11/2026 20:43:52: #011x/# (QoS 2)', time: '2026-11-27T20:43:52Z', after: 'Received SUBSCRIBE from c', expect: { type: 'subscription', filter: 'x/#', qos: 2 } },
     { name: 'rsyslog leaves # alone: #0nn in a client id is its own text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: Client dev#0123 closed its connection.`, time: epochIso, expect: { type: 'disconnect', client: 'dev#0123' } },
-    { name: 'rsyslog leaves # alone: a #011 inside a topic line is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: #011a/#011b (QoS 1)`, time: epochIso, expect: { type: 'subscription', filter: 'a/#011b', qos: 1 } },
+    { name: 'rsyslog leaves # alone: a #011 inside a topic line is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: #011a/#011b (QoS 1)`, time: epochIso, after: 'Received SUBSCRIBE from c', expect: { type: 'subscription', filter: 'a/#011b', qos: 1 } },
     { name: 'rsyslog leaves # alone: a #012 that makes no multi-line message is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: Client dev#012 closed its connection.`, time: epochIso, expect: { type: 'disconnect', client: 'dev#012' } },
     { name: 'rsyslog leaves # alone: a #012 that ends a client id is text', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: Sending PINGRESP to dev#012`, time: epochIso, expect: { type: 'packet', cmd: 'pingresp', client: 'dev#012' } },
     { name: 'rsyslog #012 inside a format of two lines (2.0.18+): the whole warning', line: `Nov 27 06:44:48 host mosquitto[812]: ${epoch}: ${worldReadable}`, time: epochIso, expect: { type: 'message', family: 'file-permissions', level: 'warning', format: worldReadable20, params: ['/x/passwd', '/x/passwd'] } },
     { name: 'rsyslog #012 inside a format of two lines: an info priority is 2.1\'s', line: `<30>Nov 27 06:44:48 host mosquitto[812]: ${epoch}: ${worldReadable}`, time: epochIso, expect: { type: 'message', family: 'file-permissions', level: 'info', format: `${worldReadable20}\n`, params: ['/x/passwd', '/x/passwd'] } },
     { name: 'RFC 5424: a #012 ending a format that ends in a newline', line: `<27>1 2026-11-26T12:00:00.123Z host mosquitto 812 - -  ${epoch}: Error loading foo engine#012`, time: epochIso, expect: { type: 'message', family: 'tls', format: 'Error loading %s engine\n', params: ['foo'] } },
-    { name: 'RFC 5424: a #011 starting a 1.x message is a tab', line: '<31>1 2026-11-26T12:00:00.123Z host mosquitto 812 - -  #011a/b', time: '2026-11-26T12:00:00.123Z', expect: { type: 'subscription', filter: 'a/b' } },
+    { name: "rsyslog's RFC 3339 file format escapes the tab of a topic line as #011", line: `2026-11-28T01:26:10.123456+00:00 mqtt-gw mosquitto[812]: ${epoch}: #011test/# (QoS 2)`, time: epochIso, after: 'Received SUBSCRIBE from c', expect: { type: 'subscription', filter: 'test/#', qos: 2 } },
+    { name: "rsyslog's RFC 3339 file format without the broker's stamp: a #011 starting the message is a tab", line: '2026-11-28T01:26:10.123456+01:00 mqtt-gw mosquitto[812]: #011will/topic', time: '2026-11-28T00:26:10.123Z', after: 'Received SUBSCRIBE from c', expect: { type: 'subscription', filter: 'will/topic' } },
+    { name: 'RFC 5424: a #011 starting a 1.x message is a tab', line: '<31>1 2026-11-26T12:00:00.123Z host mosquitto 812 - -  #011a/b', time: '2026-11-26T12:00:00.123Z', after: 'Received SUBSCRIBE from c', expect: { type: 'subscription', filter: 'a/b' } },
     { name: 'RFC 5424 with a 2.x prefix', line: `<30>1 2026-11-26T12:00:00.123Z host mosquitto 812 - - ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'info' } },
     { name: 'RFC 5424 as rsyslog writes it (two spaces)', line: `<29>1 2026-11-26T12:00:00.123456+00:00 host mosquitto 812 - -  ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
     { name: 'RFC 5424, two spaces before a 1.6 plugin line that starts with one', line: `<30>1 2026-11-27T06:44:48.123Z host mosquitto 812 - - ${plugin}`, time: '2026-11-27T06:44:48.123Z', expect: pluginLine },

@@ -320,7 +320,8 @@ export class PrefixReader {
     if (isoStamp.test(text)) return null;
     // Most lines here are docker's (`Z`, no `]:`): the second regex is for the few that are not.
     const j = journalIso.exec(text) ?? (text.includes(']:') ? syslogIsoZ.exec(text) : null);
-    if (j) return this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1));
+    // rsyslog's RFC 3339 file format (Debian's default) escapes as its traditional one does.
+    if (j) return readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1)));
     return this.unwrapDockerStamp(text);
   }
 

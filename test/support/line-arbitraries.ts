@@ -42,6 +42,7 @@ export const realLines = [
   '1795697655: dynsec: admin/admin | createClient | username=bob | password=*****',
   '1795697655: Protocol error from 10.0.0.1:5555: First packet not CONNECT (30).',
   '2026-11-26T13:00:00.123+0100: Reloading config.',
+  'Nov 26 12:00:00 mqtt-gw mosquitto[812]: 1795694412: Received SUBSCRIBE from telemetry-7',
   'Nov 26 12:00:00 mqtt-gw mosquitto[812]: 1795694412: #011telemetry/# (QoS 1)',
   '<30>1 2026-11-26T12:00:00.120000+00:00 mqtt-gw mosquitto 812 - -  1795694400: mosquitto version 2.0.11 starting',
   '{"log":"1795694400: Opening ipv4 listen socket on port 1883.\\n","stream":"stderr","time":"2026-11-26T12:00:00.127034458Z"}',

@@ -43,27 +43,30 @@ function splitSubscribeLine(message: string): { client: string; qos: 0 | 1 | 2; 
 
 /**
  * Decodes a tab-indented topic line (1.3.1–2.1.2 debug): `\tfilter (QoS n)`,
- * `\tfilter (denied)` (2.1.0+), or `\tfilter` (unsubscribe topic or will topic).
+ * `\tfilter (denied)` (2.1.0+), or `\tfilter` (unsubscribe topic or will topic). The broker
+ * prints one only right after its request line, a topic line or `Will message specified`:
+ * null after any other line (an indented line of another program's output, a stack trace).
  */
-export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody {
+export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody | null {
   // The line after `Will message specified` is its topic, whatever it ends with (`status (QoS 1)`).
   const prev = ctx.prev;
   if (prev?.type === 'will' && prev.event === 'specified') {
     return { type: 'will', family: 'will', level: 'debug', event: 'topic', client: prev.client, topic: message.slice(1) };
   }
   const request = openRequest(prev);
-  const client = request?.client ?? null;
+  if (request === null) return null;
+  const client = request.client;
   const sub = subscribeTopic.exec(message);
-  if (sub && request?.action !== 'unsubscribe') {
+  if (sub && request.action !== 'unsubscribe') {
     const qos = toQos(Number(sub[2]));
     return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client, filter: sub[1] ?? '', ...(qos !== undefined ? { qos } : {}) };
   }
   const denied = deniedTopic.exec(message);
-  if (denied && request?.action !== 'unsubscribe') {
+  if (denied && request.action !== 'unsubscribe') {
     return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client, filter: denied[1] ?? '', denied: true };
   }
   // A subscribe's topic line without its ` (QoS n)`: 1.x cuts it at 511 bytes, and one that long was cut.
-  if (request?.action === 'subscribe') {
+  if (request.action === 'subscribe') {
     const cut = Buffer.byteLength(message) >= oneXTopicLineLimit;
     return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client, filter: message.slice(1), ...(cut ? { truncated: true } : {}) };
   }
