@@ -1046,3 +1046,19 @@ test('a client id too long for a line is cut at another place in each: its lines
   assert.equal(c.sessions[0]?.messagesIn, 1);
   assert.deepEqual(findingsOf(c), []);
 });
+
+test('under a syslog priority, which says notice for a grant line, a filter without its grant line is still denied and none is counted twice', () => {
+  const pri = (p: number, text: string): string => `<${p}>Nov 28 01:26:10 gw mosquitto[812]: 1795829170: ${text}`;
+  const c = decoded([
+    pri(30, 'mosquitto version 2.0.11 starting'),
+    pri(29, 'New client connected from 127.0.0.1:45164 as acl-sub (p2, c1, k60).'),
+    pri(31, 'Received SUBSCRIBE from acl-sub'),
+    pri(31, '\ttest/ok (QoS 1)'),
+    pri(29, 'acl-sub 1 test/ok'),
+    pri(31, '\tsecret/# (QoS 1)'),
+    pri(31, 'Sending SUBACK to acl-sub'),
+    pri(29, 'Client acl-sub disconnected.'),
+  ]);
+  assert.deepEqual(c.findings.map((f) => f.code), ['subscribe-denied']);
+  assert.equal(c.sessions[0]?.subscriptions, 1);
+});

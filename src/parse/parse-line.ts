@@ -399,7 +399,9 @@ function complete(body: RecordBody, line: string, where: Where, time: number | n
   record.line = where.line;
   record.time = time;
   record.raw = line;
-  if (level) record.level = level;
+  // A subscription line's level says which line it is (a topic line's `debug`, a grant line's
+  // `subscribe`): a syslog priority, `notice` for both of a grant line's kinds, would hide it.
+  if (level && record.type !== 'subscription') record.level = level;
   if (cut && record.type !== 'continuation') record.truncated = true;
   return record;
 }
