@@ -1062,3 +1062,25 @@ test('under a syslog priority, which says notice for a grant line, a filter with
   assert.deepEqual(c.findings.map((f) => f.code), ['subscribe-denied']);
   assert.equal(c.sessions[0]?.subscriptions, 1);
 });
+
+test('a delivery dropped as too large for the client was not delivered: no message sent, and at QoS 0 its timeline entry says so', () => {
+  const lines = [
+    ...connect(1700000000, 'smallsub'),
+    "1700000001: Received PUBLISH from pub (d0, q0, r0, m0, 'k/big', ... (300 bytes))",
+    "1700000001: Sending PUBLISH to smallsub (d0, q0, r0, m0, 'k/big', ... (300 bytes))",
+    '1700000001: Dropping too large outgoing PUBLISH for smallsub (308 bytes)',
+    "1700000001: Received PUBLISH from pub (d0, q1, r0, m7, 'k/big', ... (300 bytes))",
+    '1700000001: Sending PUBACK to pub (m7, rc0)',
+    "1700000001: Sending PUBLISH to smallsub (d0, q1, r0, m1, 'k/big', ... (300 bytes))",
+    '1700000001: Received PINGREQ from other',
+    '1700000001: Dropping too large outgoing PUBLISH for smallsub (310 bytes)',
+    "1700000002: Received PUBLISH from pub (d0, q0, r0, m0, 'k/ok', ... (4 bytes))",
+    "1700000002: Sending PUBLISH to smallsub (d0, q0, r0, m0, 'k/ok', ... (4 bytes))",
+    '1700000003: Client smallsub disconnected.',
+  ];
+  const { c, timeline } = withTimeline(lines);
+  assert.deepEqual(c.topClients.find((a) => a.client === 'smallsub'), { client: 'smallsub', messages: 1, bytes: 4 });
+  assert.deepEqual([c.sessions[0]?.messagesOut, c.sessions[0]?.bytesOut], [1, 4]);
+  const messages = timeline.filter((e) => e.kind === 'message' && e.client === 'smallsub').map((e) => (e.kind === 'message' ? [e.topic, e.outcome] : null));
+  assert.deepEqual(messages, [['k/big', 'dropped'], ['k/ok', undefined]]);
+});

@@ -54,7 +54,7 @@ describe('schema on every fixture', () => {
         if ('lastActivity' in f) assert.ok(f.lastActivity === null || iso.test(String(f.lastActivity)));
       }
       for (const [code, count] of Object.entries(doc.counts)) assert.equal((listed[code] ?? 0) + (doc.unlisted[code] ?? 0), count);
-      assert.deepEqual(Object.keys(doc.log), ['lines', 'first', 'last', 'brokerVersions', 'brokerStarts', 'sessions', 'clients', 'debugLines', 'unknownLines']);
+      assert.deepEqual(Object.keys(doc.log), ['lines', 'first', 'last', 'brokerVersions', 'brokerStarts', 'sessions', 'clients', 'clientsCapped', 'debugLines', 'unknownLines']);
     });
   }
 });

@@ -88,6 +88,8 @@ interface ClientState extends ClientFlows {
    */
   lastSentMid: number | null;
   lastSentBytes: number;
+  /** Whether that PUBLISH was counted as a message sent (not a re-send of one in flight). */
+  lastSentCounted: boolean;
   /**
    * An outgoing bridge just connected: it sends the remote its retained QoS 1 state message
    * (`$SYS/broker/connection/…/state`) without a line, so the first PUBACK of no flow is for it.
@@ -552,7 +554,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, bridgeNotice: false, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -958,7 +960,12 @@ export class Correlator {
     // A message too large for the client is the last one logged as sent to it (the broker logs
     // the PUBLISH, then finds it too large): it never went out. Its packet is larger than its payload.
     if (st && r.packetBytes !== undefined && st.lastSentMid !== null && r.packetBytes > st.lastSentBytes) this.flows.dropTooLarge(st, st.lastSentMid, at);
-    if (st) st.lastSentMid = null;
+    // Nor was it delivered: it is no message sent.
+    if (st && r.packetBytes !== undefined && st.lastSentCounted && r.packetBytes > st.lastSentBytes) this.uncountSent(st);
+    if (st) {
+      st.lastSentMid = null;
+      st.lastSentCounted = false;
+    }
     const inFlight = this.flows.deliveriesInFlight(st);
     this.addFinding({
       code: 'messages-dropped', severity: 'warning', client: r.client, time: r.time, at: [at], inFlight,
@@ -1230,12 +1237,28 @@ export class Correlator {
       if (sentTo) {
         sentTo.lastSentMid = opensFlow(r) ? r.mid : null;
         sentTo.lastSentBytes = r.payloadBytes ?? 0;
+        sentTo.lastSentCounted = !resent;
       }
       if (this.flows.open > this.maxOpen) this.evictFlow();
       // A re-send of a message in flight is that message again, not another one.
       if (resent) return;
     }
     this.countMessage(r, st, open);
+  }
+
+  /** Takes the last message counted as sent to the client out of its counts: the broker dropped it as too large. */
+  private uncountSent(st: ClientState): void {
+    const bytes = st.lastSentBytes;
+    const open = st.session?.session;
+    if (open && open.messagesOut > 0) {
+      open.messagesOut--;
+      open.bytesOut -= bytes;
+    }
+    const activity = this.activityOf(st);
+    if (activity.messages > 0) {
+      activity.messages--;
+      activity.bytes -= bytes;
+    }
   }
 
   /** Counts a message published, for its session and the top clients and topics. */

@@ -4,7 +4,7 @@
  * keepalive, findings and how each session ended. Fed the same records and correlator events
  * as the correlator; keeps entries only for the selected clients.
  */
-import type { LogRecord, PacketRecord, Qos, Where } from '../parse/index.js';
+import type { DropRecord, LogRecord, PacketRecord, Qos, Where } from '../parse/index.js';
 import { ackedDirection, isAck } from './flows.js';
 import { type Selector, findingAbout } from './select.js';
 import type { ConnectionAttempt, CorrelatorEvent, Finding, FindingCode, Flow, Session } from './types.js';
@@ -49,6 +49,8 @@ const shownOnTheirOwn: ReadonlySet<FindingCode> = new Set<FindingCode>(['auth-fa
 export class TimelineBuilder {
   private readonly entries: TimelineEntry[] = [];
   private readonly last = new Map<string, TimelineEntry>();
+  /** Each client's latest delivery, when it was at QoS 0: a drop as too large that follows drops it. */
+  private readonly lastDelivery = new Map<string, Extract<TimelineEntry, { kind: 'message' }>>();
   private readonly lastHeard = new Map<string, number>();
   private readonly keepalive = new Map<string, number>();
   /** Whether the log has shown a packet line yet: without them no silence can be measured. */
@@ -80,6 +82,7 @@ export class TimelineBuilder {
     // A new connection's topic lines are its own requests.
     if (r.type === 'client-connected') this.lastRequest.delete(r.client);
     if (r.type === 'packet') this.onPacket(r);
+    else if (r.type === 'messages-dropped') this.onDropped(r);
     else if (r.type === 'subscription' && r.client !== null && this.wanted(r.client)) {
       const open = this.lastRequest.get(r.client);
       const kind = r.action;
@@ -164,6 +167,17 @@ export class TimelineBuilder {
     return this.entries;
   }
 
+  /**
+   * The broker found the client's latest delivery too large for it, and dropped it: at QoS 0 its
+   * message entry says so (a QoS 1/2 flow says it itself).
+   */
+  private onDropped(r: DropRecord): void {
+    const last = this.lastDelivery.get(r.client);
+    if (r.packetBytes === undefined || last === undefined) return;
+    this.lastDelivery.delete(r.client);
+    if ((last.bytes ?? 0) < r.packetBytes) last.outcome = 'dropped';
+  }
+
   private onPacket(r: PacketRecord): void {
     this.heardPackets = true;
     if (!this.wanted(r.client)) return;
@@ -191,13 +205,16 @@ export class TimelineBuilder {
       }
       return;
     }
+    if (r.cmd === 'publish' && r.direction === 'out') this.lastDelivery.delete(r.client);
     // A QoS 1/2 PUBLISH with a packet id is shown once, as the flow the correlator starts for it.
     if (r.cmd === 'publish' && !((r.qos === 1 || r.qos === 2) && r.mid !== undefined)) {
       const outcome = r.outcome === 'unknown-mid' ? undefined : r.outcome;
-      this.add({
+      const entry: TimelineEntry = {
         kind: 'message', client: r.client, time: r.time, at: where(r), direction: r.direction, qos: r.qos ?? null,
         topic: r.topic ?? null, bytes: r.payloadBytes ?? null, retain: r.retain === true, ...(outcome ? { outcome } : {}),
-      });
+      };
+      if (r.direction === 'out') this.lastDelivery.set(r.client, entry);
+      this.add(entry);
     }
   }
 

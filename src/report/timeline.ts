@@ -59,11 +59,15 @@ function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; t
       return { text: `${e.kind}d ${e.filters.map((f) => `${f.filter}${f.denied ? ' (denied)' : f.qos !== undefined ? ` (QoS ${f.qos})` : ''}`).join(', ')}`, trouble: e.filters.some((f) => f.denied) };
     case 'flow':
       return { text: flowText(e.flow), trouble: e.flow.state === 'incomplete' || e.flow.state === 'refused' };
-    case 'message':
+    case 'message': {
+      // A delivery dropped as too large for the client never reached it.
+      const undelivered = e.direction === 'out' && e.outcome === 'dropped';
+      const verb = e.direction === 'in' ? 'published' : undelivered ? 'not delivered' : 'received';
       return {
-        text: `${e.direction === 'in' ? 'published' : 'received'} QoS ${e.qos ?? '?'} ${e.topic ?? '?'}${e.bytes !== null ? ` (${formatBytes(e.bytes)})` : ''}${e.retain ? ' retained' : ''}${e.outcome ? `: ${e.outcome}` : ''}`,
+        text: `${verb} QoS ${e.qos ?? '?'} ${e.topic ?? '?'}${e.bytes !== null ? ` (${formatBytes(e.bytes)})` : ''}${e.retain ? ' retained' : ''}${undelivered ? ': too large for the client' : e.outcome ? `: ${e.outcome}` : ''}`,
         trouble: e.outcome !== undefined,
       };
+    }
     case 'pings':
       return { text: `${e.count} ping(s)${e.last !== null && e.time !== null && e.last > e.time ? ` over ${formatDuration(e.last - e.time)}` : ''}`, trouble: false };
     case 'gap':
