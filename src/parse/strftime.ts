@@ -173,7 +173,8 @@ export function compileTimestampFormat(format: string): TimestampFormat {
   };
 }
 
-const looseTime = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm))?/;
+/** A time of day of colons; its hour is no year's last digits (`14/Nov/2023:08:13:20`). */
+const looseTime = /(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(AM|PM|am|pm))?/;
 /** A time without colons, after a date of eight digits: ISO 8601's basic form (`20231114T221320`), or `_` or `-` between. */
 const compactTime = /(?<=\d{8}[T _-])(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(?!\d)/;
 /** A time of dots at the stamp's end, after a date and a space (`2023-11-14 22.13.20`; not `Tue 14.11.23`, a date). */
@@ -182,8 +183,12 @@ const dottedTime = /(?<=\d\s)(\d{2})\.(\d{2})\.(\d{2})(?:[.,](\d+))?()$/;
 const dashedTime = /(?<=\d[_T])(\d{2})-(\d{2})-(\d{2})(?:[.,](\d+))?()$/;
 /** A year in a stamp (`05-Mar-2024`): of this era, so not the digits of an offset (`+0100`). */
 const looseYear = /(?<!\d)((?:19|20|21)\d\d)(?!\d)/;
-/** A zone at a stamp's end, or before a year there (`date`'s `%Z %Y`); `+04` alone after a space (after a digit it may end a date). */
-const looseZone = /(?:(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})|\s([+-]\d{2}))(?:\s\d{4})?$/;
+/**
+ * A zone at a stamp's end, or before a year there (`date`'s `%Z %Y`), and before the brackets
+ * or marks a format may close the stamp with (`[%FT%T%z]`); `+04` alone after a space (after a
+ * digit it may end a date).
+ */
+const looseZone = /(?:(?:\s|\d)(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})|\s([+-]\d{2}))(?:\s\d{4})?[\s\])}>|]*$/;
 
 const month = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 
