@@ -1084,3 +1084,16 @@ test('a delivery dropped as too large for the client was not delivered: no messa
   const messages = timeline.filter((e) => e.kind === 'message' && e.client === 'smallsub').map((e) => (e.kind === 'message' ? [e.topic, e.outcome] : null));
   assert.deepEqual(messages, [['k/big', 'dropped'], ['k/ok', undefined]]);
 });
+
+test('a log that names no version but shows ports on its connect lines is 2.0 or later: the new connection\'s own disconnect after a takeover ends it', () => {
+  const c = correlate([
+    '1795829423: New client connected from 127.0.0.1:45898 as dup-id (p2, c1, k60).',
+    '1795829424: Client dup-id already connected, closing old connection.',
+    '1795829424: New client connected from 127.0.0.1:45908 as dup-id (p2, c1, k60).',
+    '1795829425: Client dup-id disconnected.',
+    '1795829425: New client connected from 127.0.0.1:45924 as dup-id (p2, c1, k60).',
+    '1795829426: Client dup-id disconnected.',
+  ]);
+  assert.deepEqual(c.sessions.map((s) => s.endReason), ['takeover', 'disconnect', 'disconnect']);
+  assert.deepEqual(c.findings.map((f) => f.code).filter((code) => code !== 'no-debug-lines'), ['takeover']);
+});

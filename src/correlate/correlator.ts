@@ -288,6 +288,8 @@ export class Correlator {
   private readonly unknownExamples: string[] = [];
   private unknownAt: Where | null = null;
   private readonly versions = new Set<string>();
+  /** Whether a connect line named its client's port, which only 2.0 and later do. */
+  private portsNamed = false;
   private starts = 0;
   private terminated: { time: number | null; ended: number } | null = null;
   private debugLines = false;
@@ -667,6 +669,7 @@ export class Correlator {
   }
 
   private onConnected(r: ClientConnectedRecord): void {
+    if (r.port !== null) this.portsNamed = true;
     const pending = this.takePending(r.address, r.port) ?? this.reclaimGuessed(r.address, r.port);
     const prior = this.state(r.client);
     if (prior.session?.disconnectAt) this.closeSession(r.client, prior, 'disconnect', prior.session.disconnectAt, undefined);
@@ -745,7 +748,9 @@ export class Correlator {
     this.announceTakeover(st);
     st.takeoverFinding = finding;
     this.closeSession(client, st, 'takeover', r, undefined);
-    if (r.type === 'takeover' && (this.versions.size === 0 || [...this.versions].some((v) => v.startsWith('1.')))) {
+    // Only 1.x echoes a takeover: a log that names no version may show it is 2.0 or later by its ports.
+    const maybe1x = this.versions.size === 0 ? !this.portsNamed : [...this.versions].some((v) => v.startsWith('1.'));
+    if (r.type === 'takeover' && maybe1x) {
       st.takeoverEcho = { until: this.records + takeoverEchoRecords, time };
     }
     if (time !== null) {
