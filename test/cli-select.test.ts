@@ -88,6 +88,14 @@ describe('--client', () => {
       assert.ok(result.stdout.length > 0 && result.stdout.split('\n').length <= 2, `${command}: a one-line note`);
     }
   });
+
+  test('a summary of lines without packets still knows the log has debug lines', async () => {
+    for (const narrow of [['--client', 'nobody'], ['--until', '2026-11-26T14:14:02']]) {
+      const json = JSON.parse((await runCli(['summary', '--format', 'json', ...narrow, sample])).stdout) as { debugLines: boolean };
+      assert.equal(json.debugLines, true, narrow.join(' '));
+      assert.doesNotMatch((await runCli(['summary', '--no-color', ...narrow, sample])).stdout, /no debug lines/);
+    }
+  });
 });
 
 describe('--topic filters are checked', () => {

@@ -207,9 +207,10 @@ export async function summarizeSelected(
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
   warnUntimedWindow(selection, whole, io);
-  // The version in force, also when the window leaves out the line that names it.
+  // The version in force, also when the window leaves out the line that names it; whether the
+  // log has debug lines and grant lines is a matter of the whole log, as flows and problems judge it.
   return {
     ...selected.finish(), ...flows.result(), ...sessions.result(), orphanAcks, findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome,
-    brokerVersions: whole.brokerVersions,
+    brokerVersions: whole.brokerVersions, debugLines: whole.debugLines, filtersJudged: whole.filtersJudged,
   };
 }
