@@ -460,6 +460,7 @@ describe('catalogue messages', () => {
     { name: 'a SIGUSR2 tree level with an empty name and nothing on it: its indent alone', line: '    ', expect: { ...m, family: 'debug-tree-print', level: 'stdout', params: ['    '] } },
     { name: 'a SIGUSR2 tree level deeper down', line: '      ', expect: { ...m, family: 'debug-tree-print', params: ['      '] } },
     { name: 'a logged line is not taken for a direct print', line: '1700000001: Error: Address already in use', expect: { ...m, family: 'error-other', level: 'error', format: 'Error: %s' } },
+    { name: 'a line with the time prefix that only a direct print would read is unknown', line: '1795702443: mosquitto version 2.0.11 startingX', expect: { type: 'unknown', reason: 'no-match' } },
     { name: 'without a prefix, after a start, a logged row goes before a direct print of the same text', line: 'Error: Out of memory.', context: v20, expect: { ...m, family: 'plugin/dynsec', level: 'error' } },
     { name: 'a shape starting with a placeholder beats a looser one', line: '1700000000: Error: Unable to resolve bind_address 1.2.3.x.', expect: { ...m, family: 'config', level: 'error', format: '%s: Unable to resolve %s %s.', params: ['Error', 'bind_address', '1.2.3.x'] } },
     { name: 'the resolve warning is a warning', line: '1700000000: Warning: Unable to resolve bridge address broker.example.', expect: { ...m, family: 'config', level: 'warning', params: ['Warning', 'bridge address', 'broker.example'] } },

@@ -133,9 +133,9 @@ const none: readonly Candidate[] = [];
 /**
  * Tries the shapes a message's first words select and the shapes that start with a
  * placeholder, most literal text first (the three lists are merged by it). A catalogue row that
- * cannot have printed the line (another broker version; a direct print, but the line has the
- * broker's time prefix) gives way to a row that reads the line about as closely; a much looser
- * row (`Warning: %s`) does not beat it.
+ * cannot have printed the line (another broker version) gives way to a row that reads the line
+ * about as closely; a much looser row (`Warning: %s`) does not beat it. A direct print never
+ * reads a line with the broker's time prefix.
  */
 function searchIndex(message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
   const [wordKey, twoKey] = wordsHash(message, 2);
@@ -152,7 +152,7 @@ function searchIndex(message: string, ctx: DecodeContext, prefix: boolean): Reco
     const c = (a >= b && a >= w ? two[i++] : b >= w ? one[j++] : wild[k++]) as Candidate;
     if (fallback !== null && c.length < fallbackLength - closeReading) break;
     // Once there is a fallback only a fitting row can beat it; before, fit is asked of a match only.
-    if (fallback !== null && !candidateFits(c, ctx)) continue;
+    if ((fallback !== null && !candidateFits(c, ctx)) || neverStamped(c, ctx)) continue;
     const body = tryCandidate(c, message, ctx, prefix);
     if (!body) continue;
     if (fallback !== null || candidateFits(c, ctx)) return body;
@@ -180,7 +180,7 @@ function searchCut(message: string, ctx: DecodeContext, lists: readonly (readonl
   for (const list of lists) {
     for (const c of list) {
       const shape = c.hand ? c.hand.shape : c.catalogue?.shape;
-      const reading = shape ? readCutMessage(shape, message) : null;
+      const reading = shape && !neverStamped(c, ctx) ? readCutMessage(shape, message) : null;
       if (!shape || !reading) continue;
       const rank = [candidateFits(c, ctx) ? 1 : 0, reading.wholeEnd, -reading.tailStart, c.hand ? 1 : 0, reading.literal, -shape.literalLength];
       const above = best === null || ranksAbove(rank, best.rank);
@@ -219,6 +219,11 @@ const closeReading = 4;
 /** False for a catalogue row that cannot have printed a line with this context. */
 function candidateFits(c: Candidate, ctx: DecodeContext): boolean {
   return c.catalogue === undefined || rowFits(c.catalogue, ctx);
+}
+
+/** True for a row the broker prints directly, never with its time prefix, when the line has one: it reads no such line, not even as a last resort. */
+function neverStamped(c: Candidate, ctx: DecodeContext): boolean {
+  return ctx.stamped === true && c.catalogue?.direct === true;
 }
 
 function rowFits(p: CataloguePattern, ctx: DecodeContext): boolean {
