@@ -762,6 +762,7 @@ describe('unknown and envelope lines', () => {
     { name: 'text that is no broker message', line: 'garbage that is not a log line', expect: { type: 'unknown', family: 'unknown', reason: 'no-match', time: null } },
     { name: 'an unknown message after a prefix', line: '1700000000: something the broker never says', expect: { type: 'unknown', reason: 'no-match', time: 1_700_000_000_000, message: 'something the broker never says' } },
     { name: 'NUL bytes', line: '\0\0\0\0', expect: { type: 'unknown', reason: 'binary' } },
+    { name: 'a line the broker wrote after a hole of NUL bytes (a log truncated in place) is read, its raw text whole', line: '\0\0\0\x001795702450: Client c1 disconnected.', expect: { type: 'disconnect', client: 'c1', time: 1_795_702_450_000, raw: '\0\0\0\x001795702450: Client c1 disconnected.' } },
     { name: 'journalctl boot marker', line: '-- Boot 0123456789abcdef0123456789abcdef --', expect: { type: 'marker', family: 'envelope', text: 'Boot 0123456789abcdef0123456789abcdef', time: null } },
     { name: 'journalctl no entries', line: '-- No entries --', expect: { type: 'marker', family: 'envelope' } },
   ]);

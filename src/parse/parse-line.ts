@@ -476,6 +476,12 @@ export class LineParser {
   /** Decodes one line (without its newline). Always returns exactly one record. */
   parse(text: string, where: Where, context: LineContext = {}): LogRecord {
     const line = withoutBom(text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text);
+    // A log truncated in place while the broker kept writing (copytruncate, a plain redirect) has
+    // a hole of NUL bytes before the next line the broker wrote: that line is read, its raw text kept whole.
+    if (line.charCodeAt(0) === 0) {
+      const rest = line.replace(/^\0+/, '');
+      if (rest !== '' && !rest.includes('\0')) return { ...this.parse(rest, where, context), raw: line };
+    }
     const packet = this.scanStampedPacket(line, context.prev);
     if (packet) return complete(packet, line, where, this.prefixes.lastTime, undefined, isCut(line, true));
     const ctx: DecodeContext = { prev: context.prev, brokerVersion: context.brokerVersion, level: undefined, stamped: false };
