@@ -538,7 +538,7 @@ describe('mistakes end with one line on stderr and exit 2', () => {
     ['a bad --format', ['sessions', '--format', 'xml', sample], 'xml'],
     ['a format another command has', ['summary', '--format', 'ndjson', sample], 'ndjson'],
     ['a bad timeline --format', ['timeline', '-f', 'csv', sample], 'csv'],
-    ['a bad --since', ['sessions', '--since', 'yesterday', sample], 'yesterday'],
+    ['a bad --since, with the forms that work', ['sessions', '--since', 'yesterday', sample], 'yesterday (ISO 8601 such as 2026-11-26T14:00 or 2026-11-26T14:00:00+01:00, or 30m / 2h / 1d)'],
     ['a bad --until', ['flows', '--until', '5 parsecs', sample], '5 parsecs'],
     ['a bad timeline --since', ['timeline', '--since', 'soon', sample], 'soon'],
     ['--since with no value', ['sessions', sample, '--since'], '--since'],

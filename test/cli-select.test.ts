@@ -606,7 +606,7 @@ describe('summary with a selection', () => {
     }
     const piped = await runCli(['summary', '--since', '1s', '-'], { stdin: '1700000000: Using default config.\n' });
     assert.equal(piped.code, 2);
-    assert.match(piped.stderr, /^mosqlog: summary --since\/--until with a duration .*give files rather than stdin, or an ISO time\n$/);
+    assert.match(piped.stderr, /^mosqlog: summary --since\/--until with a duration .*give regular files rather than stdin or a pipe, or an ISO time\n$/);
     // A file without times keeps every line, with the warning every command gives.
     for (const command of ['summary', 'sessions']) {
       const untimed = await runCli([command, '--since', '1h', 'fixtures/prefixes/none.log']);

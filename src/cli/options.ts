@@ -169,7 +169,7 @@ export function selectionFor(options: SelectOptions & { tz?: string }): Selectio
     const value = options[key];
     if (value === undefined) continue;
     const bound = parseSince(value, clock);
-    if (bound === null) throw new UsageError(`--${key}: not a time or a duration: ${value}`);
+    if (bound === null) throw new UsageError(`--${key}: not a time or a duration: ${value} (ISO 8601 such as 2026-11-26T14:00 or 2026-11-26T14:00:00+01:00, or 30m / 2h / 1d)`);
     selection[key] = bound;
   }
   const { since, until } = selection;

@@ -120,7 +120,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
         // Files whose lines have no time keep every line, with the warning the other commands give.
         if (needsLastTime(selection) && last === null && sources.some((s) => s.size === null)) {
-          throw new UsageError('summary --since/--until with a duration counts back from the log\'s last time, which summary needs before reading: give files rather than stdin, or an ISO time');
+          throw new UsageError('summary --since/--until with a duration counts back from the log\'s last time, which summary needs before reading: give regular files rather than stdin or a pipe, or an ISO time');
         }
         refuseInvertedWindow(selection, last);
         const selector = compileSelection(selection, last);
