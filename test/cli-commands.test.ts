@@ -758,6 +758,21 @@ test('top topics past the topics counted at once say their counts are lower boun
   assert.equal(report.log.clientsCapped, true);
 });
 
+test('problems in NDJSON and Markdown say how many findings past those listed of a code they leave out', async () => {
+  const log = [
+    ...Array.from({ length: 10_003 }, (_, i) => `1795700000: New client connected from 127.0.0.1:${1000 + (i % 60000)} as c${i} (p2, c1, k60).`),
+    ...Array.from({ length: 10_003 }, (_, i) => `1795700200: Client c${i} has exceeded timeout, disconnecting.`),
+    '',
+  ].join('\n');
+  const ndjson = await runCli(['problems', '--format', 'ndjson', '-'], { stdin: log });
+  assert.equal(ndjson.stdout.trim().split('\n').filter((l) => l.includes('"code":"keepalive-timeout"')).length, 10_000);
+  assert.equal(ndjson.stderr, "mosqlog: note: 3 more finding(s) counted but not listed: each code lists its first ones (--format json gives every code's count)\n");
+  const markdown = await runCli(['problems', '--format', 'markdown', '-'], { stdin: log });
+  assert.match(markdown.stdout, /\n_3 more finding\(s\) counted but not listed/);
+  const whole = await runCli(['problems', '--format', 'ndjson', '--client', 'c1', '-'], { stdin: log });
+  assert.equal(whole.stderr, '');
+});
+
 test('a log whose dates show themselves month first after ambiguous ones says so on stderr', async () => {
   const log = ['03/12/2026 23:59:59: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).', '03/13/2026 00:00:02: Client a disconnected.', ''].join('\n');
   for (const command of ['sessions', 'parse']) {

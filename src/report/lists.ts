@@ -97,6 +97,15 @@ export function renderProblemsTable(c: Correlation, ctx: ReportContext): string 
   return out.join('\n');
 }
 
+/** Findings counted in `findingTotals` past those listed (each code keeps its first ones). */
+export function unlistedFindings(c: Correlation): number {
+  const listed = new Map<string, number>();
+  for (const f of c.findings) listed.set(f.code, (listed.get(f.code) ?? 0) + 1);
+  let unlisted = 0;
+  for (const [code, total] of Object.entries(c.findingTotals)) unlisted += Math.max(0, (total ?? 0) - (listed.get(code) ?? 0));
+  return unlisted;
+}
+
 function sortedFindings(c: Correlation): Finding[] {
   return findingsInOrder(c.findings);
 }
@@ -144,6 +153,8 @@ export const problemsReporters = {
   markdown: (c: Correlation, ctx: ReportContext) => {
     if (c.findings.length === 0) return '## Problems\n\nNone found.\n';
     const rows = sortedFindings(c).map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), f.client !== null ? markdownCodeCell(f.client) : '-', markdownCodeCell(describeFinding(f)), markdownCell(location(f.at[0]))]);
-    return `## Problems\n\n${markdownTable(['code', 'time', 'client', 'what', 'line'], rows)}`;
+    const unlisted = unlistedFindings(c);
+    const note = unlisted > 0 ? `\n_${unlisted} more finding(s) counted but not listed: each code lists its first ones. JSON's \`totals\` has every code's count._\n` : '';
+    return `## Problems\n\n${markdownTable(['code', 'time', 'client', 'what', 'line'], rows)}${note}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;

@@ -7,7 +7,7 @@ import {
   type CorrelateOptions, type Correlation, type FindingCode, compileSelection, findingCodes, needsLastTime,
 } from '../../correlate/index.js';
 import type { ReportContext } from '../../report/index.js';
-import { flowsReporters, problemsReporters, sessionsReporters } from '../../report/lists.js';
+import { flowsReporters, problemsReporters, sessionsReporters, unlistedFindings } from '../../report/lists.js';
 import { summaryReporters } from '../../report/summary.js';
 import type { CommandEnv } from '../command-env.js';
 import { lastTimeOf, resolveInputs } from '../input.js';
@@ -41,6 +41,8 @@ interface View {
   /** Extra options and how they change the correlation before reporting. */
   extend?: (command: Command) => Command;
   refine?: (c: Correlation, options: Record<string, unknown>) => Correlation;
+  /** Lists findings: NDJSON, which has no place to say so, leaves a note on stderr for those not listed. */
+  listsFindings?: boolean;
 }
 
 const views: readonly View[] = [
@@ -86,6 +88,7 @@ Examples:
     name: 'problems',
     description: 'every finding, grouped by code, most severe first, with client, time, evidence and file:line',
     reporters: problemsReporters,
+    listsFindings: true,
     correlate: { keepSessions: false, keepFlows: 'unfinished' },
     extend: (command) => command.option('--type <codes>', `only these finding codes, comma-separated, repeatable: ${findingCodes.join(', ')}`, parseFindingCodes),
     refine: (c, options) => {
@@ -138,6 +141,8 @@ export function registerViews(program: Command, env: CommandEnv): void {
       if (!reporter) return;
       const ctx = reportContext(all, env.io, all.format !== 'table');
       await env.stdout.write(reporter(shown, ctx));
+      const unlisted = view.listsFindings && all.format === 'ndjson' ? unlistedFindings(shown) : 0;
+      if (unlisted > 0) env.io.stderr.write(`mosqlog: note: ${unlisted} more finding(s) counted but not listed: each code lists its first ones (--format json gives every code's count)\n`);
     });
   }
 }
