@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
+import { OutputSink } from '../src/cli/io.js';
 import { repoPath } from './support/fixtures.js';
 import { runIntoHead } from './support/mosqlog-cli.js';
 import { ClosingPipe, runCli, runFromRepoRoot } from './support/run-cli.js';
@@ -65,4 +67,15 @@ describe('stdout closed early, a real pipe into head', () => {
       assert.equal(run.stdout.split('\n').filter(Boolean).length, 1);
     });
   }
+});
+
+describe('a slow reader', () => {
+  test('writes that wait for it at once share one wait: no listeners pile up on the stream', async () => {
+    const slow = new Writable({ highWaterMark: 1, write: (_chunk, _encoding, callback) => setTimeout(callback, 5) });
+    const sink = new OutputSink(slow);
+    const writes = Array.from({ length: 20 }, (_, i) => sink.write(`line ${i}\n`));
+    assert.ok(slow.listenerCount('drain') <= 1, `${slow.listenerCount('drain')} drain listeners`);
+    await Promise.all(writes);
+    assert.equal(slow.listenerCount('drain'), 0);
+  });
 });

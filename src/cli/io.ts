@@ -37,6 +37,8 @@ export class ClosedOutput extends Error {
 export class OutputSink {
   private closed = false;
   private failure: Error | null = null;
+  /** The wait for the stream to drain, while writes wait for it. */
+  private drained: Promise<void> | null = null;
 
   constructor(private readonly stream: Writable) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -56,17 +58,20 @@ export class OutputSink {
       return;
     }
     if (!this.stream.write(chunk, written)) {
-      await new Promise<void>((resolve) => {
+      // Writes that wait at once share one wait, so listeners do not pile up on the stream.
+      this.drained ??= new Promise<void>((resolve) => {
         const done = (): void => {
           this.stream.off('drain', done);
           this.stream.off('error', done);
           this.stream.off('close', done);
+          this.drained = null;
           resolve();
         };
         this.stream.on('drain', done);
         this.stream.on('error', done);
         this.stream.on('close', done);
       });
+      await this.drained;
       this.check();
     }
   }

@@ -2,6 +2,7 @@
  * Options shared by the commands, and turning them into the objects the layers take:
  * a line parser, a selection filter, a report context with its colour decided once.
  */
+import { availableParallelism } from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
 import { type Selection, globProblem, parseSince, topicFilterProblem } from '../correlate/index.js';
@@ -99,14 +100,14 @@ export function addJobsOption(command: Command, work: MainThreadWork): Command {
   const byDefault = work === 'write' ? 'one per CPU core but one' : 'one per CPU core but two';
   return command.option(
     '--jobs <n>',
-    `worker threads that decode plain files of ${parallelMinBytes >> 20} MiB or more (default: ${byDefault}, at most ${maxJobs[work]}; 0: none)`,
+    `worker threads that decode plain files of ${parallelMinBytes >> 20} MiB or more (default: ${byDefault}, at most ${maxJobs[work]}; 0: none; never more than the CPU cores)`,
     parseCount('--jobs', 0),
   );
 }
 
-/** The worker threads to use: `--jobs`, else {@link defaultJobs} for `work`. */
+/** The worker threads to use: `--jobs`, no more than the CPU cores (more would only share them), else {@link defaultJobs} for `work`. */
 export function jobsFor(options: JobsOptions, work: MainThreadWork): number {
-  return options.jobs ?? defaultJobs(work);
+  return options.jobs === undefined ? defaultJobs(work) : Math.min(options.jobs, availableParallelism());
 }
 
 /** Adds the selection options (`--client`, `--topic`, `--since`, `--until`). */
