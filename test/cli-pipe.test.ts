@@ -3,14 +3,14 @@
  * Checked in-process with a stdout that fails with EPIPE, and with a real pipe into `head`.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { OutputSink } from '../src/cli/io.js';
 import { repoPath } from './support/fixtures.js';
-import { runIntoHead } from './support/mosqlog-cli.js';
+import { runIntoHead, spawnMosqlog } from './support/mosqlog-cli.js';
 import { ClosingPipe, runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
@@ -78,4 +78,16 @@ describe('a slow reader', () => {
     await Promise.all(writes);
     assert.equal(slow.listenerCount('drain'), 0);
   });
+});
+
+describe('a full disk under stdout', { skip: process.platform === 'linux' ? false : '/dev/full is Linux' }, () => {
+  for (const args of [['--help'], ['sessions', '--help'], ['help', 'sessions'], ['--version']]) {
+    test(`${args.join(' ')} says it could not write, exit 2`, async () => {
+      const full = openSync('/dev/full', 'w');
+      const child = spawnMosqlog(args, { stdout: full });
+      closeSync(full);
+      assert.deepEqual(await child.exit, { code: 2, signal: null });
+      assert.match(child.stderr(), /^mosqlog: cannot write output: ENOSPC/);
+    });
+  }
 });

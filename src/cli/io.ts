@@ -76,6 +76,12 @@ export class OutputSink {
     }
   }
 
+  /** Resolves once writes made so far have had their chance to fail; rejects with the failure, if one came. */
+  async settled(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.failure) throw this.failure;
+  }
+
   private check(): void {
     if (this.failure) throw this.failure;
     if (this.closed || this.stream.destroyed) throw new ClosedOutput();

@@ -29,6 +29,9 @@ function withColumns(io: Io): Io {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? { ...io, columns: fromEnv } : io;
 }
 
+/** What commander throws after it printed what was asked for (help, the version). */
+const answeredCodes: ReadonlySet<string> = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], given: Io): Promise<number> {
   const io = withColumns(given);
@@ -42,7 +45,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .version('0.1.0', '-V, --version')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => void io.stdout.write(text),
+      writeOut: (text) => void stdout.write(text).catch(() => undefined),
       writeErr: (text) => void io.stderr.write(text),
       outputError: (text) => errors.push(text.trim()),
       getOutHelpWidth: () => helpWidth,
@@ -57,7 +60,7 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
   for (const register of commands) register(program, env);
 
   for (const command of program.commands) command.exitOverride().configureOutput({
-    writeOut: (text) => void io.stdout.write(text),
+    writeOut: (text) => void stdout.write(text).catch(() => undefined),
     writeErr: (text) => void io.stderr.write(text),
     outputError: (text) => errors.push(text.trim()),
     getOutHelpWidth: () => helpWidth,
@@ -75,7 +78,9 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
   try {
     await program.parseAsync(topic === 'help' ? ['--help'] : [...argv], { from: 'user' });
   } catch (error) {
-    code = handleError(error, errors, io, program.opts<{ debug?: boolean }>().debug === true, argv, program);
+    // Help and the version are output too: a full disk under them is an error.
+    const failure = error instanceof CommanderError && answeredCodes.has(error.code) ? await stdout.settled().then(() => error, (e: unknown) => e) : error;
+    code = handleError(failure, errors, io, program.opts<{ debug?: boolean }>().debug === true, argv, program);
   }
   return code;
 }
@@ -108,7 +113,7 @@ function editDistance(a: string, b: string): number {
 function handleError(error: unknown, errors: string[], io: Io, debug: boolean, argv: readonly string[], program: Command): number {
   if (error instanceof ClosedOutput) return exitCodes.ok;
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return exitCodes.ok;
+    if (answeredCodes.has(error.code)) return exitCodes.ok;
     // One line: commander may add a "(Did you mean …?)" line, which the first line already names.
     const message = (errors[0] ?? error.message).split('\n')[0] ?? '';
     io.stderr.write(`mosqlog: ${message.replace(/^error: /, '')}\n`);
