@@ -91,3 +91,22 @@ describe('a full disk under stdout', { skip: process.platform === 'linux' ? fals
     });
   }
 });
+
+describe('progress on a terminal', () => {
+  // Lines enough for a redraw, then one long line that takes the file past the size worth a meter.
+  const sized = (name: string, mib: number): string => {
+    const file = join(temp, name);
+    writeFileSync(file, `${sampleText.repeat(50)}${'x'.repeat(mib << 20)}\n`);
+    return file;
+  };
+
+  test('parse and summary show it on stderr and erase it', async () => {
+    const file = sized('progress.log', 51);
+    for (const args of [['parse', '--jobs', '0', file], ['parse', '--jobs', '2', sized('progress-big.log', 65)], ['summary', file]]) {
+      const result = await runCli(args, { stderrIsTTY: true, stdout: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /^\rmosqlog: reading… \d+% \([\d,]+ lines\)/, args.join(' '));
+      assert.ok(result.stderr.endsWith('\r\x1b[2K'), args.join(' '));
+    }
+  });
+});

@@ -115,8 +115,7 @@ export async function correlateInputs(
   onRecord?: (record: LogRecord) => void,
 ): Promise<Correlation> {
   const correlator = new Correlator(options);
-  const sizes = sources.map((s) => s.size);
-  const progress = createProgress(io, sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0));
+  const progress = createProgress(io, sources.map((s) => s.size));
   // A batch holds lines of one input, named in its records.
   const read = new Map<string, LineCounts>();
   try {

@@ -10,6 +10,7 @@ import { type InputOptions, type JobsOptions, addInputOptions, addJobsOption, jo
 import { parseFileInParallel } from '../parse-parallel/index.js';
 import { decodedInParallel, parallelChunkBytes } from '../parse-parallel/jobs.js';
 import { warnDatesMonthFirst, warnFormatUnmatched } from '../pipeline.js';
+import { createProgress } from '../progress.js';
 
 /** Registers `mosqlog parse`. */
 export function registerParse(program: Command, env: CommandEnv): void {
@@ -32,19 +33,27 @@ Examples:
       // Each file is read with what the one before left, as forEachRecordBatch does.
       let carried: LineContext = {};
       let lineCount = 0;
-      for (const source of sources) {
-        if (decodedInParallel(source, jobs)) {
-          const settings = { jobs, chunkBytes: parallelChunkBytes, raw: options.raw, maxLength: defaultMaxLineLength };
-          const stats = await parseFileInParallel(source, parser, settings, (json, written) => env.stdout.write(json, written), carried);
-          carried = stats.end;
-          lineCount += stats.lines;
-          continue;
+      const progress = createProgress(env.io, sources.map((s) => s.size));
+      try {
+        for (const source of sources) {
+          if (decodedInParallel(source, jobs)) {
+            const settings = { jobs, chunkBytes: parallelChunkBytes, raw: options.raw, maxLength: defaultMaxLineLength };
+            const stats = await parseFileInParallel(source, parser, settings, (json, written) => env.stdout.write(json, written), carried, progress.chunk);
+            carried = stats.end;
+            lineCount += stats.lines;
+            continue;
+          }
+          carried = await forEachRecordBatch([source], parser, async (batch) => {
+            for (const record of batch) {
+              lines.add(record);
+              progress.line(record.raw.length);
+            }
+            lineCount += batch.length;
+            await env.stdout.write(lines.take());
+          }, carried);
         }
-        carried = await forEachRecordBatch([source], parser, async (batch) => {
-          for (const record of batch) lines.add(record);
-          lineCount += batch.length;
-          await env.stdout.write(lines.take());
-        }, carried);
+      } finally {
+        progress.done();
       }
       if (parser.forcedFormatMatches === 0 && lineCount > 0) warnFormatUnmatched(parser, lineCount, env.io);
       warnDatesMonthFirst(parser, env.io);

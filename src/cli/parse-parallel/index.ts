@@ -141,8 +141,12 @@ export interface ParallelStats {
  */
 export function parseFileInParallel(
   source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson, before: Readonly<LineContext> = {},
+  onChunk?: (bytes: number, lines: number) => void,
 ): Promise<ParallelStats> {
-  const take: TakeResult = (result, _chunk, taken) => write(new Uint8Array(result.output, 0, result.outputLength), taken);
+  const take: TakeResult = (result, chunk, taken) => {
+    onChunk?.(chunk.length, result.lines);
+    return write(new Uint8Array(result.output, 0, result.outputLength), taken);
+  };
   return decodeInParallel(source, parser, { ...settings, here: 'json', there: 'json' }, take, before);
 }
 
