@@ -223,6 +223,20 @@ describe('named pipes are read like files', () => {
     }
   });
 
+  test('a FIFO named twice is read once, with a warning: not waited on for a second writer', { timeout: 30_000 }, async () => {
+    const fifo = join(temp, 'twice.fifo');
+    mkfifo(fifo);
+    const child = spawnMosqlog(['summary', '--format', 'json', fifo, `${temp}/./twice.fifo`]);
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const fed = feedPipe(fifo, sample).catch(() => undefined);
+    const exit = await child.exit;
+    clearTimeout(watchdog);
+    await fed;
+    assert.equal(exit.code, 0, exit.signal === 'SIGKILL' ? 'still reading after 10 s' : child.stderr());
+    assert.equal((JSON.parse(child.stdout()) as { lines: number }).lines, sampleLines);
+    assert.match(child.stderr(), /warning: .*twice\.fifo is the same file as .*twice\.fifo; it is read once/);
+  });
+
   test('follow reads a FIFO as it comes, across writers, until stopped', { timeout: 20_000 }, async () => {
     const fifo = join(temp, 'follow.fifo');
     mkfifo(fifo);

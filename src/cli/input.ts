@@ -22,7 +22,7 @@ export interface InputSource {
   size: number | null;
   /** The path, for a plain regular file that may be read at any offset; null for gzip and streams. */
   plainFile: string | null;
-  /** A regular file's identity ({@link identityOf}), which two names of one file share. */
+  /** A file's identity ({@link identityOf}), which two names of one file share; a named pipe or a device has one too. */
   identity?: string;
   open(): Readable;
 }
@@ -148,7 +148,8 @@ async function fileSource(path: string): Promise<InputSource> {
       name: path,
       size: info.isFile() ? Number(info.size) * (gzip ? 8 : 1) : null,
       plainFile: info.isFile() && !gzip ? path : null,
-      ...(info.isFile() ? { identity: identityOf(info) } : {}),
+      // A named pipe given twice would be waited on for a second writer: it too is read once.
+      ...(info.isFile() || info.isFIFO() || info.isCharacterDevice() ? { identity: identityOf(info) } : {}),
       open: () => {
         const raw = createReadStream(path, { highWaterMark: readChunk });
         if (!info.isFile()) return gunzipIfGzip(raw);
