@@ -22,6 +22,7 @@ import { packetTable } from '../src/parse/families/packet.js';
 import { type LogRecord, createLineDecoder, defaultMaxLineLength, parseLine } from '../src/parse/index.js';
 import { decodedText, logBytes, rawBytes } from './support/hostile.js';
 import { anyLine, assertWellFormed, parsers } from './support/line-arbitraries.js';
+import { spawnMosqlog } from './support/mosqlog-cli.js';
 import { countLines, readAllRecords, splitAt, splitEvery } from './support/records.js';
 import { runCli } from './support/run-cli.js';
 import { storyDocument, storyLines, storyMessage } from './support/story-arbitraries.js';
@@ -319,6 +320,21 @@ async function json<T>(argv: string[], stdin: Buffer): Promise<T> {
   assert.equal(result.stderr, '');
   return JSON.parse(result.stdout) as T;
 }
+
+test('follow reads an over-long last line without a newline as one record, as parse does', async () => {
+  const stdin = Buffer.concat([
+    Buffer.from('1795702443: mosquitto version 2.0.11 starting\n'), Buffer.alloc(2 * defaultMaxLineLength, 'x'), Buffer.from('\n1795702444: Reloading config.\n'),
+    Buffer.alloc(3 * defaultMaxLineLength, 'y'),
+  ]);
+  const parse = await runCli(['parse', '-'], { stdin });
+  // Through a real pipe, which hands the line over in pieces.
+  const follow = spawnMosqlog(['follow', '--all', '--format', 'ndjson', '-']);
+  follow.stdin.end(stdin);
+  assert.equal((await follow.exit).code, 0, follow.stderr());
+  const records = follow.stdout().split('\n').filter((l) => l.includes('"kind":"record"'));
+  assert.equal(parse.stdout.trim().split('\n').length, 4);
+  assert.deepEqual(records.map((l) => (JSON.parse(l) as { line: number }).line), [1, 2, 3, 4]);
+});
 
 describe('the CLI: summary counts add up to the lines read, and agree with every listing', () => {
   test('random stories, LF or CRLF, with and without a last newline, with and without --max-open', async () => {

@@ -67,6 +67,8 @@ function decoderFor(segment: TailSegment, before: LineDecoder, plan: FollowPlan)
 /** The bytes after a segment's last newline: the start of a line still being written. */
 interface Unfinished {
   bytes: Buffer;
+  /** Whether that line grew too long to hold back, so its start was read already. */
+  overflowed: boolean;
 }
 
 const noBytes = Buffer.alloc(0);
@@ -74,20 +76,36 @@ const noBytes = Buffer.alloc(0);
 /**
  * A segment's chunks after what the segment before left unfinished, up to its last newline; what
  * follows that is left in `unfinished` for the segment after. A line longer than any kept is not
- * held back (it is read as too long either way).
+ * held back (it is read as too long either way), and what comes of it later, up to its newline,
+ * is passed on as it comes: in a segment after, where the line was read already, it is dropped.
  */
 async function* wholeLines(chunks: AsyncIterable<Buffer>, unfinished: Unfinished): AsyncGenerator<Buffer> {
   let tail = unfinished.bytes;
   unfinished.bytes = noBytes;
-  for await (const chunk of chunks) {
+  let dropping = unfinished.overflowed;
+  for await (const whole of chunks) {
+    let chunk = whole;
+    if (dropping) {
+      const end = chunk.indexOf(10);
+      if (end < 0) continue;
+      dropping = false;
+      unfinished.overflowed = false;
+      chunk = chunk.subarray(end + 1);
+    }
     const newline = chunk.lastIndexOf(10);
-    if (newline < 0 && tail.length + chunk.length <= defaultMaxLineLength) {
+    if (newline < 0 && (unfinished.overflowed || tail.length + chunk.length > defaultMaxLineLength)) {
+      unfinished.overflowed = true;
+      yield tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+      tail = noBytes;
+      continue;
+    }
+    if (newline < 0) {
       tail = Buffer.concat([tail, chunk]);
       continue;
     }
-    const cut = newline < 0 ? chunk.length : newline + 1;
-    yield Buffer.concat([tail, chunk.subarray(0, cut)]);
-    tail = chunk.subarray(cut);
+    unfinished.overflowed = false;
+    yield Buffer.concat([tail, chunk.subarray(0, newline + 1)]);
+    tail = chunk.subarray(newline + 1);
   }
   unfinished.bytes = tail;
 }
@@ -96,6 +114,7 @@ async function* wholeLines(chunks: AsyncIterable<Buffer>, unfinished: Unfinished
 async function* takeUnfinished(unfinished: Unfinished): AsyncGenerator<Buffer> {
   const bytes = unfinished.bytes;
   unfinished.bytes = noBytes;
+  unfinished.overflowed = false;
   if (bytes.length > 0) yield bytes;
 }
 
@@ -200,7 +219,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     };
     // A line being written when the log was renamed is finished in the segment after, which goes
     // on in the same file; a new file, or the end, finishes it as it is.
-    const unfinished: Unfinished = { bytes: noBytes };
+    const unfinished: Unfinished = { bytes: noBytes, overflowed: false };
     for await (const segment of segments) {
       if (segment.restart) await read(takeUnfinished(unfinished));
       decoder = decoderFor(segment, decoder, plan);
