@@ -354,6 +354,18 @@ function markerLine(message: string): RecordBody | null {
 }
 
 /**
+ * systemd's lines about the broker's unit, which `journalctl -u mosquitto` shows among the
+ * broker's: `Starting mosquitto.service - Mosquitto MQTT Broker...`, `Started Mosquitto MQTT
+ * Broker.`, `mosquitto.service: Deactivated successfully.`. Read only in an envelope, without the
+ * broker's stamp, where no message of the broker's reads the line.
+ */
+const systemdUnitLine = /^(?:(?:Starting|Started|Stopping|Stopped|Reloading|Reloaded) .*(?:\.\.\.|\.)|[\w@.-]+\.service: .*)$/;
+
+function systemdLine(message: string): RecordBody | null {
+  return systemdUnitLine.test(message) ? { type: 'marker', family: 'envelope', text: message } : null;
+}
+
+/**
  * libwebsockets' own lines, which the broker passes on as they are (`%s`): known only where the
  * line says its level (`$SYS/broker/log/WS`).
  */
@@ -503,6 +515,7 @@ export class LineParser {
         const spaced = this.readWithSpace(unwrapped, ctx);
         if (spaced) [unwrapped, body] = spaced;
       }
+      if (!body && !unwrapped.stamped && unwrapped.brokerLine.length < line.length) body = systemdLine(unwrapped.message);
     } catch {
       return this.unknown(line, where, null, line, 'no-match');
     }
