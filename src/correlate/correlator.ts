@@ -255,13 +255,13 @@ function grants(grant: SubscriptionRecord, asked: SubscribeRequest['filters'][nu
   return (grant.truncated === true || asked.truncated) && (asked.filter.startsWith(grant.filter) || grant.filter.startsWith(asked.filter));
 }
 
-/** Rebuilds sessions, flows and findings from records pushed in log order. */
 /**
  * The fewest characters of a client id left on a line the broker cut inside it: 1.x keeps 499
  * bytes past its format, 2.x 999 in all, and the id comes before most of the other fields.
  */
 const cutIdLength = 256;
 
+/** Rebuilds sessions, flows and findings from records pushed in log order. */
 export class Correlator {
   private readonly keepSessions: boolean;
   /** The cap on clients with open state, and on connections pending. */
