@@ -40,7 +40,9 @@ function warnNoLogLines(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
     const written = count.lines - count.blank;
     if (count.decoded > 0 || written === 0) continue;
     // Text saved as UTF-16 (PowerShell's `>`) has a NUL byte in every other place.
-    const why = count.binary * 2 > written ? 'its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16LE -t UTF-8 converts' : 'not a broker log, or give --timestamp-format';
+    const why = count.binary * 2 > written ? 'its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16LE -t UTF-8 converts'
+      : count.journal > 0 ? "journalctl's json or export output, which is not read: give journalctl -o short-iso"
+        : 'not a broker log, or give --timestamp-format';
     io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${written} line(s) is a mosquitto log line (${why})\n`);
   }
 }
@@ -54,7 +56,12 @@ interface LineCounts {
   unstamped: number;
   /** Lines not understood that hold NUL bytes. */
   binary: number;
+  /** Lines not understood that journalctl's `json` or `export` output writes. */
+  journal: number;
 }
+
+/** A line of `journalctl -o json` or `-o export`, which the parser does not read. */
+const journalRecordLine = /^\{.*"__REALTIME_TIMESTAMP"|^__(?:CURSOR|REALTIME_TIMESTAMP)=/;
 
 /**
  * Says on stderr that a time window was asked of a log with no times: every line is kept,
@@ -123,12 +130,13 @@ export async function correlateInputs(
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
-      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0 }));
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0 }));
       count.lines += batch.length;
       for (const record of batch) {
         if (isBrokerMessage(record)) count.decoded++;
         else if (record.type === 'unknown' && record.reason === 'empty') count.blank++;
         else if (record.type === 'unknown' && record.reason === 'binary') count.binary++;
+        else if (record.type === 'unknown' && journalRecordLine.test(record.raw)) count.journal++;
         else if (record.type === 'continuation' || record.family === 'debug-tree-print') count.unstamped++;
         progress.line(record.raw.length);
         correlator.push(record);
