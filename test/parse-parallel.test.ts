@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { jobsFor } from '../src/cli/options.js';
 import { type ParallelSettings, type ParallelStats, parseFileInParallel, readRecordsInParallel } from '../src/cli/parse-parallel/index.js';
 import { type LineContext, LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
 import { RecordJsonLines } from '../src/report/index.js';
@@ -439,4 +440,12 @@ describe('--jobs on a large plain file', () => {
     assert.match(result.stderr, /--jobs/);
     assert.equal(result.stdout.length, 0);
   });
+});
+
+test('--jobs starts no more workers than there are CPU cores, and 0 none', () => {
+  const cores = availableParallelism();
+  assert.equal(jobsFor({ jobs: 100 }, 'write'), cores);
+  assert.equal(jobsFor({ jobs: 100 }, 'correlate'), cores);
+  assert.equal(jobsFor({ jobs: 1 }, 'write'), 1);
+  assert.equal(jobsFor({ jobs: 0 }, 'correlate'), 0);
 });
