@@ -83,11 +83,12 @@ interface ClientState extends ClientFlows {
   /** When the broker last sent the client a SUBACK: retained messages it sends just after come from its store. */
   subackAt: number | null;
   /**
-   * The id of the last PUBLISH sent to the client (null at QoS 0, or after a drop) and its payload
-   * size, for a drop as too large that follows.
+   * The id of the last PUBLISH sent to the client (null at QoS 0, or after a drop), its payload
+   * size and its topic (null after a drop), for a drop as too large that follows.
    */
   lastSentMid: number | null;
   lastSentBytes: number;
+  lastSentTopic: string | null;
   /** Whether that PUBLISH was counted as a message sent (not a re-send of one in flight). */
   lastSentCounted: boolean;
   /**
@@ -382,6 +383,7 @@ export class Correlator {
         onEnd: (flow: Flow) => this.emit({ kind: 'flow-end', flow }),
         onOrphanAck: (ack: PacketRecord) => this.emit({ kind: 'orphan-ack', ack }),
       } : {}),
+      onRefusedIn: (flow) => this.uncountRefused(flow),
       onFinding: (finding) => this.addFinding(finding),
     });
   }
@@ -556,7 +558,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -964,17 +966,21 @@ export class Correlator {
     const at = { file: r.file, line: r.line };
     // A message too large for the client is the last one logged as sent to it (the broker logs
     // the PUBLISH, then finds it too large): it never went out. Its packet is larger than its payload.
-    if (st && r.packetBytes !== undefined && st.lastSentMid !== null && r.packetBytes > st.lastSentBytes) this.flows.dropTooLarge(st, st.lastSentMid, at);
+    const tooLarge = st !== undefined && r.packetBytes !== undefined && r.packetBytes > st.lastSentBytes;
+    if (st && tooLarge && st.lastSentMid !== null) this.flows.dropTooLarge(st, st.lastSentMid, at);
     // Nor was it delivered: it is no message sent.
-    if (st && r.packetBytes !== undefined && st.lastSentCounted && r.packetBytes > st.lastSentBytes) this.uncountSent(st);
+    if (st && tooLarge && st.lastSentCounted) this.uncountSent(st);
+    // The dropped message's topic, so that a `--topic` selection keeps the drop.
+    const topic = st && tooLarge ? st.lastSentTopic : null;
     if (st) {
       st.lastSentMid = null;
+      st.lastSentTopic = null;
       st.lastSentCounted = false;
     }
     const inFlight = this.flows.deliveriesInFlight(st);
     this.addFinding({
       code: 'messages-dropped', severity: 'warning', client: r.client, time: r.time, at: [at], inFlight,
-      ...(r.packetBytes !== undefined ? { packetBytes: r.packetBytes } : {}),
+      ...(r.packetBytes !== undefined ? { packetBytes: r.packetBytes } : {}), ...(topic !== null ? { topic } : {}),
     });
   }
 
@@ -1242,6 +1248,7 @@ export class Correlator {
       if (sentTo) {
         sentTo.lastSentMid = opensFlow(r) ? r.mid : null;
         sentTo.lastSentBytes = r.payloadBytes ?? 0;
+        sentTo.lastSentTopic = r.topic ?? null;
         sentTo.lastSentCounted = !resent;
       }
       if (this.flows.open > this.maxOpen) this.evictFlow();
@@ -1264,6 +1271,24 @@ export class Correlator {
       activity.messages--;
       activity.bytes -= bytes;
     }
+  }
+
+  /**
+   * Takes a message the broker received and then refused (its PUBACK or PUBREC has a reason code
+   * of 128 or more, such as quota exceeded) out of the top clients and topics: it was not
+   * published. The session's `messagesIn` keeps it, as a packet received.
+   */
+  private uncountRefused(flow: Flow): void {
+    const bytes = flow.payloadBytes ?? 0;
+    const st = this.clients.get(flow.client);
+    if (st) {
+      const activity = this.activityOf(st);
+      if (activity.messages > 0) {
+        activity.messages--;
+        activity.bytes -= bytes;
+      }
+    }
+    if (flow.topic !== null) this.byTopic.takeBack(flow.topic, bytes);
   }
 
   /** Counts a message published, for its session and the top clients and topics. */

@@ -26,6 +26,8 @@ export interface FlowOptions {
   onEnd?: (flow: Flow) => void;
   /** An acknowledgement of no flow in flight; only when someone listens. */
   onOrphanAck?: (ack: PacketRecord) => void;
+  /** The broker refused a message it received with its acknowledgement's reason code: it was not published. */
+  onRefusedIn(flow: Flow): void;
   onFinding(finding: Finding): void;
 }
 
@@ -163,6 +165,8 @@ export class FlowTracker {
   private pubrecUnanswered: { st: ClientFlows; flow: Flow } | null = null;
   /** When a flow in flight was last sent again, for how long it had waited when the log ended. */
   private readonly resentTimes = new WeakMap<Flow, number>();
+  /** Flows whose PUBLISH was sent again since their last step: that step may come again, in answer. */
+  private readonly resentSinceStep = new WeakSet<Flow>();
   /** The last PUBLISH taken for a re-send, and what that changed: undone if the broker says it reused the id ({@link reused}). */
   private lastResend: { record: PacketRecord; flow: Flow; kept: boolean; resumed: boolean } | null = null;
 
@@ -202,6 +206,7 @@ export class FlowTracker {
         existing.duplicates++;
         if (resentAt.length < resendsKept) resentAt.push({ file: r.file, line: r.line });
         if (r.time !== null) this.resentTimes.set(existing, r.time);
+        this.resentSinceStep.add(existing);
         if (existing.sessionEnded) existing.resumed = true;
         return true;
       }
@@ -321,8 +326,10 @@ export class FlowTracker {
     const order = steps[flow.qos];
     const index = order.indexOf(step);
     const seen = order.indexOf(flow.steps[flow.steps.length - 1]?.step ?? 'publish');
-    // After a reconnect the last step may come again: the sender re-sends what was not answered.
-    const resent = index === seen && flow.sessionEnded;
+    // The last step may come again, in answer to the PUBLISH sent again (MQTT 3.1.1 §4.3.3): after
+    // a reconnect, or when the sender did not wait for it.
+    const resent = index === seen && (flow.sessionEnded || this.resentSinceStep.has(flow));
+    this.resentSinceStep.delete(flow);
     if (index < 0 || (index !== seen + 1 && !resent)) flow.outOfOrder = true;
     if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: inboundOf(flow, r) };
     addStep(flow, { step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
@@ -335,6 +342,8 @@ export class FlowTracker {
     if (r.reasonCode !== undefined && r.reasonCode >= 0x80) {
       flow.reasonCode = r.reasonCode;
       if (step === 'pubrec') this.rememberRefused(flow);
+      // A message denied or too large was never counted as published.
+      if (flow.direction === 'in' && !droppedByBroker(flow)) this.options.onRefusedIn(flow);
       this.finalize(st, flow, 'refused');
     } else if (index === order.length - 1) {
       // The last step without those before it (PUBCOMP right after PUBLISH) ends no handshake:

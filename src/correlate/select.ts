@@ -184,7 +184,7 @@ export function compileSelection(selection: Selection, last: number | null): Sel
 }
 
 function findingTopic(f: Finding): string | null {
-  return 'topic' in f ? f.topic : null;
+  return 'topic' in f ? (f.topic ?? null) : null;
 }
 
 /** Codes about the whole log rather than one client or topic: `--client` and `--topic` keep them. */

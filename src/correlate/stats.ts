@@ -87,6 +87,14 @@ export class ActivityCounter {
     a.bytes += bytes;
   }
 
+  /** Takes one message of `bytes` back from `key`'s counts, when it still has any. */
+  takeBack(key: string, bytes: number): void {
+    const a = this.map.get(key);
+    if (a === undefined || a.messages === 0) return;
+    a.messages--;
+    a.bytes -= bytes;
+  }
+
   /**
    * The live counts of `key`, for a caller that counts into them directly. They stay live until
    * {@link generation} changes (a prune may have folded them away).

@@ -245,6 +245,8 @@ export interface DroppedFinding extends FindingBase {
   inFlight: number;
   /** The size of a message's packet too large for the client; absent when its queue was full. */
   packetBytes?: number;
+  /** The topic of that message, when its PUBLISH line gave one. */
+  topic?: string;
 }
 export interface RestartFinding extends FindingBase {
   code: 'broker-restart';

@@ -1,0 +1,74 @@
+/**
+ * What a QoS flow's acknowledgements and drops say about the message: whether it was published,
+ * which topic a drop was of, and whether a step that came again broke the handshake's order.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Correlation, correlateRecords, selectCorrelation } from '../src/correlate/index.js';
+import { createLineDecoder } from '../src/parse/index.js';
+
+function correlate(lines: readonly string[]): Correlation {
+  const decoder = createLineDecoder('f.log');
+  return correlateRecords(lines.map((l) => decoder.decode(l)), { keepFlows: 'all' });
+}
+
+const connected = (t: number, client: string, protocol = 'p2'): string[] => [
+  `${t}: New connection from 127.0.0.1:40000 on port 1883.`,
+  `${t}: New client connected from 127.0.0.1:40000 as ${client} (${protocol}, c1, k60).`,
+  `${t}: Sending CONNACK to ${client} (0, 0)`,
+];
+
+test('a QoS 2 message the broker refused at PUBREC (quota exceeded) is not counted as published', () => {
+  const c = correlate([
+    ...connected(1795838840, 'burst'),
+    "1795838841: Received PUBLISH from burst (d0, q2, r0, m1, 'z/z', ... (2 bytes))",
+    '1795838841: Sending PUBREC to burst (m1, rc0)',
+    "1795838841: Received PUBLISH from burst (d0, q2, r0, m2, 'z/z', ... (2 bytes))",
+    '1795838841: Sending PUBREC to burst (m2, rc151)',
+    "1795838841: Received PUBLISH from burst (d0, q1, r0, m3, 'z/z', ... (2 bytes))",
+    '1795838841: Sending PUBACK to burst (m3, rc151)',
+    '1795838841: Received PUBREL from burst (Mid: 1)',
+    '1795838841: Sending PUBCOMP to burst (m1)',
+    '1795838842: Client burst disconnected.',
+  ]);
+  assert.deepEqual(c.flows.map((f) => [f.mid, f.state]), [[2, 'refused'], [3, 'refused'], [1, 'complete']]);
+  assert.deepEqual(c.topClients, [{ client: 'burst', messages: 1, bytes: 2 }]);
+  assert.deepEqual(c.topTopics, [{ topic: 'z/z', messages: 1, bytes: 2 }]);
+  // The session counts the packets it received.
+  assert.equal(c.sessions[0]?.messagesIn, 3);
+});
+
+test('a delivery dropped as too large for the client names its topic, and a --topic selection keeps it', () => {
+  const c = correlate([
+    ...connected(1795838840, 'tiny', 'p5'),
+    ...connected(1795838840, 'pub'),
+    "1795838841: Received PUBLISH from pub (d0, q0, r0, m0, 'big/x', ... (80 bytes))",
+    "1795838841: Sending PUBLISH to tiny (d0, q0, r0, m0, 'big/x', ... (80 bytes))",
+    '1795838841: Dropping too large outgoing PUBLISH for tiny (90 bytes)',
+    '1795838842: Outgoing messages are being dropped for client tiny.',
+  ]);
+  const drops = c.findings.filter((f) => f.code === 'messages-dropped');
+  assert.deepEqual(drops.map((f) => ('topic' in f ? f.topic : null)), ['big/x', null]);
+  // The queue-full drop is of no one topic.
+  const selected = selectCorrelation(c, { topics: ['big/#'] });
+  assert.deepEqual(selected.findings.filter((f) => f.code === 'messages-dropped').map((f) => f.at[0]?.line), [9]);
+});
+
+test('a PUBREC sent again in answer to a QoS 2 PUBLISH sent again is in order', () => {
+  const c = correlate([
+    ...connected(1795838840, 'pub'),
+    "1795838841: Received PUBLISH from pub (d0, q2, r0, m20, 'd/x', ... (3 bytes))",
+    '1795838841: Sending PUBREC to pub (m20, rc0)',
+    "1795838841: Received PUBLISH from pub (d1, q2, r0, m20, 'd/x', ... (3 bytes))",
+    '1795838841: Sending PUBREC to pub (m20, rc0)',
+    '1795838841: Received PUBREL from pub (Mid: 20)',
+    '1795838841: Sending PUBCOMP to pub (m20)',
+    // Without a PUBLISH sent again, a step that comes twice is out of order.
+    "1795838842: Received PUBLISH from pub (d0, q2, r0, m21, 'd/x', ... (3 bytes))",
+    '1795838842: Sending PUBREC to pub (m21, rc0)',
+    '1795838842: Sending PUBREC to pub (m21, rc0)',
+    '1795838842: Received PUBREL from pub (Mid: 21)',
+    '1795838842: Sending PUBCOMP to pub (m21)',
+  ]);
+  assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.duplicates, f.outOfOrder]), [[20, 'complete', 1, false], [21, 'complete', 0, true]]);
+});
