@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, closeSync, constants, copyFileSync, openSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { mkdir, mkdtemp, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -223,6 +224,26 @@ test('moved to another directory (logrotate olddir): the rest of the old file is
   assert.deepEqual(t.segments.map((s) => [s.renamed, s.text]), [[undefined, lines('old', 2)], [join(olddir, 'broker.log.1'), 'old-3\n'], [undefined, 'new-1\n']]);
 });
 
+test('rotated twice into another directory before the old file was read again: the file rotated in between is read whole there', { skip: process.platform !== 'linux' && 'the path of an open file is read from /proc' }, async () => {
+  const { path, t } = await followWritten(lines('old', 2));
+  const olddir = join(path, '..', 'old');
+  try {
+    await mkdir(olddir);
+    // All in one tick, as when the follower is held up: two rotations into `olddir`.
+    renameSync(path, join(olddir, 'broker.log.1'));
+    appendFileSync(path, lines('mid', 2));
+    renameSync(join(olddir, 'broker.log.1'), join(olddir, 'broker.log.2'));
+    renameSync(path, join(olddir, 'broker.log.1'));
+    appendFileSync(path, 'new-1\n');
+    await t.until(() => t.text().includes('new-1'), 'the new file');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('old', 2) + lines('mid', 2) + 'new-1\n');
+  assert.deepEqual(t.segments.find((s) => s.text === lines('mid', 2))?.renamed, join(olddir, 'broker.log.1'));
+  assert.deepEqual(t.notices.map((n) => n.code), ['rotated', 'rotated-between']);
+});
+
 test('deleted while followed: what is still written to it stays under its old name', async () => {
   const { path, t } = await followWritten(lines('a', 1));
   const writer = await open(path, 'a');
@@ -352,6 +373,31 @@ test('copytruncate with compression: a copy that holds lines not read is named; 
   }
 });
 
+test('copytruncate twice while behind, the first copy compressed: it is named, and the plain copy made after it is read whole', async () => {
+  const { path, t } = await followWritten(lines('a', 2));
+  try {
+    // logrotate `copytruncate`, `compress` and `delaycompress`: the second rotation compresses
+    // the first copy and makes a plain one.
+    appendFileSync(path, 'a-3\n');
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, lines('mid', 2));
+    renameSync(`${path}.1`, `${path}.2`);
+    gzipInPlace(`${path}.2`);
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, 'new-1\n');
+    await t.until(() => t.text().includes('new-1'), 'the line after the second truncation');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), lines('a', 2) + lines('mid', 2) + 'new-1\n');
+  assert.deepEqual(t.segments.map((s) => [s.renamed, s.text]), [[undefined, lines('a', 2)], [`${path}.1`, lines('mid', 2)], [undefined, 'new-1\n']]);
+  assert.deepEqual(t.notices, [
+    { code: 'truncated', path, copy: null, recoveredBytes: 0 }, { code: 'compressed-skipped', path, file: `${path}.2.gz` }, { code: 'rotated-between', path, file: `${path}.1` },
+  ]);
+});
+
 test('copytruncate followed at once by more than was read before: caught by content, not size', async () => {
   const { path, t } = await followWritten(lines('a', 2));
   const longer = lines('bbbbbbbbbbbbbbbbbbbb', 6);
@@ -410,6 +456,22 @@ test('not there at start: waits, says so, and reads the file from its start when
   }
   assert.equal(t.text(), lines('x', 3));
   assert.deepEqual(t.segments.map((s) => s.history), [false]);
+  assert.deepEqual(t.notices.map((n) => n.code), ['waiting', 'appeared']);
+});
+
+test('not there at start, then made a named pipe: read as it comes, and stopping does not wait for a writer', { skip: process.platform === 'win32' && 'no mkfifo' }, async () => {
+  const path = freshPath();
+  await mkdir(join(path, '..'));
+  const t = tail(path);
+  await t.until(() => t.notices.some((n) => n.code === 'waiting'), 'the waiting notice');
+  execFileSync('mkfifo', [path]);
+  await t.until(() => t.notices.some((n) => n.code === 'appeared'), 'the pipe');
+  // Opened without waiting for a reader: the follower holds the pipe open by now.
+  const writer = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  writeSync(writer, lines('p', 2));
+  closeSync(writer);
+  await t.until(() => t.text() === lines('p', 2), 'the lines written to the pipe');
+  await t.stop();
   assert.deepEqual(t.notices.map((n) => n.code), ['waiting', 'appeared']);
 });
 

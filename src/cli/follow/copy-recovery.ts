@@ -31,6 +31,13 @@ async function rotatedNames(dir: string, base: string): Promise<string[]> {
   }
 }
 
+/** {@link rotatedNames} of each directory, as paths. */
+async function rotatedPaths(dirs: readonly string[], base: string): Promise<Array<{ name: string; path: string }>> {
+  const found = [];
+  for (const dir of dirs) for (const name of await rotatedNames(dir, base)) found.push({ name, path: join(dir, name) });
+  return found;
+}
+
 /** The path of the file in `dir` named `base` + something that is `self`, or null. */
 export async function findRenamed(dir: string, base: string, self: FileIdentity): Promise<string | null> {
   for (const name of await rotatedNames(dir, base)) {
@@ -106,17 +113,16 @@ async function gzipTextSize(path: string, size: number): Promise<number | null> 
 }
 
 /**
- * Compressed rotations of `base` in `dir` written to after `after` (gzip keeps the time of the
+ * Compressed rotations of `base` in `dirs` written to after `after` (gzip keeps the time of the
  * file it compressed) whose text is longer than `read` bytes: rotated while follow was behind,
  * and compressed before it got to them. Follow reads plain text only, so lines of theirs were
  * missed; their paths, for a notice.
  */
-export async function findCompressedSince(dir: string, base: string, after: number, read = 0): Promise<string[]> {
+export async function findCompressedSince(dirs: readonly string[], base: string, after: number, read = 0): Promise<string[]> {
   const found: string[] = [];
-  for (const name of await rotatedNames(dir, base)) {
+  for (const { name, path } of await rotatedPaths(dirs, base)) {
     const rotation = rotationOf(name);
     if (rotation.base !== base || !isRotation(rotation) || !rotation.compressed) continue;
-    const path = join(dir, name);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile() || info.mtimeMs <= after) continue;
     // A size past 4 GiB wraps around: such a copy counts as longer.
@@ -128,18 +134,17 @@ export async function findCompressedSince(dir: string, base: string, after: numb
 
 /**
  * The logs of rotations in between, when the log was rotated again before the old file was read
- * to its end: plain rotations of `base` in `dir` (`log.1`, `log-20240102`), other than `old` and
- * `current`, written to no earlier than the old file was (`after`, its last modification; file
+ * to its end: plain rotations of `base` in `dirs` (`log.1`, `log-20240102`; the log's own
+ * directory, and the one it was moved to), other than `old` and `current`, written to no earlier than the old file was (`after`, its last modification; file
  * times may not tell writes a moment apart). Opened, oldest first (by their names when the times
  * tie).
  */
-export async function findRotatedBetween(dir: string, base: string, old: FileIdentity, current: FileIdentity, after: number): Promise<RotatedCopy[]> {
+export async function findRotatedBetween(dirs: readonly string[], base: string, old: FileIdentity, current: FileIdentity, after: number): Promise<RotatedCopy[]> {
   const found: Array<RotatedCopy & { mtimeMs: number; rotation: Rotation }> = [];
-  for (const name of await rotatedNames(dir, base)) {
+  for (const { name, path } of await rotatedPaths(dirs, base)) {
     // Plain rotations of the log only: not `log.state`, nor compressed ones (follow reads text).
     const rotation = rotationOf(name);
     if (rotation.base !== base || !isRotation(rotation) || rotation.compressed) continue;
-    const path = join(dir, name);
     try {
       const info = await stat(path);
       const known = (info.ino === old.ino && info.dev === old.dev) || (info.ino === current.ino && info.dev === current.dev);

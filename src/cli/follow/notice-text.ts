@@ -22,7 +22,7 @@ export function describeNotice(notice: TailNotice): string {
     case 'rotated': return `${path} was rotated; finished the old file, following the new one from its start`;
     case 'rotated-between': return `${path} was rotated again before the old file was read; reading ${safeText(notice.file)}, rotated in between, first`;
     case 'truncated':
-      if (notice.copy === null) return `${path} was truncated; following it from its start`;
+      if (notice.copy === null) return `${path} was truncated, and no copy of it was found beside it: lines written just before, if any, are missed here; following it from its start`;
       return notice.recoveredBytes === 0
         ? `${path} was truncated (copytruncate to ${safeText(notice.copy)}, which missed nothing); following it from its start`
         : `${path} was truncated (copytruncate); read ${notice.recoveredBytes} missed byte(s) from ${safeText(notice.copy)}, following it from its start`;

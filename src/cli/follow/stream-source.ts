@@ -82,7 +82,12 @@ export function openNamedPipe(path: string): Readable {
   return new Socket({ fd: openSync(path, constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
 }
 
-/** A stream as the one segment a follow reads: all of it is live, and gunzipped when it is gzip. */
+/** A stream as a segment a follow reads: all of it is live, and gunzipped when it is gzip. */
+export function streamSegment(stream: Readable, signal?: AbortSignal): TailSegment {
+  return { restart: true, history: false, chunks: gunzipChunks(readUntilAborted(stream, signal), signal) };
+}
+
+/** A stream as the one segment a follow reads ({@link streamSegment}). */
 export async function* streamSegments(stream: Readable, signal?: AbortSignal): AsyncGenerator<TailSegment> {
-  yield { restart: true, history: false, chunks: gunzipChunks(readUntilAborted(stream, signal), signal) };
+  yield streamSegment(stream, signal);
 }

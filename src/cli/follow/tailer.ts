@@ -7,11 +7,13 @@
  * own that names where those lines now are.
  * File I/O lives here, in the CLI layer; lines and records are the caller's business.
  */
+import { constants } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ChangeWaiter } from './change-waiter.js';
 import { type FileIdentity, type RotatedCopy, findCompressedSince, findRenamed, findRotatedBetween, findRotatedCopy, pathOfOpenFile } from './copy-recovery.js';
 import { lastLinesOffset } from './history-offset.js';
+import { openNamedPipe, streamSegment } from './stream-source.js';
 
 /**
  * A stretch of input read in one go. Consume each segment's `chunks` to the end before asking
@@ -77,7 +79,9 @@ type Change =
   | { kind: 'moved' }
   | { kind: 'truncated' }
   | { kind: 'pending'; notice: TailNotice | null }
-  | { kind: 'replaced'; file: OpenFile };
+  | { kind: 'replaced'; file: OpenFile }
+  // The path names a named pipe now: it is read as it comes.
+  | { kind: 'piped' };
 
 const tailLength = 64;
 /** How long the name must stay missing before the user is told. */
@@ -127,6 +131,11 @@ export class FileTailer {
     try {
       const first = await this.openWhenPresent(waiter);
       if (!first) return;
+      if (first.pipe) {
+        // A named pipe that appeared where the log was waited for.
+        yield streamSegment(openNamedPipe(this.path), this.options.signal);
+        return;
+      }
       const file = first.file;
       let restart = true;
       const start = this.options.start;
@@ -160,13 +169,19 @@ export class FileTailer {
     this.options.onNotice?.(notice);
   }
 
-  private async openFile(): Promise<{ file: OpenFile; size: number }> {
-    const handle = await open(this.path, 'r');
+  /**
+   * Opens the path; `pipe` when it names a named pipe, which is then closed again for the caller
+   * to read as a stream. Opened without blocking: a pipe with no writer yet would hold the open.
+   */
+  private async openFile(): Promise<{ file: OpenFile; size: number; pipe: boolean }> {
+    const handle = await open(this.path, constants.O_RDONLY | constants.O_NONBLOCK);
     this.handles.add(handle);
     try {
       const info = await handle.stat();
       if (info.isDirectory()) throw Object.assign(new Error(`${this.path}: is a directory`), { code: 'EISDIR' });
-      return { file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0), moved: false, readAt: 0 }, size: info.size };
+      const pipe = info.isFIFO();
+      if (pipe) await this.closeFile(handle);
+      return { file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0), moved: false, readAt: 0 }, size: info.size, pipe };
     } catch (error) {
       await this.closeFile(handle);
       throw error;
@@ -179,7 +194,7 @@ export class FileTailer {
   }
 
   /** Opens the path, waiting while it does not exist. Null when aborted first. */
-  private async openWhenPresent(waiter: ChangeWaiter): Promise<{ file: OpenFile; size: number; existed: boolean } | null> {
+  private async openWhenPresent(waiter: ChangeWaiter): Promise<{ file: OpenFile; size: number; pipe: boolean; existed: boolean } | null> {
     let waited = false;
     for (;;) {
       waiter.arm();
@@ -269,35 +284,37 @@ export class FileTailer {
               this.announceTruncation({ copy: copy.path, recoveredBytes: 0 });
             }
             // Copied and truncated again while behind: the copies made since come next, whole.
-            for (const between of await findRotatedBetween(this.dir, this.base, copied, file, copied.mtimeMs)) {
-              this.handles.add(between.handle);
-              this.queued.push({ restart: true, history: false, renamed: between.path, chunks: this.readBetween(between) });
-            }
+            this.queueBetween(await findRotatedBetween([this.dir], this.base, copied, file, copied.mtimeMs));
           } else {
             this.announceTruncation({ copy: null, recoveredBytes: 0 });
-            // The copy may have been compressed before it was looked for.
+            // The copy may have been compressed before it was looked for; copies made after it
+            // while behind come next, whole.
             await this.announceCompressed(file.readAt, file.offset);
+            this.queueBetween(await findRotatedBetween([this.dir], this.base, file, file, file.readAt));
           }
           file.offset = 0;
           file.tail = Buffer.alloc(0);
           this.queued.push({ restart: true, history: false, chunks: this.follow(file, waiter) });
           return;
         }
+        case 'piped':
         case 'replaced': {
           // The writer has moved to the new file, so the old one is complete: drain it, then switch.
           yield* this.readAvailable(file, Number.POSITIVE_INFINITY, true);
           const lastWrite = (await file.handle.stat()).mtimeMs;
+          // Moved to another directory (logrotate `olddir`): the files rotated in between are there.
+          const movedTo = await pathOfOpenFile(file.handle);
           await this.closeFile(file.handle);
           this.announce({ code: this.saidGone ? 'appeared' : 'rotated', path: this.path });
           this.announced = null;
           this.saidGone = false;
+          const dirs = movedTo === null || resolve(dirname(movedTo)) === resolve(this.dir) ? [this.dir] : [this.dir, dirname(movedTo)];
           // Rotated more than once while behind: the files rotated in between come first, whole.
-          for (const between of await findRotatedBetween(this.dir, this.base, file, change.file, lastWrite)) {
-            this.handles.add(between.handle);
-            this.queued.push({ restart: true, history: false, renamed: between.path, chunks: this.readBetween(between) });
-          }
-          await this.announceCompressed(lastWrite);
-          this.queued.push({ restart: true, history: false, chunks: this.follow(change.file, waiter) });
+          const current = change.kind === 'replaced' ? change.file : file;
+          this.queueBetween(await findRotatedBetween(dirs, this.base, file, current, lastWrite));
+          await this.announceCompressed(lastWrite, 0, dirs);
+          if (change.kind === 'replaced') this.queued.push({ restart: true, history: false, chunks: this.follow(change.file, waiter) });
+          else this.queued.push(streamSegment(openNamedPipe(this.path), this.options.signal));
           return;
         }
       }
@@ -308,12 +325,20 @@ export class FileTailer {
    * Says which rotations written to after `after`, and longer than the `read` bytes read of the
    * file they were, were compressed before they could be read.
    */
-  private async announceCompressed(after: number, read = 0): Promise<void> {
-    for (const file of await findCompressedSince(this.dir, this.base, after, read)) {
+  private async announceCompressed(after: number, read = 0, dirs = [this.dir]): Promise<void> {
+    for (const file of await findCompressedSince(dirs, this.base, after, read)) {
       this.announced = null;
       this.announce({ code: 'compressed-skipped', path: this.path, file });
     }
     this.announced = null;
+  }
+
+  /** Queues files rotated in between, each to be read whole. */
+  private queueBetween(files: readonly RotatedCopy[]): void {
+    for (const between of files) {
+      this.handles.add(between.handle);
+      this.queued.push({ restart: true, history: false, renamed: between.path, chunks: this.readBetween(between) });
+    }
   }
 
   private announceTruncation(recovered: { copy: string | null; recoveredBytes: number }): void {
@@ -360,12 +385,13 @@ export class FileTailer {
       return { kind: 'same' };
     }
     if (!file.moved) return { kind: 'moved' };
+    if (named.isFIFO()) return { kind: 'piped' };
     // A new, still empty file (logrotate `create`): the writer may not have reopened yet, so the
     // old file can still grow. Keep reading it until the new one has something in it.
     if (named.size === 0) return { kind: 'pending', notice: null };
     try {
-      const { file: next } = await this.openFile();
-      return { kind: 'replaced', file: next };
+      const { file: next, pipe } = await this.openFile();
+      return pipe ? { kind: 'piped' } : { kind: 'replaced', file: next };
     } catch (error) {
       return { kind: 'pending', notice: { code: 'unreadable', path: this.path, reason: errorCode(error) ?? String(error) } };
     }
