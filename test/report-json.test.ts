@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findingCodes } from '../src/correlate/index.js';
+import { jsonWithList, ndjsonPieces } from '../src/report/output.js';
+import { toJsonText } from '../src/report/record-json.js';
 import { fixtureLogs } from './support/fixtures.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
@@ -65,4 +67,24 @@ test('a selection narrows findings and counts', async () => {
   const doc = JSON.parse(result.stdout) as ReportJson;
   assert.deepEqual(doc.counts, { 'flow-incomplete': 1 });
   assert.deepEqual(doc.findings.map((f) => [f.client, f.direction, f.mid, f.stalledAt]), [['pub-qos2-stall', 'in', 1, 'pubrel']]);
+});
+
+describe('a listing written in pieces', () => {
+  const items = [
+    { client: 'a', topic: 'x/##[group]/y', text: 'line\nbreak "quoted" \u202e', nested: { list: [1, { deep: true }], empty: [] } },
+    { client: 'b', steps: [] },
+  ];
+  test('joins to the text the whole value gives, with the list anywhere among the keys', () => {
+    for (const [value, key] of [[{ flows: items, debugLines: true }, 'flows'], [{ debugLines: false, flows: items }, 'flows'], [{ sessions: items, attempts: 3 }, 'sessions']] as const) {
+      const pieces = jsonWithList({ ...value, [key]: [] }, key, items);
+      assert.ok(Array.isArray(pieces) && pieces.length === items.length + 2, 'one piece an item, besides the head and the tail');
+      assert.equal((pieces as string[]).join(''), `${toJsonText(value, 2)}\n`);
+    }
+  });
+  test('an empty list is the whole text at once', () => {
+    assert.equal(jsonWithList({ debugLines: true }, 'flows', []), `${toJsonText({ debugLines: true, flows: [] }, 2)}\n`);
+  });
+  test('JSON lines are one piece an item', () => {
+    assert.deepEqual(ndjsonPieces(items), items.map((i) => `${toJsonText(i)}\n`));
+  });
 });

@@ -30,6 +30,9 @@ export class ClosedOutput extends Error {
   }
 }
 
+/** Characters of report pieces joined into one write. */
+const outputBatchLength = 1 << 20;
+
 /**
  * Writes text to a stream, waiting for `drain` when the stream is full, and turns EPIPE into
  * {@link ClosedOutput}. One sink per output stream.
@@ -74,6 +77,22 @@ export class OutputSink {
       await this.drained;
       this.check();
     }
+  }
+
+  /** Writes a report's text, whole or in its pieces, joined into writes of about 1 MiB. */
+  async writeOutput(output: string | readonly string[]): Promise<void> {
+    if (typeof output === 'string') return this.write(output);
+    let batch: string[] = [];
+    let length = 0;
+    for (const piece of output) {
+      batch.push(piece);
+      length += piece.length;
+      if (length < outputBatchLength) continue;
+      await this.write(batch.join(''));
+      batch = [];
+      length = 0;
+    }
+    await this.write(batch.join(''));
   }
 
   /** Resolves once writes made so far have had their chance to fail; rejects with the failure, if one came. */

@@ -4,6 +4,7 @@
 export { type ReportContext, type Reporter } from './context.js';
 export { describeFinding, findingTitles } from './finding-text.js';
 export { findingsInOrder } from './log-order.js';
+export { type ReportOutput } from './output.js';
 export { RecordJsonLines, isoTime, renderRecordJson } from './record-json.js';
 export { elideMiddle, formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText, stdinFile } from './text.js';
 export { type CiFormat, type CiReport, ciFormats, ciReporters } from './ci/index.js';

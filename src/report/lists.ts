@@ -7,7 +7,7 @@ import type { ReportContext } from './context.js';
 import { bridgeRole, describeFinding, describeFlowState, findingTitles } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
 import { findingsInOrder, groupByCode, inLogOrder } from './log-order.js';
-import { toJsonText } from './record-json.js';
+import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
 
@@ -118,38 +118,34 @@ function markdownRow(row: readonly string[], columns: ReadonlyArray<{ header: st
   return row.map((text, i) => (logColumns.includes(columns[i]?.header ?? '') ? markdownCodeCell(text) : markdownCell(text)));
 }
 
-function ndjson(items: ReadonlyArray<Record<string, unknown>>): string {
-  return items.map((i) => toJsonText(i) + '\n').join('');
-}
-
 /** Sessions formats by name. */
 export const sessionsReporters = {
   table: renderSessionsTable,
-  json: (c: Correlation) => toJsonText({ sessions: sortedSessions(c).map(sessionJson), attempts: c.attempts.length }, 2) + '\n',
-  ndjson: (c: Correlation) => ndjson(sortedSessions(c).map(sessionJson)),
+  json: (c: Correlation) => jsonWithList({ sessions: [], attempts: c.attempts.length }, 'sessions', sortedSessions(c).map(sessionJson)),
+  ndjson: (c: Correlation) => ndjsonPieces(sortedSessions(c).map(sessionJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const sessions = sortedSessions(c);
     return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c.debugLines), sessionColumns, ['client', 'address', 'end'])))}`;
   },
-} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
+} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;
 
 /** Flows formats by name. */
 export const flowsReporters = {
   table: renderFlowsTable,
-  json: (c: Correlation) => toJsonText({ debugLines: c.debugLines, flows: sortedFlows(c).map(flowJson) }, 2) + '\n',
-  ndjson: (c: Correlation) => ndjson(sortedFlows(c).map(flowJson)),
+  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines }, 'flows', sortedFlows(c).map(flowJson)),
+  ndjson: (c: Correlation) => ndjsonPieces(sortedFlows(c).map(flowJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const flows = sortedFlows(c);
     const note = c.debugLines ? '' : '_The log has no debug lines: QoS flows cannot be known._\n\n';
     return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => markdownRow(flowRow(f, ctx), flowColumns, f.topic === null ? ['client'] : ['client', 'topic'])))}`;
   },
-} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
+} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;
 
 /** Problems formats by name. */
 export const problemsReporters = {
   table: renderProblemsTable,
-  json: (c: Correlation) => toJsonText({ totals: findingTotalsJson(c.findingTotals), findings: sortedFindings(c).map(findingJson) }, 2) + '\n',
-  ndjson: (c: Correlation) => ndjson(sortedFindings(c).map(findingJson)),
+  json: (c: Correlation) => jsonWithList({ totals: findingTotalsJson(c.findingTotals) }, 'findings', sortedFindings(c).map(findingJson)),
+  ndjson: (c: Correlation) => ndjsonPieces(sortedFindings(c).map(findingJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     if (c.findings.length === 0) return '## Problems\n\nNone found.\n';
     const rows = sortedFindings(c).map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), f.client !== null ? markdownCodeCell(f.client) : '-', markdownCodeCell(describeFinding(f)), markdownCell(location(f.at[0]))]);
@@ -157,4 +153,4 @@ export const problemsReporters = {
     const note = unlisted > 0 ? `\n_${unlisted} more finding(s) counted but not listed: each code lists its first ones. JSON's \`totals\` has every code's count._\n` : '';
     return `## Problems\n\n${markdownTable(['code', 'time', 'client', 'what', 'line'], rows)}${note}`;
   },
-} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => string>;
+} as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;

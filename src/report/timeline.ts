@@ -5,7 +5,7 @@ import { type Flow, type TimelineEntry, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding, describeFlowState, droppedWords } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
-import { toJsonText } from './record-json.js';
+import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
 import { isoTime } from './record-json.js';
 import { wrapText } from './table.js';
 import { displayWidth, formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText } from './text.js';
@@ -143,8 +143,8 @@ function entryJson(e: TimelineEntry): Record<string, unknown> {
 /** Timeline formats by name. */
 export const timelineReporters = {
   table: renderTimelineText,
-  json: (d: TimelineData) => toJsonText({ debugLines: d.debugLines, entries: d.entries.map(entryJson) }, 2) + '\n',
-  ndjson: (d: TimelineData) => d.entries.map((e) => toJsonText(entryJson(e)) + '\n').join(''),
+  json: (d: TimelineData) => jsonWithList({ debugLines: d.debugLines }, 'entries', d.entries.map(entryJson)),
+  ndjson: (d: TimelineData) => ndjsonPieces(d.entries.map(entryJson)),
   markdown: (d: TimelineData, ctx: ReportContext) => {
     if (d.entries.length === 0) return '## Timeline\n\nNo matching clients.\n';
     const out: string[] = ['## Timeline', ''];
@@ -155,4 +155,4 @@ export const timelineReporters = {
     }
     return out.join('\n');
   },
-} as const satisfies Record<string, (d: TimelineData, ctx: ReportContext) => string>;
+} as const satisfies Record<string, (d: TimelineData, ctx: ReportContext) => ReportOutput>;

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import {
   type CorrelateOptions, type Correlation, type FindingCode, compileSelection, findingCodes, needsLastTime,
 } from '../../correlate/index.js';
-import type { ReportContext } from '../../report/index.js';
+import type { ReportContext, ReportOutput } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters, unlistedFindings } from '../../report/lists.js';
 import { summaryReporters } from '../../report/summary.js';
 import type { CommandEnv } from '../command-env.js';
@@ -27,7 +27,7 @@ function parseFindingCodes(value: string, previous: FindingCode[] = []): Finding
   return [...previous, ...(codes as FindingCode[])];
 }
 
-type ViewReporters = Record<string, (c: Correlation, ctx: ReportContext) => string>;
+type ViewReporters = Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;
 
 interface View {
   name: string;
@@ -140,7 +140,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
       const reporter = view.reporters[all.format];
       if (!reporter) return;
       const ctx = reportContext(all, env.io, all.format !== 'table');
-      await env.stdout.write(reporter(shown, ctx));
+      await env.stdout.writeOutput(reporter(shown, ctx));
       const unlisted = view.listsFindings && all.format === 'ndjson' ? unlistedFindings(shown) : 0;
       if (unlisted > 0) env.io.stderr.write(`mosqlog: note: ${unlisted} more finding(s) counted but not listed: each code lists its first ones (--format json gives every code's count)\n`);
     });
