@@ -286,3 +286,53 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     assert.deepEqual(codes(c), ['flow-refused', 'flow-refused']);
   });
 });
+
+describe('a broker built without ADNS learns of a failed attempt when it uses the socket', () => {
+  // mosquitto 2.0 and 2.1 as built by default and in the official image: no `Error creating
+  // bridge`, but a disconnect line of the bridge's local id, right after its CONNECT.
+  const attempt = (t: number, end: string): string[] => [
+    `${t}: Bridge local.vm.br-dead doing local SUBSCRIBE on topic b/#`,
+    `${t}: Connecting bridge br-dead (127.0.0.1:20600)`,
+    `${t}: Bridge vm.br-dead sending CONNECT`,
+    `${t}: Client local.vm.br-dead ${end}`,
+  ];
+  const bridgeFindings = (c: Correlation): BridgeFinding[] => c.findings.filter((f): f is BridgeFinding => f.code === 'bridge-down' || f.code === 'bridge-outage');
+
+  test('a bridge that never connects is down, with its failed attempts', () => {
+    for (const [version, end] of [['2.0.18', 'disconnected: Broken pipe.'], ['2.1.2', '[(null):0] disconnected: Broken pipe.']] as const) {
+      const c = correlate([
+        `1795839473: mosquitto version ${version} starting`,
+        ...attempt(1795839473, 'closed its connection.'),
+        `1795839473: mosquitto version ${version} running`,
+        ...attempt(1795839476, end),
+        ...attempt(1795839479, end),
+        `1795839487: mosquitto version ${version} terminating`,
+      ]);
+      const [down, ...more] = bridgeFindings(c);
+      assert.deepEqual([down?.code, down?.attempts, down?.lastError, down?.wasUp, more.length], ['bridge-down', 3, 'Broken pipe', false, 0], version);
+      assert.deepEqual(c.sessions, [], version);
+    }
+  });
+
+  test('an outage counts the attempts that failed before the bridge connected again', () => {
+    const c = correlate([
+      '1795839436: mosquitto version 2.0.18 starting',
+      '1795839436: Bridge local.vm.br-dead doing local SUBSCRIBE on topic b/#',
+      '1795839436: Connecting bridge br-dead (127.0.0.1:20600)',
+      '1795839436: Bridge vm.br-dead sending CONNECT',
+      '1795839436: Received CONNACK on connection local.vm.br-dead.',
+      '1795839436: Received SUBACK from local.vm.br-dead',
+      '1795839440: Client local.vm.br-dead closed its connection.',
+      ...attempt(1795839443, 'disconnected: Broken pipe.'),
+      ...attempt(1795839446, 'disconnected: Broken pipe.'),
+      '1795839455: Bridge local.vm.br-dead doing local SUBSCRIBE on topic b/#',
+      '1795839455: Connecting bridge br-dead (127.0.0.1:20600)',
+      '1795839455: Bridge vm.br-dead sending CONNECT',
+      '1795839455: Received CONNACK on connection local.vm.br-dead.',
+      '1795839460: mosquitto version 2.0.18 terminating',
+    ]);
+    const outages = bridgeFindings(c);
+    assert.deepEqual(outages.map((f) => [f.code, f.attempts, f.lastError, f.downMs]), [['bridge-outage', 2, 'Broken pipe', 15_000]]);
+    assert.deepEqual(c.sessions.map((s) => s.endReason), ['closed', 'broker-shutdown']);
+  });
+});

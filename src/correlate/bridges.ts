@@ -261,6 +261,20 @@ export class BridgeTracker {
     bridge.down = { remote: remoteOf(bridge), since: at.time, at: [{ file: at.file, line: at.line }], attempts: 0, lastError: null, wasUp: true, refused: false, unlogged: false };
   }
 
+  /**
+   * A connection of `localId` ended with no session open, `error` saying how. When it is a
+   * bridge's with an attempt to connect under way, that attempt failed: a broker built without
+   * ADNS connects without blocking and learns of a refused connection only when it uses the socket
+   * (`Client local.x disconnected: Broken pipe.`), with no `Error creating bridge`. True then.
+   */
+  attemptEnded(localId: string, error: string, at: Line): boolean {
+    const bridge = this.byLocalId.get(localId);
+    if (!bridge || bridge.up || bridge.attemptAt === null) return false;
+    this.forget(bridge);
+    this.failed(bridge, at, error);
+    return true;
+  }
+
   /** A session begun before the log ended, for `reason`: perhaps a bridge's, not yet known as one. */
   endedBeforeLog(client: string, reason: EndReason, at: Line): void {
     if (reason === 'broker-shutdown' || this.byLocalId.has(client)) return;

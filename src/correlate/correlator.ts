@@ -793,7 +793,9 @@ export class Correlator {
     const open = st?.session && !refusal && sameConnection(st.session.session, r) ? st.session : null;
     if (!st || !open) {
       // No open session: a resumed offline session (2.1 `session taken over`), the second line
-      // of a 1.x timeout, an acknowledgement after DISCONNECT (2.1.2), or a refused login (2.x).
+      // of a 1.x timeout, an acknowledgement after DISCONNECT (2.1.2), a refused login (2.x), or
+      // a bridge's attempt to connect that failed.
+      if (!refusal && this.bridges.attemptEnded(r.client, this.endDetail(r, reason) ?? reason, r)) return;
       if (this.pending.has(r.client)) {
         // 2.1.0 prints the address where it has no id, in the old wording without brackets.
         if (this.closesRefused(r.client)) return;
