@@ -72,6 +72,7 @@ interface ClientState extends ClientFlows {
   mayResume: boolean;
   /** 1.x logs `Client X disconnected.` for the old connection after a takeover: see {@link Correlator.isTakeoverEcho}. */
   takeoverEcho: { until: number; time: number | null } | null;
+  /** The times of its last takeovers, at most one more than make it flap. */
   takeoverTimes: number[];
   /** A takeover finding waiting for the new connection's address. */
   takeoverFinding: Finding | null;
@@ -230,6 +231,8 @@ const flappingCount = 3;
 const takeoverEchoRecords = 50;
 /** How many guessed `Client <unknown>` connections are kept to put right. */
 const guessesKept = 16;
+/** Ids of sessions ended lately kept past the cap on distinct ids, to tell an end's echo. */
+const recentEndsKept = 10_000;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
 
@@ -302,6 +305,11 @@ export class Correlator {
   /** Sessions not held whose end line has not come yet, by client (see {@link UntrackedSession}). */
   private readonly untracked = new Map<string, UntrackedSession>();
   private clientIdsCapped = false;
+  /**
+   * The ids of the sessions ended latest, once {@link clientIds} is capped: an end line of one of
+   * them is an echo of its end, not the end of a session begun before the log.
+   */
+  private readonly recentEnds = new Set<string>();
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
   private readonly flows: FlowTracker;
@@ -729,10 +737,14 @@ export class Correlator {
     this.untracked.delete(st.id);
     this.announceTakeover(st);
     this.emit({ kind: 'session-start', session });
-    if (!this.clientIdsCapped) {
-      this.clientIds.add(st.id);
-      if (this.clientIds.size >= Math.min(this.maxOpen, distinctClientLimit)) this.clientIdsCapped = true;
-    }
+    this.noteClientId(st.id);
+  }
+
+  /** Counts a client id among the distinct ones, up to the cap; one more past it caps the count. */
+  private noteClientId(client: string): void {
+    if (this.clientIdsCapped || this.clientIds.has(client)) return;
+    if (this.clientIds.size >= Math.min(this.maxOpen, distinctClientLimit)) this.clientIdsCapped = true;
+    else this.clientIds.add(ownCopy(client));
   }
 
   private onTakeover(client: string, r: LogRecord): void {
@@ -756,9 +768,13 @@ export class Correlator {
       st.takeoverEcho = { until: this.records + takeoverEchoRecords, time };
     }
     if (time !== null) {
-      st.takeoverTimes = st.takeoverTimes.filter((t) => time - t <= flappingWindowMs);
-      st.takeoverTimes.push(time);
-      if (st.takeoverTimes.length === flappingCount) {
+      // The last takeovers only: those in the window now reached the count with this one when
+      // the one before them is out of it.
+      const times = st.takeoverTimes;
+      times.push(time);
+      if (times.length > flappingCount + 1) times.shift();
+      const within = (t: number | undefined): boolean => t !== undefined && time - t <= flappingWindowMs;
+      if (within(times[times.length - flappingCount]) && !within(times[times.length - flappingCount - 1])) {
         this.addFinding({ code: 'takeover-flapping', severity: 'error', client, time, at: [{ file: r.file, line: r.line }], takeovers: flappingCount, windowMs: flappingWindowMs });
       }
     }
@@ -847,7 +863,10 @@ export class Correlator {
    * lines after its end are echoes of that end (1.x logs a socket error after a timeout).
    */
   private beganBeforeLog(client: string): boolean {
-    return !this.clientIdsCapped && !this.clientIds.has(client);
+    if (this.clientIds.has(client)) return false;
+    // Past the cap an id not counted may have connected in the log: one whose session ended
+    // lately is taken for an echo of that end; nothing can show that any other was seen.
+    return !this.clientIdsCapped || !this.recentEnds.has(client);
   }
 
   /** Whether an end line without an open session ends one this correlator does not hold. */
@@ -857,7 +876,8 @@ export class Correlator {
 
   /** A session begun before the log ends: its problem is reported, though the session is not known. */
   private endBeforeLog(client: string, st: ClientState | undefined, reason: EndReason, r: DisconnectRecord, detail: string | undefined): void {
-    this.clientIds.add(ownCopy(client));
+    this.noteClientId(client);
+    this.noteEnded(client);
     const untracked = this.untracked.get(client);
     this.untracked.delete(client);
     const at: Where[] = [{ file: r.file, line: r.line }, ...(untracked?.startAt ? [untracked.startAt] : [])];
@@ -889,6 +909,7 @@ export class Correlator {
     this.sessionCount++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
     if (this.keepSessions) this.sessions.push(s);
+    this.noteEnded(client);
     this.emit({ kind: 'session-end', session: s });
     if (s.outgoingBridge !== undefined) this.bridges.ended(client, reason, { file: s.endAt?.file ?? s.startAt.file, line: s.endAt?.line ?? s.startAt.line, time: s.end });
     const at: Where[] = s.endAt ? [s.endAt, s.startAt] : [s.startAt];
@@ -898,6 +919,14 @@ export class Correlator {
     // session still open when the log ends has not ended: its flows are still in flight.
     if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume);
     this.release(client, st);
+  }
+
+  /** Keeps the id of a session that ended, past the cap on distinct ids ({@link recentEnds}). */
+  private noteEnded(client: string): void {
+    if (!this.clientIdsCapped || this.clientIds.has(client)) return;
+    this.recentEnds.delete(client);
+    this.recentEnds.add(ownCopy(client));
+    if (this.recentEnds.size > recentEndsKept) this.recentEnds.delete(this.recentEnds.values().next().value as string);
   }
 
   /** The finding a session's end makes, if its reason is a problem. */

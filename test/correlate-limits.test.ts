@@ -1,0 +1,62 @@
+/**
+ * What the correlator says at and past its bounds: the distinct client ids it counts exactly,
+ * and the takeovers it keeps to tell a flapping id.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Correlation, correlateRecords } from '../src/correlate/index.js';
+import { createLineDecoder } from '../src/parse/index.js';
+
+function correlate(lines: readonly string[], maxOpen?: number): Correlation {
+  const decoder = createLineDecoder('f.log');
+  return correlateRecords(lines.map((l) => decoder.decode(l)), maxOpen === undefined ? {} : { maxOpen });
+}
+
+/** A client that connects and disconnects at `t`. */
+const visit = (t: number, client: string): string[] => [
+  `${t}: New connection from 10.0.0.1:10000 on port 1883.`,
+  `${t}: New client connected from 10.0.0.1:10000 as ${client} (p2, c1, k60).`,
+  `${t}: Client ${client} disconnected.`,
+];
+
+test('as many distinct ids as the cap are counted exactly; one more makes the count a lower bound', () => {
+  const five = ['c0', 'c1', 'c2', 'c3', 'c4'].flatMap((c) => visit(1700000000, c));
+  assert.deepEqual([correlate(five, 5).clients, correlate(five, 5).clientsCapped], [5, false]);
+  const six = [...five, ...visit(1700000001, 'c5')];
+  assert.deepEqual([correlate(six, 5).clients, correlate(six, 5).clientsCapped], [5, true]);
+});
+
+test('past the cap, the end of a session begun before the log is still reported, and a 1.x echo of an end is not', () => {
+  const c = correlate([
+    ...['c0', 'c1', 'c2', 'c3', 'c4', 'c5'].flatMap((c) => visit(1700000000, c)),
+    '1700000010: New connection from 10.0.0.2:10000 on port 1883.',
+    '1700000010: New client connected from 10.0.0.2:10000 as seen (p2, c1, k5).',
+    '1700000020: Client seen has exceeded timeout, disconnecting.',
+    '1700000020: Socket error on client seen, disconnecting.',
+    '1700000021: Client late has exceeded timeout, disconnecting.',
+    '1700000021: Socket error on client late2, disconnecting.',
+  ], 5);
+  assert.equal(c.clientsCapped, true);
+  assert.deepEqual(c.findings.filter((f) => f.code !== 'no-debug-lines').map((f) => [f.code, f.client]), [
+    ['keepalive-timeout', 'seen'], ['keepalive-timeout', 'late'], ['socket-error', 'late2'],
+  ]);
+});
+
+test('an id taken over three times within five minutes flaps once, and again after a quiet spell', () => {
+  const takeover = (t: number): string[] => [
+    `${t}: New connection from 10.0.0.1:10000 on port 1883.`,
+    `${t}: Client same already connected, closing old connection.`,
+    `${t}: New client connected from 10.0.0.1:10000 as same (p2, c1, k60).`,
+  ];
+  const start = 1700000000;
+  const c = correlate([
+    `${start}: New connection from 10.0.0.1:10000 on port 1883.`,
+    `${start}: New client connected from 10.0.0.1:10000 as same (p2, c1, k60).`,
+    // Five within the window flap once, at the third.
+    ...[1, 2, 3, 4, 5].flatMap((s) => takeover(start + s)),
+    // An hour later, three more flap again.
+    ...[3600, 3601, 3602].flatMap((s) => takeover(start + s)),
+  ]);
+  const flaps = c.findings.filter((f) => f.code === 'takeover-flapping').map((f) => (f.time ?? 0) / 1000 - start);
+  assert.deepEqual(flaps, [3, 3602]);
+});
