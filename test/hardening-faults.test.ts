@@ -249,6 +249,17 @@ describe('named pipes are read like files', () => {
   });
 });
 
+test('more rotated files than may be open at once are read as one log', { skip: process.platform === 'win32' && 'ulimit is a shell builtin of POSIX systems' }, () => {
+  // 300 files of about 100 kB (more than the first read of each), `m.log` the newest, under a
+  // limit of 64 open files.
+  const dir = mkdtempSync(join(temp, 'rotated-'));
+  const part = Buffer.concat(Array.from({ length: 15 }, () => sample));
+  for (let i = 0; i < 300; i++) writeFileSync(join(dir, i === 0 ? 'm.log' : `m.log.${i}`), part);
+  const run = spawnSync('bash', ['-c', `ulimit -n 64 && exec node bin/mosqlog.js summary --format json "${dir}"/m.log*`], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { lines: number }).lines, sampleLines * 15 * 300);
+});
+
 describe('files that change while they are read', () => {
   test('a file that shrinks mid-read: what was read is counted, exit 0, nothing on stderr', { timeout: 30_000 }, async () => {
     const path = join(temp, 'shrinking.log');

@@ -301,7 +301,10 @@ export async function resolveInputs(paths: readonly string[], io: Pick<Io, 'stdi
   }
   if (sources.length < 2) return sources;
   const nextYear = yearOn(parser);
-  return inTimeOrder(await Promise.all(sources.map((s, i) => startOf(s, i, parser, nextYear))));
+  // One file at a time: hundreds of rotated files at once would pass the limit on open files.
+  const starts: Start[] = [];
+  for (const [i, source] of sources.entries()) starts.push(await startOf(source, i, parser, nextYear));
+  return inTimeOrder(starts);
 }
 
 /** Whether a read failed on gzip data that is damaged or cut short. */
