@@ -260,6 +260,15 @@ describe('size caps', () => {
     assert.match(html, /2,996 more unfinished flow\(s\) not shown/);
   });
 
+  test('problems counted but not kept are said to have no marker', () => {
+    const report = bigReport();
+    const { correlation } = report;
+    const totals = { ...correlation.findingTotals, 'keepalive-timeout': 8000 };
+    const html = renderHtmlReport({ ...report, correlation: { ...correlation, findingTotals: totals } }, plainContext);
+    assert.match(html, /3,000 more problem\(s\) were counted but not kept, and have no marker/);
+    assert.doesNotMatch(renderHtmlReport(report, plainContext), /counted but not kept/);
+  });
+
   test('capped lists keep the troubled sessions first', () => {
     const limits = { ...htmlLimits, sessionRows: 50, timelineLanes: 5 };
     const html = renderHtmlReport(bigReport(), plainContext, limits);

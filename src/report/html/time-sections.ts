@@ -4,10 +4,11 @@
  */
 import type { Correlation } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
+import { unlistedFindings } from '../lists.js';
 import { formatTime, safeText } from '../text.js';
 import { chartWidth, renderTimeBars } from './charts.js';
 import type { HtmlLimits } from './limits.js';
-import { more, time } from './markup.js';
+import { count, more, time } from './markup.js';
 import { eventsPerBucket, openBucketMs, sessionsOpenPerBucket } from './series.js';
 import { renderEndLegend } from './summary-section.js';
 import { type TimeAxis, createTimeAxis } from './time-axis.js';
@@ -50,8 +51,14 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
     more(plan.hiddenClients, 'client(s)', 'lanes go first to clients with problems'),
     more(drawn.skippedBars, 'session bar(s)'),
     more(drawn.skippedMarkers, 'problem marker(s)'),
+    unkeptNote(unlistedFindings(c)),
     '</section>'].join('\n');
   return { html, lanes: plan.lanes.map((l) => safeText(l.client)) };
+}
+
+/** Findings counted but not kept (each code keeps its first ones) have no marker to draw. */
+function unkeptNote(unkept: number): string {
+  return unkept > 0 ? `<p class="more">${count(unkept)} more problem(s) were counted but not kept, and have no marker.</p>` : '';
 }
 
 function per(ms: number): string {
