@@ -533,3 +533,11 @@ test('usage errors exit 2: --dashboard without a terminal, -n with --from-start,
     assert.equal(run.stdout(), '');
   }
 });
+
+test('the summary counts a connection that never became a session as failed, not refused', async () => {
+  const probe = '1795839500: New connection from 127.0.0.1:40000 on port 1883.\n1795839500: Client <unknown> closed its connection.\n';
+  const result = await runCli(['follow', '-'], { stdin: probe });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /failed {4}1 connection\(s\) that did not become a session/);
+  assert.doesNotMatch(result.stderr, /refused/);
+});

@@ -52,7 +52,7 @@ export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: Repor
   const head = fit(`mosqlog follow ${safeText(info.source)}  ·  ${formatDuration(s.elapsedMs)}  ·  log time ${formatTime(s.lastLogTime, ctx.timeZone)}`);
   const lines = [
     chalk.bold(head),
-    label('sessions open') + fit(`${s.sessionsOpen}    started ${s.sessionsStarted}  ended ${s.sessionsEnded}  refused ${s.failedConnections}`).slice(0, max - 16),
+    label('sessions open') + fit(`${s.sessionsOpen}    started ${s.sessionsStarted}  ended ${s.sessionsEnded}  failed ${s.failedConnections}`).slice(0, max - 16),
     label('rates /s') + `lines ${rate(s.rates.lines)}  messages ${rate(s.rates.messages)}  connects ${rate(s.rates.connects)}`.slice(0, max - 16),
     label('flows in flight') + String(s.flowsInFlight),
     label('findings') + (findings === '' ? chalk.green('none') : findings),

@@ -39,7 +39,7 @@ export function renderFollowSummary(s: LiveSnapshot, info: FollowSummaryInfo, ct
     `  flows     ${s.flowsInFlight} in flight`,
     `  findings  ${total(s.findings)}${found ? ` (${found})` : ''}`,
   ];
-  if (s.failedConnections > 0) lines.push(`  refused   ${s.failedConnections} connection(s)`);
+  if (s.failedConnections > 0) lines.push(`  failed    ${s.failedConnections} connection(s) that did not become a session`);
   if (info.switches > 0) lines.push(`  files     switched ${info.switches} time(s) (rotation or truncation)`);
   return `${lines.join('\n')}\n`;
 }
