@@ -93,7 +93,7 @@ describe('--client', () => {
     for (const narrow of [['--client', 'nobody'], ['--until', '2026-11-26T14:14:02']]) {
       const json = JSON.parse((await runCli(['summary', '--format', 'json', ...narrow, sample])).stdout) as { debugLines: boolean };
       assert.equal(json.debugLines, true, narrow.join(' '));
-      assert.doesNotMatch((await runCli(['summary', '--no-color', ...narrow, sample])).stdout, /no debug lines/);
+      assert.doesNotMatch((await runCli(['summary', '--no-color', ...narrow, sample])).stdout, /no packet lines/);
     }
   });
 });

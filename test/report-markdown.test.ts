@@ -37,7 +37,7 @@ describe('content', () => {
       // JSON and HTML say so too.
       const json = JSON.parse((await runCli(['report', '-', '--format', 'json', '--fail-on', 'flow-incomplete,keepalive-timeout'], { stdin })).stdout) as { gate: { rules: Array<{ code: string; passed: boolean; checked: boolean; uncheckedReason?: string }> } };
       assert.deepEqual(json.gate.rules.map((r) => [r.code, r.passed, r.checked]), [['flow-incomplete', true, false], ['keepalive-timeout', true, true]]);
-      assert.match(json.gate.rules[0]?.uncheckedReason ?? '', /^not checked: the log has no debug lines/);
+      assert.match(json.gate.rules[0]?.uncheckedReason ?? '', /^not checked: the log has no packet lines/);
       const html = (await runCli(['report', '-', '--format', 'html', '--fail-on', 'flow-incomplete,keepalive-timeout'], { stdin })).stdout;
       assert.match(html, /<code>flow-incomplete<\/code><\/td>(?:<td[^>]*>[^<]*<\/td>){2}<td[^>]*><span class="muted" title="not checked: [^"]*">not checked<\/span>/);
       assert.match(html, /<code>keepalive-timeout<\/code><\/td>(?:<td[^>]*>[^<]*<\/td>){2}<td[^>]*>passed</);

@@ -7,6 +7,12 @@ import type { BridgeFinding, DeniedFinding, Finding, FindingCode, Flow, FlowFind
 import { formatBytes, formatDuration } from './text.js';
 
 /** A short title per finding code. */
+/**
+ * What QoS flows are known by, and what gives them: the broker writes packet lines at its debug
+ * level, which the `$SYS/broker/log` topics never carry.
+ */
+export const packetLines = 'packet lines (PUBLISH and its acknowledgements: log_type debug or all, to a destination other than the $SYS topics)';
+
 export const findingTitles: Record<FindingCode, string> = {
   'flow-incomplete': 'QoS flow did not complete',
   'keepalive-timeout': 'Keepalive timeout',
@@ -173,7 +179,7 @@ export function describeFinding(f: Finding): string {
     case 'state-evicted':
       return `tracking limit ${f.limit} reached: ${f.sessions} session(s), ${f.flows} flow(s), ${f.connections} connection(s) dropped from tracking`;
     case 'no-debug-lines':
-      return 'the log has no PUBLISH/ack lines (log_type debug or all is off), so QoS flows could not be checked';
+      return `the log has no ${packetLines}, so QoS flows could not be checked`;
     case 'unknown-lines':
       return `${f.count} line(s) could not be decoded`;
   }

@@ -4,7 +4,7 @@
  */
 import { type Correlation, type EndReason, type Finding, type Flow, type Session, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { bridgeRole, describeFinding, describeFlowState, findingTitles } from './finding-text.js';
+import { bridgeRole, describeFinding, describeFlowState, findingTitles, packetLines } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
 import { findingsInOrder, groupByCode, inLogOrder } from './log-order.js';
 import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
@@ -70,7 +70,7 @@ const flowColumns = [
 /** Flows as a table. */
 export function renderFlowsTable(c: Correlation, ctx: ReportContext): string {
   const flows = sortedFlows(c);
-  const note = c.debugLines ? '' : `${ctx.chalk.yellow('The log has no debug lines (log_type debug or all): QoS flows cannot be known.')}\n`;
+  const note = c.debugLines ? '' : `${ctx.chalk.yellow(`The log has no ${packetLines}: QoS flows cannot be known.`)}\n`;
   if (flows.length === 0) return note + 'No flows to list.\n';
   return note + renderTable(flowColumns, flows.map((f) => flowRow(f, ctx)), ctx, (row, col, text) => {
     const state = flows[row]?.state;
@@ -136,7 +136,7 @@ export const flowsReporters = {
   ndjson: (c: Correlation) => ndjsonPieces(sortedFlows(c).map(flowJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const flows = sortedFlows(c);
-    const note = c.debugLines ? '' : '_The log has no debug lines: QoS flows cannot be known._\n\n';
+    const note = c.debugLines ? '' : `_The log has no ${markdownCell(packetLines)}: QoS flows cannot be known._\n\n`;
     return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => markdownRow(flowRow(f, ctx), flowColumns, f.topic === null ? ['client'] : ['client', 'topic'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;

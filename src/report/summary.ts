@@ -3,7 +3,7 @@
  */
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeStalls, findingTitles } from './finding-text.js';
+import { describeStalls, findingTitles, packetLines } from './finding-text.js';
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
@@ -55,7 +55,7 @@ function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
     ['Lines', `${c.lines}; ${c.unknown} not understood`],
     ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s), ${c.attemptCount} failed connection(s)`],
   ];
-  if (!c.debugLines) rows.push(['QoS flows', 'unknown: the log has no debug lines (log_type debug or all)']);
+  if (!c.debugLines) rows.push(['QoS flows', `unknown: the log has no ${packetLines}`]);
   return rows;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { GateResult, RuleResult } from '../../correlate/gate.js';
 import { type Correlation, type Finding, type FindingCode, findingCodes, flowFindingCodes, packetFindingCodes } from '../../correlate/index.js';
+import { packetLines } from '../finding-text.js';
 import { formatTime, safeText } from '../text.js';
 
 /** One run of `mosqlog report`: the (selected) correlation, the gate verdict, and where it came from. */
@@ -91,7 +92,7 @@ function unchecked(label: Unchecked['label'], why: string): Unchecked {
 export function uncheckedRule(report: CiReport, rule: Pick<RuleResult, 'code' | 'passed'>): Unchecked | null {
   const c = report.correlation;
   if (!rule.passed || !packetCodes.has(rule.code)) return null;
-  if (!c.debugLines) return unchecked('not checked', 'the log has no debug lines (log_type debug or all), which QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets are known by');
+  if (!c.debugLines) return unchecked('not checked', `the log has no ${packetLines}, which QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets are known by`);
   // 2.1 says a filter is denied; before, only the grant line it lacks does.
   if (rule.code === 'subscribe-denied' && !c.filtersJudged) {
     return unchecked('not checked', 'the broker logged SUBSCRIBE requests without log_type subscribe lines, which show the filters a broker before 2.1 granted');

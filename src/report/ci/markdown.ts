@@ -5,7 +5,7 @@
  */
 import { type FindingCode, defaultFindingsPerCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { describeFinding, findingTitles } from '../finding-text.js';
+import { describeFinding, findingTitles, packetLines } from '../finding-text.js';
 import { formatTime, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
 import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, uncheckedRule, unlistedOf } from './ci-report.js';
 
@@ -55,7 +55,7 @@ function header(report: CiReport, ctx: ReportContext): string[] {
     lines.push('');
   }
   const unchecked = uncheckedRules.some((u) => u !== null);
-  if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push('> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no debug lines (`log_type debug` or `all`).', '');
+  if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push(`> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no ${markdownCell(packetLines)}.`, '');
   return lines;
 }
 

@@ -5,7 +5,7 @@
  */
 import { type Correlation, type EndReason, type Finding, type Session, endpoint } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { bridgeRole, describeFinding, describeFlowState, describeStalls, findingTitles } from '../finding-text.js';
+import { bridgeRole, describeFinding, describeFlowState, describeStalls, findingTitles, packetLines } from '../finding-text.js';
 import { formatDuration, location, safeText } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from '../ci/ci-report.js';
 import { renderLatencyHistogram } from './charts.js';
@@ -24,7 +24,7 @@ function ms(v: number | null): string {
 export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: HtmlLimits): string {
   const out = ['<section id="flows"><h2>QoS flows</h2>'];
   if (!c.debugLines) {
-    out.push('<p class="note">The log has no debug lines (log_type debug or all), so QoS flows could not be followed.</p></section>');
+    out.push(`<p class="note">The log has no ${htmlText(packetLines)}, so QoS flows could not be followed.</p></section>`);
     return out.join('\n');
   }
   // Flows the end of the log cut get a column only when there are some.

@@ -4,7 +4,7 @@
  */
 import { type Correlation, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { findingTitles } from '../finding-text.js';
+import { findingTitles, packetLines } from '../finding-text.js';
 import { cappedCountsNote } from '../summary.js';
 import { formatBytes, formatDuration } from '../text.js';
 import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
@@ -75,7 +75,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
     card('Broker', c.brokerVersions.length ? htmlText(c.brokerVersions.join(', ')) : 'version not in log', `${c.brokerStarts} start(s)`),
     card('Lines', count(c.lines), `${c.unknown} not understood`),
     card('Clients', `${c.clientsCapped ? 'at least ' : ''}${count(c.clients)}`, `${count(c.sessionCount)} session(s), ${count(c.attemptCount)} failed connection(s)`),
-    c.debugLines ? card('QoS 1/2 flows', `${count(complete(c))} complete`, flowTroubleText(c)) : card('QoS 1/2 flows', 'unknown', 'the log has no debug lines (log_type debug or all)'),
+    c.debugLines ? card('QoS 1/2 flows', `${count(complete(c))} complete`, flowTroubleText(c)) : card('QoS 1/2 flows', 'unknown', htmlText(`the log has no ${packetLines}`)),
     card('Problems', count(problems), problems ? `${codesFound(report).length} kind(s)` : 'none found'),
     '</div>'];
   if (c.sessionCount > 0) out.push('<h3>Sessions by end</h3>', renderEndLegend(c));
