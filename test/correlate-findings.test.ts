@@ -1097,3 +1097,22 @@ test('a log that names no version but shows ports on its connect lines is 2.0 or
   assert.deepEqual(c.sessions.map((s) => s.endReason), ['takeover', 'disconnect', 'disconnect']);
   assert.deepEqual(c.findings.map((f) => f.code).filter((code) => code !== 'no-debug-lines'), ['takeover']);
 });
+
+test('a client whose id is <unknown> itself: the broker\'s Client <unknown> lines end its session, not a connection without an id', () => {
+  const c = correlate([
+    '1795840201: New connection from 127.0.0.1:35336 on port 1883.',
+    '1795840201: New client connected from 127.0.0.1:35336 as <unknown> (p2, c1, k60).',
+    '1795840201: Received DISCONNECT from <unknown>',
+    '1795840201: Client <unknown> disconnected.',
+    '1795840201: New connection from 127.0.0.1:35348 on port 1883.',
+    '1795840201: New client connected from 127.0.0.1:35348 as <unknown> (p2, c1, k1).',
+    '1795840203: New connection from 127.0.0.1:35350 on port 1883.',
+    '1795840206: Client <unknown> has exceeded timeout, disconnecting.',
+    // A probe that never sent CONNECT is still a connection without an id.
+    '1795840207: Client <unknown> closed its connection.',
+    '1795840208: mosquitto version 2.0.11 terminating',
+  ]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.endReason]), [['<unknown>', 'disconnect'], ['<unknown>', 'timeout']]);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'keepalive-timeout').map((f) => f.client), ['<unknown>']);
+  assert.deepEqual(c.attempts.map((a) => [a.address, a.outcome]), [['127.0.0.1', 'closed']]);
+});

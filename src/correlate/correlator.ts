@@ -231,6 +231,8 @@ const flappingCount = 3;
 const takeoverEchoRecords = 50;
 /** How many guessed `Client <unknown>` connections are kept to put right. */
 const guessesKept = 16;
+/** A client id the broker also prints for a connection with none. */
+const literalUnknown = '<unknown>';
 /** Ids of sessions ended lately kept past the cap on distinct ids, to tell an end's echo. */
 const recentEndsKept = 10_000;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
@@ -784,6 +786,10 @@ export class Correlator {
     const reason = endOf(r);
     if (r.client === null) {
       if (this.closesRefused(null)) return;
+      if (this.endsLiteralUnknown(r)) {
+        this.onDisconnect({ ...r, client: literalUnknown });
+        return;
+      }
       const outcome = attemptOutcomeOf(reason);
       const p = this.takePending(r.address, r.port);
       if (!p && r.address === null) return;
@@ -839,6 +845,19 @@ export class Correlator {
       return;
     }
     this.closeSession(r.client, st, reason, r, this.endDetail(r, reason));
+  }
+
+  /**
+   * Whether a `Client <unknown>` line ends the session of a client whose id is `<unknown>` itself,
+   * which the broker prints the same way as a missing id: one is open, and the line names its
+   * address, is a keepalive timeout (a connection without CONNECT has no keepalive), follows its
+   * DISCONNECT, or no connection without an id is waiting.
+   */
+  private endsLiteralUnknown(r: DisconnectRecord): boolean {
+    const open = this.clients.get(literalUnknown)?.session;
+    if (!open) return false;
+    if (r.address !== null) return sameConnection(open.session, r);
+    return r.cause === 'timeout' || open.disconnectAt !== null || this.pendingCount === 0;
   }
 
   /**
