@@ -135,9 +135,9 @@ export async function findCompressedSince(dirs: readonly string[], base: string,
 /**
  * The logs of rotations in between, when the log was rotated again before the old file was read
  * to its end: plain rotations of `base` in `dirs` (`log.1`, `log-20240102`; the log's own
- * directory, and the one it was moved to), other than `old` and `current`, written to no earlier than the old file was (`after`, its last modification; file
- * times may not tell writes a moment apart). Opened, oldest first (by their names when the times
- * tie).
+ * directory, and the one it was moved to), other than `old` and `current`, written to no earlier
+ * than the old file was (`after`, its last modification; file times may not tell writes a moment
+ * apart). Opened, oldest first (by their names when the times tie).
  */
 export async function findRotatedBetween(dirs: readonly string[], base: string, old: FileIdentity, current: FileIdentity, after: number): Promise<RotatedCopy[]> {
   const found: Array<RotatedCopy & { mtimeMs: number; rotation: Rotation }> = [];
