@@ -197,3 +197,22 @@ describe('size', () => {
     assert.equal(Number(omittedMarker.exec(text)?.[1]), 60 - listed);
   });
 });
+
+test('an id that starts with :: stands in a Markdown cell as it is: a cell starts no line of the output', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mosqlog-md-colons-'));
+  try {
+    const log = join(dir, 'colons.log');
+    writeFileSync(log, [
+      '1795700001: New connection from 127.0.0.1:50000 on port 1883.',
+      '1795700001: New client connected from 127.0.0.1:50000 as ::error::x (p2, c1, k10).',
+      '1795700040: Client ::error::x has exceeded timeout, disconnecting.',
+    ].join('\n') + '\n');
+    for (const command of ['sessions', 'problems']) {
+      const out = (await runCli([command, '--format', 'markdown', log])).stdout;
+      assert.ok(tableRows(out).some((row) => row.includes('`::error::x`')), `${command}: ${out}`);
+      assert.ok(!out.split('\n').some((line) => /^\s*::/.test(line)), command);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

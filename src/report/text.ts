@@ -19,12 +19,24 @@ const layoutControls = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u206
  * does it start a workflow command of a GitHub Actions runner ({@link defuseWorkflowCommands}).
  */
 export function safeText(text: string): string {
-  const shown = text
+  return defuseWorkflowCommands(shownControls(text), '\\x3a', '\\x23');
+}
+
+/**
+ * {@link safeText} for text that never starts a line of the output (a Markdown cell or code
+ * span): a `::` there begins no workflow command, and is shown as it is.
+ */
+function safeTextWithinLine(text: string): string {
+  return defuseWorkflowCommands(shownControls(text), ':', '\\x23');
+}
+
+/** Controls, newlines and tabs, and layout controls shown as escapes ({@link safeText}). */
+function shownControls(text: string): string {
+  return text
     .replace(/\n/g, '\\n')
     .replace(/\t/g, '\\t')
     .replace(controls, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(layoutControls, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return defuseWorkflowCommands(shown, '\\x3a', '\\x23');
 }
 
 // A line of a GitHub Actions step's output that starts `::name …::`, or holds `##[name]` anywhere.
@@ -105,7 +117,7 @@ const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
  * entities, so it reads back as the same text: `__tests__/broker.log` is not bold.
  */
 export function markdownCell(text: string): string {
-  return safeText(text).replace(/[\\|`[\]*_~$]/g, '\\$&').replace(/[&<>]/g, (c) => htmlEntities[c] ?? c);
+  return safeTextWithinLine(text).replace(/[\\|`[\]*_~$]/g, '\\$&').replace(/[&<>]/g, (c) => htmlEntities[c] ?? c);
 }
 
 /**
@@ -114,7 +126,7 @@ export function markdownCell(text: string): string {
  * autolink, an @-mention or HTML. The fence is one backtick longer than any run inside.
  */
 export function markdownCode(text: string, max = Number.POSITIVE_INFINITY): string {
-  const body = elideMiddle(safeText(text), max);
+  const body = elideMiddle(safeTextWithinLine(text), max);
   if (body === '') return '` `';
   const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
