@@ -72,3 +72,32 @@ test('a PUBREC sent again in answer to a QoS 2 PUBLISH sent again is in order', 
   ]);
   assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.duplicates, f.outOfOrder]), [[20, 'complete', 1, false], [21, 'complete', 0, true]]);
 });
+
+test('a queued delivery is not linked to the message the broker dropped for that client as its queue was full', () => {
+  const decoder = createLineDecoder('f.log');
+  const inbound = (mid: number): string[] => [
+    `1795838841: Received PUBLISH from pub (d0, q2, r0, m${mid}, 'n/a', ... (3 bytes))`,
+    `1795838841: Sending PUBREC to pub (m${mid}, rc0)`,
+    `1795838841: Received PUBREL from pub (Mid: ${mid})`,
+  ];
+  const lines = [
+    ...connected(1795838840, 'sub'),
+    ...connected(1795838840, 'pub'),
+    ...inbound(11),
+    "1795838841: Sending PUBLISH to sub (d0, q2, r0, m1, 'n/a', ... (3 bytes))",
+    '1795838841: Sending PUBCOMP to pub (m11)',
+    ...inbound(12),
+    '1795838841: Sending PUBCOMP to pub (m12)',
+    ...inbound(13),
+    '1795838841: Outgoing messages are being dropped for client sub.',
+    '1795838841: Sending PUBCOMP to pub (m13)',
+    '1795838842: Received PUBREC from sub (Mid: 1)',
+    '1795838842: Sending PUBREL to sub (m1)',
+    '1795838842: Received PUBCOMP from sub (Mid: 1)',
+    // Queued: m12's delivery, not m13's, which was dropped.
+    "1795838842: Sending PUBLISH to sub (d0, q2, r0, m2, 'n/a', ... (3 bytes))",
+  ];
+  const c = correlateRecords(lines.map((l) => decoder.decode(l)), { keepFlows: 'all', traceOrigins: true });
+  const deliveries = c.flows.filter((f) => f.direction === 'out');
+  assert.deepEqual(deliveries.map((f) => [f.mid, f.origin?.mid]), [[1, 11], [2, undefined]]);
+});

@@ -428,6 +428,8 @@ export class Correlator {
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
     // a run of its own): anything else that comes in, or any other line, ends that run.
+    // A client's queue that overflows as a message is handled drops that message for it.
+    if (r.type === 'messages-dropped' && r.packetBytes === undefined) this.flows.queueFull(r.client);
     if (r.type !== 'packet' || (r.direction === 'in' && r.cmd !== 'publish')) this.flows.endFanout();
     this.flows.answerPubrec(r);
     this.recordTypes[r.type] = (this.recordTypes[r.type] ?? 0) + 1;

@@ -62,6 +62,8 @@ const steps: Record<1 | 2, readonly FlowStep[]> = {
 const refusedKept = 1000;
 /** Inbound PUBLISH packets remembered for tracing; the oldest are forgotten first. */
 const recentInboundLimit = 10_000;
+/** Clients whose last message dropped on a full queue is remembered; the oldest are forgotten first. */
+const droppedForKept = 10_000;
 /** Re-sent PUBLISH lines kept per flow: a client that re-sends without end would grow it. */
 const resendsKept = 10;
 /** Steps kept per flow: past them the last is replaced, so one sent without end does not grow it. */
@@ -163,6 +165,8 @@ export class FlowTracker {
    * it with PUBREL on the next line, unless the code refused the message.
    */
   private pubrecUnanswered: { st: ClientFlows; flow: Flow } | null = null;
+  /** By client, the message last dropped for it as its queue was full ({@link queueFull}). */
+  private readonly droppedFor = new Map<string, Inbound>();
   /** When a flow in flight was last sent again, for how long it had waited when the log ended. */
   private readonly resentTimes = new WeakMap<Flow, number>();
   /** Flows whose PUBLISH was sent again since their last step: that step may come again, in answer. */
@@ -274,7 +278,10 @@ export class FlowTracker {
     // out now (a v5 retain-as-published forward).
     const sending = r.direction === 'out' && traceKey !== null && this.fanout?.key === traceKey ? this.fanout.origin : null;
     if (r.direction === 'out' && traceKey !== null && (!fromStore || sending !== null)) {
-      const origin = sending ?? this.recentInbound.get(traceKey);
+      const latest = this.recentInbound.get(traceKey);
+      // A queued delivery is not of the message the broker dropped for this client; which one it is, is not known.
+      const dropped = this.droppedFor.get(r.client);
+      const origin = sending ?? (latest !== undefined && dropped !== undefined && sameLine(dropped.at, latest.at) ? undefined : latest);
       const within = (time: number | null): boolean => r.time === null || time === null || r.time - time <= originWindowMs;
       if (origin && within(origin.time)) {
         // A queued delivery may be of the message before the latest, if that came in the window too.
@@ -302,6 +309,17 @@ export class FlowTracker {
     const { st, flow } = asked;
     const answered = r.type === 'packet' && r.cmd === 'pubrel' && r.direction === 'out' && r.client === flow.client && r.mid === flow.mid;
     if (!answered && flow.state === 'in-flight') this.finalize(st, flow, 'refused');
+  }
+
+  /**
+   * The broker said the client's queue is full while it handled a message: that message was
+   * dropped for the client, and is the origin of none of its later deliveries.
+   */
+  queueFull(client: string): void {
+    if (this.fanout === null) return;
+    this.droppedFor.delete(client);
+    this.droppedFor.set(client, this.fanout.origin);
+    if (this.droppedFor.size > droppedForKept) this.droppedFor.delete(this.droppedFor.keys().next().value as string);
   }
 
   /** Something other than a PUBLISH came in, or a line of another kind: the deliveries sent now are queued ones (a PUBREL then starts its own run). */
@@ -549,6 +567,10 @@ function pickEvidence(lines: readonly Where[]): Where[] {
  */
 function inboundOf(flow: Flow, pubrel: PacketRecord): Inbound {
   return { client: flow.client, at: flow.steps[0]?.at ?? { file: pubrel.file, line: pubrel.line }, time: pubrel.time, count: 1, mid: flow.mid };
+}
+
+function sameLine(a: Where, b: Where): boolean {
+  return a.line === b.line && a.file === b.file;
 }
 
 function refusedKey(client: string, direction: Direction, mid: number): string {
