@@ -1318,6 +1318,11 @@ export class Correlator {
       open.messagesOut--;
       open.bytesOut -= bytes;
     }
+    this.uncountActivity(st, bytes);
+  }
+
+  /** Takes one message of `bytes` back from the client's top-clients counts. */
+  private uncountActivity(st: ClientState, bytes: number): void {
     const activity = this.activityOf(st);
     if (activity.messages > 0) {
       activity.messages--;
@@ -1333,13 +1338,7 @@ export class Correlator {
   private uncountRefused(flow: Flow): void {
     const bytes = flow.payloadBytes ?? 0;
     const st = this.clients.get(flow.client);
-    if (st) {
-      const activity = this.activityOf(st);
-      if (activity.messages > 0) {
-        activity.messages--;
-        activity.bytes -= bytes;
-      }
-    }
+    if (st) this.uncountActivity(st, bytes);
     if (flow.topic !== null) this.byTopic.takeBack(flow.topic, bytes);
   }
 

@@ -346,8 +346,9 @@ export class FlowTracker {
     const seen = order.indexOf(flow.steps[flow.steps.length - 1]?.step ?? 'publish');
     // The last step may come again, in answer to the PUBLISH sent again (MQTT 3.1.1 §4.3.3): after
     // a reconnect, or when the sender did not wait for it.
-    const resent = index === seen && (flow.sessionEnded || this.resentSinceStep.has(flow));
-    this.resentSinceStep.delete(flow);
+    // Only a flow with a duplicate can have been sent again: most need no look.
+    const resentSinceStep = flow.duplicates > 0 && this.resentSinceStep.delete(flow);
+    const resent = index === seen && (flow.sessionEnded || resentSinceStep);
     if (index < 0 || (index !== seen + 1 && !resent)) flow.outOfOrder = true;
     if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: inboundOf(flow, r) };
     addStep(flow, { step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });

@@ -173,15 +173,17 @@ export class FileTailer {
    * Opens the path; `pipe` when it names a named pipe, which is then closed again for the caller
    * to read as a stream. Opened without blocking: a pipe with no writer yet would hold the open.
    */
-  private async openFile(): Promise<{ file: OpenFile; size: number; pipe: boolean }> {
+  private async openFile(): Promise<{ pipe: false; file: OpenFile; size: number } | { pipe: true }> {
     const handle = await open(this.path, constants.O_RDONLY | constants.O_NONBLOCK);
     this.handles.add(handle);
     try {
       const info = await handle.stat();
       if (info.isDirectory()) throw Object.assign(new Error(`${this.path}: is a directory`), { code: 'EISDIR' });
-      const pipe = info.isFIFO();
-      if (pipe) await this.closeFile(handle);
-      return { file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0), moved: false, readAt: 0 }, size: info.size, pipe };
+      if (info.isFIFO()) {
+        await this.closeFile(handle);
+        return { pipe: true };
+      }
+      return { pipe: false, file: { handle, dev: info.dev, ino: info.ino, offset: 0, tail: Buffer.alloc(0), moved: false, readAt: 0 }, size: info.size };
     } catch (error) {
       await this.closeFile(handle);
       throw error;
@@ -194,7 +196,7 @@ export class FileTailer {
   }
 
   /** Opens the path, waiting while it does not exist. Null when aborted first. */
-  private async openWhenPresent(waiter: ChangeWaiter): Promise<{ file: OpenFile; size: number; pipe: boolean; existed: boolean } | null> {
+  private async openWhenPresent(waiter: ChangeWaiter): Promise<(({ pipe: false; file: OpenFile; size: number } | { pipe: true }) & { existed: boolean }) | null> {
     let waited = false;
     for (;;) {
       waiter.arm();
@@ -390,8 +392,8 @@ export class FileTailer {
     // old file can still grow. Keep reading it until the new one has something in it.
     if (named.size === 0) return { kind: 'pending', notice: null };
     try {
-      const { file: next, pipe } = await this.openFile();
-      return pipe ? { kind: 'piped' } : { kind: 'replaced', file: next };
+      const next = await this.openFile();
+      return next.pipe ? { kind: 'piped' } : { kind: 'replaced', file: next.file };
     } catch (error) {
       return { kind: 'pending', notice: { code: 'unreadable', path: this.path, reason: errorCode(error) ?? String(error) } };
     }
