@@ -204,6 +204,16 @@ describe('client ids that read as GitHub Actions workflow commands', () => {
     assert.deepEqual(sessions.sessions.map((s) => s.client), ids);
   });
 
+  test('the HTML page shows such ids as they are: references in its markup, the ids themselves in its data', async () => {
+    const html = await stdoutOf(['report', '--format', 'html', '--fail-on', 'none', log]);
+    assert.ok(!html.includes('\\x3a'), 'no \\x3a escape');
+    assert.ok(html.includes('<td class="client">&#58;:stop-commands::pwn</td>'), 'the sessions table cell');
+    assert.ok(html.includes('x&#35;#[stop-commands]t0k'), 'the ##[ id');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html)?.[1] ?? 'null') as { lanes: string[]; sessions: Array<{ c: string }> };
+    assert.deepEqual(data.sessions.map((s) => s.c).sort(), [...ids].sort());
+    assert.deepEqual([...data.lanes].sort(), [...ids].sort());
+  });
+
   test("an annotation's file property shows a control character in the file's name as \\xNN", async () => {
     const named = join(temp, 'red\x1b[31m.log');
     writeFileSync(named, readFileSync(log));

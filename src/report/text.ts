@@ -31,7 +31,7 @@ function safeTextWithinLine(text: string): string {
 }
 
 /** Controls, newlines and tabs, and layout controls shown as escapes ({@link safeText}). */
-function shownControls(text: string): string {
+export function shownControls(text: string): string {
   return text
     .replace(/\n/g, '\\n')
     .replace(/\t/g, '\\t')

@@ -4,17 +4,19 @@
  * attribute values alike) and data for the page's script through {@link scriptJson}.
  */
 import { toJsonText } from '../record-json.js';
-import { safeText } from '../text.js';
+import { defuseWorkflowCommands, shownControls } from '../text.js';
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
  * Text for HTML element content or a quoted attribute value: control characters and bidi
- * controls made visible (as {@link safeText} does for terminals, so a right-to-left override
- * cannot reorder what follows it), then `&`, `<`, `>`, `"` and `'` written as references.
+ * controls made visible (as `safeText` does for terminals, so a right-to-left override cannot
+ * reorder what follows it), then `&`, `<`, `>`, `"` and `'` written as references. A `:` or `#`
+ * that would begin a workflow command, were the page printed in a CI step, is a reference too:
+ * the browser shows it as it is.
  */
 export function htmlText(text: string): string {
-  return safeText(text).replace(/[&<>"']/g, (c) => entities[c] ?? c);
+  return defuseWorkflowCommands(shownControls(text).replace(/[&<>"']/g, (c) => entities[c] ?? c), '&#58;', '&#35;');
 }
 
 /**

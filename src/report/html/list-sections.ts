@@ -6,7 +6,7 @@
 import { type Correlation, type EndReason, type Finding, type Session, endpoint } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { bridgeRole, describeFinding, describeFlowState, describeStalls, findingTitles, packetLines } from '../finding-text.js';
-import { formatDuration, location, safeText } from '../text.js';
+import { formatDuration, location, shownControls } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from '../ci/ci-report.js';
 import { renderLatencyHistogram } from './charts.js';
 import { htmlText } from './escape.js';
@@ -131,7 +131,7 @@ export function renderSessionsSection(c: Correlation, ctx: ReportContext, limits
   }
   const listed = listedSessions(c, limits.sessionRows);
   const data: SessionRowData[] = listed.map(({ session: s, troubled }) => ({
-    c: safeText(s.client), s: s.start, d: s.durationMs, e: s.endReason, m: s.messagesIn + s.messagesOut, p: troubled ? 1 : 0,
+    c: shownControls(s.client), s: s.start, d: s.durationMs, e: s.endReason, m: s.messagesIn + s.messagesOut, p: troubled ? 1 : 0,
   }));
   const headers = ['client', 'user', 'address', 'MQTT', 'start', 'duration', 'ended', 'msgs in/out', 'line'].map((name) => {
     const key = sortable.find(([, label]) => label === name)?.[0];

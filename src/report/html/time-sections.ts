@@ -5,7 +5,7 @@
 import type { Correlation } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { unlistedFindings } from '../lists.js';
-import { formatTime, safeText } from '../text.js';
+import { formatTime, shownControls } from '../text.js';
 import { chartWidth, renderTimeBars } from './charts.js';
 import type { HtmlLimits } from './limits.js';
 import { count, more, time } from './markup.js';
@@ -53,7 +53,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
     more(drawn.skippedMarkers, 'problem marker(s)'),
     unkeptNote(unlistedFindings(c)),
     '</section>'].join('\n');
-  return { html, lanes: plan.lanes.map((l) => safeText(l.client)) };
+  return { html, lanes: plan.lanes.map((l) => shownControls(l.client)) };
 }
 
 /** Findings counted but not kept (each code keeps its first ones) have no marker to draw. */

@@ -5,7 +5,7 @@
  */
 import type { EndReason, Finding, Session } from '../../correlate/index.js';
 import { bridgeRole, describeFinding, findingTitles } from '../finding-text.js';
-import { elideMiddle, formatDuration, formatTime, location, safeText } from '../text.js';
+import { elideMiddle, formatDuration, formatTime, location, shownControls } from '../text.js';
 import { chartWidth, openSvg, renderTimeTicks, svgNumber, tickAnchor } from './charts.js';
 import { htmlText } from './escape.js';
 import type { TimeAxis } from './time-axis.js';
@@ -140,7 +140,7 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
     const y = top + i * laneHeight;
     // A bridge's lane is marked ⇄ before its id, and named so in its tooltip.
     const role = lane.sessions.map(bridgeRole).find((r) => r !== null) ?? null;
-    const label = `${role === null ? '' : '⇄ '}${elideMiddle(safeText(lane.client), role === null ? labelChars : labelChars - 2)}`;
+    const label = `${role === null ? '' : '⇄ '}${elideMiddle(shownControls(lane.client), role === null ? labelChars : labelChars - 2)}`;
     const title = withRole(lane.client, role);
     out.push(`<g class="lane" data-lane="${i}">`);
     if (i % 2 === 1) out.push(`<rect class="stripe" x="0" y="${y}" width="${chartWidth}" height="${laneHeight}"/>`);
