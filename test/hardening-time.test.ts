@@ -120,7 +120,7 @@ describe('odd files', () => {
   });
 
   test('one log whose prefix changes from line to line reads as the plain one', async () => {
-    const styles = ['epoch', 'iso', 'iso-space', 'syslog-rfc3164', 'syslog-rfc5424', 'journal-short-iso', 'journal-short-precise', 'docker-json', 'docker-compose', 'cri', 'windows-crlf'];
+    const styles = ['epoch', 'iso', 'iso-space', 'syslog-rfc3164', 'syslog-rfc5424', 'journal-short-iso', 'journal-short-precise', 'journal-json', 'docker-json', 'docker-compose', 'cri', 'windows-crlf'];
     const texts = styles.map((s) => fixtureText(`fixtures/prefixes/${s}.log`).split('\n'));
     const lines = (texts[0] ?? []).map((_, i) => texts[i % texts.length]?.[i] ?? '');
     const mixed = write('mixed-prefixes.log', lines.join('\n'));

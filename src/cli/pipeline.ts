@@ -41,7 +41,7 @@ function warnNoLogLines(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
     if (count.decoded > 0 || written === 0) continue;
     // Text saved as UTF-16 (PowerShell's `>`) has a NUL byte in every other place.
     const why = count.binary * 2 > written ? 'its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16LE -t UTF-8 converts'
-      : count.journal > 0 ? "journalctl's json or export output, which is not read: give journalctl -o short-iso"
+      : count.journal > 0 ? "journalctl's export output, which is not read: give journalctl -o json or -o short-iso"
         : 'not a broker log, or give --timestamp-format';
     io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${written} line(s) is a mosquitto log line (${why})\n`);
   }
@@ -56,12 +56,12 @@ interface LineCounts {
   unstamped: number;
   /** Lines not understood that hold NUL bytes. */
   binary: number;
-  /** Lines not understood that journalctl's `json` or `export` output writes. */
+  /** Lines not understood that journalctl's `export` output writes. */
   journal: number;
 }
 
-/** A line of `journalctl -o json` or `-o export`, which the parser does not read. */
-const journalRecordLine = /^\{.*"__REALTIME_TIMESTAMP"|^__(?:CURSOR|REALTIME_TIMESTAMP)=/;
+/** A line of `journalctl -o export`, which the parser does not read. */
+const journalRecordLine = /^__(?:CURSOR|REALTIME_TIMESTAMP)=/;
 
 /**
  * Says on stderr that a time window was asked of a log with no times: every line is kept,

@@ -4,8 +4,8 @@
  * Two layers, detected per line (a file may mix them):
  * - an envelope added by whatever stored the log: syslog (RFC 3164 / 5424, busybox's with the
  *   facility and level), OpenWrt's `logread`, journalctl `short-iso` / `short-precise` /
- *   `short-full` / `short-unix`, docker compose, docker json-file, CRI, `kubectl logs --prefix`,
- *   or a `mosquitto_sub -v` line from `$SYS/broker/log/#`;
+ *   `short-full` / `short-unix` / `json` / `json-seq`, docker compose, docker json-file, CRI,
+ *   `kubectl logs --prefix`, or a `mosquitto_sub -v` line from `$SYS/broker/log/#`;
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
@@ -177,9 +177,9 @@ export class PrefixReader {
       }
       const unix = journalUnix.exec(text);
       if (unix) return this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000));
-    } else if (c0 === 123 /* { */) {
-      const docker = this.unwrapDockerJson(text);
-      if (docker) return docker;
+    } else if (c0 === 123 /* { */ || (c0 === 30 /* RS, json-seq */ && text.charCodeAt(1) === 123)) {
+      const json = this.unwrapJson(c0 === 30 ? text.slice(1) : text);
+      if (json) return json;
     } else if (c0 === 36 /* $ */ && text.startsWith('$SYS/broker/log/')) {
       const space = text.indexOf(' ', 16);
       if (space > 0) {
@@ -382,8 +382,13 @@ export class PrefixReader {
     return null;
   }
 
-  private unwrapDockerJson(text: string): Unwrapped | null {
-    if (!text.startsWith('{"log":') && !text.includes('"log"')) return null;
+  /**
+   * One JSON object a line: docker's json-file (`log`, `time`), or `journalctl -o json` /
+   * `json-seq` (`MESSAGE`, `__REALTIME_TIMESTAMP` in microseconds).
+   */
+  private unwrapJson(text: string): Unwrapped | null {
+    const journal = text.includes('"__REALTIME_TIMESTAMP"');
+    if (!journal && !text.includes('"log"')) return null;
     let doc: unknown;
     try {
       doc = JSON.parse(text);
@@ -391,13 +396,42 @@ export class PrefixReader {
       return null;
     }
     if (typeof doc !== 'object' || doc === null) return null;
-    const log = (doc as { log?: unknown }).log;
-    const time = (doc as { time?: unknown }).time;
+    return journal ? this.unwrapJournalEntry(doc as JournalEntry) : this.unwrapDockerEntry(doc as { log?: unknown; time?: unknown });
+  }
+
+  private unwrapDockerEntry({ log, time }: { log?: unknown; time?: unknown }): Unwrapped | null {
     if (typeof log !== 'string') return null;
     const line = log.replace(/\r?\n$/, '');
     const stamp = typeof time === 'string' ? Date.parse(time) : NaN;
     return this.unwrapBroker(line, Number.isNaN(stamp) ? null : stamp);
   }
+
+  /**
+   * An entry of journald's JSON output. Its `PRIORITY` is the broker's level only for what the
+   * broker sent to syslog; its standard output and error are logged at one priority each. A
+   * message of several lines (through syslog) is also offered whole, as {@link Unwrapped.joined}.
+   */
+  private unwrapJournalEntry(entry: JournalEntry): Unwrapped | null {
+    const raw = entry.MESSAGE;
+    // journald writes a message that is not valid UTF-8 as an array of its bytes.
+    const text = typeof raw === 'string' ? raw : Array.isArray(raw) && raw.every((b) => typeof b === 'number') ? Buffer.from(raw as number[]).toString('utf8') : null;
+    if (text === null) return null;
+    const micros = entry.__REALTIME_TIMESTAMP;
+    const time = typeof micros === 'string' && /^\d{1,17}$/.test(micros) ? Math.floor(Number(micros) / 1000) : null;
+    const syslogged = entry._TRANSPORT === 'syslog' || entry._TRANSPORT === 'journal';
+    const level = syslogged && typeof entry.PRIORITY === 'string' ? syslogSeverity[Number(entry.PRIORITY)] : undefined;
+    const message = text.replace(/\n+$/, '');
+    const unwrapped = this.unwrapBroker(message, time, level);
+    return text.includes('\n') ? { ...unwrapped, joined: unwrapped.message + text.slice(message.length) } : unwrapped;
+  }
+}
+
+/** The fields of a journald entry read here; any field may be missing or of another shape. */
+interface JournalEntry {
+  MESSAGE?: unknown;
+  __REALTIME_TIMESTAMP?: unknown;
+  PRIORITY?: unknown;
+  _TRANSPORT?: unknown;
 }
 
 /**
