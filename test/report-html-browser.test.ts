@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { CiReport } from '../src/report/index.js';
 import { renderHtmlReport } from '../src/report/html/index.js';
-import { troubledEnds } from '../src/report/html/timeline-svg.js';
+import { troubledEnds } from '../src/report/finding-text.js';
 import { closeBrowser, requireBrowser } from './support/browser.js';
 import { plainContext } from './support/ci-report.js';
 import { repoPath } from './support/fixtures.js';

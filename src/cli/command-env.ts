@@ -8,8 +8,8 @@ export interface CommandEnv {
   io: Io;
   /** stdout with backpressure and quiet EPIPE handling. */
   stdout: OutputSink;
-  /** Sets the exit code the run ends with (0 unless a gate failed). */
-  setExitCode(code: number): void;
+  /** Says a `--fail-on` gate failed: the run ends with exit code 1 (`exitCodes` in main.ts). */
+  gateFailed(): void;
 }
 
 /** A command module: adds its command (with help, examples and action) to the program. */

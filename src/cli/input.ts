@@ -133,7 +133,7 @@ export async function* gunzipChunks(chunks: AsyncIterable<Buffer>, stop?: AbortS
 }
 
 /** A stream that can be read only once, gunzipped when it is gzip; see {@link gunzipChunks}. */
-export function gunzipIfGzip(input: Readable): Readable {
+function gunzipIfGzip(input: Readable): Readable {
   return Readable.from(gunzipChunks(input), { objectMode: false });
 }
 

@@ -1,6 +1,7 @@
 /**
  * The command line: wires commander to the parse, correlate and report layers.
- * `main(argv, io)` returns the exit code; only bin/ touches `process`.
+ * `main(argv, io)` returns the exit code and touches no `process`; `run` gives it the real
+ * process's streams and signals, for bin/ to set the exit code.
  *
  * Exit codes: 0 = ran (and passed any gate), 1 = ran and a `--fail-on` rule failed,
  * 2 = usage error, unreadable input, or a crash.
@@ -17,7 +18,7 @@ import { InputError } from './input.js';
 import { ClosedOutput, type Io, OutputSink } from './io.js';
 import { UsageError } from './options.js';
 
-export const exitCodes = { ok: 0, failed: 1, error: 2 } as const;
+const exitCodes = { ok: 0, failed: 1, error: 2 } as const;
 
 /** The commands, in the order `--help` lists them. */
 const commands: readonly RegisterCommand[] = [registerViews, registerTimeline, registerReport, registerFollow, registerParse];
@@ -40,32 +41,28 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
   let code: number = exitCodes.ok;
 
   const helpWidth = io.stdoutIsTTY && io.columns ? io.columns : 80;
+  // Help and version to stdout, commander's errors kept to be said in one line.
+  const output = {
+    writeOut: (text: string) => void stdout.write(text).catch(() => undefined),
+    writeErr: (text: string) => void io.stderr.write(text),
+    outputError: (text: string) => errors.push(text.trim()),
+    getOutHelpWidth: () => helpWidth,
+    getErrHelpWidth: () => helpWidth,
+  };
   const program = new Command('mosqlog')
     .description('Turn Eclipse Mosquitto broker logs into answers: sessions, QoS flows, problems and CI reports.')
     .version('0.1.0', '-V, --version')
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => void stdout.write(text).catch(() => undefined),
-      writeErr: (text) => void io.stderr.write(text),
-      outputError: (text) => errors.push(text.trim()),
-      getOutHelpWidth: () => helpWidth,
-      getErrHelpWidth: () => helpWidth,
-    })
+    .configureOutput(output)
     .option('--color', 'colour output even when stdout is not a terminal')
     .option('--no-color', 'never colour output (NO_COLOR in the environment does the same)')
     .option('--debug', 'show stack traces for internal errors')
     .showHelpAfterError(false);
 
-  const env: CommandEnv = { io, stdout, setExitCode: (c) => { code = c; } };
+  const env: CommandEnv = { io, stdout, gateFailed: () => { code = exitCodes.failed; } };
   for (const register of commands) register(program, env);
 
-  for (const command of program.commands) command.exitOverride().configureOutput({
-    writeOut: (text) => void stdout.write(text).catch(() => undefined),
-    writeErr: (text) => void io.stderr.write(text),
-    outputError: (text) => errors.push(text.trim()),
-    getOutHelpWidth: () => helpWidth,
-    getErrHelpWidth: () => helpWidth,
-  });
+  for (const command of program.commands) command.exitOverride().configureOutput(output);
 
   // commander answers `help <unknown>`, and `help help`, with the main help on stderr and success.
   const topic = argv[0] === 'help' ? argv[1] : undefined;
@@ -173,7 +170,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     detach();
   }
   // Stopped by the user while a reader holds up stdout (`| less`): what it has not taken is
-  // dropped rather than waited for, once the summary on stderr is out.
+  // dropped rather than waited for, once the summary on stderr is out. Node cannot close its
+  // stdout (`destroy` leaves the writes pending), so only an exit drops them.
   if (stop.signal.aborted && process.stdout.writableLength > 0) {
     if (process.stderr.writableLength > 0) await once(process.stderr, 'drain');
     process.exit(code);

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
-import { type Selection, globProblem, parseSince, topicFilterProblem } from '../correlate/index.js';
+import { type Selection, globProblem, parseTimeBound, topicFilterProblem } from '../correlate/index.js';
 import { type Clock, LineParser, type ParseOptions, createClock } from '../parse/index.js';
 import type { ReportContext } from '../report/index.js';
 import type { Io } from './io.js';
@@ -169,7 +169,7 @@ export function selectionFor(options: SelectOptions & { tz?: string }): Selectio
   for (const key of ['since', 'until'] as const) {
     const value = options[key];
     if (value === undefined) continue;
-    const bound = parseSince(value, clock);
+    const bound = parseTimeBound(value, clock);
     if (bound === null) throw new UsageError(`--${key}: not a time or a duration: ${value} (ISO 8601 such as 2026-11-26T14:00 or 2026-11-26T14:00:00+01:00, or 30m / 2h / 1d)`);
     selection[key] = bound;
   }
@@ -208,7 +208,7 @@ function shownZone(tz: string | undefined): string {
   return tz === 'local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : tz;
 }
 
-/** The context reporters get: colour, width, zone and clock. */
+/** The context reporters get: colour, width, zone and the time the run began. */
 export function reportContext(options: ColorOptions & { tz?: string }, io: Io, machineFormat: boolean): ReportContext {
   return {
     chalk: chalkFor(options, io, machineFormat),

@@ -5,7 +5,7 @@
  */
 import {
   type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type SubscriptionRecord, type Where, isAtLeast21,
+  type RecordType, type SubscriptionRecord, type Where, assertNever, isAtLeast21,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
@@ -289,7 +289,7 @@ export class Correlator {
   private lastTime: number | null = null;
   private first: number | null = null;
   private last: number | null = null;
-  private readonly recordTypes: Record<string, number> = {};
+  private readonly recordTypes: Partial<Record<RecordType, number>> = {};
   private unknown = 0;
   private readonly unknownExamples: string[] = [];
   private unknownAt: Where | null = null;
@@ -477,6 +477,8 @@ export class Correlator {
       case 'continuation':
       case 'marker':
         break;
+      default:
+        assertNever(r);
     }
     if (r.time !== null) this.lastTime = r.time;
   }

@@ -1,6 +1,9 @@
 /**
- * Selection for live output (`mosqlog follow`): the same `--client`, `--topic`, `--since` and
- * `--until` rules as {@link selectCorrelation}, applied to one event or record at a time.
+ * Selection for live output (`mosqlog follow`): the `--client`, `--topic`, `--since` and
+ * `--until` rules of {@link selectCorrelation}, applied to one event or record at a time. A line
+ * (`--all`) is kept under `--client` only when it names a selected client: unlike the summary's
+ * counts ({@link recordSelected}), a stream narrowed to some clients leaves out the broker's own
+ * lines, whose findings (a restart) still print.
  */
 import type { Direction, LogRecord } from '../parse/index.js';
 import { ackedDirection, isAck } from './flows.js';

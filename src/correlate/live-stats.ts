@@ -39,7 +39,7 @@ export interface LiveSnapshot {
 }
 
 /** Seconds of wall time the rates are averaged over. */
-export const rateWindowSeconds = 10;
+const rateWindowSeconds = 10;
 
 const recentLimit = 8;
 

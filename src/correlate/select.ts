@@ -2,7 +2,7 @@
  * Selecting part of a correlation: by client id glob, MQTT topic filter and time window.
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
-import { type Clock, type LogRecord, type PacketRecord, createClock, fractionMs, isCalendarDate } from '../parse/index.js';
+import { type Clock, type LogRecord, type PacketRecord, assertNever, createClock, fractionMs, isCalendarDate } from '../parse/index.js';
 import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts, Flow, Session } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
@@ -24,7 +24,7 @@ const localIso = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+)
  * Parses `30m`, `2h`, `1d`, `90s`, `1w`, or an ISO 8601 time. A time without an offset is read
  * with `clock` (the `--tz` zone; UTC by default), as the log's own times are.
  */
-export function parseSince(text: string, clock: Clock = createClock('UTC')): TimeBound | null {
+export function parseTimeBound(text: string, clock: Clock = createClock('UTC')): TimeBound | null {
   const trimmed = text.trim();
   const span = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(trimmed);
   if (span) return { backMs: Number(span[1]) * (units[span[2] ?? 's'] ?? 1000) };
@@ -72,7 +72,7 @@ export function topicFilterProblem(filter: string): string | null {
  * A shell-style glob (`*`, `?`, `[abc]`) as an anchored regex. An id given in full matches
  * itself as well (see {@link compileSelection}).
  */
-export function globToRegExp(glob: string): RegExp {
+function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i] as string;
@@ -91,7 +91,7 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 /** MQTT topic filter matching: `+` one level, `#` the rest; wildcards never match a leading `$`. */
-export function topicMatches(filter: string, topic: string): boolean {
+function topicMatches(filter: string, topic: string): boolean {
   if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
   const f = filter.split('/');
   const t = topic.split('/');
@@ -292,8 +292,10 @@ function recordClient(r: LogRecord): string | null | undefined {
     case 'connection':
       // A network connection is not yet any client's.
       return null;
-    default:
+    case 'broker': case 'unknown': case 'continuation': case 'marker':
       return undefined;
+    default:
+      return assertNever(r);
   }
 }
 

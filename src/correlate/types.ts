@@ -2,17 +2,16 @@
  * What the correlator rebuilds from records: sessions, connection attempts, QoS 1/2 flows,
  * findings and aggregates. Plain data; nothing here renders text.
  */
-import type { Direction, MqttVersion, PacketCmd, PacketRecord, Qos, Where } from '../parse/index.js';
+import type { Direction, MqttVersion, PacketCmd, PacketRecord, Qos, RecordType, Where } from '../parse/index.js';
 
-/** Why a session ended. */
-export type EndReason =
-  | 'disconnect' | 'closed' | 'timeout' | 'socket-error' | 'takeover' | 'protocol-error'
-  | 'not-authorised' | 'kicked' | 'broker-shutdown' | 'open' | 'other';
-
-export const endReasons: readonly EndReason[] = [
+/** Why a session ends, in the order reports list them. */
+export const endReasons = [
   'disconnect', 'closed', 'timeout', 'socket-error', 'takeover', 'protocol-error',
   'not-authorised', 'kicked', 'broker-shutdown', 'open', 'other',
-];
+] as const;
+
+/** Why a session ended. */
+export type EndReason = (typeof endReasons)[number];
 
 /** Packet counts by MQTT command (every command present, 0 when none were seen). */
 export type PacketCounts = Record<PacketCmd, number>;
@@ -333,7 +332,7 @@ export interface Correlation {
   lines: number;
   records: number;
   /** Records by type. */
-  recordTypes: Record<string, number>;
+  recordTypes: Partial<Record<RecordType, number>>;
   unknown: number;
   unknownExamples: string[];
   first: number | null;

@@ -433,7 +433,11 @@ function reasonFor(message: string): UnknownReason {
   return message.trim() === '' ? 'empty' : message.includes('\0') ? 'binary' : 'no-match';
 }
 
-/** Turns lines into records. Holds only caches, and a note for a warning; results depend on the arguments alone. */
+/**
+ * Turns lines into records, one input's lines in order. Holds caches, a note for a warning, and
+ * the last stamp read with its time: a stamp's time can depend on the lines before it (a time of
+ * day past midnight, a repeated hour), which {@link startElsewhere} sets aside.
+ */
 export class LineParser {
   private readonly prefixes: PrefixReader;
   private monthFirstShownLate: Where | null = null;
@@ -594,15 +598,13 @@ export class LineParser {
   }
 }
 
-let defaultParser: LineParser | undefined;
-
 /**
- * Decodes one line with default options (UTC, current year). `context.prev` is the record of the
- * line before, which topic lines and continuations need.
+ * Decodes one line by itself, with default options (UTC, current year): the result depends on the
+ * arguments alone. `context.prev` is the record of the line before, which topic lines and
+ * continuations need.
  */
 export function parseLine(text: string, where: Where, context: LineContext = {}): LogRecord {
-  defaultParser ??= new LineParser();
-  return defaultParser.parse(text, where, context);
+  return new LineParser().parse(text, where, context);
 }
 
 /**

@@ -3,16 +3,28 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { BridgeFinding, DeniedFinding, Finding, FindingCode, Flow, FlowFinding, FlowTotals, Session } from '../correlate/index.js';
+import type { BridgeFinding, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, Session } from '../correlate/index.js';
 import { formatBytes, formatDuration } from './text.js';
 
-/** A short title per finding code. */
 /**
  * What QoS flows are known by, and what gives them: the broker writes packet lines at its debug
  * level, which the `$SYS/broker/log` topics never carry.
  */
 export const packetLines = 'packet lines (PUBLISH and its acknowledgements: log_type debug or all, to a destination other than the $SYS topics)';
 
+/**
+ * Session ends that point at trouble, in every report: coloured in tables and timelines, listed
+ * first and flagged in the HTML page. A DISCONNECT, a closed socket, the broker's shutdown and a
+ * session still open are none.
+ */
+export const troubledEnds: ReadonlySet<EndReason> = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
+
+/** A flow's packets in the order they came: `PUBLISH→PUBREC→PUBREL`. */
+export function describeFlowSteps(f: Flow): string {
+  return f.steps.map((s) => s.step.toUpperCase()).join('→');
+}
+
+/** A short title per finding code. */
 export const findingTitles: Record<FindingCode, string> = {
   'flow-incomplete': 'QoS flow did not complete',
   'keepalive-timeout': 'Keepalive timeout',

@@ -16,7 +16,7 @@ export interface DashboardInfo {
 }
 
 /** Lines shown for recent problems, so the block's height does not change. */
-export const dashboardRecentRows = 5;
+const dashboardRecentRows = 5;
 
 function rate(n: number): string {
   return n >= 100 ? n.toFixed(0) : n.toFixed(1);

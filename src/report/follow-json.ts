@@ -9,7 +9,7 @@ import type { LogRecord } from '../parse/index.js';
 import { attemptJson, findingJson, sessionJson } from './json.js';
 import { isoTime, renderRecordJson, toJsonText } from './record-json.js';
 
-/** One event as a JSON object line (no newline); null for flow starts, which are not printed. */
+/** One event as a JSON object line (no newline); null for the events not printed: flows, unanswered acknowledgements, denied filters. */
 export function renderFollowEventJson(e: CorrelatorEvent): string | null {
   switch (e.kind) {
     case 'session-start':

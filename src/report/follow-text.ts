@@ -6,7 +6,7 @@
 import { type CorrelatorEvent, type EndReason, type Finding, type Session, type Severity, endpoint } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding } from './finding-text.js';
+import { describeFinding, troubledEnds } from './finding-text.js';
 import { formatDuration, formatTime, location, safeText } from './text.js';
 
 /** How each end reason reads after the client id. */
@@ -32,8 +32,7 @@ function paintSeverity(severity: Severity, text: string, ctx: ReportContext): st
 
 function paintEnd(reason: EndReason, text: string, ctx: ReportContext): string {
   if (reason === 'disconnect') return ctx.chalk.green(text);
-  if (reason === 'closed' || reason === 'broker-shutdown' || reason === 'open') return ctx.chalk.yellow(text);
-  return ctx.chalk.red(text);
+  return troubledEnds.has(reason) ? ctx.chalk.red(text) : ctx.chalk.yellow(text);
 }
 
 function where(address: string | null, port: number | null): string {
@@ -50,20 +49,20 @@ function sessionDetails(s: Session): string {
 }
 
 /** `+ client connected …`, without the time column. */
-export function describeSessionStart(s: Session, ctx: ReportContext): string {
+function describeSessionStart(s: Session, ctx: ReportContext): string {
   if (s.outgoingBridge !== undefined) return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))}: bridge ${safeText(s.outgoingBridge)} connected to ${where(s.address, s.port)}`;
   return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected from ${where(s.address, s.port)} (${sessionDetails(s)})`;
 }
 
 /** `- client disconnected after 5s`, without the time column. */
-export function describeSessionEnd(s: Session, ctx: ReportContext): string {
+function describeSessionEnd(s: Session, ctx: ReportContext): string {
   const detail = s.endDetail !== undefined ? `: ${safeText(s.endDetail)}` : '';
   const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
   return `${paintEnd(s.endReason, '-', ctx)} ${ctx.chalk.bold(safeText(s.client))} ${paintEnd(s.endReason, endWords[s.endReason], ctx)}${detail}${after}`;
 }
 
 /** `ERROR keepalive-timeout  alice exceeded …  (broker.log:12)`, without the time column. */
-export function describeFindingLine(f: Finding, ctx: ReportContext): string {
+function describeFindingLine(f: Finding, ctx: ReportContext): string {
   const where = f.at[0] ? ctx.chalk.dim(`  (${location(f.at[0])})`) : '';
   return `${paintSeverity(f.severity, `${severityLabels[f.severity]} ${f.code}`, ctx)}  ${safeText(describeFinding(f))}${where}`;
 }

@@ -9,6 +9,5 @@ export { RecordJsonLines, isoTime, renderRecordJson } from './record-json.js';
 export { elideMiddle, formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText, stdinFile } from './text.js';
 export { type CiFormat, type CiReport, ciFormats, ciReporters } from './ci/index.js';
 export { type FollowFormat, type FollowFormatName, followFormats } from './follow-formats.js';
-export { type DashboardInfo, dashboardRecentRows, renderDashboard } from './follow-dashboard.js';
+export { type DashboardInfo, renderDashboard } from './follow-dashboard.js';
 export { type FollowSummaryInfo, renderFollowSummary } from './follow-summary.js';
-export { describeFindingLine, describeSessionEnd, describeSessionStart } from './follow-text.js';

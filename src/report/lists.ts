@@ -2,16 +2,14 @@
  * Listing reporters: sessions, flows and problems, each as a terminal table, one JSON
  * document, NDJSON (one object per line) or Markdown.
  */
-import { type Correlation, type EndReason, type Finding, type Flow, type Session, endpoint } from '../correlate/index.js';
+import { type Correlation, type Finding, type Flow, type Session, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { bridgeRole, describeFinding, describeFlowState, findingTitles, packetLines } from './finding-text.js';
+import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, findingTitles, packetLines, troubledEnds } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
 import { findingsInOrder, groupByCode, inLogOrder } from './log-order.js';
 import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
-
-const troubledEnds = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
 
 /** Where a session's client came from, and which way it is a bridge ({@link bridgeRole}). */
 function sessionWhere(s: Session): string {
@@ -50,13 +48,9 @@ export function renderSessionsTable(c: Correlation, ctx: ReportContext): string 
     col === 5 && troubledEnds.has(sessions[row]?.endReason ?? 'disconnect') ? ctx.chalk.yellow(text) : text);
 }
 
-function flowSteps(f: Flow): string {
-  return f.steps.map((s) => s.step.toUpperCase()).join('→');
-}
-
 function flowRow(f: Flow, ctx: ReportContext): string[] {
   return [
-    f.client, f.direction, String(f.mid), String(f.qos), f.topic ?? '-', describeFlowState(f), flowSteps(f),
+    f.client, f.direction, String(f.mid), String(f.qos), f.topic ?? '-', describeFlowState(f), describeFlowSteps(f),
     formatTime(f.steps[0]?.time ?? null, ctx.timeZone), formatDuration(f.latencyMs), location(f.steps[0]?.at),
   ];
 }

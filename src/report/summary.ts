@@ -3,7 +3,7 @@
  */
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeStalls, findingTitles, packetLines } from './finding-text.js';
+import { describeStalls, findingTitles, packetLines, troubledEnds } from './finding-text.js';
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
@@ -28,10 +28,6 @@ function renderActivityChart(perMinute: ReadonlyArray<readonly [number, number]>
   return { chart, peak, bucketMinutes };
 }
 
-function ms(v: number | null): string {
-  return v === null ? '-' : formatDuration(v);
-}
-
 /**
  * The QoS flow table's headers and rows. Its `in flight` column, for flows the end of the log
  * cut, is there only when there are some.
@@ -39,7 +35,7 @@ function ms(v: number | null): string {
 function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
   const cut = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight > 0;
   const row = (name: string, t: FlowTotals, l: Latency): string[] => {
-    return [name, String(t.complete), String(t.incomplete), String(t.refused), ...(cut ? [String(t.inFlight)] : []), describeStalls(t), ms(l.p50), ms(l.p95), ms(l.p99)];
+    return [name, String(t.complete), String(t.incomplete), String(t.refused), ...(cut ? [String(t.inFlight)] : []), describeStalls(t), formatDuration(l.p50), formatDuration(l.p95), formatDuration(l.p99)];
   };
   return {
     headers: ['QoS', 'complete', 'incomplete', 'refused', ...(cut ? ['in flight'] : []), 'stalled at', 'p50', 'p95', 'p99'],
@@ -73,9 +69,8 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   }
   const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
   if (ends.length > 0) {
-    const bad = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked']);
     out.push(heading('Sessions by end', ctx), renderTable([{ header: 'end reason' }, { header: 'sessions', align: 'right' }], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)]), ctx,
-      (row, col, text) => (col === 0 && bad.has(ends[row] as EndReason) ? ctx.chalk.yellow(text) : text)));
+      (row, col, text) => (col === 0 && troubledEnds.has(ends[row] as EndReason) ? ctx.chalk.yellow(text) : text)));
   }
   const outcomes = Object.entries(c.attemptsByOutcome);
   if (outcomes.length > 0) {

@@ -3,7 +3,7 @@
  */
 import { type Flow, type TimelineEntry, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding, describeFlowState, droppedWords } from './finding-text.js';
+import { describeFinding, describeFlowState, describeFlowSteps, droppedWords, troubledEnds } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
 import { isoTime } from './record-json.js';
@@ -19,7 +19,7 @@ export interface TimelineData {
 
 function flowText(f: Flow): string {
   const verb = f.direction === 'in' ? 'published' : 'received';
-  const steps = f.steps.map((s) => s.step.toUpperCase()).join('→');
+  const steps = describeFlowSteps(f);
   const state = f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs)}` : 'complete')
     : f.state === 'refused' ? describeFlowState(f)
       : f.state === 'in-flight' ? 'in flight'
@@ -42,7 +42,7 @@ function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; t
     }
     case 'end': {
       const s = e.session;
-      const trouble = s.endReason !== 'disconnect';
+      const trouble = troubledEnds.has(s.endReason);
       const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
       const messages = debugLines ? `; ${s.messagesIn} message(s) in, ${s.messagesOut} out` : '';
       return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}${after}${messages}`, trouble };

@@ -1,5 +1,5 @@
 /**
- * `mosqlog report`: findings for CI as JUnit XML, Markdown, GitHub annotations or JSON, with a
+ * `mosqlog report`: findings for CI as JUnit XML, Markdown, GitHub annotations, JSON or HTML, with a
  * `--fail-on` gate that sets the exit code (0 passed, 1 failed, 2 usage or input error).
  */
 import { fstatSync } from 'node:fs';
@@ -230,7 +230,7 @@ Examples:
       if (!gate.passed && gate.enforced) {
         const failed = gate.rules.filter((r) => !r.passed).map((r) => `${r.code} ${r.count} > ${r.max}`);
         env.io.stderr.write(`mosqlog: --fail-on failed: ${failed.join(', ')}\n`);
-        env.setExitCode(1);
+        env.gateFailed();
       }
     });
 }

@@ -17,8 +17,7 @@ import {
 } from '../options.js';
 import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnUntimedWindow } from '../pipeline.js';
 
-/** `--type a,b`: finding codes; an unknown code is a usage error, not an empty result. */
-/** `--type a,b`, repeatable: the codes add up. */
+/** `--type a,b`, repeatable: finding codes that add up; an unknown code is a usage error, not an empty result. */
 function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
   const codes = value.split(',').map((s) => s.trim());
   if (codes.includes('')) throw new UsageError(`--type: an empty item in ${JSON.stringify(value)}`);

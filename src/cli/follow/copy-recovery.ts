@@ -62,7 +62,7 @@ export async function pathOfOpenFile(handle: FileHandle): Promise<string | null>
 }
 
 /** True when `handle` holds `expected` just before `offset`. */
-export async function bytesMatch(handle: FileHandle, offset: number, expected: Buffer): Promise<boolean> {
+async function bytesMatch(handle: FileHandle, offset: number, expected: Buffer): Promise<boolean> {
   if (expected.length === 0) return true;
   if (offset < expected.length) return false;
   const actual = Buffer.alloc(expected.length);

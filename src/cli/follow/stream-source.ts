@@ -13,7 +13,7 @@ import type { TailSegment } from './tailer.js';
  * ends and destroys the stream: an open pipe whose writer goes on must not keep the process
  * alive after the summary. Stream errors are thrown. Listeners are removed when it ends.
  */
-export async function* readUntilAborted(stream: Readable, signal?: AbortSignal): AsyncGenerator<Buffer> {
+async function* readUntilAborted(stream: Readable, signal?: AbortSignal): AsyncGenerator<Buffer> {
   let ended = stream.readableEnded;
   let failure: unknown = null;
   let wake: (() => void) | null = null;

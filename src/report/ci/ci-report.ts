@@ -39,7 +39,7 @@ export function codesFound(report: CiReport): FindingCode[] {
 }
 
 /** The gate rule for a code, when there is one. */
-export function ruleOf(report: CiReport, code: FindingCode): RuleResult | undefined {
+function ruleOf(report: CiReport, code: FindingCode): RuleResult | undefined {
   return report.gate.rules.find((r) => r.code === code);
 }
 

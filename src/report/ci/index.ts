@@ -26,6 +26,5 @@ export const ciFormats = Object.keys(ciReporters) as CiFormat[];
 
 export { type CiReport } from './ci-report.js';
 export { annotationsPerKind, escapeCommandData, escapeCommandProperty } from './github.js';
-export { ciJsonSchemaVersion } from './json.js';
 export { type MarkdownLimits, markdownLimits, renderMarkdownReport } from './markdown.js';
 export { dropXmlForbidden, xmlAttribute, xmlText } from './xml.js';

@@ -5,21 +5,17 @@
 import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
+import { findingJson } from '../json.js';
 import { isoTime, toJsonText } from '../record-json.js';
 import { type CiReport, codesFound, countOf, findingsOf, uncheckedRule, unlistedOf } from './ci-report.js';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear without a bump. */
-export const ciJsonSchemaVersion = 1;
+const ciJsonSchemaVersion = 1;
 
-function findingJson(f: Finding): Record<string, unknown> {
-  const { code, severity, client, time, at, ...fields } = f;
-  const out: Record<string, unknown> = {
-    code, severity, title: findingTitles[code], message: describeFinding(f), client, time: isoTime(time),
-    at: at.map((w) => ({ file: w.file, line: w.line })),
-    ...fields,
-  };
-  if ('lastActivity' in f) out.lastActivity = isoTime(f.lastActivity);
-  return out;
+/** A finding as `findingJson` writes it, with its title and message, and its places as file and line. */
+function ciFindingJson(f: Finding): Record<string, unknown> {
+  const { code, severity, client, time, at: _at, ...fields } = findingJson(f);
+  return { code, severity, title: findingTitles[f.code], message: describeFinding(f), client, time, at: f.at.map((w) => ({ file: w.file, line: w.line })), ...fields };
 }
 
 /** Renders the report as one pretty-printed JSON document (with a final newline). */
@@ -50,7 +46,7 @@ export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
     },
     counts,
     unlisted,
-    findings: c.findings.map(findingJson),
+    findings: c.findings.map(ciFindingJson),
     log: {
       lines: c.lines,
       first: isoTime(c.first),

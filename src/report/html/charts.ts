@@ -86,7 +86,7 @@ function shortDuration(ms: number): string {
 }
 
 /** The label of a latency class: `0 ms`, `≤ 10 ms`, …, `> 5 min`. */
-export function latencyClassLabel(c: LatencyClass, previous: number | null): string {
+function latencyClassLabel(c: LatencyClass, previous: number | null): string {
   if (c.upTo === 0) return '0 ms';
   if (c.upTo === null) return `> ${shortDuration(previous ?? 0)}`;
   return `≤ ${shortDuration(c.upTo)}`;

@@ -5,7 +5,7 @@
  */
 import { type Correlation, type EndReason, type Finding, type Session, endpoint } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { bridgeRole, describeFinding, describeFlowState, describeStalls, findingTitles, packetLines } from '../finding-text.js';
+import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, describeStalls, findingTitles, packetLines, troubledEnds } from '../finding-text.js';
 import { formatDuration, location, shownControls } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from '../ci/ci-report.js';
 import { renderLatencyHistogram } from './charts.js';
@@ -13,11 +13,11 @@ import { htmlText } from './escape.js';
 import type { HtmlLimits } from './limits.js';
 import { cell, count, more, table, time, where } from './markup.js';
 import { latencyHistogram } from './series.js';
-import { inStartOrder, troubledEnds } from './timeline-svg.js';
+import { inStartOrder } from './timeline-svg.js';
 
 /** A duration, or `-`. */
 function ms(v: number | null): string {
-  return v === null ? '-' : htmlText(formatDuration(v));
+  return htmlText(formatDuration(v));
 }
 
 /** Flow totals with latency percentiles, the latency distribution, the unfinished flows. */
@@ -60,7 +60,7 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
       shown.map((f) => [
         cell('client', htmlText(f.client)), f.direction, String(f.mid), String(f.qos), cell('topic', f.topic === null ? '-' : htmlText(f.topic)),
         `<span class="fails">${htmlText(describeFlowState(f))}</span>${f.sessionEnded ? '<br><span class="muted">session ended</span>' : ''}`,
-        htmlText(f.steps.map((s) => s.step.toUpperCase()).join('→')), cell('nowrap', time(f.steps[0]?.time ?? null, ctx)), cell('where', where(f.steps[0] ? [f.steps[0].at] : [])),
+        htmlText(describeFlowSteps(f)), cell('nowrap', time(f.steps[0]?.time ?? null, ctx)), cell('where', where(f.steps[0] ? [f.steps[0].at] : [])),
       ]), new Set([2]))}</div>`);
     out.push(more(unfinished.length - shown.length, 'unfinished flow(s)'));
   }

@@ -13,7 +13,7 @@ import { renderHeader, renderSummary } from './summary-section.js';
 import { renderActivitySection, renderTimelineSection, reportAxis } from './time-sections.js';
 
 /** The CSP source for an inline element's exact text. */
-export function cspHash(text: string): string {
+function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
@@ -22,7 +22,7 @@ export function cspHash(text: string): string {
  * page's own style sheet and script may apply or run, named by hash — so markup that escaped
  * escaping still could neither run a script, nor style itself, nor fetch anything.
  */
-export function contentSecurityPolicy(style: string, script: string): string {
+function contentSecurityPolicy(style: string, script: string): string {
   return `default-src 'none'; style-src ${cspHash(style)}; script-src ${cspHash(script)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
 }
 

@@ -75,7 +75,7 @@ export function sessionsOpenPerBucket(sessions: readonly Session[], start: numbe
 }
 
 /** Upper bounds (ms, inclusive) of the latency classes; a last class takes everything above. */
-export const latencyBounds = [0, 10, 100, 1000, 5000, 30_000, 300_000] as const;
+const latencyBounds = [0, 10, 100, 1000, 5000, 30_000, 300_000] as const;
 
 /** One latency class with its flow counts per QoS. */
 export interface LatencyClass {

@@ -3,15 +3,12 @@
  * connect to end coloured by how it ended, a marker per problem at its time, and a dashed line per broker
  * restart.
  */
-import type { EndReason, Finding, Session } from '../../correlate/index.js';
-import { bridgeRole, describeFinding, findingTitles } from '../finding-text.js';
+import type { Finding, Session } from '../../correlate/index.js';
+import { bridgeRole, describeFinding, findingTitles, troubledEnds } from '../finding-text.js';
 import { elideMiddle, formatDuration, formatTime, location, shownControls } from '../text.js';
 import { chartWidth, openSvg, renderTimeTicks, svgNumber, tickAnchor } from './charts.js';
 import { htmlText } from './escape.js';
 import type { TimeAxis } from './time-axis.js';
-
-/** Session ends that point at trouble; their clients get lanes first when lanes are capped. */
-export const troubledEnds: ReadonlySet<EndReason> = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
 
 /**
  * Sessions in the order they started (the correlator lists them as they end): by start time,
