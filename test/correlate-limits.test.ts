@@ -60,3 +60,10 @@ test('an id taken over three times within five minutes flaps once, and again aft
   const flaps = c.findings.filter((f) => f.code === 'takeover-flapping').map((f) => (f.time ?? 0) / 1000 - start);
   assert.deepEqual(flaps, [3, 3602]);
 });
+
+test('an example of a line not understood is cut at 200 units, before an emoji rather than through it', () => {
+  const split = `${'x'.repeat(199)}\u{1F600}tail`;
+  const whole = `${'y'.repeat(198)}\u{1F600}tail`;
+  const c = correlate([split, whole]);
+  assert.deepEqual(c.unknownExamples, ['x'.repeat(199), `${'y'.repeat(198)}\u{1F600}`]);
+});

@@ -43,12 +43,12 @@ document.addEventListener('securitypolicyviolation', (e) => window.__mosqlog.vio
 `;
 
 /** Renders a fixture's report to test-artifacts/NAME.html and opens it from disk. */
-async function openReport(browser: Browser, name: string, log: string, colorScheme: 'light' | 'dark' = 'light'): Promise<OpenedReport> {
+async function openReport(browser: Browser, name: string, log: string, colorScheme: 'light' | 'dark' = 'light', javaScriptEnabled = true): Promise<OpenedReport> {
   const report = await reportOfLog(log);
   mkdirSync(repoPath('test-artifacts'), { recursive: true });
   const file = repoPath(`test-artifacts/${name}.html`);
   writeFileSync(file, renderHtmlReport(report, plainContext));
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme, javaScriptEnabled });
   const page = await context.newPage();
   const opened: OpenedReport = { page, url: pathToFileURL(file).href, report, requests: [], problems: [], dialogs: [] };
   page.on('request', (r) => opened.requests.push(r.url()));
@@ -152,6 +152,15 @@ describe('fixtures/sample.log in Chromium', () => {
     assert.equal(await page.locator('#session-filter').inputValue(), 'thermostat-3f');
     assert.deepEqual(await visibleClients(page), ['thermostat-3f']);
     await assertCleanLoad(opened);
+    await page.context().close();
+  });
+
+  test('without JavaScript the filter controls, which need it, stay hidden and every session row shows', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const { page, report } = await openReport(browser, 'html-report-no-js', 'fixtures/sample.log', 'light', false);
+    assert.equal(await page.locator('#session-controls').isVisible(), false, 'the controls are hidden');
+    assert.equal(await page.locator(visibleRows).count(), report.correlation.sessions.length);
     await page.context().close();
   });
 

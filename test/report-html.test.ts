@@ -161,6 +161,12 @@ test('bridge sessions are marked beside their address: an outgoing bridge by its
   assert.match(lane('plain'), /<title>plain<\/title>plain</);
 });
 
+test("under --client, the timeline's legend counts the sessions it draws; the summary's counts the whole log", async () => {
+  const html = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '--client', 'legacy-logger', 'fixtures/sample.log'])).stdout;
+  const legends = [...html.matchAll(/<div class="legend">(.*?)<\/div>/g)].map((m) => [...(m[1] ?? '').matchAll(/<span class="chip end-([\w-]+)">[\w-]+ <span class="muted">(\d+)<\/span>/g)].map((c) => `${c[1]} ${c[2]}`));
+  assert.deepEqual(legends, [['disconnect 4', 'timeout 1', 'takeover 1', 'broker-shutdown 1'], ['broker-shutdown 1']]);
+});
+
 describe('hostile log content', () => {
   for (const log of ['fixtures/handmade/xss-ids.log', 'fixtures/handmade/hostile-ids.log']) {
     test(`${log}: ids, usernames and topics only as text`, async () => {

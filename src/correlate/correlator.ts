@@ -192,6 +192,13 @@ const badSocketEnds: Readonly<Record<string, EndReason>> = {
   'Out of memory': 'other',
 };
 
+/** The text cut to at most `max` UTF-16 units, one fewer where the cut would split a surrogate pair (an emoji). */
+function cutToLength(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 /** How a disconnect line ends a session: by its cause, and for `Bad socket read/write` by its error text. */
 function endOf(r: DisconnectRecord): EndReason {
   if (r.cause === 'bad-socket' && r.detail !== undefined) return badSocketEnds[r.detail.replace(/\.$/, '')] ?? 'socket-error';
@@ -472,7 +479,7 @@ export class Correlator {
         if (r.raw.trim() === '') break;
         this.unknown++;
         this.unknownAt ??= { file: r.file, line: r.line };
-        if (this.unknownExamples.length < 5) this.unknownExamples.push(r.raw.slice(0, 200));
+        if (this.unknownExamples.length < 5) this.unknownExamples.push(cutToLength(r.raw, 200));
         break;
       case 'continuation':
       case 'marker':

@@ -63,6 +63,7 @@ th button::after{content:" \\2195";color:var(--muted)}
 th[aria-sort=ascending] button::after{content:" \\25B2";color:var(--fg)}
 th[aria-sort=descending] button::after{content:" \\25BC";color:var(--fg)}
 .controls{display:flex;flex-wrap:wrap;gap:14px;align-items:center;margin:8px 0}
+.controls[hidden]{display:none}
 .controls input[type=search]{font:inherit;padding:4px 8px;min-width:280px;background:var(--bg);color:var(--fg);border:1px solid var(--border);border-radius:6px}
 figure{margin:10px 0 18px}
 figcaption{color:var(--muted);font-size:13px;margin-bottom:4px}

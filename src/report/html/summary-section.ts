@@ -2,7 +2,7 @@
  * The top of the HTML report: the heading with the gate verdict, and the summary (overview
  * cards, sessions by end, gate rules, problems per kind, busiest clients and topics).
  */
-import { type Correlation, endReasons } from '../../correlate/index.js';
+import { type Correlation, type EndReason, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { findingTitles, packetLines } from '../finding-text.js';
 import { cappedCountsNote } from '../summary.js';
@@ -42,11 +42,11 @@ function card(key: string, value: string, sub = ''): string {
   return `<div class="card"><div class="k">${key}</div><div class="v">${value}</div>${sub ? `<div class="s">${sub}</div>` : ''}</div>`;
 }
 
-/** Chips naming each session end that occurred, in its timeline colour, with counts. */
-export function renderEndLegend(c: Correlation): string {
-  const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
+/** Chips naming each session end counted, in its timeline colour, with its count. */
+export function renderEndLegend(counts: Partial<Record<EndReason, number>>): string {
+  const ends = endReasons.filter((r) => (counts[r] ?? 0) > 0);
   if (ends.length === 0) return '';
-  return `<div class="legend">${ends.map((r) => `<span class="chip end-${r}">${r} <span class="muted">${c.sessionsByEnd[r] ?? 0}</span></span>`).join('')}</div>`;
+  return `<div class="legend">${ends.map((r) => `<span class="chip end-${r}">${r} <span class="muted">${counts[r] ?? 0}</span></span>`).join('')}</div>`;
 }
 
 /** The note under a top list whose counts are lower bounds. */
@@ -78,7 +78,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
     c.debugLines ? card('QoS 1/2 flows', `${count(complete(c))} complete`, flowTroubleText(c)) : card('QoS 1/2 flows', 'unknown', htmlText(`the log has no ${packetLines}`)),
     card('Problems', count(problems), problems ? `${codesFound(report).length} kind(s)` : 'none found'),
     '</div>'];
-  if (c.sessionCount > 0) out.push('<h3>Sessions by end</h3>', renderEndLegend(c));
+  if (c.sessionCount > 0) out.push('<h3>Sessions by end</h3>', renderEndLegend(c.sessionsByEnd));
   const outcomes = Object.entries(c.attemptsByOutcome);
   const columns: string[] = [];
   if (report.gate.rules.length > 0) {

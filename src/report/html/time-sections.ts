@@ -2,7 +2,7 @@
  * The report's pictures over time: the sessions timeline and the activity charts (log lines per
  * minute, sessions open over time), on one time axis.
  */
-import type { Correlation } from '../../correlate/index.js';
+import type { Correlation, EndReason } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { unlistedFindings } from '../lists.js';
 import { formatTime, shownControls } from '../text.js';
@@ -43,7 +43,10 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
   const plan = planLanes(c.sessions, c.findings, limits.timelineLanes);
   const restarts = c.findings.filter((f) => f.code === 'broker-restart');
   const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers, debugLines: c.debugLines });
-  const legend = `${renderEndLegend(c).replace('</div>', '')}<span class="chip marker-legend">problem</span>${restarts.length ? '<span class="chip restart-legend">broker restart</span>' : ''}</div>`;
+  // The sessions the timeline is given (the selection's, when one is made), not the whole log's.
+  const ends: Partial<Record<EndReason, number>> = {};
+  for (const s of c.sessions) ends[s.endReason] = (ends[s.endReason] ?? 0) + 1;
+  const legend = `${renderEndLegend(ends).replace('</div>', '')}<span class="chip marker-legend">problem</span>${restarts.length ? '<span class="chip restart-legend">broker restart</span>' : ''}</div>`;
   const html = [head,
     `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id to filter the sessions table.</p>`,
     legend,
