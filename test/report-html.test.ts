@@ -352,4 +352,14 @@ describe('chart data', () => {
     const offset = createTimeAxis(start, start + 2 * 3_600_000, 0, 1000, '+05:45');
     assert.deepEqual(offset.ticks.map((t) => t.label), kathmandu.ticks.map((t) => t.label));
   });
+
+  test('axis ticks keep to the wall clock across daylight saving: each midnight once, no tick in the hour skipped', () => {
+    const autumn = createTimeAxis(Date.UTC(2026, 9, 22, 12), Date.UTC(2026, 9, 27, 12), 0, 1000, 'Europe/Berlin');
+    assert.deepEqual(autumn.ticks.map((t) => [t.label, new Date(t.time).toISOString()]), [
+      ['10-23', '2026-10-22T22:00:00.000Z'], ['10-24', '2026-10-23T22:00:00.000Z'], ['10-25', '2026-10-24T22:00:00.000Z'],
+      ['10-26', '2026-10-25T23:00:00.000Z'], ['10-27', '2026-10-26T23:00:00.000Z'],
+    ]);
+    const spring = createTimeAxis(Date.UTC(2026, 2, 29, 0), Date.UTC(2026, 2, 29, 3), 0, 1000, 'Europe/Berlin');
+    assert.deepEqual(spring.ticks.map((t) => t.label), ['01:00', '01:30', '03:00', '03:30', '04:00', '04:30', '05:00']);
+  });
 });

@@ -48,11 +48,18 @@ export function createTimeAxis(start: number, end: number, left: number, width: 
   const span = to - start;
   const step = steps.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / day) * day;
   const clock = zoneClock(timeZone);
-  const offset = clock(start).offset;
   const ticks: Array<{ time: number; label: string }> = [];
-  for (let wall = Math.ceil((start + offset) / step) * step; wall - offset <= to && ticks.length <= maxTicks * 2; wall += step) {
-    const time = wall - offset;
-    const { parts } = clock(time);
+  const startOffset = clock(start).offset;
+  for (let wall = Math.ceil((start + startOffset) / step) * step; ticks.length <= maxTicks * 2; wall += step) {
+    // The instant that reads `wall` in the zone, at the offset in force then: daylight saving
+    // may have begun or ended since the start.
+    const near = wall - startOffset;
+    const time = wall - clock(wall - clock(near).offset).offset;
+    if (time > to) break;
+    if (time < start) continue;
+    const { offset, parts } = clock(time);
+    // A wall-clock time the zone skips (the hour daylight saving begins) gets no tick.
+    if (time + offset !== wall) continue;
     const label = step >= day ? `${parts.month}-${parts.day}` : step < minute ? `${parts.hour}:${parts.minute}:${parts.second}` : `${parts.hour}:${parts.minute}`;
     ticks.push({ time, label });
   }
