@@ -67,3 +67,11 @@ test('an example of a line not understood is cut at 200 units, before an emoji r
   const c = correlate([split, whole]);
   assert.deepEqual(c.unknownExamples, ['x'.repeat(199), `${'y'.repeat(198)}\u{1F600}`]);
 });
+
+test('a topic longer than a line, cut at another place in each client\'s line, is one of the busiest topics, not one per cut', () => {
+  const topic = `e/${'T'.repeat(1200)}`;
+  const publish = (client: string): string => `1700000000: Received PUBLISH from ${client} (d0, q0, r0, m0, '${topic}', ... (5 bytes))`.slice(0, 999);
+  const c = correlate([...['a', 'bb', 'ccc'].map(publish), "1700000001: Received PUBLISH from a (d0, q0, r0, m0, 'e/short', ... (5 bytes))"]);
+  const cut = publish('ccc').slice(publish('ccc').indexOf("'") + 1);
+  assert.deepEqual(c.topTopics.map((t) => [t.topic, t.messages]), [[`${cut}…`, 3], ['e/short', 1]]);
+});

@@ -344,7 +344,7 @@ export class Correlator {
   private readonly findings: KeptFindings;
   private readonly findingTotals: Partial<Record<FindingCode, number>> = {};
   private readonly byClient = new ActivityCounter();
-  private readonly byTopic = new ActivityCounter();
+  private readonly byTopic = new ActivityCounter(undefined, true);
   private readonly perMinute = new Map<number, number>();
   private readonly evicted = { sessions: 0, flows: 0, connections: 0 };
   private readonly clientsToEvict = new OldestFirst(this.clients);

@@ -74,7 +74,8 @@ export class ActivityCounter {
   private readonly map = new Map<string, Activity>();
   private prunes = 0;
 
-  constructor(private readonly limit = activityKeyLimit) {}
+  /** `foldCut`: keys cut short end in `…`, and {@link top} counts them under the key they start. */
+  constructor(private readonly limit = activityKeyLimit, private readonly foldCut = false) {}
 
   /** Whether keys were folded away, so counts may be short. */
   get capped(): boolean {
@@ -114,8 +115,14 @@ export class ActivityCounter {
     return this.prunes;
   }
 
+  /**
+   * The `n` keys with the most messages. With `foldCut`, a key cut short (a topic of a line the
+   * broker cut) counts under a whole key it starts, else under the shortest cut key that starts
+   * it: a topic longer than a line is cut at another place in each client's line.
+   */
   top(n: number): Array<[string, Activity]> {
-    return [...this.map].sort((x, y) => y[1].messages - x[1].messages || y[1].bytes - x[1].bytes || (x[0] < y[0] ? -1 : 1)).slice(0, n);
+    const entries = this.foldCut ? foldCutKeys(this.map) : [...this.map];
+    return entries.sort((x, y) => y[1].messages - x[1].messages || y[1].bytes - x[1].bytes || (x[0] < y[0] ? -1 : 1)).slice(0, n);
   }
 
   private prune(): void {
@@ -123,6 +130,28 @@ export class ActivityCounter {
     for (const [key] of sorted.slice(0, Math.floor(sorted.length / 2))) this.map.delete(key);
     this.prunes++;
   }
+}
+
+/** Cut keys folded together at most: a log with more is no log of a few long topics. */
+const foldedCutKeys = 100;
+
+/** The entries of `map` with its cut keys folded ({@link ActivityCounter.top}); the map is left as it is. */
+function foldCutKeys(map: ReadonlyMap<string, Activity>): Array<[string, Activity]> {
+  const cut = [...map.keys()].filter((k) => k.endsWith('…')).sort((a, b) => a.length - b.length);
+  if (cut.length === 0 || cut.length > foldedCutKeys) return [...map];
+  const whole = [...map.keys()].filter((k) => !k.endsWith('…'));
+  const into = new Map<string, string>();
+  for (const key of cut) {
+    const prefix = key.slice(0, -1);
+    into.set(key, whole.find((w) => w.startsWith(prefix)) ?? cut.find((c) => into.get(c) === c && prefix.startsWith(c.slice(0, -1))) ?? key);
+  }
+  const folded = new Map<string, Activity>();
+  for (const [key, a] of map) {
+    const target = into.get(key) ?? key;
+    const sum = folded.get(target) ?? { messages: 0, bytes: 0 };
+    folded.set(target, { messages: sum.messages + a.messages, bytes: sum.bytes + a.bytes });
+  }
+  return [...folded];
 }
 
 /** Distinct client ids counted exactly; past this the count is a lower bound (`clientsCapped`). */
