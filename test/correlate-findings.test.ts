@@ -1116,3 +1116,44 @@ test('a client whose id is <unknown> itself: the broker\'s Client <unknown> line
   assert.deepEqual(c.findings.filter((f) => f.code === 'keepalive-timeout').map((f) => f.client), ['<unknown>']);
   assert.deepEqual(c.attempts.map((a) => [a.address, a.outcome]), [['127.0.0.1', 'closed']]);
 });
+
+describe('TLS handshakes that failed', () => {
+  test('2.0: an OpenSSL error before a Client <unknown> end, and a handshake failed as it was accepted, each one finding with the error', () => {
+    const c = decoded([
+      '1795853092: mosquitto version 2.0.11 starting',
+      '1795853093: Client connection from 127.0.0.1 failed: error:0A00010B:SSL routines::wrong version number.',
+      '1795853093: Client connection from 127.0.0.1 failed: error:0A000126:SSL routines::unexpected eof while reading.',
+      '1795853093: New connection from 127.0.0.1:37418 on port 21017.',
+      '1795853093: OpenSSL Error[0]: error:0A000418:SSL routines::tlsv1 alert unknown ca',
+      '1795853093: OpenSSL Error[1]: error:0A000139:SSL routines::deprecation',
+      '1795853093: Client <unknown> disconnected: Protocol error.',
+      '1795853094: New connection from 127.0.0.1:37426 on port 21017.',
+      '1795853094: Client <unknown> disconnected: Protocol error.',
+    ]);
+    assert.deepEqual(c.findings.filter((f) => f.code === 'tls-failure').map((f) => [f.address, 'detail' in f ? f.detail : null, f.at.map((w) => w.line)]), [
+      ['127.0.0.1', 'error:0A00010B:SSL routines::wrong version number', [2]],
+      ['127.0.0.1:37418', 'error:0A000418:SSL routines::tlsv1 alert unknown ca', [7, 5]],
+    ]);
+    assert.deepEqual(c.attemptsByOutcome, { 'tls-error': 2, closed: 1 });
+  });
+
+  test('1.x: OpenSSL Error: before a socket error of <unknown>; an error a client with an id ends on is no handshake', () => {
+    const c = decoded([
+      '1600000000: mosquitto version 1.6.8 starting',
+      '1600000001: New connection from 10.0.0.5 on port 8883.',
+      '1600000001: OpenSSL Error: error:14094418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca',
+      '1600000001: Socket error on client <unknown>, disconnecting.',
+      '1600000002: New connection from 10.0.0.6 on port 8883.',
+      '1600000002: New client connected from 10.0.0.6 as dev1 (p2, c1, k60).',
+      '1600000003: OpenSSL Error: error:1408F119:SSL routines:ssl3_get_record:decryption failed or bad record mac',
+      '1600000003: Socket error on client dev1, disconnecting.',
+      '1600000004: New connection from 10.0.0.7 on port 8883.',
+      '1600000004: Socket error on client <unknown>, disconnecting.',
+    ]);
+    assert.deepEqual(c.findings.filter((f) => f.code === 'tls-failure').map((f) => [f.address, 'detail' in f ? f.detail : null]), [
+      ['10.0.0.5', 'error:14094418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca'],
+    ]);
+    assert.equal(c.attemptsByOutcome['tls-error'], 1);
+    assert.equal(c.sessions.find((s) => s.client === 'dev1')?.endReason, 'socket-error');
+  });
+});

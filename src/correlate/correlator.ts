@@ -227,6 +227,18 @@ const deniedFormats = new Set([
   'Client connection from %s denied: max_connections exceeded.',
 ]);
 
+/**
+ * A TLS handshake the broker gave up as it accepted the connection (2.0 and older), before any
+ * `New connection` line: one line per OpenSSL error.
+ */
+const handshakeFailedFormat = 'Client connection from %s failed: %s.';
+
+/** OpenSSL's errors, one line each, the reason last (1.x, 1.6.9–2.0, 2.1). */
+const opensslErrorFormats = new Set(['OpenSSL Error: %s', 'OpenSSL Error[%d]: %s', 'OpenSSL Error %s[%d]: %s']);
+
+/** How many records after an OpenSSL error the disconnect line of its connection is looked for. */
+const tlsErrorRecords = 5;
+
 /** The broker dropped a QoS 2 message in flight whose id the PUBLISH just received reused (2.0.9+). */
 const reusedMidFormat = 'Reused message ID %u from %s detected. Clearing from storage.';
 
@@ -291,6 +303,10 @@ export class Correlator {
   private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection; rival: PendingConnection | null }> = [];
   /** A refused CONNACK sent to an address (no id yet), whose disconnect line is still to come. */
   private refusedUnnamed: { attempt: ConnectionAttempt; until: number } | null = null;
+  /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
+  private tlsError: { detail: string; at: Where; until: number } | null = null;
+  /** The record of the last handshake that failed as it was accepted, and from where. */
+  private lastHandshakeFailed: { address: string; record: number } | null = null;
 
   private records = 0;
   private lastTime: number | null = null;
@@ -473,6 +489,8 @@ export class Correlator {
         if (this.bridges.message(r)) break;
         if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
         else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
+        else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
+        else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
         break;
       case 'unknown':
         // A blank line says nothing to understand (an editor's last newline, files joined).
@@ -795,16 +813,20 @@ export class Correlator {
 
   private onDisconnect(r: DisconnectRecord): void {
     const reason = endOf(r);
+    // The broker logs OpenSSL's errors just before it ends their connection: any end takes them.
+    const tls = this.tlsError !== null && this.tlsError.until >= this.records ? this.tlsError : null;
+    this.tlsError = null;
     if (r.client === null) {
       if (this.closesRefused(null)) return;
       if (this.endsLiteralUnknown(r)) {
         this.onDisconnect({ ...r, client: literalUnknown });
         return;
       }
-      const outcome = attemptOutcomeOf(reason);
+      const outcome = tls !== null ? 'tls-error' : attemptOutcomeOf(reason);
       const p = this.takePending(r.address, r.port);
       if (!p && r.address === null) return;
       const attempt = this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
+      if (tls !== null) this.tlsFailed(attempt, tls.detail, tls.at);
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
       if (p && r.address === null) {
         this.guessed.push({ attempt, taken: p, rival: this.newestPending() });
@@ -1073,6 +1095,31 @@ export class Correlator {
       });
     }
     return attempt;
+  }
+
+  /** An OpenSSL error: the first of a run names why the handshake of the connection that ends next failed. */
+  private onOpensslError(detail: string | number | undefined, r: LogRecord): void {
+    if (this.tlsError !== null && this.tlsError.until >= this.records) return;
+    this.tlsError = { detail: String(detail ?? ''), at: { file: r.file, line: r.line }, until: this.records + tlsErrorRecords };
+  }
+
+  /** A handshake that failed as the broker accepted it: one attempt however many errors it logs. */
+  private onHandshakeFailed(address: string | number | undefined, detail: string | number | undefined, r: LogRecord): void {
+    if (typeof address !== 'string') return;
+    const last = this.lastHandshakeFailed;
+    this.lastHandshakeFailed = { address, record: this.records };
+    if (last !== null && last.address === address && last.record === this.records - 1) return;
+    const attempt = this.addAttempt(null, address, null, null, r, 'tls-error');
+    this.tlsFailed(attempt, String(detail ?? ''), null);
+  }
+
+  /** A connection whose TLS handshake failed: the attempt says why, and a finding tells it. */
+  private tlsFailed(attempt: ConnectionAttempt, detail: string, errorAt: Where | null): void {
+    attempt.detail = detail;
+    this.addFinding({
+      code: 'tls-failure', severity: 'warning', client: null, time: attempt.time, at: errorAt === null ? [attempt.at] : [attempt.at, errorAt],
+      address: endpoint(attempt.address, attempt.port), detail,
+    });
   }
 
   /**

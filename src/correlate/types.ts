@@ -56,7 +56,7 @@ export interface Session {
 }
 
 /** How a connection that never became a session ended. */
-export type AttemptOutcome = 'refused' | 'not-authorised' | 'closed' | 'denied' | 'protocol-error' | 'no-connect';
+export type AttemptOutcome = 'refused' | 'not-authorised' | 'closed' | 'denied' | 'protocol-error' | 'tls-error' | 'no-connect';
 
 /** A network connection that did not become a session. */
 export interface ConnectionAttempt {
@@ -70,6 +70,8 @@ export interface ConnectionAttempt {
   outcome: AttemptOutcome;
   /** CONNACK return / reason code, when logged. */
   reasonCode?: number;
+  /** Why a TLS handshake failed (`tls-error`): OpenSSL's error, as the broker logged it. */
+  detail?: string;
 }
 
 /** Steps of a QoS 1/2 exchange. */
@@ -128,7 +130,7 @@ export interface Flow {
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
-  'socket-error', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
+  'socket-error', 'tls-failure', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
   'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
@@ -175,6 +177,13 @@ export interface FlappingFinding extends FindingBase {
   code: 'takeover-flapping';
   takeovers: number;
   windowMs: number;
+}
+export interface TlsFinding extends FindingBase {
+  code: 'tls-failure';
+  /** Where the connection came from, when a line named it. */
+  address: string | null;
+  /** OpenSSL's error, as the broker logged it. */
+  detail: string;
 }
 export interface AuthFinding extends FindingBase {
   code: 'auth-failure';
@@ -292,7 +301,7 @@ export interface UnknownLinesFinding extends FindingBase {
 
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
-  | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding
+  | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | TlsFinding
   | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */

@@ -29,6 +29,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'flow-incomplete': 'QoS flow did not complete',
   'keepalive-timeout': 'Keepalive timeout',
   'socket-error': 'Socket error',
+  'tls-failure': 'TLS handshake failed',
   'protocol-error': 'Protocol error',
   'auth-failure': 'Authentication failure',
   'takeover-flapping': 'Client id flapping between connections',
@@ -173,6 +174,8 @@ export function describeFinding(f: Finding): string {
       return `${who(f.client)} lost its connection${f.detail ? `: ${f.detail}` : ''}`;
     case 'protocol-error':
       return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${f.detail}` : ''}`;
+    case 'tls-failure':
+      return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
     case 'auth-failure':
       if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${f.reasonCode})` : ''}`;
       return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${f.reasonCode})` : ''}`;

@@ -48,11 +48,11 @@ function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; t
       return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}${after}${messages}`, trouble };
     }
     case 'attempt': {
-      const { outcome, reasonCode, client, address, port } = e.attempt;
+      const { outcome, reasonCode, client, address, port, detail } = e.attempt;
       // Without an id, where the connection came from is all there is to tell it by.
       const from = client === null && address !== null ? ` from ${endpoint(address, port)}` : '';
       const verb = outcome === 'refused' || outcome === 'not-authorised' || outcome === 'denied' ? 'refused' : 'failed';
-      return { text: `connection ${verb}${from}: ${outcome}${reasonCode !== undefined ? ` (CONNACK ${reasonCode})` : ''}`, trouble: true };
+      return { text: `connection ${verb}${from}: ${outcome}${reasonCode !== undefined ? ` (CONNACK ${reasonCode})` : ''}${detail !== undefined ? ` (${detail})` : ''}`, trouble: true };
     }
     case 'subscribe':
     case 'unsubscribe':

@@ -39,7 +39,7 @@ export function registerFollow(program: Command, env: CommandEnv): void {
   addFormatOption(addMaxOpenOption(addSelectOptions(addTimeOptions(command))), Object.keys(followFormats), 'text')
     .addHelpText('after', `
 What is printed: session starts and ends with the reason, and findings (keepalive timeouts,
-socket errors, takeovers, authentication failures, PUBLISH packets and SUBSCRIBE filters denied,
+socket errors, takeovers, authentication failures, TLS handshakes that failed, PUBLISH packets and SUBSCRIBE filters denied,
 PUBLISH packets too large, messages dropped, QoS flows left incomplete when their session ends, a bridge down for 10 s, then
 back). The file's earlier lines are always read, silently, so a flow or
 session that began before you started is still followed. --client, --topic, --since and --until

@@ -46,6 +46,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: `${who(f.client)} publish to ${f.topic ?? 'unknown topic'}`, fromId: f.client !== null };
     case 'auth-failure':
       return { text: f.client ?? f.address ?? 'unknown client', fromId: f.client !== null };
+    case 'tls-failure':
+      return { text: f.address ?? 'unknown address', fromId: false };
     case 'bridge-down':
     case 'bridge-outage':
       return { text: `bridge ${f.bridge}`, fromId: false };
