@@ -1157,3 +1157,21 @@ describe('TLS handshakes that failed', () => {
     assert.equal(c.sessions.find((s) => s.client === 'dev1')?.endReason, 'socket-error');
   });
 });
+
+test('a queue that overflows while its client is not connected says so, not how many were in flight', () => {
+  // mosquitto 2.0.11, MQTT v5 clients: exp-sub subscribes with a session expiry, goes away, and pub5 fills its queue.
+  const c = decoded([
+    '1795853950: New connection from 127.0.0.1:41612 on port 27849.',
+    '1795853950: New client connected from 127.0.0.1:41612 as exp-sub (p5, c0, k60).',
+    '1795853950: Client exp-sub closed its connection.',
+    '1795853951: New connection from 127.0.0.1:41616 on port 27849.',
+    '1795853951: New client connected from 127.0.0.1:41616 as pub5 (p5, c1, k60).',
+    "1795853951: Received PUBLISH from pub5 (d0, q1, r0, m41037, 'q/5', ... (2 bytes))",
+    '1795853951: Outgoing messages are being dropped for client exp-sub.',
+    '1795853951: Sending PUBACK to pub5 (m41037, rc0)',
+    '1795853953: Expiring client exp-sub due to timeout.',
+  ]);
+  const dropped = c.findings.filter((f) => f.code === 'messages-dropped');
+  assert.deepEqual(dropped.map((f) => [f.client, 'offline' in f ? f.offline : undefined]), [['exp-sub', true]]);
+  assert.equal(describeFinding(dropped[0] as Finding), 'queue full for exp-sub while it was not connected: messages for it are being dropped');
+});

@@ -1061,9 +1061,12 @@ export class Correlator {
       st.lastSentCounted = false;
     }
     const inFlight = this.flows.deliveriesInFlight(st);
+    // A client whose session ended in the log and that is not connected again: its queue of a
+    // session the broker keeps is what overflows.
+    const offline = r.packetBytes === undefined && !st?.session && this.clientIds.has(r.client) && !this.untracked.has(r.client);
     this.addFinding({
       code: 'messages-dropped', severity: 'warning', client: r.client, time: r.time, at: [at], inFlight,
-      ...(r.packetBytes !== undefined ? { packetBytes: r.packetBytes } : {}), ...(topic !== null ? { topic } : {}),
+      ...(r.packetBytes !== undefined ? { packetBytes: r.packetBytes } : {}), ...(topic !== null ? { topic } : {}), ...(offline ? { offline: true } : {}),
     });
   }
 

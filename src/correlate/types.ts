@@ -255,6 +255,8 @@ export interface DroppedFinding extends FindingBase {
   packetBytes?: number;
   /** The topic of that message, when its PUBLISH line gave one. */
   topic?: string;
+  /** Set when the client's queue overflowed while it was not connected (its session ended in the log). */
+  offline?: true;
 }
 export interface RestartFinding extends FindingBase {
   code: 'broker-restart';

@@ -188,6 +188,7 @@ export function describeFinding(f: Finding): string {
       return `${who(f.client)} was taken over ${f.takeovers} times within ${formatDuration(f.windowMs)}: two clients share this id`;
     case 'messages-dropped':
       if (f.packetBytes !== undefined) return `a message${f.topic !== undefined ? ` on ${f.topic}` : ''} of ${f.packetBytes} bytes (as a packet) was too large for ${who(f.client)}'s maximum packet size and was dropped`;
+      if (f.offline) return `queue full for ${who(f.client)} while it was not connected: messages for it are being dropped`;
       return `queue full for ${who(f.client)}: outgoing messages are being dropped (${f.inFlight} in flight)`;
     case 'broker-restart':
       return `broker ${f.version ? `${f.version} ` : ''}started again; ${f.sessionsEnded} session(s) ended`;
