@@ -1175,3 +1175,28 @@ test('a queue that overflows while its client is not connected says so, not how 
   assert.deepEqual(dropped.map((f) => [f.client, 'offline' in f ? f.offline : undefined]), [['exp-sub', true]]);
   assert.equal(describeFinding(dropped[0] as Finding), 'queue full for exp-sub while it was not connected: messages for it are being dropped');
 });
+
+test('TLS ends of no named connection: a refusal that names the address takes its connection back, and nothing is counted twice', () => {
+  // Two clients from 10.0.0.4 fail their handshakes; one from 10.0.0.3 sends a wrong password.
+  const c = decoded([
+    '1795855101: New connection from 10.0.0.4:2001 on port 8883.',
+    '1795855101: New connection from 10.0.0.4:2002 on port 8883.',
+    '1795855101: New connection from 10.0.0.3:1001 on port 1883.',
+    '1795855101: OpenSSL Error[0]: error:0A000418:SSL routines::tlsv1 alert unknown ca',
+    '1795855101: Client <unknown> disconnected: Protocol error.',
+    '1795855101: Sending CONNACK to 10.0.0.3 (0, 5)',
+    '1795855101: Client <unknown> disconnected, not authorised.',
+    '1795855101: OpenSSL Error[0]: error:0A000418:SSL routines::tlsv1 alert unknown ca',
+    '1795855101: Client <unknown> disconnected: Protocol error.',
+    // A log that begins here: the connection is not known, the failure still is.
+    '1795855102: OpenSSL Error[0]: error:0A0000C7:SSL routines::peer did not return a certificate',
+    '1795855102: Client <unknown> disconnected: Protocol error.',
+    // Two connections from one address failing alike, back to back, are two.
+    '1795855103: Client connection from 10.0.0.5 failed: error:0A00010B:SSL routines::wrong version number.',
+    '1795855103: Client connection from 10.0.0.5 failed: error:0A00010B:SSL routines::wrong version number.',
+  ]);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'auth-failure' || f.code === 'tls-failure').map((f) => [f.code, 'address' in f ? f.address : undefined]), [
+    ['auth-failure', '10.0.0.3'], ['tls-failure', '10.0.0.4:2002'], ['tls-failure', '10.0.0.4:2001'], ['tls-failure', null], ['tls-failure', '10.0.0.5'], ['tls-failure', '10.0.0.5'],
+  ]);
+  assert.deepEqual(c.attemptsByOutcome, { 'tls-error': 5, 'not-authorised': 1 });
+});

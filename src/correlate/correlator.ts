@@ -15,7 +15,7 @@ import { OldestFirst } from './oldest-first.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type Session, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, type TlsFinding, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -305,8 +305,10 @@ export class Correlator {
   private refusedUnnamed: { attempt: ConnectionAttempt; until: number } | null = null;
   /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
   private tlsError: { detail: string; at: Where; until: number } | null = null;
-  /** The record of the last handshake that failed as it was accepted, and from where. */
-  private lastHandshakeFailed: { address: string; record: number } | null = null;
+  /** The finding of each failed TLS handshake, by its attempt, to move with a guess put right. */
+  private readonly tlsFindings = new WeakMap<ConnectionAttempt, TlsFinding>();
+  /** The record of the last handshake that failed as it was accepted, from where, and why. */
+  private lastHandshakeFailed: { address: string; detail: string; record: number } | null = null;
 
   private records = 0;
   private lastTime: number | null = null;
@@ -687,13 +689,14 @@ export class Correlator {
   }
 
   /**
-   * A connection now known to be `address`:`port` that an earlier `Client <unknown>` line was
-   * taken to end: that line ended another connection, and its attempt is moved there: the oldest
-   * still pending from the address, else the one that was the newest after the guess, if it is
-   * still pending. Null when no guess took this connection.
+   * A connection now known to be `address`:`port` (any port of the address, with `anyPort`: a
+   * CONNACK names the address alone) that an earlier `Client <unknown>` line was taken to end:
+   * that line ended another connection, and its attempt (and a TLS failure's finding) is moved
+   * there: the oldest still pending from the address, else the one that was the newest after the
+   * guess, if it is still pending. Null when no guess took this connection.
    */
-  private reclaimGuessed(address: string, port: number | null): PendingConnection | null {
-    const i = port === null ? -1 : this.guessed.findIndex((g) => g.taken.address === address && g.taken.port === port);
+  private reclaimGuessed(address: string, port: number | null, anyPort = false): PendingConnection | null {
+    const i = port === null && !anyPort ? -1 : this.guessed.findIndex((g) => g.taken.address === address && (anyPort || g.taken.port === port));
     const guess = this.guessed[i];
     if (!guess) return null;
     this.guessed.splice(i, 1);
@@ -702,6 +705,8 @@ export class Correlator {
     guess.attempt.address = other?.address ?? null;
     guess.attempt.port = other?.port ?? null;
     guess.attempt.listenerPort = other?.listenerPort ?? null;
+    const tls = this.tlsFindings.get(guess.attempt);
+    if (tls) tls.address = endpoint(guess.attempt.address, guess.attempt.port);
     return guess.taken;
   }
 
@@ -824,7 +829,7 @@ export class Correlator {
       }
       const outcome = tls !== null ? 'tls-error' : attemptOutcomeOf(reason);
       const p = this.takePending(r.address, r.port);
-      if (!p && r.address === null) return;
+      if (!p && r.address === null && tls === null) return;
       const attempt = this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
       if (tls !== null) this.tlsFailed(attempt, tls.detail, tls.at);
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
@@ -1106,12 +1111,16 @@ export class Correlator {
     this.tlsError = { detail: String(detail ?? ''), at: { file: r.file, line: r.line }, until: this.records + tlsErrorRecords };
   }
 
-  /** A handshake that failed as the broker accepted it: one attempt however many errors it logs. */
+  /**
+   * A handshake that failed as the broker accepted it: one attempt however many errors it logs.
+   * The line after one of the same address with another error is its next error; with the same
+   * error, it is the next connection's.
+   */
   private onHandshakeFailed(address: string | number | undefined, detail: string | number | undefined, r: LogRecord): void {
     if (typeof address !== 'string') return;
     const last = this.lastHandshakeFailed;
-    this.lastHandshakeFailed = { address, record: this.records };
-    if (last !== null && last.address === address && last.record === this.records - 1) return;
+    this.lastHandshakeFailed = { address, detail: String(detail ?? ''), record: this.records };
+    if (last !== null && last.address === address && last.detail !== String(detail ?? '') && last.record === this.records - 1) return;
     const attempt = this.addAttempt(null, address, null, null, r, 'tls-error');
     this.tlsFailed(attempt, String(detail ?? ''), null);
   }
@@ -1119,10 +1128,12 @@ export class Correlator {
   /** A connection whose TLS handshake failed: the attempt says why, and a finding tells it. */
   private tlsFailed(attempt: ConnectionAttempt, detail: string, errorAt: Where | null): void {
     attempt.detail = detail;
-    this.addFinding({
+    const finding: TlsFinding = {
       code: 'tls-failure', severity: 'warning', client: null, time: attempt.time, at: errorAt === null ? [attempt.at] : [attempt.at, errorAt],
       address: endpoint(attempt.address, attempt.port), detail,
-    });
+    };
+    this.tlsFindings.set(attempt, finding);
+    this.addFinding(finding);
   }
 
   /**
@@ -1211,8 +1222,9 @@ export class Correlator {
         if (r.direction === 'in') this.bridges.connack(r);
         // A refusal is of a new connection, also when the id has a session open on another.
         else if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0) {
-          const looksLikeAddress = /^[\d.]+$|:/.test(r.client) && this.pending.has(r.client);
-          const p = this.takePending(looksLikeAddress ? r.client : null, null);
+          // An address whose connection a `Client <unknown>` line was taken to end is one too: that guess was wrong.
+          const looksLikeAddress = /^[\d.]+$|:/.test(r.client) && (this.pending.has(r.client) || this.guessed.some((g) => g.taken.address === r.client));
+          const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, null, true) : this.takePending(null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
           if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
