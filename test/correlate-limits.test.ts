@@ -75,3 +75,34 @@ test('a topic longer than a line, cut at another place in each client\'s line, i
   const cut = publish('ccc').slice(publish('ccc').indexOf("'") + 1);
   assert.deepEqual(c.topTopics.map((t) => [t.topic, t.messages]), [[`${cut}…`, 3], ['e/short', 1]]);
 });
+
+test('a client and topics whose every message the broker refused at its acknowledgement are not among the busiest', () => {
+  const c = correlate([
+    '1795855856: New connection from 127.0.0.1:59082 on port 21851.',
+    '1795855856: New client connected from 127.0.0.1:59082 as s15-pub (p5, c1, k60).',
+    "1795855856: Received PUBLISH from s15-pub (d0, q2, r0, m3, 'in/3', ... (2 bytes))",
+    '1795855856: Sending PUBREC to s15-pub (m3, rc151)',
+    "1795855856: Received PUBLISH from s15-pub (d0, q1, r0, m4, 'in/4', ... (2 bytes))",
+    '1795855856: Sending PUBACK to s15-pub (m4, rc151)',
+  ]);
+  assert.deepEqual([c.topClients, c.topTopics], [[], []]);
+});
+
+test("a v5 client's PUBREC the broker warns it no longer knows, then answers with PUBREL, accepted the message", () => {
+  // mosquitto 2.0.11: the message expired in the resumed session before the client acknowledged it.
+  const c = correlate([
+    '1795855908: New connection from 127.0.0.1:38810 on port 1883.',
+    '1795855908: New client connected from 127.0.0.1:38810 as s16-sub (p5, c0, k60).',
+    "1795855908: Sending PUBLISH to s16-sub (d0, q2, r0, m1, 'e/1', ... (1 bytes))",
+    '1795855908: Client s16-sub closed its connection.',
+    '1795855910: New connection from 127.0.0.1:38826 on port 1883.',
+    '1795855910: New client connected from 127.0.0.1:38826 as s16-sub (p5, c0, k60).',
+    '1795855910: Sending CONNACK to s16-sub (1, 0)',
+    '1795855911: Received PUBREC from s16-sub (Mid: 1)',
+    '1795855911: Warning: Received PUBREC from s16-sub for an unknown packet identifier 1.',
+    '1795855911: Sending PUBREL to s16-sub (m1)',
+    '1795855911: Received PUBCOMP from s16-sub (Mid: 1, RC:0)',
+  ]);
+  assert.deepEqual(c.findings.filter((f) => f.code !== 'no-debug-lines').map((f) => f.code), []);
+  assert.equal(c.flowTotals.qos2.complete, 1);
+});

@@ -307,6 +307,12 @@ export class FlowTracker {
     if (asked === null) return;
     this.pubrecUnanswered = null;
     const { st, flow } = asked;
+    // 2.0 warns of a PUBREC for an id it no longer holds before it answers it, which it does
+    // only for a reason code below 0x80: the PUBREL is still to come.
+    if (r.type === 'packet' && r.outcome === 'unknown-mid' && r.cmd === 'pubrec' && r.client === flow.client && r.mid === flow.mid) {
+      this.pubrecUnanswered = asked;
+      return;
+    }
     const answered = r.type === 'packet' && r.cmd === 'pubrel' && r.direction === 'out' && r.client === flow.client && r.mid === flow.mid;
     if (!answered && flow.state === 'in-flight') this.finalize(st, flow, 'refused');
   }

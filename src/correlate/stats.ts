@@ -121,7 +121,8 @@ export class ActivityCounter {
    * it: a topic longer than a line is cut at another place in each client's line.
    */
   top(n: number): Array<[string, Activity]> {
-    const entries = this.foldCut ? foldCutKeys(this.map) : [...this.map];
+    // A key whose every message was taken back has none to list.
+    const entries = (this.foldCut ? foldCutKeys(this.map) : [...this.map]).filter(([, a]) => a.messages > 0);
     return entries.sort((x, y) => y[1].messages - x[1].messages || y[1].bytes - x[1].bytes || (x[0] < y[0] ? -1 : 1)).slice(0, n);
   }
 
