@@ -1118,11 +1118,12 @@ export class Correlator {
    */
   private onHandshakeFailed(address: string | number | undefined, detail: string | number | undefined, r: LogRecord): void {
     if (typeof address !== 'string') return;
+    const why = String(detail ?? '');
     const last = this.lastHandshakeFailed;
-    this.lastHandshakeFailed = { address, detail: String(detail ?? ''), record: this.records };
-    if (last !== null && last.address === address && last.detail !== String(detail ?? '') && last.record === this.records - 1) return;
+    this.lastHandshakeFailed = { address, detail: why, record: this.records };
+    if (last !== null && last.address === address && last.detail !== why && last.record === this.records - 1) return;
     const attempt = this.addAttempt(null, address, null, null, r, 'tls-error');
-    this.tlsFailed(attempt, String(detail ?? ''), null);
+    this.tlsFailed(attempt, why, null);
   }
 
   /** A connection whose TLS handshake failed: the attempt says why, and a finding tells it. */
