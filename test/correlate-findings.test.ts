@@ -1200,3 +1200,41 @@ test('TLS ends of no named connection: a refusal that names the address takes it
   ]);
   assert.deepEqual(c.attemptsByOutcome, { 'tls-error': 5, 'not-authorised': 1 });
 });
+
+test('a client the broker drops as it reloads its configuration ends not-authorised; a DISCONNECT of its own, or an end after the reload is over, does not', () => {
+  const ends = (c: Correlation): string[] => c.sessions.map((s) => `${s.client} ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}`);
+  // 2.0 with debug lines: alice's password changed; carol sent DISCONNECT right after the reload.
+  const debug = decoded([
+    ...connect(1795858054, 'alice'), ...connect(1795858054, 'bob'), ...connect(1795858054, 'carol'), ...connect(1795858054, 'alice-5'),
+    '1795858055: Reloading config.',
+    '1795858055: Client alice disconnected.',
+    '1795858055: Client alice-5 disconnected.',
+    '1795858055: Received DISCONNECT from carol',
+    '1795858055: Client carol disconnected.',
+    '1795858055: Client bob disconnected.',
+  ]);
+  assert.deepEqual(ends(debug), ['alice not-authorised (config reloaded)', 'alice-5 not-authorised (config reloaded)', 'carol disconnect', 'bob disconnect']);
+  // Without debug lines: a plain end past the reload's next second, or after another kind of end,
+  // is the client's own.
+  const quiet = decoded([
+    ...connect(1795858054, 'a'), ...connect(1795858054, 'b'), ...connect(1795858054, 'c'), ...connect(1795858054, 'd'),
+    '1795858055: Reloading config.',
+    '1795858056: Client a disconnected.',
+    '1795858058: Client b disconnected.',
+    '1795858060: Reloading config.',
+    '1795858060: Client c closed its connection.',
+    '1795858060: Client d disconnected.',
+  ]);
+  assert.deepEqual(ends(quiet), ['a not-authorised (config reloaded)', 'b disconnect', 'c closed', 'd disconnect']);
+  // 2.1 names the address; a connection after the reload shows its checks are over.
+  const v21 = decoded([
+    '1795858050: mosquitto version 2.1.2 running',
+    '1795858054: New client connected from 127.0.0.1:40001 as x (p2, c1, k60).',
+    '1795858054: New client connected from 127.0.0.1:40002 as y (p2, c1, k60).',
+    '1795858055: Reloading config.',
+    '1795858055: Client x [127.0.0.1:40001] disconnected.',
+    '1795858055: New connection from 127.0.0.1:40003 on port 1883.',
+    '1795858055: Client y [127.0.0.1:40002] disconnected.',
+  ]);
+  assert.deepEqual(ends(v21), ['x not-authorised (config reloaded)', 'y disconnect']);
+});

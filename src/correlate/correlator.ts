@@ -307,6 +307,11 @@ export class Correlator {
   private tlsError: { detail: string; at: Where; until: number } | null = null;
   /** The finding of each failed TLS handshake, by its attempt, to move with a guess put right. */
   private readonly tlsFindings = new WeakMap<ConnectionAttempt, TlsFinding>();
+  /**
+   * A `Reloading config.` line not yet followed by a packet the broker received or a connection:
+   * the clients it then drops, as no longer allowed in, are logged as plain `disconnected.` lines.
+   */
+  private reloadedAt: { time: number | null } | null = null;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
   private lastHandshakeFailed: { address: string; detail: string; record: number } | null = null;
 
@@ -627,6 +632,7 @@ export class Correlator {
   }
 
   private onConnection(address: string, port: number | null, listenerPort: number, r: LogRecord): void {
+    this.reloadedAt = null;
     if (this.pendingCount >= this.maxOpen) {
       const oldest = this.pendingToEvict.next();
       if (oldest) {
@@ -817,7 +823,8 @@ export class Correlator {
   }
 
   private onDisconnect(r: DisconnectRecord): void {
-    const reason = endOf(r);
+    const dropped = this.droppedAtReload(r);
+    const reason = dropped ? 'not-authorised' : endOf(r);
     // The broker logs OpenSSL's errors just before it ends their connection: any end takes them.
     const tls = this.tlsError !== null && this.tlsError.until >= this.records ? this.tlsError : null;
     this.tlsError = null;
@@ -882,7 +889,25 @@ export class Correlator {
       this.closeSession(r.client, st, 'disconnect', r, undefined);
       return;
     }
-    this.closeSession(r.client, st, reason, r, this.endDetail(r, reason));
+    this.closeSession(r.client, st, reason, r, dropped ? 'config reloaded' : this.endDetail(r, reason));
+  }
+
+  /**
+   * Whether a plain `disconnected.` line is a client the broker dropped as it reloaded its
+   * configuration (its password changed, or anonymous logins were turned off). The broker checks
+   * every connected client right after `Reloading config.`, before it reads any packet, and logs
+   * each it drops the way it logs a client's own DISCONNECT. Any other end, or one later than the
+   * second after the reload's, shows the checks are over.
+   */
+  private droppedAtReload(r: DisconnectRecord): boolean {
+    const reload = this.reloadedAt;
+    if (reload === null) return false;
+    if (r.cause !== 'client-disconnect' || (reload.time !== null && r.time !== null && r.time - reload.time > 1000)) {
+      this.reloadedAt = null;
+      return false;
+    }
+    const open = r.client === null ? null : this.clients.get(r.client)?.session;
+    return open != null && open.disconnectAt === null;
   }
 
   /**
@@ -1011,6 +1036,7 @@ export class Correlator {
     // 2.1 and later mark a denied filter `(denied)`.
     if (version) this.runMarksDenials = isAtLeast21(version);
     // A reload may change what the broker logs.
+    this.reloadedAt = event === 'reloading' ? { time: r.time } : null;
     if (event === 'reloading') this.newLoggingRun();
     if (event === 'terminating') {
       this.newLoggingRun();
@@ -1164,6 +1190,7 @@ export class Correlator {
     // The warning of an acknowledgement's unknown id is logged without debug lines. (Not by the
     // record's level: an envelope may give every line its own.)
     if (r.outcome !== 'unknown-mid') this.debugLines = true;
+    if (r.direction === 'in') this.reloadedAt = null;
     // Two fields, not an object: this runs for every packet line.
     const echo = this.lastPacketAt === this.records - 1 && this.lastPacket !== null && secondLineOf(r, this.lastPacket);
     this.lastPacket = r;
