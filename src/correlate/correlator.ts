@@ -695,14 +695,14 @@ export class Correlator {
   }
 
   /**
-   * A connection now known to be `address`:`port` (any port of the address, with `anyPort`: a
-   * CONNACK names the address alone) that an earlier `Client <unknown>` line was taken to end:
+   * A connection now known to be `address`:`port` (any port of the address with `'any'`: a
+   * CONNACK names the address alone; none with null) that an earlier `Client <unknown>` line was taken to end:
    * that line ended another connection, and its attempt (and a TLS failure's finding) is moved
    * there: the oldest still pending from the address, else the one that was the newest after the
    * guess, if it is still pending. Null when no guess took this connection.
    */
-  private reclaimGuessed(address: string, port: number | null, anyPort = false): PendingConnection | null {
-    const i = port === null && !anyPort ? -1 : this.guessed.findIndex((g) => g.taken.address === address && (anyPort || g.taken.port === port));
+  private reclaimGuessed(address: string, port: number | 'any' | null): PendingConnection | null {
+    const i = port === null ? -1 : this.guessed.findIndex((g) => g.taken.address === address && (port === 'any' || g.taken.port === port));
     const guess = this.guessed[i];
     if (!guess) return null;
     this.guessed.splice(i, 1);
@@ -1252,7 +1252,7 @@ export class Correlator {
         else if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0) {
           // An address whose connection a `Client <unknown>` line was taken to end is one too: that guess was wrong.
           const looksLikeAddress = /^[\d.]+$|:/.test(r.client) && (this.pending.has(r.client) || this.guessed.some((g) => g.taken.address === r.client));
-          const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, null, true) : this.takePending(null, null);
+          const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.takePending(null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
           if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
