@@ -541,3 +541,19 @@ test('the summary counts a connection that never became a session as failed, not
   assert.match(result.stderr, /failed {4}1 connection\(s\) that did not become a session/);
   assert.doesNotMatch(result.stderr, /refused/);
 });
+
+test('a session end says how long the session lasted, then the broker\'s detail', async () => {
+  const stdin = new PassThrough();
+  const run = startFollow(['--no-color', '-'], { stdin });
+  stdin.end([
+    '1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).',
+    '1700000000: New client connected from 127.0.0.1:5001 as b (p2, c1, k60).',
+    '1700000003: Client a disconnected: Connection reset by peer.',
+    '1700000005: Reloading config.',
+    '1700000005: Client b disconnected.',
+    '',
+  ].join('\n'));
+  assert.equal(await run.exited, 0);
+  assert.match(run.stdout(), /- a lost its connection \(socket error\) after 3s: Connection reset by peer\n/);
+  assert.match(run.stdout(), /- b was disconnected \(not authorised\) after 5s: config reloaded\n/);
+});

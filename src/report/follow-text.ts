@@ -54,11 +54,11 @@ function describeSessionStart(s: Session, ctx: ReportContext): string {
   return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected from ${where(s.address, s.port)} (${sessionDetails(s)})`;
 }
 
-/** `- client disconnected after 5s`, without the time column. */
+/** `- client disconnected after 5s`, then the broker's detail (`: Connection reset by peer`), without the time column. */
 function describeSessionEnd(s: Session, ctx: ReportContext): string {
   const detail = s.endDetail !== undefined ? `: ${safeText(s.endDetail)}` : '';
   const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
-  return `${paintEnd(s.endReason, '-', ctx)} ${ctx.chalk.bold(safeText(s.client))} ${paintEnd(s.endReason, endWords[s.endReason], ctx)}${detail}${after}`;
+  return `${paintEnd(s.endReason, '-', ctx)} ${ctx.chalk.bold(safeText(s.client))} ${paintEnd(s.endReason, endWords[s.endReason], ctx)}${after}${detail}`;
 }
 
 /** `ERROR keepalive-timeout  alice exceeded …  (broker.log:12)`, without the time column. */
