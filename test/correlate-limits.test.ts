@@ -106,3 +106,34 @@ test("a v5 client's PUBREC the broker warns it no longer knows, then answers wit
   assert.deepEqual(c.findings.filter((f) => f.code !== 'no-debug-lines').map((f) => f.code), []);
   assert.equal(c.flowTotals.qos2.complete, 1);
 });
+
+test('a connection that waited over ten minutes for its CONNECT had none: it is counted when its address connects again, or at a sweep, not held', () => {
+  const given: string[] = [];
+  const c = correlateRecords([
+    // Two connections whose ends went elsewhere, from two addresses; a third waits five minutes.
+    '1700000000: New connection from 10.0.0.1:1001 on port 1883.',
+    '1700000000: New connection from 10.0.0.2:2001 on port 1883.',
+    '1700000300: New connection from 10.0.0.1:1002 on port 1883.',
+    '1700000601: New connection from 10.0.0.1:1003 on port 1883.',
+    // The older of 10.0.0.1's is given up; the one five minutes old still takes its CONNECT.
+    '1700000602: New client connected from 10.0.0.1:1002 as slow (p2, c1, k60).',
+    '1700000603: New client connected from 10.0.0.1:1003 as quick (p2, c1, k60).',
+  ].map(createLineDecoder('f.log').decode), { onEvent: (e) => {
+    if (e.kind === 'attempt') given.push(`${e.attempt.address}:${e.attempt.port} ${e.attempt.outcome}`);
+  } });
+  // 10.0.0.2's is counted when the log ends: no sweep came.
+  assert.deepEqual(given, ['10.0.0.1:1001 no-connect', '10.0.0.2:2001 no-connect']);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.listenerPort]), [['slow', 1883], ['quick', 1883]]);
+  assert.equal(c.attemptCount, 2);
+
+  // Thousands of connections later, a sweep gives up the old ones of every address.
+  given.length = 0;
+  const decoder = createLineDecoder('f.log');
+  const lines = ['1700000000: New connection from 10.0.0.9:9000 on port 1883.'];
+  for (let i = 0; i < 4096; i++) lines.push(`${1700000700 + i}: New connection from 10.1.${i >> 8}.${i & 255}:1 on port 1883.`, `${1700000700 + i}: New client connected from 10.1.${i >> 8}.${i & 255}:1 as c${i} (p2, c1, k60).`);
+  correlateRecords(lines.map(decoder.decode), { onEvent: (e) => {
+    if (e.kind === 'attempt') given.push(`${e.attempt.address} ${e.attempt.outcome}`);
+    if (e.kind === 'session-start' && e.session.client === 'c4095') given.push('last session');
+  } });
+  assert.deepEqual(given, ['10.0.0.9 no-connect', 'last session']);
+});

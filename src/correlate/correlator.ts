@@ -248,6 +248,14 @@ export const defaultFindingsPerCode = 10_000;
 const flappingWindowMs = 5 * 60_000;
 const flappingCount = 3;
 const takeoverEchoRecords = 50;
+/**
+ * How long a connection may wait for its CONNECT before it is taken to have had none. The broker
+ * drops one without a CONNECT after 1.5 times its default keepalive (60 s; 2.1: 20 s): one older
+ * than this is a connection whose end went to another (a `Client <unknown>` line names none).
+ */
+const pendingGiveUpMs = 10 * 60_000;
+/** Connection lines between two sweeps of every address for connections given up. */
+const pendingSweepLines = 4096;
 /** How many guessed `Client <unknown>` connections are kept to put right. */
 const guessesKept = 16;
 /** A client id the broker also prints for a connection with none. */
@@ -298,6 +306,8 @@ export class Correlator {
   private readonly clients = new Map<string, ClientState>();
   private readonly pending = new Map<string, PendingConnection[]>();
   private pendingCount = 0;
+  /** `New connection` lines read, to sweep {@link pending} now and then. */
+  private connectionLines = 0;
   private lastPending: PendingConnection | null = null;
   /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
   private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection; rival: PendingConnection | null }> = [];
@@ -644,10 +654,38 @@ export class Correlator {
     }
     const p: PendingConnection = { address, port, listenerPort, time: r.time, at: { file: r.file, line: r.line }, seq: this.records };
     const list = this.pending.get(address);
-    if (list) list.push(p);
-    else this.pending.set(address, [p]);
+    if (list) {
+      this.giveUpWaiting(list, r.time);
+      list.push(p);
+    } else {
+      this.pending.set(address, [p]);
+    }
     this.pendingCount++;
     this.lastPending = p;
+    if (++this.connectionLines % pendingSweepLines === 0) {
+      for (const [other, waiting] of this.pending) {
+        this.giveUpWaiting(waiting, r.time);
+        if (waiting.length === 0) this.pending.delete(other);
+      }
+    }
+  }
+
+  /**
+   * Counts the connections of one address that waited too long for their CONNECT
+   * ({@link pendingGiveUpMs}) as connections that never sent one, and stops waiting for them: a
+   * log with many such would otherwise make each later line of the address slower to match.
+   */
+  private giveUpWaiting(list: PendingConnection[], now: number | null): void {
+    let stale = 0;
+    for (const p of list) {
+      if (now === null || p.time === null || now - p.time <= pendingGiveUpMs) break;
+      this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+      if (p === this.lastPending) this.lastPending = null;
+      stale++;
+    }
+    if (stale === 0) return;
+    list.splice(0, stale);
+    this.pendingCount -= stale;
   }
 
   /** Takes the pending connection for an address (and port, when known); else the newest. */
