@@ -1238,3 +1238,37 @@ test('a client the broker drops as it reloads its configuration ends not-authori
   ]);
   assert.deepEqual(ends(v21), ['x not-authorised (config reloaded)', 'y disconnect']);
 });
+
+test('a connection the broker drops for never sending CONNECT is a no-connect attempt, the oldest waiting, and 1.4\'s socket error after it ends no other', () => {
+  const outcomes = (c: Correlation): string[] => c.attempts.map((a) => `${a.address}:${a.port} ${a.outcome}`);
+  // Real 2.0.11: two sockets that sent nothing, timed out 90 s later, the older first.
+  const v20 = decoded([
+    '1795859776: mosquitto version 2.0.11 running',
+    '1795859777: New connection from 127.0.0.1:49886 on port 18831.',
+    '1795859779: New connection from 127.0.0.1:49892 on port 18831.',
+    '1795859872: New connection from 127.0.0.1:49900 on port 18831.',
+    '1795859872: Client <unknown> has exceeded timeout, disconnecting.',
+    '1795859872: Client <unknown> has exceeded timeout, disconnecting.',
+    '1795859872: New client connected from 127.0.0.1:49900 as fresh (p2, c1, k60).',
+  ]);
+  assert.deepEqual(outcomes(v20), ['127.0.0.1:49886 no-connect', '127.0.0.1:49892 no-connect']);
+  assert.deepEqual(v20.sessions.map((s) => [s.client, s.listenerPort]), [['fresh', 18831]]);
+  // Real 2.1.2 names the address.
+  const v21 = decoded([
+    '1795859680: mosquitto version 2.1.2 running',
+    '1795859681: New connection from 127.0.0.1:54444 on port 20023.',
+    '1795859716: Client 127.0.0.1 [127.0.0.1:54444] disconnected: exceeded timeout.',
+  ]);
+  assert.deepEqual(outcomes(v21), ['127.0.0.1:54444 no-connect']);
+  // 1.4 follows the timeout with a socket error of the same connection.
+  const v14 = decoded([
+    '1523000000: mosquitto version 1.4.15 (build date 2018) starting',
+    '1523000000: New connection from 10.0.0.1 on port 1883.',
+    '1523000095: New connection from 10.0.0.2 on port 1883.',
+    '1523000095: Client <unknown> has exceeded timeout, disconnecting.',
+    '1523000095: Socket error on client <unknown>, disconnecting.',
+    '1523000095: New client connected from 10.0.0.2 as x (c1, k60).',
+  ]);
+  assert.deepEqual(outcomes(v14), ['10.0.0.1:null no-connect']);
+  assert.deepEqual(v14.sessions.map((s) => [s.client, s.listenerPort]), [['x', 1883]]);
+});

@@ -322,6 +322,8 @@ export class Correlator {
    * the clients it then drops, as no longer allowed in, are logged as plain `disconnected.` lines.
    */
   private reloadedAt: { time: number | null } | null = null;
+  /** The record of the last timeout of a connection without an id. */
+  private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
   private lastHandshakeFailed: { address: string; detail: string; record: number } | null = null;
 
@@ -721,6 +723,16 @@ export class Correlator {
     return true;
   }
 
+  /** Takes the pending connection announced first, if there is one. */
+  private takeOldestPending(): PendingConnection | null {
+    let oldest: PendingConnection | null = null;
+    for (const list of this.pending.values()) {
+      const p = list[0];
+      if (p && (oldest === null || p.seq < oldest.seq)) oldest = p;
+    }
+    return oldest && this.removePending(oldest) ? oldest : null;
+  }
+
   /** The pending connection announced last, if there is one. */
   private newestPending(): PendingConnection | null {
     let newest: PendingConnection | null = null;
@@ -867,13 +879,18 @@ export class Correlator {
     const tls = this.tlsError !== null && this.tlsError.until >= this.records ? this.tlsError : null;
     this.tlsError = null;
     if (r.client === null) {
+      // 1.4 and 1.5 log a socket error right after a timeout, for the same connection.
+      const echo = reason === 'socket-error' && this.unknownTimeoutAt === this.records - 1;
+      if (reason === 'timeout') this.unknownTimeoutAt = this.records;
+      if (echo) return;
       if (this.closesRefused(null)) return;
       if (this.endsLiteralUnknown(r)) {
         this.onDisconnect({ ...r, client: literalUnknown });
         return;
       }
       const outcome = tls !== null ? 'tls-error' : attemptOutcomeOf(reason);
-      const p = this.takePending(r.address, r.port);
+      // A timeout ends a connection that waited for its CONNECT longest, not the one just made.
+      const p = r.address === null && reason === 'timeout' ? this.takeOldestPending() : this.takePending(r.address, r.port);
       if (!p && r.address === null && tls === null) return;
       const attempt = this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
       if (tls !== null) this.tlsFailed(attempt, tls.detail, tls.at);
@@ -1582,7 +1599,13 @@ function sameConnection(session: Session, r: DisconnectRecord): boolean {
 
 /** How a connection that never became a session ended, from its disconnect line's reason. */
 function attemptOutcomeOf(reason: EndReason): AttemptOutcome {
-  return reason === 'not-authorised' ? 'not-authorised' : reason === 'protocol-error' ? 'protocol-error' : 'closed';
+  switch (reason) {
+    case 'not-authorised':
+    case 'protocol-error': return reason;
+    // The broker dropped it for want of a CONNECT (keepalive of a connection without one).
+    case 'timeout': return 'no-connect';
+    default: return 'closed';
+  }
 }
 
 /** Correlates a finished list of records (tests and small inputs). */
