@@ -1090,8 +1090,8 @@ export class Correlator {
     if (version) this.versions.add(version);
     // 2.1 and later mark a denied filter `(denied)`.
     if (version) this.runMarksDenials = isAtLeast21(version);
-    // A reload may change what the broker logs.
     this.reloadedAt = event === 'reloading' ? { time: r.time } : null;
+    // A reload may change what the broker logs.
     if (event === 'reloading') this.newLoggingRun();
     if (event === 'terminating') {
       this.newLoggingRun();
