@@ -1214,13 +1214,13 @@ test('a client the broker drops as it reloads its configuration ends not-authori
     '1795858055: Client bob disconnected.',
   ]);
   assert.deepEqual(ends(debug), ['alice not-authorised (config reloaded)', 'alice-5 not-authorised (config reloaded)', 'carol disconnect', 'bob disconnect']);
-  // Without debug lines: a plain end past the reload's next second, or after another kind of end,
-  // is the client's own.
+  // Without debug lines: a plain end past the reload's second (real 1.4.15: alice's password was
+  // unchanged), or after another kind of end, is the client's own.
   const quiet = decoded([
     ...connect(1795858054, 'a'), ...connect(1795858054, 'b'), ...connect(1795858054, 'c'), ...connect(1795858054, 'd'),
     '1795858055: Reloading config.',
-    '1795858056: Client a disconnected.',
-    '1795858058: Client b disconnected.',
+    '1795858055: Client a disconnected.',
+    '1795858056: Client b disconnected.',
     '1795858060: Reloading config.',
     '1795858060: Client c closed its connection.',
     '1795858060: Client d disconnected.',
@@ -1271,4 +1271,42 @@ test('a connection the broker drops for never sending CONNECT is a no-connect at
   ]);
   assert.deepEqual(outcomes(v14), ['10.0.0.1:null no-connect']);
   assert.deepEqual(v14.sessions.map((s) => [s.client, s.listenerPort]), [['x', 1883]]);
+});
+
+test('before 2.0, a client dropped for a packet that breaks the protocol ends protocol-error, not with the socket error logged after the reason', () => {
+  const ends = (c: Correlation): string[] => c.sessions.map((s) => `${s.client} ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}`);
+  // Real 1.4.15 and 1.6.15 lines: the reason names the client, or the address for a SUBSCRIBE.
+  const c = decoded([
+    '1795860458: mosquitto version 1.4.15 (build date 2026-11-28) starting',
+    '1795860459: New connection from 127.0.0.1 on port 27047.',
+    "1795860459: New client connected from 127.0.0.1 as badqos (c1, k60, u'alice').",
+    '1795860459: Invalid QoS in PUBLISH from badqos, disconnecting.',
+    '1795860459: Socket error on client badqos, disconnecting.',
+    '1795860459: New connection from 127.0.0.1 on port 27047.',
+    "1795860459: New client connected from 127.0.0.1 as badsub (c1, k60, u'alice').",
+    '1795860459: Received SUBSCRIBE from badsub',
+    '1795860459: Invalid subscription string from 127.0.0.1, disconnecting.',
+    '1795860459: Socket error on client badsub, disconnecting.',
+    // A socket error with no reason before it, or a reason of another address, is one.
+    '1795860460: New connection from 10.0.0.7 on port 27047.',
+    '1795860460: New client connected from 10.0.0.7 as other (c1, k60).',
+    '1795860460: Received SUBSCRIBE from other',
+    '1795860460: Invalid subscription string from 10.0.0.8, disconnecting.',
+    '1795860460: Socket error on client other, disconnecting.',
+    '1795860461: New connection from 10.0.0.7 on port 27047.',
+    '1795860461: New client connected from 10.0.0.7 as lost (c1, k60).',
+    '1795860461: Socket error on client lost, disconnecting.',
+  ]);
+  assert.deepEqual(ends(c), [
+    'badqos protocol-error (invalid QoS in PUBLISH)', 'badsub protocol-error (invalid subscription filter)', 'other socket-error', 'lost socket-error',
+  ]);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'protocol-error').map((f) => f.client), ['badqos', 'badsub']);
+  // 1.6 names the size of a packet over max_packet_size.
+  const big = decoded([
+    '1795859881: New connection from 127.0.0.1 on port 32451.',
+    "1795859881: New client connected from 127.0.0.1 as big-1 (p2, c1, k30, u'alice').",
+    '1795859882: Client big-1 sent too large packet 3008, disconnecting.',
+    '1795859882: Socket error on client big-1, disconnecting.',
+  ]);
+  assert.deepEqual(ends(big), ['big-1 protocol-error (oversize-packet, 3008 bytes)']);
 });

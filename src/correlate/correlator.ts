@@ -236,6 +236,27 @@ const handshakeFailedFormat = 'Client connection from %s failed: %s.';
 /** OpenSSL's errors, one line each, the reason last (1.x, 1.6.9–2.0, 2.1). */
 const opensslErrorFormats = new Set(['OpenSSL Error: %s', 'OpenSSL Error[%d]: %s', 'OpenSSL Error %s[%d]: %s']);
 
+/**
+ * The broker's lines for a packet that breaks the protocol, which it then drops the client for,
+ * and what each says was wrong. Before 2.0 the end line that follows says `Socket error`.
+ */
+const violationFormats = new Map([
+  ['Invalid QoS in PUBLISH from %s, disconnecting.', 'invalid QoS in PUBLISH'],
+  ['Too high QoS in PUBLISH from %s, disconnecting.', 'QoS too high in PUBLISH'],
+  ['Invalid PUBLISH (QoS=0 and DUP=1) from %s, disconnecting.', 'PUBLISH with QoS 0 and DUP 1'],
+  ['Client %s sent topic with invalid UTF-8, disconnecting.', 'topic with invalid UTF-8'],
+  ['Empty subscription string from %s, disconnecting.', 'empty subscription filter'],
+  ['Invalid QoS in subscription command from %s, disconnecting.', 'invalid QoS in SUBSCRIBE'],
+  ['Invalid subscription string from %s, disconnecting.', 'invalid subscription filter'],
+  ['Malformed UTF-8 in subscription string from %s, disconnecting.', 'subscription filter with invalid UTF-8'],
+  ['Empty unsubscription string from %s, disconnecting.', 'empty unsubscription filter'],
+  ['Invalid unsubscription string from %s, disconnecting.', 'invalid unsubscription filter'],
+  ['Malformed UTF-8 in unsubscription string from %s, disconnecting.', 'unsubscription filter with invalid UTF-8'],
+]);
+
+/** How many records after a protocol violation the end line of its client is looked for. */
+const violationRecords = 2;
+
 /** How many records after an OpenSSL error the disconnect line of its connection is looked for. */
 const tlsErrorRecords = 5;
 
@@ -322,6 +343,8 @@ export class Correlator {
    * the clients it then drops, as no longer allowed in, are logged as plain `disconnected.` lines.
    */
   private reloadedAt: { time: number | null } | null = null;
+  /** The last line saying the broker drops a client for a packet that breaks the protocol. */
+  private violation: { client: string | null; address: string | null; detail: string; until: number } | null = null;
   /** The record of the last timeout of a connection without an id. */
   private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
@@ -510,6 +533,9 @@ export class Correlator {
         else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
         else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
         else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
+        else if (violationFormats.has(r.format)) {
+          this.violation = { client: r.client ?? null, address: r.address ?? null, detail: violationFormats.get(r.format) as string, until: this.records + violationRecords };
+        }
         break;
       case 'unknown':
         // A blank line says nothing to understand (an editor's last newline, files joined).
@@ -944,20 +970,36 @@ export class Correlator {
       this.closeSession(r.client, st, 'disconnect', r, undefined);
       return;
     }
-    this.closeSession(r.client, st, reason, r, dropped ? 'config reloaded' : this.endDetail(r, reason));
+    const violation = this.violationEnding(r, open.session);
+    if (violation !== null) this.closeSession(r.client, st, 'protocol-error', r, violation);
+    else this.closeSession(r.client, st, reason, r, dropped ? 'config reloaded' : this.endDetail(r, reason));
+  }
+
+  /**
+   * What was wrong with the packet a session's `Socket error` end follows, when the line just
+   * before it said the broker drops the client for it (1.x; 1.x names the address of a client
+   * whose SUBSCRIBE or UNSUBSCRIBE was wrong, its id otherwise). Null for any other end.
+   */
+  private violationEnding(r: DisconnectRecord, session: Session): string | null {
+    const v = this.violation;
+    if (v === null || v.until < this.records) return null;
+    this.violation = null;
+    if (r.cause !== 'socket-error') return null;
+    return v.client === r.client || (v.client === null && v.address === session.address) ? v.detail : null;
   }
 
   /**
    * Whether a plain `disconnected.` line is a client the broker dropped as it reloaded its
    * configuration (its password changed, or anonymous logins were turned off). The broker checks
    * every connected client right after `Reloading config.`, before it reads any packet, and logs
-   * each it drops the way it logs a client's own DISCONNECT. Any other end, or one later than the
-   * second after the reload's, shows the checks are over.
+   * each it drops the way it logs a client's own DISCONNECT. Any other end, or one past the
+   * reload's second, shows the checks are over. (Without packet lines in the log, a client's own
+   * DISCONNECT in that second reads the same.)
    */
   private droppedAtReload(r: DisconnectRecord): boolean {
     const reload = this.reloadedAt;
     if (reload === null) return false;
-    if (r.cause !== 'client-disconnect' || (reload.time !== null && r.time !== null && r.time - reload.time > 1000)) {
+    if (r.cause !== 'client-disconnect' || (reload.time !== null && r.time !== null && Math.floor(r.time / 1000) !== Math.floor(reload.time / 1000))) {
       this.reloadedAt = null;
       return false;
     }
@@ -991,6 +1033,8 @@ export class Correlator {
 
   /** What to say beyond the end reason: the broker's detail, or the cause when it is more precise. */
   private endDetail(r: DisconnectRecord, reason: EndReason): string | undefined {
+    // 1.6 gives the size of a packet too large.
+    if (r.cause === 'oversize-packet' && r.detail !== undefined) return `oversize-packet, ${r.detail} bytes`;
     return r.detail ?? (r.cause !== reason && r.cause !== 'client-disconnect' ? r.cause : undefined);
   }
 
