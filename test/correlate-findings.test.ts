@@ -1310,3 +1310,16 @@ test('before 2.0, a client dropped for a packet that breaks the protocol ends pr
   ]);
   assert.deepEqual(ends(big), ['big-1 protocol-error (oversize-packet, 3008 bytes)']);
 });
+
+test('before 2.0, a client whose address had connections waiting on two listeners has no listener port, rather than a guessed one', () => {
+  // Real 1.6.15: an idle connection to 32451 was open when tlsclient connected to 32452.
+  const c = decoded([
+    '1795860204: mosquitto version 1.6.15 starting',
+    '1795860205: New connection from 127.0.0.1 on port 32451.',
+    '1795860205: New connection from 127.0.0.1 on port 32452.',
+    "1795860205: New client connected from 127.0.0.1 as tlsclient (p2, c1, k60, u'alice').",
+    '1795860205: New connection from 10.0.0.2 on port 32452.',
+    '1795860205: New client connected from 10.0.0.2 as one (p2, c1, k60).',
+  ]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.listenerPort]), [['tlsclient', null], ['one', 32452]]);
+});

@@ -798,6 +798,10 @@ export class Correlator {
 
   private onConnected(r: ClientConnectedRecord): void {
     if (r.port !== null) this.portsNamed = true;
+    // Before 2.0 the lines name no remote port: of connections from one address to several
+    // listeners, which one this is cannot be told.
+    const listeners = r.port === null ? this.pending.get(r.address) : undefined;
+    const ambiguous = listeners !== undefined && listeners.some((p) => p.listenerPort !== listeners[0]?.listenerPort);
     const pending = this.takePending(r.address, r.port) ?? this.reclaimGuessed(r.address, r.port);
     const prior = this.state(r.client);
     if (prior.session?.disconnectAt) this.closeSession(r.client, prior, 'disconnect', prior.session.disconnectAt, undefined);
@@ -814,7 +818,7 @@ export class Correlator {
       client: st.id,
       address: ownCopy(r.address),
       port: r.port ?? pending?.port ?? null,
-      listenerPort: pending?.listenerPort ?? null,
+      listenerPort: ambiguous ? null : pending?.listenerPort ?? null,
       mqttVersion: r.mqttVersion,
       protocolLevel: r.protocolLevel,
       cleanSession: r.cleanSession,
