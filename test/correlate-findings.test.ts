@@ -1323,3 +1323,13 @@ test('before 2.0, a client whose address had connections waiting on two listener
   ]);
   assert.deepEqual(c.sessions.map((s) => [s.client, s.listenerPort]), [['tlsclient', null], ['one', 32452]]);
 });
+
+test('whether a client set a will is what the lines after its connect say, and unknown without them', () => {
+  const c = decoded([
+    ...connect(1795700000, 'with'), "1795700000: Will message specified (4 bytes) (r0, q1).", '1795700000: \tdevices/with/status',
+    ...connect(1795700000, 'without'), '1795700000: No will message specified.',
+    // 1.4, or a log without debug lines.
+    ...connect(1795700000, 'unsaid'),
+  ]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.will]), [['with', true], ['without', false], ['unsaid', null]]);
+});

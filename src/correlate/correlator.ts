@@ -136,7 +136,7 @@ function newSession(head: SessionHead, at: Where & { time: number | null }): Ses
     protocolLevel: head.protocolLevel, cleanSession: head.cleanSession, keepalive: head.keepalive, username: head.username, bridge: head.bridge,
     start: at.time, end: null, durationMs: null, endReason: 'open', startAt: { file: at.file, line: at.line }, endAt: null,
     packetsIn: newPacketCounts(), packetsOut: newPacketCounts(), messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0,
-    subscriptions: 0, lastActivity: at.time, will: false,
+    subscriptions: 0, lastActivity: at.time, will: null,
   };
   if (head.outgoingBridge !== undefined) session.outgoingBridge = head.outgoingBridge;
   return session;
@@ -519,9 +519,9 @@ export class Correlator {
       case 'packet': this.onPacket(r); break;
       case 'subscription': this.onSubscription(r); break;
       case 'will':
-        if (r.client !== null && r.event === 'specified') {
+        if (r.client !== null && r.event !== 'topic') {
           const open = this.clients.get(r.client)?.session;
-          if (open) open.session.will = true;
+          if (open) open.session.will = r.event === 'specified';
         }
         break;
       case 'broker': this.onBroker(r.event, r.version ?? null, r); break;

@@ -52,7 +52,11 @@ export interface Session {
   subscriptions: number;
   /** Time of the last packet received from the client. */
   lastActivity: number | null;
-  will: boolean;
+  /**
+   * Whether the client set a will: null when the log does not say (the lines after a connect that
+   * say so are debug lines, and 1.4 prints none).
+   */
+  will: boolean | null;
 }
 
 /** How a connection that never became a session ended. */
