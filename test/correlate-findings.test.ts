@@ -1301,6 +1301,8 @@ test('before 2.0, a client dropped for a packet that breaks the protocol ends pr
     'badqos protocol-error (invalid QoS in PUBLISH)', 'badsub protocol-error (invalid subscription filter)', 'other socket-error', 'lost socket-error',
   ]);
   assert.deepEqual(c.findings.filter((f) => f.code === 'protocol-error').map((f) => f.client), ['badqos', 'badsub']);
+  // A session the broker dropped ends where it said why.
+  assert.deepEqual(c.sessions.map((s) => s.endAt?.line), [4, 9, 15, 18]);
   // 1.6 names the size of a packet over max_packet_size.
   const big = decoded([
     '1795859881: New connection from 127.0.0.1 on port 32451.',

@@ -344,7 +344,7 @@ export class Correlator {
    */
   private reloadedAt: { time: number | null } | null = null;
   /** The last line saying the broker drops a client for a packet that breaks the protocol. */
-  private violation: { client: string | null; address: string | null; detail: string; until: number } | null = null;
+  private violation: { client: string | null; address: string | null; detail: string; at: Where; until: number } | null = null;
   /** The record of the last timeout of a connection without an id. */
   private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
@@ -534,7 +534,9 @@ export class Correlator {
         else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
         else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
         else if (violationFormats.has(r.format)) {
-          this.violation = { client: r.client ?? null, address: r.address ?? null, detail: violationFormats.get(r.format) as string, until: this.records + violationRecords };
+          this.violation = {
+            client: r.client ?? null, address: r.address ?? null, detail: violationFormats.get(r.format) as string, at: { file: r.file, line: r.line }, until: this.records + violationRecords,
+          };
         }
         break;
       case 'unknown':
@@ -974,22 +976,23 @@ export class Correlator {
       this.closeSession(r.client, st, 'disconnect', r, undefined);
       return;
     }
+    // The session ends where the broker said why.
     const violation = this.violationEnding(r, open.session);
-    if (violation !== null) this.closeSession(r.client, st, 'protocol-error', r, violation);
+    if (violation !== null) this.closeSession(r.client, st, 'protocol-error', { ...violation.at, time: r.time }, violation.detail);
     else this.closeSession(r.client, st, reason, r, dropped ? 'config reloaded' : this.endDetail(r, reason));
   }
 
   /**
-   * What was wrong with the packet a session's `Socket error` end follows, when the line just
-   * before it said the broker drops the client for it (1.x; 1.x names the address of a client
-   * whose SUBSCRIBE or UNSUBSCRIBE was wrong, its id otherwise). Null for any other end.
+   * The line a session's `Socket error` end follows when that line said the broker drops the
+   * client for a packet that breaks the protocol (1.x; 1.x names the address of a client whose
+   * SUBSCRIBE or UNSUBSCRIBE was wrong, its id otherwise), and what was wrong. Null for any other end.
    */
-  private violationEnding(r: DisconnectRecord, session: Session): string | null {
+  private violationEnding(r: DisconnectRecord, session: Session): { detail: string; at: Where } | null {
     const v = this.violation;
     if (v === null || v.until < this.records) return null;
     this.violation = null;
     if (r.cause !== 'socket-error') return null;
-    return v.client === r.client || (v.client === null && v.address === session.address) ? v.detail : null;
+    return v.client === r.client || (v.client === null && v.address === session.address) ? v : null;
   }
 
   /**
