@@ -1273,7 +1273,7 @@ test('a connection the broker drops for never sending CONNECT is a no-connect at
   assert.deepEqual(v14.sessions.map((s) => [s.client, s.listenerPort]), [['x', 1883]]);
 });
 
-test('before 2.0, a client dropped for a packet that breaks the protocol ends protocol-error, not with the socket error logged after the reason', () => {
+test('a client dropped for a packet that breaks the protocol ends protocol-error with what was wrong; before 2.0 not with the socket error logged after the reason', () => {
   const ends = (c: Correlation): string[] => c.sessions.map((s) => `${s.client} ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}`);
   // Real 1.4.15 and 1.6.15 lines: the reason names the client, or the address for a SUBSCRIBE.
   const c = decoded([
@@ -1303,6 +1303,14 @@ test('before 2.0, a client dropped for a packet that breaks the protocol ends pr
   assert.deepEqual(c.findings.filter((f) => f.code === 'protocol-error').map((f) => f.client), ['badqos', 'badsub']);
   // A session the broker dropped ends where it said why.
   assert.deepEqual(c.sessions.map((s) => s.endAt?.line), [4, 9, 15, 18]);
+  // Real 2.0.11 ends it for a malformed packet: the reason line says more.
+  const v20 = decoded([
+    '1795860407: New connection from 127.0.0.1:40000 on port 32451.',
+    "1795860407: New client connected from 127.0.0.1:40000 as qos3-pub (p2, c1, k60, u'alice').",
+    '1795860407: Invalid QoS in PUBLISH from qos3-pub, disconnecting.',
+    '1795860407: Client qos3-pub disconnected due to malformed packet.',
+  ]);
+  assert.deepEqual(ends(v20), ['qos3-pub protocol-error (invalid QoS in PUBLISH)']);
   // 1.6 names the size of a packet over max_packet_size.
   const big = decoded([
     '1795859881: New connection from 127.0.0.1 on port 32451.',

@@ -983,15 +983,16 @@ export class Correlator {
   }
 
   /**
-   * The line a session's `Socket error` end follows when that line said the broker drops the
-   * client for a packet that breaks the protocol (1.x; 1.x names the address of a client whose
-   * SUBSCRIBE or UNSUBSCRIBE was wrong, its id otherwise), and what was wrong. Null for any other end.
+   * The line a session's end follows when that line said the broker drops the client for a
+   * packet that breaks the protocol (the address of a client whose SUBSCRIBE or UNSUBSCRIBE was
+   * wrong, its id otherwise), and what was wrong: the end itself says `Socket error` (1.x) or
+   * `malformed packet` (2.0). Null for any other end.
    */
   private violationEnding(r: DisconnectRecord, session: Session): { detail: string; at: Where } | null {
     const v = this.violation;
     if (v === null || v.until < this.records) return null;
     this.violation = null;
-    if (r.cause !== 'socket-error') return null;
+    if (r.cause !== 'socket-error' && endOf(r) !== 'protocol-error') return null;
     return v.client === r.client || (v.client === null && v.address === session.address) ? v : null;
   }
 
