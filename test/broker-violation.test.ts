@@ -1,0 +1,29 @@
+/**
+ * A real mosquitto on 127.0.0.1 that drops a client for a SUBSCRIBE breaking the protocol: the
+ * session ends protocol-error, saying what was wrong, at the line where the broker said it.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { RawClient } from '../scripts/scenarios/raw-client.js';
+import { requireBroker, startBroker } from './support/broker.js';
+import { runCli } from './support/run-cli.js';
+
+test('broker protocol violation: a SUBSCRIBE to an invalid filter ends its session protocol-error (invalid subscription filter), and fails the default gate', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker();
+  t.after(() => broker.dispose());
+  const { client } = await RawClient.connect(broker.port, { clientId: 'bad-filter', cleanSession: true, keepalive: 60 });
+  client.sendSubscribe([{ topic: 'a/#/b', qos: 1 }]);
+  assert.equal(await client.closed, 'peer', 'the broker closed the connection');
+  await broker.stop();
+
+  const log = await readFile(broker.logFile, 'utf8');
+  const lines = log.split('\n');
+  const reasonLine = lines.findIndex((l) => l.includes('Invalid subscription string')) + 1;
+  assert.ok(reasonLine > 0, log);
+  const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', broker.logFile])).stdout) as { sessions: Array<{ client: string; endReason: string; endDetail?: string; endAt: { line: number } }> };
+  assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason, s.endDetail, s.endAt.line]), [['bad-filter', 'protocol-error', 'invalid subscription filter', reasonLine]], log);
+  const gate = await runCli(['report', '--format', 'json', broker.logFile]);
+  assert.equal(gate.code, 1, gate.stderr);
+});
