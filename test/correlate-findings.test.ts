@@ -1343,3 +1343,30 @@ test('whether a client set a will is what the lines after its connect say, and u
   ]);
   assert.deepEqual(c.sessions.map((s) => [s.client, s.will]), [['with', true], ['without', false], ['unsaid', null]]);
 });
+
+test('1.5: a CONNECT the broker refused as breaking the protocol is a protocol-error attempt saying why; an offline session dropped as its client comes back is no socket error', () => {
+  // Real 1.5.11 lines.
+  const c = decoded([
+    '1795861676: mosquitto version 1.5.11 starting',
+    '1795861742: New connection from 127.0.0.1 on port 23908.',
+    '1795861742: Malformed UTF-8 in will topic string from badutf_will, disconnecting.',
+    '1795861742: Socket error on client <unknown>, disconnecting.',
+    '1795861742: New connection from 127.0.0.1 on port 23908.',
+    '1795861742: Protocol error from pwnouser: password without username, closing connection.',
+    '1795861742: Socket error on client <unknown>, disconnecting.',
+    '1795861743: New connection from 127.0.0.1 on port 23908.',
+    '1795861743: Socket error on client <unknown>, disconnecting.',
+    // persist2's session is in the broker's database, offline: the broker drops it as it comes back.
+    '1795862119: New connection from 127.0.0.1 on port 23908.',
+    '1795862119: Socket error on client persist2, disconnecting.',
+    "1795862119: New client connected from 127.0.0.1 as persist2 (c0, k60, u'alice').",
+    // A session begun before the log that ends after a connection of another client is reported.
+    '1795862120: New connection from 127.0.0.1 on port 23908.',
+    '1795862120: Socket error on client older, disconnecting.',
+    "1795862120: New client connected from 127.0.0.1 as newer (c0, k60, u'alice').",
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.client, a.outcome, a.detail]), [
+    ['badutf_will', 'protocol-error', 'will topic with invalid UTF-8'], ['pwnouser', 'protocol-error', 'password without username in CONNECT'], [null, 'closed', undefined],
+  ]);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'socket-error').map((f) => f.client), ['older']);
+});

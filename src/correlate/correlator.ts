@@ -123,6 +123,17 @@ interface PendingConnection {
   seq: number;
 }
 
+/** A line saying the broker drops a client for a packet that breaks the protocol, and what was wrong. */
+interface Violation {
+  /** The client it names, else the address. */
+  client: string | null;
+  address: string | null;
+  detail: string;
+  at: Where;
+  /** The last record whose end it can be the reason for. */
+  until: number;
+}
+
 /** What a new session's connection says of it. */
 type SessionHead = Pick<Session, 'client' | 'address' | 'port' | 'listenerPort' | 'mqttVersion' | 'protocolLevel' | 'cleanSession' | 'keepalive' | 'username' | 'bridge' | 'outgoingBridge'>;
 
@@ -252,6 +263,11 @@ const violationFormats = new Map([
   ['Empty unsubscription string from %s, disconnecting.', 'empty unsubscription filter'],
   ['Invalid unsubscription string from %s, disconnecting.', 'invalid unsubscription filter'],
   ['Malformed UTF-8 in unsubscription string from %s, disconnecting.', 'unsubscription filter with invalid UTF-8'],
+  // A CONNECT's: its connection ends before it is a session.
+  ['Malformed UTF-8 in will topic string from %s, disconnecting.', 'will topic with invalid UTF-8'],
+  ['Invalid Will QoS in CONNECT from %s.', 'invalid will QoS in CONNECT'],
+  ['Invalid protocol "%s" in CONNECT from %s.', 'invalid protocol name in CONNECT'],
+  ['Protocol error from %s: password without username, closing connection.', 'password without username in CONNECT'],
 ]);
 
 /** How many records after a protocol violation the end line of its client is looked for. */
@@ -343,8 +359,16 @@ export class Correlator {
    * the clients it then drops, as no longer allowed in, are logged as plain `disconnected.` lines.
    */
   private reloadedAt: { time: number | null } | null = null;
+  /** The record of the last `New connection` line. */
+  private lastConnectionAt = 0;
+  /**
+   * The end of a session begun before the log, logged right after a new connection: unless the
+   * next line connects the same client, which shows the end was the broker dropping the client's
+   * offline session as it came back (1.4, 1.5).
+   */
+  private resumeEcho: { client: string; reason: EndReason; r: DisconnectRecord; detail: string | undefined } | null = null;
   /** The last line saying the broker drops a client for a packet that breaks the protocol. */
-  private violation: { client: string | null; address: string | null; detail: string; at: Where; until: number } | null = null;
+  private violation: Violation | null = null;
   /** The record of the last timeout of a connection without an id. */
   private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
@@ -489,6 +513,7 @@ export class Correlator {
   /** Feeds one record. Records must come in log order. */
   push(record: LogRecord): void {
     const r = record.truncated === true ? this.withWholeClient(record) : record;
+    if (this.resumeEcho !== null) this.settleResumeEcho(r.type === 'client-connected' ? r.client : null);
     this.records++;
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
@@ -579,6 +604,7 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
+    if (this.resumeEcho !== null) this.settleResumeEcho(null);
     this.settleRequest(true);
     this.loggingRunOver();
     this.countMinute(this.minute);
@@ -673,6 +699,7 @@ export class Correlator {
 
   private onConnection(address: string, port: number | null, listenerPort: number, r: LogRecord): void {
     this.reloadedAt = null;
+    this.lastConnectionAt = this.records;
     if (this.pendingCount >= this.maxOpen) {
       const oldest = this.pendingToEvict.next();
       if (oldest) {
@@ -920,12 +947,15 @@ export class Correlator {
         this.onDisconnect({ ...r, client: literalUnknown });
         return;
       }
-      const outcome = tls !== null ? 'tls-error' : attemptOutcomeOf(reason);
+      // Before 2.0 a CONNECT the broker refused as breaking the protocol ends in a `Socket error`.
+      const violation = tls === null ? this.takeViolation(r) : null;
+      const outcome = tls !== null ? 'tls-error' : violation !== null ? 'protocol-error' : attemptOutcomeOf(reason);
       // A timeout ends a connection that waited for its CONNECT longest, not the one just made.
       const p = r.address === null && reason === 'timeout' ? this.takeOldestPending() : this.takePending(r.address, r.port);
       if (!p && r.address === null && tls === null) return;
-      const attempt = this.addAttempt(null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
+      const attempt = this.addAttempt(violation?.client ?? null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
       if (tls !== null) this.tlsFailed(attempt, tls.detail, tls.at);
+      if (violation !== null) attempt.detail = violation.detail;
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
       if (p && r.address === null) {
         this.guessed.push({ attempt, taken: p, rival: this.newestPending() });
@@ -963,7 +993,11 @@ export class Correlator {
         const p = this.takePending(r.address, r.port);
         this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, attemptOutcomeOf(reason));
       } else if (this.endsUntracked(r.client)) {
-        this.endBeforeLog(r.client, st, reason, r, this.endDetail(r, reason));
+        // Right after a new connection it may be 1.4/1.5 dropping the client's offline session
+        // as the client connects again: whether it is shows on the next line.
+        const end = { client: r.client, reason, r, detail: this.endDetail(r, reason) };
+        if (this.lastConnectionAt === this.records - 1) this.resumeEcho = end;
+        else this.endBeforeLog(end.client, st, end.reason, end.r, end.detail);
       }
       return;
     }
@@ -977,8 +1011,8 @@ export class Correlator {
       return;
     }
     // The session ends where the broker said why.
-    const violation = this.violationEnding(r, open.session);
-    if (violation !== null) this.closeSession(r.client, st, 'protocol-error', { ...violation.at, time: r.time }, violation.detail);
+    const broke = this.violationEnding(r, open.session);
+    if (broke !== null) this.closeSession(r.client, st, 'protocol-error', { ...broke.at, time: r.time }, broke.detail);
     else this.closeSession(r.client, st, reason, r, dropped ? 'config reloaded' : this.endDetail(r, reason));
   }
 
@@ -988,12 +1022,17 @@ export class Correlator {
    * wrong, its id otherwise), and what was wrong: the end itself says `Socket error` (1.x) or
    * `malformed packet` (2.0). Null for any other end.
    */
-  private violationEnding(r: DisconnectRecord, session: Session): { detail: string; at: Where } | null {
+  private violationEnding(r: DisconnectRecord, session: Session): Violation | null {
+    const v = this.takeViolation(r);
+    return v !== null && (v.client === r.client || (v.client === null && v.address === session.address)) ? v : null;
+  }
+
+  /** The line just before an end that said the broker drops the client for a packet that breaks the protocol, if this end can be its. */
+  private takeViolation(r: DisconnectRecord): Violation | null {
     const v = this.violation;
     if (v === null || v.until < this.records) return null;
     this.violation = null;
-    if (r.cause !== 'socket-error' && endOf(r) !== 'protocol-error') return null;
-    return v.client === r.client || (v.client === null && v.address === session.address) ? v : null;
+    return r.cause === 'socket-error' || endOf(r) === 'protocol-error' ? v : null;
   }
 
   /**
@@ -1061,6 +1100,14 @@ export class Correlator {
   /** Whether an end line without an open session ends one this correlator does not hold. */
   private endsUntracked(client: string): boolean {
     return this.untracked.has(client) || this.beganBeforeLog(client);
+  }
+
+  /** Reports the end held in {@link resumeEcho}, unless `connected`, the client the next line connects, is its client. */
+  private settleResumeEcho(connected: string | null): void {
+    const end = this.resumeEcho;
+    this.resumeEcho = null;
+    if (end === null || end.client === connected) return;
+    this.endBeforeLog(end.client, this.clients.get(end.client), end.reason, end.r, end.detail);
   }
 
   /** A session begun before the log ends: its problem is reported, though the session is not known. */
