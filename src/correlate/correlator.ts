@@ -1344,7 +1344,7 @@ export class Correlator {
     // The warning of an acknowledgement's unknown id is logged without debug lines. (Not by the
     // record's level: an envelope may give every line its own.)
     if (r.outcome !== 'unknown-mid') this.debugLines = true;
-    if (r.direction === 'in') this.reloadedAt = null;
+    if (this.reloadedAt !== null && r.direction === 'in') this.reloadedAt = null;
     // Two fields, not an object: this runs for every packet line.
     const echo = this.lastPacketAt === this.records - 1 && this.lastPacket !== null && secondLineOf(r, this.lastPacket);
     this.lastPacket = r;
