@@ -1370,3 +1370,26 @@ test('1.5: a CONNECT the broker refused as breaking the protocol is a protocol-e
   ]);
   assert.deepEqual(c.findings.filter((f) => f.code === 'socket-error').map((f) => f.client), ['older']);
 });
+
+test('1.x cuts a line at its format\'s length plus 499 inside a last %s: the line is marked cut, and a cut DISCONNECT line still ends its session', () => {
+  // Real 1.4.15, a client id of 600 characters: each line is cut at its format's length plus 499.
+  const id = `L${'b'.repeat(599)}`;
+  const cutAt = (format: string, text: string): string => text.slice(0, format.length + 499);
+  const lines = [
+    '1795860393: mosquitto version 1.4.15 (build date 2026-11-28) starting',
+    '1795860394: New connection from 127.0.0.1 on port 27047.',
+    `1795860394: ${cutAt("New client connected from %s as %s (c%d, k%d, u'%s').", `New client connected from 127.0.0.1 as ${id} (c1, k60, u'alice').`)}`,
+    `1795860395: ${cutAt('Received DISCONNECT from %s', `Received DISCONNECT from ${id}`)}`,
+    `1795860395: ${cutAt('Client %s disconnected.', `Client ${id} disconnected.`)}`,
+    `1795860396: ${cutAt('%s %d %s', `lsub 1 f/${'c'.repeat(600)}`)}`,
+    `1795860396: ${cutAt('OpenSSL Error: %s', `OpenSSL Error: ${'x'.repeat(600)}`)}`,
+  ];
+  const decoder = createLineDecoder('f.log');
+  const recs = lines.map((l) => decoder.decode(l));
+  assert.deepEqual(recs.slice(3).map((r) => [r.type, r.truncated]), [['packet', true], ['disconnect', true], ['subscription', true], ['message', true]]);
+  assert.deepEqual(correlateRecords(recs).sessions.map((s) => s.endReason), ['disconnect']);
+  // 2.x cuts at 999 bytes: a DISCONNECT line of that length is whole.
+  const whole = createLineDecoder('f.log');
+  whole.decode('1795860393: mosquitto version 2.0.11 starting');
+  assert.equal(whole.decode(`1795860395: Received DISCONNECT from ${id.slice(0, 501)}`).truncated, undefined);
+});

@@ -54,6 +54,33 @@ export interface LineContext {
 const brokerLineLimit = 999;
 /** 1.x cuts at the format's length plus 499; a line this long that matches only in part was cut. */
 const shortestCut = 500;
+/** Bytes of the last `%s` of a 1.x message cut at its format's length plus 499, when nothing follows it. */
+const lastValueCut = 501;
+
+/**
+ * Whether a message that matched whole was cut by 1.x all the same: at its format's length plus
+ * 499, inside a `%s` that ends the format (a client id of a bare packet line, a grant line's
+ * filter, a message's last value). A line that reaches that length exactly was cut.
+ */
+function cutBy1x(body: RecordBody, message: string, version: string | undefined): boolean {
+  let cut: boolean;
+  switch (body.type) {
+    case 'packet':
+      cut = body.mid === undefined && body.client.length * 3 >= lastValueCut && Buffer.byteLength(body.client) === lastValueCut && message.endsWith(body.client);
+      break;
+    case 'subscription':
+      // `%s %d %s`, a grant line.
+      cut = body.level === 'subscribe' && Buffer.byteLength(message) === 8 + 499;
+      break;
+    case 'message':
+      cut = body.format.endsWith('%s') && Buffer.byteLength(message) === Buffer.byteLength(body.format) + 499;
+      break;
+    default:
+      cut = false;
+  }
+  return cut && (version === undefined || version.startsWith('1.'));
+}
+
 /**
  * Characters of the longest message any broker prints: 2.x formats into a 1000-byte buffer,
  * 1.x into the format's length plus 500 bytes, and a character takes at least one byte.
@@ -499,7 +526,7 @@ export class LineParser {
       if (rest !== '' && !rest.includes('\0')) return { ...this.parse(rest, where, context), raw: line };
     }
     const packet = this.scanStampedPacket(line, context.prev);
-    if (packet) return complete(packet, line, where, this.prefixes.lastTime, undefined, isCut(line, true));
+    if (packet) return complete(packet, line, where, this.prefixes.lastTime, undefined, isCut(line, true) || cutBy1x(packet, line, context.brokerVersion));
     const ctx: DecodeContext = { prev: context.prev, brokerVersion: context.brokerVersion, level: undefined, stamped: false };
     let unwrapped: Unwrapped;
     let body: RecordBody | null;
@@ -523,7 +550,7 @@ export class LineParser {
     } catch {
       return this.unknown(line, where, null, line, 'no-match');
     }
-    const cut = isCut(unwrapped.brokerLine, body !== null);
+    const cut = isCut(unwrapped.brokerLine, body !== null) || (body !== null && cutBy1x(body, unwrapped.message, context.brokerVersion));
     if (!body && cut) body = decodeMessage(unwrapped.message, ctx, true);
     if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, reasonFor(unwrapped.message), unwrapped.level);
     return complete(body, line, where, unwrapped.time, unwrapped.level, cut);
