@@ -1393,3 +1393,38 @@ test('1.x cuts a line at its format\'s length plus 499 inside a last %s: the lin
   whole.decode('1795860393: mosquitto version 2.0.11 starting');
   assert.equal(whole.decode(`1795860395: Received DISCONNECT from ${id.slice(0, 501)}`).truncated, undefined);
 });
+
+test('with its log also sent to $SYS/broker/log/#, the PUBLISH the broker logs after each line does not part a line from the lines that belong to it', () => {
+  const sent = (t: string, bytes: number, level = 'N'): string => `${t}: Sending PUBLISH to syslogcap (d0, q0, r0, m0, '$SYS/broker/log/${level}', ... (${bytes} bytes))`;
+  // Real 2.1.2 (`log_dest topic`, a subscriber of $SYS/broker/log/#, a dynsec role denying secret/#).
+  const t = '2026-11-28T16:36:57+0530';
+  const c = decoded([
+    '2026-11-28T16:35:25+0530: mosquitto version 2.1.2 starting',
+    `${t}: New connection from 127.0.0.1:50934 on port 23665.`,
+    sent(t, 76),
+    `${t}: New client connected from 127.0.0.1:50934 as alice-sub2 (p4, c1, k60, u'alice').`,
+    sent(t, 106),
+    `${t}: Will message specified (3 bytes) (r0, q1).`,
+    `${t}: \twill/t`,
+    `${t}: Sending CONNACK to alice-sub2 (0, 0)`,
+    `${t}: Received SUBSCRIBE from alice-sub2`,
+    `${t}: \tdata/x (QoS 0)`,
+    `${t}: alice-sub2 0 data/x`,
+    sent(t, 45, 'M/subscribe'),
+    `${t}: \tsecret/y (denied)`,
+    `${t}: Sending SUBACK to alice-sub2`,
+  ]);
+  assert.equal(c.unknown, 0);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'subscribe-denied').map((f) => 'filter' in f && f.filter), ['secret/y']);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.will, s.subscriptions]), [['alice-sub2', true, 1]]);
+  assert.equal(c.lines, 14);
+  // 1.5 dropping an offline session as its client comes back, its lines sent to $SYS too.
+  const resumed = decoded([
+    '1795862119: New connection from 127.0.0.1 on port 23908.',
+    sent('1795862119', 60),
+    '1795862119: Socket error on client persist2, disconnecting.',
+    sent('1795862119', 50),
+    "1795862119: New client connected from 127.0.0.1 as persist2 (c0, k60, u'alice').",
+  ]);
+  assert.deepEqual(resumed.findings.filter((f) => f.code === 'socket-error'), []);
+});

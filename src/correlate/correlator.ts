@@ -5,7 +5,7 @@
  */
 import {
   type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type RecordType, type SubscriptionRecord, type Where, assertNever, isAtLeast21,
+  type RecordType, type SubscriptionRecord, type Where, assertNever, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
@@ -343,6 +343,8 @@ export class Correlator {
   private readonly clients = new Map<string, ClientState>();
   private readonly pending = new Map<string, PendingConnection[]>();
   private pendingCount = 0;
+  /** Records of the broker sending its log lines to `$SYS` topics, which {@link records} leaves out. */
+  private logLinesSent = 0;
   /** `New connection` lines read, to sweep {@link pending} now and then. */
   private connectionLines = 0;
   private lastPending: PendingConnection | null = null;
@@ -513,8 +515,14 @@ export class Correlator {
   /** Feeds one record. Records must come in log order. */
   push(record: LogRecord): void {
     const r = record.truncated === true ? this.withWholeClient(record) : record;
-    if (this.resumeEcho !== null) this.settleResumeEcho(r.type === 'client-connected' ? r.client : null);
-    this.records++;
+    // The broker sending a log line to `$SYS/broker/log/#` comes between the lines it logs: the
+    // lines told apart by what comes next (`records`) read past it.
+    if (publishesLogLine(r)) {
+      this.logLinesSent++;
+    } else {
+      if (this.resumeEcho !== null) this.settleResumeEcho(r.type === 'client-connected' ? r.client : null);
+      this.records++;
+    }
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
     // a run of its own): anything else that comes in, or any other line, ends that run.
@@ -630,8 +638,8 @@ export class Correlator {
     const rank = (code: FindingCode): number => findingCodes.indexOf(code);
     const findings = this.findings.all().sort((a, b) => rank(a.code) - rank(b.code) || (a.time ?? 0) - (b.time ?? 0));
     return {
-      lines: this.records,
-      records: this.records,
+      lines: this.records + this.logLinesSent,
+      records: this.records + this.logLinesSent,
       recordTypes: this.recordTypes,
       unknown: this.unknown,
       unknownExamples: this.unknownExamples,

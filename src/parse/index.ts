@@ -3,7 +3,7 @@
  */
 export * from './record.js';
 export { type Clock, createClock, fractionMs, halfYearMs, isCalendarDate, parseOffset } from './clock.js';
-export { LineParser, type LineContext, type LineDecoder, type ParseOptions, carriedContext, createLineDecoder, nextFileContext, parseLine } from './parse-line.js';
+export { LineParser, type LineContext, type LineDecoder, type ParseOptions, carriedContext, createLineDecoder, nextFileContext, parseLine, publishesLogLine } from './parse-line.js';
 export { type Line, type OverlongLine, defaultMaxLineLength, forEachLineOf, linesOf, overlongHeadLength, readLineBatches } from './read-lines.js';
 export { readRecordBatches } from './records.js';
 export { isAtLeast21 } from './pattern.js';

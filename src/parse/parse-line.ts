@@ -657,6 +657,15 @@ export function nextFileContext(end: Readonly<LineContext>): LineContext {
   return { ...carriedContext(end), ...(end.prev === undefined ? {} : { prev: end.prev }) };
 }
 
+/**
+ * Whether a record is the broker sending one of its own log lines to a subscriber of
+ * `$SYS/broker/log/#` (`log_dest topic`): it comes right after the line it sends, so the line after
+ * it, which may belong to that line (a SUBSCRIBE's filters, a connect's will), reads past it.
+ */
+export function publishesLogLine(r: LogRecord): boolean {
+  return r.type === 'packet' && r.cmd === 'publish' && r.direction === 'out' && r.topic !== undefined && r.topic.charCodeAt(0) === 36 && r.topic.startsWith('$SYS/broker/log/');
+}
+
 /** Decodes the lines of one input in order; see {@link createLineDecoder}. */
 export interface LineDecoder {
   decode(text: string): LogRecord;
@@ -678,7 +687,7 @@ export function createLineDecoder(file: string, parser: LineParser = new LinePar
   let line = (start.line ?? 1) - 1;
   const context: LineContext = { ...start.context };
   const remember = (record: LogRecord): LogRecord => {
-    context.prev = record;
+    if (!publishesLogLine(record)) context.prev = record;
     if (record.time !== null) context.lastTime = record.time;
     if (record.type === 'broker' && record.event === 'starting' && record.version) context.brokerVersion = record.version;
     return record;
