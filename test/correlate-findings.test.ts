@@ -1428,3 +1428,17 @@ test('with its log also sent to $SYS/broker/log/#, the PUBLISH the broker logs a
   ]);
   assert.deepEqual(resumed.findings.filter((f) => f.code === 'socket-error'), []);
 });
+
+test('2.1: a CONNACK refusing an id, then the end of its connection by address and port, is one failed connection', () => {
+  // Real 2.1.2: a v5 CONNECT with an authentication method the broker does not support.
+  const c = decoded([
+    '2026-11-28T16:35:25+0530: mosquitto version 2.1.2 running',
+    '2026-11-28T16:36:01+0530: New connection from 127.0.0.1:37246 on port 23665.',
+    '2026-11-28T16:36:01+0530: Sending CONNACK to authx (0, 140)',
+    '2026-11-28T16:36:01+0530: Client 127.0.0.1 [127.0.0.1:37246] disconnected: used disallowed feature (QoS too high, retain not supported, or bad AUTH method).',
+    // Another connection's end is its own.
+    '2026-11-28T16:36:02+0530: New connection from 127.0.0.1:37250 on port 23665.',
+    '2026-11-28T16:36:02+0530: Client 127.0.0.1 [127.0.0.1:37250] disconnected: connection closed by client.',
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.client, a.port, a.outcome]), [['authx', 37246, 'not-authorised'], [null, 37250, 'closed']]);
+});

@@ -350,6 +350,8 @@ export class Correlator {
   private lastPending: PendingConnection | null = null;
   /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
   private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection; rival: PendingConnection | null }> = [];
+  /** The connection of a refused CONNACK sent to an id, whose disconnect line may name its address alone (2.1). */
+  private refusedNamed: { address: string; port: number; until: number } | null = null;
   /** A refused CONNACK sent to an address (no id yet), whose disconnect line is still to come. */
   private refusedUnnamed: { attempt: ConnectionAttempt; until: number } | null = null;
   /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
@@ -946,6 +948,7 @@ export class Correlator {
     const tls = this.tlsError !== null && this.tlsError.until >= this.records ? this.tlsError : null;
     this.tlsError = null;
     if (r.client === null) {
+      if (this.endsRefusedNamed(r)) return;
       // 1.4 and 1.5 log a socket error right after a timeout, for the same connection.
       const echo = reason === 'socket-error' && this.unknownTimeoutAt === this.records - 1;
       if (reason === 'timeout') this.unknownTimeoutAt = this.records;
@@ -1336,6 +1339,14 @@ export class Correlator {
     return refused !== null && refused.until >= this.records && (address === null || refused.attempt.address === address);
   }
 
+  /** Whether an end naming no id but an address and port is that of the connection a refused CONNACK named by its id. */
+  private endsRefusedNamed(r: DisconnectRecord): boolean {
+    const refused = this.refusedNamed;
+    if (refused === null || refused.until < this.records || r.address !== refused.address || r.port !== refused.port) return false;
+    this.refusedNamed = null;
+    return true;
+  }
+
   /** The state of the client named last: packets of one client tend to come in runs. */
   private cachedName = '';
   private cachedState: ClientState | undefined;
@@ -1418,7 +1429,11 @@ export class Correlator {
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
           if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
-          else this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
+          else {
+            this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
+            // 2.1 may drop the id after refusing it, and end the connection by its address.
+            if (p?.port != null) this.refusedNamed = { address: p.address, port: p.port, until: this.records + refusalEchoRecords };
+          }
         } else if (r.direction === 'out' && r.sessionPresent === false && st && saysSessionPresent(st.session?.session.mqttVersion)) {
           // The broker kept no session for the client: what its last one left in flight is lost.
           this.flows.notResumed(st, { file: r.file, line: r.line });
