@@ -1311,6 +1311,15 @@ test('a client dropped for a packet that breaks the protocol ends protocol-error
     '1795860407: Client qos3-pub disconnected due to malformed packet.',
   ]);
   assert.deepEqual(ends(v20), ['qos3-pub protocol-error (invalid QoS in PUBLISH)']);
+  // 2.1, a v5 AUTH packet from a client that connected without an authentication method.
+  const v21 = decoded([
+    '1795700001: New connection from 127.0.0.1:40000 on port 1883.',
+    '1795700001: New client connected from 127.0.0.1:40000 as v5auth (p5, c1, k60).',
+    '1795700002: Received AUTH from v5auth (rc0, (null))',
+    '1795700002: Protocol error from v5auth: AUTH packet without existing auth-method.',
+    '1795700002: Client v5auth [127.0.0.1:40000] disconnected: protocol error.',
+  ]);
+  assert.deepEqual(ends(v21), ['v5auth protocol-error (AUTH without an authentication method)']);
   // 1.6 names the size of a packet over max_packet_size.
   const big = decoded([
     '1795859881: New connection from 127.0.0.1 on port 32451.',

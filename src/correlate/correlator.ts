@@ -263,6 +263,7 @@ const violationFormats = new Map([
   ['Empty unsubscription string from %s, disconnecting.', 'empty unsubscription filter'],
   ['Invalid unsubscription string from %s, disconnecting.', 'invalid unsubscription filter'],
   ['Malformed UTF-8 in unsubscription string from %s, disconnecting.', 'unsubscription filter with invalid UTF-8'],
+  ['Protocol error from %s: AUTH packet without existing auth-method.', 'AUTH without an authentication method'],
   // A CONNECT's: its connection ends before it is a session.
   ['Malformed UTF-8 in will topic string from %s, disconnecting.', 'will topic with invalid UTF-8'],
   ['Invalid Will QoS in CONNECT from %s.', 'invalid will QoS in CONNECT'],
