@@ -74,7 +74,10 @@ export interface ConnectionAttempt {
   outcome: AttemptOutcome;
   /** CONNACK return / reason code, when logged. */
   reasonCode?: number;
-  /** Why a TLS handshake failed (`tls-error`): OpenSSL's error, as the broker logged it. */
+  /**
+   * Why it failed, when a line said so: OpenSSL's error for a `tls-error`, or what a
+   * `protocol-error`'s CONNECT broke (`will topic with invalid UTF-8`).
+   */
   detail?: string;
 }
 
