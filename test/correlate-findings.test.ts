@@ -1380,6 +1380,55 @@ test('1.5: a CONNECT the broker refused as breaking the protocol is a protocol-e
   assert.deepEqual(c.findings.filter((f) => f.code === 'socket-error').map((f) => f.client), ['older']);
 });
 
+test('2.1: the `Protocol error from …` line before an end says what broke the protocol, for a session and for a CONNECT', () => {
+  // Real 2.1.2 lines, from packets written by hand on a raw socket.
+  const c = decoded([
+    '1795867328: mosquitto version 2.1.2 starting',
+    '1795867331: New connection from 127.0.0.1:58052 on port 28831.',
+    '1795867331: New client connected from 127.0.0.1:58052 as mid0 (p5, c1, k60).',
+    '1795867331: Sending CONNACK to mid0 (0, 0)',
+    '1795867331: Protocol error from mid0: PUBLISH packet with mid = 0.',
+    '1795867331: Client mid0 [127.0.0.1:58052] disconnected: protocol error.',
+    '1795867333: New connection from 127.0.0.1:58070 on port 28831.',
+    '1795867333: Protocol error from 127.0.0.1:58070: First packet not CONNECT (C0).',
+    '1795867333: Client 127.0.0.1 [127.0.0.1:58070] disconnected: protocol error.',
+    '1795867334: New connection from 127.0.0.1:58082 on port 28831.',
+    '1795867334: New client connected from 127.0.0.1:58082 as puback0 (p4, c1, k60).',
+    '1795867334: Sending CONNACK to puback0 (0, 0)',
+    '1795867334: Protocol error from puback0: PUBACK with mid = 0.',
+    '1795867334: Client puback0 [127.0.0.1:58082] disconnected: protocol error.',
+    // The broker has not read the id yet: glibc prints the null pointer.
+    '1795867441: New connection from 127.0.0.1:38924 on port 28831.',
+    '1795867441: Protocol error from (null): Will with empty topic.',
+    '1795867441: Client 127.0.0.1 [127.0.0.1:38924] disconnected: protocol error.',
+    '1795867441: New connection from 127.0.0.1:38930 on port 28831.',
+    '1795867441: Protocol error from nouser: CONNECT with username flag but no username.',
+    '1795867441: Client 127.0.0.1 [127.0.0.1:38930] disconnected: protocol error.',
+    '1795867443: New connection from 127.0.0.1:38948 on port 28831.',
+    '1795867443: New client connected from 127.0.0.1:38948 as dexp (p5, c1, k60).',
+    '1795867443: Sending CONNACK to dexp (0, 0)',
+    '1795867443: Protocol error from dexp: DISCONNECT packet with mismatched session-expiry-interval (0:10).',
+    '1795867443: Client dexp [127.0.0.1:38948] disconnected: protocol error.',
+    // Two connections at once: the reason names the other one.
+    '1795867450: New connection from 127.0.0.1:40001 on port 28831.',
+    '1795867450: New connection from 127.0.0.1:40002 on port 28831.',
+    '1795867450: Protocol error from 127.0.0.1:40002: RESERVED packet.',
+    '1795867450: Client 127.0.0.1 [127.0.0.1:40001] disconnected: protocol error.',
+  ]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.endReason, s.endDetail, s.endAt?.line]), [
+    ['mid0', 'protocol-error', 'PUBLISH with message id 0', 5],
+    ['puback0', 'protocol-error', 'PUBACK with message id 0', 13],
+    ['dexp', 'protocol-error', 'DISCONNECT setting a session expiry the CONNECT had not', 24],
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.client, a.port, a.outcome, a.detail]), [
+    [null, 58070, 'protocol-error', 'first packet not CONNECT'],
+    [null, 38924, 'protocol-error', 'will with an empty topic in CONNECT'],
+    ['nouser', 38930, 'protocol-error', 'username flag without a username in CONNECT'],
+    [null, 40001, 'protocol-error', undefined],
+    [null, 40002, 'no-connect', undefined],
+  ]);
+});
+
 test('1.x cuts a line at its format\'s length plus 499 inside a last %s: the line is marked cut, and a cut DISCONNECT line still ends its session', () => {
   // Real 1.4.15, a client id of 600 characters: each line is cut at its format's length plus 499.
   const id = `L${'b'.repeat(599)}`;

@@ -4,7 +4,7 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import {
-  type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
+  type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
   type RecordType, type SubscriptionRecord, type Where, assertNever, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
@@ -125,9 +125,10 @@ interface PendingConnection {
 
 /** A line saying the broker drops a client for a packet that breaks the protocol, and what was wrong. */
 interface Violation {
-  /** The client it names, else the address. */
+  /** The client it names, else the address (and port, from 2.1). */
   client: string | null;
   address: string | null;
+  port: number | null;
   detail: string;
   at: Where;
   /** The last record whose end it can be the reason for. */
@@ -251,7 +252,7 @@ const opensslErrorFormats = new Set(['OpenSSL Error: %s', 'OpenSSL Error[%d]: %s
  * The broker's lines for a packet that breaks the protocol, which it then drops the client for,
  * and what each says was wrong. Before 2.0 the end line that follows says `Socket error`.
  */
-const violationFormats = new Map([
+const violationFormats = new Map<string, string | ((params: ReadonlyArray<string | number>) => string)>([
   ['Invalid QoS in PUBLISH from %s, disconnecting.', 'invalid QoS in PUBLISH'],
   ['Too high QoS in PUBLISH from %s, disconnecting.', 'QoS too high in PUBLISH'],
   ['Invalid PUBLISH (QoS=0 and DUP=1) from %s, disconnecting.', 'PUBLISH with QoS 0 and DUP 1'],
@@ -263,13 +264,86 @@ const violationFormats = new Map([
   ['Empty unsubscription string from %s, disconnecting.', 'empty unsubscription filter'],
   ['Invalid unsubscription string from %s, disconnecting.', 'invalid unsubscription filter'],
   ['Malformed UTF-8 in unsubscription string from %s, disconnecting.', 'unsubscription filter with invalid UTF-8'],
+  // 2.1 says what broke the protocol for every packet it checks.
   ['Protocol error from %s: AUTH packet without existing auth-method.', 'AUTH without an authentication method'],
+  ['Protocol error from %s: AUTH packet when session not MQTT v5.0.', 'AUTH from a client not on MQTT v5'],
+  ['Protocol error from %s: AUTH packet with non-matching auth-method property (%s:%s).', 'AUTH with another authentication method'],
+  ['Protocol error from %s: AUTH packet with reason-code = %d.', (p) => `AUTH with reason code ${p[1]}`],
+  ['Protocol error from %s: AUTH packet without auth-method property.', 'AUTH naming no authentication method'],
+  ['Protocol error from %s: AUTH reauthentication packet before session is active,', 'AUTH to reauthenticate before the session was active'],
+  ['Protocol error from %s: Sending AUTH packet when session not MQTT v5.0.', 'AUTH to a client not on MQTT v5'],
+  ['Protocol error from %s: CONNACK when not a bridge.', 'CONNACK from a client'],
+  ['Protocol error from %s: DISCONNECT packet with incorrect flags %02X.', 'DISCONNECT with wrong flags'],
+  ['Protocol error from %s: DISCONNECT packet with mismatched session-expiry-interval (%d:%d).', 'DISCONNECT setting a session expiry the CONNECT had not'],
+  ['Protocol error from %s: DISCONNECT packet with overlong remaining length (%d:%d).', 'DISCONNECT longer than its fields'],
+  ['Protocol error from %s: PINGREQ before session is active.', 'PINGREQ before the session was active'],
+  ['Protocol error from %s: PINGRESP before session is active.', 'PINGRESP before the session was active'],
+  ['Protocol error from %s: PINGRESP when not a bridge.', 'PINGRESP from a client'],
+  ['Protocol error from %s: %s before session is active.', (p) => `${p[1]} before the session was active`],
+  ['Protocol error from %s: %s with mid = 0.', (p) => `${p[1]} with message id 0`],
+  ['Protocol error from %s: %s with reason code = %d.', (p) => `${p[1]} with reason code ${p[2]}`],
+  ['Protocol error from %s: Mismatched QoS (%d:%d) when deleting outgoing message.', 'acknowledgement of another QoS than its message'],
+  ['Protocol error from %s: Mismatched state (%d:%d) when deleting outgoing message.', 'acknowledgement out of turn'],
+  ['Protocol error from %s: Mismatched QoS (%d:%d) when updating outgoing message.', 'PUBREC for a message not sent at QoS 2'],
+  ['Protocol error from %s: Incorrect QoS (%d) when deleting incoming message.', 'PUBREL for a message not received at QoS 2'],
+  ['Protocol error from %s: Incorrect QoS (%d) when releasing incoming message.', 'PUBREL for a message not received at QoS 2'],
+  ['Protocol error from %s: PUBLISH before session is active.', 'PUBLISH before the session was active'],
+  ['Protocol error from %s: PUBLISH invalid topic alias (%d).', (p) => `invalid topic alias ${p[1]} in PUBLISH`],
+  ['Protocol error from %s: PUBLISH packet with mid = 0.', 'PUBLISH with message id 0'],
+  ['Protocol error from %s: PUBLISH with dup = %d.', (p) => `PUBLISH with DUP ${p[1]}`],
+  ['Protocol error from %s: PUBREC before session is active.', 'PUBREC before the session was active'],
+  ['Protocol error from %s: PUBREC with invalid properties.', 'PUBREC with invalid properties'],
+  ['Protocol error from %s: PUBREC with mid = 0.', 'PUBREC with message id 0'],
+  ['Protocol error from %s: PUBREC with reason code = %d.', (p) => `PUBREC with reason code ${p[1]}`],
+  ['Protocol error from %s: PUBREL before session is active.', 'PUBREL before the session was active'],
+  ['Protocol error from %s: PUBREL with invalid properties.', 'PUBREL with invalid properties'],
+  ['Protocol error from %s: PUBREL with mid = 0.', 'PUBREL with message id 0'],
+  ['Protocol error from %s: PUBREL with non-zero reserved flags (%02X).', 'PUBREL with wrong flags'],
+  ['Protocol error from %s: PUBREL with reason code = %d.', (p) => `PUBREL with reason code ${p[1]}`],
+  ['Protocol error from %s: $share subscription with no-local set.', 'shared subscription with no-local'],
+  ['Protocol error from %s: SUBACK before session is active.', 'SUBACK before the session was active'],
+  ['Protocol error from %s: SUBACK when not a bridge.', 'SUBACK from a client'],
+  ['Protocol error from %s: SUBSCRIBE before session is active.', 'SUBSCRIBE before the session was active'],
+  ['Protocol error from %s: SUBSCRIBE packet with invalid properties.', 'SUBSCRIBE with invalid properties'],
+  ['Protocol error from %s: UNSUBACK before session is active.', 'UNSUBACK before the session was active'],
+  ['Protocol error from %s: UNSUBACK when not a bridge.', 'UNSUBACK from a client'],
+  ['Protocol error from %s: UNSUBSCRIBE before session is active.', 'UNSUBSCRIBE before the session was active'],
+  ['Protocol error from %s: UNSUBSCRIBE packet with invalid properties.', 'UNSUBSCRIBE with invalid properties'],
   // A CONNECT's: its connection ends before it is a session.
   ['Malformed UTF-8 in will topic string from %s, disconnecting.', 'will topic with invalid UTF-8'],
   ['Invalid Will QoS in CONNECT from %s.', 'invalid will QoS in CONNECT'],
   ['Invalid protocol "%s" in CONNECT from %s.', 'invalid protocol name in CONNECT'],
   ['Protocol error from %s: password without username, closing connection.', 'password without username in CONNECT'],
+  ['Protocol error from %s: CONNECT packet invalid property (%d).', (p) => `invalid property ${p[1]} in CONNECT`],
+  ['Protocol error from %s: CONNECT packet with maximum-packet-size = 0.', 'maximum packet size 0 in CONNECT'],
+  ['Protocol error from %s: CONNECT packet with overlong remaining length (%d:%d).', 'CONNECT longer than its fields'],
+  ['Protocol error from %s: CONNECT packet with receive-maximum = 0.', 'receive maximum 0 in CONNECT'],
+  ['Protocol error from %s: CONNECT with password flag but no password.', 'password flag without a password in CONNECT'],
+  ['Protocol error from %s: CONNECT with username flag but no username.', 'username flag without a username in CONNECT'],
+  ['Protocol error from %s: Will with empty topic.', 'will with an empty topic in CONNECT'],
+  ['Protocol error from %s: CONNECT without Will with non-zero QoS (%d) or retain (%d).', 'will QoS or retain without a will in CONNECT'],
+  ['Protocol error from %s:%d CONNECT with missing clientid string.', 'CONNECT without a client id'],
+  ['Protocol error from %s:%d: CONNECT with incorrect protocol string length (%d).', 'wrong protocol name length in CONNECT'],
+  ['Protocol error from %s:%d: CONNECT with invalid protocol "%s".', 'invalid protocol name in CONNECT'],
+  ['Protocol error from %s:%d: CONNECT with invalid protocol version (%d).', (p) => `invalid protocol version ${p[2]} in CONNECT`],
+  ['Protocol error from %s:%d: CONNECT with missing connect flags.', 'CONNECT without its flags'],
+  ['Protocol error from %s:%d: CONNECT with missing protocol string length.', 'CONNECT without a protocol name'],
+  ['Protocol error from %s:%d: CONNECT with missing protocol string.', 'CONNECT without a protocol name'],
+  ['Protocol error from %s:%d: CONNECT with missing protocol version.', 'CONNECT without a protocol version'],
+  ['Protocol error from %s:%d: CONNECT with non-zero connect reserved flag (%02X).', 'reserved flag set in CONNECT'],
+  ['Protocol error from %s:%d: CONNECT with non-zero reserved flags (%02X).', 'reserved flags set in CONNECT'],
+  ['Protocol error from %s:%d: CONNECT with zero length clientid when forbidden.', 'empty client id in CONNECT where not allowed'],
+  ['Protocol error from %s:%d: v3.1 CONNECT with zero length clientid.', 'empty client id in an MQTT 3.1 CONNECT'],
+  ['Protocol error from %s:%d: CONNECT with invalid Will QoS (%d).', 'invalid will QoS in CONNECT'],
+  ['Protocol error from %s:%d: First packet not CONNECT (%02X).', 'first packet not CONNECT'],
+  ['Protocol error from %s:%d: RESERVED packet.', 'packet of the reserved type'],
 ]);
+
+/** What a protocol violation's line says was wrong; a value the broker cut off the line is `?`. */
+function violationDetail(r: MessageRecord): string {
+  const detail = violationFormats.get(r.format) ?? '';
+  return typeof detail === 'string' ? detail : detail([0, 1, 2].map((i) => r.params[i] ?? '?'));
+}
 
 /** How many records after a protocol violation the end line of its client is looked for. */
 const violationRecords = 2;
@@ -570,8 +644,10 @@ export class Correlator {
         else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
         else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
         else if (violationFormats.has(r.format)) {
+          // 2.1 names a CONNECT's client before it has read the id: glibc prints the null pointer.
+          const client = r.client === '(null)' ? null : r.client ?? null;
           this.violation = {
-            client: r.client ?? null, address: r.address ?? null, detail: violationFormats.get(r.format) as string, at: { file: r.file, line: r.line }, until: this.records + violationRecords,
+            client, address: r.address ?? null, port: r.port ?? null, detail: violationDetail(r), at: { file: r.file, line: r.line }, until: this.records + violationRecords,
           };
         }
         break;
@@ -960,7 +1036,9 @@ export class Correlator {
         return;
       }
       // Before 2.0 a CONNECT the broker refused as breaking the protocol ends in a `Socket error`.
-      const violation = tls === null ? this.takeViolation(r) : null;
+      const taken = tls === null ? this.takeViolation(r) : null;
+      // 2.1 names the connection in both lines: another's reason is not this one's.
+      const violation = taken !== null && (taken.port === null || r.port === null || (taken.address === r.address && taken.port === r.port)) ? taken : null;
       const outcome = tls !== null ? 'tls-error' : violation !== null ? 'protocol-error' : attemptOutcomeOf(reason);
       // A timeout ends a connection that waited for its CONNECT longest, not the one just made.
       const p = r.address === null && reason === 'timeout' ? this.takeOldestPending() : this.takePending(r.address, r.port);
