@@ -756,6 +756,36 @@ test('a QoS 2 message released by its PUBREL after a later PUBLISH of the same t
   assert.deepEqual(origins, [[1, 'trB', 1, false], [2, 'trA', 1, false]]);
 });
 
+test('a delivery the broker sends as it ends a connection with a will is of that will, not of a PUBLISH to the same topic before it', () => {
+  // Real 2.0.11: dev1 publishes to its will topic, with a payload of its will's size, then its socket is closed.
+  const lines = [
+    '1795867650: New connection from 127.0.0.1:36392 on port 28841.',
+    '1795867650: New client connected from 127.0.0.1:36392 as watcher (p2, c1, k60).',
+    '1795867650: Sending CONNACK to watcher (0, 0)',
+    '1795867650: New connection from 127.0.0.1:36398 on port 28841.',
+    '1795867650: New client connected from 127.0.0.1:36398 as dev1 (p2, c1, k60).',
+    '1795867650: Will message specified (7 bytes) (r0, q1).',
+    '1795867650: \tstatus/dev1',
+    '1795867650: Sending CONNACK to dev1 (0, 0)',
+    "1795867650: Received PUBLISH from dev1 (d0, q1, r0, m31873, 'status/dev1', ... (7 bytes))",
+    "1795867650: Sending PUBLISH to watcher (d0, q1, r0, m1, 'status/dev1', ... (7 bytes))",
+    '1795867650: Sending PUBACK to dev1 (m31873, rc0)',
+    '1795867650: Received PUBACK from watcher (Mid: 1, RC:0)',
+    '1795867651: Client dev1 closed its connection.',
+    "1795867651: Sending PUBLISH to watcher (d0, q1, r0, m2, 'status/dev1', ... (7 bytes))",
+    '1795867651: Received PUBACK from watcher (Mid: 2, RC:0)',
+  ];
+  const origins = (c: Correlation): unknown[] => c.flows.filter((f) => f.direction === 'out').map((f) => [f.mid, f.origin?.client, f.origin?.mid, f.origin?.will, f.origin?.at.line]);
+  const trace = (log: readonly string[]): Correlation => {
+    const decoder = createLineDecoder('f.log');
+    return correlateRecords(log.map((l) => decoder.decode(l)), { keepFlows: 'all', traceOrigins: true });
+  };
+  assert.deepEqual(origins(trace(lines)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', undefined, true, 13]]);
+  // A client's own DISCONNECT discards its will: the delivery after it was queued, of the PUBLISH.
+  const clean = lines.with(12, '1795867651: Client dev1 disconnected.');
+  assert.deepEqual(origins(trace(clean)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', 31873, undefined, 9]]);
+});
+
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
   const c = correlate([
     ...connect(1795700000, 'acl'),

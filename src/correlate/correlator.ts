@@ -5,7 +5,7 @@
  */
 import {
   type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type RecordType, type SubscriptionRecord, type Where, assertNever, isAtLeast21, publishesLogLine,
+  type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
@@ -58,6 +58,8 @@ interface OpenSession {
    * connection whose end was not logged died there; without one, it was replaced on purpose.
    */
   pingUnanswered: (Where & { time: number | null }) | null;
+  /** The topic and size of its will, when the log said them (debug lines). */
+  willMessage: { topic: string | null; payloadBytes: number | null } | null;
 }
 
 interface ClientState extends ClientFlows {
@@ -270,7 +272,7 @@ const violationFormats = new Map<string, string | ((params: ReadonlyArray<string
   ['Protocol error from %s: AUTH packet with non-matching auth-method property (%s:%s).', 'AUTH with another authentication method'],
   ['Protocol error from %s: AUTH packet with reason-code = %d.', (p) => `AUTH with reason code ${p[1]}`],
   ['Protocol error from %s: AUTH packet without auth-method property.', 'AUTH naming no authentication method'],
-  ['Protocol error from %s: AUTH reauthentication packet before session is active,', 'AUTH to reauthenticate before the session was active'],
+  ['Protocol error from %s: AUTH reauthentication packet before session is active,', 'AUTH out of turn (reauthentication before the session was active, or no authentication under way)'],
   ['Protocol error from %s: Sending AUTH packet when session not MQTT v5.0.', 'AUTH to a client not on MQTT v5'],
   ['Protocol error from %s: CONNACK when not a bridge.', 'CONNACK from a client'],
   ['Protocol error from %s: DISCONNECT packet with incorrect flags %02X.', 'DISCONNECT with wrong flags'],
@@ -344,6 +346,12 @@ function violationDetail(r: MessageRecord): string {
   const detail = violationFormats.get(r.format) ?? '';
   return typeof detail === 'string' ? detail : detail([0, 1, 2].map((i) => r.params[i] ?? '?'));
 }
+
+/**
+ * The ends whose connection the broker closes with its will sent at once (`context__disconnect`).
+ * A takeover sends it as the new connection is accepted, and a shutdown not at all.
+ */
+const willSentAtEnd: ReadonlySet<EndReason> = new Set(['closed', 'timeout', 'socket-error', 'protocol-error', 'not-authorised', 'kicked']);
 
 /** How many records after a protocol violation the end line of its client is looked for. */
 const violationRecords = 2;
@@ -629,10 +637,7 @@ export class Correlator {
       case 'packet': this.onPacket(r); break;
       case 'subscription': this.onSubscription(r); break;
       case 'will':
-        if (r.client !== null && r.event !== 'topic') {
-          const open = this.clients.get(r.client)?.session;
-          if (open) open.session.will = r.event === 'specified';
-        }
+        if (r.client !== null) this.onWill(r.client, r);
         break;
       case 'broker': this.onBroker(r.event, r.version ?? null, r); break;
       case 'messages-dropped': this.onDropped(r); break;
@@ -970,7 +975,7 @@ export class Correlator {
   }
 
   private startSession(st: ClientState, session: Session): void {
-    st.session = { session, disconnectAt: null, pingUnanswered: null };
+    st.session = { session, disconnectAt: null, pingUnanswered: null, willMessage: null };
     // A session begun before the log or given up, if there was one, is over.
     this.untracked.delete(st.id);
     this.announceTakeover(st);
@@ -1215,6 +1220,18 @@ export class Correlator {
     this.release(client, st);
   }
 
+  /** A connect's will lines: whether it has one, then its size, then its topic. */
+  private onWill(client: string, r: WillRecord): void {
+    const open = this.clients.get(client)?.session;
+    if (!open) return;
+    if (r.event === 'topic') {
+      if (open.willMessage !== null) open.willMessage.topic = r.topic ?? null;
+      return;
+    }
+    open.session.will = r.event === 'specified';
+    open.willMessage = r.event === 'specified' ? { topic: null, payloadBytes: r.payloadBytes ?? null } : null;
+  }
+
   private closeSession(client: string, st: ClientState, reason: EndReason, r: Where & { time: number | null } | null, detail: string | undefined): void {
     const open = st.session;
     if (!open) return;
@@ -1244,6 +1261,9 @@ export class Correlator {
     // A clean session's unfinished messages die with it; one the broker may keep keeps them. A
     // session still open when the log ends has not ended: its flows are still in flight.
     if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume);
+    // The broker sends the will of a connection that ended without a DISCONNECT as it ends it.
+    const will = open.willMessage;
+    if (will !== null && will.topic !== null && r !== null && willSentAtEnd.has(reason)) this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time);
     this.release(client, st);
   }
 

@@ -51,6 +51,8 @@ interface Inbound {
   count: number;
   /** The time of the one before it with the same topic and size, when one is remembered. */
   before?: number | null;
+  /** A will the broker sent as its client's connection ended (`at`), rather than a PUBLISH. */
+  will?: true;
 }
 
 const steps: Record<1 | 2, readonly FlowStep[]> = {
@@ -286,7 +288,7 @@ export class FlowTracker {
       if (origin && within(origin.time)) {
         // A queued delivery may be of the message before the latest, if that came in the window too.
         const queued = sending === null && origin.before !== undefined && within(origin.before);
-        flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1 || queued, ...(origin.mid !== undefined ? { mid: origin.mid } : {}) };
+        flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1 || queued, ...(origin.mid !== undefined ? { mid: origin.mid } : {}), ...(origin.will ? { will: true } : {}) };
       }
     }
     // The broker acknowledges a PUBLISH it denied or dropped as too large all the same, with a
@@ -478,8 +480,18 @@ export class FlowTracker {
     return true;
   }
 
-  /** Remembers an inbound PUBLISH as the latest of its topic and size, and returns what it keeps. */
-  private rememberInbound(key: string, r: PacketRecord): Inbound {
+  /**
+   * The broker sends `client`'s will now, as it ends its connection at `at`: deliveries of its
+   * topic and size that follow are of that will, not of a PUBLISH before it.
+   */
+  sendsWill(client: string, topic: string, payloadBytes: number | null, at: Where, time: number | null): void {
+    if (!this.options.traceOrigins) return;
+    const key = traceKeyOf(payloadBytes, topic);
+    this.fanout = { key, origin: this.rememberInbound(key, { client, file: at.file, line: at.line, time, mid: undefined }, true) };
+  }
+
+  /** Remembers an inbound PUBLISH (or a will) as the latest of its topic and size, and returns what it keeps. */
+  private rememberInbound(key: string, r: Pick<PacketRecord, 'client' | 'file' | 'line' | 'time' | 'mid'>, will = false): Inbound {
     const previous = this.recentInbound.get(key);
     const sameMoment = previous !== undefined && previous.time === r.time;
     this.recentInbound.delete(key);
@@ -491,6 +503,7 @@ export class FlowTracker {
       client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1,
       ...(previous !== undefined ? { before: previous.time } : {}),
       ...(r.mid !== undefined && r.mid !== 0 ? { mid: r.mid } : {}),
+      ...(will ? { will } : {}),
     };
     this.recentInbound.set(key, inbound);
     return inbound;

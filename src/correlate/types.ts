@@ -128,8 +128,8 @@ export interface Flow {
    * out), or its PUBLISH denied by the broker's access control.
    */
   dropped?: 'expired' | 'clean-start' | 'not-resumed' | 'evicted' | 'mid-reused' | 'too-large' | 'denied';
-  /** The inbound PUBLISH that caused this delivery (outbound flows). */
-  origin?: { client: string; at: Where; mid?: number; ambiguous: boolean };
+  /** The inbound PUBLISH that caused this delivery (outbound flows), or the end of the session whose will it is (`will`). */
+  origin?: { client: string; at: Where; mid?: number; ambiguous: boolean; will?: true };
   /** Milliseconds from PUBLISH to the final acknowledgement. */
   latencyMs?: number;
 }

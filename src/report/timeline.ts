@@ -24,7 +24,7 @@ function flowText(f: Flow): string {
     : f.state === 'refused' ? describeFlowState(f)
       : f.state === 'in-flight' ? 'in flight'
         : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}${f.dropped !== undefined ? ` (${droppedWords[f.dropped]})` : ''}`;
-  const origin = f.origin ? ` from ${f.origin.client}${f.origin.ambiguous ? '?' : ''}` : '';
+  const origin = f.origin ? ` from ${f.origin.client}${f.origin.will ? "'s will" : ''}${f.origin.ambiguous ? '?' : ''}` : '';
   return `${verb} m${f.mid} QoS ${f.qos} ${f.topic ?? '?'}${f.payloadBytes !== null ? ` (${formatBytes(f.payloadBytes)})` : ''}${origin}: ${steps} ${state}${f.duplicates ? `, ${f.duplicates} re-send(s)` : ''}`;
 }
 
