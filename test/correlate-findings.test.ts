@@ -532,6 +532,20 @@ test('a login refused for an id that is connected from elsewhere is a failed con
   assert.deepEqual(c.attempts.map((a) => [a.address, a.port, a.outcome]), [['10.9.9.9', 50111, 'protocol-error']]);
 });
 
+test('a start after lines of a running broker is a restart, though the log holds no session it ended; a log that begins with the start, or with lines of others, is not', () => {
+  // Real 2.0.11, killed with SIGKILL and started again; the log begins after its clients connected.
+  const start = [
+    '1795867660: mosquitto version 2.0.11 starting',
+    '1795867660: Config loaded from /etc/mosquitto/mosquitto.conf.',
+    '1795867660: Opening ipv4 listen socket on port 24427.',
+    '1795867660: mosquitto version 2.0.11 running',
+  ];
+  const crashed = correlate(['1795867657: No will message specified.', '1795867657: Sending CONNACK to live-clean (0, 0)', ...start]);
+  assert.deepEqual(findingsOf(crashed), ['broker-restart - 3']);
+  assert.deepEqual(findingsOf(correlate(start)), []);
+  assert.deepEqual(findingsOf(correlate(['', 'Nov 28 12:07:40 host systemd[1]: Starting Mosquitto MQTT Broker...', ...start])), []);
+});
+
 test('after a restart, a new message with the id of one in flight is no re-send of it; the same message, d1 as the broker sends it again, is', () => {
   const before = [
     '1700000000: mosquitto version 2.0.18 starting',

@@ -1294,6 +1294,12 @@ export class Correlator {
     this.cachedState = undefined;
   }
 
+  /** Lines of the broker's own before the one being read (not lines it did not write, nor blank ones). */
+  private brokerLinesBefore(): number {
+    const { unknown = 0, continuation = 0, marker = 0 } = this.recordTypes;
+    return this.records - 1 - unknown - continuation - marker;
+  }
+
   private onBroker(event: string, version: string | null, r: LogRecord): void {
     // A log rotated after the broker started names its version only when it runs or stops.
     if (version) this.versions.add(version);
@@ -1313,7 +1319,9 @@ export class Correlator {
     this.newLoggingRun();
     const ended = this.endAllSessions(r);
     this.bridges.brokerStarted(r.time);
-    if (this.starts > 0 || this.terminated || ended > 0) {
+    // A broker that was logging before it starts was restarted, though the log began after its
+    // last start and holds no session it had open (a rotated log, a crash).
+    if (this.starts > 0 || this.terminated || ended > 0 || this.brokerLinesBefore() > 0) {
       this.addFinding({
         code: 'broker-restart', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }],
         version, sessionsEnded: ended + (this.terminated?.ended ?? 0),
