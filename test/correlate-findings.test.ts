@@ -1218,6 +1218,18 @@ test('a queue that overflows while its client is not connected says so, not how 
   const dropped = c.findings.filter((f) => f.code === 'messages-dropped');
   assert.deepEqual(dropped.map((f) => [f.client, 'offline' in f ? f.offline : undefined]), [['exp-sub', true]]);
   assert.equal(describeFinding(dropped[0] as Finding), 'queue full for exp-sub while it was not connected: messages for it are being dropped');
+  // Real 2.0.11 with persistence: over2's session was restored from the broker's database at its
+  // start, and it never connected since. Without the start, it may have connected before the log.
+  const restored = [
+    '1795867884: mosquitto version 2.0.11 starting',
+    '1795867885: New connection from 127.0.0.1:43300 on port 27435.',
+    '1795867885: New client connected from 127.0.0.1:43300 as pubQ (p2, c1, k60).',
+    "1795867885: Received PUBLISH from pubQ (d0, q1, r0, m22, 'q/o2', ... (2 bytes))",
+    '1795867885: Outgoing messages are being dropped for client over2.',
+  ];
+  const offline = (log: readonly string[]): unknown[] => decoded(log).findings.filter((f) => f.code === 'messages-dropped').map((f) => 'offline' in f && f.offline);
+  assert.deepEqual(offline(restored), [true]);
+  assert.deepEqual(offline(restored.slice(1)), [false]);
 });
 
 test('TLS ends of no named connection: a refusal that names the address takes its connection back, and nothing is counted twice', () => {

@@ -1365,8 +1365,10 @@ export class Correlator {
     }
     const inFlight = this.flows.deliveriesInFlight(st);
     // A client whose session ended in the log and that is not connected again: its queue of a
-    // session the broker keeps is what overflows.
-    const offline = r.packetBytes === undefined && !st?.session && this.clientIds.has(r.client) && !this.untracked.has(r.client);
+    // session the broker keeps is what overflows. Since a start the log holds, every connection
+    // is in it, if it logs them: one restored from the broker's database without one is offline.
+    const connectsLogged = this.starts > 0 && (this.recordTypes['client-connected'] ?? 0) > 0;
+    const offline = r.packetBytes === undefined && !st?.session && (connectsLogged || this.clientIds.has(r.client)) && !this.untracked.has(r.client);
     this.addFinding({
       code: 'messages-dropped', severity: 'warning', client: r.client, time: r.time, at: [at], inFlight,
       ...(r.packetBytes !== undefined ? { packetBytes: r.packetBytes } : {}), ...(topic !== null ? { topic } : {}), ...(offline ? { offline: true } : {}),
