@@ -282,6 +282,25 @@ test('copytruncate: the shrink is seen, the end missed is read from the copy, no
   assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: `${path}.1`, recoveredBytes: 8 }]);
 });
 
+test('copytruncate whose copy was made before the last lines were read: the copy is named, nothing was missed, nothing is read twice', async () => {
+  const { path, t } = await followWritten(lines('a', 3));
+  try {
+    // An older rotation, not a copy of this file, is not taken for the copy.
+    writeFileSync(`${path}-20260101`, lines('old', 3));
+    // logrotate copies; the broker writes a line, which is read; then logrotate truncates.
+    copyFileSync(path, `${path}.1`);
+    appendFileSync(path, 'a-4\n');
+    await t.until(() => t.text().includes('a-4'), 'the line written after the copy');
+    truncateSync(path, 0);
+    appendFileSync(path, 'b-1\n');
+    await t.until(() => t.text().includes('b-1'), 'the line after the truncation');
+  } finally {
+    await t.stop();
+  }
+  assert.equal(t.text(), `${lines('a', 4)}b-1\n`);
+  assert.deepEqual(t.notices, [{ code: 'truncated', path, copy: `${path}.1`, recoveredBytes: 0 }]);
+});
+
 /**
  * Two copytruncate rotations in one tick, as while the follower is held up: `unread` is written
  * just before the first, `mid-1`, `mid-2` between them, and `new-1` after.

@@ -70,10 +70,26 @@ async function bytesMatch(handle: FileHandle, offset: number, expected: Buffer):
   return bytesRead === expected.length && actual.equals(expected);
 }
 
+/** Bytes of a candidate copy compared with those read at the same place. */
+const comparedLength = 64;
+
 /**
- * Looks in `dir` for a regular file named `base` + something, other than `self`, of `offset`
- * bytes or more, whose bytes before `offset` are `tail`. Returns it opened, or null. A copy that
- * ends there holds nothing missed, but copies made after it may. Compressed copies never match.
+ * True when the file `handle`, of `size` bytes, holds the bytes read before where it ends or
+ * `offset`, whichever comes first; `tail` is the last bytes read, up to `offset`.
+ */
+async function holdsAsRead(handle: FileHandle, size: number, offset: number, tail: Buffer): Promise<boolean> {
+  const end = Math.min(size, offset);
+  const tailStart = offset - tail.length;
+  if (end - tailStart < Math.min(comparedLength, end) || end === 0) return false;
+  return bytesMatch(handle, end, tail.subarray(Math.max(0, end - tailStart - comparedLength), end - tailStart));
+}
+
+/**
+ * Looks in `dir` for a regular file named `base` + something, other than `self`, that holds the
+ * bytes read before `offset` (`tail` is the last of them), or, shorter, the bytes read before
+ * its end: a copy made before reading got to `offset`, which holds nothing missed. Returns it
+ * opened, or null. A copy that ends at `offset` or before holds nothing missed, but copies made
+ * after it may. Compressed copies never match.
  */
 export async function findRotatedCopy(dir: string, base: string, self: FileIdentity, offset: number, tail: Buffer): Promise<RotatedCopy | null> {
   if (tail.length === 0) return null;
@@ -81,9 +97,9 @@ export async function findRotatedCopy(dir: string, base: string, self: FileIdent
     const path = join(dir, name);
     try {
       const info = await stat(path);
-      if (!info.isFile() || info.size < offset || (info.ino === self.ino && info.dev === self.dev)) continue;
+      if (!info.isFile() || (info.ino === self.ino && info.dev === self.dev)) continue;
       const handle = await open(path, 'r');
-      if (await bytesMatch(handle, offset, tail)) return { path, handle, size: info.size };
+      if (await holdsAsRead(handle, info.size, offset, tail)) return { path, handle, size: info.size };
       await handle.close();
     } catch {
       // Gone or unreadable: not the copy.

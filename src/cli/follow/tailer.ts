@@ -64,7 +64,7 @@ export interface TailOptions {
 interface OpenFile extends FileIdentity {
   handle: FileHandle;
   offset: number;
-  /** The last bytes read, to tell a file truncated and written again from one that grew. */
+  /** The last bytes read, to tell a file truncated and written again from one that grew, and to know its copy. */
   tail: Buffer;
   /** Whether the path was seen to name another file, or none, since this one was opened. */
   moved: boolean;
@@ -83,7 +83,10 @@ type Change =
   // The path names a named pipe now: it is read as it comes.
   | { kind: 'piped' };
 
-const tailLength = 64;
+/** Bytes compared, before each read, with the last ones read: a file truncated and written again differs there. */
+const checkLength = 64;
+/** Bytes kept of the last read: enough to know a copy made a little before the last lines were read (copytruncate). */
+const keptLength = 64 * 1024;
 /** How long the name must stay missing before the user is told. */
 const missingNoticeMs = 1000;
 const empty = Buffer.alloc(0);
@@ -93,9 +96,8 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function keepTail(previous: Buffer, chunk: Buffer): Buffer {
-  if (chunk.length >= tailLength) return Buffer.from(chunk.subarray(chunk.length - tailLength));
-  const joined = Buffer.concat([previous, chunk]);
-  return joined.subarray(Math.max(0, joined.length - tailLength));
+  if (chunk.length >= keptLength) return Buffer.from(chunk.subarray(chunk.length - keptLength));
+  return Buffer.concat([previous.subarray(Math.max(0, previous.length + chunk.length - keptLength)), chunk]);
 }
 
 /** Follows one path; see the module comment for what it survives. */
@@ -228,7 +230,7 @@ export class FileTailer {
     while (!this.aborted) {
       const want = Math.min(this.chunkSize, until - file.offset);
       if (want <= 0) return 'end';
-      const check = verify ? file.tail : empty;
+      const check = verify ? file.tail.subarray(Math.max(0, file.tail.length - checkLength)) : empty;
       const buffer = Buffer.allocUnsafe(check.length + want);
       const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.offset - check.length);
       if (bytesRead < check.length || !buffer.subarray(0, check.length).equals(check)) return 'truncated';
