@@ -830,6 +830,17 @@ test('--topic keeps a denied filter that matches it, as it keeps flows on matchi
   assert.deepEqual(await codes('$SYS/#'), []);
 });
 
+test('files that overlap in time, as two brokers\' logs do, are said to be read as one log; rotated files are not', async () => {
+  const local = writeLines('local.log', ['1795867384: mosquitto version 2.0.11 starting', '1795867385: Connecting bridge br1 (127.0.0.1:1884)', '1795867439: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.']);
+  const remote = writeLines('remote.log', ['1795867384: mosquitto version 2.0.11 starting', '1795867386: New connection from 127.0.0.1:40000 on port 1884.']);
+  const together = await runCli(['summary', local, remote]);
+  assert.equal(together.stderr, `mosqlog: warning: ${remote} begins (2026-11-28T12:03:04.000Z) before ${local}, read before it, ends (2026-11-28T12:03:59.000Z): the files are read one after the other as one broker's log, so the logs of two brokers given together are mixed up (give each broker's log to a command of its own)\n`);
+  assert.equal(together.code, 0);
+  const older = writeLines('rotated.log.1', ['1795867384: mosquitto version 2.0.11 starting', '1795867390: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.']);
+  const newer = writeLines('rotated.log', ['1795867390: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.', '1795867400: Reloading config.']);
+  assert.equal((await runCli(['summary', newer, older])).stderr, '');
+});
+
 test('a file without one line a broker prints is said to be no broker log, whatever the command', async () => {
   const notLog = writeLines('package-like.json', ['{', '  "name": "x",', '  "scripts": {', '    "start": "node ."', '  }', '}']);
   const log = writeLines('one-line.log', ['1795700000: Reloading config.', 'something else entirely']);

@@ -58,6 +58,26 @@ interface LineCounts {
   binary: number;
   /** Lines not understood that journalctl's `export` output writes. */
   journal: number;
+  /** The times of its first and last lines that have one. */
+  first: number | null;
+  last: number | null;
+}
+
+/**
+ * Says on stderr that an input begins before the one read before it ends: the files of one
+ * broker's log follow each other in time, so these are likely logs of two brokers, which are
+ * read as one, one after the other.
+ */
+function warnOverlap(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
+  let before: { file: string; last: number } | null = null;
+  for (const [file, count] of lines) {
+    if (before !== null && count.first !== null && count.first < before.last) {
+      const iso = (ms: number): string => new Date(ms).toISOString();
+      io.stderr.write(`mosqlog: warning: ${inputName(file)} begins (${iso(count.first)}) before ${inputName(before.file)}, read before it, ends (${iso(before.last)}): the files are read one after the other as one broker's log, so the logs of two brokers given together are mixed up (give each broker's log to a command of its own)\n`);
+      return;
+    }
+    if (count.last !== null) before = { file, last: count.last };
+  }
 }
 
 /** A line of `journalctl -o export`, which the parser does not read. */
@@ -130,7 +150,7 @@ export async function correlateInputs(
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
-      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0 }));
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, first: null, last: null }));
       count.lines += batch.length;
       for (const record of batch) {
         if (isBrokerMessage(record)) count.decoded++;
@@ -138,6 +158,10 @@ export async function correlateInputs(
         else if (record.type === 'unknown' && record.reason === 'binary') count.binary++;
         else if (record.type === 'unknown' && journalRecordLine.test(record.raw)) count.journal++;
         else if (record.type === 'continuation' || record.family === 'debug-tree-print') count.unstamped++;
+        if (record.time !== null) {
+          count.first ??= record.time;
+          count.last = record.time;
+        }
         progress.line(record.raw.length);
         correlator.push(record);
         onRecord?.(record);
@@ -149,6 +173,7 @@ export async function correlateInputs(
   const correlation = correlator.finish();
   warnNoLines(sources.filter((s) => !read.has(s.name)), io);
   warnNoLogLines(read, io);
+  warnOverlap(read, io);
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
   else warnFormatPartly(parser, [...read.values()].reduce((n, c) => n + c.lines - c.blank - c.unstamped, 0), io);
   warnDatesMonthFirst(parser, io);
