@@ -195,6 +195,9 @@ describe('size', () => {
     const listed = tableRows(text).filter((r) => /^\d{4}-/.test(r[0] ?? '')).length;
     assert.ok(listed > 0 && listed < 60);
     assert.equal(Number(omittedMarker.exec(text)?.[1]), 60 - listed);
+    // A code left no room has no section: the footer names it.
+    assert.ok(!text.includes('(`keepalive-timeout`, '), 'no section of its own');
+    assert.match(text, new RegExp(`_${60 - listed} finding\\(s\\) not listed here, with no room for keepalive-timeout \\(30\\); `));
   });
 });
 

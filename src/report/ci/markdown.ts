@@ -87,15 +87,19 @@ function notListedNote(byLimit: number, bySize: number): string {
  * summary then says how many findings it left out (also as a `<!-- mosqlog:omitted N -->` marker).
  */
 export function renderMarkdownReport(report: CiReport, ctx: ReportContext, limits: MarkdownLimits = markdownLimits): string {
-  const reserve = 512;
+  // Room for the footer, which names every code left out whole.
+  const reserve = 2048;
   let out = header(report, ctx).join('\n') + '\n';
   let size = bytes(out);
   let omitted = 0;
   let full = false;
+  // Codes the cap left no room for: the footer names them, as no section does.
+  const unsaid: string[] = [];
   for (const code of codesFound(report)) {
     const total = countOf(report, code);
     if (full) {
       omitted += total;
+      unsaid.push(`${code} (${total})`);
       continue;
     }
     const { lines, listed } = section(report, code, ctx, limits);
@@ -114,6 +118,7 @@ export function renderMarkdownReport(report: CiReport, ctx: ReportContext, limit
     }
     if (kept === 0 && full) {
       omitted += total;
+      unsaid.push(`${code} (${total})`);
       continue;
     }
     const left = total - kept;
@@ -123,7 +128,8 @@ export function renderMarkdownReport(report: CiReport, ctx: ReportContext, limit
     size = bytes(out);
   }
   if (omitted > 0) {
-    out += `---\n_${omitted} finding(s) not listed here; \`mosqlog report --format json\` lists up to ${defaultFindingsPerCode} of each code._\n<!-- mosqlog:omitted ${omitted} -->\n`;
+    const room = unsaid.length > 0 ? `, with no room for ${unsaid.join(', ')}` : '';
+    out += `---\n_${omitted} finding(s) not listed here${room}; \`mosqlog report --format json\` lists up to ${defaultFindingsPerCode} of each code._\n<!-- mosqlog:omitted ${omitted} -->\n`;
   }
   return out;
 }
