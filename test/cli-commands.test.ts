@@ -839,6 +839,9 @@ test('files that overlap in time, as two brokers\' logs do, are said to be read 
   const older = writeLines('rotated.log.1', ['1795867384: mosquitto version 2.0.11 starting', '1795867390: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.']);
   const newer = writeLines('rotated.log', ['1795867390: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.', '1795867400: Reloading config.']);
   assert.equal((await runCli(['summary', newer, older])).stderr, '');
+  // The same rotation, plain and gzipped: one log given twice, not two brokers.
+  writeFileSync(`${older}.gz`, gzipSync(readFileSync(older)));
+  assert.equal((await runCli(['summary', older, `${older}.gz`])).stderr, `mosqlog: warning: ${older}.gz begins with the same line as ${older}: the same log given twice (a plain and a gzipped copy?) is read twice\n`);
 });
 
 test('a file without one line a broker prints is said to be no broker log, whatever the command', async () => {

@@ -544,6 +544,9 @@ test('a start after lines of a running broker is a restart, though the log holds
   assert.deepEqual(findingsOf(crashed), ['broker-restart - 3']);
   assert.deepEqual(findingsOf(correlate(start)), []);
   assert.deepEqual(findingsOf(correlate(['', 'Nov 28 12:07:40 host systemd[1]: Starting Mosquitto MQTT Broker...', ...start])), []);
+  // 2.1 prints who it runs as before it starts: on stderr (journald, docker), those lines come first.
+  const v21 = ['1795867660: Info: running mosquitto as user: root.', '1795867660: Warning: Mosquitto should not be run as root/administrator.', '1795867660: mosquitto version 2.1.2 starting'];
+  assert.deepEqual(findingsOf(correlate(v21)), []);
 });
 
 test('after a restart, a new message with the id of one in flight is no re-send of it; the same message, d1 as the broker sends it again, is', () => {
@@ -798,6 +801,11 @@ test('a delivery the broker sends as it ends a connection with a will is of that
   // A client's own DISCONNECT discards its will: the delivery after it was queued, of the PUBLISH.
   const clean = lines.with(12, '1795867651: Client dev1 disconnected.');
   assert.deepEqual(origins(trace(clean)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', 31873, undefined, 9]]);
+  // An MQTT v5 will may wait for a delay the log does not give; a client dropped at a reload has its will discarded.
+  const v5 = lines.with(4, '1795867650: New client connected from 127.0.0.1:36398 as dev1 (p5, c1, k60).');
+  assert.deepEqual(origins(trace(v5)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', 31873, undefined, 9]]);
+  const reload = [...lines.slice(0, 12), '1795867651: Reloading config.', '1795867651: Client dev1 disconnected.', ...lines.slice(13)];
+  assert.deepEqual(origins(trace(reload)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', 31873, undefined, 9]]);
 });
 
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
@@ -1438,7 +1446,15 @@ test('1.5: a CONNECT the broker refused as breaking the protocol is a protocol-e
 
 test('2.1: the `Protocol error from …` line before an end says what broke the protocol, for a session and for a CONNECT', () => {
   // Real 2.1.2 lines, from packets written by hand on a raw socket.
-  const c = decoded([
+  const decoder = createLineDecoder('f.log');
+  // As `follow` writes them: at once.
+  const told: string[] = [];
+  const decodedTelling = (lines: readonly string[]): Correlation => correlateRecords(lines.map((l) => decoder.decode(l)), {
+    onEvent: (e: CorrelatorEvent) => {
+      if (e.kind === 'attempt') told.push(`${e.attempt.port} ${e.attempt.detail}`);
+    },
+  });
+  const c = decodedTelling([
     '1795867328: mosquitto version 2.1.2 starting',
     '1795867331: New connection from 127.0.0.1:58052 on port 28831.',
     '1795867331: New client connected from 127.0.0.1:58052 as mid0 (p5, c1, k60).',
@@ -1483,6 +1499,7 @@ test('2.1: the `Protocol error from …` line before an end says what broke the 
     [null, 40001, 'protocol-error', undefined],
     [null, 40002, 'no-connect', undefined],
   ]);
+  assert.deepEqual(told.slice(0, 3), ['58070 first packet not CONNECT', '38924 will with an empty topic in CONNECT', '38930 username flag without a username in CONNECT']);
 });
 
 test('1.x cuts a line at its format\'s length plus 499 inside a last %s: the line is marked cut, and a cut DISCONNECT line still ends its session', () => {

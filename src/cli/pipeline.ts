@@ -58,9 +58,11 @@ interface LineCounts {
   binary: number;
   /** Lines not understood that journalctl's `export` output writes. */
   journal: number;
-  /** The times of its first and last lines that have one. */
+  /** The times of its first and last lines that have one, and the text of those lines. */
   first: number | null;
   last: number | null;
+  firstLine: string | null;
+  lastLine: string | null;
 }
 
 /**
@@ -69,14 +71,20 @@ interface LineCounts {
  * read as one, one after the other.
  */
 function warnOverlap(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
-  let before: { file: string; last: number } | null = null;
+  let before: { file: string; count: LineCounts; last: number } | null = null;
   for (const [file, count] of lines) {
     if (before !== null && count.first !== null && count.first < before.last) {
       const iso = (ms: number): string => new Date(ms).toISOString();
+      // The same log twice, such as a rotation and its gzipped copy: not two brokers.
+      const copy = before.count;
+      if (count.lines === copy.lines && count.firstLine === copy.firstLine && count.lastLine === copy.lastLine) {
+        io.stderr.write(`mosqlog: warning: ${inputName(file)} begins with the same line as ${inputName(before.file)}: the same log given twice (a plain and a gzipped copy?) is read twice\n`);
+        return;
+      }
       io.stderr.write(`mosqlog: warning: ${inputName(file)} begins (${iso(count.first)}) before ${inputName(before.file)}, read before it, ends (${iso(before.last)}): the files are read one after the other as one broker's log, so the logs of two brokers given together are mixed up (give each broker's log to a command of its own)\n`);
       return;
     }
-    if (count.last !== null) before = { file, last: count.last };
+    if (count.last !== null) before = { file, count, last: count.last };
   }
 }
 
@@ -150,7 +158,7 @@ export async function correlateInputs(
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
-      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, first: null, last: null }));
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, first: null, last: null, firstLine: null, lastLine: null }));
       count.lines += batch.length;
       for (const record of batch) {
         if (isBrokerMessage(record)) count.decoded++;
@@ -159,8 +167,12 @@ export async function correlateInputs(
         else if (record.type === 'unknown' && journalRecordLine.test(record.raw)) count.journal++;
         else if (record.type === 'continuation' || record.family === 'debug-tree-print') count.unstamped++;
         if (record.time !== null) {
-          count.first ??= record.time;
+          if (count.first === null) {
+            count.first = record.time;
+            count.firstLine = record.raw;
+          }
           count.last = record.time;
+          count.lastLine = record.raw;
         }
         progress.line(record.raw.length);
         correlator.push(record);

@@ -341,6 +341,14 @@ const violationFormats = new Map<string, string | ((params: ReadonlyArray<string
   ['Protocol error from %s:%d: RESERVED packet.', 'packet of the reserved type'],
 ]);
 
+/** Record types only a running broker logs: its clients, their packets, and its own `running`, saves and reloads. */
+const runningTypes: ReadonlySet<RecordType> = new Set(['connection', 'client-connected', 'disconnect', 'takeover', 'packet', 'subscription', 'will', 'messages-dropped', 'session-expiry']);
+
+/** Whether `r` shows the broker was running, rather than starting. */
+function showsBrokerRunning(r: LogRecord): boolean {
+  return runningTypes.has(r.type) || (r.type === 'broker' && (r.event === 'running' || r.event === 'saving' || r.event === 'reloading' || r.event === 'terminating'));
+}
+
 /** What a protocol violation's line says was wrong; a value the broker cut off the line is `?`. */
 function violationDetail(r: MessageRecord): string {
   const detail = violationFormats.get(r.format) ?? '';
@@ -349,9 +357,10 @@ function violationDetail(r: MessageRecord): string {
 
 /**
  * The ends whose connection the broker closes with its will sent at once (`context__disconnect`).
- * A takeover sends it as the new connection is accepted, and a shutdown not at all.
+ * A takeover sends it as the new connection is accepted; a shutdown, a drop at a reload and a
+ * kick (disconnecting first) not at all.
  */
-const willSentAtEnd: ReadonlySet<EndReason> = new Set(['closed', 'timeout', 'socket-error', 'protocol-error', 'not-authorised', 'kicked']);
+const willSentAtEnd: ReadonlySet<EndReason> = new Set(['closed', 'timeout', 'socket-error', 'protocol-error']);
 
 /** How many records after a protocol violation the end line of its client is looked for. */
 const violationRecords = 2;
@@ -456,6 +465,11 @@ export class Correlator {
   private resumeEcho: { client: string; reason: EndReason; r: DisconnectRecord; detail: string | undefined } | null = null;
   /** The last line saying the broker drops a client for a packet that breaks the protocol. */
   private violation: Violation | null = null;
+  /**
+   * Whether a line since the log's start, or the broker's last start, came from a broker running:
+   * not one of the lines it prints as it starts (2.1 prints who it runs as before `starting`).
+   */
+  private ranBeforeStart = false;
   /** The record of the last timeout of a connection without an id. */
   private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
@@ -504,7 +518,7 @@ export class Correlator {
       if (st?.session) this.closeSession(localId, st, 'disconnect', at, 'idle timeout');
     },
     refused: (localId, bridge, at, outcome, reasonCode) => {
-      this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, reasonCode, undefined, bridge.name);
+      this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, { reasonCode, bridge: bridge.name });
       // Its `closed its connection` line is the refusal's, not a session's end.
       this.state(localId).refusedUntil = this.records + refusalEchoRecords;
     },
@@ -616,6 +630,7 @@ export class Correlator {
     if (r.type !== 'packet' || (r.direction === 'in' && r.cmd !== 'publish')) this.flows.endFanout();
     this.flows.answerPubrec(r);
     this.recordTypes[r.type] = (this.recordTypes[r.type] ?? 0) + 1;
+    if (!this.ranBeforeStart && showsBrokerRunning(r)) this.ranBeforeStart = true;
     if (r.time !== null) {
       if (r.time !== this.lastTime) {
         if (this.first === null || r.time < this.first) this.first = r.time;
@@ -1048,9 +1063,8 @@ export class Correlator {
       // A timeout ends a connection that waited for its CONNECT longest, not the one just made.
       const p = r.address === null && reason === 'timeout' ? this.takeOldestPending() : this.takePending(r.address, r.port);
       if (!p && r.address === null && tls === null) return;
-      const attempt = this.addAttempt(violation?.client ?? null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome);
-      if (tls !== null) this.tlsFailed(attempt, tls.detail, tls.at);
-      if (violation !== null) attempt.detail = violation.detail;
+      const attempt = this.addAttempt(violation?.client ?? null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome, { detail: tls?.detail ?? violation?.detail });
+      if (tls !== null) this.tlsFailed(attempt, tls.at);
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
       if (p && r.address === null) {
         this.guessed.push({ attempt, taken: p, rival: this.newestPending() });
@@ -1261,9 +1275,10 @@ export class Correlator {
     // A clean session's unfinished messages die with it; one the broker may keep keeps them. A
     // session still open when the log ends has not ended: its flows are still in flight.
     if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume);
-    // The broker sends the will of a connection that ended without a DISCONNECT as it ends it.
+    // The broker sends the will of a connection that ended without a DISCONNECT as it ends it;
+    // an MQTT v5 will may wait for a delay the log does not give.
     const will = open.willMessage;
-    if (will !== null && will.topic !== null && r !== null && willSentAtEnd.has(reason)) this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time);
+    if (will !== null && will.topic !== null && r !== null && willSentAtEnd.has(reason) && s.mqttVersion !== '5.0') this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time);
     this.release(client, st);
   }
 
@@ -1294,12 +1309,6 @@ export class Correlator {
     this.cachedState = undefined;
   }
 
-  /** Lines of the broker's own before the one being read (not lines it did not write, nor blank ones). */
-  private brokerLinesBefore(): number {
-    const { unknown = 0, continuation = 0, marker = 0 } = this.recordTypes;
-    return this.records - 1 - unknown - continuation - marker;
-  }
-
   private onBroker(event: string, version: string | null, r: LogRecord): void {
     // A log rotated after the broker started names its version only when it runs or stops.
     if (version) this.versions.add(version);
@@ -1319,15 +1328,16 @@ export class Correlator {
     this.newLoggingRun();
     const ended = this.endAllSessions(r);
     this.bridges.brokerStarted(r.time);
-    // A broker that was logging before it starts was restarted, though the log began after its
-    // last start and holds no session it had open (a rotated log, a crash).
-    if (this.starts > 0 || this.terminated || ended > 0 || this.brokerLinesBefore() > 0) {
+    // A broker that ran before it starts was restarted, though the log began after its last
+    // start and holds no session it had open (a rotated log, a crash).
+    if (this.starts > 0 || this.terminated || ended > 0 || this.ranBeforeStart) {
       this.addFinding({
         code: 'broker-restart', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }],
         version, sessionsEnded: ended + (this.terminated?.ended ?? 0),
       });
     }
     this.terminated = null;
+    this.ranBeforeStart = false;
     this.starts++;
     // Connections announced before the restart never completed.
     for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
@@ -1385,11 +1395,12 @@ export class Correlator {
   /** A connection that did not become a session; `bridge` names the outgoing bridge it was. */
   private addAttempt(
     client: string | null, address: string | null, port: number | null, listenerPort: number | null, r: Where & { time: number | null }, outcome: AttemptOutcome,
-    reasonCode?: number, time?: number | null, bridge?: string,
+    { reasonCode, time, bridge, detail }: { reasonCode?: number | undefined; time?: number | null; bridge?: string; detail?: string | undefined } = {},
   ): ConnectionAttempt {
+    // Whole before it is told (`follow` writes it at once).
     const attempt: ConnectionAttempt = {
       address, port, listenerPort, client, time: time ?? r.time, at: { file: r.file, line: r.line }, outcome,
-      ...(reasonCode !== undefined ? { reasonCode } : {}),
+      ...(reasonCode !== undefined ? { reasonCode } : {}), ...(detail !== undefined ? { detail } : {}),
     };
     this.attemptCount++;
     this.attemptsByOutcome[outcome] = (this.attemptsByOutcome[outcome] ?? 0) + 1;
@@ -1422,13 +1433,13 @@ export class Correlator {
     const last = this.lastHandshakeFailed;
     this.lastHandshakeFailed = { address, detail: why, record: this.records };
     if (last !== null && last.address === address && last.detail !== why && last.record === this.records - 1) return;
-    const attempt = this.addAttempt(null, address, null, null, r, 'tls-error');
-    this.tlsFailed(attempt, why, null);
+    const attempt = this.addAttempt(null, address, null, null, r, 'tls-error', { detail: why });
+    this.tlsFailed(attempt, null);
   }
 
   /** A connection whose TLS handshake failed: the attempt says why, and a finding tells it. */
-  private tlsFailed(attempt: ConnectionAttempt, detail: string, errorAt: Where | null): void {
-    attempt.detail = detail;
+  private tlsFailed(attempt: ConnectionAttempt, errorAt: Where | null): void {
+    const detail = attempt.detail ?? '';
     const finding: TlsFinding = {
       code: 'tls-failure', severity: 'warning', client: null, time: attempt.time, at: errorAt === null ? [attempt.at] : [attempt.at, errorAt],
       address: endpoint(attempt.address, attempt.port), detail,
@@ -1536,7 +1547,7 @@ export class Correlator {
           const looksLikeAddress = /^[\d.]+$|:/.test(r.client) && (this.pending.has(r.client) || this.guessed.some((g) => g.taken.address === r.client));
           const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.takePending(null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
-          const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, r.reasonCode);
+          const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, { reasonCode: r.reasonCode });
           if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
           else {
             this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
