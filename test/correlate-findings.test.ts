@@ -793,11 +793,15 @@ test('a delivery the broker sends as it ends a connection with a will is of that
     '1795867651: Received PUBACK from watcher (Mid: 2, RC:0)',
   ];
   const origins = (c: Correlation): unknown[] => c.flows.filter((f) => f.direction === 'out').map((f) => [f.mid, f.origin?.client, f.origin?.mid, f.origin?.will, f.origin?.at.line]);
+  const ambiguity = (c: Correlation): unknown[] => c.flows.filter((f) => f.direction === 'out').map((f) => f.origin?.ambiguous);
   const trace = (log: readonly string[]): Correlation => {
     const decoder = createLineDecoder('f.log');
     return correlateRecords(log.map((l) => decoder.decode(l)), { keepFlows: 'all', traceOrigins: true });
   };
   assert.deepEqual(origins(trace(lines)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', undefined, true, 13]]);
+  // Ended in the second of its PUBLISH: the delivery right after the end is still the will's, for sure.
+  const sameSecond = trace(lines.map((l) => l.replace('1795867651:', '1795867650:')));
+  assert.deepEqual([origins(sameSecond), ambiguity(sameSecond)], [[[1, 'dev1', 31873, undefined, 9], [2, 'dev1', undefined, true, 13]], [false, false]]);
   // A client's own DISCONNECT discards its will: the delivery after it was queued, of the PUBLISH.
   const clean = lines.with(12, '1795867651: Client dev1 disconnected.');
   assert.deepEqual(origins(trace(clean)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', 31873, undefined, 9]]);

@@ -288,7 +288,9 @@ export class FlowTracker {
       if (origin && within(origin.time)) {
         // A queued delivery may be of the message before the latest, if that came in the window too.
         const queued = sending === null && origin.before !== undefined && within(origin.before);
-        flow.origin = { client: origin.client, at: origin.at, ambiguous: origin.count > 1 || queued, ...(origin.mid !== undefined ? { mid: origin.mid } : {}), ...(origin.will ? { will: true } : {}) };
+        // A will sent as its connection ends is the one being sent, whatever came in that second.
+        const ambiguous = sending !== null && origin.will === true ? false : origin.count > 1 || queued;
+        flow.origin = { client: origin.client, at: origin.at, ambiguous, ...(origin.mid !== undefined ? { mid: origin.mid } : {}), ...(origin.will ? { will: true } : {}) };
       }
     }
     // The broker acknowledges a PUBLISH it denied or dropped as too large all the same, with a
