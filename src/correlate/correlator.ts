@@ -12,6 +12,7 @@ import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
 import { OldestFirst } from './oldest-first.js';
+import { Remembered } from './remembered.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
@@ -133,8 +134,6 @@ interface Violation {
   port: number | null;
   detail: string;
   at: Where;
-  /** The last record whose end it can be the reason for. */
-  until: number;
 }
 
 /** What a new session's connection says of it. */
@@ -443,11 +442,11 @@ export class Correlator {
   /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
   private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection; rival: PendingConnection | null }> = [];
   /** The connection of a refused CONNACK sent to an id, whose disconnect line may name its address alone (2.1). */
-  private refusedNamed: { address: string; port: number; until: number } | null = null;
+  private readonly refusedNamed = new Remembered<{ address: string; port: number }>();
   /** A refused CONNACK sent to an address (no id yet), whose disconnect line is still to come. */
-  private refusedUnnamed: { attempt: ConnectionAttempt; until: number } | null = null;
+  private readonly refusedUnnamed = new Remembered<ConnectionAttempt>();
   /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
-  private tlsError: { detail: string; at: Where; until: number } | null = null;
+  private readonly tlsError = new Remembered<{ detail: string; at: Where }>();
   /** The finding of each failed TLS handshake, by its attempt, to move with a guess put right. */
   private readonly tlsFindings = new WeakMap<ConnectionAttempt, TlsFinding>();
   /**
@@ -464,7 +463,7 @@ export class Correlator {
    */
   private resumeEcho: { client: string; reason: EndReason; r: DisconnectRecord; detail: string | undefined } | null = null;
   /** The last line saying the broker drops a client for a packet that breaks the protocol. */
-  private violation: Violation | null = null;
+  private readonly violation = new Remembered<Violation>();
   /**
    * Whether a line since the log's start, or the broker's last start, came from a broker running:
    * not one of the lines it prints as it starts (2.1 prints who it runs as before `starting`).
@@ -666,9 +665,7 @@ export class Correlator {
         else if (violationFormats.has(r.format)) {
           // 2.1 names a CONNECT's client before it has read the id: glibc prints the null pointer.
           const client = r.client === '(null)' ? null : r.client ?? null;
-          this.violation = {
-            client, address: r.address ?? null, port: r.port ?? null, detail: violationDetail(r), at: { file: r.file, line: r.line }, until: this.records + violationRecords,
-          };
+          this.violation.keep({ client, address: r.address ?? null, port: r.port ?? null, detail: violationDetail(r), at: { file: r.file, line: r.line } }, this.records + violationRecords);
         }
         break;
       case 'unknown':
@@ -1042,8 +1039,7 @@ export class Correlator {
     const dropped = this.droppedAtReload(r);
     const reason = dropped ? 'not-authorised' : endOf(r);
     // The broker logs OpenSSL's errors just before it ends their connection: any end takes them.
-    const tls = this.tlsError !== null && this.tlsError.until >= this.records ? this.tlsError : null;
-    this.tlsError = null;
+    const tls = this.tlsError.take(this.records);
     if (r.client === null) {
       if (this.endsRefusedNamed(r)) return;
       // 1.4 and 1.5 log a socket error right after a timeout, for the same connection.
@@ -1138,9 +1134,8 @@ export class Correlator {
 
   /** The line just before an end that said the broker drops the client for a packet that breaks the protocol, if this end can be its. */
   private takeViolation(r: DisconnectRecord): Violation | null {
-    const v = this.violation;
-    if (v === null || v.until < this.records) return null;
-    this.violation = null;
+    const v = this.violation.take(this.records);
+    if (v === null) return null;
     return r.cause === 'socket-error' || endOf(r) === 'protocol-error' ? v : null;
   }
 
@@ -1418,8 +1413,8 @@ export class Correlator {
 
   /** An OpenSSL error: the first of a run names why the handshake of the connection that ends next failed. */
   private onOpensslError(detail: string | number | undefined, r: LogRecord): void {
-    if (this.tlsError !== null && this.tlsError.until >= this.records) return;
-    this.tlsError = { detail: String(detail ?? ''), at: { file: r.file, line: r.line }, until: this.records + tlsErrorRecords };
+    if (this.tlsError.at(this.records) !== null) return;
+    this.tlsError.keep({ detail: String(detail ?? ''), at: { file: r.file, line: r.line } }, this.records + tlsErrorRecords);
   }
 
   /**
@@ -1454,16 +1449,15 @@ export class Correlator {
    * already, and its reason code says more than the disconnect line.
    */
   private closesRefused(address: string | null): boolean {
-    const refused = this.refusedUnnamed;
-    this.refusedUnnamed = null;
-    return refused !== null && refused.until >= this.records && (address === null || refused.attempt.address === address);
+    const refused = this.refusedUnnamed.take(this.records);
+    return refused !== null && (address === null || refused.address === address);
   }
 
   /** Whether an end naming no id but an address and port is that of the connection a refused CONNACK named by its id. */
   private endsRefusedNamed(r: DisconnectRecord): boolean {
-    const refused = this.refusedNamed;
-    if (refused === null || refused.until < this.records || r.address !== refused.address || r.port !== refused.port) return false;
-    this.refusedNamed = null;
+    const refused = this.refusedNamed.at(this.records);
+    if (refused === null || r.address !== refused.address || r.port !== refused.port) return false;
+    this.refusedNamed.forget();
     return true;
   }
 
@@ -1548,11 +1542,11 @@ export class Correlator {
           const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.takePending(null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, { reasonCode: r.reasonCode });
-          if (looksLikeAddress) this.refusedUnnamed = { attempt, until: this.records + refusalEchoRecords };
+          if (looksLikeAddress) this.refusedUnnamed.keep(attempt, this.records + refusalEchoRecords);
           else {
             this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
             // 2.1 may drop the id after refusing it, and end the connection by its address.
-            if (p?.port != null) this.refusedNamed = { address: p.address, port: p.port, until: this.records + refusalEchoRecords };
+            if (p?.port != null) this.refusedNamed.keep({ address: p.address, port: p.port }, this.records + refusalEchoRecords);
           }
         } else if (r.direction === 'out' && r.sessionPresent === false && st && saysSessionPresent(st.session?.session.mqttVersion)) {
           // The broker kept no session for the client: what its last one left in flight is lost.

@@ -63,22 +63,18 @@ const lastValueCut = 501;
  * filter, a message's last value). A line that reaches that length exactly was cut.
  */
 function cutBy1x(body: RecordBody, message: string, version: string | undefined): boolean {
-  let cut: boolean;
+  if (version !== undefined && !version.startsWith('1.')) return false;
   switch (body.type) {
     case 'packet':
-      cut = body.mid === undefined && body.client.length * 3 >= lastValueCut && Buffer.byteLength(body.client) === lastValueCut && message.endsWith(body.client);
-      break;
+      return body.mid === undefined && body.client.length * 3 >= lastValueCut && Buffer.byteLength(body.client) === lastValueCut && message.endsWith(body.client);
     case 'subscription':
       // `%s %d %s`, a grant line.
-      cut = body.level === 'subscribe' && Buffer.byteLength(message) === 8 + 499;
-      break;
+      return body.level === 'subscribe' && Buffer.byteLength(message) === 8 + 499;
     case 'message':
-      cut = body.format.endsWith('%s') && Buffer.byteLength(message) === Buffer.byteLength(body.format) + 499;
-      break;
+      return body.format.endsWith('%s') && Buffer.byteLength(message) === Buffer.byteLength(body.format) + 499;
     default:
-      cut = false;
+      return false;
   }
-  return cut && (version === undefined || version.startsWith('1.'));
 }
 
 /**
