@@ -185,6 +185,68 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     ]);
   });
 
+  test('bridges with their own remote ids that connect together are guessed; a later CONNECT of one alone puts a wrong guess right', () => {
+    // A broker built with ADNS sends each CONNECT once its socket connects: here west's first. The
+    // bridges subscribe to nothing locally, so no line names their local ids before the CONNACKs.
+    const start = [
+      '1795000000: mosquitto version 2.0.11 starting',
+      '1795000000: Connecting bridge (step 1) east (127.0.0.1:1884)',
+      '1795000000: Connecting bridge (step 1) west (127.0.0.1:1885)',
+      '1795000001: Connecting bridge (step 2) east (127.0.0.1:1884)',
+      '1795000001: Connecting bridge (step 2) west (127.0.0.1:1885)',
+      '1795000001: Bridge edge-w sending CONNECT',
+      '1795000001: Bridge edge-e sending CONNECT',
+      '1795000001: Received CONNACK on connection local.edge-w.',
+      '1795000001: Received CONNACK on connection local.edge-e.',
+    ];
+    const westAgain = (t: number): string[] => [
+      `${t}: Connecting bridge (step 1) west (127.0.0.1:1885)`,
+      `${t}: Connecting bridge (step 2) west (127.0.0.1:1885)`,
+      `${t}: Bridge edge-w sending CONNECT`,
+      `${t}: Received CONNACK on connection local.edge-w.`,
+    ];
+    const lost = correlate([
+      ...start,
+      '1795000010: Client local.edge-w closed its connection.',
+      ...westAgain(1795000013),
+      '1795000030: mosquitto version 2.0.11 terminating',
+    ]);
+    // East's connection goes on: west's attempt does not end it.
+    assert.deepEqual(lost.sessions.map((s) => [s.client, s.outgoingBridge, s.port, s.endReason, s.startAt.line]), [
+      ['local.edge-w', 'west', 1885, 'closed', 8], ['local.edge-e', 'east', 1884, 'broker-shutdown', 9], ['local.edge-w', 'west', 1885, 'broker-shutdown', 14],
+    ]);
+    assert.deepEqual(lost.findings.map((f) => [f.code, 'bridge' in f ? f.bridge : null, 'remote' in f ? f.remote : null, 'downMs' in f ? f.downMs : null]), [
+      ['bridge-outage', 'west', '127.0.0.1:1885', 3_000],
+    ]);
+    // A connection whose end was not logged is ended by its own bridge's next attempt, once that shows whose it is.
+    const unlogged = correlate([...start, '1795000020: Received PINGRESP from local.edge-e', ...westAgain(1795000040), '1795000050: mosquitto version 2.0.11 terminating']);
+    assert.deepEqual(unlogged.sessions.map((s) => [s.client, s.outgoingBridge, s.endReason, s.endAt?.line]), [
+      ['local.edge-w', 'west', 'other', 11], ['local.edge-e', 'east', 'broker-shutdown', 15], ['local.edge-w', 'west', 'broker-shutdown', 15],
+    ]);
+    // Local ids of their own, named by their SUBSCRIBE lines, stay with their bridges when the remote ids were guessed wrong.
+    const own = correlate([
+      '1795000000: mosquitto version 2.0.11 starting',
+      '1795000000: Bridge lc-east doing local SUBSCRIBE on topic a/#',
+      '1795000000: Connecting bridge (step 1) east (127.0.0.1:1884)',
+      '1795000000: Bridge lc-west doing local SUBSCRIBE on topic b/#',
+      '1795000000: Connecting bridge (step 1) west (127.0.0.1:1885)',
+      '1795000001: Bridge rc-west sending CONNECT',
+      '1795000001: Bridge rc-east sending CONNECT',
+      '1795000001: Received CONNACK on connection lc-west.',
+      '1795000001: Received CONNACK on connection lc-east.',
+      '1795000010: Client lc-west closed its connection.',
+      '1795000013: Bridge lc-west doing local SUBSCRIBE on topic b/#',
+      '1795000013: Connecting bridge (step 1) west (127.0.0.1:1885)',
+      '1795000013: Bridge rc-west sending CONNECT',
+      '1795000013: Received CONNACK on connection lc-west.',
+      '1795000030: mosquitto version 2.0.11 terminating',
+    ]);
+    assert.deepEqual(own.sessions.map((s) => [s.client, s.outgoingBridge, s.endReason]), [
+      ['lc-west', 'west', 'closed'], ['lc-east', 'east', 'broker-shutdown'], ['lc-west', 'west', 'broker-shutdown'],
+    ]);
+    assert.deepEqual(own.findings.map((f) => [f.code, 'bridge' in f ? f.bridge : null, f.client]), [['bridge-outage', 'west', 'lc-west']]);
+  });
+
   test('a bridge lost in the last moments of the log is not reported down; one lost earlier is', () => {
     const lost = (after: number): Correlation => correlate([
       '1795000000: mosquitto version 2.0.11 starting',

@@ -11,6 +11,10 @@
  * - `Bridge LOCAL-ID doing local SUBSCRIBE …` comes just before its `Connecting bridge (step 1)`;
  * - a remote id is `<host>.NAME` unless configured otherwise, a local id `local.` + the remote id;
  * - otherwise the bridges waiting for their CONNECT, then for their CONNACK, are taken in order.
+ *   With several waiting, that is a guess (a broker built with ADNS sends each CONNECT once its
+ *   socket connects, not in the order of its steps): a later CONNECT of one bridge alone shows
+ *   whose remote id it is, and a wrong guess is put right then. Until then a guessed bridge's
+ *   connection is not taken as ended when it tries to connect again: it may be the other's.
  * `Error creating bridge` follows the step or the CONNECT of the bridge that failed.
  */
 import type { LogRecord, MessageRecord, PacketRecord, Where } from '../parse/index.js';
@@ -28,6 +32,8 @@ export interface BridgeHooks {
   closeUnlogged(localId: string, at: Line): void;
   /** Ends the open session of `localId`, a lazy bridge that disconnected when idle. */
   closeIdle(localId: string, at: Line): void;
+  /** The sessions of `localId` named `from` were `to`'s: their bridge was guessed wrong. */
+  retag(localId: string, from: Readonly<Bridge>, to: Readonly<Bridge>): void;
   /** A connection the remote broker refused. */
   refused(localId: string, bridge: Readonly<Bridge>, at: Line, outcome: AttemptOutcome, reasonCode: number | undefined): void;
   finding(finding: BridgeFinding): void;
@@ -41,11 +47,20 @@ export interface Bridge {
   port: number | null;
   remoteId: string | null;
   localId: string | null;
+  /** Its remote id was taken by order among bridges connecting together: it may be another's. */
+  guessed: boolean;
+  /** Its local id was taken from a guessed remote id, or by order among CONNACKs: it may be another's. */
+  localGuessed: boolean;
   /** A connection of it is up: its local id has a session open. */
   up: boolean;
   down: Outage | null;
   /** When its attempt under way began (`Connecting bridge`), until it connects or fails. */
   attemptAt: number | null;
+  /**
+   * The line of its attempt under way while the connection of its guessed local id looked up: once
+   * its CONNECT shows whose that connection is, the bridge's own ended there unlogged.
+   */
+  replacing: Line | null;
 }
 
 /** A time the bridge was not connected: after a connection ended, or since its first attempt. */
@@ -110,6 +125,8 @@ export class BridgeTracker {
   private subscribingAs: string | null = null;
   /** Bridges that began to connect and have not sent their CONNECT yet, in order. */
   private awaitingConnect: Bridge[] = [];
+  /** Bridges waiting for their CONNECT when another's was guessed: theirs may have been taken. */
+  private readonly unsure = new Set<Bridge>();
   /** Bridges that sent their CONNECT and have no CONNACK yet, in order. */
   private awaitingConnack: Bridge[] = [];
   /**
@@ -191,10 +208,12 @@ export class BridgeTracker {
     this.stopped = false;
     this.subscribingAs = null;
     this.awaitingConnect = [];
+    this.unsure.clear();
     this.awaitingConnack = [];
     this.lastNamed = null;
     for (const bridge of this.byName.values()) {
       bridge.up = false;
+      bridge.replacing = null;
       bridge.attemptAt = bridge.down ? time : null;
     }
   }
@@ -238,13 +257,13 @@ export class BridgeTracker {
 
   /** `Received CONNACK on connection LOCAL-ID.`: its next line says whether it was a refusal. */
   connack(r: PacketRecord): void {
-    const bridge = this.byLocalId.get(r.client)
-      ?? this.awaitingConnack.find((b) => b.remoteId !== null && `local.${b.remoteId}` === r.client)
-      ?? this.awaitingConnack[0]
-      ?? this.bridge(r.client);
+    const known = this.byLocalId.get(r.client);
+    const byRemoteId = known ? undefined : this.awaitingConnack.find((b) => b.remoteId !== null && `local.${b.remoteId}` === r.client);
+    const bridge = known ?? byRemoteId ?? this.awaitingConnack[0] ?? this.bridge(r.client);
+    const guessed = known ? bridge.localGuessed : byRemoteId ? byRemoteId.guessed : this.awaitingConnack.length > 1;
     this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
     if (this.lastNamed === bridge) this.lastNamed = null;
-    this.bindLocalId(bridge, r.client);
+    this.bindLocalId(bridge, r.client, guessed);
     this.answer = { bridge, localId: r.client, at: lineOf(r) };
   }
 
@@ -322,33 +341,77 @@ export class BridgeTracker {
     bridge.host = host;
     bridge.port = port;
     bridge.attemptAt = r.time;
-    if (this.subscribingAs !== null) this.bindLocalId(bridge, this.subscribingAs);
+    if (this.subscribingAs !== null) this.bindLocalId(bridge, this.subscribingAs, false);
     this.subscribingAs = null;
     if (!this.awaitingConnect.includes(bridge)) this.awaitingConnect.push(bridge);
     this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
     this.lastNamed = bridge;
-    // A bridge connects again while its connection looked up: that one ended without a line
-    // (mosquitto closes a bridge whose PINGREQ went unanswered without logging it).
-    if (bridge.up && bridge.localId !== null) {
-      this.hooks.closeUnlogged(bridge.localId, lineOf(r));
-      if (bridge.down) bridge.down.unlogged = true;
-    }
+    bridge.replacing = bridge.up ? bridge.replacing ?? lineOf(r) : null;
+    // Whose the connection is that looked up is known once the CONNECT shows the remote id.
+    if (!bridge.localGuessed) this.replaceUnlogged(bridge);
+  }
+
+  /**
+   * A bridge connects again while its connection looked up: that one ended without a line
+   * (mosquitto closes a bridge whose PINGREQ went unanswered without logging it).
+   */
+  private replaceUnlogged(bridge: Bridge): void {
+    const at = bridge.replacing;
+    bridge.replacing = null;
+    if (at === null || !bridge.up || bridge.localId === null) return;
+    this.hooks.closeUnlogged(bridge.localId, at);
+    if (bridge.down) bridge.down.unlogged = true;
   }
 
   private onConnect(remoteId: string): void {
-    const named = (b: Bridge): boolean => b.remoteId === remoteId || remoteId.endsWith(`.${b.name}`) || remoteId === b.name || b.localId === `local.${remoteId}`;
+    // A guessed remote id or local id names no bridge.
+    const named = (b: Bridge): boolean => remoteId.endsWith(`.${b.name}`) || remoteId === b.name || (!b.guessed && b.remoteId === remoteId) || (!b.localGuessed && b.localId === `local.${remoteId}`);
     const bridge = this.awaitingConnect.find(named) ?? this.awaitingConnect[0];
     if (!bridge) return;
+    const guessed = !named(bridge) && (this.awaitingConnect.length > 1 || this.unsure.has(bridge));
     this.awaitingConnect = this.awaitingConnect.filter((b) => b !== bridge);
+    this.unsure.delete(bridge);
+    if (guessed) for (const b of this.awaitingConnect) this.unsure.add(b);
+    if (!guessed) {
+      const wrong = [...this.byName.values()].find((b) => b !== bridge && b.guessed && b.remoteId === remoteId);
+      if (wrong) this.exchange(bridge, wrong);
+    }
     bridge.remoteId = remoteId;
+    bridge.guessed = guessed;
     this.awaitingConnack.push(bridge);
     this.lastNamed = bridge;
+    if (!guessed || !bridge.localGuessed) this.replaceUnlogged(bridge);
+  }
+
+  /**
+   * `owner`'s CONNECT shows that `holder` was given its remote id by a wrong guess: that id is
+   * `owner`'s, and what `owner` held is `holder`'s. So is the local id taken from it, with whether
+   * its connection is up and its outage, unless a line named either bridge's local id. Sessions
+   * already opened are named again; findings already made stay as they were.
+   */
+  private exchange(owner: Bridge, holder: Bridge): void {
+    [owner.remoteId, holder.remoteId] = [holder.remoteId, owner.remoteId];
+    // The other's remote id is still a guess when more than two connected together.
+    holder.guessed = holder.remoteId !== null;
+    if (!holder.localGuessed || (owner.localId !== null && !owner.localGuessed)) return;
+    const held = { localId: holder.localId, up: holder.up, down: holder.down };
+    const own = { localId: owner.localId, up: owner.up, down: owner.down };
+    for (const [bridge, ties] of [[owner, held], [holder, own]] as const) {
+      bridge.localId = ties.localId;
+      bridge.localGuessed = bridge === holder && ties.localId !== null;
+      bridge.up = ties.up;
+      bridge.down = ties.down === null ? null : { ...ties.down, remote: remoteOf(bridge) };
+      if (ties.localId !== null) this.byLocalId.set(ties.localId, bridge);
+    }
+    if (held.localId !== null) this.hooks.retag(held.localId, holder, owner);
+    if (own.localId !== null) this.hooks.retag(own.localId, owner, holder);
   }
 
   private connected(bridge: Bridge, localId: string, at: Line): void {
     this.hooks.open(localId, bridge, at);
     bridge.up = true;
     bridge.attemptAt = null;
+    bridge.replacing = null;
     const down = bridge.down;
     bridge.down = null;
     // A bridge said to be down is said to be back, also after failing to connect at first.
@@ -380,6 +443,7 @@ export class BridgeTracker {
   private forget(bridge: Bridge): void {
     bridge.attemptAt = null;
     this.awaitingConnect = this.awaitingConnect.filter((b) => b !== bridge);
+    this.unsure.delete(bridge);
     this.awaitingConnack = this.awaitingConnack.filter((b) => b !== bridge);
     if (this.lastNamed === bridge) this.lastNamed = null;
   }
@@ -397,9 +461,10 @@ export class BridgeTracker {
     });
   }
 
-  private bindLocalId(bridge: Bridge, localId: string): void {
+  private bindLocalId(bridge: Bridge, localId: string, guessed: boolean): void {
+    bridge.localGuessed = guessed;
     if (bridge.localId === localId) return;
-    if (bridge.localId !== null) this.byLocalId.delete(bridge.localId);
+    if (bridge.localId !== null && this.byLocalId.get(bridge.localId) === bridge) this.byLocalId.delete(bridge.localId);
     bridge.localId = localId;
     this.byLocalId.set(localId, bridge);
     // Its connection was up when the log began, and the log saw it end: down since then.
@@ -412,7 +477,7 @@ export class BridgeTracker {
 
   private bridge(name: string): Bridge {
     let bridge = this.byName.get(name);
-    if (!bridge) this.byName.set(name, (bridge = { name, host: null, port: null, remoteId: null, localId: null, up: false, down: null, attemptAt: null }));
+    if (!bridge) this.byName.set(name, (bridge = { name, host: null, port: null, remoteId: null, localId: null, guessed: false, localGuessed: false, up: false, down: null, attemptAt: null, replacing: null }));
     return bridge;
   }
 }

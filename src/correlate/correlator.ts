@@ -367,6 +367,9 @@ const violationRecords = 2;
 /** How many records after an OpenSSL error the disconnect line of its connection is looked for. */
 const tlsErrorRecords = 5;
 
+/** Sessions of a local id kept to name again, while which bridge it is was guessed. */
+const guessedBridgeSessionsKept = 64;
+
 /** The broker dropped a QoS 2 message in flight whose id the PUBLISH just received reused (2.0.9+). */
 const reusedMidFormat = 'Reused message ID %u from %s detected. Clearing from storage.';
 
@@ -504,6 +507,8 @@ export class Correlator {
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
   private readonly flows: FlowTracker;
+  /** The latest sessions of each local id opened while whose it is was guessed ({@link Bridge.localGuessed}). */
+  private readonly guessedBridgeSessions = new Map<string, Session[]>();
   private readonly bridges = new BridgeTracker({
     open: (localId, bridge, at) => this.openBridgeSession(localId, bridge, at),
     closeUnlogged: (localId, at) => {
@@ -515,6 +520,15 @@ export class Correlator {
     closeIdle: (localId, at) => {
       const st = this.clients.get(localId);
       if (st?.session) this.closeSession(localId, st, 'disconnect', at, 'idle timeout');
+    },
+    retag: (localId, from, to) => {
+      for (const session of this.guessedBridgeSessions.get(localId) ?? []) {
+        if (session.outgoingBridge !== from.name) continue;
+        session.outgoingBridge = to.name;
+        session.address = to.host;
+        session.port = to.port;
+      }
+      this.guessedBridgeSessions.delete(localId);
     },
     refused: (localId, bridge, at, outcome, reasonCode) => {
       this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, { reasonCode, bridge: bridge.name });
@@ -983,6 +997,13 @@ export class Correlator {
       client: st.id, address: bridge.host, port: bridge.port, listenerPort: null, mqttVersion: null, protocolLevel: null,
       cleanSession: false, keepalive: 0, username: null, bridge: true, outgoingBridge: bridge.name,
     }, at);
+    // A bridge known by a guess may turn out to be another: its sessions are named again then.
+    if (!bridge.localGuessed) this.guessedBridgeSessions.delete(st.id);
+    else {
+      const guessed = this.guessedBridgeSessions.get(st.id) ?? [];
+      if (guessed.push(session) > guessedBridgeSessionsKept) guessed.shift();
+      this.guessedBridgeSessions.set(st.id, guessed);
+    }
     this.startSession(st, session);
   }
 
