@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type BridgeFinding, type Correlation, type Finding, correlateRecords } from '../src/correlate/index.js';
+import { type BridgeFinding, type Correlation, Correlator, type Finding, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, parseLine } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 
@@ -109,6 +109,26 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     ];
     assert.deepEqual(codes(announced(lazy)).filter((c) => c.startsWith('bridge-')), []);
     assert.deepEqual(codes(correlate(lazy)).filter((c) => c.startsWith('bridge-')), []);
+  });
+
+  test('followed, a bridge lost just before its broker stopped is not said down while the log is quiet; one down long before the stop is', () => {
+    const followed = (lines: readonly string[], quietUntil: number): Finding[] => {
+      const c = new Correlator({ announceBridgesDown: true });
+      for (const r of records(lines)) c.push(r);
+      c.quietUntil(quietUntil);
+      return c.finish().findings.filter((f) => f.code.startsWith('bridge-'));
+    };
+    const lostThenStopped = (stop: number): string[] => [
+      '1795778090: mosquitto version 2.0.11 starting', ...connected(1795778090, 1),
+      '1795778100: Client local.vm.br-b2a closed its connection.', ...connecting(1795778101), '1795778101: Error creating bridge: Connection refused.',
+      `${stop}: mosquitto version 2.0.11 terminating`,
+    ];
+    assert.deepEqual(followed(lostThenStopped(1795778102), 1795778200_000), []);
+    assert.deepEqual(codes(correlate(lostThenStopped(1795778102))).filter((c) => c.startsWith('bridge-')), []);
+    // Down 15 s when the broker stopped: said, up to the stop, as at the log's end.
+    const long = followed(lostThenStopped(1795778115), 1795778200_000);
+    assert.deepEqual(long.map((f) => [f.code, f.time, 'downMs' in f ? f.downMs : null, 'ongoing' in f ? f.ongoing : null]), [['bridge-down', 1795778115_000, 15_000, true]]);
+    assert.deepEqual(codes(correlate(lostThenStopped(1795778115))).filter((c) => c.startsWith('bridge-')), ['bridge-down']);
   });
 
   test('followed, a bridge is not said to be down at the line that connects it again, nor while an attempt is under way', () => {

@@ -140,6 +140,8 @@ export class BridgeTracker {
   private started = false;
   /** Whether the broker's last start or stop line was a stop. */
   private stopped = false;
+  /** The time of the stop, while {@link stopped}. */
+  private stoppedAt: number | null = null;
   /**
    * The latest ends of sessions begun before the log, by client id: a bridge that connects again
    * later names its local id, and its outage began at that end. A bridge reconnects within
@@ -197,6 +199,7 @@ export class BridgeTracker {
   /** The broker stopped (`terminating`): a bridge lost just before went with it. */
   brokerStopped(): void {
     this.stopped = true;
+    this.stoppedAt = this.lastTime;
   }
 
   /**
@@ -329,11 +332,22 @@ export class BridgeTracker {
   private announceLongOutages(now: number): void {
     for (const bridge of this.byName.values()) {
       const down = bridge.down;
-      if (!down || down.announced || down.since === null || now - down.since < endGraceMs) continue;
+      if (!down || down.announced || down.since === null) continue;
+      const until = this.downUntil(down, now);
+      if (until - down.since < endGraceMs) continue;
       if (bridge.attemptAt !== null && (down.attempts === 0 || now - bridge.attemptAt < endGraceMs)) continue;
       down.announced = true;
-      this.report(bridge, down, 'bridge-down', now, true);
+      this.report(bridge, down, 'bridge-down', until, true);
     }
+  }
+
+  /**
+   * Until when an outage has lasted by `now`. Once this broker has stopped, a connection lost
+   * without a refusal lasted only up to the stop, as at the log's end ({@link finish}): the bridge
+   * went with its broker.
+   */
+  private downUntil(down: Outage, now: number): number {
+    return this.stopped && this.stoppedAt !== null && down.wasUp && !down.refused ? Math.min(now, this.stoppedAt) : now;
   }
 
   private onConnecting(name: string, host: string | null, port: number | null, r: Line): void {
