@@ -937,6 +937,44 @@ test('a refused CONNACK to an address and the disconnect after it are one failed
   assert.equal(c.sessions[0]?.listenerPort, 18843);
 });
 
+test('a refused CONNACK names no port: its guess of the connection is put right by the line naming it, or by the other connecting', () => {
+  // 2.0.11, two listeners: the CONNACK names the address; the connection taken first connects later.
+  const byAddress = correlate([
+    '1795878800: New connection from 127.0.0.1:50236 on port 23149.',
+    '1795878800: New connection from 127.0.0.1:48214 on port 23148.',
+    '1795878800: Sending CONNACK to 127.0.0.1 (0, 5)',
+    '1795878800: Client <unknown> disconnected, not authorised.',
+    '1795878801: New client connected from 127.0.0.1:50236 as pend-good (p2, c1, k60).',
+    '1795878801: Client pend-good disconnected.',
+  ]);
+  assert.deepEqual(byAddress.attempts.map((a) => [a.outcome, a.port, a.listenerPort]), [['not-authorised', 48214, 23148]]);
+  assert.deepEqual(byAddress.sessions.map((s) => [s.client, s.port, s.listenerPort]), [['pend-good', 50236, 23149]]);
+  // 2.1.2: the CONNACK names the id; the line after it names the connection.
+  const byId = correlate([
+    '1795878985: New connection from 127.0.0.1:39890 on port 28924.',
+    '1795878986: New connection from 127.0.0.1:58198 on port 28925.',
+    '1795878986: Sending CONNACK to pend-bad (0, 5)',
+    '1795878986: Client pend-bad [127.0.0.1:39890] disconnected: not authorised.',
+    '1795878986: New client connected from 127.0.0.1:58198 as pend-good (p4, c1, k60).',
+    '1795878986: Client pend-good [127.0.0.1:58198] disconnected.',
+    '1795878987: mosquitto version 2.1.2 terminating',
+  ]);
+  assert.deepEqual(byId.attempts.map((a) => [a.client, a.outcome, a.port, a.listenerPort]), [['pend-bad', 'not-authorised', 39890, 28924]]);
+  assert.deepEqual(byId.sessions.map((s) => [s.client, s.port, s.listenerPort]), [['pend-good', 58198, 28925]]);
+  // Many at once (30 clients, 10 with a wrong password): each refusal is the connection its line names, and none is left waiting.
+  const lines: string[] = [];
+  for (let i = 0; i < 6; i++) lines.push(`1795879079: New connection from 127.0.0.1:${55000 + i} on port 20455.`);
+  for (let i = 0; i < 6; i++) {
+    const id = `storm-${i}`;
+    if (i % 3 === 0) lines.push(`1795879079: Sending CONNACK to ${id} (0, 5)`, `1795879079: Client ${id} [127.0.0.1:${55000 + i}] disconnected: not authorised.`);
+    else lines.push(`1795879079: New client connected from 127.0.0.1:${55000 + i} as ${id} (p4, c1, k60).`, `1795879079: Sending CONNACK to ${id} (0, 0)`);
+  }
+  lines.push('1795879080: mosquitto version 2.1.2 terminating');
+  const storm = correlate(lines);
+  assert.deepEqual(storm.attempts.map((a) => [a.client, a.outcome, a.port]), [['storm-0', 'not-authorised', 55000], ['storm-3', 'not-authorised', 55003]]);
+  assert.deepEqual(storm.sessions.map((s) => s.listenerPort), [20455, 20455, 20455, 20455]);
+});
+
 test('a CONNACK that refuses the client itself is an auth failure, as the disconnect line after it says', () => {
   // 2.1.0 names each cause in a line of its own after the CONNACK; either line alone says the same.
   const causes = [[138, 'client banned'], [140, 'bad authentication method'], [133, 'client identifier not valid'], [2, 'client identifier not valid']] as const;

@@ -884,6 +884,40 @@ export class Correlator {
     return p;
   }
 
+  /** A guess of the connection a line ended, which a later line may show wrong ({@link reclaimGuessed}). */
+  private noteGuess(attempt: ConnectionAttempt, taken: PendingConnection, rival: PendingConnection | null): void {
+    this.guessed.push({ attempt, taken, rival });
+    if (this.guessed.length > guessesKept) this.guessed.shift();
+  }
+
+  /**
+   * The line of a login a CONNACK to `client` refused names its connection (2.1.1 on): when the
+   * CONNACK's guess took another, that one waits again and the attempt moves to this one.
+   */
+  private refusedAt(client: string, address: string, port: number): void {
+    const i = this.guessed.findLastIndex((g) => g.attempt.client === client);
+    const guess = this.guessed[i];
+    if (!guess || (guess.taken.address === address && guess.taken.port === port)) return;
+    const exact = this.takePending(address, port);
+    if (!exact) return;
+    this.guessed.splice(i, 1);
+    this.restorePending(guess.taken);
+    guess.attempt.address = exact.address;
+    guess.attempt.port = exact.port;
+    guess.attempt.listenerPort = exact.listenerPort;
+  }
+
+  /** Puts a connection taken by a wrong guess back among those waiting, in the order they came. */
+  private restorePending(p: PendingConnection): void {
+    const list = this.pending.get(p.address);
+    if (!list) this.pending.set(p.address, [p]);
+    else {
+      const i = list.findIndex((c) => c.seq > p.seq);
+      list.splice(i < 0 ? list.length : i, 0, p);
+    }
+    this.pendingCount++;
+  }
+
   /** Takes this very connection if it is still pending; false when it is not. */
   private removePending(p: PendingConnection): boolean {
     const list = this.pending.get(p.address);
@@ -1083,10 +1117,7 @@ export class Correlator {
       const attempt = this.addAttempt(violation?.client ?? null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome, { detail: tls?.detail ?? violation?.detail });
       if (tls !== null) this.tlsFailed(attempt, tls.at);
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
-      if (p && r.address === null) {
-        this.guessed.push({ attempt, taken: p, rival: this.newestPending() });
-        if (this.guessed.length > guessesKept) this.guessed.shift();
-      }
+      if (p && r.address === null) this.noteGuess(attempt, p, this.newestPending());
       return;
     }
     const st = this.clients.get(r.client);
@@ -1113,6 +1144,7 @@ export class Correlator {
         this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, attemptOutcomeOf(reason));
       } else if (refusal) {
         st.refusedUntil = 0;
+        if (r.address !== null && r.port !== null) this.refusedAt(r.client, r.address, r.port);
       } else if (reason === 'not-authorised' || st?.session) {
         // A refused login without its CONNACK in the log, or another connection with the id of
         // a connected client that ended before it became a session.
@@ -1563,6 +1595,9 @@ export class Correlator {
           const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.takePending(null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, { reasonCode: r.reasonCode });
+          // The CONNACK names no port: with others waiting, which connection it refused is a guess
+          // that a later line may show wrong (its disconnect line naming the port, or the connect of the one taken).
+          if (p && (looksLikeAddress ? this.pending.has(p.address) : this.pendingCount > 0)) this.noteGuess(attempt, p, looksLikeAddress ? null : this.newestPending());
           if (looksLikeAddress) this.refusedUnnamed.keep(attempt, this.records + refusalEchoRecords);
           else {
             this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
