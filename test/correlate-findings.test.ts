@@ -937,6 +937,21 @@ test('a refused CONNACK to an address and the disconnect after it are one failed
   assert.equal(c.sessions[0]?.listenerPort, 18843);
 });
 
+test("packets the broker sends after its `terminating` line count in the session its stop ended, as in the top clients", () => {
+  const c = correlate([
+    '1795878693: New client connected from 127.0.0.1:40962 as logwatch (p4, c1, k60).',
+    "1795878693: Sending PUBLISH to logwatch (d0, q0, r0, m0, '$SYS/broker/log/M/subscribe', ... (40 bytes))",
+    '1795878718: mosquitto version 2.1.2 terminating',
+    "1795878718: Sending PUBLISH to logwatch (d0, q0, r0, m0, '$SYS/broker/log/I', ... (47 bytes))",
+    '1795878718: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.',
+    "1795878718: Sending PUBLISH to logwatch (d0, q0, r0, m0, '$SYS/broker/log/I', ... (81 bytes))",
+    '1795878720: mosquitto version 2.1.2 starting',
+    "1795878720: Sending PUBLISH to logwatch (d0, q0, r0, m0, '$SYS/broker/log/I', ... (10 bytes))",
+  ]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.endReason, s.messagesOut, s.bytesOut, s.packetsOut.publish]), [['logwatch', 'broker-shutdown', 3, 168, 3]]);
+  assert.deepEqual(c.topClients, [{ client: 'logwatch', messages: 4, bytes: 178 }]);
+});
+
 test('a refused CONNACK names no port: its guess of the connection is put right by the line naming it, or by the other connecting', () => {
   // 2.0.11, two listeners: the CONNACK names the address; the connection taken first connects later.
   const byAddress = correlate([

@@ -490,6 +490,12 @@ export class Correlator {
   private portsNamed = false;
   private starts = 0;
   private terminated: { time: number | null; ended: number } | null = null;
+  /**
+   * The sessions the broker's stop ended, by client, until its next start or stop line: it still
+   * sends what it has queued as it closes them (2.1 its last log lines to `$SYS/broker/log/#`),
+   * which they count.
+   */
+  private readonly stoppedSessions = new Map<string, Session>();
   private debugLines = false;
 
   private readonly sessions: Session[] = [];
@@ -1365,6 +1371,7 @@ export class Correlator {
     this.reloadedAt = event === 'reloading' ? { time: r.time } : null;
     // A reload may change what the broker logs.
     if (event === 'reloading') this.newLoggingRun();
+    if (event === 'terminating' || event === 'starting') this.stoppedSessions.clear();
     if (event === 'terminating') {
       this.newLoggingRun();
       const ended = this.endAllSessions(r);
@@ -1397,9 +1404,11 @@ export class Correlator {
 
   private endAllSessions(r: LogRecord): number {
     let ended = 0;
+    const stopping = r.type === 'broker' && r.event === 'terminating';
     for (const [client, st] of this.clients) {
       if (!st.session) continue;
       ended++;
+      if (stopping) this.stoppedSessions.set(client, st.session.session);
       this.closeSession(client, st, 'broker-shutdown', r.type === 'broker' && r.event === 'starting' ? { ...r, time: this.lastTime } : r, undefined);
     }
     return ended;
@@ -1537,6 +1546,7 @@ export class Correlator {
     this.lastPacketAt = this.records;
     const st = this.lookup(r.client);
     const open = st?.session?.session;
+    const stopped = open === undefined && this.stoppedSessions.size > 0 ? this.stoppedSessions.get(r.client) : undefined;
     if (open) {
       const counts = r.direction === 'in' ? open.packetsIn : open.packetsOut;
       if (!echo) counts[r.cmd]++;
@@ -1548,6 +1558,8 @@ export class Correlator {
       }
       if (r.direction === 'in') open.lastActivity = r.time ?? open.lastActivity;
       if (st && st.takeoverEcho !== null && r.direction === 'in') st.takeoverEcho = null;
+    } else if (stopped) {
+      if (!echo) (r.direction === 'in' ? stopped.packetsIn : stopped.packetsOut)[r.cmd]++;
     } else if (r.direction === 'in' && r.time !== null) {
       const untracked = this.untracked.get(r.client);
       if (untracked) untracked.lastHeard = r.time;
@@ -1556,7 +1568,7 @@ export class Correlator {
       }
     }
     switch (r.cmd) {
-      case 'publish': this.onPublish(r, st, open, echo); return;
+      case 'publish': this.onPublish(r, st, open ?? stopped, echo); return;
       case 'puback':
         if (st?.bridgeNotice && r.direction === 'in') {
           st.bridgeNotice = false;
