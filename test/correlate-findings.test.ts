@@ -1172,7 +1172,7 @@ test('under a syslog priority, which says notice for a grant line, a filter with
   assert.equal(c.sessions[0]?.subscriptions, 1);
 });
 
-test('a delivery dropped as too large for the client was not delivered: no message sent, and at QoS 0 its timeline entry says so', () => {
+test('a delivery dropped as too large for the client was not delivered: no message or packet sent, and at QoS 0 its timeline entry says so', () => {
   const lines = [
     ...connect(1700000000, 'smallsub'),
     "1700000001: Received PUBLISH from pub (d0, q0, r0, m0, 'k/big', ... (300 bytes))",
@@ -1189,7 +1189,7 @@ test('a delivery dropped as too large for the client was not delivered: no messa
   ];
   const { c, timeline } = withTimeline(lines);
   assert.deepEqual(c.topClients.find((a) => a.client === 'smallsub'), { client: 'smallsub', messages: 1, bytes: 4 });
-  assert.deepEqual([c.sessions[0]?.messagesOut, c.sessions[0]?.bytesOut], [1, 4]);
+  assert.deepEqual([c.sessions[0]?.messagesOut, c.sessions[0]?.bytesOut, c.sessions[0]?.packetsOut.publish], [1, 4, 1]);
   const messages = timeline.filter((e) => e.kind === 'message' && e.client === 'smallsub').map((e) => (e.kind === 'message' ? [e.topic, e.outcome] : null));
   assert.deepEqual(messages, [['k/big', 'dropped'], ['k/ok', undefined]]);
 });

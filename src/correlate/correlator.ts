@@ -1768,13 +1768,14 @@ export class Correlator {
     this.countMessage(r, st, open);
   }
 
-  /** Takes the last message counted as sent to the client out of its counts: the broker dropped it as too large. */
+  /** Takes the last message counted as sent to the client out of its counts: the broker dropped it as too large, and sent no packet. */
   private uncountSent(st: ClientState): void {
     const bytes = st.lastSentBytes;
     const open = st.session?.session;
     if (open && open.messagesOut > 0) {
       open.messagesOut--;
       open.bytesOut -= bytes;
+      if (open.packetsOut.publish > 0) open.packetsOut.publish--;
     }
     this.uncountActivity(st, bytes);
   }
