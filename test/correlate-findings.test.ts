@@ -937,6 +937,25 @@ test('a refused CONNACK to an address and the disconnect after it are one failed
   assert.equal(c.sessions[0]?.listenerPort, 18843);
 });
 
+test('2.1: a client whose id is its address is ended by the line naming that address and port, which reads as naming no id', () => {
+  const c = correlate([
+    '1795879330: mosquitto version 2.1.2 starting',
+    '1795879330: New connection from 127.0.0.1:55300 on port 26981.',
+    '1795879330: New client connected from 127.0.0.1:55300 as 127.0.0.1 (p4, c1, k60).',
+    '1795879331: Client 127.0.0.1 [127.0.0.1:55300] disconnected: connection closed by client.',
+    '1795879340: New connection from 127.0.0.1:55332 on port 26981.',
+    '1795879340: New client connected from 127.0.0.1:55332 as 127.0.0.1 (p4, c1, k60).',
+    '1795879340: New connection from 127.0.0.1:55340 on port 26981.',
+    '1795879341: Client 127.0.0.1 [127.0.0.1:55340] disconnected: connection closed by client.',
+    '1795879342: Client 127.0.0.1 [127.0.0.1:55332] disconnected.',
+    '1795879343: mosquitto version 2.1.2 terminating',
+  ]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.port, s.endReason]), [['127.0.0.1', 55300, 'closed'], ['127.0.0.1', 55332, 'disconnect']]);
+  // Another connection from the address, without an id, is a failed connection of its own.
+  assert.deepEqual(c.attempts.map((a) => [a.client, a.port, a.outcome]), [[null, 55340, 'closed']]);
+  assert.deepEqual(c.findings.map((f) => f.code), ['no-debug-lines']);
+});
+
 test("packets the broker sends after its `terminating` line count in the session its stop ended, as in the top clients", () => {
   const c = correlate([
     '1795878693: New client connected from 127.0.0.1:40962 as logwatch (p4, c1, k60).',

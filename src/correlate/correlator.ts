@@ -1112,6 +1112,12 @@ export class Correlator {
         this.onDisconnect({ ...r, client: literalUnknown });
         return;
       }
+      // 2.1 prints the address where a connection has no id: a client whose id is its address looks the same.
+      const address = r.address;
+      if (address !== null && this.endsAddressAsId(r)) {
+        this.onDisconnect({ ...r, client: address });
+        return;
+      }
       // Before 2.0 a CONNECT the broker refused as breaking the protocol ends in a `Socket error`.
       const taken = tls === null ? this.takeViolation(r) : null;
       // 2.1 names the connection in both lines: another's reason is not this one's.
@@ -1228,6 +1234,12 @@ export class Correlator {
     if (!open) return false;
     if (r.address !== null) return sameConnection(open.session, r);
     return r.cause === 'timeout' || open.disconnectAt !== null || this.pendingCount === 0;
+  }
+
+  /** Whether a line that names no id ends the session of a client whose id is the address it names, on the port it names. */
+  private endsAddressAsId(r: DisconnectRecord): boolean {
+    const open = r.address === null || r.port === null ? null : this.clients.get(r.address)?.session;
+    return open != null && sameConnection(open.session, r);
   }
 
   /**
