@@ -937,6 +937,26 @@ test('a refused CONNACK to an address and the disconnect after it are one failed
   assert.equal(c.sessions[0]?.listenerPort, 18843);
 });
 
+test('2.1, in a log begun after the session: `session taken over` of a client seen connected since is a takeover, of one offline a resume', () => {
+  const takeover = (before: readonly string[]): Correlation => correlate([
+    ...before,
+    '1795878806: New connection from 127.0.0.1:42598 on port 27161.',
+    '1795878806: Client dup-1 [127.0.0.1:42586] disconnected: session taken over.',
+    '1795878806: New client connected from 127.0.0.1:42598 as dup-1 (p4, c1, k30).',
+    '1795878806: Sending CONNACK to dup-1 (0, 0)',
+    '1795878807: Received DISCONNECT from dup-1',
+    '1795878807: Client dup-1 [127.0.0.1:42598] disconnected.',
+  ]);
+  const said = (c: Correlation): string[] => c.findings.filter((f) => f.code === 'takeover').map((f) => describeFinding(f));
+  // Heard from, or sent to (its CONNACK, the connect line rotated away): connected.
+  for (const before of [['1795878805: Received PINGREQ from dup-1', '1795878805: Sending PINGRESP to dup-1'], ['1795878805: Sending CONNACK to dup-1 (0, 0)']]) {
+    assert.deepEqual(said(takeover(before)), ['dup-1 connected again from 127.0.0.1:42598; the connection from 127.0.0.1:42586 was closed'], before[0]);
+  }
+  // Nothing of it before, or its end: it resumes its offline session.
+  assert.deepEqual(said(takeover([])), []);
+  assert.deepEqual(said(takeover(['1795878805: Received PINGREQ from dup-1', '1795878805: Client dup-1 [127.0.0.1:42580] disconnected.'])), []);
+});
+
 test('2.1: a client whose id is its address is ended by the line naming that address and port, which reads as naming no id', () => {
   const c = correlate([
     '1795879330: mosquitto version 2.1.2 starting',

@@ -1066,12 +1066,13 @@ export class Correlator {
   private onTakeover(client: string, r: LogRecord): void {
     const open = this.clients.get(client)?.session;
     // `already connected, closing old connection` for a session begun before the log.
-    if (!open && !(r.type === 'takeover' && this.endsUntracked(client))) return;
+    if (!open && !((r.type === 'takeover' || (r.type === 'disconnect' && r.cause === 'session-taken-over')) && this.endsUntracked(client))) return;
     const st = this.state(client);
     const time = r.time;
     const finding: Finding = {
       code: 'takeover', severity: 'warning', client, time, at: open ? [{ file: r.file, line: r.line }, open.session.startAt] : [{ file: r.file, line: r.line }],
-      oldAddress: open ? endpoint(open.session.address, open.session.port) : null, newAddress: null,
+      // 2.1 names the old connection in its line.
+      oldAddress: open ? endpoint(open.session.address, open.session.port) : r.type === 'disconnect' && r.address !== null ? endpoint(r.address, r.port) : null, newAddress: null,
     };
     // Announced when the new connection has named its address (see `announceTakeover`).
     this.addFinding(finding, false);
@@ -1144,6 +1145,12 @@ export class Correlator {
     // A line of another connection with the id (a login refused while the client is connected)
     // does not end its session.
     const open = st?.session && !refusal && sameConnection(st.session.session, r) ? st.session : null;
+    // 2.1 says `session taken over` also as a client resumes its offline session: of a session
+    // begun before the log, only one seen connected since (a packet from or to it, and no end) was taken over.
+    if (!open && r.cause === 'session-taken-over' && this.untracked.has(r.client)) {
+      this.onTakeover(r.client, r);
+      return;
+    }
     if (!st || !open) {
       // No open session: a resumed offline session (2.1 `session taken over`), the second line
       // of a 1.x timeout, an acknowledgement after DISCONNECT (2.1.2), a refused login (2.x), or
@@ -1578,6 +1585,9 @@ export class Correlator {
       else if (this.beganBeforeLog(r.client) && this.untracked.size < distinctClientLimit) {
         this.untracked.set(ownCopy(r.client), { keepalive: null, lastHeard: r.time, startAt: null });
       }
+    } else if (r.direction === 'out' && !this.untracked.has(r.client) && this.beganBeforeLog(r.client) && this.untracked.size < distinctClientLimit) {
+      // The broker sends to a connected client only: its session began before the log. It is not heard from.
+      this.untracked.set(ownCopy(r.client), { keepalive: null, lastHeard: null, startAt: null });
     }
     switch (r.cmd) {
       case 'publish': this.onPublish(r, st, open ?? stopped, echo); return;
