@@ -182,8 +182,10 @@ describe('stdin', () => {
     // An empty file next to one with lines is named too: in CI the empty one may be today's log.
     assert.equal((await runCli(['summary', empty, sample])).stderr, `mosqlog: warning: no lines read from ${empty}\n`);
     assert.equal((await runCli(['report', '--fail-on', 'none', sample, other])).stderr, `mosqlog: warning: no lines read from ${other}\n`);
-    // One empty line is a line.
-    assert.equal((await runCli(['summary', writeLines('one-empty-line.log', [''])])).stderr, '');
+    // Blank lines alone are as empty (`echo "$LOG" > broker.log` with LOG unset writes one), and a gate over them is not passed without a word.
+    const blank = writeLines('one-empty-line.log', ['']);
+    assert.deepEqual(await runCli(['report', '-f', 'junit', '-o', join(temp, 'blank.xml'), blank]), { code: 0, stdout: '', stderr: `mosqlog: warning: only blank lines read from ${blank}\n` });
+    assert.equal((await runCli(['summary', blank, sample])).stderr, `mosqlog: warning: only blank lines read from ${blank}\n`);
   });
 });
 

@@ -17,10 +17,11 @@ import { createProgress } from './progress.js';
  * place of a log (an unset `$LOGFILE` in CI), otherwise looks like a log in which nothing went
  * wrong, and passes a gate without a word.
  */
-function warnNoLines(empty: readonly InputSource[], io: Io): void {
-  if (empty.length === 0) return;
-  const names = empty.map((s) => inputName(s.name));
-  io.stderr.write(`mosqlog: warning: no lines read from ${names.join(', ')}\n`);
+function warnNoLines(empty: readonly InputSource[], blankOnly: readonly InputSource[], io: Io): void {
+  const names = (sources: readonly InputSource[]): string => sources.map((s) => inputName(s.name)).join(', ');
+  if (empty.length > 0) io.stderr.write(`mosqlog: warning: no lines read from ${names(empty)}\n`);
+  // A file of blank lines is as empty (`echo "$LOG" > broker.log` with LOG unset writes one).
+  if (blankOnly.length > 0) io.stderr.write(`mosqlog: warning: only blank lines read from ${names(blankOnly)}\n`);
 }
 
 /**
@@ -183,7 +184,11 @@ export async function correlateInputs(
     progress.done();
   }
   const correlation = correlator.finish();
-  warnNoLines(sources.filter((s) => !read.has(s.name)), io);
+  const blankOnly = (s: InputSource): boolean => {
+    const count = read.get(s.name);
+    return count !== undefined && count.lines === count.blank;
+  };
+  warnNoLines(sources.filter((s) => !read.has(s.name)), sources.filter(blankOnly), io);
   warnNoLogLines(read, io);
   warnOverlap(read, io);
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
