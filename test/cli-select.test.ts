@@ -161,8 +161,14 @@ describe('--since and --until', () => {
     for (const since of ['2026-11-26T14:14:05Z', '2026-11-26T15:14:05+01:00', '2026-11-26T14:14:05', '2026-11-26 14:14:05']) {
       assert.equal((await flowsOf('--since', since, sample)).length, 1, since);
     }
-    assert.equal((await flowsOf('--since', '2026-11-27', sample)).length, 0);
-    assert.equal((await flowsOf('--until', '2026-11-26T14:14:02Z', sample)).length, 0);
+    // A window that holds no line of the log selects nothing, and says so.
+    const span = 'which runs from 2026-11-26T14:14:03.000Z to 2026-11-26T14:14:08.000Z';
+    for (const [command, window] of [['flows', ['--since', '2026-11-27']], ['summary', ['--until', '2026-11-26T14:14:02Z']], ['timeline', ['--until', '1h']], ['problems', ['--since', '2027-01-01']]] as const) {
+      const result = await runCli([command, '--format', 'json', ...window, sample]);
+      assert.equal(result.code, 0, command);
+      assert.equal(result.stderr, `mosqlog: warning: --since/--until hold no line of the log, ${span}\n`, command);
+    }
+    assert.equal((await runCli(['flows', '--since', '2026-11-26T14:14:08Z', sample])).stderr, '', 'a window that holds the last line');
   });
 
   test('a time without a zone is read in --tz, like the log\'s own times', async () => {

@@ -102,6 +102,18 @@ export function warnUntimedWindow(selection: Selection, correlation: Correlation
 }
 
 /**
+ * Says on stderr that `--since`/`--until` hold no time of the log: the reports are then empty,
+ * which would read as a log in which nothing happened (or one without times).
+ */
+export function warnWindowOutsideLog(selection: Selection, correlation: Correlation, io: Pick<Io, 'stderr'>): void {
+  const { first, last } = correlation;
+  if ((selection.since === undefined && selection.until === undefined) || first === null || last === null) return;
+  if (compileSelection(selection, last).span(first, last)) return;
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  io.stderr.write(`mosqlog: warning: --since/--until hold no line of the log, which runs from ${iso(first)} to ${iso(last)}\n`);
+}
+
+/**
  * Refuses a window that ends before it starts once its durations count back from `last`, the
  * log's last time (`--since 2026-11-27 --until 1s`): it would select nothing, without a word.
  */
@@ -224,6 +236,7 @@ export async function correlateSelected(
   const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io);
   warnUntimedWindow(selection, whole, io);
   refuseInvertedWindow(selection, whole.last);
+  warnWindowOutsideLog(selection, whole, io);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
 }
 
@@ -256,6 +269,7 @@ export async function summarizeSelected(
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
   warnUntimedWindow(selection, whole, io);
+  warnWindowOutsideLog(selection, whole, io);
   // The version in force, also when the window leaves out the line that names it; whether the
   // log has debug lines and grant lines is a matter of the whole log, as flows and problems judge it.
   return {

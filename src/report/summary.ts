@@ -43,8 +43,13 @@ function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
   };
 }
 
+/** What stands for the time span of a log without one: its lines have no times, or there are none (a window that held no line). */
+export function describeMissingSpan(c: Correlation): string {
+  return c.lines === 0 ? 'no lines' : 'no timestamps';
+}
+
 function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
-  const span = c.first !== null && c.last !== null ? `${formatTime(c.first, ctx.timeZone)} → ${formatTime(c.last, ctx.timeZone)} (${formatDuration(c.last - c.first)})` : 'no timestamps';
+  const span = c.first !== null && c.last !== null ? `${formatTime(c.first, ctx.timeZone)} → ${formatTime(c.last, ctx.timeZone)} (${formatDuration(c.last - c.first)})` : describeMissingSpan(c);
   const rows = [
     ['Time span', span],
     ['Broker', c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)` : 'version not in log'],

@@ -5,7 +5,7 @@
 import { type Correlation, type EndReason, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { findingTitles, packetLines } from '../finding-text.js';
-import { cappedCountsNote } from '../summary.js';
+import { cappedCountsNote, describeMissingSpan } from '../summary.js';
 import { formatBytes, formatDuration } from '../text.js';
 import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
@@ -68,7 +68,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
   const c = report.correlation;
   const span = c.first !== null && c.last !== null
     ? card('Time span', htmlText(formatDuration(c.last - c.first)), `${time(c.first, ctx)} → ${time(c.last, ctx)}`)
-    : card('Time span', 'no timestamps');
+    : card('Time span', describeMissingSpan(c));
   const problems = codesFound(report).reduce((n, code) => n + countOf(report, code), 0);
   const out = ['<section id="summary"><h2>Summary</h2><div class="cards">',
     span,
