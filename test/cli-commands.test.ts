@@ -84,6 +84,7 @@ describe('help', () => {
     assert.equal(result.code, 0);
     assert.equal(result.stderr, '');
     for (const command of Object.keys(formatsOf)) assert.match(result.stdout, new RegExp(`\\n {2}${command} \\[options\\]`));
+    assert.match(result.stdout, /Without a command, files run summary: mosqlog broker\.log is mosqlog summary broker\.log\./);
   });
 
   test('mosqlog help help is the main help, on stdout', async () => {
@@ -661,7 +662,7 @@ describe('--timestamp-format', () => {
   test('parse says so too when the format reads no line', async () => {
     const log = writeLines('dmy-parse.log', ['26.11.2026 14:07:50: Client a disconnected.']);
     const wrong = await runCli(['parse', '--timestamp-format', '%m.%d.%Y %H:%M:%S', log]);
-    assert.equal(wrong.stderr, 'mosqlog: --timestamp-format "%m.%d.%Y %H:%M:%S" matched none of the 1 line(s); their times come from other prefixes or are unknown\n');
+    assert.equal(wrong.stderr, 'mosqlog: warning: --timestamp-format "%m.%d.%Y %H:%M:%S" matched none of the 1 line(s); their times come from other prefixes or are unknown\n');
     assert.equal((await runCli(['parse', '--timestamp-format', '%d.%m.%Y %H:%M:%S', log])).stderr, '');
   });
 
@@ -669,7 +670,7 @@ describe('--timestamp-format', () => {
     const log = writeLines('dmy.log', ['26.11.2026 14:07:50: Client a disconnected.']);
     const wrong = await runCli(['summary', '--timestamp-format', '%m.%d.%Y %H:%M:%S', log]);
     assert.equal(wrong.code, 0);
-    assert.match(wrong.stderr, /^mosqlog: --timestamp-format "%m\.%d\.%Y %H:%M:%S" matched none of the 1 line\(s\)/);
+    assert.match(wrong.stderr, /^mosqlog: warning: --timestamp-format "%m\.%d\.%Y %H:%M:%S" matched none of the 1 line\(s\)/);
     const right = await runCli(['summary', '--timestamp-format', '%d.%m.%Y %H:%M:%S', log]);
     assert.equal(right.code, 0);
     assert.equal(right.stderr, '');

@@ -57,7 +57,10 @@ export async function main(argv: readonly string[], given: Io): Promise<number> 
     .option('--color', 'colour output even when stdout is not a terminal')
     .option('--no-color', 'never colour output (NO_COLOR in the environment does the same)')
     .option('--debug', 'show stack traces for internal errors')
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .addHelpText('after', `
+Without a command, files run summary: mosqlog broker.log is mosqlog summary broker.log.
+Each command's --help lists its options and examples.`);
 
   const env: CommandEnv = { io, stdout, gateFailed: () => { code = exitCodes.failed; } };
   for (const register of commands) register(program, env);

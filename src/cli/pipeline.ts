@@ -126,7 +126,7 @@ export function refuseInvertedWindow(selection: Selection, last: number | null):
 
 /** Says on stderr that the forced `--timestamp-format` read none of the `lines` lines. */
 export function warnFormatUnmatched(parser: LineParser, lines: number, io: Pick<Io, 'stderr'>): void {
-  io.stderr.write(`mosqlog: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${lines} line(s); their times come from other prefixes or are unknown\n`);
+  io.stderr.write(`mosqlog: warning: --timestamp-format ${JSON.stringify(parser.options.timestampFormat)} matched none of the ${lines} line(s); their times come from other prefixes or are unknown\n`);
 }
 
 /**
