@@ -169,6 +169,8 @@ describe('--since and --until', () => {
       assert.equal(result.stderr, `mosqlog: warning: --since/--until hold no line of the log, ${span}\n`, command);
     }
     assert.equal((await runCli(['flows', '--since', '2026-11-26T14:14:08Z', sample])).stderr, '', 'a window that holds the last line');
+    // The summary's time span says there were no lines, not that the log has no times.
+    assert.match((await runCli(['summary', '--no-color', '--until', '2026-11-26T14:14:02Z', sample])).stdout, /Time span +no lines\n/);
   });
 
   test('a time without a zone is read in --tz, like the log\'s own times', async () => {

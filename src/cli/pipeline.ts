@@ -93,24 +93,19 @@ function warnOverlap(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
 const journalRecordLine = /^__(?:CURSOR|REALTIME_TIMESTAMP)=/;
 
 /**
- * Says on stderr that a time window was asked of a log with no times: every line is kept,
- * which looks like a window that held everything.
+ * Says on stderr when a time window selects nothing it seems to: in a log with no times every
+ * line is kept, which looks like a window that held everything; a window that holds no time of
+ * the log leaves the reports empty, which reads as a log in which nothing happened.
  */
-export function warnUntimedWindow(selection: Selection, correlation: Correlation, io: Pick<Io, 'stderr'>): void {
-  if ((selection.since === undefined && selection.until === undefined) || correlation.first !== null || correlation.lines === 0) return;
-  io.stderr.write('mosqlog: warning: no line has a time, so --since/--until kept every line\n');
-}
-
-/**
- * Says on stderr that `--since`/`--until` hold no time of the log: the reports are then empty,
- * which would read as a log in which nothing happened (or one without times).
- */
-export function warnWindowOutsideLog(selection: Selection, correlation: Correlation, io: Pick<Io, 'stderr'>): void {
+export function warnAboutWindow(selection: Selection, correlation: Correlation, io: Pick<Io, 'stderr'>): void {
   const { first, last } = correlation;
-  if ((selection.since === undefined && selection.until === undefined) || first === null || last === null) return;
-  if (compileSelection(selection, last).span(first, last)) return;
-  const iso = (ms: number): string => new Date(ms).toISOString();
-  io.stderr.write(`mosqlog: warning: --since/--until hold no line of the log, which runs from ${iso(first)} to ${iso(last)}\n`);
+  if ((selection.since === undefined && selection.until === undefined) || correlation.lines === 0) return;
+  if (first === null || last === null) {
+    io.stderr.write('mosqlog: warning: no line has a time, so --since/--until kept every line\n');
+  } else if (!compileSelection(selection, last).span(first, last)) {
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    io.stderr.write(`mosqlog: warning: --since/--until hold no line of the log, which runs from ${iso(first)} to ${iso(last)}\n`);
+  }
 }
 
 /**
@@ -234,9 +229,8 @@ export async function correlateSelected(
   const relative = (bound: Selection['since']): boolean => bound !== undefined && 'backMs' in bound;
   const keepLatestFindings = relative(selection.since) && !relative(selection.until);
   const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io);
-  warnUntimedWindow(selection, whole, io);
   refuseInvertedWindow(selection, whole.last);
-  warnWindowOutsideLog(selection, whole, io);
+  warnAboutWindow(selection, whole, io);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
 }
 
@@ -268,8 +262,7 @@ export async function summarizeSelected(
   const whole = await correlateInputs(sources, parser, { ...options, onEvent }, io, (r) => {
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
-  warnUntimedWindow(selection, whole, io);
-  warnWindowOutsideLog(selection, whole, io);
+  warnAboutWindow(selection, whole, io);
   // The version in force, also when the window leaves out the line that names it; whether the
   // log has debug lines and grant lines is a matter of the whole log, as flows and problems judge it.
   return {

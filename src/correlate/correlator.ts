@@ -1065,8 +1065,9 @@ export class Correlator {
 
   private onTakeover(client: string, r: LogRecord): void {
     const open = this.clients.get(client)?.session;
-    // `already connected, closing old connection` for a session begun before the log.
-    if (!open && !((r.type === 'takeover' || (r.type === 'disconnect' && r.cause === 'session-taken-over')) && this.endsUntracked(client))) return;
+    // `already connected, closing old connection` (2.1: `session taken over`) for a session begun before the log.
+    const takeoverLine = r.type === 'takeover' || (r.type === 'disconnect' && r.cause === 'session-taken-over');
+    if (!open && !(takeoverLine && this.endsUntracked(client))) return;
     const st = this.state(client);
     const time = r.time;
     const finding: Finding = {
@@ -1114,9 +1115,9 @@ export class Correlator {
         return;
       }
       // 2.1 prints the address where a connection has no id: a client whose id is its address looks the same.
-      const address = r.address;
-      if (address !== null && this.endsAddressAsId(r)) {
-        this.onDisconnect({ ...r, client: address });
+      const addressId = this.findAddressAsId(r);
+      if (addressId !== null) {
+        this.onDisconnect({ ...r, client: addressId });
         return;
       }
       // Before 2.0 a CONNECT the broker refused as breaking the protocol ends in a `Socket error`.
@@ -1243,10 +1244,10 @@ export class Correlator {
     return r.cause === 'timeout' || open.disconnectAt !== null || this.pendingCount === 0;
   }
 
-  /** Whether a line that names no id ends the session of a client whose id is the address it names, on the port it names. */
-  private endsAddressAsId(r: DisconnectRecord): boolean {
+  /** The id of a client whose id is the address a line naming no id names, when that line ends its session (on the port it names); else null. */
+  private findAddressAsId(r: DisconnectRecord): string | null {
     const open = r.address === null || r.port === null ? null : this.clients.get(r.address)?.session;
-    return open != null && sameConnection(open.session, r);
+    return open != null && sameConnection(open.session, r) ? r.address : null;
   }
 
   /**
@@ -1579,15 +1580,15 @@ export class Correlator {
       if (st && st.takeoverEcho !== null && r.direction === 'in') st.takeoverEcho = null;
     } else if (stopped) {
       if (!echo) (r.direction === 'in' ? stopped.packetsIn : stopped.packetsOut)[r.cmd]++;
-    } else if (r.direction === 'in' && r.time !== null) {
+    } else if (r.direction === 'out' || r.time !== null) {
+      // A packet from a client, or to it (the broker sends to a connected client only), without a
+      // session in the log: its session began before the log. Only one from it is heard.
+      const heard = r.direction === 'in' ? r.time : null;
       const untracked = this.untracked.get(r.client);
-      if (untracked) untracked.lastHeard = r.time;
+      if (untracked) untracked.lastHeard = heard ?? untracked.lastHeard;
       else if (this.beganBeforeLog(r.client) && this.untracked.size < distinctClientLimit) {
-        this.untracked.set(ownCopy(r.client), { keepalive: null, lastHeard: r.time, startAt: null });
+        this.untracked.set(ownCopy(r.client), { keepalive: null, lastHeard: heard, startAt: null });
       }
-    } else if (r.direction === 'out' && !this.untracked.has(r.client) && this.beganBeforeLog(r.client) && this.untracked.size < distinctClientLimit) {
-      // The broker sends to a connected client only: its session began before the log. It is not heard from.
-      this.untracked.set(ownCopy(r.client), { keepalive: null, lastHeard: null, startAt: null });
     }
     switch (r.cmd) {
       case 'publish': this.onPublish(r, st, open ?? stopped, echo); return;

@@ -15,7 +15,7 @@ import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addJobsOption, addMaxOpenOption, addSelectOptions,
   UsageError, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnUntimedWindow } from '../pipeline.js';
+import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnAboutWindow } from '../pipeline.js';
 
 /** `--type a,b`, repeatable: finding codes that add up; an unknown code is a usage error, not an empty result. */
 function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
@@ -128,7 +128,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
         const selector = compileSelection(selection, last);
         if (selector.all) {
           shown = await correlateInputs(sources, parser, correlateOptions, env.io);
-          warnUntimedWindow(selection, shown, env.io);
+          warnAboutWindow(selection, shown, env.io);
         } else {
           shown = await summarizeSelected(sources, parser, correlateOptions, env.io, selection, selector);
         }
