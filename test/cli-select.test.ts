@@ -157,8 +157,9 @@ describe('--since and --until', () => {
     assert.equal((await flowsOf('--until', '3s', sample)).length, 14);
   });
 
-  test('ISO times: with Z, with an offset, without a zone (UTC), date and time with a space', async () => {
-    for (const since of ['2026-11-26T14:14:05Z', '2026-11-26T15:14:05+01:00', '2026-11-26T14:14:05', '2026-11-26 14:14:05']) {
+  test('ISO times: with Z, with an offset (hh:mm, hhmm or hh), without a zone (UTC), date and time with a space', async () => {
+    const offsets = ['2026-11-26T15:14:05+01:00', '2026-11-26T15:14:05+0100', '2026-11-26T15:14:05+01', '2026-11-26T09:14:05-05', '2026-11-26T14:14:05.000z'];
+    for (const since of ['2026-11-26T14:14:05Z', ...offsets, '2026-11-26T14:14:05', '2026-11-26 14:14:05']) {
       assert.equal((await flowsOf('--since', since, sample)).length, 1, since);
     }
     // A window that holds no line of the log selects nothing, and says so.
@@ -175,6 +176,7 @@ describe('--since and --until', () => {
 
   test('a time without a zone is read in --tz, like the log\'s own times', async () => {
     assert.equal((await flowsOf('--tz', '+01:00', '--since', '2026-11-26T15:14:05', sample)).length, 1);
+    assert.equal((await flowsOf('--tz', '+01', '--since', '2026-11-26T15:14:05', sample)).length, 1, 'an offset of hours only');
     assert.equal((await flowsOf('--tz', 'Europe/Berlin', '--since', '2026-11-26 15:14:05', sample)).length, 1);
     assert.equal((await flowsOf('--tz', 'Europe/Berlin', '--since', '2026-11-26T14:14:05', sample)).length, 15, 'an hour earlier there');
     assert.equal((await flowsOf('--tz', 'Europe/Berlin', '--since', '2026-11-26T14:14:05Z', sample)).length, 1, 'Z is Z in any zone');

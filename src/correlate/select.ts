@@ -2,7 +2,7 @@
  * Selecting part of a correlation: by client id glob, MQTT topic filter and time window.
  * Selection happens after correlation, so a flow or session is judged on the whole log.
  */
-import { type Clock, type LogRecord, type PacketRecord, assertNever, createClock, fractionMs, isCalendarDate } from '../parse/index.js';
+import { type Clock, type LogRecord, type PacketRecord, assertNever, createClock, fractionMs, isCalendarDate, parseOffset } from '../parse/index.js';
 import type { ConnectionAttempt, Correlation, CorrelatorEvent, Finding, FindingCode, FindingCounts, Flow, Session } from './types.js';
 
 /** A time bound: an instant, or a span back from the log's last line. */
@@ -18,25 +18,29 @@ export interface Selection {
 
 const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-const localIso = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?$/;
+const isoTime = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?(Z|[+-]\d\d(?::?\d\d)?)?$/i;
 
 /**
  * Parses `30m`, `2h`, `1d`, `90s`, `1w`, or an ISO 8601 time. A time without an offset is read
- * with `clock` (the `--tz` zone; UTC by default), as the log's own times are.
+ * with `clock` (the `--tz` zone; UTC by default), as the log's own times are; an offset may be
+ * `Z`, `+hh`, `+hhmm` or `+hh:mm`.
  */
 export function parseTimeBound(text: string, clock: Clock = createClock('UTC')): TimeBound | null {
   const trimmed = text.trim();
   const span = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(trimmed);
   if (span) return { backMs: Number(span[1]) * (units[span[2] ?? 's'] ?? 1000) };
-  const local = localIso.exec(trimmed);
-  if (local) {
-    const field = (i: number): number => Number(local[i] ?? 0);
-    const [mo, d, h, mi, sec] = [field(2), field(3), field(4), field(5), field(6)];
-    if (!isCalendarDate(field(1), mo, d) || h > 23 || mi > 59 || sec > 59) return null;
-    return { at: clock(field(1), mo, d, h, mi, sec, fractionMs(local[7])) };
+  const iso = isoTime.exec(trimmed);
+  if (iso) {
+    const field = (i: number): number => Number(iso[i] ?? 0);
+    const [y, mo, d, h, mi, sec] = [field(1), field(2), field(3), field(4), field(5), field(6)];
+    if (!isCalendarDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return null;
+    const ms = fractionMs(iso[7]);
+    if (iso[8] === undefined) return { at: clock(y, mo, d, h, mi, sec, ms) };
+    const offset = parseOffset(iso[8]);
+    return offset === null ? null : { at: Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000 };
   }
-  // Only ISO 8601 with an offset is left; other spellings Date.parse takes would be read in this
-  // machine's zone, and it would roll 2026-11-31 over into December.
+  // Other spellings Date.parse takes (`2026-11-26 14:00 UTC`) have a zone of their own; without
+  // one it would read them in this machine's zone, and roll 2026-11-31 over into December.
   const date = /^(\d{4})-(\d\d)-(\d\d)[T ]/.exec(trimmed);
   if (!date || !isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3]))) return null;
   const at = Date.parse(trimmed);

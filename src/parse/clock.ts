@@ -17,12 +17,12 @@ function fixedOffsetClock(offsetMinutes: number): Clock {
   return (y, mo, d, h, mi, s, ms) => Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMinutes * 60_000;
 }
 
-/** Parses `+01:00`, `-0530`, `Z`; returns minutes east of UTC, or null. */
+/** Parses `+01:00`, `-0530`, `+01`, `Z`; returns minutes east of UTC, or null. */
 export function parseOffset(text: string): number | null {
   if (text === 'Z' || text === 'z') return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
-  if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
-  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  const m = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(text);
+  if (!m || Number(m[2]) > 23 || Number(m[3] ?? 0) > 59) return null;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
   return m[1] === '-' ? -minutes : minutes;
 }
 

@@ -61,7 +61,7 @@ const conversions: Record<string, { re: string; part: Part } | string> = {
  */
 export function zoneOffset(zone: string): number | null {
   if (/^[A-Y]/.test(zone)) return zoneNames.get(zone) ?? null;
-  return parseOffset(/^[+-]\d{2}$/.test(zone) ? `${zone}00` : zone);
+  return parseOffset(zone);
 }
 
 /**
