@@ -1,5 +1,5 @@
 /**
- * A real mosquitto on 127.0.0.1 that drops a client for a SUBSCRIBE breaking the protocol: the
+ * A real mosquitto on 127.0.0.1 that drops a client for a packet breaking the protocol: the
  * session ends protocol-error, saying what was wrong, at the line where the broker said it.
  */
 import assert from 'node:assert/strict';
@@ -26,4 +26,21 @@ test('broker protocol violation: a SUBSCRIBE to an invalid filter ends its sessi
   assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason, s.endDetail, s.endAt.line]), [['bad-filter', 'protocol-error', 'invalid subscription filter', reasonLine]], log);
   const gate = await runCli(['report', '--format', 'json', broker.logFile]);
   assert.equal(gate.code, 1, gate.stderr);
+});
+
+test('broker protocol violation: a second CONNECT on a connection ends its session protocol-error (a second CONNECT)', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker();
+  t.after(() => broker.dispose());
+  const options = { clientId: 'twice', cleanSession: true, keepalive: 60 };
+  const { client } = await RawClient.connect(broker.port, options);
+  client.sendConnect(options);
+  assert.equal(await client.closed, 'peer', 'the broker closed the connection');
+  await broker.stop();
+
+  const log = await readFile(broker.logFile, 'utf8');
+  const reasonLine = log.split('\n').findIndex((l) => l.includes('sending multiple CONNECT messages')) + 1;
+  assert.ok(reasonLine > 0, log);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; client: string; detail?: string; at: Array<{ line: number }> }> };
+  assert.deepEqual(problems.findings.map((f) => [f.code, f.client, f.detail, f.at[0]?.line]), [['protocol-error', 'twice', 'a second CONNECT', reasonLine]], log);
 });

@@ -1480,6 +1480,14 @@ test('a client dropped for a packet that breaks the protocol ends protocol-error
     '1795700002: Client v5auth [127.0.0.1:40000] disconnected: protocol error.',
   ]);
   assert.deepEqual(ends(v21), ['v5auth protocol-error (AUTH without an authentication method)']);
+  // A second CONNECT on one connection: real 2.0.11 names the client; 2.1 names the address and port.
+  const twice = [
+    '1795885311: New connection from 127.0.0.1:40342 on port 21883.',
+    '1795885311: New client connected from 127.0.0.1:40342 as dbl (p2, c1, k60).',
+    '1795885311: Sending CONNACK to dbl (0, 0)',
+  ];
+  assert.deepEqual(ends(decoded([...twice, '1795885311: Bad client dbl sending multiple CONNECT messages.', '1795885311: Client dbl disconnected due to protocol error.'])), ['dbl protocol-error (a second CONNECT)']);
+  assert.deepEqual(ends(decoded([...twice, '1795885311: Bad client 127.0.0.1:40342 sending multiple CONNECT messages.', '1795885311: Client dbl [127.0.0.1:40342] disconnected: protocol error.'])), ['dbl protocol-error (a second CONNECT)']);
   // 1.6 names the size of a packet over max_packet_size.
   const big = decoded([
     '1795859881: New connection from 127.0.0.1 on port 32451.',

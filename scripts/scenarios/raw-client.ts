@@ -229,9 +229,14 @@ export class RawClient {
     options: RawConnectOptions,
   ): Promise<{ client: RawClient; connack: Extract<IncomingPacket, { type: 'connack' }> }> {
     const client = await RawClient.open(port, options.clientId);
-    client.write(encodeConnect(options));
+    client.sendConnect(options);
     const connack = await client.next('connack');
     return { client, connack };
+  }
+
+  /** Sends a CONNECT (a second one on a connection breaks the protocol). */
+  sendConnect(options: RawConnectOptions): void {
+    this.write(encodeConnect(options));
   }
 
   /** The next packet id for an outgoing QoS 1/2 PUBLISH or SUBSCRIBE (1…65535, then wraps). */

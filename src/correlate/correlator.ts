@@ -265,6 +265,8 @@ const violationFormats = new Map<string, string | ((params: ReadonlyArray<string
   ['Empty unsubscription string from %s, disconnecting.', 'empty unsubscription filter'],
   ['Invalid unsubscription string from %s, disconnecting.', 'invalid unsubscription filter'],
   ['Malformed UTF-8 in unsubscription string from %s, disconnecting.', 'unsubscription filter with invalid UTF-8'],
+  ['Bad client %s sending multiple CONNECT messages.', 'a second CONNECT'],
+  ['Bad client %s:%d sending multiple CONNECT messages.', 'a second CONNECT'],
   // 2.1 says what broke the protocol for every packet it checks.
   ['Protocol error from %s: AUTH packet without existing auth-method.', 'AUTH without an authentication method'],
   ['Protocol error from %s: AUTH packet when session not MQTT v5.0.', 'AUTH from a client not on MQTT v5'],
