@@ -200,11 +200,15 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
     // Before 2.1.1 a `[x:N]` is part of the client id (`esp32 [00:11:22:33:44:55]`).
     case 'endedPlain':
       return plausibleAddress(str(f, 'address')) && !isKnownBefore(ctx.brokerVersion, '2.1.1') ? disconnect(f, ctx, 'client-disconnect') : null;
-    case 'endedBadSocket':
-      return isKnownBefore(ctx.brokerVersion, '2.1.1') ? null : disconnect(f, ctx, 'bad-socket', str(f, 'detail'));
+    // A reason or error text never holds an end of its own: where it seems to, the id held an end's words.
+    case 'endedBadSocket': {
+      const detail = str(f, 'detail');
+      if (isKnownBefore(ctx.brokerVersion, '2.1.1') || endInText.test(detail)) return null;
+      return disconnect(f, ctx, 'bad-socket', detail);
+    }
     case 'endedReason': {
-      if (!plausibleAddress(str(f, 'address')) || isKnownBefore(ctx.brokerVersion, '2.1.1')) return null;
       const reason = str(f, 'reason');
+      if (!plausibleAddress(str(f, 'address')) || isKnownBefore(ctx.brokerVersion, '2.1.1') || endInText.test(reason)) return null;
       const cause = causeOf(reason, ctx);
       // An error text starts with a capital (`Connection reset by peer`); the reasons do not.
       if (!cause && ctx.cut && !/^[A-Z]/.test(reason)) return cutEnd(f, ctx, reason);
@@ -237,6 +241,9 @@ function decodeConnection(kind: ConnectionPatternKind, f: Fields, ctx: DecodeCon
       return { ...disconnect(f, ctx, 'oversize-packet', String(int(f, 'size'))), level: spec.level };
   }
 }
+
+/** The ` [ADDRESS:PORT] disconnected…` of a 2.1.1+ end line. */
+const endInText = / \[[^\]]*:\d+\] disconnected(?:: |\.?$)/;
 
 /** Will lines follow the connect line of the client they belong to. */
 function connectedClient(ctx: DecodeContext): string | null {
