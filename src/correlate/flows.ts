@@ -171,10 +171,15 @@ export class FlowTracker {
   private readonly droppedFor = new Map<string, Inbound>();
   /** When a flow in flight was last sent again, for how long it had waited when the log ended. */
   private readonly resentTimes = new WeakMap<Flow, number>();
+  /**
+   * Re-sends MQTT asks for: one each time a flow's session ended with it in flight, as the session
+   * resumes (`owed`), and those made (`made`). Only re-sends past those are duplicates to report.
+   */
+  private readonly resumeResends = new WeakMap<Flow, { owed: number; made: number }>();
   /** Flows whose PUBLISH was sent again since their last step: that step may come again, in answer. */
   private readonly resentSinceStep = new WeakSet<Flow>();
   /** The last PUBLISH taken for a re-send, and what that changed: undone if the broker says it reused the id ({@link reused}). */
-  private lastResend: { record: PacketRecord; flow: Flow; kept: boolean; resumed: boolean } | null = null;
+  private lastResend: { record: PacketRecord; flow: Flow; kept: boolean; resumed: boolean; owed: boolean } | null = null;
 
   constructor(private readonly options: FlowOptions) {}
 
@@ -208,7 +213,8 @@ export class FlowTracker {
       // that message (2.0.9 and later say when another reuses its id, see {@link reused}).
       if (r.dup || (sameMessage(existing, r) && (existing.sessionEnded || existing.qos === 2))) {
         const resentAt = (existing.resentAt ??= []);
-        this.lastResend = { record: r, flow: existing, kept: resentAt.length < resendsKept, resumed: existing.resumed };
+        const owed = this.payResend(existing, 1);
+        this.lastResend = { record: r, flow: existing, kept: resentAt.length < resendsKept, resumed: existing.resumed, owed };
         existing.duplicates++;
         if (resentAt.length < resendsKept) resentAt.push({ file: r.file, line: r.line });
         if (r.time !== null) this.resentTimes.set(existing, r.time);
@@ -233,6 +239,7 @@ export class FlowTracker {
     if (resend === null || resend.record !== r || !opensFlow(r)) return false;
     const { flow } = resend;
     flow.duplicates--;
+    if (resend.owed) this.payResend(flow, -1);
     if (resend.kept) flow.resentAt?.pop();
     if (flow.resentAt?.length === 0) delete flow.resentAt;
     flow.resumed = resend.resumed;
@@ -386,9 +393,24 @@ export class FlowTracker {
    * them); otherwise they end incomplete.
    */
   sessionEnded(st: ClientFlows, flowsGoOn: boolean): void {
-    for (const flow of st.inFlows.values()) flow.sessionEnded = true;
-    for (const flow of st.outFlows.values()) flow.sessionEnded = true;
+    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+      flow.sessionEnded = true;
+      const resends = this.resumeResends.get(flow);
+      if (resends) resends.owed++;
+      else this.resumeResends.set(flow, { owed: 1, made: 0 });
+    }
     if (!flowsGoOn) this.giveUp(st);
+  }
+
+  /**
+   * Counts a re-send of `flow` (`by` 1), or takes one back (-1), against those its resumed sessions
+   * ask for; returns whether it was one of those.
+   */
+  private payResend(flow: Flow, by: 1 | -1): boolean {
+    const resends = this.resumeResends.get(flow);
+    if (!resends || (by === 1 ? resends.made >= resends.owed : resends.made === 0)) return false;
+    resends.made += by;
+    return true;
   }
 
   /**
@@ -549,7 +571,11 @@ export class FlowTracker {
     } else if (state === 'refused' && !droppedByBroker(flow)) {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
-    if (flow.duplicates > 0) this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, at: pickEvidence([...resends, ...packets]), duplicates: flow.duplicates });
+    // A re-send as the session resumed is what MQTT asks for; one more is a duplicate, found when it was sent.
+    if (flow.duplicates > (this.resumeResends.get(flow)?.made ?? 0)) {
+      const time = this.resentTimes.get(flow) ?? base.time;
+      this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, time, at: pickEvidence([...resends, ...packets]), duplicates: flow.duplicates });
+    }
   }
 }
 
