@@ -1641,9 +1641,10 @@ export class Correlator {
             // 2.1 may drop the id after refusing it, and end the connection by its address.
             if (p?.port != null) this.refusedNamed.keep({ address: p.address, port: p.port }, this.records + refusalEchoRecords);
           }
-        } else if (r.direction === 'out' && r.sessionPresent === false && st && saysSessionPresent(st.session?.session.mqttVersion)) {
+        } else if (r.direction === 'out' && r.sessionPresent !== undefined && st && saysSessionPresent(st.session?.session.mqttVersion)) {
+          if (st.session) st.session.session.sessionPresent = r.sessionPresent;
           // The broker kept no session for the client: what its last one left in flight is lost.
-          this.flows.notResumed(st, { file: r.file, line: r.line });
+          if (!r.sessionPresent) this.flows.notResumed(st, { file: r.file, line: r.line });
         }
         return;
       default:

@@ -30,6 +30,8 @@ export type TimelineEntry =
   })
   | (EntryBase & { kind: 'pings'; count: number; last: number | null })
   | (EntryBase & { kind: 'gap'; gapMs: number; keepalive: number })
+  /** The broker expired the client's kept session (`Expiring client … due to timeout.`). */
+  | (EntryBase & { kind: 'expired' })
   | (EntryBase & { kind: 'finding'; finding: Finding })
   | (EntryBase & { kind: 'packet'; packet: PacketRecord });
 
@@ -83,6 +85,7 @@ export class TimelineBuilder {
     if (r.type === 'client-connected') this.lastRequest.delete(r.client);
     if (r.type === 'packet') this.onPacket(r);
     else if (r.type === 'messages-dropped') this.onDropped(r);
+    else if (r.type === 'session-expiry' && this.wanted(r.client)) this.add({ kind: 'expired', client: r.client, time: r.time, at: where(r) });
     else if (r.type === 'subscription' && r.client !== null && this.wanted(r.client)) {
       const open = this.lastRequest.get(r.client);
       const kind = r.action;

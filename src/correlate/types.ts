@@ -26,6 +26,8 @@ export interface Session {
   protocolLevel: number | null;
   cleanSession: boolean;
   keepalive: number;
+  /** Whether the broker resumed a session it kept for the client, as its CONNACK said; unset when the log does not say. */
+  sessionPresent?: boolean;
   username: string | null;
   bridge: boolean;
   /**

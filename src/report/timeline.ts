@@ -37,7 +37,10 @@ function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; t
       const remote = endpoint(s.address, s.port);
       if (s.outgoingBridge !== undefined) return { text: `bridge ${s.outgoingBridge} connected${remote === null ? '' : ` to ${remote}`}`, trouble: false };
       const addr = remote === null ? '' : ` from ${remote}`;
-      const params = [s.mqttVersion ? `MQTT ${s.mqttVersion}` : null, s.cleanSession ? 'clean' : 'persistent', `keepalive ${s.keepalive}s`, s.username !== null ? `user ${s.username}` : null, s.will ? 'will' : null].filter(Boolean).join(', ');
+      // A v5 session outlives its connection by an expiry interval the log does not show, whatever its clean start.
+      const session = s.mqttVersion === '5.0' ? (s.cleanSession ? 'clean start' : 'no clean start') : s.cleanSession ? 'clean' : 'persistent';
+      const resumed = s.sessionPresent === undefined ? null : s.sessionPresent ? 'session resumed' : s.cleanSession ? null : 'new session';
+      const params = [s.mqttVersion ? `MQTT ${s.mqttVersion}` : null, session, resumed, `keepalive ${s.keepalive}s`, s.username !== null ? `user ${s.username}` : null, s.will ? 'will' : null].filter(Boolean).join(', ');
       return { text: `connected${addr}${s.listenerPort !== null ? ` to port ${s.listenerPort}` : ''} (${params})`, trouble: false };
     }
     case 'end': {
@@ -72,6 +75,8 @@ function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; t
       return { text: `${e.count} ping(s)${e.last !== null && e.time !== null && e.last > e.time ? ` over ${formatDuration(e.last - e.time)}` : ''}`, trouble: false };
     case 'gap':
       return { text: `silent for ${formatDuration(e.gapMs)} (keepalive ${e.keepalive}s)`, trouble: true };
+    case 'expired':
+      return { text: 'kept session expired: the broker threw it away, with the messages it held for the client', trouble: false };
     case 'finding':
       return { text: `${e.finding.code}: ${describeFinding(e.finding)}`, trouble: true };
     case 'packet': {
