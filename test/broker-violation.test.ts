@@ -44,3 +44,22 @@ test('broker protocol violation: a second CONNECT on a connection ends its sessi
   const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; client: string; detail?: string; at: Array<{ line: number }> }> };
   assert.deepEqual(problems.findings.map((f) => [f.code, f.client, f.detail, f.at[0]?.line]), [['protocol-error', 'twice', 'a second CONNECT', reasonLine]], log);
 });
+
+test('broker protocol violation: a packet before CONNECT drops the connection, a protocol-error finding without a client that fails the gate', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker();
+  t.after(() => broker.dispose());
+  const client = await RawClient.open(broker.port, 'no-connect');
+  client.pingreq();
+  assert.equal(await client.closed, 'peer', 'the broker closed the connection');
+  await broker.stop();
+
+  const log = await readFile(broker.logFile, 'utf8');
+  const endLine = log.split('\n').findIndex((l) => l.includes('Client <unknown> disconnected')) + 1;
+  assert.ok(endLine > 0, log);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; client: string | null; address?: string; at: Array<{ line: number }> }> };
+  assert.deepEqual(problems.findings.map((f) => [f.code, f.client, f.at[0]?.line]), [['protocol-error', null, endLine]], log);
+  assert.match(problems.findings[0]?.address ?? '', /^127\.0\.0\.1:\d+$/);
+  const gate = await runCli(['report', '--format', 'json', '--fail-on', 'protocol-error', broker.logFile]);
+  assert.equal(gate.code, 1, gate.stderr);
+});

@@ -1501,6 +1501,10 @@ test('a client dropped for a packet that breaks the protocol ends protocol-error
     '1795700002: Client v5auth [127.0.0.1:40000] disconnected: protocol error.',
   ]);
   assert.deepEqual(ends(v21), ['v5auth protocol-error (AUTH without an authentication method)']);
+  // A connection dropped before it gave an id (real 2.0.11: a PINGREQ before CONNECT) is a protocol error too.
+  const early = decoded(['1795887189: New connection from 127.0.0.1:36496 on port 21843.', '1795887189: Client <unknown> disconnected due to protocol error.']);
+  assert.deepEqual(early.attempts.map((a) => a.outcome), ['protocol-error']);
+  assert.deepEqual(early.findings.map((f) => [f.code, f.client, f.code === 'protocol-error' ? f.address : undefined, f.at.map((at) => at.line)]), [['protocol-error', null, '127.0.0.1:36496', [2]]]);
   // A second CONNECT on one connection: real 2.0.11 names the client; 2.1 names the address and port.
   const twice = [
     '1795885311: New connection from 127.0.0.1:40342 on port 21883.',

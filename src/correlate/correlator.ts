@@ -16,7 +16,7 @@ import { Remembered } from './remembered.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type Session, type TlsFinding, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type TlsFinding, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -453,7 +453,8 @@ export class Correlator {
   /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
   private readonly tlsError = new Remembered<{ detail: string; at: Where }>();
   /** The finding of each failed TLS handshake, by its attempt, to move with a guess put right. */
-  private readonly tlsFindings = new WeakMap<ConnectionAttempt, TlsFinding>();
+  /** The finding of a connection that failed (TLS, protocol error), whose address a guess may change. */
+  private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding>();
   /**
    * A `Reloading config.` line not yet followed by a packet the broker received or a connection:
    * the clients it then drops, as no longer allowed in, are logged as plain `disconnected.` lines.
@@ -976,8 +977,8 @@ export class Correlator {
     guess.attempt.address = other?.address ?? null;
     guess.attempt.port = other?.port ?? null;
     guess.attempt.listenerPort = other?.listenerPort ?? null;
-    const tls = this.tlsFindings.get(guess.attempt);
-    if (tls) tls.address = endpoint(guess.attempt.address, guess.attempt.port);
+    const finding = this.attemptFindings.get(guess.attempt);
+    if (finding) finding.address = endpoint(guess.attempt.address, guess.attempt.port);
     return guess.taken;
   }
 
@@ -1485,6 +1486,15 @@ export class Correlator {
     this.attemptsByOutcome[outcome] = (this.attemptsByOutcome[outcome] ?? 0) + 1;
     if (this.keepAttempts && this.attempts.length < 100_000) this.attempts.push(attempt);
     this.emit({ kind: 'attempt', attempt });
+    if (outcome === 'protocol-error') {
+      // A connection dropped before it became a session: the broker said its CONNECT broke the protocol.
+      const finding: SessionEndFinding = {
+        code: 'protocol-error', severity: 'error', client, time: attempt.time, at: [attempt.at],
+        address: endpoint(address, port), ...(detail !== undefined ? { detail } : {}),
+      };
+      this.attemptFindings.set(attempt, finding);
+      this.addFinding(finding);
+    }
     if (outcome === 'not-authorised') {
       this.addFinding({
         code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at],
@@ -1523,7 +1533,7 @@ export class Correlator {
       code: 'tls-failure', severity: 'warning', client: null, time: attempt.time, at: errorAt === null ? [attempt.at] : [attempt.at, errorAt],
       address: endpoint(attempt.address, attempt.port), detail,
     };
-    this.tlsFindings.set(attempt, finding);
+    this.attemptFindings.set(attempt, finding);
     this.addFinding(finding);
   }
 

@@ -176,6 +176,8 @@ export interface KeepaliveFinding extends FindingBase {
 export interface SessionEndFinding extends FindingBase {
   code: 'socket-error' | 'protocol-error';
   detail?: string;
+  /** Of a connection the broker dropped before it became a session: where it came from, when known. */
+  address?: string | null;
 }
 export interface TakeoverFinding extends FindingBase {
   code: 'takeover';

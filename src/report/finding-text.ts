@@ -173,6 +173,7 @@ export function describeFinding(f: Finding): string {
     case 'socket-error':
       return `${who(f.client)} lost its connection${f.detail ? `: ${f.detail}` : ''}`;
     case 'protocol-error':
+      if (f.address !== undefined) return `a connection${f.client !== null ? ` of ${f.client}` : ''}${f.address !== null ? ` from ${f.address}` : ''} was dropped for a protocol error before it connected${f.detail ? `: ${f.detail}` : ''}`;
       return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${f.detail}` : ''}`;
     case 'tls-failure':
       return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
