@@ -299,9 +299,10 @@ test("a PUBREC to a QoS 1 delivery breaks the protocol: it refuses nothing, and 
     '1795819977: Received DISCONNECT from v5-res',
     '1795819977: Client v5-res disconnected.',
   ]);
-  assert.deepEqual(c.flows.map((f) => [f.qos, f.state, f.stalledAt, f.resumed, f.duplicates]), [[1, 'incomplete', 'puback', true, 1]]);
+  // Its client left a second after the re-send, without an answer: the broker holds it for the session.
+  assert.deepEqual(c.flows.map((f) => [f.qos, f.state, f.held, f.resumed, f.duplicates]), [[1, 'in-flight', true, true, 1]]);
   // The re-send as the session resumed is what MQTT asks for: no duplicate to report.
-  assert.deepEqual(c.findings.map((f) => f.code).filter((code) => code.startsWith('flow-')), ['flow-incomplete']);
+  assert.deepEqual(c.findings.map((f) => f.code).filter((code) => code.startsWith('flow-')), []);
 });
 
 test('`Bad socket read/write` with the text of a packet the broker refused is a protocol error; with a transport error, a socket error', () => {
@@ -649,6 +650,29 @@ describe('whether the broker kept the session is what its CONNACK says', () => {
     assert.deepEqual(c.flows.map((f) => [f.state, f.resumed, f.duplicates]), [['complete', true, 1]]);
     // MQTT asks for that re-send: it is no duplicate to report.
     assert.deepEqual(c.findings.map((f) => f.code), []);
+  });
+
+  test("at the log's end, a delivery a kept session's connection ended on is held for it, not stalled; one it had stopped answering is", () => {
+    const offline = (clean: number, waitS: number): Correlation => correlate([
+      ...connectAck(1795762237, 'sub', 'p2', clean, 0), delivery(1795762237, 1, 'k/1'), `${1795762237 + waitS}: Client sub closed its connection.`,
+      '1795762300: Received PINGREQ from other',
+    ]);
+    const held = offline(0, 2);
+    assert.deepEqual(held.flows.map((f) => [f.state, f.held, f.sessionEnded]), [['in-flight', true, true]]);
+    assert.deepEqual(held.findings, []);
+    assert.equal(held.flowTotals.qos1.inFlight, 1);
+    // Left unanswered for 30 s while connected, it had stalled before the connection ended.
+    assert.deepEqual(offline(0, 30).flows.map((f) => [f.state, f.held, f.stalledAt]), [['incomplete', undefined, 'puback']]);
+    // A clean session's delivery dies with it.
+    assert.deepEqual(offline(1, 2).flows.map((f) => [f.state, f.held]), [['incomplete', undefined]]);
+    // A broker that stopped without saving its database (no persistence) lost the session.
+    const stop = (saved: boolean): unknown => correlate([
+      ...connectAck(1795762237, 'sub', 'p2', 0, 0), delivery(1795762237, 1, 'k/1'), '1795762238: Client sub closed its connection.',
+      '1795762240: mosquitto version 2.0.11 terminating', ...(saved ? ['1795762240: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.'] : []),
+      '1795762250: mosquitto version 2.0.11 starting', '1795762250: mosquitto version 2.0.11 running',
+    ]).flows.map((f) => [f.state, f.held]);
+    assert.deepEqual(stop(true), [['in-flight', true]]);
+    assert.deepEqual(stop(false), [['incomplete', undefined]]);
   });
 
   test('a message sent again once more than its resumed sessions ask for is a duplicate, found when it was sent again', () => {

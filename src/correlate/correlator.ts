@@ -454,6 +454,8 @@ export class Correlator {
   private readonly tlsError = new Remembered<{ detail: string; at: Where }>();
   /** The finding of each failed TLS handshake, by its attempt, to move with a guess put right. */
   /** The finding of a connection that failed (TLS, protocol error), whose address a guess may change. */
+  /** The broker stopped, and has not said it saved its database since (`Saving in-memory database`). */
+  private stoppedUnsaved = false;
   private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding>();
   /**
    * A `Reloading config.` line not yet followed by a packet the broker received or a connection:
@@ -736,6 +738,7 @@ export class Correlator {
     this.loggingRunOver();
     this.countMinute(this.minute);
     this.bridges.finish(this.lastTime);
+    if (this.stoppedUnsaved) this.forgetKeptSessions();
     for (const [client, st] of this.clients) {
       this.announceTakeover(st);
       // Connected at the end: a session open, or one begun before the log that did not end in it.
@@ -1307,6 +1310,7 @@ export class Correlator {
     // It may be a bridge's, which the log names as one when the bridge connects again.
     this.bridges.endedBeforeLog(client, reason, r);
     if (!st) return;
+    // Whether the broker keeps its session is not known: what it left in flight is not taken as held.
     this.flows.sessionEnded(st, true);
     this.release(client, st);
   }
@@ -1351,7 +1355,9 @@ export class Correlator {
     this.addEndFinding(client, reason, s.end, at, detail, s.keepalive, this.debugLines ? s.lastActivity : null);
     // A clean session's unfinished messages die with it; one the broker may keep keeps them. A
     // session still open when the log ends has not ended: its flows are still in flight.
-    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume);
+    // A session without clean session (clean start, in v5) is one the broker keeps: a v5 clean start's
+    // expiry interval, which the log does not give, is most often 0.
+    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession ? null : s.end);
     // The broker sends the will of a connection that ended without a DISCONNECT as it ends it;
     // an MQTT v5 will may wait for a delay the log does not give.
     const will = open.willMessage;
@@ -1395,7 +1401,11 @@ export class Correlator {
     // A reload may change what the broker logs.
     if (event === 'reloading') this.newLoggingRun();
     if (event === 'terminating' || event === 'starting') this.stoppedSessions.clear();
+    // A broker with persistence saves its sessions as it stops; one without loses them.
+    if (event === 'saving') this.stoppedUnsaved = false;
+    if (event === 'starting' && this.stoppedUnsaved) this.forgetKeptSessions();
     if (event === 'terminating') {
+      this.stoppedUnsaved = true;
       this.newLoggingRun();
       const ended = this.endAllSessions(r);
       this.terminated = { time: r.time, ended };
@@ -1423,6 +1433,12 @@ export class Correlator {
     this.pendingCount = 0;
     this.lastPending = null;
     this.guessed.length = 0;
+  }
+
+  /** The broker stopped without saving its sessions: what the kept ones left in flight is not held for them. */
+  private forgetKeptSessions(): void {
+    this.stoppedUnsaved = false;
+    for (const st of this.clients.values()) if (st.session === null) this.flows.forgetKept(st);
   }
 
   private endAllSessions(r: LogRecord): number {

@@ -172,10 +172,11 @@ export class FlowTracker {
   /** When a flow in flight was last sent again, for how long it had waited when the log ended. */
   private readonly resentTimes = new WeakMap<Flow, number>();
   /**
-   * Re-sends MQTT asks for: one each time a flow's session ended with it in flight, as the session
+   * For a flow whose session ended with it in flight: when the latest such session ended, if the
+   * broker keeps it (`keptFrom`), and the re-sends MQTT asks for, one each time as the session
    * resumes (`owed`), and those made (`made`). Only re-sends past those are duplicates to report.
    */
-  private readonly resumeResends = new WeakMap<Flow, { owed: number; made: number }>();
+  private readonly endedInFlight = new WeakMap<Flow, { keptFrom: number | null; owed: number; made: number }>();
   /** Flows whose PUBLISH was sent again since their last step: that step may come again, in answer. */
   private readonly resentSinceStep = new WeakSet<Flow>();
   /** The last PUBLISH taken for a re-send, and what that changed: undone if the broker says it reused the id ({@link reused}). */
@@ -390,16 +391,27 @@ export class FlowTracker {
 
   /**
    * The client's session ended. Its flows go on when `flowsGoOn` (a persistent session keeps
-   * them); otherwise they end incomplete.
+   * them); otherwise they end incomplete. `keptFrom` is when it ended, for a session the broker
+   * surely keeps: what it left in flight is held for it.
    */
-  sessionEnded(st: ClientFlows, flowsGoOn: boolean): void {
+  sessionEnded(st: ClientFlows, flowsGoOn: boolean, keptFrom: number | null = null): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
       flow.sessionEnded = true;
-      const resends = this.resumeResends.get(flow);
-      if (resends) resends.owed++;
-      else this.resumeResends.set(flow, { owed: 1, made: 0 });
+      const ended = this.endedInFlight.get(flow);
+      if (ended) {
+        ended.owed++;
+        ended.keptFrom = keptFrom;
+      } else this.endedInFlight.set(flow, { keptFrom, owed: 1, made: 0 });
     }
     if (!flowsGoOn) this.giveUp(st);
+  }
+
+  /** The broker lost the client's kept session (it stopped without saving it): nothing is held for it. */
+  forgetKept(st: ClientFlows): void {
+    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
+      const ended = this.endedInFlight.get(flow);
+      if (ended) ended.keptFrom = null;
+    }
   }
 
   /**
@@ -407,7 +419,7 @@ export class FlowTracker {
    * ask for; returns whether it was one of those.
    */
   private payResend(flow: Flow, by: 1 | -1): boolean {
-    const resends = this.resumeResends.get(flow);
+    const resends = this.endedInFlight.get(flow);
     if (!resends || (by === 1 ? resends.made >= resends.owed : resends.made === 0)) return false;
     resends.made += by;
     return true;
@@ -452,8 +464,9 @@ export class FlowTracker {
   /**
    * The log ended. A flow of a client still connected that waited less than {@link endGraceMs}
    * before the log's last time (`last`, null when the client is not connected or no time is known)
-   * was cut by the end of the log: it stays in flight, without a finding. Every other flow still
-   * in flight is given up as stalled.
+   * was cut by the end of the log: it stays in flight, without a finding. So does one whose
+   * session ended within that wait, when the broker keeps the session for its client, which has
+   * not come back: it is `held`. Every other flow still in flight is given up as stalled.
    */
   logEnded(st: ClientFlows, last: number | null): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
@@ -461,8 +474,11 @@ export class FlowTracker {
       const stepTime = flow.steps[flow.steps.length - 1]?.time ?? null;
       const resent = this.resentTimes.get(flow) ?? null;
       const waitedSince = resent !== null && (stepTime === null || resent > stepTime) ? resent : stepTime;
+      // Flows of a client not connected are left only where its kept session goes on.
+      const until = last ?? (flow.sessionEnded ? this.endedInFlight.get(flow)?.keptFrom ?? null : null);
       // A clock that went back measures no wait: the flow is judged stalled, as without times.
-      const cut = last !== null && waitedSince !== null && last - waitedSince >= 0 && last - waitedSince < endGraceMs;
+      const cut = until !== null && waitedSince !== null && until - waitedSince >= 0 && until - waitedSince < endGraceMs;
+      if (cut && last === null) flow.held = true;
       this.finalize(st, flow, cut ? 'in-flight' : 'incomplete');
     }
   }
@@ -572,7 +588,7 @@ export class FlowTracker {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }
     // A re-send as the session resumed is what MQTT asks for; one more is a duplicate, found when it was sent.
-    if (flow.duplicates > (this.resumeResends.get(flow)?.made ?? 0)) {
+    if (flow.duplicates > (this.endedInFlight.get(flow)?.made ?? 0)) {
       const time = this.resentTimes.get(flow) ?? base.time;
       this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, time, at: pickEvidence([...resends, ...packets]), duplicates: flow.duplicates });
     }

@@ -113,6 +113,11 @@ export interface Flow {
   steps: FlowStepSeen[];
   /** The client's session ended while the flow was in flight. */
   sessionEnded: boolean;
+  /**
+   * In flight when the log ended, held by the broker for the client's kept session: its connection
+   * ended within 10 s of the flow's last step, and it has not come back.
+   */
+  held?: true;
   /** Re-sent PUBLISH packets (`d1`). */
   duplicates: number;
   /** Where the re-sent PUBLISH packets are, when there are any. */

@@ -124,7 +124,7 @@ export function describeFlowState(f: Flow): string {
     if (dropped !== null) return `refused (${[dropped, code].filter(Boolean).join(', ')})`;
     return `refused (${code ?? 'rc not logged'})`;
   }
-  if (f.state === 'in-flight') return 'in flight when the log ended';
+  if (f.state === 'in-flight') return f.held ? "in flight when the log ended, held for the client's kept session" : 'in flight when the log ended';
   if (f.state !== 'incomplete') return f.state;
   const at = `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}`;
   return f.dropped === undefined ? at : `${at} (${droppedWords[f.dropped]})`;

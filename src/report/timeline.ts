@@ -22,7 +22,7 @@ function flowText(f: Flow): string {
   const steps = describeFlowSteps(f);
   const state = f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs)}` : 'complete')
     : f.state === 'refused' ? describeFlowState(f)
-      : f.state === 'in-flight' ? 'in flight'
+      : f.state === 'in-flight' ? (f.held ? "in flight, held for the client's kept session" : 'in flight')
         : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}${f.dropped !== undefined ? ` (${droppedWords[f.dropped]})` : ''}`;
   const origin = f.origin ? ` from ${f.origin.client}${f.origin.will ? "'s will" : ''}${f.origin.ambiguous ? '?' : ''}` : '';
   return `${verb} m${f.mid} QoS ${f.qos} ${f.topic ?? '?'}${f.payloadBytes !== null ? ` (${formatBytes(f.payloadBytes)})` : ''}${origin}: ${steps} ${state}${f.duplicates ? `, ${f.duplicates} re-send(s)` : ''}`;
