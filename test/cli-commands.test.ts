@@ -417,6 +417,33 @@ describe('--max-open and the gate', () => {
   });
 });
 
+describe('flows in flight at the end of the log and the gate', () => {
+  test('a flow rule that passed with flows still in flight is not fully checked, and says how many, in every format', async () => {
+    // Real 2.0.11, copied while the broker ran: a PUBREC and two deliveries were the last lines.
+    const log = [
+      '1795886986: New connection from 127.0.0.1:43230 on port 21833.',
+      '1795886986: New client connected from 127.0.0.1:43230 as stay-sub (p2, c1, k60).',
+      '1795886986: Sending CONNACK to stay-sub (0, 0)',
+      '1795886987: New connection from 127.0.0.1:43240 on port 21833.',
+      '1795886987: New client connected from 127.0.0.1:43240 as stay-pub (p2, c1, k60).',
+      '1795886987: Sending CONNACK to stay-pub (0, 0)',
+      "1795886987: Received PUBLISH from stay-pub (d0, q2, r0, m1, 'stay/x', ... (2 bytes))",
+      '1795886987: Sending PUBREC to stay-pub (m1, rc0)',
+      "1795886987: Sending PUBLISH to stay-sub (d0, q1, r0, m1, 'stay/y', ... (2 bytes))",
+      '',
+    ].join('\n');
+    const report = (format: string): Promise<{ code: number; stdout: string }> => runCli(['report', '--format', format, '--fail-on', 'flow-incomplete', '-'], { stdin: log });
+    const json = JSON.parse((await report('json')).stdout) as { gate: { rules: Array<{ code: string; passed: boolean; checked: boolean; uncheckedReason?: string }> } };
+    assert.deepEqual(json.gate.rules.map((r) => [r.code, r.passed, r.checked]), [['flow-incomplete', true, false]]);
+    assert.match(json.gate.rules[0]?.uncheckedReason ?? '', /^not fully checked: 2 QoS flow\(s\) were still in flight when the log ended/);
+    const markdown = await report('markdown');
+    assert.equal(markdown.code, 0);
+    assert.match(markdown.stdout, /\| ➖ not fully checked \|/);
+    assert.match(markdown.stdout, /^> `flow-incomplete` not fully checked: 2 QoS flow\(s\) were still in flight/m);
+    assert.match((await report('junit')).stdout, /<testcase classname="flow-incomplete" name="not fully checked" time="0">\s*<skipped message="not fully checked: 2 QoS flow/);
+  });
+});
+
 describe('one file named twice', () => {
   test('is read once, with a warning: its sessions and findings are not counted twice', async () => {
     const once = await runCli(['problems', '--format', 'json', sample]);

@@ -56,6 +56,9 @@ function header(report: CiReport, ctx: ReportContext): string[] {
   }
   const unchecked = uncheckedRules.some((u) => u !== null);
   if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push(`> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no ${markdownCell(packetLines)}.`, '');
+  else {
+    for (const [i, u] of uncheckedRules.entries()) if (u !== null) lines.push(`> \`${gate.rules[i]?.code}\` ${markdownCell(u.reason)}.`, '');
+  }
   return lines;
 }
 
