@@ -82,3 +82,29 @@ test('a full disk under stdout is said to be the output, not the followed file',
     child.kill('SIGKILL');
   }
 });
+
+test('a line written during a follow that --since leaves out is said once on stderr: its times are read in another zone', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mosqlog-window-'));
+  const path = join(dir, 'broker.log');
+  await writeFile(path, '');
+  const child = spawnMosqlog(['follow', '--since', '10m', path]);
+  // A broker five hours behind UTC that writes local times without an offset: read as UTC, they are five hours old.
+  const stamp = (): string => new Date(Date.now() - 5 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+  try {
+    for (let i = 0; !child.stderr().includes('outside --since/--until'); i++) {
+      if (i > 200) throw new Error(`no warning: ${child.stderr()}`);
+      await appendFile(path, `${stamp()}: New client connected from 127.0.0.1:${5000 + i} as c${i} (p2, c1, k60).\n`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await appendFile(path, `${stamp()}: New client connected from 127.0.0.1:4999 as late (p2, c1, k60).\n`);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    assert.equal((await child.exit).code, 0);
+    assert.match(child.stderr(), /^mosqlog: warning: .*broker\.log:\d+, written since the follow began, is read as \S+, outside --since\/--until: are its times read in the zone they were written in \(--tz\)\?/m);
+    assert.equal(child.stderr().split('outside --since/--until').length, 2, 'said once');
+    assert.equal(child.stdout(), '');
+  } finally {
+    child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+});

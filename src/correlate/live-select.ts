@@ -16,6 +16,8 @@ export interface LiveFilter {
   all: boolean;
   event(event: CorrelatorEvent): boolean;
   record(record: LogRecord): boolean;
+  /** Whether a time is within `--since`/`--until` (any time is, without them). */
+  inWindow(time: number): boolean;
 }
 
 function recordClient(r: LogRecord): string | null {
@@ -40,7 +42,7 @@ function flowKey(client: string, direction: Direction, mid: number): string {
  */
 export function createLiveFilter(selection: Selection, now: number): LiveFilter {
   const s = compileSelection(selection, now);
-  if (s.all) return { all: true, event: () => true, record: () => true };
+  if (s.all) return { all: true, event: () => true, record: () => true, inWindow: () => true };
   const byTopic = (selection.topics?.length ?? 0) > 0;
   /** Selected flows in flight, when `--topic` selects. */
   const open = new Set<string>();
@@ -64,6 +66,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'subscription-denied': return s.client(e.client);
       }
     },
+    inWindow: (time) => s.time(time),
     record(r) {
       if (!s.client(recordClient(r)) || !s.time(r.time)) return false;
       if (byTopic && r.type === 'packet' && isAck(r)) return open.has(flowKey(r.client, ackedDirection(r), r.mid));

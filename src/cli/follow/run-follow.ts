@@ -174,11 +174,18 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
 
   // A follow stopped by Ctrl-C makes no end-of-log findings: the first eviction is said at once.
   let evictionSaid = false;
+  // A line the broker wrote since the follow began that --since/--until leave out is read in the
+  // wrong zone or on the wrong day: nothing would ever print. Said once. (A pipe may bring old lines.)
+  let windowSaid = plan.source === '-' || pipe !== null;
   /** The last time a line had, and when by the clock its batch was read. */
   let lastLogTime: number | null = null;
   let lastReadAt = now();
   const handle = (record: LogRecord): void => {
     if (record.time !== null) lastLogTime = record.time;
+    if (live && !windowSaid && record.time !== null && !filter.inWindow(record.time)) {
+      windowSaid = true;
+      io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line}, written since the follow began, is read as ${new Date(record.time).toISOString()}, outside --since/--until: are its times read in the zone they were written in (--tz)? A time of day alone is read on 1 January of --year\n`);
+    }
     stats.onRecord(record);
     if (live && plan.all && printing && filter.record(record)) out += `${format.record(record, plan.ctx)}\n`;
     correlator.push(record);
