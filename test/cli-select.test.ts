@@ -21,9 +21,13 @@ interface FlowJson { client: string; direction: 'in' | 'out'; mid: number; qos: 
 interface FindingJson { code: string; severity: string; client: string | null; time: string | null; at: Array<{ file: string; line: number }> }
 interface EntryJson { kind: string; client: string; time: string | null }
 
-async function json<T>(argv: string[]): Promise<T> {
+/** The warning for a `--client` or `--topic` that matches nothing, which a few selections here expect. */
+const noMatch = /^mosqlog: warning: --(client|topic) ".*" matches no (client id|topic) in the log\n$/;
+
+async function json<T>(argv: string[], { unmatched = false } = {}): Promise<T> {
   const result = await runCli(argv);
-  assert.equal(result.stderr, '', argv.join(' '));
+  if (unmatched) assert.match(result.stderr, noMatch, argv.join(' '));
+  else assert.equal(result.stderr, '', argv.join(' '));
   assert.equal(result.code, 0, argv.join(' '));
   return JSON.parse(result.stdout) as T;
 }
@@ -40,6 +44,16 @@ const flowsOf = async (...args: string[]): Promise<FlowJson[]> => (await json<{ 
 const findingsOf = async (...args: string[]): Promise<FindingJson[]> => (await json<{ findings: FindingJson[] }>(['problems', '-f', 'json', ...args])).findings;
 const entriesOf = async (...args: string[]): Promise<EntryJson[]> => (await json<{ entries: EntryJson[] }>(['timeline', '-f', 'json', ...args])).entries;
 
+describe('a --client or --topic that matches nothing in the log', () => {
+  test('is said on stderr by every command that selects, once per glob or filter; one that matches is not', async () => {
+    for (const command of ['summary', 'sessions', 'problems', 'flows', 'timeline', 'report']) {
+      const run = await runCli([command, '--client', 'thermostat-*', '--client', 'thermostta-*', '--topic', 'cmd/#', '--topic', 'cmdd/#', sample]);
+      assert.equal(run.stderr, 'mosqlog: warning: --client "thermostta-*" matches no client id in the log\nmosqlog: warning: --topic "cmdd/#" matches no topic in the log\n', command);
+    }
+    assert.equal((await runCli(['report', '--client', 'thermostat-*', '--topic', 'cmd/#', sample])).stderr, '');
+  });
+});
+
 describe('--client', () => {
   test('a glob with ? picks both sessions of one id', async () => {
     const sessions = await sessionsOf('--client', 'mobile-app-?', sample);
@@ -52,7 +66,8 @@ describe('--client', () => {
   });
 
   test('a glob matches whole ids only', async () => {
-    assert.deepEqual(await sessionsOf('--client', 'dash', sample), []);
+    const partial = await json<{ sessions: SessionJson[] }>(['sessions', '-f', 'json', '--client', 'dash', sample], { unmatched: true });
+    assert.deepEqual(partial.sessions, []);
     assert.equal((await sessionsOf('--client', '*', sample)).length, 7);
   });
 
@@ -84,7 +99,7 @@ describe('--client', () => {
     for (const command of ['sessions', 'flows', 'problems', 'timeline']) {
       const result = await runCli([command, '--no-color', '--client', 'nobody', sample]);
       assert.equal(result.code, 0);
-      assert.equal(result.stderr, '');
+      assert.equal(result.stderr, 'mosqlog: warning: --client "nobody" matches no client id in the log\n');
       assert.ok(result.stdout.length > 0 && result.stdout.split('\n').length <= 2, `${command}: a one-line note`);
     }
   });
@@ -113,7 +128,8 @@ describe('--topic', () => {
   const cases: Array<[string, number]> = [['building/3f/#', 7], ['building/+/setpoint', 5], ['+/thermostat-3f/#', 3], ['building/3f', 0], ['#', 15]];
   for (const [filter, count] of cases) {
     test(`flows on ${filter}`, async () => {
-      const flows = await flowsOf('--topic', filter, sample);
+      // A filter that matches no topic of the log is said on stderr.
+      const { flows } = await json<{ flows: FlowJson[] }>(['flows', '-f', 'json', '--topic', filter, sample], { unmatched: count === 0 });
       assert.equal(flows.length, count);
       const pattern = new RegExp(`^${filter.replace(/\+/g, '[^/]+').replace(/#$/, '.*')}$`);
       for (const f of flows) assert.match(f.topic ?? '', pattern);
@@ -404,8 +420,10 @@ describe('summary with a selection', () => {
   test("--client '*' keeps failed connections of no id, as `sessions` does", async () => {
     for (const file of [sample, 'fixtures/handmade/v2.1.log']) {
       for (const glob of ['*', '', 'x*']) {
-        const { attempts } = await json<{ attempts: number }>(['sessions', '-f', 'json', '--client', glob, file]);
-        assert.equal((await summaryOf('--client', glob, file)).attempts.total, attempts, `${file} --client '${glob}'`);
+        // No id is empty, and none starts with x.
+        const { attempts } = await json<{ attempts: number }>(['sessions', '-f', 'json', '--client', glob, file], { unmatched: glob !== '*' });
+        const summary = await json<{ attempts: { total: number } }>(['summary', '-f', 'json', '--client', glob, file], { unmatched: glob !== '*' });
+        assert.equal(summary.attempts.total, attempts, `${file} --client '${glob}'`);
       }
     }
     assert.equal((await summaryOf('--client', '*', 'fixtures/handmade/v2.1.log')).attempts.total, 4);
@@ -493,8 +511,10 @@ describe('summary with a selection', () => {
     const selections = [['--until', '1s'], ['--since', '2s'], ['--topic', 'cli/#'], ['--client', 'cli-pub-q2']];
     for (const file of ['fixtures/clean-qos.iso.log', sample]) {
       for (const selection of selections) {
-        const summary = await json<{ flows: Totals }>(['summary', '-f', 'json', ...selection, file]);
-        const { flows } = await json<{ flows: Array<{ qos: 1 | 2; state: 'complete' | 'incomplete' | 'refused' | 'in-flight'; stalledAt?: string }> }>(['flows', '-f', 'json', ...selection, file]);
+        // No topic of either log is under cli/#, and cli-pub-q2 is a client of the other log only.
+        const unmatched = selection[0] === '--topic' || (selection[0] === '--client' && file === sample);
+        const summary = await json<{ flows: Totals }>(['summary', '-f', 'json', ...selection, file], { unmatched });
+        const { flows } = await json<{ flows: Array<{ qos: 1 | 2; state: 'complete' | 'incomplete' | 'refused' | 'in-flight'; stalledAt?: string }> }>(['flows', '-f', 'json', ...selection, file], { unmatched });
         const none = (): Totals['qos1'] => ({ complete: 0, incomplete: 0, refused: 0, inFlight: 0, stalledAt: {}, untracked: 0 });
         const listed: Totals = { qos1: none(), qos2: none() };
         for (const f of flows) {

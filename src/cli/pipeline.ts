@@ -109,6 +109,33 @@ export function warnAboutWindow(selection: Selection, correlation: Correlation, 
 }
 
 /**
+ * Watches the log's client ids and topics for `--client` globs and `--topic` filters that match
+ * none, and says so at the end: a mistyped one selects nothing, which reads as a log in which
+ * nothing happened (and passes a CI gate). Null without either.
+ */
+export function selectionMatchWatch(selection: Selection): { onRecord(r: LogRecord): void; warn(io: Pick<Io, 'stderr'>): void } | null {
+  const clients = (selection.clients ?? []).map((glob) => ({ text: glob, matches: compileSelection({ clients: [glob] }, null).client }));
+  const topics = (selection.topics ?? []).map((filter) => ({ text: filter, matches: compileSelection({ topics: [filter] }, null).topic }));
+  if (clients.length === 0 && topics.length === 0) return null;
+  return {
+    onRecord(r) {
+      if (clients.length > 0 && 'client' in r && typeof r.client === 'string') {
+        const client = r.client;
+        for (let i = clients.length - 1; i >= 0; i--) if (clients[i]?.matches(client)) clients.splice(i, 1);
+      }
+      if (topics.length > 0 && 'topic' in r && typeof r.topic === 'string') {
+        const topic = r.topic;
+        for (let i = topics.length - 1; i >= 0; i--) if (topics[i]?.matches(topic)) topics.splice(i, 1);
+      }
+    },
+    warn(io) {
+      for (const c of clients) io.stderr.write(`mosqlog: warning: --client ${JSON.stringify(c.text)} matches no client id in the log\n`);
+      for (const t of topics) io.stderr.write(`mosqlog: warning: --topic ${JSON.stringify(t.text)} matches no topic in the log\n`);
+    },
+  };
+}
+
+/**
  * Refuses a window that ends before it starts once its durations count back from `last`, the
  * log's last time (`--since 2026-11-27 --until 1s`): it would select nothing, without a word.
  */
@@ -228,9 +255,11 @@ export async function correlateSelected(
   const keepFinding = (f: Finding): boolean => findingAbout(f, about) && about.time(f.time);
   const relative = (bound: Selection['since']): boolean => bound !== undefined && 'backMs' in bound;
   const keepLatestFindings = relative(selection.since) && !relative(selection.until);
-  const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io);
+  const watch = selectionMatchWatch(selection);
+  const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io, watch?.onRecord);
   refuseInvertedWindow(selection, whole.last);
   warnAboutWindow(selection, whole, io);
+  watch?.warn(io);
   return { whole, selected: selectCorrelation(whole, selection, tally) };
 }
 
@@ -259,10 +288,13 @@ export async function summarizeSelected(
     attemptCount++;
     attemptsByOutcome[e.attempt.outcome] = (attemptsByOutcome[e.attempt.outcome] ?? 0) + 1;
   };
+  const watch = selectionMatchWatch(selection);
   const whole = await correlateInputs(sources, parser, { ...options, onEvent }, io, (r) => {
+    watch?.onRecord(r);
     if (recordSelected(r, selector, selection)) selected.push(r);
   });
   warnAboutWindow(selection, whole, io);
+  watch?.warn(io);
   // The version in force, also when the window leaves out the line that names it; whether the
   // log has debug lines and grant lines is a matter of the whole log, as flows and problems judge it.
   return {

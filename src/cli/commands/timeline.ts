@@ -10,7 +10,7 @@ import {
   type ColorOptions, type InputOptions, type JobsOptions, type MaxOpenOptions, type SelectOptions, addFormatOption, addInputOptions, addJobsOption,
   addMaxOpenOption, addSelectOptions, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs, refuseInvertedWindow, warnAboutWindow } from '../pipeline.js';
+import { correlateInputs, refuseInvertedWindow, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
 
 /** Registers `mosqlog timeline`. */
 export function registerTimeline(program: Command, env: CommandEnv): void {
@@ -30,9 +30,14 @@ Examples:
       const clientOnly = compileSelection({ ...(selection.clients ? { clients: selection.clients } : {}) }, null);
       const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets);
       const sources = await resolveInputs(files, env.io, parser);
-      const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), jobs: jobsFor(all, 'correlate'), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => builder.onRecord(r));
+      const watch = selectionMatchWatch(selection);
+      const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), jobs: jobsFor(all, 'correlate'), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => {
+        watch?.onRecord(r);
+        builder.onRecord(r);
+      });
       refuseInvertedWindow(selection, correlation.last);
       warnAboutWindow(selection, correlation, env.io);
+      watch?.warn(env.io);
       const window = compileSelection(selection, correlation.last);
       const entries = selectTimeline(builder.finish(), window);
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
