@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Correlation, correlateRecords } from '../src/correlate/index.js';
+import { type Correlation, type Finding, correlateRecords } from '../src/correlate/index.js';
 import { createLineDecoder } from '../src/parse/index.js';
+import { describeFinding } from '../src/report/finding-text.js';
 
 function correlate(lines: readonly string[], maxOpen?: number): Correlation {
   const decoder = createLineDecoder('f.log');
@@ -57,8 +58,11 @@ test('an id taken over three times within five minutes flaps once, and again aft
     // An hour later, three more flap again.
     ...[3600, 3601, 3602].flatMap((s) => takeover(start + s)),
   ]);
-  const flaps = c.findings.filter((f) => f.code === 'takeover-flapping').map((f) => (f.time ?? 0) / 1000 - start);
-  assert.deepEqual(flaps, [3, 3602]);
+  const flaps = c.findings.filter((f) => f.code === 'takeover-flapping');
+  assert.deepEqual(flaps.map((f) => (f.time ?? 0) / 1000 - start), [3, 3602]);
+  // The first run is five takeovers in four seconds, with a line of each from the third on; the second, three in two.
+  assert.deepEqual(flaps.map((f) => f.code === 'takeover-flapping' && [f.takeovers, f.windowMs, f.at.map((at) => at.line)]), [[5, 4000, [10, 13, 16]], [3, 2000, [25]]]);
+  assert.match(describeFinding(flaps[0] as Finding), /^same was taken over 5 times in 4s: two clients share this id$/);
 });
 
 test('an example of a line not understood is cut at 200 units, before an emoji rather than through it', () => {

@@ -16,7 +16,7 @@ import { Remembered } from './remembered.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type TlsFinding, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TlsFinding, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -79,6 +79,8 @@ interface ClientState extends ClientFlows {
   takeoverTimes: number[];
   /** A takeover finding waiting for the new connection's address. */
   takeoverFinding: Finding | null;
+  /** The flapping finding of a run of takeovers still going on (each within the window of the one before), and when the run began. */
+  flapping: { finding: FlappingFinding; since: number } | null;
   /**
    * After a CONNACK that refused a login of this id, the record until which its disconnect line
    * is that refusal's own: the CONNACK was the attempt already.
@@ -380,6 +382,8 @@ export const defaultFindingsPerCode = 10_000;
 
 const flappingWindowMs = 5 * 60_000;
 const flappingCount = 3;
+/** Lines a flapping finding names, at most: the takeover that made it, then those after it. */
+const flappingEvidence = 20;
 const takeoverEchoRecords = 50;
 /**
  * How long a connection may wait for its CONNECT before it is taken to have had none. The broker
@@ -800,7 +804,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, flapping: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -1095,11 +1099,21 @@ export class Correlator {
       // The last takeovers only: those in the window now reached the count with this one when
       // the one before them is out of it.
       const times = st.takeoverTimes;
+      const within = (t: number | undefined): boolean => t !== undefined && time - t <= flappingWindowMs;
+      // A run that goes on is the same flapping: its finding counts this takeover too.
+      const run = st.flapping;
+      if (run !== null && within(times[times.length - 1])) {
+        run.finding.takeovers++;
+        run.finding.windowMs = time - run.since;
+        if (run.finding.at.length < flappingEvidence) run.finding.at.push({ file: r.file, line: r.line });
+      } else st.flapping = null;
       times.push(time);
       if (times.length > flappingCount + 1) times.shift();
-      const within = (t: number | undefined): boolean => t !== undefined && time - t <= flappingWindowMs;
-      if (within(times[times.length - flappingCount]) && !within(times[times.length - flappingCount - 1])) {
-        this.addFinding({ code: 'takeover-flapping', severity: 'error', client, time, at: [{ file: r.file, line: r.line }], takeovers: flappingCount, windowMs: flappingWindowMs });
+      if (st.flapping === null && within(times[times.length - flappingCount]) && !within(times[times.length - flappingCount - 1])) {
+        const since = times[times.length - flappingCount] ?? time;
+        const finding: FlappingFinding = { code: 'takeover-flapping', severity: 'error', client, time, at: [{ file: r.file, line: r.line }], takeovers: flappingCount, windowMs: time - since };
+        st.flapping = { finding, since };
+        this.addFinding(finding);
       }
     }
   }

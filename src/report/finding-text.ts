@@ -186,7 +186,7 @@ export function describeFinding(f: Finding): string {
     case 'takeover':
       return `${who(f.client)} connected again${f.newAddress ? ` from ${f.newAddress}` : ''}; the connection${f.oldAddress ? ` from ${f.oldAddress}` : ''} was closed`;
     case 'takeover-flapping':
-      return `${who(f.client)} was taken over ${f.takeovers} times within ${formatDuration(f.windowMs)}: two clients share this id`;
+      return `${who(f.client)} was taken over ${f.takeovers} times in ${formatDuration(f.windowMs)}: two clients share this id`;
     case 'messages-dropped':
       if (f.packetBytes !== undefined) return `a message${f.topic !== undefined ? ` on ${f.topic}` : ''} of ${f.packetBytes} bytes (as a packet) was too large for ${who(f.client)}'s maximum packet size and was dropped`;
       if (f.offline) return `queue full for ${who(f.client)} while it was not connected: messages for it are being dropped`;
