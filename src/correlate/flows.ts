@@ -276,6 +276,7 @@ export class FlowTracker {
       steps: [{ step: 'publish', time: r.time, at: { file: r.file, line: r.line } }],
       sessionEnded: false, duplicates: 0, outOfOrder: false, resumed: false,
     };
+    if (r.retain === true) flow.retain = true;
     // A `d1` PUBLISH of no flow in flight is a re-send of one already acknowledged (the sender
     // missed the acknowledgement when its connection broke) or sent before the log: it is
     // handled as a new message, and was delivered again. One the broker said reused an id is new.

@@ -107,6 +107,8 @@ export interface Flow {
   qos: 1 | 2;
   topic: string | null;
   payloadBytes: number | null;
+  /** The PUBLISH had its retain flag set (`r1`): a message the broker keeps for the topic, or (out) one it sent from its store. */
+  retain?: true;
   state: FlowState;
   /** The packet it was waiting for when it stopped (incomplete flows). */
   stalledAt?: StalledAt;
