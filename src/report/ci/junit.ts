@@ -9,7 +9,7 @@ import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { elideMiddle, location, safeText, stdinFile } from '../text.js';
-import { type CiReport, findingFacts, findingsOf, uncheckedRule, unlistedOf } from './ci-report.js';
+import { type CiReport, codesFound, countOf, findingFacts, findingsOf, uncheckedRule, unlistedOf } from './ci-report.js';
 import { dropXmlForbidden, xmlAttribute, xmlText } from './xml.js';
 
 interface Testcase {
@@ -171,6 +171,18 @@ export function renderJunit(report: CiReport, ctx: ReportContext): string {
       `      <property name="found" value="${rule.count}"/>`,
       '    </properties>',
       ...cases.map((c) => renderTestcase(rule, c)),
+      '  </testsuite>',
+    ].join('\n'));
+  }
+  // Without rules (`--fail-on none`) nothing is judged; one passing case says so, as a test-report
+  // view takes a document without any for a run that failed to report.
+  if (suites.length === 0) {
+    const found = codesFound(report).map((code) => `${code} ${countOf(report, code)}`);
+    const body = `no --fail-on rules: nothing was judged${found.length > 0 ? `; findings: ${found.join(', ')}` : '; no findings'}`;
+    tests = 1;
+    suites.push([
+      `  <testsuite name="mosqlog" id="0" tests="1" failures="0" errors="0" skipped="0" time="0" timestamp="${timestamp}">`,
+      `    <testcase classname="mosqlog" name="no rules" time="0">\n      <system-out>${xmlText(body)}</system-out>\n    </testcase>`,
       '  </testsuite>',
     ].join('\n'));
   }
