@@ -456,11 +456,10 @@ export class Correlator {
   private readonly refusedUnnamed = new Remembered<ConnectionAttempt>();
   /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
   private readonly tlsError = new Remembered<{ detail: string; at: Where }>();
-  /** The finding of each failed TLS handshake, by its attempt, to move with a guess put right. */
-  /** The finding of a connection that failed (TLS, protocol error), whose address a guess may change. */
+  /** The finding of each connection that failed (TLS, protocol error), by its attempt, to move with a guess put right. */
+  private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding>();
   /** The broker stopped, and has not said it saved its database since (`Saving in-memory database`). */
   private stoppedUnsaved = false;
-  private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding>();
   /**
    * A `Reloading config.` line not yet followed by a packet the broker received or a connection:
    * the clients it then drops, as no longer allowed in, are logged as plain `disconnected.` lines.
