@@ -1071,7 +1071,16 @@ test('a refused CONNACK names no port: its guess of the connection is put right 
   lines.push('1795879080: mosquitto version 2.1.2 terminating');
   const storm = correlate(lines);
   assert.deepEqual(storm.attempts.map((a) => [a.client, a.outcome, a.port]), [['storm-0', 'not-authorised', 55000], ['storm-3', 'not-authorised', 55003]]);
-  assert.deepEqual(storm.sessions.map((s) => s.listenerPort), [20455, 20455, 20455, 20455]);
+  assert.deepEqual(storm.sessions.map((s) => s.listenerPort), [20455, 20455, 20455, 20455]);  // From two addresses, the one taken connects: the refusal, and its finding, move to the other.
+  const twoAddresses = correlate([
+    '1700000001: New connection from 10.0.0.1:1001 on port 1883.',
+    '1700000001: New connection from 10.0.0.2:2002 on port 1883.',
+    '1700000002: Sending CONNACK to bad (0, 5)',
+    '1700000002: Client bad disconnected, not authorised.',
+    '1700000003: New client connected from 10.0.0.2:2002 as good (p2, c1, k60).',
+  ]);
+  assert.deepEqual(twoAddresses.attempts.map((a) => [a.client, a.address, a.port]), [['bad', '10.0.0.1', 1001]]);
+  assert.deepEqual(twoAddresses.findings.map((f) => [f.code, f.code === 'auth-failure' ? f.address : undefined]), [['auth-failure', '10.0.0.1']]);
 });
 
 test('a CONNACK that refuses the client itself is an auth failure, as the disconnect line after it says', () => {

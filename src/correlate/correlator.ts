@@ -15,7 +15,7 @@ import { OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
-  type Activity, type AttemptOutcome, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
+  type Activity, type AttemptOutcome, type AuthFinding, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TlsFinding, findingCodes,
 } from './types.js';
 
@@ -456,8 +456,8 @@ export class Correlator {
   private readonly refusedUnnamed = new Remembered<ConnectionAttempt>();
   /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
   private readonly tlsError = new Remembered<{ detail: string; at: Where }>();
-  /** The finding of each connection that failed (TLS, protocol error), by its attempt, to move with a guess put right. */
-  private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding>();
+  /** The finding of each connection that failed (TLS, protocol error, refused login), by its attempt, to move with a guess put right. */
+  private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding | AuthFinding>();
   /** The broker stopped, and has not said it saved its database since (`Saving in-memory database`). */
   private stoppedUnsaved = false;
   /**
@@ -917,9 +917,20 @@ export class Correlator {
     if (!exact) return;
     this.guessed.splice(i, 1);
     this.restorePending(guess.taken);
-    guess.attempt.address = exact.address;
-    guess.attempt.port = exact.port;
-    guess.attempt.listenerPort = exact.listenerPort;
+    this.moveAttempt(guess.attempt, exact);
+  }
+
+  /**
+   * Moves an attempt a guess took for the wrong connection to `to` (null: one the log did not
+   * announce, from where is unknown), and its finding with it.
+   */
+  private moveAttempt(attempt: ConnectionAttempt, to: PendingConnection | null): void {
+    attempt.address = to?.address ?? null;
+    attempt.port = to?.port ?? null;
+    attempt.listenerPort = to?.listenerPort ?? null;
+    const finding = this.attemptFindings.get(attempt);
+    // A refused login names the address alone; a failed connection, its port too.
+    if (finding) finding.address = finding.code === 'auth-failure' ? attempt.address : endpoint(attempt.address, attempt.port);
   }
 
   /** Puts a connection taken by a wrong guess back among those waiting, in the order they came. */
@@ -979,12 +990,8 @@ export class Correlator {
     if (!guess) return null;
     this.guessed.splice(i, 1);
     const other = this.takePending(address, null) ?? (guess.rival && this.removePending(guess.rival) ? guess.rival : null);
-    // Without another, the line ended a connection the log did not announce: where from is unknown.
-    guess.attempt.address = other?.address ?? null;
-    guess.attempt.port = other?.port ?? null;
-    guess.attempt.listenerPort = other?.listenerPort ?? null;
-    const finding = this.attemptFindings.get(guess.attempt);
-    if (finding) finding.address = endpoint(guess.attempt.address, guess.attempt.port);
+    // Without another, the line ended a connection the log did not announce.
+    this.moveAttempt(guess.attempt, other);
     return guess.taken;
   }
 
@@ -1525,11 +1532,14 @@ export class Correlator {
       this.addFinding(finding);
     }
     if (outcome === 'not-authorised') {
-      this.addFinding({
+      const finding: AuthFinding = {
         code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at],
         address: bridge !== undefined && address !== null ? endpoint(address, port) : address,
         ...(reasonCode !== undefined ? { reasonCode } : {}), ...(bridge !== undefined ? { bridge } : {}),
-      });
+      };
+      // A bridge's refusal names the remote broker, which no guess moves.
+      if (bridge === undefined) this.attemptFindings.set(attempt, finding);
+      this.addFinding(finding);
     }
     return attempt;
   }

@@ -476,7 +476,7 @@ export class FlowTracker {
       const resent = this.resentTimes.get(flow) ?? null;
       const waitedSince = resent !== null && (stepTime === null || resent > stepTime) ? resent : stepTime;
       // Flows of a client not connected are left only where its kept session goes on.
-      const until = last ?? (flow.sessionEnded ? this.endedInFlight.get(flow)?.keptFrom ?? null : null);
+      const until = last ?? this.endedInFlight.get(flow)?.keptFrom ?? null;
       // A clock that went back measures no wait: the flow is judged stalled, as without times.
       const cut = until !== null && waitedSince !== null && until - waitedSince >= 0 && until - waitedSince < endGraceMs;
       if (cut && last === null) flow.held = true;
