@@ -912,3 +912,38 @@ test('the summary lists lines not understood under a text column, and help names
   assert.match(summary.stdout, /Lines not understood \(first 5\)\n\ntext\s*\nsomething else entirely\n/);
   assert.match((await runCli(['sessions', '--help'])).stdout, /default 1000000/);
 });
+
+describe('durations under a second', () => {
+  const body = (stamp: (ms: number) => string): string[] => [
+    [0, 'New connection from 10.0.0.1:5000 on port 1883.'],
+    [0, 'New client connected from 10.0.0.1:5000 as quick (p2, c1, k60).'],
+    [0, 'Sending CONNACK to quick (0, 0)'],
+    [120, "Received PUBLISH from quick (d0, q1, r0, m1, 'a/b', ... (3 bytes))"],
+    [130, 'Sending PUBACK to quick (m1, rc0)'],
+    [250, 'Received DISCONNECT from quick'],
+    [250, 'Client quick disconnected.'],
+  ].map(([ms, text]) => `${stamp(ms as number)}: ${text as string}`);
+  const start = Date.UTC(2026, 10, 26, 12, 0, 0);
+  const epoch = writeLines('whole-seconds.log', body((ms) => String(Math.floor((start + ms) / 1000))));
+  const fine = writeLines('fine-stamps.log', body((ms) => new Date(start + ms).toISOString()));
+
+  test('between whole-second stamps show as <1s, not 0ms, in every view', async () => {
+    const sessions = (await runCli(['sessions', epoch])).stdout;
+    assert.match(sessions, /quick .* <1s {2}disconnect/);
+    assert.match((await runCli(['flows', epoch])).stdout, /complete .* <1s /);
+    assert.match((await runCli(['summary', epoch])).stdout, /QoS 1 .* <1s {2}<1s {2}<1s/);
+    const timeline = (await runCli(['timeline', '--client', 'quick', epoch])).stdout;
+    assert.match(timeline, /complete in <1s/);
+    assert.match(timeline, /session ended: disconnect after <1s/);
+    assert.doesNotMatch(sessions + timeline, /\b0ms\b/);
+    const span = (JSON.parse((await runCli(['summary', '-f', 'json', epoch])).stdout) as { span: { wholeSeconds: boolean } }).span;
+    assert.equal(span.wholeSeconds, true);
+  });
+
+  test('between finer stamps keep their milliseconds', async () => {
+    assert.match((await runCli(['sessions', fine])).stdout, /quick .* 250ms {2}disconnect/);
+    assert.match((await runCli(['timeline', '--client', 'quick', fine])).stdout, /complete in 10ms/);
+    const span = (JSON.parse((await runCli(['summary', '-f', 'json', fine])).stdout) as { span: { wholeSeconds: boolean } }).span;
+    assert.equal(span.wholeSeconds, false);
+  });
+});

@@ -50,7 +50,7 @@ function withTimeline(lines: readonly string[]): { c: Correlation; timeline: Tim
 function entryText(timeline: readonly TimelineEntry[], kind: TimelineEntry['kind']): string {
   const entry = timeline.find((e) => e.kind === kind);
   assert.ok(entry, `a ${kind} entry`);
-  return renderTimelineText({ entries: [entry], debugLines: true }, plainContext);
+  return renderTimelineText({ entries: [entry], debugLines: true, wholeSeconds: false }, plainContext);
 }
 
 /** Each finding as `code client line…`. */

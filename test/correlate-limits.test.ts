@@ -65,6 +65,22 @@ test('an id taken over three times within five minutes flaps once, and again aft
   assert.match(describeFinding(flaps[0] as Finding), /^same was taken over 5 times in 4s: two clients share this id$/);
 });
 
+test('takeovers all within one second flap in under a second, not in 0ms', () => {
+  const start = 1700000000;
+  const c = correlate([
+    `${start}: New connection from 10.0.0.1:10000 on port 1883.`,
+    `${start}: New client connected from 10.0.0.1:10000 as same (p2, c1, k60).`,
+    ...[1, 2, 3].flatMap(() => [
+      `${start}: New connection from 10.0.0.1:10000 on port 1883.`,
+      `${start}: Client same already connected, closing old connection.`,
+      `${start}: New client connected from 10.0.0.1:10000 as same (p2, c1, k60).`,
+    ]),
+  ]);
+  const flap = c.findings.find((f) => f.code === 'takeover-flapping');
+  assert.ok(flap);
+  assert.match(describeFinding(flap), /^same was taken over 3 times in under a second: two clients share this id$/);
+});
+
 test('an example of a line not understood is cut at 200 units, before an emoji rather than through it', () => {
   const split = `${'x'.repeat(199)}\u{1F600}tail`;
   const whole = `${'y'.repeat(198)}\u{1F600}tail`;

@@ -557,3 +557,18 @@ test('a session end says how long the session lasted, then the broker\'s detail'
   assert.match(run.stdout(), /- a lost its connection \(socket error\) after 3s: Connection reset by peer\n/);
   assert.match(run.stdout(), /- b was disconnected \(not authorised\) after 5s: config reloaded\n/);
 });
+
+test('a session end between stamps of the same second lasted under a second; finer stamps keep their milliseconds', async () => {
+  const stdin = new PassThrough();
+  const run = startFollow(['--no-color', '-'], { stdin });
+  stdin.end([
+    '1700000000: New client connected from 127.0.0.1:5000 as a (p2, c1, k60).',
+    '1700000000: Client a disconnected.',
+    '2023-11-14T22:13:21.250Z: New client connected from 127.0.0.1:5001 as b (p2, c1, k60).',
+    '2023-11-14T22:13:21.500Z: Client b disconnected.',
+    '',
+  ].join('\n'));
+  assert.equal(await run.exited, 0);
+  assert.match(run.stdout(), /- a disconnected after <1s\n/);
+  assert.match(run.stdout(), /- b disconnected after 250ms\n/);
+});

@@ -505,6 +505,8 @@ export class Correlator {
    */
   private readonly stoppedSessions = new Map<string, Session>();
   private debugLines = false;
+  /** True once a line's time had a fraction of a second: the log's stamps are finer than whole seconds. */
+  private finerThanSeconds = false;
 
   private readonly sessions: Session[] = [];
   private sessionCount = 0;
@@ -662,6 +664,7 @@ export class Correlator {
       if (r.time !== this.lastTime) {
         if (this.first === null || r.time < this.first) this.first = r.time;
         if (this.last === null || r.time > this.last) this.last = r.time;
+        if (r.time % 1000 !== 0) this.finerThanSeconds = true;
         const minute = Math.floor(r.time / 60_000) * 60_000;
         if (minute !== this.minute) this.countMinute(minute);
       }
@@ -788,6 +791,7 @@ export class Correlator {
       findings,
       findingTotals: this.findingTotals,
       debugLines: this.debugLines,
+      wholeSeconds: this.first !== null && !this.finerThanSeconds,
       filtersJudged: !this.filtersUnjudged,
       topClients: this.byClient.top(10).map(([client, a]) => ({ client, ...a })),
       topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),

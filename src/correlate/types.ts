@@ -393,6 +393,11 @@ export interface Correlation {
   /** True when the log has debug packet lines, so flows could be followed. */
   debugLines: boolean;
   /**
+   * True when the log has times and every one is a whole second: a duration of 0 between two
+   * of them is anything under a second.
+   */
+  wholeSeconds: boolean;
+  /**
    * True unless a run of the broker logged SUBSCRIBE topic lines without the `log_type subscribe`
    * lines of the filters it granted, and before 2.1: a denied filter there is known only by the one it lacks.
    */

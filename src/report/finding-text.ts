@@ -63,6 +63,11 @@ function stall(f: FlowFinding): string {
   return fromBroker ? `stalled: the broker sent no ${f.stalledAt.toUpperCase()}` : `stalled waiting for ${f.stalledAt.toUpperCase()}`;
 }
 
+/** How long a finding's trouble lasted; none at all between two stamps is under a second, whatever the stamps hold. */
+function lasting(ms: number): string {
+  return ms === 0 ? 'under a second' : formatDuration(ms);
+}
+
 /**
  * A keepalive timeout. The broker cuts a client off after 1.5 keepalives of silence; sooner than
  * that (beyond the second the log's stamps may lose), or with no keepalive asked for, the
@@ -70,7 +75,7 @@ function stall(f: FlowFinding): string {
  * `max_keepalive`), which the log does not show.
  */
 function keepaliveTimeout(f: Extract<Finding, { code: 'keepalive-timeout' }>): string {
-  const silent = f.gapMs !== null ? `nothing received for ${formatDuration(f.gapMs)}` : null;
+  const silent = f.gapMs !== null ? `nothing received for ${lasting(f.gapMs)}` : null;
   if (f.keepalive !== null && silent !== null && f.gapMs !== null && (f.keepalive === 0 || f.gapMs < f.keepalive * 1500 - 1000)) {
     const asked = f.keepalive > 0 ? `a keepalive of ${f.keepalive}s; the broker enforced a shorter one` : 'no keepalive; the broker enforced one';
     return `${who(f.client)} timed out after ${silent}, though it asked for ${asked}`;
@@ -141,7 +146,7 @@ function publishDenied(f: DeniedFinding): string {
 /** What a bridge finding says: how long the bridge was down, and what its attempts met. */
 function bridgeDown(f: BridgeFinding): string {
   const bridge = `bridge ${f.bridge}${f.remote !== null ? ` to ${f.remote}` : ''}`;
-  const lasted = f.downMs !== null ? formatDuration(f.downMs) : null;
+  const lasted = f.downMs !== null ? lasting(f.downMs) : null;
   const what = f.code === 'bridge-outage'
     ? (f.wasUp ? `${bridge} lost its connection and was down${lasted !== null ? ` for ${lasted}` : ''} before it connected again` : `${bridge} did not connect${lasted !== null ? ` for ${lasted}` : ''}, then connected`)
     : f.ongoing ? `${bridge} ${f.wasUp ? 'lost its connection and has been down' : 'has not connected'}${lasted !== null ? ` for ${lasted}` : ''}`
@@ -186,7 +191,7 @@ export function describeFinding(f: Finding): string {
     case 'takeover':
       return `${who(f.client)} connected again${f.newAddress ? ` from ${f.newAddress}` : ''}; the connection${f.oldAddress ? ` from ${f.oldAddress}` : ''} was closed`;
     case 'takeover-flapping':
-      return `${who(f.client)} was taken over ${f.takeovers} times in ${formatDuration(f.windowMs)}: two clients share this id`;
+      return `${who(f.client)} was taken over ${f.takeovers} times in ${lasting(f.windowMs)}: two clients share this id`;
     case 'messages-dropped':
       if (f.packetBytes !== undefined) return `a message${f.topic !== undefined ? ` on ${f.topic}` : ''} of ${f.packetBytes} bytes (as a packet) was too large for ${who(f.client)}'s maximum packet size and was dropped`;
       if (f.offline) return `queue full for ${who(f.client)} while it was not connected: messages for it are being dropped`;

@@ -54,10 +54,14 @@ function describeSessionStart(s: Session, ctx: ReportContext): string {
   return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected from ${where(s.address, s.port)} (${sessionDetails(s)})`;
 }
 
-/** `- client disconnected after 5s`, then the broker's detail (`: Connection reset by peer`), without the time column. */
+/**
+ * `- client disconnected after 5s`, then the broker's detail (`: Connection reset by peer`), without
+ * the time column. Its duration is to the second when both its stamps are whole seconds.
+ */
 function describeSessionEnd(s: Session, ctx: ReportContext): string {
   const detail = s.endDetail !== undefined ? `: ${safeText(s.endDetail)}` : '';
-  const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
+  const wholeSeconds = s.start !== null && s.end !== null && s.start % 1000 === 0 && s.end % 1000 === 0;
+  const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs, wholeSeconds)}` : '';
   return `${paintEnd(s.endReason, '-', ctx)} ${ctx.chalk.bold(safeText(s.client))} ${paintEnd(s.endReason, endWords[s.endReason], ctx)}${after}${detail}`;
 }
 

@@ -43,7 +43,7 @@ export function attemptJson(a: ConnectionAttempt): Record<string, unknown> {
 /** The summary document (`mosqlog summary --format json`). */
 export function summaryJson(c: Correlation): Record<string, unknown> {
   return {
-    span: { first: isoTime(c.first), last: isoTime(c.last), durationMs: c.first !== null && c.last !== null ? c.last - c.first : null },
+    span: { first: isoTime(c.first), last: isoTime(c.last), durationMs: c.first !== null && c.last !== null ? c.last - c.first : null, wholeSeconds: c.wholeSeconds },
     broker: { versions: c.brokerVersions, starts: c.brokerStarts },
     lines: c.lines,
     records: c.records,

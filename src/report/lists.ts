@@ -19,10 +19,10 @@ function sessionWhere(s: Session): string {
 }
 
 /** A session's row; its messages are counted only from debug lines (`debugLines`), else unknown. */
-function sessionRow(s: Session, ctx: ReportContext, debugLines: boolean): string[] {
+function sessionRow(s: Session, ctx: ReportContext, { debugLines, wholeSeconds }: Pick<Correlation, 'debugLines' | 'wholeSeconds'>): string[] {
   const where = sessionWhere(s);
   return [
-    s.client, where, s.mqttVersion ?? '-', formatTime(s.start, ctx.timeZone), formatDuration(s.durationMs),
+    s.client, where, s.mqttVersion ?? '-', formatTime(s.start, ctx.timeZone), formatDuration(s.durationMs, wholeSeconds),
     s.endReason + (s.endDetail ? ` (${s.endDetail})` : ''), debugLines ? `${s.messagesIn}/${s.messagesOut}` : '-', location(s.startAt),
   ];
 }
@@ -44,14 +44,14 @@ function sortedFlows(c: Correlation): Flow[] {
 export function renderSessionsTable(c: Correlation, ctx: ReportContext): string {
   const sessions = sortedSessions(c);
   if (sessions.length === 0) return 'No sessions.\n';
-  return renderTable(sessionColumns, sessions.map((s) => sessionRow(s, ctx, c.debugLines)), ctx, (row, col, text) =>
+  return renderTable(sessionColumns, sessions.map((s) => sessionRow(s, ctx, c)), ctx, (row, col, text) =>
     col === 5 && troubledEnds.has(sessions[row]?.endReason ?? 'disconnect') ? ctx.chalk.yellow(text) : text);
 }
 
-function flowRow(f: Flow, ctx: ReportContext): string[] {
+function flowRow(f: Flow, ctx: ReportContext, wholeSeconds: boolean): string[] {
   return [
     f.client, f.direction, String(f.mid), String(f.qos), f.topic ?? '-', describeFlowState(f), describeFlowSteps(f),
-    formatTime(f.steps[0]?.time ?? null, ctx.timeZone), formatDuration(f.latencyMs), location(f.steps[0]?.at),
+    formatTime(f.steps[0]?.time ?? null, ctx.timeZone), formatDuration(f.latencyMs, wholeSeconds), location(f.steps[0]?.at),
   ];
 }
 
@@ -66,7 +66,7 @@ export function renderFlowsTable(c: Correlation, ctx: ReportContext): string {
   const flows = sortedFlows(c);
   const note = c.debugLines ? '' : `${ctx.chalk.yellow(`The log has no ${packetLines}: QoS flows cannot be known.`)}\n`;
   if (flows.length === 0) return note + 'No flows to list.\n';
-  return note + renderTable(flowColumns, flows.map((f) => flowRow(f, ctx)), ctx, (row, col, text) => {
+  return note + renderTable(flowColumns, flows.map((f) => flowRow(f, ctx, c.wholeSeconds)), ctx, (row, col, text) => {
     const state = flows[row]?.state;
     return col === 5 && state !== 'complete' ? ctx.chalk.red(text) : text;
   });
@@ -119,7 +119,7 @@ export const sessionsReporters = {
   ndjson: (c: Correlation) => ndjsonPieces(sortedSessions(c).map(sessionJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const sessions = sortedSessions(c);
-    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c.debugLines), sessionColumns, ['client', 'address', 'end'])))}`;
+    return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c), sessionColumns, ['client', 'address', 'end'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;
 
@@ -131,7 +131,7 @@ export const flowsReporters = {
   markdown: (c: Correlation, ctx: ReportContext) => {
     const flows = sortedFlows(c);
     const note = c.debugLines ? '' : `_The log has no ${markdownCell(packetLines)}: QoS flows cannot be known._\n\n`;
-    return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => markdownRow(flowRow(f, ctx), flowColumns, f.topic === null ? ['client'] : ['client', 'topic'])))}`;
+    return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => markdownRow(flowRow(f, ctx, c.wholeSeconds), flowColumns, f.topic === null ? ['client'] : ['client', 'topic'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;
 

@@ -35,7 +35,7 @@ function renderActivityChart(perMinute: ReadonlyArray<readonly [number, number]>
 function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
   const cut = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight > 0;
   const row = (name: string, t: FlowTotals, l: Latency): string[] => {
-    return [name, String(t.complete), String(t.incomplete), String(t.refused), ...(cut ? [String(t.inFlight)] : []), describeStalls(t), formatDuration(l.p50), formatDuration(l.p95), formatDuration(l.p99)];
+    return [name, String(t.complete), String(t.incomplete), String(t.refused), ...(cut ? [String(t.inFlight)] : []), describeStalls(t), ...[l.p50, l.p95, l.p99].map((ms) => formatDuration(ms, c.wholeSeconds))];
   };
   return {
     headers: ['QoS', 'complete', 'incomplete', 'refused', ...(cut ? ['in flight'] : []), 'stalled at', 'p50', 'p95', 'p99'],
@@ -49,7 +49,7 @@ export function describeMissingSpan(c: Correlation): string {
 }
 
 function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
-  const span = c.first !== null && c.last !== null ? `${formatTime(c.first, ctx.timeZone)} → ${formatTime(c.last, ctx.timeZone)} (${formatDuration(c.last - c.first)})` : describeMissingSpan(c);
+  const span = c.first !== null && c.last !== null ? `${formatTime(c.first, ctx.timeZone)} → ${formatTime(c.last, ctx.timeZone)} (${formatDuration(c.last - c.first, c.wholeSeconds)})` : describeMissingSpan(c);
   const rows = [
     ['Time span', span],
     ['Broker', c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)` : 'version not in log'],

@@ -157,10 +157,13 @@ export function formatTime(ms: number | null, timeZone = 'UTC'): string {
   return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}${repeatedTimeOffset(timeZone, ms, w)}`;
 }
 
-/** A duration as `850ms`, `12s`, `3m 05s`, `2h 01m`, `3d 4h`, or `-`. */
-export function formatDuration(ms: number | null | undefined): string {
+/**
+ * A duration as `850ms`, `12s`, `3m 05s`, `2h 01m`, `3d 4h`, or `-`. Between times stamped to the
+ * whole second (`wholeSeconds`), one under a second is `<1s`: the stamps cannot tell 0ms from 999ms.
+ */
+export function formatDuration(ms: number | null | undefined, wholeSeconds = false): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 1000) return wholeSeconds ? '<1s' : `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);

@@ -15,12 +15,14 @@ export interface TimelineData {
   entries: readonly TimelineEntry[];
   /** Whether the log has debug lines, by which alone a session's messages are counted. */
   debugLines: boolean;
+  /** Whether the log's times are whole seconds ({@link formatDuration}). */
+  wholeSeconds: boolean;
 }
 
-function flowText(f: Flow): string {
+function flowText(f: Flow, wholeSeconds: boolean): string {
   const verb = f.direction === 'in' ? 'published' : 'received';
   const steps = describeFlowSteps(f);
-  const state = f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs)}` : 'complete')
+  const state = f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs, wholeSeconds)}` : 'complete')
     : f.state === 'refused' ? describeFlowState(f)
       : f.state === 'in-flight' ? (f.held ? "in flight, held for the client's kept session" : 'in flight')
         : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}${f.dropped !== undefined ? ` (${droppedWords[f.dropped]})` : ''}`;
@@ -29,7 +31,7 @@ function flowText(f: Flow): string {
 }
 
 /** Words for one entry, and whether it marks trouble. */
-function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; trouble: boolean } {
+function describeEntry(e: TimelineEntry, { debugLines, wholeSeconds }: Omit<TimelineData, 'entries'>): { text: string; trouble: boolean } {
   switch (e.kind) {
     case 'connect': {
       const s = e.session;
@@ -46,7 +48,7 @@ function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; t
     case 'end': {
       const s = e.session;
       const trouble = troubledEnds.has(s.endReason);
-      const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs)}` : '';
+      const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs, wholeSeconds)}` : '';
       const messages = debugLines ? `; ${s.messagesIn} message(s) in, ${s.messagesOut} out` : '';
       return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}${after}${messages}`, trouble };
     }
@@ -61,7 +63,7 @@ function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; t
     case 'unsubscribe':
       return { text: `${e.kind}d ${e.filters.map((f) => `${f.filter}${f.denied ? ' (denied)' : f.qos !== undefined ? ` (QoS ${f.qos})` : ''}`).join(', ')}`, trouble: e.filters.some((f) => f.denied) };
     case 'flow':
-      return { text: flowText(e.flow), trouble: e.flow.state === 'incomplete' || e.flow.state === 'refused' };
+      return { text: flowText(e.flow, wholeSeconds), trouble: e.flow.state === 'incomplete' || e.flow.state === 'refused' };
     case 'message': {
       // A delivery dropped as too large for the client never reached it.
       const undelivered = e.direction === 'out' && e.outcome === 'dropped';
@@ -72,9 +74,9 @@ function describeEntry(e: TimelineEntry, debugLines: boolean): { text: string; t
       };
     }
     case 'pings':
-      return { text: `${e.count} ping(s)${e.last !== null && e.time !== null && e.last > e.time ? ` over ${formatDuration(e.last - e.time)}` : ''}`, trouble: false };
+      return { text: `${e.count} ping(s)${e.last !== null && e.time !== null && e.last > e.time ? ` over ${formatDuration(e.last - e.time, wholeSeconds)}` : ''}`, trouble: false };
     case 'gap':
-      return { text: `silent for ${formatDuration(e.gapMs)} (keepalive ${e.keepalive}s)`, trouble: true };
+      return { text: `silent for ${formatDuration(e.gapMs, wholeSeconds)} (keepalive ${e.keepalive}s)`, trouble: true };
     case 'expired':
       return { text: 'kept session expired: the broker threw it away, with the messages it held for the client', trouble: false };
     case 'finding':
@@ -109,7 +111,7 @@ export function renderTimelineText(data: TimelineData, ctx: ReportContext): stri
     const heading = wrapText(client === null ? `(${noIdHeading})` : safeText(client), Math.max(20, ctx.width - 2));
     out.push(...heading.map((part, i) => ctx.chalk.bold(`${i === 0 ? '●' : ' '} ${part}`)));
     for (const e of entries) {
-      const { text, trouble } = describeEntry(e, data.debugLines);
+      const { text, trouble } = describeEntry(e, data);
       const lead = `  ${formatTime(e.time, ctx.timeZone)}  `;
       const where = location(e.at);
       // On a terminal the text wraps under itself so that each line fits, the location after its
@@ -155,7 +157,7 @@ export const timelineReporters = {
     const out: string[] = ['## Timeline', ''];
     for (const [client, entries] of byClient(d.entries)) {
       out.push(`### ${client === null ? noIdHeading : markdownCode(client)}`, '', '| time | what | line |', '| --- | --- | --- |');
-      for (const e of entries) out.push(`| ${formatTime(e.time, ctx.timeZone)} | ${markdownCodeCell(describeEntry(e, d.debugLines).text)} | ${markdownCell(location(e.at))} |`);
+      for (const e of entries) out.push(`| ${formatTime(e.time, ctx.timeZone)} | ${markdownCodeCell(describeEntry(e, d).text)} | ${markdownCell(location(e.at))} |`);
       out.push('');
     }
     return out.join('\n');

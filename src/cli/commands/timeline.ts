@@ -41,6 +41,6 @@ Examples:
       const window = compileSelection(selection, correlation.last);
       const entries = selectTimeline(builder.finish(), window);
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
-      await env.stdout.writeOutput(reporter({ entries, debugLines: correlation.debugLines }, reportContext(all, env.io, all.format !== 'table')));
+      await env.stdout.writeOutput(reporter({ entries, debugLines: correlation.debugLines, wholeSeconds: correlation.wholeSeconds }, reportContext(all, env.io, all.format !== 'table')));
     });
 }

@@ -15,9 +15,9 @@ import { cell, count, more, table, time, where } from './markup.js';
 import { latencyHistogram } from './series.js';
 import { inStartOrder } from './timeline-svg.js';
 
-/** A duration, or `-`. */
-function ms(v: number | null): string {
-  return htmlText(formatDuration(v));
+/** A duration, or `-` ({@link formatDuration}). */
+function ms(v: number | null, wholeSeconds: boolean): string {
+  return htmlText(formatDuration(v, wholeSeconds));
 }
 
 /** Flow totals with latency percentiles, the latency distribution, the unfinished flows. */
@@ -33,7 +33,7 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
     const t = c.flowTotals[q];
     const l = c.latency[q];
     return [`QoS ${i + 1}`, count(t.complete), t.incomplete ? `<span class="fails">${count(t.incomplete)}</span>` : '0', count(t.refused), ...(cut ? [count(t.inFlight)] : []),
-      htmlText(describeStalls(t)), ms(l.p50), ms(l.p95), ms(l.p99), ms(l.max)];
+      htmlText(describeStalls(t)), ...[l.p50, l.p95, l.p99, l.max].map((v) => ms(v, c.wholeSeconds))];
   });
   const headers = ['QoS', { text: 'complete', num: true }, { text: 'incomplete', num: true }, { text: 'refused', num: true }, ...(cut ? [{ text: 'in flight', num: true }] : []),
     'stalled at', { text: 'p50', num: true }, { text: 'p95', num: true }, { text: 'p99', num: true }, { text: 'max', num: true }];
@@ -142,7 +142,7 @@ export function renderSessionsSection(c: Correlation, ctx: ReportContext, limits
     const address = endpoint(s.address, s.port) ?? '-';
     const end = `<span class="chip end-${s.endReason}${troubled && troubledEnds.has(s.endReason) ? ' fails' : ''}">${s.endReason}</span>${s.endDetail ? ` <span class="muted">${htmlText(s.endDetail)}</span>` : ''}`;
     return `<tr data-i="${i}"><td class="client">${htmlText(s.client)}</td><td class="client">${s.username === null ? '-' : htmlText(s.username)}</td><td class="mono nowrap">${htmlText(address)}${bridgeNote(s)}</td>`
-      + `<td>${htmlText(s.mqttVersion ?? '-')}</td><td class="nowrap">${time(s.start, ctx)}</td><td class="num">${htmlText(formatDuration(s.durationMs))}</td><td>${end}</td>`
+      + `<td>${htmlText(s.mqttVersion ?? '-')}</td><td class="nowrap">${time(s.start, ctx)}</td><td class="num">${ms(s.durationMs, c.wholeSeconds)}</td><td>${end}</td>`
       + `<td class="num">${c.debugLines ? `${s.messagesIn}/${s.messagesOut}` : '-'}</td><td class="where">${htmlText(location(s.startAt))}</td></tr>`;
   });
   const html = [head,

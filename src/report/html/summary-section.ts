@@ -67,7 +67,7 @@ function flowTroubleText(c: Correlation): string {
 export function renderSummary(report: CiReport, ctx: ReportContext): string {
   const c = report.correlation;
   const span = c.first !== null && c.last !== null
-    ? card('Time span', htmlText(formatDuration(c.last - c.first)), `${time(c.first, ctx)} → ${time(c.last, ctx)}`)
+    ? card('Time span', htmlText(formatDuration(c.last - c.first, c.wholeSeconds)), `${time(c.first, ctx)} → ${time(c.last, ctx)}`)
     : card('Time span', describeMissingSpan(c));
   const problems = codesFound(report).reduce((n, code) => n + countOf(report, code), 0);
   const out = ['<section id="summary"><h2>Summary</h2><div class="cards">',

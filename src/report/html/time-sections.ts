@@ -42,7 +42,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
   if (axis === null) return { html: `${head}<p class="note">The log has no timestamps, so sessions cannot be placed in time; the table below lists them.</p></section>`, lanes: [] };
   const plan = planLanes(c.sessions, c.findings, limits.timelineLanes);
   const restarts = c.findings.filter((f) => f.code === 'broker-restart');
-  const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers, debugLines: c.debugLines });
+  const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers, debugLines: c.debugLines, wholeSeconds: c.wholeSeconds });
   // The sessions the timeline is given (the selection's, when one is made), not the whole log's.
   const ends: Partial<Record<EndReason, number>> = {};
   for (const s of c.sessions) ends[s.endReason] = (ends[s.endReason] ?? 0) + 1;

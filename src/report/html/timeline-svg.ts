@@ -75,6 +75,8 @@ export interface TimelineSpec {
   maxMarkers: number;
   /** Whether the log has debug lines, by which alone a session's messages are counted. */
   debugLines: boolean;
+  /** Whether the log's times are whole seconds ({@link formatDuration}). */
+  wholeSeconds: boolean;
 }
 
 const laneHeight = 18;
@@ -86,11 +88,11 @@ function withRole(client: string, role: string | null): string {
 }
 
 /** A session's bar's tooltip; its messages are counted only from debug lines (`debugLines`). */
-function sessionTooltip(s: Session, timeZone: string, debugLines: boolean): string {
+function sessionTooltip(s: Session, timeZone: string, { debugLines, wholeSeconds }: Pick<TimelineSpec, 'debugLines' | 'wholeSeconds'>): string {
   const end = s.end !== null ? formatTime(s.end, timeZone) : s.endReason === 'open' ? 'still open' : '?';
   return [
     withRole(s.client, bridgeRole(s)),
-    `${formatTime(s.start, timeZone)} → ${end} (${formatDuration(s.durationMs)})`,
+    `${formatTime(s.start, timeZone)} → ${end} (${formatDuration(s.durationMs, wholeSeconds)})`,
     `ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}`,
     debugLines ? `${s.messagesIn} message(s) in, ${s.messagesOut} out` : null,
     location(s.startAt),
@@ -151,7 +153,7 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
       const end = s.end ?? (s.endReason === 'open' ? axis.end : s.start);
       const x0 = clampX(s.start);
       const x1 = clampX(end);
-      out.push(`<rect class="session end-${s.endReason}" x="${svgNumber(x0)}" y="${y + 4}" width="${svgNumber(Math.max(2, x1 - x0))}" height="${laneHeight - 8}"><title>${sessionTooltip(s, timeZone, spec.debugLines)}</title></rect>`);
+      out.push(`<rect class="session end-${s.endReason}" x="${svgNumber(x0)}" y="${y + 4}" width="${svgNumber(Math.max(2, x1 - x0))}" height="${laneHeight - 8}"><title>${sessionTooltip(s, timeZone, spec)}</title></rect>`);
       bars++;
     }
     for (const f of lane.findings) {
