@@ -558,6 +558,24 @@ test('a session end says how long the session lasted, then the broker\'s detail'
   assert.match(run.stdout(), /- b was disconnected \(not authorised\) after 5s: config reloaded\n/);
 });
 
+test('takeover-flapping follows the takeover that made it, not before it', async () => {
+  const stdin = new PassThrough();
+  const run = startFollow(['--no-color', '-'], { stdin });
+  const takeover = (s: number): string[] => [
+    `170000000${s}: New connection from 10.0.0.2:1000${s} on port 1883.`,
+    `170000000${s}: Client same already connected, closing old connection.`,
+    `170000000${s}: New client connected from 10.0.0.2:1000${s} as same (p2, c1, k60).`,
+  ];
+  stdin.end([
+    '1700000000: New client connected from 10.0.0.1:10000 as same (p2, c1, k60).',
+    ...[1, 2, 3].flatMap(takeover),
+    '',
+  ].join('\n'));
+  assert.equal(await run.exited, 0);
+  const findings = run.stdout().split('\n').filter((l) => /WARN  takeover|ERROR takeover-flapping/.test(l)).map((l) => l.replace(/^.*?(WARN|ERROR) +(\S+).*\((stdin:\d+)\)$/, '$2 $3'));
+  assert.deepEqual(findings, ['takeover stdin:3', 'takeover stdin:6', 'takeover stdin:9', 'takeover-flapping stdin:9']);
+});
+
 test('a session end between stamps of the same second lasted under a second; finer stamps keep their milliseconds', async () => {
   const stdin = new PassThrough();
   const run = startFollow(['--no-color', '-'], { stdin });

@@ -79,6 +79,8 @@ interface ClientState extends ClientFlows {
   takeoverTimes: number[];
   /** A takeover finding waiting for the new connection's address. */
   takeoverFinding: Finding | null;
+  /** The flapping finding that takeover began, announced after it. */
+  flappingFinding: FlappingFinding | null;
   /** The flapping finding of a run of takeovers still going on (each within the window of the one before), and when the run began. */
   flapping: { finding: FlappingFinding; since: number } | null;
   /**
@@ -807,7 +809,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, flapping: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, flappingFinding: null, flapping: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -1123,7 +1125,8 @@ export class Correlator {
         const since = times[times.length - flappingCount] ?? time;
         const finding: FlappingFinding = { code: 'takeover-flapping', severity: 'error', client, time, at: [{ file: r.file, line: r.line }], takeovers: flappingCount, windowMs: time - since };
         st.flapping = { finding, since };
-        this.addFinding(finding);
+        this.addFinding(finding, false);
+        st.flappingFinding = finding;
       }
     }
   }
@@ -1939,12 +1942,15 @@ export class Correlator {
 
   /**
    * Sends the event of the client's takeover finding, which waited for the new connection's
-   * line (it comes next, or after 1.4's echo) so that listeners see its address.
+   * line (it comes next, or after 1.4's echo) so that listeners see its address, then that of
+   * the flapping it began.
    */
   private announceTakeover(st: ClientState): void {
     if (!st.takeoverFinding) return;
     this.emit({ kind: 'finding', finding: st.takeoverFinding });
+    if (st.flappingFinding) this.emit({ kind: 'finding', finding: st.flappingFinding });
     st.takeoverFinding = null;
+    st.flappingFinding = null;
   }
 }
 
