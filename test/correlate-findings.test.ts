@@ -1735,3 +1735,20 @@ test('2.1: a CONNACK refusing an id, then the end of its connection by address a
   ]);
   assert.deepEqual(c.attempts.map((a) => [a.client, a.port, a.outcome]), [['authx', 37246, 'not-authorised'], [null, 37250, 'closed']]);
 });
+
+test("the system logger's lines about the broker's lines it left out are lines-missing findings, not lines not understood", () => {
+  const c = correlate([
+    'Nov 28 12:00:00 gw mosquitto[812]: New connection from 10.0.0.1 on port 1883.',
+    'Nov 28 12:00:00 gw mosquitto[812]: New client connected from 10.0.0.1 as a (p2, c1, k60).',
+    'Nov 28 12:00:05 gw systemd-journald[211]: Suppressed 5210 messages from mosquitto.service',
+    'Nov 28 12:00:09 gw mosquitto[812]: Socket error on client <unknown>, disconnecting.',
+    'Nov 28 12:00:10 gw mosquitto[812]: message repeated 2 times: [ Socket error on client <unknown>, disconnecting.]',
+  ]);
+  assert.equal(c.unknown, 0);
+  const missing = c.findings.filter((f) => f.code === 'lines-missing');
+  assert.deepEqual(missing.map((f) => f.code === 'lines-missing' && [f.severity, f.client, f.lines, f.cause, f.at.map((a) => a.line)]), [
+    ['warning', null, 5210, 'suppressed', [3]], ['warning', null, 2, 'repeated', [5]],
+  ]);
+  assert.match(describeFinding(missing[0] as Finding), /dropped 5210 of the broker's lines at its rate limit/);
+  assert.match(describeFinding(missing[1] as Finding), /folded 2 repeat\(s\) of a line into one/);
+});

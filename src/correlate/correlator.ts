@@ -708,8 +708,10 @@ export class Correlator {
         this.unknownAt ??= { file: r.file, line: r.line };
         if (this.unknownExamples.length < 5) this.unknownExamples.push(cutToLength(r.raw, 200));
         break;
-      case 'continuation':
       case 'marker':
+        if (r.missing) this.addFinding({ code: 'lines-missing', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }], ...r.missing });
+        break;
+      case 'continuation':
         break;
       default:
         assertNever(r);

@@ -147,7 +147,7 @@ export interface Flow {
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
   'socket-error', 'tls-failure', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
-  'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
+  'lines-missing', 'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
@@ -313,6 +313,16 @@ export interface BridgeFinding extends FindingBase {
 export interface NoDebugFinding extends FindingBase {
   code: 'no-debug-lines';
 }
+/**
+ * Lines of the broker's that the system logger says it left out (see the `marker` record's
+ * `missing`): what they said is not counted, so sessions, flows and findings of that time may be
+ * wrong or missing.
+ */
+export interface LinesMissingFinding extends FindingBase {
+  code: 'lines-missing';
+  lines: number;
+  cause: 'suppressed' | 'repeated';
+}
 export interface UnknownLinesFinding extends FindingBase {
   code: 'unknown-lines';
   count: number;
@@ -322,7 +332,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

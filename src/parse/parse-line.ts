@@ -384,8 +384,21 @@ function markerLine(message: string): RecordBody | null {
  */
 const systemdUnitLine = /^(?:(?:Starting|Started|Stopping|Stopped|Reloading|Reloaded) .*(?:\.\.\.|\.)|[\w@.-]+\.service: .*)$/;
 
-function systemdLine(message: string): RecordBody | null {
-  return systemdUnitLine.test(message) ? { type: 'marker', family: 'envelope', text: message } : null;
+/**
+ * The system logger's own lines about the lines it left out: journald's at its rate limit, and
+ * the repeats of one line that rsyslog, sysklogd and syslog-ng fold into one.
+ */
+const suppressedLines = /^Suppressed (\d+) messages? from \S+$/;
+const repeatedLines = /^(?:message repeated (\d+) times?: \[.*\]|last message repeated (\d+) times?|Last message '.*' repeated (\d+) times?, suppressed by syslog-ng on .*)$/s;
+
+/** A line of the envelope's own, never the broker's: systemd's about its unit, or the logger's about lines it left out. */
+function envelopeLine(message: string): RecordBody | null {
+  if (systemdUnitLine.test(message)) return { type: 'marker', family: 'envelope', text: message };
+  const suppressed = suppressedLines.exec(message);
+  if (suppressed) return { type: 'marker', family: 'envelope', text: message, missing: { lines: Number(suppressed[1]), cause: 'suppressed' } };
+  const repeated = repeatedLines.exec(message);
+  const times = repeated?.[1] ?? repeated?.[2] ?? repeated?.[3];
+  return times === undefined ? null : { type: 'marker', family: 'envelope', text: message, missing: { lines: Number(times), cause: 'repeated' } };
 }
 
 /**
@@ -542,7 +555,7 @@ export class LineParser {
         const spaced = this.readWithSpace(unwrapped, ctx);
         if (spaced) [unwrapped, body] = spaced;
       }
-      if (!body && !unwrapped.stamped && unwrapped.brokerLine.length < line.length) body = systemdLine(unwrapped.message);
+      if (!body && !unwrapped.stamped && unwrapped.brokerLine.length < line.length) body = envelopeLine(unwrapped.message);
     } catch {
       return this.unknown(line, where, null, line, 'no-match');
     }

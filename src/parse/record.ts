@@ -211,6 +211,12 @@ export interface ContinuationRecord extends RecordBase {
 export interface MarkerRecord extends RecordBase {
   type: 'marker';
   text: string;
+  /**
+   * Lines of the broker's that the system logger left out of the log here: `suppressed` at its
+   * rate limit (journald's `Suppressed N messages from …`), or `repeated`: copies of one line
+   * it folded into this one (rsyslog's `message repeated N times: [ … ]`).
+   */
+  missing?: { lines: number; cause: 'suppressed' | 'repeated' };
 }
 
 /** Why a line could not be decoded. */

@@ -43,6 +43,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'flow-refused': 'QoS flow refused by reason code',
   'flow-duplicate': 'Message re-sent (duplicate)',
   'mid-reused': 'Message id reused while in flight',
+  'lines-missing': 'Lines left out by the system log',
   'broker-restart': 'Broker restart',
   'state-evicted': 'Tracking state evicted at the limit',
   'no-debug-lines': 'No debug lines: QoS flows cannot be followed',
@@ -198,6 +199,10 @@ export function describeFinding(f: Finding): string {
       return `queue full for ${who(f.client)}: outgoing messages are being dropped (${f.inFlight} in flight)`;
     case 'broker-restart':
       return `broker ${f.version ? `${f.version} ` : ''}started again; ${f.sessionsEnded} session(s) ended`;
+    case 'lines-missing':
+      return f.cause === 'suppressed'
+        ? `the system log dropped ${f.lines} of the broker's lines at its rate limit: what they said is missing, so sessions, flows and findings of that time may be wrong`
+        : `the system log folded ${f.lines} repeat(s) of a line into one: they are counted once`;
     case 'state-evicted':
       return `tracking limit ${f.limit} reached: ${f.sessions} session(s), ${f.flows} flow(s), ${f.connections} connection(s) dropped from tracking`;
     case 'no-debug-lines':
