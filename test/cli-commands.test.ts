@@ -947,3 +947,17 @@ describe('durations under a second', () => {
     assert.equal(span.wholeSeconds, false);
   });
 });
+
+test("summary counts the broker's configuration reloads, in the table, JSON and HTML", async () => {
+  const log = writeLines('reloads.log', [
+    '1795700000: mosquitto version 2.0.11 running',
+    '1795700010: Reloading config.',
+    '1795700020: Reloading config.',
+  ]);
+  assert.match((await runCli(['summary', log])).stdout, /Broker {5}2\.0\.11; 0 start\(s\), 2 config reload\(s\)\n/);
+  const broker = (JSON.parse((await runCli(['summary', '-f', 'json', log])).stdout) as { broker: unknown }).broker;
+  assert.deepEqual(broker, { versions: ['2.0.11'], starts: 0, reloads: 2 });
+  assert.match((await runCli(['report', '-f', 'html', '--fail-on', 'none', log])).stdout, /0 start\(s\), 2 config reload\(s\)/);
+  const unversioned = writeLines('reloads-only.log', ['1795700010: Reloading config.']);
+  assert.match((await runCli(['summary', unversioned])).stdout, /Broker {5}version not in log; 1 config reload\(s\)\n/);
+});

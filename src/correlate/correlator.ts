@@ -499,6 +499,7 @@ export class Correlator {
   /** Whether a connect line named its client's port, which only 2.0 and later do. */
   private portsNamed = false;
   private starts = 0;
+  private reloads = 0;
   private terminated: { time: number | null; ended: number } | null = null;
   /**
    * The sessions the broker's stop ended, by client, until its next start or stop line: it still
@@ -779,6 +780,7 @@ export class Correlator {
       last: this.last,
       brokerVersions: [...this.versions],
       brokerStarts: this.starts,
+      brokerReloads: this.reloads,
       sessions: this.sessions,
       sessionCount: this.sessionCount,
       sessionsByEnd: this.sessionsByEnd,
@@ -1428,7 +1430,10 @@ export class Correlator {
     if (version) this.runMarksDenials = isAtLeast21(version);
     this.reloadedAt = event === 'reloading' ? { time: r.time } : null;
     // A reload may change what the broker logs.
-    if (event === 'reloading') this.newLoggingRun();
+    if (event === 'reloading') {
+      this.reloads++;
+      this.newLoggingRun();
+    }
     if (event === 'terminating' || event === 'starting') this.stoppedSessions.clear();
     // A broker with persistence saves its sessions as it stops; one without loses them.
     if (event === 'saving') this.stoppedUnsaved = false;

@@ -378,6 +378,8 @@ export interface Correlation {
   last: number | null;
   brokerVersions: string[];
   brokerStarts: number;
+  /** Configuration reloads (`Reloading config.`, on SIGHUP). */
+  brokerReloads: number;
   /** Sessions, in start order (when kept). */
   sessions: Session[];
   sessionCount: number;

@@ -43,6 +43,12 @@ function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
   };
 }
 
+/** The broker's versions, starts and configuration reloads. */
+function describeBroker(c: Correlation): string {
+  const reloads = c.brokerReloads > 0 ? `, ${c.brokerReloads} config reload(s)` : '';
+  return c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)${reloads}` : `version not in log${reloads && `; ${reloads.slice(2)}`}`;
+}
+
 /** What stands for the time span of a log without one: its lines have no times, or there are none (a window that held no line). */
 export function describeMissingSpan(c: Correlation): string {
   return c.lines === 0 ? 'no lines' : 'no timestamps';
@@ -52,7 +58,7 @@ function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
   const span = c.first !== null && c.last !== null ? `${formatTime(c.first, ctx.timeZone)} → ${formatTime(c.last, ctx.timeZone)} (${formatDuration(c.last - c.first, c.wholeSeconds)})` : describeMissingSpan(c);
   const rows = [
     ['Time span', span],
-    ['Broker', c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)` : 'version not in log'],
+    ['Broker', describeBroker(c)],
     ['Lines', `${c.lines}; ${c.unknown} not understood`],
     ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s), ${c.attemptCount} failed connection(s)`],
   ];
