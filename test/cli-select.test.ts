@@ -229,6 +229,31 @@ describe('--since and --until', () => {
     for (const s of sessions) assert.ok(Date.parse(s.end ?? '') >= last - 3000);
   });
 
+  test('a flow whose steps overlap the window is kept, also one begun before it and taken up again in a later session', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mosqlog-window-'));
+    try {
+      const log = join(dir, 'resumed.log');
+      writeFileSync(log, [
+        '1795700000: New client connected from 10.0.0.1:5000 as p (p2, c0, k60).',
+        "1795700001: Sending PUBLISH to p (d0, q1, r0, m1, 'a/b', ... (3 bytes))",
+        '1795700002: Client p closed its connection.',
+        '1795700600: New client connected from 10.0.0.1:5001 as p (p2, c0, k60).',
+        '1795700600: Sending CONNACK to p (1, 0)',
+        "1795700600: Sending PUBLISH to p (d1, q1, r0, m1, 'a/b', ... (3 bytes))",
+        '1795700600: Received PUBACK from p (Mid: 1, RC:0)',
+        '',
+      ].join('\n'));
+      const flows = await flowsOf('--since', '5m', log);
+      assert.deepEqual(flows.map((f) => [f.client, f.mid, f.state, f.steps[0]?.time]), [['p', 1, 'complete', '2026-11-26T13:33:21.000Z']]);
+      assert.deepEqual((await entriesOf('--since', '5m', log)).map((e) => e.kind), ['flow', 'connect']);
+      // A window while the message waited for its client holds it; one that ends before it began does not.
+      assert.equal((await flowsOf('--since', '2026-11-26T13:33:22Z', '--until', '2026-11-26T13:42:00Z', log)).length, 1);
+      assert.deepEqual(await flowsOf('--until', '2026-11-26T13:33:20Z', log), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('problems and the timeline are cut to the window', async () => {
     assert.deepEqual((await findingsOf('--since', '3s', sample)).map((f) => f.code), ['keepalive-timeout']);
     const entries = await entriesOf('--client', 'thermostat-3f', '--since', '3s', sample);

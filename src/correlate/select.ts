@@ -269,9 +269,17 @@ export function sessionSelected(x: Session, s: Selector): boolean {
   return s.client(x.client) && s.span(x.start, x.end);
 }
 
-/** Whether a flow is inside a selection: its client, topic and start. */
+/** Whether a flow is inside a selection: its client, and its topic and steps ({@link flowInWindow}). */
 export function flowSelected(f: Flow, s: Selector): boolean {
-  return s.client(f.client) && s.topic(f.topic) && s.time(f.steps[0]?.time ?? null);
+  return s.client(f.client) && flowInWindow(f, s);
+}
+
+/**
+ * Whether a flow's topic is selected and its steps, from its PUBLISH to its latest, overlap the
+ * window: also a flow begun before it (one a client took up again in a later session).
+ */
+export function flowInWindow(f: Flow, s: Selector): boolean {
+  return s.topic(f.topic) && s.span(f.steps[0]?.time ?? null, f.steps.at(-1)?.time ?? null);
 }
 
 /** Whether an acknowledgement of no flow is inside a selection: its client and time; it names no topic. */

@@ -6,7 +6,7 @@
  */
 import type { DropRecord, LogRecord, PacketRecord, Qos, Where } from '../parse/index.js';
 import { ackedDirection, isAck } from './flows.js';
-import { type Selector, findingAbout } from './select.js';
+import { type Selector, findingAbout, flowInWindow } from './select.js';
 import type { ConnectionAttempt, CorrelatorEvent, Finding, FindingCode, Flow, Session } from './types.js';
 
 interface EntryBase {
@@ -271,11 +271,12 @@ export function selectTimeline(entries: readonly TimelineEntry[], s: Selector): 
   };
   const selected: TimelineEntry[] = [];
   for (const e of entries) {
+    if (e.kind === 'flow') {
+      if (flowInWindow(e.flow, s)) selected.push(e);
+      continue;
+    }
     if (!s.time(e.time)) continue;
     switch (e.kind) {
-      case 'flow':
-        if (s.topic(e.flow.topic)) selected.push(e);
-        break;
       case 'message':
         if (s.topic(e.topic)) selected.push(e);
         break;
