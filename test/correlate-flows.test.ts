@@ -3,8 +3,8 @@
  * which topic a drop was of, and whether a step that came again broke the handshake's order.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { type Correlation, correlateRecords, selectCorrelation } from '../src/correlate/index.js';
+import { describe, test } from 'node:test';
+import { type Correlation, type CorrelatorEvent, Correlator, correlateRecords, selectCorrelation } from '../src/correlate/index.js';
 import { createLineDecoder } from '../src/parse/index.js';
 
 function correlate(lines: readonly string[]): Correlation {
@@ -100,4 +100,59 @@ test('a queued delivery is not linked to the message the broker dropped for that
   const c = correlateRecords(lines.map((l) => decoder.decode(l)), { keepFlows: 'all', traceOrigins: true });
   const deliveries = c.flows.filter((f) => f.direction === 'out');
   assert.deepEqual(deliveries.map((f) => [f.mid, f.origin?.mid]), [[1, 11], [2, undefined]]);
+});
+
+describe('flows stalled while their client is connected, for a followed log', () => {
+  const start = 1795700000;
+  const lines = [
+    `${start}: New client connected from 10.0.0.1:5000 as slow (p2, c1, k60).`,
+    `${start + 1}: Sending PUBLISH to slow (d0, q1, r0, m7, 'a/b', ... (3 bytes))`,
+    `${start + 2}: New client connected from 10.0.0.2:5000 as away (p2, c0, k60).`,
+    `${start + 2}: Sending PUBLISH to away (d0, q1, r0, m1, 'a/b', ... (3 bytes))`,
+    `${start + 3}: Client away closed its connection.`,
+    `${start + 4}: Received PUBLISH from slow (d0, q2, r0, m3, 'c/d', ... (4 bytes))`,
+    `${start + 4}: Sending PUBREC to slow (m3, rc0)`,
+    `${start + 4}: Received PUBREL from slow (m3)`,
+    `${start + 4}: Sending PUBCOMP to slow (m3)`,
+  ];
+  /** Feeds `lines`, then moves the log's time on to `quietUntil` (seconds after `start`) without a line. */
+  const stalls = (watch: { announce: boolean }, more: readonly string[] = [], quietUntil?: number): Array<Extract<CorrelatorEvent, { kind: 'flow-stalled' }>> => {
+    const events: Array<Extract<CorrelatorEvent, { kind: 'flow-stalled' }>> = [];
+    const correlator = new Correlator({ watchStalledFlows: true, onEvent: (e) => { if (e.kind === 'flow-stalled') events.push(e); } });
+    correlator.announceStalledFlows = watch.announce;
+    const decoder = createLineDecoder('f.log');
+    for (const line of [...lines, ...more]) correlator.push(decoder.decode(line));
+    if (quietUntil !== undefined) correlator.quietUntil((start + quietUntil) * 1000);
+    return events;
+  };
+
+  test('a message unanswered for 30 s while its client is connected is said once, by the log\'s time or the quiet clock', () => {
+    const byLine = stalls({ announce: true }, [`${start + 40}: Received PINGREQ from slow`, `${start + 50}: Received PINGREQ from slow`]);
+    assert.deepEqual(byLine.map((e) => [e.flow.client, e.flow.mid, e.awaiting, e.since / 1000 - start, e.time / 1000 - start]), [['slow', 7, 'puback', 1, 31]]);
+    // The client kept away is waited for; the completed QoS 2 message waits for nothing.
+    const byClock = stalls({ announce: true }, [], 31);
+    assert.deepEqual(byClock.map((e) => [e.flow.client, e.flow.mid]), [['slow', 7]]);
+    assert.deepEqual(stalls({ announce: true }, [], 30.5), [], 'not before 30 s');
+  });
+
+  test('an answer, or the session ending, before 30 s says nothing; nor does a watch not announcing', () => {
+    assert.deepEqual(stalls({ announce: true }, [`${start + 20}: Received PUBACK from slow (Mid: 7, RC:0)`], 60), []);
+    assert.deepEqual(stalls({ announce: true }, [`${start + 20}: Client slow closed its connection.`], 60), []);
+    assert.deepEqual(stalls({ announce: false }, [], 60), []);
+  });
+
+  test('each step starts a new wait: a QoS 2 message answered with PUBREC, then waiting for PUBREL', () => {
+    const events = stalls({ announce: true }, [
+      `${start + 5}: Received PUBLISH from slow (d0, q2, r0, m4, 'c/d', ... (4 bytes))`,
+      `${start + 20}: Sending PUBREC to slow (m4, rc0)`,
+      `${start + 20}: Received PUBACK from slow (Mid: 7, RC:0)`,
+    ], 49);
+    assert.deepEqual(events, []);
+    const later = stalls({ announce: true }, [
+      `${start + 5}: Received PUBLISH from slow (d0, q2, r0, m4, 'c/d', ... (4 bytes))`,
+      `${start + 20}: Sending PUBREC to slow (m4, rc0)`,
+      `${start + 20}: Received PUBACK from slow (Mid: 7, RC:0)`,
+    ], 50);
+    assert.deepEqual(later.map((e) => [e.flow.mid, e.awaiting, e.since / 1000 - start]), [[4, 'pubrel', 20]]);
+  });
 });

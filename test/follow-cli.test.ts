@@ -112,7 +112,7 @@ test('-n N prints from the last N lines on; the history before them still feeds 
   assert.equal(run.objects().filter((o) => o.kind === 'finding').length, 0, 'no flow is reported incomplete');
 });
 
-test('by default history is silent: a flow begun before following is reported when its session ends', async () => {
+test('by default history is silent: a flow begun before following is said stalled once its client has kept it waiting 30 s, and reported when its session ends', async () => {
   const path = await logFile([
     '1700000000: New connection from 127.0.0.1:5000 on port 1883.',
     '1700000000: New client connected from 127.0.0.1:5000 as dev-1 (p2, c1, k60).',
@@ -125,7 +125,7 @@ test('by default history is silent: a flow begun before following is reported wh
   await appendFile(path, '1700000090: Client dev-1 has exceeded timeout, disconnecting.\n');
   await run.until(() => run.objects().some((o) => o.code === 'flow-incomplete'), 'the incomplete flow');
   assert.equal(await run.stop(), 0);
-  assert.deepEqual(kinds(run.objects()), ['session-end dev-1 timeout', 'finding dev-1 keepalive-timeout', 'finding dev-1 flow-incomplete']);
+  assert.deepEqual(kinds(run.objects()), ['flow-stalled dev-1', 'session-end dev-1 timeout', 'finding dev-1 keepalive-timeout', 'finding dev-1 flow-incomplete']);
   const flow = run.objects().find((o) => o.code === 'flow-incomplete')?.finding as { mid: number; stalledAt: string };
   assert.equal(flow.mid, 7);
   assert.equal(flow.stalledAt, 'puback');
@@ -556,6 +556,32 @@ test('a session end says how long the session lasted, then the broker\'s detail'
   assert.equal(await run.exited, 0);
   assert.match(run.stdout(), /- a lost its connection \(socket error\) after 3s: Connection reset by peer\n/);
   assert.match(run.stdout(), /- b was disconnected \(not authorised\) after 5s: config reloaded\n/);
+});
+
+test('a message unanswered for 30 s while its client is connected is said as it stalls, and counted in the summary', async () => {
+  const stdin = new PassThrough();
+  const run = startFollow(['--no-color', '-'], { stdin });
+  const log = [
+    '1795700000: New client connected from 10.0.0.1:5000 as slow (p2, c1, k60).',
+    "1795700001: Sending PUBLISH to slow (d0, q1, r0, m7, 'a/b', ... (3 bytes))",
+    "1795700002: Received PUBLISH from slow (d0, q2, r0, m3, 'c/d', ... (4 bytes))",
+    '1795700002: Sending PUBREC to slow (m3, rc0)',
+    '1795700040: Received PINGREQ from slow',
+    '1795700041: Received PUBACK from slow (Mid: 7, RC:0)',
+    '',
+  ].join('\n');
+  stdin.end(log);
+  assert.equal(await run.exited, 0);
+  const waits = run.stdout().split('\n').filter((l) => l.includes('flow-stalled'));
+  assert.deepEqual(waits, [
+    '2026-11-26 13:33:51Z  WAIT  flow-stalled  m7 QoS 1 to slow on a/b: no PUBACK from slow for 30s, though it is still connected  (stdin:2)',
+    '2026-11-26 13:33:52Z  WAIT  flow-stalled  m3 QoS 2 from slow on c/d: no PUBREL from slow for 30s, though it is still connected  (stdin:4)',
+  ]);
+  assert.match(run.stderr(), /flows {5}\d+ in flight, 2 stalled while connected\n/);
+  const events = (await runCli(['follow', '-f', 'ndjson', '-'], { stdin: log })).stdout.split('\n').filter((l) => l.includes('"flow-stalled"'));
+  assert.deepEqual(events.map((l) => JSON.parse(l) as { time: string; awaiting: string; since: string; flow: { mid: number } }).map((e) => [e.flow.mid, e.awaiting, e.since, e.time]), [
+    [7, 'puback', '2026-11-26T13:33:21.000Z', '2026-11-26T13:33:51.000Z'], [3, 'pubrel', '2026-11-26T13:33:22.000Z', '2026-11-26T13:33:52.000Z'],
+  ]);
 });
 
 test('takeover-flapping follows the takeover that made it, not before it', async () => {

@@ -8,11 +8,12 @@ import {
   type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
-import { type ClientFlows, FlowTracker, opensFlow } from './flows.js';
+import { type ClientFlows, FlowTracker, awaitedStep, opensFlow } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
 import { OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
+import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type AuthFinding, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
@@ -48,6 +49,11 @@ export interface CorrelateOptions {
    * next connection as an outage: for a log that is followed.
    */
   announceBridgesDown?: boolean;
+  /**
+   * Watch flows in flight for a `flow-stalled` event: one that waits {@link stallAfterMs} for its
+   * next step while its client stays connected, once {@link Correlator.announceStalledFlows} is on.
+   */
+  watchStalledFlows?: boolean;
 }
 
 interface OpenSession {
@@ -508,6 +514,9 @@ export class Correlator {
    */
   private readonly stoppedSessions = new Map<string, Session>();
   private debugLines = false;
+  /** Flows in flight, by how long they have waited ({@link CorrelateOptions.watchStalledFlows}). */
+  private readonly stalls: StallWatch | null;
+  private announceStalls = false;
   /** True once a line's time had a fraction of a second: the log's stamps are finer than whole seconds. */
   private finerThanSeconds = false;
 
@@ -607,14 +616,20 @@ export class Correlator {
     this.keepAttempts = options.keepAttempts ?? true;
     this.bridges.announceDown = options.announceBridgesDown ?? false;
     this.emit = options.onEvent ?? (() => undefined);
+    const stalls = options.watchStalledFlows === true && options.onEvent ? new StallWatch() : null;
+    this.stalls = stalls;
     this.flows = new FlowTracker({
       keep: options.keepFlows ?? 'unfinished',
       traceOrigins: options.traceOrigins ?? false,
       onStart: (flow) => this.emit({ kind: 'flow-start', flow }),
       ...(options.onEvent ? {
-        onEnd: (flow: Flow) => this.emit({ kind: 'flow-end', flow }),
+        onEnd: (flow: Flow) => {
+          stalls?.ended(flow);
+          this.emit({ kind: 'flow-end', flow });
+        },
         onOrphanAck: (ack: PacketRecord) => this.emit({ kind: 'orphan-ack', ack }),
       } : {}),
+      ...(stalls ? { onStep: (flow: Flow, time: number | null) => stalls.stepped(flow, time) } : {}),
       onRefusedIn: (flow) => this.uncountRefused(flow),
       onFinding: (finding) => this.addFinding(finding),
     });
@@ -626,11 +641,31 @@ export class Correlator {
   }
 
   /**
+   * Whether a flow that has waited {@link stallAfterMs} for its next step while its client stays
+   * connected is said then (`flow-stalled`), for a log that is followed; the wait of a flow in
+   * flight before is counted from its latest step all the same.
+   */
+  set announceStalledFlows(on: boolean) {
+    this.announceStalls = on;
+  }
+
+  /**
    * The log's time went on to `time` without a line: a followed log gone quiet. What depends on
-   * time alone (a bridge down long enough) is said.
+   * time alone (a bridge down long enough, a flow waiting long enough) is said.
    */
   quietUntil(time: number): void {
     this.bridges.quietUntil(time);
+    this.sayStalledFlows(time);
+  }
+
+  /** Says each flow that has waited long enough by `now` while its client is connected ({@link announceStalledFlows}). */
+  private sayStalledFlows(now: number): void {
+    if (this.stalls === null || !this.announceStalls) return;
+    for (const { flow, since } of this.stalls.overdue(now)) {
+      // A message held for a client that is away waits for it to come back.
+      if (!this.clients.get(flow.client)?.session) continue;
+      this.emit({ kind: 'flow-stalled', flow, awaiting: awaitedStep(flow) ?? null, since, time: since + stallAfterMs });
+    }
   }
 
   /** Sessions, flows and connections dropped from tracking so far at the `maxOpen` cap. */
@@ -668,6 +703,7 @@ export class Correlator {
         if (this.first === null || r.time < this.first) this.first = r.time;
         if (this.last === null || r.time > this.last) this.last = r.time;
         if (r.time % 1000 !== 0) this.finerThanSeconds = true;
+        this.sayStalledFlows(r.time);
         const minute = Math.floor(r.time / 60_000) * 60_000;
         if (minute !== this.minute) this.countMinute(minute);
       }

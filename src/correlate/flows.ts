@@ -22,6 +22,8 @@ export interface FlowOptions {
   /** Link deliveries to the inbound PUBLISH that caused them (`flow.origin`). */
   traceOrigins: boolean;
   onStart(flow: Flow): void;
+  /** A flow in flight began, took a step or was sent again, at `time`; only when someone listens. */
+  onStep?: (flow: Flow, time: number | null) => void;
   /** A flow finished; only when someone listens. */
   onEnd?: (flow: Flow) => void;
   /** An acknowledgement of no flow in flight; only when someone listens. */
@@ -221,6 +223,7 @@ export class FlowTracker {
         if (r.time !== null) this.resentTimes.set(existing, r.time);
         this.resentSinceStep.add(existing);
         if (existing.sessionEnded) existing.resumed = true;
+        this.options.onStep?.(existing, r.time);
         return true;
       }
       this.giveUpReused(st, existing, r);
@@ -308,6 +311,7 @@ export class FlowTracker {
     else if (r.outcome === 'dropped') flow.dropped = 'too-large';
     flows.set(r.mid, flow);
     this.options.onStart(flow);
+    this.options.onStep?.(flow, r.time);
     this.openCount++;
   }
 
@@ -372,6 +376,7 @@ export class FlowTracker {
     if (step === 'pubrel' && direction === 'in' && this.options.traceOrigins && flow.topic !== null) this.fanout = { key: traceKeyOf(flow.payloadBytes, flow.topic), origin: inboundOf(flow, r) };
     addStep(flow, { step, time: r.time, at: { file: r.file, line: r.line }, ...(r.reasonCode !== undefined ? { reasonCode: r.reasonCode } : {}) });
     if (flow.sessionEnded) flow.resumed = true;
+    this.options.onStep?.(flow, r.time);
     // A packet of the other QoS's handshake (a PUBREC to a QoS 1 message) breaks the protocol: it
     // neither refuses the message nor ends its flow, which goes on to its own next step.
     if (index < 0) return;
@@ -563,11 +568,7 @@ export class FlowTracker {
     if (state === 'complete') {
       if (first?.time != null && lastStep?.time != null) flow.latencyMs = Math.max(0, lastStep.time - first.time);
     } else if (state === 'incomplete') {
-      const order = steps[flow.qos];
-      // The furthest step of its own QoS: a stray one (PUBREC for a QoS 1 message) moves nothing on.
-      // A flow that reached its last step without one before it stalled at the first it lacks.
-      const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
-      const next = (reached === order.length - 1 ? missingStep(flow) : order[reached + 1]) as StalledAt | undefined;
+      const next = awaitedStep(flow);
       if (next) flow.stalledAt = next;
     }
     this.tally.add(flow);
@@ -602,6 +603,17 @@ export class FlowTracker {
  */
 function droppedByBroker(flow: Flow): boolean {
   return flow.dropped === 'denied' || flow.dropped === 'too-large';
+}
+
+/**
+ * The step a flow waits for: the one after the furthest of its own QoS it reached (a stray one,
+ * PUBREC for a QoS 1 message, moves nothing on); for a flow that reached its last step without
+ * one before it, the first it lacks.
+ */
+export function awaitedStep(flow: Flow): StalledAt | undefined {
+  const order = steps[flow.qos];
+  const reached = flow.steps.reduce((far, s) => Math.max(far, order.indexOf(s.step)), 0);
+  return (reached === order.length - 1 ? missingStep(flow) : order[reached + 1]) as StalledAt | undefined;
 }
 
 /** The first step of its QoS a flow has not seen, if any. */

@@ -61,6 +61,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
           if (e.kind === 'flow-end') open.delete(key);
           return selected;
         }
+        case 'flow-stalled': return flowSelected(e.flow, s) && s.time(e.time);
         case 'orphan-ack': return orphanAckSelected(e.ack, s);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
         case 'subscription-denied': return s.client(e.client);

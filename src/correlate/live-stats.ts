@@ -27,6 +27,8 @@ export interface LiveSnapshot {
   sessionsOpen: number;
   /** QoS 1/2 flows waiting for their next acknowledgement now. */
   flowsInFlight: number;
+  /** Flows said to have stalled since following began (`flow-stalled` events). */
+  flowsStalled: number;
   /** Connections that did not become sessions. */
   failedConnections: number;
   findings: Partial<Record<FindingCode, number>>;
@@ -61,6 +63,7 @@ export class LiveStats {
   private sessionsStarted = 0;
   private sessionsEnded = 0;
   private failedConnections = 0;
+  private flowsStalled = 0;
   private lastLogTime: number | null = null;
   private readonly endReasons: Partial<Record<EndReason, number>> = {};
   private readonly findings: Partial<Record<FindingCode, number>> = {};
@@ -125,6 +128,9 @@ export class LiveStats {
         this.flows.add(e.flow);
         this.pruneFlows(false);
         return;
+      case 'flow-stalled':
+        if (this.live) this.flowsStalled++;
+        return;
       case 'finding':
         if (this.live) this.findings[e.finding.code] = (this.findings[e.finding.code] ?? 0) + 1;
         return;
@@ -158,6 +164,7 @@ export class LiveStats {
       endReasons: { ...this.endReasons },
       sessionsOpen: this.open.size,
       flowsInFlight: this.flows.size,
+      flowsStalled: this.flowsStalled,
       failedConnections: this.failedConnections,
       findings: { ...this.findings },
       rates: { lines: totals.lines / span, messages: totals.messages / span, connects: totals.connects / span },

@@ -433,6 +433,11 @@ export type CorrelatorEvent =
   | { kind: 'flow-start'; flow: Flow }
   /** A flow finished: complete, refused, or given up incomplete (its `state` says which). */
   | { kind: 'flow-end'; flow: Flow }
+  /**
+   * A flow in flight has waited for `awaiting` since `since` while its client stayed connected,
+   * as the log's time reached `time` ({@link CorrelateOptions.watchStalledFlows}); said once per wait.
+   */
+  | { kind: 'flow-stalled'; flow: Flow; awaiting: StalledAt | null; since: number; time: number }
   /** An acknowledgement of no flow in flight (its PUBLISH is before the log, or was not logged). */
   | { kind: 'orphan-ack'; ack: PacketRecord }
   /**

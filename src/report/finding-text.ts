@@ -3,7 +3,8 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { BridgeFinding, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, Session } from '../correlate/index.js';
+import type { BridgeFinding, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, Session, StalledAt } from '../correlate/index.js';
+import type { Direction } from '../parse/index.js';
 import { formatBytes, formatDuration } from './text.js';
 
 /**
@@ -60,8 +61,12 @@ const who = (client: string | null): string => client ?? '<unknown client>';
  */
 function stall(f: FlowFinding): string {
   if (f.stalledAt === undefined) return 'stalled waiting for an acknowledgement';
-  const fromBroker = (f.direction === 'out') === (f.stalledAt === 'pubrel');
-  return fromBroker ? `stalled: the broker sent no ${f.stalledAt.toUpperCase()}` : `stalled waiting for ${f.stalledAt.toUpperCase()}`;
+  return owedByBroker(f.direction, f.stalledAt) ? `stalled: the broker sent no ${f.stalledAt.toUpperCase()}` : `stalled waiting for ${f.stalledAt.toUpperCase()}`;
+}
+
+/** Whether the broker owes a flow's step, rather than its client ({@link stall}). */
+export function owedByBroker(direction: Direction, step: StalledAt): boolean {
+  return (direction === 'out') === (step === 'pubrel');
 }
 
 /** How long a finding's trouble lasted; none at all between two stamps is under a second, whatever the stamps hold. */

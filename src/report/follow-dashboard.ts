@@ -54,7 +54,7 @@ export function renderDashboard(s: LiveSnapshot, info: DashboardInfo, ctx: Repor
     chalk.bold(head),
     label('sessions open') + fit(`${s.sessionsOpen}    started ${s.sessionsStarted}  ended ${s.sessionsEnded}  failed ${s.failedConnections}`).slice(0, max - 16),
     label('rates /s') + `lines ${rate(s.rates.lines)}  messages ${rate(s.rates.messages)}  connects ${rate(s.rates.connects)}`.slice(0, max - 16),
-    label('flows in flight') + String(s.flowsInFlight),
+    label('flows in flight') + String(s.flowsInFlight) + (s.flowsStalled > 0 ? chalk.yellow(`    stalled ${s.flowsStalled}`) : ''),
     label('findings') + (findings === '' ? chalk.green('none') : findings),
     chalk.dim('recent problems'),
   ];

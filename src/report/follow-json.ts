@@ -6,10 +6,10 @@
  */
 import type { CorrelatorEvent } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
-import { attemptJson, findingJson, sessionJson } from './json.js';
+import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { isoTime, renderRecordJson, toJsonText } from './record-json.js';
 
-/** One event as a JSON object line (no newline); null for the events not printed: flows, unanswered acknowledgements, denied filters. */
+/** One event as a JSON object line (no newline); null for the events not printed: flows starting and ending, unanswered acknowledgements, denied filters. */
 export function renderFollowEventJson(e: CorrelatorEvent): string | null {
   switch (e.kind) {
     case 'session-start':
@@ -20,6 +20,8 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
       return toJsonText({ kind: e.kind, time: isoTime(e.attempt.time), client: e.attempt.client, outcome: e.attempt.outcome, attempt: attemptJson(e.attempt) });
     case 'finding':
       return toJsonText({ kind: e.kind, time: isoTime(e.finding.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: findingJson(e.finding) });
+    case 'flow-stalled':
+      return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.flow.client, awaiting: e.awaiting, since: isoTime(e.since), flow: flowJson(e.flow) });
     case 'flow-start':
     case 'flow-end':
     case 'orphan-ack':

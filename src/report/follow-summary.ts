@@ -36,7 +36,7 @@ export function renderFollowSummary(s: LiveSnapshot, info: FollowSummaryInfo, ct
     `${ctx.chalk.bold('mosqlog follow')} ${safeText(info.source)}: stopped after ${formatDuration(s.elapsedMs)}`,
     `  lines     ${s.lines}${s.historyLines > 0 ? ` (after ${s.historyLines} of history)` : ''}`,
     `  sessions  ${s.sessionsStarted} started, ${s.sessionsEnded} ended${ends ? ` (${ends})` : ''}, ${s.sessionsOpen} open`,
-    `  flows     ${s.flowsInFlight} in flight`,
+    `  flows     ${s.flowsInFlight} in flight${s.flowsStalled > 0 ? `, ${s.flowsStalled} stalled while connected` : ''}`,
     `  findings  ${total(s.findings)}${found ? ` (${found})` : ''}`,
   ];
   if (s.failedConnections > 0) lines.push(`  failed    ${s.failedConnections} connection(s) that did not become a session`);

@@ -6,7 +6,7 @@
 import { type CorrelatorEvent, type EndReason, type Finding, type Session, type Severity, endpoint } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding, troubledEnds } from './finding-text.js';
+import { describeFinding, owedByBroker, troubledEnds } from './finding-text.js';
 import { formatDuration, formatTime, location, safeText } from './text.js';
 
 /** How each end reason reads after the client id. */
@@ -71,6 +71,23 @@ function describeFindingLine(f: Finding, ctx: ReportContext): string {
   return `${paintSeverity(f.severity, `${severityLabels[f.severity]} ${f.code}`, ctx)}  ${safeText(describeFinding(f))}${where}`;
 }
 
+/**
+ * `WAIT  flow-stalled  m12 QoS 1 to alice on a/b: no PUBACK from alice for 30s, though it is
+ * still connected  (broker.log:40)`, without the time column.
+ */
+function describeStalledFlow(e: Extract<CorrelatorEvent, { kind: 'flow-stalled' }>, ctx: ReportContext): string {
+  const f = e.flow;
+  const client = safeText(f.client);
+  const message = `m${f.mid} QoS ${f.qos} ${f.direction === 'in' ? 'from' : 'to'} ${client}${f.topic !== null ? ` on ${safeText(f.topic)}` : ''}`;
+  const waited = formatDuration(e.time - e.since);
+  const step = e.awaiting?.toUpperCase() ?? 'acknowledgement';
+  const what = e.awaiting !== null && owedByBroker(f.direction, e.awaiting)
+    ? `the broker has sent no ${step} for ${waited}, though ${client} is still connected`
+    : `no ${step} from ${client} for ${waited}, though it is still connected`;
+  const last = f.steps[f.steps.length - 1]?.at;
+  return `${ctx.chalk.yellow('WAIT  flow-stalled')}  ${message}: ${what}${last ? ctx.chalk.dim(`  (${location(last)})`) : ''}`;
+}
+
 function stamp(time: number | null, ctx: ReportContext): string {
   return ctx.chalk.dim(formatTime(time, ctx.timeZone));
 }
@@ -84,6 +101,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'session-start': return `${stamp(e.session.start, ctx)}  ${describeSessionStart(e.session, ctx)}`;
     case 'session-end': return `${stamp(e.session.end, ctx)}  ${describeSessionEnd(e.session, ctx)}`;
     case 'finding': return `${stamp(e.finding.time, ctx)}  ${describeFindingLine(e.finding, ctx)}`;
+    case 'flow-stalled': return `${stamp(e.time, ctx)}  ${describeStalledFlow(e, ctx)}`;
     case 'attempt':
     case 'flow-start':
     case 'flow-end':

@@ -150,7 +150,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   };
   // Nothing is kept for listing: a follow can run for weeks; events carry what is printed.
   const correlator = new Correlator({
-    keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, onEvent, ...(plan.maxOpen === undefined ? {} : { maxOpen: plan.maxOpen }),
+    keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0, onEvent, watchStalledFlows: true, ...(plan.maxOpen === undefined ? {} : { maxOpen: plan.maxOpen }),
   });
 
   const dashboard = plan.dashboard
@@ -233,9 +233,10 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
       if (!segment.history && !live) {
         live = true;
         stats.beginLive(now());
-        // A bridge down is said while it is down, from the first new line on (also one down
-        // since the history): the followed log has no end to say it at.
+        // A bridge down, or a flow stalled while its client is connected, is said while it lasts,
+        // from the first new line on (also one since the history): the followed log has no end to say it at.
         correlator.announceBridgesDown = true;
+        correlator.announceStalledFlows = true;
       }
       await read(wholeLines(segment.chunks, unfinished));
     }
