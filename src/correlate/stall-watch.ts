@@ -40,9 +40,4 @@ export class StallWatch {
       if (flow.state === 'in-flight') yield { flow, since };
     }
   }
-
-  /** Flows watched. */
-  get size(): number {
-    return this.waiting.size;
-  }
 }

@@ -137,7 +137,7 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count'], outcomes.map(([k, n]) => [k, String(n)])));
   if (c.debugLines) {
     const { headers, rows } = flowTable(c);
-    out.push('### QoS flows', '', markdownTable(headers, rows));
+    out.push('### QoS flows', '', markdownTable(headers, rows.map((row) => row.map(markdownCell))));
   }
   const problems = findingCodes.filter((code: FindingCode) => (c.findingTotals[code] ?? 0) > 0);
   out.push('### Problems', '', problems.length ? markdownTable(['code', 'count', 'what'], problems.map((code) => [`\`${code}\``, String(c.findingTotals[code] ?? 0), findingTitles[code]])) : 'None found.\n');
