@@ -1425,10 +1425,14 @@ export class Correlator {
     // A session without clean session (clean start, in v5) is one the broker keeps: a v5 clean start's
     // expiry interval, which the log does not give, is most often 0.
     if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession ? null : s.end);
-    // The broker sends the will of a connection that ended without a DISCONNECT as it ends it;
-    // an MQTT v5 will may wait for a delay the log does not give.
+    // The broker sends the will of a connection that ended without a DISCONNECT as it ends it. An
+    // MQTT v5 will may wait for a delay the log does not give, and a v5 DISCONNECT may ask for it
+    // (reason code 4, which the log does not give either): a delivery of it then may be it.
     const will = open.willMessage;
-    if (will !== null && will.topic !== null && r !== null && willSentAtEnd.has(reason) && s.mqttVersion !== '5.0') this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time);
+    const v5 = s.mqttVersion === '5.0';
+    if (will !== null && will.topic !== null && r !== null && (willSentAtEnd.has(reason) || (v5 && reason === 'disconnect'))) {
+      this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, v5);
+    }
     this.release(client, st);
   }
 

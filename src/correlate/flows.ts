@@ -55,6 +55,8 @@ interface Inbound {
   before?: number | null;
   /** A will the broker sent as its client's connection ended (`at`), rather than a PUBLISH. */
   will?: true;
+  /** A v5 will, which may wait for a delay the log does not give: one of its topic and size sent now may be another message. */
+  mayWait?: true;
 }
 
 const steps: Record<1 | 2, readonly FlowStep[]> = {
@@ -300,8 +302,9 @@ export class FlowTracker {
       if (origin && within(origin.time)) {
         // A queued delivery may be of the message before the latest, if that came in the window too.
         const queued = sending === null && origin.before !== undefined && within(origin.before);
-        // A will sent as its connection ends is the one being sent, whatever came in that second.
-        const ambiguous = sending !== null && origin.will === true ? false : origin.count > 1 || queued;
+        // A will sent as its connection ends is the one being sent, whatever came in that second,
+        // unless it may wait for a delay.
+        const ambiguous = origin.mayWait === true || (sending !== null && origin.will === true ? false : origin.count > 1 || queued);
         flow.origin = { client: origin.client, at: origin.at, ambiguous, ...(origin.mid !== undefined ? { mid: origin.mid } : {}), ...(origin.will ? { will: true } : {}) };
       }
     }
@@ -528,12 +531,15 @@ export class FlowTracker {
 
   /**
    * The broker sends `client`'s will now, as it ends its connection at `at`: deliveries of its
-   * topic and size that follow are of that will, not of a PUBLISH before it.
+   * topic and size that follow are of that will, not of a PUBLISH before it. A v5 will that
+   * `mayWait` for its delay may not be sent yet: such a delivery may be of either.
    */
-  sendsWill(client: string, topic: string, payloadBytes: number | null, at: Where, time: number | null): void {
+  sendsWill(client: string, topic: string, payloadBytes: number | null, at: Where, time: number | null, mayWait = false): void {
     if (!this.options.traceOrigins) return;
     const key = traceKeyOf(payloadBytes, topic);
-    this.fanout = { key, origin: this.rememberInbound(key, { client, file: at.file, line: at.line, time, mid: undefined }, true) };
+    const origin = this.rememberInbound(key, { client, file: at.file, line: at.line, time, mid: undefined }, true);
+    if (mayWait) origin.mayWait = true;
+    this.fanout = { key, origin };
   }
 
   /** Remembers an inbound PUBLISH (or a will) as the latest of its topic and size, and returns what it keeps. */
