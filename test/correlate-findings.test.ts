@@ -1755,3 +1755,21 @@ test("the system logger's lines about the broker's lines it left out are lines-m
   assert.match(describeFinding(missing[0] as Finding), /dropped 5210 of the broker's lines at its rate limit/);
   assert.match(describeFinding(missing[1] as Finding), /folded 2 repeat\(s\) of a line into one/);
 });
+
+test("a v5 clean start's flow in flight as its connection ends just before the log may be held: its finding says so", () => {
+  const lines = (version: string, clean: string): string[] => [
+    `1795897061: New client connected from 127.0.0.1:51452 as held (${version}, ${clean}, k30).`,
+    "1795897061: Sending PUBLISH to held (d0, q2, r0, m1, 'q2/g', ... (3 bytes))",
+    '1795897061: Client held closed its connection.',
+  ];
+  const incomplete = (c: Correlation): unknown[] => c.findings.filter((f) => f.code === 'flow-incomplete').map((f) => f.code === 'flow-incomplete' && [f.mid, f.mayBeHeld]);
+  const v5Clean = correlate(lines('p5', 'c1'));
+  assert.deepEqual(incomplete(v5Clean), [[1, true]]);
+  assert.match(describeFinding(v5Clean.findings[0] as Finding), /the broker may hold it still: it keeps a v5 session with clean start for an expiry interval/);
+  // Without clean start the broker keeps it for sure: held; a 3.1.1 clean session loses it.
+  assert.deepEqual(incomplete(correlate(lines('p5', 'c0'))), []);
+  assert.deepEqual(incomplete(correlate(lines('p4', 'c1'))), [[1, undefined]]);
+  // Long after its last step, it stalled while connected.
+  const late = correlate([...lines('p5', 'c1').slice(0, 2), '1795897090: Client held closed its connection.']);
+  assert.deepEqual(incomplete(late), [[1, undefined]]);
+});

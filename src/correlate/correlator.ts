@@ -1422,9 +1422,10 @@ export class Correlator {
     this.addEndFinding(client, reason, s.end, at, detail, s.keepalive, this.debugLines ? s.lastActivity : null);
     // A clean session's unfinished messages die with it; one the broker may keep keeps them. A
     // session still open when the log ends has not ended: its flows are still in flight.
-    // A session without clean session (clean start, in v5) is one the broker keeps: a v5 clean start's
-    // expiry interval, which the log does not give, is most often 0.
-    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession ? null : s.end);
+    // A session without clean session (clean start, in v5) is one the broker keeps; a v5 clean
+    // start's is kept for an expiry interval the log does not give, most often 0, so may be.
+    const v5CleanStart = s.cleanSession && s.mqttVersion === '5.0';
+    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession && !v5CleanStart ? null : s.end, v5CleanStart);
     // The broker sends the will of a connection that ended without a DISCONNECT as it ends it. An
     // MQTT v5 will may wait for a delay the log does not give, and a v5 DISCONNECT may ask for it
     // (reason code 4, which the log does not give either): a delivery of it then may be it.

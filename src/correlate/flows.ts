@@ -177,10 +177,13 @@ export class FlowTracker {
   private readonly resentTimes = new WeakMap<Flow, number>();
   /**
    * For a flow whose session ended with it in flight: when the latest such session ended, if the
-   * broker keeps it (`keptFrom`), and the re-sends MQTT asks for, one each time as the session
+   * broker keeps it (`keptFrom`) or may (`keptMaybe`: a v5 clean start, kept for an expiry
+   * interval the log does not give), and the re-sends MQTT asks for, one each time as the session
    * resumes (`owed`), and those made (`made`). Only re-sends past those are duplicates to report.
    */
-  private readonly endedInFlight = new WeakMap<Flow, { keptFrom: number | null; owed: number; made: number }>();
+  private readonly endedInFlight = new WeakMap<Flow, { keptFrom: number | null; keptMaybe: boolean; owed: number; made: number }>();
+  /** Flows given up at the log's end that a session the broker may keep may still hold ({@link logEnded}). */
+  private readonly mayBeHeld = new WeakSet<Flow>();
   /** Flows whose PUBLISH was sent again since their last step: that step may come again, in answer. */
   private readonly resentSinceStep = new WeakSet<Flow>();
   /** The last PUBLISH taken for a re-send, and what that changed: undone if the broker says it reused the id ({@link reused}). */
@@ -401,16 +404,17 @@ export class FlowTracker {
   /**
    * The client's session ended. Its flows go on when `flowsGoOn` (a persistent session keeps
    * them); otherwise they end incomplete. `keptFrom` is when it ended, for a session the broker
-   * surely keeps: what it left in flight is held for it.
+   * keeps: what it left in flight is held for it, or may be, when the keep is not sure (`keptMaybe`).
    */
-  sessionEnded(st: ClientFlows, flowsGoOn: boolean, keptFrom: number | null = null): void {
+  sessionEnded(st: ClientFlows, flowsGoOn: boolean, keptFrom: number | null = null, keptMaybe = false): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
       flow.sessionEnded = true;
       const ended = this.endedInFlight.get(flow);
       if (ended) {
         ended.owed++;
         ended.keptFrom = keptFrom;
-      } else this.endedInFlight.set(flow, { keptFrom, owed: 1, made: 0 });
+        ended.keptMaybe = keptMaybe;
+      } else this.endedInFlight.set(flow, { keptFrom, keptMaybe, owed: 1, made: 0 });
     }
     if (!flowsGoOn) this.giveUp(st);
   }
@@ -475,7 +479,8 @@ export class FlowTracker {
    * before the log's last time (`last`, null when the client is not connected or no time is known)
    * was cut by the end of the log: it stays in flight, without a finding. So does one whose
    * session ended within that wait, when the broker keeps the session for its client, which has
-   * not come back: it is `held`. Every other flow still in flight is given up as stalled.
+   * not come back: it is `held`; one the broker may keep may hold it, which its finding says.
+   * Every other flow still in flight is given up as stalled.
    */
   logEnded(st: ClientFlows, last: number | null): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
@@ -484,9 +489,15 @@ export class FlowTracker {
       const resent = this.resentTimes.get(flow) ?? null;
       const waitedSince = resent !== null && (stepTime === null || resent > stepTime) ? resent : stepTime;
       // Flows of a client not connected are left only where its kept session goes on.
-      const until = last ?? this.endedInFlight.get(flow)?.keptFrom ?? null;
+      const ended = this.endedInFlight.get(flow);
+      const until = last ?? ended?.keptFrom ?? null;
       // A clock that went back measures no wait: the flow is judged stalled, as without times.
       const cut = until !== null && waitedSince !== null && until - waitedSince >= 0 && until - waitedSince < endGraceMs;
+      if (cut && last === null && ended?.keptMaybe === true) {
+        this.mayBeHeld.add(flow);
+        this.finalize(st, flow, 'incomplete');
+        continue;
+      }
       if (cut && last === null) flow.held = true;
       this.finalize(st, flow, cut ? 'in-flight' : 'incomplete');
     }
@@ -591,7 +602,8 @@ export class FlowTracker {
     };
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {
       const dropped = flow.dropped === 'expired' || flow.dropped === 'clean-start' || flow.dropped === 'not-resumed' ? { dropped: flow.dropped } : {};
-      this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped });
+      const held = this.mayBeHeld.has(flow) ? { mayBeHeld: true as const } : {};
+      this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped, ...held });
     } else if (state === 'refused' && !droppedByBroker(flow)) {
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
     }

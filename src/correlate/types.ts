@@ -223,6 +223,11 @@ export interface FlowFinding extends FindingBase {
   sessionEnded?: boolean;
   /** Why an unfinished flow was given up, when it was not its session ending. */
   dropped?: 'expired' | 'clean-start' | 'not-resumed';
+  /**
+   * Its v5 session with clean start ended with it in flight just before the log did: the broker
+   * keeps such a session for an expiry interval the log does not give, and may hold it still.
+   */
+  mayBeHeld?: true;
 }
 /**
  * A PUBLISH the broker's access control (its ACL, or a plugin) denied: one a client sent on a

@@ -95,6 +95,7 @@ function flowEnd(f: FlowFinding): string {
   // Both come after the session ended with the flow in flight, and say what settled its loss.
   if (f.dropped === 'clean-start') return '; the session ended with it in flight, and the client reconnected with a clean start, which discarded it';
   if (f.dropped === 'not-resumed') return '; the session ended with it in flight, and the broker did not resume it when the client reconnected';
+  if (f.mayBeHeld) return '; the session ended with it in flight just before the log did, and the broker may hold it still: it keeps a v5 session with clean start for an expiry interval the log does not give';
   if (f.sessionEnded) return '; the session ended with it in flight';
   return '';
 }
