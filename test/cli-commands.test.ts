@@ -460,7 +460,7 @@ describe('timeline of refused logins', () => {
   test("--client '*' keeps a login refused before it gave an id, under a heading of its own, with its address", async () => {
     const table = await runCli(['timeline', '--client', '*', '--no-color', badPassword]);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /● \(Connections without a client id\)\n {2}\S+ \S+ {2}connection refused from 127\.0\.0\.1:39672: not-authorised \(CONNACK 5\)/);
+    assert.match(table.stdout, /● \(Connections without a client id\)\n {2}\S+ \S+ {2}connection refused from 127\.0\.0\.1:39672: not-authorised \(CONNACK 5: not authorised\)/);
     const json = JSON.parse((await runCli(['timeline', '--client', '*', '--format', 'json', badPassword])).stdout) as { entries: Array<{ kind: string; client: string | null }> };
     assert.deepEqual(json.entries.filter((e) => e.kind === 'attempt').map((e) => e.client), [null]);
   });

@@ -77,7 +77,7 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
       ['local.vm.br-b2a', 'not-authorised', 5, '127.0.0.1', 45061], ['local.vm.br-b2a', 'not-authorised', 5, '127.0.0.1', 45061],
     ]);
     assert.deepEqual(codes(c), ['auth-failure', 'auth-failure', 'bridge-down']);
-    assert.equal(describeFinding(c.findings[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 was refused by the remote broker (CONNACK 5)');
+    assert.equal(describeFinding(c.findings[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 was refused by the remote broker (CONNACK 5: not authorised)');
     assert.equal(describeFinding(c.findings[2] as Finding), 'bridge br-b2a to 127.0.0.1:45061 never connected; 2 attempt(s) to connect failed (last: refused: not authorised)');
     // Followed, the bridge is said to be down once it has been for 10 s, and not again at the end.
     const lines = ['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096), ...refused(1795778102)];

@@ -5,6 +5,7 @@
  */
 import type { BridgeFinding, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, Session, StalledAt } from '../correlate/index.js';
 import type { Direction } from '../parse/index.js';
+import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
 
 /**
@@ -127,10 +128,10 @@ export function describeStalls(t: FlowTotals): string {
   return parts.join(', ') || '-';
 }
 
-/** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135)`, `in flight when the log ended`. */
+/** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135: not authorised)`, `in flight when the log ended`. */
 export function describeFlowState(f: Flow): string {
   if (f.state === 'refused') {
-    const code = f.reasonCode !== undefined ? `rc ${f.reasonCode}` : null;
+    const code = f.reasonCode !== undefined ? `rc ${describeReasonCode('publish-ack', f.reasonCode)}` : null;
     // A message too large goes over the broker's limit when it comes in, the client's when it goes out.
     const dropped = f.dropped === 'too-large' ? `too large for the ${f.direction === 'in' ? 'broker' : 'client'}` : f.dropped === 'denied' ? droppedWords.denied : null;
     if (dropped !== null) return `refused (${[dropped, code].filter(Boolean).join(', ')})`;
@@ -167,7 +168,7 @@ export function describeFinding(f: Finding): string {
     case 'flow-incomplete':
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) ${stall(f)}${flowEnd(f)}`;
     case 'flow-refused':
-      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused ${f.reasonCode !== undefined ? `with reason code ${f.reasonCode}` : 'by its PUBREC, whose reason code the broker does not log'}`;
+      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused ${f.reasonCode !== undefined ? `with reason code ${describeReasonCode('publish-ack', f.reasonCode)}` : 'by its PUBREC, whose reason code the broker does not log'}`;
     case 'publish-denied':
       return publishDenied(f);
     case 'publish-too-large': {
@@ -190,8 +191,8 @@ export function describeFinding(f: Finding): string {
     case 'tls-failure':
       return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
     case 'auth-failure':
-      if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${f.reasonCode})` : ''}`;
-      return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${f.reasonCode})` : ''}`;
+      if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
+      return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
     case 'bridge-down':
     case 'bridge-outage':
       return bridgeDown(f);

@@ -7,6 +7,7 @@ import { describeFinding, describeFlowState, describeFlowSteps, droppedWords, tr
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
 import { isoTime } from './record-json.js';
+import { describeReasonCode } from './reason-codes.js';
 import { wrapText } from './table.js';
 import { displayWidth, formatBytes, formatDuration, formatTime, location, markdownCell, markdownCode, markdownCodeCell, safeText } from './text.js';
 
@@ -57,7 +58,7 @@ function describeEntry(e: TimelineEntry, { debugLines, wholeSeconds }: Omit<Time
       // Without an id, where the connection came from is all there is to tell it by.
       const from = client === null && address !== null ? ` from ${endpoint(address, port)}` : '';
       const verb = outcome === 'refused' || outcome === 'not-authorised' || outcome === 'denied' ? 'refused' : 'failed';
-      return { text: `connection ${verb}${from}: ${outcome}${reasonCode !== undefined ? ` (CONNACK ${reasonCode})` : ''}${detail !== undefined ? ` (${detail})` : ''}`, trouble: true };
+      return { text: `connection ${verb}${from}: ${outcome}${reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', reasonCode)})` : ''}${detail !== undefined ? ` (${detail})` : ''}`, trouble: true };
     }
     case 'subscribe':
     case 'unsubscribe':
