@@ -856,6 +856,20 @@ test('a delivery the broker sends as it ends a connection with a will is of that
   assert.deepEqual([origins(trace(v5)), ambiguity(trace(v5))], [[[1, 'dev1', 31873, undefined, 9], [2, 'dev1', undefined, true, 13]], [false, true]]);
   const v5Disconnect = v5.with(12, '1795867651: Client dev1 disconnected.');
   assert.deepEqual([origins(trace(v5Disconnect)), ambiguity(trace(v5Disconnect))], [[[1, 'dev1', 31873, undefined, 9], [2, 'dev1', undefined, true, 13]], [false, true]]);
+  // A v5 will that waited for its delay goes out as its session expires, unless its client came back.
+  const expiring = [
+    '1795896600: New client connected from 127.0.0.1:5000 as watch (p5, c1, k60).',
+    '1795896601: New client connected from 127.0.0.1:5001 as dying (p5, c0, k60).',
+    '1795896601: Will message specified (3 bytes) (r0, q1).',
+    '1795896601: \twill/exp',
+    '1795896602: Client dying closed its connection.',
+    '1795896662: Expiring client dying due to timeout.',
+    "1795896662: Sending PUBLISH to watch (d0, q1, r0, m1, 'will/exp', ... (3 bytes))",
+  ];
+  const willOf = (c: Correlation): unknown => c.flows.map((f) => f.origin && [f.origin.client, f.origin.will, f.origin.ambiguous, f.origin.at.line]);
+  assert.deepEqual(willOf(trace(expiring)), [['dying', true, true, 6]]);
+  const cameBack = [...expiring.slice(0, 5), '1795896603: New client connected from 127.0.0.1:5002 as dying (p5, c0, k60).', '1795896604: Client dying disconnected.', ...expiring.slice(5)];
+  assert.deepEqual(willOf(trace(cameBack)), [undefined]);
   const reload = [...lines.slice(0, 12), '1795867651: Reloading config.', '1795867651: Client dev1 disconnected.', ...lines.slice(13)];
   assert.deepEqual(origins(trace(reload)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', 31873, undefined, 9]]);
 });

@@ -407,6 +407,8 @@ const guessesKept = 16;
 const literalUnknown = '<unknown>';
 /** Ids of sessions ended lately kept past the cap on distinct ids, to tell an end's echo. */
 const recentEndsKept = 10_000;
+/** v5 wills that may wait for their delay, kept for their sessions' expiry. */
+const waitingWillsKept = 10_000;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
 
@@ -513,6 +515,11 @@ export class Correlator {
    * which they count.
    */
   private readonly stoppedSessions = new Map<string, Session>();
+  /**
+   * The wills of v5 sessions whose connection ended without a DISCONNECT, by client, until it
+   * connects again: one that waited for its delay is sent when the session expires, if not before.
+   */
+  private readonly waitingWills = new Map<string, { topic: string; payloadBytes: number | null }>();
   private debugLines = false;
   /** Flows in flight, by how long they have waited ({@link CorrelateOptions.watchStalledFlows}). */
   private readonly stalls: StallWatch | null;
@@ -1111,6 +1118,8 @@ export class Correlator {
 
   private startSession(st: ClientState, session: Session): void {
     st.session = { session, disconnectAt: null, pingUnanswered: null, willMessage: null };
+    // A client back within its will's delay cancels the will.
+    this.waitingWills.delete(st.id);
     // A session begun before the log or given up, if there was one, is over.
     this.untracked.delete(st.id);
     this.announceTakeover(st);
@@ -1433,6 +1442,7 @@ export class Correlator {
     const v5 = s.mqttVersion === '5.0';
     if (will !== null && will.topic !== null && r !== null && (willSentAtEnd.has(reason) || (v5 && reason === 'disconnect'))) {
       this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, v5);
+      if (v5 && reason !== 'disconnect') this.keepWaitingWill(client, { topic: will.topic, payloadBytes: will.payloadBytes });
     }
     this.release(client, st);
   }
@@ -1556,7 +1566,20 @@ export class Correlator {
     });
   }
 
+  /** Keeps a v5 will that may wait ({@link waitingWills}), the latest {@link waitingWillsKept} of them. */
+  private keepWaitingWill(client: string, will: { topic: string; payloadBytes: number | null }): void {
+    this.waitingWills.delete(client);
+    this.waitingWills.set(ownCopy(client), will);
+    if (this.waitingWills.size > waitingWillsKept) this.waitingWills.delete(this.waitingWills.keys().next().value as string);
+  }
+
   private onExpiry(client: string, r: LogRecord): void {
+    // A v5 will still waiting for its delay is sent as the session expires: a delivery of it then may be it.
+    const will = this.waitingWills.get(client);
+    if (will !== undefined) {
+      this.waitingWills.delete(client);
+      this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, true);
+    }
     const st = this.clients.get(client);
     if (!st) return;
     this.flows.giveUp(st, 'expired', true, { file: r.file, line: r.line });
