@@ -41,7 +41,8 @@ export function registerFollow(program: Command, env: CommandEnv): void {
 What is printed: session starts and ends with the reason, and findings (keepalive timeouts,
 socket errors, takeovers, authentication failures, TLS handshakes that failed, PUBLISH packets
 and SUBSCRIBE filters denied, PUBLISH packets too large, messages dropped, QoS flows left
-incomplete when their session ends, a bridge down for 10 s, then back). The file's earlier lines
+incomplete when their session ends, a bridge down for 10 s, then back), and a QoS 1/2 message
+that has waited 30 s for its next step while its client stays connected (WAIT flow-stalled). The file's earlier lines
 are always read, silently, so a flow or session that began before you started is still followed. --client, --topic, --since and --until
 choose what is printed (--topic narrows flows and findings, and --all's lines to those topics and
 the acknowledgements of their messages; session lines name no topic and stay);
