@@ -45,8 +45,9 @@ function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
 
 /** The broker's versions, starts and configuration reloads. */
 function describeBroker(c: Correlation): string {
-  const reloads = c.brokerReloads > 0 ? `, ${c.brokerReloads} config reload(s)` : '';
-  return c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)${reloads}` : `version not in log${reloads && `; ${reloads.slice(2)}`}`;
+  const runs = c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)` : 'version not in log';
+  if (c.brokerReloads === 0) return runs;
+  return `${runs}${c.brokerVersions.length ? ',' : ';'} ${c.brokerReloads} config reload(s)`;
 }
 
 /** What stands for the time span of a log without one: its lines have no times, or there are none (a window that held no line). */
