@@ -1787,3 +1787,11 @@ test("a v5 clean start's flow in flight as its connection ends just before the l
   const late = correlate([...lines('p5', 'c1').slice(0, 2), '1795897090: Client held closed its connection.']);
   assert.deepEqual(incomplete(late), [[1, undefined]]);
 });
+
+test('a connection the broker denied says why: max_connections, or tcpd', () => {
+  const c = decoded([
+    '1795902313: Client connection from 127.0.0.1 denied: max_connections exceeded.',
+    '1795902314: Client connection from 10.0.0.9 denied access by tcpd.',
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.address, a.outcome, a.detail]), [['127.0.0.1', 'denied', 'max_connections exceeded'], ['10.0.0.9', 'denied', 'denied by tcpd']]);
+});

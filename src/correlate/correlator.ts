@@ -244,10 +244,10 @@ function saysSessionPresent(mqttVersion: MqttVersion | null | undefined): boolea
   return mqttVersion !== '3.1';
 }
 
-/** Catalogue formats that record a refused network connection. */
-const deniedFormats = new Set([
-  'Client connection from %s denied access by tcpd.',
-  'Client connection from %s denied: max_connections exceeded.',
+/** Catalogue formats that record a refused network connection, with why the broker refused it. */
+const deniedFormats: ReadonlyMap<string, string> = new Map([
+  ['Client connection from %s denied access by tcpd.', 'denied by tcpd'],
+  ['Client connection from %s denied: max_connections exceeded.', 'max_connections exceeded'],
 ]);
 
 /**
@@ -735,7 +735,7 @@ export class Correlator {
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message':
         if (this.bridges.message(r)) break;
-        if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied');
+        if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
         else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
         else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
         else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
