@@ -1795,3 +1795,15 @@ test('a connection the broker denied says why: max_connections, or tcpd', () => 
   ]);
   assert.deepEqual(c.attempts.map((a) => [a.address, a.outcome, a.detail]), [['127.0.0.1', 'denied', 'max_connections exceeded'], ['10.0.0.9', 'denied', 'denied by tcpd']]);
 });
+
+test('a websockets login refused, which has no New connection line, is known as an address by its form, not taken for a client id', () => {
+  const c = decoded([
+    '1795903790: mosquitto version 2.0.11 running',
+    '1795903791: Sending CONNACK to ::ffff:127.0.0.1 (0, 5)',
+    '1795903791: Client <unknown> closed its connection.',
+    '1795903792: Sending CONNACK to 10.1.2.3 (0, 5)',
+    '1795903793: Sending CONNACK to sensor:12 (0, 5)',
+  ]);
+  assert.deepEqual(c.attempts.map((a) => [a.client, a.address, a.outcome]), [[null, '::ffff:127.0.0.1', 'not-authorised'], [null, '10.1.2.3', 'not-authorised'], ['sensor:12', null, 'not-authorised']]);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'auth-failure').map((f) => f.code === 'auth-failure' && [f.client, f.address]), [[null, '::ffff:127.0.0.1'], [null, '10.1.2.3'], ['sensor:12', null]]);
+});

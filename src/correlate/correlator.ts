@@ -244,6 +244,9 @@ function saysSessionPresent(mqttVersion: MqttVersion | null | undefined): boolea
   return mqttVersion !== '3.1';
 }
 
+/** An IPv4 address, or an IPv6 one (two colons at least, `::ffff:127.0.0.1` too): what no client id is taken for. */
+const ipLiteral = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
+
 /** Catalogue formats that record a refused network connection, with why the broker refused it. */
 const deniedFormats: ReadonlyMap<string, string> = new Map([
   ['Client connection from %s denied access by tcpd.', 'denied by tcpd'],
@@ -1755,10 +1758,11 @@ export class Correlator {
         // A refusal is of a new connection, also when the id has a session open on another.
         else if (r.direction === 'out' && r.reasonCode !== undefined && r.reasonCode !== 0) {
           // An address whose connection a `Client <unknown>` line was taken to end is one too: that guess was wrong.
-          const looksLikeAddress = /^[\d.]+$|:/.test(r.client) && (this.pending.has(r.client) || this.guessed.some((g) => g.taken.address === r.client));
+          // A websockets connection has no `New connection` line: its address is known by its form alone.
+          const looksLikeAddress = (/^[\d.]+$|:/.test(r.client) && (this.pending.has(r.client) || this.guessed.some((g) => g.taken.address === r.client))) || ipLiteral.test(r.client);
           const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.takePending(null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
-          const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? null, p?.port ?? null, p?.listenerPort ?? null, r, outcome, { reasonCode: r.reasonCode });
+          const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? (looksLikeAddress ? ownCopy(r.client) : null), p?.port ?? null, p?.listenerPort ?? null, r, outcome, { reasonCode: r.reasonCode });
           // The CONNACK names no port: with others waiting, which connection it refused is a guess
           // that a later line may show wrong (its disconnect line naming the port, or the connect of the one taken).
           if (p && (looksLikeAddress ? this.pending.has(p.address) : this.pendingCount > 0)) this.noteGuess(attempt, p, looksLikeAddress ? null : this.newestPending());
