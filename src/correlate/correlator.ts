@@ -11,7 +11,7 @@ import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
-import { OldestFirst } from './oldest-first.js';
+import { OldestFirst, setNewest } from './oldest-first.js';
 import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
@@ -410,7 +410,7 @@ const guessesKept = 16;
 const literalUnknown = '<unknown>';
 /** Ids of sessions ended lately kept past the cap on distinct ids, to tell an end's echo. */
 const recentEndsKept = 10_000;
-/** v5 wills that may wait for their delay, kept for their sessions' expiry. */
+/** v5 wills that may wait for their delay, kept for their sessions' expiry ({@link Correlator.waitingWills}). */
 const waitingWillsKept = 10_000;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
@@ -1436,16 +1436,15 @@ export class Correlator {
     // session still open when the log ends has not ended: its flows are still in flight.
     // A session without clean session (clean start, in v5) is one the broker keeps; a v5 clean
     // start's is kept for an expiry interval the log does not give, most often 0, so may be.
-    const v5CleanStart = s.cleanSession && s.mqttVersion === '5.0';
-    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession && !v5CleanStart ? null : s.end, v5CleanStart);
+    const v5 = s.mqttVersion === '5.0';
+    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession && !v5 ? null : s.end, s.cleanSession && v5);
     // The broker sends the will of a connection that ended without a DISCONNECT as it ends it. An
     // MQTT v5 will may wait for a delay the log does not give, and a v5 DISCONNECT may ask for it
     // (reason code 4, which the log does not give either): a delivery of it then may be it.
     const will = open.willMessage;
-    const v5 = s.mqttVersion === '5.0';
     if (will !== null && will.topic !== null && r !== null && (willSentAtEnd.has(reason) || (v5 && reason === 'disconnect'))) {
       this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, v5);
-      if (v5 && reason !== 'disconnect') this.keepWaitingWill(client, { topic: will.topic, payloadBytes: will.payloadBytes });
+      if (v5 && reason !== 'disconnect') setNewest(this.waitingWills, ownCopy(client), { topic: will.topic, payloadBytes: will.payloadBytes }, waitingWillsKept);
     }
     this.release(client, st);
   }
@@ -1567,13 +1566,6 @@ export class Correlator {
       code: 'messages-dropped', severity: 'warning', client: r.client, time: r.time, at: [at], inFlight,
       ...(r.packetBytes !== undefined ? { packetBytes: r.packetBytes } : {}), ...(topic !== null ? { topic } : {}), ...(offline ? { offline: true } : {}),
     });
-  }
-
-  /** Keeps a v5 will that may wait ({@link waitingWills}), the latest {@link waitingWillsKept} of them. */
-  private keepWaitingWill(client: string, will: { topic: string; payloadBytes: number | null }): void {
-    this.waitingWills.delete(client);
-    this.waitingWills.set(ownCopy(client), will);
-    if (this.waitingWills.size > waitingWillsKept) this.waitingWills.delete(this.waitingWills.keys().next().value as string);
   }
 
   private onExpiry(client: string, r: LogRecord): void {

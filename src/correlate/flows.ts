@@ -5,6 +5,7 @@
  */
 import type { Direction, LogRecord, MqttVersion, PacketRecord, Where } from '../parse/index.js';
 import type { FlowTable } from './flow-table.js';
+import { setNewest } from './oldest-first.js';
 import { LatencyHistogram } from './stats.js';
 import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
 
@@ -346,9 +347,7 @@ export class FlowTracker {
    */
   queueFull(client: string): void {
     if (this.fanout === null) return;
-    this.droppedFor.delete(client);
-    this.droppedFor.set(client, this.fanout.origin);
-    if (this.droppedFor.size > droppedForKept) this.droppedFor.delete(this.droppedFor.keys().next().value as string);
+    setNewest(this.droppedFor, client, this.fanout.origin, droppedForKept);
   }
 
   /** Something other than a PUBLISH came in, or a line of another kind: the deliveries sent now are queued ones (a PUBREL then starts its own run). */
@@ -493,13 +492,11 @@ export class FlowTracker {
       const until = last ?? ended?.keptFrom ?? null;
       // A clock that went back measures no wait: the flow is judged stalled, as without times.
       const cut = until !== null && waitedSince !== null && until - waitedSince >= 0 && until - waitedSince < endGraceMs;
-      if (cut && last === null && ended?.keptMaybe === true) {
-        this.mayBeHeld.add(flow);
-        this.finalize(st, flow, 'incomplete');
-        continue;
-      }
-      if (cut && last === null) flow.held = true;
-      this.finalize(st, flow, cut ? 'in-flight' : 'incomplete');
+      // Of a client away: held for it, or, when the broker may not keep its session, given up as maybe held.
+      const away = cut && last === null;
+      if (away && ended?.keptMaybe === true) this.mayBeHeld.add(flow);
+      else if (away) flow.held = true;
+      this.finalize(st, flow, cut && !this.mayBeHeld.has(flow) ? 'in-flight' : 'incomplete');
     }
   }
 

@@ -2,6 +2,13 @@
  * Taking the oldest entries of a Map one at a time, as eviction does.
  */
 
+/** Sets `key` as the newest entry of `map`, letting the oldest go once it holds more than `limit`. */
+export function setNewest<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value as K);
+}
+
 /**
  * Walks a Map in insertion order with one live iterator. Evicting by `map.keys().next()` costs
  * a scan over every entry deleted since the Map was last compacted; at a full `--max-open` cap
