@@ -551,6 +551,53 @@ test('a start after lines of a running broker is a restart, though the log holds
   assert.deepEqual(findingsOf(correlate(v21)), []);
 });
 
+test('a second broker that fails to start (its port taken) ends no session of the one running, which goes on; a start that goes on is a restart', () => {
+  // Real 2.0.11: a second mosquitto with the same config and log file, while sub1 is connected.
+  const running = [
+    '1795910184: mosquitto version 2.0.11 starting',
+    '1795910184: Config loaded from a.conf.',
+    '1795910184: Opening ipv4 listen socket on port 21883.',
+    '1795910184: mosquitto version 2.0.11 running',
+    '1795910185: New connection from 127.0.0.1:38530 on port 21883.',
+    '1795910185: New client connected from 127.0.0.1:38530 as sub1 (p2, c1, k60).',
+  ];
+  const second = ['1795910186: mosquitto version 2.0.11 starting', '1795910186: Config loaded from a.conf.', '1795910186: Opening ipv4 listen socket on port 21883.'];
+  const after = [
+    '1795910187: New connection from 127.0.0.1:38540 on port 21883.',
+    '1795910187: New client connected from 127.0.0.1:38540 as pub1 (p2, c1, k60).',
+    "1795910187: Received PUBLISH from pub1 (d0, q1, r0, m1, 'x', ... (2 bytes))",
+    "1795910187: Sending PUBLISH to sub1 (d0, q1, r0, m1, 'x', ... (2 bytes))",
+    '1795910187: Sending PUBACK to pub1 (m1, rc0)',
+    '1795910187: Client pub1 disconnected.',
+    '1795910187: Received PUBACK from sub1 (Mid: 1, RC:0)',
+    '1795910188: Client sub1 disconnected.',
+  ];
+  const failed = correlate([...running, ...second, '1795910186: Error: Address already in use', ...after]);
+  assert.deepEqual(failed.sessions.map((x) => [x.client, x.endReason, x.durationMs]), [['pub1', 'disconnect', 0], ['sub1', 'disconnect', 3000]]);
+  assert.deepEqual(failed.flows.map((f) => [f.client, f.direction, f.state]), [['pub1', 'in', 'complete'], ['sub1', 'out', 'complete']]);
+  assert.deepEqual(findingsOf(failed), ['broker-start-failed - 7,10']);
+  assert.equal(describeFinding(failed.findings[0] as Finding), 'broker 2.0.11 did not start (Address already in use); the broker running went on');
+  assert.equal(failed.brokerStarts, 1);
+  // The failed start at the log's end, or before the running broker stops or is started again.
+  const ofBroker = (lines: string[]): string[] => findingsOf(correlate(lines)).filter((f) => f.startsWith('broker'));
+  assert.deepEqual(ofBroker([...running, ...second, '1795910186: Error: Unable to start any listening sockets, exiting.']), ['broker-start-failed - 7,10']);
+  assert.deepEqual(ofBroker([...running, ...second, '1795910186: Error: Address already in use', '1795910190: mosquitto version 2.0.11 terminating', '1795910191: mosquitto version 2.0.11 starting']), ['broker-restart - 12', 'broker-start-failed - 7,10']);
+  // A start that goes on, told by its running line, its bridges or (1.6.10 and older) its first client, ends the sessions at the time before it.
+  const restarts = {
+    running: [...second, '1795910186: mosquitto version 2.0.11 running'],
+    bridge: [...second, '1795910186: Connecting bridge b1 (127.0.0.1:1884)'],
+    '1.5': ['1795910186: mosquitto version 1.5.7 starting', '1795910187: New connection from 127.0.0.1 on port 1883.'],
+    'an error the broker went on after': [...second, '1795910186: Error: Unable to load CA certificates.', '1795910186: mosquitto version 2.0.11 running'],
+    'the log ends': second,
+  };
+  for (const [name, lines] of Object.entries(restarts)) {
+    const c = correlate([...running, ...lines]);
+    assert.deepEqual(c.sessions.map((x) => [x.client, x.endReason, x.durationMs]), [['sub1', 'broker-shutdown', 0]], name);
+    assert.deepEqual(ofBroker([...running, ...lines]), ['broker-restart - 7'], name);
+    assert.equal(c.brokerStarts, 2, name);
+  }
+});
+
 test('after a restart, a new message with the id of one in flight is no re-send of it; the same message, d1 as the broker sends it again, is', () => {
   const before = [
     '1700000000: mosquitto version 2.0.18 starting',

@@ -4,7 +4,7 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import {
-  type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
+  type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
   type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
@@ -363,6 +363,13 @@ function showsBrokerRunning(r: LogRecord): boolean {
   return runningTypes.has(r.type) || (r.type === 'broker' && (r.event === 'running' || r.event === 'saving' || r.event === 'reloading' || r.event === 'terminating'));
 }
 
+/** The text of a message line: its format with its values in, without a leading `Error: `. */
+function messageText(r: MessageRecord): string {
+  let i = 0;
+  const text = r.format.replace(/%[-+ #0-9.]*[hlz]*[a-zA-Z%]/g, (spec) => (spec === '%%' ? '%' : String(r.params[i++] ?? '?')));
+  return text.replace(/^Error:\s*/, '');
+}
+
 /** What a protocol violation's line says was wrong; a value the broker cut off the line is `?`. */
 function violationDetail(r: MessageRecord): string {
   const detail = violationFormats.get(r.format) ?? '';
@@ -375,6 +382,14 @@ function violationDetail(r: MessageRecord): string {
  * kick (disconnecting first) not at all.
  */
 const willSentAtEnd: ReadonlySet<EndReason> = new Set(['closed', 'timeout', 'socket-error', 'protocol-error']);
+
+/** A `starting` line whose start is not yet known to have gone on, and the first error after it. */
+interface PendingStart {
+  r: BrokerRecord;
+  /** The time before the `starting` line: when the sessions of the broker before it ended. */
+  lastTime: number | null;
+  error: MessageRecord | null;
+}
 
 /** How many records after a protocol violation the end line of its client is looked for. */
 const violationRecords = 2;
@@ -493,6 +508,8 @@ export class Correlator {
    * not one of the lines it prints as it starts (2.1 prints who it runs as before `starting`).
    */
   private ranBeforeStart = false;
+  /** The last `starting` line, until what follows shows whether the broker started ({@link settleStart}). */
+  private startPending: PendingStart | null = null;
   /** The record of the last timeout of a connection without an id. */
   private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
@@ -699,6 +716,7 @@ export class Correlator {
       if (this.resumeEcho !== null) this.settleResumeEcho(r.type === 'client-connected' ? r.client : null);
       this.records++;
     }
+    if (this.startPending !== null) this.settleStart(r);
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
     // a run of its own): anything else that comes in, or any other line, ends that run.
@@ -733,7 +751,7 @@ export class Correlator {
       case 'will':
         if (r.client !== null) this.onWill(r.client, r);
         break;
-      case 'broker': this.onBroker(r.event, r.version ?? null, r); break;
+      case 'broker': this.onBroker(r); break;
       case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message':
@@ -790,6 +808,11 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
+    // A start at the log's end went on, unless an error said otherwise.
+    if (this.startPending !== null) {
+      if (this.startPending.error === null) this.commitStart(this.startPending);
+      else this.failStart(this.startPending);
+    }
     if (this.resumeEcho !== null) this.settleResumeEcho(null);
     this.settleRequest(true);
     this.loggingRunOver();
@@ -1476,32 +1499,66 @@ export class Correlator {
     this.cachedState = undefined;
   }
 
-  private onBroker(event: string, version: string | null, r: LogRecord): void {
+  private onBroker(r: BrokerRecord): void {
+    const { event } = r;
+    // A start waits for a line that shows it went on ({@link settleStart}).
+    if (event === 'starting') {
+      this.startPending = { r, lastTime: this.lastTime, error: null };
+      return;
+    }
+    this.brokerRuns(r.version ?? null, event, r.time);
+    // A broker with persistence saves its sessions as it stops; one without loses them.
+    if (event === 'saving') this.stoppedUnsaved = false;
+    if (event !== 'terminating') return;
+    this.stoppedSessions.clear();
+    this.stoppedUnsaved = true;
+    this.newLoggingRun();
+    const ended = this.endAllSessions(r, r.time);
+    this.terminated = { time: r.time, ended };
+    this.bridges.brokerStopped();
+  }
+
+  /** A line of the broker's own, at `time`, of a run of `version`: what the version and a reload change. */
+  private brokerRuns(version: string | null, event: BrokerRecord['event'], time: number | null): void {
     // A log rotated after the broker started names its version only when it runs or stops.
     if (version) this.versions.add(version);
     // 2.1 and later mark a denied filter `(denied)`.
     if (version) this.runMarksDenials = isAtLeast21(version);
-    this.reloadedAt = event === 'reloading' ? { time: r.time } : null;
+    this.reloadedAt = event === 'reloading' ? { time } : null;
     // A reload may change what the broker logs.
     if (event === 'reloading') {
       this.reloads++;
       this.newLoggingRun();
     }
-    if (event === 'terminating' || event === 'starting') this.stoppedSessions.clear();
-    // A broker with persistence saves its sessions as it stops; one without loses them.
-    if (event === 'saving') this.stoppedUnsaved = false;
-    if (event === 'starting' && this.stoppedUnsaved) this.forgetKeptSessions();
-    if (event === 'terminating') {
-      this.stoppedUnsaved = true;
-      this.newLoggingRun();
-      const ended = this.endAllSessions(r);
-      this.terminated = { time: r.time, ended };
-      this.bridges.brokerStopped();
-      return;
+  }
+
+  /**
+   * A line after a `starting` line that did not yet show the start went on. A second broker
+   * started beside one that runs fails (its port is taken) and exits with an error, while the
+   * first runs on: a start is a restart once the broker says it runs, or its bridges connect, or
+   * a client line comes (1.6.10 and older say nothing when they run), unless an error came first.
+   */
+  private settleStart(r: LogRecord): void {
+    const start = this.startPending;
+    if (start === null) return;
+    if (r.type === 'broker' && r.event === 'running') this.commitStart(start);
+    else if (r.type === 'message' && r.level === 'error' && r.family !== 'bridge') start.error ??= r;
+    // Bridges connect after the listeners open, where a second broker fails: a bridge line after an error is the running broker's.
+    else if (showsBrokerRunning(r) || (r.type === 'message' && r.family === 'bridge') || (r.type === 'broker' && r.event === 'starting')) {
+      if (start.error === null) this.commitStart(start);
+      else this.failStart(start);
     }
-    if (event !== 'starting') return;
+  }
+
+  /** The broker did start: the sessions of the one before are over. */
+  private commitStart({ r, lastTime }: PendingStart): void {
+    this.startPending = null;
+    const version = r.version ?? null;
+    this.brokerRuns(version, 'starting', r.time);
+    this.stoppedSessions.clear();
+    if (this.stoppedUnsaved) this.forgetKeptSessions();
     this.newLoggingRun();
-    const ended = this.endAllSessions(r);
+    const ended = this.endAllSessions(r, lastTime);
     this.bridges.brokerStarted(r.time);
     // A broker that ran before it starts was restarted, though the log began after its last
     // start and holds no session it had open (a rotated log, a crash).
@@ -1522,20 +1579,32 @@ export class Correlator {
     this.guessed.length = 0;
   }
 
+  /** The broker that logged `starting` did not start: the one running goes on. */
+  private failStart({ r, error }: PendingStart): void {
+    this.startPending = null;
+    const at = [{ file: r.file, line: r.line }];
+    if (error !== null) at.push({ file: error.file, line: error.line });
+    this.addFinding({
+      code: 'broker-start-failed', severity: 'warning', client: null, time: r.time, at,
+      version: r.version ?? null, detail: error === null ? null : messageText(error),
+    });
+  }
+
   /** The broker stopped without saving its sessions: what the kept ones left in flight is not held for them. */
   private forgetKeptSessions(): void {
     this.stoppedUnsaved = false;
     for (const st of this.clients.values()) if (st.session === null) this.flows.forgetKept(st);
   }
 
-  private endAllSessions(r: LogRecord): number {
+  /** Ends every open session as the broker stops (`r` terminating) or starts again, at `time`. */
+  private endAllSessions(r: BrokerRecord, time: number | null): number {
     let ended = 0;
-    const stopping = r.type === 'broker' && r.event === 'terminating';
+    const stopping = r.event === 'terminating';
     for (const [client, st] of this.clients) {
       if (!st.session) continue;
       ended++;
       if (stopping) this.stoppedSessions.set(client, st.session.session);
-      this.closeSession(client, st, 'broker-shutdown', r.type === 'broker' && r.event === 'starting' ? { ...r, time: this.lastTime } : r, undefined);
+      this.closeSession(client, st, 'broker-shutdown', { ...r, time }, undefined);
     }
     return ended;
   }

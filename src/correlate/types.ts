@@ -147,7 +147,7 @@ export interface Flow {
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
   'socket-error', 'tls-failure', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
-  'lines-missing', 'broker-restart', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
+  'lines-missing', 'broker-restart', 'broker-start-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
@@ -287,6 +287,13 @@ export interface RestartFinding extends FindingBase {
   /** Sessions that were open when the broker went down. */
   sessionsEnded: number;
 }
+/** A broker that logged its start, then failed (its port taken by the broker running, which went on). */
+export interface StartFailedFinding extends FindingBase {
+  code: 'broker-start-failed';
+  version: string | null;
+  /** The error it logged, without `Error: `; null when it logged none. */
+  detail: string | null;
+}
 export interface EvictionFinding extends FindingBase {
   code: 'state-evicted';
   sessions: number;
@@ -337,7 +344,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

@@ -47,6 +47,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'mid-reused': 'Message id reused while in flight',
   'lines-missing': 'Lines left out by the system log',
   'broker-restart': 'Broker restart',
+  'broker-start-failed': 'Broker failed to start',
   'state-evicted': 'Tracking state evicted at the limit',
   'no-debug-lines': 'No debug lines: QoS flows cannot be followed',
   'unknown-lines': 'Lines not understood',
@@ -206,6 +207,8 @@ export function describeFinding(f: Finding): string {
       return `queue full for ${who(f.client)}: outgoing messages are being dropped (${f.inFlight} in flight)`;
     case 'broker-restart':
       return `broker ${f.version ? `${f.version} ` : ''}started again; ${f.sessionsEnded} session(s) ended`;
+    case 'broker-start-failed':
+      return `broker ${f.version ? `${f.version} ` : ''}did not start${f.detail !== null ? ` (${f.detail})` : ''}; the broker running went on`;
     case 'lines-missing':
       return f.cause === 'suppressed'
         ? `the system log dropped ${f.lines} of the broker's lines at its rate limit: what they said is missing, so sessions, flows and findings of that time may be wrong`

@@ -53,6 +53,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: `bridge ${f.bridge}`, fromId: false };
     case 'broker-restart':
       return { text: 'broker restart', fromId: false };
+    case 'broker-start-failed':
+      return { text: 'broker start', fromId: false };
     case 'lines-missing':
       return { text: 'system log', fromId: false };
     case 'state-evicted':

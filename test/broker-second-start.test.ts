@@ -1,0 +1,46 @@
+/**
+ * A real mosquitto on 127.0.0.1, and a second one started with the same configuration while the
+ * first runs: the second logs its start to the same file, finds its port taken and exits. The
+ * first broker's clients go on; the log holds no restart.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import mqtt from 'mqtt';
+import { requireBroker, requireExecutable, startBroker } from './support/broker.js';
+import { runCli } from './support/run-cli.js';
+
+const run = promisify(execFile);
+
+test('broker second start: a mosquitto that fails to start beside the running one ends none of its sessions', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker();
+  t.after(() => broker.dispose());
+  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const sub = await mqtt.connectAsync(url, { clientId: 'second-sub', reconnectPeriod: 0 });
+  t.after(() => sub.endAsync(true));
+  await sub.subscribeAsync('second/x', { qos: 1 });
+  const received = new Promise<void>((resolve) => sub.once('message', () => resolve()));
+
+  const second = await run(requireExecutable('mosquitto'), ['-c', broker.configFile]).then(() => null, (error: unknown) => error);
+  assert.ok(second !== null, 'the second broker exits with an error');
+
+  const pub = await mqtt.connectAsync(url, { clientId: 'second-pub', reconnectPeriod: 0 });
+  await pub.publishAsync('second/x', 'hi', { qos: 1 });
+  await received;
+  await pub.endAsync();
+  await sub.endAsync();
+  await broker.stop();
+
+  const log = await readFile(broker.logFile, 'utf8');
+  assert.equal(log.match(/ starting$/gm)?.length, 2, log);
+  assert.match(log, /Error: Address already in use/, log);
+  const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', broker.logFile])).stdout) as { sessions: Array<{ client: string; endReason: string }> };
+  assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason]).sort(), [['second-pub', 'disconnect'], ['second-sub', 'disconnect']], log);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; detail?: string | null }> };
+  assert.deepEqual(problems.findings.map((f) => [f.code, f.detail]), [['broker-start-failed', 'Address already in use']], log);
+  const flows = JSON.parse((await runCli(['flows', '--format', 'json', broker.logFile])).stdout) as { flows: Array<{ client: string; state: string }> };
+  assert.deepEqual(flows.flows.map((f) => [f.client, f.state]).sort(), [['second-pub', 'complete'], ['second-sub', 'complete']], log);
+});
