@@ -1,11 +1,13 @@
 /**
- * A real mosquitto with a `message_size_limit` on 127.0.0.1: a PUBLISH over the limit is dropped,
- * and each such drop is a finding at any QoS, its flow refused.
+ * A real mosquitto with limits on 127.0.0.1: a PUBLISH over its `message_size_limit` is dropped,
+ * and each such drop is a finding at any QoS, its flow refused; a connection over its
+ * `max_connections` is denied, a connection-refused warning a CI gate can name.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import mqtt from 'mqtt';
 import { requireBroker, requireExecutable, startBroker } from './support/broker.js';
 import { runCli } from './support/run-cli.js';
 
@@ -32,4 +34,22 @@ test('broker message_size_limit: a PUBLISH over it is publish-too-large at QoS 0
   assert.deepEqual(flows.flows.map((f) => [f.topic, f.state, f.dropped]), [['big/q1', 'refused', 'too-large'], ['big/q2', 'refused', 'too-large'], ['small/q1', 'complete', undefined]]);
   const summary = JSON.parse((await runCli(['summary', '--format', 'json', broker.logFile])).stdout) as { problems: Record<string, number> };
   assert.equal(summary.problems['publish-too-large'], 3);
+});
+
+test('broker max_connections: a connection over it is denied, a connection-refused warning that --fail-on can name', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker({ extraConfig: ['max_connections 1'] });
+  t.after(() => broker.dispose());
+  const first = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'only-one', reconnectPeriod: 0 });
+  t.after(() => first.endAsync(true));
+  const second = await run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-i', 'one-too-many', '-t', 'x', '-m', 'x']).then(() => null, (error: unknown) => error);
+  assert.ok(second !== null, 'the second client is turned away');
+  await first.endAsync();
+  await broker.stop();
+
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; severity: string; address: string | null; detail?: string }> };
+  const refused = problems.findings.filter((f) => f.code === 'connection-refused').map((f) => [f.severity, f.address, f.detail]);
+  assert.deepEqual(refused, [['warning', '127.0.0.1', 'max_connections exceeded']], JSON.stringify(problems.findings));
+  assert.equal((await runCli(['report', broker.logFile])).code, 0, 'a warning passes the default gate');
+  assert.equal((await runCli(['report', '--fail-on', 'default,connection-refused', broker.logFile])).code, 1);
 });

@@ -1144,7 +1144,7 @@ test('a refused CONNACK names no port: its guess of the connection is put right 
     '1700000003: New client connected from 10.0.0.2:2002 as good (p2, c1, k60).',
   ]);
   assert.deepEqual(twoAddresses.attempts.map((a) => [a.client, a.address, a.port]), [['bad', '10.0.0.1', 1001]]);
-  assert.deepEqual(twoAddresses.findings.map((f) => [f.code, f.code === 'auth-failure' ? f.address : undefined]), [['auth-failure', '10.0.0.1']]);
+  assert.deepEqual(twoAddresses.findings.map((f) => [f.code, f.code === 'auth-failure' ? f.address : undefined]), [['auth-failure', '10.0.0.1:1001']]);
 });
 
 test('a CONNACK that refuses the client itself is an auth failure, as the disconnect line after it says', () => {
@@ -1160,8 +1160,25 @@ test('a CONNACK that refuses the client itself is an auth failure, as the discon
       assert.deepEqual(findingsOf(c), ['auth-failure x 2'], `CONNACK ${code}`);
     }
   }
+  // Refused for another cause, or denied before it was a connection: turned away, a warning.
   const busy = correlate(['1795700000: New connection from 10.0.0.1:5000 on port 1883.', '1795700001: Sending CONNACK to x (0, 137)', '1795700001: Client x disconnected, server busy.']);
-  assert.deepEqual([busy.attempts.map((a) => a.outcome), findingsOf(busy)], [['refused'], []]);
+  assert.deepEqual([busy.attempts.map((a) => a.outcome), findingsOf(busy)], [['refused'], ['connection-refused x 2']]);
+  assert.deepEqual(busy.findings.map((f) => [f.severity, describeFinding(f)]), [['warning', 'x from 10.0.0.1:5000 was refused (CONNACK 137: server busy)']]);
+  // The timeline's entry of the refused connection says it: the finding is no second entry.
+  const busyTimeline = withTimeline(['1795700000: New connection from 10.0.0.1:5000 on port 1883.', '1795700001: Sending CONNACK to x (0, 137)']).timeline;
+  assert.deepEqual(busyTimeline.map((e) => e.kind), ['attempt']);
+  // Real 2.0.11 with max_connections 1: the broker logs no `New connection` line for a connection it denies.
+  const full = correlate([
+    '1795867100: New connection from 127.0.0.1:43210 on port 21883.',
+    '1795867100: New client connected from 127.0.0.1:43210 as first (p2, c1, k60).',
+    '1795867101: Client connection from 127.0.0.1 denied: max_connections exceeded.',
+    '1795867102: Client connection from ::1 denied access by tcpd.',
+  ]);
+  assert.deepEqual(full.findings.filter((f) => f.code === 'connection-refused').map((f) => [f.client, f.time, describeFinding(f)]), [
+    [null, 1795867101000, 'the connection from 127.0.0.1 was denied: max_connections exceeded'],
+    [null, 1795867102000, 'the connection from ::1 was denied: denied by tcpd'],
+  ]);
+  assert.deepEqual(full.sessions.map((s) => [s.client, s.endReason]), [['first', 'open']]);
 });
 
 test('a `Client <unknown>` end taken for the wrong connection is put right when the other one connects', () => {
@@ -1474,7 +1491,7 @@ test('TLS ends of no named connection: a refusal that names the address takes it
     '1795855103: Client connection from 10.0.0.5 failed: error:0A00010B:SSL routines::wrong version number.',
   ]);
   assert.deepEqual(c.findings.filter((f) => f.code === 'auth-failure' || f.code === 'tls-failure').map((f) => [f.code, 'address' in f ? f.address : undefined]), [
-    ['auth-failure', '10.0.0.3'], ['tls-failure', '10.0.0.4:2002'], ['tls-failure', '10.0.0.4:2001'], ['tls-failure', null], ['tls-failure', '10.0.0.5'], ['tls-failure', '10.0.0.5'],
+    ['auth-failure', '10.0.0.3:1001'], ['tls-failure', '10.0.0.4:2002'], ['tls-failure', '10.0.0.4:2001'], ['tls-failure', null], ['tls-failure', '10.0.0.5'], ['tls-failure', '10.0.0.5'],
   ]);
   assert.deepEqual(c.attemptsByOutcome, { 'tls-error': 5, 'not-authorised': 1 });
 });

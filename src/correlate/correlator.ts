@@ -16,7 +16,7 @@ import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
-  type Activity, type AttemptOutcome, type AuthFinding, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
+  type Activity, type AttemptOutcome, type AuthFinding, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TlsFinding, findingCodes,
 } from './types.js';
 
@@ -485,7 +485,7 @@ export class Correlator {
   /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
   private readonly tlsError = new Remembered<{ detail: string; at: Where }>();
   /** The finding of each connection that failed (TLS, protocol error, refused login), by its attempt, to move with a guess put right. */
-  private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding | AuthFinding>();
+  private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding | AuthFinding | RefusedFinding>();
   /** The broker stopped, and has not said it saved its database since (`Saving in-memory database`). */
   private stoppedUnsaved = false;
   /**
@@ -1008,8 +1008,7 @@ export class Correlator {
     attempt.port = to?.port ?? null;
     attempt.listenerPort = to?.listenerPort ?? null;
     const finding = this.attemptFindings.get(attempt);
-    // A refused login names the address alone; a failed connection, its port too.
-    if (finding) finding.address = finding.code === 'auth-failure' ? attempt.address : endpoint(attempt.address, attempt.port);
+    if (finding) finding.address = endpoint(attempt.address, attempt.port);
   }
 
   /** Puts a connection taken by a wrong guess back among those waiting, in the order they came. */
@@ -1675,12 +1674,20 @@ export class Correlator {
     }
     if (outcome === 'not-authorised') {
       const finding: AuthFinding = {
-        code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at],
-        address: bridge !== undefined && address !== null ? endpoint(address, port) : address,
+        code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at], address: endpoint(address, port),
         ...(reasonCode !== undefined ? { reasonCode } : {}), ...(bridge !== undefined ? { bridge } : {}),
       };
       // A bridge's refusal names the remote broker, which no guess moves.
       if (bridge === undefined) this.attemptFindings.set(attempt, finding);
+      this.addFinding(finding);
+    }
+    // A bridge the remote broker turned away for another cause is an attempt of its outage's finding.
+    if ((outcome === 'refused' || outcome === 'denied') && bridge === undefined) {
+      const finding: RefusedFinding = {
+        code: 'connection-refused', severity: 'warning', client, time: attempt.time, at: [attempt.at], address: endpoint(address, port),
+        ...(reasonCode !== undefined ? { reasonCode } : {}), ...(detail !== undefined ? { detail } : {}),
+      };
+      this.attemptFindings.set(attempt, finding);
       this.addFinding(finding);
     }
     return attempt;

@@ -42,7 +42,7 @@ const filtersKept = 100_000;
 const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'socket-error', 'protocol-error']);
 
 /** Findings whose line is an entry of its own (a refused connection, a denied or dropped PUBLISH, a denied filter). */
-const shownOnTheirOwn: ReadonlySet<FindingCode> = new Set<FindingCode>(['auth-failure', 'publish-denied', 'publish-too-large', 'subscribe-denied']);
+const shownOnTheirOwn: ReadonlySet<FindingCode> = new Set<FindingCode>(['auth-failure', 'connection-refused', 'publish-denied', 'publish-too-large', 'subscribe-denied']);
 
 /**
  * Builds timelines for the clients `wanted` accepts; `wanted(null)` says whether connections

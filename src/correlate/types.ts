@@ -146,7 +146,7 @@ export interface Flow {
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
-  'socket-error', 'tls-failure', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
+  'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
   'lines-missing', 'broker-restart', 'broker-start-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
@@ -205,11 +205,24 @@ export interface TlsFinding extends FindingBase {
 }
 export interface AuthFinding extends FindingBase {
   code: 'auth-failure';
-  /** Where the client came from; for an outgoing bridge, the remote broker it was refused by. */
+  /** Where the client came from (`address:port` when a line named the port); for an outgoing bridge, the remote broker it was refused by. */
   address: string | null;
   reasonCode?: number;
   /** The connection name of an outgoing bridge the remote broker refused. */
   bridge?: string;
+}
+/**
+ * A connection the broker turned away for a cause other than who the client is: at
+ * `max_connections`, by tcpd, or with a CONNACK such as server busy, connection rate exceeded or
+ * an unsupported protocol version.
+ */
+export interface RefusedFinding extends FindingBase {
+  code: 'connection-refused';
+  /** Where the connection came from (`address:port` when a line named the port). */
+  address: string | null;
+  reasonCode?: number;
+  /** Why the broker denied it, when no CONNACK was sent: `max_connections exceeded`, `denied by tcpd`. */
+  detail?: string;
 }
 export interface FlowFinding extends FindingBase {
   code: (typeof flowFindingCodes)[number];
@@ -343,7 +356,7 @@ export interface UnknownLinesFinding extends FindingBase {
 
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
-  | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | TlsFinding
+  | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
   | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */

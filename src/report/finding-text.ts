@@ -32,6 +32,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'keepalive-timeout': 'Keepalive timeout',
   'socket-error': 'Socket error',
   'tls-failure': 'TLS handshake failed',
+  'connection-refused': 'Connection turned away by the broker',
   'protocol-error': 'Protocol error',
   'auth-failure': 'Authentication failure',
   'takeover-flapping': 'Client id flapping between connections',
@@ -193,6 +194,9 @@ export function describeFinding(f: Finding): string {
       return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
     case 'auth-failure':
       if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
+      return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
+    case 'connection-refused':
+      if (f.detail !== undefined) return `the connection${f.address ? ` from ${f.address}` : ''} was denied: ${f.detail}`;
       return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
     case 'bridge-down':
     case 'bridge-outage':

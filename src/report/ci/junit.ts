@@ -45,6 +45,7 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
     case 'publish-too-large':
       return { text: `${who(f.client)} publish to ${f.topic ?? 'unknown topic'}`, fromId: f.client !== null };
     case 'auth-failure':
+    case 'connection-refused':
       return { text: f.client ?? f.address ?? 'unknown client', fromId: f.client !== null };
     case 'tls-failure':
       return { text: f.address ?? 'unknown address', fromId: false };
