@@ -52,6 +52,15 @@ describe('a --client or --topic that matches nothing in the log', () => {
     }
     assert.equal((await runCli(['report', '--client', 'thermostat-*', '--topic', 'cmd/#', sample])).stderr, '');
   });
+
+  test("the empty id matches the lines of connections that gave none, such as a refused login's", async () => {
+    const refused = '1700000000: New connection from 127.0.0.1:5000 on port 1883.\n1700000001: Sending CONNACK to 127.0.0.1 (0, 5)\n';
+    const result = await runCli(['problems', '-f', 'json', '--client', '', '-'], { stdin: refused });
+    assert.equal(result.stderr, '');
+    assert.deepEqual((JSON.parse(result.stdout) as { findings: FindingJson[] }).findings.map((f) => [f.code, f.client]), [['auth-failure', null]]);
+    const connected = '1700000000: New client connected from 127.0.0.1:5 as dev (p2, c1, k60).\n';
+    assert.equal((await runCli(['sessions', '--client', '', '-'], { stdin: connected })).stderr, 'mosqlog: warning: --client "" matches no client id in the log\n');
+  });
 });
 
 describe('--client', () => {
@@ -446,8 +455,8 @@ describe('summary with a selection', () => {
     for (const file of [sample, 'fixtures/handmade/v2.1.log']) {
       for (const glob of ['*', '', 'x*']) {
         // No id is empty, and none starts with x.
-        const { attempts } = await json<{ attempts: number }>(['sessions', '-f', 'json', '--client', glob, file], { unmatched: glob !== '*' });
-        const summary = await json<{ attempts: { total: number } }>(['summary', '-f', 'json', '--client', glob, file], { unmatched: glob !== '*' });
+        const { attempts } = await json<{ attempts: number }>(['sessions', '-f', 'json', '--client', glob, file], { unmatched: glob === 'x*' });
+        const summary = await json<{ attempts: { total: number } }>(['summary', '-f', 'json', '--client', glob, file], { unmatched: glob === 'x*' });
         assert.equal(summary.attempts.total, attempts, `${file} --client '${glob}'`);
       }
     }

@@ -3,7 +3,7 @@
  */
 import {
   type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, type Finding, FindingTally, FlowTally, type Selection, type Selector, SessionTally,
-  attemptSelected, compileSelection, findingAbout, flowSelected, invertedWindow, orphanAckSelected, recordSelected, selectCorrelation, selects, sessionSelected,
+  attemptSelected, compileSelection, findingAbout, flowSelected, invertedWindow, orphanAckSelected, recordClient, recordSelected, selectCorrelation, selects, sessionSelected,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord } from '../parse/index.js';
 import { type InputSource, inputName } from './input.js';
@@ -119,8 +119,9 @@ export function selectionMatchWatch(selection: Selection): { onRecord(r: LogReco
   if (clients.length === 0 && topics.length === 0) return null;
   return {
     onRecord(r) {
-      if (clients.length > 0 && 'client' in r && typeof r.client === 'string') {
-        const client = r.client;
+      // A line of a connection without an id yet (a new connection, a refused login) is the empty id's, as in the selection.
+      const client = clients.length > 0 ? recordClient(r) : undefined;
+      if (client !== undefined) {
         for (let i = clients.length - 1; i >= 0; i--) if (clients[i]?.matches(client)) clients.splice(i, 1);
       }
       if (topics.length > 0 && 'topic' in r && typeof r.topic === 'string') {

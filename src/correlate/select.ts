@@ -293,7 +293,7 @@ export function attemptSelected(a: ConnectionAttempt, s: Selector, selection: Se
 }
 
 /** The client a record is about, null for an unknown client, undefined for broker lines. */
-function recordClient(r: LogRecord): string | null | undefined {
+export function recordClient(r: LogRecord): string | null | undefined {
   switch (r.type) {
     case 'packet': case 'client-connected': case 'takeover': case 'messages-dropped': case 'session-expiry':
       return r.client;
