@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Correlation, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
+import { type Correlation, Correlator, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, createLineDecoder, parseLine } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 import { renderTimelineText } from '../src/report/timeline.js';
@@ -590,6 +590,18 @@ test('a second broker that fails to start (its port taken) ends no session of th
     'an error the broker went on after': [...second, '1795910186: Error: Unable to load CA certificates.', '1795910186: mosquitto version 2.0.11 running'],
     'the log ends': second,
   };
+  // Followed, a start the log then says nothing after is judged once the log has been quiet a moment.
+  const followed = (lines: readonly string[], quietFor: number): CorrelatorEvent[] => {
+    const events: CorrelatorEvent[] = [];
+    const c = new Correlator({ onEvent: (e) => events.push(e) });
+    for (const r of records(lines)) c.push(r);
+    c.quietUntil(1795910186_000 + quietFor);
+    return events;
+  };
+  const said = (events: CorrelatorEvent[]): string[] => events.map((e) => (e.kind === 'finding' ? e.finding.code : e.kind === 'session-end' ? `${e.session.client} ${e.session.endReason}` : '')).filter(Boolean);
+  assert.deepEqual(said(followed([...running, ...second, '1795910186: Error: Address already in use'], 1000)), []);
+  assert.deepEqual(said(followed([...running, ...second, '1795910186: Error: Address already in use'], 2000)), ['broker-start-failed']);
+  assert.deepEqual(said(followed([...running, ...second], 2000)), ['sub1 broker-shutdown', 'broker-restart']);
   for (const [name, lines] of Object.entries(restarts)) {
     const c = correlate([...running, ...lines]);
     assert.deepEqual(c.sessions.map((x) => [x.client, x.endReason, x.durationMs]), [['sub1', 'broker-shutdown', 0]], name);

@@ -391,6 +391,9 @@ interface PendingStart {
   error: MessageRecord | null;
 }
 
+/** How long a followed log may be quiet after a `starting` line before the start is judged on what came. */
+const startSettledMs = 2000;
+
 /** How many records after a protocol violation the end line of its client is looked for. */
 const violationRecords = 2;
 
@@ -681,6 +684,9 @@ export class Correlator {
    * time alone (a bridge down long enough, a flow waiting long enough) is said.
    */
   quietUntil(time: number): void {
+    // A broker says it failed to start, or that it runs, within moments of its start.
+    const pendingSince = this.startPending?.error?.time ?? this.startPending?.r.time;
+    if (pendingSince != null && time - pendingSince >= startSettledMs) this.settleStartAtEnd();
     this.bridges.quietUntil(time);
     this.sayStalledFlows(time);
   }
@@ -808,11 +814,7 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
-    // A start at the log's end went on, unless an error said otherwise.
-    if (this.startPending !== null) {
-      if (this.startPending.error === null) this.commitStart(this.startPending);
-      else this.failStart(this.startPending);
-    }
+    this.settleStartAtEnd();
     if (this.resumeEcho !== null) this.settleResumeEcho(null);
     this.settleRequest(true);
     this.loggingRunOver();
@@ -1547,6 +1549,14 @@ export class Correlator {
       if (start.error === null) this.commitStart(start);
       else this.failStart(start);
     }
+  }
+
+  /** A start with nothing after it, at the log's end or once it has been quiet: it went on, unless an error said otherwise. */
+  private settleStartAtEnd(): void {
+    const start = this.startPending;
+    if (start === null) return;
+    if (start.error === null) this.commitStart(start);
+    else this.failStart(start);
   }
 
   /** The broker did start: the sessions of the one before are over. */
