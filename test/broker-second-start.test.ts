@@ -39,8 +39,8 @@ test('broker second start: a mosquitto that fails to start beside the running on
   assert.match(log, /Error: Address already in use/, log);
   const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', broker.logFile])).stdout) as { sessions: Array<{ client: string; endReason: string }> };
   assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason]).sort(), [['second-pub', 'disconnect'], ['second-sub', 'disconnect']], log);
-  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; detail?: string | null }> };
-  assert.deepEqual(problems.findings.map((f) => [f.code, f.detail]), [['broker-start-failed', 'Address already in use']], log);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; detail?: string | null; runningWentOn?: boolean }> };
+  assert.deepEqual(problems.findings.map((f) => [f.code, f.detail, f.runningWentOn]), [['broker-start-failed', 'Address already in use', true]], log);
   const flows = JSON.parse((await runCli(['flows', '--format', 'json', broker.logFile])).stdout) as { flows: Array<{ client: string; state: string }> };
   assert.deepEqual(flows.flows.map((f) => [f.client, f.state]).sort(), [['second-pub', 'complete'], ['second-sub', 'complete']], log);
 });

@@ -576,7 +576,7 @@ test('a second broker that fails to start (its port taken) ends no session of th
   assert.deepEqual(failed.sessions.map((x) => [x.client, x.endReason, x.durationMs]), [['pub1', 'disconnect', 0], ['sub1', 'disconnect', 3000]]);
   assert.deepEqual(failed.flows.map((f) => [f.client, f.direction, f.state]), [['pub1', 'in', 'complete'], ['sub1', 'out', 'complete']]);
   assert.deepEqual(findingsOf(failed), ['broker-start-failed - 7,10']);
-  assert.equal(describeFinding(failed.findings[0] as Finding), 'broker 2.0.11 did not start (Address already in use); the broker running went on');
+  assert.equal(describeFinding(failed.findings[0] as Finding), 'broker 2.0.11 did not start (Address already in use); the broker already running went on');
   assert.equal(failed.brokerStarts, 1);
   // The failed start at the log's end, or before the running broker stops or is started again.
   const ofBroker = (lines: string[]): string[] => findingsOf(correlate(lines)).filter((f) => f.startsWith('broker'));
@@ -590,6 +590,19 @@ test('a second broker that fails to start (its port taken) ends no session of th
     'an error the broker went on after': [...second, '1795910186: Error: Unable to load CA certificates.', '1795910186: mosquitto version 2.0.11 running'],
     'the log ends': second,
   };
+  // Real 2.0.11 starts that fail with no broker running: a file it cannot open, an address it cannot listen on.
+  const alone = correlate([
+    '1795912834: mosquitto version 2.0.11 starting',
+    '1795912834: Config loaded from b.conf.',
+    '1795912834: Error: Unable to open pwfile "/tmp/fs/nonexistent".',
+    '1795912834: Error opening password file "/tmp/fs/nonexistent".',
+    '1795912835: mosquitto version 2.0.11 starting',
+    '1795912835: Config loaded from d.conf.',
+    '1795912835: Opening ipv4 listen socket on port 21997.',
+    '1795912835: Error: Cannot assign requested address',
+  ]);
+  assert.deepEqual(alone.findings.map((f) => describeFinding(f)), ['broker 2.0.11 did not start (Unable to open pwfile "/tmp/fs/nonexistent")', 'broker 2.0.11 did not start (Cannot assign requested address)']);
+  assert.deepEqual([alone.brokerStarts, alone.brokerVersions], [0, ['2.0.11']]);
   // Followed, a start the log then says nothing after is judged once the log has been quiet a moment.
   const followed = (lines: readonly string[], quietFor: number): CorrelatorEvent[] => {
     const events: CorrelatorEvent[] = [];

@@ -1545,10 +1545,10 @@ export class Correlator {
     if (r.type === 'broker' && r.event === 'running') this.commitStart(start);
     else if (r.type === 'message' && r.level === 'error' && r.family !== 'bridge') start.error ??= r;
     // Bridges connect after the listeners open, where a second broker fails: a bridge line after an error is the running broker's.
-    else if (showsBrokerRunning(r) || (r.type === 'message' && r.family === 'bridge') || (r.type === 'broker' && r.event === 'starting')) {
+    else if (showsBrokerRunning(r) || (r.type === 'message' && r.family === 'bridge')) {
       if (start.error === null) this.commitStart(start);
-      else this.failStart(start);
-    }
+      else this.failStart(start, true);
+    } else if (r.type === 'broker' && r.event === 'starting') this.settleStartAtEnd();
   }
 
   /** A start with nothing after it, at the log's end or once it has been quiet: it went on, unless an error said otherwise. */
@@ -1556,7 +1556,7 @@ export class Correlator {
     const start = this.startPending;
     if (start === null) return;
     if (start.error === null) this.commitStart(start);
-    else this.failStart(start);
+    else this.failStart(start, false);
   }
 
   /** The broker did start: the sessions of the one before are over. */
@@ -1588,14 +1588,15 @@ export class Correlator {
     this.guessed.length = 0;
   }
 
-  /** The broker that logged `starting` did not start: the one running goes on. */
-  private failStart({ r, error }: PendingStart): void {
+  /** The broker that logged `starting` did not start; a broker already running went on when its lines came after. */
+  private failStart({ r, error }: PendingStart, runningWentOn: boolean): void {
     this.startPending = null;
+    if (r.version) this.versions.add(r.version);
     const at = [{ file: r.file, line: r.line }];
     if (error !== null) at.push({ file: error.file, line: error.line });
     this.addFinding({
       code: 'broker-start-failed', severity: 'warning', client: null, time: r.time, at,
-      version: r.version ?? null, detail: error === null ? null : messageText(error),
+      version: r.version ?? null, detail: error === null ? null : messageText(error).replace(/\.$/, ''), runningWentOn,
     });
   }
 

@@ -300,12 +300,14 @@ export interface RestartFinding extends FindingBase {
   /** Sessions that were open when the broker went down. */
   sessionsEnded: number;
 }
-/** A broker that logged its start, then failed (its port taken by the broker running, which went on). */
+/** A broker that logged its start, then an error, and did not run (its port taken, a file it could not open). */
 export interface StartFailedFinding extends FindingBase {
   code: 'broker-start-failed';
   version: string | null;
   /** The error it logged, without `Error: `; null when it logged none. */
   detail: string | null;
+  /** Lines of a broker already running came after it: that one went on (a second broker started beside it). */
+  runningWentOn: boolean;
 }
 export interface EvictionFinding extends FindingBase {
   code: 'state-evicted';
