@@ -5,7 +5,7 @@
  */
 import {
   type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, isAtLeast21, publishesLogLine,
+  type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, catalogueLevel, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow } from './flows.js';
@@ -1543,7 +1543,7 @@ export class Correlator {
     const start = this.startPending;
     if (start === null) return;
     if (r.type === 'broker' && r.event === 'running') this.commitStart(start);
-    else if (r.type === 'message' && r.level === 'error' && r.family !== 'bridge') start.error ??= r;
+    else if (r.type === 'message' && r.family !== 'bridge' && (r.level === 'error' || catalogueLevel(r.format, r.params[0]) === 'error')) start.error ??= r;
     // Bridges connect after the listeners open, where a second broker fails: a bridge line after an error is the running broker's.
     else if (showsBrokerRunning(r) || (r.type === 'message' && r.family === 'bridge')) {
       if (start.error === null) this.commitStart(start);

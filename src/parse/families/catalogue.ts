@@ -190,5 +190,14 @@ export const cataloguePatterns: readonly CataloguePattern[] = buildPatterns();
 export const catalogueByFormat: ReadonlyMap<string, CataloguePattern> = new Map(
   [...cataloguePatterns].sort((a, b) => a.following.length - b.following.length).map((p) => [p.format, p]),
 );
+/**
+ * The level the broker logs a message of `format` at (`first`, its first value, says which of
+ * error and warning for a row of either), whatever level a syslog or journald envelope gave the line.
+ */
+export function catalogueLevel(format: string, first: unknown): Level | undefined {
+  const p = catalogueByFormat.get(format);
+  if (p === undefined) return undefined;
+  return p.errorOrWarning && first === 'Warning' ? 'warning' : p.level;
+}
 /** The logged formats of several lines, read whole. */
 export const joinedPatterns: readonly JoinedPattern[] = buildJoinedPatterns(cataloguePatterns);
