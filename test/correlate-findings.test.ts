@@ -578,9 +578,13 @@ test('a second broker that fails to start (its port taken) ends no session of th
   assert.deepEqual(findingsOf(failed), ['broker-start-failed - 7,10']);
   assert.equal(describeFinding(failed.findings[0] as Finding), 'broker 2.0.11 did not start (Address already in use); the broker already running went on');
   assert.equal(failed.brokerStarts, 1);
-  // journald gives every line of the broker's output one priority, info: the error is still one.
-  const journald = decoded([...running, ...second, '1795910186: Error: Address already in use', ...after].map((l) => `<30>Nov 28 01:26:10 gw mosquitto[812]: ${l}`));
-  assert.deepEqual([journald.findings.map((f) => f.code).filter((c) => c.startsWith('broker')), journald.brokerStarts], [['broker-start-failed'], 1]);
+  // journald gives every line of the broker's output one priority, info (or err, from a container's stderr): an error is told by its words.
+  for (const pri of [30, 27]) {
+    const journald = decoded([...running, ...second, '1795910186: Error: Address already in use', ...after].map((l) => `<${pri}>Nov 28 01:26:10 gw mosquitto[812]: ${l}`));
+    assert.deepEqual([journald.findings.map((f) => f.code).filter((c) => c.startsWith('broker')), journald.brokerStarts], [['broker-start-failed'], 1], `<${pri}>`);
+    const restarted = decoded([...running, ...second, '1795910186: Loading plugin: /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so'].map((l) => `<${pri}>Nov 28 01:26:10 gw mosquitto[812]: ${l}`));
+    assert.deepEqual([restarted.findings.map((f) => f.code).filter((c) => c.startsWith('broker')), restarted.brokerStarts], [['broker-restart'], 2], `<${pri}>`);
+  }
   // The failed start at the log's end, or before the running broker stops or is started again.
   const ofBroker = (lines: string[]): string[] => findingsOf(correlate(lines)).filter((f) => f.startsWith('broker'));
   assert.deepEqual(ofBroker([...running, ...second, '1795910186: Error: Unable to start any listening sockets, exiting.']), ['broker-start-failed - 7,10']);

@@ -1543,7 +1543,8 @@ export class Correlator {
     const start = this.startPending;
     if (start === null) return;
     if (r.type === 'broker' && r.event === 'running') this.commitStart(start);
-    else if (r.type === 'message' && r.family !== 'bridge' && (r.level === 'error' || catalogueLevel(r.format, r.params[0]) === 'error')) start.error ??= r;
+    // The level the broker logs at: an envelope may give every line one (journald's info, or err for a container's stderr).
+    else if (r.type === 'message' && r.family !== 'bridge' && catalogueLevel(r.format, r.params[0]) === 'error') start.error ??= r;
     // Bridges connect after the listeners open, where a second broker fails: a bridge line after an error is the running broker's.
     else if (showsBrokerRunning(r) || (r.type === 'message' && r.family === 'bridge')) {
       if (start.error === null) this.commitStart(start);
