@@ -578,6 +578,9 @@ test('a second broker that fails to start (its port taken) ends no session of th
   assert.deepEqual(findingsOf(failed), ['broker-start-failed - 7,10']);
   assert.equal(describeFinding(failed.findings[0] as Finding), 'broker 2.0.11 did not start (Address already in use); the broker already running went on');
   assert.equal(failed.brokerStarts, 1);
+  // A busy broker logs on for its clients between the other's start and its error.
+  const busy = correlate([...running, ...second, '1795910186: Received PINGREQ from sub1', '1795910186: Sending PINGRESP to sub1', '1795910186: Error: Address already in use', ...after]);
+  assert.deepEqual([findingsOf(busy).filter((f) => f.startsWith('broker')), busy.sessions.map((x) => [x.client, x.endReason])], [['broker-start-failed - 7,12'], [['pub1', 'disconnect'], ['sub1', 'disconnect']]]);
   // journald gives every line of the broker's output one priority, info (or err, from a container's stderr): an error is told by its words.
   for (const pri of [30, 27]) {
     const journald = decoded([...running, ...second, '1795910186: Error: Address already in use', ...after].map((l) => `<${pri}>Nov 28 01:26:10 gw mosquitto[812]: ${l}`));

@@ -1545,11 +1545,19 @@ export class Correlator {
     if (r.type === 'broker' && r.event === 'running') this.commitStart(start);
     // The level the broker logs at: an envelope may give every line one (journald's info, or err for a container's stderr).
     else if (r.type === 'message' && r.family !== 'bridge' && catalogueLevel(r.format, r.params[0]) === 'error') start.error ??= r;
+    // A busy broker logs on for its clients as another starts beside it: a broker just started has no session yet.
+    else if (start.error === null && this.ofOpenSession(r)) return;
     // Bridges connect after the listeners open, where a second broker fails: a bridge line after an error is the running broker's.
     else if (showsBrokerRunning(r) || (r.type === 'message' && r.family === 'bridge')) {
       if (start.error === null) this.commitStart(start);
       else this.failStart(start, true);
     } else if (r.type === 'broker' && r.event === 'starting') this.settleStartAtEnd();
+  }
+
+  /** Whether `r` is a line of a client's session open in the log, other than a new connection of its id. */
+  private ofOpenSession(r: LogRecord): boolean {
+    if (r.type === 'client-connected' || !('client' in r) || typeof r.client !== 'string') return false;
+    return this.clients.get(r.client)?.session != null;
   }
 
   /** A start with nothing after it, at the log's end or once it has been quiet: it went on, unless an error said otherwise. */
