@@ -578,6 +578,9 @@ test('a second broker that fails to start (its port taken) ends no session of th
   assert.deepEqual(findingsOf(failed), ['broker-start-failed - 7,10']);
   assert.equal(describeFinding(failed.findings[0] as Finding), 'broker 2.0.11 did not start (Address already in use); the broker already running went on');
   assert.equal(failed.brokerStarts, 1);
+  // Starts that fail one after another beside a running broker: each says it went on.
+  const twice = correlate([...running, ...second, '1795910186: Error: Address already in use', ...second, '1795910186: Error: Address already in use']);
+  assert.deepEqual(twice.findings.filter((f) => f.code === 'broker-start-failed').map((f) => describeFinding(f).endsWith('; the broker already running went on')), [true, true]);
   // A busy broker logs on for its clients between the other's start and its error.
   const busy = correlate([...running, ...second, '1795910186: Received PINGREQ from sub1', '1795910186: Sending PINGRESP to sub1', '1795910186: Error: Address already in use', ...after]);
   assert.deepEqual([findingsOf(busy).filter((f) => f.startsWith('broker')), busy.sessions.map((x) => [x.client, x.endReason])], [['broker-start-failed - 7,12'], [['pub1', 'disconnect'], ['sub1', 'disconnect']]]);

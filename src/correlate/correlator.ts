@@ -1597,15 +1597,19 @@ export class Correlator {
     this.guessed.length = 0;
   }
 
-  /** The broker that logged `starting` did not start; a broker already running went on when its lines came after. */
-  private failStart({ r, error }: PendingStart, runningWentOn: boolean): void {
+  /**
+   * The broker that logged `starting` did not start. A broker was running beside it when lines of
+   * one came before it (since the last start, with no stop) or `after` it.
+   */
+  private failStart({ r, error }: PendingStart, after: boolean): void {
+    const brokerRunning = after || (this.ranBeforeStart && this.terminated === null);
     this.startPending = null;
     if (r.version) this.versions.add(r.version);
     const at = [{ file: r.file, line: r.line }];
     if (error !== null) at.push({ file: error.file, line: error.line });
     this.addFinding({
       code: 'broker-start-failed', severity: 'warning', client: null, time: r.time, at,
-      version: r.version ?? null, detail: error === null ? null : messageText(error).replace(/\.$/, ''), runningWentOn,
+      version: r.version ?? null, detail: error === null ? null : messageText(error).replace(/\.$/, ''), brokerRunning,
     });
   }
 

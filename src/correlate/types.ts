@@ -306,8 +306,8 @@ export interface StartFailedFinding extends FindingBase {
   version: string | null;
   /** The error it logged, without `Error: `; null when it logged none. */
   detail: string | null;
-  /** Lines of a broker already running came after it: that one went on (a second broker started beside it). */
-  runningWentOn: boolean;
+  /** A broker was running beside it: lines of one came before it (since the last start, with no stop) or after it. */
+  brokerRunning: boolean;
 }
 export interface EvictionFinding extends FindingBase {
   code: 'state-evicted';

@@ -212,7 +212,7 @@ export function describeFinding(f: Finding): string {
     case 'broker-restart':
       return `broker ${f.version ? `${f.version} ` : ''}started again; ${f.sessionsEnded} session(s) ended`;
     case 'broker-start-failed':
-      return `broker ${f.version ? `${f.version} ` : ''}did not start${f.detail !== null ? ` (${f.detail})` : ''}${f.runningWentOn ? '; the broker already running went on' : ''}`;
+      return `broker ${f.version ? `${f.version} ` : ''}did not start${f.detail !== null ? ` (${f.detail})` : ''}${f.brokerRunning ? '; the broker already running went on' : ''}`;
     case 'lines-missing':
       return f.cause === 'suppressed'
         ? `the system log dropped ${f.lines} of the broker's lines at its rate limit: what they said is missing, so sessions, flows and findings of that time may be wrong`
