@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { BridgeFinding, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, Session, StalledAt } from '../correlate/index.js';
+import type { AuthFinding, BridgeFinding, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, RefusedFinding, Session, StalledAt } from '../correlate/index.js';
 import type { Direction } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
@@ -70,6 +70,11 @@ function stall(f: FlowFinding): string {
 /** Whether the broker owes a flow's step, rather than its client ({@link stall}). */
 export function owedByBroker(direction: Direction, step: StalledAt): boolean {
   return (direction === 'out') === (step === 'pubrel');
+}
+
+/** A connection the broker refused with a CONNACK: who, from where, and its code. */
+function refused(f: AuthFinding | RefusedFinding): string {
+  return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
 }
 
 /** How long a finding's trouble lasted; none at all between two stamps is under a second, whatever the stamps hold. */
@@ -194,10 +199,10 @@ export function describeFinding(f: Finding): string {
       return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
     case 'auth-failure':
       if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
-      return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
+      return refused(f);
     case 'connection-refused':
       if (f.detail !== undefined) return `the connection${f.address ? ` from ${f.address}` : ''} was denied: ${f.detail}`;
-      return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
+      return refused(f);
     case 'bridge-down':
     case 'bridge-outage':
       return bridgeDown(f);
