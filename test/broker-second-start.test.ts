@@ -41,6 +41,9 @@ test('broker second start: a mosquitto that fails to start beside the running on
   assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason]).sort(), [['second-pub', 'disconnect'], ['second-sub', 'disconnect']], log);
   const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; detail?: string | null; brokerRunning?: boolean }> };
   assert.deepEqual(problems.findings.map((f) => [f.code, f.detail, f.brokerRunning]), [['broker-start-failed', 'Address already in use', true]], log);
+  const summary = JSON.parse((await runCli(['summary', '--format', 'json', broker.logFile])).stdout) as { broker: unknown };
+  assert.deepEqual(summary.broker, { versions: [broker.version], starts: 1, failedStarts: 1, reloads: 0 });
+  assert.match((await runCli(['summary', broker.logFile])).stdout, /Broker +\S+; 1 start\(s\), 1 failed start\(s\)\n/);
   const flows = JSON.parse((await runCli(['flows', '--format', 'json', broker.logFile])).stdout) as { flows: Array<{ client: string; state: string }> };
   assert.deepEqual(flows.flows.map((f) => [f.client, f.state]).sort(), [['second-pub', 'complete'], ['second-sub', 'complete']], log);
 });

@@ -956,7 +956,7 @@ test("summary counts the broker's configuration reloads, in the table, JSON and 
   ]);
   assert.match((await runCli(['summary', log])).stdout, /Broker {5}2\.0\.11; 0 start\(s\), 2 config reload\(s\)\n/);
   const broker = (JSON.parse((await runCli(['summary', '-f', 'json', log])).stdout) as { broker: unknown }).broker;
-  assert.deepEqual(broker, { versions: ['2.0.11'], starts: 0, reloads: 2 });
+  assert.deepEqual(broker, { versions: ['2.0.11'], starts: 0, failedStarts: 0, reloads: 2 });
   assert.match((await runCli(['report', '-f', 'html', '--fail-on', 'none', log])).stdout, /0 start\(s\), 2 config reload\(s\)/);
   const unversioned = writeLines('reloads-only.log', ['1795700010: Reloading config.']);
   assert.match((await runCli(['summary', unversioned])).stdout, /Broker {5}version not in log; 1 config reload\(s\)\n/);

@@ -615,7 +615,7 @@ test('a second broker that fails to start (its port taken) ends no session of th
     '1795912835: Error: Cannot assign requested address',
   ]);
   assert.deepEqual(alone.findings.map((f) => describeFinding(f)), ['broker 2.0.11 did not start (Unable to open pwfile "/tmp/fs/nonexistent")', 'broker 2.0.11 did not start (Cannot assign requested address)']);
-  assert.deepEqual([alone.brokerStarts, alone.brokerVersions], [0, ['2.0.11']]);
+  assert.deepEqual([alone.brokerStarts, alone.brokerFailedStarts, alone.brokerVersions], [0, 2, ['2.0.11']]);
   // Followed, a start the log then says nothing after is judged once the log has been quiet a moment.
   const followed = (lines: readonly string[], quietFor: number): CorrelatorEvent[] => {
     const events: CorrelatorEvent[] = [];

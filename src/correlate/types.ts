@@ -405,6 +405,8 @@ export interface Correlation {
   last: number | null;
   brokerVersions: string[];
   brokerStarts: number;
+  /** Starts that failed (a `broker-start-failed` finding each): they are not in `brokerStarts`. */
+  brokerFailedStarts: number;
   /** Configuration reloads (`Reloading config.`, on SIGHUP). */
   brokerReloads: number;
   /** Sessions, in start order (when kept). */

@@ -43,11 +43,15 @@ function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
   };
 }
 
-/** The broker's versions, starts and configuration reloads. */
+/** The broker's versions, starts (and those that failed) and configuration reloads. */
 function describeBroker(c: Correlation): string {
-  const runs = c.brokerVersions.length ? `${c.brokerVersions.join(', ')}; ${c.brokerStarts} start(s)` : 'version not in log';
-  if (c.brokerReloads === 0) return runs;
-  return `${runs}${c.brokerVersions.length ? ',' : ';'} ${c.brokerReloads} config reload(s)`;
+  const versions = c.brokerVersions.length ? c.brokerVersions.join(', ') : 'version not in log';
+  const counts = [
+    ...(c.brokerVersions.length ? [`${c.brokerStarts} start(s)`] : []),
+    ...(c.brokerFailedStarts > 0 ? [`${c.brokerFailedStarts} failed start(s)`] : []),
+    ...(c.brokerReloads > 0 ? [`${c.brokerReloads} config reload(s)`] : []),
+  ];
+  return counts.length ? `${versions}; ${counts.join(', ')}` : versions;
 }
 
 /** What stands for the time span of a log without one: its lines have no times, or there are none (a window that held no line). */
