@@ -5,7 +5,7 @@
  */
 import {
   type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, catalogueLevel, isAtLeast21, publishesLogLine,
+  type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, findCatalogueLevel, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow } from './flows.js';
@@ -364,7 +364,7 @@ function showsBrokerRunning(r: LogRecord): boolean {
 }
 
 /** The text of a message line: its format with its values in, without a leading `Error: `. */
-function messageText(r: MessageRecord): string {
+function fillFormat(r: MessageRecord): string {
   let i = 0;
   const text = r.format.replace(/%[-+ #0-9.]*[hlz]*[a-zA-Z%]/g, (spec) => (spec === '%%' ? '%' : String(r.params[i++] ?? '?')));
   return text.replace(/^Error:\s*/, '');
@@ -1509,7 +1509,7 @@ export class Correlator {
       this.startPending = { r, lastTime: this.lastTime, error: null };
       return;
     }
-    this.brokerRuns(r.version ?? null, event, r.time);
+    this.noteBrokerRun(r.version ?? null, event, r.time);
     // A broker with persistence saves its sessions as it stops; one without loses them.
     if (event === 'saving') this.stoppedUnsaved = false;
     if (event !== 'terminating') return;
@@ -1522,7 +1522,7 @@ export class Correlator {
   }
 
   /** A line of the broker's own, at `time`, of a run of `version`: what the version and a reload change. */
-  private brokerRuns(version: string | null, event: BrokerRecord['event'], time: number | null): void {
+  private noteBrokerRun(version: string | null, event: BrokerRecord['event'], time: number | null): void {
     // A log rotated after the broker started names its version only when it runs or stops.
     if (version) this.versions.add(version);
     // 2.1 and later mark a denied filter `(denied)`.
@@ -1546,9 +1546,9 @@ export class Correlator {
     if (start === null) return;
     if (r.type === 'broker' && r.event === 'running') this.commitStart(start);
     // The level the broker logs at: an envelope may give every line one (journald's info, or err for a container's stderr).
-    else if (r.type === 'message' && r.family !== 'bridge' && catalogueLevel(r.format, r.params[0]) === 'error') start.error ??= r;
+    else if (r.type === 'message' && r.family !== 'bridge' && findCatalogueLevel(r.format, r.params[0]) === 'error') start.error ??= r;
     // A busy broker logs on for its clients as another starts beside it: a broker just started has no session yet.
-    else if (start.error === null && this.ofOpenSession(r)) return;
+    else if (start.error === null && this.isOfOpenSession(r)) return;
     // Bridges connect after the listeners open, where a second broker fails: a bridge line after an error is the running broker's.
     else if (showsBrokerRunning(r) || (r.type === 'message' && r.family === 'bridge')) {
       if (start.error === null) this.commitStart(start);
@@ -1557,7 +1557,7 @@ export class Correlator {
   }
 
   /** Whether `r` is a line of a client's session open in the log, other than a new connection of its id. */
-  private ofOpenSession(r: LogRecord): boolean {
+  private isOfOpenSession(r: LogRecord): boolean {
     if (r.type === 'client-connected' || !('client' in r) || typeof r.client !== 'string') return false;
     return this.clients.get(r.client)?.session != null;
   }
@@ -1574,7 +1574,7 @@ export class Correlator {
   private commitStart({ r, lastTime }: PendingStart): void {
     this.startPending = null;
     const version = r.version ?? null;
-    this.brokerRuns(version, 'starting', r.time);
+    this.noteBrokerRun(version, 'starting', r.time);
     this.stoppedSessions.clear();
     if (this.stoppedUnsaved) this.forgetKeptSessions();
     this.newLoggingRun();
@@ -1612,7 +1612,7 @@ export class Correlator {
     if (error !== null) at.push({ file: error.file, line: error.line });
     this.addFinding({
       code: 'broker-start-failed', severity: 'warning', client: null, time: r.time, at,
-      version: r.version ?? null, detail: error === null ? null : messageText(error).replace(/\.$/, ''), brokerRunning,
+      version: r.version ?? null, detail: error === null ? null : fillFormat(error).replace(/\.$/, ''), brokerRunning,
     });
   }
 

@@ -7,5 +7,5 @@ export { LineParser, type LineContext, type LineDecoder, type ParseOptions, carr
 export { type Line, type OverlongLine, defaultMaxLineLength, forEachLineOf, linesOf, overlongHeadLength, readLineBatches } from './read-lines.js';
 export { readRecordBatches } from './records.js';
 export { isAtLeast21 } from './pattern.js';
-export { catalogueLevel } from './families/catalogue.js';
+export { findCatalogueLevel } from './families/catalogue.js';
 export { packetRecord } from './families/packet.js';

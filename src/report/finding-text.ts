@@ -73,7 +73,7 @@ export function owedByBroker(direction: Direction, step: StalledAt): boolean {
 }
 
 /** A connection the broker refused with a CONNACK: who, from where, and its code. */
-function refused(f: AuthFinding | RefusedFinding): string {
+function describeRefusal(f: AuthFinding | RefusedFinding): string {
   return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
 }
 
@@ -199,10 +199,10 @@ export function describeFinding(f: Finding): string {
       return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
     case 'auth-failure':
       if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
-      return refused(f);
+      return describeRefusal(f);
     case 'connection-refused':
       if (f.detail !== undefined) return `the connection${f.address ? ` from ${f.address}` : ''} was denied: ${f.detail}`;
-      return refused(f);
+      return describeRefusal(f);
     case 'bridge-down':
     case 'bridge-outage':
       return bridgeDown(f);

@@ -194,7 +194,7 @@ export const catalogueByFormat: ReadonlyMap<string, CataloguePattern> = new Map(
  * The level the broker logs a message of `format` at (`first`, its first value, says which of
  * error and warning for a row of either), whatever level a syslog or journald envelope gave the line.
  */
-export function catalogueLevel(format: string, first: unknown): Level | undefined {
+export function findCatalogueLevel(format: string, first: unknown): Level | undefined {
   const p = catalogueByFormat.get(format);
   if (p === undefined) return undefined;
   return p.errorOrWarning && first === 'Warning' ? 'warning' : p.level;
