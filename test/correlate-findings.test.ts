@@ -551,6 +551,13 @@ test('a start after lines of a running broker is a restart, though the log holds
   assert.deepEqual(findingsOf(correlate(v21)), []);
 });
 
+test('a protocol error or socket error the broker named by its cause reads it in words', () => {
+  const c = correlate([
+    ...connect(1795700000, 'v5-alias'), '1795700001: Client v5-alias disconnected due to malformed packet.',
+  ]);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'protocol-error').map((f) => describeFinding(f)), ['v5-alias was disconnected for a protocol error: malformed packet']);
+});
+
 test('a second broker that fails to start (its port taken) ends no session of the one running, which goes on; a start that goes on is a restart', () => {
   // Real 2.0.11: a second mosquitto with the same config and log file, while sub1 is connected.
   const running = [

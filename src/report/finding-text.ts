@@ -72,6 +72,18 @@ export function owedByBroker(direction: Direction, step: StalledAt): boolean {
   return (direction === 'out') === (step === 'pubrel');
 }
 
+/** A session end's detail in words: a cause the broker named (`malformed-packet`, `oversize-packet, 300 bytes`) reads `malformed packet`. */
+function describeCause(detail: string): string {
+  return detail.replace(/^[a-z]+(?:-[a-z]+)+(?=,|$)/, (cause) => causeWords[cause] ?? cause.replace(/-/g, ' '));
+}
+
+/** Causes whose name does not read as words once its hyphens are spaces. */
+const causeWords: Readonly<Record<string, string>> = {
+  'receive-maximum': 'receive maximum exceeded',
+  'topic-alias-invalid': 'invalid topic alias',
+  'disallowed-feature': 'feature not allowed',
+};
+
 /** A connection the broker refused with a CONNACK: who, from where, and its code. */
 function describeRefusal(f: AuthFinding | RefusedFinding): string {
   return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
@@ -191,10 +203,10 @@ export function describeFinding(f: Finding): string {
     case 'keepalive-timeout':
       return keepaliveTimeout(f);
     case 'socket-error':
-      return `${who(f.client)} lost its connection${f.detail ? `: ${f.detail}` : ''}`;
+      return `${who(f.client)} lost its connection${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
     case 'protocol-error':
-      if (f.address !== undefined) return `a connection${f.client !== null ? ` of ${f.client}` : ''}${f.address !== null ? ` from ${f.address}` : ''} was dropped for a protocol error before it connected${f.detail ? `: ${f.detail}` : ''}`;
-      return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${f.detail}` : ''}`;
+      if (f.address !== undefined) return `a connection${f.client !== null ? ` of ${f.client}` : ''}${f.address !== null ? ` from ${f.address}` : ''} was dropped for a protocol error before it connected${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
+      return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
     case 'tls-failure':
       return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
     case 'auth-failure':
