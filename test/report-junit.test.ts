@@ -197,6 +197,16 @@ describe('names and counts beyond what is listed', () => {
     assert.deepEqual(cases.map((c) => [c.attributes.name, c.attributes.line]), [['10.0.0.8 #2', '3'], ['10.0.0.8', '7'], ['10.0.0.8 #3', '9']]);
   });
 
+  test("a connection dropped before it gave an id is named by its address, and a name made for it is no other suite's client id", () => {
+    const dropped = (address: string | null, line: number): Finding => ({
+      code: 'protocol-error', severity: 'error', client: null, time: 1_700_000_000_000 + line * 1000, at: [{ file: 'broker.log', line }], address,
+    });
+    const report = syntheticReport([dropped('10.0.0.8:5000', 3), dropped(null, 5), dropped(null, 6), keepaliveTimeout('unknown client #2', 9)], [{ code: 'protocol-error', max: 0 }, { code: 'keepalive-timeout', max: 0 }]);
+    const suites = childrenNamed(parseXml(renderJunit(report, plainContext)), 'testsuite');
+    const names = suites.map((suite) => childrenNamed(suite, 'testcase').map((c) => c.attributes.name));
+    assert.deepEqual(names, [['10.0.0.8:5000', 'unknown client', 'unknown client #3'], ['unknown client #2']]);
+  });
+
   test('findings counted but not kept become one more testcase, so tests still match', () => {
     const report = syntheticReport([stalledFlow('a', 1, 10), stalledFlow('b', 2, 20)], [{ code: 'flow-incomplete', max: 0 }], { 'flow-incomplete': 10 });
     const root = parseXml(renderJunit(report, plainContext));

@@ -46,6 +46,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: `${who(f.client)} publish to ${f.topic ?? 'unknown topic'}`, fromId: f.client !== null };
     case 'auth-failure':
     case 'connection-refused':
+    case 'protocol-error':
+    case 'socket-error':
       return { text: f.client ?? f.address ?? 'unknown client', fromId: f.client !== null };
     case 'tls-failure':
       return { text: f.address ?? 'unknown address', fromId: false };
@@ -71,10 +73,9 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
  * Gives each name once. A name made from a client id as the log wrote it is kept by its first
  * finding; repeats, and names made otherwise (from an address, or from an id that lost
  * characters to the terminal or to XML) get ` #2`, ` #3`, … in log order, never a name some
- * other finding has as its own. So a client called `dev` is always `dev`.
+ * finding of the report (`owned`) has as its own. So a client called `dev` is always `dev`.
  */
-function uniqueNames(names: ReadonlyArray<{ text: string; own: boolean }>): string[] {
-  const owned = new Set(names.filter((n) => n.own).map((n) => n.text));
+function uniqueNames(names: ReadonlyArray<{ text: string; own: boolean }>, owned: ReadonlySet<string>): string[] {
   const used = new Set<string>();
   return names.map(({ text, own }) => {
     const free = (candidate: string): boolean => !used.has(candidate) && (!owned.has(candidate) || (own && candidate === text));
@@ -100,10 +101,10 @@ function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
   return lines.join('\n');
 }
 
-function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext): Testcase[] {
+function testcasesFor(report: CiReport, rule: RuleResult, ctx: ReportContext, owned: ReadonlySet<string>): Testcase[] {
   const findings = findingsOf(report, rule.code);
   const unlisted = unlistedOf(report, rule.code, findings.length);
-  const names = uniqueNames([...findings.map(caseName), ...(unlisted > 0 ? [{ text: `${unlisted} more`, own: false }] : [])]);
+  const names = uniqueNames([...findings.map(caseName), ...(unlisted > 0 ? [{ text: `${unlisted} more`, own: false }] : [])], owned);
   const cases: Testcase[] = findings.map((f, i) => {
     // Lines read from stdin have no file a test-report view could open.
     const at = f.at[0]?.file === stdinFile ? undefined : f.at[0];
@@ -161,8 +162,10 @@ export function renderJunit(report: CiReport, ctx: ReportContext): string {
   let failures = 0;
   let skips = 0;
   const suites: string[] = [];
+  // Names that are a client's own id, in any suite: a name made otherwise never takes one.
+  const owned = new Set(report.correlation.findings.map(caseName).filter((n) => n.own).map((n) => n.text));
   for (const [id, rule] of report.gate.rules.entries()) {
-    const cases = testcasesFor(report, rule, ctx);
+    const cases = testcasesFor(report, rule, ctx, owned);
     const failed = cases.filter((c) => c.failure !== null).length;
     const skipped = cases.filter((c) => c.skipped !== undefined).length;
     tests += cases.length;
