@@ -551,6 +551,23 @@ test('a start after lines of a running broker is a restart, though the log holds
   assert.deepEqual(findingsOf(correlate(v21)), []);
 });
 
+test('a delivery held for a kept session is lost in a crash (a start with no stop before it), as in a stop without a save', () => {
+  // Real 2.0.11 without persistence: persF (clean session false) goes away with m1 in flight; the broker is killed and started again.
+  const lines = [
+    '1795916621: New connection from 127.0.0.1:58698 on port 21006.',
+    '1795916622: New client connected from 127.0.0.1:58698 as persF (p2, c0, k60).',
+    '1795916622: Sending CONNACK to persF (1, 0)',
+    "1795916622: Sending PUBLISH to persF (d0, q1, r0, m1, 'f/1', ... (4 bytes))",
+    '1795916623: Client persF closed its connection.',
+  ];
+  const start = ['1795916625: mosquitto version 2.0.11 starting', '1795916625: Config loaded from life-f.conf.', '1795916625: Opening ipv4 listen socket on port 21006.', '1795916625: mosquitto version 2.0.11 running'];
+  const state = (log: string[]): unknown[] => correlate(log).flows.map((f) => [f.client, f.held ? 'held' : f.state]);
+  assert.deepEqual(state(lines), [['persF', 'held']]);
+  assert.deepEqual(state([...lines, ...start]), [['persF', 'incomplete']]);
+  assert.deepEqual(state([...lines, '1795916624: mosquitto version 2.0.11 terminating', ...start]), [['persF', 'incomplete']]);
+  assert.deepEqual(state([...lines, '1795916624: mosquitto version 2.0.11 terminating', '1795916624: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.', ...start]), [['persF', 'held']]);
+});
+
 test('a protocol error or socket error the broker named by its cause reads it in words', () => {
   const c = correlate([
     ...connect(1795700000, 'v5-alias'), '1795700001: Client v5-alias disconnected due to malformed packet.',

@@ -1576,7 +1576,8 @@ export class Correlator {
     const version = r.version ?? null;
     this.noteBrokerRun(version, 'starting', r.time);
     this.stoppedSessions.clear();
-    if (this.stoppedUnsaved) this.forgetKeptSessions();
+    // A start with no stop before it follows a crash, which saved nothing either.
+    if (this.stoppedUnsaved || this.terminated === null) this.forgetKeptSessions();
     this.newLoggingRun();
     const ended = this.endAllSessions(r, lastTime);
     this.bridges.brokerStarted(r.time);
