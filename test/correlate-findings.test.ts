@@ -544,6 +544,9 @@ test('a start after lines of a running broker is a restart, though the log holds
   ];
   const crashed = correlate(['1795867657: No will message specified.', '1795867657: Sending CONNACK to live-clean (0, 0)', ...start]);
   assert.deepEqual(findingsOf(crashed), ['broker-restart - 3']);
+  assert.equal(describeFinding(crashed.findings[0] as Finding), 'broker 2.0.11 started again with no stop logged before it (a crash or a kill); 0 session(s) ended');
+  const stopped = correlate(['1795867657: Sending CONNACK to live-clean (0, 0)', '1795867658: mosquitto version 2.0.11 terminating', ...start]);
+  assert.equal(describeFinding(stopped.findings[0] as Finding), 'broker 2.0.11 started again; 0 session(s) ended');
   assert.deepEqual(findingsOf(correlate(start)), []);
   assert.deepEqual(findingsOf(correlate(['', 'Nov 28 12:07:40 host systemd[1]: Starting Mosquitto MQTT Broker...', ...start])), []);
   // 2.1 prints who it runs as before it starts: on stderr (journald, docker), those lines come first.

@@ -1586,7 +1586,7 @@ export class Correlator {
     if (this.starts > 0 || this.terminated || ended > 0 || this.ranBeforeStart) {
       this.addFinding({
         code: 'broker-restart', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }],
-        version, sessionsEnded: ended + (this.terminated?.ended ?? 0),
+        version, sessionsEnded: ended + (this.terminated?.ended ?? 0), stopLogged: this.terminated !== null,
       });
     }
     this.terminated = null;

@@ -299,6 +299,8 @@ export interface RestartFinding extends FindingBase {
   version: string | null;
   /** Sessions that were open when the broker went down. */
   sessionsEnded: number;
+  /** The broker logged its stop (`terminating`); false after a crash or a kill, which log nothing. */
+  stopLogged: boolean;
 }
 /** A broker that logged its start, then an error, and did not run (its port taken, a file it could not open). */
 export interface StartFailedFinding extends FindingBase {
