@@ -530,7 +530,6 @@ export class Correlator {
   /** Whether a connect line named its client's port, which only 2.0 and later do. */
   private portsNamed = false;
   private starts = 0;
-  private failedStarts = 0;
   private reloads = 0;
   private terminated: { time: number | null; ended: number } | null = null;
   /**
@@ -852,7 +851,7 @@ export class Correlator {
       last: this.last,
       brokerVersions: [...this.versions],
       brokerStarts: this.starts,
-      brokerFailedStarts: this.failedStarts,
+      brokerFailedStarts: this.findingTotals['broker-start-failed'] ?? 0,
       brokerReloads: this.reloads,
       sessions: this.sessions,
       sessionCount: this.sessionCount,
@@ -1606,7 +1605,6 @@ export class Correlator {
    */
   private failStart({ r, error }: PendingStart, after: boolean): void {
     const brokerRunning = after || (this.ranBeforeStart && this.terminated === null);
-    this.failedStarts++;
     this.startPending = null;
     if (r.version) this.versions.add(r.version);
     const at = [{ file: r.file, line: r.line }];

@@ -494,9 +494,10 @@ export class FlowTracker {
       const cut = until !== null && waitedSince !== null && until - waitedSince >= 0 && until - waitedSince < endGraceMs;
       // Of a client away: held for it, or, when the broker may not keep its session, given up as maybe held.
       const away = cut && last === null;
-      if (away && ended?.keptMaybe === true) this.mayBeHeld.add(flow);
+      const maybeHeld = away && ended?.keptMaybe === true;
+      if (maybeHeld) this.mayBeHeld.add(flow);
       else if (away) flow.held = true;
-      this.finalize(st, flow, cut && !this.mayBeHeld.has(flow) ? 'in-flight' : 'incomplete');
+      this.finalize(st, flow, cut && !maybeHeld ? 'in-flight' : 'incomplete');
     }
   }
 
