@@ -94,6 +94,17 @@ describe('limits', () => {
     assert.match(other[0] ?? '', /\b2 warning\b/);
   });
 
+  test('every failed rule gets an annotation, and the line left out names the codes', () => {
+    const flows = Array.from({ length: 14 }, (_, i) => stalledFlow(`pub-${i}`, i + 1, i + 1));
+    const report = syntheticReport([...flows, keepaliveTimeout('sensor', 100)], [{ code: 'flow-incomplete', max: 0 }, { code: 'keepalive-timeout', max: 0 }]);
+    const { annotations, other } = parseCommands(renderGithub(report, plainContext));
+    assert.equal(annotations.length, annotationsPerKind);
+    assert.ok(annotations.every((a) => a.kind === 'error'));
+    assert.equal(annotations.filter((a) => a.properties.title?.includes('keepalive-timeout')).length, 1);
+    assert.equal(annotations.filter((a) => a.properties.title?.includes('flow-incomplete')).length, 9);
+    assert.match(other[0] ?? '', /\(5 error: 5 flow-incomplete;/);
+  });
+
   test('findings counted but not kept are counted as left out', () => {
     const report = syntheticReport([stalledFlow('a', 1, 1)], [{ code: 'flow-incomplete', max: 0 }], { 'flow-incomplete': 5 });
     const { annotations, other } = parseCommands(renderGithub(report, plainContext));

@@ -3,7 +3,7 @@
  * log lines findings point at. Findings of a failed rule are errors, the others warnings (or
  * notices for `info` findings); most severe first, capped at what a step may show.
  */
-import type { Finding } from '../../correlate/index.js';
+import type { Finding, FindingCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles } from '../finding-text.js';
 import { safeText, stdinFile } from '../text.js';
@@ -44,31 +44,70 @@ function annotation(kind: AnnotationKind, f: Finding): string {
   return `::${kind} ${properties}::${escapeCommandData(safeText(describeFinding(f) + seeAlso))}`;
 }
 
+/** A code's findings of one annotation kind, and how many more were counted but not kept. */
+interface CodeGroup {
+  code: FindingCode;
+  kind: AnnotationKind;
+  findings: Finding[];
+  unlisted: number;
+}
+
 /**
- * Renders one annotation per finding, errors first, at most {@link annotationsPerKind} of each
- * kind, then — when any were left out, including findings counted but not listed — one plain
- * line saying how many of each kind.
+ * Takes up to {@link annotationsPerKind} findings of one kind, a round at a time: each code's
+ * first finding, then each code's second, and so on, so that one code with many findings does
+ * not crowd out the others (a failed rule always gets an annotation while slots are left).
+ * Returns how many of each group were taken.
+ */
+function takeByRounds(groups: CodeGroup[]): number[] {
+  const taken = groups.map(() => 0);
+  let slots = annotationsPerKind;
+  for (let round = 0; slots > 0; round++) {
+    let more = false;
+    for (let i = 0; i < groups.length && slots > 0; i++) {
+      if ((groups[i]?.findings.length ?? 0) > round) {
+        taken[i] = round + 1;
+        slots--;
+        more = true;
+      }
+    }
+    if (!more) break;
+  }
+  return taken;
+}
+
+/**
+ * Renders the annotations, errors first, at most {@link annotationsPerKind} of each kind shared
+ * out between the codes found, then — when any were left out, including findings counted but
+ * not listed — one plain line saying how many of each kind and code.
  */
 export function renderGithub(report: CiReport, _ctx: ReportContext): string {
-  const byKind: Record<AnnotationKind, Finding[]> = { error: [], warning: [], notice: [] };
-  const leftOut: Record<AnnotationKind, number> = { error: 0, warning: 0, notice: 0 };
+  const groups: CodeGroup[] = [];
   for (const code of codesFound(report)) {
     const findings = findingsOf(report, code);
-    for (const f of findings) byKind[kindOf(report, f)].push(f);
-    const unlisted = countOf(report, code) - findings.length;
     const sample = findings[0];
-    if (unlisted > 0) leftOut[sample ? kindOf(report, sample) : 'warning'] += unlisted;
+    const kind = sample ? kindOf(report, sample) : isFailing(report, code) ? 'error' : 'warning';
+    groups.push({ code, kind, findings, unlisted: countOf(report, code) - findings.length });
   }
   const lines: string[] = [];
+  const leftOut: string[] = [];
+  let leftOutTotal = 0;
   for (const kind of annotationKinds) {
-    const list = byKind[kind];
-    for (const f of list.slice(0, annotationsPerKind)) lines.push(annotation(kind, f));
-    leftOut[kind] += Math.max(0, list.length - annotationsPerKind);
+    const ofKind = groups.filter((g) => g.kind === kind);
+    const taken = takeByRounds(ofKind);
+    const missed: string[] = [];
+    let missedTotal = 0;
+    ofKind.forEach((g, i) => {
+      const count = taken[i] ?? 0;
+      for (const f of g.findings.slice(0, count)) lines.push(annotation(kind, f));
+      const missing = g.findings.length - count + Math.max(0, g.unlisted);
+      if (missing > 0) missed.push(`${missing} ${g.code}`);
+      missedTotal += missing;
+    });
+    if (missedTotal > 0) leftOut.push(`${missedTotal} ${kind}: ${missed.join(', ')}`);
+    leftOutTotal += missedTotal;
   }
-  const total = leftOut.error + leftOut.warning + leftOut.notice;
-  if (total > 0) {
-    const parts = annotationKinds.filter((k) => leftOut[k] > 0).map((k) => `${leftOut[k]} ${k}`);
-    lines.push(`mosqlog: ${total} more finding(s) not annotated (${parts.join(', ')}; GitHub shows ${annotationsPerKind} per kind per step)`);
+  if (leftOutTotal > 0) {
+    lines.push(`mosqlog: ${leftOutTotal} more finding(s) not annotated (${leftOut.join('; ')}; GitHub shows ${annotationsPerKind} per kind per step)`);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 }
