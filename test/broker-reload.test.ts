@@ -1,10 +1,12 @@
 /**
  * A real mosquitto on 127.0.0.1 that reloads its configuration: the clients it then drops, no
- * longer allowed in, end not-authorised; a client that disconnects itself after the reload does not.
+ * longer allowed in, end not-authorised; a client that disconnects itself after the reload does
+ * not. A reload that cannot read its password file is a `reload-failed` finding.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -48,4 +50,35 @@ test('broker reload: a client whose password changed is dropped not-authorised; 
     ['reload-alice', 'not-authorised', 'config reloaded'], ['reload-alice-5', 'not-authorised', 'config reloaded'],
     ['reload-bob', 'broker-shutdown', undefined], ['reload-carol', 'disconnect', undefined],
   ], log);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string }> };
+  assert.deepEqual(problems.findings.filter((f) => f.code === 'reload-failed'), [], 'a reload that logs no error is no finding');
+});
+
+test('broker reload: a password file it cannot open is a reload-failed finding, and the logins it then refuses fail the gate', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker({ users: { alice: 'alice-pw' }, allowAnonymous: false });
+  t.after(() => broker.dispose());
+  const pub = requireExecutable('mosquitto_pub');
+  const publish = (): Promise<unknown> => run(pub, ['-h', '127.0.0.1', '-p', String(broker.port), '-u', 'alice', '-P', 'alice-pw', '-i', 'reload-pub', '-t', 'r', '-m', 'x']).catch((e: unknown) => e);
+  await publish();
+  const passwd = join(broker.dir, 'passwd');
+  await rename(passwd, `${passwd}.away`);
+  const pid = await brokerPid(broker.configFile);
+  assert.ok(pid !== null, 'the broker process is found in /proc');
+  process.kill(pid, 'SIGHUP');
+  await until(() => /Reloading config\.\n.*Error/.test(readFileSync(broker.logFile, 'utf8')), 'the reload logged its error', 10_000);
+  await publish();
+  await rename(`${passwd}.away`, passwd);
+  await broker.stop();
+
+  const log = await readFile(broker.logFile, 'utf8');
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; detail?: string; at: Array<{ line: number }> }> };
+  const failed = problems.findings.filter((f) => f.code === 'reload-failed');
+  assert.equal(failed.length, 1, log);
+  assert.match(failed[0]?.detail ?? '', /^Unable to open pwfile ".*passwd"$/, log);
+  const lines = log.split('\n');
+  assert.equal(lines[(failed[0]?.at[0]?.line ?? 0) - 1]?.endsWith('Reloading config.'), true, log);
+  assert.ok(problems.findings.some((f) => f.code === 'auth-failure'), log);
+  const gate = await runCli(['report', '--format', 'markdown', '--fail-on', 'reload-failed', broker.logFile]);
+  assert.equal(gate.code, 1, gate.stdout);
 });

@@ -1936,3 +1936,38 @@ test('a websockets login refused, which has no New connection line, is known as 
   assert.deepEqual(c.attempts.map((a) => [a.client, a.address, a.outcome]), [[null, '::ffff:127.0.0.1', 'not-authorised'], [null, '10.1.2.3', 'not-authorised'], ['sensor:12', null, 'not-authorised']]);
   assert.deepEqual(c.findings.filter((f) => f.code === 'auth-failure').map((f) => f.code === 'auth-failure' && [f.client, f.address]), [[null, '::ffff:127.0.0.1'], [null, '10.1.2.3'], ['sensor:12', null]]);
 });
+
+test('a configuration reload that logs errors is a reload-failed warning, citing the reload and its first error; one that logs none is not', () => {
+  // Real 2.0.11: SIGHUP with the password file moved away, then back, then with a bad option.
+  const head = [
+    '1795920579: mosquitto version 2.0.11 starting',
+    '1795920579: Config loaded from /tmp/rl/conf.',
+    '1795920579: Opening ipv4 listen socket on port 21500.',
+    '1795920579: mosquitto version 2.0.11 running',
+  ];
+  const pwfile = ['1795920580: Reloading config.', '1795920580: Error: Unable to open pwfile "/tmp/rl/pw".', '1795920580: Error opening password file "/tmp/rl/pw".'];
+  const refused = ['1795920581: New connection from 127.0.0.1:34420 on port 21500.', '1795920581: Sending CONNACK to 127.0.0.1 (0, 5)', '1795920581: Client <unknown> disconnected, not authorised.'];
+  const good = ['1795920581: Reloading config.'];
+  const option = ['1795920582: Reloading config.', '1795920582: Error: Unknown configuration variable "bogus_option".', '1795920582: Error found at /tmp/rl/conf:7.'];
+  const c = correlate([...head, ...pwfile, ...refused, ...good, ...option, '1795920583: mosquitto version 2.0.11 terminating']);
+  assert.deepEqual(findingsOf(c).filter((f) => f.startsWith('reload')), ['reload-failed - 5,6', 'reload-failed - 12,13']);
+  assert.deepEqual(c.findings.filter((f) => f.code === 'reload-failed').map((f) => describeFinding(f)), [
+    'the configuration reload logged 2 errors (first: Unable to open pwfile "/tmp/rl/pw"); the broker ran on without what failed to load',
+    'the configuration reload logged 2 errors (first: Unknown configuration variable "bogus_option"); the broker ran on without what failed to load',
+  ]);
+  assert.equal(c.brokerReloads, 3);
+  // A reload whose errors end the log, and a warning among its lines.
+  assert.deepEqual(findingsOf(correlate([...head, ...pwfile])).filter((f) => f.startsWith('reload')), ['reload-failed - 5,6']);
+  const warned = correlate([...head, '1795920580: Reloading config.', '1795920580: Warning: Bridge b1 using insecure mode.', '1795920580: Error: Unable to open pwfile "/tmp/rl/pw".']);
+  assert.deepEqual(findingsOf(warned).filter((f) => f.startsWith('reload')), ['reload-failed - 5,7']);
+  // An error after a client's line is not the reload's, nor is a bridge's.
+  assert.deepEqual(findingsOf(correlate([...head, ...good, ...refused, '1795920582: Error: Unable to open pwfile "/tmp/rl/pw".'])).filter((f) => f.startsWith('reload')), []);
+  // Followed, a reload the log then says nothing after is judged once the log has been quiet a moment.
+  const events: CorrelatorEvent[] = [];
+  const followed = new Correlator({ onEvent: (e) => events.push(e) });
+  for (const r of records([...head, ...pwfile])) followed.push(r);
+  followed.quietUntil(1795920581_000);
+  assert.deepEqual(events.filter((e) => e.kind === 'finding').length, 0);
+  followed.quietUntil(1795920582_000);
+  assert.deepEqual(events.flatMap((e) => (e.kind === 'finding' ? [e.finding.code] : [])), ['reload-failed']);
+});

@@ -4,7 +4,7 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import {
-  type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
+  type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type Level, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
   type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, findCatalogueLevel, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
@@ -363,11 +363,22 @@ function showsBrokerRunning(r: LogRecord): boolean {
   return runningTypes.has(r.type) || (r.type === 'broker' && (r.event === 'running' || r.event === 'saving' || r.event === 'reloading' || r.event === 'terminating'));
 }
 
+/** The level the broker logs a message line at, told by its words (not a bridge's: it is about the remote broker). */
+function brokerLevel(r: MessageRecord): Level | undefined {
+  // An envelope may give every line one level (journald's info, or err for a container's stderr).
+  return r.family === 'bridge' ? undefined : findCatalogueLevel(r.format, r.params[0]);
+}
+
 /** The text of a message line: its format with its values in, without a leading `Error: `. */
 function fillFormat(r: MessageRecord): string {
   let i = 0;
   const text = r.format.replace(/%[-+ #0-9.]*[hlz]*[a-zA-Z%]/g, (spec) => (spec === '%%' ? '%' : String(r.params[i++] ?? '?')));
   return text.replace(/^Error:\s*/, '');
+}
+
+/** What an error line says, as a finding's detail: without `Error: ` and its last full stop. */
+function errorDetail(r: MessageRecord): string {
+  return fillFormat(r).replace(/\.$/, '');
 }
 
 /** What a protocol violation's line says was wrong; a value the broker cut off the line is `?`. */
@@ -389,6 +400,14 @@ interface PendingStart {
   /** The time before the `starting` line: when the sessions of the broker before it ended. */
   lastTime: number | null;
   error: MessageRecord | null;
+}
+
+/** A `Reloading config.` line, until a line other than those its reload logs comes ({@link settleReload}). */
+interface PendingReload {
+  r: BrokerRecord;
+  /** The first error the reload logged. */
+  error: MessageRecord | null;
+  errors: number;
 }
 
 /** How long a followed log may be quiet after a `starting` line before the start is judged on what came. */
@@ -513,6 +532,8 @@ export class Correlator {
   private ranBeforeStart = false;
   /** The last `starting` line, until what follows shows whether the broker started ({@link settleStart}). */
   private startPending: PendingStart | null = null;
+  /** The last `Reloading config.` line, until what follows shows whether it logged errors ({@link settleReload}). */
+  private reloadPending: PendingReload | null = null;
   /** The record of the last timeout of a connection without an id. */
   private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
@@ -687,6 +708,8 @@ export class Correlator {
     // A broker says it failed to start, or that it runs, within moments of its start.
     const pendingSince = this.startPending?.error?.time ?? this.startPending?.r.time;
     if (pendingSince != null && time - pendingSince >= startSettledMs) this.settleStartAtEnd();
+    const reloadSince = this.reloadPending?.error?.time ?? this.reloadPending?.r.time;
+    if (reloadSince != null && time - reloadSince >= startSettledMs) this.settleReloadAtEnd();
     this.bridges.quietUntil(time);
     this.sayStalledFlows(time);
   }
@@ -723,6 +746,7 @@ export class Correlator {
       this.records++;
     }
     if (this.startPending !== null) this.settleStart(r);
+    if (this.reloadPending !== null) this.settleReload(r);
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
     // a run of its own): anything else that comes in, or any other line, ends that run.
@@ -815,6 +839,7 @@ export class Correlator {
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
     this.settleStartAtEnd();
+    this.settleReloadAtEnd();
     if (this.resumeEcho !== null) this.settleResumeEcho(null);
     this.settleRequest(true);
     this.loggingRunOver();
@@ -1509,6 +1534,8 @@ export class Correlator {
       return;
     }
     this.noteBrokerRun(r.version ?? null, event, r.time);
+    // A reload's errors follow it at once ({@link settleReload}).
+    if (event === 'reloading') this.reloadPending = { r, error: null, errors: 0 };
     // A broker with persistence saves its sessions as it stops; one without loses them.
     if (event === 'saving') this.stoppedUnsaved = false;
     if (event !== 'terminating') return;
@@ -1544,8 +1571,7 @@ export class Correlator {
     const start = this.startPending;
     if (start === null) return;
     if (r.type === 'broker' && r.event === 'running') this.commitStart(start);
-    // The level the broker logs at: an envelope may give every line one (journald's info, or err for a container's stderr).
-    else if (r.type === 'message' && r.family !== 'bridge' && findCatalogueLevel(r.format, r.params[0]) === 'error') start.error ??= r;
+    else if (r.type === 'message' && brokerLevel(r) === 'error') start.error ??= r;
     // A busy broker logs on for its clients as another starts beside it: a broker just started has no session yet.
     else if (start.error === null && this.isOfOpenSession(r)) return;
     // Bridges connect after the listeners open, where a second broker fails: a bridge line after an error is the running broker's.
@@ -1553,6 +1579,35 @@ export class Correlator {
       if (start.error === null) this.commitStart(start);
       else this.failStart(start, true);
     } else if (r.type === 'broker' && r.event === 'starting') this.settleStartAtEnd();
+  }
+
+  /**
+   * A line after a `Reloading config.` line. The broker reloads between handling its clients, so
+   * the errors and warnings it logs as it reads the configuration again come right after it: any
+   * other line ends the reload. An error among them (a password or ACL file it could not open, a
+   * bad option, a certificate) means what failed did not load.
+   */
+  private settleReload(r: LogRecord): void {
+    const reload = this.reloadPending;
+    if (reload === null) return;
+    const level = r.type === 'message' ? brokerLevel(r) : undefined;
+    if (r.type === 'message' && level === 'error') {
+      reload.error ??= r;
+      reload.errors++;
+    } else if (level !== 'warning') this.settleReloadAtEnd();
+  }
+
+  /** A reload with nothing after it but what it logged: it failed when it logged an error. */
+  private settleReloadAtEnd(): void {
+    const reload = this.reloadPending;
+    if (reload === null) return;
+    this.reloadPending = null;
+    const { r, error, errors } = reload;
+    if (error === null) return;
+    this.addFinding({
+      code: 'reload-failed', severity: 'warning', client: null, time: r.time,
+      at: [{ file: r.file, line: r.line }, { file: error.file, line: error.line }], detail: errorDetail(error), errors,
+    });
   }
 
   /** Whether `r` is a line of a client's session open in the log, other than a new connection of its id. */
@@ -1611,7 +1666,7 @@ export class Correlator {
     if (error !== null) at.push({ file: error.file, line: error.line });
     this.addFinding({
       code: 'broker-start-failed', severity: 'warning', client: null, time: r.time, at,
-      version: r.version ?? null, detail: error === null ? null : fillFormat(error).replace(/\.$/, ''), brokerRunning,
+      version: r.version ?? null, detail: error === null ? null : errorDetail(error), brokerRunning,
     });
   }
 

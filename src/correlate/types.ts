@@ -147,7 +147,7 @@ export interface Flow {
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
   'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
-  'lines-missing', 'broker-restart', 'broker-start-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
+  'lines-missing', 'broker-restart', 'broker-start-failed', 'reload-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
@@ -311,6 +311,14 @@ export interface StartFailedFinding extends FindingBase {
   /** A broker was running beside it: lines of one came before it (since the last start, with no stop) or after it. */
   brokerRunning: boolean;
 }
+/** A configuration reload (SIGHUP) the broker logged errors for: what failed did not load (an unreadable password file refuses every login). */
+export interface ReloadFailedFinding extends FindingBase {
+  code: 'reload-failed';
+  /** The first error it logged, without `Error: ` and its last full stop. */
+  detail: string;
+  /** The error lines it logged. */
+  errors: number;
+}
 export interface EvictionFinding extends FindingBase {
   code: 'state-evicted';
   sessions: number;
@@ -361,7 +369,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ReloadFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

@@ -49,6 +49,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'lines-missing': 'Lines left out by the system log',
   'broker-restart': 'Broker restart',
   'broker-start-failed': 'Broker failed to start',
+  'reload-failed': 'Configuration reload failed',
   'state-evicted': 'Tracking state evicted at the limit',
   'no-debug-lines': 'No debug lines: QoS flows cannot be followed',
   'unknown-lines': 'Lines not understood',
@@ -230,6 +231,8 @@ export function describeFinding(f: Finding): string {
       return `broker ${f.version ? `${f.version} ` : ''}started again${f.stopLogged ? '' : ' with no stop logged before it (a crash or a kill)'}; ${f.sessionsEnded} session(s) ended`;
     case 'broker-start-failed':
       return `broker ${f.version ? `${f.version} ` : ''}did not start${f.detail !== null ? ` (${f.detail})` : ''}${f.brokerRunning ? '; the broker already running went on' : ''}`;
+    case 'reload-failed':
+      return `the configuration reload logged ${f.errors === 1 ? `an error (${f.detail})` : `${f.errors} errors (first: ${f.detail})`}; the broker ran on without what failed to load`;
     case 'lines-missing':
       return f.cause === 'suppressed'
         ? `the system log dropped ${f.lines} of the broker's lines at its rate limit: what they said is missing, so sessions, flows and findings of that time may be wrong`
