@@ -81,8 +81,8 @@ interface ClientState extends ClientFlows {
   mayResume: boolean;
   /** 1.x logs `Client X disconnected.` for the old connection after a takeover: see {@link Correlator.isTakeoverEcho}. */
   takeoverEcho: { until: number; time: number | null } | null;
-  /** The times of its last takeovers, at most one more than make it flap. */
-  takeoverTimes: number[];
+  /** Its last takeovers, when and where, at most one more than make it flap. */
+  recentTakeovers: Array<{ time: number; at: Where }>;
   /** A takeover finding waiting for the new connection's address. */
   takeoverFinding: Finding | null;
   /** The flapping finding that takeover began, announced after it. */
@@ -430,7 +430,7 @@ export const defaultFindingsPerCode = 10_000;
 
 const flappingWindowMs = 5 * 60_000;
 const flappingCount = 3;
-/** Lines a flapping finding names, at most: the takeover that made it, then those after it. */
+/** Lines a flapping finding names, at most: the takeover that made it, the ones it counted before it, then those after it. */
 const flappingEvidence = 20;
 const takeoverEchoRecords = 50;
 /**
@@ -910,7 +910,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeoverTimes: [], takeoverFinding: null, flappingFinding: null, flapping: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, recentTakeovers: [], takeoverFinding: null, flappingFinding: null, flapping: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -1212,20 +1212,23 @@ export class Correlator {
     if (time !== null) {
       // The last takeovers only: those in the window now reached the count with this one when
       // the one before them is out of it.
-      const times = st.takeoverTimes;
-      const within = (t: number | undefined): boolean => t !== undefined && time - t <= flappingWindowMs;
+      const recent = st.recentTakeovers;
+      const within = (t: { time: number } | undefined): boolean => t !== undefined && time - t.time <= flappingWindowMs;
       // A run that goes on is the same flapping: its finding counts this takeover too.
       const run = st.flapping;
-      if (run !== null && within(times[times.length - 1])) {
+      if (run !== null && within(recent[recent.length - 1])) {
         run.finding.takeovers++;
         run.finding.windowMs = time - run.since;
         if (run.finding.at.length < flappingEvidence) run.finding.at.push({ file: r.file, line: r.line });
       } else st.flapping = null;
-      times.push(time);
-      if (times.length > flappingCount + 1) times.shift();
-      if (st.flapping === null && within(times[times.length - flappingCount]) && !within(times[times.length - flappingCount - 1])) {
-        const since = times[times.length - flappingCount] ?? time;
-        const finding: FlappingFinding = { code: 'takeover-flapping', severity: 'error', client, time, at: [{ file: r.file, line: r.line }], takeovers: flappingCount, windowMs: time - since };
+      recent.push({ time, at: { file: r.file, line: r.line } });
+      if (recent.length > flappingCount + 1) recent.shift();
+      if (st.flapping === null && within(recent[recent.length - flappingCount]) && !within(recent[recent.length - flappingCount - 1])) {
+        const before = recent.slice(-flappingCount, -1);
+        const since = before[0]?.time ?? time;
+        // The takeover that made it first, as its time is this one's; then those it counted before it.
+        const at = [{ file: r.file, line: r.line }, ...before.map((t) => t.at)];
+        const finding: FlappingFinding = { code: 'takeover-flapping', severity: 'error', client, time, at, takeovers: flappingCount, windowMs: time - since };
         st.flapping = { finding, since };
         this.addFinding(finding, false);
         st.flappingFinding = finding;
@@ -1520,8 +1523,8 @@ export class Correlator {
   /** Forgets a client with nothing open, so state grows with what is open, not with the log. */
   private release(client: string, st: ClientState): void {
     if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedUntil > this.records) return;
-    const lastTakeover = st.takeoverTimes[st.takeoverTimes.length - 1];
-    if (lastTakeover !== undefined && this.lastTime !== null && this.lastTime - lastTakeover <= flappingWindowMs) return;
+    const lastTakeover = st.recentTakeovers[st.recentTakeovers.length - 1];
+    if (lastTakeover !== undefined && this.lastTime !== null && this.lastTime - lastTakeover.time <= flappingWindowMs) return;
     this.clients.delete(client);
     this.cachedState = undefined;
   }
