@@ -107,6 +107,13 @@ describe('fixtures/sample.log', () => {
     assert.match(html, /<figure id="connections-chart">/);
   });
 
+  test('incomplete flows are listed in log order, as `flows` lists them', async () => {
+    const html = renderHtmlReport(await reportOfLog('fixtures/stalled-qos2.log'), plainContext);
+    const flows = html.slice(html.indexOf('id="incomplete-flows"'), html.indexOf('<section id="problems">'));
+    const lines = [...flows.matchAll(/stalled-qos2\.log:(\d+)/g)].map((m) => Number(m[1]));
+    assert.deepEqual(lines, [28, 31, 37]);
+  });
+
   test('times are shown in the context time zone', async () => {
     const report = await reportOfLog('fixtures/sample.log');
     const utc = renderHtmlReport(report, plainContext);

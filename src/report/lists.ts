@@ -6,7 +6,7 @@ import { type Correlation, type Finding, type Flow, type Session, endpoint } fro
 import type { ReportContext } from './context.js';
 import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, findingTitles, packetLines, troubledEnds } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
-import { findingsInOrder, groupByCode, inLogOrder } from './log-order.js';
+import { findingsInOrder, flowsInLogOrder, groupByCode, inLogOrder } from './log-order.js';
 import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
@@ -36,10 +36,6 @@ function sortedSessions(c: Correlation): Session[] {
   return inLogOrder(c.sessions, (s) => ({ at: s.startAt, time: s.start }));
 }
 
-function sortedFlows(c: Correlation): Flow[] {
-  return inLogOrder(c.flows, (f) => ({ at: f.steps[0]?.at, time: f.steps[0]?.time ?? null }));
-}
-
 /** Sessions as a table. */
 export function renderSessionsTable(c: Correlation, ctx: ReportContext): string {
   const sessions = sortedSessions(c);
@@ -63,7 +59,7 @@ const flowColumns = [
 
 /** Flows as a table. */
 export function renderFlowsTable(c: Correlation, ctx: ReportContext): string {
-  const flows = sortedFlows(c);
+  const flows = flowsInLogOrder(c.flows);
   const note = c.debugLines ? '' : `${ctx.chalk.yellow(`The log has no ${packetLines}: QoS flows cannot be known.`)}\n`;
   if (flows.length === 0) return note + 'No flows to list.\n';
   return note + renderTable(flowColumns, flows.map((f) => flowRow(f, ctx, c.wholeSeconds)), ctx, (row, col, text) => {
@@ -126,10 +122,10 @@ export const sessionsReporters = {
 /** Flows formats by name. */
 export const flowsReporters = {
   table: renderFlowsTable,
-  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines }, 'flows', sortedFlows(c).map(flowJson)),
-  ndjson: (c: Correlation) => ndjsonPieces(sortedFlows(c).map(flowJson)),
+  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines }, 'flows', flowsInLogOrder(c.flows).map(flowJson)),
+  ndjson: (c: Correlation) => ndjsonPieces(flowsInLogOrder(c.flows).map(flowJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
-    const flows = sortedFlows(c);
+    const flows = flowsInLogOrder(c.flows);
     const note = c.debugLines ? '' : `_The log has no ${markdownCell(packetLines)}: QoS flows cannot be known._\n\n`;
     return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => markdownRow(flowRow(f, ctx, c.wholeSeconds), flowColumns, f.topic === null ? ['client'] : ['client', 'topic'])))}`;
   },

@@ -2,7 +2,7 @@
  * The order lists are shown in: items in the order they start in the log, and findings by code,
  * each code's in the order of their time.
  */
-import type { Finding } from '../correlate/index.js';
+import type { Finding, Flow } from '../correlate/index.js';
 import type { Where } from '../parse/index.js';
 
 /**
@@ -27,6 +27,11 @@ export function inLogOrder<T>(items: readonly T[], startOf: (item: T) => { at: W
   return items.map((item) => ({ item, key: key(item) }))
     .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1])
     .map(({ item }) => item);
+}
+
+/** Flows in the order of their first step in the log: as `flows` lists them. */
+export function flowsInLogOrder(flows: readonly Flow[]): Flow[] {
+  return inLogOrder(flows, (f) => ({ at: f.steps[0]?.at, time: f.steps[0]?.time ?? null }));
 }
 
 /**

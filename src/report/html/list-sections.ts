@@ -12,6 +12,7 @@ import { renderLatencyHistogram } from './charts.js';
 import { htmlText } from './escape.js';
 import type { HtmlLimits } from './limits.js';
 import { cell, count, more, table, time, where } from './markup.js';
+import { flowsInLogOrder } from '../log-order.js';
 import { latencyHistogram } from './series.js';
 import { inStartOrder } from './timeline-svg.js';
 
@@ -49,7 +50,7 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
   } else {
     out.push('<p class="note">No completed QoS 1/2 flows.</p>');
   }
-  const unfinished = c.flows.filter((f) => f.state === 'incomplete' || f.state === 'refused');
+  const unfinished = flowsInLogOrder(c.flows).filter((f) => f.state === 'incomplete' || f.state === 'refused');
   out.push(`<h3 id="incomplete-flows">Incomplete and refused flows (${unfinished.length})</h3>`);
   const inFlight = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight;
   if (unfinished.length === 0) {
