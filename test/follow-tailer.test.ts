@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { lastLinesOffset } from '../src/cli/follow/history-offset.js';
 import { ChangeWaiter } from '../src/cli/follow/change-waiter.js';
+import { describeNotice } from '../src/cli/follow/notice-text.js';
 import { FileTailer, type TailNotice, type TailStart } from '../src/cli/follow/tailer.js';
 
 let dir = '';
@@ -582,5 +583,13 @@ test('the change waiter wakes for the log and its rotations, not for a busy file
     assert.equal(await woken(() => writeFileSync(join(where, 'broker.log.1'), 'x\n')), true, 'a rotation of it');
   } finally {
     waiter.close();
+  }
+});
+
+test('a copytruncate notice does not claim that nothing was lost: lines written between the copy and the truncation are in neither', () => {
+  for (const recoveredBytes of [0, 120]) {
+    const text = describeNotice({ code: 'truncated', path: 'broker.log', copy: 'broker.log.1', recoveredBytes });
+    assert.match(text, /any written between the copy and the truncation are lost to both/);
+    assert.doesNotMatch(text, /missed nothing/);
   }
 });

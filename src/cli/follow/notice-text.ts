@@ -24,8 +24,8 @@ export function describeNotice(notice: TailNotice): string {
     case 'truncated':
       if (notice.copy === null) return `${path} was truncated, and no copy of it was found beside it: lines written just before, if any, are missed here; following it from its start`;
       return notice.recoveredBytes === 0
-        ? `${path} was truncated (copytruncate to ${safeText(notice.copy)}, which missed nothing); following it from its start`
-        : `${path} was truncated (copytruncate); read ${notice.recoveredBytes} missed byte(s) from ${safeText(notice.copy)}, following it from its start`;
+        ? `${path} was truncated (copytruncate to ${safeText(notice.copy)}, which holds no line past those read; any written between the copy and the truncation are lost to both); following it from its start`
+        : `${path} was truncated (copytruncate); read ${notice.recoveredBytes} missed byte(s) from ${safeText(notice.copy)} (any written between the copy and the truncation are lost to both), following it from its start`;
     case 'compressed-skipped': return `${path} was rotated while follow was behind, and ${safeText(notice.file)} was compressed before it was read: its lines are missed here (give it to another mosqlog command)`;
     case 'unreadable': return `${path} cannot be read (${safeText(notice.reason)}); still trying`;
   }
