@@ -569,6 +569,8 @@ test('a delivery held for a kept session is lost in a crash (a start with no sto
   assert.deepEqual(state([...lines, ...start]), [['persF', 'incomplete']]);
   assert.deepEqual(state([...lines, '1795916624: mosquitto version 2.0.11 terminating', ...start]), [['persF', 'incomplete']]);
   assert.deepEqual(state([...lines, '1795916624: mosquitto version 2.0.11 terminating', '1795916624: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.', ...start]), [['persF', 'held']]);
+  // Connected at the crash: its session ends only at the start, and is lost all the same.
+  assert.deepEqual(state([...lines.slice(0, 4), ...start]), [['persF', 'incomplete']]);
 });
 
 test('a protocol error or socket error the broker named by its cause reads it in words', () => {

@@ -1633,10 +1633,12 @@ export class Correlator {
     const version = r.version ?? null;
     this.noteBrokerRun(version, 'starting', r.time);
     this.stoppedSessions.clear();
-    // A start with no stop before it follows a crash, which saved nothing either.
-    if (this.stoppedUnsaved || this.terminated === null) this.forgetKeptSessions();
+    const crashed = this.terminated === null;
     this.newLoggingRun();
     const ended = this.endAllSessions(r, lastTime);
+    // A start with no stop before it follows a crash, which saved nothing either: not even the
+    // sessions open at the crash, which end only now.
+    if (this.stoppedUnsaved || crashed) this.forgetKeptSessions();
     this.bridges.brokerStarted(r.time);
     // A broker that ran before it starts was restarted, though the log began after its last
     // start and holds no session it had open (a rotated log, a crash).
@@ -1673,7 +1675,7 @@ export class Correlator {
     });
   }
 
-  /** The broker stopped without saving its sessions: what the kept ones left in flight is not held for them. */
+  /** The broker stopped without saving its sessions, or crashed: what the kept ones left in flight is not held for them. */
   private forgetKeptSessions(): void {
     this.stoppedUnsaved = false;
     for (const st of this.clients.values()) if (st.session === null) this.flows.forgetKept(st);
