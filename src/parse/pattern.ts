@@ -133,6 +133,15 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function versionParts(version: string): number[] {
-  return /^\d+(\.\d+)*/.test(version) ? version.split('.').map((p) => parseInt(p, 10) || 0) : [Number.MAX_SAFE_INTEGER];
+/** Versions already split: a log names few, and each line's candidate rows are checked against its broker's. */
+const knownVersionParts = new Map<string, readonly number[]>();
+const versionPartsKept = 64;
+
+function versionParts(version: string): readonly number[] {
+  const known = knownVersionParts.get(version);
+  if (known) return known;
+  const parts = /^\d+(\.\d+)*/.test(version) ? version.split('.').map((p) => parseInt(p, 10) || 0) : [Number.MAX_SAFE_INTEGER];
+  if (knownVersionParts.size >= versionPartsKept) knownVersionParts.clear();
+  knownVersionParts.set(version, parts);
+  return parts;
 }
