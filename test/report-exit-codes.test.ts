@@ -71,7 +71,7 @@ describe('switches', () => {
   test('--exit-zero reports the failed gate and exits 0', async () => {
     const result = await gateOf([stalled, '--fail-on', 'flow-incomplete', '--exit-zero']);
     assert.equal(result.code, 0);
-    assert.equal(result.stderr, '');
+    assert.equal(result.stderr, 'mosqlog: --fail-on failed: flow-incomplete 3 > 0 (--exit-zero: exit code 0)\n');
     assert.equal(result.gate.passed, false);
     assert.equal(result.gate.enforced, false);
   });

@@ -104,3 +104,8 @@ export function hasControlBytes(text: string): boolean {
 export function onlySgr(text: string): boolean {
   return text.replace(/\x1b\[[0-9;]*m/g, '').match(/[\x1b\x80-\x9f]/) === null;
 }
+
+/** stderr without the line `report --exit-zero` writes for a failed gate: what else a run said. */
+export function besidesExitZeroGate(stderr: string): string {
+  return stderr.replace(/^mosqlog: --fail-on failed: [^\n]* \(--exit-zero: exit code 0\)\n/m, '');
+}

@@ -227,10 +227,11 @@ Examples:
       if (toFile === null || options.format === 'github') await writeStdout(env, text);
       if (options.format === 'markdown' && summary !== null && !toSummary) await appendStepSummary(summary, text);
 
-      if (!gate.passed && gate.enforced) {
+      // With --exit-zero the failure is still said, for the CI console; only the exit code passes.
+      if (!gate.passed) {
         const failed = gate.rules.filter((r) => !r.passed).map((r) => `${r.code} ${r.count} > ${r.max}`);
-        env.io.stderr.write(`mosqlog: --fail-on failed: ${failed.join(', ')}\n`);
-        env.gateFailed();
+        env.io.stderr.write(`mosqlog: --fail-on failed: ${failed.join(', ')}${gate.enforced ? '' : ' (--exit-zero: exit code 0)'}\n`);
+        if (gate.enforced) env.gateFailed();
       }
     });
 }
