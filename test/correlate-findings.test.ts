@@ -546,7 +546,7 @@ test('a start after lines of a running broker is a restart, though the log holds
   assert.deepEqual(findingsOf(crashed), ['broker-restart - 3']);
   assert.equal(describeFinding(crashed.findings[0] as Finding), 'broker 2.0.11 started again with no stop logged before it (a crash or a kill); 0 session(s) ended');
   const stopped = correlate(['1795867657: Sending CONNACK to live-clean (0, 0)', '1795867658: mosquitto version 2.0.11 terminating', ...start]);
-  assert.equal(describeFinding(stopped.findings[0] as Finding), 'broker 2.0.11 started again; 0 session(s) ended');
+  assert.equal(describeFinding(stopped.findings[0] as Finding), 'broker 2.0.11 was stopped and started again; 0 session(s) ended');
   assert.deepEqual(findingsOf(correlate(start)), []);
   assert.deepEqual(findingsOf(correlate(['', 'Nov 28 12:07:40 host systemd[1]: Starting Mosquitto MQTT Broker...', ...start])), []);
   // 2.1 prints who it runs as before it starts: on stderr (journald, docker), those lines come first.
@@ -571,6 +571,9 @@ test('a delivery held for a kept session is lost in a crash (a start with no sto
   assert.deepEqual(state([...lines, '1795916624: mosquitto version 2.0.11 terminating', '1795916624: Saving in-memory database to /var/lib/mosquitto/mosquitto.db.', ...start]), [['persF', 'held']]);
   // Connected at the crash: its session ends only at the start, and is lost all the same.
   assert.deepEqual(state([...lines.slice(0, 4), ...start]), [['persF', 'incomplete']]);
+  const crashed = correlate([...lines.slice(0, 4), ...start]).sessions.map((x) => [x.endReason, x.endDetail]);
+  const stopped = correlate([...lines.slice(0, 4), '1795916624: mosquitto version 2.0.11 terminating', ...start]).sessions.map((x) => [x.endReason, x.endDetail]);
+  assert.deepEqual([crashed, stopped], [[['broker-shutdown', 'no stop logged: a crash or a kill']], [['broker-shutdown', undefined]]]);
 });
 
 test('a protocol error or socket error the broker named by its cause reads it in words', () => {

@@ -1635,7 +1635,7 @@ export class Correlator {
     this.stoppedSessions.clear();
     const crashed = this.terminated === null;
     this.newLoggingRun();
-    const ended = this.endAllSessions(r, lastTime);
+    const ended = this.endAllSessions(r, lastTime, crashed ? 'no stop logged: a crash or a kill' : undefined);
     // A start with no stop before it follows a crash, which saved nothing either: not even the
     // sessions open at the crash, which end only now.
     if (this.stoppedUnsaved || crashed) this.forgetKeptSessions();
@@ -1681,15 +1681,15 @@ export class Correlator {
     for (const st of this.clients.values()) if (st.session === null) this.flows.forgetKept(st);
   }
 
-  /** Ends every open session as the broker stops (`r` terminating) or starts again, at `time`. */
-  private endAllSessions(r: BrokerRecord, time: number | null): number {
+  /** Ends every open session as the broker stops (`r` terminating) or starts again, at `time`; `detail` says more of why. */
+  private endAllSessions(r: BrokerRecord, time: number | null, detail?: string): number {
     let ended = 0;
     const stopping = r.event === 'terminating';
     for (const [client, st] of this.clients) {
       if (!st.session) continue;
       ended++;
       if (stopping) this.stoppedSessions.set(client, st.session.session);
-      this.closeSession(client, st, 'broker-shutdown', { ...r, time }, undefined);
+      this.closeSession(client, st, 'broker-shutdown', { ...r, time }, detail);
     }
     return ended;
   }

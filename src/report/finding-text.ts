@@ -228,7 +228,7 @@ export function describeFinding(f: Finding): string {
       if (f.offline) return `queue full for ${who(f.client)} while it was not connected: messages for it are being dropped`;
       return `queue full for ${who(f.client)}: outgoing messages are being dropped (${f.inFlight} in flight)`;
     case 'broker-restart':
-      return `broker ${f.version ? `${f.version} ` : ''}started again${f.stopLogged ? '' : ' with no stop logged before it (a crash or a kill)'}; ${f.sessionsEnded} session(s) ended`;
+      return `broker ${f.version ? `${f.version} ` : ''}${f.stopLogged ? 'was stopped and started again' : 'started again with no stop logged before it (a crash or a kill)'}; ${f.sessionsEnded} session(s) ended`;
     case 'broker-start-failed':
       return `broker ${f.version ? `${f.version} ` : ''}did not start${f.detail !== null ? ` (${f.detail})` : ''}${f.brokerRunning ? '; the broker already running went on' : ''}`;
     case 'reload-failed':
