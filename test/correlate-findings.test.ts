@@ -1976,3 +1976,21 @@ test('a configuration reload that logs errors is a reload-failed warning, citing
   followed.quietUntil(1795920582_000);
   assert.deepEqual(events.flatMap((e) => (e.kind === 'finding' ? [e.finding.code] : [])), ['reload-failed']);
 });
+
+test('a silence in a timeline is placed where it began: what was sent to the client while it was silent follows it', () => {
+  // Real 2.0.11: stuck-persist (keepalive 5s) stopped with SIGSTOP; messages for it are sent until it is closed.
+  const { timeline } = decodedWithTimeline([
+    '1795921134: New connection from 127.0.0.1:42052 on port 21002.',
+    '1795921134: New client connected from 127.0.0.1:42052 as stuck-persist (p2, c0, k5, u\'alice\').',
+    '1795921134: Sending CONNACK to stuck-persist (0, 0)',
+    '1795921134: Received SUBSCRIBE from stuck-persist',
+    '1795921134: 	k/# (QoS 2)',
+    '1795921134: Sending SUBACK to stuck-persist',
+    "1795921135: Sending PUBLISH to stuck-persist (d0, q1, r0, m1, 'k/info', ... (5 bytes))",
+    '1795921145: Client stuck-persist closed its connection.',
+  ]);
+  const kinds = timeline.map((e) => e.kind);
+  assert.ok(kinds.indexOf('gap') >= 0 && kinds.indexOf('gap') < kinds.indexOf('flow'), kinds.join(' '));
+  const times = timeline.map((e) => e.time ?? 0);
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+});

@@ -165,7 +165,7 @@ export class TimelineBuilder {
     }
   }
 
-  /** The entries, in log order. */
+  /** The entries, in log order; a silence where it began. */
   finish(): TimelineEntry[] {
     return this.entries;
   }
@@ -227,8 +227,23 @@ export class TimelineBuilder {
     const keepalive = this.keepalive.get(client);
     // A keepalive of 0 is none; a negative one (a damaged line) would make every step back in time a gap.
     if (heard !== undefined && keepalive !== undefined && keepalive > 0 && time - heard > keepalive * 1500) {
-      this.add({ kind: 'gap', client, time: heard, at, gapMs: time - heard, keepalive });
+      this.addSince({ kind: 'gap', client, time: heard, at, gapMs: time - heard, keepalive });
     }
+  }
+
+  /**
+   * Adds an entry known only later (a silence, once it ends) where its time puts it: after the
+   * client's last entry no later than it, so that what was sent to it meanwhile follows it.
+   * Those later entries stay the client's last.
+   */
+  private addSince(entry: TimelineEntry & { time: number }): void {
+    let i = this.entries.length;
+    for (; i > 0; i--) {
+      const e = this.entries[i - 1];
+      if (e?.client === entry.client && (e.time === null || e.time <= entry.time)) break;
+    }
+    if (i === this.entries.length || i === 0) this.add(entry);
+    else if (this.entries.length < this.limit) this.entries.splice(i, 0, entry);
   }
 
   /** Whether `at` is the line of the session end just shown for `client`. */
