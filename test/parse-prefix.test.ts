@@ -81,6 +81,12 @@ describe('broker prefixes', () => {
       time: '2026-11-26T14:07:50Z',
     },
     {
+      name: 'a forced timestampFormat that reads no time from a stamp of its shape (month first, the stamp day first) leaves it to be guessed',
+      line: `29/11/2026 03:06:04: ${message}`,
+      options: { timestampFormat: '%m/%d/%Y %H:%M:%S' },
+      time: '2026-11-29T03:06:04Z',
+    },
+    {
       name: 'a forced timestampFormat still reads epoch lines',
       line: `${epoch}: ${message}`,
       options: { timestampFormat: '%d.%m.%Y %H:%M:%S' },

@@ -225,8 +225,13 @@ export class PrefixReader {
       const m = forced.re.exec(line);
       if (m) {
         if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.clock, this.options.year, this.after));
-        if (this.lastStampTime !== null) this.forcedReads++;
-        return m[0].length;
+        if (this.lastStampTime !== null) {
+          this.forcedReads++;
+          return m[0].length;
+        }
+        // Of the format's shape but no time by it (a day-first date read month first): the stamp
+        // is read as without the format.
+        this.forgetLastStamp();
       }
     }
     // Every stamp ends in `: `, so a line that starts with the last one has that stamp (lines
