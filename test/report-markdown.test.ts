@@ -28,19 +28,21 @@ describe('content', () => {
     assert.doesNotMatch(result.stdout, omittedMarker);
   });
 
-  test('a flow rule on a log without debug lines, or an empty log, is not checked, as in JUnit', async () => {
-    for (const stdin of ['1700000000: mosquitto version 2.0.11 starting\n1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).\n', '']) {
+  test('a flow rule on a log without debug lines, or an empty log, is not checked, as in JUnit; a keepalive rule, on a log without connection lines', async () => {
+    const logs: Array<[string, boolean]> = [['1700000000: mosquitto version 2.0.11 starting\n1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).\n', true], ['', false]];
+    for (const [stdin, connections] of logs) {
       const result = await runCli(['report', '-', '--format', 'markdown', '--fail-on', 'flow-incomplete,keepalive-timeout'], { stdin });
       const rules = tableRows(result.stdout).filter((r) => r.length === 4 && /^`[a-z-]+`/.test(r[0] ?? ''));
-      assert.deepEqual(rules.map((r) => [r[0]?.split(' ')[0], r[3]]), [['`flow-incomplete`', '➖ not checked'], ['`keepalive-timeout`', '✅ passed']]);
+      assert.deepEqual(rules.map((r) => [r[0]?.split(' ')[0], r[3]]), [['`flow-incomplete`', '➖ not checked'], ['`keepalive-timeout`', connections ? '✅ passed' : '➖ not checked']]);
       assert.match(result.stdout, /QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked/);
+      assert.equal(/`keepalive-timeout` not checked: the log has no connection lines/.test(result.stdout), !connections);
       // JSON and HTML say so too.
       const json = JSON.parse((await runCli(['report', '-', '--format', 'json', '--fail-on', 'flow-incomplete,keepalive-timeout'], { stdin })).stdout) as { gate: { rules: Array<{ code: string; passed: boolean; checked: boolean; uncheckedReason?: string }> } };
-      assert.deepEqual(json.gate.rules.map((r) => [r.code, r.passed, r.checked]), [['flow-incomplete', true, false], ['keepalive-timeout', true, true]]);
+      assert.deepEqual(json.gate.rules.map((r) => [r.code, r.passed, r.checked]), [['flow-incomplete', true, false], ['keepalive-timeout', true, connections]]);
       assert.match(json.gate.rules[0]?.uncheckedReason ?? '', /^not checked: the log has no packet lines/);
       const html = (await runCli(['report', '-', '--format', 'html', '--fail-on', 'flow-incomplete,keepalive-timeout'], { stdin })).stdout;
       assert.match(html, /<code>flow-incomplete<\/code><\/td>(?:<td[^>]*>[^<]*<\/td>){2}<td[^>]*><span class="muted" title="not checked: [^"]*">not checked<\/span>/);
-      assert.match(html, /<code>keepalive-timeout<\/code><\/td>(?:<td[^>]*>[^<]*<\/td>){2}<td[^>]*>passed</);
+      assert.match(html, connections ? /<code>keepalive-timeout<\/code><\/td>(?:<td[^>]*>[^<]*<\/td>){2}<td[^>]*>passed</ : /<code>keepalive-timeout<\/code><\/td>(?:<td[^>]*>[^<]*<\/td>){2}<td[^>]*><span class="muted" title="not checked: the log has no connection lines/);
     }
   });
 

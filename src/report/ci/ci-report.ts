@@ -72,6 +72,23 @@ export function findingFacts(f: Finding, timeZone: string): Array<[string, strin
 }
 
 const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(packetFindingCodes);
+/**
+ * Codes whose findings come from the broker's connection lines (`New client connected`, `Client X
+ * disconnected`, timeouts, takeovers), which `log_type notice` with `connection_messages true`
+ * gives; a refused login also shows in its CONNACK, a packet line.
+ */
+const connectionCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'socket-error', 'tls-failure', 'connection-refused', 'takeover']);
+
+/** Whether findings of `code` come from packet lines alone (`log_type debug`). */
+export function isPacketCode(code: FindingCode): boolean {
+  return packetCodes.has(code);
+}
+
+/** Whether the log holds any connection line: a new connection, a client connected, or an end. */
+function hasConnectionLines(c: CiReport['correlation']): boolean {
+  const types = c.recordTypes;
+  return (types.connection ?? 0) + (types['client-connected'] ?? 0) + (types.disconnect ?? 0) > 0;
+}
 const flowCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(flowFindingCodes);
 
 /** A rule that passed without being checked, or fully checked: what to call it, and why (which starts with that). */
@@ -91,7 +108,11 @@ function unchecked(label: Unchecked['label'], why: string): Unchecked {
  */
 export function uncheckedRule(report: CiReport, rule: Pick<RuleResult, 'code' | 'passed'>): Unchecked | null {
   const c = report.correlation;
-  if (!rule.passed || !packetCodes.has(rule.code)) return null;
+  if (!rule.passed) return null;
+  if (connectionCodes.has(rule.code) && !hasConnectionLines(c) && !(rule.code === 'auth-failure' && c.debugLines)) {
+    return unchecked('not checked', 'the log has no connection lines (New client connected, Client … disconnected: log_type notice with connection_messages true), which connections and how they ended are known by');
+  }
+  if (!packetCodes.has(rule.code)) return null;
   if (!c.debugLines) return unchecked('not checked', `the log has no ${packetLines}, which QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets are known by`);
   // 2.1 says a filter is denied; before, only the grant line it lacks does.
   if (rule.code === 'subscribe-denied' && !c.filtersJudged) {

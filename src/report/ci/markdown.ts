@@ -7,7 +7,7 @@ import { type FindingCode, defaultFindingsPerCode } from '../../correlate/index.
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles, packetLines } from '../finding-text.js';
 import { formatTime, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
-import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, uncheckedRule, unlistedOf } from './ci-report.js';
+import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, isPacketCode, uncheckedRule, unlistedOf } from './ci-report.js';
 
 /** How much the summary may hold. */
 export interface MarkdownLimits {
@@ -55,10 +55,16 @@ function header(report: CiReport, ctx: ReportContext): string[] {
     lines.push('');
   }
   const unchecked = uncheckedRules.some((u) => u !== null);
-  if (!c.debugLines && (c.sessionCount > 0 || unchecked)) lines.push(`> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no ${markdownCell(packetLines)}.`, '');
-  else {
-    for (const [i, u] of uncheckedRules.entries()) if (u !== null) lines.push(`> \`${gate.rules[i]?.code}\` ${markdownCell(u.reason)}.`, '');
+  const packetNote = !c.debugLines && (c.sessionCount > 0 || unchecked);
+  if (packetNote) lines.push(`> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no ${markdownCell(packetLines)}.`, '');
+  // Rules not checked for one reason share its note.
+  const byReason = new Map<string, string[]>();
+  for (const [i, u] of uncheckedRules.entries()) {
+    const code = gate.rules[i]?.code;
+    if (u === null || code === undefined || (packetNote && isPacketCode(code))) continue;
+    byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), `\`${code}\``]);
   }
+  for (const [reason, codes] of byReason) lines.push(`> ${codes.join(', ')} ${markdownCell(reason)}.`, '');
   return lines;
 }
 
