@@ -1994,3 +1994,21 @@ test('a silence in a timeline is placed where it began: what was sent to the cli
   const times = timeline.map((e) => e.time ?? 0);
   assert.deepEqual(times, [...times].sort((a, b) => a - b));
 });
+
+test('a log that ends as a kept session comes back, before the broker sends again what it held, leaves that delivery in flight', () => {
+  // Real 2.0.11 (persistence on): holder (clean session false) went away with m1 in flight and came back 14 s later.
+  const before = [
+    '1795923514: New connection from 127.0.0.1:43624 on port 21118.',
+    '1795923514: New client connected from 127.0.0.1:43624 as holder (p2, c0, k10).',
+    '1795923514: Sending CONNACK to holder (0, 0)',
+    "1795923515: Sending PUBLISH to holder (d0, q1, r0, m1, 'test/h', ... (8 bytes))",
+    '1795923516: Client holder closed its connection.',
+    '1795923530: New connection from 127.0.0.1:49636 on port 21118.',
+    '1795923530: New client connected from 127.0.0.1:49636 as holder (p2, c0, k10).',
+  ];
+  const state = (log: string[]): unknown[] => correlate(log).flows.map((f) => f.state);
+  assert.deepEqual(state(before), ['in-flight']);
+  assert.deepEqual(state([...before, '1795923530: Sending CONNACK to holder (1, 0)']), ['in-flight']);
+  // Not sent again, and nothing for it 10 s on: stalled.
+  assert.deepEqual(state([...before, '1795923530: Sending CONNACK to holder (1, 0)', '1795923541: Received PINGREQ from holder']), ['incomplete']);
+});

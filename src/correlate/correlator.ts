@@ -1120,6 +1120,7 @@ export class Correlator {
     // A clean start discards what the session still held (a v5 one may have ended with its connection).
     if (r.cleanSession) this.flows.giveUp(st, 'clean-start', true, { file: r.file, line: r.line });
     st.mayResume = !r.cleanSession || r.mqttVersion === '5.0';
+    if (!r.cleanSession) this.flows.sessionResumed(st, r.time);
     st.mqttVersion = r.mqttVersion;
     st.refusedUntil = 0;
     // A session outlives its CONNECT line: its text is its own, so it does not keep the line.

@@ -176,6 +176,8 @@ export class FlowTracker {
   private readonly droppedFor = new Map<string, Inbound>();
   /** When a flow in flight was last sent again, for how long it had waited when the log ended. */
   private readonly resentTimes = new WeakMap<Flow, number>();
+  /** When the session that holds a flow in flight last came back: the broker sends it again then. */
+  private readonly resumedTimes = new WeakMap<Flow, number>();
   /**
    * For a flow whose session ended with it in flight: when the latest such session ended, if the
    * broker keeps it (`keptFrom`) or may (`keptMaybe`: a v5 clean start, kept for an expiry
@@ -418,6 +420,12 @@ export class FlowTracker {
     if (!flowsGoOn) this.giveUp(st);
   }
 
+  /** The client came back to a session the broker may keep, at `time`: what it holds is sent again from then. */
+  sessionResumed(st: ClientFlows, time: number | null): void {
+    if (time === null) return;
+    for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) this.resumedTimes.set(flow, time);
+  }
+
   /** The broker lost the client's kept session (it stopped without saving it): nothing is held for it. */
   forgetKept(st: ClientFlows): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
@@ -483,10 +491,10 @@ export class FlowTracker {
    */
   logEnded(st: ClientFlows, last: number | null): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
-      // A message sent again is waited for from then.
+      // A message sent again, or to be sent again as its session came back, is waited for from then.
       const stepTime = flow.steps[flow.steps.length - 1]?.time ?? null;
-      const resent = this.resentTimes.get(flow) ?? null;
-      const waitedSince = resent !== null && (stepTime === null || resent > stepTime) ? resent : stepTime;
+      const again = Math.max(this.resentTimes.get(flow) ?? -Infinity, this.resumedTimes.get(flow) ?? -Infinity);
+      const waitedSince = again !== -Infinity && (stepTime === null || again > stepTime) ? again : stepTime;
       // Flows of a client not connected are left only where its kept session goes on.
       const ended = this.endedInFlight.get(flow);
       const until = last ?? ended?.keptFrom ?? null;
