@@ -1373,8 +1373,12 @@ test('a flow of a session still open when the log ends was cut by the end if it 
   const stalled = correlate(log(10));
   assert.deepEqual(stalled.flows.map((f) => [f.state, f.stalledAt]), [['incomplete', 'puback']]);
   assert.deepEqual(stalled.findings.map((f) => f.code), ['flow-incomplete']);
-  // Without times the wait is not known: the flow stalled, as before.
-  assert.deepEqual(correlate(log(0, () => '')).flows.map((f) => f.state), ['incomplete']);
+  // Without times the wait is not known: a flow among the log's last 100 lines was cut by its end; one further back stalled.
+  const untimed = log(0, () => '');
+  assert.deepEqual(correlate(untimed).flows.map((f) => f.state), ['in-flight']);
+  const pings = (n: number): string[] => Array.from({ length: n }, () => 'Received PINGREQ from live');
+  assert.deepEqual(correlate([...untimed, ...pings(98)]).flows.map((f) => f.state), ['in-flight']);
+  assert.deepEqual(correlate([...untimed, ...pings(99)]).flows.map((f) => f.state), ['incomplete']);
   // A session that ended leaves its flows stalled, however close to the end.
   const ended = correlate([...log(0), '1795700001: Client live disconnected.']);
   assert.deepEqual(ended.flows.map((f) => f.state), ['incomplete']);
@@ -2011,4 +2015,19 @@ test('a log that ends as a kept session comes back, before the broker sends agai
   assert.deepEqual(state([...before, '1795923530: Sending CONNACK to holder (1, 0)']), ['in-flight']);
   // Not sent again, and nothing for it 10 s on: stalled.
   assert.deepEqual(state([...before, '1795923530: Sending CONNACK to holder (1, 0)', '1795923541: Received PINGREQ from holder']), ['incomplete']);
+});
+
+test('without times, a delivery a kept session left with near the log end is held, unless the broker lost the session', () => {
+  // Real 2.0.11 with log_timestamp false: holder (clean session false) closed with m1 in flight.
+  const lines = [
+    'New connection from 127.0.0.1:43624 on port 21118.',
+    'New client connected from 127.0.0.1:43624 as holder (p2, c0, k10).',
+    'Sending CONNACK to holder (0, 0)',
+    "Sending PUBLISH to holder (d0, q1, r0, m1, 'test/h', ... (8 bytes))",
+    'Client holder closed its connection.',
+  ];
+  const state = (log: string[]): unknown[] => correlate(log).flows.map((f) => (f.held ? 'held' : f.state));
+  assert.deepEqual(state(lines), ['held']);
+  assert.deepEqual(state([...lines, 'mosquitto version 2.0.11 terminating']), ['incomplete']);
+  assert.deepEqual(state([...lines, 'mosquitto version 2.0.11 terminating', 'Saving in-memory database to /var/lib/mosquitto/mosquitto.db.']), ['held']);
 });

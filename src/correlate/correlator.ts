@@ -541,6 +541,9 @@ export class Correlator {
 
   private records = 0;
   private lastTime: number | null = null;
+  /** Where the last record was: a log without times measures what its end cut by lines. */
+  private lastFile: string | null = null;
+  private lastLine = 0;
   private first: number | null = null;
   private last: number | null = null;
   private readonly recordTypes: Partial<Record<RecordType, number>> = {};
@@ -812,6 +815,8 @@ export class Correlator {
         assertNever(r);
     }
     if (r.time !== null) this.lastTime = r.time;
+    this.lastFile = r.file;
+    this.lastLine = r.line;
   }
 
   /**
@@ -851,7 +856,7 @@ export class Correlator {
       // Connected at the end: a session open, or one begun before the log that did not end in it.
       const connected = st.session !== null || this.untracked.has(client);
       if (st.session) this.closeSession(client, st, 'open', null, undefined);
-      this.flows.logEnded(st, connected ? this.lastTime : null);
+      this.flows.logEnded(st, connected, { time: this.lastTime, at: this.lastFile === null ? null : { file: this.lastFile, line: this.lastLine } });
     }
     if (this.sessionCount > 0 && !this.debugLines) {
       this.addFinding({ code: 'no-debug-lines', severity: 'warning', client: null, time: null, at: [] });

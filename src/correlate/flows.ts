@@ -82,6 +82,8 @@ const stepsKept = 16;
  * connected that has not answered for this long has stopped answering.
  */
 export const endGraceMs = 10_000;
+/** Without times, the last lines of a log within which a flow's last step counts as cut by its end ({@link FlowTracker.logEnded}). */
+export const untimedGraceLines = 100;
 /** Lines a flow's finding names as evidence, at most. */
 const evidenceKept = 20;
 
@@ -184,7 +186,7 @@ export class FlowTracker {
    * interval the log does not give), and the re-sends MQTT asks for, one each time as the session
    * resumes (`owed`), and those made (`made`). Only re-sends past those are duplicates to report.
    */
-  private readonly endedInFlight = new WeakMap<Flow, { keptFrom: number | null; keptMaybe: boolean; owed: number; made: number }>();
+  private readonly endedInFlight = new WeakMap<Flow, { keptFrom: number | null; keptMaybe: boolean; lost: boolean; owed: number; made: number }>();
   /** Flows given up at the log's end that a session the broker may keep may still hold ({@link logEnded}). */
   private readonly mayBeHeld = new WeakSet<Flow>();
   /** Flows whose PUBLISH was sent again since their last step: that step may come again, in answer. */
@@ -415,7 +417,8 @@ export class FlowTracker {
         ended.owed++;
         ended.keptFrom = keptFrom;
         ended.keptMaybe = keptMaybe;
-      } else this.endedInFlight.set(flow, { keptFrom, keptMaybe, owed: 1, made: 0 });
+        ended.lost = !flowsGoOn;
+      } else this.endedInFlight.set(flow, { keptFrom, keptMaybe, lost: !flowsGoOn, owed: 1, made: 0 });
     }
     if (!flowsGoOn) this.giveUp(st);
   }
@@ -430,7 +433,7 @@ export class FlowTracker {
   forgetKept(st: ClientFlows): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
       const ended = this.endedInFlight.get(flow);
-      if (ended) ended.keptFrom = null;
+      if (ended) ended.lost = true;
     }
   }
 
@@ -482,14 +485,15 @@ export class FlowTracker {
   }
 
   /**
-   * The log ended. A flow of a client still connected that waited less than {@link endGraceMs}
-   * before the log's last time (`last`, null when the client is not connected or no time is known)
-   * was cut by the end of the log: it stays in flight, without a finding. So does one whose
-   * session ended within that wait, when the broker keeps the session for its client, which has
-   * not come back: it is `held`; one the broker may keep may hold it, which its finding says.
+   * The log ended, at `end` (its last time and line). A flow of a client still `connected` that
+   * waited less than {@link endGraceMs} before the log's last time was cut by the end of the log:
+   * it stays in flight, without a finding. So does one whose session ended within that wait, when
+   * the broker keeps the session for its client, which has not come back: it is `held`; one the
+   * broker may keep may hold it, which its finding says. Without times to measure the wait by, a
+   * flow whose last step is among the log's last {@link untimedGraceLines} lines counts as cut.
    * Every other flow still in flight is given up as stalled.
    */
-  logEnded(st: ClientFlows, last: number | null): void {
+  logEnded(st: ClientFlows, connected: boolean, end: { time: number | null; at: Where | null }): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
       // A message sent again, or to be sent again as its session came back, is waited for from then.
       const stepTime = flow.steps[flow.steps.length - 1]?.time ?? null;
@@ -497,11 +501,15 @@ export class FlowTracker {
       const waitedSince = again !== -Infinity && (stepTime === null || again > stepTime) ? again : stepTime;
       // Flows of a client not connected are left only where its kept session goes on.
       const ended = this.endedInFlight.get(flow);
-      const until = last ?? ended?.keptFrom ?? null;
-      // A clock that went back measures no wait: the flow is judged stalled, as without times.
-      const cut = until !== null && waitedSince !== null && until - waitedSince >= 0 && until - waitedSince < endGraceMs;
+      const kept = connected || (ended !== undefined && !ended.lost);
+      const until = connected ? end.time : ended?.keptFrom ?? null;
+      const lastAt = flow.steps[flow.steps.length - 1]?.at;
+      // A clock that went back measures no wait: the flow is judged stalled.
+      const cut = kept && (until !== null && waitedSince !== null
+        ? until - waitedSince >= 0 && until - waitedSince < endGraceMs
+        : end.time === null && lastAt !== undefined && end.at !== null && lastAt.file === end.at.file && end.at.line - lastAt.line < untimedGraceLines);
       // Of a client away: held for it, or, when the broker may not keep its session, given up as maybe held.
-      const away = cut && last === null;
+      const away = cut && !connected;
       const maybeHeld = away && ended?.keptMaybe === true;
       if (maybeHeld) this.mayBeHeld.add(flow);
       else if (away) flow.held = true;
