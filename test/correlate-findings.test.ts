@@ -2031,3 +2031,37 @@ test('without times, a delivery a kept session left with near the log end is hel
   assert.deepEqual(state([...lines, 'mosquitto version 2.0.11 terminating']), ['incomplete']);
   assert.deepEqual(state([...lines, 'mosquitto version 2.0.11 terminating', 'Saving in-memory database to /var/lib/mosquitto/mosquitto.db.']), ['held']);
 });
+
+test('a connect of an id whose connection is open, with no takeover line, is an inferred takeover: it may be a restart the log did not show', () => {
+  // Real 2.0.11 with log_type notice: the broker was restarted three times (SIGTERM); watcher reconnected each time.
+  const c = correlate([
+    '1795923514: New connection from 127.0.0.1:34282 on port 21131.',
+    '1795923514: New client connected from 127.0.0.1:34282 as watcher (p2, c1, k10).',
+    '1795923514: New connection from 127.0.0.1:34284 on port 21131.',
+    '1795923514: New client connected from 127.0.0.1:34284 as holder (p2, c0, k10).',
+    '1795923515: New connection from 127.0.0.1:34298 on port 21131.',
+    '1795923515: New client connected from 127.0.0.1:34298 as hpub (p2, c1, k60).',
+    '1795923515: Client hpub disconnected.',
+    '1795923516: Client holder closed its connection.',
+    '1795923518: New connection from 127.0.0.1:34312 on port 21131.',
+    '1795923518: New client connected from 127.0.0.1:34312 as watcher (p2, c1, k10).',
+    '1795923522: New connection from 127.0.0.1:45470 on port 21131.',
+    '1795923522: New client connected from 127.0.0.1:45470 as watcher (p2, c1, k10).',
+    '1795923526: New connection from 127.0.0.1:45476 on port 21131.',
+    '1795923526: New client connected from 127.0.0.1:45476 as watcher (p2, c1, k10).',
+  ]);
+  const takeovers = c.findings.filter((f) => f.code === 'takeover');
+  assert.deepEqual(takeovers.map((f) => [f.code === 'takeover' && f.inferred, f.at.map((a) => a.line)]), [[true, [10, 2]], [true, [12, 10]], [true, [14, 12]]]);
+  assert.match(describeFinding(takeovers[0] as Finding), /^watcher connected again from 127\.0\.0\.1:34312 while its connection from 127\.0\.0\.1:34282 was open, and no takeover line was logged: taken over, or the broker restarted without logging it$/);
+  const flapping = c.findings.find((f) => f.code === 'takeover-flapping');
+  assert.ok(flapping?.code === 'takeover-flapping' && flapping.inferred);
+  assert.match(describeFinding(flapping), /two clients may share this id, or the broker restarted without logging it$/);
+  // With the broker's takeover line, it is a takeover for certain.
+  const logged = correlate([
+    '1795923514: New client connected from 127.0.0.1:34282 as watcher (p2, c1, k10).',
+    '1795923518: New connection from 127.0.0.1:34312 on port 21131.',
+    '1795923518: Client watcher already connected, closing old connection.',
+    '1795923518: New client connected from 127.0.0.1:34312 as watcher (p2, c1, k10).',
+  ]);
+  assert.deepEqual(logged.findings.filter((f) => f.code === 'takeover').map((f) => f.code === 'takeover' && [f.inferred, f.at.map((a) => a.line)]), [[false, [3, 1, 4]]]);
+});

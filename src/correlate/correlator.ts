@@ -17,7 +17,7 @@ import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type AuthFinding, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TlsFinding, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TakeoverFinding, type TlsFinding, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -82,7 +82,7 @@ interface ClientState extends ClientFlows {
   /** 1.x logs `Client X disconnected.` for the old connection after a takeover: see {@link Correlator.isTakeoverEcho}. */
   takeoverEcho: { until: number; time: number | null } | null;
   /** Its last takeovers, when and where, at most one more than make it flap. */
-  recentTakeovers: Array<{ time: number; at: Where }>;
+  recentTakeovers: Array<{ time: number; at: Where; inferred: boolean }>;
   /** A takeover finding waiting for the new connection's address. */
   takeoverFinding: Finding | null;
   /** The flapping finding that takeover began, announced after it. */
@@ -1143,7 +1143,8 @@ export class Correlator {
     }, r);
     if (st.takeoverFinding?.code === 'takeover') {
       st.takeoverFinding.newAddress = endpoint(r.address, r.port);
-      st.takeoverFinding.at.push({ file: r.file, line: r.line });
+      // A takeover known by this very line (no takeover line came) names it once.
+      if (!st.takeoverFinding.inferred) st.takeoverFinding.at.push({ file: r.file, line: r.line });
     }
     this.startSession(st, session);
   }
@@ -1200,8 +1201,11 @@ export class Correlator {
     if (!open && !(takeoverLine && this.endsUntracked(client))) return;
     const st = this.state(client);
     const time = r.time;
-    const finding: Finding = {
-      code: 'takeover', severity: 'warning', client, time, at: open ? [{ file: r.file, line: r.line }, open.session.startAt] : [{ file: r.file, line: r.line }],
+    // A connect of an id whose session is open, with no takeover line: a log without the broker's
+    // error lines, or one that restarted without its information lines.
+    const inferred = r.type === 'client-connected';
+    const finding: TakeoverFinding = {
+      code: 'takeover', severity: 'warning', client, time, at: open ? [{ file: r.file, line: r.line }, open.session.startAt] : [{ file: r.file, line: r.line }], inferred,
       // 2.1 names the old connection in its line.
       oldAddress: open ? endpoint(open.session.address, open.session.port) : r.type === 'disconnect' && r.address !== null ? endpoint(r.address, r.port) : null, newAddress: null,
     };
@@ -1224,17 +1228,20 @@ export class Correlator {
       const run = st.flapping;
       if (run !== null && within(recent[recent.length - 1])) {
         run.finding.takeovers++;
+        run.finding.inferred &&= inferred;
         run.finding.windowMs = time - run.since;
         if (run.finding.at.length < flappingEvidence) run.finding.at.push({ file: r.file, line: r.line });
       } else st.flapping = null;
-      recent.push({ time, at: { file: r.file, line: r.line } });
+      recent.push({ time, at: { file: r.file, line: r.line }, inferred });
       if (recent.length > flappingCount + 1) recent.shift();
       if (st.flapping === null && within(recent[recent.length - flappingCount]) && !within(recent[recent.length - flappingCount - 1])) {
         const before = recent.slice(-flappingCount, -1);
         const since = before[0]?.time ?? time;
         // The takeover that made it first, as its time is this one's; then those it counted before it.
         const at = [{ file: r.file, line: r.line }, ...before.map((t) => t.at)];
-        const finding: FlappingFinding = { code: 'takeover-flapping', severity: 'error', client, time, at, takeovers: flappingCount, windowMs: time - since };
+        const finding: FlappingFinding = {
+          code: 'takeover-flapping', severity: 'error', client, time, at, takeovers: flappingCount, windowMs: time - since, inferred: inferred && before.every((t) => t.inferred),
+        };
         st.flapping = { finding, since };
         this.addFinding(finding, false);
         st.flappingFinding = finding;

@@ -190,11 +190,15 @@ export interface TakeoverFinding extends FindingBase {
   code: 'takeover';
   oldAddress: string | null;
   newAddress: string | null;
+  /** Known by a connect of the id while its session was open, with no takeover line: or the broker restarted without logging it. */
+  inferred: boolean;
 }
 export interface FlappingFinding extends FindingBase {
   code: 'takeover-flapping';
   takeovers: number;
   windowMs: number;
+  /** Every takeover it counts was inferred ({@link TakeoverFinding.inferred}). */
+  inferred: boolean;
 }
 export interface TlsFinding extends FindingBase {
   code: 'tls-failure';

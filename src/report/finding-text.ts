@@ -220,8 +220,10 @@ export function describeFinding(f: Finding): string {
     case 'bridge-outage':
       return bridgeDown(f);
     case 'takeover':
+      if (f.inferred) return `${who(f.client)} connected again${f.newAddress ? ` from ${f.newAddress}` : ''} while its connection${f.oldAddress ? ` from ${f.oldAddress}` : ''} was open, and no takeover line was logged: taken over, or the broker restarted without logging it`;
       return `${who(f.client)} connected again${f.newAddress ? ` from ${f.newAddress}` : ''}; the connection${f.oldAddress ? ` from ${f.oldAddress}` : ''} was closed`;
     case 'takeover-flapping':
+      if (f.inferred) return `${who(f.client)} connected again ${f.takeovers} times in ${lasting(f.windowMs)} while its connection was open, and no takeover line was logged: two clients may share this id, or the broker restarted without logging it`;
       return `${who(f.client)} was taken over ${f.takeovers} times in ${lasting(f.windowMs)}: two clients share this id`;
     case 'messages-dropped':
       if (f.packetBytes !== undefined) return `a message${f.topic !== undefined ? ` on ${f.topic}` : ''} of ${f.packetBytes} bytes (as a packet) was too large for ${who(f.client)}'s maximum packet size and was dropped`;
