@@ -17,6 +17,7 @@ import { RecordJsonLines } from '../src/report/index.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { realLines } from './support/line-arbitraries.js';
 import { spawnMosqlog } from './support/mosqlog-cli.js';
+import { runCli } from './support/run-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'mosqlog-parse-parallel-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
@@ -448,4 +449,10 @@ test('--jobs starts no more workers than there are CPU cores, and 0 none', () =>
   assert.equal(jobsFor({ jobs: 100 }, 'correlate'), cores);
   assert.equal(jobsFor({ jobs: 1 }, 'write'), 1);
   assert.equal(jobsFor({ jobs: 0 }, 'correlate'), 0);
+});
+
+test('a negative --jobs says what a count may be', async () => {
+  const result = await runCli(['summary', '--jobs', '-1', repoPath('fixtures/sample.log')]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /--jobs: not a whole number of 0 or more: -1/);
 });

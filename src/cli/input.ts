@@ -313,11 +313,17 @@ export function isCorruptGzip(error: unknown): boolean {
   return e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || /incorrect header check|unexpected end of file/i.test(e.message ?? '');
 }
 
+/** What is wrong with gzip data zlib failed on: cut short (a copy not finished), or corrupt. */
+export function gzipProblem(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message ?? '') ? 'gzip data cut short (the file ends inside it)' : 'corrupt gzip data';
+}
+
 /** Wraps stream read errors (file vanished, corrupt gzip) as {@link InputError}. */
 export function readError(source: InputSource, error: unknown): InputError {
   const e = error as NodeJS.ErrnoException;
   const name = inputName(source.name);
-  if (isCorruptGzip(e)) return new InputError(`${name}: corrupt gzip data`);
+  if (isCorruptGzip(e)) return new InputError(`${name}: ${gzipProblem(e)}`);
   return new InputError(describe(e, name));
 }
 

@@ -56,7 +56,7 @@ function parseYear(value: string): number {
 export function parseCount(flag: string, least = 1): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < least) throw new UsageError(`${flag}: not a whole number${least > 0 ? ` of at least ${least}` : ''}: ${value}`);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < least) throw new UsageError(`${flag}: not a whole number ${least > 0 ? `of at least ${least}` : 'of 0 or more'}: ${value}`);
     return n;
   };
 }

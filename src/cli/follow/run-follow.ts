@@ -9,7 +9,7 @@ import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLive
 import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, nextFileContext, readLineBatches } from '../../parse/index.js';
 import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
-import { InputError, inputName, isCorruptGzip } from '../input.js';
+import { InputError, gzipProblem, inputName, isCorruptGzip } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import { describeNotice, isSwitch } from './notice-text.js';
 import { isNamedPipe, openNamedPipe, streamSegments } from './stream-source.js';
@@ -45,7 +45,7 @@ function inputFailure(source: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return new InputError(`${name}: permission denied`);
   if (code === 'EISDIR') return new InputError(`${name}: is a directory`);
-  if (isCorruptGzip(error)) return new InputError(`${name}: corrupt gzip data`);
+  if (isCorruptGzip(error)) return new InputError(`${name}: ${gzipProblem(error)}`);
   if (typeof code === 'string') return new InputError(`${name}: ${error.message}`);
   return error;
 }
