@@ -164,7 +164,7 @@ describe('stdin', () => {
     assert.equal(result.code, 0);
     assert.equal(result.stderr, 'mosqlog: warning: no lines read from stdin\n');
     const json = await runCli(['sessions', '--format', 'json'], { stdin: '' });
-    assert.deepEqual(JSON.parse(json.stdout), { sessions: [], attempts: 0 });
+    assert.deepEqual(JSON.parse(json.stdout), { debugLines: false, sessions: [], attempts: 0 });
   });
 
   test('inputs without lines are named on stderr by every analysing command; parse says nothing', async () => {

@@ -333,7 +333,7 @@ describe('problems --type', () => {
 describe('JSON outputs have the documented shape', () => {
   test('sessions: { sessions: [...], attempts }', async () => {
     const doc = await json<Record<string, unknown>>(['sessions', '-f', 'json', sample]);
-    assert.deepEqual(Object.keys(doc), ['sessions', 'attempts']);
+    assert.deepEqual(Object.keys(doc), ['debugLines', 'sessions', 'attempts']);
     assert.equal(doc.attempts, 1);
     const sessions = doc.sessions as Array<Record<string, unknown>>;
     assert.equal(sessions.length, 7);

@@ -111,7 +111,7 @@ function markdownRow(row: readonly string[], columns: ReadonlyArray<{ header: st
 /** Sessions formats by name. */
 export const sessionsReporters = {
   table: renderSessionsTable,
-  json: (c: Correlation) => jsonWithList({ sessions: [], attempts: c.attempts.length }, 'sessions', sortedSessions(c).map(sessionJson)),
+  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines, sessions: [], attempts: c.attempts.length }, 'sessions', sortedSessions(c).map(sessionJson)),
   ndjson: (c: Correlation) => ndjsonPieces(sortedSessions(c).map(sessionJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const sessions = sortedSessions(c);
