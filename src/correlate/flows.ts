@@ -183,7 +183,7 @@ export class FlowTracker {
   /**
    * For a flow whose session ended with it in flight: when the latest such session ended, if the
    * broker keeps it (`keptFrom`) or may (`keptMaybe`: a v5 clean start, kept for an expiry
-   * interval the log does not give), and the re-sends MQTT asks for, one each time as the session
+   * interval the log does not give), whether a stop without a save lost it since (`lost`), and the re-sends MQTT asks for, one each time as the session
    * resumes (`owed`), and those made (`made`). Only re-sends past those are duplicates to report.
    */
   private readonly endedInFlight = new WeakMap<Flow, { keptFrom: number | null; keptMaybe: boolean; lost: boolean; owed: number; made: number }>();
@@ -417,8 +417,9 @@ export class FlowTracker {
         ended.owed++;
         ended.keptFrom = keptFrom;
         ended.keptMaybe = keptMaybe;
-        ended.lost = !flowsGoOn;
-      } else this.endedInFlight.set(flow, { keptFrom, keptMaybe, lost: !flowsGoOn, owed: 1, made: 0 });
+        // A session that ends anew is kept anew, whatever a stop did to the one before.
+        ended.lost = false;
+      } else this.endedInFlight.set(flow, { keptFrom, keptMaybe, lost: false, owed: 1, made: 0 });
     }
     if (!flowsGoOn) this.giveUp(st);
   }
