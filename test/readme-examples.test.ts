@@ -27,7 +27,13 @@ function examples(block: readonly string[]): Array<{ args: string[]; shown: stri
 
 const blocks = codeBlocks(readFileSync(repoPath('README.md'), 'utf8'));
 
-for (const { args, shown } of blocks.flatMap(examples)) {
+const shownExamples = blocks.flatMap(examples);
+
+test('README: its examples are found', () => {
+  assert.ok(shownExamples.length >= 4, `${shownExamples.length} example(s)`);
+});
+
+for (const { args, shown } of shownExamples) {
   test(`README: mosqlog ${args.join(' ')}`, async () => {
     const result = await runCli(args);
     assert.equal(result.code, 0, result.stderr);
