@@ -444,6 +444,21 @@ describe('flows in flight at the end of the log and the gate', () => {
   });
 });
 
+describe('problems --format json', () => {
+  test('gives each finding its title and its message, as the table and report --format json do', async () => {
+    type Listed = { code: string; title: string; message: string };
+    const problems = JSON.parse((await runCli(['problems', '--format', 'json', sample])).stdout) as { findings: Listed[] };
+    const report = JSON.parse((await runCli(['report', '--format', 'json', '--exit-zero', sample])).stdout) as { findings: Listed[] };
+    const table = (await runCli(['problems', sample])).stdout;
+    assert.ok(problems.findings.length > 0);
+    for (const f of problems.findings) {
+      assert.ok(table.includes(`${f.code}: ${f.title} (`), `${f.code}'s title in the table`);
+      assert.ok(table.includes(f.message), `${f.code}'s message in the table`);
+    }
+    assert.deepEqual(problems.findings.map(({ title, message }) => ({ title, message })), report.findings.map(({ title, message }) => ({ title, message })));
+  });
+});
+
 describe('one file named twice', () => {
   test('is read once, with a warning: its sessions and findings are not counted twice', async () => {
     const once = await runCli(['problems', '--format', 'json', sample]);

@@ -3,6 +3,7 @@
  * (null when unknown). Field names are the documented schema (docs/json.md).
  */
 import { type ConnectionAttempt, type Correlation, type Finding, type FindingCounts, type Flow, type PacketCounts, type Session, findingCodes } from '../correlate/index.js';
+import { describeFinding, findingTitles } from './finding-text.js';
 import { isoTime } from './record-json.js';
 
 /** A session for JSON output. */
@@ -28,9 +29,12 @@ export function flowJson(f: Flow): Record<string, unknown> {
   return { ...f, steps: f.steps.map((s) => ({ ...s, time: isoTime(s.time) })) };
 }
 
-/** A finding for JSON output. */
+/** A finding for JSON output: its code's title and its message in words first, then its fields. */
 export function findingJson(f: Finding): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...f, time: isoTime(f.time) };
+  const { code, severity, client, time, at, ...fields } = f;
+  const out: Record<string, unknown> = {
+    code, severity, title: findingTitles[code], message: describeFinding(f), client, time: isoTime(time), at: at.map((w) => ({ file: w.file, line: w.line })), ...fields,
+  };
   if ('lastActivity' in f) out.lastActivity = isoTime(f.lastActivity);
   return out;
 }

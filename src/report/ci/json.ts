@@ -2,21 +2,13 @@
  * The machine-readable report: findings and the gate verdict in a stable, versioned shape
  * (documented in docs/ci.md). Times are ISO 8601 UTC strings or null.
  */
-import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { describeFinding, findingTitles } from '../finding-text.js';
 import { findingJson } from '../json.js';
 import { isoTime, toJsonText } from '../record-json.js';
 import { type CiReport, codesFound, countOf, findingsOf, uncheckedRule, unlistedOf } from './ci-report.js';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear without a bump. */
 const ciJsonSchemaVersion = 1;
-
-/** A finding as `findingJson` writes it, with its title and message, and its places as file and line. */
-function ciFindingJson(f: Finding): Record<string, unknown> {
-  const { code, severity, client, time, at: _at, ...fields } = findingJson(f);
-  return { code, severity, title: findingTitles[f.code], message: describeFinding(f), client, time, at: f.at.map((w) => ({ file: w.file, line: w.line })), ...fields };
-}
 
 /** Renders the report as one pretty-printed JSON document (with a final newline). */
 export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
@@ -46,7 +38,7 @@ export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
     },
     counts,
     unlisted,
-    findings: c.findings.map(ciFindingJson),
+    findings: c.findings.map(findingJson),
     log: {
       lines: c.lines,
       first: isoTime(c.first),
