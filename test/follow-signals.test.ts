@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnMosqlog } from './support/mosqlog-cli.js';
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   test(`${signal} ends a follow with a summary on stderr and exit code 0`, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mosqlog-signal-'));
     const path = join(dir, 'broker.log');

@@ -322,15 +322,15 @@ describe('the reader goes away', () => {
   });
 });
 
-describe('SIGINT and SIGTERM mid-run', () => {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+describe('SIGINT, SIGTERM and SIGHUP mid-run', () => {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     for (const command of [['summary'], ['parse'], ['report', '--format', 'junit']]) {
       test(`${command[0]}: "interrupted by ${signal}" on stderr, then ended by the signal (no stack trace)`, { timeout: 30_000 }, async () => {
         const child = spawnMosqlog([...command, big]);
         await whenReading(child, big);
         child.kill(signal);
         const exit = await child.exit;
-        assert.equal(exit.signal, signal, `ended by ${signal} (a shell shows ${signal === 'SIGINT' ? 130 : 143}), not ${exit.code}`);
+        assert.equal(exit.signal, signal, `ended by ${signal} (a shell shows ${{ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[signal]}), not ${exit.code}`);
         assert.equal(child.stderr(), `mosqlog: interrupted by ${signal}\n`);
       });
     }

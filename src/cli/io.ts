@@ -17,7 +17,7 @@ export interface Io {
   /** The current time, for relative `--since` and report stamps. */
   now(): Date;
   /**
-   * Aborted when the user asks the run to stop (SIGINT, SIGTERM). Long-running commands
+   * Aborted when the user asks the run to stop (SIGINT, SIGTERM, SIGHUP). Long-running commands
    * (`follow`) end cleanly on it; tests abort it instead of sending signals.
    */
   signal?: AbortSignal;

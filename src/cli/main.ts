@@ -130,17 +130,19 @@ function handleError(error: unknown, errors: string[], io: Io, debug: boolean, a
   return exitCodes.error;
 }
 
+/** The signals that ask a run to stop. */
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * Runs against the real process. SIGINT and SIGTERM abort `io.signal`; a command that listens
- * for it (`follow`) stops cleanly. The others say on stderr that they were interrupted and then
- * end by the signal itself, so a shell sees 130 or 143 and a script loop stops. A second signal
- * always has its default effect.
+ * Runs against the real process. SIGINT, SIGTERM and SIGHUP (the terminal or SSH session closed)
+ * abort `io.signal`; a command that listens for it (`follow`) stops cleanly. The others say on
+ * stderr that they were interrupted and then end by the signal itself, so a shell sees 130, 143
+ * or 129 and a script loop stops. A second signal always has its default effect.
  */
 export async function run(argv: readonly string[]): Promise<number> {
   const stop = new AbortController();
   const detach = (): void => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of stopSignals) process.off(signal, onSignal);
   };
   function onSignal(signal: NodeJS.Signals): void {
     detach();
@@ -152,8 +154,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`mosqlog: interrupted by ${signal}\n`);
     process.kill(process.pid, signal);
   }
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of stopSignals) process.on(signal, onSignal);
   // Diagnostics for a stderr nobody reads any more (`2>&1 | head`) are dropped, not a crash.
   process.stderr.on('error', () => undefined);
   let code: number = exitCodes.error;

@@ -1,5 +1,5 @@
 /**
- * What `mosqlog follow` says on stderr when it stops (Ctrl-C, SIGTERM, end of stdin):
+ * What `mosqlog follow` says on stderr when it stops (Ctrl-C, SIGTERM, SIGHUP, end of stdin):
  * a few lines on what was seen while following.
  */
 import type { EndReason, FindingCode, LiveSnapshot } from '../correlate/index.js';

@@ -50,8 +50,8 @@ relative times count back from now.
 
 Rotation is handled like tail -F: a renamed log is read to its end before the new one is read
 from its start (logrotate create, then the broker reopens its log on SIGHUP); copytruncate is
-seen as a shrink; a deleted or not yet created file is waited for. Ctrl-C or SIGTERM prints a
-short summary on stderr and exits 0. With -, stdin is read until it ends and every line counts
+seen as a shrink; a deleted or not yet created file is waited for. Ctrl-C, SIGTERM or SIGHUP
+prints a short summary on stderr and exits 0. With -, stdin is read until it ends and every line counts
 as new (-n and --from-start do not apply); a named pipe is read the same way, whoever writes to
 it, until stopped.
 
