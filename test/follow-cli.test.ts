@@ -147,9 +147,10 @@ test('a bridge down for 10 s is reported while it is down, once, also when it we
   assert.equal(run.stdout(), '', 'the history is read silently');
   await appendFile(path, text(fails(1700000027)));
   await run.until(() => run.objects().some((o) => o.code === 'bridge-down'), 'the bridge reported down');
-  const down = run.objects().find((o) => o.code === 'bridge-down')?.finding as { ongoing?: boolean; downMs: number; attempts: number; wasUp: boolean };
+  const down = run.objects().find((o) => o.code === 'bridge-down')?.finding as { ongoing?: boolean; downMs: number; attempts: number; wasUp: boolean; title: string };
   // Said at the first new line, as of the lines before it.
   assert.deepEqual([down.ongoing, down.downMs, down.attempts, down.wasUp], [true, 11_000, 2, true]);
+  assert.equal(down.title, 'Bridge down', 'not "at the end of the log": the log goes on');
   await appendFile(path, text([...fails(1700000033), ...up(1700000039)]));
   await run.until(() => run.objects().some((o) => o.code === 'bridge-outage'), 'the outage, once it ended');
   assert.equal(await run.stop(), 0);

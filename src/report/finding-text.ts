@@ -55,6 +55,11 @@ export const findingTitles: Record<FindingCode, string> = {
   'unknown-lines': 'Lines not understood',
 };
 
+/** A finding's title: its code's, but for a bridge that `follow` reports down while the log goes on. */
+export function findingTitle(f: Finding): string {
+  return f.code === 'bridge-down' && f.ongoing === true ? 'Bridge down' : findingTitles[f.code];
+}
+
 const who = (client: string | null): string => client ?? '<unknown client>';
 
 /**

@@ -3,7 +3,7 @@
  * (null when unknown). Field names are the documented schema (docs/json.md).
  */
 import { type ConnectionAttempt, type Correlation, type Finding, type FindingCounts, type Flow, type PacketCounts, type Session, findingCodes } from '../correlate/index.js';
-import { describeFinding, findingTitles } from './finding-text.js';
+import { describeFinding, findingTitle } from './finding-text.js';
 import { isoTime } from './record-json.js';
 
 /** A session for JSON output. */
@@ -33,7 +33,7 @@ export function flowJson(f: Flow): Record<string, unknown> {
 export function findingJson(f: Finding): Record<string, unknown> {
   const { code, severity, client, time, at, ...fields } = f;
   const out: Record<string, unknown> = {
-    code, severity, title: findingTitles[code], message: describeFinding(f), client, time: isoTime(time), at: at.map((w) => ({ file: w.file, line: w.line })), ...fields,
+    code, severity, title: findingTitle(f), message: describeFinding(f), client, time: isoTime(time), at: at.map((w) => ({ file: w.file, line: w.line })), ...fields,
   };
   if ('lastActivity' in f) out.lastActivity = isoTime(f.lastActivity);
   return out;

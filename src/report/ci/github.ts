@@ -5,7 +5,7 @@
  */
 import type { Finding, FindingCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { describeFinding, findingTitles } from '../finding-text.js';
+import { describeFinding, findingTitle } from '../finding-text.js';
 import { safeText, stdinFile } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from './ci-report.js';
 
@@ -37,7 +37,7 @@ function annotation(kind: AnnotationKind, f: Finding): string {
   const [first, ...more] = f.at;
   const properties = [
     ...(first && first.file !== stdinFile ? [`file=${escapeCommandProperty(safeText(first.file))}`, `line=${first.line}`] : []),
-    `title=${escapeCommandProperty(`${findingTitles[f.code]} (${f.code})`)}`,
+    `title=${escapeCommandProperty(`${findingTitle(f)} (${f.code})`)}`,
   ].join(',');
   const others = more.filter((at) => at.file !== stdinFile);
   const seeAlso = others.length ? ` (see also ${others.map((at) => `${at.file}:${at.line}`).join(', ')})` : '';

@@ -7,7 +7,7 @@
 import type { RuleResult } from '../../correlate/gate.js';
 import type { Finding } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { describeFinding, findingTitles } from '../finding-text.js';
+import { describeFinding, findingTitle, findingTitles } from '../finding-text.js';
 import { elideMiddle, location, safeText, stdinFile } from '../text.js';
 import { type CiReport, codesFound, countOf, findingFacts, findingsOf, uncheckedRule, unlistedOf } from './ci-report.js';
 import { dropXmlForbidden, xmlAttribute, xmlText } from './xml.js';
@@ -96,7 +96,7 @@ function caseName(f: Finding): { text: string; own: boolean } {
 }
 
 function evidence(f: Finding, rule: RuleResult, ctx: ReportContext): string {
-  const lines = [`${findingTitles[f.code]}: ${safeText(describeFinding(f))}`];
+  const lines = [`${findingTitle(f)}: ${safeText(describeFinding(f))}`];
   for (const [name, value] of findingFacts(f, ctx.timeZone)) lines.push(`${name}: ${value}`);
   for (const [i, at] of f.at.entries()) lines.push(`${i === 0 ? 'at' : 'see also'}: ${location(at)}`);
   lines.push(`rule: ${rule.code} fails above ${rule.max}; found ${rule.count}`);

@@ -4,7 +4,7 @@
  * restart.
  */
 import type { Finding, Session } from '../../correlate/index.js';
-import { bridgeRole, describeFinding, findingTitles, troubledEnds } from '../finding-text.js';
+import { bridgeRole, describeFinding, findingTitle, troubledEnds } from '../finding-text.js';
 import { elideMiddle, formatDuration, formatTime, location, shownControls } from '../text.js';
 import { chartWidth, openSvg, renderTimeTicks, svgNumber, tickAnchor } from './charts.js';
 import { htmlText } from './escape.js';
@@ -100,7 +100,7 @@ function sessionTooltip(s: Session, timeZone: string, { debugLines, wholeSeconds
 }
 
 function findingTooltip(f: Finding, timeZone: string): string {
-  return [`${findingTitles[f.code]} (${f.code})`, formatTime(f.time, timeZone), describeFinding(f), location(f.at[0])].map(htmlText).join('\n');
+  return [`${findingTitle(f)} (${f.code})`, formatTime(f.time, timeZone), describeFinding(f), location(f.at[0])].map(htmlText).join('\n');
 }
 
 /**
