@@ -126,9 +126,13 @@ test('by default history is silent: a flow begun before following is said stalle
   await run.until(() => run.objects().some((o) => o.code === 'flow-incomplete'), 'the incomplete flow');
   assert.equal(await run.stop(), 0);
   assert.deepEqual(kinds(run.objects()), ['flow-stalled dev-1', 'session-end dev-1 timeout', 'finding dev-1 keepalive-timeout', 'finding dev-1 flow-incomplete']);
-  const flow = run.objects().find((o) => o.code === 'flow-incomplete')?.finding as { mid: number; stalledAt: string };
+  const flow = run.objects().find((o) => o.code === 'flow-incomplete')?.finding as { mid: number; stalledAt: string; time: string };
   assert.equal(flow.mid, 7);
   assert.equal(flow.stalledAt, 'puback');
+  // The finding keeps its flow's time; its event is timed when it was made, so events come in time order.
+  assert.equal(flow.time, new Date(1_700_000_001_000).toISOString());
+  const times = run.objects().map((o) => o.time as string);
+  assert.deepEqual(times.slice(1), [1_700_000_090_000, 1_700_000_090_000, 1_700_000_090_000].map((t) => new Date(t).toISOString()));
 });
 
 test('a bridge down for 10 s is reported while it is down, once, also when it went down before the follow began; its coming back is an outage', async () => {

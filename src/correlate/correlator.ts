@@ -2179,7 +2179,13 @@ export class Correlator {
   private addFinding(finding: Finding, announce = true): void {
     this.findingTotals[finding.code] = (this.findingTotals[finding.code] ?? 0) + 1;
     this.findings.add(finding);
-    if (announce) this.emit({ kind: 'finding', finding });
+    if (announce) this.announce(finding);
+  }
+
+  /** Sends a finding's event, timed by the log's latest time when the finding's own is earlier. */
+  private announce(finding: Finding): void {
+    const time = finding.time === null || this.last === null ? finding.time ?? this.last : Math.max(finding.time, this.last);
+    this.emit({ kind: 'finding', finding, time });
   }
 
   /**
@@ -2189,8 +2195,8 @@ export class Correlator {
    */
   private announceTakeover(st: ClientState): void {
     if (!st.takeoverFinding) return;
-    this.emit({ kind: 'finding', finding: st.takeoverFinding });
-    if (st.flappingFinding) this.emit({ kind: 'finding', finding: st.flappingFinding });
+    this.announce(st.takeoverFinding);
+    if (st.flappingFinding) this.announce(st.flappingFinding);
     st.takeoverFinding = null;
     st.flappingFinding = null;
   }

@@ -488,4 +488,9 @@ export type CorrelatorEvent =
    * by the `log_type subscribe` line a granted filter has and it lacks.
    */
   | { kind: 'subscription-denied'; client: string; filter: string; at: Where }
-  | { kind: 'finding'; finding: Finding };
+  /**
+   * A finding, as it is made. `time` is when: by the log's times, the finding's own or the latest
+   * before it, whichever is later (a flow's finding is timed by its last step, and made when its
+   * session ends), so that events come in time order; null while the log has no times.
+   */
+  | { kind: 'finding'; finding: Finding; time: number | null };

@@ -19,7 +19,7 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'attempt':
       return toJsonText({ kind: e.kind, time: isoTime(e.attempt.time), client: e.attempt.client, outcome: e.attempt.outcome, attempt: attemptJson(e.attempt) });
     case 'finding':
-      return toJsonText({ kind: e.kind, time: isoTime(e.finding.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: findingJson(e.finding) });
+      return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: findingJson(e.finding) });
     case 'flow-stalled':
       return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.flow.client, awaiting: e.awaiting, since: isoTime(e.since), flow: flowJson(e.flow) });
     case 'flow-start':

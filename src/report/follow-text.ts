@@ -100,7 +100,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
   switch (e.kind) {
     case 'session-start': return `${stamp(e.session.start, ctx)}  ${describeSessionStart(e.session, ctx)}`;
     case 'session-end': return `${stamp(e.session.end, ctx)}  ${describeSessionEnd(e.session, ctx)}`;
-    case 'finding': return `${stamp(e.finding.time, ctx)}  ${describeFindingLine(e.finding, ctx)}`;
+    case 'finding': return `${stamp(e.time, ctx)}  ${describeFindingLine(e.finding, ctx)}`;
     case 'flow-stalled': return `${stamp(e.time, ctx)}  ${describeStalledFlow(e, ctx)}`;
     case 'attempt':
     case 'flow-start':
