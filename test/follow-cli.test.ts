@@ -112,6 +112,46 @@ test('-n N prints from the last N lines on; the history before them still feeds 
   assert.equal(run.objects().filter((o) => o.kind === 'finding').length, 0, 'no flow is reported incomplete');
 });
 
+test('--until ends a follow of a quiet file once the clock has passed it, with its summary and 0', async () => {
+  const path = await logFile('');
+  const stamp = (ms: number): string => `${Math.floor(ms / 1000)}`;
+  const until = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000);
+  const run = startFollow(['--until', until.toISOString(), path]);
+  await new Promise((r) => setTimeout(r, 200));
+  await appendFile(path, `${stamp(Date.now())}: New client connected from 127.0.0.1:5000 as in-window (p2, c1, k60).\n`);
+  await run.until(() => run.stdout().includes('in-window'), 'the line in the window');
+  // Nothing more is written: the clock alone closes the window, 2 s after --until.
+  const code = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still following'), 8000))]);
+  assert.equal(code, 0);
+  assert.ok(Date.now() >= until.getTime() + 2000, 'not before the grace after --until');
+  assert.match(run.stderr(), new RegExp(`^mosqlog follow .*: reached --until ${until.toISOString().replace(/\./g, '\\.')} after`, 'm'));
+  assert.match(run.stderr(), /sessions {2}1 started/);
+  assert.doesNotMatch(run.stderr(), /outside --since\/--until/);
+});
+
+test('--until already past ends a follow of stdin at the first line after it, without the end-of-log findings', async () => {
+  const lines = [
+    '1700000000: New client connected from 127.0.0.1:5000 as early (p2, c1, k60).',
+    "1700000001: Received PUBLISH from early (d0, q1, r0, m7, 'plant/temp', ... (4 bytes))",
+    '1700000100: New client connected from 127.0.0.1:5001 as late (p2, c1, k60).',
+    '1700000101: Client early disconnected.',
+  ];
+  const stdin = Readable.from([`${lines.join('\n')}\n`]);
+  const run = startFollow(['--format', 'ndjson', '--until', new Date(1_700_000_050_000).toISOString(), '-'], { stdin });
+  assert.equal(await run.exited, 0);
+  assert.deepEqual(run.objects().map((o) => `${String(o.kind)} ${String(o.client)}`), ['session-start early']);
+  assert.match(run.stderr(), /: reached --until 2023-11-14T22:14:10\.000Z after/);
+  assert.match(run.stderr(), /lines {5}2\n/);
+  // The flow in flight is not given up as at the end of a whole log: the log went on.
+  assert.match(run.stderr(), /findings {2}0/);
+});
+
+test('the end of stdin is said as such in the summary', async () => {
+  const run = startFollow(['-'], { stdin: Readable.from(['1700000000: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k60).\n']) });
+  assert.equal(await run.exited, 0);
+  assert.match(run.stderr(), /^mosqlog follow -: input ended after/);
+});
+
 test('by default history is silent: a flow begun before following is said stalled once its client has kept it waiting 30 s, and reported when its session ends', async () => {
   const path = await logFile([
     '1700000000: New connection from 127.0.0.1:5000 on port 1883.',

@@ -8,7 +8,7 @@ import {
   type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, findCatalogueLevel, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
-import { type ClientFlows, FlowTracker, awaitedStep, opensFlow } from './flows.js';
+import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
 import { OldestFirst, setNewest } from './oldest-first.js';
@@ -439,6 +439,11 @@ const takeoverEchoRecords = 50;
  * than this is a connection whose end went to another (a `Client <unknown>` line names none).
  */
 const pendingGiveUpMs = 10 * 60_000;
+/**
+ * How long the broker waits for a new connection's CONNECT: one that waited less when the log
+ * ended may still send it (the log was cut mid-handshake), so it is not counted as failed.
+ */
+const connectWaitMs = 90_000;
 /** Connection lines between two sweeps of every address for connections given up. */
 const pendingSweepLines = 4096;
 /** How many guessed `Client <unknown>` connections are kept to put right. */
@@ -867,7 +872,9 @@ export class Correlator {
     if (this.evictions > 0) {
       this.addFinding({ code: 'state-evicted', severity: 'warning', client: null, time: null, at: [], ...this.evicted, limit: this.maxOpen });
     }
-    for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+    for (const p of this.allPending()) {
+      if (!this.stillConnecting(p)) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+    }
     const flows = this.flows.result();
     const rank = (code: FindingCode): number => findingCodes.indexOf(code);
     const findings = this.findings.all().sort((a, b) => rank(a.code) - rank(b.code) || (a.time ?? 0) - (b.time ?? 0));
@@ -1104,6 +1111,16 @@ export class Correlator {
     // Without another, the line ended a connection the log did not announce.
     this.moveAttempt(guess.attempt, other);
     return guess.taken;
+  }
+
+  /**
+   * Whether a connection still waiting for its CONNECT at the end of the log may yet send it: it
+   * came within the broker's wait for one ({@link connectWaitMs}) before the log's last time, or,
+   * without times, among its last {@link untimedGraceLines} lines.
+   */
+  private stillConnecting(p: PendingConnection): boolean {
+    if (p.time !== null && this.lastTime !== null) return this.lastTime - p.time < connectWaitMs;
+    return this.lastTime === null && p.at.file === this.lastFile && this.lastLine - p.at.line < untimedGraceLines;
   }
 
   private *allPending(): Generator<PendingConnection> {

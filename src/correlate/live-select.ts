@@ -7,7 +7,7 @@
  */
 import type { Direction, LogRecord } from '../parse/index.js';
 import { ackedDirection, isAck } from './flows.js';
-import { type Selection, compileSelection, findingAbout, flowSelected, orphanAckSelected } from './select.js';
+import { type Selection, compileSelection, findingAbout, flowSelected, orphanAckSelected, resolveBound } from './select.js';
 import type { CorrelatorEvent } from './types.js';
 
 /** Tests single events and records against a selection. */
@@ -18,6 +18,8 @@ export interface LiveFilter {
   record(record: LogRecord): boolean;
   /** Whether a time is within `--since`/`--until` (any time is, without them). */
   inWindow(time: number): boolean;
+  /** `--until` as a time, or null without it. */
+  until: number | null;
 }
 
 function recordClient(r: LogRecord): string | null {
@@ -42,7 +44,7 @@ function flowKey(client: string, direction: Direction, mid: number): string {
  */
 export function createLiveFilter(selection: Selection, now: number): LiveFilter {
   const s = compileSelection(selection, now);
-  if (s.all) return { all: true, event: () => true, record: () => true, inWindow: () => true };
+  if (s.all) return { all: true, event: () => true, record: () => true, inWindow: () => true, until: null };
   const byTopic = (selection.topics?.length ?? 0) > 0;
   /** Selected flows in flight, when `--topic` selects. */
   const open = new Set<string>();
@@ -68,6 +70,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
       }
     },
     inWindow: (time) => s.time(time),
+    until: resolveBound(selection.until, now),
     record(r) {
       if (!s.client(recordClient(r)) || !s.time(r.time)) return false;
       if (byTopic && r.type === 'packet' && isAck(r)) return open.has(flowKey(r.client, ackedDirection(r), r.mid));

@@ -146,7 +146,8 @@ export interface Selector {
   span(start: number | null, end: number | null): boolean;
 }
 
-function resolve(bound: TimeBound | undefined, last: number | null): number | null {
+/** A bound as a time: a duration counts back from `last`; null without the bound, or without `last` for a duration. */
+export function resolveBound(bound: TimeBound | undefined, last: number | null): number | null {
   if (!bound) return null;
   if ('at' in bound) return bound.at;
   return last === null ? null : last - bound.backMs;
@@ -157,8 +158,8 @@ function resolve(bound: TimeBound | undefined, last: number | null): number | nu
  * (`--since 2026-11-27 --until 1s`); null when it does not, or a bound is not known.
  */
 export function invertedWindow(selection: Selection, last: number | null): { since: number; until: number } | null {
-  const since = resolve(selection.since, last);
-  const until = resolve(selection.until, last);
+  const since = resolveBound(selection.since, last);
+  const until = resolveBound(selection.until, last);
   return since !== null && until !== null && since > until ? { since, until } : null;
 }
 
@@ -172,8 +173,8 @@ export function compileSelection(selection: Selection, last: number | null): Sel
   const globs = selection.clients?.map(globToRegExp) ?? [];
   const clients = new Set(selection.clients);
   const topics = selection.topics ?? [];
-  const since = resolve(selection.since, last);
-  const until = resolve(selection.until, last);
+  const since = resolveBound(selection.since, last);
+  const until = resolveBound(selection.until, last);
   return {
     all: globs.length === 0 && topics.length === 0 && since === null && until === null,
     // An id given in full matches itself, whatever `[`, `*` or `?` it holds. A client without an

@@ -1,5 +1,5 @@
 /**
- * What `mosqlog follow` says on stderr when it stops (Ctrl-C, SIGTERM, SIGHUP, end of stdin):
+ * What `mosqlog follow` says on stderr when it stops (Ctrl-C, SIGTERM, SIGHUP, end of stdin, the end of the `--until` window):
  * a few lines on what was seen while following.
  */
 import type { EndReason, FindingCode, LiveSnapshot } from '../correlate/index.js';
@@ -12,7 +12,14 @@ export interface FollowSummaryInfo {
   source: string;
   /** Files switched because of rotation, truncation or re-creation. */
   switches: number;
+  /** Why the follow ended. */
+  ending: FollowEnding;
+  /** The `--until` bound, or null. */
+  until: number | null;
 }
+
+/** Why a follow ended: stopped by a signal, its input ended (stdin, a pipe), or its `--until` window closed. */
+export type FollowEnding = 'stopped' | 'input ended' | 'until';
 
 function counts<K extends string>(map: Partial<Record<K, number>>): string {
   return Object.entries<number | undefined>(map)
@@ -28,12 +35,17 @@ function total(map: Partial<Record<string, number>>): number {
   return n;
 }
 
+function endingText(info: FollowSummaryInfo): string {
+  if (info.ending === 'until' && info.until !== null) return `reached --until ${new Date(info.until).toISOString()}`;
+  return info.ending;
+}
+
 /** The summary, several lines, each ending in a newline. */
 export function renderFollowSummary(s: LiveSnapshot, info: FollowSummaryInfo, ctx: ReportContext): string {
   const ends = counts<EndReason>(s.endReasons);
   const found = counts<FindingCode>(s.findings);
   const lines = [
-    `${ctx.chalk.bold('mosqlog follow')} ${safeText(info.source)}: stopped after ${formatDuration(s.elapsedMs)}`,
+    `${ctx.chalk.bold('mosqlog follow')} ${safeText(info.source)}: ${endingText(info)} after ${formatDuration(s.elapsedMs)}`,
     `  lines     ${s.lines}${s.historyLines > 0 ? ` (after ${s.historyLines} of history)` : ''}`,
     `  sessions  ${s.sessionsStarted} started, ${s.sessionsEnded} ended${ends ? ` (${ends})` : ''}, ${s.sessionsOpen} open`,
     `  flows     ${s.flowsInFlight} in flight${s.flowsStalled > 0 ? `, ${s.flowsStalled} stalled while connected` : ''}`,

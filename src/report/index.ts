@@ -10,4 +10,4 @@ export { elideMiddle, formatBytes, formatDuration, formatTime, location, markdow
 export { type CiFormat, type CiReport, ciFormats, ciReporters } from './ci/index.js';
 export { type FollowFormat, type FollowFormatName, followFormats } from './follow-formats.js';
 export { type DashboardInfo, renderDashboard } from './follow-dashboard.js';
-export { type FollowSummaryInfo, renderFollowSummary } from './follow-summary.js';
+export { type FollowEnding, type FollowSummaryInfo, renderFollowSummary } from './follow-summary.js';

@@ -46,7 +46,8 @@ that has waited 30 s for its next step while its client stays connected (WAIT fl
 are always read, silently, so a flow or session that began before you started is still followed. --client, --topic, --since and --until
 choose what is printed (--topic narrows flows and findings, and --all's lines to those topics and
 the acknowledgements of their messages; session lines name no topic and stay);
-relative times count back from now.
+relative times count back from now. --until ends the follow once the window has closed: at a
+line after it, or for a file 2 s after it by the clock.
 
 Rotation is handled like tail -F: a renamed log is read to its end before the new one is read
 from its start (logrotate create, then the broker reopens its log on SIGHUP); copytruncate is
@@ -61,6 +62,7 @@ Examples:
   mosqlog follow --from-start --all broker.log
   mosqlog follow --format ndjson broker.log | jq -c 'select(.kind == "finding")'
   docker logs -f broker 2>&1 | mosqlog follow -
+  mosqlog follow --until 2026-11-29T18:00 broker.log   # until 18:00 UTC, then the summary
   mosqlog follow --dashboard broker.log
   mosqlog follow --dashboard --format ndjson broker.log > events.ndjson   # dashboard on stderr`)
     .action(async (file: string, options: FollowOptions, cmd: Command) => {

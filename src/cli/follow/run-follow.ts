@@ -7,7 +7,7 @@
 import type { Writable } from 'node:stream';
 import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLiveFilter } from '../../correlate/index.js';
 import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, nextFileContext, readLineBatches } from '../../parse/index.js';
-import { type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
+import { type FollowEnding, type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { InputError, gzipProblem, inputName, isCorruptGzip } from '../input.js';
 import { ClosedOutput } from '../io.js';
@@ -120,13 +120,31 @@ async function* takeUnfinished(unfinished: Unfinished): AsyncGenerator<Buffer> {
 
 /** How often a quiet log's time is moved on by the clock. */
 const quietTickMs = 1000;
+/** How long after `--until` by the clock a followed file is still read: the broker's last lines of the window may come late. */
+const untilGraceMs = 2000;
 
-/** Follows until the input ends or `env.io.signal` aborts, then writes the summary to stderr. */
+/**
+ * Follows until the input ends, `env.io.signal` aborts, or the `--until` window has closed, then
+ * writes the summary to stderr.
+ */
 export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void> {
   const { io } = env;
   const now = (): number => io.now().getTime();
   const stats = new LiveStats(now());
   const filter = createLiveFilter(plan.selection, now());
+  // Stopped by the user, or by the end of the --until window.
+  const stop = new AbortController();
+  const userStop = (): void => stop.abort(io.signal?.reason);
+  if (io.signal?.aborted) userStop();
+  io.signal?.addEventListener('abort', userStop, { once: true });
+  let ending: FollowEnding = 'input ended';
+  let windowClosed = false;
+  const endWindow = (): void => {
+    if (stop.signal.aborted) return;
+    ending = 'until';
+    windowClosed = true;
+    stop.abort();
+  };
   const format = followFormats[plan.format];
   const printing = plan.dashboard?.onStdout !== true;
   let live = false;
@@ -169,8 +187,14 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   // A named pipe has no offsets to tail; it is read as it comes, like stdin.
   const pipe = plan.source !== '-' && isNamedPipe(plan.source) ? openNamedPipe(plan.source) : null;
   const segments: AsyncIterable<TailSegment> = plan.source === '-' || pipe
-    ? streamSegments(pipe ?? io.stdin, io.signal)
-    : new FileTailer(plan.source, { start: plan.start, signal: io.signal, onNotice, ...(plan.pollMs !== undefined ? { pollMs: plan.pollMs } : {}) }).segments();
+    ? streamSegments(pipe ?? io.stdin, stop.signal)
+    : new FileTailer(plan.source, { start: plan.start, signal: stop.signal, onNotice, ...(plan.pollMs !== undefined ? { pollMs: plan.pollMs } : {}) }).segments();
+  // The window closes when a line's time passes --until once the clock has; and for a followed
+  // file, once the clock is past it, outside history: nothing the broker writes then is in it.
+  // A line after --until while the clock is not is read in the wrong zone (said below).
+  const until = filter.until;
+  const closesByClock = until !== null && plan.source !== '-' && pipe === null;
+  let inHistory = false;
 
   // A follow stopped by Ctrl-C makes no end-of-log findings: the first eviction is said at once.
   let evictionSaid = false;
@@ -181,6 +205,10 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   let lastLogTime: number | null = null;
   let lastReadAt = now();
   const handle = (record: LogRecord): void => {
+    if (until !== null && record.time !== null && record.time > until && until <= now()) {
+      endWindow();
+      return;
+    }
     if (record.time !== null) lastLogTime = record.time;
     if (live && !windowSaid && record.time !== null && !filter.inWindow(record.time)) {
       windowSaid = true;
@@ -196,12 +224,13 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   };
 
   const stopped = new Promise<void>((resolve) => {
-    if (io.signal?.aborted) resolve();
-    io.signal?.addEventListener('abort', () => resolve(), { once: true });
+    if (stop.signal.aborted) resolve();
+    stop.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   dashboard?.start();
   // A quiet log's time goes on with the clock: a bridge that stays down is said without a line.
   const quiet = setInterval(() => {
+    if (closesByClock && !inHistory && now() > until + untilGraceMs) endWindow();
     if (!live || lastLogTime === null) return;
     correlator.quietUntil(lastLogTime + now() - lastReadAt);
     if (out === '') return;
@@ -214,9 +243,13 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     let decoder = createLineDecoder(plan.source, plan.parser);
     const read = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
       for await (const lines of readLineBatches(chunks)) {
+        if (windowClosed) return;
         lastReadAt = now();
         stats.tick(lastReadAt);
-        for (const line of lines) handle(decoder.line(line));
+        for (const line of lines) {
+          handle(decoder.line(line));
+          if (windowClosed) break;
+        }
         if (out === '') continue;
         const text = out;
         out = '';
@@ -230,6 +263,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     for await (const segment of segments) {
       if (segment.restart) await read(takeUnfinished(unfinished));
       decoder = decoderFor(segment, decoder, plan);
+      inHistory = segment.history;
+      if (!segment.history && closesByClock && now() > until + untilGraceMs) endWindow();
       if (!segment.history && !live) {
         live = true;
         stats.beginLive(now());
@@ -243,7 +278,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     await read(takeUnfinished(unfinished));
     // The input ended (stdin, a pipe) rather than being stopped: the log is whole, and what its
     // end leaves unfinished is reported as for any whole log.
-    if (!io.signal?.aborted) {
+    if (io.signal?.aborted) ending = 'stopped';
+    if (!stop.signal.aborted) {
       correlator.finish();
       if (out !== '') await Promise.race([env.stdout.write(out), stopped]);
     }
@@ -252,6 +288,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   } finally {
     clearInterval(quiet);
     dashboard?.stop();
+    io.signal?.removeEventListener('abort', userStop);
   }
-  io.stderr.write(renderFollowSummary(stats.snapshot(now()), { source: plan.source, switches }, plan.stderrCtx));
+  io.stderr.write(renderFollowSummary(stats.snapshot(now()), { source: plan.source, switches, ending, until }, plan.stderrCtx));
 }
