@@ -152,6 +152,42 @@ test('the end of stdin is said as such in the summary', async () => {
   assert.match(run.stderr(), /^mosqlog follow -: input ended after/);
 });
 
+test('a log without times is timed by the clock as its lines are read live: a flow that waits 30 s is said stalled, and its session has times', async () => {
+  // History, read at once, stays untimed.
+  const path = await logFile('New client connected from 127.0.0.1:4999 as old (p2, c1, k60).\n');
+  let skew = 0;
+  const now = (): Date => new Date(Date.now() + skew);
+  const run = startFollow(['--format', 'ndjson', path], { now });
+  await new Promise((r) => setTimeout(r, 200));
+  await appendFile(path, [
+    'New client connected from 127.0.0.1:5000 as dev-1 (p2, c1, k60).',
+    "Received PUBLISH from dev-1 (d0, q1, r0, m7, 'plant/temp', ... (4 bytes))",
+    '',
+  ].join('\n'));
+  await run.until(() => run.objects().some((o) => o.kind === 'session-start'), 'the session start');
+  const start = run.objects().find((o) => o.kind === 'session-start');
+  assert.ok(typeof start?.time === 'string' && Math.abs(Date.parse(start.time) - now().getTime()) < 5000, `timed by the clock: ${String(start?.time)}`);
+  skew = 31_000;
+  await run.until(() => run.objects().some((o) => o.kind === 'flow-stalled'), 'the stalled flow');
+  const stalled = run.objects().find((o) => o.kind === 'flow-stalled') as { client: string; awaiting: string };
+  assert.deepEqual([stalled.client, stalled.awaiting], ['dev-1', 'puback']);
+  assert.equal(await run.stop(), 0);
+});
+
+test('a bridge of a log without times that stays down 10 s by the clock is reported down', async () => {
+  const path = await logFile('mosquitto version 2.0.11 starting\nmosquitto version 2.0.11 running\n');
+  let skew = 0;
+  const run = startFollow(['--format', 'ndjson', path], { now: () => new Date(Date.now() + skew) });
+  await new Promise((r) => setTimeout(r, 200));
+  await appendFile(path, 'Connecting bridge (step 1) br (127.0.0.1:1884)\nError creating bridge: Connection refused.\n');
+  await new Promise((r) => setTimeout(r, 300));
+  skew = 11_000;
+  await run.until(() => run.objects().some((o) => o.code === 'bridge-down'), 'the bridge reported down');
+  const down = run.objects().find((o) => o.code === 'bridge-down')?.finding as { ongoing: boolean; bridge: string };
+  assert.deepEqual([down.ongoing, down.bridge], [true, 'br']);
+  assert.equal(await run.stop(), 0);
+});
+
 test('by default history is silent: a flow begun before following is said stalled once its client has kept it waiting 30 s, and reported when its session ends', async () => {
   const path = await logFile([
     '1700000000: New connection from 127.0.0.1:5000 on port 1883.',

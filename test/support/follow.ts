@@ -27,6 +27,8 @@ export interface FollowTerminal {
   stderrIsTTY?: boolean;
   columns?: number;
   env?: Record<string, string | undefined>;
+  /** The clock; the real one by default. */
+  now?: () => Date;
 }
 
 const running = new Set<FollowRun>();
@@ -62,7 +64,7 @@ export function startFollow(args: readonly string[], terminal: FollowTerminal = 
     stdoutIsTTY: terminal.stdoutIsTTY ?? false,
     stderrIsTTY: terminal.stderrIsTTY ?? false,
     ...(terminal.columns !== undefined ? { columns: terminal.columns } : {}),
-    now: () => new Date(),
+    now: terminal.now ?? (() => new Date()),
     signal: controller.signal,
   });
   const objects = (): Array<Record<string, unknown>> =>

@@ -204,6 +204,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   /** The last time a line had, and when by the clock its batch was read. */
   let lastLogTime: number | null = null;
   let lastReadAt = now();
+  /** Whether lines read live were timed by the clock: the log has no times of its own. */
+  let clockTimed = false;
   const handle = (record: LogRecord): void => {
     if (until !== null && record.time !== null && record.time > until && until <= now()) {
       endWindow();
@@ -216,7 +218,12 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     }
     stats.onRecord(record);
     if (live && plan.all && printing && filter.record(record)) out += `${format.record(record, plan.ctx)}\n`;
-    correlator.push(record);
+    // A log without times, followed live, is timed by the clock as its lines are read, so that
+    // waits (a flow stalled, a bridge down, a keepalive's silence) are measured and said; lines
+    // of the history, read at once, stay untimed.
+    const timed = live && record.time === null && lastLogTime === null && record.type !== 'unknown';
+    if (timed) clockTimed = true;
+    correlator.push(timed ? { ...record, time: lastReadAt } : record);
     if (!evictionSaid && correlator.evictions > 0) {
       evictionSaid = true;
       io.stderr.write(`mosqlog: warning: more than ${correlator.maxOpen} clients or connections open at once: the oldest are dropped from tracking from ${inputName(record.file)}:${record.line} on (raise --max-open)\n`);
@@ -231,8 +238,10 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   // A quiet log's time goes on with the clock: a bridge that stays down is said without a line.
   const quiet = setInterval(() => {
     if (closesByClock && !inHistory && now() > until + untilGraceMs) endWindow();
-    if (!live || lastLogTime === null) return;
-    correlator.quietUntil(lastLogTime + now() - lastReadAt);
+    if (!live) return;
+    if (lastLogTime !== null) correlator.quietUntil(lastLogTime + now() - lastReadAt);
+    else if (clockTimed) correlator.quietUntil(now());
+    else return;
     if (out === '') return;
     const text = out;
     out = '';
