@@ -909,6 +909,18 @@ test('a file without one line a broker prints is said to be no broker log, whate
     '{"__CURSOR":"s=1","__REALTIME_TIMESTAMP":"1795700000000000","_SYSTEMD_UNIT":"mosquitto.service","MESSAGE":"1795700000: Reloading config."}',
   ]);
   assert.equal((await runCli(['summary', json])).stderr, '');
+  // journalctl's answer for a unit or host with no lines, and a journal with only systemd's lines about the unit.
+  const noEntries = writeLines('no-entries.log', ['-- No entries --']);
+  assert.equal((await runCli(['report', noEntries])).stderr, `mosqlog: warning: ${noEntries}: none of its 1 line(s) is a mosquitto log line (journalctl found no entries: check the unit (-u mosquitto), the host and the time range)\n`);
+  const unitOnly = writeLines('unit-only.log', [
+    'Nov 29 05:50:01 gw systemd[1]: Starting mosquitto.service - Mosquitto MQTT Broker...',
+    'Nov 29 05:50:01 gw systemd[1]: mosquitto.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED',
+    "Nov 29 05:50:01 gw systemd[1]: mosquitto.service: Failed with result 'exit-code'.",
+    'Nov 29 05:50:01 gw systemd[1]: Failed to start mosquitto.service - Mosquitto MQTT Broker.',
+  ]);
+  const unit = await runCli(['summary', '--format', 'json', unitOnly]);
+  assert.equal(unit.stderr, `mosqlog: warning: ${unitOnly}: none of its 4 line(s) is a mosquitto log line (only the system's lines about the service: the broker's own are not in it)\n`);
+  assert.equal((JSON.parse(unit.stdout) as { unknown: { count: number } }).unknown.count, 0, 'systemd\'s "Failed to start" is read as its line');
 });
 
 test("a file is read with what the one before it left: its broker version and the order of its dates", async () => {

@@ -26,9 +26,12 @@ function warnNoLines(empty: readonly InputSource[], blankOnly: readonly InputSou
 
 /**
  * Whether a record is a message of the broker's own: not a line not understood, nor an indented
- * line read as a subscription tree's print or a message's continuation, which any text may hold.
+ * line read as a subscription tree's print or a message's continuation, which any text may hold,
+ * nor a line of the envelope's (journalctl's `-- No entries --`, systemd's about the unit) other
+ * than one saying it left the broker's lines out.
  */
 function isBrokerMessage(r: LogRecord): boolean {
+  if (r.type === 'marker') return r.missing !== undefined;
   return r.type !== 'unknown' && r.type !== 'continuation' && r.family !== 'debug-tree-print';
 }
 
@@ -43,7 +46,9 @@ function warnNoLogLines(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
     // Text saved as UTF-16 (PowerShell's `>`) has a NUL byte in every other place.
     const why = count.binary * 2 > written ? 'its lines hold NUL bytes: a binary file, or text saved as UTF-16, which iconv -f UTF-16LE -t UTF-8 converts'
       : count.journal > 0 ? "journalctl's export output, which is not read: give journalctl -o json or -o short-iso"
-        : 'not a broker log, or give --timestamp-format';
+        : count.noEntries > 0 ? 'journalctl found no entries: check the unit (-u mosquitto), the host and the time range'
+          : count.envelope > 0 ? "only the system's lines about the service: the broker's own are not in it"
+            : 'not a broker log, or give --timestamp-format';
     io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${written} line(s) is a mosquitto log line (${why})\n`);
   }
 }
@@ -59,6 +64,9 @@ interface LineCounts {
   binary: number;
   /** Lines not understood that journalctl's `export` output writes. */
   journal: number;
+  /** The envelope's lines about the service or the log (systemd's, journalctl's), and journalctl's `-- No entries --`. */
+  envelope: number;
+  noEntries: number;
   /** The times of its first and last lines that have one, and the text of those lines. */
   first: number | null;
   last: number | null;
@@ -194,7 +202,7 @@ export async function correlateInputs(
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
-      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, first: null, last: null, firstLine: null, lastLine: null }));
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, envelope: 0, noEntries: 0, first: null, last: null, firstLine: null, lastLine: null }));
       count.lines += batch.length;
       for (const record of batch) {
         if (isBrokerMessage(record)) count.decoded++;
@@ -202,6 +210,10 @@ export async function correlateInputs(
         else if (record.type === 'unknown' && record.reason === 'binary') count.binary++;
         else if (record.type === 'unknown' && journalRecordLine.test(record.raw)) count.journal++;
         else if (record.type === 'continuation' || record.family === 'debug-tree-print') count.unstamped++;
+        else if (record.type === 'marker') {
+          count.envelope++;
+          if (record.text === 'No entries') count.noEntries++;
+        }
         if (record.time !== null) {
           if (count.first === null) {
             count.first = record.time;

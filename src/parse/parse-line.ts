@@ -379,10 +379,10 @@ function markerLine(message: string): RecordBody | null {
 /**
  * systemd's lines about the broker's unit, which `journalctl -u mosquitto` shows among the
  * broker's: `Starting mosquitto.service - Mosquitto MQTT Broker...`, `Started Mosquitto MQTT
- * Broker.`, `mosquitto.service: Deactivated successfully.`. Read only in an envelope, without the
- * broker's stamp, where no message of the broker's reads the line.
+ * Broker.`, `mosquitto.service: Deactivated successfully.`, `Failed to start Mosquitto MQTT Broker.`.
+ * Read only in an envelope, without the broker's stamp, where no message of the broker's reads the line.
  */
-const systemdUnitLine = /^(?:(?:Starting|Started|Stopping|Stopped|Reloading|Reloaded) .*(?:\.\.\.|\.)|[\w@.-]+\.service: .*)$/;
+const systemdUnitLine = /^(?:(?:Starting|Started|Stopping|Stopped|Reloading|Reloaded|Failed to start) .*(?:\.\.\.|\.)|[\w@.-]+\.service: .*)$/;
 
 /**
  * The system logger's own lines about the lines it left out: journald's at its rate limit, and
