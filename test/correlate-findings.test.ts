@@ -1642,6 +1642,32 @@ test('a connection the broker drops for never sending CONNECT is a no-connect at
   assert.deepEqual(v14.sessions.map((s) => [s.client, s.listenerPort]), [['x', 1883]]);
 });
 
+test("systemd's line that the broker's service ended in failure is a broker-exited warning; a clean exit, or another service's, is none", () => {
+  const c = decoded([
+    'Nov 29 05:50:01 gw systemd[1]: Starting mosquitto.service - Mosquitto MQTT Broker...',
+    'Nov 29 05:50:01 gw mosquitto[812]: 1795850201: mosquitto version 2.0.11 running',
+    'Nov 29 05:50:09 gw systemd[1]: mosquitto.service: Main process exited, code=dumped, status=11/SEGV',
+    "Nov 29 05:50:09 gw systemd[1]: mosquitto.service: Failed with result 'core-dump'.",
+    'Nov 29 05:50:10 gw systemd[1]: mosquitto.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED',
+    'Nov 29 05:50:11 gw systemd[1]: mosquitto@edge.service: Main process exited, code=killed, status=9/KILL',
+    'Nov 29 05:50:12 gw systemd[1]: mosquitto.service: Main process exited, code=exited, status=0/SUCCESS',
+    'Nov 29 05:50:13 gw systemd[1]: cron.service: Main process exited, code=killed, status=9/KILL',
+    'Nov 29 05:50:14 gw systemd[1]: Failed to start mosquitto.service - Mosquitto MQTT Broker.',
+  ]);
+  const exited = c.findings.filter((f) => f.code === 'broker-exited');
+  assert.deepEqual(exited.map((f) => f.code === 'broker-exited' && [f.unit, f.how, f.status, f.severity, f.at[0]?.line]), [
+    ['mosquitto.service', 'dumped', '11/SEGV', 'warning', 3],
+    ['mosquitto.service', 'exited', '3/NOTIMPLEMENTED', 'warning', 5],
+    ['mosquitto@edge.service', 'killed', '9/KILL', 'warning', 6],
+  ]);
+  assert.equal(c.unknown, 0);
+  assert.deepEqual(exited.map(describeFinding), [
+    "systemd says the broker's service mosquitto.service dumped core (signal 11/SEGV): the broker was not running from then until a next start",
+    "systemd says the broker's service mosquitto.service exited with status 3/NOTIMPLEMENTED: the broker was not running from then until a next start",
+    "systemd says the broker's service mosquitto@edge.service was killed by signal 9/KILL: the broker was not running from then until a next start",
+  ]);
+});
+
 test('a connection still waiting for its CONNECT as the log ends is not counted as failed while the broker would still wait for it', () => {
   const outcomes = (c: Correlation): string[] => c.attempts.map((a) => `${a.address}:${a.port} ${a.outcome}`);
   const timed = decoded([

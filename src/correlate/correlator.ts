@@ -811,9 +811,12 @@ export class Correlator {
         this.unknownAt ??= { file: r.file, line: r.line };
         if (this.unknownExamples.length < 5) this.unknownExamples.push(cutToLength(r.raw, 200));
         break;
-      case 'marker':
+      case 'marker': {
         if (r.missing) this.addFinding({ code: 'lines-missing', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }], ...r.missing });
+        const exited = serviceFailure(r.text);
+        if (exited) this.addFinding({ code: 'broker-exited', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }], ...exited });
         break;
+      }
       case 'continuation':
         break;
       default:
@@ -2217,6 +2220,19 @@ export class Correlator {
     st.takeoverFinding = null;
     st.flappingFinding = null;
   }
+}
+
+/**
+ * systemd's line that the broker's service ended in failure: a unit named for mosquitto (a whole
+ * syslog has other services' lines too) whose process was killed, dumped core, or exited with a
+ * status other than 0. Null for any other line.
+ */
+const serviceExited = /^([\w@.-]*mosquitto[\w@.-]*\.service): Main process exited, code=(exited|killed|dumped), status=(\S+)$/i;
+
+function serviceFailure(text: string): { unit: string; how: 'exited' | 'killed' | 'dumped'; status: string } | null {
+  const m = serviceExited.exec(text);
+  if (!m || (m[2] === 'exited' && /^0(?:\/|$)/.test(m[3] ?? ''))) return null;
+  return { unit: m[1] ?? '', how: m[2] as 'exited' | 'killed' | 'dumped', status: m[3] ?? '' };
 }
 
 /** Counts for every command, in one fixed order: the same shape for every session. */

@@ -147,7 +147,7 @@ export interface Flow {
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
   'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
-  'lines-missing', 'broker-restart', 'broker-start-failed', 'reload-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
+  'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
@@ -315,6 +315,20 @@ export interface StartFailedFinding extends FindingBase {
   /** A broker was running beside it: lines of one came before it (since the last start, with no stop) or after it. */
   brokerRunning: boolean;
 }
+/**
+ * systemd said the broker's service ended in failure (`mosquitto.service: Main process exited,
+ * code=killed, status=11/SEGV`): its process exited with a status other than 0, was killed by a
+ * signal, or dumped core. The broker logs nothing as it crashes; only its service manager says so.
+ */
+export interface ExitedFinding extends FindingBase {
+  code: 'broker-exited';
+  /** The systemd unit, such as `mosquitto.service`. */
+  unit: string;
+  /** How the process ended, as systemd says: `exited` (with a status other than 0), `killed` (by a signal) or `dumped` (core). */
+  how: 'exited' | 'killed' | 'dumped';
+  /** The exit status or the signal, as systemd gives it: `3/NOTIMPLEMENTED`, `9/KILL`, `11/SEGV`. */
+  status: string;
+}
 /** A configuration reload (SIGHUP) the broker logged errors for: what failed did not load (an unreadable password file refuses every login). */
 export interface ReloadFailedFinding extends FindingBase {
   code: 'reload-failed';
@@ -373,7 +387,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ReloadFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

@@ -49,6 +49,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'lines-missing': 'Lines left out by the system log',
   'broker-restart': 'Broker restart',
   'broker-start-failed': 'Broker failed to start',
+  'broker-exited': 'Broker process failed',
   'reload-failed': 'Configuration reload failed',
   'state-evicted': 'Tracking state evicted at the limit',
   'no-debug-lines': 'No debug lines: QoS flows cannot be followed',
@@ -238,6 +239,8 @@ export function describeFinding(f: Finding): string {
       return `broker ${f.version ? `${f.version} ` : ''}${f.stopLogged ? 'was stopped and started again' : 'started again with no stop logged before it (a crash or a kill)'}; ${f.sessionsEnded} session(s) ended`;
     case 'broker-start-failed':
       return `broker ${f.version ? `${f.version} ` : ''}did not start${f.detail !== null ? ` (${f.detail})` : ''}${f.brokerRunning ? '; the broker already running went on' : ''}`;
+    case 'broker-exited':
+      return `systemd says the broker's service ${f.unit} ${f.how === 'exited' ? `exited with status ${f.status}` : f.how === 'killed' ? `was killed by signal ${f.status}` : `dumped core (signal ${f.status})`}: the broker was not running from then until a next start`;
     case 'reload-failed':
       return `the configuration reload logged ${f.errors === 1 ? `an error (${f.detail})` : `${f.errors} errors (first: ${f.detail})`}; the broker ran on without what failed to load`;
     case 'lines-missing':

@@ -58,6 +58,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: 'broker restart', fromId: false };
     case 'broker-start-failed':
       return { text: 'broker start', fromId: false };
+    case 'broker-exited':
+      return { text: `service ${f.unit}`, fromId: false };
     case 'reload-failed':
       return { text: 'configuration reload', fromId: false };
     case 'lines-missing':
