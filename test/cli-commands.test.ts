@@ -889,6 +889,32 @@ test('files that overlap in time, as two brokers\' logs do, are said to be read 
   assert.equal((await runCli(['summary', older, `${older}.gz`])).stderr, `mosqlog: warning: ${older}.gz begins with the same line as ${older}: the same log given twice (a plain and a gzipped copy?) is read twice\n`);
 });
 
+test('a file that mixes the lines of two brokers, told apart by their envelopes, is said to: they are read as one', async () => {
+  const syslog = writeLines('two-hosts.log', [
+    'Nov 29 05:46:28 gw1 mosquitto[812]: New client connected from 10.0.0.5:50000 as sensor (p2, c1, k60).',
+    'Nov 29 05:46:29 gw2 mosquitto[4242]: New client connected from 10.0.0.6:50001 as sensor (p2, c1, k60).',
+    'Nov 29 05:46:30 gw2 systemd[1]: Started mosquitto.service - Mosquitto MQTT Broker.',
+    'Nov 29 05:46:40 gw1 mosquitto[812]: Client sensor disconnected.',
+  ]);
+  const mixed = await runCli(['summary', syslog]);
+  assert.equal(mixed.stderr, `mosqlog: warning: ${syslog} mixes the lines of two brokers (gw1 mosquitto[812] and gw2 mosquitto[4242], from line 4): they are read as one broker's, so their sessions and findings are mixed up (give each one's lines to a command of its own: grep -F 'gw1 mosquitto[812]')\n`);
+  assert.equal(mixed.code, 0);
+  const compose = writeLines('compose.log', ['broker-a-1  | 1700000000: Client x disconnected.', 'broker-b-1  | 1700000001: Client y disconnected.', 'broker-a-1  | 1700000002: Client z disconnected.']);
+  assert.match((await runCli(['summary', compose])).stderr, /mixes the lines of two brokers \(broker-a-1 and broker-b-1, from line 3\)/);
+  // A restart gives the broker a new process id, and it does not go back to the old one; nor do systemd's lines count.
+  const restarted = writeLines('restarted.log', [
+    'Nov 29 05:46:28 gw1 mosquitto[812]: mosquitto version 2.0.11 terminating',
+    'Nov 29 05:46:28 gw1 systemd[1]: Stopped mosquitto.service - Mosquitto MQTT Broker.',
+    'Nov 29 05:46:29 gw1 mosquitto[900]: mosquitto version 2.0.11 starting',
+    'Nov 29 05:46:29 gw1 systemd[1]: Started mosquitto.service - Mosquitto MQTT Broker.',
+    'Nov 29 05:46:29 gw1 mosquitto[900]: mosquitto version 2.0.11 running',
+  ]);
+  assert.equal((await runCli(['summary', restarted])).stderr, '');
+  // Each line names its writer in `parse`'s records.
+  const records = (await runCli(['parse', syslog])).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { origin?: string }).origin);
+  assert.deepEqual(records, ['gw1 mosquitto[812]', 'gw2 mosquitto[4242]', 'gw2 systemd[1]', 'gw1 mosquitto[812]']);
+});
+
 test('a file without one line a broker prints is said to be no broker log, whatever the command', async () => {
   const notLog = writeLines('package-like.json', ['{', '  "name": "x",', '  "scripts": {', '    "start": "node ."', '  }', '}']);
   const log = writeLines('one-line.log', ['1795700000: Reloading config.', 'something else entirely']);

@@ -8,7 +8,7 @@ const repoRoot = new URL('../../', import.meta.url);
 const doc = readFileSync(new URL('docs/records.md', repoRoot), 'utf8');
 
 /** Keys every record has, documented once at the top. */
-const baseKeys = new Set(['file', 'line', 'time', 'type', 'family', 'level', 'truncated', 'raw']);
+const baseKeys = new Set(['file', 'line', 'time', 'type', 'family', 'level', 'truncated', 'origin', 'raw']);
 
 /** The text of the `### \`type\`` section of docs/records.md. */
 function section(type: string): string | undefined {

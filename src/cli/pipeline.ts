@@ -5,7 +5,7 @@ import {
   type CorrelateOptions, type Correlation, Correlator, type CorrelatorEvent, type Finding, FindingTally, FlowTally, type Selection, type Selector, SessionTally,
   attemptSelected, compileSelection, findingAbout, flowSelected, invertedWindow, orphanAckSelected, recordClient, recordSelected, selectCorrelation, selects, sessionSelected,
 } from '../correlate/index.js';
-import type { LineParser, LogRecord } from '../parse/index.js';
+import type { LineParser, LogRecord, Where } from '../parse/index.js';
 import { type InputSource, inputName } from './input.js';
 import type { Io } from './io.js';
 import { UsageError } from './options.js';
@@ -67,11 +67,43 @@ interface LineCounts {
   /** The envelope's lines about the service or the log (systemd's, journalctl's), and journalctl's `-- No entries --`. */
   envelope: number;
   noEntries: number;
+  /** Who wrote its broker lines, as their envelope says ({@link noteOrigin}). */
+  origins: Origins;
   /** The times of its first and last lines that have one, and the text of those lines. */
   first: number | null;
   last: number | null;
   firstLine: string | null;
   lastLine: string | null;
+}
+
+/** The writers of an input's lines seen so far, and the first return to one after another. */
+interface Origins {
+  last: string | null;
+  seen: Set<string>;
+  mixed: { first: string; second: string; at: Where } | null;
+}
+
+/** How many writers of one input are told apart: a broker has one until it restarts. */
+const originsKept = 1000;
+
+/**
+ * Notes who wrote a broker line. One broker's lines have one writer until it restarts (a new
+ * process id), and never go back to an earlier one: lines that do are of two brokers at once (a
+ * central syslog, `docker compose logs` of two services, a journal of two instances).
+ */
+function noteOrigin(origins: Origins, origin: string, at: Where): void {
+  if (origin === origins.last) return;
+  if (origins.mixed === null && origins.last !== null && origins.seen.has(origin)) origins.mixed = { first: origin, second: origins.last, at };
+  if (origins.seen.size < originsKept) origins.seen.add(origin);
+  origins.last = origin;
+}
+
+/** Says on stderr which inputs hold the lines of two brokers at once: they are read as one broker's. */
+function warnMixedOrigins(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
+  for (const [file, { origins: { mixed } }] of lines) {
+    if (mixed === null) continue;
+    io.stderr.write(`mosqlog: warning: ${inputName(file)} mixes the lines of two brokers (${mixed.first} and ${mixed.second}, from line ${mixed.at.line}): they are read as one broker's, so their sessions and findings are mixed up (give each one's lines to a command of its own: grep -F '${mixed.first}')\n`);
+  }
 }
 
 /**
@@ -202,10 +234,13 @@ export async function correlateInputs(
       const file = batch[0]?.file;
       if (file === undefined) return;
       let count = read.get(file);
-      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, envelope: 0, noEntries: 0, first: null, last: null, firstLine: null, lastLine: null }));
+      if (!count) read.set(file, (count = { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, envelope: 0, noEntries: 0, origins: { last: null, seen: new Set(), mixed: null }, first: null, last: null, firstLine: null, lastLine: null }));
       count.lines += batch.length;
       for (const record of batch) {
-        if (isBrokerMessage(record)) count.decoded++;
+        if (isBrokerMessage(record)) {
+          count.decoded++;
+          if (record.origin !== undefined) noteOrigin(count.origins, record.origin, record);
+        }
         else if (record.type === 'unknown' && record.reason === 'empty') count.blank++;
         else if (record.type === 'unknown' && record.reason === 'binary') count.binary++;
         else if (record.type === 'unknown' && journalRecordLine.test(record.raw)) count.journal++;
@@ -238,6 +273,7 @@ export async function correlateInputs(
   warnNoLines(sources.filter((s) => !read.has(s.name)), sources.filter(blankOnly), io);
   warnNoLogLines(read, io);
   warnOverlap(read, io);
+  warnMixedOrigins(read, io);
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
   else warnFormatPartly(parser, [...read.values()].reduce((n, c) => n + c.lines - c.blank - c.unstamped, 0), io);
   warnDatesMonthFirst(parser, io);

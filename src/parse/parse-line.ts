@@ -446,7 +446,7 @@ function countBrokerBytes(line: string): number {
 }
 
 /** Completes a decoded body into its record, in place: it is fresh from its decoder. */
-function complete(body: RecordBody, line: string, where: Where, time: number | null, level: Level | undefined, cut: boolean): LogRecord {
+function complete(body: RecordBody, line: string, where: Where, time: number | null, level: Level | undefined, cut: boolean, origin?: string): LogRecord {
   const record = body as LogRecord;
   record.file = where.file;
   record.line = where.line;
@@ -456,6 +456,7 @@ function complete(body: RecordBody, line: string, where: Where, time: number | n
   // `subscribe`): a syslog priority, `notice` for both of a grant line's kinds, would hide it.
   if (level && record.type !== 'subscription') record.level = level;
   if (cut && record.type !== 'continuation') record.truncated = true;
+  if (origin !== undefined) record.origin = origin;
   return record;
 }
 
@@ -562,7 +563,7 @@ export class LineParser {
     const cut = isCut(unwrapped.brokerLine, body !== null) || (body !== null && cutBy1x(body, unwrapped.message, context.brokerVersion));
     if (!body && cut) body = decodeMessage(unwrapped.message, ctx, true);
     if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, reasonFor(unwrapped.message), unwrapped.level);
-    return complete(body, line, where, unwrapped.time, unwrapped.level, cut);
+    return complete(body, line, where, unwrapped.time, unwrapped.level, cut, unwrapped.origin);
   }
 
   /**

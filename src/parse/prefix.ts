@@ -38,6 +38,12 @@ export interface Unwrapped {
    */
   joined?: string;
   /**
+   * Who wrote the line, as its envelope names it: a syslog or journal line's host and program
+   * with its process id (`gw1 mosquitto[812]`), a docker compose service, a `kubectl --prefix`
+   * pod and container. Lines of one broker have one, until it restarts.
+   */
+  origin?: string;
+  /**
    * Set when a space was taken off the front of an RFC 5424 message without the broker's prefix
    * as rsyslog's own: the sender's message may have begun with it.
    */
@@ -54,26 +60,26 @@ const syslogSeverity: readonly Level[] = ['error', 'error', 'error', 'error', 'w
 // A host name never ends in `:` and a program name is not a number: a broker stamp after the
 // envelope's time (`1795761885: Error: …`, `2026-11-27 06:44:47: …`) or in a stamp of the same
 // shape (`Nov 27 06:49:42 2026: Error: …`) is no host and program.
-const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+const rfc3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? ((\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?): ?/;
 // A local syslog may leave the host out (`Jan  1 00:00:02 mosquitto[812]: …`). Its program is
 // then taken only in lower case and with its process id, or named `mosquitto`: a broker stamp may
 // end in a word (`%p`, `%Z`: `Jan 01 12:00:02 AM: …`, `Mar 05 14:07:09 utc: …`).
-const rfc3164NoHost = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([a-z][\w.-]*)(?:\[\d+\]|(?<=mosquitto)): ?/;
-const rfc5424 = /^<(\d{1,3})>1 (\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+) ?/;
+const rfc3164NoHost = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (([a-z][\w.-]*)(?:\[\d+\]|(?<=mosquitto))): ?/;
+const rfc5424 = /^<(\d{1,3})>1 (\S+) (\S+ \S+ \S+) \S+ (?:-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+) ?/;
 // journalctl writes the zone as an offset (`+0000`, `+00:00`), never `Z`: a `Z` time is docker's,
 // and a `Word word:` after it (`Client aa:bb:…`, `Connection Refused: …`) is the broker's message.
-const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?([+-]\d\d:?\d\d) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+const journalIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?([+-]\d\d:?\d\d) ((\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?): ?/;
 // rsyslog's RFC 3339 times in UTC end in `Z`: with a program in lower case and its process id
 // after the host, the line is no docker one (`… OpenSSL Error[0]: …` is the broker's message).
-const syslogIsoZ = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z) (\S*[^\s:]) ([a-z][\w.-]*)\[\d+\]: ?/;
+const syslogIsoZ = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(Z) ((\S*[^\s:]) ([a-z][\w.-]*)\[\d+\]): ?/;
 /** busybox syslogd and OpenWrt write the facility and level before the program (`daemon.notice`). */
 const busybox = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\S*[^\s:]) [a-z]+\.([a-z]+) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 /** OpenWrt's `logread`: a `%c` time with the year, then the facility and level. */
 const logread = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d) (\d{4}) [a-z]+\.([a-z]+) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
 /** journalctl `short-full`: a day name, the date and time, and the zone's name or offset. */
-const journalFull = /^[A-Z][a-z]{2} (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([A-Z]{2,5}|UTC|[+-]\d\d(?::?\d\d)?) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+const journalFull = /^[A-Z][a-z]{2} (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? ([A-Z]{2,5}|UTC|[+-]\d\d(?::?\d\d)?) ((\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?): ?/;
 /** journalctl `short-unix`: epoch seconds with their fraction. */
-const journalUnix = /^(\d{9,11}\.\d+) (\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?: ?/;
+const journalUnix = /^(\d{9,11}\.\d+) ((\S*[^\s:]) ([^\s:[]*[^\s:[\d][^\s:[]*)(?:\[\d+\])?): ?/;
 /** syslog's level names as busybox and OpenWrt write them. */
 const levelNames: Record<string, Level> = {
   emerg: 'error', alert: 'error', crit: 'error', err: 'error', error: 'error', warn: 'warning', warning: 'warning', notice: 'notice', info: 'info', debug: 'debug',
@@ -176,7 +182,7 @@ export class PrefixReader {
         if (enveloped) return enveloped;
       }
       const unix = journalUnix.exec(text);
-      if (unix) return this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000));
+      if (unix) return withOrigin(this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000)), unix[2]);
     } else if (c0 === 123 /* { */ || (c0 === 30 /* RS, json-seq */ && text.charCodeAt(1) === 123)) {
       const json = this.unwrapJson(c0 === 30 ? text.slice(1) : text);
       if (json) return json;
@@ -193,7 +199,7 @@ export class PrefixReader {
     } else if (c0 === 91 /* [ */) {
       const k = kubectl.exec(text);
       // With `--timestamps` too, the API server's time follows the prefix.
-      if (k) return this.unwrapDockerStamp(text.slice(k[0].length)) ?? this.unwrapBroker(text.slice(k[0].length), null);
+      if (k) return withOrigin(this.unwrapDockerStamp(text.slice(k[0].length)) ?? this.unwrapBroker(text.slice(k[0].length), null), k[0].slice(1, -2));
     } else if (text.charCodeAt(3) === 32 && text.charCodeAt(9) === 58) {
       const syslog = this.unwrapSyslog(text) ?? this.unwrapBusybox(text);
       if (syslog) return syslog;
@@ -204,7 +210,7 @@ export class PrefixReader {
     if (!isDigit(c0) && c0 > 32) {
       const m = compose.exec(text);
       // `docker compose logs -t` puts the engine's time after the bar.
-      if (m) return this.unwrapDockerStamp(text.slice(m[0].length)) ?? this.unwrapBroker(text.slice(m[0].length), null);
+      if (m) return withOrigin(this.unwrapDockerStamp(text.slice(m[0].length)) ?? this.unwrapBroker(text.slice(m[0].length), null), m[0].slice(0, m[0].indexOf(' ')));
     }
     return this.unwrapBroker(text, null);
   }
@@ -326,7 +332,7 @@ export class PrefixReader {
     // Most lines here are docker's (`Z`, no `]:`): the second regex is for the few that are not.
     const j = journalIso.exec(text) ?? (text.includes(']:') ? syslogIsoZ.exec(text) : null);
     // rsyslog's RFC 3339 file format (Debian's default) escapes as its traditional one does.
-    if (j) return readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1)));
+    if (j) return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1))), j[9]);
     return this.unwrapDockerStamp(text);
   }
 
@@ -360,7 +366,7 @@ export class PrefixReader {
     const offset = zoneOffset(j[8] === 'UTC' ? 'Z' : (j[8] ?? ''));
     const ms = fractionMs(j[7]);
     const time = offset !== null ? Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms) - offset * 60_000 : this.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
-    return this.unwrapBroker(text.slice(j[0].length), time);
+    return withOrigin(this.unwrapBroker(text.slice(j[0].length), time), j[9]);
   }
 
   private unwrapSyslog(text: string): Unwrapped | null {
@@ -370,7 +376,7 @@ export class PrefixReader {
       const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: it follows the last time read.
       const time = readAfter(read, 'year', this.options.year, this.after);
-      return readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8]));
+      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8])), m[8]);
     }
     const r = rfc5424.exec(text);
     if (r) {
@@ -382,7 +388,7 @@ export class PrefixReader {
       const rest = text.slice(r[0].length).replace(/^\uFEFF/, '');
       const taken = rest.charCodeAt(0) === 32;
       const unwrapped = readSyslogEscapes(this.unwrapBroker(taken ? rest.slice(1) : rest, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
-      return taken && !unwrapped.stamped ? { ...unwrapped, spaceTaken: true } : unwrapped;
+      return withOrigin(taken && !unwrapped.stamped ? { ...unwrapped, spaceTaken: true } : unwrapped, rfc5424Origin(r[3] ?? ''));
     }
     return null;
   }
@@ -427,7 +433,8 @@ export class PrefixReader {
     const level = syslogged && typeof entry.PRIORITY === 'string' ? syslogSeverity[Number(entry.PRIORITY)] : undefined;
     const message = text.replace(/\n+$/, '');
     const unwrapped = this.unwrapBroker(message, time, level);
-    return text.includes('\n') ? { ...unwrapped, joined: unwrapped.message + text.slice(message.length) } : unwrapped;
+    const origin = typeof entry._HOSTNAME === 'string' && typeof entry._PID === 'string' ? `${entry._HOSTNAME} ${typeof entry.SYSLOG_IDENTIFIER === 'string' ? entry.SYSLOG_IDENTIFIER : ''}[${entry._PID}]` : undefined;
+    return withOrigin(text.includes('\n') ? { ...unwrapped, joined: unwrapped.message + text.slice(message.length) } : unwrapped, origin);
   }
 }
 
@@ -437,6 +444,21 @@ interface JournalEntry {
   __REALTIME_TIMESTAMP?: unknown;
   PRIORITY?: unknown;
   _TRANSPORT?: unknown;
+  _HOSTNAME?: unknown;
+  _PID?: unknown;
+  SYSLOG_IDENTIFIER?: unknown;
+}
+
+/** An RFC 5424 header's host, app and process id (`-` when not given) written as RFC 3164 writes them: `host app[pid]`. */
+function rfc5424Origin(fields: string): string {
+  const [host = '-', app = '-', pid = '-'] = fields.split(' ');
+  return pid === '-' ? `${host} ${app}` : `${host} ${app}[${pid}]`;
+}
+
+/** The line unwrapped, with who wrote it as its envelope says (`origin`), when it says. */
+function withOrigin(unwrapped: Unwrapped, origin: string | undefined): Unwrapped {
+  if (origin !== undefined && origin !== '') unwrapped.origin = origin;
+  return unwrapped;
 }
 
 /**

@@ -54,6 +54,12 @@ export interface RecordBase extends Where {
   truncated?: true | undefined;
   /** The whole input line, envelope included. */
   raw: string;
+  /**
+   * Who wrote the line, as its envelope names it (left out without one): a syslog or journal
+   * line's host and program with its process id (`gw1 mosquitto[812]`), a docker compose service
+   * (`broker-1`), a `kubectl logs --prefix` object and container (`pod/mosquitto-0/mosquitto`).
+   */
+  origin?: string;
 }
 
 /** Why the broker says a connection ended, normalised across 1.4 – 2.1 wording. */

@@ -60,6 +60,7 @@ const packetText = {
   outcome: latin1(',"outcome":"'),
   method: latin1(',"method":'),
   truncated: latin1(',"truncated":true'),
+  origin: latin1(',"origin":'),
 };
 
 /**
@@ -193,6 +194,10 @@ export class RecordJsonLines {
       this.string(r.method);
     }
     if (r.truncated !== undefined) this.piece(packetText.truncated);
+    if (r.origin !== undefined) {
+      this.piece(packetText.origin);
+      this.string(r.origin);
+    }
   }
 
   /** Any other record: its own fields in their order. */

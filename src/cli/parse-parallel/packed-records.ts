@@ -36,6 +36,8 @@ const enum Slot {
   /** The client and the topic, by their place in the chunk's strings. */
   Client, Topic,
   Mid, Qos, Dup, Retain, PayloadBytes, ReasonCode, SessionPresent, Outcome, Time, Truncated,
+  /** Who wrote the line, by its place in the chunk's strings. */
+  Origin,
   Size,
 }
 
@@ -141,6 +143,7 @@ export class RecordPacker {
     rows[at + Slot.Outcome] = outcome;
     rows[at + Slot.Time] = r.time === null ? Number.NaN : r.time;
     rows[at + Slot.Truncated] = r.truncated === true ? 1 : 0;
+    rows[at + Slot.Origin] = r.origin === undefined ? -1 : this.stringRef(r.origin);
     return true;
   }
 }
@@ -190,6 +193,8 @@ export function unpackRecords(packed: PackedRecords, bytes: Buffer, encoding: 'l
     record.time = Number.isNaN(time) ? null : time;
     record.raw = raw;
     if (rows[at + Slot.Truncated] === 1) record.truncated = true;
+    const origin = rows[at + Slot.Origin] as number;
+    if (origin >= 0) record.origin = strings[origin];
     records[i] = record;
   }
   return records;
