@@ -889,6 +889,24 @@ test('files that overlap in time, as two brokers\' logs do, are said to be read 
   assert.equal((await runCli(['summary', older, `${older}.gz`])).stderr, `mosqlog: warning: ${older}.gz begins with the same line as ${older}: the same log given twice (a plain and a gzipped copy?) is read twice\n`);
 });
 
+test("other programs' lines in a system log are counted apart, not as lines not understood, and do not time the log", async () => {
+  const syslog = writeLines('syslog', [
+    'Nov 29 05:46:27 gw CRON[2211]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)',
+    'Nov 29 05:46:28 gw mosquitto[812]: New client connected from 10.0.0.5:50000 as sensor (p2, c1, k60).',
+    'Nov 29 05:46:28 gw kernel: [12345.678] eth0: link up',
+    'Nov 29 05:46:29 gw mosquitto[812]: something no broker format reads',
+    'Nov 29 05:46:30 gw sshd[4242]: Accepted publickey for admin',
+  ]);
+  const summary = JSON.parse((await runCli(['summary', '--format', 'json', syslog])).stdout) as { lines: number; unknown: { count: number }; otherProgramLines: number; span: { first: string; last: string } };
+  assert.deepEqual([summary.lines, summary.unknown.count, summary.otherProgramLines], [5, 1, 3]);
+  assert.deepEqual([summary.span.first, summary.span.last].map((t) => t.slice(11, 19)), ['05:46:28', '05:46:29']);
+  assert.match((await runCli(['summary', syslog])).stdout, /Lines +5; 1 not understood; 3 of other programs/);
+  const reasons = (await runCli(['parse', syslog])).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { reason?: string }).reason ?? '-');
+  assert.deepEqual(reasons, ['other-program', '-', 'other-program', 'no-match', 'other-program']);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', syslog])).stdout) as { findings: Array<{ code: string; count?: number }> };
+  assert.equal(problems.findings.find((f) => f.code === 'unknown-lines')?.count, 1);
+});
+
 test('a file that mixes the lines of two brokers, told apart by their envelopes, is said to: they are read as one', async () => {
   const syslog = writeLines('two-hosts.log', [
     'Nov 29 05:46:28 gw1 mosquitto[812]: New client connected from 10.0.0.5:50000 as sensor (p2, c1, k60).',

@@ -204,11 +204,14 @@ function assertFlowAsGiven(flow: Flow, records: readonly LogRecord[]): void {
 
 /** Everything that must add up in a correlation of `records`. */
 function assertAddsUp(c: Correlation, records: readonly LogRecord[], announced: Announced, maxOpen: number, maxFindings: number): void {
+  // Another program's line in a system log counts among the lines only.
+  const others = records.filter((r) => r.type === 'unknown' && r.reason === 'other-program').length;
   assert.equal(c.lines, records.length);
-  assert.equal(c.records, records.length);
-  assert.equal(sum(c.recordTypes), records.length, 'records by type add up');
+  assert.equal(c.otherProgramLines, others);
+  assert.equal(c.records, records.length - others);
+  assert.equal(sum(c.recordTypes), records.length - others, 'records by type add up');
   // Blank lines are unknown records, but no lines not understood.
-  assert.equal(c.unknown, records.filter((r) => r.type === 'unknown' && r.raw.trim() !== '').length);
+  assert.equal(c.unknown, records.filter((r) => r.type === 'unknown' && r.reason !== 'other-program' && r.raw.trim() !== '').length);
   assert.ok(c.first === null || c.last === null || c.first <= c.last);
 
   assert.equal(sum(c.sessionsByEnd), c.sessionCount, 'sessions by end add up');
@@ -303,6 +306,7 @@ describe('the correlator: nothing thrown, every count adds up, durations never n
 interface SummaryJson {
   lines: number;
   records: number;
+  otherProgramLines: number;
   recordTypes: Record<string, number>;
   unknown: { count: number };
   span: { durationMs: number | null };
@@ -317,7 +321,8 @@ interface SummaryJson {
 async function json<T>(argv: string[], stdin: Buffer): Promise<T> {
   const result = await runCli(argv, { stdin });
   assert.equal(result.code, 0, `${argv.join(' ')}: ${result.stderr}`);
-  assert.equal(result.stderr, '');
+  // A story's lines take envelopes of any style, whose writers then take turns: said as two brokers, and nothing else.
+  assert.equal(result.stderr.replace(/^mosqlog: warning: \S+ mixes the lines of two brokers \(.*\n/, ''), '');
   return JSON.parse(result.stdout) as T;
 }
 
@@ -344,8 +349,8 @@ describe('the CLI: summary counts add up to the lines read, and agree with every
       const summary = await json<SummaryJson>(['summary', '--format', 'json', ...extra, '-'], stdin);
       const expected = countLines(stdin);
       assert.equal(summary.lines, expected, 'lines in = lines counted');
-      assert.equal(summary.records, expected);
-      assert.equal(sum(summary.recordTypes), expected);
+      assert.equal(summary.records + summary.otherProgramLines, expected);
+      assert.equal(sum(summary.recordTypes), summary.records);
       // Blank lines are unknown records, but no lines not understood.
       const blank = stdin.toString('utf8').split('\n').slice(0, expected).filter((l) => l.trim() === '').length;
       assert.ok(summary.unknown.count <= (summary.recordTypes.unknown ?? 0) && summary.unknown.count >= (summary.recordTypes.unknown ?? 0) - blank);

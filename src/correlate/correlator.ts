@@ -553,6 +553,7 @@ export class Correlator {
   private last: number | null = null;
   private readonly recordTypes: Partial<Record<RecordType, number>> = {};
   private unknown = 0;
+  private otherProgramLines = 0;
   private readonly unknownExamples: string[] = [];
   private unknownAt: Where | null = null;
   private readonly versions = new Set<string>();
@@ -749,6 +750,11 @@ export class Correlator {
     // lines told apart by what comes next (`records`) read past it.
     if (publishesLogLine(r)) {
       this.logLinesSent++;
+    } else if (r.type === 'unknown' && r.reason === 'other-program') {
+      // Another program's line in a system log is none of the broker's: it is counted, and it
+      // neither times the log nor comes between the broker's lines.
+      this.otherProgramLines++;
+      return;
     } else {
       if (this.resumeEcho !== null) this.settleResumeEcho(r.type === 'client-connected' ? r.client : null);
       this.records++;
@@ -882,11 +888,12 @@ export class Correlator {
     const rank = (code: FindingCode): number => findingCodes.indexOf(code);
     const findings = this.findings.all().sort((a, b) => rank(a.code) - rank(b.code) || (a.time ?? 0) - (b.time ?? 0));
     return {
-      lines: this.records + this.logLinesSent,
+      lines: this.records + this.logLinesSent + this.otherProgramLines,
       records: this.records + this.logLinesSent,
       recordTypes: this.recordTypes,
       unknown: this.unknown,
       unknownExamples: this.unknownExamples,
+      otherProgramLines: this.otherProgramLines,
       first: this.first,
       last: this.last,
       brokerVersions: [...this.versions],

@@ -429,6 +429,8 @@ export interface Correlation {
   recordTypes: Partial<Record<RecordType, number>>;
   unknown: number;
   unknownExamples: string[];
+  /** Lines of other programs in a system log (syslog, a journal), by the program their envelope names: not counted in `unknown`. */
+  otherProgramLines: number;
   first: number | null;
   last: number | null;
   brokerVersions: string[];

@@ -465,6 +465,15 @@ function withoutBom(line: string): string {
   return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
 }
 
+/**
+ * Whether a line not understood is another program's, by the program its syslog or journal
+ * envelope names: the broker logs as `mosquitto` (a snap's `mosquitto.mosquitto`), and a system
+ * log holds every program's lines (`CRON[2211]`, `kernel`, `sshd[812]`).
+ */
+function otherProgram(unwrapped: Unwrapped): boolean {
+  return unwrapped.program !== undefined && !/mosquitto/i.test(unwrapped.program);
+}
+
 /** Why a message was not decoded: nothing but white space, or NUL bytes, which mean binary data (a file truncated in place, a disk error). */
 function reasonFor(message: string): UnknownReason {
   return message.trim() === '' ? 'empty' : message.includes('\0') ? 'binary' : 'no-match';
@@ -562,7 +571,7 @@ export class LineParser {
     }
     const cut = isCut(unwrapped.brokerLine, body !== null) || (body !== null && cutBy1x(body, unwrapped.message, context.brokerVersion));
     if (!body && cut) body = decodeMessage(unwrapped.message, ctx, true);
-    if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, reasonFor(unwrapped.message), unwrapped.level);
+    if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, otherProgram(unwrapped) ? 'other-program' : reasonFor(unwrapped.message), unwrapped.level);
     return complete(body, line, where, unwrapped.time, unwrapped.level, cut, unwrapped.origin);
   }
 

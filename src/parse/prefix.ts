@@ -43,6 +43,8 @@ export interface Unwrapped {
    * pod and container. Lines of one broker have one, until it restarts.
    */
   origin?: string;
+  /** The program a syslog or journal envelope names (`mosquitto`, `CRON`, `kernel`). */
+  program?: string;
   /**
    * Set when a space was taken off the front of an RFC 5424 message without the broker's prefix
    * as rsyslog's own: the sender's message may have begun with it.
@@ -182,7 +184,7 @@ export class PrefixReader {
         if (enveloped) return enveloped;
       }
       const unix = journalUnix.exec(text);
-      if (unix) return withOrigin(this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000)), unix[2]);
+      if (unix) return loggedBy(this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000)), unix[2]);
     } else if (c0 === 123 /* { */ || (c0 === 30 /* RS, json-seq */ && text.charCodeAt(1) === 123)) {
       const json = this.unwrapJson(c0 === 30 ? text.slice(1) : text);
       if (json) return json;
@@ -332,7 +334,7 @@ export class PrefixReader {
     // Most lines here are docker's (`Z`, no `]:`): the second regex is for the few that are not.
     const j = journalIso.exec(text) ?? (text.includes(']:') ? syslogIsoZ.exec(text) : null);
     // rsyslog's RFC 3339 file format (Debian's default) escapes as its traditional one does.
-    if (j) return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1))), j[9]);
+    if (j) return loggedBy(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1))), j[9]);
     return this.unwrapDockerStamp(text);
   }
 
@@ -366,7 +368,7 @@ export class PrefixReader {
     const offset = zoneOffset(j[8] === 'UTC' ? 'Z' : (j[8] ?? ''));
     const ms = fractionMs(j[7]);
     const time = offset !== null ? Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms) - offset * 60_000 : this.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
-    return withOrigin(this.unwrapBroker(text.slice(j[0].length), time), j[9]);
+    return loggedBy(this.unwrapBroker(text.slice(j[0].length), time), j[9]);
   }
 
   private unwrapSyslog(text: string): Unwrapped | null {
@@ -376,7 +378,7 @@ export class PrefixReader {
       const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: it follows the last time read.
       const time = readAfter(read, 'year', this.options.year, this.after);
-      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8])), m[8]);
+      return loggedBy(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8])), m[8]);
     }
     const r = rfc5424.exec(text);
     if (r) {
@@ -388,7 +390,7 @@ export class PrefixReader {
       const rest = text.slice(r[0].length).replace(/^\uFEFF/, '');
       const taken = rest.charCodeAt(0) === 32;
       const unwrapped = readSyslogEscapes(this.unwrapBroker(taken ? rest.slice(1) : rest, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
-      return withOrigin(taken && !unwrapped.stamped ? { ...unwrapped, spaceTaken: true } : unwrapped, rfc5424Origin(r[3] ?? ''));
+      return loggedBy(taken && !unwrapped.stamped ? { ...unwrapped, spaceTaken: true } : unwrapped, rfc5424Origin(r[3] ?? ''));
     }
     return null;
   }
@@ -434,7 +436,7 @@ export class PrefixReader {
     const message = text.replace(/\n+$/, '');
     const unwrapped = this.unwrapBroker(message, time, level);
     const origin = typeof entry._HOSTNAME === 'string' && typeof entry._PID === 'string' ? `${entry._HOSTNAME} ${typeof entry.SYSLOG_IDENTIFIER === 'string' ? entry.SYSLOG_IDENTIFIER : ''}[${entry._PID}]` : undefined;
-    return withOrigin(text.includes('\n') ? { ...unwrapped, joined: unwrapped.message + text.slice(message.length) } : unwrapped, origin);
+    return loggedBy(text.includes('\n') ? { ...unwrapped, joined: unwrapped.message + text.slice(message.length) } : unwrapped, origin);
   }
 }
 
@@ -453,6 +455,15 @@ interface JournalEntry {
 function rfc5424Origin(fields: string): string {
   const [host = '-', app = '-', pid = '-'] = fields.split(' ');
   return pid === '-' ? `${host} ${app}` : `${host} ${app}[${pid}]`;
+}
+
+/** A syslog or journal line unwrapped, with its host and program (`origin`) and the program alone. */
+function loggedBy(unwrapped: Unwrapped, origin: string | undefined): Unwrapped {
+  if (origin === undefined || origin === '') return unwrapped;
+  unwrapped.origin = origin;
+  const program = origin.slice(origin.lastIndexOf(' ') + 1).replace(/\[[^\]]*\]$/, '');
+  if (program !== '') unwrapped.program = program;
+  return unwrapped;
 }
 
 /** The line unwrapped, with who wrote it as its envelope says (`origin`), when it says. */

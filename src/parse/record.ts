@@ -226,7 +226,7 @@ export interface MarkerRecord extends RecordBase {
 }
 
 /** Why a line could not be decoded. */
-export type UnknownReason = 'no-match' | 'empty' | 'too-long' | 'binary';
+export type UnknownReason = 'no-match' | 'empty' | 'too-long' | 'binary' | 'other-program';
 
 /** A line the parser could not decode; kept in place and counted. */
 export interface UnknownRecord extends RecordBase {

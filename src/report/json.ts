@@ -53,6 +53,7 @@ export function summaryJson(c: Correlation): Record<string, unknown> {
     records: c.records,
     recordTypes: c.recordTypes,
     unknown: { count: c.unknown, examples: c.unknownExamples },
+    otherProgramLines: c.otherProgramLines,
     clients: c.clients,
     clientsCapped: c.clientsCapped,
     sessions: { total: c.sessionCount, byEndReason: c.sessionsByEnd },

@@ -64,7 +64,7 @@ function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
   const rows = [
     ['Time span', span],
     ['Broker', describeBroker(c)],
-    ['Lines', `${c.lines}; ${c.unknown} not understood`],
+    ['Lines', `${c.lines}; ${c.unknown} not understood${c.otherProgramLines > 0 ? `; ${c.otherProgramLines} of other programs` : ''}`],
     ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s), ${c.attemptCount} failed connection(s)`],
   ];
   if (!c.debugLines) rows.push(['QoS flows', `unknown: the log has no ${packetLines}`]);
