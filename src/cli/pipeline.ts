@@ -6,6 +6,7 @@ import {
   attemptSelected, compileSelection, findingAbout, flowSelected, invertedWindow, orphanAckSelected, recordClient, recordSelected, selectCorrelation, selects, sessionSelected,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord, Where } from '../parse/index.js';
+import { safeText } from '../report/index.js';
 import { type InputSource, inputName } from './input.js';
 import type { Io } from './io.js';
 import { UsageError } from './options.js';
@@ -102,7 +103,9 @@ function noteOrigin(origins: Origins, origin: string, at: Where): void {
 function warnMixedOrigins(lines: ReadonlyMap<string, LineCounts>, io: Io): void {
   for (const [file, { origins: { mixed } }] of lines) {
     if (mixed === null) continue;
-    io.stderr.write(`mosqlog: warning: ${inputName(file)} mixes the lines of two brokers (${mixed.first} and ${mixed.second}, from line ${mixed.at.line}): they are read as one broker's, so their sessions and findings are mixed up (give each one's lines to a command of its own: grep -F '${mixed.first}')\n`);
+    // An envelope's names are the log's text: shown with its control characters made visible.
+    const [first, second] = [safeText(mixed.first), safeText(mixed.second)];
+    io.stderr.write(`mosqlog: warning: ${inputName(file)} mixes the lines of two brokers (${first} and ${second}, from line ${mixed.at.line}): they are read as one broker's, so their sessions and findings are mixed up (give each one's lines to a command of its own: grep -F '${first}')\n`);
   }
 }
 
