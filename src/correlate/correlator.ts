@@ -5,7 +5,7 @@
  */
 import {
   type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type Level, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type RecordType, type SubscriptionRecord, type Where, type WillRecord, assertNever, findCatalogueLevel, isAtLeast21, publishesLogLine,
+  type RecordType, type ServiceExit, type SubscriptionRecord, type Where, type WillRecord, assertNever, findCatalogueLevel, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
@@ -819,8 +819,7 @@ export class Correlator {
         break;
       case 'marker': {
         if (r.missing) this.addFinding({ code: 'lines-missing', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }], ...r.missing });
-        const exited = serviceFailure(r.text);
-        if (exited) this.addFinding({ code: 'broker-exited', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }], ...exited });
+        if (r.exit && brokerFailed(r.exit)) this.addFinding({ code: 'broker-exited', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }], ...r.exit });
         break;
       }
       case 'continuation':
@@ -2230,16 +2229,12 @@ export class Correlator {
 }
 
 /**
- * systemd's line that the broker's service ended in failure: a unit named for mosquitto (a whole
+ * Whether systemd says the broker's service ended in failure: a unit named for mosquitto (a whole
  * syslog has other services' lines too) whose process was killed, dumped core, or exited with a
- * status other than 0. Null for any other line.
+ * status other than 0.
  */
-const serviceExited = /^([\w@.-]*mosquitto[\w@.-]*\.service): Main process exited, code=(exited|killed|dumped), status=(\S+)$/i;
-
-function serviceFailure(text: string): { unit: string; how: 'exited' | 'killed' | 'dumped'; status: string } | null {
-  const m = serviceExited.exec(text);
-  if (!m || (m[2] === 'exited' && /^0(?:\/|$)/.test(m[3] ?? ''))) return null;
-  return { unit: m[1] ?? '', how: m[2] as 'exited' | 'killed' | 'dumped', status: m[3] ?? '' };
+function brokerFailed(exit: ServiceExit): boolean {
+  return /mosquitto/i.test(exit.unit) && !(exit.how === 'exited' && /^0(?:\/|$)/.test(exit.status));
 }
 
 /** Counts for every command, in one fixed order: the same shape for every session. */

@@ -2,7 +2,7 @@
  * What the correlator rebuilds from records: sessions, connection attempts, QoS 1/2 flows,
  * findings and aggregates. Plain data; nothing here renders text.
  */
-import type { Direction, MqttVersion, PacketCmd, PacketRecord, Qos, RecordType, Where } from '../parse/index.js';
+import type { Direction, MqttVersion, PacketCmd, PacketRecord, Qos, RecordType, ServiceExit, Where } from '../parse/index.js';
 
 /** Why a session ends, in the order reports list them. */
 export const endReasons = [
@@ -320,14 +320,8 @@ export interface StartFailedFinding extends FindingBase {
  * code=killed, status=11/SEGV`): its process exited with a status other than 0, was killed by a
  * signal, or dumped core. The broker logs nothing as it crashes; only its service manager says so.
  */
-export interface ExitedFinding extends FindingBase {
+export interface ExitedFinding extends FindingBase, ServiceExit {
   code: 'broker-exited';
-  /** The systemd unit, such as `mosquitto.service`. */
-  unit: string;
-  /** How the process ended, as systemd says: `exited` (with a status other than 0), `killed` (by a signal) or `dumped` (core). */
-  how: 'exited' | 'killed' | 'dumped';
-  /** The exit status or the signal, as systemd gives it: `3/NOTIMPLEMENTED`, `9/KILL`, `11/SEGV`. */
-  status: string;
 }
 /** A configuration reload (SIGHUP) the broker logged errors for: what failed did not load (an unreadable password file refuses every login). */
 export interface ReloadFailedFinding extends FindingBase {

@@ -14,9 +14,9 @@ import { packetTable } from './families/packet.js';
 import { scanCutPublish, scanPacketLine } from './families/packet-scan.js';
 import { decodeRequestLine, decodeTabLine } from './families/subscription.js';
 import type { DecodeContext, Pattern } from './pattern.js';
-import { PrefixReader, type Unwrapped, looseStampLength } from './prefix.js';
+import { PrefixReader, type Unwrapped, looseStampLength, originProgram } from './prefix.js';
 import type { Line } from './read-lines.js';
-import type { Level, LogRecord, PacketRecord, RecordBody, UnknownReason, Where } from './record.js';
+import type { Level, LogRecord, PacketRecord, RecordBody, ServiceExit, UnknownReason, Where } from './record.js';
 import { type DateOrder, compileTimestampFormat } from './strftime.js';
 import { type CompiledShape, type Fields, matchShape, matchShapePrefix, readCutMessage } from './template.js';
 
@@ -391,9 +391,16 @@ const systemdUnitLine = /^(?:(?:Starting|Started|Stopping|Stopped|Reloading|Relo
 const suppressedLines = /^Suppressed (\d+) messages? from \S+$/;
 const repeatedLines = /^(?:message repeated (\d+) times?: \[.*\]|last message repeated (\d+) times?|Last message '.*' repeated (\d+) times?, suppressed by syslog-ng on .*)$/s;
 
+/** systemd's line that a unit's process ended: `mosquitto.service: Main process exited, code=killed, status=9/KILL`. */
+const serviceExited = /^([\w@.-]+\.service): Main process exited, code=(exited|killed|dumped), status=(\S+)$/;
+
 /** A line of the envelope's own, never the broker's: systemd's about its unit, or the logger's about lines it left out. */
 function envelopeLine(message: string): RecordBody | null {
-  if (systemdUnitLine.test(message)) return { type: 'marker', family: 'envelope', text: message };
+  if (systemdUnitLine.test(message)) {
+    const exited = serviceExited.exec(message);
+    if (!exited) return { type: 'marker', family: 'envelope', text: message };
+    return { type: 'marker', family: 'envelope', text: message, exit: { unit: exited[1] ?? '', how: exited[2] as ServiceExit['how'], status: exited[3] ?? '' } };
+  }
   const suppressed = suppressedLines.exec(message);
   if (suppressed) return { type: 'marker', family: 'envelope', text: message, missing: { lines: Number(suppressed[1]), cause: 'suppressed' } };
   const repeated = repeatedLines.exec(message);
@@ -471,7 +478,8 @@ function withoutBom(line: string): string {
  * log holds every program's lines (`CRON[2211]`, `kernel`, `sshd[812]`).
  */
 function otherProgram(unwrapped: Unwrapped): boolean {
-  return unwrapped.program !== undefined && !/mosquitto/i.test(unwrapped.program);
+  const program = originProgram(unwrapped);
+  return program !== null && !/mosquitto/i.test(program);
 }
 
 /** Why a message was not decoded: nothing but white space, or NUL bytes, which mean binary data (a file truncated in place, a disk error). */

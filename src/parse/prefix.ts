@@ -43,8 +43,8 @@ export interface Unwrapped {
    * pod and container. Lines of one broker have one, until it restarts.
    */
   origin?: string;
-  /** The program a syslog or journal envelope names (`mosquitto`, `CRON`, `kernel`). */
-  program?: string;
+  /** Set when `origin` is a syslog or journal line's, which ends in the program that wrote it (see {@link originProgram}). */
+  systemLog?: true;
   /**
    * Set when a space was taken off the front of an RFC 5424 message without the broker's prefix
    * as rsyslog's own: the sender's message may have begun with it.
@@ -184,7 +184,7 @@ export class PrefixReader {
         if (enveloped) return enveloped;
       }
       const unix = journalUnix.exec(text);
-      if (unix) return loggedBy(this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000)), unix[2]);
+      if (unix) return withOrigin(this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000)), unix[2], true);
     } else if (c0 === 123 /* { */ || (c0 === 30 /* RS, json-seq */ && text.charCodeAt(1) === 123)) {
       const json = this.unwrapJson(c0 === 30 ? text.slice(1) : text);
       if (json) return json;
@@ -334,7 +334,7 @@ export class PrefixReader {
     // Most lines here are docker's (`Z`, no `]:`): the second regex is for the few that are not.
     const j = journalIso.exec(text) ?? (text.includes(']:') ? syslogIsoZ.exec(text) : null);
     // rsyslog's RFC 3339 file format (Debian's default) escapes as its traditional one does.
-    if (j) return loggedBy(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1))), j[9]);
+    if (j) return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1))), j[9], true);
     return this.unwrapDockerStamp(text);
   }
 
@@ -368,7 +368,7 @@ export class PrefixReader {
     const offset = zoneOffset(j[8] === 'UTC' ? 'Z' : (j[8] ?? ''));
     const ms = fractionMs(j[7]);
     const time = offset !== null ? Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms) - offset * 60_000 : this.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
-    return loggedBy(this.unwrapBroker(text.slice(j[0].length), time), j[9]);
+    return withOrigin(this.unwrapBroker(text.slice(j[0].length), time), j[9], true);
   }
 
   private unwrapSyslog(text: string): Unwrapped | null {
@@ -378,7 +378,7 @@ export class PrefixReader {
       const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: it follows the last time read.
       const time = readAfter(read, 'year', this.options.year, this.after);
-      return loggedBy(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8])), m[8]);
+      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8])), m[8], true);
     }
     const r = rfc5424.exec(text);
     if (r) {
@@ -390,7 +390,7 @@ export class PrefixReader {
       const rest = text.slice(r[0].length).replace(/^\uFEFF/, '');
       const taken = rest.charCodeAt(0) === 32;
       const unwrapped = readSyslogEscapes(this.unwrapBroker(taken ? rest.slice(1) : rest, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
-      return loggedBy(taken && !unwrapped.stamped ? { ...unwrapped, spaceTaken: true } : unwrapped, rfc5424Origin(r[3] ?? ''));
+      return withOrigin(taken && !unwrapped.stamped ? { ...unwrapped, spaceTaken: true } : unwrapped, rfc5424Origin(r[3] ?? ''), true);
     }
     return null;
   }
@@ -436,7 +436,7 @@ export class PrefixReader {
     const message = text.replace(/\n+$/, '');
     const unwrapped = this.unwrapBroker(message, time, level);
     const origin = typeof entry._HOSTNAME === 'string' && typeof entry._PID === 'string' ? `${entry._HOSTNAME} ${typeof entry.SYSLOG_IDENTIFIER === 'string' ? entry.SYSLOG_IDENTIFIER : ''}[${entry._PID}]` : undefined;
-    return loggedBy(text.includes('\n') ? { ...unwrapped, joined: unwrapped.message + text.slice(message.length) } : unwrapped, origin);
+    return withOrigin(text.includes('\n') ? { ...unwrapped, joined: unwrapped.message + text.slice(message.length) } : unwrapped, origin, true);
   }
 }
 
@@ -457,19 +457,19 @@ function rfc5424Origin(fields: string): string {
   return pid === '-' ? `${host} ${app}` : `${host} ${app}[${pid}]`;
 }
 
-/** A syslog or journal line unwrapped, with its host and program (`origin`) and the program alone. */
-function loggedBy(unwrapped: Unwrapped, origin: string | undefined): Unwrapped {
+/** The line unwrapped, with who wrote it as its envelope says (`origin`), when it says; `systemLog` for a syslog or journal line's. */
+function withOrigin(unwrapped: Unwrapped, origin: string | undefined, systemLog = false): Unwrapped {
   if (origin === undefined || origin === '') return unwrapped;
   unwrapped.origin = origin;
-  const program = origin.slice(origin.lastIndexOf(' ') + 1).replace(/\[[^\]]*\]$/, '');
-  if (program !== '') unwrapped.program = program;
+  if (systemLog) unwrapped.systemLog = true;
   return unwrapped;
 }
 
-/** The line unwrapped, with who wrote it as its envelope says (`origin`), when it says. */
-function withOrigin(unwrapped: Unwrapped, origin: string | undefined): Unwrapped {
-  if (origin !== undefined && origin !== '') unwrapped.origin = origin;
-  return unwrapped;
+/** The program a syslog or journal line's origin names (`mosquitto`, `CRON`, `kernel`), or null for another envelope's. */
+export function originProgram(unwrapped: Pick<Unwrapped, 'origin' | 'systemLog'>): string | null {
+  if (unwrapped.systemLog !== true || unwrapped.origin === undefined) return null;
+  const program = unwrapped.origin.slice(unwrapped.origin.lastIndexOf(' ') + 1).replace(/\[[^\]]*\]$/, '');
+  return program === '' ? null : program;
 }
 
 /**

@@ -223,6 +223,18 @@ export interface MarkerRecord extends RecordBase {
    * it folded into this one (rsyslog's `message repeated N times: [ … ]`).
    */
   missing?: { lines: number; cause: 'suppressed' | 'repeated' };
+  /** systemd's `UNIT: Main process exited, code=…, status=…`: how a service's process ended. */
+  exit?: ServiceExit;
+}
+
+/** How a service's process ended, as systemd says it. */
+export interface ServiceExit {
+  /** The systemd unit, such as `mosquitto.service`. */
+  unit: string;
+  /** `exited` (with `status`), `killed` (by the signal `status`) or `dumped` (core, on the signal `status`). */
+  how: 'exited' | 'killed' | 'dumped';
+  /** The exit status or the signal, as systemd gives it: `0/SUCCESS`, `3/NOTIMPLEMENTED`, `9/KILL`, `11/SEGV`. */
+  status: string;
 }
 
 /** Why a line could not be decoded. */

@@ -64,11 +64,16 @@ function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
   const rows = [
     ['Time span', span],
     ['Broker', describeBroker(c)],
-    ['Lines', `${c.lines}; ${c.unknown} not understood${c.otherProgramLines > 0 ? `; ${c.otherProgramLines} of other programs` : ''}`],
+    ['Lines', `${c.lines}; ${describeUnread(c)}`],
     ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s), ${c.attemptCount} failed connection(s)`],
   ];
   if (!c.debugLines) rows.push(['QoS flows', `unknown: the log has no ${packetLines}`]);
   return rows;
+}
+
+/** The lines that are not the broker's messages: those not understood, and other programs' in a system log. */
+export function describeUnread(c: Correlation): string {
+  return `${c.unknown} not understood${c.otherProgramLines > 0 ? `; ${c.otherProgramLines} of other programs` : ''}`;
 }
 
 /** Why the counts of a top list are lower bounds, when they are. */

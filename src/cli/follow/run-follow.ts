@@ -194,6 +194,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   // A line after --until while the clock is not is read in the wrong zone (said below).
   const until = filter.until;
   const closesByClock = until !== null && plan.source !== '-' && pipe === null;
+  const pastByClock = (): boolean => closesByClock && now() > until + untilGraceMs;
   let inHistory = false;
 
   // A follow stopped by Ctrl-C makes no end-of-log findings: the first eviction is said at once.
@@ -237,7 +238,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   dashboard?.start();
   // A quiet log's time goes on with the clock: a bridge that stays down is said without a line.
   const quiet = setInterval(() => {
-    if (closesByClock && !inHistory && now() > until + untilGraceMs) endWindow();
+    if (!inHistory && pastByClock()) endWindow();
     if (!live) return;
     if (lastLogTime !== null) correlator.quietUntil(lastLogTime + now() - lastReadAt);
     else if (clockTimed) correlator.quietUntil(now());
@@ -273,7 +274,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
       if (segment.restart) await read(takeUnfinished(unfinished));
       decoder = decoderFor(segment, decoder, plan);
       inHistory = segment.history;
-      if (!segment.history && closesByClock && now() > until + untilGraceMs) endWindow();
+      if (!segment.history && pastByClock()) endWindow();
       if (!segment.history && !live) {
         live = true;
         stats.beginLive(now());
