@@ -307,6 +307,43 @@ describe('rotated syslog files that pass New Year', () => {
   });
 });
 
+describe('rotated files of a log stamped with a time of day alone', () => {
+  const older = writeLines('daily.log.1', [
+    '22:00:00: mosquitto version 2.0.11 starting',
+    '22:00:01: New client connected from 10.0.0.1:5000 as c1 (p2, c1, k60).',
+    '23:59:00: Received PINGREQ from c1',
+  ]);
+  const current = writeLines('daily.log', ['00:30:00: Received PINGREQ from c1', '01:00:00: Client c1 disconnected.']);
+
+  test('are read in rotation order, the day carried from one into the next, and the made-up date is said', async () => {
+    for (const files of [[current, older], [older, current]]) {
+      const result = await runCli(['sessions', '--format', 'json', ...files]);
+      const sessions = (JSON.parse(result.stdout) as { sessions: Array<{ client: string; endReason: string; durationMs: number; start: string }> }).sessions;
+      assert.deepEqual(sessions.map((x) => [x.client, x.endReason, x.durationMs]), [['c1', 'disconnect', 10_799_000]]);
+      assert.match(sessions[0]?.start ?? '', /^\d{4}-01-01T22:00:01/);
+      assert.match(result.stderr, /warning: the log's stamps give a time of day and no date: its first day is read as 1 January \d{4} \(give the first line's date with --date YYYY-MM-DD\)/);
+    }
+  });
+
+  test('--date gives the first day; it cannot be given with --year, and must be a date', async () => {
+    const dated = await runCli(['summary', '--date', '2026-11-28', '--format', 'json', current, older]);
+    assert.equal(dated.stderr, '');
+    const span = (JSON.parse(dated.stdout) as { span: { first: string; last: string } }).span;
+    assert.deepEqual([span.first, span.last], ['2026-11-28T22:00:00.000Z', '2026-11-29T01:00:00.000Z']);
+    const both = await runCli(['summary', '--date', '2026-11-28', '--year', '2025', older]);
+    assert.equal(both.code, 2);
+    const bad = await runCli(['summary', '--date', '2026-02-30', older]);
+    assert.deepEqual([bad.code, bad.stderr], [2, 'mosqlog: --date: not a date (YYYY-MM-DD): 2026-02-30\n']);
+  });
+
+  test('a log whose stamps carry their date gets no warning, and --date leaves its times alone', async () => {
+    const plain = await runCli(['summary', '--date', '2020-05-05', '--format', 'json', sample]);
+    assert.equal(plain.stderr, '');
+    const without = await runCli(['summary', '--format', 'json', sample]);
+    assert.deepEqual((JSON.parse(plain.stdout) as { span: unknown }).span, (JSON.parse(without.stdout) as { span: unknown }).span);
+  });
+});
+
 test('flows says why a flow was given up unfinished: untracked at --max-open is no stall', async () => {
   const json = JSON.parse((await runCli(['flows', '--incomplete', '--max-open', '2', '--format', 'json', sample])).stdout) as { flows: Array<{ client: string; mid: number; dropped?: string }> };
   const table = (await runCli(['flows', '--incomplete', '--max-open', '2', '--no-color', sample])).stdout;

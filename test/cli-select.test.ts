@@ -653,8 +653,8 @@ describe('summary with a selection', () => {
         }
       }
       writeFileSync(days, `${dayLines.join('\n')}\n`);
-      const window = await json<{ sessions: { total: number }; span: { first: string; last: string } }>(['summary', '-f', 'json', '--year', '2026', '--since', '1h', days]);
-      const listed = await json<{ sessions: unknown[] }>(['sessions', '-f', 'json', '--year', '2026', '--since', '1h', days]);
+      const window = await json<{ sessions: { total: number }; span: { first: string; last: string } }>(['summary', '-f', 'json', '--date', '2026-01-01', '--since', '1h', days]);
+      const listed = await json<{ sessions: unknown[] }>(['sessions', '-f', 'json', '--date', '2026-01-01', '--since', '1h', days]);
       assert.deepEqual([window.sessions.total, window.span.first, window.span.last], [listed.sessions.length, '2026-01-03T22:55:00.000Z', '2026-01-03T23:55:00.000Z']);
       // Just after logrotate the current file is empty: the log's end is in the rotated one, as
       // it is for the other commands.

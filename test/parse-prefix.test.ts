@@ -211,6 +211,18 @@ describe('broker prefixes', () => {
     assert.deepEqual(read({ timestampFormat: '%b %d %H:%M:%S' }, noYear), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:10.000Z']);
     // Midnight in a zone, on the night daylight saving ends (a day of 25 hours).
     assert.deepEqual(read({ tz: 'Europe/Berlin', timestampFormat: '%H:%M:%S', year: 2026 }, ['23:00:00: Client a disconnected.', '01:00:00: Client b disconnected.']), ['2026-01-01T22:00:00.000Z', '2026-01-02T00:00:00.000Z']);
+    // A first day given (--date 2025-12-31): a time of day starts on it and passes New Year; a full date is not moved.
+    assert.deepEqual(read({ firstDay: 364 }, timeOfDay.slice(0, 2)), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:05.000Z']);
+    assert.deepEqual(read({ firstDay: 364, timestampFormat: '%H:%M:%S' }, timeOfDay.slice(0, 2)), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:05.000Z']);
+    assert.deepEqual(read({ firstDay: 364 }, ['2025-03-01T10:00:00: Client a disconnected.', 'Mar 01 10:00:00: Client b disconnected.']), ['2025-03-01T10:00:00.000Z', '2025-03-01T10:00:00.000Z']);
+  });
+
+  test('a stamp of a time of day alone is told from one with a date', () => {
+    const parser = new LineParser({ year: 2025 });
+    const dateless = ['12:00:00: Client a disconnected.', '12:00:00.123: Client a disconnected.', '2026-11-26T12:00:00Z 12:00:00: Client a disconnected.'];
+    const dated = ['1764158400: Client a disconnected.', '2026-11-26T12:00:00: Client a disconnected.', 'Nov 26 12:00:00 gw mosquitto[1]: Client a disconnected.', 'Client a disconnected.'];
+    assert.deepEqual(dateless.map((l) => parser.datelessStamp(l)), [true, true, false]);
+    assert.deepEqual(dated.map((l) => parser.datelessStamp(l)), [false, false, false, false]);
   });
 
   test('a log without years that begins after today is last year\'s, all of it, and 29 February is in a leap year', () => {
@@ -390,7 +402,15 @@ describe('envelopes', () => {
     // Without the broker's stamp, a UTC time is docker's (journalctl writes an offset): `Word word:` is the message.
     { name: 'docker logs -t without broker prefix: a client id with colons', line: '2026-11-26T12:00:00.123456789Z Client aa:bb:cc:dd:ee:ff disconnected.', time: '2026-11-26T12:00:00.123Z', expect: { type: 'disconnect', client: 'aa:bb:cc:dd:ee:ff', cause: 'client-disconnect' } },
     { name: 'docker logs -t without broker prefix: Connection Refused', line: '2026-11-26T12:00:00.123456789Z Connection Refused: not authorised', time: '2026-11-26T12:00:00.123Z', expect: { family: 'connack' } },
-    { name: 'docker logs -t with a broker date and time of day', line: `2026-11-26T12:00:00.123456789Z 2024-01-01 12:00:00: ${message}`, time: '2024-01-01T12:00:00Z' },
+    { name: 'docker logs -t with a broker date and time of day two years before it (a log replayed): the broker time, read in --tz', line: `2026-11-26T12:00:00.123456789Z 2024-01-01 12:00:00: ${message}`, time: '2024-01-01T12:00:00Z' },
+    // A broker stamp without its offset, or without its date, is settled on an envelope time that has them.
+    { name: 'docker logs -t: a broker date and time an hour ahead is the zone of the container', line: `2026-11-26T12:00:00.923456789Z 2026-11-26 13:00:01: ${message}`, time: '2026-11-26T12:00:01Z' },
+    { name: 'docker logs -t: a broker time of day takes its date from the engine', line: `2026-11-26T23:59:59.6Z 00:00:00: ${message}`, time: '2026-11-27T00:00:00Z' },
+    { name: 'journalctl -o short-iso: a broker time of day in the offset the journal gives', line: `2026-11-26T12:00:00+0100 gw mosquitto[5]: 12:00:01: ${message}`, time: '2026-11-26T11:00:01Z' },
+    { name: 'docker json-file: a broker time of day with its fraction', line: JSON.stringify({ log: `11:00:00.250: ${message}\n`, stream: 'stdout', time: '2026-11-26T12:00:00.3Z' }), time: '2026-11-26T12:00:00.250Z' },
+    { name: 'RFC 5424: a broker date and time behind the sender\'s offset', line: `<30>1 2026-11-26T12:00:00.5+01:00 gw mosquitto 5 - - 2026-11-26T10:00:00: ${message}`, time: '2026-11-26T11:00:00Z' },
+    { name: 'syslog: a broker time of day takes its date from the header', line: `Nov 26 23:59:59 gw mosquitto[5]: 00:00:00: ${message}`, time: '2026-11-27T00:00:00Z' },
+    { name: 'syslog (no offset): a broker date and time are read in --tz as they are', line: `Nov 26 12:00:00 gw mosquitto[5]: 2026-11-26T13:00:01: ${message}`, time: '2026-11-26T13:00:01Z' },
     { name: 'a log_timestamp_format of the syslog shape with a year is no syslog header', line: 'Nov 27 06:49:42 2026: Error: Unable to open pwfile "/tmp/x.pw".', time: '2026-11-27T06:49:42Z', expect: { type: 'message', format: 'Error: Unable to open pwfile "%s".', level: 'error' } },
     { name: '$SYS/broker/log/N', line: `$SYS/broker/log/N ${epoch}: ${message}`, time: epochIso, expect: { ...connection, level: 'notice' } },
     { name: '$SYS/broker/log/E', line: `$SYS/broker/log/E ${epoch}: Error: Invalid 'log_dest' value (x).`, time: epochIso, expect: { type: 'message', family: 'config', level: 'error' } },

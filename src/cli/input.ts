@@ -183,15 +183,16 @@ async function firstLines(source: InputSource): Promise<string[]> {
 }
 
 /**
- * The time of a file's first line with one, and whether it was read from a stamp without a year
- * or a date (syslog, a time of day alone), which `--year` and the lines before it settle: read
- * with `nextYear`, a parser one year on, it moves. Null when the first lines have no time.
+ * The time of a file's first line with one; whether it was read from a stamp without a year or a
+ * date (syslog, a time of day alone), which `--year` and the lines before it settle: read with
+ * `nextYear`, a parser one year on, it moves; and whether it is a time of day alone. Null when the
+ * first lines have no time.
  */
-async function firstStamp(source: InputSource, parser: LineParser, nextYear: LineParser): Promise<{ time: number; yearless: boolean } | null> {
+async function firstStamp(source: InputSource, parser: LineParser, nextYear: LineParser): Promise<{ time: number; yearless: boolean; dateless: boolean } | null> {
   for (const line of await firstLines(source)) {
     const where = { file: source.name, line: 0 };
     const time = parser.parse(line, where).time;
-    if (time !== null) return { time, yearless: nextYear.parse(line, where).time !== time };
+    if (time !== null) return { time, yearless: nextYear.parse(line, where).time !== time, dateless: parser.datelessStamp(line) };
   }
   return null;
 }
@@ -211,12 +212,14 @@ interface Start {
   time: number | null;
   /** The time was read from a stamp that names no year (syslog, a time of day alone): on a yearly circle. */
   yearless: boolean;
+  /** The time was read from a time of day alone: on a daily circle, which says nothing of the order of days. */
+  dateless: boolean;
 }
 
 /** Reads a file's first time, and whether `--year` sets it. */
 async function startOf(source: InputSource, i: number, parser: LineParser, nextYear: LineParser): Promise<Start> {
   const first = source.size === null ? null : await firstStamp(source, parser, nextYear);
-  return { source, i, time: first?.time ?? null, yearless: first?.yearless ?? false };
+  return { source, i, time: first?.time ?? null, yearless: first?.yearless ?? false, dateless: first?.dateless ?? false };
 }
 
 /**
@@ -243,10 +246,15 @@ function tieOrder(starts: readonly Start[]): (a: Start, b: Start) => number {
  * without a time keep their place after the others (also in rotation order). Syslog stamps name
  * no year, so rotated syslog files that pass New Year read as January before December: when
  * every time is such a stamp and two files in a row are half a year apart, the files after that
- * gap come first, as the year before.
+ * gap come first, as the year before. A time of day alone says nothing of which file's day came
+ * first (a log rotated at midnight begins at 00:00 every day): when every time is one, the files
+ * are in rotation order, as when their times tie.
  */
 function inTimeOrder(starts: Start[]): InputSource[] {
   const tie = tieOrder(starts);
+  if (starts.some((s) => s.time !== null) && starts.every((s) => s.time === null || s.dateless)) {
+    return [...starts.filter((s) => s.time !== null).sort(tie), ...starts.filter((s) => s.time === null).sort(tie)].map((s) => s.source);
+  }
   const timed = starts.filter((s): s is Start & { time: number } => s.time !== null).sort((a, b) => a.time - b.time || tie(a, b));
   const untimed = starts.filter((s) => s.time === null).sort(tie);
   let cut = 0;

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
 import { type Selection, globProblem, parseTimeBound, topicFilterProblem } from '../correlate/index.js';
-import { type Clock, LineParser, type ParseOptions, createClock } from '../parse/index.js';
+import { type Clock, LineParser, type ParseOptions, calendarDay, createClock } from '../parse/index.js';
 import type { ReportContext } from '../report/index.js';
 import type { Io } from './io.js';
 import { type MainThreadWork, defaultJobs, maxJobs, parallelMinBytes } from './parse-parallel/jobs.js';
@@ -19,6 +19,7 @@ export interface InputOptions {
   tz: string;
   timestampFormat?: string;
   year?: number;
+  date?: string;
 }
 
 /** Options of the commands that select what to show. */
@@ -52,6 +53,15 @@ function parseYear(value: string): number {
   return year;
 }
 
+function parseDate(value: string): string {
+  try {
+    calendarDay(value);
+  } catch {
+    throw new UsageError(`--date: not a date (YYYY-MM-DD): ${value}`);
+  }
+  return value;
+}
+
 /** An argument parser for a count option (`--max-open`, `--jobs`): a whole number of at least `least`. */
 export function parseCount(flag: string, least = 1): (value: string) => number {
   return (value) => {
@@ -72,7 +82,8 @@ export function addInputOptions(command: Command): Command {
     .argument('[files...]', 'log files (plain or .gz, taken in time order); none or - reads stdin')
     .option('--tz <zone>', 'zone of times written without an offset: UTC, local, +01:00 or an IANA name', 'UTC')
     .option('--timestamp-format <strftime>', "the broker's log_timestamp_format, e.g. '%Y-%m-%dT%H:%M:%S' (default: detected)")
-    .addOption(new Option('--year <year>', 'year for syslog lines, which carry none (default: this year, or last year for a first date still to come)').argParser(parseYear));
+    .addOption(new Option('--year <year>', 'year for syslog lines, which carry none (default: this year, or last year for a first date still to come)').argParser(parseYear))
+    .addOption(new Option('--date <YYYY-MM-DD>', 'date of the first line, for stamps of a time of day alone such as %H:%M:%S (default: 1 January of --year)').argParser(parseDate).conflicts('year'));
 }
 
 /** The state cap option (`--max-open`). */
@@ -141,6 +152,11 @@ export function parserFor(options: InputOptions): LineParser {
   if (options.timestampFormat === '') throw new UsageError("--timestamp-format: empty (leave the option out to detect the lines' stamps)");
   if (options.timestampFormat) parseOptions.timestampFormat = options.timestampFormat;
   if (options.year !== undefined) parseOptions.year = options.year;
+  if (options.date !== undefined) {
+    const { year, day } = calendarDay(options.date);
+    parseOptions.year = year;
+    parseOptions.firstDay = day;
+  }
   try {
     return new LineParser(parseOptions);
   } catch (error) {

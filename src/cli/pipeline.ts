@@ -217,6 +217,16 @@ export function warnDatesMonthFirst(parser: LineParser, io: Pick<Io, 'stderr'>):
 `);
 }
 
+/**
+ * Says on stderr that the log's stamps give a time of day and no date, when `--date` did not
+ * give the first day: its dates are made up, from 1 January. `firstLine` is the first line read
+ * with a time.
+ */
+function warnDateless(parser: LineParser, firstLine: string | null, io: Pick<Io, 'stderr'>): void {
+  if (firstLine === null || parser.options.firstDay !== undefined || !parser.datelessStamp(firstLine)) return;
+  io.stderr.write(`mosqlog: warning: the log's stamps give a time of day and no date: its first day is read as 1 January ${parser.options.year ?? ''} (give the first line's date with --date YYYY-MM-DD)\n`);
+}
+
 /** The correlator's options, and how many worker threads decode large plain files (none by default). */
 export type PipelineOptions = CorrelateOptions & { jobs?: number };
 
@@ -280,6 +290,7 @@ export async function correlateInputs(
   if (parser.forcedFormatMatches === 0 && correlation.lines > 0) warnFormatUnmatched(parser, correlation.lines, io);
   else warnFormatPartly(parser, [...read.values()].reduce((n, c) => n + c.lines - c.blank - c.unstamped, 0), io);
   warnDatesMonthFirst(parser, io);
+  warnDateless(parser, [...read.values()].find((c) => c.firstLine !== null)?.firstLine ?? null, io);
   return correlation;
 }
 

@@ -11,6 +11,8 @@
  */
 export type Clock = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, after?: number | null) => number;
 
+const quarterHourMs = 900_000;
+
 const utcClock: Clock = (y, mo, d, h, mi, s, ms) => Date.UTC(y, mo - 1, d, h, mi, s, ms);
 
 function fixedOffsetClock(offsetMinutes: number): Clock {
@@ -35,7 +37,7 @@ function zoneClock(timeZone: string): Clock {
   });
   // Offsets change on a quarter hour of UTC in every zone in use (Adelaide and Lord Howe change
   // on the half hour); cache per UTC quarter hour.
-  const quarterMs = 900_000;
+  const quarterMs = quarterHourMs;
   const offsets = new Map<number, number>();
   const offsetAt = (utc: number): number => {
     const quarter = Math.floor(utc / quarterMs);
@@ -99,6 +101,42 @@ const maxYearsAhead = 50;
 export type StampGap = 'year' | 'date' | null;
 
 /**
+ * How much of its time a stamp gives: all of it (epoch seconds, or with its offset), a date
+ * and time read in `--tz`, or less (no year or no date) and read in `--tz`.
+ */
+export type StampKind = 'absolute' | 'zoneless' | 'partial';
+
+/** The kind of a stamp that leaves out `gap` and gives its offset or not. */
+export function stampKind(gap: StampGap, offset: boolean): StampKind {
+  return offset ? 'absolute' : gap === null ? 'zoneless' : 'partial';
+}
+
+/** Offsets in use lie between -12:00 and +14:00: two zones' clocks are at most this far apart. */
+const widestZoneGapMs = 26 * 3_600_000;
+
+/** The time a line's envelope (docker, journald, syslog) gives, and whether it gave its offset. */
+export interface EnvelopeTime {
+  time: number;
+  absolute: boolean;
+}
+
+/**
+ * The time of a stamp read in `--tz` (`time`, of `kind`) on a line whose envelope gives its own
+ * time. Every zone's offset is whole quarter hours, so what lies between the two past whole
+ * quarter hours is the broker's own (its stamp's second against the envelope's fraction), and
+ * the rest is the zone or the date the stamp did not give: a stamp without its date (or year)
+ * takes the envelope's, and one without its offset takes an envelope's that has one (docker,
+ * journald). A dated stamp further from the envelope than two zones can be is kept as read: the
+ * line is older than its envelope (a log file replayed to standard output).
+ */
+export function settleOnEnvelope(time: number, kind: StampKind, envelope: EnvelopeTime | null): number {
+  if (envelope === null || kind === 'absolute' || (kind === 'zoneless' && !envelope.absolute)) return time;
+  const gap = time - envelope.time;
+  if (kind === 'zoneless' && Math.abs(gap) > widestZoneGapMs + quarterHourMs) return time;
+  return envelope.time + gap - Math.round(gap / quarterHourMs) * quarterHourMs;
+}
+
+/**
  * The year a stamp that names none is read in when no time before it says. `latest` is set when
  * the year was not given but taken from the clock: a date that would then lie after it (December
  * read in January) is of the year before, as no log is written ahead of the clock that reads it.
@@ -106,22 +144,26 @@ export type StampGap = 'year' | 'date' | null;
 export interface StampYear {
   year: number;
   latest?: number;
+  /** For a stamp of a time of day alone: the day of its first line, as days after 1 January of `year` (default 0). */
+  day?: number;
 }
 
 /**
  * Reads a stamp that leaves out its year or its date so that it follows `after`, the last time
  * read: a date half a year before that is in the next year (December, then January), a time of
  * day more than two hours before it on the next day (midnight). Without a time before it, a date
- * is read in `first.year` (see {@link StampYear}). `read` reads the stamp in a year, and `days`
- * after its first day (1 January of that year for a time of day alone); it returns null for a
- * year that has not the stamp's date (29 February), and such a year is passed over.
+ * is read in `first.year`, a time of day on `first.day` of it (see {@link StampYear}). `read`
+ * reads the stamp in a year, and `days` after its first day (1 January of that year for a time
+ * of day alone); it returns null for a year that has not the stamp's date (29 February), and
+ * such a year is passed over.
  */
 export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, first: StampYear, after: number | null): number | null {
   if (gap === 'year') return readYearless(read, first, after);
   const year = first.year;
-  let time = read(year, 0);
+  const firstDay = gap === 'date' ? first.day ?? 0 : 0;
+  let time = read(year, firstDay);
   if (time === null || gap === null || after === null || time >= after - dayBackMs) return time;
-  let days = Math.ceil((after - dayBackMs - time) / dayMs);
+  let days = firstDay + Math.ceil((after - dayBackMs - time) / dayMs);
   time = read(year, days);
   // A day with a daylight-saving change is an hour short or long.
   while (time !== null && time < after - dayBackMs) time = read(year, ++days);
@@ -158,6 +200,17 @@ function readYearless(read: (year: number, days: number) => number | null, first
 /** The clock's time of a date, or null when the year has not that day (29 February, for a stamp without its year). */
 export function calendarTime(clock: Clock, year: number, month: number, day: number, h: number, mi: number, s: number, ms: number): number | null {
   return isCalendarDate(year, month, day) ? clock(year, month, day, h, mi, s, ms) : null;
+}
+
+/**
+ * Reads a date `YYYY-MM-DD` as its year and its day of that year counted from 0 (1 January);
+ * throws a RangeError for text that is no such date.
+ */
+export function calendarDay(text: string): { year: number; day: number } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const [year, month, day] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  if (year < 1970 || !isCalendarDate(year, month, day)) throw new RangeError(`not a date (YYYY-MM-DD): ${text}`);
+  return { year, day: (Date.UTC(year, month - 1, day) - Date.UTC(year, 0, 1)) / dayMs };
 }
 
 /** Whether year, month and day name a day that exists (every month has 28: only a later day needs its month's length). */

@@ -2,7 +2,7 @@
  * The parse layer: log lines in, typed records out.
  */
 export * from './record.js';
-export { type Clock, createClock, fractionMs, halfYearMs, isCalendarDate, parseOffset } from './clock.js';
+export { type Clock, calendarDay, createClock, fractionMs, halfYearMs, isCalendarDate, parseOffset } from './clock.js';
 export { LineParser, type LineContext, type LineDecoder, type ParseOptions, carriedContext, createLineDecoder, nextFileContext, parseLine, publishesLogLine } from './parse-line.js';
 export { type Line, type OverlongLine, defaultMaxLineLength, forEachLineOf, linesOf, overlongHeadLength, readLineBatches } from './read-lines.js';
 export { readRecordBatches } from './records.js';

@@ -34,6 +34,8 @@ export interface ParseOptions {
   latest?: number;
   /** The broker's `log_timestamp_format`, when the log uses one the parser should not guess. */
   timestampFormat?: string;
+  /** For stamps of a time of day alone: the first line's day, as days after 1 January of {@link year} (default 0). */
+  firstDay?: number;
 }
 
 /** What the parser may know from earlier lines. */
@@ -509,9 +511,20 @@ export class LineParser {
     this.options = { ...options, year, ...(latest === undefined ? {} : { latest }) };
     this.prefixes = new PrefixReader({
       clock: createClock(options.tz ?? 'UTC'),
-      year: latest === undefined ? { year } : { year, latest },
+      year: { year, ...(latest === undefined ? {} : { latest }), ...(options.firstDay === undefined ? {} : { day: options.firstDay }) },
       ...(options.timestampFormat ? { timestampFormat: compileTimestampFormat(options.timestampFormat) } : {}),
     });
+  }
+
+  /**
+   * Whether the line's stamp gives a time of day and no date, so that its date is the first
+   * day's (see {@link ParseOptions.firstDay}) or comes from the lines before it: read as if a line
+   * three hours later came before it, it moves to the next day.
+   */
+  datelessStamp(line: string): boolean {
+    const where = { file: '', line: 0 };
+    const time = new LineParser(this.options).parse(line, where).time;
+    return time !== null && new LineParser(this.options).parse(line, where, { lastTime: time + 3 * 3_600_000 }).time !== time;
   }
 
   /** The first line that showed its log's numeric dates month first after some were read day first. */

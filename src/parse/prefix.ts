@@ -9,7 +9,7 @@
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
-import { type Clock, type StampYear, calendarTime, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
+import { type Clock, type EnvelopeTime, type StampKind, type StampYear, calendarTime, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter, settleOnEnvelope } from './clock.js';
 import type { Level } from './record.js';
 import { type DateOrder, type TimestampFormat, readLooseTime, zoneOffset } from './strftime.js';
 
@@ -156,6 +156,9 @@ function readDigitStamp(digits: string, clock: Clock): number | null {
 export class PrefixReader {
   private lastStamp = '';
   private lastStampTime: number | null = null;
+  private lastStampKind: StampKind = 'absolute';
+  /** The time the envelope of the line being read gives, or null. */
+  private envelopeTime: EnvelopeTime | null = null;
   private forcedReads = 0;
   /** The last time read before the line being read (see {@link unwrap}). */
   private after: number | null = null;
@@ -170,6 +173,7 @@ export class PrefixReader {
    */
   unwrap(line: string, after: number | null = null): Unwrapped {
     this.after = after;
+    this.envelopeTime = null;
     // `docker compose logs --ansi always` colours its prefix: the colour is no part of the line.
     const text = line.charCodeAt(0) === 27 ? line.replace(colouredCompose, '$1') : line;
     // No envelope starts like an epoch or ISO stamp followed by `: `, or `Time error: `: most
@@ -184,7 +188,7 @@ export class PrefixReader {
         if (enveloped) return enveloped;
       }
       const unix = journalUnix.exec(text);
-      if (unix) return withOrigin(this.unwrapBroker(text.slice(unix[0].length), Math.round(Number(unix[1]) * 1000)), unix[2], true);
+      if (unix) return withOrigin(this.unwrapBroker(text.slice(unix[0].length), this.envelope(Math.round(Number(unix[1]) * 1000))), unix[2], true);
     } else if (c0 === 123 /* { */ || (c0 === 30 /* RS, json-seq */ && text.charCodeAt(1) === 123)) {
       const json = this.unwrapJson(c0 === 30 ? text.slice(1) : text);
       if (json) return json;
@@ -217,11 +221,14 @@ export class PrefixReader {
     return this.unwrapBroker(text, null);
   }
 
-  /** Reads the broker's own prefix; `fallback` is the envelope's time. */
+  /**
+   * Reads the broker's own prefix; `fallback` is the envelope's time. A stamp read in `--tz` is
+   * settled on an envelope's time that has its offset (see {@link settleOnEnvelope}).
+   */
   unwrapBroker(line: string, fallback: number | null, level?: Level): Unwrapped {
     const length = this.readStamp(line);
     const stamped = length >= 0;
-    const time = stamped ? (this.lastStampTime ?? fallback) : fallback;
+    const time = stamped && this.lastStampTime !== null ? settleOnEnvelope(this.lastStampTime, this.lastStampKind, this.envelopeTime) : fallback;
     const message = stamped ? line.slice(length) : line;
     return level ? { time, message, brokerLine: line, stamped, level } : { time, message, brokerLine: line, stamped };
   }
@@ -232,7 +239,7 @@ export class PrefixReader {
     if (forced) {
       const m = forced.re.exec(line);
       if (m) {
-        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.clock, this.options.year, this.after));
+        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.clock, this.options.year, this.after), forced.kind);
         if (this.lastStampTime !== null) {
           this.forcedReads++;
           return m[0].length;
@@ -247,18 +254,19 @@ export class PrefixReader {
     if (this.startsWithLastStamp(line)) return this.lastStamp.length;
     const epoch = epochPrefixLength(line);
     if (epoch > 0) {
-      this.remember(line, epoch, readDigitStamp(line.slice(0, epoch - 2), this.clock));
+      // Up to eleven digits are epoch seconds; more, a date and time (see readDigitStamp).
+      this.remember(line, epoch, readDigitStamp(line.slice(0, epoch - 2), this.clock), epoch - 2 < 12 ? 'absolute' : 'zoneless');
       return epoch;
     }
     if (isDigit(line.charCodeAt(0)) && line.charCodeAt(4) === 45) {
       const m = isoStamp.exec(line);
       if (m) {
-        this.remember(line, m[0].length, this.readIso(m, 1));
+        this.remember(line, m[0].length, this.readIso(m, 1), m[8] ? 'absolute' : 'zoneless');
         return m[0].length;
       }
     }
     if (line.startsWith('Time error: ')) {
-      this.remember(line, 12, null);
+      this.remember(line, 12, null, 'absolute');
       return 12;
     }
     return -1;
@@ -278,7 +286,8 @@ export class PrefixReader {
    * numeric date in `order` (see {@link readLooseTime}).
    */
   looseTime(stamp: string, order?: DateOrder, shown?: (order: DateOrder | 'either') => void): number | null {
-    return readLooseTime(stamp, this.clock, this.options.year, this.after, order, shown);
+    const read = readLooseTime(stamp, this.clock, this.options.year, this.after, order, shown);
+    return read === null || read.time === null ? null : settleOnEnvelope(read.time, read.kind, this.envelopeTime);
   }
 
   /** Lines whose time the forced `log_timestamp_format` read. */
@@ -310,9 +319,16 @@ export class PrefixReader {
     this.lastStampTime = null;
   }
 
-  private remember(line: string, length: number, time: number | null): void {
+  private remember(line: string, length: number, time: number | null, kind: StampKind): void {
     this.lastStamp = line.slice(0, length);
     this.lastStampTime = time;
+    this.lastStampKind = kind;
+  }
+
+  /** Notes the envelope's time of the line being read, and whether it gave its offset; returns it. */
+  private envelope(time: number | null, absolute = true): number | null {
+    this.envelopeTime = time === null ? null : { time, absolute };
+    return time;
   }
 
   /** Reads `Y-M-D h:m:s[.f][zone]` from regex groups starting at `at`. */
@@ -328,13 +344,16 @@ export class PrefixReader {
     const c = cri.exec(text);
     if (c) {
       const stamp = Date.parse(c[1] ?? '');
-      return this.unwrapBroker(text.slice(c[0].length), Number.isNaN(stamp) ? null : stamp);
+      return this.unwrapBroker(text.slice(c[0].length), this.envelope(Number.isNaN(stamp) ? null : stamp));
     }
     if (isoStamp.test(text)) return null;
     // Most lines here are docker's (`Z`, no `]:`): the second regex is for the few that are not.
     const j = journalIso.exec(text) ?? (text.includes(']:') ? syslogIsoZ.exec(text) : null);
     // rsyslog's RFC 3339 file format (Debian's default) escapes as its traditional one does.
-    if (j) return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.readIso(j, 1))), j[9], true);
+    if (j) {
+      const time = this.readIso(j, 1);
+      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.envelope(time, j[8] !== undefined))), j[9], true);
+    }
     return this.unwrapDockerStamp(text);
   }
 
@@ -343,7 +362,7 @@ export class PrefixReader {
     const d = dockerTimestamps.exec(text);
     if (!d) return null;
     const stamp = Date.parse(d[1] ?? '');
-    return this.unwrapBroker(text.slice(d[0].length), Number.isNaN(stamp) ? null : stamp);
+    return this.unwrapBroker(text.slice(d[0].length), this.envelope(Number.isNaN(stamp) ? null : stamp));
   }
 
   /** busybox syslogd: RFC 3164 with the facility and level before the program. */
@@ -351,7 +370,7 @@ export class PrefixReader {
     const m = busybox.exec(text);
     if (!m) return null;
     const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[1] ?? ''), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0);
-    return this.unwrapBroker(text.slice(m[0].length), readAfter(read, 'year', this.options.year, this.after), levelNames[m[7] ?? '']);
+    return this.unwrapBroker(text.slice(m[0].length), this.envelope(readAfter(read, 'year', this.options.year, this.after), false), levelNames[m[7] ?? '']);
   }
 
   /** Envelopes that begin with a day's name: OpenWrt's `logread` and journalctl `short-full`. */
@@ -359,7 +378,7 @@ export class PrefixReader {
     const l = logread.exec(text);
     if (l) {
       const time = this.clock(Number(l[6]), monthNumber(l[1] ?? ''), Number(l[2]), Number(l[3]), Number(l[4]), Number(l[5]), 0);
-      return this.unwrapBroker(text.slice(l[0].length), time, levelNames[l[7] ?? '']);
+      return this.unwrapBroker(text.slice(l[0].length), this.envelope(time, false), levelNames[l[7] ?? '']);
     }
     const j = journalFull.exec(text);
     if (!j) return null;
@@ -368,7 +387,7 @@ export class PrefixReader {
     const offset = zoneOffset(j[8] === 'UTC' ? 'Z' : (j[8] ?? ''));
     const ms = fractionMs(j[7]);
     const time = offset !== null ? Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms) - offset * 60_000 : this.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
-    return withOrigin(this.unwrapBroker(text.slice(j[0].length), time), j[9], true);
+    return withOrigin(this.unwrapBroker(text.slice(j[0].length), this.envelope(time, offset !== null)), j[9], true);
   }
 
   private unwrapSyslog(text: string): Unwrapped | null {
@@ -378,7 +397,7 @@ export class PrefixReader {
       const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: it follows the last time read.
       const time = readAfter(read, 'year', this.options.year, this.after);
-      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), time, pri === null ? undefined : syslogSeverity[pri % 8])), m[8], true);
+      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), this.envelope(time, false), pri === null ? undefined : syslogSeverity[pri % 8])), m[8], true);
     }
     const r = rfc5424.exec(text);
     if (r) {
@@ -389,7 +408,7 @@ export class PrefixReader {
       // RFC 5424 marks a UTF-8 message with a byte order mark; it is no part of the text.
       const rest = text.slice(r[0].length).replace(/^\uFEFF/, '');
       const taken = rest.charCodeAt(0) === 32;
-      const unwrapped = readSyslogEscapes(this.unwrapBroker(taken ? rest.slice(1) : rest, Number.isNaN(stamp) ? null : stamp, syslogSeverity[Number(r[1]) % 8]));
+      const unwrapped = readSyslogEscapes(this.unwrapBroker(taken ? rest.slice(1) : rest, this.envelope(Number.isNaN(stamp) ? null : stamp), syslogSeverity[Number(r[1]) % 8]));
       return withOrigin(taken && !unwrapped.stamped ? { ...unwrapped, spaceTaken: true } : unwrapped, rfc5424Origin(r[3] ?? ''), true);
     }
     return null;
@@ -416,7 +435,7 @@ export class PrefixReader {
     if (typeof log !== 'string') return null;
     const line = log.replace(/\r?\n$/, '');
     const stamp = typeof time === 'string' ? Date.parse(time) : NaN;
-    return this.unwrapBroker(line, Number.isNaN(stamp) ? null : stamp);
+    return this.unwrapBroker(line, this.envelope(Number.isNaN(stamp) ? null : stamp));
   }
 
   /**
@@ -434,7 +453,7 @@ export class PrefixReader {
     const syslogged = entry._TRANSPORT === 'syslog' || entry._TRANSPORT === 'journal';
     const level = syslogged && typeof entry.PRIORITY === 'string' ? syslogSeverity[Number(entry.PRIORITY)] : undefined;
     const message = text.replace(/\n+$/, '');
-    const unwrapped = this.unwrapBroker(message, time, level);
+    const unwrapped = this.unwrapBroker(message, this.envelope(time), level);
     const origin = typeof entry._HOSTNAME === 'string' && typeof entry._PID === 'string' ? `${entry._HOSTNAME} ${typeof entry.SYSLOG_IDENTIFIER === 'string' ? entry.SYSLOG_IDENTIFIER : ''}[${entry._PID}]` : undefined;
     return withOrigin(text.includes('\n') ? { ...unwrapped, joined: unwrapped.message + text.slice(message.length) } : unwrapped, origin, true);
   }
