@@ -63,3 +63,18 @@ test('broker bridge: each connection is a session of the local id; the remote st
   assert.ok(summary.flows.qos1.complete >= 1, 'the message forwarded over the bridge completed');
   assert.equal((await runCli(['report', '--format', 'junit', local.logFile])).code, 0, 'an outage that ended fails no default rule');
 });
+
+test('broker bridge: an MQTT v5 bridge, which connects to the remote broker as a client, is an incoming bridge there', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const remote = await startBroker();
+  t.after(() => remote.dispose());
+  const local = await startBroker({
+    extraConfig: ['connection br5', `address 127.0.0.1:${remote.port}`, 'remote_clientid bridge-v5', 'bridge_protocol_version mqttv50', 'topic t/# out 1'],
+  });
+  t.after(() => local.dispose());
+  await logShows(local.logFile, 'Received CONNACK on connection local.bridge-v5.');
+  await local.stop();
+  await remote.stop();
+  const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', remote.logFile])).stdout) as { sessions: Array<{ client: string; mqttVersion: string; bridge: boolean }> };
+  assert.deepEqual(sessions.sessions.map((s) => [s.client, s.mqttVersion, s.bridge]), [['bridge-v5', '5.0', true]]);
+});

@@ -91,6 +91,18 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     assert.equal(describeFinding(back.findings.find((f) => f.code === 'bridge-outage') as Finding), 'bridge br-b2a to 127.0.0.1:45061 did not connect for 18s, then connected; 3 attempt(s) to connect failed (last: refused: not authorised)');
   });
 
+  test("a v5 bridge's refusal names the remote's reason code, from its words", () => {
+    const refused = (t: number, words: string): string[] => [
+      ...connecting(t),
+      `${t}: Received CONNACK on connection local.vm.br-b2a.`,
+      `${t}: Connection Refused: ${words}`,
+      `${t}: Client local.vm.br-b2a closed its connection.`,
+    ];
+    const c = correlate(['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090, 'Not authorized'), ...refused(1795778096, 'Bad User Name or Password'), ...refused(1795778102, 'Banned')]);
+    assert.deepEqual(c.attempts.map((a) => [a.outcome, a.reasonCode]), [['not-authorised', 135], ['not-authorised', 134], ['refused', 138]]);
+    assert.equal(describeFinding(c.findings[0] as Finding), 'bridge br-b2a to 127.0.0.1:45061 was refused by the remote broker (CONNACK 135: not authorised)');
+  });
+
   test('followed, a bridge is not said down at the start of its broker, nor while a lazy bridge waits for messages; a lazy one waiting is not down at the end either', () => {
     const announced = (lines: readonly string[]): Correlation => correlateRecords(records(lines), { announceBridgesDown: true });
     // Lost at :100, its broker stopped at :102 and started again at :120: it connects at once.
@@ -416,5 +428,27 @@ describe('a broker built without ADNS learns of a failed attempt when it uses th
     const outages = bridgeFindings(c);
     assert.deepEqual(outages.map((f) => [f.code, f.attempts, f.lastError, f.downMs]), [['bridge-outage', 2, 'Broken pipe', 15_000]]);
     assert.deepEqual(c.sessions.map((s) => s.endReason), ['closed', 'broker-shutdown']);
+  });
+
+  test("a TLS bridge's failed handshake: OpenSSL's error is why, as a tls-failure of the bridge and the bridge's last error", () => {
+    // As mosquitto 2.0.11 logs a bridge whose bridge_cafile is not the remote's CA, and one without the client certificate the remote requires.
+    const c = correlate([
+      '1795940897: mosquitto version 2.0.11 starting',
+      ...attempt(1795940897, 'disconnected: Protocol error.').toSpliced(3, 0, '1795940897: OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed'),
+      ...attempt(1795940902, 'closed its connection.').toSpliced(3, 0, '1795940902: OpenSSL Error[0]: error:0A00045C:SSL routines::tlsv13 alert certificate required'),
+      ...attempt(1795940907, 'disconnected: Protocol error.'),
+      '1795940910: mosquitto version 2.0.11 terminating',
+    ]);
+    const tls = c.findings.filter((f) => f.code === 'tls-failure');
+    assert.deepEqual(tls.map((f) => [f.client, f.at.map((w) => w.line), describeFinding(f)]), [
+      ['local.vm.br-dead', [6, 5], 'the TLS handshake of bridge br-dead with 127.0.0.1:20600 failed: error:0A000086:SSL routines::certificate verify failed'],
+      ['local.vm.br-dead', [11, 10], 'the TLS handshake of bridge br-dead with 127.0.0.1:20600 failed: error:0A00045C:SSL routines::tlsv13 alert certificate required'],
+    ]);
+    assert.deepEqual(c.attempts.map((a) => [a.client, a.outcome, a.address, a.port]), [['local.vm.br-dead', 'tls-error', '127.0.0.1', 20600], ['local.vm.br-dead', 'tls-error', '127.0.0.1', 20600]]);
+    const [down] = bridgeFindings(c);
+    // The last attempt failed without an OpenSSL error.
+    assert.deepEqual([down?.code, down?.attempts, down?.lastError], ['bridge-down', 3, 'Protocol error']);
+    const twice = correlate(['1795940897: mosquitto version 2.0.11 starting', ...attempt(1795940897, 'disconnected: Protocol error.').toSpliced(3, 0, '1795940897: OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed')]);
+    assert.equal(bridgeFindings(twice)[0]?.lastError, 'TLS: error:0A000086:SSL routines::certificate verify failed');
   });
 });

@@ -257,6 +257,18 @@ test('a QoS 1 PUBLISH re-sent after a reconnect, though the broker had acknowled
   ]);
   assert.deepEqual(findingsOf(c).filter((f) => f.startsWith('flow-duplicate')), ['flow-duplicate dupPub 8,9']);
   assert.deepEqual(c.flows.map((f) => [f.state, f.duplicates]), [['complete', 0], ['complete', 1]]);
+  // Its flow began with the re-send: the finding does not count a first sending it has not seen.
+  const [duplicate] = c.findings.filter((f) => f.code === 'flow-duplicate');
+  assert.equal(duplicate?.code === 'flow-duplicate' && duplicate.firstResent, true);
+  assert.equal(duplicate && describeFinding(duplicate), 'dupPub m7 (in) came marked as re-sent (d1): sent before, on an earlier connection or before the log');
+  // A message re-sent within its flow was sent twice, in this log.
+  const twice = correlate([
+    ...connect(1795700000, 'dupPub', 0),
+    "1795700001: Received PUBLISH from dupPub (d0, q1, r0, m7, 'dp/1', ... (2 bytes))",
+    "1795700002: Received PUBLISH from dupPub (d1, q1, r0, m7, 'dp/1', ... (2 bytes))",
+    '1795700002: Sending PUBACK to dupPub (m7, rc0)',
+  ]).findings.filter((f) => f.code === 'flow-duplicate');
+  assert.deepEqual(twice.map((f) => [f.code === 'flow-duplicate' && f.firstResent, describeFinding(f)]), [[undefined, 'dupPub m7 (in) was sent 2 times']]);
 });
 
 test("a v5 client's PUBREC the broker does not answer with PUBREL refused the message; a 3.1.1 client's is a stall", () => {

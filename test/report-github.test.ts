@@ -3,6 +3,7 @@
  * at log lines, most severe first, capped per kind, with a count of what was left out.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { annotationsPerKind, escapeCommandData, escapeCommandProperty } from '../src/report/ci/index.js';
 import { renderGithub } from '../src/report/ci/github.js';
@@ -40,6 +41,18 @@ describe('annotations from fixtures', () => {
       ['error', 'fixtures/stalled-qos2.log', '38'],
     ]);
     for (const a of annotations) assert.ok(a.properties.title?.includes('flow-incomplete'));
+  });
+
+  test("files in the job's checkout are named from its root, however the command named them; files outside it as named", async () => {
+    const repo = process.cwd();
+    for (const name of ['./fixtures/sample.log', join(repo, 'fixtures/sample.log')]) {
+      const result = await runCli(['report', name, '--format', 'github', '--fail-on', 'keepalive-timeout'], { env: { GITHUB_WORKSPACE: repo } });
+      const { annotations } = parseCommands(result.stdout);
+      assert.deepEqual(annotations.map((a) => a.properties.file), Array(4).fill('fixtures/sample.log'), name);
+      assert.match(annotations.find((a) => a.properties.title?.includes('keepalive-timeout'))?.message ?? '', /\(see also fixtures\/sample\.log:29\)$/, name);
+    }
+    const elsewhere = await runCli(['report', './fixtures/sample.log', '--format', 'github'], { env: { GITHUB_WORKSPACE: join(repo, 'docs') } });
+    assert.deepEqual([...new Set(parseCommands(elsewhere.stdout).annotations.map((a) => a.properties.file))], ['./fixtures/sample.log']);
   });
 
   test('findings no rule fails on are warnings', async () => {

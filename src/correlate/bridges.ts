@@ -99,6 +99,12 @@ const endsBeforeLogKept = 64;
 /** The CONNACK codes of MQTT 3.1.1 refusals, by the words mosquitto logs for them. */
 const refusalCodes: Record<string, number> = {
   'unacceptable protocol version': 1, 'identifier rejected': 2, 'bad user name or password': 4, 'not authorised': 5,
+  // A v5 remote's reason codes, in the words of 2.x (capitals and all: 3.1.1's words are lower case).
+  'Unspecified error': 128, 'Malformed Packet': 129, 'Protocol Error': 130, 'Implementation specific error': 131,
+  'Unsupported Protocol Version': 132, 'Client Identifier not valid': 133, 'Bad User Name or Password': 134, 'Not authorized': 135,
+  'Server unavailable': 136, 'Server busy': 137, 'Banned': 138, 'Bad authentication method': 140, 'Topic Name invalid': 144,
+  'Packet too large': 149, 'Quota exceeded': 151, 'Payload format invalid': 153, 'Use another server': 156, 'Server moved': 157,
+  'Connection rate exceeded': 159,
 };
 
 /**
@@ -287,14 +293,15 @@ export class BridgeTracker {
    * A connection of `localId` ended with no session open, `error` saying how. When it is a
    * bridge's with an attempt to connect under way, that attempt failed: a broker built without
    * ADNS connects without blocking and learns of a refused connection only when it uses the socket
-   * (`Client local.x disconnected: Broken pipe.`), with no `Error creating bridge`. True then.
+   * (`Client local.x disconnected: Broken pipe.`), with no `Error creating bridge`. Returns the
+   * bridge then, else null.
    */
-  attemptEnded(localId: string, error: string, at: Line): boolean {
+  attemptEnded(localId: string, error: string, at: Line): Readonly<Bridge> | null {
     const bridge = this.byLocalId.get(localId);
-    if (!bridge || bridge.up || bridge.attemptAt === null) return false;
+    if (!bridge || bridge.up || bridge.attemptAt === null) return null;
     this.forget(bridge);
     this.failed(bridge, at, error);
-    return true;
+    return bridge;
   }
 
   /** A session begun before the log ended, for `reason`: perhaps a bridge's, not yet known as one. */

@@ -1333,7 +1333,7 @@ export class Correlator {
       // No open session: a resumed offline session (2.1 `session taken over`), the second line
       // of a 1.x timeout, an acknowledgement after DISCONNECT (2.1.2), a refused login (2.x), or
       // a bridge's attempt to connect that failed.
-      if (!refusal && this.bridges.attemptEnded(r.client, this.endDetail(r, reason) ?? reason, r)) return;
+      if (!refusal && this.bridgeAttemptEnded(r.client, r, reason, tls)) return;
       if (this.pending.has(r.client)) {
         // 2.1.0 prints the address where it has no id, in the old wording without brackets.
         if (this.closesRefused(r.client)) return;
@@ -1492,6 +1492,9 @@ export class Correlator {
     if (!open) return;
     if (r.event === 'topic') {
       if (open.willMessage !== null) open.willMessage.topic = r.topic ?? null;
+      // A bridge's will is its state on the remote broker: a v5 bridge, whose connect line is a
+      // client's (`New client connected`), is known by it.
+      if (r.topic === `$SYS/broker/connection/${client}/state`) open.session.bridge = true;
       return;
     }
     open.session.will = r.event === 'specified';
@@ -1839,12 +1842,24 @@ export class Correlator {
     this.tlsFailed(attempt, null);
   }
 
-  /** A connection whose TLS handshake failed: the attempt says why, and a finding tells it. */
-  private tlsFailed(attempt: ConnectionAttempt, errorAt: Where | null): void {
+  /**
+   * Whether the disconnect line `r` of a client without an open session ended an outgoing bridge's
+   * attempt to connect. The OpenSSL error logged just before it (`tls`) is why the attempt
+   * failed: the bridge's TLS handshake with the remote broker, which is a failed connection.
+   */
+  private bridgeAttemptEnded(client: string, r: DisconnectRecord, reason: EndReason, tls: { detail: string; at: Where } | null): boolean {
+    const bridge = this.bridges.attemptEnded(client, tls === null ? this.endDetail(r, reason) ?? reason : `TLS: ${tls.detail}`, r);
+    if (bridge === null) return false;
+    if (tls !== null) this.tlsFailed(this.addAttempt(client, bridge.host, bridge.port, null, r, 'tls-error', { detail: tls.detail, bridge: bridge.name }), tls.at, bridge.name);
+    return true;
+  }
+
+  /** A connection whose TLS handshake failed (an outgoing bridge's, to its remote broker): the attempt says why, and a finding tells it. */
+  private tlsFailed(attempt: ConnectionAttempt, errorAt: Where | null, bridge?: string): void {
     const detail = attempt.detail ?? '';
     const finding: TlsFinding = {
-      code: 'tls-failure', severity: 'warning', client: null, time: attempt.time, at: errorAt === null ? [attempt.at] : [attempt.at, errorAt],
-      address: endpoint(attempt.address, attempt.port), detail,
+      code: 'tls-failure', severity: 'warning', client: bridge === undefined ? null : attempt.client, time: attempt.time, at: errorAt === null ? [attempt.at] : [attempt.at, errorAt],
+      address: endpoint(attempt.address, attempt.port), detail, ...(bridge === undefined ? {} : { bridge }),
     };
     this.attemptFindings.set(attempt, finding);
     this.addFinding(finding);

@@ -625,7 +625,10 @@ export class FlowTracker {
     // A re-send as the session resumed is what MQTT asks for; one more is a duplicate, found when it was sent.
     if (flow.duplicates > (this.endedInFlight.get(flow)?.made ?? 0)) {
       const time = this.resentTimes.get(flow) ?? base.time;
-      this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, time, at: pickEvidence([...resends, ...packets]), duplicates: flow.duplicates });
+      // The flow's first PUBLISH already re-sent: sent before on an earlier connection (another flow), or before the log.
+      const resentFirst = flow.resentAt?.[0];
+      const firstResent = resentFirst !== undefined && first !== undefined && sameLine(resentFirst, first.at) ? { firstResent: true as const } : {};
+      this.options.onFinding({ code: 'flow-duplicate', severity: 'info', ...base, time, at: pickEvidence([...resends, ...packets]), duplicates: flow.duplicates, ...firstResent });
     }
   }
 }

@@ -202,10 +202,12 @@ export interface FlappingFinding extends FindingBase {
 }
 export interface TlsFinding extends FindingBase {
   code: 'tls-failure';
-  /** Where the connection came from, when a line named it. */
+  /** Where the connection came from, when a line named it; for an outgoing bridge, the remote broker it connected to. */
   address: string | null;
   /** OpenSSL's error, as the broker logged it. */
   detail: string;
+  /** The connection name of an outgoing bridge whose handshake with the remote broker failed. */
+  bridge?: string;
 }
 export interface AuthFinding extends FindingBase {
   code: 'auth-failure';
@@ -245,6 +247,8 @@ export interface FlowFinding extends FindingBase {
    * keeps such a session for an expiry interval the log does not give, and may hold it still.
    */
   mayBeHeld?: true;
+  /** On a `flow-duplicate`: the first PUBLISH of its flow was marked as re-sent (`d1`), sent before on an earlier connection or before the log. */
+  firstResent?: true;
 }
 /**
  * A PUBLISH the broker's access control (its ACL, or a plugin) denied: one a client sent on a

@@ -204,6 +204,10 @@ export function describeFinding(f: Finding): string {
     case 'subscribe-denied':
       return `${who(f.client)} may not subscribe to ${f.filter}${f.qos === null ? '' : ` (QoS ${f.qos})`}: it gets no message on it`;
     case 'flow-duplicate':
+      if (f.firstResent) {
+        const resent = (f.duplicates ?? 1) === 1 ? 'came marked as re-sent (d1)' : `was re-sent ${f.duplicates ?? 1} times, the first marked d1`;
+        return `${who(f.client)} m${f.mid} (${f.direction}) ${resent}: sent before, on an earlier connection or before the log`;
+      }
       return `${who(f.client)} m${f.mid} (${f.direction}) was sent ${(f.duplicates ?? 0) + 1} times`;
     case 'mid-reused':
       return `${who(f.client)} reused m${f.mid} (${f.direction}) before the previous flow completed`;
@@ -215,6 +219,7 @@ export function describeFinding(f: Finding): string {
       if (f.address !== undefined) return `a connection${f.client !== null ? ` of ${f.client}` : ''}${f.address !== null ? ` from ${f.address}` : ''} was dropped for a protocol error before it connected${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
       return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
     case 'tls-failure':
+      if (f.bridge !== undefined) return `the TLS handshake of bridge ${f.bridge}${f.address ? ` with ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
       return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
     case 'auth-failure':
       if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;

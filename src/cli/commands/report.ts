@@ -4,7 +4,7 @@
  */
 import { fstatSync } from 'node:fs';
 import { appendFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import {
@@ -173,6 +173,22 @@ async function writeStdout(env: CommandEnv, text: string): Promise<void> {
 }
 
 /** Registers `mosqlog report`. */
+/**
+ * The inputs inside `workspace` (GitHub's `GITHUB_WORKSPACE`, where the job checked the
+ * repository out), with their paths from it: `./logs/broker.log` and `/home/runner/work/r/r/logs/broker.log`
+ * are both `logs/broker.log` to GitHub. Null without a workspace or with no input in it.
+ */
+function repositoryPaths(sources: readonly InputSource[], workspace: string | undefined): Record<string, string> | null {
+  if (!workspace) return null;
+  const paths: Record<string, string> = {};
+  for (const { name } of sources) {
+    if (name === '-') continue;
+    const path = relative(resolve(workspace), resolve(name));
+    if (path !== '' && path !== '..' && !path.startsWith(`..${sep}`) && !isAbsolute(path)) paths[name] = path.split(sep).join('/');
+  }
+  return Object.keys(paths).length > 0 ? paths : null;
+}
+
 export function registerReport(program: Command, env: CommandEnv): void {
   const command = program.command('report')
     .description('check logs against --fail-on rules and report the findings for CI (exit 1 when a rule fails)');
@@ -211,9 +227,11 @@ Examples:
       const { selected } = await correlateSelected(sources, parser, { ...keep, ...maxOpenFor(options), jobs: jobsFor(options, 'correlate') }, env.io, selection);
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
       const selectedBy = selectionText(options);
+      const inRepository = repositoryPaths(sources, env.io.env.GITHUB_WORKSPACE);
       const report: CiReport = {
         // Findings as `problems` lists them: by code, each code's in time order.
         correlation: { ...selected, findings: findingsInOrder(selected.findings) }, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
+        ...(inRepository !== null ? { repositoryPaths: inRepository } : {}),
       };
       // CI reports show times in UTC whatever zone the log was written in: build logs are read
       // anywhere. The HTML page is for people and shows the zone the log was read in.

@@ -16,6 +16,11 @@ export interface CiReport {
   generatedAt: Date;
   /** The selection options as given (`--client a --since 1h`), when the report is of part of the log. */
   selection?: string;
+  /**
+   * The inputs that lie in the repository a CI job checked out, by name, with their paths from
+   * its root: GitHub links an annotation's file to the repository.
+   */
+  repositoryPaths?: Record<string, string>;
 }
 
 /** How many findings of a code the gate counted. */

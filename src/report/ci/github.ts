@@ -32,15 +32,16 @@ function kindOf(report: CiReport, f: Finding): AnnotationKind {
   return f.severity === 'info' ? 'notice' : 'warning';
 }
 
-function annotation(kind: AnnotationKind, f: Finding): string {
+function annotation(kind: AnnotationKind, f: Finding, report: CiReport): string {
   // Lines read from stdin have no file in the repository to annotate, so they are not named.
   const [first, ...more] = f.at;
+  const file = (name: string): string => report.repositoryPaths?.[name] ?? name;
   const properties = [
-    ...(first && first.file !== stdinFile ? [`file=${escapeCommandProperty(safeText(first.file))}`, `line=${first.line}`] : []),
+    ...(first && first.file !== stdinFile ? [`file=${escapeCommandProperty(safeText(file(first.file)))}`, `line=${first.line}`] : []),
     `title=${escapeCommandProperty(`${findingTitle(f)} (${f.code})`)}`,
   ].join(',');
   const others = more.filter((at) => at.file !== stdinFile);
-  const seeAlso = others.length ? ` (see also ${others.map((at) => `${at.file}:${at.line}`).join(', ')})` : '';
+  const seeAlso = others.length ? ` (see also ${others.map((at) => `${file(at.file)}:${at.line}`).join(', ')})` : '';
   return `::${kind} ${properties}::${escapeCommandData(safeText(describeFinding(f) + seeAlso))}`;
 }
 
@@ -98,7 +99,7 @@ export function renderGithub(report: CiReport, _ctx: ReportContext): string {
     let missedTotal = 0;
     ofKind.forEach((g, i) => {
       const count = taken[i] ?? 0;
-      for (const f of g.findings.slice(0, count)) lines.push(annotation(kind, f));
+      for (const f of g.findings.slice(0, count)) lines.push(annotation(kind, f, report));
       const missing = g.findings.length - count + Math.max(0, g.unlisted);
       if (missing > 0) missed.push(`${missing} ${g.code}`);
       missedTotal += missing;
