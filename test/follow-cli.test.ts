@@ -274,6 +274,23 @@ test('--from-start shows the whole file, then follows', async () => {
   assert.equal((listed as { newAddress: string }).newAddress, '127.0.0.1:58656');
 });
 
+test('a log stamped with a time of day alone is dated by the clock: its first line on the last day it is not after it, unless --date says', async () => {
+  const path = await logFile([
+    '23:59:00: New connection from 127.0.0.1:5000 on port 1883.',
+    '23:59:01: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k60).',
+    '08:59:00: Client c1 disconnected.',
+  ].map((l) => `${l}\n`).join(''));
+  const ends = async (args: string[]): Promise<unknown[]> => {
+    const run = startFollow(['--from-start', '--format', 'ndjson', ...args, path], { now: () => new Date('2026-11-29T09:00:00Z') });
+    await run.until(() => run.objects().some((o) => o.kind === 'session-end'), 'the session end');
+    assert.equal(await run.stop(), 0);
+    const session = run.objects().find((o) => o.kind === 'session-end')?.session as { start: string; end: string };
+    return [session.start, session.end];
+  };
+  assert.deepEqual(await ends([]), ['2026-11-28T23:59:01.000Z', '2026-11-29T08:59:00.000Z']);
+  assert.deepEqual(await ends(['--date', '2026-03-01']), ['2026-03-01T23:59:01.000Z', '2026-03-02T08:59:00.000Z']);
+});
+
 test('--format ndjson: sessions and findings have the shapes of `sessions` and `problems` JSON, times as ISO strings', async () => {
   const lines = await fixtureLines('keepalive-timeout.log');
   const path = await logFile(`${lines.join('\n')}\n`);

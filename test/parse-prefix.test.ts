@@ -215,6 +215,10 @@ describe('broker prefixes', () => {
     assert.deepEqual(read({ firstDay: 364 }, timeOfDay.slice(0, 2)), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:05.000Z']);
     assert.deepEqual(read({ firstDay: 364, timestampFormat: '%H:%M:%S' }, timeOfDay.slice(0, 2)), ['2025-12-31T23:59:50.000Z', '2026-01-01T00:00:05.000Z']);
     assert.deepEqual(read({ firstDay: 364 }, ['2025-03-01T10:00:00: Client a disconnected.', 'Mar 01 10:00:00: Client b disconnected.']), ['2025-03-01T10:00:00.000Z', '2025-03-01T10:00:00.000Z']);
+    // Dated by the clock (a followed log): the first line on the last day it is not after it, the next after that.
+    assert.deepEqual(read({ undatedUntil: Date.UTC(2025, 5, 10, 12) }, ['13:00:00: Client a disconnected.', '10:00:00: Client b disconnected.']), ['2025-06-09T13:00:00.000Z', '2025-06-10T10:00:00.000Z']);
+    assert.deepEqual(read({ undatedUntil: Date.UTC(2025, 5, 10, 12) }, ['11:59:59: Client a disconnected.']), ['2025-06-10T11:59:59.000Z']);
+    assert.deepEqual(read({ undatedUntil: Date.UTC(2025, 5, 10, 12), firstDay: 2 }, ['11:59:59: Client a disconnected.']), ['2025-01-03T11:59:59.000Z']);
   });
 
   test('a stamp of a time of day alone is told from one with a date', () => {

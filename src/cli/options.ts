@@ -144,10 +144,13 @@ function clockFor(tz: string | undefined): Clock {
   }
 }
 
-/** The line parser for these options; bad zones or formats are usage errors. */
-export function parserFor(options: InputOptions): LineParser {
+/**
+ * The line parser for these options; bad zones or formats are usage errors. `now`, for a log
+ * followed as it is written, dates stamps of a time of day alone by the clock when `--date` does not.
+ */
+export function parserFor(options: InputOptions, now?: Date): LineParser {
   clockFor(options.tz);
-  const parseOptions: ParseOptions = { tz: options.tz };
+  const parseOptions: ParseOptions = { tz: options.tz, ...(now === undefined ? {} : { undatedUntil: now.getTime() }) };
   // An empty format would read nothing: one left out means detect.
   if (options.timestampFormat === '') throw new UsageError("--timestamp-format: empty (leave the option out to detect the lines' stamps)");
   if (options.timestampFormat) parseOptions.timestampFormat = options.timestampFormat;

@@ -146,13 +146,19 @@ export interface StampYear {
   latest?: number;
   /** For a stamp of a time of day alone: the day of its first line, as days after 1 January of `year` (default 0). */
   day?: number;
+  /**
+   * For a stamp of a time of day alone, when `day` is not given: the first line is on the last
+   * day on which it is not after this time (the clock, for a log followed as it is written).
+   */
+  dayUntil?: number;
 }
 
 /**
  * Reads a stamp that leaves out its year or its date so that it follows `after`, the last time
  * read: a date half a year before that is in the next year (December, then January), a time of
  * day more than two hours before it on the next day (midnight). Without a time before it, a date
- * is read in `first.year`, a time of day on `first.day` of it (see {@link StampYear}). `read`
+ * is read in `first.year`, a time of day on `first.day` of it, or on the last day that puts it
+ * before `first.dayUntil` (see {@link StampYear}). `read`
  * reads the stamp in a year, and `days` after its first day (1 January of that year for a time
  * of day alone); it returns null for a year that has not the stamp's date (29 February), and
  * such a year is passed over.
@@ -160,8 +166,12 @@ export interface StampYear {
 export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, first: StampYear, after: number | null): number | null {
   if (gap === 'year') return readYearless(read, first, after);
   const year = first.year;
-  const firstDay = gap === 'date' ? first.day ?? 0 : 0;
+  let firstDay = gap === 'date' ? first.day ?? 0 : 0;
   let time = read(year, firstDay);
+  if (time !== null && gap === 'date' && after === null && first.day === undefined && first.dayUntil !== undefined) {
+    firstDay += Math.floor((first.dayUntil - time) / dayMs);
+    time = read(year, firstDay);
+  }
   if (time === null || gap === null || after === null || time >= after - dayBackMs) return time;
   let days = firstDay + Math.ceil((after - dayBackMs - time) / dayMs);
   time = read(year, days);

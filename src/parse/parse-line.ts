@@ -36,6 +36,11 @@ export interface ParseOptions {
   timestampFormat?: string;
   /** For stamps of a time of day alone: the first line's day, as days after 1 January of {@link year} (default 0). */
   firstDay?: number;
+  /**
+   * For stamps of a time of day alone, without {@link firstDay}: the first line is on the last day
+   * on which it is not after this time (epoch ms; the clock, for a log followed as it is written).
+   */
+  undatedUntil?: number;
 }
 
 /** What the parser may know from earlier lines. */
@@ -511,7 +516,10 @@ export class LineParser {
     this.options = { ...options, year, ...(latest === undefined ? {} : { latest }) };
     this.prefixes = new PrefixReader({
       clock: createClock(options.tz ?? 'UTC'),
-      year: { year, ...(latest === undefined ? {} : { latest }), ...(options.firstDay === undefined ? {} : { day: options.firstDay }) },
+      year: {
+        year, ...(latest === undefined ? {} : { latest }),
+        ...(options.firstDay === undefined ? {} : { day: options.firstDay }), ...(options.undatedUntil === undefined ? {} : { dayUntil: options.undatedUntil }),
+      },
       ...(options.timestampFormat ? { timestampFormat: compileTimestampFormat(options.timestampFormat) } : {}),
     });
   }

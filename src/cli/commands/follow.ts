@@ -83,7 +83,8 @@ Examples:
       await runFollow({
         source: file,
         start,
-        parser: parserFor(all),
+        // Its lines are written now: a time of day alone is of today, or of a day just before.
+        parser: parserFor(all, io.now()),
         format: all.format,
         all: all.all,
         selection: selectionFor(all),

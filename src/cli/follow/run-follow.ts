@@ -215,7 +215,7 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     if (record.time !== null) lastLogTime = record.time;
     if (live && !windowSaid && record.time !== null && !filter.inWindow(record.time)) {
       windowSaid = true;
-      io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line}, written since the follow began, is read as ${new Date(record.time).toISOString()}, outside --since/--until: are its times read in the zone they were written in (--tz)? A time of day alone is read from --date (default 1 January of --year)\n`);
+      io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line}, written since the follow began, is read as ${new Date(record.time).toISOString()}, outside --since/--until: are its times read in the zone they were written in (--tz)? A time of day alone is dated by --date, else by the clock\n`);
     }
     stats.onRecord(record);
     if (live && plan.all && printing && filter.record(record)) out += `${format.record(record, plan.ctx)}\n`;
