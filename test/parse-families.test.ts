@@ -272,6 +272,20 @@ describe('subscriptions', () => {
     ]);
   });
 
+  test('a log that begins inside a SUBSCRIBE: its first topic line is a filter of a client it does not name, until a line names it', () => {
+    sequence([
+      '1700000000: \tsensors/# (QoS 2)',
+      '1700000000: c1 2 sensors/#',
+      '1700000000: \tother (QoS 1)',
+    ], [
+      { type: 'subscription', family: 'subscribe', action: 'subscribe', client: null, filter: 'sensors/#', qos: 2 },
+      { type: 'subscription', level: 'subscribe', client: 'c1', filter: 'sensors/#', qos: 2 },
+      { type: 'subscription', level: 'debug', client: 'c1', filter: 'other', qos: 1 },
+    ]);
+    // Not first, outside a SUBSCRIBE, such a line is not understood.
+    sequence(['1700000000: Client c1 disconnected.', '1700000000: \tsensors/# (QoS 2)'], [null, { type: 'unknown' }]);
+  });
+
   test('a client id with spaces is taken from the SUBSCRIBE line', () => {
     sequence([
       '1700000000: Received SUBSCRIBE from my id 2',

@@ -54,9 +54,14 @@ export function decodeTabLine(message: string, ctx: DecodeContext): RecordBody |
     return { type: 'will', family: 'will', level: 'debug', event: 'topic', client: prev.client, topic: message.slice(1) };
   }
   const request = openRequest(prev);
+  const sub = subscribeTopic.exec(message);
+  // The first line read (a log cut, or begun, inside a SUBSCRIBE): a filter of a client it does not name.
+  if (request === null && prev === undefined && sub) {
+    const qos = toQos(Number(sub[2]));
+    return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client: null, filter: sub[1] ?? '', ...(qos !== undefined ? { qos } : {}) };
+  }
   if (request === null) return null;
   const client = request.client;
-  const sub = subscribeTopic.exec(message);
   if (sub && request.action !== 'unsubscribe') {
     const qos = toQos(Number(sub[2]));
     return { type: 'subscription', family: 'subscribe', level: 'debug', action: 'subscribe', client, filter: sub[1] ?? '', ...(qos !== undefined ? { qos } : {}) };
