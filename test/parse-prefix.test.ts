@@ -407,12 +407,13 @@ describe('envelopes', () => {
     { name: 'docker logs -t without broker prefix: a client id with colons', line: '2026-11-26T12:00:00.123456789Z Client aa:bb:cc:dd:ee:ff disconnected.', time: '2026-11-26T12:00:00.123Z', expect: { type: 'disconnect', client: 'aa:bb:cc:dd:ee:ff', cause: 'client-disconnect' } },
     { name: 'docker logs -t without broker prefix: Connection Refused', line: '2026-11-26T12:00:00.123456789Z Connection Refused: not authorised', time: '2026-11-26T12:00:00.123Z', expect: { family: 'connack' } },
     { name: 'docker logs -t with a broker date and time of day two years before it (a log replayed): the broker time, read in --tz', line: `2026-11-26T12:00:00.123456789Z 2024-01-01 12:00:00: ${message}`, time: '2024-01-01T12:00:00Z' },
-    // A broker stamp without its offset, or without its date, is settled on an envelope time that has them.
-    { name: 'docker logs -t: a broker date and time an hour ahead is the zone of the container', line: `2026-11-26T12:00:00.923456789Z 2026-11-26 13:00:01: ${message}`, time: '2026-11-26T12:00:01Z' },
+    // A broker stamp of a time of day alone takes its day from the envelope's time; a zone is --tz's, whatever the envelope's offset.
+    { name: 'docker logs -t: a broker date and time without an offset are read in --tz', line: `2026-11-26T12:00:00.923456789Z 2026-11-26 13:00:01: ${message}`, time: '2026-11-26T13:00:01Z' },
     { name: 'docker logs -t: a broker time of day takes its date from the engine', line: `2026-11-26T23:59:59.6Z 00:00:00: ${message}`, time: '2026-11-27T00:00:00Z' },
-    { name: 'journalctl -o short-iso: a broker time of day in the offset the journal gives', line: `2026-11-26T12:00:00+0100 gw mosquitto[5]: 12:00:01: ${message}`, time: '2026-11-26T11:00:01Z' },
-    { name: 'docker json-file: a broker time of day with its fraction', line: JSON.stringify({ log: `11:00:00.250: ${message}\n`, stream: 'stdout', time: '2026-11-26T12:00:00.3Z' }), time: '2026-11-26T12:00:00.250Z' },
-    { name: 'RFC 5424: a broker date and time behind the sender\'s offset', line: `<30>1 2026-11-26T12:00:00.5+01:00 gw mosquitto 5 - - 2026-11-26T10:00:00: ${message}`, time: '2026-11-26T11:00:00Z' },
+    { name: 'docker logs -t: a broker time of day written hours before the engine stamped it (stdout not flushed) is of the day before', line: `2026-11-27T03:00:00Z 22:00:00: ${message}`, time: '2026-11-26T22:00:00Z' },
+    { name: 'docker logs -t: a broker time of day in a zone ahead of --tz is of the engine\'s day', line: `2026-11-26T23:00:00Z 08:30:00: ${message}`, time: '2026-11-27T08:30:00Z' },
+    { name: 'journalctl -o short-iso: a broker time of day takes the journal\'s date', line: `2026-11-26T00:10:00+0100 gw mosquitto[5]: 23:10:01: ${message}`, time: '2026-11-25T23:10:01Z' },
+    { name: 'docker json-file: a broker time of day with its fraction', line: JSON.stringify({ log: `11:00:00.250: ${message}\n`, stream: 'stdout', time: '2026-11-26T12:00:00.3Z' }), time: '2026-11-26T11:00:00.250Z' },
     { name: 'syslog: a broker time of day takes its date from the header', line: `Nov 26 23:59:59 gw mosquitto[5]: 00:00:00: ${message}`, time: '2026-11-27T00:00:00Z' },
     { name: 'syslog (no offset): a broker date and time are read in --tz as they are', line: `Nov 26 12:00:00 gw mosquitto[5]: 2026-11-26T13:00:01: ${message}`, time: '2026-11-26T13:00:01Z' },
     { name: 'a log_timestamp_format of the syslog shape with a year is no syslog header', line: 'Nov 27 06:49:42 2026: Error: Unable to open pwfile "/tmp/x.pw".', time: '2026-11-27T06:49:42Z', expect: { type: 'message', format: 'Error: Unable to open pwfile "%s".', level: 'error' } },

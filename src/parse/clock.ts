@@ -11,8 +11,6 @@
  */
 export type Clock = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, after?: number | null) => number;
 
-const quarterHourMs = 900_000;
-
 const utcClock: Clock = (y, mo, d, h, mi, s, ms) => Date.UTC(y, mo - 1, d, h, mi, s, ms);
 
 function fixedOffsetClock(offsetMinutes: number): Clock {
@@ -37,7 +35,7 @@ function zoneClock(timeZone: string): Clock {
   });
   // Offsets change on a quarter hour of UTC in every zone in use (Adelaide and Lord Howe change
   // on the half hour); cache per UTC quarter hour.
-  const quarterMs = quarterHourMs;
+  const quarterMs = 900_000;
   const offsets = new Map<number, number>();
   const offsetAt = (utc: number): number => {
     const quarter = Math.floor(utc / quarterMs);
@@ -101,40 +99,12 @@ const maxYearsAhead = 50;
 export type StampGap = 'year' | 'date' | null;
 
 /**
- * How much of its time a stamp gives: all of it (epoch seconds, or with its offset), a date
- * and time read in `--tz`, or less (no year or no date) and read in `--tz`.
+ * A time of day alone inside an envelope with a time of its own (docker, journald, syslog) is on
+ * the day that puts it in the day before the envelope's time plus this: the broker writes before
+ * its envelope is stamped, up to hours before when it does not flush a pipe, and its zone may be
+ * up to 14 hours ahead of the one the stamp is read in.
  */
-export type StampKind = 'absolute' | 'zoneless' | 'partial';
-
-/** The kind of a stamp that leaves out `gap` and gives its offset or not. */
-export function stampKind(gap: StampGap, offset: boolean): StampKind {
-  return offset ? 'absolute' : gap === null ? 'zoneless' : 'partial';
-}
-
-/** Offsets in use lie between -12:00 and +14:00: two zones' clocks are at most this far apart. */
-const widestZoneGapMs = 26 * 3_600_000;
-
-/** The time a line's envelope (docker, journald, syslog) gives, and whether it gave its offset. */
-export interface EnvelopeTime {
-  time: number;
-  absolute: boolean;
-}
-
-/**
- * The time of a stamp read in `--tz` (`time`, of `kind`) on a line whose envelope gives its own
- * time. Every zone's offset is whole quarter hours, so what lies between the two past whole
- * quarter hours is the broker's own (its stamp's second against the envelope's fraction), and
- * the rest is the zone or the date the stamp did not give: a stamp without its date (or year)
- * takes the envelope's, and one without its offset takes an envelope's that has one (docker,
- * journald). A dated stamp further from the envelope than two zones can be is kept as read: the
- * line is older than its envelope (a log file replayed to standard output).
- */
-export function settleOnEnvelope(time: number, kind: StampKind, envelope: EnvelopeTime | null): number {
-  if (envelope === null || kind === 'absolute' || (kind === 'zoneless' && !envelope.absolute)) return time;
-  const gap = time - envelope.time;
-  if (kind === 'zoneless' && Math.abs(gap) > widestZoneGapMs + quarterHourMs) return time;
-  return envelope.time + gap - Math.round(gap / quarterHourMs) * quarterHourMs;
-}
+const envelopeAheadMs = 14 * 3_600_000;
 
 /**
  * The year a stamp that names none is read in when no time before it says. `latest` is set when
@@ -158,14 +128,16 @@ export interface StampYear {
  * read: a date half a year before that is in the next year (December, then January), a time of
  * day more than two hours before it on the next day (midnight). Without a time before it, a date
  * is read in `first.year`, a time of day on `first.day` of it, or on the last day that puts it
- * before `first.dayUntil` (see {@link StampYear}). `read`
+ * before `first.dayUntil` (see {@link StampYear}). A time of day inside an envelope with a time
+ * (`envelope`) takes its day from that instead (see {@link envelopeAheadMs}). `read`
  * reads the stamp in a year, and `days` after its first day (1 January of that year for a time
  * of day alone); it returns null for a year that has not the stamp's date (29 February), and
  * such a year is passed over.
  */
-export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, first: StampYear, after: number | null): number | null {
+export function readAfter(read: (year: number, days: number) => number | null, gap: StampGap, first: StampYear, after: number | null, envelope: number | null = null): number | null {
   if (gap === 'year') return readYearless(read, first, after);
   const year = first.year;
+  if (gap === 'date' && envelope !== null) return readNear(read, year, envelope + envelopeAheadMs);
   let firstDay = gap === 'date' ? first.day ?? 0 : 0;
   let time = read(year, firstDay);
   if (time !== null && gap === 'date' && after === null && first.day === undefined && first.dayUntil !== undefined) {
@@ -177,6 +149,23 @@ export function readAfter(read: (year: number, days: number) => number | null, g
   time = read(year, days);
   // A day with a daylight-saving change is an hour short or long.
   while (time !== null && time < after - dayBackMs) time = read(year, ++days);
+  return time;
+}
+
+/** A time of day read on the last day that does not put it after `latest`, counted from 1 January of `year`. */
+function readNear(read: (year: number, days: number) => number | null, year: number, latest: number): number | null {
+  let days = 0;
+  let time = read(year, days);
+  if (time === null) return null;
+  days += Math.floor((latest - time) / dayMs);
+  time = read(year, days);
+  // A day with a daylight-saving change is an hour short or long.
+  while (time !== null && time > latest) time = read(year, --days);
+  while (time !== null && time + dayMs <= latest) {
+    const next = read(year, days + 1);
+    if (next === null || next > latest) break;
+    [time, days] = [next, days + 1];
+  }
   return time;
 }
 

@@ -9,7 +9,7 @@
  * - the broker's own prefix: epoch seconds `1700000000: ` (default), a `log_timestamp_format`
  *   strftime text followed by `: ` (1.6+), `Time error: `, or nothing (`log_timestamp false`).
  */
-import { type Clock, type EnvelopeTime, type StampKind, type StampYear, calendarTime, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter, settleOnEnvelope } from './clock.js';
+import { type Clock, type StampYear, calendarTime, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
 import type { Level } from './record.js';
 import { type DateOrder, type TimestampFormat, readLooseTime, zoneOffset } from './strftime.js';
 
@@ -156,9 +156,8 @@ function readDigitStamp(digits: string, clock: Clock): number | null {
 export class PrefixReader {
   private lastStamp = '';
   private lastStampTime: number | null = null;
-  private lastStampKind: StampKind = 'absolute';
-  /** The time the envelope of the line being read gives, or null. */
-  private envelopeTime: EnvelopeTime | null = null;
+  /** The time the envelope of the line being read gives, or null: a stamp of a time of day alone takes its day from it. */
+  private envelopeTime: number | null = null;
   private forcedReads = 0;
   /** The last time read before the line being read (see {@link unwrap}). */
   private after: number | null = null;
@@ -221,14 +220,11 @@ export class PrefixReader {
     return this.unwrapBroker(text, null);
   }
 
-  /**
-   * Reads the broker's own prefix; `fallback` is the envelope's time. A stamp read in `--tz` is
-   * settled on an envelope's time that has its offset (see {@link settleOnEnvelope}).
-   */
+  /** Reads the broker's own prefix; `fallback` is the envelope's time. */
   unwrapBroker(line: string, fallback: number | null, level?: Level): Unwrapped {
     const length = this.readStamp(line);
     const stamped = length >= 0;
-    const time = stamped && this.lastStampTime !== null ? settleOnEnvelope(this.lastStampTime, this.lastStampKind, this.envelopeTime) : fallback;
+    const time = stamped ? (this.lastStampTime ?? fallback) : fallback;
     const message = stamped ? line.slice(length) : line;
     return level ? { time, message, brokerLine: line, stamped, level } : { time, message, brokerLine: line, stamped };
   }
@@ -239,7 +235,7 @@ export class PrefixReader {
     if (forced) {
       const m = forced.re.exec(line);
       if (m) {
-        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.clock, this.options.year, this.after), forced.kind);
+        if (!this.sameStamp(line, m[0].length)) this.remember(line, m[0].length, forced.read(m, this.clock, this.options.year, this.after, this.envelopeTime));
         if (this.lastStampTime !== null) {
           this.forcedReads++;
           return m[0].length;
@@ -254,19 +250,18 @@ export class PrefixReader {
     if (this.startsWithLastStamp(line)) return this.lastStamp.length;
     const epoch = epochPrefixLength(line);
     if (epoch > 0) {
-      // Up to eleven digits are epoch seconds; more, a date and time (see readDigitStamp).
-      this.remember(line, epoch, readDigitStamp(line.slice(0, epoch - 2), this.clock), epoch - 2 < 12 ? 'absolute' : 'zoneless');
+      this.remember(line, epoch, readDigitStamp(line.slice(0, epoch - 2), this.clock));
       return epoch;
     }
     if (isDigit(line.charCodeAt(0)) && line.charCodeAt(4) === 45) {
       const m = isoStamp.exec(line);
       if (m) {
-        this.remember(line, m[0].length, this.readIso(m, 1), m[8] ? 'absolute' : 'zoneless');
+        this.remember(line, m[0].length, this.readIso(m, 1));
         return m[0].length;
       }
     }
     if (line.startsWith('Time error: ')) {
-      this.remember(line, 12, null, 'absolute');
+      this.remember(line, 12, null);
       return 12;
     }
     return -1;
@@ -286,8 +281,7 @@ export class PrefixReader {
    * numeric date in `order` (see {@link readLooseTime}).
    */
   looseTime(stamp: string, order?: DateOrder, shown?: (order: DateOrder | 'either') => void): number | null {
-    const read = readLooseTime(stamp, this.clock, this.options.year, this.after, order, shown);
-    return read === null || read.time === null ? null : settleOnEnvelope(read.time, read.kind, this.envelopeTime);
+    return readLooseTime(stamp, this.clock, this.options.year, this.after, order, shown, this.envelopeTime);
   }
 
   /** Lines whose time the forced `log_timestamp_format` read. */
@@ -319,15 +313,14 @@ export class PrefixReader {
     this.lastStampTime = null;
   }
 
-  private remember(line: string, length: number, time: number | null, kind: StampKind): void {
+  private remember(line: string, length: number, time: number | null): void {
     this.lastStamp = line.slice(0, length);
     this.lastStampTime = time;
-    this.lastStampKind = kind;
   }
 
-  /** Notes the envelope's time of the line being read, and whether it gave its offset; returns it. */
-  private envelope(time: number | null, absolute = true): number | null {
-    this.envelopeTime = time === null ? null : { time, absolute };
+  /** Notes the envelope's time of the line being read; returns it. */
+  private envelope(time: number | null): number | null {
+    this.envelopeTime = time;
     return time;
   }
 
@@ -350,10 +343,7 @@ export class PrefixReader {
     // Most lines here are docker's (`Z`, no `]:`): the second regex is for the few that are not.
     const j = journalIso.exec(text) ?? (text.includes(']:') ? syslogIsoZ.exec(text) : null);
     // rsyslog's RFC 3339 file format (Debian's default) escapes as its traditional one does.
-    if (j) {
-      const time = this.readIso(j, 1);
-      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.envelope(time, j[8] !== undefined))), j[9], true);
-    }
+    if (j) return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(j[0].length), this.envelope(this.readIso(j, 1)))), j[9], true);
     return this.unwrapDockerStamp(text);
   }
 
@@ -370,7 +360,7 @@ export class PrefixReader {
     const m = busybox.exec(text);
     if (!m) return null;
     const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[1] ?? ''), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0);
-    return this.unwrapBroker(text.slice(m[0].length), this.envelope(readAfter(read, 'year', this.options.year, this.after), false), levelNames[m[7] ?? '']);
+    return this.unwrapBroker(text.slice(m[0].length), this.envelope(readAfter(read, 'year', this.options.year, this.after)), levelNames[m[7] ?? '']);
   }
 
   /** Envelopes that begin with a day's name: OpenWrt's `logread` and journalctl `short-full`. */
@@ -378,7 +368,7 @@ export class PrefixReader {
     const l = logread.exec(text);
     if (l) {
       const time = this.clock(Number(l[6]), monthNumber(l[1] ?? ''), Number(l[2]), Number(l[3]), Number(l[4]), Number(l[5]), 0);
-      return this.unwrapBroker(text.slice(l[0].length), this.envelope(time, false), levelNames[l[7] ?? '']);
+      return this.unwrapBroker(text.slice(l[0].length), this.envelope(time), levelNames[l[7] ?? '']);
     }
     const j = journalFull.exec(text);
     if (!j) return null;
@@ -387,7 +377,7 @@ export class PrefixReader {
     const offset = zoneOffset(j[8] === 'UTC' ? 'Z' : (j[8] ?? ''));
     const ms = fractionMs(j[7]);
     const time = offset !== null ? Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms) - offset * 60_000 : this.clock(y ?? 0, mo ?? 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0, ms);
-    return withOrigin(this.unwrapBroker(text.slice(j[0].length), this.envelope(time, offset !== null)), j[9], true);
+    return withOrigin(this.unwrapBroker(text.slice(j[0].length), this.envelope(time)), j[9], true);
   }
 
   private unwrapSyslog(text: string): Unwrapped | null {
@@ -397,7 +387,7 @@ export class PrefixReader {
       const read = (year: number): number | null => calendarTime(this.clock, year, monthNumber(m[2] ?? ''), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fractionMs(m[7]));
       // No year is written: it follows the last time read.
       const time = readAfter(read, 'year', this.options.year, this.after);
-      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), this.envelope(time, false), pri === null ? undefined : syslogSeverity[pri % 8])), m[8], true);
+      return withOrigin(readSyslogEscapes(this.unwrapBroker(text.slice(m[0].length), this.envelope(time), pri === null ? undefined : syslogSeverity[pri % 8])), m[8], true);
     }
     const r = rfc5424.exec(text);
     if (r) {

@@ -2,7 +2,7 @@
  * Reading times that the broker wrote with `log_timestamp_format` (strftime, local time).
  * A known format compiles to a regex; an unknown one is read loosely.
  */
-import { type Clock, type StampGap, type StampKind, type StampYear, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter, stampKind } from './clock.js';
+import { type Clock, type StampGap, type StampYear, fractionMs, isCalendarDate, monthNumber, parseOffset, readAfter } from './clock.js';
 
 /** A compiled strftime format: matches a line's start and reads its time. */
 export interface TimestampFormat {
@@ -12,9 +12,7 @@ export interface TimestampFormat {
    * Reads the time of a match. A format without a year takes `year`'s, one without a date 1 January
    * of it; either follows `after`, the last time read (see {@link readAfter}).
    */
-  read(m: RegExpExecArray, clock: Clock, year: StampYear, after?: number | null): number | null;
-  /** How much of its time the format gives. */
-  kind: StampKind;
+  read(m: RegExpExecArray, clock: Clock, year: StampYear, after?: number | null, envelope?: number | null): number | null;
 }
 
 type Part = 'Y' | 'y' | 'm' | 'b' | 'd' | 'H' | 'I' | 'M' | 'S' | 'f' | 'p' | 'z' | 'Z' | 's' | 'j' | 'skip';
@@ -171,8 +169,7 @@ export function compileTimestampFormat(format: string): TimestampFormat {
   };
   return {
     re,
-    read: (m, clock, year, after = null) => readAfter((y, days) => readIn(m, clock, y, days), gap, year, after),
-    kind: stampKind(gap, has('s', 'z', 'Z')),
+    read: (m, clock, year, after = null, envelope = null) => readAfter((y, days) => readIn(m, clock, y, days), gap, year, after, envelope),
   };
 }
 
@@ -312,12 +309,12 @@ function looseDate(text: string, reading: DateReading): LooseDate | null {
  * Reads a timestamp of unknown strftime shape, such as `Thu Nov 26 12:00:00 2026` or
  * `26/11/2026 12:00:00`. A numeric date is read in `order` as far as its numbers allow (see
  * {@link DateOrder}); `shown` hears which order such a date shows, or that it could be read both
- * ways. Returns the time (null for no date of the calendar) and how much of it the stamp gives,
- * or null when no time of day is found.
+ * ways. A time of day alone inside an envelope with a time takes its day from that (see
+ * {@link readAfter}). Returns null when no time of day is found.
  */
 export function readLooseTime(
-  text: string, clock: Clock, year: StampYear, after: number | null = null, order?: DateOrder, shown?: (order: DateOrder | 'either') => void,
-): { time: number | null; kind: StampKind } | null {
+  text: string, clock: Clock, year: StampYear, after: number | null = null, order?: DateOrder, shown?: (order: DateOrder | 'either') => void, envelope: number | null = null,
+): number | null {
   const t = looseTime.exec(text) ?? compactTime.exec(text) ?? dottedTime.exec(text) ?? dashedTime.exec(text);
   if (!t) return null;
   // A year of null is the one given; no date is 1 January of it.
@@ -341,5 +338,5 @@ export function readLooseTime(
     if (!isCalendarDate(at, mo, d)) return null;
     return offset !== null ? Date.UTC(at, mo - 1, d + days, h, mi, s, ms) - offset * 60_000 : clock(at, mo, d + days, h, mi, s, ms);
   };
-  return { time: readAfter(readIn, gap, year, after), kind: stampKind(gap, offset !== null) };
+  return readAfter(readIn, gap, year, after, envelope);
 }
