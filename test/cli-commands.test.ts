@@ -245,6 +245,17 @@ describe('several files, taken in time order', () => {
     }
   });
 
+  test('sessions that start in the same second in two rotated files are listed in the order the files are read', async () => {
+    const dir = join(temp, 'same-second-sessions');
+    mkdirSync(dir, { recursive: true });
+    const [older, current] = [join(dir, 'm.log.1'), join(dir, 'm.log')];
+    writeFileSync(older, '1795700000: mosquitto version 2.0.11 running\n1795700020: New client connected from 10.0.0.1:2 as b (p2, c1, k60).\n');
+    // The session of the newer file ends first.
+    writeFileSync(current, '1795700020: New client connected from 10.0.0.1:3 as c (p2, c1, k60).\n1795700021: Client c disconnected.\n1795700030: Client b disconnected.\n');
+    const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', current, older])).stdout) as { sessions: Array<{ client: string }> };
+    assert.deepEqual(sessions.sessions.map((x) => x.client), ['b', 'c']);
+  });
+
   test('a rotated .gz part is read transparently among plain parts', async () => {
     const gz = join(temp, 'rotated.2.log.gz');
     writeFileSync(gz, gzipSync(readFileSync(parts[0] as string)));
@@ -858,7 +869,8 @@ test('problems in NDJSON and Markdown say how many findings past those listed of
 test('a log whose dates show themselves month first after ambiguous ones says so on stderr', async () => {
   const log = ['03/12/2026 23:59:59: New client connected from 127.0.0.1:50001 as a (p2, c1, k60).', '03/13/2026 00:00:02: Client a disconnected.', ''].join('\n');
   for (const command of ['sessions', 'parse']) {
-    const result = await runCli([command, '-'], { stdin: log });
+    // The year given: 3 December is no date yet to come (which would show month first at once).
+    const result = await runCli([command, '--year', '2026', '-'], { stdin: log });
     assert.equal(result.stderr, "mosqlog: warning: stdin:2 shows the log's dates are month first; its dates before that line were read day first (give --timestamp-format, such as '%m/%d/%Y %H:%M:%S')\n", command);
   }
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { filtersOverlap, findingCodes } from '../src/correlate/index.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
@@ -730,4 +730,41 @@ test('two topic filters overlap when some topic matches both', () => {
     assert.equal(filtersOverlap(a, b), overlap, `${a} ~ ${b}`);
     assert.equal(filtersOverlap(b, a), overlap, `${b} ~ ${a}`);
   }
+});
+
+describe('a client whose session began before the log (a log rotated while it was connected)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mosqlog-before-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, 'rotated.log');
+  const pings = [0, 10, 20, 30].flatMap((s) => [`17957000${String(s).padStart(2, '0')}: Received PINGREQ from old`, `17957000${String(s).padStart(2, '0')}: Sending PINGRESP to old`]);
+  writeFileSync(log, [
+    ...pings,
+    '1795700001: New connection from 10.0.0.1:5000 on port 1883.',
+    '1795700001: New client connected from 10.0.0.1:5000 as fresh (p2, c1, k60).',
+    '1795700040: Client old disconnected.',
+    '1795700050: Client fresh disconnected.',
+  ].sort().map((l) => `${l}\n`).join(''));
+
+  test('its timeline ends with its end, and a window holds the pings inside it, counted', async () => {
+    const text = (await runCli(['timeline', '--client', 'old', '--no-color', log])).stdout;
+    assert.match(text.trimEnd().split('\n').at(-1) ?? '', /2026-11-26 13:34:00Z {2}session ended: disconnect; it began before the log {2}.*rotated\.log:\d+$/);
+    const entries = await json<{ entries: Array<EntryJson & { count?: number; reason?: string }> }>(['timeline', '--client', 'old', '--format', 'json', log]);
+    assert.deepEqual(entries.entries.map((e) => [e.kind, e.count ?? e.reason]), [['pings', 4], ['end-before-log', 'disconnect']]);
+    // Pings at :00, :10, :20 and :30; the window holds :20 alone.
+    const window = await json<{ entries: Array<EntryJson & { count?: number }> }>(['timeline', '--client', 'old', '--since', '2026-11-26T13:33:35Z', '--until', '2026-11-26T13:33:45Z', '--format', 'json', log]);
+    assert.deepEqual(window.entries.map((e) => [e.kind, e.time, e.count]), [['pings', '2026-11-26T13:33:40.000Z', 1]]);
+    // Counted back from the end of the file, the same.
+    const back = await json<{ entries: Array<EntryJson & { count?: number }> }>(['timeline', '--client', 'old', '--since', '25s', '--until', '15s', '--format', 'json', log]);
+    assert.deepEqual(back.entries.map((e) => [e.kind, e.count]), [['pings', 1]]);
+  });
+
+  test('a summary counts its client id, with or without a selection', async () => {
+    const clients = async (args: string[]): Promise<number> => (await json<{ clients: number }>(['summary', '--format', 'json', ...args, log])).clients;
+    assert.equal(await clients([]), 2);
+    assert.equal(await clients(['--client', '*']), 2);
+    assert.equal(await clients(['--since', '2026-11-26T13:33:00Z']), 2);
+    assert.equal(await clients(['--client', 'old']), 1);
+    // Its end is before the window: it is not of it.
+    assert.equal(await clients(['--since', '2026-11-26T13:34:05Z']), 1);
+  });
 });

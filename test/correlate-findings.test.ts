@@ -92,7 +92,7 @@ test('a session begun before the log: its timeout measures the silence from its 
   assert.match(describeFinding(timeouts[0] as Finding), /nothing received for 1m 00s/);
 });
 
-test('the timeline of a session begun before the log shows the finding that ended it; a session it saw begin shows its end once', () => {
+test('the timeline of a session begun before the log shows its end, with why; a session it saw begin shows its end once', () => {
   const { timeline } = withTimeline([
     '1795700000: New connection from 10.0.0.2:40002 on port 1883.',
     '1795700000: New client connected from 10.0.0.2:40002 as seen (p2, c1, k60).',
@@ -101,9 +101,24 @@ test('the timeline of a session begun before the log shows the finding that ende
     '1795700003: Client seen has exceeded timeout, disconnecting.',
   ]);
   assert.deepEqual(timeline.map((e) => `${e.client} ${e.kind} ${e.at.line}`), [
-    'seen connect 2', 'protobad finding 3', 'long-lived finding 4', 'seen end 5',
+    'seen connect 2', 'protobad end-before-log 3', 'long-lived end-before-log 4', 'seen end 5',
   ]);
-  assert.match(entryText(timeline, 'finding'), /protocol error/i);
+  assert.match(entryText(timeline, 'end-before-log'), /session ended: protocol-error; it began before the log/);
+});
+
+test("the timeline shows a message sent again as a kept session resumes in the session it was sent in", () => {
+  const { timeline } = withTimeline([
+    ...connect(1795700000, 'pq2', 0),
+    "1795700001: Sending PUBLISH to pq2 (d0, q2, r0, m1, 'home/cmd', ... (2 bytes))",
+    '1795700002: Client pq2 closed its connection.',
+    ...connect(1795700010, 'pq2', 0),
+    "1795700010: Sending PUBLISH to pq2 (d1, q2, r0, m1, 'home/cmd', ... (2 bytes))",
+    '1795700011: Received PUBREC from pq2 (Mid: 1)',
+    '1795700011: Sending PUBREL to pq2 (m1)',
+    '1795700011: Received PUBCOMP from pq2 (Mid: 1)',
+  ]);
+  assert.deepEqual(timeline.map((e) => `${e.kind} ${e.at.line}`), ['connect 2', 'flow 3', 'end 4', 'connect 6', 'resend 7']);
+  assert.match(entryText(timeline, 'resend'), /received m1 QoS 2 home\/cmd again \(re-sent; first at \S+:3\): complete in 10s/);
 });
 
 test('a line that echoes an end the log showed is not a second finding', () => {
@@ -374,7 +389,7 @@ test('a flow given up when its session expires says so, from the expiry line', (
   ]);
   const finding = c.findings.find((f) => f.code === 'flow-incomplete');
   assert.equal(finding?.code === 'flow-incomplete' ? finding.dropped : undefined, 'expired');
-  assert.deepEqual(finding?.at.map((a) => a.line), [5, 3]);
+  assert.deepEqual(finding?.at.map((a) => a.line), [5, 3, 4]);
 });
 
 test('a subscription filter the broker denied is not counted as subscribed', () => {
@@ -753,7 +768,7 @@ describe('whether the broker kept the session is what its CONNACK says', () => {
       ...connectAck(1795762069, 'sub', 'p5', 0, 0), delivery(1795762069, 1, 't/a'), '1795762069: Received PUBACK from sub (Mid: 1, RC:0)',
     ]);
     assert.deepEqual(c.flows.map((f) => [f.state, f.dropped, f.duplicates]), [['incomplete', 'not-resumed', 0], ['complete', undefined, 0]]);
-    assert.deepEqual(findingsOf(c), ['flow-incomplete sub 8,4']);
+    assert.deepEqual(findingsOf(c), ['flow-incomplete sub 8,4,5']);
     const finding = c.findings[0];
     assert.ok(finding);
     assert.match(describeFinding(finding), /the session ended with it in flight, and the broker did not resume it when the client reconnected$/);

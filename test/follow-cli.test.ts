@@ -291,6 +291,21 @@ test('a log stamped with a time of day alone is dated by the clock: its first li
   assert.deepEqual(await ends(['--date', '2026-03-01']), ['2026-03-01T23:59:01.000Z', '2026-03-02T08:59:00.000Z']);
 });
 
+test('a session begun before the lines followed is said to end when it does', async () => {
+  const path = await logFile('1795700000: Received PINGREQ from old\n');
+  const run = startFollow(['--from-start', '--all', '--format', 'ndjson', path]);
+  await run.until(() => rawLines(run).length === 1, 'the first line');
+  await appendFile(path, '1795700040: Client old disconnected.\n');
+  await run.until(() => run.objects().some((o) => o.kind === 'ended-before-log'), 'the end');
+  assert.equal(await run.stop(), 0);
+  const end = run.objects().find((o) => o.kind === 'ended-before-log');
+  assert.deepEqual(end, { kind: 'ended-before-log', time: '2026-11-26T13:34:00.000Z', client: 'old', reason: 'disconnect', at: { file: path, line: 2 } });
+  const text = startFollow(['--from-start', path]);
+  await text.until(() => text.stdout().includes('old'), 'the end');
+  assert.equal(await text.stop(), 0);
+  assert.match(text.stdout(), /^2026-11-26 13:34:00Z {2}- old disconnected \(a session begun before the log\)$/m);
+});
+
 test('--format ndjson: sessions and findings have the shapes of `sessions` and `problems` JSON, times as ISO strings', async () => {
   const lines = await fixtureLines('keepalive-timeout.log');
   const path = await logFile(`${lines.join('\n')}\n`);

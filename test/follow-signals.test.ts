@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,15 @@ test('SIGINT keeps its default effect for a command that does not listen for it'
   }
 });
 
+/** Whether a non-blocking reader of a FIFO has something to read; reads a little of it. */
+function someOutput(fd: number): boolean {
+  try {
+    return readSync(fd, Buffer.alloc(1024)) > 0;
+  } catch {
+    return false;
+  }
+}
+
 test('a follow stopped while its reader holds up stdout ends at once, with its summary', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mosqlog-signal-'));
   const path = join(dir, 'broker.log');
@@ -57,7 +66,11 @@ test('a follow stopped while its reader holds up stdout ends at once, with its s
   const child = spawnMosqlog(['follow', '--from-start', '--format', 'ndjson', path], { stdout: writer });
   closeSync(writer);
   try {
-    await new Promise((r) => setTimeout(r, 1000));
+    // Its first output shows the follow running (a loaded machine may take seconds to start it);
+    // the reader then stops reading, and the pipe fills again.
+    const deadline = Date.now() + 20_000;
+    while (!someOutput(reader) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');
     const ended = await Promise.race([child.exit, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
     assert.deepEqual(ended, { code: 0, signal: null });

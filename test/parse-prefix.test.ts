@@ -484,7 +484,8 @@ describe('fixtures/prefixes', () => {
 });
 
 test('a numeric date read day first until a line of the file shows month first; from there on month first, and the parser notes where', () => {
-  const parser = new LineParser();
+  // The year given: no date is after the latest a log can have (see the test after this).
+  const parser = new LineParser({ year: 2026 });
   const decoder = createLineDecoder('mdy.log', parser);
   const times = [
     '05/05/2026 23:59:57: Reloading config.',
@@ -501,4 +502,15 @@ test('a numeric date read day first until a line of the file shows month first; 
   for (const line of ['13/03/2026 00:00:01: Reloading config.', '03/12/2026 00:00:02: Reloading config.']) other.decode(line);
   assert.equal(new Date(other.decode('01/02/2026 00:00:03: Reloading config.').time ?? 0).toISOString(), '2026-02-01T00:00:03.000Z');
   assert.equal(dayFirst.monthFirstShownAt, null);
+});
+
+test('a numeric date that read day first would be after the latest time a log can have shows the log is month first', () => {
+  // Read on 29 November 2026: 12 November, not 11 December; the dates after it follow.
+  const parser = new LineParser({ year: 2026, latest: Date.UTC(2026, 11, 1) });
+  const decoder = createLineDecoder('mdy.log', parser);
+  const times = ['11/12/2026 10:00:00: Reloading config.', '11/13/2026 10:00:00: Reloading config.', '05/11/2026 10:00:00: Reloading config.'].map((line) => new Date(decoder.decode(line).time ?? 0).toISOString());
+  assert.deepEqual(times, ['2026-11-12T10:00:00.000Z', '2026-11-13T10:00:00.000Z', '2026-05-11T10:00:00.000Z']);
+  assert.equal(parser.monthFirstShownAt, null, 'no date was read day first before');
+  // Both readings before it: the guess stands.
+  assert.equal(new Date(new LineParser({ year: 2026, latest: Date.UTC(2026, 11, 1) }).parse('03/11/2026 10:00:00: Reloading config.', { file: 'x', line: 1 }).time ?? 0).toISOString(), '2026-11-03T10:00:00.000Z');
 });

@@ -345,6 +345,7 @@ export async function summarizeSelected(
   const onEvent = (e: CorrelatorEvent): void => {
     tally.onEvent(e);
     if (e.kind === 'session-end' && sessionSelected(e.session, selector)) sessions.add(e.session);
+    if (e.kind === 'ended-before-log' && selector.client(e.client) && selector.span(null, e.time)) sessions.addClient(e.client);
     if (e.kind === 'flow-end' && flowSelected(e.flow, selector)) flows.add(e.flow);
     if (e.kind === 'orphan-ack' && orphanAckSelected(e.ack, selector)) orphanAcks++;
     if (e.kind !== 'attempt' || !attemptSelected(e.attempt, selector, selection)) return;

@@ -626,6 +626,9 @@ export class Correlator {
     finding: (f) => this.addFinding(f),
   });
   private readonly findings: KeptFindings;
+  /** The files read, in the order their first lines came, and the file of the last record. */
+  private readonly files: string[] = [];
+  private fileRead: string | null = null;
   private readonly findingTotals: Partial<Record<FindingCode, number>> = {};
   private readonly byClient = new ActivityCounter();
   private readonly byTopic = new ActivityCounter(undefined, true);
@@ -688,6 +691,7 @@ export class Correlator {
           this.emit({ kind: 'flow-end', flow });
         },
         onOrphanAck: (ack: PacketRecord) => this.emit({ kind: 'orphan-ack', ack }),
+        onResend: (flow: Flow, r: PacketRecord) => this.emit({ kind: 'flow-resent', flow, time: r.time, at: { file: r.file, line: r.line } }),
       } : {}),
       ...(stalls ? { onStep: (flow: Flow, time: number | null) => stalls.stepped(flow, time) } : {}),
       onRefusedIn: (flow) => this.uncountRefused(flow),
@@ -744,8 +748,15 @@ export class Correlator {
   }
 
   /** Feeds one record. Records must come in log order. */
+  /** A record of another file than the one before: a file read next, or one read before again (a copy, a line decoded late). */
+  private noteFile(file: string): void {
+    this.fileRead = file;
+    if (!this.files.includes(file)) this.files.push(file);
+  }
+
   push(record: LogRecord): void {
     const r = record.truncated === true ? this.withWholeClient(record) : record;
+    if (r.file !== this.fileRead) this.noteFile(r.file);
     // The broker sending a log line to `$SYS/broker/log/#` comes between the lines it logs: the
     // lines told apart by what comes next (`records`) read past it.
     if (publishesLogLine(r)) {
@@ -893,6 +904,7 @@ export class Correlator {
       unknown: this.unknown,
       unknownExamples: this.unknownExamples,
       otherProgramLines: this.otherProgramLines,
+      files: this.files,
       first: this.first,
       last: this.last,
       brokerVersions: [...this.versions],
@@ -1474,6 +1486,7 @@ export class Correlator {
   private endBeforeLog(client: string, st: ClientState | undefined, reason: EndReason, r: DisconnectRecord, detail: string | undefined): void {
     this.noteClientId(client);
     this.noteEnded(client);
+    this.emit({ kind: 'ended-before-log', client, reason, ...(detail !== undefined ? { detail } : {}), time: r.time, at: { file: r.file, line: r.line } });
     const untracked = this.untracked.get(client);
     this.untracked.delete(client);
     const at: Where[] = [{ file: r.file, line: r.line }, ...(untracked?.startAt ? [untracked.startAt] : [])];
@@ -1532,7 +1545,7 @@ export class Correlator {
     // A session without clean session (clean start, in v5) is one the broker keeps; a v5 clean
     // start's is kept for an expiry interval the log does not give, most often 0, so may be.
     const v5 = s.mqttVersion === '5.0';
-    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession && !v5 ? null : s.end, s.cleanSession && v5);
+    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession && !v5 ? null : s.end, s.cleanSession && v5, s.endAt ?? null);
     // The broker sends the will of a connection that ended without a DISCONNECT as it ends it. An
     // MQTT v5 will may wait for a delay the log does not give, and a v5 DISCONNECT may ask for it
     // (reason code 4, which the log does not give either): a delivery of it then may be it.

@@ -29,6 +29,8 @@ export interface FlowOptions {
   onEnd?: (flow: Flow) => void;
   /** An acknowledgement of no flow in flight; only when someone listens. */
   onOrphanAck?: (ack: PacketRecord) => void;
+  /** The PUBLISH `r` sent a flow in flight again (`d1`, or the same message after its session ended); only when someone listens. */
+  onResend?: (flow: Flow, r: PacketRecord) => void;
   /** The broker refused a message it received with its acknowledgement's reason code: it was not published. */
   onRefusedIn(flow: Flow): void;
   onFinding(finding: Finding): void;
@@ -189,6 +191,8 @@ export class FlowTracker {
   private readonly endedInFlight = new WeakMap<Flow, { keptFrom: number | null; keptMaybe: boolean; lost: boolean; owed: number; made: number }>();
   /** Flows given up at the log's end that a session the broker may keep may still hold ({@link logEnded}). */
   private readonly mayBeHeld = new WeakSet<Flow>();
+  /** The line that ended the latest session a flow was in flight at the end of: evidence of its finding. */
+  private readonly sessionEndAt = new WeakMap<Flow, Where>();
   /** Flows whose PUBLISH was sent again since their last step: that step may come again, in answer. */
   private readonly resentSinceStep = new WeakSet<Flow>();
   /** The last PUBLISH taken for a re-send, and what that changed: undone if the broker says it reused the id ({@link reused}). */
@@ -234,6 +238,7 @@ export class FlowTracker {
         this.resentSinceStep.add(existing);
         if (existing.sessionEnded) existing.resumed = true;
         this.options.onStep?.(existing, r.time);
+        this.options.onResend?.(existing, r);
         return true;
       }
       this.giveUpReused(st, existing, r);
@@ -408,10 +413,12 @@ export class FlowTracker {
    * The client's session ended. Its flows go on when `flowsGoOn` (a persistent session keeps
    * them); otherwise they end incomplete. `keptFrom` is when it ended, for a session the broker
    * keeps: what it left in flight is held for it, or may be, when the keep is not sure (`keptMaybe`).
+   * `endAt` is the line that ended it.
    */
-  sessionEnded(st: ClientFlows, flowsGoOn: boolean, keptFrom: number | null = null, keptMaybe = false): void {
+  sessionEnded(st: ClientFlows, flowsGoOn: boolean, keptFrom: number | null = null, keptMaybe = false, endAt: Where | null = null): void {
     for (const flow of [...st.inFlows.values(), ...st.outFlows.values()]) {
       flow.sessionEnded = true;
+      if (endAt !== null) this.sessionEndAt.set(flow, endAt);
       const ended = this.endedInFlight.get(flow);
       if (ended) {
         ended.owed++;
@@ -608,11 +615,13 @@ export class FlowTracker {
     if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
     // Findings only for what did not go as it should; most flows complete without one.
     if (!report || state === 'in-flight' || (state === 'complete' && flow.duplicates === 0)) return;
-    // Evidence, latest first: what gave the flow up, then its packets, then its re-sends.
+    // Evidence, latest first: what gave the flow up, then its packets, then the end of the
+    // session it was left in flight at, then its re-sends.
     const packets = flow.steps.map((s) => s.at).reverse();
     const resends = [...(flow.resentAt ?? [])].reverse();
+    const sessionEnd = state === 'incomplete' ? this.sessionEndAt.get(flow) : undefined;
     const base = {
-      client: flow.client, time: first?.time ?? null, at: pickEvidence([...(droppedAt ? [droppedAt] : []), ...packets, ...resends]),
+      client: flow.client, time: first?.time ?? null, at: pickEvidence([...(droppedAt ? [droppedAt] : []), ...packets, ...(sessionEnd ? [sessionEnd] : []), ...resends]),
       direction: flow.direction, mid: flow.mid, qos: flow.qos, topic: flow.topic,
     };
     if (state === 'incomplete' && flow.dropped !== 'mid-reused') {

@@ -54,6 +54,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
       switch (e.kind) {
         case 'session-start': return s.client(e.session.client) && s.time(e.session.start);
         case 'session-end': return s.client(e.session.client) && s.time(e.session.end);
+        case 'ended-before-log': return s.client(e.client) && s.time(e.time);
         case 'attempt': return s.client(e.attempt.client) && s.time(e.attempt.time);
         case 'flow-start':
         case 'flow-end': {
@@ -64,6 +65,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
           return selected;
         }
         case 'flow-stalled': return flowSelected(e.flow, s) && s.time(e.time);
+        case 'flow-resent': return flowSelected(e.flow, s) && s.time(e.time);
         case 'orphan-ack': return orphanAckSelected(e.ack, s);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
         case 'subscription-denied': return s.client(e.client);

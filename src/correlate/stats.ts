@@ -175,9 +175,14 @@ export class SessionTally {
   add(session: Session): void {
     this.count++;
     this.byEnd[session.endReason] = (this.byEnd[session.endReason] ?? 0) + 1;
-    if (this.capped || this.clients.has(session.client)) return;
+    this.addClient(session.client);
+  }
+
+  /** Counts the id of a client whose session began before the log, as the correlator counts it. */
+  addClient(client: string): void {
+    if (this.capped || this.clients.has(client)) return;
     if (this.clients.size >= this.limit) this.capped = true;
-    else this.clients.add(session.client);
+    else this.clients.add(client);
   }
 
   result(): Pick<Correlation, 'sessionCount' | 'sessionsByEnd' | 'clients' | 'clientsCapped'> {

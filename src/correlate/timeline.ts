@@ -7,7 +7,7 @@
 import type { DropRecord, LogRecord, PacketRecord, Qos, Where } from '../parse/index.js';
 import { ackedDirection, isAck } from './flows.js';
 import { type Selector, findingAbout, flowInWindow } from './select.js';
-import type { ConnectionAttempt, CorrelatorEvent, Finding, FindingCode, Flow, Session } from './types.js';
+import type { ConnectionAttempt, CorrelatorEvent, EndReason, Finding, FindingCode, Flow, Session } from './types.js';
 
 interface EntryBase {
   client: string;
@@ -19,10 +19,14 @@ interface EntryBase {
 export type TimelineEntry =
   | (EntryBase & { kind: 'connect'; session: Session })
   | (EntryBase & { kind: 'end'; session: Session })
+  /** The end of a session begun before the log, which the log has no start of. */
+  | (EntryBase & { kind: 'end-before-log'; reason: EndReason; detail?: string })
   /** A connection that never became a session; `client` is null when it was refused before it gave an id. */
   | (Omit<EntryBase, 'client'> & { kind: 'attempt'; client: string | null; attempt: ConnectionAttempt })
   | (EntryBase & { kind: 'subscribe' | 'unsubscribe'; filters: Array<{ filter: string; qos?: number; denied?: boolean }> })
   | (EntryBase & { kind: 'flow'; flow: Flow })
+  /** A flow's PUBLISH sent again (`d1`; as a kept session resumed, in its new session), at its line. */
+  | (EntryBase & { kind: 'resend'; flow: Flow })
   | (EntryBase & {
     kind: 'message'; direction: 'in' | 'out'; qos: Qos | null; topic: string | null; bytes: number | null; retain: boolean;
     /** Set when the broker did not pass the message on (ACL denial, size limit, bad topic). */
@@ -73,11 +77,23 @@ export class TimelineBuilder {
   private filterAt = new Map<string, { denied?: boolean }>();
   private olderFilterAt = new Map<string, { denied?: boolean }>();
 
+  /**
+   * `window` is the time window the timeline will be cut to, when it is known before the log is
+   * read: no group of pings spans one of its ends, so each group is inside it or outside.
+   */
   constructor(
     private readonly wanted: (client: string | null) => boolean,
     private readonly packets = false,
     private readonly limit = 1_000_000,
+    private readonly window: { since: number | null; until: number | null } = { since: null, until: null },
   ) {}
+
+  /** Whether times `a` and `b` lie on two sides of an end of the window. */
+  private acrossWindowEnd(a: number | null, b: number | null): boolean {
+    if (a === null || b === null) return false;
+    const { since, until } = this.window;
+    return (since !== null && (a < since) !== (b < since)) || (until !== null && (a <= until) !== (b <= until));
+  }
 
   /** Sees a record (before or after the correlator; order among records is what matters). */
   onRecord(r: LogRecord): void {
@@ -136,6 +152,12 @@ export class TimelineBuilder {
         this.keepalive.delete(e.session.client);
         return;
       }
+      case 'ended-before-log': {
+        if (!this.wanted(e.client)) return;
+        if (e.time !== null && this.heardPackets) this.gapUntil(e.client, e.time, e.at);
+        this.add({ kind: 'end-before-log', client: e.client, time: e.time, at: e.at, reason: e.reason, ...(e.detail !== undefined ? { detail: e.detail } : {}) });
+        return;
+      }
       case 'subscription-denied': {
         // Known at the request's SUBACK, or later: the filter its topic line asked for.
         const key = `${e.at.file}:${e.at.line}`;
@@ -153,10 +175,13 @@ export class TimelineBuilder {
         this.add({ kind: 'flow', client: e.flow.client, time: first.time, at: first.at, flow: e.flow });
         return;
       }
+      case 'flow-resent':
+        if (this.wanted(e.flow.client)) this.add({ kind: 'resend', client: e.flow.client, time: e.time, at: e.at, flow: e.flow });
+        return;
       case 'finding': {
         const f = e.finding;
         // Flow, refused-login and denied PUBLISH and SUBSCRIBE findings are shown on their own entries, and so
-        // is the end of a session this log saw begin; a session begun before the log has only its finding.
+        // is the end of a session, begun in the log or before it.
         if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || shownOnTheirOwn.has(f.code)) return;
         const at = f.at[0];
         if (at && !(sessionEndCodes.has(f.code) && this.endsSession(f.client, at))) this.add({ kind: 'finding', client: f.client, time: f.time, at, finding: f });
@@ -200,7 +225,7 @@ export class TimelineBuilder {
     }
     if (r.cmd === 'pingreq' || r.cmd === 'pingresp') {
       const open = this.last.get(r.client);
-      if (open?.kind === 'pings') {
+      if (open?.kind === 'pings' && !this.acrossWindowEnd(open.time, r.time)) {
         if (r.cmd === 'pingreq') open.count++;
         open.last = r.time;
       } else if (r.cmd === 'pingreq') {
@@ -249,7 +274,7 @@ export class TimelineBuilder {
   /** Whether `at` is the line of the session end just shown for `client`. */
   private endsSession(client: string, at: Where): boolean {
     const last = this.last.get(client);
-    return last?.kind === 'end' && last.at.line === at.line && last.at.file === at.file;
+    return (last?.kind === 'end' || last?.kind === 'end-before-log') && last.at.line === at.line && last.at.file === at.file;
   }
 
   private add(entry: TimelineEntry): void {
@@ -264,7 +289,8 @@ function where(r: LogRecord): Where {
 }
 
 /**
- * The entries of a timeline inside a selection's window and about its topics: a flow, a message
+ * The entries of a timeline inside a selection's window (a flow, a silence or a group of pings
+ * that overlaps it) and about its topics: a flow, a message
  * or a PUBLISH (`--packets`) by its topic, a finding as `problems` selects it, an acknowledgement
  * when it answers a PUBLISH kept, a (un)subscription with its filters that share a topic with
  * those asked for. What is about no topic (connects, ends, pings) stays.
@@ -290,10 +316,19 @@ export function selectTimeline(entries: readonly TimelineEntry[], s: Selector): 
       if (flowInWindow(e.flow, s)) selected.push(e);
       continue;
     }
+    // A silence, or a group of pings, that overlaps the window (a group is cut at its ends, when
+    // they were known before the log was read).
+    if (e.kind === 'gap' || e.kind === 'pings') {
+      if (s.span(e.time, e.kind === 'gap' ? (e.time === null ? null : e.time + e.gapMs) : e.last)) selected.push(e);
+      continue;
+    }
     if (!s.time(e.time)) continue;
     switch (e.kind) {
       case 'message':
         if (s.topic(e.topic)) selected.push(e);
+        break;
+      case 'resend':
+        if (s.topic(e.flow.topic)) selected.push(e);
         break;
       case 'finding':
         if (findingAbout(e.finding, s)) selected.push(e);

@@ -429,6 +429,8 @@ export interface Correlation {
   unknownExamples: string[];
   /** Lines of other programs in a system log (syslog, a journal), by the program their envelope names: not counted in `unknown`. */
   otherProgramLines: number;
+  /** The files read, in the order they were read. */
+  files: string[];
   first: number | null;
   last: number | null;
   brokerVersions: string[];
@@ -486,10 +488,17 @@ export interface Correlation {
 export type CorrelatorEvent =
   | { kind: 'session-start'; session: Session }
   | { kind: 'session-end'; session: Session }
+  /**
+   * The end of a session begun before the log (a log rotated while the client was connected),
+   * which the log has no start of, so no {@link Session}; `detail` as a session's `endDetail`.
+   */
+  | { kind: 'ended-before-log'; client: string; reason: EndReason; detail?: string; time: number | null; at: Where }
   | { kind: 'attempt'; attempt: ConnectionAttempt }
   | { kind: 'flow-start'; flow: Flow }
   /** A flow finished: complete, refused, or given up incomplete (its `state` says which). */
   | { kind: 'flow-end'; flow: Flow }
+  /** A flow in flight was sent again (`d1`, or the same message after its session ended), at `at`: its PUBLISH line. */
+  | { kind: 'flow-resent'; flow: Flow; time: number | null; at: Where }
   /**
    * A flow in flight has waited for `awaiting` since `since` while its client stayed connected,
    * as the log's time reached `time` ({@link CorrelateOptions.watchStalledFlows}); said once per wait.

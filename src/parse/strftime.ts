@@ -226,17 +226,23 @@ const century = (digits: number): number => 2000 + digits;
 
 /**
  * A day and a month `a` and `b`, in the order the log showed unless one cannot be a month, of the
- * year `y` written after them (`%d.%m.%Y`, `%x`'s `%m/%d/%y`).
+ * year `y` written after them (`%d.%m.%Y`, `%x`'s `%m/%d/%y`). Before the log showed an order, a
+ * reading after `latest`, the latest time a log can have, shows the other order.
  */
-function yearLast(a: number, b: number, y: number, cLocale: boolean, order: DateOrder | undefined): LooseDate {
+function yearLast(a: number, b: number, y: number, cLocale: boolean, order: DateOrder | undefined, latest?: number): LooseDate {
   // A day that is its month too (`05/05/2026`) reads the same both ways, and shows nothing.
   const shows: DateOrder | 'either' | undefined = b > 12 ? 'month-first' : a > 12 ? 'day-first' : a === b ? undefined : 'either';
   // `%x` is month first until the log shows otherwise: its dates that could be read both
   // ways are no guess that a date shown month first would prove wrong.
   const dayOrMonth = order === 'day-first' || order === 'month-first' ? order : undefined;
-  const monthFirst = (shows === undefined || shows === 'either' ? (dayOrMonth ?? (cLocale ? 'month-first' : 'day-first')) : shows) === 'month-first';
-  const told = cLocale && shows === 'either' ? undefined : shows;
-  return { y, mo: monthFirst ? a : b, d: monthFirst ? b : a, ...(told ? { shows: told } : {}) };
+  let monthFirst = (shows === undefined || shows === 'either' ? (dayOrMonth ?? (cLocale ? 'month-first' : 'day-first')) : shows) === 'month-first';
+  let told = cLocale && shows === 'either' ? undefined : shows;
+  const read = (first: boolean): LooseDate => ({ y, mo: first ? a : b, d: first ? b : a });
+  if (shows === 'either' && dayOrMonth === undefined && latest !== undefined && dayStart(read(monthFirst)) > latest && dayStart(read(!monthFirst)) <= latest) {
+    monthFirst = !monthFirst;
+    told = monthFirst ? 'month-first' : 'day-first';
+  }
+  return { ...read(monthFirst), ...(told ? { shows: told } : {}) };
 }
 
 /**
@@ -245,7 +251,7 @@ function yearLast(a: number, b: number, y: number, cLocale: boolean, order: Date
  * latest time a log can have, shows the other; else the later of the two is the guess.
  */
 function twoDigitYear(a: number, b: number, c: number, cLocale: boolean, { order, latest }: DateReading): LooseDate {
-  const last = yearLast(a, b, century(c), cLocale, order);
+  const last = yearLast(a, b, century(c), cLocale, order, latest);
   const first: LooseDate = { y: century(a), mo: b, d: c };
   if (order === 'year-first') return first;
   if (order !== undefined) return last;
@@ -276,7 +282,7 @@ const dateShapes: ReadonlyArray<{ re: RegExp; read(m: RegExpExecArray, reading: 
     read: (m, reading) => {
       const [a, b, year] = [Number(m[1]), Number(m[3]), m[4] ?? ''];
       const cLocale = year.length === 2 && m[2] === '/';
-      return year.length === 2 ? twoDigitYear(a, b, Number(year), cLocale, reading) : yearLast(a, b, Number(year), false, reading.order);
+      return year.length === 2 ? twoDigitYear(a, b, Number(year), cLocale, reading) : yearLast(a, b, Number(year), false, reading.order, reading.latest);
     },
   },
   // %d/%m, %m-%d, %d.%m. (no year): in the order the log showed, unless one cannot be a month.

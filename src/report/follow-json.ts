@@ -16,6 +16,8 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
       return toJsonText({ kind: e.kind, time: isoTime(e.session.start), client: e.session.client, session: sessionJson(e.session) });
     case 'session-end':
       return toJsonText({ kind: e.kind, time: isoTime(e.session.end), client: e.session.client, reason: e.session.endReason, session: sessionJson(e.session) });
+    case 'ended-before-log':
+      return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.client, reason: e.reason, ...(e.detail !== undefined ? { detail: e.detail } : {}), at: e.at });
     case 'attempt':
       return toJsonText({ kind: e.kind, time: isoTime(e.attempt.time), client: e.attempt.client, outcome: e.attempt.outcome, attempt: attemptJson(e.attempt) });
     case 'finding':
@@ -24,6 +26,7 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
       return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.flow.client, awaiting: e.awaiting, since: isoTime(e.since), flow: flowJson(e.flow) });
     case 'flow-start':
     case 'flow-end':
+    case 'flow-resent':
     case 'orphan-ack':
     case 'subscription-denied':
       return null;

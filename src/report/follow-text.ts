@@ -65,6 +65,12 @@ function describeSessionEnd(s: Session, ctx: ReportContext): string {
   return `${paintEnd(s.endReason, '-', ctx)} ${ctx.chalk.bold(safeText(s.client))} ${paintEnd(s.endReason, endWords[s.endReason], ctx)}${after}${detail}`;
 }
 
+/** `- alice disconnected (a session begun before the log)`, without the time column. */
+function describeEndBeforeLog(e: Extract<CorrelatorEvent, { kind: 'ended-before-log' }>, ctx: ReportContext): string {
+  const detail = e.detail !== undefined ? `: ${safeText(e.detail)}` : '';
+  return `${paintEnd(e.reason, '-', ctx)} ${ctx.chalk.bold(safeText(e.client))} ${paintEnd(e.reason, endWords[e.reason], ctx)}${detail} (a session begun before the log)`;
+}
+
 /** `ERROR keepalive-timeout  alice exceeded …  (broker.log:12)`, without the time column. */
 function describeFindingLine(f: Finding, ctx: ReportContext): string {
   const where = f.at[0] ? ctx.chalk.dim(`  (${location(f.at[0])})`) : '';
@@ -100,11 +106,13 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
   switch (e.kind) {
     case 'session-start': return `${stamp(e.session.start, ctx)}  ${describeSessionStart(e.session, ctx)}`;
     case 'session-end': return `${stamp(e.session.end, ctx)}  ${describeSessionEnd(e.session, ctx)}`;
+    case 'ended-before-log': return `${stamp(e.time, ctx)}  ${describeEndBeforeLog(e, ctx)}`;
     case 'finding': return `${stamp(e.time, ctx)}  ${describeFindingLine(e.finding, ctx)}`;
     case 'flow-stalled': return `${stamp(e.time, ctx)}  ${describeStalledFlow(e, ctx)}`;
     case 'attempt':
     case 'flow-start':
     case 'flow-end':
+    case 'flow-resent':
     case 'orphan-ack':
     case 'subscription-denied':
       return null;

@@ -33,7 +33,7 @@ const sessionColumns = [
 ];
 
 function sortedSessions(c: Correlation): Session[] {
-  return inLogOrder(c.sessions, (s) => ({ at: s.startAt, time: s.start }));
+  return inLogOrder(c.sessions, (s) => ({ at: s.startAt, time: s.start }), c.files);
 }
 
 /** Sessions as a table. */
@@ -59,7 +59,7 @@ const flowColumns = [
 
 /** Flows as a table. */
 export function renderFlowsTable(c: Correlation, ctx: ReportContext): string {
-  const flows = flowsInLogOrder(c.flows);
+  const flows = flowsInLogOrder(c.flows, c.files);
   const note = c.debugLines ? '' : `${ctx.chalk.yellow(`The log has no ${packetLines}: QoS flows cannot be known.`)}\n`;
   if (flows.length === 0) return note + 'No flows to list.\n';
   return note + renderTable(flowColumns, flows.map((f) => flowRow(f, ctx, c.wholeSeconds)), ctx, (row, col, text) => {
@@ -74,7 +74,7 @@ const severityColour = { error: 'red', warning: 'yellow', info: 'cyan' } as cons
 export function renderProblemsTable(c: Correlation, ctx: ReportContext): string {
   if (c.findings.length === 0) return `${ctx.chalk.green('No problems found.')}\n`;
   const out: string[] = [];
-  for (const [code, findings] of groupByCode(c.findings)) {
+  for (const [code, findings] of groupByCode(c.findings, c.files)) {
     const total = c.findingTotals[code] ?? findings.length;
     const first = findings[0];
     const colour = first ? severityColour[first.severity] : 'red';
@@ -97,7 +97,7 @@ export function unlistedFindings(c: Correlation): number {
 }
 
 function sortedFindings(c: Correlation): Finding[] {
-  return findingsInOrder(c.findings);
+  return findingsInOrder(c.findings, c.files);
 }
 
 /**
@@ -122,10 +122,10 @@ export const sessionsReporters = {
 /** Flows formats by name. */
 export const flowsReporters = {
   table: renderFlowsTable,
-  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines }, 'flows', flowsInLogOrder(c.flows).map(flowJson)),
-  ndjson: (c: Correlation) => ndjsonPieces(flowsInLogOrder(c.flows).map(flowJson)),
+  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines }, 'flows', flowsInLogOrder(c.flows, c.files).map(flowJson)),
+  ndjson: (c: Correlation) => ndjsonPieces(flowsInLogOrder(c.flows, c.files).map(flowJson)),
   markdown: (c: Correlation, ctx: ReportContext) => {
-    const flows = flowsInLogOrder(c.flows);
+    const flows = flowsInLogOrder(c.flows, c.files);
     const note = c.debugLines ? '' : `_The log has no ${markdownCell(packetLines)}: QoS flows cannot be known._\n\n`;
     return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => markdownRow(flowRow(f, ctx, c.wholeSeconds), flowColumns, f.topic === null ? ['client'] : ['client', 'topic'])))}`;
   },

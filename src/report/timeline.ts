@@ -20,15 +20,19 @@ export interface TimelineData {
   wholeSeconds: boolean;
 }
 
-function flowText(f: Flow, wholeSeconds: boolean): string {
-  const verb = f.direction === 'in' ? 'published' : 'received';
-  const steps = describeFlowSteps(f);
-  const state = f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs, wholeSeconds)}` : 'complete')
+/** How a flow went: `complete in 2s`, `INCOMPLETE, waiting for PUBREC`. */
+function flowState(f: Flow, wholeSeconds: boolean): string {
+  return f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs, wholeSeconds)}` : 'complete')
     : f.state === 'refused' ? describeFlowState(f)
       : f.state === 'in-flight' ? (f.held ? "in flight, held for the client's kept session" : 'in flight')
         : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}${f.dropped !== undefined ? ` (${droppedWords[f.dropped]})` : ''}`;
+}
+
+function flowText(f: Flow, wholeSeconds: boolean): string {
+  const verb = f.direction === 'in' ? 'published' : 'received';
+  const steps = describeFlowSteps(f);
   const origin = f.origin ? ` from ${f.origin.client}${f.origin.will ? "'s will" : ''}${f.origin.ambiguous ? '?' : ''}` : '';
-  return `${verb} m${f.mid} QoS ${f.qos} ${f.topic ?? '?'}${f.payloadBytes !== null ? ` (${formatBytes(f.payloadBytes)})` : ''}${f.retain ? ' retained' : ''}${origin}: ${steps} ${state}${f.duplicates ? `, ${f.duplicates} re-send(s)` : ''}`;
+  return `${verb} m${f.mid} QoS ${f.qos} ${f.topic ?? '?'}${f.payloadBytes !== null ? ` (${formatBytes(f.payloadBytes)})` : ''}${f.retain ? ' retained' : ''}${origin}: ${steps} ${flowState(f, wholeSeconds)}${f.duplicates ? `, ${f.duplicates} re-send(s)` : ''}`;
 }
 
 /** Words for one entry, and whether it marks trouble. */
@@ -53,6 +57,8 @@ function describeEntry(e: TimelineEntry, { debugLines, wholeSeconds }: Omit<Time
       const messages = debugLines ? `; ${s.messagesIn} message(s) in, ${s.messagesOut} out` : '';
       return { text: `session ended: ${s.endReason}${s.endDetail ? ` (${s.endDetail})` : ''}${after}${messages}`, trouble };
     }
+    case 'end-before-log':
+      return { text: `session ended: ${e.reason}${e.detail ? ` (${e.detail})` : ''}; it began before the log`, trouble: troubledEnds.has(e.reason) };
     case 'attempt': {
       const { outcome, reasonCode, client, address, port, detail } = e.attempt;
       // Without an id, where the connection came from is all there is to tell it by.
@@ -65,6 +71,14 @@ function describeEntry(e: TimelineEntry, { debugLines, wholeSeconds }: Omit<Time
       return { text: `${e.kind}d ${e.filters.map((f) => `${f.filter}${f.denied ? ' (denied)' : f.qos !== undefined ? ` (QoS ${f.qos})` : ''}`).join(', ')}`, trouble: e.filters.some((f) => f.denied) };
     case 'flow':
       return { text: flowText(e.flow, wholeSeconds), trouble: e.flow.state === 'incomplete' || e.flow.state === 'refused' };
+    case 'resend': {
+      const f = e.flow;
+      const first = f.steps[0]?.at;
+      return {
+        text: `${f.direction === 'in' ? 'published' : 'received'} m${f.mid} QoS ${f.qos} ${f.topic ?? '?'} again (re-sent${first ? `; first at ${location(first)}` : ''}): ${flowState(f, wholeSeconds)}`,
+        trouble: f.state === 'incomplete' || f.state === 'refused',
+      };
+    }
     case 'message': {
       // A delivery dropped as too large for the client never reached it.
       const undelivered = e.direction === 'out' && e.outcome === 'dropped';
@@ -137,7 +151,8 @@ function entryJson(e: TimelineEntry): Record<string, unknown> {
     case 'connect':
     case 'end': return { ...base, session: sessionJson(e.session) };
     case 'attempt': return { ...base, attempt: attemptJson(e.attempt) };
-    case 'flow': return { ...base, flow: flowJson(e.flow) };
+    case 'flow':
+    case 'resend': return { ...base, flow: flowJson(e.flow) };
     case 'finding': return { ...base, finding: findingJson(e.finding) };
     case 'packet': return { ...base, packet: { ...e.packet, time: isoTime(e.packet.time) } };
     case 'pings': return { ...base, count: e.count, last: isoTime(e.last) };

@@ -230,7 +230,7 @@ Examples:
       const inRepository = repositoryPaths(sources, env.io.env.GITHUB_WORKSPACE);
       const report: CiReport = {
         // Findings as `problems` lists them: by code, each code's in time order.
-        correlation: { ...selected, findings: findingsInOrder(selected.findings) }, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
+        correlation: { ...selected, findings: findingsInOrder(selected.findings, selected.files) }, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
         ...(inRepository !== null ? { repositoryPaths: inRepository } : {}),
       };
       // CI reports show times in UTC whatever zone the log was written in: build logs are read

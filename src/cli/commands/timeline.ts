@@ -2,10 +2,10 @@
  * `mosqlog timeline`: the life of one client (or several) in order.
  */
 import type { Command } from 'commander';
-import { TimelineBuilder, compileSelection, selectTimeline } from '../../correlate/index.js';
+import { TimelineBuilder, compileSelection, needsLastTime, resolveBound, selectTimeline } from '../../correlate/index.js';
 import { timelineReporters } from '../../report/timeline.js';
 import type { CommandEnv } from '../command-env.js';
-import { resolveInputs } from '../input.js';
+import { lastTimeOf, resolveInputs } from '../input.js';
 import {
   type ColorOptions, type InputOptions, type JobsOptions, type MaxOpenOptions, type SelectOptions, addFormatOption, addInputOptions, addJobsOption,
   addMaxOpenOption, addSelectOptions, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
@@ -28,8 +28,12 @@ Examples:
       const parser = parserFor(all);
       const selection = selectionFor(all);
       const clientOnly = compileSelection({ ...(selection.clients ? { clients: selection.clients } : {}) }, null);
-      const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets);
       const sources = await resolveInputs(files, env.io, parser);
+      // The window's ends, when known before reading (a duration counts back from the last line
+      // of files), cut groups of pings, so that a group is inside the window or outside it.
+      const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
+      const window = { since: resolveBound(selection.since, last), until: resolveBound(selection.until, last) };
+      const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets, undefined, window);
       const watch = selectionMatchWatch(selection);
       const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), jobs: jobsFor(all, 'correlate'), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => {
         watch?.onRecord(r);
@@ -38,8 +42,7 @@ Examples:
       refuseInvertedWindow(selection, correlation.last);
       warnAboutWindow(selection, correlation, env.io);
       watch?.warn(env.io);
-      const window = compileSelection(selection, correlation.last);
-      const entries = selectTimeline(builder.finish(), window);
+      const entries = selectTimeline(builder.finish(), compileSelection(selection, correlation.last));
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
       await env.stdout.writeOutput(reporter({ entries, debugLines: correlation.debugLines, wholeSeconds: correlation.wholeSeconds }, reportContext(all, env.io, all.format !== 'table')));
     });

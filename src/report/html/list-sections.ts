@@ -50,7 +50,7 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
   } else {
     out.push('<p class="note">No completed QoS 1/2 flows.</p>');
   }
-  const unfinished = flowsInLogOrder(c.flows).filter((f) => f.state === 'incomplete' || f.state === 'refused');
+  const unfinished = flowsInLogOrder(c.flows, c.files).filter((f) => f.state === 'incomplete' || f.state === 'refused');
   out.push(`<h3 id="incomplete-flows">Incomplete and refused flows (${unfinished.length})</h3>`);
   const inFlight = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight;
   if (unfinished.length === 0) {
