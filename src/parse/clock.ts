@@ -99,10 +99,10 @@ const maxYearsAhead = 50;
 export type StampGap = 'year' | 'date' | null;
 
 /**
- * A time of day alone inside an envelope with a time of its own (docker, journald, syslog) is on
- * the day that puts it in the day before the envelope's time plus this: the broker writes before
- * its envelope is stamped, up to hours before when it does not flush a pipe, and its zone may be
- * up to 14 hours ahead of the one the stamp is read in.
+ * A time of day alone inside an envelope with a time of its own (docker, journald, syslog) is
+ * read on the last day that puts it no more than this after the envelope's time: the broker
+ * writes before its envelope is stamped, up to hours before when it does not flush a pipe, and
+ * its zone may be up to 14 hours ahead of the one the stamp is read in.
  */
 const envelopeAheadMs = 14 * 3_600_000;
 

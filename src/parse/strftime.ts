@@ -10,7 +10,8 @@ export interface TimestampFormat {
   re: RegExp;
   /**
    * Reads the time of a match. A format without a year takes `year`'s, one without a date 1 January
-   * of it; either follows `after`, the last time read (see {@link readAfter}).
+   * of it; either follows `after`, the last time read, and one without a date takes its day from
+   * `envelope`, the time of the line's envelope, when it has one (see {@link readAfter}).
    */
   read(m: RegExpExecArray, clock: Clock, year: StampYear, after?: number | null, envelope?: number | null): number | null;
 }

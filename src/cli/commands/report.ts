@@ -172,7 +172,6 @@ async function writeStdout(env: CommandEnv, text: string): Promise<void> {
   }
 }
 
-/** Registers `mosqlog report`. */
 /**
  * The inputs inside `workspace` (GitHub's `GITHUB_WORKSPACE`, where the job checked the
  * repository out), with their paths from it: `./logs/broker.log` and `/home/runner/work/r/r/logs/broker.log`
@@ -189,6 +188,7 @@ function repositoryPaths(sources: readonly InputSource[], workspace: string | un
   return Object.keys(paths).length > 0 ? paths : null;
 }
 
+/** Registers `mosqlog report`. */
 export function registerReport(program: Command, env: CommandEnv): void {
   const command = program.command('report')
     .description('check logs against --fail-on rules and report the findings for CI (exit 1 when a rule fails)');
