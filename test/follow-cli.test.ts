@@ -291,6 +291,20 @@ test('a log stamped with a time of day alone is dated by the clock: its first li
   assert.deepEqual(await ends(['--date', '2026-03-01']), ['2026-03-01T23:59:01.000Z', '2026-03-02T08:59:00.000Z']);
 });
 
+test('a line read half an hour or more after the clock is said once; one before it is not, as old lines are', async () => {
+  const now = (): Date => new Date('2026-11-29T09:00:00Z');
+  const line = (stamp: string, id: string): string => `${stamp}: New client connected from 127.0.0.1:5000 as ${id} (p2, c1, k60).\n`;
+  // A broker in Kolkata whose stamps are read as UTC: five and a half hours ahead.
+  const path = await logFile(line('2026-11-29T04:00:00', 'old') + line('2026-11-29T09:00:00', 'history'));
+  const run = startFollow(['--from-start', '--all', '--format', 'ndjson', path], { now });
+  await run.until(() => rawLines(run).length === 2, 'the lines there');
+  await appendFile(path, line('2026-11-29T09:20:00', 'near') + line('2026-11-29T14:30:00', 'a') + line('2026-11-29T14:30:01', 'b'));
+  await run.until(() => rawLines(run).length === 5, 'the lines written');
+  assert.equal(await run.stop(), 0);
+  const warnings = run.stderr().split('\n').filter((l) => l.startsWith('mosqlog: warning:'));
+  assert.deepEqual(warnings, [`mosqlog: warning: ${path}:4 is read as 2026-11-29T14:30:00.000Z, 5h 30m after the clock: are its times read in the zone they were written in (--tz)? A time of day alone is dated by --date, else by the clock`]);
+});
+
 test('a session begun before the lines followed is said to end when it does', async () => {
   const path = await logFile('1795700000: Received PINGREQ from old\n');
   const run = startFollow(['--from-start', '--all', '--format', 'ndjson', path]);

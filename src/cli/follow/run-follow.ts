@@ -7,7 +7,7 @@
 import type { Writable } from 'node:stream';
 import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLiveFilter } from '../../correlate/index.js';
 import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, nextFileContext, readLineBatches } from '../../parse/index.js';
-import { type FollowEnding, type FollowFormatName, type ReportContext, followFormats, renderDashboard, renderFollowSummary } from '../../report/index.js';
+import { type FollowEnding, type FollowFormatName, type ReportContext, followFormats, formatDuration, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { InputError, gzipProblem, inputName, isCorruptGzip } from '../input.js';
 import { ClosedOutput } from '../io.js';
@@ -122,6 +122,8 @@ async function* takeUnfinished(unfinished: Unfinished): AsyncGenerator<Buffer> {
 const quietTickMs = 1000;
 /** How long after `--until` by the clock a followed file is still read: the broker's last lines of the window may come late. */
 const untilGraceMs = 2000;
+/** How far after the clock a line may be read before its times are doubted. */
+const clockDriftMs = 30 * 60_000;
 
 /**
  * Follows until the input ends, `env.io.signal` aborts, or the `--until` window has closed, then
@@ -202,6 +204,10 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   // A line the broker wrote since the follow began that --since/--until leave out is read in the
   // wrong zone or on the wrong day: nothing would ever print. Said once. (A pipe may bring old lines.)
   let windowSaid = plan.source === '-' || pipe !== null;
+  // No line is written ahead of the clock: one read half an hour or more after it is read in the
+  // wrong zone or on the wrong day, or the broker's clock is wrong. Said once. (A line before the
+  // clock may be old: the file's, from the start, or a pipe's.)
+  let clockSaid = false;
   /** The last time a line had, and when by the clock its batch was read. */
   let lastLogTime: number | null = null;
   let lastReadAt = now();
@@ -215,7 +221,12 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     if (record.time !== null) lastLogTime = record.time;
     if (live && !windowSaid && record.time !== null && !filter.inWindow(record.time)) {
       windowSaid = true;
+      clockSaid = true;
       io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line}, written since the follow began, is read as ${new Date(record.time).toISOString()}, outside --since/--until: are its times read in the zone they were written in (--tz)? A time of day alone is dated by --date, else by the clock\n`);
+    }
+    if (live && !clockSaid && record.time !== null && record.time - now() >= clockDriftMs) {
+      clockSaid = true;
+      io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line} is read as ${new Date(record.time).toISOString()}, ${formatDuration(record.time - now())} after the clock: are its times read in the zone they were written in (--tz)? A time of day alone is dated by --date, else by the clock\n`);
     }
     stats.onRecord(record);
     if (live && plan.all && printing && filter.record(record)) out += `${format.record(record, plan.ctx)}\n`;
