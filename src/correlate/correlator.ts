@@ -626,9 +626,8 @@ export class Correlator {
     finding: (f) => this.addFinding(f),
   });
   private readonly findings: KeptFindings;
-  /** The files read, in the order their first lines came, and the file of the last record. */
+  /** The files read, in the order their first lines came. */
   private readonly files: string[] = [];
-  private fileRead: string | null = null;
   private readonly findingTotals: Partial<Record<FindingCode, number>> = {};
   private readonly byClient = new ActivityCounter();
   private readonly byTopic = new ActivityCounter(undefined, true);
@@ -750,13 +749,12 @@ export class Correlator {
   /** Feeds one record. Records must come in log order. */
   /** A record of another file than the one before: a file read next, or one read before again (a copy, a line decoded late). */
   private noteFile(file: string): void {
-    this.fileRead = file;
     if (!this.files.includes(file)) this.files.push(file);
   }
 
   push(record: LogRecord): void {
     const r = record.truncated === true ? this.withWholeClient(record) : record;
-    if (r.file !== this.fileRead) this.noteFile(r.file);
+    if (r.file !== this.lastFile) this.noteFile(r.file);
     // The broker sending a log line to `$SYS/broker/log/#` comes between the lines it logs: the
     // lines told apart by what comes next (`records`) read past it.
     if (publishesLogLine(r)) {

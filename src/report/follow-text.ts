@@ -59,16 +59,20 @@ function describeSessionStart(s: Session, ctx: ReportContext): string {
  * the time column. Its duration is to the second when both its stamps are whole seconds.
  */
 function describeSessionEnd(s: Session, ctx: ReportContext): string {
-  const detail = s.endDetail !== undefined ? `: ${safeText(s.endDetail)}` : '';
   const wholeSeconds = s.start !== null && s.end !== null && s.start % 1000 === 0 && s.end % 1000 === 0;
   const after = s.durationMs !== null ? ` after ${formatDuration(s.durationMs, wholeSeconds)}` : '';
-  return `${paintEnd(s.endReason, '-', ctx)} ${ctx.chalk.bold(safeText(s.client))} ${paintEnd(s.endReason, endWords[s.endReason], ctx)}${after}${detail}`;
+  return describeEnd(s.client, s.endReason, after, s.endDetail, ctx);
 }
 
 /** `- alice disconnected (a session begun before the log)`, without the time column. */
 function describeEndBeforeLog(e: Extract<CorrelatorEvent, { kind: 'ended-before-log' }>, ctx: ReportContext): string {
-  const detail = e.detail !== undefined ? `: ${safeText(e.detail)}` : '';
-  return `${paintEnd(e.reason, '-', ctx)} ${ctx.chalk.bold(safeText(e.client))} ${paintEnd(e.reason, endWords[e.reason], ctx)}${detail} (a session begun before the log)`;
+  return `${describeEnd(e.client, e.reason, '', e.detail, ctx)} (a session begun before the log)`;
+}
+
+/** `- alice timed out<after>: <detail>`. */
+function describeEnd(client: string, reason: EndReason, after: string, detail: string | undefined, ctx: ReportContext): string {
+  const why = detail !== undefined ? `: ${safeText(detail)}` : '';
+  return `${paintEnd(reason, '-', ctx)} ${ctx.chalk.bold(safeText(client))} ${paintEnd(reason, endWords[reason], ctx)}${after}${why}`;
 }
 
 /** `ERROR keepalive-timeout  alice exceeded …  (broker.log:12)`, without the time column. */

@@ -122,6 +122,8 @@ async function* takeUnfinished(unfinished: Unfinished): AsyncGenerator<Buffer> {
 const quietTickMs = 1000;
 /** How long after `--until` by the clock a followed file is still read: the broker's last lines of the window may come late. */
 const untilGraceMs = 2000;
+/** What a line read at a time it cannot have been written at asks of the log's times. */
+const zoneQuestion = 'are its times read in the zone they were written in (--tz)? A time of day alone is dated by --date, else by the clock';
 /** How far after the clock a line may be read before its times are doubted. */
 const clockDriftMs = 30 * 60_000;
 
@@ -222,11 +224,11 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     if (live && !windowSaid && record.time !== null && !filter.inWindow(record.time)) {
       windowSaid = true;
       clockSaid = true;
-      io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line}, written since the follow began, is read as ${new Date(record.time).toISOString()}, outside --since/--until: are its times read in the zone they were written in (--tz)? A time of day alone is dated by --date, else by the clock\n`);
+      io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line}, written since the follow began, is read as ${new Date(record.time).toISOString()}, outside --since/--until: ${zoneQuestion}\n`);
     }
     if (live && !clockSaid && record.time !== null && record.time - now() >= clockDriftMs) {
       clockSaid = true;
-      io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line} is read as ${new Date(record.time).toISOString()}, ${formatDuration(record.time - now())} after the clock: are its times read in the zone they were written in (--tz)? A time of day alone is dated by --date, else by the clock\n`);
+      io.stderr.write(`mosqlog: warning: ${inputName(record.file)}:${record.line} is read as ${new Date(record.time).toISOString()}, ${formatDuration(record.time - now())} after the clock: ${zoneQuestion}\n`);
     }
     stats.onRecord(record);
     if (live && plan.all && printing && filter.record(record)) out += `${format.record(record, plan.ctx)}\n`;
