@@ -539,6 +539,31 @@ test("after a takeover, 1.x's echo of it ends nothing, and the client's own disc
   }
 });
 
+test("after a takeover of a websockets connection, the old connection's late loss ends nothing; after one of a TCP connection (2.0), a loss ends the new session", () => {
+  // A websockets connection has no `New connection` line; taken over, it closes after the new one connected.
+  const v20 = [
+    '1700000004: New connection from 10.0.0.9:40000 on port 1883.',
+    '1700000004: New client connected from 10.0.0.9:40000 as other (p2, c1, k60).',
+    '1700000005: New client connected from 10.0.0.50:51000 as ws-dash (p2, c1, k60).',
+    '1700000010: Client ws-dash already connected, closing old connection.',
+    '1700000010: New client connected from 10.0.0.51:52000 as ws-dash (p2, c1, k60).',
+    '1700000010: Sending CONNACK to ws-dash (0, 0)',
+    '1700000010: Client ws-dash closed its connection.',
+    '1700000020: Received PINGREQ from ws-dash',
+    '1700000030: Received DISCONNECT from ws-dash',
+    '1700000030: Client ws-dash disconnected.',
+  ];
+  const v16 = ['1700000000: mosquitto version 1.6.15 starting', ...v20.map((l) => l.replace(/(10\.0\.0\.\d+):\d+/g, '$1').replace('Client ws-dash closed its connection.', 'Socket error on client ws-dash, disconnecting.'))];
+  for (const [name, lines, evidence] of [['2.0', v20, '4,3,5'], ['1.6', v16, '5,4,6']] as const) {
+    const c = correlate(lines);
+    assert.deepEqual(c.sessions.filter((s) => s.client === 'ws-dash').map((x) => [x.address, x.endReason, x.durationMs]), [['10.0.0.50', 'takeover', 5000], ['10.0.0.51', 'disconnect', 20_000]], name);
+    assert.deepEqual(findingsOf(c), [`takeover ws-dash ${evidence}`], name);
+  }
+  // The old connection was a TCP one, which 2.0 ends without a line: the loss is the new connection's.
+  const tcp = [...v20.slice(0, 2), '1700000005: New connection from 10.0.0.50:51000 on port 1883.', ...v20.slice(2)];
+  assert.deepEqual(correlate(tcp).sessions.filter((s) => s.client === 'ws-dash').map((x) => [x.endReason, x.durationMs]), [['takeover', 5000], ['closed', 0]]);
+});
+
 test('a login refused for an id that is connected from elsewhere is a failed connection, and the session goes on', () => {
   const connected = ['1795697601: New connection from 127.0.0.1:40000 on port 1883.', '1795697601: New client connected from 127.0.0.1:40000 as plc-1 (p2, c1, k60).'];
   const refused = ['1795697610: New connection from 10.9.9.9:50111 on port 1883.', '1795697610: Sending CONNACK to plc-1 (0, 5)'];

@@ -67,6 +67,8 @@ interface OpenSession {
   pingUnanswered: (Where & { time: number | null }) | null;
   /** The topic and size of its will, when the log said them (debug lines). */
   willMessage: { topic: string | null; payloadBytes: number | null } | null;
+  /** Its connection had no `New connection` line: a websockets connection, whose end after a takeover comes late. */
+  unannounced: boolean;
 }
 
 interface ClientState extends ClientFlows {
@@ -79,8 +81,12 @@ interface ClientState extends ClientFlows {
    * clean start says it did not.
    */
   mayResume: boolean;
-  /** 1.x logs `Client X disconnected.` for the old connection after a takeover: see {@link Correlator.isTakeoverEcho}. */
-  takeoverEcho: { until: number; time: number | null } | null;
+  /**
+   * The old connection's end line still to come after a takeover: 1.x logs `Client X disconnected.`;
+   * a websockets connection closes later and logs its end as lost. `causes` are those the line may give.
+   * See {@link Correlator.isTakeoverEcho}.
+   */
+  takeoverEcho: { until: number; time: number | null; causes: ReadonlySet<DisconnectCause> } | null;
   /** Its last takeovers, when and where, at most one more than make it flap. */
   recentTakeovers: Array<{ time: number; at: Where; inferred: boolean }>;
   /** A takeover finding waiting for the new connection's address. */
@@ -433,6 +439,9 @@ const flappingCount = 3;
 /** Lines a flapping finding names, at most: the takeover that made it, the ones it counted before it, then those after it. */
 const flappingEvidence = 20;
 const takeoverEchoRecords = 50;
+/** The causes of the old connection's end line after a takeover: 1.x's echo; a websockets connection's loss (2.0: `closed its connection`, 1.6: `Socket error`; 1.4, 1.5: `disconnected`). */
+const echoCauses1x: ReadonlySet<DisconnectCause> = new Set(['client-disconnect']);
+const echoCausesWebsockets: ReadonlySet<DisconnectCause> = new Set(['client-disconnect', 'closed', 'socket-error']);
 /**
  * How long a connection may wait for its CONNECT before it is taken to have had none. The broker
  * drops one without a CONNECT after 1.5 times its default keepalive (60 s; 2.1: 20 s): one older
@@ -1182,7 +1191,7 @@ export class Correlator {
       // A takeover known by this very line (no takeover line came) names it once.
       if (!st.takeoverFinding.inferred) st.takeoverFinding.at.push({ file: r.file, line: r.line });
     }
-    this.startSession(st, session);
+    this.startSession(st, session, pending === null);
   }
 
   /**
@@ -1212,8 +1221,8 @@ export class Correlator {
     this.startSession(st, session);
   }
 
-  private startSession(st: ClientState, session: Session): void {
-    st.session = { session, disconnectAt: null, pingUnanswered: null, willMessage: null };
+  private startSession(st: ClientState, session: Session, unannounced = false): void {
+    st.session = { session, disconnectAt: null, pingUnanswered: null, willMessage: null, unannounced };
     // A client back within its will's delay cancels the will.
     this.waitingWills.delete(st.id);
     // A session begun before the log or given up, if there was one, is over.
@@ -1250,10 +1259,12 @@ export class Correlator {
     this.announceTakeover(st);
     st.takeoverFinding = finding;
     this.closeSession(client, st, 'takeover', r, undefined);
-    // Only 1.x echoes a takeover: a log that names no version may show it is 2.0 or later by its ports.
+    // Only 1.x echoes a takeover of a TCP connection: a log that names no version may show it is 2.0
+    // or later by its ports. Before 2.1, a websockets connection logs its end as lost once it closes.
     const maybe1x = this.versions.size === 0 ? !this.portsNamed : [...this.versions].some((v) => v.startsWith('1.'));
-    if (r.type === 'takeover' && maybe1x) {
-      st.takeoverEcho = { until: this.records + takeoverEchoRecords, time };
+    const websockets = open?.unannounced === true;
+    if (r.type === 'takeover' && (maybe1x || websockets)) {
+      st.takeoverEcho = { until: this.records + takeoverEchoRecords, time, causes: websockets ? echoCausesWebsockets : echoCauses1x };
     }
     if (time !== null) {
       // The last takeovers only: those in the window now reached the count with this one when
@@ -1438,13 +1449,13 @@ export class Correlator {
   }
 
   /**
-   * Whether a `disconnected.` line is 1.x's echo of a takeover just logged, for the old connection:
-   * within a few records and a second of it, and before the new connection says anything. It
-   * comes before the new connection's line or after it.
+   * Whether an end line is the old connection's, after a takeover just logged: 1.x's echo, or a
+   * websockets connection's loss. It comes within a few records and a second of the takeover,
+   * before the new connection says anything, and before the new connection's line or after it.
    */
   private isTakeoverEcho(st: ClientState, r: DisconnectRecord): boolean {
     const echo = st.takeoverEcho;
-    if (echo === null || r.cause !== 'client-disconnect' || echo.until <= this.records || st.session?.disconnectAt) return false;
+    if (echo === null || !echo.causes.has(r.cause) || echo.until <= this.records || st.session?.disconnectAt) return false;
     return echo.time === null || r.time === null || Math.abs(r.time - echo.time) <= 1000;
   }
 
