@@ -522,6 +522,8 @@ export class Correlator {
   private readonly tlsError = new Remembered<{ detail: string; at: Where }>();
   /** The finding of each connection that failed (TLS, protocol error, refused login), by its attempt, to move with a guess put right. */
   private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding | AuthFinding | RefusedFinding>();
+  /** The version the broker's last line that names one gave (`starting`, `running`, `terminating`). */
+  private runVersion: string | null = null;
   /** The broker stopped, and has not said it saved its database since (`Saving in-memory database`). */
   private stoppedUnsaved = false;
   /**
@@ -1618,6 +1620,7 @@ export class Correlator {
   private noteBrokerRun(version: string | null, event: BrokerRecord['event'], time: number | null): void {
     // A log rotated after the broker started names its version only when it runs or stops.
     if (version) this.versions.add(version);
+    if (version) this.runVersion = version;
     // 2.1 and later mark a denied filter `(denied)`.
     if (version) this.runMarksDenials = isAtLeast21(version);
     this.reloadedAt = event === 'reloading' ? { time } : null;
@@ -1695,6 +1698,7 @@ export class Correlator {
   private commitStart({ r, lastTime }: PendingStart): void {
     this.startPending = null;
     const version = r.version ?? null;
+    const previousVersion = this.runVersion;
     this.noteBrokerRun(version, 'starting', r.time);
     this.stoppedSessions.clear();
     const crashed = this.terminated === null;
@@ -1710,6 +1714,7 @@ export class Correlator {
       this.addFinding({
         code: 'broker-restart', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }],
         version, sessionsEnded: ended + (this.terminated?.ended ?? 0), stopLogged: this.terminated !== null,
+        ...(previousVersion !== null && version !== null && previousVersion !== version ? { previousVersion } : {}),
       });
     }
     this.terminated = null;

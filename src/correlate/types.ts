@@ -305,6 +305,8 @@ export interface DroppedFinding extends FindingBase {
 export interface RestartFinding extends FindingBase {
   code: 'broker-restart';
   version: string | null;
+  /** The version of the broker that ran before, when the log named it and it was another: an upgrade or a downgrade. */
+  previousVersion?: string;
   /** Sessions that were open when the broker went down. */
   sessionsEnded: number;
   /** The broker logged its stop (`terminating`); false after a crash or a kill, which log nothing. */

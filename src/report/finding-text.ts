@@ -240,8 +240,11 @@ export function describeFinding(f: Finding): string {
       if (f.packetBytes !== undefined) return `a message${f.topic !== undefined ? ` on ${f.topic}` : ''} of ${f.packetBytes} bytes (as a packet) was too large for ${who(f.client)}'s maximum packet size and was dropped`;
       if (f.offline) return `queue full for ${who(f.client)} while it was not connected: messages for it are being dropped`;
       return `queue full for ${who(f.client)}: outgoing messages are being dropped (${f.inFlight} in flight)`;
-    case 'broker-restart':
-      return `broker ${f.version ? `${f.version} ` : ''}${f.stopLogged ? 'was stopped and started again' : 'started again with no stop logged before it (a crash or a kill)'}; ${f.sessionsEnded} session(s) ended`;
+    case 'broker-restart': {
+      // An upgrade (or a downgrade) names the version that ran before, and the one started.
+      const [before, after] = f.previousVersion !== undefined ? [`${f.previousVersion} `, ` as ${f.version}`] : [f.version ? `${f.version} ` : '', ''];
+      return `broker ${before}${f.stopLogged ? `was stopped and started again${after}` : `started again${after} with no stop logged before it (a crash or a kill)`}; ${f.sessionsEnded} session(s) ended`;
+    }
     case 'broker-start-failed':
       return `broker ${f.version ? `${f.version} ` : ''}did not start${f.detail !== null ? ` (${f.detail})` : ''}${f.brokerRunning ? '; the broker already running went on' : ''}`;
     case 'broker-exited':
