@@ -358,6 +358,9 @@ describe('chart data', () => {
     assert.ok(kathmandu.ticks.every((t) => t.time >= start && t.time <= start + 2 * 3_600_000));
     const offset = createTimeAxis(start, start + 2 * 3_600_000, 0, 1000, '+05:45');
     assert.deepEqual(offset.ticks.map((t) => t.label), kathmandu.ticks.map((t) => t.label));
+    // Times of day over several days: the first tick of each day names its date.
+    const days = createTimeAxis(Date.UTC(2026, 10, 26, 5), Date.UTC(2026, 10, 29, 3), 0, 1000, 'UTC');
+    assert.deepEqual(days.ticks.map((t) => t.label), ['11-26 12:00', '11-27 00:00', '12:00', '11-28 00:00', '12:00', '11-29 00:00']);
   });
 
   test('axis ticks keep to the wall clock across daylight saving: each midnight once, no tick in the hour skipped', () => {
@@ -368,5 +371,10 @@ describe('chart data', () => {
     ]);
     const spring = createTimeAxis(Date.UTC(2026, 2, 29, 0), Date.UTC(2026, 2, 29, 3), 0, 1000, 'Europe/Berlin');
     assert.deepEqual(spring.ticks.map((t) => t.label), ['01:00', '01:30', '03:00', '03:30', '04:00', '04:30', '05:00']);
+    // The hour repeated as daylight saving ends has its ticks twice, told apart by their offsets.
+    const repeated = createTimeAxis(Date.UTC(2026, 9, 25, 0, 20), Date.UTC(2026, 9, 25, 1, 45), 0, 1000, 'Europe/Berlin');
+    assert.deepEqual(repeated.ticks.map((t) => [t.label, new Date(t.time).toISOString().slice(11, 16)]), [
+      ['02:30+02:00', '00:30'], ['02:45+02:00', '00:45'], ['02:00+01:00', '01:00'], ['02:15+01:00', '01:15'], ['02:30+01:00', '01:30'], ['02:45+01:00', '01:45'],
+    ]);
   });
 });
