@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { evaluateGate } from '../src/correlate/gate.js';
 import { countFindings } from '../src/correlate/select.js';
@@ -16,7 +19,7 @@ import { createTimeAxis } from '../src/report/html/time-axis.js';
 import { parseLine } from '../src/parse/index.js';
 import type { CiReport } from '../src/report/index.js';
 import { keepaliveTimeout, plainContext, stalledFlow } from './support/ci-report.js';
-import { fixtureLogs } from './support/fixtures.js';
+import { fixtureLogs, repoPath } from './support/fixtures.js';
 import { reportOfLog } from './support/html-report.js';
 import { fixedNow, runCli, runFromRepoRoot } from './support/run-cli.js';
 
@@ -166,6 +169,24 @@ test('bridge sessions are marked beside their address: an outgoing bridge by its
   assert.match(lane('local\\.vm\\.br'), /<title>local\.vm\.br \(outgoing bridge br\)<\/title>⇄ local\.vm\.br</);
   assert.match(lane('other\\.br'), /<title>other\.br \(incoming bridge\)<\/title>⇄ other\.br</);
   assert.match(lane('plain'), /<title>plain<\/title>plain</);
+});
+
+test('sessions that start in the same second in two files are listed in the order the files were read, as `sessions` lists them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mosqlog-html-order-'));
+  try {
+    const lines = readFileSync(repoPath('fixtures/sample.log'), 'utf8').split('\n');
+    writeFileSync(join(dir, 'a.log'), `${lines.slice(0, 60).join('\n')}\n`);
+    writeFileSync(join(dir, 'b.log'), lines.slice(60).join('\n'));
+    const files = [join(dir, 'a.log'), join(dir, 'b.log')];
+    const html = (await runCli(['report', '--format', 'html', '--fail-on', 'none', ...files])).stdout;
+    const table = html.slice(html.indexOf('<section id="sessions">'));
+    const listed = [...table.matchAll(/<tr[^>]*><td class="client">([^<]*)<\/td>/g)].map((m) => m[1]);
+    const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', ...files])).stdout) as { sessions: Array<{ client: string }> };
+    assert.deepEqual(listed, sessions.sessions.map((x) => x.client));
+    assert.equal(listed[0], 'dashboard');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("under --client, the timeline's legend counts the sessions it draws; the summary's counts the whole log", async () => {

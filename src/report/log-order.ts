@@ -2,7 +2,7 @@
  * The order lists are shown in: items in the order they start in the log, and findings by code,
  * each code's in the order of their time.
  */
-import type { Finding, Flow } from '../correlate/index.js';
+import type { Finding, Flow, Session } from '../correlate/index.js';
 import type { Where } from '../parse/index.js';
 
 /**
@@ -32,6 +32,16 @@ export function inLogOrder<T>(items: readonly T[], startOf: (item: T) => { at: W
   return items.map((item) => ({ item, key: key(item) }))
     .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1])
     .map(({ item }) => item);
+}
+
+/**
+ * Sessions in the order they started (the correlator lists them as they end): by start time, and
+ * in log order (`files` in the order read) where times are equal; those without a time after the timed ones.
+ */
+export function sessionsInStartOrder(sessions: readonly Session[], files: readonly string[] = []): Session[] {
+  // A stable sort: equal times keep their log order.
+  return inLogOrder(sessions, (s) => ({ at: s.startAt, time: s.start }), files)
+    .sort((a, b) => (a.start ?? Number.POSITIVE_INFINITY) - (b.start ?? Number.POSITIVE_INFINITY));
 }
 
 /** Flows in the order of their first step in the log (`files` in the order read): as `flows` lists them. */

@@ -12,9 +12,8 @@ import { renderLatencyHistogram } from './charts.js';
 import { htmlText } from './escape.js';
 import type { HtmlLimits } from './limits.js';
 import { cell, count, more, table, time, where } from './markup.js';
-import { flowsInLogOrder } from '../log-order.js';
+import { flowsInLogOrder, sessionsInStartOrder } from '../log-order.js';
 import { latencyHistogram } from './series.js';
-import { inStartOrder } from './timeline-svg.js';
 
 /** A duration, or `-` ({@link formatDuration}). */
 function ms(v: number | null, wholeSeconds: boolean): string {
@@ -111,7 +110,7 @@ export interface SessionRowData {
  */
 function listedSessions(c: Correlation, max: number): Array<{ session: Session; troubled: boolean }> {
   const problemClients = new Set(c.findings.map((f) => f.client).filter((x): x is string => x !== null));
-  const all = inStartOrder(c.sessions).map((session, order) => ({ session, order, troubled: troubledEnds.has(session.endReason) || problemClients.has(session.client) }));
+  const all = sessionsInStartOrder(c.sessions, c.files).map((session, order) => ({ session, order, troubled: troubledEnds.has(session.endReason) || problemClients.has(session.client) }));
   if (all.length <= max) return all;
   return [...all.filter((s) => s.troubled), ...all.filter((s) => !s.troubled)].slice(0, max).sort((a, b) => a.order - b.order);
 }

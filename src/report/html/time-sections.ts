@@ -40,7 +40,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
     return { html: `${head}<p class="note">${why}</p></section>`, lanes: [] };
   }
   if (axis === null) return { html: `${head}<p class="note">The log has no timestamps, so sessions cannot be placed in time; the table below lists them.</p></section>`, lanes: [] };
-  const plan = planLanes(c.sessions, c.findings, limits.timelineLanes);
+  const plan = planLanes(c.sessions, c.findings, limits.timelineLanes, c.files);
   const restarts = c.findings.filter((f) => f.code === 'broker-restart');
   const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers, debugLines: c.debugLines, wholeSeconds: c.wholeSeconds });
   // The sessions the timeline is given (the selection's, when one is made), not the whole log's.

@@ -5,21 +5,11 @@
  */
 import type { Finding, Session } from '../../correlate/index.js';
 import { bridgeRole, describeFinding, findingTitle, troubledEnds } from '../finding-text.js';
+import { sessionsInStartOrder } from '../log-order.js';
 import { elideMiddle, formatDuration, formatTime, location, shownControls } from '../text.js';
 import { chartWidth, openSvg, renderTimeTicks, svgNumber, tickAnchor } from './charts.js';
 import { htmlText } from './escape.js';
 import type { TimeAxis } from './time-axis.js';
-
-/**
- * Sessions in the order they started (the correlator lists them as they end): by start time,
- * then by line; sessions without a time keep their place after the timed ones.
- */
-export function inStartOrder(sessions: readonly Session[]): Session[] {
-  return sessions.map((s, i) => ({ s, i }))
-    .sort((a, b) => (a.s.start ?? Number.POSITIVE_INFINITY) - (b.s.start ?? Number.POSITIVE_INFINITY)
-      || (a.s.startAt.file === b.s.startAt.file ? a.s.startAt.line - b.s.startAt.line : 0) || a.i - b.i)
-    .map(({ s }) => s);
-}
 
 /** One client's lane. */
 export interface Lane {
@@ -39,9 +29,9 @@ export interface LanePlan {
  * One lane per client id, in the order clients first connected. Past `maxLanes`, clients with
  * a problem or a troubled session end are kept first, then the earliest others.
  */
-export function planLanes(sessions: readonly Session[], findings: readonly Finding[], maxLanes: number): LanePlan {
+export function planLanes(sessions: readonly Session[], findings: readonly Finding[], maxLanes: number, files: readonly string[] = []): LanePlan {
   const byClient = new Map<string, Lane & { order: number; troubled: boolean }>();
-  for (const s of inStartOrder(sessions)) {
+  for (const s of sessionsInStartOrder(sessions, files)) {
     let lane = byClient.get(s.client);
     if (!lane) {
       lane = { client: s.client, sessions: [], findings: [], order: byClient.size, troubled: false };
