@@ -189,6 +189,14 @@ test('sessions that start in the same second in two files are listed in the orde
   }
 });
 
+test('under a selection with no unfinished flow, the page does not say every flow of the log completed', async () => {
+  const unfinished = (html: string): string => html.slice(html.indexOf('<h3 id="incomplete-flows">')).split('\n')[1] ?? '';
+  const light = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '--client', 'light*', 'fixtures/sample.log'])).stdout;
+  assert.equal(unfinished(light), '<p class="note">None in the selection (1 in the whole log, counted above).</p>');
+  const whole = (await runCli(['report', '--format', 'html', '--fail-on', 'none', 'fixtures/clean-qos.log'])).stdout;
+  assert.equal(unfinished(whole), '<p class="note">None: every QoS 1/2 flow completed.</p>');
+});
+
 test("under --client, the timeline's legend counts the sessions it draws; the summary's counts the whole log", async () => {
   const html = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '--client', 'legacy-logger', 'fixtures/sample.log'])).stdout;
   const legends = [...html.matchAll(/<div class="legend">(.*?)<\/div>/g)].map((m) => [...(m[1] ?? '').matchAll(/<span class="chip end-([\w-]+)">[\w-]+ <span class="muted">(\d+)<\/span>/g)].map((c) => `${c[1]} ${c[2]}`));

@@ -20,8 +20,11 @@ function ms(v: number | null, wholeSeconds: boolean): string {
   return htmlText(formatDuration(v, wholeSeconds));
 }
 
-/** Flow totals with latency percentiles, the latency distribution, the unfinished flows. */
-export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: HtmlLimits): string {
+/**
+ * Flow totals with latency percentiles, the latency distribution, the unfinished flows. With a
+ * selection (`selected`), the totals are the whole log's and the unfinished flows the selection's.
+ */
+export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: HtmlLimits, selected = false): string {
   const out = ['<section id="flows"><h2>QoS flows</h2>'];
   if (!c.debugLines) {
     out.push(`<p class="note">The log has no ${htmlText(packetLines)}, so QoS flows could not be followed.</p></section>`);
@@ -52,7 +55,10 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
   const unfinished = flowsInLogOrder(c.flows, c.files).filter((f) => f.state === 'incomplete' || f.state === 'refused');
   out.push(`<h3 id="incomplete-flows">Incomplete and refused flows (${unfinished.length})</h3>`);
   const inFlight = c.flowTotals.qos1.inFlight + c.flowTotals.qos2.inFlight;
-  if (unfinished.length === 0) {
+  const unfinishedInLog = c.flowTotals.qos1.incomplete + c.flowTotals.qos1.refused + c.flowTotals.qos2.incomplete + c.flowTotals.qos2.refused;
+  if (unfinished.length === 0 && selected) {
+    out.push(`<p class="note">None in the selection${unfinishedInLog > 0 ? ` (${count(unfinishedInLog)} in the whole log, counted above)` : ''}.</p>`);
+  } else if (unfinished.length === 0) {
     out.push(inFlight === 0 ? '<p class="note">None: every QoS 1/2 flow completed.</p>' : `<p class="note">None; ${count(inFlight)} still in flight when the log ended.</p>`);
   } else {
     const shown = unfinished.slice(0, limits.flowRows);

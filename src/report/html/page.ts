@@ -45,7 +45,7 @@ export function renderHtmlReport(report: CiReport, ctx: ReportContext, limits: H
     renderSummary(report, ctx),
     timeline.html,
     renderActivitySection(c, axis, ctx, limits),
-    renderFlowsSection(c, ctx, limits),
+    renderFlowsSection(c, ctx, limits, report.selection !== undefined),
     renderProblemsSection(report, ctx, limits),
     sessions.html,
     '</main>',
