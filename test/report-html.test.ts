@@ -14,6 +14,7 @@ import { countFindings } from '../src/correlate/select.js';
 import { type Correlation, type Finding, type Flow, type PacketCounts, type Session, correlateRecords } from '../src/correlate/index.js';
 import { htmlText, renderHtmlReport, scriptJson } from '../src/report/html/index.js';
 import { htmlLimits } from '../src/report/html/limits.js';
+import { renderLatencyHistogram } from '../src/report/html/charts.js';
 import { latencyHistogram, openBucketMs, sessionsOpenPerBucket } from '../src/report/html/series.js';
 import { createTimeAxis } from '../src/report/html/time-axis.js';
 import { parseLine } from '../src/parse/index.js';
@@ -145,6 +146,17 @@ test('a log without timestamps lists its sessions and says why nothing is drawn'
   assert.match(html, /The log has no timestamps, so sessions cannot be placed in time/);
   assert.doesNotMatch(html, /<svg/);
   assert.equal(html.match(/<tr data-i="/g)?.length, report.correlation.sessions.length);
+  assert.match(html, /The log has no timestamps: no activity over time/);
+});
+
+test('an empty log says no lines were read, not that the log has no timestamps; standard input is named stdin, as in locations', async () => {
+  const html = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '-'], { stdin: '' })).stdout;
+  assertSelfContained(html);
+  assert.match(html, /No lines were read: no activity over time/);
+  assert.doesNotMatch(html, /no timestamps/);
+  assert.match(html, /<title>mosqlog report: stdin<\/title>/);
+  assert.match(html, /<p class="meta"><code>stdin<\/code>/);
+  assert.match(html, /Made by mosqlog from stdin\./);
 });
 
 test('bridge sessions are marked beside their address: an outgoing bridge by its name, an incoming one as such', async () => {
@@ -376,6 +388,16 @@ describe('chart data', () => {
     const { classes, timed } = latencyHistogram({ latencyDistribution: distribution } as unknown as Correlation);
     assert.equal(timed, 4);
     assert.deepEqual(classes.map((c) => [c.upTo, c.qos1, c.qos2]), [[0, 2, 0], [10, 0, 0], [100, 0, 0], [1000, 0, 1], [5000, 0, 0], [30_000, 0, 0], [300_000, 0, 0], [null, 0, 1]]);
+  });
+
+  test('latency classes of a log stamped to the whole second start with the same second and the next', () => {
+    const distribution = { qos1: [[0, 445_009], [1000, 3]] as Array<[number, number]>, qos2: [[2000, 1], [400_000, 1]] as Array<[number, number]> };
+    const { classes } = latencyHistogram({ latencyDistribution: distribution, wholeSeconds: true } as unknown as Correlation);
+    assert.deepEqual(classes.map((c) => [c.label, c.qos1, c.qos2]), [['<1 s', 445_009, 0], ['1 s', 3, 0], ['≤ 5 s', 0, 1], ['≤ 30 s', 0, 0], ['≤ 5 min', 0, 0], ['> 5 min', 0, 1]]);
+    const { classes: fine } = latencyHistogram({ latencyDistribution: distribution, wholeSeconds: false } as unknown as Correlation);
+    assert.deepEqual(fine.map((c) => c.label), ['0 ms', '≤ 10 ms', '≤ 100 ms', '≤ 1 s', '≤ 5 s', '≤ 30 s', '≤ 5 min', '> 5 min']);
+    // Counts on the chart carry thousands separators, as the tables' do.
+    assert.match(renderLatencyHistogram(classes), />445,009<\/text>/);
   });
 
   test('axis ticks fall on round wall-clock times of the zone', () => {

@@ -189,6 +189,11 @@ export function formatBytes(n: number): string {
 /** The file name of lines read from stdin: `-`, as on the command line. */
 export const stdinFile = '-';
 
+/** An input by name, as given (remote text, for the caller to make safe): `stdin` for standard input, as locations name it. */
+export function inputName(file: string): string {
+  return file === stdinFile ? 'stdin' : file;
+}
+
 /** `file:line` for a log location; lines read from stdin show as `stdin:N`. */
 export function location(at: { file: string; line: number } | undefined): string {
   if (!at) return '-';

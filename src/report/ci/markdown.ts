@@ -6,7 +6,7 @@
 import { type FindingCode, defaultFindingsPerCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { describeFinding, findingTitles, packetLines } from '../finding-text.js';
-import { formatTime, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
+import { formatTime, inputName, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
 import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, isPacketCode, uncheckedRule, unlistedOf } from './ci-report.js';
 
 /** How much the summary may hold. */
@@ -33,7 +33,7 @@ function header(report: CiReport, ctx: ReportContext): string[] {
   const uncheckedRules = gate.rules.map((r) => uncheckedRule(report, r));
   const verdict = gate.passed ? '✅ passed' : gate.enforced ? '❌ failed' : '⚠️ failed (not enforced: --exit-zero)';
   const found = codesFound(report).reduce((n, code) => n + countOf(report, code), 0);
-  const inputs = report.inputs.map((name) => (name === '-' ? 'stdin' : markdownCell(name))).join(', ');
+  const inputs = report.inputs.map((name) => markdownCell(inputName(name))).join(', ');
   const span = c.first !== null ? `, ${formatTime(c.first, ctx.timeZone)} to ${formatTime(c.last, ctx.timeZone)}` : '';
   const versions = c.brokerVersions.length ? `, mosquitto ${c.brokerVersions.map((v) => markdownCell(v)).join(', ')}` : '';
   const selection = report.selection === undefined ? '' : ` · selection: ${markdownCode(report.selection)}`;

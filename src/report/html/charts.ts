@@ -3,6 +3,7 @@
  * from CSS classes, so the page's light, dark and print styles apply to them.
  */
 import { htmlText } from './escape.js';
+import { count } from './markup.js';
 import type { LatencyClass, TimeBucket } from './series.js';
 import type { TimeAxis } from './time-axis.js';
 
@@ -62,7 +63,7 @@ export function renderTimeBars(spec: TimeBarsSpec): string {
   for (const v of new Set([peak, Math.round(peak / 2)])) {
     if (v <= 0) continue;
     out.push(`<line class="grid" x1="${axis.left}" x2="${right}" y1="${svgNumber(y(v))}" y2="${svgNumber(y(v))}"/>`);
-    out.push(`<text class="tick" x="${axis.left - 6}" y="${svgNumber(y(v) + 4)}" text-anchor="end">${v.toLocaleString('en-US')}</text>`);
+    out.push(`<text class="tick" x="${axis.left - 6}" y="${svgNumber(y(v) + 4)}" text-anchor="end">${count(v)}</text>`);
   }
   out.push(`<text class="tick" x="${axis.left - 6}" y="${bottom + 4}" text-anchor="end">0</text>`);
   for (const b of buckets) {
@@ -76,20 +77,6 @@ export function renderTimeBars(spec: TimeBarsSpec): string {
   out.push(`<line class="axis" x1="${axis.left}" x2="${right}" y1="${bottom}" y2="${bottom}"/>`);
   out.push('</svg>');
   return out.join('');
-}
-
-/** Short durations for latency class labels. */
-function shortDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${ms / 1000} s`;
-  return `${ms / 60_000} min`;
-}
-
-/** The label of a latency class: `0 ms`, `≤ 10 ms`, …, `> 5 min`. */
-function latencyClassLabel(c: LatencyClass, previous: number | null): string {
-  if (c.upTo === 0) return '0 ms';
-  if (c.upTo === null) return `> ${shortDuration(previous ?? 0)}`;
-  return `≤ ${shortDuration(c.upTo)}`;
 }
 
 /**
@@ -114,19 +101,17 @@ export function renderLatencyHistogram(classes: readonly LatencyClass[]): string
     out.push(`<line class="grid" x1="${left}" x2="${left + width}" y1="${svgNumber(yv)}" y2="${svgNumber(yv)}"/>`);
     out.push(`<text class="tick" x="${left - 6}" y="${svgNumber(yv + 4)}" text-anchor="end">${v >= 1000 ? `${v / 1000}k` : v}</text>`);
   }
-  let previous: number | null = null;
   for (const [i, c] of classes.entries()) {
     const center = left + group * i + group / 2;
-    const label = latencyClassLabel(c, previous);
-    previous = c.upTo ?? previous;
+    const label = c.label;
     for (const [k, qos] of (['qos1', 'qos2'] as const).entries()) {
       const value = c[qos];
       const x = center + (k === 0 ? -bar - 1 : 1);
       const h = scale(value);
       if (value > 0) {
-        out.push(`<rect class="bar ${qos}" x="${svgNumber(x)}" y="${svgNumber(bottom - h)}" width="${svgNumber(bar)}" height="${svgNumber(h)}"><title>${htmlText(`${label}: ${value} QoS ${k + 1} flow(s)`)}</title></rect>`);
+        out.push(`<rect class="bar ${qos}" x="${svgNumber(x)}" y="${svgNumber(bottom - h)}" width="${svgNumber(bar)}" height="${svgNumber(h)}"><title>${htmlText(`${label}: ${count(value)} QoS ${k + 1} flow(s)`)}</title></rect>`);
       }
-      if (value > 0) out.push(`<text class="count" x="${svgNumber(x + bar / 2)}" y="${svgNumber(bottom - h - 4)}" text-anchor="middle">${value}</text>`);
+      if (value > 0) out.push(`<text class="count" x="${svgNumber(x + bar / 2)}" y="${svgNumber(bottom - h - 4)}" text-anchor="middle">${count(value)}</text>`);
     }
     out.push(`<text class="tick" x="${svgNumber(center)}" y="${bottom + 16}" text-anchor="middle">${htmlText(label)}</text>`);
   }

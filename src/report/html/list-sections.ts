@@ -46,7 +46,7 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
   const complete = c.flowTotals.qos1.complete + c.flowTotals.qos2.complete;
   out.push('<h3>Latency distribution</h3>');
   if (histogram.timed > 0) {
-    out.push(`<figure id="latency-chart"><figcaption>Time from PUBLISH to the final acknowledgement, completed flows per latency class, log scale</figcaption>${renderLatencyHistogram(histogram.classes)}</figure>`);
+    out.push(`<figure id="latency-chart"><figcaption>Time from PUBLISH to the final acknowledgement, completed flows per latency class, log scale${c.wholeSeconds ? ' (the log is stamped to the whole second: &lt;1 s is the same second)' : ''}</figcaption>${renderLatencyHistogram(histogram.classes)}</figure>`);
   } else if (complete > 0) {
     out.push('<p class="note">The completed flows carry no times (the log has no timestamps).</p>');
   } else {
@@ -89,7 +89,7 @@ export function renderProblemsSection(report: CiReport, ctx: ReportContext, limi
     const severity = findings[0]?.severity ?? 'warning';
     const shown = findings.slice(0, Math.max(0, Math.min(limits.problemsPerCode, budget)));
     budget -= shown.length;
-    out.push(`<div class="problem-group" id="problems-${code}"><h3><span class="sev ${severity}">${severity}</span> <code>${code}</code> ${htmlText(findingTitles[code])} <span class="muted">(${total})</span>${isFailing(report, code) ? ' <span class="fails">fails the gate</span>' : ''}</h3>`);
+    out.push(`<div class="problem-group" id="problems-${code}"><h3><span class="sev ${severity}">${severity}</span> <code>${code}</code> ${htmlText(findingTitles[code])} <span class="muted">(${count(total)})</span>${isFailing(report, code) ? ' <span class="fails">fails the gate</span>' : ''}</h3>`);
     if (shown.length > 0) {
       out.push(table(['time', 'client', 'what', 'line'],
         shown.map((f: Finding) => [cell('nowrap', time(f.time, ctx)), cell('client', f.client === null ? '-' : htmlText(f.client)), cell('what', htmlText(describeFinding(f))), cell('where', where(f.at))])));

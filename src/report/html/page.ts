@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportContext } from '../context.js';
 import type { CiReport } from '../ci/ci-report.js';
+import { inputName } from '../text.js';
 import { reportScript, reportStyle } from './assets.js';
 import { htmlText, scriptJson } from './escape.js';
 import { type HtmlLimits, htmlLimits } from './limits.js';
@@ -49,9 +50,9 @@ export function renderHtmlReport(report: CiReport, ctx: ReportContext, limits: H
     renderProblemsSection(report, ctx, limits),
     sessions.html,
     '</main>',
-    `<footer>Made by mosqlog from ${report.inputs.map(htmlText).join(', ') || 'no input'}. Everything on this page is inline: it loads nothing and works offline. Times in ${htmlText(ctx.timeZone)}.</footer>`,
+    `<footer>Made by mosqlog from ${report.inputs.map((i) => htmlText(inputName(i))).join(', ') || 'no input'}. Everything on this page is inline: it loads nothing and works offline. Times in ${htmlText(ctx.timeZone)}.</footer>`,
   ].join('\n');
-  const title = `mosqlog report${report.inputs.length ? `: ${report.inputs.join(', ')}` : ''}`;
+  const title = `mosqlog report${report.inputs.length ? `: ${report.inputs.map(inputName).join(', ')}` : ''}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -76,18 +76,23 @@ export function sessionsOpenPerBucket(sessions: readonly Session[], start: numbe
 
 /** Upper bounds (ms, inclusive) of the latency classes; a last class takes everything above. */
 const latencyBounds = [0, 10, 100, 1000, 5000, 30_000, 300_000] as const;
+/** The same for times stamped to the whole second, which cannot tell 0 ms from 999 ms: the same second, the next, then as above. */
+const wholeSecondBounds = [0, 1000, 5000, 30_000, 300_000] as const;
 
 /** One latency class with its flow counts per QoS. */
 export interface LatencyClass {
   /** Inclusive upper bound in ms; null for the open-ended last class. */
   upTo: number | null;
+  /** What it holds: `0 ms`, `≤ 10 ms`, `> 5 min`; at whole seconds `<1 s` (the same second) and `1 s`. */
+  label: string;
   qos1: number;
   qos2: number;
 }
 
-/** Completed flows counted into {@link latencyBounds} classes per QoS, from the correlation's distribution. */
+/** Completed flows counted into latency classes per QoS, from the correlation's distribution. */
 export function latencyHistogram(c: Correlation): { classes: LatencyClass[]; timed: number } {
-  const classes: LatencyClass[] = [...latencyBounds.map((upTo) => ({ upTo, qos1: 0, qos2: 0 })), { upTo: null, qos1: 0, qos2: 0 }];
+  const bounds = c.wholeSeconds ? wholeSecondBounds : latencyBounds;
+  const classes: LatencyClass[] = [...bounds, null].map((upTo, i) => ({ upTo, label: latencyClassLabel(upTo, bounds[i - 1] ?? 0, c.wholeSeconds), qos1: 0, qos2: 0 }));
   let timed = 0;
   for (const q of ['qos1', 'qos2'] as const) {
     for (const [ms, n] of c.latencyDistribution[q]) {
@@ -98,4 +103,19 @@ export function latencyHistogram(c: Correlation): { classes: LatencyClass[]; tim
     }
   }
   return { classes, timed };
+}
+
+/** Short durations for latency class labels. */
+function shortDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${ms / 1000} s`;
+  return `${ms / 60_000} min`;
+}
+
+/** A latency class's label, from its bound and the one below it. */
+function latencyClassLabel(upTo: number | null, below: number, wholeSeconds: boolean): string {
+  if (upTo === 0) return wholeSeconds ? '<1 s' : '0 ms';
+  if (upTo === 1000 && wholeSeconds) return '1 s';
+  if (upTo === null) return `> ${shortDuration(below)}`;
+  return `≤ ${shortDuration(upTo)}`;
 }

@@ -6,7 +6,7 @@ import { type Correlation, type EndReason, endReasons } from '../../correlate/in
 import type { ReportContext } from '../context.js';
 import { findingTitles, packetLines } from '../finding-text.js';
 import { cappedCountsNote, describeMissingSpan, describeUnread } from '../summary.js';
-import { formatBytes, formatDuration } from '../text.js';
+import { formatBytes, formatDuration, inputName } from '../text.js';
 import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
 import { cell, count, table, time } from './markup.js';
@@ -27,7 +27,7 @@ export function renderHeader(report: CiReport, ctx: ReportContext): string {
   const verdict = gate.rules.length === 0 ? '<span class="badge off">no --fail-on rules</span>'
     : gate.passed ? '<span class="badge pass">gate passed</span>'
       : `<span class="badge fail">gate failed${gate.enforced ? '' : ' (not enforced)'}</span>`;
-  const inputs = report.inputs.length ? report.inputs.map((i) => `<code>${htmlText(i)}</code>`).join(', ') : '<span class="muted">no input</span>';
+  const inputs = report.inputs.length ? report.inputs.map((i) => `<code>${htmlText(inputName(i))}</code>`).join(', ') : '<span class="muted">no input</span>';
   // Part of the page is of the selection, part of the whole log: the page says which.
   const selection = report.selection === undefined ? '' : `
 <p class="note" id="selection">Selection: <code>${htmlText(report.selection)}</code>. The gate, the problems, the timeline, the sessions listed and their chart, and the QoS flows listed are the selection's; the other counts and charts cover the whole log.</p>`;

@@ -74,30 +74,30 @@ function per(ms: number): string {
 export function renderActivitySection(c: Correlation, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits): string {
   const out = ['<section id="activity"><h2>Activity</h2>'];
   if (axis === null) {
-    out.push('<p class="note">The log has no timestamps: no activity over time.</p></section>');
+    out.push(`<p class="note">${c.lines === 0 ? 'No lines were read' : 'The log has no timestamps'}: no activity over time.</p></section>`);
     return out.join('\n');
   }
   const events = eventsPerBucket(c.perMinute, limits.chartBuckets);
   const total = events.buckets.reduce((n, b) => n + b.value, 0);
   const onlyBucket = events.buckets[0];
   if (events.buckets.length === 1 && onlyBucket) {
-    out.push(`<p id="events-chart" class="note">Log lines per minute: all ${total} line(s) fall in the minute from ${time(onlyBucket.start, ctx)}, so there is nothing to chart.</p>`);
+    out.push(`<p id="events-chart" class="note">Log lines per minute: all ${count(total)} line(s) fall in the minute from ${time(onlyBucket.start, ctx)}, so there is nothing to chart.</p>`);
   } else if (events.buckets.length > 1) {
     const peak = Math.max(...events.buckets.map((b) => b.value));
-    out.push(`<figure id="events-chart"><figcaption>Log lines per ${per(events.bucketMs)} (peak ${peak}, ${total} in all)</figcaption>`,
+    out.push(`<figure id="events-chart"><figcaption>Log lines per ${per(events.bucketMs)} (peak ${count(peak)}, ${count(total)} in all)</figcaption>`,
       renderTimeBars({
         label: `Log lines per ${per(events.bucketMs)}`, buckets: events.buckets, axis, barClass: 'events',
-        describe: (b) => `${formatTime(b.start, ctx.timeZone)}: ${b.value} line(s)`,
+        describe: (b) => `${formatTime(b.start, ctx.timeZone)}: ${count(b.value)} line(s)`,
       }), '</figure>');
   }
   if (c.sessions.length > 0) {
     const bucketMs = openBucketMs(axis.end - axis.start, limits.chartBuckets);
     const open = sessionsOpenPerBucket(c.sessions, axis.start, axis.end, bucketMs);
     const peak = Math.max(0, ...open.map((b) => b.value));
-    out.push(`<figure id="connections-chart"><figcaption>Sessions open per ${per(bucketMs)} (peak ${peak})</figcaption>`,
+    out.push(`<figure id="connections-chart"><figcaption>Sessions open per ${per(bucketMs)} (peak ${count(peak)})</figcaption>`,
       renderTimeBars({
         label: `Sessions open per ${per(bucketMs)}`, buckets: open, axis, barClass: 'open-sessions',
-        describe: (b) => `${formatTime(b.start, ctx.timeZone)}: ${b.value} session(s) open`,
+        describe: (b) => `${formatTime(b.start, ctx.timeZone)}: ${count(b.value)} session(s) open`,
       }), '</figure>');
   } else if (c.sessionCount > 0) {
     out.push('<p class="note">Sessions were not kept for this report: no connections chart.</p>');
