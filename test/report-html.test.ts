@@ -30,7 +30,7 @@ runFromRepoRoot();
 const ownElements = new Set([
   'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'h1', 'h2', 'h3', 'p', 'code', 'span', 'nav', 'a', 'main', 'section',
   'div', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'br', 'figure', 'figcaption', 'svg', 'rect', 'line', 'text', 'g', 'path',
-  'label', 'input', 'datalist', 'button', 'footer', 'script',
+  'label', 'input', 'datalist', 'button', 'footer', 'script', 'ul', 'li',
 ]);
 
 /** The text of each `<tag …>` start tag. */

@@ -19,6 +19,7 @@ interface ReportJson {
   generatedAt: string;
   inputs: string[];
   selection: string | null;
+  warnings: string[];
   gate: { passed: boolean; enforced: boolean; rules: Array<{ code: string; max: number; count: number; passed: boolean }> };
   counts: Record<string, number>;
   unlisted: Record<string, number>;
@@ -33,8 +34,9 @@ describe('schema on every fixture', () => {
       assert.equal(result.code, 0);
       assert.equal(besidesExitZeroGate(result.stderr), '');
       const doc = JSON.parse(result.stdout) as ReportJson;
-      assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'generatedAt', 'inputs', 'selection', 'gate', 'counts', 'unlisted', 'findings', 'log']);
+      assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'generatedAt', 'inputs', 'selection', 'warnings', 'gate', 'counts', 'unlisted', 'findings', 'log']);
       assert.equal(doc.selection, null);
+      assert.deepEqual(doc.warnings, []);
       assert.equal(doc.schemaVersion, 1);
       assert.equal(doc.tool, 'mosqlog');
       assert.equal(doc.generatedAt, '2026-11-27T12:00:00.000Z');
@@ -59,6 +61,18 @@ describe('schema on every fixture', () => {
       assert.deepEqual(Object.keys(doc.log), ['lines', 'first', 'last', 'brokerVersions', 'brokerStarts', 'sessions', 'clients', 'clientsCapped', 'debugLines', 'unknownLines']);
     });
   }
+});
+
+test('the warnings written to stderr as the logs were read are in the report too: JSON, Markdown and HTML', async () => {
+  const args = ['report', '--fail-on', 'none', '--topic', 'no/such/#', 'fixtures/sample.log', '-'];
+  const expected = ['stdin: none of its 1 line(s) is a mosquitto log line (not a broker log, or give --timestamp-format)', '--topic "no/such/#" matches no topic in the log'];
+  const json = await runCli([...args, '--format', 'json'], { stdin: 'hello\n' });
+  assert.deepEqual((JSON.parse(json.stdout) as ReportJson).warnings, expected);
+  assert.equal(json.stderr, expected.map((w) => `mosqlog: warning: ${w}\n`).join(''));
+  const markdown = (await runCli([...args, '--format', 'markdown'], { stdin: 'hello\n' })).stdout;
+  assert.match(markdown, /\n> ⚠️ Warnings, as written to stderr:\n> - stdin: none of its 1 line\(s\) is a mosquitto log line .*\n> - --topic "no\/such\/#" matches no topic in the log\n\n/);
+  const html = (await runCli([...args, '--format', 'html'], { stdin: 'hello\n' })).stdout;
+  assert.match(html, /<li>--topic &quot;no\/such\/#&quot; matches no topic in the log<\/li><\/ul><\/div>\n<\/header>/);
 });
 
 test('a selection narrows findings and counts', async () => {

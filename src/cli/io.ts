@@ -2,7 +2,7 @@
  * The process boundary as data: streams, environment and terminal facts are passed in, so
  * commands can be run and asserted in tests without touching `process`.
  */
-import type { Readable, Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 
 /** Everything a command may use of the outside world. */
 export interface Io {
@@ -21,6 +21,28 @@ export interface Io {
    * (`follow`) end cleanly on it; tests abort it instead of sending signals.
    */
   signal?: AbortSignal;
+}
+
+/** What begins each warning written to stderr. */
+const warningPrefix = 'mosqlog: warning: ';
+
+/**
+ * `io` with a stderr that also keeps the warnings written to it, without their prefix: a report
+ * shows them too, since it is often read where stderr is not (a CI artefact, a page).
+ */
+export function keepingWarnings(io: Io): { io: Io; warnings: string[] } {
+  const warnings: string[] = [];
+  const stderr = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.startsWith(warningPrefix)) warnings.push(line.slice(warningPrefix.length));
+      }
+      // Done at once: a write that waited would hold back the next, and its warning, past the report.
+      io.stderr.write(chunk);
+      done();
+    },
+  });
+  return { io: { ...io, stderr }, warnings };
 }
 
 /** Raised when stdout's reader went away (`| head`): the run ends quietly. */

@@ -14,7 +14,7 @@ import { findingCodes } from '../../correlate/index.js';
 import { type CiFormat, type CiReport, ciFormats, ciReporters, findingsInOrder } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { type InputSource, fileIdentity, identityOf, resolveInputs } from '../input.js';
-import { ClosedOutput } from '../io.js';
+import { ClosedOutput, keepingWarnings } from '../io.js';
 import {
   type ColorOptions, type InputOptions, type JobsOptions, type MaxOpenOptions, type SelectOptions, UsageError, addFormatOption, addInputOptions,
   addJobsOption, addMaxOpenOption, addSelectOptions, collect, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor, selectionText,
@@ -218,20 +218,22 @@ Examples:
       const rules = gateRulesFor(options.failOn);
       const parser = parserFor(options);
       const selection = selectionFor(options);
-      const sources = await resolveInputs(files, env.io, parser);
+      // The warnings on reading the logs are the report's too.
+      const { io, warnings } = keepingWarnings(env.io);
+      const sources = await resolveInputs(files, io, parser);
       const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
       if (toFile !== null) await refuseInputAsOutput(toFile, sources, env.io.stdin);
       // The HTML page draws every session; the other formats list only findings. No format
       // lists the failed connections one by one: their counts are kept either way.
       const keep = { keepFlows: 'unfinished', keepSessions: options.format === 'html', keepAttempts: false } as const;
-      const { selected } = await correlateSelected(sources, parser, { ...keep, ...maxOpenFor(options), jobs: jobsFor(options, 'correlate') }, env.io, selection);
+      const { selected } = await correlateSelected(sources, parser, { ...keep, ...maxOpenFor(options), jobs: jobsFor(options, 'correlate') }, io, selection);
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
       const selectedBy = selectionText(options);
       const inRepository = repositoryPaths(sources, env.io.env.GITHUB_WORKSPACE);
       const report: CiReport = {
         // Findings as `problems` lists them: by code, each code's in time order.
         correlation: { ...selected, findings: findingsInOrder(selected.findings, selected.files) }, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
-        ...(inRepository !== null ? { repositoryPaths: inRepository } : {}),
+        ...(inRepository !== null ? { repositoryPaths: inRepository } : {}), ...(warnings.length > 0 ? { warnings } : {}),
       };
       // CI reports show times in UTC whatever zone the log was written in: build logs are read
       // anywhere. The HTML page is for people and shows the zone the log was read in.

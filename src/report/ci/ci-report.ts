@@ -21,6 +21,8 @@ export interface CiReport {
    * its root: GitHub links an annotation's file to the repository.
    */
   repositoryPaths?: Record<string, string>;
+  /** The warnings written to stderr as the logs were read (without `mosqlog: warning: `): a report read elsewhere shows them too. */
+  warnings?: string[];
 }
 
 /** How many findings of a code the gate counted. */

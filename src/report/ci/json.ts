@@ -26,6 +26,7 @@ export function renderCiJson(report: CiReport, _ctx: ReportContext): string {
     generatedAt: isoTime(report.generatedAt.getTime()),
     inputs: report.inputs,
     selection: report.selection ?? null,
+    warnings: report.warnings ?? [],
     gate: {
       passed: gate.passed,
       enforced: gate.enforced,

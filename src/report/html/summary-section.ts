@@ -21,7 +21,7 @@ function ruleVerdict(report: CiReport, rule: CiReport['gate']['rules'][number]):
   return unchecked === null ? 'passed' : `<span class="muted" title="${htmlText(unchecked.reason)}">${unchecked.label}</span>`;
 }
 
-/** The page heading: inputs, when it was made, the gate verdict. */
+/** The page heading: inputs, when it was made, the gate verdict, the selection, the warnings. */
 export function renderHeader(report: CiReport, ctx: ReportContext): string {
   const { gate } = report;
   const verdict = gate.rules.length === 0 ? '<span class="badge off">no --fail-on rules</span>'
@@ -31,10 +31,12 @@ export function renderHeader(report: CiReport, ctx: ReportContext): string {
   // Part of the page is of the selection, part of the whole log: the page says which.
   const selection = report.selection === undefined ? '' : `
 <p class="note" id="selection">Selection: <code>${htmlText(report.selection)}</code>. The gate, the problems, the timeline, the sessions listed and their chart, and the QoS flows listed are the selection's; the other counts and charts cover the whole log.</p>`;
+  const warnings = report.warnings?.length ? `
+<div id="warnings"><p class="fails">Warnings, as written to stderr:</p><ul>${report.warnings.map((w) => `<li>${htmlText(w)}</li>`).join('')}</ul></div>` : '';
   return `<header>
 <h1>mosqlog report</h1>
 <p class="meta">${inputs} · made ${time(report.generatedAt.getTime(), ctx)} · times in ${htmlText(ctx.timeZone)}</p>
-<p>${verdict}</p>${selection}
+<p>${verdict}</p>${selection}${warnings}
 </header>`;
 }
 
