@@ -2,7 +2,8 @@
  * The HTML report in a real browser (Debian Chromium through playwright-core): it opens from a
  * file:// URL offline with no console error, no CSP violation and no request but the file
  * itself; hostile client ids run nothing; the sessions table sorts and filters by clicking and
- * typing. Screenshots go to test-artifacts/ (and, with MOSQLOG_DOCS_SCREENSHOT=1, the sample's
+ * typing, and by a timeline lane's label from mouse or keyboard; a phone-wide page does not
+ * scroll sideways; badges keep their contrast in both themes. Screenshots go to test-artifacts/ (and, with MOSQLOG_DOCS_SCREENSHOT=1, the sample's
  * to docs/html-report.png).
  */
 import assert from 'node:assert/strict';
@@ -80,6 +81,17 @@ async function assertCleanLoad(opened: OpenedReport): Promise<void> {
 
 const visibleRows = '#sessions-table tbody tr:not([hidden])';
 
+/** The WCAG contrast ratio of two colours as `getComputedStyle` gives them (`rgb(…)`, opaque). */
+function contrastRatio(a: string, b: string): number {
+  const luminance = (colour: string): number => {
+    const [r = 0, g = 0, bl = 0] = (colour.match(/[\d.]+/g) ?? []).map((v) => Number(v) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
+
 /** Client ids of the visible sessions-table rows, top to bottom. */
 async function visibleClients(page: Page): Promise<string[]> {
   return page.locator(`${visibleRows} td:first-child`).allTextContents();
@@ -123,6 +135,7 @@ describe('fixtures/sample.log in Chromium', () => {
     const opened = await openReport(browser, 'html-report-sample', 'fixtures/sample.log');
     const { page, report } = opened;
     const sessions = report.correlation.sessions;
+    assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('th button'), '::after').content`), '" ↕"', 'sortable headings show it');
     await page.locator('button[data-key="client"]').click();
     const ascending = await visibleClients(page);
     assert.deepEqual(ascending, sessions.map((s) => s.client).sort((a, b) => a.localeCompare(b)));
@@ -155,12 +168,16 @@ describe('fixtures/sample.log in Chromium', () => {
     await page.context().close();
   });
 
-  test('without JavaScript the filter controls, which need it, stay hidden and every session row shows', async (t) => {
+  test('without JavaScript the filter controls and sort arrows, which need it, stay hidden and every session row shows', async (t) => {
     const browser = await requireBrowser(t);
     if (!browser) return;
     const { page, report } = await openReport(browser, 'html-report-no-js', 'fixtures/sample.log', 'light', false);
     assert.equal(await page.locator('#session-controls').isVisible(), false, 'the controls are hidden');
     assert.equal(await page.locator(visibleRows).count(), report.correlation.sessions.length);
+    assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('th button'), '::after').content`), 'none', 'no sort arrow');
+    assert.notEqual(await page.evaluate(`getComputedStyle(document.querySelector('th button')).cursor`), 'pointer');
+    assert.notEqual(await page.evaluate(`getComputedStyle(document.querySelector('.lane-label')).cursor`), 'pointer');
+    assert.equal(await page.locator('#timeline-chart [tabindex]').count(), 0, 'no lane label to tab to');
     await page.context().close();
   });
 
@@ -172,14 +189,50 @@ describe('fixtures/sample.log in Chromium', () => {
     const background = async (): Promise<unknown> => page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
     assert.equal(await background(), 'rgb(13, 17, 23)');
     await page.screenshot({ path: repoPath('test-artifacts/html-report-sample-dark.png') });
+    const link = async (): Promise<unknown> => page.evaluate(`getComputedStyle(document.querySelector('nav a')).color`);
+    const darkLink = await link();
     await page.emulateMedia({ colorScheme: 'light' });
     assert.equal(await background(), 'rgb(255, 255, 255)');
     assert.equal(await page.locator('#session-controls').isVisible(), true);
+    const lightLink = await link();
+    assert.notEqual(darkLink, lightLink);
     await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
     assert.equal(await background(), 'rgb(255, 255, 255)', 'print is light whatever the system theme');
+    assert.equal(await link(), lightLink, 'links print in the light theme\'s colour');
     assert.equal(await page.locator('#session-controls').isVisible(), false);
     assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('.table-wrap')).maxHeight`), 'none');
     await assertCleanLoad(opened);
+    await page.context().close();
+  });
+});
+
+describe('badges', () => {
+  test('every badge has a contrast of at least 4.5:1 in both themes', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const opened = await openReport(browser, 'html-report-badges', 'fixtures/sample.log', 'dark');
+    const { page } = opened;
+    // One of each kind of badge, whichever the sample's verdict and problems happen to be.
+    await page.evaluate(`(() => {
+      for (const name of ['badge pass', 'badge fail', 'badge off', 'sev error', 'sev warning', 'sev info']) {
+        const badge = document.createElement('span');
+        badge.className = name;
+        badge.textContent = name;
+        document.body.appendChild(badge);
+      }
+    })()`);
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const badges = (await page.evaluate(`Array.from(document.querySelectorAll('.badge, .sev')).map((e) => {
+        const style = getComputedStyle(e);
+        return [e.className, style.color, style.backgroundColor];
+      })`)) as Array<[string, string, string]>;
+      assert.ok(badges.length >= 6);
+      for (const [name, fg, bg] of badges) {
+        const ratio = contrastRatio(fg, bg);
+        assert.ok(ratio >= 4.5, `${scheme} ${name}: ${fg} on ${bg} is ${ratio.toFixed(2)}:1`);
+      }
+    }
     await page.context().close();
   });
 });
@@ -240,6 +293,65 @@ describe('a lane click selects one client', () => {
     await assertCleanLoad(opened);
     await page.context().close();
   });
+
+  test('a lane label works from the keyboard; a click on a session bar filters nothing and stays put', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const opened = await openReport(browser, 'html-report-lane-keys', 'test-artifacts/lane-click.log');
+    const { page } = opened;
+    const lane = (client: string) => page.getByRole('button', { name: client, exact: true });
+    assert.equal(await lane('pump').getAttribute('tabindex'), '0');
+    await lane('pump').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('#session-filter').inputValue(), 'pump');
+    assert.deepEqual(await visibleClients(page), ['pump']);
+    await lane('PUMP-2').focus();
+    await page.keyboard.press(' ');
+    assert.deepEqual(await visibleClients(page), ['PUMP-2']);
+
+    await page.locator('#session-filter').fill('');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.locator('#timeline-chart rect.session').first().click();
+    assert.equal(await page.locator('#session-filter').inputValue(), '');
+    assert.equal(await page.locator(visibleRows).count(), 2);
+    assert.equal(await page.evaluate('window.scrollY'), 0, 'the page did not scroll to the table');
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
+});
+
+describe('a phone-wide page', () => {
+  test('at 375 px nothing scrolls sideways but the wide tables and the timeline, each in its own box; an end chip does not wrap', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const opened = await openReport(browser, 'html-report-phone', 'fixtures/sample.log');
+    const { page } = opened;
+    await page.setViewportSize({ width: 375, height: 800 });
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth'), 375, 'no horizontal scrolling');
+    for (const table of await page.locator('#flows table, #problems table').all()) {
+      assert.ok(await table.evaluate((e) => e.parentElement?.classList.contains('table-wrap')), 'the table scrolls in its box');
+    }
+    for (const what of await page.locator('td.what').all()) {
+      const box = await what.boundingBox();
+      assert.ok(box && box.width >= 150, `what is ${box?.width ?? 0} px wide`);
+    }
+    // The narrowest a table gets: a session's end keeps its colour square beside its word.
+    const chips = page.locator('#sessions-table .chip');
+    assert.ok(await chips.count() > 0);
+    for (const chip of await chips.all()) {
+      assert.equal(await chip.evaluate((e) => e.getClientRects().length), 1, `${await chip.textContent()} on one line`);
+    }
+    const timeline = await page.locator('#timeline-chart svg').boundingBox();
+    assert.ok(timeline && timeline.width >= 700, 'the timeline keeps a readable size');
+    assert.ok(await page.locator('.timeline-wrap').evaluate((e) => e.scrollWidth > e.clientWidth), 'and scrolls in its box');
+    await page.screenshot({ path: repoPath('test-artifacts/html-report-phone.png'), fullPage: true });
+
+    await page.setViewportSize({ width: 768, height: 800 });
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth'), 768);
+    assert.ok(await page.locator('.timeline-wrap').evaluate((e) => e.scrollWidth <= e.clientWidth), 'at 768 px the timeline fits');
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
 });
 
 describe('long log content', () => {
@@ -258,6 +370,26 @@ describe('long log content', () => {
     const { page } = opened;
     assert.ok(await page.locator('td.line').count() > 0, 'the lines are listed');
     assert.ok((await page.evaluate('document.documentElement.scrollWidth')) as number <= 1280, 'no horizontal scrolling');
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
+
+  test('a client id of 40 emoji, cut by its width, stays within the timeline', async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    mkdirSync(repoPath('test-artifacts'), { recursive: true });
+    const id = '😀'.repeat(40);
+    writeFileSync(repoPath('test-artifacts/emoji-id.log'), [
+      '1795700000: mosquitto version 2.0.11 running',
+      `1795700001: New client connected from 10.0.0.1:20001 as ${id} (p2, c1, k60).`,
+      `1795700003: Client ${id} disconnected.`,
+      '',
+    ].join('\n'));
+    const opened = await openReport(browser, 'html-report-emoji-id', 'test-artifacts/emoji-id.log');
+    const { page } = opened;
+    const label = await page.locator('#timeline-chart .lane-label').boundingBox();
+    const svg = await page.locator('#timeline-chart svg').boundingBox();
+    assert.ok(label && svg && label.x >= svg.x, `the label starts ${svg && label ? svg.x - label.x : '?'} px left of the chart`);
     await assertCleanLoad(opened);
     await page.context().close();
   });

@@ -26,8 +26,8 @@ const endRules = Object.keys(endColours).map((end) => `.end-${end}{fill:var(--en
 
 /** The page's style sheet: light and dark themes from `prefers-color-scheme`, a print style. */
 export const reportStyle = `
-:root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--card:#f6f8fa;--plot:#fbfcfd;--grid:#e1e6eb;--stripe:rgba(175,184,193,.12);--accent:#0969da;--bar:#0969da;--bar2:#8250df;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--info:#0969da;${endVariables(0)}}
-@media screen and (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;--card:#151b23;--plot:#10151c;--grid:#262c36;--stripe:rgba(101,108,118,.14);--accent:#4493f8;--bar:#4493f8;--bar2:#a371f7;--ok:#3fb950;--bad:#f85149;--warn:#d29922;--info:#4493f8;${endVariables(1)}}}
+:root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--card:#f6f8fa;--plot:#fbfcfd;--grid:#e1e6eb;--stripe:rgba(175,184,193,.12);--accent:#0969da;--bar:#0969da;--bar2:#8250df;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--info:#0969da;--on-badge:#ffffff;${endVariables(0)}}
+@media screen and (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;--card:#151b23;--plot:#10151c;--grid:#262c36;--stripe:rgba(101,108,118,.14);--accent:#4493f8;--bar:#4493f8;--bar2:#a371f7;--ok:#3fb950;--bad:#f85149;--warn:#d29922;--info:#4493f8;--on-badge:#0d1117;${endVariables(1)}}}
 *{box-sizing:border-box}
 html{background:var(--bg);color:var(--fg)}
 body{margin:0 auto;max-width:1280px;padding:16px 24px 48px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif}
@@ -38,11 +38,12 @@ p{margin:6px 0}
 code,.mono,td.client,td.topic,td.where,td.line{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
 td.client,td.topic,td.what,td.line{overflow-wrap:anywhere}
 td.client,td.topic{min-width:16ch}
+td.what{min-width:24ch}
 td.where{white-space:nowrap}
 .muted,.note{color:var(--muted)}
 .note{font-size:13px}
 .meta{color:var(--muted);margin:0 0 8px}
-.badge{display:inline-block;padding:1px 10px;border-radius:12px;font-weight:600;color:#fff}
+.badge{display:inline-block;padding:1px 10px;border-radius:12px;font-weight:600;color:var(--on-badge)}
 .badge.pass{background:var(--ok)}.badge.fail{background:var(--bad)}.badge.off{background:var(--muted)}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:10px;margin:10px 0}
 .card{background:var(--card);border:1px solid var(--border);border-radius:8px;padding:8px 12px}
@@ -50,6 +51,7 @@ td.where{white-space:nowrap}
 .card .v{font-size:16px;font-weight:600;overflow-wrap:anywhere}
 .card .s{color:var(--muted);font-size:12.5px}
 .columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px;align-items:start}
+.columns>div{min-width:0;overflow-x:auto}
 table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--border);vertical-align:top}
 th{background:var(--card);font-weight:600;position:sticky;top:0;z-index:1}
@@ -58,8 +60,9 @@ td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-n
 tbody tr:nth-child(even){background:var(--stripe)}
 .table-wrap{max-height:75vh;overflow:auto;border:1px solid var(--border);border-radius:6px}
 .table-wrap table{margin:0}
-th button{font:inherit;color:inherit;background:none;border:0;padding:0;cursor:pointer}
-th button::after{content:" \\2195";color:var(--muted)}
+th button{font:inherit;color:inherit;background:none;border:0;padding:0}
+.scripted th button{cursor:pointer}
+.scripted th button::after{content:" \\2195";color:var(--muted)}
 th[aria-sort=ascending] button::after{content:" \\25B2";color:var(--fg)}
 th[aria-sort=descending] button::after{content:" \\25BC";color:var(--fg)}
 .controls{display:flex;flex-wrap:wrap;gap:14px;align-items:center;margin:8px 0}
@@ -67,6 +70,8 @@ th[aria-sort=descending] button::after{content:" \\25BC";color:var(--fg)}
 .controls input[type=search]{font:inherit;padding:4px 8px;min-width:280px;background:var(--bg);color:var(--fg);border:1px solid var(--border);border-radius:6px}
 figure{margin:10px 0 18px}
 figcaption{color:var(--muted);font-size:13px;margin-bottom:4px}
+.timeline-wrap{overflow-x:auto}
+.timeline-wrap svg.chart{min-width:700px}
 svg.chart{display:block;width:100%;height:auto;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif}
 svg .plot{fill:var(--plot);stroke:var(--border)}
 svg .grid{stroke:var(--grid);stroke-width:1}
@@ -74,8 +79,9 @@ svg .axis{stroke:var(--muted);stroke-width:1}
 svg .tick{fill:var(--muted);font-size:11px}
 svg .count{fill:var(--fg);font-size:10px}
 svg .stripe{fill:var(--stripe)}
-svg .lane-label{fill:var(--fg);font-size:11px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;cursor:pointer}
-svg .lane-label:hover{fill:var(--accent);text-decoration:underline}
+svg .lane-label{fill:var(--fg);font-size:11px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
+.scripted svg .lane-label{cursor:pointer}
+.scripted svg .lane-label:hover,svg .lane-label:focus-visible{fill:var(--accent);text-decoration:underline}
 svg .session{stroke:var(--bg);stroke-width:.5}
 svg .marker{stroke:var(--bg);stroke-width:1}
 svg .sev-error{fill:var(--bad)}svg .sev-warning{fill:var(--warn)}svg .sev-info{fill:var(--info)}
@@ -84,22 +90,25 @@ svg .events{fill:var(--bar)}
 svg .open-sessions{fill:var(--bar2)}
 svg .qos1{fill:var(--bar)}svg .qos2{fill:var(--bar2)}
 .legend{display:flex;flex-wrap:wrap;gap:6px 14px;margin:6px 0;font-size:13px}
+.chip{white-space:nowrap}
 .chip::before{content:"";display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .chip.marker-legend::before{transform:rotate(45deg) scale(.8);background:var(--bad)}
 .chip.restart-legend::before{height:0;border-top:2px dashed var(--bad);border-radius:0;vertical-align:3px}
-.sev{display:inline-block;font-size:11px;font-weight:600;text-transform:uppercase;padding:0 6px;border-radius:4px;color:#fff;vertical-align:1px}
+.sev{display:inline-block;font-size:11px;font-weight:600;text-transform:uppercase;padding:0 6px;border-radius:4px;color:var(--on-badge);vertical-align:1px}
 .sev.error{background:var(--bad)}.sev.warning{background:var(--warn)}.sev.info{background:var(--info)}
 .fails{color:var(--bad);font-weight:600}
 .more{color:var(--muted);font-style:italic}
 footer{margin-top:36px;color:var(--muted);font-size:12.5px;border-top:1px solid var(--border);padding-top:8px}
 ${endRules}
 @media print{
-:root{--bg:#fff;--fg:#000;--muted:#444;--border:#bbb;--card:#f3f3f3;--plot:#fff;--grid:#ddd;--stripe:#f6f6f6}
+:root{color-scheme:light;--bg:#fff;--fg:#000;--muted:#444;--border:#bbb;--card:#f3f3f3;--plot:#fff;--grid:#ddd;--stripe:#f6f6f6}
 body{max-width:none;padding:0;font-size:11px}
 .controls{display:none}
 .table-wrap{max-height:none;overflow:visible;border:0}
+.timeline-wrap,.columns>div{overflow:visible}
+.timeline-wrap svg.chart{min-width:0}
 th{position:static}
-th button::after{content:none}
+.scripted th:not([aria-sort]) button::after{content:none}
 h2{break-after:avoid}
 figure,tr,.card,.problem-group h3{break-inside:avoid}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
@@ -107,11 +116,12 @@ figure,tr,.card,.problem-group h3{break-inside:avoid}
 `;
 
 /**
- * The page's script: sorts and filters the sessions table, and a click on a timeline lane
- * filters the table to exactly that client (typed text matches any part of a client id,
- * ignoring case). It reads its data with `JSON.parse` from the
- * `application/json` block and writes only through `textContent`, `value` and `hidden`,
- * never through HTML parsing, so log content cannot become markup.
+ * The page's script: sorts and filters the sessions table, and a timeline lane's label (clicked,
+ * or Enter or Space on it) filters the table to exactly that client (typed text matches any
+ * part of a client id, ignoring case). It marks the page `scripted`, so the controls only look
+ * clickable once they work. It reads its data with `JSON.parse` from the `application/json`
+ * block and writes only through `textContent`, `value`, `hidden` and fixed attribute and class
+ * values, never through HTML parsing, so log content cannot become markup.
  */
 export const reportScript = `
 (function () {
@@ -119,6 +129,7 @@ export const reportScript = `
   var source = document.getElementById('report-data');
   var table = document.getElementById('sessions-table');
   if (!source || !table || !table.tBodies[0]) return;
+  document.documentElement.classList.add('scripted');
   var data = JSON.parse(source.textContent || '{}');
   var sessions = data.sessions || [];
   var lanes = data.lanes || [];
@@ -158,6 +169,20 @@ export const reportScript = `
       if (head.getAttribute('data-sort') === sort.key) head.setAttribute('aria-sort', sort.direction > 0 ? 'ascending' : 'descending');
       else head.removeAttribute('aria-sort');
     }
+  }
+
+  // Only a lane's label acts: a bar is clicked for its tooltip, not to leave for the table.
+  function chooseLane(target) {
+    var label = target instanceof Element ? target.closest('.lane-label') : null;
+    var lane = label ? label.closest('[data-lane]') : null;
+    if (!lane || !filter) return false;
+    var client = lanes[Number(lane.getAttribute('data-lane'))];
+    if (typeof client !== 'string') return false;
+    filter.value = client;
+    laneClient = client;
+    applyFilter();
+    table.scrollIntoView({ block: 'start' });
+    return true;
   }
 
   function applyFilter() {
@@ -202,16 +227,15 @@ export const reportScript = `
     }
   }
   var timeline = document.getElementById('timeline-chart');
-  if (timeline) {
-    timeline.addEventListener('click', function (event) {
-      var lane = event.target instanceof Element ? event.target.closest('[data-lane]') : null;
-      if (!lane || !filter) return;
-      var client = lanes[Number(lane.getAttribute('data-lane'))];
-      if (typeof client !== 'string') return;
-      filter.value = client;
-      laneClient = client;
-      applyFilter();
-      table.scrollIntoView({ block: 'start' });
+  if (timeline && filter) {
+    var labels = timeline.querySelectorAll('.lane-label');
+    for (var k = 0; k < labels.length; k++) {
+      labels[k].setAttribute('role', 'button');
+      labels[k].setAttribute('tabindex', '0');
+    }
+    timeline.addEventListener('click', function (event) { chooseLane(event.target); });
+    timeline.addEventListener('keydown', function (event) {
+      if ((event.key === 'Enter' || event.key === ' ') && chooseLane(event.target)) event.preventDefault();
     });
   }
   if (controls) controls.hidden = false;

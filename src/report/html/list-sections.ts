@@ -41,7 +41,7 @@ export function renderFlowsSection(c: Correlation, ctx: ReportContext, limits: H
   const headers = ['QoS', { text: 'complete', num: true }, { text: 'incomplete', num: true }, { text: 'refused', num: true }, ...(cut ? [{ text: 'in flight', num: true }] : []),
     'stalled at', { text: 'p50', num: true }, { text: 'p95', num: true }, { text: 'p99', num: true }, { text: 'max', num: true }];
   const numeric = new Set(headers.flatMap((h, i) => (typeof h === 'object' ? [i] : [])));
-  out.push(table(headers, rows, numeric));
+  out.push(`<div class="table-wrap">${table(headers, rows, numeric)}</div>`);
   const histogram = latencyHistogram(c);
   const complete = c.flowTotals.qos1.complete + c.flowTotals.qos2.complete;
   out.push('<h3>Latency distribution</h3>');
@@ -91,8 +91,8 @@ export function renderProblemsSection(report: CiReport, ctx: ReportContext, limi
     budget -= shown.length;
     out.push(`<div class="problem-group" id="problems-${code}"><h3><span class="sev ${severity}">${severity}</span> <code>${code}</code> ${htmlText(findingTitles[code])} <span class="muted">(${count(total)})</span>${isFailing(report, code) ? ' <span class="fails">fails the gate</span>' : ''}</h3>`);
     if (shown.length > 0) {
-      out.push(table(['time', 'client', 'what', 'line'],
-        shown.map((f: Finding) => [cell('nowrap', time(f.time, ctx)), cell('client', f.client === null ? '-' : htmlText(f.client)), cell('what', htmlText(describeFinding(f))), cell('where', where(f.at))])));
+      out.push(`<div class="table-wrap">${table(['time', 'client', 'what', 'line'],
+        shown.map((f: Finding) => [cell('nowrap', time(f.time, ctx)), cell('client', f.client === null ? '-' : htmlText(f.client)), cell('what', htmlText(describeFinding(f))), cell('where', where(f.at))]))}</div>`);
     }
     out.push(more(total - shown.length, `${code} problem(s)`), '</div>');
   }

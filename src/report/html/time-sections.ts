@@ -50,7 +50,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
   const html = [head,
     `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id to filter the sessions table.</p>`,
     legend,
-    `<figure id="timeline-chart">${drawn.svg}</figure>`,
+    `<figure id="timeline-chart"><div class="timeline-wrap">${drawn.svg}</div></figure>`,
     more(plan.hiddenClients, 'client(s)', 'lanes go first to clients with problems'),
     more(drawn.skippedBars, 'session bar(s)'),
     more(drawn.skippedMarkers, 'problem marker(s)'),

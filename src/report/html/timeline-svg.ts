@@ -6,7 +6,7 @@
 import type { Finding, Session } from '../../correlate/index.js';
 import { bridgeRole, describeFinding, findingTitle, troubledEnds } from '../finding-text.js';
 import { sessionsInStartOrder } from '../log-order.js';
-import { elideMiddle, formatDuration, formatTime, location, shownControls } from '../text.js';
+import { elideMiddleColumns, formatDuration, formatTime, location, shownControls } from '../text.js';
 import { chartWidth, openSvg, renderTimeTicks, svgNumber, tickAnchor } from './charts.js';
 import { htmlText } from './escape.js';
 import type { TimeAxis } from './time-axis.js';
@@ -70,6 +70,7 @@ export interface TimelineSpec {
 }
 
 const laneHeight = 18;
+/** Columns of a lane label (a wide character takes two), to fit left of the axis. */
 const labelChars = 28;
 
 /** A client id, with which way it is a bridge ({@link bridgeRole}) when it is one. */
@@ -129,7 +130,7 @@ export function renderSessionTimeline(spec: TimelineSpec): { svg: string; bars: 
     const y = top + i * laneHeight;
     // A bridge's lane is marked ⇄ before its id, and named so in its tooltip.
     const role = lane.sessions.map(bridgeRole).find((r) => r !== null) ?? null;
-    const label = `${role === null ? '' : '⇄ '}${elideMiddle(shownControls(lane.client), role === null ? labelChars : labelChars - 2)}`;
+    const label = `${role === null ? '' : '⇄ '}${elideMiddleColumns(shownControls(lane.client), role === null ? labelChars : labelChars - 2)}`;
     const title = withRole(lane.client, role);
     out.push(`<g class="lane" data-lane="${i}">`);
     if (i % 2 === 1) out.push(`<rect class="stripe" x="0" y="${y}" width="${chartWidth}" height="${laneHeight}"/>`);
