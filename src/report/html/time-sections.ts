@@ -48,7 +48,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
   for (const s of c.sessions) ends[s.endReason] = (ends[s.endReason] ?? 0) + 1;
   const legend = `${renderEndLegend(ends).replace('</div>', '')}<span class="chip marker-legend">problem</span>${restarts.length ? '<span class="chip restart-legend">broker restart</span>' : ''}</div>`;
   const html = [head,
-    `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id to filter the sessions table.</p>`,
+    `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id (or Tab to it and press Enter) to filter the sessions table.</p>`,
     legend,
     `<figure id="timeline-chart"><div class="timeline-wrap">${drawn.svg}</div></figure>`,
     more(plan.hiddenClients, 'client(s)', 'lanes go first to clients with problems'),
