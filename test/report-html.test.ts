@@ -201,6 +201,13 @@ test('sessions that start in the same second in two files are listed in the orde
   }
 });
 
+test('why a rule was not fully checked is written under the gate, not only in a tooltip', async () => {
+  const html = (await runCli(['report', '--format', 'html', '--max-open', '2', 'fixtures/sample.log'])).stdout;
+  assert.match(html, /<\/table><p class="note"><code>flow-incomplete<\/code>: not fully checked: the tracking limit \(--max-open\) dropped \d+ QoS flow\(s\) before they ended, and what became of them is not counted\.<\/p><\/div>/);
+  const all = (await runCli(['report', '--format', 'html', 'fixtures/sample.log'])).stdout;
+  assert.doesNotMatch(all, /<p class="note"><code>/);
+});
+
 test('under a selection with no unfinished flow, the page does not say every flow of the log completed', async () => {
   const unfinished = (html: string): string => html.slice(html.indexOf('<h3 id="incomplete-flows">')).split('\n')[1] ?? '';
   const light = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '--client', 'light*', 'fixtures/sample.log'])).stdout;

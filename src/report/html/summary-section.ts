@@ -21,6 +21,16 @@ function ruleVerdict(report: CiReport, rule: CiReport['gate']['rules'][number]):
   return unchecked === null ? 'passed' : `<span class="muted" title="${htmlText(unchecked.reason)}">${unchecked.label}</span>`;
 }
 
+/** Why rules were not checked, or not fully, under the gate's table: each reason once, with its rules. */
+function uncheckedNotes(report: CiReport): string {
+  const rules = new Map<string, string[]>();
+  for (const rule of report.gate.rules) {
+    const unchecked = uncheckedRule(report, rule);
+    if (unchecked !== null) rules.set(unchecked.reason, [...(rules.get(unchecked.reason) ?? []), rule.code]);
+  }
+  return [...rules].map(([reason, codes]) => `<p class="note">${codes.map((code) => `<code>${code}</code>`).join(', ')}: ${htmlText(reason)}.</p>`).join('');
+}
+
 /** The page heading: inputs, when it was made, the gate verdict, the selection, the warnings. */
 export function renderHeader(report: CiReport, ctx: ReportContext): string {
   const { gate } = report;
@@ -85,7 +95,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
   const columns: string[] = [];
   if (report.gate.rules.length > 0) {
     columns.push(`<div><h3>Gate (--fail-on)</h3>${table(['rule', { text: 'allowed', num: true }, { text: 'found', num: true }, 'verdict'],
-      report.gate.rules.map((r) => [`<code>${r.code}</code>`, count(r.max), count(r.count), ruleVerdict(report, r)]), new Set([1, 2]))}</div>`);
+      report.gate.rules.map((r) => [`<code>${r.code}</code>`, count(r.max), count(r.count), ruleVerdict(report, r)]), new Set([1, 2]))}${uncheckedNotes(report)}</div>`);
   }
   const codes = codesFound(report);
   if (codes.length > 0) {
