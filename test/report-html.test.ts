@@ -201,6 +201,20 @@ test('sessions that start in the same second in two files are listed in the orde
   }
 });
 
+test("the timeline's legend names the severities of the markers drawn, and a note counts the problems of no lane", async () => {
+  const lines = readFileSync(repoPath('fixtures/sample.log'), 'utf8').split('\n');
+  // The log begins after light-sensor-2f connected: its keepalive timeout has no lane.
+  const html = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '-'], { stdin: lines.slice(44).join('\n') })).stdout;
+  const legend = html.slice(html.indexOf('<section id="timeline">')).match(/<div class="legend">(.*?)<\/div>/)?.[1] ?? '';
+  assert.deepEqual([...legend.matchAll(/<span class="chip marker-legend sev-(\w+)">(.*?)<\/span>/g)].map((m) => `${m[1]}: ${m[2]}`), ['error: error problem', 'warning: warning problem']);
+  const note = (page: string): string => page.match(/<p class="more">(\d+ problem\(s\) have no marker: [^<]*)<\/p>/)?.[1] ?? '';
+  assert.equal(note(html), '1 problem(s) have no marker: their client has no session drawn (it connected before the log began) or none is named. Problems lists them.');
+  // The whole log: light-sensor-2f has its lane; the refused login names no client.
+  const whole = (await runCli(['report', '--format', 'html', '--fail-on', 'none', 'fixtures/sample.log'])).stdout;
+  assert.match(note(whole), /^1 problem/);
+  assert.equal(note((await runCli(['report', '--format', 'html', '--fail-on', 'none', 'fixtures/clean-qos.log'])).stdout), '');
+});
+
 test('why a rule was not fully checked is written under the gate, not only in a tooltip', async () => {
   const html = (await runCli(['report', '--format', 'html', '--max-open', '2', 'fixtures/sample.log'])).stdout;
   assert.match(html, /<\/table><p class="note"><code>flow-incomplete<\/code>: not fully checked: the tracking limit \(--max-open\) dropped \d+ QoS flow\(s\) before they ended, and what became of them is not counted\.<\/p><\/div>/);

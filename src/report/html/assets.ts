@@ -93,6 +93,7 @@ svg .qos1{fill:var(--bar)}svg .qos2{fill:var(--bar2)}
 .chip{white-space:nowrap}
 .chip::before{content:"";display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .chip.marker-legend::before{transform:rotate(45deg) scale(.8);background:var(--bad)}
+.chip.marker-legend.sev-warning::before{background:var(--warn)}.chip.marker-legend.sev-info::before{background:var(--info)}
 .chip.restart-legend::before{height:0;border-top:2px dashed var(--bad);border-radius:0;vertical-align:3px}
 .sev{display:inline-block;font-size:11px;font-weight:600;text-transform:uppercase;padding:0 6px;border-radius:4px;color:var(--on-badge);vertical-align:1px}
 .sev.error{background:var(--bad)}.sev.warning{background:var(--warn)}.sev.info{background:var(--info)}

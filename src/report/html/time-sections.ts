@@ -2,7 +2,7 @@
  * The report's pictures over time: the sessions timeline and the activity charts (log lines per
  * minute, sessions open over time), on one time axis.
  */
-import type { Correlation, EndReason } from '../../correlate/index.js';
+import type { Correlation, EndReason, Severity } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { unlistedFindings } from '../lists.js';
 import { formatTime, shownControls } from '../text.js';
@@ -46,7 +46,13 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
   // The sessions the timeline is given (the selection's, when one is made), not the whole log's.
   const ends: Partial<Record<EndReason, number>> = {};
   for (const s of c.sessions) ends[s.endReason] = (ends[s.endReason] ?? 0) + 1;
-  const legend = `${renderEndLegend(ends).replace('</div>', '')}<span class="chip marker-legend">problem</span>${restarts.length ? '<span class="chip restart-legend">broker restart</span>' : ''}</div>`;
+  // A marker takes its problem's severity colour: the legend names those drawn.
+  const severities = severityOrder.filter((sev) => plan.lanes.some((l) => l.findings.some((f) => f.severity === sev)));
+  const markerChips = severities.map((sev) => `<span class="chip marker-legend sev-${sev}">${sev} problem</span>`).join('');
+  const legend = `${renderEndLegend(ends).replace('</div>', '')}${markerChips}${restarts.length ? '<span class="chip restart-legend">broker restart</span>' : ''}</div>`;
+  // A problem whose client has no session here (it connected before the log, or it has no id) has no lane.
+  const laned = new Set(c.sessions.map((s) => s.client));
+  const unlaned = c.findings.filter((f) => f.time !== null && f.code !== 'broker-restart' && (f.client === null || !laned.has(f.client))).length;
   const html = [head,
     `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id (or Tab to it and press Enter) to filter the sessions table.</p>`,
     legend,
@@ -54,10 +60,13 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
     more(plan.hiddenClients, 'client(s)', 'lanes go first to clients with problems'),
     more(drawn.skippedBars, 'session bar(s)'),
     more(drawn.skippedMarkers, 'problem marker(s)'),
+    unlaned > 0 ? `<p class="more">${count(unlaned)} problem(s) have no marker: their client has no session drawn (it connected before the log began) or none is named. Problems lists them.</p>` : '',
     unkeptNote(unlistedFindings(c)),
     '</section>'].join('\n');
   return { html, lanes: plan.lanes.map((l) => shownControls(l.client)) };
 }
+
+const severityOrder: readonly Severity[] = ['error', 'warning', 'info'];
 
 /** Findings counted but not kept (each code keeps its first ones) have no marker to draw. */
 function unkeptNote(unkept: number): string {
