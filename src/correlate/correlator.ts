@@ -439,9 +439,9 @@ const flappingCount = 3;
 /** Lines a flapping finding names, at most: the takeover that made it, the ones it counted before it, then those after it. */
 const flappingEvidence = 20;
 const takeoverEchoRecords = 50;
-/** The causes of the old connection's end line after a takeover: 1.x's echo; a websockets connection's loss (2.0: `closed its connection`, 1.6: `Socket error`; 1.4, 1.5: `disconnected`). */
-const echoCauses1x: ReadonlySet<DisconnectCause> = new Set(['client-disconnect']);
-const echoCausesWebsockets: ReadonlySet<DisconnectCause> = new Set(['client-disconnect', 'closed', 'socket-error']);
+/** The causes of the old connection's end line after a takeover: 1.x's echo; a websockets connection's loss (2.0: `closed its connection`, 1.6: `Socket error`). */
+const echoCauses1x: readonly DisconnectCause[] = ['client-disconnect'];
+const echoCausesWebsockets: readonly DisconnectCause[] = ['closed', 'socket-error'];
 /**
  * How long a connection may wait for its CONNECT before it is taken to have had none. The broker
  * drops one without a CONNECT after 1.5 times its default keepalive (60 s; 2.1: 20 s): one older
@@ -1193,7 +1193,8 @@ export class Correlator {
       // A takeover known by this very line (no takeover line came) names it once.
       if (!st.takeoverFinding.inferred) st.takeoverFinding.at.push({ file: r.file, line: r.line });
     }
-    this.startSession(st, session, pending === null);
+    // Without a `New connection` line in a log that has them: a websockets connection.
+    this.startSession(st, session, pending === null && this.lastConnectionAt > 0);
   }
 
   /**
@@ -1266,7 +1267,8 @@ export class Correlator {
     const maybe1x = this.versions.size === 0 ? !this.portsNamed : [...this.versions].some((v) => v.startsWith('1.'));
     const websockets = open?.unannounced === true;
     if (r.type === 'takeover' && (maybe1x || websockets)) {
-      st.takeoverEcho = { until: this.records + takeoverEchoRecords, time, causes: websockets ? echoCausesWebsockets : echoCauses1x };
+      const causes = new Set([...(maybe1x ? echoCauses1x : []), ...(websockets ? echoCausesWebsockets : [])]);
+      st.takeoverEcho = { until: this.records + takeoverEchoRecords, time, causes };
     }
     if (time !== null) {
       // The last takeovers only: those in the window now reached the count with this one when
