@@ -12,7 +12,7 @@ import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { CiReport } from '../src/report/index.js';
-import { renderHtmlReport } from '../src/report/html/index.js';
+import { htmlLimits, renderHtmlReport } from '../src/report/html/index.js';
 import { troubledEnds } from '../src/report/finding-text.js';
 import { closeBrowser, requireBrowser } from './support/browser.js';
 import { plainContext } from './support/ci-report.js';
@@ -44,11 +44,11 @@ document.addEventListener('securitypolicyviolation', (e) => window.__mosqlog.vio
 `;
 
 /** Renders a fixture's report to test-artifacts/NAME.html and opens it from disk. */
-async function openReport(browser: Browser, name: string, log: string, colorScheme: 'light' | 'dark' = 'light', javaScriptEnabled = true): Promise<OpenedReport> {
+async function openReport(browser: Browser, name: string, log: string, colorScheme: 'light' | 'dark' = 'light', javaScriptEnabled = true, limits = htmlLimits): Promise<OpenedReport> {
   const report = await reportOfLog(log);
   mkdirSync(repoPath('test-artifacts'), { recursive: true });
   const file = repoPath(`test-artifacts/${name}.html`);
-  writeFileSync(file, renderHtmlReport(report, plainContext));
+  writeFileSync(file, renderHtmlReport(report, plainContext, limits));
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme, javaScriptEnabled });
   const page = await context.newPage();
   const opened: OpenedReport = { page, url: pathToFileURL(file).href, report, requests: [], problems: [], dialogs: [] };
@@ -317,6 +317,22 @@ describe('a lane click selects one client', () => {
     assert.equal(await page.locator('#session-filter').inputValue(), '');
     assert.equal(await page.locator(visibleRows).count(), 2);
     assert.equal(await page.evaluate('window.scrollY'), before, 'the page did not scroll to the table');
+    await assertCleanLoad(opened);
+    await page.context().close();
+  });
+});
+
+describe('a capped sessions table', () => {
+  test("a lane's client with sessions the table does not list says how many", async (t) => {
+    const browser = await requireBrowser(t);
+    if (!browser) return;
+    const opened = await openReport(browser, 'html-report-capped', 'fixtures/sample.log', 'light', true, { ...htmlLimits, sessionRows: 2 });
+    const { page } = opened;
+    const shown = page.locator('#session-shown');
+    await page.getByRole('button', { name: 'mobile-app-7', exact: true }).click();
+    assert.equal(await shown.textContent(), '0 of 2 listed session(s) shown; 2 more sessions of this client are drawn in its lane but not listed');
+    await page.getByRole('button', { name: 'light-sensor-2f', exact: true }).click();
+    assert.equal(await shown.textContent(), '1 of 2 listed session(s) shown');
     await assertCleanLoad(opened);
     await page.context().close();
   });

@@ -134,6 +134,7 @@ export const reportScript = `
   var data = JSON.parse(source.textContent || '{}');
   var sessions = data.sessions || [];
   var lanes = data.lanes || [];
+  var laneSessions = data.laneSessions || [];
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
   var filter = document.getElementById('session-filter');
@@ -145,6 +146,7 @@ export const reportScript = `
   var sort = { key: 'start', direction: 1 };
   // The client a lane click chose, matched whole; typing in the filter clears it.
   var laneClient = null;
+  var laneIndex = -1;
 
   function rowData(row) { return sessions[Number(row.getAttribute('data-i'))] || {}; }
 
@@ -181,6 +183,7 @@ export const reportScript = `
     if (typeof client !== 'string') return false;
     filter.value = client;
     laneClient = client;
+    laneIndex = Number(lane.getAttribute('data-lane'));
     applyFilter();
     table.scrollIntoView({ block: 'start' });
     return true;
@@ -190,15 +193,19 @@ export const reportScript = `
     var wanted = filter ? filter.value.trim().toLowerCase() : '';
     var onlyTroubled = troubled ? troubled.checked : false;
     var count = 0;
+    var matched = 0;
     for (var i = 0; i < rows.length; i++) {
       var d = rowData(rows[i]);
       var client = String(d.c);
       var matches = laneClient !== null ? client === laneClient : !wanted || client.toLowerCase().indexOf(wanted) >= 0;
       var visible = matches && (!onlyTroubled || d.p === 1);
       rows[i].hidden = !visible;
+      if (matches) matched++;
       if (visible) count++;
     }
-    if (shown) shown.textContent = count + ' of ' + rows.length + ' listed session(s) shown';
+    // A lane draws every session of its client; a capped table may list only some.
+    var unlisted = laneClient !== null ? (laneSessions[laneIndex] || 0) - matched : 0;
+    if (shown) shown.textContent = count + ' of ' + rows.length + ' listed session(s) shown' + (unlisted > 0 ? '; ' + unlisted + ' more sessions of this client are drawn in its lane but not listed' : '');
   }
 
   if (table.tHead) {

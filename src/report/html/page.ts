@@ -66,7 +66,7 @@ export function renderHtmlReport(report: CiReport, ctx: ReportContext, limits: H
 </head>
 <body>
 ${body}
-<script type="application/json" id="report-data">${scriptJson({ lanes: timeline.lanes, sessions: sessions.rows })}</script>
+<script type="application/json" id="report-data">${scriptJson({ lanes: timeline.lanes, laneSessions: timeline.laneSessions, sessions: sessions.rows })}</script>
 <script>${reportScript}</script>
 </body>
 </html>

@@ -32,14 +32,14 @@ export function reportAxis(c: Correlation, timeZone: string): TimeAxis | null {
   return createTimeAxis(start, end + 1000, left, chartWidth - left - 14, timeZone);
 }
 
-/** The sessions timeline section, and the client ids of its lanes (for the page script). */
-export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits): { html: string; lanes: string[] } {
+/** The sessions timeline section, and the client ids of its lanes and their sessions (for the page script). */
+export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits): { html: string; lanes: string[]; laneSessions: number[] } {
   const head = '<section id="timeline"><h2>Sessions timeline</h2>';
   if (c.sessions.length === 0) {
     const why = c.sessionCount > 0 ? 'Sessions were not kept for this report.' : 'No sessions in the log.';
-    return { html: `${head}<p class="note">${why}</p></section>`, lanes: [] };
+    return { html: `${head}<p class="note">${why}</p></section>`, lanes: [], laneSessions: [] };
   }
-  if (axis === null) return { html: `${head}<p class="note">The log has no timestamps, so sessions cannot be placed in time; the table below lists them.</p></section>`, lanes: [] };
+  if (axis === null) return { html: `${head}<p class="note">The log has no timestamps, so sessions cannot be placed in time; the table below lists them.</p></section>`, lanes: [], laneSessions: [] };
   const plan = planLanes(c.sessions, c.findings, limits.timelineLanes, c.files);
   const restarts = c.findings.filter((f) => f.code === 'broker-restart');
   const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers, debugLines: c.debugLines, wholeSeconds: c.wholeSeconds });
@@ -63,7 +63,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
     unlaned > 0 ? `<p class="more">${count(unlaned)} problem(s) have no marker: their client has no session drawn (it connected before the log began) or none is named. Problems lists them.</p>` : '',
     unkeptNote(unlistedFindings(c)),
     '</section>'].join('\n');
-  return { html, lanes: plan.lanes.map((l) => shownControls(l.client)) };
+  return { html, lanes: plan.lanes.map((l) => shownControls(l.client)), laneSessions: plan.lanes.map((l) => l.sessions.length) };
 }
 
 const severityOrder: readonly Severity[] = ['error', 'warning', 'info'];
