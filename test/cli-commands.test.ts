@@ -1081,3 +1081,20 @@ test("summary counts the broker's configuration reloads, in the table, JSON and 
   const unversioned = writeLines('reloads-only.log', ['1795700010: Reloading config.']);
   assert.match((await runCli(['summary', unversioned])).stdout, /Broker {5}version not in log; 1 config reload\(s\)\n/);
 });
+
+test("a log that names no broker version (rotated after the start) is placed by its lines: 2.1's named ends, 2.0's ports, or none", async () => {
+  const logs = {
+    '2.1 or later': ['1795700001: New client connected from 10.0.0.1:20001 as a (p4, c1, k60).', '1795700002: Client a [10.0.0.1:20001] disconnected.'],
+    '2.0 or later': ['1795700001: New client connected from 10.0.0.1:20001 as a (p2, c1, k60).', '1795700002: Client a disconnected.'],
+    'before 2.0': ['1590000001: New client connected from 10.0.0.1 as a (c1, k60).', '1590000002: Client a disconnected.'],
+  };
+  for (const [era, lines] of Object.entries(logs)) {
+    const log = writeLines(`era-${era.replace(/ /g, '-')}.log`, lines);
+    assert.match((await runCli(['summary', log])).stdout, new RegExp(`Broker {5}version not in log \\(${era}, by its lines\\)\n`), era);
+    const broker = (JSON.parse((await runCli(['summary', '-f', 'json', log])).stdout) as { broker: { era?: string } }).broker;
+    assert.equal(broker.era, era);
+    assert.match((await runCli(['report', '-f', 'html', '--fail-on', 'none', log])).stdout, new RegExp(`version not in log \\(${era}, by its lines\\)`), era);
+  }
+  const named = (JSON.parse((await runCli(['summary', '-f', 'json', 'fixtures/sample.log'])).stdout) as { broker: { era?: string } }).broker;
+  assert.equal(named.era, undefined);
+});

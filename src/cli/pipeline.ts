@@ -363,6 +363,6 @@ export async function summarizeSelected(
   // log has debug lines and grant lines is a matter of the whole log, as flows and problems judge it.
   return {
     ...selected.finish(), ...flows.result(), ...sessions.result(), orphanAcks, findingTotals: tally.totals(whole.last), attemptCount, attemptsByOutcome,
-    brokerVersions: whole.brokerVersions, debugLines: whole.debugLines, wholeSeconds: whole.wholeSeconds, filtersJudged: whole.filtersJudged,
+    brokerVersions: whole.brokerVersions, ...(whole.brokerEra !== undefined ? { brokerEra: whole.brokerEra } : {}), debugLines: whole.debugLines, wholeSeconds: whole.wholeSeconds, filtersJudged: whole.filtersJudged,
   };
 }

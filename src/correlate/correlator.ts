@@ -16,7 +16,7 @@ import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
 import {
-  type Activity, type AttemptOutcome, type AuthFinding, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
+  type Activity, type AttemptOutcome, type AuthFinding, type BrokerEra, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TakeoverFinding, type TlsFinding, findingCodes,
 } from './types.js';
 
@@ -570,6 +570,10 @@ export class Correlator {
   private readonly versions = new Set<string>();
   /** Whether a connect line named its client's port, which only 2.0 and later do. */
   private portsNamed = false;
+  /** Whether a connect line named no port (before 2.0). */
+  private portsUnnamed = false;
+  /** Whether a disconnect line named its connection's address and port (2.1 and later). */
+  private endsNamed = false;
   private starts = 0;
   private reloads = 0;
   private terminated: { time: number | null; ended: number } | null = null;
@@ -894,6 +898,9 @@ export class Correlator {
     if (this.sessionCount > 0 && !this.debugLines) {
       this.addFinding({ code: 'no-debug-lines', severity: 'warning', client: null, time: null, at: [] });
     }
+    // Without a line that names the version, its lines show the broker's age.
+    const era: BrokerEra | null = this.versions.size > 0 ? null
+      : this.endsNamed ? '2.1 or later' : this.portsNamed ? '2.0 or later' : this.portsUnnamed ? 'before 2.0' : null;
     if (this.unknown > 0 && this.unknownAt) {
       this.addFinding({ code: 'unknown-lines', severity: 'info', client: null, time: null, at: [this.unknownAt], count: this.unknown, examples: this.unknownExamples });
     }
@@ -917,6 +924,7 @@ export class Correlator {
       first: this.first,
       last: this.last,
       brokerVersions: [...this.versions],
+      ...(era !== null ? { brokerEra: era } : {}),
       brokerStarts: this.starts,
       brokerFailedStarts: this.findingTotals['broker-start-failed'] ?? 0,
       brokerReloads: this.reloads,
@@ -1159,6 +1167,7 @@ export class Correlator {
 
   private onConnected(r: ClientConnectedRecord): void {
     if (r.port !== null) this.portsNamed = true;
+    else this.portsUnnamed = true;
     // Before 2.0 the lines name no remote port: of connections from one address to several
     // listeners, which one this is cannot be told.
     const listeners = r.port === null ? this.pending.get(r.address) : undefined;
@@ -1301,6 +1310,7 @@ export class Correlator {
   }
 
   private onDisconnect(r: DisconnectRecord): void {
+    if (r.address !== null && r.port !== null) this.endsNamed = true;
     const dropped = this.droppedAtReload(r);
     const reason = dropped ? 'not-authorised' : endOf(r);
     // The broker logs OpenSSL's errors just before it ends their connection: any end takes them.

@@ -162,6 +162,13 @@ export type FindingCounts = Partial<Record<FindingCode, number>>;
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * A broker's version as its lines show it, for a log that names none (rotated after the start):
+ * a disconnect line that names its connection is 2.1's or later; connect lines with ports are
+ * 2.0's or later; without them, older.
+ */
+export type BrokerEra = '2.1 or later' | '2.0 or later' | 'before 2.0';
+
 interface FindingBase {
   code: FindingCode;
   severity: Severity;
@@ -436,6 +443,8 @@ export interface Correlation {
   first: number | null;
   last: number | null;
   brokerVersions: string[];
+  /** With no version named, what the broker's lines show of it; unset when they show nothing or a version is named. */
+  brokerEra?: BrokerEra;
   brokerStarts: number;
   /** Starts that failed (a `broker-start-failed` finding each): they are not in `brokerStarts`. */
   brokerFailedStarts: number;

@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { AuthFinding, BridgeFinding, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, RefusedFinding, Session, StalledAt } from '../correlate/index.js';
+import type { AuthFinding, BridgeFinding, Correlation, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, RefusedFinding, Session, StalledAt } from '../correlate/index.js';
 import type { Direction } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
@@ -262,4 +262,9 @@ export function describeFinding(f: Finding): string {
     case 'unknown-lines':
       return `${f.count} line(s) could not be decoded`;
   }
+}
+
+/** What is said of a log that names no broker version: what its lines show of it, if anything. */
+export function versionNotInLog(c: Pick<Correlation, 'brokerEra'>): string {
+  return c.brokerEra === undefined ? 'version not in log' : `version not in log (${c.brokerEra}, by its lines)`;
 }

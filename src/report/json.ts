@@ -48,7 +48,7 @@ export function attemptJson(a: ConnectionAttempt): Record<string, unknown> {
 export function summaryJson(c: Correlation): Record<string, unknown> {
   return {
     span: { first: isoTime(c.first), last: isoTime(c.last), durationMs: c.first !== null && c.last !== null ? c.last - c.first : null, wholeSeconds: c.wholeSeconds },
-    broker: { versions: c.brokerVersions, starts: c.brokerStarts, failedStarts: c.brokerFailedStarts, reloads: c.brokerReloads },
+    broker: { versions: c.brokerVersions, ...(c.brokerEra !== undefined ? { era: c.brokerEra } : {}), starts: c.brokerStarts, failedStarts: c.brokerFailedStarts, reloads: c.brokerReloads },
     lines: c.lines,
     records: c.records,
     recordTypes: c.recordTypes,

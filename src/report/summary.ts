@@ -3,7 +3,7 @@
  */
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeStalls, findingTitles, packetLines, troubledEnds } from './finding-text.js';
+import { describeStalls, findingTitles, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
@@ -45,7 +45,7 @@ function flowTable(c: Correlation): { headers: string[]; rows: string[][] } {
 
 /** The broker's versions, starts (and those that failed) and configuration reloads. */
 function describeBroker(c: Correlation): string {
-  const versions = c.brokerVersions.length ? c.brokerVersions.join(', ') : 'version not in log';
+  const versions = c.brokerVersions.length ? c.brokerVersions.join(', ') : versionNotInLog(c);
   const counts = [
     ...(c.brokerVersions.length ? [`${c.brokerStarts} start(s)`] : []),
     ...(c.brokerFailedStarts > 0 ? [`${c.brokerFailedStarts} failed start(s)`] : []),
