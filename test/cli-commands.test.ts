@@ -1094,6 +1094,7 @@ test("a log that names no broker version (rotated after the start) is placed by 
     const broker = (JSON.parse((await runCli(['summary', '-f', 'json', log])).stdout) as { broker: { era?: string } }).broker;
     assert.equal(broker.era, era);
     assert.match((await runCli(['report', '-f', 'html', '--fail-on', 'none', log])).stdout, new RegExp(`version not in log \\(${era}, by its lines\\)`), era);
+    assert.match((await runCli(['report', '-f', 'markdown', '--fail-on', 'none', log])).stdout, new RegExp(`, mosquitto version not in log \\(${era}, by its lines\\)\\)`), era);
   }
   const named = (JSON.parse((await runCli(['summary', '-f', 'json', 'fixtures/sample.log'])).stdout) as { broker: { era?: string } }).broker;
   assert.equal(named.era, undefined);

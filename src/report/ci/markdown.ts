@@ -5,7 +5,7 @@
  */
 import { type FindingCode, defaultFindingsPerCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { describeFinding, findingTitles, packetLines } from '../finding-text.js';
+import { describeFinding, findingTitles, packetLines, versionNotInLog } from '../finding-text.js';
 import { formatTime, inputName, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
 import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, isPacketCode, uncheckedRule, unlistedOf } from './ci-report.js';
 
@@ -35,7 +35,7 @@ function header(report: CiReport, ctx: ReportContext): string[] {
   const found = codesFound(report).reduce((n, code) => n + countOf(report, code), 0);
   const inputs = report.inputs.map((name) => markdownCell(inputName(name))).join(', ');
   const span = c.first !== null ? `, ${formatTime(c.first, ctx.timeZone)} to ${formatTime(c.last, ctx.timeZone)}` : '';
-  const versions = c.brokerVersions.length ? `, mosquitto ${c.brokerVersions.map((v) => markdownCell(v)).join(', ')}` : '';
+  const versions = c.brokerVersions.length ? `, mosquitto ${c.brokerVersions.map((v) => markdownCell(v)).join(', ')}` : c.brokerEra !== undefined ? `, mosquitto ${versionNotInLog(c)}` : '';
   const selection = report.selection === undefined ? '' : ` · selection: ${markdownCode(report.selection)}`;
   const lines = [
     `## mosqlog: MQTT broker log check ${verdict}`,
