@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { displayWidth, safeText } from '../src/report/text.js';
+import { displayWidth, elideEndColumns, elideMiddle, elideMiddleColumns, safeText } from '../src/report/text.js';
 import { hasControlBytes, onlySgr, type RunOptions, runCli, runFromRepoRoot } from './support/run-cli.js';
 import { countUnescapedPipes, outsideCodeSpans } from './support/markdown.js';
 import { buildScenarioLog, type ScenarioClients } from './support/scenario-log.js';
@@ -232,6 +232,18 @@ describe('displayWidth', () => {
     assert.equal(displayWidth('🛰🖥🌡'), 3);
     assert.equal(displayWidth('e\u0301'), 1);
     assert.equal(displayWidth('\u{17000}\u{1b000}'), 4);
+  });
+});
+
+describe('shortening', () => {
+  test('never splits a letter from its combining marks, or an emoji from its modifier', () => {
+    const accented = 'a\u0301'.repeat(40);
+    for (const short of [elideMiddle(accented, 28), elideMiddleColumns(accented, 28), elideEndColumns(accented, 28)]) {
+      assert.match(short, /^(a\u0301)+…(a\u0301)*$/u, JSON.stringify(short));
+    }
+    const thumbs = elideMiddleColumns('👍🏽'.repeat(30), 20);
+    assert.match(thumbs, /^(👍🏽)+…(👍🏽)+$/u);
+    assert.ok(displayWidth(thumbs) <= 20);
   });
 });
 

@@ -73,10 +73,17 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-/** Shortens text to `max` characters by cutting out its middle; never splits a surrogate pair. */
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The characters a reader sees: a letter with its combining marks, an emoji with its modifiers, as one. */
+function graphemes(text: string): string[] {
+  return Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
+}
+
+/** Shortens text to `max` characters by cutting out its middle; never splits a character a reader sees as one. */
 export function elideMiddle(text: string, max: number): string {
   if (text.length <= max) return text;
-  const chars = Array.from(text);
+  const chars = graphemes(text);
   if (chars.length <= max) return text;
   if (max < 5) return chars.slice(0, Math.max(0, max)).join('');
   const keep = max - 1;
@@ -84,18 +91,18 @@ export function elideMiddle(text: string, max: number): string {
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (keep - head)).join('')}`;
 }
 
-/** The longest start of `chars` that takes at most `columns` terminal columns. */
+/** The longest start of `chars` (graphemes) that takes at most `columns` terminal columns. */
 function startWithin(chars: readonly string[], columns: number): string[] {
   let width = 0;
   let n = 0;
-  while (n < chars.length && width + charWidth(chars[n] ?? '') <= columns) width += charWidth(chars[n++] ?? '');
+  while (n < chars.length && width + displayWidth(chars[n] ?? '') <= columns) width += displayWidth(chars[n++] ?? '');
   return chars.slice(0, n);
 }
 
 /** Shortens text to `max` terminal columns by cutting out its middle (wide characters take two). */
 export function elideMiddleColumns(text: string, max: number): string {
   if (displayWidth(text) <= max) return text;
-  const chars = Array.from(text);
+  const chars = graphemes(text);
   if (max < 5) return startWithin(chars, Math.max(0, max)).join('');
   const head = startWithin(chars, Math.ceil((max - 1) / 2));
   const tail = startWithin([...chars].reverse(), max - 1 - displayWidth(head.join(''))).reverse();
@@ -105,7 +112,7 @@ export function elideMiddleColumns(text: string, max: number): string {
 /** Shortens text to `max` terminal columns by cutting off its end. */
 export function elideEndColumns(text: string, max: number): string {
   if (displayWidth(text) <= max) return text;
-  return `${startWithin(Array.from(text), Math.max(0, max - 1)).join('')}…`;
+  return `${startWithin(graphemes(text), Math.max(0, max - 1)).join('')}…`;
 }
 
 const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
