@@ -1082,6 +1082,20 @@ test("summary counts the broker's configuration reloads, in the table, JSON and 
   assert.match((await runCli(['summary', unversioned])).stdout, /Broker {5}version not in log; 1 config reload\(s\)\n/);
 });
 
+test('parse warns as the other commands do of a log given twice, a timestamp format that reads some lines, and dates made up', async () => {
+  const sample = readFileSync('fixtures/sample.log');
+  const plain = join(temp, 'twice.log');
+  writeFileSync(plain, sample);
+  writeFileSync(`${plain}.gz`, gzipSync(sample));
+  assert.equal((await runCli(['parse', plain, `${plain}.gz`])).stderr, `mosqlog: warning: ${plain}.gz begins with the same line as ${plain}: the same log given twice (a plain and a gzipped copy?) is read twice\n`);
+  const dateless = writeLines('time-of-day.log', ['11:25:51: Client a disconnected.']);
+  assert.equal((await runCli(['parse', '--year', '2026', dateless])).stderr, 'mosqlog: warning: the log\'s stamps give a time of day and no date: its first day is read as 1 January 2026 (give the first line\'s date with --date YYYY-MM-DD)\n');
+  const mixed = writeLines('mixed-stamps.log', ['2026-11-29T11:25:50: Client a disconnected.', '29.11.2026 11:25:51: Client b disconnected.']);
+  assert.equal((await runCli(['parse', '--timestamp-format', '%d.%m.%Y %H:%M:%S', mixed])).stderr, 'mosqlog: warning: --timestamp-format "%d.%m.%Y %H:%M:%S" matched 1 of the 2 line(s); the others\' times come from other prefixes or are unknown\n');
+  // What parse writes shows an empty input, or one that is no broker log, for what it is.
+  assert.equal((await runCli(['parse', writeLines('no-broker.log', ['hello'])])).stderr, '');
+});
+
 test("a log that names no broker version (rotated after the start) is placed by its lines: 2.1's named ends, 2.0's ports, or none", async () => {
   const logs = {
     '2.1 or later': ['1795700001: New client connected from 10.0.0.1:20001 as a (p4, c1, k60).', '1795700002: Client a [10.0.0.1:20001] disconnected.'],

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { jobsFor } from '../src/cli/options.js';
+import { newInputTally, tallyRecord } from '../src/cli/input-tally.js';
 import { type ParallelSettings, type ParallelStats, parseFileInParallel, readRecordsInParallel } from '../src/cli/parse-parallel/index.js';
 import { type LineContext, LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
 import { RecordJsonLines } from '../src/report/index.js';
@@ -97,6 +98,15 @@ describe('parse on worker threads', () => {
     assert.ok(onMainThread > 0 && onMainThread < chunks / 2, `some chunks decoded on the main thread first (${onMainThread})`);
     // Lines that need the one before them (topic lines, continuations) start some chunks.
     assert.ok(decodedAgain > 0, 'some chunks failed the check and were decoded again');
+  });
+
+  test('what each fixture log held, for the warnings on it, is counted as one thread counts its records', async () => {
+    for (const log of fixtureLogs()) {
+      const path = repoPath(log);
+      const expected = newInputTally();
+      for (const record of await oneThreadRecords(path)) tallyRecord(expected, record);
+      assert.deepEqual((await workerThreads(path)).stats.tally, expected, log);
+    }
   });
 
   test('every fixture log gives the records one thread makes, with chunks of a line or two', async () => {
@@ -363,7 +373,7 @@ describe('parse on worker threads', () => {
   });
 
   test('an empty file and a file of newlines', async () => {
-    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, onMainThread: 0, decodedAgain: 0, end: {}, lines: 0 } });
+    assert.deepEqual(await workerThreads(writeLog('empty.log', '')), { text: '', stats: { chunks: 0, onMainThread: 0, decodedAgain: 0, end: {}, lines: 0, tally: newInputTally() } });
     const newlines = writeLog('newlines.log', '\n\n\n');
     assert.equal((await workerThreads(newlines)).text, await oneThread(newlines));
   });

@@ -6,10 +6,10 @@ import { type LineContext, defaultMaxLineLength } from '../../parse/index.js';
 import { RecordJsonLines } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
+import { type InputTally, newInputTally, tallyRecord, warnAboutInputs } from '../input-tally.js';
 import { type InputOptions, type JobsOptions, addInputOptions, addJobsOption, jobsFor, parserFor } from '../options.js';
 import { parseFileInParallel } from '../parse-parallel/index.js';
 import { decodedInParallel, parallelChunkBytes } from '../parse-parallel/jobs.js';
-import { warnDatesMonthFirst, warnFormatUnmatched } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 
 /** Registers `mosqlog parse`. */
@@ -32,7 +32,8 @@ Examples:
       const lines = new RecordJsonLines(options.raw);
       // Each file is read with what the one before left, as forEachRecordBatch does.
       let carried: LineContext = {};
-      let lineCount = 0;
+      // What each input held, for the warnings the other commands give too.
+      const read = new Map<string, InputTally>();
       const progress = createProgress(env.io, sources.map((s) => s.size));
       try {
         for (const source of sources) {
@@ -40,22 +41,25 @@ Examples:
             const settings = { jobs, chunkBytes: parallelChunkBytes, raw: options.raw, maxLength: defaultMaxLineLength };
             const stats = await parseFileInParallel(source, parser, settings, (json, written) => env.stdout.write(json, written), carried, progress.chunk);
             carried = stats.end;
-            lineCount += stats.lines;
+            if (stats.lines > 0) read.set(source.name, stats.tally);
             continue;
           }
           carried = await forEachRecordBatch([source], parser, async (batch) => {
+            const file = batch[0]?.file;
+            let tally = file === undefined ? undefined : read.get(file);
+            if (file !== undefined && !tally) read.set(file, (tally = newInputTally()));
             for (const record of batch) {
               lines.add(record);
+              if (tally) tallyRecord(tally, record);
               progress.line(record.raw.length);
             }
-            lineCount += batch.length;
             await env.stdout.write(lines.take());
           }, carried);
         }
       } finally {
         progress.done();
       }
-      if (parser.forcedFormatMatches === 0 && lineCount > 0) warnFormatUnmatched(parser, lineCount, env.io);
-      warnDatesMonthFirst(parser, env.io);
+      // Its output shows an empty input, or one of no broker line, for what it is.
+      warnAboutInputs(sources, read, parser, env.io, false);
     });
 }

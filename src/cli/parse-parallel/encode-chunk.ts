@@ -5,6 +5,7 @@
 import { type LineContext, type LineParser, type LogRecord, type Where, createLineDecoder, forEachLineOf, linesOf } from '../../parse/index.js';
 // The JSON writer alone, not the report layer's index: a worker loads nothing else of it.
 import { RecordJsonLines } from '../../report/record-json.js';
+import { type InputTally, newInputTally, tallyRecord } from '../input-tally.js';
 import { type PackedRecords, RecordPacker } from './packed-records.js';
 
 /** Where a run of lines starts: the number of its first line, and what came before. */
@@ -53,6 +54,8 @@ export interface ChunkResult {
   forcedMatches: number;
   /** The line that showed the dates month first after some were read day first ({@link LineContext.monthFirstLate}). */
   monthFirstLate: Where | null;
+  /** What its lines held, for the warnings on the input. */
+  tally: InputTally;
 }
 
 const noOutput = new ArrayBuffer(0);
@@ -82,10 +85,12 @@ export class ChunkEncoder {
     const records: LogRecord[] = [];
     let lines = 0;
     let first: LogRecord | undefined;
+    const tally = newInputTally();
     const encoding = forEachLineOf(Buffer.from(input, 0, length), this.settings.maxLength, (line, lineStart, lineEnd) => {
       const record = decoder.line(line);
       first ??= record;
       lines++;
+      tallyRecord(tally, record);
       if (output === 'json') this.json.add(record);
       else if (output === 'records') records.push(record);
       // An over-long line's record is sent as it is: it has no packet to pack.
@@ -94,7 +99,7 @@ export class ChunkEncoder {
     const forcedMatches = (this.parser.forcedFormatMatches ?? 0) - matchedBefore;
     const result = {
       input, encoding, output: noOutput, outputLength: 0, others: [] as LogRecord[], strings: [] as string[], records, first,
-      end: { ...decoder.context }, lines, forcedMatches, monthFirstLate: decoder.context.monthFirstLate ?? null,
+      end: { ...decoder.context }, lines, forcedMatches, monthFirstLate: decoder.context.monthFirstLate ?? null, tally,
     };
     if (output === 'json') {
       const json = this.json.takeView();

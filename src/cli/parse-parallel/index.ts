@@ -24,6 +24,7 @@ import { type LineChunk, LineChunks } from './line-chunks.js';
 import { decodedInParallel, parallelChunkBytes } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 import { unpackRecords } from './packed-records.js';
+import { type InputTally, addTally, newInputTally } from '../input-tally.js';
 
 /** How the work is shared. */
 export interface ParallelSettings extends ChunkSettings {
@@ -132,6 +133,8 @@ export interface ParallelStats {
   end: LineContext;
   /** Lines written. */
   lines: number;
+  /** What the lines written held, for the warnings on the input. */
+  tally: InputTally;
 }
 
 /**
@@ -196,9 +199,10 @@ async function decodeInParallel(
   // (the chunk's own count stands for it) and its warnings come with the chunk.
   const checker = new LineParser(parser.options);
   const pending: Pending[] = [];
-  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: nextFileContext(before), lines: 0 };
+  const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: nextFileContext(before), lines: 0, tally: newInputTally() };
   const written = (result: ChunkResult): void => {
     stats.lines += result.lines;
+    addTally(stats.tally, result.tally);
   };
   /** What the lines written so far leave for the next one. */
   let context: LineContext = nextFileContext(before);
