@@ -980,6 +980,10 @@ test('a file that mixes the lines of two brokers, told apart by their envelopes,
   // Each line names its writer in `parse`'s records.
   const records = (await runCli(['parse', syslog])).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { origin?: string }).origin);
   assert.deepEqual(records, ['gw1 mosquitto[812]', 'gw2 mosquitto[4242]', 'gw2 systemd[1]', 'gw1 mosquitto[812]']);
+  // So do lines not understood: those of the broker, and another program's.
+  const unknown = writeLines('unknown-origins.log', ['broker-1  | 1795697655: what is this', 'Nov 26 12:00:02 gw CRON[2211]: (root) CMD (x)']);
+  const unread = (await runCli(['parse', '--year', '2026', unknown])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { reason: string; origin?: string });
+  assert.deepEqual(unread.map((r) => [r.reason, r.origin]), [['no-match', 'broker-1'], ['other-program', 'gw CRON[2211]']]);
 });
 
 test('a file without one line a broker prints is said to be no broker log, whatever the command', async () => {

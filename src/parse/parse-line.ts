@@ -600,7 +600,7 @@ export class LineParser {
     }
     const cut = isCut(unwrapped.brokerLine, body !== null) || (body !== null && cutBy1x(body, unwrapped.message, context.brokerVersion));
     if (!body && cut) body = decodeMessage(unwrapped.message, ctx, true);
-    if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, otherProgram(unwrapped) ? 'other-program' : reasonFor(unwrapped.message), unwrapped.level);
+    if (!body) return this.unknown(line, where, unwrapped.time, unwrapped.message, otherProgram(unwrapped) ? 'other-program' : reasonFor(unwrapped.message), unwrapped.level, unwrapped.origin);
     return complete(body, line, where, unwrapped.time, unwrapped.level, cut, unwrapped.origin);
   }
 
@@ -668,8 +668,8 @@ export class LineParser {
     return [{ ...unwrapped, message, time: time ?? unwrapped.time, stamped: true }, body];
   }
 
-  private unknown(raw: string, where: Where, time: number | null, message: string, reason: UnknownReason, level?: Unwrapped['level']): LogRecord {
-    return { type: 'unknown', family: 'unknown', file: where.file, line: where.line, time, raw, message, reason, ...(level ? { level } : {}) };
+  private unknown(raw: string, where: Where, time: number | null, message: string, reason: UnknownReason, level?: Unwrapped['level'], origin?: string): LogRecord {
+    return { type: 'unknown', family: 'unknown', file: where.file, line: where.line, time, raw, ...(level ? { level } : {}), message, reason, ...(origin !== undefined ? { origin } : {}) };
   }
 }
 
