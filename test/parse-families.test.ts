@@ -518,12 +518,14 @@ describe('continuation lines', () => {
       '',
     ], [
       { type: 'message', family: 'file-permissions', params: ['/x/passwd'] },
-      { type: 'continuation', family: 'file-permissions', parentLine: 1, part: 1 },
+      // Each line has the values of its own conversions.
+      { type: 'continuation', family: 'file-permissions', parentLine: 1, part: 1, params: ['/x/passwd'] },
       { type: 'continuation', family: 'file-permissions', parentLine: 1, part: 2 },
     ]);
     const first = records[0];
     assert.ok(first?.type === 'message');
     for (const r of records.slice(1)) assert.ok(r.type === 'continuation' && r.format === first.format);
+    assert.ok(!('params' in (records[2] ?? {})), 'a blank line has no values');
   });
 
   test('journalctl -o short: the later lines are indented under the first, by the width of its header', () => {

@@ -289,8 +289,9 @@ function splitAsPrinted(params: Array<string | number>): void {
   params[3] = file ?? '';
 }
 
-function continuationBody(p: CataloguePattern, parentLine: number, part: number): RecordBody {
-  return { type: 'continuation', family: p.family, level: p.level, parentLine, format: p.format, part };
+/** A continuation line's record; `params` are the values of its own line's conversions, when it has any. */
+function continuationBody(p: CataloguePattern, parentLine: number, part: number, params: Array<string | number> = []): RecordBody {
+  return { type: 'continuation', family: p.family, level: p.level, parentLine, format: p.format, part, ...(params.length > 0 ? { params } : {}) };
 }
 
 function tryCandidate(c: Candidate, message: string, ctx: DecodeContext, prefix: boolean): RecordBody | null {
@@ -344,9 +345,10 @@ function continuation(message: string, prev: LogRecord | undefined): RecordBody 
   if (expected === undefined) return null;
   // journalctl indents the later lines of a message under its first, by the width of its header.
   const text = message.charCodeAt(0) === 32 ? message.trimStart() : message;
-  const fits = expected === '' ? text === '' : matchShape(expected, text) !== null;
-  if (!fits) return null;
-  return continuationBody(p, prev.type === 'continuation' ? prev.parentLine : prev.line, part + 1);
+  const fields = expected === '' ? (text === '' ? {} : null) : matchShape(expected, text);
+  if (!fields) return null;
+  const params = expected === '' ? [] : expected.slots.map((s) => fields[s.name] ?? '');
+  return continuationBody(p, prev.type === 'continuation' ? prev.parentLine : prev.line, part + 1, params);
 }
 
 /**

@@ -211,6 +211,8 @@ export interface ContinuationRecord extends RecordBase {
   format: string;
   /** Which physical line of the message this is (1 = the second line). */
   part: number;
+  /** The values of the `%` conversions on this line, in order, when it has any. */
+  params?: Array<string | number>;
 }
 
 /** Lines added by the log's envelope rather than the broker (journald `-- Boot … --`). */
