@@ -69,15 +69,38 @@ export function displayWidth(text: string): number {
   // Fast path: printable ASCII and Latin-1 are one column each.
   if (/^[\x20-\x7e\xa0-\u02ff]*$/.test(text)) return text.length;
   let width = 0;
-  for (const char of text) width += charWidth(char);
+  for (const char of graphemes(text)) width += graphemeWidth(char);
   return width;
 }
 
-const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** An emoji's skin tone, which joins the emoji before it. */
+const emojiModifier = /[\u{1f3fb}-\u{1f3ff}]/u;
+/** A regional indicator: two make a flag. */
+const regionalIndicator = /[\u{1f1e6}-\u{1f1ff}]/u;
 
-/** The characters a reader sees: a letter with its combining marks, an emoji with its modifiers, as one. */
+/**
+ * The characters a reader sees, each as one string: a character with the marks, skin tone and
+ * variation selectors after it, emoji joined by a zero-width joiner, and a flag's two letters.
+ * A plain pass over the code points: ids are hostile input, and may be long.
+ */
 function graphemes(text: string): string[] {
-  return Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
+  const out: string[] = [];
+  let joined = false;
+  for (const char of text) {
+    const last = out.length - 1;
+    const before = out[last];
+    const flag = before !== undefined && regionalIndicator.test(char) && regionalIndicator.test(before) && before.length === 2;
+    if (before !== undefined && (joined || flag || zeroWidth.test(char) || emojiModifier.test(char))) out[last] = before + char;
+    else out.push(char);
+    joined = char === '\u200d';
+  }
+  return out;
+}
+
+/** Columns a character a reader sees takes: its first code point's, and two for a flag. */
+function graphemeWidth(grapheme: string): number {
+  const first = String.fromCodePoint(grapheme.codePointAt(0) ?? 0);
+  return regionalIndicator.test(first) && grapheme.length > first.length ? 2 : charWidth(first);
 }
 
 /** Shortens text to `max` characters by cutting out its middle; never splits a character a reader sees as one. */
@@ -95,7 +118,7 @@ export function elideMiddle(text: string, max: number): string {
 function startWithin(chars: readonly string[], columns: number): string[] {
   let width = 0;
   let n = 0;
-  while (n < chars.length && width + displayWidth(chars[n] ?? '') <= columns) width += displayWidth(chars[n++] ?? '');
+  while (n < chars.length && width + graphemeWidth(chars[n] ?? '') <= columns) width += graphemeWidth(chars[n++] ?? '');
   return chars.slice(0, n);
 }
 
