@@ -1114,6 +1114,9 @@ test("a log that names no broker version (rotated after the start) is placed by 
     assert.match((await runCli(['report', '-f', 'html', '--fail-on', 'none', log])).stdout, new RegExp(`version not in log \\(${era}, by its lines\\)`), era);
     assert.match((await runCli(['report', '-f', 'markdown', '--fail-on', 'none', log])).stdout, new RegExp(`, mosquitto version not in log \\(${era}, by its lines\\)\\)`), era);
   }
+  // A client id that reads as a 2.1 end's connection does not make a 1.x log one of 2.1.
+  const spoofed = writeLines('era-spoofed.log', ['1590000001: New client connected from 10.0.0.1 as evil [1.2.3.4:5] (c1, k60).', '1590000002: Client evil [1.2.3.4:5] disconnected.']);
+  assert.match((await runCli(['summary', spoofed])).stdout, /Broker {5}version not in log \(before 2\.0, by its lines\)\n/);
   const named = (JSON.parse((await runCli(['summary', '-f', 'json', 'fixtures/sample.log'])).stdout) as { broker: { era?: string } }).broker;
   assert.equal(named.era, undefined);
 });

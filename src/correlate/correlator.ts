@@ -572,7 +572,7 @@ export class Correlator {
   private portsNamed = false;
   /** Whether a connect line named no port (before 2.0). */
   private portsUnnamed = false;
-  /** Whether a disconnect line named its connection's address and port (2.1 and later). */
+  /** Whether a disconnect line named the address and port its client connected from (2.1 and later). */
   private endsNamed = false;
   private starts = 0;
   private reloads = 0;
@@ -1310,7 +1310,11 @@ export class Correlator {
   }
 
   private onDisconnect(r: DisconnectRecord): void {
-    if (r.address !== null && r.port !== null) this.endsNamed = true;
+    // Only 2.1 names the connection an end is of: the one its client connected from (an id may hold such text).
+    if (r.port !== null && r.client !== null && !this.endsNamed) {
+      const open = this.clients.get(r.client)?.session?.session;
+      if (open !== undefined && open.address === r.address && open.port === r.port) this.endsNamed = true;
+    }
     const dropped = this.droppedAtReload(r);
     const reason = dropped ? 'not-authorised' : endOf(r);
     // The broker logs OpenSSL's errors just before it ends their connection: any end takes them.
