@@ -43,7 +43,8 @@ function header(report: CiReport, ctx: ReportContext): string[] {
     `${gate.rules.length === 0 ? 'No rules' : `${failed.length} of ${gate.rules.length} rule(s) failed`} · ${found} finding(s) · ${inputs} (${c.lines} lines${span}${versions})${selection}`,
     '',
   ];
-  if (report.warnings?.length) lines.push('> ⚠️ Warnings, as written to stderr:', ...report.warnings.map((w) => `> - ${markdownCell(w)}`), '');
+  // A warning quotes the log (file names, an envelope's host): in a code span it mentions no one and links nothing.
+  if (report.warnings?.length) lines.push('> ⚠️ Warnings, as written to stderr:', ...report.warnings.map((w) => `> - ${markdownCode(w)}`), '');
   if (gate.rules.length > 0) {
     lines.push('| Rule | Fails above | Found | Result |', '|---|---:|---:|---|');
     for (const [i, r] of gate.rules.entries()) {
