@@ -539,6 +539,18 @@ describe('continuation lines', () => {
     ]);
   });
 
+  test("2.1's dynsec lines printed on their own under the one they explain keep their values", () => {
+    sequence([
+      '1795697655: Dynamic security plugin config not found, generating a default config.',
+      "1795697655:   Using admin password from file '/etc/pw'",
+      '1795697655:   Generated passwords are at /etc/dynsec.pw',
+    ], [
+      { type: 'message', family: 'plugin/dynsec' },
+      { type: 'continuation', family: 'plugin/dynsec', parentLine: 1, part: 1, params: ['/etc/pw'] },
+      { type: 'continuation', family: 'plugin/dynsec', parentLine: 1, part: 1, params: ['/etc/dynsec'] },
+    ]);
+  });
+
   test('sudo setcap after the privileged-port line', () => {
     sequence([
       '1700000000: If you are trying to bind to a privileged port (<1024), try using setcap and do not start the broker as root:',

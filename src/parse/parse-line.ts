@@ -308,7 +308,9 @@ function decodeCandidate(c: Candidate, fields: Fields, ctx: DecodeContext, prefi
   // A row whose level its first `%s` names has `Error` or `Warning` there; more before the
   // message (a stamp not taken off yet) makes the line another's.
   if (p.errorOrWarning && !levelWords.has(fields[p.shape.slots[0]?.name ?? ''] as string)) return null;
-  if (p.continues && ctx.prev && !prefix) return continuationBody(p, ctx.prev.type === 'continuation' ? ctx.prev.parentLine : ctx.prev.line, 1);
+  if (p.continues && ctx.prev && !prefix) {
+    return continuationBody(p, ctx.prev.type === 'continuation' ? ctx.prev.parentLine : ctx.prev.line, 1, p.shape.slots.map((s) => fields[s.name] ?? ''));
+  }
   return catalogueBody(p, fields);
 }
 
