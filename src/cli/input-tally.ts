@@ -4,7 +4,8 @@
  * a timestamp format that reads only some lines, dates made up or read in the wrong order.
  */
 import type { LineParser, LogRecord } from '../parse/index.js';
-import { type InputSource, inputName } from './input.js';
+import { inputName } from '../report/index.js';
+import type { InputSource } from './input.js';
 import type { Io } from './io.js';
 
 /** Lines read from one input: all, the broker's messages among them, blank ones, and lines the broker prints without a stamp. */
@@ -18,8 +19,9 @@ export interface InputTally {
   binary: number;
   /** Lines not understood that journalctl's `export` output writes. */
   journal: number;
-  /** The envelope's lines about the service or the log (systemd's, journalctl's), and journalctl's `-- No entries --`. */
+  /** The envelope's lines about the service or the log (systemd's, journalctl's). */
   envelope: number;
+  /** Of those, journalctl's `-- No entries --`. */
   noEntries: number;
   /** The times of its first and last lines that have one, and the text of those lines. */
   first: number | null;
@@ -28,6 +30,7 @@ export interface InputTally {
   lastLine: string | null;
 }
 
+/** The tally of an input before its first line. */
 export function newInputTally(): InputTally {
   return { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, envelope: 0, noEntries: 0, first: null, last: null, firstLine: null, lastLine: null };
 }
@@ -93,7 +96,7 @@ export function addTally(into: InputTally, next: Readonly<InputTally>): void {
  * wrong with them, and with how their times were read. Without `unread`, inputs with no line, or
  * no line of the broker's, are not named (`parse` writes what each line is).
  */
-export function warnAboutInputs(sources: readonly InputSource[], read: ReadonlyMap<string, InputTally>, parser: LineParser, io: Pick<Io, 'stderr'>, unread = true): void {
+export function warnAboutInputs(sources: readonly InputSource[], read: ReadonlyMap<string, InputTally>, parser: LineParser, io: Pick<Io, 'stderr'>, { unread = true } = {}): void {
   const blankOnly = (s: InputSource): boolean => {
     const tally = read.get(s.name);
     return tally !== undefined && tally.lines === tally.blank;
@@ -123,7 +126,6 @@ function warnNoLines(empty: readonly InputSource[], blankOnly: readonly InputSou
   if (blankOnly.length > 0) io.stderr.write(`mosqlog: warning: only blank lines read from ${names(blankOnly)}\n`);
 }
 
-
 /**
  * Says on stderr which inputs held lines but not one a broker prints: a file that is no
  * mosquitto log (a wrong path in CI) otherwise reads as a log in which nothing went wrong.
@@ -141,7 +143,6 @@ function warnNoLogLines(lines: ReadonlyMap<string, InputTally>, io: Pick<Io, 'st
     io.stderr.write(`mosqlog: warning: ${inputName(file)}: none of its ${written} line(s) is a mosquitto log line (${why})\n`);
   }
 }
-
 
 /**
  * Says on stderr that an input begins before the one read before it ends: the files of one
@@ -165,7 +166,6 @@ function warnOverlap(lines: ReadonlyMap<string, InputTally>, io: Pick<Io, 'stder
     if (count.last !== null) before = { file, count, last: count.last };
   }
 }
-
 
 /** Says on stderr that the forced `--timestamp-format` read none of the `lines` lines. */
 function warnFormatUnmatched(parser: LineParser, lines: number, io: Pick<Io, 'stderr'>): void {

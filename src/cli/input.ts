@@ -8,6 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type LineContext, LineParser, type LogRecord, createLineDecoder, halfYearMs, nextFileContext, readRecordBatches } from '../parse/index.js';
+import { inputName } from '../report/index.js';
 import type { Io } from './io.js';
 import { type Rotation, olderFirst, rotationOf } from './rotation.js';
 
@@ -69,11 +70,6 @@ export async function fileIdentity(path: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-/** How an input is named in messages: its path, or `stdin`. */
-export function inputName(name: string): string {
-  return name === '-' ? 'stdin' : name;
 }
 
 /**

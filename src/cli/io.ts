@@ -32,12 +32,17 @@ const warningPrefix = 'mosqlog: warning: ';
  */
 export function keepingWarnings(io: Io): { io: Io; warnings: string[] } {
   const warnings: string[] = [];
+  // A line written in pieces is read whole.
+  let partial = '';
   const stderr = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
         if (line.startsWith(warningPrefix)) warnings.push(line.slice(warningPrefix.length));
       }
-      // Done at once: a write that waited would hold back the next, and its warning, past the report.
+      // Done at once, without waiting for stderr to drain (its lines are few): a write that
+      // waited would hold back the next, and its warning, past the report.
       io.stderr.write(chunk);
       done();
     },

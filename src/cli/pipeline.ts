@@ -6,8 +6,8 @@ import {
   attemptSelected, compileSelection, findingAbout, flowSelected, invertedWindow, orphanAckSelected, recordClient, recordSelected, selectCorrelation, selects, sessionSelected,
 } from '../correlate/index.js';
 import type { LineParser, LogRecord, Where } from '../parse/index.js';
-import { safeText } from '../report/index.js';
-import { type InputSource, inputName } from './input.js';
+import { inputName, safeText } from '../report/index.js';
+import type { InputSource } from './input.js';
 import type { Io } from './io.js';
 import { UsageError } from './options.js';
 import { forEachRecordBatchOnThreads } from './parse-parallel/index.js';
@@ -123,10 +123,10 @@ export async function correlateInputs(
       if (file === undefined) return;
       let tally = read.get(file);
       if (!tally) read.set(file, (tally = newInputTally()));
+      let writers = origins.get(file);
       for (const record of batch) {
         tallyRecord(tally, record);
         if (record.origin !== undefined && isBrokerMessage(record)) {
-          let writers = origins.get(file);
           if (!writers) origins.set(file, (writers = { last: null, seen: new Set(), mixed: null }));
           noteOrigin(writers, record.origin, record);
         }

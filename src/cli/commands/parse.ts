@@ -60,6 +60,6 @@ Examples:
         progress.done();
       }
       // Its output shows an empty input, or one of no broker line, for what it is.
-      warnAboutInputs(sources, read, parser, env.io, false);
+      warnAboutInputs(sources, read, parser, env.io, { unread: false });
     });
 }

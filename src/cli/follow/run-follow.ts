@@ -7,9 +7,9 @@
 import type { Writable } from 'node:stream';
 import { Correlator, type CorrelatorEvent, LiveStats, type Selection, createLiveFilter } from '../../correlate/index.js';
 import { type LineDecoder, type LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, nextFileContext, readLineBatches } from '../../parse/index.js';
-import { type FollowEnding, type FollowFormatName, type ReportContext, followFormats, formatDuration, renderDashboard, renderFollowSummary } from '../../report/index.js';
+import { type FollowEnding, type FollowFormatName, type ReportContext, followFormats, formatDuration, inputName, renderDashboard, renderFollowSummary } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
-import { InputError, gzipProblem, inputName, isCorruptGzip } from '../input.js';
+import { InputError, gzipProblem, isCorruptGzip } from '../input.js';
 import { ClosedOutput } from '../io.js';
 import { describeNotice, isSwitch } from './notice-text.js';
 import { isNamedPipe, openNamedPipe, streamSegments } from './stream-source.js';

@@ -54,8 +54,8 @@ export interface ChunkResult {
   forcedMatches: number;
   /** The line that showed the dates month first after some were read day first ({@link LineContext.monthFirstLate}). */
   monthFirstLate: Where | null;
-  /** What its lines held, for the warnings on the input. */
-  tally: InputTally;
+  /** What its lines held, for the warnings on the input; null with records, which are counted where they are read. */
+  tally: InputTally | null;
 }
 
 const noOutput = new ArrayBuffer(0);
@@ -85,12 +85,12 @@ export class ChunkEncoder {
     const records: LogRecord[] = [];
     let lines = 0;
     let first: LogRecord | undefined;
-    const tally = newInputTally();
+    const tally = output === 'json' ? newInputTally() : null;
     const encoding = forEachLineOf(Buffer.from(input, 0, length), this.settings.maxLength, (line, lineStart, lineEnd) => {
       const record = decoder.line(line);
       first ??= record;
       lines++;
-      tallyRecord(tally, record);
+      if (tally) tallyRecord(tally, record);
       if (output === 'json') this.json.add(record);
       else if (output === 'records') records.push(record);
       // An over-long line's record is sent as it is: it has no packet to pack.

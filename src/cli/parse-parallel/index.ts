@@ -133,7 +133,7 @@ export interface ParallelStats {
   end: LineContext;
   /** Lines written. */
   lines: number;
-  /** What the lines written held, for the warnings on the input. */
+  /** What the lines written as JSON held, for the warnings on the input. */
   tally: InputTally;
 }
 
@@ -202,7 +202,7 @@ async function decodeInParallel(
   const stats: ParallelStats = { chunks: 0, onMainThread: 0, decodedAgain: 0, end: nextFileContext(before), lines: 0, tally: newInputTally() };
   const written = (result: ChunkResult): void => {
     stats.lines += result.lines;
-    addTally(stats.tally, result.tally);
+    if (result.tally) addTally(stats.tally, result.tally);
   };
   /** What the lines written so far leave for the next one. */
   let context: LineContext = nextFileContext(before);

@@ -54,7 +54,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
   const laned = new Set(c.sessions.map((s) => s.client));
   const unlaned = c.findings.filter((f) => f.time !== null && f.code !== 'broker-restart' && (f.client === null || !laned.has(f.client))).length;
   const html = [head,
-    `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id (or Tab to it and press Enter) to filter the sessions table.</p>`,
+    `<p class="note">One lane per client id; a bar per session from connect to end, coloured by how it ended; ◆ marks a problem. Hover for details; click a client id (or Tab to it and press Enter or Space) to filter the sessions table.</p>`,
     legend,
     `<figure id="timeline-chart"><div class="timeline-wrap">${drawn.svg}</div></figure>`,
     more(plan.hiddenClients, 'client(s)', 'lanes go first to clients with problems'),
