@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Correlation, type Finding, correlateRecords } from '../src/correlate/index.js';
+import { type Correlation, type Finding, type Flow, correlateRecords } from '../src/correlate/index.js';
+import { StallWatch } from '../src/correlate/stall-watch.js';
 import { createLineDecoder } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 
@@ -156,4 +157,22 @@ test('a connection that waited over ten minutes for its CONNECT had none: it is 
     if (e.kind === 'session-start' && e.session.client === 'c4095') given.push('last session');
   } });
   assert.deepEqual(given, ['10.0.0.9 no-connect', 'last session']);
+});
+
+test('the stall watch of a busy followed log holds waits in proportion to the flows in flight, and still names a flow that stalls', () => {
+  const watch = new StallWatch();
+  const stalled = { state: 'in-flight' } as Flow;
+  watch.stepped(stalled, 0);
+  let said: Flow[] = [];
+  // A million flows that complete within a millisecond, one after another, over 100 s.
+  for (let i = 1; i <= 1_000_000; i++) {
+    const time = i / 10;
+    const flow = { state: 'in-flight' } as Flow;
+    watch.stepped(flow, time);
+    flow.state = 'complete';
+    watch.ended(flow);
+    said = [...said, ...[...watch.overdue(time)].map((o) => o.flow)];
+    assert.ok(watch.held <= 2 * 2 + 1024 + 1, `${watch.held} waits held at flow ${i}`);
+  }
+  assert.deepEqual(said, [stalled]);
 });
