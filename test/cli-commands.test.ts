@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { fixtureLogs } from './support/fixtures.js';
 import { type CliResult, runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
@@ -1119,4 +1120,12 @@ test("a log that names no broker version (rotated after the start) is placed by 
   assert.match((await runCli(['summary', spoofed])).stdout, /Broker {5}version not in log \(before 2\.0, by its lines\)\n/);
   const named = (JSON.parse((await runCli(['summary', '-f', 'json', 'fixtures/sample.log'])).stdout) as { broker: { era?: string } }).broker;
   assert.equal(named.era, undefined);
+});
+
+test('flows --incomplete, which keeps no completed flow, lists what flows lists but the completed ones, on every fixture', async () => {
+  for (const log of fixtureLogs()) {
+    const flowsOf = async (...args: string[]): Promise<Array<{ state: string }>> => (JSON.parse((await runCli(['flows', '-f', 'json', ...args, log])).stdout) as { flows: Array<{ state: string }> }).flows;
+    const all = await flowsOf();
+    assert.deepEqual(await flowsOf('--incomplete'), all.filter((f) => f.state !== 'complete'), log);
+  }
 });

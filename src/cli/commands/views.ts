@@ -37,8 +37,9 @@ interface View {
   isDefault?: boolean;
   /** Selection applies to the records read (an aggregate view), not to the listed results. */
   selectsRecords?: boolean;
-  /** Extra options and how they change the correlation before reporting. */
+  /** Extra options and how they change the correlation before reporting, and what it keeps. */
   extend?: (command: Command) => Command;
+  keeps?: (options: Record<string, unknown>) => CorrelateOptions;
   refine?: (c: Correlation, options: Record<string, unknown>) => Correlation;
   /** Lists findings: NDJSON, which has no place to say so, leaves a note on stderr for those not listed. */
   listsFindings?: boolean;
@@ -77,6 +78,8 @@ Examples:
     // Each delivery names the inbound PUBLISH it came from (`origin`).
     correlate: { keepSessions: false, keepFlows: 'all', traceOrigins: true },
     extend: (command) => command.option('--incomplete', 'only flows that did not complete (incomplete, refused, or in flight when the log ended)', false),
+    // Completed flows are most of a log's: with --incomplete they are not kept at all.
+    keeps: (options) => (options.incomplete === true ? { keepFlows: 'unfinished' } : {}),
     refine: (c, options) => (options.incomplete === true ? { ...c, flows: c.flows.filter((f) => f.state !== 'complete') } : c),
     examples: `
 Examples:
@@ -116,7 +119,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
       const parser = parserFor(all);
       const selection = selectionFor(all);
       const sources = await resolveInputs(files, env.io, parser);
-      const correlateOptions: PipelineOptions = { ...view.correlate, ...maxOpenFor(all), jobs: jobsFor(all, 'correlate') };
+      const correlateOptions: PipelineOptions = { ...view.correlate, ...view.keeps?.(all), ...maxOpenFor(all), jobs: jobsFor(all, 'correlate') };
       let shown: Correlation;
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
