@@ -37,8 +37,9 @@ interface View {
   isDefault?: boolean;
   /** Selection applies to the records read (an aggregate view), not to the listed results. */
   selectsRecords?: boolean;
-  /** Extra options and how they change the correlation before reporting, and what it keeps. */
+  /** Extra options and how they change the correlation before reporting. */
   extend?: (command: Command) => Command;
+  /** What the correlation keeps with the extra options given, beyond {@link correlate}. */
   keeps?: (options: Record<string, unknown>) => CorrelateOptions;
   refine?: (c: Correlation, options: Record<string, unknown>) => Correlation;
   /** Lists findings: NDJSON, which has no place to say so, leaves a note on stderr for those not listed. */
