@@ -41,7 +41,7 @@ export function newInputTally(): InputTally {
  * nor a line of the envelope's (journalctl's `-- No entries --`, systemd's about the unit) other
  * than one saying it left the broker's lines out.
  */
-export function isBrokerMessage(r: LogRecord): boolean {
+function isBrokerMessage(r: LogRecord): boolean {
   if (r.type === 'marker') return r.missing !== undefined;
   return r.type !== 'unknown' && r.type !== 'continuation' && r.family !== 'debug-tree-print';
 }
@@ -49,10 +49,11 @@ export function isBrokerMessage(r: LogRecord): boolean {
 /** A line of `journalctl -o export`, which the parser does not read. */
 const journalRecordLine = /^__(?:CURSOR|REALTIME_TIMESTAMP)=/;
 
-/** Counts one record of the input `tally` is of. */
-export function tallyRecord(tally: InputTally, record: LogRecord): void {
+/** Counts one record of the input `tally` is of; returns whether it is a message of the broker's ({@link isBrokerMessage}). */
+export function tallyRecord(tally: InputTally, record: LogRecord): boolean {
   tally.lines++;
-  if (isBrokerMessage(record)) tally.decoded++;
+  const decoded = isBrokerMessage(record);
+  if (decoded) tally.decoded++;
   else if (record.type === 'unknown' && record.reason === 'empty') tally.blank++;
   else if (record.type === 'unknown' && record.reason === 'binary') tally.binary++;
   else if (record.type === 'unknown' && journalRecordLine.test(record.raw)) tally.journal++;
@@ -69,6 +70,7 @@ export function tallyRecord(tally: InputTally, record: LogRecord): void {
     tally.last = record.time;
     tally.lastLine = record.raw;
   }
+  return decoded;
 }
 
 /** Adds the tally of lines that follow those of `into` in the same input (a file read in chunks). */

@@ -12,7 +12,7 @@ import type { Io } from './io.js';
 import { UsageError } from './options.js';
 import { forEachRecordBatchOnThreads } from './parse-parallel/index.js';
 import { createProgress } from './progress.js';
-import { type InputTally, isBrokerMessage, newInputTally, tallyRecord, warnAboutInputs } from './input-tally.js';
+import { type InputTally, newInputTally, tallyRecord, warnAboutInputs } from './input-tally.js';
 
 /** The writers of an input's lines seen so far, and the first return to one after another. */
 interface Origins {
@@ -125,8 +125,7 @@ export async function correlateInputs(
       if (!tally) read.set(file, (tally = newInputTally()));
       let writers = origins.get(file);
       for (const record of batch) {
-        tallyRecord(tally, record);
-        if (record.origin !== undefined && isBrokerMessage(record)) {
+        if (tallyRecord(tally, record) && record.origin !== undefined) {
           if (!writers) origins.set(file, (writers = { last: null, seen: new Set(), mixed: null }));
           noteOrigin(writers, record.origin, record);
         }
