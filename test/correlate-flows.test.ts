@@ -156,3 +156,51 @@ describe('flows stalled while their client is connected, for a followed log', ()
     assert.deepEqual(later.map((e) => [e.flow.mid, e.awaiting, e.since / 1000 - start]), [[4, 'pubrel', 20]]);
   });
 });
+
+describe('a flow settles once it will change no more', () => {
+  /** The flow events in order, each as `kind mid state steps`. */
+  function flowEvents(lines: readonly string[]): string[] {
+    const decoder = createLineDecoder('f.log');
+    const events: string[] = [];
+    const c = new Correlator({
+      keepFlows: 'none',
+      onEvent: (e: CorrelatorEvent) => {
+        if (e.kind === 'flow-start' || e.kind === 'flow-end' || e.kind === 'flow-settled') events.push(`${e.kind} m${e.flow.mid} ${e.flow.state} ${e.flow.steps.length}`);
+      },
+    });
+    for (const line of lines) c.push(decoder.decode(line));
+    c.finish();
+    return events;
+  }
+
+  test('a QoS 2 flow refused at PUBREC settles with its PUBCOMP, which joins its steps; others as they end', () => {
+    assert.deepEqual(flowEvents([
+      ...connected(1795838840, 'burst', 'p5'),
+      "1795838841: Received PUBLISH from burst (d0, q2, r0, m2, 'z/z', ... (2 bytes))",
+      '1795838841: Sending PUBREC to burst (m2, rc151)',
+      "1795838841: Received PUBLISH from burst (d0, q1, r0, m3, 'z/z', ... (2 bytes))",
+      '1795838841: Sending PUBACK to burst (m3, rc0)',
+      '1795838841: Received PUBREL from burst (Mid: 2)',
+      '1795838841: Sending PUBCOMP to burst (m2)',
+      "1795838842: Received PUBLISH from burst (d0, q1, r0, m5, 'z/z', ... (2 bytes))",
+    ]), [
+      'flow-start m2 in-flight 1', 'flow-end m2 refused 2',
+      'flow-start m3 in-flight 1', 'flow-end m3 complete 2', 'flow-settled m3 complete 2',
+      'flow-settled m2 refused 4',
+      'flow-start m5 in-flight 1', 'flow-end m5 in-flight 1', 'flow-settled m5 in-flight 1',
+    ]);
+  });
+
+  test('one refused at PUBREC whose PUBCOMP never comes settles when the log ends; one in flight as it is given up', () => {
+    assert.deepEqual(flowEvents([
+      ...connected(1795838840, 'burst', 'p5'),
+      "1795838841: Received PUBLISH from burst (d0, q2, r0, m2, 'z/z', ... (2 bytes))",
+      '1795838841: Sending PUBREC to burst (m2, rc151)',
+      "1795838841: Received PUBLISH from burst (d0, q2, r0, m4, 'z/z', ... (2 bytes))",
+    ]), [
+      'flow-start m2 in-flight 1', 'flow-end m2 refused 2',
+      'flow-start m4 in-flight 1', 'flow-end m4 in-flight 1', 'flow-settled m4 in-flight 1',
+      'flow-settled m2 refused 2',
+    ]);
+  });
+});

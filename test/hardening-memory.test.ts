@@ -3,7 +3,8 @@
  * logs of 1 000 000 lines each are written to a temp dir (streamed, never held in memory) and
  * summarised by `node bin/mosqlog.js` as a child process: 1 000 000 distinct client ids, 1 000 000
  * QoS 2 flows that never complete, and one client with 65 535 QoS 1 messages in flight whose
- * ids are reused. Each child runs in a bounded V8 heap (`--max-old-space-size=128`: memory that
+ * ids are reused. A fourth, 500 000 complete flows behind one held until the log ends, is
+ * listed by `flows --format ndjson`. Each child runs in a bounded V8 heap (`--max-old-space-size=128`: memory that
  * grew with the log would end it as out of memory) and its peak RSS, read with getrusage on exit,
  * must stay under 256 MiB. Without the bound V8 grows its heap lazily to several times what is
  * live (29 MB for 65 535 flows in flight peaked at 245 MB), which measures V8, not mosqlog.
@@ -49,10 +50,10 @@ interface Summary {
   evicted: { sessions: number; flows: number; connections: number };
 }
 
-/** Summarises `path` in a child with a bounded heap; returns the summary and the peak RSS in KiB. */
-async function summarise(path: string, extra: readonly string[]): Promise<{ summary: Summary; peakKiB: number }> {
+/** Runs `args` on `path` in a child with a bounded heap; returns its output and the peak RSS in KiB. */
+async function runBounded(args: readonly string[], path: string): Promise<{ stdout: string; peakKiB: number }> {
   const rssFile = `${path}.rss`;
-  const child = spawnMosqlog(['summary', '--format', 'json', ...extra, path], {
+  const child = spawnMosqlog([...args, path], {
     nodeArgs: [`--max-old-space-size=${heapMiB}`, '--import', hook],
     env: { MOSQLOG_PEAK_RSS_FILE: rssFile },
   });
@@ -61,7 +62,13 @@ async function summarise(path: string, extra: readonly string[]): Promise<{ summ
   assert.equal(exit.code, 0, `exit ${exit.code ?? exit.signal}: ${child.stderr().slice(-500)}`);
   assert.equal(child.stderr(), '');
   rmSync(path);
-  return { summary: JSON.parse(child.stdout()) as Summary, peakKiB: Number(readFileSync(rssFile, 'utf8')) };
+  return { stdout: child.stdout(), peakKiB: Number(readFileSync(rssFile, 'utf8')) };
+}
+
+/** Summarises `path` in a child with a bounded heap; returns the summary and the peak RSS in KiB. */
+async function summarise(path: string, extra: readonly string[]): Promise<{ summary: Summary; peakKiB: number }> {
+  const { stdout, peakKiB } = await runBounded(['summary', '--format', 'json', ...extra], path);
+  return { summary: JSON.parse(stdout) as Summary, peakKiB };
 }
 
 function assertUnderCap(peakKiB: number): void {
@@ -128,4 +135,29 @@ test(`one client with 65 535 QoS 1 mids in flight, reused over 1 000 000 lines: 
   // The broker sends to it, so it is connected: the last ones are still in flight.
   assert.equal(summary.flows.qos1.incomplete + summary.flows.qos1.inFlight, lines, 'every flow counted');
   assert.ok(summary.flows.qos1.inFlight < 65_535, 'only the last are in flight');
+});
+
+test(`flows --format ndjson, 500 000 complete flows behind one held until the log ends: under ${capKiB / 1024} MiB, each listed in the order it started`, { timeout: 120_000 }, async (t) => {
+  const path = join(temp, 'held.log');
+  const held = [
+    `${at(0)}: New connection from 127.0.0.1:50000 on port 1883.`,
+    `${at(0)}: New client connected from 127.0.0.1:50000 as away (p2, c0, k60).`,
+    `${at(0)}: Sending PUBLISH to away (d0, q1, r0, m1, 'cmd/away', ... (4 bytes))`,
+    `${at(0)}: Client away closed its connection.`,
+  ];
+  await writeLog(path, lines, (i) => {
+    if (i < held.length) return held[i] as string;
+    const mid = (Math.floor(i / 2) % 65_535) + 1;
+    return i % 2 === 0
+      ? `${at(i)}: Received PUBLISH from pub (d0, q1, r0, m${mid}, 'plant/line-${i % 7}', ... (8 bytes))`
+      : `${at(i)}: Sending PUBACK to pub (m${mid}, rc0)`;
+  });
+  const { stdout, peakKiB } = await runBounded(['flows', '--format', 'ndjson'], path);
+  t.diagnostic(`peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
+  assertUnderCap(peakKiB);
+  const listed = stdout.split('\n').filter(Boolean);
+  assert.equal(listed.length, 1 + (lines - held.length) / 2);
+  const first = JSON.parse(listed[0] ?? '') as { client: string; state: string };
+  assert.deepEqual([first.client, first.state], ['away', 'in-flight']);
+  assert.ok(listed.slice(1).every((line) => line.startsWith('{"client":"pub"') && line.includes('"state":"complete"')));
 });

@@ -101,8 +101,11 @@ export function refuseInvertedWindow(selection: Selection, last: number | null):
   throw new UsageError(`the window ends before it starts: --since is ${iso(inverted.since)}, --until ${iso(inverted.until)} (durations count back from the log's last line)`);
 }
 
-/** The correlator's options, and how many worker threads decode large plain files (none by default). */
-export type PipelineOptions = CorrelateOptions & { jobs?: number };
+/**
+ * The correlator's options, how many worker threads decode large plain files (none by default),
+ * and what to do after each batch of records, which reading waits for (writing output as it comes).
+ */
+export type PipelineOptions = CorrelateOptions & { jobs?: number; afterBatch?: () => Promise<void> };
 
 /** Reads every source in order through one correlator; `onRecord` sees each record too. */
 export async function correlateInputs(
@@ -133,6 +136,7 @@ export async function correlateInputs(
         correlator.push(record);
         onRecord?.(record);
       }
+      return options.afterBatch?.();
     });
   } finally {
     progress.done();

@@ -704,6 +704,7 @@ export class Correlator {
           stalls?.ended(flow);
           this.emit({ kind: 'flow-end', flow });
         },
+        onSettled: (flow: Flow) => this.emit({ kind: 'flow-settled', flow }),
         onOrphanAck: (ack: PacketRecord) => this.emit({ kind: 'orphan-ack', ack }),
         onResend: (flow: Flow, r: PacketRecord) => this.emit({ kind: 'flow-resent', flow, time: r.time, at: { file: r.file, line: r.line } }),
       } : {}),

@@ -27,6 +27,11 @@ export interface FlowOptions {
   onStep?: (flow: Flow, time: number | null) => void;
   /** A flow finished; only when someone listens. */
   onEnd?: (flow: Flow) => void;
+  /**
+   * A finished flow will change no more; only when someone listens. That is when it ends, but for
+   * a QoS 2 flow refused at its PUBREC, whose PUBREL and PUBCOMP may still join its steps.
+   */
+  onSettled?: (flow: Flow) => void;
   /** An acknowledgement of no flow in flight; only when someone listens. */
   onOrphanAck?: (ack: PacketRecord) => void;
   /** The PUBLISH `r` sent a flow in flight again (`d1`, or the same message after its session ended); only when someone listens. */
@@ -538,17 +543,27 @@ export class FlowTracker {
     return n;
   }
 
-  /** The flow part of the correlation. */
+  /** The flow part of the correlation, once the log has ended: every flow refused at PUBREC is settled then. */
   result(): Pick<Correlation, 'flows' | 'flowTotals' | 'latency' | 'latencyDistribution' | 'orphanAcks'> {
+    for (const flow of this.refusedAtPubrec.values()) this.options.onSettled?.(flow);
+    this.refusedAtPubrec.clear();
     return { flows: this.kept, ...this.tally.result(), orphanAcks: this.orphanAcks };
   }
 
   private rememberRefused(flow: Flow): void {
-    if (this.refusedAtPubrec.size >= refusedKept) {
-      const oldest = this.refusedAtPubrec.keys().next();
-      if (!oldest.done) this.refusedAtPubrec.delete(oldest.value);
+    const key = refusedKey(flow.client, flow.direction, flow.mid);
+    const before = this.refusedAtPubrec.get(key);
+    if (before !== undefined) {
+      this.refusedAtPubrec.delete(key);
+      this.options.onSettled?.(before);
+    } else if (this.refusedAtPubrec.size >= refusedKept) {
+      const oldest = this.refusedAtPubrec.entries().next();
+      if (!oldest.done) {
+        this.refusedAtPubrec.delete(oldest.value[0]);
+        this.options.onSettled?.(oldest.value[1]);
+      }
     }
-    this.refusedAtPubrec.set(refusedKey(flow.client, flow.direction, flow.mid), flow);
+    this.refusedAtPubrec.set(key, flow);
   }
 
   /** Whether a PUBREL or PUBCOMP finishes the handshake of a flow refused at PUBREC; it joins its steps. */
@@ -558,7 +573,10 @@ export class FlowTracker {
     const flow = this.refusedAtPubrec.get(key);
     if (!flow) return false;
     addStep(flow, { step, time: r.time, at: { file: r.file, line: r.line } });
-    if (step === 'pubcomp') this.refusedAtPubrec.delete(key);
+    if (step === 'pubcomp') {
+      this.refusedAtPubrec.delete(key);
+      this.options.onSettled?.(flow);
+    }
     return true;
   }
 
@@ -612,6 +630,7 @@ export class FlowTracker {
     }
     this.tally.add(flow);
     this.options.onEnd?.(flow);
+    if (this.options.onSettled && this.refusedAtPubrec.get(refusedKey(flow.client, flow.direction, flow.mid)) !== flow) this.options.onSettled(flow);
     if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
     // Findings only for what did not go as it should; most flows complete without one.
     if (!report || state === 'in-flight' || (state === 'complete' && flow.duplicates === 0)) return;

@@ -64,6 +64,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
           if (e.kind === 'flow-end') open.delete(key);
           return selected;
         }
+        case 'flow-settled': return flowSelected(e.flow, s);
         case 'flow-stalled': return flowSelected(e.flow, s) && s.time(e.time);
         case 'flow-resent': return flowSelected(e.flow, s) && s.time(e.time);
         case 'orphan-ack': return orphanAckSelected(e.ack, s);

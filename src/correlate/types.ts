@@ -508,6 +508,11 @@ export type CorrelatorEvent =
   | { kind: 'flow-start'; flow: Flow }
   /** A flow finished: complete, refused, or given up incomplete (its `state` says which). */
   | { kind: 'flow-end'; flow: Flow }
+  /**
+   * A finished flow will change no more: at its end, but for a QoS 2 flow refused at its PUBREC,
+   * whose PUBREL and PUBCOMP may follow. Every flow started is settled by the end of the log.
+   */
+  | { kind: 'flow-settled'; flow: Flow }
   /** A flow in flight was sent again (`d1`, or the same message after its session ended), at `at`: its PUBLISH line. */
   | { kind: 'flow-resent'; flow: Flow; time: number | null; at: Where }
   /**

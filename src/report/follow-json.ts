@@ -26,6 +26,7 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
       return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.flow.client, awaiting: e.awaiting, since: isoTime(e.since), flow: flowJson(e.flow) });
     case 'flow-start':
     case 'flow-end':
+    case 'flow-settled':
     case 'flow-resent':
     case 'orphan-ack':
     case 'subscription-denied':

@@ -116,6 +116,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'attempt':
     case 'flow-start':
     case 'flow-end':
+    case 'flow-settled':
     case 'flow-resent':
     case 'orphan-ack':
     case 'subscription-denied':

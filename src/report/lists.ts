@@ -7,7 +7,7 @@ import type { ReportContext } from './context.js';
 import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, findingTitles, packetLines, troubledEnds } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
 import { findingsInOrder, flowsInLogOrder, groupByCode, inLogOrder } from './log-order.js';
-import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
+import { type ReportOutput, jsonListFrame, jsonWithList, ndjsonLine, ndjsonPieces } from './output.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
 
@@ -130,6 +130,41 @@ export const flowsReporters = {
     return `## QoS flows\n\n${note}${flows.length === 0 ? 'No flows to list.\n' : markdownTable(flowColumns.map((x) => x.header), flows.map((f) => markdownRow(flowRow(f, ctx, c.wholeSeconds), flowColumns, f.topic === null ? ['client'] : ['client', 'topic'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;
+
+/**
+ * A listing written item by item as the items become known: `open` before the first, `separator`
+ * between two, and `end` once the log is read.
+ */
+export interface ListWriter<T> {
+  open: string;
+  item(x: T): string;
+  separator: string;
+  /** What ends the listing of `count` items, from the correlation of the whole log. */
+  end(count: number, c: Correlation): string;
+}
+
+/** A flow is known only from debug lines: a document that lists one says the log has them. */
+const flowsFrame = jsonListFrame({ debugLines: true }, 'flows');
+
+/**
+ * The flows formats that can be written while the log is read, given the flows in the order
+ * `flows` lists them: the same text as {@link flowsReporters}. A table and Markdown lay out
+ * their columns, and the units of latencies, from every flow, so they wait for the end.
+ */
+export const flowsWriters = {
+  json: {
+    open: flowsFrame.open,
+    item: (f) => flowsFrame.item(flowJson(f)),
+    separator: flowsFrame.separator,
+    end: (count, c) => (count > 0 ? flowsFrame.close : jsonListFrame({ debugLines: c.debugLines }, 'flows').empty),
+  },
+  ndjson: {
+    open: '',
+    item: (f) => ndjsonLine(flowJson(f)),
+    separator: '',
+    end: () => '',
+  },
+} as const satisfies Record<string, ListWriter<Flow>>;
 
 /** Problems formats by name. */
 export const problemsReporters = {

@@ -4,18 +4,20 @@
  */
 import type { Command } from 'commander';
 import {
-  type CorrelateOptions, type Correlation, type FindingCode, compileSelection, findingCodes, needsLastTime,
+  type CorrelateOptions, type Correlation, type FindingCode, type Selection, compileSelection, findingCodes, needsLastTime,
 } from '../../correlate/index.js';
+import type { LineParser } from '../../parse/index.js';
 import type { ReportContext, ReportOutput } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters, unlistedFindings } from '../../report/lists.js';
 import { summaryReporters } from '../../report/summary.js';
 import type { CommandEnv } from '../command-env.js';
-import { lastTimeOf, resolveInputs } from '../input.js';
+import { type InputSource, lastTimeOf, resolveInputs } from '../input.js';
 import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addJobsOption, addMaxOpenOption, addSelectOptions,
   UsageError, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
 import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnAboutWindow } from '../pipeline.js';
+import { listFlows } from './flows-list.js';
 
 /** `--type a,b`, repeatable: finding codes that add up; an unknown code is a usage error, not an empty result. */
 function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
@@ -44,6 +46,21 @@ interface View {
   refine?: (c: Correlation, options: Record<string, unknown>) => Correlation;
   /** Lists findings: NDJSON, which has no place to say so, leaves a note on stderr for those not listed. */
   listsFindings?: boolean;
+  /**
+   * Reads the log and writes the view as it goes, instead of {@link refine} and the reporters
+   * on the whole correlation; false, having read nothing, leaves it to them.
+   */
+  listWhileReading?: (run: ViewRun) => Promise<boolean>;
+}
+
+/** What a view's command was given, once its inputs are resolved. */
+interface ViewRun {
+  sources: InputSource[];
+  parser: LineParser;
+  options: PipelineOptions;
+  env: CommandEnv;
+  selection: Selection;
+  all: Record<string, unknown> & { format: string };
 }
 
 const views: readonly View[] = [
@@ -82,6 +99,7 @@ Examples:
     // Completed flows are most of a log's: with --incomplete they are not kept at all.
     keeps: (options) => (options.incomplete === true ? { keepFlows: 'unfinished' } : {}),
     refine: (c, options) => (options.incomplete === true ? { ...c, flows: c.flows.filter((f) => f.state !== 'complete') } : c),
+    listWhileReading: ({ all, ...run }) => listFlows({ ...run, format: all.format, incomplete: all.incomplete === true }),
     examples: `
 Examples:
   mosqlog flows --incomplete broker.log
@@ -121,6 +139,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
       const selection = selectionFor(all);
       const sources = await resolveInputs(files, env.io, parser);
       const correlateOptions: PipelineOptions = { ...view.correlate, ...view.keeps?.(all), ...maxOpenFor(all), jobs: jobsFor(all, 'correlate') };
+      if (await view.listWhileReading?.({ sources, parser, options: correlateOptions, env, selection, all })) return;
       let shown: Correlation;
       if (view.selectsRecords) {
         const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;

@@ -1,0 +1,73 @@
+/**
+ * `mosqlog flows` as JSON or NDJSON, written while the log is read: each flow once it and those
+ * begun before it have settled, so that `| head` ends the run early, and memory holds the flows
+ * still open rather than the whole log's.
+ */
+import { type Flow, type Selection, compileSelection, flowSelected, needsLastTime } from '../../correlate/index.js';
+import type { LineParser } from '../../parse/index.js';
+import { flowsWriters } from '../../report/lists.js';
+import type { CommandEnv } from '../command-env.js';
+import { type InputSource, lastTimeOf } from '../input.js';
+import { OrderedOutput, type Slot } from '../ordered-output.js';
+import { type PipelineOptions, correlateInputs, refuseInvertedWindow, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
+
+/** What `flows` was asked for. */
+export interface FlowsRun {
+  sources: readonly InputSource[];
+  parser: LineParser;
+  options: PipelineOptions;
+  env: CommandEnv;
+  selection: Selection;
+  format: string;
+  incomplete: boolean;
+}
+
+/**
+ * Lists the flows in the order they started (their PUBLISH lines, files in the order read), as
+ * the whole correlation's reporter does. False, having read nothing, for a format that lays out
+ * its columns from every flow, or a window counted back from the log's end that cannot be placed
+ * before reading (stdin or a pipe): the listing then waits for the whole correlation.
+ */
+export async function listFlows(run: FlowsRun): Promise<boolean> {
+  const { sources, parser, env, selection } = run;
+  const writer = run.format === 'json' || run.format === 'ndjson' ? flowsWriters[run.format] : null;
+  if (writer === null) return false;
+  const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
+  if (needsLastTime(selection) && last === null && sources.some((s) => s.size === null)) return false;
+  refuseInvertedWindow(selection, last);
+  const selector = compileSelection(selection, last);
+  const wanted = (f: Flow): boolean => (!run.incomplete || f.state !== 'complete') && (selector.all || flowSelected(f, selector));
+  let opened = false;
+  const output = new OrderedOutput({
+    write: async (chunk) => {
+      if (!opened) await env.stdout.write(writer.open);
+      opened = true;
+      await env.stdout.write(chunk);
+    },
+  }, writer.separator);
+  // Each flow's place, from its start until it settles.
+  const places = new Map<Flow, Slot>();
+  const watch = selectionMatchWatch(selection);
+  try {
+    const correlation = await correlateInputs(sources, parser, {
+      ...run.options,
+      keepFlows: 'none',
+      onEvent: (e) => {
+        if (e.kind === 'flow-start') places.set(e.flow, output.reserve());
+        if (e.kind !== 'flow-settled') return;
+        const slot = places.get(e.flow);
+        if (slot === undefined) return;
+        places.delete(e.flow);
+        output.fill(slot, wanted(e.flow) ? writer.item(e.flow) : null);
+      },
+      afterBatch: () => output.flush(),
+    }, env.io, watch?.onRecord);
+    await output.finish();
+    warnAboutWindow(selection, correlation, env.io);
+    watch?.warn(env.io);
+    await env.stdout.write(writer.end(output.written, correlation));
+  } finally {
+    output.close();
+  }
+  return true;
+}
