@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import { OutputSink } from '../src/cli/io.js';
 import { repoPath } from './support/fixtures.js';
 import { runIntoHead, spawnMosqlog } from './support/mosqlog-cli.js';
-import { ClosingPipe, runCli, runFromRepoRoot } from './support/run-cli.js';
+import { ClosingPipe, fixedNow, runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
 
@@ -108,5 +108,24 @@ describe('progress on a terminal', () => {
       assert.match(result.stderr, /^\rmosqlog: reading… \d+% \([\d,]+ lines\)/, args.join(' '));
       assert.ok(result.stderr.endsWith('\r\x1b[2K'), args.join(' '));
     }
+  });
+
+  test('stdin, whose size is not known, shows lines and bytes read once it has been read for 2 s; typed at a terminal, none', async () => {
+    // A clock that moves a second each time it is read.
+    const clock = (): (() => Date) => {
+      let ms = fixedNow.getTime();
+      return () => new Date((ms += 1000));
+    };
+    for (const command of ['parse', 'summary']) {
+      const result = await runCli([command, '-'], { stdin: sampleText.repeat(200), stderrIsTTY: true, clock: clock(), stdout: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /^\rmosqlog: reading… [\d,]+ lines, \d+ MiB/, command);
+      assert.ok(result.stderr.endsWith('\r\x1b[2K'), command);
+      // The same input read in less than 2 s shows nothing.
+      const quick = await runCli([command, '-'], { stdin: sampleText.repeat(200), stderrIsTTY: true, stdout: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+      assert.equal(quick.stderr, '', command);
+    }
+    const typed = await runCli(['summary', '-'], { stdin: sampleText.repeat(200), stdinIsTTY: true, stderrIsTTY: true, clock: clock() });
+    assert.doesNotMatch(typed.stderr, /reading… [\d,]+ lines/);
   });
 });

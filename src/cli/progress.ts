@@ -1,11 +1,14 @@
 /**
  * Progress on stderr for long reads: shown only when stderr is a terminal and the input is
- * large, redrawn at most four times a second, erased when done.
+ * large, or of a size not known (stdin, a pipe) and read for a while; redrawn at most four
+ * times a second, erased when done.
  */
 import type { Io } from './io.js';
 
 /** Inputs smaller than this finish before progress would help. */
 const threshold = 50 * 1024 * 1024;
+/** An input of a size not known shows progress once it has been read this long. */
+const unsizedAfterMs = 2000;
 
 export interface Progress {
   /** Counts a line of `length` characters (about its bytes). */
@@ -17,21 +20,28 @@ export interface Progress {
 
 const silent: Progress = { line: () => undefined, chunk: () => undefined, done: () => undefined };
 
-/** A progress meter for inputs of these sizes (null: not known, as of stdin), or a silent one. */
+/**
+ * A progress meter for inputs of these sizes (null: not known, as of stdin), or a silent one.
+ * Stdin typed at a terminal gets none: its reader is the one typing.
+ */
 export function createProgress(io: Io, sizes: ReadonlyArray<number | null>): Progress {
   const totalBytes = sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0);
-  if (!io.stderrIsTTY || totalBytes === null || totalBytes < threshold) return silent;
+  const typed = totalBytes === null && (io.stdin as { isTTY?: boolean }).isTTY === true;
+  if (!io.stderrIsTTY || typed || (totalBytes !== null && totalBytes < threshold)) return silent;
+  const started = io.now().getTime();
   let bytes = 0;
   let lines = 0;
   let shown = 0;
   let drawn = false;
   const draw = (): void => {
-    const now = Date.now();
-    if (now - shown < 250) return;
+    const now = io.now().getTime();
+    if (now - shown < 250 || (totalBytes === null && now - started < unsizedAfterMs)) return;
     shown = now;
     drawn = true;
-    const pct = Math.min(100, Math.floor((bytes / totalBytes) * 100));
-    io.stderr.write(`\rmosqlog: reading… ${pct}% (${lines.toLocaleString('en-US')} lines)`);
+    const count = `${lines.toLocaleString('en-US')} lines`;
+    io.stderr.write(totalBytes === null
+      ? `\rmosqlog: reading… ${count}, ${(bytes / 1048576).toFixed(0)} MiB`
+      : `\rmosqlog: reading… ${Math.min(100, Math.floor((bytes / totalBytes) * 100))}% (${count})`);
   };
   return {
     line(length) {

@@ -21,6 +21,8 @@ export interface RunOptions {
   stdinIsTTY?: boolean;
   columns?: number;
   now?: Date;
+  /** A clock that moves, instead of the fixed `now`. */
+  clock?: () => Date;
   /** A stdout to use instead of the collector (e.g. one that fails with EPIPE). */
   stdout?: Writable;
 }
@@ -80,7 +82,7 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
     stdoutIsTTY: options.stdoutIsTTY ?? false,
     stderrIsTTY: options.stderrIsTTY ?? false,
     ...(options.columns !== undefined ? { columns: options.columns } : {}),
-    now: () => new Date((options.now ?? fixedNow).getTime()),
+    now: options.clock ?? (() => new Date((options.now ?? fixedNow).getTime())),
   };
   const code = await main(argv, io);
   return { code, stdout: options.stdout instanceof Collector ? options.stdout.text() : stdout.text(), stderr: stderr.text() };
