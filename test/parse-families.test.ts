@@ -46,6 +46,7 @@ describe('connection: New connection', () => {
     { name: '1.x IPv4, no remote port', line: '1500000000: New connection from 10.0.0.1 on port 1883.', expect: { ...conn, address: '10.0.0.1', port: null, listenerPort: 1883, time: 1_500_000_000_000 } },
     { name: '1.x IPv6 ::1 without port', line: '1500000000: New connection from ::1 on port 1883.', expect: { ...conn, address: '::1', port: null } },
     { name: '1.x IPv6 2001:db8::17 without port', line: '1500000000: New connection from 2001:db8::17 on port 8883.', expect: { ...conn, address: '2001:db8::17', port: null, listenerPort: 8883 } },
+    { name: '1.x IPv6 of eight groups without port: seven are no address', line: '1500000000: New connection from 2001:db8:85a3:0:0:8a2e:370:7334 on port 8883.', expect: { ...conn, address: '2001:db8:85a3:0:0:8a2e:370:7334', port: null, listenerPort: 8883 } },
     { name: '1.x IPv4-mapped IPv6 without port', line: '1500000000: New connection from ::ffff:10.0.0.9 on port 1883.', expect: { ...conn, address: '::ffff:10.0.0.9', port: null } },
     { name: '1.6 context: a trailing :N is part of the address', line: '1560000000: New connection from fe80::1:5 on port 1883.', context: v16, expect: { ...conn, address: 'fe80::1:5', port: null } },
     { name: '2.x IPv4 with port', line: '1700000000: New connection from 127.0.0.1:60802 on port 1883.', expect: { ...conn, address: '127.0.0.1', port: 60802, listenerPort: 1883 } },
@@ -65,6 +66,7 @@ describe('connection: New client connected', () => {
     { name: '1.4 IPv6 without port', line: '1450000000: New client connected from 2001:db8::17 as sensor-7 (c1, k60).', expect: { ...cc, address: '2001:db8::17', port: null, client: 'sensor-7' } },
     { name: '1.6 p2 with username', line: "1560000000: New client connected from 10.0.0.1 as c1 (p2, c1, k60, u'bob').", context: v16, expect: { ...cc, protocolLevel: 2, mqttVersion: '3.1.1', versionAmbiguous: undefined, username: 'bob', port: null } },
     { name: '1.6 p1 is MQTT 3.1', line: '1560000000: New client connected from 10.0.0.1 as c1 (p1, c1, k60).', context: v16, expect: { ...cc, protocolLevel: 1, mqttVersion: '3.1' } },
+    { name: '1.6 IPv6 of eight groups without port', line: '1560000000: New client connected from 2001:db8:85a3:0:0:8a2e:370:7334 as c1 (p2, c1, k60).', expect: { ...cc, address: '2001:db8:85a3:0:0:8a2e:370:7334', port: null, client: 'c1' } },
     { name: '1.6 IPv6 without port, id with spaces and (', line: '1560000000: New client connected from 2001:db8::17 as my client (x) (p2, c1, k60).', expect: { ...cc, client: 'my client (x)', address: '2001:db8::17', port: null } },
     { name: '1.6 ::1 without port', line: '1560000000: New client connected from ::1 as c1 (p5, c0, k0).', expect: { ...cc, address: '::1', port: null, mqttVersion: '5.0', keepalive: 0 } },
     // An address never holds ` as `: an id that does (`node:7 as primary`) is read whole.

@@ -2,6 +2,7 @@
  * The machinery behind the family tables: a table of named templates per family, compiled once,
  * and a decoder that turns a match into a typed record body.
  */
+import { isIP } from 'node:net';
 import type { Family, Level, LogRecord, RecordBody } from './record.js';
 import { type CompiledShape, type Fields, compileTemplate } from './template.js';
 
@@ -97,11 +98,13 @@ export function clientOrNull(text: string): string | null {
 
 /**
  * Whether the text can be the address half of `address:port`. A 1.x IPv6 address has no port,
- * so a split that leaves a single trailing colon (`2001:db8:` from `2001:db8::17`) is wrong.
+ * so a split that leaves no IPv6 address is wrong: a single trailing colon (`2001:db8:` from
+ * `2001:db8::17`), or seven groups of a full address (`2001:db8:0:0:0:0:0` from `…:0:1`). The
+ * broker prints addresses as numbers; one without a colon is not IPv6, and is taken as it is.
  */
 export function plausibleAddress(address: string): boolean {
   if (address === '') return false;
-  return !address.endsWith(':') || address.endsWith('::');
+  return !address.includes(':') || isIP(address) === 6;
 }
 
 /** True when the broker version is known to be older than `release`. */
