@@ -725,6 +725,38 @@ test('a second broker that fails to start (its port taken) ends no session of th
   }
 });
 
+test('errors in the configuration before a start are a start that failed before its starting line, each attempt once; a reload\'s are not', () => {
+  // Real 2.0.11 on stderr, three attempts: an unknown option, a bad value, a missing file; then a start that runs.
+  const attempts = [
+    '1795963203: Error: Unknown configuration variable "bogus_option".',
+    '1795963203: Error found at bad.conf:2.',
+    '1795963204: Error: Invalid allow_anonymous value (maybe).',
+    '1795963204: Error found at bad2.conf:2.',
+    '1795963205: Error: Unable to open config file /nonexistent.conf.',
+  ];
+  const good = ['1795963210: mosquitto version 2.0.11 starting', '1795963210: Config loaded from good.conf.', '1795963210: mosquitto version 2.0.11 running'];
+  const c = correlate([...attempts, ...good]);
+  assert.deepEqual(findingsOf(c), ['broker-start-failed - 1,2', 'broker-start-failed - 3,4', 'broker-start-failed - 5']);
+  assert.deepEqual(c.findings.map((f) => describeFinding(f)), [
+    'broker did not start: its configuration has an error (Unknown configuration variable "bogus_option")',
+    'broker did not start: its configuration has an error (Invalid allow_anonymous value (maybe))',
+    'broker did not start: its configuration has an error (Unable to open config file /nonexistent.conf)',
+  ]);
+  assert.deepEqual([c.brokerStarts, c.brokerFailedStarts], [1, 3]);
+  // In a journal each attempt is a process of its own, and systemd's lines come between.
+  const journal = decoded([
+    'Nov 29 10:00:03 gw mosquitto[811]: 1795963205: Error: Unable to open config file /etc/mosquitto/mosquitto.conf.',
+    'Nov 29 10:00:03 gw systemd[1]: mosquitto.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED',
+    'Nov 29 10:00:08 gw mosquitto[815]: 1795963208: Error: Unable to open config file /etc/mosquitto/mosquitto.conf.',
+  ]);
+  assert.deepEqual(journal.findings.map((f) => f.code), ['broker-start-failed', 'broker-start-failed', 'broker-exited']);
+  // A reload's errors are the reload's; errors after a starting line are that start's.
+  assert.deepEqual(findingsOf(correlate([...good, '1795963220: Reloading config.', ...attempts.slice(0, 2)])), ['reload-failed - 4,5']);
+  const started = correlate([good[0] as string, ...attempts.slice(0, 2)]);
+  assert.deepEqual(findingsOf(started), ['broker-start-failed - 1,2']);
+  assert.equal(describeFinding(started.findings[0] as Finding), 'broker 2.0.11 did not start (Unknown configuration variable "bogus_option")');
+});
+
 test('after a restart, a new message with the id of one in flight is no re-send of it; the same message, d1 as the broker sends it again, is', () => {
   const before = [
     '1700000000: mosquitto version 2.0.18 starting',

@@ -375,6 +375,14 @@ function brokerLevel(r: MessageRecord): Level | undefined {
   return r.family === 'bridge' ? undefined : findCatalogueLevel(r.format, r.params[0]);
 }
 
+/** An error the broker logs as it reads its configuration (at a start, or a reload). */
+function isConfigError(r: MessageRecord): boolean {
+  return r.family === 'config' && brokerLevel(r) === 'error';
+}
+
+/** Lines of a start's errors in its configuration cited by its finding. */
+const configErrorsCited = 5;
+
 /** The text of a message line: its format with its values in, without a leading `Error: `. */
 function fillFormat(r: MessageRecord): string {
   let i = 0;
@@ -550,6 +558,8 @@ export class Correlator {
   private startPending: PendingStart | null = null;
   /** The last `Reloading config.` line, until what follows shows whether it logged errors ({@link settleReload}). */
   private reloadPending: PendingReload | null = null;
+  /** Errors in the configuration read before a start: the first, the latest and their lines ({@link onConfigError}). */
+  private configFailure: { first: MessageRecord; last: MessageRecord; at: Where[] } | null = null;
   /** The record of the last timeout of a connection without an id. */
   private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
@@ -736,6 +746,7 @@ export class Correlator {
     // A broker says it failed to start, or that it runs, within moments of its start.
     const pendingSince = this.startPending?.error?.time ?? this.startPending?.r.time;
     if (pendingSince != null && time - pendingSince >= startSettledMs) this.settleStartAtEnd();
+    if (this.configFailure !== null) this.settleConfigFailure();
     const reloadSince = this.reloadPending?.error?.time ?? this.reloadPending?.r.time;
     if (reloadSince != null && time - reloadSince >= startSettledMs) this.settleReloadAtEnd();
     this.bridges.quietUntil(time);
@@ -786,6 +797,7 @@ export class Correlator {
     }
     if (this.startPending !== null) this.settleStart(r);
     if (this.reloadPending !== null) this.settleReload(r);
+    if (this.configFailure !== null && !(r.type === 'message' && isConfigError(r))) this.settleConfigFailure();
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
     // a run of its own): anything else that comes in, or any other line, ends that run.
@@ -824,7 +836,7 @@ export class Correlator {
       case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message':
-        if (this.bridges.message(r)) break;
+        if (this.onConfigError(r) || this.bridges.message(r)) break;
         if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
         else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
         else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
@@ -881,6 +893,7 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
+    this.settleConfigFailure();
     this.settleStartAtEnd();
     this.settleReloadAtEnd();
     if (this.resumeEcho !== null) this.settleResumeEcho(null);
@@ -1709,6 +1722,35 @@ export class Correlator {
     if (start === null) return;
     if (start.error === null) this.commitStart(start);
     else this.failStart(start, false);
+  }
+
+  /**
+   * An error in the configuration, outside a reload and a start: the broker reads its
+   * configuration before it logs `starting`, so such a start failed without a line of its own
+   * (its errors reach a journal or a container's log from stderr). The errors of one attempt
+   * come together, with the `Error found at` line that says where: one failed start, made once
+   * a line of another kind comes ({@link settleConfigFailure}). Returns whether `r` was one.
+   */
+  private onConfigError(r: MessageRecord): boolean {
+    if (!isConfigError(r) || this.startPending !== null || this.reloadPending !== null) return false;
+    // `Error found at` is the last line of an attempt; a process of its own (a journal names it) is another.
+    const last = this.configFailure?.last;
+    if (last !== undefined && (last.format.startsWith('Error found at ') || last.origin !== r.origin)) this.settleConfigFailure();
+    if (this.configFailure === null) this.configFailure = { first: r, last: r, at: [] };
+    this.configFailure.last = r;
+    if (this.configFailure.at.length < configErrorsCited) this.configFailure.at.push({ file: r.file, line: r.line });
+    return true;
+  }
+
+  /** The errors in the configuration of a start are over: that start failed. */
+  private settleConfigFailure(): void {
+    const failure = this.configFailure;
+    if (failure === null) return;
+    this.configFailure = null;
+    this.addFinding({
+      code: 'broker-start-failed', severity: 'warning', client: null, time: failure.first.time, at: failure.at,
+      version: null, detail: errorDetail(failure.first), brokerRunning: this.ranBeforeStart && this.terminated === null, beforeStarting: true,
+    });
   }
 
   /** The broker did start: the sessions of the one before are over. */

@@ -319,7 +319,7 @@ export interface RestartFinding extends FindingBase {
   /** The broker logged its stop (`terminating`); false after a crash or a kill, which log nothing. */
   stopLogged: boolean;
 }
-/** A broker that logged its start, then an error, and did not run (its port taken, a file it could not open). */
+/** A broker that logged its start, then an error, and did not run (its port taken, a file it could not open); or one whose configuration failed before it logged its start. */
 export interface StartFailedFinding extends FindingBase {
   code: 'broker-start-failed';
   version: string | null;
@@ -327,6 +327,8 @@ export interface StartFailedFinding extends FindingBase {
   detail: string | null;
   /** A broker was running beside it: lines of one came before it (since the last start, with no stop) or after it. */
   brokerRunning: boolean;
+  /** It failed on its configuration, which it reads before it logs `starting`: the log has no line of the start itself. */
+  beforeStarting?: true;
 }
 /**
  * systemd said the broker's service ended in failure (`mosquitto.service: Main process exited,
