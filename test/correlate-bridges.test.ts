@@ -89,6 +89,13 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     const back = correlateRecords(records([...lines, ...connected(1795778108, 1)]), { announceBridgesDown: true });
     assert.deepEqual(back.findings.filter((f) => f.code.startsWith('bridge-')).map((f) => f.code), ['bridge-down', 'bridge-outage']);
     assert.equal(describeFinding(back.findings.find((f) => f.code === 'bridge-outage') as Finding), 'bridge br-b2a to 127.0.0.1:45061 did not connect for 18s, then connected; 3 attempt(s) to connect failed (last: refused: not authorised)');
+    // Read whole, the same: its attempts failed for as long as `follow` gives a bridge to connect, so it was out.
+    const batch = correlate([...lines, ...connected(1795778108, 1)]);
+    const outages = batch.findings.filter((f): f is BridgeFinding => f.code.startsWith('bridge-'));
+    assert.deepEqual(outages.map((f) => [f.code, f.downMs, f.attempts, f.wasUp]), [['bridge-outage', 18_000, 3, false]]);
+    // Attempts that failed for less than that are its start-up (the remote broker starting too), not an outage.
+    const quick = correlate(['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096), ...connected(1795778099, 1)]);
+    assert.deepEqual(codes(quick), ['auth-failure', 'auth-failure']);
   });
 
   test("a v5 bridge's refusal names the remote's reason code, from its words", () => {

@@ -435,12 +435,14 @@ export class BridgeTracker {
     bridge.replacing = null;
     const down = bridge.down;
     bridge.down = null;
-    // A bridge said to be down is said to be back, also after failing to connect at first.
-    if (!down || (!down.wasUp && !down.announced)) return;
-    // Failed attempts before a bridge first connects are its start-up, not an outage; a
-    // connection whose end was not logged, replaced at once without a failed attempt, was
-    // replaced on purpose.
+    if (!down) return;
     const lasted = down.since !== null && at.time !== null ? at.time - down.since : null;
+    // Attempts that fail for a moment before a bridge first connects are its start-up (the
+    // remote broker starting too); for as long as `follow` gives it before it says the bridge is
+    // down, they are an outage. A bridge said to be down is said to be back.
+    if (!down.wasUp && !down.announced && (down.attempts === 0 || lasted === null || lasted < endGraceMs)) return;
+    // A connection whose end was not logged, replaced at once without a failed attempt, was
+    // replaced on purpose.
     const switched = down.unlogged && down.attempts === 0 && lasted !== null && lasted < switchMs;
     if (!switched) this.report(bridge, down, 'bridge-outage', at.time);
   }
