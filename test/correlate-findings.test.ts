@@ -2198,3 +2198,33 @@ test('a connect of an id whose connection is open, with no takeover line, is an 
   ]);
   assert.deepEqual(logged.findings.filter((f) => f.code === 'takeover').map((f) => f.code === 'takeover' && [f.inferred, f.at.map((a) => a.line)]), [[false, [3, 1, 4]]]);
 });
+
+test('a timeline holds its first entries up to its limit and counts those left out; entries of a moment outside a window known before reading take no room', () => {
+  const lines = [
+    '1795700000: New connection from 127.0.0.1:40000 on port 1883.',
+    '1795700000: New client connected from 127.0.0.1:40000 as a (p2, c1, k60).',
+    '1795700000: Sending CONNACK to a (0, 0)',
+    "1795700001: Received PUBLISH from a (d0, q0, r0, m0, 'x', ... (1 bytes))",
+    "1795700002: Received PUBLISH from a (d0, q0, r0, m0, 'x', ... (1 bytes))",
+    "1795700003: Received PUBLISH from a (d0, q0, r0, m0, 'x', ... (1 bytes))",
+    '1795700004: Client a disconnected.',
+  ];
+  const build = (limit: number, window?: { since: number | null; until: number | null }): TimelineBuilder => {
+    const builder = new TimelineBuilder(() => true, false, limit, window);
+    // As `mosqlog timeline` feeds it: each record after the correlator has seen it.
+    const correlator = new Correlator({ onEvent: (e) => builder.onEvent(e) });
+    for (const r of records(lines)) {
+      correlator.push(r);
+      builder.onRecord(r);
+    }
+    correlator.finish();
+    return builder;
+  };
+  const whole = build(100);
+  assert.deepEqual([whole.finish().map((e) => e.kind), whole.omitted], [['connect', 'message', 'message', 'message', 'end'], 0]);
+  const capped = build(3);
+  assert.deepEqual([capped.finish().map((e) => e.kind), capped.omitted], [['connect', 'message', 'message'], 2]);
+  // The window holds the last two seconds: the connect and the first messages take no room.
+  const windowed = build(3, { since: 1795700003_000, until: null });
+  assert.deepEqual([windowed.finish().map((e) => [e.kind, e.time]), windowed.omitted], [[['message', 1795700003_000], ['end', 1795700004_000]], 0]);
+});

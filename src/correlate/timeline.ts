@@ -75,6 +75,8 @@ export class TimelineBuilder {
    * find it denied later. Two generations: when the newer is full, it becomes the older.
    */
   private filterAt = new Map<string, { denied?: boolean }>();
+  /** Entries left out past the limit. */
+  private left = 0;
   private olderFilterAt = new Map<string, { denied?: boolean }>();
 
   /**
@@ -269,6 +271,7 @@ export class TimelineBuilder {
     }
     if (i === this.entries.length || i === 0) this.add(entry);
     else if (this.entries.length < this.limit) this.entries.splice(i, 0, entry);
+    else this.left++;
   }
 
   /** Whether `at` is the line of the session end just shown for `client`. */
@@ -277,10 +280,27 @@ export class TimelineBuilder {
     return (last?.kind === 'end' || last?.kind === 'end-before-log') && last.at.line === at.line && last.at.file === at.file;
   }
 
+  /** Entries past {@link limit} left out: the timeline holds the first ones. */
+  get omitted(): number {
+    return this.left;
+  }
+
   private add(entry: TimelineEntry): void {
-    if (this.entries.length >= this.limit) return;
-    this.entries.push(entry);
     if (entry.client !== null) this.last.set(entry.client, entry);
+    if (this.outsideWindow(entry)) return;
+    if (this.entries.length >= this.limit) this.left++;
+    else this.entries.push(entry);
+  }
+
+  /**
+   * Whether an entry of one moment lies outside the window known before reading, which
+   * {@link selectTimeline} would leave out: it takes no room under the limit. A flow, a silence
+   * and a group of pings span a time, which may still reach into the window.
+   */
+  private outsideWindow(entry: TimelineEntry): boolean {
+    if (entry.kind === 'flow' || entry.kind === 'gap' || entry.kind === 'pings' || entry.time === null) return false;
+    const { since, until } = this.window;
+    return (since !== null && entry.time < since) || (until !== null && entry.time > until);
   }
 }
 

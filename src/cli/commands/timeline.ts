@@ -12,6 +12,9 @@ import {
 } from '../options.js';
 import { correlateInputs, refuseInvertedWindow, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
 
+/** Entries a timeline holds at most: one of every client of a busy log's day is more than anyone reads. */
+const timelineLimit = 1_000_000;
+
 /** Registers `mosqlog timeline`. */
 export function registerTimeline(program: Command, env: CommandEnv): void {
   let command = addJobsOption(addMaxOpenOption(addSelectOptions(addInputOptions(program.command('timeline')))), 'correlate')
@@ -33,7 +36,7 @@ Examples:
       // of files), cut groups of pings, so that a group is inside the window or outside it.
       const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
       const window = { since: resolveBound(selection.since, last), until: resolveBound(selection.until, last) };
-      const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets, undefined, window);
+      const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets, timelineLimit, window);
       const watch = selectionMatchWatch(selection);
       const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), jobs: jobsFor(all, 'correlate'), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => {
         watch?.onRecord(r);
@@ -43,6 +46,9 @@ Examples:
       warnAboutWindow(selection, correlation, env.io);
       watch?.warn(env.io);
       const entries = selectTimeline(builder.finish(), compileSelection(selection, correlation.last));
+      if (builder.omitted > 0) {
+        env.io.stderr.write(`mosqlog: warning: the timeline holds its first ${timelineLimit.toLocaleString('en-US')} entries; ${builder.omitted.toLocaleString('en-US')} more were left out (narrow it with --client, --since/--until or --topic)\n`);
+      }
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
       await env.stdout.writeOutput(reporter({ entries, debugLines: correlation.debugLines, wholeSeconds: correlation.wholeSeconds }, reportContext(all, env.io, all.format !== 'table')));
     });
