@@ -75,3 +75,20 @@ for (const format of ['ndjson', 'json'] as const) {
     if (format === 'json') assert.equal((JSON.parse(child.stdout()) as { debugLines: boolean }).debugLines, true);
   });
 }
+
+test('a window counted back from the end counts from the latest time, also when the last line is earlier (the clock went back)', async () => {
+  const log = join(temp, 'clock-back.log');
+  // Flows an hour before the latest time, then a last line back at their time.
+  writeFileSync(log, `${completeFlows(0, 3).replaceAll('1795700002:', '1795696000:')}${completeFlows(3, 2)}1795696000: Client pub disconnected.\n`);
+  for (const format of ['ndjson', 'json'] as const) {
+    const child = spawnMosqlog(['flows', '--format', format, '--since', '10m', log]);
+    child.stdin.end();
+    const exit = await child.exit;
+    assert.equal(exit.code, 0, child.stderr());
+    const text = child.stdout();
+    const mids = format === 'ndjson'
+      ? text.trim().split('\n').map((line) => (JSON.parse(line) as FlowLine).mid)
+      : (JSON.parse(text) as { flows: FlowLine[] }).flows.map((f) => f.mid);
+    assert.deepEqual(mids, [4, 5], format);
+  }
+});

@@ -39,6 +39,11 @@ export class OrderedOutput {
   private head = 0;
   /** Characters of known texts waiting in memory. */
   private waiting = 0;
+  /**
+   * Items known to be left out, still in the queue: with a selection most are, and behind an
+   * item not known they would pile up with the log, as texts of no characters count nothing.
+   */
+  private leftOut = 0;
   private spill: { dir: string; fd: number; size: number } | null = null;
   /** False once no file could be made: the items then wait in memory. */
   private canMove = true;
@@ -60,6 +65,11 @@ export class OrderedOutput {
     return this.count;
   }
 
+  /** Bytes moved to the temporary file so far: 0 while every item waits in memory. */
+  get bytesInFile(): number {
+    return this.spill?.size ?? 0;
+  }
+
   /** The place of the next item, in the order they are written. */
   reserve(): Slot {
     const slot: Slot = { known: false, text: null };
@@ -72,6 +82,7 @@ export class OrderedOutput {
     slot.known = true;
     slot.text = text;
     if (text !== null) this.waiting += text.length;
+    else this.leftOut++;
   }
 
   /** Writes the items ready, in order; moves those still waiting to the file past the budget. */
@@ -85,7 +96,10 @@ export class OrderedOutput {
         await this.writeRun(entry);
         continue;
       }
-      if (entry.text === null) continue;
+      if (entry.text === null) {
+        this.leftOut--;
+        continue;
+      }
       this.waiting -= entry.text.length;
       batch += (this.count++ === 0 ? '' : this.separator) + entry.text;
       if (batch.length < writeBatch) continue;
@@ -98,6 +112,14 @@ export class OrderedOutput {
       this.head = 0;
     }
     if (this.canMove && this.waiting > this.budget) this.moveToFile();
+    if (this.leftOut > compactAfter && this.leftOut * 2 > this.queue.length - this.head) this.dropLeftOut();
+  }
+
+  /** Drops the items known to be left out from the queue: they write nothing. */
+  private dropLeftOut(): void {
+    this.queue = this.queue.slice(this.head).filter((entry) => !entry.known || 'offset' in entry || entry.text !== null);
+    this.head = 0;
+    this.leftOut = 0;
   }
 
   /** Writes what is left, every item being known by now, and lets the file go. */
@@ -129,6 +151,13 @@ export class OrderedOutput {
       try {
         const dir = mkdtempSync(join(this.directory, 'mosqlog-'));
         this.spill = { dir, fd: openSync(join(dir, 'held'), 'w+'), size: 0 };
+        // Gone from TMPDIR at once where the system lets an open file be removed (not Windows),
+        // so a run ended by a signal, which skips every finally, leaves nothing behind.
+        try {
+          rmSync(dir, { recursive: true, force: true });
+        } catch {
+          // Removed by {@link close} instead.
+        }
       } catch {
         this.canMove = false;
         return;
@@ -149,29 +178,37 @@ export class OrderedOutput {
       batchBytes = 0;
     };
     let run: Run | null = null;
-    for (let i = this.head; i < this.queue.length; i++) {
-      const entry = this.queue[i] as Entry;
-      // An item not known, or a run moved before (its texts lie earlier in the file), ends a run.
-      if (!entry.known || 'offset' in entry) {
-        kept.push(entry);
-        run = null;
-        continue;
+    // A full disk fails a write: the items then stay in memory, as without a file, and the queue
+    // as it was (the runs moved before lie in the file before any text of this move).
+    try {
+      for (let i = this.head; i < this.queue.length; i++) {
+        const entry = this.queue[i] as Entry;
+        // An item not known, or a run moved before (its texts lie earlier in the file), ends a run.
+        if (!entry.known || 'offset' in entry) {
+          kept.push(entry);
+          run = null;
+          continue;
+        }
+        if (entry.text === null) continue;
+        if (run === null) kept.push((run = { known: true, offset: spill.size + batchBytes, bytes: 0, items: 0 }));
+        const text = this.separator + entry.text;
+        const bytes = Buffer.byteLength(text);
+        batch.push(text);
+        batchLength += text.length;
+        batchBytes += bytes;
+        run.bytes += bytes;
+        run.items++;
+        if (batchLength >= writeBatch) writeBatchOut();
       }
-      if (entry.text === null) continue;
-      if (run === null) kept.push((run = { known: true, offset: spill.size + batchBytes, bytes: 0, items: 0 }));
-      const text = this.separator + entry.text;
-      const bytes = Buffer.byteLength(text);
-      batch.push(text);
-      batchLength += text.length;
-      batchBytes += bytes;
-      run.bytes += bytes;
-      run.items++;
-      if (batchLength >= writeBatch) writeBatchOut();
+      writeBatchOut();
+    } catch {
+      this.canMove = false;
+      return;
     }
-    writeBatchOut();
     this.queue = kept;
     this.head = 0;
     this.waiting = 0;
+    this.leftOut = 0;
   }
 
   /** Copies a run from the file to the sink; the first item written has no separator before it. */

@@ -103,9 +103,11 @@ export function refuseInvertedWindow(selection: Selection, last: number | null):
 
 /**
  * The correlator's options, how many worker threads decode large plain files (none by default),
- * and what to do after each batch of records, which reading waits for (writing output as it comes).
+ * what to do after each batch of records, which reading waits for (writing output as it comes),
+ * and whether to leave out progress (output written to the terminal as it comes would be mixed
+ * up with it on the same screen).
  */
-export type PipelineOptions = CorrelateOptions & { jobs?: number; afterBatch?: () => Promise<void> };
+export type PipelineOptions = CorrelateOptions & { jobs?: number; afterBatch?: () => Promise<void>; noProgress?: boolean };
 
 /** Reads every source in order through one correlator; `onRecord` sees each record too. */
 export async function correlateInputs(
@@ -116,7 +118,7 @@ export async function correlateInputs(
   onRecord?: (record: LogRecord) => void,
 ): Promise<Correlation> {
   const correlator = new Correlator(options);
-  const progress = createProgress(io, sources.map((s) => s.size));
+  const progress = createProgress(options.noProgress === true ? { ...io, stderrIsTTY: false } : io, sources.map((s) => s.size));
   // A batch holds lines of one input, named in its records.
   const read = new Map<string, InputTally>();
   const origins = new Map<string, Origins>();

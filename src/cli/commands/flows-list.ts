@@ -7,9 +7,9 @@ import { type Flow, type Selection, compileSelection, flowSelected, needsLastTim
 import type { LineParser } from '../../parse/index.js';
 import { flowsWriters } from '../../report/lists.js';
 import type { CommandEnv } from '../command-env.js';
-import { type InputSource, lastTimeOf } from '../input.js';
+import type { InputSource } from '../input.js';
 import { OrderedOutput, type Slot } from '../ordered-output.js';
-import { type PipelineOptions, correlateInputs, refuseInvertedWindow, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
+import { type PipelineOptions, correlateInputs, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
 
 /** What `flows` was asked for. */
 export interface FlowsRun {
@@ -25,17 +25,17 @@ export interface FlowsRun {
 /**
  * Lists the flows in the order they started (their PUBLISH lines, files in the order read), as
  * the whole correlation's reporter does. False, having read nothing, for a format that lays out
- * its columns from every flow, or a window counted back from the log's end that cannot be placed
- * before reading (stdin or a pipe): the listing then waits for the whole correlation.
+ * its columns from every flow, or a window counted back from the log's end, which is known only
+ * once it is read: the listing then waits for the whole correlation.
  */
 export async function listFlows(run: FlowsRun): Promise<boolean> {
   const { sources, parser, env, selection } = run;
   const writer = run.format === 'json' || run.format === 'ndjson' ? flowsWriters[run.format] : null;
-  if (writer === null) return false;
-  const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
-  if (needsLastTime(selection) && last === null && sources.some((s) => s.size === null)) return false;
-  refuseInvertedWindow(selection, last);
-  const selector = compileSelection(selection, last);
+  // A window counted back from the end counts from the log's latest time, which only reading
+  // it all gives: the last line's (lastTimeOf) is earlier where the clock went back (a DST
+  // change in local stamps, a clock put right, files that overlap).
+  if (writer === null || needsLastTime(selection)) return false;
+  const selector = compileSelection(selection, null);
   const wanted = (f: Flow): boolean => (!run.incomplete || f.state !== 'complete') && (selector.all || flowSelected(f, selector));
   let opened = false;
   const output = new OrderedOutput({
@@ -61,6 +61,7 @@ export async function listFlows(run: FlowsRun): Promise<boolean> {
         output.fill(slot, wanted(e.flow) ? writer.item(e.flow) : null);
       },
       afterBatch: () => output.flush(),
+      noProgress: env.io.stdoutIsTTY,
     }, env.io, watch?.onRecord);
     await output.finish();
     warnAboutWindow(selection, correlation, env.io);
