@@ -3,7 +3,8 @@
  * Checked in-process with a stdout that fails with EPIPE, and with a real pipe into `head`.
  */
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -127,5 +128,13 @@ describe('progress on a terminal', () => {
     }
     const typed = await runCli(['summary', '-'], { stdin: sampleText.repeat(200), stdinIsTTY: true, stderrIsTTY: true, clock: clock() });
     assert.doesNotMatch(typed.stderr, /reading… [\d,]+ lines/);
+    // A named pipe read while stdin is the terminal (`mosqlog <(zcat log.gz)`) shows it.
+    const fifo = join(temp, 'progress.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const feeding = new Promise<void>((resolve, reject) => createWriteStream(fifo).on('error', reject).end(sampleText.repeat(200), resolve));
+    const piped = await runCli(['summary', fifo], { stdinIsTTY: true, stderrIsTTY: true, clock: clock(), stdout: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+    await feeding;
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.match(piped.stderr, /^\rmosqlog: reading… [\d,]+ lines, \d+ MiB/);
   });
 });

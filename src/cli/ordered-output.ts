@@ -14,15 +14,15 @@ export interface Slot {
   text: string | null;
 }
 
-/** Known items moved to the temporary file: `bytes` from `offset`, each item's text after the separator. */
-interface Run {
+/** Known items moved to the temporary file, one after another: `bytes` from `offset`, each item's text after the separator. */
+interface InFile {
   known: true;
   offset: number;
   bytes: number;
   items: number;
 }
 
-type Entry = Slot | Run;
+type Entry = Slot | InFile;
 
 /** Where the text goes: written in order, each write waited for. */
 export interface TextSink {
@@ -34,6 +34,10 @@ const writeBatch = 1 << 20;
 /** Entries passed before the queue is compacted: compacting costs as much as the entries held. */
 const compactAfter = 1024;
 
+/**
+ * Writes items in the order of their {@link reserve}, each once it and those before it are known
+ * ({@link fill}); {@link flush} writes what is ready, and {@link finish} the rest.
+ */
 export class OrderedOutput {
   private queue: Entry[] = [];
   private head = 0;
@@ -177,7 +181,7 @@ export class OrderedOutput {
       batchLength = 0;
       batchBytes = 0;
     };
-    let run: Run | null = null;
+    let run: InFile | null = null;
     // A full disk fails a write: the items then stay in memory, as without a file, and the queue
     // as it was (the runs moved before lie in the file before any text of this move).
     try {
@@ -212,7 +216,7 @@ export class OrderedOutput {
   }
 
   /** Copies a run from the file to the sink; the first item written has no separator before it. */
-  private async writeRun(run: Run): Promise<void> {
+  private async writeRun(run: InFile): Promise<void> {
     if (run.items === 0 || this.spill === null) return;
     let offset = run.offset;
     let left = run.bytes;

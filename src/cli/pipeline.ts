@@ -118,7 +118,7 @@ export async function correlateInputs(
   onRecord?: (record: LogRecord) => void,
 ): Promise<Correlation> {
   const correlator = new Correlator(options);
-  const progress = createProgress(options.noProgress === true ? { ...io, stderrIsTTY: false } : io, sources.map((s) => s.size));
+  const progress = createProgress(options.noProgress === true ? { ...io, stderrIsTTY: false } : io, sources.map((s) => s.size), sources.some((s) => s.name === '-'));
   // A batch holds lines of one input, named in its records.
   const read = new Map<string, InputTally>();
   const origins = new Map<string, Origins>();

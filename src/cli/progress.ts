@@ -22,11 +22,11 @@ const silent: Progress = { line: () => undefined, chunk: () => undefined, done: 
 
 /**
  * A progress meter for inputs of these sizes (null: not known, as of stdin), or a silent one.
- * Stdin typed at a terminal gets none: its reader is the one typing.
+ * Stdin typed at a terminal (`readsStdin`, and stdin is one) gets none: its reader is the one typing.
  */
-export function createProgress(io: Io, sizes: ReadonlyArray<number | null>): Progress {
+export function createProgress(io: Io, sizes: ReadonlyArray<number | null>, readsStdin = false): Progress {
   const totalBytes = sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0);
-  const typed = totalBytes === null && (io.stdin as { isTTY?: boolean }).isTTY === true;
+  const typed = readsStdin && (io.stdin as { isTTY?: boolean }).isTTY === true;
   if (!io.stderrIsTTY || typed || (totalBytes !== null && totalBytes < threshold)) return silent;
   const started = io.now().getTime();
   let bytes = 0;

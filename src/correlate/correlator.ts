@@ -909,6 +909,7 @@ export class Correlator {
       if (st.session) this.closeSession(client, st, 'open', null, undefined);
       this.flows.logEnded(st, connected, { time: this.lastTime, at: this.lastFile === null ? null : { file: this.lastFile, line: this.lastLine } });
     }
+    this.flows.settleRefused();
     if (this.sessionCount > 0 && !this.debugLines) {
       this.addFinding({ code: 'no-debug-lines', severity: 'warning', client: null, time: null, at: [] });
     }

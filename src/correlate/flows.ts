@@ -543,10 +543,14 @@ export class FlowTracker {
     return n;
   }
 
-  /** The flow part of the correlation, once the log has ended: every flow refused at PUBREC is settled then. */
-  result(): Pick<Correlation, 'flows' | 'flowTotals' | 'latency' | 'latencyDistribution' | 'orphanAcks'> {
+  /** The log has ended: the flows refused at PUBREC whose PUBREL or PUBCOMP did not come are settled. */
+  settleRefused(): void {
     for (const flow of this.refusedAtPubrec.values()) this.options.onSettled?.(flow);
     this.refusedAtPubrec.clear();
+  }
+
+  /** The flow part of the correlation. */
+  result(): Pick<Correlation, 'flows' | 'flowTotals' | 'latency' | 'latencyDistribution' | 'orphanAcks'> {
     return { flows: this.kept, ...this.tally.result(), orphanAcks: this.orphanAcks };
   }
 
@@ -630,7 +634,7 @@ export class FlowTracker {
     }
     this.tally.add(flow);
     this.options.onEnd?.(flow);
-    if (this.options.onSettled && this.refusedAtPubrec.get(refusedKey(flow.client, flow.direction, flow.mid)) !== flow) this.options.onSettled(flow);
+    if (this.options.onSettled && (this.refusedAtPubrec.size === 0 || this.refusedAtPubrec.get(refusedKey(flow.client, flow.direction, flow.mid)) !== flow)) this.options.onSettled(flow);
     if (this.options.keep === 'all' || (this.options.keep === 'unfinished' && state !== 'complete')) this.kept.push(flow);
     // Findings only for what did not go as it should; most flows complete without one.
     if (!report || state === 'in-flight' || (state === 'complete' && flow.duplicates === 0)) return;

@@ -34,7 +34,7 @@ Examples:
       let carried: LineContext = {};
       // What each input held, for the warnings the other commands give too.
       const read = new Map<string, InputTally>();
-      const progress = createProgress(env.io, sources.map((s) => s.size));
+      const progress = createProgress(env.io, sources.map((s) => s.size), sources.some((s) => s.name === '-'));
       try {
         for (const source of sources) {
           if (decodedInParallel(source, jobs)) {
