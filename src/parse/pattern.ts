@@ -99,12 +99,13 @@ export function clientOrNull(text: string): string | null {
 /**
  * Whether the text can be the address half of `address:port`. A 1.x IPv6 address has no port,
  * so a split that leaves no IPv6 address is wrong: a single trailing colon (`2001:db8:` from
- * `2001:db8::17`), or seven groups of a full address (`2001:db8:0:0:0:0:0` from `…:0:1`). The
- * broker prints addresses as numbers; one without a colon is not IPv6, and is taken as it is.
+ * `2001:db8::17`), or seven groups of a full address (`2001:db8:0:0:0:0:0` from `…:0:1`). Text
+ * of other characters (a zone id, a damaged line) is wrong only with the trailing colon.
  */
 export function plausibleAddress(address: string): boolean {
   if (address === '') return false;
-  return !address.includes(':') || isIP(address) === 6;
+  if (address.includes(':') && /^[\da-f:.]+$/i.test(address)) return isIP(address) === 6;
+  return !address.endsWith(':') || address.endsWith('::');
 }
 
 /** True when the broker version is known to be older than `release`. */
