@@ -54,6 +54,7 @@ describe('connection: New connection', () => {
     { name: '2.x IPv6 2001:db8::17:40022', line: '1700000000: New connection from 2001:db8::17:40022 on port 1883.', expect: { ...conn, address: '2001:db8::17', port: 40022 } },
     { name: '2.x IPv4-mapped ::ffff:10.0.0.9:51234', line: '1700000000: New connection from ::ffff:10.0.0.9:51234 on port 1883.', expect: { ...conn, address: '::ffff:10.0.0.9', port: 51234 } },
     { name: '2.x unix socket path, port 0', line: '1700000000: New connection from /run/mosquitto/mqtt.sock:0 on port 0.', expect: { ...conn, address: '/run/mosquitto/mqtt.sock', port: 0, listenerPort: 0 } },
+    { name: '2.x unix socket path with a colon, port 0', line: '1700000000: New connection from /run/mq:a.sock:0 on port 0.', expect: { ...conn, address: '/run/mq:a.sock', port: 0, listenerPort: 0 } },
   ]);
 });
 
@@ -164,6 +165,7 @@ describe('connection: disconnect wordings', () => {
     { name: '2.1.1 not authorised', line: '1795000000: Client c1 [127.0.0.1:47000] disconnected: not authorised.', expect: { ...d, cause: 'not-authorised' } },
     { name: '2.1.1 session taken over', line: '1795000000: Client c1 [127.0.0.1:47000] disconnected: session taken over.', expect: { ...d, cause: 'session-taken-over' } },
     { name: '2.1.1 administrative action, unix socket', line: '1795000000: Client c1 [/tmp/sock:0] disconnected: administrative action.', expect: { ...d, cause: 'administrative', address: '/tmp/sock', port: 0 } },
+    { name: '2.1.1 closed, unix socket path with a colon', line: '1795000000: Client c1 [/run/mq:a.sock:0] disconnected: connection closed by client.', expect: { ...d, client: 'c1', cause: 'closed', address: '/run/mq:a.sock', port: 0 } },
     { name: '2.1.1 disallowed feature', line: '1795000000: Client c1 [127.0.0.1:47000] disconnected: used disallowed feature (QoS too high, retain not supported, or bad AUTH method).', expect: { ...d, cause: 'disallowed-feature' } },
     { name: '2.1.1 strerror', line: '1795000000: Client c1 [127.0.0.1:47000] disconnected: Broken pipe.', expect: { ...d, cause: 'os-error', detail: someString } },
     { name: '2.1.1 errno 0', line: '1795000000: Client c1 [127.0.0.1:47000] disconnected: Success.', expect: { ...d, cause: 'closed', detail: 'mid-packet' } },

@@ -100,7 +100,8 @@ export function clientOrNull(text: string): string | null {
  * Whether the text can be the address half of `address:port`. A 1.x IPv6 address has no port,
  * so a split that leaves no IPv6 address is wrong: a single trailing colon (`2001:db8:` from
  * `2001:db8::17`), or seven groups of a full address (`2001:db8:0:0:0:0:0` from `…:0:1`). Text
- * of other characters (a zone id, a damaged line) is wrong only with the trailing colon.
+ * of other characters (a unix socket's path, which may hold colons: `/run/mq:a.sock`; a damaged
+ * line) is wrong only with the trailing colon.
  */
 export function plausibleAddress(address: string): boolean {
   if (address === '') return false;
