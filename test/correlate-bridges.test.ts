@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type BridgeFinding, type Correlation, Correlator, type Finding, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, parseLine } from '../src/parse/index.js';
-import { describeFinding } from '../src/report/finding-text.js';
+import { describeFinding, findingTitle } from '../src/report/finding-text.js';
 
 function records(lines: readonly string[]): LogRecord[] {
   return lines.map((text, i) => parseLine(text, { file: 'f.log', line: i + 1 }));
@@ -92,10 +92,16 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
     // Read whole, the same: its attempts failed for as long as `follow` gives a bridge to connect, so it was out.
     const batch = correlate([...lines, ...connected(1795778108, 1)]);
     const outages = batch.findings.filter((f): f is BridgeFinding => f.code.startsWith('bridge-'));
-    assert.deepEqual(outages.map((f) => [f.code, f.downMs, f.attempts, f.wasUp]), [['bridge-outage', 18_000, 3, false]]);
+    assert.deepEqual(outages.map((f) => [f.code, f.downMs, f.attempts, f.wasUp, findingTitle(f)]), [['bridge-outage', 18_000, 3, false, 'Bridge could not connect for a while']]);
     // Attempts that failed for less than that are its start-up (the remote broker starting too), not an outage.
     const quick = correlate(['1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096), ...connected(1795778099, 1)]);
     assert.deepEqual(codes(quick), ['auth-failure', 'auth-failure']);
+    // Nor when its broker stops and starts again an hour later and it connects at once: a new run's start-up is its own.
+    const restarted = correlate([
+      '1795778090: mosquitto version 2.0.11 starting', ...refused(1795778090), ...refused(1795778096), '1795778098: mosquitto version 2.0.11 terminating',
+      '1795781700: mosquitto version 2.0.11 starting', ...connected(1795781700, 1),
+    ]);
+    assert.deepEqual(codes(restarted), ['auth-failure', 'auth-failure', 'broker-restart']);
   });
 
   test("a v5 bridge's refusal names the remote's reason code, from its words", () => {

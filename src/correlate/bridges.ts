@@ -223,6 +223,8 @@ export class BridgeTracker {
     for (const bridge of this.byName.values()) {
       bridge.up = false;
       bridge.replacing = null;
+      // Failed attempts of a run that never connected are over with it: this run's start-up is its own.
+      if (bridge.down && !bridge.down.wasUp && !bridge.down.announced) bridge.down = null;
       bridge.attemptAt = bridge.down ? time : null;
     }
   }

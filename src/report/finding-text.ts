@@ -56,9 +56,11 @@ export const findingTitles: Record<FindingCode, string> = {
   'unknown-lines': 'Lines not understood',
 };
 
-/** A finding's title: its code's, but for a bridge that `follow` reports down while the log goes on. */
+/** A finding's title: its code's, but for a bridge that `follow` reports down while the log goes on, and an outage of one that had not connected. */
 export function findingTitle(f: Finding): string {
-  return f.code === 'bridge-down' && f.ongoing === true ? 'Bridge down' : findingTitles[f.code];
+  if (f.code === 'bridge-down' && f.ongoing === true) return 'Bridge down';
+  if (f.code === 'bridge-outage' && !f.wasUp) return 'Bridge could not connect for a while';
+  return findingTitles[f.code];
 }
 
 const who = (client: string | null): string => client ?? '<unknown client>';
