@@ -743,6 +743,20 @@ test('errors in the configuration before a start are a start that failed before 
     'broker did not start: its configuration has an error (Unable to open config file /nonexistent.conf)',
   ]);
   assert.deepEqual([c.brokerStarts, c.brokerFailedStarts], [1, 3]);
+  // A log file it cannot open, it says so and goes on (1.5 and later), on stderr.
+  assert.deepEqual(findingsOf(correlate(['1795963203: Error: Unable to open log file /nodir/x.log for writing.', ...good])), []);
+  // Followed, an attempt's errors with a moment's quiet between them are one, said once the log has been quiet a while.
+  const followedFailure = (quietAfterFirst: number): string[] => {
+    const found: string[] = [];
+    const f = new Correlator({ onEvent: (e) => (e.kind === 'finding' ? found.push(`${e.finding.code} ${e.finding.at.map((a) => a.line).join(',')}`) : undefined) });
+    const [first, second] = records(attempts.slice(0, 2));
+    f.push(first as LogRecord);
+    f.quietUntil(1795963203_000 + quietAfterFirst);
+    f.push(second as LogRecord);
+    f.quietUntil(1795963203_000 + 5000);
+    return found;
+  };
+  assert.deepEqual(followedFailure(500), ['broker-start-failed 1,2']);
   // In a journal each attempt is a process of its own, and systemd's lines come between.
   const journal = decoded([
     'Nov 29 10:00:03 gw mosquitto[811]: 1795963205: Error: Unable to open config file /etc/mosquitto/mosquitto.conf.',

@@ -375,9 +375,15 @@ function brokerLevel(r: MessageRecord): Level | undefined {
   return r.family === 'bridge' ? undefined : findCatalogueLevel(r.format, r.params[0]);
 }
 
+/**
+ * A broker that cannot open its log file logs this and goes on, writing to stderr (from 1.5), at
+ * a start or after a reload: no error of its configuration.
+ */
+const logFileFormat = 'Error: Unable to open log file %s for writing.';
+
 /** An error the broker logs as it reads its configuration (at a start, or a reload). */
 function isConfigError(r: MessageRecord): boolean {
-  return r.family === 'config' && brokerLevel(r) === 'error';
+  return r.family === 'config' && r.format !== logFileFormat && brokerLevel(r) === 'error';
 }
 
 /** Lines of a start's errors in its configuration cited by its finding. */
@@ -746,7 +752,9 @@ export class Correlator {
     // A broker says it failed to start, or that it runs, within moments of its start.
     const pendingSince = this.startPending?.error?.time ?? this.startPending?.r.time;
     if (pendingSince != null && time - pendingSince >= startSettledMs) this.settleStartAtEnd();
-    if (this.configFailure !== null) this.settleConfigFailure();
+    // An attempt's errors come together: a moment's quiet may fall between them.
+    const failedSince = this.configFailure?.last.time;
+    if (failedSince != null && time - failedSince >= startSettledMs) this.settleConfigFailure();
     const reloadSince = this.reloadPending?.error?.time ?? this.reloadPending?.r.time;
     if (reloadSince != null && time - reloadSince >= startSettledMs) this.settleReloadAtEnd();
     this.bridges.quietUntil(time);
