@@ -35,6 +35,13 @@ export function newInputTally(): InputTally {
   return { lines: 0, decoded: 0, blank: 0, unstamped: 0, binary: 0, journal: 0, envelope: 0, noEntries: 0, first: null, last: null, firstLine: null, lastLine: null };
 }
 
+/** The tally of `file` among `read`, begun at its first line. */
+export function tallyFor(read: Map<string, InputTally>, file: string): InputTally {
+  let tally = read.get(file);
+  if (!tally) read.set(file, (tally = newInputTally()));
+  return tally;
+}
+
 /**
  * Whether a record is a message of the broker's own: not a line not understood, nor an indented
  * line read as a subscription tree's print or a message's continuation, which any text may hold,

@@ -11,8 +11,8 @@ import type { InputSource } from './input.js';
 import type { Io } from './io.js';
 import { UsageError } from './options.js';
 import { forEachRecordBatchOnThreads } from './parse-parallel/index.js';
-import { createProgress } from './progress.js';
-import { type InputTally, newInputTally, tallyRecord, warnAboutInputs } from './input-tally.js';
+import { createProgress, noProgress } from './progress.js';
+import { type InputTally, tallyFor, tallyRecord, warnAboutInputs } from './input-tally.js';
 
 /** The writers of an input's lines seen so far, and the first return to one after another. */
 interface Origins {
@@ -118,7 +118,7 @@ export async function correlateInputs(
   onRecord?: (record: LogRecord) => void,
 ): Promise<Correlation> {
   const correlator = new Correlator(options);
-  const progress = createProgress(options.noProgress === true ? { ...io, stderrIsTTY: false } : io, sources.map((s) => s.size), sources.some((s) => s.name === '-'));
+  const progress = options.noProgress === true ? noProgress : createProgress(io, sources);
   // A batch holds lines of one input, named in its records.
   const read = new Map<string, InputTally>();
   const origins = new Map<string, Origins>();
@@ -126,8 +126,7 @@ export async function correlateInputs(
     await forEachRecordBatchOnThreads(sources, parser, options.jobs ?? 0, (batch) => {
       const file = batch[0]?.file;
       if (file === undefined) return;
-      let tally = read.get(file);
-      if (!tally) read.set(file, (tally = newInputTally()));
+      const tally = tallyFor(read, file);
       let writers = origins.get(file);
       for (const record of batch) {
         if (tallyRecord(tally, record) && record.origin !== undefined) {

@@ -3,6 +3,7 @@
  * large, or of a size not known (stdin, a pipe) and read for a while; redrawn at most four
  * times a second, erased when done.
  */
+import type { InputSource } from './input.js';
 import type { Io } from './io.js';
 
 /** Inputs smaller than this finish before progress would help. */
@@ -18,16 +19,18 @@ export interface Progress {
   done(): void;
 }
 
-const silent: Progress = { line: () => undefined, chunk: () => undefined, done: () => undefined };
+/** Progress that shows nothing. */
+export const noProgress: Progress = { line: () => undefined, chunk: () => undefined, done: () => undefined };
 
 /**
- * A progress meter for inputs of these sizes (null: not known, as of stdin), or a silent one.
- * Stdin typed at a terminal (`readsStdin`, and stdin is one) gets none: its reader is the one typing.
+ * A progress meter for reading these inputs (a size of null is not known, as of stdin), or
+ * {@link noProgress}. Stdin typed at a terminal gets none: its reader is the one typing.
  */
-export function createProgress(io: Io, sizes: ReadonlyArray<number | null>, readsStdin = false): Progress {
+export function createProgress(io: Io, sources: ReadonlyArray<Pick<InputSource, 'name' | 'size'>>): Progress {
+  const sizes = sources.map((s) => s.size);
   const totalBytes = sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0);
-  const typed = readsStdin && (io.stdin as { isTTY?: boolean }).isTTY === true;
-  if (!io.stderrIsTTY || typed || (totalBytes !== null && totalBytes < threshold)) return silent;
+  const typed = sources.some((s) => s.name === '-') && (io.stdin as { isTTY?: boolean }).isTTY === true;
+  if (!io.stderrIsTTY || typed || (totalBytes !== null && totalBytes < threshold)) return noProgress;
   const started = io.now().getTime();
   let bytes = 0;
   let lines = 0;

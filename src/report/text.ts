@@ -118,7 +118,11 @@ export function elideMiddle(text: string, max: number): string {
 function startWithin(chars: readonly string[], columns: number): string[] {
   let width = 0;
   let n = 0;
-  while (n < chars.length && width + graphemeWidth(chars[n] ?? '') <= columns) width += graphemeWidth(chars[n++] ?? '');
+  for (; n < chars.length; n++) {
+    const next = graphemeWidth(chars[n] ?? '');
+    if (width + next > columns) break;
+    width += next;
+  }
   return chars.slice(0, n);
 }
 

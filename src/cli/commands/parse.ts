@@ -6,7 +6,7 @@ import { type LineContext, defaultMaxLineLength } from '../../parse/index.js';
 import { RecordJsonLines } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
-import { type InputTally, newInputTally, tallyRecord, warnAboutInputs } from '../input-tally.js';
+import { type InputTally, tallyFor, tallyRecord, warnAboutInputs } from '../input-tally.js';
 import { type InputOptions, type JobsOptions, addInputOptions, addJobsOption, jobsFor, parserFor } from '../options.js';
 import { parseFileInParallel } from '../parse-parallel/index.js';
 import { decodedInParallel, parallelChunkBytes } from '../parse-parallel/jobs.js';
@@ -34,7 +34,7 @@ Examples:
       let carried: LineContext = {};
       // What each input held, for the warnings the other commands give too.
       const read = new Map<string, InputTally>();
-      const progress = createProgress(env.io, sources.map((s) => s.size), sources.some((s) => s.name === '-'));
+      const progress = createProgress(env.io, sources);
       try {
         for (const source of sources) {
           if (decodedInParallel(source, jobs)) {
@@ -46,8 +46,7 @@ Examples:
           }
           carried = await forEachRecordBatch([source], parser, async (batch) => {
             const file = batch[0]?.file;
-            let tally = file === undefined ? undefined : read.get(file);
-            if (file !== undefined && !tally) read.set(file, (tally = newInputTally()));
+            const tally = file === undefined ? undefined : tallyFor(read, file);
             for (const record of batch) {
               lines.add(record);
               if (tally) tallyRecord(tally, record);
