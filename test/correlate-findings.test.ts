@@ -743,6 +743,10 @@ test('errors in the configuration before a start are a start that failed before 
     'broker did not start: its configuration has an error (Unable to open config file /nonexistent.conf)',
   ]);
   assert.deepEqual([c.brokerStarts, c.brokerFailedStarts], [1, 3]);
+  // An option on its command line it does not know: real 2.0.11 (`mosquitto -x`), straight to stderr with no time, then its usage.
+  const unknownOption = ["Error: Unknown option '-x'.", 'mosquitto version 2.0.11', '', 'mosquitto is an MQTT v5.0/v3.1.1/v3.1 broker.', '', 'Usage: mosquitto [-c config_file] [-d] [-h] [-p port]'];
+  const badOption = correlate([...unknownOption, ...good]);
+  assert.deepEqual([findingsOf(badOption), badOption.findings.map((f) => describeFinding(f))], [['broker-start-failed - 1'], ["broker did not start: its command line has an error (Unknown option '-x')"]]);
   // A log file it cannot open, it says so and goes on (1.5 and later), on stderr.
   assert.deepEqual(findingsOf(correlate(['1795963203: Error: Unable to open log file /nodir/x.log for writing.', ...good])), []);
   // Followed, an attempt's errors with a moment's quiet between them are one, said once the log has been quiet a while.

@@ -381,9 +381,14 @@ function brokerLevel(r: MessageRecord): Level | undefined {
  */
 const logFileFormat = 'Error: Unable to open log file %s for writing.';
 
-/** An error the broker logs as it reads its configuration (at a start, or a reload). */
+/**
+ * An error the broker logs as it reads its configuration (at a start, or a reload), or its
+ * command line: an option it does not know is written straight to stderr, and it exits.
+ */
 function isConfigError(r: MessageRecord): boolean {
-  return r.family === 'config' && r.format !== logFileFormat && brokerLevel(r) === 'error';
+  if (r.family !== 'config' || r.format === logFileFormat) return false;
+  const level = brokerLevel(r);
+  return level === 'error' || level === 'stderr';
 }
 
 /** Lines of a start's errors in its configuration cited by its finding. */
@@ -396,9 +401,9 @@ function fillFormat(r: MessageRecord): string {
   return text.replace(/^Error:\s*/, '');
 }
 
-/** What an error line says, as a finding's detail: without `Error: ` and its last full stop. */
+/** What an error line says, as a finding's detail: without `Error: `, its last full stop and a line end written with it. */
 function errorDetail(r: MessageRecord): string {
-  return fillFormat(r).replace(/\.$/, '');
+  return fillFormat(r).replace(/\.?\n*$/, '');
 }
 
 /** What a protocol violation's line says was wrong; a value the broker cut off the line is `?`. */
@@ -1759,6 +1764,7 @@ export class Correlator {
     this.addFinding({
       code: 'broker-start-failed', severity: 'warning', client: null, time: failure.first.time, at: failure.at,
       version: null, detail: errorDetail(failure.first), brokerRunning: this.ranBeforeStart && this.terminated === null, beforeStarting: true,
+      ...(brokerLevel(failure.first) === 'stderr' ? { commandLine: true as const } : {}),
     });
   }
 

@@ -327,8 +327,13 @@ export interface StartFailedFinding extends FindingBase {
   detail: string | null;
   /** A broker was running beside it: lines of one came before it (since the last start, with no stop) or after it. */
   brokerRunning: boolean;
-  /** It failed on its configuration, which it reads before it logs `starting`: the log has no line of the start itself. */
+  /**
+   * It failed on its configuration or its command line, which it reads before it logs `starting`:
+   * the log has no line of the start itself.
+   */
   beforeStarting?: true;
+  /** It failed on its command line (an option it does not know), not its configuration. */
+  commandLine?: true;
 }
 /**
  * systemd said the broker's service ended in failure (`mosquitto.service: Main process exited,
