@@ -12,6 +12,8 @@ import { join } from 'node:path';
 export interface Slot {
   known: boolean;
   text: string | null;
+  /** Items in the text, joined by the separator. */
+  items: number;
 }
 
 /** Known items moved to the temporary file, one after another: `bytes` from `offset`, each item's text after the separator. */
@@ -76,15 +78,16 @@ export class OrderedOutput {
 
   /** The place of the next item, in the order they are written. */
   reserve(): Slot {
-    const slot: Slot = { known: false, text: null };
+    const slot: Slot = { known: false, text: null, items: 1 };
     this.queue.push(slot);
     return slot;
   }
 
-  /** The item of `slot` is known: `text`, or nothing to write (null). */
-  fill(slot: Slot, text: string | null): void {
+  /** The item of `slot` is known: `text` (of `items` joined by the separator), or nothing to write (null). */
+  fill(slot: Slot, text: string | null, items = 1): void {
     slot.known = true;
     slot.text = text;
+    slot.items = items;
     if (text !== null) this.waiting += text.length;
     else this.leftOut++;
   }
@@ -105,7 +108,8 @@ export class OrderedOutput {
         continue;
       }
       this.waiting -= entry.text.length;
-      batch += (this.count++ === 0 ? '' : this.separator) + entry.text;
+      batch += (this.count === 0 ? '' : this.separator) + entry.text;
+      this.count += entry.items;
       if (batch.length < writeBatch) continue;
       await this.sink.write(batch);
       batch = '';
@@ -201,7 +205,7 @@ export class OrderedOutput {
         batchLength += text.length;
         batchBytes += bytes;
         run.bytes += bytes;
-        run.items++;
+        run.items += entry.items;
         if (batchLength >= writeBatch) writeBatchOut();
       }
       writeBatchOut();

@@ -391,6 +391,15 @@ function isConfigError(r: MessageRecord): boolean {
   return level === 'error' || level === 'stderr';
 }
 
+/**
+ * Whether a packet line shows the log has debug lines. The warning of an acknowledgement's
+ * unknown id is logged without them. (Not by the record's level: an envelope may give every line
+ * its own.)
+ */
+export function isDebugLine(r: PacketRecord): boolean {
+  return r.outcome !== 'unknown-mid';
+}
+
 /** Lines of a start's errors in its configuration cited by its finding. */
 const configErrorsCited = 5;
 
@@ -912,6 +921,8 @@ export class Correlator {
     if (this.resumeEcho !== null) this.settleResumeEcho(null);
     this.settleRequest(true);
     this.loggingRunOver();
+    for (const request of this.undecided) this.granted(request);
+    this.undecided = [];
     this.countMinute(this.minute);
     this.bridges.finish(this.lastTime);
     if (this.stoppedUnsaved) this.forgetKeptSessions();
@@ -1997,9 +2008,7 @@ export class Correlator {
   }
 
   private onPacket(r: PacketRecord): void {
-    // The warning of an acknowledgement's unknown id is logged without debug lines. (Not by the
-    // record's level: an envelope may give every line its own.)
-    if (r.outcome !== 'unknown-mid') this.debugLines = true;
+    if (isDebugLine(r)) this.debugLines = true;
     if (this.reloadedAt !== null && r.direction === 'in') this.reloadedAt = null;
     // Two fields, not an object: this runs for every packet line.
     const echo = this.lastPacketAt === this.records - 1 && this.lastPacket !== null && secondLineOf(r, this.lastPacket);
@@ -2109,7 +2118,8 @@ export class Correlator {
       this.grantsShown();
       const asked = request?.client === r.client ? request.filters.findIndex((f) => grants(r, f)) : -1;
       if (request && asked >= 0) {
-        request.filters.splice(asked, 1);
+        const [granted] = request.filters.splice(asked, 1);
+        if (granted) this.emit({ kind: 'subscription-granted', client: request.client, at: granted.at });
         if (request.session) request.session.subscriptions++;
       } else if (!this.topicLinesLogged) {
         // A log without topic lines: its grant lines are all it says of subscriptions.
@@ -2149,6 +2159,7 @@ export class Correlator {
     this.request = null;
     if (this.runMarksDenials) {
       if (request.session) request.session.subscriptions += request.filters.length;
+      this.granted(request);
       return;
     }
     if (this.grantsLogged && !logEnded) {
@@ -2158,6 +2169,12 @@ export class Correlator {
     if (request.session) request.session.subscriptions += request.filters.length;
     // A run of the broker without grant lines has many such requests: past the first few, they stay granted.
     if (!logEnded && request.filters.length > 0 && this.undecided.length < undecidedKept) this.undecided.push(request);
+    else this.granted(request);
+  }
+
+  /** The filters of `request` left are granted, for good. */
+  private granted(request: SubscribeRequest): void {
+    for (const f of request.filters) this.emit({ kind: 'subscription-granted', client: request.client, at: f.at });
   }
 
   /** The run of the broker ends here (or the log does): whether its denied filters could be told. */
@@ -2183,6 +2200,7 @@ export class Correlator {
   private newLoggingRun(): void {
     this.settleRequest(true);
     this.loggingRunOver();
+    for (const request of this.undecided) this.granted(request);
     this.undecided = [];
     this.grantsLogged = false;
     this.topicLinesLogged = false;

@@ -2,10 +2,10 @@
  * The correlate layer: records in, sessions, flows and findings out.
  */
 export * from './types.js';
-export { type CorrelateOptions, Correlator, correlateRecords, defaultFindingsPerCode, endpoint } from './correlator.js';
+export { type CorrelateOptions, Correlator, correlateRecords, defaultFindingsPerCode, endpoint, isDebugLine } from './correlator.js';
 export { FlowTally } from './flows.js';
 export { SessionTally, activityKeyLimit } from './stats.js';
 export { FindingTally, type Selection, type Selector, type TimeBound, attemptSelected, compileSelection, countFindings, filtersOverlap, findingAbout, flowSelected, globProblem, sessionSelected, orphanAckSelected, invertedWindow, needsLastTime, parseTimeBound, recordClient, recordSelected, resolveBound, selectCorrelation, selects, topicFilterProblem } from './select.js';
-export { type TimelineEntry, TimelineBuilder, selectTimeline } from './timeline.js';
+export { type TimelineEntry, type TimelineSink, TimelineBuilder, selectTimeline, timelineSelector } from './timeline.js';
 export { type LiveFilter, createLiveFilter } from './live-select.js';
 export { type LiveSnapshot, type RecentFinding, LiveStats } from './live-stats.js';

@@ -69,7 +69,8 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'flow-resent': return flowSelected(e.flow, s) && s.time(e.time);
         case 'orphan-ack': return orphanAckSelected(e.ack, s);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
-        case 'subscription-denied': return s.client(e.client);
+        case 'subscription-denied':
+        case 'subscription-granted': return s.client(e.client);
       }
     },
     inWindow: (time) => s.time(time),

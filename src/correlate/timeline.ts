@@ -39,7 +39,7 @@ export type TimelineEntry =
   | (EntryBase & { kind: 'finding'; finding: Finding })
   | (EntryBase & { kind: 'packet'; packet: PacketRecord });
 
-/** Topic lines whose filter is remembered for a denial found later. */
+/** Topic lines whose filter is remembered until the correlator judges it (granted or denied). */
 const filtersKept = 100_000;
 
 /** Findings that say why a session ended, which its end entry says too. */
@@ -49,12 +49,81 @@ const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepali
 const shownOnTheirOwn: ReadonlySet<FindingCode> = new Set<FindingCode>(['auth-failure', 'connection-refused', 'publish-denied', 'publish-too-large', 'subscribe-denied']);
 
 /**
+ * Where a timeline's entries go, in order: each place is taken when an entry is made, and filled
+ * once, when the entry will change no more, with it and the silences found to follow it.
+ */
+export interface TimelineSink<Place = unknown> {
+  reserve(): Place;
+  fill(place: Place, entries: readonly TimelineEntry[]): void;
+}
+
+/** The entries in memory, in order: the first `limit` of them, with a count of those left out. */
+export class TimelineList implements TimelineSink<{ entries: readonly TimelineEntry[] | null }> {
+  readonly entries: TimelineEntry[] = [];
+  /** Entries past the limit left out. */
+  omitted = 0;
+  private queue: Array<{ entries: readonly TimelineEntry[] | null }> = [];
+  private head = 0;
+
+  constructor(private readonly limit: number) {}
+
+  reserve(): { entries: readonly TimelineEntry[] | null } {
+    const place = { entries: null };
+    this.queue.push(place);
+    return place;
+  }
+
+  fill(place: { entries: readonly TimelineEntry[] | null }, entries: readonly TimelineEntry[]): void {
+    place.entries = entries;
+    for (let next = this.queue[this.head]; next !== undefined && next.entries !== null; next = this.queue[this.head]) {
+      this.head++;
+      for (const e of next.entries) {
+        if (this.entries.length < this.limit) this.entries.push(e);
+        else this.omitted++;
+      }
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/**
+ * An entry whose place is not filled yet: while it may change (`open`), and while a silence of
+ * its client may still be found to follow it (it is the client's latest entry, or the latest
+ * no later than when the client was last heard from).
+ */
+interface Held {
+  place: unknown;
+  open: boolean;
+  latest: boolean;
+  anchor: boolean;
+  /** Silences placed after it. */
+  gaps: TimelineEntry[];
+}
+
+/** A client's latest entry with a place, and the latest no later than when it was last heard from. */
+interface GapPlaces {
+  latest: TimelineEntry | null;
+  anchor: TimelineEntry | null;
+}
+
+/**
  * Builds timelines for the clients `wanted` accepts; `wanted(null)` says whether connections
- * refused before they gave an id are kept too.
+ * refused before they gave an id are kept too. Entries go to a sink as they settle, in order;
+ * without one they are kept in memory, up to `limit` ({@link finish}).
  */
 export class TimelineBuilder {
-  private readonly entries: TimelineEntry[] = [];
+  private readonly sink: TimelineSink;
+  private readonly list: TimelineList | null;
+  private readonly held = new Map<TimelineEntry, Held>();
   private readonly last = new Map<string, TimelineEntry>();
+  /**
+   * For each client a silence may still be found for: its latest entry with a place, and the
+   * latest no later than when it was last heard from, which a silence found later follows.
+   */
+  private readonly gapPlaces = new Map<string, GapPlaces>();
   /** Each client's latest delivery, when it was at QoS 0: a drop as too large that follows drops it. */
   private readonly lastDelivery = new Map<string, Extract<TimelineEntry, { kind: 'message' }>>();
   private readonly lastHeard = new Map<string, number>();
@@ -64,20 +133,22 @@ export class TimelineBuilder {
   /** Clients whose SUBSCRIBE or UNSUBSCRIBE came in and whose topic lines start a new entry. */
   private readonly newRequest = new Set<string>();
   /**
-   * Each client's SUBSCRIBE or UNSUBSCRIBE entry of its connection so far, which its next topic
-   * lines join (other lines, such as a drop of messages, may come between).
+   * Each client's SUBSCRIBE or UNSUBSCRIBE entry that its next topic lines may still join (other
+   * lines, such as a drop of messages, may come between): until another request, connection or
+   * end of the client, or a line of a later time once its SUBACK is sent (or without packet lines).
    */
-  private readonly lastRequest = new Map<string, TimelineEntry>();
+  private readonly lastRequest = new Map<string, Extract<TimelineEntry, { kind: 'subscribe' | 'unsubscribe' }>>();
   /** Entries begun by a SUBSCRIBE or UNSUBSCRIBE packet line: their topic lines join them whatever their time. */
   private readonly packetStarted = new WeakSet<TimelineEntry>();
   /**
-   * The filter each recent topic line of a SUBSCRIBE asked for, by `file:line`: the correlator may
-   * find it denied later. Two generations: when the newer is full, it becomes the older.
+   * The filter each topic line of a SUBSCRIBE asked for, by `file:line`, until the correlator
+   * judges it: it may find it denied later. Two generations: when the newer is full, the older
+   * is taken as granted.
    */
-  private filterAt = new Map<string, { denied?: boolean }>();
-  /** Entries left out past the limit. */
-  private left = 0;
-  private olderFilterAt = new Map<string, { denied?: boolean }>();
+  private filterAt = new Map<string, { filter: { denied?: boolean }; entry: TimelineEntry }>();
+  private olderFilterAt = new Map<string, { filter: { denied?: boolean }; entry: TimelineEntry }>();
+  /** Topic lines of each request entry still to be judged. */
+  private readonly unjudged = new Map<TimelineEntry, number>();
 
   /**
    * `window` is the time window the timeline will be cut to, when it is known before the log is
@@ -86,9 +157,13 @@ export class TimelineBuilder {
   constructor(
     private readonly wanted: (client: string | null) => boolean,
     private readonly packets = false,
-    private readonly limit = 1_000_000,
+    limit = 1_000_000,
     private readonly window: { since: number | null; until: number | null } = { since: null, until: null },
-  ) {}
+    sink: TimelineSink | null = null,
+  ) {
+    this.list = sink === null ? new TimelineList(limit) : null;
+    this.sink = sink ?? (this.list as TimelineList);
+  }
 
   /** Whether times `a` and `b` lie on two sides of an end of the window. */
   private acrossWindowEnd(a: number | null, b: number | null): boolean {
@@ -97,10 +172,11 @@ export class TimelineBuilder {
     return (since !== null && (a < since) !== (b < since)) || (until !== null && (a <= until) !== (b <= until));
   }
 
-  /** Sees a record (before or after the correlator; order among records is what matters). */
+  /** Sees a record, after the correlator has. */
   onRecord(r: LogRecord): void {
+    if (this.lastRequest.size > 0 && r.time !== null) this.closeRequestsBefore(r.time);
     // A new connection's topic lines are its own requests.
-    if (r.type === 'client-connected') this.lastRequest.delete(r.client);
+    if (r.type === 'client-connected') this.closeRequest(r.client);
     if (r.type === 'packet') this.onPacket(r);
     else if (r.type === 'messages-dropped') this.onDropped(r);
     else if (r.type === 'session-expiry' && this.wanted(r.client)) this.add({ kind: 'expired', client: r.client, time: r.time, at: where(r) });
@@ -114,26 +190,70 @@ export class TimelineBuilder {
       const sameRequest = open?.kind === kind && !this.newRequest.has(r.client) && (this.packetStarted.has(open) || open.time === r.time);
       const known = sameRequest ? open.filters.find((f) => f.filter === r.filter) : undefined;
       let shown: { denied?: boolean } = filter;
+      let entry: TimelineEntry;
       if (sameRequest && (known === undefined || (known.qos === filter.qos && known.denied === filter.denied))) {
+        entry = open;
         if (known === undefined) open.filters.push(filter);
         else shown = known;
       } else {
-        const entry: TimelineEntry = { kind, client: r.client, time: r.time, at: where(r), filters: [filter] };
-        if (this.newRequest.delete(r.client)) this.packetStarted.add(entry);
-        this.add(entry);
-        this.lastRequest.set(r.client, entry);
+        this.closeRequest(r.client);
+        const request: TimelineEntry = { kind, client: r.client, time: r.time, at: where(r), filters: [filter] };
+        if (this.newRequest.delete(r.client)) this.packetStarted.add(request);
+        this.lastRequest.set(r.client, request);
+        this.add(request);
+        entry = request;
       }
-      if (kind === 'subscribe' && r.level !== 'subscribe') this.rememberFilter(r, shown);
+      if (kind === 'subscribe' && r.level !== 'subscribe') this.rememberFilter(r, shown, entry);
     }
   }
 
-  /** Remembers the filter a topic line asked for, the latest {@link filtersKept} of them at least. */
-  private rememberFilter(at: Where, filter: { denied?: boolean }): void {
+  /** Remembers the filter a topic line asked for until it is judged, the latest {@link filtersKept} of them at least. */
+  private rememberFilter(at: Where, filter: { denied?: boolean }, entry: TimelineEntry): void {
     if (this.filterAt.size >= filtersKept) {
+      for (const { entry: e } of this.olderFilterAt.values()) this.judged(e);
       this.olderFilterAt = this.filterAt;
       this.filterAt = new Map();
     }
-    this.filterAt.set(`${at.file}:${at.line}`, filter);
+    this.filterAt.set(`${at.file}:${at.line}`, { filter, entry });
+    this.unjudged.set(entry, (this.unjudged.get(entry) ?? 0) + 1);
+  }
+
+  /** The filter of the topic line at `at` was judged; returns it, unless it is not remembered. */
+  private judge(at: Where): { denied?: boolean } | undefined {
+    const key = `${at.file}:${at.line}`;
+    const remembered = this.filterAt.get(key) ?? this.olderFilterAt.get(key);
+    if (remembered === undefined) return undefined;
+    this.filterAt.delete(key);
+    this.olderFilterAt.delete(key);
+    this.judged(remembered.entry);
+    return remembered.filter;
+  }
+
+  /** One topic line of a request entry was judged: the entry is settled once all are, and it takes no more. */
+  private judged(entry: TimelineEntry): void {
+    const left = (this.unjudged.get(entry) ?? 1) - 1;
+    if (left > 0) this.unjudged.set(entry, left);
+    else this.unjudged.delete(entry);
+    this.settleRequest(entry);
+  }
+
+  /** The client's request entry takes no more topic lines. */
+  private closeRequest(client: string): void {
+    const request = this.lastRequest.get(client);
+    if (request === undefined) return;
+    this.lastRequest.delete(client);
+    this.settleRequest(request);
+  }
+
+  /** Requests whose SUBACK was sent (or had no packet line) take no lines of a time other than theirs. */
+  private closeRequestsBefore(time: number): void {
+    for (const request of this.lastRequest.values()) {
+      if (!this.packetStarted.has(request) && request.time !== time) this.closeRequest(request.client);
+    }
+  }
+
+  private settleRequest(entry: TimelineEntry): void {
+    if (!this.unjudged.has(entry) && this.lastRequest.get(entry.client as string) !== entry) this.settle(entry);
   }
 
   /** Sees a correlator event. */
@@ -143,15 +263,27 @@ export class TimelineBuilder {
         if (!this.wanted(e.session.client)) return;
         this.keepalive.set(e.session.client, e.session.keepalive);
         if (e.session.start !== null) this.lastHeard.set(e.session.client, e.session.start);
+        this.setDelivery(e.session.client, undefined);
         this.add({ kind: 'connect', client: e.session.client, time: e.session.start, at: e.session.startAt, session: e.session });
         return;
       case 'session-end': {
-        if (!this.wanted(e.session.client) || e.session.endReason === 'open') return;
+        const client = e.session.client;
+        if (!this.wanted(client)) return;
+        // Its connect entry shows the session as it ended.
+        const connect = this.connects.get(e.session);
+        if (connect) {
+          this.connects.delete(e.session);
+          this.settle(connect);
+        }
+        if (e.session.endReason === 'open') return;
         const at = e.session.endAt ?? e.session.startAt;
         // The silence before a keepalive timeout is what explains it; a log without packet lines cannot show it.
-        if (e.session.end !== null && this.heardPackets) this.gapUntil(e.session.client, e.session.end, at);
-        this.add({ kind: 'end', client: e.session.client, time: e.session.end, at, session: e.session });
-        this.keepalive.delete(e.session.client);
+        if (e.session.end !== null && this.heardPackets) this.gapUntil(client, e.session.end, at);
+        this.add({ kind: 'end', client, time: e.session.end, at, session: e.session });
+        this.keepalive.delete(client);
+        this.noMoreGaps(client);
+        this.setDelivery(client, undefined);
+        this.closeRequest(client);
         return;
       }
       case 'ended-before-log': {
@@ -162,11 +294,13 @@ export class TimelineBuilder {
       }
       case 'subscription-denied': {
         // Known at the request's SUBACK, or later: the filter its topic line asked for.
-        const key = `${e.at.file}:${e.at.line}`;
-        const filter = this.filterAt.get(key) ?? this.olderFilterAt.get(key);
+        const filter = this.judge(e.at);
         if (filter) filter.denied = true;
         return;
       }
+      case 'subscription-granted':
+        this.judge(e.at);
+        return;
       case 'attempt':
         if (!this.wanted(e.attempt.client)) return;
         this.add({ kind: 'attempt', client: e.attempt.client, time: e.attempt.time, at: e.attempt.at, attempt: e.attempt });
@@ -180,6 +314,13 @@ export class TimelineBuilder {
       case 'flow-resent':
         if (this.wanted(e.flow.client)) this.add({ kind: 'resend', client: e.flow.client, time: e.time, at: e.at, flow: e.flow });
         return;
+      case 'flow-settled': {
+        const entries = this.flowEntries.get(e.flow);
+        this.flowEntries.delete(e.flow);
+        this.settledFlows.add(e.flow);
+        for (const entry of entries ?? []) this.settle(entry);
+        return;
+      }
       case 'finding': {
         const f = e.finding;
         // Flow, refused-login and denied PUBLISH and SUBSCRIBE findings are shown on their own entries, and so
@@ -192,9 +333,25 @@ export class TimelineBuilder {
     }
   }
 
-  /** The entries, in log order; a silence where it began. */
+  /** Each session's connect entry, which shows the session as it is until it ends. */
+  private readonly connects = new Map<Session, TimelineEntry>();
+  /** Each flow's entries, which show it as it is until it settles. */
+  private readonly flowEntries = new Map<Flow, TimelineEntry[]>();
+  private readonly settledFlows = new WeakSet<Flow>();
+
+  /**
+   * Fills every place left, the log being over; returns the entries kept in memory, in log order
+   * (a silence where it began), or none when they went to a sink.
+   */
   finish(): TimelineEntry[] {
-    return this.entries;
+    for (const [entry, held] of [...this.held]) {
+      held.open = false;
+      held.latest = false;
+      held.anchor = false;
+      this.fillIfDone(entry, held);
+    }
+    this.gapPlaces.clear();
+    return this.list?.entries ?? [];
   }
 
   /**
@@ -204,8 +361,16 @@ export class TimelineBuilder {
   private onDropped(r: DropRecord): void {
     const last = this.lastDelivery.get(r.client);
     if (r.packetBytes === undefined || last === undefined) return;
-    this.lastDelivery.delete(r.client);
     if ((last.bytes ?? 0) < r.packetBytes) last.outcome = 'dropped';
+    this.setDelivery(r.client, undefined);
+  }
+
+  /** The client's latest QoS 0 delivery, which a drop may still be found for; the one before is settled. */
+  private setDelivery(client: string, entry: Extract<TimelineEntry, { kind: 'message' }> | undefined): void {
+    const before = this.lastDelivery.get(client);
+    if (entry === undefined) this.lastDelivery.delete(client);
+    else this.lastDelivery.set(client, entry);
+    if (before !== undefined && before !== entry) this.settle(before);
   }
 
   private onPacket(r: PacketRecord): void {
@@ -219,7 +384,7 @@ export class TimelineBuilder {
     }
     if (r.direction === 'in' && r.time !== null) {
       this.gapUntil(r.client, r.time, where(r));
-      this.lastHeard.set(r.client, r.time);
+      this.heardAt(r.client, r.time);
     }
     if (this.packets) {
       this.add({ kind: 'packet', client: r.client, time: r.time, at: where(r), packet: r });
@@ -235,17 +400,26 @@ export class TimelineBuilder {
       }
       return;
     }
-    if (r.cmd === 'publish' && r.direction === 'out') this.lastDelivery.delete(r.client);
+    if (r.cmd === 'publish' && r.direction === 'out') this.setDelivery(r.client, undefined);
     // A QoS 1/2 PUBLISH with a packet id is shown once, as the flow the correlator starts for it.
     if (r.cmd === 'publish' && !((r.qos === 1 || r.qos === 2) && r.mid !== undefined)) {
       const outcome = r.outcome === 'unknown-mid' ? undefined : r.outcome;
-      const entry: TimelineEntry = {
+      const entry: Extract<TimelineEntry, { kind: 'message' }> = {
         kind: 'message', client: r.client, time: r.time, at: where(r), direction: r.direction, qos: r.qos ?? null,
         topic: r.topic ?? null, bytes: r.payloadBytes ?? null, retain: r.retain === true, ...(outcome ? { outcome } : {}),
       };
       if (r.direction === 'out') this.lastDelivery.set(r.client, entry);
       this.add(entry);
     }
+  }
+
+  /** The client was heard from at `time`: its latest entry, if no later, is what a silence found next follows. */
+  private heardAt(client: string, time: number): void {
+    this.lastHeard.set(client, time);
+    const places = this.gapPlaces.get(client);
+    const latest = places?.latest;
+    if (!places || !latest || latest === places.anchor || (latest.time !== null && latest.time > time)) return;
+    this.moveAnchor(places, latest);
   }
 
   /** A gap entry when the client was silent for more than 1.5 keepalives before `time`. */
@@ -259,19 +433,20 @@ export class TimelineBuilder {
   }
 
   /**
-   * Adds an entry known only later (a silence, once it ends) where its time puts it: after the
-   * client's last entry no later than it, so that what was sent to it meanwhile follows it.
-   * Those later entries stay the client's last.
+   * Adds a silence, known only once it ends, where it began: after the client's latest entry no
+   * later than its start (and the silences already after it), so that what was sent to the
+   * client meanwhile follows it. Without such an entry it goes last.
    */
-  private addSince(entry: TimelineEntry & { time: number }): void {
-    let i = this.entries.length;
-    for (; i > 0; i--) {
-      const e = this.entries[i - 1];
-      if (e?.client === entry.client && (e.time === null || e.time <= entry.time)) break;
+  private addSince(entry: Extract<TimelineEntry, { kind: 'gap' }>): void {
+    const anchor = this.gapPlaces.get(entry.client)?.anchor;
+    const held = anchor ? this.held.get(anchor) : undefined;
+    if (!anchor || !held) {
+      this.add(entry);
+      return;
     }
-    if (i === this.entries.length || i === 0) this.add(entry);
-    else if (this.entries.length < this.limit) this.entries.splice(i, 0, entry);
-    else this.left++;
+    held.gaps.push(entry);
+    // Nothing of the client's after it: the silence is its latest entry.
+    if (this.last.get(entry.client) === anchor) this.setLast(entry.client, entry);
   }
 
   /** Whether `at` is the line of the session end just shown for `client`. */
@@ -280,16 +455,99 @@ export class TimelineBuilder {
     return (last?.kind === 'end' || last?.kind === 'end-before-log') && last.at.line === at.line && last.at.file === at.file;
   }
 
-  /** Entries past {@link limit} left out: the timeline holds the first ones. */
+  /** Entries past the limit left out: the timeline holds the first ones. Known once {@link finish}ed. */
   get omitted(): number {
-    return this.left;
+    return this.list?.omitted ?? 0;
+  }
+
+  /** The client's latest entry, which a group of pings may grow on; the group before is settled. */
+  private setLast(client: string, entry: TimelineEntry): void {
+    const before = this.last.get(client);
+    this.last.set(client, entry);
+    if (before?.kind === 'pings' && before !== entry) this.settle(before);
   }
 
   private add(entry: TimelineEntry): void {
-    if (entry.client !== null) this.last.set(entry.client, entry);
+    if (entry.client !== null) this.setLast(entry.client, entry);
     if (this.outsideWindow(entry)) return;
-    if (this.entries.length >= this.limit) this.left++;
-    else this.entries.push(entry);
+    const held: Held = { place: this.sink.reserve(), open: this.opens(entry), latest: false, anchor: false, gaps: [] };
+    this.held.set(entry, held);
+    const client = entry.client;
+    // While a silence of the client may still be found, it may follow this entry.
+    if (client !== null && this.heardPackets && (this.keepalive.get(client) ?? 0) > 0 && this.lastHeard.has(client)) {
+      let places = this.gapPlaces.get(client);
+      if (places === undefined) this.gapPlaces.set(client, (places = { latest: null, anchor: null }));
+      const before = places.latest;
+      places.latest = entry;
+      held.latest = true;
+      if (before !== null) this.release(before, 'latest');
+      if (entry.time === null || entry.time <= (this.lastHeard.get(client) as number)) this.moveAnchor(places, entry);
+    }
+    this.fillIfDone(entry, held);
+  }
+
+  /** Whether an entry may still change: it shows something still going on. */
+  private opens(entry: TimelineEntry): boolean {
+    switch (entry.kind) {
+      case 'connect':
+        this.connects.set(entry.session, entry);
+        return true;
+      case 'flow':
+      case 'resend': {
+        if (this.settledFlows.has(entry.flow)) return false;
+        const entries = this.flowEntries.get(entry.flow);
+        if (entries) entries.push(entry);
+        else this.flowEntries.set(entry.flow, [entry]);
+        return true;
+      }
+      case 'pings':
+      case 'subscribe':
+      case 'unsubscribe':
+        return true;
+      case 'message':
+        return this.lastDelivery.get(entry.client) === entry;
+      default:
+        return false;
+    }
+  }
+
+  /** A silence found next follows `entry`. */
+  private moveAnchor(places: GapPlaces, entry: TimelineEntry): void {
+    const before = places.anchor;
+    places.anchor = entry;
+    const held = this.held.get(entry);
+    if (held) held.anchor = true;
+    if (before !== null && before !== entry) this.release(before, 'anchor');
+  }
+
+  /** The client's silences can be found no more (its session ended): its entries need not wait for one. */
+  private noMoreGaps(client: string): void {
+    const places = this.gapPlaces.get(client);
+    if (places === undefined) return;
+    this.gapPlaces.delete(client);
+    if (places.latest) this.release(places.latest, 'latest');
+    if (places.anchor) this.release(places.anchor, 'anchor');
+  }
+
+  private release(entry: TimelineEntry, why: 'latest' | 'anchor'): void {
+    const held = this.held.get(entry);
+    if (held === undefined) return;
+    held[why] = false;
+    this.fillIfDone(entry, held);
+  }
+
+  /** The entry will change no more. */
+  private settle(entry: TimelineEntry): void {
+    const held = this.held.get(entry);
+    if (held === undefined) return;
+    held.open = false;
+    this.fillIfDone(entry, held);
+  }
+
+  private fillIfDone(entry: TimelineEntry, held: Held): void {
+    if (held.open || held.latest || held.anchor) return;
+    this.held.delete(entry);
+    this.sink.fill(held.place, held.gaps.length === 0 ? [entry] : [entry, ...held.gaps]);
   }
 
   /**
@@ -316,6 +574,20 @@ function where(r: LogRecord): Where {
  * those asked for. What is about no topic (connects, ends, pings) stays.
  */
 export function selectTimeline(entries: readonly TimelineEntry[], s: Selector): TimelineEntry[] {
+  const select = timelineSelector(s);
+  const selected: TimelineEntry[] = [];
+  for (const e of entries) {
+    const kept = select(e);
+    if (kept !== null) selected.push(kept);
+  }
+  return selected;
+}
+
+/**
+ * {@link selectTimeline} one entry at a time, given in log order: the entry, the part of it
+ * selected (a request's filters), or null.
+ */
+export function timelineSelector(s: Selector): (e: TimelineEntry) => TimelineEntry | null {
   /** PUBLISH packets kept, by direction, id and client, for their acknowledgements. */
   const kept = new Set<string>();
   const packetSelected = (r: PacketRecord): boolean => {
@@ -330,43 +602,31 @@ export function selectTimeline(entries: readonly TimelineEntry[], s: Selector): 
     }
     return isAck(r) ? kept.has(`${ackedDirection(r)} ${r.mid} ${r.client}`) : true;
   };
-  const selected: TimelineEntry[] = [];
-  for (const e of entries) {
-    if (e.kind === 'flow') {
-      if (flowInWindow(e.flow, s)) selected.push(e);
-      continue;
-    }
+  return (e) => {
+    if (e.kind === 'flow') return flowInWindow(e.flow, s) ? e : null;
     // A silence, or a group of pings, that overlaps the window (a group is cut at its ends, when
     // they were known before the log was read).
     if (e.kind === 'gap' || e.kind === 'pings') {
-      if (s.span(e.time, e.kind === 'gap' ? (e.time === null ? null : e.time + e.gapMs) : e.last)) selected.push(e);
-      continue;
+      return s.span(e.time, e.kind === 'gap' ? (e.time === null ? null : e.time + e.gapMs) : e.last) ? e : null;
     }
-    if (!s.time(e.time)) continue;
+    if (!s.time(e.time)) return null;
     switch (e.kind) {
       case 'message':
-        if (s.topic(e.topic)) selected.push(e);
-        break;
+        return s.topic(e.topic) ? e : null;
       case 'resend':
-        if (s.topic(e.flow.topic)) selected.push(e);
-        break;
+        return s.topic(e.flow.topic) ? e : null;
       case 'finding':
-        if (findingAbout(e.finding, s)) selected.push(e);
-        break;
+        return findingAbout(e.finding, s) ? e : null;
       case 'packet':
-        if (packetSelected(e.packet)) selected.push(e);
-        break;
+        return packetSelected(e.packet) ? e : null;
       case 'subscribe':
       case 'unsubscribe': {
         // The filters that share a topic with those asked for, as `problems` keeps a denied one.
         const filters = e.filters.filter((f) => s.filter(f.filter));
-        if (filters.length === e.filters.length) selected.push(e);
-        else if (filters.length > 0) selected.push({ ...e, filters });
-        break;
+        return filters.length === e.filters.length ? e : filters.length > 0 ? { ...e, filters } : null;
       }
       default:
-        selected.push(e);
+        return e;
     }
-  }
-  return selected;
+  };
 }

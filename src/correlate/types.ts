@@ -535,6 +535,11 @@ export type CorrelatorEvent =
    */
   | { kind: 'subscription-denied'; client: string; filter: string; at: Where }
   /**
+   * A filter of a SUBSCRIBE taken as granted, for good, after its topic line (`at`): by its grant
+   * line, its SUBACK, or a run of the broker that ends without saying it denies filters.
+   */
+  | { kind: 'subscription-granted'; client: string; at: Where }
+  /**
    * A finding, as it is made. `time` is when: by the log's times, the finding's own or the latest
    * before it, whichever is later (a flow's finding is timed by its last step, and made when its
    * session ends), so that events come in time order; null while the log has no times.

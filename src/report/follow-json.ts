@@ -30,6 +30,7 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'flow-resent':
     case 'orphan-ack':
     case 'subscription-denied':
+    case 'subscription-granted':
       return null;
   }
 }

@@ -120,6 +120,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'flow-resent':
     case 'orphan-ack':
     case 'subscription-denied':
+    case 'subscription-granted':
       return null;
   }
 }

@@ -5,7 +5,7 @@ import { type Flow, type TimelineEntry, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding, describeFlowState, describeFlowSteps, droppedWords, troubledEnds } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
-import { type ReportOutput, jsonWithList, ndjsonPieces } from './output.js';
+import { type ReportOutput, jsonListFrame, jsonWithList, ndjsonLine, ndjsonPieces } from './output.js';
 import { isoTime } from './record-json.js';
 import { describeReasonCode } from './reason-codes.js';
 import { wrapText } from './table.js';
@@ -163,6 +163,9 @@ function entryJson(e: TimelineEntry): Record<string, unknown> {
   }
 }
 
+/** The frame of a timeline's JSON document: only its opening says whether the log has debug lines. */
+const entriesFrame = jsonListFrame({ debugLines: false }, 'entries');
+
 /** Timeline formats by name. */
 export const timelineReporters = {
   table: renderTimelineText,
@@ -179,3 +182,26 @@ export const timelineReporters = {
     return out.join('\n');
   },
 } as const satisfies Record<string, (d: TimelineData, ctx: ReportContext) => ReportOutput>;
+
+/**
+ * The timeline formats that can be written while the log is read, given the entries in order:
+ * the same text as {@link timelineReporters}. A document says first whether the log has debug
+ * lines (`open`), and how it ends depends on whether it listed any entry (`end`).
+ */
+export interface TimelineWriter {
+  open(debugLines: boolean): string;
+  item(e: TimelineEntry): string;
+  separator: string;
+  end(count: number, debugLines: boolean): string;
+}
+
+/** Timeline formats written while the log is read, by name. */
+export const timelineWriters = {
+  json: {
+    open: (debugLines) => jsonListFrame({ debugLines }, 'entries').open,
+    item: (e) => entriesFrame.item(entryJson(e)),
+    separator: entriesFrame.separator,
+    end: (count, debugLines) => (count > 0 ? entriesFrame.close : jsonListFrame({ debugLines }, 'entries').empty),
+  },
+  ndjson: { open: () => '', item: (e) => ndjsonLine(entryJson(e)), separator: '', end: () => '' },
+} as const satisfies Record<string, TimelineWriter>;

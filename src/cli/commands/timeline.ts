@@ -10,7 +10,8 @@ import {
   type ColorOptions, type InputOptions, type JobsOptions, type MaxOpenOptions, type SelectOptions, addFormatOption, addInputOptions, addJobsOption,
   addMaxOpenOption, addSelectOptions, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
-import { correlateInputs, refuseInvertedWindow, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
+import { type PipelineOptions, correlateInputs, refuseInvertedWindow, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
+import { listTimeline } from './timeline-list.js';
 
 /** Entries a timeline holds at most: one of every client of a busy log's day is more than anyone reads. */
 const timelineLimit = 1_000_000;
@@ -36,9 +37,12 @@ Examples:
       // of files), cut groups of pings, so that a group is inside the window or outside it.
       const last = needsLastTime(selection) ? await lastTimeOf(sources, parser) : null;
       const window = { since: resolveBound(selection.since, last), until: resolveBound(selection.until, last) };
-      const builder = new TimelineBuilder((id) => clientOnly.client(id), all.packets, timelineLimit, window);
+      const wanted = (id: string | null): boolean => clientOnly.client(id);
+      const pipeline: PipelineOptions = { ...maxOpenFor(all), jobs: jobsFor(all, 'correlate'), keepSessions: false, keepFlows: 'none', traceOrigins: true };
+      if (await listTimeline({ sources, parser, options: pipeline, env, selection, wanted, window, format: all.format, packets: all.packets })) return;
+      const builder = new TimelineBuilder(wanted, all.packets, timelineLimit, window);
       const watch = selectionMatchWatch(selection);
-      const correlation = await correlateInputs(sources, parser, { ...maxOpenFor(all), jobs: jobsFor(all, 'correlate'), keepSessions: false, keepFlows: 'none', traceOrigins: true, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => {
+      const correlation = await correlateInputs(sources, parser, { ...pipeline, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => {
         watch?.onRecord(r);
         builder.onRecord(r);
       });
