@@ -4,7 +4,8 @@
  * summarised by `node bin/mosqlog.js` as a child process: 1 000 000 distinct client ids, 1 000 000
  * QoS 2 flows that never complete, and one client with 65 535 QoS 1 messages in flight whose
  * ids are reused. A fourth, 500 000 complete flows behind one held until the log ends, is
- * listed by `flows --format ndjson`. Each child runs in a bounded V8 heap (`--max-old-space-size=128`: memory that
+ * listed by `flows --format ndjson`; a fifth, 999 999 messages of a session open to its end, by
+ * `timeline --format ndjson`. Each child runs in a bounded V8 heap (`--max-old-space-size=128`: memory that
  * grew with the log would end it as out of memory) and its peak RSS, read with getrusage on exit,
  * must stay under 256 MiB. Without the bound V8 grows its heap lazily to several times what is
  * live (29 MB for 65 535 flows in flight peaked at 245 MB), which measures V8, not mosqlog.
@@ -160,4 +161,19 @@ test(`flows --format ndjson, 500 000 complete flows behind one held until the lo
   const first = JSON.parse(listed[0] ?? '') as { client: string; state: string };
   assert.deepEqual([first.client, first.state], ['away', 'in-flight']);
   assert.ok(listed.slice(1).every((line) => line.startsWith('{"client":"pub"') && line.includes('"state":"complete"')));
+});
+
+test(`timeline --format ndjson, 999 999 messages of a session open until the log ends: under ${capKiB / 1024} MiB, the connect first, the rest in log order`, { timeout: 120_000 }, async (t) => {
+  const path = join(temp, 'timeline.log');
+  await writeLog(path, lines, (i) => (i === 0
+    ? `${at(0)}: New client connected from 127.0.0.1:50000 as pub (p2, c1, k60).`
+    : `${at(i)}: Received PUBLISH from pub (d0, q0, r0, m0, 'plant/line-${i % 7}', ... (8 bytes))`));
+  const { stdout, peakKiB } = await runBounded(['timeline', '--format', 'ndjson'], path);
+  t.diagnostic(`peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
+  assertUnderCap(peakKiB);
+  const listed = stdout.split('\n').filter(Boolean);
+  assert.equal(listed.length, lines);
+  const first = JSON.parse(listed[0] ?? '') as { kind: string; session: { endReason: string } };
+  assert.deepEqual([first.kind, first.session.endReason], ['connect', 'open']);
+  assert.ok(listed.slice(1).every((line, i) => line.startsWith('{"kind":"message","client":"pub"') && line.includes(`"line":${i + 2}}`)), 'the rest in log order');
 });
