@@ -28,21 +28,26 @@ function decoded(lines: readonly string[]): Correlation {
 function decodedWithTimeline(lines: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } {
   const decoder = createLineDecoder('f.log');
   const builder = new TimelineBuilder(() => true);
-  const c = correlateRecords(lines.map((l) => {
-    const r = decoder.decode(l);
+  const correlator = new Correlator({ onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
+  for (const line of lines) {
+    const r = decoder.decode(line);
+    correlator.push(r);
     builder.onRecord(r);
-    return r;
-  }), { onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
+  }
+  const c = correlator.finish();
   return { c, timeline: builder.finish() };
 }
 
 /** Correlates `lines` with a timeline of every client built alongside, as `mosqlog timeline` does. */
 function withTimeline(lines: readonly string[]): { c: Correlation; timeline: TimelineEntry[] } {
   const builder = new TimelineBuilder(() => true);
-  const c = correlateRecords(records(lines).map((r) => {
+  const correlator = new Correlator({ onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
+  // Each record after the correlator has seen it, as `mosqlog timeline` feeds it.
+  for (const r of records(lines)) {
+    correlator.push(r);
     builder.onRecord(r);
-    return r;
-  }), { onEvent: (e: CorrelatorEvent) => builder.onEvent(e) });
+  }
+  const c = correlator.finish();
   return { c, timeline: builder.finish() };
 }
 
@@ -167,6 +172,21 @@ test('with packet lines the silence before a timeout is measured', () => {
   ]);
   const timeout = c.findings.find((f) => f.code === 'keepalive-timeout');
   assert.equal(timeout?.gapMs, 5000);
+});
+
+test("a silence ends a client's group of pings, also when other clients' lines came after it: the pings after it are a group of their own", () => {
+  const { timeline } = withTimeline([
+    '1795700000: New client connected from 127.0.0.1:50000 as a (p2, c1, k10).',
+    '1795700000: New client connected from 127.0.0.1:50001 as b (p2, c1, k60).',
+    '1795700001: Received PINGREQ from a',
+    "1795700002: Received PUBLISH from b (d0, q0, r0, m0, 'cmd/x', ... (3 bytes))",
+    '1795700030: Received PINGREQ from a',
+    '1795700031: Received PINGREQ from a',
+  ]);
+  const ofA = timeline.filter((e) => e.client === 'a').map((e) => (e.kind === 'pings' ? `pings ${e.count}` : e.kind));
+  assert.deepEqual(ofA, ['connect', 'pings 1', 'gap', 'pings 2']);
+  // The silence is placed where it began: before what b did meanwhile.
+  assert.deepEqual(timeline.map((e) => `${e.client} ${e.kind}`), ['a connect', 'b connect', 'a pings', 'a gap', 'b message', 'a pings']);
 });
 
 test('a protocol error keeps its precise cause', () => {
@@ -486,6 +506,37 @@ test("a request denied whole before the broker's first grant line is denied once
   // log_type subscribe without debug: the grant lines are the subscriptions.
   const noDebug = decoded([...connect(1795789903, 'sn'), '1795789903: sn 1 ok/#', '1795789903: sn 0 ok/b']);
   assert.deepEqual(noDebug.sessions.map((x) => x.subscriptions), [2]);
+});
+
+test('each topic line of a SUBSCRIBE is judged once, granted or denied, as soon as the log shows which: a request without grant lines waits for the first grant line, or the end of its broker run', () => {
+  const request = (t: number, client: string, filters: readonly string[], granted: readonly string[]): string[] => [
+    `${t}: Received SUBSCRIBE from ${client}`,
+    ...filters.flatMap((f) => [`${t}: \t${f} (QoS 1)`, ...(granted.includes(f) ? [`${t}: ${client} 1 ${f}`] : [])]),
+    `${t}: Sending SUBACK to ${client}`,
+  ];
+  const judged = (lines: readonly string[]): string[] => {
+    const said: string[] = [];
+    let read = 0;
+    const c = new Correlator({ onEvent: (e) => (e.kind === 'subscription-granted' || e.kind === 'subscription-denied' ? said.push(`${e.at.line} ${e.kind.slice(13)} after ${read}`) : undefined) });
+    const decoder = createLineDecoder('f.log');
+    for (const line of lines) {
+      read++;
+      c.push(decoder.decode(line));
+    }
+    read = -1;
+    c.finish();
+    return said;
+  };
+  // Lines 5-6 wait for the grant line at 12, which shows the broker logs them: they were denied. Line 11 is granted by that grant line.
+  assert.deepEqual(judged([
+    '1795789903: mosquitto version 2.0.11 starting', ...connect(1795789903, 'first'), ...request(1795789903, 'first', ['no/x', 'zz/a'], []),
+    ...connect(1795789904, 'second'), ...request(1795789904, 'second', ['ok/#', 'zz/b'], ['ok/#']),
+  ]), ['5 denied after 12', '6 denied after 12', '11 granted after 12', '13 denied after 14']);
+  // A broker run without grant lines grants them at its end (a stop, or the log's).
+  assert.deepEqual(judged([
+    ...connect(1795789903, 'a'), ...request(1795789903, 'a', ['ok/#'], []), '1795789910: mosquitto version 2.0.11 terminating',
+    ...connect(1795789911, 'b'), ...request(1795789911, 'b', ['ok/b'], []),
+  ]), ['4 granted after 6', '10 granted after -1']);
 });
 
 test('a denied filter is judged by what the broker logged since its last reload, never from a 2.1 log\'s missing grant line, and its timeline mark is on its own line', () => {
