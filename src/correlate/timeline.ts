@@ -203,7 +203,8 @@ export class TimelineBuilder {
         this.add(request);
         entry = request;
       }
-      if (kind === 'subscribe' && r.level !== 'subscribe') this.rememberFilter(r, shown, entry);
+      // A topic line that says `(denied)` was judged by the correlator as it read it.
+      if (kind === 'subscribe' && r.level !== 'subscribe' && !r.denied) this.rememberFilter(r, shown, entry);
     }
   }
 
@@ -218,15 +219,15 @@ export class TimelineBuilder {
     this.unjudged.set(entry, (this.unjudged.get(entry) ?? 0) + 1);
   }
 
-  /** The filter of the topic line at `at` was judged; returns it, unless it is not remembered. */
-  private judge(at: Where): { denied?: boolean } | undefined {
+  /** The filter of the topic line at `at` was judged (`denied`, or granted), unless it is not remembered. */
+  private judge(at: Where, denied = false): void {
     const key = `${at.file}:${at.line}`;
     const remembered = this.filterAt.get(key) ?? this.olderFilterAt.get(key);
-    if (remembered === undefined) return undefined;
+    if (remembered === undefined) return;
     this.filterAt.delete(key);
     this.olderFilterAt.delete(key);
+    if (denied) remembered.filter.denied = true;
     this.judged(remembered.entry);
-    return remembered.filter;
   }
 
   /** One topic line of a request entry was judged: the entry is settled once all are, and it takes no more. */
@@ -292,12 +293,11 @@ export class TimelineBuilder {
         this.add({ kind: 'end-before-log', client: e.client, time: e.time, at: e.at, reason: e.reason, ...(e.detail !== undefined ? { detail: e.detail } : {}) });
         return;
       }
-      case 'subscription-denied': {
-        // Known at the request's SUBACK, or later: the filter its topic line asked for.
-        const filter = this.judge(e.at);
-        if (filter) filter.denied = true;
+      case 'subscription-denied':
+        // Known at the request's SUBACK, or later: the filter its topic line asked for (marked
+        // before its entry, judged, may be written).
+        this.judge(e.at, true);
         return;
-      }
       case 'subscription-granted':
         this.judge(e.at);
         return;
@@ -473,8 +473,9 @@ export class TimelineBuilder {
     const held: Held = { place: this.sink.reserve(), open: this.opens(entry), latest: false, anchor: false, gaps: [] };
     this.held.set(entry, held);
     const client = entry.client;
-    // While a silence of the client may still be found, it may follow this entry.
-    if (client !== null && this.heardPackets && (this.keepalive.get(client) ?? 0) > 0 && this.lastHeard.has(client)) {
+    // While a silence of the client may still be found, it may follow this entry. (Not only once
+    // the log has shown packet lines: a log's first connect comes before its first packet line.)
+    if (client !== null && (this.keepalive.get(client) ?? 0) > 0 && this.lastHeard.has(client)) {
       let places = this.gapPlaces.get(client);
       if (places === undefined) this.gapPlaces.set(client, (places = { latest: null, anchor: null }));
       const before = places.latest;

@@ -1,0 +1,131 @@
+/**
+ * The timeline written as its entries settle (`timeline --format json|ndjson`) is the timeline
+ * kept in memory (`--format table`): the same entries, in the same order, as they are at the end.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Correlator, TimelineBuilder, type TimelineEntry, type TimelineSink } from '../src/correlate/index.js';
+import { createLineDecoder } from '../src/parse/index.js';
+
+/** Reads `lines` as the CLI does: each record to the correlator, then to the builder. */
+function build(lines: readonly string[], sink: TimelineSink | null): TimelineEntry[] {
+  const decoder = createLineDecoder('f.log');
+  const builder = new TimelineBuilder(() => true, false, Infinity, { since: null, until: null }, sink);
+  const correlator = new Correlator({ onEvent: (e) => builder.onEvent(e), keepSessions: false, keepFlows: 'none', traceOrigins: true });
+  for (const line of lines) {
+    const r = decoder.decode(line);
+    correlator.push(r);
+    builder.onRecord(r);
+  }
+  correlator.finish();
+  return builder.finish();
+}
+
+/** The entries written, each as it was when its place was filled, and those kept in memory, as they are at the end. */
+function both(lines: readonly string[]): { written: string[]; kept: string[] } {
+  const written: string[] = [];
+  const places: Array<{ entries: string[] | null }> = [];
+  const sink: TimelineSink<{ entries: string[] | null }> = {
+    reserve: () => {
+      const place = { entries: null };
+      places.push(place);
+      return place;
+    },
+    fill: (place, entries) => {
+      assert.equal(place.entries, null, 'a place filled twice');
+      place.entries = entries.map((e) => JSON.stringify(e));
+    },
+  };
+  build(lines, sink);
+  for (const place of places) {
+    assert.notEqual(place.entries, null, 'a place never filled');
+    written.push(...(place.entries ?? []));
+  }
+  return { written, kept: build(lines, null).map((e) => JSON.stringify(e)) };
+}
+
+/** Each entry as `kind client line`, with what tells these tests apart. */
+function brief(entries: readonly string[]): string[] {
+  return entries.map((text) => {
+    const e = JSON.parse(text) as TimelineEntry;
+    const filters = e.kind === 'subscribe' ? ` ${e.filters.map((f) => `${f.filter}${f.denied ? ' denied' : ''}`).join(',')}` : '';
+    return `${e.kind} ${e.client} ${e.at.line}${filters}`;
+  });
+}
+
+test('a filter a later grant line shows was denied is written denied: its entry is written once it is marked', () => {
+  const { written, kept } = both([
+    '1700000000: mosquitto version 2.0.11 starting',
+    '1700000000: New connection from 127.0.0.1:5000 on port 1883.',
+    '1700000000: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k60).',
+    '1700000000: Sending CONNACK to c1 (0, 0)',
+    '1700000001: Received SUBSCRIBE from c1',
+    '1700000001: \tsecret/# (QoS 1)',
+    '1700000001: Sending SUBACK to c1',
+    '1700000002: Received DISCONNECT from c1',
+    '1700000002: Client c1 disconnected.',
+    '1700000003: New connection from 127.0.0.1:5001 on port 1883.',
+    '1700000003: New client connected from 127.0.0.1:5001 as c2 (p2, c1, k60).',
+    '1700000003: Sending CONNACK to c2 (0, 0)',
+    '1700000004: Received SUBSCRIBE from c2',
+    '1700000004: \ta/b (QoS 1)',
+    '1700000004: c2 1 a/b',
+    '1700000004: Sending SUBACK to c2',
+  ]);
+  assert.deepEqual(brief(written), brief(kept));
+  assert.ok(brief(written).includes('subscribe c1 6 secret/# denied'));
+});
+
+test('a request with a `(denied)` topic line (2.1) is written once its SUBACK is sent, not when the log ends', () => {
+  const filled: string[] = [];
+  const sink: TimelineSink<number> = {
+    reserve: () => 0,
+    fill: (_place, entries) => {
+      for (const e of entries) filled.push(e.kind);
+    },
+  };
+  const lines = [
+    '1700000000: mosquitto version 2.1.0 starting',
+    '1700000000: New connection from 127.0.0.1:5000 on port 1883.',
+    '1700000000: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k60).',
+    '1700000000: Sending CONNACK to c1 (0, 0)',
+    '1700000001: Received SUBSCRIBE from c1',
+    '1700000001: \tsecret/# (denied)',
+    '1700000001: \ta/b (QoS 1)',
+    '1700000001: c1 1 a/b',
+    '1700000001: Sending SUBACK to c1',
+    '1700000002: Received DISCONNECT from c1',
+    '1700000002: Client c1 disconnected.',
+  ];
+  const decoder = createLineDecoder('f.log');
+  const builder = new TimelineBuilder(() => true, false, Infinity, { since: null, until: null }, sink);
+  const correlator = new Correlator({ onEvent: (e) => builder.onEvent(e) });
+  for (const line of lines) {
+    const r = decoder.decode(line);
+    correlator.push(r);
+    builder.onRecord(r);
+  }
+  // Before the log ends: the session is over, and so is its request.
+  assert.deepEqual(filled.sort(), ['connect', 'end', 'subscribe']);
+  correlator.finish();
+  builder.finish();
+  const { written, kept } = both(lines);
+  assert.deepEqual(written, kept);
+});
+
+test("the silence of a log's first client, which connected before any packet line, follows its connect", () => {
+  const { written, kept } = both([
+    '1700000000: mosquitto version 2.0.11 starting',
+    '1700000001: New connection from 127.0.0.1:5000 on port 1883.',
+    '1700000001: New client connected from 127.0.0.1:5000 as c1 (p2, c1, k10).',
+    '1700000001: Sending CONNACK to c1 (0, 0)',
+    '1700000002: New connection from 127.0.0.1:5001 on port 1883.',
+    '1700000002: New client connected from 127.0.0.1:5001 as c2 (p2, c1, k0).',
+    '1700000002: Sending CONNACK to c2 (0, 0)',
+    '1700000040: Sending PUBLISH to c1 (d0, q0, r0, m0, \'a/b\', ... (3 bytes))',
+    '1700000041: Received PINGREQ from c1',
+    '1700000041: Sending PINGRESP to c1',
+  ]);
+  assert.deepEqual(brief(written), ['connect c1 3', 'gap c1 9', 'connect c2 6', 'message c1 8', 'pings c1 9']);
+  assert.deepEqual(written, kept);
+});
