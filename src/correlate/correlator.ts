@@ -541,6 +541,8 @@ export class Correlator {
   private connectionLines = 0;
   private lastPending: PendingConnection | null = null;
   /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
+  /** Clients whose run of takeovers may go on ({@link ClientState.flapping}). */
+  private readonly flappingRuns = new Set<ClientState>();
   private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection; rival: PendingConnection | null }> = [];
   /** The connection of a refused CONNACK sent to an id, whose disconnect line may name its address alone (2.1). */
   private readonly refusedNamed = new Remembered<{ address: string; port: number }>();
@@ -831,6 +833,7 @@ export class Correlator {
     if (!this.ranBeforeStart && showsBrokerRunning(r)) this.ranBeforeStart = true;
     if (r.time !== null) {
       if (r.time !== this.lastTime) {
+        if (this.flappingRuns.size > 0) this.flappingOverBefore(r.time);
         if (this.first === null || r.time < this.first) this.first = r.time;
         if (this.last === null || r.time > this.last) this.last = r.time;
         if (r.time % 1000 !== 0) this.finerThanSeconds = true;
@@ -1098,7 +1101,14 @@ export class Correlator {
   /** A guess of the connection a line ended, which a later line may show wrong ({@link reclaimGuessed}). */
   private noteGuess(attempt: ConnectionAttempt, taken: PendingConnection, rival: PendingConnection | null): void {
     this.guessed.push({ attempt, taken, rival });
-    if (this.guessed.length > guessesKept) this.guessed.shift();
+    this.emit({ kind: 'attempt-guessed', attempt });
+    if (this.guessed.length > guessesKept) this.guessGone(0);
+  }
+
+  /** The guess at `i` is put right, or kept no more: its attempt changes no more. */
+  private guessGone(i: number): void {
+    const [guess] = this.guessed.splice(i, 1);
+    if (guess) this.emit({ kind: 'attempt-settled', attempt: guess.attempt });
   }
 
   /**
@@ -1111,9 +1121,9 @@ export class Correlator {
     if (!guess || (guess.taken.address === address && guess.taken.port === port)) return;
     const exact = this.takePending(address, port);
     if (!exact) return;
-    this.guessed.splice(i, 1);
     this.restorePending(guess.taken);
     this.moveAttempt(guess.attempt, exact);
+    this.guessGone(i);
   }
 
   /**
@@ -1183,10 +1193,10 @@ export class Correlator {
     const i = port === null ? -1 : this.guessed.findIndex((g) => g.taken.address === address && (port === 'any' || g.taken.port === port));
     const guess = this.guessed[i];
     if (!guess) return null;
-    this.guessed.splice(i, 1);
     const other = this.takePending(address, null) ?? (guess.rival && this.removePending(guess.rival) ? guess.rival : null);
     // Without another, the line ended a connection the log did not announce.
     this.moveAttempt(guess.attempt, other);
+    this.guessGone(i);
     return guess.taken;
   }
 
@@ -1330,7 +1340,7 @@ export class Correlator {
         run.finding.inferred &&= inferred;
         run.finding.windowMs = time - run.since;
         if (run.finding.at.length < flappingEvidence) run.finding.at.push({ file: r.file, line: r.line });
-      } else st.flapping = null;
+      } else this.flappingOver(st);
       recent.push({ time, at: { file: r.file, line: r.line }, inferred });
       if (recent.length > flappingCount + 1) recent.shift();
       if (st.flapping === null && within(recent[recent.length - flappingCount]) && !within(recent[recent.length - flappingCount - 1])) {
@@ -1342,9 +1352,27 @@ export class Correlator {
           code: 'takeover-flapping', severity: 'error', client, time, at, takeovers: flappingCount, windowMs: time - since, inferred: inferred && before.every((t) => t.inferred),
         };
         st.flapping = { finding, since };
+        this.flappingRuns.add(st);
         this.addFinding(finding, false);
         st.flappingFinding = finding;
       }
+    }
+  }
+
+  /** The client's run of takeovers is over: its finding changes no more. */
+  private flappingOver(st: ClientState): void {
+    const run = st.flapping;
+    if (run === null) return;
+    st.flapping = null;
+    this.flappingRuns.delete(st);
+    this.emit({ kind: 'finding-settled', finding: run.finding });
+  }
+
+  /** Runs of takeovers whose last is more than the window before `time` are over. */
+  private flappingOverBefore(time: number): void {
+    for (const st of this.flappingRuns) {
+      const last = st.recentTakeovers[st.recentTakeovers.length - 1];
+      if (last === undefined || time - last.time > flappingWindowMs) this.flappingOver(st);
     }
   }
 
@@ -1810,7 +1838,7 @@ export class Correlator {
     this.pending.clear();
     this.pendingCount = 0;
     this.lastPending = null;
-    this.guessed.length = 0;
+    while (this.guessed.length > 0) this.guessGone(0);
   }
 
   /**
@@ -2119,8 +2147,8 @@ export class Correlator {
       const asked = request?.client === r.client ? request.filters.findIndex((f) => grants(r, f)) : -1;
       if (request && asked >= 0) {
         const [granted] = request.filters.splice(asked, 1);
-        if (granted) this.emit({ kind: 'subscription-granted', client: request.client, at: granted.at });
         if (request.session) request.session.subscriptions++;
+        if (granted) this.emit({ kind: 'subscription-granted', client: request.client, at: granted.at });
       } else if (!this.topicLinesLogged) {
         // A log without topic lines: its grant lines are all it says of subscriptions.
         const open = this.clients.get(r.client)?.session;

@@ -55,7 +55,9 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'session-start': return s.client(e.session.client) && s.time(e.session.start);
         case 'session-end': return s.client(e.session.client) && s.time(e.session.end);
         case 'ended-before-log': return s.client(e.client) && s.time(e.time);
-        case 'attempt': return s.client(e.attempt.client) && s.time(e.attempt.time);
+        case 'attempt':
+        case 'attempt-guessed':
+        case 'attempt-settled': return s.client(e.attempt.client) && s.time(e.attempt.time);
         case 'flow-start':
         case 'flow-end': {
           const selected = flowSelected(e.flow, s);
@@ -69,6 +71,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'flow-resent': return flowSelected(e.flow, s) && s.time(e.time);
         case 'orphan-ack': return orphanAckSelected(e.ack, s);
         case 'finding': return findingAbout(e.finding, s) && s.time(e.finding.time);
+        case 'finding-settled': return findingAbout(e.finding, s);
         case 'subscription-denied':
         case 'subscription-granted': return s.client(e.client);
       }

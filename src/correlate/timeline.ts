@@ -149,6 +149,15 @@ export class TimelineBuilder {
   private olderFilterAt = new Map<string, { filter: { denied?: boolean }; entry: TimelineEntry }>();
   /** Topic lines of each request entry still to be judged. */
   private readonly unjudged = new Map<TimelineEntry, number>();
+  /** Topic lines of each client still to be judged, and the session entries that wait for them. */
+  private readonly unjudgedOf = new Map<string, number>();
+  private readonly countingSubscriptions = new Map<string, TimelineEntry[]>();
+  /** Attempts added while the record that made them is handled: one may yet be guessed, then put right. */
+  private freshAttempts: Array<Extract<TimelineEntry, { kind: 'attempt' }>> = [];
+  /** Entries of attempts whose connection is a guess a later line may put right. */
+  private readonly guessedAttempts = new Map<ConnectionAttempt, TimelineEntry | null>();
+  /** Entries of findings that may still change after their event (a run of takeovers). */
+  private readonly changingFindings = new Map<Finding, TimelineEntry>();
 
   /**
    * `window` is the time window the timeline will be cut to, when it is known before the log is
@@ -174,6 +183,8 @@ export class TimelineBuilder {
 
   /** Sees a record, after the correlator has. */
   onRecord(r: LogRecord): void {
+    // The correlator has handled the record: an attempt it made is a guess now or never.
+    if (this.freshAttempts.length > 0) this.settleFreshAttempts();
     if (this.lastRequest.size > 0 && r.time !== null) this.closeRequestsBefore(r.time);
     // A new connection's topic lines are its own requests.
     if (r.type === 'client-connected') this.closeRequest(r.client);
@@ -217,6 +228,8 @@ export class TimelineBuilder {
     }
     this.filterAt.set(`${at.file}:${at.line}`, { filter, entry });
     this.unjudged.set(entry, (this.unjudged.get(entry) ?? 0) + 1);
+    const client = entry.client as string;
+    this.unjudgedOf.set(client, (this.unjudgedOf.get(client) ?? 0) + 1);
   }
 
   /** The filter of the topic line at `at` was judged (`denied`, or granted), unless it is not remembered. */
@@ -236,6 +249,32 @@ export class TimelineBuilder {
     if (left > 0) this.unjudged.set(entry, left);
     else this.unjudged.delete(entry);
     this.settleRequest(entry);
+    // A session's count of subscriptions is known once its filters are judged.
+    const client = entry.client as string;
+    const ofClient = (this.unjudgedOf.get(client) ?? 1) - 1;
+    if (ofClient > 0) {
+      this.unjudgedOf.set(client, ofClient);
+      return;
+    }
+    this.unjudgedOf.delete(client);
+    const waiting = this.countingSubscriptions.get(client);
+    this.countingSubscriptions.delete(client);
+    for (const e of waiting ?? []) this.settle(e);
+  }
+
+  /**
+   * Settles a session's connect or end entry, which shows its count of subscriptions: once the
+   * client's filters still to be judged are.
+   */
+  private settleSession(entry: TimelineEntry): void {
+    const client = entry.client as string;
+    if (!this.unjudgedOf.has(client)) {
+      this.settle(entry);
+      return;
+    }
+    const waiting = this.countingSubscriptions.get(client);
+    if (waiting) waiting.push(entry);
+    else this.countingSubscriptions.set(client, [entry]);
   }
 
   /** The client's request entry takes no more topic lines. */
@@ -257,6 +296,14 @@ export class TimelineBuilder {
     if (!this.unjudged.has(entry) && this.lastRequest.get(entry.client as string) !== entry) this.settle(entry);
   }
 
+  private settleFreshAttempts(): void {
+    for (const entry of this.freshAttempts) {
+      if (this.guessedAttempts.has(entry.attempt)) this.guessedAttempts.set(entry.attempt, entry);
+      else this.settle(entry);
+    }
+    this.freshAttempts = [];
+  }
+
   /** Sees a correlator event. */
   onEvent(e: CorrelatorEvent): void {
     switch (e.kind) {
@@ -274,7 +321,7 @@ export class TimelineBuilder {
         const connect = this.connects.get(e.session);
         if (connect) {
           this.connects.delete(e.session);
-          this.settle(connect);
+          this.settleSession(connect);
         }
         if (e.session.endReason === 'open') return;
         const at = e.session.endAt ?? e.session.startAt;
@@ -305,6 +352,21 @@ export class TimelineBuilder {
         if (!this.wanted(e.attempt.client)) return;
         this.add({ kind: 'attempt', client: e.attempt.client, time: e.attempt.time, at: e.attempt.at, attempt: e.attempt });
         return;
+      case 'attempt-guessed':
+        this.guessedAttempts.set(e.attempt, null);
+        return;
+      case 'attempt-settled': {
+        const entry = this.guessedAttempts.get(e.attempt);
+        this.guessedAttempts.delete(e.attempt);
+        if (entry) this.settle(entry);
+        return;
+      }
+      case 'finding-settled': {
+        const entry = this.changingFindings.get(e.finding);
+        this.changingFindings.delete(e.finding);
+        if (entry) this.settle(entry);
+        return;
+      }
       case 'flow-start': {
         const first = e.flow.steps[0];
         if (!first || !this.wanted(e.flow.client)) return;
@@ -504,6 +566,17 @@ export class TimelineBuilder {
       case 'pings':
       case 'subscribe':
       case 'unsubscribe':
+        return true;
+      case 'end':
+        if (!this.unjudgedOf.has(entry.client)) return false;
+        this.settleSession(entry);
+        return true;
+      case 'attempt':
+        this.freshAttempts.push(entry);
+        return true;
+      case 'finding':
+        if (entry.finding.code !== 'takeover-flapping') return false;
+        this.changingFindings.set(entry.finding, entry);
         return true;
       case 'message':
         return this.lastDelivery.get(entry.client) === entry;

@@ -544,4 +544,12 @@ export type CorrelatorEvent =
    * before it, whichever is later (a flow's finding is timed by its last step, and made when its
    * session ends), so that events come in time order; null while the log has no times.
    */
-  | { kind: 'finding'; finding: Finding; time: number | null };
+  | { kind: 'finding'; finding: Finding; time: number | null }
+  /**
+   * A connection the line of a failed attempt was taken to be, by a guess among several waiting,
+   * which a later line may put right (moving the attempt); then `attempt-settled`.
+   */
+  | { kind: 'attempt-guessed'; attempt: ConnectionAttempt }
+  | { kind: 'attempt-settled'; attempt: ConnectionAttempt }
+  /** A finding that changed after its event (a run of takeovers that went on) changes no more. */
+  | { kind: 'finding-settled'; finding: Finding };

@@ -31,6 +31,9 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'orphan-ack':
     case 'subscription-denied':
     case 'subscription-granted':
+    case 'finding-settled':
+    case 'attempt-guessed':
+    case 'attempt-settled':
       return null;
   }
 }

@@ -121,6 +121,9 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'orphan-ack':
     case 'subscription-denied':
     case 'subscription-granted':
+    case 'finding-settled':
+    case 'attempt-guessed':
+    case 'attempt-settled':
       return null;
   }
 }
