@@ -160,3 +160,27 @@ test("the silence of a log's first client, which connected before any packet lin
   assert.deepEqual(brief(written), ['connect c1 3', 'gap c1 9', 'connect c2 6', 'message c1 8', 'pings c1 9']);
   assert.deepEqual(written, kept);
 });
+
+test('the sessions of bridges that connected together are written once a later line shows which bridge each is', () => {
+  const lines = [
+    '1795000000: mosquitto version 2.0.11 starting',
+    '1795000000: Connecting bridge (step 1) east (127.0.0.1:1884)',
+    '1795000000: Connecting bridge (step 1) west (127.0.0.1:1885)',
+    '1795000001: Connecting bridge (step 2) east (127.0.0.1:1884)',
+    '1795000001: Connecting bridge (step 2) west (127.0.0.1:1885)',
+    '1795000001: Bridge edge-w sending CONNECT',
+    '1795000001: Bridge edge-e sending CONNECT',
+    '1795000001: Received CONNACK on connection local.edge-w.',
+    '1795000001: Received CONNACK on connection local.edge-e.',
+    '1795000010: Client local.edge-w closed its connection.',
+    '1795000013: Connecting bridge (step 1) west (127.0.0.1:1885)',
+    '1795000013: Connecting bridge (step 2) west (127.0.0.1:1885)',
+    '1795000013: Bridge edge-w sending CONNECT',
+    '1795000013: Received CONNACK on connection local.edge-w.',
+    '1795000030: mosquitto version 2.0.11 terminating',
+  ];
+  const { written, kept } = both(lines);
+  assert.deepEqual(written, kept);
+  const sessions = written.map((text) => JSON.parse(text) as TimelineEntry).flatMap((e) => (e.kind === 'connect' ? [`${e.client} ${e.session.outgoingBridge} ${e.session.port}`] : []));
+  assert.deepEqual(sessions, ['local.edge-w west 1885', 'local.edge-e east 1884', 'local.edge-w west 1885']);
+});

@@ -663,7 +663,7 @@ export class Correlator {
         session.address = to.host;
         session.port = to.port;
       }
-      this.guessedBridgeSessions.delete(localId);
+      this.guessesOfBridgeOver(localId);
     },
     refused: (localId, bridge, at, outcome, reasonCode) => {
       this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, { reasonCode, bridge: bridge.name });
@@ -1273,13 +1273,23 @@ export class Correlator {
       cleanSession: false, keepalive: 0, username: null, bridge: true, outgoingBridge: bridge.name,
     }, at);
     // A bridge known by a guess may turn out to be another: its sessions are named again then.
-    if (!bridge.localGuessed) this.guessedBridgeSessions.delete(st.id);
+    if (!bridge.localGuessed) this.guessesOfBridgeOver(st.id);
     else {
       const guessed = this.guessedBridgeSessions.get(st.id) ?? [];
-      if (guessed.push(session) > guessedBridgeSessionsKept) guessed.shift();
+      this.emit({ kind: 'session-guessed', session });
+      if (guessed.push(session) > guessedBridgeSessionsKept) {
+        const named = guessed.shift();
+        if (named) this.emit({ kind: 'session-settled', session: named });
+      }
       this.guessedBridgeSessions.set(st.id, guessed);
     }
     this.startSession(st, session);
+  }
+
+  /** Which bridge the sessions of a local id are is known, or guessed no more: they are named for good. */
+  private guessesOfBridgeOver(localId: string): void {
+    for (const session of this.guessedBridgeSessions.get(localId) ?? []) this.emit({ kind: 'session-settled', session });
+    this.guessedBridgeSessions.delete(localId);
   }
 
   private startSession(st: ClientState, session: Session, unannounced = false): void {

@@ -52,7 +52,9 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
     all: false,
     event(e) {
       switch (e.kind) {
-        case 'session-start': return s.client(e.session.client) && s.time(e.session.start);
+        case 'session-start':
+        case 'session-guessed':
+        case 'session-settled': return s.client(e.session.client) && s.time(e.session.start);
         case 'session-end': return s.client(e.session.client) && s.time(e.session.end);
         case 'ended-before-log': return s.client(e.client) && s.time(e.time);
         case 'attempt':

@@ -152,6 +152,8 @@ export class TimelineBuilder {
   /** Topic lines of each client still to be judged, and the session entries that wait for them. */
   private readonly unjudgedOf = new Map<string, number>();
   private readonly countingSubscriptions = new Map<string, TimelineEntry[]>();
+  /** The entries of bridge sessions whose bridge is a guess a later line may put right. */
+  private readonly guessedSessions = new Map<Session, Array<Extract<TimelineEntry, { kind: 'connect' | 'end' }>>>();
   /** Attempts added while the record that made them is handled: one may yet be guessed, then put right. */
   private freshAttempts: Array<Extract<TimelineEntry, { kind: 'attempt' }>> = [];
   /** Entries of attempts whose connection is a guess a later line may put right. */
@@ -263,18 +265,27 @@ export class TimelineBuilder {
   }
 
   /**
-   * Settles a session's connect or end entry, which shows its count of subscriptions: once the
-   * client's filters still to be judged are.
+   * Settles a session's connect or end entry: once the bridge it is of is no guess (a later line
+   * may name it again), and the client's filters still to be judged are (its count of subscriptions).
    */
-  private settleSession(entry: TimelineEntry): void {
-    const client = entry.client as string;
-    if (!this.unjudgedOf.has(client)) {
+  private settleSession(entry: Extract<TimelineEntry, { kind: 'connect' | 'end' }>): void {
+    const guessed = this.guessedSessions.get(entry.session);
+    if (guessed) {
+      guessed.push(entry);
+      return;
+    }
+    if (!this.unjudgedOf.has(entry.client)) {
       this.settle(entry);
       return;
     }
-    const waiting = this.countingSubscriptions.get(client);
+    const waiting = this.countingSubscriptions.get(entry.client);
     if (waiting) waiting.push(entry);
-    else this.countingSubscriptions.set(client, [entry]);
+    else this.countingSubscriptions.set(entry.client, [entry]);
+  }
+
+  /** Whether a session's entry must wait ({@link settleSession}). */
+  private sessionUnsettled(session: Session): boolean {
+    return this.guessedSessions.has(session) || this.unjudgedOf.has(session.client);
   }
 
   /** The client's request entry takes no more topic lines. */
@@ -361,6 +372,15 @@ export class TimelineBuilder {
         if (entry) this.settle(entry);
         return;
       }
+      case 'session-guessed':
+        this.guessedSessions.set(e.session, []);
+        return;
+      case 'session-settled': {
+        const waiting = this.guessedSessions.get(e.session);
+        this.guessedSessions.delete(e.session);
+        for (const entry of waiting ?? []) this.settleSession(entry);
+        return;
+      }
       case 'finding-settled': {
         const entry = this.changingFindings.get(e.finding);
         this.changingFindings.delete(e.finding);
@@ -396,7 +416,7 @@ export class TimelineBuilder {
   }
 
   /** Each session's connect entry, which shows the session as it is until it ends. */
-  private readonly connects = new Map<Session, TimelineEntry>();
+  private readonly connects = new Map<Session, Extract<TimelineEntry, { kind: 'connect' }>>();
   /** Each flow's entries, which show it as it is until it settles. */
   private readonly flowEntries = new Map<Flow, TimelineEntry[]>();
   private readonly settledFlows = new WeakSet<Flow>();
@@ -568,7 +588,7 @@ export class TimelineBuilder {
       case 'unsubscribe':
         return true;
       case 'end':
-        if (!this.unjudgedOf.has(entry.client)) return false;
+        if (!this.sessionUnsettled(entry.session)) return false;
         this.settleSession(entry);
         return true;
       case 'attempt':

@@ -551,5 +551,11 @@ export type CorrelatorEvent =
    */
   | { kind: 'attempt-guessed'; attempt: ConnectionAttempt }
   | { kind: 'attempt-settled'; attempt: ConnectionAttempt }
+  /**
+   * A session of an outgoing bridge whose local id was guessed among several: a later line may
+   * show it was another bridge's, and name it again; then `session-settled`.
+   */
+  | { kind: 'session-guessed'; session: Session }
+  | { kind: 'session-settled'; session: Session }
   /** A finding that changed after its event (a run of takeovers that went on) changes no more. */
   | { kind: 'finding-settled'; finding: Finding };

@@ -34,6 +34,8 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'finding-settled':
     case 'attempt-guessed':
     case 'attempt-settled':
+    case 'session-guessed':
+    case 'session-settled':
       return null;
   }
 }

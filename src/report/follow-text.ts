@@ -124,6 +124,8 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'finding-settled':
     case 'attempt-guessed':
     case 'attempt-settled':
+    case 'session-guessed':
+    case 'session-settled':
       return null;
   }
 }
