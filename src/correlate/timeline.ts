@@ -160,6 +160,11 @@ export class TimelineBuilder {
   private readonly guessedAttempts = new Map<ConnectionAttempt, TimelineEntry | null>();
   /** Entries of findings that may still change after their event (a run of takeovers). */
   private readonly changingFindings = new Map<Finding, TimelineEntry>();
+  /** Each session's connect entry, which shows the session as it is until it ends. */
+  private readonly connects = new Map<Session, Extract<TimelineEntry, { kind: 'connect' }>>();
+  /** Each flow's entries, which show it as it is until it settles. */
+  private readonly flowEntries = new Map<Flow, TimelineEntry[]>();
+  private readonly settledFlows = new WeakSet<Flow>();
 
   /**
    * `window` is the time window the timeline will be cut to, when it is known before the log is
@@ -415,12 +420,6 @@ export class TimelineBuilder {
     }
   }
 
-  /** Each session's connect entry, which shows the session as it is until it ends. */
-  private readonly connects = new Map<Session, Extract<TimelineEntry, { kind: 'connect' }>>();
-  /** Each flow's entries, which show it as it is until it settles. */
-  private readonly flowEntries = new Map<Flow, TimelineEntry[]>();
-  private readonly settledFlows = new WeakSet<Flow>();
-
   /**
    * Fills every place left, the log being over; returns the entries kept in memory, in log order
    * (a silence where it began), or none when they went to a sink.
@@ -569,7 +568,7 @@ export class TimelineBuilder {
     this.fillIfDone(entry, held);
   }
 
-  /** Whether an entry may still change: it shows something still going on. */
+  /** Whether an entry may still change (it shows something still going on), noting what will settle it. */
   private opens(entry: TimelineEntry): boolean {
     switch (entry.kind) {
       case 'connect':
