@@ -9,7 +9,7 @@ import type { LogRecord } from '../parse/index.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { isoTime, renderRecordJson, toJsonText } from './record-json.js';
 
-/** One event as a JSON object line (no newline); null for the events not printed: flows starting and ending, unanswered acknowledgements, denied filters. */
+/** One event as a JSON object line (no newline); null for the events not printed: flows starting and ending, unanswered acknowledgements, judged filters, and those that say a guess was made or that something settled. */
 export function renderFollowEventJson(e: CorrelatorEvent): string | null {
   switch (e.kind) {
     case 'session-start':

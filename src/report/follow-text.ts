@@ -104,7 +104,8 @@ function stamp(time: number | null, ctx: ReportContext): string {
 
 /**
  * One line for an event, or null for events left out: failed attempts (their findings speak for
- * them), flow starts and ends and stray acknowledgements (flows are reported when they go wrong).
+ * them), flow starts and ends and stray acknowledgements (flows are reported when they go wrong),
+ * judged filters, and the events that say a guess was made or that something settled.
  */
 export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): string | null {
   switch (e.kind) {
