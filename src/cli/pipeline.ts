@@ -8,8 +8,9 @@ import {
 import type { LineParser, LogRecord, Where } from '../parse/index.js';
 import { inputName, safeText } from '../report/index.js';
 import type { InputSource } from './input.js';
-import type { Io } from './io.js';
+import type { Io, OutputSink } from './io.js';
 import { UsageError } from './options.js';
+import { OrderedOutput } from './ordered-output.js';
 import { forEachRecordBatchOnThreads } from './parse-parallel/index.js';
 import { createProgress, noProgress } from './progress.js';
 import { type InputTally, tallyFor, tallyRecord, warnAboutInputs } from './input-tally.js';
@@ -146,6 +147,61 @@ export async function correlateInputs(
   warnAboutInputs(sources, read, parser, io);
   warnMixedOrigins(origins, io);
   return correlation;
+}
+
+/** A listing {@link writeWhileReading} writes: how it opens and ends, and how it learns its items. */
+export interface ListingWhileReading {
+  /** What comes before the first item, asked as that item is written. */
+  open(): string;
+  /** What ends a listing of `count` items. */
+  end(count: number, c: Correlation): string;
+  /** Whether the items known may be written yet (a JSON document first says something of the log). */
+  ready?(): boolean;
+  onEvent(e: CorrelatorEvent): void;
+  onRecord?(r: LogRecord): void;
+  /** The log is read: the items still open are known now. */
+  finish?(): void;
+}
+
+/**
+ * Reads the log and writes a listing while it does: `listing` (made given the output, in which
+ * it takes each item's place and fills it once known) sees the correlator's events and the
+ * records; what is ready is written after each batch, the rest and the end once the log is
+ * read, then the warnings about the selection.
+ */
+export async function writeWhileReading(
+  sources: readonly InputSource[], parser: LineParser, options: PipelineOptions, io: Io, stdout: OutputSink, selection: Selection,
+  separator: string, make: (output: OrderedOutput) => ListingWhileReading,
+): Promise<void> {
+  let opened = false;
+  const output = new OrderedOutput({
+    write: async (chunk) => {
+      if (!opened) await stdout.write(listing.open());
+      opened = true;
+      await stdout.write(chunk);
+    },
+  }, separator);
+  const listing = make(output);
+  const watch = selectionMatchWatch(selection);
+  try {
+    const correlation = await correlateInputs(sources, parser, {
+      ...options,
+      onEvent: (e) => listing.onEvent(e),
+      afterBatch: () => (listing.ready?.() === false ? Promise.resolve() : output.flush()),
+      // Output written to the terminal as it comes would be mixed up with progress.
+      noProgress: io.stdoutIsTTY,
+    }, io, (r) => {
+      watch?.onRecord(r);
+      listing.onRecord?.(r);
+    });
+    listing.finish?.();
+    await output.finish();
+    await stdout.write(listing.end(output.written, correlation));
+    warnAboutWindow(selection, correlation, io);
+    watch?.warn(io);
+  } finally {
+    output.close();
+  }
 }
 
 /**

@@ -2381,9 +2381,9 @@ export class Correlator {
   }
 
   /** Sends a finding's event, timed by the log's latest time when the finding's own is earlier. */
-  private announce(finding: Finding): void {
+  private announce(finding: Finding, open = false): void {
     const time = finding.time === null || this.last === null ? finding.time ?? this.last : Math.max(finding.time, this.last);
-    this.emit({ kind: 'finding', finding, time });
+    this.emit({ kind: 'finding', finding, time, ...(open ? { open } : {}) });
   }
 
   /**
@@ -2394,7 +2394,8 @@ export class Correlator {
   private announceTakeover(st: ClientState): void {
     if (!st.takeoverFinding) return;
     this.announce(st.takeoverFinding);
-    if (st.flappingFinding) this.announce(st.flappingFinding);
+    // A run of takeovers may go on, and its finding count them.
+    if (st.flappingFinding) this.announce(st.flappingFinding, st.flapping?.finding === st.flappingFinding);
     st.takeoverFinding = null;
     st.flappingFinding = null;
   }

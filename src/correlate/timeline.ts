@@ -158,8 +158,8 @@ export class TimelineBuilder {
   private freshAttempts: Array<Extract<TimelineEntry, { kind: 'attempt' }>> = [];
   /** Entries of attempts whose connection is a guess a later line may put right. */
   private readonly guessedAttempts = new Map<ConnectionAttempt, TimelineEntry | null>();
-  /** Entries of findings that may still change after their event (a run of takeovers). */
-  private readonly changingFindings = new Map<Finding, TimelineEntry>();
+  /** Entries of findings that may still change after their event (a run of takeovers), once made. */
+  private readonly changingFindings = new Map<Finding, TimelineEntry | null>();
   /** Each session's connect entry, which shows the session as it is until it ends. */
   private readonly connects = new Map<Session, Extract<TimelineEntry, { kind: 'connect' }>>();
   /** Each flow's entries, which show it as it is until it settles. */
@@ -410,6 +410,8 @@ export class TimelineBuilder {
       }
       case 'finding': {
         const f = e.finding;
+        // Its entry waits for it to settle.
+        if (e.open) this.changingFindings.set(f, null);
         // Flow, refused-login and denied PUBLISH and SUBSCRIBE findings are shown on their own entries, and so
         // is the end of a session, begun in the log or before it.
         if (f.client === null || !this.wanted(f.client) || f.code.startsWith('flow-') || shownOnTheirOwn.has(f.code)) return;
@@ -594,7 +596,7 @@ export class TimelineBuilder {
         this.freshAttempts.push(entry);
         return true;
       case 'finding':
-        if (entry.finding.code !== 'takeover-flapping') return false;
+        if (!this.changingFindings.has(entry.finding)) return false;
         this.changingFindings.set(entry.finding, entry);
         return true;
       case 'message':

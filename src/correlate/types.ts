@@ -544,7 +544,11 @@ export type CorrelatorEvent =
    * before it, whichever is later (a flow's finding is timed by its last step, and made when its
    * session ends), so that events come in time order; null while the log has no times.
    */
-  | { kind: 'finding'; finding: Finding; time: number | null }
+  | {
+    kind: 'finding'; finding: Finding; time: number | null;
+    /** The finding may still change (a run of takeovers that goes on), until its `finding-settled` event. */
+    open?: true;
+  }
   /**
    * A connection the line of a failed attempt was taken to be, by a guess among several waiting,
    * which a later line may put right (moving the attempt); then `attempt-settled`.

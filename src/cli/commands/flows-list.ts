@@ -8,8 +8,8 @@ import type { LineParser } from '../../parse/index.js';
 import { flowsWriters } from '../../report/lists.js';
 import type { CommandEnv } from '../command-env.js';
 import type { InputSource } from '../input.js';
-import { OrderedOutput, type Slot } from '../ordered-output.js';
-import { type PipelineOptions, correlateInputs, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
+import type { Slot } from '../ordered-output.js';
+import { type PipelineOptions, writeWhileReading } from '../pipeline.js';
 
 /** What `flows` was asked for. */
 export interface FlowsRun {
@@ -37,21 +37,12 @@ export async function listFlows(run: FlowsRun): Promise<boolean> {
   if (writer === null || needsLastTime(selection)) return false;
   const selector = compileSelection(selection, null);
   const wanted = (f: Flow): boolean => (!run.incomplete || f.state !== 'complete') && (selector.all || flowSelected(f, selector));
-  let opened = false;
-  const output = new OrderedOutput({
-    write: async (chunk) => {
-      if (!opened) await env.stdout.write(writer.open);
-      opened = true;
-      await env.stdout.write(chunk);
-    },
-  }, writer.separator);
-  // Each flow's place, from its start until it settles.
-  const places = new Map<Flow, Slot>();
-  const watch = selectionMatchWatch(selection);
-  try {
-    const correlation = await correlateInputs(sources, parser, {
-      ...run.options,
-      keepFlows: 'none',
+  await writeWhileReading(sources, parser, { ...run.options, keepFlows: 'none' }, env.io, env.stdout, selection, writer.separator, (output) => {
+    // Each flow's place, from its start until it settles.
+    const places = new Map<Flow, Slot>();
+    return {
+      open: () => writer.open,
+      end: (count, correlation) => writer.end(count, correlation),
       onEvent: (e) => {
         if (e.kind === 'flow-start') places.set(e.flow, output.reserve());
         if (e.kind !== 'flow-settled') return;
@@ -60,15 +51,7 @@ export async function listFlows(run: FlowsRun): Promise<boolean> {
         places.delete(e.flow);
         output.fill(slot, wanted(e.flow) ? writer.item(e.flow) : null);
       },
-      afterBatch: () => output.flush(),
-      noProgress: env.io.stdoutIsTTY,
-    }, env.io, watch?.onRecord);
-    await output.finish();
-    warnAboutWindow(selection, correlation, env.io);
-    watch?.warn(env.io);
-    await env.stdout.write(writer.end(output.written, correlation));
-  } finally {
-    output.close();
-  }
+    };
+  });
   return true;
 }

@@ -8,8 +8,8 @@ import type { LineParser } from '../../parse/index.js';
 import { timelineWriters } from '../../report/timeline.js';
 import type { CommandEnv } from '../command-env.js';
 import type { InputSource } from '../input.js';
-import { OrderedOutput, type Slot } from '../ordered-output.js';
-import { type PipelineOptions, correlateInputs, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
+import type { Slot } from '../ordered-output.js';
+import { type PipelineOptions, writeWhileReading } from '../pipeline.js';
 
 /** What `timeline` was asked for. */
 export interface TimelineRun {
@@ -39,46 +39,30 @@ export async function listTimeline(run: TimelineRun): Promise<boolean> {
   const select = timelineSelector(compileSelection(selection, null));
   // A JSON document says first whether the log has debug lines: it waits until one comes, or the end.
   let debugLines = false;
-  let opened = false;
-  const output = new OrderedOutput({
-    write: async (chunk) => {
-      if (!opened) await env.stdout.write(writer.open(debugLines));
-      opened = true;
-      await env.stdout.write(chunk);
-    },
-  }, writer.separator);
-  const sink: TimelineSink<Slot> = {
-    reserve: () => output.reserve(),
-    fill: (slot, entries) => {
-      const texts: string[] = [];
-      for (const e of entries) {
-        const kept = select(e);
-        if (kept !== null) texts.push(writer.item(kept));
-      }
-      output.fill(slot, texts.length === 0 ? null : texts.join(writer.separator), texts.length);
-    },
-  };
-  const builder = new TimelineBuilder(run.wanted, false, Infinity, run.window, sink);
-  const watch = selectionMatchWatch(selection);
-  try {
-    const correlation = await correlateInputs(sources, parser, {
-      ...run.options,
+  await writeWhileReading(sources, parser, run.options, env.io, env.stdout, selection, writer.separator, (output) => {
+    const sink: TimelineSink<Slot> = {
+      reserve: () => output.reserve(),
+      fill: (slot, entries) => {
+        const texts: string[] = [];
+        for (const e of entries) {
+          const kept = select(e);
+          if (kept !== null) texts.push(writer.item(kept));
+        }
+        output.fill(slot, texts.length === 0 ? null : texts.join(writer.separator), texts.length);
+      },
+    };
+    const builder = new TimelineBuilder(run.wanted, false, Infinity, run.window, sink);
+    return {
+      open: () => writer.open(debugLines),
+      end: (count, correlation) => writer.end(count, correlation.debugLines),
+      ready: () => debugLines || run.format === 'ndjson',
       onEvent: (e) => builder.onEvent(e),
-      afterBatch: () => (debugLines || run.format === 'ndjson' ? output.flush() : Promise.resolve()),
-      noProgress: env.io.stdoutIsTTY,
-    }, env.io, (r) => {
-      watch?.onRecord(r);
-      if (r.type === 'packet' && isDebugLine(r)) debugLines = true;
-      builder.onRecord(r);
-    });
-    builder.finish();
-    debugLines = correlation.debugLines;
-    await output.finish();
-    await env.stdout.write(writer.end(output.written, correlation.debugLines));
-    warnAboutWindow(selection, correlation, env.io);
-    watch?.warn(env.io);
-  } finally {
-    output.close();
-  }
+      onRecord: (r) => {
+        if (r.type === 'packet' && isDebugLine(r)) debugLines = true;
+        builder.onRecord(r);
+      },
+      finish: () => builder.finish(),
+    };
+  });
   return true;
 }
