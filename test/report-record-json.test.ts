@@ -46,4 +46,18 @@ describe('records as JSON lines', () => {
       assertWritten(lines.map((line) => decoder.decode(line)), includeRaw);
     }), { numRuns: 300 });
   });
+
+  test('numbers of every length up to the largest int32, and past it, as JSON writes them', () => {
+    const numbers = [0, 1, 9, 10, 99, 100, 65535, 999_999_999, 1_000_000_000, 2_147_483_647, 2_147_483_648, 99_999_999_999];
+    const decoder = createLineDecoder('numbers.log');
+    const records = numbers.flatMap((n) => [
+      decoder.decode(`1700000000: Received PUBLISH from c (d0, q1, r0, m${n}, 't', ... (${n} bytes))`),
+      decoder.decode(`1700000000: Sending PUBACK to c (m${n}, rc${n % 256})`),
+    ]);
+    assert.deepEqual(records.map((r) => r.type === 'packet' && r.mid), numbers.flatMap((n) => [n, n]));
+    const writer = new RecordJsonLines(false, 64);
+    for (const [i, record] of records.entries()) writer.add({ ...record, line: numbers[i >> 1] as number });
+    const written = writer.take().toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { line: number; mid: number; payloadBytes?: number });
+    assert.deepEqual(written.map((w) => [w.line, w.mid, w.payloadBytes]), numbers.flatMap((n) => [[n, n, n], [n, n, undefined]]));
+  });
 });

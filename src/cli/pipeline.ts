@@ -13,7 +13,8 @@ import { UsageError } from './options.js';
 import { OrderedOutput } from './ordered-output.js';
 import { forEachRecordBatchOnThreads } from './parse-parallel/index.js';
 import { createProgress, noProgress } from './progress.js';
-import { type InputTally, tallyFor, tallyRecord, warnAboutInputs } from './input-tally.js';
+import { type InputTally, tallyFor, tallyRecord } from './input-tally.js';
+import { warnAboutInputs } from './input-warnings.js';
 
 /** The writers of an input's lines seen so far, and the first return to one after another. */
 interface Origins {

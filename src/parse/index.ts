@@ -4,7 +4,7 @@
 export * from './record.js';
 export { type Clock, calendarDay, createClock, fractionMs, halfYearMs, isCalendarDate, parseOffset } from './clock.js';
 export { LineParser, type LineContext, type LineDecoder, type ParseOptions, carriedContext, createLineDecoder, nextFileContext, parseLine, publishesLogLine } from './parse-line.js';
-export { type Line, type OverlongLine, defaultMaxLineLength, forEachLineOf, linesOf, overlongHeadLength, readLineBatches } from './read-lines.js';
+export { type Line, type LineSpans, type OverlongLine, defaultMaxLineLength, linesOf, overlongHeadLength, readLineBatches, spansOf } from './read-lines.js';
 export { readRecordBatches } from './records.js';
 export { isAtLeast21 } from './pattern.js';
 export { findCatalogueLevel } from './families/catalogue.js';

@@ -255,12 +255,18 @@ export class RecordJsonLines {
       this.text(jsonNumber(value));
       return;
     }
+    // Within int32, `| 0` divides exactly and is quicker than Math.floor.
     let digits = 1;
-    for (let n = value; n >= 10; n = Math.floor(n / 10)) digits++;
+    for (let n = value; n >= 10; n = (n / 10) | 0) digits++;
     this.room(digits);
     this.pos += digits;
     let at = this.pos;
-    for (let n = value; at > this.pos - digits; n = Math.floor(n / 10)) this.bytes[--at] = 48 + (n % 10);
+    let n = value;
+    do {
+      const tenth = (n / 10) | 0;
+      this.bytes[--at] = 48 + n - tenth * 10;
+      n = tenth;
+    } while (n > 0);
   }
 
   /** A JSON string: printable ASCII but `#` is copied as it is, anything else goes through {@link jsonValue}. */

@@ -2,7 +2,7 @@
  * A run of whole lines to what the main thread takes from it, the same way there and in a
  * worker: NDJSON bytes for `mosqlog parse`, or records for the correlator.
  */
-import { type LineContext, type LineParser, type LogRecord, type Where, createLineDecoder, forEachLineOf, linesOf } from '../../parse/index.js';
+import { type Line, type LineContext, type LineParser, type LogRecord, type Where, createLineDecoder, linesOf, spansOf } from '../../parse/index.js';
 // The JSON writer alone, not the report layer's index: a worker loads nothing else of it.
 import { RecordJsonLines } from '../../report/record-json.js';
 import { type InputTally, newInputTally, tallyRecord } from '../input-tally.js';
@@ -83,23 +83,23 @@ export class ChunkEncoder {
     const matchedBefore = this.parser.forcedFormatMatches ?? 0;
     const output = this.settings.output;
     const records: LogRecord[] = [];
-    let lines = 0;
     let first: LogRecord | undefined;
     const tally = output === 'json' ? newInputTally() : null;
-    const encoding = forEachLineOf(Buffer.from(input, 0, length), this.settings.maxLength, (line, lineStart, lineEnd) => {
+    const { lines, starts, ends, encoding } = spansOf(Buffer.from(input, 0, length), this.settings.maxLength);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as Line;
       const record = decoder.line(line);
       first ??= record;
-      lines++;
       if (tally) tallyRecord(tally, record);
       if (output === 'json') this.json.add(record);
       else if (output === 'records') records.push(record);
       // An over-long line's record is sent as it is: it has no packet to pack.
-      else this.packer.add(record, typeof line === 'string' ? line : '', lineStart, lineEnd);
-    });
+      else this.packer.add(record, typeof line === 'string' ? line : '', starts[i] as number, ends[i] as number);
+    }
     const forcedMatches = (this.parser.forcedFormatMatches ?? 0) - matchedBefore;
     const result = {
       input, encoding, output: noOutput, outputLength: 0, others: [] as LogRecord[], strings: [] as string[], records, first,
-      end: { ...decoder.context }, lines, forcedMatches, monthFirstLate: decoder.context.monthFirstLate ?? null, tally,
+      end: { ...decoder.context }, lines: lines.length, forcedMatches, monthFirstLate: decoder.context.monthFirstLate ?? null, tally,
     };
     if (output === 'json') {
       const json = this.json.takeView();
