@@ -4,10 +4,11 @@
  * summarised by `node bin/mosqlog.js` as a child process: 1 000 000 distinct client ids, 1 000 000
  * QoS 2 flows that never complete, and one client with 65 535 QoS 1 messages in flight whose
  * ids are reused. A fourth, 500 000 complete flows behind one held until the log ends, is
- * listed by `flows --format ndjson`; a fifth, 999 999 messages of a session open to its end, by
- * `timeline --format ndjson`. Each child runs in a bounded V8 heap (`--max-old-space-size=128`: memory that
- * grew with the log would end it as out of memory) and its peak RSS, read with getrusage on exit,
- * must stay under 256 MiB. Without the bound V8 grows its heap lazily to several times what is
+ * listed by `flows --format ndjson`, and by `flows --format markdown`, which lists the first
+ * 100 000 (in a 256 MiB heap, under 512 MiB); a fifth, 999 999 messages of a session open to
+ * its end, by `timeline --format ndjson`. Each child runs in a bounded V8 heap
+ * (`--max-old-space-size=128`: memory that grew with the log would end it as out of memory) and
+ * its peak RSS, read with getrusage on exit, must stay under 256 MiB. Without the bound V8 grows its heap lazily to several times what is
  * live (29 MB for 65 535 flows in flight peaked at 245 MB), which measures V8, not mosqlog.
  */
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { flowsListLimit } from '../src/cli/commands/flows-list.js';
 import { spawnMosqlog } from './support/mosqlog-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'mosqlog-hardening-memory-'));
@@ -51,17 +53,20 @@ interface Summary {
   evicted: { sessions: number; flows: number; connections: number };
 }
 
-/** Runs `args` on `path` in a child with a bounded heap; returns its output and the peak RSS in KiB. */
-async function runBounded(args: readonly string[], path: string): Promise<{ stdout: string; peakKiB: number }> {
+/**
+ * Runs `args` on `path` in a child with a bounded heap (`heap` MiB); returns its output and the
+ * peak RSS in KiB. It must say nothing on stderr but the `warning` given.
+ */
+async function runBounded(args: readonly string[], path: string, { heap = heapMiB, warning = '' } = {}): Promise<{ stdout: string; peakKiB: number }> {
   const rssFile = `${path}.rss`;
   const child = spawnMosqlog([...args, path], {
-    nodeArgs: [`--max-old-space-size=${heapMiB}`, '--import', hook],
+    nodeArgs: [`--max-old-space-size=${heap}`, '--import', hook],
     env: { MOSQLOG_PEAK_RSS_FILE: rssFile },
   });
   child.stdin.end();
   const exit = await child.exit;
   assert.equal(exit.code, 0, `exit ${exit.code ?? exit.signal}: ${child.stderr().slice(-500)}`);
-  assert.equal(child.stderr(), '');
+  assert.equal(child.stderr(), warning);
   rmSync(path);
   return { stdout: child.stdout(), peakKiB: Number(readFileSync(rssFile, 'utf8')) };
 }
@@ -72,9 +77,9 @@ async function summarise(path: string, extra: readonly string[]): Promise<{ summ
   return { summary: JSON.parse(stdout) as Summary, peakKiB };
 }
 
-function assertUnderCap(peakKiB: number): void {
+function assertUnderCap(peakKiB: number, cap = capKiB): void {
   assert.ok(peakKiB > 0, 'the peak RSS was read');
-  assert.ok(peakKiB < capKiB, `peak RSS ${(peakKiB / 1024).toFixed(0)} MiB, cap ${capKiB / 1024} MiB`);
+  assert.ok(peakKiB < cap, `peak RSS ${(peakKiB / 1024).toFixed(0)} MiB, cap ${cap / 1024} MiB`);
 }
 
 const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -138,29 +143,50 @@ test(`one client with 65 535 QoS 1 mids in flight, reused over 1 000 000 lines: 
   assert.ok(summary.flows.qos1.inFlight < 65_535, 'only the last are in flight');
 });
 
-test(`flows --format ndjson, 500 000 complete flows behind one held until the log ends: under ${capKiB / 1024} MiB, each listed in the order it started`, { timeout: 120_000 }, async (t) => {
-  const path = join(temp, 'held.log');
+/** Line `i` of a log whose first flow is held for a client away until the log ends; the rest, a PUBLISH and its PUBACK each. */
+function heldThenComplete(i: number): string {
   const held = [
     `${at(0)}: New connection from 127.0.0.1:50000 on port 1883.`,
     `${at(0)}: New client connected from 127.0.0.1:50000 as away (p2, c0, k60).`,
     `${at(0)}: Sending PUBLISH to away (d0, q1, r0, m1, 'cmd/away', ... (4 bytes))`,
     `${at(0)}: Client away closed its connection.`,
   ];
-  await writeLog(path, lines, (i) => {
-    if (i < held.length) return held[i] as string;
-    const mid = (Math.floor(i / 2) % 65_535) + 1;
-    return i % 2 === 0
-      ? `${at(i)}: Received PUBLISH from pub (d0, q1, r0, m${mid}, 'plant/line-${i % 7}', ... (8 bytes))`
-      : `${at(i)}: Sending PUBACK to pub (m${mid}, rc0)`;
-  });
+  if (i < held.length) return held[i] as string;
+  const mid = (Math.floor(i / 2) % 65_535) + 1;
+  return i % 2 === 0
+    ? `${at(i)}: Received PUBLISH from pub (d0, q1, r0, m${mid}, 'plant/line-${i % 7}', ... (8 bytes))`
+    : `${at(i)}: Sending PUBACK to pub (m${mid}, rc0)`;
+}
+
+test(`flows --format ndjson, 500 000 complete flows behind one held until the log ends: under ${capKiB / 1024} MiB, each listed in the order it started`, { timeout: 120_000 }, async (t) => {
+  const path = join(temp, 'held.log');
+  await writeLog(path, lines, heldThenComplete);
   const { stdout, peakKiB } = await runBounded(['flows', '--format', 'ndjson'], path);
   t.diagnostic(`peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
   assertUnderCap(peakKiB);
   const listed = stdout.split('\n').filter(Boolean);
-  assert.equal(listed.length, 1 + (lines - held.length) / 2);
+  assert.equal(listed.length, 1 + (lines - 4) / 2);
   const first = JSON.parse(listed[0] ?? '') as { client: string; state: string };
   assert.deepEqual([first.client, first.state], ['away', 'in-flight']);
   assert.ok(listed.slice(1).every((line) => line.startsWith('{"client":"pub"') && line.includes('"state":"complete"')));
+});
+
+// The flows a table lists take more than the 128 MiB heap of the other runs; the whole log's
+// 499 999 flows, which `flows` held for a table before, ran out of a 256 MiB heap.
+test(`flows --format markdown, 499 999 flows: the first ${flowsListLimit.toLocaleString('en-US')} listed in a 256 MiB heap, under 512 MiB, the rest counted`, { timeout: 120_000 }, async (t) => {
+  const path = join(temp, 'table.log');
+  await writeLog(path, lines, heldThenComplete);
+  const omitted = (1 + (lines - 4) / 2 - flowsListLimit).toLocaleString('en-US');
+  const { stdout, peakKiB } = await runBounded(['flows', '--format', 'markdown'], path, {
+    heap: 256,
+    warning: `mosqlog: warning: the Markdown lists the first ${flowsListLimit.toLocaleString('en-US')} flows; ${omitted} more were left out (--format ndjson lists every flow; --client, --topic, --since/--until or --incomplete narrow the list)\n`,
+  });
+  t.diagnostic(`peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
+  assertUnderCap(peakKiB, 512 * 1024);
+  const rows = stdout.split('\n').filter((line) => line.startsWith('| `'));
+  assert.equal(rows.length, flowsListLimit);
+  assert.ok(rows[0]?.startsWith('| `away` | out | 1 |'));
+  assert.ok(rows.slice(1).every((row, i) => row.startsWith(`| \`pub\` | in | ${((i + 2) % 65_535) + 1} |`) && row.includes('| complete |')), 'then the flows of pub in the order they started');
 });
 
 test(`timeline --format ndjson, 999 999 messages of a session open until the log ends: under ${capKiB / 1024} MiB, the connect first, the rest in log order`, { timeout: 120_000 }, async (t) => {

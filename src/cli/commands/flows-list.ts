@@ -1,15 +1,24 @@
 /**
- * `mosqlog flows` as JSON or NDJSON, written while the log is read: each flow once it and those
- * begun before it have settled, so that `| head` ends the run early, and memory holds the flows
- * still open rather than the whole log's.
+ * `mosqlog flows` read in one pass that keeps the flows still open rather than the whole log's.
+ * JSON and NDJSON are written while the log is read: each flow once it and those begun before it
+ * have settled, so that `| head` ends the run early. A table and Markdown lay out their columns
+ * from every flow they list: they list the first {@link flowsListLimit} flows once the log is read.
  */
 import { type Flow, type Selection, compileSelection, flowSelected, needsLastTime } from '../../correlate/index.js';
 import type { LineParser } from '../../parse/index.js';
-import { flowsWriters } from '../../report/lists.js';
+import { flowsReporters, flowsWriters } from '../../report/lists.js';
 import type { CommandEnv } from '../command-env.js';
 import type { InputSource } from '../input.js';
+import type { Io } from '../io.js';
+import { type ColorOptions, reportContext } from '../options.js';
 import type { Slot } from '../ordered-output.js';
-import { type PipelineOptions, writeWhileReading } from '../pipeline.js';
+import { type PipelineOptions, correlateInputs, selectionMatchWatch, warnAboutWindow, writeWhileReading } from '../pipeline.js';
+
+/**
+ * Flows a table or Markdown lists at most: far more than anyone reads in a terminal, and few
+ * enough to hold (a busy broker's log has millions). JSON and NDJSON list every flow.
+ */
+export const flowsListLimit = 100_000;
 
 /** What `flows` was asked for. */
 export interface FlowsRun {
@@ -20,23 +29,32 @@ export interface FlowsRun {
   selection: Selection;
   format: string;
   incomplete: boolean;
+  /** How a table shows its colours and times. */
+  display: ColorOptions & { tz?: string };
 }
 
 /**
  * Lists the flows in the order they started (their PUBLISH lines, files in the order read), as
- * the whole correlation's reporter does. False, having read nothing, for a format that lays out
- * its columns from every flow, or a window counted back from the log's end, which is known only
- * once it is read: the listing then waits for the whole correlation.
+ * the whole correlation's reporter does. False, having read nothing, for a window counted back
+ * from the log's end, which is known only once it is read: the listing then waits for the
+ * whole correlation.
  */
 export async function listFlows(run: FlowsRun): Promise<boolean> {
-  const { sources, parser, env, selection } = run;
-  const writer = run.format === 'json' || run.format === 'ndjson' ? flowsWriters[run.format] : null;
+  const { selection } = run;
   // A window counted back from the end counts from the log's latest time, which only reading
   // it all gives: the last line's (lastTimeOf) is earlier where the clock went back (a DST
   // change in local stamps, a clock put right, files that overlap).
-  if (writer === null || needsLastTime(selection)) return false;
+  if (needsLastTime(selection)) return false;
   const selector = compileSelection(selection, null);
   const wanted = (f: Flow): boolean => (!run.incomplete || f.state !== 'complete') && (selector.all || flowSelected(f, selector));
+  if (run.format === 'json' || run.format === 'ndjson') await writeFlows(run, flowsWriters[run.format], wanted);
+  else await tabulateFirstFlows(run, wanted);
+  return true;
+}
+
+/** Writes each flow `wanted` keeps as it settles, in the order the flows started. */
+async function writeFlows(run: FlowsRun, writer: (typeof flowsWriters)[keyof typeof flowsWriters], wanted: (f: Flow) => boolean): Promise<void> {
+  const { sources, parser, env, selection } = run;
   await writeWhileReading(sources, parser, { ...run.options, keepFlows: 'none' }, env.io, env.stdout, selection, writer.separator, (output) => {
     // Each flow's place, from its start until it settles.
     const places = new Map<Flow, Slot>();
@@ -53,5 +71,91 @@ export async function listFlows(run: FlowsRun): Promise<boolean> {
       },
     };
   });
-  return true;
+}
+
+/** Says on stderr how many flows a table or Markdown (`format`) left out past {@link flowsListLimit}. */
+export function warnFlowsLeftOut(format: string, omitted: number, io: Pick<Io, 'stderr'>): void {
+  if (omitted === 0) return;
+  io.stderr.write(`mosqlog: warning: the ${format === 'markdown' ? 'Markdown' : 'table'} lists the first ${flowsListLimit.toLocaleString('en-US')} flows; ${omitted.toLocaleString('en-US')} more were left out (--format ndjson lists every flow; --client, --topic, --since/--until or --incomplete narrow the list)\n`);
+}
+
+/** A flow held from its start while it may be among the first listed; `wanted` once it settled. */
+interface Candidate {
+  flow: Flow;
+  wanted: boolean | null;
+}
+
+/**
+ * The first `limit` flows `wanted` keeps, in the order they started. Whether a flow is wanted is
+ * known when it settles (`--incomplete`, a window its later steps reach), so each flow is held
+ * from its start until it settles not wanted. Once `limit` flows have settled wanted, a flow that
+ * starts later comes after them all: it is counted if wanted, not held.
+ */
+class FirstFlows {
+  private held: Candidate[] = [];
+  private readonly open = new Map<Flow, Candidate>();
+  /** Held flows that settled not wanted, let go of when they are most of those held. */
+  private dropped = 0;
+  private settledWanted = 0;
+  /** Flows started once the first were known, until they settle. */
+  private readonly later = new Set<Flow>();
+  private laterWanted = 0;
+
+  constructor(private readonly limit: number, private readonly wanted: (f: Flow) => boolean) {}
+
+  started(flow: Flow): void {
+    if (this.settledWanted >= this.limit) {
+      this.later.add(flow);
+      return;
+    }
+    const candidate: Candidate = { flow, wanted: null };
+    this.held.push(candidate);
+    this.open.set(flow, candidate);
+  }
+
+  settled(flow: Flow): void {
+    if (this.later.delete(flow)) {
+      if (this.wanted(flow)) this.laterWanted++;
+      return;
+    }
+    const candidate = this.open.get(flow);
+    if (candidate === undefined) return;
+    this.open.delete(flow);
+    candidate.wanted = this.wanted(flow);
+    if (candidate.wanted) this.settledWanted++;
+    else if (++this.dropped > 1024 && this.dropped * 2 > this.held.length) {
+      this.held = this.held.filter((c) => c.wanted !== false);
+      this.dropped = 0;
+    }
+  }
+
+  /** Once the log is read: the flows listed, and how many more were wanted. */
+  finish(): { flows: Flow[]; omitted: number } {
+    const wanted = this.held.filter((c) => c.wanted ?? this.wanted(c.flow)).map((c) => c.flow);
+    return { flows: wanted.slice(0, this.limit), omitted: Math.max(0, wanted.length - this.limit) + this.laterWanted };
+  }
+}
+
+/**
+ * Lists the first {@link flowsListLimit} flows `wanted` keeps, in the order they started, as a
+ * table or Markdown once the log is read; says how many more there were.
+ */
+async function tabulateFirstFlows(run: FlowsRun, wanted: (f: Flow) => boolean): Promise<void> {
+  const { sources, parser, env, selection } = run;
+  const first = new FirstFlows(flowsListLimit, wanted);
+  const watch = selectionMatchWatch(selection);
+  const correlation = await correlateInputs(sources, parser, {
+    ...run.options,
+    keepFlows: 'none',
+    onEvent: (e) => {
+      if (e.kind === 'flow-start') first.started(e.flow);
+      else if (e.kind === 'flow-settled') first.settled(e.flow);
+    },
+  }, env.io, watch?.onRecord);
+  warnAboutWindow(selection, correlation, env.io);
+  watch?.warn(env.io);
+  const { flows, omitted } = first.finish();
+  warnFlowsLeftOut(run.format, omitted, env.io);
+  const reporter = flowsReporters[run.format === 'markdown' ? 'markdown' : 'table'];
+  await env.stdout.writeOutput(reporter({ ...correlation, flows }, reportContext(run.display, env.io, run.format !== 'table')));
 }

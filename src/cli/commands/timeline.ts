@@ -23,6 +23,9 @@ export function registerTimeline(program: Command, env: CommandEnv): void {
     .option('--packets', 'show every packet too, after the one line per message flow', false);
   command = addFormatOption(command, Object.keys(timelineReporters), 'table');
   command.addHelpText('after', `
+JSON and NDJSON are written while the log is read (not with --packets, or a window counted back
+from the log's end); a table or Markdown holds the first ${timelineLimit.toLocaleString('en-US')} entries.
+
 Examples:
   mosqlog timeline --client sensor-12 broker.log
   mosqlog timeline --client 'plc-*' --since 2026-11-26T10:00 --until 2026-11-26T10:05 broker.log

@@ -9,15 +9,17 @@ import {
 import type { LineParser } from '../../parse/index.js';
 import type { ReportContext, ReportOutput } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters, unlistedFindings } from '../../report/lists.js';
+import { flowsInLogOrder } from '../../report/log-order.js';
 import { summaryReporters } from '../../report/summary.js';
 import type { CommandEnv } from '../command-env.js';
 import { type InputSource, lastTimeOf, resolveInputs } from '../input.js';
+import type { Io } from '../io.js';
 import {
   type ColorOptions, type InputOptions, type SelectOptions, addFormatOption, addInputOptions, addJobsOption, addMaxOpenOption, addSelectOptions,
   UsageError, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
 import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnAboutWindow } from '../pipeline.js';
-import { listFlows } from './flows-list.js';
+import { flowsListLimit, listFlows, warnFlowsLeftOut } from './flows-list.js';
 
 /** `--type a,b`, repeatable: finding codes that add up; an unknown code is a usage error, not an empty result. */
 function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
@@ -43,7 +45,7 @@ interface View {
   extend?: (command: Command) => Command;
   /** What the correlation keeps with the extra options given, beyond {@link correlate}. */
   keeps?: (options: Record<string, unknown>) => CorrelateOptions;
-  refine?: (c: Correlation, options: Record<string, unknown>) => Correlation;
+  refine?: (c: Correlation, options: Record<string, unknown> & { format: string }, io: Pick<Io, 'stderr'>) => Correlation;
   /** Lists findings: NDJSON, which has no place to say so, leaves a note on stderr for those not listed. */
   listsFindings?: boolean;
   /**
@@ -60,7 +62,7 @@ interface ViewRun {
   options: PipelineOptions;
   env: CommandEnv;
   selection: Selection;
-  all: Record<string, unknown> & { format: string };
+  all: Record<string, unknown> & ColorOptions & { format: string; tz?: string };
 }
 
 const views: readonly View[] = [
@@ -98,9 +100,18 @@ Examples:
     extend: (command) => command.option('--incomplete', 'only flows that did not complete (incomplete, refused, or in flight when the log ended)', false),
     // Completed flows are most of a log's: with --incomplete they are not kept at all.
     keeps: (options) => (options.incomplete === true ? { keepFlows: 'unfinished' } : {}),
-    refine: (c, options) => (options.incomplete === true ? { ...c, flows: c.flows.filter((f) => f.state !== 'complete') } : c),
-    listWhileReading: ({ all, ...run }) => listFlows({ ...run, format: all.format, incomplete: all.incomplete === true }),
+    refine: (c, options, io) => {
+      const flows = options.incomplete === true ? c.flows.filter((f) => f.state !== 'complete') : c.flows;
+      // A table or Markdown lists the first flows, as it does when the log is read in one pass.
+      if (options.format !== 'table' && options.format !== 'markdown') return { ...c, flows };
+      warnFlowsLeftOut(options.format, Math.max(0, flows.length - flowsListLimit), io);
+      return { ...c, flows: flows.length > flowsListLimit ? flowsInLogOrder(flows, c.files).slice(0, flowsListLimit) : flows };
+    },
+    listWhileReading: ({ all, ...run }) => listFlows({ ...run, format: all.format, incomplete: all.incomplete === true, display: all }),
     examples: `
+JSON and NDJSON are written while the log is read; a table or Markdown lists the first
+${flowsListLimit.toLocaleString('en-US')} flows (a warning counts the rest).
+
 Examples:
   mosqlog flows --incomplete broker.log
   mosqlog flows --topic 'cmd/#' --format ndjson broker.log`,
@@ -158,7 +169,7 @@ export function registerViews(program: Command, env: CommandEnv): void {
       } else {
         shown = (await correlateSelected(sources, parser, correlateOptions, env.io, selection)).selected;
       }
-      if (view.refine) shown = view.refine(shown, all);
+      if (view.refine) shown = view.refine(shown, all, env.io);
       const reporter = view.reporters[all.format];
       if (!reporter) return;
       const ctx = reportContext(all, env.io, all.format !== 'table');
