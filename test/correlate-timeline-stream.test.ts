@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Correlator, TimelineBuilder, type TimelineEntry, type TimelineSink } from '../src/correlate/index.js';
+import { TimelineList } from '../src/correlate/timeline.js';
 import { createLineDecoder } from '../src/parse/index.js';
 
 /** Reads `lines` as the CLI does: each record to the correlator, then to the builder. */
@@ -183,4 +184,32 @@ test('the sessions of bridges that connected together are written once a later l
   assert.deepEqual(written, kept);
   const sessions = written.map((text) => JSON.parse(text) as TimelineEntry).flatMap((e) => (e.kind === 'connect' ? [`${e.client} ${e.session.outgoingBridge} ${e.session.port}`] : []));
   assert.deepEqual(sessions, ['local.edge-w west 1885', 'local.edge-e east 1884', 'local.edge-w west 1885']);
+});
+
+test('kept in memory up to a limit: once the entries kept and waiting reach it, those after are counted, not held', () => {
+  // The session stays open to the log's end, so its connect entry holds every entry after it.
+  const lines = ['1795700000: New client connected from 127.0.0.1:50000 as c1 (p2, c1, k60).'];
+  for (let i = 1; i <= 1000; i++) lines.push(`${1795700000 + i}: Received PUBLISH from c1 (d0, q0, r0, m0, 'a/b', ... (1 bytes))`);
+  const feed = (sink: TimelineSink | null, check?: () => void): TimelineBuilder => {
+    const decoder = createLineDecoder('f.log');
+    const builder = new TimelineBuilder(() => true, false, 10, { since: null, until: null }, sink);
+    const correlator = new Correlator({ onEvent: (e) => builder.onEvent(e), keepSessions: false, keepFlows: 'none', traceOrigins: true });
+    for (const line of lines) {
+      const r = decoder.decode(line);
+      correlator.push(r);
+      builder.onRecord(r);
+      check?.();
+    }
+    correlator.finish();
+    return builder;
+  };
+  const list = new TimelineList(10);
+  let mostWaiting = 0;
+  feed(list, () => (mostWaiting = Math.max(mostWaiting, list.waiting))).finish();
+  // The limit, and the few entries whose places were taken before it was reached.
+  assert.ok(mostWaiting <= 15, `entries waiting behind the connect: at most ${mostWaiting}`);
+  assert.deepEqual(brief(list.entries.map((e) => JSON.stringify(e))), ['connect c1 1', ...Array.from({ length: 9 }, (_, i) => `message c1 ${i + 2}`)]);
+  assert.equal(list.omitted, 991);
+  const whole = feed(null);
+  assert.deepEqual([whole.finish(), whole.omitted], [list.entries, 991]);
 });

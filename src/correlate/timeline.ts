@@ -57,26 +57,45 @@ export interface TimelineSink<Place = unknown> {
   fill(place: Place, entries: readonly TimelineEntry[]): void;
 }
 
-/** The entries in memory, in order: the first `limit` of them, with a count of those left out. */
-export class TimelineList implements TimelineSink<{ entries: readonly TimelineEntry[] | null }> {
+/** A place in {@link TimelineList}; `counted` for one past the limit, whose entries are only counted. */
+interface ListPlace {
+  entries: readonly TimelineEntry[] | null;
+  counted?: true;
+}
+
+/**
+ * The entries in memory, in order: the first `limit` of them, with a count of those left out.
+ * Entries filled behind a place not filled yet wait; once the entries kept and waiting reach the
+ * limit, a place taken after them can only be past it, so its entries are counted, not held.
+ */
+export class TimelineList implements TimelineSink<ListPlace> {
   readonly entries: TimelineEntry[] = [];
   /** Entries past the limit left out. */
   omitted = 0;
-  private queue: Array<{ entries: readonly TimelineEntry[] | null }> = [];
+  /** Entries in places filled and not yet released: they wait behind one not filled. */
+  waiting = 0;
+  private queue: ListPlace[] = [];
   private head = 0;
 
   constructor(private readonly limit: number) {}
 
-  reserve(): { entries: readonly TimelineEntry[] | null } {
-    const place = { entries: null };
+  reserve(): ListPlace {
+    if (this.entries.length + this.waiting >= this.limit) return { entries: null, counted: true };
+    const place: ListPlace = { entries: null };
     this.queue.push(place);
     return place;
   }
 
-  fill(place: { entries: readonly TimelineEntry[] | null }, entries: readonly TimelineEntry[]): void {
+  fill(place: ListPlace, entries: readonly TimelineEntry[]): void {
+    if (place.counted) {
+      this.omitted += entries.length;
+      return;
+    }
     place.entries = entries;
+    this.waiting += entries.length;
     for (let next = this.queue[this.head]; next !== undefined && next.entries !== null; next = this.queue[this.head]) {
       this.head++;
+      this.waiting -= next.entries.length;
       for (const e of next.entries) {
         if (this.entries.length < this.limit) this.entries.push(e);
         else this.omitted++;
