@@ -72,15 +72,19 @@ export class TimelineList implements TimelineSink<ListPlace> {
   readonly entries: TimelineEntry[] = [];
   /** Entries past the limit left out. */
   omitted = 0;
-  /** Entries in places filled and not yet released: they wait behind one not filled. */
-  waiting = 0;
+  private waitingEntries = 0;
   private queue: ListPlace[] = [];
   private head = 0;
 
   constructor(private readonly limit: number) {}
 
+  /** Entries in places filled and not yet released: they wait behind one not filled. */
+  get waiting(): number {
+    return this.waitingEntries;
+  }
+
   reserve(): ListPlace {
-    if (this.entries.length + this.waiting >= this.limit) return { entries: null, counted: true };
+    if (this.entries.length + this.waitingEntries >= this.limit) return { entries: null, counted: true };
     const place: ListPlace = { entries: null };
     this.queue.push(place);
     return place;
@@ -92,10 +96,10 @@ export class TimelineList implements TimelineSink<ListPlace> {
       return;
     }
     place.entries = entries;
-    this.waiting += entries.length;
+    this.waitingEntries += entries.length;
     for (let next = this.queue[this.head]; next !== undefined && next.entries !== null; next = this.queue[this.head]) {
       this.head++;
-      this.waiting -= next.entries.length;
+      this.waitingEntries -= next.entries.length;
       for (const e of next.entries) {
         if (this.entries.length < this.limit) this.entries.push(e);
         else this.omitted++;
