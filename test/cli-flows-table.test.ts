@@ -70,7 +70,7 @@ describe('flows as a table or Markdown', () => {
     assert.deepEqual([windowed.code, windowed.stdout, windowed.stderr], [0, markdown.stdout, markdown.stderr]);
 
     const table = await runCli(['flows', '--client', 'pub', '-'], { stdin });
-    assert.match(table.stderr, /^mosqlog: warning: the table lists the first 100,000 flows; 2 more were left out /);
+    assert.ok(table.stderr.startsWith(`mosqlog: warning: the table lists the first ${flowsListLimit.toLocaleString('en-US')} flows; 2 more were left out `), table.stderr);
     assert.equal(table.stdout.trimEnd().split('\n').length, 1 + flowsListLimit, 'a header and a line a flow');
 
     const incomplete = await runCli(['flows', '--format', 'markdown', '--incomplete', '-'], { stdin });

@@ -8,8 +8,9 @@
  * 100 000 (in a 256 MiB heap, under 512 MiB); a fifth, 999 999 messages of a session open to
  * its end, by `timeline --format ndjson`. Each child runs in a bounded V8 heap
  * (`--max-old-space-size=128`: memory that grew with the log would end it as out of memory) and
- * its peak RSS, read with getrusage on exit, must stay under 256 MiB. Without the bound V8 grows its heap lazily to several times what is
- * live (29 MB for 65 535 flows in flight peaked at 245 MB), which measures V8, not mosqlog.
+ * its peak RSS, read with getrusage on exit, must stay under 256 MiB. Without the bound V8 grows
+ * its heap lazily to several times what is live (29 MB for 65 535 flows in flight peaked at
+ * 245 MB), which measures V8, not mosqlog.
  */
 import assert from 'node:assert/strict';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
