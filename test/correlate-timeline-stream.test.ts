@@ -8,18 +8,27 @@ import { Correlator, TimelineBuilder, type TimelineEntry, type TimelineSink } fr
 import { TimelineList } from '../src/correlate/timeline.js';
 import { createLineDecoder } from '../src/parse/index.js';
 
-/** Reads `lines` as the CLI does: each record to the correlator, then to the builder. */
-function build(lines: readonly string[], sink: TimelineSink | null): TimelineEntry[] {
+/**
+ * Reads `lines` as the CLI does: each record to the correlator, then to the builder, which keeps
+ * at most `limit` entries; `afterLine` looks on after each line.
+ */
+function feed(lines: readonly string[], sink: TimelineSink | null, { limit = Infinity, afterLine = (): void => undefined } = {}): TimelineBuilder {
   const decoder = createLineDecoder('f.log');
-  const builder = new TimelineBuilder(() => true, false, Infinity, { since: null, until: null }, sink);
+  const builder = new TimelineBuilder(() => true, false, limit, { since: null, until: null }, sink);
   const correlator = new Correlator({ onEvent: (e) => builder.onEvent(e), keepSessions: false, keepFlows: 'none', traceOrigins: true });
   for (const line of lines) {
     const r = decoder.decode(line);
     correlator.push(r);
     builder.onRecord(r);
+    afterLine();
   }
   correlator.finish();
-  return builder.finish();
+  return builder;
+}
+
+/** The timeline of `lines`, given to `sink` or, without one, kept in memory. */
+function build(lines: readonly string[], sink: TimelineSink | null): TimelineEntry[] {
+  return feed(lines, sink).finish();
 }
 
 /** The entries written, each as it was when its place was filled, and those kept in memory, as they are at the end. */
@@ -190,26 +199,13 @@ test('kept in memory up to a limit: once the entries kept and waiting reach it, 
   // The session stays open to the log's end, so its connect entry holds every entry after it.
   const lines = ['1795700000: New client connected from 127.0.0.1:50000 as c1 (p2, c1, k60).'];
   for (let i = 1; i <= 1000; i++) lines.push(`${1795700000 + i}: Received PUBLISH from c1 (d0, q0, r0, m0, 'a/b', ... (1 bytes))`);
-  const feed = (sink: TimelineSink | null, check?: () => void): TimelineBuilder => {
-    const decoder = createLineDecoder('f.log');
-    const builder = new TimelineBuilder(() => true, false, 10, { since: null, until: null }, sink);
-    const correlator = new Correlator({ onEvent: (e) => builder.onEvent(e), keepSessions: false, keepFlows: 'none', traceOrigins: true });
-    for (const line of lines) {
-      const r = decoder.decode(line);
-      correlator.push(r);
-      builder.onRecord(r);
-      check?.();
-    }
-    correlator.finish();
-    return builder;
-  };
   const list = new TimelineList(10);
   let mostWaiting = 0;
-  feed(list, () => (mostWaiting = Math.max(mostWaiting, list.waiting))).finish();
+  feed(lines, list, { limit: 10, afterLine: () => (mostWaiting = Math.max(mostWaiting, list.waiting)) }).finish();
   // The limit, and the few entries whose places were taken before it was reached.
   assert.ok(mostWaiting <= 15, `entries waiting behind the connect: at most ${mostWaiting}`);
   assert.deepEqual(brief(list.entries.map((e) => JSON.stringify(e))), ['connect c1 1', ...Array.from({ length: 9 }, (_, i) => `message c1 ${i + 2}`)]);
   assert.equal(list.omitted, 991);
-  const whole = feed(null);
+  const whole = feed(lines, null, { limit: 10 });
   assert.deepEqual([whole.finish(), whole.omitted], [list.entries, 991]);
 });
