@@ -19,6 +19,7 @@
  */
 import type { LogRecord, MessageRecord, PacketRecord, Where } from '../parse/index.js';
 import { endGraceMs } from './flows.js';
+import { NewestKept } from './oldest-first.js';
 import type { AttemptOutcome, BridgeFinding, EndReason } from './types.js';
 
 /** A line, with its time. */
@@ -153,7 +154,7 @@ export class BridgeTracker {
    * later names its local id, and its outage began at that end. A bridge reconnects within
    * seconds, so only the latest few are kept.
    */
-  private readonly endsBeforeLog = new Map<string, Line>();
+  private readonly endsBeforeLog = new NewestKept<string, Line>(endsBeforeLogKept);
 
   /**
    * Report a bridge down once it has been down for {@link endGraceMs} with no attempt to connect
@@ -309,9 +310,7 @@ export class BridgeTracker {
   /** A session begun before the log ended, for `reason`: perhaps a bridge's, not yet known as one. */
   endedBeforeLog(client: string, reason: EndReason, at: Line): void {
     if (reason === 'broker-shutdown' || this.byLocalId.has(client)) return;
-    this.endsBeforeLog.delete(client);
     this.endsBeforeLog.set(client, lineOf(at));
-    if (this.endsBeforeLog.size > endsBeforeLogKept) this.endsBeforeLog.delete(this.endsBeforeLog.keys().next().value as string);
   }
 
   /**

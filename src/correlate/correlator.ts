@@ -11,7 +11,7 @@ import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
-import { OldestFirst, setNewest } from './oldest-first.js';
+import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
@@ -619,7 +619,7 @@ export class Correlator {
    * The wills of v5 sessions whose connection ended without a DISCONNECT, by client, until it
    * connects again: one that waited for its delay is sent when the session expires, if not before.
    */
-  private readonly waitingWills = new Map<string, { topic: string; payloadBytes: number | null }>();
+  private readonly waitingWills = new NewestKept<string, { topic: string; payloadBytes: number | null }>(waitingWillsKept);
   private debugLines = false;
   /** Flows in flight, by how long they have waited ({@link CorrelateOptions.watchStalledFlows}). */
   private readonly stalls: StallWatch | null;
@@ -638,7 +638,7 @@ export class Correlator {
    * The ids of the sessions ended latest, once {@link clientIds} is capped: an end line of one of
    * them is an echo of its end, not the end of a session begun before the log.
    */
-  private readonly recentEnds = new Set<string>();
+  private readonly recentEnds = new NewestKept<string, true>(recentEndsKept);
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
   private readonly flows: FlowTracker;
@@ -1656,7 +1656,7 @@ export class Correlator {
     const will = open.willMessage;
     if (will !== null && will.topic !== null && r !== null && (willSentAtEnd.has(reason) || (v5 && reason === 'disconnect'))) {
       this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, v5);
-      if (v5 && reason !== 'disconnect') setNewest(this.waitingWills, ownCopy(client), { topic: will.topic, payloadBytes: will.payloadBytes }, waitingWillsKept);
+      if (v5 && reason !== 'disconnect') this.waitingWills.set(ownCopy(client), { topic: will.topic, payloadBytes: will.payloadBytes });
     }
     this.release(client, st);
   }
@@ -1664,9 +1664,7 @@ export class Correlator {
   /** Keeps the id of a session that ended, past the cap on distinct ids ({@link recentEnds}). */
   private noteEnded(client: string): void {
     if (!this.clientIdsCapped || this.clientIds.has(client)) return;
-    this.recentEnds.delete(client);
-    this.recentEnds.add(ownCopy(client));
-    if (this.recentEnds.size > recentEndsKept) this.recentEnds.delete(this.recentEnds.values().next().value as string);
+    this.recentEnds.set(ownCopy(client), true);
   }
 
   /** The finding a session's end makes, if its reason is a problem. */

@@ -5,7 +5,7 @@
  */
 import type { Direction, LogRecord, MqttVersion, PacketRecord, Where } from '../parse/index.js';
 import type { FlowTable } from './flow-table.js';
-import { setNewest } from './oldest-first.js';
+import { NewestKept, OldestFirst } from './oldest-first.js';
 import { LatencyHistogram } from './stats.js';
 import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
 
@@ -163,6 +163,7 @@ export class FlowTracker {
   private orphanAcks = 0;
   private openCount = 0;
   private readonly recentInbound = new Map<string, Inbound>();
+  private readonly oldestInbound = new OldestFirst(this.recentInbound);
   /**
    * The inbound message whose deliveries the broker sends now, and its trace key: set by its
    * PUBLISH (by its PUBREL at QoS 2, when the broker releases it), ended by the next packet that
@@ -176,13 +177,14 @@ export class FlowTracker {
    * and goes on with PUBREL, which the broker answers: those are the refused flow's, not orphans.
    */
   private readonly refusedAtPubrec = new Map<string, Flow>();
+  private readonly oldestRefused = new OldestFirst(this.refusedAtPubrec);
   /**
    * A v5 client's PUBREC just read, whose reason code the broker does not log: the broker answers
    * it with PUBREL on the next line, unless the code refused the message.
    */
   private pubrecUnanswered: { st: ClientFlows; flow: Flow } | null = null;
   /** By client, the message last dropped for it as its queue was full ({@link queueFull}). */
-  private readonly droppedFor = new Map<string, Inbound>();
+  private readonly droppedFor = new NewestKept<string, Inbound>(droppedForKept);
   /** When a flow in flight was last sent again, for how long it had waited when the log ended. */
   private readonly resentTimes = new WeakMap<Flow, number>();
   /** When the session that holds a flow in flight last came back: the broker sends it again then. */
@@ -361,7 +363,7 @@ export class FlowTracker {
    */
   queueFull(client: string): void {
     if (this.fanout === null) return;
-    setNewest(this.droppedFor, client, this.fanout.origin, droppedForKept);
+    this.droppedFor.set(client, this.fanout.origin);
   }
 
   /** Something other than a PUBLISH came in, or a line of another kind: the deliveries sent now are queued ones (a PUBREL then starts its own run). */
@@ -561,10 +563,10 @@ export class FlowTracker {
       this.refusedAtPubrec.delete(key);
       this.options.onSettled?.(before);
     } else if (this.refusedAtPubrec.size >= refusedKept) {
-      const oldest = this.refusedAtPubrec.entries().next();
-      if (!oldest.done) {
-        this.refusedAtPubrec.delete(oldest.value[0]);
-        this.options.onSettled?.(oldest.value[1]);
+      const oldest = this.oldestRefused.next();
+      if (oldest !== undefined) {
+        this.refusedAtPubrec.delete(oldest[0]);
+        this.options.onSettled?.(oldest[1]);
       }
     }
     this.refusedAtPubrec.set(key, flow);
@@ -603,8 +605,8 @@ export class FlowTracker {
     const sameMoment = previous !== undefined && previous.time === r.time;
     this.recentInbound.delete(key);
     if (this.recentInbound.size > recentInboundLimit) {
-      const oldest = this.recentInbound.keys().next();
-      if (!oldest.done) this.recentInbound.delete(oldest.value);
+      const oldest = this.oldestInbound.next();
+      if (oldest !== undefined) this.recentInbound.delete(oldest[0]);
     }
     const inbound: Inbound = {
       client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1,

@@ -1,13 +1,6 @@
 /**
- * Taking the oldest entries of a Map one at a time, as eviction does.
+ * Taking the oldest entries of a Map (or a Set) one at a time, as eviction does.
  */
-
-/** Sets `key` as the newest entry of `map`, letting the oldest go once it holds more than `limit`. */
-export function setNewest<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > limit) map.delete(map.keys().next().value as K);
-}
 
 /**
  * Walks a Map in insertion order with one live iterator. Evicting by `map.keys().next()` costs
@@ -22,7 +15,8 @@ export class OldestFirst<K, V> {
   private cursor: Iterator<[K, V]> | null = null;
   private current: [K, V] | undefined;
 
-  constructor(private readonly map: Map<K, V>) {}
+  /** `map` may be a Set, whose entries are each value twice. */
+  constructor(private readonly map: { entries(): Iterator<[K, V]> }) {}
 
   /** The entry the walk is at, kept until {@link next}; undefined when the Map is empty. */
   peek(): [K, V] | undefined {
@@ -44,5 +38,39 @@ export class OldestFirst<K, V> {
     const entry = this.peek();
     this.current = undefined;
     return entry;
+  }
+}
+
+/**
+ * A Map that keeps its newest entries: setting a key makes it the newest, and once there are more
+ * than `limit` the oldest goes, walked to with {@link OldestFirst} (each eviction O(1) amortised).
+ */
+export class NewestKept<K, V> {
+  private readonly map = new Map<K, V>();
+  private readonly oldest = new OldestFirst(this.map);
+
+  constructor(private readonly limit: number) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.map.has(key);
+  }
+
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+
+  /** Sets `key` as the newest entry, letting the oldest go once there are more than the limit. */
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.limit) this.map.delete((this.oldest.next() as [K, V])[0]);
   }
 }
