@@ -11,22 +11,33 @@ const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\
 /** `##[`, which a GitHub Actions runner takes anywhere in a line of a step's output for a workflow command. */
 const workflowCommandInJson = /##\[/g;
 
+/** {@link unsafeInJson} for a test, which keeps no state between calls. */
+const anyUnsafeInJson = new RegExp(unsafeInJson.source);
+
 /**
  * JSON text for machine output: `JSON.stringify` (which already escapes C0 controls, ESC
  * included) plus `\uNNNN` escapes for C1, DEL and bidi controls, and for the `#` that would begin
  * a workflow command (`##[`). Parses back to the same value.
  */
 export function toJsonText(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent)
+  const text = JSON.stringify(value, null, indent);
+  // Most text holds neither: tested first, it is not copied.
+  if (!anyUnsafeInJson.test(text) && !text.includes('##[')) return text;
+  return text
     .replace(unsafeInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(workflowCommandInJson, '#\\u0023[');
 }
 
+/** The last time {@link isoTime} wrote, and its text: a log's lines come many to a second. */
+let lastIso: { ms: number; text: string | null } = { ms: Number.NaN, text: null };
+
 /** ISO 8601 UTC text for epoch milliseconds, or null. */
 export function isoTime(ms: number | null): string | null {
   if (ms === null || !Number.isFinite(ms)) return null;
+  if (ms === lastIso.ms) return lastIso.text;
   const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  lastIso = { ms, text: Number.isNaN(d.getTime()) ? null : d.toISOString() };
+  return lastIso.text;
 }
 
 /** Fields written first, in this order, or not at all. */
