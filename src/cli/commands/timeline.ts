@@ -13,8 +13,13 @@ import {
 import { type PipelineOptions, correlateInputs, refuseInvertedWindow, selectionMatchWatch, warnAboutWindow } from '../pipeline.js';
 import { listTimeline } from './timeline-list.js';
 
-/** Entries a timeline holds at most: one of every client of a busy log's day is more than anyone reads. */
-const timelineLimit = 1_000_000;
+/**
+ * Entries a table or Markdown holds at most, to group them by client at the end: far more than
+ * anyone reads in a terminal, and few enough to hold (a busy broker's log makes millions).
+ */
+export const timelineListLimit = 100_000;
+/** Entries JSON held in memory (with `--packets`, or a window counted back from the end) holds at most. */
+export const timelineHeldLimit = 1_000_000;
 
 /** Registers `mosqlog timeline`. */
 export function registerTimeline(program: Command, env: CommandEnv): void {
@@ -23,8 +28,8 @@ export function registerTimeline(program: Command, env: CommandEnv): void {
     .option('--packets', 'show every packet too, after the one line per message flow', false);
   command = addFormatOption(command, Object.keys(timelineReporters), 'table');
   command.addHelpText('after', `
-JSON and NDJSON are written while the log is read (not with --packets, or a window counted back
-from the log's end); a table or Markdown holds the first ${timelineLimit.toLocaleString('en-US')} entries.
+JSON and NDJSON are written while the log is read; with --packets, or a window counted back from
+the log's end, they hold the first ${timelineHeldLimit.toLocaleString('en-US')} entries. A table or Markdown holds the first ${timelineListLimit.toLocaleString('en-US')}.
 
 Examples:
   mosqlog timeline --client sensor-12 broker.log
@@ -43,7 +48,9 @@ Examples:
       const wanted = (id: string | null): boolean => clientOnly.client(id);
       const pipeline: PipelineOptions = { ...maxOpenFor(all), jobs: jobsFor(all, 'correlate'), keepSessions: false, keepFlows: 'none', traceOrigins: true };
       if (await listTimeline({ sources, parser, options: pipeline, env, selection, wanted, window, format: all.format, packets: all.packets })) return;
-      const builder = new TimelineBuilder(wanted, all.packets, timelineLimit, window);
+      const listed = all.format === 'table' || all.format === 'markdown';
+      const limit = listed ? timelineListLimit : timelineHeldLimit;
+      const builder = new TimelineBuilder(wanted, all.packets, limit, window);
       const watch = selectionMatchWatch(selection);
       const correlation = await correlateInputs(sources, parser, { ...pipeline, onEvent: (e) => builder.onEvent(e) }, env.io, (r) => {
         watch?.onRecord(r);
@@ -54,7 +61,9 @@ Examples:
       watch?.warn(env.io);
       const entries = selectTimeline(builder.finish(), compileSelection(selection, correlation.last));
       if (builder.omitted > 0) {
-        env.io.stderr.write(`mosqlog: warning: the timeline holds its first ${timelineLimit.toLocaleString('en-US')} entries; ${builder.omitted.toLocaleString('en-US')} more were left out (narrow it with --client, --since/--until or --topic)\n`);
+        // NDJSON written while the log is read holds nothing back.
+        const more = listed && !all.packets && !needsLastTime(selection) ? '; --format ndjson lists every entry' : '';
+        env.io.stderr.write(`mosqlog: warning: the timeline holds its first ${limit.toLocaleString('en-US')} entries; ${builder.omitted.toLocaleString('en-US')} more were left out (narrow it with --client, --since/--until or --topic${more})\n`);
       }
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
       await env.stdout.writeOutput(reporter({ entries, debugLines: correlation.debugLines, wholeSeconds: correlation.wholeSeconds }, reportContext(all, env.io, all.format !== 'table')));
