@@ -91,15 +91,30 @@ describe('a listing written in pieces', () => {
   ];
   test('joins to the text the whole value gives, with the list anywhere among the keys', () => {
     for (const [value, key] of [[{ flows: items, debugLines: true }, 'flows'], [{ debugLines: false, flows: items }, 'flows'], [{ sessions: items, attempts: 3 }, 'sessions']] as const) {
-      const pieces = jsonWithList({ ...value, [key]: [] }, key, items);
-      assert.ok(Array.isArray(pieces) && pieces.length === items.length + 2, 'one piece an item, besides the head and the tail');
-      assert.equal((pieces as string[]).join(''), `${toJsonText(value, 2)}\n`);
+      const pieces = [...jsonWithList({ ...value, [key]: [] }, key, items, (item) => item)];
+      assert.equal(pieces.length, items.length + 1, 'one piece an item, the first with the head, and the tail');
+      assert.equal(pieces.join(''), `${toJsonText(value, 2)}\n`);
     }
   });
   test('an empty list is the whole text at once', () => {
-    assert.equal(jsonWithList({ debugLines: true }, 'flows', []), `${toJsonText({ debugLines: true, flows: [] }, 2)}\n`);
+    assert.deepEqual([...jsonWithList({ debugLines: true }, 'flows', [], (item) => item)], [`${toJsonText({ debugLines: true, flows: [] }, 2)}\n`]);
   });
   test('JSON lines are one piece an item', () => {
-    assert.deepEqual(ndjsonPieces(items), items.map((i) => `${toJsonText(i)}\n`));
+    assert.deepEqual([...ndjsonPieces(items, (item) => item)], items.map((i) => `${toJsonText(i)}\n`));
+  });
+  test("each item's JSON is made as its piece is taken", () => {
+    const made: string[] = [];
+    const toJson = (item: (typeof items)[number]): Record<string, unknown> => {
+      made.push(item.client);
+      return item;
+    };
+    for (const pieces of [jsonWithList({ flows: [] }, 'flows', items, toJson), ndjsonPieces(items, toJson)]) {
+      made.length = 0;
+      const taken = pieces[Symbol.iterator]();
+      taken.next();
+      assert.deepEqual(made, ['a']);
+      taken.next();
+      assert.deepEqual(made, ['a', 'b']);
+    }
   });
 });

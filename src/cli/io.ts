@@ -107,7 +107,7 @@ export class OutputSink {
   }
 
   /** Writes a report's text, whole or in its pieces, joined into writes of about 1 MiB. */
-  async writeOutput(output: string | readonly string[]): Promise<void> {
+  async writeOutput(output: string | Iterable<string>): Promise<void> {
     if (typeof output === 'string') return this.write(output);
     let batch: string[] = [];
     let length = 0;

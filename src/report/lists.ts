@@ -111,8 +111,8 @@ function markdownRow(row: readonly string[], columns: ReadonlyArray<{ header: st
 /** Sessions formats by name. */
 export const sessionsReporters = {
   table: renderSessionsTable,
-  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines, sessions: [], attempts: c.attempts.length }, 'sessions', sortedSessions(c).map(sessionJson)),
-  ndjson: (c: Correlation) => ndjsonPieces(sortedSessions(c).map(sessionJson)),
+  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines, sessions: [], attempts: c.attempts.length }, 'sessions', sortedSessions(c), sessionJson),
+  ndjson: (c: Correlation) => ndjsonPieces(sortedSessions(c), sessionJson),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const sessions = sortedSessions(c);
     return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c), sessionColumns, ['client', 'address', 'end'])))}`;
@@ -122,8 +122,8 @@ export const sessionsReporters = {
 /** Flows formats by name. */
 export const flowsReporters = {
   table: renderFlowsTable,
-  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines }, 'flows', flowsInLogOrder(c.flows, c.files).map(flowJson)),
-  ndjson: (c: Correlation) => ndjsonPieces(flowsInLogOrder(c.flows, c.files).map(flowJson)),
+  json: (c: Correlation) => jsonWithList({ debugLines: c.debugLines }, 'flows', flowsInLogOrder(c.flows, c.files), flowJson),
+  ndjson: (c: Correlation) => ndjsonPieces(flowsInLogOrder(c.flows, c.files), flowJson),
   markdown: (c: Correlation, ctx: ReportContext) => {
     const flows = flowsInLogOrder(c.flows, c.files);
     const note = c.debugLines ? '' : `_The log has no ${markdownCell(packetLines)}: QoS flows cannot be known._\n\n`;
@@ -169,8 +169,8 @@ export const flowsWriters = {
 /** Problems formats by name. */
 export const problemsReporters = {
   table: renderProblemsTable,
-  json: (c: Correlation) => jsonWithList({ totals: findingTotalsJson(c.findingTotals) }, 'findings', sortedFindings(c).map(findingJson)),
-  ndjson: (c: Correlation) => ndjsonPieces(sortedFindings(c).map(findingJson)),
+  json: (c: Correlation) => jsonWithList({ totals: findingTotalsJson(c.findingTotals) }, 'findings', sortedFindings(c), findingJson),
+  ndjson: (c: Correlation) => ndjsonPieces(sortedFindings(c), findingJson),
   markdown: (c: Correlation, ctx: ReportContext) => {
     if (c.findings.length === 0) return '## Problems\n\nNone found.\n';
     const rows = sortedFindings(c).map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), f.client !== null ? markdownCodeCell(f.client) : '-', markdownCodeCell(describeFinding(f)), markdownCell(location(f.at[0]))]);

@@ -1,21 +1,22 @@
 /**
  * Output too large for one string. V8 holds no string past about 512 MiB, which a listing of a
  * few million flows or timeline entries passes: such output is made as pieces, in order, for the
- * caller to write one after another.
+ * caller to write one after another. A listing's pieces are made as they are taken, so that the
+ * JSON of its items is never held all at once beside the items.
  */
 import { toJsonText } from './record-json.js';
 
 /** A report's text, whole or as pieces to write in order. */
-export type ReportOutput = string | readonly string[];
+export type ReportOutput = string | Iterable<string>;
 
 /** An item as a JSON line. */
 export function ndjsonLine(item: Record<string, unknown>): string {
   return `${toJsonText(item)}\n`;
 }
 
-/** Items as JSON lines, one piece each. */
-export function ndjsonPieces(items: ReadonlyArray<Record<string, unknown>>): string[] {
-  return items.map(ndjsonLine);
+/** Items as JSON lines (`toJson` gives each one's value), one piece each, made as they are taken. */
+export function* ndjsonPieces<T>(items: Iterable<T>, toJson: (item: T) => Record<string, unknown>): Generator<string> {
+  for (const item of items) yield ndjsonLine(toJson(item));
 }
 
 /**
@@ -47,9 +48,16 @@ export function jsonListFrame(value: Record<string, unknown>, listKey: string): 
   };
 }
 
-/** `value` as indented JSON text, with the array under `listKey` written one item a piece ({@link jsonListFrame}). */
-export function jsonWithList(value: Record<string, unknown>, listKey: string, items: ReadonlyArray<Record<string, unknown>>): ReportOutput {
+/**
+ * `value` as indented JSON text, with the array under `listKey` written one item a piece
+ * ({@link jsonListFrame}; `toJson` gives each item's value), made as they are taken.
+ */
+export function* jsonWithList<T>(value: Record<string, unknown>, listKey: string, items: Iterable<T>, toJson: (item: T) => Record<string, unknown>): Generator<string> {
   const frame = jsonListFrame(value, listKey);
-  if (items.length === 0) return frame.empty;
-  return [frame.open, ...items.map((item, i) => (i === 0 ? '' : frame.separator) + frame.item(item)), frame.close];
+  let first = true;
+  for (const item of items) {
+    yield (first ? frame.open : frame.separator) + frame.item(toJson(item));
+    first = false;
+  }
+  yield first ? frame.empty : frame.close;
 }

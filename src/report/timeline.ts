@@ -169,8 +169,8 @@ const entriesFrame = jsonListFrame({ debugLines: false }, 'entries');
 /** Timeline formats by name. */
 export const timelineReporters = {
   table: renderTimelineText,
-  json: (d: TimelineData) => jsonWithList({ debugLines: d.debugLines }, 'entries', d.entries.map(entryJson)),
-  ndjson: (d: TimelineData) => ndjsonPieces(d.entries.map(entryJson)),
+  json: (d: TimelineData) => jsonWithList({ debugLines: d.debugLines }, 'entries', d.entries, entryJson),
+  ndjson: (d: TimelineData) => ndjsonPieces(d.entries, entryJson),
   markdown: (d: TimelineData, ctx: ReportContext) => {
     if (d.entries.length === 0) return '## Timeline\n\nNo matching clients.\n';
     const out: string[] = ['## Timeline', ''];
