@@ -1,19 +1,28 @@
 /**
  * Eviction oldest first: {@link NewestKept} and a walk with {@link OldestFirst} keep and let go
- * the same entries as a plain list in insertion order, whatever mix of sets and deletes comes.
+ * the same entries as a plain list in insertion order, whatever mix of sets, deletes and clears comes.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { NewestKept, OldestFirst } from '../src/correlate/oldest-first.js';
 
-type Step = { op: 'set'; key: number; value: number } | { op: 'delete'; key: number };
+type Step = { op: 'set'; key: number; value: number } | { op: 'delete'; key: number } | { op: 'clear' };
 
 const keys = 8;
 const steps = fc.array(
   fc.oneof(
     fc.record({ op: fc.constant('set' as const), key: fc.nat(keys - 1), value: fc.nat() }),
     fc.record({ op: fc.constant('delete' as const), key: fc.nat(keys - 1) }),
+  ),
+  { maxLength: 200 },
+);
+/** {@link steps}, now and then a clear of the whole Map. */
+const stepsWithClear = fc.array(
+  fc.oneof(
+    { arbitrary: fc.record({ op: fc.constant('set' as const), key: fc.nat(keys - 1), value: fc.nat() }), weight: 10 },
+    { arbitrary: fc.record({ op: fc.constant('delete' as const), key: fc.nat(keys - 1) }), weight: 5 },
+    { arbitrary: fc.record({ op: fc.constant('clear' as const) }), weight: 1 },
   ),
   { maxLength: 200 },
 );
@@ -42,7 +51,7 @@ describe('NewestKept', () => {
         if (step.op === 'set') {
           kept.set(step.key, step.value);
           model.setNewest(step.key, step.value, limit);
-        } else {
+        } else if (step.op === 'delete') {
           assert.equal(kept.delete(step.key), model.entries.some(([k]) => k === step.key));
           model.delete(step.key);
         }
@@ -69,7 +78,7 @@ describe('NewestKept', () => {
 
 describe('OldestFirst', () => {
   test('walks to the oldest entry left while each one it passes is deleted, the Map changing between steps', () => {
-    fc.assert(fc.property(steps, fc.array(fc.boolean(), { maxLength: 200 }), (run: Step[], evictions) => {
+    fc.assert(fc.property(stepsWithClear, fc.array(fc.boolean(), { maxLength: 200 }), (run: Step[], evictions) => {
       const map = new Map<number, number>();
       const walk = new OldestFirst(map);
       const model = new ListModel();
@@ -78,9 +87,12 @@ describe('OldestFirst', () => {
           map.delete(step.key);
           map.set(step.key, step.value);
           model.setNewest(step.key, step.value, Infinity);
-        } else {
+        } else if (step.op === 'delete') {
           map.delete(step.key);
           model.delete(step.key);
+        } else {
+          map.clear();
+          model.entries = [];
         }
         if (evictions[i]) {
           const oldest = walk.next();
