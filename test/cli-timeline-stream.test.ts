@@ -17,7 +17,7 @@ interface Entry {
   kind: string;
   client: string | null;
   at: { line: number };
-  session?: { endReason: string };
+  session?: { endReason: string; client: string; messagesOut: number };
 }
 
 /** Runs mosqlog on `args`; returns its stdout, after checking it exited 0 and said nothing on stderr. */
@@ -74,6 +74,24 @@ test('a streamed timeline lists what the whole one does, in its order: each sile
   assert.deepEqual(entries.filter((e) => e.kind === 'connect').map((e) => e.session?.endReason), ['timeout', 'disconnect']);
   assert.deepEqual(entriesOf(await run(['timeline', '--format', 'ndjson', log]), 'ndjson'), entries);
   assert.equal((JSON.parse(streamed) as { debugLines: boolean }).debugLines, true);
+});
+
+test("a session the broker's stop ended is written once the broker starts again: what it sent as it stopped counts in it", async () => {
+  const log = join(temp, 'stopped.log');
+  writeFileSync(log, [
+    '1795878693: New client connected from 127.0.0.1:40962 as logwatch (p4, c1, k60).',
+    "1795878693: Sending PUBLISH to logwatch (d0, q0, r0, m0, '$SYS/broker/log/M/subscribe', ... (40 bytes))",
+    '1795878718: mosquitto version 2.1.2 terminating',
+    "1795878718: Sending PUBLISH to logwatch (d0, q0, r0, m0, '$SYS/broker/log/I', ... (47 bytes))",
+    "1795878718: Sending PUBLISH to logwatch (d0, q0, r0, m0, '$SYS/broker/log/I', ... (81 bytes))",
+    '1795878720: mosquitto version 2.1.2 starting',
+    '1795878720: Opening ipv4 listen socket on port 1883.',
+    '1795878721: New client connected from 127.0.0.1:40970 as other (p4, c1, k60).',
+  ].join('\n') + '\n');
+  const streamed = await run(['timeline', '--format', 'json', log]);
+  assert.equal(streamed, await run(['timeline', '--format', 'json', '--since', '100000d', log]));
+  const sessions = entriesOf(streamed, 'json').filter((e) => e.kind === 'connect' || e.kind === 'end').map((e) => [e.session?.client, e.session?.messagesOut]);
+  assert.deepEqual(sessions, [['logwatch', 3], ['logwatch', 3], ['other', 0]]);
 });
 
 test('a streamed JSON timeline of a log without debug lines says so, as the whole one does', async () => {

@@ -644,6 +644,8 @@ export class Correlator {
   private readonly flows: FlowTracker;
   /** The latest sessions of each local id opened while whose it is was guessed ({@link Bridge.localGuessed}). */
   private readonly guessedBridgeSessions = new Map<string, Session[]>();
+  /** Sessions that may change after their end, with how many reasons hold each ({@link holdSession}). */
+  private readonly unsettled = new Map<Session, number>();
   private readonly bridges = new BridgeTracker({
     open: (localId, bridge, at) => this.openBridgeSession(localId, bridge, at),
     closeUnlogged: (localId, at) => {
@@ -937,6 +939,7 @@ export class Correlator {
       this.flows.logEnded(st, connected, { time: this.lastTime, at: this.lastFile === null ? null : { file: this.lastFile, line: this.lastLine } });
     }
     this.flows.settleRefused();
+    this.settleStoppedSessions();
     if (this.sessionCount > 0 && !this.debugLines) {
       this.addFinding({ code: 'no-debug-lines', severity: 'warning', client: null, time: null, at: [] });
     }
@@ -1276,10 +1279,10 @@ export class Correlator {
     if (!bridge.localGuessed) this.guessesOfBridgeOver(st.id);
     else {
       const guessed = this.guessedBridgeSessions.get(st.id) ?? [];
-      this.emit({ kind: 'session-guessed', session });
+      this.holdSession(session);
       if (guessed.push(session) > guessedBridgeSessionsKept) {
         const named = guessed.shift();
-        if (named) this.emit({ kind: 'session-settled', session: named });
+        if (named) this.releaseSession(named);
       }
       this.guessedBridgeSessions.set(st.id, guessed);
     }
@@ -1288,8 +1291,33 @@ export class Correlator {
 
   /** Which bridge the sessions of a local id are is known, or guessed no more: they are named for good. */
   private guessesOfBridgeOver(localId: string): void {
-    for (const session of this.guessedBridgeSessions.get(localId) ?? []) this.emit({ kind: 'session-settled', session });
+    for (const session of this.guessedBridgeSessions.get(localId) ?? []) this.releaseSession(session);
     this.guessedBridgeSessions.delete(localId);
+  }
+
+  /** One more reason a session may change after its end; the first says so (`session-unsettled`). */
+  private holdSession(session: Session): void {
+    const reasons = this.unsettled.get(session) ?? 0;
+    this.unsettled.set(session, reasons + 1);
+    if (reasons === 0) this.emit({ kind: 'session-unsettled', session });
+  }
+
+  /** One reason a session may change is over; with the last, it changes no more (`session-settled`). */
+  private releaseSession(session: Session): void {
+    const reasons = this.unsettled.get(session);
+    if (reasons === undefined) return;
+    if (reasons > 1) {
+      this.unsettled.set(session, reasons - 1);
+      return;
+    }
+    this.unsettled.delete(session);
+    this.emit({ kind: 'session-settled', session });
+  }
+
+  /** The sessions the broker's stop ended count what it sends no more: it started, stopped again, or the log ended. */
+  private settleStoppedSessions(): void {
+    for (const session of this.stoppedSessions.values()) this.releaseSession(session);
+    this.stoppedSessions.clear();
   }
 
   private startSession(st: ClientState, session: Session, unannounced = false): void {
@@ -1699,7 +1727,7 @@ export class Correlator {
     // A broker with persistence saves its sessions as it stops; one without loses them.
     if (event === 'saving') this.stoppedUnsaved = false;
     if (event !== 'terminating') return;
-    this.stoppedSessions.clear();
+    this.settleStoppedSessions();
     this.stoppedUnsaved = true;
     this.newLoggingRun();
     const ended = this.endAllSessions(r, r.time);
@@ -1821,7 +1849,7 @@ export class Correlator {
     const version = r.version ?? null;
     const previousVersion = this.runVersion;
     this.noteBrokerRun(version, 'starting', r.time);
-    this.stoppedSessions.clear();
+    this.settleStoppedSessions();
     const crashed = this.terminated === null;
     this.newLoggingRun();
     const ended = this.endAllSessions(r, lastTime, crashed ? 'no stop logged: a crash or a kill' : undefined);
@@ -1878,7 +1906,10 @@ export class Correlator {
     for (const [client, st] of this.clients) {
       if (!st.session) continue;
       ended++;
-      if (stopping) this.stoppedSessions.set(client, st.session.session);
+      if (stopping) {
+        this.stoppedSessions.set(client, st.session.session);
+        this.holdSession(st.session.session);
+      }
       this.closeSession(client, st, 'broker-shutdown', { ...r, time }, detail);
     }
     return ended;

@@ -53,7 +53,7 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
     event(e) {
       switch (e.kind) {
         case 'session-start':
-        case 'session-guessed':
+        case 'session-unsettled':
         case 'session-settled': return s.client(e.session.client) && s.time(e.session.start);
         case 'session-end': return s.client(e.session.client) && s.time(e.session.end);
         case 'ended-before-log': return s.client(e.client) && s.time(e.time);

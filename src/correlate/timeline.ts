@@ -400,7 +400,7 @@ export class TimelineBuilder {
         if (entry) this.settle(entry);
         return;
       }
-      case 'session-guessed':
+      case 'session-unsettled':
         this.guessedSessions.set(e.session, []);
         return;
       case 'session-settled': {

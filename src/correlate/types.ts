@@ -556,10 +556,12 @@ export type CorrelatorEvent =
   | { kind: 'attempt-guessed'; attempt: ConnectionAttempt }
   | { kind: 'attempt-settled'; attempt: ConnectionAttempt }
   /**
-   * A session of an outgoing bridge whose local id was guessed among several: a later line may
-   * show it was another bridge's, and name it again; then `session-settled`.
+   * A session that may change after its end, until `session-settled`: one of an outgoing bridge
+   * whose local id was guessed among several (a later line may show it was another bridge's, and
+   * name it again), or one the broker's stop ended (what the broker sends as it stops counts in
+   * it, until it starts again). Said before its `session-end`.
    */
-  | { kind: 'session-guessed'; session: Session }
+  | { kind: 'session-unsettled'; session: Session }
   | { kind: 'session-settled'; session: Session }
   /** A finding that changed after its event (a run of takeovers that went on) changes no more. */
   | { kind: 'finding-settled'; finding: Finding };

@@ -34,7 +34,7 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'finding-settled':
     case 'attempt-guessed':
     case 'attempt-settled':
-    case 'session-guessed':
+    case 'session-unsettled':
     case 'session-settled':
       return null;
   }

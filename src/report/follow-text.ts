@@ -125,7 +125,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'finding-settled':
     case 'attempt-guessed':
     case 'attempt-settled':
-    case 'session-guessed':
+    case 'session-unsettled':
     case 'session-settled':
       return null;
   }
