@@ -7,7 +7,7 @@ import type { ReportContext } from './context.js';
 import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, findingTitles, packetLines, troubledEnds } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
 import { findingsInOrder, flowsInLogOrder, groupByCode, inLogOrder } from './log-order.js';
-import { type ReportOutput, jsonListFrame, jsonWithList, ndjsonLine, ndjsonPieces } from './output.js';
+import { type JsonListFrame, type ReportOutput, jsonListFrame, jsonWithList, ndjsonLine, ndjsonPieces } from './output.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
 
@@ -118,6 +118,33 @@ export const sessionsReporters = {
     return `## Sessions\n\n${sessions.length === 0 ? 'No sessions.\n' : markdownTable(sessionColumns.map((x) => x.header), sessions.map((s) => markdownRow(sessionRow(s, ctx, c), sessionColumns, ['client', 'address', 'end'])))}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;
+
+/** A sessions document: whether the log has debug lines first, how many attempts failed last. */
+const sessionsFrame = (debugLines: boolean, attempts: number): JsonListFrame => jsonListFrame({ debugLines, sessions: [], attempts }, 'sessions');
+const sessionItems = sessionsFrame(false, 0);
+
+/**
+ * The sessions formats that can be written while the log is read, given the sessions in the
+ * order `sessions` lists them: the same text as {@link sessionsReporters}. A JSON document says
+ * first whether the log has debug lines, and last how many connections failed.
+ */
+export const sessionsWriters = {
+  json: {
+    open: (debugLines) => sessionsFrame(debugLines, 0).open,
+    item: (s) => sessionItems.item(sessionJson(s)),
+    separator: sessionItems.separator,
+    end: (count, debugLines, attempts) => (count > 0 ? sessionsFrame(debugLines, attempts).close : sessionsFrame(debugLines, attempts).empty),
+  },
+  ndjson: { open: () => '', item: (s) => ndjsonLine(sessionJson(s)), separator: '', end: () => '' },
+} as const satisfies Record<string, SessionsWriter>;
+
+/** A sessions listing written while the log is read: `attempts` counts the failed connections selected. */
+export interface SessionsWriter {
+  open(debugLines: boolean): string;
+  item(s: Session): string;
+  separator: string;
+  end(count: number, debugLines: boolean, attempts: number): string;
+}
 
 /** Flows formats by name. */
 export const flowsReporters = {

@@ -20,6 +20,7 @@ import {
 } from '../options.js';
 import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnAboutWindow } from '../pipeline.js';
 import { flowsListLimit, listFlows, warnFlowsLeftOut } from './flows-list.js';
+import { listSessions } from './sessions-list.js';
 
 /** `--type a,b`, repeatable: finding codes that add up; an unknown code is a usage error, not an empty result. */
 function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
@@ -85,7 +86,10 @@ Examples:
     description: 'every client session: address, MQTT version, start, duration, how it ended',
     reporters: sessionsReporters,
     correlate: { keepSessions: true, keepFlows: 'none' },
+    listWhileReading: ({ all, ...run }) => listSessions({ ...run, format: all.format }),
     examples: `
+JSON and NDJSON are written while the log is read; a table or Markdown once it is read.
+
 Examples:
   mosqlog sessions broker.log
   mosqlog sessions --client 'sensor-*' --since 2h broker.log
