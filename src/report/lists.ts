@@ -6,7 +6,7 @@ import { type Correlation, type Finding, type Flow, type Session, endpoint } fro
 import type { ReportContext } from './context.js';
 import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, findingTitles, packetLines, troubledEnds } from './finding-text.js';
 import { findingJson, findingTotalsJson, flowJson, sessionJson } from './json.js';
-import { findingsInOrder, flowsInLogOrder, groupByCode, inLogOrder } from './log-order.js';
+import { findingsInOrder, flowsInLogOrder, groupByCode, sessionsInLogOrder } from './log-order.js';
 import { type JsonListFrame, type ReportOutput, jsonListFrame, jsonWithList, ndjsonLine, ndjsonPieces } from './output.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
@@ -33,7 +33,7 @@ const sessionColumns = [
 ];
 
 function sortedSessions(c: Correlation): Session[] {
-  return inLogOrder(c.sessions, (s) => ({ at: s.startAt, time: s.start }), c.files);
+  return sessionsInLogOrder(c.sessions, c.files);
 }
 
 /** Sessions as a table. */

@@ -44,6 +44,11 @@ export function sessionsInStartOrder(sessions: readonly Session[], files: readon
     .sort((a, b) => (a.start ?? Number.POSITIVE_INFINITY) - (b.start ?? Number.POSITIVE_INFINITY));
 }
 
+/** Sessions in the order of their start lines in the log (`files` in the order read): as `sessions` lists them. */
+export function sessionsInLogOrder(sessions: readonly Session[], files: readonly string[] = []): Session[] {
+  return inLogOrder(sessions, (s) => ({ at: s.startAt, time: s.start }), files);
+}
+
 /** Flows in the order of their first step in the log (`files` in the order read): as `flows` lists them. */
 export function flowsInLogOrder(flows: readonly Flow[], files: readonly string[] = []): Flow[] {
   return inLogOrder(flows, (f) => ({ at: f.steps[0]?.at, time: f.steps[0]?.time ?? null }), files);

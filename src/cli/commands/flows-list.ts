@@ -8,6 +8,7 @@ import { type Flow, type Selection, compileSelection, flowSelected, needsLastTim
 import type { LineParser } from '../../parse/index.js';
 import { flowsReporters, flowsWriters } from '../../report/lists.js';
 import type { CommandEnv } from '../command-env.js';
+import { FirstSettled } from '../first-settled.js';
 import type { InputSource } from '../input.js';
 import type { Io } from '../io.js';
 import { type ColorOptions, reportContext } from '../options.js';
@@ -79,70 +80,13 @@ export function warnFlowsLeftOut(format: string, omitted: number, io: Pick<Io, '
   io.stderr.write(`mosqlog: warning: the ${format === 'markdown' ? 'Markdown' : 'table'} lists the first ${flowsListLimit.toLocaleString('en-US')} flows; ${omitted.toLocaleString('en-US')} more were left out (--format ndjson lists every flow; --client, --topic, --since/--until or --incomplete narrow the list)\n`);
 }
 
-/** A flow held from its start while it may be among the first listed; `wanted` once it settled. */
-interface Candidate {
-  flow: Flow;
-  wanted: boolean | null;
-}
-
-/**
- * The first `limit` flows `wanted` keeps, in the order they started. Whether a flow is wanted is
- * known when it settles (`--incomplete`, a window its later steps reach), so each flow is held
- * from its start until it settles not wanted. Once `limit` flows have settled wanted, a flow that
- * starts later comes after them all: it is counted if wanted, not held.
- */
-class FirstFlows {
-  private held: Candidate[] = [];
-  private readonly open = new Map<Flow, Candidate>();
-  /** Held flows that settled not wanted, let go of when they are most of those held. */
-  private dropped = 0;
-  private settledWanted = 0;
-  /** Flows started once the first were known, until they settle. */
-  private readonly later = new Set<Flow>();
-  private laterWanted = 0;
-
-  constructor(private readonly limit: number, private readonly wanted: (f: Flow) => boolean) {}
-
-  started(flow: Flow): void {
-    if (this.settledWanted >= this.limit) {
-      this.later.add(flow);
-      return;
-    }
-    const candidate: Candidate = { flow, wanted: null };
-    this.held.push(candidate);
-    this.open.set(flow, candidate);
-  }
-
-  settled(flow: Flow): void {
-    if (this.later.delete(flow)) {
-      if (this.wanted(flow)) this.laterWanted++;
-      return;
-    }
-    const candidate = this.open.get(flow);
-    if (candidate === undefined) return;
-    this.open.delete(flow);
-    candidate.wanted = this.wanted(flow);
-    if (candidate.wanted) this.settledWanted++;
-    else if (++this.dropped > 1024 && this.dropped * 2 > this.held.length) {
-      this.held = this.held.filter((c) => c.wanted !== false);
-      this.dropped = 0;
-    }
-  }
-
-  /** Once the log is read: the flows listed, and how many more were wanted. */
-  finish(): { flows: Flow[]; omitted: number } {
-    const wanted = this.held.filter((c) => c.wanted ?? this.wanted(c.flow)).map((c) => c.flow);
-    return { flows: wanted.slice(0, this.limit), omitted: Math.max(0, wanted.length - this.limit) + this.laterWanted };
-  }
-}
-
 /**
  * Lists the first {@link flowsListLimit} flows `wanted` keeps, in the order they started, as a
  * table or Markdown once the log is read; says how many more there were.
  */
 async function tabulateFirstFlows(run: FlowsRun, wanted: (f: Flow) => boolean): Promise<void> {
   const { sources, parser, env, selection } = run;
-  const first = new FirstFlows(flowsListLimit, wanted);
+  const first = new FirstSettled<Flow>(flowsListLimit, wanted);
   const watch = selectionMatchWatch(selection);
   const correlation = await correlateInputs(sources, parser, {
     ...run.options,
@@ -154,7 +98,7 @@ async function tabulateFirstFlows(run: FlowsRun, wanted: (f: Flow) => boolean): 
   }, env.io, watch?.onRecord);
   warnAboutWindow(selection, correlation, env.io);
   watch?.warn(env.io);
-  const { flows, omitted } = first.finish();
+  const { items: flows, omitted } = first.finish();
   warnFlowsLeftOut(run.format, omitted, env.io);
   const reporter = flowsReporters[run.format === 'markdown' ? 'markdown' : 'table'];
   await env.stdout.writeOutput(reporter({ ...correlation, flows }, reportContext(run.display, env.io, run.format !== 'table')));

@@ -1,27 +1,45 @@
 /**
- * `mosqlog sessions` as JSON or NDJSON, written while the log is read: each session, in the
- * order the sessions started, once it and those begun before it have settled, so that memory
- * holds the sessions still going on rather than the whole log's and `| head` ends the run early.
+ * `mosqlog sessions` read in one pass that keeps the sessions still going on rather than the
+ * whole log's. JSON and NDJSON are written while the log is read: each session, in the order the
+ * sessions started, once it and those begun before it have settled, so that `| head` ends the
+ * run early. A table and Markdown lay out their columns from every session they list: they list
+ * the first {@link sessionsListLimit} sessions once the log is read.
  */
-import { type Session, SessionSettling, attemptSelected, compileSelection, isDebugLine, needsLastTime, selects, sessionSelected } from '../../correlate/index.js';
-import { sessionsWriters } from '../../report/lists.js';
+import { type Selector, type Session, SessionSettling, attemptSelected, compileSelection, isDebugLine, needsLastTime, selects, sessionSelected } from '../../correlate/index.js';
+import { sessionsReporters, sessionsWriters } from '../../report/lists.js';
+import { FirstSettled } from '../first-settled.js';
+import type { Io } from '../io.js';
+import { reportContext } from '../options.js';
 import type { Slot } from '../ordered-output.js';
-import { writeWhileReading } from '../pipeline.js';
+import { correlateInputs, selectionMatchWatch, warnAboutWindow, writeWhileReading } from '../pipeline.js';
 import type { FlowsRun } from './flows-list.js';
 
+/**
+ * Sessions a table or Markdown lists at most: far more than anyone reads in a terminal, and few
+ * enough to hold (a busy broker's log has millions). JSON and NDJSON list every session.
+ */
+export const sessionsListLimit = 100_000;
+
 /** What `sessions` was asked for. */
-export type SessionsRun = Pick<FlowsRun, 'sources' | 'parser' | 'options' | 'env' | 'selection' | 'format'>;
+export type SessionsRun = Pick<FlowsRun, 'sources' | 'parser' | 'options' | 'env' | 'selection' | 'format' | 'display'>;
 
 /**
- * Writes the sessions in the order they started as they settle. False, having read nothing, for
- * a table or Markdown, which lay out their columns from every session, or a window counted back
- * from the log's end (known once it is read): the sessions then wait for the whole log.
+ * Lists the sessions in the order they started (their start lines, files in the order read), as
+ * the whole correlation's reporter does. False, having read nothing, for a window counted back
+ * from the log's end, which is known only once it is read: the listing then waits for the whole
+ * correlation.
  */
 export async function listSessions(run: SessionsRun): Promise<boolean> {
+  if (needsLastTime(run.selection)) return false;
+  const selector = compileSelection(run.selection, null);
+  if (run.format === 'json' || run.format === 'ndjson') await writeSessions(run, sessionsWriters[run.format], selector);
+  else await tabulateFirstSessions(run, selector);
+  return true;
+}
+
+/** Writes each session `selector` keeps as it settles, in the order the sessions started. */
+async function writeSessions(run: SessionsRun, writer: (typeof sessionsWriters)[keyof typeof sessionsWriters], selector: Selector): Promise<void> {
   const { sources, parser, env, selection } = run;
-  const writer = run.format === 'json' || run.format === 'ndjson' ? sessionsWriters[run.format] : null;
-  if (writer === null || needsLastTime(selection)) return false;
-  const selector = compileSelection(selection, null);
   // A JSON document says first whether the log has debug lines: it waits until one comes, or the end.
   let debugLines = false;
   await writeWhileReading(sources, parser, { ...run.options, keepSessions: false }, env.io, env.stdout, selection, writer.separator, (output) => {
@@ -51,5 +69,39 @@ export async function listSessions(run: SessionsRun): Promise<boolean> {
       finish: () => settling.finish(),
     };
   });
-  return true;
+}
+
+/** Says on stderr how many sessions a table or Markdown (`format`) left out past {@link sessionsListLimit}. */
+export function warnSessionsLeftOut(format: string, omitted: number, io: Pick<Io, 'stderr'>): void {
+  if (omitted === 0) return;
+  io.stderr.write(`mosqlog: warning: the ${format === 'markdown' ? 'Markdown' : 'table'} lists the first ${sessionsListLimit.toLocaleString('en-US')} sessions; ${omitted.toLocaleString('en-US')} more were left out (--format ndjson lists every session; --client or --since/--until narrow the list)\n`);
+}
+
+/**
+ * Lists the first {@link sessionsListLimit} sessions `selector` keeps, in the order they
+ * started, as a table or Markdown once the log is read; says how many more there were.
+ */
+async function tabulateFirstSessions(run: SessionsRun, selector: Selector): Promise<void> {
+  const { sources, parser, env, selection } = run;
+  const first = new FirstSettled<Session>(sessionsListLimit, (s) => sessionSelected(s, selector));
+  const settling = new SessionSettling((session) => first.settled(session));
+  const watch = selectionMatchWatch(selection);
+  const correlation = await correlateInputs(sources, parser, {
+    ...run.options,
+    keepSessions: false,
+    onEvent: (e) => {
+      if (e.kind === 'session-start' && selector.client(e.session.client)) first.started(e.session);
+      settling.onEvent(e);
+    },
+  }, env.io, (r) => {
+    watch?.onRecord(r);
+    settling.onRecord(r);
+  });
+  settling.finish();
+  warnAboutWindow(selection, correlation, env.io);
+  watch?.warn(env.io);
+  const { items: sessions, omitted } = first.finish();
+  warnSessionsLeftOut(run.format, omitted, env.io);
+  const reporter = sessionsReporters[run.format === 'markdown' ? 'markdown' : 'table'];
+  await env.stdout.writeOutput(reporter({ ...correlation, sessions }, reportContext(run.display, env.io, run.format !== 'table')));
 }

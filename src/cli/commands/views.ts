@@ -9,7 +9,7 @@ import {
 import type { LineParser } from '../../parse/index.js';
 import type { ReportContext, ReportOutput } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters, unlistedFindings } from '../../report/lists.js';
-import { flowsInLogOrder } from '../../report/log-order.js';
+import { flowsInLogOrder, sessionsInLogOrder } from '../../report/log-order.js';
 import { summaryReporters } from '../../report/summary.js';
 import type { CommandEnv } from '../command-env.js';
 import { type InputSource, lastTimeOf, resolveInputs } from '../input.js';
@@ -20,7 +20,7 @@ import {
 } from '../options.js';
 import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnAboutWindow } from '../pipeline.js';
 import { flowsListLimit, listFlows, warnFlowsLeftOut } from './flows-list.js';
-import { listSessions } from './sessions-list.js';
+import { listSessions, sessionsListLimit, warnSessionsLeftOut } from './sessions-list.js';
 
 /** `--type a,b`, repeatable: finding codes that add up; an unknown code is a usage error, not an empty result. */
 function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
@@ -86,9 +86,16 @@ Examples:
     description: 'every client session: address, MQTT version, start, duration, how it ended',
     reporters: sessionsReporters,
     correlate: { keepSessions: true, keepFlows: 'none' },
-    listWhileReading: ({ all, ...run }) => listSessions({ ...run, format: all.format }),
+    refine: (c, options, io) => {
+      // A table or Markdown lists the first sessions, as it does when the log is read in one pass.
+      if (options.format !== 'table' && options.format !== 'markdown') return c;
+      warnSessionsLeftOut(options.format, Math.max(0, c.sessions.length - sessionsListLimit), io);
+      return c.sessions.length > sessionsListLimit ? { ...c, sessions: sessionsInLogOrder(c.sessions, c.files).slice(0, sessionsListLimit) } : c;
+    },
+    listWhileReading: ({ all, ...run }) => listSessions({ ...run, format: all.format, display: all }),
     examples: `
-JSON and NDJSON are written while the log is read; a table or Markdown once it is read.
+JSON and NDJSON are written while the log is read; a table or Markdown lists the first
+${sessionsListLimit.toLocaleString('en-US')} sessions (a warning counts the rest).
 
 Examples:
   mosqlog sessions broker.log
