@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fixtureLogs } from './support/fixtures.js';
-import { spawnMosqlog } from './support/mosqlog-cli.js';
+import { runWithStdinOpen } from './support/mosqlog-cli.js';
 import { runCli, runFromRepoRoot } from './support/run-cli.js';
 
 runFromRepoRoot();
@@ -121,21 +121,15 @@ describe('sessions written while the log is read', () => {
   });
 
   test('sessions from stdin are written before the input ends', async () => {
-    const child = spawnMosqlog(['sessions', '--format', 'ndjson', '-']);
     let text = '';
     for (let i = 0; i < 2000; i++) {
       text += `1795700000: New client connected from 127.0.0.1:${10_000 + i} as c${i} (p2, c1, k60).\n1795700000: Client c${i} disconnected.\n`;
     }
-    child.stdin.write(text);
-    // The output comes while stdin is still open: nothing else would end the wait.
-    const deadline = Date.now() + 60_000;
-    while (!child.stdout().includes('\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const early = child.stdout();
-    child.stdin.end();
-    const exit = await child.exit;
+    const { early, code, stdout, stderr } = await runWithStdinOpen(['sessions', '--format', 'ndjson', '-'], text);
     assert.ok(early.includes('\n'), 'a session was written while stdin was open');
     assert.equal((JSON.parse(early.slice(0, early.indexOf('\n'))) as { client: string }).client, 'c0');
-    assert.equal(exit.code, 0, child.stderr());
-    assert.equal(child.stdout().trim().split('\n').length, 2000);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout.trim().split('\n').length, 2000);
   });
+
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { spawnMosqlog } from './support/mosqlog-cli.js';
+import { runWithStdinOpen, spawnMosqlog } from './support/mosqlog-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'mosqlog-timeline-stream-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
@@ -103,22 +103,15 @@ test('a streamed JSON timeline of a log without debug lines says so, as the whol
 });
 
 test('a timeline from stdin is written before the input ends', async () => {
-  const child = spawnMosqlog(['timeline', '--format', 'ndjson', '-']);
   let text = '';
   for (let i = 0; i < 2000; i++) {
     text += `1795700000: New client connected from 127.0.0.1:${10_000 + i} as c${i} (p2, c1, k60).\n1795700000: Client c${i} disconnected.\n`;
   }
-  child.stdin.write(text);
-  // The output comes while stdin is still open: nothing else would end the wait.
-  const deadline = Date.now() + 60_000;
-  while (!child.stdout().includes('\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  const early = child.stdout();
-  child.stdin.end();
-  const exit = await child.exit;
+  const { early, code, stdout, stderr } = await runWithStdinOpen(['timeline', '--format', 'ndjson', '-'], text);
   assert.ok(early.includes('\n'), 'an entry was written while stdin was open');
   assert.deepEqual(JSON.parse(early.slice(0, early.indexOf('\n'))), { ...JSON.parse(early.slice(0, early.indexOf('\n'))), kind: 'connect', client: 'c0' });
-  assert.equal(exit.code, 0, child.stderr());
-  assert.equal(child.stdout().trim().split('\n').length, 4000);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.trim().split('\n').length, 4000);
 });
 
 for (const format of ['ndjson', 'json'] as const) {

@@ -111,6 +111,23 @@ export function spawnMosqlog(args: readonly string[], options: SpawnOptions = {}
   return { pid: child.pid ?? -1, stdin: child.stdin, stdout: () => out, stderr: () => err, exit, kill: (s) => child.kill(s) };
 }
 
+/**
+ * Runs mosqlog on `args` with `input` on its stdin, which is left open until a first line of
+ * output comes (or a minute passes): what it wrote by then (`early`), and all it wrote once
+ * stdin ended and it exited.
+ */
+export async function runWithStdinOpen(args: readonly string[], input: string): Promise<{ early: string; code: number | null; stdout: string; stderr: string }> {
+  const child = spawnMosqlog(args);
+  child.stdin.write(input);
+  // The output comes while stdin is still open: nothing else would end the wait.
+  const deadline = Date.now() + 60_000;
+  while (!child.stdout().includes('\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const early = child.stdout();
+  child.stdin.end();
+  const { code } = await child.exit;
+  return { early, code, stdout: child.stdout(), stderr: child.stderr() };
+}
+
 /** What a run through a shell pipe produced. */
 export interface PipeRun {
   /** mosqlog's own exit status. */
