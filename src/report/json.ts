@@ -21,7 +21,9 @@ export function findingTotalsJson(totals: FindingCounts): FindingCounts {
 
 /** Packet counts without the commands never seen. */
 function seenOnly(counts: PacketCounts): Partial<PacketCounts> {
-  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+  const seen: Partial<PacketCounts> = {};
+  for (const [cmd, n] of Object.entries(counts) as Array<[keyof PacketCounts, number]>) if (n > 0) seen[cmd] = n;
+  return seen;
 }
 
 /** A flow for JSON output. */
