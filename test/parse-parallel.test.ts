@@ -12,7 +12,7 @@ import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { jobsFor } from '../src/cli/options.js';
 import { newInputTally, tallyRecord } from '../src/cli/input-tally.js';
-import { type ParallelSettings, type ParallelStats, parseFileInParallel, readRecordsInParallel } from '../src/cli/parse-parallel/index.js';
+import { type ParallelSettings, type ParallelStats, ParseWorkers, parseFileInParallel, readRecordsInParallel } from '../src/cli/parse-parallel/index.js';
 import { type LineContext, LineParser, type LogRecord, createLineDecoder, defaultMaxLineLength, readRecordBatches } from '../src/parse/index.js';
 import { RecordJsonLines } from '../src/report/index.js';
 import { fixtureLogs, repoPath } from './support/fixtures.js';
@@ -369,6 +369,31 @@ describe('parse on worker threads', () => {
     for (const [maxLength, chunkBytes] of [[300, 64], [300, 5000], [1000, 777], [defaultMaxLineLength, 4096]] as const) {
       const { text } = await workerThreads(path, { maxLength, chunkBytes });
       assert.equal(text, await oneThread(path, { maxLength }), `limit ${maxLength}, chunks of ${chunkBytes} bytes`);
+    }
+  });
+
+  test("the workers of a run decode file after file, each chunk as the file it is of: one thread's output, and few chunks decoded again", async () => {
+    const files = ['clean-qos.log', 'sample.log', 'takeover.log'].map((name) => repoPath(`fixtures/${name}`));
+    const settings: ParallelSettings = { jobs: 2, chunkBytes: 200, raw: false, maxLength: defaultMaxLineLength };
+    const parser = new LineParser();
+    const workers = new ParseWorkers(2);
+    try {
+      let before: LineContext = {};
+      for (const path of files) {
+        const parts: Buffer[] = [];
+        const source = { name: path, size: statSync(path).size, plainFile: path, open: () => { throw new Error('not read as a stream'); } };
+        const stats = await parseFileInParallel(source, parser, settings, async (json, written) => {
+          parts.push(Buffer.from(json));
+          written();
+        }, before, undefined, workers);
+        assert.equal(Buffer.concat(parts).toString('utf8'), await oneThread(path, { before }), path);
+        // A chunk whose records named another file would fail its check, and be decoded again.
+        const onWorkers = stats.chunks - stats.onMainThread - 1;
+        assert.ok(onWorkers >= 4 && stats.decodedAgain < onWorkers / 2, `${path}: ${stats.decodedAgain} of ${onWorkers} chunks from the workers decoded again`);
+        before = stats.end;
+      }
+    } finally {
+      await workers.stop();
     }
   });
 

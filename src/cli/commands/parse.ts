@@ -9,7 +9,7 @@ import { forEachRecordBatch, resolveInputs } from '../input.js';
 import { type InputTally, tallyFor, tallyRecord } from '../input-tally.js';
 import { warnAboutInputs } from '../input-warnings.js';
 import { type InputOptions, type JobsOptions, addInputOptions, addJobsOption, jobsFor, parserFor } from '../options.js';
-import { parseFileInParallel } from '../parse-parallel/index.js';
+import { ParseWorkers, parseFileInParallel } from '../parse-parallel/index.js';
 import { decodedInParallel, parallelChunkBytes } from '../parse-parallel/jobs.js';
 import { createProgress } from '../progress.js';
 
@@ -36,11 +36,13 @@ Examples:
       // What each input held, for the warnings the other commands give too.
       const read = new Map<string, InputTally>();
       const progress = createProgress(env.io, sources);
+      // Started for the first file decoded on several threads, and used for each after it.
+      const workers = jobs > 0 ? new ParseWorkers(jobs) : null;
       try {
         for (const source of sources) {
-          if (decodedInParallel(source, jobs)) {
+          if (workers !== null && decodedInParallel(source, jobs)) {
             const settings = { jobs, chunkBytes: parallelChunkBytes, raw: options.raw, maxLength: defaultMaxLineLength };
-            const stats = await parseFileInParallel(source, parser, settings, (json, written) => env.stdout.write(json, written), carried, progress.chunk);
+            const stats = await parseFileInParallel(source, parser, settings, (json, written) => env.stdout.write(json, written), carried, progress.chunk, workers);
             carried = stats.end;
             if (stats.lines > 0) read.set(source.name, stats.tally);
             continue;
@@ -58,6 +60,7 @@ Examples:
         }
       } finally {
         progress.done();
+        await workers?.stop();
       }
       // Its output shows an empty input, or one of no broker line, for what it is.
       warnAboutInputs(sources, read, parser, env.io, { unread: false });

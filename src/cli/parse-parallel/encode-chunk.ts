@@ -61,7 +61,7 @@ export interface ChunkResult {
 const noOutput = new ArrayBuffer(0);
 
 /**
- * Encodes chunks of one file into output buffers of one size, which are used again once handed
+ * Encodes chunks of a file into output buffers of one size, which are used again once handed
  * back (a result larger than that gets a buffer of its own size).
  */
 export class ChunkEncoder {
@@ -70,11 +70,17 @@ export class ChunkEncoder {
   private readonly spare: ArrayBuffer[] = [];
 
   constructor(
-    private readonly file: string,
-    private readonly parser: LineParser,
+    private file: string,
+    private parser: LineParser,
     private readonly settings: ChunkSettings & { outputBytes: number; output: ChunkOutput },
   ) {
     this.json = new RecordJsonLines(settings.raw, settings.output === 'json' ? 1 << 20 : 0);
+  }
+
+  /** The chunks encoded next are of `file`, read with `parser`; the output buffers stay. */
+  startFile(file: string, parser: LineParser): void {
+    this.file = file;
+    this.parser = parser;
   }
 
   /** Encodes the first `length` bytes of `input`. */

@@ -75,6 +75,11 @@ class ParseWorker {
     this.worker.on('exit', (code) => this.fail(new Error(`a parse worker stopped (exit code ${code})`)));
   }
 
+  /** The chunks sent next are of `file`. */
+  startFile(file: string): void {
+    if (!this.failure) this.worker.postMessage({ kind: 'file', file } satisfies ToWorker);
+  }
+
   /** Sends a chunk (its buffer moves to the worker) and resolves with its result. */
   encode(seq: number, chunk: LineChunk, context: LineContext): Promise<FromWorker> {
     const result = new Promise<FromWorker>((resolve, reject) => {
@@ -107,6 +112,38 @@ class ParseWorker {
     this.failure ??= error;
     for (const { reject } of this.waiting.values()) reject(this.failure);
     this.waiting.clear();
+  }
+}
+
+/**
+ * The worker threads of a run: started for the first file decoded in parallel, and used for each
+ * file after it rather than started again (a thread's memory is not all given back when it ends,
+ * and starting one takes a tenth of a second).
+ */
+export class ParseWorkers {
+  private workers: ParseWorker[] | null = null;
+  private setup: WorkerSetup | null = null;
+
+  constructor(private readonly jobs: number) {
+    if (jobs < 1) throw new RangeError('decoding in parallel needs at least one worker');
+  }
+
+  /** The workers, started with `setup` if they are not yet, told that the chunks sent next are of `file`. */
+  forFile(file: string, setup: WorkerSetup): readonly ParseWorker[] {
+    if (this.workers === null) {
+      this.setup = setup;
+      this.workers = Array.from({ length: this.jobs }, () => new ParseWorker(setup));
+    } else if (!isDeepStrictEqual(setup, this.setup)) {
+      throw new Error('the files of a run are decoded with the same settings');
+    }
+    for (const worker of this.workers) worker.startFile(file);
+    return this.workers;
+  }
+
+  async stop(): Promise<void> {
+    const workers = this.workers ?? [];
+    this.workers = null;
+    await Promise.all(workers.map((w) => w.stop()));
   }
 }
 
@@ -144,13 +181,13 @@ export interface ParallelStats {
  */
 export function parseFileInParallel(
   source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, write: WriteJson, before: Readonly<LineContext> = {},
-  onChunk?: (bytes: number, lines: number) => void,
+  onChunk?: (bytes: number, lines: number) => void, workers?: ParseWorkers,
 ): Promise<ParallelStats> {
   const take: TakeResult = (result, chunk, taken) => {
     onChunk?.(chunk.length, result.lines);
     return write(new Uint8Array(result.output, 0, result.outputLength), taken);
   };
-  return decodeInParallel(source, parser, { ...settings, here: 'json', there: 'json' }, take, before);
+  return decodeInParallel(source, parser, { ...settings, here: 'json', there: 'json' }, take, before, workers);
 }
 
 /**
@@ -160,6 +197,7 @@ export function parseFileInParallel(
  */
 export function readRecordsInParallel(
   source: InputSource & { plainFile: string }, parser: LineParser, settings: ParallelSettings, take: TakeRecords, before: Readonly<LineContext> = {},
+  workers?: ParseWorkers,
 ): Promise<ParallelStats> {
   const file = source.name;
   const takeResult: TakeResult = async (result, chunk, taken) => {
@@ -168,18 +206,22 @@ export function readRecordsInParallel(
     taken();
     await take(records);
   };
-  return decodeInParallel(source, parser, { ...settings, here: 'records', there: 'packed' }, takeResult, before);
+  return decodeInParallel(source, parser, { ...settings, here: 'records', there: 'packed' }, takeResult, before, workers);
 }
 
-/** Decodes the file in chunks, here (`here` output) and on workers (`there` output), and takes the results in order. */
+/**
+ * Decodes the file in chunks, here (`here` output) and on workers (`there` output), and takes the
+ * results in order. The workers are those of the run (`pool`), or started for this file alone.
+ */
 async function decodeInParallel(
   source: InputSource & { plainFile: string },
   parser: LineParser,
   settings: ParallelSettings & { here: ChunkOutput; there: ChunkOutput },
   take: TakeResult,
   before: Readonly<LineContext>,
+  pool?: ParseWorkers,
 ): Promise<ParallelStats> {
-  if (settings.jobs < 1) throw new RangeError('decoding in parallel needs at least one worker');
+  const own = pool === undefined ? new ParseWorkers(settings.jobs) : null;
   const file = source.name;
   const handle = await open(source.plainFile, 'r').catch((error: unknown) => Promise.reject(readError(source, error)));
   const lineChunks = new LineChunks(handle, settings.chunkBytes, settings.maxLength);
@@ -189,8 +231,8 @@ async function decodeInParallel(
   };
   // JSON lines take about three times the bytes of the log lines, four with their raw text;
   // packed rows (168 bytes a line) less than twice.
-  const setup: WorkerSetup = { file, parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength, outputBytes: settings.chunkBytes * (settings.there === 'json' ? 6 : 2), output: settings.there };
-  const workers = Array.from({ length: settings.jobs }, () => new ParseWorker(setup));
+  const setup: WorkerSetup = { parseOptions: parser.options, raw: settings.raw, maxLength: settings.maxLength, outputBytes: settings.chunkBytes * (settings.there === 'json' ? 6 : 2), output: settings.there };
+  const workers = (own ?? (pool as ParseWorkers)).forFile(file, setup);
   const here = new ChunkEncoder(file, parser, { ...setup, output: settings.here });
   // Chunks decoded here ahead of their turn get a parser of their own, as a worker's: what it
   // notes holds only once the chunk's result passes the check.
@@ -282,7 +324,7 @@ async function decodeInParallel(
     for (let oldest = pending.shift(); oldest; oldest = pending.shift()) await settle(oldest);
     return { ...stats, end: nextFileContext(context) };
   } finally {
-    await Promise.all(workers.map((w) => w.stop()));
+    await own?.stop();
     await handle.close();
   }
 }
@@ -295,12 +337,17 @@ export async function forEachRecordBatchOnThreads(
   sources: readonly InputSource[], parser: LineParser, jobs: number, onBatch: TakeRecords, before: Readonly<LineContext> = {},
 ): Promise<LineContext> {
   let carried = nextFileContext(before);
-  for (const source of sources) {
-    if (decodedInParallel(source, jobs)) {
-      carried = (await readRecordsInParallel(source, parser, { jobs, chunkBytes: parallelChunkBytes, raw: false, maxLength: defaultMaxLineLength }, onBatch, carried)).end;
-    } else {
-      carried = await forEachRecordBatch([source], parser, onBatch, carried);
+  const workers = jobs > 0 ? new ParseWorkers(jobs) : null;
+  try {
+    for (const source of sources) {
+      if (workers !== null && decodedInParallel(source, jobs)) {
+        carried = (await readRecordsInParallel(source, parser, { jobs, chunkBytes: parallelChunkBytes, raw: false, maxLength: defaultMaxLineLength }, onBatch, carried, workers)).end;
+      } else {
+        carried = await forEachRecordBatch([source], parser, onBatch, carried);
+      }
     }
+  } finally {
+    await workers?.stop();
   }
   return carried;
 }

@@ -4,9 +4,8 @@
 import type { LineContext, ParseOptions } from '../../parse/index.js';
 import type { ChunkOutput, ChunkResult, ChunkSettings } from './encode-chunk.js';
 
-/** Given to each worker when it starts. */
+/** Given to each worker when it starts: it may decode several files, one after another. */
 export interface WorkerSetup extends ChunkSettings {
-  file: string;
   parseOptions: ParseOptions;
   /** Size of the buffers results are sent in. */
   outputBytes: number;
@@ -14,8 +13,12 @@ export interface WorkerSetup extends ChunkSettings {
   output: ChunkOutput;
 }
 
-/** A chunk of whole lines to encode (its buffer is transferred), or an output buffer to reuse. */
+/**
+ * The file the chunks sent next are of, a chunk of whole lines to encode (its buffer is
+ * transferred), or an output buffer to reuse.
+ */
 export type ToWorker =
+  | { kind: 'file'; file: string }
   | { kind: 'chunk'; seq: number; buffer: ArrayBuffer; length: number; line: number; context: LineContext }
   | { kind: 'spare'; buffer: ArrayBuffer };
 

@@ -1,5 +1,6 @@
 /**
- * A parse worker: encodes the chunks it is sent, in order, into JSON lines.
+ * A parse worker: encodes the chunks it is sent, in order, into JSON lines or packed records,
+ * the chunks of one file after another.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LineParser } from '../../parse/index.js';
@@ -7,11 +8,16 @@ import { ChunkEncoder } from './encode-chunk.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.js';
 
 const setup = workerData as WorkerSetup;
-const encoder = new ChunkEncoder(setup.file, new LineParser(setup.parseOptions), setup);
+// Each file is read with a parser of its own, as it is on one thread.
+const encoder = new ChunkEncoder('', new LineParser(setup.parseOptions), setup);
 
 parentPort?.on('message', (m: ToWorker) => {
   if (m.kind === 'spare') {
     encoder.giveBack(m.buffer);
+    return;
+  }
+  if (m.kind === 'file') {
+    encoder.startFile(m.file, new LineParser(setup.parseOptions));
     return;
   }
   const result: FromWorker = { seq: m.seq, ...encoder.encode(m.buffer, m.length, { line: m.line, context: m.context }) };
