@@ -117,8 +117,8 @@ class ParseWorker {
 
 /**
  * The worker threads of a run: started for the first file decoded in parallel, and used for each
- * file after it rather than started again (a thread's memory is not all given back when it ends,
- * and starting one takes a tenth of a second).
+ * file after it rather than started again (starting one takes about a tenth of a second, while
+ * the main thread decodes alone).
  */
 export class ParseWorkers {
   private workers: ParseWorker[] | null = null;
