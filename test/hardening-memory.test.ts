@@ -6,7 +6,9 @@
  * ids are reused. A fourth, 500 000 complete flows behind one held until the log ends, is
  * listed by `flows --format ndjson`, and by `flows --format markdown`, which lists the first
  * 100 000 (in a 256 MiB heap, under 512 MiB); a fifth, 999 999 messages of a session open to
- * its end, by `timeline --format ndjson`. Each child runs in a bounded V8 heap
+ * its end, by `timeline --format ndjson`; a sixth, 499 999 sessions behind one open until the log
+ * ends, by `sessions --format ndjson`, and as a table, which lists the first 100 000 (in a 256 MiB
+ * heap, under 512 MiB). Each child runs in a bounded V8 heap
  * (`--max-old-space-size=128`: memory that grew with the log would end it as out of memory) and
  * its peak RSS, read with getrusage on exit, must stay under 256 MiB. Without the bound V8 grows
  * its heap lazily to several times what is live (29 MB for 65 535 flows in flight peaked at
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { flowsListLimit } from '../src/cli/commands/flows-list.js';
+import { sessionsListLimit } from '../src/cli/commands/sessions-list.js';
 import { spawnMosqlog } from './support/mosqlog-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'mosqlog-hardening-memory-'));
@@ -203,4 +206,31 @@ test(`timeline --format ndjson, 999 999 messages of a session open until the log
   const first = JSON.parse(listed[0] ?? '') as { kind: string; session: { endReason: string } };
   assert.deepEqual([first.kind, first.session.endReason], ['connect', 'open']);
   assert.ok(listed.slice(1).every((line, i) => line.startsWith('{"kind":"message","client":"pub"') && line.includes(`"line":${i + 2}}`)), 'the rest in log order');
+});
+
+test(`sessions, 499 999 sessions behind one open until the log ends: NDJSON under ${capKiB / 1024} MiB, the open one first; a table lists the first ${sessionsListLimit.toLocaleString('en-US')}`, { timeout: 120_000 }, async (t) => {
+  const sessions = lines / 2;
+  const write = (path: string): Promise<void> => writeLog(path, lines - 1, (i) => {
+    if (i === 0) return `${at(0)}: New client connected from 127.0.0.1:50000 as stays (p2, c1, k60).`;
+    const n = Math.floor((i - 1) / 2);
+    return i % 2 === 1 ? `${at(i)}: New client connected from 127.0.0.1:${10_000 + (n % 50_000)} as c${n} (p2, c1, k60).` : `${at(i)}: Client c${n} disconnected.`;
+  });
+  const path = join(temp, 'sessions.log');
+  await write(path);
+  const ndjson = await runBounded(['sessions', '--format', 'ndjson'], path);
+  t.diagnostic(`NDJSON: peak RSS ${(ndjson.peakKiB / 1024).toFixed(0)} MiB`);
+  assertUnderCap(ndjson.peakKiB);
+  const listed = ndjson.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { client: string; endReason: string });
+  assert.equal(listed.length, sessions);
+  assert.deepEqual([listed[0]?.client, listed[0]?.endReason], ['stays', 'open']);
+  assert.ok(listed.slice(1).every((s, i) => s.client === `c${i}` && s.endReason === 'disconnect'), 'then the others in the order they started');
+
+  await write(path);
+  const table = await runBounded(['sessions'], path, {
+    heap: 256,
+    warning: `mosqlog: warning: the table lists the first ${sessionsListLimit.toLocaleString('en-US')} sessions; ${(sessions - sessionsListLimit).toLocaleString('en-US')} more were left out (--format ndjson lists every session; --client or --since/--until narrow the list)\n`,
+  });
+  t.diagnostic(`table: peak RSS ${(table.peakKiB / 1024).toFixed(0)} MiB`);
+  assertUnderCap(table.peakKiB, 512 * 1024);
+  assert.equal(table.stdout.trimEnd().split('\n').length, 1 + sessionsListLimit, 'a header and a line a session');
 });
