@@ -175,8 +175,8 @@ export class TimelineBuilder {
   /** Topic lines of each client still to be judged, and the session entries that wait for them. */
   private readonly unjudgedOf = new Map<string, number>();
   private readonly countingSubscriptions = new Map<string, TimelineEntry[]>();
-  /** The entries of bridge sessions whose bridge is a guess a later line may put right. */
-  private readonly guessedSessions = new Map<Session, Array<Extract<TimelineEntry, { kind: 'connect' | 'end' }>>>();
+  /** The entries of sessions that may change after their end (`session-unsettled`): a guessed bridge's, a stopped broker's. */
+  private readonly unsettledSessions = new Map<Session, Array<Extract<TimelineEntry, { kind: 'connect' | 'end' }>>>();
   /** Attempts added while the record that made them is handled: one may yet be guessed, then put right. */
   private freshAttempts: Array<Extract<TimelineEntry, { kind: 'attempt' }>> = [];
   /** Entries of attempts whose connection is a guess a later line may put right. */
@@ -293,13 +293,13 @@ export class TimelineBuilder {
   }
 
   /**
-   * Settles a session's connect or end entry: once the bridge it is of is no guess (a later line
-   * may name it again), and the client's filters still to be judged are (its count of subscriptions).
+   * Settles a session's connect or end entry: once the session is settled (`session-settled`, when
+   * unsettled), and the client's filters still to be judged are (its count of subscriptions).
    */
   private settleSession(entry: Extract<TimelineEntry, { kind: 'connect' | 'end' }>): void {
-    const guessed = this.guessedSessions.get(entry.session);
-    if (guessed) {
-      guessed.push(entry);
+    const unsettled = this.unsettledSessions.get(entry.session);
+    if (unsettled) {
+      unsettled.push(entry);
       return;
     }
     if (!this.unjudgedOf.has(entry.client)) {
@@ -313,7 +313,7 @@ export class TimelineBuilder {
 
   /** Whether a session's entry must wait ({@link settleSession}). */
   private sessionUnsettled(session: Session): boolean {
-    return this.guessedSessions.has(session) || this.unjudgedOf.has(session.client);
+    return this.unsettledSessions.has(session) || this.unjudgedOf.has(session.client);
   }
 
   /** The client's request entry takes no more topic lines. */
@@ -401,11 +401,11 @@ export class TimelineBuilder {
         return;
       }
       case 'session-unsettled':
-        this.guessedSessions.set(e.session, []);
+        this.unsettledSessions.set(e.session, []);
         return;
       case 'session-settled': {
-        const waiting = this.guessedSessions.get(e.session);
-        this.guessedSessions.delete(e.session);
+        const waiting = this.unsettledSessions.get(e.session);
+        this.unsettledSessions.delete(e.session);
         for (const entry of waiting ?? []) this.settleSession(entry);
         return;
       }

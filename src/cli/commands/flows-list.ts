@@ -8,9 +8,8 @@ import { type Flow, type Selection, compileSelection, flowSelected, needsLastTim
 import type { LineParser } from '../../parse/index.js';
 import { flowsReporters, flowsWriters } from '../../report/lists.js';
 import type { CommandEnv } from '../command-env.js';
-import { FirstSettled } from '../first-settled.js';
+import { FirstSettled, type ListLimit, warnLeftOut } from '../first-settled.js';
 import type { InputSource } from '../input.js';
-import type { Io } from '../io.js';
 import { type ColorOptions, reportContext } from '../options.js';
 import type { Slot } from '../ordered-output.js';
 import { type PipelineOptions, correlateInputs, selectionMatchWatch, warnAboutWindow, writeWhileReading } from '../pipeline.js';
@@ -74,11 +73,8 @@ async function writeFlows(run: FlowsRun, writer: (typeof flowsWriters)[keyof typ
   });
 }
 
-/** Says on stderr how many flows a table or Markdown (`format`) left out past {@link flowsListLimit}. */
-export function warnFlowsLeftOut(format: string, omitted: number, io: Pick<Io, 'stderr'>): void {
-  if (omitted === 0) return;
-  io.stderr.write(`mosqlog: warning: the ${format === 'markdown' ? 'Markdown' : 'table'} lists the first ${flowsListLimit.toLocaleString('en-US')} flows; ${omitted.toLocaleString('en-US')} more were left out (--format ndjson lists every flow; --client, --topic, --since/--until or --incomplete narrow the list)\n`);
-}
+/** The flows a table or Markdown lists, for the warning on those left out. */
+export const flowsList: ListLimit = { limit: flowsListLimit, item: 'flow', items: 'flows', narrowedBy: '--client, --topic, --since/--until or --incomplete' };
 
 /**
  * Lists the first {@link flowsListLimit} flows `wanted` keeps, in the order they started, as a
@@ -99,7 +95,7 @@ async function tabulateFirstFlows(run: FlowsRun, wanted: (f: Flow) => boolean): 
   warnAboutWindow(selection, correlation, env.io);
   watch?.warn(env.io);
   const { items: flows, omitted } = first.finish();
-  warnFlowsLeftOut(run.format, omitted, env.io);
+  warnLeftOut(flowsList, run.format, omitted, env.io);
   const reporter = flowsReporters[run.format === 'markdown' ? 'markdown' : 'table'];
   await env.stdout.writeOutput(reporter({ ...correlation, flows }, reportContext(run.display, env.io, run.format !== 'table')));
 }

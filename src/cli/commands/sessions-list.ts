@@ -7,8 +7,7 @@
  */
 import { type Selector, type Session, SessionSettling, attemptSelected, compileSelection, isDebugLine, needsLastTime, selects, sessionSelected } from '../../correlate/index.js';
 import { sessionsReporters, sessionsWriters } from '../../report/lists.js';
-import { FirstSettled } from '../first-settled.js';
-import type { Io } from '../io.js';
+import { FirstSettled, type ListLimit, warnLeftOut } from '../first-settled.js';
 import { reportContext } from '../options.js';
 import type { Slot } from '../ordered-output.js';
 import { correlateInputs, selectionMatchWatch, warnAboutWindow, writeWhileReading } from '../pipeline.js';
@@ -71,11 +70,8 @@ async function writeSessions(run: SessionsRun, writer: (typeof sessionsWriters)[
   });
 }
 
-/** Says on stderr how many sessions a table or Markdown (`format`) left out past {@link sessionsListLimit}. */
-export function warnSessionsLeftOut(format: string, omitted: number, io: Pick<Io, 'stderr'>): void {
-  if (omitted === 0) return;
-  io.stderr.write(`mosqlog: warning: the ${format === 'markdown' ? 'Markdown' : 'table'} lists the first ${sessionsListLimit.toLocaleString('en-US')} sessions; ${omitted.toLocaleString('en-US')} more were left out (--format ndjson lists every session; --client or --since/--until narrow the list)\n`);
-}
+/** The sessions a table or Markdown lists, for the warning on those left out. */
+export const sessionsList: ListLimit = { limit: sessionsListLimit, item: 'session', items: 'sessions', narrowedBy: '--client or --since/--until' };
 
 /**
  * Lists the first {@link sessionsListLimit} sessions `selector` keeps, in the order they
@@ -101,7 +97,7 @@ async function tabulateFirstSessions(run: SessionsRun, selector: Selector): Prom
   warnAboutWindow(selection, correlation, env.io);
   watch?.warn(env.io);
   const { items: sessions, omitted } = first.finish();
-  warnSessionsLeftOut(run.format, omitted, env.io);
+  warnLeftOut(sessionsList, run.format, omitted, env.io);
   const reporter = sessionsReporters[run.format === 'markdown' ? 'markdown' : 'table'];
   await env.stdout.writeOutput(reporter({ ...correlation, sessions }, reportContext(run.display, env.io, run.format !== 'table')));
 }

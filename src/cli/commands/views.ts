@@ -19,8 +19,9 @@ import {
   UsageError, jobsFor, maxOpenFor, parserFor, reportContext, selectionFor,
 } from '../options.js';
 import { type PipelineOptions, correlateInputs, correlateSelected, refuseInvertedWindow, summarizeSelected, warnAboutWindow } from '../pipeline.js';
-import { flowsListLimit, listFlows, warnFlowsLeftOut } from './flows-list.js';
-import { listSessions, sessionsListLimit, warnSessionsLeftOut } from './sessions-list.js';
+import { warnLeftOut } from '../first-settled.js';
+import { flowsList, flowsListLimit, listFlows } from './flows-list.js';
+import { listSessions, sessionsList, sessionsListLimit } from './sessions-list.js';
 
 /** `--type a,b`, repeatable: finding codes that add up; an unknown code is a usage error, not an empty result. */
 function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
@@ -89,7 +90,7 @@ Examples:
     refine: (c, options, io) => {
       // A table or Markdown lists the first sessions, as it does when the log is read in one pass.
       if (options.format !== 'table' && options.format !== 'markdown') return c;
-      warnSessionsLeftOut(options.format, Math.max(0, c.sessions.length - sessionsListLimit), io);
+      warnLeftOut(sessionsList, options.format, Math.max(0, c.sessions.length - sessionsListLimit), io);
       return c.sessions.length > sessionsListLimit ? { ...c, sessions: sessionsInLogOrder(c.sessions, c.files).slice(0, sessionsListLimit) } : c;
     },
     listWhileReading: ({ all, ...run }) => listSessions({ ...run, format: all.format, display: all }),
@@ -115,7 +116,7 @@ Examples:
       const flows = options.incomplete === true ? c.flows.filter((f) => f.state !== 'complete') : c.flows;
       // A table or Markdown lists the first flows, as it does when the log is read in one pass.
       if (options.format !== 'table' && options.format !== 'markdown') return { ...c, flows };
-      warnFlowsLeftOut(options.format, Math.max(0, flows.length - flowsListLimit), io);
+      warnLeftOut(flowsList, options.format, Math.max(0, flows.length - flowsListLimit), io);
       return { ...c, flows: flows.length > flowsListLimit ? flowsInLogOrder(flows, c.files).slice(0, flowsListLimit) : flows };
     },
     listWhileReading: ({ all, ...run }) => listFlows({ ...run, format: all.format, incomplete: all.incomplete === true, display: all }),
