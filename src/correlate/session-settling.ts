@@ -6,9 +6,7 @@
  */
 import type { LogRecord } from '../parse/index.js';
 import type { CorrelatorEvent, Session } from './types.js';
-
-/** Filters remembered until judged: past this many, the older ones count as judged (their client's sessions are then written as they stand). */
-const filtersKept = 100_000;
+import { UnjudgedFilters } from './unjudged-filters.js';
 
 /** Sees the correlator's events and the records, and says when each ended session is settled. */
 export class SessionSettling {
@@ -17,30 +15,31 @@ export class SessionSettling {
   private readonly unsettled = new Set<Session>();
   /** Filters asked for and not judged yet, by client. */
   private readonly unjudgedOf = new Map<string, number>();
-  /** The client of each filter not judged yet, by its topic line; the older ones in a map of their own ({@link filtersKept}). */
-  private filterAt = new Map<string, string>();
-  private olderFilterAt = new Map<string, string>();
+  /** The client of each filter not judged yet. */
+  private readonly filters = new UnjudgedFilters<string>((client) => this.judged(client));
   /** Ended sessions whose client's filters are still to be judged, by client. */
   private readonly waiting = new Map<string, Session[]>();
 
-  constructor(private readonly settled: (session: Session) => void) {}
+  /** Only the sessions of clients `wanted` accepts are settled (and their filters remembered). */
+  constructor(private readonly settled: (session: Session) => void, private readonly wanted: (client: string) => boolean = () => true) {}
 
   onEvent(e: CorrelatorEvent): void {
     switch (e.kind) {
       case 'session-unsettled':
-        this.unsettled.add(e.session);
+        if (this.wanted(e.session.client)) this.unsettled.add(e.session);
         return;
       case 'session-settled':
         this.unsettled.delete(e.session);
         this.settle(e.session);
         return;
       case 'session-end':
+        if (!this.wanted(e.session.client)) return;
         this.ended.add(e.session);
         this.settle(e.session);
         return;
       case 'subscription-granted':
       case 'subscription-denied':
-        this.judge(`${e.at.file}:${e.at.line}`);
+        this.filters.judge(e.at, false);
         return;
       default:
         return;
@@ -50,13 +49,8 @@ export class SessionSettling {
   /** Sees a record after the correlator has: a topic line asks for a filter, to be judged later. */
   onRecord(r: LogRecord): void {
     // A topic line that says `(denied)` was judged by the correlator as it read it.
-    if (r.type !== 'subscription' || r.client === null || r.action !== 'subscribe' || r.level === 'subscribe' || r.denied) return;
-    if (this.filterAt.size >= filtersKept) {
-      for (const key of [...this.olderFilterAt.keys()]) this.judge(key);
-      this.olderFilterAt = this.filterAt;
-      this.filterAt = new Map();
-    }
-    this.filterAt.set(`${r.file}:${r.line}`, r.client);
+    if (r.type !== 'subscription' || r.client === null || r.action !== 'subscribe' || r.level === 'subscribe' || r.denied || !this.wanted(r.client)) return;
+    this.filters.remember(r, r.client);
     this.unjudgedOf.set(r.client, (this.unjudgedOf.get(r.client) ?? 0) + 1);
   }
 
@@ -81,12 +75,8 @@ export class SessionSettling {
     this.settled(session);
   }
 
-  /** The filter of the topic line `key` was judged, unless it is not remembered. */
-  private judge(key: string): void {
-    const client = this.filterAt.get(key) ?? this.olderFilterAt.get(key);
-    if (client === undefined) return;
-    this.filterAt.delete(key);
-    this.olderFilterAt.delete(key);
+  /** One filter of the client was judged: its sessions waiting for it settle once all are. */
+  private judged(client: string): void {
     const left = (this.unjudgedOf.get(client) ?? 1) - 1;
     if (left > 0) {
       this.unjudgedOf.set(client, left);

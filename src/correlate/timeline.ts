@@ -7,7 +7,9 @@
 import type { DropRecord, LogRecord, PacketRecord, Qos, Where } from '../parse/index.js';
 import { ackedDirection, isAck } from './flows.js';
 import { type Selector, findingAbout, flowInWindow } from './select.js';
+import { SessionSettling } from './session-settling.js';
 import type { ConnectionAttempt, CorrelatorEvent, EndReason, Finding, FindingCode, Flow, Session } from './types.js';
+import { UnjudgedFilters } from './unjudged-filters.js';
 
 interface EntryBase {
   client: string;
@@ -38,9 +40,6 @@ export type TimelineEntry =
   | (EntryBase & { kind: 'expired' })
   | (EntryBase & { kind: 'finding'; finding: Finding })
   | (EntryBase & { kind: 'packet'; packet: PacketRecord });
-
-/** Topic lines whose filter is remembered until the correlator judges it (granted or denied). */
-const filtersKept = 100_000;
 
 /** Findings that say why a session ended, which its end entry says too. */
 const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'socket-error', 'protocol-error']);
@@ -164,27 +163,25 @@ export class TimelineBuilder {
   /** Entries begun by a SUBSCRIBE or UNSUBSCRIBE packet line: their topic lines join them whatever their time. */
   private readonly packetStarted = new WeakSet<TimelineEntry>();
   /**
-   * The filter each topic line of a SUBSCRIBE asked for, by `file:line`, until the correlator
-   * judges it: it may find it denied later. Two generations: when the newer is full, the older
-   * is taken as granted.
+   * The filter each topic line of a SUBSCRIBE asked for, and the request entry it is in, until
+   * the correlator judges it: it may find it denied later.
    */
-  private filterAt = new Map<string, { filter: { denied?: boolean }; entry: TimelineEntry }>();
-  private olderFilterAt = new Map<string, { filter: { denied?: boolean }; entry: TimelineEntry }>();
+  private readonly filters = new UnjudgedFilters<{ filter: { denied?: boolean }; entry: TimelineEntry }>(({ filter, entry }, denied) => {
+    if (denied) filter.denied = true;
+    this.judged(entry);
+  });
   /** Topic lines of each request entry still to be judged. */
   private readonly unjudged = new Map<TimelineEntry, number>();
-  /** Topic lines of each client still to be judged, and the session entries that wait for them. */
-  private readonly unjudgedOf = new Map<string, number>();
-  private readonly countingSubscriptions = new Map<string, TimelineEntry[]>();
-  /** The entries of sessions that may change after their end (`session-unsettled`): a guessed bridge's, a stopped broker's. */
-  private readonly unsettledSessions = new Map<Session, Array<Extract<TimelineEntry, { kind: 'connect' | 'end' }>>>();
+  /** Says when a session changes no more, which its connect and end entries show as it is. */
+  private readonly settling = new SessionSettling((session) => this.sessionSettled(session), (client) => this.wanted(client));
+  /** The connect and end entries of each session not settled yet. */
+  private readonly sessionEntries = new Map<Session, Array<Extract<TimelineEntry, { kind: 'connect' | 'end' }>>>();
   /** Attempts added while the record that made them is handled: one may yet be guessed, then put right. */
   private freshAttempts: Array<Extract<TimelineEntry, { kind: 'attempt' }>> = [];
   /** Entries of attempts whose connection is a guess a later line may put right. */
   private readonly guessedAttempts = new Map<ConnectionAttempt, TimelineEntry | null>();
   /** Entries of findings that may still change after their event (a run of takeovers), once made. */
   private readonly changingFindings = new Map<Finding, TimelineEntry | null>();
-  /** Each session's connect entry, which shows the session as it is until it ends. */
-  private readonly connects = new Map<Session, Extract<TimelineEntry, { kind: 'connect' }>>();
   /** Each flow's entries, which show it as it is until it settles. */
   private readonly flowEntries = new Map<Flow, TimelineEntry[]>();
   private readonly settledFlows = new WeakSet<Flow>();
@@ -247,30 +244,13 @@ export class TimelineBuilder {
       // A topic line that says `(denied)` was judged by the correlator as it read it.
       if (kind === 'subscribe' && r.level !== 'subscribe' && !r.denied) this.rememberFilter(r, shown, entry);
     }
+    this.settling.onRecord(r);
   }
 
-  /** Remembers the filter a topic line asked for until it is judged, the latest {@link filtersKept} of them at least. */
+  /** Remembers the filter a topic line asked for until it is judged. */
   private rememberFilter(at: Where, filter: { denied?: boolean }, entry: TimelineEntry): void {
-    if (this.filterAt.size >= filtersKept) {
-      for (const { entry: e } of this.olderFilterAt.values()) this.judged(e);
-      this.olderFilterAt = this.filterAt;
-      this.filterAt = new Map();
-    }
-    this.filterAt.set(`${at.file}:${at.line}`, { filter, entry });
+    this.filters.remember(at, { filter, entry });
     this.unjudged.set(entry, (this.unjudged.get(entry) ?? 0) + 1);
-    const client = entry.client as string;
-    this.unjudgedOf.set(client, (this.unjudgedOf.get(client) ?? 0) + 1);
-  }
-
-  /** The filter of the topic line at `at` was judged (`denied`, or granted), unless it is not remembered. */
-  private judge(at: Where, denied = false): void {
-    const key = `${at.file}:${at.line}`;
-    const remembered = this.filterAt.get(key) ?? this.olderFilterAt.get(key);
-    if (remembered === undefined) return;
-    this.filterAt.delete(key);
-    this.olderFilterAt.delete(key);
-    if (denied) remembered.filter.denied = true;
-    this.judged(remembered.entry);
   }
 
   /** One topic line of a request entry was judged: the entry is settled once all are, and it takes no more. */
@@ -279,41 +259,13 @@ export class TimelineBuilder {
     if (left > 0) this.unjudged.set(entry, left);
     else this.unjudged.delete(entry);
     this.settleRequest(entry);
-    // A session's count of subscriptions is known once its filters are judged.
-    const client = entry.client as string;
-    const ofClient = (this.unjudgedOf.get(client) ?? 1) - 1;
-    if (ofClient > 0) {
-      this.unjudgedOf.set(client, ofClient);
-      return;
-    }
-    this.unjudgedOf.delete(client);
-    const waiting = this.countingSubscriptions.get(client);
-    this.countingSubscriptions.delete(client);
-    for (const e of waiting ?? []) this.settle(e);
   }
 
-  /**
-   * Settles a session's connect or end entry: once the session is settled (`session-settled`, when
-   * unsettled), and the client's filters still to be judged are (its count of subscriptions).
-   */
-  private settleSession(entry: Extract<TimelineEntry, { kind: 'connect' | 'end' }>): void {
-    const unsettled = this.unsettledSessions.get(entry.session);
-    if (unsettled) {
-      unsettled.push(entry);
-      return;
-    }
-    if (!this.unjudgedOf.has(entry.client)) {
-      this.settle(entry);
-      return;
-    }
-    const waiting = this.countingSubscriptions.get(entry.client);
-    if (waiting) waiting.push(entry);
-    else this.countingSubscriptions.set(entry.client, [entry]);
-  }
-
-  /** Whether a session's entry must wait ({@link settleSession}). */
-  private sessionUnsettled(session: Session): boolean {
-    return this.unsettledSessions.has(session) || this.unjudgedOf.has(session.client);
+  /** A session changes no more: its connect and end entries are settled. */
+  private sessionSettled(session: Session): void {
+    const entries = this.sessionEntries.get(session);
+    this.sessionEntries.delete(session);
+    for (const entry of entries ?? []) this.settle(entry);
   }
 
   /** The client's request entry takes no more topic lines. */
@@ -345,6 +297,13 @@ export class TimelineBuilder {
 
   /** Sees a correlator event. */
   onEvent(e: CorrelatorEvent): void {
+    this.addFor(e);
+    // Once its entries are in: a session that ends settled settles them at once.
+    this.settling.onEvent(e);
+  }
+
+  /** The entries a correlator event makes or settles. */
+  private addFor(e: CorrelatorEvent): void {
     switch (e.kind) {
       case 'session-start':
         if (!this.wanted(e.session.client)) return;
@@ -355,14 +314,7 @@ export class TimelineBuilder {
         return;
       case 'session-end': {
         const client = e.session.client;
-        if (!this.wanted(client)) return;
-        // Its connect entry shows the session as it ended.
-        const connect = this.connects.get(e.session);
-        if (connect) {
-          this.connects.delete(e.session);
-          this.settleSession(connect);
-        }
-        if (e.session.endReason === 'open') return;
+        if (!this.wanted(client) || e.session.endReason === 'open') return;
         const at = e.session.endAt ?? e.session.startAt;
         // The silence before a keepalive timeout is what explains it; a log without packet lines cannot show it.
         if (e.session.end !== null && this.heardPackets) this.gapUntil(client, e.session.end, at);
@@ -382,10 +334,10 @@ export class TimelineBuilder {
       case 'subscription-denied':
         // Known at the request's SUBACK, or later: the filter its topic line asked for (marked
         // before its entry, judged, may be written).
-        this.judge(e.at, true);
+        this.filters.judge(e.at, true);
         return;
       case 'subscription-granted':
-        this.judge(e.at);
+        this.filters.judge(e.at, false);
         return;
       case 'attempt':
         if (!this.wanted(e.attempt.client)) return;
@@ -398,15 +350,6 @@ export class TimelineBuilder {
         const entry = this.guessedAttempts.get(e.attempt);
         this.guessedAttempts.delete(e.attempt);
         if (entry) this.settle(entry);
-        return;
-      }
-      case 'session-unsettled':
-        this.unsettledSessions.set(e.session, []);
-        return;
-      case 'session-settled': {
-        const waiting = this.unsettledSessions.get(e.session);
-        this.unsettledSessions.delete(e.session);
-        for (const entry of waiting ?? []) this.settleSession(entry);
         return;
       }
       case 'finding-settled': {
@@ -450,6 +393,7 @@ export class TimelineBuilder {
    * (a silence where it began), or none when they went to a sink.
    */
   finish(): TimelineEntry[] {
+    this.settling.finish();
     for (const [entry, held] of [...this.held]) {
       held.open = false;
       held.latest = false;
@@ -597,8 +541,13 @@ export class TimelineBuilder {
   private opens(entry: TimelineEntry): boolean {
     switch (entry.kind) {
       case 'connect':
-        this.connects.set(entry.session, entry);
+      case 'end': {
+        // Each shows the session as it is, until it is settled.
+        const entries = this.sessionEntries.get(entry.session);
+        if (entries) entries.push(entry);
+        else this.sessionEntries.set(entry.session, [entry]);
         return true;
+      }
       case 'flow':
       case 'resend': {
         if (this.settledFlows.has(entry.flow)) return false;
@@ -610,10 +559,6 @@ export class TimelineBuilder {
       case 'pings':
       case 'subscribe':
       case 'unsubscribe':
-        return true;
-      case 'end':
-        if (!this.sessionUnsettled(entry.session)) return false;
-        this.settleSession(entry);
         return true;
       case 'attempt':
         this.freshAttempts.push(entry);
