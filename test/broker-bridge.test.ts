@@ -78,3 +78,72 @@ test('broker bridge: an MQTT v5 bridge, which connects to the remote broker as a
   const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', remote.logFile])).stdout) as { sessions: Array<{ client: string; mqttVersion: string; bridge: boolean }> };
   assert.deepEqual(sessions.sessions.map((s) => [s.client, s.mqttVersion, s.bridge]), [['bridge-v5', '5.0', true]]);
 });
+
+/** The outgoing bridge sessions of a log, and its bridge findings. */
+async function bridgeStory(logFile: string): Promise<{ sessions: Array<[string, number, string]>; findings: Array<{ code: string; bridge?: string; wasUp?: boolean; attempts?: number }> }> {
+  const listed = JSON.parse((await runCli(['sessions', '--format', 'json', logFile])).stdout) as { sessions: Array<{ outgoingBridge?: string; port: number; endReason: string }> };
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', logFile])).stdout) as { findings: Array<{ code: string; bridge?: string; wasUp?: boolean; attempts?: number }> };
+  return {
+    sessions: listed.sessions.filter((s) => s.outgoingBridge !== undefined).map((s) => [s.outgoingBridge as string, s.port, s.endReason]),
+    findings: problems.findings.filter((f) => f.code.startsWith('bridge-')),
+  };
+}
+
+/** Publishes `count` messages to the bridged topic, one client each. */
+async function publish(port: number, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', 't/x', '-m', `m${i}`]);
+}
+
+test('broker bridge: with round_robin off, a first address down at the start is start-up, and going back to it once it is up is no outage', { timeout: 90_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const secondary = await startBroker();
+  t.after(() => secondary.dispose());
+  const primary = await startBroker();
+  t.after(() => primary.dispose());
+  await primary.stop();
+  const local = await startBroker({
+    extraConfig: ['connection rr', `addresses 127.0.0.1:${primary.port} 127.0.0.1:${secondary.port}`, 'round_robin false', 'remote_clientid rr-test', 'topic t/# out 1', 'restart_timeout 1'],
+  });
+  t.after(() => local.dispose());
+  const connack = 'Received CONNACK on connection local.rr-test.';
+  await logShows(local.logFile, 'Error creating bridge');
+  await logShows(local.logFile, connack, 30_000);
+  await primary.restart();
+  // The broker tries its first address again now and then, and moves back to it without a line for the connection it leaves.
+  await logShows(local.logFile, `${connack}\n`, 60_000, 2);
+  await local.stop();
+
+  const story = await bridgeStory(local.logFile);
+  assert.deepEqual(story.sessions, [['rr', secondary.port, 'other'], ['rr', primary.port, 'broker-shutdown']]);
+  assert.deepEqual(story.findings, [], 'the attempt that failed at the start is start-up, and the move back was on purpose');
+  assert.equal((await runCli(['report', '--format', 'junit', local.logFile])).code, 0);
+});
+
+test('broker bridge: a lazy bridge whose remote goes away is down from then until it connects again, with the attempts its messages made fail', { timeout: 90_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const remote = await startBroker();
+  t.after(() => remote.dispose());
+  const local = await startBroker({
+    extraConfig: ['connection lz', `address 127.0.0.1:${remote.port}`, 'remote_clientid lazy-test', 'topic t/# out 1', 'start_type lazy', 'threshold 3', 'restart_timeout 1'],
+  });
+  t.after(() => local.dispose());
+  const connack = 'Received CONNACK on connection local.lazy-test.';
+  const waiting = 'Bridge local.lazy-test doing local SUBSCRIBE on topic t/#';
+  // It connects once messages for it pass the threshold.
+  await logShows(local.logFile, waiting);
+  await publish(local.port, 4);
+  await logShows(local.logFile, connack);
+  await remote.stop();
+  await logShows(local.logFile, waiting, 15_000, 2);
+  await publish(local.port, 4);
+  await logShows(local.logFile, 'Error creating bridge');
+  await remote.restart();
+  await publish(local.port, 4);
+  await logShows(local.logFile, `${connack}\n`, 30_000, 2);
+  await local.stop();
+
+  const story = await bridgeStory(local.logFile);
+  assert.deepEqual(story.sessions, [['lz', remote.port, 'closed'], ['lz', remote.port, 'broker-shutdown']]);
+  assert.deepEqual(story.findings.map((f) => [f.code, f.bridge, f.wasUp]), [['bridge-outage', 'lz', true]], JSON.stringify(story.findings));
+  assert.ok((story.findings[0]?.attempts ?? 0) >= 1, 'the attempts made while the remote was away failed');
+});
