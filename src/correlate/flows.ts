@@ -325,7 +325,10 @@ export class FlowTracker {
         // A will sent as its connection ends is the one being sent, whatever came in that second,
         // unless it may wait for a delay.
         const ambiguous = origin.mayWait === true || (sending !== null && origin.will === true ? false : origin.count > 1 || queued);
-        flow.origin = { client: origin.client, at: origin.at, ambiguous, ...(origin.mid !== undefined ? { mid: origin.mid } : {}), ...(origin.will ? { will: true } : {}) };
+        const from: NonNullable<Flow['origin']> = { client: origin.client, at: origin.at, ambiguous };
+        if (origin.mid !== undefined) from.mid = origin.mid;
+        if (origin.will) from.will = true;
+        flow.origin = from;
       }
     }
     // The broker acknowledges a PUBLISH it denied or dropped as too large all the same, with a
@@ -608,12 +611,11 @@ export class FlowTracker {
       const oldest = this.oldestInbound.next();
       if (oldest !== undefined) this.recentInbound.delete(oldest[0]);
     }
-    const inbound: Inbound = {
-      client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1,
-      ...(previous !== undefined ? { before: previous.time } : {}),
-      ...(r.mid !== undefined && r.mid !== 0 ? { mid: r.mid } : {}),
-      ...(will ? { will } : {}),
-    };
+    // Set one by one rather than spread in: this runs for every inbound PUBLISH.
+    const inbound: Inbound = { client: r.client, at: { file: r.file, line: r.line }, time: r.time, count: sameMoment ? (previous?.count ?? 0) + 1 : 1 };
+    if (previous !== undefined) inbound.before = previous.time;
+    if (r.mid !== undefined && r.mid !== 0) inbound.mid = r.mid;
+    if (will) inbound.will = true;
     this.recentInbound.set(key, inbound);
     return inbound;
   }
