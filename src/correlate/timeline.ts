@@ -368,6 +368,8 @@ export class TimelineBuilder {
         if (this.wanted(e.flow.client)) this.add({ kind: 'resend', client: e.flow.client, time: e.time, at: e.at, flow: e.flow });
         return;
       case 'flow-settled': {
+        // Only a selected client's flows have entries, now or later (the PUBLISH sent again).
+        if (!this.wanted(e.flow.client)) return;
         const entries = this.flowEntries.get(e.flow);
         this.flowEntries.delete(e.flow);
         this.settledFlows.add(e.flow);
