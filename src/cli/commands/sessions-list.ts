@@ -49,7 +49,7 @@ async function writeSessions(run: SessionsRun, writer: (typeof sessionsWriters)[
       if (slot === undefined) return;
       places.delete(session);
       output.fill(slot, sessionSelected(session, selector) ? writer.item(session) : null);
-    });
+    }, (client) => selector.client(client));
     return {
       open: () => writer.open(debugLines),
       end: (count, correlation) => {
@@ -80,7 +80,7 @@ export const sessionsList: ListLimit = { limit: sessionsListLimit, item: 'sessio
 async function tabulateFirstSessions(run: SessionsRun, selector: Selector): Promise<void> {
   const { sources, parser, env, selection } = run;
   const first = new FirstSettled<Session>(sessionsListLimit, (s) => sessionSelected(s, selector));
-  const settling = new SessionSettling((session) => first.settled(session));
+  const settling = new SessionSettling((session) => first.settled(session), (client) => selector.client(client));
   const watch = selectionMatchWatch(selection);
   const correlation = await correlateInputs(sources, parser, {
     ...run.options,
