@@ -5,7 +5,7 @@
  */
 import type { Where } from '../parse/index.js';
 
-/** Topic lines remembered at once, about: past this many, the older ones count as granted. */
+/** Topic lines a generation holds: once the newer holds this many, the older ones count as granted. */
 const filtersKept = 100_000;
 
 /** Values by their topic line, in two generations: when the newer is full, the older is judged granted. */
