@@ -2183,6 +2183,31 @@ test('a configuration reload that logs errors is a reload-failed warning, citing
   assert.deepEqual(events.flatMap((e) => (e.kind === 'finding' ? [e.finding.code] : [])), ['reload-failed']);
 });
 
+test('a database the broker could not save is a persistence-failed warning per failed save, with the system\'s error when it gave one', () => {
+  // Real 2.0.11 with `persistence true` in a directory it cannot write: an autosave, then the save as it stops.
+  const c = correlate([
+    '1795996247: mosquitto version 2.0.11 starting',
+    '1795996247: mosquitto version 2.0.11 running',
+    '1795996249: Saving in-memory database to mosquitto.db.',
+    '1795996249: Error saving in-memory database, unable to open mosquitto.db.new for writing.',
+    '1795996249: Error: Permission denied.',
+    '1795996249: mosquitto version 2.0.11 terminating',
+    '1795996249: Saving in-memory database to mosquitto.db.',
+    '1795996249: Error saving in-memory database, unable to open mosquitto.db.new for writing.',
+    '1795996249: Error: Permission denied.',
+  ]);
+  assert.deepEqual(findingsOf(c).filter((f) => f.startsWith('persistence')), ['persistence-failed - 4,5', 'persistence-failed - 8,9']);
+  assert.equal(describeFinding(c.findings.find((f) => f.code === 'persistence-failed') as Finding),
+    'the broker could not save its in-memory database (unable to open mosquitto.db.new for writing: Permission denied): persistent sessions, the messages queued for them and retained messages would not survive a restart');
+  const details = (lines: string[]): string[] => correlate(lines).findings.flatMap((f) => (f.code === 'persistence-failed' ? [`${f.detail} ${f.at.map((w) => w.line).join(',')}`] : []));
+  // 2.1 gives the system's error in the same line; a failure with no error after it, or one whose next line is another's, stands alone.
+  assert.deepEqual(details(['1795996249: Error saving in-memory database, unable to open mosquitto.db.new for writing, error Permission denied']), ['unable to open mosquitto.db.new for writing, error Permission denied 1']);
+  assert.deepEqual(details(['1795996249: Error saving in-memory database, out of memory.', '1795996249: Client c1 disconnected.']), ['out of memory 1']);
+  assert.deepEqual(details(['1795996249: Error saving in-memory database, unable to remove mosquitto.db.', '1795996250: Error: Permission denied.']), ['unable to remove mosquitto.db 1']);
+  // An error of the system's with no failed save before it is none.
+  assert.deepEqual(details(['1795996249: Error: Permission denied.']), []);
+});
+
 test('a silence in a timeline is placed where it began: what was sent to the client while it was silent follows it', () => {
   // Real 2.0.11: stuck-persist (keepalive 5s) stopped with SIGSTOP; messages for it are sent until it is closed.
   const { timeline } = decodedWithTimeline([

@@ -415,6 +415,14 @@ function errorDetail(r: MessageRecord): string {
   return fillFormat(r).replace(/\.?\n*$/, '');
 }
 
+/** The lines that say the broker could not save its in-memory database (`persistence true`). */
+function isSaveFailure(r: MessageRecord): boolean {
+  return r.family === 'persistence' && (r.format.startsWith('Error saving in-memory database') || r.format.startsWith('Error during saving in-memory database'));
+}
+
+/** The line after a failed save that gives the system's error (2.0 and before; 2.1 says it in the same line). */
+const systemErrorFormat = 'Error: %s.';
+
 /** What a protocol violation's line says was wrong; a value the broker cut off the line is `?`. */
 function violationDetail(r: MessageRecord): string {
   const detail = violationFormats.get(r.format) ?? '';
@@ -580,6 +588,8 @@ export class Correlator {
   private startPending: PendingStart | null = null;
   /** The last `Reloading config.` line, until what follows shows whether it logged errors ({@link settleReload}). */
   private reloadPending: PendingReload | null = null;
+  /** A failed save of the database, until the next line shows whether it gives the system's error ({@link settleSaveFailure}). */
+  private saveFailure: MessageRecord | null = null;
   /** Errors in the configuration read before a start: the first, the latest and their lines ({@link onConfigError}). */
   private configFailure: { first: MessageRecord; last: MessageRecord; at: Where[] } | null = null;
   /** The record of the last timeout of a connection without an id. */
@@ -823,6 +833,7 @@ export class Correlator {
     }
     if (this.startPending !== null) this.settleStart(r);
     if (this.reloadPending !== null) this.settleReload(r);
+    if (this.saveFailure !== null) this.settleSaveFailure(r);
     if (this.configFailure !== null && !(r.type === 'message' && isConfigError(r))) this.settleConfigFailure();
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
@@ -864,6 +875,7 @@ export class Correlator {
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message':
         if (this.onConfigError(r) || this.bridges.message(r)) break;
+        if (isSaveFailure(r)) this.saveFailure = r;
         if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
         else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
         else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
@@ -920,6 +932,7 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
+    if (this.saveFailure !== null) this.settleSaveFailure(null);
     this.settleConfigFailure();
     this.settleStartAtEnd();
     this.settleReloadAtEnd();
@@ -1829,6 +1842,16 @@ export class Correlator {
     this.configFailure.last = r;
     if (this.configFailure.at.length < configErrorsCited) this.configFailure.at.push({ file: r.file, line: r.line });
     return true;
+  }
+
+  /** Makes the finding of a failed save, with the system's error when `next` (the line after it, null at the end) gives it. */
+  private settleSaveFailure(next: LogRecord | null): void {
+    const failed = this.saveFailure as MessageRecord;
+    this.saveFailure = null;
+    const given = next?.type === 'message' && next.format === systemErrorFormat && next.time === failed.time ? next : null;
+    const what = errorDetail(failed).replace(/^Error (during )?saving in-memory database,? ?/, '');
+    const at = [{ file: failed.file, line: failed.line }, ...(given ? [{ file: given.file, line: given.line }] : [])];
+    this.addFinding({ code: 'persistence-failed', severity: 'warning', client: null, time: failed.time, at, detail: given ? `${what}: ${errorDetail(given).replace(/^Error: /, '')}` : what });
   }
 
   /** The errors in the configuration of a start are over: that start failed. */

@@ -147,7 +147,7 @@ export interface Flow {
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
   'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
-  'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
+  'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
@@ -351,6 +351,15 @@ export interface ReloadFailedFinding extends FindingBase {
   /** The error lines it logged. */
   errors: number;
 }
+/**
+ * The broker could not save its in-memory database (`persistence true`): what it keeps for
+ * persistent sessions, queued messages and retained messages would not survive a restart.
+ */
+export interface PersistenceFailedFinding extends FindingBase {
+  code: 'persistence-failed';
+  /** Why, in the broker's words, with the system's error when it gave one (`unable to open mosquitto.db.new for writing: Permission denied`). */
+  detail: string;
+}
 export interface EvictionFinding extends FindingBase {
   code: 'state-evicted';
   sessions: number;
@@ -401,7 +410,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

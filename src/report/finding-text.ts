@@ -51,6 +51,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'broker-start-failed': 'Broker failed to start',
   'broker-exited': 'Broker process failed',
   'reload-failed': 'Configuration reload failed',
+  'persistence-failed': 'Database not saved',
   'state-evicted': 'Tracking state evicted at the limit',
   'no-debug-lines': 'No debug lines: QoS flows cannot be followed',
   'unknown-lines': 'Lines not understood',
@@ -253,6 +254,8 @@ export function describeFinding(f: Finding): string {
       return `systemd says the broker's service ${f.unit} ${f.how === 'exited' ? `exited with status ${f.status}` : f.how === 'killed' ? `was killed by signal ${f.status}` : `dumped core (signal ${f.status})`}: the broker was not running from then until a next start`;
     case 'reload-failed':
       return `the configuration reload logged ${f.errors === 1 ? `an error (${f.detail})` : `${f.errors} errors (first: ${f.detail})`}; the broker ran on without what failed to load`;
+    case 'persistence-failed':
+      return `the broker could not save its in-memory database (${f.detail}): persistent sessions, the messages queued for them and retained messages would not survive a restart`;
     case 'lines-missing':
       return f.cause === 'suppressed'
         ? `the system log dropped ${f.lines} of the broker's lines at its rate limit: what they said is missing, so sessions, flows and findings of that time may be wrong`

@@ -62,6 +62,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: `service ${f.unit}`, fromId: false };
     case 'reload-failed':
       return { text: 'configuration reload', fromId: false };
+    case 'persistence-failed':
+      return { text: 'database', fromId: false };
     case 'lines-missing':
       return { text: 'system log', fromId: false };
     case 'state-evicted':
