@@ -2206,6 +2206,14 @@ test('a database the broker could not save is a persistence-failed warning per f
   assert.deepEqual(details(['1795996249: Error saving in-memory database, unable to remove mosquitto.db.', '1795996250: Error: Permission denied.']), ['unable to remove mosquitto.db 1']);
   // An error of the system's with no failed save before it is none.
   assert.deepEqual(details(['1795996249: Error: Permission denied.']), []);
+  // Followed, a failed save the log then says nothing after is said once the log has been quiet a moment.
+  const events: CorrelatorEvent[] = [];
+  const followed = new Correlator({ onEvent: (e) => events.push(e) });
+  for (const r of records(['1795996249: Error saving in-memory database, unable to open mosquitto.db.new for writing.'])) followed.push(r);
+  followed.quietUntil(1795996249_500);
+  assert.deepEqual(events.filter((e) => e.kind === 'finding').length, 0);
+  followed.quietUntil(1795996251_000);
+  assert.deepEqual(events.flatMap((e) => (e.kind === 'finding' ? [e.finding.code] : [])), ['persistence-failed']);
 });
 
 test('a silence in a timeline is placed where it began: what was sent to the client while it was silent follows it', () => {

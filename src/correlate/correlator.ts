@@ -785,6 +785,9 @@ export class Correlator {
     if (failedSince != null && time - failedSince >= startSettledMs) this.settleConfigFailure();
     const reloadSince = this.reloadPending?.error?.time ?? this.reloadPending?.r.time;
     if (reloadSince != null && time - reloadSince >= startSettledMs) this.settleReloadAtEnd();
+    // The system's error comes with a failed save, in the same moment.
+    const failedSave = this.saveFailure?.time;
+    if (failedSave != null && time - failedSave >= startSettledMs) this.settleSaveFailure(null);
     this.bridges.quietUntil(time);
     this.sayStalledFlows(time);
   }
