@@ -2216,6 +2216,22 @@ test('a database the broker could not save is a persistence-failed warning per f
   assert.deepEqual(events.flatMap((e) => (e.kind === 'finding' ? [e.finding.code] : [])), ['persistence-failed']);
 });
 
+test('a start that cannot read its persistent database is a broker-start-failed warning before starting, naming what was wrong', () => {
+  // Real 2.0.11 with a mosquitto.db of random bytes: on stderr (its log file is not open yet), then it exits.
+  const c = correlate([
+    '1795997560: mosquitto version 2.0.11 terminating',
+    '1795997562: Error: Unable to restore persistent database. Unrecognised file format.',
+    "1795997562: Error: Couldn't open database.",
+  ]);
+  assert.deepEqual(findingsOf(c), ['broker-start-failed - 2,3']);
+  const failed = c.findings[0] as Extract<Finding, { code: 'broker-start-failed' }>;
+  assert.deepEqual([failed.detail, failed.beforeStarting, failed.database, failed.brokerRunning], ['Unable to restore persistent database. Unrecognised file format', true, true, false]);
+  assert.equal(describeFinding(failed), 'broker did not start: its persistent database could not be read (Unable to restore persistent database. Unrecognised file format)');
+  // A configuration's error is not the database's.
+  const config = correlate(['1795997562: Error: Unknown configuration variable "bogus_option".', '1795997562: Error found at /tmp/rl/conf:7.']).findings[0] as Extract<Finding, { code: 'broker-start-failed' }>;
+  assert.deepEqual([config.code, config.database], ['broker-start-failed', undefined]);
+});
+
 test('a silence in a timeline is placed where it began: what was sent to the client while it was silent follows it', () => {
   // Real 2.0.11: stuck-persist (keepalive 5s) stopped with SIGSTOP; messages for it are sent until it is closed.
   const { timeline } = decodedWithTimeline([

@@ -382,10 +382,28 @@ function brokerLevel(r: MessageRecord): Level | undefined {
 const logFileFormat = 'Error: Unable to open log file %s for writing.';
 
 /**
- * An error the broker logs as it reads its configuration (at a start, or a reload), or its
- * command line: an option it does not know is written straight to stderr, and it exits.
+ * The lines of a start that could not open its persistent database (`persistence true`): what
+ * was wrong with it, then `Couldn't open database`. 2.0 logs them before `starting`, to stderr
+ * (its log file is not open yet), and exits.
  */
-function isConfigError(r: MessageRecord): boolean {
+const restoreFailureFormats: ReadonlySet<string> = new Set([
+  'Error restoring persistent database, message store corrupt.',
+  'Error: Corrupt database whilst restoring a retained message.',
+  'Error: Corrupt persistent database.',
+  'Error: Incompatible database configuration (dbid size is %d bytes, expected %lu)',
+  'Error: Invalid msg_store chunk when restoring persistent database.',
+  'Error: Unable to restore persistent database. Unrecognised file format.',
+  'Error: Unsupported persistent database format version %d (need version %d).',
+  "Error: Couldn't open database.",
+]);
+
+/**
+ * An error the broker logs as it reads its configuration (at a start, or a reload), or its
+ * command line (an option it does not know is written straight to stderr, and it exits), or as a
+ * start opens its persistent database.
+ */
+function isStartError(r: MessageRecord): boolean {
+  if (restoreFailureFormats.has(r.format)) return true;
   if (r.family !== 'config' || r.format === logFileFormat) return false;
   const level = brokerLevel(r);
   return level === 'error' || level === 'stderr';
@@ -837,7 +855,7 @@ export class Correlator {
     if (this.startPending !== null) this.settleStart(r);
     if (this.reloadPending !== null) this.settleReload(r);
     if (this.saveFailure !== null) this.settleSaveFailure(r);
-    if (this.configFailure !== null && !(r.type === 'message' && isConfigError(r))) this.settleConfigFailure();
+    if (this.configFailure !== null && !(r.type === 'message' && isStartError(r))) this.settleConfigFailure();
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
     // a run of its own): anything else that comes in, or any other line, ends that run.
@@ -1837,7 +1855,7 @@ export class Correlator {
    * a line of another kind comes ({@link settleConfigFailure}). Returns whether `r` was one.
    */
   private onConfigError(r: MessageRecord): boolean {
-    if (!isConfigError(r) || this.startPending !== null || this.reloadPending !== null) return false;
+    if (!isStartError(r) || this.startPending !== null || this.reloadPending !== null) return false;
     // `Error found at` is the last line of an attempt; a process of its own (a journal names it) is another.
     const last = this.configFailure?.last;
     if (last !== undefined && (last.format.startsWith('Error found at ') || last.origin !== r.origin)) this.settleConfigFailure();
@@ -1866,6 +1884,7 @@ export class Correlator {
       code: 'broker-start-failed', severity: 'warning', client: null, time: failure.first.time, at: failure.at,
       version: null, detail: errorDetail(failure.first), brokerRunning: this.ranBeforeStart && this.terminated === null, beforeStarting: true,
       ...(brokerLevel(failure.first) === 'stderr' ? { commandLine: true as const } : {}),
+      ...(restoreFailureFormats.has(failure.first.format) ? { database: true as const } : {}),
     });
   }
 

@@ -334,6 +334,8 @@ export interface StartFailedFinding extends FindingBase {
   beforeStarting?: true;
   /** It failed on its command line (an option it does not know), not its configuration. */
   commandLine?: true;
+  /** It could not open its persistent database (a corrupt or foreign `mosquitto.db`), not its configuration. */
+  database?: true;
 }
 /**
  * systemd said the broker's service ended in failure (`mosquitto.service: Main process exited,

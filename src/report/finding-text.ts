@@ -249,7 +249,7 @@ export function describeFinding(f: Finding): string {
       return `broker ${before}${f.stopLogged ? `was stopped and started again${after}` : `started again${after} with no stop logged before it (a crash or a kill)`}; ${f.sessionsEnded} session(s) ended`;
     }
     case 'broker-start-failed':
-      return `broker ${f.version ? `${f.version} ` : ''}did not start${f.beforeStarting ? `: its ${f.commandLine ? 'command line' : 'configuration'} has an error` : ''}${f.detail !== null ? ` (${f.detail})` : ''}${f.brokerRunning ? '; the broker already running went on' : ''}`;
+      return `broker ${f.version ? `${f.version} ` : ''}did not start${f.beforeStarting ? `: ${f.database ? 'its persistent database could not be read' : `its ${f.commandLine ? 'command line' : 'configuration'} has an error`}` : ''}${f.detail !== null ? ` (${f.detail})` : ''}${f.brokerRunning ? '; the broker already running went on' : ''}`;
     case 'broker-exited':
       return `systemd says the broker's service ${f.unit} ${f.how === 'exited' ? `exited with status ${f.status}` : f.how === 'killed' ? `was killed by signal ${f.status}` : `dumped core (signal ${f.status})`}: the broker was not running from then until a next start`;
     case 'reload-failed':
