@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { type BridgeFinding, type Correlation, Correlator, type Finding, correlateRecords } from '../src/correlate/index.js';
 import { type LogRecord, parseLine } from '../src/parse/index.js';
 import { describeFinding, findingTitle } from '../src/report/finding-text.js';
+import { twoBridgesGuessed } from './support/bridge-logs.js';
 
 function records(lines: readonly string[]): LogRecord[] {
   return lines.map((text, i) => parseLine(text, { file: 'f.log', line: i + 1 }));
@@ -269,23 +270,7 @@ describe('outgoing bridges, seen from the broker that makes them', () => {
       ['local.edge-w', 'west', 'other', 11], ['local.edge-e', 'east', 'broker-shutdown', 15], ['local.edge-w', 'west', 'broker-shutdown', 15],
     ]);
     // Local ids of their own, named by their SUBSCRIBE lines, stay with their bridges when the remote ids were guessed wrong.
-    const own = correlate([
-      '1795000000: mosquitto version 2.0.11 starting',
-      '1795000000: Bridge lc-east doing local SUBSCRIBE on topic a/#',
-      '1795000000: Connecting bridge (step 1) east (127.0.0.1:1884)',
-      '1795000000: Bridge lc-west doing local SUBSCRIBE on topic b/#',
-      '1795000000: Connecting bridge (step 1) west (127.0.0.1:1885)',
-      '1795000001: Bridge rc-west sending CONNECT',
-      '1795000001: Bridge rc-east sending CONNECT',
-      '1795000001: Received CONNACK on connection lc-west.',
-      '1795000001: Received CONNACK on connection lc-east.',
-      '1795000010: Client lc-west closed its connection.',
-      '1795000013: Bridge lc-west doing local SUBSCRIBE on topic b/#',
-      '1795000013: Connecting bridge (step 1) west (127.0.0.1:1885)',
-      '1795000013: Bridge rc-west sending CONNECT',
-      '1795000013: Received CONNACK on connection lc-west.',
-      '1795000030: mosquitto version 2.0.11 terminating',
-    ]);
+    const own = correlate(twoBridgesGuessed());
     assert.deepEqual(own.sessions.map((s) => [s.client, s.outgoingBridge, s.endReason]), [
       ['lc-west', 'west', 'closed'], ['lc-east', 'east', 'broker-shutdown'], ['lc-west', 'west', 'broker-shutdown'],
     ]);

@@ -1872,7 +1872,7 @@ export class Correlator {
     const given = next?.type === 'message' && next.format === systemErrorFormat && next.time === failed.time ? next : null;
     const what = errorDetail(failed).replace(/^Error (during )?saving in-memory database,? ?/, '');
     const at = [{ file: failed.file, line: failed.line }, ...(given ? [{ file: given.file, line: given.line }] : [])];
-    this.addFinding({ code: 'persistence-failed', severity: 'warning', client: null, time: failed.time, at, detail: given ? `${what}: ${errorDetail(given).replace(/^Error: /, '')}` : what });
+    this.addFinding({ code: 'persistence-failed', severity: 'warning', client: null, time: failed.time, at, detail: given ? `${what}: ${errorDetail(given)}` : what });
   }
 
   /** The errors in the configuration of a start are over: that start failed. */
