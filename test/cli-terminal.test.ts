@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { displayWidth, elideEndColumns, elideMiddle, elideMiddleColumns, safeText } from '../src/report/text.js';
+import fc from 'fast-check';
+import { displayWidth, elideEndColumns, elideMiddle, elideMiddleColumns, formatCount, safeText } from '../src/report/text.js';
 import { hasControlBytes, onlySgr, type RunOptions, runCli, runFromRepoRoot } from './support/run-cli.js';
 import { countUnescapedPipes, outsideCodeSpans } from './support/markdown.js';
 import { buildScenarioLog, type ScenarioClients } from './support/scenario-log.js';
@@ -236,6 +237,18 @@ describe('displayWidth', () => {
     assert.equal(displayWidth('👍🏽'), 2);
     assert.equal(displayWidth('👨\u200d👩\u200d👧'), 2);
     assert.equal(displayWidth('🇩🇪🇫🇷'), 4);
+  });
+});
+
+describe('formatCount', () => {
+  test('groups the digits of a whole count by three with commas, as en-US does', () => {
+    assert.equal(formatCount(0), '0');
+    assert.equal(formatCount(999), '999');
+    assert.equal(formatCount(1000), '1,000');
+    assert.equal(formatCount(100000), '100,000');
+    assert.equal(formatCount(1234567), '1,234,567');
+    assert.equal(formatCount(-1234), '-1,234');
+    fc.assert(fc.property(fc.maxSafeInteger(), (n) => formatCount(n) === n.toLocaleString('en-US')));
   });
 });
 

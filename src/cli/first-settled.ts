@@ -3,6 +3,7 @@
  * out their columns from every item they list: the items in the order they started, at most a
  * limit of them, and a count of those wanted past it, which a warning gives.
  */
+import { formatCount } from '../report/index.js';
 import type { Io } from './io.js';
 
 /** What a table or Markdown lists at most, for the warning on what it left out. */
@@ -18,7 +19,7 @@ export interface ListLimit {
 /** Says on stderr how many items a table or Markdown (`format`) left out past its limit. */
 export function warnLeftOut(list: ListLimit, format: string, omitted: number, io: Pick<Io, 'stderr'>): void {
   if (omitted === 0) return;
-  io.stderr.write(`mosqlog: warning: the ${format === 'markdown' ? 'Markdown' : 'table'} lists the first ${list.limit.toLocaleString('en-US')} ${list.items}; ${omitted.toLocaleString('en-US')} more were left out (--format ndjson lists every ${list.item}; ${list.narrowedBy} narrow the list)\n`);
+  io.stderr.write(`mosqlog: warning: the ${format === 'markdown' ? 'Markdown' : 'table'} lists the first ${formatCount(list.limit)} ${list.items}; ${formatCount(omitted)} more were left out (--format ndjson lists every ${list.item}; ${list.narrowedBy} narrow the list)\n`);
 }
 
 /** An item held from its start while it may be among the first listed; `wanted` once it settled. */

@@ -3,6 +3,7 @@
  * large, or of a size not known (stdin, a pipe) and read for a while; redrawn at most four
  * times a second, erased when done.
  */
+import { formatCount } from '../report/index.js';
 import type { InputSource } from './input.js';
 import type { Io } from './io.js';
 
@@ -41,7 +42,7 @@ export function createProgress(io: Io, sources: ReadonlyArray<Pick<InputSource, 
     if (now - shown < 250 || (totalBytes === null && now - started < unsizedAfterMs)) return;
     shown = now;
     drawn = true;
-    const count = `${lines.toLocaleString('en-US')} lines`;
+    const count = `${formatCount(lines)} lines`;
     io.stderr.write(totalBytes === null
       ? `\rmosqlog: reading… ${count}, ${(bytes / 1048576).toFixed(0)} MiB`
       : `\rmosqlog: reading… ${Math.min(100, Math.floor((bytes / totalBytes) * 100))}% (${count})`);

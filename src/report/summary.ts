@@ -7,7 +7,7 @@ import { describeStalls, findingTitles, packetLines, troubledEnds, versionNotInL
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
-import { formatBytes, formatDuration, formatTime, markdownCell, markdownCodeCell } from './text.js';
+import { formatBytes, formatCount, formatDuration, formatTime, markdownCell, markdownCodeCell } from './text.js';
 
 const blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -78,7 +78,7 @@ export function describeUnread(c: Correlation): string {
 
 /** Why the counts of a top list are lower bounds, when they are. */
 export function cappedCountsNote(what: 'clients' | 'topics'): string {
-  return `More than ${activityKeyLimit.toLocaleString('en-US')} ${what}: the least active were let go as the log was read, so these counts are lower bounds.`;
+  return `More than ${formatCount(activityKeyLimit)} ${what}: the least active were let go as the log was read, so these counts are lower bounds.`;
 }
 
 /** The summary as terminal tables. */

@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { TimelineBuilder, compileSelection, needsLastTime, resolveBound, selectTimeline } from '../../correlate/index.js';
+import { formatCount } from '../../report/index.js';
 import { timelineReporters } from '../../report/timeline.js';
 import type { CommandEnv } from '../command-env.js';
 import { lastTimeOf, resolveInputs } from '../input.js';
@@ -29,7 +30,7 @@ export function registerTimeline(program: Command, env: CommandEnv): void {
   command = addFormatOption(command, Object.keys(timelineReporters), 'table');
   command.addHelpText('after', `
 JSON and NDJSON are written while the log is read; with --packets, or a window counted back from
-the log's end, they hold the first ${timelineHeldLimit.toLocaleString('en-US')} entries. A table or Markdown holds the first ${timelineListLimit.toLocaleString('en-US')}.
+the log's end, they hold the first ${formatCount(timelineHeldLimit)} entries. A table or Markdown holds the first ${formatCount(timelineListLimit)}.
 
 Examples:
   mosqlog timeline --client sensor-12 broker.log
@@ -63,7 +64,7 @@ Examples:
       if (builder.omitted > 0) {
         // NDJSON written while the log is read holds nothing back.
         const more = listed && !all.packets && !needsLastTime(selection) ? '; --format ndjson lists every entry' : '';
-        env.io.stderr.write(`mosqlog: warning: the timeline holds its first ${limit.toLocaleString('en-US')} entries; ${builder.omitted.toLocaleString('en-US')} more were left out (narrow it with --client, --since/--until or --topic${more})\n`);
+        env.io.stderr.write(`mosqlog: warning: the timeline holds its first ${formatCount(limit)} entries; ${formatCount(builder.omitted)} more were left out (narrow it with --client, --since/--until or --topic${more})\n`);
       }
       const reporter = timelineReporters[all.format as keyof typeof timelineReporters];
       await env.stdout.writeOutput(reporter({ entries, debugLines: correlation.debugLines, wholeSeconds: correlation.wholeSeconds }, reportContext(all, env.io, all.format !== 'table')));

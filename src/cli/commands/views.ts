@@ -7,7 +7,7 @@ import {
   type CorrelateOptions, type Correlation, type FindingCode, type Selection, compileSelection, findingCodes, needsLastTime,
 } from '../../correlate/index.js';
 import type { LineParser } from '../../parse/index.js';
-import type { ReportContext, ReportOutput } from '../../report/index.js';
+import { type ReportContext, type ReportOutput, formatCount } from '../../report/index.js';
 import { flowsReporters, problemsReporters, sessionsReporters, unlistedFindings } from '../../report/lists.js';
 import { flowsInLogOrder, sessionsInLogOrder } from '../../report/log-order.js';
 import { summaryReporters } from '../../report/summary.js';
@@ -96,7 +96,7 @@ Examples:
     listWhileReading: ({ all, ...run }) => listSessions({ ...run, format: all.format, display: all }),
     examples: `
 JSON and NDJSON are written while the log is read; a table or Markdown lists the first
-${sessionsListLimit.toLocaleString('en-US')} sessions (a warning counts the rest).
+${formatCount(sessionsListLimit)} sessions (a warning counts the rest).
 
 Examples:
   mosqlog sessions broker.log
@@ -122,7 +122,7 @@ Examples:
     listWhileReading: ({ all, ...run }) => listFlows({ ...run, format: all.format, incomplete: all.incomplete === true, display: all }),
     examples: `
 JSON and NDJSON are written while the log is read; a table or Markdown lists the first
-${flowsListLimit.toLocaleString('en-US')} flows (a warning counts the rest).
+${formatCount(flowsListLimit)} flows (a warning counts the rest).
 
 Examples:
   mosqlog flows --incomplete broker.log

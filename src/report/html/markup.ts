@@ -3,7 +3,7 @@
  * times and log locations. Cells are markup: log content must be escaped before.
  */
 import type { ReportContext } from '../context.js';
-import { formatTime, location } from '../text.js';
+import { formatCount, formatTime, location } from '../text.js';
 import { htmlText } from './escape.js';
 
 /** A table cell: markup (log content escaped already), optionally with a class. */
@@ -32,7 +32,7 @@ export function more(n: number, what: string, how = ''): string {
 
 /** A count with thousands separators. */
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatCount(n);
 }
 
 /** A time in the report's zone, escaped. */
