@@ -1,10 +1,13 @@
 /**
  * A real mosquitto with limits on 127.0.0.1: a PUBLISH over its `message_size_limit` is dropped,
  * and each such drop is a finding at any QoS, its flow refused; a connection over its
- * `max_connections` is denied, a connection-refused warning a CI gate can name.
+ * `max_connections` is denied, a connection-refused warning a CI gate can name; so is one that
+ * comes when the broker has no file descriptor left.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { type Socket, connect } from 'node:net';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
@@ -52,4 +55,39 @@ test('broker max_connections: a connection over it is denied, a connection-refus
   assert.deepEqual(refused, [['warning', '127.0.0.1', 'max_connections exceeded']], JSON.stringify(problems.findings));
   assert.equal((await runCli(['report', broker.logFile])).code, 0, 'a warning passes the default gate');
   assert.equal((await runCli(['report', '--fail-on', 'default,connection-refused', broker.logFile])).code, 1);
+});
+
+test('broker out of file descriptors: each connection it turns away is a connection-refused warning that points at ulimit -n', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker({ fileLimit: 16 });
+  t.after(() => broker.dispose());
+  // More connections than descriptors, held open together; none sends a CONNECT.
+  const sockets: Socket[] = [];
+  for (let i = 0; i < 24; i++) {
+    const socket = connect(broker.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    sockets.push(socket);
+  }
+  await Promise.all(sockets.map((s) => new Promise((resolve) => { s.once('connect', resolve); s.once('close', resolve); })));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  for (const socket of sockets) socket.destroy();
+  await broker.stop();
+
+  // A broker built with tcpd (Debian's) says tcpd denied them; one without, that it had no descriptor.
+  const log = await readFile(broker.logFile, 'utf8');
+  const tcpd = log.match(/denied access by tcpd/g)?.length ?? 0;
+  const noDescriptor = log.match(/system socket count has been exceeded/g)?.length ?? 0;
+  const accepted = log.match(/New connection from/g)?.length ?? 0;
+  assert.ok(tcpd + noDescriptor > 0, `the limit turned connections away:\n${log}`);
+  assert.equal(accepted + tcpd + noDescriptor, sockets.length, 'each connection is accepted or turned away');
+
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as {
+    findings: Array<{ code: string; severity: string; detail?: string }>;
+    totals: Record<string, number>;
+  };
+  assert.equal(problems.totals['connection-refused'], tcpd + noDescriptor);
+  const details = new Set(problems.findings.filter((f) => f.code === 'connection-refused').map((f) => `${f.severity} ${f.detail}`));
+  assert.deepEqual([...details], [tcpd > 0 ? 'warning denied by tcpd' : 'warning socket count exceeded']);
+  const text = (await runCli(['problems', '--type', 'connection-refused', broker.logFile])).stdout;
+  assert.match(text, /file descriptor .*\(see ulimit -n\)/);
 });

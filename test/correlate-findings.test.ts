@@ -1404,7 +1404,7 @@ test('a CONNACK that refuses the client itself is an auth failure, as the discon
   ]);
   assert.deepEqual(full.findings.filter((f) => f.code === 'connection-refused').map((f) => [f.client, f.time, describeFinding(f)]), [
     [null, 1795867101000, 'the connection from 127.0.0.1 was denied: max_connections exceeded'],
-    [null, 1795867102000, 'the connection from ::1 was denied: denied by tcpd'],
+    [null, 1795867102000, 'the connection from ::1 was denied by tcpd: by hosts.allow or hosts.deny, or for want of a file descriptor to read them (see ulimit -n)'],
   ]);
   assert.deepEqual(full.sessions.map((s) => [s.client, s.endReason]), [['first', 'open']]);
 });
@@ -2128,12 +2128,23 @@ test("a v5 clean start's flow in flight as its connection ends just before the l
   assert.deepEqual(incomplete(late), [[1, undefined]]);
 });
 
-test('a connection the broker denied says why: max_connections, or tcpd', () => {
+test('a connection the broker denied says why: max_connections, tcpd, or no file descriptor left', () => {
   const c = decoded([
     '1795902313: Client connection from 127.0.0.1 denied: max_connections exceeded.',
     '1795902314: Client connection from 10.0.0.9 denied access by tcpd.',
+    '1795902315: Unable to accept new connection, system socket count has been exceeded. Try increasing "ulimit -n" or equivalent.',
+    '1795902315: Unable to accept new connection, system socket count has been exceeded. Try increasing "ulimit -n" or equivalent.',
   ]);
-  assert.deepEqual(c.attempts.map((a) => [a.address, a.outcome, a.detail]), [['127.0.0.1', 'denied', 'max_connections exceeded'], ['10.0.0.9', 'denied', 'denied by tcpd']]);
+  assert.deepEqual(c.attempts.map((a) => [a.address, a.outcome, a.detail]), [
+    ['127.0.0.1', 'denied', 'max_connections exceeded'], ['10.0.0.9', 'denied', 'denied by tcpd'],
+    [null, 'denied', 'socket count exceeded'], [null, 'denied', 'socket count exceeded'],
+  ]);
+  // Each line is one connection the broker closed as it accepted it, on the descriptor it keeps spare.
+  const refused = c.findings.filter((f) => f.code === 'connection-refused');
+  assert.deepEqual(refused.map((f) => [f.severity, f.client, f.time, f.at.map((w) => w.line)]), [
+    ['warning', null, 1795902313000, [1]], ['warning', null, 1795902314000, [2]], ['warning', null, 1795902315000, [3]], ['warning', null, 1795902315000, [4]],
+  ]);
+  assert.equal(describeFinding(refused[2] as Finding), 'a connection was closed as it was accepted: the broker had no file descriptor left (socket count exceeded; see ulimit -n)');
 });
 
 test('a websockets login refused, which has no New connection line, is known as an address by its form, not taken for a client id', () => {

@@ -253,10 +253,16 @@ function saysSessionPresent(mqttVersion: MqttVersion | null | undefined): boolea
 /** An IPv4 address, or an IPv6 one (two colons at least, `::ffff:127.0.0.1` too): what no client id is taken for. */
 const ipLiteral = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
 
-/** Catalogue formats that record a refused network connection, with why the broker refused it. */
+/**
+ * Catalogue formats that record a refused network connection, with why the broker refused it.
+ * Out of file descriptors (1.5.2 on), the broker accepts a connection on the one it keeps spare
+ * and closes it at once, a line each time; built with tcpd, it has a descriptor to accept on but
+ * none for tcpd to read its files with, which then denies the connection.
+ */
 const deniedFormats: ReadonlyMap<string, string> = new Map([
   ['Client connection from %s denied access by tcpd.', 'denied by tcpd'],
   ['Client connection from %s denied: max_connections exceeded.', 'max_connections exceeded'],
+  ['Unable to accept new connection, system socket count has been exceeded. Try increasing "ulimit -n" or equivalent.', 'socket count exceeded'],
 ]);
 
 /**

@@ -226,7 +226,7 @@ export interface AuthFinding extends FindingBase {
 }
 /**
  * A connection the broker turned away for a cause other than who the client is: at
- * `max_connections`, by tcpd, or with a CONNACK such as server busy, connection rate exceeded or
+ * `max_connections`, by tcpd, for want of a file descriptor, or with a CONNACK such as server busy, connection rate exceeded or
  * an unsupported protocol version.
  */
 export interface RefusedFinding extends FindingBase {
@@ -234,7 +234,7 @@ export interface RefusedFinding extends FindingBase {
   /** Where the connection came from (`address:port` when a line named the port). */
   address: string | null;
   reasonCode?: number;
-  /** Why the broker denied it, when no CONNACK was sent: `max_connections exceeded`, `denied by tcpd`. */
+  /** Why the broker denied it, when no CONNACK was sent: `max_connections exceeded`, `denied by tcpd`, `socket count exceeded`. */
   detail?: string;
 }
 export interface FlowFinding extends FindingBase {

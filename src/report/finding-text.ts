@@ -94,6 +94,18 @@ const causeWords: Readonly<Record<string, string>> = {
   'disallowed-feature': 'feature not allowed',
 };
 
+/**
+ * A connection the broker turned away before it read a CONNECT, and why. Both of the causes that
+ * are a file descriptor short say so: tcpd denies a connection whose broker has none left to read
+ * hosts.allow and hosts.deny with, as a broker built with it (Debian's) does when out of them.
+ */
+function describeDenial(address: string | null, detail: string): string {
+  const from = address ? ` from ${address}` : '';
+  if (detail === 'denied by tcpd') return `the connection${from} was denied by tcpd: by hosts.allow or hosts.deny, or for want of a file descriptor to read them (see ulimit -n)`;
+  if (detail === 'socket count exceeded') return `a connection${from} was closed as it was accepted: the broker had no file descriptor left (socket count exceeded; see ulimit -n)`;
+  return `the connection${from} was denied: ${detail}`;
+}
+
 /** A connection the broker refused with a CONNACK: who, from where, and its code. */
 function describeRefusal(f: AuthFinding | RefusedFinding): string {
   return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
@@ -228,7 +240,7 @@ export function describeFinding(f: Finding): string {
       if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
       return describeRefusal(f);
     case 'connection-refused':
-      if (f.detail !== undefined) return `the connection${f.address ? ` from ${f.address}` : ''} was denied: ${f.detail}`;
+      if (f.detail !== undefined) return describeDenial(f.address, f.detail);
       return describeRefusal(f);
     case 'bridge-down':
     case 'bridge-outage':

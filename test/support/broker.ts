@@ -115,6 +115,8 @@ export interface BrokerOptions {
   persistence?: boolean;
   /** Extra configuration lines, appended verbatim. */
   extraConfig?: readonly string[];
+  /** The most file descriptors the broker may have open (`ulimit -n`, set by the shell that starts it). */
+  fileLimit?: number;
   /**
    * The dynamic security plugin (2.0+), its configuration made by `mosquitto_ctrl dynsec init`
    * with this administrator; clients and roles are then added with {@link dynsec}.
@@ -301,7 +303,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
 
   const spawnBroker = async (port: number): Promise<void> => {
     stderrText = '';
-    const started = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // With a limit, a shell sets it and becomes the broker, which is then the child stopped.
+    const started = options.fileLimit === undefined
+      ? spawn(binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn('sh', ['-c', `ulimit -n ${options.fileLimit} && exec "$0" -c "$1"`, binary, configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     child = started;
     running.add(started);
     started.stderr?.setEncoding('utf8').on('data', (text: string) => {
