@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type LineContext, type LogRecord, createLineDecoder, parseLine } from '../src/parse/index.js';
+import { type LineContext, type LogRecord, createLineDecoder, fillPrintf, parseLine } from '../src/parse/index.js';
+import { catalogueRowsFrom14, physicalLines } from './support/catalogue.js';
 import { type Expected, assertFields, decodeLines, someString, where } from './support/records.js';
 import { renderRecordJson } from '../src/report/record-json.js';
 
@@ -806,4 +807,22 @@ describe('unknown and envelope lines', () => {
     const record = parseLine('1700000000: nonsense\r', where);
     assertFields(record, { type: 'unknown', raw: '1700000000: nonsense', message: 'nonsense' });
   });
+});
+
+test('a message record gives its line back from its format and values (fillPrintf), for every one-line format of the catalogue', () => {
+  let checked = 0;
+  for (const row of catalogueRowsFrom14()) {
+    const lines = physicalLines(row, 'abc');
+    if (lines.length !== 1) continue;
+    const message = lines[0] as string;
+    const record = createLineDecoder('f.log').decode(`1795700000: ${message}`);
+    // A format that ends in a newline is a message and the blank line after it.
+    if (record.type !== 'message' || record.format.includes('\n')) continue;
+    assert.equal(fillPrintf(record.format, record.params), message, row.format);
+    checked++;
+  }
+  assert.ok(checked > 400, `${checked} formats checked`);
+  // `%%` is a percent sign; a value the broker cut the line before is `…`.
+  assert.equal(fillPrintf("Warning: ACL pattern '%s' does not contain '%%c' or '%%u'.", ['x/#']), "Warning: ACL pattern 'x/#' does not contain '%c' or '%u'.");
+  assert.equal(fillPrintf('Error in poll: %s. (%d)', []), 'Error in poll: …. (…)');
 });

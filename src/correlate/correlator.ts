@@ -14,7 +14,7 @@ import { KeptFindings } from './kept-findings.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
-import { ActivityCounter, distinctClientLimit, ownCopy } from './stats.js';
+import { ActivityCounter, LoggedMessageTally, distinctClientLimit, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type AuthFinding, type BrokerEra, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TakeoverFinding, type TlsFinding, findingCodes,
@@ -632,6 +632,7 @@ export class Correlator {
   private unknown = 0;
   private otherProgramLines = 0;
   private readonly unknownExamples: string[] = [];
+  private readonly loggedMessages = new LoggedMessageTally();
   private unknownAt: Where | null = null;
   private readonly versions = new Set<string>();
   /** Whether a connect line named its client's port, which only 2.0 and later do. */
@@ -901,6 +902,7 @@ export class Correlator {
       case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message':
+        this.loggedMessages.add(r);
         if (this.onConfigError(r) || this.bridges.message(r)) break;
         if (isSaveFailure(r)) this.saveFailure = r;
         if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
@@ -1035,6 +1037,7 @@ export class Correlator {
       topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),
       topClientsCapped: this.byClient.capped,
       topTopicsCapped: this.byTopic.capped,
+      loggedMessages: this.loggedMessages.result(),
       perMinute: [...this.perMinute].sort((a, b) => a[0] - b[0]),
       evicted: this.evicted,
     };

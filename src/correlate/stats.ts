@@ -1,7 +1,8 @@
 /**
  * Small bounded aggregates the correlator folds finished work into.
  */
-import type { Activity, Correlation, Latency, Session } from './types.js';
+import type { MessageRecord } from '../parse/index.js';
+import type { Activity, Correlation, Latency, LoggedMessage, Session } from './types.js';
 
 /**
  * A copy of `text` made of its own characters. Texts cut from a line share the line's memory;
@@ -187,5 +188,42 @@ export class SessionTally {
 
   result(): Pick<Correlation, 'sessionCount' | 'sessionsByEnd' | 'clients' | 'clientsCapped'> {
     return { sessionCount: this.count, sessionsByEnd: this.byEnd, clients: this.clients.size, clientsCapped: this.capped };
+  }
+}
+
+/**
+ * An error or a warning by the message's level, or else by its first word, as a grep for them
+ * finds it: the broker logs a few of its warnings at other levels (2.0.18's `Warning: File %s has
+ * world readable permissions…` at info), and prints errors on stderr before its log is open.
+ */
+function errorOrWarning(r: MessageRecord): LoggedMessage['level'] | null {
+  if (r.level === 'error' || r.level === 'warning') return r.level;
+  if (r.format.startsWith('Error')) return 'error';
+  if (r.format.startsWith('Warning')) return 'warning';
+  return null;
+}
+
+/**
+ * The broker's messages at error and warning level, counted by format: what `grep -c Error`
+ * would be asked, with the first line of each. There are as many keys at most as formats the
+ * broker has at those levels.
+ */
+export class LoggedMessageTally {
+  private readonly byLevel = { error: new Map<string, LoggedMessage>(), warning: new Map<string, LoggedMessage>() };
+
+  add(r: MessageRecord): void {
+    const level = errorOrWarning(r);
+    if (level === null) return;
+    const byFormat = this.byLevel[level];
+    const seen = byFormat.get(r.format);
+    if (seen !== undefined) seen.count++;
+    // The values are cut from the line, which a copy lets go.
+    else byFormat.set(r.format, { level, format: r.format, count: 1, params: r.params.map((p) => (typeof p === 'string' ? ownCopy(p) : p)), time: r.time, at: { file: r.file, line: r.line } });
+  }
+
+  /** Errors first, then the most frequent, then the first logged. */
+  result(): LoggedMessage[] {
+    const order = (list: LoggedMessage[]): LoggedMessage[] => list.sort((a, b) => b.count - a.count);
+    return [...order([...this.byLevel.error.values()]), ...order([...this.byLevel.warning.values()])];
   }
 }

@@ -508,9 +508,24 @@ export interface Correlation {
   topClientsCapped: boolean;
   /** More distinct topics were published to than are counted at once: `topTopics` counts are lower bounds. */
   topTopicsCapped: boolean;
+  /** The broker's error and warning messages by format, errors first, then the most frequent. */
+  loggedMessages: LoggedMessage[];
   /** Records per minute (epoch minute → count), for the activity chart. */
   perMinute: Array<[number, number]>;
   evicted: { sessions: number; flows: number; connections: number };
+}
+
+/** Lines of one format the broker logged at error or warning level: how many, and the first. */
+export interface LoggedMessage {
+  level: 'error' | 'warning';
+  /** The broker's printf format. */
+  format: string;
+  count: number;
+  /** The first line's values for the format's placeholders. */
+  params: Array<string | number>;
+  time: number | null;
+  /** The first line. */
+  at: Where;
 }
 
 /** What the correlator reports as it happens, for live views (`mosqlog follow`). */

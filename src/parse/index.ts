@@ -7,5 +7,6 @@ export { LineParser, type LineContext, type LineDecoder, type ParseOptions, carr
 export { type Line, type LineSpans, type OverlongLine, defaultMaxLineLength, linesOf, overlongHeadLength, readLineBatches, spansOf } from './read-lines.js';
 export { readRecordBatches } from './records.js';
 export { isAtLeast21 } from './pattern.js';
+export { fillPrintf } from './template.js';
 export { findCatalogueLevel } from './families/catalogue.js';
 export { packetRecord } from './families/packet.js';

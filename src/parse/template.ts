@@ -90,10 +90,13 @@ export function compileTemplate(template: string): CompiledShape {
   return compileTokens(tokens);
 }
 
+/** A printf conversion as the broker's formats write them, `%%` included. */
+const printfConversion = /%(%|[-+ #0-9.*]*l*[a-zA-Z])/g;
+
 /** Compiles one physical line of a broker printf format; placeholders are named p0, p1, … */
 export function compilePrintf(format: string): CompiledShape {
   const tokens: Token[] = [];
-  const re = /%(%|[-+ #0-9.*]*l*[a-zA-Z])/g;
+  const re = new RegExp(printfConversion);
   let literal = '';
   let index = 0;
   let last = 0;
@@ -114,6 +117,16 @@ export function compilePrintf(format: string): CompiledShape {
   literal += format.slice(last);
   if (literal) tokens.push(literal);
   return compileTokens(tokens);
+}
+
+/**
+ * A broker message from its printf format and the values its line held (a message record's
+ * `format` and `params`): each placeholder takes the next value as the line showed it, `…` where
+ * the broker cut the line before it.
+ */
+export function fillPrintf(format: string, params: ReadonlyArray<string | number>): string {
+  let next = 0;
+  return format.replace(printfConversion, (_all, spec: string) => (spec === '%' ? '%' : String(params[next++] ?? '…')));
 }
 
 /** Matches a whole message against a shape; returns its fields or null. */

@@ -4,10 +4,10 @@
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeStalls, findingTitles, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
-import { summaryJson } from './json.js';
+import { loggedText, summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
-import { formatBytes, formatCount, formatDuration, formatTime, markdownCell, markdownCodeCell } from './text.js';
+import { formatBytes, formatCount, formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
 
 const blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -76,6 +76,20 @@ export function describeUnread(c: Correlation): string {
   return `${c.unknown} not understood${c.otherProgramLines > 0 ? `; ${c.otherProgramLines} of other programs` : ''}`;
 }
 
+/** Formats of errors and warnings a summary lists at most; JSON lists every one. */
+const loggedListLimit = 20;
+
+/** The errors and warnings the broker logged, as rows: level, count, the first line's message and where it is. */
+function loggedRows(c: Correlation): string[][] {
+  return c.loggedMessages.slice(0, loggedListLimit).map((m) => [m.level, String(m.count), loggedText(m).replaceAll('\n', ' '), location(m.at)]);
+}
+
+/** What a summary leaves out of its list of errors and warnings. */
+function loggedLeftOut(c: Correlation): string | null {
+  const more = c.loggedMessages.length - loggedListLimit;
+  return more > 0 ? `${more} more message(s) not listed (--format json lists every one).` : null;
+}
+
 /** Why the counts of a top list are lower bounds, when they are. */
 export function cappedCountsNote(what: 'clients' | 'topics'): string {
   return `More than ${formatCount(activityKeyLimit)} ${what}: the least active were let go as the log was read, so these counts are lower bounds.`;
@@ -114,6 +128,13 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   } else {
     out.push(heading('Problems', ctx), `${ctx.chalk.green('none found')}\n`);
   }
+  if (c.loggedMessages.length > 0) {
+    out.push(heading('Errors and warnings logged', ctx),
+      renderTable([{ header: 'level' }, { header: 'count', align: 'right' }, { header: 'first message', shrink: true }, { header: 'at' }], loggedRows(c), ctx,
+        (row, col, text) => (col === 0 ? (c.loggedMessages[row]?.level === 'error' ? ctx.chalk.red(text) : ctx.chalk.yellow(text)) : text)));
+    const leftOut = loggedLeftOut(c);
+    if (leftOut) out.push(`${leftOut}\n`);
+  }
   if (c.topClients.length > 0) {
     out.push(heading('Top clients (messages published and delivered)', ctx), renderTable([{ header: 'client', shrink: true }, { header: 'messages', align: 'right' }, { header: 'bytes', align: 'right' }],
       c.topClients.map((a) => [a.client, String(a.messages), formatBytes(a.bytes)]), ctx));
@@ -151,6 +172,11 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   }
   const problems = findingCodes.filter((code: FindingCode) => (c.findingTotals[code] ?? 0) > 0);
   out.push('### Problems', '', problems.length ? markdownTable(['code', 'count', 'what'], problems.map((code) => [`\`${code}\``, String(c.findingTotals[code] ?? 0), findingTitles[code]])) : 'None found.\n');
+  if (c.loggedMessages.length > 0) {
+    out.push('### Errors and warnings logged', '', markdownTable(['level', 'count', 'first message', 'at'], loggedRows(c).map(([level, count, message, at]) => [level ?? '', count ?? '', markdownCodeCell(message ?? ''), markdownCell(at ?? '')])));
+    const leftOut = loggedLeftOut(c);
+    if (leftOut) out.push(leftOut, '');
+  }
   if (c.topClients.length) out.push('### Top clients', '', markdownTable(['client', 'messages', 'bytes'], c.topClients.map((a) => [markdownCodeCell(a.client), String(a.messages), formatBytes(a.bytes)])));
   if (c.topClients.length && c.topClientsCapped) out.push(cappedCountsNote('clients'), '');
   if (c.topTopics.length) out.push('### Top topics', '', markdownTable(['topic', 'messages', 'bytes'], c.topTopics.map((a) => [markdownCodeCell(a.topic), String(a.messages), formatBytes(a.bytes)])));
