@@ -149,6 +149,25 @@ test('a log without timestamps lists its sessions and says why nothing is drawn'
   assert.match(html, /The log has no timestamps: no activity over time/);
 });
 
+test('the errors and warnings the broker logged are listed under the problems, by message, escaped, even when no problem was found', async () => {
+  const log = [
+    '1795700000: mosquitto version 2.1.2 starting',
+    '1795700000: mosquitto version 2.1.2 running',
+    '1795700001: Client <b>x</b> has exceeded its receive-maximum quota. This behaviour must be fixed on the client.',
+    '1795700002: Client y has exceeded its receive-maximum quota. This behaviour must be fixed on the client.',
+    '1795700003: Error in poll: Interrupted system call.',
+  ].join('\n');
+  const html = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '-'], { stdin: log })).stdout;
+  assertSelfContained(html);
+  assert.match(html, /<p class="note">No problems found\.<\/p>\n<div class="problem-group" id="logged">/);
+  const rows = [...html.matchAll(/<tr><td class="nowrap"><span class="sev (\w+)">\w+<\/span><\/td><td class="num">(\d+)<\/td><td class="what">([^<]*)<\/td>.*?<td class="where">([^<]*)<\/td><\/tr>/g)].map((m) => m.slice(1));
+  assert.deepEqual(rows, [
+    ['error', '1', 'Error in poll: Interrupted system call.', 'stdin:5'],
+    ['warning', '2', 'Client &lt;b&gt;x&lt;/b&gt; has exceeded its receive-maximum quota. This behaviour must be fixed on the client.', 'stdin:3'],
+  ]);
+  assert.doesNotMatch((await runCli(['report', '--format', 'html', '--fail-on', 'none', 'fixtures/sample.log'])).stdout, /id="logged"/);
+});
+
 test('an empty log says no lines were read, not that the log has no timestamps; standard input is named stdin, as in locations', async () => {
   const html = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '-'], { stdin: '' })).stdout;
   assertSelfContained(html);

@@ -3,8 +3,8 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { AuthFinding, BridgeFinding, Correlation, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, RefusedFinding, Session, StalledAt } from '../correlate/index.js';
-import type { Direction } from '../parse/index.js';
+import type { AuthFinding, BridgeFinding, Correlation, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, LoggedMessage, RefusedFinding, Session, StalledAt } from '../correlate/index.js';
+import { type Direction, fillPrintf } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
 
@@ -279,6 +279,16 @@ export function describeFinding(f: Finding): string {
     case 'unknown-lines':
       return `${f.count} line(s) could not be decoded`;
   }
+}
+
+/** A logged error's or warning's first message, as the broker wrote it, without the newline some formats end in. */
+export function loggedText(m: LoggedMessage): string {
+  return fillPrintf(m.format, m.params).trimEnd();
+}
+
+/** {@link loggedText} on one line, for a table: a message of two lines is joined by a space. */
+export function loggedLine(m: LoggedMessage): string {
+  return loggedText(m).replaceAll('\n', ' ');
 }
 
 /** What is said of a log that names no broker version: what its lines show of it, if anything. */

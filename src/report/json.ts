@@ -2,15 +2,9 @@
  * JSON shapes of correlation data: the same objects with times as ISO 8601 UTC strings
  * (null when unknown). Field names are the documented schema (docs/json.md).
  */
-import { type ConnectionAttempt, type Correlation, type Finding, type FindingCounts, type Flow, type LoggedMessage, type PacketCounts, type Session, findingCodes } from '../correlate/index.js';
-import { describeFinding, findingTitle } from './finding-text.js';
-import { fillPrintf } from '../parse/index.js';
+import { type ConnectionAttempt, type Correlation, type Finding, type FindingCounts, type Flow, type PacketCounts, type Session, findingCodes } from '../correlate/index.js';
+import { describeFinding, findingTitle, loggedText } from './finding-text.js';
 import { isoTime } from './record-json.js';
-
-/** A logged error's or warning's first message, as the broker wrote it, without the newline some formats end in. */
-export function loggedText(m: LoggedMessage): string {
-  return fillPrintf(m.format, m.params).trimEnd();
-}
 
 /** A session for JSON output. */
 export function sessionJson(s: Session): Record<string, unknown> {

@@ -3,8 +3,8 @@
  */
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeStalls, findingTitles, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
-import { loggedText, summaryJson } from './json.js';
+import { describeStalls, findingTitles, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
+import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
 import { formatBytes, formatCount, formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
@@ -81,7 +81,7 @@ const loggedListLimit = 20;
 
 /** The errors and warnings the broker logged, as rows: level, count, the first line's message and where it is. */
 function loggedRows(c: Correlation): string[][] {
-  return c.loggedMessages.slice(0, loggedListLimit).map((m) => [m.level, String(m.count), loggedText(m).replaceAll('\n', ' '), location(m.at)]);
+  return c.loggedMessages.slice(0, loggedListLimit).map((m) => [m.level, String(m.count), loggedLine(m), location(m.at)]);
 }
 
 /** What a summary leaves out of its list of errors and warnings. */

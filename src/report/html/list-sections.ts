@@ -5,7 +5,7 @@
  */
 import { type Correlation, type EndReason, type Finding, type Session, endpoint } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, describeStalls, findingTitles, packetLines, troubledEnds } from '../finding-text.js';
+import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, describeStalls, findingTitles, loggedLine, packetLines, troubledEnds } from '../finding-text.js';
 import { formatDuration, location, shownControls } from '../text.js';
 import { type CiReport, codesFound, countOf, findingsOf, isFailing } from '../ci/ci-report.js';
 import { renderLatencyHistogram } from './charts.js';
@@ -79,7 +79,7 @@ export function renderProblemsSection(report: CiReport, ctx: ReportContext, limi
   const out = ['<section id="problems"><h2>Problems</h2>'];
   const codes = codesFound(report);
   if (codes.length === 0) {
-    out.push('<p class="note">No problems found.</p></section>');
+    out.push('<p class="note">No problems found.</p>', renderLogged(report.correlation, ctx, limits), '</section>');
     return out.join('\n');
   }
   let budget = limits.problemRows;
@@ -96,8 +96,21 @@ export function renderProblemsSection(report: CiReport, ctx: ReportContext, limi
     }
     out.push(more(total - shown.length, `${code} problem(s)`), '</div>');
   }
-  out.push('</section>');
+  out.push(renderLogged(report.correlation, ctx, limits), '</section>');
   return out.join('\n');
+}
+
+/** The errors and warnings the broker logged, by message, with the first of each; nothing when there were none. */
+function renderLogged(c: Correlation, ctx: ReportContext, limits: HtmlLimits): string {
+  if (c.loggedMessages.length === 0) return '';
+  const shown = c.loggedMessages.slice(0, limits.problemsPerCode);
+  const rows = shown.map((m) => [cell('nowrap', `<span class="sev ${m.level}">${m.level}</span>`), count(m.count), cell('what', htmlText(loggedLine(m))), cell('nowrap', time(m.time, ctx)), cell('where', where([m.at]))]);
+  return [
+    '<div class="problem-group" id="logged"><h3>Errors and warnings logged <span class="muted">(by message, with the first of each)</span></h3>',
+    `<div class="table-wrap">${table(['level', { text: 'count', num: true }, 'first message', 'time', 'line'], rows, new Set([1]))}</div>`,
+    more(c.loggedMessages.length - shown.length, 'message(s)'),
+    '</div>',
+  ].join('\n');
 }
 
 /** One sessions-table row as the page script sees it: display id, sort keys, troubled flag. */
