@@ -439,8 +439,8 @@ describe('a broker built without ADNS learns of a failed attempt when it uses th
     ]);
     const tls = c.findings.filter((f) => f.code === 'tls-failure');
     assert.deepEqual(tls.map((f) => [f.client, f.at.map((w) => w.line), describeFinding(f)]), [
-      ['local.vm.br-dead', [6, 5], 'the TLS handshake of bridge br-dead with 127.0.0.1:20600 failed: error:0A000086:SSL routines::certificate verify failed'],
-      ['local.vm.br-dead', [11, 10], 'the TLS handshake of bridge br-dead with 127.0.0.1:20600 failed: error:0A00045C:SSL routines::tlsv13 alert certificate required'],
+      ['local.vm.br-dead', [6, 5], 'the TLS handshake of bridge br-dead with 127.0.0.1:20600 failed: error:0A000086:SSL routines::certificate verify failed (the bridge could not verify the remote broker\'s certificate with its CA files: signed by another CA, expired or not yet valid)'],
+      ['local.vm.br-dead', [11, 10], 'the TLS handshake of bridge br-dead with 127.0.0.1:20600 failed: error:0A00045C:SSL routines::tlsv13 alert certificate required (the remote broker asks for a certificate of the bridge\'s, which it did not send)'],
     ]);
     assert.deepEqual(c.attempts.map((a) => [a.client, a.outcome, a.address, a.port]), [['local.vm.br-dead', 'tls-error', '127.0.0.1', 20600], ['local.vm.br-dead', 'tls-error', '127.0.0.1', 20600]]);
     const [down] = bridgeFindings(c);

@@ -1652,6 +1652,31 @@ describe('TLS handshakes that failed', () => {
     assert.deepEqual(c.attemptsByOutcome, { 'tls-error': 2, closed: 1 });
   });
 
+  test("what OpenSSL's reason most often means is said after it, for the reasons real 2.0.11 handshakes ended on and 1.x's form of them", () => {
+    const failed = (address: string, error: string): string => `1795853093: Client connection from ${address} failed: ${error}.`;
+    const c = decoded([
+      '1795853092: mosquitto version 2.0.11 starting',
+      failed('10.0.0.1', 'error:0A00010B:SSL routines::wrong version number'),
+      failed('10.0.0.2', 'error:1408F10B:SSL routines:ssl3_get_record:wrong version number'),
+      failed('10.0.0.3', 'error:0A00009C:SSL routines::http request'),
+      failed('10.0.0.4', 'error:0A000418:SSL routines::tlsv1 alert unknown ca'),
+      failed('10.0.0.5', 'error:0A000438:SSL routines::tlsv1 alert internal error'),
+      failed('10.0.0.6', 'error:0A0000C7:SSL routines::peer did not return a certificate'),
+      failed('10.0.0.7', 'error:0A000086:SSL routines::certificate verify failed'),
+      failed('10.0.0.8', 'error:0A000126:SSL routines::unexpected eof while reading'),
+    ]);
+    assert.deepEqual(c.findings.filter((f) => f.code === 'tls-failure').map((f) => describeFinding(f).replace(/^the TLS handshake of a connection from (\S+) failed: error:\w+:SSL routines:[\w:]*:/, '$1 ')), [
+      '10.0.0.1 wrong version number (the client did not speak TLS: plain MQTT to a TLS port?)',
+      '10.0.0.2 wrong version number (the client did not speak TLS: plain MQTT to a TLS port?)',
+      '10.0.0.3 http request (the client sent a plain HTTP request)',
+      "10.0.0.4 tlsv1 alert unknown ca (the client does not trust the CA that signed the broker's certificate)",
+      "10.0.0.5 tlsv1 alert internal error (the client gave up the handshake, as mosquitto's clients do when the certificate does not name the host they connected to)",
+      '10.0.0.6 peer did not return a certificate (the client sent no certificate, which require_certificate asks for)',
+      "10.0.0.7 certificate verify failed (the broker could not verify the client's certificate with its CA files: signed by another CA, expired or not yet valid)",
+      '10.0.0.8 unexpected eof while reading',
+    ]);
+  });
+
   test('1.x: OpenSSL Error: before a socket error of <unknown>; an error a client with an id ends on is no handshake', () => {
     const c = decoded([
       '1600000000: mosquitto version 1.6.8 starting',

@@ -106,6 +106,36 @@ function describeDenial(address: string | null, detail: string): string {
   return `the connection${from} was denied: ${detail}`;
 }
 
+/**
+ * What OpenSSL's reason for a failed handshake most often means, by the words it ends in (1.1's
+ * `error:1408F10B:SSL routines:ssl3_get_record:wrong version number`, 3's
+ * `error:0A00010B:SSL routines::wrong version number`). `peer` is the other side: the client, or
+ * the remote broker of a bridge; `self` the broker or the bridge. An alert is what the peer said.
+ */
+const tlsHints: ReadonlyArray<readonly [string, (peer: string, self: string, bridge: boolean) => string | null]> = [
+  ['wrong version number', (peer) => `${peer} did not speak TLS: plain MQTT to a TLS port?`],
+  ['http request', (peer) => `${peer} sent a plain HTTP request`],
+  ['alert unknown ca', (peer, self) => `${peer} does not trust the CA that signed ${self}'s certificate`],
+  ['alert bad certificate', (peer, self) => `${peer} rejected ${self}'s certificate`],
+  ['alert certificate unknown', (peer, self) => `${peer} rejected ${self}'s certificate`],
+  ['alert certificate expired', (peer, self) => `${peer} says ${self}'s certificate has expired`],
+  ['alert certificate required', (peer, self) => `${peer} asks for a certificate of ${self}'s, which it did not send`],
+  // mosquitto_pub and mosquitto_sub end the handshake so when the broker's certificate does not name the host they were given.
+  ['alert internal error', (peer, _self, bridge) => (bridge ? `${peer} gave up the handshake` : `${peer} gave up the handshake, as mosquitto's clients do when the certificate does not name the host they connected to`)],
+  ['peer did not return a certificate', (peer, _self, bridge) => (bridge ? null : `${peer} sent no certificate, which require_certificate asks for`)],
+  ['certificate verify failed', (peer, self) => `${self} could not verify ${peer}'s certificate with its CA files: signed by another CA, expired or not yet valid`],
+  ['unsupported protocol', () => 'the two sides allow no TLS version in common'],
+  ['alert protocol version', () => 'the two sides allow no TLS version in common'],
+  ['no shared cipher', () => 'the two sides allow no cipher in common'],
+];
+
+/** OpenSSL's error, with what it most often means when that is known ({@link tlsHints}). */
+function withTlsHint(detail: string, bridge: boolean): string {
+  const reason = detail.toLowerCase();
+  const hint = tlsHints.find(([words]) => reason.endsWith(words))?.[1](bridge ? 'the remote broker' : 'the client', bridge ? 'the bridge' : 'the broker', bridge);
+  return hint ? `${detail} (${hint})` : detail;
+}
+
 /** A connection the broker refused with a CONNACK: who, from where, and its code. */
 function describeRefusal(f: AuthFinding | RefusedFinding): string {
   return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
@@ -234,8 +264,8 @@ export function describeFinding(f: Finding): string {
       if (f.address !== undefined) return `a connection${f.client !== null ? ` of ${f.client}` : ''}${f.address !== null ? ` from ${f.address}` : ''} was dropped for a protocol error before it connected${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
       return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
     case 'tls-failure':
-      if (f.bridge !== undefined) return `the TLS handshake of bridge ${f.bridge}${f.address ? ` with ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
-      return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${f.detail}` : ''}`;
+      if (f.bridge !== undefined) return `the TLS handshake of bridge ${f.bridge}${f.address ? ` with ${f.address}` : ''} failed${f.detail ? `: ${withTlsHint(f.detail, true)}` : ''}`;
+      return `the TLS handshake of a connection${f.address ? ` from ${f.address}` : ''} failed${f.detail ? `: ${withTlsHint(f.detail, false)}` : ''}`;
     case 'auth-failure':
       if (f.bridge !== undefined) return `bridge ${f.bridge}${f.address ? ` to ${f.address}` : ''} was refused by the remote broker${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
       return describeRefusal(f);
