@@ -743,3 +743,32 @@ test('a session end between stamps of the same second lasted under a second; fin
   assert.match(run.stdout(), /- a disconnected after <1s\n/);
   assert.match(run.stdout(), /- b disconnected after 250ms\n/);
 });
+
+test("the broker's errors and warnings are said as they come: each message at most once every 10 minutes of the log's time, with those not shown counted", async () => {
+  const lines = [
+    '1700000000: mosquitto version 2.0.11 starting',
+    '1700000000: mosquitto version 2.0.11 running',
+    '1700000003: Error in poll: Bad file descriptor.',
+    '1700000004: Error in poll: Bad file descriptor.',
+    // Another error of the same format counts with it.
+    '1700000300: Error in poll: Interrupted system call.',
+    '1700000603: Error in poll: Bad file descriptor.',
+    '1700000604: Client <b>c1</b> has exceeded its receive-maximum quota. This behaviour must be fixed on the client.',
+    '1700000605: Error in poll: Bad file descriptor.',
+  ].map((l) => `${l}\n`).join('');
+  const ndjson = startFollow(['--format', 'ndjson', '-'], { stdin: Readable.from([lines]) });
+  assert.equal(await ndjson.exited, 0);
+  const logged = ndjson.objects().filter((o) => o.kind === 'logged').map((o) => [o.level, o.count, o.message, o.client, (o.at as { line: number }).line]);
+  assert.deepEqual(logged, [
+    ['error', 1, 'Error in poll: Bad file descriptor.', null, 3],
+    ['error', 3, 'Error in poll: Bad file descriptor.', null, 6],
+    ['warning', 1, 'Client <b>c1</b> has exceeded its receive-maximum quota. This behaviour must be fixed on the client.', '<b>c1</b>', 7],
+  ]);
+  const text = startFollow(['--no-color', '--client', 'other', '-'], { stdin: Readable.from([lines]) });
+  assert.equal(await text.exited, 0);
+  // A message that names another client is not this selection's; the broker's own are.
+  assert.deepEqual(text.stdout().split('\n').filter((l) => l.includes('logged')), [
+    '2023-11-14 22:13:23Z  ERROR logged  Error in poll: Bad file descriptor.  (stdin:3)',
+    '2023-11-14 22:23:23Z  ERROR logged  Error in poll: Bad file descriptor.  (stdin:6; 2 more like it before this one, not shown)',
+  ]);
+});

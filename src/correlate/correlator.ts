@@ -901,8 +901,9 @@ export class Correlator {
       case 'broker': this.onBroker(r); break;
       case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
-      case 'message':
-        this.loggedMessages.add(r);
+      case 'message': {
+        const said = this.loggedMessages.add(r);
+        if (said !== null) this.emit({ kind: 'logged', record: r, ...said });
         if (this.onConfigError(r) || this.bridges.message(r)) break;
         if (isSaveFailure(r)) this.saveFailure = r;
         if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
@@ -915,6 +916,7 @@ export class Correlator {
           this.violation.keep({ client, address: r.address ?? null, port: r.port ?? null, detail: violationDetail(r), at: { file: r.file, line: r.line } }, this.records + violationRecords);
         }
         break;
+      }
       case 'unknown':
         // A blank line says nothing to understand (an editor's last newline, files joined).
         if (r.raw.trim() === '') break;

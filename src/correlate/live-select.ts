@@ -76,6 +76,8 @@ export function createLiveFilter(selection: Selection, now: number): LiveFilter 
         case 'finding-settled': return findingAbout(e.finding, s);
         case 'subscription-denied':
         case 'subscription-granted': return s.client(e.client);
+        // A message that names no client is about the broker, whichever clients are selected.
+        case 'logged': return (e.record.client === undefined || s.client(e.record.client)) && s.time(e.record.time);
       }
     },
     inWindow: (time) => s.time(time),

@@ -2,7 +2,7 @@
  * Small bounded aggregates the correlator folds finished work into.
  */
 import type { MessageRecord } from '../parse/index.js';
-import type { Activity, Correlation, Latency, LoggedMessage, Session } from './types.js';
+import { type Activity, type Correlation, type Latency, type LoggedMessage, type Session, loggedRepeatMs } from './types.js';
 
 /**
  * A copy of `text` made of its own characters. Texts cut from a line share the line's memory;
@@ -203,27 +203,50 @@ function errorOrWarning(r: MessageRecord): LoggedMessage['level'] | null {
   return null;
 }
 
+/** A format's count, and when one of its lines was last said ({@link LoggedMessageTally.add}). */
+interface LoggedEntry {
+  message: LoggedMessage;
+  /** The time of the line last said, or null when it had none. */
+  saidAt: number | null;
+  /** Lines since the one last said, this one included. */
+  since: number;
+}
+
 /**
  * The broker's messages at error and warning level, counted by format: what `grep -c Error`
  * would be asked, with the first line of each. There are as many keys at most as formats the
  * broker has at those levels.
  */
 export class LoggedMessageTally {
-  private readonly byLevel = { error: new Map<string, LoggedMessage>(), warning: new Map<string, LoggedMessage>() };
+  private readonly byLevel = { error: new Map<string, LoggedEntry>(), warning: new Map<string, LoggedEntry>() };
 
-  add(r: MessageRecord): void {
+  /**
+   * Counts a message; says it, with how many of its format came since the one said before, when
+   * it is the first of its format or comes {@link loggedRepeatMs} or more after that one.
+   */
+  add(r: MessageRecord): { level: LoggedMessage['level']; count: number } | null {
     const level = errorOrWarning(r);
-    if (level === null) return;
+    if (level === null) return null;
     const byFormat = this.byLevel[level];
     const seen = byFormat.get(r.format);
-    if (seen !== undefined) seen.count++;
-    // The values are cut from the line, which a copy lets go.
-    else byFormat.set(r.format, { level, format: r.format, count: 1, params: r.params.map((p) => (typeof p === 'string' ? ownCopy(p) : p)), time: r.time, at: { file: r.file, line: r.line } });
+    if (seen === undefined) {
+      // The values are cut from the line, which a copy lets go.
+      const params = r.params.map((p) => (typeof p === 'string' ? ownCopy(p) : p));
+      byFormat.set(r.format, { message: { level, format: r.format, count: 1, params, time: r.time, at: { file: r.file, line: r.line } }, saidAt: r.time, since: 0 });
+      return { level, count: 1 };
+    }
+    seen.message.count++;
+    seen.since++;
+    if (r.time === null || seen.saidAt === null || r.time - seen.saidAt < loggedRepeatMs) return null;
+    const count = seen.since;
+    seen.saidAt = r.time;
+    seen.since = 0;
+    return { level, count };
   }
 
   /** Errors first, then the most frequent, then the first logged. */
   result(): LoggedMessage[] {
-    const order = (list: LoggedMessage[]): LoggedMessage[] => list.sort((a, b) => b.count - a.count);
+    const order = (list: LoggedEntry[]): LoggedMessage[] => list.sort((a, b) => b.message.count - a.message.count).map((e) => e.message);
     return [...order([...this.byLevel.error.values()]), ...order([...this.byLevel.warning.values()])];
   }
 }

@@ -2,7 +2,7 @@
  * What the correlator rebuilds from records: sessions, connection attempts, QoS 1/2 flows,
  * findings and aggregates. Plain data; nothing here renders text.
  */
-import type { Direction, MqttVersion, PacketCmd, PacketRecord, Qos, RecordType, ServiceExit, Where } from '../parse/index.js';
+import type { Direction, MessageRecord, MqttVersion, PacketCmd, PacketRecord, Qos, RecordType, ServiceExit, Where } from '../parse/index.js';
 
 /** Why a session ends, in the order reports list them. */
 export const endReasons = [
@@ -515,6 +515,9 @@ export interface Correlation {
   evicted: { sessions: number; flows: number; connections: number };
 }
 
+/** The least time of the log between two `logged` events of one format ({@link CorrelatorEvent}). */
+export const loggedRepeatMs = 10 * 60_000;
+
 /** Lines of one format the broker logged at error or warning level: how many, and the first. */
 export interface LoggedMessage {
   level: 'error' | 'warning';
@@ -555,6 +558,12 @@ export type CorrelatorEvent =
   | { kind: 'flow-stalled'; flow: Flow; awaiting: StalledAt | null; since: number; time: number }
   /** An acknowledgement of no flow in flight (its PUBLISH is before the log, or was not logged). */
   | { kind: 'orphan-ack'; ack: PacketRecord }
+  /**
+   * The broker logged an error or a warning, as the summary's `errorsAndWarnings` counts them:
+   * said for the first of its format, then at most once every {@link loggedRepeatMs} of the log's
+   * time; `count` is how many of that format came since the one said before, this one included.
+   */
+  | { kind: 'logged'; record: MessageRecord; level: LoggedMessage['level']; count: number }
   /**
    * A filter of a SUBSCRIBE the broker denied, known after its topic line (`at`): before 2.1 only
    * by the `log_type subscribe` line a granted filter has and it lacks.

@@ -311,13 +311,13 @@ export function describeFinding(f: Finding): string {
   }
 }
 
-/** A logged error's or warning's first message, as the broker wrote it, without the newline some formats end in. */
-export function loggedText(m: LoggedMessage): string {
+/** A logged error's or warning's message (the first of its format's, or a record's), as the broker wrote it, without the newline some formats end in. */
+export function loggedText(m: Pick<LoggedMessage, 'format' | 'params'>): string {
   return fillPrintf(m.format, m.params).trimEnd();
 }
 
 /** {@link loggedText} on one line, for a table: a message of two lines is joined by a space. */
-export function loggedLine(m: LoggedMessage): string {
+export function loggedLine(m: Pick<LoggedMessage, 'format' | 'params'>): string {
   return loggedText(m).replaceAll('\n', ' ');
 }
 

@@ -6,6 +6,7 @@
  */
 import type { CorrelatorEvent } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
+import { loggedText } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { isoTime, renderRecordJson, toJsonText } from './record-json.js';
 
@@ -24,6 +25,8 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
       return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.finding.client, code: e.finding.code, severity: e.finding.severity, finding: findingJson(e.finding) });
     case 'flow-stalled':
       return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.flow.client, awaiting: e.awaiting, since: isoTime(e.since), flow: flowJson(e.flow) });
+    case 'logged':
+      return toJsonText({ kind: e.kind, time: isoTime(e.record.time), client: e.record.client ?? null, level: e.level, count: e.count, format: e.record.format, message: loggedText(e.record), at: { file: e.record.file, line: e.record.line } });
     case 'flow-start':
     case 'flow-end':
     case 'flow-settled':

@@ -6,7 +6,7 @@
 import { type CorrelatorEvent, type EndReason, type Finding, type Session, type Severity, endpoint } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding, owedByBroker, troubledEnds } from './finding-text.js';
+import { describeFinding, loggedLine, owedByBroker, troubledEnds } from './finding-text.js';
 import { formatDuration, formatTime, location, safeText } from './text.js';
 
 /** How each end reason reads after the client id. */
@@ -82,6 +82,15 @@ function describeFindingLine(f: Finding, ctx: ReportContext): string {
 }
 
 /**
+ * `ERROR logged  Error in poll: Bad file descriptor.  (broker.log:40; 119 more like it before
+ * this one, not shown)`, without the time column.
+ */
+function describeLogged(e: Extract<CorrelatorEvent, { kind: 'logged' }>, ctx: ReportContext): string {
+  const since = e.count > 1 ? `; ${e.count - 1} more like it before this one, not shown` : '';
+  return `${paintSeverity(e.level, `${severityLabels[e.level]} logged`, ctx)}  ${safeText(loggedLine(e.record))}${ctx.chalk.dim(`  (${location(e.record)}${since})`)}`;
+}
+
+/**
  * `WAIT  flow-stalled  m12 QoS 1 to alice on a/b: no PUBACK from alice for 30s, though it is
  * still connected  (broker.log:40)`, without the time column.
  */
@@ -114,6 +123,7 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'ended-before-log': return `${stamp(e.time, ctx)}  ${describeEndBeforeLog(e, ctx)}`;
     case 'finding': return `${stamp(e.time, ctx)}  ${describeFindingLine(e.finding, ctx)}`;
     case 'flow-stalled': return `${stamp(e.time, ctx)}  ${describeStalledFlow(e, ctx)}`;
+    case 'logged': return `${stamp(e.record.time, ctx)}  ${describeLogged(e, ctx)}`;
     case 'attempt':
     case 'flow-start':
     case 'flow-end':
