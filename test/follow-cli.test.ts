@@ -772,3 +772,13 @@ test("the broker's errors and warnings are said as they come: each message at mo
     '2023-11-14 22:23:23Z  ERROR logged  Error in poll: Bad file descriptor.  (stdin:6; 2 more like it before this one, not shown)',
   ]);
 });
+
+test('an error read in the silent history does not hold back the same error when it comes live', async () => {
+  const path = await logFile('1700000000: mosquitto version 2.0.11 running\n1700000003: Error in poll: Bad file descriptor.\n');
+  const run = startFollow(['--format', 'ndjson', path]);
+  await new Promise((r) => setTimeout(r, 100));
+  await appendFile(path, '1700000060: Error in poll: Bad file descriptor.\n');
+  await run.until(() => run.objects().some((o) => o.kind === 'logged'), 'the error');
+  assert.equal(await run.stop(), 0);
+  assert.deepEqual(run.objects().filter((o) => o.kind === 'logged').map((o) => [o.count, (o.at as { line: number }).line]), [[1, 3]]);
+});

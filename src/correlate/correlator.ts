@@ -14,7 +14,7 @@ import { KeptFindings } from './kept-findings.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
-import { ActivityCounter, LoggedMessageTally, distinctClientLimit, ownCopy } from './stats.js';
+import { ActivityCounter, LoggedMessageTally, distinctClientLimit, errorOrWarning, ownCopy } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type AuthFinding, type BrokerEra, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TakeoverFinding, type TlsFinding, findingCodes,
@@ -902,8 +902,11 @@ export class Correlator {
       case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
       case 'message': {
-        const said = this.loggedMessages.add(r);
-        if (said !== null) this.emit({ kind: 'logged', record: r, ...said });
+        const level = errorOrWarning(r);
+        if (level !== null) {
+          this.loggedMessages.add(r, level);
+          this.emit({ kind: 'logged', record: r, level });
+        }
         if (this.onConfigError(r) || this.bridges.message(r)) break;
         if (isSaveFailure(r)) this.saveFailure = r;
         if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });

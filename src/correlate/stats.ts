@@ -2,7 +2,7 @@
  * Small bounded aggregates the correlator folds finished work into.
  */
 import type { MessageRecord } from '../parse/index.js';
-import { type Activity, type Correlation, type Latency, type LoggedMessage, type Session, loggedRepeatMs } from './types.js';
+import type { Activity, Correlation, Latency, LoggedMessage, Session } from './types.js';
 
 /**
  * A copy of `text` made of its own characters. Texts cut from a line share the line's memory;
@@ -196,20 +196,11 @@ export class SessionTally {
  * finds it: the broker logs a few of its warnings at other levels (2.0.18's `Warning: File %s has
  * world readable permissions…` at info), and prints errors on stderr before its log is open.
  */
-function errorOrWarning(r: MessageRecord): LoggedMessage['level'] | null {
+export function errorOrWarning(r: MessageRecord): LoggedMessage['level'] | null {
   if (r.level === 'error' || r.level === 'warning') return r.level;
   if (r.format.startsWith('Error')) return 'error';
   if (r.format.startsWith('Warning')) return 'warning';
   return null;
-}
-
-/** A format's count, and when one of its lines was last said ({@link LoggedMessageTally.add}). */
-interface LoggedEntry {
-  message: LoggedMessage;
-  /** The time of the line last said, or null when it had none. */
-  saidAt: number | null;
-  /** Lines since the one last said, this one included. */
-  since: number;
 }
 
 /**
@@ -218,35 +209,20 @@ interface LoggedEntry {
  * broker has at those levels.
  */
 export class LoggedMessageTally {
-  private readonly byLevel = { error: new Map<string, LoggedEntry>(), warning: new Map<string, LoggedEntry>() };
+  private readonly byLevel = { error: new Map<string, LoggedMessage>(), warning: new Map<string, LoggedMessage>() };
 
-  /**
-   * Counts a message; says it, with how many of its format came since the one said before, when
-   * it is the first of its format or comes {@link loggedRepeatMs} or more after that one.
-   */
-  add(r: MessageRecord): { level: LoggedMessage['level']; count: number } | null {
-    const level = errorOrWarning(r);
-    if (level === null) return null;
+  /** Counts a message of `level` ({@link errorOrWarning}). */
+  add(r: MessageRecord, level: LoggedMessage['level']): void {
     const byFormat = this.byLevel[level];
     const seen = byFormat.get(r.format);
-    if (seen === undefined) {
-      // The values are cut from the line, which a copy lets go.
-      const params = r.params.map((p) => (typeof p === 'string' ? ownCopy(p) : p));
-      byFormat.set(r.format, { message: { level, format: r.format, count: 1, params, time: r.time, at: { file: r.file, line: r.line } }, saidAt: r.time, since: 0 });
-      return { level, count: 1 };
-    }
-    seen.message.count++;
-    seen.since++;
-    if (r.time === null || seen.saidAt === null || r.time - seen.saidAt < loggedRepeatMs) return null;
-    const count = seen.since;
-    seen.saidAt = r.time;
-    seen.since = 0;
-    return { level, count };
+    if (seen !== undefined) seen.count++;
+    // The values are cut from the line, which a copy lets go.
+    else byFormat.set(r.format, { level, format: r.format, count: 1, params: r.params.map((p) => (typeof p === 'string' ? ownCopy(p) : p)), time: r.time, at: { file: r.file, line: r.line } });
   }
 
   /** Errors first, then the most frequent, then the first logged. */
   result(): LoggedMessage[] {
-    const order = (list: LoggedEntry[]): LoggedMessage[] => list.sort((a, b) => b.message.count - a.message.count).map((e) => e.message);
+    const order = (list: LoggedMessage[]): LoggedMessage[] => list.sort((a, b) => b.count - a.count);
     return [...order([...this.byLevel.error.values()]), ...order([...this.byLevel.warning.values()])];
   }
 }

@@ -515,9 +515,6 @@ export interface Correlation {
   evicted: { sessions: number; flows: number; connections: number };
 }
 
-/** The least time of the log between two `logged` events of one format ({@link CorrelatorEvent}). */
-export const loggedRepeatMs = 10 * 60_000;
-
 /** Lines of one format the broker logged at error or warning level: how many, and the first. */
 export interface LoggedMessage {
   level: 'error' | 'warning';
@@ -530,6 +527,9 @@ export interface LoggedMessage {
   /** The first line. */
   at: Where;
 }
+
+/** An error or a warning the broker logged ({@link CorrelatorEvent}). */
+export type LoggedEvent = Extract<CorrelatorEvent, { kind: 'logged' }>;
 
 /** What the correlator reports as it happens, for live views (`mosqlog follow`). */
 export type CorrelatorEvent =
@@ -558,12 +558,8 @@ export type CorrelatorEvent =
   | { kind: 'flow-stalled'; flow: Flow; awaiting: StalledAt | null; since: number; time: number }
   /** An acknowledgement of no flow in flight (its PUBLISH is before the log, or was not logged). */
   | { kind: 'orphan-ack'; ack: PacketRecord }
-  /**
-   * The broker logged an error or a warning, as the summary's `errorsAndWarnings` counts them:
-   * said for the first of its format, then at most once every {@link loggedRepeatMs} of the log's
-   * time; `count` is how many of that format came since the one said before, this one included.
-   */
-  | { kind: 'logged'; record: MessageRecord; level: LoggedMessage['level']; count: number }
+  /** The broker logged an error or a warning, as the summary's `errorsAndWarnings` counts them. */
+  | { kind: 'logged'; record: MessageRecord; level: LoggedMessage['level'] }
   /**
    * A filter of a SUBSCRIBE the broker denied, known after its topic line (`at`): before 2.1 only
    * by the `log_type subscribe` line a granted filter has and it lacks.

@@ -4,13 +4,13 @@
  * shapes of `sessions`/`problems` JSON; records keep every field of `mosqlog parse` output and
  * always carry `raw`.
  */
-import type { CorrelatorEvent } from '../correlate/index.js';
+import type { CorrelatorEvent, LoggedEvent } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
 import { loggedText } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { isoTime, renderRecordJson, toJsonText } from './record-json.js';
 
-/** One event as a JSON object line (no newline); null for the events not printed: flows starting and ending, unanswered acknowledgements, judged filters, and those that say a guess was made or that something settled. */
+/** One event as a JSON object line (no newline); null for the events not printed: flows starting and ending, unanswered acknowledgements, judged filters, those that say a guess was made or that something settled, and the broker's errors and warnings ({@link renderFollowLoggedJson}). */
 export function renderFollowEventJson(e: CorrelatorEvent): string | null {
   switch (e.kind) {
     case 'session-start':
@@ -26,7 +26,6 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'flow-stalled':
       return toJsonText({ kind: e.kind, time: isoTime(e.time), client: e.flow.client, awaiting: e.awaiting, since: isoTime(e.since), flow: flowJson(e.flow) });
     case 'logged':
-      return toJsonText({ kind: e.kind, time: isoTime(e.record.time), client: e.record.client ?? null, level: e.level, count: e.count, format: e.record.format, message: loggedText(e.record), at: { file: e.record.file, line: e.record.line } });
     case 'flow-start':
     case 'flow-end':
     case 'flow-settled':
@@ -41,6 +40,11 @@ export function renderFollowEventJson(e: CorrelatorEvent): string | null {
     case 'session-settled':
       return null;
   }
+}
+
+/** An error or a warning the broker logged, as {@link renderFollowLoggedText} says it, `count` counting this one. */
+export function renderFollowLoggedJson(e: LoggedEvent, count: number): string {
+  return toJsonText({ kind: e.kind, time: isoTime(e.record.time), client: e.record.client ?? null, level: e.level, count, format: e.record.format, message: loggedText(e.record), at: { file: e.record.file, line: e.record.line } });
 }
 
 /** One record as a JSON object line (no newline): `{"kind":"record", file, line, time, type, …, raw}`. */

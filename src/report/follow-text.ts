@@ -3,7 +3,7 @@
  * reason, findings with their severity; raw records indented under them with `--all`.
  * Log content goes through {@link safeText}; colour comes from the context.
  */
-import { type CorrelatorEvent, type EndReason, type Finding, type Session, type Severity, endpoint } from '../correlate/index.js';
+import { type CorrelatorEvent, type EndReason, type Finding, type LoggedEvent, type Session, type Severity, endpoint } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
 import type { ReportContext } from './context.js';
 import { describeFinding, loggedLine, owedByBroker, troubledEnds } from './finding-text.js';
@@ -82,15 +82,6 @@ function describeFindingLine(f: Finding, ctx: ReportContext): string {
 }
 
 /**
- * `ERROR logged  Error in poll: Bad file descriptor.  (broker.log:40; 119 more like it before
- * this one, not shown)`, without the time column.
- */
-function describeLogged(e: Extract<CorrelatorEvent, { kind: 'logged' }>, ctx: ReportContext): string {
-  const since = e.count > 1 ? `; ${e.count - 1} more like it before this one, not shown` : '';
-  return `${paintSeverity(e.level, `${severityLabels[e.level]} logged`, ctx)}  ${safeText(loggedLine(e.record))}${ctx.chalk.dim(`  (${location(e.record)}${since})`)}`;
-}
-
-/**
  * `WAIT  flow-stalled  m12 QoS 1 to alice on a/b: no PUBACK from alice for 30s, though it is
  * still connected  (broker.log:40)`, without the time column.
  */
@@ -114,7 +105,8 @@ function stamp(time: number | null, ctx: ReportContext): string {
 /**
  * One line for an event, or null for events left out: failed attempts (their findings speak for
  * them), flow starts and ends and stray acknowledgements (flows are reported when they go wrong),
- * judged filters, and the events that say a guess was made or that something settled.
+ * judged filters, the events that say a guess was made or that something settled, and the
+ * broker's errors and warnings, which {@link renderFollowLoggedText} says when they are not too many.
  */
 export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): string | null {
   switch (e.kind) {
@@ -123,8 +115,8 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'ended-before-log': return `${stamp(e.time, ctx)}  ${describeEndBeforeLog(e, ctx)}`;
     case 'finding': return `${stamp(e.time, ctx)}  ${describeFindingLine(e.finding, ctx)}`;
     case 'flow-stalled': return `${stamp(e.time, ctx)}  ${describeStalledFlow(e, ctx)}`;
-    case 'logged': return `${stamp(e.record.time, ctx)}  ${describeLogged(e, ctx)}`;
     case 'attempt':
+    case 'logged':
     case 'flow-start':
     case 'flow-end':
     case 'flow-settled':
@@ -139,6 +131,15 @@ export function renderFollowEventText(e: CorrelatorEvent, ctx: ReportContext): s
     case 'session-settled':
       return null;
   }
+}
+
+/**
+ * An error or a warning the broker logged: `ERROR logged  Error in poll: Bad file descriptor.
+ * (broker.log:40; 119 more like it before this one, not shown)`, `count` counting this one.
+ */
+export function renderFollowLoggedText(e: LoggedEvent, count: number, ctx: ReportContext): string {
+  const since = count > 1 ? `; ${count - 1} more like it before this one, not shown` : '';
+  return `${stamp(e.record.time, ctx)}  ${paintSeverity(e.level, `${severityLabels[e.level]} logged`, ctx)}  ${safeText(loggedLine(e.record))}${ctx.chalk.dim(`  (${location(e.record)}${since})`)}`;
 }
 
 /** A raw log line (`--all`), indented and dimmed so events stand out. */

@@ -11,6 +11,7 @@ import { type FollowEnding, type FollowFormatName, type ReportContext, followFor
 import type { CommandEnv } from '../command-env.js';
 import { InputError, gzipProblem, isCorruptGzip } from '../input.js';
 import { ClosedOutput } from '../io.js';
+import { LoggedThrottle } from './logged-throttle.js';
 import { describeNotice, isSwitch } from './notice-text.js';
 import { isNamedPipe, openNamedPipe, streamSegments } from './stream-source.js';
 import { FileTailer, type TailNotice, type TailSegment, type TailStart } from './tailer.js';
@@ -158,6 +159,8 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
   let gone = false;
   let status: string | null = null;
 
+  // Only what is said live counts: the history, read silently, holds nothing back.
+  const logged = new LoggedThrottle();
   const onEvent = (e: CorrelatorEvent): void => {
     // At the end of the input, a session still open has not ended.
     if (e.kind === 'session-end' && e.session.endReason === 'open') return;
@@ -167,6 +170,11 @@ export async function runFollow(plan: FollowPlan, env: CommandEnv): Promise<void
     if (!live || !selected) return;
     if (e.kind === 'finding' && e.finding.severity !== 'info') stats.addRecent(e.finding);
     if (!printing) return;
+    if (e.kind === 'logged') {
+      const count = logged.admit(e);
+      if (count !== null) out += `${format.logged(e, count, plan.ctx)}\n`;
+      return;
+    }
     const line = format.event(e, plan.ctx);
     if (line !== null) out += `${line}\n`;
   };
