@@ -1081,6 +1081,31 @@ test('the summary counts the errors and warnings the broker logged by message, e
   assert.doesNotMatch((await runCli(['summary', '--no-color', sample])).stdout, /Errors and warnings/);
 });
 
+test('the summary names the clients whose sessions ended in trouble more than once, also of a selection', async () => {
+  const ended = (t: number, client: string, end: string): string[] => [
+    `${t}: New connection from 10.0.0.1:10000 on port 1883.`,
+    `${t}: New client connected from 10.0.0.1:10000 as ${client} (p2, c1, k60).`,
+    `${t}: ${end.replace('%s', client)}`,
+  ];
+  const log = [
+    ...ended(1795700000, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
+    ...ended(1795700100, 'flaky', 'Socket error on client %s, disconnecting.'),
+    ...ended(1795700200, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
+    ...ended(1795700300, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
+    ...ended(1795700400, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
+    ...ended(1795700500, 'once', 'Client %s has exceeded timeout, disconnecting.'),
+  ].join('\n');
+  const table = (await runCli(['summary', '--no-color', '-'], { stdin: log })).stdout;
+  assert.match(table, /Clients whose sessions ended in trouble more than once\n\nclient +sessions +ended by\nfragile +3 +timeout 3\nflaky +2 +timeout 1, socket-error 1\n\n/);
+  const markdown = (await runCli(['summary', '--format', 'markdown', '-'], { stdin: log })).stdout;
+  assert.match(markdown, /\| `fragile` \| 3 \| timeout 3 \|\n\| `flaky` \| 2 \| timeout 1, socket-error 1 \|\n\n/);
+  // JSON lists the one with a single such end too; a selection counts its own sessions.
+  const selected = JSON.parse((await runCli(['summary', '--format', 'json', '--client', 'f*', '-'], { stdin: log })).stdout) as { troubledClients: Array<{ client: string; ends: number }> };
+  assert.deepEqual(selected.troubledClients.map((t) => [t.client, t.ends]), [['fragile', 3], ['flaky', 2]]);
+  const whole = JSON.parse((await runCli(['summary', '--format', 'json', '-'], { stdin: log })).stdout) as typeof selected;
+  assert.deepEqual(whole.troubledClients.map((t) => [t.client, t.ends]), [['fragile', 3], ['flaky', 2], ['once', 1]]);
+});
+
 describe('durations under a second', () => {
   const body = (stamp: (ms: number) => string): string[] => [
     [0, 'New connection from 10.0.0.1:5000 on port 1883.'],

@@ -424,7 +424,7 @@ describe('JSON outputs have the documented shape', () => {
   test('summary: the documented top-level keys', async () => {
     const doc = await json<Record<string, unknown>>(['summary', '-f', 'json', sample]);
     assert.deepEqual(Object.keys(doc), [
-      'span', 'broker', 'lines', 'records', 'recordTypes', 'unknown', 'otherProgramLines', 'clients', 'clientsCapped', 'sessions', 'attempts', 'flows',
+      'span', 'broker', 'lines', 'records', 'recordTypes', 'unknown', 'otherProgramLines', 'clients', 'clientsCapped', 'sessions', 'troubledClients', 'troubledClientsCapped', 'attempts', 'flows',
       'latencyMs', 'orphanAcks', 'debugLines', 'problems', 'errorsAndWarnings', 'topClients', 'topTopics', 'topClientsCapped', 'topTopicsCapped', 'perMinute', 'evicted',
     ]);
     assert.deepEqual(doc.span, { first: '2026-11-26T14:14:03.000Z', last: '2026-11-26T14:14:08.000Z', durationMs: 5000, wholeSeconds: true });

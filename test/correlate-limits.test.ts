@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Correlation, type Finding, type Flow, correlateRecords } from '../src/correlate/index.js';
 import { StallWatch } from '../src/correlate/stall-watch.js';
+import { TroubledClients } from '../src/correlate/stats.js';
 import { createLineDecoder } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 
@@ -26,6 +27,33 @@ test('as many distinct ids as the cap are counted exactly; one more makes the co
   assert.deepEqual([correlate(five, 5).clients, correlate(five, 5).clientsCapped], [5, false]);
   const six = [...five, ...visit(1700000001, 'c5')];
   assert.deepEqual([correlate(six, 5).clients, correlate(six, 5).clientsCapped], [5, true]);
+});
+
+test('clients whose sessions end in trouble are counted by how, the most first; past the cap those with the fewest are let go and the counts are lower bounds', () => {
+  const ended = (t: number, client: string, end: string): string[] => [
+    `${t}: New connection from 10.0.0.1:10000 on port 1883.`,
+    `${t}: New client connected from 10.0.0.1:10000 as ${client} (p2, c1, k60).`,
+    `${t}: ${end.replace('%s', client)}`,
+  ];
+  const c = correlate([
+    ...ended(1700000000, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
+    ...ended(1700000100, 'flaky', 'Socket error on client %s, disconnecting.'),
+    ...ended(1700000200, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
+    ...ended(1700000300, 'once', 'Client %s has exceeded timeout, disconnecting.'),
+    ...ended(1700000400, 'polite', 'Client %s disconnected.'),
+    ...ended(1700000500, 'polite', 'Client %s closed its connection.'),
+  ]);
+  assert.deepEqual(c.troubledClients, [
+    { client: 'flaky', ends: 3, byEndReason: { timeout: 2, 'socket-error': 1 } },
+    { client: 'once', ends: 1, byEndReason: { timeout: 1 } },
+  ]);
+  assert.equal(c.troubledClientsCapped, false);
+  const capped = new TroubledClients(4);
+  for (const [client, n] of [['a', 5], ['b', 1], ['c', 2], ['d', 1]] as const) for (let i = 0; i < n; i++) capped.add(client, 'timeout');
+  capped.add('e', 'timeout');
+  capped.add('b', 'timeout');
+  assert.deepEqual(capped.top(10).map((t) => [t.client, t.ends]), [['a', 5], ['c', 2], ['b', 1], ['e', 1]]);
+  assert.equal(capped.capped, true);
 });
 
 test('past the cap, the end of a session begun before the log is still reported, and a 1.x echo of an end is not', () => {

@@ -14,7 +14,7 @@ import { KeptFindings } from './kept-findings.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
-import { ActivityCounter, LoggedMessageTally, distinctClientLimit, errorOrWarning, ownCopy } from './stats.js';
+import { ActivityCounter, LoggedMessageTally, TroubledClients, distinctClientLimit, errorOrWarning, ownCopy, troubledClientsListed } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type AuthFinding, type BrokerEra, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TakeoverFinding, type TlsFinding, findingCodes,
@@ -633,6 +633,7 @@ export class Correlator {
   private otherProgramLines = 0;
   private readonly unknownExamples: string[] = [];
   private readonly loggedMessages = new LoggedMessageTally();
+  private readonly troubled = new TroubledClients();
   private unknownAt: Where | null = null;
   private readonly versions = new Set<string>();
   /** Whether a connect line named its client's port, which only 2.0 and later do. */
@@ -1042,6 +1043,8 @@ export class Correlator {
       topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),
       topClientsCapped: this.byClient.capped,
       topTopicsCapped: this.byTopic.capped,
+      troubledClients: this.troubled.top(troubledClientsListed),
+      troubledClientsCapped: this.troubled.capped,
       loggedMessages: this.loggedMessages.result(),
       perMinute: [...this.perMinute].sort((a, b) => a[0] - b[0]),
       evicted: this.evicted,
@@ -1713,6 +1716,7 @@ export class Correlator {
     if (detail !== undefined) s.endDetail = detail;
     this.sessionCount++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
+    this.troubled.add(client, reason);
     if (this.keepSessions) this.sessions.push(s);
     this.noteEnded(client);
     this.emit({ kind: 'session-end', session: s });

@@ -2,7 +2,7 @@
  * Small bounded aggregates the correlator folds finished work into.
  */
 import type { MessageRecord } from '../parse/index.js';
-import type { Activity, Correlation, Latency, LoggedMessage, Session } from './types.js';
+import { type Activity, type Correlation, type EndReason, type Latency, type LoggedMessage, type Session, type TroubledClient, troubledEnds } from './types.js';
 
 /**
  * A copy of `text` made of its own characters. Texts cut from a line share the line's memory;
@@ -62,6 +62,9 @@ function roundTo2(ms: number): number {
   const scale = 10 ** (Math.floor(Math.log10(ms)) - 1);
   return Math.round(ms / scale) * scale;
 }
+
+/** Clients the summary lists by their sessions ended in trouble. */
+export const troubledClientsListed = 10;
 
 /** Keys an {@link ActivityCounter} keeps by default. */
 export const activityKeyLimit = 20_000;
@@ -156,6 +159,47 @@ function foldCutKeys(map: ReadonlyMap<string, Activity>): Array<[string, Activit
   return [...folded];
 }
 
+/**
+ * Sessions that ended in trouble ({@link troubledEnds}), per client, capped as an
+ * {@link ActivityCounter} is: past `limit` clients the half with the fewest is let go, and one
+ * seen again counts from 0, so once any was ({@link capped}) the counts are lower bounds.
+ */
+export class TroubledClients {
+  private readonly map = new Map<string, TroubledClient>();
+  private prunes = 0;
+
+  constructor(private readonly limit = activityKeyLimit) {}
+
+  /** Counts a session's end, if it is a troubled one. */
+  add(client: string, reason: EndReason): void {
+    if (!troubledEnds.has(reason)) return;
+    let t = this.map.get(client);
+    if (t === undefined) {
+      if (this.map.size >= this.limit) this.prune();
+      t = { client: ownCopy(client), ends: 0, byEndReason: {} };
+      this.map.set(t.client, t);
+    }
+    t.ends++;
+    t.byEndReason[reason] = (t.byEndReason[reason] ?? 0) + 1;
+  }
+
+  /** Whether clients were let go, so counts may be short. */
+  get capped(): boolean {
+    return this.prunes > 0;
+  }
+
+  /** The `n` clients with the most troubled ends, most first, then by id. */
+  top(n: number): TroubledClient[] {
+    return [...this.map.values()].sort((a, b) => b.ends - a.ends || (a.client < b.client ? -1 : 1)).slice(0, n);
+  }
+
+  private prune(): void {
+    const sorted = [...this.map.values()].sort((a, b) => a.ends - b.ends);
+    for (const t of sorted.slice(0, Math.floor(sorted.length / 2))) this.map.delete(t.client);
+    this.prunes++;
+  }
+}
+
 /** Distinct client ids counted exactly; past this the count is a lower bound (`clientsCapped`). */
 export const distinctClientLimit = 200_000;
 
@@ -170,12 +214,14 @@ export class SessionTally {
 
   private count = 0;
   private readonly byEnd: Correlation['sessionsByEnd'] = {};
+  private readonly troubled = new TroubledClients();
   private readonly clients = new Set<string>();
   private capped = false;
 
   add(session: Session): void {
     this.count++;
     this.byEnd[session.endReason] = (this.byEnd[session.endReason] ?? 0) + 1;
+    this.troubled.add(session.client, session.endReason);
     this.addClient(session.client);
   }
 
@@ -186,8 +232,11 @@ export class SessionTally {
     else this.clients.add(client);
   }
 
-  result(): Pick<Correlation, 'sessionCount' | 'sessionsByEnd' | 'clients' | 'clientsCapped'> {
-    return { sessionCount: this.count, sessionsByEnd: this.byEnd, clients: this.clients.size, clientsCapped: this.capped };
+  result(): Pick<Correlation, 'sessionCount' | 'sessionsByEnd' | 'clients' | 'clientsCapped' | 'troubledClients' | 'troubledClientsCapped'> {
+    return {
+      sessionCount: this.count, sessionsByEnd: this.byEnd, clients: this.clients.size, clientsCapped: this.capped,
+      troubledClients: this.troubled.top(troubledClientsListed), troubledClientsCapped: this.troubled.capped,
+    };
   }
 }
 

@@ -13,6 +13,13 @@ export const endReasons = [
 /** Why a session ended. */
 export type EndReason = (typeof endReasons)[number];
 
+/**
+ * Session ends that point at trouble, in every report: coloured in tables and timelines, listed
+ * first and flagged in the HTML page, and counted per client in the summary. A DISCONNECT, a
+ * closed socket, the broker's shutdown and a session still open are none.
+ */
+export const troubledEnds: ReadonlySet<EndReason> = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
+
 /** Packet counts by MQTT command (every command present, 0 when none were seen). */
 export type PacketCounts = Record<PacketCmd, number>;
 
@@ -510,6 +517,10 @@ export interface Correlation {
   topTopicsCapped: boolean;
   /** The broker's error and warning messages by format, errors first, then the most frequent. */
   loggedMessages: LoggedMessage[];
+  /** The clients whose sessions ended in trouble ({@link troubledEnds}) most often, most first: at most 10. */
+  troubledClients: TroubledClient[];
+  /** More clients had sessions end in trouble than are counted at once: `troubledClients` counts are lower bounds. */
+  troubledClientsCapped: boolean;
   /** Records per minute (epoch minute → count), for the activity chart. */
   perMinute: Array<[number, number]>;
   evicted: { sessions: number; flows: number; connections: number };
@@ -526,6 +537,14 @@ export interface LoggedMessage {
   time: number | null;
   /** The first line. */
   at: Where;
+}
+
+/** A client whose sessions ended in trouble: how many did, and how. */
+export interface TroubledClient {
+  client: string;
+  /** Sessions of the client that ended in trouble. */
+  ends: number;
+  byEndReason: Partial<Record<EndReason, number>>;
 }
 
 /** An error or a warning the broker logged ({@link CorrelatorEvent}). */

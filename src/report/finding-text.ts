@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { AuthFinding, BridgeFinding, Correlation, DeniedFinding, EndReason, Finding, FindingCode, Flow, FlowFinding, FlowTotals, LoggedMessage, RefusedFinding, Session, StalledAt } from '../correlate/index.js';
+import type { AuthFinding, BridgeFinding, Correlation, DeniedFinding, Finding, FindingCode, Flow, FlowFinding, FlowTotals, LoggedMessage, RefusedFinding, Session, StalledAt } from '../correlate/index.js';
 import { type Direction, fillPrintf } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
@@ -14,12 +14,7 @@ import { formatBytes, formatDuration } from './text.js';
  */
 export const packetLines = 'packet lines (PUBLISH and its acknowledgements: log_type debug or all, to a destination other than the $SYS topics)';
 
-/**
- * Session ends that point at trouble, in every report: coloured in tables and timelines, listed
- * first and flagged in the HTML page. A DISCONNECT, a closed socket, the broker's shutdown and a
- * session still open are none.
- */
-export const troubledEnds: ReadonlySet<EndReason> = new Set<EndReason>(['timeout', 'socket-error', 'protocol-error', 'not-authorised', 'takeover', 'kicked', 'other']);
+export { troubledEnds } from '../correlate/index.js';
 
 /** A flow's packets in the order they came: `PUBLISH→PUBREC→PUBREL`. */
 export function describeFlowSteps(f: Flow): string {

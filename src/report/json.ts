@@ -59,6 +59,8 @@ export function summaryJson(c: Correlation): Record<string, unknown> {
     clients: c.clients,
     clientsCapped: c.clientsCapped,
     sessions: { total: c.sessionCount, byEndReason: c.sessionsByEnd },
+    troubledClients: c.troubledClients,
+    troubledClientsCapped: c.troubledClientsCapped,
     attempts: { total: c.attemptCount, byOutcome: c.attemptsByOutcome },
     flows: c.flowTotals,
     latencyMs: c.latency,

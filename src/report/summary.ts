@@ -95,6 +95,17 @@ export function cappedCountsNote(what: 'clients' | 'topics'): string {
   return `More than ${formatCount(activityKeyLimit)} ${what}: the least active were let go as the log was read, so these counts are lower bounds.`;
 }
 
+/**
+ * The clients whose sessions ended in trouble more than once, most first: client, how many, and
+ * how (`timeout 12, socket-error 3`). One such end is a finding `problems` lists already.
+ */
+function troubledRows(c: Correlation): string[][] {
+  return c.troubledClients.filter((t) => t.ends > 1).map((t) => [t.client, String(t.ends), endReasons.filter((r) => (t.byEndReason[r] ?? 0) > 0).map((r) => `${r} ${t.byEndReason[r]}`).join(', ')]);
+}
+
+/** Why the troubled clients' counts are lower bounds, when they are. */
+const troubledCappedNote = `More than ${formatCount(activityKeyLimit)} clients had sessions end in trouble: those with the fewest were let go as the log was read, so these counts are lower bounds.`;
+
 /** The summary as terminal tables. */
 export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   const out: string[] = [];
@@ -106,6 +117,11 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   if (ends.length > 0) {
     out.push(heading('Sessions by end', ctx), renderTable([{ header: 'end reason' }, { header: 'sessions', align: 'right' }], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)]), ctx,
       (row, col, text) => (col === 0 && troubledEnds.has(ends[row] as EndReason) ? ctx.chalk.yellow(text) : text)));
+  }
+  const troubled = troubledRows(c);
+  if (troubled.length > 0) {
+    out.push(heading('Clients whose sessions ended in trouble more than once', ctx), renderTable([{ header: 'client', shrink: true }, { header: 'sessions', align: 'right' }, { header: 'ended by' }], troubled, ctx));
+    if (c.troubledClientsCapped) out.push(`${troubledCappedNote}\n`);
   }
   const outcomes = Object.entries(c.attemptsByOutcome);
   if (outcomes.length > 0) {
@@ -164,6 +180,11 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   if (c.unknownExamples.length > 0) out.push('### Lines not understood (first 5)', '', markdownTable(['text'], c.unknownExamples.map((l) => [markdownCodeCell(l)])));
   const ends = endReasons.filter((r) => (c.sessionsByEnd[r] ?? 0) > 0);
   if (ends.length) out.push('### Sessions by end', '', markdownTable(['end reason', 'sessions'], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)])));
+  const troubled = troubledRows(c);
+  if (troubled.length) {
+    out.push('### Clients whose sessions ended in trouble more than once', '', markdownTable(['client', 'sessions', 'ended by'], troubled.map(([client, n, how]) => [markdownCodeCell(client ?? ''), n ?? '', how ?? ''])));
+    if (c.troubledClientsCapped) out.push(troubledCappedNote, '');
+  }
   const outcomes = Object.entries(c.attemptsByOutcome);
   if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count'], outcomes.map(([k, n]) => [k, String(n)])));
   if (c.debugLines) {
