@@ -1106,6 +1106,37 @@ test('the summary names the clients whose sessions ended in trouble more than on
   assert.deepEqual(whole.troubledClients.map((t) => [t.client, t.ends]), [['fragile', 3], ['flaky', 2], ['once', 1]]);
 });
 
+test('sessions --end lists the sessions that ended so, trouble standing for every troubled end, in every format and read either way', async () => {
+  const log = [
+    '1795700000: New connection from 10.0.0.1:10000 on port 1883.',
+    '1795700000: New client connected from 10.0.0.1:10000 as a (p2, c1, k60).',
+    '1795700001: Client a has exceeded timeout, disconnecting.',
+    '1795700002: New connection from 10.0.0.1:10001 on port 1883.',
+    '1795700002: New client connected from 10.0.0.1:10001 as b (p2, c1, k60).',
+    '1795700003: Client b disconnected.',
+    '1795700004: New connection from 10.0.0.1:10002 on port 1883.',
+    '1795700004: New client connected from 10.0.0.1:10002 as c (p2, c1, k60).',
+    '1795700005: Socket error on client c, disconnecting.',
+    '1795700006: New connection from 10.0.0.1:10003 on port 1883.',
+    '1795700006: New client connected from 10.0.0.1:10003 as d (p2, c1, k60).',
+  ].join('\n');
+  const clients = async (args: string[]): Promise<string[]> => {
+    const json = JSON.parse((await runCli(['sessions', '--format', 'json', ...args, '-'], { stdin: log })).stdout) as { sessions: Array<{ client: string }> };
+    return json.sessions.map((s) => s.client);
+  };
+  assert.deepEqual(await clients(['--end', 'trouble']), ['a', 'c']);
+  assert.deepEqual(await clients(['--end', 'disconnect', '--end', 'open']), ['b', 'd']);
+  // A window counted back from the end reads the whole log before listing.
+  assert.deepEqual(await clients(['--end', 'trouble', '--since', '4s']), ['c']);
+  const ndjson = (await runCli(['sessions', '--format', 'ndjson', '--end', 'timeout', '-'], { stdin: log })).stdout.trim().split('\n');
+  assert.deepEqual(ndjson.map((l) => (JSON.parse(l) as { client: string }).client), ['a']);
+  const table = (await runCli(['sessions', '--no-color', '--end', 'socket-error', '-'], { stdin: log })).stdout;
+  assert.deepEqual(table.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0]), ['c']);
+  const markdown = (await runCli(['sessions', '--format', 'markdown', '--end', 'socket-error,timeout', '-'], { stdin: log })).stdout;
+  assert.equal(markdown.match(/^\| `[ac]` \|/gm)?.length, 2);
+  assertOneLineError(await runCli(['sessions', '--end', 'timeout,bogus', '-'], { stdin: log }), 'not an end reason: bogus');
+});
+
 describe('durations under a second', () => {
   const body = (stamp: (ms: number) => string): string[] => [
     [0, 'New connection from 10.0.0.1:5000 on port 1883.'],

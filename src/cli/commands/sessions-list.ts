@@ -5,7 +5,7 @@
  * run early. A table and Markdown lay out their columns from every session they list: they list
  * the first {@link sessionsListLimit} sessions once the log is read.
  */
-import { type Selector, type Session, SessionSettling, attemptSelected, compileSelection, isDebugLine, needsLastTime, selects, sessionSelected } from '../../correlate/index.js';
+import { type EndReason, type Selector, type Session, SessionSettling, attemptSelected, compileSelection, isDebugLine, needsLastTime, selects, sessionSelected } from '../../correlate/index.js';
 import { sessionsReporters, sessionsWriters } from '../../report/lists.js';
 import { FirstSettled, type ListLimit, warnLeftOut } from '../first-settled.js';
 import { reportContext } from '../options.js';
@@ -19,8 +19,13 @@ import type { FlowsRun } from './flows-list.js';
  */
 export const sessionsListLimit = 100_000;
 
-/** What `sessions` was asked for. */
-export type SessionsRun = Pick<FlowsRun, 'sources' | 'parser' | 'options' | 'env' | 'selection' | 'format' | 'display'>;
+/** What `sessions` was asked for; `ends`, from `--end`, keeps the sessions that ended so (null: all). */
+export type SessionsRun = Pick<FlowsRun, 'sources' | 'parser' | 'options' | 'env' | 'selection' | 'format' | 'display'> & { ends: ReadonlySet<EndReason> | null };
+
+/** Whether a session is listed: the selection keeps it, and it ended as `--end` asks. */
+export function sessionListed(session: Session, selector: Selector, ends: ReadonlySet<EndReason> | null): boolean {
+  return sessionSelected(session, selector) && (ends === null || ends.has(session.endReason));
+}
 
 /**
  * Lists the sessions in the order they started (their start lines, files in the order read), as
@@ -48,7 +53,7 @@ async function writeSessions(run: SessionsRun, writer: (typeof sessionsWriters)[
       const slot = places.get(session);
       if (slot === undefined) return;
       places.delete(session);
-      output.fill(slot, sessionSelected(session, selector) ? writer.item(session) : null);
+      output.fill(slot, sessionListed(session, selector, run.ends) ? writer.item(session) : null);
     }, (client) => selector.client(client));
     return {
       open: () => writer.open(debugLines),
@@ -79,7 +84,7 @@ export const sessionsList: ListLimit = { limit: sessionsListLimit, item: 'sessio
  */
 async function tabulateFirstSessions(run: SessionsRun, selector: Selector): Promise<void> {
   const { sources, parser, env, selection } = run;
-  const first = new FirstSettled<Session>(sessionsListLimit, (s) => sessionSelected(s, selector));
+  const first = new FirstSettled<Session>(sessionsListLimit, (s) => sessionListed(s, selector, run.ends));
   const settling = new SessionSettling((session) => first.settled(session), (client) => selector.client(client));
   const watch = selectionMatchWatch(selection);
   const correlation = await correlateInputs(sources, parser, {

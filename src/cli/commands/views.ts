@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import {
-  type CorrelateOptions, type Correlation, type FindingCode, type Selection, compileSelection, findingCodes, needsLastTime,
+  type CorrelateOptions, type Correlation, type EndReason, type FindingCode, type Selection, compileSelection, endReasons, findingCodes, needsLastTime, troubledEnds,
 } from '../../correlate/index.js';
 import type { LineParser } from '../../parse/index.js';
 import { type ReportContext, type ReportOutput, formatCount } from '../../report/index.js';
@@ -22,6 +22,20 @@ import { type PipelineOptions, correlateInputs, correlateSelected, refuseInverte
 import { warnLeftOut } from '../first-settled.js';
 import { flowsList, flowsListLimit, listFlows } from './flows-list.js';
 import { listSessions, sessionsList, sessionsListLimit } from './sessions-list.js';
+
+/** `--end a,b`, repeatable: end reasons that add up, `trouble` for every troubled one; an unknown reason is a usage error. */
+function parseEndReasons(value: string, previous: EndReason[] = []): EndReason[] {
+  const reasons = value.split(',').map((s) => s.trim());
+  if (reasons.includes('')) throw new UsageError(`--end: an empty item in ${JSON.stringify(value)}`);
+  const unknown = reasons.find((reason) => reason !== 'trouble' && !(endReasons as readonly string[]).includes(reason));
+  if (unknown !== undefined) throw new UsageError(`--end: not an end reason: ${unknown} (valid: ${endReasons.join(', ')}, or trouble)`);
+  return [...previous, ...reasons.flatMap((reason) => (reason === 'trouble' ? [...troubledEnds] : [reason as EndReason]))];
+}
+
+/** The end reasons `--end` gave, or null for every session. */
+function endsAsked(options: Record<string, unknown>): ReadonlySet<EndReason> | null {
+  return Array.isArray(options.end) ? new Set<EndReason>(options.end as EndReason[]) : null;
+}
 
 /** `--type a,b`, repeatable: finding codes that add up; an unknown code is a usage error, not an empty result. */
 function parseFindingCodes(value: string, previous: FindingCode[] = []): FindingCode[] {
@@ -87,13 +101,16 @@ Examples:
     description: 'every client session: address, MQTT version, start, duration, how it ended',
     reporters: sessionsReporters,
     correlate: { keepSessions: true, keepFlows: 'none' },
+    extend: (command) => command.option('--end <reasons>', `only sessions that ended so, comma-separated, repeatable: ${endReasons.join(', ')}, or trouble for ${[...troubledEnds].join(', ')}`, parseEndReasons),
     refine: (c, options, io) => {
+      const ends = endsAsked(options);
+      const sessions = ends === null ? c.sessions : c.sessions.filter((s) => ends.has(s.endReason));
       // A table or Markdown lists the first sessions, as it does when the log is read in one pass.
-      if (options.format !== 'table' && options.format !== 'markdown') return c;
-      warnLeftOut(sessionsList, options.format, Math.max(0, c.sessions.length - sessionsListLimit), io);
-      return c.sessions.length > sessionsListLimit ? { ...c, sessions: sessionsInLogOrder(c.sessions, c.files).slice(0, sessionsListLimit) } : c;
+      if (options.format !== 'table' && options.format !== 'markdown') return { ...c, sessions };
+      warnLeftOut(sessionsList, options.format, Math.max(0, sessions.length - sessionsListLimit), io);
+      return { ...c, sessions: sessions.length > sessionsListLimit ? sessionsInLogOrder(sessions, c.files).slice(0, sessionsListLimit) : sessions };
     },
-    listWhileReading: ({ all, ...run }) => listSessions({ ...run, format: all.format, display: all }),
+    listWhileReading: ({ all, ...run }) => listSessions({ ...run, format: all.format, display: all, ends: endsAsked(all) }),
     examples: `
 JSON and NDJSON are written while the log is read; a table or Markdown lists the first
 ${formatCount(sessionsListLimit)} sessions (a warning counts the rest).
@@ -101,7 +118,8 @@ ${formatCount(sessionsListLimit)} sessions (a warning counts the rest).
 Examples:
   mosqlog sessions broker.log
   mosqlog sessions --client 'sensor-*' --since 2h broker.log
-  mosqlog sessions --format json broker.log | jq '.sessions[] | select(.endReason == "timeout")'`,
+  mosqlog sessions --end trouble broker.log
+  mosqlog sessions --end timeout --format json broker.log | jq -r '.sessions[].client'`,
   },
   {
     name: 'flows',
