@@ -168,6 +168,12 @@ test('the errors and warnings the broker logged are listed under the problems, b
   assert.doesNotMatch((await runCli(['report', '--format', 'html', '--fail-on', 'none', 'fixtures/sample.log'])).stdout, /id="logged"/);
 });
 
+test('the summary names the clients whose sessions ended in trouble more than once, as the summary command does', async () => {
+  const html = renderHtmlReport(await reportOfLog('fixtures/handmade/v1.4.log'), plainContext);
+  assert.match(html, /<h3>Sessions ended in trouble more than once<\/h3><table><thead><tr><th>client<\/th><th class="num">sessions<\/th><th>ended by<\/th><\/tr><\/thead><tbody>\n<tr><td class="client">handheld-3<\/td><td class="num">2<\/td><td>timeout 1, takeover 1<\/td><\/tr>\n<\/tbody>/);
+  assert.doesNotMatch(renderHtmlReport(await reportOfLog('fixtures/sample.log'), plainContext), /ended in trouble more than once/);
+});
+
 test('an empty log says no lines were read, not that the log has no timestamps; standard input is named stdin, as in locations', async () => {
   const html = (await runCli(['report', '--format', 'html', '--fail-on', 'none', '-'], { stdin: '' })).stdout;
   assertSelfContained(html);

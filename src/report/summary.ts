@@ -1,7 +1,7 @@
 /**
  * `mosqlog summary` (the default command): what the log holds, section by section.
  */
-import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
+import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, type TroubledClient, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
 import { describeStalls, findingTitles, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
 import { summaryJson } from './json.js';
@@ -96,15 +96,25 @@ export function cappedCountsNote(what: 'clients' | 'topics'): string {
 }
 
 /**
- * The clients whose sessions ended in trouble more than once, most first: client, how many, and
- * how (`timeout 12, socket-error 3`). One such end is a finding `problems` lists already.
+ * The clients whose sessions ended in trouble more than once, most first. One such end is a
+ * finding `problems` lists already.
  */
+export function repeatedTrouble(c: Correlation): TroubledClient[] {
+  return c.troubledClients.filter((t) => t.ends > 1);
+}
+
+/** How a client's sessions ended in trouble: `timeout 12, socket-error 3`. */
+export function describeTroubledEnds(t: TroubledClient): string {
+  return endReasons.filter((r) => (t.byEndReason[r] ?? 0) > 0).map((r) => `${r} ${t.byEndReason[r]}`).join(', ');
+}
+
+/** {@link repeatedTrouble} as rows: client, how many, and how. */
 function troubledRows(c: Correlation): string[][] {
-  return c.troubledClients.filter((t) => t.ends > 1).map((t) => [t.client, String(t.ends), endReasons.filter((r) => (t.byEndReason[r] ?? 0) > 0).map((r) => `${r} ${t.byEndReason[r]}`).join(', ')]);
+  return repeatedTrouble(c).map((t) => [t.client, String(t.ends), describeTroubledEnds(t)]);
 }
 
 /** Why the troubled clients' counts are lower bounds, when they are. */
-const troubledCappedNote = `More than ${formatCount(activityKeyLimit)} clients had sessions end in trouble: those with the fewest were let go as the log was read, so these counts are lower bounds.`;
+export const troubledCappedNote = `More than ${formatCount(activityKeyLimit)} clients had sessions end in trouble: those with the fewest were let go as the log was read, so these counts are lower bounds.`;
 
 /** The summary as terminal tables. */
 export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {

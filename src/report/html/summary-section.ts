@@ -1,11 +1,12 @@
 /**
  * The top of the HTML report: the heading with the gate verdict, and the summary (overview
- * cards, sessions by end, gate rules, problems per kind, busiest clients and topics).
+ * cards, sessions by end, gate rules, problems per kind, clients whose sessions ended in trouble
+ * more than once, busiest clients and topics).
  */
 import { type Correlation, type EndReason, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { findingTitles, packetLines, versionNotInLog } from '../finding-text.js';
-import { cappedCountsNote, describeMissingSpan, describeUnread } from '../summary.js';
+import { cappedCountsNote, describeMissingSpan, describeTroubledEnds, describeUnread, repeatedTrouble, troubledCappedNote } from '../summary.js';
 import { formatBytes, formatDuration, inputName } from '../text.js';
 import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
@@ -104,6 +105,11 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
   }
   if (outcomes.length > 0) {
     columns.push(`<div><h3>Failed connections</h3>${table(['outcome', { text: 'count', num: true }], outcomes.map(([k, n]) => [htmlText(k), count(n)]), new Set([1]))}</div>`);
+  }
+  const troubled = repeatedTrouble(c);
+  if (troubled.length > 0) {
+    columns.push(`<div><h3>Sessions ended in trouble more than once</h3>${table(['client', { text: 'sessions', num: true }, 'ended by'],
+      troubled.map((t) => [cell('client', htmlText(t.client)), count(t.ends), htmlText(describeTroubledEnds(t))]), new Set([1]))}${c.troubledClientsCapped ? `<p class="note">${htmlText(troubledCappedNote)}</p>` : ''}</div>`);
   }
   if (c.topClients.length > 0) {
     columns.push(`<div><h3>Busiest clients</h3>${table(['client', { text: 'messages', num: true }, { text: 'bytes', num: true }],
