@@ -11,6 +11,7 @@ import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { fixtureLogs } from './support/fixtures.js';
 import { type CliResult, runCli, runFromRepoRoot } from './support/run-cli.js';
+import { endedSession } from './support/session-lines.js';
 
 runFromRepoRoot();
 
@@ -1082,18 +1083,13 @@ test('the summary counts the errors and warnings the broker logged by message, e
 });
 
 test('the summary names the clients whose sessions ended in trouble more than once, also of a selection', async () => {
-  const ended = (t: number, client: string, end: string): string[] => [
-    `${t}: New connection from 10.0.0.1:10000 on port 1883.`,
-    `${t}: New client connected from 10.0.0.1:10000 as ${client} (p2, c1, k60).`,
-    `${t}: ${end.replace('%s', client)}`,
-  ];
   const log = [
-    ...ended(1795700000, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
-    ...ended(1795700100, 'flaky', 'Socket error on client %s, disconnecting.'),
-    ...ended(1795700200, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
-    ...ended(1795700300, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
-    ...ended(1795700400, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
-    ...ended(1795700500, 'once', 'Client %s has exceeded timeout, disconnecting.'),
+    ...endedSession(1795700000, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
+    ...endedSession(1795700100, 'flaky', 'Socket error on client %s, disconnecting.'),
+    ...endedSession(1795700200, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
+    ...endedSession(1795700300, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
+    ...endedSession(1795700400, 'fragile', 'Client %s has exceeded timeout, disconnecting.'),
+    ...endedSession(1795700500, 'once', 'Client %s has exceeded timeout, disconnecting.'),
   ].join('\n');
   const table = (await runCli(['summary', '--no-color', '-'], { stdin: log })).stdout;
   assert.match(table, /Clients whose sessions ended in trouble more than once\n\nclient +sessions +ended by\nfragile +3 +timeout 3\nflaky +2 +timeout 1, socket-error 1\n\n/);

@@ -9,6 +9,7 @@ import { StallWatch } from '../src/correlate/stall-watch.js';
 import { TroubledClients } from '../src/correlate/stats.js';
 import { createLineDecoder } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
+import { endedSession } from './support/session-lines.js';
 
 function correlate(lines: readonly string[], maxOpen?: number): Correlation {
   const decoder = createLineDecoder('f.log');
@@ -30,18 +31,13 @@ test('as many distinct ids as the cap are counted exactly; one more makes the co
 });
 
 test('clients whose sessions end in trouble are counted by how, the most first; past the cap those with the fewest are let go and the counts are lower bounds', () => {
-  const ended = (t: number, client: string, end: string): string[] => [
-    `${t}: New connection from 10.0.0.1:10000 on port 1883.`,
-    `${t}: New client connected from 10.0.0.1:10000 as ${client} (p2, c1, k60).`,
-    `${t}: ${end.replace('%s', client)}`,
-  ];
   const c = correlate([
-    ...ended(1700000000, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
-    ...ended(1700000100, 'flaky', 'Socket error on client %s, disconnecting.'),
-    ...ended(1700000200, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
-    ...ended(1700000300, 'once', 'Client %s has exceeded timeout, disconnecting.'),
-    ...ended(1700000400, 'polite', 'Client %s disconnected.'),
-    ...ended(1700000500, 'polite', 'Client %s closed its connection.'),
+    ...endedSession(1700000000, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
+    ...endedSession(1700000100, 'flaky', 'Socket error on client %s, disconnecting.'),
+    ...endedSession(1700000200, 'flaky', 'Client %s has exceeded timeout, disconnecting.'),
+    ...endedSession(1700000300, 'once', 'Client %s has exceeded timeout, disconnecting.'),
+    ...endedSession(1700000400, 'polite', 'Client %s disconnected.'),
+    ...endedSession(1700000500, 'polite', 'Client %s closed its connection.'),
   ]);
   assert.deepEqual(c.troubledClients, [
     { client: 'flaky', ends: 3, byEndReason: { timeout: 2, 'socket-error': 1 } },

@@ -86,19 +86,23 @@ export interface SkippableTest {
 }
 
 /**
- * Call first in a broker test. Returns true when the test can go on. When mosquitto is missing it
- * marks the test skipped and says so on stderr (a skip must never look like a pass) and returns
- * false — unless `MOSQLOG_REQUIRE_BROKER=1`, when it throws so the test fails (CI has no excuse).
+ * Whether a test that needs a program this machine may lack can go on: true when nothing is
+ * `missing`. Otherwise it marks the test skipped, says so on stderr (a skip must never look like
+ * a pass) and returns false — unless `MOSQLOG_REQUIRE_BROKER=1`, when it throws so the test
+ * fails (CI has no excuse). `what` names the test: `broker test`.
  */
+export function goOnOrSkip(t: SkippableTest, missing: string | null, what: string): boolean {
+  if (missing === null) return true;
+  if (process.env['MOSQLOG_REQUIRE_BROKER'] === '1') throw new Error(`MOSQLOG_REQUIRE_BROKER=1 but ${what} cannot run: ${missing}`);
+  process.stderr.write(`mosqlog: ${what} skipped: ${missing}\n`);
+  t.skip(`${what} skipped: ${missing}`);
+  return false;
+}
+
+/** Call first in a broker test: whether mosquitto and its clients are here ({@link goOnOrSkip}). */
 export function requireBroker(t: SkippableTest): boolean {
   const { available, reason } = brokerAvailability();
-  if (available) return true;
-  if (process.env['MOSQLOG_REQUIRE_BROKER'] === '1') {
-    throw new Error(`MOSQLOG_REQUIRE_BROKER=1 but the broker cannot run: ${reason}`);
-  }
-  process.stderr.write(`mosqlog: mosquitto not installed: broker test skipped (${reason})\n`);
-  t.skip('mosquitto not installed: broker test skipped');
-  return false;
+  return goOnOrSkip(t, available ? null : `mosquitto not installed (${reason})`, 'broker test');
 }
 
 /** How to configure one test broker. Everything not set keeps mosquitto's default. */

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import type { SkippableTest } from './broker.js';
+import { type SkippableTest, goOnOrSkip } from './broker.js';
 
 /** Where Debian's `chromium` package puts the browser; `MOSQLOG_CHROMIUM` overrides. */
 export const chromiumPath = process.env['MOSQLOG_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -42,9 +42,7 @@ export async function requireBrowser(t: SkippableTest): Promise<Browser | null> 
   launching ??= launch();
   const browser = await launching;
   if (typeof browser !== 'string') return browser;
-  if (process.env['MOSQLOG_REQUIRE_BROKER'] === '1') throw new Error(`MOSQLOG_REQUIRE_BROKER=1 but the browser cannot run: ${browser}`);
-  process.stderr.write(`mosqlog: browser test skipped: ${browser}\n`);
-  t.skip(`no browser: ${browser}`);
+  goOnOrSkip(t, browser, 'browser test');
   return null;
 }
 

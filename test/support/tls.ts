@@ -10,18 +10,13 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { SkippableTest } from './broker.js';
-import { findExecutable } from './broker.js';
+import { type SkippableTest, findExecutable, goOnOrSkip } from './broker.js';
 
 const run = promisify(execFile);
 
-/** Call first in a test that needs certificates; returns false (test skipped) when openssl is missing. */
+/** Call first in a test that needs certificates; returns false (test skipped) when openssl is missing ({@link goOnOrSkip}). */
 export function requireOpenssl(t: SkippableTest): boolean {
-  if (findExecutable('openssl') !== undefined) return true;
-  if (process.env['MOSQLOG_REQUIRE_BROKER'] === '1') throw new Error('MOSQLOG_REQUIRE_BROKER=1 but openssl is missing (apt-get install openssl)');
-  process.stderr.write('mosqlog: openssl not installed: TLS broker test skipped (apt-get install openssl)\n');
-  t.skip('openssl not installed: TLS broker test skipped');
-  return false;
+  return goOnOrSkip(t, findExecutable('openssl') === undefined ? 'openssl not installed (apt-get install openssl)' : null, 'TLS broker test');
 }
 
 /** Where the files are: PEM certificates (`.crt`) and their unencrypted keys (`.key`). */

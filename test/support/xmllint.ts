@@ -4,7 +4,7 @@
  * MOSQLOG_REQUIRE_BROKER=1 (CI), where a missing tool fails them.
  */
 import { spawnSync } from 'node:child_process';
-import type { SkippableTest } from './broker.js';
+import { type SkippableTest, goOnOrSkip } from './broker.js';
 
 let available: boolean | undefined;
 
@@ -14,15 +14,9 @@ export function hasXmllint(): boolean {
   return available;
 }
 
-/** Call first in a test that validates; returns false (test skipped) when xmllint is missing. */
+/** Call first in a test that validates; returns false (test skipped) when xmllint is missing ({@link goOnOrSkip}). */
 export function requireXmllint(t: SkippableTest): boolean {
-  if (hasXmllint()) return true;
-  if (process.env['MOSQLOG_REQUIRE_BROKER'] === '1') {
-    throw new Error('MOSQLOG_REQUIRE_BROKER=1 but xmllint is missing (apt-get install libxml2-utils)');
-  }
-  process.stderr.write('mosqlog: xmllint not installed: JUnit schema validation skipped (apt-get install libxml2-utils)\n');
-  t.skip('xmllint not installed: JUnit schema validation skipped');
-  return false;
+  return goOnOrSkip(t, hasXmllint() ? null : 'xmllint not installed (apt-get install libxml2-utils)', 'JUnit schema validation');
 }
 
 /** What xmllint said about a document. */
