@@ -233,8 +233,8 @@ export interface AuthFinding extends FindingBase {
 }
 /**
  * A connection the broker turned away for a cause other than who the client is: at
- * `max_connections`, by tcpd, for want of a file descriptor, or with a CONNACK such as server busy, connection rate exceeded or
- * an unsupported protocol version.
+ * `max_connections`, by tcpd, for want of a file descriptor, or with a CONNACK such as server
+ * busy, connection rate exceeded or an unsupported protocol version.
  */
 export interface RefusedFinding extends FindingBase {
   code: 'connection-refused';
