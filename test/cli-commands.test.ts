@@ -1067,12 +1067,12 @@ test('the summary counts the errors and warnings the broker logged by message, e
     ['error', 2, 'Error in poll: Interrupted system call.', '2026-11-26T13:33:22.000Z', 3],
     ['warning', 2, 'Client c2 has exceeded its receive-maximum quota. This behaviour must be fixed on the client.', '2026-11-26T13:33:23.000Z', 4],
     ['warning', 1, 'Warning: Mosquitto should not be run as root/administrator.', '2026-11-26T13:33:21.000Z', 2],
-    ['warning', 1, 'Warning: File /etc/mosquitto/passwd has world readable permissions. Future versions will refuse to load this file.\nTo fix this, use `chmod 0700 …`.', '2026-11-26T13:33:27.000Z', 8],
+    ['warning', 1, 'Warning: File /etc/mosquitto/passwd has world readable permissions. Future versions will refuse to load this file.\nTo fix this, use `chmod 0700 /etc/mosquitto/passwd`.', '2026-11-26T13:33:27.000Z', 8],
   ]);
   assert.equal(json.errorsAndWarnings[0]?.format, 'Error in poll: %s.');
   const table = (await runCli(['summary', '--no-color', '-'], { stdin: log })).stdout;
   assert.match(table, /Errors and warnings logged\n\nlevel +count +first message +at\nerror +2 +Error in poll: Interrupted system call\. +stdin:3\n/);
-  assert.match(table, /load this file\. To fix this, use `chmod 0700 …`\. +stdin:8\n/, 'a message of two lines on one');
+  assert.match(table, /load this file\. To fix this, use `chmod 0700 \/etc\/mosquitto\/passwd`\. +stdin:8\n/, 'a message of two lines on one');
   const markdown = (await runCli(['summary', '--format', 'markdown', '-'], { stdin: log })).stdout;
   assert.match(markdown, /### Errors and warnings logged\n\n\| level \| count \| first message \| at \|\n.*\n\| error \| 2 \| `Error in poll: Interrupted system call\.` \| stdin:3 \|/);
   // Without a version line the parser takes that format at the level of its first release (info): its words say warning.

@@ -934,6 +934,7 @@ export class Correlator {
         break;
       }
       case 'continuation':
+        this.loggedMessages.continued(r);
         break;
       default:
         assertNever(r);

@@ -1,7 +1,7 @@
 /**
  * Small bounded aggregates the correlator folds finished work into.
  */
-import type { MessageRecord } from '../parse/index.js';
+import type { ContinuationRecord, MessageRecord } from '../parse/index.js';
 import { type Activity, type Correlation, type EndReason, type Latency, type LoggedMessage, type Session, type TroubledClient, troubledEnds } from './types.js';
 
 /**
@@ -240,6 +240,11 @@ export class SessionTally {
   }
 }
 
+/** Values cut from a line, copied so as to hold none of its memory. */
+function ownValues(params: ReadonlyArray<string | number>): Array<string | number> {
+  return params.map((p) => (typeof p === 'string' ? ownCopy(p) : p));
+}
+
 /**
  * An error or a warning by the message's level, or else by its first word, as a grep for them
  * finds it: the broker logs a few of its warnings at other levels (2.0.18's `Warning: File %s has
@@ -259,14 +264,27 @@ export function errorOrWarning(r: MessageRecord): LoggedMessage['level'] | null 
  */
 export class LoggedMessageTally {
   private readonly byLevel = { error: new Map<string, LoggedMessage>(), warning: new Map<string, LoggedMessage>() };
+  /** The first of its format, just added: the next lines of its message hold the rest of its values. */
+  private first: LoggedMessage | null = null;
 
   /** Counts a message of `level` ({@link errorOrWarning}). */
   add(r: MessageRecord, level: LoggedMessage['level']): void {
     const byFormat = this.byLevel[level];
     const seen = byFormat.get(r.format);
-    if (seen !== undefined) seen.count++;
-    // The values are cut from the line, which a copy lets go.
-    else byFormat.set(r.format, { level, format: r.format, count: 1, params: r.params.map((p) => (typeof p === 'string' ? ownCopy(p) : p)), time: r.time, at: { file: r.file, line: r.line } });
+    this.first = null;
+    if (seen !== undefined) {
+      seen.count++;
+      return;
+    }
+    this.first = { level, format: r.format, count: 1, params: ownValues(r.params), time: r.time, at: { file: r.file, line: r.line } };
+    byFormat.set(r.format, this.first);
+  }
+
+  /** A later line of a message: its values are the first message's too, when that one is kept. */
+  continued(r: ContinuationRecord): void {
+    const first = this.first;
+    if (first === null || r.parentLine !== first.at.line || r.file !== first.at.file || r.format !== first.format) return;
+    if (r.params !== undefined) first.params.push(...ownValues(r.params));
   }
 
   /** Errors first, then the most frequent, then the first logged. */
