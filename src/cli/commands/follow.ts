@@ -30,7 +30,7 @@ function addTimeOptions(command: Command): Command {
 /** Registers `mosqlog follow`. */
 export function registerFollow(program: Command, env: CommandEnv): void {
   const command = program.command('follow')
-    .description('follow a live broker log: print sessions, their ends and problems as they happen, across log rotation')
+    .description('follow a live broker log: print sessions, their ends, problems and the errors and warnings the broker logs as they happen, across log rotation')
     .argument('<file>', 'the log file to follow (it may not exist yet), or - for stdin')
     .addOption(new Option('-n, --lines <n>', 'start with the last N lines of the file (the rest still feeds the analysis)').argParser(parseCount('--lines', 0)).default(0))
     .addOption(new Option('--from-start', 'show the whole file first, then follow').conflicts('lines'))

@@ -85,7 +85,7 @@ const views: readonly View[] = [
   {
     name: 'summary',
     isDefault: true,
-    description: 'what the log holds: time span, broker, sessions by end, QoS flows, problems, busiest clients and topics',
+    description: 'what the log holds: time span, broker, sessions by end, QoS flows, problems, the errors and warnings the broker logged, busiest clients and topics',
     reporters: summaryReporters,
     selectsRecords: true,
     correlate: { keepSessions: false, keepFlows: 'none', keepAttempts: false, maxFindingsPerCode: 0 },
