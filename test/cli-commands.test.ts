@@ -1078,6 +1078,10 @@ test('the summary counts the errors and warnings the broker logged by message, e
   // Without a version line the parser takes that format at the level of its first release (info): its words say warning.
   const unversioned = JSON.parse((await runCli(['summary', '--format', 'json', '-'], { stdin: log.split('\n').slice(7).join('\n') })).stdout) as typeof json;
   assert.deepEqual(unversioned.errorsAndWarnings.map((m) => [m.level, m.count, m.at.line]), [['warning', 1, 1]]);
+  // problems points at them, counted by level, in a table and in Markdown.
+  assert.match((await runCli(['problems', '--no-color', '-'], { stdin: log })).stdout, /\nThe broker logged 2 error line\(s\) and 4 warning line\(s\) in the whole log; mosqlog summary lists them by message\.\n$/);
+  assert.match((await runCli(['problems', '--format', 'markdown', '-'], { stdin: log })).stdout, /\nThe broker logged 2 error line\(s\) and 4 warning line\(s\) in the whole log; mosqlog summary lists them by message\.\n$/);
+  assert.doesNotMatch((await runCli(['problems', '--no-color', sample])).stdout, /The broker logged/);
   // A log with none has no such section.
   assert.doesNotMatch((await runCli(['summary', '--no-color', sample])).stdout, /Errors and warnings/);
 });

@@ -70,9 +70,23 @@ export function renderFlowsTable(c: Correlation, ctx: ReportContext): string {
 
 const severityColour = { error: 'red', warning: 'yellow', info: 'cyan' } as const;
 
+/**
+ * What the broker itself logged as errors and warnings, which a finding may or may not explain:
+ * counted in the whole log, for the summary to list by message; null when there were none.
+ */
+function loggedNote(c: Correlation): string | null {
+  const lines = { error: 0, warning: 0 };
+  for (const m of c.loggedMessages) lines[m.level] += m.count;
+  if (lines.error + lines.warning === 0) return null;
+  const counts = [lines.error > 0 ? `${lines.error} error line(s)` : null, lines.warning > 0 ? `${lines.warning} warning line(s)` : null].filter(Boolean).join(' and ');
+  return `The broker logged ${counts} in the whole log; mosqlog summary lists them by message.`;
+}
+
 /** Problems grouped by code, most severe first. */
 export function renderProblemsTable(c: Correlation, ctx: ReportContext): string {
-  if (c.findings.length === 0) return `${ctx.chalk.green('No problems found.')}\n`;
+  const note = loggedNote(c);
+  const after = note === null ? '' : `\n${note}\n`;
+  if (c.findings.length === 0) return `${ctx.chalk.green('No problems found.')}\n${after}`;
   const out: string[] = [];
   for (const [code, findings] of groupByCode(c.findings, c.files)) {
     const total = c.findingTotals[code] ?? findings.length;
@@ -84,7 +98,7 @@ export function renderProblemsTable(c: Correlation, ctx: ReportContext): string 
       [{ header: 'time' }, { header: 'client', shrink: true, drop: 1 }, { header: 'what', wrap: true, comfortable: 40 }, { header: 'line', shrink: true, elide: 'start' }],
       findings.map((f) => [formatTime(f.time, ctx.timeZone), f.client ?? '-', describeFinding(f), location(f.at[0])]), ctx));
   }
-  return out.join('\n');
+  return out.join('\n') + after;
 }
 
 /** Findings counted in `findingTotals` past those listed (each code keeps its first ones). */
@@ -199,10 +213,12 @@ export const problemsReporters = {
   json: (c: Correlation) => jsonWithList({ totals: findingTotalsJson(c.findingTotals) }, 'findings', sortedFindings(c), findingJson),
   ndjson: (c: Correlation) => ndjsonPieces(sortedFindings(c), findingJson),
   markdown: (c: Correlation, ctx: ReportContext) => {
-    if (c.findings.length === 0) return '## Problems\n\nNone found.\n';
+    const logged = loggedNote(c);
+    const after = logged === null ? '' : `\n${logged}\n`;
+    if (c.findings.length === 0) return `## Problems\n\nNone found.\n${after}`;
     const rows = sortedFindings(c).map((f) => [`\`${f.code}\``, formatTime(f.time, ctx.timeZone), f.client !== null ? markdownCodeCell(f.client) : '-', markdownCodeCell(describeFinding(f)), markdownCell(location(f.at[0]))]);
     const unlisted = unlistedFindings(c);
     const note = unlisted > 0 ? `\n_${unlisted} more finding(s) counted but not listed: each code lists its first ones. JSON's \`totals\` has every code's count._\n` : '';
-    return `## Problems\n\n${markdownTable(['code', 'time', 'client', 'what', 'line'], rows)}${note}`;
+    return `## Problems\n\n${markdownTable(['code', 'time', 'client', 'what', 'line'], rows)}${note}${after}`;
   },
 } as const satisfies Record<string, (c: Correlation, ctx: ReportContext) => ReportOutput>;
