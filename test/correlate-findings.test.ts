@@ -1632,6 +1632,46 @@ test('a client whose id is <unknown> itself: the broker\'s Client <unknown> line
   assert.deepEqual(c.attempts.map((a) => [a.address, a.outcome]), [['127.0.0.1', 'closed']]);
 });
 
+describe('a persistent session the broker no longer held', () => {
+  // Real 2.0.11 lines: a mosquitto_sub -c left, a message for it came, the broker (persistence off) restarted, and it came back.
+  const away = [
+    '1796002343: mosquitto version 2.0.11 starting',
+    '1796002343: New connection from 127.0.0.1:50198 on port 18850.',
+    '1796002343: New client connected from 127.0.0.1:50198 as keeper (p2, c0, k60).',
+    '1796002343: Sending CONNACK to keeper (0, 0)',
+    '1796002344: Received DISCONNECT from keeper',
+    '1796002344: Client keeper disconnected.',
+    "1796002344: Received PUBLISH from pub1 (d0, q1, r0, m1, 'k/a', ... (2 bytes))",
+    '1796002344: mosquitto version 2.0.11 terminating',
+    '1796002345: mosquitto version 2.0.11 starting',
+  ];
+  const back = (flags: string, connack: string, version = 'p2'): string[] => [
+    '1796002345: New connection from 127.0.0.1:50226 on port 18850.',
+    `1796002345: New client connected from 127.0.0.1:50226 as keeper (${version}, ${flags}, k60).`,
+    `1796002345: Sending CONNACK to keeper (${connack}, 0)`,
+  ];
+  const lost = (lines: readonly string[]): unknown[] => decoded(lines).findings.filter((f) => f.code === 'session-lost').map((f) => [f.client, f.at.map((w) => w.line), 'restarted' in f ? f.restarted : null]);
+
+  test('a 3.1.1 client without clean session that finds no session kept is session-lost, saying whether the broker restarted in between', () => {
+    const c = decoded([...away, ...back('c0', '0')]);
+    const [finding] = c.findings.filter((f) => f.code === 'session-lost');
+    assert.deepEqual([finding?.severity, finding?.client, finding?.at.map((w) => w.line), finding?.time], ['warning', 'keeper', [12, 6], 1796002345000]);
+    assert.equal(describeFinding(finding as Finding), 'keeper connected again without clean session, but the broker held no session for it: it restarted in between without keeping its sessions (persistence off, or its database not saved or not read); the subscriptions and queued QoS 1/2 messages of its last session were lost');
+    // Without the restart in the log, no cause is known.
+    assert.deepEqual(lost([...away.filter((l) => !/version 2.0.11 (terminating|starting)/.test(l) || l.startsWith('1796002343')), ...back('c0', '0')]), [['keeper', [10, 6], false]]);
+  });
+
+  test('none when the session was kept, expired, replaced by a clean one, or is of a version whose CONNACK does not tell', () => {
+    assert.deepEqual(lost([...away, ...back('c0', '1')]), []);
+    assert.deepEqual(lost([...away, '1796002345: Expiring client keeper due to timeout.', ...back('c0', '0')]), []);
+    assert.deepEqual(lost([...away, ...back('c1', '0'), '1796002346: Client keeper disconnected.', ...back('c0', '0')]), []);
+    assert.deepEqual(lost([...away.map((l) => l.replace('(p2, c0', '(p5, c0')), ...back('c0', '0', 'p5')]), []);
+    assert.deepEqual(lost([...away.map((l) => l.replace('(p2, c0', '(p1, c0')), ...back('c0', '0', 'p1')]), []);
+    // A client seen first with a session it asked to keep finds none: nothing to have lost.
+    assert.deepEqual(lost(back('c0', '0')), []);
+  });
+});
+
 describe('TLS handshakes that failed', () => {
   test('2.0: an OpenSSL error before a Client <unknown> end, and a handshake failed as it was accepted, each one finding with the error', () => {
     const c = decoded([

@@ -34,7 +34,7 @@ describe('content', () => {
       const result = await runCli(['report', '-', '--format', 'markdown', '--fail-on', 'flow-incomplete,keepalive-timeout'], { stdin });
       const rules = tableRows(result.stdout).filter((r) => r.length === 4 && /^`[a-z-]+`/.test(r[0] ?? ''));
       assert.deepEqual(rules.map((r) => [r[0]?.split(' ')[0], r[3]]), [['`flow-incomplete`', '➖ not checked'], ['`keepalive-timeout`', connections ? '✅ passed' : '➖ not checked']]);
-      assert.match(result.stdout, /QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked/);
+      assert.match(result.stdout, /QoS flows, denied or dropped PUBLISH and SUBSCRIBE packets, and sessions kept or lost were not checked/);
       assert.equal(/`keepalive-timeout` not checked: the log has no connection lines/.test(result.stdout), !connections);
       // JSON and HTML say so too.
       const json = JSON.parse((await runCli(['report', '-', '--format', 'json', '--fail-on', 'flow-incomplete,keepalive-timeout'], { stdin })).stdout) as { gate: { rules: Array<{ code: string; passed: boolean; checked: boolean; uncheckedReason?: string }> } };

@@ -521,6 +521,8 @@ const guessesKept = 16;
 const literalUnknown = '<unknown>';
 /** Ids of sessions ended lately kept past the cap on distinct ids, to tell an end's echo. */
 const recentEndsKept = 10_000;
+/** Persistent sessions ended lately, kept to tell one the broker no longer holds ({@link Correlator.persistentEnded}). */
+const persistentEndsKept = 100_000;
 /** v5 wills that may wait for their delay, kept for their sessions' expiry ({@link Correlator.waitingWills}). */
 const waitingWillsKept = 10_000;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
@@ -675,6 +677,12 @@ export class Correlator {
    * them is an echo of its end, not the end of a session begun before the log.
    */
   private readonly recentEnds = new NewestKept<string, true>(recentEndsKept);
+  /**
+   * By client, the latest session of an MQTT 3.1.1 client without clean session that ended, and
+   * the broker starts counted then: the broker should hold it when the client comes back, unless
+   * it expired or a clean session took its place ({@link SessionLostFinding}).
+   */
+  private readonly persistentEnded = new NewestKept<string, { at: Where; starts: number }>(persistentEndsKept);
   private readonly attempts: ConnectionAttempt[] = [];
   private attemptCount = 0;
   private readonly flows: FlowTracker;
@@ -1283,7 +1291,10 @@ export class Correlator {
     // Ending the previous session may have released the client's state; the new one needs it kept.
     const st = this.state(r.client);
     // A clean start discards what the session still held (a v5 one may have ended with its connection).
-    if (r.cleanSession) this.flows.giveUp(st, 'clean-start', true, { file: r.file, line: r.line });
+    if (r.cleanSession) {
+      this.flows.giveUp(st, 'clean-start', true, { file: r.file, line: r.line });
+      this.persistentEnded.delete(r.client);
+    }
     st.mayResume = !r.cleanSession || r.mqttVersion === '5.0';
     if (!r.cleanSession) this.flows.sessionResumed(st, r.time);
     st.mqttVersion = r.mqttVersion;
@@ -1715,6 +1726,10 @@ export class Correlator {
       s.durationMs = s.start !== null && s.end !== null ? Math.max(0, s.end - s.start) : null;
     }
     if (detail !== undefined) s.endDetail = detail;
+    // A v5 session lasts as long as an expiry interval the log does not give; a 3.1 CONNACK says nothing of one kept.
+    if (!s.cleanSession && s.mqttVersion === '3.1.1' && s.outgoingBridge === undefined && reason !== 'open') {
+      this.persistentEnded.set(s.client, { at: s.endAt ?? s.startAt, starts: this.starts });
+    }
     this.sessionCount++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
     this.troubled.add(client, reason);
@@ -2014,6 +2029,7 @@ export class Correlator {
       this.waitingWills.delete(client);
       this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, true);
     }
+    this.persistentEnded.delete(client);
     const st = this.clients.get(client);
     if (!st) return;
     this.flows.giveUp(st, 'expired', true, { file: r.file, line: r.line });
@@ -2225,11 +2241,25 @@ export class Correlator {
           if (st.session) st.session.session.sessionPresent = r.sessionPresent;
           // The broker kept no session for the client: what its last one left in flight is lost.
           if (!r.sessionPresent) this.flows.notResumed(st, { file: r.file, line: r.line });
+          this.settlePersistent(r.client, r.sessionPresent, st.session?.session, r);
         }
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * The CONNACK of a session without clean session said whether the broker held one for the
+   * client: not holding the one that ended before in the log (and did not expire) is a
+   * `session-lost` finding.
+   */
+  private settlePersistent(client: string, present: boolean, session: Session | undefined, r: Where & { time: number | null }): void {
+    if (session === undefined || session.cleanSession || session.mqttVersion !== '3.1.1') return;
+    const before = this.persistentEnded.get(client);
+    this.persistentEnded.delete(client);
+    if (present || before === undefined) return;
+    this.addFinding({ code: 'session-lost', severity: 'warning', client: session.client, time: r.time, at: [{ file: r.file, line: r.line }, before.at], restarted: this.starts > before.starts });
   }
 
   /** The client's top-clients counts, held on its state: one map lookup per client, not per message. */

@@ -153,7 +153,7 @@ export interface Flow {
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
-  'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
+  'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'session-lost', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
   'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
@@ -161,8 +161,8 @@ export type FindingCode = (typeof findingCodes)[number];
 /** The codes of findings about QoS flows, which only packet lines (`log_type debug` or `all`) give. */
 export const flowFindingCodes = ['flow-incomplete', 'flow-refused', 'flow-duplicate', 'mid-reused'] as const satisfies readonly FindingCode[];
 
-/** The codes of findings that only debug lines give: the flows', and PUBLISH and SUBSCRIBE packets the broker denied or dropped. */
-export const packetFindingCodes = [...flowFindingCodes, 'publish-denied', 'publish-too-large', 'subscribe-denied'] as const satisfies readonly FindingCode[];
+/** The codes of findings that only debug lines give: the flows', PUBLISH and SUBSCRIBE packets the broker denied or dropped, and a session lost (its CONNACK says so). */
+export const packetFindingCodes = [...flowFindingCodes, 'publish-denied', 'publish-too-large', 'subscribe-denied', 'session-lost'] as const satisfies readonly FindingCode[];
 
 /** Findings per code. */
 export type FindingCounts = Partial<Record<FindingCode, number>>;
@@ -369,6 +369,16 @@ export interface PersistenceFailedFinding extends FindingBase {
   /** Why, in the broker's words, with the system's error when it gave one (`unable to open mosquitto.db.new for writing: Permission denied`). */
   detail: string;
 }
+/**
+ * An MQTT 3.1.1 client connected again without clean session, as it had before, and the broker's
+ * CONNACK said it held no session for it: what the session held (its subscriptions, the QoS 1/2
+ * messages queued for it) was lost. `at` the CONNACK, then the end of the session before.
+ */
+export interface SessionLostFinding extends FindingBase {
+  code: 'session-lost';
+  /** The broker started again between the two sessions: it kept no sessions across its restart. */
+  restarted: boolean;
+}
 export interface EvictionFinding extends FindingBase {
   code: 'state-evicted';
   sessions: number;
@@ -419,7 +429,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

@@ -34,6 +34,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'bridge-down': 'Bridge down at the end of the log',
   takeover: 'Session taken over',
   'bridge-outage': 'Bridge connection lost, then restored',
+  'session-lost': 'Persistent session lost',
   'messages-dropped': 'Outgoing messages dropped',
   'publish-denied': 'PUBLISH denied by access control',
   'publish-too-large': 'PUBLISH dropped as too large',
@@ -291,6 +292,8 @@ export function describeFinding(f: Finding): string {
       return `systemd says the broker's service ${f.unit} ${f.how === 'exited' ? `exited with status ${f.status}` : f.how === 'killed' ? `was killed by signal ${f.status}` : `dumped core (signal ${f.status})`}: the broker was not running from then until a next start`;
     case 'reload-failed':
       return `the configuration reload logged ${f.errors === 1 ? `an error (${f.detail})` : `${f.errors} errors (first: ${f.detail})`}; the broker ran on without what failed to load`;
+    case 'session-lost':
+      return `${who(f.client)} connected again without clean session, but the broker held no session for it: ${f.restarted ? 'it restarted in between without keeping its sessions (persistence off, or its database not saved or not read)' : 'the log shows no restart or expiry since its last session ended (a restart the log does not hold, or an expiry not logged)'}; the subscriptions and queued QoS 1/2 messages of its last session were lost`;
     case 'persistence-failed':
       return `the broker could not save its in-memory database (${f.detail}): persistent sessions, the messages queued for them and retained messages would not survive a restart`;
     case 'lines-missing':

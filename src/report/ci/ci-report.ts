@@ -120,7 +120,7 @@ export function uncheckedRule(report: CiReport, rule: Pick<RuleResult, 'code' | 
     return unchecked('not checked', 'the log has no connection lines (New client connected, Client … disconnected: log_type notice with connection_messages true), which connections and how they ended are known by');
   }
   if (!packetCodes.has(rule.code)) return null;
-  if (!c.debugLines) return unchecked('not checked', `the log has no ${packetLines}, which QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets are known by`);
+  if (!c.debugLines) return unchecked('not checked', `the log has no ${packetLines}, which QoS flows, denied or dropped PUBLISH and SUBSCRIBE packets, and the CONNACK that says a session was kept are known by`);
   // 2.1 says a filter is denied; before, only the grant line it lacks does.
   if (rule.code === 'subscribe-denied' && !c.filtersJudged) {
     return unchecked('not checked', 'the broker logged SUBSCRIBE requests without log_type subscribe lines, which show the filters a broker before 2.1 granted');

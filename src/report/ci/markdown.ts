@@ -58,7 +58,7 @@ function header(report: CiReport, ctx: ReportContext): string[] {
   }
   const unchecked = uncheckedRules.some((u) => u !== null);
   const packetNote = !c.debugLines && (c.sessionCount > 0 || unchecked);
-  if (packetNote) lines.push(`> QoS flows and denied or dropped PUBLISH and SUBSCRIBE packets were not checked: the log has no ${markdownCell(packetLines)}.`, '');
+  if (packetNote) lines.push(`> QoS flows, denied or dropped PUBLISH and SUBSCRIBE packets, and sessions kept or lost were not checked: the log has no ${markdownCell(packetLines)}.`, '');
   // Rules not checked for one reason share its note.
   const byReason = new Map<string, string[]>();
   for (const [i, u] of uncheckedRules.entries()) {
