@@ -1632,6 +1632,45 @@ test('a client whose id is <unknown> itself: the broker\'s Client <unknown> line
   assert.deepEqual(c.attempts.map((a) => [a.address, a.outcome]), [['127.0.0.1', 'closed']]);
 });
 
+describe('many clients losing their connections at once', () => {
+  const t0 = 1796002000;
+  const connect = (t: number, client: string): string[] => [
+    `${t}: New connection from 10.0.0.9:${40000 + client.length * 100 + t % 100} on port 1883.`,
+    `${t}: New client connected from 10.0.0.9:${40000 + client.length * 100 + t % 100} as ${client} (p2, c1, k30).`,
+  ];
+  const start = [`${t0}: mosquitto version 2.0.11 starting`, `${t0}: mosquitto version 2.0.11 running`];
+  const ids = (n: number, prefix = 'dev'): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  /** A log of `connected` clients, of which the first `lost` end by `end` one second apart from `at`. */
+  const log = (connected: string[], lost: number, at: number, end = 'Client %s has exceeded timeout, disconnecting.'): string[] => [
+    ...connected.flatMap((c) => connect(t0 + 1, c)),
+    ...connected.slice(0, lost).map((c, i) => `${at + i}: ${end.replace('%s', c)}`),
+  ];
+  const mass = (lines: readonly string[]): unknown[] => decoded(lines).findings.filter((f) => f.code === 'mass-disconnect')
+    .map((f) => [f.time, 'clients' in f ? [f.clients, f.connected, f.byEndReason, f.spanMs] : null, f.at.map((w) => w.line)]);
+
+  test('half or more of the clients connected, five at least, ending by timeouts or socket errors within a minute of each other are one finding', () => {
+    const c = decoded([...start, ...log(ids(10), 6, t0 + 100)]);
+    const found = c.findings.filter((f) => f.code === 'mass-disconnect');
+    assert.deepEqual(mass([...start, ...log(ids(10), 6, t0 + 100)]), [[(t0 + 100) * 1000, [6, 10, { timeout: 6 }, 5000], [23, 28]]]);
+    assert.equal(describeFinding(found[0] as Finding), '6 of 10 connected clients lost their connections within 5s (timeout 6): a cause they share, such as the network or a broker that stalled, rather than each client');
+    // Socket errors count with timeouts; a client that closed its connection chose to.
+    assert.deepEqual(mass([...start, ...log(ids(6), 3, t0 + 100), ...ids(6).slice(3).map((c, i) => `${t0 + 110 + i}: Socket error on client ${c}, disconnecting.`)]).map((f) => (f as unknown[])[1]), [[6, 6, { timeout: 3, 'socket-error': 3 }, 12_000]]);
+    assert.deepEqual(mass([...start, ...log(ids(6), 6, t0 + 100, 'Client %s closed its connection.')]), []);
+    // Two bursts more than a minute apart are two.
+    const twice = [...start, ...log(ids(12), 6, t0 + 100), ...ids(12).slice(6).map((c, i) => `${t0 + 400 + i}: Client ${c} has exceeded timeout, disconnecting.`)];
+    assert.deepEqual(mass(twice).map((f) => (f as unknown[])[1]), [[6, 12, { timeout: 6 }, 5000], [6, 6, { timeout: 6 }, 5000]]);
+  });
+
+  test('none for fewer than five, fewer than half, one client ending again and again, or a log that does not show the broker start', () => {
+    assert.deepEqual(mass([...start, ...log(ids(6), 4, t0 + 100)]), []);
+    assert.deepEqual(mass([...start, ...log(ids(20), 6, t0 + 100)]), []);
+    const flapping = [...start, ...Array.from({ length: 6 }, (_, i) => [...connect(t0 + 10 * i + 1, 'flaky'), `${t0 + 10 * i + 5}: Client flaky has exceeded timeout, disconnecting.`]).flat()];
+    assert.deepEqual(mass(flapping), []);
+    // A log rotated after the start: the clients connected before it are not known.
+    assert.deepEqual(mass(log(ids(10), 6, t0 + 100)), []);
+  });
+});
+
 describe('a persistent session the broker no longer held', () => {
   // Real 2.0.11 lines: a mosquitto_sub -c left, a message for it came, the broker (persistence off) restarted, and it came back.
   const away = [

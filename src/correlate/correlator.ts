@@ -13,6 +13,7 @@ import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
+import { LostTogether } from './lost-together.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, LoggedMessageTally, TroubledClients, distinctClientLimit, errorOrWarning, ownCopy, troubledClientsListed } from './stats.js';
 import {
@@ -636,6 +637,11 @@ export class Correlator {
   private readonly unknownExamples: string[] = [];
   private readonly loggedMessages = new LoggedMessageTally();
   private readonly troubled = new TroubledClients();
+  /** Sessions open now. */
+  private openSessions = 0;
+  /** Every session since the broker's start is in the log, none let go at the cap: the clients connected are known. */
+  private sessionsKnown = false;
+  private readonly lostTogether = new LostTogether((finding) => this.addFinding(finding));
   private unknownAt: Where | null = null;
   private readonly versions = new Set<string>();
   /** Whether a connect line named its client's port, which only 2.0 and later do. */
@@ -823,6 +829,7 @@ export class Correlator {
     const failedSave = this.saveFailure?.time;
     if (failedSave != null && time - failedSave >= startSettledMs) this.settleSaveFailure(null);
     this.bridges.quietUntil(time);
+    this.lostTogether.settle(time);
     this.sayStalledFlows(time);
   }
 
@@ -888,6 +895,7 @@ export class Correlator {
         if (this.last === null || r.time > this.last) this.last = r.time;
         if (r.time % 1000 !== 0) this.finerThanSeconds = true;
         this.sayStalledFlows(r.time);
+        this.lostTogether.settle(r.time);
         const minute = Math.floor(r.time / 60_000) * 60_000;
         if (minute !== this.minute) this.countMinute(minute);
       }
@@ -987,6 +995,7 @@ export class Correlator {
     this.undecided = [];
     this.countMinute(this.minute);
     this.bridges.finish(this.lastTime);
+    this.lostTogether.finish();
     if (this.stoppedUnsaved) this.forgetKeptSessions();
     for (const [client, st] of this.clients) {
       this.announceTakeover(st);
@@ -1087,6 +1096,7 @@ export class Correlator {
     if (st.session) {
       this.closeSession(client, st, 'other', null, 'state limit reached');
       this.evicted.sessions++;
+      this.sessionsKnown = false;
     }
     this.clients.delete(client);
     this.cachedState = undefined;
@@ -1385,6 +1395,7 @@ export class Correlator {
 
   private startSession(st: ClientState, session: Session, unannounced = false): void {
     st.session = { session, disconnectAt: null, pingUnanswered: null, willMessage: null, unannounced };
+    this.openSessions++;
     // A client back within its will's delay cancels the will.
     this.waitingWills.delete(st.id);
     // A session begun before the log or given up, if there was one, is over.
@@ -1719,6 +1730,7 @@ export class Correlator {
     }
     const s = open.session;
     st.session = null;
+    this.openSessions--;
     s.endReason = reason;
     if (r) {
       s.end = r.time ?? this.lastTime;
@@ -1733,6 +1745,7 @@ export class Correlator {
     this.sessionCount++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
     this.troubled.add(client, reason);
+    if (s.end !== null) this.lostTogether.ended(s.client, reason, s.end, s.endAt ?? s.startAt, this.openSessions, this.sessionsKnown);
     if (this.keepSessions) this.sessions.push(s);
     this.noteEnded(client);
     this.emit({ kind: 'session-end', session: s });
@@ -1948,6 +1961,7 @@ export class Correlator {
     this.terminated = null;
     this.ranBeforeStart = false;
     this.starts++;
+    this.sessionsKnown = this.evicted.sessions === 0;
     // Connections announced before the restart never completed.
     for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
     this.pending.clear();

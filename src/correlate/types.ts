@@ -153,7 +153,7 @@ export interface Flow {
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
-  'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'session-lost', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
+  'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'mass-disconnect', 'session-lost', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
   'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
@@ -370,6 +370,22 @@ export interface PersistenceFailedFinding extends FindingBase {
   detail: string;
 }
 /**
+ * Many clients lost their connections at once (a keepalive timeout or a socket error each, within
+ * a minute of the one before, at least 5 clients and half of those connected): a cause they
+ * share. `at` the first end and the last. Judged only while the log shows every session since
+ * the broker started, so that the clients connected are known.
+ */
+export interface LostTogetherFinding extends FindingBase {
+  code: 'mass-disconnect';
+  /** Clients whose sessions ended so. */
+  clients: number;
+  /** Clients connected as the first ended: those that ended, and those still connected then. */
+  connected: number;
+  byEndReason: Partial<Record<EndReason, number>>;
+  /** From the first end to the last. */
+  spanMs: number;
+}
+/**
  * An MQTT 3.1.1 client connected again without clean session, as it had before, and the broker's
  * CONNACK said it held no session for it: what the session held (its subscriptions, the QoS 1/2
  * messages queued for it) was lost. `at` the CONNACK, then the end of the session before.
@@ -429,7 +445,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | LostTogetherFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

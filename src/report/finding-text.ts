@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import type { AuthFinding, BridgeFinding, Correlation, DeniedFinding, Finding, FindingCode, Flow, FlowFinding, FlowTotals, LoggedMessage, RefusedFinding, Session, StalledAt } from '../correlate/index.js';
+import { type AuthFinding, type BridgeFinding, type Correlation, type DeniedFinding, type EndReason, type Finding, type FindingCode, type Flow, type FlowFinding, type FlowTotals, type LoggedMessage, type RefusedFinding, type Session, type StalledAt, endReasons } from '../correlate/index.js';
 import { type Direction, fillPrintf } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
@@ -34,6 +34,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'bridge-down': 'Bridge down at the end of the log',
   takeover: 'Session taken over',
   'bridge-outage': 'Bridge connection lost, then restored',
+  'mass-disconnect': 'Many clients lost their connections at once',
   'session-lost': 'Persistent session lost',
   'messages-dropped': 'Outgoing messages dropped',
   'publish-denied': 'PUBLISH denied by access control',
@@ -135,6 +136,11 @@ function withTlsHint(detail: string, bridge: boolean): string {
 /** A connection the broker refused with a CONNACK: who, from where, and its code. */
 function describeRefusal(f: AuthFinding | RefusedFinding): string {
   return `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
+}
+
+/** Sessions counted by how they ended, in the order of {@link endReasons}: `timeout 12, socket-error 3`. */
+export function describeEndCounts(counts: Partial<Record<EndReason, number>>): string {
+  return endReasons.filter((r) => (counts[r] ?? 0) > 0).map((r) => `${r} ${counts[r]}`).join(', ');
 }
 
 /** How long a finding's trouble lasted; none at all between two stamps is under a second, whatever the stamps hold. */
@@ -292,6 +298,10 @@ export function describeFinding(f: Finding): string {
       return `systemd says the broker's service ${f.unit} ${f.how === 'exited' ? `exited with status ${f.status}` : f.how === 'killed' ? `was killed by signal ${f.status}` : `dumped core (signal ${f.status})`}: the broker was not running from then until a next start`;
     case 'reload-failed':
       return `the configuration reload logged ${f.errors === 1 ? `an error (${f.detail})` : `${f.errors} errors (first: ${f.detail})`}; the broker ran on without what failed to load`;
+    case 'mass-disconnect': {
+      const how = describeEndCounts(f.byEndReason);
+      return `${f.clients} of ${f.connected} connected clients lost their connections within ${lasting(f.spanMs)} (${how}): a cause they share, such as the network or a broker that stalled, rather than each client`;
+    }
     case 'session-lost':
       return `${who(f.client)} connected again without clean session, but the broker held no session for it: ${f.restarted ? 'it restarted in between without keeping its sessions (persistence off, or its database not saved or not read)' : 'the log shows no restart or expiry since its last session ended (a restart the log does not hold, or an expiry not logged)'}; the subscriptions and queued QoS 1/2 messages of its last session were lost`;
     case 'persistence-failed':

@@ -3,7 +3,7 @@
  */
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, type TroubledClient, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeStalls, findingTitles, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
+import { describeEndCounts, describeStalls, findingTitles, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
@@ -105,7 +105,7 @@ export function repeatedTrouble(c: Correlation): TroubledClient[] {
 
 /** How a client's sessions ended in trouble: `timeout 12, socket-error 3`. */
 export function describeTroubledEnds(t: TroubledClient): string {
-  return endReasons.filter((r) => (t.byEndReason[r] ?? 0) > 0).map((r) => `${r} ${t.byEndReason[r]}`).join(', ');
+  return describeEndCounts(t.byEndReason);
 }
 
 /** {@link repeatedTrouble} as rows: client, how many, and how. */
