@@ -918,25 +918,7 @@ export class Correlator {
       case 'broker': this.onBroker(r); break;
       case 'messages-dropped': this.onDropped(r); break;
       case 'session-expiry': this.onExpiry(r.client, r); break;
-      case 'message': {
-        const level = errorOrWarning(r);
-        if (level !== null) {
-          this.loggedMessages.add(r, level);
-          this.emit({ kind: 'logged', record: r, level });
-        }
-        if (this.onConfigError(r) || this.bridges.message(r)) break;
-        if (isSaveFailure(r)) this.saveFailure = r;
-        if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
-        else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
-        else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
-        else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
-        else if (violationFormats.has(r.format)) {
-          // 2.1 names a CONNECT's client before it has read the id: glibc prints the null pointer.
-          const client = r.client === '(null)' ? null : r.client ?? null;
-          this.violation.keep({ client, address: r.address ?? null, port: r.port ?? null, detail: violationDetail(r), at: { file: r.file, line: r.line } }, this.records + violationRecords);
-        }
-        break;
-      }
+      case 'message': this.onMessage(r); break;
       case 'unknown':
         // A blank line says nothing to understand (an editor's last newline, files joined).
         if (r.raw.trim() === '') break;
@@ -2274,6 +2256,26 @@ export class Correlator {
     this.persistentEnded.delete(client);
     if (present || before === undefined) return;
     this.addFinding({ code: 'session-lost', severity: 'warning', client: session.client, time: r.time, at: [{ file: r.file, line: r.line }, before.at], restarted: this.starts > before.starts });
+  }
+
+  /** A message of the broker's not read as a typed record: what it says of errors, refusals, TLS and the protocol. */
+  private onMessage(r: MessageRecord): void {
+    const level = errorOrWarning(r);
+    if (level !== null) {
+      this.loggedMessages.add(r, level);
+      this.emit({ kind: 'logged', record: r, level });
+    }
+    if (this.onConfigError(r) || this.bridges.message(r)) return;
+    if (isSaveFailure(r)) this.saveFailure = r;
+    if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
+    else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
+    else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
+    else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
+    else if (violationFormats.has(r.format)) {
+      // 2.1 names a CONNECT's client before it has read the id: glibc prints the null pointer.
+      const client = r.client === '(null)' ? null : r.client ?? null;
+      this.violation.keep({ client, address: r.address ?? null, port: r.port ?? null, detail: violationDetail(r), at: { file: r.file, line: r.line } }, this.records + violationRecords);
+    }
   }
 
   /** The client's top-clients counts, held on its state: one map lookup per client, not per message. */
