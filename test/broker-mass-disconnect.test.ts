@@ -29,5 +29,7 @@ test('broker clients silent together: each times out, and together they are a ma
   assert.deepEqual(mass.map((f) => [f.clients, f.connected, f.byEndReason]), [[8, 9, { timeout: 8 }]], JSON.stringify(problems.findings));
   assert.match(mass[0]?.message ?? '', /^8 of 9 connected clients lost their connections within .+ \(timeout 8\): a cause they share/);
   // A warning: the timeouts already fail the default gate.
-  assert.equal((await runCli(['report', '--fail-on', 'mass-disconnect', broker.logFile])).code, 1);
+  const junit = await runCli(['report', '--format', 'junit', '--fail-on', 'mass-disconnect', broker.logFile]);
+  assert.equal(junit.code, 1);
+  assert.match(junit.stdout, /<testcase classname="mass-disconnect" name="8 clients"/);
 });

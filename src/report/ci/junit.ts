@@ -64,6 +64,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: 'configuration reload', fromId: false };
     case 'persistence-failed':
       return { text: 'database', fromId: false };
+    case 'mass-disconnect':
+      return { text: `${f.clients} clients`, fromId: false };
     case 'lines-missing':
       return { text: 'system log', fromId: false };
     case 'state-evicted':
