@@ -2,7 +2,7 @@
  * A real mosquitto with limits on 127.0.0.1: a PUBLISH over its `message_size_limit` is dropped,
  * and each such drop is a finding at any QoS, its flow refused; a connection over its
  * `max_connections` is denied, a connection-refused warning a CI gate can name; so is one that
- * comes when the broker has no file descriptor left.
+ * comes when the broker has no file descriptor left; and a queue full for a subscriber away drops its messages.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -90,4 +90,22 @@ test('broker out of file descriptors: each connection it turns away is a connect
   assert.deepEqual([...details], [tcpd > 0 ? 'warning denied by tcpd' : 'warning socket count exceeded']);
   const text = (await runCli(['problems', '--type', 'connection-refused', broker.logFile])).stdout;
   assert.match(text, /file descriptor .*\(see ulimit -n\)/);
+});
+
+test('broker max_queued_messages: messages for a subscriber away past its queue are dropped, a messages-dropped warning for it offline', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker({ extraConfig: ['max_queued_messages 3'] });
+  t.after(() => broker.dispose());
+  const sleeper = (): Promise<unknown> => run(requireExecutable('mosquitto_sub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-i', 'sleeper', '-c', '-q', '1', '-t', 'queue/#', '-W', '1']).catch(() => undefined);
+  await sleeper();
+  for (let i = 1; i <= 6; i++) await run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-i', `sender-${i}`, '-q', '1', '-t', 'queue/a', '-m', `m${i}`]);
+  await sleeper();
+  await broker.stop();
+
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; client: string | null; offline?: boolean; message: string }> };
+  const dropped = problems.findings.filter((f) => f.code === 'messages-dropped').map((f) => [f.client, f.offline, f.message]);
+  assert.deepEqual(dropped, [['sleeper', true, 'queue full for sleeper while it was not connected: messages for it are being dropped']], JSON.stringify(problems.findings));
+  // The three it kept reach it when it comes back.
+  const flows = JSON.parse((await runCli(['flows', '--format', 'json', '--client', 'sleeper', broker.logFile])).stdout) as { flows: Array<{ direction: string; state: string }> };
+  assert.deepEqual(flows.flows.map((f) => [f.direction, f.state]), [['out', 'complete'], ['out', 'complete'], ['out', 'complete']]);
 });
