@@ -2,7 +2,8 @@
  * A real mosquitto with limits on 127.0.0.1: a PUBLISH over its `message_size_limit` is dropped,
  * and each such drop is a finding at any QoS, its flow refused; a connection over its
  * `max_connections` is denied, a connection-refused warning a CI gate can name; so is one that
- * comes when the broker has no file descriptor left; and a queue full for a subscriber away drops its messages.
+ * comes when the broker has no file descriptor left; and a queue full for a subscriber away
+ * drops its messages.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
