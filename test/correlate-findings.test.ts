@@ -1696,6 +1696,9 @@ describe('a persistent session the broker no longer held', () => {
     const [finding] = c.findings.filter((f) => f.code === 'session-lost');
     assert.deepEqual([finding?.severity, finding?.client, finding?.at.map((w) => w.line), finding?.time], ['warning', 'keeper', [12, 6], 1796002345000]);
     assert.equal(describeFinding(finding as Finding), 'keeper connected again without clean session, but the broker held no session for it: it restarted in between without keeping its sessions (persistence off, or its database not saved or not read); the subscriptions and queued QoS 1/2 messages of its last session were lost');
+    // Still connected when the broker went down unannounced (a crash): its session ended with that run.
+    const crashed = [...away.slice(0, 4), '1796002345: mosquitto version 2.0.11 starting', ...back('c0', '0')];
+    assert.deepEqual(lost(crashed), [['keeper', [8, 5], true]]);
     // Without the restart in the log, no cause is known.
     assert.deepEqual(lost([...away.filter((l) => !/version 2.0.11 (terminating|starting)/.test(l) || l.startsWith('1796002343')), ...back('c0', '0')]), [['keeper', [10, 6], false]]);
   });
