@@ -4,7 +4,7 @@
  * that reads only some lines, dates made up or read in the wrong order.
  */
 import type { LineParser } from '../parse/index.js';
-import { inputName } from '../report/index.js';
+import { inputName } from '../report/text.js';
 import type { InputSource } from './input.js';
 import type { InputTally } from './input-tally.js';
 import type { Io } from './io.js';

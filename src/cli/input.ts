@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type LineContext, LineParser, type LogRecord, createLineDecoder, halfYearMs, nextFileContext, readRecordBatches } from '../parse/index.js';
-import { inputName } from '../report/index.js';
+import { inputName } from '../report/text.js';
 import type { Io } from './io.js';
 import { type Rotation, olderFirst, rotationOf } from './rotation.js';
 

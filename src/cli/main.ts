@@ -9,19 +9,37 @@
 import { getEventListeners, once } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import type { CommandEnv, RegisterCommand } from './command-env.js';
-import { registerFollow } from './commands/follow.js';
-import { registerParse } from './commands/parse.js';
-import { registerReport } from './commands/report.js';
-import { registerTimeline } from './commands/timeline.js';
-import { registerViews } from './commands/views.js';
 import { InputError } from './input.js';
 import { ClosedOutput, type Io, OutputSink } from './io.js';
 import { UsageError } from './options.js';
 
 const exitCodes = { ok: 0, failed: 1, error: 2 } as const;
 
-/** The commands, in the order `--help` lists them. */
-const commands: readonly RegisterCommand[] = [registerViews, registerTimeline, registerReport, registerFollow, registerParse];
+/** A module of commands, loaded when a run needs it; `names` are the commands it registers. */
+interface CommandModule {
+  names: readonly string[];
+  load(): Promise<RegisterCommand>;
+}
+
+/** The command modules, in the order `--help` lists their commands. */
+const commandModules: readonly CommandModule[] = [
+  { names: ['summary', 'sessions', 'flows', 'problems'], load: async () => (await import('./commands/views.js')).registerViews },
+  { names: ['timeline'], load: async () => (await import('./commands/timeline.js')).registerTimeline },
+  { names: ['report'], load: async () => (await import('./commands/report.js')).registerReport },
+  { names: ['follow'], load: async () => (await import('./commands/follow.js')).registerFollow },
+  { names: ['parse'], load: async () => (await import('./commands/parse.js')).registerParse },
+];
+
+/**
+ * The command modules a run needs: the one whose command its first word names (the options
+ * before it, `--color` and the like, take no value), so that `mosqlog parse` loads no code of
+ * the other commands; every module otherwise (the default command on files, help, the version).
+ */
+function modulesFor(argv: readonly string[]): readonly CommandModule[] {
+  const first = argv.find((arg) => !arg.startsWith('-'));
+  const named = first === undefined ? undefined : commandModules.find((m) => m.names.includes(first));
+  return named === undefined ? commandModules : [named];
+}
 
 /** The terminal's width: what it reports, else `COLUMNS` (a terminal that reports 0 × 0, a serial console). */
 function withColumns(io: Io): Io {
@@ -63,7 +81,7 @@ Without a command, files run summary: mosqlog broker.log is mosqlog summary brok
 Each command's --help lists its options and examples.`);
 
   const env: CommandEnv = { io, stdout, gateFailed: () => { code = exitCodes.failed; } };
-  for (const register of commands) register(program, env);
+  for (const register of await Promise.all(modulesFor(argv).map((m) => m.load()))) register(program, env);
 
   for (const command of program.commands) command.exitOverride().configureOutput(output);
 

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
-import { type Selection, globProblem, parseTimeBound, topicFilterProblem } from '../correlate/index.js';
+import { type Selection, globProblem, parseTimeBound, topicFilterProblem } from '../correlate/select.js';
 import { type Clock, LineParser, type ParseOptions, calendarDay, createClock } from '../parse/index.js';
 import type { ReportContext } from '../report/index.js';
 import type { Io } from './io.js';

@@ -3,7 +3,7 @@
  * large, or of a size not known (stdin, a pipe) and read for a while; redrawn at most four
  * times a second, erased when done.
  */
-import { formatCount } from '../report/index.js';
+import { formatCount } from '../report/text.js';
 import type { InputSource } from './input.js';
 import type { Io } from './io.js';
 

@@ -3,7 +3,8 @@
  */
 import type { Command } from 'commander';
 import { type LineContext, defaultMaxLineLength } from '../../parse/index.js';
-import { RecordJsonLines } from '../../report/index.js';
+// The JSON writer alone: `parse` loads nothing else of the report layer.
+import { RecordJsonLines } from '../../report/record-json.js';
 import type { CommandEnv } from '../command-env.js';
 import { forEachRecordBatch, resolveInputs } from '../input.js';
 import { type InputTally, tallyFor, tallyRecord } from '../input-tally.js';
