@@ -46,6 +46,23 @@ describe('content', () => {
     }
   });
 
+  test("the broker's errors and warnings close the summary, by message, their text in code spans", async () => {
+    const stdin = [
+      '1795700000: mosquitto version 2.1.2 starting',
+      '1795700000: mosquitto version 2.1.2 running',
+      '1795700001: Client a|b`@here has exceeded its receive-maximum quota. This behaviour must be fixed on the client.',
+      '1795700002: Error in poll: Interrupted system call.',
+      '1795700003: Error in poll: Bad file descriptor.',
+    ].join('\n');
+    const result = await runCli(['report', '-', '--format', 'markdown', '--fail-on', 'none'], { stdin });
+    assert.match(result.stdout, /### Errors and warnings the broker logged \(3 line\(s\)\)\n\n\| Level \| Count \| First message \| Where \|\n\|---\|---:\|---\|---\|\n\| error \| 2 \| `Error in poll: Interrupted system call\.` \| stdin:4 \|\n/);
+    const rows = tableRows(result.stdout).filter((r) => r[0] === 'warning');
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.length, 4, 'a pipe in the message does not add a cell');
+    assert.doesNotMatch(outsideCodeSpans(result.stdout), /@here/);
+    assert.doesNotMatch((await runCli(['report', 'fixtures/sample.log', '--format', 'markdown', '--fail-on', 'none'])).stdout, /Errors and warnings the broker logged/);
+  });
+
   test('hostile ids stay inside code spans: no HTML, links or mentions', async () => {
     const result = await runCli(['report', 'fixtures/handmade/hostile-ids.log', '--format', 'markdown', '--fail-on', 'all', '--exit-zero']);
     assert.equal(result.code, 0);
