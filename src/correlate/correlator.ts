@@ -11,9 +11,9 @@ import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
+import { LostTogether } from './lost-together.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
-import { LostTogether } from './lost-together.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, LoggedMessageTally, TroubledClients, distinctClientLimit, errorOrWarning, ownCopy, troubledClientsListed } from './stats.js';
 import {
