@@ -5,7 +5,7 @@
  */
 import {
   type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type Level, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type RecordType, type ServiceExit, type SubscriptionRecord, type Where, type WillRecord, assertNever, findCatalogueLevel, isAtLeast21, publishesLogLine,
+  type RecordType, type ServiceExit, type SubscriptionRecord, type Where, type WillRecord, assertNever, fillPrintf, findCatalogueLevel, isAtLeast21, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
@@ -430,9 +430,7 @@ const configErrorsCited = 5;
 
 /** The text of a message line: its format with its values in, without a leading `Error: `. */
 function fillFormat(r: MessageRecord): string {
-  let i = 0;
-  const text = r.format.replace(/%[-+ #0-9.]*[hlz]*[a-zA-Z%]/g, (spec) => (spec === '%%' ? '%' : String(r.params[i++] ?? '?')));
-  return text.replace(/^Error:\s*/, '');
+  return fillPrintf(r.format, r.params, '?').replace(/^Error:\s*/, '');
 }
 
 /** What an error line says, as a finding's detail: without `Error: `, its last full stop and a line end written with it. */

@@ -121,12 +121,12 @@ export function compilePrintf(format: string): CompiledShape {
 
 /**
  * A broker message from its printf format and the values its line held (a message record's
- * `format` and `params`): each placeholder takes the next value as the line showed it, `…` where
- * the broker cut the line before it.
+ * `format` and `params`): each placeholder takes the next value as the line showed it, `missing`
+ * where the broker cut the line before it.
  */
-export function fillPrintf(format: string, params: ReadonlyArray<string | number>): string {
+export function fillPrintf(format: string, params: ReadonlyArray<string | number>, missing = '…'): string {
   let next = 0;
-  return format.replace(printfConversion, (_all, spec: string) => (spec === '%' ? '%' : String(params[next++] ?? '…')));
+  return format.replace(printfConversion, (_all, spec: string) => (spec === '%' ? '%' : String(params[next++] ?? missing)));
 }
 
 /** Matches a whole message against a shape; returns its fields or null. */
