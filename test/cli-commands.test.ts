@@ -11,6 +11,7 @@ import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { fixtureLogs } from './support/fixtures.js';
 import { type CliResult, runCli, runFromRepoRoot } from './support/run-cli.js';
+import { catalogueRowsFrom14, physicalLines } from './support/catalogue.js';
 import { endedSession } from './support/session-lines.js';
 
 runFromRepoRoot();
@@ -1084,6 +1085,21 @@ test('the summary counts the errors and warnings the broker logged by message, e
   assert.doesNotMatch((await runCli(['problems', '--no-color', sample])).stdout, /The broker logged/);
   // A log with none has no such section.
   assert.doesNotMatch((await runCli(['summary', '--no-color', sample])).stdout, /Errors and warnings/);
+});
+
+test('past 20 messages, the summary and the CI Markdown list the first 20 of the errors and warnings logged and count the rest', async () => {
+  // A line of each one-line warning of the catalogue, while a broker runs.
+  const warnings = catalogueRowsFrom14().filter((row) => row.level === 'MOSQ_LOG_WARNING' && row.format.startsWith('Warning: ')).flatMap((row) => physicalLines(row, 'x')).filter((l) => !l.includes('\n'));
+  const log = ['1795700000: mosquitto version 2.0.18 starting', '1795700000: mosquitto version 2.0.18 running', ...warnings.map((l) => `1795700001: ${l}`)].join('\n');
+  const listed = (JSON.parse((await runCli(['summary', '--format', 'json', '-'], { stdin: log })).stdout) as { errorsAndWarnings: unknown[] }).errorsAndWarnings.length;
+  assert.ok(listed > 20, `${listed} messages`);
+  const note = `${listed - 20} more message(s) not listed (mosqlog summary --format json lists every one).`;
+  const table = (await runCli(['summary', '--no-color', '-'], { stdin: log })).stdout;
+  assert.equal(table.slice(table.indexOf('Errors and warnings logged')).split('\n').filter((l) => l.startsWith('warning ')).length, 20);
+  assert.ok(table.includes(`\n${note}\n`), table);
+  const markdown = (await runCli(['report', '--format', 'markdown', '--fail-on', 'none', '-'], { stdin: log })).stdout;
+  assert.equal(markdown.split('\n').filter((l) => l.startsWith('| warning |')).length, 20);
+  assert.ok(markdown.includes(`\n_${note}_\n`), markdown);
 });
 
 test('the summary names the clients whose sessions ended in trouble more than once, also of a selection', async () => {

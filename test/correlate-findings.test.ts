@@ -14,6 +14,20 @@ function records(lines: readonly string[]): LogRecord[] {
   return lines.map((text, i) => parseLine(text, { file: 'f.log', line: i + 1 }));
 }
 
+/**
+ * A followed log of `lines` whose time then goes on, line-less, to each of `quiet` in turn: the
+ * codes of the findings said by then, at each.
+ */
+function saidWhileQuiet(lines: readonly string[], quiet: readonly number[]): string[][] {
+  const events: CorrelatorEvent[] = [];
+  const followed = new Correlator({ onEvent: (e) => events.push(e) });
+  for (const r of records(lines)) followed.push(r);
+  return quiet.map((time) => {
+    followed.quietUntil(time);
+    return events.flatMap((e) => (e.kind === 'finding' ? [e.finding.code] : []));
+  });
+}
+
 function correlate(lines: readonly string[]): Correlation {
   return correlateRecords(records(lines), { keepFlows: 'all' });
 }
@@ -2292,13 +2306,7 @@ test('a configuration reload that logs errors is a reload-failed warning, citing
   // An error after a client's line is not the reload's, nor is a bridge's.
   assert.deepEqual(findingsOf(correlate([...head, ...good, ...refused, '1795920582: Error: Unable to open pwfile "/tmp/rl/pw".'])).filter((f) => f.startsWith('reload')), []);
   // Followed, a reload the log then says nothing after is judged once the log has been quiet a moment.
-  const events: CorrelatorEvent[] = [];
-  const followed = new Correlator({ onEvent: (e) => events.push(e) });
-  for (const r of records([...head, ...pwfile])) followed.push(r);
-  followed.quietUntil(1795920581_000);
-  assert.deepEqual(events.filter((e) => e.kind === 'finding').length, 0);
-  followed.quietUntil(1795920582_000);
-  assert.deepEqual(events.flatMap((e) => (e.kind === 'finding' ? [e.finding.code] : [])), ['reload-failed']);
+  assert.deepEqual(saidWhileQuiet([...head, ...pwfile], [1795920581_000, 1795920582_000]), [[], ['reload-failed']]);
 });
 
 test('a database the broker could not save is a persistence-failed warning per failed save, with the system\'s error when it gave one', () => {
@@ -2325,13 +2333,7 @@ test('a database the broker could not save is a persistence-failed warning per f
   // An error of the system's with no failed save before it is none.
   assert.deepEqual(details(['1795996249: Error: Permission denied.']), []);
   // Followed, a failed save the log then says nothing after is said once the log has been quiet a moment.
-  const events: CorrelatorEvent[] = [];
-  const followed = new Correlator({ onEvent: (e) => events.push(e) });
-  for (const r of records(['1795996249: Error saving in-memory database, unable to open mosquitto.db.new for writing.'])) followed.push(r);
-  followed.quietUntil(1795996249_500);
-  assert.deepEqual(events.filter((e) => e.kind === 'finding').length, 0);
-  followed.quietUntil(1795996251_000);
-  assert.deepEqual(events.flatMap((e) => (e.kind === 'finding' ? [e.finding.code] : [])), ['persistence-failed']);
+  assert.deepEqual(saidWhileQuiet(['1795996249: Error saving in-memory database, unable to open mosquitto.db.new for writing.'], [1795996249_500, 1795996251_000]), [[], ['persistence-failed']]);
 });
 
 test('a start that cannot read its persistent database is a broker-start-failed warning before starting, naming what was wrong', () => {

@@ -11,7 +11,7 @@ import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
-import { LostTogether } from './lost-together.js';
+import { MassDisconnectWatch } from './mass-disconnect.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
@@ -639,7 +639,7 @@ export class Correlator {
   private openSessions = 0;
   /** Every session since the broker's start is in the log, none let go at the cap: the clients connected are known. */
   private sessionsKnown = false;
-  private readonly lostTogether = new LostTogether((finding) => this.addFinding(finding));
+  private readonly massDisconnects = new MassDisconnectWatch((finding) => this.addFinding(finding));
   private unknownAt: Where | null = null;
   private readonly versions = new Set<string>();
   /** Whether a connect line named its client's port, which only 2.0 and later do. */
@@ -827,7 +827,7 @@ export class Correlator {
     const failedSave = this.saveFailure?.time;
     if (failedSave != null && time - failedSave >= startSettledMs) this.settleSaveFailure(null);
     this.bridges.quietUntil(time);
-    this.lostTogether.settle(time);
+    this.massDisconnects.settle(time);
     this.sayStalledFlows(time);
   }
 
@@ -893,7 +893,7 @@ export class Correlator {
         if (this.last === null || r.time > this.last) this.last = r.time;
         if (r.time % 1000 !== 0) this.finerThanSeconds = true;
         this.sayStalledFlows(r.time);
-        this.lostTogether.settle(r.time);
+        this.massDisconnects.settle(r.time);
         const minute = Math.floor(r.time / 60_000) * 60_000;
         if (minute !== this.minute) this.countMinute(minute);
       }
@@ -975,7 +975,7 @@ export class Correlator {
     this.undecided = [];
     this.countMinute(this.minute);
     this.bridges.finish(this.lastTime);
-    this.lostTogether.finish();
+    this.massDisconnects.finish();
     if (this.stoppedUnsaved) this.forgetKeptSessions();
     for (const [client, st] of this.clients) {
       this.announceTakeover(st);
@@ -1725,7 +1725,7 @@ export class Correlator {
     this.sessionCount++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
     this.troubled.add(client, reason);
-    if (s.end !== null) this.lostTogether.ended(s.client, reason, s.end, s.endAt ?? s.startAt, this.openSessions, this.sessionsKnown);
+    this.massDisconnects.ended(s.client, reason, s.end, s.endAt ?? s.startAt, this.openSessions, this.sessionsKnown);
     if (this.keepSessions) this.sessions.push(s);
     this.noteEnded(client);
     this.emit({ kind: 'session-end', session: s });

@@ -375,7 +375,7 @@ export interface PersistenceFailedFinding extends FindingBase {
  * share. `at` the first end and the last. Judged only while the log shows every session since
  * the broker started, so that the clients connected are known.
  */
-export interface LostTogetherFinding extends FindingBase {
+export interface MassDisconnectFinding extends FindingBase {
   code: 'mass-disconnect';
   /** Clients whose sessions ended so. */
   clients: number;
@@ -445,7 +445,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | LostTogetherFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | MassDisconnectFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

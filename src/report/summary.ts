@@ -79,15 +79,15 @@ export function describeUnread(c: Correlation): string {
 /** Formats of errors and warnings a summary lists at most; JSON lists every one. */
 const loggedListLimit = 20;
 
-/** The errors and warnings the broker logged, as rows: level, count, the first line's message and where it is. */
-function loggedRows(c: Correlation): string[][] {
+/** The errors and warnings the broker logged, as rows: level, count, the first line's message and where it is (the CI Markdown lists them too). */
+export function loggedRows(c: Correlation): string[][] {
   return c.loggedMessages.slice(0, loggedListLimit).map((m) => [m.level, String(m.count), loggedLine(m), location(m.at)]);
 }
 
 /** What a summary leaves out of its list of errors and warnings. */
-function loggedLeftOut(c: Correlation): string | null {
+export function loggedLeftOut(c: Correlation): string | null {
   const more = c.loggedMessages.length - loggedListLimit;
-  return more > 0 ? `${more} more message(s) not listed (--format json lists every one).` : null;
+  return more > 0 ? `${more} more message(s) not listed (mosqlog summary --format json lists every one).` : null;
 }
 
 /** Why the counts of a top list are lower bounds, when they are. */

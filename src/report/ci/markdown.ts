@@ -5,7 +5,8 @@
  */
 import { type FindingCode, defaultFindingsPerCode } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { describeFinding, findingTitles, loggedLine, packetLines, versionNotInLog } from '../finding-text.js';
+import { describeFinding, findingTitles, packetLines, versionNotInLog } from '../finding-text.js';
+import { loggedLeftOut, loggedRows } from '../summary.js';
 import { formatTime, inputName, location, markdownCell, markdownCode, markdownCodeCell } from '../text.js';
 import { type CiReport, codesFound, countOf, failedRules, findingsOf, isFailing, isPacketCode, uncheckedRule, unlistedOf } from './ci-report.js';
 
@@ -148,17 +149,14 @@ export function renderMarkdownReport(report: CiReport, ctx: ReportContext, limit
   return out;
 }
 
-/** Formats of the broker's errors and warnings listed at most. */
-const loggedRows = 20;
-
 /** The errors and warnings the broker logged, by message, as the summary lists them; empty when there were none. */
 function loggedSection(report: CiReport, limits: MarkdownLimits): string {
-  const messages = report.correlation.loggedMessages;
-  if (messages.length === 0) return '';
-  const lines = messages.reduce((n, m) => n + m.count, 0);
-  const rows = messages.slice(0, loggedRows).map((m) => `| ${m.level} | ${m.count} | ${markdownCodeCell(loggedLine(m), limits.cellChars)} | ${markdownCell(location(m.at))} |`);
-  const more = messages.length > loggedRows ? `\n_${messages.length - loggedRows} more message(s) not listed; \`mosqlog summary --format json\` lists every one._\n` : '';
-  return `### Errors and warnings the broker logged (${lines} line(s))\n\n| Level | Count | First message | Where |\n|---|---:|---|---|\n${rows.join('\n')}\n${more}\n`;
+  const c = report.correlation;
+  if (c.loggedMessages.length === 0) return '';
+  const lines = c.loggedMessages.reduce((n, m) => n + m.count, 0);
+  const rows = loggedRows(c).map(([level, count, message, at]) => `| ${level} | ${count} | ${markdownCodeCell(message ?? '', limits.cellChars)} | ${markdownCell(at ?? '')} |`);
+  const leftOut = loggedLeftOut(c);
+  return `### Errors and warnings the broker logged (${lines} line(s))\n\n| Level | Count | First message | Where |\n|---|---:|---|---|\n${rows.join('\n')}\n${leftOut === null ? '' : `\n_${markdownCell(leftOut)}_\n`}\n`;
 }
 
 /** The Markdown reporter as registered (default limits). */

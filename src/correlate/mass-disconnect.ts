@@ -5,10 +5,10 @@
  * or a broker that stalled, which no one of them shows.
  */
 import type { Where } from '../parse/index.js';
-import type { EndReason, LostTogetherFinding } from './types.js';
+import type { EndReason, MassDisconnectFinding } from './types.js';
 
 /** Ends counted together: those within this time of the latest. */
-export const lostTogetherWindowMs = 60_000;
+export const massDisconnectWindowMs = 60_000;
 /** Fewest clients that make a burst: fewer is too little to tell from chance. */
 const fewestClients = 5;
 
@@ -31,13 +31,13 @@ interface Burst {
   connected: number;
 }
 
-export class LostTogether {
-  /** The lost ends of the last {@link lostTogetherWindowMs}, oldest first, from `head`. */
+export class MassDisconnectWatch {
+  /** The lost ends of the last {@link massDisconnectWindowMs}, oldest first, from `head`. */
   private window: LostEnd[] = [];
   private head = 0;
   private burst: Burst | null = null;
 
-  constructor(private readonly report: (finding: LostTogetherFinding) => void) {}
+  constructor(private readonly report: (finding: MassDisconnectFinding) => void) {}
 
   /**
    * A session ended; `open` sessions are still open after it. Only a log that shows every session
@@ -51,7 +51,7 @@ export class LostTogether {
       this.add(this.burst, end);
       return;
     }
-    while (this.head < this.window.length && time - (this.window[this.head] as LostEnd).time > lostTogetherWindowMs) this.head++;
+    while (this.head < this.window.length && time - (this.window[this.head] as LostEnd).time > massDisconnectWindowMs) this.head++;
     if (this.head > 1024 && this.head * 2 > this.window.length) {
       this.window = this.window.slice(this.head);
       this.head = 0;
@@ -73,7 +73,7 @@ export class LostTogether {
 
   /** The log's time went on to `time`: a burst with no lost end for a window is over, and said. */
   settle(time: number): void {
-    if (this.burst !== null && time - this.burst.last.time > lostTogetherWindowMs) this.finish();
+    if (this.burst !== null && time - this.burst.last.time > massDisconnectWindowMs) this.finish();
   }
 
   /** Says a burst still under way (the log ended). */
