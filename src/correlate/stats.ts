@@ -131,10 +131,15 @@ export class ActivityCounter {
   }
 
   private prune(): void {
-    const sorted = [...this.map].sort((x, y) => x[1].messages - y[1].messages);
-    for (const [key] of sorted.slice(0, Math.floor(sorted.length / 2))) this.map.delete(key);
+    letGoLightestHalf(this.map, (a) => a.messages);
     this.prunes++;
   }
+}
+
+/** Lets go the half of `map`'s entries that weigh least: how a capped count keeps the ones that matter. */
+function letGoLightestHalf<V>(map: Map<string, V>, weight: (value: V) => number): void {
+  const sorted = [...map].sort((x, y) => weight(x[1]) - weight(y[1]));
+  for (const [key] of sorted.slice(0, Math.floor(sorted.length / 2))) map.delete(key);
 }
 
 /** Cut keys folded together at most: a log with more is no log of a few long topics. */
@@ -194,8 +199,7 @@ export class TroubledClients {
   }
 
   private prune(): void {
-    const sorted = [...this.map.values()].sort((a, b) => a.ends - b.ends);
-    for (const t of sorted.slice(0, Math.floor(sorted.length / 2))) this.map.delete(t.client);
+    letGoLightestHalf(this.map, (t) => t.ends);
     this.prunes++;
   }
 }
