@@ -651,8 +651,9 @@ test('a login refused for an id that is connected from elsewhere is a failed con
   assert.deepEqual(c.attempts.map((a) => [a.address, a.port, a.outcome]), [['10.9.9.9', 50111, 'protocol-error']]);
 });
 
-test('a start after lines of a running broker is a restart, though the log holds no session it ended; a log that begins with the start, or with lines of others, is not', () => {
-  // Real 2.0.11, killed with SIGKILL and started again; the log begins after its clients connected.
+test('a start after lines of a running broker is a restart, though the log holds only the CONNACK of the session it ended; a log that begins with the start, or with lines of others, is not', () => {
+  // Real 2.0.11, killed with SIGKILL and started again; the log begins after its clients connected:
+  // the CONNACK is all it holds of the session the restart ended.
   const start = [
     '1795867660: mosquitto version 2.0.11 starting',
     '1795867660: Config loaded from /etc/mosquitto/mosquitto.conf.',
@@ -661,14 +662,14 @@ test('a start after lines of a running broker is a restart, though the log holds
   ];
   const crashed = correlate(['1795867657: No will message specified.', '1795867657: Sending CONNACK to live-clean (0, 0)', ...start]);
   assert.deepEqual(findingsOf(crashed), ['broker-restart - 3']);
-  assert.equal(describeFinding(crashed.findings[0] as Finding), 'broker 2.0.11 started again with no stop logged before it (a crash or a kill); 0 session(s) ended');
+  assert.equal(describeFinding(crashed.findings[0] as Finding), 'broker 2.0.11 started again with no stop logged before it (a crash or a kill); 1 session(s) ended');
   const stopped = correlate(['1795867657: Sending CONNACK to live-clean (0, 0)', '1795867658: mosquitto version 2.0.11 terminating', ...start]);
-  assert.equal(describeFinding(stopped.findings[0] as Finding), 'broker 2.0.11 was stopped and started again; 0 session(s) ended');
+  assert.equal(describeFinding(stopped.findings[0] as Finding), 'broker 2.0.11 was stopped and started again; 1 session(s) ended');
   // Another version started: an upgrade (or a downgrade) names both.
   const upgraded = correlate(['1795867657: Sending CONNACK to live-clean (0, 0)', '1795867658: mosquitto version 1.6.9 terminating', ...start]);
-  assert.equal(describeFinding(upgraded.findings[0] as Finding), 'broker 1.6.9 was stopped and started again as 2.0.11; 0 session(s) ended');
+  assert.equal(describeFinding(upgraded.findings[0] as Finding), 'broker 1.6.9 was stopped and started again as 2.0.11; 1 session(s) ended');
   const crashedOld = correlate(['1795867650: mosquitto version 1.6.9 running', '1795867657: Sending CONNACK to live-clean (0, 0)', ...start]);
-  assert.equal(describeFinding(crashedOld.findings[0] as Finding), 'broker 1.6.9 started again as 2.0.11 with no stop logged before it (a crash or a kill); 0 session(s) ended');
+  assert.equal(describeFinding(crashedOld.findings[0] as Finding), 'broker 1.6.9 started again as 2.0.11 with no stop logged before it (a crash or a kill); 1 session(s) ended');
   assert.deepEqual(findingsOf(correlate(start)), []);
   assert.deepEqual(findingsOf(correlate(['', 'Nov 28 12:07:40 host systemd[1]: Starting Mosquitto MQTT Broker...', ...start])), []);
   // 2.1 prints who it runs as before it starts: on stderr (journald, docker), those lines come first.

@@ -70,6 +70,8 @@ interface OpenSession {
   willMessage: { topic: string | null; payloadBytes: number | null } | null;
   /** Its connection had no `New connection` line: a websockets connection, whose end after a takeover comes late. */
   unannounced: boolean;
+  /** The broker accepted it with a CONNACK: another accepted CONNACK to the id is of a new connection. */
+  accepted: boolean;
 }
 
 interface ClientState extends ClientFlows {
@@ -671,6 +673,7 @@ export class Correlator {
 
   private readonly sessions: Session[] = [];
   private sessionCount = 0;
+  private sessionsFromConnack = 0;
   private readonly sessionsByEnd: Partial<Record<EndReason, number>> = {};
   private readonly clientIds = new Set<string>();
   /** Sessions not held whose end line has not come yet, by client (see {@link UntrackedSession}). */
@@ -1022,6 +1025,7 @@ export class Correlator {
       sessions: this.sessions,
       sessionCount: this.sessionCount,
       sessionsByEnd: this.sessionsByEnd,
+      sessionsFromConnack: this.sessionsFromConnack,
       clients: this.clientIds.size,
       clientsCapped: this.clientIdsCapped,
       attempts: this.attempts,
@@ -1374,7 +1378,7 @@ export class Correlator {
   }
 
   private startSession(st: ClientState, session: Session, unannounced = false): void {
-    st.session = { session, disconnectAt: null, pingUnanswered: null, willMessage: null, unannounced };
+    st.session = { session, disconnectAt: null, pingUnanswered: null, willMessage: null, unannounced, accepted: false };
     this.openSessions++;
     // A client back within its will's delay cancels the will.
     this.waitingWills.delete(st.id);
@@ -1404,8 +1408,8 @@ export class Correlator {
     const inferred = r.type === 'client-connected';
     const finding: TakeoverFinding = {
       code: 'takeover', severity: 'warning', client, time, at: open ? [{ file: r.file, line: r.line }, open.session.startAt] : [{ file: r.file, line: r.line }], inferred,
-      // 2.1 names the old connection in its line.
-      oldAddress: open ? endpoint(open.session.address, open.session.port) : r.type === 'disconnect' && r.address !== null ? endpoint(r.address, r.port) : null, newAddress: null,
+      // 2.1 names the old connection in its line: the address of a session begun before the log, or known by its CONNACK alone.
+      oldAddress: (open ? endpoint(open.session.address, open.session.port) : null) ?? (r.type === 'disconnect' && r.address !== null ? endpoint(r.address, r.port) : null), newAddress: null,
     };
     // Announced when the new connection has named its address (see `announceTakeover`).
     this.addFinding(finding, false);
@@ -1723,6 +1727,7 @@ export class Correlator {
       this.persistentEnded.set(s.client, { at: s.endAt ?? s.startAt, starts: this.starts });
     }
     this.sessionCount++;
+    if (s.fromConnack) this.sessionsFromConnack++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
     this.troubled.add(client, reason);
     this.massDisconnects.ended(s.client, reason, s.end, s.endAt ?? s.startAt, this.openSessions, this.sessionsKnown);
@@ -1738,7 +1743,7 @@ export class Correlator {
     // A session without clean session (clean start, in v5) is one the broker keeps; a v5 clean
     // start's is kept for an expiry interval the log does not give, most often 0, so may be.
     const v5 = s.mqttVersion === '5.0';
-    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession && !v5 ? null : s.end, s.cleanSession && v5, s.endAt ?? null);
+    if (reason !== 'open') this.flows.sessionEnded(st, st.mayResume, s.cleanSession === true && !v5 ? null : s.end, s.cleanSession === true && v5, s.endAt ?? null);
     // The broker sends the will of a connection that ended without a DISCONNECT as it ends it. An
     // MQTT v5 will may wait for a delay the log does not give, and a v5 DISCONNECT may ask for it
     // (reason code 4, which the log does not give either): a delivery of it then may be it.
@@ -2150,6 +2155,7 @@ export class Correlator {
 
   private onPacket(r: PacketRecord): void {
     if (isDebugLine(r)) this.debugLines = true;
+    if (r.cmd === 'connack' && r.direction === 'out' && r.reasonCode === 0) this.onAccepted(r);
     if (this.reloadedAt !== null && r.direction === 'in') this.reloadedAt = null;
     // Two fields, not an object: this runs for every packet line.
     const echo = this.lastPacketAt === this.records - 1 && this.lastPacket !== null && secondLineOf(r, this.lastPacket);
@@ -2194,7 +2200,11 @@ export class Correlator {
       case 'pubrel':
       case 'pubcomp': this.flows.ack(r, st); return;
       case 'disconnect':
-        if (r.direction === 'in' && st?.session) st.session.disconnectAt = { file: r.file, line: r.line, time: r.time };
+        if (r.direction === 'in' && st?.session) {
+          st.session.disconnectAt = { file: r.file, line: r.line, time: r.time };
+          // With no connection lines, no line after the client's DISCONNECT says the session ended.
+          if (st.session.session.fromConnack && !this.connectionLinesSeen) this.closeSession(r.client, st, 'disconnect', r, undefined);
+        }
         return;
       // A SUBSCRIBE starts a request: one whose SUBACK was not logged is over.
       case 'subscribe':
@@ -2241,6 +2251,43 @@ export class Correlator {
       default:
         return;
     }
+  }
+
+  /** Whether the log has shown a line of a client's connection or its end (`connection_messages true`, `log_type notice`). */
+  private get connectionLinesSeen(): boolean {
+    return (this.recordTypes['client-connected'] ?? 0) + (this.recordTypes.disconnect ?? 0) > 0;
+  }
+
+  /**
+   * The broker accepted a connection: the CONNACK of the session its connect line opened, or,
+   * when the log has no such line (`connection_messages false`, `log_type` without `notice`, or a
+   * log that begins between the two), the only line that shows the session. A session the broker
+   * had accepted before ended unseen then: the client connected again without a DISCONNECT.
+   */
+  private onAccepted(r: PacketRecord): void {
+    const prior = this.clients.get(r.client);
+    const open = prior?.session;
+    if (open && !open.accepted) {
+      open.accepted = true;
+      return;
+    }
+    if (prior && open) {
+      if (open.disconnectAt) this.closeSession(r.client, prior, 'disconnect', open.disconnectAt, undefined);
+      else this.closeSession(r.client, prior, 'other', r, 'not logged; it connected again without a DISCONNECT');
+    }
+    // Ending the previous session may have released the client's state; the new one needs it kept.
+    const st = this.state(r.client);
+    // The log says neither its clean session flag nor its MQTT version: the broker may keep it.
+    st.mayResume = true;
+    st.mqttVersion = null;
+    st.refusedUntil = 0;
+    const session = newSession({
+      client: st.id, address: null, port: null, listenerPort: null, mqttVersion: null, protocolLevel: null,
+      cleanSession: null, keepalive: null, username: null, bridge: false,
+    }, r);
+    session.fromConnack = true;
+    this.startSession(st, session);
+    if (st.session) st.session.accepted = true;
   }
 
   /**

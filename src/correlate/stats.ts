@@ -217,6 +217,7 @@ export class SessionTally {
   }
 
   private count = 0;
+  private fromConnack = 0;
   private readonly byEnd: Correlation['sessionsByEnd'] = {};
   private readonly troubled = new TroubledClients();
   private readonly clients = new Set<string>();
@@ -224,6 +225,7 @@ export class SessionTally {
 
   add(session: Session): void {
     this.count++;
+    if (session.fromConnack) this.fromConnack++;
     this.byEnd[session.endReason] = (this.byEnd[session.endReason] ?? 0) + 1;
     this.troubled.add(session.client, session.endReason);
     this.addClient(session.client);
@@ -236,9 +238,9 @@ export class SessionTally {
     else this.clients.add(client);
   }
 
-  result(): Pick<Correlation, 'sessionCount' | 'sessionsByEnd' | 'clients' | 'clientsCapped' | 'troubledClients' | 'troubledClientsCapped'> {
+  result(): Pick<Correlation, 'sessionCount' | 'sessionsByEnd' | 'sessionsFromConnack' | 'clients' | 'clientsCapped' | 'troubledClients' | 'troubledClientsCapped'> {
     return {
-      sessionCount: this.count, sessionsByEnd: this.byEnd, clients: this.clients.size, clientsCapped: this.capped,
+      sessionCount: this.count, sessionsByEnd: this.byEnd, sessionsFromConnack: this.fromConnack, clients: this.clients.size, clientsCapped: this.capped,
       troubledClients: this.troubled.top(troubledClientsListed), troubledClientsCapped: this.troubled.capped,
     };
   }

@@ -307,7 +307,8 @@ export class TimelineBuilder {
     switch (e.kind) {
       case 'session-start':
         if (!this.wanted(e.session.client)) return;
-        this.keepalive.set(e.session.client, e.session.keepalive);
+        // A keepalive the log does not give is taken for none: no silence is judged against it.
+        this.keepalive.set(e.session.client, e.session.keepalive ?? 0);
         if (e.session.start !== null) this.lastHeard.set(e.session.client, e.session.start);
         this.setDelivery(e.session.client, undefined);
         this.add({ kind: 'connect', client: e.session.client, time: e.session.start, at: e.session.startAt, session: e.session });

@@ -31,12 +31,21 @@ export interface Session {
   listenerPort: number | null;
   mqttVersion: MqttVersion | null;
   protocolLevel: number | null;
-  cleanSession: boolean;
-  keepalive: number;
+  /** Null when the log does not say: a session known by its CONNACK alone ({@link fromConnack}). */
+  cleanSession: boolean | null;
+  /** Seconds; null when the log does not say: a session known by its CONNACK alone. */
+  keepalive: number | null;
   /** Whether the broker resumed a session it kept for the client, as its CONNACK said; unset when the log does not say. */
   sessionPresent?: boolean;
   username: string | null;
   bridge: boolean;
+  /**
+   * The session is known by the broker's CONNACK to the client alone: the log has no line of its
+   * connection (`connection_messages false`, or `log_type` without `notice`), so its address,
+   * MQTT version, clean session flag and keepalive are not known, and its end only by the
+   * client's DISCONNECT, the next CONNACK to the same id, the broker's stop or the log's end.
+   */
+  fromConnack?: true;
   /**
    * The connection name of an outgoing bridge whose local end this session is: a connection
    * this broker made to `address`:`port`, from the remote's CONNACK on.
@@ -505,6 +514,8 @@ export interface Correlation {
   sessions: Session[];
   sessionCount: number;
   sessionsByEnd: Partial<Record<EndReason, number>>;
+  /** Sessions known by their CONNACK alone ({@link Session.fromConnack}). */
+  sessionsFromConnack: number;
   /** Distinct client ids that connected. */
   clients: number;
   /** True when there were more distinct ids than are counted exactly (`clients` is then a minimum). */

@@ -8,6 +8,15 @@ import { type Direction, fillPrintf } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
 
+/** What a session known by its CONNACK alone ({@link Session.fromConnack}) is said to be. */
+export const connackOnly = 'known by its CONNACK alone';
+
+/** Said after a count of sessions when some are known by their CONNACK alone: that their address, version and keepalive are not. */
+export function fromConnackNote(c: Pick<Correlation, 'sessionsFromConnack'>): string {
+  const n = c.sessionsFromConnack;
+  return n === 0 ? '' : ` (${n} known by the CONNACK alone: the log has no connection lines)`;
+}
+
 /**
  * What QoS flows are known by, and what gives them: the broker writes packet lines at its debug
  * level, which the `$SYS/broker/log` topics never carry.

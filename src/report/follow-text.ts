@@ -6,7 +6,7 @@
 import { type CorrelatorEvent, type EndReason, type Finding, type LoggedEvent, type Session, type Severity, endpoint } from '../correlate/index.js';
 import type { LogRecord } from '../parse/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding, loggedLine, owedByBroker, troubledEnds } from './finding-text.js';
+import { connackOnly, describeFinding, loggedLine, owedByBroker, troubledEnds } from './finding-text.js';
 import { formatDuration, formatTime, location, safeText } from './text.js';
 
 /** How each end reason reads after the client id. */
@@ -41,8 +41,10 @@ function where(address: string | null, port: number | null): string {
 
 function sessionDetails(s: Session): string {
   const parts: string[] = [];
+  if (s.fromConnack) parts.push(connackOnly);
   if (s.mqttVersion) parts.push(`MQTT ${s.mqttVersion}`);
-  parts.push(s.cleanSession ? 'clean' : 'persistent', `keepalive ${s.keepalive}s`);
+  if (s.cleanSession !== null) parts.push(s.cleanSession ? 'clean' : 'persistent');
+  if (s.keepalive !== null) parts.push(`keepalive ${s.keepalive}s`);
   if (s.username !== null) parts.push(`user ${safeText(s.username)}`);
   if (s.bridge) parts.push('bridge');
   return parts.join(', ');
@@ -51,7 +53,8 @@ function sessionDetails(s: Session): string {
 /** `+ client connected …`, without the time column. */
 function describeSessionStart(s: Session, ctx: ReportContext): string {
   if (s.outgoingBridge !== undefined) return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))}: bridge ${safeText(s.outgoingBridge)} connected to ${where(s.address, s.port)}`;
-  return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected from ${where(s.address, s.port)} (${sessionDetails(s)})`;
+  const from = s.fromConnack ? '' : ` from ${where(s.address, s.port)}`;
+  return `${ctx.chalk.green('+')} ${ctx.chalk.bold(safeText(s.client))} connected${from} (${sessionDetails(s)})`;
 }
 
 /**

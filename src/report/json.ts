@@ -58,7 +58,7 @@ export function summaryJson(c: Correlation): Record<string, unknown> {
     otherProgramLines: c.otherProgramLines,
     clients: c.clients,
     clientsCapped: c.clientsCapped,
-    sessions: { total: c.sessionCount, byEndReason: c.sessionsByEnd },
+    sessions: { total: c.sessionCount, byEndReason: c.sessionsByEnd, ...(c.sessionsFromConnack > 0 ? { fromConnack: c.sessionsFromConnack } : {}) },
     troubledClients: c.troubledClients,
     troubledClientsCapped: c.troubledClientsCapped,
     attempts: { total: c.attemptCount, byOutcome: c.attemptsByOutcome },

@@ -3,7 +3,7 @@
  */
 import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, type TroubledClient, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeEndCounts, describeStalls, findingTitles, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
+import { describeEndCounts, describeStalls, findingTitles, fromConnackNote, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
@@ -65,7 +65,7 @@ function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
     ['Time span', span],
     ['Broker', describeBroker(c)],
     ['Lines', `${c.lines}; ${describeUnread(c)}`],
-    ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s), ${c.attemptCount} failed connection(s)`],
+    ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s)${fromConnackNote(c)}, ${c.attemptCount} failed connection(s)`],
   ];
   if (!c.debugLines) rows.push(['QoS flows', `unknown: the log has no ${packetLines}`]);
   return rows;

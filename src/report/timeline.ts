@@ -3,7 +3,7 @@
  */
 import { type Flow, type TimelineEntry, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeFinding, describeFlowState, describeFlowSteps, droppedWords, troubledEnds } from './finding-text.js';
+import { connackOnly, describeFinding, describeFlowState, describeFlowSteps, droppedWords, troubledEnds } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { type ReportOutput, jsonListFrame, jsonWithList, ndjsonLine, ndjsonPieces } from './output.js';
 import { isoTime } from './record-json.js';
@@ -45,9 +45,12 @@ function describeEntry(e: TimelineEntry, { debugLines, wholeSeconds }: Omit<Time
       if (s.outgoingBridge !== undefined) return { text: `bridge ${s.outgoingBridge} connected${remote === null ? '' : ` to ${remote}`}`, trouble: false };
       const addr = remote === null ? '' : ` from ${remote}`;
       // A v5 session outlives its connection by an expiry interval the log does not show, whatever its clean start.
-      const session = s.mqttVersion === '5.0' ? (s.cleanSession ? 'clean start' : 'no clean start') : s.cleanSession ? 'clean' : 'persistent';
+      const session = s.cleanSession === null ? null : s.mqttVersion === '5.0' ? (s.cleanSession ? 'clean start' : 'no clean start') : s.cleanSession ? 'clean' : 'persistent';
       const resumed = s.sessionPresent === undefined ? null : s.sessionPresent ? 'session resumed' : s.cleanSession ? null : 'new session';
-      const params = [s.mqttVersion ? `MQTT ${s.mqttVersion}` : null, session, resumed, `keepalive ${s.keepalive}s`, s.username !== null ? `user ${s.username}` : null, s.will ? 'will' : null].filter(Boolean).join(', ');
+      const params = [
+        s.fromConnack ? connackOnly : null, s.mqttVersion ? `MQTT ${s.mqttVersion}` : null, session, resumed, s.keepalive === null ? null : `keepalive ${s.keepalive}s`,
+        s.username !== null ? `user ${s.username}` : null, s.will ? 'will' : null,
+      ].filter(Boolean).join(', ');
       return { text: `connected${addr}${s.listenerPort !== null ? ` to port ${s.listenerPort}` : ''} (${params})`, trouble: false };
     }
     case 'end': {

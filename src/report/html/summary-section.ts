@@ -5,7 +5,7 @@
  */
 import { type Correlation, type EndReason, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
-import { findingTitles, packetLines, versionNotInLog } from '../finding-text.js';
+import { findingTitles, fromConnackNote, packetLines, versionNotInLog } from '../finding-text.js';
 import { cappedCountsNote, describeMissingSpan, describeTroubledEnds, describeUnread, repeatedTrouble, troubledCappedNote } from '../summary.js';
 import { formatBytes, formatDuration, inputName } from '../text.js';
 import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
@@ -87,7 +87,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
     span,
     card('Broker', c.brokerVersions.length ? htmlText(c.brokerVersions.join(', ')) : htmlText(versionNotInLog(c)), `${c.brokerStarts} start(s)${c.brokerFailedStarts > 0 ? `, ${c.brokerFailedStarts} failed` : ''}${c.brokerReloads > 0 ? `, ${c.brokerReloads} config reload(s)` : ''}`),
     card('Lines', count(c.lines), describeUnread(c)),
-    card('Clients', `${c.clientsCapped ? 'at least ' : ''}${count(c.clients)}`, `${count(c.sessionCount)} session(s), ${count(c.attemptCount)} failed connection(s)`),
+    card('Clients', `${c.clientsCapped ? 'at least ' : ''}${count(c.clients)}`, `${count(c.sessionCount)} session(s)${htmlText(fromConnackNote(c))}, ${count(c.attemptCount)} failed connection(s)`),
     c.debugLines ? card('QoS 1/2 flows', `${count(complete(c))} complete`, flowTroubleText(c)) : card('QoS 1/2 flows', 'unknown', htmlText(`the log has no ${packetLines}`)),
     card('Problems', count(problems), problems ? `${codesFound(report).length} kind(s)` : 'none found'),
     '</div>'];
