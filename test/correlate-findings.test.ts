@@ -376,6 +376,20 @@ test('`Bad socket read/write` with the text of a packet the broker refused is a 
   for (const detail of ['A TLS error occurred.', 'The connection was lost.', 'Connection reset by peer']) assert.equal(ends(detail), 'socket-error', detail);
 });
 
+test("2.0's `Unknown error` for a refused packet says what it most often was", () => {
+  // Real 2.0.11 with `retain_available false`: a 3.1.1 client publishes a retained message.
+  const c = correlate([
+    '1796008521: New connection from 127.0.0.1:34056 on port 18833.',
+    '1796008521: New client connected from 127.0.0.1:34056 as ret-mqttv311 (p2, c1, k60).',
+    '1796008521: No will message specified.',
+    '1796008521: Sending CONNACK to ret-mqttv311 (0, 0)',
+    '1796008521: Bad socket read/write on client ret-mqttv311: Unknown error.',
+  ]);
+  assert.deepEqual(c.findings.map((f) => describeFinding(f)), [
+    "ret-mqttv311 was disconnected for a protocol error: Unknown error. (2.0's words for a packet it refused without saying why: a retained PUBLISH where retain_available is false, or an invalid topic alias)",
+  ]);
+});
+
 test('a flow whose acknowledgements come again and again keeps its first steps and the latest', () => {
   const repeats = Array.from({ length: 100 }, (_, i) => `17957000${String(10 + i).padStart(2, '0')}: Received PUBREC from rp (Mid: 3)`);
   const c = correlate([...connect(1795700000, 'rp'), "1795700001: Sending PUBLISH to rp (d0, q2, r0, m3, 'a/b', ... (2 bytes))", ...repeats]);

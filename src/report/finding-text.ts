@@ -90,8 +90,18 @@ export function owedByBroker(direction: Direction, step: StalledAt): boolean {
 
 /** A session end's detail in words: a cause the broker named (`malformed-packet`, `oversize-packet, 300 bytes`) reads `malformed packet`. */
 function describeCause(detail: string): string {
+  const hint = errorTextHints[detail.replace(/\.$/, '')];
+  if (hint !== undefined) return `${detail} (${hint})`;
   return detail.replace(/^[a-z]+(?:-[a-z]+)+(?=,|$)/, (cause) => causeWords[cause] ?? cause.replace(/-/g, ' '));
 }
+
+/**
+ * What the broker's error text in `Bad socket read/write on client X: …` stands for where it says
+ * little: 2.0 has no words for some of the codes its packet handling returns.
+ */
+const errorTextHints: Readonly<Record<string, string>> = {
+  'Unknown error': "2.0's words for a packet it refused without saying why: a retained PUBLISH where retain_available is false, or an invalid topic alias",
+};
 
 /** Causes whose name does not read as words once its hyphens are spaces. */
 const causeWords: Readonly<Record<string, string>> = {
