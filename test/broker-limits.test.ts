@@ -3,12 +3,13 @@
  * and each such drop is a finding at any QoS, its flow refused; a connection over its
  * `max_connections` is denied, a connection-refused warning a CI gate can name; so is one that
  * comes when the broker has no file descriptor left; and a queue full for a subscriber away
- * drops its messages.
+ * drops its messages; a client the broker has no memory for is dropped by it.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { type Socket, connect } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
@@ -109,4 +110,22 @@ test('broker max_queued_messages: messages for a subscriber away past its queue 
   // The three it kept reach it when it comes back.
   const flows = JSON.parse((await runCli(['flows', '--format', 'json', '--client', 'sleeper', broker.logFile])).stdout) as { flows: Array<{ direction: string; state: string }> };
   assert.deepEqual(flows.flows.map((f) => [f.direction, f.state]), [['out', 'complete'], ['out', 'complete'], ['out', 'complete']]);
+});
+
+test('broker memory_limit: a client whose PUBLISH the broker has no memory for is dropped-by-broker, which the default gate fails on', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker({ extraConfig: ['memory_limit 300000'] });
+  t.after(() => broker.dispose());
+  const payload = join(broker.dir, 'payload.bin');
+  await writeFile(payload, Buffer.alloc(200_000, 7));
+  const sent = await run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-i', 'heavy', '-t', 'big/x', '-f', payload, '-q', '1']).then(() => null, (error: unknown) => error);
+  assert.ok(sent !== null, 'the broker drops the publisher');
+  await run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-i', 'light', '-t', 'small/x', '-m', 'ok', '-q', '1']);
+  await broker.stop();
+
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; client: string; detail?: string }> };
+  assert.deepEqual(problems.findings.filter((f) => f.code === 'dropped-by-broker').map((f) => [f.client, f.detail]), [['heavy', 'out-of-memory']], JSON.stringify(problems.findings));
+  const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', broker.logFile])).stdout) as { sessions: Array<{ client: string; endReason: string }> };
+  assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason]), [['heavy', 'other'], ['light', 'disconnect']]);
+  assert.equal((await runCli(['report', broker.logFile])).code, 1, 'the default gate fails');
 });

@@ -376,6 +376,32 @@ test('`Bad socket read/write` with the text of a packet the broker refused is a 
   for (const detail of ['A TLS error occurred.', 'The connection was lost.', 'Connection reset by peer']) assert.equal(ends(detail), 'socket-error', detail);
 });
 
+test('a client the broker dropped for a cause of its own (out of memory, busy, a quota) is dropped-by-broker, an error', () => {
+  // Real 2.0.11 with `memory_limit 300000`: a 200 kB PUBLISH.
+  const oom = correlate([
+    '1796008585: New connection from 127.0.0.1:60928 on port 18834.',
+    '1796008585: New client connected from 127.0.0.1:60928 as bigpub (p2, c1, k60).',
+    '1796008585: No will message specified.',
+    '1796008585: Sending CONNACK to bigpub (0, 0)',
+    '1796008585: Client bigpub disconnected due to out of memory.',
+  ]);
+  assert.deepEqual(oom.findings.map((f) => [f.code, f.severity, f.client, f.at.map((w) => w.line)]), [['dropped-by-broker', 'error', 'bigpub', [5, 2]]]);
+  assert.equal(describeFinding(oom.findings[0] as Finding), 'bigpub was disconnected by the broker: out of memory (it reached its memory_limit, or the system ran out of memory)');
+  assert.deepEqual(oom.sessions.map((x) => [x.endReason, x.endDetail]), [['other', 'out-of-memory']]);
+  const endedBy = (line: string): string[] => correlate([
+    '1795697601: New connection from 127.0.0.1:40000 on port 1883.',
+    '1795697601: New client connected from 127.0.0.1:40000 as c1 (p5, c1, k60).',
+    '1795697601: Sending CONNACK to c1 (0, 0)',
+    line,
+  ]).findings.map((f) => `${f.code} ${describeFinding(f)}`);
+  assert.deepEqual(endedBy('1795697602: Client c1 [127.0.0.1:40000] disconnected: server busy.'), ['dropped-by-broker c1 was disconnected by the broker: server busy']);
+  assert.deepEqual(endedBy('1795697602: Client c1 disconnected, connection rate exceeded.'), ['dropped-by-broker c1 was disconnected by the broker: connection rate exceeded']);
+  assert.deepEqual(endedBy('1795697602: Bad socket read/write on client c1: Out of memory.'), ['dropped-by-broker c1 was disconnected by the broker: out of memory (it reached its memory_limit, or the system ran out of memory)']);
+  // Administrative action, and an end the log does not say, are not the broker's own cause.
+  assert.deepEqual(endedBy('1795697602: Client c1 been disconnected by administrative action.'), []);
+  assert.deepEqual(correlate(['1796007292: Sending CONNACK to flaky (0, 0)', '1796007300: Sending CONNACK to flaky (0, 0)']).findings.map((f) => f.code), []);
+});
+
 test("2.0's `Unknown error` for a refused packet says what it most often was", () => {
   // Real 2.0.11 with `retain_available false`: a 3.1.1 client publishes a retained message.
   const c = correlate([

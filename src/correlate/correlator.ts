@@ -206,6 +206,9 @@ const causeEnds: Record<DisconnectCause, EndReason> = {
   'out-of-memory': 'other',
 };
 
+/** Causes for which the broker ends a session of its own accord, not for what the client's packets broke: a `dropped-by-broker` finding. */
+const brokerCauses: ReadonlySet<string> = new Set(['out-of-memory', 'implementation-error', 'server-busy', 'server-unavailable', 'quota-exceeded', 'rate-exceeded', 'http-origin']);
+
 /**
  * The broker logs `Bad socket read/write on client X: <its error text>` for any reason without a
  * line of its own, not only the socket's: by that text, the end the client's own packets caused.
@@ -1768,6 +1771,10 @@ export class Correlator {
       this.addFinding({ code: 'keepalive-timeout', severity: 'error', client, time, at, keepalive, lastActivity, gapMs });
     } else if (reason === 'socket-error' || reason === 'protocol-error') {
       this.addFinding({ code: reason, severity: reason === 'protocol-error' ? 'error' : 'warning', client, time, at, ...(detail !== undefined ? { detail } : {}) });
+    } else if (reason === 'other' && detail !== undefined) {
+      // `Bad socket read/write` gives the broker's text for it.
+      const cause = detail === 'Out of memory.' ? 'out-of-memory' : detail;
+      if (brokerCauses.has(cause)) this.addFinding({ code: 'dropped-by-broker', severity: 'error', client, time, at, detail: cause });
     }
   }
 

@@ -16,7 +16,7 @@ export interface GateRule {
  * `error` (work lost or a client cut off), each failing on the first finding.
  */
 export const defaultFailOn: readonly FindingCode[] = [
-  'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
+  'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'dropped-by-broker', 'auth-failure', 'takeover-flapping', 'bridge-down',
 ];
 
 /** Why a `--fail-on` text could not be read; `item` is the offending part as written. */

@@ -42,7 +42,7 @@ export type TimelineEntry =
   | (EntryBase & { kind: 'packet'; packet: PacketRecord });
 
 /** Findings that say why a session ended, which its end entry says too. */
-const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'socket-error', 'protocol-error']);
+const sessionEndCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'socket-error', 'protocol-error', 'dropped-by-broker']);
 
 /** Findings whose line is an entry of its own (a refused connection, a denied or dropped PUBLISH, a denied filter). */
 const shownOnTheirOwn: ReadonlySet<FindingCode> = new Set<FindingCode>(['auth-failure', 'connection-refused', 'publish-denied', 'publish-too-large', 'subscribe-denied']);

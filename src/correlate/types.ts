@@ -161,7 +161,7 @@ export interface Flow {
 
 /** Finding codes, most severe first: errors, then warnings, then information. */
 export const findingCodes = [
-  'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'bridge-down',
+  'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'dropped-by-broker', 'auth-failure', 'takeover-flapping', 'bridge-down',
   'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'mass-disconnect', 'session-lost', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
   'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
@@ -204,7 +204,8 @@ export interface KeepaliveFinding extends FindingBase {
   gapMs: number | null;
 }
 export interface SessionEndFinding extends FindingBase {
-  code: 'socket-error' | 'protocol-error';
+  /** `dropped-by-broker`: the broker ended the session for a cause of its own (out of memory, busy…), which `detail` names. */
+  code: 'socket-error' | 'protocol-error' | 'dropped-by-broker';
   detail?: string;
   /** Of a connection the broker dropped before it became a session: where it came from, when known. */
   address?: string | null;

@@ -35,6 +35,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'flow-incomplete': 'QoS flow did not complete',
   'keepalive-timeout': 'Keepalive timeout',
   'socket-error': 'Socket error',
+  'dropped-by-broker': 'Disconnected by the broker',
   'tls-failure': 'TLS handshake failed',
   'connection-refused': 'Connection turned away by the broker',
   'protocol-error': 'Protocol error',
@@ -101,6 +102,17 @@ function describeCause(detail: string): string {
  */
 const errorTextHints: Readonly<Record<string, string>> = {
   'Unknown error': "2.0's words for a packet it refused without saying why: a retained PUBLISH where retain_available is false, or an invalid topic alias",
+};
+
+/** The causes for which the broker drops a client of its own accord, in words. */
+const brokerCauseWords: Readonly<Record<string, string>> = {
+  'out-of-memory': 'out of memory (it reached its memory_limit, or the system ran out of memory)',
+  'implementation-error': 'an implementation specific error',
+  'server-busy': 'server busy',
+  'server-unavailable': 'server unavailable',
+  'quota-exceeded': 'quota exceeded',
+  'rate-exceeded': 'connection rate exceeded',
+  'http-origin': 'its websockets request came from an HTTP origin the listener does not allow',
 };
 
 /** Causes whose name does not read as words once its hyphens are spaces. */
@@ -279,6 +291,8 @@ export function describeFinding(f: Finding): string {
       return `${who(f.client)} reused m${f.mid} (${f.direction}) before the previous flow completed`;
     case 'keepalive-timeout':
       return keepaliveTimeout(f);
+    case 'dropped-by-broker':
+      return `${who(f.client)} was disconnected by the broker: ${f.detail === undefined ? 'for a cause of its own' : brokerCauseWords[f.detail] ?? f.detail}`;
     case 'socket-error':
       return `${who(f.client)} lost its connection${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
     case 'protocol-error':

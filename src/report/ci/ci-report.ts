@@ -84,7 +84,7 @@ const packetCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(packetFinding
  * disconnected`, timeouts, takeovers), which `log_type notice` with `connection_messages true`
  * gives; a refused login also shows in its CONNACK, a packet line.
  */
-const connectionCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'socket-error', 'tls-failure', 'connection-refused', 'takeover']);
+const connectionCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['keepalive-timeout', 'protocol-error', 'auth-failure', 'takeover-flapping', 'socket-error', 'dropped-by-broker', 'tls-failure', 'connection-refused', 'takeover']);
 
 /** Whether findings of `code` come from packet lines alone (`log_type debug`). */
 export function isPacketCode(code: FindingCode): boolean {
