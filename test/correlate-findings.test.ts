@@ -1724,6 +1724,25 @@ describe('many clients losing their connections at once', () => {
     // A log rotated after the start: the clients connected before it are not known.
     assert.deepEqual(mass(log(ids(10), 6, t0 + 100)), []);
   });
+
+  test('in a log with packet lines that begins after the start, the clients heard from are those connected, once it has run ten minutes', () => {
+    // Ten clients connected before the log began, each heard from by its pings.
+    const pings = (t: number, clients: readonly string[]): string[] => clients.flatMap((c) => [`${t}: Received PINGREQ from ${c}`, `${t}: Sending PINGRESP to ${c}`]);
+    const rotated = (at: number, lost: number, clients = ids(10)): string[] => [
+      ...pings(t0, clients), ...pings(t0 + 300, clients),
+      ...clients.slice(0, lost).map((c, i) => `${at + i}: Client ${c} has exceeded timeout, disconnecting.`),
+    ];
+    const c = decoded(rotated(t0 + 700, 6));
+    const found = c.findings.filter((f) => f.code === 'mass-disconnect');
+    assert.deepEqual(found.map((f) => [f.code === 'mass-disconnect' && [f.clients, f.connected, f.connectedHeard], f.at.map((w) => w.line)]), [[[6, 10, true], [41, 46]]]);
+    assert.equal(describeFinding(found[0] as Finding), '6 of 10 clients connected (those heard from since the log began, after the broker started) lost their connections within 5s (timeout 6): a cause they share, such as the network or a broker that stalled, rather than each client');
+    assert.equal(c.findings.filter((f) => f.code === 'keepalive-timeout').length, 6);
+    // Before ten minutes some clients may not have been heard from yet; and fewer than half is no burst.
+    assert.deepEqual(mass(rotated(t0 + 500, 6)), []);
+    assert.deepEqual(mass(rotated(t0 + 700, 6, ids(20))), []);
+    // Without packet lines the clients connected before it stay unknown, however long it runs.
+    assert.deepEqual(mass(rotated(t0 + 700, 6).filter((l) => !/PING/.test(l))), []);
+  });
 });
 
 describe('a persistent session the broker no longer held', () => {

@@ -11,7 +11,7 @@ import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
-import { MassDisconnectWatch } from './mass-disconnect.js';
+import { type ConnectedKnown, MassDisconnectWatch } from './mass-disconnect.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
@@ -205,6 +205,13 @@ const causeEnds: Record<DisconnectCause, EndReason> = {
   'http-origin': 'other',
   'out-of-memory': 'other',
 };
+
+/**
+ * How long a log with packet lines that begins after the broker started runs before every client
+ * connected as it began is taken to have been heard from: a client sends a packet at least once a
+ * keepalive, most often a minute, rarely more than five.
+ */
+const heardAllAfterMs = 10 * 60_000;
 
 /** Causes for which the broker ends a session of its own accord, not for what the client's packets broke: a `dropped-by-broker` finding. */
 const brokerCauses: ReadonlySet<string> = new Set(['out-of-memory', 'implementation-error', 'server-busy', 'server-unavailable', 'quota-exceeded', 'rate-exceeded', 'http-origin']);
@@ -1662,6 +1669,20 @@ export class Correlator {
     return !this.clientIdsCapped || !this.recentEnds.has(client);
   }
 
+  /**
+   * The clients connected, as far as the log shows, for {@link MassDisconnectWatch}: the sessions
+   * open, in a log that holds every session since the broker started; or, in one with packet lines
+   * that began later and has run {@link heardAllAfterMs}, those and the sessions begun before it
+   * that a packet was heard from (a connected client sends one at least once a keepalive). Null
+   * otherwise: a share of the clients cannot be told.
+   */
+  private connectedNow(): [number, ConnectedKnown | null] {
+    if (this.sessionsKnown) return [this.openSessions, 'started'];
+    const heardLongEnough = this.debugLines && this.first !== null && this.lastTime !== null && this.lastTime - this.first >= heardAllAfterMs;
+    if (heardLongEnough && this.evicted.sessions === 0 && this.untracked.size < distinctClientLimit) return [this.openSessions + this.untracked.size, 'heard'];
+    return [this.openSessions, null];
+  }
+
   /** Whether an end line without an open session ends one this correlator does not hold. */
   private endsUntracked(client: string): boolean {
     return this.untracked.has(client) || this.beganBeforeLog(client);
@@ -1684,6 +1705,7 @@ export class Correlator {
     this.untracked.delete(client);
     const at: Where[] = [{ file: r.file, line: r.line }, ...(untracked?.startAt ? [untracked.startAt] : [])];
     this.addEndFinding(client, reason, r.time, at, detail, untracked?.keepalive ?? null, this.debugLines ? (untracked?.lastHeard ?? null) : null);
+    this.massDisconnects.ended(client, reason, r.time, { file: r.file, line: r.line }, ...this.connectedNow());
     // It may be a bridge's, which the log names as one when the bridge connects again.
     this.bridges.endedBeforeLog(client, reason, r);
     if (!st) return;
@@ -1733,7 +1755,7 @@ export class Correlator {
     if (s.fromConnack) this.sessionsFromConnack++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
     this.troubled.add(client, reason);
-    this.massDisconnects.ended(s.client, reason, s.end, s.endAt ?? s.startAt, this.openSessions, this.sessionsKnown);
+    this.massDisconnects.ended(s.client, reason, s.end, s.endAt ?? s.startAt, ...this.connectedNow());
     if (this.keepSessions) this.sessions.push(s);
     this.noteEnded(client);
     this.emit({ kind: 'session-end', session: s });

@@ -12,6 +12,12 @@ export const massDisconnectWindowMs = 60_000;
 /** Fewest clients that make a burst: fewer is too little to tell from chance. */
 const fewestClients = 5;
 
+/**
+ * How the clients connected are known: every session since the broker started is in the log
+ * (`started`); or the log began later, and they are the clients heard from since (`heard`).
+ */
+export type ConnectedKnown = 'started' | 'heard';
+
 /** Ends that can be the network's or a stalled broker's, not the client's choice. */
 const lostEnds: ReadonlySet<EndReason> = new Set<EndReason>(['timeout', 'socket-error']);
 
@@ -29,6 +35,7 @@ interface Burst {
   byEndReason: Partial<Record<EndReason, number>>;
   /** Clients connected as it began: those that ended in the window and those still connected. */
   connected: number;
+  known: ConnectedKnown;
 }
 
 export class MassDisconnectWatch {
@@ -40,10 +47,10 @@ export class MassDisconnectWatch {
   constructor(private readonly report: (finding: MassDisconnectFinding) => void) {}
 
   /**
-   * A session ended; `open` sessions are still open after it. Only a log that shows every session
-   * since the broker started can tell a share of its clients (`known`).
+   * A session ended; `open` clients are still connected after it, as far as `known` says; null when
+   * the log cannot tell a share of the broker's clients.
    */
-  ended(client: string, reason: EndReason, time: number | null, at: Where, open: number, known: boolean): void {
+  ended(client: string, reason: EndReason, time: number | null, at: Where, open: number, known: ConnectedKnown | null): void {
     if (time === null || !lostEnds.has(reason)) return;
     this.settle(time);
     const end: LostEnd = { client, reason, time, at };
@@ -59,9 +66,9 @@ export class MassDisconnectWatch {
     this.window.push(end);
     const recent = this.window.length - this.head;
     // Fewer ends than clients still connected cannot be half of them: the window is not walked.
-    if (!known || recent < fewestClients || recent < open) return;
+    if (known === null || recent < fewestClients || recent < open) return;
     const first = this.window[this.head] as LostEnd;
-    const burst: Burst = { first, last: first, clients: new Set(), byEndReason: {}, connected: 0 };
+    const burst: Burst = { first, last: first, clients: new Set(), byEndReason: {}, connected: 0, known };
     for (let i = this.head; i < this.window.length; i++) this.add(burst, this.window[i] as LostEnd);
     // At least half of the clients connected when the window began: those lost in it, and those still connected.
     if (burst.clients.size < fewestClients || burst.clients.size < open) return;
@@ -84,6 +91,7 @@ export class MassDisconnectWatch {
     this.report({
       code: 'mass-disconnect', severity: 'warning', client: null, time: b.first.time, at: b.first === b.last ? [b.first.at] : [b.first.at, b.last.at],
       clients: b.clients.size, connected: Math.max(b.connected, b.clients.size), byEndReason: b.byEndReason, spanMs: b.last.time - b.first.time,
+      ...(b.known === 'heard' ? { connectedHeard: true as const } : {}),
     });
   }
 

@@ -391,6 +391,11 @@ export interface MassDisconnectFinding extends FindingBase {
   clients: number;
   /** Clients connected as the first ended: those that ended, and those still connected then. */
   connected: number;
+  /**
+   * The log begins after the broker started: `connected` counts the clients heard from since
+   * (sessions it shows begin, and those begun before it that sent a packet).
+   */
+  connectedHeard?: true;
   byEndReason: Partial<Record<EndReason, number>>;
   /** From the first end to the last. */
   spanMs: number;

@@ -333,7 +333,8 @@ export function describeFinding(f: Finding): string {
       return `the configuration reload logged ${f.errors === 1 ? `an error (${f.detail})` : `${f.errors} errors (first: ${f.detail})`}; the broker ran on without what failed to load`;
     case 'mass-disconnect': {
       const how = describeEndCounts(f.byEndReason);
-      return `${f.clients} of ${f.connected} connected clients lost their connections within ${lasting(f.spanMs)} (${how}): a cause they share, such as the network or a broker that stalled, rather than each client`;
+      const connected = f.connectedHeard ? `${f.connected} clients connected (those heard from since the log began, after the broker started)` : `${f.connected} connected clients`;
+      return `${f.clients} of ${connected} lost their connections within ${lasting(f.spanMs)} (${how}): a cause they share, such as the network or a broker that stalled, rather than each client`;
     }
     case 'session-lost':
       return `${who(f.client)} connected again without clean session, but the broker held no session for it: ${f.restarted ? 'it restarted in between without keeping its sessions (persistence off, or its database not saved or not read)' : 'the log shows no restart or expiry since its last session ended (a restart the log does not hold, or an expiry not logged)'}; the subscriptions and queued QoS 1/2 messages of its last session were lost`;
