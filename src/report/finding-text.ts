@@ -11,7 +11,7 @@ import { formatBytes, formatDuration } from './text.js';
 /** What a session known by its CONNACK alone ({@link Session.fromConnack}) is said to be. */
 export const connackOnly = 'known by its CONNACK alone';
 
-/** Said after a count of sessions when some are known by their CONNACK alone: that their address, version and keepalive are not. */
+/** Said after a count of sessions when some are known by their CONNACK alone, whose address, version and keepalive the log does not give. */
 export function fromConnackNote(c: Pick<Correlation, 'sessionsFromConnack'>): string {
   const n = c.sessionsFromConnack;
   return n === 0 ? '' : ` (${n} known by the CONNACK alone: the log has no connection lines)`;
