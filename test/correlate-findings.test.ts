@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Correlation, Correlator, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords } from '../src/correlate/index.js';
+import { type Correlation, Correlator, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords, endpoint } from '../src/correlate/index.js';
 import { type LogRecord, createLineDecoder, parseLine } from '../src/parse/index.js';
 import { describeFinding } from '../src/report/finding-text.js';
 import { renderTimelineText } from '../src/report/timeline.js';
@@ -400,6 +400,19 @@ test('a client the broker dropped for a cause of its own (out of memory, busy, a
   // Administrative action, and an end the log does not say, are not the broker's own cause.
   assert.deepEqual(endedBy('1795697602: Client c1 been disconnected by administrative action.'), []);
   assert.deepEqual(correlate(['1796007292: Sending CONNACK to flaky (0, 0)', '1796007300: Sending CONNACK to flaky (0, 0)']).findings.map((f) => f.code), []);
+});
+
+test('a session on a unix socket listener comes from the socket path, which no port follows', () => {
+  // Real 2.0.11 with `listener 0 /tmp/us/mq.sock`.
+  const c = correlate([
+    '1796010415: Opening unix listen socket on path /tmp/us/mq.sock.',
+    '1796010416: New connection from /tmp/us/mq.sock:0 on port 0.',
+    '1796010416: New client connected from /tmp/us/mq.sock:0 as unixer (p2, c1, k60).',
+    '1796010416: Client unixer disconnected.',
+  ]);
+  assert.deepEqual(c.sessions.map((s) => [s.client, s.address, s.port, s.endReason]), [['unixer', '/tmp/us/mq.sock', 0, 'disconnect']]);
+  assert.equal(endpoint(c.sessions[0]?.address ?? null, c.sessions[0]?.port ?? null), '/tmp/us/mq.sock');
+  assert.equal(endpoint('10.0.0.1', 1883), '10.0.0.1:1883');
 });
 
 test("2.0's `Unknown error` for a refused packet says what it most often was", () => {

@@ -2642,9 +2642,10 @@ function secondLineOf(r: PacketRecord, before: PacketRecord): boolean {
   return r.outcome === 'denied' && before.qos === r.qos && before.topic === r.topic && before.payloadBytes === r.payloadBytes;
 }
 
-/** `address:port` as the broker prints it, or the address alone when the port is unknown. */
+/** `address:port` as the broker prints it, or the address alone when the port is unknown or the address is a unix socket's path. */
 export function endpoint(address: string | null, port: number | null): string | null {
-  return address === null ? null : port === null ? address : `${address}:${port}`;
+  // A connection to a unix socket listener (2.0) comes from the socket's path, on port 0.
+  return address === null ? null : port === null || address.startsWith('/') ? address : `${address}:${port}`;
 }
 
 /**
