@@ -96,6 +96,19 @@ test('a client accepted again without a DISCONNECT ended its session unseen; the
   assert.deepEqual(c.sessions.map((s) => s.sessionPresent), [false, true, false, false]);
 });
 
+test("the broker's re-send to a session it kept, as the client comes back, is no duplicate", () => {
+  const c = correlate([
+    '1796007291: mosquitto version 2.0.11 running',
+    '1796007292: Sending CONNACK to sub (0, 0)',
+    "1796007292: Sending PUBLISH to sub (d0, q1, r0, m3, 't', ... (1 bytes))",
+    '1796007300: Sending CONNACK to sub (1, 0)',
+    "1796007300: Sending PUBLISH to sub (d1, q1, r0, m3, 't', ... (1 bytes))",
+    '1796007300: Received PUBACK from sub (Mid: 3, RC:0)',
+  ]);
+  assert.deepEqual(c.flows.map((f) => [f.state, f.resumed, f.duplicates]), [['complete', true, 1]]);
+  assert.deepEqual(c.findings.map((f) => f.code), []);
+});
+
 test('a refused CONNACK is a failed connection, not a session', () => {
   const c = correlate(['1796007291: mosquitto version 2.0.11 running', '1796007292: Sending CONNACK to nope (0, 5)']);
   assert.equal(c.sessionCount, 0);
