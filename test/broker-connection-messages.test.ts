@@ -45,6 +45,8 @@ test('broker connection_messages false: sessions known by their CONNACK, ended b
   assert.ok(listed.sessions.every((s) => s.fromConnack === true && s.address === null && s.keepalive === null));
   const summary = JSON.parse((await runCli(['summary', '--format', 'json', broker.logFile])).stdout) as { clients: number; sessions: { total: number; fromConnack?: number } };
   assert.deepEqual([summary.clients, summary.sessions.total, summary.sessions.fromConnack], [3, 4, 4]);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; sessions?: number }> };
+  assert.deepEqual(problems.findings.map((f) => [f.code, f.sessions]), [['no-connection-lines', 4]]);
   const flows = JSON.parse((await runCli(['flows', '--format', 'json', broker.logFile])).stdout) as { flows: Array<{ client: string; direction: string; state: string }> };
   assert.deepEqual(flows.flows.map((f) => [f.client, f.direction, f.state]), [['writer', 'in', 'complete'], ['reader', 'out', 'complete']]);
 });

@@ -8,8 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { type Correlation, Correlator, type Session, correlateRecords } from '../src/correlate/index.js';
+import { type Correlation, Correlator, type Finding, type Session, correlateRecords } from '../src/correlate/index.js';
 import { createLineDecoder } from '../src/parse/index.js';
+import { describeFinding } from '../src/report/finding-text.js';
 import { repoPath } from './support/fixtures.js';
 import { startFollow, stopFollows } from './support/follow.js';
 import { runCli } from './support/run-cli.js';
@@ -63,7 +64,9 @@ test('each accepted CONNACK is a session, ended by the DISCONNECT that follows; 
   );
   // The flows are what they were without sessions: all four complete.
   assert.deepEqual(c.flows.map((f) => [f.client, f.direction, f.state]), [['pubby', 'in', 'complete'], ['subby', 'out', 'complete'], ['pubby2', 'in', 'complete'], ['subby', 'out', 'complete']]);
-  assert.deepEqual(c.findings.map((f) => f.code), []);
+  // What the log cannot show is said once, about the whole log.
+  assert.deepEqual(c.findings.map((f) => f.code === 'no-connection-lines' ? [f.code, f.sessions, f.at] : f.code), [['no-connection-lines', 3, []]]);
+  assert.equal(describeFinding(c.findings[0] as Finding), 'the log has no connection lines (New client connected, Client … disconnected: log_type notice with connection_messages true), so keepalive timeouts, socket errors, takeovers and clients the broker dropped could not be checked; 3 session(s) are known by their CONNACK alone');
 });
 
 test('the DISCONNECT ends the session as it comes, for a follower to say at once', () => {
@@ -106,7 +109,7 @@ test("the broker's re-send to a session it kept, as the client comes back, is no
     '1796007300: Received PUBACK from sub (Mid: 3, RC:0)',
   ]);
   assert.deepEqual(c.flows.map((f) => [f.state, f.resumed, f.duplicates]), [['complete', true, 1]]);
-  assert.deepEqual(c.findings.map((f) => f.code), []);
+  assert.deepEqual(c.findings.map((f) => f.code), ['no-connection-lines']);
 });
 
 test('a refused CONNACK is a failed connection, not a session', () => {
@@ -128,6 +131,8 @@ test('with connection lines, a CONNACK belongs to the session its connect line o
   ]);
   assert.deepEqual(c.sessions.map((s) => [s.client, s.endReason, s.fromConnack ?? false, s.keepalive]), [['early', 'disconnect', true, null], ['later', 'disconnect', false, 60]]);
   assert.equal(c.sessionsFromConnack, 1);
+  // The log has connection lines: what they show is checked.
+  assert.ok(!c.findings.some((f) => f.code === 'no-connection-lines'));
   // A session ended once: the end line after the DISCONNECT that ended it is no second session.
   assert.equal(c.sessionCount, 2);
   // Once the log has shown connection lines, the end line ends the session, as it ends the others.

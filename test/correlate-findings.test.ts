@@ -399,7 +399,7 @@ test('a client the broker dropped for a cause of its own (out of memory, busy, a
   assert.deepEqual(endedBy('1795697602: Bad socket read/write on client c1: Out of memory.'), ['dropped-by-broker c1 was disconnected by the broker: out of memory (it reached its memory_limit, or the system ran out of memory)']);
   // Administrative action, and an end the log does not say, are not the broker's own cause.
   assert.deepEqual(endedBy('1795697602: Client c1 been disconnected by administrative action.'), []);
-  assert.deepEqual(correlate(['1796007292: Sending CONNACK to flaky (0, 0)', '1796007300: Sending CONNACK to flaky (0, 0)']).findings.map((f) => f.code), []);
+  assert.deepEqual(correlate(['1796007292: Sending CONNACK to flaky (0, 0)', '1796007300: Sending CONNACK to flaky (0, 0)']).findings.map((f) => f.code), ['no-connection-lines']);
 });
 
 test('a session on a unix socket listener comes from the socket path, which no port follows', () => {
@@ -714,7 +714,8 @@ test('a start after lines of a running broker is a restart, though the log holds
     '1795867660: mosquitto version 2.0.11 running',
   ];
   const crashed = correlate(['1795867657: No will message specified.', '1795867657: Sending CONNACK to live-clean (0, 0)', ...start]);
-  assert.deepEqual(findingsOf(crashed), ['broker-restart - 3']);
+  // Its CONNACK is the only line of the session: the log has no connection lines either.
+  assert.deepEqual(findingsOf(crashed), ['broker-restart - 3', 'no-connection-lines - ']);
   assert.equal(describeFinding(crashed.findings[0] as Finding), 'broker 2.0.11 started again with no stop logged before it (a crash or a kill); 1 session(s) ended');
   const stopped = correlate(['1795867657: Sending CONNACK to live-clean (0, 0)', '1795867658: mosquitto version 2.0.11 terminating', ...start]);
   assert.equal(describeFinding(stopped.findings[0] as Finding), 'broker 2.0.11 was stopped and started again; 1 session(s) ended');
@@ -1051,7 +1052,7 @@ describe('whether the broker kept the session is what its CONNACK says', () => {
       '1795762014: Sending CONNACK to sub (0, 0)', delivery(1795762020, 1, 't/1'), '1795762022: Received PUBACK from sub (Mid: 1, RC:0)',
     ]);
     assert.deepEqual(c.flows.map((f) => [f.state, f.dropped, f.sessionEnded]), [['incomplete', 'not-resumed', true], ['complete', undefined, false]]);
-    assert.deepEqual(c.findings.map((f) => f.code), ['flow-incomplete']);
+    assert.deepEqual(c.findings.map((f) => f.code), ['flow-incomplete', 'no-connection-lines']);
   });
 
   test('a 1.4/1.5 log names no MQTT version: no session present is taken as said', () => {

@@ -1002,6 +1002,9 @@ export class Correlator {
     if (this.sessionCount > 0 && !this.debugLines) {
       this.addFinding({ code: 'no-debug-lines', severity: 'warning', client: null, time: null, at: [] });
     }
+    if (this.sessionsFromConnack > 0 && !this.connectionLinesSeen) {
+      this.addFinding({ code: 'no-connection-lines', severity: 'warning', client: null, time: null, at: [], sessions: this.sessionsFromConnack });
+    }
     // Without a line that names the version, its lines show the broker's age.
     const era: BrokerEra | null = this.versions.size > 0 ? null
       : this.endsNamed ? '2.1 or later' : this.portsNamed ? '2.0 or later' : this.portsUnnamed ? 'before 2.0' : null;

@@ -163,7 +163,7 @@ export interface Flow {
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'dropped-by-broker', 'auth-failure', 'takeover-flapping', 'bridge-down',
   'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'mass-disconnect', 'session-lost', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
-  'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'flow-duplicate', 'unknown-lines',
+  'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'no-connection-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
@@ -442,6 +442,15 @@ export interface NoDebugFinding extends FindingBase {
   code: 'no-debug-lines';
 }
 /**
+ * The log has sessions known by their CONNACK alone and no connection line: how its sessions
+ * ended, but by a DISCONNECT, is not in it.
+ */
+export interface NoConnectionLinesFinding extends FindingBase {
+  code: 'no-connection-lines';
+  /** Sessions known by their CONNACK alone. */
+  sessions: number;
+}
+/**
  * Lines of the broker's that the system logger says it left out (see the `marker` record's
  * `missing`): what they said is not counted, so sessions, flows and findings of that time may be
  * wrong or missing.
@@ -460,7 +469,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | MassDisconnectFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | MassDisconnectFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | NoConnectionLinesFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

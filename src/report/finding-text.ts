@@ -61,6 +61,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'persistence-failed': 'Database not saved',
   'state-evicted': 'Tracking state evicted at the limit',
   'no-debug-lines': 'No debug lines: QoS flows cannot be followed',
+  'no-connection-lines': 'No connection lines: how sessions ended cannot be known',
   'unknown-lines': 'Lines not understood',
 };
 
@@ -348,6 +349,8 @@ export function describeFinding(f: Finding): string {
       return `tracking limit ${f.limit} reached: ${f.sessions} session(s), ${f.flows} flow(s), ${f.connections} connection(s) dropped from tracking`;
     case 'no-debug-lines':
       return `the log has no ${packetLines}, so QoS flows could not be checked`;
+    case 'no-connection-lines':
+      return `the log has no connection lines (New client connected, Client … disconnected: log_type notice with connection_messages true), so keepalive timeouts, socket errors, takeovers and clients the broker dropped could not be checked; ${f.sessions} session(s) are known by their CONNACK alone`;
     case 'unknown-lines':
       return `${f.count} line(s) could not be decoded`;
   }

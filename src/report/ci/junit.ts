@@ -71,6 +71,7 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: 'system log', fromId: false };
     case 'state-evicted':
     case 'no-debug-lines':
+    case 'no-connection-lines':
     case 'unknown-lines':
       return { text: 'whole log', fromId: false };
     default:
