@@ -18,7 +18,7 @@ import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, LoggedMessageTally, TroubledClients, distinctClientLimit, errorOrWarning, ownCopy, troubledClientsListed } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type AuthFinding, type BrokerEra, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type FlappingFinding, type TakeoverFinding, type TlsFinding, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type BrokerCause, type FlappingFinding, type TakeoverFinding, type TlsFinding, brokerCauses, findingCodes,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -213,8 +213,8 @@ const causeEnds: Record<DisconnectCause, EndReason> = {
  */
 const heardAllAfterMs = 10 * 60_000;
 
-/** Causes for which the broker ends a session of its own accord, not for what the client's packets broke: a `dropped-by-broker` finding. */
-const brokerCauses: ReadonlySet<string> = new Set(['out-of-memory', 'implementation-error', 'server-busy', 'server-unavailable', 'quota-exceeded', 'rate-exceeded', 'http-origin']);
+/** An end's detail that is a cause of the broker's own: a `dropped-by-broker` finding. */
+const isBrokerCause = (detail: string): detail is BrokerCause => (brokerCauses as readonly string[]).includes(detail);
 
 /**
  * The broker logs `Bad socket read/write on client X: <its error text>` for any reason without a
@@ -1799,7 +1799,7 @@ export class Correlator {
     } else if (reason === 'other' && detail !== undefined) {
       // `Bad socket read/write` gives the broker's text for it.
       const cause = detail === 'Out of memory.' ? 'out-of-memory' : detail;
-      if (brokerCauses.has(cause)) this.addFinding({ code: 'dropped-by-broker', severity: 'error', client, time, at, detail: cause });
+      if (isBrokerCause(cause)) this.addFinding({ code: 'dropped-by-broker', severity: 'error', client, time, at, detail: cause });
     }
   }
 

@@ -204,11 +204,18 @@ export interface KeepaliveFinding extends FindingBase {
   gapMs: number | null;
 }
 export interface SessionEndFinding extends FindingBase {
-  /** `dropped-by-broker`: the broker ended the session for a cause of its own (out of memory, busy…), which `detail` names. */
-  code: 'socket-error' | 'protocol-error' | 'dropped-by-broker';
+  code: 'socket-error' | 'protocol-error';
   detail?: string;
   /** Of a connection the broker dropped before it became a session: where it came from, when known. */
   address?: string | null;
+}
+/** Causes for which the broker ends a session of its own accord, not for what the client's packets broke. */
+export const brokerCauses = ['out-of-memory', 'implementation-error', 'server-busy', 'server-unavailable', 'quota-exceeded', 'rate-exceeded', 'http-origin'] as const;
+export type BrokerCause = (typeof brokerCauses)[number];
+/** The broker ended the session for a cause of its own. */
+export interface DroppedByBrokerFinding extends FindingBase {
+  code: 'dropped-by-broker';
+  detail: BrokerCause;
 }
 export interface TakeoverFinding extends FindingBase {
   code: 'takeover';
@@ -468,7 +475,7 @@ export interface UnknownLinesFinding extends FindingBase {
 
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
-  | KeepaliveFinding | SessionEndFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
+  | KeepaliveFinding | SessionEndFinding | DroppedByBrokerFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
   | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | MassDisconnectFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | NoConnectionLinesFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */

@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import { type AuthFinding, type BridgeFinding, type Correlation, type DeniedFinding, type EndReason, type Finding, type FindingCode, type Flow, type FlowFinding, type FlowTotals, type LoggedMessage, type RefusedFinding, type Session, type StalledAt, endReasons } from '../correlate/index.js';
+import { type AuthFinding, type BridgeFinding, type BrokerCause, type Correlation, type DeniedFinding, type EndReason, type Finding, type FindingCode, type Flow, type FlowFinding, type FlowTotals, type LoggedMessage, type RefusedFinding, type Session, type StalledAt, endReasons } from '../correlate/index.js';
 import { type Direction, fillPrintf } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
@@ -106,7 +106,7 @@ const errorTextHints: Readonly<Record<string, string>> = {
 };
 
 /** The causes for which the broker drops a client of its own accord, in words. */
-const brokerCauseWords: Readonly<Record<string, string>> = {
+const brokerCauseWords: Readonly<Record<BrokerCause, string>> = {
   'out-of-memory': 'out of memory (it reached its memory_limit, or the system ran out of memory)',
   'implementation-error': 'an implementation specific error',
   'server-busy': 'server busy',
@@ -293,7 +293,7 @@ export function describeFinding(f: Finding): string {
     case 'keepalive-timeout':
       return keepaliveTimeout(f);
     case 'dropped-by-broker':
-      return `${who(f.client)} was disconnected by the broker: ${f.detail === undefined ? 'for a cause of its own' : brokerCauseWords[f.detail] ?? f.detail}`;
+      return `${who(f.client)} was disconnected by the broker: ${brokerCauseWords[f.detail]}`;
     case 'socket-error':
       return `${who(f.client)} lost its connection${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
     case 'protocol-error':

@@ -48,7 +48,6 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
     case 'connection-refused':
     case 'protocol-error':
     case 'socket-error':
-    case 'dropped-by-broker':
       return { text: f.client ?? f.address ?? 'unknown client', fromId: f.client !== null };
     case 'tls-failure':
       return { text: f.address ?? 'unknown address', fromId: false };
