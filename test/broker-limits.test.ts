@@ -129,3 +129,32 @@ test('broker memory_limit: a client whose PUBLISH the broker has no memory for i
   assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason]), [['heavy', 'other'], ['light', 'disconnect']]);
   assert.equal((await runCli(['report', broker.logFile])).code, 1, 'the default gate fails');
 });
+
+test('broker max_inflight_messages: QoS 2 messages from a 3.1.1 client past it are refused, quota exceeded, which that client is not told of', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker({ extraConfig: ['max_inflight_messages 2'] });
+  t.after(() => broker.dispose());
+  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const subscriber = await mqtt.connectAsync(url, { clientId: 'inflight-sub', reconnectPeriod: 0 });
+  await subscriber.subscribeAsync('inflight/#', { qos: 2 });
+  const publisher = await mqtt.connectAsync(url, { clientId: 'inflight-pub', protocolVersion: 4, reconnectPeriod: 0 });
+  // Written in one go, all five are in before the client can send a PUBREL.
+  await Promise.all(Array.from({ length: 5 }, (_, i) => publisher.publishAsync('inflight/a', `m${i}`, { qos: 2 })));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await publisher.endAsync();
+  await subscriber.endAsync();
+  await broker.stop();
+
+  const log = await readFile(broker.logFile, 'utf8');
+  const refusedInLog = log.match(/Sending PUBREC to inflight-pub \(m\d+, rc151\)/g)?.length ?? 0;
+  assert.ok(refusedInLog > 0, `the broker refused some:\n${log}`);
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as {
+    findings: Array<{ code: string; client: string; reasonCode?: number; notTold?: boolean; message: string }>;
+  };
+  const refused = problems.findings.filter((f) => f.code === 'flow-refused');
+  assert.deepEqual(refused.map((f) => [f.client, f.reasonCode, f.notTold]), Array(refusedInLog).fill(['inflight-pub', 151, true]), JSON.stringify(problems.findings));
+  assert.match(refused[0]?.message ?? '', /max_inflight_messages .*the client was not told/);
+  // What the broker took reaches the subscriber; what it refused does not.
+  const flows = JSON.parse((await runCli(['flows', '--format', 'json', '--client', 'inflight-sub', broker.logFile])).stdout) as { flows: Array<{ direction: string; state: string }> };
+  assert.deepEqual(flows.flows.map((f) => [f.direction, f.state]), Array(5 - refusedInLog).fill(['out', 'complete']));
+});

@@ -2540,3 +2540,35 @@ test('a timeline holds its first entries up to its limit and counts those left o
   const windowed = build(3, { since: 1795700003_000, until: null });
   assert.deepEqual([windowed.finish().map((e) => [e.kind, e.time]), windowed.omitted], [[['message', 1795700003_000], ['end', 1795700004_000]], 0]);
 });
+
+test("a 3.1.1 client's QoS 2 message refused for quota exceeded was dropped without its client knowing; a v5 client's was refused to its face", () => {
+  const burst = (protocol: string): string[] => [
+    '1796013299: New connection from 127.0.0.1:45148 on port 18831.',
+    `1796013299: New client connected from 127.0.0.1:45148 as burst-pub (${protocol}, c1, k60).`,
+    '1796013299: Sending CONNACK to burst-pub (0, 0)',
+    "1796013299: Received PUBLISH from burst-pub (d0, q2, r0, m46395, 'burst/a', ... (2 bytes))",
+    '1796013299: Sending PUBREC to burst-pub (m46395, rc0)',
+    "1796013299: Received PUBLISH from burst-pub (d0, q2, r0, m46396, 'burst/a', ... (2 bytes))",
+    '1796013299: Sending PUBREC to burst-pub (m46396, rc151)',
+    '1796013299: Received PUBREL from burst-pub (Mid: 46395)',
+    '1796013299: Sending PUBCOMP to burst-pub (m46395)',
+    '1796013299: Received PUBREL from burst-pub (Mid: 46396)',
+    '1796013299: Sending PUBCOMP to burst-pub (m46396)',
+  ];
+  const v311 = correlate(burst('p2'));
+  assert.deepEqual(v311.flows.map((f) => [f.mid, f.state, f.reasonCode]), [[46396, 'refused', 151], [46395, 'complete', undefined]]);
+  const [untold] = v311.findings;
+  assert.deepEqual(v311.findings.map((f) => [f.code, f.code === 'flow-refused' && f.notTold]), [['flow-refused', true]]);
+  assert.equal(untold && describeFinding(untold), 'burst-pub publish m46396 (QoS 2, burst/a) refused with reason code 151: quota exceeded (it already had max_inflight_messages QoS 2 messages awaiting PUBREL, 20 by default); the client was not told: an MQTT 3.1/3.1.1 client cannot read the code, so it takes the message as accepted');
+  const v5 = correlate(burst('p5'));
+  assert.deepEqual(v5.findings.map((f) => [f.code, f.code === 'flow-refused' && f.notTold]), [['flow-refused', undefined]]);
+  assert.equal(v5.findings[0] && describeFinding(v5.findings[0]), 'burst-pub publish m46396 (QoS 2, burst/a) refused with reason code 151: quota exceeded (it already had max_inflight_messages QoS 2 messages awaiting PUBREL, 20 by default)');
+  // A delivery a v5 subscriber refuses is its own doing: no quota hint, nobody untold.
+  const delivery = correlate([
+    '1796013299: New client connected from 127.0.0.1:45150 as picky (p5, c1, k60).',
+    "1796013299: Sending PUBLISH to picky (d0, q1, r0, m1, 'burst/a', ... (2 bytes))",
+    '1796013299: Received PUBACK from picky (Mid: 1, RC:151)',
+  ]);
+  assert.deepEqual(delivery.findings.map((f) => [f.code, f.code === 'flow-refused' && f.notTold]), [['flow-refused', undefined]]);
+  assert.equal(delivery.findings[0] && describeFinding(delivery.findings[0]), 'picky delivery m1 (QoS 1, burst/a) refused with reason code 151: quota exceeded');
+});

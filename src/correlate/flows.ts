@@ -656,7 +656,9 @@ export class FlowTracker {
       const held = this.mayBeHeld.has(flow) ? { mayBeHeld: true as const } : {};
       this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped, ...held });
     } else if (state === 'refused' && !droppedByBroker(flow)) {
-      this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}) });
+      // Only a v5 client reads the reason code of the broker's PUBACK or PUBREC.
+      const notTold = flow.direction === 'in' && flow.reasonCode !== undefined && (st.mqttVersion === '3.1' || st.mqttVersion === '3.1.1') ? { notTold: true as const } : {};
+      this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}), ...notTold });
     }
     // A re-send as the session resumed is what MQTT asks for; one more is a duplicate, found when it was sent.
     if (flow.duplicates > (this.endedInFlight.get(flow)?.made ?? 0)) {

@@ -280,6 +280,11 @@ export interface FlowFinding extends FindingBase {
   mayBeHeld?: true;
   /** On a `flow-duplicate`: the first PUBLISH of its flow was marked as re-sent (`d1`), sent before on an earlier connection or before the log. */
   firstResent?: true;
+  /**
+   * On a `flow-refused` of a message from an MQTT 3.1 or 3.1.1 client: its PUBACK or PUBREC
+   * cannot carry a reason code, so the client took the message as accepted.
+   */
+  notTold?: true;
 }
 /**
  * A PUBLISH the broker's access control (its ACL, or a plugin) denied: one a client sent on a

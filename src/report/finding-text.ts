@@ -85,6 +85,24 @@ function stall(f: FlowFinding): string {
   return owedByBroker(f.direction, f.stalledAt) ? `stalled: the broker sent no ${f.stalledAt.toUpperCase()}` : `stalled waiting for ${f.stalledAt.toUpperCase()}`;
 }
 
+/** The reason code that refuses a message for one QoS 2 message too many in flight from its client. */
+const quotaExceeded = 0x97;
+
+/**
+ * A refused flow, its reason code, and what it meant: the broker refuses a client's QoS 2
+ * message with quota exceeded when as many from it as it takes at once (`max_inflight_messages`)
+ * await their PUBREL; only a v5 client reads the code.
+ */
+function flowRefused(f: FlowFinding): string {
+  const refused = `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused`;
+  if (f.reasonCode === undefined) return `${refused} by its PUBREC, whose reason code the broker does not log`;
+  const quota = f.direction === 'in' && f.reasonCode === quotaExceeded
+    ? ' (it already had max_inflight_messages QoS 2 messages awaiting PUBREL, 20 by default)'
+    : '';
+  const told = f.notTold ? '; the client was not told: an MQTT 3.1/3.1.1 client cannot read the code, so it takes the message as accepted' : '';
+  return `${refused} with reason code ${describeReasonCode('publish-ack', f.reasonCode)}${quota}${told}`;
+}
+
 /** Whether the broker owes a flow's step, rather than its client ({@link stall}). */
 export function owedByBroker(direction: Direction, step: StalledAt): boolean {
   return (direction === 'out') === (step === 'pubrel');
@@ -273,7 +291,7 @@ export function describeFinding(f: Finding): string {
     case 'flow-incomplete':
       return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) ${stall(f)}${flowEnd(f)}`;
     case 'flow-refused':
-      return `${who(f.client)} ${f.direction === 'in' ? 'publish' : 'delivery'} m${f.mid} (QoS ${f.qos}${f.topic !== null ? `, ${f.topic}` : ''}) refused ${f.reasonCode !== undefined ? `with reason code ${describeReasonCode('publish-ack', f.reasonCode)}` : 'by its PUBREC, whose reason code the broker does not log'}`;
+      return flowRefused(f);
     case 'publish-denied':
       return publishDenied(f);
     case 'publish-too-large': {
