@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Correlation, Correlator, type CorrelatorEvent, type Finding, TimelineBuilder, type TimelineEntry, correlateRecords, endpoint } from '../src/correlate/index.js';
 import { type LogRecord, createLineDecoder, parseLine } from '../src/parse/index.js';
-import { describeFinding } from '../src/report/finding-text.js';
+import { describeFinding, describeFlowState } from '../src/report/finding-text.js';
 import { renderTimelineText } from '../src/report/timeline.js';
 import { plainContext } from './support/ci-report.js';
 
@@ -2571,4 +2571,23 @@ test("a 3.1.1 client's QoS 2 message refused for quota exceeded was dropped with
   ]);
   assert.deepEqual(delivery.findings.map((f) => [f.code, f.code === 'flow-refused' && f.notTold]), [['flow-refused', undefined]]);
   assert.equal(delivery.findings[0] && describeFinding(delivery.findings[0]), 'picky delivery m1 (QoS 1, burst/a) refused with reason code 151: quota exceeded');
+});
+
+test('a v5 QoS 1 message the broker acknowledged with no matching subscribers completed, and nobody got it', () => {
+  const lines = [
+    '1796013554: New connection from 127.0.0.1:58960 on port 18832.',
+    '1796013554: New client connected from 127.0.0.1:58960 as lonely-v5 (p5, c1, k60).',
+    '1796013554: Sending CONNACK to lonely-v5 (0, 0)',
+    "1796013554: Received PUBLISH from lonely-v5 (d0, q1, r0, m40632, 'nobody/here', ... (1 bytes))",
+    '1796013554: Sending PUBACK to lonely-v5 (m40632, rc16)',
+    "1796013554: Received PUBLISH from lonely-v5 (d0, q1, r0, m40633, 'somebody/here', ... (1 bytes))",
+    '1796013554: Sending PUBACK to lonely-v5 (m40633, rc0)',
+  ];
+  const c = correlate(lines);
+  const { timeline } = withTimeline(lines);
+  assert.deepEqual(c.flows.map((f) => [f.mid, f.state, describeFlowState(f)]), [[40632, 'complete', 'complete (rc 16: no matching subscribers)'], [40633, 'complete', 'complete']]);
+  assert.deepEqual(c.findings, []);
+  const published = timeline.filter((e) => e.kind === 'flow').map((e) => renderTimelineText({ entries: [e], debugLines: true, wholeSeconds: true }, plainContext));
+  assert.match(published[0] ?? '', /published m40632 QoS 1 nobody\/here \(1 B\): PUBLISH→PUBACK complete in <1s, but no subscription matched it/);
+  assert.doesNotMatch(published[1] ?? '', /subscription/);
 });

@@ -251,7 +251,15 @@ export function describeStalls(t: FlowTotals): string {
   return parts.join(', ') || '-';
 }
 
-/** A flow's state in a few words: `complete`, `incomplete at PUBACK (clean start)`, `refused (rc 135: not authorised)`, `in flight when the log ended`. */
+/** The reason code by which the broker tells a v5 client that no subscription matched its message. */
+const noMatchingSubscribers = 0x10;
+
+/** Whether the broker acknowledged a client's message saying that no subscription matched it: nobody got it. */
+export function hadNoSubscribers(f: Flow): boolean {
+  return f.direction === 'in' && f.steps.some((s) => s.reasonCode === noMatchingSubscribers);
+}
+
+/** A flow's state in a few words: `complete`, `complete (rc 16: no matching subscribers)`, `incomplete at PUBACK (clean start)`, `refused (rc 135: not authorised)`, `in flight when the log ended`. */
 export function describeFlowState(f: Flow): string {
   if (f.state === 'refused') {
     const code = f.reasonCode !== undefined ? `rc ${describeReasonCode('publish-ack', f.reasonCode)}` : null;
@@ -260,6 +268,7 @@ export function describeFlowState(f: Flow): string {
     if (dropped !== null) return `refused (${[dropped, code].filter(Boolean).join(', ')})`;
     return `refused (${code ?? 'rc not logged'})`;
   }
+  if (f.state === 'complete') return hadNoSubscribers(f) ? `complete (rc ${describeReasonCode('publish-ack', noMatchingSubscribers)})` : 'complete';
   if (f.state === 'in-flight') return f.held ? "in flight when the log ended, held for the client's kept session" : 'in flight when the log ended';
   if (f.state !== 'incomplete') return f.state;
   const at = `incomplete at ${(f.stalledAt ?? '?').toUpperCase()}`;

@@ -3,7 +3,7 @@
  */
 import { type Flow, type TimelineEntry, endpoint } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { connackOnly, describeFinding, describeFlowState, describeFlowSteps, droppedWords, troubledEnds } from './finding-text.js';
+import { connackOnly, describeFinding, describeFlowState, describeFlowSteps, droppedWords, hadNoSubscribers, troubledEnds } from './finding-text.js';
 import { attemptJson, findingJson, flowJson, sessionJson } from './json.js';
 import { type ReportOutput, jsonListFrame, jsonWithList, ndjsonLine, ndjsonPieces } from './output.js';
 import { isoTime } from './record-json.js';
@@ -20,9 +20,10 @@ export interface TimelineData {
   wholeSeconds: boolean;
 }
 
-/** How a flow went: `complete in 2s`, `INCOMPLETE, waiting for PUBREC`. */
+/** How a flow went: `complete in 2s`, `complete in 2s, but no subscription matched it`, `INCOMPLETE, waiting for PUBREC`. */
 function flowState(f: Flow, wholeSeconds: boolean): string {
-  return f.state === 'complete' ? (f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs, wholeSeconds)}` : 'complete')
+  const nobody = hadNoSubscribers(f) ? ', but no subscription matched it' : '';
+  return f.state === 'complete' ? `${f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs, wholeSeconds)}` : 'complete'}${nobody}`
     : f.state === 'refused' ? describeFlowState(f)
       : f.state === 'in-flight' ? (f.held ? "in flight, held for the client's kept session" : 'in flight')
         : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}${f.dropped !== undefined ? ` (${droppedWords[f.dropped]})` : ''}`;
