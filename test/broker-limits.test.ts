@@ -3,7 +3,9 @@
  * and each such drop is a finding at any QoS, its flow refused; a connection over its
  * `max_connections` is denied, a connection-refused warning a CI gate can name; so is one that
  * comes when the broker has no file descriptor left; and a queue full for a subscriber away
- * drops its messages; a client the broker has no memory for is dropped by it.
+ * drops its messages; a client the broker has no memory for is dropped by it; QoS 2 messages
+ * past `max_inflight_messages` are refused; a client without an id is refused where
+ * `allow_zero_length_clientid` is false.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -157,4 +159,24 @@ test('broker max_inflight_messages: QoS 2 messages from a 3.1.1 client past it a
   // What the broker took reaches the subscriber; what it refused does not.
   const flows = JSON.parse((await runCli(['flows', '--format', 'json', '--client', 'inflight-sub', broker.logFile])).stdout) as { flows: Array<{ direction: string; state: string }> };
   assert.deepEqual(flows.flows.map((f) => [f.direction, f.state]), Array(5 - refusedInLog).fill(['out', 'complete']));
+});
+
+test('broker allow_zero_length_clientid false: a client without an id is refused, an auth failure that says its id was empty', { timeout: 60_000 }, async (t) => {
+  if (!requireBroker(t)) return;
+  const broker = await startBroker({ extraConfig: ['allow_zero_length_clientid false'] });
+  t.after(() => broker.dispose());
+  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const refused = await mqtt.connectAsync(url, { clientId: '', clean: true, protocolVersion: 4, reconnectPeriod: 0 }).then(() => null, (error: unknown) => error);
+  assert.ok(refused !== null, 'the broker refuses the client');
+  const named = await mqtt.connectAsync(url, { clientId: 'named', reconnectPeriod: 0 });
+  await named.endAsync();
+  await broker.stop();
+
+  const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as {
+    findings: Array<{ code: string; client: string | null; reasonCode?: number; message: string }>;
+  };
+  assert.deepEqual(problems.findings.map((f) => [f.code, f.client, f.reasonCode]), [['auth-failure', null, 2]], JSON.stringify(problems.findings));
+  assert.match(problems.findings[0]?.message ?? '', /it sent an empty client id/);
+  const sessions = JSON.parse((await runCli(['sessions', '--format', 'json', broker.logFile])).stdout) as { sessions: Array<{ client: string; endReason: string }> };
+  assert.deepEqual(sessions.sessions.map((s) => [s.client, s.endReason]), [['named', 'disconnect']]);
 });

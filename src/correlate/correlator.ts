@@ -254,6 +254,9 @@ function endOf(r: DisconnectRecord): EndReason {
  */
 const authCodes = new Set([2, 4, 5, 133, 134, 135, 138, 140]);
 
+/** MQTT 3.1.1's CONNACK code `identifier rejected`. */
+const identifierRejected = 2;
+
 /**
  * Whether a CONNACK to a client of this MQTT version says if a session was present: the broker
  * sets the flag for 3.1.1 and v5 only, so a 3.1 client always reads 0. A 1.4/1.5 connect line
@@ -2070,7 +2073,7 @@ export class Correlator {
   /** A connection that did not become a session; `bridge` names the outgoing bridge it was. */
   private addAttempt(
     client: string | null, address: string | null, port: number | null, listenerPort: number | null, r: Where & { time: number | null }, outcome: AttemptOutcome,
-    { reasonCode, time, bridge, detail }: { reasonCode?: number | undefined; time?: number | null; bridge?: string; detail?: string | undefined } = {},
+    { reasonCode, time, bridge, detail, keepalive }: { reasonCode?: number | undefined; time?: number | null; bridge?: string; detail?: string | undefined; keepalive?: number } = {},
   ): ConnectionAttempt {
     // Whole before it is told (`follow` writes it at once).
     const attempt: ConnectionAttempt = {
@@ -2103,7 +2106,7 @@ export class Correlator {
     if ((outcome === 'refused' || outcome === 'denied') && bridge === undefined) {
       const finding: RefusedFinding = {
         code: 'connection-refused', severity: 'warning', client, time: attempt.time, at: [attempt.at], address: endpoint(address, port),
-        ...(reasonCode !== undefined ? { reasonCode } : {}), ...(detail !== undefined ? { detail } : {}),
+        ...(reasonCode !== undefined ? { reasonCode } : {}), ...(detail !== undefined ? { detail } : {}), ...(keepalive !== undefined ? { keepalive } : {}),
       };
       this.attemptFindings.set(attempt, finding);
       this.addFinding(finding);
@@ -2261,6 +2264,10 @@ export class Correlator {
           // An address whose connection a `Client <unknown>` line was taken to end is one too: that guess was wrong.
           // A websockets connection has no `New connection` line: its address is known by its form alone.
           const looksLikeAddress = (/^[\d.]+$|:/.test(r.client) && (this.pending.has(r.client) || this.guessed.some((g) => g.taken.address === r.client))) || ipLiteral.test(r.client);
+          if (!looksLikeAddress && st?.session && !st.session.accepted && !st.session.session.fromConnack) {
+            this.refuseConnected(st, st.session, r, r.reasonCode);
+            return;
+          }
           const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.takePending(null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? (looksLikeAddress ? ownCopy(r.client) : null), p?.port ?? null, p?.listenerPort ?? null, r, outcome, { reasonCode: r.reasonCode });
@@ -2283,6 +2290,22 @@ export class Correlator {
       default:
         return;
     }
+  }
+
+  /**
+   * A CONNACK that refused the connection its connect line had just logged as connected: the
+   * broker turned the client away after all, which from 2.0.12 it does to an MQTT 3.x client whose
+   * keepalive is over `max_keepalive`, or 0 while that is set, with `identifier rejected`. That
+   * connection is a refused attempt, and its session ends at the refusal; the broker's line that
+   * closes the connection after it (`Bad socket read/write … Invalid arguments provided.`) is the
+   * refusal's, not a socket error.
+   */
+  private refuseConnected(st: ClientState, open: OpenSession, r: PacketRecord, reasonCode: number): void {
+    const s = open.session;
+    const keepalive = reasonCode === identifierRejected && s.keepalive !== null ? { keepalive: s.keepalive } : {};
+    this.addAttempt(st.id, s.address, s.port, s.listenerPort, r, 'refused', { reasonCode, ...keepalive });
+    st.refusedUntil = this.records + refusalEchoRecords;
+    this.closeSession(st.id, st, 'other', r, `refused with CONNACK ${reasonCode}`);
   }
 
   /** Whether the log has shown a line of a client's connection or its end (`connection_messages true`, `log_type notice`). */

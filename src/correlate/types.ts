@@ -260,6 +260,12 @@ export interface RefusedFinding extends FindingBase {
   reasonCode?: number;
   /** Why the broker denied it, when no CONNACK was sent: `max_connections exceeded`, `denied by tcpd`, `socket count exceeded`. */
   detail?: string;
+  /**
+   * The keepalive the client asked for, when the broker logged it connected and then refused it
+   * with `identifier rejected`: from 2.0.12 an MQTT 3.x client's keepalive over `max_keepalive`,
+   * or 0 while that is set.
+   */
+  keepalive?: number;
 }
 export interface FlowFinding extends FindingBase {
   code: (typeof flowFindingCodes)[number];
