@@ -505,6 +505,9 @@ const guessedBridgeSessionsKept = 64;
 /** The broker dropped a QoS 2 message in flight whose id the PUBLISH just received reused (2.0.9+). */
 const reusedMidFormat = 'Reused message ID %u from %s detected. Clearing from storage.';
 
+/** 2.0's warning as it starts without a listener in its configuration. */
+const localOnlyFormat = 'Starting in local only mode. Connections will only be possible from clients running on this machine.';
+
 /** Findings of each code a correlation lists by default (`maxFindingsPerCode`); the rest are counted. */
 export const defaultFindingsPerCode = 10_000;
 
@@ -2369,6 +2372,7 @@ export class Correlator {
     if (isSaveFailure(r)) this.saveFailure = r;
     if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
     else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
+    else if (r.format === localOnlyFormat) this.addFinding({ code: 'local-only', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }] });
     else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
     else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
     else if (violationFormats.has(r.format)) {

@@ -193,7 +193,7 @@ function findingTopic(f: Finding): string | null {
 }
 
 /** Codes about the whole log rather than one client or topic: `--client` and `--topic` keep them. */
-const logWideCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'persistence-failed', 'mass-disconnect', 'lines-missing', 'state-evicted', 'no-debug-lines', 'no-connection-lines', 'unknown-lines']);
+const logWideCodes: ReadonlySet<FindingCode> = new Set<FindingCode>(['broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'local-only', 'persistence-failed', 'mass-disconnect', 'lines-missing', 'state-evicted', 'no-debug-lines', 'no-connection-lines', 'unknown-lines']);
 
 /** Whether a finding is about the clients and topics selected, its time aside. */
 export function findingAbout(f: Finding, s: Selector): boolean {

@@ -163,7 +163,7 @@ export interface Flow {
 export const findingCodes = [
   'flow-incomplete', 'keepalive-timeout', 'protocol-error', 'dropped-by-broker', 'auth-failure', 'takeover-flapping', 'bridge-down',
   'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'mass-disconnect', 'session-lost', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
-  'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'no-connection-lines', 'flow-duplicate', 'unknown-lines',
+  'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'local-only', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'no-connection-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 
@@ -389,6 +389,13 @@ export interface ReloadFailedFinding extends FindingBase {
   errors: number;
 }
 /**
+ * A 2.0 broker that started without a listener in its configuration: it listens on the loopback
+ * interface alone, so clients on other machines cannot connect, and their attempts leave no line.
+ */
+export interface LocalOnlyFinding extends FindingBase {
+  code: 'local-only';
+}
+/**
  * The broker could not save its in-memory database (`persistence true`): what it keeps for
  * persistent sessions, queued messages and retained messages would not survive a restart.
  */
@@ -487,7 +494,7 @@ export interface UnknownLinesFinding extends FindingBase {
 /** Something that went wrong, pointing at the log lines it comes from. */
 export type Finding =
   | KeepaliveFinding | SessionEndFinding | DroppedByBrokerFinding | TakeoverFinding | FlappingFinding | AuthFinding | RefusedFinding | TlsFinding
-  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | PersistenceFailedFinding | SessionLostFinding | MassDisconnectFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | NoConnectionLinesFinding | UnknownLinesFinding;
+  | FlowFinding | DeniedFinding | TooLargeFinding | SubscribeDeniedFinding | DroppedFinding | RestartFinding | StartFailedFinding | ExitedFinding | ReloadFailedFinding | LocalOnlyFinding | PersistenceFailedFinding | SessionLostFinding | MassDisconnectFinding | EvictionFinding | BridgeFinding | LinesMissingFinding | NoDebugFinding | NoConnectionLinesFinding | UnknownLinesFinding;
 
 /** Counts for one kind of flow. */
 export interface FlowTotals {

@@ -58,6 +58,7 @@ export const findingTitles: Record<FindingCode, string> = {
   'broker-start-failed': 'Broker failed to start',
   'broker-exited': 'Broker process failed',
   'reload-failed': 'Configuration reload failed',
+  'local-only': 'Broker listening on this machine alone',
   'persistence-failed': 'Database not saved',
   'state-evicted': 'Tracking state evicted at the limit',
   'no-debug-lines': 'No debug lines: QoS flows cannot be followed',
@@ -393,6 +394,8 @@ export function describeFinding(f: Finding): string {
       return `the log has no connection lines (New client connected, Client … disconnected: log_type notice with connection_messages true), so keepalive timeouts, socket errors, takeovers and clients the broker dropped could not be checked; ${f.sessions} session(s) are known by their CONNACK alone`;
     case 'unknown-lines':
       return `${f.count} line(s) could not be decoded`;
+    case 'local-only':
+      return 'the broker started in local only mode: its configuration has no listener, so it listens on port 1883 of the loopback interface alone, and clients on other machines cannot connect (their attempts leave no line in the log); a listener line (listener 1883) with the authentication it needs lets them in';
   }
 }
 

@@ -62,6 +62,8 @@ function baseName(f: Finding): { text: string; fromId: boolean } {
       return { text: `service ${f.unit}`, fromId: false };
     case 'reload-failed':
       return { text: 'configuration reload', fromId: false };
+    case 'local-only':
+      return { text: 'listeners', fromId: false };
     case 'persistence-failed':
       return { text: 'database', fromId: false };
     case 'mass-disconnect':
