@@ -1218,6 +1218,32 @@ test('a delivery the broker sends as it ends a connection with a will is of that
   assert.deepEqual(origins(trace(reload)), [[1, 'dev1', 31873, undefined, 9], [2, 'dev1', 31873, undefined, 9]]);
 });
 
+test("a v5 will sent when its delay has passed, seconds after its connection closed, is linked to it, unless its client came back", () => {
+  // Debian's 2.0.11: a will with a 2 s delay and a 10 s session expiry, the socket dropped.
+  const delayed = [
+    '1796014574: New connection from 127.0.0.1:54660 on port 18832.',
+    '1796014574: New client connected from 127.0.0.1:54660 as will-watch (p2, c1, k60).',
+    '1796014574: Sending CONNACK to will-watch (0, 0)',
+    '1796014575: New connection from 127.0.0.1:54694 on port 18832.',
+    '1796014575: New client connected from 127.0.0.1:54694 as delayed-will (p5, c0, k60).',
+    '1796014575: Will message specified (4 bytes) (r0, q1).',
+    '1796014575: \twills/x',
+    '1796014575: Sending CONNACK to delayed-will (0, 0)',
+    '1796014575: Client delayed-will closed its connection.',
+    "1796014578: Sending PUBLISH to will-watch (d0, q1, r0, m2, 'wills/x', ... (4 bytes))",
+    '1796014578: Received PUBACK from will-watch (Mid: 2, RC:0)',
+  ];
+  const trace = (log: readonly string[]): unknown[] => {
+    const decoder = createLineDecoder('f.log');
+    const c = correlateRecords(log.map((l) => decoder.decode(l)), { keepFlows: 'all', traceOrigins: true });
+    return c.flows.map((f) => f.origin && [f.origin.client, f.origin.will, f.origin.ambiguous, f.origin.at.line]);
+  };
+  assert.deepEqual(trace(delayed), [['delayed-will', true, true, 9]]);
+  // Back before the delay passed, the client cancelled its will: a later message of its topic and size is not it.
+  const back = [...delayed.slice(0, 9), '1796014576: New client connected from 127.0.0.1:54700 as delayed-will (p5, c0, k60).', '1796014576: Sending CONNACK to delayed-will (1, 0)', ...delayed.slice(9)];
+  assert.deepEqual(trace(back), [undefined]);
+});
+
 test('a denied PUBLISH is no published message for the top clients and topics', () => {
   const c = correlate([
     ...connect(1795700000, 'acl'),

@@ -542,6 +542,8 @@ const recentEndsKept = 10_000;
 const persistentEndsKept = 100_000;
 /** v5 wills that may wait for their delay, kept for their sessions' expiry ({@link Correlator.waitingWills}). */
 const waitingWillsKept = 10_000;
+/** Records from a connect line to its CONNACK: the will's line and its topic's come between. */
+const connackAfterConnectRecords = 3;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
 
@@ -614,6 +616,8 @@ export class Correlator {
   private reloadedAt: { time: number | null } | null = null;
   /** The record of the last `New connection` line. */
   private lastConnectionAt = 0;
+  /** The last connect line (`New client connected`): its client and record. */
+  private lastConnected: { client: string; record: number } | null = null;
   /**
    * The end of a session begun before the log, logged right after a new connection: unless the
    * next line connects the same client, which shows the end was the broker dropping the client's
@@ -1332,6 +1336,16 @@ export class Correlator {
     }
     // Without a `New connection` line in a log that has them: a websockets connection.
     this.startSession(st, session, pending === null && this.lastConnectionAt > 0);
+    this.lastConnected = { client: st.id, record: this.records };
+  }
+
+  /**
+   * Whether a CONNACK to `client` answers the connect line just before it: only the lines of its
+   * will came between, as the broker prints them all as it handles the CONNECT.
+   */
+  private answersConnectLine(client: string): boolean {
+    const last = this.lastConnected;
+    return last !== null && last.client === client && this.records - last.record <= connackAfterConnectRecords && this.lastConnectionAt < last.record;
   }
 
   /**
@@ -1401,6 +1415,7 @@ export class Correlator {
     this.openSessions++;
     // A client back within its will's delay cancels the will.
     this.waitingWills.delete(st.id);
+    this.flows.willSettled(st.id);
     // A session begun before the log or given up, if there was one, is over.
     this.untracked.delete(st.id);
     this.announceTakeover(st);
@@ -1783,8 +1798,9 @@ export class Correlator {
     // (reason code 4, which the log does not give either): a delivery of it then may be it.
     const will = open.willMessage;
     if (will !== null && will.topic !== null && r !== null && (willSentAtEnd.has(reason) || (v5 && reason === 'disconnect'))) {
-      this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, v5);
-      if (v5 && reason !== 'disconnect') this.waitingWills.set(ownCopy(client), { topic: will.topic, payloadBytes: will.payloadBytes });
+      const waits = v5 && reason !== 'disconnect';
+      this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, v5, waits);
+      if (waits) this.waitingWills.set(ownCopy(client), { topic: will.topic, payloadBytes: will.payloadBytes });
     }
     this.release(client, st);
   }
@@ -2064,6 +2080,7 @@ export class Correlator {
     const will = this.waitingWills.get(client);
     if (will !== undefined) {
       this.waitingWills.delete(client);
+      this.flows.willSettled(client);
       this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, true);
     }
     this.persistentEnded.delete(client);
@@ -2267,7 +2284,7 @@ export class Correlator {
           // An address whose connection a `Client <unknown>` line was taken to end is one too: that guess was wrong.
           // A websockets connection has no `New connection` line: its address is known by its form alone.
           const looksLikeAddress = (/^[\d.]+$|:/.test(r.client) && (this.pending.has(r.client) || this.guessed.some((g) => g.taken.address === r.client))) || ipLiteral.test(r.client);
-          if (!looksLikeAddress && st?.session && !st.session.accepted && !st.session.session.fromConnack) {
+          if (!looksLikeAddress && st?.session && !st.session.accepted && this.answersConnectLine(r.client)) {
             this.refuseConnected(st, st.session, r, r.reasonCode);
             return;
           }

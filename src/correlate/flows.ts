@@ -65,6 +65,11 @@ interface Inbound {
   will?: true;
   /** A v5 will, which may wait for a delay the log does not give: one of its topic and size sent now may be another message. */
   mayWait?: true;
+  /**
+   * A v5 will that may still be waiting for its delay: a delivery of its topic and size may be
+   * it however late, until its client connects again or its session expires ({@link FlowTracker.willSettled}).
+   */
+  waiting?: true;
 }
 
 const steps: Record<1 | 2, readonly FlowStep[]> = {
@@ -76,6 +81,8 @@ const steps: Record<1 | 2, readonly FlowStep[]> = {
 const refusedKept = 1000;
 /** Inbound PUBLISH packets remembered for tracing; the oldest are forgotten first. */
 const recentInboundLimit = 10_000;
+/** v5 wills that may still wait for their delay, by client; the oldest are forgotten first. */
+const waitingWillsKept = 10_000;
 /** Clients whose last message dropped on a full queue is remembered; the oldest are forgotten first. */
 const droppedForKept = 10_000;
 /** Re-sent PUBLISH lines kept per flow: a client that re-sends without end would grow it. */
@@ -163,6 +170,7 @@ export class FlowTracker {
   private orphanAcks = 0;
   private openCount = 0;
   private readonly recentInbound = new Map<string, Inbound>();
+  private readonly waitingWills = new NewestKept<string, Inbound>(waitingWillsKept);
   private readonly oldestInbound = new OldestFirst(this.recentInbound);
   /**
    * The inbound message whose deliveries the broker sends now, and its trace key: set by its
@@ -319,7 +327,7 @@ export class FlowTracker {
       const dropped = this.droppedFor.get(r.client);
       const origin = sending ?? (latest !== undefined && dropped !== undefined && sameLine(dropped.at, latest.at) ? undefined : latest);
       const within = (time: number | null): boolean => r.time === null || time === null || r.time - time <= originWindowMs;
-      if (origin && within(origin.time)) {
+      if (origin && (within(origin.time) || origin.waiting === true)) {
         // A queued delivery may be of the message before the latest, if that came in the window too.
         const queued = sending === null && origin.before !== undefined && within(origin.before);
         // A will sent as its connection ends is the one being sent, whatever came in that second,
@@ -592,14 +600,27 @@ export class FlowTracker {
   /**
    * The broker sends `client`'s will now, as it ends its connection at `at`: deliveries of its
    * topic and size that follow are of that will, not of a PUBLISH before it. A v5 will that
-   * `mayWait` for its delay may not be sent yet: such a delivery may be of either.
+   * `mayWait` for its delay may not be sent yet: such a delivery may be of either. One that
+   * `waits` may be sent later, however late, until {@link willSettled}.
    */
-  sendsWill(client: string, topic: string, payloadBytes: number | null, at: Where, time: number | null, mayWait = false): void {
+  sendsWill(client: string, topic: string, payloadBytes: number | null, at: Where, time: number | null, mayWait = false, waits = false): void {
     if (!this.options.traceOrigins) return;
     const key = traceKeyOf(payloadBytes, topic);
     const origin = this.rememberInbound(key, { client, file: at.file, line: at.line, time, mid: undefined }, true);
     if (mayWait) origin.mayWait = true;
+    if (waits) {
+      origin.waiting = true;
+      this.waitingWills.set(client, origin);
+    }
     this.fanout = { key, origin };
+  }
+
+  /** `client`'s will waits no longer: it connected again, which cancels it, or its session expired, which sends it. */
+  willSettled(client: string): void {
+    const will = this.waitingWills.get(client);
+    if (will === undefined) return;
+    delete will.waiting;
+    this.waitingWills.delete(client);
   }
 
   /** Remembers an inbound PUBLISH (or a will) as the latest of its topic and size, and returns what it keeps. */
