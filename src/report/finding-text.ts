@@ -184,6 +184,9 @@ function withTlsHint(detail: string, bridge: boolean): string {
   return hint ? `${detail} (${hint})` : detail;
 }
 
+/** MQTT 3.1.1's CONNACK code `identifier rejected`. */
+const identifierRejected = 2;
+
 /**
  * A connection the broker refused with a CONNACK: who, from where, and its code. The broker
  * rejects an identifier for two causes: an empty client id (its CONNACK then names the address),
@@ -196,7 +199,7 @@ function describeRefusal(f: AuthFinding | RefusedFinding): string {
     if (f.keepalive === 0) return `${refused}: it asked for no keepalive (0), which a broker with max_keepalive set refuses from an MQTT 3.x client (2.0.12 on; 2.0.12 to 2.0.15 set max_keepalive to 65535 by default)`;
     return `${refused}: its keepalive of ${f.keepalive}s is over the broker's max_keepalive, which refuses such an MQTT 3.x client (2.0.12 on)`;
   }
-  if (f.code === 'auth-failure' && f.reasonCode === 2 && f.client === null) {
+  if (f.code === 'auth-failure' && f.reasonCode === identifierRejected && f.client === null) {
     return `${refused}: it sent an empty client id, which the broker takes only from an MQTT 3.1.1 client asking for a clean session, where allow_zero_length_clientid is true`;
   }
   return refused;
