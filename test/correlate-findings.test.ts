@@ -2103,6 +2103,15 @@ test('a client dropped for a packet that breaks the protocol ends protocol-error
     '1795860407: Client qos3-pub disconnected due to malformed packet.',
   ]);
   assert.deepEqual(ends(v20), ['qos3-pub protocol-error (invalid QoS in PUBLISH)']);
+  // Real 2.0.11 with `max_qos 1`: a v5 client's QoS 2 PUBLISH.
+  const overMax = decoded([
+    '1796015387: New connection from 127.0.0.1:51884 on port 18834.',
+    '1796015387: New client connected from 127.0.0.1:51884 as qos2-pub (p5, c1, k60).',
+    '1796015387: Sending CONNACK to qos2-pub (0, 0)',
+    '1796015387: Too high QoS in PUBLISH from qos2-pub, disconnecting.',
+    '1796015387: Bad socket read/write on client qos2-pub: Requested QoS not supported on server.',
+  ]);
+  assert.deepEqual(ends(overMax), ["qos2-pub protocol-error (PUBLISH at a QoS over its listener's max_qos)"]);
   // 2.1, a v5 AUTH packet from a client that connected without an authentication method.
   const v21 = decoded([
     '1795700001: New connection from 127.0.0.1:40000 on port 1883.',

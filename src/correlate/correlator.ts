@@ -296,7 +296,7 @@ const opensslErrorFormats = new Set(['OpenSSL Error: %s', 'OpenSSL Error[%d]: %s
  */
 const violationFormats = new Map<string, string | ((params: ReadonlyArray<string | number>) => string)>([
   ['Invalid QoS in PUBLISH from %s, disconnecting.', 'invalid QoS in PUBLISH'],
-  ['Too high QoS in PUBLISH from %s, disconnecting.', 'QoS too high in PUBLISH'],
+  ['Too high QoS in PUBLISH from %s, disconnecting.', "PUBLISH at a QoS over its listener's max_qos"],
   ['Invalid PUBLISH (QoS=0 and DUP=1) from %s, disconnecting.', 'PUBLISH with QoS 0 and DUP 1'],
   ['Client %s sent topic with invalid UTF-8, disconnecting.', 'topic with invalid UTF-8'],
   ['Empty subscription string from %s, disconnecting.', 'empty subscription filter'],
