@@ -56,6 +56,20 @@ test('a 3.x client refused for its keepalive after its connect line is a refused
   assert.equal(long && describeFinding(long), "plc-7 from 10.0.0.5:52810 was refused (CONNACK 2: identifier rejected): its keepalive of 120s is over the broker's max_keepalive, which refuses such an MQTT 3.x client (2.0.12 on)");
 });
 
+test("2.1 over TLS: the will's lines and the cipher's come between the connect line and its refusal", () => {
+  const c = correlate([
+    '1796014143: New connection from 10.0.0.5:52810 on port 8883.',
+    '1796014143: New client connected from 10.0.0.5:52810 as plc-7 (p4, c1, k0).',
+    '1796014143: Will message specified (7 bytes) (r1, q1).',
+    '1796014143: \tplc/7/status',
+    '1796014143: Client plc-7 negotiated TLSv1.3 cipher TLS_AES_256_GCM_SHA384',
+    '1796014143: Sending CONNACK to plc-7 (0, 2)',
+    '1796014143: Client plc-7 [10.0.0.5:52810] disconnected: bad socket read/write: Invalid arguments provided.',
+  ]);
+  assert.deepEqual(c.findings.map((f) => [f.code, f.code === 'connection-refused' ? f.keepalive : null]), [['connection-refused', 0]]);
+  assert.deepEqual(c.sessions.map((s) => [s.endReason, s.endDetail]), [['other', 'refused with CONNACK 2']]);
+});
+
 test('a refusal of another connection with the id of a connected client leaves its session open, as before', () => {
   const c = correlate([
     '1796014143: New connection from 10.0.0.5:52810 on port 1883.',

@@ -542,8 +542,8 @@ const recentEndsKept = 10_000;
 const persistentEndsKept = 100_000;
 /** v5 wills that may wait for their delay, kept for their sessions' expiry ({@link Correlator.waitingWills}). */
 const waitingWillsKept = 10_000;
-/** Records from a connect line to its CONNACK: the will's line and its topic's come between. */
-const connackAfterConnectRecords = 3;
+/** Records from a connect line to its CONNACK: the will's line, its topic's and 2.1's line of the TLS cipher come between. */
+const connackAfterConnectRecords = 4;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
 
@@ -1341,7 +1341,8 @@ export class Correlator {
 
   /**
    * Whether a CONNACK to `client` answers the connect line just before it: only the lines of its
-   * will came between, as the broker prints them all as it handles the CONNECT.
+   * will (and, in 2.1, of its TLS cipher) came between, as the broker prints them all as it
+   * handles the CONNECT.
    */
   private answersConnectLine(client: string): boolean {
     const last = this.lastConnected;
