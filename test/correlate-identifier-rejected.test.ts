@@ -70,6 +70,29 @@ test("2.1 over TLS: the will's lines and the cipher's come between the connect l
   assert.deepEqual(c.sessions.map((s) => [s.endReason, s.endDetail]), [['other', 'refused with CONNACK 2']]);
 });
 
+test('without debug lines, the connection closed with Invalid arguments provided right after a 3.x connect line is that refusal', () => {
+  const connect = (version: string): string[] => [
+    '1796014143: New connection from 10.0.0.5:52810 on port 1883.',
+    `1796014143: New client connected from 10.0.0.5:52810 as plc-7 (${version}, c1, k0).`,
+  ];
+  const v20 = correlate([...connect('p2'), '1796014143: Bad socket read/write on client plc-7: Invalid arguments provided.']);
+  const v21 = correlate([...connect('p4'), '1796014143: Client plc-7 [10.0.0.5:52810] disconnected: bad socket read/write: Invalid arguments provided.']);
+  for (const c of [v20, v21]) {
+    assert.deepEqual(c.findings.map((f) => [f.code, f.code === 'connection-refused' ? [f.address, f.reasonCode, f.keepalive] : null]), [['connection-refused', ['10.0.0.5:52810', undefined, 0]], ['no-debug-lines', null]]);
+    assert.deepEqual(c.sessions.map((s) => [s.endReason, s.endDetail]), [['other', 'refused for its keepalive']]);
+    const [finding] = c.findings;
+    assert.equal(finding && describeFinding(finding), 'plc-7 from 10.0.0.5:52810 was refused: it asked for no keepalive (0), which a broker with max_keepalive set refuses from an MQTT 3.x client (2.0.12 on; 2.0.12 to 2.0.15 set max_keepalive to 65535 by default)');
+  }
+  // A v5 client is given the broker's keepalive instead, and a connection that got on with its session is not refused so.
+  const v5 = correlate([...connect('p5'), '1796014143: Bad socket read/write on client plc-7: Invalid arguments provided.']);
+  const later = correlate([...connect('p2'), '1796014143: Sending CONNACK to plc-7 (0, 0)', '1796014150: Received PINGREQ from plc-7', '1796014150: Sending PINGRESP to plc-7', '1796014160: Bad socket read/write on client plc-7: Invalid arguments provided.']);
+  for (const c of [v5, later]) {
+    assert.deepEqual(c.findings.filter((f) => f.code !== 'no-debug-lines').map((f) => [f.code, f.code === 'socket-error' ? f.detail : null]), [['socket-error', 'Invalid arguments provided.']]);
+    const [finding] = c.findings.filter((f) => f.code === 'socket-error');
+    assert.match(finding ? describeFinding(finding) : '', /Invalid arguments provided\. \(2\.0\.12 and later's words as they close the connection of an MQTT 3\.x client they refused for its keepalive/);
+  }
+});
+
 test('a refusal of another connection with the id of a connected client leaves its session open, as before', () => {
   const c = correlate([
     '1796014143: New connection from 10.0.0.5:52810 on port 1883.',

@@ -257,6 +257,9 @@ const authCodes = new Set([2, 4, 5, 133, 134, 135, 138, 140]);
 /** MQTT 3.1.1's CONNACK code `identifier rejected`. */
 const identifierRejected = 2;
 
+/** The broker's words for `MOSQ_ERR_INVAL`, with which it closes a connection it refused for its keepalive. */
+const invalidArgumentsText = 'Invalid arguments provided.';
+
 /**
  * Whether a CONNACK to a client of this MQTT version says if a session was present: the broker
  * sets the flag for 3.1.1 and v5 only, so a 3.1 client always reads 0. A 1.4/1.5 connect line
@@ -1597,6 +1600,13 @@ export class Correlator {
       this.onTakeover(r.client, r);
       return;
     }
+    // Without debug lines, the refusal of an MQTT 3.x client for its keepalive shows as this end
+    // alone, right after its connect line: from there on, nothing else ends a connection with
+    // MOSQ_ERR_INVAL's words.
+    if (r.cause === 'bad-socket' && r.detail === invalidArgumentsText && open.session.mqttVersion !== '5.0' && !open.accepted && this.answersConnectLine(r.client)) {
+      this.refuseConnected(st, open, r, undefined);
+      return;
+    }
     // A line cut before its cause, after the client's DISCONNECT: the client ended the session.
     if (reason === 'other' && r.cause === 'unknown' && r.truncated === true && open.disconnectAt) {
       this.closeSession(r.client, st, 'disconnect', r, undefined);
@@ -2314,19 +2324,21 @@ export class Correlator {
   }
 
   /**
-   * A CONNACK that refused the connection its connect line had just logged as connected: the
-   * broker turned the client away after all, which from 2.0.12 it does to an MQTT 3.x client whose
-   * keepalive is over `max_keepalive`, or 0 while that is set, with `identifier rejected`. That
-   * connection is a refused attempt, and its session ends at the refusal; the broker's line that
-   * closes the connection after it (`Bad socket read/write … Invalid arguments provided.`) is the
-   * refusal's, not a socket error.
+   * A refusal of the connection its connect line had just logged as connected: the broker turned
+   * the client away after all, which from 2.0.12 it does to an MQTT 3.x client whose keepalive is
+   * over `max_keepalive`, or 0 while that is set, with CONNACK 2, `identifier rejected`, then closes
+   * the connection (`Bad socket read/write … Invalid arguments provided.`). That connection is a
+   * refused attempt, and its session ends at the refusal: its CONNACK (`reasonCode`), or, in a
+   * log without debug lines, the line that closes it. After a CONNACK that line is the refusal's,
+   * not a socket error.
    */
-  private refuseConnected(st: ClientState, open: OpenSession, r: PacketRecord, reasonCode: number): void {
+  private refuseConnected(st: ClientState, open: OpenSession, r: Where & { time: number | null }, reasonCode: number | undefined): void {
     const s = open.session;
-    const keepalive = reasonCode === identifierRejected && s.keepalive !== null ? { keepalive: s.keepalive } : {};
+    const forKeepalive = reasonCode === identifierRejected || reasonCode === undefined;
+    const keepalive = forKeepalive && s.keepalive !== null ? { keepalive: s.keepalive } : {};
     this.addAttempt(st.id, s.address, s.port, s.listenerPort, r, 'refused', { reasonCode, ...keepalive });
     st.refusedUntil = this.records + refusalEchoRecords;
-    this.closeSession(st.id, st, 'other', r, `refused with CONNACK ${reasonCode}`);
+    this.closeSession(st.id, st, 'other', r, reasonCode === undefined ? 'refused for its keepalive' : `refused with CONNACK ${reasonCode}`);
   }
 
   /** Whether the log has shown a line of a client's connection or its end (`connection_messages true`, `log_type notice`). */

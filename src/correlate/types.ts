@@ -262,8 +262,9 @@ export interface RefusedFinding extends FindingBase {
   detail?: string;
   /**
    * The keepalive the client asked for, when the broker logged it connected and then refused it
-   * with `identifier rejected`: from 2.0.12 an MQTT 3.x client's keepalive over `max_keepalive`,
-   * or 0 while that is set.
+   * with `identifier rejected` (or, in a log without debug lines, closed its connection at once
+   * with `Invalid arguments provided.`): from 2.0.12 an MQTT 3.x client's keepalive over
+   * `max_keepalive`, or 0 while that is set.
    */
   keepalive?: number;
 }

@@ -118,10 +118,12 @@ function describeCause(detail: string): string {
 
 /**
  * What the broker's error text in `Bad socket read/write on client X: …` stands for where it says
- * little: 2.0 has no words for some of the codes its packet handling returns.
+ * little: 2.0 has no words for some of the codes its packet handling returns, and names only the
+ * error with which it closes a connection it refused after logging it connected.
  */
 const errorTextHints: Readonly<Record<string, string>> = {
   'Unknown error': "2.0's words for a packet it refused without saying why: a retained PUBLISH where retain_available is false, or an invalid topic alias",
+  'Invalid arguments provided': "2.0.12 and later's words as they close the connection of an MQTT 3.x client they refused for its keepalive: over max_keepalive, or 0 while that is set",
 };
 
 /** The causes for which the broker drops a client of its own accord, in words. */
