@@ -402,6 +402,38 @@ test('a client the broker dropped for a cause of its own (out of memory, busy, a
   assert.deepEqual(correlate(['1796007292: Sending CONNACK to flaky (0, 0)', '1796007300: Sending CONNACK to flaky (0, 0)']).findings.map((f) => f.code), ['no-connection-lines']);
 });
 
+test("2.0's `out of memory` right after the acknowledgement it logged is a client that had gone, not a broker short of memory", () => {
+  // Real 2.0.11: a client that sends a QoS 1 PUBLISH and resets its connection at once.
+  const gone = (banner: readonly string[], ack: string): Correlation => correlate([
+    ...banner,
+    '1796016863: New connection from 127.0.0.1:49278 on port 18832.',
+    '1796016863: New client connected from 127.0.0.1:49278 as fire-2 (p2, c1, k60).',
+    '1796016863: No will message specified.',
+    '1796016863: Sending CONNACK to fire-2 (0, 0)',
+    "1796016863: Received PUBLISH from fire-2 (d0, q1, r0, m7, 'oom/x', ... (5 bytes))",
+    ack,
+    '1796016863: Client fire-2 disconnected due to out of memory.',
+  ]);
+  const v2011 = ['1796016862: mosquitto version 2.0.11 starting', '1796016862: mosquitto version 2.0.11 running'];
+  const puback = '1796016863: Sending PUBACK to fire-2 (m7, rc0)';
+  for (const banner of [v2011, []]) {
+    const c = gone(banner, puback);
+    assert.deepEqual(c.findings.filter((f) => f.code !== 'no-debug-lines').map((f) => f.code), []);
+    assert.deepEqual(c.sessions.map((x) => [x.endReason, x.endDetail]), [['closed', 'logged as out of memory: its PUBACK found the client gone']]);
+  }
+  assert.deepEqual(gone(v2011, '1796016863: Sending PUBREC to fire-2 (m7, rc0)').sessions.map((x) => x.endDetail), ['logged as out of memory: its PUBREC found the client gone']);
+  assert.deepEqual(gone(v2011, '1796016863: Sending SUBACK to fire-2').sessions.map((x) => x.endDetail), ['logged as out of memory: its SUBACK found the client gone']);
+  // 2.0.22 writes the PUBACK's own failure, and 2.1.0 that of a SUBACK too: out of memory is then the broker's.
+  // (Only PUBACK answers the QoS 1 PUBLISH here: after the others its flow is left unfinished, a finding of its own.)
+  const dropped = (c: Correlation): string[] => c.findings.map((f) => f.code).filter((code) => code === 'dropped-by-broker');
+  const fixed = (version: string, ack: string): string[] => dropped(gone([`1796016862: mosquitto version ${version} starting`, `1796016862: mosquitto version ${version} running`], ack));
+  assert.deepEqual(fixed('2.0.22', puback), ['dropped-by-broker']);
+  assert.deepEqual(fixed('2.0.22', '1796016863: Sending SUBACK to fire-2'), []);
+  assert.deepEqual(fixed('2.1.0', '1796016863: Sending SUBACK to fire-2'), ['dropped-by-broker']);
+  // Not right after it, or after another client's: the broker's memory, as before.
+  assert.deepEqual(dropped(gone(v2011, "1796016863: Sending PUBLISH to other (d0, q0, r0, m0, 'oom/x', ... (5 bytes))")), ['dropped-by-broker']);
+});
+
 test('a session on a unix socket listener comes from the socket path, which no port follows', () => {
   // Real 2.0.11 with `listener 0 /tmp/us/mq.sock`.
   const c = correlate([

@@ -5,7 +5,7 @@
  */
 import {
   type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type Level, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type RecordType, type ServiceExit, type SubscriptionRecord, type Where, type WillRecord, assertNever, fillPrintf, findCatalogueLevel, isAtLeast21, publishesLogLine,
+  type RecordType, type ServiceExit, type SubscriptionRecord, type Where, type WillRecord, assertNever, fillPrintf, findCatalogueLevel, isAtLeast21, isKnownBefore, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
@@ -1600,6 +1600,12 @@ export class Correlator {
       this.onTakeover(r.client, r);
       return;
     }
+    // 2.0 says `out of memory` where the acknowledgement it just logged found the client gone.
+    const unanswerable = r.cause === 'out-of-memory' ? this.acknowledgementUnwritten(r.client) : null;
+    if (unanswerable !== null) {
+      this.closeSession(r.client, st, 'closed', r, `logged as out of memory: its ${unanswerable.toUpperCase()} found the client gone`);
+      return;
+    }
     // Without debug lines, the refusal of an MQTT 3.x client for its keepalive shows as this end
     // alone, right after its connect line: from there on, nothing else ends a connection with
     // MOSQ_ERR_INVAL's words.
@@ -2321,6 +2327,21 @@ export class Correlator {
       default:
         return;
     }
+  }
+
+  /**
+   * The acknowledgement the broker logged sending to `client` on the line just before, when that
+   * line's broker is one that takes a failure to write it for running out of memory: 2.0 before
+   * 2.0.22 for a PUBACK or PUBREC, before 2.1 for a SUBACK (mosquitto's issue 3253). The client
+   * had gone as the broker answered it (it sent its message and closed its connection at once);
+   * the broker's memory was not short. A broker whose version the log does not name may be one.
+   */
+  private acknowledgementUnwritten(client: string): 'puback' | 'pubrec' | 'suback' | null {
+    const ack = this.lastPacket;
+    if (ack === null || this.lastPacketAt !== this.records - 1 || ack.direction !== 'out' || ack.client !== client) return null;
+    if (ack.cmd !== 'puback' && ack.cmd !== 'pubrec' && ack.cmd !== 'suback') return null;
+    const fixedIn = ack.cmd === 'suback' ? '2.1.0' : '2.0.22';
+    return this.runVersion === null || isKnownBefore(this.runVersion, fixedIn) ? ack.cmd : null;
   }
 
   /**
