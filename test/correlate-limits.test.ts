@@ -39,16 +39,18 @@ test('clients whose sessions end in trouble are counted by how, the most first; 
     ...endedSession(1700000400, 'polite', 'Client %s disconnected.'),
     ...endedSession(1700000500, 'polite', 'Client %s closed its connection.'),
   ]);
+  // Each of these sessions ends in the second it began.
   assert.deepEqual(c.troubledClients, [
-    { client: 'flaky', ends: 3, byEndReason: { timeout: 2, 'socket-error': 1 } },
-    { client: 'once', ends: 1, byEndReason: { timeout: 1 } },
+    { client: 'flaky', ends: 3, byEndReason: { timeout: 2, 'socket-error': 1 }, shortestMs: 0, longestMs: 0 },
+    { client: 'once', ends: 1, byEndReason: { timeout: 1 }, shortestMs: 0, longestMs: 0 },
   ]);
   assert.equal(c.troubledClientsCapped, false);
   const capped = new TroubledClients(4);
-  for (const [client, n] of [['a', 5], ['b', 1], ['c', 2], ['d', 1]] as const) for (let i = 0; i < n; i++) capped.add(client, 'timeout');
-  capped.add('e', 'timeout');
-  capped.add('b', 'timeout');
-  assert.deepEqual(capped.top(10).map((t) => [t.client, t.ends]), [['a', 5], ['c', 2], ['b', 1], ['e', 1]]);
+  for (const [client, n] of [['a', 5], ['b', 1], ['c', 2], ['d', 1]] as const) for (let i = 0; i < n; i++) capped.add(client, 'timeout', null);
+  capped.add('e', 'timeout', 9000);
+  capped.add('b', 'timeout', 3000);
+  capped.add('e', 'timeout', 1000);
+  assert.deepEqual(capped.top(10).map((t) => [t.client, t.ends, t.shortestMs, t.longestMs]), [['a', 5, null, null], ['c', 2, null, null], ['e', 2, 1000, 9000], ['b', 1, 3000, 3000]]);
   assert.equal(capped.capped, true);
 });
 

@@ -1795,7 +1795,7 @@ export class Correlator {
     this.sessionCount++;
     if (s.fromConnack) this.sessionsFromConnack++;
     this.sessionsByEnd[reason] = (this.sessionsByEnd[reason] ?? 0) + 1;
-    this.troubled.add(client, reason);
+    this.troubled.add(client, reason, s.durationMs);
     this.massDisconnects.ended(s.client, reason, s.end, s.endAt ?? s.startAt, ...this.connectedNow());
     if (this.keepSessions) this.sessions.push(s);
     this.noteEnded(client);

@@ -175,17 +175,21 @@ export class TroubledClients {
 
   constructor(private readonly limit = activityKeyLimit) {}
 
-  /** Counts a session's end, if it is a troubled one. */
-  add(client: string, reason: EndReason): void {
+  /** Counts a session's end, if it is a troubled one, and how long the session lasted (null when unknown). */
+  add(client: string, reason: EndReason, durationMs: number | null): void {
     if (!troubledEnds.has(reason)) return;
     let t = this.map.get(client);
     if (t === undefined) {
       if (this.map.size >= this.limit) this.prune();
-      t = { client: ownCopy(client), ends: 0, byEndReason: {} };
+      t = { client: ownCopy(client), ends: 0, byEndReason: {}, shortestMs: null, longestMs: null };
       this.map.set(t.client, t);
     }
     t.ends++;
     t.byEndReason[reason] = (t.byEndReason[reason] ?? 0) + 1;
+    if (durationMs !== null) {
+      t.shortestMs = Math.min(t.shortestMs ?? durationMs, durationMs);
+      t.longestMs = Math.max(t.longestMs ?? durationMs, durationMs);
+    }
   }
 
   /** Whether clients were let go, so counts may be short. */
@@ -227,7 +231,7 @@ export class SessionTally {
     this.count++;
     if (session.fromConnack) this.fromConnack++;
     this.byEnd[session.endReason] = (this.byEnd[session.endReason] ?? 0) + 1;
-    this.troubled.add(session.client, session.endReason);
+    this.troubled.add(session.client, session.endReason, session.durationMs);
     this.addClient(session.client);
   }
 

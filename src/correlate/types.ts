@@ -623,6 +623,9 @@ export interface TroubledClient {
   /** Sessions of the client that ended in trouble. */
   ends: number;
   byEndReason: Partial<Record<EndReason, number>>;
+  /** How long the shortest and the longest of those sessions lasted, of those whose times the log gives; null when none does. */
+  shortestMs: number | null;
+  longestMs: number | null;
 }
 
 /** An error or a warning the broker logged ({@link CorrelatorEvent}). */

@@ -108,9 +108,35 @@ export function describeTroubledEnds(t: TroubledClient): string {
   return describeEndCounts(t.byEndReason);
 }
 
-/** {@link repeatedTrouble} as rows: client, how many, and how. */
+/** How long a client's sessions that ended in trouble lasted: `5m 0s`, `12s to 5m 3s`, or `-` when the log gives no times. */
+export function describeTroubledLasted(t: TroubledClient, wholeSeconds: boolean): string {
+  if (t.shortestMs === null || t.longestMs === null) return '-';
+  const longest = formatDuration(t.longestMs, wholeSeconds);
+  return t.shortestMs === t.longestMs ? longest : `${formatDuration(t.shortestMs, wholeSeconds)} to ${longest}`;
+}
+
+/** Troubled sessions of a client, at least this many, that all lasted about as long point at a timer. */
+const timedEndsAtLeast = 3;
+/** Shorter sessions are ones the broker or the client gave up at once (a refusal, a broken CONNECT), not cut by a timer. */
+const timedLengthAtLeastMs = 10_000;
+
+/**
+ * Notes on the clients of {@link repeatedTrouble} whose sessions that ended in trouble all lasted
+ * about as long (within 2 s, which whole-second stamps may take, or 2 %): something cut their
+ * connections on a timer. Ends by keepalive timeout alone are left out: a client silent after it
+ * connects times out after the same time each time, for a reason `problems` gives.
+ */
+export function timerNotes(c: Correlation): string[] {
+  return repeatedTrouble(c).flatMap((t) => {
+    if (t.ends < timedEndsAtLeast || t.shortestMs === null || t.longestMs === null || t.shortestMs < timedLengthAtLeastMs) return [];
+    if (t.longestMs - t.shortestMs > Math.max(2000, t.longestMs * 0.02) || t.byEndReason.timeout === t.ends) return [];
+    return [`${t.client}: its ${t.ends} sessions that ended in trouble each lasted about ${formatDuration(t.longestMs, c.wholeSeconds)}, as if something cut its connection on a timer (a NAT, firewall or load balancer limit, or the client itself)`];
+  });
+}
+
+/** {@link repeatedTrouble} as rows: client, how many, how, and how long they lasted. */
 function troubledRows(c: Correlation): string[][] {
-  return repeatedTrouble(c).map((t) => [t.client, String(t.ends), describeTroubledEnds(t)]);
+  return repeatedTrouble(c).map((t) => [t.client, String(t.ends), describeTroubledEnds(t), describeTroubledLasted(t, c.wholeSeconds)]);
 }
 
 /** Why the troubled clients' counts are lower bounds, when they are. */
@@ -130,7 +156,9 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   }
   const troubled = troubledRows(c);
   if (troubled.length > 0) {
-    out.push(heading('Clients whose sessions ended in trouble more than once', ctx), renderTable([{ header: 'client', shrink: true }, { header: 'sessions', align: 'right' }, { header: 'ended by' }], troubled, ctx));
+    out.push(heading('Clients whose sessions ended in trouble more than once', ctx),
+      renderTable([{ header: 'client', shrink: true }, { header: 'sessions', align: 'right' }, { header: 'ended by' }, { header: 'lasted', drop: 0 }], troubled, ctx));
+    for (const note of timerNotes(c)) out.push(`${ctx.chalk.yellow(note)}\n`);
     if (c.troubledClientsCapped) out.push(`${troubledCappedNote}\n`);
   }
   const outcomes = Object.entries(c.attemptsByOutcome);
@@ -192,7 +220,8 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   if (ends.length) out.push('### Sessions by end', '', markdownTable(['end reason', 'sessions'], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)])));
   const troubled = troubledRows(c);
   if (troubled.length) {
-    out.push('### Clients whose sessions ended in trouble more than once', '', markdownTable(['client', 'sessions', 'ended by'], troubled.map(([client, n, how]) => [markdownCodeCell(client ?? ''), n ?? '', how ?? ''])));
+    out.push('### Clients whose sessions ended in trouble more than once', '', markdownTable(['client', 'sessions', 'ended by', 'lasted'], troubled.map(([client, n, how, lasted]) => [markdownCodeCell(client ?? ''), n ?? '', how ?? '', lasted ?? ''])));
+    for (const note of timerNotes(c)) out.push(markdownCell(note), '');
     if (c.troubledClientsCapped) out.push(troubledCappedNote, '');
   }
   const outcomes = Object.entries(c.attemptsByOutcome);

@@ -6,7 +6,7 @@
 import { type Correlation, type EndReason, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { findingTitles, fromConnackNote, packetLines, versionNotInLog } from '../finding-text.js';
-import { cappedCountsNote, describeMissingSpan, describeTroubledEnds, describeUnread, repeatedTrouble, troubledCappedNote } from '../summary.js';
+import { cappedCountsNote, describeMissingSpan, describeTroubledEnds, describeTroubledLasted, describeUnread, repeatedTrouble, timerNotes, troubledCappedNote } from '../summary.js';
 import { formatBytes, formatDuration, inputName } from '../text.js';
 import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
@@ -108,8 +108,9 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
   }
   const troubled = repeatedTrouble(c);
   if (troubled.length > 0) {
-    columns.push(`<div><h3>Sessions ended in trouble more than once</h3>${table(['client', { text: 'sessions', num: true }, 'ended by'],
-      troubled.map((t) => [cell('client', htmlText(t.client)), count(t.ends), htmlText(describeTroubledEnds(t))]), new Set([1]))}${c.troubledClientsCapped ? `<p class="note">${htmlText(troubledCappedNote)}</p>` : ''}</div>`);
+    const notes = timerNotes(c).map((note) => `<p class="note">${htmlText(note)}</p>`).join('');
+    columns.push(`<div><h3>Sessions ended in trouble more than once</h3>${table(['client', { text: 'sessions', num: true }, 'ended by', 'lasted'],
+      troubled.map((t) => [cell('client', htmlText(t.client)), count(t.ends), htmlText(describeTroubledEnds(t)), htmlText(describeTroubledLasted(t, c.wholeSeconds))]), new Set([1]))}${notes}${c.troubledClientsCapped ? `<p class="note">${htmlText(troubledCappedNote)}</p>` : ''}</div>`);
   }
   if (c.topClients.length > 0) {
     columns.push(`<div><h3>Busiest clients</h3>${table(['client', { text: 'messages', num: true }, { text: 'bytes', num: true }],
