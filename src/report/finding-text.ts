@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import { type AuthFinding, type BridgeFinding, type BrokerCause, type Correlation, type DeniedFinding, type EndReason, type Finding, type FindingCode, type Flow, type FlowFinding, type FlowTotals, type LoggedMessage, type RefusedFinding, type Session, type StalledAt, endReasons } from '../correlate/index.js';
+import { type AttemptOutcome, type AuthFinding, type BridgeFinding, type BrokerCause, type Correlation, type DeniedFinding, type EndReason, type Finding, type FindingCode, type Flow, type FlowFinding, type FlowTotals, type LoggedMessage, type RefusedFinding, type Session, type StalledAt, endReasons } from '../correlate/index.js';
 import { type Direction, fillPrintf } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
@@ -206,6 +206,17 @@ function describeRefusal(f: AuthFinding | RefusedFinding): string {
   }
   return refused;
 }
+
+/** What each way a connection failed to become a session most often is, for the summary's failed connections. */
+export const attemptOutcomeWords: Readonly<Record<AttemptOutcome, string>> = {
+  refused: 'refused by its CONNACK for a cause other than who the client is: a busy broker, a connection rate, a protocol version, a keepalive',
+  'not-authorised': 'refused for who the client is: its credentials, its id, or what it may access',
+  closed: 'ended before it sent CONNECT: a port check (a health probe, nc -z, a load balancer), a client that gave up, or one that spoke another protocol',
+  denied: 'turned away before it was read: max_connections, tcpd, or no file descriptor left',
+  'protocol-error': 'dropped for breaking the protocol before it connected',
+  'tls-error': 'its TLS handshake failed',
+  'no-connect': 'sent no CONNECT: dropped after waiting for one, or still waiting when the log ended',
+};
 
 /** Sessions counted by how they ended, in the order of {@link endReasons}: `timeout 12, socket-error 3`. */
 export function describeEndCounts(counts: Partial<Record<EndReason, number>>): string {

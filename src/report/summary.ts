@@ -1,9 +1,9 @@
 /**
  * `mosqlog summary` (the default command): what the log holds, section by section.
  */
-import { type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, type TroubledClient, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
+import { type AttemptOutcome, type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, type TroubledClient, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
 import type { ReportContext } from './context.js';
-import { describeEndCounts, describeStalls, findingTitles, fromConnackNote, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
+import { attemptOutcomeWords, describeEndCounts, describeStalls, findingTitles, fromConnackNote, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
@@ -142,6 +142,11 @@ function troubledRows(c: Correlation): string[][] {
 /** Why the troubled clients' counts are lower bounds, when they are. */
 export const troubledCappedNote = `More than ${formatCount(activityKeyLimit)} clients had sessions end in trouble: those with the fewest were let go as the log was read, so these counts are lower bounds.`;
 
+/** The failed connections by outcome: outcome, count, and what it most often is. */
+function attemptRows(c: Correlation): string[][] {
+  return (Object.entries(c.attemptsByOutcome) as Array<[AttemptOutcome, number]>).map(([outcome, n]) => [outcome, String(n), attemptOutcomeWords[outcome]]);
+}
+
 /** The summary as terminal tables. */
 export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   const out: string[] = [];
@@ -163,7 +168,7 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   }
   const outcomes = Object.entries(c.attemptsByOutcome);
   if (outcomes.length > 0) {
-    out.push(heading('Failed connections', ctx), renderTable([{ header: 'outcome' }, { header: 'count', align: 'right' }], outcomes.map(([k, n]) => [k, String(n)]), ctx));
+    out.push(heading('Failed connections', ctx), renderTable([{ header: 'outcome' }, { header: 'count', align: 'right' }, { header: 'what', shrink: true, drop: 0 }], attemptRows(c), ctx));
   }
   if (c.debugLines) {
     const { headers, rows } = flowTable(c);
@@ -220,12 +225,12 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
   if (ends.length) out.push('### Sessions by end', '', markdownTable(['end reason', 'sessions'], ends.map((r) => [r, String(c.sessionsByEnd[r] ?? 0)])));
   const troubled = troubledRows(c);
   if (troubled.length) {
-    out.push('### Clients whose sessions ended in trouble more than once', '', markdownTable(['client', 'sessions', 'ended by', 'lasted'], troubled.map(([client, n, how, lasted]) => [markdownCodeCell(client ?? ''), n ?? '', how ?? '', lasted ?? ''])));
+    out.push('### Clients whose sessions ended in trouble more than once', '', markdownTable(['client', 'sessions', 'ended by', 'lasted'], troubled.map(([client, n, how, lasted]) => [markdownCodeCell(client ?? ''), n ?? '', how ?? '', markdownCell(lasted ?? '')])));
     for (const note of timerNotes(c)) out.push(markdownCell(note), '');
     if (c.troubledClientsCapped) out.push(troubledCappedNote, '');
   }
   const outcomes = Object.entries(c.attemptsByOutcome);
-  if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count'], outcomes.map(([k, n]) => [k, String(n)])));
+  if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count', 'what'], attemptRows(c)));
   if (c.debugLines) {
     const { headers, rows } = flowTable(c);
     out.push('### QoS flows', '', markdownTable(headers, rows.map((row) => row.map(markdownCell))));
