@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
-import { requireBroker, requireExecutable, startBroker } from './support/broker.js';
+import { requireBroker, requireExecutable, startBroker, untilLogged } from './support/broker.js';
 import { runCli } from './support/run-cli.js';
 
 const run = promisify(execFile);
@@ -27,6 +27,7 @@ test('broker connection_messages false: sessions known by their CONNACK, ended b
   await new Promise((resolve) => setTimeout(resolve, 300));
   const back = await mqtt.connectAsync(url, { clientId: 'dropper', reconnectPeriod: 0 });
   await back.endAsync();
+  await untilLogged(broker, 'Received DISCONNECT from dropper');
   // Still connected as the broker stops.
   await broker.stop();
   reader.end(true);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
-import { requireBroker, requireExecutable, startBroker } from './support/broker.js';
+import { requireBroker, requireExecutable, startBroker, untilLogged } from './support/broker.js';
 import { runCli } from './support/run-cli.js';
 
 const run = promisify(execFile);
@@ -123,6 +123,7 @@ test('broker memory_limit: a client whose PUBLISH the broker has no memory for i
   const sent = await run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-i', 'heavy', '-t', 'big/x', '-f', payload, '-q', '1']).then(() => null, (error: unknown) => error);
   assert.ok(sent !== null, 'the broker drops the publisher');
   await run(requireExecutable('mosquitto_pub'), ['-h', '127.0.0.1', '-p', String(broker.port), '-i', 'light', '-t', 'small/x', '-m', 'ok', '-q', '1']);
+  await untilLogged(broker, 'Client light disconnected.');
   await broker.stop();
 
   const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as { findings: Array<{ code: string; client: string; detail?: string }> };
@@ -170,6 +171,7 @@ test('broker allow_zero_length_clientid false: a client without an id is refused
   assert.ok(refused !== null, 'the broker refuses the client');
   const named = await mqtt.connectAsync(url, { clientId: 'named', reconnectPeriod: 0 });
   await named.endAsync();
+  await untilLogged(broker, 'Client named disconnected.');
   await broker.stop();
 
   const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as {

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { until } from '../scripts/scenarios/wait.js';
-import { requireBroker, requireExecutable, startBroker } from './support/broker.js';
+import { requireBroker, requireExecutable, startBroker, untilLogged } from './support/broker.js';
 import { brokerPid } from './support/follow.js';
 import { runCli } from './support/run-cli.js';
 
@@ -41,6 +41,7 @@ test('broker reload: a client whose password changed is dropped not-authorised; 
   process.kill(pid, 'SIGHUP');
   await until(() => !alice.connected && !alice5.connected, 'alice dropped at the reload', 10_000);
   await carol.endAsync();
+  await untilLogged(broker, 'Client reload-carol disconnected.');
   await broker.stop();
 
   const log = await readFile(broker.logFile, 'utf8');

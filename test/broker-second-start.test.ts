@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
-import { requireBroker, requireExecutable, startBroker } from './support/broker.js';
+import { requireBroker, requireExecutable, startBroker, untilLogged } from './support/broker.js';
 import { runCli } from './support/run-cli.js';
 
 const run = promisify(execFile);
@@ -32,6 +32,8 @@ test('broker second start: a mosquitto that fails to start beside the running on
   await received;
   await pub.endAsync();
   await sub.endAsync();
+  await untilLogged(broker, 'Client second-pub disconnected.');
+  await untilLogged(broker, 'Client second-sub disconnected.');
   await broker.stop();
 
   const log = await readFile(broker.logFile, 'utf8');

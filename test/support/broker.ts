@@ -385,3 +385,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * Waits until the broker's log holds `text`, or rejects after `timeoutMs`: a client's exit does
+ * not wait for the broker to read its DISCONNECT, so a broker stopped at once may never log it.
+ */
+export async function untilLogged(broker: Pick<Broker, 'logFile'>, text: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await readFile(broker.logFile, 'utf8').catch(() => '')).includes(text)) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${JSON.stringify(text)} in ${broker.logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
