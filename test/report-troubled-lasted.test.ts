@@ -44,6 +44,12 @@ test('sessions cut after the same time, again and again, are said to be cut on a
   assert.deepEqual(json.troubledClients.map((t) => [t.shortestMs, t.longestMs]), [[299_000, 301_000]]);
 });
 
+test("a client id in the timer note is shown safe, as in the table: its control characters escaped", () => {
+  const table = renderSummaryTable(correlate(sessions('evil\u001b[31mred', [300, 300, 300])), plainContext);
+  assert.ok(!table.includes('\u001b'), table);
+  assert.ok(table.includes('evil\\x1b[31mred: its 3 sessions that ended in trouble each lasted about 5m 00s'), table);
+});
+
 test('no timer is claimed for lengths that differ, for two sessions, for sessions given up at once, or for keepalive timeouts', () => {
   assert.deepEqual(timerNotes(correlate(sessions('wanders', [30, 300, 120]))), []);
   assert.deepEqual(timerNotes(correlate(sessions('twice', [300, 300]))), []);

@@ -7,7 +7,7 @@ import { attemptOutcomeWords, describeEndCounts, describeStalls, findingTitles, 
 import { summaryJson } from './json.js';
 import { toJsonText } from './record-json.js';
 import { heading, markdownTable, renderTable } from './table.js';
-import { formatBytes, formatCount, formatDuration, formatTime, location, markdownCell, markdownCodeCell } from './text.js';
+import { formatBytes, formatCount, formatDuration, formatTime, location, markdownCell, markdownCodeCell, safeText } from './text.js';
 
 const blocks = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -108,7 +108,7 @@ export function describeTroubledEnds(t: TroubledClient): string {
   return describeEndCounts(t.byEndReason);
 }
 
-/** How long a client's sessions that ended in trouble lasted: `5m 0s`, `12s to 5m 3s`, or `-` when the log gives no times. */
+/** How long a client's sessions that ended in trouble lasted: `5m 00s`, `12s to 5m 03s`, or `-` when the log gives no times. */
 export function describeTroubledLasted(t: TroubledClient, wholeSeconds: boolean): string {
   if (t.shortestMs === null || t.longestMs === null) return '-';
   const longest = formatDuration(t.longestMs, wholeSeconds);
@@ -163,7 +163,8 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
   if (troubled.length > 0) {
     out.push(heading('Clients whose sessions ended in trouble more than once', ctx),
       renderTable([{ header: 'client', shrink: true }, { header: 'sessions', align: 'right' }, { header: 'ended by' }, { header: 'lasted', drop: 0 }], troubled, ctx));
-    for (const note of timerNotes(c)) out.push(`${ctx.chalk.yellow(note)}\n`);
+    // A client id is the client's own text: shown safe, as in the table.
+    for (const note of timerNotes(c)) out.push(`${ctx.chalk.yellow(safeText(note))}\n`);
     if (c.troubledClientsCapped) out.push(`${troubledCappedNote}\n`);
   }
   const outcomes = Object.entries(c.attemptsByOutcome);
