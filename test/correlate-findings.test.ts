@@ -376,6 +376,16 @@ test('`Bad socket read/write` with the text of a packet the broker refused is a 
   for (const detail of ['A TLS error occurred.', 'The connection was lost.', 'Connection reset by peer']) assert.equal(ends(detail), 'socket-error', detail);
 });
 
+test("1.x's `Socket error` says it may be a client that closed its connection without a DISCONNECT; 2.0's errors name their cause", () => {
+  const lost = (end: string): string[] => correlate([
+    '1585747203: New connection from 10.10.0.10 on port 1883.',
+    "1585747203: New client connected from 10.10.0.10 as client-7AD3 (c1, k60, u'clocks').",
+    end,
+  ]).findings.filter((f) => f.code === 'socket-error').map((f) => describeFinding(f));
+  assert.deepEqual(lost('1585747503: Socket error on client client-7AD3, disconnecting.'), ['client-7AD3 lost its connection (1.x\'s "Socket error": closed without a DISCONNECT, or a failed read or write)']);
+  assert.deepEqual(lost('1585747503: Client client-7AD3 disconnected: Connection reset by peer.'), ['client-7AD3 lost its connection: Connection reset by peer']);
+});
+
 test('a client the broker dropped for a cause of its own (out of memory, busy, a quota) is dropped-by-broker, an error', () => {
   // Real 2.0.11 with `memory_limit 300000`: a 200 kB PUBLISH.
   const oom = correlate([

@@ -352,7 +352,9 @@ export function describeFinding(f: Finding): string {
     case 'dropped-by-broker':
       return `${who(f.client)} was disconnected by the broker: ${brokerCauseWords[f.detail]}`;
     case 'socket-error':
-      return `${who(f.client)} lost its connection${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
+      // Only 1.x's `Socket error on client X` names no cause: it says so for a client that
+      // closed its connection without a DISCONNECT too, which 2.0 logs as `closed its connection`.
+      return `${who(f.client)} lost its connection${f.detail ? `: ${describeCause(f.detail)}` : ' (1.x\'s "Socket error": closed without a DISCONNECT, or a failed read or write)'}`;
     case 'protocol-error':
       if (f.address !== undefined) return `a connection${f.client !== null ? ` of ${f.client}` : ''}${f.address !== null ? ` from ${f.address}` : ''} was dropped for a protocol error before it connected${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
       return `${who(f.client)} was disconnected for a protocol error${f.detail ? `: ${describeCause(f.detail)}` : ''}`;
