@@ -18,7 +18,7 @@ import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { ActivityCounter, LoggedMessageTally, TroubledClients, distinctClientLimit, errorOrWarning, ownCopy, troubledClientsListed } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type AuthFinding, type BrokerEra, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type BrokerCause, type FlappingFinding, type TakeoverFinding, type TlsFinding, brokerCauses, findingCodes,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type BrokerCause, type FlappingFinding, type TakeoverFinding, type TlsFinding, brokerCauses, findingCodes, identifierRejected,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -253,9 +253,6 @@ function endOf(r: DisconnectRecord): EndReason {
  * causes a disconnect line names for an attempt that is not authorised.
  */
 const authCodes = new Set([2, 4, 5, 133, 134, 135, 138, 140]);
-
-/** MQTT 3.1.1's CONNACK code `identifier rejected`. */
-const identifierRejected = 2;
 
 /** The broker's words for `MOSQ_ERR_INVAL`, with which it closes a connection it refused for its keepalive. */
 const invalidArgumentsText = 'Invalid arguments provided.';
@@ -543,8 +540,6 @@ const literalUnknown = '<unknown>';
 const recentEndsKept = 10_000;
 /** Persistent sessions ended lately, kept to tell one the broker no longer holds ({@link Correlator.persistentEnded}). */
 const persistentEndsKept = 100_000;
-/** v5 wills that may wait for their delay, kept for their sessions' expiry ({@link Correlator.waitingWills}). */
-const waitingWillsKept = 10_000;
 /** Records from a connect line to its CONNACK: the will's line, its topic's and 2.1's line of the TLS cipher come between. */
 const connackAfterConnectRecords = 4;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
@@ -682,11 +677,6 @@ export class Correlator {
    * which they count.
    */
   private readonly stoppedSessions = new Map<string, Session>();
-  /**
-   * The wills of v5 sessions whose connection ended without a DISCONNECT, by client, until it
-   * connects again: one that waited for its delay is sent when the session expires, if not before.
-   */
-  private readonly waitingWills = new NewestKept<string, { topic: string; payloadBytes: number | null }>(waitingWillsKept);
   private debugLines = false;
   /** Flows in flight, by how long they have waited ({@link CorrelateOptions.watchStalledFlows}). */
   private readonly stalls: StallWatch | null;
@@ -1418,8 +1408,7 @@ export class Correlator {
     st.session = { session, disconnectAt: null, pingUnanswered: null, willMessage: null, unannounced, accepted: false };
     this.openSessions++;
     // A client back within its will's delay cancels the will.
-    this.waitingWills.delete(st.id);
-    this.flows.willSettled(st.id);
+    this.flows.willCancelled(st.id);
     // A session begun before the log or given up, if there was one, is over.
     this.untracked.delete(st.id);
     this.announceTakeover(st);
@@ -1815,9 +1804,7 @@ export class Correlator {
     // (reason code 4, which the log does not give either): a delivery of it then may be it.
     const will = open.willMessage;
     if (will !== null && will.topic !== null && r !== null && (willSentAtEnd.has(reason) || (v5 && reason === 'disconnect'))) {
-      const waits = v5 && reason !== 'disconnect';
-      this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, v5, waits);
-      if (waits) this.waitingWills.set(ownCopy(client), { topic: will.topic, payloadBytes: will.payloadBytes });
+      this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, v5, v5 && reason !== 'disconnect');
     }
     this.release(client, st);
   }
@@ -2093,13 +2080,8 @@ export class Correlator {
   }
 
   private onExpiry(client: string, r: LogRecord): void {
-    // A v5 will still waiting for its delay is sent as the session expires: a delivery of it then may be it.
-    const will = this.waitingWills.get(client);
-    if (will !== undefined) {
-      this.waitingWills.delete(client);
-      this.flows.willSettled(client);
-      this.flows.sendsWill(client, will.topic, will.payloadBytes, { file: r.file, line: r.line }, r.time, true);
-    }
+    // A v5 will still waiting for its delay is sent as the session expires.
+    this.flows.sessionExpired(client, { file: r.file, line: r.line }, r.time);
     this.persistentEnded.delete(client);
     const st = this.clients.get(client);
     if (!st) return;

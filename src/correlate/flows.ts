@@ -6,7 +6,7 @@
 import type { Direction, LogRecord, MqttVersion, PacketRecord, Where } from '../parse/index.js';
 import type { FlowTable } from './flow-table.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
-import { LatencyHistogram } from './stats.js';
+import { LatencyHistogram, ownCopy } from './stats.js';
 import type { Correlation, Finding, Flow, FlowStep, FlowTotals, StalledAt } from './types.js';
 
 /** A client's flows in flight, by message id, one table per direction. */
@@ -67,9 +67,16 @@ interface Inbound {
   mayWait?: true;
   /**
    * A v5 will that may still be waiting for its delay: a delivery of its topic and size may be
-   * it however late, until its client connects again or its session expires ({@link FlowTracker.willSettled}).
+   * it however late, until its client connects again or its session expires ({@link FlowTracker.waitingWills}).
    */
   waiting?: true;
+}
+
+/** A v5 will that may wait for its delay, until its client connects again or its session expires. */
+interface WaitingWill {
+  topic: string;
+  payloadBytes: number | null;
+  origin: Inbound;
 }
 
 const steps: Record<1 | 2, readonly FlowStep[]> = {
@@ -170,7 +177,8 @@ export class FlowTracker {
   private orphanAcks = 0;
   private openCount = 0;
   private readonly recentInbound = new Map<string, Inbound>();
-  private readonly waitingWills = new NewestKept<string, Inbound>(waitingWillsKept);
+  /** The wills of v5 sessions whose connection ended without a DISCONNECT, by client ({@link WaitingWill}). */
+  private readonly waitingWills = new NewestKept<string, WaitingWill>(waitingWillsKept);
   private readonly oldestInbound = new OldestFirst(this.recentInbound);
   /**
    * The inbound message whose deliveries the broker sends now, and its trace key: set by its
@@ -601,7 +609,8 @@ export class FlowTracker {
    * The broker sends `client`'s will now, as it ends its connection at `at`: deliveries of its
    * topic and size that follow are of that will, not of a PUBLISH before it. A v5 will that
    * `mayWait` for its delay may not be sent yet: such a delivery may be of either. One that
-   * `waits` may be sent later, however late, until {@link willSettled}.
+   * `waits` may be sent later, however late, until its client connects again ({@link willCancelled})
+   * or its session expires ({@link sessionExpired}).
    */
   sendsWill(client: string, topic: string, payloadBytes: number | null, at: Where, time: number | null, mayWait = false, waits = false): void {
     if (!this.options.traceOrigins) return;
@@ -610,17 +619,29 @@ export class FlowTracker {
     if (mayWait) origin.mayWait = true;
     if (waits) {
       origin.waiting = true;
-      this.waitingWills.set(client, origin);
+      this.waitingWills.set(ownCopy(client), { topic, payloadBytes, origin });
     }
     this.fanout = { key, origin };
   }
 
-  /** `client`'s will waits no longer: it connected again, which cancels it, or its session expired, which sends it. */
-  willSettled(client: string): void {
+  /** `client` connected again: a will still waiting for its delay is cancelled, and is the origin of no later delivery. */
+  willCancelled(client: string): void {
+    this.stopWaiting(client);
+  }
+
+  /** `client`'s session expired at `at`: a will still waiting for its delay is sent now, and a delivery of it then may be it. */
+  sessionExpired(client: string, at: Where, time: number | null): void {
+    const will = this.stopWaiting(client);
+    if (will !== undefined) this.sendsWill(client, will.topic, will.payloadBytes, at, time, true);
+  }
+
+  /** The will `client` left waiting, if any, which waits no longer. */
+  private stopWaiting(client: string): WaitingWill | undefined {
     const will = this.waitingWills.get(client);
-    if (will === undefined) return;
-    delete will.waiting;
+    if (will === undefined) return undefined;
+    delete will.origin.waiting;
     this.waitingWills.delete(client);
+    return will;
   }
 
   /** Remembers an inbound PUBLISH (or a will) as the latest of its topic and size, and returns what it keeps. */

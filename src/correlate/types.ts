@@ -209,6 +209,9 @@ export interface SessionEndFinding extends FindingBase {
   /** Of a connection the broker dropped before it became a session: where it came from, when known. */
   address?: string | null;
 }
+/** MQTT 3.1.1's CONNACK code `identifier rejected`: an empty client id, or (2.0.12 on) a keepalive `max_keepalive` refuses. */
+export const identifierRejected = 2;
+
 /** Causes for which the broker ends a session of its own accord, not for what the client's packets broke. */
 export const brokerCauses = ['out-of-memory', 'implementation-error', 'server-busy', 'server-unavailable', 'quota-exceeded', 'rate-exceeded', 'http-origin'] as const;
 export type BrokerCause = (typeof brokerCauses)[number];
@@ -408,8 +411,9 @@ export interface PersistenceFailedFinding extends FindingBase {
 /**
  * Many clients lost their connections at once (a keepalive timeout or a socket error each, within
  * a minute of the one before, at least 5 clients and half of those connected): a cause they
- * share. `at` the first end and the last. Judged only while the log shows every session since
- * the broker started, so that the clients connected are known.
+ * share. `at` the first end and the last. Judged while the clients connected are known: the log
+ * shows every session since the broker started, or, in one with packet lines that began later,
+ * it has run ten minutes and they are the clients heard from ({@link connectedHeard}).
  */
 export interface MassDisconnectFinding extends FindingBase {
   code: 'mass-disconnect';

@@ -3,7 +3,7 @@
  * reporter that shows findings to people (tables, Markdown, JUnit, annotations, follow).
  * Returns raw text: callers make it safe for their medium.
  */
-import { type AttemptOutcome, type AuthFinding, type BridgeFinding, type BrokerCause, type Correlation, type DeniedFinding, type EndReason, type Finding, type FindingCode, type Flow, type FlowFinding, type FlowTotals, type LoggedMessage, type RefusedFinding, type Session, type StalledAt, endReasons } from '../correlate/index.js';
+import { type AttemptOutcome, type AuthFinding, type BridgeFinding, type BrokerCause, type Correlation, type DeniedFinding, type EndReason, type Finding, type FindingCode, type Flow, type FlowFinding, type FlowTotals, type LoggedMessage, type RefusedFinding, type Session, type StalledAt, endReasons, identifierRejected } from '../correlate/index.js';
 import { type Direction, fillPrintf } from '../parse/index.js';
 import { describeReasonCode } from './reason-codes.js';
 import { formatBytes, formatDuration } from './text.js';
@@ -185,9 +185,6 @@ function withTlsHint(detail: string, bridge: boolean): string {
   const hint = tlsHints.find(([words]) => reason.endsWith(words))?.[1](bridge ? 'the remote broker' : 'the client', bridge ? 'the bridge' : 'the broker', bridge);
   return hint ? `${detail} (${hint})` : detail;
 }
-
-/** MQTT 3.1.1's CONNACK code `identifier rejected`. */
-const identifierRejected = 2;
 
 /**
  * A connection the broker refused with a CONNACK: who, from where, and its code. The broker

@@ -22,8 +22,8 @@ export interface TimelineData {
 
 /** How a flow went: `complete in 2s`, `complete in 2s, but no subscription matched it`, `INCOMPLETE, waiting for PUBREC`. */
 function flowState(f: Flow, wholeSeconds: boolean): string {
-  const nobody = hadNoSubscribers(f) ? ', but no subscription matched it' : '';
-  return f.state === 'complete' ? `${f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs, wholeSeconds)}` : 'complete'}${nobody}`
+  return f.state === 'complete'
+    ? `${f.latencyMs !== undefined ? `complete in ${formatDuration(f.latencyMs, wholeSeconds)}` : 'complete'}${hadNoSubscribers(f) ? ', but no subscription matched it' : ''}`
     : f.state === 'refused' ? describeFlowState(f)
       : f.state === 'in-flight' ? (f.held ? "in flight, held for the client's kept session" : 'in flight')
         : `INCOMPLETE, waiting for ${(f.stalledAt ?? '?').toUpperCase()}${f.dropped !== undefined ? ` (${droppedWords[f.dropped]})` : ''}`;
