@@ -4,17 +4,20 @@
  * One pass, bounded state: finished work is folded into aggregates unless asked to be kept.
  */
 import {
-  type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type Level, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord, type Qos,
-  type RecordType, type ServiceExit, type SubscriptionRecord, type Where, type WillRecord, assertNever, fillPrintf, findCatalogueLevel, isAtLeast21, isKnownBefore, publishesLogLine,
+  type BrokerRecord, type ClientConnectedRecord, type DisconnectCause, type DisconnectRecord, type DropRecord, type LogRecord, type MessageRecord, type MqttVersion, type PacketCmd, type PacketRecord,
+  type RecordType, type ServiceExit, type Where, type WillRecord, assertNever, isAtLeast21, isKnownBefore, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
+import { BrokerErrorWatch, brokerLevel, errorDetail, settledAfterMs } from './broker-errors.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
 import { type ConnectedKnown, MassDisconnectWatch } from './mass-disconnect.js';
 import { NewestKept, OldestFirst } from './oldest-first.js';
 import { Remembered } from './remembered.js';
+import { type PendingConnection, PendingConnections } from './pending-connections.js';
 import { StallWatch, stallAfterMs } from './stall-watch.js';
+import { SubscribeRequests } from './subscribe-requests.js';
 import { ActivityCounter, LoggedMessageTally, TroubledClients, distinctClientLimit, errorOrWarning, ownCopy, troubledClientsListed } from './stats.js';
 import {
   type Activity, type AttemptOutcome, type AuthFinding, type BrokerEra, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
@@ -133,16 +136,6 @@ interface UntrackedSession {
   /** The last packet from the client (or the session's start), for a timeout's silence. */
   lastHeard: number | null;
   startAt: Where | null;
-}
-
-interface PendingConnection {
-  address: string;
-  port: number | null;
-  listenerPort: number;
-  time: number | null;
-  at: Where;
-  /** The record it was announced in: later connections have higher numbers. */
-  seq: number;
 }
 
 /** A line saying the broker drops a client for a packet that breaks the protocol, and what was wrong. */
@@ -391,46 +384,6 @@ function showsBrokerRunning(r: LogRecord): boolean {
   return runningTypes.has(r.type) || (r.type === 'broker' && (r.event === 'running' || r.event === 'saving' || r.event === 'reloading' || r.event === 'terminating'));
 }
 
-/** The level the broker logs a message line at, told by its words (not a bridge's: it is about the remote broker). */
-function brokerLevel(r: MessageRecord): Level | undefined {
-  // An envelope may give every line one level (journald's info, or err for a container's stderr).
-  return r.family === 'bridge' ? undefined : findCatalogueLevel(r.format, r.params[0]);
-}
-
-/**
- * A broker that cannot open its log file logs this and goes on, writing to stderr (from 1.5), at
- * a start or after a reload: no error of its configuration.
- */
-const logFileFormat = 'Error: Unable to open log file %s for writing.';
-
-/**
- * The lines of a start that could not open its persistent database (`persistence true`): what
- * was wrong with it, then `Couldn't open database`. 2.0 logs them before `starting`, to stderr
- * (its log file is not open yet), and exits.
- */
-const restoreFailureFormats: ReadonlySet<string> = new Set([
-  'Error restoring persistent database, message store corrupt.',
-  'Error: Corrupt database whilst restoring a retained message.',
-  'Error: Corrupt persistent database.',
-  'Error: Incompatible database configuration (dbid size is %d bytes, expected %lu)',
-  'Error: Invalid msg_store chunk when restoring persistent database.',
-  'Error: Unable to restore persistent database. Unrecognised file format.',
-  'Error: Unsupported persistent database format version %d (need version %d).',
-  "Error: Couldn't open database.",
-]);
-
-/**
- * An error the broker logs as it reads its configuration (at a start, or a reload), or its
- * command line (an option it does not know is written straight to stderr, and it exits), or as a
- * start opens its persistent database.
- */
-function isStartError(r: MessageRecord): boolean {
-  if (restoreFailureFormats.has(r.format)) return true;
-  if (r.family !== 'config' || r.format === logFileFormat) return false;
-  const level = brokerLevel(r);
-  return level === 'error' || level === 'stderr';
-}
-
 /**
  * Whether a packet line shows the log has debug lines. The warning of an acknowledgement's
  * unknown id is logged without them. (Not by the record's level: an envelope may give every line
@@ -439,27 +392,6 @@ function isStartError(r: MessageRecord): boolean {
 export function isDebugLine(r: PacketRecord): boolean {
   return r.outcome !== 'unknown-mid';
 }
-
-/** Lines of a start's errors in its configuration cited by its finding. */
-const configErrorsCited = 5;
-
-/** The text of a message line: its format with its values in, without a leading `Error: `. */
-function fillFormat(r: MessageRecord): string {
-  return fillPrintf(r.format, r.params, '?').replace(/^Error:\s*/, '');
-}
-
-/** What an error line says, as a finding's detail: without `Error: `, its last full stop and a line end written with it. */
-function errorDetail(r: MessageRecord): string {
-  return fillFormat(r).replace(/\.?\n*$/, '');
-}
-
-/** The lines that say the broker could not save its in-memory database (`persistence true`). */
-function isSaveFailure(r: MessageRecord): boolean {
-  return r.family === 'persistence' && (r.format.startsWith('Error saving in-memory database') || r.format.startsWith('Error during saving in-memory database'));
-}
-
-/** The line after a failed save that gives the system's error (2.0 and before; 2.1 says it in the same line). */
-const systemErrorFormat = 'Error: %s.';
 
 /** What a protocol violation's line says was wrong; a value the broker cut off the line is `?`. */
 function violationDetail(r: MessageRecord): string {
@@ -481,17 +413,6 @@ interface PendingStart {
   lastTime: number | null;
   error: MessageRecord | null;
 }
-
-/** A `Reloading config.` line, until a line other than those its reload logs comes ({@link settleReload}). */
-interface PendingReload {
-  r: BrokerRecord;
-  /** The first error the reload logged. */
-  error: MessageRecord | null;
-  errors: number;
-}
-
-/** How long a followed log may be quiet after a `starting` line before the start is judged on what came. */
-const startSettledMs = 2000;
 
 /** How many records after a protocol violation the end line of its client is looked for. */
 const violationRecords = 2;
@@ -520,18 +441,10 @@ const takeoverEchoRecords = 50;
 const echoCauses1x: readonly DisconnectCause[] = ['client-disconnect'];
 const echoCausesWebsockets: readonly DisconnectCause[] = ['closed', 'socket-error'];
 /**
- * How long a connection may wait for its CONNECT before it is taken to have had none. The broker
- * drops one without a CONNECT after 1.5 times its default keepalive (60 s; 2.1: 20 s): one older
- * than this is a connection whose end went to another (a `Client <unknown>` line names none).
- */
-const pendingGiveUpMs = 10 * 60_000;
-/**
  * How long the broker waits for a new connection's CONNECT: one that waited less when the log
  * ended may still send it (the log was cut mid-handshake), so it is not counted as failed.
  */
 const connectWaitMs = 90_000;
-/** Connection lines between two sweeps of every address for connections given up. */
-const pendingSweepLines = 4096;
 /** How many guessed `Client <unknown>` connections are kept to put right. */
 const guessesKept = 16;
 /** A client id the broker also prints for a connection with none. */
@@ -544,29 +457,6 @@ const persistentEndsKept = 100_000;
 const connackAfterConnectRecords = 4;
 /** How many records after a refused CONNACK its connection's disconnect line is looked for. */
 const refusalEchoRecords = 50;
-
-/**
- * Requests whose filters all lacked a grant line kept until the log shows whether it has those
- * lines: the first of a run only, since each holds its session, and a run without grant lines has many.
- */
-const undecidedKept = 1000;
-
-/** A SUBSCRIBE being handled: its filters that have had a topic line and no grant line yet. */
-interface SubscribeRequest {
-  client: string;
-  /** The client's session, when the log holds its start. */
-  session: Session | null;
-  filters: Array<{ filter: string; qos: Qos | null; truncated: boolean; at: Where; time: number | null }>;
-}
-
-/**
- * Whether a grant line (`CLIENT QOS FILTER`) is that of a filter asked for: the same filter, or,
- * when the broker cut either line at its buffer, the same as far as both go.
- */
-function grants(grant: SubscriptionRecord, asked: SubscribeRequest['filters'][number]): boolean {
-  if (grant.filter === asked.filter) return true;
-  return (grant.truncated === true || asked.truncated) && (asked.filter.startsWith(grant.filter) || grant.filter.startsWith(asked.filter));
-}
 
 /**
  * The fewest characters of a client id left on a line the broker cut inside it: 1.x keeps 499
@@ -584,13 +474,9 @@ export class Correlator {
   private readonly emit: (event: CorrelatorEvent) => void;
 
   private readonly clients = new Map<string, ClientState>();
-  private readonly pending = new Map<string, PendingConnection[]>();
-  private pendingCount = 0;
+  private readonly pending: PendingConnections;
   /** Records of the broker sending its log lines to `$SYS` topics, which {@link records} leaves out. */
   private logLinesSent = 0;
-  /** `New connection` lines read, to sweep {@link pending} now and then. */
-  private connectionLines = 0;
-  private lastPending: PendingConnection | null = null;
   /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
   /** Clients whose run of takeovers may go on ({@link ClientState.flapping}). */
   private readonly flappingRuns = new Set<ClientState>();
@@ -631,12 +517,11 @@ export class Correlator {
   private ranBeforeStart = false;
   /** The last `starting` line, until what follows shows whether the broker started ({@link settleStart}). */
   private startPending: PendingStart | null = null;
-  /** The last `Reloading config.` line, until what follows shows whether it logged errors ({@link settleReload}). */
-  private reloadPending: PendingReload | null = null;
-  /** A failed save of the database, until the next line shows whether it gives the system's error ({@link settleSaveFailure}). */
-  private saveFailure: MessageRecord | null = null;
-  /** Errors in the configuration read before a start: the first, the latest and their lines ({@link onConfigError}). */
-  private configFailure: { first: MessageRecord; last: MessageRecord; at: Where[] } | null = null;
+  private readonly brokerErrors = new BrokerErrorWatch({
+    finding: (f) => this.addFinding(f),
+    starting: () => this.startPending !== null,
+    brokerRunning: () => this.ranBeforeStart && this.terminated === null,
+  });
   /** The record of the last timeout of a connection without an id. */
   private unknownTimeoutAt = 0;
   /** The record of the last handshake that failed as it was accepted, from where, and why. */
@@ -749,7 +634,6 @@ export class Correlator {
   private readonly clientsToEvict = new OldestFirst(this.clients);
   /** Where flow eviction is among the clients; each client's {@link FlowTable} keeps its own place. */
   private readonly flowClientsToEvict = new OldestFirst(this.clients);
-  private readonly pendingToEvict = new OldestFirst(this.pending);
   /** The minute of the last timed record, and its records not yet added to `perMinute`. */
   private minute = 0;
   private minuteLines = 0;
@@ -761,32 +645,22 @@ export class Correlator {
   private lastPacket: PacketRecord | null = null;
   private lastPacketAt = 0;
 
-  /**
-   * The filters of the SUBSCRIBE being handled whose `log_type subscribe` line (`CLIENT QOS
-   * FILTER`), which the broker prints for a filter it grants, has not come yet: 2.0 and earlier
-   * say a filter was denied only by leaving that line out. Its SUBACK ends the request.
-   */
-  private request: SubscribeRequest | null = null;
-  /** This run of the broker logs `log_type subscribe` lines: a filter without one was denied. */
-  private grantsLogged = false;
-  /** This run of the broker logs a SUBSCRIBE's topic lines (`log_type debug`). */
-  private topicLinesLogged = false;
-  /**
-   * The broker is 2.1 or later, which marks a denied filter `(denied)`: a filter without a grant
-   * line there is not denied (a plugin may have changed the filter the grant line names).
-   */
-  private runMarksDenials = false;
-  /**
-   * Requests that ended, none of whose filters had a grant line, before this run of the broker
-   * showed it logs them: counted as granted until a grant line shows their filters were denied.
-   */
-  private undecided: SubscribeRequest[] = [];
-  /** A run of the broker logged topic lines but neither grant lines nor `(denied)`: its denied filters cannot be told. */
-  private filtersUnjudged = false;
+  private readonly subscribeRequests = new SubscribeRequests({
+    sessionOf: (client) => this.clients.get(client)?.session?.session ?? null,
+    granted: (client, at) => this.emit({ kind: 'subscription-granted', client, at }),
+    denied: (client, filter, qos, at, time) => {
+      this.emit({ kind: 'subscription-denied', client, filter, at });
+      this.addFinding({ code: 'subscribe-denied', severity: 'warning', client, time, at: [at], filter, qos });
+    },
+  });
 
   constructor(options: CorrelateOptions = {}) {
     this.keepSessions = options.keepSessions ?? true;
     this.maxOpen = options.maxOpen ?? 1_000_000;
+    this.pending = new PendingConnections(this.maxOpen, {
+      gaveUp: (p) => this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect'),
+      evicted: (count) => { this.evicted.connections += count; },
+    });
     this.findings = new KeptFindings(options.maxFindingsPerCode ?? defaultFindingsPerCode, options.keepFinding, options.keepLatestFindings);
     this.keepAttempts = options.keepAttempts ?? true;
     this.bridges.announceDown = options.announceBridgesDown ?? false;
@@ -833,15 +707,8 @@ export class Correlator {
   quietUntil(time: number): void {
     // A broker says it failed to start, or that it runs, within moments of its start.
     const pendingSince = this.startPending?.error?.time ?? this.startPending?.r.time;
-    if (pendingSince != null && time - pendingSince >= startSettledMs) this.settleStartAtEnd();
-    // An attempt's errors come together: a moment's quiet may fall between them.
-    const failedSince = this.configFailure?.last.time;
-    if (failedSince != null && time - failedSince >= startSettledMs) this.settleConfigFailure();
-    const reloadSince = this.reloadPending?.error?.time ?? this.reloadPending?.r.time;
-    if (reloadSince != null && time - reloadSince >= startSettledMs) this.settleReloadAtEnd();
-    // The system's error comes with a failed save, in the same moment.
-    const failedSave = this.saveFailure?.time;
-    if (failedSave != null && time - failedSave >= startSettledMs) this.settleSaveFailure(null);
+    if (pendingSince != null && time - pendingSince >= settledAfterMs) this.settleStartAtEnd();
+    this.brokerErrors.quietUntil(time);
     this.bridges.quietUntil(time);
     this.massDisconnects.settle(time);
     this.sayStalledFlows(time);
@@ -890,9 +757,7 @@ export class Correlator {
       this.records++;
     }
     if (this.startPending !== null) this.settleStart(r);
-    if (this.reloadPending !== null) this.settleReload(r);
-    if (this.saveFailure !== null) this.settleSaveFailure(r);
-    if (this.configFailure !== null && !(r.type === 'message' && isStartError(r))) this.settleConfigFailure();
+    this.brokerErrors.before(r);
     this.bridges.before(r);
     // The broker sends a message's deliveries as it handles its PUBLISH (or PUBREL, which starts
     // a run of its own): anything else that comes in, or any other line, ends that run.
@@ -920,12 +785,12 @@ export class Correlator {
       case 'client-connected': this.onConnected(r); break;
       case 'disconnect':
         // A request whose client is gone gets no SUBACK: its filters without a grant line were not subscribed.
-        if (this.request?.client === r.client) this.settleRequest();
+        this.subscribeRequests.answered(r.client);
         this.onDisconnect(r);
         break;
       case 'takeover': this.onTakeover(r.client, r); break;
       case 'packet': this.onPacket(r); break;
-      case 'subscription': this.onSubscription(r); break;
+      case 'subscription': this.subscribeRequests.line(r); break;
       case 'will':
         if (r.client !== null) this.onWill(r.client, r);
         break;
@@ -980,15 +845,10 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
-    if (this.saveFailure !== null) this.settleSaveFailure(null);
-    this.settleConfigFailure();
+    this.brokerErrors.finish();
     this.settleStartAtEnd();
-    this.settleReloadAtEnd();
     if (this.resumeEcho !== null) this.settleResumeEcho(null);
-    this.settleRequest(true);
-    this.loggingRunOver();
-    for (const request of this.undecided) this.granted(request);
-    this.undecided = [];
+    this.subscribeRequests.finish();
     this.countMinute(this.minute);
     this.bridges.finish(this.lastTime);
     this.massDisconnects.finish();
@@ -1017,7 +877,7 @@ export class Correlator {
     if (this.evictions > 0) {
       this.addFinding({ code: 'state-evicted', severity: 'warning', client: null, time: null, at: [], ...this.evicted, limit: this.maxOpen });
     }
-    for (const p of this.allPending()) {
+    for (const p of this.pending) {
       if (!this.stillConnecting(p)) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
     }
     const flows = this.flows.result();
@@ -1056,7 +916,7 @@ export class Correlator {
       findingTotals: this.findingTotals,
       debugLines: this.debugLines,
       wholeSeconds: this.first !== null && !this.finerThanSeconds,
-      filtersJudged: !this.filtersUnjudged,
+      filtersJudged: this.subscribeRequests.filtersJudged,
       topClients: this.byClient.top(10).map(([client, a]) => ({ client, ...a })),
       topTopics: this.byTopic.top(10).map(([topic, a]) => ({ topic, ...a })),
       topClientsCapped: this.byClient.capped,
@@ -1105,70 +965,7 @@ export class Correlator {
   private onConnection(address: string, port: number | null, listenerPort: number, r: LogRecord): void {
     this.reloadedAt = null;
     this.lastConnectionAt = this.records;
-    if (this.pendingCount >= this.maxOpen) {
-      const oldest = this.pendingToEvict.next();
-      if (oldest) {
-        const [address, list] = oldest;
-        this.pendingCount -= list.length;
-        this.evicted.connections += list.length;
-        this.pending.delete(address);
-      }
-    }
-    const p: PendingConnection = { address, port, listenerPort, time: r.time, at: { file: r.file, line: r.line }, seq: this.records };
-    const list = this.pending.get(address);
-    if (list) {
-      this.giveUpWaiting(list, r.time);
-      list.push(p);
-    } else {
-      this.pending.set(address, [p]);
-    }
-    this.pendingCount++;
-    this.lastPending = p;
-    if (++this.connectionLines % pendingSweepLines === 0) {
-      for (const [other, waiting] of this.pending) {
-        this.giveUpWaiting(waiting, r.time);
-        if (waiting.length === 0) this.pending.delete(other);
-      }
-    }
-  }
-
-  /**
-   * Counts the connections of one address that waited too long for their CONNECT
-   * ({@link pendingGiveUpMs}) as connections that never sent one, and stops waiting for them: a
-   * log with many such would otherwise make each later line of the address slower to match.
-   */
-  private giveUpWaiting(list: PendingConnection[], now: number | null): void {
-    let stale = 0;
-    for (const p of list) {
-      if (now === null || p.time === null || now - p.time <= pendingGiveUpMs) break;
-      this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
-      if (p === this.lastPending) this.lastPending = null;
-      stale++;
-    }
-    if (stale === 0) return;
-    list.splice(0, stale);
-    this.pendingCount -= stale;
-  }
-
-  /** Takes the pending connection for an address (and port, when known); else the newest. */
-  private takePending(address: string | null, port: number | null): PendingConnection | null {
-    let p: PendingConnection | undefined;
-    if (address !== null) {
-      const list = this.pending.get(address);
-      if (list) {
-        const i = port === null ? 0 : list.findIndex((c) => c.port === port || c.port === null);
-        if (i >= 0) p = list.splice(i, 1)[0];
-        if (list.length === 0) this.pending.delete(address);
-      }
-    } else {
-      // The newest connection, also when the one announced last became a client meanwhile.
-      const last = this.lastPending ?? this.newestPending();
-      return last && this.removePending(last) ? last : null;
-    }
-    if (!p) return null;
-    this.pendingCount--;
-    if (p === this.lastPending) this.lastPending = null;
-    return p;
+    this.pending.add({ address, port, listenerPort, time: r.time, at: { file: r.file, line: r.line }, seq: this.records });
   }
 
   /** A guess of the connection a line ended, which a later line may show wrong ({@link reclaimGuessed}). */
@@ -1192,9 +989,9 @@ export class Correlator {
     const i = this.guessed.findLastIndex((g) => g.attempt.client === client);
     const guess = this.guessed[i];
     if (!guess || (guess.taken.address === address && guess.taken.port === port)) return;
-    const exact = this.takePending(address, port);
+    const exact = this.pending.take(address, port);
     if (!exact) return;
-    this.restorePending(guess.taken);
+    this.pending.restore(guess.taken);
     this.moveAttempt(guess.attempt, exact);
     this.guessGone(i);
   }
@@ -1211,50 +1008,6 @@ export class Correlator {
     if (finding) finding.address = endpoint(attempt.address, attempt.port);
   }
 
-  /** Puts a connection taken by a wrong guess back among those waiting, in the order they came. */
-  private restorePending(p: PendingConnection): void {
-    const list = this.pending.get(p.address);
-    if (!list) this.pending.set(p.address, [p]);
-    else {
-      const i = list.findIndex((c) => c.seq > p.seq);
-      list.splice(i < 0 ? list.length : i, 0, p);
-    }
-    this.pendingCount++;
-  }
-
-  /** Takes this very connection if it is still pending; false when it is not. */
-  private removePending(p: PendingConnection): boolean {
-    const list = this.pending.get(p.address);
-    const i = list?.indexOf(p) ?? -1;
-    if (!list || i < 0) return false;
-    list.splice(i, 1);
-    if (list.length === 0) this.pending.delete(p.address);
-    this.pendingCount--;
-    if (p === this.lastPending) this.lastPending = null;
-    return true;
-  }
-
-  /** Takes the pending connection announced first, if there is one. */
-  private takeOldestPending(): PendingConnection | null {
-    let oldest: PendingConnection | null = null;
-    for (const list of this.pending.values()) {
-      const p = list[0];
-      if (p && (oldest === null || p.seq < oldest.seq)) oldest = p;
-    }
-    return oldest && this.removePending(oldest) ? oldest : null;
-  }
-
-  /** The pending connection announced last, if there is one. */
-  private newestPending(): PendingConnection | null {
-    let newest: PendingConnection | null = null;
-    // Each address's list is in the order its connections came.
-    for (const list of this.pending.values()) {
-      const p = list[list.length - 1];
-      if (p && (newest === null || p.seq > newest.seq)) newest = p;
-    }
-    return newest;
-  }
-
   /**
    * A connection now known to be `address`:`port` (any port of the address with `'any'`: a
    * CONNACK names the address alone; none with null) that an earlier `Client <unknown>` line was taken to end:
@@ -1266,7 +1019,7 @@ export class Correlator {
     const i = port === null ? -1 : this.guessed.findIndex((g) => g.taken.address === address && (port === 'any' || g.taken.port === port));
     const guess = this.guessed[i];
     if (!guess) return null;
-    const other = this.takePending(address, null) ?? (guess.rival && this.removePending(guess.rival) ? guess.rival : null);
+    const other = this.pending.take(address, null) ?? (guess.rival && this.pending.remove(guess.rival) ? guess.rival : null);
     // Without another, the line ended a connection the log did not announce.
     this.moveAttempt(guess.attempt, other);
     this.guessGone(i);
@@ -1283,18 +1036,14 @@ export class Correlator {
     return this.lastTime === null && p.at.file === this.lastFile && this.lastLine - p.at.line < untimedGraceLines;
   }
 
-  private *allPending(): Generator<PendingConnection> {
-    for (const list of this.pending.values()) yield* list;
-  }
-
   private onConnected(r: ClientConnectedRecord): void {
     if (r.port !== null) this.portsNamed = true;
     else this.portsUnnamed = true;
     // Before 2.0 the lines name no remote port: of connections from one address to several
     // listeners, which one this is cannot be told.
-    const listeners = r.port === null ? this.pending.get(r.address) : undefined;
+    const listeners = r.port === null ? this.pending.from(r.address) : undefined;
     const ambiguous = listeners !== undefined && listeners.some((p) => p.listenerPort !== listeners[0]?.listenerPort);
-    const pending = this.takePending(r.address, r.port) ?? this.reclaimGuessed(r.address, r.port);
+    const pending = this.pending.take(r.address, r.port) ?? this.reclaimGuessed(r.address, r.port);
     const prior = this.state(r.client);
     if (prior.session?.disconnectAt) this.closeSession(r.client, prior, 'disconnect', prior.session.disconnectAt, undefined);
     else if (prior.session) this.onTakeover(r.client, r);
@@ -1532,12 +1281,12 @@ export class Correlator {
       const violation = taken !== null && (taken.port === null || r.port === null || (taken.address === r.address && taken.port === r.port)) ? taken : null;
       const outcome = tls !== null ? 'tls-error' : violation !== null ? 'protocol-error' : attemptOutcomeOf(reason);
       // A timeout ends a connection that waited for its CONNECT longest, not the one just made.
-      const p = r.address === null && reason === 'timeout' ? this.takeOldestPending() : this.takePending(r.address, r.port);
+      const p = r.address === null && reason === 'timeout' ? this.pending.takeOldest() : this.pending.take(r.address, r.port);
       if (!p && r.address === null && tls === null) return;
       const attempt = this.addAttempt(violation?.client ?? null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome, { detail: tls?.detail ?? violation?.detail });
       if (tls !== null) this.tlsFailed(attempt, tls.at);
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
-      if (p && r.address === null) this.noteGuess(attempt, p, this.newestPending());
+      if (p && r.address === null) this.noteGuess(attempt, p, this.pending.newest());
       return;
     }
     const st = this.clients.get(r.client);
@@ -1566,7 +1315,7 @@ export class Correlator {
       if (this.pending.has(r.client)) {
         // 2.1.0 prints the address where it has no id, in the old wording without brackets.
         if (this.closesRefused(r.client)) return;
-        const p = this.takePending(r.client, r.port);
+        const p = this.pending.take(r.client, r.port);
         this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, attemptOutcomeOf(reason));
       } else if (refusal) {
         st.refusedUntil = 0;
@@ -1574,7 +1323,7 @@ export class Correlator {
       } else if (reason === 'not-authorised' || st?.session) {
         // A refused login without its CONNACK in the log, or another connection with the id of
         // a connected client that ended before it became a session.
-        const p = this.takePending(r.address, r.port);
+        const p = this.pending.take(r.address, r.port);
         this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, attemptOutcomeOf(reason));
       } else if (this.endsUntracked(r.client)) {
         // Right after a new connection it may be 1.4/1.5 dropping the client's offline session
@@ -1660,7 +1409,7 @@ export class Correlator {
     const open = this.clients.get(literalUnknown)?.session;
     if (!open) return false;
     if (r.address !== null) return sameConnection(open.session, r);
-    return r.cause === 'timeout' || open.disconnectAt !== null || this.pendingCount === 0;
+    return r.cause === 'timeout' || open.disconnectAt !== null || this.pending.size === 0;
   }
 
   /** The id of a client whose id is the address a line naming no id names, when that line ends its session (on the port it names); else null. */
@@ -1846,14 +1595,14 @@ export class Correlator {
       return;
     }
     this.noteBrokerRun(r.version ?? null, event, r.time);
-    // A reload's errors follow it at once ({@link settleReload}).
-    if (event === 'reloading') this.reloadPending = { r, error: null, errors: 0 };
+    // A reload's errors follow it at once.
+    if (event === 'reloading') this.brokerErrors.reloading(r);
     // A broker with persistence saves its sessions as it stops; one without loses them.
     if (event === 'saving') this.stoppedUnsaved = false;
     if (event !== 'terminating') return;
     this.settleStoppedSessions();
     this.stoppedUnsaved = true;
-    this.newLoggingRun();
+    this.subscribeRequests.newRun();
     const ended = this.endAllSessions(r, r.time);
     this.terminated = { time: r.time, ended };
     this.bridges.brokerStopped();
@@ -1865,12 +1614,12 @@ export class Correlator {
     if (version) this.versions.add(version);
     if (version) this.runVersion = version;
     // 2.1 and later mark a denied filter `(denied)`.
-    if (version) this.runMarksDenials = isAtLeast21(version);
+    if (version) this.subscribeRequests.marksDenials = isAtLeast21(version);
     this.reloadedAt = event === 'reloading' ? { time } : null;
     // A reload may change what the broker logs.
     if (event === 'reloading') {
       this.reloads++;
-      this.newLoggingRun();
+      this.subscribeRequests.newRun();
     }
   }
 
@@ -1894,35 +1643,6 @@ export class Correlator {
     } else if (r.type === 'broker' && r.event === 'starting') this.settleStartAtEnd();
   }
 
-  /**
-   * A line after a `Reloading config.` line. The broker reloads between handling its clients, so
-   * the errors and warnings it logs as it reads the configuration again come right after it: any
-   * other line ends the reload. An error among them (a password or ACL file it could not open, a
-   * bad option, a certificate) means what failed did not load.
-   */
-  private settleReload(r: LogRecord): void {
-    const reload = this.reloadPending;
-    if (reload === null) return;
-    const level = r.type === 'message' ? brokerLevel(r) : undefined;
-    if (r.type === 'message' && level === 'error') {
-      reload.error ??= r;
-      reload.errors++;
-    } else if (level !== 'warning') this.settleReloadAtEnd();
-  }
-
-  /** A reload with nothing after it but what it logged: it failed when it logged an error. */
-  private settleReloadAtEnd(): void {
-    const reload = this.reloadPending;
-    if (reload === null) return;
-    this.reloadPending = null;
-    const { r, error, errors } = reload;
-    if (error === null) return;
-    this.addFinding({
-      code: 'reload-failed', severity: 'warning', client: null, time: r.time,
-      at: [{ file: r.file, line: r.line }, { file: error.file, line: error.line }], detail: errorDetail(error), errors,
-    });
-  }
-
   /** Whether `r` is a line of a client's session open in the log, other than a new connection of its id. */
   private isOfOpenSession(r: LogRecord): boolean {
     if (r.type === 'client-connected' || !('client' in r) || typeof r.client !== 'string') return false;
@@ -1937,47 +1657,6 @@ export class Correlator {
     else this.failStart(start, false);
   }
 
-  /**
-   * An error in the configuration, outside a reload and a start: the broker reads its
-   * configuration before it logs `starting`, so such a start failed without a line of its own
-   * (its errors reach a journal or a container's log from stderr). The errors of one attempt
-   * come together, with the `Error found at` line that says where: one failed start, made once
-   * a line of another kind comes ({@link settleConfigFailure}). Returns whether `r` was one.
-   */
-  private onConfigError(r: MessageRecord): boolean {
-    if (!isStartError(r) || this.startPending !== null || this.reloadPending !== null) return false;
-    // `Error found at` is the last line of an attempt; a process of its own (a journal names it) is another.
-    const last = this.configFailure?.last;
-    if (last !== undefined && (last.format.startsWith('Error found at ') || last.origin !== r.origin)) this.settleConfigFailure();
-    if (this.configFailure === null) this.configFailure = { first: r, last: r, at: [] };
-    this.configFailure.last = r;
-    if (this.configFailure.at.length < configErrorsCited) this.configFailure.at.push({ file: r.file, line: r.line });
-    return true;
-  }
-
-  /** Makes the finding of a failed save, with the system's error when `next` (the line after it, null at the end) gives it. */
-  private settleSaveFailure(next: LogRecord | null): void {
-    const failed = this.saveFailure as MessageRecord;
-    this.saveFailure = null;
-    const given = next?.type === 'message' && next.format === systemErrorFormat && next.time === failed.time ? next : null;
-    const what = errorDetail(failed).replace(/^Error (during )?saving in-memory database,? ?/, '');
-    const at = [{ file: failed.file, line: failed.line }, ...(given ? [{ file: given.file, line: given.line }] : [])];
-    this.addFinding({ code: 'persistence-failed', severity: 'warning', client: null, time: failed.time, at, detail: given ? `${what}: ${errorDetail(given)}` : what });
-  }
-
-  /** The errors in the configuration of a start are over: that start failed. */
-  private settleConfigFailure(): void {
-    const failure = this.configFailure;
-    if (failure === null) return;
-    this.configFailure = null;
-    this.addFinding({
-      code: 'broker-start-failed', severity: 'warning', client: null, time: failure.first.time, at: failure.at,
-      version: null, detail: errorDetail(failure.first), brokerRunning: this.ranBeforeStart && this.terminated === null, beforeStarting: true,
-      ...(brokerLevel(failure.first) === 'stderr' ? { commandLine: true as const } : {}),
-      ...(restoreFailureFormats.has(failure.first.format) ? { database: true as const } : {}),
-    });
-  }
-
   /** The broker did start: the sessions of the one before are over. */
   private commitStart({ r, lastTime }: PendingStart): void {
     this.startPending = null;
@@ -1986,7 +1665,7 @@ export class Correlator {
     this.noteBrokerRun(version, 'starting', r.time);
     this.settleStoppedSessions();
     const crashed = this.terminated === null;
-    this.newLoggingRun();
+    this.subscribeRequests.newRun();
     const ended = this.endAllSessions(r, lastTime, crashed ? 'no stop logged: a crash or a kill' : undefined);
     // A start with no stop before it follows a crash, which saved nothing either: not even the
     // sessions open at the crash, which end only now.
@@ -2006,10 +1685,8 @@ export class Correlator {
     this.starts++;
     this.sessionsKnown = this.evicted.sessions === 0;
     // Connections announced before the restart never completed.
-    for (const p of this.allPending()) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+    for (const p of this.pending) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
     this.pending.clear();
-    this.pendingCount = 0;
-    this.lastPending = null;
     while (this.guessed.length > 0) this.guessGone(0);
   }
 
@@ -2262,10 +1939,10 @@ export class Correlator {
         return;
       // A SUBSCRIBE starts a request: one whose SUBACK was not logged is over.
       case 'subscribe':
-        if (r.direction === 'in') this.settleRequest();
+        if (r.direction === 'in') this.subscribeRequests.subscribed();
         return;
       case 'suback':
-        if (r.direction === 'out' && this.request?.client === r.client) this.settleRequest();
+        if (r.direction === 'out') this.subscribeRequests.answered(r.client);
         if (st && r.direction === 'out') st.subackAt = r.time;
         return;
       // Only an outgoing bridge sends PINGREQ out and receives PINGRESP.
@@ -2287,12 +1964,12 @@ export class Correlator {
             this.refuseConnected(st, st.session, r, r.reasonCode);
             return;
           }
-          const p = looksLikeAddress ? this.takePending(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.takePending(null, null);
+          const p = looksLikeAddress ? this.pending.take(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.pending.take(null, null);
           const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
           const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? (looksLikeAddress ? ownCopy(r.client) : null), p?.port ?? null, p?.listenerPort ?? null, r, outcome, { reasonCode: r.reasonCode });
           // The CONNACK names no port: with others waiting, which connection it refused is a guess
           // that a later line may show wrong (its disconnect line naming the port, or the connect of the one taken).
-          if (p && (looksLikeAddress ? this.pending.has(p.address) : this.pendingCount > 0)) this.noteGuess(attempt, p, looksLikeAddress ? null : this.newestPending());
+          if (p && (looksLikeAddress ? this.pending.has(p.address) : this.pending.size > 0)) this.noteGuess(attempt, p, looksLikeAddress ? null : this.pending.newest());
           if (looksLikeAddress) this.refusedUnnamed.keep(attempt, this.records + refusalEchoRecords);
           else {
             this.state(r.client).refusedUntil = this.records + refusalEchoRecords;
@@ -2401,8 +2078,7 @@ export class Correlator {
       this.loggedMessages.add(r, level);
       this.emit({ kind: 'logged', record: r, level });
     }
-    if (this.onConfigError(r) || this.bridges.message(r)) return;
-    if (isSaveFailure(r)) this.saveFailure = r;
+    if (this.brokerErrors.message(r) || this.bridges.message(r)) return;
     if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
     else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
     else if (r.format === localOnlyFormat) this.addFinding({ code: 'local-only', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }] });
@@ -2422,102 +2098,6 @@ export class Correlator {
       st.activityGeneration = this.byClient.generation;
     }
     return st.activity;
-  }
-
-  /** A SUBSCRIBE's filter line: a topic line, or the line that grants it. A filter denied is no subscription. */
-  private onSubscription(r: SubscriptionRecord): void {
-    if (r.client === null || r.action !== 'subscribe') return;
-    const request = this.request;
-    if (r.level === 'subscribe') {
-      this.grantsShown();
-      const asked = request?.client === r.client ? request.filters.findIndex((f) => grants(r, f)) : -1;
-      if (request && asked >= 0) {
-        const [granted] = request.filters.splice(asked, 1);
-        if (request.session) request.session.subscriptions++;
-        if (granted) this.emit({ kind: 'subscription-granted', client: request.client, at: granted.at });
-      } else if (!this.topicLinesLogged) {
-        // A log without topic lines: its grant lines are all it says of subscriptions.
-        const open = this.clients.get(r.client)?.session;
-        if (open) open.session.subscriptions++;
-      }
-      return;
-    }
-    this.topicLinesLogged = true;
-    // A topic line of another client: the request before it is over (without a SUBACK line).
-    if (request !== null && request.client !== r.client) this.settleRequest();
-    const at = { file: r.file, line: r.line };
-    if (r.denied) {
-      // Only 2.1 and later write `(denied)`.
-      this.runMarksDenials = true;
-      this.filterDenied(r.client, r.filter, r.qos ?? null, at, r.time);
-      return;
-    }
-    this.request ??= { client: r.client, session: this.clients.get(r.client)?.session?.session ?? null, filters: [] };
-    this.request.filters.push({ filter: r.filter, qos: r.qos ?? null, truncated: r.truncated === true, at, time: r.time });
-  }
-
-  /** A SUBSCRIBE's filter the broker denied: the client gets no message on it. */
-  private filterDenied(client: string, filter: string, qos: Qos | null, at: Where, time: number | null): void {
-    this.emit({ kind: 'subscription-denied', client, filter, at });
-    this.addFinding({ code: 'subscribe-denied', severity: 'warning', client, time, at: [at], filter, qos });
-  }
-
-  /**
-   * The SUBSCRIBE being handled is over (its SUBACK): a filter still without its grant line was
-   * denied, if the broker logs grant lines; else, or when the log ends, it is taken as granted,
-   * and a request whose filters all lacked one waits for a grant line to show they were denied.
-   */
-  private settleRequest(logEnded = false): void {
-    const request = this.request;
-    if (request === null) return;
-    this.request = null;
-    if (this.runMarksDenials) {
-      if (request.session) request.session.subscriptions += request.filters.length;
-      this.granted(request);
-      return;
-    }
-    if (this.grantsLogged && !logEnded) {
-      for (const f of request.filters) this.filterDenied(request.client, f.filter, f.qos, f.at, f.time);
-      return;
-    }
-    if (request.session) request.session.subscriptions += request.filters.length;
-    // A run of the broker without grant lines has many such requests: past the first few, they stay granted.
-    if (!logEnded && request.filters.length > 0 && this.undecided.length < undecidedKept) this.undecided.push(request);
-    else this.granted(request);
-  }
-
-  /** The filters of `request` left are granted, for good. */
-  private granted(request: SubscribeRequest): void {
-    for (const f of request.filters) this.emit({ kind: 'subscription-granted', client: request.client, at: f.at });
-  }
-
-  /** The run of the broker ends here (or the log does): whether its denied filters could be told. */
-  private loggingRunOver(): void {
-    if (this.topicLinesLogged && !this.grantsLogged && !this.runMarksDenials) this.filtersUnjudged = true;
-  }
-
-  /** A grant line: this run of the broker logs them, so the requests that had none were denied. */
-  private grantsShown(): void {
-    if (this.grantsLogged) return;
-    this.grantsLogged = true;
-    for (const request of this.undecided) {
-      if (request.session) request.session.subscriptions -= request.filters.length;
-      for (const f of request.filters) this.filterDenied(request.client, f.filter, f.qos, f.at, f.time);
-    }
-    this.undecided = [];
-  }
-
-  /**
-   * The broker started, stopped or reloaded its configuration: what it logs may change, and what
-   * the run before left undecided stays granted.
-   */
-  private newLoggingRun(): void {
-    this.settleRequest(true);
-    this.loggingRunOver();
-    for (const request of this.undecided) this.granted(request);
-    this.undecided = [];
-    this.grantsLogged = false;
-    this.topicLinesLogged = false;
   }
 
   /**
