@@ -1,6 +1,7 @@
 /**
  * A real mosquitto with limits on 127.0.0.1: a PUBLISH over its `message_size_limit` is dropped,
- * and each such drop is a finding at any QoS, its flow refused; a connection over its
+ * and each such drop is a finding at any QoS, its flow refused, and a will over it is a refused
+ * connection whatever code its CONNACK gives; a connection over its
  * `max_connections` is denied, a connection-refused warning a CI gate can name; so is one that
  * comes when the broker has no file descriptor left; and a queue full for a subscriber away
  * drops its messages; a client the broker has no memory for is dropped by it; QoS 2 messages
@@ -20,7 +21,7 @@ import { runCli } from './support/run-cli.js';
 
 const run = promisify(execFile);
 
-test('broker message_size_limit: a PUBLISH over it is publish-too-large at QoS 0, 1 and 2, its flow refused', { timeout: 60_000 }, async (t) => {
+test('broker message_size_limit: a PUBLISH over it is publish-too-large at QoS 0, 1 and 2, its flow refused; a will over it, a refused connection', { timeout: 60_000 }, async (t) => {
   if (!requireBroker(t)) return;
   const broker = await startBroker({ extraConfig: ['message_size_limit 10'] });
   t.after(() => broker.dispose());
@@ -29,14 +30,23 @@ test('broker message_size_limit: a PUBLISH over it is publish-too-large at QoS 0
   const large = 'x'.repeat(50);
   for (const qos of ['0', '1', '2']) await publish(`big/q${qos}`, large, qos);
   await publish('small/q1', 'ok', '1');
+  // A will over the limit is refused as the client connects: `not authorised` for 3.1.1, `packet too large` for v5.
+  for (const version of ['mqttv311', 'mqttv5']) {
+    const refused = await run(requireExecutable('mosquitto_pub'), [
+      '-h', '127.0.0.1', '-p', String(broker.port), '-i', `big-will-${version}`, '-V', version, '-t', 'w', '-m', 'x', '--will-topic', 'w/gone', '--will-payload', large,
+    ]).then(() => null, (error: unknown) => error);
+    assert.ok(refused !== null, `the client with a will too large is refused (${version})`);
+  }
   await broker.stop();
 
   const problems = JSON.parse((await runCli(['problems', '--format', 'json', broker.logFile])).stdout) as {
-    findings: Array<{ code: string; client: string; topic?: string; qos?: number; payloadBytes?: number }>;
+    findings: Array<{ code: string; client: string; topic?: string; qos?: number; payloadBytes?: number; reasonCode?: number; willTooLarge?: boolean }>;
   };
   const tooLarge = problems.findings.filter((f) => f.code === 'publish-too-large').map((f) => [f.client, f.topic, f.qos, f.payloadBytes]);
   assert.deepEqual(tooLarge, [['big-pub', 'big/q0', 0, 50], ['big-pub', 'big/q1', 1, 50], ['big-pub', 'big/q2', 2, 50]], JSON.stringify(problems.findings));
   assert.ok(!problems.findings.some((f) => f.code === 'flow-refused'), 'the drop is its own finding');
+  const wills = problems.findings.filter((f) => f.code === 'connection-refused' || f.code === 'auth-failure').map((f) => [f.code, f.client, f.reasonCode, f.willTooLarge]);
+  assert.deepEqual(wills, [['connection-refused', 'big-will-mqttv311', 5, true], ['connection-refused', 'big-will-mqttv5', 149, true]], JSON.stringify(problems.findings));
   const flows = JSON.parse((await runCli(['flows', '--format', 'json', broker.logFile])).stdout) as { flows: Array<{ topic: string; state: string; dropped?: string }> };
   assert.deepEqual(flows.flows.map((f) => [f.topic, f.state, f.dropped]), [['big/q1', 'refused', 'too-large'], ['big/q2', 'refused', 'too-large'], ['small/q1', 'complete', undefined]]);
   const summary = JSON.parse((await runCli(['summary', '--format', 'json', broker.logFile])).stdout) as { problems: Record<string, number> };

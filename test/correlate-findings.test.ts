@@ -1372,9 +1372,9 @@ test('a PUBLISH dropped as too large is one finding at any QoS, and its flow end
   assert.deepEqual(findingsOf(c), ['publish-too-large big 3', 'publish-too-large big 4', 'publish-too-large big 6']);
   assert.deepEqual(c.flows.map((f) => [f.mid, f.state, f.dropped]), [[1, 'refused', 'too-large'], [2, 'refused', 'too-large']]);
   assert.deepEqual(c.findings.map((f) => describeFinding(f)), [
-    "big published 50 B to r/0: its PUBLISH (QoS 0) was larger than the broker's message_size_limit and dropped",
-    "big published 50 B to r/1: its PUBLISH m1 (QoS 1) was larger than the broker's message_size_limit and dropped",
-    "big published 50 B to r/2: its PUBLISH m2 (QoS 2) was larger than the broker's message_size_limit and dropped",
+    "big published 50 B to r/0: its PUBLISH (QoS 0) was larger than the broker's message_size_limit and dropped; the client was not told (a QoS 0 message has no acknowledgement)",
+    "big published 50 B to r/1: its PUBLISH m1 (QoS 1) was larger than the broker's message_size_limit and dropped; the client was not told: an MQTT 3.1/3.1.1 client cannot read the code of its PUBACK, so it takes the message as accepted",
+    "big published 50 B to r/2: its PUBLISH m2 (QoS 2) was larger than the broker's message_size_limit and dropped; the client was not told: an MQTT 3.1/3.1.1 client cannot read the code of its PUBREC, so it takes the message as accepted",
   ]);
   assert.equal(c.sessions[0]?.messagesIn, 3);
 });

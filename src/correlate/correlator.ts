@@ -426,6 +426,16 @@ const guessedBridgeSessionsKept = 64;
 /** The broker dropped a QoS 2 message in flight whose id the PUBLISH just received reused (2.0.9+). */
 const reusedMidFormat = 'Reused message ID %u from %s detected. Clearing from storage.';
 
+/**
+ * The line a broker logs (debug, 2.0.6 on) as it refuses a CONNECT whose will's payload is over
+ * `message_size_limit`: its CONNACK, to the address, follows at once, then the connection's end
+ * (`oversize payload`).
+ */
+const willTooLargeFormat = 'Client %s connected with too large Will payload';
+
+/** How many records after the line of a will too large its refusal's CONNACK is looked for. */
+const willTooLargeRecords = 2;
+
 /** 2.0's warning as it starts without a listener in its configuration. */
 const localOnlyFormat = 'Starting in local only mode. Connections will only be possible from clients running on this machine.';
 
@@ -508,6 +518,8 @@ export class Correlator {
    * offline session as it came back (1.4, 1.5).
    */
   private resumeEcho: { client: string; reason: EndReason; r: DisconnectRecord; detail: string | undefined } | null = null;
+  /** The client whose will was too large, whose refusal's CONNACK is still to come. */
+  private readonly willTooLarge = new Remembered<string>();
   /** The last line saying the broker drops a client for a packet that breaks the protocol. */
   private readonly violation = new Remembered<Violation>();
   /**
@@ -1279,11 +1291,14 @@ export class Correlator {
       const taken = tls === null ? this.takeViolation(r) : null;
       // 2.1 names the connection in both lines: another's reason is not this one's.
       const violation = taken !== null && (taken.port === null || r.port === null || (taken.address === r.address && taken.port === r.port)) ? taken : null;
-      const outcome = tls !== null ? 'tls-error' : violation !== null ? 'protocol-error' : attemptOutcomeOf(reason);
+      const outcome = tls !== null ? 'tls-error' : violation !== null ? 'protocol-error' : attemptOutcomeOf(reason, r.cause);
       // A timeout ends a connection that waited for its CONNECT longest, not the one just made.
       const p = r.address === null && reason === 'timeout' ? this.pending.takeOldest() : this.pending.take(r.address, r.port);
       if (!p && r.address === null && tls === null) return;
-      const attempt = this.addAttempt(violation?.client ?? null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome, { detail: tls?.detail ?? violation?.detail });
+      const attempt = this.addAttempt(
+        violation?.client ?? null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome,
+        { detail: tls?.detail ?? violation?.detail, willTooLarge: outcome === 'refused' },
+      );
       if (tls !== null) this.tlsFailed(attempt, tls.at);
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
       if (p && r.address === null) this.noteGuess(attempt, p, this.pending.newest());
@@ -1316,7 +1331,8 @@ export class Correlator {
         // 2.1.0 prints the address where it has no id, in the old wording without brackets.
         if (this.closesRefused(r.client)) return;
         const p = this.pending.take(r.client, r.port);
-        this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, attemptOutcomeOf(reason));
+        const outcome = attemptOutcomeOf(reason, r.cause);
+        this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, outcome, { willTooLarge: outcome === 'refused' });
       } else if (refusal) {
         st.refusedUntil = 0;
         if (r.address !== null && r.port !== null) this.refusedAt(r.client, r.address, r.port);
@@ -1324,7 +1340,8 @@ export class Correlator {
         // A refused login without its CONNACK in the log, or another connection with the id of
         // a connected client that ended before it became a session.
         const p = this.pending.take(r.address, r.port);
-        this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, attemptOutcomeOf(reason));
+        const outcome = attemptOutcomeOf(reason, r.cause);
+        this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome, { willTooLarge: outcome === 'refused' });
       } else if (this.endsUntracked(r.client)) {
         // Right after a new connection it may be 1.4/1.5 dropping the client's offline session
         // as the client connects again: whether it is shows on the next line.
@@ -1769,7 +1786,9 @@ export class Correlator {
   /** A connection that did not become a session; `bridge` names the outgoing bridge it was. */
   private addAttempt(
     client: string | null, address: string | null, port: number | null, listenerPort: number | null, r: Where & { time: number | null }, outcome: AttemptOutcome,
-    { reasonCode, time, bridge, detail, keepalive }: { reasonCode?: number | undefined; time?: number | null; bridge?: string; detail?: string | undefined; keepalive?: number } = {},
+    { reasonCode, time, bridge, detail, keepalive, willTooLarge }: {
+      reasonCode?: number | undefined; time?: number | null; bridge?: string; detail?: string | undefined; keepalive?: number; willTooLarge?: boolean;
+    } = {},
   ): ConnectionAttempt {
     // Whole before it is told (`follow` writes it at once).
     const attempt: ConnectionAttempt = {
@@ -1803,6 +1822,7 @@ export class Correlator {
       const finding: RefusedFinding = {
         code: 'connection-refused', severity: 'warning', client, time: attempt.time, at: [attempt.at], address: endpoint(address, port),
         ...(reasonCode !== undefined ? { reasonCode } : {}), ...(detail !== undefined ? { detail } : {}), ...(keepalive !== undefined ? { keepalive } : {}),
+        ...(willTooLarge === true ? { willTooLarge } : {}),
       };
       this.attemptFindings.set(attempt, finding);
       this.addFinding(finding);
@@ -1965,8 +1985,13 @@ export class Correlator {
             return;
           }
           const p = looksLikeAddress ? this.pending.take(r.client, null) ?? this.reclaimGuessed(r.client, 'any') : this.pending.take(null, null);
-          const outcome: AttemptOutcome = authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
-          const attempt = this.addAttempt(looksLikeAddress ? null : r.client, p?.address ?? (looksLikeAddress ? ownCopy(r.client) : null), p?.port ?? null, p?.listenerPort ?? null, r, outcome, { reasonCode: r.reasonCode });
+          // A will too large is refused with `not authorised` where the client reads no other code (MQTT 3.x).
+          const willOf = looksLikeAddress ? this.willTooLarge.take(this.records) : null;
+          const outcome: AttemptOutcome = willOf === null && authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
+          const attempt = this.addAttempt(
+            looksLikeAddress ? willOf : r.client, p?.address ?? (looksLikeAddress ? ownCopy(r.client) : null), p?.port ?? null, p?.listenerPort ?? null, r, outcome,
+            { reasonCode: r.reasonCode, willTooLarge: willOf !== null },
+          );
           // The CONNACK names no port: with others waiting, which connection it refused is a guess
           // that a later line may show wrong (its disconnect line naming the port, or the connect of the one taken).
           if (p && (looksLikeAddress ? this.pending.has(p.address) : this.pending.size > 0)) this.noteGuess(attempt, p, looksLikeAddress ? null : this.pending.newest());
@@ -2081,6 +2106,7 @@ export class Correlator {
     if (this.brokerErrors.message(r) || this.bridges.message(r)) return;
     if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
     else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
+    else if (r.format === willTooLargeFormat && typeof r.params[0] === 'string') this.willTooLarge.keep(r.params[0], this.records + willTooLargeRecords);
     else if (r.format === localOnlyFormat) this.addFinding({ code: 'local-only', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }] });
     else if (r.format === handshakeFailedFormat) this.onHandshakeFailed(r.params[0], r.params[1], r);
     else if (opensslErrorFormats.has(r.format)) this.onOpensslError(r.params[r.params.length - 1], r);
@@ -2124,6 +2150,7 @@ export class Correlator {
       this.addFinding({
         code: 'publish-too-large', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }],
         qos: r.qos ?? null, mid: r.qos ? (r.mid ?? null) : null, topic: r.topic ?? null, payloadBytes: r.payloadBytes ?? null,
+        ...(r.qos === 0 || st?.mqttVersion === '3.1' || st?.mqttVersion === '3.1.1' ? { notTold: true as const } : {}),
       });
     }
     if (r.outcome !== 'rejected') {
@@ -2301,7 +2328,9 @@ function sameConnection(session: Session, r: DisconnectRecord): boolean {
 }
 
 /** How a connection that never became a session ended, from its disconnect line's reason. */
-function attemptOutcomeOf(reason: EndReason): AttemptOutcome {
+function attemptOutcomeOf(reason: EndReason, cause: DisconnectCause): AttemptOutcome {
+  // The will of its CONNECT was over message_size_limit (2.0.6 on), the cause's one source.
+  if (cause === 'oversize-payload') return 'refused';
   switch (reason) {
     case 'not-authorised':
     case 'protocol-error': return reason;

@@ -270,6 +270,11 @@ export interface RefusedFinding extends FindingBase {
    * `max_keepalive`, or 0 while that is set.
    */
   keepalive?: number;
+  /**
+   * The client's will had a payload over `message_size_limit` (2.0.6 on): refused with `packet
+   * too large` (149), or `not authorised` (5) where the client reads no other code (MQTT 3.x).
+   */
+  willTooLarge?: true;
 }
 export interface FlowFinding extends FindingBase {
   code: (typeof flowFindingCodes)[number];
@@ -324,6 +329,11 @@ export interface TooLargeFinding extends FindingBase {
   topic: string | null;
   /** The payload's size, when the line gives it. */
   payloadBytes: number | null;
+  /**
+   * The client was not told its message was dropped: a QoS 0 message has no acknowledgement, and
+   * an MQTT 3.1/3.1.1 client takes the PUBACK or PUBREC for accepted (it cannot read the code).
+   */
+  notTold?: true;
 }
 
 /**

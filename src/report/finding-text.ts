@@ -113,6 +113,9 @@ export function owedByBroker(direction: Direction, step: StalledAt): boolean {
 function describeCause(detail: string): string {
   const hint = errorTextHints[detail.replace(/\.$/, '')];
   if (hint !== undefined) return `${detail} (${hint})`;
+  // 1.6 gives the size of a packet over max_packet_size.
+  const size = /^oversize-packet, (\d+) bytes$/.exec(detail);
+  if (size) return `oversize packet of ${size[1]} bytes (over max_packet_size)`;
   return detail.replace(/^[a-z]+(?:-[a-z]+)+(?=,|$)/, (cause) => causeWords[cause] ?? cause.replace(/-/g, ' '));
 }
 
@@ -142,6 +145,8 @@ const causeWords: Readonly<Record<string, string>> = {
   'receive-maximum': 'receive maximum exceeded',
   'topic-alias-invalid': 'invalid topic alias',
   'disallowed-feature': 'feature not allowed',
+  'oversize-packet': 'oversize packet (over max_packet_size)',
+  'oversize-payload': "oversize payload (a will's over message_size_limit)",
 };
 
 /**
@@ -192,11 +197,18 @@ function withTlsHint(detail: string, bridge: boolean): string {
  * and, from 2.0.12, an MQTT 3.x client's keepalive over `max_keepalive`, or 0 while that is set,
  * which 2.0.12 to 2.0.15 set to 65535 by default.
  */
+/** MQTT 3.1.1's CONNACK code `not authorised`, the one it has for a will too large. */
+const notAuthorised = 5;
+
 function describeRefusal(f: AuthFinding | RefusedFinding): string {
   const refused = `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
   if (f.code === 'connection-refused' && f.keepalive !== undefined) {
     if (f.keepalive === 0) return `${refused}: it asked for no keepalive (0), which a broker with max_keepalive set refuses from an MQTT 3.x client (2.0.12 on; 2.0.12 to 2.0.15 set max_keepalive to 65535 by default)`;
     return `${refused}: its keepalive of ${f.keepalive}s is over the broker's max_keepalive, which refuses such an MQTT 3.x client (2.0.12 on)`;
+  }
+  if (f.code === 'connection-refused' && f.willTooLarge) {
+    const told = f.reasonCode === notAuthorised ? ' (not authorised is the code an MQTT 3.x client is told it with)' : '';
+    return `${refused}: the payload of its will was over the broker's message_size_limit${told}`;
   }
   if (f.code === 'auth-failure' && f.reasonCode === identifierRejected && f.client === null) {
     return `${refused}: it sent an empty client id, which the broker takes only from an MQTT 3.1.1 client asking for a clean session, where allow_zero_length_clientid is true`;
@@ -206,7 +218,7 @@ function describeRefusal(f: AuthFinding | RefusedFinding): string {
 
 /** What each way a connection failed to become a session most often is, for the summary's failed connections. */
 export const attemptOutcomeWords: Readonly<Record<AttemptOutcome, string>> = {
-  refused: 'refused by its CONNACK for a cause other than who the client is: a busy broker, a connection rate, a protocol version, a keepalive',
+  refused: 'refused by its CONNACK for a cause other than who the client is: a busy broker, a connection rate, a protocol version, a keepalive, a will too large',
   'not-authorised': 'refused for who the client is: its credentials, its id, or what it may access',
   closed: 'ended before it sent CONNECT: a port check (a health probe, nc -z, a load balancer), a client that gave up, or one that spoke another protocol',
   denied: 'turned away before it was read: max_connections, tcpd, or no file descriptor left',
@@ -332,7 +344,9 @@ export function describeFinding(f: Finding): string {
       return publishDenied(f);
     case 'publish-too-large': {
       const size = f.payloadBytes === null ? '' : ` ${formatBytes(f.payloadBytes)}`;
-      return `${who(f.client)} published${size} to ${f.topic ?? 'its topic'}: its PUBLISH${f.mid === null ? '' : ` m${f.mid}`}${f.qos === null ? '' : ` (QoS ${f.qos})`} was larger than the broker's message_size_limit and dropped`;
+      const told = !f.notTold ? '' : f.qos === 0 ? '; the client was not told (a QoS 0 message has no acknowledgement)'
+        : `; the client was not told: an MQTT 3.1/3.1.1 client cannot read the code of its ${f.qos === 2 ? 'PUBREC' : 'PUBACK'}, so it takes the message as accepted`;
+      return `${who(f.client)} published${size} to ${f.topic ?? 'its topic'}: its PUBLISH${f.mid === null ? '' : ` m${f.mid}`}${f.qos === null ? '' : ` (QoS ${f.qos})`} was larger than the broker's message_size_limit and dropped${told}`;
     }
     case 'subscribe-denied':
       return `${who(f.client)} may not subscribe to ${f.filter}${f.qos === null ? '' : ` (QoS ${f.qos})`}: it gets no message on it`;
