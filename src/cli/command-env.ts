@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { Io, OutputSink } from './io.js';
 
+/** Made once by main.ts and given to every command module as it registers; the commands' only way out. */
 export interface CommandEnv {
   io: Io;
   /** stdout with backpressure and quiet EPIPE handling. */

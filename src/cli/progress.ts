@@ -12,6 +12,7 @@ const threshold = 50 * 1024 * 1024;
 /** An input of a size not known shows progress once it has been read this long. */
 const unsizedAfterMs = 2000;
 
+/** Told of what is read as it is read; {@link Progress.done} erases what it drew. Never throws. */
 export interface Progress {
   /** Counts a line of `length` characters (about its bytes). */
   line(length: number): void;

@@ -22,6 +22,7 @@ const rotatedNumber = /^(.+)\.(\d{1,4})$/;
 const rotatedDate = /^(.+?)-(\d{8,10}|\d{4}-\d{2}-\d{2}(?:-\d{2})?|\d{8}-\d+)$/;
 const noDate = '\uffff';
 
+/** Reads a file name (without its directory) as a rotation; a name that is none is the log itself. */
 export function rotationOf(name: string): Rotation {
   const compressed = name.endsWith('.gz');
   const plain = compressed ? name.slice(0, -3) : name;

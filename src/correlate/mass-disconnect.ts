@@ -38,6 +38,7 @@ interface Burst {
   known: ConnectedKnown;
 }
 
+/** Fed each session end in log order by the correlator; reports each burst once, when it is over. */
 export class MassDisconnectWatch {
   /** The lost ends of the last {@link massDisconnectWindowMs}, oldest first, from `head`. */
   private window: LostEnd[] = [];

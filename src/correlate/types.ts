@@ -105,6 +105,7 @@ export type FlowStep = 'publish' | 'puback' | 'pubrec' | 'pubrel' | 'pubcomp';
 /** What a flow that did not finish was waiting for. */
 export type StalledAt = 'puback' | 'pubrec' | 'pubrel' | 'pubcomp';
 
+/** Where a flow stands: under way, finished, given up unfinished, or refused by a reason code of 0x80 or more. */
 export type FlowState = 'in-flight' | 'complete' | 'incomplete' | 'refused';
 
 /** One step seen, with its time and line. */
@@ -165,6 +166,7 @@ export const findingCodes = [
   'socket-error', 'tls-failure', 'connection-refused', 'takeover', 'bridge-outage', 'mass-disconnect', 'session-lost', 'messages-dropped', 'publish-denied', 'publish-too-large', 'subscribe-denied', 'flow-refused', 'mid-reused',
   'lines-missing', 'broker-restart', 'broker-start-failed', 'broker-exited', 'reload-failed', 'local-only', 'persistence-failed', 'state-evicted', 'no-debug-lines', 'no-connection-lines', 'flow-duplicate', 'unknown-lines',
 ] as const;
+/** What a finding is about; its string is what `--fail-on` names. */
 export type FindingCode = (typeof findingCodes)[number];
 
 /** The codes of findings about QoS flows, which only packet lines (`log_type debug` or `all`) give. */
@@ -176,6 +178,7 @@ export const packetFindingCodes = [...flowFindingCodes, 'publish-denied', 'publi
 /** Findings per code. */
 export type FindingCounts = Partial<Record<FindingCode, number>>;
 
+/** How bad a finding is: errors fail the default gate; warnings and information only when named. */
 export type Severity = 'error' | 'warning' | 'info';
 
 /**
@@ -194,6 +197,7 @@ interface FindingBase {
   at: Where[];
 }
 
+/** The broker dropped a client that sent nothing for 1.5 times its keepalive. */
 export interface KeepaliveFinding extends FindingBase {
   code: 'keepalive-timeout';
   /** Seconds, or null for a session begun before the log. */
@@ -203,6 +207,7 @@ export interface KeepaliveFinding extends FindingBase {
   /** Milliseconds between the last packet from the client and the timeout. */
   gapMs: number | null;
 }
+/** A session, or a connection before it became one, that ended in a socket error, or that the broker dropped for breaking the protocol. */
 export interface SessionEndFinding extends FindingBase {
   code: 'socket-error' | 'protocol-error';
   detail?: string;
@@ -214,12 +219,14 @@ export const identifierRejected = 2;
 
 /** Causes for which the broker ends a session of its own accord, not for what the client's packets broke. */
 export const brokerCauses = ['out-of-memory', 'implementation-error', 'server-busy', 'server-unavailable', 'quota-exceeded', 'rate-exceeded', 'http-origin'] as const;
+/** One of {@link brokerCauses}. */
 export type BrokerCause = (typeof brokerCauses)[number];
 /** The broker ended the session for a cause of its own. */
 export interface DroppedByBrokerFinding extends FindingBase {
   code: 'dropped-by-broker';
   detail: BrokerCause;
 }
+/** A client connected with the id of a connected client, which the broker disconnected. */
 export interface TakeoverFinding extends FindingBase {
   code: 'takeover';
   oldAddress: string | null;
@@ -227,6 +234,7 @@ export interface TakeoverFinding extends FindingBase {
   /** Known by a connect of the id while its session was open, with no takeover line: or the broker restarted without logging it. */
   inferred: boolean;
 }
+/** An id taken over the third time within 5 minutes, and the takeovers that follow it closely: two clients share the id. */
 export interface FlappingFinding extends FindingBase {
   code: 'takeover-flapping';
   takeovers: number;
@@ -234,6 +242,7 @@ export interface FlappingFinding extends FindingBase {
   /** Every takeover it counts was inferred ({@link TakeoverFinding.inferred}). */
   inferred: boolean;
 }
+/** A TLS handshake that failed, with OpenSSL's reason where the broker logged it. */
 export interface TlsFinding extends FindingBase {
   code: 'tls-failure';
   /** Where the connection came from, when a line named it; for an outgoing bridge, the remote broker it connected to. */
@@ -243,6 +252,7 @@ export interface TlsFinding extends FindingBase {
   /** The connection name of an outgoing bridge whose handshake with the remote broker failed. */
   bridge?: string;
 }
+/** A connection refused for who the client is: its credentials, its id, or what it may access. */
 export interface AuthFinding extends FindingBase {
   code: 'auth-failure';
   /** Where the client came from (`address:port` when a line named the port); for an outgoing bridge, the remote broker it was refused by. */
@@ -276,6 +286,7 @@ export interface RefusedFinding extends FindingBase {
    */
   willTooLarge?: true;
 }
+/** A QoS 1/2 flow that went wrong: unfinished, refused, sent more than once, or whose id was reused while in flight. */
 export interface FlowFinding extends FindingBase {
   code: (typeof flowFindingCodes)[number];
   direction: Direction;
@@ -347,6 +358,7 @@ export interface SubscribeDeniedFinding extends FindingBase {
   /** The QoS asked for, which 2.1 does not log for a denied filter. */
   qos: Qos | null;
 }
+/** Messages for a client the broker dropped: its queue was full, or a message was too large for it. */
 export interface DroppedFinding extends FindingBase {
   code: 'messages-dropped';
   /** Outgoing QoS 1/2 messages in flight to that client at that moment. */
@@ -358,6 +370,7 @@ export interface DroppedFinding extends FindingBase {
   /** Set when the client's queue overflowed while it was not connected (its session ended in the log). */
   offline?: true;
 }
+/** The broker started again in the log: the sessions of its run before ended. */
 export interface RestartFinding extends FindingBase {
   code: 'broker-restart';
   version: string | null;
@@ -450,6 +463,7 @@ export interface SessionLostFinding extends FindingBase {
   /** The broker started again between the two sessions: it kept no sessions across its restart. */
   restarted: boolean;
 }
+/** State let go unjudged to stay under `--max-open`: how much of each kind, and the cap. */
 export interface EvictionFinding extends FindingBase {
   code: 'state-evicted';
   sessions: number;
@@ -478,6 +492,7 @@ export interface BridgeFinding extends FindingBase {
   /** A `bridge-down` reported while the outage went on, by `follow`: down for `downMs` then. */
   ongoing?: true;
 }
+/** The log has sessions and no packet lines: QoS flows cannot be followed. */
 export interface NoDebugFinding extends FindingBase {
   code: 'no-debug-lines';
 }
@@ -500,6 +515,7 @@ export interface LinesMissingFinding extends FindingBase {
   lines: number;
   cause: 'suppressed' | 'repeated';
 }
+/** Lines not understood: how many, and the first few of them. */
 export interface UnknownLinesFinding extends FindingBase {
   code: 'unknown-lines';
   count: number;

@@ -12,6 +12,7 @@ export interface OverlongLine {
   head: string;
 }
 
+/** A line read: its text, or the beginning of one over the length limit. */
 export type Line = string | OverlongLine;
 
 /** Bytes of an over-long line kept for the report. */

@@ -13,6 +13,7 @@ export const families = [
   'subscribe', 'tls', 'unsubscribe', 'usage', 'warning-other', 'websockets', 'will',
   'envelope', 'unknown',
 ] as const;
+/** One of {@link families}. */
 export type Family = (typeof families)[number];
 
 /** The broker's log levels (never printed in the line; known from the message or the envelope). */
@@ -20,6 +21,7 @@ export const levels = [
   'error', 'warning', 'notice', 'info', 'debug', 'subscribe', 'unsubscribe',
   'websockets', 'internal', 'stdout', 'stderr',
 ] as const;
+/** One of {@link levels}. */
 export type Level = (typeof levels)[number];
 
 /** MQTT control packets as the broker logs them. */
@@ -28,13 +30,16 @@ export const packetCmds = [
   'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp',
   'disconnect', 'auth',
 ] as const;
+/** One of {@link packetCmds}. */
 export type PacketCmd = (typeof packetCmds)[number];
 
+/** An MQTT quality of service level. */
 export type Qos = 0 | 1 | 2;
 
 /** `in` = client (or remote bridge) to broker, `out` = broker to client. */
 export type Direction = 'in' | 'out';
 
+/** The protocol a client connected with: its CONNECT's protocol level 3, 4 or 5. */
 export type MqttVersion = '3.1' | '3.1.1' | '5.0';
 
 /** Where a line came from. */
@@ -256,6 +261,7 @@ export type LogRecord =
   | SubscriptionRecord | WillRecord | BrokerRecord | DropRecord | SessionExpiryRecord
   | MessageRecord | ContinuationRecord | MarkerRecord | UnknownRecord;
 
+/** The kinds of record, one per member of {@link LogRecord}. */
 export type RecordType = LogRecord['type'];
 
 /**

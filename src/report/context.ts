@@ -4,6 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 
+/** Made once per run by the CLI (or a test), and passed unchanged to every reporter of the run. */
 export interface ReportContext {
   /** Colour (a level-0 instance when colour is off). */
   chalk: ChalkInstance;

@@ -9,6 +9,7 @@ import type { LoggedEvent } from '../../correlate/index.js';
 /** The least time of the log between two lines said of one format. */
 export const loggedRepeatMs = 10 * 60_000;
 
+/** One per `follow` run: asked of each error or warning the broker logs whether it is said now. */
 export class LoggedThrottle {
   /** By format: the time of the line last said (null when it had none), and the lines since, that one left out. */
   private readonly said = new Map<string, { time: number | null; since: number }>();

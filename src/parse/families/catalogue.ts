@@ -187,6 +187,7 @@ function buildJoinedPatterns(patterns: readonly CataloguePattern[]): JoinedPatte
 
 /** All catalogue patterns, and the same by format text. */
 export const cataloguePatterns: readonly CataloguePattern[] = buildPatterns();
+/** {@link cataloguePatterns} by their format text. */
 export const catalogueByFormat: ReadonlyMap<string, CataloguePattern> = new Map(
   [...cataloguePatterns].sort((a, b) => a.following.length - b.following.length).map((p) => [p.format, p]),
 );
