@@ -10,6 +10,7 @@ import {
 import type { DisconnectCause, MqttVersion, RecordBody } from '../record.js';
 import type { Fields } from '../template.js';
 
+/** The lines of a connection's life, by kind: each template with its family, level and the versions that print it. */
 export const connectionPatterns = {
   // 2.0.0–2.1.2
   newConnectionWithPort: { template: 'New connection from {address}:{port:int} on port {listener:int}.', family: 'connect', level: 'notice', versions: '2.0.0–2.1.2' },
@@ -47,6 +48,7 @@ export const connectionPatterns = {
   tooLarge: { template: 'Client {client} sent too large packet {size:int}, disconnecting.', family: 'disconnect', level: 'info', versions: '1.6.0–1.6.15' },
 } as const satisfies Record<string, PatternSpec>;
 
+/** The name of one of {@link connectionPatterns}. */
 export type ConnectionPatternKind = keyof typeof connectionPatterns;
 
 /** Reason texts after `disconnected:` (2.1.1+), `disconnected,` (1.6–2.1.0) or `due to` (1.6–2.1.0). */

@@ -6,6 +6,7 @@ import { type PatternSpec, definePatterns, int, str } from '../pattern.js';
 import type { BrokerRecord, RecordBody } from '../record.js';
 import type { Fields } from '../template.js';
 
+/** The broker's life-cycle lines, by kind: each template with its family, level and the versions that print it. */
 export const lifecyclePatterns = {
   startingBuild: { template: 'mosquitto version {version} (build date {date}) starting', family: 'startup', level: 'info', versions: '1.3.1–1.4.15' },
   starting: { template: 'mosquitto version {version} starting', family: 'startup', level: 'info', versions: '1.5.0–2.1.2' },
@@ -24,6 +25,7 @@ export const lifecyclePatterns = {
   droppingTooLarge: { template: 'Dropping too large outgoing PUBLISH for {client} ({bytes:int} bytes)', family: 'publish-out', level: 'notice', versions: '1.6.0–2.1.2' },
 } as const satisfies Record<string, PatternSpec>;
 
+/** The name of one of {@link lifecyclePatterns}. */
 export type LifecyclePatternKind = keyof typeof lifecyclePatterns;
 
 const listenSockets = {

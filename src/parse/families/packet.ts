@@ -7,6 +7,7 @@ import { type PatternSpec, definePatterns, int, str, toQos } from '../pattern.js
 import type { Direction, Family, Level, PacketCmd, PacketRecord, RecordBody } from '../record.js';
 import type { Fields } from '../template.js';
 
+/** The packet lines, by kind: each template with its family, level and the versions that print it. */
 export const packetPatterns = {
   publishIn: { template: "Received PUBLISH from {client} (d{d:int}, q{q:int}, r{r:int}, m{mid:int}, '{topic}', ... ({bytes:int} bytes))", family: 'publish-in', level: 'debug', versions: '1.3.1–2.1.2' },
   publishInDenied: { template: "Denied PUBLISH from {client} (d{d:int}, q{q:int}, r{r:int}, m{mid:int}, '{topic}', ... ({bytes:int} bytes))", family: 'publish-in', level: 'debug', versions: '1.3.1–2.1.2' },
@@ -28,6 +29,7 @@ export const packetPatterns = {
   authSent: { template: 'Sending AUTH to {client} (rc{rc:int}, {method})', family: 'auth/acl', level: 'debug', versions: '1.6.0–2.1.2' },
 } as const satisfies Record<string, PatternSpec>;
 
+/** The name of one of {@link packetPatterns}. */
 export type PacketPatternKind = keyof typeof packetPatterns;
 
 /**
