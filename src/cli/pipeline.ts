@@ -230,7 +230,9 @@ export async function correlateSelected(
   const relative = (bound: Selection['since']): boolean => bound !== undefined && 'backMs' in bound;
   const keepLatestFindings = relative(selection.since) && !relative(selection.until);
   const watch = selectionMatchWatch(selection);
-  const whole = await correlateInputs(sources, parser, { ...options, onEvent: tally.onEvent, keepFinding, keepLatestFindings }, io, watch?.onRecord);
+  const { onEvent } = options;
+  const events = onEvent ? (e: CorrelatorEvent): void => { tally.onEvent(e); onEvent(e); } : tally.onEvent;
+  const whole = await correlateInputs(sources, parser, { ...options, onEvent: events, keepFinding, keepLatestFindings }, io, watch?.onRecord);
   refuseInvertedWindow(selection, whole.last);
   warnAboutWindow(selection, whole, io);
   watch?.warn(io);

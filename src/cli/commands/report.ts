@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import {
   type GateRule, type GateRuleProblem, defaultFailOn, defaultGateRules, evaluateGate, parseGateRules,
 } from '../../correlate/gate.js';
-import { findingCodes } from '../../correlate/index.js';
+import { type CorrelatorEvent, SessionSample, compileSelection, findingCodes, sessionSelected } from '../../correlate/index.js';
 import { type CiFormat, type CiReport, ciFormats, ciReporters, findingsInOrder } from '../../report/index.js';
 import type { CommandEnv } from '../command-env.js';
 import { type InputSource, fileIdentity, identityOf, resolveInputs } from '../input.js';
@@ -223,16 +223,24 @@ Examples:
       const sources = await resolveInputs(files, io, parser);
       const toFile = options.outputFile !== undefined && options.outputFile !== '-' ? options.outputFile : null;
       if (toFile !== null) await refuseInputAsOutput(toFile, sources, env.io.stdin);
-      // The HTML page draws every session; the other formats list only findings. No format
-      // lists the failed connections one by one: their counts are kept either way.
-      const keep = { keepFlows: 'unfinished', keepSessions: options.format === 'html', keepAttempts: false } as const;
-      const { selected } = await correlateSelected(sources, parser, { ...keep, ...maxOpenFor(options), jobs: jobsFor(options, 'correlate') }, io, selection);
+      // The HTML page draws sessions: the first and the latest of those the selection keeps, and
+      // counts them all. The other formats list only findings. No format lists the failed
+      // connections one by one: their counts are kept either way.
+      const sample = options.format === 'html' ? new SessionSample((x) => sessionSelected(x, compileSelection(selection, null))) : null;
+      const keep = {
+        keepFlows: 'unfinished', keepSessions: false, keepAttempts: false,
+        ...(sample ? { onEvent: (e: CorrelatorEvent) => { if (e.kind === 'session-end') sample.add(e.session); } } : {}),
+      } as const;
+      const { whole, selected } = await correlateSelected(sources, parser, { ...keep, ...maxOpenFor(options), jobs: jobsFor(options, 'correlate') }, io, selection);
+      const sampled = sample?.result(compileSelection(selection, whole.last));
       const gate = evaluateGate(rules, selected.findingTotals, options.exitZero !== true);
       const selectedBy = selectionText(options);
       const inRepository = repositoryPaths(sources, env.io.env.GITHUB_WORKSPACE);
       const report: CiReport = {
         // Findings as `problems` lists them: by code, each code's in time order.
-        correlation: { ...selected, findings: findingsInOrder(selected.findings, selected.files) }, gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
+        correlation: { ...selected, findings: findingsInOrder(selected.findings, selected.files), ...(sampled ? { sessions: sampled.sessions } : {}) },
+        ...(sampled ? { sessionOverview: sampled.overview } : {}),
+        gate, inputs: sources.map((s) => s.name), generatedAt: env.io.now(), ...(selectedBy !== null ? { selection: selectedBy } : {}),
         ...(inRepository !== null ? { repositoryPaths: inRepository } : {}), ...(warnings.length > 0 ? { warnings } : {}),
       };
       // CI reports show times in UTC whatever zone the log was written in: build logs are read

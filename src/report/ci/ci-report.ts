@@ -3,7 +3,7 @@
  * findings per code, how many were counted but not listed, and a finding's facts as text.
  */
 import type { GateResult, RuleResult } from '../../correlate/gate.js';
-import { type Correlation, type Finding, type FindingCode, findingCodes, flowFindingCodes, packetFindingCodes } from '../../correlate/index.js';
+import { type Correlation, type Finding, type FindingCode, type SessionOverview, findingCodes, flowFindingCodes, packetFindingCodes } from '../../correlate/index.js';
 import { packetLines } from '../finding-text.js';
 import { formatTime, safeText } from '../text.js';
 
@@ -23,6 +23,11 @@ export interface CiReport {
   repositoryPaths?: Record<string, string>;
   /** The warnings written to stderr as the logs were read (without `mosqlog: warning: `): a report read elsewhere shows them too. */
   warnings?: string[];
+  /**
+   * What all the selected sessions came to, when `correlation.sessions` holds some of them
+   * only (the first and the latest, for the HTML page); without it, those are all.
+   */
+  sessionOverview?: SessionOverview;
 }
 
 /** How many findings of a code the gate counted. */

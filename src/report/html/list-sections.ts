@@ -3,7 +3,7 @@
  * code with `file:line`, and the sortable, filterable sessions table. Each is capped by the
  * limits and says how many it left out.
  */
-import { type Correlation, type EndReason, type Finding, type Session, endpoint } from '../../correlate/index.js';
+import { type Correlation, type EndReason, type Finding, type Session, type SessionOverview, endpoint } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { bridgeRole, describeFinding, describeFlowState, describeFlowSteps, describeStalls, findingTitles, loggedLine, packetLines, troubledEnds } from '../finding-text.js';
 import { formatDuration, location, shownControls } from '../text.js';
@@ -143,7 +143,7 @@ function bridgeNote(s: Session): string {
 const sortable = [['client', 'client'], ['start', 'start'], ['duration', 'duration'], ['end', 'ended'], ['messages', 'msgs in/out']] as const;
 
 /** The sessions table with its filter and sort controls (hidden until the script runs). */
-export function renderSessionsSection(c: Correlation, ctx: ReportContext, limits: HtmlLimits): { html: string; rows: SessionRowData[] } {
+export function renderSessionsSection(c: Correlation, overview: SessionOverview, ctx: ReportContext, limits: HtmlLimits): { html: string; rows: SessionRowData[] } {
   const head = '<section id="sessions"><h2>Sessions</h2>';
   if (c.sessions.length === 0) {
     return { html: `${head}<p class="note">${c.sessionCount > 0 ? 'Sessions were not kept for this report.' : 'No sessions in the log.'}</p></section>`, rows: [] };
@@ -170,7 +170,7 @@ export function renderSessionsSection(c: Correlation, ctx: ReportContext, limits
     `<div class="table-wrap"><table id="sessions-table"><thead><tr>${headers}</tr></thead><tbody>`,
     rows.join('\n'),
     '</tbody></table></div>',
-    more(c.sessions.length - listed.length, 'session(s)', 'sessions with problems are listed first'),
+    more(overview.count - listed.length, 'session(s)', 'sessions with problems are listed first'),
     '</section>'].join('\n');
   return { html, rows: data };
 }

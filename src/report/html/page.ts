@@ -3,6 +3,7 @@
  * data and SVG charts inline, nothing loaded from anywhere — that opens from disk offline.
  */
 import { createHash } from 'node:crypto';
+import type { Session, SessionOverview } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import type { CiReport } from '../ci/ci-report.js';
 import { inputName } from '../text.js';
@@ -36,16 +37,17 @@ function contentSecurityPolicy(style: string, script: string): string {
  */
 export function renderHtmlReport(report: CiReport, ctx: ReportContext, limits: HtmlLimits = htmlLimits): string {
   const c = report.correlation;
+  const overview = report.sessionOverview ?? overviewOf(c.sessions);
   const axis = reportAxis(c, ctx.timeZone);
-  const timeline = renderTimelineSection(c, axis, ctx, limits);
-  const sessions = renderSessionsSection(c, ctx, limits);
+  const timeline = renderTimelineSection(c, overview, axis, ctx, limits);
+  const sessions = renderSessionsSection(c, overview, ctx, limits);
   const body = [
     renderHeader(report, ctx),
     '<nav class="meta"><a href="#summary">Summary</a> · <a href="#timeline">Timeline</a> · <a href="#activity">Activity</a> · <a href="#flows">QoS flows</a> · <a href="#problems">Problems</a> · <a href="#sessions">Sessions</a></nav>',
     '<main>',
     renderSummary(report, ctx),
     timeline.html,
-    renderActivitySection(c, axis, ctx, limits),
+    renderActivitySection(c, overview, axis, ctx, limits),
     renderFlowsSection(c, ctx, limits, report.selection !== undefined),
     renderProblemsSection(report, ctx, limits),
     sessions.html,
@@ -71,6 +73,13 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/** What sessions a correlation that kept them all came to. */
+function overviewOf(sessions: readonly Session[]): SessionOverview {
+  const byEnd: SessionOverview['byEnd'] = {};
+  for (const s of sessions) byEnd[s.endReason] = (byEnd[s.endReason] ?? 0) + 1;
+  return { count: sessions.length, sampled: sessions.length, byEnd, spans: () => sessions };
 }
 
 /** The HTML reporter as registered for `mosqlog report --format html` (default limits). */

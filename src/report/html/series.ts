@@ -2,7 +2,7 @@
  * The numbers behind the report's charts, derived from a correlation: events per time bucket,
  * sessions open per bucket, and a latency histogram. Pure; bounded by the bucket count asked for.
  */
-import type { Correlation, Session } from '../../correlate/index.js';
+import type { Correlation, SessionSpan } from '../../correlate/index.js';
 
 /** A bucket of a time series: `[start, end)` in epoch ms and its value. */
 export interface TimeBucket {
@@ -52,7 +52,7 @@ export function openBucketMs(span: number, maxBuckets: number): number {
  * the log counts up to `end`; one without an end time counts only where it started. Sessions
  * without a start time are left out.
  */
-export function sessionsOpenPerBucket(sessions: readonly Session[], start: number, end: number, bucketMs: number): TimeBucket[] {
+export function sessionsOpenPerBucket(sessions: Iterable<SessionSpan>, start: number, end: number, bucketMs: number): TimeBucket[] {
   const origin = Math.floor(start / bucketMs) * bucketMs;
   const count = Math.max(1, Math.ceil((end - origin) / bucketMs));
   const delta = new Array<number>(count + 1).fill(0);

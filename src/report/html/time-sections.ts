@@ -2,7 +2,7 @@
  * The report's pictures over time: the sessions timeline and the activity charts (log lines per
  * minute, sessions open over time), on one time axis.
  */
-import type { Correlation, EndReason, Severity } from '../../correlate/index.js';
+import type { Correlation, SessionOverview, Severity } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { unlistedFindings } from '../lists.js';
 import { formatTime, shownControls } from '../text.js';
@@ -33,7 +33,9 @@ export function reportAxis(c: Correlation, timeZone: string): TimeAxis | null {
 }
 
 /** The sessions timeline section, and the client ids of its lanes and their sessions (for the page script). */
-export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits): { html: string; lanes: string[]; laneSessions: number[] } {
+export function renderTimelineSection(
+  c: Correlation, overview: SessionOverview, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits,
+): { html: string; lanes: string[]; laneSessions: number[] } {
   const head = '<section id="timeline"><h2>Sessions timeline</h2>';
   if (c.sessions.length === 0) {
     const why = c.sessionCount > 0 ? 'Sessions were not kept for this report.' : 'No sessions in the log.';
@@ -44,8 +46,7 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
   const restarts = c.findings.filter((f) => f.code === 'broker-restart');
   const drawn = renderSessionTimeline({ lanes: plan.lanes, axis, restarts, timeZone: ctx.timeZone, maxBars: limits.timelineBars, maxMarkers: limits.timelineMarkers, debugLines: c.debugLines, wholeSeconds: c.wholeSeconds });
   // The sessions the timeline is given (the selection's, when one is made), not the whole log's.
-  const ends: Partial<Record<EndReason, number>> = {};
-  for (const s of c.sessions) ends[s.endReason] = (ends[s.endReason] ?? 0) + 1;
+  const ends = overview.byEnd;
   // A marker takes its problem's severity colour: the legend names those drawn.
   const severities = severityOrder.filter((sev) => plan.lanes.some((l) => l.findings.some((f) => f.severity === sev)));
   const markerChips = severities.map((sev) => `<span class="chip marker-legend sev-${sev}">${sev} problem</span>`).join('');
@@ -59,14 +60,22 @@ export function renderTimelineSection(c: Correlation, axis: TimeAxis | null, ctx
     `<figure id="timeline-chart"><div class="timeline-wrap">${drawn.svg}</div></figure>`,
     more(plan.hiddenClients, 'client(s)', 'lanes go first to clients with problems'),
     more(drawn.skippedBars, 'session bar(s)'),
+    unsampledNote(overview.count - c.sessions.length, overview.sampled),
     more(drawn.skippedMarkers, 'problem marker(s)'),
-    unlaned > 0 ? `<p class="more">${count(unlaned)} problem(s) have no marker: their client has no session drawn (it connected before the log began) or none is named. Problems lists them.</p>` : '',
+    unlaned > 0 ? `<p class="more">${count(unlaned)} problem(s) have no marker: their client has no session drawn (it connected before the log began${overview.count > c.sessions.length ? ', or its sessions were not kept' : ''}) or none is named. Problems lists them.</p>` : '',
     unkeptNote(unlistedFindings(c)),
     '</section>'].join('\n');
   return { html, lanes: plan.lanes.map((l) => shownControls(l.client)), laneSessions: plan.lanes.map((l) => l.sessions.length) };
 }
 
 const severityOrder: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** Sessions counted but not kept to draw or list: a log with more than the page can show. */
+function unsampledNote(unsampled: number, sampled: number): string {
+  return unsampled > 0
+    ? `<p class="more">${count(unsampled)} more session(s) were counted but not kept to draw or list: of the sessions that ended in trouble and of the others, the first and the latest ${count(sampled)} of each are.</p>`
+    : '';
+}
 
 /** Findings counted but not kept (each code keeps its first ones) have no marker to draw. */
 function unkeptNote(unkept: number): string {
@@ -80,7 +89,7 @@ function per(ms: number): string {
 }
 
 /** Events per minute and sessions open over time, over the shared axis. */
-export function renderActivitySection(c: Correlation, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits): string {
+export function renderActivitySection(c: Correlation, overview: SessionOverview, axis: TimeAxis | null, ctx: ReportContext, limits: HtmlLimits): string {
   const out = ['<section id="activity"><h2>Activity</h2>'];
   if (axis === null) {
     out.push(`<p class="note">${c.lines === 0 ? 'No lines were read' : 'The log has no timestamps'}: no activity over time.</p></section>`);
@@ -99,9 +108,9 @@ export function renderActivitySection(c: Correlation, axis: TimeAxis | null, ctx
         describe: (b) => `${formatTime(b.start, ctx.timeZone)}: ${count(b.value)} line(s)`,
       }), '</figure>');
   }
-  if (c.sessions.length > 0) {
+  if (overview.count > 0) {
     const bucketMs = openBucketMs(axis.end - axis.start, limits.chartBuckets);
-    const open = sessionsOpenPerBucket(c.sessions, axis.start, axis.end, bucketMs);
+    const open = sessionsOpenPerBucket(overview.spans(), axis.start, axis.end, bucketMs);
     const peak = Math.max(0, ...open.map((b) => b.value));
     out.push(`<figure id="connections-chart"><figcaption>Sessions open per ${per(bucketMs)} (peak ${count(peak)})</figcaption>`,
       renderTimeBars({
