@@ -226,7 +226,9 @@ Examples:
       // The HTML page draws sessions: the first and the latest of those the selection keeps, and
       // counts them all. The other formats list only findings. No format lists the failed
       // connections one by one: their counts are kept either way.
-      const sample = options.format === 'html' ? new SessionSample((x) => sessionSelected(x, compileSelection(selection, null))) : null;
+      // A window counted back from the log's end is known at its end: while reading, the clients and a fixed window choose.
+      const whileRead = compileSelection(selection, null);
+      const sample = options.format === 'html' ? new SessionSample((x) => sessionSelected(x, whileRead)) : null;
       const keep = {
         keepFlows: 'unfinished', keepSessions: false, keepAttempts: false,
         ...(sample ? { onEvent: (e: CorrelatorEvent) => { if (e.kind === 'session-end') sample.add(e.session); } } : {}),
