@@ -487,9 +487,9 @@ export class Correlator {
   private readonly pending: PendingConnections;
   /** Records of the broker sending its log lines to `$SYS` topics, which {@link records} leaves out. */
   private logLinesSent = 0;
-  /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
   /** Clients whose run of takeovers may go on ({@link ClientState.flapping}). */
   private readonly flappingRuns = new Set<ClientState>();
+  /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
   private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection; rival: PendingConnection | null }> = [];
   /** The connection of a refused CONNACK sent to an id, whose disconnect line may name its address alone (2.1). */
   private readonly refusedNamed = new Remembered<{ address: string; port: number }>();
@@ -670,7 +670,7 @@ export class Correlator {
     this.keepSessions = options.keepSessions ?? true;
     this.maxOpen = options.maxOpen ?? 1_000_000;
     this.pending = new PendingConnections(this.maxOpen, {
-      gaveUp: (p) => this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect'),
+      gaveUp: (p) => this.neverConnected(p),
       evicted: (count) => { this.evicted.connections += count; },
     });
     this.findings = new KeptFindings(options.maxFindingsPerCode ?? defaultFindingsPerCode, options.keepFinding, options.keepLatestFindings);
@@ -890,7 +890,7 @@ export class Correlator {
       this.addFinding({ code: 'state-evicted', severity: 'warning', client: null, time: null, at: [], ...this.evicted, limit: this.maxOpen });
     }
     for (const p of this.pending) {
-      if (!this.stillConnecting(p)) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+      if (!this.stillConnecting(p)) this.neverConnected(p);
     }
     const flows = this.flows.result();
     const rank = (code: FindingCode): number => findingCodes.indexOf(code);
@@ -978,6 +978,11 @@ export class Correlator {
     this.reloadedAt = null;
     this.lastConnectionAt = this.records;
     this.pending.add({ address, port, listenerPort, time: r.time, at: { file: r.file, line: r.line }, seq: this.records });
+  }
+
+  /** A connection announced that sent no CONNECT: it waited too long, the broker restarted, or the log ended. */
+  private neverConnected(p: PendingConnection): void {
+    this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
   }
 
   /** A guess of the connection a line ended, which a later line may show wrong ({@link reclaimGuessed}). */
@@ -1702,7 +1707,7 @@ export class Correlator {
     this.starts++;
     this.sessionsKnown = this.evicted.sessions === 0;
     // Connections announced before the restart never completed.
-    for (const p of this.pending) this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+    for (const p of this.pending) this.neverConnected(p);
     this.pending.clear();
     while (this.guessed.length > 0) this.guessGone(0);
   }
