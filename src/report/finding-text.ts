@@ -191,15 +191,16 @@ function withTlsHint(detail: string, bridge: boolean): string {
   return hint ? `${detail} (${hint})` : detail;
 }
 
+/** MQTT 3.1.1's CONNACK code `not authorised`, the one it has for a will too large. */
+const notAuthorised = 5;
+
 /**
  * A connection the broker refused with a CONNACK: who, from where, and its code. The broker
  * rejects an identifier for two causes: an empty client id (its CONNACK then names the address),
  * and, from 2.0.12, an MQTT 3.x client's keepalive over `max_keepalive`, or 0 while that is set,
- * which 2.0.12 to 2.0.15 set to 65535 by default.
+ * which 2.0.12 to 2.0.15 set to 65535 by default. A will over `message_size_limit` is refused
+ * with `packet too large`, or `not authorised` for an MQTT 3.x client.
  */
-/** MQTT 3.1.1's CONNACK code `not authorised`, the one it has for a will too large. */
-const notAuthorised = 5;
-
 function describeRefusal(f: AuthFinding | RefusedFinding): string {
   const refused = `${f.client ?? 'a client'}${f.address ? ` from ${f.address}` : ''} was refused${f.reasonCode !== undefined ? ` (CONNACK ${describeReasonCode('connack', f.reasonCode)})` : ''}`;
   if (f.code === 'connection-refused' && f.keepalive !== undefined) {
