@@ -48,7 +48,9 @@ test('a 3.x client refused for its keepalive after its connect line is a refused
       ['plc-7', '10.0.0.5', 52810, 'other', 'refused with CONNACK 2', 7],
       ['hmi-1', '10.0.0.9', 40000, 'open', undefined, undefined],
     ]);
-    assert.deepEqual(c.attempts.map((a) => [a.client, a.address, a.port, a.outcome, a.reasonCode]), [['plc-7', '10.0.0.5', 52810, 'refused', 2]]);
+    assert.deepEqual(c.attempts.map((a) => [a.client, a.address, a.port, a.outcome, a.reasonCode, a.detail]), [
+      ['plc-7', '10.0.0.5', 52810, 'refused', 2, keepalive === 0 ? 'no keepalive (0), where max_keepalive is set' : `keepalive ${keepalive}s, over max_keepalive`],
+    ]);
   }
   const [none] = correlate(keepaliveRefusal(0)).findings;
   assert.equal(none && describeFinding(none), 'plc-7 from 10.0.0.5:52810 was refused (CONNACK 2: identifier rejected): it asked for no keepalive (0), which a broker with max_keepalive set refuses from an MQTT 3.x client (2.0.12 on; 2.0.12 to 2.0.15 set max_keepalive to 65535 by default)');

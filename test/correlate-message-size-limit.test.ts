@@ -38,7 +38,10 @@ test("a will over message_size_limit is a refused connection that names the clie
     ['connection-refused', 'willbig', ['127.0.0.1:58120', 5, true]],
     ['connection-refused', 'willbig5', ['127.0.0.1:58126', 149, true]],
   ]);
-  assert.deepEqual(c.attempts.map((a) => [a.client, a.port, a.outcome, a.reasonCode]), [['willbig', 58120, 'refused', 5], ['willbig5', 58126, 'refused', 149]]);
+  assert.deepEqual(c.attempts.map((a) => [a.client, a.port, a.outcome, a.reasonCode, a.detail]), [
+    ['willbig', 58120, 'refused', 5, 'its will is over message_size_limit'],
+    ['willbig5', 58126, 'refused', 149, 'its will is over message_size_limit'],
+  ]);
   assert.deepEqual(c.sessions, []);
   assert.deepEqual(c.findings.map((f) => describeFinding(f)), [
     "willbig from 127.0.0.1:58120 was refused (CONNACK 5: not authorised): the payload of its will was over the broker's message_size_limit (not authorised is the code an MQTT 3.x client is told it with)",

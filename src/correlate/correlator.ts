@@ -1796,9 +1796,12 @@ export class Correlator {
     } = {},
   ): ConnectionAttempt {
     // Whole before it is told (`follow` writes it at once).
+    // A refusal's cause in words, for the attempt alone: the finding has fields of its own for it.
+    const why = detail ?? (willTooLarge === true ? 'its will is over message_size_limit' : keepalive === undefined ? undefined
+      : keepalive === 0 ? 'no keepalive (0), where max_keepalive is set' : `keepalive ${keepalive}s, over max_keepalive`);
     const attempt: ConnectionAttempt = {
       address, port, listenerPort, client, time: time ?? r.time, at: { file: r.file, line: r.line }, outcome,
-      ...(reasonCode !== undefined ? { reasonCode } : {}), ...(detail !== undefined ? { detail } : {}),
+      ...(reasonCode !== undefined ? { reasonCode } : {}), ...(why !== undefined ? { detail: why } : {}),
     };
     this.attemptCount++;
     this.attemptsByOutcome[outcome] = (this.attemptsByOutcome[outcome] ?? 0) + 1;

@@ -93,8 +93,9 @@ export interface ConnectionAttempt {
   /** CONNACK return / reason code, when logged. */
   reasonCode?: number;
   /**
-   * Why it failed, when a line said so: OpenSSL's error for a `tls-error`, or what a
-   * `protocol-error`'s CONNECT broke (`will topic with invalid UTF-8`).
+   * Why it failed, when a line said so: OpenSSL's error for a `tls-error`, what a
+   * `protocol-error`'s CONNECT broke (`will topic with invalid UTF-8`), or why a `refused` one
+   * was (`its will is over message_size_limit`, `keepalive 120s, over max_keepalive`).
    */
   detail?: string;
 }
