@@ -30,3 +30,23 @@ test('failed connections by outcome say what each most often is', () => {
   const markdown = renderSummaryMarkdown(c, plainContext);
   assert.ok(markdown.includes(`| closed | 3 | ${attemptOutcomeWords.closed} |`), markdown);
 });
+
+test('a log of broker lines with no line about a client says why there may be none', () => {
+  // Real 2.0.11 with `log_type error`, `warning` and `information`: two clients were refused, which it does not log.
+  const quiet = [
+    '1796023418: mosquitto version 2.0.11 starting',
+    '1796023418: Config loaded from /tmp/cap2/h.conf.',
+    '1796023418: Opening ipv4 listen socket on port 18849.',
+    '1796023418: mosquitto version 2.0.11 running',
+    '1796023419: mosquitto version 2.0.11 terminating',
+  ];
+  const summary = (lines: readonly string[]): string => {
+    const decoder = createLineDecoder('f.log');
+    return renderSummaryTable(correlateRecords(lines.map((l) => decoder.decode(l))), plainContext);
+  };
+  const note = 'no line is about a client: none connected, or log_type leaves out notice';
+  assert.ok(summary(quiet).includes(`0 failed connection(s) (${note}`), summary(quiet));
+  // A refused login, or no broker line at all, says nothing of it.
+  assert.ok(!summary([...quiet.slice(0, 4), '1796023419: Client <unknown> disconnected, not authorised.']).includes(note));
+  assert.ok(!summary(['not a broker line']).includes(note));
+});

@@ -2,6 +2,7 @@
  * `mosqlog summary` (the default command): what the log holds, section by section.
  */
 import { type AttemptOutcome, type Correlation, type EndReason, type FindingCode, type FlowTotals, type Latency, type TroubledClient, activityKeyLimit, endReasons, findingCodes } from '../correlate/index.js';
+import type { RecordType } from '../parse/index.js';
 import type { ReportContext } from './context.js';
 import { attemptOutcomeWords, describeEndCounts, describeStalls, findingTitles, fromConnackNote, loggedLine, packetLines, troubledEnds, versionNotInLog } from './finding-text.js';
 import { summaryJson } from './json.js';
@@ -65,11 +66,27 @@ function overviewRows(c: Correlation, ctx: ReportContext): string[][] {
     ['Time span', span],
     ['Broker', describeBroker(c)],
     ['Lines', `${c.lines}; ${describeUnread(c)}`],
-    ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s)${fromConnackNote(c)}, ${c.attemptCount} failed connection(s)`],
+    ['Clients', `${c.clientsCapped ? 'at least ' : ''}${c.clients} client id(s), ${c.sessionCount} session(s)${fromConnackNote(c)}, ${c.attemptCount} failed connection(s)${noClientLinesNote(c)}`],
   ];
   if (!c.debugLines) rows.push(['QoS flows', `unknown: the log has no ${packetLines}`]);
   return rows;
 }
+
+/**
+ * Why a log of the broker's lines may say nothing of clients: none connected, or the broker does
+ * not log at `notice`, where it logs connections, their ends and refused logins (a `log_type`
+ * list without `notice` or `all`).
+ */
+function noClientLinesNote(c: Correlation): string {
+  const brokerLines = c.records - c.unknown;
+  const clientLines = clientRecordTypes.reduce((n, type) => n + (c.recordTypes[type] ?? 0), 0);
+  return clientLines === 0 && brokerLines > 0
+    ? ' (no line is about a client: none connected, or log_type leaves out notice, where connections and refused logins are logged)'
+    : '';
+}
+
+/** The records of lines about clients: their connections and ends, packets, subscriptions, wills, queues and sessions. */
+const clientRecordTypes: readonly RecordType[] = ['connection', 'client-connected', 'disconnect', 'takeover', 'packet', 'subscription', 'will', 'messages-dropped', 'session-expiry'];
 
 /** The lines that are not the broker's messages: those not understood, and other programs' in a system log. */
 export function describeUnread(c: Correlation): string {
