@@ -8,6 +8,7 @@ import {
   type RecordType, type ServiceExit, type Where, type WillRecord, assertNever, isAtLeast21, isKnownBefore, publishesLogLine,
 } from '../parse/index.js';
 import { type Bridge, BridgeTracker } from './bridges.js';
+import { FailedConnections, endpoint } from './failed-connections.js';
 import { BrokerErrorWatch, brokerLevel, errorDetail, settledAfterMs } from './broker-errors.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
 import { FlowTable } from './flow-table.js';
@@ -20,8 +21,8 @@ import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { SubscribeRequests } from './subscribe-requests.js';
 import { ActivityCounter, LoggedMessageTally, TroubledClients, distinctClientLimit, errorOrWarning, ownCopy, troubledClientsListed } from './stats.js';
 import {
-  type Activity, type AttemptOutcome, type AuthFinding, type BrokerEra, type ConnectionAttempt, type RefusedFinding, type Correlation, type EndReason, type Finding,
-  type CorrelatorEvent, type FindingCode, type Flow, type Session, type SessionEndFinding, type BrokerCause, type FlappingFinding, type TakeoverFinding, type TlsFinding, brokerCauses, findingCodes, identifierRejected,
+  type Activity, type AttemptOutcome, type BrokerEra, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
+  type CorrelatorEvent, type FindingCode, type Flow, type Session, type BrokerCause, type FlappingFinding, type TakeoverFinding, brokerCauses, findingCodes, identifierRejected,
 } from './types.js';
 
 /** What to keep and how much state to allow. */
@@ -479,12 +480,11 @@ export class Correlator {
   private readonly keepSessions: boolean;
   /** The cap on clients with open state, and on connections pending. */
   readonly maxOpen: number;
-  private readonly keepAttempts: boolean;
-  private readonly attemptsByOutcome: Partial<Record<AttemptOutcome, number>> = {};
   private readonly emit: (event: CorrelatorEvent) => void;
 
   private readonly clients = new Map<string, ClientState>();
   private readonly pending: PendingConnections;
+  private readonly failed: FailedConnections;
   /** Records of the broker sending its log lines to `$SYS` topics, which {@link records} leaves out. */
   private logLinesSent = 0;
   /** Clients whose run of takeovers may go on ({@link ClientState.flapping}). */
@@ -497,8 +497,6 @@ export class Correlator {
   private readonly refusedUnnamed = new Remembered<ConnectionAttempt>();
   /** The first of a run of OpenSSL errors, whose connection's disconnect line is still to come. */
   private readonly tlsError = new Remembered<{ detail: string; at: Where }>();
-  /** The finding of each connection that failed (TLS, protocol error, refused login), by its attempt, to move with a guess put right. */
-  private readonly attemptFindings = new WeakMap<ConnectionAttempt, TlsFinding | SessionEndFinding | AuthFinding | RefusedFinding>();
   /** The version the broker's last line that names one gave (`starting`, `running`, `terminating`). */
   private runVersion: string | null = null;
   /** The broker stopped, and has not said it saved its database since (`Saving in-memory database`). */
@@ -600,8 +598,6 @@ export class Correlator {
    * it expired or a clean session took its place ({@link SessionLostFinding}).
    */
   private readonly persistentEnded = new NewestKept<string, { at: Where; starts: number }>(persistentEndsKept);
-  private readonly attempts: ConnectionAttempt[] = [];
-  private attemptCount = 0;
   private readonly flows: FlowTracker;
   /** The latest sessions of each local id opened while whose it is was guessed ({@link Bridge.localGuessed}). */
   private readonly guessedBridgeSessions = new Map<string, Session[]>();
@@ -629,7 +625,7 @@ export class Correlator {
       this.guessesOfBridgeOver(localId);
     },
     refused: (localId, bridge, at, outcome, reasonCode) => {
-      this.addAttempt(localId, bridge.host, bridge.port, null, at, outcome, { reasonCode, bridge: bridge.name });
+      this.failed.add(localId, bridge.host, bridge.port, null, at, outcome, { reasonCode, bridge: bridge.name });
       // Its `closed its connection` line is the refusal's, not a session's end.
       this.state(localId).refusedUntil = this.records + refusalEchoRecords;
     },
@@ -674,7 +670,10 @@ export class Correlator {
       evicted: (count) => { this.evicted.connections += count; },
     });
     this.findings = new KeptFindings(options.maxFindingsPerCode ?? defaultFindingsPerCode, options.keepFinding, options.keepLatestFindings);
-    this.keepAttempts = options.keepAttempts ?? true;
+    this.failed = new FailedConnections(options.keepAttempts ?? true, {
+      told: (attempt) => this.emit({ kind: 'attempt', attempt }),
+      finding: (f) => this.addFinding(f),
+    });
     this.bridges.announceDown = options.announceBridgesDown ?? false;
     this.emit = options.onEvent ?? (() => undefined);
     const stalls = options.watchStalledFlows === true && options.onEvent ? new StallWatch() : null;
@@ -916,9 +915,7 @@ export class Correlator {
       sessionsFromConnack: this.sessionsFromConnack,
       clients: this.clientIds.size,
       clientsCapped: this.clientIdsCapped,
-      attempts: this.attempts,
-      attemptCount: this.attemptCount,
-      attemptsByOutcome: this.attemptsByOutcome,
+      ...this.failed.result(),
       flows: flows.flows,
       flowTotals: flows.flowTotals,
       latency: flows.latency,
@@ -982,7 +979,7 @@ export class Correlator {
 
   /** A connection announced that sent no CONNECT: it waited too long, the broker restarted, or the log ended. */
   private neverConnected(p: PendingConnection): void {
-    this.addAttempt(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
+    this.failed.add(null, p.address, p.port, p.listenerPort, { ...p.at, time: p.time }, 'no-connect');
   }
 
   /** A guess of the connection a line ended, which a later line may show wrong ({@link reclaimGuessed}). */
@@ -1009,20 +1006,8 @@ export class Correlator {
     const exact = this.pending.take(address, port);
     if (!exact) return;
     this.pending.restore(guess.taken);
-    this.moveAttempt(guess.attempt, exact);
+    this.failed.move(guess.attempt, exact);
     this.guessGone(i);
-  }
-
-  /**
-   * Moves an attempt a guess took for the wrong connection to `to` (null: one the log did not
-   * announce, from where is unknown), and its finding with it.
-   */
-  private moveAttempt(attempt: ConnectionAttempt, to: PendingConnection | null): void {
-    attempt.address = to?.address ?? null;
-    attempt.port = to?.port ?? null;
-    attempt.listenerPort = to?.listenerPort ?? null;
-    const finding = this.attemptFindings.get(attempt);
-    if (finding) finding.address = endpoint(attempt.address, attempt.port);
   }
 
   /**
@@ -1038,7 +1023,7 @@ export class Correlator {
     if (!guess) return null;
     const other = this.pending.take(address, null) ?? (guess.rival && this.pending.remove(guess.rival) ? guess.rival : null);
     // Without another, the line ended a connection the log did not announce.
-    this.moveAttempt(guess.attempt, other);
+    this.failed.move(guess.attempt, other);
     this.guessGone(i);
     return guess.taken;
   }
@@ -1300,11 +1285,11 @@ export class Correlator {
       // A timeout ends a connection that waited for its CONNECT longest, not the one just made.
       const p = r.address === null && reason === 'timeout' ? this.pending.takeOldest() : this.pending.take(r.address, r.port);
       if (!p && r.address === null && tls === null) return;
-      const attempt = this.addAttempt(
+      const attempt = this.failed.add(
         violation?.client ?? null, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome,
         { detail: tls?.detail ?? violation?.detail, willTooLarge: outcome === 'refused' },
       );
-      if (tls !== null) this.tlsFailed(attempt, tls.at);
+      if (tls !== null) this.failed.tlsFailed(attempt, tls.at);
       // `Client <unknown>` names no connection: the newest was taken, which a later line may show wrong.
       if (p && r.address === null) this.noteGuess(attempt, p, this.pending.newest());
       return;
@@ -1337,7 +1322,7 @@ export class Correlator {
         if (this.closesRefused(r.client)) return;
         const p = this.pending.take(r.client, r.port);
         const outcome = attemptOutcomeOf(reason, r.cause);
-        this.addAttempt(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, outcome, { willTooLarge: outcome === 'refused' });
+        this.failed.add(null, r.client, p?.port ?? null, p?.listenerPort ?? null, r, outcome, { willTooLarge: outcome === 'refused' });
       } else if (refusal) {
         st.refusedUntil = 0;
         if (r.address !== null && r.port !== null) this.refusedAt(r.client, r.address, r.port);
@@ -1346,7 +1331,7 @@ export class Correlator {
         // a connected client that ended before it became a session.
         const p = this.pending.take(r.address, r.port);
         const outcome = attemptOutcomeOf(reason, r.cause);
-        this.addAttempt(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome, { willTooLarge: outcome === 'refused' });
+        this.failed.add(r.client, r.address ?? p?.address ?? null, r.port ?? p?.port ?? null, p?.listenerPort ?? null, r, outcome, { willTooLarge: outcome === 'refused' });
       } else if (this.endsUntracked(r.client)) {
         // Right after a new connection it may be 1.4/1.5 dropping the client's offline session
         // as the client connects again: whether it is shows on the next line.
@@ -1788,56 +1773,6 @@ export class Correlator {
     st.mayResume = false;
   }
 
-  /** A connection that did not become a session; `bridge` names the outgoing bridge it was. */
-  private addAttempt(
-    client: string | null, address: string | null, port: number | null, listenerPort: number | null, r: Where & { time: number | null }, outcome: AttemptOutcome,
-    { reasonCode, time, bridge, detail, keepalive, willTooLarge }: {
-      reasonCode?: number | undefined; time?: number | null; bridge?: string; detail?: string | undefined; keepalive?: number; willTooLarge?: boolean;
-    } = {},
-  ): ConnectionAttempt {
-    // Whole before it is told (`follow` writes it at once).
-    // A refusal's cause in words, for the attempt alone: the finding has fields of its own for it.
-    const why = detail ?? (willTooLarge === true ? 'its will is over message_size_limit' : keepalive === undefined ? undefined
-      : keepalive === 0 ? 'no keepalive (0), where max_keepalive is set' : `keepalive ${keepalive}s, over max_keepalive`);
-    const attempt: ConnectionAttempt = {
-      address, port, listenerPort, client, time: time ?? r.time, at: { file: r.file, line: r.line }, outcome,
-      ...(reasonCode !== undefined ? { reasonCode } : {}), ...(why !== undefined ? { detail: why } : {}),
-    };
-    this.attemptCount++;
-    this.attemptsByOutcome[outcome] = (this.attemptsByOutcome[outcome] ?? 0) + 1;
-    if (this.keepAttempts && this.attempts.length < 100_000) this.attempts.push(attempt);
-    this.emit({ kind: 'attempt', attempt });
-    if (outcome === 'protocol-error') {
-      // A connection dropped before it became a session: the broker said its CONNECT broke the protocol.
-      const finding: SessionEndFinding = {
-        code: 'protocol-error', severity: 'error', client, time: attempt.time, at: [attempt.at],
-        address: endpoint(address, port), ...(detail !== undefined ? { detail } : {}),
-      };
-      this.attemptFindings.set(attempt, finding);
-      this.addFinding(finding);
-    }
-    if (outcome === 'not-authorised') {
-      const finding: AuthFinding = {
-        code: 'auth-failure', severity: 'error', client, time: attempt.time, at: [attempt.at], address: endpoint(address, port),
-        ...(reasonCode !== undefined ? { reasonCode } : {}), ...(bridge !== undefined ? { bridge } : {}),
-      };
-      // A bridge's refusal names the remote broker, which no guess moves.
-      if (bridge === undefined) this.attemptFindings.set(attempt, finding);
-      this.addFinding(finding);
-    }
-    // A bridge the remote broker turned away for another cause is an attempt of its outage's finding.
-    if ((outcome === 'refused' || outcome === 'denied') && bridge === undefined) {
-      const finding: RefusedFinding = {
-        code: 'connection-refused', severity: 'warning', client, time: attempt.time, at: [attempt.at], address: endpoint(address, port),
-        ...(reasonCode !== undefined ? { reasonCode } : {}), ...(detail !== undefined ? { detail } : {}), ...(keepalive !== undefined ? { keepalive } : {}),
-        ...(willTooLarge === true ? { willTooLarge } : {}),
-      };
-      this.attemptFindings.set(attempt, finding);
-      this.addFinding(finding);
-    }
-    return attempt;
-  }
-
   /** An OpenSSL error: the first of a run names why the handshake of the connection that ends next failed. */
   private onOpensslError(detail: string | number | undefined, r: LogRecord): void {
     if (this.tlsError.at(this.records) !== null) return;
@@ -1855,8 +1790,8 @@ export class Correlator {
     const last = this.lastHandshakeFailed;
     this.lastHandshakeFailed = { address, detail: why, record: this.records };
     if (last !== null && last.address === address && last.detail !== why && last.record === this.records - 1) return;
-    const attempt = this.addAttempt(null, address, null, null, r, 'tls-error', { detail: why });
-    this.tlsFailed(attempt, null);
+    const attempt = this.failed.add(null, address, null, null, r, 'tls-error', { detail: why });
+    this.failed.tlsFailed(attempt, null);
   }
 
   /**
@@ -1867,19 +1802,8 @@ export class Correlator {
   private bridgeAttemptEnded(client: string, r: DisconnectRecord, reason: EndReason, tls: { detail: string; at: Where } | null): boolean {
     const bridge = this.bridges.attemptEnded(client, tls === null ? this.endDetail(r, reason) ?? reason : `TLS: ${tls.detail}`, r);
     if (bridge === null) return false;
-    if (tls !== null) this.tlsFailed(this.addAttempt(client, bridge.host, bridge.port, null, r, 'tls-error', { detail: tls.detail, bridge: bridge.name }), tls.at, bridge.name);
+    if (tls !== null) this.failed.tlsFailed(this.failed.add(client, bridge.host, bridge.port, null, r, 'tls-error', { detail: tls.detail, bridge: bridge.name }), tls.at, bridge.name);
     return true;
-  }
-
-  /** A connection whose TLS handshake failed (an outgoing bridge's, to its remote broker): the attempt says why, and a finding tells it. */
-  private tlsFailed(attempt: ConnectionAttempt, errorAt: Where | null, bridge?: string): void {
-    const detail = attempt.detail ?? '';
-    const finding: TlsFinding = {
-      code: 'tls-failure', severity: 'warning', client: bridge === undefined ? null : attempt.client, time: attempt.time, at: errorAt === null ? [attempt.at] : [attempt.at, errorAt],
-      address: endpoint(attempt.address, attempt.port), detail, ...(bridge === undefined ? {} : { bridge }),
-    };
-    this.attemptFindings.set(attempt, finding);
-    this.addFinding(finding);
   }
 
   /**
@@ -1996,7 +1920,7 @@ export class Correlator {
           // A will too large is refused with `not authorised` where the client reads no other code (MQTT 3.x).
           const willOf = looksLikeAddress ? this.willTooLarge.take(this.records) : null;
           const outcome: AttemptOutcome = willOf === null && authCodes.has(r.reasonCode) ? 'not-authorised' : 'refused';
-          const attempt = this.addAttempt(
+          const attempt = this.failed.add(
             looksLikeAddress ? willOf : r.client, p?.address ?? (looksLikeAddress ? ownCopy(r.client) : null), p?.port ?? null, p?.listenerPort ?? null, r, outcome,
             { reasonCode: r.reasonCode, willTooLarge: willOf !== null },
           );
@@ -2049,7 +1973,7 @@ export class Correlator {
     const s = open.session;
     const forKeepalive = reasonCode === identifierRejected || reasonCode === undefined;
     const keepalive = forKeepalive && s.keepalive !== null ? { keepalive: s.keepalive } : {};
-    this.addAttempt(st.id, s.address, s.port, s.listenerPort, r, 'refused', { reasonCode, ...keepalive });
+    this.failed.add(st.id, s.address, s.port, s.listenerPort, r, 'refused', { reasonCode, ...keepalive });
     st.refusedUntil = this.records + refusalEchoRecords;
     this.closeSession(st.id, st, 'other', r, reasonCode === undefined ? 'refused for its keepalive' : `refused with CONNACK ${reasonCode}`);
   }
@@ -2112,7 +2036,7 @@ export class Correlator {
       this.emit({ kind: 'logged', record: r, level });
     }
     if (this.brokerErrors.message(r) || this.bridges.message(r)) return;
-    if (deniedFormats.has(r.format)) this.addAttempt(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
+    if (deniedFormats.has(r.format)) this.failed.add(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
     else if (r.format === reusedMidFormat) this.onReusedMid(r.params[0], r.params[1]);
     else if (r.format === willTooLargeFormat && typeof r.params[0] === 'string') this.willTooLarge.keep(r.params[0], this.records + willTooLargeRecords);
     else if (r.format === localOnlyFormat) this.addFinding({ code: 'local-only', severity: 'warning', client: null, time: r.time, at: [{ file: r.file, line: r.line }] });
@@ -2318,12 +2242,6 @@ function secondLineOf(r: PacketRecord, before: PacketRecord): boolean {
   if (before.outcome !== undefined || before.direction !== 'in' || r.direction !== 'in' || before.cmd !== r.cmd || before.client !== r.client || before.mid !== r.mid) return false;
   if (r.outcome === 'unknown-mid') return true;
   return r.outcome === 'denied' && before.qos === r.qos && before.topic === r.topic && before.payloadBytes === r.payloadBytes;
-}
-
-/** `address:port` as the broker prints it, or the address alone when the port is unknown or the address is a unix socket's path. */
-export function endpoint(address: string | null, port: number | null): string | null {
-  // A connection to a unix socket listener (2.0) comes from the socket's path, on port 0.
-  return address === null ? null : port === null || address.startsWith('/') ? address : `${address}:${port}`;
 }
 
 /**
