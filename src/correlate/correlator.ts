@@ -11,6 +11,7 @@ import { type Bridge, BridgeTracker } from './bridges.js';
 import { FailedConnections, endpoint } from './failed-connections.js';
 import { BrokerErrorWatch, brokerLevel, errorDetail, settledAfterMs } from './broker-errors.js';
 import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
+import { FlappingWatch, type Takeovers } from './flapping.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
 import { type ConnectedKnown, MassDisconnectWatch } from './mass-disconnect.js';
@@ -94,14 +95,12 @@ interface ClientState extends ClientFlows {
    * See {@link Correlator.isTakeoverEcho}.
    */
   takeoverEcho: { until: number; time: number | null; causes: ReadonlySet<DisconnectCause> } | null;
-  /** Its last takeovers, when and where, at most one more than make it flap. */
-  recentTakeovers: Array<{ time: number; at: Where; inferred: boolean }>;
+  /** Its takeovers, once it has had one ({@link FlappingWatch}). */
+  takeovers: Takeovers | null;
   /** A takeover finding waiting for the new connection's address. */
   takeoverFinding: Finding | null;
   /** The flapping finding that takeover began, announced after it. */
   flappingFinding: FlappingFinding | null;
-  /** The flapping finding of a run of takeovers still going on (each within the window of the one before), and when the run began. */
-  flapping: { finding: FlappingFinding; since: number } | null;
   /**
    * After a CONNACK that refused a login of this id, the record until which its disconnect line
    * is that refusal's own: the CONNACK was the attempt already.
@@ -443,10 +442,6 @@ const localOnlyFormat = 'Starting in local only mode. Connections will only be p
 /** Findings of each code a correlation lists by default (`maxFindingsPerCode`); the rest are counted. */
 export const defaultFindingsPerCode = 10_000;
 
-const flappingWindowMs = 5 * 60_000;
-const flappingCount = 3;
-/** Lines a flapping finding names, at most: the takeover that made it, the ones it counted before it, then those after it. */
-const flappingEvidence = 20;
 const takeoverEchoRecords = 50;
 /** The causes of the old connection's end line after a takeover: 1.x's echo; a websockets connection's loss (2.0: `closed its connection`, 1.6: `Socket error`). */
 const echoCauses1x: readonly DisconnectCause[] = ['client-disconnect'];
@@ -487,8 +482,7 @@ export class Correlator {
   private readonly failed: FailedConnections;
   /** Records of the broker sending its log lines to `$SYS` topics, which {@link records} leaves out. */
   private logLinesSent = 0;
-  /** Clients whose run of takeovers may go on ({@link ClientState.flapping}). */
-  private readonly flappingRuns = new Set<ClientState>();
+  private readonly flapping = new FlappingWatch((finding) => this.emit({ kind: 'finding-settled', finding }));
   /** Connections `Client <unknown>` lines were taken to end, newest last, to put right (see {@link reclaimGuessed}). */
   private readonly guessed: Array<{ attempt: ConnectionAttempt; taken: PendingConnection; rival: PendingConnection | null }> = [];
   /** The connection of a refused CONNACK sent to an id, whose disconnect line may name its address alone (2.1). */
@@ -780,7 +774,7 @@ export class Correlator {
     if (!this.ranBeforeStart && showsBrokerRunning(r)) this.ranBeforeStart = true;
     if (r.time !== null) {
       if (r.time !== this.lastTime) {
-        if (this.flappingRuns.size > 0) this.flappingOverBefore(r.time);
+        if (this.flapping.watching) this.flapping.before(r.time);
         if (this.first === null || r.time < this.first) this.first = r.time;
         if (this.last === null || r.time > this.last) this.last = r.time;
         if (r.time % 1000 !== 0) this.finerThanSeconds = true;
@@ -943,7 +937,7 @@ export class Correlator {
     if (!st) {
       if (this.clients.size >= this.maxOpen) this.evictClient();
       const id = ownCopy(client);
-      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, recentTakeovers: [], takeoverFinding: null, flappingFinding: null, flapping: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
+      st = { id, session: null, inFlows: new FlowTable(), outFlows: new FlowTable(), mqttVersion: null, mayResume: false, takeoverEcho: null, takeovers: null, takeoverFinding: null, flappingFinding: null, refusedUntil: 0, subackAt: null, lastSentMid: null, lastSentBytes: 0, lastSentTopic: null, lastSentCounted: false, bridgeNotice: false, activity: null, activityGeneration: 0 };
       this.clients.set(id, st);
       this.cachedState = undefined;
     }
@@ -1202,51 +1196,12 @@ export class Correlator {
       const causes = new Set([...(maybe1x ? echoCauses1x : []), ...(websockets ? echoCausesWebsockets : [])]);
       st.takeoverEcho = { until: this.records + takeoverEchoRecords, time, causes };
     }
-    if (time !== null) {
-      // The last takeovers only: those in the window now reached the count with this one when
-      // the one before them is out of it.
-      const recent = st.recentTakeovers;
-      const within = (t: { time: number } | undefined): boolean => t !== undefined && time - t.time <= flappingWindowMs;
-      // A run that goes on is the same flapping: its finding counts this takeover too.
-      const run = st.flapping;
-      if (run !== null && within(recent[recent.length - 1])) {
-        run.finding.takeovers++;
-        run.finding.inferred &&= inferred;
-        run.finding.windowMs = time - run.since;
-        if (run.finding.at.length < flappingEvidence) run.finding.at.push({ file: r.file, line: r.line });
-      } else this.flappingOver(st);
-      recent.push({ time, at: { file: r.file, line: r.line }, inferred });
-      if (recent.length > flappingCount + 1) recent.shift();
-      if (st.flapping === null && within(recent[recent.length - flappingCount]) && !within(recent[recent.length - flappingCount - 1])) {
-        const before = recent.slice(-flappingCount, -1);
-        const since = before[0]?.time ?? time;
-        // The takeover that made it first, as its time is this one's; then those it counted before it.
-        const at = [{ file: r.file, line: r.line }, ...before.map((t) => t.at)];
-        const finding: FlappingFinding = {
-          code: 'takeover-flapping', severity: 'error', client, time, at, takeovers: flappingCount, windowMs: time - since, inferred: inferred && before.every((t) => t.inferred),
-        };
-        st.flapping = { finding, since };
-        this.flappingRuns.add(st);
-        this.addFinding(finding, false);
-        st.flappingFinding = finding;
-      }
-    }
-  }
-
-  /** The client's run of takeovers is over: its finding changes no more. */
-  private flappingOver(st: ClientState): void {
-    const run = st.flapping;
-    if (run === null) return;
-    st.flapping = null;
-    this.flappingRuns.delete(st);
-    this.emit({ kind: 'finding-settled', finding: run.finding });
-  }
-
-  /** Runs of takeovers whose last is more than the window before `time` are over. */
-  private flappingOverBefore(time: number): void {
-    for (const st of this.flappingRuns) {
-      const last = st.recentTakeovers[st.recentTakeovers.length - 1];
-      if (last === undefined || time - last.time > flappingWindowMs) this.flappingOver(st);
+    if (time === null) return;
+    st.takeovers ??= { recent: [], run: null };
+    const flapping = this.flapping.takeover(st.takeovers, client, time, { file: r.file, line: r.line }, inferred);
+    if (flapping !== null) {
+      this.addFinding(flapping, false);
+      st.flappingFinding = flapping;
     }
   }
 
@@ -1588,8 +1543,7 @@ export class Correlator {
   /** Forgets a client with nothing open, so state grows with what is open, not with the log. */
   private release(client: string, st: ClientState): void {
     if (st.session || st.inFlows.size > 0 || st.outFlows.size > 0 || st.takeoverFinding || st.refusedUntil > this.records) return;
-    const lastTakeover = st.recentTakeovers[st.recentTakeovers.length - 1];
-    if (lastTakeover !== undefined && this.lastTime !== null && this.lastTime - lastTakeover.time <= flappingWindowMs) return;
+    if (st.takeovers !== null && this.lastTime !== null && this.flapping.recentAt(st.takeovers, this.lastTime)) return;
     this.clients.delete(client);
     this.cachedState = undefined;
   }
@@ -2210,7 +2164,7 @@ export class Correlator {
     if (!st.takeoverFinding) return;
     this.announce(st.takeoverFinding);
     // A run of takeovers may go on, and its finding count them.
-    if (st.flappingFinding) this.announce(st.flappingFinding, st.flapping?.finding === st.flappingFinding);
+    if (st.flappingFinding) this.announce(st.flappingFinding, st.takeovers?.run?.finding === st.flappingFinding);
     st.takeoverFinding = null;
     st.flappingFinding = null;
   }
