@@ -773,6 +773,31 @@ test("the broker's errors and warnings are said as they come: each message at mo
   ]);
 });
 
+test("a warning of two lines is said once its second line is in, with that line's values: at the next line, or when the log goes quiet", async () => {
+  // 2.1's warning of a password file others may read (from the broker's source), as its one line ends the log, then with a line after it.
+  const warning = [
+    '1796000000: Warning: File /etc/mosquitto/pw has world readable permissions. Future versions will refuse to load this file.',
+    'To fix this, use `chmod 0700 /etc/mosquitto/pw`.',
+  ];
+  const expected = ['warning', `${warning[0]?.slice('1796000000: '.length)}\n${warning[1]}`];
+  for (const after of [[], ['1796000001: mosquitto version 2.1.2 running']]) {
+    const lines = ['1796000000: mosquitto version 2.1.2 starting', ...warning, ...after].map((l) => `${l}\n`).join('');
+    const run = startFollow(['--format', 'ndjson', '-'], { stdin: Readable.from([lines]) });
+    assert.equal(await run.exited, 0);
+    assert.deepEqual(run.objects().filter((o) => o.kind === 'logged').map((o) => [o.level, o.message]), [expected]);
+  }
+  // Followed live, the second line may come in a later read, and nothing after it: the warning is said as the log goes quiet.
+  const path = await logFile('1796000000: mosquitto version 2.1.2 running\n');
+  const live = startFollow(['--format', 'ndjson', path]);
+  await new Promise((r) => setTimeout(r, 100));
+  await appendFile(path, `${warning[0]}\n`);
+  await new Promise((r) => setTimeout(r, 100));
+  await appendFile(path, `${warning[1]}\n`);
+  await live.until(() => live.objects().some((o) => o.kind === 'logged'), 'the warning');
+  assert.equal(await live.stop(), 0);
+  assert.deepEqual(live.objects().filter((o) => o.kind === 'logged').map((o) => [o.level, o.message]), [expected]);
+});
+
 test('an error read in the silent history does not hold back the same error when it comes live', async () => {
   const path = await logFile('1700000000: mosquitto version 2.0.11 running\n1700000003: Error in poll: Bad file descriptor.\n');
   const run = startFollow(['--format', 'ndjson', path]);

@@ -22,7 +22,7 @@ import { StallWatch, stallAfterMs } from './stall-watch.js';
 import { SubscribeRequests } from './subscribe-requests.js';
 import { ActivityCounter, LoggedMessageTally, TroubledClients, distinctClientLimit, errorOrWarning, ownCopy, troubledClientsListed } from './stats.js';
 import {
-  type Activity, type AttemptOutcome, type BrokerEra, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
+  type Activity, type AttemptOutcome, type BrokerEra, type LoggedMessage, type ConnectionAttempt, type Correlation, type EndReason, type Finding,
   type CorrelatorEvent, type FindingCode, type Flow, type Session, type BrokerCause, type FlappingFinding, type TakeoverFinding, brokerCauses, findingCodes, identifierRejected,
 } from './types.js';
 
@@ -510,6 +510,8 @@ export class Correlator {
    * offline session as it came back (1.4, 1.5).
    */
   private resumeEcho: { client: string; reason: EndReason; r: DisconnectRecord; detail: string | undefined } | null = null;
+  /** An error or warning of several lines whose later lines have values, until they are in ({@link tellLogged}). */
+  private heldLogged: { record: MessageRecord; level: LoggedMessage['level'] } | null = null;
   /** The client whose will was too large, whose refusal's CONNACK is still to come. */
   private readonly willTooLarge = new Remembered<string>();
   /** The last line saying the broker drops a client for a packet that breaks the protocol. */
@@ -714,6 +716,7 @@ export class Correlator {
     const pendingSince = this.startPending?.error?.time ?? this.startPending?.r.time;
     if (pendingSince != null && time - pendingSince >= settledAfterMs) this.settleStartAtEnd();
     this.brokerErrors.quietUntil(time);
+    if (this.heldLogged !== null) this.tellLogged();
     this.bridges.quietUntil(time);
     this.massDisconnects.settle(time);
     this.sayStalledFlows(time);
@@ -761,6 +764,7 @@ export class Correlator {
       if (this.resumeEcho !== null) this.settleResumeEcho(r.type === 'client-connected' ? r.client : null);
       this.records++;
     }
+    if (this.heldLogged !== null && r.type !== 'continuation') this.tellLogged();
     if (this.startPending !== null) this.settleStart(r);
     this.brokerErrors.before(r);
     this.bridges.before(r);
@@ -817,6 +821,7 @@ export class Correlator {
       }
       case 'continuation':
         this.loggedMessages.continued(r);
+        if (r.params !== undefined && this.heldLogged?.record.line === r.parentLine && this.heldLogged.record.file === r.file) this.heldLogged.record.params.push(...r.params);
         break;
       default:
         assertNever(r);
@@ -850,6 +855,7 @@ export class Correlator {
 
   /** Ends the stream: what is still open is reported as such. */
   finish(): Correlation {
+    if (this.heldLogged !== null) this.tellLogged();
     this.brokerErrors.finish();
     this.settleStartAtEnd();
     if (this.resumeEcho !== null) this.settleResumeEcho(null);
@@ -1987,7 +1993,10 @@ export class Correlator {
     const level = errorOrWarning(r);
     if (level !== null) {
       this.loggedMessages.add(r, level);
-      this.emit({ kind: 'logged', record: r, level });
+      // A message whose second line has values of its own is told once that line is in.
+      const secondLine = r.format.indexOf('\n');
+      if (secondLine >= 0 && r.format.includes('%', secondLine)) this.heldLogged = { record: { ...r, params: [...r.params] }, level };
+      else this.emit({ kind: 'logged', record: r, level });
     }
     if (this.brokerErrors.message(r) || this.bridges.message(r)) return;
     if (deniedFormats.has(r.format)) this.failed.add(null, typeof r.params[0] === 'string' ? r.params[0] : null, null, null, r, 'denied', { detail: deniedFormats.get(r.format) });
@@ -2001,6 +2010,13 @@ export class Correlator {
       const client = r.client === '(null)' ? null : r.client ?? null;
       this.violation.keep({ client, address: r.address ?? null, port: r.port ?? null, detail: violationDetail(r), at: { file: r.file, line: r.line } }, this.records + violationRecords);
     }
+  }
+
+  /** Tells the error or warning held for the values of its later lines, with those it has. */
+  private tellLogged(): void {
+    const held = this.heldLogged;
+    this.heldLogged = null;
+    if (held !== null) this.emit({ kind: 'logged', record: held.record, level: held.level });
   }
 
   /** The client's top-clients counts, held on its state: one map lookup per client, not per message. */
