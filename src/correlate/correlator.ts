@@ -10,7 +10,7 @@ import {
 import { type Bridge, BridgeTracker } from './bridges.js';
 import { FailedConnections, endpoint } from './failed-connections.js';
 import { BrokerErrorWatch, brokerLevel, errorDetail, settledAfterMs } from './broker-errors.js';
-import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, untimedGraceLines } from './flows.js';
+import { type ClientFlows, FlowTracker, awaitedStep, opensFlow, readsNoReasonCode, untimedGraceLines } from './flows.js';
 import { FlappingWatch, type Takeovers } from './flapping.js';
 import { FlowTable } from './flow-table.js';
 import { KeptFindings } from './kept-findings.js';
@@ -2052,7 +2052,7 @@ export class Correlator {
       this.addFinding({
         code: 'publish-too-large', severity: 'warning', client: r.client, time: r.time, at: [{ file: r.file, line: r.line }],
         qos: r.qos ?? null, mid: r.qos ? (r.mid ?? null) : null, topic: r.topic ?? null, payloadBytes: r.payloadBytes ?? null,
-        ...(r.qos === 0 || st?.mqttVersion === '3.1' || st?.mqttVersion === '3.1.1' ? { notTold: true as const } : {}),
+        ...(r.qos === 0 || readsNoReasonCode(st?.mqttVersion ?? null) ? { notTold: true as const } : {}),
       });
     }
     if (r.outcome !== 'rejected') {

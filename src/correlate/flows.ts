@@ -79,6 +79,15 @@ interface WaitingWill {
   origin: Inbound;
 }
 
+/**
+ * Whether a client of `version` cannot read the reason code of the broker's PUBACK or PUBREC: only
+ * MQTT v5's carry one, so an MQTT 3.1 or 3.1.1 client takes a refused message as accepted. False
+ * when the version is not known.
+ */
+export function readsNoReasonCode(version: MqttVersion | null): boolean {
+  return version === '3.1' || version === '3.1.1';
+}
+
 const steps: Record<1 | 2, readonly FlowStep[]> = {
   1: ['publish', 'puback'],
   2: ['publish', 'pubrec', 'pubrel', 'pubcomp'],
@@ -698,8 +707,7 @@ export class FlowTracker {
       const held = this.mayBeHeld.has(flow) ? { mayBeHeld: true as const } : {};
       this.options.onFinding({ code: 'flow-incomplete', severity: 'error', ...base, sessionEnded: flow.sessionEnded, ...(flow.stalledAt ? { stalledAt: flow.stalledAt } : {}), ...dropped, ...held });
     } else if (state === 'refused' && !droppedByBroker(flow)) {
-      // Only a v5 client reads the reason code of the broker's PUBACK or PUBREC.
-      const notTold = flow.direction === 'in' && flow.reasonCode !== undefined && (st.mqttVersion === '3.1' || st.mqttVersion === '3.1.1') ? { notTold: true as const } : {};
+      const notTold = flow.direction === 'in' && flow.reasonCode !== undefined && readsNoReasonCode(st.mqttVersion) ? { notTold: true as const } : {};
       this.options.onFinding({ code: 'flow-refused', severity: 'warning', ...base, ...(flow.reasonCode !== undefined ? { reasonCode: flow.reasonCode } : {}), ...notTold });
     }
     // A re-send as the session resumed is what MQTT asks for; one more is a duplicate, found when it was sent.

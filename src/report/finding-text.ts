@@ -100,8 +100,12 @@ function flowRefused(f: FlowFinding): string {
   const quota = f.direction === 'in' && f.reasonCode === quotaExceeded
     ? ' (it already had max_inflight_messages QoS 2 messages awaiting PUBREL, 20 by default)'
     : '';
-  const told = f.notTold ? '; the client was not told: an MQTT 3.1/3.1.1 client cannot read the code, so it takes the message as accepted' : '';
-  return `${refused} with reason code ${describeReasonCode('publish-ack', f.reasonCode)}${quota}${told}`;
+  return `${refused} with reason code ${describeReasonCode('publish-ack', f.reasonCode)}${quota}${f.notTold ? notToldWords() : ''}`;
+}
+
+/** What a client that cannot read the code of the broker's acknowledgement (`ack`, when named) made of its refused message. */
+function notToldWords(ack?: 'PUBACK' | 'PUBREC'): string {
+  return `; the client was not told: an MQTT 3.1/3.1.1 client cannot read the code${ack ? ` of its ${ack}` : ''}, so it takes the message as accepted`;
 }
 
 /** Whether the broker owes a flow's step, rather than its client ({@link stall}). */
@@ -345,8 +349,7 @@ export function describeFinding(f: Finding): string {
       return publishDenied(f);
     case 'publish-too-large': {
       const size = f.payloadBytes === null ? '' : ` ${formatBytes(f.payloadBytes)}`;
-      const told = !f.notTold ? '' : f.qos === 0 ? '; the client was not told (a QoS 0 message has no acknowledgement)'
-        : `; the client was not told: an MQTT 3.1/3.1.1 client cannot read the code of its ${f.qos === 2 ? 'PUBREC' : 'PUBACK'}, so it takes the message as accepted`;
+      const told = !f.notTold ? '' : f.qos === 0 ? '; the client was not told (a QoS 0 message has no acknowledgement)' : notToldWords(f.qos === 2 ? 'PUBREC' : 'PUBACK');
       return `${who(f.client)} published${size} to ${f.topic ?? 'its topic'}: its PUBLISH${f.mid === null ? '' : ` m${f.mid}`}${f.qos === null ? '' : ` (QoS ${f.qos})`} was larger than the broker's message_size_limit and dropped${told}`;
     }
     case 'subscribe-denied':

@@ -159,9 +159,14 @@ function troubledRows(c: Correlation): string[][] {
 /** Why the troubled clients' counts are lower bounds, when they are. */
 export const troubledCappedNote = `More than ${formatCount(activityKeyLimit)} clients had sessions end in trouble: those with the fewest were let go as the log was read, so these counts are lower bounds.`;
 
+/** The failed connections by outcome, in the order they first came. */
+export function attemptOutcomes(c: Correlation): Array<[AttemptOutcome, number]> {
+  return Object.entries(c.attemptsByOutcome) as Array<[AttemptOutcome, number]>;
+}
+
 /** The failed connections by outcome: outcome, count, and what it most often is. */
-function attemptRows(c: Correlation): string[][] {
-  return (Object.entries(c.attemptsByOutcome) as Array<[AttemptOutcome, number]>).map(([outcome, n]) => [outcome, String(n), attemptOutcomeWords[outcome]]);
+function attemptRows(outcomes: ReadonlyArray<[AttemptOutcome, number]>): string[][] {
+  return outcomes.map(([outcome, n]) => [outcome, String(n), attemptOutcomeWords[outcome]]);
 }
 
 /** The summary as terminal tables. */
@@ -184,9 +189,9 @@ export function renderSummaryTable(c: Correlation, ctx: ReportContext): string {
     for (const note of timerNotes(c)) out.push(`${ctx.chalk.yellow(safeText(note))}\n`);
     if (c.troubledClientsCapped) out.push(`${troubledCappedNote}\n`);
   }
-  const outcomes = Object.entries(c.attemptsByOutcome);
+  const outcomes = attemptOutcomes(c);
   if (outcomes.length > 0) {
-    out.push(heading('Failed connections', ctx), renderTable([{ header: 'outcome' }, { header: 'count', align: 'right' }, { header: 'what', shrink: true, drop: 0 }], attemptRows(c), ctx));
+    out.push(heading('Failed connections', ctx), renderTable([{ header: 'outcome' }, { header: 'count', align: 'right' }, { header: 'what', shrink: true, drop: 0 }], attemptRows(outcomes), ctx));
   }
   if (c.debugLines) {
     const { headers, rows } = flowTable(c);
@@ -247,8 +252,8 @@ export function renderSummaryMarkdown(c: Correlation, ctx: ReportContext): strin
     for (const note of timerNotes(c)) out.push(markdownCell(note), '');
     if (c.troubledClientsCapped) out.push(troubledCappedNote, '');
   }
-  const outcomes = Object.entries(c.attemptsByOutcome);
-  if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count', 'what'], attemptRows(c)));
+  const outcomes = attemptOutcomes(c);
+  if (outcomes.length) out.push('### Failed connections', '', markdownTable(['outcome', 'count', 'what'], attemptRows(outcomes)));
   if (c.debugLines) {
     const { headers, rows } = flowTable(c);
     out.push('### QoS flows', '', markdownTable(headers, rows.map((row) => row.map(markdownCell))));

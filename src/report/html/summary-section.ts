@@ -3,10 +3,10 @@
  * cards, sessions by end, gate rules, problems per kind, clients whose sessions ended in trouble
  * more than once, busiest clients and topics).
  */
-import { type AttemptOutcome, type Correlation, type EndReason, endReasons } from '../../correlate/index.js';
+import { type Correlation, type EndReason, endReasons } from '../../correlate/index.js';
 import type { ReportContext } from '../context.js';
 import { attemptOutcomeWords, findingTitles, fromConnackNote, packetLines, versionNotInLog } from '../finding-text.js';
-import { cappedCountsNote, describeMissingSpan, describeTroubledEnds, describeTroubledLasted, describeUnread, repeatedTrouble, timerNotes, troubledCappedNote } from '../summary.js';
+import { attemptOutcomes, cappedCountsNote, describeMissingSpan, describeTroubledEnds, describeTroubledLasted, describeUnread, repeatedTrouble, timerNotes, troubledCappedNote } from '../summary.js';
 import { formatBytes, formatDuration, inputName } from '../text.js';
 import { type CiReport, codesFound, countOf, uncheckedRule } from '../ci/ci-report.js';
 import { htmlText } from './escape.js';
@@ -92,7 +92,7 @@ export function renderSummary(report: CiReport, ctx: ReportContext): string {
     card('Problems', count(problems), problems ? `${codesFound(report).length} kind(s)` : 'none found'),
     '</div>'];
   if (c.sessionCount > 0) out.push('<h3>Sessions by end</h3>', renderEndLegend(c.sessionsByEnd));
-  const outcomes = Object.entries(c.attemptsByOutcome) as Array<[AttemptOutcome, number]>;
+  const outcomes = attemptOutcomes(c);
   const columns: string[] = [];
   if (report.gate.rules.length > 0) {
     columns.push(`<div><h3>Gate (--fail-on)</h3>${table(['rule', { text: 'allowed', num: true }, { text: 'found', num: true }, 'verdict'],
